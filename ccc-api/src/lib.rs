@@ -17,18 +17,17 @@
 //! - [`operation`]: one module per action with its request, builder, response and
 //!   error codes; [`Client`] has one method per action.
 //! - [`types`]: data types shared by actions.
-//! - [`SdkError`]: what a call can fail with, typed by the action's error codes;
-//!   every action's error converts into [`Error`] with `?`.
-//! - [`signing`]: TC3-HMAC-SHA256 as a pure function.
-//! - [`sts`]: the Security Token Service, generated from its own spec onto the
-//!   same runtime; the credential sources that assume roles call it.
-//! - [`Service`]: what the runtime knows about a service (name, version,
-//!   endpoints), generated from each spec's `service.json`.
-//! - [`hooks`]: code of yours around every attempt (trace ids, metrics).
+//! - [`Error`]: the error of any action, into which each action's
+//!   [`SdkError`] (typed by the action's error codes) converts with `?`.
+//! - [`runtime`]: what every Tencent Cloud service shares, re-exported here
+//!   where users meet it (signing, credentials, retries, hooks, the mock,
+//!   [`sts`]). It is its own crate, `tencent-cloud-runtime`, built once
+//!   however many service crates a program uses.
 //!
 //! # Cargo features
 //!
-//! Additive; the defaults are `rustls-webpki-roots` and `gzip`.
+//! Additive; the defaults are `rustls-webpki-roots` and `gzip`. Each turns on
+//! the runtime's feature of the same name.
 //!
 //! - `rustls-webpki-roots`: HTTPS through rustls with Mozilla's roots built in.
 //! - `rustls-native-roots`: HTTPS through rustls with the platform's roots.
@@ -59,60 +58,31 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
-mod action;
-mod client;
-#[doc(hidden)]
-pub mod codec;
-pub mod credentials;
-pub mod deviation;
-pub mod enums;
-mod error;
+#[cfg(test)]
+mod codec_equivalence;
 mod generated;
-pub mod hooks;
-mod json;
-#[cfg(feature = "test-util")]
-pub mod mock;
-mod options;
-mod paginator;
-mod rate_limit;
-mod redact;
-mod response;
-mod retry;
-mod service;
-pub mod signing;
-pub mod sts;
 
-pub use action::{Action, ActionVisitor, RoundTrip};
-#[cfg(feature = "http2")]
-pub use client::Http2;
-pub use client::{
-    Client, ClientBuilder, Language, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
-};
-/// Every text member of the generated types (see the crate docs, "Text members").
-pub use compact_str::CompactString;
-pub use credentials::{Credentials, ProvideCredentials};
-pub use deviation::{ActionResponse, Deviation, DeviationKind};
-pub use error::{
-    BuildError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind, SdkError,
-    ServiceError, TransportError, TransportErrorKind,
-};
 pub use generated::{
-    operation, types, ActionErrorCode, ErrorCode, Site, SERVICE, SERVICE_DESCRIPTION, VERSION,
+    operation, types, ActionErrorCode, Client, ClientBuilder, Error, ErrorCode, Site, SERVICE,
+    SERVICE_DESCRIPTION, VERSION,
 };
-pub use options::RequestOptions;
-pub use paginator::{Collected, Items, PageStyle, Pages, Paginated, Paginator};
-pub use rate_limit::RateLimit;
-pub use response::{decode_response, decode_response_strict};
-pub use retry::RetryConfig;
-pub use service::{ActionInfo, Endpoint, PublicSite, Service};
-
-/// The error of any action, with the service-wide [`ErrorCode`]; each action's
-/// [`SdkError`] converts into it, so `?` works across actions.
-pub type Error = SdkError<ErrorCode>;
-
-/// Every service generated into this crate (the `ccc-api/src/<service>`
-/// modules beside the primary one); redaction honours all their specs.
-pub(crate) static SERVICES: [&Service; 2] = [&SERVICE_DESCRIPTION, &sts::SERVICE_DESCRIPTION];
+/// The runtime every generated Tencent Cloud client stands on.
+pub use tencent_cloud_runtime as runtime;
+#[doc(hidden)]
+pub use tencent_cloud_runtime::codec;
+#[cfg(feature = "test-util")]
+pub use tencent_cloud_runtime::mock;
+#[cfg(feature = "http2")]
+pub use tencent_cloud_runtime::Http2;
+pub use tencent_cloud_runtime::{
+    credentials, decode_response, decode_response_strict, deviation, enums, hooks, signing, sts,
+    Action, ActionInfo, ActionResponse, ActionVisitor, BuildError, Collected, CompactString,
+    ConfigError, Credentials, CredentialsError, DecodeError, DecodeErrorKind, Deviation,
+    DeviationKind, Endpoint, Items, Language, PageStyle, Pages, Paginated, Paginator,
+    ProvideCredentials, PublicSite, RateLimit, RequestOptions, RetryConfig, RoundTrip, SdkError,
+    Service, ServiceClient, ServiceError, TransportError, TransportErrorKind,
+    DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
+};
 
 /// The README's examples, compiled as doctests so that they stay true.
 #[cfg(doctest)]
@@ -124,10 +94,3 @@ pub struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct CrateReadmeDoctests;
-
-/// Errors of [`Client::call`] (untyped codes) convert into [`Error`] too.
-impl From<SdkError<String>> for Error {
-    fn from(error: SdkError<String>) -> Self {
-        error.map_code()
-    }
-}

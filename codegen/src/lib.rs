@@ -122,10 +122,11 @@ pub struct Job {
 /// `operation`, `types`) and whose spec table `ccc-spec` holds.
 pub const PRIMARY_SERVICE: &str = "ccc";
 
-/// What `cargo xtask codegen` generates in the repository at `root`: every
-/// service under `spec/` into `ccc-api` (the primary one at the crate root,
-/// each other one as the module `ccc_api::<service>` in `ccc-api/src/<service>`,
-/// with a client of its own), the feature fixture and the colliding-names
+/// What `cargo xtask codegen` generates in the repository at `root`: the
+/// primary service under `spec/` into `ccc-api` (at the crate root), each
+/// other one into the runtime as the module `tencent_cloud_runtime::<service>`
+/// in `tencent-cloud-runtime/src/<service>` (STS: the credential sources that
+/// assume roles call it), every one with a client of its own; the feature fixture and the colliding-names
 /// fixture into the tests crate (compiled there with warnings denied), and the
 /// primary service's spec table into `ccc-spec` (for the emulator and the
 /// command line).
@@ -145,7 +146,7 @@ pub fn repository_jobs(root: &Path) -> Result<Vec<Job>, Error> {
             });
         } else {
             jobs.push(Job {
-                out: format!("ccc-api/src/{}", s.service),
+                out: format!("tencent-cloud-runtime/src/{}", s.service),
                 options: Some(Options::runtime_module(&format!("crate::{}", s.service))),
                 spec: s.dir,
             });

@@ -155,7 +155,7 @@ async fn an_error_member_always_fails_the_call() {
                 Ok(()) => panic!("{path}: success for {body}"),
                 Err(e) => e,
             };
-            let got = match &err {
+            let got = match &*err {
                 SdkError::Service(s) => Service(match s.raw_code.as_str() {
                     "InvalidParameter" => "InvalidParameter",
                     "InvalidParameterValue" => "InvalidParameterValue",
@@ -189,7 +189,7 @@ async fn a_rate_limit_in_any_shape_is_retried() {
     })
     .await;
     let err = describe(&client(&server)).await.unwrap_err();
-    assert!(matches!(&err, SdkError::Decode(d) if d.kind == DecodeErrorKind::MalformedError));
+    assert!(matches!(&*err, SdkError::Decode(d) if d.kind == DecodeErrorKind::MalformedError));
     assert_eq!(server.received().len(), 1);
 }
 
@@ -217,7 +217,7 @@ async fn endless_and_inflating_answers_stop_at_the_limit() {
         let c = builder(&server).max_response_size(limit).build().unwrap();
         let (result, peak) = peak_during(describe(&c)).await;
         let err = result.unwrap_err();
-        let SdkError::Transport(t) = &err else {
+        let SdkError::Transport(t) = &*err else {
             panic!("{err:?}")
         };
         assert_eq!(t.kind, TransportErrorKind::ResponseTooLarge { limit });
@@ -254,7 +254,7 @@ async fn a_declared_oversize_body_is_refused_before_reading() {
     let (result, peak) = peak_during(describe(&c)).await;
     let err = result.unwrap_err();
     assert!(
-        matches!(&err, SdkError::Transport(t) if t.kind == TransportErrorKind::ResponseTooLarge { limit: 1 << 20 }),
+        matches!(&*err, SdkError::Transport(t) if t.kind == TransportErrorKind::ResponseTooLarge { limit: 1 << 20 }),
         "{err:?}"
     );
     assert!(peak < 1 << 20, "peak {peak}");
@@ -283,7 +283,7 @@ async fn redirects_are_not_followed_and_name_the_location() {
         })
         .await;
         let err = describe(&client(&server)).await.unwrap_err();
-        let SdkError::Decode(d) = &err else {
+        let SdkError::Decode(d) = &*err else {
             panic!("{err:?}")
         };
         assert_eq!(d.kind, DecodeErrorKind::Redirect);
@@ -311,7 +311,7 @@ async fn redirects_are_not_followed_and_name_the_location() {
         .unwrap();
     let err = describe(&c).await.unwrap_err();
     assert!(
-        matches!(&err, SdkError::Decode(d) if d.kind == DecodeErrorKind::Redirect),
+        matches!(&*err, SdkError::Decode(d) if d.kind == DecodeErrorKind::Redirect),
         "{err:?}"
     );
 }
@@ -391,7 +391,7 @@ async fn kept_bodies_hold_no_secret() {
         .await;
         let (logs, err) = with_logs(describe(&client(&server))).await;
         let err = err.unwrap_err();
-        let SdkError::Decode(d) = &err else {
+        let SdkError::Decode(d) = &*err else {
             panic!("{err:?}")
         };
         let shown = format!("{err}\n{err:?}\n{}\n{}\n{logs}", d.body_prefix, d.detail);
@@ -410,7 +410,7 @@ async fn kept_bodies_hold_no_secret() {
     })
     .await;
     let err = describe(&client(&server)).await.unwrap_err();
-    let SdkError::Decode(d) = &err else {
+    let SdkError::Decode(d) = &*err else {
         panic!("{err:?}")
     };
     assert!(!d.detail.contains("LOGINTOKEN"), "{d:?}");
@@ -432,7 +432,7 @@ async fn kept_bodies_are_bounded_as_printed() {
         })
         .await;
         let err = describe(&client(&server)).await.unwrap_err();
-        let SdkError::Decode(d) = &err else {
+        let SdkError::Decode(d) = &*err else {
             panic!("{err:?}")
         };
         assert!(format!("{:?}", d.body_prefix).len() <= 1024);
@@ -552,7 +552,7 @@ async fn extreme_settings_do_not_panic() {
         describe(&c).await.unwrap(); // the first call has a token
         let err = describe(&c).await.unwrap_err();
         assert!(
-            matches!(&err, SdkError::Transport(t) if t.kind == TransportErrorKind::Timeout),
+            matches!(&*err, SdkError::Transport(t) if t.kind == TransportErrorKind::Timeout),
             "{err:?}"
         );
     }
@@ -589,7 +589,7 @@ async fn a_hung_credentials_source_obeys_the_call_deadline() {
         .unwrap();
     let started = Instant::now();
     let err = describe(&c).await.unwrap_err();
-    assert!(matches!(err, SdkError::Credentials(_)), "{err:?}");
+    assert!(matches!(*err, SdkError::Credentials(_)), "{err:?}");
     assert!(err.to_string().contains("time limit"), "{err}");
     // Far below the 10 s a source's own timeout would take.
     assert!(

@@ -53,7 +53,7 @@ async fn describe_numbers(client: &Client) -> ccc_api::Error {
         .send()
         .await
         .unwrap_err()
-        .map_code()
+        .into()
 }
 
 #[tokio::test]
@@ -65,7 +65,7 @@ async fn real_transport_failures_print_each_cause_once() {
         .unwrap()
         .port();
     let refused = describe_numbers(&client(&format!("http://127.0.0.1:{port}"))).await;
-    assert!(matches!(&refused, SdkError::Transport(t) if t.kind == TransportErrorKind::Connect));
+    assert!(matches!(&*refused, SdkError::Transport(t) if t.kind == TransportErrorKind::Connect));
     let levels = chain(&refused);
     assert_eq!(levels[0], "could not connect", "{levels:?}");
     assert!(levels.len() >= 3, "reqwest's causes are kept: {levels:?}");
@@ -125,7 +125,7 @@ async fn every_kind_of_error_renders_a_chain_without_repeats() {
             .send()
             .await
             .unwrap_err()
-            .map_code(),
+            .into(),
     );
     errors.push(describe_numbers(&Client::mocked(&Mock::new())).await);
     for error in &errors {

@@ -156,7 +156,7 @@ async fn generated_fluent_builder_calls_through_the_runtime() {
         .endpoint_url(server.url())
         .build()
         .unwrap();
-    let resp = CreateThingFluentBuilder::new(client.clone())
+    let resp = CreateThingFluentBuilder::new(client.core().clone())
         .name("box")
         .r#type(ThingKind::Small)
         .weight(1.5)
@@ -172,7 +172,7 @@ async fn generated_fluent_builder_calls_through_the_runtime() {
         json!({"Name": "box", "Type": "small", "Weight": 1.5, "Enabled": true, "Priority": -3})
     );
 
-    let err = CreateThingFluentBuilder::new(client)
+    let err = CreateThingFluentBuilder::new(client.into_core())
         .name("box")
         .send()
         .await
@@ -247,7 +247,7 @@ fn secrets_of_the_real_api_are_redacted_too() {
         .endpoint_url("http://127.0.0.1:9")
         .build()
         .unwrap();
-    let call = CreateAICallFluentBuilder::new(client)
+    let call = CreateAICallFluentBuilder::new(client.into_core())
         .custom_tts_config(r#"{"TTSType":"azure","SubscriptionKey":"tts-secret-1"}"#)
         .custom_stt_config(r#"{"SecretKey":"stt-secret-2"}"#);
     let params = vec![HttpParams::builder()
@@ -289,8 +289,8 @@ async fn fluent_builders_and_nested_secrets_are_redacted() {
         .endpoint_url("http://127.0.0.1:9")
         .build()
         .unwrap();
-    let fluent = CreateThingFluentBuilder::new(client.clone()).access_key("fluent-secret-1");
-    let names = PutThingFluentBuilder::new(client).api_key("fluent-secret-2");
+    let fluent = CreateThingFluentBuilder::new(client.core().clone()).access_key("fluent-secret-1");
+    let names = PutThingFluentBuilder::new(client.into_core()).api_key("fluent-secret-2");
     let request = PutThingRequest::builder()
         .new_("n")
         .api_key("request-secret-3")

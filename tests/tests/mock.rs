@@ -146,7 +146,7 @@ async fn unanswered_and_undecodable_calls_are_typed_errors() {
     let mock = Mock::new();
     let client = Client::mocked(&mock);
     let e = task_names(&client).await.unwrap_err();
-    assert!(matches!(&e, SdkError::Transport(t) if t.kind == TransportErrorKind::Connect));
+    assert!(matches!(&*e, SdkError::Transport(t) if t.kind == TransportErrorKind::Connect));
     let cause = std::error::Error::source(&e).unwrap().to_string();
     assert_eq!(cause, "no mock rule answers `DescribeAutoCalloutTasks`");
     // Retried as a connection failure would be: three attempts, all recorded.
@@ -163,7 +163,11 @@ async fn unanswered_and_undecodable_calls_are_typed_errors() {
             status: 200,
             body: br#"{"Response": {"Tasks": "not a list", "RequestId": "r"}}"#.to_vec(),
         });
-    match task_names(&Client::mocked(&raw)).await.unwrap_err() {
+    match task_names(&Client::mocked(&raw))
+        .await
+        .unwrap_err()
+        .into_inner()
+    {
         SdkError::Decode(d) => assert_eq!(d.kind, DecodeErrorKind::Shape),
         other => panic!("{other:?}"),
     }

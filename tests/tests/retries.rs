@@ -117,7 +117,7 @@ async fn http_5xx_without_a_service_answer_is_retried() {
     })
     .await;
     let err = describe(&client(&server, 3)).await.unwrap_err();
-    assert!(matches!(err, SdkError::Decode(_)));
+    assert!(matches!(*err, SdkError::Decode(_)));
     assert_eq!(server.received().len(), 1);
 }
 
@@ -221,7 +221,7 @@ async fn the_overall_deadline_bounds_every_retry() {
         started.elapsed()
     );
     assert!(
-        matches!(err, SdkError::Transport(ref t) if t.kind == TransportErrorKind::Timeout),
+        matches!(*err, SdkError::Transport(ref t) if t.kind == TransportErrorKind::Timeout),
         "{err:?}"
     );
     assert!(

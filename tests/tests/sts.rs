@@ -71,12 +71,11 @@ async fn a_request_signed_for_another_service_is_refused() {
         .unwrap_err();
     assert_eq!(e.raw_code(), Some("AuthFailure.SignatureFailure"), "{e}");
     // Signed for `sts`, the same call passes.
-    let sts = ccc_api::sts::Client::from_builder(
-        Client::builder()
-            .credentials(base())
-            .endpoint_url(emulator.url()),
-    )
-    .unwrap();
+    let sts = ccc_api::sts::Client::builder()
+        .credentials(base())
+        .endpoint_url(emulator.url())
+        .build()
+        .unwrap();
     assert_eq!(sts.core().service().name, "sts");
     let me = sts.get_caller_identity().send().await.unwrap();
     assert_eq!(me.account_id.as_deref(), Some("100000000001"));
@@ -85,14 +84,16 @@ async fn a_request_signed_for_another_service_is_refused() {
 
 #[tokio::test]
 async fn the_default_endpoint_comes_from_the_sts_spec() {
-    let sts = ccc_api::sts::Client::from_builder(Client::builder().credentials(base())).unwrap();
+    let sts = ccc_api::sts::Client::builder()
+        .credentials(base())
+        .build()
+        .unwrap();
     assert_eq!(sts.core().endpoint(), "https://sts.tencentcloudapi.com/");
-    let sts = ccc_api::sts::Client::from_builder(
-        Client::builder()
-            .credentials(base())
-            .site(ccc_api::Site::International),
-    )
-    .unwrap();
+    let sts = ccc_api::sts::Client::builder()
+        .credentials(base())
+        .site(ccc_api::Site::International)
+        .build()
+        .unwrap();
     assert_eq!(
         sts.core().endpoint(),
         "https://sts.intl.tencentcloudapi.com/"

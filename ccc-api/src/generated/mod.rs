@@ -28,103 +28,168 @@ pub const SENSITIVE_MEMBERS: &[&str] = &[
 ];
 /// The service as the runtime sees it: name, version, endpoints, and
 /// the facts about each action that untyped calls look up.
-pub static SERVICE_DESCRIPTION: crate::Service = crate::Service::new(
-    SERVICE,
-    VERSION,
-    SERVICE,
-    &[
-        crate::Endpoint::new("International", "ccc.intl.tencentcloudapi.com", true),
-        crate::Endpoint::new("China", "ccc.tencentcloudapi.com", false)
-            .with_regional_host("ccc.{region}.tencentcloudapi.com"),
-    ],
-    &[
-        crate::ActionInfo::new("AbortAgentCruiseDialingCampaign", None, false),
-        crate::ActionInfo::new("AbortPredictiveDialingCampaign", None, false),
-        crate::ActionInfo::new("BindNumberCallInInterface", Some(20), false),
-        crate::ActionInfo::new("BindNumberCallOutSkillGroup", None, false),
-        crate::ActionInfo::new("BindStaffSkillGroupList", None, false),
-        crate::ActionInfo::new("ControlAIConversation", Some(20), false),
-        crate::ActionInfo::new("CreateAIAgentCall", Some(20), false),
-        crate::ActionInfo::new("CreateAICall", Some(20), false),
-        crate::ActionInfo::new("CreateAdminURL", Some(20), false),
-        crate::ActionInfo::new("CreateAgentCruiseDialingCampaign", Some(20), false),
-        crate::ActionInfo::new("CreateAutoCalloutTask", Some(20), false),
-        crate::ActionInfo::new("CreateCCCSkillGroup", Some(20), false),
-        crate::ActionInfo::new("CreateCallOutSession", Some(20), false),
-        crate::ActionInfo::new("CreateCarrierPrivilegeNumberApplicant", None, false),
-        crate::ActionInfo::new("CreateCompanyApply", None, false),
-        crate::ActionInfo::new("CreateExtension", None, false),
-        crate::ActionInfo::new("CreateIVRSession", Some(20), false),
-        crate::ActionInfo::new("CreateOwnNumberApply", Some(20), false),
-        crate::ActionInfo::new("CreatePredictiveDialingCampaign", Some(20), false),
-        crate::ActionInfo::new("CreateSDKLoginToken", Some(20), false),
-        crate::ActionInfo::new("CreateStaff", Some(20), false),
-        crate::ActionInfo::new("CreateUserSig", Some(20), false),
-        crate::ActionInfo::new("DeleteCCCSkillGroup", None, false),
-        crate::ActionInfo::new("DeleteExtension", None, false),
-        crate::ActionInfo::new("DeletePredictiveDialingCampaign", None, false),
-        crate::ActionInfo::new("DeleteStaff", None, false),
-        crate::ActionInfo::new("DescribeAIAgentInfoList", Some(20), true),
-        crate::ActionInfo::new("DescribeAIAnalysisResult", None, true),
-        crate::ActionInfo::new("DescribeAICallExtractResult", Some(20), true),
-        crate::ActionInfo::new("DescribeAICallInteractionRecords", None, true),
-        crate::ActionInfo::new("DescribeAILatency", None, true),
-        crate::ActionInfo::new("DescribeActiveCarrierPrivilegeNumber", None, true),
-        crate::ActionInfo::new("DescribeAgentCruiseDialingCampaign", Some(20), true),
-        crate::ActionInfo::new("DescribeAutoCalloutTask", Some(20), true),
-        crate::ActionInfo::new("DescribeAutoCalloutTasks", None, true),
-        crate::ActionInfo::new("DescribeCCCBuyInfoList", None, true),
-        crate::ActionInfo::new("DescribeCallInMetrics", None, true),
-        crate::ActionInfo::new("DescribeCarrierPrivilegeNumberApplicants", None, true),
-        crate::ActionInfo::new("DescribeChatMessages", None, true),
-        crate::ActionInfo::new("DescribeCompanyList", None, true),
-        crate::ActionInfo::new("DescribeExtension", Some(20), true),
-        crate::ActionInfo::new("DescribeExtensions", Some(20), true),
-        crate::ActionInfo::new("DescribeFlashSMSList", None, true),
-        crate::ActionInfo::new("DescribeIMCdrList", None, true),
-        crate::ActionInfo::new("DescribeIMCdrs", None, true),
-        crate::ActionInfo::new("DescribeIvrAudioList", None, true),
-        crate::ActionInfo::new("DescribeNumbers", None, true),
-        crate::ActionInfo::new("DescribePSTNActiveSessionList", Some(20), true),
-        crate::ActionInfo::new("DescribePredictiveDialingCampaign", Some(20), true),
-        crate::ActionInfo::new("DescribePredictiveDialingCampaigns", None, true),
-        crate::ActionInfo::new("DescribePredictiveDialingSessions", Some(20), true),
-        crate::ActionInfo::new("DescribeProtectedTelCdr", None, true),
-        crate::ActionInfo::new("DescribeSessionDetail", Some(20), true),
-        crate::ActionInfo::new("DescribeSkillGroupInfoList", None, true),
-        crate::ActionInfo::new("DescribeStaffInfoList", Some(20), true),
-        crate::ActionInfo::new("DescribeStaffStatusHistory", Some(20), true),
-        crate::ActionInfo::new("DescribeStaffStatusMetrics", Some(20), true),
-        crate::ActionInfo::new("DescribeTelCallInfo", Some(20), true),
-        crate::ActionInfo::new("DescribeTelCdr", Some(20), true),
-        crate::ActionInfo::new("DescribeTelRecordAsr", None, true),
-        crate::ActionInfo::new("DescribeTelSession", None, true),
-        crate::ActionInfo::new("DisableCCCPhoneNumber", Some(20), false),
-        crate::ActionInfo::new("ForceMemberOffline", None, false),
-        crate::ActionInfo::new("HangUpCall", None, false),
-        crate::ActionInfo::new("ModifyCompanyApply", None, false),
-        crate::ActionInfo::new("ModifyExtension", None, false),
-        crate::ActionInfo::new("ModifyOwnNumberApply", Some(20), false),
-        crate::ActionInfo::new("ModifyStaff", Some(20), false),
-        crate::ActionInfo::new("ModifyStaffPassword", None, false),
-        crate::ActionInfo::new("PauseAutoCalloutTask", Some(20), false),
-        crate::ActionInfo::new("PausePredictiveDialingCampaign", None, false),
-        crate::ActionInfo::new("PlaySoundCall", Some(20), false),
-        crate::ActionInfo::new("ResetExtensionPassword", None, false),
-        crate::ActionInfo::new("RestoreMemberOnline", None, false),
-        crate::ActionInfo::new("ResumeAutoCalloutTask", Some(20), false),
-        crate::ActionInfo::new("ResumePredictiveDialingCampaign", None, false),
-        crate::ActionInfo::new("SetStaffStatus", Some(20), false),
-        crate::ActionInfo::new("StopAutoCalloutTask", None, false),
-        crate::ActionInfo::new("TransferToManual", None, false),
-        crate::ActionInfo::new("UnbindNumberCallOutSkillGroup", None, false),
-        crate::ActionInfo::new("UnbindStaffSkillGroupList", None, false),
-        crate::ActionInfo::new("UpdateCCCSkillGroup", None, false),
-        crate::ActionInfo::new("UpdatePredictiveDialingCampaign", Some(20), false),
-        crate::ActionInfo::new("UploadIvrAudio", Some(1), false),
-    ],
-    SENSITIVE_MEMBERS,
-);
+pub static SERVICE_DESCRIPTION: ::tencent_cloud_runtime::Service =
+    ::tencent_cloud_runtime::Service::new(
+        SERVICE,
+        VERSION,
+        SERVICE,
+        &[
+            ::tencent_cloud_runtime::Endpoint::new(
+                "International",
+                "ccc.intl.tencentcloudapi.com",
+                true,
+            ),
+            ::tencent_cloud_runtime::Endpoint::new("China", "ccc.tencentcloudapi.com", false)
+                .with_regional_host("ccc.{region}.tencentcloudapi.com"),
+        ],
+        &[
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "AbortAgentCruiseDialingCampaign",
+                None,
+                false,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new("AbortPredictiveDialingCampaign", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("BindNumberCallInInterface", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("BindNumberCallOutSkillGroup", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("BindStaffSkillGroupList", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("ControlAIConversation", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateAIAgentCall", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateAICall", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateAdminURL", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "CreateAgentCruiseDialingCampaign",
+                Some(20),
+                false,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateAutoCalloutTask", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateCCCSkillGroup", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateCallOutSession", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "CreateCarrierPrivilegeNumberApplicant",
+                None,
+                false,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateCompanyApply", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateExtension", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateIVRSession", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateOwnNumberApply", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "CreatePredictiveDialingCampaign",
+                Some(20),
+                false,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateSDKLoginToken", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateStaff", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("CreateUserSig", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("DeleteCCCSkillGroup", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("DeleteExtension", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "DeletePredictiveDialingCampaign",
+                None,
+                false,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new("DeleteStaff", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeAIAgentInfoList", Some(20), true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeAIAnalysisResult", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeAICallExtractResult", Some(20), true),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "DescribeAICallInteractionRecords",
+                None,
+                true,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeAILatency", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "DescribeActiveCarrierPrivilegeNumber",
+                None,
+                true,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "DescribeAgentCruiseDialingCampaign",
+                Some(20),
+                true,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeAutoCalloutTask", Some(20), true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeAutoCalloutTasks", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeCCCBuyInfoList", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeCallInMetrics", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "DescribeCarrierPrivilegeNumberApplicants",
+                None,
+                true,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeChatMessages", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeCompanyList", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeExtension", Some(20), true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeExtensions", Some(20), true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeFlashSMSList", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeIMCdrList", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeIMCdrs", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeIvrAudioList", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeNumbers", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "DescribePSTNActiveSessionList",
+                Some(20),
+                true,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "DescribePredictiveDialingCampaign",
+                Some(20),
+                true,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "DescribePredictiveDialingCampaigns",
+                None,
+                true,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "DescribePredictiveDialingSessions",
+                Some(20),
+                true,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeProtectedTelCdr", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeSessionDetail", Some(20), true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeSkillGroupInfoList", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeStaffInfoList", Some(20), true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeStaffStatusHistory", Some(20), true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeStaffStatusMetrics", Some(20), true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeTelCallInfo", Some(20), true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeTelCdr", Some(20), true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeTelRecordAsr", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DescribeTelSession", None, true),
+            ::tencent_cloud_runtime::ActionInfo::new("DisableCCCPhoneNumber", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("ForceMemberOffline", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("HangUpCall", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("ModifyCompanyApply", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("ModifyExtension", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("ModifyOwnNumberApply", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("ModifyStaff", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("ModifyStaffPassword", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("PauseAutoCalloutTask", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("PausePredictiveDialingCampaign", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("PlaySoundCall", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("ResetExtensionPassword", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("RestoreMemberOnline", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("ResumeAutoCalloutTask", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "ResumePredictiveDialingCampaign",
+                None,
+                false,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new("SetStaffStatus", Some(20), false),
+            ::tencent_cloud_runtime::ActionInfo::new("StopAutoCalloutTask", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("TransferToManual", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("UnbindNumberCallOutSkillGroup", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("UnbindStaffSkillGroupList", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new("UpdateCCCSkillGroup", None, false),
+            ::tencent_cloud_runtime::ActionInfo::new(
+                "UpdatePredictiveDialingCampaign",
+                Some(20),
+                false,
+            ),
+            ::tencent_cloud_runtime::ActionInfo::new("UploadIvrAudio", Some(1), false),
+        ],
+        SENSITIVE_MEMBERS,
+    );
 /// A public site of the service, each with its own endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
@@ -148,7 +213,7 @@ impl Site {
         }
     }
 }
-impl crate::PublicSite for Site {
+impl ::tencent_cloud_runtime::PublicSite for Site {
     fn site_name(self) -> &'static str {
         match self {
             Site::International => "International",
@@ -156,13 +221,152 @@ impl crate::PublicSite for Site {
         }
     }
 }
-/// The error codes of this service's actions: an error with any of
-/// them converts into one with the service-wide [`ErrorCode`], so
-/// `?` works across actions.
-pub trait ActionErrorCode: crate::enums::WireEnum<Raw = String> {}
-impl<C: ActionErrorCode> From<crate::SdkError<C>> for crate::SdkError<ErrorCode> {
+/// A client of Tencent Cloud Contact Center (`ccc` 2020-02-10): one method per action, over the runtime's client (signing, retries, deadlines, size limits, redaction, tracing), which it derefs to for `execute` and untyped `call`s. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client(::tencent_cloud_runtime::Client);
+/// Configures a [`Client`] of this service: credentials, site or
+/// endpoint URL, timeouts, retries, hooks.
+pub type ClientBuilder = ::tencent_cloud_runtime::ClientBuilder<Client>;
+impl Client {
+    /// A builder with the defaults: the service's default site, the
+    /// default credentials chain, no region, 60 s deadline, 3 attempts,
+    /// the spec's rate limits.
     #[inline]
-    fn from(error: crate::SdkError<C>) -> Self {
-        error.map_code()
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+    /// A client with every default.
+    pub fn from_env() -> Result<Client, ::tencent_cloud_runtime::ConfigError> {
+        Client::builder().build()
+    }
+    /// A client answered by `mock`'s scripted rules, for unit tests:
+    /// no network, fixed test credentials, no client-side rate limit,
+    /// and retries without waits. For other settings, give the mock to
+    /// a builder's `mock` method.
+    #[cfg(feature = "test-util")]
+    pub fn mocked(mock: &::tencent_cloud_runtime::mock::Mock) -> Client {
+        ClientBuilder::mocked(mock)
+    }
+    /// The runtime client underneath.
+    #[inline]
+    pub fn core(&self) -> &::tencent_cloud_runtime::Client {
+        &self.0
+    }
+    /// The runtime client underneath, by value.
+    #[inline]
+    pub fn into_core(self) -> ::tencent_cloud_runtime::Client {
+        self.0
+    }
+}
+impl ::std::ops::Deref for Client {
+    type Target = ::tencent_cloud_runtime::Client;
+    #[inline]
+    fn deref(&self) -> &::tencent_cloud_runtime::Client {
+        &self.0
+    }
+}
+impl From<::tencent_cloud_runtime::Client> for Client {
+    /// Wraps a runtime client as it is, whatever service it was built for.
+    #[inline]
+    fn from(client: ::tencent_cloud_runtime::Client) -> Self {
+        Client(client)
+    }
+}
+impl ::tencent_cloud_runtime::ServiceClient for Client {
+    fn default_service() -> Option<&'static ::tencent_cloud_runtime::Service> {
+        Some(&SERVICE_DESCRIPTION)
+    }
+}
+/// The error codes of this service's actions: an error with any of
+/// them converts into [`Error`], so `?` works across actions.
+pub trait ActionErrorCode: ::tencent_cloud_runtime::enums::WireEnum<Raw = String> {}
+/// The error of any action of this service, with the service-wide
+/// [`ErrorCode`]: every action's error, and an untyped call's, converts
+/// into it with `?`. It derefs to the runtime's error it wraps (its
+/// code, message, request id); [`Error::into_inner`] gives it by value
+/// to `match` on.
+pub struct Error(::tencent_cloud_runtime::SdkError<ErrorCode>);
+impl Error {
+    /// The runtime's error, to `match` on its kind.
+    #[inline]
+    pub fn into_inner(self) -> ::tencent_cloud_runtime::SdkError<ErrorCode> {
+        self.0
+    }
+}
+impl ::std::ops::Deref for Error {
+    type Target = ::tencent_cloud_runtime::SdkError<ErrorCode>;
+    #[inline]
+    fn deref(&self) -> &::tencent_cloud_runtime::SdkError<ErrorCode> {
+        &self.0
+    }
+}
+impl ::std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+impl ::std::fmt::Display for Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.0, f)
+    }
+}
+impl ::std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        ::std::error::Error::source(&self.0)
+    }
+}
+impl From<::tencent_cloud_runtime::SdkError<ErrorCode>> for Error {
+    #[inline]
+    fn from(error: ::tencent_cloud_runtime::SdkError<ErrorCode>) -> Self {
+        Error(error)
+    }
+}
+impl<C: ActionErrorCode> From<::tencent_cloud_runtime::SdkError<C>> for Error {
+    #[inline]
+    fn from(error: ::tencent_cloud_runtime::SdkError<C>) -> Self {
+        Error(error.map_code())
+    }
+}
+impl From<::tencent_cloud_runtime::SdkError<String>> for Error {
+    /// The error of an untyped call: its code is parsed again.
+    #[inline]
+    fn from(error: ::tencent_cloud_runtime::SdkError<String>) -> Self {
+        Error(error.map_code())
+    }
+}
+impl From<::tencent_cloud_runtime::ServiceError<ErrorCode>> for Error {
+    #[inline]
+    fn from(error: ::tencent_cloud_runtime::ServiceError<ErrorCode>) -> Self {
+        Error(error.into())
+    }
+}
+impl From<::tencent_cloud_runtime::BuildError> for Error {
+    #[inline]
+    fn from(error: ::tencent_cloud_runtime::BuildError) -> Self {
+        Error(error.into())
+    }
+}
+impl From<::tencent_cloud_runtime::CredentialsError> for Error {
+    #[inline]
+    fn from(error: ::tencent_cloud_runtime::CredentialsError) -> Self {
+        Error(error.into())
+    }
+}
+impl From<::tencent_cloud_runtime::TransportError> for Error {
+    #[inline]
+    fn from(error: ::tencent_cloud_runtime::TransportError) -> Self {
+        Error(error.into())
+    }
+}
+impl From<::tencent_cloud_runtime::DecodeError> for Error {
+    #[inline]
+    fn from(error: ::tencent_cloud_runtime::DecodeError) -> Self {
+        Error(error.into())
+    }
+}
+impl From<Error> for ::tencent_cloud_runtime::SdkError<ErrorCode> {
+    #[inline]
+    fn from(error: Error) -> Self {
+        error.0
     }
 }

@@ -42,11 +42,11 @@ pub struct AIAgentInfo {
     /// Display name of the AI agent.
     ///
     /// Example: `"新智能体"`
-    pub ai_agent_name: Option<crate::CompactString>,
+    pub ai_agent_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Names of the variables defined for the AI agent.
     ///
     /// Example: `["orderId"]`
-    pub variable_names: Option<Vec<crate::CompactString>>,
+    pub variable_names: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AIAgentInfo {
@@ -67,18 +67,23 @@ impl ::serde::Serialize for AIAgentInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for AIAgentInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AIAgentInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for AIAgentInfo {
     const EXPECTING: &'static str = "struct AIAgentInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["AIAgentId", "AIAgentName", "VariableNames"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "AIAgentId",
+                "AIAgentName",
+                "VariableNames",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_ai_agent_id: Option<Option<AIAgentId>> = None;
-        let mut f_ai_agent_name: Option<Option<crate::CompactString>> = None;
-        let mut f_variable_names: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_ai_agent_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_variable_names: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
+            None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_ai_agent_id),
@@ -94,22 +99,22 @@ impl crate::codec::FromMembers for AIAgentInfo {
         })
     }
 }
-impl crate::deviation::Described for AIAgentInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AIAgentInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AIAgentId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AIAgentName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "VariableNames",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -127,8 +132,8 @@ impl AIAgentInfo {
 #[derive(Debug, Clone, Default)]
 pub struct AIAgentInfoBuilder {
     ai_agent_id: Option<AIAgentId>,
-    ai_agent_name: Option<crate::CompactString>,
-    variable_names: Option<Vec<crate::CompactString>>,
+    ai_agent_name: Option<::tencent_cloud_runtime::CompactString>,
+    variable_names: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 impl AIAgentInfoBuilder {
     /// Id of the AI agent.
@@ -149,13 +154,19 @@ impl AIAgentInfoBuilder {
     ///
     /// Example: `"新智能体"`
     #[inline]
-    pub fn ai_agent_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn ai_agent_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.ai_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `AIAgentName`.
     #[inline]
-    pub fn set_ai_agent_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_ai_agent_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.ai_agent_name = value;
         self
     }
@@ -163,19 +174,22 @@ impl AIAgentInfoBuilder {
     ///
     /// Example: `["orderId"]`
     #[inline]
-    pub fn variable_names(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn variable_names(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.variable_names = Some(value);
         self
     }
     /// Sets or clears `VariableNames`.
     #[inline]
-    pub fn set_variable_names(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_variable_names(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.variable_names = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AIAgentInfo, crate::BuildError> {
+    pub fn build(self) -> Result<AIAgentInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(AIAgentInfo {
             ai_agent_id: self.ai_agent_id,
             ai_agent_name: self.ai_agent_name,
@@ -194,7 +208,7 @@ pub struct AIAnalysisResult {
     /// Analysis output for the given kind.
     ///
     /// Example: `"会话小结结果"`
-    pub result: Option<crate::CompactString>,
+    pub result: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AIAnalysisResult {
@@ -212,16 +226,17 @@ impl ::serde::Serialize for AIAnalysisResult {
 }
 impl<'de> ::serde::Deserialize<'de> for AIAnalysisResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AIAnalysisResult {
+impl ::tencent_cloud_runtime::codec::FromMembers for AIAnalysisResult {
     const EXPECTING: &'static str = "struct AIAnalysisResult";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Type", "Result"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Type", "Result"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_type: Option<Option<AIAnalysisResultType>> = None;
-        let mut f_result: Option<Option<crate::CompactString>> = None;
+        let mut f_result: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_type),
@@ -235,17 +250,17 @@ impl crate::codec::FromMembers for AIAnalysisResult {
         })
     }
 }
-impl crate::deviation::Described for AIAnalysisResult {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AIAnalysisResult {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Result",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Type",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -263,7 +278,7 @@ impl AIAnalysisResult {
 #[derive(Debug, Clone, Default)]
 pub struct AIAnalysisResultBuilder {
     r#type: Option<AIAnalysisResultType>,
-    result: Option<crate::CompactString>,
+    result: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl AIAnalysisResultBuilder {
     /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
@@ -284,19 +299,19 @@ impl AIAnalysisResultBuilder {
     ///
     /// Example: `"会话小结结果"`
     #[inline]
-    pub fn result(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn result(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.result = Some(value.into());
         self
     }
     /// Sets or clears `Result`.
     #[inline]
-    pub fn set_result(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_result(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.result = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AIAnalysisResult, crate::BuildError> {
+    pub fn build(self) -> Result<AIAnalysisResult, ::tencent_cloud_runtime::BuildError> {
         Ok(AIAnalysisResult {
             r#type: self.r#type,
             result: self.result,
@@ -314,19 +329,19 @@ pub struct AICallExtractConfigElement {
     /// Name of the item; must be unique.
     ///
     /// Example: `"姓名"`
-    pub info_name: crate::CompactString,
+    pub info_name: ::tencent_cloud_runtime::CompactString,
     /// Description of what the item should capture.
     ///
     /// Example: `"客户姓名"`
-    pub info_content: Option<crate::CompactString>,
+    pub info_content: Option<::tencent_cloud_runtime::CompactString>,
     /// Sample values illustrating what should be extracted.
     ///
     /// Example: `["张三"]`
-    pub examples: Option<Vec<crate::CompactString>>,
+    pub examples: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Allowed options; required when `InfoType` is `Selector`.
     ///
     /// Example: `["动力","内饰","价格"]`
-    pub choices: Option<Vec<crate::CompactString>>,
+    pub choices: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 impl ::serde::Serialize for AICallExtractConfigElement {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -349,26 +364,27 @@ impl ::serde::Serialize for AICallExtractConfigElement {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AICallExtractConfigElement {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for AICallExtractConfigElement {
+impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractConfigElement {
     const EXPECTING: &'static str = "struct AICallExtractConfigElement";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "InfoType",
-            "InfoName",
-            "InfoContent",
-            "Examples",
-            "Choices",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "InfoType",
+                "InfoName",
+                "InfoContent",
+                "Examples",
+                "Choices",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_info_type: Option<AICallExtractConfigElementInfoType> = None;
-        let mut f_info_name: Option<crate::CompactString> = None;
-        let mut f_info_content: Option<Option<crate::CompactString>> = None;
-        let mut f_examples: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_choices: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_info_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_info_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_examples: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_choices: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_info_type),
@@ -380,8 +396,8 @@ impl crate::codec::FromMembers for AICallExtractConfigElement {
             }?;
         }
         Ok(AICallExtractConfigElement {
-            info_type: f_info_type.unwrap_or_else(crate::deviation::absent),
-            info_name: f_info_name.unwrap_or_else(crate::deviation::absent),
+            info_type: f_info_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            info_name: f_info_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             info_content: f_info_content.flatten(),
             examples: f_examples.flatten(),
             choices: f_choices.flatten(),
@@ -399,10 +415,10 @@ impl AICallExtractConfigElement {
 #[derive(Debug, Clone, Default)]
 pub struct AICallExtractConfigElementBuilder {
     info_type: Option<AICallExtractConfigElementInfoType>,
-    info_name: Option<crate::CompactString>,
-    info_content: Option<crate::CompactString>,
-    examples: Option<Vec<crate::CompactString>>,
-    choices: Option<Vec<crate::CompactString>>,
+    info_name: Option<::tencent_cloud_runtime::CompactString>,
+    info_content: Option<::tencent_cloud_runtime::CompactString>,
+    examples: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    choices: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 impl AICallExtractConfigElementBuilder {
     /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
@@ -423,13 +439,13 @@ impl AICallExtractConfigElementBuilder {
     ///
     /// Example: `"姓名"`
     #[inline]
-    pub fn info_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn info_name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.info_name = Some(value.into());
         self
     }
     /// Sets or clears `InfoName`. Required.
     #[inline]
-    pub fn set_info_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_info_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.info_name = value;
         self
     }
@@ -437,13 +453,19 @@ impl AICallExtractConfigElementBuilder {
     ///
     /// Example: `"客户姓名"`
     #[inline]
-    pub fn info_content(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn info_content(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.info_content = Some(value.into());
         self
     }
     /// Sets or clears `InfoContent`.
     #[inline]
-    pub fn set_info_content(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_info_content(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.info_content = value;
         self
     }
@@ -451,13 +473,16 @@ impl AICallExtractConfigElementBuilder {
     ///
     /// Example: `["张三"]`
     #[inline]
-    pub fn examples(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn examples(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.examples = Some(value);
         self
     }
     /// Sets or clears `Examples`.
     #[inline]
-    pub fn set_examples(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_examples(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.examples = value;
         self
     }
@@ -465,28 +490,35 @@ impl AICallExtractConfigElementBuilder {
     ///
     /// Example: `["动力","内饰","价格"]`
     #[inline]
-    pub fn choices(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn choices(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.choices = Some(value);
         self
     }
     /// Sets or clears `Choices`.
     #[inline]
-    pub fn set_choices(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_choices(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.choices = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AICallExtractConfigElement, crate::BuildError> {
+    pub fn build(self) -> Result<AICallExtractConfigElement, ::tencent_cloud_runtime::BuildError> {
         Ok(AICallExtractConfigElement {
-            info_type: self.info_type.ok_or(crate::BuildError::missing_in_type(
-                "AICallExtractConfigElement",
-                "InfoType",
-            ))?,
-            info_name: self.info_name.ok_or(crate::BuildError::missing_in_type(
-                "AICallExtractConfigElement",
-                "InfoName",
-            ))?,
+            info_type: self.info_type.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "AICallExtractConfigElement",
+                    "InfoType",
+                ),
+            )?,
+            info_name: self.info_name.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "AICallExtractConfigElement",
+                    "InfoName",
+                ),
+            )?,
             info_content: self.info_content,
             examples: self.examples,
             choices: self.choices,
@@ -504,11 +536,11 @@ pub struct AICallExtractResultElement {
     /// Name of the extracted item.
     ///
     /// Example: `"驾龄"`
-    pub info_name: Option<crate::CompactString>,
+    pub info_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Description of the extracted item, as configured.
     ///
     /// Example: `"客户具体驾龄是多少年"`
-    pub info_content: Option<crate::CompactString>,
+    pub info_content: Option<::tencent_cloud_runtime::CompactString>,
     /// Extracted value.
     ///
     /// Example: `{"Boolean":true}`
@@ -536,18 +568,23 @@ impl ::serde::Serialize for AICallExtractResultElement {
 }
 impl<'de> ::serde::Deserialize<'de> for AICallExtractResultElement {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AICallExtractResultElement {
+impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractResultElement {
     const EXPECTING: &'static str = "struct AICallExtractResultElement";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["InfoType", "InfoName", "InfoContent", "Result"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "InfoType",
+                "InfoName",
+                "InfoContent",
+                "Result",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_info_type: Option<Option<AICallExtractConfigElementInfoType>> = None;
-        let mut f_info_name: Option<Option<crate::CompactString>> = None;
-        let mut f_info_content: Option<Option<crate::CompactString>> = None;
+        let mut f_info_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_info_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_result: Option<Option<AICallExtractResultInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -566,28 +603,30 @@ impl crate::codec::FromMembers for AICallExtractResultElement {
         })
     }
 }
-impl crate::deviation::Described for AICallExtractResultElement {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AICallExtractResultElement {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "InfoContent",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "InfoName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "InfoType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Result",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<AICallExtractResultInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <AICallExtractResultInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
         ];
         MEMBERS
@@ -604,8 +643,8 @@ impl AICallExtractResultElement {
 #[derive(Debug, Clone, Default)]
 pub struct AICallExtractResultElementBuilder {
     info_type: Option<AICallExtractConfigElementInfoType>,
-    info_name: Option<crate::CompactString>,
-    info_content: Option<crate::CompactString>,
+    info_name: Option<::tencent_cloud_runtime::CompactString>,
+    info_content: Option<::tencent_cloud_runtime::CompactString>,
     result: Option<AICallExtractResultInfo>,
 }
 impl AICallExtractResultElementBuilder {
@@ -627,13 +666,13 @@ impl AICallExtractResultElementBuilder {
     ///
     /// Example: `"驾龄"`
     #[inline]
-    pub fn info_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn info_name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.info_name = Some(value.into());
         self
     }
     /// Sets or clears `InfoName`.
     #[inline]
-    pub fn set_info_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_info_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.info_name = value;
         self
     }
@@ -641,13 +680,19 @@ impl AICallExtractResultElementBuilder {
     ///
     /// Example: `"客户具体驾龄是多少年"`
     #[inline]
-    pub fn info_content(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn info_content(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.info_content = Some(value.into());
         self
     }
     /// Sets or clears `InfoContent`.
     #[inline]
-    pub fn set_info_content(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_info_content(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.info_content = value;
         self
     }
@@ -667,7 +712,7 @@ impl AICallExtractResultElementBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AICallExtractResultElement, crate::BuildError> {
+    pub fn build(self) -> Result<AICallExtractResultElement, ::tencent_cloud_runtime::BuildError> {
         Ok(AICallExtractResultElement {
             info_type: self.info_type,
             info_name: self.info_name,
@@ -683,11 +728,11 @@ pub struct AICallExtractResultInfo {
     /// Extracted value when the item type is `Text`.
     ///
     /// Example: `"xx省xx市xx区xx街道"`
-    pub text: Option<crate::CompactString>,
+    pub text: Option<::tencent_cloud_runtime::CompactString>,
     /// Selected options when the item type is `Selector`.
     ///
     /// Example: `["动力","价格"]`
-    pub chosen: Option<Vec<crate::CompactString>>,
+    pub chosen: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Extracted value when the item type is `Boolean`.
     ///
     /// Example: `true`
@@ -719,17 +764,17 @@ impl ::serde::Serialize for AICallExtractResultInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for AICallExtractResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AICallExtractResultInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractResultInfo {
     const EXPECTING: &'static str = "struct AICallExtractResultInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Text", "Chosen", "Boolean", "Number"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_text: Option<Option<crate::CompactString>> = None;
-        let mut f_chosen: Option<Option<Vec<crate::CompactString>>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Text", "Chosen", "Boolean", "Number"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_text: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_chosen: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         let mut f_boolean: Option<Option<bool>> = None;
         let mut f_number: Option<Option<f64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -749,27 +794,27 @@ impl crate::codec::FromMembers for AICallExtractResultInfo {
         })
     }
 }
-impl crate::deviation::Described for AICallExtractResultInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AICallExtractResultInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Boolean",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Chosen",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Number",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Text",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -786,8 +831,8 @@ impl AICallExtractResultInfo {
 /// Builds a [`AICallExtractResultInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AICallExtractResultInfoBuilder {
-    text: Option<crate::CompactString>,
-    chosen: Option<Vec<crate::CompactString>>,
+    text: Option<::tencent_cloud_runtime::CompactString>,
+    chosen: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     boolean: Option<bool>,
     number: Option<f64>,
 }
@@ -796,13 +841,13 @@ impl AICallExtractResultInfoBuilder {
     ///
     /// Example: `"xx省xx市xx区xx街道"`
     #[inline]
-    pub fn text(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn text(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.text = Some(value.into());
         self
     }
     /// Sets or clears `Text`.
     #[inline]
-    pub fn set_text(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_text(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.text = value;
         self
     }
@@ -810,13 +855,16 @@ impl AICallExtractResultInfoBuilder {
     ///
     /// Example: `["动力","价格"]`
     #[inline]
-    pub fn chosen(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn chosen(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.chosen = Some(value);
         self
     }
     /// Sets or clears `Chosen`.
     #[inline]
-    pub fn set_chosen(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_chosen(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.chosen = value;
         self
     }
@@ -850,7 +898,7 @@ impl AICallExtractResultInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AICallExtractResultInfo, crate::BuildError> {
+    pub fn build(self) -> Result<AICallExtractResultInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(AICallExtractResultInfo {
             text: self.text,
             chosen: self.chosen,
@@ -866,7 +914,7 @@ pub struct AICallInteractionRound {
     /// Unique id of this round.
     ///
     /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
-    pub round_id: Option<crate::CompactString>,
+    pub round_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Sequence number of the round within the call.
     ///
     /// Example: `1`
@@ -874,7 +922,7 @@ pub struct AICallInteractionRound {
     /// Labels classifying the user reply, as a JSON-serialized string.
     ///
     /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
-    pub tags: Option<crate::CompactString>,
+    pub tags: Option<::tencent_cloud_runtime::CompactString>,
     /// User and AI messages exchanged in this round.
     pub messages: Option<Vec<AIRoundMessage>>,
     /// Canvas nodes traversed during this round.
@@ -905,18 +953,24 @@ impl ::serde::Serialize for AICallInteractionRound {
 }
 impl<'de> ::serde::Deserialize<'de> for AICallInteractionRound {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AICallInteractionRound {
+impl ::tencent_cloud_runtime::codec::FromMembers for AICallInteractionRound {
     const EXPECTING: &'static str = "struct AICallInteractionRound";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["RoundId", "RoundIndex", "Tags", "Messages", "Paths"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_round_id: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "RoundId",
+                "RoundIndex",
+                "Tags",
+                "Messages",
+                "Paths",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_round_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_round_index: Option<Option<i64>> = None;
-        let mut f_tags: Option<Option<crate::CompactString>> = None;
+        let mut f_tags: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_messages: Option<Option<Vec<AIRoundMessage>>> = None;
         let mut f_paths: Option<Option<Vec<AIRoundPath>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -938,32 +992,36 @@ impl crate::codec::FromMembers for AICallInteractionRound {
         })
     }
 }
-impl crate::deviation::Described for AICallInteractionRound {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AICallInteractionRound {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Messages",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<AIRoundMessage as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <AIRoundMessage as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Paths",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<AIRoundPath as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <AIRoundPath as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RoundId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RoundIndex",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Tags",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -980,9 +1038,9 @@ impl AICallInteractionRound {
 /// Builds a [`AICallInteractionRound`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AICallInteractionRoundBuilder {
-    round_id: Option<crate::CompactString>,
+    round_id: Option<::tencent_cloud_runtime::CompactString>,
     round_index: Option<i64>,
-    tags: Option<crate::CompactString>,
+    tags: Option<::tencent_cloud_runtime::CompactString>,
     messages: Option<Vec<AIRoundMessage>>,
     paths: Option<Vec<AIRoundPath>>,
 }
@@ -991,13 +1049,13 @@ impl AICallInteractionRoundBuilder {
     ///
     /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
     #[inline]
-    pub fn round_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn round_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.round_id = Some(value.into());
         self
     }
     /// Sets or clears `RoundId`.
     #[inline]
-    pub fn set_round_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_round_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.round_id = value;
         self
     }
@@ -1019,13 +1077,13 @@ impl AICallInteractionRoundBuilder {
     ///
     /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
     #[inline]
-    pub fn tags(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn tags(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Sets or clears `Tags`.
     #[inline]
-    pub fn set_tags(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_tags(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.tags = value;
         self
     }
@@ -1055,7 +1113,7 @@ impl AICallInteractionRoundBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AICallInteractionRound, crate::BuildError> {
+    pub fn build(self) -> Result<AICallInteractionRound, ::tencent_cloud_runtime::BuildError> {
         Ok(AICallInteractionRound {
             round_id: self.round_id,
             round_index: self.round_index,
@@ -1108,19 +1166,20 @@ impl ::serde::Serialize for AICallLatencyMetrics {
 }
 impl<'de> ::serde::Deserialize<'de> for AICallLatencyMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AICallLatencyMetrics {
+impl ::tencent_cloud_runtime::codec::FromMembers for AICallLatencyMetrics {
     const EXPECTING: &'static str = "struct AICallLatencyMetrics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "AsrLatency",
-            "LLMFirstTokenLatency",
-            "TTSLatency",
-            "TotalLatency",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "AsrLatency",
+                "LLMFirstTokenLatency",
+                "TTSLatency",
+                "TotalLatency",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_asr_latency: Option<Option<i64>> = None;
         let mut f_llm_first_token_latency: Option<Option<i64>> = None;
         let mut f_tts_latency: Option<Option<i64>> = None;
@@ -1142,27 +1201,27 @@ impl crate::codec::FromMembers for AICallLatencyMetrics {
         })
     }
 }
-impl crate::deviation::Described for AICallLatencyMetrics {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AICallLatencyMetrics {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AsrLatency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "LLMFirstTokenLatency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TTSLatency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalLatency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -1243,7 +1302,7 @@ impl AICallLatencyMetricsBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AICallLatencyMetrics, crate::BuildError> {
+    pub fn build(self) -> Result<AICallLatencyMetrics, ::tencent_cloud_runtime::BuildError> {
         Ok(AICallLatencyMetrics {
             asr_latency: self.asr_latency,
             llm_first_token_latency: self.llm_first_token_latency,
@@ -1259,7 +1318,7 @@ pub struct AILatencyDetail {
     /// Id of the conversation round.
     ///
     /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
-    pub round_id: Option<crate::CompactString>,
+    pub round_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Speech recognition latency in milliseconds.
     ///
     /// Example: `100`
@@ -1309,22 +1368,23 @@ impl ::serde::Serialize for AILatencyDetail {
 }
 impl<'de> ::serde::Deserialize<'de> for AILatencyDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AILatencyDetail {
+impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyDetail {
     const EXPECTING: &'static str = "struct AILatencyDetail";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "RoundId",
-            "ASRLatency",
-            "TTSLatency",
-            "LLMLatency",
-            "LLMFirstTokenLatency",
-            "ETELatency",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_round_id: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "RoundId",
+                "ASRLatency",
+                "TTSLatency",
+                "LLMLatency",
+                "LLMFirstTokenLatency",
+                "ETELatency",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_round_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_asr_latency: Option<Option<i64>> = None;
         let mut f_tts_latency: Option<Option<i64>> = None;
         let mut f_llm_latency: Option<Option<i64>> = None;
@@ -1351,37 +1411,37 @@ impl crate::codec::FromMembers for AILatencyDetail {
         })
     }
 }
-impl crate::deviation::Described for AILatencyDetail {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AILatencyDetail {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ASRLatency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ETELatency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "LLMFirstTokenLatency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "LLMLatency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RoundId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TTSLatency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -1398,7 +1458,7 @@ impl AILatencyDetail {
 /// Builds a [`AILatencyDetail`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AILatencyDetailBuilder {
-    round_id: Option<crate::CompactString>,
+    round_id: Option<::tencent_cloud_runtime::CompactString>,
     asr_latency: Option<i64>,
     tts_latency: Option<i64>,
     llm_latency: Option<i64>,
@@ -1410,13 +1470,13 @@ impl AILatencyDetailBuilder {
     ///
     /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
     #[inline]
-    pub fn round_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn round_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.round_id = Some(value.into());
         self
     }
     /// Sets or clears `RoundId`.
     #[inline]
-    pub fn set_round_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_round_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.round_id = value;
         self
     }
@@ -1492,7 +1552,7 @@ impl AILatencyDetailBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AILatencyDetail, crate::BuildError> {
+    pub fn build(self) -> Result<AILatencyDetail, ::tencent_cloud_runtime::BuildError> {
         Ok(AILatencyDetail {
             round_id: self.round_id,
             asr_latency: self.asr_latency,
@@ -1538,15 +1598,20 @@ impl ::serde::Serialize for AILatencyStatistics {
 }
 impl<'de> ::serde::Deserialize<'de> for AILatencyStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AILatencyStatistics {
+impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyStatistics {
     const EXPECTING: &'static str = "struct AILatencyStatistics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["ASRLatency", "TTSLatency", "LLMLatency", "ETELatency"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "ASRLatency",
+                "TTSLatency",
+                "LLMLatency",
+                "ETELatency",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_asr_latency: Option<Option<AILatencyStatisticsInfo>> = None;
         let mut f_tts_latency: Option<Option<AILatencyStatisticsInfo>> = None;
         let mut f_llm_latency: Option<Option<AILatencyStatisticsInfo>> = None;
@@ -1568,28 +1633,36 @@ impl crate::codec::FromMembers for AILatencyStatistics {
         })
     }
 }
-impl crate::deviation::Described for AILatencyStatistics {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AILatencyStatistics {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ASRLatency",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <AILatencyStatisticsInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ETELatency",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <AILatencyStatisticsInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "LLMLatency",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <AILatencyStatisticsInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TTSLatency",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <AILatencyStatisticsInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
         ];
         MEMBERS
@@ -1661,7 +1734,7 @@ impl AILatencyStatisticsBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AILatencyStatistics, crate::BuildError> {
+    pub fn build(self) -> Result<AILatencyStatistics, ::tencent_cloud_runtime::BuildError> {
         Ok(AILatencyStatistics {
             asr_latency: self.asr_latency,
             tts_latency: self.tts_latency,
@@ -1706,15 +1779,19 @@ impl ::serde::Serialize for AILatencyStatisticsInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for AILatencyStatisticsInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AILatencyStatisticsInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyStatisticsInfo {
     const EXPECTING: &'static str = "struct AILatencyStatisticsInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["MinLatency", "MiddleLatency", "P90Latency"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "MinLatency",
+                "MiddleLatency",
+                "P90Latency",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_min_latency: Option<Option<i64>> = None;
         let mut f_middle_latency: Option<Option<i64>> = None;
         let mut f_p90_latency: Option<Option<i64>> = None;
@@ -1733,22 +1810,22 @@ impl crate::codec::FromMembers for AILatencyStatisticsInfo {
         })
     }
 }
-impl crate::deviation::Described for AILatencyStatisticsInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AILatencyStatisticsInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "MiddleLatency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "MinLatency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "P90Latency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -1814,7 +1891,7 @@ impl AILatencyStatisticsInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AILatencyStatisticsInfo, crate::BuildError> {
+    pub fn build(self) -> Result<AILatencyStatisticsInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(AILatencyStatisticsInfo {
             min_latency: self.min_latency,
             middle_latency: self.middle_latency,
@@ -1854,15 +1931,15 @@ impl ::serde::Serialize for AIRoundMessage {
 }
 impl<'de> ::serde::Deserialize<'de> for AIRoundMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AIRoundMessage {
+impl ::tencent_cloud_runtime::codec::FromMembers for AIRoundMessage {
     const EXPECTING: &'static str = "struct AIRoundMessage";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Timestamp", "UserReply", "AISpeak"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Timestamp", "UserReply", "AISpeak"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_timestamp: Option<Option<i64>> = None;
         let mut f_user_reply: Option<Option<UserReplyEvent>> = None;
         let mut f_ai_speak: Option<Option<AISpeakEvent>> = None;
@@ -1881,23 +1958,27 @@ impl crate::codec::FromMembers for AIRoundMessage {
         })
     }
 }
-impl crate::deviation::Described for AIRoundMessage {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AIRoundMessage {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AISpeak",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<AISpeakEvent as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <AISpeakEvent as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Timestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UserReply",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<UserReplyEvent as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <UserReplyEvent as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
         ];
         MEMBERS
@@ -1958,7 +2039,7 @@ impl AIRoundMessageBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AIRoundMessage, crate::BuildError> {
+    pub fn build(self) -> Result<AIRoundMessage, ::tencent_cloud_runtime::BuildError> {
         Ok(AIRoundMessage {
             timestamp: self.timestamp,
             user_reply: self.user_reply,
@@ -1973,7 +2054,7 @@ pub struct AIRoundPath {
     /// Name of the node in the canvas.
     ///
     /// Example: `"对话 1"`
-    pub node_name: Option<crate::CompactString>,
+    pub node_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.
     ///
     /// Example: `"DIALOGUE"`
@@ -2002,16 +2083,16 @@ impl ::serde::Serialize for AIRoundPath {
 }
 impl<'de> ::serde::Deserialize<'de> for AIRoundPath {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AIRoundPath {
+impl ::tencent_cloud_runtime::codec::FromMembers for AIRoundPath {
     const EXPECTING: &'static str = "struct AIRoundPath";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["NodeName", "NodeType", "Timestamp"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_node_name: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["NodeName", "NodeType", "Timestamp"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_node_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_node_type: Option<Option<AIRoundPathNodeType>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -2029,22 +2110,22 @@ impl crate::codec::FromMembers for AIRoundPath {
         })
     }
 }
-impl crate::deviation::Described for AIRoundPath {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AIRoundPath {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "NodeName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "NodeType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Timestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -2061,7 +2142,7 @@ impl AIRoundPath {
 /// Builds a [`AIRoundPath`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AIRoundPathBuilder {
-    node_name: Option<crate::CompactString>,
+    node_name: Option<::tencent_cloud_runtime::CompactString>,
     node_type: Option<AIRoundPathNodeType>,
     timestamp: Option<i64>,
 }
@@ -2070,13 +2151,13 @@ impl AIRoundPathBuilder {
     ///
     /// Example: `"对话 1"`
     #[inline]
-    pub fn node_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn node_name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.node_name = Some(value.into());
         self
     }
     /// Sets or clears `NodeName`.
     #[inline]
-    pub fn set_node_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_node_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.node_name = value;
         self
     }
@@ -2110,7 +2191,7 @@ impl AIRoundPathBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AIRoundPath, crate::BuildError> {
+    pub fn build(self) -> Result<AIRoundPath, ::tencent_cloud_runtime::BuildError> {
         Ok(AIRoundPath {
             node_name: self.node_name,
             node_type: self.node_type,
@@ -2129,7 +2210,7 @@ pub struct AISpeakEvent {
     /// Text the agent spoke.
     ///
     /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
-    pub spoken_text: Option<crate::CompactString>,
+    pub spoken_text: Option<::tencent_cloud_runtime::CompactString>,
     /// Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.
     ///
     /// Example: `"PlayDtmfTimeoutPrompt"`
@@ -2139,7 +2220,7 @@ pub struct AISpeakEvent {
     /// Why the flow moved to the next node; only set when the canvas runs in flexible mode.
     ///
     /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
-    pub traverse_reason: Option<crate::CompactString>,
+    pub traverse_reason: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AISpeakEvent {
@@ -2166,25 +2247,26 @@ impl ::serde::Serialize for AISpeakEvent {
 }
 impl<'de> ::serde::Deserialize<'de> for AISpeakEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AISpeakEvent {
+impl ::tencent_cloud_runtime::codec::FromMembers for AISpeakEvent {
     const EXPECTING: &'static str = "struct AISpeakEvent";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "CanBeInterrupted",
-            "SpokenText",
-            "SpokenType",
-            "LatencyMetrics",
-            "TraverseReason",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "CanBeInterrupted",
+                "SpokenText",
+                "SpokenType",
+                "LatencyMetrics",
+                "TraverseReason",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_can_be_interrupted: Option<Option<bool>> = None;
-        let mut f_spoken_text: Option<Option<crate::CompactString>> = None;
+        let mut f_spoken_text: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_spoken_type: Option<Option<AISpeakEventSpokenType>> = None;
         let mut f_latency_metrics: Option<Option<AICallLatencyMetrics>> = None;
-        let mut f_traverse_reason: Option<Option<crate::CompactString>> = None;
+        let mut f_traverse_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_can_be_interrupted),
@@ -2204,32 +2286,34 @@ impl crate::codec::FromMembers for AISpeakEvent {
         })
     }
 }
-impl crate::deviation::Described for AISpeakEvent {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AISpeakEvent {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CanBeInterrupted",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "LatencyMetrics",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<AICallLatencyMetrics as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <AICallLatencyMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SpokenText",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SpokenType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TraverseReason",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -2247,10 +2331,10 @@ impl AISpeakEvent {
 #[derive(Debug, Clone, Default)]
 pub struct AISpeakEventBuilder {
     can_be_interrupted: Option<bool>,
-    spoken_text: Option<crate::CompactString>,
+    spoken_text: Option<::tencent_cloud_runtime::CompactString>,
     spoken_type: Option<AISpeakEventSpokenType>,
     latency_metrics: Option<AICallLatencyMetrics>,
-    traverse_reason: Option<crate::CompactString>,
+    traverse_reason: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl AISpeakEventBuilder {
     /// Whether the user's voice activity may interrupt this utterance.
@@ -2271,13 +2355,16 @@ impl AISpeakEventBuilder {
     ///
     /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
     #[inline]
-    pub fn spoken_text(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn spoken_text(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.spoken_text = Some(value.into());
         self
     }
     /// Sets or clears `SpokenText`.
     #[inline]
-    pub fn set_spoken_text(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_spoken_text(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.spoken_text = value;
         self
     }
@@ -2311,19 +2398,25 @@ impl AISpeakEventBuilder {
     ///
     /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
     #[inline]
-    pub fn traverse_reason(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn traverse_reason(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.traverse_reason = Some(value.into());
         self
     }
     /// Sets or clears `TraverseReason`.
     #[inline]
-    pub fn set_traverse_reason(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_traverse_reason(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.traverse_reason = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AISpeakEvent, crate::BuildError> {
+    pub fn build(self) -> Result<AISpeakEvent, ::tencent_cloud_runtime::BuildError> {
         Ok(AISpeakEvent {
             can_be_interrupted: self.can_be_interrupted,
             spoken_text: self.spoken_text,
@@ -2340,11 +2433,11 @@ pub struct AITransferItem {
     /// Name of the function call that triggers the transfer to a human.
     ///
     /// Example: `"transfer_to_human"`
-    pub transfer_function_name: crate::CompactString,
+    pub transfer_function_name: ::tencent_cloud_runtime::CompactString,
     /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
     ///
     /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
-    pub transfer_function_desc: crate::CompactString,
+    pub transfer_function_desc: ::tencent_cloud_runtime::CompactString,
     /// Id of the skill group that receives the transferred call.
     ///
     /// Example: `1`
@@ -2363,21 +2456,22 @@ impl ::serde::Serialize for AITransferItem {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AITransferItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for AITransferItem {
+impl ::tencent_cloud_runtime::codec::FromMembers for AITransferItem {
     const EXPECTING: &'static str = "struct AITransferItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "TransferFunctionName",
-            "TransferFunctionDesc",
-            "TransferSkillGroupId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_transfer_function_name: Option<crate::CompactString> = None;
-        let mut f_transfer_function_desc: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "TransferFunctionName",
+                "TransferFunctionDesc",
+                "TransferSkillGroupId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_transfer_function_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_transfer_function_desc: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_transfer_skill_group_id: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -2389,11 +2483,11 @@ impl crate::codec::FromMembers for AITransferItem {
         }
         Ok(AITransferItem {
             transfer_function_name: f_transfer_function_name
-                .unwrap_or_else(crate::deviation::absent),
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             transfer_function_desc: f_transfer_function_desc
-                .unwrap_or_else(crate::deviation::absent),
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             transfer_skill_group_id: f_transfer_skill_group_id
-                .unwrap_or_else(crate::deviation::absent),
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
         })
     }
 }
@@ -2407,8 +2501,8 @@ impl AITransferItem {
 /// Builds a [`AITransferItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AITransferItemBuilder {
-    transfer_function_name: Option<crate::CompactString>,
-    transfer_function_desc: Option<crate::CompactString>,
+    transfer_function_name: Option<::tencent_cloud_runtime::CompactString>,
+    transfer_function_desc: Option<::tencent_cloud_runtime::CompactString>,
     transfer_skill_group_id: Option<u64>,
 }
 impl AITransferItemBuilder {
@@ -2416,13 +2510,19 @@ impl AITransferItemBuilder {
     ///
     /// Example: `"transfer_to_human"`
     #[inline]
-    pub fn transfer_function_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn transfer_function_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.transfer_function_name = Some(value.into());
         self
     }
     /// Sets or clears `TransferFunctionName`. Required.
     #[inline]
-    pub fn set_transfer_function_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_transfer_function_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.transfer_function_name = value;
         self
     }
@@ -2430,13 +2530,19 @@ impl AITransferItemBuilder {
     ///
     /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
     #[inline]
-    pub fn transfer_function_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn transfer_function_desc(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.transfer_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `TransferFunctionDesc`. Required.
     #[inline]
-    pub fn set_transfer_function_desc(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_transfer_function_desc(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.transfer_function_desc = value;
         self
     }
@@ -2456,16 +2562,25 @@ impl AITransferItemBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AITransferItem, crate::BuildError> {
+    pub fn build(self) -> Result<AITransferItem, ::tencent_cloud_runtime::BuildError> {
         Ok(AITransferItem {
             transfer_function_name: self.transfer_function_name.ok_or(
-                crate::BuildError::missing_in_type("AITransferItem", "TransferFunctionName"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "AITransferItem",
+                    "TransferFunctionName",
+                ),
             )?,
             transfer_function_desc: self.transfer_function_desc.ok_or(
-                crate::BuildError::missing_in_type("AITransferItem", "TransferFunctionDesc"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "AITransferItem",
+                    "TransferFunctionDesc",
+                ),
             )?,
             transfer_skill_group_id: self.transfer_skill_group_id.ok_or(
-                crate::BuildError::missing_in_type("AITransferItem", "TransferSkillGroupId"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "AITransferItem",
+                    "TransferSkillGroupId",
+                ),
             )?,
         })
     }
@@ -2481,11 +2596,11 @@ pub struct ActiveCarrierPrivilegeNumber {
     /// Calling number.
     ///
     /// Example: `"008601012345678"`
-    pub caller: Option<crate::CompactString>,
+    pub caller: Option<::tencent_cloud_runtime::CompactString>,
     /// Called number.
     ///
     /// Example: `"008601012345678"`
-    pub callee: Option<crate::CompactString>,
+    pub callee: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix time in seconds when the entry took effect.
     ///
     /// Example: `1668590448`
@@ -2513,18 +2628,23 @@ impl ::serde::Serialize for ActiveCarrierPrivilegeNumber {
 }
 impl<'de> ::serde::Deserialize<'de> for ActiveCarrierPrivilegeNumber {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ActiveCarrierPrivilegeNumber {
+impl ::tencent_cloud_runtime::codec::FromMembers for ActiveCarrierPrivilegeNumber {
     const EXPECTING: &'static str = "struct ActiveCarrierPrivilegeNumber";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "Caller", "Callee", "CreateTime"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Caller",
+                "Callee",
+                "CreateTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
-        let mut f_caller: Option<Option<crate::CompactString>> = None;
-        let mut f_callee: Option<Option<crate::CompactString>> = None;
+        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_create_time: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -2543,27 +2663,27 @@ impl crate::codec::FromMembers for ActiveCarrierPrivilegeNumber {
         })
     }
 }
-impl crate::deviation::Described for ActiveCarrierPrivilegeNumber {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for ActiveCarrierPrivilegeNumber {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Callee",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Caller",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CreateTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SdkAppId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -2581,8 +2701,8 @@ impl ActiveCarrierPrivilegeNumber {
 #[derive(Debug, Clone, Default)]
 pub struct ActiveCarrierPrivilegeNumberBuilder {
     sdk_app_id: Option<SdkAppId>,
-    caller: Option<crate::CompactString>,
-    callee: Option<crate::CompactString>,
+    caller: Option<::tencent_cloud_runtime::CompactString>,
+    callee: Option<::tencent_cloud_runtime::CompactString>,
     create_time: Option<i64>,
 }
 impl ActiveCarrierPrivilegeNumberBuilder {
@@ -2604,13 +2724,13 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     ///
     /// Example: `"008601012345678"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = value;
         self
     }
@@ -2618,13 +2738,13 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     ///
     /// Example: `"008601012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -2644,7 +2764,9 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ActiveCarrierPrivilegeNumber, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<ActiveCarrierPrivilegeNumber, ::tencent_cloud_runtime::BuildError> {
         Ok(ActiveCarrierPrivilegeNumber {
             sdk_app_id: self.sdk_app_id,
             caller: self.caller,
@@ -2660,11 +2782,11 @@ pub struct AsrData {
     /// Party who spoke the sentence.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub user: Option<crate::CompactString>,
+    pub user: Option<::tencent_cloud_runtime::CompactString>,
     /// Transcribed text.
     ///
     /// Example: `"hello world"`
-    pub message: Option<crate::CompactString>,
+    pub message: Option<::tencent_cloud_runtime::CompactString>,
     /// Timestamp of the sentence.
     ///
     /// Example: `1644488608`
@@ -2703,17 +2825,23 @@ impl ::serde::Serialize for AsrData {
 }
 impl<'de> ::serde::Deserialize<'de> for AsrData {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AsrData {
+impl ::tencent_cloud_runtime::codec::FromMembers for AsrData {
     const EXPECTING: &'static str = "struct AsrData";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["User", "Message", "Timestamp", "Start", "End"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_user: Option<Option<crate::CompactString>> = None;
-        let mut f_message: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "User",
+                "Message",
+                "Timestamp",
+                "Start",
+                "End",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_user: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
         let mut f_start: Option<Option<i64>> = None;
         let mut f_end: Option<Option<i64>> = None;
@@ -2736,32 +2864,32 @@ impl crate::codec::FromMembers for AsrData {
         })
     }
 }
-impl crate::deviation::Described for AsrData {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AsrData {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "End",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Message",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Start",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Timestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "User",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -2778,8 +2906,8 @@ impl AsrData {
 /// Builds a [`AsrData`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AsrDataBuilder {
-    user: Option<crate::CompactString>,
-    message: Option<crate::CompactString>,
+    user: Option<::tencent_cloud_runtime::CompactString>,
+    message: Option<::tencent_cloud_runtime::CompactString>,
     timestamp: Option<i64>,
     start: Option<i64>,
     end: Option<i64>,
@@ -2789,13 +2917,13 @@ impl AsrDataBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn user(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn user(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user = Some(value.into());
         self
     }
     /// Sets or clears `User`.
     #[inline]
-    pub fn set_user(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_user(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user = value;
         self
     }
@@ -2803,13 +2931,13 @@ impl AsrDataBuilder {
     ///
     /// Example: `"hello world"`
     #[inline]
-    pub fn message(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn message(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets or clears `Message`.
     #[inline]
-    pub fn set_message(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_message(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.message = value;
         self
     }
@@ -2857,7 +2985,7 @@ impl AsrDataBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AsrData, crate::BuildError> {
+    pub fn build(self) -> Result<AsrData, ::tencent_cloud_runtime::BuildError> {
         Ok(AsrData {
             user: self.user,
             message: self.message,
@@ -2878,11 +3006,11 @@ pub struct AudioFileInfo {
     /// Alias given to the file.
     ///
     /// Example: `"欢迎"`
-    pub custom_file_name: Option<crate::CompactString>,
+    pub custom_file_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Original file name.
     ///
     /// Example: `"xxx.mp3"`
-    pub audio_file_name: Option<crate::CompactString>,
+    pub audio_file_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Review status: `0` not yet reviewed, `1` approved, `2` rejected.
     ///
     /// Example: `1`
@@ -2910,18 +3038,23 @@ impl ::serde::Serialize for AudioFileInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for AudioFileInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AudioFileInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for AudioFileInfo {
     const EXPECTING: &'static str = "struct AudioFileInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["FileId", "CustomFileName", "AudioFileName", "Status"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "FileId",
+                "CustomFileName",
+                "AudioFileName",
+                "Status",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_file_id: Option<Option<FileId>> = None;
-        let mut f_custom_file_name: Option<Option<crate::CompactString>> = None;
-        let mut f_audio_file_name: Option<Option<crate::CompactString>> = None;
+        let mut f_custom_file_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_audio_file_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_status: Option<Option<AudioFileInfoStatus>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -2940,27 +3073,27 @@ impl crate::codec::FromMembers for AudioFileInfo {
         })
     }
 }
-impl crate::deviation::Described for AudioFileInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AudioFileInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AudioFileName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CustomFileName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "FileId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Status",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -2978,8 +3111,8 @@ impl AudioFileInfo {
 #[derive(Debug, Clone, Default)]
 pub struct AudioFileInfoBuilder {
     file_id: Option<FileId>,
-    custom_file_name: Option<crate::CompactString>,
-    audio_file_name: Option<crate::CompactString>,
+    custom_file_name: Option<::tencent_cloud_runtime::CompactString>,
+    audio_file_name: Option<::tencent_cloud_runtime::CompactString>,
     status: Option<AudioFileInfoStatus>,
 }
 impl AudioFileInfoBuilder {
@@ -3001,13 +3134,19 @@ impl AudioFileInfoBuilder {
     ///
     /// Example: `"欢迎"`
     #[inline]
-    pub fn custom_file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn custom_file_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_file_name = Some(value.into());
         self
     }
     /// Sets or clears `CustomFileName`.
     #[inline]
-    pub fn set_custom_file_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_custom_file_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_file_name = value;
         self
     }
@@ -3015,13 +3154,19 @@ impl AudioFileInfoBuilder {
     ///
     /// Example: `"xxx.mp3"`
     #[inline]
-    pub fn audio_file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn audio_file_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.audio_file_name = Some(value.into());
         self
     }
     /// Sets or clears `AudioFileName`.
     #[inline]
-    pub fn set_audio_file_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_audio_file_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.audio_file_name = value;
         self
     }
@@ -3041,7 +3186,7 @@ impl AudioFileInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AudioFileInfo, crate::BuildError> {
+    pub fn build(self) -> Result<AudioFileInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(AudioFileInfo {
             file_id: self.file_id,
             custom_file_name: self.custom_file_name,
@@ -3057,7 +3202,7 @@ pub struct AutoCalloutTaskCalleeInfo {
     /// The callee's phone number.
     ///
     /// Example: `"008613912345678"`
-    pub callee: crate::CompactString,
+    pub callee: ::tencent_cloud_runtime::CompactString,
     /// Where calling this callee stands.
     ///
     /// Example: `1`
@@ -3065,7 +3210,7 @@ pub struct AutoCalloutTaskCalleeInfo {
     /// Ids of the call sessions placed to this callee, oldest first.
     ///
     /// Example: `["aaaa-xxxx"]`
-    pub sessions: Vec<crate::CompactString>,
+    pub sessions: Vec<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AutoCalloutTaskCalleeInfo {
@@ -3080,17 +3225,18 @@ impl ::serde::Serialize for AutoCalloutTaskCalleeInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskCalleeInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AutoCalloutTaskCalleeInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for AutoCalloutTaskCalleeInfo {
     const EXPECTING: &'static str = "struct AutoCalloutTaskCalleeInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Callee", "State", "Sessions"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_callee: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Callee", "State", "Sessions"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_state: Option<AutoCalloutTaskCalleeState> = None;
-        let mut f_sessions: Option<Vec<crate::CompactString>> = None;
+        let mut f_sessions: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_callee),
@@ -3100,28 +3246,28 @@ impl crate::codec::FromMembers for AutoCalloutTaskCalleeInfo {
             }?;
         }
         Ok(AutoCalloutTaskCalleeInfo {
-            callee: f_callee.unwrap_or_else(crate::deviation::absent),
-            state: f_state.unwrap_or_else(crate::deviation::absent),
+            callee: f_callee.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            state: f_state.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             sessions: f_sessions.unwrap_or_default(),
         })
     }
 }
-impl crate::deviation::Described for AutoCalloutTaskCalleeInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AutoCalloutTaskCalleeInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Callee",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Sessions",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "State",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -3138,22 +3284,22 @@ impl AutoCalloutTaskCalleeInfo {
 /// Builds a [`AutoCalloutTaskCalleeInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AutoCalloutTaskCalleeInfoBuilder {
-    callee: Option<crate::CompactString>,
+    callee: Option<::tencent_cloud_runtime::CompactString>,
     state: Option<AutoCalloutTaskCalleeState>,
-    sessions: Option<Vec<crate::CompactString>>,
+    sessions: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 impl AutoCalloutTaskCalleeInfoBuilder {
     /// The callee's phone number.
     ///
     /// Example: `"008613912345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -3175,32 +3321,41 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     ///
     /// Example: `["aaaa-xxxx"]`
     #[inline]
-    pub fn sessions(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn sessions(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.sessions = Some(value);
         self
     }
     /// Sets or clears `Sessions`. Required.
     #[inline]
-    pub fn set_sessions(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_sessions(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.sessions = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AutoCalloutTaskCalleeInfo, crate::BuildError> {
+    pub fn build(self) -> Result<AutoCalloutTaskCalleeInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(AutoCalloutTaskCalleeInfo {
-            callee: self.callee.ok_or(crate::BuildError::missing_in_type(
-                "AutoCalloutTaskCalleeInfo",
-                "Callee",
-            ))?,
-            state: self.state.ok_or(crate::BuildError::missing_in_type(
-                "AutoCalloutTaskCalleeInfo",
-                "State",
-            ))?,
-            sessions: self.sessions.ok_or(crate::BuildError::missing_in_type(
-                "AutoCalloutTaskCalleeInfo",
-                "Sessions",
-            ))?,
+            callee: self
+                .callee
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "AutoCalloutTaskCalleeInfo",
+                    "Callee",
+                ))?,
+            state: self
+                .state
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "AutoCalloutTaskCalleeInfo",
+                    "State",
+                ))?,
+            sessions: self
+                .sessions
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "AutoCalloutTaskCalleeInfo",
+                    "Sessions",
+                ))?,
         })
     }
 }
@@ -3211,7 +3366,7 @@ pub struct AutoCalloutTaskInfo {
     /// Task name.
     ///
     /// Example: `"任务1"`
-    pub name: Option<crate::CompactString>,
+    pub name: Option<::tencent_cloud_runtime::CompactString>,
     /// Number of callees in the task.
     ///
     /// Example: `5`
@@ -3219,7 +3374,7 @@ pub struct AutoCalloutTaskInfo {
     /// Calling numbers used by the task.
     ///
     /// Example: `["008601012345678"]`
-    pub callers: Option<Vec<crate::CompactString>>,
+    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Unix timestamp at which the task starts.
     ///
     /// Example: `1145`
@@ -3282,27 +3437,28 @@ impl ::serde::Serialize for AutoCalloutTaskInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AutoCalloutTaskInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for AutoCalloutTaskInfo {
     const EXPECTING: &'static str = "struct AutoCalloutTaskInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Name",
-            "CalleeCount",
-            "Callers",
-            "NotBefore",
-            "NotAfter",
-            "IvrId",
-            "State",
-            "TaskId",
-            "MaxRingTimeoutSecond",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_name: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Name",
+                "CalleeCount",
+                "Callers",
+                "NotBefore",
+                "NotAfter",
+                "IvrId",
+                "State",
+                "TaskId",
+                "MaxRingTimeoutSecond",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_callee_count: Option<Option<CalleeCount>> = None;
-        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         let mut f_not_before: Option<Option<i64>> = None;
         let mut f_not_after: Option<Option<i64>> = None;
         let mut f_ivr_id: Option<Option<IvrId>> = None;
@@ -3336,52 +3492,52 @@ impl crate::codec::FromMembers for AutoCalloutTaskInfo {
         })
     }
 }
-impl crate::deviation::Described for AutoCalloutTaskInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AutoCalloutTaskInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CalleeCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Callers",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IvrId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "MaxRingTimeoutSecond",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Name",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "NotAfter",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "NotBefore",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "State",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TaskId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -3398,9 +3554,9 @@ impl AutoCalloutTaskInfo {
 /// Builds a [`AutoCalloutTaskInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AutoCalloutTaskInfoBuilder {
-    name: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
     callee_count: Option<CalleeCount>,
-    callers: Option<Vec<crate::CompactString>>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     not_before: Option<i64>,
     not_after: Option<i64>,
     ivr_id: Option<IvrId>,
@@ -3413,13 +3569,13 @@ impl AutoCalloutTaskInfoBuilder {
     ///
     /// Example: `"任务1"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -3441,13 +3597,16 @@ impl AutoCalloutTaskInfoBuilder {
     ///
     /// Example: `["008601012345678"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -3537,7 +3696,7 @@ impl AutoCalloutTaskInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AutoCalloutTaskInfo, crate::BuildError> {
+    pub fn build(self) -> Result<AutoCalloutTaskInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(AutoCalloutTaskInfo {
             name: self.name,
             callee_count: self.callee_count,
@@ -3585,16 +3744,16 @@ impl ::serde::Serialize for AvailableTimeConfig {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for AvailableTimeConfig {
+impl ::tencent_cloud_runtime::codec::FromMembers for AvailableTimeConfig {
     const EXPECTING: &'static str = "struct AvailableTimeConfig";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["DayType", "DaysOfWeek", "TimeRanges"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["DayType", "DaysOfWeek", "TimeRanges"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_day_type: Option<Option<AvailableTimeConfigDayType>> = None;
         let mut f_days_of_week: Option<Option<Vec<AvailableTimeConfigDaysOfWeek>>> = None;
         let mut f_time_ranges: Option<Option<Vec<TimeRange>>> = None;
@@ -3670,7 +3829,7 @@ impl AvailableTimeConfigBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AvailableTimeConfig, crate::BuildError> {
+    pub fn build(self) -> Result<AvailableTimeConfig, ::tencent_cloud_runtime::BuildError> {
         Ok(AvailableTimeConfig {
             day_type: self.day_type,
             days_of_week: self.days_of_week,
@@ -3683,7 +3842,7 @@ impl AvailableTimeConfigBuilder {
 #[non_exhaustive]
 pub struct BasicAuth {
     /// Token sent in the Basic authorization header.
-    pub basic_token: Option<crate::CompactString>,
+    pub basic_token: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for BasicAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3708,16 +3867,17 @@ impl ::serde::Serialize for BasicAuth {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for BasicAuth {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for BasicAuth {
+impl ::tencent_cloud_runtime::codec::FromMembers for BasicAuth {
     const EXPECTING: &'static str = "struct BasicAuth";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["BasicToken"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_basic_token: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["BasicToken"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_basic_token: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_basic_token),
@@ -3739,7 +3899,7 @@ impl BasicAuth {
 /// Builds a [`BasicAuth`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct BasicAuthBuilder {
-    basic_token: Option<crate::CompactString>,
+    basic_token: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for BasicAuthBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3754,19 +3914,22 @@ impl ::std::fmt::Debug for BasicAuthBuilder {
 impl BasicAuthBuilder {
     /// Token sent in the Basic authorization header.
     #[inline]
-    pub fn basic_token(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn basic_token(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.basic_token = Some(value.into());
         self
     }
     /// Sets or clears `BasicToken`.
     #[inline]
-    pub fn set_basic_token(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_basic_token(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.basic_token = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<BasicAuth, crate::BuildError> {
+    pub fn build(self) -> Result<BasicAuth, ::tencent_cloud_runtime::BuildError> {
         Ok(BasicAuth {
             basic_token: self.basic_token,
         })
@@ -3777,7 +3940,7 @@ impl BasicAuthBuilder {
 #[non_exhaustive]
 pub struct BearerAuth {
     /// Token sent in the Bearer authorization header.
-    pub bearer_token: Option<crate::CompactString>,
+    pub bearer_token: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for BearerAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3802,16 +3965,17 @@ impl ::serde::Serialize for BearerAuth {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for BearerAuth {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for BearerAuth {
+impl ::tencent_cloud_runtime::codec::FromMembers for BearerAuth {
     const EXPECTING: &'static str = "struct BearerAuth";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["BearerToken"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_bearer_token: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["BearerToken"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_bearer_token: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_bearer_token),
@@ -3833,7 +3997,7 @@ impl BearerAuth {
 /// Builds a [`BearerAuth`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct BearerAuthBuilder {
-    bearer_token: Option<crate::CompactString>,
+    bearer_token: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for BearerAuthBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3848,19 +4012,25 @@ impl ::std::fmt::Debug for BearerAuthBuilder {
 impl BearerAuthBuilder {
     /// Token sent in the Bearer authorization header.
     #[inline]
-    pub fn bearer_token(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn bearer_token(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.bearer_token = Some(value.into());
         self
     }
     /// Sets or clears `BearerToken`.
     #[inline]
-    pub fn set_bearer_token(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_bearer_token(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.bearer_token = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<BearerAuth, crate::BuildError> {
+    pub fn build(self) -> Result<BearerAuth, ::tencent_cloud_runtime::BuildError> {
         Ok(BearerAuth {
             bearer_token: self.bearer_token,
         })
@@ -3958,26 +4128,27 @@ impl ::serde::Serialize for CallInMetrics {
 }
 impl<'de> ::serde::Deserialize<'de> for CallInMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CallInMetrics {
+impl ::tencent_cloud_runtime::codec::FromMembers for CallInMetrics {
     const EXPECTING: &'static str = "struct CallInMetrics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "IvrCount",
-            "QueueCount",
-            "RingCount",
-            "AcceptCount",
-            "TransferOuterCount",
-            "MaxQueueDuration",
-            "AvgQueueDuration",
-            "MaxRingDuration",
-            "AvgRingDuration",
-            "MaxAcceptDuration",
-            "AvgAcceptDuration",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "IvrCount",
+                "QueueCount",
+                "RingCount",
+                "AcceptCount",
+                "TransferOuterCount",
+                "MaxQueueDuration",
+                "AvgQueueDuration",
+                "MaxRingDuration",
+                "AvgRingDuration",
+                "MaxAcceptDuration",
+                "AvgAcceptDuration",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_ivr_count: Option<Option<i64>> = None;
         let mut f_queue_count: Option<Option<i64>> = None;
         let mut f_ring_count: Option<Option<i64>> = None;
@@ -4020,62 +4191,62 @@ impl crate::codec::FromMembers for CallInMetrics {
         })
     }
 }
-impl crate::deviation::Described for CallInMetrics {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CallInMetrics {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AcceptCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AvgAcceptDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AvgQueueDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AvgRingDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IvrCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "MaxAcceptDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "MaxQueueDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "MaxRingDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "QueueCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RingCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TransferOuterCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -4261,7 +4432,7 @@ impl CallInMetricsBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CallInMetrics, crate::BuildError> {
+    pub fn build(self) -> Result<CallInMetrics, ::tencent_cloud_runtime::BuildError> {
         Ok(CallInMetrics {
             ivr_count: self.ivr_count,
             queue_count: self.queue_count,
@@ -4284,7 +4455,7 @@ pub struct CallInNumberMetrics {
     /// Line number.
     ///
     /// Example: `"02188888888"`
-    pub number: Option<crate::CompactString>,
+    pub number: Option<::tencent_cloud_runtime::CompactString>,
     /// Metrics for the line.
     ///
     /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
@@ -4313,16 +4484,16 @@ impl ::serde::Serialize for CallInNumberMetrics {
 }
 impl<'de> ::serde::Deserialize<'de> for CallInNumberMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CallInNumberMetrics {
+impl ::tencent_cloud_runtime::codec::FromMembers for CallInNumberMetrics {
     const EXPECTING: &'static str = "struct CallInNumberMetrics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Number", "Metrics", "SkillGroupMetrics"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_number: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Number", "Metrics", "SkillGroupMetrics"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_metrics: Option<Option<CallInMetrics>> = None;
         let mut f_skill_group_metrics: Option<Option<Vec<CallInSkillGroupMetrics>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -4340,23 +4511,27 @@ impl crate::codec::FromMembers for CallInNumberMetrics {
         })
     }
 }
-impl crate::deviation::Described for CallInNumberMetrics {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CallInNumberMetrics {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Metrics",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<CallInMetrics as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <CallInMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Number",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupMetrics",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<CallInSkillGroupMetrics as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <CallInSkillGroupMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
         ];
         MEMBERS
@@ -4372,7 +4547,7 @@ impl CallInNumberMetrics {
 /// Builds a [`CallInNumberMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct CallInNumberMetricsBuilder {
-    number: Option<crate::CompactString>,
+    number: Option<::tencent_cloud_runtime::CompactString>,
     metrics: Option<CallInMetrics>,
     skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
 }
@@ -4381,13 +4556,13 @@ impl CallInNumberMetricsBuilder {
     ///
     /// Example: `"02188888888"`
     #[inline]
-    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`.
     #[inline]
-    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.number = value;
         self
     }
@@ -4421,7 +4596,7 @@ impl CallInNumberMetricsBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CallInNumberMetrics, crate::BuildError> {
+    pub fn build(self) -> Result<CallInNumberMetrics, ::tencent_cloud_runtime::BuildError> {
         Ok(CallInNumberMetrics {
             number: self.number,
             metrics: self.metrics,
@@ -4442,7 +4617,7 @@ pub struct CallInSkillGroupMetrics {
     /// Name of the skill group.
     ///
     /// Example: `"技能组名称"`
-    pub name: crate::CompactString,
+    pub name: ::tencent_cloud_runtime::CompactString,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CallInSkillGroupMetrics {
@@ -4459,18 +4634,18 @@ impl ::serde::Serialize for CallInSkillGroupMetrics {
 }
 impl<'de> ::serde::Deserialize<'de> for CallInSkillGroupMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CallInSkillGroupMetrics {
+impl ::tencent_cloud_runtime::codec::FromMembers for CallInSkillGroupMetrics {
     const EXPECTING: &'static str = "struct CallInSkillGroupMetrics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SkillGroupId", "Metrics", "Name"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SkillGroupId", "Metrics", "Name"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<SkillGroupId> = None;
         let mut f_metrics: Option<Option<CallInMetrics>> = None;
-        let mut f_name: Option<crate::CompactString> = None;
+        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_skill_group_id),
@@ -4480,28 +4655,31 @@ impl crate::codec::FromMembers for CallInSkillGroupMetrics {
             }?;
         }
         Ok(CallInSkillGroupMetrics {
-            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
+            skill_group_id: f_skill_group_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             metrics: f_metrics.flatten(),
-            name: f_name.unwrap_or_else(crate::deviation::absent),
+            name: f_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
         })
     }
 }
-impl crate::deviation::Described for CallInSkillGroupMetrics {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CallInSkillGroupMetrics {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Metrics",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<CallInMetrics as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <CallInMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Name",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -4520,7 +4698,7 @@ impl CallInSkillGroupMetrics {
 pub struct CallInSkillGroupMetricsBuilder {
     skill_group_id: Option<SkillGroupId>,
     metrics: Option<CallInMetrics>,
-    name: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CallInSkillGroupMetricsBuilder {
     /// Id of the skill group.
@@ -4553,31 +4731,33 @@ impl CallInSkillGroupMetricsBuilder {
     ///
     /// Example: `"技能组名称"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CallInSkillGroupMetrics, crate::BuildError> {
+    pub fn build(self) -> Result<CallInSkillGroupMetrics, ::tencent_cloud_runtime::BuildError> {
         Ok(CallInSkillGroupMetrics {
-            skill_group_id: self
-                .skill_group_id
-                .ok_or(crate::BuildError::missing_in_type(
+            skill_group_id: self.skill_group_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "CallInSkillGroupMetrics",
                     "SkillGroupId",
-                ))?,
+                ),
+            )?,
             metrics: self.metrics,
-            name: self.name.ok_or(crate::BuildError::missing_in_type(
-                "CallInSkillGroupMetrics",
-                "Name",
-            ))?,
+            name: self
+                .name
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CallInSkillGroupMetrics",
+                    "Name",
+                ))?,
         })
     }
 }
@@ -4588,11 +4768,11 @@ pub struct CalleeAttribute {
     /// Number to call.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub callee: crate::CompactString,
+    pub callee: ::tencent_cloud_runtime::CompactString,
     /// User-to-user information carried along with the call.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<crate::CompactString>,
+    pub uui: Option<::tencent_cloud_runtime::CompactString>,
     /// Variables passed to the call flow for this callee.
     pub variables: Option<Vec<Variable>>,
 }
@@ -4613,17 +4793,18 @@ impl ::serde::Serialize for CalleeAttribute {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CalleeAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CalleeAttribute {
+impl ::tencent_cloud_runtime::codec::FromMembers for CalleeAttribute {
     const EXPECTING: &'static str = "struct CalleeAttribute";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Callee", "UUI", "Variables"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_callee: Option<crate::CompactString> = None;
-        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Callee", "UUI", "Variables"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_variables: Option<Option<Vec<Variable>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -4634,7 +4815,7 @@ impl crate::codec::FromMembers for CalleeAttribute {
             }?;
         }
         Ok(CalleeAttribute {
-            callee: f_callee.unwrap_or_else(crate::deviation::absent),
+            callee: f_callee.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             uui: f_uui.flatten(),
             variables: f_variables.flatten(),
         })
@@ -4650,8 +4831,8 @@ impl CalleeAttribute {
 /// Builds a [`CalleeAttribute`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct CalleeAttributeBuilder {
-    callee: Option<crate::CompactString>,
-    uui: Option<crate::CompactString>,
+    callee: Option<::tencent_cloud_runtime::CompactString>,
+    uui: Option<::tencent_cloud_runtime::CompactString>,
     variables: Option<Vec<Variable>>,
 }
 impl CalleeAttributeBuilder {
@@ -4659,13 +4840,13 @@ impl CalleeAttributeBuilder {
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -4673,13 +4854,13 @@ impl CalleeAttributeBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -4697,12 +4878,14 @@ impl CalleeAttributeBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CalleeAttribute, crate::BuildError> {
+    pub fn build(self) -> Result<CalleeAttribute, ::tencent_cloud_runtime::BuildError> {
         Ok(CalleeAttribute {
-            callee: self.callee.ok_or(crate::BuildError::missing_in_type(
-                "CalleeAttribute",
-                "Callee",
-            ))?,
+            callee: self
+                .callee
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CalleeAttribute",
+                    "Callee",
+                ))?,
             uui: self.uui,
             variables: self.variables,
         })
@@ -4723,15 +4906,15 @@ pub struct CarrierPrivilegeNumberApplicant {
     /// Calling numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
-    pub callers: Option<Vec<crate::CompactString>>,
+    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Called numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
-    pub callees: Option<Vec<crate::CompactString>>,
+    pub callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Free-text description.
     ///
     /// Example: `"申请描述"`
-    pub description: Option<crate::CompactString>,
+    pub description: Option<::tencent_cloud_runtime::CompactString>,
     /// Review state: `1` pending, `2` approved, `3` rejected.
     ///
     /// Example: `1`
@@ -4779,28 +4962,29 @@ impl ::serde::Serialize for CarrierPrivilegeNumberApplicant {
 }
 impl<'de> ::serde::Deserialize<'de> for CarrierPrivilegeNumberApplicant {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CarrierPrivilegeNumberApplicant {
+impl ::tencent_cloud_runtime::codec::FromMembers for CarrierPrivilegeNumberApplicant {
     const EXPECTING: &'static str = "struct CarrierPrivilegeNumberApplicant";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "ApplicantId",
-            "Callers",
-            "Callees",
-            "Description",
-            "State",
-            "CreateTime",
-            "UpdateTime",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "ApplicantId",
+                "Callers",
+                "Callees",
+                "Description",
+                "State",
+                "CreateTime",
+                "UpdateTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
         let mut f_applicant_id: Option<Option<u64>> = None;
-        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_callees: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_description: Option<Option<crate::CompactString>> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_callees: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_description: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_state: Option<Option<CarrierPrivilegeNumberApplicantState>> = None;
         let mut f_create_time: Option<Option<i64>> = None;
         let mut f_update_time: Option<Option<i64>> = None;
@@ -4829,47 +5013,47 @@ impl crate::codec::FromMembers for CarrierPrivilegeNumberApplicant {
         })
     }
 }
-impl crate::deviation::Described for CarrierPrivilegeNumberApplicant {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CarrierPrivilegeNumberApplicant {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ApplicantId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Callees",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Callers",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CreateTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Description",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SdkAppId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "State",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UpdateTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -4888,9 +5072,9 @@ impl CarrierPrivilegeNumberApplicant {
 pub struct CarrierPrivilegeNumberApplicantBuilder {
     sdk_app_id: Option<SdkAppId>,
     applicant_id: Option<u64>,
-    callers: Option<Vec<crate::CompactString>>,
-    callees: Option<Vec<crate::CompactString>>,
-    description: Option<crate::CompactString>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    description: Option<::tencent_cloud_runtime::CompactString>,
     state: Option<CarrierPrivilegeNumberApplicantState>,
     create_time: Option<i64>,
     update_time: Option<i64>,
@@ -4928,13 +5112,16 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     ///
     /// Example: `["008601012345678"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -4942,13 +5129,16 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     ///
     /// Example: `["008601012345678"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
     #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callees = value;
         self
     }
@@ -4956,13 +5146,16 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     ///
     /// Example: `"申请描述"`
     #[inline]
-    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_description(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.description = value;
         self
     }
@@ -5010,7 +5203,9 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CarrierPrivilegeNumberApplicant, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<CarrierPrivilegeNumberApplicant, ::tencent_cloud_runtime::BuildError> {
         Ok(CarrierPrivilegeNumberApplicant {
             sdk_app_id: self.sdk_app_id,
             applicant_id: self.applicant_id,
@@ -5052,14 +5247,15 @@ impl ::serde::Serialize for ClientInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for ClientInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ClientInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for ClientInfo {
     const EXPECTING: &'static str = "struct ClientInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ClientType", "IsConnected"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["ClientType", "IsConnected"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_client_type: Option<Option<ClientInfoClientType>> = None;
         let mut f_is_connected: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -5075,17 +5271,17 @@ impl crate::codec::FromMembers for ClientInfo {
         })
     }
 }
-impl crate::deviation::Described for ClientInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for ClientInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ClientType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IsConnected",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -5136,7 +5332,7 @@ impl ClientInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ClientInfo, crate::BuildError> {
+    pub fn build(self) -> Result<ClientInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(ClientInfo {
             client_type: self.client_type,
             is_connected: self.is_connected,
@@ -5154,31 +5350,31 @@ pub struct CompanyApplyInfo {
     /// Company name.
     ///
     /// Example: `"北京XXCC有限责任公司"`
-    pub company_name: crate::CompactString,
+    pub company_name: ::tencent_cloud_runtime::CompactString,
     /// Unified social credit code of the company.
     ///
     /// Example: `"91411111111111111"`
-    pub business_id: crate::CompactString,
+    pub business_id: ::tencent_cloud_runtime::CompactString,
     /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub business_id_pic_url: crate::CompactString,
+    pub business_id_pic_url: ::tencent_cloud_runtime::CompactString,
     /// Name of the legal representative.
     ///
     /// Example: `"王某某"`
-    pub corporation_name: crate::CompactString,
+    pub corporation_name: ::tencent_cloud_runtime::CompactString,
     /// ID card number of the legal representative.
     ///
     /// Example: `"610000000000008"`
-    pub corporation_id: crate::CompactString,
+    pub corporation_id: ::tencent_cloud_runtime::CompactString,
     /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub corporation_id_pic_url: crate::CompactString,
+    pub corporation_id_pic_url: ::tencent_cloud_runtime::CompactString,
     /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub network_commitment_pic_url: crate::CompactString,
+    pub network_commitment_pic_url: ::tencent_cloud_runtime::CompactString,
     /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
     ///
     /// Example: `1`
@@ -5186,59 +5382,59 @@ pub struct CompanyApplyInfo {
     /// Mobile number of the legal representative.
     ///
     /// Example: `"18011111111"`
-    pub corporation_mobile: crate::CompactString,
+    pub corporation_mobile: ::tencent_cloud_runtime::CompactString,
     /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub corporation_mobile_pic_url: crate::CompactString,
+    pub corporation_mobile_pic_url: ::tencent_cloud_runtime::CompactString,
     /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub use_describe_file_url: crate::CompactString,
+    pub use_describe_file_url: ::tencent_cloud_runtime::CompactString,
     /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub company_auth_letter_pic_url: crate::CompactString,
+    pub company_auth_letter_pic_url: ::tencent_cloud_runtime::CompactString,
     /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub accept_pic_url: crate::CompactString,
+    pub accept_pic_url: ::tencent_cloud_runtime::CompactString,
     /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub corporation_holding_on_id_pic_url: Option<crate::CompactString>,
+    pub corporation_holding_on_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
     /// Name of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"李某某"`
-    pub operator_name: Option<crate::CompactString>,
+    pub operator_name: Option<::tencent_cloud_runtime::CompactString>,
     /// ID document number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"61011111111111111"`
-    pub operator_id: Option<crate::CompactString>,
+    pub operator_id: Option<::tencent_cloud_runtime::CompactString>,
     /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub operator_id_pic_url: Option<crate::CompactString>,
+    pub operator_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
     /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub operator_holding_on_id_pic_url: Option<crate::CompactString>,
+    pub operator_holding_on_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
     /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub commission_pic_url: Option<crate::CompactString>,
+    pub commission_pic_url: Option<::tencent_cloud_runtime::CompactString>,
     /// Mobile number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"18022222222"`
-    pub operator_mobile: Option<crate::CompactString>,
+    pub operator_mobile: Option<::tencent_cloud_runtime::CompactString>,
     /// Email address of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"111@qq.com"`
-    pub operator_email: Option<crate::CompactString>,
+    pub operator_email: Option<::tencent_cloud_runtime::CompactString>,
     /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub operator_mobile_pic_url: Option<crate::CompactString>,
+    pub operator_mobile_pic_url: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for CompanyApplyInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5297,62 +5493,70 @@ impl ::serde::Serialize for CompanyApplyInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CompanyApplyInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for CompanyApplyInfo {
     const EXPECTING: &'static str = "struct CompanyApplyInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "ApplicantType",
-            "CompanyName",
-            "BusinessId",
-            "BusinessIdPicUrl",
-            "CorporationName",
-            "CorporationId",
-            "CorporationIdPicUrl",
-            "NetworkCommitmentPicUrl",
-            "IsEqualTencentCloud",
-            "CorporationMobile",
-            "CorporationMobilePicUrl",
-            "UseDescribeFileUrl",
-            "CompanyAuthLetterPicUrl",
-            "AcceptPicUrl",
-            "CorporationHoldingOnIdPicUrl",
-            "OperatorName",
-            "OperatorId",
-            "OperatorIdPicUrl",
-            "OperatorHoldingOnIdPicUrl",
-            "CommissionPicUrl",
-            "OperatorMobile",
-            "OperatorEmail",
-            "OperatorMobilePicUrl",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "ApplicantType",
+                "CompanyName",
+                "BusinessId",
+                "BusinessIdPicUrl",
+                "CorporationName",
+                "CorporationId",
+                "CorporationIdPicUrl",
+                "NetworkCommitmentPicUrl",
+                "IsEqualTencentCloud",
+                "CorporationMobile",
+                "CorporationMobilePicUrl",
+                "UseDescribeFileUrl",
+                "CompanyAuthLetterPicUrl",
+                "AcceptPicUrl",
+                "CorporationHoldingOnIdPicUrl",
+                "OperatorName",
+                "OperatorId",
+                "OperatorIdPicUrl",
+                "OperatorHoldingOnIdPicUrl",
+                "CommissionPicUrl",
+                "OperatorMobile",
+                "OperatorEmail",
+                "OperatorMobilePicUrl",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_applicant_type: Option<CompanyApplyInfoApplicantType> = None;
-        let mut f_company_name: Option<crate::CompactString> = None;
-        let mut f_business_id: Option<crate::CompactString> = None;
-        let mut f_business_id_pic_url: Option<crate::CompactString> = None;
-        let mut f_corporation_name: Option<crate::CompactString> = None;
-        let mut f_corporation_id: Option<crate::CompactString> = None;
-        let mut f_corporation_id_pic_url: Option<crate::CompactString> = None;
-        let mut f_network_commitment_pic_url: Option<crate::CompactString> = None;
+        let mut f_company_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_business_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_business_id_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_corporation_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_corporation_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_corporation_id_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_network_commitment_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_is_equal_tencent_cloud: Option<CompanyApplyInfoIsEqualTencentCloud> = None;
-        let mut f_corporation_mobile: Option<crate::CompactString> = None;
-        let mut f_corporation_mobile_pic_url: Option<crate::CompactString> = None;
-        let mut f_use_describe_file_url: Option<crate::CompactString> = None;
-        let mut f_company_auth_letter_pic_url: Option<crate::CompactString> = None;
-        let mut f_accept_pic_url: Option<crate::CompactString> = None;
-        let mut f_corporation_holding_on_id_pic_url: Option<Option<crate::CompactString>> = None;
-        let mut f_operator_name: Option<Option<crate::CompactString>> = None;
-        let mut f_operator_id: Option<Option<crate::CompactString>> = None;
-        let mut f_operator_id_pic_url: Option<Option<crate::CompactString>> = None;
-        let mut f_operator_holding_on_id_pic_url: Option<Option<crate::CompactString>> = None;
-        let mut f_commission_pic_url: Option<Option<crate::CompactString>> = None;
-        let mut f_operator_mobile: Option<Option<crate::CompactString>> = None;
-        let mut f_operator_email: Option<Option<crate::CompactString>> = None;
-        let mut f_operator_mobile_pic_url: Option<Option<crate::CompactString>> = None;
+        let mut f_corporation_mobile: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_corporation_mobile_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_use_describe_file_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_company_auth_letter_pic_url: Option<::tencent_cloud_runtime::CompactString> =
+            None;
+        let mut f_accept_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_corporation_holding_on_id_pic_url: Option<
+            Option<::tencent_cloud_runtime::CompactString>,
+        > = None;
+        let mut f_operator_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_operator_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_operator_id_pic_url: Option<Option<::tencent_cloud_runtime::CompactString>> =
+            None;
+        let mut f_operator_holding_on_id_pic_url: Option<
+            Option<::tencent_cloud_runtime::CompactString>,
+        > = None;
+        let mut f_commission_pic_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_operator_mobile: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_operator_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_operator_mobile_pic_url: Option<Option<::tencent_cloud_runtime::CompactString>> =
+            None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_applicant_type),
@@ -5382,25 +5586,32 @@ impl crate::codec::FromMembers for CompanyApplyInfo {
             }?;
         }
         Ok(CompanyApplyInfo {
-            applicant_type: f_applicant_type.unwrap_or_else(crate::deviation::absent),
-            company_name: f_company_name.unwrap_or_else(crate::deviation::absent),
-            business_id: f_business_id.unwrap_or_else(crate::deviation::absent),
-            business_id_pic_url: f_business_id_pic_url.unwrap_or_else(crate::deviation::absent),
-            corporation_name: f_corporation_name.unwrap_or_else(crate::deviation::absent),
-            corporation_id: f_corporation_id.unwrap_or_else(crate::deviation::absent),
+            applicant_type: f_applicant_type
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            company_name: f_company_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            business_id: f_business_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            business_id_pic_url: f_business_id_pic_url
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            corporation_name: f_corporation_name
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            corporation_id: f_corporation_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             corporation_id_pic_url: f_corporation_id_pic_url
-                .unwrap_or_else(crate::deviation::absent),
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             network_commitment_pic_url: f_network_commitment_pic_url
-                .unwrap_or_else(crate::deviation::absent),
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             is_equal_tencent_cloud: f_is_equal_tencent_cloud
-                .unwrap_or_else(crate::deviation::absent),
-            corporation_mobile: f_corporation_mobile.unwrap_or_else(crate::deviation::absent),
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            corporation_mobile: f_corporation_mobile
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             corporation_mobile_pic_url: f_corporation_mobile_pic_url
-                .unwrap_or_else(crate::deviation::absent),
-            use_describe_file_url: f_use_describe_file_url.unwrap_or_else(crate::deviation::absent),
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            use_describe_file_url: f_use_describe_file_url
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             company_auth_letter_pic_url: f_company_auth_letter_pic_url
-                .unwrap_or_else(crate::deviation::absent),
-            accept_pic_url: f_accept_pic_url.unwrap_or_else(crate::deviation::absent),
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            accept_pic_url: f_accept_pic_url
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             corporation_holding_on_id_pic_url: f_corporation_holding_on_id_pic_url.flatten(),
             operator_name: f_operator_name.flatten(),
             operator_id: f_operator_id.flatten(),
@@ -5424,28 +5635,28 @@ impl CompanyApplyInfo {
 #[derive(Debug, Clone, Default)]
 pub struct CompanyApplyInfoBuilder {
     applicant_type: Option<CompanyApplyInfoApplicantType>,
-    company_name: Option<crate::CompactString>,
-    business_id: Option<crate::CompactString>,
-    business_id_pic_url: Option<crate::CompactString>,
-    corporation_name: Option<crate::CompactString>,
-    corporation_id: Option<crate::CompactString>,
-    corporation_id_pic_url: Option<crate::CompactString>,
-    network_commitment_pic_url: Option<crate::CompactString>,
+    company_name: Option<::tencent_cloud_runtime::CompactString>,
+    business_id: Option<::tencent_cloud_runtime::CompactString>,
+    business_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    corporation_name: Option<::tencent_cloud_runtime::CompactString>,
+    corporation_id: Option<::tencent_cloud_runtime::CompactString>,
+    corporation_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    network_commitment_pic_url: Option<::tencent_cloud_runtime::CompactString>,
     is_equal_tencent_cloud: Option<CompanyApplyInfoIsEqualTencentCloud>,
-    corporation_mobile: Option<crate::CompactString>,
-    corporation_mobile_pic_url: Option<crate::CompactString>,
-    use_describe_file_url: Option<crate::CompactString>,
-    company_auth_letter_pic_url: Option<crate::CompactString>,
-    accept_pic_url: Option<crate::CompactString>,
-    corporation_holding_on_id_pic_url: Option<crate::CompactString>,
-    operator_name: Option<crate::CompactString>,
-    operator_id: Option<crate::CompactString>,
-    operator_id_pic_url: Option<crate::CompactString>,
-    operator_holding_on_id_pic_url: Option<crate::CompactString>,
-    commission_pic_url: Option<crate::CompactString>,
-    operator_mobile: Option<crate::CompactString>,
-    operator_email: Option<crate::CompactString>,
-    operator_mobile_pic_url: Option<crate::CompactString>,
+    corporation_mobile: Option<::tencent_cloud_runtime::CompactString>,
+    corporation_mobile_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    use_describe_file_url: Option<::tencent_cloud_runtime::CompactString>,
+    company_auth_letter_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    accept_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    corporation_holding_on_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    operator_name: Option<::tencent_cloud_runtime::CompactString>,
+    operator_id: Option<::tencent_cloud_runtime::CompactString>,
+    operator_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    operator_holding_on_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    commission_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    operator_mobile: Option<::tencent_cloud_runtime::CompactString>,
+    operator_email: Option<::tencent_cloud_runtime::CompactString>,
+    operator_mobile_pic_url: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CompanyApplyInfoBuilder {
     /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
@@ -5466,13 +5677,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"北京XXCC有限责任公司"`
     #[inline]
-    pub fn company_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn company_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.company_name = Some(value.into());
         self
     }
     /// Sets or clears `CompanyName`. Required.
     #[inline]
-    pub fn set_company_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_company_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.company_name = value;
         self
     }
@@ -5480,13 +5697,16 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"91411111111111111"`
     #[inline]
-    pub fn business_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn business_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.business_id = Some(value.into());
         self
     }
     /// Sets or clears `BusinessId`. Required.
     #[inline]
-    pub fn set_business_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_business_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.business_id = value;
         self
     }
@@ -5494,13 +5714,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn business_id_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn business_id_pic_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.business_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `BusinessIdPicUrl`. Required.
     #[inline]
-    pub fn set_business_id_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_business_id_pic_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.business_id_pic_url = value;
         self
     }
@@ -5508,13 +5734,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"王某某"`
     #[inline]
-    pub fn corporation_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn corporation_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.corporation_name = Some(value.into());
         self
     }
     /// Sets or clears `CorporationName`. Required.
     #[inline]
-    pub fn set_corporation_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_corporation_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.corporation_name = value;
         self
     }
@@ -5522,13 +5754,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"610000000000008"`
     #[inline]
-    pub fn corporation_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn corporation_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.corporation_id = Some(value.into());
         self
     }
     /// Sets or clears `CorporationId`. Required.
     #[inline]
-    pub fn set_corporation_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_corporation_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.corporation_id = value;
         self
     }
@@ -5536,13 +5774,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn corporation_id_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn corporation_id_pic_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.corporation_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationIdPicUrl`. Required.
     #[inline]
-    pub fn set_corporation_id_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_corporation_id_pic_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.corporation_id_pic_url = value;
         self
     }
@@ -5550,13 +5794,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn network_commitment_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn network_commitment_pic_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.network_commitment_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `NetworkCommitmentPicUrl`. Required.
     #[inline]
-    pub fn set_network_commitment_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_network_commitment_pic_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.network_commitment_pic_url = value;
         self
     }
@@ -5581,13 +5831,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"18011111111"`
     #[inline]
-    pub fn corporation_mobile(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn corporation_mobile(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.corporation_mobile = Some(value.into());
         self
     }
     /// Sets or clears `CorporationMobile`. Required.
     #[inline]
-    pub fn set_corporation_mobile(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_corporation_mobile(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.corporation_mobile = value;
         self
     }
@@ -5595,13 +5851,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn corporation_mobile_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn corporation_mobile_pic_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.corporation_mobile_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationMobilePicUrl`. Required.
     #[inline]
-    pub fn set_corporation_mobile_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_corporation_mobile_pic_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.corporation_mobile_pic_url = value;
         self
     }
@@ -5609,13 +5871,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn use_describe_file_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn use_describe_file_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.use_describe_file_url = Some(value.into());
         self
     }
     /// Sets or clears `UseDescribeFileUrl`. Required.
     #[inline]
-    pub fn set_use_describe_file_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_use_describe_file_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.use_describe_file_url = value;
         self
     }
@@ -5623,13 +5891,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn company_auth_letter_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn company_auth_letter_pic_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.company_auth_letter_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CompanyAuthLetterPicUrl`. Required.
     #[inline]
-    pub fn set_company_auth_letter_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_company_auth_letter_pic_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.company_auth_letter_pic_url = value;
         self
     }
@@ -5637,13 +5911,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn accept_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn accept_pic_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.accept_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `AcceptPicUrl`. Required.
     #[inline]
-    pub fn set_accept_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_accept_pic_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.accept_pic_url = value;
         self
     }
@@ -5653,7 +5933,7 @@ impl CompanyApplyInfoBuilder {
     #[inline]
     pub fn corporation_holding_on_id_pic_url(
         mut self,
-        value: impl Into<crate::CompactString>,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
     ) -> Self {
         self.corporation_holding_on_id_pic_url = Some(value.into());
         self
@@ -5662,7 +5942,7 @@ impl CompanyApplyInfoBuilder {
     #[inline]
     pub fn set_corporation_holding_on_id_pic_url(
         mut self,
-        value: Option<crate::CompactString>,
+        value: Option<::tencent_cloud_runtime::CompactString>,
     ) -> Self {
         self.corporation_holding_on_id_pic_url = value;
         self
@@ -5671,13 +5951,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"李某某"`
     #[inline]
-    pub fn operator_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn operator_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.operator_name = Some(value.into());
         self
     }
     /// Sets or clears `OperatorName`.
     #[inline]
-    pub fn set_operator_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_operator_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.operator_name = value;
         self
     }
@@ -5685,13 +5971,16 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"61011111111111111"`
     #[inline]
-    pub fn operator_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn operator_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.operator_id = Some(value.into());
         self
     }
     /// Sets or clears `OperatorId`.
     #[inline]
-    pub fn set_operator_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_operator_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.operator_id = value;
         self
     }
@@ -5699,13 +5988,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn operator_id_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn operator_id_pic_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.operator_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorIdPicUrl`.
     #[inline]
-    pub fn set_operator_id_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_operator_id_pic_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.operator_id_pic_url = value;
         self
     }
@@ -5715,7 +6010,7 @@ impl CompanyApplyInfoBuilder {
     #[inline]
     pub fn operator_holding_on_id_pic_url(
         mut self,
-        value: impl Into<crate::CompactString>,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
     ) -> Self {
         self.operator_holding_on_id_pic_url = Some(value.into());
         self
@@ -5724,7 +6019,7 @@ impl CompanyApplyInfoBuilder {
     #[inline]
     pub fn set_operator_holding_on_id_pic_url(
         mut self,
-        value: Option<crate::CompactString>,
+        value: Option<::tencent_cloud_runtime::CompactString>,
     ) -> Self {
         self.operator_holding_on_id_pic_url = value;
         self
@@ -5733,13 +6028,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn commission_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn commission_pic_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.commission_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CommissionPicUrl`.
     #[inline]
-    pub fn set_commission_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_commission_pic_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.commission_pic_url = value;
         self
     }
@@ -5747,13 +6048,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"18022222222"`
     #[inline]
-    pub fn operator_mobile(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn operator_mobile(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.operator_mobile = Some(value.into());
         self
     }
     /// Sets or clears `OperatorMobile`.
     #[inline]
-    pub fn set_operator_mobile(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_operator_mobile(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.operator_mobile = value;
         self
     }
@@ -5761,13 +6068,19 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"111@qq.com"`
     #[inline]
-    pub fn operator_email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn operator_email(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.operator_email = Some(value.into());
         self
     }
     /// Sets or clears `OperatorEmail`.
     #[inline]
-    pub fn set_operator_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_operator_email(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.operator_email = value;
         self
     }
@@ -5775,76 +6088,110 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn operator_mobile_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn operator_mobile_pic_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.operator_mobile_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorMobilePicUrl`.
     #[inline]
-    pub fn set_operator_mobile_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_operator_mobile_pic_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.operator_mobile_pic_url = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CompanyApplyInfo, crate::BuildError> {
+    pub fn build(self) -> Result<CompanyApplyInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(CompanyApplyInfo {
-            applicant_type: self
-                .applicant_type
-                .ok_or(crate::BuildError::missing_in_type(
+            applicant_type: self.applicant_type.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "CompanyApplyInfo",
                     "ApplicantType",
-                ))?,
-            company_name: self.company_name.ok_or(crate::BuildError::missing_in_type(
-                "CompanyApplyInfo",
-                "CompanyName",
-            ))?,
-            business_id: self.business_id.ok_or(crate::BuildError::missing_in_type(
-                "CompanyApplyInfo",
-                "BusinessId",
-            ))?,
-            business_id_pic_url: self.business_id_pic_url.ok_or(
-                crate::BuildError::missing_in_type("CompanyApplyInfo", "BusinessIdPicUrl"),
+                ),
             )?,
-            corporation_name: self
-                .corporation_name
-                .ok_or(crate::BuildError::missing_in_type(
+            company_name: self.company_name.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "CompanyName",
+                ),
+            )?,
+            business_id: self.business_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "BusinessId",
+                ),
+            )?,
+            business_id_pic_url: self.business_id_pic_url.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "BusinessIdPicUrl",
+                ),
+            )?,
+            corporation_name: self.corporation_name.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "CompanyApplyInfo",
                     "CorporationName",
-                ))?,
-            corporation_id: self
-                .corporation_id
-                .ok_or(crate::BuildError::missing_in_type(
+                ),
+            )?,
+            corporation_id: self.corporation_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "CompanyApplyInfo",
                     "CorporationId",
-                ))?,
+                ),
+            )?,
             corporation_id_pic_url: self.corporation_id_pic_url.ok_or(
-                crate::BuildError::missing_in_type("CompanyApplyInfo", "CorporationIdPicUrl"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "CorporationIdPicUrl",
+                ),
             )?,
             network_commitment_pic_url: self.network_commitment_pic_url.ok_or(
-                crate::BuildError::missing_in_type("CompanyApplyInfo", "NetworkCommitmentPicUrl"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "NetworkCommitmentPicUrl",
+                ),
             )?,
             is_equal_tencent_cloud: self.is_equal_tencent_cloud.ok_or(
-                crate::BuildError::missing_in_type("CompanyApplyInfo", "IsEqualTencentCloud"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "IsEqualTencentCloud",
+                ),
             )?,
             corporation_mobile: self.corporation_mobile.ok_or(
-                crate::BuildError::missing_in_type("CompanyApplyInfo", "CorporationMobile"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "CorporationMobile",
+                ),
             )?,
             corporation_mobile_pic_url: self.corporation_mobile_pic_url.ok_or(
-                crate::BuildError::missing_in_type("CompanyApplyInfo", "CorporationMobilePicUrl"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "CorporationMobilePicUrl",
+                ),
             )?,
             use_describe_file_url: self.use_describe_file_url.ok_or(
-                crate::BuildError::missing_in_type("CompanyApplyInfo", "UseDescribeFileUrl"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "UseDescribeFileUrl",
+                ),
             )?,
             company_auth_letter_pic_url: self.company_auth_letter_pic_url.ok_or(
-                crate::BuildError::missing_in_type("CompanyApplyInfo", "CompanyAuthLetterPicUrl"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "CompanyAuthLetterPicUrl",
+                ),
             )?,
-            accept_pic_url: self
-                .accept_pic_url
-                .ok_or(crate::BuildError::missing_in_type(
+            accept_pic_url: self.accept_pic_url.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "CompanyApplyInfo",
                     "AcceptPicUrl",
-                ))?,
+                ),
+            )?,
             corporation_holding_on_id_pic_url: self.corporation_holding_on_id_pic_url,
             operator_name: self.operator_name,
             operator_id: self.operator_id,
@@ -5868,7 +6215,7 @@ pub struct CompanyStateInfo {
     /// Name of the company.
     ///
     /// Example: `"北京XX公司"`
-    pub company_name: Option<crate::CompactString>,
+    pub company_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1653534444`
@@ -5880,7 +6227,7 @@ pub struct CompanyStateInfo {
     /// Reviewer's remark on the application.
     ///
     /// Example: `"通过了"`
-    pub check_msg: Option<crate::CompactString>,
+    pub check_msg: Option<::tencent_cloud_runtime::CompactString>,
     /// Review state: `1` pending review, `2` approved, `3` rejected.
     ///
     /// Example: `1`
@@ -5888,7 +6235,7 @@ pub struct CompanyStateInfo {
     /// Unified social credit code of the company.
     ///
     /// Example: `"546346435646"`
-    pub business_id: Option<crate::CompactString>,
+    pub business_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix time in seconds when the application was last modified.
     ///
     /// Example: `1653534444`
@@ -5896,7 +6243,7 @@ pub struct CompanyStateInfo {
     /// Contract number.
     ///
     /// Example: `"12324xxxxx"`
-    pub contract_no: Option<crate::CompactString>,
+    pub contract_no: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CompanyStateInfo {
@@ -5935,33 +6282,34 @@ impl ::serde::Serialize for CompanyStateInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyStateInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CompanyStateInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for CompanyStateInfo {
     const EXPECTING: &'static str = "struct CompanyStateInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Id",
-            "CompanyName",
-            "CreateTime",
-            "CheckTime",
-            "CheckMsg",
-            "State",
-            "BusinessId",
-            "ModifyTime",
-            "ContractNo",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Id",
+                "CompanyName",
+                "CreateTime",
+                "CheckTime",
+                "CheckMsg",
+                "State",
+                "BusinessId",
+                "ModifyTime",
+                "ContractNo",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_id: Option<Option<i64>> = None;
-        let mut f_company_name: Option<Option<crate::CompactString>> = None;
+        let mut f_company_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_create_time: Option<Option<i64>> = None;
         let mut f_check_time: Option<Option<i64>> = None;
-        let mut f_check_msg: Option<Option<crate::CompactString>> = None;
+        let mut f_check_msg: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_state: Option<Option<CompanyStateInfoState>> = None;
-        let mut f_business_id: Option<Option<crate::CompactString>> = None;
+        let mut f_business_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_modify_time: Option<Option<i64>> = None;
-        let mut f_contract_no: Option<Option<crate::CompactString>> = None;
+        let mut f_contract_no: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_id),
@@ -5989,52 +6337,52 @@ impl crate::codec::FromMembers for CompanyStateInfo {
         })
     }
 }
-impl crate::deviation::Described for CompanyStateInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CompanyStateInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "BusinessId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CheckMsg",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CheckTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CompanyName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ContractNo",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CreateTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Id",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ModifyTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "State",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -6052,14 +6400,14 @@ impl CompanyStateInfo {
 #[derive(Debug, Clone, Default)]
 pub struct CompanyStateInfoBuilder {
     id: Option<i64>,
-    company_name: Option<crate::CompactString>,
+    company_name: Option<::tencent_cloud_runtime::CompactString>,
     create_time: Option<i64>,
     check_time: Option<i64>,
-    check_msg: Option<crate::CompactString>,
+    check_msg: Option<::tencent_cloud_runtime::CompactString>,
     state: Option<CompanyStateInfoState>,
-    business_id: Option<crate::CompactString>,
+    business_id: Option<::tencent_cloud_runtime::CompactString>,
     modify_time: Option<i64>,
-    contract_no: Option<crate::CompactString>,
+    contract_no: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CompanyStateInfoBuilder {
     /// Id of the qualification application.
@@ -6080,13 +6428,19 @@ impl CompanyStateInfoBuilder {
     ///
     /// Example: `"北京XX公司"`
     #[inline]
-    pub fn company_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn company_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.company_name = Some(value.into());
         self
     }
     /// Sets or clears `CompanyName`.
     #[inline]
-    pub fn set_company_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_company_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.company_name = value;
         self
     }
@@ -6122,13 +6476,13 @@ impl CompanyStateInfoBuilder {
     ///
     /// Example: `"通过了"`
     #[inline]
-    pub fn check_msg(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn check_msg(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.check_msg = Some(value.into());
         self
     }
     /// Sets or clears `CheckMsg`.
     #[inline]
-    pub fn set_check_msg(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_check_msg(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.check_msg = value;
         self
     }
@@ -6150,13 +6504,16 @@ impl CompanyStateInfoBuilder {
     ///
     /// Example: `"546346435646"`
     #[inline]
-    pub fn business_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn business_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.business_id = Some(value.into());
         self
     }
     /// Sets or clears `BusinessId`.
     #[inline]
-    pub fn set_business_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_business_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.business_id = value;
         self
     }
@@ -6178,19 +6535,22 @@ impl CompanyStateInfoBuilder {
     ///
     /// Example: `"12324xxxxx"`
     #[inline]
-    pub fn contract_no(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn contract_no(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.contract_no = Some(value.into());
         self
     }
     /// Sets or clears `ContractNo`.
     #[inline]
-    pub fn set_contract_no(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_contract_no(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.contract_no = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CompanyStateInfo, crate::BuildError> {
+    pub fn build(self) -> Result<CompanyStateInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(CompanyStateInfo {
             id: self.id,
             company_name: self.company_name,
@@ -6215,7 +6575,7 @@ pub struct DescribePredictiveDialingCampaignsElement {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: Option<crate::CompactString>,
+    pub name: Option<::tencent_cloud_runtime::CompactString>,
     /// Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.
     ///
     /// Example: `0`
@@ -6275,25 +6635,26 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignsElement {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElement {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsElement {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignsElement {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsElement";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "CampaignId",
-            "Name",
-            "Status",
-            "StatusReason",
-            "CalleeCount",
-            "FinishedCalleeCount",
-            "Priority",
-            "SkillGroupId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "CampaignId",
+                "Name",
+                "Status",
+                "StatusReason",
+                "CalleeCount",
+                "FinishedCalleeCount",
+                "Priority",
+                "SkillGroupId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<CampaignId>> = None;
-        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_status: Option<Option<DescribePredictiveDialingCampaignsElementStatus>> = None;
         let mut f_status_reason: Option<
             Option<DescribePredictiveDialingCampaignsElementStatusReason>,
@@ -6327,47 +6688,47 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsElement {
         })
     }
 }
-impl crate::deviation::Described for DescribePredictiveDialingCampaignsElement {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialingCampaignsElement {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CalleeCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CampaignId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "FinishedCalleeCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Name",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Priority",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Status",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StatusReason",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -6385,7 +6746,7 @@ impl DescribePredictiveDialingCampaignsElement {
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingCampaignsElementBuilder {
     campaign_id: Option<CampaignId>,
-    name: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
     status: Option<DescribePredictiveDialingCampaignsElementStatus>,
     status_reason: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
     callee_count: Option<CalleeCount>,
@@ -6412,13 +6773,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -6517,7 +6878,10 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribePredictiveDialingCampaignsElement, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribePredictiveDialingCampaignsElement, ::tencent_cloud_runtime::BuildError>
+    {
         Ok(DescribePredictiveDialingCampaignsElement {
             campaign_id: self.campaign_id,
             name: self.name,
@@ -6537,15 +6901,15 @@ pub struct ErrStaffItem {
     /// Email address of the agent that failed.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub staff_email: Option<crate::CompactString>,
+    pub staff_email: Option<::tencent_cloud_runtime::CompactString>,
     /// Error code for the failure.
     ///
     /// Example: `"err"`
-    pub code: Option<crate::CompactString>,
+    pub code: Option<::tencent_cloud_runtime::CompactString>,
     /// Human-readable description of the failure.
     ///
     /// Example: `"some error"`
-    pub message: Option<crate::CompactString>,
+    pub message: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ErrStaffItem {
@@ -6566,18 +6930,18 @@ impl ::serde::Serialize for ErrStaffItem {
 }
 impl<'de> ::serde::Deserialize<'de> for ErrStaffItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ErrStaffItem {
+impl ::tencent_cloud_runtime::codec::FromMembers for ErrStaffItem {
     const EXPECTING: &'static str = "struct ErrStaffItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["StaffEmail", "Code", "Message"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_staff_email: Option<Option<crate::CompactString>> = None;
-        let mut f_code: Option<Option<crate::CompactString>> = None;
-        let mut f_message: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["StaffEmail", "Code", "Message"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_staff_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_code: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_staff_email),
@@ -6593,22 +6957,22 @@ impl crate::codec::FromMembers for ErrStaffItem {
         })
     }
 }
-impl crate::deviation::Described for ErrStaffItem {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for ErrStaffItem {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Code",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Message",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffEmail",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -6625,22 +6989,25 @@ impl ErrStaffItem {
 /// Builds a [`ErrStaffItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ErrStaffItemBuilder {
-    staff_email: Option<crate::CompactString>,
-    code: Option<crate::CompactString>,
-    message: Option<crate::CompactString>,
+    staff_email: Option<::tencent_cloud_runtime::CompactString>,
+    code: Option<::tencent_cloud_runtime::CompactString>,
+    message: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ErrStaffItemBuilder {
     /// Email address of the agent that failed.
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
     #[inline]
-    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_email(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_email = value;
         self
     }
@@ -6648,13 +7015,13 @@ impl ErrStaffItemBuilder {
     ///
     /// Example: `"err"`
     #[inline]
-    pub fn code(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn code(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.code = Some(value.into());
         self
     }
     /// Sets or clears `Code`.
     #[inline]
-    pub fn set_code(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_code(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.code = value;
         self
     }
@@ -6662,19 +7029,19 @@ impl ErrStaffItemBuilder {
     ///
     /// Example: `"some error"`
     #[inline]
-    pub fn message(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn message(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets or clears `Message`.
     #[inline]
-    pub fn set_message(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_message(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.message = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ErrStaffItem, crate::BuildError> {
+    pub fn build(self) -> Result<ErrStaffItem, ::tencent_cloud_runtime::BuildError> {
         Ok(ErrStaffItem {
             staff_email: self.staff_email,
             code: self.code,
@@ -6702,14 +7069,15 @@ impl ::serde::Serialize for EventStaffDetail {
 }
 impl<'de> ::serde::Deserialize<'de> for EventStaffDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for EventStaffDetail {
+impl ::tencent_cloud_runtime::codec::FromMembers for EventStaffDetail {
     const EXPECTING: &'static str = "struct EventStaffDetail";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Staffs"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Staffs"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_staffs: Option<Option<Vec<EventStaffElement>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -6722,13 +7090,16 @@ impl crate::codec::FromMembers for EventStaffDetail {
         })
     }
 }
-impl crate::deviation::Described for EventStaffDetail {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "Staffs",
-            rule: crate::deviation::Rule::Optional,
-            nested: Some(<EventStaffElement as crate::deviation::Described>::members),
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for EventStaffDetail {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "Staffs",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <EventStaffElement as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
+            }];
         MEMBERS
     }
 }
@@ -6759,7 +7130,7 @@ impl EventStaffDetailBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<EventStaffDetail, crate::BuildError> {
+    pub fn build(self) -> Result<EventStaffDetail, ::tencent_cloud_runtime::BuildError> {
         Ok(EventStaffDetail {
             staffs: self.staffs,
         })
@@ -6772,11 +7143,11 @@ pub struct EventStaffElement {
     /// Email account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub mail: Option<crate::CompactString>,
+    pub mail: Option<::tencent_cloud_runtime::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"9527"`
-    pub staff_number: Option<crate::CompactString>,
+    pub staff_number: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for EventStaffElement {
@@ -6794,16 +7165,17 @@ impl ::serde::Serialize for EventStaffElement {
 }
 impl<'de> ::serde::Deserialize<'de> for EventStaffElement {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for EventStaffElement {
+impl ::tencent_cloud_runtime::codec::FromMembers for EventStaffElement {
     const EXPECTING: &'static str = "struct EventStaffElement";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Mail", "StaffNumber"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_mail: Option<Option<crate::CompactString>> = None;
-        let mut f_staff_number: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Mail", "StaffNumber"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_mail: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_mail),
@@ -6817,17 +7189,17 @@ impl crate::codec::FromMembers for EventStaffElement {
         })
     }
 }
-impl crate::deviation::Described for EventStaffElement {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for EventStaffElement {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Mail",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffNumber",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -6844,21 +7216,21 @@ impl EventStaffElement {
 /// Builds a [`EventStaffElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct EventStaffElementBuilder {
-    mail: Option<crate::CompactString>,
-    staff_number: Option<crate::CompactString>,
+    mail: Option<::tencent_cloud_runtime::CompactString>,
+    staff_number: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl EventStaffElementBuilder {
     /// Email account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
     #[inline]
-    pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.mail = value;
         self
     }
@@ -6866,19 +7238,25 @@ impl EventStaffElementBuilder {
     ///
     /// Example: `"9527"`
     #[inline]
-    pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
     #[inline]
-    pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_number = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<EventStaffElement, crate::BuildError> {
+    pub fn build(self) -> Result<EventStaffElement, ::tencent_cloud_runtime::BuildError> {
         Ok(EventStaffElement {
             mail: self.mail,
             staff_number: self.staff_number,
@@ -6896,19 +7274,19 @@ pub struct ExtensionInfo {
     /// Full name of the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub full_extension_id: Option<crate::CompactString>,
+    pub full_extension_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Extension number.
     ///
     /// Example: `"1001"`
-    pub extension_id: Option<crate::CompactString>,
+    pub extension_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Skill groups the extension belongs to.
     ///
     /// Example: `"1000,1001"`
-    pub skill_group_id: Option<crate::CompactString>,
+    pub skill_group_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
-    pub extension_name: Option<crate::CompactString>,
+    pub extension_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix time in seconds when the extension was created.
     ///
     /// Example: `1617184839`
@@ -6928,11 +7306,11 @@ pub struct ExtensionInfo {
     /// Email of the agent bound to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub relation: Option<crate::CompactString>,
+    pub relation: Option<::tencent_cloud_runtime::CompactString>,
     /// Name of the agent bound to the extension.
     ///
     /// Example: `"座席1"`
-    pub relation_name: Option<crate::CompactString>,
+    pub relation_name: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ExtensionInfo {
@@ -6977,37 +7355,38 @@ impl ::serde::Serialize for ExtensionInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for ExtensionInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ExtensionInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for ExtensionInfo {
     const EXPECTING: &'static str = "struct ExtensionInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "FullExtensionId",
-            "ExtensionId",
-            "SkillGroupId",
-            "ExtensionName",
-            "CreateTime",
-            "ModifyTime",
-            "Status",
-            "Register",
-            "Relation",
-            "RelationName",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "FullExtensionId",
+                "ExtensionId",
+                "SkillGroupId",
+                "ExtensionName",
+                "CreateTime",
+                "ModifyTime",
+                "Status",
+                "Register",
+                "Relation",
+                "RelationName",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
-        let mut f_full_extension_id: Option<Option<crate::CompactString>> = None;
-        let mut f_extension_id: Option<Option<crate::CompactString>> = None;
-        let mut f_skill_group_id: Option<Option<crate::CompactString>> = None;
-        let mut f_extension_name: Option<Option<crate::CompactString>> = None;
+        let mut f_full_extension_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_extension_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_extension_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_create_time: Option<Option<i64>> = None;
         let mut f_modify_time: Option<Option<i64>> = None;
         let mut f_status: Option<Option<ExtensionInfoStatus>> = None;
         let mut f_register: Option<Option<bool>> = None;
-        let mut f_relation: Option<Option<crate::CompactString>> = None;
-        let mut f_relation_name: Option<Option<crate::CompactString>> = None;
+        let mut f_relation: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_relation_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -7039,62 +7418,62 @@ impl crate::codec::FromMembers for ExtensionInfo {
         })
     }
 }
-impl crate::deviation::Described for ExtensionInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for ExtensionInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CreateTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExtensionId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExtensionName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "FullExtensionId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ModifyTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Register",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Relation",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RelationName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SdkAppId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Status",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -7112,16 +7491,16 @@ impl ExtensionInfo {
 #[derive(Debug, Clone, Default)]
 pub struct ExtensionInfoBuilder {
     sdk_app_id: Option<SdkAppId>,
-    full_extension_id: Option<crate::CompactString>,
-    extension_id: Option<crate::CompactString>,
-    skill_group_id: Option<crate::CompactString>,
-    extension_name: Option<crate::CompactString>,
+    full_extension_id: Option<::tencent_cloud_runtime::CompactString>,
+    extension_id: Option<::tencent_cloud_runtime::CompactString>,
+    skill_group_id: Option<::tencent_cloud_runtime::CompactString>,
+    extension_name: Option<::tencent_cloud_runtime::CompactString>,
     create_time: Option<i64>,
     modify_time: Option<i64>,
     status: Option<ExtensionInfoStatus>,
     register: Option<bool>,
-    relation: Option<crate::CompactString>,
-    relation_name: Option<crate::CompactString>,
+    relation: Option<::tencent_cloud_runtime::CompactString>,
+    relation_name: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ExtensionInfoBuilder {
     /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
@@ -7142,13 +7521,19 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn full_extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn full_extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.full_extension_id = Some(value.into());
         self
     }
     /// Sets or clears `FullExtensionId`.
     #[inline]
-    pub fn set_full_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_full_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.full_extension_id = value;
         self
     }
@@ -7156,13 +7541,19 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = value;
         self
     }
@@ -7170,13 +7561,19 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"1000,1001"`
     #[inline]
-    pub fn skill_group_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupId`.
     #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_id = value;
         self
     }
@@ -7184,13 +7581,19 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"分机1"`
     #[inline]
-    pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
     #[inline]
-    pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_name = value;
         self
     }
@@ -7254,13 +7657,13 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn relation(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
     #[inline]
-    pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_relation(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.relation = value;
         self
     }
@@ -7268,19 +7671,25 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"座席1"`
     #[inline]
-    pub fn relation_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn relation_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.relation_name = Some(value.into());
         self
     }
     /// Sets or clears `RelationName`.
     #[inline]
-    pub fn set_relation_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_relation_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.relation_name = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ExtensionInfo, crate::BuildError> {
+    pub fn build(self) -> Result<ExtensionInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(ExtensionInfo {
             sdk_app_id: self.sdk_app_id,
             full_extension_id: self.full_extension_id,
@@ -7303,11 +7712,11 @@ pub struct Filter {
     /// Name of the field to filter on.
     ///
     /// Example: `"Key"`
-    pub name: Option<crate::CompactString>,
+    pub name: Option<::tencent_cloud_runtime::CompactString>,
     /// Values the field is matched against.
     ///
     /// Example: `["Value1","Value2"]`
-    pub values: Option<Vec<crate::CompactString>>,
+    pub values: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7321,17 +7730,18 @@ impl ::serde::Serialize for Filter {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for Filter {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for Filter {
+impl ::tencent_cloud_runtime::codec::FromMembers for Filter {
     const EXPECTING: &'static str = "struct Filter";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Name", "Values"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_name: Option<Option<crate::CompactString>> = None;
-        let mut f_values: Option<Option<Vec<crate::CompactString>>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Name", "Values"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_values: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_name),
@@ -7355,21 +7765,21 @@ impl Filter {
 /// Builds a [`Filter`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct FilterBuilder {
-    name: Option<crate::CompactString>,
-    values: Option<Vec<crate::CompactString>>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
+    values: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 impl FilterBuilder {
     /// Name of the field to filter on.
     ///
     /// Example: `"Key"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -7377,19 +7787,22 @@ impl FilterBuilder {
     ///
     /// Example: `["Value1","Value2"]`
     #[inline]
-    pub fn values(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn values(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.values = Some(value);
         self
     }
     /// Sets or clears `Values`.
     #[inline]
-    pub fn set_values(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_values(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.values = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<Filter, crate::BuildError> {
+    pub fn build(self) -> Result<Filter, ::tencent_cloud_runtime::BuildError> {
         Ok(Filter {
             name: self.name,
             values: self.values,
@@ -7403,15 +7816,15 @@ pub struct FlashSMSRecord {
     /// Id of the call session the flash SMS belongs to.
     ///
     /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
-    pub session_id: Option<crate::CompactString>,
+    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"0086158******69"`
-    pub delivery_number: Option<crate::CompactString>,
+    pub delivery_number: Option<::tencent_cloud_runtime::CompactString>,
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
-    pub serving_number: Option<crate::CompactString>,
+    pub serving_number: Option<::tencent_cloud_runtime::CompactString>,
     /// Delivery result: `1` success; any other value means failure.
     ///
     /// Example: `1`
@@ -7419,7 +7832,7 @@ pub struct FlashSMSRecord {
     /// Reason the delivery failed.
     ///
     /// Example: `"success"`
-    pub delivery_message: Option<crate::CompactString>,
+    pub delivery_message: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix time in seconds when delivery was attempted.
     ///
     /// Example: `1769613044`
@@ -7460,27 +7873,28 @@ impl ::serde::Serialize for FlashSMSRecord {
 }
 impl<'de> ::serde::Deserialize<'de> for FlashSMSRecord {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for FlashSMSRecord {
+impl ::tencent_cloud_runtime::codec::FromMembers for FlashSMSRecord {
     const EXPECTING: &'static str = "struct FlashSMSRecord";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SessionId",
-            "DeliveryNumber",
-            "ServingNumber",
-            "DeliveryStatus",
-            "DeliveryMessage",
-            "DeliveryTimestamp",
-            "ArriveTimestamp",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<crate::CompactString>> = None;
-        let mut f_delivery_number: Option<Option<crate::CompactString>> = None;
-        let mut f_serving_number: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SessionId",
+                "DeliveryNumber",
+                "ServingNumber",
+                "DeliveryStatus",
+                "DeliveryMessage",
+                "DeliveryTimestamp",
+                "ArriveTimestamp",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_delivery_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_serving_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_delivery_status: Option<Option<i64>> = None;
-        let mut f_delivery_message: Option<Option<crate::CompactString>> = None;
+        let mut f_delivery_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_delivery_timestamp: Option<Option<i64>> = None;
         let mut f_arrive_timestamp: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -7506,42 +7920,42 @@ impl crate::codec::FromMembers for FlashSMSRecord {
         })
     }
 }
-impl crate::deviation::Described for FlashSMSRecord {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for FlashSMSRecord {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ArriveTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "DeliveryMessage",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "DeliveryNumber",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "DeliveryStatus",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "DeliveryTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ServingNumber",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -7558,11 +7972,11 @@ impl FlashSMSRecord {
 /// Builds a [`FlashSMSRecord`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct FlashSMSRecordBuilder {
-    session_id: Option<crate::CompactString>,
-    delivery_number: Option<crate::CompactString>,
-    serving_number: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    delivery_number: Option<::tencent_cloud_runtime::CompactString>,
+    serving_number: Option<::tencent_cloud_runtime::CompactString>,
     delivery_status: Option<i64>,
-    delivery_message: Option<crate::CompactString>,
+    delivery_message: Option<::tencent_cloud_runtime::CompactString>,
     delivery_timestamp: Option<i64>,
     arrive_timestamp: Option<i64>,
 }
@@ -7571,13 +7985,13 @@ impl FlashSMSRecordBuilder {
     ///
     /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -7585,13 +7999,19 @@ impl FlashSMSRecordBuilder {
     ///
     /// Example: `"0086158******69"`
     #[inline]
-    pub fn delivery_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn delivery_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
     #[inline]
-    pub fn set_delivery_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_delivery_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.delivery_number = value;
         self
     }
@@ -7599,13 +8019,19 @@ impl FlashSMSRecordBuilder {
     ///
     /// Example: `"0086021******07"`
     #[inline]
-    pub fn serving_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn serving_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
     #[inline]
-    pub fn set_serving_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_serving_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.serving_number = value;
         self
     }
@@ -7627,13 +8053,19 @@ impl FlashSMSRecordBuilder {
     ///
     /// Example: `"success"`
     #[inline]
-    pub fn delivery_message(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn delivery_message(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.delivery_message = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryMessage`.
     #[inline]
-    pub fn set_delivery_message(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_delivery_message(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.delivery_message = value;
         self
     }
@@ -7667,7 +8099,7 @@ impl FlashSMSRecordBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<FlashSMSRecord, crate::BuildError> {
+    pub fn build(self) -> Result<FlashSMSRecord, ::tencent_cloud_runtime::BuildError> {
         Ok(FlashSMSRecord {
             session_id: self.session_id,
             delivery_number: self.delivery_number,
@@ -7714,15 +8146,15 @@ impl ::serde::Serialize for ForwardingConfig {
 }
 impl<'de> ::serde::Deserialize<'de> for ForwardingConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ForwardingConfig {
+impl ::tencent_cloud_runtime::codec::FromMembers for ForwardingConfig {
     const EXPECTING: &'static str = "struct ForwardingConfig";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Enabled", "Condition", "Target"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Enabled", "Condition", "Target"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_enabled: Option<Option<bool>> = None;
         let mut f_condition: Option<Option<ForwardingConfigCondition>> = None;
         let mut f_target: Option<Option<ForwardingTarget>> = None;
@@ -7741,23 +8173,25 @@ impl crate::codec::FromMembers for ForwardingConfig {
         })
     }
 }
-impl crate::deviation::Described for ForwardingConfig {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for ForwardingConfig {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Condition",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Enabled",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Target",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<ForwardingTarget as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <ForwardingTarget as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
         ];
         MEMBERS
@@ -7822,7 +8256,7 @@ impl ForwardingConfigBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ForwardingConfig, crate::BuildError> {
+    pub fn build(self) -> Result<ForwardingConfig, ::tencent_cloud_runtime::BuildError> {
         Ok(ForwardingConfig {
             enabled: self.enabled,
             condition: self.condition,
@@ -7841,7 +8275,7 @@ pub struct ForwardingTarget {
     /// Account of the destination agent; set when `Type` is `1`.
     ///
     /// Example: `"foo@tencent.com"`
-    pub staff_user_id: Option<crate::CompactString>,
+    pub staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Id of the destination skill group; set when `Type` is `2`.
     ///
     /// Example: `1254`
@@ -7849,7 +8283,7 @@ pub struct ForwardingTarget {
     /// Account of the destination extension; set when `Type` is `3`.
     ///
     /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
-    pub extension: Option<crate::CompactString>,
+    pub extension: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for ForwardingTarget {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7872,19 +8306,24 @@ impl ::serde::Serialize for ForwardingTarget {
 }
 impl<'de> ::serde::Deserialize<'de> for ForwardingTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ForwardingTarget {
+impl ::tencent_cloud_runtime::codec::FromMembers for ForwardingTarget {
     const EXPECTING: &'static str = "struct ForwardingTarget";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Type", "StaffUserId", "SkillGroupId", "Extension"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Type",
+                "StaffUserId",
+                "SkillGroupId",
+                "Extension",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_type: Option<Option<ForwardingTargetType>> = None;
-        let mut f_staff_user_id: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
-        let mut f_extension: Option<Option<crate::CompactString>> = None;
+        let mut f_extension: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_type),
@@ -7902,27 +8341,27 @@ impl crate::codec::FromMembers for ForwardingTarget {
         })
     }
 }
-impl crate::deviation::Described for ForwardingTarget {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for ForwardingTarget {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Extension",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffUserId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Type",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -7940,9 +8379,9 @@ impl ForwardingTarget {
 #[derive(Debug, Clone, Default)]
 pub struct ForwardingTargetBuilder {
     r#type: Option<ForwardingTargetType>,
-    staff_user_id: Option<crate::CompactString>,
+    staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
     skill_group_id: Option<SkillGroupId>,
-    extension: Option<crate::CompactString>,
+    extension: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ForwardingTargetBuilder {
     /// Kind of destination: `1` agent, `2` skill group, `3` extension.
@@ -7963,13 +8402,19 @@ impl ForwardingTargetBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_user_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
     #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_user_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -7991,19 +8436,19 @@ impl ForwardingTargetBuilder {
     ///
     /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
     #[inline]
-    pub fn extension(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.extension = Some(value.into());
         self
     }
     /// Sets or clears `Extension`.
     #[inline]
-    pub fn set_extension(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.extension = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ForwardingTarget, crate::BuildError> {
+    pub fn build(self) -> Result<ForwardingTarget, ::tencent_cloud_runtime::BuildError> {
         Ok(ForwardingTarget {
             r#type: self.r#type,
             staff_user_id: self.staff_user_id,
@@ -8017,9 +8462,9 @@ impl ForwardingTargetBuilder {
 #[non_exhaustive]
 pub struct HeaderParams {
     /// Header name.
-    pub key: Option<crate::CompactString>,
+    pub key: Option<::tencent_cloud_runtime::CompactString>,
     /// Header value.
-    pub value: Option<crate::CompactString>,
+    pub value: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for HeaderParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8045,17 +8490,18 @@ impl ::serde::Serialize for HeaderParams {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for HeaderParams {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for HeaderParams {
+impl ::tencent_cloud_runtime::codec::FromMembers for HeaderParams {
     const EXPECTING: &'static str = "struct HeaderParams";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Key", "Value"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_key: Option<Option<crate::CompactString>> = None;
-        let mut f_value: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_key: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_value: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_key),
@@ -8079,8 +8525,8 @@ impl HeaderParams {
 /// Builds a [`HeaderParams`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct HeaderParamsBuilder {
-    key: Option<crate::CompactString>,
-    value: Option<crate::CompactString>,
+    key: Option<::tencent_cloud_runtime::CompactString>,
+    value: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for HeaderParamsBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8093,31 +8539,31 @@ impl ::std::fmt::Debug for HeaderParamsBuilder {
 impl HeaderParamsBuilder {
     /// Header name.
     #[inline]
-    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = value;
         self
     }
     /// Header value.
     #[inline]
-    pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn value(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`.
     #[inline]
-    pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_value(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.value = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<HeaderParams, crate::BuildError> {
+    pub fn build(self) -> Result<HeaderParams, ::tencent_cloud_runtime::BuildError> {
         Ok(HeaderParams {
             key: self.key,
             value: self.value,
@@ -8131,7 +8577,7 @@ pub struct HttpCallbackConfig {
     /// Standard HTTP URL of the endpoint to call.
     ///
     /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
-    pub url: Option<crate::CompactString>,
+    pub url: Option<::tencent_cloud_runtime::CompactString>,
     /// HTTP headers to send with the request.
     pub header_params: Option<Vec<HeaderParams>>,
     /// Parameters to put in the request body.
@@ -8195,27 +8641,28 @@ impl ::serde::Serialize for HttpCallbackConfig {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for HttpCallbackConfig {
+impl ::tencent_cloud_runtime::codec::FromMembers for HttpCallbackConfig {
     const EXPECTING: &'static str = "struct HttpCallbackConfig";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Url",
-            "HeaderParams",
-            "Params",
-            "Returns",
-            "Async",
-            "AuthType",
-            "BasicAuth",
-            "BearerAuth",
-            "CustomAuth",
-            "Oauth2Auth",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_url: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Url",
+                "HeaderParams",
+                "Params",
+                "Returns",
+                "Async",
+                "AuthType",
+                "BasicAuth",
+                "BearerAuth",
+                "CustomAuth",
+                "Oauth2Auth",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_header_params: Option<Option<Vec<HeaderParams>>> = None;
         let mut f_params: Option<Option<Vec<HttpParams>>> = None;
         let mut f_returns: Option<Option<Vec<ReturnKey>>> = None;
@@ -8264,7 +8711,7 @@ impl HttpCallbackConfig {
 /// Builds a [`HttpCallbackConfig`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct HttpCallbackConfigBuilder {
-    url: Option<crate::CompactString>,
+    url: Option<::tencent_cloud_runtime::CompactString>,
     header_params: Option<Vec<HeaderParams>>,
     params: Option<Vec<HttpParams>>,
     returns: Option<Vec<ReturnKey>>,
@@ -8280,13 +8727,13 @@ impl HttpCallbackConfigBuilder {
     ///
     /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
     #[inline]
-    pub fn url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `Url`.
     #[inline]
-    pub fn set_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.url = value;
         self
     }
@@ -8404,7 +8851,7 @@ impl HttpCallbackConfigBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<HttpCallbackConfig, crate::BuildError> {
+    pub fn build(self) -> Result<HttpCallbackConfig, ::tencent_cloud_runtime::BuildError> {
         Ok(HttpCallbackConfig {
             url: self.url,
             header_params: self.header_params,
@@ -8424,11 +8871,11 @@ impl HttpCallbackConfigBuilder {
 #[non_exhaustive]
 pub struct HttpParams {
     /// Parameter name.
-    pub key: Option<crate::CompactString>,
+    pub key: Option<::tencent_cloud_runtime::CompactString>,
     /// Parameter value.
-    pub value: Option<crate::CompactString>,
+    pub value: Option<::tencent_cloud_runtime::CompactString>,
     /// Data type of the parameter value.
-    pub value_type: Option<crate::CompactString>,
+    pub value_type: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for HttpParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8458,18 +8905,19 @@ impl ::serde::Serialize for HttpParams {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for HttpParams {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for HttpParams {
+impl ::tencent_cloud_runtime::codec::FromMembers for HttpParams {
     const EXPECTING: &'static str = "struct HttpParams";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Key", "Value", "ValueType"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_key: Option<Option<crate::CompactString>> = None;
-        let mut f_value: Option<Option<crate::CompactString>> = None;
-        let mut f_value_type: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value", "ValueType"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_key: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_value: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_value_type: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_key),
@@ -8495,9 +8943,9 @@ impl HttpParams {
 /// Builds a [`HttpParams`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct HttpParamsBuilder {
-    key: Option<crate::CompactString>,
-    value: Option<crate::CompactString>,
-    value_type: Option<crate::CompactString>,
+    key: Option<::tencent_cloud_runtime::CompactString>,
+    value: Option<::tencent_cloud_runtime::CompactString>,
+    value_type: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for HttpParamsBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8511,43 +8959,43 @@ impl ::std::fmt::Debug for HttpParamsBuilder {
 impl HttpParamsBuilder {
     /// Parameter name.
     #[inline]
-    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = value;
         self
     }
     /// Parameter value.
     #[inline]
-    pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn value(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`.
     #[inline]
-    pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_value(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.value = value;
         self
     }
     /// Data type of the parameter value.
     #[inline]
-    pub fn value_type(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn value_type(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.value_type = Some(value.into());
         self
     }
     /// Sets or clears `ValueType`.
     #[inline]
-    pub fn set_value_type(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_value_type(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.value_type = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<HttpParams, crate::BuildError> {
+    pub fn build(self) -> Result<HttpParams, ::tencent_cloud_runtime::BuildError> {
         Ok(HttpParams {
             key: self.key,
             value: self.value,
@@ -8562,7 +9010,7 @@ pub struct IMCdrInfo {
     /// Id of the service record.
     ///
     /// Example: `"12933"`
-    pub id: Option<crate::CompactString>,
+    pub id: Option<::tencent_cloud_runtime::CompactString>,
     /// Length of the service in seconds.
     ///
     /// Example: `199`
@@ -8574,7 +9022,7 @@ pub struct IMCdrInfo {
     /// Nickname of the user.
     ///
     /// Example: `"访客_e8d6"`
-    pub nickname: Option<crate::CompactString>,
+    pub nickname: Option<::tencent_cloud_runtime::CompactString>,
     /// Service type: `1` omnichannel, `2` text customer service.
     ///
     /// Example: `2`
@@ -8582,7 +9030,7 @@ pub struct IMCdrInfo {
     /// Id of the agent who served the session.
     ///
     /// Example: `"foo@tencent.com"`
-    pub staff_id: Option<crate::CompactString>,
+    pub staff_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix timestamp of the service.
     ///
     /// Example: `1632814604`
@@ -8590,15 +9038,15 @@ pub struct IMCdrInfo {
     /// Id of the session.
     ///
     /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
-    pub session_id: Option<crate::CompactString>,
+    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Id of the skill group.
     ///
     /// Example: `"1154"`
-    pub skill_group_id: Option<crate::CompactString>,
+    pub skill_group_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Name of the skill group.
     ///
     /// Example: `"foo"`
-    pub skill_group_name: Option<crate::CompactString>,
+    pub skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Satisfaction rating given by the user; may be null if unavailable.
     ///
     /// Example: `{"Id":1,"Label":"满意"}`
@@ -8606,7 +9054,7 @@ pub struct IMCdrInfo {
     /// Id of the user.
     ///
     /// Example: `"user123"`
-    pub client_user_id: Option<crate::CompactString>,
+    pub client_user_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for IMCdrInfo {
@@ -8654,39 +9102,40 @@ impl ::serde::Serialize for IMCdrInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for IMCdrInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for IMCdrInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for IMCdrInfo {
     const EXPECTING: &'static str = "struct IMCdrInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Id",
-            "Duration",
-            "EndStatus",
-            "Nickname",
-            "Type",
-            "StaffId",
-            "Timestamp",
-            "SessionId",
-            "SkillGroupId",
-            "SkillGroupName",
-            "Satisfaction",
-            "ClientUserId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_id: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Id",
+                "Duration",
+                "EndStatus",
+                "Nickname",
+                "Type",
+                "StaffId",
+                "Timestamp",
+                "SessionId",
+                "SkillGroupId",
+                "SkillGroupName",
+                "Satisfaction",
+                "ClientUserId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_duration: Option<Option<i64>> = None;
         let mut f_end_status: Option<Option<IMCdrInfoEndStatus>> = None;
-        let mut f_nickname: Option<Option<crate::CompactString>> = None;
+        let mut f_nickname: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_type: Option<Option<IMCdrInfoType>> = None;
-        let mut f_staff_id: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
-        let mut f_session_id: Option<Option<crate::CompactString>> = None;
-        let mut f_skill_group_id: Option<Option<crate::CompactString>> = None;
-        let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_satisfaction: Option<Option<IMSatisfaction>> = None;
-        let mut f_client_user_id: Option<Option<crate::CompactString>> = None;
+        let mut f_client_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_id),
@@ -8720,67 +9169,69 @@ impl crate::codec::FromMembers for IMCdrInfo {
         })
     }
 }
-impl crate::deviation::Described for IMCdrInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for IMCdrInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ClientUserId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Duration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndStatus",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Id",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Nickname",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Satisfaction",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<IMSatisfaction as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <IMSatisfaction as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Timestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Type",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -8797,31 +9248,31 @@ impl IMCdrInfo {
 /// Builds a [`IMCdrInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct IMCdrInfoBuilder {
-    id: Option<crate::CompactString>,
+    id: Option<::tencent_cloud_runtime::CompactString>,
     duration: Option<i64>,
     end_status: Option<IMCdrInfoEndStatus>,
-    nickname: Option<crate::CompactString>,
+    nickname: Option<::tencent_cloud_runtime::CompactString>,
     r#type: Option<IMCdrInfoType>,
-    staff_id: Option<crate::CompactString>,
+    staff_id: Option<::tencent_cloud_runtime::CompactString>,
     timestamp: Option<i64>,
-    session_id: Option<crate::CompactString>,
-    skill_group_id: Option<crate::CompactString>,
-    skill_group_name: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    skill_group_id: Option<::tencent_cloud_runtime::CompactString>,
+    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     satisfaction: Option<IMSatisfaction>,
-    client_user_id: Option<crate::CompactString>,
+    client_user_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl IMCdrInfoBuilder {
     /// Id of the service record.
     ///
     /// Example: `"12933"`
     #[inline]
-    pub fn id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets or clears `Id`.
     #[inline]
-    pub fn set_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.id = value;
         self
     }
@@ -8857,13 +9308,13 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"访客_e8d6"`
     #[inline]
-    pub fn nickname(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn nickname(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.nickname = Some(value.into());
         self
     }
     /// Sets or clears `Nickname`.
     #[inline]
-    pub fn set_nickname(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_nickname(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.nickname = value;
         self
     }
@@ -8885,13 +9336,13 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffId`.
     #[inline]
-    pub fn set_staff_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_id = value;
         self
     }
@@ -8913,13 +9364,13 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -8927,13 +9378,19 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"1154"`
     #[inline]
-    pub fn skill_group_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupId`.
     #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_id = value;
         self
     }
@@ -8941,13 +9398,19 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"foo"`
     #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -8969,19 +9432,25 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"user123"`
     #[inline]
-    pub fn client_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn client_user_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.client_user_id = Some(value.into());
         self
     }
     /// Sets or clears `ClientUserId`.
     #[inline]
-    pub fn set_client_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_client_user_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.client_user_id = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<IMCdrInfo, crate::BuildError> {
+    pub fn build(self) -> Result<IMCdrInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(IMCdrInfo {
             id: self.id,
             duration: self.duration,
@@ -9009,7 +9478,7 @@ pub struct IMSatisfaction {
     /// Label of the satisfaction value.
     ///
     /// Example: `"非常满意"`
-    pub label: Option<crate::CompactString>,
+    pub label: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for IMSatisfaction {
@@ -9027,16 +9496,17 @@ impl ::serde::Serialize for IMSatisfaction {
 }
 impl<'de> ::serde::Deserialize<'de> for IMSatisfaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for IMSatisfaction {
+impl ::tencent_cloud_runtime::codec::FromMembers for IMSatisfaction {
     const EXPECTING: &'static str = "struct IMSatisfaction";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Id", "Label"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Id", "Label"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_id: Option<Option<i64>> = None;
-        let mut f_label: Option<Option<crate::CompactString>> = None;
+        let mut f_label: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_id),
@@ -9050,17 +9520,17 @@ impl crate::codec::FromMembers for IMSatisfaction {
         })
     }
 }
-impl crate::deviation::Described for IMSatisfaction {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for IMSatisfaction {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Id",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Label",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -9078,7 +9548,7 @@ impl IMSatisfaction {
 #[derive(Debug, Clone, Default)]
 pub struct IMSatisfactionBuilder {
     id: Option<i64>,
-    label: Option<crate::CompactString>,
+    label: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl IMSatisfactionBuilder {
     /// Numeric satisfaction value.
@@ -9099,19 +9569,19 @@ impl IMSatisfactionBuilder {
     ///
     /// Example: `"非常满意"`
     #[inline]
-    pub fn label(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn label(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`.
     #[inline]
-    pub fn set_label(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_label(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.label = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<IMSatisfaction, crate::BuildError> {
+    pub fn build(self) -> Result<IMSatisfaction, ::tencent_cloud_runtime::BuildError> {
         Ok(IMSatisfaction {
             id: self.id,
             label: self.label,
@@ -9125,11 +9595,11 @@ pub struct IVRKeyPressedElement {
     /// Key pressed or keyword matched.
     ///
     /// Example: `"1"`
-    pub key: Option<crate::CompactString>,
+    pub key: Option<::tencent_cloud_runtime::CompactString>,
     /// Tag associated with the key.
     ///
     /// Example: `"非常满意"`
-    pub label: Option<crate::CompactString>,
+    pub label: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix time in milliseconds of the input.
     ///
     /// Example: `1729697241440`
@@ -9137,15 +9607,15 @@ pub struct IVRKeyPressedElement {
     /// Tag of the IVR node.
     ///
     /// Example: `"分支节点"`
-    pub node_label: Option<crate::CompactString>,
+    pub node_label: Option<::tencent_cloud_runtime::CompactString>,
     /// Raw input from the user.
     ///
     /// Example: `"1"`
-    pub original_content: Option<crate::CompactString>,
+    pub original_content: Option<::tencent_cloud_runtime::CompactString>,
     /// Text of the TTS prompt played.
     ///
     /// Example: `"您好"`
-    pub tts_prompt: Option<crate::CompactString>,
+    pub tts_prompt: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for IVRKeyPressedElement {
@@ -9175,27 +9645,28 @@ impl ::serde::Serialize for IVRKeyPressedElement {
 }
 impl<'de> ::serde::Deserialize<'de> for IVRKeyPressedElement {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for IVRKeyPressedElement {
+impl ::tencent_cloud_runtime::codec::FromMembers for IVRKeyPressedElement {
     const EXPECTING: &'static str = "struct IVRKeyPressedElement";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Key",
-            "Label",
-            "Timestamp",
-            "NodeLabel",
-            "OriginalContent",
-            "TTSPrompt",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_key: Option<Option<crate::CompactString>> = None;
-        let mut f_label: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Key",
+                "Label",
+                "Timestamp",
+                "NodeLabel",
+                "OriginalContent",
+                "TTSPrompt",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_key: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_label: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
-        let mut f_node_label: Option<Option<crate::CompactString>> = None;
-        let mut f_original_content: Option<Option<crate::CompactString>> = None;
-        let mut f_tts_prompt: Option<Option<crate::CompactString>> = None;
+        let mut f_node_label: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_original_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_tts_prompt: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_key),
@@ -9217,37 +9688,37 @@ impl crate::codec::FromMembers for IVRKeyPressedElement {
         })
     }
 }
-impl crate::deviation::Described for IVRKeyPressedElement {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for IVRKeyPressedElement {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Key",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Label",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "NodeLabel",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "OriginalContent",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TTSPrompt",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Timestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -9264,25 +9735,25 @@ impl IVRKeyPressedElement {
 /// Builds a [`IVRKeyPressedElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct IVRKeyPressedElementBuilder {
-    key: Option<crate::CompactString>,
-    label: Option<crate::CompactString>,
+    key: Option<::tencent_cloud_runtime::CompactString>,
+    label: Option<::tencent_cloud_runtime::CompactString>,
     timestamp: Option<i64>,
-    node_label: Option<crate::CompactString>,
-    original_content: Option<crate::CompactString>,
-    tts_prompt: Option<crate::CompactString>,
+    node_label: Option<::tencent_cloud_runtime::CompactString>,
+    original_content: Option<::tencent_cloud_runtime::CompactString>,
+    tts_prompt: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl IVRKeyPressedElementBuilder {
     /// Key pressed or keyword matched.
     ///
     /// Example: `"1"`
     #[inline]
-    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = value;
         self
     }
@@ -9290,13 +9761,13 @@ impl IVRKeyPressedElementBuilder {
     ///
     /// Example: `"非常满意"`
     #[inline]
-    pub fn label(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn label(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`.
     #[inline]
-    pub fn set_label(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_label(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.label = value;
         self
     }
@@ -9318,13 +9789,13 @@ impl IVRKeyPressedElementBuilder {
     ///
     /// Example: `"分支节点"`
     #[inline]
-    pub fn node_label(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn node_label(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.node_label = Some(value.into());
         self
     }
     /// Sets or clears `NodeLabel`.
     #[inline]
-    pub fn set_node_label(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_node_label(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.node_label = value;
         self
     }
@@ -9332,13 +9803,19 @@ impl IVRKeyPressedElementBuilder {
     ///
     /// Example: `"1"`
     #[inline]
-    pub fn original_content(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn original_content(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.original_content = Some(value.into());
         self
     }
     /// Sets or clears `OriginalContent`.
     #[inline]
-    pub fn set_original_content(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_original_content(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.original_content = value;
         self
     }
@@ -9346,19 +9823,19 @@ impl IVRKeyPressedElementBuilder {
     ///
     /// Example: `"您好"`
     #[inline]
-    pub fn tts_prompt(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn tts_prompt(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.tts_prompt = Some(value.into());
         self
     }
     /// Sets or clears `TTSPrompt`.
     #[inline]
-    pub fn set_tts_prompt(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_tts_prompt(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.tts_prompt = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<IVRKeyPressedElement, crate::BuildError> {
+    pub fn build(self) -> Result<IVRKeyPressedElement, ::tencent_cloud_runtime::BuildError> {
         Ok(IVRKeyPressedElement {
             key: self.key,
             label: self.label,
@@ -9376,7 +9853,7 @@ pub struct Interface {
     /// Address of the callback endpoint.
     ///
     /// Example: `"https://cloud.tencent.com/"`
-    pub url: crate::CompactString,
+    pub url: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for Interface {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9389,16 +9866,17 @@ impl ::serde::Serialize for Interface {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for Interface {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for Interface {
+impl ::tencent_cloud_runtime::codec::FromMembers for Interface {
     const EXPECTING: &'static str = "struct Interface";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["URL"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_url: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["URL"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_url: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_url),
@@ -9406,7 +9884,7 @@ impl crate::codec::FromMembers for Interface {
             }?;
         }
         Ok(Interface {
-            url: f_url.unwrap_or_else(crate::deviation::absent),
+            url: f_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
         })
     }
 }
@@ -9420,30 +9898,33 @@ impl Interface {
 /// Builds a [`Interface`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct InterfaceBuilder {
-    url: Option<crate::CompactString>,
+    url: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl InterfaceBuilder {
     /// Address of the callback endpoint.
     ///
     /// Example: `"https://cloud.tencent.com/"`
     #[inline]
-    pub fn url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `URL`. Required.
     #[inline]
-    pub fn set_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.url = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<Interface, crate::BuildError> {
+    pub fn build(self) -> Result<Interface, ::tencent_cloud_runtime::BuildError> {
         Ok(Interface {
             url: self
                 .url
-                .ok_or(crate::BuildError::missing_in_type("Interface", "URL"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "Interface",
+                    "URL",
+                ))?,
         })
     }
 }
@@ -9454,7 +9935,7 @@ pub struct InvokeLLM {
     /// Content to send to the LLM.
     ///
     /// Example: `"今天天气怎么样"`
-    pub content: Option<crate::CompactString>,
+    pub content: Option<::tencent_cloud_runtime::CompactString>,
     /// Whether this text may interrupt the bot while it is speaking.
     ///
     /// Example: `false`
@@ -9476,16 +9957,17 @@ impl ::serde::Serialize for InvokeLLM {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for InvokeLLM {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for InvokeLLM {
+impl ::tencent_cloud_runtime::codec::FromMembers for InvokeLLM {
     const EXPECTING: &'static str = "struct InvokeLLM";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Content", "Interrupt"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_content: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Content", "Interrupt"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_interrupt: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -9510,7 +9992,7 @@ impl InvokeLLM {
 /// Builds a [`InvokeLLM`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct InvokeLLMBuilder {
-    content: Option<crate::CompactString>,
+    content: Option<::tencent_cloud_runtime::CompactString>,
     interrupt: Option<bool>,
 }
 impl InvokeLLMBuilder {
@@ -9518,13 +10000,13 @@ impl InvokeLLMBuilder {
     ///
     /// Example: `"今天天气怎么样"`
     #[inline]
-    pub fn content(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn content(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets or clears `Content`.
     #[inline]
-    pub fn set_content(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_content(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.content = value;
         self
     }
@@ -9544,7 +10026,7 @@ impl InvokeLLMBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<InvokeLLM, crate::BuildError> {
+    pub fn build(self) -> Result<InvokeLLM, ::tencent_cloud_runtime::BuildError> {
         Ok(InvokeLLM {
             content: self.content,
             interrupt: self.interrupt,
@@ -9558,11 +10040,11 @@ pub struct Message {
     /// Kind of message, such as `Text`.
     ///
     /// Example: `"Text"`
-    pub r#type: Option<crate::CompactString>,
+    pub r#type: Option<::tencent_cloud_runtime::CompactString>,
     /// Body of the message.
     ///
     /// Example: `"您好，我是您的小助手"`
-    pub content: Option<crate::CompactString>,
+    pub content: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for Message {
@@ -9580,16 +10062,17 @@ impl ::serde::Serialize for Message {
 }
 impl<'de> ::serde::Deserialize<'de> for Message {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for Message {
+impl ::tencent_cloud_runtime::codec::FromMembers for Message {
     const EXPECTING: &'static str = "struct Message";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Type", "Content"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_type: Option<Option<crate::CompactString>> = None;
-        let mut f_content: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Type", "Content"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_type: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_type),
@@ -9603,17 +10086,17 @@ impl crate::codec::FromMembers for Message {
         })
     }
 }
-impl crate::deviation::Described for Message {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for Message {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Content",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Type",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -9630,21 +10113,21 @@ impl Message {
 /// Builds a [`Message`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct MessageBuilder {
-    r#type: Option<crate::CompactString>,
-    content: Option<crate::CompactString>,
+    r#type: Option<::tencent_cloud_runtime::CompactString>,
+    content: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl MessageBuilder {
     /// Kind of message, such as `Text`.
     ///
     /// Example: `"Text"`
     #[inline]
-    pub fn r#type(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn r#type(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_type(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.r#type = value;
         self
     }
@@ -9652,19 +10135,19 @@ impl MessageBuilder {
     ///
     /// Example: `"您好，我是您的小助手"`
     #[inline]
-    pub fn content(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn content(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets or clears `Content`.
     #[inline]
-    pub fn set_content(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_content(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.content = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<Message, crate::BuildError> {
+    pub fn build(self) -> Result<Message, ::tencent_cloud_runtime::BuildError> {
         Ok(Message {
             r#type: self.r#type,
             content: self.content,
@@ -9682,7 +10165,7 @@ pub struct MessageBody {
     /// Id of the user who sent the message.
     ///
     /// Example: `"Alan"`
-    pub from: Option<crate::CompactString>,
+    pub from: Option<::tencent_cloud_runtime::CompactString>,
     /// Messages contained in this entry.
     ///
     /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
@@ -9707,17 +10190,17 @@ impl ::serde::Serialize for MessageBody {
 }
 impl<'de> ::serde::Deserialize<'de> for MessageBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for MessageBody {
+impl ::tencent_cloud_runtime::codec::FromMembers for MessageBody {
     const EXPECTING: &'static str = "struct MessageBody";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Timestamp", "From", "Messages"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Timestamp", "From", "Messages"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_timestamp: Option<Option<i64>> = None;
-        let mut f_from: Option<Option<crate::CompactString>> = None;
+        let mut f_from: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_messages: Option<Option<Vec<Message>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -9734,22 +10217,22 @@ impl crate::codec::FromMembers for MessageBody {
         })
     }
 }
-impl crate::deviation::Described for MessageBody {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for MessageBody {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "From",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Messages",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<Message as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(<Message as ::tencent_cloud_runtime::deviation::Described>::members),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Timestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -9767,7 +10250,7 @@ impl MessageBody {
 #[derive(Debug, Clone, Default)]
 pub struct MessageBodyBuilder {
     timestamp: Option<i64>,
-    from: Option<crate::CompactString>,
+    from: Option<::tencent_cloud_runtime::CompactString>,
     messages: Option<Vec<Message>>,
 }
 impl MessageBodyBuilder {
@@ -9789,13 +10272,13 @@ impl MessageBodyBuilder {
     ///
     /// Example: `"Alan"`
     #[inline]
-    pub fn from(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn from(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.from = Some(value.into());
         self
     }
     /// Sets or clears `From`.
     #[inline]
-    pub fn set_from(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_from(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.from = value;
         self
     }
@@ -9815,7 +10298,7 @@ impl MessageBodyBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<MessageBody, crate::BuildError> {
+    pub fn build(self) -> Result<MessageBody, ::tencent_cloud_runtime::BuildError> {
         Ok(MessageBody {
             timestamp: self.timestamp,
             from: self.from,
@@ -9830,7 +10313,7 @@ pub struct NumberInfo {
     /// The phone number.
     ///
     /// Example: `"0086075512345678"`
-    pub number: Option<crate::CompactString>,
+    pub number: Option<::tencent_cloud_runtime::CompactString>,
     /// Ids of the outbound skill groups bound to the number.
     ///
     /// Example: `[1,2,3]`
@@ -9866,16 +10349,21 @@ impl ::serde::Serialize for NumberInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for NumberInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for NumberInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for NumberInfo {
     const EXPECTING: &'static str = "struct NumberInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Number", "CallOutSkillGroupIds", "State", "CostType"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_number: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Number",
+                "CallOutSkillGroupIds",
+                "State",
+                "CostType",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_call_out_skill_group_ids: Option<Option<Vec<SkillGroupId>>> = None;
         let mut f_state: Option<Option<NumberInfoState>> = None;
         let mut f_cost_type: Option<Option<NumberInfoCostType>> = None;
@@ -9896,27 +10384,27 @@ impl crate::codec::FromMembers for NumberInfo {
         })
     }
 }
-impl crate::deviation::Described for NumberInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for NumberInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CallOutSkillGroupIds",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CostType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Number",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "State",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -9933,7 +10421,7 @@ impl NumberInfo {
 /// Builds a [`NumberInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct NumberInfoBuilder {
-    number: Option<crate::CompactString>,
+    number: Option<::tencent_cloud_runtime::CompactString>,
     call_out_skill_group_ids: Option<Vec<SkillGroupId>>,
     state: Option<NumberInfoState>,
     cost_type: Option<NumberInfoCostType>,
@@ -9943,13 +10431,13 @@ impl NumberInfoBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`.
     #[inline]
-    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.number = value;
         self
     }
@@ -9997,7 +10485,7 @@ impl NumberInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<NumberInfo, crate::BuildError> {
+    pub fn build(self) -> Result<NumberInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(NumberInfo {
             number: self.number,
             call_out_skill_group_ids: self.call_out_skill_group_ids,
@@ -10011,11 +10499,11 @@ impl NumberInfoBuilder {
 #[non_exhaustive]
 pub struct OauthConfig {
     /// URL of the endpoint that issues access tokens.
-    pub token_url: Option<crate::CompactString>,
+    pub token_url: Option<::tencent_cloud_runtime::CompactString>,
     /// OAuth2 client id.
-    pub client_id: Option<crate::CompactString>,
+    pub client_id: Option<::tencent_cloud_runtime::CompactString>,
     /// OAuth2 client secret.
-    pub client_secret: Option<crate::CompactString>,
+    pub client_secret: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for OauthConfig {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -10048,19 +10536,19 @@ impl ::serde::Serialize for OauthConfig {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for OauthConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for OauthConfig {
+impl ::tencent_cloud_runtime::codec::FromMembers for OauthConfig {
     const EXPECTING: &'static str = "struct OauthConfig";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TokenURL", "ClientId", "ClientSecret"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_token_url: Option<Option<crate::CompactString>> = None;
-        let mut f_client_id: Option<Option<crate::CompactString>> = None;
-        let mut f_client_secret: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TokenURL", "ClientId", "ClientSecret"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_token_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_client_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_client_secret: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_token_url),
@@ -10086,9 +10574,9 @@ impl OauthConfig {
 /// Builds a [`OauthConfig`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct OauthConfigBuilder {
-    token_url: Option<crate::CompactString>,
-    client_id: Option<crate::CompactString>,
-    client_secret: Option<crate::CompactString>,
+    token_url: Option<::tencent_cloud_runtime::CompactString>,
+    client_id: Option<::tencent_cloud_runtime::CompactString>,
+    client_secret: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for OauthConfigBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -10105,43 +10593,49 @@ impl ::std::fmt::Debug for OauthConfigBuilder {
 impl OauthConfigBuilder {
     /// URL of the endpoint that issues access tokens.
     #[inline]
-    pub fn token_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn token_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.token_url = Some(value.into());
         self
     }
     /// Sets or clears `TokenURL`.
     #[inline]
-    pub fn set_token_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_token_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.token_url = value;
         self
     }
     /// OAuth2 client id.
     #[inline]
-    pub fn client_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn client_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.client_id = Some(value.into());
         self
     }
     /// Sets or clears `ClientId`.
     #[inline]
-    pub fn set_client_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_client_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.client_id = value;
         self
     }
     /// OAuth2 client secret.
     #[inline]
-    pub fn client_secret(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn client_secret(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.client_secret = Some(value.into());
         self
     }
     /// Sets or clears `ClientSecret`.
     #[inline]
-    pub fn set_client_secret(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_client_secret(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.client_secret = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<OauthConfig, crate::BuildError> {
+    pub fn build(self) -> Result<OauthConfig, ::tencent_cloud_runtime::BuildError> {
         Ok(OauthConfig {
             token_url: self.token_url,
             client_id: self.client_id,
@@ -10160,7 +10654,7 @@ pub struct OwnNumberApplyDetailItem {
     /// Line number.
     ///
     /// Example: `"02066660000"`
-    pub phone_number: crate::CompactString,
+    pub phone_number: ::tencent_cloud_runtime::CompactString,
     /// Maximum number of concurrent calls.
     ///
     /// Example: `1`
@@ -10176,7 +10670,7 @@ pub struct OwnNumberApplyDetailItem {
     /// Number assigned by the carrier.
     ///
     /// Example: `"66660000"`
-    pub carrier_phone_number: Option<crate::CompactString>,
+    pub carrier_phone_number: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for OwnNumberApplyDetailItem {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10198,30 +10692,32 @@ impl ::serde::Serialize for OwnNumberApplyDetailItem {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for OwnNumberApplyDetailItem {
+impl ::tencent_cloud_runtime::codec::FromMembers for OwnNumberApplyDetailItem {
     const EXPECTING: &'static str = "struct OwnNumberApplyDetailItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "CallType",
-            "PhoneNumber",
-            "MaxCallCount",
-            "MaxCallPSec",
-            "OutboundCalleeFormat",
-            "CarrierPhoneNumber",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "CallType",
+                "PhoneNumber",
+                "MaxCallCount",
+                "MaxCallPSec",
+                "OutboundCalleeFormat",
+                "CarrierPhoneNumber",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_call_type: Option<OwnNumberApplyDetailItemCallType> = None;
-        let mut f_phone_number: Option<crate::CompactString> = None;
+        let mut f_phone_number: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_max_call_count: Option<i64> = None;
         let mut f_max_call_p_sec: Option<i64> = None;
         let mut f_outbound_callee_format: Option<
             Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
         > = None;
-        let mut f_carrier_phone_number: Option<Option<crate::CompactString>> = None;
+        let mut f_carrier_phone_number: Option<Option<::tencent_cloud_runtime::CompactString>> =
+            None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_call_type),
@@ -10234,10 +10730,12 @@ impl crate::codec::FromMembers for OwnNumberApplyDetailItem {
             }?;
         }
         Ok(OwnNumberApplyDetailItem {
-            call_type: f_call_type.unwrap_or_else(crate::deviation::absent),
-            phone_number: f_phone_number.unwrap_or_else(crate::deviation::absent),
-            max_call_count: f_max_call_count.unwrap_or_else(crate::deviation::absent),
-            max_call_p_sec: f_max_call_p_sec.unwrap_or_else(crate::deviation::absent),
+            call_type: f_call_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            phone_number: f_phone_number.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            max_call_count: f_max_call_count
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            max_call_p_sec: f_max_call_p_sec
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             outbound_callee_format: f_outbound_callee_format.flatten(),
             carrier_phone_number: f_carrier_phone_number.flatten(),
         })
@@ -10254,11 +10752,11 @@ impl OwnNumberApplyDetailItem {
 #[derive(Debug, Clone, Default)]
 pub struct OwnNumberApplyDetailItemBuilder {
     call_type: Option<OwnNumberApplyDetailItemCallType>,
-    phone_number: Option<crate::CompactString>,
+    phone_number: Option<::tencent_cloud_runtime::CompactString>,
     max_call_count: Option<i64>,
     max_call_p_sec: Option<i64>,
     outbound_callee_format: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
-    carrier_phone_number: Option<crate::CompactString>,
+    carrier_phone_number: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl OwnNumberApplyDetailItemBuilder {
     /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
@@ -10279,13 +10777,19 @@ impl OwnNumberApplyDetailItemBuilder {
     ///
     /// Example: `"02066660000"`
     #[inline]
-    pub fn phone_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn phone_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.phone_number = Some(value.into());
         self
     }
     /// Sets or clears `PhoneNumber`. Required.
     #[inline]
-    pub fn set_phone_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_phone_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.phone_number = value;
         self
     }
@@ -10341,40 +10845,50 @@ impl OwnNumberApplyDetailItemBuilder {
     ///
     /// Example: `"66660000"`
     #[inline]
-    pub fn carrier_phone_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn carrier_phone_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.carrier_phone_number = Some(value.into());
         self
     }
     /// Sets or clears `CarrierPhoneNumber`.
     #[inline]
-    pub fn set_carrier_phone_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_carrier_phone_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.carrier_phone_number = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<OwnNumberApplyDetailItem, crate::BuildError> {
+    pub fn build(self) -> Result<OwnNumberApplyDetailItem, ::tencent_cloud_runtime::BuildError> {
         Ok(OwnNumberApplyDetailItem {
-            call_type: self.call_type.ok_or(crate::BuildError::missing_in_type(
-                "OwnNumberApplyDetailItem",
-                "CallType",
-            ))?,
-            phone_number: self.phone_number.ok_or(crate::BuildError::missing_in_type(
-                "OwnNumberApplyDetailItem",
-                "PhoneNumber",
-            ))?,
-            max_call_count: self
-                .max_call_count
-                .ok_or(crate::BuildError::missing_in_type(
+            call_type: self.call_type.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "OwnNumberApplyDetailItem",
+                    "CallType",
+                ),
+            )?,
+            phone_number: self.phone_number.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "OwnNumberApplyDetailItem",
+                    "PhoneNumber",
+                ),
+            )?,
+            max_call_count: self.max_call_count.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "OwnNumberApplyDetailItem",
                     "MaxCallCount",
-                ))?,
-            max_call_p_sec: self
-                .max_call_p_sec
-                .ok_or(crate::BuildError::missing_in_type(
+                ),
+            )?,
+            max_call_p_sec: self.max_call_p_sec.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "OwnNumberApplyDetailItem",
                     "MaxCallPSec",
-                ))?,
+                ),
+            )?,
             outbound_callee_format: self.outbound_callee_format,
             carrier_phone_number: self.carrier_phone_number,
         })
@@ -10387,19 +10901,19 @@ pub struct PSTNSession {
     /// Id of the session.
     ///
     /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
-    pub session_id: Option<crate::CompactString>,
+    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"0"`
-    pub room_id: Option<crate::CompactString>,
+    pub room_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Caller number.
     ///
     /// Example: `"00861010101033"`
-    pub caller: Option<crate::CompactString>,
+    pub caller: Option<::tencent_cloud_runtime::CompactString>,
     /// Callee number.
     ///
     /// Example: `"00861010101031"`
-    pub callee: Option<crate::CompactString>,
+    pub callee: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix timestamp when the session started.
     ///
     /// Example: `1617184839`
@@ -10415,11 +10929,11 @@ pub struct PSTNSession {
     /// Email of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub staff_email: Option<crate::CompactString>,
+    pub staff_email: Option<::tencent_cloud_runtime::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
-    pub staff_number: Option<crate::CompactString>,
+    pub staff_number: Option<::tencent_cloud_runtime::CompactString>,
     /// Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.
     ///
     /// Example: `"finished"`
@@ -10431,19 +10945,19 @@ pub struct PSTNSession {
     /// Number used as caller when the call is transferred to an external line.
     ///
     /// Example: `"00861010101031"`
-    pub out_bound_caller: Option<crate::CompactString>,
+    pub out_bound_caller: Option<::tencent_cloud_runtime::CompactString>,
     /// Callee number when the call is transferred to an external line.
     ///
     /// Example: `"00861010101032"`
-    pub out_bound_callee: Option<crate::CompactString>,
+    pub out_bound_callee: Option<::tencent_cloud_runtime::CompactString>,
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub protected_caller: Option<crate::CompactString>,
+    pub protected_caller: Option<::tencent_cloud_runtime::CompactString>,
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub protected_callee: Option<crate::CompactString>,
+    pub protected_callee: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PSTNSession {
@@ -10500,45 +11014,46 @@ impl ::serde::Serialize for PSTNSession {
 }
 impl<'de> ::serde::Deserialize<'de> for PSTNSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for PSTNSession {
+impl ::tencent_cloud_runtime::codec::FromMembers for PSTNSession {
     const EXPECTING: &'static str = "struct PSTNSession";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SessionID",
-            "RoomID",
-            "Caller",
-            "Callee",
-            "StartTimestamp",
-            "RingTimestamp",
-            "AcceptTimestamp",
-            "StaffEmail",
-            "StaffNumber",
-            "SessionStatus",
-            "Direction",
-            "OutBoundCaller",
-            "OutBoundCallee",
-            "ProtectedCaller",
-            "ProtectedCallee",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<crate::CompactString>> = None;
-        let mut f_room_id: Option<Option<crate::CompactString>> = None;
-        let mut f_caller: Option<Option<crate::CompactString>> = None;
-        let mut f_callee: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SessionID",
+                "RoomID",
+                "Caller",
+                "Callee",
+                "StartTimestamp",
+                "RingTimestamp",
+                "AcceptTimestamp",
+                "StaffEmail",
+                "StaffNumber",
+                "SessionStatus",
+                "Direction",
+                "OutBoundCaller",
+                "OutBoundCallee",
+                "ProtectedCaller",
+                "ProtectedCallee",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_room_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_start_timestamp: Option<Option<i64>> = None;
         let mut f_ring_timestamp: Option<Option<i64>> = None;
         let mut f_accept_timestamp: Option<Option<i64>> = None;
-        let mut f_staff_email: Option<Option<crate::CompactString>> = None;
-        let mut f_staff_number: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_session_status: Option<Option<PSTNSessionSessionStatus>> = None;
         let mut f_direction: Option<Option<PSTNSessionDirection>> = None;
-        let mut f_out_bound_caller: Option<Option<crate::CompactString>> = None;
-        let mut f_out_bound_callee: Option<Option<crate::CompactString>> = None;
-        let mut f_protected_caller: Option<Option<crate::CompactString>> = None;
-        let mut f_protected_callee: Option<Option<crate::CompactString>> = None;
+        let mut f_out_bound_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_out_bound_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_protected_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_protected_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_session_id),
@@ -10578,82 +11093,82 @@ impl crate::codec::FromMembers for PSTNSession {
         })
     }
 }
-impl crate::deviation::Described for PSTNSession {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for PSTNSession {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AcceptTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Callee",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Caller",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Direction",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "OutBoundCallee",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "OutBoundCaller",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ProtectedCallee",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ProtectedCaller",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RingTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RoomID",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionID",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionStatus",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffEmail",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffNumber",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StartTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -10670,34 +11185,34 @@ impl PSTNSession {
 /// Builds a [`PSTNSession`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PSTNSessionBuilder {
-    session_id: Option<crate::CompactString>,
-    room_id: Option<crate::CompactString>,
-    caller: Option<crate::CompactString>,
-    callee: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    room_id: Option<::tencent_cloud_runtime::CompactString>,
+    caller: Option<::tencent_cloud_runtime::CompactString>,
+    callee: Option<::tencent_cloud_runtime::CompactString>,
     start_timestamp: Option<i64>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
-    staff_email: Option<crate::CompactString>,
-    staff_number: Option<crate::CompactString>,
+    staff_email: Option<::tencent_cloud_runtime::CompactString>,
+    staff_number: Option<::tencent_cloud_runtime::CompactString>,
     session_status: Option<PSTNSessionSessionStatus>,
     direction: Option<PSTNSessionDirection>,
-    out_bound_caller: Option<crate::CompactString>,
-    out_bound_callee: Option<crate::CompactString>,
-    protected_caller: Option<crate::CompactString>,
-    protected_callee: Option<crate::CompactString>,
+    out_bound_caller: Option<::tencent_cloud_runtime::CompactString>,
+    out_bound_callee: Option<::tencent_cloud_runtime::CompactString>,
+    protected_caller: Option<::tencent_cloud_runtime::CompactString>,
+    protected_callee: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl PSTNSessionBuilder {
     /// Id of the session.
     ///
     /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionID`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -10705,13 +11220,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn room_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn room_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.room_id = Some(value.into());
         self
     }
     /// Sets or clears `RoomID`.
     #[inline]
-    pub fn set_room_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_room_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.room_id = value;
         self
     }
@@ -10719,13 +11234,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"00861010101033"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = value;
         self
     }
@@ -10733,13 +11248,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"00861010101031"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -10789,13 +11304,16 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
     #[inline]
-    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_email(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_email = value;
         self
     }
@@ -10803,13 +11321,19 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"007"`
     #[inline]
-    pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
     #[inline]
-    pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_number = value;
         self
     }
@@ -10845,13 +11369,19 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"00861010101031"`
     #[inline]
-    pub fn out_bound_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn out_bound_caller(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.out_bound_caller = Some(value.into());
         self
     }
     /// Sets or clears `OutBoundCaller`.
     #[inline]
-    pub fn set_out_bound_caller(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_out_bound_caller(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.out_bound_caller = value;
         self
     }
@@ -10859,13 +11389,19 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"00861010101032"`
     #[inline]
-    pub fn out_bound_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn out_bound_callee(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.out_bound_callee = Some(value.into());
         self
     }
     /// Sets or clears `OutBoundCallee`.
     #[inline]
-    pub fn set_out_bound_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_out_bound_callee(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.out_bound_callee = value;
         self
     }
@@ -10873,13 +11409,19 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"008613XXXX5678"`
     #[inline]
-    pub fn protected_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn protected_caller(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
     #[inline]
-    pub fn set_protected_caller(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_protected_caller(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_caller = value;
         self
     }
@@ -10887,19 +11429,25 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"008613XXXX5678"`
     #[inline]
-    pub fn protected_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn protected_callee(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
     #[inline]
-    pub fn set_protected_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_protected_callee(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_callee = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<PSTNSession, crate::BuildError> {
+    pub fn build(self) -> Result<PSTNSession, ::tencent_cloud_runtime::BuildError> {
         Ok(PSTNSession {
             session_id: self.session_id,
             room_id: self.room_id,
@@ -10926,39 +11474,39 @@ pub struct PSTNSessionInfo {
     /// Id of the session.
     ///
     /// Example: `"1"`
-    pub session_id: Option<crate::CompactString>,
+    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"1"`
-    pub room_id: Option<crate::CompactString>,
+    pub room_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Caller number.
     ///
     /// Example: `"13712345678"`
-    pub caller: Option<crate::CompactString>,
+    pub caller: Option<::tencent_cloud_runtime::CompactString>,
     /// Callee number.
     ///
     /// Example: `"13712345678"`
-    pub callee: Option<crate::CompactString>,
+    pub callee: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix timestamp when the session started.
     ///
     /// Example: `"1617184839"`
-    pub start_timestamp: Option<crate::CompactString>,
+    pub start_timestamp: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `"1617184839"`
-    pub accept_timestamp: Option<crate::CompactString>,
+    pub accept_timestamp: Option<::tencent_cloud_runtime::CompactString>,
     /// Email of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub staff_email: Option<crate::CompactString>,
+    pub staff_email: Option<::tencent_cloud_runtime::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"1"`
-    pub staff_number: Option<crate::CompactString>,
+    pub staff_number: Option<::tencent_cloud_runtime::CompactString>,
     /// Session state, for example `inProgress` while the call is ongoing.
     ///
     /// Example: `"inProgress"`
-    pub session_status: Option<crate::CompactString>,
+    pub session_status: Option<::tencent_cloud_runtime::CompactString>,
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
@@ -10970,11 +11518,11 @@ pub struct PSTNSessionInfo {
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub protected_caller: Option<crate::CompactString>,
+    pub protected_caller: Option<::tencent_cloud_runtime::CompactString>,
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub protected_callee: Option<crate::CompactString>,
+    pub protected_callee: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PSTNSessionInfo {
@@ -11025,41 +11573,42 @@ impl ::serde::Serialize for PSTNSessionInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for PSTNSessionInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for PSTNSessionInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for PSTNSessionInfo {
     const EXPECTING: &'static str = "struct PSTNSessionInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SessionID",
-            "RoomID",
-            "Caller",
-            "Callee",
-            "StartTimestamp",
-            "AcceptTimestamp",
-            "StaffEmail",
-            "StaffNumber",
-            "SessionStatus",
-            "Direction",
-            "RingTimestamp",
-            "ProtectedCaller",
-            "ProtectedCallee",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<crate::CompactString>> = None;
-        let mut f_room_id: Option<Option<crate::CompactString>> = None;
-        let mut f_caller: Option<Option<crate::CompactString>> = None;
-        let mut f_callee: Option<Option<crate::CompactString>> = None;
-        let mut f_start_timestamp: Option<Option<crate::CompactString>> = None;
-        let mut f_accept_timestamp: Option<Option<crate::CompactString>> = None;
-        let mut f_staff_email: Option<Option<crate::CompactString>> = None;
-        let mut f_staff_number: Option<Option<crate::CompactString>> = None;
-        let mut f_session_status: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SessionID",
+                "RoomID",
+                "Caller",
+                "Callee",
+                "StartTimestamp",
+                "AcceptTimestamp",
+                "StaffEmail",
+                "StaffNumber",
+                "SessionStatus",
+                "Direction",
+                "RingTimestamp",
+                "ProtectedCaller",
+                "ProtectedCallee",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_room_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_start_timestamp: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_accept_timestamp: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_session_status: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_direction: Option<Option<PSTNSessionDirection>> = None;
         let mut f_ring_timestamp: Option<Option<i64>> = None;
-        let mut f_protected_caller: Option<Option<crate::CompactString>> = None;
-        let mut f_protected_callee: Option<Option<crate::CompactString>> = None;
+        let mut f_protected_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_protected_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_session_id),
@@ -11095,72 +11644,72 @@ impl crate::codec::FromMembers for PSTNSessionInfo {
         })
     }
 }
-impl crate::deviation::Described for PSTNSessionInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for PSTNSessionInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AcceptTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Callee",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Caller",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Direction",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ProtectedCallee",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ProtectedCaller",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RingTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RoomID",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionID",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionStatus",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffEmail",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffNumber",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StartTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -11177,32 +11726,32 @@ impl PSTNSessionInfo {
 /// Builds a [`PSTNSessionInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PSTNSessionInfoBuilder {
-    session_id: Option<crate::CompactString>,
-    room_id: Option<crate::CompactString>,
-    caller: Option<crate::CompactString>,
-    callee: Option<crate::CompactString>,
-    start_timestamp: Option<crate::CompactString>,
-    accept_timestamp: Option<crate::CompactString>,
-    staff_email: Option<crate::CompactString>,
-    staff_number: Option<crate::CompactString>,
-    session_status: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    room_id: Option<::tencent_cloud_runtime::CompactString>,
+    caller: Option<::tencent_cloud_runtime::CompactString>,
+    callee: Option<::tencent_cloud_runtime::CompactString>,
+    start_timestamp: Option<::tencent_cloud_runtime::CompactString>,
+    accept_timestamp: Option<::tencent_cloud_runtime::CompactString>,
+    staff_email: Option<::tencent_cloud_runtime::CompactString>,
+    staff_number: Option<::tencent_cloud_runtime::CompactString>,
+    session_status: Option<::tencent_cloud_runtime::CompactString>,
     direction: Option<PSTNSessionDirection>,
     ring_timestamp: Option<i64>,
-    protected_caller: Option<crate::CompactString>,
-    protected_callee: Option<crate::CompactString>,
+    protected_caller: Option<::tencent_cloud_runtime::CompactString>,
+    protected_callee: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl PSTNSessionInfoBuilder {
     /// Id of the session.
     ///
     /// Example: `"1"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionID`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -11210,13 +11759,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"1"`
     #[inline]
-    pub fn room_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn room_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.room_id = Some(value.into());
         self
     }
     /// Sets or clears `RoomID`.
     #[inline]
-    pub fn set_room_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_room_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.room_id = value;
         self
     }
@@ -11224,13 +11773,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"13712345678"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = value;
         self
     }
@@ -11238,13 +11787,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"13712345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -11252,13 +11801,19 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"1617184839"`
     #[inline]
-    pub fn start_timestamp(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn start_timestamp(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.start_timestamp = Some(value.into());
         self
     }
     /// Sets or clears `StartTimestamp`.
     #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_start_timestamp(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.start_timestamp = value;
         self
     }
@@ -11266,13 +11821,19 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"1617184839"`
     #[inline]
-    pub fn accept_timestamp(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn accept_timestamp(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.accept_timestamp = Some(value.into());
         self
     }
     /// Sets or clears `AcceptTimestamp`.
     #[inline]
-    pub fn set_accept_timestamp(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_accept_timestamp(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.accept_timestamp = value;
         self
     }
@@ -11280,13 +11841,16 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
     #[inline]
-    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_email(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_email = value;
         self
     }
@@ -11294,13 +11858,19 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"1"`
     #[inline]
-    pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
     #[inline]
-    pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_number = value;
         self
     }
@@ -11308,13 +11878,19 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"inProgress"`
     #[inline]
-    pub fn session_status(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_status(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.session_status = Some(value.into());
         self
     }
     /// Sets or clears `SessionStatus`.
     #[inline]
-    pub fn set_session_status(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_status(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.session_status = value;
         self
     }
@@ -11350,13 +11926,19 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"008613XXXX5678"`
     #[inline]
-    pub fn protected_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn protected_caller(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
     #[inline]
-    pub fn set_protected_caller(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_protected_caller(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_caller = value;
         self
     }
@@ -11364,19 +11946,25 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"008613XXXX5678"`
     #[inline]
-    pub fn protected_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn protected_callee(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
     #[inline]
-    pub fn set_protected_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_protected_callee(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_callee = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<PSTNSessionInfo, crate::BuildError> {
+    pub fn build(self) -> Result<PSTNSessionInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(PSTNSessionInfo {
             session_id: self.session_id,
             room_id: self.room_id,
@@ -11401,7 +11989,7 @@ pub struct PackageBuyInfo {
     /// Id of the package.
     ///
     /// Example: `"1001"`
-    pub package_id: crate::CompactString,
+    pub package_id: ::tencent_cloud_runtime::CompactString,
     /// Package type: `0` outbound call package, `1` inbound 400-number package.
     ///
     /// Example: `1`
@@ -11439,22 +12027,23 @@ impl ::serde::Serialize for PackageBuyInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for PackageBuyInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for PackageBuyInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for PackageBuyInfo {
     const EXPECTING: &'static str = "struct PackageBuyInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "PackageId",
-            "Type",
-            "CapacitySize",
-            "CapacityRemain",
-            "BuyTime",
-            "EndTime",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_package_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "PackageId",
+                "Type",
+                "CapacitySize",
+                "CapacityRemain",
+                "BuyTime",
+                "EndTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_package_id: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_type: Option<PackageBuyInfoType> = None;
         let mut f_capacity_size: Option<i64> = None;
         let mut f_capacity_remain: Option<i64> = None;
@@ -11472,46 +12061,48 @@ impl crate::codec::FromMembers for PackageBuyInfo {
             }?;
         }
         Ok(PackageBuyInfo {
-            package_id: f_package_id.unwrap_or_else(crate::deviation::absent),
-            r#type: f_type.unwrap_or_else(crate::deviation::absent),
-            capacity_size: f_capacity_size.unwrap_or_else(crate::deviation::absent),
-            capacity_remain: f_capacity_remain.unwrap_or_else(crate::deviation::absent),
-            buy_time: f_buy_time.unwrap_or_else(crate::deviation::absent),
-            end_time: f_end_time.unwrap_or_else(crate::deviation::absent),
+            package_id: f_package_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            r#type: f_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            capacity_size: f_capacity_size
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            capacity_remain: f_capacity_remain
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            buy_time: f_buy_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            end_time: f_end_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
         })
     }
 }
-impl crate::deviation::Described for PackageBuyInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for PackageBuyInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "BuyTime",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CapacityRemain",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CapacitySize",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndTime",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "PackageId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Type",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -11528,7 +12119,7 @@ impl PackageBuyInfo {
 /// Builds a [`PackageBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PackageBuyInfoBuilder {
-    package_id: Option<crate::CompactString>,
+    package_id: Option<::tencent_cloud_runtime::CompactString>,
     r#type: Option<PackageBuyInfoType>,
     capacity_size: Option<i64>,
     capacity_remain: Option<i64>,
@@ -11540,13 +12131,13 @@ impl PackageBuyInfoBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn package_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn package_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.package_id = Some(value.into());
         self
     }
     /// Sets or clears `PackageId`. Required.
     #[inline]
-    pub fn set_package_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_package_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.package_id = value;
         self
     }
@@ -11622,35 +12213,41 @@ impl PackageBuyInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<PackageBuyInfo, crate::BuildError> {
+    pub fn build(self) -> Result<PackageBuyInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(PackageBuyInfo {
-            package_id: self.package_id.ok_or(crate::BuildError::missing_in_type(
-                "PackageBuyInfo",
-                "PackageId",
-            ))?,
+            package_id: self.package_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type("PackageBuyInfo", "PackageId"),
+            )?,
             r#type: self
                 .r#type
-                .ok_or(crate::BuildError::missing_in_type("PackageBuyInfo", "Type"))?,
-            capacity_size: self
-                .capacity_size
-                .ok_or(crate::BuildError::missing_in_type(
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "PackageBuyInfo",
+                    "Type",
+                ))?,
+            capacity_size: self.capacity_size.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "PackageBuyInfo",
                     "CapacitySize",
-                ))?,
-            capacity_remain: self
-                .capacity_remain
-                .ok_or(crate::BuildError::missing_in_type(
+                ),
+            )?,
+            capacity_remain: self.capacity_remain.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "PackageBuyInfo",
                     "CapacityRemain",
+                ),
+            )?,
+            buy_time: self
+                .buy_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "PackageBuyInfo",
+                    "BuyTime",
                 ))?,
-            buy_time: self.buy_time.ok_or(crate::BuildError::missing_in_type(
-                "PackageBuyInfo",
-                "BuyTime",
-            ))?,
-            end_time: self.end_time.ok_or(crate::BuildError::missing_in_type(
-                "PackageBuyInfo",
-                "EndTime",
-            ))?,
+            end_time: self
+                .end_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "PackageBuyInfo",
+                    "EndTime",
+                ))?,
         })
     }
 }
@@ -11661,7 +12258,7 @@ pub struct PhoneNumBuyInfo {
     /// The phone number.
     ///
     /// Example: `"008602112345678"`
-    pub phone_num: crate::CompactString,
+    pub phone_num: ::tencent_cloud_runtime::CompactString,
     /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
     ///
     /// Example: `1`
@@ -11699,17 +12296,18 @@ impl ::serde::Serialize for PhoneNumBuyInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for PhoneNumBuyInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for PhoneNumBuyInfo {
     const EXPECTING: &'static str = "struct PhoneNumBuyInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "PhoneNum", "Type", "CallType", "BuyTime", "EndTime", "State",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_phone_num: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "PhoneNum", "Type", "CallType", "BuyTime", "EndTime", "State",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_phone_num: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_type: Option<PhoneNumBuyInfoType> = None;
         let mut f_call_type: Option<PhoneNumBuyInfoCallType> = None;
         let mut f_buy_time: Option<i64> = None;
@@ -11727,46 +12325,46 @@ impl crate::codec::FromMembers for PhoneNumBuyInfo {
             }?;
         }
         Ok(PhoneNumBuyInfo {
-            phone_num: f_phone_num.unwrap_or_else(crate::deviation::absent),
-            r#type: f_type.unwrap_or_else(crate::deviation::absent),
-            call_type: f_call_type.unwrap_or_else(crate::deviation::absent),
-            buy_time: f_buy_time.unwrap_or_else(crate::deviation::absent),
-            end_time: f_end_time.unwrap_or_else(crate::deviation::absent),
-            state: f_state.unwrap_or_else(crate::deviation::absent),
+            phone_num: f_phone_num.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            r#type: f_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            call_type: f_call_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            buy_time: f_buy_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            end_time: f_end_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            state: f_state.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
         })
     }
 }
-impl crate::deviation::Described for PhoneNumBuyInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for PhoneNumBuyInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "BuyTime",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CallType",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndTime",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "PhoneNum",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "State",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Type",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -11783,7 +12381,7 @@ impl PhoneNumBuyInfo {
 /// Builds a [`PhoneNumBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PhoneNumBuyInfoBuilder {
-    phone_num: Option<crate::CompactString>,
+    phone_num: Option<::tencent_cloud_runtime::CompactString>,
     r#type: Option<PhoneNumBuyInfoType>,
     call_type: Option<PhoneNumBuyInfoCallType>,
     buy_time: Option<i64>,
@@ -11795,13 +12393,13 @@ impl PhoneNumBuyInfoBuilder {
     ///
     /// Example: `"008602112345678"`
     #[inline]
-    pub fn phone_num(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn phone_num(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phone_num = Some(value.into());
         self
     }
     /// Sets or clears `PhoneNum`. Required.
     #[inline]
-    pub fn set_phone_num(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_phone_num(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phone_num = value;
         self
     }
@@ -11877,32 +12475,38 @@ impl PhoneNumBuyInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<PhoneNumBuyInfo, crate::BuildError> {
+    pub fn build(self) -> Result<PhoneNumBuyInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(PhoneNumBuyInfo {
-            phone_num: self.phone_num.ok_or(crate::BuildError::missing_in_type(
-                "PhoneNumBuyInfo",
-                "PhoneNum",
-            ))?,
-            r#type: self.r#type.ok_or(crate::BuildError::missing_in_type(
-                "PhoneNumBuyInfo",
-                "Type",
-            ))?,
-            call_type: self.call_type.ok_or(crate::BuildError::missing_in_type(
-                "PhoneNumBuyInfo",
-                "CallType",
-            ))?,
-            buy_time: self.buy_time.ok_or(crate::BuildError::missing_in_type(
-                "PhoneNumBuyInfo",
-                "BuyTime",
-            ))?,
-            end_time: self.end_time.ok_or(crate::BuildError::missing_in_type(
-                "PhoneNumBuyInfo",
-                "EndTime",
-            ))?,
-            state: self.state.ok_or(crate::BuildError::missing_in_type(
-                "PhoneNumBuyInfo",
-                "State",
-            ))?,
+            phone_num: self.phone_num.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type("PhoneNumBuyInfo", "PhoneNum"),
+            )?,
+            r#type: self
+                .r#type
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "PhoneNumBuyInfo",
+                    "Type",
+                ))?,
+            call_type: self.call_type.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type("PhoneNumBuyInfo", "CallType"),
+            )?,
+            buy_time: self
+                .buy_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "PhoneNumBuyInfo",
+                    "BuyTime",
+                ))?,
+            end_time: self
+                .end_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "PhoneNumBuyInfo",
+                    "EndTime",
+                ))?,
+            state: self
+                .state
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "PhoneNumBuyInfo",
+                    "State",
+                ))?,
         })
     }
 }
@@ -11913,11 +12517,11 @@ pub struct RetryTagItem {
     /// Name of the tag.
     ///
     /// Example: `"是否需要稍后联系"`
-    pub tag_name: Option<crate::CompactString>,
+    pub tag_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Value of the tag.
     ///
     /// Example: `"需要"`
-    pub tag_value: Option<crate::CompactString>,
+    pub tag_value: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for RetryTagItem {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -11935,17 +12539,18 @@ impl ::serde::Serialize for RetryTagItem {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for RetryTagItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for RetryTagItem {
+impl ::tencent_cloud_runtime::codec::FromMembers for RetryTagItem {
     const EXPECTING: &'static str = "struct RetryTagItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["TagName", "TagValue"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_tag_name: Option<Option<crate::CompactString>> = None;
-        let mut f_tag_value: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TagName", "TagValue"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_tag_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_tag_value: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_tag_name),
@@ -11969,21 +12574,21 @@ impl RetryTagItem {
 /// Builds a [`RetryTagItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct RetryTagItemBuilder {
-    tag_name: Option<crate::CompactString>,
-    tag_value: Option<crate::CompactString>,
+    tag_name: Option<::tencent_cloud_runtime::CompactString>,
+    tag_value: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl RetryTagItemBuilder {
     /// Name of the tag.
     ///
     /// Example: `"是否需要稍后联系"`
     #[inline]
-    pub fn tag_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn tag_name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.tag_name = Some(value.into());
         self
     }
     /// Sets or clears `TagName`.
     #[inline]
-    pub fn set_tag_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_tag_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.tag_name = value;
         self
     }
@@ -11991,19 +12596,19 @@ impl RetryTagItemBuilder {
     ///
     /// Example: `"需要"`
     #[inline]
-    pub fn tag_value(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn tag_value(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.tag_value = Some(value.into());
         self
     }
     /// Sets or clears `TagValue`.
     #[inline]
-    pub fn set_tag_value(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_tag_value(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.tag_value = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<RetryTagItem, crate::BuildError> {
+    pub fn build(self) -> Result<RetryTagItem, ::tencent_cloud_runtime::BuildError> {
         Ok(RetryTagItem {
             tag_name: self.tag_name,
             tag_value: self.tag_value,
@@ -12015,7 +12620,7 @@ impl RetryTagItemBuilder {
 #[non_exhaustive]
 pub struct ReturnKey {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
-    pub key: Option<crate::CompactString>,
+    pub key: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for ReturnKey {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12030,16 +12635,17 @@ impl ::serde::Serialize for ReturnKey {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ReturnKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ReturnKey {
+impl ::tencent_cloud_runtime::codec::FromMembers for ReturnKey {
     const EXPECTING: &'static str = "struct ReturnKey";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Key"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_key: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Key"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_key: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_key),
@@ -12061,24 +12667,24 @@ impl ReturnKey {
 /// Builds a [`ReturnKey`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ReturnKeyBuilder {
-    key: Option<crate::CompactString>,
+    key: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ReturnKeyBuilder {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
     #[inline]
-    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ReturnKey, crate::BuildError> {
+    pub fn build(self) -> Result<ReturnKey, ::tencent_cloud_runtime::BuildError> {
         Ok(ReturnKey { key: self.key })
     }
 }
@@ -12093,7 +12699,7 @@ pub struct SdkAppIdBuyInfo {
     /// Name of the application.
     ///
     /// Example: `"Test"`
-    pub name: Option<crate::CompactString>,
+    pub name: Option<::tencent_cloud_runtime::CompactString>,
     /// Number of agent seats bought that are still valid.
     ///
     /// Example: `10`
@@ -12139,23 +12745,24 @@ impl ::serde::Serialize for SdkAppIdBuyInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for SdkAppIdBuyInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for SdkAppIdBuyInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for SdkAppIdBuyInfo {
     const EXPECTING: &'static str = "struct SdkAppIdBuyInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "Name",
-            "StaffBuyNum",
-            "StaffBuyList",
-            "PhoneNumBuyList",
-            "SipBuyNum",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Name",
+                "StaffBuyNum",
+                "StaffBuyList",
+                "PhoneNumBuyList",
+                "SipBuyNum",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
-        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_staff_buy_num: Option<Option<i64>> = None;
         let mut f_staff_buy_list: Option<Option<Vec<StaffBuyInfo>>> = None;
         let mut f_phone_num_buy_list: Option<Option<Vec<PhoneNumBuyInfo>>> = None;
@@ -12181,37 +12788,41 @@ impl crate::codec::FromMembers for SdkAppIdBuyInfo {
         })
     }
 }
-impl crate::deviation::Described for SdkAppIdBuyInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for SdkAppIdBuyInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Name",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "PhoneNumBuyList",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<PhoneNumBuyInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <PhoneNumBuyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SdkAppId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SipBuyNum",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffBuyList",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<StaffBuyInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <StaffBuyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffBuyNum",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -12229,7 +12840,7 @@ impl SdkAppIdBuyInfo {
 #[derive(Debug, Clone, Default)]
 pub struct SdkAppIdBuyInfoBuilder {
     sdk_app_id: Option<SdkAppId>,
-    name: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
     staff_buy_num: Option<i64>,
     staff_buy_list: Option<Vec<StaffBuyInfo>>,
     phone_num_buy_list: Option<Vec<PhoneNumBuyInfo>>,
@@ -12254,13 +12865,13 @@ impl SdkAppIdBuyInfoBuilder {
     ///
     /// Example: `"Test"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -12322,7 +12933,7 @@ impl SdkAppIdBuyInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<SdkAppIdBuyInfo, crate::BuildError> {
+    pub fn build(self) -> Result<SdkAppIdBuyInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(SdkAppIdBuyInfo {
             sdk_app_id: self.sdk_app_id,
             name: self.name,
@@ -12340,31 +12951,31 @@ pub struct SeatUserInfo {
     /// Display name of the agent.
     ///
     /// Example: `"张三"`
-    pub name: crate::CompactString,
+    pub name: ::tencent_cloud_runtime::CompactString,
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub mail: crate::CompactString,
+    pub mail: ::tencent_cloud_runtime::CompactString,
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
-    pub staff_number: crate::CompactString,
+    pub staff_number: ::tencent_cloud_runtime::CompactString,
     /// Phone number of the agent, prefixed with `0086`.
     ///
     /// Example: `"008613012345678"`
-    pub phone: Option<crate::CompactString>,
+    pub phone: Option<::tencent_cloud_runtime::CompactString>,
     /// Nickname of the agent.
     ///
     /// Example: `"三三"`
-    pub nick: Option<crate::CompactString>,
+    pub nick: Option<::tencent_cloud_runtime::CompactString>,
     /// Id of the user.
     ///
     /// Example: `"foo@tencent.com"`
-    pub user_id: Option<crate::CompactString>,
+    pub user_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Names of the skill groups the agent belongs to.
     ///
     /// Example: `["测试技能组"]`
-    pub skill_group_name_list: Option<Vec<crate::CompactString>>,
+    pub skill_group_name_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.
     ///
     /// Example: `1`
@@ -12372,7 +12983,7 @@ pub struct SeatUserInfo {
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
-    pub extension_number: Option<crate::CompactString>,
+    pub extension_number: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for SeatUserInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12404,33 +13015,36 @@ impl ::serde::Serialize for SeatUserInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for SeatUserInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for SeatUserInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for SeatUserInfo {
     const EXPECTING: &'static str = "struct SeatUserInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Name",
-            "Mail",
-            "StaffNumber",
-            "Phone",
-            "Nick",
-            "UserId",
-            "SkillGroupNameList",
-            "Role",
-            "ExtensionNumber",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_name: Option<crate::CompactString> = None;
-        let mut f_mail: Option<crate::CompactString> = None;
-        let mut f_staff_number: Option<crate::CompactString> = None;
-        let mut f_phone: Option<Option<crate::CompactString>> = None;
-        let mut f_nick: Option<Option<crate::CompactString>> = None;
-        let mut f_user_id: Option<Option<crate::CompactString>> = None;
-        let mut f_skill_group_name_list: Option<Option<Vec<crate::CompactString>>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Name",
+                "Mail",
+                "StaffNumber",
+                "Phone",
+                "Nick",
+                "UserId",
+                "SkillGroupNameList",
+                "Role",
+                "ExtensionNumber",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_mail: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_staff_number: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_phone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_nick: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group_name_list: Option<
+            Option<Vec<::tencent_cloud_runtime::CompactString>>,
+        > = None;
         let mut f_role: Option<Option<i64>> = None;
-        let mut f_extension_number: Option<Option<crate::CompactString>> = None;
+        let mut f_extension_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_name),
@@ -12446,9 +13060,9 @@ impl crate::codec::FromMembers for SeatUserInfo {
             }?;
         }
         Ok(SeatUserInfo {
-            name: f_name.unwrap_or_else(crate::deviation::absent),
-            mail: f_mail.unwrap_or_else(crate::deviation::absent),
-            staff_number: f_staff_number.unwrap_or_else(crate::deviation::absent),
+            name: f_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            mail: f_mail.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            staff_number: f_staff_number.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             phone: f_phone.flatten(),
             nick: f_nick.flatten(),
             user_id: f_user_id.flatten(),
@@ -12458,52 +13072,52 @@ impl crate::codec::FromMembers for SeatUserInfo {
         })
     }
 }
-impl crate::deviation::Described for SeatUserInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for SeatUserInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExtensionNumber",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Mail",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Name",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Nick",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Phone",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Role",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupNameList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffNumber",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UserId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -12520,28 +13134,28 @@ impl SeatUserInfo {
 /// Builds a [`SeatUserInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct SeatUserInfoBuilder {
-    name: Option<crate::CompactString>,
-    mail: Option<crate::CompactString>,
-    staff_number: Option<crate::CompactString>,
-    phone: Option<crate::CompactString>,
-    nick: Option<crate::CompactString>,
-    user_id: Option<crate::CompactString>,
-    skill_group_name_list: Option<Vec<crate::CompactString>>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
+    mail: Option<::tencent_cloud_runtime::CompactString>,
+    staff_number: Option<::tencent_cloud_runtime::CompactString>,
+    phone: Option<::tencent_cloud_runtime::CompactString>,
+    nick: Option<::tencent_cloud_runtime::CompactString>,
+    user_id: Option<::tencent_cloud_runtime::CompactString>,
+    skill_group_name_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     role: Option<i64>,
-    extension_number: Option<crate::CompactString>,
+    extension_number: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl SeatUserInfoBuilder {
     /// Display name of the agent.
     ///
     /// Example: `"张三"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -12549,13 +13163,13 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`. Required.
     #[inline]
-    pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.mail = value;
         self
     }
@@ -12563,13 +13177,19 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"007"`
     #[inline]
-    pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`. Required.
     #[inline]
-    pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_number = value;
         self
     }
@@ -12577,13 +13197,13 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn phone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
     #[inline]
-    pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_phone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phone = value;
         self
     }
@@ -12591,13 +13211,13 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"三三"`
     #[inline]
-    pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn nick(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
     #[inline]
-    pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_nick(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.nick = value;
         self
     }
@@ -12605,13 +13225,13 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_id = value;
         self
     }
@@ -12619,13 +13239,19 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `["测试技能组"]`
     #[inline]
-    pub fn skill_group_name_list(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn skill_group_name_list(
+        mut self,
+        value: Vec<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupNameList`.
     #[inline]
-    pub fn set_skill_group_name_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_skill_group_name_list(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.skill_group_name_list = value;
         self
     }
@@ -12647,30 +13273,41 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"1003"`
     #[inline]
-    pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
     #[inline]
-    pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_number = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<SeatUserInfo, crate::BuildError> {
+    pub fn build(self) -> Result<SeatUserInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(SeatUserInfo {
             name: self
                 .name
-                .ok_or(crate::BuildError::missing_in_type("SeatUserInfo", "Name"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "SeatUserInfo",
+                    "Name",
+                ))?,
             mail: self
                 .mail
-                .ok_or(crate::BuildError::missing_in_type("SeatUserInfo", "Mail"))?,
-            staff_number: self.staff_number.ok_or(crate::BuildError::missing_in_type(
-                "SeatUserInfo",
-                "StaffNumber",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "SeatUserInfo",
+                    "Mail",
+                ))?,
+            staff_number: self.staff_number.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type("SeatUserInfo", "StaffNumber"),
+            )?,
             phone: self.phone,
             nick: self.nick,
             user_id: self.user_id,
@@ -12687,11 +13324,11 @@ pub struct ServeParticipant {
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub mail: Option<crate::CompactString>,
+    pub mail: Option<::tencent_cloud_runtime::CompactString>,
     /// Phone number of the agent.
     ///
     /// Example: `"008613012345678"`
-    pub phone: Option<crate::CompactString>,
+    pub phone: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix time in seconds when this participant started ringing.
     ///
     /// Example: `1611631881`
@@ -12707,7 +13344,7 @@ pub struct ServeParticipant {
     /// Recording id; identifies the recording made on the agent side.
     ///
     /// Example: `"1611631881"`
-    pub record_id: Option<crate::CompactString>,
+    pub record_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.
     ///
     /// Example: `"staffSeat"`
@@ -12715,7 +13352,7 @@ pub struct ServeParticipant {
     /// Agent the call was transferred from.
     ///
     /// Example: `"bar@tencent.com"`
-    pub transfer_from: Option<crate::CompactString>,
+    pub transfer_from: Option<::tencent_cloud_runtime::CompactString>,
     /// Participant type of the transfer source; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
@@ -12723,7 +13360,7 @@ pub struct ServeParticipant {
     /// Agent the call was transferred to.
     ///
     /// Example: `"san@tencent.com"`
-    pub transfer_to: Option<crate::CompactString>,
+    pub transfer_to: Option<::tencent_cloud_runtime::CompactString>,
     /// Participant type of the transfer target; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
@@ -12735,11 +13372,11 @@ pub struct ServeParticipant {
     /// End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.
     ///
     /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
-    pub end_status_string: Option<crate::CompactString>,
+    pub end_status_string: Option<::tencent_cloud_runtime::CompactString>,
     /// Download address of the recording.
     ///
     /// Example: `"https://xxxxxxx"`
-    pub record_url: Option<crate::CompactString>,
+    pub record_url: Option<::tencent_cloud_runtime::CompactString>,
     /// Position of the participant in the session, starting at 0.
     ///
     /// Example: `0`
@@ -12751,11 +13388,11 @@ pub struct ServeParticipant {
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
-    pub skill_group_name: Option<crate::CompactString>,
+    pub skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxxxx"`
-    pub custom_record_url: Option<crate::CompactString>,
+    pub custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ServeParticipant {
@@ -12821,51 +13458,52 @@ impl ::serde::Serialize for ServeParticipant {
 }
 impl<'de> ::serde::Deserialize<'de> for ServeParticipant {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ServeParticipant {
+impl ::tencent_cloud_runtime::codec::FromMembers for ServeParticipant {
     const EXPECTING: &'static str = "struct ServeParticipant";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Mail",
-            "Phone",
-            "RingTimestamp",
-            "AcceptTimestamp",
-            "EndedTimestamp",
-            "RecordId",
-            "Type",
-            "TransferFrom",
-            "TransferFromType",
-            "TransferTo",
-            "TransferToType",
-            "SkillGroupId",
-            "EndStatusString",
-            "RecordURL",
-            "Sequence",
-            "StartTimestamp",
-            "SkillGroupName",
-            "CustomRecordURL",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_mail: Option<Option<crate::CompactString>> = None;
-        let mut f_phone: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Mail",
+                "Phone",
+                "RingTimestamp",
+                "AcceptTimestamp",
+                "EndedTimestamp",
+                "RecordId",
+                "Type",
+                "TransferFrom",
+                "TransferFromType",
+                "TransferTo",
+                "TransferToType",
+                "SkillGroupId",
+                "EndStatusString",
+                "RecordURL",
+                "Sequence",
+                "StartTimestamp",
+                "SkillGroupName",
+                "CustomRecordURL",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_mail: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_phone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_ring_timestamp: Option<Option<i64>> = None;
         let mut f_accept_timestamp: Option<Option<i64>> = None;
         let mut f_ended_timestamp: Option<Option<i64>> = None;
-        let mut f_record_id: Option<Option<crate::CompactString>> = None;
+        let mut f_record_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_type: Option<Option<ServeParticipantType>> = None;
-        let mut f_transfer_from: Option<Option<crate::CompactString>> = None;
+        let mut f_transfer_from: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_transfer_from_type: Option<Option<ServeParticipantType>> = None;
-        let mut f_transfer_to: Option<Option<crate::CompactString>> = None;
+        let mut f_transfer_to: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_transfer_to_type: Option<Option<ServeParticipantType>> = None;
         let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
-        let mut f_end_status_string: Option<Option<crate::CompactString>> = None;
-        let mut f_record_url: Option<Option<crate::CompactString>> = None;
+        let mut f_end_status_string: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_sequence: Option<Option<i64>> = None;
         let mut f_start_timestamp: Option<Option<i64>> = None;
-        let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
-        let mut f_custom_record_url: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_custom_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_mail),
@@ -12911,97 +13549,97 @@ impl crate::codec::FromMembers for ServeParticipant {
         })
     }
 }
-impl crate::deviation::Described for ServeParticipant {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for ServeParticipant {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AcceptTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CustomRecordURL",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndStatusString",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndedTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Mail",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Phone",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RecordId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RecordURL",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RingTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Sequence",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StartTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TransferFrom",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TransferFromType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TransferTo",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TransferToType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Type",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -13018,37 +13656,37 @@ impl ServeParticipant {
 /// Builds a [`ServeParticipant`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ServeParticipantBuilder {
-    mail: Option<crate::CompactString>,
-    phone: Option<crate::CompactString>,
+    mail: Option<::tencent_cloud_runtime::CompactString>,
+    phone: Option<::tencent_cloud_runtime::CompactString>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
     ended_timestamp: Option<i64>,
-    record_id: Option<crate::CompactString>,
+    record_id: Option<::tencent_cloud_runtime::CompactString>,
     r#type: Option<ServeParticipantType>,
-    transfer_from: Option<crate::CompactString>,
+    transfer_from: Option<::tencent_cloud_runtime::CompactString>,
     transfer_from_type: Option<ServeParticipantType>,
-    transfer_to: Option<crate::CompactString>,
+    transfer_to: Option<::tencent_cloud_runtime::CompactString>,
     transfer_to_type: Option<ServeParticipantType>,
     skill_group_id: Option<SkillGroupId>,
-    end_status_string: Option<crate::CompactString>,
-    record_url: Option<crate::CompactString>,
+    end_status_string: Option<::tencent_cloud_runtime::CompactString>,
+    record_url: Option<::tencent_cloud_runtime::CompactString>,
     sequence: Option<i64>,
     start_timestamp: Option<i64>,
-    skill_group_name: Option<crate::CompactString>,
-    custom_record_url: Option<crate::CompactString>,
+    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ServeParticipantBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
     #[inline]
-    pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.mail = value;
         self
     }
@@ -13056,13 +13694,13 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn phone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
     #[inline]
-    pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_phone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phone = value;
         self
     }
@@ -13112,13 +13750,13 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"1611631881"`
     #[inline]
-    pub fn record_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn record_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.record_id = Some(value.into());
         self
     }
     /// Sets or clears `RecordId`.
     #[inline]
-    pub fn set_record_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_record_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.record_id = value;
         self
     }
@@ -13140,13 +13778,19 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"bar@tencent.com"`
     #[inline]
-    pub fn transfer_from(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn transfer_from(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.transfer_from = Some(value.into());
         self
     }
     /// Sets or clears `TransferFrom`.
     #[inline]
-    pub fn set_transfer_from(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_transfer_from(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.transfer_from = value;
         self
     }
@@ -13168,13 +13812,16 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"san@tencent.com"`
     #[inline]
-    pub fn transfer_to(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn transfer_to(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.transfer_to = Some(value.into());
         self
     }
     /// Sets or clears `TransferTo`.
     #[inline]
-    pub fn set_transfer_to(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_transfer_to(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.transfer_to = value;
         self
     }
@@ -13210,13 +13857,19 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
     #[inline]
-    pub fn end_status_string(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn end_status_string(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.end_status_string = Some(value.into());
         self
     }
     /// Sets or clears `EndStatusString`.
     #[inline]
-    pub fn set_end_status_string(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_end_status_string(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.end_status_string = value;
         self
     }
@@ -13224,13 +13877,13 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"https://xxxxxxx"`
     #[inline]
-    pub fn record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn record_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
     #[inline]
-    pub fn set_record_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_record_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.record_url = value;
         self
     }
@@ -13266,13 +13919,19 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"tel"`
     #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -13280,19 +13939,25 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"https://xxxxxxx"`
     #[inline]
-    pub fn custom_record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn custom_record_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
     #[inline]
-    pub fn set_custom_record_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_custom_record_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_record_url = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ServeParticipant, crate::BuildError> {
+    pub fn build(self) -> Result<ServeParticipant, ::tencent_cloud_runtime::BuildError> {
         Ok(ServeParticipant {
             mail: self.mail,
             phone: self.phone,
@@ -13322,7 +13987,7 @@ pub struct ServerPushText {
     /// Text for the bot to speak.
     ///
     /// Example: `"无"`
-    pub text: Option<crate::CompactString>,
+    pub text: Option<::tencent_cloud_runtime::CompactString>,
     /// Whether this message may interrupt what the bot is currently saying.
     pub interrupt: Option<bool>,
     /// Whether to end the conversation task once the message has been played.
@@ -13330,7 +13995,7 @@ pub struct ServerPushText {
     /// Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.
     ///
     /// Example: `"无"`
-    pub audio: Option<crate::CompactString>,
+    pub audio: Option<::tencent_cloud_runtime::CompactString>,
     /// Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.
     ///
     /// Example: `0`
@@ -13375,27 +14040,28 @@ impl ::serde::Serialize for ServerPushText {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ServerPushText {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ServerPushText {
+impl ::tencent_cloud_runtime::codec::FromMembers for ServerPushText {
     const EXPECTING: &'static str = "struct ServerPushText";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Text",
-            "Interrupt",
-            "StopAfterPlay",
-            "Audio",
-            "DropMode",
-            "Priority",
-            "AddHistory",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_text: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Text",
+                "Interrupt",
+                "StopAfterPlay",
+                "Audio",
+                "DropMode",
+                "Priority",
+                "AddHistory",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_text: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_interrupt: Option<Option<bool>> = None;
         let mut f_stop_after_play: Option<Option<bool>> = None;
-        let mut f_audio: Option<Option<crate::CompactString>> = None;
+        let mut f_audio: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_drop_mode: Option<Option<ServerPushTextDropMode>> = None;
         let mut f_priority: Option<Option<ServerPushTextPriority>> = None;
         let mut f_add_history: Option<Option<bool>> = None;
@@ -13432,10 +14098,10 @@ impl ServerPushText {
 /// Builds a [`ServerPushText`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ServerPushTextBuilder {
-    text: Option<crate::CompactString>,
+    text: Option<::tencent_cloud_runtime::CompactString>,
     interrupt: Option<bool>,
     stop_after_play: Option<bool>,
-    audio: Option<crate::CompactString>,
+    audio: Option<::tencent_cloud_runtime::CompactString>,
     drop_mode: Option<ServerPushTextDropMode>,
     priority: Option<ServerPushTextPriority>,
     add_history: Option<bool>,
@@ -13445,13 +14111,13 @@ impl ServerPushTextBuilder {
     ///
     /// Example: `"无"`
     #[inline]
-    pub fn text(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn text(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.text = Some(value.into());
         self
     }
     /// Sets or clears `Text`.
     #[inline]
-    pub fn set_text(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_text(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.text = value;
         self
     }
@@ -13483,13 +14149,13 @@ impl ServerPushTextBuilder {
     ///
     /// Example: `"无"`
     #[inline]
-    pub fn audio(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn audio(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.audio = Some(value.into());
         self
     }
     /// Sets or clears `Audio`.
     #[inline]
-    pub fn set_audio(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_audio(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.audio = value;
         self
     }
@@ -13537,7 +14203,7 @@ impl ServerPushTextBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ServerPushText, crate::BuildError> {
+    pub fn build(self) -> Result<ServerPushText, ::tencent_cloud_runtime::BuildError> {
         Ok(ServerPushText {
             text: self.text,
             interrupt: self.interrupt,
@@ -13583,15 +14249,19 @@ impl ::serde::Serialize for SessionEvent {
 }
 impl<'de> ::serde::Deserialize<'de> for SessionEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for SessionEvent {
+impl ::tencent_cloud_runtime::codec::FromMembers for SessionEvent {
     const EXPECTING: &'static str = "struct SessionEvent";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Timestamp", "EventType", "StaffEventDetail"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Timestamp",
+                "EventType",
+                "StaffEventDetail",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_timestamp: Option<Option<i64>> = None;
         let mut f_event_type: Option<Option<SessionEventEventType>> = None;
         let mut f_staff_event_detail: Option<Option<EventStaffDetail>> = None;
@@ -13610,22 +14280,24 @@ impl crate::codec::FromMembers for SessionEvent {
         })
     }
 }
-impl crate::deviation::Described for SessionEvent {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for SessionEvent {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EventType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffEventDetail",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<EventStaffDetail as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <EventStaffDetail as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Timestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -13689,7 +14361,7 @@ impl SessionEventBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<SessionEvent, crate::BuildError> {
+    pub fn build(self) -> Result<SessionEvent, ::tencent_cloud_runtime::BuildError> {
         Ok(SessionEvent {
             timestamp: self.timestamp,
             event_type: self.event_type,
@@ -13702,11 +14374,11 @@ impl SessionEventBuilder {
 #[non_exhaustive]
 pub struct SetStaffStatusItem {
     /// Agent account.
-    pub staff_user_id: crate::CompactString,
+    pub staff_user_id: ::tencent_cloud_runtime::CompactString,
     /// Status to set: `free` available, `notReady` busy, `rest` short break.
     pub status: SetStaffStatusItemStatus,
     /// Reason for the break, when `Status` is `rest`.
-    pub reason: Option<crate::CompactString>,
+    pub reason: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for SetStaffStatusItem {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13723,19 +14395,19 @@ impl ::serde::Serialize for SetStaffStatusItem {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for SetStaffStatusItem {
+impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusItem {
     const EXPECTING: &'static str = "struct SetStaffStatusItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["StaffUserId", "Status", "Reason"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_staff_user_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["StaffUserId", "Status", "Reason"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_staff_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_status: Option<SetStaffStatusItemStatus> = None;
-        let mut f_reason: Option<Option<crate::CompactString>> = None;
+        let mut f_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_staff_user_id),
@@ -13745,8 +14417,9 @@ impl crate::codec::FromMembers for SetStaffStatusItem {
             }?;
         }
         Ok(SetStaffStatusItem {
-            staff_user_id: f_staff_user_id.unwrap_or_else(crate::deviation::absent),
-            status: f_status.unwrap_or_else(crate::deviation::absent),
+            staff_user_id: f_staff_user_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            status: f_status.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             reason: f_reason.flatten(),
         })
     }
@@ -13761,20 +14434,26 @@ impl SetStaffStatusItem {
 /// Builds a [`SetStaffStatusItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct SetStaffStatusItemBuilder {
-    staff_user_id: Option<crate::CompactString>,
+    staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
     status: Option<SetStaffStatusItemStatus>,
-    reason: Option<crate::CompactString>,
+    reason: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl SetStaffStatusItemBuilder {
     /// Agent account.
     #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_user_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
     #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_user_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -13792,30 +14471,32 @@ impl SetStaffStatusItemBuilder {
     }
     /// Reason for the break, when `Status` is `rest`.
     #[inline]
-    pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn reason(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
     #[inline]
-    pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_reason(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.reason = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<SetStaffStatusItem, crate::BuildError> {
+    pub fn build(self) -> Result<SetStaffStatusItem, ::tencent_cloud_runtime::BuildError> {
         Ok(SetStaffStatusItem {
-            staff_user_id: self
-                .staff_user_id
-                .ok_or(crate::BuildError::missing_in_type(
+            staff_user_id: self.staff_user_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "SetStaffStatusItem",
                     "StaffUserId",
+                ),
+            )?,
+            status: self
+                .status
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "SetStaffStatusItem",
+                    "Status",
                 ))?,
-            status: self.status.ok_or(crate::BuildError::missing_in_type(
-                "SetStaffStatusItem",
-                "Status",
-            ))?,
             reason: self.reason,
         })
     }
@@ -13825,19 +14506,19 @@ impl SetStaffStatusItemBuilder {
 #[non_exhaustive]
 pub struct SetStaffStatusRspItem {
     /// Agent account.
-    pub staff_user_id: Option<crate::CompactString>,
+    pub staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Error code for this agent, from the API's common error codes.
-    pub error_code: Option<crate::CompactString>,
+    pub error_code: Option<::tencent_cloud_runtime::CompactString>,
     /// Error message for this agent.
-    pub error_message: Option<crate::CompactString>,
+    pub error_message: Option<::tencent_cloud_runtime::CompactString>,
     /// Status of the agent after the change.
-    pub status: Option<crate::CompactString>,
+    pub status: Option<::tencent_cloud_runtime::CompactString>,
     /// Break reason if the current status is a break.
-    pub reason: Option<crate::CompactString>,
+    pub reason: Option<::tencent_cloud_runtime::CompactString>,
     /// Status of the agent before the change.
-    pub previous_status: Option<crate::CompactString>,
+    pub previous_status: Option<::tencent_cloud_runtime::CompactString>,
     /// Break reason if the previous status was a break.
-    pub previous_reason: Option<crate::CompactString>,
+    pub previous_reason: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for SetStaffStatusRspItem {
@@ -13870,29 +14551,30 @@ impl ::serde::Serialize for SetStaffStatusRspItem {
 }
 impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRspItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for SetStaffStatusRspItem {
+impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusRspItem {
     const EXPECTING: &'static str = "struct SetStaffStatusRspItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "StaffUserId",
-            "ErrorCode",
-            "ErrorMessage",
-            "Status",
-            "Reason",
-            "PreviousStatus",
-            "PreviousReason",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_staff_user_id: Option<Option<crate::CompactString>> = None;
-        let mut f_error_code: Option<Option<crate::CompactString>> = None;
-        let mut f_error_message: Option<Option<crate::CompactString>> = None;
-        let mut f_status: Option<Option<crate::CompactString>> = None;
-        let mut f_reason: Option<Option<crate::CompactString>> = None;
-        let mut f_previous_status: Option<Option<crate::CompactString>> = None;
-        let mut f_previous_reason: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "StaffUserId",
+                "ErrorCode",
+                "ErrorMessage",
+                "Status",
+                "Reason",
+                "PreviousStatus",
+                "PreviousReason",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_staff_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_error_code: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_error_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_status: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_previous_status: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_previous_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_staff_user_id),
@@ -13916,42 +14598,42 @@ impl crate::codec::FromMembers for SetStaffStatusRspItem {
         })
     }
 }
-impl crate::deviation::Described for SetStaffStatusRspItem {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for SetStaffStatusRspItem {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ErrorCode",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ErrorMessage",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "PreviousReason",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "PreviousStatus",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Reason",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffUserId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Status",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -13968,102 +14650,126 @@ impl SetStaffStatusRspItem {
 /// Builds a [`SetStaffStatusRspItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct SetStaffStatusRspItemBuilder {
-    staff_user_id: Option<crate::CompactString>,
-    error_code: Option<crate::CompactString>,
-    error_message: Option<crate::CompactString>,
-    status: Option<crate::CompactString>,
-    reason: Option<crate::CompactString>,
-    previous_status: Option<crate::CompactString>,
-    previous_reason: Option<crate::CompactString>,
+    staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    error_code: Option<::tencent_cloud_runtime::CompactString>,
+    error_message: Option<::tencent_cloud_runtime::CompactString>,
+    status: Option<::tencent_cloud_runtime::CompactString>,
+    reason: Option<::tencent_cloud_runtime::CompactString>,
+    previous_status: Option<::tencent_cloud_runtime::CompactString>,
+    previous_reason: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl SetStaffStatusRspItemBuilder {
     /// Agent account.
     #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_user_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
     #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_user_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_user_id = value;
         self
     }
     /// Error code for this agent, from the API's common error codes.
     #[inline]
-    pub fn error_code(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn error_code(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ErrorCode`.
     #[inline]
-    pub fn set_error_code(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_error_code(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.error_code = value;
         self
     }
     /// Error message for this agent.
     #[inline]
-    pub fn error_message(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn error_message(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.error_message = Some(value.into());
         self
     }
     /// Sets or clears `ErrorMessage`.
     #[inline]
-    pub fn set_error_message(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_error_message(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.error_message = value;
         self
     }
     /// Status of the agent after the change.
     #[inline]
-    pub fn status(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn status(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets or clears `Status`.
     #[inline]
-    pub fn set_status(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_status(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.status = value;
         self
     }
     /// Break reason if the current status is a break.
     #[inline]
-    pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn reason(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
     #[inline]
-    pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_reason(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.reason = value;
         self
     }
     /// Status of the agent before the change.
     #[inline]
-    pub fn previous_status(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn previous_status(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.previous_status = Some(value.into());
         self
     }
     /// Sets or clears `PreviousStatus`.
     #[inline]
-    pub fn set_previous_status(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_previous_status(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.previous_status = value;
         self
     }
     /// Break reason if the previous status was a break.
     #[inline]
-    pub fn previous_reason(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn previous_reason(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.previous_reason = Some(value.into());
         self
     }
     /// Sets or clears `PreviousReason`.
     #[inline]
-    pub fn set_previous_reason(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_previous_reason(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.previous_reason = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<SetStaffStatusRspItem, crate::BuildError> {
+    pub fn build(self) -> Result<SetStaffStatusRspItem, ::tencent_cloud_runtime::BuildError> {
         Ok(SetStaffStatusRspItem {
             staff_user_id: self.staff_user_id,
             error_code: self.error_code,
@@ -14086,7 +14792,7 @@ pub struct SkillGroupInfoItem {
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
-    pub skill_group_name: Option<crate::CompactString>,
+    pub skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
@@ -14094,7 +14800,7 @@ pub struct SkillGroupInfoItem {
     /// Policy used to assign sessions to agents.
     ///
     /// Example: `"fifo"`
-    pub route_policy: Option<crate::CompactString>,
+    pub route_policy: Option<::tencent_cloud_runtime::CompactString>,
     /// Whether sessions go first to the agent who last served the customer.
     ///
     /// Example: `0`
@@ -14114,7 +14820,7 @@ pub struct SkillGroupInfoItem {
     /// Internal line number of the skill group.
     ///
     /// Example: `"6666"`
-    pub alias: Option<crate::CompactString>,
+    pub alias: Option<::tencent_cloud_runtime::CompactString>,
     /// Whether all agents in the group ring at the same time.
     ///
     /// Example: `false`
@@ -14160,34 +14866,35 @@ impl ::serde::Serialize for SkillGroupInfoItem {
 }
 impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for SkillGroupInfoItem {
+impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupInfoItem {
     const EXPECTING: &'static str = "struct SkillGroupInfoItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SkillGroupId",
-            "SkillGroupName",
-            "Type",
-            "RoutePolicy",
-            "UsingLastSeat",
-            "MaxConcurrency",
-            "LastModifyTimestamp",
-            "SkillGroupType",
-            "Alias",
-            "RingAll",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SkillGroupId",
+                "SkillGroupName",
+                "Type",
+                "RoutePolicy",
+                "UsingLastSeat",
+                "MaxConcurrency",
+                "LastModifyTimestamp",
+                "SkillGroupType",
+                "Alias",
+                "RingAll",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
-        let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_type: Option<Option<SkillGroupInfoItemType>> = None;
-        let mut f_route_policy: Option<Option<crate::CompactString>> = None;
+        let mut f_route_policy: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_using_last_seat: Option<Option<i64>> = None;
         let mut f_max_concurrency: Option<Option<MaxConcurrency>> = None;
         let mut f_last_modify_timestamp: Option<Option<i64>> = None;
         let mut f_skill_group_type: Option<Option<SkillGroupInfoItemSkillGroupType>> = None;
-        let mut f_alias: Option<Option<crate::CompactString>> = None;
+        let mut f_alias: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_ring_all: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -14218,57 +14925,57 @@ impl crate::codec::FromMembers for SkillGroupInfoItem {
         })
     }
 }
-impl crate::deviation::Described for SkillGroupInfoItem {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for SkillGroupInfoItem {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Alias",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "LastModifyTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "MaxConcurrency",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RingAll",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RoutePolicy",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Type",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UsingLastSeat",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -14286,14 +14993,14 @@ impl SkillGroupInfoItem {
 #[derive(Debug, Clone, Default)]
 pub struct SkillGroupInfoItemBuilder {
     skill_group_id: Option<SkillGroupId>,
-    skill_group_name: Option<crate::CompactString>,
+    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     r#type: Option<SkillGroupInfoItemType>,
-    route_policy: Option<crate::CompactString>,
+    route_policy: Option<::tencent_cloud_runtime::CompactString>,
     using_last_seat: Option<i64>,
     max_concurrency: Option<MaxConcurrency>,
     last_modify_timestamp: Option<i64>,
     skill_group_type: Option<SkillGroupInfoItemSkillGroupType>,
-    alias: Option<crate::CompactString>,
+    alias: Option<::tencent_cloud_runtime::CompactString>,
     ring_all: Option<bool>,
 }
 impl SkillGroupInfoItemBuilder {
@@ -14315,13 +15022,19 @@ impl SkillGroupInfoItemBuilder {
     ///
     /// Example: `"Test"`
     #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -14343,13 +15056,19 @@ impl SkillGroupInfoItemBuilder {
     ///
     /// Example: `"fifo"`
     #[inline]
-    pub fn route_policy(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn route_policy(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.route_policy = Some(value.into());
         self
     }
     /// Sets or clears `RoutePolicy`.
     #[inline]
-    pub fn set_route_policy(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_route_policy(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.route_policy = value;
         self
     }
@@ -14413,13 +15132,13 @@ impl SkillGroupInfoItemBuilder {
     ///
     /// Example: `"6666"`
     #[inline]
-    pub fn alias(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn alias(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.alias = Some(value.into());
         self
     }
     /// Sets or clears `Alias`.
     #[inline]
-    pub fn set_alias(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_alias(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.alias = value;
         self
     }
@@ -14439,7 +15158,7 @@ impl SkillGroupInfoItemBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<SkillGroupInfoItem, crate::BuildError> {
+    pub fn build(self) -> Result<SkillGroupInfoItem, ::tencent_cloud_runtime::BuildError> {
         Ok(SkillGroupInfoItem {
             skill_group_id: self.skill_group_id,
             skill_group_name: self.skill_group_name,
@@ -14465,7 +15184,7 @@ pub struct SkillGroupItem {
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
-    pub skill_group_name: crate::CompactString,
+    pub skill_group_name: ::tencent_cloud_runtime::CompactString,
     /// Priority of the agent within the skill group.
     ///
     /// Example: `1`
@@ -14489,17 +15208,22 @@ impl ::serde::Serialize for SkillGroupItem {
 }
 impl<'de> ::serde::Deserialize<'de> for SkillGroupItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for SkillGroupItem {
+impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupItem {
     const EXPECTING: &'static str = "struct SkillGroupItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SkillGroupId", "SkillGroupName", "Priority", "Type"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SkillGroupId",
+                "SkillGroupName",
+                "Priority",
+                "Type",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<SkillGroupId> = None;
-        let mut f_skill_group_name: Option<crate::CompactString> = None;
+        let mut f_skill_group_name: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_priority: Option<i64> = None;
         let mut f_type: Option<SkillGroupInfoItemType> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -14512,34 +15236,36 @@ impl crate::codec::FromMembers for SkillGroupItem {
             }?;
         }
         Ok(SkillGroupItem {
-            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
-            skill_group_name: f_skill_group_name.unwrap_or_else(crate::deviation::absent),
-            priority: f_priority.unwrap_or_else(crate::deviation::absent),
-            r#type: f_type.unwrap_or_else(crate::deviation::absent),
+            skill_group_id: f_skill_group_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            skill_group_name: f_skill_group_name
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            priority: f_priority.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            r#type: f_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
         })
     }
 }
-impl crate::deviation::Described for SkillGroupItem {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for SkillGroupItem {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Priority",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupName",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Type",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -14557,7 +15283,7 @@ impl SkillGroupItem {
 #[derive(Debug, Clone, Default)]
 pub struct SkillGroupItemBuilder {
     skill_group_id: Option<SkillGroupId>,
-    skill_group_name: Option<crate::CompactString>,
+    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     priority: Option<i64>,
     r#type: Option<SkillGroupInfoItemType>,
 }
@@ -14580,13 +15306,19 @@ impl SkillGroupItemBuilder {
     ///
     /// Example: `"Test"`
     #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
     #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -14620,27 +15352,32 @@ impl SkillGroupItemBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<SkillGroupItem, crate::BuildError> {
+    pub fn build(self) -> Result<SkillGroupItem, ::tencent_cloud_runtime::BuildError> {
         Ok(SkillGroupItem {
-            skill_group_id: self
-                .skill_group_id
-                .ok_or(crate::BuildError::missing_in_type(
+            skill_group_id: self.skill_group_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "SkillGroupItem",
                     "SkillGroupId",
-                ))?,
-            skill_group_name: self
-                .skill_group_name
-                .ok_or(crate::BuildError::missing_in_type(
+                ),
+            )?,
+            skill_group_name: self.skill_group_name.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "SkillGroupItem",
                     "SkillGroupName",
+                ),
+            )?,
+            priority: self
+                .priority
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "SkillGroupItem",
+                    "Priority",
                 ))?,
-            priority: self.priority.ok_or(crate::BuildError::missing_in_type(
-                "SkillGroupItem",
-                "Priority",
-            ))?,
             r#type: self
                 .r#type
-                .ok_or(crate::BuildError::missing_in_type("SkillGroupItem", "Type"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "SkillGroupItem",
+                    "Type",
+                ))?,
         })
     }
 }
@@ -14687,15 +15424,15 @@ impl ::serde::Serialize for StaffBuyInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffBuyInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for StaffBuyInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for StaffBuyInfo {
     const EXPECTING: &'static str = "struct StaffBuyInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Num", "BuyTime", "EndTime", "SipNum"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Num", "BuyTime", "EndTime", "SipNum"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_num: Option<Option<i64>> = None;
         let mut f_buy_time: Option<Option<i64>> = None;
         let mut f_end_time: Option<Option<i64>> = None;
@@ -14717,27 +15454,27 @@ impl crate::codec::FromMembers for StaffBuyInfo {
         })
     }
 }
-impl crate::deviation::Described for StaffBuyInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for StaffBuyInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "BuyTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Num",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SipNum",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -14818,7 +15555,7 @@ impl StaffBuyInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<StaffBuyInfo, crate::BuildError> {
+    pub fn build(self) -> Result<StaffBuyInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(StaffBuyInfo {
             num: self.num,
             buy_time: self.buy_time,
@@ -14834,23 +15571,23 @@ pub struct StaffInfo {
     /// Display name of the agent.
     ///
     /// Example: `"xiaowang"`
-    pub name: Option<crate::CompactString>,
+    pub name: Option<::tencent_cloud_runtime::CompactString>,
     /// Email address of the agent.
     ///
     /// Example: `"10982291@qq.com"`
-    pub mail: Option<crate::CompactString>,
+    pub mail: Option<::tencent_cloud_runtime::CompactString>,
     /// Phone number of the agent.
     ///
     /// Example: `"18092226822"`
-    pub phone: Option<crate::CompactString>,
+    pub phone: Option<::tencent_cloud_runtime::CompactString>,
     /// Nickname of the agent.
     ///
     /// Example: `"xiaohong"`
-    pub nick: Option<crate::CompactString>,
+    pub nick: Option<::tencent_cloud_runtime::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"101"`
-    pub staff_number: Option<crate::CompactString>,
+    pub staff_number: Option<::tencent_cloud_runtime::CompactString>,
     /// Role id of the user; if the user has several roles, use `RoleIdList` instead.
     ///
     /// Example: `1`
@@ -14870,7 +15607,7 @@ pub struct StaffInfo {
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
-    pub extension_number: Option<crate::CompactString>,
+    pub extension_number: Option<::tencent_cloud_runtime::CompactString>,
     /// Call forwarding settings of the agent.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
@@ -14922,38 +15659,39 @@ impl ::serde::Serialize for StaffInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for StaffInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for StaffInfo {
     const EXPECTING: &'static str = "struct StaffInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Name",
-            "Mail",
-            "Phone",
-            "Nick",
-            "StaffNumber",
-            "RoleId",
-            "RoleIdList",
-            "RoleList",
-            "SkillGroupList",
-            "LastModifyTimestamp",
-            "ExtensionNumber",
-            "ForwardingConfig",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_name: Option<Option<crate::CompactString>> = None;
-        let mut f_mail: Option<Option<crate::CompactString>> = None;
-        let mut f_phone: Option<Option<crate::CompactString>> = None;
-        let mut f_nick: Option<Option<crate::CompactString>> = None;
-        let mut f_staff_number: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Name",
+                "Mail",
+                "Phone",
+                "Nick",
+                "StaffNumber",
+                "RoleId",
+                "RoleIdList",
+                "RoleList",
+                "SkillGroupList",
+                "LastModifyTimestamp",
+                "ExtensionNumber",
+                "ForwardingConfig",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_mail: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_phone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_nick: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_role_id: Option<Option<u64>> = None;
         let mut f_role_id_list: Option<Option<u64>> = None;
         let mut f_role_list: Option<Option<Vec<u64>>> = None;
         let mut f_skill_group_list: Option<Option<Vec<SkillGroupItem>>> = None;
         let mut f_last_modify_timestamp: Option<Option<i64>> = None;
-        let mut f_extension_number: Option<Option<crate::CompactString>> = None;
+        let mut f_extension_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_forwarding_config: Option<Option<ForwardingConfig>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -14988,67 +15726,71 @@ impl crate::codec::FromMembers for StaffInfo {
         })
     }
 }
-impl crate::deviation::Described for StaffInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for StaffInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExtensionNumber",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ForwardingConfig",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<ForwardingConfig as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <ForwardingConfig as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "LastModifyTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Mail",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Name",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Nick",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Phone",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RoleId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RoleIdList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RoleList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupList",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<SkillGroupItem as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <SkillGroupItem as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffNumber",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -15065,17 +15807,17 @@ impl StaffInfo {
 /// Builds a [`StaffInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct StaffInfoBuilder {
-    name: Option<crate::CompactString>,
-    mail: Option<crate::CompactString>,
-    phone: Option<crate::CompactString>,
-    nick: Option<crate::CompactString>,
-    staff_number: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
+    mail: Option<::tencent_cloud_runtime::CompactString>,
+    phone: Option<::tencent_cloud_runtime::CompactString>,
+    nick: Option<::tencent_cloud_runtime::CompactString>,
+    staff_number: Option<::tencent_cloud_runtime::CompactString>,
     role_id: Option<u64>,
     role_id_list: Option<u64>,
     role_list: Option<Vec<u64>>,
     skill_group_list: Option<Vec<SkillGroupItem>>,
     last_modify_timestamp: Option<i64>,
-    extension_number: Option<crate::CompactString>,
+    extension_number: Option<::tencent_cloud_runtime::CompactString>,
     forwarding_config: Option<ForwardingConfig>,
 }
 impl StaffInfoBuilder {
@@ -15083,13 +15825,13 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"xiaowang"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -15097,13 +15839,13 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"10982291@qq.com"`
     #[inline]
-    pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
     #[inline]
-    pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.mail = value;
         self
     }
@@ -15111,13 +15853,13 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"18092226822"`
     #[inline]
-    pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn phone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
     #[inline]
-    pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_phone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phone = value;
         self
     }
@@ -15125,13 +15867,13 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"xiaohong"`
     #[inline]
-    pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn nick(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
     #[inline]
-    pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_nick(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.nick = value;
         self
     }
@@ -15139,13 +15881,19 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"101"`
     #[inline]
-    pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
     #[inline]
-    pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_number = value;
         self
     }
@@ -15219,13 +15967,19 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"1003"`
     #[inline]
-    pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
     #[inline]
-    pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_number = value;
         self
     }
@@ -15245,7 +15999,7 @@ impl StaffInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<StaffInfo, crate::BuildError> {
+    pub fn build(self) -> Result<StaffInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(StaffInfo {
             name: self.name,
             mail: self.mail,
@@ -15289,15 +16043,16 @@ impl ::serde::Serialize for StaffSkillGroupList {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for StaffSkillGroupList {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for StaffSkillGroupList {
+impl ::tencent_cloud_runtime::codec::FromMembers for StaffSkillGroupList {
     const EXPECTING: &'static str = "struct StaffSkillGroupList";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SkillGroupId", "Priority"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SkillGroupId", "Priority"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<SkillGroupId> = None;
         let mut f_priority: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -15308,7 +16063,8 @@ impl crate::codec::FromMembers for StaffSkillGroupList {
             }?;
         }
         Ok(StaffSkillGroupList {
-            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
+            skill_group_id: f_skill_group_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             priority: f_priority.flatten(),
         })
     }
@@ -15357,14 +16113,14 @@ impl StaffSkillGroupListBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<StaffSkillGroupList, crate::BuildError> {
+    pub fn build(self) -> Result<StaffSkillGroupList, ::tencent_cloud_runtime::BuildError> {
         Ok(StaffSkillGroupList {
-            skill_group_id: self
-                .skill_group_id
-                .ok_or(crate::BuildError::missing_in_type(
+            skill_group_id: self.skill_group_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "StaffSkillGroupList",
                     "SkillGroupId",
-                ))?,
+                ),
+            )?,
             priority: self.priority,
         })
     }
@@ -15376,7 +16132,7 @@ pub struct StaffStatus {
     /// Cursor for fetching the next page of results.
     ///
     /// Example: `"foo-and-bar"`
-    pub cursor: Option<crate::CompactString>,
+    pub cursor: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix time in seconds when the status took effect.
     ///
     /// Example: `1756297161`
@@ -15388,19 +16144,19 @@ pub struct StaffStatus {
     /// Id of the session linked to this status.
     ///
     /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
-    pub session_id: Option<crate::CompactString>,
+    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Break reason.
     ///
     /// Example: `"会议"`
-    pub reason: Option<crate::CompactString>,
+    pub reason: Option<::tencent_cloud_runtime::CompactString>,
     /// Email address of the agent.
     ///
     /// Example: `"101@qq.com"`
-    pub staff_email: Option<crate::CompactString>,
+    pub staff_email: Option<::tencent_cloud_runtime::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"10001"`
-    pub staff_no: Option<crate::CompactString>,
+    pub staff_no: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for StaffStatus {
@@ -15433,29 +16189,30 @@ impl ::serde::Serialize for StaffStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for StaffStatus {
+impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatus {
     const EXPECTING: &'static str = "struct StaffStatus";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Cursor",
-            "Timestamp",
-            "Status",
-            "SessionId",
-            "Reason",
-            "StaffEmail",
-            "StaffNo",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_cursor: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Cursor",
+                "Timestamp",
+                "Status",
+                "SessionId",
+                "Reason",
+                "StaffEmail",
+                "StaffNo",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_cursor: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
         let mut f_status: Option<Option<StaffStatusStatus>> = None;
-        let mut f_session_id: Option<Option<crate::CompactString>> = None;
-        let mut f_reason: Option<Option<crate::CompactString>> = None;
-        let mut f_staff_email: Option<Option<crate::CompactString>> = None;
-        let mut f_staff_no: Option<Option<crate::CompactString>> = None;
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_no: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_cursor),
@@ -15479,42 +16236,42 @@ impl crate::codec::FromMembers for StaffStatus {
         })
     }
 }
-impl crate::deviation::Described for StaffStatus {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for StaffStatus {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Cursor",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Reason",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffEmail",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffNo",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Status",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Timestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -15531,26 +16288,26 @@ impl StaffStatus {
 /// Builds a [`StaffStatus`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct StaffStatusBuilder {
-    cursor: Option<crate::CompactString>,
+    cursor: Option<::tencent_cloud_runtime::CompactString>,
     timestamp: Option<i64>,
     status: Option<StaffStatusStatus>,
-    session_id: Option<crate::CompactString>,
-    reason: Option<crate::CompactString>,
-    staff_email: Option<crate::CompactString>,
-    staff_no: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    reason: Option<::tencent_cloud_runtime::CompactString>,
+    staff_email: Option<::tencent_cloud_runtime::CompactString>,
+    staff_no: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl StaffStatusBuilder {
     /// Cursor for fetching the next page of results.
     ///
     /// Example: `"foo-and-bar"`
     #[inline]
-    pub fn cursor(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn cursor(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
     #[inline]
-    pub fn set_cursor(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_cursor(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.cursor = value;
         self
     }
@@ -15586,13 +16343,13 @@ impl StaffStatusBuilder {
     ///
     /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -15600,13 +16357,13 @@ impl StaffStatusBuilder {
     ///
     /// Example: `"会议"`
     #[inline]
-    pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn reason(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
     #[inline]
-    pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_reason(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.reason = value;
         self
     }
@@ -15614,13 +16371,16 @@ impl StaffStatusBuilder {
     ///
     /// Example: `"101@qq.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
     #[inline]
-    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_email(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_email = value;
         self
     }
@@ -15628,19 +16388,19 @@ impl StaffStatusBuilder {
     ///
     /// Example: `"10001"`
     #[inline]
-    pub fn staff_no(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_no(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
     #[inline]
-    pub fn set_staff_no(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_no(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_no = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<StaffStatus, crate::BuildError> {
+    pub fn build(self) -> Result<StaffStatus, ::tencent_cloud_runtime::BuildError> {
         Ok(StaffStatus {
             cursor: self.cursor,
             timestamp: self.timestamp,
@@ -15681,14 +16441,15 @@ impl ::serde::Serialize for StaffStatusExtra {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusExtra {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for StaffStatusExtra {
+impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusExtra {
     const EXPECTING: &'static str = "struct StaffStatusExtra";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Type", "Direct"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Type", "Direct"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_type: Option<Option<StaffStatusExtraType>> = None;
         let mut f_direct: Option<Option<StaffStatusExtraDirect>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -15704,17 +16465,17 @@ impl crate::codec::FromMembers for StaffStatusExtra {
         })
     }
 }
-impl crate::deviation::Described for StaffStatusExtra {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for StaffStatusExtra {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Direct",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Type",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -15765,7 +16526,7 @@ impl StaffStatusExtraBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<StaffStatusExtra, crate::BuildError> {
+    pub fn build(self) -> Result<StaffStatusExtra, ::tencent_cloud_runtime::BuildError> {
         Ok(StaffStatusExtra {
             r#type: self.r#type,
             direct: self.direct,
@@ -15779,7 +16540,7 @@ pub struct StaffStatusMetrics {
     /// Email address of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub email: Option<crate::CompactString>,
+    pub email: Option<::tencent_cloud_runtime::CompactString>,
     /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
     ///
     /// Example: `"free"`
@@ -15813,7 +16574,7 @@ pub struct StaffStatusMetrics {
     /// Break reason.
     ///
     /// Example: `"会议"`
-    pub reason: Option<crate::CompactString>,
+    pub reason: Option<::tencent_cloud_runtime::CompactString>,
     /// Whether a break has been scheduled.
     ///
     /// Example: `false`
@@ -15904,33 +16665,34 @@ impl ::serde::Serialize for StaffStatusMetrics {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for StaffStatusMetrics {
+impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusMetrics {
     const EXPECTING: &'static str = "struct StaffStatusMetrics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Email",
-            "Status",
-            "StatusExtra",
-            "OnlineDuration",
-            "FreeDuration",
-            "BusyDuration",
-            "NotReadyDuration",
-            "RestDuration",
-            "AfterCallWorkDuration",
-            "Reason",
-            "ReserveRest",
-            "ReserveNotReady",
-            "UseMobileAccept",
-            "UseMobileCallOut",
-            "LastOnlineTimestamp",
-            "LastStatusTimestamp",
-            "ClientInfo",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_email: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Email",
+                "Status",
+                "StatusExtra",
+                "OnlineDuration",
+                "FreeDuration",
+                "BusyDuration",
+                "NotReadyDuration",
+                "RestDuration",
+                "AfterCallWorkDuration",
+                "Reason",
+                "ReserveRest",
+                "ReserveNotReady",
+                "UseMobileAccept",
+                "UseMobileCallOut",
+                "LastOnlineTimestamp",
+                "LastStatusTimestamp",
+                "ClientInfo",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_status: Option<Option<StaffStatusStatus>> = None;
         let mut f_status_extra: Option<Option<StaffStatusExtra>> = None;
         let mut f_online_duration: Option<Option<i64>> = None;
@@ -15939,7 +16701,7 @@ impl crate::codec::FromMembers for StaffStatusMetrics {
         let mut f_not_ready_duration: Option<Option<i64>> = None;
         let mut f_rest_duration: Option<Option<i64>> = None;
         let mut f_after_call_work_duration: Option<Option<i64>> = None;
-        let mut f_reason: Option<Option<crate::CompactString>> = None;
+        let mut f_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_reserve_rest: Option<Option<bool>> = None;
         let mut f_reserve_not_ready: Option<Option<bool>> = None;
         let mut f_use_mobile_accept: Option<Option<StaffStatusMetricsUseMobileAccept>> = None;
@@ -15990,92 +16752,96 @@ impl crate::codec::FromMembers for StaffStatusMetrics {
         })
     }
 }
-impl crate::deviation::Described for StaffStatusMetrics {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for StaffStatusMetrics {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AfterCallWorkDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "BusyDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ClientInfo",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<ClientInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <ClientInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Email",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "FreeDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "LastOnlineTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "LastStatusTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "NotReadyDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "OnlineDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Reason",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ReserveNotReady",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ReserveRest",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RestDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Status",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StatusExtra",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<StaffStatusExtra as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <StaffStatusExtra as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UseMobileAccept",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UseMobileCallOut",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -16092,7 +16858,7 @@ impl StaffStatusMetrics {
 /// Builds a [`StaffStatusMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct StaffStatusMetricsBuilder {
-    email: Option<crate::CompactString>,
+    email: Option<::tencent_cloud_runtime::CompactString>,
     status: Option<StaffStatusStatus>,
     status_extra: Option<StaffStatusExtra>,
     online_duration: Option<i64>,
@@ -16101,7 +16867,7 @@ pub struct StaffStatusMetricsBuilder {
     not_ready_duration: Option<i64>,
     rest_duration: Option<i64>,
     after_call_work_duration: Option<i64>,
-    reason: Option<crate::CompactString>,
+    reason: Option<::tencent_cloud_runtime::CompactString>,
     reserve_rest: Option<bool>,
     reserve_not_ready: Option<bool>,
     use_mobile_accept: Option<StaffStatusMetricsUseMobileAccept>,
@@ -16115,13 +16881,13 @@ impl StaffStatusMetricsBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`.
     #[inline]
-    pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_email(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.email = value;
         self
     }
@@ -16239,13 +17005,13 @@ impl StaffStatusMetricsBuilder {
     ///
     /// Example: `"会议"`
     #[inline]
-    pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn reason(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
     #[inline]
-    pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_reason(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.reason = value;
         self
     }
@@ -16352,7 +17118,7 @@ impl StaffStatusMetricsBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<StaffStatusMetrics, crate::BuildError> {
+    pub fn build(self) -> Result<StaffStatusMetrics, ::tencent_cloud_runtime::BuildError> {
         Ok(StaffStatusMetrics {
             email: self.email,
             status: self.status,
@@ -16381,11 +17147,11 @@ pub struct TelCdrInfo {
     /// Calling number.
     ///
     /// Example: `"0086010xxxxxxxx"`
-    pub caller: Option<crate::CompactString>,
+    pub caller: Option<::tencent_cloud_runtime::CompactString>,
     /// Called number.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub callee: Option<crate::CompactString>,
+    pub callee: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix time in seconds when the call was initiated.
     ///
     /// Example: `1611631881`
@@ -16405,11 +17171,11 @@ pub struct TelCdrInfo {
     /// Download address of the call recording.
     ///
     /// Example: `"https://xxxxx"`
-    pub record_url: Option<crate::CompactString>,
+    pub record_url: Option<::tencent_cloud_runtime::CompactString>,
     /// Id of the recording.
     ///
     /// Example: `"1611631881"`
-    pub record_id: Option<crate::CompactString>,
+    pub record_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Agent who handled the call.
     pub seat_user: Option<SeatUserInfo>,
     /// Numeric end status, paired with `EndStatusString`: `1` ok; inbound `100` blackList, `102` ivrGiveUp, `103` waitingGiveUp, `104` ringingGiveUp, `105` noSeatOnline, `106` notWorkTime, `107` ivrEnd; outbound `108` restrictedCallee, `109` tooManyRequest, `110` restrictedArea, `111` restrictedTime, `202` notAnswer, `203` userReject, `204` powerOff, `205` numberNotExist, `206` busy, `207` outOfCredit, `208` operatorError, `209` callerCancel, `210` notInService, `212` carrierBlocked, `213` callReminder, `215` numberInvalid, `216` callRestricted, `217` calleeRestricted, `218` areaRestricted, `219` promptCallForwarding, `220` callerCancelWhileRing, `221` callerCancelWithoutRing, `222` voiceMailReached; `211` clientError; audio `501` callConflict, `502` clientTimeout, `503` voipClientError.
@@ -16419,11 +17185,11 @@ pub struct TelCdrInfo {
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
-    pub skill_group: Option<crate::CompactString>,
+    pub skill_group: Option<::tencent_cloud_runtime::CompactString>,
     /// Location the calling number belongs to.
     ///
     /// Example: `"广东深圳"`
-    pub caller_location: Option<crate::CompactString>,
+    pub caller_location: Option<::tencent_cloud_runtime::CompactString>,
     /// Time spent in the IVR, in seconds.
     ///
     /// Example: `5`
@@ -16443,7 +17209,7 @@ pub struct TelCdrInfo {
     /// Keys pressed in the IVR, e.g. `1`, `2`, `3`.
     ///
     /// Example: `["1","2","3"]`
-    pub ivr_key_pressed: Option<Vec<crate::CompactString>>,
+    pub ivr_key_pressed: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Keys pressed in the IVR, each with its label.
     pub ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     /// Who hung up: `seat` agent, `user` customer, `system`.
@@ -16479,27 +17245,27 @@ pub struct TelCdrInfo {
     /// Id of the session.
     ///
     /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
-    pub session_id: Option<crate::CompactString>,
+    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub protected_caller: Option<crate::CompactString>,
+    pub protected_caller: Option<::tencent_cloud_runtime::CompactString>,
     /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub protected_callee: Option<crate::CompactString>,
+    pub protected_callee: Option<::tencent_cloud_runtime::CompactString>,
     /// Custom user-to-user data attached by the customer; may be null.
     ///
     /// Example: `"whatever"`
-    pub uui_deprecated: Option<crate::CompactString>,
+    pub uui_deprecated: Option<::tencent_cloud_runtime::CompactString>,
     /// Custom user-to-user data attached by the customer.
     ///
     /// Example: `"whatever"`
-    pub uui: Option<crate::CompactString>,
+    pub uui: Option<::tencent_cloud_runtime::CompactString>,
     /// Address to fetch the speech recognition transcript of the recording.
     ///
     /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
-    pub asr_url: Option<crate::CompactString>,
+    pub asr_url: Option<::tencent_cloud_runtime::CompactString>,
     /// State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).
     ///
     /// Example: `"Complete"`
@@ -16507,23 +17273,23 @@ pub struct TelCdrInfo {
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxx"`
-    pub custom_record_url: Option<crate::CompactString>,
+    pub custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
     /// Remarks.
     ///
     /// Example: `"备注"`
-    pub remark: Option<crate::CompactString>,
+    pub remark: Option<::tencent_cloud_runtime::CompactString>,
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
-    pub queued_skill_group_name: Option<crate::CompactString>,
+    pub queued_skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Addresses of voicemail recordings left during the call.
     ///
     /// Example: `["https://xxxxx"]`
-    pub voicemail_record_url: Option<Vec<crate::CompactString>>,
+    pub voicemail_record_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Addresses of the speech recognition transcripts of voicemails left during the call.
     ///
     /// Example: `["https://xxxxx"]`
-    pub voicemail_asr_url: Option<Vec<crate::CompactString>>,
+    pub voicemail_asr_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Id of the AI agent, for calls involving one.
     ///
     /// Example: `9527`
@@ -16531,7 +17297,7 @@ pub struct TelCdrInfo {
     /// Name of the AI agent, for calls involving one.
     ///
     /// Example: `"新款智能体销售"`
-    pub ai_agent_name: Option<crate::CompactString>,
+    pub ai_agent_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Code of the reason the system hung up after the call connected.
     ///
     /// Example: `1010`
@@ -16539,7 +17305,7 @@ pub struct TelCdrInfo {
     /// Text description of the reason the system hung up after the call connected.
     ///
     /// Example: `"用户挂断智能体通话"`
-    pub sys_hangup_reason_string: Option<crate::CompactString>,
+    pub sys_hangup_reason_string: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfo {
@@ -16680,75 +17446,77 @@ impl ::serde::Serialize for TelCdrInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for TelCdrInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for TelCdrInfo {
     const EXPECTING: &'static str = "struct TelCdrInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Caller",
-            "Callee",
-            "Time",
-            "Direction",
-            "CallType",
-            "Duration",
-            "RecordURL",
-            "RecordId",
-            "SeatUser",
-            "EndStatus",
-            "SkillGroup",
-            "CallerLocation",
-            "IVRDuration",
-            "RingTimestamp",
-            "AcceptTimestamp",
-            "EndedTimestamp",
-            "IVRKeyPressed",
-            "IVRKeyPressedEx",
-            "HungUpSide",
-            "ServeParticipants",
-            "SkillGroupId",
-            "EndStatusString",
-            "StartTimestamp",
-            "QueuedTimestamp",
-            "PostIVRKeyPressed",
-            "PostIVRKeyPressedEx",
-            "QueuedSkillGroupId",
-            "SessionId",
-            "ProtectedCaller",
-            "ProtectedCallee",
-            "Uui",
-            "UUI",
-            "AsrUrl",
-            "AsrStatus",
-            "CustomRecordURL",
-            "Remark",
-            "QueuedSkillGroupName",
-            "VoicemailRecordURL",
-            "VoicemailAsrURL",
-            "AIAgentId",
-            "AIAgentName",
-            "SysHangupReason",
-            "SysHangupReasonString",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_caller: Option<Option<crate::CompactString>> = None;
-        let mut f_callee: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Caller",
+                "Callee",
+                "Time",
+                "Direction",
+                "CallType",
+                "Duration",
+                "RecordURL",
+                "RecordId",
+                "SeatUser",
+                "EndStatus",
+                "SkillGroup",
+                "CallerLocation",
+                "IVRDuration",
+                "RingTimestamp",
+                "AcceptTimestamp",
+                "EndedTimestamp",
+                "IVRKeyPressed",
+                "IVRKeyPressedEx",
+                "HungUpSide",
+                "ServeParticipants",
+                "SkillGroupId",
+                "EndStatusString",
+                "StartTimestamp",
+                "QueuedTimestamp",
+                "PostIVRKeyPressed",
+                "PostIVRKeyPressedEx",
+                "QueuedSkillGroupId",
+                "SessionId",
+                "ProtectedCaller",
+                "ProtectedCallee",
+                "Uui",
+                "UUI",
+                "AsrUrl",
+                "AsrStatus",
+                "CustomRecordURL",
+                "Remark",
+                "QueuedSkillGroupName",
+                "VoicemailRecordURL",
+                "VoicemailAsrURL",
+                "AIAgentId",
+                "AIAgentName",
+                "SysHangupReason",
+                "SysHangupReasonString",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_time: Option<Option<i64>> = None;
         let mut f_direction: Option<Option<TelCdrInfoDirection>> = None;
         let mut f_call_type: Option<Option<TelCdrInfoCallType>> = None;
         let mut f_duration: Option<Option<i64>> = None;
-        let mut f_record_url: Option<Option<crate::CompactString>> = None;
-        let mut f_record_id: Option<Option<crate::CompactString>> = None;
+        let mut f_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_record_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_seat_user: Option<Option<SeatUserInfo>> = None;
         let mut f_end_status: Option<Option<TelCdrInfoEndStatus>> = None;
-        let mut f_skill_group: Option<Option<crate::CompactString>> = None;
-        let mut f_caller_location: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_caller_location: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_ivr_duration: Option<Option<i64>> = None;
         let mut f_ring_timestamp: Option<Option<i64>> = None;
         let mut f_accept_timestamp: Option<Option<i64>> = None;
         let mut f_ended_timestamp: Option<Option<i64>> = None;
-        let mut f_ivr_key_pressed: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_ivr_key_pressed: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
+            None;
         let mut f_ivr_key_pressed_ex: Option<Option<Vec<IVRKeyPressedElement>>> = None;
         let mut f_hung_up_side: Option<Option<TelCdrInfoHungUpSide>> = None;
         let mut f_serve_participants: Option<Option<Vec<ServeParticipant>>> = None;
@@ -16759,22 +17527,27 @@ impl crate::codec::FromMembers for TelCdrInfo {
         let mut f_post_ivr_key_pressed: Option<Option<Vec<IVRKeyPressedElement>>> = None;
         let mut f_post_ivr_key_pressed_ex: Option<Option<Vec<IVRKeyPressedElement>>> = None;
         let mut f_queued_skill_group_id: Option<Option<i64>> = None;
-        let mut f_session_id: Option<Option<crate::CompactString>> = None;
-        let mut f_protected_caller: Option<Option<crate::CompactString>> = None;
-        let mut f_protected_callee: Option<Option<crate::CompactString>> = None;
-        let mut f_uui_deprecated: Option<Option<crate::CompactString>> = None;
-        let mut f_uui: Option<Option<crate::CompactString>> = None;
-        let mut f_asr_url: Option<Option<crate::CompactString>> = None;
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_protected_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_protected_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui_deprecated: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_asr_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_asr_status: Option<Option<TelCdrInfoAsrStatus>> = None;
-        let mut f_custom_record_url: Option<Option<crate::CompactString>> = None;
-        let mut f_remark: Option<Option<crate::CompactString>> = None;
-        let mut f_queued_skill_group_name: Option<Option<crate::CompactString>> = None;
-        let mut f_voicemail_record_url: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_voicemail_asr_url: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_custom_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_remark: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_queued_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> =
+            None;
+        let mut f_voicemail_record_url: Option<
+            Option<Vec<::tencent_cloud_runtime::CompactString>>,
+        > = None;
+        let mut f_voicemail_asr_url: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
+            None;
         let mut f_ai_agent_id: Option<Option<AIAgentId>> = None;
-        let mut f_ai_agent_name: Option<Option<crate::CompactString>> = None;
+        let mut f_ai_agent_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_sys_hangup_reason: Option<Option<i64>> = None;
-        let mut f_sys_hangup_reason_string: Option<Option<crate::CompactString>> = None;
+        let mut f_sys_hangup_reason_string: Option<Option<::tencent_cloud_runtime::CompactString>> =
+            None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_caller),
@@ -16870,222 +17643,232 @@ impl crate::codec::FromMembers for TelCdrInfo {
         })
     }
 }
-impl crate::deviation::Described for TelCdrInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for TelCdrInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AIAgentId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AIAgentName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AcceptTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AsrStatus",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AsrUrl",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CallType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Callee",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Caller",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CallerLocation",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CustomRecordURL",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Direction",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Duration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndStatus",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndStatusString",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndedTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "HungUpSide",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IVRDuration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IVRKeyPressed",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IVRKeyPressedEx",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<IVRKeyPressedElement as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <IVRKeyPressedElement as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "PostIVRKeyPressed",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<IVRKeyPressedElement as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <IVRKeyPressedElement as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "PostIVRKeyPressedEx",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<IVRKeyPressedElement as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <IVRKeyPressedElement as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ProtectedCallee",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ProtectedCaller",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "QueuedSkillGroupId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "QueuedSkillGroupName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "QueuedTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RecordId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RecordURL",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Remark",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RingTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SeatUser",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<SeatUserInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <SeatUserInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ServeParticipants",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<ServeParticipant as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <ServeParticipant as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroup",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StartTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SysHangupReason",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SysHangupReasonString",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Time",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UUI",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Uui",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "VoicemailAsrURL",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "VoicemailRecordURL",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -17102,23 +17885,23 @@ impl TelCdrInfo {
 /// Builds a [`TelCdrInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TelCdrInfoBuilder {
-    caller: Option<crate::CompactString>,
-    callee: Option<crate::CompactString>,
+    caller: Option<::tencent_cloud_runtime::CompactString>,
+    callee: Option<::tencent_cloud_runtime::CompactString>,
     time: Option<i64>,
     direction: Option<TelCdrInfoDirection>,
     call_type: Option<TelCdrInfoCallType>,
     duration: Option<i64>,
-    record_url: Option<crate::CompactString>,
-    record_id: Option<crate::CompactString>,
+    record_url: Option<::tencent_cloud_runtime::CompactString>,
+    record_id: Option<::tencent_cloud_runtime::CompactString>,
     seat_user: Option<SeatUserInfo>,
     end_status: Option<TelCdrInfoEndStatus>,
-    skill_group: Option<crate::CompactString>,
-    caller_location: Option<crate::CompactString>,
+    skill_group: Option<::tencent_cloud_runtime::CompactString>,
+    caller_location: Option<::tencent_cloud_runtime::CompactString>,
     ivr_duration: Option<i64>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
     ended_timestamp: Option<i64>,
-    ivr_key_pressed: Option<Vec<crate::CompactString>>,
+    ivr_key_pressed: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     hung_up_side: Option<TelCdrInfoHungUpSide>,
     serve_participants: Option<Vec<ServeParticipant>>,
@@ -17129,35 +17912,35 @@ pub struct TelCdrInfoBuilder {
     post_ivr_key_pressed: Option<Vec<IVRKeyPressedElement>>,
     post_ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     queued_skill_group_id: Option<i64>,
-    session_id: Option<crate::CompactString>,
-    protected_caller: Option<crate::CompactString>,
-    protected_callee: Option<crate::CompactString>,
-    uui_deprecated: Option<crate::CompactString>,
-    uui: Option<crate::CompactString>,
-    asr_url: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    protected_caller: Option<::tencent_cloud_runtime::CompactString>,
+    protected_callee: Option<::tencent_cloud_runtime::CompactString>,
+    uui_deprecated: Option<::tencent_cloud_runtime::CompactString>,
+    uui: Option<::tencent_cloud_runtime::CompactString>,
+    asr_url: Option<::tencent_cloud_runtime::CompactString>,
     asr_status: Option<TelCdrInfoAsrStatus>,
-    custom_record_url: Option<crate::CompactString>,
-    remark: Option<crate::CompactString>,
-    queued_skill_group_name: Option<crate::CompactString>,
-    voicemail_record_url: Option<Vec<crate::CompactString>>,
-    voicemail_asr_url: Option<Vec<crate::CompactString>>,
+    custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
+    remark: Option<::tencent_cloud_runtime::CompactString>,
+    queued_skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    voicemail_record_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    voicemail_asr_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     ai_agent_id: Option<AIAgentId>,
-    ai_agent_name: Option<crate::CompactString>,
+    ai_agent_name: Option<::tencent_cloud_runtime::CompactString>,
     sys_hangup_reason: Option<i64>,
-    sys_hangup_reason_string: Option<crate::CompactString>,
+    sys_hangup_reason_string: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl TelCdrInfoBuilder {
     /// Calling number.
     ///
     /// Example: `"0086010xxxxxxxx"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = value;
         self
     }
@@ -17165,13 +17948,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -17235,13 +18018,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"https://xxxxx"`
     #[inline]
-    pub fn record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn record_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
     #[inline]
-    pub fn set_record_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_record_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.record_url = value;
         self
     }
@@ -17249,13 +18032,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"1611631881"`
     #[inline]
-    pub fn record_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn record_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.record_id = Some(value.into());
         self
     }
     /// Sets or clears `RecordId`.
     #[inline]
-    pub fn set_record_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_record_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.record_id = value;
         self
     }
@@ -17289,13 +18072,16 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"tel"`
     #[inline]
-    pub fn skill_group(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.skill_group = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroup`.
     #[inline]
-    pub fn set_skill_group(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group = value;
         self
     }
@@ -17303,13 +18089,19 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"广东深圳"`
     #[inline]
-    pub fn caller_location(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn caller_location(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.caller_location = Some(value.into());
         self
     }
     /// Sets or clears `CallerLocation`.
     #[inline]
-    pub fn set_caller_location(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_caller_location(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.caller_location = value;
         self
     }
@@ -17373,13 +18165,16 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `["1","2","3"]`
     #[inline]
-    pub fn ivr_key_pressed(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn ivr_key_pressed(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.ivr_key_pressed = Some(value);
         self
     }
     /// Sets or clears `IVRKeyPressed`.
     #[inline]
-    pub fn set_ivr_key_pressed(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_ivr_key_pressed(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.ivr_key_pressed = value;
         self
     }
@@ -17519,13 +18314,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -17533,13 +18328,19 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[inline]
-    pub fn protected_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn protected_caller(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
     #[inline]
-    pub fn set_protected_caller(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_protected_caller(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_caller = value;
         self
     }
@@ -17547,13 +18348,19 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[inline]
-    pub fn protected_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn protected_callee(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
     #[inline]
-    pub fn set_protected_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_protected_callee(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.protected_callee = value;
         self
     }
@@ -17561,13 +18368,19 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"whatever"`
     #[inline]
-    pub fn uui_deprecated(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui_deprecated(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
     #[inline]
-    pub fn set_uui_deprecated(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui_deprecated(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.uui_deprecated = value;
         self
     }
@@ -17575,13 +18388,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"whatever"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -17589,13 +18402,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
     #[inline]
-    pub fn asr_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn asr_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.asr_url = Some(value.into());
         self
     }
     /// Sets or clears `AsrUrl`.
     #[inline]
-    pub fn set_asr_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_asr_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.asr_url = value;
         self
     }
@@ -17617,13 +18430,19 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"https://xxxxx"`
     #[inline]
-    pub fn custom_record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn custom_record_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
     #[inline]
-    pub fn set_custom_record_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_custom_record_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_record_url = value;
         self
     }
@@ -17631,13 +18450,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"备注"`
     #[inline]
-    pub fn remark(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn remark(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.remark = Some(value.into());
         self
     }
     /// Sets or clears `Remark`.
     #[inline]
-    pub fn set_remark(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_remark(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.remark = value;
         self
     }
@@ -17645,13 +18464,19 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"销售组"`
     #[inline]
-    pub fn queued_skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn queued_skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.queued_skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `QueuedSkillGroupName`.
     #[inline]
-    pub fn set_queued_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_queued_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.queued_skill_group_name = value;
         self
     }
@@ -17659,13 +18484,19 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `["https://xxxxx"]`
     #[inline]
-    pub fn voicemail_record_url(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn voicemail_record_url(
+        mut self,
+        value: Vec<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.voicemail_record_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailRecordURL`.
     #[inline]
-    pub fn set_voicemail_record_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_voicemail_record_url(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.voicemail_record_url = value;
         self
     }
@@ -17673,13 +18504,16 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `["https://xxxxx"]`
     #[inline]
-    pub fn voicemail_asr_url(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn voicemail_asr_url(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.voicemail_asr_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailAsrURL`.
     #[inline]
-    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_voicemail_asr_url(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.voicemail_asr_url = value;
         self
     }
@@ -17701,13 +18535,19 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"新款智能体销售"`
     #[inline]
-    pub fn ai_agent_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn ai_agent_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.ai_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `AIAgentName`.
     #[inline]
-    pub fn set_ai_agent_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_ai_agent_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.ai_agent_name = value;
         self
     }
@@ -17729,19 +18569,25 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"用户挂断智能体通话"`
     #[inline]
-    pub fn sys_hangup_reason_string(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn sys_hangup_reason_string(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.sys_hangup_reason_string = Some(value.into());
         self
     }
     /// Sets or clears `SysHangupReasonString`.
     #[inline]
-    pub fn set_sys_hangup_reason_string(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_sys_hangup_reason_string(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.sys_hangup_reason_string = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<TelCdrInfo, crate::BuildError> {
+    pub fn build(self) -> Result<TelCdrInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(TelCdrInfo {
             caller: self.caller,
             callee: self.callee,
@@ -17796,11 +18642,11 @@ pub struct TimeRange {
     /// Start of the window, `HH:MM:SS`.
     ///
     /// Example: `"09:00:00"`
-    pub start_time: Option<crate::CompactString>,
+    pub start_time: Option<::tencent_cloud_runtime::CompactString>,
     /// End of the window, `HH:MM:SS`.
     ///
     /// Example: `"14:00:00"`
-    pub end_time: Option<crate::CompactString>,
+    pub end_time: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for TimeRange {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -17818,17 +18664,18 @@ impl ::serde::Serialize for TimeRange {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for TimeRange {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for TimeRange {
+impl ::tencent_cloud_runtime::codec::FromMembers for TimeRange {
     const EXPECTING: &'static str = "struct TimeRange";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["StartTime", "EndTime"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_start_time: Option<Option<crate::CompactString>> = None;
-        let mut f_end_time: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["StartTime", "EndTime"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_start_time: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_end_time: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_start_time),
@@ -17852,21 +18699,21 @@ impl TimeRange {
 /// Builds a [`TimeRange`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TimeRangeBuilder {
-    start_time: Option<crate::CompactString>,
-    end_time: Option<crate::CompactString>,
+    start_time: Option<::tencent_cloud_runtime::CompactString>,
+    end_time: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl TimeRangeBuilder {
     /// Start of the window, `HH:MM:SS`.
     ///
     /// Example: `"09:00:00"`
     #[inline]
-    pub fn start_time(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn start_time(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
     #[inline]
-    pub fn set_start_time(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_start_time(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.start_time = value;
         self
     }
@@ -17874,19 +18721,19 @@ impl TimeRangeBuilder {
     ///
     /// Example: `"14:00:00"`
     #[inline]
-    pub fn end_time(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn end_time(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
     #[inline]
-    pub fn set_end_time(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_end_time(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.end_time = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<TimeRange, crate::BuildError> {
+    pub fn build(self) -> Result<TimeRange, ::tencent_cloud_runtime::BuildError> {
         Ok(TimeRange {
             start_time: self.start_time,
             end_time: self.end_time,
@@ -17922,16 +18769,16 @@ impl ::serde::Serialize for ToneWordInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ToneWordInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ToneWordInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for ToneWordInfo {
     const EXPECTING: &'static str = "struct ToneWordInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["FirstSentenceTimeout", "ZHToneWords"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["FirstSentenceTimeout", "ZHToneWords"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_first_sentence_timeout: Option<Option<f64>> = None;
         let mut f_zh_tone_words: Option<Option<ZHToneWordsInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -17991,7 +18838,7 @@ impl ToneWordInfoBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ToneWordInfo, crate::BuildError> {
+    pub fn build(self) -> Result<ToneWordInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(ToneWordInfo {
             first_sentence_timeout: self.first_sentence_timeout,
             zh_tone_words: self.zh_tone_words,
@@ -18005,11 +18852,11 @@ pub struct TransferToAgentItem {
     /// Name of the function call the model uses to trigger the handover.
     ///
     /// Example: `"transfer_to_agent1"`
-    pub transfer_to_agent_name: crate::CompactString,
+    pub transfer_to_agent_name: ::tencent_cloud_runtime::CompactString,
     /// Description of when to hand over to the target agent, used by the model to decide.
     ///
     /// Example: `"当用户想要售后服务时"`
-    pub transfer_to_agent_desc: crate::CompactString,
+    pub transfer_to_agent_desc: ::tencent_cloud_runtime::CompactString,
     /// Id of the target AI agent.
     ///
     /// Example: `1288`
@@ -18028,21 +18875,22 @@ impl ::serde::Serialize for TransferToAgentItem {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for TransferToAgentItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for TransferToAgentItem {
+impl ::tencent_cloud_runtime::codec::FromMembers for TransferToAgentItem {
     const EXPECTING: &'static str = "struct TransferToAgentItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "TransferToAgentName",
-            "TransferToAgentDesc",
-            "TransferToAgentId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_transfer_to_agent_name: Option<crate::CompactString> = None;
-        let mut f_transfer_to_agent_desc: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "TransferToAgentName",
+                "TransferToAgentDesc",
+                "TransferToAgentId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_transfer_to_agent_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_transfer_to_agent_desc: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_transfer_to_agent_id: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -18054,10 +18902,11 @@ impl crate::codec::FromMembers for TransferToAgentItem {
         }
         Ok(TransferToAgentItem {
             transfer_to_agent_name: f_transfer_to_agent_name
-                .unwrap_or_else(crate::deviation::absent),
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             transfer_to_agent_desc: f_transfer_to_agent_desc
-                .unwrap_or_else(crate::deviation::absent),
-            transfer_to_agent_id: f_transfer_to_agent_id.unwrap_or_else(crate::deviation::absent),
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            transfer_to_agent_id: f_transfer_to_agent_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
         })
     }
 }
@@ -18071,8 +18920,8 @@ impl TransferToAgentItem {
 /// Builds a [`TransferToAgentItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TransferToAgentItemBuilder {
-    transfer_to_agent_name: Option<crate::CompactString>,
-    transfer_to_agent_desc: Option<crate::CompactString>,
+    transfer_to_agent_name: Option<::tencent_cloud_runtime::CompactString>,
+    transfer_to_agent_desc: Option<::tencent_cloud_runtime::CompactString>,
     transfer_to_agent_id: Option<u64>,
 }
 impl TransferToAgentItemBuilder {
@@ -18080,13 +18929,19 @@ impl TransferToAgentItemBuilder {
     ///
     /// Example: `"transfer_to_agent1"`
     #[inline]
-    pub fn transfer_to_agent_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn transfer_to_agent_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.transfer_to_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `TransferToAgentName`. Required.
     #[inline]
-    pub fn set_transfer_to_agent_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_transfer_to_agent_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.transfer_to_agent_name = value;
         self
     }
@@ -18094,13 +18949,19 @@ impl TransferToAgentItemBuilder {
     ///
     /// Example: `"当用户想要售后服务时"`
     #[inline]
-    pub fn transfer_to_agent_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn transfer_to_agent_desc(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.transfer_to_agent_desc = Some(value.into());
         self
     }
     /// Sets or clears `TransferToAgentDesc`. Required.
     #[inline]
-    pub fn set_transfer_to_agent_desc(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_transfer_to_agent_desc(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.transfer_to_agent_desc = value;
         self
     }
@@ -18120,16 +18981,25 @@ impl TransferToAgentItemBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<TransferToAgentItem, crate::BuildError> {
+    pub fn build(self) -> Result<TransferToAgentItem, ::tencent_cloud_runtime::BuildError> {
         Ok(TransferToAgentItem {
             transfer_to_agent_name: self.transfer_to_agent_name.ok_or(
-                crate::BuildError::missing_in_type("TransferToAgentItem", "TransferToAgentName"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "TransferToAgentItem",
+                    "TransferToAgentName",
+                ),
             )?,
             transfer_to_agent_desc: self.transfer_to_agent_desc.ok_or(
-                crate::BuildError::missing_in_type("TransferToAgentItem", "TransferToAgentDesc"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "TransferToAgentItem",
+                    "TransferToAgentDesc",
+                ),
             )?,
             transfer_to_agent_id: self.transfer_to_agent_id.ok_or(
-                crate::BuildError::missing_in_type("TransferToAgentItem", "TransferToAgentId"),
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "TransferToAgentItem",
+                    "TransferToAgentId",
+                ),
             )?,
         })
     }
@@ -18143,7 +19013,7 @@ pub struct TriggerStrategyItem {
     /// Hangup types (codes such as `206`) that make the rule fire.
     ///
     /// Example: `["206"]`
-    pub hangup_types: Option<Vec<crate::CompactString>>,
+    pub hangup_types: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Call tags that make the rule fire.
     pub call_tags: Option<Vec<RetryTagItem>>,
     /// When the rule fires: `ONCE_PER_NUMBER` only on the first match for each number, `ALWAYS_ON_MATCH` on every match.
@@ -18173,18 +19043,23 @@ impl ::serde::Serialize for TriggerStrategyItem {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for TriggerStrategyItem {
+impl ::tencent_cloud_runtime::codec::FromMembers for TriggerStrategyItem {
     const EXPECTING: &'static str = "struct TriggerStrategyItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["InterfaceConfig", "HangupTypes", "CallTags", "TriggerMode"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "InterfaceConfig",
+                "HangupTypes",
+                "CallTags",
+                "TriggerMode",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_interface_config: Option<Option<HttpCallbackConfig>> = None;
-        let mut f_hangup_types: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_hangup_types: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         let mut f_call_tags: Option<Option<Vec<RetryTagItem>>> = None;
         let mut f_trigger_mode: Option<Option<TriggerStrategyItemTriggerMode>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -18215,7 +19090,7 @@ impl TriggerStrategyItem {
 #[derive(Debug, Clone, Default)]
 pub struct TriggerStrategyItemBuilder {
     interface_config: Option<HttpCallbackConfig>,
-    hangup_types: Option<Vec<crate::CompactString>>,
+    hangup_types: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     call_tags: Option<Vec<RetryTagItem>>,
     trigger_mode: Option<TriggerStrategyItemTriggerMode>,
 }
@@ -18236,13 +19111,16 @@ impl TriggerStrategyItemBuilder {
     ///
     /// Example: `["206"]`
     #[inline]
-    pub fn hangup_types(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn hangup_types(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.hangup_types = Some(value);
         self
     }
     /// Sets or clears `HangupTypes`.
     #[inline]
-    pub fn set_hangup_types(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_hangup_types(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.hangup_types = value;
         self
     }
@@ -18274,7 +19152,7 @@ impl TriggerStrategyItemBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<TriggerStrategyItem, crate::BuildError> {
+    pub fn build(self) -> Result<TriggerStrategyItem, ::tencent_cloud_runtime::BuildError> {
         Ok(TriggerStrategyItem {
             interface_config: self.interface_config,
             hangup_types: self.hangup_types,
@@ -18290,11 +19168,11 @@ pub struct UploadAudioInfo {
     /// Alias of the file; need not be unique.
     ///
     /// Example: `"呼入使用"`
-    pub custom_file_name: crate::CompactString,
+    pub custom_file_name: ::tencent_cloud_runtime::CompactString,
     /// Link to download the audio from; mp3 or wav, at most 5 MB.
     ///
     /// Example: `"http://xxx.com/aa.mp3"`
-    pub audio_url: crate::CompactString,
+    pub audio_url: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for UploadAudioInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18308,17 +19186,18 @@ impl ::serde::Serialize for UploadAudioInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for UploadAudioInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for UploadAudioInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for UploadAudioInfo {
     const EXPECTING: &'static str = "struct UploadAudioInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["CustomFileName", "AudioUrl"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_custom_file_name: Option<crate::CompactString> = None;
-        let mut f_audio_url: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["CustomFileName", "AudioUrl"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_custom_file_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_audio_url: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_custom_file_name),
@@ -18327,8 +19206,9 @@ impl crate::codec::FromMembers for UploadAudioInfo {
             }?;
         }
         Ok(UploadAudioInfo {
-            custom_file_name: f_custom_file_name.unwrap_or_else(crate::deviation::absent),
-            audio_url: f_audio_url.unwrap_or_else(crate::deviation::absent),
+            custom_file_name: f_custom_file_name
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            audio_url: f_audio_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
         })
     }
 }
@@ -18342,21 +19222,27 @@ impl UploadAudioInfo {
 /// Builds a [`UploadAudioInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct UploadAudioInfoBuilder {
-    custom_file_name: Option<crate::CompactString>,
-    audio_url: Option<crate::CompactString>,
+    custom_file_name: Option<::tencent_cloud_runtime::CompactString>,
+    audio_url: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl UploadAudioInfoBuilder {
     /// Alias of the file; need not be unique.
     ///
     /// Example: `"呼入使用"`
     #[inline]
-    pub fn custom_file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn custom_file_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_file_name = Some(value.into());
         self
     }
     /// Sets or clears `CustomFileName`. Required.
     #[inline]
-    pub fn set_custom_file_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_custom_file_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_file_name = value;
         self
     }
@@ -18364,30 +19250,29 @@ impl UploadAudioInfoBuilder {
     ///
     /// Example: `"http://xxx.com/aa.mp3"`
     #[inline]
-    pub fn audio_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn audio_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.audio_url = Some(value.into());
         self
     }
     /// Sets or clears `AudioUrl`. Required.
     #[inline]
-    pub fn set_audio_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_audio_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.audio_url = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<UploadAudioInfo, crate::BuildError> {
+    pub fn build(self) -> Result<UploadAudioInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(UploadAudioInfo {
-            custom_file_name: self
-                .custom_file_name
-                .ok_or(crate::BuildError::missing_in_type(
+            custom_file_name: self.custom_file_name.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type(
                     "UploadAudioInfo",
                     "CustomFileName",
-                ))?,
-            audio_url: self.audio_url.ok_or(crate::BuildError::missing_in_type(
-                "UploadAudioInfo",
-                "AudioUrl",
-            ))?,
+                ),
+            )?,
+            audio_url: self.audio_url.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type("UploadAudioInfo", "AudioUrl"),
+            )?,
         })
     }
 }
@@ -18398,11 +19283,11 @@ pub struct UploadIvrAudioFailedInfo {
     /// Name of the file that failed.
     ///
     /// Example: `"xxx.mp3"`
-    pub file_name: Option<crate::CompactString>,
+    pub file_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Why the upload failed.
     ///
     /// Example: `"文件内容重复"`
-    pub failed_msg: Option<crate::CompactString>,
+    pub failed_msg: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for UploadIvrAudioFailedInfo {
@@ -18420,16 +19305,17 @@ impl ::serde::Serialize for UploadIvrAudioFailedInfo {
 }
 impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioFailedInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for UploadIvrAudioFailedInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioFailedInfo {
     const EXPECTING: &'static str = "struct UploadIvrAudioFailedInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["FileName", "FailedMsg"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_file_name: Option<Option<crate::CompactString>> = None;
-        let mut f_failed_msg: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["FileName", "FailedMsg"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_file_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_failed_msg: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_file_name),
@@ -18443,17 +19329,17 @@ impl crate::codec::FromMembers for UploadIvrAudioFailedInfo {
         })
     }
 }
-impl crate::deviation::Described for UploadIvrAudioFailedInfo {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for UploadIvrAudioFailedInfo {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "FailedMsg",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "FileName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -18470,21 +19356,21 @@ impl UploadIvrAudioFailedInfo {
 /// Builds a [`UploadIvrAudioFailedInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct UploadIvrAudioFailedInfoBuilder {
-    file_name: Option<crate::CompactString>,
-    failed_msg: Option<crate::CompactString>,
+    file_name: Option<::tencent_cloud_runtime::CompactString>,
+    failed_msg: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl UploadIvrAudioFailedInfoBuilder {
     /// Name of the file that failed.
     ///
     /// Example: `"xxx.mp3"`
     #[inline]
-    pub fn file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn file_name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.file_name = Some(value.into());
         self
     }
     /// Sets or clears `FileName`.
     #[inline]
-    pub fn set_file_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_file_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.file_name = value;
         self
     }
@@ -18492,19 +19378,19 @@ impl UploadIvrAudioFailedInfoBuilder {
     ///
     /// Example: `"文件内容重复"`
     #[inline]
-    pub fn failed_msg(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn failed_msg(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.failed_msg = Some(value.into());
         self
     }
     /// Sets or clears `FailedMsg`.
     #[inline]
-    pub fn set_failed_msg(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_failed_msg(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.failed_msg = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<UploadIvrAudioFailedInfo, crate::BuildError> {
+    pub fn build(self) -> Result<UploadIvrAudioFailedInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(UploadIvrAudioFailedInfo {
             file_name: self.file_name,
             failed_msg: self.failed_msg,
@@ -18518,15 +19404,15 @@ pub struct UserReplyEvent {
     /// Raw text that speech recognition produced from the user's speech.
     ///
     /// Example: `"Something?"`
-    pub asr_transcript: Option<crate::CompactString>,
+    pub asr_transcript: Option<::tencent_cloud_runtime::CompactString>,
     /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
     ///
     /// Example: `"收集${name}结束"`
-    pub matched_intent: Option<crate::CompactString>,
+    pub matched_intent: Option<::tencent_cloud_runtime::CompactString>,
     /// Tags extracted from the reply, as a JSON-encoded string.
     ///
     /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
-    pub extracted_slots: Option<crate::CompactString>,
+    pub extracted_slots: Option<::tencent_cloud_runtime::CompactString>,
     /// Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.
     ///
     /// Example: `"Intent"`
@@ -18554,22 +19440,23 @@ impl ::serde::Serialize for UserReplyEvent {
 }
 impl<'de> ::serde::Deserialize<'de> for UserReplyEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for UserReplyEvent {
+impl ::tencent_cloud_runtime::codec::FromMembers for UserReplyEvent {
     const EXPECTING: &'static str = "struct UserReplyEvent";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "ASRTranscript",
-            "MatchedIntent",
-            "ExtractedSlots",
-            "BranchType",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_asr_transcript: Option<Option<crate::CompactString>> = None;
-        let mut f_matched_intent: Option<Option<crate::CompactString>> = None;
-        let mut f_extracted_slots: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "ASRTranscript",
+                "MatchedIntent",
+                "ExtractedSlots",
+                "BranchType",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_asr_transcript: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_matched_intent: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_extracted_slots: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_branch_type: Option<Option<UserReplyEventBranchType>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -18588,27 +19475,27 @@ impl crate::codec::FromMembers for UserReplyEvent {
         })
     }
 }
-impl crate::deviation::Described for UserReplyEvent {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for UserReplyEvent {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ASRTranscript",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "BranchType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExtractedSlots",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "MatchedIntent",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -18625,9 +19512,9 @@ impl UserReplyEvent {
 /// Builds a [`UserReplyEvent`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct UserReplyEventBuilder {
-    asr_transcript: Option<crate::CompactString>,
-    matched_intent: Option<crate::CompactString>,
-    extracted_slots: Option<crate::CompactString>,
+    asr_transcript: Option<::tencent_cloud_runtime::CompactString>,
+    matched_intent: Option<::tencent_cloud_runtime::CompactString>,
+    extracted_slots: Option<::tencent_cloud_runtime::CompactString>,
     branch_type: Option<UserReplyEventBranchType>,
 }
 impl UserReplyEventBuilder {
@@ -18635,13 +19522,19 @@ impl UserReplyEventBuilder {
     ///
     /// Example: `"Something?"`
     #[inline]
-    pub fn asr_transcript(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn asr_transcript(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.asr_transcript = Some(value.into());
         self
     }
     /// Sets or clears `ASRTranscript`.
     #[inline]
-    pub fn set_asr_transcript(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_asr_transcript(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.asr_transcript = value;
         self
     }
@@ -18649,13 +19542,19 @@ impl UserReplyEventBuilder {
     ///
     /// Example: `"收集${name}结束"`
     #[inline]
-    pub fn matched_intent(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn matched_intent(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.matched_intent = Some(value.into());
         self
     }
     /// Sets or clears `MatchedIntent`.
     #[inline]
-    pub fn set_matched_intent(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_matched_intent(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.matched_intent = value;
         self
     }
@@ -18663,13 +19562,19 @@ impl UserReplyEventBuilder {
     ///
     /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
     #[inline]
-    pub fn extracted_slots(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extracted_slots(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extracted_slots = Some(value.into());
         self
     }
     /// Sets or clears `ExtractedSlots`.
     #[inline]
-    pub fn set_extracted_slots(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extracted_slots(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extracted_slots = value;
         self
     }
@@ -18689,7 +19594,7 @@ impl UserReplyEventBuilder {
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<UserReplyEvent, crate::BuildError> {
+    pub fn build(self) -> Result<UserReplyEvent, ::tencent_cloud_runtime::BuildError> {
         Ok(UserReplyEvent {
             asr_transcript: self.asr_transcript,
             matched_intent: self.matched_intent,
@@ -18705,11 +19610,11 @@ pub struct Variable {
     /// Name of the variable.
     ///
     /// Example: `"foo"`
-    pub key: crate::CompactString,
+    pub key: ::tencent_cloud_runtime::CompactString,
     /// Value of the variable.
     ///
     /// Example: `"bar"`
-    pub value: crate::CompactString,
+    pub value: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for Variable {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18722,16 +19627,17 @@ impl ::serde::Serialize for Variable {
 }
 impl<'de> ::serde::Deserialize<'de> for Variable {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for Variable {
+impl ::tencent_cloud_runtime::codec::FromMembers for Variable {
     const EXPECTING: &'static str = "struct Variable";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Key", "Value"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_key: Option<crate::CompactString> = None;
-        let mut f_value: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_key: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_value: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_key),
@@ -18740,22 +19646,22 @@ impl crate::codec::FromMembers for Variable {
             }?;
         }
         Ok(Variable {
-            key: f_key.unwrap_or_else(crate::deviation::absent),
-            value: f_value.unwrap_or_else(crate::deviation::absent),
+            key: f_key.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            value: f_value.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
         })
     }
 }
-impl crate::deviation::Described for Variable {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for Variable {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Key",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Value",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -18772,21 +19678,21 @@ impl Variable {
 /// Builds a [`Variable`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct VariableBuilder {
-    key: Option<crate::CompactString>,
-    value: Option<crate::CompactString>,
+    key: Option<::tencent_cloud_runtime::CompactString>,
+    value: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl VariableBuilder {
     /// Name of the variable.
     ///
     /// Example: `"foo"`
     #[inline]
-    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`. Required.
     #[inline]
-    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = value;
         self
     }
@@ -18794,26 +19700,30 @@ impl VariableBuilder {
     ///
     /// Example: `"bar"`
     #[inline]
-    pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn value(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`. Required.
     #[inline]
-    pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_value(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.value = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<Variable, crate::BuildError> {
+    pub fn build(self) -> Result<Variable, ::tencent_cloud_runtime::BuildError> {
         Ok(Variable {
             key: self
                 .key
-                .ok_or(crate::BuildError::missing_in_type("Variable", "Key"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "Variable", "Key",
+                ))?,
             value: self
                 .value
-                .ok_or(crate::BuildError::missing_in_type("Variable", "Value"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "Variable", "Value",
+                ))?,
         })
     }
 }
@@ -18824,15 +19734,15 @@ pub struct ZHToneWordsInfo {
     /// Neutral filler words.
     ///
     /// Example: `["嗯嗯"]`
-    pub neutral: Option<Vec<crate::CompactString>>,
+    pub neutral: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Positive filler words.
     ///
     /// Example: `["嗯嗯"]`
-    pub positive: Option<Vec<crate::CompactString>>,
+    pub positive: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Negative filler words.
     ///
     /// Example: `["嗯嗯"]`
-    pub negative: Option<Vec<crate::CompactString>>,
+    pub negative: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 impl ::serde::Serialize for ZHToneWordsInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18853,19 +19763,19 @@ impl ::serde::Serialize for ZHToneWordsInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ZHToneWordsInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ZHToneWordsInfo {
+impl ::tencent_cloud_runtime::codec::FromMembers for ZHToneWordsInfo {
     const EXPECTING: &'static str = "struct ZHToneWordsInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Neutral", "Positive", "Negative"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_neutral: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_positive: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_negative: Option<Option<Vec<crate::CompactString>>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Neutral", "Positive", "Negative"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_neutral: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_positive: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_negative: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_neutral),
@@ -18891,22 +19801,25 @@ impl ZHToneWordsInfo {
 /// Builds a [`ZHToneWordsInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ZHToneWordsInfoBuilder {
-    neutral: Option<Vec<crate::CompactString>>,
-    positive: Option<Vec<crate::CompactString>>,
-    negative: Option<Vec<crate::CompactString>>,
+    neutral: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    positive: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    negative: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 impl ZHToneWordsInfoBuilder {
     /// Neutral filler words.
     ///
     /// Example: `["嗯嗯"]`
     #[inline]
-    pub fn neutral(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn neutral(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.neutral = Some(value);
         self
     }
     /// Sets or clears `Neutral`.
     #[inline]
-    pub fn set_neutral(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_neutral(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.neutral = value;
         self
     }
@@ -18914,13 +19827,16 @@ impl ZHToneWordsInfoBuilder {
     ///
     /// Example: `["嗯嗯"]`
     #[inline]
-    pub fn positive(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn positive(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.positive = Some(value);
         self
     }
     /// Sets or clears `Positive`.
     #[inline]
-    pub fn set_positive(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_positive(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.positive = value;
         self
     }
@@ -18928,19 +19844,22 @@ impl ZHToneWordsInfoBuilder {
     ///
     /// Example: `["嗯嗯"]`
     #[inline]
-    pub fn negative(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn negative(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.negative = Some(value);
         self
     }
     /// Sets or clears `Negative`.
     #[inline]
-    pub fn set_negative(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_negative(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.negative = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ZHToneWordsInfo, crate::BuildError> {
+    pub fn build(self) -> Result<ZHToneWordsInfo, ::tencent_cloud_runtime::BuildError> {
         Ok(ZHToneWordsInfo {
             neutral: self.neutral,
             positive: self.positive,
@@ -18959,7 +19878,7 @@ pub enum AIAnalysisResultType {
     /// Intent extracted from the conversation. (`"intention"`)
     Intention,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl AIAnalysisResultType {
     /// The value as sent on the wire.
@@ -18972,8 +19891,8 @@ impl AIAnalysisResultType {
         }
     }
 }
-impl crate::enums::WireEnum for AIAnalysisResultType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for AIAnalysisResultType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -18983,7 +19902,9 @@ impl crate::enums::WireEnum for AIAnalysisResultType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -18995,14 +19916,14 @@ impl ::serde::Serialize for AIAnalysisResultType {
 }
 impl<'de> ::serde::Deserialize<'de> for AIAnalysisResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for AIAnalysisResultType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Data type of an item extracted from an AI call.
@@ -19018,7 +19939,7 @@ pub enum AICallExtractConfigElementInfoType {
     /// Numeric value. (`"Number"`)
     Number,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl AICallExtractConfigElementInfoType {
     /// The value as sent on the wire.
@@ -19032,8 +19953,8 @@ impl AICallExtractConfigElementInfoType {
         }
     }
 }
-impl crate::enums::WireEnum for AICallExtractConfigElementInfoType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for AICallExtractConfigElementInfoType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -19044,7 +19965,9 @@ impl crate::enums::WireEnum for AICallExtractConfigElementInfoType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19055,14 +19978,14 @@ impl ::serde::Serialize for AICallExtractConfigElementInfoType {
 }
 impl<'de> ::serde::Deserialize<'de> for AICallExtractConfigElementInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for AICallExtractConfigElementInfoType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of canvas node in an AI agent flow.
@@ -19080,7 +20003,7 @@ pub enum AIRoundPathNodeType {
     /// Node hanging up the call. (`"END_CALL"`)
     EndCall,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl AIRoundPathNodeType {
     /// The value as sent on the wire.
@@ -19095,8 +20018,8 @@ impl AIRoundPathNodeType {
         }
     }
 }
-impl crate::enums::WireEnum for AIRoundPathNodeType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for AIRoundPathNodeType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -19108,7 +20031,9 @@ impl crate::enums::WireEnum for AIRoundPathNodeType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19120,14 +20045,14 @@ impl ::serde::Serialize for AIRoundPathNodeType {
 }
 impl<'de> ::serde::Deserialize<'de> for AIRoundPathNodeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for AIRoundPathNodeType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Source of an utterance spoken by the AI agent.
@@ -19169,7 +20094,7 @@ pub enum AISpeakEventSpokenType {
     /// Any other kind of utterance. (`"Other"`)
     Other,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl AISpeakEventSpokenType {
     /// The value as sent on the wire.
@@ -19196,8 +20121,8 @@ impl AISpeakEventSpokenType {
         }
     }
 }
-impl crate::enums::WireEnum for AISpeakEventSpokenType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for AISpeakEventSpokenType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -19221,7 +20146,9 @@ impl crate::enums::WireEnum for AISpeakEventSpokenType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19233,14 +20160,14 @@ impl ::serde::Serialize for AISpeakEventSpokenType {
 }
 impl<'de> ::serde::Deserialize<'de> for AISpeakEventSpokenType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for AISpeakEventSpokenType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Review status of an uploaded audio file.
@@ -19254,7 +20181,7 @@ pub enum AudioFileInfoStatus {
     /// Review failed. (`2`)
     Rejected,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl AudioFileInfoStatus {
     /// The value as sent on the wire.
@@ -19267,7 +20194,7 @@ impl AudioFileInfoStatus {
         }
     }
 }
-impl crate::enums::WireEnum for AudioFileInfoStatus {
+impl ::tencent_cloud_runtime::enums::WireEnum for AudioFileInfoStatus {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -19278,7 +20205,7 @@ impl crate::enums::WireEnum for AudioFileInfoStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19290,14 +20217,14 @@ impl ::serde::Serialize for AudioFileInfoStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for AudioFileInfoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for AudioFileInfoStatus {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Call state of one callee within an automatic outbound call task.
@@ -19315,7 +20242,7 @@ pub enum AutoCalloutTaskCalleeState {
     /// The last attempt failed; another attempt is scheduled. (`4`)
     PendingRetry,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<u64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<u64>),
 }
 impl AutoCalloutTaskCalleeState {
     /// The value as sent on the wire.
@@ -19330,7 +20257,7 @@ impl AutoCalloutTaskCalleeState {
         }
     }
 }
-impl crate::enums::WireEnum for AutoCalloutTaskCalleeState {
+impl ::tencent_cloud_runtime::enums::WireEnum for AutoCalloutTaskCalleeState {
     type Raw = u64;
     type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
@@ -19343,7 +20270,7 @@ impl crate::enums::WireEnum for AutoCalloutTaskCalleeState {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<u64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19355,14 +20282,14 @@ impl ::serde::Serialize for AutoCalloutTaskCalleeState {
 }
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskCalleeState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for AutoCalloutTaskCalleeState {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Lifecycle state of an automatic outbound call task.
@@ -19382,7 +20309,7 @@ pub enum AutoCalloutTaskInfoState {
     /// Paused; can be resumed. (`5`)
     Paused,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<u64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<u64>),
 }
 impl AutoCalloutTaskInfoState {
     /// The value as sent on the wire.
@@ -19398,7 +20325,7 @@ impl AutoCalloutTaskInfoState {
         }
     }
 }
-impl crate::enums::WireEnum for AutoCalloutTaskInfoState {
+impl ::tencent_cloud_runtime::enums::WireEnum for AutoCalloutTaskInfoState {
     type Raw = u64;
     type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
@@ -19412,7 +20339,7 @@ impl crate::enums::WireEnum for AutoCalloutTaskInfoState {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<u64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19424,14 +20351,14 @@ impl ::serde::Serialize for AutoCalloutTaskInfoState {
 }
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskInfoState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for AutoCalloutTaskInfoState {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Lifecycle state of an automatic outbound call task.
@@ -19451,7 +20378,7 @@ pub enum AutoCalloutTaskState {
     /// Paused; can be resumed. (`5`)
     Suspended,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<u64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<u64>),
 }
 impl AutoCalloutTaskState {
     /// The value as sent on the wire.
@@ -19467,7 +20394,7 @@ impl AutoCalloutTaskState {
         }
     }
 }
-impl crate::enums::WireEnum for AutoCalloutTaskState {
+impl ::tencent_cloud_runtime::enums::WireEnum for AutoCalloutTaskState {
     type Raw = u64;
     type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
@@ -19481,7 +20408,7 @@ impl crate::enums::WireEnum for AutoCalloutTaskState {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<u64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19493,14 +20420,14 @@ impl ::serde::Serialize for AutoCalloutTaskState {
 }
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for AutoCalloutTaskState {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Which days a working hours setting applies to.
@@ -19516,7 +20443,7 @@ pub enum AvailableTimeConfigDayType {
     /// Chosen days of the week. (`"Custom"`)
     Custom,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl AvailableTimeConfigDayType {
     /// The value as sent on the wire.
@@ -19530,8 +20457,8 @@ impl AvailableTimeConfigDayType {
         }
     }
 }
-impl crate::enums::WireEnum for AvailableTimeConfigDayType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for AvailableTimeConfigDayType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -19542,7 +20469,9 @@ impl crate::enums::WireEnum for AvailableTimeConfigDayType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19554,14 +20483,14 @@ impl ::serde::Serialize for AvailableTimeConfigDayType {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for AvailableTimeConfigDayType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Day of the week.
@@ -19583,7 +20512,7 @@ pub enum AvailableTimeConfigDaysOfWeek {
     /// Sunday. (`"Sunday"`)
     Sunday,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl AvailableTimeConfigDaysOfWeek {
     /// The value as sent on the wire.
@@ -19600,8 +20529,8 @@ impl AvailableTimeConfigDaysOfWeek {
         }
     }
 }
-impl crate::enums::WireEnum for AvailableTimeConfigDaysOfWeek {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for AvailableTimeConfigDaysOfWeek {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -19615,7 +20544,9 @@ impl crate::enums::WireEnum for AvailableTimeConfigDaysOfWeek {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19627,14 +20558,14 @@ impl ::serde::Serialize for AvailableTimeConfigDaysOfWeek {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDaysOfWeek {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for AvailableTimeConfigDaysOfWeek {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of number that an incoming-call callback is bound to.
@@ -19646,7 +20577,7 @@ pub enum BindNumberCallInInterfaceNumberType {
     /// An ordinary line number reachable from the phone network. (`"number"`)
     Number,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl BindNumberCallInInterfaceNumberType {
     /// The value as sent on the wire.
@@ -19658,8 +20589,8 @@ impl BindNumberCallInInterfaceNumberType {
         }
     }
 }
-impl crate::enums::WireEnum for BindNumberCallInInterfaceNumberType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for BindNumberCallInInterfaceNumberType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -19668,7 +20599,9 @@ impl crate::enums::WireEnum for BindNumberCallInInterfaceNumberType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19680,14 +20613,14 @@ impl ::serde::Serialize for BindNumberCallInInterfaceNumberType {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceNumberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for BindNumberCallInInterfaceNumberType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Review state of a carrier allowlist application.
@@ -19701,7 +20634,7 @@ pub enum CarrierPrivilegeNumberApplicantState {
     /// Review failed. (`3`)
     Rejected,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl CarrierPrivilegeNumberApplicantState {
     /// The value as sent on the wire.
@@ -19714,7 +20647,7 @@ impl CarrierPrivilegeNumberApplicantState {
         }
     }
 }
-impl crate::enums::WireEnum for CarrierPrivilegeNumberApplicantState {
+impl ::tencent_cloud_runtime::enums::WireEnum for CarrierPrivilegeNumberApplicantState {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -19725,7 +20658,7 @@ impl crate::enums::WireEnum for CarrierPrivilegeNumberApplicantState {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19737,14 +20670,14 @@ impl ::serde::Serialize for CarrierPrivilegeNumberApplicantState {
 }
 impl<'de> ::serde::Deserialize<'de> for CarrierPrivilegeNumberApplicantState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CarrierPrivilegeNumberApplicantState {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of client an agent is logged in through.
@@ -19756,7 +20689,7 @@ pub enum ClientInfoClientType {
     /// WeChat mini program. (`"WeChatMiniProgram"`)
     WeChatMiniProgram,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl ClientInfoClientType {
     /// The value as sent on the wire.
@@ -19768,8 +20701,8 @@ impl ClientInfoClientType {
         }
     }
 }
-impl crate::enums::WireEnum for ClientInfoClientType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for ClientInfoClientType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -19778,7 +20711,9 @@ impl crate::enums::WireEnum for ClientInfoClientType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19790,14 +20725,14 @@ impl ::serde::Serialize for ClientInfoClientType {
 }
 impl<'de> ::serde::Deserialize<'de> for ClientInfoClientType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for ClientInfoClientType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Who submits a company qualification application.
@@ -19809,7 +20744,7 @@ pub enum CompanyApplyInfoApplicantType {
     /// An operator authorized by the legal representative. (`1`)
     Operator,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl CompanyApplyInfoApplicantType {
     /// The value as sent on the wire.
@@ -19821,7 +20756,7 @@ impl CompanyApplyInfoApplicantType {
         }
     }
 }
-impl crate::enums::WireEnum for CompanyApplyInfoApplicantType {
+impl ::tencent_cloud_runtime::enums::WireEnum for CompanyApplyInfoApplicantType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -19831,7 +20766,7 @@ impl crate::enums::WireEnum for CompanyApplyInfoApplicantType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19843,14 +20778,14 @@ impl ::serde::Serialize for CompanyApplyInfoApplicantType {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoApplicantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CompanyApplyInfoApplicantType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Whether a qualification matches that of the Tencent Cloud account.
@@ -19862,7 +20797,7 @@ pub enum CompanyApplyInfoIsEqualTencentCloud {
     /// Matches. (`1`)
     Yes,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl CompanyApplyInfoIsEqualTencentCloud {
     /// The value as sent on the wire.
@@ -19874,7 +20809,7 @@ impl CompanyApplyInfoIsEqualTencentCloud {
         }
     }
 }
-impl crate::enums::WireEnum for CompanyApplyInfoIsEqualTencentCloud {
+impl ::tencent_cloud_runtime::enums::WireEnum for CompanyApplyInfoIsEqualTencentCloud {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -19884,7 +20819,7 @@ impl crate::enums::WireEnum for CompanyApplyInfoIsEqualTencentCloud {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19896,14 +20831,14 @@ impl ::serde::Serialize for CompanyApplyInfoIsEqualTencentCloud {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoIsEqualTencentCloud {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CompanyApplyInfoIsEqualTencentCloud {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Review state of a company qualification application.
@@ -19917,7 +20852,7 @@ pub enum CompanyStateInfoState {
     /// Review rejected. (`3`)
     Rejected,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl CompanyStateInfoState {
     /// The value as sent on the wire.
@@ -19930,7 +20865,7 @@ impl CompanyStateInfoState {
         }
     }
 }
-impl crate::enums::WireEnum for CompanyStateInfoState {
+impl ::tencent_cloud_runtime::enums::WireEnum for CompanyStateInfoState {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -19941,7 +20876,7 @@ impl crate::enums::WireEnum for CompanyStateInfoState {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -19953,14 +20888,14 @@ impl ::serde::Serialize for CompanyStateInfoState {
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyStateInfoState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CompanyStateInfoState {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Control command sent by the server to a running AI conversation.
@@ -19972,7 +20907,7 @@ pub enum ControlAIConversationCommand {
     /// The text in `InvokeLLM` is passed to the large model to start a dialogue turn. (`"InvokeLLM"`)
     InvokeLLM,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl ControlAIConversationCommand {
     /// The value as sent on the wire.
@@ -19984,8 +20919,8 @@ impl ControlAIConversationCommand {
         }
     }
 }
-impl crate::enums::WireEnum for ControlAIConversationCommand {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for ControlAIConversationCommand {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -19994,7 +20929,9 @@ impl crate::enums::WireEnum for ControlAIConversationCommand {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20006,14 +20943,14 @@ impl ::serde::Serialize for ControlAIConversationCommand {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ControlAIConversationCommand {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for ControlAIConversationCommand {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Background sound scene mixed into an AI call.
@@ -20025,7 +20962,7 @@ pub enum CreateAICallAmbientSoundType {
     /// Busy customer service centre ambience. (`"busy_office"`)
     BusyOffice,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl CreateAICallAmbientSoundType {
     /// The value as sent on the wire.
@@ -20037,8 +20974,8 @@ impl CreateAICallAmbientSoundType {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAICallAmbientSoundType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallAmbientSoundType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20047,7 +20984,9 @@ impl crate::enums::WireEnum for CreateAICallAmbientSoundType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20059,14 +20998,14 @@ impl ::serde::Serialize for CreateAICallAmbientSoundType {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallAmbientSoundType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreateAICallAmbientSoundType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Whether the callee can interrupt the bot while it speaks.
@@ -20078,7 +21017,7 @@ pub enum CreateAICallInterruptMode {
     /// The bot is never interrupted. (`1`)
     Disabled,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl CreateAICallInterruptMode {
     /// The value as sent on the wire.
@@ -20090,7 +21029,7 @@ impl CreateAICallInterruptMode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAICallInterruptMode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallInterruptMode {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -20100,7 +21039,7 @@ impl crate::enums::WireEnum for CreateAICallInterruptMode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20112,14 +21051,14 @@ impl ::serde::Serialize for CreateAICallInterruptMode {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallInterruptMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreateAICallInterruptMode {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Wire protocol used to talk to the large model behind an AI call.
@@ -20135,7 +21074,7 @@ pub enum CreateAICallLLMType {
     /// Dify protocol. (`"dify"`)
     Dify,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl CreateAICallLLMType {
     /// The value as sent on the wire.
@@ -20149,8 +21088,8 @@ impl CreateAICallLLMType {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAICallLLMType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallLLMType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20161,7 +21100,9 @@ impl crate::enums::WireEnum for CreateAICallLLMType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20173,14 +21114,14 @@ impl ::serde::Serialize for CreateAICallLLMType {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallLLMType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreateAICallLLMType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Speech recognition language code (ISO 639 style) for an AI call.
@@ -20228,7 +21169,7 @@ pub enum CreateAICallLanguages {
     /// Russian. (`"ru"`)
     Russian,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl CreateAICallLanguages {
     /// The value as sent on the wire.
@@ -20258,8 +21199,8 @@ impl CreateAICallLanguages {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAICallLanguages {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallLanguages {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20286,7 +21227,9 @@ impl crate::enums::WireEnum for CreateAICallLanguages {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20298,14 +21241,14 @@ impl ::serde::Serialize for CreateAICallLanguages {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallLanguages {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreateAICallLanguages {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Built-in text-to-speech voice for an AI call.
@@ -20341,7 +21284,7 @@ pub enum CreateAICallVoiceType {
     /// Vietnamese voice. (`"HoaiMy"`)
     HoaiMy,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl CreateAICallVoiceType {
     /// The value as sent on the wire.
@@ -20365,8 +21308,8 @@ impl CreateAICallVoiceType {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAICallVoiceType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallVoiceType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20387,7 +21330,9 @@ impl crate::enums::WireEnum for CreateAICallVoiceType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20399,14 +21344,14 @@ impl ::serde::Serialize for CreateAICallVoiceType {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallVoiceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreateAICallVoiceType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// What an AI call does when the other end turns out to be voicemail.
@@ -20416,7 +21361,7 @@ pub enum CreateAICallVoicemailAction {
     /// End the call (default). (`0`)
     HangUp,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<u64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<u64>),
 }
 impl CreateAICallVoicemailAction {
     /// The value as sent on the wire.
@@ -20427,7 +21372,7 @@ impl CreateAICallVoicemailAction {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAICallVoicemailAction {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallVoicemailAction {
     type Raw = u64;
     type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
@@ -20436,7 +21381,7 @@ impl crate::enums::WireEnum for CreateAICallVoicemailAction {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<u64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20448,14 +21393,14 @@ impl ::serde::Serialize for CreateAICallVoicemailAction {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallVoicemailAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreateAICallVoicemailAction {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Whether the callee can interrupt the greeting of an AI call.
@@ -20467,7 +21412,7 @@ pub enum CreateAICallWelcomeMessagePriority {
     /// The greeting has high priority and cannot be interrupted. (`2`)
     HighPriority,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl CreateAICallWelcomeMessagePriority {
     /// The value as sent on the wire.
@@ -20479,7 +21424,7 @@ impl CreateAICallWelcomeMessagePriority {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAICallWelcomeMessagePriority {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallWelcomeMessagePriority {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -20489,7 +21434,7 @@ impl crate::enums::WireEnum for CreateAICallWelcomeMessagePriority {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20501,14 +21446,14 @@ impl ::serde::Serialize for CreateAICallWelcomeMessagePriority {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeMessagePriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreateAICallWelcomeMessagePriority {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// How the opening line of an AI call is produced.
@@ -20520,7 +21465,7 @@ pub enum CreateAICallWelcomeType {
     /// The model writes the greeting from the prompt and the bot speaks first. (`1`)
     Generated,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl CreateAICallWelcomeType {
     /// The value as sent on the wire.
@@ -20532,7 +21477,7 @@ impl CreateAICallWelcomeType {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAICallWelcomeType {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallWelcomeType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -20542,7 +21487,7 @@ impl crate::enums::WireEnum for CreateAICallWelcomeType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20554,14 +21499,14 @@ impl ::serde::Serialize for CreateAICallWelcomeType {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreateAICallWelcomeType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Order in which the callees of a dialing task are called.
@@ -20573,7 +21518,7 @@ pub enum CreateAgentCruiseDialingCampaignCallOrder {
     /// Callees are called in list order. (`1`)
     Sequential,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl CreateAgentCruiseDialingCampaignCallOrder {
     /// The value as sent on the wire.
@@ -20585,7 +21530,7 @@ impl CreateAgentCruiseDialingCampaignCallOrder {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAgentCruiseDialingCampaignCallOrder {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAgentCruiseDialingCampaignCallOrder {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -20595,7 +21540,7 @@ impl crate::enums::WireEnum for CreateAgentCruiseDialingCampaignCallOrder {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20607,14 +21552,14 @@ impl ::serde::Serialize for CreateAgentCruiseDialingCampaignCallOrder {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreateAgentCruiseDialingCampaignCallOrder {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Hang-up status code after which an AI agent call in an automatic outbound task is retried.
@@ -20658,7 +21603,7 @@ pub enum CreateAutoCalloutTaskRetryHangupTypes {
     /// Hang-up status 234; listed as retryable, meaning not documented. (`"234"`)
     Status234,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl CreateAutoCalloutTaskRetryHangupTypes {
     /// The value as sent on the wire.
@@ -20686,8 +21631,8 @@ impl CreateAutoCalloutTaskRetryHangupTypes {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAutoCalloutTaskRetryHangupTypes {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAutoCalloutTaskRetryHangupTypes {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20712,7 +21657,9 @@ impl crate::enums::WireEnum for CreateAutoCalloutTaskRetryHangupTypes {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20724,14 +21671,14 @@ impl ::serde::Serialize for CreateAutoCalloutTaskRetryHangupTypes {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRetryHangupTypes {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreateAutoCalloutTaskRetryHangupTypes {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Channel a skill group serves.
@@ -20747,7 +21694,7 @@ pub enum CreateCCCSkillGroupSkillGroupType {
     /// Video calls. (`4`)
     Video,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl CreateCCCSkillGroupSkillGroupType {
     /// The value as sent on the wire.
@@ -20761,7 +21708,7 @@ impl CreateCCCSkillGroupSkillGroupType {
         }
     }
 }
-impl crate::enums::WireEnum for CreateCCCSkillGroupSkillGroupType {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateCCCSkillGroupSkillGroupType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -20773,7 +21720,7 @@ impl crate::enums::WireEnum for CreateCCCSkillGroupSkillGroupType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20785,14 +21732,14 @@ impl ::serde::Serialize for CreateCCCSkillGroupSkillGroupType {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupSkillGroupType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreateCCCSkillGroupSkillGroupType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Order in which the callees of a dialing task are called.
@@ -20804,7 +21751,7 @@ pub enum CreatePredictiveDialingCampaignCallOrder {
     /// Callees are called in list order. (`1`)
     Sequential,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl CreatePredictiveDialingCampaignCallOrder {
     /// The value as sent on the wire.
@@ -20816,7 +21763,7 @@ impl CreatePredictiveDialingCampaignCallOrder {
         }
     }
 }
-impl crate::enums::WireEnum for CreatePredictiveDialingCampaignCallOrder {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreatePredictiveDialingCampaignCallOrder {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -20826,7 +21773,7 @@ impl crate::enums::WireEnum for CreatePredictiveDialingCampaignCallOrder {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20837,14 +21784,14 @@ impl ::serde::Serialize for CreatePredictiveDialingCampaignCallOrder {
 }
 impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for CreatePredictiveDialingCampaignCallOrder {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Lifecycle state of an agent cruise dialing task.
@@ -20860,7 +21807,7 @@ pub enum DescribeAgentCruiseDialingCampaignState {
     /// Stopped before completion. (`3`)
     Terminated,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DescribeAgentCruiseDialingCampaignState {
     /// The value as sent on the wire.
@@ -20874,7 +21821,7 @@ impl DescribeAgentCruiseDialingCampaignState {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeAgentCruiseDialingCampaignState {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAgentCruiseDialingCampaignState {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -20886,7 +21833,7 @@ impl crate::enums::WireEnum for DescribeAgentCruiseDialingCampaignState {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20898,14 +21845,14 @@ impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignState {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribeAgentCruiseDialingCampaignState {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Sort order of returned chat messages by time.
@@ -20917,7 +21864,7 @@ pub enum DescribeChatMessagesOrder {
     /// Latest messages first; the default. (`2`)
     NewestFirst,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DescribeChatMessagesOrder {
     /// The value as sent on the wire.
@@ -20929,7 +21876,7 @@ impl DescribeChatMessagesOrder {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeChatMessagesOrder {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeChatMessagesOrder {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -20939,7 +21886,7 @@ impl crate::enums::WireEnum for DescribeChatMessagesOrder {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20951,14 +21898,14 @@ impl ::serde::Serialize for DescribeChatMessagesOrder {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribeChatMessagesOrder {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Review state of a company qualification application.
@@ -20972,7 +21919,7 @@ pub enum DescribeCompanyListState {
     /// Review rejected. (`3`)
     Rejected,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DescribeCompanyListState {
     /// The value as sent on the wire.
@@ -20985,7 +21932,7 @@ impl DescribeCompanyListState {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeCompanyListState {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeCompanyListState {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -20996,7 +21943,7 @@ impl crate::enums::WireEnum for DescribeCompanyListState {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21008,14 +21955,14 @@ impl ::serde::Serialize for DescribeCompanyListState {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribeCompanyListState {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of online customer service record.
@@ -21027,7 +21974,7 @@ pub enum DescribeIMCdrListType {
     /// Text chat customer service session. (`2`)
     TextChat,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DescribeIMCdrListType {
     /// The value as sent on the wire.
@@ -21039,7 +21986,7 @@ impl DescribeIMCdrListType {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeIMCdrListType {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeIMCdrListType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21049,7 +21996,7 @@ impl crate::enums::WireEnum for DescribeIMCdrListType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21061,14 +22008,14 @@ impl ::serde::Serialize for DescribeIMCdrListType {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribeIMCdrListType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Order in which a predictive dialing task calls its callees.
@@ -21080,7 +22027,7 @@ pub enum DescribePredictiveDialingCampaignCallOrder {
     /// Callees are dialled in list order. (`1`)
     Sequential,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DescribePredictiveDialingCampaignCallOrder {
     /// The value as sent on the wire.
@@ -21092,7 +22039,7 @@ impl DescribePredictiveDialingCampaignCallOrder {
         }
     }
 }
-impl crate::enums::WireEnum for DescribePredictiveDialingCampaignCallOrder {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampaignCallOrder {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21102,7 +22049,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignCallOrder {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21114,14 +22061,14 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignCallOrder {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribePredictiveDialingCampaignCallOrder {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Lifecycle state of a predictive dialing task.
@@ -21139,7 +22086,7 @@ pub enum DescribePredictiveDialingCampaignStatus {
     /// Task finished all its calls. (`4`)
     Completed,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DescribePredictiveDialingCampaignStatus {
     /// The value as sent on the wire.
@@ -21154,7 +22101,7 @@ impl DescribePredictiveDialingCampaignStatus {
         }
     }
 }
-impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatus {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampaignStatus {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21167,7 +22114,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21179,14 +22126,14 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribePredictiveDialingCampaignStatus {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Why a predictive dialing task is in its current state.
@@ -21200,7 +22147,7 @@ pub enum DescribePredictiveDialingCampaignStatusReason {
     /// Task was ended because its time ran out. (`2`)
     EndedByTimeout,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DescribePredictiveDialingCampaignStatusReason {
     /// The value as sent on the wire.
@@ -21213,7 +22160,7 @@ impl DescribePredictiveDialingCampaignStatusReason {
         }
     }
 }
-impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatusReason {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampaignStatusReason {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21224,7 +22171,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatusReason {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21236,14 +22183,14 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignStatusReason {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignStatusReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribePredictiveDialingCampaignStatusReason {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Running state of a predictive dialing task.
@@ -21261,7 +22208,7 @@ pub enum DescribePredictiveDialingCampaignsElementStatus {
     /// All calls done. (`4`)
     Finished,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DescribePredictiveDialingCampaignsElementStatus {
     /// The value as sent on the wire.
@@ -21276,7 +22223,7 @@ impl DescribePredictiveDialingCampaignsElementStatus {
         }
     }
 }
-impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatus {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatus {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21289,7 +22236,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatus 
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21301,14 +22248,14 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElementStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribePredictiveDialingCampaignsElementStatus {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Why a predictive dialing task is in its current state.
@@ -21322,7 +22269,7 @@ pub enum DescribePredictiveDialingCampaignsElementStatusReason {
     /// Ended because it ran past its time limit. (`2`)
     TimedOut,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DescribePredictiveDialingCampaignsElementStatusReason {
     /// The value as sent on the wire.
@@ -21335,7 +22282,9 @@ impl DescribePredictiveDialingCampaignsElementStatusReason {
         }
     }
 }
-impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatusReason {
+impl ::tencent_cloud_runtime::enums::WireEnum
+    for DescribePredictiveDialingCampaignsElementStatusReason
+{
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21346,7 +22295,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatusR
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21358,14 +22307,14 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatusReaso
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElementStatusReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribePredictiveDialingCampaignsElementStatusReason {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of call a session record describes.
@@ -21383,7 +22332,7 @@ pub enum DescribeSessionDetailCallType {
     /// Internal call between extensions or agents. (`6`)
     Internal,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DescribeSessionDetailCallType {
     /// The value as sent on the wire.
@@ -21398,7 +22347,7 @@ impl DescribeSessionDetailCallType {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeSessionDetailCallType {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSessionDetailCallType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21411,7 +22360,7 @@ impl crate::enums::WireEnum for DescribeSessionDetailCallType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21423,14 +22372,14 @@ impl ::serde::Serialize for DescribeSessionDetailCallType {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailCallType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribeSessionDetailCallType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Final status of a call, paired with its textual end status.
@@ -21508,7 +22457,7 @@ pub enum DescribeSessionDetailEndStatus {
     /// Audio caller's client reported an error. (`503`)
     VoipClientError,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DescribeSessionDetailEndStatus {
     /// The value as sent on the wire.
@@ -21553,7 +22502,7 @@ impl DescribeSessionDetailEndStatus {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeSessionDetailEndStatus {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSessionDetailEndStatus {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21596,7 +22545,7 @@ impl crate::enums::WireEnum for DescribeSessionDetailEndStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21608,14 +22557,14 @@ impl ::serde::Serialize for DescribeSessionDetailEndStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailEndStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribeSessionDetailEndStatus {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Party that ended a call.
@@ -21629,7 +22578,7 @@ pub enum DescribeSessionDetailHungUpSide {
     /// The system ended the call. (`"system"`)
     System,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl DescribeSessionDetailHungUpSide {
     /// The value as sent on the wire.
@@ -21642,8 +22591,8 @@ impl DescribeSessionDetailHungUpSide {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeSessionDetailHungUpSide {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSessionDetailHungUpSide {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -21653,7 +22602,9 @@ impl crate::enums::WireEnum for DescribeSessionDetailHungUpSide {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21665,14 +22616,14 @@ impl ::serde::Serialize for DescribeSessionDetailHungUpSide {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailHungUpSide {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribeSessionDetailHungUpSide {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Agent status used to filter the real-time status metrics.
@@ -21692,7 +22643,7 @@ pub enum DescribeStaffStatusMetricsStatusList {
     /// Not signed in. (`"offline"`)
     Offline,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl DescribeStaffStatusMetricsStatusList {
     /// The value as sent on the wire.
@@ -21708,8 +22659,8 @@ impl DescribeStaffStatusMetricsStatusList {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeStaffStatusMetricsStatusList {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeStaffStatusMetricsStatusList {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -21722,7 +22673,9 @@ impl crate::enums::WireEnum for DescribeStaffStatusMetricsStatusList {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21734,14 +22687,14 @@ impl ::serde::Serialize for DescribeStaffStatusMetricsStatusList {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsStatusList {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DescribeStaffStatusMetricsStatusList {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Whether the numbers are switched on or off.
@@ -21753,7 +22706,7 @@ pub enum DisableCCCPhoneNumberDisabled {
     /// Disable the numbers. (`1`)
     Disabled,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl DisableCCCPhoneNumberDisabled {
     /// The value as sent on the wire.
@@ -21765,7 +22718,7 @@ impl DisableCCCPhoneNumberDisabled {
         }
     }
 }
-impl crate::enums::WireEnum for DisableCCCPhoneNumberDisabled {
+impl ::tencent_cloud_runtime::enums::WireEnum for DisableCCCPhoneNumberDisabled {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21775,7 +22728,7 @@ impl crate::enums::WireEnum for DisableCCCPhoneNumberDisabled {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21787,14 +22740,14 @@ impl ::serde::Serialize for DisableCCCPhoneNumberDisabled {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberDisabled {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for DisableCCCPhoneNumberDisabled {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// State of an extension phone.
@@ -21808,7 +22761,7 @@ pub enum ExtensionInfoStatus {
     /// Phone is in use. (`200`)
     Busy,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl ExtensionInfoStatus {
     /// The value as sent on the wire.
@@ -21821,7 +22774,7 @@ impl ExtensionInfoStatus {
         }
     }
 }
-impl crate::enums::WireEnum for ExtensionInfoStatus {
+impl ::tencent_cloud_runtime::enums::WireEnum for ExtensionInfoStatus {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21832,7 +22785,7 @@ impl crate::enums::WireEnum for ExtensionInfoStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21844,14 +22797,14 @@ impl ::serde::Serialize for ExtensionInfoStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for ExtensionInfoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for ExtensionInfoStatus {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// When calls are forwarded.
@@ -21863,7 +22816,7 @@ pub enum ForwardingConfigCondition {
     /// Forward only when certain conditions hold. (`2`)
     Conditional,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl ForwardingConfigCondition {
     /// The value as sent on the wire.
@@ -21875,7 +22828,7 @@ impl ForwardingConfigCondition {
         }
     }
 }
-impl crate::enums::WireEnum for ForwardingConfigCondition {
+impl ::tencent_cloud_runtime::enums::WireEnum for ForwardingConfigCondition {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21885,7 +22838,7 @@ impl crate::enums::WireEnum for ForwardingConfigCondition {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21896,14 +22849,14 @@ impl ::serde::Serialize for ForwardingConfigCondition {
 }
 impl<'de> ::serde::Deserialize<'de> for ForwardingConfigCondition {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for ForwardingConfigCondition {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of destination calls are forwarded to.
@@ -21917,7 +22870,7 @@ pub enum ForwardingTargetType {
     /// Forward to an extension. (`3`)
     Extension,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl ForwardingTargetType {
     /// The value as sent on the wire.
@@ -21930,7 +22883,7 @@ impl ForwardingTargetType {
         }
     }
 }
-impl crate::enums::WireEnum for ForwardingTargetType {
+impl ::tencent_cloud_runtime::enums::WireEnum for ForwardingTargetType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -21941,7 +22894,7 @@ impl crate::enums::WireEnum for ForwardingTargetType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21952,14 +22905,14 @@ impl ::serde::Serialize for ForwardingTargetType {
 }
 impl<'de> ::serde::Deserialize<'de> for ForwardingTargetType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for ForwardingTargetType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Whether an HTTP callback uses authentication.
@@ -21971,7 +22924,7 @@ pub enum HttpCallbackConfigAuthType {
     /// Authentication is used. (`1`)
     Enabled,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<u64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<u64>),
 }
 impl HttpCallbackConfigAuthType {
     /// The value as sent on the wire.
@@ -21983,7 +22936,7 @@ impl HttpCallbackConfigAuthType {
         }
     }
 }
-impl crate::enums::WireEnum for HttpCallbackConfigAuthType {
+impl ::tencent_cloud_runtime::enums::WireEnum for HttpCallbackConfigAuthType {
     type Raw = u64;
     type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
@@ -21993,7 +22946,7 @@ impl crate::enums::WireEnum for HttpCallbackConfigAuthType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<u64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22005,14 +22958,14 @@ impl ::serde::Serialize for HttpCallbackConfigAuthType {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfigAuthType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for HttpCallbackConfigAuthType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// How an online service session ended.
@@ -22038,7 +22991,7 @@ pub enum IMCdrInfoEndStatus {
     /// The user closed the session. (`109`)
     EndedByUser,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl IMCdrInfoEndStatus {
     /// The value as sent on the wire.
@@ -22057,7 +23010,7 @@ impl IMCdrInfoEndStatus {
         }
     }
 }
-impl crate::enums::WireEnum for IMCdrInfoEndStatus {
+impl ::tencent_cloud_runtime::enums::WireEnum for IMCdrInfoEndStatus {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -22074,7 +23027,7 @@ impl crate::enums::WireEnum for IMCdrInfoEndStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22086,14 +23039,14 @@ impl ::serde::Serialize for IMCdrInfoEndStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for IMCdrInfoEndStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for IMCdrInfoEndStatus {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of online customer service.
@@ -22105,7 +23058,7 @@ pub enum IMCdrInfoType {
     /// Text customer service. (`2`)
     TextService,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl IMCdrInfoType {
     /// The value as sent on the wire.
@@ -22117,7 +23070,7 @@ impl IMCdrInfoType {
         }
     }
 }
-impl crate::enums::WireEnum for IMCdrInfoType {
+impl ::tencent_cloud_runtime::enums::WireEnum for IMCdrInfoType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -22127,7 +23080,7 @@ impl crate::enums::WireEnum for IMCdrInfoType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22139,14 +23092,14 @@ impl ::serde::Serialize for IMCdrInfoType {
 }
 impl<'de> ::serde::Deserialize<'de> for IMCdrInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for IMCdrInfoType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// When calls are answered on the agent's mobile phone.
@@ -22160,7 +23113,7 @@ pub enum ModifyStaffUseMobileAccept {
     /// Always answer on the mobile phone. (`2`)
     Always,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl ModifyStaffUseMobileAccept {
     /// The value as sent on the wire.
@@ -22173,7 +23126,7 @@ impl ModifyStaffUseMobileAccept {
         }
     }
 }
-impl crate::enums::WireEnum for ModifyStaffUseMobileAccept {
+impl ::tencent_cloud_runtime::enums::WireEnum for ModifyStaffUseMobileAccept {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -22184,7 +23137,7 @@ impl crate::enums::WireEnum for ModifyStaffUseMobileAccept {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22196,14 +23149,14 @@ impl ::serde::Serialize for ModifyStaffUseMobileAccept {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ModifyStaffUseMobileAccept {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for ModifyStaffUseMobileAccept {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Whether a number is brought by the customer.
@@ -22215,7 +23168,7 @@ pub enum NumberInfoCostType {
     /// Customer's own number. (`1`)
     Own,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl NumberInfoCostType {
     /// The value as sent on the wire.
@@ -22227,7 +23180,7 @@ impl NumberInfoCostType {
         }
     }
 }
-impl crate::enums::WireEnum for NumberInfoCostType {
+impl ::tencent_cloud_runtime::enums::WireEnum for NumberInfoCostType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -22237,7 +23190,7 @@ impl crate::enums::WireEnum for NumberInfoCostType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22249,14 +23202,14 @@ impl ::serde::Serialize for NumberInfoCostType {
 }
 impl<'de> ::serde::Deserialize<'de> for NumberInfoCostType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for NumberInfoCostType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// State of a phone number.
@@ -22272,7 +23225,7 @@ pub enum NumberInfoState {
     /// Suspended for breaking the rules. (`5`)
     SuspendedViolation,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl NumberInfoState {
     /// The value as sent on the wire.
@@ -22286,7 +23239,7 @@ impl NumberInfoState {
         }
     }
 }
-impl crate::enums::WireEnum for NumberInfoState {
+impl ::tencent_cloud_runtime::enums::WireEnum for NumberInfoState {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -22298,7 +23251,7 @@ impl crate::enums::WireEnum for NumberInfoState {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22310,14 +23263,14 @@ impl ::serde::Serialize for NumberInfoState {
 }
 impl<'de> ::serde::Deserialize<'de> for NumberInfoState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for NumberInfoState {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Call directions a line number is used for.
@@ -22331,7 +23284,7 @@ pub enum OwnNumberApplyDetailItemCallType {
     /// Both incoming and outgoing calls. (`2`)
     InboundAndOutbound,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl OwnNumberApplyDetailItemCallType {
     /// The value as sent on the wire.
@@ -22344,7 +23297,7 @@ impl OwnNumberApplyDetailItemCallType {
         }
     }
 }
-impl crate::enums::WireEnum for OwnNumberApplyDetailItemCallType {
+impl ::tencent_cloud_runtime::enums::WireEnum for OwnNumberApplyDetailItemCallType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -22355,7 +23308,7 @@ impl crate::enums::WireEnum for OwnNumberApplyDetailItemCallType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22367,14 +23320,14 @@ impl ::serde::Serialize for OwnNumberApplyDetailItemCallType {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemCallType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for OwnNumberApplyDetailItemCallType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Format of the callee number on outbound calls.
@@ -22386,7 +23339,7 @@ pub enum OwnNumberApplyDetailItemOutboundCalleeFormat {
     /// E.164 number without a plus sign. (`"{E.164}"`)
     E164,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl OwnNumberApplyDetailItemOutboundCalleeFormat {
     /// The value as sent on the wire.
@@ -22398,8 +23351,8 @@ impl OwnNumberApplyDetailItemOutboundCalleeFormat {
         }
     }
 }
-impl crate::enums::WireEnum for OwnNumberApplyDetailItemOutboundCalleeFormat {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for OwnNumberApplyDetailItemOutboundCalleeFormat {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -22408,7 +23361,9 @@ impl crate::enums::WireEnum for OwnNumberApplyDetailItemOutboundCalleeFormat {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22420,14 +23375,14 @@ impl ::serde::Serialize for OwnNumberApplyDetailItemOutboundCalleeFormat {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemOutboundCalleeFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for OwnNumberApplyDetailItemOutboundCalleeFormat {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Direction of a call session.
@@ -22439,7 +23394,7 @@ pub enum PSTNSessionDirection {
     /// Call went out. (`1`)
     Outbound,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl PSTNSessionDirection {
     /// The value as sent on the wire.
@@ -22451,7 +23406,7 @@ impl PSTNSessionDirection {
         }
     }
 }
-impl crate::enums::WireEnum for PSTNSessionDirection {
+impl ::tencent_cloud_runtime::enums::WireEnum for PSTNSessionDirection {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -22461,7 +23416,7 @@ impl crate::enums::WireEnum for PSTNSessionDirection {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22473,14 +23428,14 @@ impl ::serde::Serialize for PSTNSessionDirection {
 }
 impl<'de> ::serde::Deserialize<'de> for PSTNSessionDirection {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for PSTNSessionDirection {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// State of a PSTN call session.
@@ -22496,7 +23451,7 @@ pub enum PSTNSessionSessionStatus {
     /// The call has ended. (`"finished"`)
     Finished,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl PSTNSessionSessionStatus {
     /// The value as sent on the wire.
@@ -22510,8 +23465,8 @@ impl PSTNSessionSessionStatus {
         }
     }
 }
-impl crate::enums::WireEnum for PSTNSessionSessionStatus {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for PSTNSessionSessionStatus {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -22522,7 +23477,9 @@ impl crate::enums::WireEnum for PSTNSessionSessionStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22534,14 +23491,14 @@ impl ::serde::Serialize for PSTNSessionSessionStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for PSTNSessionSessionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for PSTNSessionSessionStatus {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of call package.
@@ -22553,7 +23510,7 @@ pub enum PackageBuyInfoType {
     /// Package for inbound calls to a 400 number. (`1`)
     Inbound400,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl PackageBuyInfoType {
     /// The value as sent on the wire.
@@ -22565,7 +23522,7 @@ impl PackageBuyInfoType {
         }
     }
 }
-impl crate::enums::WireEnum for PackageBuyInfoType {
+impl ::tencent_cloud_runtime::enums::WireEnum for PackageBuyInfoType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -22575,7 +23532,7 @@ impl crate::enums::WireEnum for PackageBuyInfoType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22587,14 +23544,14 @@ impl ::serde::Serialize for PackageBuyInfoType {
 }
 impl<'de> ::serde::Deserialize<'de> for PackageBuyInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for PackageBuyInfoType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Call directions a phone number may be used for.
@@ -22608,7 +23565,7 @@ pub enum PhoneNumBuyInfoCallType {
     /// Both incoming and outgoing calls. (`3`)
     InboundAndOutbound,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl PhoneNumBuyInfoCallType {
     /// The value as sent on the wire.
@@ -22621,7 +23578,7 @@ impl PhoneNumBuyInfoCallType {
         }
     }
 }
-impl crate::enums::WireEnum for PhoneNumBuyInfoCallType {
+impl ::tencent_cloud_runtime::enums::WireEnum for PhoneNumBuyInfoCallType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -22632,7 +23589,7 @@ impl crate::enums::WireEnum for PhoneNumBuyInfoCallType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22644,14 +23601,14 @@ impl ::serde::Serialize for PhoneNumBuyInfoCallType {
 }
 impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoCallType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for PhoneNumBuyInfoCallType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Service state of a phone number.
@@ -22667,7 +23624,7 @@ pub enum PhoneNumBuyInfoState {
     /// Suspended because of a rule violation. (`5`)
     SuspendedForViolation,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl PhoneNumBuyInfoState {
     /// The value as sent on the wire.
@@ -22681,7 +23638,7 @@ impl PhoneNumBuyInfoState {
         }
     }
 }
-impl crate::enums::WireEnum for PhoneNumBuyInfoState {
+impl ::tencent_cloud_runtime::enums::WireEnum for PhoneNumBuyInfoState {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -22693,7 +23650,7 @@ impl crate::enums::WireEnum for PhoneNumBuyInfoState {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22705,14 +23662,14 @@ impl ::serde::Serialize for PhoneNumBuyInfoState {
 }
 impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for PhoneNumBuyInfoState {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of phone number.
@@ -22728,7 +23685,7 @@ pub enum PhoneNumBuyInfoType {
     /// 400 service number. (`3`)
     Number400,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl PhoneNumBuyInfoType {
     /// The value as sent on the wire.
@@ -22742,7 +23699,7 @@ impl PhoneNumBuyInfoType {
         }
     }
 }
-impl crate::enums::WireEnum for PhoneNumBuyInfoType {
+impl ::tencent_cloud_runtime::enums::WireEnum for PhoneNumBuyInfoType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -22754,7 +23711,7 @@ impl crate::enums::WireEnum for PhoneNumBuyInfoType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22766,14 +23723,14 @@ impl ::serde::Serialize for PhoneNumBuyInfoType {
 }
 impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for PhoneNumBuyInfoType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of seat a call participant used.
@@ -22787,7 +23744,7 @@ pub enum ServeParticipantType {
     /// Agent answering on a phone. (`"staffPhoneSeat"`)
     StaffPhoneSeat,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl ServeParticipantType {
     /// The value as sent on the wire.
@@ -22800,8 +23757,8 @@ impl ServeParticipantType {
         }
     }
 }
-impl crate::enums::WireEnum for ServeParticipantType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for ServeParticipantType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -22811,7 +23768,9 @@ impl crate::enums::WireEnum for ServeParticipantType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22823,14 +23782,14 @@ impl ::serde::Serialize for ServeParticipantType {
 }
 impl<'de> ::serde::Deserialize<'de> for ServeParticipantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for ServeParticipantType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// What happens to a non-interrupting pushed message while an interaction is in progress.
@@ -22842,7 +23801,7 @@ pub enum ServerPushTextDropMode {
     /// The message is kept and handled after the interaction ends. (`1`)
     Queue,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<u64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<u64>),
 }
 impl ServerPushTextDropMode {
     /// The value as sent on the wire.
@@ -22854,7 +23813,7 @@ impl ServerPushTextDropMode {
         }
     }
 }
-impl crate::enums::WireEnum for ServerPushTextDropMode {
+impl ::tencent_cloud_runtime::enums::WireEnum for ServerPushTextDropMode {
     type Raw = u64;
     type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
@@ -22864,7 +23823,7 @@ impl crate::enums::WireEnum for ServerPushTextDropMode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<u64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22876,14 +23835,14 @@ impl ::serde::Serialize for ServerPushTextDropMode {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ServerPushTextDropMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for ServerPushTextDropMode {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Whether a pushed message can be interrupted.
@@ -22895,7 +23854,7 @@ pub enum ServerPushTextPriority {
     /// Playback cannot be interrupted; other messages are ignored meanwhile. (`1`)
     Uninterruptible,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<u64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<u64>),
 }
 impl ServerPushTextPriority {
     /// The value as sent on the wire.
@@ -22907,7 +23866,7 @@ impl ServerPushTextPriority {
         }
     }
 }
-impl crate::enums::WireEnum for ServerPushTextPriority {
+impl ::tencent_cloud_runtime::enums::WireEnum for ServerPushTextPriority {
     type Raw = u64;
     type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
@@ -22917,7 +23876,7 @@ impl crate::enums::WireEnum for ServerPushTextPriority {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<u64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22929,14 +23888,14 @@ impl ::serde::Serialize for ServerPushTextPriority {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ServerPushTextPriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for ServerPushTextPriority {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of in-call event.
@@ -22952,7 +23911,7 @@ pub enum SessionEventEventType {
     /// The agent unmuted the microphone. (`"StaffUnmute"`)
     StaffUnmute,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl SessionEventEventType {
     /// The value as sent on the wire.
@@ -22966,8 +23925,8 @@ impl SessionEventEventType {
         }
     }
 }
-impl crate::enums::WireEnum for SessionEventEventType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for SessionEventEventType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -22978,7 +23937,9 @@ impl crate::enums::WireEnum for SessionEventEventType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22990,14 +23951,14 @@ impl ::serde::Serialize for SessionEventEventType {
 }
 impl<'de> ::serde::Deserialize<'de> for SessionEventEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for SessionEventEventType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Status that can be set for an agent.
@@ -23011,7 +23972,7 @@ pub enum SetStaffStatusItemStatus {
     /// On a short break. (`"rest"`)
     Rest,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl SetStaffStatusItemStatus {
     /// The value as sent on the wire.
@@ -23024,8 +23985,8 @@ impl SetStaffStatusItemStatus {
         }
     }
 }
-impl crate::enums::WireEnum for SetStaffStatusItemStatus {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for SetStaffStatusItemStatus {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -23035,7 +23996,9 @@ impl crate::enums::WireEnum for SetStaffStatusItemStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23047,14 +24010,14 @@ impl ::serde::Serialize for SetStaffStatusItemStatus {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for SetStaffStatusItemStatus {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of skill group.
@@ -23070,7 +24033,7 @@ pub enum SkillGroupInfoItemSkillGroupType {
     /// Video calls. (`4`)
     Video,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl SkillGroupInfoItemSkillGroupType {
     /// The value as sent on the wire.
@@ -23084,7 +24047,7 @@ impl SkillGroupInfoItemSkillGroupType {
         }
     }
 }
-impl crate::enums::WireEnum for SkillGroupInfoItemSkillGroupType {
+impl ::tencent_cloud_runtime::enums::WireEnum for SkillGroupInfoItemSkillGroupType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -23096,7 +24059,7 @@ impl crate::enums::WireEnum for SkillGroupInfoItemSkillGroupType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23108,14 +24071,14 @@ impl ::serde::Serialize for SkillGroupInfoItemSkillGroupType {
 }
 impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItemSkillGroupType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for SkillGroupInfoItemSkillGroupType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Media type handled by a skill group.
@@ -23129,7 +24092,7 @@ pub enum SkillGroupInfoItemType {
     /// All media. (`"ALL"`)
     All,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl SkillGroupInfoItemType {
     /// The value as sent on the wire.
@@ -23142,8 +24105,8 @@ impl SkillGroupInfoItemType {
         }
     }
 }
-impl crate::enums::WireEnum for SkillGroupInfoItemType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for SkillGroupInfoItemType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -23153,7 +24116,9 @@ impl crate::enums::WireEnum for SkillGroupInfoItemType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23165,14 +24130,14 @@ impl ::serde::Serialize for SkillGroupInfoItemType {
 }
 impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for SkillGroupInfoItemType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Direction of the agent's current call.
@@ -23184,7 +24149,7 @@ pub enum StaffStatusExtraDirect {
     /// Outgoing call. (`"out"`)
     Out,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl StaffStatusExtraDirect {
     /// The value as sent on the wire.
@@ -23196,8 +24161,8 @@ impl StaffStatusExtraDirect {
         }
     }
 }
-impl crate::enums::WireEnum for StaffStatusExtraDirect {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusExtraDirect {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -23206,7 +24171,9 @@ impl crate::enums::WireEnum for StaffStatusExtraDirect {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23218,14 +24185,14 @@ impl ::serde::Serialize for StaffStatusExtraDirect {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusExtraDirect {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for StaffStatusExtraDirect {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Media type of the agent's current session.
@@ -23239,7 +24206,7 @@ pub enum StaffStatusExtraType {
     /// All media. (`"all"`)
     All,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl StaffStatusExtraType {
     /// The value as sent on the wire.
@@ -23252,8 +24219,8 @@ impl StaffStatusExtraType {
         }
     }
 }
-impl crate::enums::WireEnum for StaffStatusExtraType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusExtraType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -23263,7 +24230,9 @@ impl crate::enums::WireEnum for StaffStatusExtraType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23275,14 +24244,14 @@ impl ::serde::Serialize for StaffStatusExtraType {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusExtraType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for StaffStatusExtraType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// When an agent answers calls on a mobile phone.
@@ -23296,7 +24265,7 @@ pub enum StaffStatusMetricsUseMobileAccept {
     /// At all times. (`2`)
     Always,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl StaffStatusMetricsUseMobileAccept {
     /// The value as sent on the wire.
@@ -23309,7 +24278,7 @@ impl StaffStatusMetricsUseMobileAccept {
         }
     }
 }
-impl crate::enums::WireEnum for StaffStatusMetricsUseMobileAccept {
+impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusMetricsUseMobileAccept {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -23320,7 +24289,7 @@ impl crate::enums::WireEnum for StaffStatusMetricsUseMobileAccept {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23332,14 +24301,14 @@ impl ::serde::Serialize for StaffStatusMetricsUseMobileAccept {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusMetricsUseMobileAccept {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for StaffStatusMetricsUseMobileAccept {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Working status of an agent.
@@ -23359,7 +24328,7 @@ pub enum StaffStatusStatus {
     /// Not logged in. (`"offline"`)
     Offline,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl StaffStatusStatus {
     /// The value as sent on the wire.
@@ -23375,8 +24344,8 @@ impl StaffStatusStatus {
         }
     }
 }
-impl crate::enums::WireEnum for StaffStatusStatus {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusStatus {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -23389,7 +24358,9 @@ impl crate::enums::WireEnum for StaffStatusStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23401,14 +24372,14 @@ impl ::serde::Serialize for StaffStatusStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for StaffStatusStatus {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// State of the speech recognition transcript of a call recording.
@@ -23422,7 +24393,7 @@ pub enum TelCdrInfoAsrStatus {
     /// No transcript: offline recognition is off or no package is available. (`"NotExists"`)
     NotExists,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl TelCdrInfoAsrStatus {
     /// The value as sent on the wire.
@@ -23435,8 +24406,8 @@ impl TelCdrInfoAsrStatus {
         }
     }
 }
-impl crate::enums::WireEnum for TelCdrInfoAsrStatus {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoAsrStatus {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -23446,7 +24417,9 @@ impl crate::enums::WireEnum for TelCdrInfoAsrStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23458,14 +24431,14 @@ impl ::serde::Serialize for TelCdrInfoAsrStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoAsrStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for TelCdrInfoAsrStatus {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of call in a call record.
@@ -23483,7 +24456,7 @@ pub enum TelCdrInfoCallType {
     /// Internal call between agents. (`6`)
     Internal,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl TelCdrInfoCallType {
     /// The value as sent on the wire.
@@ -23498,7 +24471,7 @@ impl TelCdrInfoCallType {
         }
     }
 }
-impl crate::enums::WireEnum for TelCdrInfoCallType {
+impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoCallType {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -23511,7 +24484,7 @@ impl crate::enums::WireEnum for TelCdrInfoCallType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23523,14 +24496,14 @@ impl ::serde::Serialize for TelCdrInfoCallType {
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoCallType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for TelCdrInfoCallType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Direction of a call.
@@ -23542,7 +24515,7 @@ pub enum TelCdrInfoDirection {
     /// The call went out. (`1`)
     Outbound,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl TelCdrInfoDirection {
     /// The value as sent on the wire.
@@ -23554,7 +24527,7 @@ impl TelCdrInfoDirection {
         }
     }
 }
-impl crate::enums::WireEnum for TelCdrInfoDirection {
+impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoDirection {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -23564,7 +24537,7 @@ impl crate::enums::WireEnum for TelCdrInfoDirection {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23576,14 +24549,14 @@ impl ::serde::Serialize for TelCdrInfoDirection {
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoDirection {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for TelCdrInfoDirection {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Numeric code for how a call ended; matches `TelCdrInfoEndStatusString`.
@@ -23661,7 +24634,7 @@ pub enum TelCdrInfoEndStatus {
     /// Error in the VoIP client. (`503`)
     VoipClientError,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl TelCdrInfoEndStatus {
     /// The value as sent on the wire.
@@ -23706,7 +24679,7 @@ impl TelCdrInfoEndStatus {
         }
     }
 }
-impl crate::enums::WireEnum for TelCdrInfoEndStatus {
+impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoEndStatus {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -23749,7 +24722,7 @@ impl crate::enums::WireEnum for TelCdrInfoEndStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23761,14 +24734,14 @@ impl ::serde::Serialize for TelCdrInfoEndStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoEndStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for TelCdrInfoEndStatus {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// String code for how a call ended; matches `TelCdrInfoEndStatus`.
@@ -23846,7 +24819,7 @@ pub enum TelCdrInfoEndStatusString {
     /// Error in the VoIP client. (`"voipClientError"`)
     VoipClientError,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl TelCdrInfoEndStatusString {
     /// The value as sent on the wire.
@@ -23891,8 +24864,8 @@ impl TelCdrInfoEndStatusString {
         }
     }
 }
-impl crate::enums::WireEnum for TelCdrInfoEndStatusString {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoEndStatusString {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -23934,7 +24907,9 @@ impl crate::enums::WireEnum for TelCdrInfoEndStatusString {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23946,14 +24921,14 @@ impl ::serde::Serialize for TelCdrInfoEndStatusString {
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoEndStatusString {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for TelCdrInfoEndStatusString {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Party that ended a call.
@@ -23967,7 +24942,7 @@ pub enum TelCdrInfoHungUpSide {
     /// The system ended the call. (`"system"`)
     System,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl TelCdrInfoHungUpSide {
     /// The value as sent on the wire.
@@ -23980,8 +24955,8 @@ impl TelCdrInfoHungUpSide {
         }
     }
 }
-impl crate::enums::WireEnum for TelCdrInfoHungUpSide {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoHungUpSide {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -23991,7 +24966,9 @@ impl crate::enums::WireEnum for TelCdrInfoHungUpSide {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24003,14 +24980,14 @@ impl ::serde::Serialize for TelCdrInfoHungUpSide {
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoHungUpSide {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for TelCdrInfoHungUpSide {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// How often a trigger rule of an automatic outbound task fires for a number.
@@ -24022,7 +24999,7 @@ pub enum TriggerStrategyItemTriggerMode {
     /// Fires every time the conditions match. (`"ALWAYS_ON_MATCH"`)
     AlwaysOnMatch,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl TriggerStrategyItemTriggerMode {
     /// The value as sent on the wire.
@@ -24034,8 +25011,8 @@ impl TriggerStrategyItemTriggerMode {
         }
     }
 }
-impl crate::enums::WireEnum for TriggerStrategyItemTriggerMode {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for TriggerStrategyItemTriggerMode {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -24044,7 +25021,9 @@ impl crate::enums::WireEnum for TriggerStrategyItemTriggerMode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24056,14 +25035,14 @@ impl ::serde::Serialize for TriggerStrategyItemTriggerMode {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItemTriggerMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for TriggerStrategyItemTriggerMode {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Order in which the callees of a predictive dialing task are called.
@@ -24075,7 +25054,7 @@ pub enum UpdatePredictiveDialingCampaignCallOrder {
     /// Call callees in list order. (`1`)
     Sequential,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<i64>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<i64>),
 }
 impl UpdatePredictiveDialingCampaignCallOrder {
     /// The value as sent on the wire.
@@ -24087,7 +25066,7 @@ impl UpdatePredictiveDialingCampaignCallOrder {
         }
     }
 }
-impl crate::enums::WireEnum for UpdatePredictiveDialingCampaignCallOrder {
+impl ::tencent_cloud_runtime::enums::WireEnum for UpdatePredictiveDialingCampaignCallOrder {
     type Raw = i64;
     type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
@@ -24097,7 +25076,7 @@ impl crate::enums::WireEnum for UpdatePredictiveDialingCampaignCallOrder {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<i64>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24109,14 +25088,14 @@ impl ::serde::Serialize for UpdatePredictiveDialingCampaignCallOrder {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for UpdatePredictiveDialingCampaignCallOrder {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }
 /// Kind of flow branch that the user's reply matched during an AI call.
@@ -24152,7 +25131,7 @@ pub enum UserReplyEventBranchType {
     /// Handover to another AI agent node failed. (`"TransferAgentFail"`)
     TransferAgentFail,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<crate::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
 }
 impl UserReplyEventBranchType {
     /// The value as sent on the wire.
@@ -24176,8 +25155,8 @@ impl UserReplyEventBranchType {
         }
     }
 }
-impl crate::enums::WireEnum for UserReplyEventBranchType {
-    type Raw = crate::CompactString;
+impl ::tencent_cloud_runtime::enums::WireEnum for UserReplyEventBranchType {
+    type Raw = ::tencent_cloud_runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -24198,7 +25177,9 @@ impl crate::enums::WireEnum for UserReplyEventBranchType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24210,13 +25191,13 @@ impl ::serde::Serialize for UserReplyEventBranchType {
 }
 impl<'de> ::serde::Deserialize<'de> for UserReplyEventBranchType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize_text(deserializer)
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for UserReplyEventBranchType {
     fn default() -> Self {
-        Self::Unknown(crate::enums::UnknownValue::absent())
+        Self::Unknown(::tencent_cloud_runtime::enums::UnknownValue::absent())
     }
 }

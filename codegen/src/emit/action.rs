@@ -1,5 +1,5 @@
 //! One action's module: request, request builder, fluent builder, response,
-//! error codes, the `Action` impl and (inside `ccc-api`) the `Client` method.
+//! error codes, the `Action` impl and the service `Client`'s method.
 
 use super::docs;
 use super::serde::{self, Directions};
@@ -136,24 +136,17 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     };
     let idempotent = a.idempotent;
 
-    let client_method = paths.in_runtime_crate.then(|| {
-        let (client, core) = if paths.service_client {
-            (quote!(#root::Client), quote!(self.core().clone()))
-        } else {
-            (quote!(#rt::Client), quote!(self.clone()))
-        };
-        quote! {
-            impl #client {
-                #method_doc
-                #[inline]
-                pub fn #method(&self) -> #fluent {
-                    #fluent::new(#core)
-                }
+    let client_method = quote! {
+        impl #root::Client {
+            #method_doc
+            #[inline]
+            pub fn #method(&self) -> #fluent {
+                #fluent::new(self.core().clone())
             }
-
-            impl #root::ActionErrorCode for #error_code {}
         }
-    });
+
+        impl #root::ActionErrorCode for #error_code {}
+    };
 
     let data_derive = quote!(#[derive(Debug, Clone, PartialEq)]);
     let secret_derive = quote!(#[derive(Clone, PartialEq)]);
@@ -232,6 +225,10 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             const IDEMPOTENT: bool = #idempotent;
             type Response = #response;
             type ErrorCode = #error_code;
+            #[inline]
+            fn service() -> &'static #rt::Service {
+                &#root::SERVICE_DESCRIPTION
+            }
         }
 
         #request_builder

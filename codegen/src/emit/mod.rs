@@ -20,53 +20,51 @@ use quote::{format_ident, quote};
 /// Where generated code finds the runtime and its sibling modules.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Path of the runtime crate: `crate` inside `ccc-api`, `::ccc_api` elsewhere.
+    /// Path of the runtime crate: `crate` inside `tencent-cloud-runtime`,
+    /// `::tencent_cloud_runtime` in a service crate, `::ccc_api::runtime` for
+    /// code beside a crate that depends on `ccc-api` only.
     pub runtime: String,
     /// Path of the generated `types` module.
     pub types_path: String,
-    /// Path of the generated module root (for `ErrorCode`).
+    /// Path of the generated module root (its `Client`, `Error`, `ErrorCode`).
     pub root_path: String,
-    /// Whether the code lands inside the runtime crate: only then can it add
-    /// methods to `Client` and `From` conversions between runtime types.
-    pub in_runtime_crate: bool,
-    /// Whether the service gets a client type of its own (`Client` in its module
-    /// root, wrapping the runtime's) to carry its action methods; otherwise they
-    /// go on the runtime's `Client`, which is the crate's primary service's.
-    pub service_client: bool,
+    /// Whether the crate the code lands in has the `serde-roundtrip` and
+    /// `test-util` features: then the impls a client does not need, and
+    /// `Client::mocked`, sit behind them. Otherwise every impl is emitted
+    /// and `mocked` is too (the crate must enable the runtime's `test-util`).
+    pub feature_gates: bool,
 }
 
 impl Options {
-    /// For `ccc-api/src/generated`, re-exported at the crate root.
+    /// For `ccc-api/src/generated`, re-exported at the root of `ccc-api`.
     pub fn ccc_api() -> Self {
         Options {
-            runtime: "crate".into(),
+            runtime: "::tencent_cloud_runtime".into(),
             types_path: "crate::types".into(),
             root_path: "crate".into(),
-            in_runtime_crate: true,
-            service_client: false,
+            feature_gates: true,
         }
     }
 
-    /// For another service inside `ccc-api`, generated as the module `module`
-    /// (`crate::sts`) with its own `Client`.
+    /// For a service generated into the runtime crate itself, as the module
+    /// `module` (`crate::sts`): the credential sources that assume roles call it.
     pub fn runtime_module(module: &str) -> Self {
         Options {
             runtime: "crate".into(),
             types_path: format!("{module}::types"),
             root_path: module.into(),
-            in_runtime_crate: true,
-            service_client: true,
+            feature_gates: true,
         }
     }
 
-    /// For a crate depending on `ccc_api`, with the output at `module` (`crate::fixture`).
+    /// For a crate depending on `ccc_api` (with its `test-util` feature), with
+    /// the output at `module` (`crate::fixture`).
     pub fn external(module: &str) -> Self {
         Options {
-            runtime: "::ccc_api".into(),
+            runtime: "::ccc_api::runtime".into(),
             types_path: format!("{module}::types"),
             root_path: module.into(),
-            in_runtime_crate: false,
-            service_client: false,
+            feature_gates: false,
         }
     }
 }
@@ -76,8 +74,7 @@ pub(crate) struct Paths {
     pub rt: TokenStream,
     pub types: TokenStream,
     pub root: TokenStream,
-    pub in_runtime_crate: bool,
-    pub service_client: bool,
+    pub feature_gates: bool,
     /// Which types requests and responses reach.
     pub usage: serde::Usage,
 }
@@ -101,8 +98,7 @@ pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>,
         rt: path_tokens(&options.runtime)?,
         types: path_tokens(&options.types_path)?,
         root: path_tokens(&options.root_path)?,
-        in_runtime_crate: options.in_runtime_crate,
-        service_client: options.service_client && options.in_runtime_crate,
+        feature_gates: options.feature_gates,
         usage: serde::Usage::of(model),
     };
     let mut files = vec![
@@ -201,24 +197,8 @@ fn root_module(model: &Model, paths: &Paths) -> TokenStream {
         .collect();
     sensitive.sort_unstable();
     sensitive.dedup();
-    let client = paths.service_client.then(|| service_client(model, paths));
-    // One blanket conversion rather than one impl per action: coherence
-    // compares every pair of impls with the same self type.
-    let conversion = paths.in_runtime_crate.then(|| {
-        quote! {
-            /// The error codes of this service's actions: an error with any of
-            /// them converts into one with the service-wide [`ErrorCode`], so
-            /// `?` works across actions.
-            pub trait ActionErrorCode: #rt::enums::WireEnum<Raw = String> {}
-
-            impl<C: ActionErrorCode> From<#rt::SdkError<C>> for #rt::SdkError<ErrorCode> {
-                #[inline]
-                fn from(error: #rt::SdkError<C>) -> Self {
-                    error.map_code()
-                }
-            }
-        }
-    });
+    let client = service_client(model, paths);
+    let error = service_error(paths);
     quote! {
         #module_doc
         pub mod operation;
@@ -270,9 +250,9 @@ fn root_module(model: &Model, paths: &Paths) -> TokenStream {
             }
         }
 
-        #conversion
-
         #client
+
+        #error
     }
 }
 
@@ -281,26 +261,197 @@ fn root_module(model: &Model, paths: &Paths) -> TokenStream {
 fn service_client(model: &Model, paths: &Paths) -> TokenStream {
     let rt = &paths.rt;
     let doc = docs::outer(&format!(
-        "A client of {} (`{}` {}): one method per action, over the runtime every \
-         client of this crate shares (signing, retries, deadlines, size limits, \
-         redaction, tracing). Cheap to clone.",
+        "A client of {} (`{}` {}): one method per action, over the runtime's \
+         client (signing, retries, deadlines, size limits, redaction, tracing), \
+         which it derefs to for `execute` and untyped `call`s. Cheap to clone.",
         model.title, model.service, model.version
     ));
+    let mocked_gate = paths
+        .feature_gates
+        .then(|| quote!(#[cfg(feature = "test-util")]));
     quote! {
         #doc
         #[derive(Debug, Clone)]
         pub struct Client(#rt::Client);
 
+        /// Configures a [`Client`] of this service: credentials, site or
+        /// endpoint URL, timeouts, retries, hooks.
+        pub type ClientBuilder = #rt::ClientBuilder<Client>;
+
         impl Client {
-            /// A client configured by `builder` (credentials, site or endpoint
-            /// URL, timeouts, retries, ...), sending to this service.
-            pub fn from_builder(builder: #rt::ClientBuilder) -> Result<Client, #rt::ConfigError> {
-                builder.service(&SERVICE_DESCRIPTION).build().map(Client)
+            /// A builder with the defaults: the service's default site, the
+            /// default credentials chain, no region, 60 s deadline, 3 attempts,
+            /// the spec's rate limits.
+            #[inline]
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
             }
 
-            /// The runtime client underneath, for `execute` and untyped `call`s.
+            /// A client with every default.
+            pub fn from_env() -> Result<Client, #rt::ConfigError> {
+                Client::builder().build()
+            }
+
+            /// A client answered by `mock`'s scripted rules, for unit tests:
+            /// no network, fixed test credentials, no client-side rate limit,
+            /// and retries without waits. For other settings, give the mock to
+            /// a builder's `mock` method.
+            #mocked_gate
+            pub fn mocked(mock: &#rt::mock::Mock) -> Client {
+                ClientBuilder::mocked(mock)
+            }
+
+            /// The runtime client underneath.
+            #[inline]
             pub fn core(&self) -> &#rt::Client {
                 &self.0
+            }
+
+            /// The runtime client underneath, by value.
+            #[inline]
+            pub fn into_core(self) -> #rt::Client {
+                self.0
+            }
+        }
+
+        impl ::std::ops::Deref for Client {
+            type Target = #rt::Client;
+            #[inline]
+            fn deref(&self) -> &#rt::Client {
+                &self.0
+            }
+        }
+
+        impl From<#rt::Client> for Client {
+            /// Wraps a runtime client as it is, whatever service it was built for.
+            #[inline]
+            fn from(client: #rt::Client) -> Self {
+                Client(client)
+            }
+        }
+
+        impl #rt::ServiceClient for Client {
+            fn default_service() -> Option<&'static #rt::Service> {
+                Some(&SERVICE_DESCRIPTION)
+            }
+        }
+    }
+}
+
+/// The service-wide error and the conversions that let `?` cross actions. A
+/// type of the service's own, because coherence forbids a `From` between two
+/// instances of the runtime's `SdkError` outside the runtime crate.
+fn service_error(paths: &Paths) -> TokenStream {
+    let rt = &paths.rt;
+    quote! {
+        /// The error codes of this service's actions: an error with any of
+        /// them converts into [`Error`], so `?` works across actions.
+        pub trait ActionErrorCode: #rt::enums::WireEnum<Raw = String> {}
+
+        /// The error of any action of this service, with the service-wide
+        /// [`ErrorCode`]: every action's error, and an untyped call's, converts
+        /// into it with `?`. It derefs to the runtime's error it wraps (its
+        /// code, message, request id); [`Error::into_inner`] gives it by value
+        /// to `match` on.
+        pub struct Error(#rt::SdkError<ErrorCode>);
+
+        impl Error {
+            /// The runtime's error, to `match` on its kind.
+            #[inline]
+            pub fn into_inner(self) -> #rt::SdkError<ErrorCode> {
+                self.0
+            }
+        }
+
+        impl ::std::ops::Deref for Error {
+            type Target = #rt::SdkError<ErrorCode>;
+            #[inline]
+            fn deref(&self) -> &#rt::SdkError<ErrorCode> {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Debug for Error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(&self.0, f)
+            }
+        }
+
+        impl ::std::fmt::Display for Error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl ::std::error::Error for Error {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                ::std::error::Error::source(&self.0)
+            }
+        }
+
+        impl From<#rt::SdkError<ErrorCode>> for Error {
+            #[inline]
+            fn from(error: #rt::SdkError<ErrorCode>) -> Self {
+                Error(error)
+            }
+        }
+
+        // One blanket conversion rather than one impl per action: coherence
+        // compares every pair of impls with the same self type.
+        impl<C: ActionErrorCode> From<#rt::SdkError<C>> for Error {
+            #[inline]
+            fn from(error: #rt::SdkError<C>) -> Self {
+                Error(error.map_code())
+            }
+        }
+
+        impl From<#rt::SdkError<String>> for Error {
+            /// The error of an untyped call: its code is parsed again.
+            #[inline]
+            fn from(error: #rt::SdkError<String>) -> Self {
+                Error(error.map_code())
+            }
+        }
+
+        impl From<#rt::ServiceError<ErrorCode>> for Error {
+            #[inline]
+            fn from(error: #rt::ServiceError<ErrorCode>) -> Self {
+                Error(error.into())
+            }
+        }
+
+        impl From<#rt::BuildError> for Error {
+            #[inline]
+            fn from(error: #rt::BuildError) -> Self {
+                Error(error.into())
+            }
+        }
+
+        impl From<#rt::CredentialsError> for Error {
+            #[inline]
+            fn from(error: #rt::CredentialsError) -> Self {
+                Error(error.into())
+            }
+        }
+
+        impl From<#rt::TransportError> for Error {
+            #[inline]
+            fn from(error: #rt::TransportError) -> Self {
+                Error(error.into())
+            }
+        }
+
+        impl From<#rt::DecodeError> for Error {
+            #[inline]
+            fn from(error: #rt::DecodeError) -> Self {
+                Error(error.into())
+            }
+        }
+
+        impl From<Error> for #rt::SdkError<ErrorCode> {
+            #[inline]
+            fn from(error: Error) -> Self {
+                error.0
             }
         }
     }

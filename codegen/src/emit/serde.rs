@@ -84,10 +84,9 @@ impl Directions {
 }
 
 /// `#[cfg(feature = "serde-roundtrip")]` on an impl a client does not need;
-/// outside the runtime crate the feature is not the generated crate's, and
-/// every impl is emitted.
+/// in a crate without the feature every impl is emitted.
 pub(crate) fn gate(needed: bool, paths: &Paths) -> TokenStream {
-    if needed || !paths.in_runtime_crate {
+    if needed || !paths.feature_gates {
         quote!()
     } else {
         quote!(#[cfg(feature = "serde-roundtrip")])

@@ -16,7 +16,7 @@ pub enum ErrorCode {
     /// `Unknown.Thing`: A code that starts like the fallback variant.
     UnknownThing,
     /// A code not listed here, kept as sent.
-    Unknown(::ccc_api::enums::UnknownValue<String>),
+    Unknown(::ccc_api::runtime::enums::UnknownValue<String>),
 }
 impl ErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -31,7 +31,7 @@ impl ErrorCode {
         }
     }
 }
-impl ::ccc_api::enums::WireEnum for ErrorCode {
+impl ::ccc_api::runtime::enums::WireEnum for ErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -44,7 +44,7 @@ impl ::ccc_api::enums::WireEnum for ErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: ::ccc_api::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::ccc_api::runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }

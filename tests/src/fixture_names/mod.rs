@@ -14,19 +14,19 @@ pub const VERSION: &str = "2024-01-01";
 pub const SENSITIVE_MEMBERS: &[&str] = &["ApiKey", "Token"];
 /// The service as the runtime sees it: name, version, endpoints, and
 /// the facts about each action that untyped calls look up.
-pub static SERVICE_DESCRIPTION: ::ccc_api::Service = ::ccc_api::Service::new(
+pub static SERVICE_DESCRIPTION: ::ccc_api::runtime::Service = ::ccc_api::runtime::Service::new(
     SERVICE,
     VERSION,
     SERVICE,
-    &[::ccc_api::Endpoint::new(
+    &[::ccc_api::runtime::Endpoint::new(
         "Default",
         "names.example.com",
         true,
     )],
     &[
-        ::ccc_api::ActionInfo::new("ListItems", None, true),
-        ::ccc_api::ActionInfo::new("PutThing", None, false),
-        ::ccc_api::ActionInfo::new("Visit", None, false),
+        ::ccc_api::runtime::ActionInfo::new("ListItems", None, true),
+        ::ccc_api::runtime::ActionInfo::new("PutThing", None, false),
+        ::ccc_api::runtime::ActionInfo::new("Visit", None, false),
     ],
     SENSITIVE_MEMBERS,
 );
@@ -48,10 +48,158 @@ impl Site {
         }
     }
 }
-impl ::ccc_api::PublicSite for Site {
+impl ::ccc_api::runtime::PublicSite for Site {
     fn site_name(self) -> &'static str {
         match self {
             Site::Default => "Default",
         }
+    }
+}
+/// A client of Names fixture (`names` 2024-01-01): one method per action, over the runtime's client (signing, retries, deadlines, size limits, redaction, tracing), which it derefs to for `execute` and untyped `call`s. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client(::ccc_api::runtime::Client);
+/// Configures a [`Client`] of this service: credentials, site or
+/// endpoint URL, timeouts, retries, hooks.
+pub type ClientBuilder = ::ccc_api::runtime::ClientBuilder<Client>;
+impl Client {
+    /// A builder with the defaults: the service's default site, the
+    /// default credentials chain, no region, 60 s deadline, 3 attempts,
+    /// the spec's rate limits.
+    #[inline]
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+    /// A client with every default.
+    pub fn from_env() -> Result<Client, ::ccc_api::runtime::ConfigError> {
+        Client::builder().build()
+    }
+    /// A client answered by `mock`'s scripted rules, for unit tests:
+    /// no network, fixed test credentials, no client-side rate limit,
+    /// and retries without waits. For other settings, give the mock to
+    /// a builder's `mock` method.
+    pub fn mocked(mock: &::ccc_api::runtime::mock::Mock) -> Client {
+        ClientBuilder::mocked(mock)
+    }
+    /// The runtime client underneath.
+    #[inline]
+    pub fn core(&self) -> &::ccc_api::runtime::Client {
+        &self.0
+    }
+    /// The runtime client underneath, by value.
+    #[inline]
+    pub fn into_core(self) -> ::ccc_api::runtime::Client {
+        self.0
+    }
+}
+impl ::std::ops::Deref for Client {
+    type Target = ::ccc_api::runtime::Client;
+    #[inline]
+    fn deref(&self) -> &::ccc_api::runtime::Client {
+        &self.0
+    }
+}
+impl From<::ccc_api::runtime::Client> for Client {
+    /// Wraps a runtime client as it is, whatever service it was built for.
+    #[inline]
+    fn from(client: ::ccc_api::runtime::Client) -> Self {
+        Client(client)
+    }
+}
+impl ::ccc_api::runtime::ServiceClient for Client {
+    fn default_service() -> Option<&'static ::ccc_api::runtime::Service> {
+        Some(&SERVICE_DESCRIPTION)
+    }
+}
+/// The error codes of this service's actions: an error with any of
+/// them converts into [`Error`], so `?` works across actions.
+pub trait ActionErrorCode: ::ccc_api::runtime::enums::WireEnum<Raw = String> {}
+/// The error of any action of this service, with the service-wide
+/// [`ErrorCode`]: every action's error, and an untyped call's, converts
+/// into it with `?`. It derefs to the runtime's error it wraps (its
+/// code, message, request id); [`Error::into_inner`] gives it by value
+/// to `match` on.
+pub struct Error(::ccc_api::runtime::SdkError<ErrorCode>);
+impl Error {
+    /// The runtime's error, to `match` on its kind.
+    #[inline]
+    pub fn into_inner(self) -> ::ccc_api::runtime::SdkError<ErrorCode> {
+        self.0
+    }
+}
+impl ::std::ops::Deref for Error {
+    type Target = ::ccc_api::runtime::SdkError<ErrorCode>;
+    #[inline]
+    fn deref(&self) -> &::ccc_api::runtime::SdkError<ErrorCode> {
+        &self.0
+    }
+}
+impl ::std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+impl ::std::fmt::Display for Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.0, f)
+    }
+}
+impl ::std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        ::std::error::Error::source(&self.0)
+    }
+}
+impl From<::ccc_api::runtime::SdkError<ErrorCode>> for Error {
+    #[inline]
+    fn from(error: ::ccc_api::runtime::SdkError<ErrorCode>) -> Self {
+        Error(error)
+    }
+}
+impl<C: ActionErrorCode> From<::ccc_api::runtime::SdkError<C>> for Error {
+    #[inline]
+    fn from(error: ::ccc_api::runtime::SdkError<C>) -> Self {
+        Error(error.map_code())
+    }
+}
+impl From<::ccc_api::runtime::SdkError<String>> for Error {
+    /// The error of an untyped call: its code is parsed again.
+    #[inline]
+    fn from(error: ::ccc_api::runtime::SdkError<String>) -> Self {
+        Error(error.map_code())
+    }
+}
+impl From<::ccc_api::runtime::ServiceError<ErrorCode>> for Error {
+    #[inline]
+    fn from(error: ::ccc_api::runtime::ServiceError<ErrorCode>) -> Self {
+        Error(error.into())
+    }
+}
+impl From<::ccc_api::runtime::BuildError> for Error {
+    #[inline]
+    fn from(error: ::ccc_api::runtime::BuildError) -> Self {
+        Error(error.into())
+    }
+}
+impl From<::ccc_api::runtime::CredentialsError> for Error {
+    #[inline]
+    fn from(error: ::ccc_api::runtime::CredentialsError) -> Self {
+        Error(error.into())
+    }
+}
+impl From<::ccc_api::runtime::TransportError> for Error {
+    #[inline]
+    fn from(error: ::ccc_api::runtime::TransportError) -> Self {
+        Error(error.into())
+    }
+}
+impl From<::ccc_api::runtime::DecodeError> for Error {
+    #[inline]
+    fn from(error: ::ccc_api::runtime::DecodeError) -> Self {
+        Error(error.into())
+    }
+}
+impl From<Error> for ::ccc_api::runtime::SdkError<ErrorCode> {
+    #[inline]
+    fn from(error: Error) -> Self {
+        error.0
     }
 }

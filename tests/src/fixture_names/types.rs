@@ -6,13 +6,13 @@
 #[non_exhaustive]
 pub struct PutThingRequest {
     /// Objects escape keywords that cannot be raw identifiers.
-    pub self_: ::ccc_api::CompactString,
+    pub self_: ::ccc_api::runtime::CompactString,
     /// Another one.
-    pub super_: Option<::ccc_api::CompactString>,
+    pub super_: Option<::ccc_api::runtime::CompactString>,
     /// A raw identifier.
-    pub r#type: Option<::ccc_api::CompactString>,
+    pub r#type: Option<::ccc_api::runtime::CompactString>,
     /// Objects have no methods; kept as `new`.
-    pub new: Option<::ccc_api::CompactString>,
+    pub new: Option<::ccc_api::runtime::CompactString>,
 }
 impl ::serde::Serialize for PutThingRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -33,19 +33,19 @@ impl ::serde::Serialize for PutThingRequest {
 }
 impl<'de> ::serde::Deserialize<'de> for PutThingRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::codec::object(deserializer)
+        ::ccc_api::runtime::codec::object(deserializer)
     }
 }
-impl ::ccc_api::codec::FromMembers for PutThingRequest {
+impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
     const EXPECTING: &'static str = "struct PutThingRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: ::ccc_api::codec::Keys =
-            ::ccc_api::codec::Keys::new(&["Self", "Super", "Type", "New"]);
-        let mut members = ::ccc_api::codec::Members::new(&KEYS);
-        let mut f_self_: Option<::ccc_api::CompactString> = None;
-        let mut f_super_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_type: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_new: Option<Option<::ccc_api::CompactString>> = None;
+        static KEYS: ::ccc_api::runtime::codec::Keys =
+            ::ccc_api::runtime::codec::Keys::new(&["Self", "Super", "Type", "New"]);
+        let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
+        let mut f_self_: Option<::ccc_api::runtime::CompactString> = None;
+        let mut f_super_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_type: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_new: Option<Option<::ccc_api::runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_self_),
@@ -56,34 +56,34 @@ impl ::ccc_api::codec::FromMembers for PutThingRequest {
             }?;
         }
         Ok(PutThingRequest {
-            self_: f_self_.unwrap_or_else(::ccc_api::deviation::absent),
+            self_: f_self_.unwrap_or_else(::ccc_api::runtime::deviation::absent),
             super_: f_super_.flatten(),
             r#type: f_type.flatten(),
             new: f_new.flatten(),
         })
     }
 }
-impl ::ccc_api::deviation::Described for PutThingRequest {
-    fn members() -> &'static [::ccc_api::deviation::Member] {
-        const MEMBERS: &[::ccc_api::deviation::Member] = &[
-            ::ccc_api::deviation::Member {
+impl ::ccc_api::runtime::deviation::Described for PutThingRequest {
+    fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
+        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
+            ::ccc_api::runtime::deviation::Member {
                 wire: "New",
-                rule: ::ccc_api::deviation::Rule::Optional,
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            ::ccc_api::deviation::Member {
+            ::ccc_api::runtime::deviation::Member {
                 wire: "Self",
-                rule: ::ccc_api::deviation::Rule::Promised,
+                rule: ::ccc_api::runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            ::ccc_api::deviation::Member {
+            ::ccc_api::runtime::deviation::Member {
                 wire: "Super",
-                rule: ::ccc_api::deviation::Rule::Optional,
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            ::ccc_api::deviation::Member {
+            ::ccc_api::runtime::deviation::Member {
                 wire: "Type",
-                rule: ::ccc_api::deviation::Rule::Optional,
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -100,68 +100,70 @@ impl PutThingRequest {
 /// Builds a [`PutThingRequest`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PutThingRequestBuilder {
-    self_: Option<::ccc_api::CompactString>,
-    super_: Option<::ccc_api::CompactString>,
-    r#type: Option<::ccc_api::CompactString>,
-    new: Option<::ccc_api::CompactString>,
+    self_: Option<::ccc_api::runtime::CompactString>,
+    super_: Option<::ccc_api::runtime::CompactString>,
+    r#type: Option<::ccc_api::runtime::CompactString>,
+    new: Option<::ccc_api::runtime::CompactString>,
 }
 impl PutThingRequestBuilder {
     /// Objects escape keywords that cannot be raw identifiers.
     #[inline]
-    pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn self_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`. Required.
     #[inline]
-    pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_self_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.self_ = value;
         self
     }
     /// Another one.
     #[inline]
-    pub fn super_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn super_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
     #[inline]
-    pub fn set_super_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_super_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.super_ = value;
         self
     }
     /// A raw identifier.
     #[inline]
-    pub fn r#type(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn r#type(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_type(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.r#type = value;
         self
     }
     /// Objects have no methods; kept as `new`.
     #[inline]
-    pub fn new(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn new(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.new = Some(value.into());
         self
     }
     /// Sets or clears `New`.
     #[inline]
-    pub fn set_new(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_new(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.new = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<PutThingRequest, ::ccc_api::BuildError> {
+    pub fn build(self) -> Result<PutThingRequest, ::ccc_api::runtime::BuildError> {
         Ok(PutThingRequest {
-            self_: self.self_.ok_or(::ccc_api::BuildError::missing_in_type(
-                "PutThingRequest",
-                "Self",
-            ))?,
+            self_: self
+                .self_
+                .ok_or(::ccc_api::runtime::BuildError::missing_in_type(
+                    "PutThingRequest",
+                    "Self",
+                ))?,
             super_: self.super_,
             r#type: self.r#type,
             new: self.new,
@@ -173,9 +175,9 @@ impl PutThingRequestBuilder {
 #[non_exhaustive]
 pub struct Vault {
     /// Shown by Debug.
-    pub label: ::ccc_api::CompactString,
+    pub label: ::ccc_api::runtime::CompactString,
     /// Never shown by Debug.
-    pub token: ::ccc_api::CompactString,
+    pub token: ::ccc_api::runtime::CompactString,
 }
 impl ::std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -196,16 +198,17 @@ impl ::serde::Serialize for Vault {
 }
 impl<'de> ::serde::Deserialize<'de> for Vault {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::codec::object(deserializer)
+        ::ccc_api::runtime::codec::object(deserializer)
     }
 }
-impl ::ccc_api::codec::FromMembers for Vault {
+impl ::ccc_api::runtime::codec::FromMembers for Vault {
     const EXPECTING: &'static str = "struct Vault";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&["Label", "Token"]);
-        let mut members = ::ccc_api::codec::Members::new(&KEYS);
-        let mut f_label: Option<::ccc_api::CompactString> = None;
-        let mut f_token: Option<::ccc_api::CompactString> = None;
+        static KEYS: ::ccc_api::runtime::codec::Keys =
+            ::ccc_api::runtime::codec::Keys::new(&["Label", "Token"]);
+        let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
+        let mut f_label: Option<::ccc_api::runtime::CompactString> = None;
+        let mut f_token: Option<::ccc_api::runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_label),
@@ -214,22 +217,22 @@ impl ::ccc_api::codec::FromMembers for Vault {
             }?;
         }
         Ok(Vault {
-            label: f_label.unwrap_or_else(::ccc_api::deviation::absent),
-            token: f_token.unwrap_or_else(::ccc_api::deviation::absent),
+            label: f_label.unwrap_or_else(::ccc_api::runtime::deviation::absent),
+            token: f_token.unwrap_or_else(::ccc_api::runtime::deviation::absent),
         })
     }
 }
-impl ::ccc_api::deviation::Described for Vault {
-    fn members() -> &'static [::ccc_api::deviation::Member] {
-        const MEMBERS: &[::ccc_api::deviation::Member] = &[
-            ::ccc_api::deviation::Member {
+impl ::ccc_api::runtime::deviation::Described for Vault {
+    fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
+        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
+            ::ccc_api::runtime::deviation::Member {
                 wire: "Label",
-                rule: ::ccc_api::deviation::Rule::Promised,
+                rule: ::ccc_api::runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            ::ccc_api::deviation::Member {
+            ::ccc_api::runtime::deviation::Member {
                 wire: "Token",
-                rule: ::ccc_api::deviation::Rule::Promised,
+                rule: ::ccc_api::runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -246,8 +249,8 @@ impl Vault {
 /// Builds a [`Vault`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct VaultBuilder {
-    label: Option<::ccc_api::CompactString>,
-    token: Option<::ccc_api::CompactString>,
+    label: Option<::ccc_api::runtime::CompactString>,
+    token: Option<::ccc_api::runtime::CompactString>,
 }
 impl ::std::fmt::Debug for VaultBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -260,38 +263,42 @@ impl ::std::fmt::Debug for VaultBuilder {
 impl VaultBuilder {
     /// Shown by Debug.
     #[inline]
-    pub fn label(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn label(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`. Required.
     #[inline]
-    pub fn set_label(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_label(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.label = value;
         self
     }
     /// Never shown by Debug.
     #[inline]
-    pub fn token(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn token(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`. Required.
     #[inline]
-    pub fn set_token(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_token(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.token = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<Vault, ::ccc_api::BuildError> {
+    pub fn build(self) -> Result<Vault, ::ccc_api::runtime::BuildError> {
         Ok(Vault {
             label: self
                 .label
-                .ok_or(::ccc_api::BuildError::missing_in_type("Vault", "Label"))?,
+                .ok_or(::ccc_api::runtime::BuildError::missing_in_type(
+                    "Vault", "Label",
+                ))?,
             token: self
                 .token
-                .ok_or(::ccc_api::BuildError::missing_in_type("Vault", "Token"))?,
+                .ok_or(::ccc_api::runtime::BuildError::missing_in_type(
+                    "Vault", "Token",
+                ))?,
         })
     }
 }
@@ -308,7 +315,7 @@ pub enum ErrorCode {
     /// Named like the trait. (`"default"`)
     Default,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::ccc_api::enums::UnknownValue<::ccc_api::CompactString>),
+    Unknown(::ccc_api::runtime::enums::UnknownValue<::ccc_api::runtime::CompactString>),
 }
 impl ErrorCode {
     /// The value as sent on the wire.
@@ -322,8 +329,8 @@ impl ErrorCode {
         }
     }
 }
-impl ::ccc_api::enums::WireEnum for ErrorCode {
-    type Raw = ::ccc_api::CompactString;
+impl ::ccc_api::runtime::enums::WireEnum for ErrorCode {
+    type Raw = ::ccc_api::runtime::CompactString;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -334,7 +341,9 @@ impl ::ccc_api::enums::WireEnum for ErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: ::ccc_api::enums::UnknownValue<::ccc_api::CompactString>) -> Self {
+    fn from_unknown(
+        raw: ::ccc_api::runtime::enums::UnknownValue<::ccc_api::runtime::CompactString>,
+    ) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -345,13 +354,13 @@ impl ::serde::Serialize for ErrorCode {
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::enums::deserialize_text(deserializer)
+        ::ccc_api::runtime::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
 impl ::std::default::Default for ErrorCode {
     fn default() -> Self {
-        Self::Unknown(::ccc_api::enums::UnknownValue::absent())
+        Self::Unknown(::ccc_api::runtime::enums::UnknownValue::absent())
     }
 }

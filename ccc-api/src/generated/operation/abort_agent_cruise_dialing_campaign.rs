@@ -51,15 +51,16 @@ impl ::serde::Serialize for AbortAgentCruiseDialingCampaignRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AbortAgentCruiseDialingCampaignRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for AbortAgentCruiseDialingCampaignRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for AbortAgentCruiseDialingCampaignRequest {
     const EXPECTING: &'static str = "struct AbortAgentCruiseDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "CampaignId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "CampaignId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -82,12 +83,16 @@ impl AbortAgentCruiseDialingCampaignRequest {
         AbortAgentCruiseDialingCampaignRequestBuilder::default()
     }
 }
-impl crate::Action for AbortAgentCruiseDialingCampaignRequest {
+impl ::tencent_cloud_runtime::Action for AbortAgentCruiseDialingCampaignRequest {
     const ACTION: &'static str = "AbortAgentCruiseDialingCampaign";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = AbortAgentCruiseDialingCampaignResponse;
     type ErrorCode = AbortAgentCruiseDialingCampaignErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`AbortAgentCruiseDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -126,34 +131,40 @@ impl AbortAgentCruiseDialingCampaignRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AbortAgentCruiseDialingCampaignRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<AbortAgentCruiseDialingCampaignRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(AbortAgentCruiseDialingCampaignRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "AbortAgentCruiseDialingCampaign",
-                "SdkAppId",
-            ))?,
-            campaign_id: self.campaign_id.ok_or(crate::BuildError::missing(
-                "AbortAgentCruiseDialingCampaign",
-                "CampaignId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "AbortAgentCruiseDialingCampaign",
+                    "SdkAppId",
+                ))?,
+            campaign_id: self
+                .campaign_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "AbortAgentCruiseDialingCampaign",
+                    "CampaignId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `AbortAgentCruiseDialingCampaign` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct AbortAgentCruiseDialingCampaignFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: AbortAgentCruiseDialingCampaignRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl AbortAgentCruiseDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: AbortAgentCruiseDialingCampaignRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -192,7 +203,7 @@ impl AbortAgentCruiseDialingCampaignFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -202,7 +213,7 @@ impl AbortAgentCruiseDialingCampaignFluentBuilder {
         self,
     ) -> Result<
         AbortAgentCruiseDialingCampaignResponse,
-        crate::SdkError<AbortAgentCruiseDialingCampaignErrorCode>,
+        ::tencent_cloud_runtime::SdkError<AbortAgentCruiseDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -213,8 +224,8 @@ impl AbortAgentCruiseDialingCampaignFluentBuilder {
 #[non_exhaustive]
 pub struct AbortAgentCruiseDialingCampaignResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AbortAgentCruiseDialingCampaignResponse {
@@ -227,15 +238,16 @@ impl ::serde::Serialize for AbortAgentCruiseDialingCampaignResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for AbortAgentCruiseDialingCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AbortAgentCruiseDialingCampaignResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for AbortAgentCruiseDialingCampaignResponse {
     const EXPECTING: &'static str = "struct AbortAgentCruiseDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -243,18 +255,19 @@ impl crate::codec::FromMembers for AbortAgentCruiseDialingCampaignResponse {
             }?;
         }
         Ok(AbortAgentCruiseDialingCampaignResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for AbortAgentCruiseDialingCampaignResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for AbortAgentCruiseDialingCampaignResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -269,25 +282,25 @@ impl AbortAgentCruiseDialingCampaignResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`AbortAgentCruiseDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct AbortAgentCruiseDialingCampaignResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl AbortAgentCruiseDialingCampaignResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -300,13 +313,13 @@ impl AbortAgentCruiseDialingCampaignResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for AbortAgentCruiseDialingCampaignResponse {
+impl ::tencent_cloud_runtime::ActionResponse for AbortAgentCruiseDialingCampaignResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -319,7 +332,7 @@ pub enum AbortAgentCruiseDialingCampaignErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl AbortAgentCruiseDialingCampaignErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -331,7 +344,7 @@ impl AbortAgentCruiseDialingCampaignErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for AbortAgentCruiseDialingCampaignErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for AbortAgentCruiseDialingCampaignErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -341,7 +354,7 @@ impl crate::enums::WireEnum for AbortAgentCruiseDialingCampaignErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -358,7 +371,7 @@ impl crate::Client {
     pub fn abort_agent_cruise_dialing_campaign(
         &self,
     ) -> AbortAgentCruiseDialingCampaignFluentBuilder {
-        AbortAgentCruiseDialingCampaignFluentBuilder::new(self.clone())
+        AbortAgentCruiseDialingCampaignFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for AbortAgentCruiseDialingCampaignErrorCode {}

@@ -42,7 +42,7 @@ pub struct BindNumberCallInInterfaceRequest {
     /// Number to bind the callback to.
     ///
     /// Example: `"0086075512345678"`
-    pub number: crate::CompactString,
+    pub number: ::tencent_cloud_runtime::CompactString,
     /// Callback endpoint (URL) to bind.
     pub call_in_interface: Option<crate::types::Interface>,
     /// Kind of number being bound: `inner` internal number, `number` line number.
@@ -68,18 +68,23 @@ impl ::serde::Serialize for BindNumberCallInInterfaceRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for BindNumberCallInInterfaceRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallInInterfaceRequest {
     const EXPECTING: &'static str = "struct BindNumberCallInInterfaceRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "Number", "CallInInterface", "NumberType"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Number",
+                "CallInInterface",
+                "NumberType",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_number: Option<crate::CompactString> = None;
+        let mut f_number: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_call_in_interface: Option<Option<crate::types::Interface>> = None;
         let mut f_number_type: Option<Option<crate::types::BindNumberCallInInterfaceNumberType>> =
             None;
@@ -107,18 +112,22 @@ impl BindNumberCallInInterfaceRequest {
         BindNumberCallInInterfaceRequestBuilder::default()
     }
 }
-impl crate::Action for BindNumberCallInInterfaceRequest {
+impl ::tencent_cloud_runtime::Action for BindNumberCallInInterfaceRequest {
     const ACTION: &'static str = "BindNumberCallInInterface";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = BindNumberCallInInterfaceResponse;
     type ErrorCode = BindNumberCallInInterfaceErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`BindNumberCallInInterfaceRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallInInterfaceRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    number: Option<crate::CompactString>,
+    number: Option<::tencent_cloud_runtime::CompactString>,
     call_in_interface: Option<crate::types::Interface>,
     number_type: Option<crate::types::BindNumberCallInInterfaceNumberType>,
 }
@@ -141,13 +150,13 @@ impl BindNumberCallInInterfaceRequestBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.number = value;
         self
     }
@@ -182,16 +191,22 @@ impl BindNumberCallInInterfaceRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<BindNumberCallInInterfaceRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<BindNumberCallInInterfaceRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(BindNumberCallInInterfaceRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "BindNumberCallInInterface",
-                "SdkAppId",
-            ))?,
-            number: self.number.ok_or(crate::BuildError::missing(
-                "BindNumberCallInInterface",
-                "Number",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "BindNumberCallInInterface",
+                    "SdkAppId",
+                ))?,
+            number: self
+                .number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "BindNumberCallInInterface",
+                    "Number",
+                ))?,
             call_in_interface: self.call_in_interface,
             number_type: self.number_type,
         })
@@ -200,18 +215,18 @@ impl BindNumberCallInInterfaceRequestBuilder {
 /// Sets the members of a `BindNumberCallInInterface` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct BindNumberCallInInterfaceFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: BindNumberCallInInterfaceRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl BindNumberCallInInterfaceFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: BindNumberCallInInterfaceRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -232,13 +247,13 @@ impl BindNumberCallInInterfaceFluentBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.number = value;
         self
     }
@@ -279,7 +294,7 @@ impl BindNumberCallInInterfaceFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -289,7 +304,7 @@ impl BindNumberCallInInterfaceFluentBuilder {
         self,
     ) -> Result<
         BindNumberCallInInterfaceResponse,
-        crate::SdkError<BindNumberCallInInterfaceErrorCode>,
+        ::tencent_cloud_runtime::SdkError<BindNumberCallInInterfaceErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -300,8 +315,8 @@ impl BindNumberCallInInterfaceFluentBuilder {
 #[non_exhaustive]
 pub struct BindNumberCallInInterfaceResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for BindNumberCallInInterfaceResponse {
@@ -314,15 +329,16 @@ impl ::serde::Serialize for BindNumberCallInInterfaceResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for BindNumberCallInInterfaceResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallInInterfaceResponse {
     const EXPECTING: &'static str = "struct BindNumberCallInInterfaceResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -330,18 +346,19 @@ impl crate::codec::FromMembers for BindNumberCallInInterfaceResponse {
             }?;
         }
         Ok(BindNumberCallInInterfaceResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for BindNumberCallInInterfaceResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for BindNumberCallInInterfaceResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -356,25 +373,25 @@ impl BindNumberCallInInterfaceResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`BindNumberCallInInterfaceResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallInInterfaceResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl BindNumberCallInInterfaceResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -387,13 +404,13 @@ impl BindNumberCallInInterfaceResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for BindNumberCallInInterfaceResponse {
+impl ::tencent_cloud_runtime::ActionResponse for BindNumberCallInInterfaceResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -404,7 +421,7 @@ pub enum BindNumberCallInInterfaceErrorCode {
     /// `InternalError.DBError`: The service failed to read or write its database.
     InternalErrorDbError,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl BindNumberCallInInterfaceErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -415,7 +432,7 @@ impl BindNumberCallInInterfaceErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for BindNumberCallInInterfaceErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for BindNumberCallInInterfaceErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -424,7 +441,7 @@ impl crate::enums::WireEnum for BindNumberCallInInterfaceErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -439,7 +456,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`BindNumberCallInInterface`](crate::operation::bind_number_call_in_interface).
     #[inline]
     pub fn bind_number_call_in_interface(&self) -> BindNumberCallInInterfaceFluentBuilder {
-        BindNumberCallInInterfaceFluentBuilder::new(self.clone())
+        BindNumberCallInInterfaceFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for BindNumberCallInInterfaceErrorCode {}

@@ -42,7 +42,7 @@ pub struct BindNumberCallOutSkillGroupRequest {
     /// Number to bind the skill groups to.
     ///
     /// Example: `"0086075512345678"`
-    pub number: crate::CompactString,
+    pub number: ::tencent_cloud_runtime::CompactString,
     /// Ids of the skill groups to bind.
     ///
     /// Example: `[1,2,3]`
@@ -61,18 +61,18 @@ impl ::serde::Serialize for BindNumberCallOutSkillGroupRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallOutSkillGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for BindNumberCallOutSkillGroupRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallOutSkillGroupRequest {
     const EXPECTING: &'static str = "struct BindNumberCallOutSkillGroupRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "Number", "SkillGroupIds"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Number", "SkillGroupIds"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_number: Option<crate::CompactString> = None;
+        let mut f_number: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_skill_group_ids: Option<Vec<crate::types::SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -96,18 +96,22 @@ impl BindNumberCallOutSkillGroupRequest {
         BindNumberCallOutSkillGroupRequestBuilder::default()
     }
 }
-impl crate::Action for BindNumberCallOutSkillGroupRequest {
+impl ::tencent_cloud_runtime::Action for BindNumberCallOutSkillGroupRequest {
     const ACTION: &'static str = "BindNumberCallOutSkillGroup";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = BindNumberCallOutSkillGroupResponse;
     type ErrorCode = BindNumberCallOutSkillGroupErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`BindNumberCallOutSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallOutSkillGroupRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    number: Option<crate::CompactString>,
+    number: Option<::tencent_cloud_runtime::CompactString>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl BindNumberCallOutSkillGroupRequestBuilder {
@@ -129,13 +133,13 @@ impl BindNumberCallOutSkillGroupRequestBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.number = value;
         self
     }
@@ -155,38 +159,46 @@ impl BindNumberCallOutSkillGroupRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<BindNumberCallOutSkillGroupRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<BindNumberCallOutSkillGroupRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(BindNumberCallOutSkillGroupRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "BindNumberCallOutSkillGroup",
-                "SdkAppId",
-            ))?,
-            number: self.number.ok_or(crate::BuildError::missing(
-                "BindNumberCallOutSkillGroup",
-                "Number",
-            ))?,
-            skill_group_ids: self.skill_group_ids.ok_or(crate::BuildError::missing(
-                "BindNumberCallOutSkillGroup",
-                "SkillGroupIds",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "BindNumberCallOutSkillGroup",
+                    "SdkAppId",
+                ))?,
+            number: self
+                .number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "BindNumberCallOutSkillGroup",
+                    "Number",
+                ))?,
+            skill_group_ids: self.skill_group_ids.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "BindNumberCallOutSkillGroup",
+                    "SkillGroupIds",
+                ),
+            )?,
         })
     }
 }
 /// Sets the members of a `BindNumberCallOutSkillGroup` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct BindNumberCallOutSkillGroupFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: BindNumberCallOutSkillGroupRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl BindNumberCallOutSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: BindNumberCallOutSkillGroupRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -207,13 +219,13 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.number = value;
         self
     }
@@ -239,7 +251,7 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -249,7 +261,7 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
         self,
     ) -> Result<
         BindNumberCallOutSkillGroupResponse,
-        crate::SdkError<BindNumberCallOutSkillGroupErrorCode>,
+        ::tencent_cloud_runtime::SdkError<BindNumberCallOutSkillGroupErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -260,8 +272,8 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
 #[non_exhaustive]
 pub struct BindNumberCallOutSkillGroupResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for BindNumberCallOutSkillGroupResponse {
@@ -274,15 +286,16 @@ impl ::serde::Serialize for BindNumberCallOutSkillGroupResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallOutSkillGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for BindNumberCallOutSkillGroupResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallOutSkillGroupResponse {
     const EXPECTING: &'static str = "struct BindNumberCallOutSkillGroupResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -290,18 +303,19 @@ impl crate::codec::FromMembers for BindNumberCallOutSkillGroupResponse {
             }?;
         }
         Ok(BindNumberCallOutSkillGroupResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for BindNumberCallOutSkillGroupResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for BindNumberCallOutSkillGroupResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -316,25 +330,25 @@ impl BindNumberCallOutSkillGroupResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`BindNumberCallOutSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallOutSkillGroupResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl BindNumberCallOutSkillGroupResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -347,13 +361,13 @@ impl BindNumberCallOutSkillGroupResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for BindNumberCallOutSkillGroupResponse {
+impl ::tencent_cloud_runtime::ActionResponse for BindNumberCallOutSkillGroupResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -364,7 +378,7 @@ pub enum BindNumberCallOutSkillGroupErrorCode {
     /// `InternalError.DBError`: The service failed to read or write its database.
     InternalErrorDbError,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl BindNumberCallOutSkillGroupErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -375,7 +389,7 @@ impl BindNumberCallOutSkillGroupErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for BindNumberCallOutSkillGroupErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for BindNumberCallOutSkillGroupErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -384,7 +398,7 @@ impl crate::enums::WireEnum for BindNumberCallOutSkillGroupErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -399,7 +413,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`BindNumberCallOutSkillGroup`](crate::operation::bind_number_call_out_skill_group).
     #[inline]
     pub fn bind_number_call_out_skill_group(&self) -> BindNumberCallOutSkillGroupFluentBuilder {
-        BindNumberCallOutSkillGroupFluentBuilder::new(self.clone())
+        BindNumberCallOutSkillGroupFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for BindNumberCallOutSkillGroupErrorCode {}

@@ -43,7 +43,7 @@ pub struct BindStaffSkillGroupListRequest {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    pub staff_email: crate::CompactString,
+    pub staff_email: ::tencent_cloud_runtime::CompactString,
     /// Skill groups to bind the agent to, with per-group settings.
     ///
     /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
@@ -69,22 +69,23 @@ impl ::serde::Serialize for BindStaffSkillGroupListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for BindStaffSkillGroupListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for BindStaffSkillGroupListRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for BindStaffSkillGroupListRequest {
     const EXPECTING: &'static str = "struct BindStaffSkillGroupListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "StaffEmail",
-            "StaffSkillGroupList",
-            "SkillGroupList",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "StaffEmail",
+                "StaffSkillGroupList",
+                "SkillGroupList",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_staff_email: Option<crate::CompactString> = None;
+        let mut f_staff_email: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>> = None;
         let mut f_skill_group_list: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -111,18 +112,22 @@ impl BindStaffSkillGroupListRequest {
         BindStaffSkillGroupListRequestBuilder::default()
     }
 }
-impl crate::Action for BindStaffSkillGroupListRequest {
+impl ::tencent_cloud_runtime::Action for BindStaffSkillGroupListRequest {
     const ACTION: &'static str = "BindStaffSkillGroupList";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = BindStaffSkillGroupListResponse;
     type ErrorCode = BindStaffSkillGroupListErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`BindStaffSkillGroupListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindStaffSkillGroupListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_email: Option<crate::CompactString>,
+    staff_email: Option<::tencent_cloud_runtime::CompactString>,
     staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>>,
     skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
@@ -145,13 +150,16 @@ impl BindStaffSkillGroupListRequestBuilder {
     ///
     /// Example: `"staff1@xx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
     #[inline]
-    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_email(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_email = value;
         self
     }
@@ -188,18 +196,27 @@ impl BindStaffSkillGroupListRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<BindStaffSkillGroupListRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<BindStaffSkillGroupListRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(BindStaffSkillGroupListRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "BindStaffSkillGroupList",
-                "SdkAppId",
-            ))?,
-            staff_email: self.staff_email.ok_or(crate::BuildError::missing(
-                "BindStaffSkillGroupList",
-                "StaffEmail",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "BindStaffSkillGroupList",
+                    "SdkAppId",
+                ))?,
+            staff_email: self
+                .staff_email
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "BindStaffSkillGroupList",
+                    "StaffEmail",
+                ))?,
             staff_skill_group_list: self.staff_skill_group_list.ok_or(
-                crate::BuildError::missing("BindStaffSkillGroupList", "StaffSkillGroupList"),
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "BindStaffSkillGroupList",
+                    "StaffSkillGroupList",
+                ),
             )?,
             skill_group_list: self.skill_group_list,
         })
@@ -208,18 +225,18 @@ impl BindStaffSkillGroupListRequestBuilder {
 /// Sets the members of a `BindStaffSkillGroupList` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct BindStaffSkillGroupListFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: BindStaffSkillGroupListRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl BindStaffSkillGroupListFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: BindStaffSkillGroupListRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -240,13 +257,16 @@ impl BindStaffSkillGroupListFluentBuilder {
     ///
     /// Example: `"staff1@xx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
     #[inline]
-    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_email(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.staff_email = value;
         self
     }
@@ -289,7 +309,7 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -297,8 +317,10 @@ impl BindStaffSkillGroupListFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<BindStaffSkillGroupListResponse, crate::SdkError<BindStaffSkillGroupListErrorCode>>
-    {
+    ) -> Result<
+        BindStaffSkillGroupListResponse,
+        ::tencent_cloud_runtime::SdkError<BindStaffSkillGroupListErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -308,8 +330,8 @@ impl BindStaffSkillGroupListFluentBuilder {
 #[non_exhaustive]
 pub struct BindStaffSkillGroupListResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for BindStaffSkillGroupListResponse {
@@ -322,15 +344,16 @@ impl ::serde::Serialize for BindStaffSkillGroupListResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for BindStaffSkillGroupListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for BindStaffSkillGroupListResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for BindStaffSkillGroupListResponse {
     const EXPECTING: &'static str = "struct BindStaffSkillGroupListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -338,18 +361,19 @@ impl crate::codec::FromMembers for BindStaffSkillGroupListResponse {
             }?;
         }
         Ok(BindStaffSkillGroupListResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for BindStaffSkillGroupListResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for BindStaffSkillGroupListResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -364,25 +388,25 @@ impl BindStaffSkillGroupListResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`BindStaffSkillGroupListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct BindStaffSkillGroupListResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl BindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -395,13 +419,13 @@ impl BindStaffSkillGroupListResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for BindStaffSkillGroupListResponse {
+impl ::tencent_cloud_runtime::ActionResponse for BindStaffSkillGroupListResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -418,7 +442,7 @@ pub enum BindStaffSkillGroupListErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl BindStaffSkillGroupListErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -432,7 +456,7 @@ impl BindStaffSkillGroupListErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for BindStaffSkillGroupListErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for BindStaffSkillGroupListErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -446,7 +470,7 @@ impl crate::enums::WireEnum for BindStaffSkillGroupListErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -461,7 +485,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`BindStaffSkillGroupList`](crate::operation::bind_staff_skill_group_list).
     #[inline]
     pub fn bind_staff_skill_group_list(&self) -> BindStaffSkillGroupListFluentBuilder {
-        BindStaffSkillGroupListFluentBuilder::new(self.clone())
+        BindStaffSkillGroupListFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for BindStaffSkillGroupListErrorCode {}

@@ -42,7 +42,7 @@ pub struct ControlAIConversationRequest {
     /// Id of the session to control.
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
-    pub session_id: crate::CompactString,
+    pub session_id: ::tencent_cloud_runtime::CompactString,
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
@@ -77,22 +77,23 @@ impl ::serde::Serialize for ControlAIConversationRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ControlAIConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ControlAIConversationRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for ControlAIConversationRequest {
     const EXPECTING: &'static str = "struct ControlAIConversationRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SessionId",
-            "SdkAppId",
-            "Command",
-            "ServerPushText",
-            "InvokeLLM",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SessionId",
+                "SdkAppId",
+                "Command",
+                "ServerPushText",
+                "InvokeLLM",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_command: Option<Option<crate::types::ControlAIConversationCommand>> = None;
         let mut f_server_push_text: Option<Option<crate::types::ServerPushText>> = None;
@@ -123,17 +124,21 @@ impl ControlAIConversationRequest {
         ControlAIConversationRequestBuilder::default()
     }
 }
-impl crate::Action for ControlAIConversationRequest {
+impl ::tencent_cloud_runtime::Action for ControlAIConversationRequest {
     const ACTION: &'static str = "ControlAIConversation";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = ControlAIConversationResponse;
     type ErrorCode = ControlAIConversationErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`ControlAIConversationRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ControlAIConversationRequestBuilder {
-    session_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
     sdk_app_id: Option<crate::types::SdkAppId>,
     command: Option<crate::types::ControlAIConversationCommand>,
     server_push_text: Option<crate::types::ServerPushText>,
@@ -144,13 +149,13 @@ impl ControlAIConversationRequestBuilder {
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -211,16 +216,22 @@ impl ControlAIConversationRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ControlAIConversationRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<ControlAIConversationRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(ControlAIConversationRequest {
-            session_id: self.session_id.ok_or(crate::BuildError::missing(
-                "ControlAIConversation",
-                "SessionId",
-            ))?,
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "ControlAIConversation",
-                "SdkAppId",
-            ))?,
+            session_id: self
+                .session_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ControlAIConversation",
+                    "SessionId",
+                ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ControlAIConversation",
+                    "SdkAppId",
+                ))?,
             command: self.command,
             server_push_text: self.server_push_text,
             invoke_llm: self.invoke_llm,
@@ -230,31 +241,31 @@ impl ControlAIConversationRequestBuilder {
 /// Sets the members of a `ControlAIConversation` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct ControlAIConversationFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: ControlAIConversationRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl ControlAIConversationFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: ControlAIConversationRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the session to control.
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -321,7 +332,7 @@ impl ControlAIConversationFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -329,8 +340,10 @@ impl ControlAIConversationFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<ControlAIConversationResponse, crate::SdkError<ControlAIConversationErrorCode>>
-    {
+    ) -> Result<
+        ControlAIConversationResponse,
+        ::tencent_cloud_runtime::SdkError<ControlAIConversationErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -340,8 +353,8 @@ impl ControlAIConversationFluentBuilder {
 #[non_exhaustive]
 pub struct ControlAIConversationResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ControlAIConversationResponse {
@@ -354,15 +367,16 @@ impl ::serde::Serialize for ControlAIConversationResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for ControlAIConversationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ControlAIConversationResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for ControlAIConversationResponse {
     const EXPECTING: &'static str = "struct ControlAIConversationResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -370,18 +384,19 @@ impl crate::codec::FromMembers for ControlAIConversationResponse {
             }?;
         }
         Ok(ControlAIConversationResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for ControlAIConversationResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for ControlAIConversationResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -396,25 +411,25 @@ impl ControlAIConversationResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`ControlAIConversationResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ControlAIConversationResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ControlAIConversationResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -427,13 +442,13 @@ impl ControlAIConversationResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for ControlAIConversationResponse {
+impl ::tencent_cloud_runtime::ActionResponse for ControlAIConversationResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -450,7 +465,7 @@ pub enum ControlAIConversationErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ControlAIConversationErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -466,7 +481,7 @@ impl ControlAIConversationErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for ControlAIConversationErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for ControlAIConversationErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -484,7 +499,7 @@ impl crate::enums::WireEnum for ControlAIConversationErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -499,7 +514,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`ControlAIConversation`](crate::operation::control_ai_conversation).
     #[inline]
     pub fn control_ai_conversation(&self) -> ControlAIConversationFluentBuilder {
-        ControlAIConversationFluentBuilder::new(self.clone())
+        ControlAIConversationFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for ControlAIConversationErrorCode {}

@@ -40,7 +40,7 @@ pub struct CreateAdminURLRequest {
     /// Administrator account to create the link for.
     ///
     /// Example: `"foo@tencent.com"`
-    pub seat_user_id: crate::CompactString,
+    pub seat_user_id: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for CreateAdminURLRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -54,17 +54,18 @@ impl ::serde::Serialize for CreateAdminURLRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAdminURLRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateAdminURLRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAdminURLRequest {
     const EXPECTING: &'static str = "struct CreateAdminURLRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "SeatUserId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SeatUserId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_seat_user_id: Option<crate::CompactString> = None;
+        let mut f_seat_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -85,18 +86,22 @@ impl CreateAdminURLRequest {
         CreateAdminURLRequestBuilder::default()
     }
 }
-impl crate::Action for CreateAdminURLRequest {
+impl ::tencent_cloud_runtime::Action for CreateAdminURLRequest {
     const ACTION: &'static str = "CreateAdminURL";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateAdminURLResponse;
     type ErrorCode = CreateAdminURLErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateAdminURLRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAdminURLRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    seat_user_id: Option<crate::CompactString>,
+    seat_user_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateAdminURLRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -117,44 +122,56 @@ impl CreateAdminURLRequestBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn seat_user_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
     #[inline]
-    pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_seat_user_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.seat_user_id = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateAdminURLRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateAdminURLRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateAdminURLRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("CreateAdminURL", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAdminURL",
+                    "SdkAppId",
+                ))?,
             seat_user_id: self
                 .seat_user_id
-                .ok_or(crate::BuildError::missing("CreateAdminURL", "SeatUserId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAdminURL",
+                    "SeatUserId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `CreateAdminURL` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateAdminURLFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateAdminURLRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateAdminURLFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateAdminURLRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -175,13 +192,19 @@ impl CreateAdminURLFluentBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn seat_user_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
     #[inline]
-    pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_seat_user_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.seat_user_id = value;
         self
     }
@@ -193,7 +216,7 @@ impl CreateAdminURLFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -201,7 +224,8 @@ impl CreateAdminURLFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateAdminURLResponse, crate::SdkError<CreateAdminURLErrorCode>> {
+    ) -> Result<CreateAdminURLResponse, ::tencent_cloud_runtime::SdkError<CreateAdminURLErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -213,10 +237,10 @@ pub struct CreateAdminURLResponse {
     /// Login link.
     ///
     /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub url: crate::CompactString,
+    pub url: ::tencent_cloud_runtime::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for CreateAdminURLResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -239,16 +263,17 @@ impl ::serde::Serialize for CreateAdminURLResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAdminURLResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateAdminURLResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAdminURLResponse {
     const EXPECTING: &'static str = "struct CreateAdminURLResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["URL", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_url: Option<crate::CompactString> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["URL", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_url),
@@ -257,23 +282,23 @@ impl crate::codec::FromMembers for CreateAdminURLResponse {
             }?;
         }
         Ok(CreateAdminURLResponse {
-            url: f_url.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            url: f_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateAdminURLResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateAdminURLResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "URL",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -291,15 +316,15 @@ impl CreateAdminURLResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`CreateAdminURLResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct CreateAdminURLResponseBuilder {
-    url: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    url: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for CreateAdminURLResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -314,25 +339,25 @@ impl CreateAdminURLResponseBuilder {
     ///
     /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `URL`.
     #[inline]
-    pub fn set_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.url = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -346,13 +371,13 @@ impl CreateAdminURLResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateAdminURLResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateAdminURLResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -387,7 +412,7 @@ pub enum CreateAdminURLErrorCode {
     /// `LimitExceeded.BasePackageExpired`: The instance's base package has expired.
     LimitExceededBasePackageExpired,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateAdminURLErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -414,7 +439,7 @@ impl CreateAdminURLErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAdminURLErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAdminURLErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -445,7 +470,7 @@ impl crate::enums::WireEnum for CreateAdminURLErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -460,7 +485,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateAdminURL`](crate::operation::create_admin_url).
     #[inline]
     pub fn create_admin_url(&self) -> CreateAdminURLFluentBuilder {
-        CreateAdminURLFluentBuilder::new(self.clone())
+        CreateAdminURLFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateAdminURLErrorCode {}

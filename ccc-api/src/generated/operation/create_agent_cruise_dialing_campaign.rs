@@ -55,11 +55,11 @@ pub struct CreateAgentCruiseDialingCampaignRequest {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: crate::CompactString,
+    pub name: ::tencent_cloud_runtime::CompactString,
     /// Account of the agent who handles the calls.
     ///
     /// Example: `"foo@tencent.com"`
-    pub agent: crate::CompactString,
+    pub agent: ::tencent_cloud_runtime::CompactString,
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
@@ -73,9 +73,9 @@ pub struct CreateAgentCruiseDialingCampaignRequest {
     /// Example: `1708485433`
     pub end_time: i64,
     /// Numbers to call, in E.164 format or without a country code.
-    pub callees: Option<Vec<crate::CompactString>>,
+    pub callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Caller numbers, in the format shown in the management console.
-    pub callers: Option<Vec<crate::CompactString>>,
+    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Order of calling: `0` random, `1` in list order.
     ///
     /// Example: `0`
@@ -83,7 +83,7 @@ pub struct CreateAgentCruiseDialingCampaignRequest {
     /// Custom caller data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<crate::CompactString>,
+    pub uui: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateAgentCruiseDialingCampaignRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -113,38 +113,39 @@ impl ::serde::Serialize for CreateAgentCruiseDialingCampaignRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAgentCruiseDialingCampaignRequest {
     const EXPECTING: &'static str = "struct CreateAgentCruiseDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "Name",
-            "Agent",
-            "ConcurrencyNumber",
-            "StartTime",
-            "EndTime",
-            "Callees",
-            "Callers",
-            "CallOrder",
-            "UUI",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Name",
+                "Agent",
+                "ConcurrencyNumber",
+                "StartTime",
+                "EndTime",
+                "Callees",
+                "Callers",
+                "CallOrder",
+                "UUI",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_name: Option<crate::CompactString> = None;
-        let mut f_agent: Option<crate::CompactString> = None;
+        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_agent: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_concurrency_number: Option<i64> = None;
         let mut f_start_time: Option<i64> = None;
         let mut f_end_time: Option<i64> = None;
-        let mut f_callees: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_callees: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         let mut f_call_order: Option<
             Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
         > = None;
-        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -181,26 +182,30 @@ impl CreateAgentCruiseDialingCampaignRequest {
         CreateAgentCruiseDialingCampaignRequestBuilder::default()
     }
 }
-impl crate::Action for CreateAgentCruiseDialingCampaignRequest {
+impl ::tencent_cloud_runtime::Action for CreateAgentCruiseDialingCampaignRequest {
     const ACTION: &'static str = "CreateAgentCruiseDialingCampaign";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateAgentCruiseDialingCampaignResponse;
     type ErrorCode = CreateAgentCruiseDialingCampaignErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateAgentCruiseDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAgentCruiseDialingCampaignRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    name: Option<crate::CompactString>,
-    agent: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
+    agent: Option<::tencent_cloud_runtime::CompactString>,
     concurrency_number: Option<i64>,
     start_time: Option<i64>,
     end_time: Option<i64>,
-    callees: Option<Vec<crate::CompactString>>,
-    callers: Option<Vec<crate::CompactString>>,
+    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     call_order: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
-    uui: Option<crate::CompactString>,
+    uui: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -221,13 +226,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -235,13 +240,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn agent(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn agent(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`. Required.
     #[inline]
-    pub fn set_agent(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_agent(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.agent = value;
         self
     }
@@ -289,25 +294,31 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     }
     /// Numbers to call, in E.164 format or without a country code.
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
     #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the management console.
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -335,44 +346,58 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateAgentCruiseDialingCampaignRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<CreateAgentCruiseDialingCampaignRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateAgentCruiseDialingCampaignRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "CreateAgentCruiseDialingCampaign",
-                "SdkAppId",
-            ))?,
-            name: self.name.ok_or(crate::BuildError::missing(
-                "CreateAgentCruiseDialingCampaign",
-                "Name",
-            ))?,
-            agent: self.agent.ok_or(crate::BuildError::missing(
-                "CreateAgentCruiseDialingCampaign",
-                "Agent",
-            ))?,
-            concurrency_number: self.concurrency_number.ok_or(crate::BuildError::missing(
-                "CreateAgentCruiseDialingCampaign",
-                "ConcurrencyNumber",
-            ))?,
-            start_time: self.start_time.ok_or(crate::BuildError::missing(
-                "CreateAgentCruiseDialingCampaign",
-                "StartTime",
-            ))?,
-            end_time: self.end_time.ok_or(crate::BuildError::missing(
-                "CreateAgentCruiseDialingCampaign",
-                "EndTime",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAgentCruiseDialingCampaign",
+                    "SdkAppId",
+                ))?,
+            name: self
+                .name
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAgentCruiseDialingCampaign",
+                    "Name",
+                ))?,
+            agent: self
+                .agent
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAgentCruiseDialingCampaign",
+                    "Agent",
+                ))?,
+            concurrency_number: self.concurrency_number.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAgentCruiseDialingCampaign",
+                    "ConcurrencyNumber",
+                ),
+            )?,
+            start_time: self
+                .start_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAgentCruiseDialingCampaign",
+                    "StartTime",
+                ))?,
+            end_time: self
+                .end_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAgentCruiseDialingCampaign",
+                    "EndTime",
+                ))?,
             callees: self.callees,
             callers: self.callers,
             call_order: self.call_order,
@@ -383,18 +408,18 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
 /// Sets the members of a `CreateAgentCruiseDialingCampaign` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateAgentCruiseDialingCampaignFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateAgentCruiseDialingCampaignRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateAgentCruiseDialingCampaignRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -415,13 +440,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
@@ -429,13 +454,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn agent(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn agent(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`. Required.
     #[inline]
-    pub fn set_agent(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_agent(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.agent = value;
         self
     }
@@ -483,25 +508,31 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     }
     /// Numbers to call, in E.164 format or without a country code.
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
     #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the management console.
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callers = value;
         self
     }
@@ -529,13 +560,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -547,7 +578,7 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -557,7 +588,7 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
         self,
     ) -> Result<
         CreateAgentCruiseDialingCampaignResponse,
-        crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>,
+        ::tencent_cloud_runtime::SdkError<CreateAgentCruiseDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -572,8 +603,8 @@ pub struct CreateAgentCruiseDialingCampaignResponse {
     /// Example: `2569`
     pub campaign_id: Option<crate::types::CampaignId>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateAgentCruiseDialingCampaignResponse {
@@ -589,16 +620,17 @@ impl ::serde::Serialize for CreateAgentCruiseDialingCampaignResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAgentCruiseDialingCampaignResponse {
     const EXPECTING: &'static str = "struct CreateAgentCruiseDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["CampaignId", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["CampaignId", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_campaign_id),
@@ -608,22 +640,22 @@ impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignResponse {
         }
         Ok(CreateAgentCruiseDialingCampaignResponse {
             campaign_id: f_campaign_id.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateAgentCruiseDialingCampaignResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateAgentCruiseDialingCampaignResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CampaignId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -641,7 +673,7 @@ impl CreateAgentCruiseDialingCampaignResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -649,7 +681,7 @@ impl CreateAgentCruiseDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateAgentCruiseDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateAgentCruiseDialingCampaignResponseBuilder {
     /// Id of the created task.
@@ -668,13 +700,13 @@ impl CreateAgentCruiseDialingCampaignResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -688,13 +720,13 @@ impl CreateAgentCruiseDialingCampaignResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateAgentCruiseDialingCampaignResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateAgentCruiseDialingCampaignResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -711,7 +743,7 @@ pub enum CreateAgentCruiseDialingCampaignErrorCode {
     /// `LimitExceeded.OutOfCountLimit`: The maximum number of items allowed has been reached.
     LimitExceededOutOfCountLimit,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateAgentCruiseDialingCampaignErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -725,7 +757,7 @@ impl CreateAgentCruiseDialingCampaignErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAgentCruiseDialingCampaignErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAgentCruiseDialingCampaignErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -737,7 +769,7 @@ impl crate::enums::WireEnum for CreateAgentCruiseDialingCampaignErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -754,7 +786,7 @@ impl crate::Client {
     pub fn create_agent_cruise_dialing_campaign(
         &self,
     ) -> CreateAgentCruiseDialingCampaignFluentBuilder {
-        CreateAgentCruiseDialingCampaignFluentBuilder::new(self.clone())
+        CreateAgentCruiseDialingCampaignFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateAgentCruiseDialingCampaignErrorCode {}

@@ -67,11 +67,11 @@ pub struct CreateAIAgentCallRequest {
     /// Number to call.
     ///
     /// Example: `"008613012345678"`
-    pub callee: crate::CompactString,
+    pub callee: ::tencent_cloud_runtime::CompactString,
     /// Caller numbers to use.
     ///
     /// Example: `["008601012341234","008601012341235"]`
-    pub callers: Option<Vec<crate::CompactString>>,
+    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Variables substituted into the prompt.
     pub prompt_variables: Option<Vec<crate::types::Variable>>,
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
@@ -106,27 +106,28 @@ impl ::serde::Serialize for CreateAIAgentCallRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAIAgentCallRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateAIAgentCallRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAIAgentCallRequest {
     const EXPECTING: &'static str = "struct CreateAIAgentCallRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "AIAgentId",
-            "Callee",
-            "Callers",
-            "PromptVariables",
-            "Variables",
-            "MaxRingTimeoutSecond",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "AIAgentId",
+                "Callee",
+                "Callers",
+                "PromptVariables",
+                "Variables",
+                "MaxRingTimeoutSecond",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_ai_agent_id: Option<crate::types::AIAgentId> = None;
-        let mut f_callee: Option<crate::CompactString> = None;
-        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         let mut f_prompt_variables: Option<Option<Vec<crate::types::Variable>>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
         let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
@@ -160,20 +161,24 @@ impl CreateAIAgentCallRequest {
         CreateAIAgentCallRequestBuilder::default()
     }
 }
-impl crate::Action for CreateAIAgentCallRequest {
+impl ::tencent_cloud_runtime::Action for CreateAIAgentCallRequest {
     const ACTION: &'static str = "CreateAIAgentCall";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateAIAgentCallResponse;
     type ErrorCode = CreateAIAgentCallErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateAIAgentCallRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAIAgentCallRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     ai_agent_id: Option<crate::types::AIAgentId>,
-    callee: Option<crate::CompactString>,
-    callers: Option<Vec<crate::CompactString>>,
+    callee: Option<::tencent_cloud_runtime::CompactString>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     prompt_variables: Option<Vec<crate::types::Variable>>,
     variables: Option<Vec<crate::types::Variable>>,
     max_ring_timeout_second: Option<i64>,
@@ -211,13 +216,13 @@ impl CreateAIAgentCallRequestBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -225,13 +230,16 @@ impl CreateAIAgentCallRequestBuilder {
     ///
     /// Example: `["008601012341234","008601012341235"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -275,17 +283,26 @@ impl CreateAIAgentCallRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateAIAgentCallRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateAIAgentCallRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateAIAgentCallRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("CreateAIAgentCall", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAIAgentCall",
+                    "SdkAppId",
+                ))?,
             ai_agent_id: self
                 .ai_agent_id
-                .ok_or(crate::BuildError::missing("CreateAIAgentCall", "AIAgentId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAIAgentCall",
+                    "AIAgentId",
+                ))?,
             callee: self
                 .callee
-                .ok_or(crate::BuildError::missing("CreateAIAgentCall", "Callee"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAIAgentCall",
+                    "Callee",
+                ))?,
             callers: self.callers,
             prompt_variables: self.prompt_variables,
             variables: self.variables,
@@ -296,18 +313,18 @@ impl CreateAIAgentCallRequestBuilder {
 /// Sets the members of a `CreateAIAgentCall` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateAIAgentCallFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateAIAgentCallRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateAIAgentCallFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateAIAgentCallRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -342,13 +359,13 @@ impl CreateAIAgentCallFluentBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callee = value;
         self
     }
@@ -356,13 +373,16 @@ impl CreateAIAgentCallFluentBuilder {
     ///
     /// Example: `["008601012341234","008601012341235"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callers = value;
         self
     }
@@ -412,7 +432,7 @@ impl CreateAIAgentCallFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -420,7 +440,10 @@ impl CreateAIAgentCallFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateAIAgentCallResponse, crate::SdkError<CreateAIAgentCallErrorCode>> {
+    ) -> Result<
+        CreateAIAgentCallResponse,
+        ::tencent_cloud_runtime::SdkError<CreateAIAgentCallErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -432,10 +455,10 @@ pub struct CreateAIAgentCallResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub session_id: Option<crate::CompactString>,
+    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateAIAgentCallResponse {
@@ -451,16 +474,17 @@ impl ::serde::Serialize for CreateAIAgentCallResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAIAgentCallResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateAIAgentCallResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAIAgentCallResponse {
     const EXPECTING: &'static str = "struct CreateAIAgentCallResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SessionId", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<crate::CompactString>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SessionId", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_session_id),
@@ -470,22 +494,22 @@ impl crate::codec::FromMembers for CreateAIAgentCallResponse {
         }
         Ok(CreateAIAgentCallResponse {
             session_id: f_session_id.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateAIAgentCallResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateAIAgentCallResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -503,40 +527,40 @@ impl CreateAIAgentCallResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`CreateAIAgentCallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAIAgentCallResponseBuilder {
-    session_id: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateAIAgentCallResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -550,13 +574,13 @@ impl CreateAIAgentCallResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateAIAgentCallResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateAIAgentCallResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -595,7 +619,7 @@ pub enum CreateAIAgentCallErrorCode {
     /// `LimitExceeded.BasePackageExpired`: The instance's base package has expired.
     LimitExceededBasePackageExpired,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateAIAgentCallErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -624,7 +648,7 @@ impl CreateAIAgentCallErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAIAgentCallErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAIAgentCallErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -657,7 +681,7 @@ impl crate::enums::WireEnum for CreateAIAgentCallErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -672,7 +696,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateAIAgentCall`](crate::operation::create_ai_agent_call).
     #[inline]
     pub fn create_ai_agent_call(&self) -> CreateAIAgentCallFluentBuilder {
-        CreateAIAgentCallFluentBuilder::new(self.clone())
+        CreateAIAgentCallFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateAIAgentCallErrorCode {}

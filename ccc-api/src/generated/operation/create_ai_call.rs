@@ -50,7 +50,7 @@ pub struct CreateAICallRequest {
     /// Number to call.
     ///
     /// Example: `"0086xxx"`
-    pub callee: crate::CompactString,
+    pub callee: ::tencent_cloud_runtime::CompactString,
     /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
     ///
     /// Example: `"openai"`
@@ -58,19 +58,19 @@ pub struct CreateAICallRequest {
     /// API key for the model provider, used for authentication.
     ///
     /// Example: `"sk-proj-xxxx"`
-    pub api_key: crate::CompactString,
+    pub api_key: ::tencent_cloud_runtime::CompactString,
     /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
     ///
     /// Example: `"https://api.openai.com/v1/"`
-    pub api_url: crate::CompactString,
+    pub api_url: ::tencent_cloud_runtime::CompactString,
     /// System prompt that sets the bot persona, style and task.
     ///
     /// Example: `"示例值请看上方描述"`
-    pub system_prompt: Option<crate::CompactString>,
+    pub system_prompt: Option<::tencent_cloud_runtime::CompactString>,
     /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
     ///
     /// Example: `"gpt-4o-mini"`
-    pub model: Option<crate::CompactString>,
+    pub model: Option<::tencent_cloud_runtime::CompactString>,
     /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
     ///
     /// Example: `"ZhiQi"`
@@ -78,11 +78,11 @@ pub struct CreateAICallRequest {
     /// Caller numbers to use.
     ///
     /// Example: `["string"]`
-    pub callers: Option<Vec<crate::CompactString>>,
+    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Greeting spoken by the AI agent.
     ///
     /// Example: `"您好"`
-    pub welcome_message: Option<crate::CompactString>,
+    pub welcome_message: Option<::tencent_cloud_runtime::CompactString>,
     /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
     ///
     /// Example: `0`
@@ -114,7 +114,7 @@ pub struct CreateAICallRequest {
     /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
-    pub end_function_desc: Option<crate::CompactString>,
+    pub end_function_desc: Option<::tencent_cloud_runtime::CompactString>,
     /// Whether to enable the `transfer_to_human` function call.
     ///
     /// Example: `true`
@@ -134,7 +134,7 @@ pub struct CreateAICallRequest {
     /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
-    pub notify_message: Option<crate::CompactString>,
+    pub notify_message: Option<::tencent_cloud_runtime::CompactString>,
     /// Maximum number of reminders; unlimited by default.
     ///
     /// Example: `1`
@@ -142,7 +142,7 @@ pub struct CreateAICallRequest {
     /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
-    pub custom_tts_config: Option<crate::CompactString>,
+    pub custom_tts_config: Option<::tencent_cloud_runtime::CompactString>,
     /// Variables substituted into the prompt.
     pub prompt_variables: Option<Vec<crate::types::Variable>>,
     /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
@@ -182,7 +182,7 @@ pub struct CreateAICallRequest {
     /// Extra model request parameters as a JSON string.
     ///
     /// Example: `"{}"`
-    pub llm_extra_body: Option<crate::CompactString>,
+    pub llm_extra_body: Option<::tencent_cloud_runtime::CompactString>,
     /// Maximum call duration in milliseconds; unlimited by default.
     ///
     /// Example: `600000`
@@ -206,7 +206,7 @@ pub struct CreateAICallRequest {
     /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
-    pub custom_stt_config: Option<crate::CompactString>,
+    pub custom_stt_config: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for CreateAICallRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -399,70 +399,71 @@ impl ::serde::Serialize for CreateAICallRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateAICallRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAICallRequest {
     const EXPECTING: &'static str = "struct CreateAICallRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "Callee",
-            "LLMType",
-            "APIKey",
-            "APIUrl",
-            "SystemPrompt",
-            "Model",
-            "VoiceType",
-            "Callers",
-            "WelcomeMessage",
-            "WelcomeType",
-            "WelcomeMessagePriority",
-            "MaxDuration",
-            "Languages",
-            "InterruptMode",
-            "InterruptSpeechDuration",
-            "EndFunctionEnable",
-            "EndFunctionDesc",
-            "TransferFunctionEnable",
-            "TransferItems",
-            "TransferToAgentEnable",
-            "TransferToAgentItems",
-            "NotifyDuration",
-            "NotifyMessage",
-            "NotifyMaxCount",
-            "CustomTTSConfig",
-            "PromptVariables",
-            "VadSilenceTime",
-            "ExtractConfig",
-            "Temperature",
-            "Variables",
-            "TopP",
-            "VadLevel",
-            "ToneWord",
-            "EnableComplianceAudio",
-            "EnableVoicemailDetection",
-            "VoicemailAction",
-            "LLMExtraBody",
-            "MaxCallDurationMs",
-            "MaxRingTimeoutSecond",
-            "AmbientSoundType",
-            "AmbientSoundVolume",
-            "AcquireTimeoutSecond",
-            "CustomSTTConfig",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Callee",
+                "LLMType",
+                "APIKey",
+                "APIUrl",
+                "SystemPrompt",
+                "Model",
+                "VoiceType",
+                "Callers",
+                "WelcomeMessage",
+                "WelcomeType",
+                "WelcomeMessagePriority",
+                "MaxDuration",
+                "Languages",
+                "InterruptMode",
+                "InterruptSpeechDuration",
+                "EndFunctionEnable",
+                "EndFunctionDesc",
+                "TransferFunctionEnable",
+                "TransferItems",
+                "TransferToAgentEnable",
+                "TransferToAgentItems",
+                "NotifyDuration",
+                "NotifyMessage",
+                "NotifyMaxCount",
+                "CustomTTSConfig",
+                "PromptVariables",
+                "VadSilenceTime",
+                "ExtractConfig",
+                "Temperature",
+                "Variables",
+                "TopP",
+                "VadLevel",
+                "ToneWord",
+                "EnableComplianceAudio",
+                "EnableVoicemailDetection",
+                "VoicemailAction",
+                "LLMExtraBody",
+                "MaxCallDurationMs",
+                "MaxRingTimeoutSecond",
+                "AmbientSoundType",
+                "AmbientSoundVolume",
+                "AcquireTimeoutSecond",
+                "CustomSTTConfig",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_callee: Option<crate::CompactString> = None;
+        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_llm_type: Option<crate::types::CreateAICallLLMType> = None;
-        let mut f_api_key: Option<crate::CompactString> = None;
-        let mut f_api_url: Option<crate::CompactString> = None;
-        let mut f_system_prompt: Option<Option<crate::CompactString>> = None;
-        let mut f_model: Option<Option<crate::CompactString>> = None;
+        let mut f_api_key: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_api_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_system_prompt: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_model: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_voice_type: Option<Option<crate::types::CreateAICallVoiceType>> = None;
-        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_welcome_message: Option<Option<crate::CompactString>> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_welcome_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_welcome_type: Option<Option<crate::types::CreateAICallWelcomeType>> = None;
         let mut f_welcome_message_priority: Option<
             Option<crate::types::CreateAICallWelcomeMessagePriority>,
@@ -472,16 +473,16 @@ impl crate::codec::FromMembers for CreateAICallRequest {
         let mut f_interrupt_mode: Option<Option<crate::types::CreateAICallInterruptMode>> = None;
         let mut f_interrupt_speech_duration: Option<Option<i64>> = None;
         let mut f_end_function_enable: Option<Option<bool>> = None;
-        let mut f_end_function_desc: Option<Option<crate::CompactString>> = None;
+        let mut f_end_function_desc: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_transfer_function_enable: Option<Option<bool>> = None;
         let mut f_transfer_items: Option<Option<Vec<crate::types::AITransferItem>>> = None;
         let mut f_transfer_to_agent_enable: Option<Option<bool>> = None;
         let mut f_transfer_to_agent_items: Option<Option<Vec<crate::types::TransferToAgentItem>>> =
             None;
         let mut f_notify_duration: Option<Option<i64>> = None;
-        let mut f_notify_message: Option<Option<crate::CompactString>> = None;
+        let mut f_notify_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_notify_max_count: Option<Option<u64>> = None;
-        let mut f_custom_tts_config: Option<Option<crate::CompactString>> = None;
+        let mut f_custom_tts_config: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_prompt_variables: Option<Option<Vec<crate::types::Variable>>> = None;
         let mut f_vad_silence_time: Option<Option<i64>> = None;
         let mut f_extract_config: Option<Option<Vec<crate::types::AICallExtractConfigElement>>> =
@@ -495,14 +496,14 @@ impl crate::codec::FromMembers for CreateAICallRequest {
         let mut f_enable_voicemail_detection: Option<Option<bool>> = None;
         let mut f_voicemail_action: Option<Option<crate::types::CreateAICallVoicemailAction>> =
             None;
-        let mut f_llm_extra_body: Option<Option<crate::CompactString>> = None;
+        let mut f_llm_extra_body: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_max_call_duration_ms: Option<Option<u64>> = None;
         let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
         let mut f_ambient_sound_type: Option<Option<crate::types::CreateAICallAmbientSoundType>> =
             None;
         let mut f_ambient_sound_volume: Option<Option<f64>> = None;
         let mut f_acquire_timeout_second: Option<Option<u64>> = None;
-        let mut f_custom_stt_config: Option<Option<crate::CompactString>> = None;
+        let mut f_custom_stt_config: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -607,26 +608,30 @@ impl CreateAICallRequest {
         CreateAICallRequestBuilder::default()
     }
 }
-impl crate::Action for CreateAICallRequest {
+impl ::tencent_cloud_runtime::Action for CreateAICallRequest {
     const ACTION: &'static str = "CreateAICall";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateAICallResponse;
     type ErrorCode = CreateAICallErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateAICallRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct CreateAICallRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    callee: Option<crate::CompactString>,
+    callee: Option<::tencent_cloud_runtime::CompactString>,
     llm_type: Option<crate::types::CreateAICallLLMType>,
-    api_key: Option<crate::CompactString>,
-    api_url: Option<crate::CompactString>,
-    system_prompt: Option<crate::CompactString>,
-    model: Option<crate::CompactString>,
+    api_key: Option<::tencent_cloud_runtime::CompactString>,
+    api_url: Option<::tencent_cloud_runtime::CompactString>,
+    system_prompt: Option<::tencent_cloud_runtime::CompactString>,
+    model: Option<::tencent_cloud_runtime::CompactString>,
     voice_type: Option<crate::types::CreateAICallVoiceType>,
-    callers: Option<Vec<crate::CompactString>>,
-    welcome_message: Option<crate::CompactString>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    welcome_message: Option<::tencent_cloud_runtime::CompactString>,
     welcome_type: Option<crate::types::CreateAICallWelcomeType>,
     welcome_message_priority: Option<crate::types::CreateAICallWelcomeMessagePriority>,
     max_duration: Option<i64>,
@@ -634,15 +639,15 @@ pub struct CreateAICallRequestBuilder {
     interrupt_mode: Option<crate::types::CreateAICallInterruptMode>,
     interrupt_speech_duration: Option<i64>,
     end_function_enable: Option<bool>,
-    end_function_desc: Option<crate::CompactString>,
+    end_function_desc: Option<::tencent_cloud_runtime::CompactString>,
     transfer_function_enable: Option<bool>,
     transfer_items: Option<Vec<crate::types::AITransferItem>>,
     transfer_to_agent_enable: Option<bool>,
     transfer_to_agent_items: Option<Vec<crate::types::TransferToAgentItem>>,
     notify_duration: Option<i64>,
-    notify_message: Option<crate::CompactString>,
+    notify_message: Option<::tencent_cloud_runtime::CompactString>,
     notify_max_count: Option<u64>,
-    custom_tts_config: Option<crate::CompactString>,
+    custom_tts_config: Option<::tencent_cloud_runtime::CompactString>,
     prompt_variables: Option<Vec<crate::types::Variable>>,
     vad_silence_time: Option<i64>,
     extract_config: Option<Vec<crate::types::AICallExtractConfigElement>>,
@@ -654,13 +659,13 @@ pub struct CreateAICallRequestBuilder {
     enable_compliance_audio: Option<bool>,
     enable_voicemail_detection: Option<bool>,
     voicemail_action: Option<crate::types::CreateAICallVoicemailAction>,
-    llm_extra_body: Option<crate::CompactString>,
+    llm_extra_body: Option<::tencent_cloud_runtime::CompactString>,
     max_call_duration_ms: Option<u64>,
     max_ring_timeout_second: Option<i64>,
     ambient_sound_type: Option<crate::types::CreateAICallAmbientSoundType>,
     ambient_sound_volume: Option<f64>,
     acquire_timeout_second: Option<u64>,
-    custom_stt_config: Option<crate::CompactString>,
+    custom_stt_config: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for CreateAICallRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -740,13 +745,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"0086xxx"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -768,13 +773,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"sk-proj-xxxx"`
     #[inline]
-    pub fn api_key(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn api_key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.api_key = Some(value.into());
         self
     }
     /// Sets or clears `APIKey`. Required.
     #[inline]
-    pub fn set_api_key(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_api_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.api_key = value;
         self
     }
@@ -782,13 +787,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"https://api.openai.com/v1/"`
     #[inline]
-    pub fn api_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn api_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.api_url = Some(value.into());
         self
     }
     /// Sets or clears `APIUrl`. Required.
     #[inline]
-    pub fn set_api_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_api_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.api_url = value;
         self
     }
@@ -796,13 +801,19 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"示例值请看上方描述"`
     #[inline]
-    pub fn system_prompt(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn system_prompt(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.system_prompt = Some(value.into());
         self
     }
     /// Sets or clears `SystemPrompt`.
     #[inline]
-    pub fn set_system_prompt(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_system_prompt(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.system_prompt = value;
         self
     }
@@ -810,13 +821,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"gpt-4o-mini"`
     #[inline]
-    pub fn model(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn model(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets or clears `Model`.
     #[inline]
-    pub fn set_model(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_model(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.model = value;
         self
     }
@@ -838,13 +849,16 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `["string"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -852,13 +866,19 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"您好"`
     #[inline]
-    pub fn welcome_message(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn welcome_message(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.welcome_message = Some(value.into());
         self
     }
     /// Sets or clears `WelcomeMessage`.
     #[inline]
-    pub fn set_welcome_message(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_welcome_message(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.welcome_message = value;
         self
     }
@@ -979,13 +999,19 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
     #[inline]
-    pub fn end_function_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn end_function_desc(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.end_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `EndFunctionDesc`.
     #[inline]
-    pub fn set_end_function_desc(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_end_function_desc(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.end_function_desc = value;
         self
     }
@@ -1065,13 +1091,19 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
     #[inline]
-    pub fn notify_message(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn notify_message(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.notify_message = Some(value.into());
         self
     }
     /// Sets or clears `NotifyMessage`.
     #[inline]
-    pub fn set_notify_message(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_notify_message(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.notify_message = value;
         self
     }
@@ -1093,13 +1125,19 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
     #[inline]
-    pub fn custom_tts_config(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn custom_tts_config(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_tts_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomTTSConfig`.
     #[inline]
-    pub fn set_custom_tts_config(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_custom_tts_config(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_tts_config = value;
         self
     }
@@ -1259,13 +1297,19 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"{}"`
     #[inline]
-    pub fn llm_extra_body(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn llm_extra_body(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.llm_extra_body = Some(value.into());
         self
     }
     /// Sets or clears `LLMExtraBody`.
     #[inline]
-    pub fn set_llm_extra_body(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_llm_extra_body(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.llm_extra_body = value;
         self
     }
@@ -1346,35 +1390,56 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
     #[inline]
-    pub fn custom_stt_config(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn custom_stt_config(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_stt_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomSTTConfig`.
     #[inline]
-    pub fn set_custom_stt_config(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_custom_stt_config(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_stt_config = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateAICallRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateAICallRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateAICallRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("CreateAICall", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAICall",
+                    "SdkAppId",
+                ))?,
             callee: self
                 .callee
-                .ok_or(crate::BuildError::missing("CreateAICall", "Callee"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAICall",
+                    "Callee",
+                ))?,
             llm_type: self
                 .llm_type
-                .ok_or(crate::BuildError::missing("CreateAICall", "LLMType"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAICall",
+                    "LLMType",
+                ))?,
             api_key: self
                 .api_key
-                .ok_or(crate::BuildError::missing("CreateAICall", "APIKey"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAICall",
+                    "APIKey",
+                ))?,
             api_url: self
                 .api_url
-                .ok_or(crate::BuildError::missing("CreateAICall", "APIUrl"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAICall",
+                    "APIUrl",
+                ))?,
             system_prompt: self.system_prompt,
             model: self.model,
             voice_type: self.voice_type,
@@ -1420,18 +1485,18 @@ impl CreateAICallRequestBuilder {
 /// Sets the members of a `CreateAICall` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateAICallFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateAICallRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateAICallFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateAICallRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -1452,13 +1517,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"0086xxx"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callee = value;
         self
     }
@@ -1480,13 +1545,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"sk-proj-xxxx"`
     #[inline]
-    pub fn api_key(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn api_key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.api_key = Some(value.into());
         self
     }
     /// Sets or clears `APIKey`. Required.
     #[inline]
-    pub fn set_api_key(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_api_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.api_key = value;
         self
     }
@@ -1494,13 +1559,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"https://api.openai.com/v1/"`
     #[inline]
-    pub fn api_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn api_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.api_url = Some(value.into());
         self
     }
     /// Sets or clears `APIUrl`. Required.
     #[inline]
-    pub fn set_api_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_api_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.api_url = value;
         self
     }
@@ -1508,13 +1573,19 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"示例值请看上方描述"`
     #[inline]
-    pub fn system_prompt(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn system_prompt(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.system_prompt = Some(value.into());
         self
     }
     /// Sets or clears `SystemPrompt`.
     #[inline]
-    pub fn set_system_prompt(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_system_prompt(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.system_prompt = value;
         self
     }
@@ -1522,13 +1593,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"gpt-4o-mini"`
     #[inline]
-    pub fn model(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn model(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.model = Some(value.into());
         self
     }
     /// Sets or clears `Model`.
     #[inline]
-    pub fn set_model(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_model(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.model = value;
         self
     }
@@ -1550,13 +1621,16 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `["string"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callers = value;
         self
     }
@@ -1564,13 +1638,19 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"您好"`
     #[inline]
-    pub fn welcome_message(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn welcome_message(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.welcome_message = Some(value.into());
         self
     }
     /// Sets or clears `WelcomeMessage`.
     #[inline]
-    pub fn set_welcome_message(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_welcome_message(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.welcome_message = value;
         self
     }
@@ -1691,13 +1771,19 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
     #[inline]
-    pub fn end_function_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn end_function_desc(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.end_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `EndFunctionDesc`.
     #[inline]
-    pub fn set_end_function_desc(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_end_function_desc(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.end_function_desc = value;
         self
     }
@@ -1777,13 +1863,19 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
     #[inline]
-    pub fn notify_message(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn notify_message(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.notify_message = Some(value.into());
         self
     }
     /// Sets or clears `NotifyMessage`.
     #[inline]
-    pub fn set_notify_message(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_notify_message(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.notify_message = value;
         self
     }
@@ -1805,13 +1897,19 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
     #[inline]
-    pub fn custom_tts_config(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn custom_tts_config(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.custom_tts_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomTTSConfig`.
     #[inline]
-    pub fn set_custom_tts_config(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_custom_tts_config(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.custom_tts_config = value;
         self
     }
@@ -1971,13 +2069,19 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"{}"`
     #[inline]
-    pub fn llm_extra_body(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn llm_extra_body(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.llm_extra_body = Some(value.into());
         self
     }
     /// Sets or clears `LLMExtraBody`.
     #[inline]
-    pub fn set_llm_extra_body(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_llm_extra_body(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.llm_extra_body = value;
         self
     }
@@ -2058,13 +2162,19 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
     #[inline]
-    pub fn custom_stt_config(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn custom_stt_config(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.custom_stt_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomSTTConfig`.
     #[inline]
-    pub fn set_custom_stt_config(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_custom_stt_config(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.custom_stt_config = value;
         self
     }
@@ -2076,7 +2186,7 @@ impl CreateAICallFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -2084,7 +2194,8 @@ impl CreateAICallFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateAICallResponse, crate::SdkError<CreateAICallErrorCode>> {
+    ) -> Result<CreateAICallResponse, ::tencent_cloud_runtime::SdkError<CreateAICallErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -2096,10 +2207,10 @@ pub struct CreateAICallResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub session_id: Option<crate::CompactString>,
+    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateAICallResponse {
@@ -2115,16 +2226,17 @@ impl ::serde::Serialize for CreateAICallResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAICallResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateAICallResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAICallResponse {
     const EXPECTING: &'static str = "struct CreateAICallResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SessionId", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<crate::CompactString>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SessionId", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_session_id),
@@ -2134,22 +2246,22 @@ impl crate::codec::FromMembers for CreateAICallResponse {
         }
         Ok(CreateAICallResponse {
             session_id: f_session_id.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateAICallResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateAICallResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -2167,40 +2279,40 @@ impl CreateAICallResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`CreateAICallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAICallResponseBuilder {
-    session_id: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateAICallResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -2214,13 +2326,13 @@ impl CreateAICallResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateAICallResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateAICallResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -2255,7 +2367,7 @@ pub enum CreateAICallErrorCode {
     /// `LimitExceeded.BasePackageExpired`: The instance's base package has expired.
     LimitExceededBasePackageExpired,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateAICallErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -2282,7 +2394,7 @@ impl CreateAICallErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAICallErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -2313,7 +2425,7 @@ impl crate::enums::WireEnum for CreateAICallErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -2328,7 +2440,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateAICall`](crate::operation::create_ai_call).
     #[inline]
     pub fn create_ai_call(&self) -> CreateAICallFluentBuilder {
-        CreateAICallFluentBuilder::new(self.clone())
+        CreateAICallFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateAICallErrorCode {}

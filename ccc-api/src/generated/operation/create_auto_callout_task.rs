@@ -85,11 +85,11 @@ pub struct CreateAutoCalloutTaskRequest {
     /// Numbers to call.
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
-    pub callees: Vec<crate::CompactString>,
+    pub callees: Vec<::tencent_cloud_runtime::CompactString>,
     /// Caller numbers to use.
     ///
     /// Example: `["0086010xxxxxxxx"]`
-    pub callers: Vec<crate::CompactString>,
+    pub callers: Vec<::tencent_cloud_runtime::CompactString>,
     /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
     ///
     /// Example: `3`
@@ -97,11 +97,11 @@ pub struct CreateAutoCalloutTaskRequest {
     /// Task name.
     ///
     /// Example: `"任务1"`
-    pub name: Option<crate::CompactString>,
+    pub name: Option<::tencent_cloud_runtime::CompactString>,
     /// Task description.
     ///
     /// Example: `"任务描述1"`
-    pub description: Option<crate::CompactString>,
+    pub description: Option<::tencent_cloud_runtime::CompactString>,
     /// Unix time in seconds when the task stops.
     ///
     /// Example: `1642500622`
@@ -115,13 +115,13 @@ pub struct CreateAutoCalloutTaskRequest {
     /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<crate::CompactString>,
+    pub uui: Option<::tencent_cloud_runtime::CompactString>,
     /// Per-callee attributes.
     pub callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
     /// IANA time zone name, for example `Asia/Shanghai`.
     ///
     /// Example: `"Asia/Shanghai"`
-    pub time_zone: Option<crate::CompactString>,
+    pub time_zone: Option<::tencent_cloud_runtime::CompactString>,
     /// Time ranges in which calls may be made.
     pub available_time: Option<Vec<crate::types::TimeRange>>,
     /// Id of the AI agent used for the calls; required if `IvrId` is not set.
@@ -219,51 +219,52 @@ impl ::serde::Serialize for CreateAutoCalloutTaskRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateAutoCalloutTaskRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct CreateAutoCalloutTaskRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "NotBefore",
-            "Callees",
-            "Callers",
-            "IvrId",
-            "Name",
-            "Description",
-            "NotAfter",
-            "Tries",
-            "Variables",
-            "UUI",
-            "CalleeAttributes",
-            "TimeZone",
-            "AvailableTime",
-            "AIAgentId",
-            "RetryInterval",
-            "MaxRingTimeoutSecond",
-            "RetryHangupTypes",
-            "RetryTags",
-            "AvailableWorkTimeConfig",
-            "TriggerStrategy",
-            "ConcurrencyLimit",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "NotBefore",
+                "Callees",
+                "Callers",
+                "IvrId",
+                "Name",
+                "Description",
+                "NotAfter",
+                "Tries",
+                "Variables",
+                "UUI",
+                "CalleeAttributes",
+                "TimeZone",
+                "AvailableTime",
+                "AIAgentId",
+                "RetryInterval",
+                "MaxRingTimeoutSecond",
+                "RetryHangupTypes",
+                "RetryTags",
+                "AvailableWorkTimeConfig",
+                "TriggerStrategy",
+                "ConcurrencyLimit",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_not_before: Option<i64> = None;
-        let mut f_callees: Option<Vec<crate::CompactString>> = None;
-        let mut f_callers: Option<Vec<crate::CompactString>> = None;
+        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
-        let mut f_name: Option<Option<crate::CompactString>> = None;
-        let mut f_description: Option<Option<crate::CompactString>> = None;
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_description: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_not_after: Option<Option<i64>> = None;
         let mut f_tries: Option<Option<u64>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
-        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
-        let mut f_time_zone: Option<Option<crate::CompactString>> = None;
+        let mut f_time_zone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_available_time: Option<Option<Vec<crate::types::TimeRange>>> = None;
         let mut f_ai_agent_id: Option<Option<crate::types::AIAgentId>> = None;
         let mut f_retry_interval: Option<Option<i64>> = None;
@@ -337,29 +338,33 @@ impl CreateAutoCalloutTaskRequest {
         CreateAutoCalloutTaskRequestBuilder::default()
     }
 }
-impl crate::Action for CreateAutoCalloutTaskRequest {
+impl ::tencent_cloud_runtime::Action for CreateAutoCalloutTaskRequest {
     const ACTION: &'static str = "CreateAutoCalloutTask";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateAutoCalloutTaskResponse;
     type ErrorCode = CreateAutoCalloutTaskErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAutoCalloutTaskRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     not_before: Option<i64>,
-    callees: Option<Vec<crate::CompactString>>,
-    callers: Option<Vec<crate::CompactString>>,
+    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     ivr_id: Option<crate::types::IvrId>,
-    name: Option<crate::CompactString>,
-    description: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
+    description: Option<::tencent_cloud_runtime::CompactString>,
     not_after: Option<i64>,
     tries: Option<u64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<crate::CompactString>,
+    uui: Option<::tencent_cloud_runtime::CompactString>,
     callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
-    time_zone: Option<crate::CompactString>,
+    time_zone: Option<::tencent_cloud_runtime::CompactString>,
     available_time: Option<Vec<crate::types::TimeRange>>,
     ai_agent_id: Option<crate::types::AIAgentId>,
     retry_interval: Option<i64>,
@@ -403,13 +408,16 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callees = value;
         self
     }
@@ -417,13 +425,16 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `["0086010xxxxxxxx"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -445,13 +456,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `"任务1"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -459,13 +470,16 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `"任务描述1"`
     #[inline]
-    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_description(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.description = value;
         self
     }
@@ -513,13 +527,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -542,13 +556,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `"Asia/Shanghai"`
     #[inline]
-    pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
     #[inline]
-    pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.time_zone = value;
         self
     }
@@ -687,24 +701,34 @@ impl CreateAutoCalloutTaskRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateAutoCalloutTaskRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<CreateAutoCalloutTaskRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateAutoCalloutTaskRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "CreateAutoCalloutTask",
-                "SdkAppId",
-            ))?,
-            not_before: self.not_before.ok_or(crate::BuildError::missing(
-                "CreateAutoCalloutTask",
-                "NotBefore",
-            ))?,
-            callees: self.callees.ok_or(crate::BuildError::missing(
-                "CreateAutoCalloutTask",
-                "Callees",
-            ))?,
-            callers: self.callers.ok_or(crate::BuildError::missing(
-                "CreateAutoCalloutTask",
-                "Callers",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAutoCalloutTask",
+                    "SdkAppId",
+                ))?,
+            not_before: self
+                .not_before
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAutoCalloutTask",
+                    "NotBefore",
+                ))?,
+            callees: self
+                .callees
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAutoCalloutTask",
+                    "Callees",
+                ))?,
+            callers: self
+                .callers
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateAutoCalloutTask",
+                    "Callers",
+                ))?,
             ivr_id: self.ivr_id,
             name: self.name,
             description: self.description,
@@ -729,18 +753,18 @@ impl CreateAutoCalloutTaskRequestBuilder {
 /// Sets the members of a `CreateAutoCalloutTask` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateAutoCalloutTaskFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateAutoCalloutTaskRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateAutoCalloutTaskRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -775,13 +799,16 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callees = value;
         self
     }
@@ -789,13 +816,16 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `["0086010xxxxxxxx"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callers = value;
         self
     }
@@ -817,13 +847,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `"任务1"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
@@ -831,13 +861,16 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `"任务描述1"`
     #[inline]
-    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_description(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.description = value;
         self
     }
@@ -885,13 +918,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -914,13 +947,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `"Asia/Shanghai"`
     #[inline]
-    pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
     #[inline]
-    pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.time_zone = value;
         self
     }
@@ -1065,7 +1098,7 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -1073,8 +1106,10 @@ impl CreateAutoCalloutTaskFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateAutoCalloutTaskResponse, crate::SdkError<CreateAutoCalloutTaskErrorCode>>
-    {
+    ) -> Result<
+        CreateAutoCalloutTaskResponse,
+        ::tencent_cloud_runtime::SdkError<CreateAutoCalloutTaskErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -1088,8 +1123,8 @@ pub struct CreateAutoCalloutTaskResponse {
     /// Example: `2`
     pub task_id: crate::types::TaskId,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateAutoCalloutTaskResponse {
@@ -1103,16 +1138,17 @@ impl ::serde::Serialize for CreateAutoCalloutTaskResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateAutoCalloutTaskResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct CreateAutoCalloutTaskResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["TaskId", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TaskId", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_task_id: Option<crate::types::TaskId> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_task_id),
@@ -1121,23 +1157,23 @@ impl crate::codec::FromMembers for CreateAutoCalloutTaskResponse {
             }?;
         }
         Ok(CreateAutoCalloutTaskResponse {
-            task_id: f_task_id.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            task_id: f_task_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateAutoCalloutTaskResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateAutoCalloutTaskResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TaskId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -1155,7 +1191,7 @@ impl CreateAutoCalloutTaskResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -1163,7 +1199,7 @@ impl CreateAutoCalloutTaskResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateAutoCalloutTaskResponseBuilder {
     task_id: Option<crate::types::TaskId>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateAutoCalloutTaskResponseBuilder {
     /// Id of the created task.
@@ -1182,13 +1218,13 @@ impl CreateAutoCalloutTaskResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -1202,13 +1238,13 @@ impl CreateAutoCalloutTaskResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateAutoCalloutTaskResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateAutoCalloutTaskResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -1229,7 +1265,7 @@ pub enum CreateAutoCalloutTaskErrorCode {
     /// `InvalidParameterValue.ExperienceAccount`: The operation is not available to trial accounts.
     InvalidParameterValueExperienceAccount,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateAutoCalloutTaskErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -1247,7 +1283,7 @@ impl CreateAutoCalloutTaskErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateAutoCalloutTaskErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateAutoCalloutTaskErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -1263,7 +1299,7 @@ impl crate::enums::WireEnum for CreateAutoCalloutTaskErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -1278,7 +1314,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateAutoCalloutTask`](crate::operation::create_auto_callout_task).
     #[inline]
     pub fn create_auto_callout_task(&self) -> CreateAutoCalloutTaskFluentBuilder {
-        CreateAutoCalloutTaskFluentBuilder::new(self.clone())
+        CreateAutoCalloutTaskFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateAutoCalloutTaskErrorCode {}

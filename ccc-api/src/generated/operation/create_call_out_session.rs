@@ -45,19 +45,19 @@ pub struct CreateCallOutSessionRequest {
     /// Email of the agent; the agent must have a bound mobile number.
     ///
     /// Example: `"foo@tencent.com"`
-    pub user_id: crate::CompactString,
+    pub user_id: ::tencent_cloud_runtime::CompactString,
     /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
     ///
     /// Example: `"008613012345678"`
-    pub callee: crate::CompactString,
+    pub callee: ::tencent_cloud_runtime::CompactString,
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
-    pub caller: Option<crate::CompactString>,
+    pub caller: Option<::tencent_cloud_runtime::CompactString>,
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
-    pub callers: Option<Vec<crate::CompactString>>,
+    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
     ///
     /// Example: `true`
@@ -65,11 +65,11 @@ pub struct CreateCallOutSessionRequest {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
-    pub uui_deprecated: Option<crate::CompactString>,
+    pub uui_deprecated: Option<::tencent_cloud_runtime::CompactString>,
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
-    pub uui: Option<crate::CompactString>,
+    pub uui: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateCallOutSessionRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -99,32 +99,33 @@ impl ::serde::Serialize for CreateCallOutSessionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateCallOutSessionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateCallOutSessionRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCallOutSessionRequest {
     const EXPECTING: &'static str = "struct CreateCallOutSessionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "UserId",
-            "Callee",
-            "Caller",
-            "Callers",
-            "IsForceUseMobile",
-            "Uui",
-            "UUI",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "UserId",
+                "Callee",
+                "Caller",
+                "Callers",
+                "IsForceUseMobile",
+                "Uui",
+                "UUI",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_user_id: Option<crate::CompactString> = None;
-        let mut f_callee: Option<crate::CompactString> = None;
-        let mut f_caller: Option<Option<crate::CompactString>> = None;
-        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         let mut f_is_force_use_mobile: Option<Option<bool>> = None;
-        let mut f_uui_deprecated: Option<Option<crate::CompactString>> = None;
-        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_uui_deprecated: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -157,24 +158,28 @@ impl CreateCallOutSessionRequest {
         CreateCallOutSessionRequestBuilder::default()
     }
 }
-impl crate::Action for CreateCallOutSessionRequest {
+impl ::tencent_cloud_runtime::Action for CreateCallOutSessionRequest {
     const ACTION: &'static str = "CreateCallOutSession";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateCallOutSessionResponse;
     type ErrorCode = CreateCallOutSessionErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateCallOutSessionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCallOutSessionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    user_id: Option<crate::CompactString>,
-    callee: Option<crate::CompactString>,
-    caller: Option<crate::CompactString>,
-    callers: Option<Vec<crate::CompactString>>,
+    user_id: Option<::tencent_cloud_runtime::CompactString>,
+    callee: Option<::tencent_cloud_runtime::CompactString>,
+    caller: Option<::tencent_cloud_runtime::CompactString>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     is_force_use_mobile: Option<bool>,
-    uui_deprecated: Option<crate::CompactString>,
-    uui: Option<crate::CompactString>,
+    uui_deprecated: Option<::tencent_cloud_runtime::CompactString>,
+    uui: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateCallOutSessionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -195,13 +200,13 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_id = value;
         self
     }
@@ -209,13 +214,13 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -223,13 +228,13 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `"008610086"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = value;
         self
     }
@@ -237,13 +242,16 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -265,13 +273,19 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
     #[inline]
-    pub fn uui_deprecated(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui_deprecated(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
     #[inline]
-    pub fn set_uui_deprecated(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui_deprecated(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.uui_deprecated = value;
         self
     }
@@ -279,30 +293,38 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateCallOutSessionRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateCallOutSessionRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateCallOutSessionRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "CreateCallOutSession",
-                "SdkAppId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateCallOutSession",
+                    "SdkAppId",
+                ))?,
             user_id: self
                 .user_id
-                .ok_or(crate::BuildError::missing("CreateCallOutSession", "UserId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateCallOutSession",
+                    "UserId",
+                ))?,
             callee: self
                 .callee
-                .ok_or(crate::BuildError::missing("CreateCallOutSession", "Callee"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateCallOutSession",
+                    "Callee",
+                ))?,
             caller: self.caller,
             callers: self.callers,
             is_force_use_mobile: self.is_force_use_mobile,
@@ -314,18 +336,18 @@ impl CreateCallOutSessionRequestBuilder {
 /// Sets the members of a `CreateCallOutSession` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateCallOutSessionFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateCallOutSessionRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateCallOutSessionFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateCallOutSessionRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -346,13 +368,13 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.user_id = value;
         self
     }
@@ -360,13 +382,13 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callee = value;
         self
     }
@@ -374,13 +396,13 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `"008610086"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.caller = value;
         self
     }
@@ -388,13 +410,16 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callers = value;
         self
     }
@@ -416,13 +441,19 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
     #[inline]
-    pub fn uui_deprecated(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui_deprecated(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
     #[inline]
-    pub fn set_uui_deprecated(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui_deprecated(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.uui_deprecated = value;
         self
     }
@@ -430,13 +461,13 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -448,7 +479,7 @@ impl CreateCallOutSessionFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -456,7 +487,10 @@ impl CreateCallOutSessionFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateCallOutSessionResponse, crate::SdkError<CreateCallOutSessionErrorCode>> {
+    ) -> Result<
+        CreateCallOutSessionResponse,
+        ::tencent_cloud_runtime::SdkError<CreateCallOutSessionErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -468,10 +502,10 @@ pub struct CreateCallOutSessionResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub session_id: crate::CompactString,
+    pub session_id: ::tencent_cloud_runtime::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateCallOutSessionResponse {
@@ -485,16 +519,17 @@ impl ::serde::Serialize for CreateCallOutSessionResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateCallOutSessionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateCallOutSessionResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCallOutSessionResponse {
     const EXPECTING: &'static str = "struct CreateCallOutSessionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SessionId", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<crate::CompactString> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SessionId", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_session_id),
@@ -503,23 +538,23 @@ impl crate::codec::FromMembers for CreateCallOutSessionResponse {
             }?;
         }
         Ok(CreateCallOutSessionResponse {
-            session_id: f_session_id.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            session_id: f_session_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateCallOutSessionResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateCallOutSessionResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -537,40 +572,40 @@ impl CreateCallOutSessionResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`CreateCallOutSessionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCallOutSessionResponseBuilder {
-    session_id: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateCallOutSessionResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -584,13 +619,13 @@ impl CreateCallOutSessionResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateCallOutSessionResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateCallOutSessionResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -621,7 +656,7 @@ pub enum CreateCallOutSessionErrorCode {
     /// `UnsupportedOperation`: The operation is not supported in the current state or configuration.
     UnsupportedOperation,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateCallOutSessionErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -642,7 +677,7 @@ impl CreateCallOutSessionErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateCallOutSessionErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateCallOutSessionErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -663,7 +698,7 @@ impl crate::enums::WireEnum for CreateCallOutSessionErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -678,7 +713,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateCallOutSession`](crate::operation::create_call_out_session).
     #[inline]
     pub fn create_call_out_session(&self) -> CreateCallOutSessionFluentBuilder {
-        CreateCallOutSessionFluentBuilder::new(self.clone())
+        CreateCallOutSessionFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateCallOutSessionErrorCode {}

@@ -18,15 +18,15 @@ pub struct CreateCarrierPrivilegeNumberApplicantRequest {
     /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008601012345678"]`
-    pub callers: Vec<crate::CompactString>,
+    pub callers: Vec<::tencent_cloud_runtime::CompactString>,
     /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008618612345678"]`
-    pub callees: Vec<crate::CompactString>,
+    pub callees: Vec<::tencent_cloud_runtime::CompactString>,
     /// Description of the application.
     ///
     /// Example: `"foobar"`
-    pub description: Option<crate::CompactString>,
+    pub description: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -45,20 +45,25 @@ impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantRequest {
     const EXPECTING: &'static str = "struct CreateCarrierPrivilegeNumberApplicantRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "Callers", "Callees", "Description"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Callers",
+                "Callees",
+                "Description",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_callers: Option<Vec<crate::CompactString>> = None;
-        let mut f_callees: Option<Vec<crate::CompactString>> = None;
-        let mut f_description: Option<Option<crate::CompactString>> = None;
+        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_description: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -83,20 +88,24 @@ impl CreateCarrierPrivilegeNumberApplicantRequest {
         CreateCarrierPrivilegeNumberApplicantRequestBuilder::default()
     }
 }
-impl crate::Action for CreateCarrierPrivilegeNumberApplicantRequest {
+impl ::tencent_cloud_runtime::Action for CreateCarrierPrivilegeNumberApplicantRequest {
     const ACTION: &'static str = "CreateCarrierPrivilegeNumberApplicant";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = CreateCarrierPrivilegeNumberApplicantResponse;
     type ErrorCode = CreateCarrierPrivilegeNumberApplicantErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateCarrierPrivilegeNumberApplicantRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    callers: Option<Vec<crate::CompactString>>,
-    callees: Option<Vec<crate::CompactString>>,
-    description: Option<crate::CompactString>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    description: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -117,13 +126,16 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     ///
     /// Example: `["008601012345678"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -131,13 +143,16 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     ///
     /// Example: `["008618612345678"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callees = value;
         self
     }
@@ -145,32 +160,44 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_description(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.description = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateCarrierPrivilegeNumberApplicantRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<CreateCarrierPrivilegeNumberApplicantRequest, ::tencent_cloud_runtime::BuildError>
+    {
         Ok(CreateCarrierPrivilegeNumberApplicantRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "CreateCarrierPrivilegeNumberApplicant",
-                "SdkAppId",
-            ))?,
-            callers: self.callers.ok_or(crate::BuildError::missing(
-                "CreateCarrierPrivilegeNumberApplicant",
-                "Callers",
-            ))?,
-            callees: self.callees.ok_or(crate::BuildError::missing(
-                "CreateCarrierPrivilegeNumberApplicant",
-                "Callees",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateCarrierPrivilegeNumberApplicant",
+                    "SdkAppId",
+                ))?,
+            callers: self
+                .callers
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateCarrierPrivilegeNumberApplicant",
+                    "Callers",
+                ))?,
+            callees: self
+                .callees
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateCarrierPrivilegeNumberApplicant",
+                    "Callees",
+                ))?,
             description: self.description,
         })
     }
@@ -178,18 +205,18 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
 /// Sets the members of a `CreateCarrierPrivilegeNumberApplicant` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateCarrierPrivilegeNumberApplicantFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateCarrierPrivilegeNumberApplicantRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateCarrierPrivilegeNumberApplicantRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -210,13 +237,16 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     ///
     /// Example: `["008601012345678"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callers = value;
         self
     }
@@ -224,13 +254,16 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     ///
     /// Example: `["008618612345678"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callees = value;
         self
     }
@@ -238,13 +271,16 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_description(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.description = value;
         self
     }
@@ -256,7 +292,7 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -266,7 +302,7 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
         self,
     ) -> Result<
         CreateCarrierPrivilegeNumberApplicantResponse,
-        crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>,
+        ::tencent_cloud_runtime::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -281,8 +317,8 @@ pub struct CreateCarrierPrivilegeNumberApplicantResponse {
     /// Example: `1543`
     pub applicant_id: u64,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantResponse {
@@ -297,16 +333,17 @@ impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantResponse {
     const EXPECTING: &'static str = "struct CreateCarrierPrivilegeNumberApplicantResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ApplicantId", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["ApplicantId", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_applicant_id: Option<u64> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_applicant_id),
@@ -315,23 +352,25 @@ impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantResponse
             }?;
         }
         Ok(CreateCarrierPrivilegeNumberApplicantResponse {
-            applicant_id: f_applicant_id.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            applicant_id: f_applicant_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateCarrierPrivilegeNumberApplicantResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described
+    for CreateCarrierPrivilegeNumberApplicantResponse
+{
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ApplicantId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -349,7 +388,7 @@ impl CreateCarrierPrivilegeNumberApplicantResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -357,7 +396,7 @@ impl CreateCarrierPrivilegeNumberApplicantResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     applicant_id: Option<u64>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     /// Id of the application.
@@ -376,13 +415,13 @@ impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -396,13 +435,13 @@ impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateCarrierPrivilegeNumberApplicantResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateCarrierPrivilegeNumberApplicantResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -433,7 +472,7 @@ pub enum CreateCarrierPrivilegeNumberApplicantErrorCode {
     /// `UnsupportedOperation`: The operation is not supported in the current state or configuration.
     UnsupportedOperation,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateCarrierPrivilegeNumberApplicantErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -454,7 +493,7 @@ impl CreateCarrierPrivilegeNumberApplicantErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateCarrierPrivilegeNumberApplicantErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateCarrierPrivilegeNumberApplicantErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -475,7 +514,7 @@ impl crate::enums::WireEnum for CreateCarrierPrivilegeNumberApplicantErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -492,7 +531,7 @@ impl crate::Client {
     pub fn create_carrier_privilege_number_applicant(
         &self,
     ) -> CreateCarrierPrivilegeNumberApplicantFluentBuilder {
-        CreateCarrierPrivilegeNumberApplicantFluentBuilder::new(self.clone())
+        CreateCarrierPrivilegeNumberApplicantFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateCarrierPrivilegeNumberApplicantErrorCode {}

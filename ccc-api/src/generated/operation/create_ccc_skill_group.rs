@@ -44,7 +44,7 @@ pub struct CreateCCCSkillGroupRequest {
     /// Name of the skill group.
     ///
     /// Example: `"foobar技能组"`
-    pub skill_group_name: crate::CompactString,
+    pub skill_group_name: ::tencent_cloud_runtime::CompactString,
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `0`
@@ -70,22 +70,23 @@ impl ::serde::Serialize for CreateCCCSkillGroupRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateCCCSkillGroupRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCCCSkillGroupRequest {
     const EXPECTING: &'static str = "struct CreateCCCSkillGroupRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "SkillGroupName",
-            "SkillGroupType",
-            "MaxConcurrency",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SkillGroupName",
+                "SkillGroupType",
+                "MaxConcurrency",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_skill_group_name: Option<crate::CompactString> = None;
+        let mut f_skill_group_name: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType> = None;
         let mut f_max_concurrency: Option<Option<crate::types::MaxConcurrency>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -112,18 +113,22 @@ impl CreateCCCSkillGroupRequest {
         CreateCCCSkillGroupRequestBuilder::default()
     }
 }
-impl crate::Action for CreateCCCSkillGroupRequest {
+impl ::tencent_cloud_runtime::Action for CreateCCCSkillGroupRequest {
     const ACTION: &'static str = "CreateCCCSkillGroup";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateCCCSkillGroupResponse;
     type ErrorCode = CreateCCCSkillGroupErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCCCSkillGroupRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    skill_group_name: Option<crate::CompactString>,
+    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
     max_concurrency: Option<crate::types::MaxConcurrency>,
 }
@@ -146,13 +151,19 @@ impl CreateCCCSkillGroupRequestBuilder {
     ///
     /// Example: `"foobar技能组"`
     #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
     #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -192,20 +203,26 @@ impl CreateCCCSkillGroupRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateCCCSkillGroupRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateCCCSkillGroupRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateCCCSkillGroupRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "CreateCCCSkillGroup",
-                "SdkAppId",
-            ))?,
-            skill_group_name: self.skill_group_name.ok_or(crate::BuildError::missing(
-                "CreateCCCSkillGroup",
-                "SkillGroupName",
-            ))?,
-            skill_group_type: self.skill_group_type.ok_or(crate::BuildError::missing(
-                "CreateCCCSkillGroup",
-                "SkillGroupType",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateCCCSkillGroup",
+                    "SdkAppId",
+                ))?,
+            skill_group_name: self.skill_group_name.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "CreateCCCSkillGroup",
+                    "SkillGroupName",
+                ),
+            )?,
+            skill_group_type: self.skill_group_type.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "CreateCCCSkillGroup",
+                    "SkillGroupType",
+                ),
+            )?,
             max_concurrency: self.max_concurrency,
         })
     }
@@ -213,18 +230,18 @@ impl CreateCCCSkillGroupRequestBuilder {
 /// Sets the members of a `CreateCCCSkillGroup` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateCCCSkillGroupFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateCCCSkillGroupRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateCCCSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateCCCSkillGroupRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -245,13 +262,19 @@ impl CreateCCCSkillGroupFluentBuilder {
     ///
     /// Example: `"foobar技能组"`
     #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
     #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.skill_group_name = value;
         self
     }
@@ -297,7 +320,7 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -305,7 +328,10 @@ impl CreateCCCSkillGroupFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateCCCSkillGroupResponse, crate::SdkError<CreateCCCSkillGroupErrorCode>> {
+    ) -> Result<
+        CreateCCCSkillGroupResponse,
+        ::tencent_cloud_runtime::SdkError<CreateCCCSkillGroupErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -319,8 +345,8 @@ pub struct CreateCCCSkillGroupResponse {
     /// Example: `10`
     pub skill_group_id: crate::types::SkillGroupId,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateCCCSkillGroupResponse {
@@ -334,16 +360,17 @@ impl ::serde::Serialize for CreateCCCSkillGroupResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateCCCSkillGroupResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCCCSkillGroupResponse {
     const EXPECTING: &'static str = "struct CreateCCCSkillGroupResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SkillGroupId", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SkillGroupId", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_skill_group_id),
@@ -352,23 +379,24 @@ impl crate::codec::FromMembers for CreateCCCSkillGroupResponse {
             }?;
         }
         Ok(CreateCCCSkillGroupResponse {
-            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            skill_group_id: f_skill_group_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateCCCSkillGroupResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateCCCSkillGroupResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -386,7 +414,7 @@ impl CreateCCCSkillGroupResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -394,7 +422,7 @@ impl CreateCCCSkillGroupResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateCCCSkillGroupResponseBuilder {
     skill_group_id: Option<crate::types::SkillGroupId>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateCCCSkillGroupResponseBuilder {
     /// Id of the created skill group.
@@ -413,13 +441,13 @@ impl CreateCCCSkillGroupResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -433,13 +461,13 @@ impl CreateCCCSkillGroupResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateCCCSkillGroupResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateCCCSkillGroupResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -456,7 +484,7 @@ pub enum CreateCCCSkillGroupErrorCode {
     /// `InvalidParameterValue.SkillGroupExist`: A skill group with this name already exists.
     InvalidParameterValueSkillGroupExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateCCCSkillGroupErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -470,7 +498,7 @@ impl CreateCCCSkillGroupErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateCCCSkillGroupErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateCCCSkillGroupErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -484,7 +512,7 @@ impl crate::enums::WireEnum for CreateCCCSkillGroupErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -499,7 +527,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateCCCSkillGroup`](crate::operation::create_ccc_skill_group).
     #[inline]
     pub fn create_ccc_skill_group(&self) -> CreateCCCSkillGroupFluentBuilder {
-        CreateCCCSkillGroupFluentBuilder::new(self.clone())
+        CreateCCCSkillGroupFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateCCCSkillGroupErrorCode {}

@@ -25,15 +25,16 @@ impl ::serde::Serialize for CreateCompanyApplyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateCompanyApplyRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCompanyApplyRequest {
     const EXPECTING: &'static str = "struct CreateCompanyApplyRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["CompanyInfo"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["CompanyInfo"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -53,12 +54,16 @@ impl CreateCompanyApplyRequest {
         CreateCompanyApplyRequestBuilder::default()
     }
 }
-impl crate::Action for CreateCompanyApplyRequest {
+impl ::tencent_cloud_runtime::Action for CreateCompanyApplyRequest {
     const ACTION: &'static str = "CreateCompanyApply";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = CreateCompanyApplyResponse;
     type ErrorCode = CreateCompanyApplyErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateCompanyApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -80,30 +85,32 @@ impl CreateCompanyApplyRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateCompanyApplyRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateCompanyApplyRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateCompanyApplyRequest {
-            company_info: self.company_info.ok_or(crate::BuildError::missing(
-                "CreateCompanyApply",
-                "CompanyInfo",
-            ))?,
+            company_info: self
+                .company_info
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateCompanyApply",
+                    "CompanyInfo",
+                ))?,
         })
     }
 }
 /// Sets the members of a `CreateCompanyApply` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateCompanyApplyFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateCompanyApplyRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateCompanyApplyFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateCompanyApplyRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Company qualification details.
@@ -126,7 +133,7 @@ impl CreateCompanyApplyFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -134,7 +141,10 @@ impl CreateCompanyApplyFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateCompanyApplyResponse, crate::SdkError<CreateCompanyApplyErrorCode>> {
+    ) -> Result<
+        CreateCompanyApplyResponse,
+        ::tencent_cloud_runtime::SdkError<CreateCompanyApplyErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -148,8 +158,8 @@ pub struct CreateCompanyApplyResponse {
     /// Example: `1145`
     pub id: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateCompanyApplyResponse {
@@ -165,16 +175,17 @@ impl ::serde::Serialize for CreateCompanyApplyResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateCompanyApplyResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCompanyApplyResponse {
     const EXPECTING: &'static str = "struct CreateCompanyApplyResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Id", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Id", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_id: Option<Option<i64>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_id),
@@ -184,22 +195,22 @@ impl crate::codec::FromMembers for CreateCompanyApplyResponse {
         }
         Ok(CreateCompanyApplyResponse {
             id: f_id.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateCompanyApplyResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateCompanyApplyResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Id",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -217,7 +228,7 @@ impl CreateCompanyApplyResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -225,7 +236,7 @@ impl CreateCompanyApplyResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateCompanyApplyResponseBuilder {
     id: Option<i64>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateCompanyApplyResponseBuilder {
     /// Id of the application.
@@ -244,13 +255,13 @@ impl CreateCompanyApplyResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -264,13 +275,13 @@ impl CreateCompanyApplyResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateCompanyApplyResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateCompanyApplyResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -289,7 +300,7 @@ pub enum CreateCompanyApplyErrorCode {
     /// `InvalidParameterValue.WaitingApprovalOverflow`: Too many applications are already awaiting approval.
     InvalidParameterValueWaitingApprovalOverflow,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateCompanyApplyErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -306,7 +317,7 @@ impl CreateCompanyApplyErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateCompanyApplyErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateCompanyApplyErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -321,7 +332,7 @@ impl crate::enums::WireEnum for CreateCompanyApplyErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -336,7 +347,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateCompanyApply`](crate::operation::create_company_apply).
     #[inline]
     pub fn create_company_apply(&self) -> CreateCompanyApplyFluentBuilder {
-        CreateCompanyApplyFluentBuilder::new(self.clone())
+        CreateCompanyApplyFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateCompanyApplyErrorCode {}

@@ -38,11 +38,11 @@ pub struct CreateExtensionRequest {
     /// Extension number.
     ///
     /// Example: `"1001"`
-    pub extension_id: crate::CompactString,
+    pub extension_id: ::tencent_cloud_runtime::CompactString,
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
-    pub extension_name: crate::CompactString,
+    pub extension_name: ::tencent_cloud_runtime::CompactString,
     /// Ids of the skill groups to bind the extension to.
     ///
     /// Example: `[1,2,3,4,5]`
@@ -50,7 +50,7 @@ pub struct CreateExtensionRequest {
     /// Email of the agent to bind the extension to.
     ///
     /// Example: `"aaa@bbb.com"`
-    pub relation: Option<crate::CompactString>,
+    pub relation: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateExtensionRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -71,26 +71,27 @@ impl ::serde::Serialize for CreateExtensionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateExtensionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateExtensionRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateExtensionRequest {
     const EXPECTING: &'static str = "struct CreateExtensionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "ExtensionId",
-            "ExtensionName",
-            "SkillGroupIds",
-            "Relation",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "ExtensionId",
+                "ExtensionName",
+                "SkillGroupIds",
+                "Relation",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_extension_id: Option<crate::CompactString> = None;
-        let mut f_extension_name: Option<crate::CompactString> = None;
+        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_extension_name: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
-        let mut f_relation: Option<Option<crate::CompactString>> = None;
+        let mut f_relation: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -117,21 +118,25 @@ impl CreateExtensionRequest {
         CreateExtensionRequestBuilder::default()
     }
 }
-impl crate::Action for CreateExtensionRequest {
+impl ::tencent_cloud_runtime::Action for CreateExtensionRequest {
     const ACTION: &'static str = "CreateExtension";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = CreateExtensionResponse;
     type ErrorCode = CreateExtensionErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<crate::CompactString>,
-    extension_name: Option<crate::CompactString>,
+    extension_id: Option<::tencent_cloud_runtime::CompactString>,
+    extension_name: Option<::tencent_cloud_runtime::CompactString>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
-    relation: Option<crate::CompactString>,
+    relation: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateExtensionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -152,13 +157,19 @@ impl CreateExtensionRequestBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = value;
         self
     }
@@ -166,13 +177,19 @@ impl CreateExtensionRequestBuilder {
     ///
     /// Example: `"分机1"`
     #[inline]
-    pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`. Required.
     #[inline]
-    pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_name = value;
         self
     }
@@ -194,30 +211,35 @@ impl CreateExtensionRequestBuilder {
     ///
     /// Example: `"aaa@bbb.com"`
     #[inline]
-    pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn relation(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
     #[inline]
-    pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_relation(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.relation = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateExtensionRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateExtensionRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateExtensionRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("CreateExtension", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateExtension",
+                    "SdkAppId",
+                ))?,
             extension_id: self
                 .extension_id
-                .ok_or(crate::BuildError::missing("CreateExtension", "ExtensionId"))?,
-            extension_name: self.extension_name.ok_or(crate::BuildError::missing(
-                "CreateExtension",
-                "ExtensionName",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateExtension",
+                    "ExtensionId",
+                ))?,
+            extension_name: self.extension_name.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("CreateExtension", "ExtensionName"),
+            )?,
             skill_group_ids: self.skill_group_ids,
             relation: self.relation,
         })
@@ -226,18 +248,18 @@ impl CreateExtensionRequestBuilder {
 /// Sets the members of a `CreateExtension` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateExtensionFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateExtensionRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateExtensionFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateExtensionRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -258,13 +280,19 @@ impl CreateExtensionFluentBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -272,13 +300,19 @@ impl CreateExtensionFluentBuilder {
     ///
     /// Example: `"分机1"`
     #[inline]
-    pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`. Required.
     #[inline]
-    pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_name = value;
         self
     }
@@ -300,13 +334,13 @@ impl CreateExtensionFluentBuilder {
     ///
     /// Example: `"aaa@bbb.com"`
     #[inline]
-    pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn relation(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
     #[inline]
-    pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_relation(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.relation = value;
         self
     }
@@ -318,7 +352,7 @@ impl CreateExtensionFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -326,7 +360,8 @@ impl CreateExtensionFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateExtensionResponse, crate::SdkError<CreateExtensionErrorCode>> {
+    ) -> Result<CreateExtensionResponse, ::tencent_cloud_runtime::SdkError<CreateExtensionErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -336,8 +371,8 @@ impl CreateExtensionFluentBuilder {
 #[non_exhaustive]
 pub struct CreateExtensionResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateExtensionResponse {
@@ -350,15 +385,16 @@ impl ::serde::Serialize for CreateExtensionResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateExtensionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateExtensionResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateExtensionResponse {
     const EXPECTING: &'static str = "struct CreateExtensionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -366,18 +402,19 @@ impl crate::codec::FromMembers for CreateExtensionResponse {
             }?;
         }
         Ok(CreateExtensionResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateExtensionResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for CreateExtensionResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -392,25 +429,25 @@ impl CreateExtensionResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`CreateExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct CreateExtensionResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateExtensionResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -423,13 +460,13 @@ impl CreateExtensionResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateExtensionResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateExtensionResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -442,7 +479,7 @@ pub enum CreateExtensionErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateExtensionErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -454,7 +491,7 @@ impl CreateExtensionErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateExtensionErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateExtensionErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -466,7 +503,7 @@ impl crate::enums::WireEnum for CreateExtensionErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -481,7 +518,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateExtension`](crate::operation::create_extension).
     #[inline]
     pub fn create_extension(&self) -> CreateExtensionFluentBuilder {
-        CreateExtensionFluentBuilder::new(self.clone())
+        CreateExtensionFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateExtensionErrorCode {}

@@ -41,7 +41,7 @@ pub struct CreateIVRSessionRequest {
     /// Number to call.
     ///
     /// Example: `"+8613012345678"`
-    pub callee: crate::CompactString,
+    pub callee: ::tencent_cloud_runtime::CompactString,
     /// Id of the IVR to run; inbound and automatic outbound types are supported.
     ///
     /// Example: `4600`
@@ -49,13 +49,13 @@ pub struct CreateIVRSessionRequest {
     /// Caller numbers to use.
     ///
     /// Example: `["008602155066897"]`
-    pub callers: Option<Vec<crate::CompactString>>,
+    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Custom variables passed to the IVR.
     pub variables: Option<Vec<crate::types::Variable>>,
     /// Custom user data.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<crate::CompactString>,
+    pub uui: Option<::tencent_cloud_runtime::CompactString>,
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
@@ -86,29 +86,30 @@ impl ::serde::Serialize for CreateIVRSessionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateIVRSessionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateIVRSessionRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateIVRSessionRequest {
     const EXPECTING: &'static str = "struct CreateIVRSessionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "Callee",
-            "IVRId",
-            "Callers",
-            "Variables",
-            "UUI",
-            "MaxRingTimeoutSecond",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Callee",
+                "IVRId",
+                "Callers",
+                "Variables",
+                "UUI",
+                "MaxRingTimeoutSecond",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_callee: Option<crate::CompactString> = None;
+        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_ivr_id: Option<crate::types::IvrId> = None;
-        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
-        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -140,22 +141,26 @@ impl CreateIVRSessionRequest {
         CreateIVRSessionRequestBuilder::default()
     }
 }
-impl crate::Action for CreateIVRSessionRequest {
+impl ::tencent_cloud_runtime::Action for CreateIVRSessionRequest {
     const ACTION: &'static str = "CreateIVRSession";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateIVRSessionResponse;
     type ErrorCode = CreateIVRSessionErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateIVRSessionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateIVRSessionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    callee: Option<crate::CompactString>,
+    callee: Option<::tencent_cloud_runtime::CompactString>,
     ivr_id: Option<crate::types::IvrId>,
-    callers: Option<Vec<crate::CompactString>>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<crate::CompactString>,
+    uui: Option<::tencent_cloud_runtime::CompactString>,
     max_ring_timeout_second: Option<i64>,
 }
 impl CreateIVRSessionRequestBuilder {
@@ -177,13 +182,13 @@ impl CreateIVRSessionRequestBuilder {
     ///
     /// Example: `"+8613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -205,13 +210,16 @@ impl CreateIVRSessionRequestBuilder {
     ///
     /// Example: `["008602155066897"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -231,13 +239,13 @@ impl CreateIVRSessionRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -257,17 +265,26 @@ impl CreateIVRSessionRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateIVRSessionRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateIVRSessionRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateIVRSessionRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("CreateIVRSession", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateIVRSession",
+                    "SdkAppId",
+                ))?,
             callee: self
                 .callee
-                .ok_or(crate::BuildError::missing("CreateIVRSession", "Callee"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateIVRSession",
+                    "Callee",
+                ))?,
             ivr_id: self
                 .ivr_id
-                .ok_or(crate::BuildError::missing("CreateIVRSession", "IVRId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateIVRSession",
+                    "IVRId",
+                ))?,
             callers: self.callers,
             variables: self.variables,
             uui: self.uui,
@@ -278,18 +295,18 @@ impl CreateIVRSessionRequestBuilder {
 /// Sets the members of a `CreateIVRSession` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateIVRSessionFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateIVRSessionRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateIVRSessionFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateIVRSessionRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -310,13 +327,13 @@ impl CreateIVRSessionFluentBuilder {
     ///
     /// Example: `"+8613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callee = value;
         self
     }
@@ -338,13 +355,16 @@ impl CreateIVRSessionFluentBuilder {
     ///
     /// Example: `["008602155066897"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callers = value;
         self
     }
@@ -364,13 +384,13 @@ impl CreateIVRSessionFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -396,7 +416,7 @@ impl CreateIVRSessionFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -404,7 +424,10 @@ impl CreateIVRSessionFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateIVRSessionResponse, crate::SdkError<CreateIVRSessionErrorCode>> {
+    ) -> Result<
+        CreateIVRSessionResponse,
+        ::tencent_cloud_runtime::SdkError<CreateIVRSessionErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -416,10 +439,10 @@ pub struct CreateIVRSessionResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub session_id: Option<crate::CompactString>,
+    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateIVRSessionResponse {
@@ -435,16 +458,17 @@ impl ::serde::Serialize for CreateIVRSessionResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateIVRSessionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateIVRSessionResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateIVRSessionResponse {
     const EXPECTING: &'static str = "struct CreateIVRSessionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SessionId", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<crate::CompactString>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SessionId", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_session_id),
@@ -454,22 +478,22 @@ impl crate::codec::FromMembers for CreateIVRSessionResponse {
         }
         Ok(CreateIVRSessionResponse {
             session_id: f_session_id.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateIVRSessionResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateIVRSessionResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -487,40 +511,40 @@ impl CreateIVRSessionResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`CreateIVRSessionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct CreateIVRSessionResponseBuilder {
-    session_id: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateIVRSessionResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -534,13 +558,13 @@ impl CreateIVRSessionResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateIVRSessionResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateIVRSessionResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -579,7 +603,7 @@ pub enum CreateIVRSessionErrorCode {
     /// `LimitExceeded.BasePackageExpired`: The instance's base package has expired.
     LimitExceededBasePackageExpired,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateIVRSessionErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -610,7 +634,7 @@ impl CreateIVRSessionErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateIVRSessionErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateIVRSessionErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -647,7 +671,7 @@ impl crate::enums::WireEnum for CreateIVRSessionErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -662,7 +686,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateIVRSession`](crate::operation::create_ivr_session).
     #[inline]
     pub fn create_ivr_session(&self) -> CreateIVRSessionFluentBuilder {
-        CreateIVRSessionFluentBuilder::new(self.clone())
+        CreateIVRSessionFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateIVRSessionErrorCode {}

@@ -55,11 +55,11 @@ pub struct CreateOwnNumberApplyRequest {
     /// Prefix added to numbers sent out over the trunk.
     ///
     /// Example: `"0"`
-    pub prefix: Option<crate::CompactString>,
+    pub prefix: Option<::tencent_cloud_runtime::CompactString>,
     /// National long-distance prefix used when dialing domestic mobile numbers.
     ///
     /// Example: `"0"`
-    pub mobile_ndd_prefix: Option<crate::CompactString>,
+    pub mobile_ndd_prefix: Option<::tencent_cloud_runtime::CompactString>,
     /// Whether to strip the area code when dialing local numbers.
     ///
     /// Example: `false`
@@ -75,7 +75,7 @@ pub struct CreateOwnNumberApplyRequest {
     /// Prefix used for international long-distance calls.
     ///
     /// Example: `"00"`
-    pub international_number_prefix: Option<crate::CompactString>,
+    pub international_number_prefix: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateOwnNumberApplyRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -111,34 +111,37 @@ impl ::serde::Serialize for CreateOwnNumberApplyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateOwnNumberApplyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateOwnNumberApplyRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateOwnNumberApplyRequest {
     const EXPECTING: &'static str = "struct CreateOwnNumberApplyRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "SipTrunkId",
-            "DetailList",
-            "Prefix",
-            "MobileNddPrefix",
-            "LocalNumberTrimAC",
-            "CalleeFormatPassthrough",
-            "CallerFormatPassthrough",
-            "InternationalNumberPrefix",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SipTrunkId",
+                "DetailList",
+                "Prefix",
+                "MobileNddPrefix",
+                "LocalNumberTrimAC",
+                "CalleeFormatPassthrough",
+                "CallerFormatPassthrough",
+                "InternationalNumberPrefix",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_sip_trunk_id: Option<i64> = None;
         let mut f_detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>> = None;
-        let mut f_prefix: Option<Option<crate::CompactString>> = None;
-        let mut f_mobile_ndd_prefix: Option<Option<crate::CompactString>> = None;
+        let mut f_prefix: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_mobile_ndd_prefix: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_local_number_trim_ac: Option<Option<bool>> = None;
         let mut f_callee_format_passthrough: Option<Option<bool>> = None;
         let mut f_caller_format_passthrough: Option<Option<bool>> = None;
-        let mut f_international_number_prefix: Option<Option<crate::CompactString>> = None;
+        let mut f_international_number_prefix: Option<
+            Option<::tencent_cloud_runtime::CompactString>,
+        > = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -173,12 +176,16 @@ impl CreateOwnNumberApplyRequest {
         CreateOwnNumberApplyRequestBuilder::default()
     }
 }
-impl crate::Action for CreateOwnNumberApplyRequest {
+impl ::tencent_cloud_runtime::Action for CreateOwnNumberApplyRequest {
     const ACTION: &'static str = "CreateOwnNumberApply";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateOwnNumberApplyResponse;
     type ErrorCode = CreateOwnNumberApplyErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateOwnNumberApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -186,12 +193,12 @@ pub struct CreateOwnNumberApplyRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     sip_trunk_id: Option<i64>,
     detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
-    prefix: Option<crate::CompactString>,
-    mobile_ndd_prefix: Option<crate::CompactString>,
+    prefix: Option<::tencent_cloud_runtime::CompactString>,
+    mobile_ndd_prefix: Option<::tencent_cloud_runtime::CompactString>,
     local_number_trim_ac: Option<bool>,
     callee_format_passthrough: Option<bool>,
     caller_format_passthrough: Option<bool>,
-    international_number_prefix: Option<crate::CompactString>,
+    international_number_prefix: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateOwnNumberApplyRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -241,13 +248,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn prefix(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
     #[inline]
-    pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_prefix(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.prefix = value;
         self
     }
@@ -255,13 +262,19 @@ impl CreateOwnNumberApplyRequestBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn mobile_ndd_prefix(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
     #[inline]
-    pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_mobile_ndd_prefix(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.mobile_ndd_prefix = value;
         self
     }
@@ -311,32 +324,44 @@ impl CreateOwnNumberApplyRequestBuilder {
     ///
     /// Example: `"00"`
     #[inline]
-    pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn international_number_prefix(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
     #[inline]
-    pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_international_number_prefix(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.international_number_prefix = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateOwnNumberApplyRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateOwnNumberApplyRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateOwnNumberApplyRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "CreateOwnNumberApply",
-                "SdkAppId",
-            ))?,
-            sip_trunk_id: self.sip_trunk_id.ok_or(crate::BuildError::missing(
-                "CreateOwnNumberApply",
-                "SipTrunkId",
-            ))?,
-            detail_list: self.detail_list.ok_or(crate::BuildError::missing(
-                "CreateOwnNumberApply",
-                "DetailList",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateOwnNumberApply",
+                    "SdkAppId",
+                ))?,
+            sip_trunk_id: self
+                .sip_trunk_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateOwnNumberApply",
+                    "SipTrunkId",
+                ))?,
+            detail_list: self
+                .detail_list
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateOwnNumberApply",
+                    "DetailList",
+                ))?,
             prefix: self.prefix,
             mobile_ndd_prefix: self.mobile_ndd_prefix,
             local_number_trim_ac: self.local_number_trim_ac,
@@ -349,18 +374,18 @@ impl CreateOwnNumberApplyRequestBuilder {
 /// Sets the members of a `CreateOwnNumberApply` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateOwnNumberApplyFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateOwnNumberApplyRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateOwnNumberApplyFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateOwnNumberApplyRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -410,13 +435,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn prefix(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
     #[inline]
-    pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_prefix(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.prefix = value;
         self
     }
@@ -424,13 +449,19 @@ impl CreateOwnNumberApplyFluentBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn mobile_ndd_prefix(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
     #[inline]
-    pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_mobile_ndd_prefix(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.mobile_ndd_prefix = value;
         self
     }
@@ -480,13 +511,19 @@ impl CreateOwnNumberApplyFluentBuilder {
     ///
     /// Example: `"00"`
     #[inline]
-    pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn international_number_prefix(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
     #[inline]
-    pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_international_number_prefix(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.international_number_prefix = value;
         self
     }
@@ -498,7 +535,7 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -506,7 +543,10 @@ impl CreateOwnNumberApplyFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateOwnNumberApplyResponse, crate::SdkError<CreateOwnNumberApplyErrorCode>> {
+    ) -> Result<
+        CreateOwnNumberApplyResponse,
+        ::tencent_cloud_runtime::SdkError<CreateOwnNumberApplyErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -520,8 +560,8 @@ pub struct CreateOwnNumberApplyResponse {
     /// Example: `1`
     pub apply_id: crate::types::ApplyId,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateOwnNumberApplyResponse {
@@ -535,16 +575,17 @@ impl ::serde::Serialize for CreateOwnNumberApplyResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateOwnNumberApplyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateOwnNumberApplyResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateOwnNumberApplyResponse {
     const EXPECTING: &'static str = "struct CreateOwnNumberApplyResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ApplyId", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["ApplyId", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_apply_id: Option<crate::types::ApplyId> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_apply_id),
@@ -553,23 +594,23 @@ impl crate::codec::FromMembers for CreateOwnNumberApplyResponse {
             }?;
         }
         Ok(CreateOwnNumberApplyResponse {
-            apply_id: f_apply_id.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            apply_id: f_apply_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateOwnNumberApplyResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateOwnNumberApplyResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ApplyId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -587,7 +628,7 @@ impl CreateOwnNumberApplyResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -595,7 +636,7 @@ impl CreateOwnNumberApplyResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateOwnNumberApplyResponseBuilder {
     apply_id: Option<crate::types::ApplyId>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateOwnNumberApplyResponseBuilder {
     /// Id of the created approval request.
@@ -614,13 +655,13 @@ impl CreateOwnNumberApplyResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -634,13 +675,13 @@ impl CreateOwnNumberApplyResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateOwnNumberApplyResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateOwnNumberApplyResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -669,7 +710,7 @@ pub enum CreateOwnNumberApplyErrorCode {
     /// `InvalidParameterValue.WaitingApprovalOverflow`: Too many applications are already awaiting approval.
     InvalidParameterValueWaitingApprovalOverflow,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateOwnNumberApplyErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -691,7 +732,7 @@ impl CreateOwnNumberApplyErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateOwnNumberApplyErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateOwnNumberApplyErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -717,7 +758,7 @@ impl crate::enums::WireEnum for CreateOwnNumberApplyErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -732,7 +773,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateOwnNumberApply`](crate::operation::create_own_number_apply).
     #[inline]
     pub fn create_own_number_apply(&self) -> CreateOwnNumberApplyFluentBuilder {
-        CreateOwnNumberApplyFluentBuilder::new(self.clone())
+        CreateOwnNumberApplyFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateOwnNumberApplyErrorCode {}

@@ -59,15 +59,15 @@ pub struct CreatePredictiveDialingCampaignRequest {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: crate::CompactString,
+    pub name: ::tencent_cloud_runtime::CompactString,
     /// Numbers to call, in E.164 format or without country code.
     ///
     /// Example: `["+8613012345678"]`
-    pub callees: Vec<crate::CompactString>,
+    pub callees: Vec<::tencent_cloud_runtime::CompactString>,
     /// Caller numbers to use, in the format shown in the console.
     ///
     /// Example: `["0086075586013388"]`
-    pub callers: Vec<crate::CompactString>,
+    pub callers: Vec<::tencent_cloud_runtime::CompactString>,
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
@@ -109,13 +109,13 @@ pub struct CreatePredictiveDialingCampaignRequest {
     /// User-to-user information attached to the calls.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<crate::CompactString>,
+    pub uui: Option<::tencent_cloud_runtime::CompactString>,
     /// Per-callee attributes.
     pub callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
     /// IANA time zone name used to interpret the available time windows.
     ///
     /// Example: `"Asia/Shanghai"`
-    pub time_zone: Option<crate::CompactString>,
+    pub time_zone: Option<::tencent_cloud_runtime::CompactString>,
     /// Time windows in which calls may be placed.
     pub available_time: Option<Vec<crate::types::TimeRange>>,
 }
@@ -161,38 +161,39 @@ impl ::serde::Serialize for CreatePredictiveDialingCampaignRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreatePredictiveDialingCampaignRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreatePredictiveDialingCampaignRequest {
     const EXPECTING: &'static str = "struct CreatePredictiveDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "Name",
-            "Callees",
-            "Callers",
-            "CallOrder",
-            "SkillGroupId",
-            "Priority",
-            "ExpectedAbandonRate",
-            "RetryInterval",
-            "StartTime",
-            "EndTime",
-            "IVRId",
-            "RetryTimes",
-            "Variables",
-            "UUI",
-            "CalleeAttributes",
-            "TimeZone",
-            "AvailableTime",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Name",
+                "Callees",
+                "Callers",
+                "CallOrder",
+                "SkillGroupId",
+                "Priority",
+                "ExpectedAbandonRate",
+                "RetryInterval",
+                "StartTime",
+                "EndTime",
+                "IVRId",
+                "RetryTimes",
+                "Variables",
+                "UUI",
+                "CalleeAttributes",
+                "TimeZone",
+                "AvailableTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_name: Option<crate::CompactString> = None;
-        let mut f_callees: Option<Vec<crate::CompactString>> = None;
-        let mut f_callers: Option<Vec<crate::CompactString>> = None;
+        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         let mut f_priority: Option<i64> = None;
@@ -203,9 +204,9 @@ impl crate::codec::FromMembers for CreatePredictiveDialingCampaignRequest {
         let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
         let mut f_retry_times: Option<Option<i64>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
-        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
-        let mut f_time_zone: Option<Option<crate::CompactString>> = None;
+        let mut f_time_zone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_available_time: Option<Option<Vec<crate::types::TimeRange>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -259,20 +260,24 @@ impl CreatePredictiveDialingCampaignRequest {
         CreatePredictiveDialingCampaignRequestBuilder::default()
     }
 }
-impl crate::Action for CreatePredictiveDialingCampaignRequest {
+impl ::tencent_cloud_runtime::Action for CreatePredictiveDialingCampaignRequest {
     const ACTION: &'static str = "CreatePredictiveDialingCampaign";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreatePredictiveDialingCampaignResponse;
     type ErrorCode = CreatePredictiveDialingCampaignErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreatePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreatePredictiveDialingCampaignRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    name: Option<crate::CompactString>,
-    callees: Option<Vec<crate::CompactString>>,
-    callers: Option<Vec<crate::CompactString>>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
+    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     priority: Option<i64>,
@@ -283,9 +288,9 @@ pub struct CreatePredictiveDialingCampaignRequestBuilder {
     ivr_id: Option<crate::types::IvrId>,
     retry_times: Option<i64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<crate::CompactString>,
+    uui: Option<::tencent_cloud_runtime::CompactString>,
     callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
-    time_zone: Option<crate::CompactString>,
+    time_zone: Option<::tencent_cloud_runtime::CompactString>,
     available_time: Option<Vec<crate::types::TimeRange>>,
 }
 impl CreatePredictiveDialingCampaignRequestBuilder {
@@ -307,13 +312,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -321,13 +326,16 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `["+8613012345678"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callees = value;
         self
     }
@@ -335,13 +343,16 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `["0086075586013388"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -493,13 +504,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -522,13 +533,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `"Asia/Shanghai"`
     #[inline]
-    pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
     #[inline]
-    pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.time_zone = value;
         self
     }
@@ -546,54 +557,76 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreatePredictiveDialingCampaignRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<CreatePredictiveDialingCampaignRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreatePredictiveDialingCampaignRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "CreatePredictiveDialingCampaign",
-                "SdkAppId",
-            ))?,
-            name: self.name.ok_or(crate::BuildError::missing(
-                "CreatePredictiveDialingCampaign",
-                "Name",
-            ))?,
-            callees: self.callees.ok_or(crate::BuildError::missing(
-                "CreatePredictiveDialingCampaign",
-                "Callees",
-            ))?,
-            callers: self.callers.ok_or(crate::BuildError::missing(
-                "CreatePredictiveDialingCampaign",
-                "Callers",
-            ))?,
-            call_order: self.call_order.ok_or(crate::BuildError::missing(
-                "CreatePredictiveDialingCampaign",
-                "CallOrder",
-            ))?,
-            skill_group_id: self.skill_group_id.ok_or(crate::BuildError::missing(
-                "CreatePredictiveDialingCampaign",
-                "SkillGroupId",
-            ))?,
-            priority: self.priority.ok_or(crate::BuildError::missing(
-                "CreatePredictiveDialingCampaign",
-                "Priority",
-            ))?,
-            expected_abandon_rate: self
-                .expected_abandon_rate
-                .ok_or(crate::BuildError::missing(
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreatePredictiveDialingCampaign",
+                    "SdkAppId",
+                ))?,
+            name: self
+                .name
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreatePredictiveDialingCampaign",
+                    "Name",
+                ))?,
+            callees: self
+                .callees
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreatePredictiveDialingCampaign",
+                    "Callees",
+                ))?,
+            callers: self
+                .callers
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreatePredictiveDialingCampaign",
+                    "Callers",
+                ))?,
+            call_order: self
+                .call_order
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreatePredictiveDialingCampaign",
+                    "CallOrder",
+                ))?,
+            skill_group_id: self.skill_group_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "CreatePredictiveDialingCampaign",
+                    "SkillGroupId",
+                ),
+            )?,
+            priority: self
+                .priority
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreatePredictiveDialingCampaign",
+                    "Priority",
+                ))?,
+            expected_abandon_rate: self.expected_abandon_rate.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
                     "CreatePredictiveDialingCampaign",
                     "ExpectedAbandonRate",
+                ),
+            )?,
+            retry_interval: self.retry_interval.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "CreatePredictiveDialingCampaign",
+                    "RetryInterval",
+                ),
+            )?,
+            start_time: self
+                .start_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreatePredictiveDialingCampaign",
+                    "StartTime",
                 ))?,
-            retry_interval: self.retry_interval.ok_or(crate::BuildError::missing(
-                "CreatePredictiveDialingCampaign",
-                "RetryInterval",
-            ))?,
-            start_time: self.start_time.ok_or(crate::BuildError::missing(
-                "CreatePredictiveDialingCampaign",
-                "StartTime",
-            ))?,
-            end_time: self.end_time.ok_or(crate::BuildError::missing(
-                "CreatePredictiveDialingCampaign",
-                "EndTime",
-            ))?,
+            end_time: self
+                .end_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreatePredictiveDialingCampaign",
+                    "EndTime",
+                ))?,
             ivr_id: self.ivr_id,
             retry_times: self.retry_times,
             variables: self.variables,
@@ -607,18 +640,18 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
 /// Sets the members of a `CreatePredictiveDialingCampaign` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreatePredictiveDialingCampaignFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreatePredictiveDialingCampaignRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreatePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreatePredictiveDialingCampaignRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -639,13 +672,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
@@ -653,13 +686,16 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `["+8613012345678"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callees = value;
         self
     }
@@ -667,13 +703,16 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `["0086075586013388"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callers = value;
         self
     }
@@ -825,13 +864,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -854,13 +893,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `"Asia/Shanghai"`
     #[inline]
-    pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
     #[inline]
-    pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.time_zone = value;
         self
     }
@@ -884,7 +923,7 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -894,7 +933,7 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
         self,
     ) -> Result<
         CreatePredictiveDialingCampaignResponse,
-        crate::SdkError<CreatePredictiveDialingCampaignErrorCode>,
+        ::tencent_cloud_runtime::SdkError<CreatePredictiveDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -909,8 +948,8 @@ pub struct CreatePredictiveDialingCampaignResponse {
     /// Example: `2569`
     pub campaign_id: Option<crate::types::CampaignId>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreatePredictiveDialingCampaignResponse {
@@ -926,16 +965,17 @@ impl ::serde::Serialize for CreatePredictiveDialingCampaignResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreatePredictiveDialingCampaignResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreatePredictiveDialingCampaignResponse {
     const EXPECTING: &'static str = "struct CreatePredictiveDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["CampaignId", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["CampaignId", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_campaign_id),
@@ -945,22 +985,22 @@ impl crate::codec::FromMembers for CreatePredictiveDialingCampaignResponse {
         }
         Ok(CreatePredictiveDialingCampaignResponse {
             campaign_id: f_campaign_id.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreatePredictiveDialingCampaignResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreatePredictiveDialingCampaignResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CampaignId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -978,7 +1018,7 @@ impl CreatePredictiveDialingCampaignResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -986,7 +1026,7 @@ impl CreatePredictiveDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreatePredictiveDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreatePredictiveDialingCampaignResponseBuilder {
     /// Id of the created task.
@@ -1005,13 +1045,13 @@ impl CreatePredictiveDialingCampaignResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -1025,13 +1065,13 @@ impl CreatePredictiveDialingCampaignResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreatePredictiveDialingCampaignResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreatePredictiveDialingCampaignResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -1048,7 +1088,7 @@ pub enum CreatePredictiveDialingCampaignErrorCode {
     /// `LimitExceeded.OutOfCountLimit`: The maximum number of items allowed has been reached.
     LimitExceededOutOfCountLimit,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreatePredictiveDialingCampaignErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -1062,7 +1102,7 @@ impl CreatePredictiveDialingCampaignErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreatePredictiveDialingCampaignErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreatePredictiveDialingCampaignErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -1074,7 +1114,7 @@ impl crate::enums::WireEnum for CreatePredictiveDialingCampaignErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -1091,7 +1131,7 @@ impl crate::Client {
     pub fn create_predictive_dialing_campaign(
         &self,
     ) -> CreatePredictiveDialingCampaignFluentBuilder {
-        CreatePredictiveDialingCampaignFluentBuilder::new(self.clone())
+        CreatePredictiveDialingCampaignFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreatePredictiveDialingCampaignErrorCode {}

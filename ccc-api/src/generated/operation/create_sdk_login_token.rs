@@ -44,7 +44,7 @@ pub struct CreateSDKLoginTokenRequest {
     /// Agent account, usually the agent's email.
     ///
     /// Example: `"FooOrBar@tencent.com"`
-    pub seat_user_id: crate::CompactString,
+    pub seat_user_id: ::tencent_cloud_runtime::CompactString,
     /// Whether the token may be used for a single verification only.
     ///
     /// Example: `false`
@@ -65,18 +65,18 @@ impl ::serde::Serialize for CreateSDKLoginTokenRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateSDKLoginTokenRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateSDKLoginTokenRequest {
     const EXPECTING: &'static str = "struct CreateSDKLoginTokenRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "SeatUserId", "OnlyOnce"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SeatUserId", "OnlyOnce"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_seat_user_id: Option<crate::CompactString> = None;
+        let mut f_seat_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_only_once: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -100,18 +100,22 @@ impl CreateSDKLoginTokenRequest {
         CreateSDKLoginTokenRequestBuilder::default()
     }
 }
-impl crate::Action for CreateSDKLoginTokenRequest {
+impl ::tencent_cloud_runtime::Action for CreateSDKLoginTokenRequest {
     const ACTION: &'static str = "CreateSDKLoginToken";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateSDKLoginTokenResponse;
     type ErrorCode = CreateSDKLoginTokenErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateSDKLoginTokenRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateSDKLoginTokenRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    seat_user_id: Option<crate::CompactString>,
+    seat_user_id: Option<::tencent_cloud_runtime::CompactString>,
     only_once: Option<bool>,
 }
 impl CreateSDKLoginTokenRequestBuilder {
@@ -133,13 +137,19 @@ impl CreateSDKLoginTokenRequestBuilder {
     ///
     /// Example: `"FooOrBar@tencent.com"`
     #[inline]
-    pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn seat_user_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
     #[inline]
-    pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_seat_user_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.seat_user_id = value;
         self
     }
@@ -159,16 +169,20 @@ impl CreateSDKLoginTokenRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateSDKLoginTokenRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateSDKLoginTokenRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateSDKLoginTokenRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "CreateSDKLoginToken",
-                "SdkAppId",
-            ))?,
-            seat_user_id: self.seat_user_id.ok_or(crate::BuildError::missing(
-                "CreateSDKLoginToken",
-                "SeatUserId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateSDKLoginToken",
+                    "SdkAppId",
+                ))?,
+            seat_user_id: self
+                .seat_user_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateSDKLoginToken",
+                    "SeatUserId",
+                ))?,
             only_once: self.only_once,
         })
     }
@@ -176,18 +190,18 @@ impl CreateSDKLoginTokenRequestBuilder {
 /// Sets the members of a `CreateSDKLoginToken` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateSDKLoginTokenFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateSDKLoginTokenRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateSDKLoginTokenFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateSDKLoginTokenRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -208,13 +222,19 @@ impl CreateSDKLoginTokenFluentBuilder {
     ///
     /// Example: `"FooOrBar@tencent.com"`
     #[inline]
-    pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn seat_user_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
     #[inline]
-    pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_seat_user_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.seat_user_id = value;
         self
     }
@@ -240,7 +260,7 @@ impl CreateSDKLoginTokenFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -248,7 +268,10 @@ impl CreateSDKLoginTokenFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateSDKLoginTokenResponse, crate::SdkError<CreateSDKLoginTokenErrorCode>> {
+    ) -> Result<
+        CreateSDKLoginTokenResponse,
+        ::tencent_cloud_runtime::SdkError<CreateSDKLoginTokenErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -260,7 +283,7 @@ pub struct CreateSDKLoginTokenResponse {
     /// Login token for the SDK.
     ///
     /// Example: `"some_token"`
-    pub token: crate::CompactString,
+    pub token: ::tencent_cloud_runtime::CompactString,
     /// Unix time in seconds when the token expires.
     ///
     /// Example: `1601371974`
@@ -268,10 +291,10 @@ pub struct CreateSDKLoginTokenResponse {
     /// URL to load the SDK from; it changes with SDK releases.
     ///
     /// Example: `"https://tccc/sdk.js"`
-    pub sdk_url: crate::CompactString,
+    pub sdk_url: ::tencent_cloud_runtime::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -298,19 +321,24 @@ impl ::serde::Serialize for CreateSDKLoginTokenResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateSDKLoginTokenResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateSDKLoginTokenResponse {
     const EXPECTING: &'static str = "struct CreateSDKLoginTokenResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Token", "ExpiredTime", "SdkURL", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_token: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Token",
+                "ExpiredTime",
+                "SdkURL",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_token: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_expired_time: Option<i64> = None;
-        let mut f_sdk_url: Option<crate::CompactString> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_sdk_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_token),
@@ -321,35 +349,35 @@ impl crate::codec::FromMembers for CreateSDKLoginTokenResponse {
             }?;
         }
         Ok(CreateSDKLoginTokenResponse {
-            token: f_token.unwrap_or_else(crate::deviation::absent),
-            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
-            sdk_url: f_sdk_url.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            token: f_token.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            sdk_url: f_sdk_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateSDKLoginTokenResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateSDKLoginTokenResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExpiredTime",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SdkURL",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Token",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -367,17 +395,17 @@ impl CreateSDKLoginTokenResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`CreateSDKLoginTokenResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct CreateSDKLoginTokenResponseBuilder {
-    token: Option<crate::CompactString>,
+    token: Option<::tencent_cloud_runtime::CompactString>,
     expired_time: Option<i64>,
-    sdk_url: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    sdk_url: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for CreateSDKLoginTokenResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -394,13 +422,13 @@ impl CreateSDKLoginTokenResponseBuilder {
     ///
     /// Example: `"some_token"`
     #[inline]
-    pub fn token(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn token(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`.
     #[inline]
-    pub fn set_token(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_token(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.token = value;
         self
     }
@@ -422,25 +450,25 @@ impl CreateSDKLoginTokenResponseBuilder {
     ///
     /// Example: `"https://tccc/sdk.js"`
     #[inline]
-    pub fn sdk_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn sdk_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.sdk_url = Some(value.into());
         self
     }
     /// Sets or clears `SdkURL`.
     #[inline]
-    pub fn set_sdk_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_sdk_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.sdk_url = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -456,13 +484,13 @@ impl CreateSDKLoginTokenResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateSDKLoginTokenResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateSDKLoginTokenResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -483,7 +511,7 @@ pub enum CreateSDKLoginTokenErrorCode {
     /// `OperationDenied.UinDisabled`: The account has been disabled.
     OperationDeniedUinDisabled,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateSDKLoginTokenErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -499,7 +527,7 @@ impl CreateSDKLoginTokenErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateSDKLoginTokenErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateSDKLoginTokenErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -517,7 +545,7 @@ impl crate::enums::WireEnum for CreateSDKLoginTokenErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -532,7 +560,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateSDKLoginToken`](crate::operation::create_sdk_login_token).
     #[inline]
     pub fn create_sdk_login_token(&self) -> CreateSDKLoginTokenFluentBuilder {
-        CreateSDKLoginTokenFluentBuilder::new(self.clone())
+        CreateSDKLoginTokenFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateSDKLoginTokenErrorCode {}

@@ -70,16 +70,16 @@ impl ::serde::Serialize for CreateStaffRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateStaffRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateStaffRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateStaffRequest {
     const EXPECTING: &'static str = "struct CreateStaffRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "Staffs", "SendPassword"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Staffs", "SendPassword"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_staffs: Option<Vec<crate::types::SeatUserInfo>> = None;
         let mut f_send_password: Option<Option<bool>> = None;
@@ -105,12 +105,16 @@ impl CreateStaffRequest {
         CreateStaffRequestBuilder::default()
     }
 }
-impl crate::Action for CreateStaffRequest {
+impl ::tencent_cloud_runtime::Action for CreateStaffRequest {
     const ACTION: &'static str = "CreateStaff";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateStaffResponse;
     type ErrorCode = CreateStaffErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateStaffRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -164,14 +168,20 @@ impl CreateStaffRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateStaffRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateStaffRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateStaffRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("CreateStaff", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateStaff",
+                    "SdkAppId",
+                ))?,
             staffs: self
                 .staffs
-                .ok_or(crate::BuildError::missing("CreateStaff", "Staffs"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateStaff",
+                    "Staffs",
+                ))?,
             send_password: self.send_password,
         })
     }
@@ -179,18 +189,18 @@ impl CreateStaffRequestBuilder {
 /// Sets the members of a `CreateStaff` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateStaffFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateStaffRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateStaffFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateStaffRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -243,13 +253,15 @@ impl CreateStaffFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<CreateStaffResponse, crate::SdkError<CreateStaffErrorCode>> {
+    pub async fn send(
+        self,
+    ) -> Result<CreateStaffResponse, ::tencent_cloud_runtime::SdkError<CreateStaffErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -263,8 +275,8 @@ pub struct CreateStaffResponse {
     /// Example: `[{"StaffEmail":"foobar@example.com"}]`
     pub error_staff_list: Vec<crate::types::ErrStaffItem>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CreateStaffResponse {
@@ -278,16 +290,17 @@ impl ::serde::Serialize for CreateStaffResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateStaffResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateStaffResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateStaffResponse {
     const EXPECTING: &'static str = "struct CreateStaffResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ErrorStaffList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["ErrorStaffList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_error_staff_list: Option<Vec<crate::types::ErrStaffItem>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_error_staff_list),
@@ -297,22 +310,24 @@ impl crate::codec::FromMembers for CreateStaffResponse {
         }
         Ok(CreateStaffResponse {
             error_staff_list: f_error_staff_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateStaffResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateStaffResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ErrorStaffList",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::ErrStaffItem as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::ErrStaffItem as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -330,7 +345,7 @@ impl CreateStaffResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -338,7 +353,7 @@ impl CreateStaffResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateStaffResponseBuilder {
     error_staff_list: Option<Vec<crate::types::ErrStaffItem>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl CreateStaffResponseBuilder {
     /// Agents that failed to be created, with error details.
@@ -357,13 +372,13 @@ impl CreateStaffResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -377,13 +392,13 @@ impl CreateStaffResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateStaffResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateStaffResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -406,7 +421,7 @@ pub enum CreateStaffErrorCode {
     /// `LimitExceeded`: A quota of the account or resource has been reached.
     LimitExceeded,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateStaffErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -423,7 +438,7 @@ impl CreateStaffErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateStaffErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateStaffErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -440,7 +455,7 @@ impl crate::enums::WireEnum for CreateStaffErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -455,7 +470,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateStaff`](crate::operation::create_staff).
     #[inline]
     pub fn create_staff(&self) -> CreateStaffFluentBuilder {
-        CreateStaffFluentBuilder::new(self.clone())
+        CreateStaffFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateStaffErrorCode {}

@@ -42,11 +42,11 @@ pub struct CreateUserSigRequest {
     /// User id; must equal the `Uid` inside `ClientData`.
     ///
     /// Example: `"foo"`
-    pub uid: crate::CompactString,
+    pub uid: ::tencent_cloud_runtime::CompactString,
     /// User data to sign, as a JSON string.
     ///
     /// Example: `"参考下文示例"`
-    pub client_data: crate::CompactString,
+    pub client_data: ::tencent_cloud_runtime::CompactString,
     /// Validity period in seconds, at most 3600.
     ///
     /// Example: `3600`
@@ -66,19 +66,24 @@ impl ::serde::Serialize for CreateUserSigRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateUserSigRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for CreateUserSigRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateUserSigRequest {
     const EXPECTING: &'static str = "struct CreateUserSigRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "Uid", "ClientData", "ExpiredTime"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Uid",
+                "ClientData",
+                "ExpiredTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_uid: Option<crate::CompactString> = None;
-        let mut f_client_data: Option<crate::CompactString> = None;
+        let mut f_uid: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_client_data: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_expired_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -104,19 +109,23 @@ impl CreateUserSigRequest {
         CreateUserSigRequestBuilder::default()
     }
 }
-impl crate::Action for CreateUserSigRequest {
+impl ::tencent_cloud_runtime::Action for CreateUserSigRequest {
     const ACTION: &'static str = "CreateUserSig";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateUserSigResponse;
     type ErrorCode = CreateUserSigErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`CreateUserSigRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateUserSigRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    uid: Option<crate::CompactString>,
-    client_data: Option<crate::CompactString>,
+    uid: Option<::tencent_cloud_runtime::CompactString>,
+    client_data: Option<::tencent_cloud_runtime::CompactString>,
     expired_time: Option<i64>,
 }
 impl CreateUserSigRequestBuilder {
@@ -138,13 +147,13 @@ impl CreateUserSigRequestBuilder {
     ///
     /// Example: `"foo"`
     #[inline]
-    pub fn uid(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uid(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uid = Some(value.into());
         self
     }
     /// Sets or clears `Uid`. Required.
     #[inline]
-    pub fn set_uid(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uid(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uid = value;
         self
     }
@@ -152,13 +161,16 @@ impl CreateUserSigRequestBuilder {
     ///
     /// Example: `"参考下文示例"`
     #[inline]
-    pub fn client_data(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn client_data(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.client_data = Some(value.into());
         self
     }
     /// Sets or clears `ClientData`. Required.
     #[inline]
-    pub fn set_client_data(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_client_data(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.client_data = value;
         self
     }
@@ -178,38 +190,50 @@ impl CreateUserSigRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<CreateUserSigRequest, crate::BuildError> {
+    pub fn build(self) -> Result<CreateUserSigRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(CreateUserSigRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("CreateUserSig", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateUserSig",
+                    "SdkAppId",
+                ))?,
             uid: self
                 .uid
-                .ok_or(crate::BuildError::missing("CreateUserSig", "Uid"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateUserSig",
+                    "Uid",
+                ))?,
             client_data: self
                 .client_data
-                .ok_or(crate::BuildError::missing("CreateUserSig", "ClientData"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateUserSig",
+                    "ClientData",
+                ))?,
             expired_time: self
                 .expired_time
-                .ok_or(crate::BuildError::missing("CreateUserSig", "ExpiredTime"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "CreateUserSig",
+                    "ExpiredTime",
+                ))?,
         })
     }
 }
 /// Sets the members of a `CreateUserSig` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct CreateUserSigFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: CreateUserSigRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl CreateUserSigFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: CreateUserSigRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -230,13 +254,13 @@ impl CreateUserSigFluentBuilder {
     ///
     /// Example: `"foo"`
     #[inline]
-    pub fn uid(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uid(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uid = Some(value.into());
         self
     }
     /// Sets or clears `Uid`. Required.
     #[inline]
-    pub fn set_uid(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uid(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uid = value;
         self
     }
@@ -244,13 +268,16 @@ impl CreateUserSigFluentBuilder {
     ///
     /// Example: `"参考下文示例"`
     #[inline]
-    pub fn client_data(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn client_data(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.client_data = Some(value.into());
         self
     }
     /// Sets or clears `ClientData`. Required.
     #[inline]
-    pub fn set_client_data(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_client_data(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.client_data = value;
         self
     }
@@ -276,7 +303,7 @@ impl CreateUserSigFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -284,7 +311,8 @@ impl CreateUserSigFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<CreateUserSigResponse, crate::SdkError<CreateUserSigErrorCode>> {
+    ) -> Result<CreateUserSigResponse, ::tencent_cloud_runtime::SdkError<CreateUserSigErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -296,10 +324,10 @@ pub struct CreateUserSigResponse {
     /// Resulting signature.
     ///
     /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
-    pub user_sig: crate::CompactString,
+    pub user_sig: ::tencent_cloud_runtime::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for CreateUserSigResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -322,16 +350,17 @@ impl ::serde::Serialize for CreateUserSigResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateUserSigResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for CreateUserSigResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateUserSigResponse {
     const EXPECTING: &'static str = "struct CreateUserSigResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["UserSig", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_user_sig: Option<crate::CompactString> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["UserSig", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_user_sig: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_user_sig),
@@ -340,23 +369,23 @@ impl crate::codec::FromMembers for CreateUserSigResponse {
             }?;
         }
         Ok(CreateUserSigResponse {
-            user_sig: f_user_sig.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            user_sig: f_user_sig.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for CreateUserSigResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for CreateUserSigResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UserSig",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -374,15 +403,15 @@ impl CreateUserSigResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`CreateUserSigResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct CreateUserSigResponseBuilder {
-    user_sig: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    user_sig: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for CreateUserSigResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -400,25 +429,25 @@ impl CreateUserSigResponseBuilder {
     ///
     /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
     #[inline]
-    pub fn user_sig(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn user_sig(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_sig = Some(value.into());
         self
     }
     /// Sets or clears `UserSig`.
     #[inline]
-    pub fn set_user_sig(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_user_sig(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_sig = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -432,13 +461,13 @@ impl CreateUserSigResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for CreateUserSigResponse {
+impl ::tencent_cloud_runtime::ActionResponse for CreateUserSigResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -455,7 +484,7 @@ pub enum CreateUserSigErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateUserSigErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -469,7 +498,7 @@ impl CreateUserSigErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for CreateUserSigErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for CreateUserSigErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -483,7 +512,7 @@ impl crate::enums::WireEnum for CreateUserSigErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -498,7 +527,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`CreateUserSig`](crate::operation::create_user_sig).
     #[inline]
     pub fn create_user_sig(&self) -> CreateUserSigFluentBuilder {
-        CreateUserSigFluentBuilder::new(self.clone())
+        CreateUserSigFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for CreateUserSigErrorCode {}

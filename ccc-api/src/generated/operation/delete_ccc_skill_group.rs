@@ -51,15 +51,16 @@ impl ::serde::Serialize for DeleteCCCSkillGroupRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DeleteCCCSkillGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DeleteCCCSkillGroupRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DeleteCCCSkillGroupRequest {
     const EXPECTING: &'static str = "struct DeleteCCCSkillGroupRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "SkillGroupId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SkillGroupId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -82,12 +83,16 @@ impl DeleteCCCSkillGroupRequest {
         DeleteCCCSkillGroupRequestBuilder::default()
     }
 }
-impl crate::Action for DeleteCCCSkillGroupRequest {
+impl ::tencent_cloud_runtime::Action for DeleteCCCSkillGroupRequest {
     const ACTION: &'static str = "DeleteCCCSkillGroup";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = DeleteCCCSkillGroupResponse;
     type ErrorCode = DeleteCCCSkillGroupErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DeleteCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -126,34 +131,35 @@ impl DeleteCCCSkillGroupRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DeleteCCCSkillGroupRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DeleteCCCSkillGroupRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DeleteCCCSkillGroupRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DeleteCCCSkillGroup",
-                "SdkAppId",
-            ))?,
-            skill_group_id: self.skill_group_id.ok_or(crate::BuildError::missing(
-                "DeleteCCCSkillGroup",
-                "SkillGroupId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DeleteCCCSkillGroup",
+                    "SdkAppId",
+                ))?,
+            skill_group_id: self.skill_group_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("DeleteCCCSkillGroup", "SkillGroupId"),
+            )?,
         })
     }
 }
 /// Sets the members of a `DeleteCCCSkillGroup` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DeleteCCCSkillGroupFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DeleteCCCSkillGroupRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DeleteCCCSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DeleteCCCSkillGroupRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -192,7 +198,7 @@ impl DeleteCCCSkillGroupFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -200,7 +206,10 @@ impl DeleteCCCSkillGroupFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DeleteCCCSkillGroupResponse, crate::SdkError<DeleteCCCSkillGroupErrorCode>> {
+    ) -> Result<
+        DeleteCCCSkillGroupResponse,
+        ::tencent_cloud_runtime::SdkError<DeleteCCCSkillGroupErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -210,8 +219,8 @@ impl DeleteCCCSkillGroupFluentBuilder {
 #[non_exhaustive]
 pub struct DeleteCCCSkillGroupResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DeleteCCCSkillGroupResponse {
@@ -224,15 +233,16 @@ impl ::serde::Serialize for DeleteCCCSkillGroupResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteCCCSkillGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DeleteCCCSkillGroupResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DeleteCCCSkillGroupResponse {
     const EXPECTING: &'static str = "struct DeleteCCCSkillGroupResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -240,18 +250,19 @@ impl crate::codec::FromMembers for DeleteCCCSkillGroupResponse {
             }?;
         }
         Ok(DeleteCCCSkillGroupResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DeleteCCCSkillGroupResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for DeleteCCCSkillGroupResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -266,25 +277,25 @@ impl DeleteCCCSkillGroupResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`DeleteCCCSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteCCCSkillGroupResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DeleteCCCSkillGroupResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -297,13 +308,13 @@ impl DeleteCCCSkillGroupResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DeleteCCCSkillGroupResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DeleteCCCSkillGroupResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -320,7 +331,7 @@ pub enum DeleteCCCSkillGroupErrorCode {
     /// `ResourceUnavailable`: The resource exists but cannot be used now.
     ResourceUnavailable,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DeleteCCCSkillGroupErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -334,7 +345,7 @@ impl DeleteCCCSkillGroupErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DeleteCCCSkillGroupErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DeleteCCCSkillGroupErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -346,7 +357,7 @@ impl crate::enums::WireEnum for DeleteCCCSkillGroupErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -361,7 +372,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DeleteCCCSkillGroup`](crate::operation::delete_ccc_skill_group).
     #[inline]
     pub fn delete_ccc_skill_group(&self) -> DeleteCCCSkillGroupFluentBuilder {
-        DeleteCCCSkillGroupFluentBuilder::new(self.clone())
+        DeleteCCCSkillGroupFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DeleteCCCSkillGroupErrorCode {}

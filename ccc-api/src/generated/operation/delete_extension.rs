@@ -37,7 +37,7 @@ pub struct DeleteExtensionRequest {
     /// Extension number to delete.
     ///
     /// Example: `"1001"`
-    pub extension_id: crate::CompactString,
+    pub extension_id: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for DeleteExtensionRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -51,17 +51,18 @@ impl ::serde::Serialize for DeleteExtensionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DeleteExtensionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DeleteExtensionRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DeleteExtensionRequest {
     const EXPECTING: &'static str = "struct DeleteExtensionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_extension_id: Option<crate::CompactString> = None;
+        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -82,18 +83,22 @@ impl DeleteExtensionRequest {
         DeleteExtensionRequestBuilder::default()
     }
 }
-impl crate::Action for DeleteExtensionRequest {
+impl ::tencent_cloud_runtime::Action for DeleteExtensionRequest {
     const ACTION: &'static str = "DeleteExtension";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = DeleteExtensionResponse;
     type ErrorCode = DeleteExtensionErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DeleteExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<crate::CompactString>,
+    extension_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DeleteExtensionRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -114,44 +119,56 @@ impl DeleteExtensionRequestBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DeleteExtensionRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DeleteExtensionRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DeleteExtensionRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("DeleteExtension", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DeleteExtension",
+                    "SdkAppId",
+                ))?,
             extension_id: self
                 .extension_id
-                .ok_or(crate::BuildError::missing("DeleteExtension", "ExtensionId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DeleteExtension",
+                    "ExtensionId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DeleteExtension` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DeleteExtensionFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DeleteExtensionRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DeleteExtensionFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DeleteExtensionRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -172,13 +189,19 @@ impl DeleteExtensionFluentBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -190,7 +213,7 @@ impl DeleteExtensionFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -198,7 +221,8 @@ impl DeleteExtensionFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DeleteExtensionResponse, crate::SdkError<DeleteExtensionErrorCode>> {
+    ) -> Result<DeleteExtensionResponse, ::tencent_cloud_runtime::SdkError<DeleteExtensionErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -208,8 +232,8 @@ impl DeleteExtensionFluentBuilder {
 #[non_exhaustive]
 pub struct DeleteExtensionResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DeleteExtensionResponse {
@@ -222,15 +246,16 @@ impl ::serde::Serialize for DeleteExtensionResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteExtensionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DeleteExtensionResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DeleteExtensionResponse {
     const EXPECTING: &'static str = "struct DeleteExtensionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -238,18 +263,19 @@ impl crate::codec::FromMembers for DeleteExtensionResponse {
             }?;
         }
         Ok(DeleteExtensionResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DeleteExtensionResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for DeleteExtensionResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -264,25 +290,25 @@ impl DeleteExtensionResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`DeleteExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteExtensionResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DeleteExtensionResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -295,13 +321,13 @@ impl DeleteExtensionResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DeleteExtensionResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DeleteExtensionResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -318,7 +344,7 @@ pub enum DeleteExtensionErrorCode {
     /// `ResourceUnavailable`: The resource exists but cannot be used now.
     ResourceUnavailable,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DeleteExtensionErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -332,7 +358,7 @@ impl DeleteExtensionErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DeleteExtensionErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DeleteExtensionErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -344,7 +370,7 @@ impl crate::enums::WireEnum for DeleteExtensionErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -359,7 +385,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DeleteExtension`](crate::operation::delete_extension).
     #[inline]
     pub fn delete_extension(&self) -> DeleteExtensionFluentBuilder {
-        DeleteExtensionFluentBuilder::new(self.clone())
+        DeleteExtensionFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DeleteExtensionErrorCode {}

@@ -41,7 +41,7 @@ pub struct DeleteStaffRequest {
     /// Emails of the agents to delete, at most 200.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    pub staff_list: Vec<crate::CompactString>,
+    pub staff_list: Vec<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteStaffRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -55,17 +55,18 @@ impl ::serde::Serialize for DeleteStaffRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DeleteStaffRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DeleteStaffRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffRequest {
     const EXPECTING: &'static str = "struct DeleteStaffRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "StaffList"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "StaffList"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_staff_list: Option<Vec<crate::CompactString>> = None;
+        let mut f_staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -86,18 +87,22 @@ impl DeleteStaffRequest {
         DeleteStaffRequestBuilder::default()
     }
 }
-impl crate::Action for DeleteStaffRequest {
+impl ::tencent_cloud_runtime::Action for DeleteStaffRequest {
     const ACTION: &'static str = "DeleteStaff";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = DeleteStaffResponse;
     type ErrorCode = DeleteStaffErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DeleteStaffRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteStaffRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_list: Option<Vec<crate::CompactString>>,
+    staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 impl DeleteStaffRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -118,44 +123,53 @@ impl DeleteStaffRequestBuilder {
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
     #[inline]
-    pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn staff_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`. Required.
     #[inline]
-    pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_staff_list(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.staff_list = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DeleteStaffRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DeleteStaffRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DeleteStaffRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("DeleteStaff", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DeleteStaff",
+                    "SdkAppId",
+                ))?,
             staff_list: self
                 .staff_list
-                .ok_or(crate::BuildError::missing("DeleteStaff", "StaffList"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DeleteStaff",
+                    "StaffList",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DeleteStaff` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DeleteStaffFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DeleteStaffRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DeleteStaffFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DeleteStaffRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -176,13 +190,16 @@ impl DeleteStaffFluentBuilder {
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
     #[inline]
-    pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn staff_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`. Required.
     #[inline]
-    pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_staff_list(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.staff_list = value;
         self
     }
@@ -194,13 +211,15 @@ impl DeleteStaffFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<DeleteStaffResponse, crate::SdkError<DeleteStaffErrorCode>> {
+    pub async fn send(
+        self,
+    ) -> Result<DeleteStaffResponse, ::tencent_cloud_runtime::SdkError<DeleteStaffErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -212,14 +231,14 @@ pub struct DeleteStaffResponse {
     /// Agents that were not deleted because they are online.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    pub online_staff_list: Vec<crate::CompactString>,
+    pub online_staff_list: Vec<::tencent_cloud_runtime::CompactString>,
     /// Details about the outcome of the deletion.
     ///
     /// Example: `"All members have been deleted"`
-    pub delete_status_info: Option<crate::CompactString>,
+    pub delete_status_info: Option<::tencent_cloud_runtime::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DeleteStaffResponse {
@@ -236,18 +255,22 @@ impl ::serde::Serialize for DeleteStaffResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteStaffResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DeleteStaffResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffResponse {
     const EXPECTING: &'static str = "struct DeleteStaffResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["OnlineStaffList", "DeleteStatusInfo", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_online_staff_list: Option<Vec<crate::CompactString>> = None;
-        let mut f_delete_status_info: Option<Option<crate::CompactString>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "OnlineStaffList",
+                "DeleteStatusInfo",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_online_staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_delete_status_info: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_online_staff_list),
@@ -259,27 +282,27 @@ impl crate::codec::FromMembers for DeleteStaffResponse {
         Ok(DeleteStaffResponse {
             online_staff_list: f_online_staff_list.unwrap_or_default(),
             delete_status_info: f_delete_status_info.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DeleteStaffResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DeleteStaffResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "DeleteStatusInfo",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "OnlineStaffList",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -297,29 +320,32 @@ impl DeleteStaffResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`DeleteStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteStaffResponseBuilder {
-    online_staff_list: Option<Vec<crate::CompactString>>,
-    delete_status_info: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    online_staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    delete_status_info: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DeleteStaffResponseBuilder {
     /// Agents that were not deleted because they are online.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
     #[inline]
-    pub fn online_staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn online_staff_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.online_staff_list = Some(value);
         self
     }
     /// Sets or clears `OnlineStaffList`.
     #[inline]
-    pub fn set_online_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_online_staff_list(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.online_staff_list = value;
         self
     }
@@ -327,25 +353,31 @@ impl DeleteStaffResponseBuilder {
     ///
     /// Example: `"All members have been deleted"`
     #[inline]
-    pub fn delete_status_info(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn delete_status_info(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.delete_status_info = Some(value.into());
         self
     }
     /// Sets or clears `DeleteStatusInfo`.
     #[inline]
-    pub fn set_delete_status_info(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_delete_status_info(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.delete_status_info = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -360,13 +392,13 @@ impl DeleteStaffResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DeleteStaffResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DeleteStaffResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -381,7 +413,7 @@ pub enum DeleteStaffErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DeleteStaffErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -394,7 +426,7 @@ impl DeleteStaffErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DeleteStaffErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DeleteStaffErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -407,7 +439,7 @@ impl crate::enums::WireEnum for DeleteStaffErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -422,7 +454,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DeleteStaff`](crate::operation::delete_staff).
     #[inline]
     pub fn delete_staff(&self) -> DeleteStaffFluentBuilder {
-        DeleteStaffFluentBuilder::new(self.clone())
+        DeleteStaffFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DeleteStaffErrorCode {}

@@ -51,16 +51,21 @@ impl ::serde::Serialize for DescribeActiveCarrierPrivilegeNumberRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberRequest {
     const EXPECTING: &'static str = "struct DescribeActiveCarrierPrivilegeNumberRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "PageNumber", "PageSize", "Filters"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageNumber",
+                "PageSize",
+                "Filters",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
@@ -89,12 +94,16 @@ impl DescribeActiveCarrierPrivilegeNumberRequest {
         DescribeActiveCarrierPrivilegeNumberRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeActiveCarrierPrivilegeNumberRequest {
+impl ::tencent_cloud_runtime::Action for DescribeActiveCarrierPrivilegeNumberRequest {
     const ACTION: &'static str = "DescribeActiveCarrierPrivilegeNumber";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeActiveCarrierPrivilegeNumberResponse;
     type ErrorCode = DescribeActiveCarrierPrivilegeNumberErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeActiveCarrierPrivilegeNumberRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -163,12 +172,17 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeActiveCarrierPrivilegeNumberRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeActiveCarrierPrivilegeNumberRequest, ::tencent_cloud_runtime::BuildError>
+    {
         Ok(DescribeActiveCarrierPrivilegeNumberRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeActiveCarrierPrivilegeNumber",
-                "SdkAppId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeActiveCarrierPrivilegeNumber",
+                    "SdkAppId",
+                ))?,
             page_number: self.page_number,
             page_size: self.page_size,
             filters: self.filters,
@@ -178,18 +192,18 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
 /// Sets the members of a `DescribeActiveCarrierPrivilegeNumber` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeActiveCarrierPrivilegeNumberFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeActiveCarrierPrivilegeNumberRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeActiveCarrierPrivilegeNumberRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -256,7 +270,7 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -266,7 +280,7 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
         self,
     ) -> Result<
         DescribeActiveCarrierPrivilegeNumberResponse,
-        crate::SdkError<DescribeActiveCarrierPrivilegeNumberErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribeActiveCarrierPrivilegeNumberErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -277,14 +291,15 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     #[inline]
     pub fn into_paginator(
         mut self,
-    ) -> crate::Paginator<DescribeActiveCarrierPrivilegeNumberRequest> {
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeActiveCarrierPrivilegeNumberRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeActiveCarrierPrivilegeNumber`.
@@ -304,8 +319,8 @@ pub struct DescribeActiveCarrierPrivilegeNumberResponse {
     /// Example: `[1,2]`
     pub pending_applicant_ids: Vec<u64>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeActiveCarrierPrivilegeNumberResponse {
@@ -325,25 +340,26 @@ impl ::serde::Serialize for DescribeActiveCarrierPrivilegeNumberResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberResponse {
     const EXPECTING: &'static str = "struct DescribeActiveCarrierPrivilegeNumberResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "TotalCount",
-            "ActiveCarrierPrivilegeNumbers",
-            "PendingApplicantIds",
-            "RequestId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "TotalCount",
+                "ActiveCarrierPrivilegeNumbers",
+                "PendingApplicantIds",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_active_carrier_privilege_numbers: Option<
             Vec<crate::types::ActiveCarrierPrivilegeNumber>,
         > = None;
         let mut f_pending_applicant_ids: Option<Vec<u64>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -354,38 +370,40 @@ impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberResponse 
             }?;
         }
         Ok(DescribeActiveCarrierPrivilegeNumberResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             active_carrier_privilege_numbers: f_active_carrier_privilege_numbers
                 .unwrap_or_default(),
             pending_applicant_ids: f_pending_applicant_ids.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeActiveCarrierPrivilegeNumberResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described
+    for DescribeActiveCarrierPrivilegeNumberResponse
+{
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ActiveCarrierPrivilegeNumbers",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: Some(
-                    <crate::types::ActiveCarrierPrivilegeNumber as crate::deviation::Described>::members,
+                    <crate::types::ActiveCarrierPrivilegeNumber as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "PendingApplicantIds",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -403,7 +421,7 @@ impl DescribeActiveCarrierPrivilegeNumberResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -413,7 +431,7 @@ pub struct DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     active_carrier_privilege_numbers: Option<Vec<crate::types::ActiveCarrierPrivilegeNumber>>,
     pending_applicant_ids: Option<Vec<u64>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     /// Total number of active rules.
@@ -466,13 +484,13 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -490,13 +508,13 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeActiveCarrierPrivilegeNumberResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeActiveCarrierPrivilegeNumberResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -511,7 +529,7 @@ pub enum DescribeActiveCarrierPrivilegeNumberErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeActiveCarrierPrivilegeNumberErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -524,7 +542,7 @@ impl DescribeActiveCarrierPrivilegeNumberErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeActiveCarrierPrivilegeNumberErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeActiveCarrierPrivilegeNumberErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -537,7 +555,7 @@ impl crate::enums::WireEnum for DescribeActiveCarrierPrivilegeNumberErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -546,9 +564,10 @@ impl ::std::fmt::Display for DescribeActiveCarrierPrivilegeNumberErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeActiveCarrierPrivilegeNumberRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeActiveCarrierPrivilegeNumberRequest {
     type Item = crate::types::ActiveCarrierPrivilegeNumber;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -596,7 +615,7 @@ impl crate::Client {
     pub fn describe_active_carrier_privilege_number(
         &self,
     ) -> DescribeActiveCarrierPrivilegeNumberFluentBuilder {
-        DescribeActiveCarrierPrivilegeNumberFluentBuilder::new(self.clone())
+        DescribeActiveCarrierPrivilegeNumberFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeActiveCarrierPrivilegeNumberErrorCode {}

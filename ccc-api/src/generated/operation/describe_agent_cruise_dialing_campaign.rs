@@ -65,15 +65,16 @@ impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeAgentCruiseDialingCampaignRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAgentCruiseDialingCampaignRequest {
     const EXPECTING: &'static str = "struct DescribeAgentCruiseDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "CampaignId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "CampaignId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -96,12 +97,16 @@ impl DescribeAgentCruiseDialingCampaignRequest {
         DescribeAgentCruiseDialingCampaignRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeAgentCruiseDialingCampaignRequest {
+impl ::tencent_cloud_runtime::Action for DescribeAgentCruiseDialingCampaignRequest {
     const ACTION: &'static str = "DescribeAgentCruiseDialingCampaign";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeAgentCruiseDialingCampaignResponse;
     type ErrorCode = DescribeAgentCruiseDialingCampaignErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeAgentCruiseDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -140,34 +145,41 @@ impl DescribeAgentCruiseDialingCampaignRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeAgentCruiseDialingCampaignRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeAgentCruiseDialingCampaignRequest, ::tencent_cloud_runtime::BuildError>
+    {
         Ok(DescribeAgentCruiseDialingCampaignRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeAgentCruiseDialingCampaign",
-                "SdkAppId",
-            ))?,
-            campaign_id: self.campaign_id.ok_or(crate::BuildError::missing(
-                "DescribeAgentCruiseDialingCampaign",
-                "CampaignId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAgentCruiseDialingCampaign",
+                    "SdkAppId",
+                ))?,
+            campaign_id: self
+                .campaign_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAgentCruiseDialingCampaign",
+                    "CampaignId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeAgentCruiseDialingCampaign` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeAgentCruiseDialingCampaignFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeAgentCruiseDialingCampaignRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeAgentCruiseDialingCampaignRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -206,7 +218,7 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -216,7 +228,7 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
         self,
     ) -> Result<
         DescribeAgentCruiseDialingCampaignResponse,
-        crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -229,11 +241,11 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: Option<crate::CompactString>,
+    pub name: Option<::tencent_cloud_runtime::CompactString>,
     /// Account of the agent running the task.
     ///
     /// Example: `"foo@tencent.com"`
-    pub agent: Option<crate::CompactString>,
+    pub agent: Option<::tencent_cloud_runtime::CompactString>,
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
@@ -253,7 +265,7 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     /// Caller-defined data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<crate::CompactString>,
+    pub uui: Option<::tencent_cloud_runtime::CompactString>,
     /// Task state: `0` not started, `1` running, `2` completed, `3` terminated.
     ///
     /// Example: `2`
@@ -267,8 +279,8 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     /// Example: `200`
     pub called_callee_count: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignResponse {
@@ -312,40 +324,41 @@ impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeAgentCruiseDialingCampaignResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAgentCruiseDialingCampaignResponse {
     const EXPECTING: &'static str = "struct DescribeAgentCruiseDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Name",
-            "Agent",
-            "ConcurrencyNumber",
-            "StartTime",
-            "EndTime",
-            "CallOrder",
-            "UUI",
-            "State",
-            "TotalCalleeCount",
-            "CalledCalleeCount",
-            "RequestId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_name: Option<Option<crate::CompactString>> = None;
-        let mut f_agent: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Name",
+                "Agent",
+                "ConcurrencyNumber",
+                "StartTime",
+                "EndTime",
+                "CallOrder",
+                "UUI",
+                "State",
+                "TotalCalleeCount",
+                "CalledCalleeCount",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_agent: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_concurrency_number: Option<Option<i64>> = None;
         let mut f_start_time: Option<Option<i64>> = None;
         let mut f_end_time: Option<Option<i64>> = None;
         let mut f_call_order: Option<
             Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
         > = None;
-        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_state: Option<Option<crate::types::DescribeAgentCruiseDialingCampaignState>> =
             None;
         let mut f_total_callee_count: Option<Option<i64>> = None;
         let mut f_called_callee_count: Option<Option<i64>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_name),
@@ -373,67 +386,67 @@ impl crate::codec::FromMembers for DescribeAgentCruiseDialingCampaignResponse {
             state: f_state.flatten(),
             total_callee_count: f_total_callee_count.flatten(),
             called_callee_count: f_called_callee_count.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeAgentCruiseDialingCampaignResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeAgentCruiseDialingCampaignResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Agent",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CallOrder",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CalledCalleeCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ConcurrencyNumber",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Name",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StartTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "State",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCalleeCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UUI",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -451,37 +464,37 @@ impl DescribeAgentCruiseDialingCampaignResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`DescribeAgentCruiseDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAgentCruiseDialingCampaignResponseBuilder {
-    name: Option<crate::CompactString>,
-    agent: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
+    agent: Option<::tencent_cloud_runtime::CompactString>,
     concurrency_number: Option<i64>,
     start_time: Option<i64>,
     end_time: Option<i64>,
     call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
-    uui: Option<crate::CompactString>,
+    uui: Option<::tencent_cloud_runtime::CompactString>,
     state: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
     total_callee_count: Option<i64>,
     called_callee_count: Option<i64>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -489,13 +502,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn agent(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn agent(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`.
     #[inline]
-    pub fn set_agent(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_agent(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.agent = value;
         self
     }
@@ -565,13 +578,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -622,13 +635,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -651,13 +664,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeAgentCruiseDialingCampaignResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeAgentCruiseDialingCampaignResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -672,7 +685,7 @@ pub enum DescribeAgentCruiseDialingCampaignErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeAgentCruiseDialingCampaignErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -685,7 +698,7 @@ impl DescribeAgentCruiseDialingCampaignErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeAgentCruiseDialingCampaignErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAgentCruiseDialingCampaignErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -696,7 +709,7 @@ impl crate::enums::WireEnum for DescribeAgentCruiseDialingCampaignErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -713,7 +726,7 @@ impl crate::Client {
     pub fn describe_agent_cruise_dialing_campaign(
         &self,
     ) -> DescribeAgentCruiseDialingCampaignFluentBuilder {
-        DescribeAgentCruiseDialingCampaignFluentBuilder::new(self.clone())
+        DescribeAgentCruiseDialingCampaignFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeAgentCruiseDialingCampaignErrorCode {}

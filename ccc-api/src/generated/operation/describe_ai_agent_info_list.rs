@@ -68,16 +68,16 @@ impl ::serde::Serialize for DescribeAIAgentInfoListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeAIAgentInfoListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeAIAgentInfoListRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAgentInfoListRequest {
     const EXPECTING: &'static str = "struct DescribeAIAgentInfoListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "PageSize", "PageNumber"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "PageSize", "PageNumber"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
@@ -103,12 +103,16 @@ impl DescribeAIAgentInfoListRequest {
         DescribeAIAgentInfoListRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeAIAgentInfoListRequest {
+impl ::tencent_cloud_runtime::Action for DescribeAIAgentInfoListRequest {
     const ACTION: &'static str = "DescribeAIAgentInfoList";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeAIAgentInfoListResponse;
     type ErrorCode = DescribeAIAgentInfoListErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeAIAgentInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -162,38 +166,46 @@ impl DescribeAIAgentInfoListRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeAIAgentInfoListRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeAIAgentInfoListRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeAIAgentInfoListRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeAIAgentInfoList",
-                "SdkAppId",
-            ))?,
-            page_size: self.page_size.ok_or(crate::BuildError::missing(
-                "DescribeAIAgentInfoList",
-                "PageSize",
-            ))?,
-            page_number: self.page_number.ok_or(crate::BuildError::missing(
-                "DescribeAIAgentInfoList",
-                "PageNumber",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAIAgentInfoList",
+                    "SdkAppId",
+                ))?,
+            page_size: self
+                .page_size
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAIAgentInfoList",
+                    "PageSize",
+                ))?,
+            page_number: self
+                .page_number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAIAgentInfoList",
+                    "PageNumber",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeAIAgentInfoList` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeAIAgentInfoListFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeAIAgentInfoListRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeAIAgentInfoListFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeAIAgentInfoListRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -246,7 +258,7 @@ impl DescribeAIAgentInfoListFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -254,8 +266,10 @@ impl DescribeAIAgentInfoListFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeAIAgentInfoListResponse, crate::SdkError<DescribeAIAgentInfoListErrorCode>>
-    {
+    ) -> Result<
+        DescribeAIAgentInfoListResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeAIAgentInfoListErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -263,14 +277,17 @@ impl DescribeAIAgentInfoListFluentBuilder {
     ///
     /// Page size 100: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeAIAgentInfoListRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeAIAgentInfoListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeAIAgentInfoList`.
@@ -284,8 +301,8 @@ pub struct DescribeAIAgentInfoListResponse {
     /// Example: `373`
     pub total_count: crate::types::TotalCount,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeAIAgentInfoListResponse {
@@ -300,18 +317,22 @@ impl ::serde::Serialize for DescribeAIAgentInfoListResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAIAgentInfoListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeAIAgentInfoListResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAgentInfoListResponse {
     const EXPECTING: &'static str = "struct DescribeAIAgentInfoListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["AIAgentInfoList", "TotalCount", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "AIAgentInfoList",
+                "TotalCount",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>> = None;
         let mut f_total_count: Option<crate::types::TotalCount> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_ai_agent_info_list),
@@ -322,28 +343,30 @@ impl crate::codec::FromMembers for DescribeAIAgentInfoListResponse {
         }
         Ok(DescribeAIAgentInfoListResponse {
             ai_agent_info_list: f_ai_agent_info_list.unwrap_or_default(),
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeAIAgentInfoListResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeAIAgentInfoListResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AIAgentInfoList",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::AIAgentInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::AIAgentInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -361,7 +384,7 @@ impl DescribeAIAgentInfoListResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -370,7 +393,7 @@ impl DescribeAIAgentInfoListResponse {
 pub struct DescribeAIAgentInfoListResponseBuilder {
     ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>>,
     total_count: Option<crate::types::TotalCount>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeAIAgentInfoListResponseBuilder {
     /// Intelligent agents on this page.
@@ -401,13 +424,13 @@ impl DescribeAIAgentInfoListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -422,13 +445,13 @@ impl DescribeAIAgentInfoListResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeAIAgentInfoListResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeAIAgentInfoListResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -445,7 +468,7 @@ pub enum DescribeAIAgentInfoListErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeAIAgentInfoListErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -459,7 +482,7 @@ impl DescribeAIAgentInfoListErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeAIAgentInfoListErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAIAgentInfoListErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -473,7 +496,7 @@ impl crate::enums::WireEnum for DescribeAIAgentInfoListErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -482,9 +505,10 @@ impl ::std::fmt::Display for DescribeAIAgentInfoListErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeAIAgentInfoListRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeAIAgentInfoListRequest {
     type Item = crate::types::AIAgentInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -530,7 +554,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAIAgentInfoList`](crate::operation::describe_ai_agent_info_list).
     #[inline]
     pub fn describe_ai_agent_info_list(&self) -> DescribeAIAgentInfoListFluentBuilder {
-        DescribeAIAgentInfoListFluentBuilder::new(self.clone())
+        DescribeAIAgentInfoListFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeAIAgentInfoListErrorCode {}

@@ -55,7 +55,7 @@ pub struct DescribeAIAnalysisResultRequest {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub session_id: crate::CompactString,
+    pub session_id: ::tencent_cloud_runtime::CompactString,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
@@ -79,18 +79,23 @@ impl ::serde::Serialize for DescribeAIAnalysisResultRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeAIAnalysisResultRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeAIAnalysisResultRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAnalysisResultRequest {
     const EXPECTING: &'static str = "struct DescribeAIAnalysisResultRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SessionId",
+                "StartTime",
+                "EndTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_start_time: Option<i64> = None;
         let mut f_end_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -117,18 +122,22 @@ impl DescribeAIAnalysisResultRequest {
         DescribeAIAnalysisResultRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeAIAnalysisResultRequest {
+impl ::tencent_cloud_runtime::Action for DescribeAIAnalysisResultRequest {
     const ACTION: &'static str = "DescribeAIAnalysisResult";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeAIAnalysisResultResponse;
     type ErrorCode = DescribeAIAnalysisResultErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeAIAnalysisResultRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAIAnalysisResultRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
     start_time: Option<i64>,
     end_time: Option<i64>,
 }
@@ -151,13 +160,13 @@ impl DescribeAIAnalysisResultRequestBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -191,42 +200,52 @@ impl DescribeAIAnalysisResultRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeAIAnalysisResultRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeAIAnalysisResultRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeAIAnalysisResultRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeAIAnalysisResult",
-                "SdkAppId",
-            ))?,
-            session_id: self.session_id.ok_or(crate::BuildError::missing(
-                "DescribeAIAnalysisResult",
-                "SessionId",
-            ))?,
-            start_time: self.start_time.ok_or(crate::BuildError::missing(
-                "DescribeAIAnalysisResult",
-                "StartTime",
-            ))?,
-            end_time: self.end_time.ok_or(crate::BuildError::missing(
-                "DescribeAIAnalysisResult",
-                "EndTime",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAIAnalysisResult",
+                    "SdkAppId",
+                ))?,
+            session_id: self
+                .session_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAIAnalysisResult",
+                    "SessionId",
+                ))?,
+            start_time: self
+                .start_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAIAnalysisResult",
+                    "StartTime",
+                ))?,
+            end_time: self
+                .end_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAIAnalysisResult",
+                    "EndTime",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeAIAnalysisResult` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeAIAnalysisResultFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeAIAnalysisResultRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeAIAnalysisResultFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeAIAnalysisResultRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -247,13 +266,13 @@ impl DescribeAIAnalysisResultFluentBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -293,7 +312,7 @@ impl DescribeAIAnalysisResultFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -301,8 +320,10 @@ impl DescribeAIAnalysisResultFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeAIAnalysisResultResponse, crate::SdkError<DescribeAIAnalysisResultErrorCode>>
-    {
+    ) -> Result<
+        DescribeAIAnalysisResultResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeAIAnalysisResultErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -314,8 +335,8 @@ pub struct DescribeAIAnalysisResultResponse {
     /// Analysis results of the session.
     pub result_list: Option<Vec<crate::types::AIAnalysisResult>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeAIAnalysisResultResponse {
@@ -331,16 +352,17 @@ impl ::serde::Serialize for DescribeAIAnalysisResultResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAIAnalysisResultResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeAIAnalysisResultResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAnalysisResultResponse {
     const EXPECTING: &'static str = "struct DescribeAIAnalysisResultResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ResultList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["ResultList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_result_list: Option<Option<Vec<crate::types::AIAnalysisResult>>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_result_list),
@@ -350,24 +372,24 @@ impl crate::codec::FromMembers for DescribeAIAnalysisResultResponse {
         }
         Ok(DescribeAIAnalysisResultResponse {
             result_list: f_result_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeAIAnalysisResultResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeAIAnalysisResultResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ResultList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::AIAnalysisResult as crate::deviation::Described>::members,
+                    <crate::types::AIAnalysisResult as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
         ];
@@ -385,7 +407,7 @@ impl DescribeAIAnalysisResultResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -393,7 +415,7 @@ impl DescribeAIAnalysisResultResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAIAnalysisResultResponseBuilder {
     result_list: Option<Vec<crate::types::AIAnalysisResult>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeAIAnalysisResultResponseBuilder {
     /// Analysis results of the session.
@@ -410,13 +432,13 @@ impl DescribeAIAnalysisResultResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -430,13 +452,13 @@ impl DescribeAIAnalysisResultResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeAIAnalysisResultResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeAIAnalysisResultResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -451,7 +473,7 @@ pub enum DescribeAIAnalysisResultErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeAIAnalysisResultErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -464,7 +486,7 @@ impl DescribeAIAnalysisResultErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeAIAnalysisResultErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAIAnalysisResultErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -477,7 +499,7 @@ impl crate::enums::WireEnum for DescribeAIAnalysisResultErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -492,7 +514,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAIAnalysisResult`](crate::operation::describe_ai_analysis_result).
     #[inline]
     pub fn describe_ai_analysis_result(&self) -> DescribeAIAnalysisResultFluentBuilder {
-        DescribeAIAnalysisResultFluentBuilder::new(self.clone())
+        DescribeAIAnalysisResultFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeAIAnalysisResultErrorCode {}

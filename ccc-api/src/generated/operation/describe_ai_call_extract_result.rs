@@ -56,7 +56,7 @@ pub struct DescribeAICallExtractResultRequest {
     /// Id of the session to look up.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub session_id: crate::CompactString,
+    pub session_id: ::tencent_cloud_runtime::CompactString,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
@@ -80,18 +80,23 @@ impl ::serde::Serialize for DescribeAICallExtractResultRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeAICallExtractResultRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeAICallExtractResultRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallExtractResultRequest {
     const EXPECTING: &'static str = "struct DescribeAICallExtractResultRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SessionId",
+                "StartTime",
+                "EndTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_start_time: Option<i64> = None;
         let mut f_end_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -118,18 +123,22 @@ impl DescribeAICallExtractResultRequest {
         DescribeAICallExtractResultRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeAICallExtractResultRequest {
+impl ::tencent_cloud_runtime::Action for DescribeAICallExtractResultRequest {
     const ACTION: &'static str = "DescribeAICallExtractResult";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeAICallExtractResultResponse;
     type ErrorCode = DescribeAICallExtractResultErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeAICallExtractResultRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallExtractResultRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
     start_time: Option<i64>,
     end_time: Option<i64>,
 }
@@ -152,13 +161,13 @@ impl DescribeAICallExtractResultRequestBuilder {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -192,42 +201,52 @@ impl DescribeAICallExtractResultRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeAICallExtractResultRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeAICallExtractResultRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeAICallExtractResultRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeAICallExtractResult",
-                "SdkAppId",
-            ))?,
-            session_id: self.session_id.ok_or(crate::BuildError::missing(
-                "DescribeAICallExtractResult",
-                "SessionId",
-            ))?,
-            start_time: self.start_time.ok_or(crate::BuildError::missing(
-                "DescribeAICallExtractResult",
-                "StartTime",
-            ))?,
-            end_time: self.end_time.ok_or(crate::BuildError::missing(
-                "DescribeAICallExtractResult",
-                "EndTime",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAICallExtractResult",
+                    "SdkAppId",
+                ))?,
+            session_id: self
+                .session_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAICallExtractResult",
+                    "SessionId",
+                ))?,
+            start_time: self
+                .start_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAICallExtractResult",
+                    "StartTime",
+                ))?,
+            end_time: self
+                .end_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAICallExtractResult",
+                    "EndTime",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeAICallExtractResult` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeAICallExtractResultFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeAICallExtractResultRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeAICallExtractResultFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeAICallExtractResultRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -248,13 +267,13 @@ impl DescribeAICallExtractResultFluentBuilder {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -294,7 +313,7 @@ impl DescribeAICallExtractResultFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -304,7 +323,7 @@ impl DescribeAICallExtractResultFluentBuilder {
         self,
     ) -> Result<
         DescribeAICallExtractResultResponse,
-        crate::SdkError<DescribeAICallExtractResultErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribeAICallExtractResultErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -319,8 +338,8 @@ pub struct DescribeAICallExtractResultResponse {
     /// Example: `[{"InfoContent":"用户是否对产品感兴趣","InfoName":"兴趣","InfoType":"Boolean","Result":{"Boolean":true}}]`
     pub result_list: Option<Vec<crate::types::AICallExtractResultElement>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeAICallExtractResultResponse {
@@ -336,16 +355,17 @@ impl ::serde::Serialize for DescribeAICallExtractResultResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAICallExtractResultResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeAICallExtractResultResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallExtractResultResponse {
     const EXPECTING: &'static str = "struct DescribeAICallExtractResultResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ResultList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["ResultList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_result_list: Option<Option<Vec<crate::types::AICallExtractResultElement>>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_result_list),
@@ -355,24 +375,24 @@ impl crate::codec::FromMembers for DescribeAICallExtractResultResponse {
         }
         Ok(DescribeAICallExtractResultResponse {
             result_list: f_result_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeAICallExtractResultResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeAICallExtractResultResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ResultList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::AICallExtractResultElement as crate::deviation::Described>::members,
+                    <crate::types::AICallExtractResultElement as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
         ];
@@ -390,7 +410,7 @@ impl DescribeAICallExtractResultResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -398,7 +418,7 @@ impl DescribeAICallExtractResultResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallExtractResultResponseBuilder {
     result_list: Option<Vec<crate::types::AICallExtractResultElement>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeAICallExtractResultResponseBuilder {
     /// Extracted tag results.
@@ -420,13 +440,13 @@ impl DescribeAICallExtractResultResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -440,13 +460,13 @@ impl DescribeAICallExtractResultResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeAICallExtractResultResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeAICallExtractResultResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -461,7 +481,7 @@ pub enum DescribeAICallExtractResultErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeAICallExtractResultErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -474,7 +494,7 @@ impl DescribeAICallExtractResultErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeAICallExtractResultErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAICallExtractResultErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -485,7 +505,7 @@ impl crate::enums::WireEnum for DescribeAICallExtractResultErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -500,7 +520,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAICallExtractResult`](crate::operation::describe_ai_call_extract_result).
     #[inline]
     pub fn describe_ai_call_extract_result(&self) -> DescribeAICallExtractResultFluentBuilder {
-        DescribeAICallExtractResultFluentBuilder::new(self.clone())
+        DescribeAICallExtractResultFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeAICallExtractResultErrorCode {}

@@ -18,7 +18,7 @@ pub struct DescribeAICallInteractionRecordsRequest {
     /// Id of the session to look up.
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
-    pub session_id: crate::CompactString,
+    pub session_id: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for DescribeAICallInteractionRecordsRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -32,17 +32,18 @@ impl ::serde::Serialize for DescribeAICallInteractionRecordsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeAICallInteractionRecordsRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallInteractionRecordsRequest {
     const EXPECTING: &'static str = "struct DescribeAICallInteractionRecordsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "SessionId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -63,18 +64,22 @@ impl DescribeAICallInteractionRecordsRequest {
         DescribeAICallInteractionRecordsRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeAICallInteractionRecordsRequest {
+impl ::tencent_cloud_runtime::Action for DescribeAICallInteractionRecordsRequest {
     const ACTION: &'static str = "DescribeAICallInteractionRecords";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeAICallInteractionRecordsResponse;
     type ErrorCode = DescribeAICallInteractionRecordsErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeAICallInteractionRecordsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallInteractionRecordsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeAICallInteractionRecordsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -95,46 +100,52 @@ impl DescribeAICallInteractionRecordsRequestBuilder {
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeAICallInteractionRecordsRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeAICallInteractionRecordsRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeAICallInteractionRecordsRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeAICallInteractionRecords",
-                "SdkAppId",
-            ))?,
-            session_id: self.session_id.ok_or(crate::BuildError::missing(
-                "DescribeAICallInteractionRecords",
-                "SessionId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAICallInteractionRecords",
+                    "SdkAppId",
+                ))?,
+            session_id: self
+                .session_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAICallInteractionRecords",
+                    "SessionId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeAICallInteractionRecords` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeAICallInteractionRecordsFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeAICallInteractionRecordsRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeAICallInteractionRecordsFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeAICallInteractionRecordsRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -155,13 +166,13 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -173,7 +184,7 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -183,7 +194,7 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
         self,
     ) -> Result<
         DescribeAICallInteractionRecordsResponse,
-        crate::SdkError<DescribeAICallInteractionRecordsErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribeAICallInteractionRecordsErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -196,8 +207,8 @@ pub struct DescribeAICallInteractionRecordsResponse {
     /// Interaction rounds of the session.
     pub interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeAICallInteractionRecordsResponse {
@@ -213,19 +224,19 @@ impl ::serde::Serialize for DescribeAICallInteractionRecordsResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeAICallInteractionRecordsResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallInteractionRecordsResponse {
     const EXPECTING: &'static str = "struct DescribeAICallInteractionRecordsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["InteractionEventList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["InteractionEventList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_interaction_event_list: Option<
             Option<Vec<crate::types::AICallInteractionRound>>,
         > = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_interaction_event_list),
@@ -235,24 +246,24 @@ impl crate::codec::FromMembers for DescribeAICallInteractionRecordsResponse {
         }
         Ok(DescribeAICallInteractionRecordsResponse {
             interaction_event_list: f_interaction_event_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeAICallInteractionRecordsResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeAICallInteractionRecordsResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "InteractionEventList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::AICallInteractionRound as crate::deviation::Described>::members,
+                    <crate::types::AICallInteractionRound as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -270,7 +281,7 @@ impl DescribeAICallInteractionRecordsResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -278,7 +289,7 @@ impl DescribeAICallInteractionRecordsResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallInteractionRecordsResponseBuilder {
     interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeAICallInteractionRecordsResponseBuilder {
     /// Interaction rounds of the session.
@@ -301,13 +312,13 @@ impl DescribeAICallInteractionRecordsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -321,13 +332,13 @@ impl DescribeAICallInteractionRecordsResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeAICallInteractionRecordsResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeAICallInteractionRecordsResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -344,7 +355,7 @@ pub enum DescribeAICallInteractionRecordsErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeAICallInteractionRecordsErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -358,7 +369,7 @@ impl DescribeAICallInteractionRecordsErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeAICallInteractionRecordsErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAICallInteractionRecordsErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -370,7 +381,7 @@ impl crate::enums::WireEnum for DescribeAICallInteractionRecordsErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -387,7 +398,7 @@ impl crate::Client {
     pub fn describe_ai_call_interaction_records(
         &self,
     ) -> DescribeAICallInteractionRecordsFluentBuilder {
-        DescribeAICallInteractionRecordsFluentBuilder::new(self.clone())
+        DescribeAICallInteractionRecordsFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeAICallInteractionRecordsErrorCode {}

@@ -61,7 +61,7 @@ pub struct DescribeAILatencyRequest {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub session_id: crate::CompactString,
+    pub session_id: ::tencent_cloud_runtime::CompactString,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
@@ -85,18 +85,23 @@ impl ::serde::Serialize for DescribeAILatencyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeAILatencyRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAILatencyRequest {
     const EXPECTING: &'static str = "struct DescribeAILatencyRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SessionId",
+                "StartTime",
+                "EndTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_start_time: Option<i64> = None;
         let mut f_end_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -123,18 +128,22 @@ impl DescribeAILatencyRequest {
         DescribeAILatencyRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeAILatencyRequest {
+impl ::tencent_cloud_runtime::Action for DescribeAILatencyRequest {
     const ACTION: &'static str = "DescribeAILatency";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeAILatencyResponse;
     type ErrorCode = DescribeAILatencyErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeAILatencyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAILatencyRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
     start_time: Option<i64>,
     end_time: Option<i64>,
 }
@@ -157,13 +166,13 @@ impl DescribeAILatencyRequestBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -197,38 +206,50 @@ impl DescribeAILatencyRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeAILatencyRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeAILatencyRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeAILatencyRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("DescribeAILatency", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAILatency",
+                    "SdkAppId",
+                ))?,
             session_id: self
                 .session_id
-                .ok_or(crate::BuildError::missing("DescribeAILatency", "SessionId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAILatency",
+                    "SessionId",
+                ))?,
             start_time: self
                 .start_time
-                .ok_or(crate::BuildError::missing("DescribeAILatency", "StartTime"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAILatency",
+                    "StartTime",
+                ))?,
             end_time: self
                 .end_time
-                .ok_or(crate::BuildError::missing("DescribeAILatency", "EndTime"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAILatency",
+                    "EndTime",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeAILatency` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeAILatencyFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeAILatencyRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeAILatencyFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeAILatencyRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -249,13 +270,13 @@ impl DescribeAILatencyFluentBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -295,7 +316,7 @@ impl DescribeAILatencyFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -303,7 +324,10 @@ impl DescribeAILatencyFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeAILatencyResponse, crate::SdkError<DescribeAILatencyErrorCode>> {
+    ) -> Result<
+        DescribeAILatencyResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeAILatencyErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -317,8 +341,8 @@ pub struct DescribeAILatencyResponse {
     /// Aggregate latency statistics; `-1` means no data.
     pub ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeAILatencyResponse {
@@ -337,18 +361,22 @@ impl ::serde::Serialize for DescribeAILatencyResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeAILatencyResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAILatencyResponse {
     const EXPECTING: &'static str = "struct DescribeAILatencyResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["AILatencyDetail", "AILatencyStatistics", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "AILatencyDetail",
+                "AILatencyStatistics",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_ai_latency_detail: Option<Option<Vec<crate::types::AILatencyDetail>>> = None;
         let mut f_ai_latency_statistics: Option<Option<crate::types::AILatencyStatistics>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_ai_latency_detail),
@@ -360,31 +388,31 @@ impl crate::codec::FromMembers for DescribeAILatencyResponse {
         Ok(DescribeAILatencyResponse {
             ai_latency_detail: f_ai_latency_detail.flatten(),
             ai_latency_statistics: f_ai_latency_statistics.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeAILatencyResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeAILatencyResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AILatencyDetail",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::AILatencyDetail as crate::deviation::Described>::members,
+                    <crate::types::AILatencyDetail as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AILatencyStatistics",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::AILatencyStatistics as crate::deviation::Described>::members,
+                    <crate::types::AILatencyStatistics as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -402,7 +430,7 @@ impl DescribeAILatencyResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -411,7 +439,7 @@ impl DescribeAILatencyResponse {
 pub struct DescribeAILatencyResponseBuilder {
     ai_latency_detail: Option<Vec<crate::types::AILatencyDetail>>,
     ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeAILatencyResponseBuilder {
     /// Latency details per turn; `-1` means no data.
@@ -446,13 +474,13 @@ impl DescribeAILatencyResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -467,13 +495,13 @@ impl DescribeAILatencyResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeAILatencyResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeAILatencyResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -488,7 +516,7 @@ pub enum DescribeAILatencyErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeAILatencyErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -501,7 +529,7 @@ impl DescribeAILatencyErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeAILatencyErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAILatencyErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -514,7 +542,7 @@ impl crate::enums::WireEnum for DescribeAILatencyErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -529,7 +557,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAILatency`](crate::operation::describe_ai_latency).
     #[inline]
     pub fn describe_ai_latency(&self) -> DescribeAILatencyFluentBuilder {
-        DescribeAILatencyFluentBuilder::new(self.clone())
+        DescribeAILatencyFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeAILatencyErrorCode {}

@@ -71,15 +71,16 @@ impl ::serde::Serialize for DescribeAutoCalloutTaskRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeAutoCalloutTaskRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTaskRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "TaskId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "TaskId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_task_id: Option<crate::types::TaskId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -102,12 +103,16 @@ impl DescribeAutoCalloutTaskRequest {
         DescribeAutoCalloutTaskRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeAutoCalloutTaskRequest {
+impl ::tencent_cloud_runtime::Action for DescribeAutoCalloutTaskRequest {
     const ACTION: &'static str = "DescribeAutoCalloutTask";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeAutoCalloutTaskResponse;
     type ErrorCode = DescribeAutoCalloutTaskErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -146,34 +151,40 @@ impl DescribeAutoCalloutTaskRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeAutoCalloutTaskRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeAutoCalloutTaskRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeAutoCalloutTaskRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeAutoCalloutTask",
-                "SdkAppId",
-            ))?,
-            task_id: self.task_id.ok_or(crate::BuildError::missing(
-                "DescribeAutoCalloutTask",
-                "TaskId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAutoCalloutTask",
+                    "SdkAppId",
+                ))?,
+            task_id: self
+                .task_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAutoCalloutTask",
+                    "TaskId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeAutoCalloutTask` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeAutoCalloutTaskFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeAutoCalloutTaskRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeAutoCalloutTaskRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
@@ -212,7 +223,7 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -220,8 +231,10 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeAutoCalloutTaskResponse, crate::SdkError<DescribeAutoCalloutTaskErrorCode>>
-    {
+    ) -> Result<
+        DescribeAutoCalloutTaskResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeAutoCalloutTaskErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -233,11 +246,11 @@ pub struct DescribeAutoCalloutTaskResponse {
     /// Name given to the task.
     ///
     /// Example: `"Task 1"`
-    pub name: crate::CompactString,
+    pub name: ::tencent_cloud_runtime::CompactString,
     /// Free-text description of the task.
     ///
     /// Example: `"Payment reminder"`
-    pub description: crate::CompactString,
+    pub description: ::tencent_cloud_runtime::CompactString,
     /// Time the task may start dialing, Unix seconds.
     ///
     /// Example: `1729905740`
@@ -249,7 +262,7 @@ pub struct DescribeAutoCalloutTaskResponse {
     /// Caller numbers the task dials from.
     ///
     /// Example: `["008610086"]`
-    pub callers: Vec<crate::CompactString>,
+    pub callers: Vec<::tencent_cloud_runtime::CompactString>,
     /// Every callee of the task with its call state and sessions.
     pub callees: Vec<crate::types::AutoCalloutTaskCalleeInfo>,
     /// Id of the IVR flow the answered calls run.
@@ -265,8 +278,8 @@ pub struct DescribeAutoCalloutTaskResponse {
     /// Example: `15`
     pub max_ring_timeout_second: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeAutoCalloutTaskResponse {
@@ -290,35 +303,36 @@ impl ::serde::Serialize for DescribeAutoCalloutTaskResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeAutoCalloutTaskResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTaskResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Name",
-            "Description",
-            "NotBefore",
-            "NotAfter",
-            "Callers",
-            "Callees",
-            "IvrId",
-            "State",
-            "MaxRingTimeoutSecond",
-            "RequestId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_name: Option<crate::CompactString> = None;
-        let mut f_description: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Name",
+                "Description",
+                "NotBefore",
+                "NotAfter",
+                "Callers",
+                "Callees",
+                "IvrId",
+                "State",
+                "MaxRingTimeoutSecond",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_description: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_not_before: Option<i64> = None;
         let mut f_not_after: Option<Option<i64>> = None;
-        let mut f_callers: Option<Vec<crate::CompactString>> = None;
+        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_callees: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>> = None;
         let mut f_ivr_id: Option<crate::types::IvrId> = None;
         let mut f_state: Option<crate::types::AutoCalloutTaskState> = None;
         let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_name),
@@ -335,73 +349,73 @@ impl crate::codec::FromMembers for DescribeAutoCalloutTaskResponse {
             }?;
         }
         Ok(DescribeAutoCalloutTaskResponse {
-            name: f_name.unwrap_or_else(crate::deviation::absent),
-            description: f_description.unwrap_or_else(crate::deviation::absent),
-            not_before: f_not_before.unwrap_or_else(crate::deviation::absent),
+            name: f_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            description: f_description.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            not_before: f_not_before.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             not_after: f_not_after.flatten(),
             callers: f_callers.unwrap_or_default(),
             callees: f_callees.unwrap_or_default(),
-            ivr_id: f_ivr_id.unwrap_or_else(crate::deviation::absent),
-            state: f_state.unwrap_or_else(crate::deviation::absent),
+            ivr_id: f_ivr_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            state: f_state.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeAutoCalloutTaskResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeAutoCalloutTaskResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Callees",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: Some(
-                    <crate::types::AutoCalloutTaskCalleeInfo as crate::deviation::Described>::members,
+                    <crate::types::AutoCalloutTaskCalleeInfo as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Callers",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Description",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IvrId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "MaxRingTimeoutSecond",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Name",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "NotAfter",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "NotBefore",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "State",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -419,36 +433,36 @@ impl DescribeAutoCalloutTaskResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`DescribeAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAutoCalloutTaskResponseBuilder {
-    name: Option<crate::CompactString>,
-    description: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
+    description: Option<::tencent_cloud_runtime::CompactString>,
     not_before: Option<i64>,
     not_after: Option<i64>,
-    callers: Option<Vec<crate::CompactString>>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     callees: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>>,
     ivr_id: Option<crate::types::IvrId>,
     state: Option<crate::types::AutoCalloutTaskState>,
     max_ring_timeout_second: Option<i64>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeAutoCalloutTaskResponseBuilder {
     /// Name given to the task.
     ///
     /// Example: `"Task 1"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -456,13 +470,16 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     ///
     /// Example: `"Payment reminder"`
     #[inline]
-    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_description(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.description = value;
         self
     }
@@ -498,13 +515,16 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     ///
     /// Example: `["008610086"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -567,13 +587,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -595,13 +615,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeAutoCalloutTaskResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeAutoCalloutTaskResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -616,7 +636,7 @@ pub enum DescribeAutoCalloutTaskErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeAutoCalloutTaskErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -629,7 +649,7 @@ impl DescribeAutoCalloutTaskErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeAutoCalloutTaskErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAutoCalloutTaskErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -640,7 +660,7 @@ impl crate::enums::WireEnum for DescribeAutoCalloutTaskErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -655,7 +675,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAutoCalloutTask`](crate::operation::describe_auto_callout_task).
     #[inline]
     pub fn describe_auto_callout_task(&self) -> DescribeAutoCalloutTaskFluentBuilder {
-        DescribeAutoCalloutTaskFluentBuilder::new(self.clone())
+        DescribeAutoCalloutTaskFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeAutoCalloutTaskErrorCode {}

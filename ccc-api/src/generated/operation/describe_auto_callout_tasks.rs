@@ -74,16 +74,16 @@ impl ::serde::Serialize for DescribeAutoCalloutTasksRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTasksRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeAutoCalloutTasksRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTasksRequest {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTasksRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "PageSize", "PageNumber"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "PageSize", "PageNumber"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
@@ -109,12 +109,16 @@ impl DescribeAutoCalloutTasksRequest {
         DescribeAutoCalloutTasksRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeAutoCalloutTasksRequest {
+impl ::tencent_cloud_runtime::Action for DescribeAutoCalloutTasksRequest {
     const ACTION: &'static str = "DescribeAutoCalloutTasks";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeAutoCalloutTasksResponse;
     type ErrorCode = DescribeAutoCalloutTasksErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeAutoCalloutTasksRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -168,38 +172,46 @@ impl DescribeAutoCalloutTasksRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeAutoCalloutTasksRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeAutoCalloutTasksRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeAutoCalloutTasksRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeAutoCalloutTasks",
-                "SdkAppId",
-            ))?,
-            page_size: self.page_size.ok_or(crate::BuildError::missing(
-                "DescribeAutoCalloutTasks",
-                "PageSize",
-            ))?,
-            page_number: self.page_number.ok_or(crate::BuildError::missing(
-                "DescribeAutoCalloutTasks",
-                "PageNumber",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAutoCalloutTasks",
+                    "SdkAppId",
+                ))?,
+            page_size: self
+                .page_size
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAutoCalloutTasks",
+                    "PageSize",
+                ))?,
+            page_number: self
+                .page_number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeAutoCalloutTasks",
+                    "PageNumber",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeAutoCalloutTasks` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeAutoCalloutTasksFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeAutoCalloutTasksRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeAutoCalloutTasksFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeAutoCalloutTasksRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -252,7 +264,7 @@ impl DescribeAutoCalloutTasksFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -260,8 +272,10 @@ impl DescribeAutoCalloutTasksFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeAutoCalloutTasksResponse, crate::SdkError<DescribeAutoCalloutTasksErrorCode>>
-    {
+    ) -> Result<
+        DescribeAutoCalloutTasksResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeAutoCalloutTasksErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -269,14 +283,17 @@ impl DescribeAutoCalloutTasksFluentBuilder {
     ///
     /// Page size 100: No maximum is documented; 100, the largest page size the service documents for its other list actions.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeAutoCalloutTasksRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeAutoCalloutTasksRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeAutoCalloutTasks`.
@@ -292,8 +309,8 @@ pub struct DescribeAutoCalloutTasksResponse {
     /// Example: `[{"CalleeCount":1,"Callers":["foobar"],"IvrId":1,"Name":"foobar","NotAfter":0,"NotBefore":0,"State":1,"TaskId":3241}]`
     pub tasks: Vec<crate::types::AutoCalloutTaskInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeAutoCalloutTasksResponse {
@@ -308,18 +325,18 @@ impl ::serde::Serialize for DescribeAutoCalloutTasksResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTasksResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeAutoCalloutTasksResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTasksResponse {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTasksResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "Tasks", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "Tasks", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_tasks: Option<Vec<crate::types::AutoCalloutTaskInfo>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -329,31 +346,31 @@ impl crate::codec::FromMembers for DescribeAutoCalloutTasksResponse {
             }?;
         }
         Ok(DescribeAutoCalloutTasksResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             tasks: f_tasks.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeAutoCalloutTasksResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeAutoCalloutTasksResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Tasks",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: Some(
-                    <crate::types::AutoCalloutTaskInfo as crate::deviation::Described>::members,
+                    <crate::types::AutoCalloutTaskInfo as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -371,7 +388,7 @@ impl DescribeAutoCalloutTasksResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -380,7 +397,7 @@ impl DescribeAutoCalloutTasksResponse {
 pub struct DescribeAutoCalloutTasksResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     tasks: Option<Vec<crate::types::AutoCalloutTaskInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeAutoCalloutTasksResponseBuilder {
     /// Total number of tasks.
@@ -413,13 +430,13 @@ impl DescribeAutoCalloutTasksResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -434,13 +451,13 @@ impl DescribeAutoCalloutTasksResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeAutoCalloutTasksResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeAutoCalloutTasksResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -455,7 +472,7 @@ pub enum DescribeAutoCalloutTasksErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeAutoCalloutTasksErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -468,7 +485,7 @@ impl DescribeAutoCalloutTasksErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeAutoCalloutTasksErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAutoCalloutTasksErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -479,7 +496,7 @@ impl crate::enums::WireEnum for DescribeAutoCalloutTasksErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -488,9 +505,10 @@ impl ::std::fmt::Display for DescribeAutoCalloutTasksErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeAutoCalloutTasksRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeAutoCalloutTasksRequest {
     type Item = crate::types::AutoCalloutTaskInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -536,7 +554,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAutoCalloutTasks`](crate::operation::describe_auto_callout_tasks).
     #[inline]
     pub fn describe_auto_callout_tasks(&self) -> DescribeAutoCalloutTasksFluentBuilder {
-        DescribeAutoCalloutTasksFluentBuilder::new(self.clone())
+        DescribeAutoCalloutTasksFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeAutoCalloutTasksErrorCode {}

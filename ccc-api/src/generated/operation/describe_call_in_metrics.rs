@@ -125,20 +125,21 @@ impl ::serde::Serialize for DescribeCallInMetricsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeCallInMetricsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeCallInMetricsRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCallInMetricsRequest {
     const EXPECTING: &'static str = "struct DescribeCallInMetricsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "EnabledSkillGroup",
-            "EnabledNumber",
-            "GroupIdList",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "EnabledSkillGroup",
+                "EnabledNumber",
+                "GroupIdList",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_enabled_skill_group: Option<Option<bool>> = None;
         let mut f_enabled_number: Option<Option<bool>> = None;
@@ -167,12 +168,16 @@ impl DescribeCallInMetricsRequest {
         DescribeCallInMetricsRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeCallInMetricsRequest {
+impl ::tencent_cloud_runtime::Action for DescribeCallInMetricsRequest {
     const ACTION: &'static str = "DescribeCallInMetrics";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeCallInMetricsResponse;
     type ErrorCode = DescribeCallInMetricsErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeCallInMetricsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -241,12 +246,16 @@ impl DescribeCallInMetricsRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeCallInMetricsRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeCallInMetricsRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeCallInMetricsRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeCallInMetrics",
-                "SdkAppId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeCallInMetrics",
+                    "SdkAppId",
+                ))?,
             enabled_skill_group: self.enabled_skill_group,
             enabled_number: self.enabled_number,
             group_id_list: self.group_id_list,
@@ -256,18 +265,18 @@ impl DescribeCallInMetricsRequestBuilder {
 /// Sets the members of a `DescribeCallInMetrics` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeCallInMetricsFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeCallInMetricsRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeCallInMetricsFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeCallInMetricsRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -334,7 +343,7 @@ impl DescribeCallInMetricsFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -342,8 +351,10 @@ impl DescribeCallInMetricsFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeCallInMetricsResponse, crate::SdkError<DescribeCallInMetricsErrorCode>>
-    {
+    ) -> Result<
+        DescribeCallInMetricsResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeCallInMetricsErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -369,8 +380,8 @@ pub struct DescribeCallInMetricsResponse {
     /// Example: `[{"Name":"客服一组","SkillGroupId":0}]`
     pub skill_group_metrics: Vec<crate::types::CallInSkillGroupMetrics>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeCallInMetricsResponse {
@@ -387,25 +398,26 @@ impl ::serde::Serialize for DescribeCallInMetricsResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeCallInMetricsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeCallInMetricsResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCallInMetricsResponse {
     const EXPECTING: &'static str = "struct DescribeCallInMetricsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Timestamp",
-            "TotalMetrics",
-            "NumberMetrics",
-            "SkillGroupMetrics",
-            "RequestId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Timestamp",
+                "TotalMetrics",
+                "NumberMetrics",
+                "SkillGroupMetrics",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_timestamp: Option<i64> = None;
         let mut f_total_metrics: Option<crate::types::CallInMetrics> = None;
         let mut f_number_metrics: Option<Vec<crate::types::CallInNumberMetrics>> = None;
         let mut f_skill_group_metrics: Option<Vec<crate::types::CallInSkillGroupMetrics>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_timestamp),
@@ -417,46 +429,49 @@ impl crate::codec::FromMembers for DescribeCallInMetricsResponse {
             }?;
         }
         Ok(DescribeCallInMetricsResponse {
-            timestamp: f_timestamp.unwrap_or_else(crate::deviation::absent),
-            total_metrics: f_total_metrics.unwrap_or_else(crate::deviation::absent),
+            timestamp: f_timestamp.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            total_metrics: f_total_metrics
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             number_metrics: f_number_metrics.unwrap_or_default(),
             skill_group_metrics: f_skill_group_metrics.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeCallInMetricsResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeCallInMetricsResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "NumberMetrics",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: Some(
-                    <crate::types::CallInNumberMetrics as crate::deviation::Described>::members,
+                    <crate::types::CallInNumberMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupMetrics",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: Some(
-                    <crate::types::CallInSkillGroupMetrics as crate::deviation::Described>::members,
+                    <crate::types::CallInSkillGroupMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Timestamp",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalMetrics",
-                rule: crate::deviation::Rule::Promised,
-                nested: Some(<crate::types::CallInMetrics as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: Some(
+                    <crate::types::CallInMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
         ];
         MEMBERS
@@ -473,7 +488,7 @@ impl DescribeCallInMetricsResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -484,7 +499,7 @@ pub struct DescribeCallInMetricsResponseBuilder {
     total_metrics: Option<crate::types::CallInMetrics>,
     number_metrics: Option<Vec<crate::types::CallInNumberMetrics>>,
     skill_group_metrics: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeCallInMetricsResponseBuilder {
     /// Unix time in seconds when the metrics were taken.
@@ -554,13 +569,13 @@ impl DescribeCallInMetricsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -577,13 +592,13 @@ impl DescribeCallInMetricsResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeCallInMetricsResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeCallInMetricsResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -602,7 +617,7 @@ pub enum DescribeCallInMetricsErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeCallInMetricsErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -617,7 +632,7 @@ impl DescribeCallInMetricsErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeCallInMetricsErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeCallInMetricsErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -632,7 +647,7 @@ impl crate::enums::WireEnum for DescribeCallInMetricsErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -647,7 +662,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeCallInMetrics`](crate::operation::describe_call_in_metrics).
     #[inline]
     pub fn describe_call_in_metrics(&self) -> DescribeCallInMetricsFluentBuilder {
-        DescribeCallInMetricsFluentBuilder::new(self.clone())
+        DescribeCallInMetricsFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeCallInMetricsErrorCode {}

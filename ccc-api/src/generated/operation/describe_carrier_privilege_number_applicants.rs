@@ -51,16 +51,23 @@ impl ::serde::Serialize for DescribeCarrierPrivilegeNumberApplicantsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeCarrierPrivilegeNumberApplicantsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers
+    for DescribeCarrierPrivilegeNumberApplicantsRequest
+{
     const EXPECTING: &'static str = "struct DescribeCarrierPrivilegeNumberApplicantsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "PageNumber", "PageSize", "Filters"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageNumber",
+                "PageSize",
+                "Filters",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
@@ -89,12 +96,16 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequest {
         DescribeCarrierPrivilegeNumberApplicantsRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeCarrierPrivilegeNumberApplicantsRequest {
+impl ::tencent_cloud_runtime::Action for DescribeCarrierPrivilegeNumberApplicantsRequest {
     const ACTION: &'static str = "DescribeCarrierPrivilegeNumberApplicants";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeCarrierPrivilegeNumberApplicantsResponse;
     type ErrorCode = DescribeCarrierPrivilegeNumberApplicantsErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeCarrierPrivilegeNumberApplicantsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -165,12 +176,15 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     #[inline]
     pub fn build(
         self,
-    ) -> Result<DescribeCarrierPrivilegeNumberApplicantsRequest, crate::BuildError> {
+    ) -> Result<DescribeCarrierPrivilegeNumberApplicantsRequest, ::tencent_cloud_runtime::BuildError>
+    {
         Ok(DescribeCarrierPrivilegeNumberApplicantsRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeCarrierPrivilegeNumberApplicants",
-                "SdkAppId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeCarrierPrivilegeNumberApplicants",
+                    "SdkAppId",
+                ))?,
             page_number: self.page_number,
             page_size: self.page_size,
             filters: self.filters,
@@ -180,18 +194,18 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
 /// Sets the members of a `DescribeCarrierPrivilegeNumberApplicants` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeCarrierPrivilegeNumberApplicantsRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeCarrierPrivilegeNumberApplicantsRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -258,7 +272,7 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -268,7 +282,7 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
         self,
     ) -> Result<
         DescribeCarrierPrivilegeNumberApplicantsResponse,
-        crate::SdkError<DescribeCarrierPrivilegeNumberApplicantsErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribeCarrierPrivilegeNumberApplicantsErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -279,14 +293,15 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     #[inline]
     pub fn into_paginator(
         mut self,
-    ) -> crate::Paginator<DescribeCarrierPrivilegeNumberApplicantsRequest> {
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeCarrierPrivilegeNumberApplicantsRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeCarrierPrivilegeNumberApplicants`.
@@ -302,8 +317,8 @@ pub struct DescribeCarrierPrivilegeNumberApplicantsResponse {
     /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
     pub applicants: Vec<crate::types::CarrierPrivilegeNumberApplicant>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeCarrierPrivilegeNumberApplicantsResponse {
@@ -319,18 +334,20 @@ impl ::serde::Serialize for DescribeCarrierPrivilegeNumberApplicantsResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeCarrierPrivilegeNumberApplicantsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers
+    for DescribeCarrierPrivilegeNumberApplicantsResponse
+{
     const EXPECTING: &'static str = "struct DescribeCarrierPrivilegeNumberApplicantsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "Applicants", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "Applicants", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -340,31 +357,33 @@ impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsRespo
             }?;
         }
         Ok(DescribeCarrierPrivilegeNumberApplicantsResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             applicants: f_applicants.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeCarrierPrivilegeNumberApplicantsResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described
+    for DescribeCarrierPrivilegeNumberApplicantsResponse
+{
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Applicants",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: Some(
-                    <crate::types::CarrierPrivilegeNumberApplicant as crate::deviation::Described>::members,
+                    <crate::types::CarrierPrivilegeNumberApplicant as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -382,7 +401,7 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -391,7 +410,7 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponse {
 pub struct DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     /// Total number of matching applications.
@@ -427,13 +446,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -448,13 +467,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeCarrierPrivilegeNumberApplicantsResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeCarrierPrivilegeNumberApplicantsResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -473,7 +492,7 @@ pub enum DescribeCarrierPrivilegeNumberApplicantsErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeCarrierPrivilegeNumberApplicantsErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -488,7 +507,9 @@ impl DescribeCarrierPrivilegeNumberApplicantsErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeCarrierPrivilegeNumberApplicantsErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum
+    for DescribeCarrierPrivilegeNumberApplicantsErrorCode
+{
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -503,7 +524,7 @@ impl crate::enums::WireEnum for DescribeCarrierPrivilegeNumberApplicantsErrorCod
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -512,9 +533,10 @@ impl ::std::fmt::Display for DescribeCarrierPrivilegeNumberApplicantsErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeCarrierPrivilegeNumberApplicantsRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeCarrierPrivilegeNumberApplicantsRequest {
     type Item = crate::types::CarrierPrivilegeNumberApplicant;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -562,7 +584,7 @@ impl crate::Client {
     pub fn describe_carrier_privilege_number_applicants(
         &self,
     ) -> DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
-        DescribeCarrierPrivilegeNumberApplicantsFluentBuilder::new(self.clone())
+        DescribeCarrierPrivilegeNumberApplicantsFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeCarrierPrivilegeNumberApplicantsErrorCode {}

@@ -88,15 +88,16 @@ impl ::serde::Serialize for DescribeCCCBuyInfoListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeCCCBuyInfoListRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCCCBuyInfoListRequest {
     const EXPECTING: &'static str = "struct DescribeCCCBuyInfoListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppIds"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppIds"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_ids: Option<Option<Vec<crate::types::SdkAppId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -116,12 +117,16 @@ impl DescribeCCCBuyInfoListRequest {
         DescribeCCCBuyInfoListRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeCCCBuyInfoListRequest {
+impl ::tencent_cloud_runtime::Action for DescribeCCCBuyInfoListRequest {
     const ACTION: &'static str = "DescribeCCCBuyInfoList";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeCCCBuyInfoListResponse;
     type ErrorCode = DescribeCCCBuyInfoListErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeCCCBuyInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -145,7 +150,9 @@ impl DescribeCCCBuyInfoListRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeCCCBuyInfoListRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeCCCBuyInfoListRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeCCCBuyInfoListRequest {
             sdk_app_ids: self.sdk_app_ids,
         })
@@ -154,18 +161,18 @@ impl DescribeCCCBuyInfoListRequestBuilder {
 /// Sets the members of a `DescribeCCCBuyInfoList` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeCCCBuyInfoListFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeCCCBuyInfoListRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeCCCBuyInfoListFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeCCCBuyInfoListRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application ids to query; all applications if omitted.
@@ -190,7 +197,7 @@ impl DescribeCCCBuyInfoListFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -198,8 +205,10 @@ impl DescribeCCCBuyInfoListFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeCCCBuyInfoListResponse, crate::SdkError<DescribeCCCBuyInfoListErrorCode>>
-    {
+    ) -> Result<
+        DescribeCCCBuyInfoListResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeCCCBuyInfoListErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -221,8 +230,8 @@ pub struct DescribeCCCBuyInfoListResponse {
     /// Example: `[]`
     pub package_buy_list: Vec<crate::types::PackageBuyInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeCCCBuyInfoListResponse {
@@ -238,23 +247,24 @@ impl ::serde::Serialize for DescribeCCCBuyInfoListResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeCCCBuyInfoListResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCCCBuyInfoListResponse {
     const EXPECTING: &'static str = "struct DescribeCCCBuyInfoListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "TotalCount",
-            "SdkAppIdBuyList",
-            "PackageBuyList",
-            "RequestId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "TotalCount",
+                "SdkAppIdBuyList",
+                "PackageBuyList",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>> = None;
         let mut f_package_buy_list: Option<Vec<crate::types::PackageBuyInfo>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -265,39 +275,39 @@ impl crate::codec::FromMembers for DescribeCCCBuyInfoListResponse {
             }?;
         }
         Ok(DescribeCCCBuyInfoListResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             sdk_app_id_buy_list: f_sdk_app_id_buy_list.unwrap_or_default(),
             package_buy_list: f_package_buy_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeCCCBuyInfoListResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeCCCBuyInfoListResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "PackageBuyList",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: Some(
-                    <crate::types::PackageBuyInfo as crate::deviation::Described>::members,
+                    <crate::types::PackageBuyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SdkAppIdBuyList",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: Some(
-                    <crate::types::SdkAppIdBuyInfo as crate::deviation::Described>::members,
+                    <crate::types::SdkAppIdBuyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -315,7 +325,7 @@ impl DescribeCCCBuyInfoListResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -325,7 +335,7 @@ pub struct DescribeCCCBuyInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
     package_buy_list: Option<Vec<crate::types::PackageBuyInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeCCCBuyInfoListResponseBuilder {
     /// Total number of applications.
@@ -378,13 +388,13 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -400,13 +410,13 @@ impl DescribeCCCBuyInfoListResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeCCCBuyInfoListResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeCCCBuyInfoListResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -425,7 +435,7 @@ pub enum DescribeCCCBuyInfoListErrorCode {
     /// `UnknownParameter`: The request holds a parameter the action does not define.
     UnknownParameter,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeCCCBuyInfoListErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -440,7 +450,7 @@ impl DescribeCCCBuyInfoListErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeCCCBuyInfoListErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeCCCBuyInfoListErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -455,7 +465,7 @@ impl crate::enums::WireEnum for DescribeCCCBuyInfoListErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -470,7 +480,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeCCCBuyInfoList`](crate::operation::describe_ccc_buy_info_list).
     #[inline]
     pub fn describe_ccc_buy_info_list(&self) -> DescribeCCCBuyInfoListFluentBuilder {
-        DescribeCCCBuyInfoListFluentBuilder::new(self.clone())
+        DescribeCCCBuyInfoListFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeCCCBuyInfoListErrorCode {}

@@ -24,7 +24,7 @@ pub struct DescribeChatMessagesRequest {
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
-    pub cdr_id: Option<crate::CompactString>,
+    pub cdr_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
     /// Example: `20`
@@ -40,7 +40,7 @@ pub struct DescribeChatMessagesRequest {
     /// Session id of the service record.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    pub session_id: Option<crate::CompactString>,
+    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for DescribeChatMessagesRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -71,30 +71,31 @@ impl ::serde::Serialize for DescribeChatMessagesRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeChatMessagesRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeChatMessagesRequest {
     const EXPECTING: &'static str = "struct DescribeChatMessagesRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "InstanceId",
-            "CdrId",
-            "Limit",
-            "Offset",
-            "Order",
-            "SessionId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "InstanceId",
+                "CdrId",
+                "Limit",
+                "Offset",
+                "Order",
+                "SessionId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_instance_id: Option<Option<i64>> = None;
-        let mut f_cdr_id: Option<Option<crate::CompactString>> = None;
+        let mut f_cdr_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_limit: Option<Option<crate::types::Limit>> = None;
         let mut f_offset: Option<Option<crate::types::Offset>> = None;
         let mut f_order: Option<Option<crate::types::DescribeChatMessagesOrder>> = None;
-        let mut f_session_id: Option<Option<crate::CompactString>> = None;
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -125,23 +126,27 @@ impl DescribeChatMessagesRequest {
         DescribeChatMessagesRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeChatMessagesRequest {
+impl ::tencent_cloud_runtime::Action for DescribeChatMessagesRequest {
     const ACTION: &'static str = "DescribeChatMessages";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeChatMessagesResponse;
     type ErrorCode = DescribeChatMessagesErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeChatMessagesRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeChatMessagesRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     instance_id: Option<i64>,
-    cdr_id: Option<crate::CompactString>,
+    cdr_id: Option<::tencent_cloud_runtime::CompactString>,
     limit: Option<crate::types::Limit>,
     offset: Option<crate::types::Offset>,
     order: Option<crate::types::DescribeChatMessagesOrder>,
-    session_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeChatMessagesRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -176,13 +181,13 @@ impl DescribeChatMessagesRequestBuilder {
     ///
     /// Example: `"13503"`
     #[inline]
-    pub fn cdr_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn cdr_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
     #[inline]
-    pub fn set_cdr_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_cdr_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.cdr_id = value;
         self
     }
@@ -232,24 +237,26 @@ impl DescribeChatMessagesRequestBuilder {
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeChatMessagesRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeChatMessagesRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeChatMessagesRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeChatMessages",
-                "SdkAppId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeChatMessages",
+                    "SdkAppId",
+                ))?,
             instance_id: self.instance_id,
             cdr_id: self.cdr_id,
             limit: self.limit,
@@ -262,18 +269,18 @@ impl DescribeChatMessagesRequestBuilder {
 /// Sets the members of a `DescribeChatMessages` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeChatMessagesFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeChatMessagesRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeChatMessagesFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeChatMessagesRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -308,13 +315,13 @@ impl DescribeChatMessagesFluentBuilder {
     ///
     /// Example: `"13503"`
     #[inline]
-    pub fn cdr_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn cdr_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
     #[inline]
-    pub fn set_cdr_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_cdr_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.cdr_id = value;
         self
     }
@@ -364,13 +371,13 @@ impl DescribeChatMessagesFluentBuilder {
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -382,7 +389,7 @@ impl DescribeChatMessagesFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -390,7 +397,10 @@ impl DescribeChatMessagesFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeChatMessagesResponse, crate::SdkError<DescribeChatMessagesErrorCode>> {
+    ) -> Result<
+        DescribeChatMessagesResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeChatMessagesErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -398,14 +408,17 @@ impl DescribeChatMessagesFluentBuilder {
     ///
     /// Page size 100: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeChatMessagesRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeChatMessagesRequest> {
         if self.inner.limit.is_none() {
             self.inner.limit = Some(100);
         }
         if self.inner.offset.is_none() {
             self.inner.offset = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeChatMessages`.
@@ -421,8 +434,8 @@ pub struct DescribeChatMessagesResponse {
     /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
     pub messages: Vec<crate::types::MessageBody>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeChatMessagesResponse {
@@ -437,18 +450,18 @@ impl ::serde::Serialize for DescribeChatMessagesResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeChatMessagesResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeChatMessagesResponse {
     const EXPECTING: &'static str = "struct DescribeChatMessagesResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "Messages", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "Messages", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_messages: Option<Vec<crate::types::MessageBody>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -458,29 +471,31 @@ impl crate::codec::FromMembers for DescribeChatMessagesResponse {
             }?;
         }
         Ok(DescribeChatMessagesResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             messages: f_messages.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeChatMessagesResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeChatMessagesResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Messages",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::MessageBody as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::MessageBody as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -498,7 +513,7 @@ impl DescribeChatMessagesResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -507,7 +522,7 @@ impl DescribeChatMessagesResponse {
 pub struct DescribeChatMessagesResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     messages: Option<Vec<crate::types::MessageBody>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeChatMessagesResponseBuilder {
     /// Total number of records.
@@ -540,13 +555,13 @@ impl DescribeChatMessagesResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -561,13 +576,13 @@ impl DescribeChatMessagesResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeChatMessagesResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeChatMessagesResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -586,7 +601,7 @@ pub enum DescribeChatMessagesErrorCode {
     /// `InvalidParameterValue.RecordNotExist`: The record does not exist.
     InvalidParameterValueRecordNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeChatMessagesErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -601,7 +616,7 @@ impl DescribeChatMessagesErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeChatMessagesErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeChatMessagesErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -618,7 +633,7 @@ impl crate::enums::WireEnum for DescribeChatMessagesErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -627,9 +642,9 @@ impl ::std::fmt::Display for DescribeChatMessagesErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeChatMessagesRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeChatMessagesRequest {
     type Item = crate::types::MessageBody;
-    const STYLE: crate::PageStyle = crate::PageStyle::Offset;
+    const STYLE: ::tencent_cloud_runtime::PageStyle = ::tencent_cloud_runtime::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -675,7 +690,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeChatMessages`](crate::operation::describe_chat_messages).
     #[inline]
     pub fn describe_chat_messages(&self) -> DescribeChatMessagesFluentBuilder {
-        DescribeChatMessagesFluentBuilder::new(self.clone())
+        DescribeChatMessagesFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeChatMessagesErrorCode {}

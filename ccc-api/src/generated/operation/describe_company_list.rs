@@ -22,7 +22,7 @@ pub struct DescribeCompanyListRequest {
     /// Example: `0`
     pub page_number: crate::types::PageNumber,
     /// Company name to filter by.
-    pub company_name: Option<Vec<crate::CompactString>>,
+    pub company_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
     pub state: Option<Vec<crate::types::DescribeCompanyListState>>,
     /// Application id to filter by.
@@ -49,19 +49,25 @@ impl ::serde::Serialize for DescribeCompanyListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeCompanyListRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCompanyListRequest {
     const EXPECTING: &'static str = "struct DescribeCompanyListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["PageSize", "PageNumber", "CompanyName", "State", "ApplyID"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "PageSize",
+                "PageNumber",
+                "CompanyName",
+                "State",
+                "ApplyID",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
-        let mut f_company_name: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_company_name: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         let mut f_state: Option<Option<Vec<crate::types::DescribeCompanyListState>>> = None;
         let mut f_apply_id: Option<Option<Vec<crate::types::ApplyId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -90,19 +96,23 @@ impl DescribeCompanyListRequest {
         DescribeCompanyListRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeCompanyListRequest {
+impl ::tencent_cloud_runtime::Action for DescribeCompanyListRequest {
     const ACTION: &'static str = "DescribeCompanyList";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeCompanyListResponse;
     type ErrorCode = DescribeCompanyListErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeCompanyListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCompanyListRequestBuilder {
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    company_name: Option<Vec<crate::CompactString>>,
+    company_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     state: Option<Vec<crate::types::DescribeCompanyListState>>,
     apply_id: Option<Vec<crate::types::ApplyId>>,
 }
@@ -137,13 +147,16 @@ impl DescribeCompanyListRequestBuilder {
     }
     /// Company name to filter by.
     #[inline]
-    pub fn company_name(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn company_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.company_name = Some(value);
         self
     }
     /// Sets or clears `CompanyName`.
     #[inline]
-    pub fn set_company_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_company_name(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.company_name = value;
         self
     }
@@ -173,16 +186,20 @@ impl DescribeCompanyListRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeCompanyListRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeCompanyListRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeCompanyListRequest {
-            page_size: self.page_size.ok_or(crate::BuildError::missing(
-                "DescribeCompanyList",
-                "PageSize",
-            ))?,
-            page_number: self.page_number.ok_or(crate::BuildError::missing(
-                "DescribeCompanyList",
-                "PageNumber",
-            ))?,
+            page_size: self
+                .page_size
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeCompanyList",
+                    "PageSize",
+                ))?,
+            page_number: self
+                .page_number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeCompanyList",
+                    "PageNumber",
+                ))?,
             company_name: self.company_name,
             state: self.state,
             apply_id: self.apply_id,
@@ -192,18 +209,18 @@ impl DescribeCompanyListRequestBuilder {
 /// Sets the members of a `DescribeCompanyList` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeCompanyListFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeCompanyListRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeCompanyListFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeCompanyListRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Page size, at most 100.
@@ -236,13 +253,16 @@ impl DescribeCompanyListFluentBuilder {
     }
     /// Company name to filter by.
     #[inline]
-    pub fn company_name(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn company_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.company_name = Some(value);
         self
     }
     /// Sets or clears `CompanyName`.
     #[inline]
-    pub fn set_company_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_company_name(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.company_name = value;
         self
     }
@@ -278,7 +298,7 @@ impl DescribeCompanyListFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -286,7 +306,10 @@ impl DescribeCompanyListFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeCompanyListResponse, crate::SdkError<DescribeCompanyListErrorCode>> {
+    ) -> Result<
+        DescribeCompanyListResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeCompanyListErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -294,14 +317,17 @@ impl DescribeCompanyListFluentBuilder {
     ///
     /// Page size 100: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeCompanyListRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeCompanyListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeCompanyList`.
@@ -315,8 +341,8 @@ pub struct DescribeCompanyListResponse {
     /// Company qualification review details.
     pub company_info: Option<Vec<crate::types::CompanyStateInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeCompanyListResponse {
@@ -335,18 +361,18 @@ impl ::serde::Serialize for DescribeCompanyListResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeCompanyListResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCompanyListResponse {
     const EXPECTING: &'static str = "struct DescribeCompanyListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "CompanyInfo", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "CompanyInfo", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
         let mut f_company_info: Option<Option<Vec<crate::types::CompanyStateInfo>>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_total_count),
@@ -358,29 +384,29 @@ impl crate::codec::FromMembers for DescribeCompanyListResponse {
         Ok(DescribeCompanyListResponse {
             total_count: f_total_count.flatten(),
             company_info: f_company_info.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeCompanyListResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeCompanyListResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CompanyInfo",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::CompanyStateInfo as crate::deviation::Described>::members,
+                    <crate::types::CompanyStateInfo as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -398,7 +424,7 @@ impl DescribeCompanyListResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -407,7 +433,7 @@ impl DescribeCompanyListResponse {
 pub struct DescribeCompanyListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     company_info: Option<Vec<crate::types::CompanyStateInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeCompanyListResponseBuilder {
     /// Total number of applications.
@@ -438,13 +464,13 @@ impl DescribeCompanyListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -459,13 +485,13 @@ impl DescribeCompanyListResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeCompanyListResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeCompanyListResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -478,7 +504,7 @@ pub enum DescribeCompanyListErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeCompanyListErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -490,7 +516,7 @@ impl DescribeCompanyListErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeCompanyListErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeCompanyListErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -500,7 +526,7 @@ impl crate::enums::WireEnum for DescribeCompanyListErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -509,9 +535,10 @@ impl ::std::fmt::Display for DescribeCompanyListErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeCompanyListRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeCompanyListRequest {
     type Item = crate::types::CompanyStateInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -557,7 +584,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeCompanyList`](crate::operation::describe_company_list).
     #[inline]
     pub fn describe_company_list(&self) -> DescribeCompanyListFluentBuilder {
-        DescribeCompanyListFluentBuilder::new(self.clone())
+        DescribeCompanyListFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeCompanyListErrorCode {}

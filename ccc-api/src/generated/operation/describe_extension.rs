@@ -44,7 +44,7 @@ pub struct DescribeExtensionRequest {
     /// Extension number to look up.
     ///
     /// Example: `"1001"`
-    pub extension_id: crate::CompactString,
+    pub extension_id: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for DescribeExtensionRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -58,17 +58,18 @@ impl ::serde::Serialize for DescribeExtensionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeExtensionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeExtensionRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionRequest {
     const EXPECTING: &'static str = "struct DescribeExtensionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_extension_id: Option<crate::CompactString> = None;
+        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -89,18 +90,22 @@ impl DescribeExtensionRequest {
         DescribeExtensionRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeExtensionRequest {
+impl ::tencent_cloud_runtime::Action for DescribeExtensionRequest {
     const ACTION: &'static str = "DescribeExtension";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeExtensionResponse;
     type ErrorCode = DescribeExtensionErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<crate::CompactString>,
+    extension_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeExtensionRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -121,45 +126,56 @@ impl DescribeExtensionRequestBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeExtensionRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeExtensionRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeExtensionRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("DescribeExtension", "SdkAppId"))?,
-            extension_id: self.extension_id.ok_or(crate::BuildError::missing(
-                "DescribeExtension",
-                "ExtensionId",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeExtension",
+                    "SdkAppId",
+                ))?,
+            extension_id: self
+                .extension_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeExtension",
+                    "ExtensionId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeExtension` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeExtensionFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeExtensionRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeExtensionFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeExtensionRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -180,13 +196,19 @@ impl DescribeExtensionFluentBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -198,7 +220,7 @@ impl DescribeExtensionFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -206,7 +228,10 @@ impl DescribeExtensionFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeExtensionResponse, crate::SdkError<DescribeExtensionErrorCode>> {
+    ) -> Result<
+        DescribeExtensionResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeExtensionErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -218,26 +243,26 @@ pub struct DescribeExtensionResponse {
     /// Extension number.
     ///
     /// Example: `"1001"`
-    pub extension_id: crate::CompactString,
+    pub extension_id: ::tencent_cloud_runtime::CompactString,
     /// SIP domain the extension registers to.
     ///
     /// Example: `"14000000.tccc.qcloud.com"`
-    pub extension_domain: crate::CompactString,
+    pub extension_domain: ::tencent_cloud_runtime::CompactString,
     /// Password used to register the extension.
     ///
     /// Example: `"foobarfoobar"`
-    pub password: crate::CompactString,
+    pub password: ::tencent_cloud_runtime::CompactString,
     /// Address of the SIP proxy server.
     ///
     /// Example: `"sip.tcc.qcloud.com"`
-    pub outbound_proxy: crate::CompactString,
+    pub outbound_proxy: ::tencent_cloud_runtime::CompactString,
     /// Transport protocol used for SIP signalling, for example `tls`.
     ///
     /// Example: `"tls"`
-    pub transport: crate::CompactString,
+    pub transport: ::tencent_cloud_runtime::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for DescribeExtensionResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -268,27 +293,28 @@ impl ::serde::Serialize for DescribeExtensionResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeExtensionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeExtensionResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionResponse {
     const EXPECTING: &'static str = "struct DescribeExtensionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "ExtensionId",
-            "ExtensionDomain",
-            "Password",
-            "OutboundProxy",
-            "Transport",
-            "RequestId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_extension_id: Option<crate::CompactString> = None;
-        let mut f_extension_domain: Option<crate::CompactString> = None;
-        let mut f_password: Option<crate::CompactString> = None;
-        let mut f_outbound_proxy: Option<crate::CompactString> = None;
-        let mut f_transport: Option<crate::CompactString> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "ExtensionId",
+                "ExtensionDomain",
+                "Password",
+                "OutboundProxy",
+                "Transport",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_extension_domain: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_password: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_outbound_proxy: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_transport: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_extension_id),
@@ -301,47 +327,49 @@ impl crate::codec::FromMembers for DescribeExtensionResponse {
             }?;
         }
         Ok(DescribeExtensionResponse {
-            extension_id: f_extension_id.unwrap_or_else(crate::deviation::absent),
-            extension_domain: f_extension_domain.unwrap_or_else(crate::deviation::absent),
-            password: f_password.unwrap_or_else(crate::deviation::absent),
-            outbound_proxy: f_outbound_proxy.unwrap_or_else(crate::deviation::absent),
-            transport: f_transport.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            extension_id: f_extension_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            extension_domain: f_extension_domain
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            password: f_password.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            outbound_proxy: f_outbound_proxy
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            transport: f_transport.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeExtensionResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeExtensionResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExtensionDomain",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExtensionId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "OutboundProxy",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Password",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Transport",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -359,19 +387,19 @@ impl DescribeExtensionResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`DescribeExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct DescribeExtensionResponseBuilder {
-    extension_id: Option<crate::CompactString>,
-    extension_domain: Option<crate::CompactString>,
-    password: Option<crate::CompactString>,
-    outbound_proxy: Option<crate::CompactString>,
-    transport: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    extension_id: Option<::tencent_cloud_runtime::CompactString>,
+    extension_domain: Option<::tencent_cloud_runtime::CompactString>,
+    password: Option<::tencent_cloud_runtime::CompactString>,
+    outbound_proxy: Option<::tencent_cloud_runtime::CompactString>,
+    transport: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for DescribeExtensionResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -393,13 +421,19 @@ impl DescribeExtensionResponseBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = value;
         self
     }
@@ -407,13 +441,19 @@ impl DescribeExtensionResponseBuilder {
     ///
     /// Example: `"14000000.tccc.qcloud.com"`
     #[inline]
-    pub fn extension_domain(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_domain(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_domain = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionDomain`.
     #[inline]
-    pub fn set_extension_domain(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_domain(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_domain = value;
         self
     }
@@ -421,13 +461,13 @@ impl DescribeExtensionResponseBuilder {
     ///
     /// Example: `"foobarfoobar"`
     #[inline]
-    pub fn password(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn password(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`.
     #[inline]
-    pub fn set_password(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_password(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.password = value;
         self
     }
@@ -435,13 +475,19 @@ impl DescribeExtensionResponseBuilder {
     ///
     /// Example: `"sip.tcc.qcloud.com"`
     #[inline]
-    pub fn outbound_proxy(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn outbound_proxy(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.outbound_proxy = Some(value.into());
         self
     }
     /// Sets or clears `OutboundProxy`.
     #[inline]
-    pub fn set_outbound_proxy(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_outbound_proxy(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.outbound_proxy = value;
         self
     }
@@ -449,25 +495,25 @@ impl DescribeExtensionResponseBuilder {
     ///
     /// Example: `"tls"`
     #[inline]
-    pub fn transport(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn transport(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.transport = Some(value.into());
         self
     }
     /// Sets or clears `Transport`.
     #[inline]
-    pub fn set_transport(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_transport(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.transport = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -485,13 +531,13 @@ impl DescribeExtensionResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeExtensionResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeExtensionResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -502,7 +548,7 @@ pub enum DescribeExtensionErrorCode {
     /// `InternalError.DBError`: The service failed to read or write its database.
     InternalErrorDbError,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeExtensionErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -513,7 +559,7 @@ impl DescribeExtensionErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeExtensionErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeExtensionErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -522,7 +568,7 @@ impl crate::enums::WireEnum for DescribeExtensionErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -537,7 +583,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeExtension`](crate::operation::describe_extension).
     #[inline]
     pub fn describe_extension(&self) -> DescribeExtensionFluentBuilder {
-        DescribeExtensionFluentBuilder::new(self.clone())
+        DescribeExtensionFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeExtensionErrorCode {}

@@ -65,7 +65,7 @@ pub struct DescribeExtensionsRequest {
     /// Only return these extension numbers.
     ///
     /// Example: `["1001","1002"]`
-    pub extension_ids: Option<Vec<crate::CompactString>>,
+    pub extension_ids: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Number of entries per page.
     ///
     /// Example: `50`
@@ -73,7 +73,7 @@ pub struct DescribeExtensionsRequest {
     /// Keyword matched loosely against extension number, extension name, agent email and agent name.
     ///
     /// Example: `"foobar"`
-    pub fuzzing_key_word: Option<crate::CompactString>,
+    pub fuzzing_key_word: Option<::tencent_cloud_runtime::CompactString>,
     /// Whether to include the current status of each phone.
     ///
     /// Example: `false`
@@ -103,27 +103,28 @@ impl ::serde::Serialize for DescribeExtensionsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeExtensionsRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionsRequest {
     const EXPECTING: &'static str = "struct DescribeExtensionsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "PageNumber",
-            "ExtensionIds",
-            "PageSize",
-            "FuzzingKeyWord",
-            "IsNeedStatus",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageNumber",
+                "ExtensionIds",
+                "PageSize",
+                "FuzzingKeyWord",
+                "IsNeedStatus",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
-        let mut f_extension_ids: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_extension_ids: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
-        let mut f_fuzzing_key_word: Option<Option<crate::CompactString>> = None;
+        let mut f_fuzzing_key_word: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_is_need_status: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -153,21 +154,25 @@ impl DescribeExtensionsRequest {
         DescribeExtensionsRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeExtensionsRequest {
+impl ::tencent_cloud_runtime::Action for DescribeExtensionsRequest {
     const ACTION: &'static str = "DescribeExtensions";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeExtensionsResponse;
     type ErrorCode = DescribeExtensionsErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeExtensionsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeExtensionsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_number: Option<crate::types::PageNumber>,
-    extension_ids: Option<Vec<crate::CompactString>>,
+    extension_ids: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     page_size: Option<crate::types::PageSize>,
-    fuzzing_key_word: Option<crate::CompactString>,
+    fuzzing_key_word: Option<::tencent_cloud_runtime::CompactString>,
     is_need_status: Option<bool>,
 }
 impl DescribeExtensionsRequestBuilder {
@@ -203,13 +208,16 @@ impl DescribeExtensionsRequestBuilder {
     ///
     /// Example: `["1001","1002"]`
     #[inline]
-    pub fn extension_ids(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn extension_ids(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.extension_ids = Some(value);
         self
     }
     /// Sets or clears `ExtensionIds`.
     #[inline]
-    pub fn set_extension_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_extension_ids(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.extension_ids = value;
         self
     }
@@ -231,13 +239,19 @@ impl DescribeExtensionsRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn fuzzing_key_word(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn fuzzing_key_word(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.fuzzing_key_word = Some(value.into());
         self
     }
     /// Sets or clears `FuzzingKeyWord`.
     #[inline]
-    pub fn set_fuzzing_key_word(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_fuzzing_key_word(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.fuzzing_key_word = value;
         self
     }
@@ -257,15 +271,20 @@ impl DescribeExtensionsRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeExtensionsRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeExtensionsRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeExtensionsRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("DescribeExtensions", "SdkAppId"))?,
-            page_number: self.page_number.ok_or(crate::BuildError::missing(
-                "DescribeExtensions",
-                "PageNumber",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeExtensions",
+                    "SdkAppId",
+                ))?,
+            page_number: self
+                .page_number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeExtensions",
+                    "PageNumber",
+                ))?,
             extension_ids: self.extension_ids,
             page_size: self.page_size,
             fuzzing_key_word: self.fuzzing_key_word,
@@ -276,18 +295,18 @@ impl DescribeExtensionsRequestBuilder {
 /// Sets the members of a `DescribeExtensions` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeExtensionsFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeExtensionsRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeExtensionsFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeExtensionsRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -322,13 +341,16 @@ impl DescribeExtensionsFluentBuilder {
     ///
     /// Example: `["1001","1002"]`
     #[inline]
-    pub fn extension_ids(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn extension_ids(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.extension_ids = Some(value);
         self
     }
     /// Sets or clears `ExtensionIds`.
     #[inline]
-    pub fn set_extension_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_extension_ids(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.extension_ids = value;
         self
     }
@@ -350,13 +372,19 @@ impl DescribeExtensionsFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn fuzzing_key_word(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn fuzzing_key_word(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.fuzzing_key_word = Some(value.into());
         self
     }
     /// Sets or clears `FuzzingKeyWord`.
     #[inline]
-    pub fn set_fuzzing_key_word(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_fuzzing_key_word(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.fuzzing_key_word = value;
         self
     }
@@ -382,7 +410,7 @@ impl DescribeExtensionsFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -390,7 +418,10 @@ impl DescribeExtensionsFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeExtensionsResponse, crate::SdkError<DescribeExtensionsErrorCode>> {
+    ) -> Result<
+        DescribeExtensionsResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeExtensionsErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -398,14 +429,17 @@ impl DescribeExtensionsFluentBuilder {
     ///
     /// Page size 100: No maximum is documented; 100, the largest page size the service documents for its other list actions.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeExtensionsRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeExtensionsRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeExtensions`.
@@ -421,8 +455,8 @@ pub struct DescribeExtensionsResponse {
     /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
     pub extension_list: Vec<crate::types::ExtensionInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeExtensionsResponse {
@@ -437,18 +471,18 @@ impl ::serde::Serialize for DescribeExtensionsResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeExtensionsResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionsResponse {
     const EXPECTING: &'static str = "struct DescribeExtensionsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Total", "ExtensionList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Total", "ExtensionList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total: Option<crate::types::TotalCount> = None;
         let mut f_extension_list: Option<Vec<crate::types::ExtensionInfo>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total),
@@ -458,29 +492,31 @@ impl crate::codec::FromMembers for DescribeExtensionsResponse {
             }?;
         }
         Ok(DescribeExtensionsResponse {
-            total: f_total.unwrap_or_else(crate::deviation::absent),
+            total: f_total.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             extension_list: f_extension_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeExtensionsResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeExtensionsResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExtensionList",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::ExtensionInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::ExtensionInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Total",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -498,7 +534,7 @@ impl DescribeExtensionsResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -507,7 +543,7 @@ impl DescribeExtensionsResponse {
 pub struct DescribeExtensionsResponseBuilder {
     total: Option<crate::types::TotalCount>,
     extension_list: Option<Vec<crate::types::ExtensionInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeExtensionsResponseBuilder {
     /// Total number of matching extensions.
@@ -540,13 +576,13 @@ impl DescribeExtensionsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -561,13 +597,13 @@ impl DescribeExtensionsResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeExtensionsResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeExtensionsResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -580,7 +616,7 @@ pub enum DescribeExtensionsErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeExtensionsErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -592,7 +628,7 @@ impl DescribeExtensionsErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeExtensionsErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeExtensionsErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -604,7 +640,7 @@ impl crate::enums::WireEnum for DescribeExtensionsErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -613,9 +649,10 @@ impl ::std::fmt::Display for DescribeExtensionsErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeExtensionsRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeExtensionsRequest {
     type Item = crate::types::ExtensionInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -661,7 +698,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeExtensions`](crate::operation::describe_extensions).
     #[inline]
     pub fn describe_extensions(&self) -> DescribeExtensionsFluentBuilder {
-        DescribeExtensionsFluentBuilder::new(self.clone())
+        DescribeExtensionsFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeExtensionsErrorCode {}

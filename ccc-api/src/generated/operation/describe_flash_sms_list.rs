@@ -28,15 +28,15 @@ pub struct DescribeFlashSMSListRequest {
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"00860755******88"`
-    pub delivery_number: Option<crate::CompactString>,
+    pub delivery_number: Option<::tencent_cloud_runtime::CompactString>,
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
-    pub serving_number: Option<crate::CompactString>,
+    pub serving_number: Option<::tencent_cloud_runtime::CompactString>,
     /// Id of the call session.
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
-    pub session_id: Option<crate::CompactString>,
+    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Delivery result: `1` success, any other value failure.
     ///
     /// Example: `1`
@@ -81,31 +81,32 @@ impl ::serde::Serialize for DescribeFlashSMSListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeFlashSMSListRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeFlashSMSListRequest {
     const EXPECTING: &'static str = "struct DescribeFlashSMSListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "StartTimestamp",
-            "EndTimestamp",
-            "DeliveryNumber",
-            "ServingNumber",
-            "SessionId",
-            "DeliveryStatus",
-            "PageSize",
-            "PageNumber",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "StartTimestamp",
+                "EndTimestamp",
+                "DeliveryNumber",
+                "ServingNumber",
+                "SessionId",
+                "DeliveryStatus",
+                "PageSize",
+                "PageNumber",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_start_timestamp: Option<i64> = None;
         let mut f_end_timestamp: Option<i64> = None;
-        let mut f_delivery_number: Option<Option<crate::CompactString>> = None;
-        let mut f_serving_number: Option<Option<crate::CompactString>> = None;
-        let mut f_session_id: Option<Option<crate::CompactString>> = None;
+        let mut f_delivery_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_serving_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_delivery_status: Option<Option<i64>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
         let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
@@ -143,12 +144,16 @@ impl DescribeFlashSMSListRequest {
         DescribeFlashSMSListRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeFlashSMSListRequest {
+impl ::tencent_cloud_runtime::Action for DescribeFlashSMSListRequest {
     const ACTION: &'static str = "DescribeFlashSMSList";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeFlashSMSListResponse;
     type ErrorCode = DescribeFlashSMSListErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeFlashSMSListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -156,9 +161,9 @@ pub struct DescribeFlashSMSListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
-    delivery_number: Option<crate::CompactString>,
-    serving_number: Option<crate::CompactString>,
-    session_id: Option<crate::CompactString>,
+    delivery_number: Option<::tencent_cloud_runtime::CompactString>,
+    serving_number: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
     delivery_status: Option<i64>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
@@ -210,13 +215,19 @@ impl DescribeFlashSMSListRequestBuilder {
     ///
     /// Example: `"00860755******88"`
     #[inline]
-    pub fn delivery_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn delivery_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
     #[inline]
-    pub fn set_delivery_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_delivery_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.delivery_number = value;
         self
     }
@@ -224,13 +235,19 @@ impl DescribeFlashSMSListRequestBuilder {
     ///
     /// Example: `"0086021******07"`
     #[inline]
-    pub fn serving_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn serving_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
     #[inline]
-    pub fn set_serving_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_serving_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.serving_number = value;
         self
     }
@@ -238,13 +255,13 @@ impl DescribeFlashSMSListRequestBuilder {
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -292,20 +309,26 @@ impl DescribeFlashSMSListRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeFlashSMSListRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeFlashSMSListRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeFlashSMSListRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeFlashSMSList",
-                "SdkAppId",
-            ))?,
-            start_timestamp: self.start_timestamp.ok_or(crate::BuildError::missing(
-                "DescribeFlashSMSList",
-                "StartTimestamp",
-            ))?,
-            end_timestamp: self.end_timestamp.ok_or(crate::BuildError::missing(
-                "DescribeFlashSMSList",
-                "EndTimestamp",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeFlashSMSList",
+                    "SdkAppId",
+                ))?,
+            start_timestamp: self.start_timestamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeFlashSMSList",
+                    "StartTimestamp",
+                ),
+            )?,
+            end_timestamp: self.end_timestamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeFlashSMSList",
+                    "EndTimestamp",
+                ),
+            )?,
             delivery_number: self.delivery_number,
             serving_number: self.serving_number,
             session_id: self.session_id,
@@ -318,18 +341,18 @@ impl DescribeFlashSMSListRequestBuilder {
 /// Sets the members of a `DescribeFlashSMSList` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeFlashSMSListFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeFlashSMSListRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeFlashSMSListFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeFlashSMSListRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -378,13 +401,19 @@ impl DescribeFlashSMSListFluentBuilder {
     ///
     /// Example: `"00860755******88"`
     #[inline]
-    pub fn delivery_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn delivery_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
     #[inline]
-    pub fn set_delivery_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_delivery_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.delivery_number = value;
         self
     }
@@ -392,13 +421,19 @@ impl DescribeFlashSMSListFluentBuilder {
     ///
     /// Example: `"0086021******07"`
     #[inline]
-    pub fn serving_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn serving_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
     #[inline]
-    pub fn set_serving_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_serving_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.serving_number = value;
         self
     }
@@ -406,13 +441,13 @@ impl DescribeFlashSMSListFluentBuilder {
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -466,7 +501,7 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -474,7 +509,10 @@ impl DescribeFlashSMSListFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeFlashSMSListResponse, crate::SdkError<DescribeFlashSMSListErrorCode>> {
+    ) -> Result<
+        DescribeFlashSMSListResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeFlashSMSListErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -482,14 +520,17 @@ impl DescribeFlashSMSListFluentBuilder {
     ///
     /// Page size 1000: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeFlashSMSListRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeFlashSMSListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(1000);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeFlashSMSList`.
@@ -503,8 +544,8 @@ pub struct DescribeFlashSMSListResponse {
     /// Flash SMS records on the requested page.
     pub flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeFlashSMSListResponse {
@@ -523,18 +564,18 @@ impl ::serde::Serialize for DescribeFlashSMSListResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeFlashSMSListResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeFlashSMSListResponse {
     const EXPECTING: &'static str = "struct DescribeFlashSMSListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Total", "FlashSMSList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Total", "FlashSMSList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total: Option<Option<crate::types::TotalCount>> = None;
         let mut f_flash_sms_list: Option<Option<Vec<crate::types::FlashSMSRecord>>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_total),
@@ -546,29 +587,29 @@ impl crate::codec::FromMembers for DescribeFlashSMSListResponse {
         Ok(DescribeFlashSMSListResponse {
             total: f_total.flatten(),
             flash_sms_list: f_flash_sms_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeFlashSMSListResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeFlashSMSListResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "FlashSMSList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::FlashSMSRecord as crate::deviation::Described>::members,
+                    <crate::types::FlashSMSRecord as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Total",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -586,7 +627,7 @@ impl DescribeFlashSMSListResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -595,7 +636,7 @@ impl DescribeFlashSMSListResponse {
 pub struct DescribeFlashSMSListResponseBuilder {
     total: Option<crate::types::TotalCount>,
     flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeFlashSMSListResponseBuilder {
     /// Total number of matching records.
@@ -626,13 +667,13 @@ impl DescribeFlashSMSListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -647,13 +688,13 @@ impl DescribeFlashSMSListResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeFlashSMSListResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeFlashSMSListResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -666,7 +707,7 @@ pub enum DescribeFlashSMSListErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeFlashSMSListErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -678,7 +719,7 @@ impl DescribeFlashSMSListErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeFlashSMSListErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeFlashSMSListErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -688,7 +729,7 @@ impl crate::enums::WireEnum for DescribeFlashSMSListErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -697,9 +738,10 @@ impl ::std::fmt::Display for DescribeFlashSMSListErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeFlashSMSListRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeFlashSMSListRequest {
     type Item = crate::types::FlashSMSRecord;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 1000;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -745,7 +787,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeFlashSMSList`](crate::operation::describe_flash_sms_list).
     #[inline]
     pub fn describe_flash_sms_list(&self) -> DescribeFlashSMSListFluentBuilder {
-        DescribeFlashSMSListFluentBuilder::new(self.clone())
+        DescribeFlashSMSListFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeFlashSMSListErrorCode {}

@@ -60,22 +60,23 @@ impl ::serde::Serialize for DescribeIMCdrListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeIMCdrListRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrListRequest {
     const EXPECTING: &'static str = "struct DescribeIMCdrListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "StartTimestamp",
-            "EndTimestamp",
-            "Limit",
-            "Offset",
-            "Type",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "StartTimestamp",
+                "EndTimestamp",
+                "Limit",
+                "Offset",
+                "Type",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_start_timestamp: Option<i64> = None;
         let mut f_end_timestamp: Option<i64> = None;
@@ -110,12 +111,16 @@ impl DescribeIMCdrListRequest {
         DescribeIMCdrListRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeIMCdrListRequest {
+impl ::tencent_cloud_runtime::Action for DescribeIMCdrListRequest {
     const ACTION: &'static str = "DescribeIMCdrList";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeIMCdrListResponse;
     type ErrorCode = DescribeIMCdrListErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeIMCdrListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -214,19 +219,20 @@ impl DescribeIMCdrListRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeIMCdrListRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeIMCdrListRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeIMCdrListRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("DescribeIMCdrList", "SdkAppId"))?,
-            start_timestamp: self.start_timestamp.ok_or(crate::BuildError::missing(
-                "DescribeIMCdrList",
-                "StartTimestamp",
-            ))?,
-            end_timestamp: self.end_timestamp.ok_or(crate::BuildError::missing(
-                "DescribeIMCdrList",
-                "EndTimestamp",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeIMCdrList",
+                    "SdkAppId",
+                ))?,
+            start_timestamp: self.start_timestamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("DescribeIMCdrList", "StartTimestamp"),
+            )?,
+            end_timestamp: self.end_timestamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("DescribeIMCdrList", "EndTimestamp"),
+            )?,
             limit: self.limit,
             offset: self.offset,
             r#type: self.r#type,
@@ -236,18 +242,18 @@ impl DescribeIMCdrListRequestBuilder {
 /// Sets the members of a `DescribeIMCdrList` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeIMCdrListFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeIMCdrListRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeIMCdrListFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeIMCdrListRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -342,7 +348,7 @@ impl DescribeIMCdrListFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -350,7 +356,10 @@ impl DescribeIMCdrListFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeIMCdrListResponse, crate::SdkError<DescribeIMCdrListErrorCode>> {
+    ) -> Result<
+        DescribeIMCdrListResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeIMCdrListErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -358,14 +367,17 @@ impl DescribeIMCdrListFluentBuilder {
     ///
     /// Page size 100: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeIMCdrListRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeIMCdrListRequest> {
         if self.inner.limit.is_none() {
             self.inner.limit = Some(100);
         }
         if self.inner.offset.is_none() {
             self.inner.offset = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeIMCdrList`.
@@ -381,8 +393,8 @@ pub struct DescribeIMCdrListResponse {
     /// Example: `[{"ClientUserId":"8b997a86199ac962210017263","Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
     pub im_cdr_list: Vec<crate::types::IMCdrInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeIMCdrListResponse {
@@ -397,18 +409,18 @@ impl ::serde::Serialize for DescribeIMCdrListResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeIMCdrListResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrListResponse {
     const EXPECTING: &'static str = "struct DescribeIMCdrListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "IMCdrList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "IMCdrList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_im_cdr_list: Option<Vec<crate::types::IMCdrInfo>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -418,29 +430,31 @@ impl crate::codec::FromMembers for DescribeIMCdrListResponse {
             }?;
         }
         Ok(DescribeIMCdrListResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             im_cdr_list: f_im_cdr_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeIMCdrListResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeIMCdrListResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IMCdrList",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::IMCdrInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::IMCdrInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -458,7 +472,7 @@ impl DescribeIMCdrListResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -467,7 +481,7 @@ impl DescribeIMCdrListResponse {
 pub struct DescribeIMCdrListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeIMCdrListResponseBuilder {
     /// Total number of matching records.
@@ -500,13 +514,13 @@ impl DescribeIMCdrListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -521,13 +535,13 @@ impl DescribeIMCdrListResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeIMCdrListResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeIMCdrListResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -544,7 +558,7 @@ pub enum DescribeIMCdrListErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeIMCdrListErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -558,7 +572,7 @@ impl DescribeIMCdrListErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeIMCdrListErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeIMCdrListErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -572,7 +586,7 @@ impl crate::enums::WireEnum for DescribeIMCdrListErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -581,9 +595,9 @@ impl ::std::fmt::Display for DescribeIMCdrListErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeIMCdrListRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeIMCdrListRequest {
     type Item = crate::types::IMCdrInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::Offset;
+    const STYLE: ::tencent_cloud_runtime::PageStyle = ::tencent_cloud_runtime::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -629,7 +643,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeIMCdrList`](crate::operation::describe_im_cdr_list).
     #[inline]
     pub fn describe_im_cdr_list(&self) -> DescribeIMCdrListFluentBuilder {
-        DescribeIMCdrListFluentBuilder::new(self.clone())
+        DescribeIMCdrListFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeIMCdrListErrorCode {}

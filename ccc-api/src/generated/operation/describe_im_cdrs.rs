@@ -69,23 +69,24 @@ impl ::serde::Serialize for DescribeIMCdrsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeIMCdrsRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrsRequest {
     const EXPECTING: &'static str = "struct DescribeIMCdrsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "StartTimestamp",
-            "EndTimestamp",
-            "InstanceId",
-            "SdkAppId",
-            "Limit",
-            "Offset",
-            "Type",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "StartTimestamp",
+                "EndTimestamp",
+                "InstanceId",
+                "SdkAppId",
+                "Limit",
+                "Offset",
+                "Type",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_start_timestamp: Option<i64> = None;
         let mut f_end_timestamp: Option<i64> = None;
         let mut f_instance_id: Option<Option<i64>> = None;
@@ -123,12 +124,16 @@ impl DescribeIMCdrsRequest {
         DescribeIMCdrsRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeIMCdrsRequest {
+impl ::tencent_cloud_runtime::Action for DescribeIMCdrsRequest {
     const ACTION: &'static str = "DescribeIMCdrs";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeIMCdrsResponse;
     type ErrorCode = DescribeIMCdrsErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeIMCdrsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -242,15 +247,14 @@ impl DescribeIMCdrsRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeIMCdrsRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeIMCdrsRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeIMCdrsRequest {
-            start_timestamp: self.start_timestamp.ok_or(crate::BuildError::missing(
-                "DescribeIMCdrs",
-                "StartTimestamp",
-            ))?,
-            end_timestamp: self
-                .end_timestamp
-                .ok_or(crate::BuildError::missing("DescribeIMCdrs", "EndTimestamp"))?,
+            start_timestamp: self.start_timestamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("DescribeIMCdrs", "StartTimestamp"),
+            )?,
+            end_timestamp: self.end_timestamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("DescribeIMCdrs", "EndTimestamp"),
+            )?,
             instance_id: self.instance_id,
             sdk_app_id: self.sdk_app_id,
             limit: self.limit,
@@ -262,18 +266,18 @@ impl DescribeIMCdrsRequestBuilder {
 /// Sets the members of a `DescribeIMCdrs` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeIMCdrsFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeIMCdrsRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeIMCdrsFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeIMCdrsRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Start of the window, Unix time in seconds.
@@ -382,7 +386,7 @@ impl DescribeIMCdrsFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -390,7 +394,8 @@ impl DescribeIMCdrsFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeIMCdrsResponse, crate::SdkError<DescribeIMCdrsErrorCode>> {
+    ) -> Result<DescribeIMCdrsResponse, ::tencent_cloud_runtime::SdkError<DescribeIMCdrsErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -398,14 +403,15 @@ impl DescribeIMCdrsFluentBuilder {
     ///
     /// Page size 100: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeIMCdrsRequest> {
+    pub fn into_paginator(mut self) -> ::tencent_cloud_runtime::Paginator<DescribeIMCdrsRequest> {
         if self.inner.limit.is_none() {
             self.inner.limit = Some(100);
         }
         if self.inner.offset.is_none() {
             self.inner.offset = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeIMCdrs`.
@@ -425,8 +431,8 @@ pub struct DescribeIMCdrsResponse {
     /// Example: `[{"Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
     pub im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeIMCdrsResponse {
@@ -442,19 +448,24 @@ impl ::serde::Serialize for DescribeIMCdrsResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeIMCdrsResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrsResponse {
     const EXPECTING: &'static str = "struct DescribeIMCdrsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "IMCdrs", "IMCdrList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "TotalCount",
+                "IMCdrs",
+                "IMCdrList",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_im_cdrs: Option<Vec<crate::types::IMCdrInfo>> = None;
         let mut f_im_cdr_list: Option<Option<Vec<crate::types::IMCdrInfo>>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -465,35 +476,39 @@ impl crate::codec::FromMembers for DescribeIMCdrsResponse {
             }?;
         }
         Ok(DescribeIMCdrsResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             im_cdrs: f_im_cdrs.unwrap_or_default(),
             im_cdr_list: f_im_cdr_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeIMCdrsResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeIMCdrsResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IMCdrList",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<crate::types::IMCdrInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::IMCdrInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IMCdrs",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::IMCdrInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::IMCdrInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -511,7 +526,7 @@ impl DescribeIMCdrsResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -521,7 +536,7 @@ pub struct DescribeIMCdrsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     im_cdrs: Option<Vec<crate::types::IMCdrInfo>>,
     im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeIMCdrsResponseBuilder {
     /// Total number of matching records.
@@ -568,13 +583,13 @@ impl DescribeIMCdrsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -590,13 +605,13 @@ impl DescribeIMCdrsResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeIMCdrsResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeIMCdrsResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -613,7 +628,7 @@ pub enum DescribeIMCdrsErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeIMCdrsErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -627,7 +642,7 @@ impl DescribeIMCdrsErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeIMCdrsErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeIMCdrsErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -641,7 +656,7 @@ impl crate::enums::WireEnum for DescribeIMCdrsErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -650,9 +665,9 @@ impl ::std::fmt::Display for DescribeIMCdrsErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeIMCdrsRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeIMCdrsRequest {
     type Item = crate::types::IMCdrInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::Offset;
+    const STYLE: ::tencent_cloud_runtime::PageStyle = ::tencent_cloud_runtime::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -698,7 +713,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeIMCdrs`](crate::operation::describe_im_cdrs).
     #[inline]
     pub fn describe_im_cdrs(&self) -> DescribeIMCdrsFluentBuilder {
-        DescribeIMCdrsFluentBuilder::new(self.clone())
+        DescribeIMCdrsFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeIMCdrsErrorCode {}

@@ -60,9 +60,9 @@ pub struct DescribeIvrAudioListRequest {
     /// Example: `0`
     pub page_number: crate::types::PageNumber,
     /// Only return files with these aliases.
-    pub custom_file_name: Option<Vec<crate::CompactString>>,
+    pub custom_file_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Only return files with these file names.
-    pub audio_file_name: Option<Vec<crate::CompactString>>,
+    pub audio_file_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Only return files with these ids.
     pub file_id: Option<Vec<crate::types::FileId>>,
 }
@@ -88,27 +88,30 @@ impl ::serde::Serialize for DescribeIvrAudioListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeIvrAudioListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeIvrAudioListRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIvrAudioListRequest {
     const EXPECTING: &'static str = "struct DescribeIvrAudioListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "PageSize",
-            "PageNumber",
-            "CustomFileName",
-            "AudioFileName",
-            "FileId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageSize",
+                "PageNumber",
+                "CustomFileName",
+                "AudioFileName",
+                "FileId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
-        let mut f_custom_file_name: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_audio_file_name: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_custom_file_name: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
+            None;
+        let mut f_audio_file_name: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
+            None;
         let mut f_file_id: Option<Option<Vec<crate::types::FileId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -138,12 +141,16 @@ impl DescribeIvrAudioListRequest {
         DescribeIvrAudioListRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeIvrAudioListRequest {
+impl ::tencent_cloud_runtime::Action for DescribeIvrAudioListRequest {
     const ACTION: &'static str = "DescribeIvrAudioList";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeIvrAudioListResponse;
     type ErrorCode = DescribeIvrAudioListErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeIvrAudioListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -151,8 +158,8 @@ pub struct DescribeIvrAudioListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    custom_file_name: Option<Vec<crate::CompactString>>,
-    audio_file_name: Option<Vec<crate::CompactString>>,
+    custom_file_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    audio_file_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     file_id: Option<Vec<crate::types::FileId>>,
 }
 impl DescribeIvrAudioListRequestBuilder {
@@ -200,25 +207,31 @@ impl DescribeIvrAudioListRequestBuilder {
     }
     /// Only return files with these aliases.
     #[inline]
-    pub fn custom_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn custom_file_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.custom_file_name = Some(value);
         self
     }
     /// Sets or clears `CustomFileName`.
     #[inline]
-    pub fn set_custom_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_custom_file_name(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.custom_file_name = value;
         self
     }
     /// Only return files with these file names.
     #[inline]
-    pub fn audio_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn audio_file_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.audio_file_name = Some(value);
         self
     }
     /// Sets or clears `AudioFileName`.
     #[inline]
-    pub fn set_audio_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_audio_file_name(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.audio_file_name = value;
         self
     }
@@ -236,20 +249,26 @@ impl DescribeIvrAudioListRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeIvrAudioListRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeIvrAudioListRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeIvrAudioListRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeIvrAudioList",
-                "SdkAppId",
-            ))?,
-            page_size: self.page_size.ok_or(crate::BuildError::missing(
-                "DescribeIvrAudioList",
-                "PageSize",
-            ))?,
-            page_number: self.page_number.ok_or(crate::BuildError::missing(
-                "DescribeIvrAudioList",
-                "PageNumber",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeIvrAudioList",
+                    "SdkAppId",
+                ))?,
+            page_size: self
+                .page_size
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeIvrAudioList",
+                    "PageSize",
+                ))?,
+            page_number: self
+                .page_number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeIvrAudioList",
+                    "PageNumber",
+                ))?,
             custom_file_name: self.custom_file_name,
             audio_file_name: self.audio_file_name,
             file_id: self.file_id,
@@ -259,18 +278,18 @@ impl DescribeIvrAudioListRequestBuilder {
 /// Sets the members of a `DescribeIvrAudioList` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeIvrAudioListFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeIvrAudioListRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeIvrAudioListFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeIvrAudioListRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -317,25 +336,31 @@ impl DescribeIvrAudioListFluentBuilder {
     }
     /// Only return files with these aliases.
     #[inline]
-    pub fn custom_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn custom_file_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.custom_file_name = Some(value);
         self
     }
     /// Sets or clears `CustomFileName`.
     #[inline]
-    pub fn set_custom_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_custom_file_name(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.custom_file_name = value;
         self
     }
     /// Only return files with these file names.
     #[inline]
-    pub fn audio_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn audio_file_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.audio_file_name = Some(value);
         self
     }
     /// Sets or clears `AudioFileName`.
     #[inline]
-    pub fn set_audio_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_audio_file_name(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.audio_file_name = value;
         self
     }
@@ -359,7 +384,7 @@ impl DescribeIvrAudioListFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -367,7 +392,10 @@ impl DescribeIvrAudioListFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeIvrAudioListResponse, crate::SdkError<DescribeIvrAudioListErrorCode>> {
+    ) -> Result<
+        DescribeIvrAudioListResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeIvrAudioListErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -375,14 +403,17 @@ impl DescribeIvrAudioListFluentBuilder {
     ///
     /// Page size 50: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeIvrAudioListRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeIvrAudioListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(50);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeIvrAudioList`.
@@ -396,8 +427,8 @@ pub struct DescribeIvrAudioListResponse {
     /// Audio files on the requested page.
     pub file_info: Option<Vec<crate::types::AudioFileInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeIvrAudioListResponse {
@@ -414,18 +445,18 @@ impl ::serde::Serialize for DescribeIvrAudioListResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeIvrAudioListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeIvrAudioListResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIvrAudioListResponse {
     const EXPECTING: &'static str = "struct DescribeIvrAudioListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "FileInfo", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "FileInfo", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_file_info: Option<Option<Vec<crate::types::AudioFileInfo>>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -435,29 +466,31 @@ impl crate::codec::FromMembers for DescribeIvrAudioListResponse {
             }?;
         }
         Ok(DescribeIvrAudioListResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             file_info: f_file_info.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeIvrAudioListResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeIvrAudioListResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "FileInfo",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<crate::types::AudioFileInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::AudioFileInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -475,7 +508,7 @@ impl DescribeIvrAudioListResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -484,7 +517,7 @@ impl DescribeIvrAudioListResponse {
 pub struct DescribeIvrAudioListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     file_info: Option<Vec<crate::types::AudioFileInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeIvrAudioListResponseBuilder {
     /// Total number of matching files.
@@ -515,13 +548,13 @@ impl DescribeIvrAudioListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -536,13 +569,13 @@ impl DescribeIvrAudioListResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeIvrAudioListResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeIvrAudioListResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -557,7 +590,7 @@ pub enum DescribeIvrAudioListErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeIvrAudioListErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -570,7 +603,7 @@ impl DescribeIvrAudioListErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeIvrAudioListErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeIvrAudioListErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -581,7 +614,7 @@ impl crate::enums::WireEnum for DescribeIvrAudioListErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -590,9 +623,10 @@ impl ::std::fmt::Display for DescribeIvrAudioListErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeIvrAudioListRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeIvrAudioListRequest {
     type Item = crate::types::AudioFileInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 50;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -638,7 +672,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeIvrAudioList`](crate::operation::describe_ivr_audio_list).
     #[inline]
     pub fn describe_ivr_audio_list(&self) -> DescribeIvrAudioListFluentBuilder {
-        DescribeIvrAudioListFluentBuilder::new(self.clone())
+        DescribeIvrAudioListFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeIvrAudioListErrorCode {}

@@ -73,16 +73,16 @@ impl ::serde::Serialize for DescribeNumbersRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeNumbersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeNumbersRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeNumbersRequest {
     const EXPECTING: &'static str = "struct DescribeNumbersRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "PageNumber", "PageSize"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "PageNumber", "PageSize"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
@@ -108,12 +108,16 @@ impl DescribeNumbersRequest {
         DescribeNumbersRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeNumbersRequest {
+impl ::tencent_cloud_runtime::Action for DescribeNumbersRequest {
     const ACTION: &'static str = "DescribeNumbers";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeNumbersResponse;
     type ErrorCode = DescribeNumbersErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeNumbersRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -167,11 +171,14 @@ impl DescribeNumbersRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeNumbersRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeNumbersRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeNumbersRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("DescribeNumbers", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeNumbers",
+                    "SdkAppId",
+                ))?,
             page_number: self.page_number,
             page_size: self.page_size,
         })
@@ -180,18 +187,18 @@ impl DescribeNumbersRequestBuilder {
 /// Sets the members of a `DescribeNumbers` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeNumbersFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeNumbersRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeNumbersFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeNumbersRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -244,7 +251,7 @@ impl DescribeNumbersFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -252,7 +259,8 @@ impl DescribeNumbersFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeNumbersResponse, crate::SdkError<DescribeNumbersErrorCode>> {
+    ) -> Result<DescribeNumbersResponse, ::tencent_cloud_runtime::SdkError<DescribeNumbersErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -260,14 +268,15 @@ impl DescribeNumbersFluentBuilder {
     ///
     /// Page size 20: No maximum is documented; 20, the documented default, which the service always accepts.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeNumbersRequest> {
+    pub fn into_paginator(mut self) -> ::tencent_cloud_runtime::Paginator<DescribeNumbersRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(20);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeNumbers`.
@@ -281,8 +290,8 @@ pub struct DescribeNumbersResponse {
     /// Numbers on the requested page.
     pub numbers: Vec<crate::types::NumberInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeNumbersResponse {
@@ -297,18 +306,18 @@ impl ::serde::Serialize for DescribeNumbersResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeNumbersResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeNumbersResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeNumbersResponse {
     const EXPECTING: &'static str = "struct DescribeNumbersResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "Numbers", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "Numbers", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_numbers: Option<Vec<crate::types::NumberInfo>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -318,29 +327,31 @@ impl crate::codec::FromMembers for DescribeNumbersResponse {
             }?;
         }
         Ok(DescribeNumbersResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             numbers: f_numbers.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeNumbersResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeNumbersResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Numbers",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::NumberInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::NumberInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -358,7 +369,7 @@ impl DescribeNumbersResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -367,7 +378,7 @@ impl DescribeNumbersResponse {
 pub struct DescribeNumbersResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     numbers: Option<Vec<crate::types::NumberInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeNumbersResponseBuilder {
     /// Total number of numbers.
@@ -398,13 +409,13 @@ impl DescribeNumbersResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -419,13 +430,13 @@ impl DescribeNumbersResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeNumbersResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeNumbersResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -440,7 +451,7 @@ pub enum DescribeNumbersErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeNumbersErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -453,7 +464,7 @@ impl DescribeNumbersErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeNumbersErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeNumbersErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -464,7 +475,7 @@ impl crate::enums::WireEnum for DescribeNumbersErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -473,9 +484,10 @@ impl ::std::fmt::Display for DescribeNumbersErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeNumbersRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeNumbersRequest {
     type Item = crate::types::NumberInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 20;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -521,7 +533,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeNumbers`](crate::operation::describe_numbers).
     #[inline]
     pub fn describe_numbers(&self) -> DescribeNumbersFluentBuilder {
-        DescribeNumbersFluentBuilder::new(self.clone())
+        DescribeNumbersFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeNumbersErrorCode {}

@@ -66,15 +66,16 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribePredictiveDialingCampaignRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignRequest {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "CampaignId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "CampaignId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -97,12 +98,16 @@ impl DescribePredictiveDialingCampaignRequest {
         DescribePredictiveDialingCampaignRequestBuilder::default()
     }
 }
-impl crate::Action for DescribePredictiveDialingCampaignRequest {
+impl ::tencent_cloud_runtime::Action for DescribePredictiveDialingCampaignRequest {
     const ACTION: &'static str = "DescribePredictiveDialingCampaign";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribePredictiveDialingCampaignResponse;
     type ErrorCode = DescribePredictiveDialingCampaignErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -141,34 +146,40 @@ impl DescribePredictiveDialingCampaignRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribePredictiveDialingCampaignRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribePredictiveDialingCampaignRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribePredictiveDialingCampaignRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribePredictiveDialingCampaign",
-                "SdkAppId",
-            ))?,
-            campaign_id: self.campaign_id.ok_or(crate::BuildError::missing(
-                "DescribePredictiveDialingCampaign",
-                "CampaignId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePredictiveDialingCampaign",
+                    "SdkAppId",
+                ))?,
+            campaign_id: self
+                .campaign_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePredictiveDialingCampaign",
+                    "CampaignId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribePredictiveDialingCampaign` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribePredictiveDialingCampaignFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribePredictiveDialingCampaignRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribePredictiveDialingCampaignRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -207,7 +218,7 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -217,7 +228,7 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
         self,
     ) -> Result<
         DescribePredictiveDialingCampaignResponse,
-        crate::SdkError<DescribePredictiveDialingCampaignErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribePredictiveDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -234,7 +245,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: Option<crate::CompactString>,
+    pub name: Option<::tencent_cloud_runtime::CompactString>,
     /// Order in which callees are dialled: `0` random, `1` sequential.
     ///
     /// Example: `0`
@@ -276,7 +287,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
     /// User-to-User Information data attached to the calls.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<crate::CompactString>,
+    pub uui: Option<::tencent_cloud_runtime::CompactString>,
     /// Task status: `0` not started, `1` running, `2` paused, `3` stopped, `4` completed.
     ///
     /// Example: `1`
@@ -286,8 +297,8 @@ pub struct DescribePredictiveDialingCampaignResponse {
     /// Example: `0`
     pub status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignResponse {
@@ -345,33 +356,34 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribePredictiveDialingCampaignResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignResponse {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "CampaignId",
-            "Name",
-            "CallOrder",
-            "SkillGroupId",
-            "IVRId",
-            "Priority",
-            "ExpectedAbandonRate",
-            "RetryTimes",
-            "RetryInterval",
-            "StartTime",
-            "EndTime",
-            "Variables",
-            "UUI",
-            "Status",
-            "StatusReason",
-            "RequestId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "CampaignId",
+                "Name",
+                "CallOrder",
+                "SkillGroupId",
+                "IVRId",
+                "Priority",
+                "ExpectedAbandonRate",
+                "RetryTimes",
+                "RetryInterval",
+                "StartTime",
+                "EndTime",
+                "Variables",
+                "UUI",
+                "Status",
+                "StatusReason",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
-        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_call_order: Option<
             Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
         > = None;
@@ -384,13 +396,13 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignResponse {
         let mut f_start_time: Option<Option<i64>> = None;
         let mut f_end_time: Option<Option<i64>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
-        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_status: Option<Option<crate::types::DescribePredictiveDialingCampaignStatus>> =
             None;
         let mut f_status_reason: Option<
             Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
         > = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_campaign_id),
@@ -428,93 +440,95 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignResponse {
             uui: f_uui.flatten(),
             status: f_status.flatten(),
             status_reason: f_status_reason.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribePredictiveDialingCampaignResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialingCampaignResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CallOrder",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CampaignId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExpectedAbandonRate",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IVRId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Name",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Priority",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RetryInterval",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RetryTimes",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StartTime",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Status",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StatusReason",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UUI",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Variables",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<crate::types::Variable as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::Variable as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
         ];
         MEMBERS
@@ -531,7 +545,7 @@ impl DescribePredictiveDialingCampaignResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -539,7 +553,7 @@ impl DescribePredictiveDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
-    name: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
     call_order: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     ivr_id: Option<crate::types::IvrId>,
@@ -550,10 +564,10 @@ pub struct DescribePredictiveDialingCampaignResponseBuilder {
     start_time: Option<i64>,
     end_time: Option<i64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<crate::CompactString>,
+    uui: Option<::tencent_cloud_runtime::CompactString>,
     status: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
     status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Id of the task.
@@ -574,13 +588,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -732,13 +746,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -781,13 +795,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -815,13 +829,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribePredictiveDialingCampaignResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribePredictiveDialingCampaignResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -834,7 +848,7 @@ pub enum DescribePredictiveDialingCampaignErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribePredictiveDialingCampaignErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -846,7 +860,7 @@ impl DescribePredictiveDialingCampaignErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribePredictiveDialingCampaignErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampaignErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -856,7 +870,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -873,7 +887,7 @@ impl crate::Client {
     pub fn describe_predictive_dialing_campaign(
         &self,
     ) -> DescribePredictiveDialingCampaignFluentBuilder {
-        DescribePredictiveDialingCampaignFluentBuilder::new(self.clone())
+        DescribePredictiveDialingCampaignFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribePredictiveDialingCampaignErrorCode {}

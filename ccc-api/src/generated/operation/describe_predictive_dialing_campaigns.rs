@@ -83,7 +83,7 @@ pub struct DescribePredictiveDialingCampaignsRequest {
     /// Keyword matched against task names.
     ///
     /// Example: `"推荐"`
-    pub name: Option<crate::CompactString>,
+    pub name: Option<::tencent_cloud_runtime::CompactString>,
     /// Only return tasks served by this skill group.
     ///
     /// Example: `255`
@@ -115,26 +115,27 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignsRequest {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "PageSize",
-            "PageNumber",
-            "Name",
-            "SkillGroupId",
-            "CampaignId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageSize",
+                "PageNumber",
+                "Name",
+                "SkillGroupId",
+                "CampaignId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
-        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -165,12 +166,16 @@ impl DescribePredictiveDialingCampaignsRequest {
         DescribePredictiveDialingCampaignsRequestBuilder::default()
     }
 }
-impl crate::Action for DescribePredictiveDialingCampaignsRequest {
+impl ::tencent_cloud_runtime::Action for DescribePredictiveDialingCampaignsRequest {
     const ACTION: &'static str = "DescribePredictiveDialingCampaigns";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribePredictiveDialingCampaignsResponse;
     type ErrorCode = DescribePredictiveDialingCampaignsErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribePredictiveDialingCampaignsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -178,7 +183,7 @@ pub struct DescribePredictiveDialingCampaignsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    name: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     campaign_id: Option<crate::types::CampaignId>,
 }
@@ -229,13 +234,13 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
     ///
     /// Example: `"推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -269,20 +274,29 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribePredictiveDialingCampaignsRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribePredictiveDialingCampaignsRequest, ::tencent_cloud_runtime::BuildError>
+    {
         Ok(DescribePredictiveDialingCampaignsRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribePredictiveDialingCampaigns",
-                "SdkAppId",
-            ))?,
-            page_size: self.page_size.ok_or(crate::BuildError::missing(
-                "DescribePredictiveDialingCampaigns",
-                "PageSize",
-            ))?,
-            page_number: self.page_number.ok_or(crate::BuildError::missing(
-                "DescribePredictiveDialingCampaigns",
-                "PageNumber",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePredictiveDialingCampaigns",
+                    "SdkAppId",
+                ))?,
+            page_size: self
+                .page_size
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePredictiveDialingCampaigns",
+                    "PageSize",
+                ))?,
+            page_number: self
+                .page_number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePredictiveDialingCampaigns",
+                    "PageNumber",
+                ))?,
             name: self.name,
             skill_group_id: self.skill_group_id,
             campaign_id: self.campaign_id,
@@ -292,18 +306,18 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
 /// Sets the members of a `DescribePredictiveDialingCampaigns` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribePredictiveDialingCampaignsFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribePredictiveDialingCampaignsRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribePredictiveDialingCampaignsRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -352,13 +366,13 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     ///
     /// Example: `"推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
@@ -398,7 +412,7 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -408,7 +422,7 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
         self,
     ) -> Result<
         DescribePredictiveDialingCampaignsResponse,
-        crate::SdkError<DescribePredictiveDialingCampaignsErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribePredictiveDialingCampaignsErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -417,14 +431,17 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     ///
     /// Page size 100: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribePredictiveDialingCampaignsRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribePredictiveDialingCampaignsRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribePredictiveDialingCampaigns`.
@@ -438,8 +455,8 @@ pub struct DescribePredictiveDialingCampaignsResponse {
     /// Tasks on the requested page.
     pub campaign_list: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignsResponse {
@@ -458,20 +475,20 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignsResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignsResponse {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "CampaignList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "CampaignList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
         let mut f_campaign_list: Option<
             Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
         > = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_total_count),
@@ -483,29 +500,29 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsResponse {
         Ok(DescribePredictiveDialingCampaignsResponse {
             total_count: f_total_count.flatten(),
             campaign_list: f_campaign_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribePredictiveDialingCampaignsResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialingCampaignsResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CampaignList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::DescribePredictiveDialingCampaignsElement as crate::deviation::Described>::members,
+                    <crate::types::DescribePredictiveDialingCampaignsElement as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -523,7 +540,7 @@ impl DescribePredictiveDialingCampaignsResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -532,7 +549,7 @@ impl DescribePredictiveDialingCampaignsResponse {
 pub struct DescribePredictiveDialingCampaignsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     campaign_list: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribePredictiveDialingCampaignsResponseBuilder {
     /// Total number of matching tasks.
@@ -569,13 +586,13 @@ impl DescribePredictiveDialingCampaignsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -590,13 +607,13 @@ impl DescribePredictiveDialingCampaignsResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribePredictiveDialingCampaignsResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribePredictiveDialingCampaignsResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -609,7 +626,7 @@ pub enum DescribePredictiveDialingCampaignsErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribePredictiveDialingCampaignsErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -621,7 +638,7 @@ impl DescribePredictiveDialingCampaignsErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampaignsErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -631,7 +648,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -640,9 +657,10 @@ impl ::std::fmt::Display for DescribePredictiveDialingCampaignsErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribePredictiveDialingCampaignsRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribePredictiveDialingCampaignsRequest {
     type Item = crate::types::DescribePredictiveDialingCampaignsElement;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -690,7 +708,7 @@ impl crate::Client {
     pub fn describe_predictive_dialing_campaigns(
         &self,
     ) -> DescribePredictiveDialingCampaignsFluentBuilder {
-        DescribePredictiveDialingCampaignsFluentBuilder::new(self.clone())
+        DescribePredictiveDialingCampaignsFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribePredictiveDialingCampaignsErrorCode {}

@@ -73,16 +73,21 @@ impl ::serde::Serialize for DescribePredictiveDialingSessionsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingSessionsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribePredictiveDialingSessionsRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingSessionsRequest {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingSessionsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "CampaignId", "PageSize", "PageNumber"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "CampaignId",
+                "PageSize",
+                "PageNumber",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
@@ -111,12 +116,16 @@ impl DescribePredictiveDialingSessionsRequest {
         DescribePredictiveDialingSessionsRequestBuilder::default()
     }
 }
-impl crate::Action for DescribePredictiveDialingSessionsRequest {
+impl ::tencent_cloud_runtime::Action for DescribePredictiveDialingSessionsRequest {
     const ACTION: &'static str = "DescribePredictiveDialingSessions";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribePredictiveDialingSessionsResponse;
     type ErrorCode = DescribePredictiveDialingSessionsErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribePredictiveDialingSessionsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -185,42 +194,52 @@ impl DescribePredictiveDialingSessionsRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribePredictiveDialingSessionsRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribePredictiveDialingSessionsRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribePredictiveDialingSessionsRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribePredictiveDialingSessions",
-                "SdkAppId",
-            ))?,
-            campaign_id: self.campaign_id.ok_or(crate::BuildError::missing(
-                "DescribePredictiveDialingSessions",
-                "CampaignId",
-            ))?,
-            page_size: self.page_size.ok_or(crate::BuildError::missing(
-                "DescribePredictiveDialingSessions",
-                "PageSize",
-            ))?,
-            page_number: self.page_number.ok_or(crate::BuildError::missing(
-                "DescribePredictiveDialingSessions",
-                "PageNumber",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePredictiveDialingSessions",
+                    "SdkAppId",
+                ))?,
+            campaign_id: self
+                .campaign_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePredictiveDialingSessions",
+                    "CampaignId",
+                ))?,
+            page_size: self
+                .page_size
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePredictiveDialingSessions",
+                    "PageSize",
+                ))?,
+            page_number: self
+                .page_number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePredictiveDialingSessions",
+                    "PageNumber",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribePredictiveDialingSessions` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribePredictiveDialingSessionsFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribePredictiveDialingSessionsRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribePredictiveDialingSessionsFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribePredictiveDialingSessionsRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -287,7 +306,7 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -297,7 +316,7 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
         self,
     ) -> Result<
         DescribePredictiveDialingSessionsResponse,
-        crate::SdkError<DescribePredictiveDialingSessionsErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribePredictiveDialingSessionsErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -306,14 +325,17 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
     ///
     /// Page size 1000: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribePredictiveDialingSessionsRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribePredictiveDialingSessionsRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(1000);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribePredictiveDialingSessions`.
@@ -327,10 +349,10 @@ pub struct DescribePredictiveDialingSessionsResponse {
     /// Session ids of the calls on the requested page; use them to fetch detailed call records in bulk.
     ///
     /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
-    pub session_list: Option<Vec<crate::CompactString>>,
+    pub session_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingSessionsResponse {
@@ -349,18 +371,18 @@ impl ::serde::Serialize for DescribePredictiveDialingSessionsResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingSessionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribePredictiveDialingSessionsResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingSessionsResponse {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingSessionsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "SessionList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "SessionList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
-        let mut f_session_list: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_session_list: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_total_count),
@@ -372,27 +394,27 @@ impl crate::codec::FromMembers for DescribePredictiveDialingSessionsResponse {
         Ok(DescribePredictiveDialingSessionsResponse {
             total_count: f_total_count.flatten(),
             session_list: f_session_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribePredictiveDialingSessionsResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialingSessionsResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SessionList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -410,7 +432,7 @@ impl DescribePredictiveDialingSessionsResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -418,8 +440,8 @@ impl DescribePredictiveDialingSessionsResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingSessionsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
-    session_list: Option<Vec<crate::CompactString>>,
-    request_id: Option<crate::CompactString>,
+    session_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribePredictiveDialingSessionsResponseBuilder {
     /// Total number of calls.
@@ -440,25 +462,28 @@ impl DescribePredictiveDialingSessionsResponseBuilder {
     ///
     /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
     #[inline]
-    pub fn session_list(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn session_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_list = Some(value);
         self
     }
     /// Sets or clears `SessionList`.
     #[inline]
-    pub fn set_session_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_session_list(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.session_list = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -473,13 +498,13 @@ impl DescribePredictiveDialingSessionsResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribePredictiveDialingSessionsResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribePredictiveDialingSessionsResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -492,7 +517,7 @@ pub enum DescribePredictiveDialingSessionsErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribePredictiveDialingSessionsErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -504,7 +529,7 @@ impl DescribePredictiveDialingSessionsErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribePredictiveDialingSessionsErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingSessionsErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -514,7 +539,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingSessionsErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -523,9 +548,10 @@ impl ::std::fmt::Display for DescribePredictiveDialingSessionsErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribePredictiveDialingSessionsRequest {
-    type Item = crate::CompactString;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+impl ::tencent_cloud_runtime::Paginated for DescribePredictiveDialingSessionsRequest {
+    type Item = ::tencent_cloud_runtime::CompactString;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 1000;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -573,7 +599,7 @@ impl crate::Client {
     pub fn describe_predictive_dialing_sessions(
         &self,
     ) -> DescribePredictiveDialingSessionsFluentBuilder {
-        DescribePredictiveDialingSessionsFluentBuilder::new(self.clone())
+        DescribePredictiveDialingSessionsFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribePredictiveDialingSessionsErrorCode {}

@@ -168,21 +168,22 @@ impl ::serde::Serialize for DescribeProtectedTelCdrRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeProtectedTelCdrRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeProtectedTelCdrRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeProtectedTelCdrRequest {
     const EXPECTING: &'static str = "struct DescribeProtectedTelCdrRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "StartTimeStamp",
-            "EndTimeStamp",
-            "SdkAppId",
-            "PageSize",
-            "PageNumber",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "StartTimeStamp",
+                "EndTimeStamp",
+                "SdkAppId",
+                "PageSize",
+                "PageNumber",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_start_time_stamp: Option<i64> = None;
         let mut f_end_time_stamp: Option<i64> = None;
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
@@ -214,12 +215,16 @@ impl DescribeProtectedTelCdrRequest {
         DescribeProtectedTelCdrRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeProtectedTelCdrRequest {
+impl ::tencent_cloud_runtime::Action for DescribeProtectedTelCdrRequest {
     const ACTION: &'static str = "DescribeProtectedTelCdr";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeProtectedTelCdrResponse;
     type ErrorCode = DescribeProtectedTelCdrErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeProtectedTelCdrRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -303,46 +308,58 @@ impl DescribeProtectedTelCdrRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeProtectedTelCdrRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeProtectedTelCdrRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeProtectedTelCdrRequest {
-            start_time_stamp: self.start_time_stamp.ok_or(crate::BuildError::missing(
-                "DescribeProtectedTelCdr",
-                "StartTimeStamp",
-            ))?,
-            end_time_stamp: self.end_time_stamp.ok_or(crate::BuildError::missing(
-                "DescribeProtectedTelCdr",
-                "EndTimeStamp",
-            ))?,
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeProtectedTelCdr",
-                "SdkAppId",
-            ))?,
-            page_size: self.page_size.ok_or(crate::BuildError::missing(
-                "DescribeProtectedTelCdr",
-                "PageSize",
-            ))?,
-            page_number: self.page_number.ok_or(crate::BuildError::missing(
-                "DescribeProtectedTelCdr",
-                "PageNumber",
-            ))?,
+            start_time_stamp: self.start_time_stamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeProtectedTelCdr",
+                    "StartTimeStamp",
+                ),
+            )?,
+            end_time_stamp: self.end_time_stamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeProtectedTelCdr",
+                    "EndTimeStamp",
+                ),
+            )?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeProtectedTelCdr",
+                    "SdkAppId",
+                ))?,
+            page_size: self
+                .page_size
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeProtectedTelCdr",
+                    "PageSize",
+                ))?,
+            page_number: self
+                .page_number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeProtectedTelCdr",
+                    "PageNumber",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeProtectedTelCdr` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeProtectedTelCdrFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeProtectedTelCdrRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeProtectedTelCdrFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeProtectedTelCdrRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Start of the window, Unix time in seconds.
@@ -423,7 +440,7 @@ impl DescribeProtectedTelCdrFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -431,8 +448,10 @@ impl DescribeProtectedTelCdrFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeProtectedTelCdrResponse, crate::SdkError<DescribeProtectedTelCdrErrorCode>>
-    {
+    ) -> Result<
+        DescribeProtectedTelCdrResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeProtectedTelCdrErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -440,14 +459,17 @@ impl DescribeProtectedTelCdrFluentBuilder {
     ///
     /// Page size 100: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeProtectedTelCdrRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeProtectedTelCdrRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeProtectedTelCdr`.
@@ -467,8 +489,8 @@ pub struct DescribeProtectedTelCdrResponse {
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"","Caller":"","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"ABABABABA","ProtectedCaller":"CDCDCDCDC","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
     pub tel_cdr_list: Vec<crate::types::TelCdrInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeProtectedTelCdrResponse {
@@ -484,19 +506,24 @@ impl ::serde::Serialize for DescribeProtectedTelCdrResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeProtectedTelCdrResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeProtectedTelCdrResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeProtectedTelCdrResponse {
     const EXPECTING: &'static str = "struct DescribeProtectedTelCdrResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "TelCdrs", "TelCdrList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "TotalCount",
+                "TelCdrs",
+                "TelCdrList",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_tel_cdrs: Option<Vec<crate::types::TelCdrInfo>> = None;
         let mut f_tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -507,35 +534,39 @@ impl crate::codec::FromMembers for DescribeProtectedTelCdrResponse {
             }?;
         }
         Ok(DescribeProtectedTelCdrResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             tel_cdrs: f_tel_cdrs.unwrap_or_default(),
             tel_cdr_list: f_tel_cdr_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeProtectedTelCdrResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeProtectedTelCdrResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TelCdrList",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::TelCdrInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::TelCdrInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TelCdrs",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::TelCdrInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::TelCdrInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -553,7 +584,7 @@ impl DescribeProtectedTelCdrResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -563,7 +594,7 @@ pub struct DescribeProtectedTelCdrResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
     tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeProtectedTelCdrResponseBuilder {
     /// Total number of call records.
@@ -610,13 +641,13 @@ impl DescribeProtectedTelCdrResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -632,13 +663,13 @@ impl DescribeProtectedTelCdrResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeProtectedTelCdrResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeProtectedTelCdrResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -657,7 +688,7 @@ pub enum DescribeProtectedTelCdrErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeProtectedTelCdrErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -672,7 +703,7 @@ impl DescribeProtectedTelCdrErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeProtectedTelCdrErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeProtectedTelCdrErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -687,7 +718,7 @@ impl crate::enums::WireEnum for DescribeProtectedTelCdrErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -696,9 +727,10 @@ impl ::std::fmt::Display for DescribeProtectedTelCdrErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeProtectedTelCdrRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeProtectedTelCdrRequest {
     type Item = crate::types::TelCdrInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -744,7 +776,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeProtectedTelCdr`](crate::operation::describe_protected_tel_cdr).
     #[inline]
     pub fn describe_protected_tel_cdr(&self) -> DescribeProtectedTelCdrFluentBuilder {
-        DescribeProtectedTelCdrFluentBuilder::new(self.clone())
+        DescribeProtectedTelCdrFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeProtectedTelCdrErrorCode {}

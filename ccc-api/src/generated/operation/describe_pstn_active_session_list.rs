@@ -81,15 +81,16 @@ impl ::serde::Serialize for DescribePSTNActiveSessionListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribePSTNActiveSessionListRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePSTNActiveSessionListRequest {
     const EXPECTING: &'static str = "struct DescribePSTNActiveSessionListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "Offset", "Limit"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Offset", "Limit"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_offset: Option<crate::types::Offset> = None;
         let mut f_limit: Option<crate::types::Limit> = None;
@@ -115,12 +116,16 @@ impl DescribePSTNActiveSessionListRequest {
         DescribePSTNActiveSessionListRequestBuilder::default()
     }
 }
-impl crate::Action for DescribePSTNActiveSessionListRequest {
+impl ::tencent_cloud_runtime::Action for DescribePSTNActiveSessionListRequest {
     const ACTION: &'static str = "DescribePSTNActiveSessionList";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribePSTNActiveSessionListResponse;
     type ErrorCode = DescribePSTNActiveSessionListErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribePSTNActiveSessionListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -174,38 +179,46 @@ impl DescribePSTNActiveSessionListRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribePSTNActiveSessionListRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribePSTNActiveSessionListRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribePSTNActiveSessionListRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribePSTNActiveSessionList",
-                "SdkAppId",
-            ))?,
-            offset: self.offset.ok_or(crate::BuildError::missing(
-                "DescribePSTNActiveSessionList",
-                "Offset",
-            ))?,
-            limit: self.limit.ok_or(crate::BuildError::missing(
-                "DescribePSTNActiveSessionList",
-                "Limit",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePSTNActiveSessionList",
+                    "SdkAppId",
+                ))?,
+            offset: self
+                .offset
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePSTNActiveSessionList",
+                    "Offset",
+                ))?,
+            limit: self
+                .limit
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribePSTNActiveSessionList",
+                    "Limit",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribePSTNActiveSessionList` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribePSTNActiveSessionListFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribePSTNActiveSessionListRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribePSTNActiveSessionListFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribePSTNActiveSessionListRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -258,7 +271,7 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -268,7 +281,7 @@ impl DescribePSTNActiveSessionListFluentBuilder {
         self,
     ) -> Result<
         DescribePSTNActiveSessionListResponse,
-        crate::SdkError<DescribePSTNActiveSessionListErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribePSTNActiveSessionListErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -277,14 +290,17 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     ///
     /// Page size 25: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribePSTNActiveSessionListRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribePSTNActiveSessionListRequest> {
         if self.inner.limit.is_none() {
             self.inner.limit = Some(25);
         }
         if self.inner.offset.is_none() {
             self.inner.offset = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribePSTNActiveSessionList`.
@@ -300,8 +316,8 @@ pub struct DescribePSTNActiveSessionListResponse {
     /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
     pub sessions: Vec<crate::types::PSTNSessionInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePSTNActiveSessionListResponse {
@@ -316,18 +332,18 @@ impl ::serde::Serialize for DescribePSTNActiveSessionListResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribePSTNActiveSessionListResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePSTNActiveSessionListResponse {
     const EXPECTING: &'static str = "struct DescribePSTNActiveSessionListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Total", "Sessions", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Total", "Sessions", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total: Option<crate::types::TotalCount> = None;
         let mut f_sessions: Option<Vec<crate::types::PSTNSessionInfo>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total),
@@ -337,31 +353,31 @@ impl crate::codec::FromMembers for DescribePSTNActiveSessionListResponse {
             }?;
         }
         Ok(DescribePSTNActiveSessionListResponse {
-            total: f_total.unwrap_or_else(crate::deviation::absent),
+            total: f_total.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             sessions: f_sessions.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribePSTNActiveSessionListResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribePSTNActiveSessionListResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Sessions",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: Some(
-                    <crate::types::PSTNSessionInfo as crate::deviation::Described>::members,
+                    <crate::types::PSTNSessionInfo as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Total",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -379,7 +395,7 @@ impl DescribePSTNActiveSessionListResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -388,7 +404,7 @@ impl DescribePSTNActiveSessionListResponse {
 pub struct DescribePSTNActiveSessionListResponseBuilder {
     total: Option<crate::types::TotalCount>,
     sessions: Option<Vec<crate::types::PSTNSessionInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribePSTNActiveSessionListResponseBuilder {
     /// Total number of active sessions.
@@ -421,13 +437,13 @@ impl DescribePSTNActiveSessionListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -442,13 +458,13 @@ impl DescribePSTNActiveSessionListResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribePSTNActiveSessionListResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribePSTNActiveSessionListResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -463,7 +479,7 @@ pub enum DescribePSTNActiveSessionListErrorCode {
     /// `LimitExceeded.OutOfCountLimit`: The maximum number of items allowed has been reached.
     LimitExceededOutOfCountLimit,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribePSTNActiveSessionListErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -476,7 +492,7 @@ impl DescribePSTNActiveSessionListErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribePSTNActiveSessionListErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribePSTNActiveSessionListErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -487,7 +503,7 @@ impl crate::enums::WireEnum for DescribePSTNActiveSessionListErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -496,9 +512,9 @@ impl ::std::fmt::Display for DescribePSTNActiveSessionListErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribePSTNActiveSessionListRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribePSTNActiveSessionListRequest {
     type Item = crate::types::PSTNSessionInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::Offset;
+    const STYLE: ::tencent_cloud_runtime::PageStyle = ::tencent_cloud_runtime::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 25;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -544,7 +560,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribePSTNActiveSessionList`](crate::operation::describe_pstn_active_session_list).
     #[inline]
     pub fn describe_pstn_active_session_list(&self) -> DescribePSTNActiveSessionListFluentBuilder {
-        DescribePSTNActiveSessionListFluentBuilder::new(self.clone())
+        DescribePSTNActiveSessionListFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribePSTNActiveSessionListErrorCode {}

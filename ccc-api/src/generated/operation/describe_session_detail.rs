@@ -134,7 +134,7 @@ pub struct DescribeSessionDetailRequest {
     /// Session id of the call.
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
-    pub session_id: crate::CompactString,
+    pub session_id: ::tencent_cloud_runtime::CompactString,
     /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1756372067`
@@ -158,18 +158,23 @@ impl ::serde::Serialize for DescribeSessionDetailRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeSessionDetailRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailRequest {
     const EXPECTING: &'static str = "struct DescribeSessionDetailRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "SessionId", "StartTimestamp", "EndTimestamp"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SessionId",
+                "StartTimestamp",
+                "EndTimestamp",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_start_timestamp: Option<i64> = None;
         let mut f_end_timestamp: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -196,18 +201,22 @@ impl DescribeSessionDetailRequest {
         DescribeSessionDetailRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeSessionDetailRequest {
+impl ::tencent_cloud_runtime::Action for DescribeSessionDetailRequest {
     const ACTION: &'static str = "DescribeSessionDetail";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeSessionDetailResponse;
     type ErrorCode = DescribeSessionDetailErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeSessionDetailRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeSessionDetailRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
 }
@@ -230,13 +239,13 @@ impl DescribeSessionDetailRequestBuilder {
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -270,42 +279,52 @@ impl DescribeSessionDetailRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeSessionDetailRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeSessionDetailRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeSessionDetailRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeSessionDetail",
-                "SdkAppId",
-            ))?,
-            session_id: self.session_id.ok_or(crate::BuildError::missing(
-                "DescribeSessionDetail",
-                "SessionId",
-            ))?,
-            start_timestamp: self.start_timestamp.ok_or(crate::BuildError::missing(
-                "DescribeSessionDetail",
-                "StartTimestamp",
-            ))?,
-            end_timestamp: self.end_timestamp.ok_or(crate::BuildError::missing(
-                "DescribeSessionDetail",
-                "EndTimestamp",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeSessionDetail",
+                    "SdkAppId",
+                ))?,
+            session_id: self
+                .session_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeSessionDetail",
+                    "SessionId",
+                ))?,
+            start_timestamp: self.start_timestamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeSessionDetail",
+                    "StartTimestamp",
+                ),
+            )?,
+            end_timestamp: self.end_timestamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeSessionDetail",
+                    "EndTimestamp",
+                ),
+            )?,
         })
     }
 }
 /// Sets the members of a `DescribeSessionDetail` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeSessionDetailFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeSessionDetailRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeSessionDetailFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeSessionDetailRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -326,13 +345,13 @@ impl DescribeSessionDetailFluentBuilder {
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -372,7 +391,7 @@ impl DescribeSessionDetailFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -380,8 +399,10 @@ impl DescribeSessionDetailFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeSessionDetailResponse, crate::SdkError<DescribeSessionDetailErrorCode>>
-    {
+    ) -> Result<
+        DescribeSessionDetailResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeSessionDetailErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -393,11 +414,11 @@ pub struct DescribeSessionDetailResponse {
     /// Calling number.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub caller: Option<crate::CompactString>,
+    pub caller: Option<::tencent_cloud_runtime::CompactString>,
     /// Called number.
     ///
     /// Example: `"0086010xxxxxxxx"`
-    pub callee: Option<crate::CompactString>,
+    pub callee: Option<::tencent_cloud_runtime::CompactString>,
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.
     ///
     /// Example: `1`
@@ -425,7 +446,7 @@ pub struct DescribeSessionDetailResponse {
     /// Account of the agent who handled the call.
     ///
     /// Example: `"foo@tencent.com"`
-    pub staff_user_id: Option<crate::CompactString>,
+    pub staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.
     ///
     /// Example: `1`
@@ -437,27 +458,27 @@ pub struct DescribeSessionDetailResponse {
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
-    pub queued_skill_group_name: Option<crate::CompactString>,
+    pub queued_skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
     ///
     /// Example: `"https://xxxxx"`
-    pub record_url: Option<crate::CompactString>,
+    pub record_url: Option<::tencent_cloud_runtime::CompactString>,
     /// Link to the recording copied to your own COS bucket.
     ///
     /// Example: `"https://xxxxx"`
-    pub custom_record_url: Option<crate::CompactString>,
+    pub custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
     /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
     ///
     /// Example: `"https://xxxxx"`
-    pub asr_url: Option<crate::CompactString>,
+    pub asr_url: Option<::tencent_cloud_runtime::CompactString>,
     /// Links to voicemail recordings.
     ///
     /// Example: `["https://xxxxx"]`
-    pub voicemail_record_url: Option<Vec<crate::CompactString>>,
+    pub voicemail_record_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
     ///
     /// Example: `["https://xxxxx"]`
-    pub voicemail_asr_url: Option<Vec<crate::CompactString>>,
+    pub voicemail_asr_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Keys pressed in the IVR.
     pub ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     /// Keys pressed in the satisfaction survey.
@@ -469,7 +490,7 @@ pub struct DescribeSessionDetailResponse {
     /// Custom User-to-User Information data attached to the call.
     ///
     /// Example: `"foo-bar"`
-    pub uui: Option<crate::CompactString>,
+    pub uui: Option<::tencent_cloud_runtime::CompactString>,
     /// Events that occurred during the call.
     pub events: Option<Vec<crate::types::SessionEvent>>,
     /// Participants who served the call.
@@ -481,10 +502,10 @@ pub struct DescribeSessionDetailResponse {
     /// Text explaining why the system hung up after the call connected.
     ///
     /// Example: `"userHangupDuringAIAgent"`
-    pub sys_hangup_reason_string: Option<crate::CompactString>,
+    pub sys_hangup_reason_string: Option<::tencent_cloud_runtime::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for DescribeSessionDetailResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -608,69 +629,75 @@ impl ::serde::Serialize for DescribeSessionDetailResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeSessionDetailResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailResponse {
     const EXPECTING: &'static str = "struct DescribeSessionDetailResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Caller",
-            "Callee",
-            "CallType",
-            "StartTimeStamp",
-            "RingTimestamp",
-            "AcceptTimestamp",
-            "EndedTimestamp",
-            "QueuedTimestamp",
-            "StaffUserId",
-            "EndStatus",
-            "QueuedSkillGroupId",
-            "QueuedSkillGroupName",
-            "RecordURL",
-            "CustomRecordURL",
-            "AsrURL",
-            "VoicemailRecordURL",
-            "VoicemailAsrURL",
-            "IVRKeyPressed",
-            "PostIVRKeyPressed",
-            "HungUpSide",
-            "UUI",
-            "Events",
-            "ServeParticipants",
-            "SysHangupReason",
-            "SysHangupReasonString",
-            "RequestId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_caller: Option<Option<crate::CompactString>> = None;
-        let mut f_callee: Option<Option<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Caller",
+                "Callee",
+                "CallType",
+                "StartTimeStamp",
+                "RingTimestamp",
+                "AcceptTimestamp",
+                "EndedTimestamp",
+                "QueuedTimestamp",
+                "StaffUserId",
+                "EndStatus",
+                "QueuedSkillGroupId",
+                "QueuedSkillGroupName",
+                "RecordURL",
+                "CustomRecordURL",
+                "AsrURL",
+                "VoicemailRecordURL",
+                "VoicemailAsrURL",
+                "IVRKeyPressed",
+                "PostIVRKeyPressed",
+                "HungUpSide",
+                "UUI",
+                "Events",
+                "ServeParticipants",
+                "SysHangupReason",
+                "SysHangupReasonString",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_call_type: Option<Option<crate::types::DescribeSessionDetailCallType>> = None;
         let mut f_start_time_stamp: Option<Option<i64>> = None;
         let mut f_ring_timestamp: Option<Option<i64>> = None;
         let mut f_accept_timestamp: Option<Option<i64>> = None;
         let mut f_ended_timestamp: Option<Option<i64>> = None;
         let mut f_queued_timestamp: Option<Option<i64>> = None;
-        let mut f_staff_user_id: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_end_status: Option<Option<crate::types::DescribeSessionDetailEndStatus>> = None;
         let mut f_queued_skill_group_id: Option<Option<i64>> = None;
-        let mut f_queued_skill_group_name: Option<Option<crate::CompactString>> = None;
-        let mut f_record_url: Option<Option<crate::CompactString>> = None;
-        let mut f_custom_record_url: Option<Option<crate::CompactString>> = None;
-        let mut f_asr_url: Option<Option<crate::CompactString>> = None;
-        let mut f_voicemail_record_url: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_voicemail_asr_url: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_queued_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> =
+            None;
+        let mut f_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_custom_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_asr_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_voicemail_record_url: Option<
+            Option<Vec<::tencent_cloud_runtime::CompactString>>,
+        > = None;
+        let mut f_voicemail_asr_url: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
+            None;
         let mut f_ivr_key_pressed: Option<Option<Vec<crate::types::IVRKeyPressedElement>>> = None;
         let mut f_post_ivr_key_pressed: Option<Option<Vec<crate::types::IVRKeyPressedElement>>> =
             None;
         let mut f_hung_up_side: Option<Option<crate::types::DescribeSessionDetailHungUpSide>> =
             None;
-        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_events: Option<Option<Vec<crate::types::SessionEvent>>> = None;
         let mut f_serve_participants: Option<Option<Vec<crate::types::ServeParticipant>>> = None;
         let mut f_sys_hangup_reason: Option<Option<i64>> = None;
-        let mut f_sys_hangup_reason_string: Option<Option<crate::CompactString>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_sys_hangup_reason_string: Option<Option<::tencent_cloud_runtime::CompactString>> =
+            None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_caller),
@@ -728,148 +755,150 @@ impl crate::codec::FromMembers for DescribeSessionDetailResponse {
             serve_participants: f_serve_participants.flatten(),
             sys_hangup_reason: f_sys_hangup_reason.flatten(),
             sys_hangup_reason_string: f_sys_hangup_reason_string.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeSessionDetailResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeSessionDetailResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AcceptTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AsrURL",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CallType",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Callee",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Caller",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "CustomRecordURL",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndStatus",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "EndedTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Events",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<crate::types::SessionEvent as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::SessionEvent as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "HungUpSide",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "IVRKeyPressed",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::IVRKeyPressedElement as crate::deviation::Described>::members,
+                    <crate::types::IVRKeyPressedElement as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "PostIVRKeyPressed",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::IVRKeyPressedElement as crate::deviation::Described>::members,
+                    <crate::types::IVRKeyPressedElement as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "QueuedSkillGroupId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "QueuedSkillGroupName",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "QueuedTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RecordURL",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RingTimestamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ServeParticipants",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::ServeParticipant as crate::deviation::Described>::members,
+                    <crate::types::ServeParticipant as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffUserId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StartTimeStamp",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SysHangupReason",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SysHangupReasonString",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UUI",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "VoicemailAsrURL",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "VoicemailRecordURL",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -887,39 +916,39 @@ impl DescribeSessionDetailResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`DescribeSessionDetailResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct DescribeSessionDetailResponseBuilder {
-    caller: Option<crate::CompactString>,
-    callee: Option<crate::CompactString>,
+    caller: Option<::tencent_cloud_runtime::CompactString>,
+    callee: Option<::tencent_cloud_runtime::CompactString>,
     call_type: Option<crate::types::DescribeSessionDetailCallType>,
     start_time_stamp: Option<i64>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
     ended_timestamp: Option<i64>,
     queued_timestamp: Option<i64>,
-    staff_user_id: Option<crate::CompactString>,
+    staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
     end_status: Option<crate::types::DescribeSessionDetailEndStatus>,
     queued_skill_group_id: Option<i64>,
-    queued_skill_group_name: Option<crate::CompactString>,
-    record_url: Option<crate::CompactString>,
-    custom_record_url: Option<crate::CompactString>,
-    asr_url: Option<crate::CompactString>,
-    voicemail_record_url: Option<Vec<crate::CompactString>>,
-    voicemail_asr_url: Option<Vec<crate::CompactString>>,
+    queued_skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    record_url: Option<::tencent_cloud_runtime::CompactString>,
+    custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
+    asr_url: Option<::tencent_cloud_runtime::CompactString>,
+    voicemail_record_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    voicemail_asr_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     post_ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     hung_up_side: Option<crate::types::DescribeSessionDetailHungUpSide>,
-    uui: Option<crate::CompactString>,
+    uui: Option<::tencent_cloud_runtime::CompactString>,
     events: Option<Vec<crate::types::SessionEvent>>,
     serve_participants: Option<Vec<crate::types::ServeParticipant>>,
     sys_hangup_reason: Option<i64>,
-    sys_hangup_reason_string: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    sys_hangup_reason_string: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for DescribeSessionDetailResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -961,13 +990,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.caller = value;
         self
     }
@@ -975,13 +1004,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"0086010xxxxxxxx"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
     #[inline]
-    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -1076,13 +1105,19 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_user_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
     #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_user_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -1121,13 +1156,19 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"销售组"`
     #[inline]
-    pub fn queued_skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn queued_skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.queued_skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `QueuedSkillGroupName`.
     #[inline]
-    pub fn set_queued_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_queued_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.queued_skill_group_name = value;
         self
     }
@@ -1135,13 +1176,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"https://xxxxx"`
     #[inline]
-    pub fn record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn record_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
     #[inline]
-    pub fn set_record_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_record_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.record_url = value;
         self
     }
@@ -1149,13 +1190,19 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"https://xxxxx"`
     #[inline]
-    pub fn custom_record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn custom_record_url(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
     #[inline]
-    pub fn set_custom_record_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_custom_record_url(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.custom_record_url = value;
         self
     }
@@ -1163,13 +1210,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"https://xxxxx"`
     #[inline]
-    pub fn asr_url(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn asr_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.asr_url = Some(value.into());
         self
     }
     /// Sets or clears `AsrURL`.
     #[inline]
-    pub fn set_asr_url(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_asr_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.asr_url = value;
         self
     }
@@ -1177,13 +1224,19 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `["https://xxxxx"]`
     #[inline]
-    pub fn voicemail_record_url(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn voicemail_record_url(
+        mut self,
+        value: Vec<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.voicemail_record_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailRecordURL`.
     #[inline]
-    pub fn set_voicemail_record_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_voicemail_record_url(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.voicemail_record_url = value;
         self
     }
@@ -1191,13 +1244,16 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `["https://xxxxx"]`
     #[inline]
-    pub fn voicemail_asr_url(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn voicemail_asr_url(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.voicemail_asr_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailAsrURL`.
     #[inline]
-    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_voicemail_asr_url(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.voicemail_asr_url = value;
         self
     }
@@ -1252,13 +1308,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"foo-bar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -1307,25 +1363,31 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"userHangupDuringAIAgent"`
     #[inline]
-    pub fn sys_hangup_reason_string(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn sys_hangup_reason_string(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.sys_hangup_reason_string = Some(value.into());
         self
     }
     /// Sets or clears `SysHangupReasonString`.
     #[inline]
-    pub fn set_sys_hangup_reason_string(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_sys_hangup_reason_string(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.sys_hangup_reason_string = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -1363,13 +1425,13 @@ impl DescribeSessionDetailResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeSessionDetailResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeSessionDetailResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -1386,7 +1448,7 @@ pub enum DescribeSessionDetailErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeSessionDetailErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -1400,7 +1462,7 @@ impl DescribeSessionDetailErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeSessionDetailErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSessionDetailErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -1412,7 +1474,7 @@ impl crate::enums::WireEnum for DescribeSessionDetailErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -1427,7 +1489,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeSessionDetail`](crate::operation::describe_session_detail).
     #[inline]
     pub fn describe_session_detail(&self) -> DescribeSessionDetailFluentBuilder {
-        DescribeSessionDetailFluentBuilder::new(self.clone())
+        DescribeSessionDetailFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeSessionDetailErrorCode {}

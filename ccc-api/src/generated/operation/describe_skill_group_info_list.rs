@@ -72,7 +72,7 @@ pub struct DescribeSkillGroupInfoListRequest {
     /// Skill group name to filter by.
     ///
     /// Example: `"销售组"`
-    pub skill_group_name: Option<crate::CompactString>,
+    pub skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for DescribeSkillGroupInfoListRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -96,28 +96,29 @@ impl ::serde::Serialize for DescribeSkillGroupInfoListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeSkillGroupInfoListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeSkillGroupInfoListRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSkillGroupInfoListRequest {
     const EXPECTING: &'static str = "struct DescribeSkillGroupInfoListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "PageSize",
-            "PageNumber",
-            "SkillGroupId",
-            "ModifiedTime",
-            "SkillGroupName",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageSize",
+                "PageNumber",
+                "SkillGroupId",
+                "ModifiedTime",
+                "SkillGroupName",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
         let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
         let mut f_modified_time: Option<Option<i64>> = None;
-        let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -146,12 +147,16 @@ impl DescribeSkillGroupInfoListRequest {
         DescribeSkillGroupInfoListRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeSkillGroupInfoListRequest {
+impl ::tencent_cloud_runtime::Action for DescribeSkillGroupInfoListRequest {
     const ACTION: &'static str = "DescribeSkillGroupInfoList";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeSkillGroupInfoListResponse;
     type ErrorCode = DescribeSkillGroupInfoListErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeSkillGroupInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -161,7 +166,7 @@ pub struct DescribeSkillGroupInfoListRequestBuilder {
     page_number: Option<crate::types::PageNumber>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     modified_time: Option<i64>,
-    skill_group_name: Option<crate::CompactString>,
+    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeSkillGroupInfoListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -238,32 +243,46 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     ///
     /// Example: `"销售组"`
     #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeSkillGroupInfoListRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeSkillGroupInfoListRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeSkillGroupInfoListRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeSkillGroupInfoList",
-                "SdkAppId",
-            ))?,
-            page_size: self.page_size.ok_or(crate::BuildError::missing(
-                "DescribeSkillGroupInfoList",
-                "PageSize",
-            ))?,
-            page_number: self.page_number.ok_or(crate::BuildError::missing(
-                "DescribeSkillGroupInfoList",
-                "PageNumber",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeSkillGroupInfoList",
+                    "SdkAppId",
+                ))?,
+            page_size: self
+                .page_size
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeSkillGroupInfoList",
+                    "PageSize",
+                ))?,
+            page_number: self
+                .page_number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeSkillGroupInfoList",
+                    "PageNumber",
+                ))?,
             skill_group_id: self.skill_group_id,
             modified_time: self.modified_time,
             skill_group_name: self.skill_group_name,
@@ -273,18 +292,18 @@ impl DescribeSkillGroupInfoListRequestBuilder {
 /// Sets the members of a `DescribeSkillGroupInfoList` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeSkillGroupInfoListFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeSkillGroupInfoListRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeSkillGroupInfoListFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeSkillGroupInfoListRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -361,13 +380,19 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     ///
     /// Example: `"销售组"`
     #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.skill_group_name = value;
         self
     }
@@ -379,7 +404,7 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -389,7 +414,7 @@ impl DescribeSkillGroupInfoListFluentBuilder {
         self,
     ) -> Result<
         DescribeSkillGroupInfoListResponse,
-        crate::SdkError<DescribeSkillGroupInfoListErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribeSkillGroupInfoListErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -398,14 +423,17 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     ///
     /// Page size 100: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeSkillGroupInfoListRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeSkillGroupInfoListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeSkillGroupInfoList`.
@@ -421,8 +449,8 @@ pub struct DescribeSkillGroupInfoListResponse {
     /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
     pub skill_group_list: Vec<crate::types::SkillGroupInfoItem>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeSkillGroupInfoListResponse {
@@ -437,18 +465,22 @@ impl ::serde::Serialize for DescribeSkillGroupInfoListResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeSkillGroupInfoListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeSkillGroupInfoListResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSkillGroupInfoListResponse {
     const EXPECTING: &'static str = "struct DescribeSkillGroupInfoListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "SkillGroupList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "TotalCount",
+                "SkillGroupList",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -458,31 +490,31 @@ impl crate::codec::FromMembers for DescribeSkillGroupInfoListResponse {
             }?;
         }
         Ok(DescribeSkillGroupInfoListResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             skill_group_list: f_skill_group_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeSkillGroupInfoListResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeSkillGroupInfoListResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SkillGroupList",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: Some(
-                    <crate::types::SkillGroupInfoItem as crate::deviation::Described>::members,
+                    <crate::types::SkillGroupInfoItem as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -500,7 +532,7 @@ impl DescribeSkillGroupInfoListResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -509,7 +541,7 @@ impl DescribeSkillGroupInfoListResponse {
 pub struct DescribeSkillGroupInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeSkillGroupInfoListResponseBuilder {
     /// Total number of matching skill groups.
@@ -545,13 +577,13 @@ impl DescribeSkillGroupInfoListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -566,13 +598,13 @@ impl DescribeSkillGroupInfoListResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeSkillGroupInfoListResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeSkillGroupInfoListResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -591,7 +623,7 @@ pub enum DescribeSkillGroupInfoListErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeSkillGroupInfoListErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -606,7 +638,7 @@ impl DescribeSkillGroupInfoListErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeSkillGroupInfoListErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSkillGroupInfoListErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -621,7 +653,7 @@ impl crate::enums::WireEnum for DescribeSkillGroupInfoListErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -630,9 +662,10 @@ impl ::std::fmt::Display for DescribeSkillGroupInfoListErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeSkillGroupInfoListRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeSkillGroupInfoListRequest {
     type Item = crate::types::SkillGroupInfoItem;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -678,7 +711,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeSkillGroupInfoList`](crate::operation::describe_skill_group_info_list).
     #[inline]
     pub fn describe_skill_group_info_list(&self) -> DescribeSkillGroupInfoListFluentBuilder {
-        DescribeSkillGroupInfoListFluentBuilder::new(self.clone())
+        DescribeSkillGroupInfoListFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeSkillGroupInfoListErrorCode {}

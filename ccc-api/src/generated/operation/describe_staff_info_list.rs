@@ -78,7 +78,7 @@ pub struct DescribeStaffInfoListRequest {
     /// Account of a single agent to return.
     ///
     /// Example: `"102992@qq.com"`
-    pub staff_mail: Option<crate::CompactString>,
+    pub staff_mail: Option<::tencent_cloud_runtime::CompactString>,
     /// Only return agents modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
@@ -110,26 +110,27 @@ impl ::serde::Serialize for DescribeStaffInfoListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffInfoListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeStaffInfoListRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffInfoListRequest {
     const EXPECTING: &'static str = "struct DescribeStaffInfoListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "PageSize",
-            "PageNumber",
-            "StaffMail",
-            "ModifiedTime",
-            "SkillGroupId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageSize",
+                "PageNumber",
+                "StaffMail",
+                "ModifiedTime",
+                "SkillGroupId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
-        let mut f_staff_mail: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_mail: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_modified_time: Option<Option<i64>> = None;
         let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -160,12 +161,16 @@ impl DescribeStaffInfoListRequest {
         DescribeStaffInfoListRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeStaffInfoListRequest {
+impl ::tencent_cloud_runtime::Action for DescribeStaffInfoListRequest {
     const ACTION: &'static str = "DescribeStaffInfoList";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeStaffInfoListResponse;
     type ErrorCode = DescribeStaffInfoListErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeStaffInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -173,7 +178,7 @@ pub struct DescribeStaffInfoListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    staff_mail: Option<crate::CompactString>,
+    staff_mail: Option<::tencent_cloud_runtime::CompactString>,
     modified_time: Option<i64>,
     skill_group_id: Option<crate::types::SkillGroupId>,
 }
@@ -224,13 +229,13 @@ impl DescribeStaffInfoListRequestBuilder {
     ///
     /// Example: `"102992@qq.com"`
     #[inline]
-    pub fn staff_mail(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_mail = Some(value.into());
         self
     }
     /// Sets or clears `StaffMail`.
     #[inline]
-    pub fn set_staff_mail(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_mail = value;
         self
     }
@@ -264,20 +269,28 @@ impl DescribeStaffInfoListRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeStaffInfoListRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeStaffInfoListRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeStaffInfoListRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeStaffInfoList",
-                "SdkAppId",
-            ))?,
-            page_size: self.page_size.ok_or(crate::BuildError::missing(
-                "DescribeStaffInfoList",
-                "PageSize",
-            ))?,
-            page_number: self.page_number.ok_or(crate::BuildError::missing(
-                "DescribeStaffInfoList",
-                "PageNumber",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeStaffInfoList",
+                    "SdkAppId",
+                ))?,
+            page_size: self
+                .page_size
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeStaffInfoList",
+                    "PageSize",
+                ))?,
+            page_number: self
+                .page_number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeStaffInfoList",
+                    "PageNumber",
+                ))?,
             staff_mail: self.staff_mail,
             modified_time: self.modified_time,
             skill_group_id: self.skill_group_id,
@@ -287,18 +300,18 @@ impl DescribeStaffInfoListRequestBuilder {
 /// Sets the members of a `DescribeStaffInfoList` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeStaffInfoListFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeStaffInfoListRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeStaffInfoListFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeStaffInfoListRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -347,13 +360,13 @@ impl DescribeStaffInfoListFluentBuilder {
     ///
     /// Example: `"102992@qq.com"`
     #[inline]
-    pub fn staff_mail(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.staff_mail = Some(value.into());
         self
     }
     /// Sets or clears `StaffMail`.
     #[inline]
-    pub fn set_staff_mail(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.staff_mail = value;
         self
     }
@@ -393,7 +406,7 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -401,8 +414,10 @@ impl DescribeStaffInfoListFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeStaffInfoListResponse, crate::SdkError<DescribeStaffInfoListErrorCode>>
-    {
+    ) -> Result<
+        DescribeStaffInfoListResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeStaffInfoListErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -410,14 +425,17 @@ impl DescribeStaffInfoListFluentBuilder {
     ///
     /// Page size 9999: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeStaffInfoListRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeStaffInfoListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(9999);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeStaffInfoList`.
@@ -431,8 +449,8 @@ pub struct DescribeStaffInfoListResponse {
     /// Agents on the requested page.
     pub staff_list: Vec<crate::types::StaffInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeStaffInfoListResponse {
@@ -447,18 +465,18 @@ impl ::serde::Serialize for DescribeStaffInfoListResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffInfoListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeStaffInfoListResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffInfoListResponse {
     const EXPECTING: &'static str = "struct DescribeStaffInfoListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "StaffList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "StaffList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_staff_list: Option<Vec<crate::types::StaffInfo>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -468,29 +486,31 @@ impl crate::codec::FromMembers for DescribeStaffInfoListResponse {
             }?;
         }
         Ok(DescribeStaffInfoListResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             staff_list: f_staff_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeStaffInfoListResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffInfoListResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffList",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::StaffInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::StaffInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -508,7 +528,7 @@ impl DescribeStaffInfoListResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -517,7 +537,7 @@ impl DescribeStaffInfoListResponse {
 pub struct DescribeStaffInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     staff_list: Option<Vec<crate::types::StaffInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeStaffInfoListResponseBuilder {
     /// Total number of matching agents.
@@ -548,13 +568,13 @@ impl DescribeStaffInfoListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -569,13 +589,13 @@ impl DescribeStaffInfoListResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeStaffInfoListResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeStaffInfoListResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -592,7 +612,7 @@ pub enum DescribeStaffInfoListErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeStaffInfoListErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -606,7 +626,7 @@ impl DescribeStaffInfoListErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeStaffInfoListErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeStaffInfoListErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -620,7 +640,7 @@ impl crate::enums::WireEnum for DescribeStaffInfoListErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -629,9 +649,10 @@ impl ::std::fmt::Display for DescribeStaffInfoListErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeStaffInfoListRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeStaffInfoListRequest {
     type Item = crate::types::StaffInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 9999;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -677,7 +698,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffInfoList`](crate::operation::describe_staff_info_list).
     #[inline]
     pub fn describe_staff_info_list(&self) -> DescribeStaffInfoListFluentBuilder {
-        DescribeStaffInfoListFluentBuilder::new(self.clone())
+        DescribeStaffInfoListFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeStaffInfoListErrorCode {}

@@ -69,7 +69,7 @@ pub struct DescribeStaffStatusHistoryRequest {
     /// Account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub staff_user_id: crate::CompactString,
+    pub staff_user_id: ::tencent_cloud_runtime::CompactString,
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1753925234`
@@ -81,7 +81,7 @@ pub struct DescribeStaffStatusHistoryRequest {
     /// Cursor for fetching the next page, taken from the previous response.
     ///
     /// Example: `"foo-and-bar"`
-    pub cursor: Option<crate::CompactString>,
+    pub cursor: Option<::tencent_cloud_runtime::CompactString>,
     /// Number of entries per page.
     ///
     /// Example: `1000`
@@ -107,27 +107,28 @@ impl ::serde::Serialize for DescribeStaffStatusHistoryRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeStaffStatusHistoryRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusHistoryRequest {
     const EXPECTING: &'static str = "struct DescribeStaffStatusHistoryRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "StaffUserId",
-            "StartTimestamp",
-            "EndTimestamp",
-            "Cursor",
-            "PageSize",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "StaffUserId",
+                "StartTimestamp",
+                "EndTimestamp",
+                "Cursor",
+                "PageSize",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_staff_user_id: Option<crate::CompactString> = None;
+        let mut f_staff_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_start_timestamp: Option<i64> = None;
         let mut f_end_timestamp: Option<i64> = None;
-        let mut f_cursor: Option<Option<crate::CompactString>> = None;
+        let mut f_cursor: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -157,21 +158,25 @@ impl DescribeStaffStatusHistoryRequest {
         DescribeStaffStatusHistoryRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeStaffStatusHistoryRequest {
+impl ::tencent_cloud_runtime::Action for DescribeStaffStatusHistoryRequest {
     const ACTION: &'static str = "DescribeStaffStatusHistory";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeStaffStatusHistoryResponse;
     type ErrorCode = DescribeStaffStatusHistoryErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeStaffStatusHistoryRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusHistoryRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_user_id: Option<crate::CompactString>,
+    staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
-    cursor: Option<crate::CompactString>,
+    cursor: Option<::tencent_cloud_runtime::CompactString>,
     page_size: Option<crate::types::PageSize>,
 }
 impl DescribeStaffStatusHistoryRequestBuilder {
@@ -193,13 +198,19 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_user_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
     #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_user_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -235,13 +246,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     ///
     /// Example: `"foo-and-bar"`
     #[inline]
-    pub fn cursor(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn cursor(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
     #[inline]
-    pub fn set_cursor(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_cursor(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.cursor = value;
         self
     }
@@ -261,24 +272,34 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeStaffStatusHistoryRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeStaffStatusHistoryRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeStaffStatusHistoryRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeStaffStatusHistory",
-                "SdkAppId",
-            ))?,
-            staff_user_id: self.staff_user_id.ok_or(crate::BuildError::missing(
-                "DescribeStaffStatusHistory",
-                "StaffUserId",
-            ))?,
-            start_timestamp: self.start_timestamp.ok_or(crate::BuildError::missing(
-                "DescribeStaffStatusHistory",
-                "StartTimestamp",
-            ))?,
-            end_timestamp: self.end_timestamp.ok_or(crate::BuildError::missing(
-                "DescribeStaffStatusHistory",
-                "EndTimestamp",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeStaffStatusHistory",
+                    "SdkAppId",
+                ))?,
+            staff_user_id: self.staff_user_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeStaffStatusHistory",
+                    "StaffUserId",
+                ),
+            )?,
+            start_timestamp: self.start_timestamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeStaffStatusHistory",
+                    "StartTimestamp",
+                ),
+            )?,
+            end_timestamp: self.end_timestamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeStaffStatusHistory",
+                    "EndTimestamp",
+                ),
+            )?,
             cursor: self.cursor,
             page_size: self.page_size,
         })
@@ -287,18 +308,18 @@ impl DescribeStaffStatusHistoryRequestBuilder {
 /// Sets the members of a `DescribeStaffStatusHistory` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeStaffStatusHistoryFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeStaffStatusHistoryRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeStaffStatusHistoryFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeStaffStatusHistoryRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -319,13 +340,19 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_user_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
     #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_user_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.staff_user_id = value;
         self
     }
@@ -361,13 +388,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     ///
     /// Example: `"foo-and-bar"`
     #[inline]
-    pub fn cursor(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn cursor(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
     #[inline]
-    pub fn set_cursor(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_cursor(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.cursor = value;
         self
     }
@@ -393,7 +420,7 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -403,7 +430,7 @@ impl DescribeStaffStatusHistoryFluentBuilder {
         self,
     ) -> Result<
         DescribeStaffStatusHistoryResponse,
-        crate::SdkError<DescribeStaffStatusHistoryErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribeStaffStatusHistoryErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -412,11 +439,14 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     ///
     /// Page size 100: No maximum is documented; 100, the largest page size the service documents for its other list actions.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeStaffStatusHistoryRequest> {
+    pub fn into_paginator(
+        mut self,
+    ) -> ::tencent_cloud_runtime::Paginator<DescribeStaffStatusHistoryRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeStaffStatusHistory`.
@@ -426,8 +456,8 @@ pub struct DescribeStaffStatusHistoryResponse {
     /// Agent status entries.
     pub data: Option<Vec<crate::types::StaffStatus>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeStaffStatusHistoryResponse {
@@ -443,16 +473,17 @@ impl ::serde::Serialize for DescribeStaffStatusHistoryResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeStaffStatusHistoryResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusHistoryResponse {
     const EXPECTING: &'static str = "struct DescribeStaffStatusHistoryResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Data", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Data", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_data: Option<Option<Vec<crate::types::StaffStatus>>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_data),
@@ -462,22 +493,24 @@ impl crate::codec::FromMembers for DescribeStaffStatusHistoryResponse {
         }
         Ok(DescribeStaffStatusHistoryResponse {
             data: f_data.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeStaffStatusHistoryResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffStatusHistoryResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Data",
-                rule: crate::deviation::Rule::Optional,
-                nested: Some(<crate::types::StaffStatus as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::StaffStatus as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -495,7 +528,7 @@ impl DescribeStaffStatusHistoryResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -503,7 +536,7 @@ impl DescribeStaffStatusHistoryResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusHistoryResponseBuilder {
     data: Option<Vec<crate::types::StaffStatus>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeStaffStatusHistoryResponseBuilder {
     /// Agent status entries.
@@ -520,13 +553,13 @@ impl DescribeStaffStatusHistoryResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -540,13 +573,13 @@ impl DescribeStaffStatusHistoryResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeStaffStatusHistoryResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeStaffStatusHistoryResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -559,7 +592,7 @@ pub enum DescribeStaffStatusHistoryErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeStaffStatusHistoryErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -571,7 +604,7 @@ impl DescribeStaffStatusHistoryErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeStaffStatusHistoryErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeStaffStatusHistoryErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -581,7 +614,7 @@ impl crate::enums::WireEnum for DescribeStaffStatusHistoryErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -590,9 +623,9 @@ impl ::std::fmt::Display for DescribeStaffStatusHistoryErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeStaffStatusHistoryRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeStaffStatusHistoryRequest {
     type Item = crate::types::StaffStatus;
-    const STYLE: crate::PageStyle = crate::PageStyle::Cursor;
+    const STYLE: ::tencent_cloud_runtime::PageStyle = ::tencent_cloud_runtime::PageStyle::Cursor;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -639,7 +672,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffStatusHistory`](crate::operation::describe_staff_status_history).
     #[inline]
     pub fn describe_staff_status_history(&self) -> DescribeStaffStatusHistoryFluentBuilder {
-        DescribeStaffStatusHistoryFluentBuilder::new(self.clone())
+        DescribeStaffStatusHistoryFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeStaffStatusHistoryErrorCode {}

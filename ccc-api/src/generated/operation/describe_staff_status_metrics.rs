@@ -68,7 +68,7 @@ pub struct DescribeStaffStatusMetricsRequest {
     /// Example: `1400000000`
     pub sdk_app_id: crate::types::SdkAppId,
     /// Agent accounts to include; omit to return all agents.
-    pub staff_list: Option<Vec<crate::CompactString>>,
+    pub staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Skill group ids to filter by.
     ///
     /// Example: `[1,2,3,4,5,6]`
@@ -98,18 +98,23 @@ impl ::serde::Serialize for DescribeStaffStatusMetricsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeStaffStatusMetricsRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusMetricsRequest {
     const EXPECTING: &'static str = "struct DescribeStaffStatusMetricsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "StaffList", "GroupIdList", "StatusList"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "StaffList",
+                "GroupIdList",
+                "StatusList",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_staff_list: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_staff_list: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         let mut f_group_id_list: Option<Option<Vec<i64>>> = None;
         let mut f_status_list: Option<
             Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
@@ -138,18 +143,22 @@ impl DescribeStaffStatusMetricsRequest {
         DescribeStaffStatusMetricsRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeStaffStatusMetricsRequest {
+impl ::tencent_cloud_runtime::Action for DescribeStaffStatusMetricsRequest {
     const ACTION: &'static str = "DescribeStaffStatusMetrics";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeStaffStatusMetricsResponse;
     type ErrorCode = DescribeStaffStatusMetricsErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeStaffStatusMetricsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusMetricsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_list: Option<Vec<crate::CompactString>>,
+    staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     group_id_list: Option<Vec<i64>>,
     status_list: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
 }
@@ -170,13 +179,16 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     }
     /// Agent accounts to include; omit to return all agents.
     #[inline]
-    pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn staff_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`.
     #[inline]
-    pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_staff_list(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.staff_list = value;
         self
     }
@@ -216,12 +228,16 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeStaffStatusMetricsRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DescribeStaffStatusMetricsRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeStaffStatusMetricsRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeStaffStatusMetrics",
-                "SdkAppId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeStaffStatusMetrics",
+                    "SdkAppId",
+                ))?,
             staff_list: self.staff_list,
             group_id_list: self.group_id_list,
             status_list: self.status_list,
@@ -231,18 +247,18 @@ impl DescribeStaffStatusMetricsRequestBuilder {
 /// Sets the members of a `DescribeStaffStatusMetrics` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeStaffStatusMetricsFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeStaffStatusMetricsRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeStaffStatusMetricsFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeStaffStatusMetricsRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -261,13 +277,16 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     }
     /// Agent accounts to include; omit to return all agents.
     #[inline]
-    pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn staff_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`.
     #[inline]
-    pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_staff_list(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.staff_list = value;
         self
     }
@@ -313,7 +332,7 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -323,7 +342,7 @@ impl DescribeStaffStatusMetricsFluentBuilder {
         self,
     ) -> Result<
         DescribeStaffStatusMetricsResponse,
-        crate::SdkError<DescribeStaffStatusMetricsErrorCode>,
+        ::tencent_cloud_runtime::SdkError<DescribeStaffStatusMetricsErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -338,8 +357,8 @@ pub struct DescribeStaffStatusMetricsResponse {
     /// Example: `[{"AfterCallWorkDuration":0,"BusyDuration":0,"Email":"aaa@abc.com","FreeDuration":0,"LastOnlineTimestamp":0,"LastStatusTimestamp":0,"NotReadyDuration":0,"OnlineDuration":0,"Reason":"abc","ReserveNotReady":true,"ReserveRest":true,"RestDuration":0,"Status":"free","StatusExtra":{"Direct":"callin","Type":"tel"},"UseMobileAccept":0,"UseMobileCallOut":true}]`
     pub metrics: Vec<crate::types::StaffStatusMetrics>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeStaffStatusMetricsResponse {
@@ -353,16 +372,17 @@ impl ::serde::Serialize for DescribeStaffStatusMetricsResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeStaffStatusMetricsResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusMetricsResponse {
     const EXPECTING: &'static str = "struct DescribeStaffStatusMetricsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Metrics", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Metrics", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_metrics: Option<Vec<crate::types::StaffStatusMetrics>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_metrics),
@@ -372,24 +392,24 @@ impl crate::codec::FromMembers for DescribeStaffStatusMetricsResponse {
         }
         Ok(DescribeStaffStatusMetricsResponse {
             metrics: f_metrics.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeStaffStatusMetricsResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffStatusMetricsResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Metrics",
-                rule: crate::deviation::Rule::List,
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
                 nested: Some(
-                    <crate::types::StaffStatusMetrics as crate::deviation::Described>::members,
+                    <crate::types::StaffStatusMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -407,7 +427,7 @@ impl DescribeStaffStatusMetricsResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -415,7 +435,7 @@ impl DescribeStaffStatusMetricsResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusMetricsResponseBuilder {
     metrics: Option<Vec<crate::types::StaffStatusMetrics>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeStaffStatusMetricsResponseBuilder {
     /// Real-time status metrics, one entry per agent.
@@ -434,13 +454,13 @@ impl DescribeStaffStatusMetricsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -454,13 +474,13 @@ impl DescribeStaffStatusMetricsResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeStaffStatusMetricsResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeStaffStatusMetricsResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -479,7 +499,7 @@ pub enum DescribeStaffStatusMetricsErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeStaffStatusMetricsErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -494,7 +514,7 @@ impl DescribeStaffStatusMetricsErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeStaffStatusMetricsErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeStaffStatusMetricsErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -509,7 +529,7 @@ impl crate::enums::WireEnum for DescribeStaffStatusMetricsErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -524,7 +544,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffStatusMetrics`](crate::operation::describe_staff_status_metrics).
     #[inline]
     pub fn describe_staff_status_metrics(&self) -> DescribeStaffStatusMetricsFluentBuilder {
-        DescribeStaffStatusMetricsFluentBuilder::new(self.clone())
+        DescribeStaffStatusMetricsFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeStaffStatusMetricsErrorCode {}

@@ -67,16 +67,20 @@ impl ::serde::Serialize for DescribeTelCallInfoRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeTelCallInfoRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeTelCallInfoRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCallInfoRequest {
     const EXPECTING: &'static str = "struct DescribeTelCallInfoRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["StartTimeStamp", "EndTimeStamp", "SdkAppIdList"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "StartTimeStamp",
+                "EndTimeStamp",
+                "SdkAppIdList",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_start_time_stamp: Option<i64> = None;
         let mut f_end_time_stamp: Option<i64> = None;
         let mut f_sdk_app_id_list: Option<Vec<i64>> = None;
@@ -102,12 +106,16 @@ impl DescribeTelCallInfoRequest {
         DescribeTelCallInfoRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeTelCallInfoRequest {
+impl ::tencent_cloud_runtime::Action for DescribeTelCallInfoRequest {
     const ACTION: &'static str = "DescribeTelCallInfo";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeTelCallInfoResponse;
     type ErrorCode = DescribeTelCallInfoErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeTelCallInfoRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -161,38 +169,38 @@ impl DescribeTelCallInfoRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeTelCallInfoRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeTelCallInfoRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeTelCallInfoRequest {
-            start_time_stamp: self.start_time_stamp.ok_or(crate::BuildError::missing(
-                "DescribeTelCallInfo",
-                "StartTimeStamp",
-            ))?,
-            end_time_stamp: self.end_time_stamp.ok_or(crate::BuildError::missing(
-                "DescribeTelCallInfo",
-                "EndTimeStamp",
-            ))?,
-            sdk_app_id_list: self.sdk_app_id_list.ok_or(crate::BuildError::missing(
-                "DescribeTelCallInfo",
-                "SdkAppIdList",
-            ))?,
+            start_time_stamp: self.start_time_stamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeTelCallInfo",
+                    "StartTimeStamp",
+                ),
+            )?,
+            end_time_stamp: self.end_time_stamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("DescribeTelCallInfo", "EndTimeStamp"),
+            )?,
+            sdk_app_id_list: self.sdk_app_id_list.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("DescribeTelCallInfo", "SdkAppIdList"),
+            )?,
         })
     }
 }
 /// Sets the members of a `DescribeTelCallInfo` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeTelCallInfoFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeTelCallInfoRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeTelCallInfoFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeTelCallInfoRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
@@ -245,7 +253,7 @@ impl DescribeTelCallInfoFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -253,7 +261,10 @@ impl DescribeTelCallInfoFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeTelCallInfoResponse, crate::SdkError<DescribeTelCallInfoErrorCode>> {
+    ) -> Result<
+        DescribeTelCallInfoResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeTelCallInfoErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -291,8 +302,8 @@ pub struct DescribeTelCallInfoResponse {
     /// Example: `1`
     pub asr_realtime_count: i64,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeTelCallInfoResponse {
@@ -314,23 +325,24 @@ impl ::serde::Serialize for DescribeTelCallInfoResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeTelCallInfoResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeTelCallInfoResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCallInfoResponse {
     const EXPECTING: &'static str = "struct DescribeTelCallInfoResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "TelCallOutCount",
-            "TelCallInCount",
-            "SeatUsedCount",
-            "VoipCallInCount",
-            "VOIPCallInCount",
-            "AsrOfflineCount",
-            "AsrRealtimeCount",
-            "RequestId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "TelCallOutCount",
+                "TelCallInCount",
+                "SeatUsedCount",
+                "VoipCallInCount",
+                "VOIPCallInCount",
+                "AsrOfflineCount",
+                "AsrRealtimeCount",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_tel_call_out_count: Option<i64> = None;
         let mut f_tel_call_in_count: Option<i64> = None;
         let mut f_seat_used_count: Option<i64> = None;
@@ -338,7 +350,7 @@ impl crate::codec::FromMembers for DescribeTelCallInfoResponse {
         let mut f_voip_call_in_count: Option<i64> = None;
         let mut f_asr_offline_count: Option<i64> = None;
         let mut f_asr_realtime_count: Option<i64> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_tel_call_out_count),
@@ -353,59 +365,65 @@ impl crate::codec::FromMembers for DescribeTelCallInfoResponse {
             }?;
         }
         Ok(DescribeTelCallInfoResponse {
-            tel_call_out_count: f_tel_call_out_count.unwrap_or_else(crate::deviation::absent),
-            tel_call_in_count: f_tel_call_in_count.unwrap_or_else(crate::deviation::absent),
-            seat_used_count: f_seat_used_count.unwrap_or_else(crate::deviation::absent),
+            tel_call_out_count: f_tel_call_out_count
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            tel_call_in_count: f_tel_call_in_count
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            seat_used_count: f_seat_used_count
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             voip_call_in_count_deprecated: f_voip_call_in_count_deprecated.flatten(),
-            voip_call_in_count: f_voip_call_in_count.unwrap_or_else(crate::deviation::absent),
-            asr_offline_count: f_asr_offline_count.unwrap_or_else(crate::deviation::absent),
-            asr_realtime_count: f_asr_realtime_count.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            voip_call_in_count: f_voip_call_in_count
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            asr_offline_count: f_asr_offline_count
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            asr_realtime_count: f_asr_realtime_count
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeTelCallInfoResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeTelCallInfoResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AsrOfflineCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AsrRealtimeCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SeatUsedCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TelCallInCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TelCallOutCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "VOIPCallInCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "VoipCallInCount",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -423,7 +441,7 @@ impl DescribeTelCallInfoResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -437,7 +455,7 @@ pub struct DescribeTelCallInfoResponseBuilder {
     voip_call_in_count: Option<i64>,
     asr_offline_count: Option<i64>,
     asr_realtime_count: Option<i64>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the outbound call package.
@@ -540,13 +558,13 @@ impl DescribeTelCallInfoResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -566,13 +584,13 @@ impl DescribeTelCallInfoResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeTelCallInfoResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeTelCallInfoResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -593,7 +611,7 @@ pub enum DescribeTelCallInfoErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeTelCallInfoErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -609,7 +627,7 @@ impl DescribeTelCallInfoErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeTelCallInfoErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeTelCallInfoErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -625,7 +643,7 @@ impl crate::enums::WireEnum for DescribeTelCallInfoErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -640,7 +658,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeTelCallInfo`](crate::operation::describe_tel_call_info).
     #[inline]
     pub fn describe_tel_call_info(&self) -> DescribeTelCallInfoFluentBuilder {
-        DescribeTelCallInfoFluentBuilder::new(self.clone())
+        DescribeTelCallInfoFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeTelCallInfoErrorCode {}

@@ -169,11 +169,11 @@ pub struct DescribeTelCdrRequest {
     /// Only return records involving these phone numbers.
     ///
     /// Example: `["008613012345678"]`
-    pub phones: Option<Vec<crate::CompactString>>,
+    pub phones: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     /// Only return records with these session ids.
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
-    pub session_ids: Option<Vec<crate::CompactString>>,
+    pub session_ids: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 impl ::serde::Serialize for DescribeTelCdrRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -205,26 +205,27 @@ impl ::serde::Serialize for DescribeTelCdrRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeTelCdrRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeTelCdrRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCdrRequest {
     const EXPECTING: &'static str = "struct DescribeTelCdrRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "StartTimeStamp",
-            "EndTimeStamp",
-            "SdkAppId",
-            "PageSize",
-            "PageNumber",
-            "InstanceId",
-            "Limit",
-            "Offset",
-            "Phones",
-            "SessionIds",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "StartTimeStamp",
+                "EndTimeStamp",
+                "SdkAppId",
+                "PageSize",
+                "PageNumber",
+                "InstanceId",
+                "Limit",
+                "Offset",
+                "Phones",
+                "SessionIds",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_start_time_stamp: Option<i64> = None;
         let mut f_end_time_stamp: Option<i64> = None;
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
@@ -233,8 +234,8 @@ impl crate::codec::FromMembers for DescribeTelCdrRequest {
         let mut f_instance_id: Option<Option<i64>> = None;
         let mut f_limit: Option<Option<crate::types::Limit>> = None;
         let mut f_offset: Option<Option<crate::types::Offset>> = None;
-        let mut f_phones: Option<Option<Vec<crate::CompactString>>> = None;
-        let mut f_session_ids: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_phones: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_session_ids: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_start_time_stamp),
@@ -271,12 +272,16 @@ impl DescribeTelCdrRequest {
         DescribeTelCdrRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeTelCdrRequest {
+impl ::tencent_cloud_runtime::Action for DescribeTelCdrRequest {
     const ACTION: &'static str = "DescribeTelCdr";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeTelCdrResponse;
     type ErrorCode = DescribeTelCdrErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeTelCdrRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -289,8 +294,8 @@ pub struct DescribeTelCdrRequestBuilder {
     instance_id: Option<i64>,
     limit: Option<crate::types::Limit>,
     offset: Option<crate::types::Offset>,
-    phones: Option<Vec<crate::CompactString>>,
-    session_ids: Option<Vec<crate::CompactString>>,
+    phones: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    session_ids: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
 impl DescribeTelCdrRequestBuilder {
     /// Start of the query range, Unix time in seconds; at most 180 days in the past.
@@ -409,13 +414,16 @@ impl DescribeTelCdrRequestBuilder {
     ///
     /// Example: `["008613012345678"]`
     #[inline]
-    pub fn phones(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn phones(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phones = Some(value);
         self
     }
     /// Sets or clears `Phones`.
     #[inline]
-    pub fn set_phones(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_phones(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.phones = value;
         self
     }
@@ -423,36 +431,47 @@ impl DescribeTelCdrRequestBuilder {
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
     #[inline]
-    pub fn session_ids(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn session_ids(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_ids = Some(value);
         self
     }
     /// Sets or clears `SessionIds`.
     #[inline]
-    pub fn set_session_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_session_ids(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.session_ids = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeTelCdrRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeTelCdrRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeTelCdrRequest {
-            start_time_stamp: self.start_time_stamp.ok_or(crate::BuildError::missing(
-                "DescribeTelCdr",
-                "StartTimeStamp",
-            ))?,
-            end_time_stamp: self
-                .end_time_stamp
-                .ok_or(crate::BuildError::missing("DescribeTelCdr", "EndTimeStamp"))?,
+            start_time_stamp: self.start_time_stamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("DescribeTelCdr", "StartTimeStamp"),
+            )?,
+            end_time_stamp: self.end_time_stamp.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("DescribeTelCdr", "EndTimeStamp"),
+            )?,
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("DescribeTelCdr", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeTelCdr",
+                    "SdkAppId",
+                ))?,
             page_size: self
                 .page_size
-                .ok_or(crate::BuildError::missing("DescribeTelCdr", "PageSize"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeTelCdr",
+                    "PageSize",
+                ))?,
             page_number: self
                 .page_number
-                .ok_or(crate::BuildError::missing("DescribeTelCdr", "PageNumber"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeTelCdr",
+                    "PageNumber",
+                ))?,
             instance_id: self.instance_id,
             limit: self.limit,
             offset: self.offset,
@@ -464,18 +483,18 @@ impl DescribeTelCdrRequestBuilder {
 /// Sets the members of a `DescribeTelCdr` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeTelCdrFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeTelCdrRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeTelCdrFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeTelCdrRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Start of the query range, Unix time in seconds; at most 180 days in the past.
@@ -594,13 +613,16 @@ impl DescribeTelCdrFluentBuilder {
     ///
     /// Example: `["008613012345678"]`
     #[inline]
-    pub fn phones(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn phones(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.phones = Some(value);
         self
     }
     /// Sets or clears `Phones`.
     #[inline]
-    pub fn set_phones(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_phones(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.phones = value;
         self
     }
@@ -608,13 +630,16 @@ impl DescribeTelCdrFluentBuilder {
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
     #[inline]
-    pub fn session_ids(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn session_ids(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_ids = Some(value);
         self
     }
     /// Sets or clears `SessionIds`.
     #[inline]
-    pub fn set_session_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_session_ids(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.session_ids = value;
         self
     }
@@ -626,7 +651,7 @@ impl DescribeTelCdrFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -634,7 +659,8 @@ impl DescribeTelCdrFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeTelCdrResponse, crate::SdkError<DescribeTelCdrErrorCode>> {
+    ) -> Result<DescribeTelCdrResponse, ::tencent_cloud_runtime::SdkError<DescribeTelCdrErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -642,14 +668,15 @@ impl DescribeTelCdrFluentBuilder {
     ///
     /// Page size 100: The documented maximum.
     #[inline]
-    pub fn into_paginator(mut self) -> crate::Paginator<DescribeTelCdrRequest> {
+    pub fn into_paginator(mut self) -> ::tencent_cloud_runtime::Paginator<DescribeTelCdrRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
         }
         if self.inner.page_number.is_none() {
             self.inner.page_number = Some(0);
         }
-        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::tencent_cloud_runtime::Paginator::new(self.client, self.inner.build())
+            .options(self.options)
     }
 }
 /// Successful response of `DescribeTelCdr`.
@@ -669,8 +696,8 @@ pub struct DescribeTelCdrResponse {
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
     pub tel_cdr_list: Vec<crate::types::TelCdrInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeTelCdrResponse {
@@ -686,19 +713,24 @@ impl ::serde::Serialize for DescribeTelCdrResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeTelCdrResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeTelCdrResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCdrResponse {
     const EXPECTING: &'static str = "struct DescribeTelCdrResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["TotalCount", "TelCdrs", "TelCdrList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "TotalCount",
+                "TelCdrs",
+                "TelCdrList",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_tel_cdrs: Option<Vec<crate::types::TelCdrInfo>> = None;
         let mut f_tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -709,35 +741,39 @@ impl crate::codec::FromMembers for DescribeTelCdrResponse {
             }?;
         }
         Ok(DescribeTelCdrResponse {
-            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             tel_cdrs: f_tel_cdrs.unwrap_or_default(),
             tel_cdr_list: f_tel_cdr_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeTelCdrResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeTelCdrResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TelCdrList",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::TelCdrInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::TelCdrInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TelCdrs",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::TelCdrInfo as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::TelCdrInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TotalCount",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -755,7 +791,7 @@ impl DescribeTelCdrResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -765,7 +801,7 @@ pub struct DescribeTelCdrResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
     tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeTelCdrResponseBuilder {
     /// Total number of matching call records.
@@ -812,13 +848,13 @@ impl DescribeTelCdrResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -834,13 +870,13 @@ impl DescribeTelCdrResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeTelCdrResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeTelCdrResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -859,7 +895,7 @@ pub enum DescribeTelCdrErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeTelCdrErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -874,7 +910,7 @@ impl DescribeTelCdrErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeTelCdrErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeTelCdrErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -889,7 +925,7 @@ impl crate::enums::WireEnum for DescribeTelCdrErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -898,9 +934,10 @@ impl ::std::fmt::Display for DescribeTelCdrErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::Paginated for DescribeTelCdrRequest {
+impl ::tencent_cloud_runtime::Paginated for DescribeTelCdrRequest {
     type Item = crate::types::TelCdrInfo;
-    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const STYLE: ::tencent_cloud_runtime::PageStyle =
+        ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -946,7 +983,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeTelCdr`](crate::operation::describe_tel_cdr).
     #[inline]
     pub fn describe_tel_cdr(&self) -> DescribeTelCdrFluentBuilder {
-        DescribeTelCdrFluentBuilder::new(self.clone())
+        DescribeTelCdrFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeTelCdrErrorCode {}

@@ -47,7 +47,7 @@ pub struct DescribeTelRecordAsrRequest {
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub session_id: crate::CompactString,
+    pub session_id: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for DescribeTelRecordAsrRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -61,17 +61,18 @@ impl ::serde::Serialize for DescribeTelRecordAsrRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeTelRecordAsrRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeTelRecordAsrRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelRecordAsrRequest {
     const EXPECTING: &'static str = "struct DescribeTelRecordAsrRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "SessionId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -92,18 +93,22 @@ impl DescribeTelRecordAsrRequest {
         DescribeTelRecordAsrRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeTelRecordAsrRequest {
+impl ::tencent_cloud_runtime::Action for DescribeTelRecordAsrRequest {
     const ACTION: &'static str = "DescribeTelRecordAsr";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeTelRecordAsrResponse;
     type ErrorCode = DescribeTelRecordAsrErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeTelRecordAsrRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelRecordAsrRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeTelRecordAsrRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -124,46 +129,50 @@ impl DescribeTelRecordAsrRequestBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeTelRecordAsrRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeTelRecordAsrRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeTelRecordAsrRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "DescribeTelRecordAsr",
-                "SdkAppId",
-            ))?,
-            session_id: self.session_id.ok_or(crate::BuildError::missing(
-                "DescribeTelRecordAsr",
-                "SessionId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeTelRecordAsr",
+                    "SdkAppId",
+                ))?,
+            session_id: self
+                .session_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeTelRecordAsr",
+                    "SessionId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeTelRecordAsr` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeTelRecordAsrFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeTelRecordAsrRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeTelRecordAsrFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeTelRecordAsrRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -184,13 +193,13 @@ impl DescribeTelRecordAsrFluentBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -202,7 +211,7 @@ impl DescribeTelRecordAsrFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -210,7 +219,10 @@ impl DescribeTelRecordAsrFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeTelRecordAsrResponse, crate::SdkError<DescribeTelRecordAsrErrorCode>> {
+    ) -> Result<
+        DescribeTelRecordAsrResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeTelRecordAsrErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -222,8 +234,8 @@ pub struct DescribeTelRecordAsrResponse {
     /// Transcript entries of the recording.
     pub asr_data_list: Vec<crate::types::AsrData>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeTelRecordAsrResponse {
@@ -237,16 +249,17 @@ impl ::serde::Serialize for DescribeTelRecordAsrResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeTelRecordAsrResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeTelRecordAsrResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelRecordAsrResponse {
     const EXPECTING: &'static str = "struct DescribeTelRecordAsrResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["AsrDataList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["AsrDataList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_asr_data_list: Option<Vec<crate::types::AsrData>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_asr_data_list),
@@ -256,22 +269,24 @@ impl crate::codec::FromMembers for DescribeTelRecordAsrResponse {
         }
         Ok(DescribeTelRecordAsrResponse {
             asr_data_list: f_asr_data_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeTelRecordAsrResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeTelRecordAsrResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AsrDataList",
-                rule: crate::deviation::Rule::List,
-                nested: Some(<crate::types::AsrData as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::AsrData as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -289,7 +304,7 @@ impl DescribeTelRecordAsrResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -297,7 +312,7 @@ impl DescribeTelRecordAsrResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelRecordAsrResponseBuilder {
     asr_data_list: Option<Vec<crate::types::AsrData>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeTelRecordAsrResponseBuilder {
     /// Transcript entries of the recording.
@@ -314,13 +329,13 @@ impl DescribeTelRecordAsrResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -334,13 +349,13 @@ impl DescribeTelRecordAsrResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeTelRecordAsrResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeTelRecordAsrResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -359,7 +374,7 @@ pub enum DescribeTelRecordAsrErrorCode {
     /// `ResourceNotFound`: The resource named in the request does not exist.
     ResourceNotFound,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeTelRecordAsrErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -374,7 +389,7 @@ impl DescribeTelRecordAsrErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeTelRecordAsrErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeTelRecordAsrErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -387,7 +402,7 @@ impl crate::enums::WireEnum for DescribeTelRecordAsrErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -402,7 +417,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeTelRecordAsr`](crate::operation::describe_tel_record_asr).
     #[inline]
     pub fn describe_tel_record_asr(&self) -> DescribeTelRecordAsrFluentBuilder {
-        DescribeTelRecordAsrFluentBuilder::new(self.clone())
+        DescribeTelRecordAsrFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeTelRecordAsrErrorCode {}

@@ -56,7 +56,7 @@ pub struct DescribeTelSessionRequest {
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub session_id: crate::CompactString,
+    pub session_id: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for DescribeTelSessionRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -70,17 +70,18 @@ impl ::serde::Serialize for DescribeTelSessionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeTelSessionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DescribeTelSessionRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelSessionRequest {
     const EXPECTING: &'static str = "struct DescribeTelSessionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "SessionId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -101,18 +102,22 @@ impl DescribeTelSessionRequest {
         DescribeTelSessionRequestBuilder::default()
     }
 }
-impl crate::Action for DescribeTelSessionRequest {
+impl ::tencent_cloud_runtime::Action for DescribeTelSessionRequest {
     const ACTION: &'static str = "DescribeTelSession";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = DescribeTelSessionResponse;
     type ErrorCode = DescribeTelSessionErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DescribeTelSessionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelSessionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeTelSessionRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -133,45 +138,50 @@ impl DescribeTelSessionRequestBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DescribeTelSessionRequest, crate::BuildError> {
+    pub fn build(self) -> Result<DescribeTelSessionRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DescribeTelSessionRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("DescribeTelSession", "SdkAppId"))?,
-            session_id: self.session_id.ok_or(crate::BuildError::missing(
-                "DescribeTelSession",
-                "SessionId",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeTelSession",
+                    "SdkAppId",
+                ))?,
+            session_id: self
+                .session_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DescribeTelSession",
+                    "SessionId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `DescribeTelSession` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DescribeTelSessionFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DescribeTelSessionRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DescribeTelSessionFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DescribeTelSessionRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -192,13 +202,13 @@ impl DescribeTelSessionFluentBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -210,7 +220,7 @@ impl DescribeTelSessionFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -218,7 +228,10 @@ impl DescribeTelSessionFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DescribeTelSessionResponse, crate::SdkError<DescribeTelSessionErrorCode>> {
+    ) -> Result<
+        DescribeTelSessionResponse,
+        ::tencent_cloud_runtime::SdkError<DescribeTelSessionErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -232,8 +245,8 @@ pub struct DescribeTelSessionResponse {
     /// Example: `{"AcceptTimestamp":1607702329,"Callee":"00864001783747","Caller":"00864009282737","Direction":1,"OutBoundCallee":"","OutBoundCaller":"","ProtectedCallee":"","ProtectedCaller":"","RingTimestamp":1607702299,"RoomID":"32929373","SessionID":"0cf5be1b-de75-4445-a0c4-8dff3fa4b68b","SessionStatus":"inProgress","StaffEmail":"foo@tencent.com","StaffNumber":"1007","StartTimestamp":1607702199}`
     pub session: crate::types::PSTNSession,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeTelSessionResponse {
@@ -247,16 +260,17 @@ impl ::serde::Serialize for DescribeTelSessionResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeTelSessionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DescribeTelSessionResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelSessionResponse {
     const EXPECTING: &'static str = "struct DescribeTelSessionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Session", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Session", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_session: Option<crate::types::PSTNSession> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_session),
@@ -265,24 +279,26 @@ impl crate::codec::FromMembers for DescribeTelSessionResponse {
             }?;
         }
         Ok(DescribeTelSessionResponse {
-            session: f_session.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            session: f_session.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DescribeTelSessionResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for DescribeTelSessionResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Session",
-                rule: crate::deviation::Rule::Promised,
-                nested: Some(<crate::types::PSTNSession as crate::deviation::Described>::members),
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: Some(
+                    <crate::types::PSTNSession as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
             },
         ];
         MEMBERS
@@ -299,7 +315,7 @@ impl DescribeTelSessionResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -307,7 +323,7 @@ impl DescribeTelSessionResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelSessionResponseBuilder {
     session: Option<crate::types::PSTNSession>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DescribeTelSessionResponseBuilder {
     /// Details of the session.
@@ -326,13 +342,13 @@ impl DescribeTelSessionResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -346,13 +362,13 @@ impl DescribeTelSessionResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DescribeTelSessionResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DescribeTelSessionResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -367,7 +383,7 @@ pub enum DescribeTelSessionErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeTelSessionErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -380,7 +396,7 @@ impl DescribeTelSessionErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DescribeTelSessionErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DescribeTelSessionErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -393,7 +409,7 @@ impl crate::enums::WireEnum for DescribeTelSessionErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -408,7 +424,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DescribeTelSession`](crate::operation::describe_tel_session).
     #[inline]
     pub fn describe_tel_session(&self) -> DescribeTelSessionFluentBuilder {
-        DescribeTelSessionFluentBuilder::new(self.clone())
+        DescribeTelSessionFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DescribeTelSessionErrorCode {}

@@ -36,7 +36,7 @@
 #[non_exhaustive]
 pub struct DisableCCCPhoneNumberRequest {
     /// Numbers to change, each starting with `0086`.
-    pub phone_numbers: Vec<crate::CompactString>,
+    pub phone_numbers: Vec<::tencent_cloud_runtime::CompactString>,
     /// Switch value: `0` enable, `1` disable.
     ///
     /// Example: `1`
@@ -61,17 +61,17 @@ impl ::serde::Serialize for DisableCCCPhoneNumberRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for DisableCCCPhoneNumberRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for DisableCCCPhoneNumberRequest {
     const EXPECTING: &'static str = "struct DisableCCCPhoneNumberRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["PhoneNumbers", "Disabled", "SdkAppId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_phone_numbers: Option<Vec<crate::CompactString>> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["PhoneNumbers", "Disabled", "SdkAppId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_phone_numbers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_disabled: Option<crate::types::DisableCCCPhoneNumberDisabled> = None;
         let mut f_sdk_app_id: Option<Option<crate::types::SdkAppId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -96,30 +96,37 @@ impl DisableCCCPhoneNumberRequest {
         DisableCCCPhoneNumberRequestBuilder::default()
     }
 }
-impl crate::Action for DisableCCCPhoneNumberRequest {
+impl ::tencent_cloud_runtime::Action for DisableCCCPhoneNumberRequest {
     const ACTION: &'static str = "DisableCCCPhoneNumber";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = DisableCCCPhoneNumberResponse;
     type ErrorCode = DisableCCCPhoneNumberErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`DisableCCCPhoneNumberRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DisableCCCPhoneNumberRequestBuilder {
-    phone_numbers: Option<Vec<crate::CompactString>>,
+    phone_numbers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     disabled: Option<crate::types::DisableCCCPhoneNumberDisabled>,
     sdk_app_id: Option<crate::types::SdkAppId>,
 }
 impl DisableCCCPhoneNumberRequestBuilder {
     /// Numbers to change, each starting with `0086`.
     #[inline]
-    pub fn phone_numbers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn phone_numbers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phone_numbers = Some(value);
         self
     }
     /// Sets or clears `PhoneNumbers`. Required.
     #[inline]
-    pub fn set_phone_numbers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_phone_numbers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.phone_numbers = value;
         self
     }
@@ -156,16 +163,22 @@ impl DisableCCCPhoneNumberRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<DisableCCCPhoneNumberRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<DisableCCCPhoneNumberRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(DisableCCCPhoneNumberRequest {
-            phone_numbers: self.phone_numbers.ok_or(crate::BuildError::missing(
-                "DisableCCCPhoneNumber",
-                "PhoneNumbers",
-            ))?,
-            disabled: self.disabled.ok_or(crate::BuildError::missing(
-                "DisableCCCPhoneNumber",
-                "Disabled",
-            ))?,
+            phone_numbers: self.phone_numbers.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "DisableCCCPhoneNumber",
+                    "PhoneNumbers",
+                ),
+            )?,
+            disabled: self
+                .disabled
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "DisableCCCPhoneNumber",
+                    "Disabled",
+                ))?,
             sdk_app_id: self.sdk_app_id,
         })
     }
@@ -173,29 +186,32 @@ impl DisableCCCPhoneNumberRequestBuilder {
 /// Sets the members of a `DisableCCCPhoneNumber` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct DisableCCCPhoneNumberFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: DisableCCCPhoneNumberRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl DisableCCCPhoneNumberFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: DisableCCCPhoneNumberRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Numbers to change, each starting with `0086`.
     #[inline]
-    pub fn phone_numbers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn phone_numbers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.phone_numbers = Some(value);
         self
     }
     /// Sets or clears `PhoneNumbers`. Required.
     #[inline]
-    pub fn set_phone_numbers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_phone_numbers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.phone_numbers = value;
         self
     }
@@ -238,7 +254,7 @@ impl DisableCCCPhoneNumberFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -246,8 +262,10 @@ impl DisableCCCPhoneNumberFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<DisableCCCPhoneNumberResponse, crate::SdkError<DisableCCCPhoneNumberErrorCode>>
-    {
+    ) -> Result<
+        DisableCCCPhoneNumberResponse,
+        ::tencent_cloud_runtime::SdkError<DisableCCCPhoneNumberErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -257,8 +275,8 @@ impl DisableCCCPhoneNumberFluentBuilder {
 #[non_exhaustive]
 pub struct DisableCCCPhoneNumberResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DisableCCCPhoneNumberResponse {
@@ -271,15 +289,16 @@ impl ::serde::Serialize for DisableCCCPhoneNumberResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for DisableCCCPhoneNumberResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for DisableCCCPhoneNumberResponse {
     const EXPECTING: &'static str = "struct DisableCCCPhoneNumberResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -287,18 +306,19 @@ impl crate::codec::FromMembers for DisableCCCPhoneNumberResponse {
             }?;
         }
         Ok(DisableCCCPhoneNumberResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for DisableCCCPhoneNumberResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for DisableCCCPhoneNumberResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -313,25 +333,25 @@ impl DisableCCCPhoneNumberResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`DisableCCCPhoneNumberResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct DisableCCCPhoneNumberResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl DisableCCCPhoneNumberResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -344,13 +364,13 @@ impl DisableCCCPhoneNumberResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for DisableCCCPhoneNumberResponse {
+impl ::tencent_cloud_runtime::ActionResponse for DisableCCCPhoneNumberResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -391,7 +411,7 @@ pub enum DisableCCCPhoneNumberErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DisableCCCPhoneNumberErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -419,7 +439,7 @@ impl DisableCCCPhoneNumberErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for DisableCCCPhoneNumberErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for DisableCCCPhoneNumberErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -453,7 +473,7 @@ impl crate::enums::WireEnum for DisableCCCPhoneNumberErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -468,7 +488,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`DisableCCCPhoneNumber`](crate::operation::disable_ccc_phone_number).
     #[inline]
     pub fn disable_ccc_phone_number(&self) -> DisableCCCPhoneNumberFluentBuilder {
-        DisableCCCPhoneNumberFluentBuilder::new(self.clone())
+        DisableCCCPhoneNumberFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for DisableCCCPhoneNumberErrorCode {}

@@ -37,7 +37,7 @@ pub struct ForceMemberOfflineRequest {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
-    pub user_id: crate::CompactString,
+    pub user_id: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for ForceMemberOfflineRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -51,17 +51,18 @@ impl ::serde::Serialize for ForceMemberOfflineRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ForceMemberOfflineRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ForceMemberOfflineRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for ForceMemberOfflineRequest {
     const EXPECTING: &'static str = "struct ForceMemberOfflineRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "UserId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "UserId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_user_id: Option<crate::CompactString> = None;
+        let mut f_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -82,18 +83,22 @@ impl ForceMemberOfflineRequest {
         ForceMemberOfflineRequestBuilder::default()
     }
 }
-impl crate::Action for ForceMemberOfflineRequest {
+impl ::tencent_cloud_runtime::Action for ForceMemberOfflineRequest {
     const ACTION: &'static str = "ForceMemberOffline";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = ForceMemberOfflineResponse;
     type ErrorCode = ForceMemberOfflineErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`ForceMemberOfflineRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ForceMemberOfflineRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    user_id: Option<crate::CompactString>,
+    user_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ForceMemberOfflineRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -114,44 +119,50 @@ impl ForceMemberOfflineRequestBuilder {
     ///
     /// Example: `"user@example.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_id = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ForceMemberOfflineRequest, crate::BuildError> {
+    pub fn build(self) -> Result<ForceMemberOfflineRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(ForceMemberOfflineRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("ForceMemberOffline", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ForceMemberOffline",
+                    "SdkAppId",
+                ))?,
             user_id: self
                 .user_id
-                .ok_or(crate::BuildError::missing("ForceMemberOffline", "UserId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ForceMemberOffline",
+                    "UserId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `ForceMemberOffline` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct ForceMemberOfflineFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: ForceMemberOfflineRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl ForceMemberOfflineFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: ForceMemberOfflineRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -172,13 +183,13 @@ impl ForceMemberOfflineFluentBuilder {
     ///
     /// Example: `"user@example.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.user_id = value;
         self
     }
@@ -190,7 +201,7 @@ impl ForceMemberOfflineFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -198,7 +209,10 @@ impl ForceMemberOfflineFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<ForceMemberOfflineResponse, crate::SdkError<ForceMemberOfflineErrorCode>> {
+    ) -> Result<
+        ForceMemberOfflineResponse,
+        ::tencent_cloud_runtime::SdkError<ForceMemberOfflineErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -208,8 +222,8 @@ impl ForceMemberOfflineFluentBuilder {
 #[non_exhaustive]
 pub struct ForceMemberOfflineResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ForceMemberOfflineResponse {
@@ -222,15 +236,16 @@ impl ::serde::Serialize for ForceMemberOfflineResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for ForceMemberOfflineResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ForceMemberOfflineResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for ForceMemberOfflineResponse {
     const EXPECTING: &'static str = "struct ForceMemberOfflineResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -238,18 +253,19 @@ impl crate::codec::FromMembers for ForceMemberOfflineResponse {
             }?;
         }
         Ok(ForceMemberOfflineResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for ForceMemberOfflineResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for ForceMemberOfflineResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -264,25 +280,25 @@ impl ForceMemberOfflineResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`ForceMemberOfflineResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ForceMemberOfflineResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ForceMemberOfflineResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -295,13 +311,13 @@ impl ForceMemberOfflineResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for ForceMemberOfflineResponse {
+impl ::tencent_cloud_runtime::ActionResponse for ForceMemberOfflineResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -316,7 +332,7 @@ pub enum ForceMemberOfflineErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ForceMemberOfflineErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -329,7 +345,7 @@ impl ForceMemberOfflineErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for ForceMemberOfflineErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for ForceMemberOfflineErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -340,7 +356,7 @@ impl crate::enums::WireEnum for ForceMemberOfflineErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -355,7 +371,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`ForceMemberOffline`](crate::operation::force_member_offline).
     #[inline]
     pub fn force_member_offline(&self) -> ForceMemberOfflineFluentBuilder {
-        ForceMemberOfflineFluentBuilder::new(self.clone())
+        ForceMemberOfflineFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for ForceMemberOfflineErrorCode {}

@@ -30,15 +30,16 @@ impl ::serde::Serialize for ModifyCompanyApplyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ModifyCompanyApplyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ModifyCompanyApplyRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyCompanyApplyRequest {
     const EXPECTING: &'static str = "struct ModifyCompanyApplyRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ApplyId", "CompanyInfo"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["ApplyId", "CompanyInfo"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_apply_id: Option<crate::types::ApplyId> = None;
         let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -61,12 +62,16 @@ impl ModifyCompanyApplyRequest {
         ModifyCompanyApplyRequestBuilder::default()
     }
 }
-impl crate::Action for ModifyCompanyApplyRequest {
+impl ::tencent_cloud_runtime::Action for ModifyCompanyApplyRequest {
     const ACTION: &'static str = "ModifyCompanyApply";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = ModifyCompanyApplyResponse;
     type ErrorCode = ModifyCompanyApplyErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`ModifyCompanyApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -103,33 +108,38 @@ impl ModifyCompanyApplyRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ModifyCompanyApplyRequest, crate::BuildError> {
+    pub fn build(self) -> Result<ModifyCompanyApplyRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(ModifyCompanyApplyRequest {
             apply_id: self
                 .apply_id
-                .ok_or(crate::BuildError::missing("ModifyCompanyApply", "ApplyId"))?,
-            company_info: self.company_info.ok_or(crate::BuildError::missing(
-                "ModifyCompanyApply",
-                "CompanyInfo",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ModifyCompanyApply",
+                    "ApplyId",
+                ))?,
+            company_info: self
+                .company_info
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ModifyCompanyApply",
+                    "CompanyInfo",
+                ))?,
         })
     }
 }
 /// Sets the members of a `ModifyCompanyApply` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct ModifyCompanyApplyFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: ModifyCompanyApplyRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl ModifyCompanyApplyFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: ModifyCompanyApplyRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the application; it must be in the rejected or pending review state.
@@ -166,7 +176,7 @@ impl ModifyCompanyApplyFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -174,7 +184,10 @@ impl ModifyCompanyApplyFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<ModifyCompanyApplyResponse, crate::SdkError<ModifyCompanyApplyErrorCode>> {
+    ) -> Result<
+        ModifyCompanyApplyResponse,
+        ::tencent_cloud_runtime::SdkError<ModifyCompanyApplyErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -184,8 +197,8 @@ impl ModifyCompanyApplyFluentBuilder {
 #[non_exhaustive]
 pub struct ModifyCompanyApplyResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ModifyCompanyApplyResponse {
@@ -198,15 +211,16 @@ impl ::serde::Serialize for ModifyCompanyApplyResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyCompanyApplyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ModifyCompanyApplyResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyCompanyApplyResponse {
     const EXPECTING: &'static str = "struct ModifyCompanyApplyResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -214,18 +228,19 @@ impl crate::codec::FromMembers for ModifyCompanyApplyResponse {
             }?;
         }
         Ok(ModifyCompanyApplyResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for ModifyCompanyApplyResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for ModifyCompanyApplyResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -240,25 +255,25 @@ impl ModifyCompanyApplyResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`ModifyCompanyApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyCompanyApplyResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ModifyCompanyApplyResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -271,13 +286,13 @@ impl ModifyCompanyApplyResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for ModifyCompanyApplyResponse {
+impl ::tencent_cloud_runtime::ActionResponse for ModifyCompanyApplyResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -296,7 +311,7 @@ pub enum ModifyCompanyApplyErrorCode {
     /// `InvalidParameterValue.CompanyExist`: The company already exists.
     InvalidParameterValueCompanyExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ModifyCompanyApplyErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -311,7 +326,7 @@ impl ModifyCompanyApplyErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for ModifyCompanyApplyErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for ModifyCompanyApplyErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -326,7 +341,7 @@ impl crate::enums::WireEnum for ModifyCompanyApplyErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -341,7 +356,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`ModifyCompanyApply`](crate::operation::modify_company_apply).
     #[inline]
     pub fn modify_company_apply(&self) -> ModifyCompanyApplyFluentBuilder {
-        ModifyCompanyApplyFluentBuilder::new(self.clone())
+        ModifyCompanyApplyFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for ModifyCompanyApplyErrorCode {}

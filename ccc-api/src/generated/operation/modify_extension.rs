@@ -44,11 +44,11 @@ pub struct ModifyExtensionRequest {
     /// Extension number to modify.
     ///
     /// Example: `"1001"`
-    pub extension_id: crate::CompactString,
+    pub extension_id: ::tencent_cloud_runtime::CompactString,
     /// New display name of the extension.
     ///
     /// Example: `"分机1"`
-    pub extension_name: Option<crate::CompactString>,
+    pub extension_name: Option<::tencent_cloud_runtime::CompactString>,
     /// Ids of the skill groups the extension belongs to.
     ///
     /// Example: `[1,2,3,4,5,6]`
@@ -56,7 +56,7 @@ pub struct ModifyExtensionRequest {
     /// Email account of the agent to bind to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub relation: Option<crate::CompactString>,
+    pub relation: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for ModifyExtensionRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -79,26 +79,27 @@ impl ::serde::Serialize for ModifyExtensionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ModifyExtensionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ModifyExtensionRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyExtensionRequest {
     const EXPECTING: &'static str = "struct ModifyExtensionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "ExtensionId",
-            "ExtensionName",
-            "SkillGroupIds",
-            "Relation",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "ExtensionId",
+                "ExtensionName",
+                "SkillGroupIds",
+                "Relation",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_extension_id: Option<crate::CompactString> = None;
-        let mut f_extension_name: Option<Option<crate::CompactString>> = None;
+        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_extension_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
-        let mut f_relation: Option<Option<crate::CompactString>> = None;
+        let mut f_relation: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -125,21 +126,25 @@ impl ModifyExtensionRequest {
         ModifyExtensionRequestBuilder::default()
     }
 }
-impl crate::Action for ModifyExtensionRequest {
+impl ::tencent_cloud_runtime::Action for ModifyExtensionRequest {
     const ACTION: &'static str = "ModifyExtension";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = ModifyExtensionResponse;
     type ErrorCode = ModifyExtensionErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`ModifyExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<crate::CompactString>,
-    extension_name: Option<crate::CompactString>,
+    extension_id: Option<::tencent_cloud_runtime::CompactString>,
+    extension_name: Option<::tencent_cloud_runtime::CompactString>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
-    relation: Option<crate::CompactString>,
+    relation: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ModifyExtensionRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -160,13 +165,19 @@ impl ModifyExtensionRequestBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = value;
         self
     }
@@ -174,13 +185,19 @@ impl ModifyExtensionRequestBuilder {
     ///
     /// Example: `"分机1"`
     #[inline]
-    pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
     #[inline]
-    pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_name = value;
         self
     }
@@ -202,26 +219,32 @@ impl ModifyExtensionRequestBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn relation(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
     #[inline]
-    pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_relation(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.relation = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ModifyExtensionRequest, crate::BuildError> {
+    pub fn build(self) -> Result<ModifyExtensionRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(ModifyExtensionRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("ModifyExtension", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ModifyExtension",
+                    "SdkAppId",
+                ))?,
             extension_id: self
                 .extension_id
-                .ok_or(crate::BuildError::missing("ModifyExtension", "ExtensionId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ModifyExtension",
+                    "ExtensionId",
+                ))?,
             extension_name: self.extension_name,
             skill_group_ids: self.skill_group_ids,
             relation: self.relation,
@@ -231,18 +254,18 @@ impl ModifyExtensionRequestBuilder {
 /// Sets the members of a `ModifyExtension` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct ModifyExtensionFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: ModifyExtensionRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl ModifyExtensionFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: ModifyExtensionRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -263,13 +286,19 @@ impl ModifyExtensionFluentBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -277,13 +306,19 @@ impl ModifyExtensionFluentBuilder {
     ///
     /// Example: `"分机1"`
     #[inline]
-    pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
     #[inline]
-    pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_name = value;
         self
     }
@@ -305,13 +340,13 @@ impl ModifyExtensionFluentBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn relation(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
     #[inline]
-    pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_relation(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.relation = value;
         self
     }
@@ -323,7 +358,7 @@ impl ModifyExtensionFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -331,7 +366,8 @@ impl ModifyExtensionFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<ModifyExtensionResponse, crate::SdkError<ModifyExtensionErrorCode>> {
+    ) -> Result<ModifyExtensionResponse, ::tencent_cloud_runtime::SdkError<ModifyExtensionErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -341,8 +377,8 @@ impl ModifyExtensionFluentBuilder {
 #[non_exhaustive]
 pub struct ModifyExtensionResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ModifyExtensionResponse {
@@ -355,15 +391,16 @@ impl ::serde::Serialize for ModifyExtensionResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyExtensionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ModifyExtensionResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyExtensionResponse {
     const EXPECTING: &'static str = "struct ModifyExtensionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -371,18 +408,19 @@ impl crate::codec::FromMembers for ModifyExtensionResponse {
             }?;
         }
         Ok(ModifyExtensionResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for ModifyExtensionResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for ModifyExtensionResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -397,25 +435,25 @@ impl ModifyExtensionResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`ModifyExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyExtensionResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ModifyExtensionResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -428,13 +466,13 @@ impl ModifyExtensionResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for ModifyExtensionResponse {
+impl ::tencent_cloud_runtime::ActionResponse for ModifyExtensionResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -447,7 +485,7 @@ pub enum ModifyExtensionErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ModifyExtensionErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -459,7 +497,7 @@ impl ModifyExtensionErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for ModifyExtensionErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for ModifyExtensionErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -471,7 +509,7 @@ impl crate::enums::WireEnum for ModifyExtensionErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -486,7 +524,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`ModifyExtension`](crate::operation::modify_extension).
     #[inline]
     pub fn modify_extension(&self) -> ModifyExtensionFluentBuilder {
-        ModifyExtensionFluentBuilder::new(self.clone())
+        ModifyExtensionFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for ModifyExtensionErrorCode {}

@@ -54,11 +54,11 @@ pub struct ModifyOwnNumberApplyRequest {
     /// Prefix added to the number sent out.
     ///
     /// Example: `"0"`
-    pub prefix: Option<crate::CompactString>,
+    pub prefix: Option<::tencent_cloud_runtime::CompactString>,
     /// Prefix for domestic long-distance calls to mobile phones.
     ///
     /// Example: `"0"`
-    pub mobile_ndd_prefix: Option<crate::CompactString>,
+    pub mobile_ndd_prefix: Option<::tencent_cloud_runtime::CompactString>,
     /// Whether to strip the area code on local calls.
     ///
     /// Example: `false`
@@ -74,7 +74,7 @@ pub struct ModifyOwnNumberApplyRequest {
     /// Prefix for international long-distance calls.
     ///
     /// Example: `"00"`
-    pub international_number_prefix: Option<crate::CompactString>,
+    pub international_number_prefix: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::serde::Serialize for ModifyOwnNumberApplyRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -112,34 +112,37 @@ impl ::serde::Serialize for ModifyOwnNumberApplyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ModifyOwnNumberApplyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ModifyOwnNumberApplyRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyOwnNumberApplyRequest {
     const EXPECTING: &'static str = "struct ModifyOwnNumberApplyRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "DetailList",
-            "ApplyId",
-            "Prefix",
-            "MobileNddPrefix",
-            "LocalNumberTrimAC",
-            "CalleeFormatPassthrough",
-            "CallerFormatPassthrough",
-            "InternationalNumberPrefix",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "DetailList",
+                "ApplyId",
+                "Prefix",
+                "MobileNddPrefix",
+                "LocalNumberTrimAC",
+                "CalleeFormatPassthrough",
+                "CallerFormatPassthrough",
+                "InternationalNumberPrefix",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>> = None;
         let mut f_apply_id: Option<Option<crate::types::ApplyId>> = None;
-        let mut f_prefix: Option<Option<crate::CompactString>> = None;
-        let mut f_mobile_ndd_prefix: Option<Option<crate::CompactString>> = None;
+        let mut f_prefix: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_mobile_ndd_prefix: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_local_number_trim_ac: Option<Option<bool>> = None;
         let mut f_callee_format_passthrough: Option<Option<bool>> = None;
         let mut f_caller_format_passthrough: Option<Option<bool>> = None;
-        let mut f_international_number_prefix: Option<Option<crate::CompactString>> = None;
+        let mut f_international_number_prefix: Option<
+            Option<::tencent_cloud_runtime::CompactString>,
+        > = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -174,12 +177,16 @@ impl ModifyOwnNumberApplyRequest {
         ModifyOwnNumberApplyRequestBuilder::default()
     }
 }
-impl crate::Action for ModifyOwnNumberApplyRequest {
+impl ::tencent_cloud_runtime::Action for ModifyOwnNumberApplyRequest {
     const ACTION: &'static str = "ModifyOwnNumberApply";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = ModifyOwnNumberApplyResponse;
     type ErrorCode = ModifyOwnNumberApplyErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`ModifyOwnNumberApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -187,12 +194,12 @@ pub struct ModifyOwnNumberApplyRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
     apply_id: Option<crate::types::ApplyId>,
-    prefix: Option<crate::CompactString>,
-    mobile_ndd_prefix: Option<crate::CompactString>,
+    prefix: Option<::tencent_cloud_runtime::CompactString>,
+    mobile_ndd_prefix: Option<::tencent_cloud_runtime::CompactString>,
     local_number_trim_ac: Option<bool>,
     callee_format_passthrough: Option<bool>,
     caller_format_passthrough: Option<bool>,
-    international_number_prefix: Option<crate::CompactString>,
+    international_number_prefix: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ModifyOwnNumberApplyRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -242,13 +249,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn prefix(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
     #[inline]
-    pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_prefix(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.prefix = value;
         self
     }
@@ -256,13 +263,19 @@ impl ModifyOwnNumberApplyRequestBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn mobile_ndd_prefix(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
     #[inline]
-    pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_mobile_ndd_prefix(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.mobile_ndd_prefix = value;
         self
     }
@@ -312,28 +325,38 @@ impl ModifyOwnNumberApplyRequestBuilder {
     ///
     /// Example: `"00"`
     #[inline]
-    pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn international_number_prefix(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
     #[inline]
-    pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_international_number_prefix(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.international_number_prefix = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ModifyOwnNumberApplyRequest, crate::BuildError> {
+    pub fn build(self) -> Result<ModifyOwnNumberApplyRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(ModifyOwnNumberApplyRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "ModifyOwnNumberApply",
-                "SdkAppId",
-            ))?,
-            detail_list: self.detail_list.ok_or(crate::BuildError::missing(
-                "ModifyOwnNumberApply",
-                "DetailList",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ModifyOwnNumberApply",
+                    "SdkAppId",
+                ))?,
+            detail_list: self
+                .detail_list
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ModifyOwnNumberApply",
+                    "DetailList",
+                ))?,
             apply_id: self.apply_id,
             prefix: self.prefix,
             mobile_ndd_prefix: self.mobile_ndd_prefix,
@@ -347,18 +370,18 @@ impl ModifyOwnNumberApplyRequestBuilder {
 /// Sets the members of a `ModifyOwnNumberApply` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct ModifyOwnNumberApplyFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: ModifyOwnNumberApplyRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl ModifyOwnNumberApplyFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: ModifyOwnNumberApplyRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -408,13 +431,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn prefix(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
     #[inline]
-    pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_prefix(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.prefix = value;
         self
     }
@@ -422,13 +445,19 @@ impl ModifyOwnNumberApplyFluentBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn mobile_ndd_prefix(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
     #[inline]
-    pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_mobile_ndd_prefix(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.mobile_ndd_prefix = value;
         self
     }
@@ -478,13 +507,19 @@ impl ModifyOwnNumberApplyFluentBuilder {
     ///
     /// Example: `"00"`
     #[inline]
-    pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn international_number_prefix(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
     #[inline]
-    pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_international_number_prefix(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.international_number_prefix = value;
         self
     }
@@ -496,7 +531,7 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -504,7 +539,10 @@ impl ModifyOwnNumberApplyFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<ModifyOwnNumberApplyResponse, crate::SdkError<ModifyOwnNumberApplyErrorCode>> {
+    ) -> Result<
+        ModifyOwnNumberApplyResponse,
+        ::tencent_cloud_runtime::SdkError<ModifyOwnNumberApplyErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -514,8 +552,8 @@ impl ModifyOwnNumberApplyFluentBuilder {
 #[non_exhaustive]
 pub struct ModifyOwnNumberApplyResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ModifyOwnNumberApplyResponse {
@@ -528,15 +566,16 @@ impl ::serde::Serialize for ModifyOwnNumberApplyResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyOwnNumberApplyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ModifyOwnNumberApplyResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyOwnNumberApplyResponse {
     const EXPECTING: &'static str = "struct ModifyOwnNumberApplyResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -544,18 +583,19 @@ impl crate::codec::FromMembers for ModifyOwnNumberApplyResponse {
             }?;
         }
         Ok(ModifyOwnNumberApplyResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for ModifyOwnNumberApplyResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for ModifyOwnNumberApplyResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -570,25 +610,25 @@ impl ModifyOwnNumberApplyResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`ModifyOwnNumberApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyOwnNumberApplyResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ModifyOwnNumberApplyResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -601,13 +641,13 @@ impl ModifyOwnNumberApplyResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for ModifyOwnNumberApplyResponse {
+impl ::tencent_cloud_runtime::ActionResponse for ModifyOwnNumberApplyResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -636,7 +676,7 @@ pub enum ModifyOwnNumberApplyErrorCode {
     /// `InvalidParameterValue.PhoneNumInvalid`: The phone number is invalid.
     InvalidParameterValuePhoneNumInvalid,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ModifyOwnNumberApplyErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -656,7 +696,7 @@ impl ModifyOwnNumberApplyErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for ModifyOwnNumberApplyErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for ModifyOwnNumberApplyErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -682,7 +722,7 @@ impl crate::enums::WireEnum for ModifyOwnNumberApplyErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -697,7 +737,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`ModifyOwnNumberApply`](crate::operation::modify_own_number_apply).
     #[inline]
     pub fn modify_own_number_apply(&self) -> ModifyOwnNumberApplyFluentBuilder {
-        ModifyOwnNumberApplyFluentBuilder::new(self.clone())
+        ModifyOwnNumberApplyFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for ModifyOwnNumberApplyErrorCode {}

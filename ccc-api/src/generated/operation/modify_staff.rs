@@ -40,23 +40,23 @@ pub struct ModifyStaffRequest {
     /// Account (email) of the agent to modify.
     ///
     /// Example: `"xx@tencent.com"`
-    pub email: crate::CompactString,
+    pub email: ::tencent_cloud_runtime::CompactString,
     /// Agent name.
     ///
     /// Example: `"小王"`
-    pub name: Option<crate::CompactString>,
+    pub name: Option<::tencent_cloud_runtime::CompactString>,
     /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
     ///
     /// Example: `"008618088888888"`
-    pub phone: Option<crate::CompactString>,
+    pub phone: Option<::tencent_cloud_runtime::CompactString>,
     /// Agent nickname.
     ///
     /// Example: `"小管家"`
-    pub nick: Option<crate::CompactString>,
+    pub nick: Option<::tencent_cloud_runtime::CompactString>,
     /// Agent staff number.
     ///
     /// Example: `"114514"`
-    pub staff_no: Option<crate::CompactString>,
+    pub staff_no: Option<::tencent_cloud_runtime::CompactString>,
     /// Ids of the skill groups to bind the agent to.
     ///
     /// Example: `[123,134]`
@@ -72,7 +72,7 @@ pub struct ModifyStaffRequest {
     /// Agent extension number: 4-6 digits, starting with 1-8.
     ///
     /// Example: `"1003"`
-    pub extension_number: Option<crate::CompactString>,
+    pub extension_number: Option<::tencent_cloud_runtime::CompactString>,
     /// Call forwarding settings.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
@@ -117,38 +117,39 @@ impl ::serde::Serialize for ModifyStaffRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ModifyStaffRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ModifyStaffRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffRequest {
     const EXPECTING: &'static str = "struct ModifyStaffRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "Email",
-            "Name",
-            "Phone",
-            "Nick",
-            "StaffNo",
-            "SkillGroupIds",
-            "UseMobileCallOut",
-            "UseMobileAccept",
-            "ExtensionNumber",
-            "ForwardingConfig",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Email",
+                "Name",
+                "Phone",
+                "Nick",
+                "StaffNo",
+                "SkillGroupIds",
+                "UseMobileCallOut",
+                "UseMobileAccept",
+                "ExtensionNumber",
+                "ForwardingConfig",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_email: Option<crate::CompactString> = None;
-        let mut f_name: Option<Option<crate::CompactString>> = None;
-        let mut f_phone: Option<Option<crate::CompactString>> = None;
-        let mut f_nick: Option<Option<crate::CompactString>> = None;
-        let mut f_staff_no: Option<Option<crate::CompactString>> = None;
+        let mut f_email: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_phone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_nick: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_no: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
         let mut f_use_mobile_call_out: Option<Option<bool>> = None;
         let mut f_use_mobile_accept: Option<Option<crate::types::ModifyStaffUseMobileAccept>> =
             None;
-        let mut f_extension_number: Option<Option<crate::CompactString>> = None;
+        let mut f_extension_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_forwarding_config: Option<Option<crate::types::ForwardingConfig>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -188,26 +189,30 @@ impl ModifyStaffRequest {
         ModifyStaffRequestBuilder::default()
     }
 }
-impl crate::Action for ModifyStaffRequest {
+impl ::tencent_cloud_runtime::Action for ModifyStaffRequest {
     const ACTION: &'static str = "ModifyStaff";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = ModifyStaffResponse;
     type ErrorCode = ModifyStaffErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`ModifyStaffRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyStaffRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    email: Option<crate::CompactString>,
-    name: Option<crate::CompactString>,
-    phone: Option<crate::CompactString>,
-    nick: Option<crate::CompactString>,
-    staff_no: Option<crate::CompactString>,
+    email: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
+    phone: Option<::tencent_cloud_runtime::CompactString>,
+    nick: Option<::tencent_cloud_runtime::CompactString>,
+    staff_no: Option<::tencent_cloud_runtime::CompactString>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     use_mobile_call_out: Option<bool>,
     use_mobile_accept: Option<crate::types::ModifyStaffUseMobileAccept>,
-    extension_number: Option<crate::CompactString>,
+    extension_number: Option<::tencent_cloud_runtime::CompactString>,
     forwarding_config: Option<crate::types::ForwardingConfig>,
 }
 impl ModifyStaffRequestBuilder {
@@ -229,13 +234,13 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"xx@tencent.com"`
     #[inline]
-    pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
     #[inline]
-    pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_email(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.email = value;
         self
     }
@@ -243,13 +248,13 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"小王"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -257,13 +262,13 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"008618088888888"`
     #[inline]
-    pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn phone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
     #[inline]
-    pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_phone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.phone = value;
         self
     }
@@ -271,13 +276,13 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"小管家"`
     #[inline]
-    pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn nick(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
     #[inline]
-    pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_nick(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.nick = value;
         self
     }
@@ -285,13 +290,13 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"114514"`
     #[inline]
-    pub fn staff_no(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_no(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
     #[inline]
-    pub fn set_staff_no(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_no(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_no = value;
         self
     }
@@ -344,13 +349,19 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"1003"`
     #[inline]
-    pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
     #[inline]
-    pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_number = value;
         self
     }
@@ -370,14 +381,20 @@ impl ModifyStaffRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ModifyStaffRequest, crate::BuildError> {
+    pub fn build(self) -> Result<ModifyStaffRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(ModifyStaffRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("ModifyStaff", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ModifyStaff",
+                    "SdkAppId",
+                ))?,
             email: self
                 .email
-                .ok_or(crate::BuildError::missing("ModifyStaff", "Email"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ModifyStaff",
+                    "Email",
+                ))?,
             name: self.name,
             phone: self.phone,
             nick: self.nick,
@@ -393,18 +410,18 @@ impl ModifyStaffRequestBuilder {
 /// Sets the members of a `ModifyStaff` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct ModifyStaffFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: ModifyStaffRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl ModifyStaffFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: ModifyStaffRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -425,13 +442,13 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"xx@tencent.com"`
     #[inline]
-    pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
     #[inline]
-    pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_email(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.email = value;
         self
     }
@@ -439,13 +456,13 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"小王"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
@@ -453,13 +470,13 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"008618088888888"`
     #[inline]
-    pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn phone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
     #[inline]
-    pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_phone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.phone = value;
         self
     }
@@ -467,13 +484,13 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"小管家"`
     #[inline]
-    pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn nick(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
     #[inline]
-    pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_nick(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.nick = value;
         self
     }
@@ -481,13 +498,13 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"114514"`
     #[inline]
-    pub fn staff_no(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_no(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
     #[inline]
-    pub fn set_staff_no(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_no(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.staff_no = value;
         self
     }
@@ -540,13 +557,19 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"1003"`
     #[inline]
-    pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
     #[inline]
-    pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_number = value;
         self
     }
@@ -572,13 +595,15 @@ impl ModifyStaffFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ModifyStaffResponse, crate::SdkError<ModifyStaffErrorCode>> {
+    pub async fn send(
+        self,
+    ) -> Result<ModifyStaffResponse, ::tencent_cloud_runtime::SdkError<ModifyStaffErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -588,8 +613,8 @@ impl ModifyStaffFluentBuilder {
 #[non_exhaustive]
 pub struct ModifyStaffResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ModifyStaffResponse {
@@ -602,15 +627,16 @@ impl ::serde::Serialize for ModifyStaffResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyStaffResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ModifyStaffResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffResponse {
     const EXPECTING: &'static str = "struct ModifyStaffResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -618,18 +644,19 @@ impl crate::codec::FromMembers for ModifyStaffResponse {
             }?;
         }
         Ok(ModifyStaffResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for ModifyStaffResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for ModifyStaffResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -644,25 +671,25 @@ impl ModifyStaffResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`ModifyStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyStaffResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ModifyStaffResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -675,13 +702,13 @@ impl ModifyStaffResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for ModifyStaffResponse {
+impl ::tencent_cloud_runtime::ActionResponse for ModifyStaffResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -708,7 +735,7 @@ pub enum ModifyStaffErrorCode {
     /// `OperationDenied.NotInWhiteList`: The account is not on the allow list for this feature.
     OperationDeniedNotInWhiteList,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ModifyStaffErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -729,7 +756,7 @@ impl ModifyStaffErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for ModifyStaffErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for ModifyStaffErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -754,7 +781,7 @@ impl crate::enums::WireEnum for ModifyStaffErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -769,7 +796,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`ModifyStaff`](crate::operation::modify_staff).
     #[inline]
     pub fn modify_staff(&self) -> ModifyStaffFluentBuilder {
-        ModifyStaffFluentBuilder::new(self.clone())
+        ModifyStaffFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for ModifyStaffErrorCode {}

@@ -38,11 +38,11 @@ pub struct ModifyStaffPasswordRequest {
     /// Email of the agent.
     ///
     /// Example: `"a@qq.com"`
-    pub email: crate::CompactString,
+    pub email: ::tencent_cloud_runtime::CompactString,
     /// New password to set.
     ///
     /// Example: `"abcdefg"`
-    pub password: crate::CompactString,
+    pub password: ::tencent_cloud_runtime::CompactString,
 }
 impl ::std::fmt::Debug for ModifyStaffPasswordRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -66,19 +66,19 @@ impl ::serde::Serialize for ModifyStaffPasswordRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ModifyStaffPasswordRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ModifyStaffPasswordRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffPasswordRequest {
     const EXPECTING: &'static str = "struct ModifyStaffPasswordRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "Email", "Password"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Email", "Password"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_email: Option<crate::CompactString> = None;
-        let mut f_password: Option<crate::CompactString> = None;
+        let mut f_email: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_password: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -101,19 +101,23 @@ impl ModifyStaffPasswordRequest {
         ModifyStaffPasswordRequestBuilder::default()
     }
 }
-impl crate::Action for ModifyStaffPasswordRequest {
+impl ::tencent_cloud_runtime::Action for ModifyStaffPasswordRequest {
     const ACTION: &'static str = "ModifyStaffPassword";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = ModifyStaffPasswordResponse;
     type ErrorCode = ModifyStaffPasswordErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`ModifyStaffPasswordRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct ModifyStaffPasswordRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    email: Option<crate::CompactString>,
-    password: Option<crate::CompactString>,
+    email: Option<::tencent_cloud_runtime::CompactString>,
+    password: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for ModifyStaffPasswordRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -146,13 +150,13 @@ impl ModifyStaffPasswordRequestBuilder {
     ///
     /// Example: `"a@qq.com"`
     #[inline]
-    pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
     #[inline]
-    pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_email(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.email = value;
         self
     }
@@ -160,49 +164,56 @@ impl ModifyStaffPasswordRequestBuilder {
     ///
     /// Example: `"abcdefg"`
     #[inline]
-    pub fn password(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn password(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`. Required.
     #[inline]
-    pub fn set_password(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_password(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.password = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ModifyStaffPasswordRequest, crate::BuildError> {
+    pub fn build(self) -> Result<ModifyStaffPasswordRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(ModifyStaffPasswordRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "ModifyStaffPassword",
-                "SdkAppId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ModifyStaffPassword",
+                    "SdkAppId",
+                ))?,
             email: self
                 .email
-                .ok_or(crate::BuildError::missing("ModifyStaffPassword", "Email"))?,
-            password: self.password.ok_or(crate::BuildError::missing(
-                "ModifyStaffPassword",
-                "Password",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ModifyStaffPassword",
+                    "Email",
+                ))?,
+            password: self
+                .password
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ModifyStaffPassword",
+                    "Password",
+                ))?,
         })
     }
 }
 /// Sets the members of a `ModifyStaffPassword` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct ModifyStaffPasswordFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: ModifyStaffPasswordRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl ModifyStaffPasswordFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: ModifyStaffPasswordRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -223,13 +234,13 @@ impl ModifyStaffPasswordFluentBuilder {
     ///
     /// Example: `"a@qq.com"`
     #[inline]
-    pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
     #[inline]
-    pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_email(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.email = value;
         self
     }
@@ -237,13 +248,13 @@ impl ModifyStaffPasswordFluentBuilder {
     ///
     /// Example: `"abcdefg"`
     #[inline]
-    pub fn password(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn password(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`. Required.
     #[inline]
-    pub fn set_password(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_password(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.password = value;
         self
     }
@@ -255,7 +266,7 @@ impl ModifyStaffPasswordFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -263,7 +274,10 @@ impl ModifyStaffPasswordFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<ModifyStaffPasswordResponse, crate::SdkError<ModifyStaffPasswordErrorCode>> {
+    ) -> Result<
+        ModifyStaffPasswordResponse,
+        ::tencent_cloud_runtime::SdkError<ModifyStaffPasswordErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -273,8 +287,8 @@ impl ModifyStaffPasswordFluentBuilder {
 #[non_exhaustive]
 pub struct ModifyStaffPasswordResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ModifyStaffPasswordResponse {
@@ -287,15 +301,16 @@ impl ::serde::Serialize for ModifyStaffPasswordResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyStaffPasswordResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ModifyStaffPasswordResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffPasswordResponse {
     const EXPECTING: &'static str = "struct ModifyStaffPasswordResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -303,18 +318,19 @@ impl crate::codec::FromMembers for ModifyStaffPasswordResponse {
             }?;
         }
         Ok(ModifyStaffPasswordResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for ModifyStaffPasswordResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for ModifyStaffPasswordResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -329,25 +345,25 @@ impl ModifyStaffPasswordResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`ModifyStaffPasswordResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyStaffPasswordResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ModifyStaffPasswordResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -360,13 +376,13 @@ impl ModifyStaffPasswordResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for ModifyStaffPasswordResponse {
+impl ::tencent_cloud_runtime::ActionResponse for ModifyStaffPasswordResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -379,7 +395,7 @@ pub enum ModifyStaffPasswordErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ModifyStaffPasswordErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -391,7 +407,7 @@ impl ModifyStaffPasswordErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for ModifyStaffPasswordErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for ModifyStaffPasswordErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -405,7 +421,7 @@ impl crate::enums::WireEnum for ModifyStaffPasswordErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -420,7 +436,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`ModifyStaffPassword`](crate::operation::modify_staff_password).
     #[inline]
     pub fn modify_staff_password(&self) -> ModifyStaffPasswordFluentBuilder {
-        ModifyStaffPasswordFluentBuilder::new(self.clone())
+        ModifyStaffPasswordFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for ModifyStaffPasswordErrorCode {}

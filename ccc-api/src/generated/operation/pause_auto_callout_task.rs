@@ -53,15 +53,16 @@ impl ::serde::Serialize for PauseAutoCalloutTaskRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for PauseAutoCalloutTaskRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for PauseAutoCalloutTaskRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for PauseAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct PauseAutoCalloutTaskRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["TaskId", "SdkAppId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TaskId", "SdkAppId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_task_id: Option<crate::types::TaskId> = None;
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -84,12 +85,16 @@ impl PauseAutoCalloutTaskRequest {
         PauseAutoCalloutTaskRequestBuilder::default()
     }
 }
-impl crate::Action for PauseAutoCalloutTaskRequest {
+impl ::tencent_cloud_runtime::Action for PauseAutoCalloutTaskRequest {
     const ACTION: &'static str = "PauseAutoCalloutTask";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = PauseAutoCalloutTaskResponse;
     type ErrorCode = PauseAutoCalloutTaskErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`PauseAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -128,33 +133,38 @@ impl PauseAutoCalloutTaskRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<PauseAutoCalloutTaskRequest, crate::BuildError> {
+    pub fn build(self) -> Result<PauseAutoCalloutTaskRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(PauseAutoCalloutTaskRequest {
             task_id: self
                 .task_id
-                .ok_or(crate::BuildError::missing("PauseAutoCalloutTask", "TaskId"))?,
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "PauseAutoCalloutTask",
-                "SdkAppId",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "PauseAutoCalloutTask",
+                    "TaskId",
+                ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "PauseAutoCalloutTask",
+                    "SdkAppId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `PauseAutoCalloutTask` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct PauseAutoCalloutTaskFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: PauseAutoCalloutTaskRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl PauseAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: PauseAutoCalloutTaskRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the task to pause.
@@ -193,7 +203,7 @@ impl PauseAutoCalloutTaskFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -201,7 +211,10 @@ impl PauseAutoCalloutTaskFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<PauseAutoCalloutTaskResponse, crate::SdkError<PauseAutoCalloutTaskErrorCode>> {
+    ) -> Result<
+        PauseAutoCalloutTaskResponse,
+        ::tencent_cloud_runtime::SdkError<PauseAutoCalloutTaskErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -211,8 +224,8 @@ impl PauseAutoCalloutTaskFluentBuilder {
 #[non_exhaustive]
 pub struct PauseAutoCalloutTaskResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PauseAutoCalloutTaskResponse {
@@ -225,15 +238,16 @@ impl ::serde::Serialize for PauseAutoCalloutTaskResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for PauseAutoCalloutTaskResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for PauseAutoCalloutTaskResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for PauseAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct PauseAutoCalloutTaskResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -241,18 +255,19 @@ impl crate::codec::FromMembers for PauseAutoCalloutTaskResponse {
             }?;
         }
         Ok(PauseAutoCalloutTaskResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for PauseAutoCalloutTaskResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for PauseAutoCalloutTaskResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -267,25 +282,25 @@ impl PauseAutoCalloutTaskResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`PauseAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct PauseAutoCalloutTaskResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl PauseAutoCalloutTaskResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -298,13 +313,13 @@ impl PauseAutoCalloutTaskResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for PauseAutoCalloutTaskResponse {
+impl ::tencent_cloud_runtime::ActionResponse for PauseAutoCalloutTaskResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -321,7 +336,7 @@ pub enum PauseAutoCalloutTaskErrorCode {
     /// `UnsupportedOperation`: The operation is not supported in the current state or configuration.
     UnsupportedOperation,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl PauseAutoCalloutTaskErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -335,7 +350,7 @@ impl PauseAutoCalloutTaskErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for PauseAutoCalloutTaskErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for PauseAutoCalloutTaskErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -347,7 +362,7 @@ impl crate::enums::WireEnum for PauseAutoCalloutTaskErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -362,7 +377,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`PauseAutoCalloutTask`](crate::operation::pause_auto_callout_task).
     #[inline]
     pub fn pause_auto_callout_task(&self) -> PauseAutoCalloutTaskFluentBuilder {
-        PauseAutoCalloutTaskFluentBuilder::new(self.clone())
+        PauseAutoCalloutTaskFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for PauseAutoCalloutTaskErrorCode {}

@@ -41,7 +41,7 @@ pub struct PlaySoundCallRequest {
     /// Id of the call session.
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
-    pub session_id: crate::CompactString,
+    pub session_id: ::tencent_cloud_runtime::CompactString,
     /// Id of the audio file, as managed under audio files in the console.
     ///
     /// Example: `27500`
@@ -69,18 +69,23 @@ impl ::serde::Serialize for PlaySoundCallRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for PlaySoundCallRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for PlaySoundCallRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for PlaySoundCallRequest {
     const EXPECTING: &'static str = "struct PlaySoundCallRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "SessionId", "FileId", "PlayTimes"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SessionId",
+                "FileId",
+                "PlayTimes",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_file_id: Option<Option<crate::types::FileId>> = None;
         let mut f_play_times: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -107,18 +112,22 @@ impl PlaySoundCallRequest {
         PlaySoundCallRequestBuilder::default()
     }
 }
-impl crate::Action for PlaySoundCallRequest {
+impl ::tencent_cloud_runtime::Action for PlaySoundCallRequest {
     const ACTION: &'static str = "PlaySoundCall";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = PlaySoundCallResponse;
     type ErrorCode = PlaySoundCallErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`PlaySoundCallRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct PlaySoundCallRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
     file_id: Option<crate::types::FileId>,
     play_times: Option<i64>,
 }
@@ -141,13 +150,13 @@ impl PlaySoundCallRequestBuilder {
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -181,14 +190,20 @@ impl PlaySoundCallRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<PlaySoundCallRequest, crate::BuildError> {
+    pub fn build(self) -> Result<PlaySoundCallRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(PlaySoundCallRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("PlaySoundCall", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "PlaySoundCall",
+                    "SdkAppId",
+                ))?,
             session_id: self
                 .session_id
-                .ok_or(crate::BuildError::missing("PlaySoundCall", "SessionId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "PlaySoundCall",
+                    "SessionId",
+                ))?,
             file_id: self.file_id,
             play_times: self.play_times,
         })
@@ -197,18 +212,18 @@ impl PlaySoundCallRequestBuilder {
 /// Sets the members of a `PlaySoundCall` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct PlaySoundCallFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: PlaySoundCallRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl PlaySoundCallFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: PlaySoundCallRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -229,13 +244,13 @@ impl PlaySoundCallFluentBuilder {
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -275,7 +290,7 @@ impl PlaySoundCallFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -283,7 +298,8 @@ impl PlaySoundCallFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<PlaySoundCallResponse, crate::SdkError<PlaySoundCallErrorCode>> {
+    ) -> Result<PlaySoundCallResponse, ::tencent_cloud_runtime::SdkError<PlaySoundCallErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -293,8 +309,8 @@ impl PlaySoundCallFluentBuilder {
 #[non_exhaustive]
 pub struct PlaySoundCallResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PlaySoundCallResponse {
@@ -307,15 +323,16 @@ impl ::serde::Serialize for PlaySoundCallResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for PlaySoundCallResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for PlaySoundCallResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for PlaySoundCallResponse {
     const EXPECTING: &'static str = "struct PlaySoundCallResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -323,18 +340,19 @@ impl crate::codec::FromMembers for PlaySoundCallResponse {
             }?;
         }
         Ok(PlaySoundCallResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for PlaySoundCallResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for PlaySoundCallResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -349,25 +367,25 @@ impl PlaySoundCallResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`PlaySoundCallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct PlaySoundCallResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl PlaySoundCallResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -380,13 +398,13 @@ impl PlaySoundCallResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for PlaySoundCallResponse {
+impl ::tencent_cloud_runtime::ActionResponse for PlaySoundCallResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -405,7 +423,7 @@ pub enum PlaySoundCallErrorCode {
     /// `InvalidParameterValue.FileNotExist`: The audio file does not exist.
     InvalidParameterValueFileNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl PlaySoundCallErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -422,7 +440,7 @@ impl PlaySoundCallErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for PlaySoundCallErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for PlaySoundCallErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -437,7 +455,7 @@ impl crate::enums::WireEnum for PlaySoundCallErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -452,7 +470,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`PlaySoundCall`](crate::operation::play_sound_call).
     #[inline]
     pub fn play_sound_call(&self) -> PlaySoundCallFluentBuilder {
-        PlaySoundCallFluentBuilder::new(self.clone())
+        PlaySoundCallFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for PlaySoundCallErrorCode {}

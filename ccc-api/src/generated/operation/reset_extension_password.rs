@@ -38,7 +38,7 @@ pub struct ResetExtensionPasswordRequest {
     /// Extension number whose password is reset.
     ///
     /// Example: `"1001"`
-    pub extension_id: crate::CompactString,
+    pub extension_id: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for ResetExtensionPasswordRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -52,17 +52,18 @@ impl ::serde::Serialize for ResetExtensionPasswordRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ResetExtensionPasswordRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ResetExtensionPasswordRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for ResetExtensionPasswordRequest {
     const EXPECTING: &'static str = "struct ResetExtensionPasswordRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_extension_id: Option<crate::CompactString> = None;
+        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -83,18 +84,22 @@ impl ResetExtensionPasswordRequest {
         ResetExtensionPasswordRequestBuilder::default()
     }
 }
-impl crate::Action for ResetExtensionPasswordRequest {
+impl ::tencent_cloud_runtime::Action for ResetExtensionPasswordRequest {
     const ACTION: &'static str = "ResetExtensionPassword";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = ResetExtensionPasswordResponse;
     type ErrorCode = ResetExtensionPasswordErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`ResetExtensionPasswordRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ResetExtensionPasswordRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<crate::CompactString>,
+    extension_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ResetExtensionPasswordRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -115,46 +120,58 @@ impl ResetExtensionPasswordRequestBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.extension_id = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ResetExtensionPasswordRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<ResetExtensionPasswordRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(ResetExtensionPasswordRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "ResetExtensionPassword",
-                "SdkAppId",
-            ))?,
-            extension_id: self.extension_id.ok_or(crate::BuildError::missing(
-                "ResetExtensionPassword",
-                "ExtensionId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ResetExtensionPassword",
+                    "SdkAppId",
+                ))?,
+            extension_id: self
+                .extension_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ResetExtensionPassword",
+                    "ExtensionId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `ResetExtensionPassword` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct ResetExtensionPasswordFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: ResetExtensionPasswordRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl ResetExtensionPasswordFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: ResetExtensionPasswordRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -175,13 +192,19 @@ impl ResetExtensionPasswordFluentBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn extension_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_extension_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -193,7 +216,7 @@ impl ResetExtensionPasswordFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -201,8 +224,10 @@ impl ResetExtensionPasswordFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<ResetExtensionPasswordResponse, crate::SdkError<ResetExtensionPasswordErrorCode>>
-    {
+    ) -> Result<
+        ResetExtensionPasswordResponse,
+        ::tencent_cloud_runtime::SdkError<ResetExtensionPasswordErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -214,10 +239,10 @@ pub struct ResetExtensionPasswordResponse {
     /// The newly generated password.
     ///
     /// Example: `"foobar"`
-    pub password: crate::CompactString,
+    pub password: ::tencent_cloud_runtime::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for ResetExtensionPasswordResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -240,16 +265,17 @@ impl ::serde::Serialize for ResetExtensionPasswordResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for ResetExtensionPasswordResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ResetExtensionPasswordResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for ResetExtensionPasswordResponse {
     const EXPECTING: &'static str = "struct ResetExtensionPasswordResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Password", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_password: Option<crate::CompactString> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Password", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_password: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_password),
@@ -258,23 +284,23 @@ impl crate::codec::FromMembers for ResetExtensionPasswordResponse {
             }?;
         }
         Ok(ResetExtensionPasswordResponse {
-            password: f_password.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            password: f_password.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for ResetExtensionPasswordResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for ResetExtensionPasswordResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Password",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -292,15 +318,15 @@ impl ResetExtensionPasswordResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`ResetExtensionPasswordResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct ResetExtensionPasswordResponseBuilder {
-    password: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    password: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for ResetExtensionPasswordResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -318,25 +344,25 @@ impl ResetExtensionPasswordResponseBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn password(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn password(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`.
     #[inline]
-    pub fn set_password(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_password(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.password = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -350,13 +376,13 @@ impl ResetExtensionPasswordResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for ResetExtensionPasswordResponse {
+impl ::tencent_cloud_runtime::ActionResponse for ResetExtensionPasswordResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -375,7 +401,7 @@ pub enum ResetExtensionPasswordErrorCode {
     /// `InvalidParameterValue.FileNotExist`: The audio file does not exist.
     InvalidParameterValueFileNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ResetExtensionPasswordErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -392,7 +418,7 @@ impl ResetExtensionPasswordErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for ResetExtensionPasswordErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for ResetExtensionPasswordErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -407,7 +433,7 @@ impl crate::enums::WireEnum for ResetExtensionPasswordErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -422,7 +448,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`ResetExtensionPassword`](crate::operation::reset_extension_password).
     #[inline]
     pub fn reset_extension_password(&self) -> ResetExtensionPasswordFluentBuilder {
-        ResetExtensionPasswordFluentBuilder::new(self.clone())
+        ResetExtensionPasswordFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for ResetExtensionPasswordErrorCode {}

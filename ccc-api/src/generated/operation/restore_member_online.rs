@@ -37,7 +37,7 @@ pub struct RestoreMemberOnlineRequest {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
-    pub user_id: crate::CompactString,
+    pub user_id: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for RestoreMemberOnlineRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -51,17 +51,18 @@ impl ::serde::Serialize for RestoreMemberOnlineRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for RestoreMemberOnlineRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for RestoreMemberOnlineRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for RestoreMemberOnlineRequest {
     const EXPECTING: &'static str = "struct RestoreMemberOnlineRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "UserId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "UserId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_user_id: Option<crate::CompactString> = None;
+        let mut f_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -82,18 +83,22 @@ impl RestoreMemberOnlineRequest {
         RestoreMemberOnlineRequestBuilder::default()
     }
 }
-impl crate::Action for RestoreMemberOnlineRequest {
+impl ::tencent_cloud_runtime::Action for RestoreMemberOnlineRequest {
     const ACTION: &'static str = "RestoreMemberOnline";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = RestoreMemberOnlineResponse;
     type ErrorCode = RestoreMemberOnlineErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`RestoreMemberOnlineRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct RestoreMemberOnlineRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    user_id: Option<crate::CompactString>,
+    user_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl RestoreMemberOnlineRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -114,45 +119,50 @@ impl RestoreMemberOnlineRequestBuilder {
     ///
     /// Example: `"user@example.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_id = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<RestoreMemberOnlineRequest, crate::BuildError> {
+    pub fn build(self) -> Result<RestoreMemberOnlineRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(RestoreMemberOnlineRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "RestoreMemberOnline",
-                "SdkAppId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "RestoreMemberOnline",
+                    "SdkAppId",
+                ))?,
             user_id: self
                 .user_id
-                .ok_or(crate::BuildError::missing("RestoreMemberOnline", "UserId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "RestoreMemberOnline",
+                    "UserId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `RestoreMemberOnline` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct RestoreMemberOnlineFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: RestoreMemberOnlineRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl RestoreMemberOnlineFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: RestoreMemberOnlineRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -173,13 +183,13 @@ impl RestoreMemberOnlineFluentBuilder {
     ///
     /// Example: `"user@example.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.user_id = value;
         self
     }
@@ -191,7 +201,7 @@ impl RestoreMemberOnlineFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -199,7 +209,10 @@ impl RestoreMemberOnlineFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<RestoreMemberOnlineResponse, crate::SdkError<RestoreMemberOnlineErrorCode>> {
+    ) -> Result<
+        RestoreMemberOnlineResponse,
+        ::tencent_cloud_runtime::SdkError<RestoreMemberOnlineErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -209,8 +222,8 @@ impl RestoreMemberOnlineFluentBuilder {
 #[non_exhaustive]
 pub struct RestoreMemberOnlineResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for RestoreMemberOnlineResponse {
@@ -223,15 +236,16 @@ impl ::serde::Serialize for RestoreMemberOnlineResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for RestoreMemberOnlineResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for RestoreMemberOnlineResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for RestoreMemberOnlineResponse {
     const EXPECTING: &'static str = "struct RestoreMemberOnlineResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -239,18 +253,19 @@ impl crate::codec::FromMembers for RestoreMemberOnlineResponse {
             }?;
         }
         Ok(RestoreMemberOnlineResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for RestoreMemberOnlineResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for RestoreMemberOnlineResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -265,25 +280,25 @@ impl RestoreMemberOnlineResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`RestoreMemberOnlineResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct RestoreMemberOnlineResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl RestoreMemberOnlineResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -296,13 +311,13 @@ impl RestoreMemberOnlineResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for RestoreMemberOnlineResponse {
+impl ::tencent_cloud_runtime::ActionResponse for RestoreMemberOnlineResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -317,7 +332,7 @@ pub enum RestoreMemberOnlineErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl RestoreMemberOnlineErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -330,7 +345,7 @@ impl RestoreMemberOnlineErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for RestoreMemberOnlineErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for RestoreMemberOnlineErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -341,7 +356,7 @@ impl crate::enums::WireEnum for RestoreMemberOnlineErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -356,7 +371,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`RestoreMemberOnline`](crate::operation::restore_member_online).
     #[inline]
     pub fn restore_member_online(&self) -> RestoreMemberOnlineFluentBuilder {
-        RestoreMemberOnlineFluentBuilder::new(self.clone())
+        RestoreMemberOnlineFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for RestoreMemberOnlineErrorCode {}

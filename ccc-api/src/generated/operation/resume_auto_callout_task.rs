@@ -53,15 +53,16 @@ impl ::serde::Serialize for ResumeAutoCalloutTaskRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ResumeAutoCalloutTaskRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for ResumeAutoCalloutTaskRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for ResumeAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct ResumeAutoCalloutTaskRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["TaskId", "SdkAppId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TaskId", "SdkAppId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_task_id: Option<crate::types::TaskId> = None;
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -84,12 +85,16 @@ impl ResumeAutoCalloutTaskRequest {
         ResumeAutoCalloutTaskRequestBuilder::default()
     }
 }
-impl crate::Action for ResumeAutoCalloutTaskRequest {
+impl ::tencent_cloud_runtime::Action for ResumeAutoCalloutTaskRequest {
     const ACTION: &'static str = "ResumeAutoCalloutTask";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = ResumeAutoCalloutTaskResponse;
     type ErrorCode = ResumeAutoCalloutTaskErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`ResumeAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -128,34 +133,40 @@ impl ResumeAutoCalloutTaskRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ResumeAutoCalloutTaskRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<ResumeAutoCalloutTaskRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(ResumeAutoCalloutTaskRequest {
-            task_id: self.task_id.ok_or(crate::BuildError::missing(
-                "ResumeAutoCalloutTask",
-                "TaskId",
-            ))?,
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "ResumeAutoCalloutTask",
-                "SdkAppId",
-            ))?,
+            task_id: self
+                .task_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ResumeAutoCalloutTask",
+                    "TaskId",
+                ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "ResumeAutoCalloutTask",
+                    "SdkAppId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `ResumeAutoCalloutTask` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct ResumeAutoCalloutTaskFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: ResumeAutoCalloutTaskRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl ResumeAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: ResumeAutoCalloutTaskRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the task to resume.
@@ -194,7 +205,7 @@ impl ResumeAutoCalloutTaskFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -202,8 +213,10 @@ impl ResumeAutoCalloutTaskFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<ResumeAutoCalloutTaskResponse, crate::SdkError<ResumeAutoCalloutTaskErrorCode>>
-    {
+    ) -> Result<
+        ResumeAutoCalloutTaskResponse,
+        ::tencent_cloud_runtime::SdkError<ResumeAutoCalloutTaskErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -213,8 +226,8 @@ impl ResumeAutoCalloutTaskFluentBuilder {
 #[non_exhaustive]
 pub struct ResumeAutoCalloutTaskResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ResumeAutoCalloutTaskResponse {
@@ -227,15 +240,16 @@ impl ::serde::Serialize for ResumeAutoCalloutTaskResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for ResumeAutoCalloutTaskResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for ResumeAutoCalloutTaskResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for ResumeAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct ResumeAutoCalloutTaskResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -243,18 +257,19 @@ impl crate::codec::FromMembers for ResumeAutoCalloutTaskResponse {
             }?;
         }
         Ok(ResumeAutoCalloutTaskResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for ResumeAutoCalloutTaskResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for ResumeAutoCalloutTaskResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -269,25 +284,25 @@ impl ResumeAutoCalloutTaskResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`ResumeAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ResumeAutoCalloutTaskResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ResumeAutoCalloutTaskResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -300,13 +315,13 @@ impl ResumeAutoCalloutTaskResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for ResumeAutoCalloutTaskResponse {
+impl ::tencent_cloud_runtime::ActionResponse for ResumeAutoCalloutTaskResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -323,7 +338,7 @@ pub enum ResumeAutoCalloutTaskErrorCode {
     /// `UnsupportedOperation`: The operation is not supported in the current state or configuration.
     UnsupportedOperation,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ResumeAutoCalloutTaskErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -337,7 +352,7 @@ impl ResumeAutoCalloutTaskErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for ResumeAutoCalloutTaskErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for ResumeAutoCalloutTaskErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -349,7 +364,7 @@ impl crate::enums::WireEnum for ResumeAutoCalloutTaskErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -364,7 +379,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`ResumeAutoCalloutTask`](crate::operation::resume_auto_callout_task).
     #[inline]
     pub fn resume_auto_callout_task(&self) -> ResumeAutoCalloutTaskFluentBuilder {
-        ResumeAutoCalloutTaskFluentBuilder::new(self.clone())
+        ResumeAutoCalloutTaskFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for ResumeAutoCalloutTaskErrorCode {}

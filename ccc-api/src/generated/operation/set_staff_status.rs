@@ -68,15 +68,16 @@ impl ::serde::Serialize for SetStaffStatusRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for SetStaffStatusRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusRequest {
     const EXPECTING: &'static str = "struct SetStaffStatusRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "StaffStatusList"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "StaffStatusList"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_staff_status_list: Option<Vec<crate::types::SetStaffStatusItem>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -99,12 +100,16 @@ impl SetStaffStatusRequest {
         SetStaffStatusRequestBuilder::default()
     }
 }
-impl crate::Action for SetStaffStatusRequest {
+impl ::tencent_cloud_runtime::Action for SetStaffStatusRequest {
     const ACTION: &'static str = "SetStaffStatus";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = SetStaffStatusResponse;
     type ErrorCode = SetStaffStatusErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`SetStaffStatusRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -144,33 +149,35 @@ impl SetStaffStatusRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<SetStaffStatusRequest, crate::BuildError> {
+    pub fn build(self) -> Result<SetStaffStatusRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(SetStaffStatusRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("SetStaffStatus", "SdkAppId"))?,
-            staff_status_list: self.staff_status_list.ok_or(crate::BuildError::missing(
-                "SetStaffStatus",
-                "StaffStatusList",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "SetStaffStatus",
+                    "SdkAppId",
+                ))?,
+            staff_status_list: self.staff_status_list.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("SetStaffStatus", "StaffStatusList"),
+            )?,
         })
     }
 }
 /// Sets the members of a `SetStaffStatus` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct SetStaffStatusFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: SetStaffStatusRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl SetStaffStatusFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: SetStaffStatusRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -210,7 +217,7 @@ impl SetStaffStatusFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -218,7 +225,8 @@ impl SetStaffStatusFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<SetStaffStatusResponse, crate::SdkError<SetStaffStatusErrorCode>> {
+    ) -> Result<SetStaffStatusResponse, ::tencent_cloud_runtime::SdkError<SetStaffStatusErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -230,8 +238,8 @@ pub struct SetStaffStatusResponse {
     /// Result of the status change for each agent.
     pub staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for SetStaffStatusResponse {
@@ -247,18 +255,18 @@ impl ::serde::Serialize for SetStaffStatusResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for SetStaffStatusResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for SetStaffStatusResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusResponse {
     const EXPECTING: &'static str = "struct SetStaffStatusResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["StaffStatusList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["StaffStatusList", "RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_staff_status_list: Option<Option<Vec<crate::types::SetStaffStatusRspItem>>> =
             None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_staff_status_list),
@@ -268,24 +276,24 @@ impl crate::codec::FromMembers for SetStaffStatusResponse {
         }
         Ok(SetStaffStatusResponse {
             staff_status_list: f_staff_status_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for SetStaffStatusResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for SetStaffStatusResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "StaffStatusList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::SetStaffStatusRspItem as crate::deviation::Described>::members,
+                    <crate::types::SetStaffStatusRspItem as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
         ];
@@ -303,7 +311,7 @@ impl SetStaffStatusResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -311,7 +319,7 @@ impl SetStaffStatusResponse {
 #[derive(Debug, Clone, Default)]
 pub struct SetStaffStatusResponseBuilder {
     staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl SetStaffStatusResponseBuilder {
     /// Result of the status change for each agent.
@@ -331,13 +339,13 @@ impl SetStaffStatusResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -351,13 +359,13 @@ impl SetStaffStatusResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for SetStaffStatusResponse {
+impl ::tencent_cloud_runtime::ActionResponse for SetStaffStatusResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -374,7 +382,7 @@ pub enum SetStaffStatusErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl SetStaffStatusErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -388,7 +396,7 @@ impl SetStaffStatusErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for SetStaffStatusErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for SetStaffStatusErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -400,7 +408,7 @@ impl crate::enums::WireEnum for SetStaffStatusErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -415,7 +423,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`SetStaffStatus`](crate::operation::set_staff_status).
     #[inline]
     pub fn set_staff_status(&self) -> SetStaffStatusFluentBuilder {
-        SetStaffStatusFluentBuilder::new(self.clone())
+        SetStaffStatusFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for SetStaffStatusErrorCode {}

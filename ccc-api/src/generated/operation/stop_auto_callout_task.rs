@@ -51,15 +51,16 @@ impl ::serde::Serialize for StopAutoCalloutTaskRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for StopAutoCalloutTaskRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for StopAutoCalloutTaskRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for StopAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct StopAutoCalloutTaskRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "TaskId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "TaskId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_task_id: Option<crate::types::TaskId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -82,12 +83,16 @@ impl StopAutoCalloutTaskRequest {
         StopAutoCalloutTaskRequestBuilder::default()
     }
 }
-impl crate::Action for StopAutoCalloutTaskRequest {
+impl ::tencent_cloud_runtime::Action for StopAutoCalloutTaskRequest {
     const ACTION: &'static str = "StopAutoCalloutTask";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = StopAutoCalloutTaskResponse;
     type ErrorCode = StopAutoCalloutTaskErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`StopAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -126,33 +131,38 @@ impl StopAutoCalloutTaskRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<StopAutoCalloutTaskRequest, crate::BuildError> {
+    pub fn build(self) -> Result<StopAutoCalloutTaskRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(StopAutoCalloutTaskRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "StopAutoCalloutTask",
-                "SdkAppId",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "StopAutoCalloutTask",
+                    "SdkAppId",
+                ))?,
             task_id: self
                 .task_id
-                .ok_or(crate::BuildError::missing("StopAutoCalloutTask", "TaskId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "StopAutoCalloutTask",
+                    "TaskId",
+                ))?,
         })
     }
 }
 /// Sets the members of a `StopAutoCalloutTask` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct StopAutoCalloutTaskFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: StopAutoCalloutTaskRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl StopAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: StopAutoCalloutTaskRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -191,7 +201,7 @@ impl StopAutoCalloutTaskFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -199,7 +209,10 @@ impl StopAutoCalloutTaskFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<StopAutoCalloutTaskResponse, crate::SdkError<StopAutoCalloutTaskErrorCode>> {
+    ) -> Result<
+        StopAutoCalloutTaskResponse,
+        ::tencent_cloud_runtime::SdkError<StopAutoCalloutTaskErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -209,8 +222,8 @@ impl StopAutoCalloutTaskFluentBuilder {
 #[non_exhaustive]
 pub struct StopAutoCalloutTaskResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for StopAutoCalloutTaskResponse {
@@ -223,15 +236,16 @@ impl ::serde::Serialize for StopAutoCalloutTaskResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for StopAutoCalloutTaskResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for StopAutoCalloutTaskResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for StopAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct StopAutoCalloutTaskResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -239,18 +253,19 @@ impl crate::codec::FromMembers for StopAutoCalloutTaskResponse {
             }?;
         }
         Ok(StopAutoCalloutTaskResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for StopAutoCalloutTaskResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for StopAutoCalloutTaskResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -265,25 +280,25 @@ impl StopAutoCalloutTaskResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`StopAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct StopAutoCalloutTaskResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl StopAutoCalloutTaskResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -296,13 +311,13 @@ impl StopAutoCalloutTaskResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for StopAutoCalloutTaskResponse {
+impl ::tencent_cloud_runtime::ActionResponse for StopAutoCalloutTaskResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -319,7 +334,7 @@ pub enum StopAutoCalloutTaskErrorCode {
     /// `UnsupportedOperation`: The operation is not supported in the current state or configuration.
     UnsupportedOperation,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl StopAutoCalloutTaskErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -333,7 +348,7 @@ impl StopAutoCalloutTaskErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for StopAutoCalloutTaskErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for StopAutoCalloutTaskErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -345,7 +360,7 @@ impl crate::enums::WireEnum for StopAutoCalloutTaskErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -360,7 +375,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`StopAutoCalloutTask`](crate::operation::stop_auto_callout_task).
     #[inline]
     pub fn stop_auto_callout_task(&self) -> StopAutoCalloutTaskFluentBuilder {
-        StopAutoCalloutTaskFluentBuilder::new(self.clone())
+        StopAutoCalloutTaskFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for StopAutoCalloutTaskErrorCode {}

@@ -38,7 +38,7 @@ pub struct TransferToManualRequest {
     /// Id of the session to transfer.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    pub session_id: crate::CompactString,
+    pub session_id: ::tencent_cloud_runtime::CompactString,
     /// Id of the skill group whose agents receive the session.
     ///
     /// Example: `5002`
@@ -57,18 +57,18 @@ impl ::serde::Serialize for TransferToManualRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for TransferToManualRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for TransferToManualRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for TransferToManualRequest {
     const EXPECTING: &'static str = "struct TransferToManualRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "SessionId", "SkillGroupId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId", "SkillGroupId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -92,18 +92,22 @@ impl TransferToManualRequest {
         TransferToManualRequestBuilder::default()
     }
 }
-impl crate::Action for TransferToManualRequest {
+impl ::tencent_cloud_runtime::Action for TransferToManualRequest {
     const ACTION: &'static str = "TransferToManual";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = TransferToManualResponse;
     type ErrorCode = TransferToManualErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`TransferToManualRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct TransferToManualRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<crate::CompactString>,
+    session_id: Option<::tencent_cloud_runtime::CompactString>,
     skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl TransferToManualRequestBuilder {
@@ -125,13 +129,13 @@ impl TransferToManualRequestBuilder {
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -151,36 +155,41 @@ impl TransferToManualRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<TransferToManualRequest, crate::BuildError> {
+    pub fn build(self) -> Result<TransferToManualRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(TransferToManualRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("TransferToManual", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "TransferToManual",
+                    "SdkAppId",
+                ))?,
             session_id: self
                 .session_id
-                .ok_or(crate::BuildError::missing("TransferToManual", "SessionId"))?,
-            skill_group_id: self.skill_group_id.ok_or(crate::BuildError::missing(
-                "TransferToManual",
-                "SkillGroupId",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "TransferToManual",
+                    "SessionId",
+                ))?,
+            skill_group_id: self.skill_group_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("TransferToManual", "SkillGroupId"),
+            )?,
         })
     }
 }
 /// Sets the members of a `TransferToManual` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct TransferToManualFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: TransferToManualRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl TransferToManualFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: TransferToManualRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -201,13 +210,13 @@ impl TransferToManualFluentBuilder {
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -233,7 +242,7 @@ impl TransferToManualFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -241,7 +250,10 @@ impl TransferToManualFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<TransferToManualResponse, crate::SdkError<TransferToManualErrorCode>> {
+    ) -> Result<
+        TransferToManualResponse,
+        ::tencent_cloud_runtime::SdkError<TransferToManualErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -251,8 +263,8 @@ impl TransferToManualFluentBuilder {
 #[non_exhaustive]
 pub struct TransferToManualResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TransferToManualResponse {
@@ -265,15 +277,16 @@ impl ::serde::Serialize for TransferToManualResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for TransferToManualResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for TransferToManualResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for TransferToManualResponse {
     const EXPECTING: &'static str = "struct TransferToManualResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -281,18 +294,19 @@ impl crate::codec::FromMembers for TransferToManualResponse {
             }?;
         }
         Ok(TransferToManualResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for TransferToManualResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for TransferToManualResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -307,25 +321,25 @@ impl TransferToManualResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`TransferToManualResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct TransferToManualResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl TransferToManualResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -338,13 +352,13 @@ impl TransferToManualResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for TransferToManualResponse {
+impl ::tencent_cloud_runtime::ActionResponse for TransferToManualResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -365,7 +379,7 @@ pub enum TransferToManualErrorCode {
     /// `InvalidParameterValue.SkillGroupError`: The skill group is invalid.
     InvalidParameterValueSkillGroupError,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl TransferToManualErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -383,7 +397,7 @@ impl TransferToManualErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for TransferToManualErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for TransferToManualErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -403,7 +417,7 @@ impl crate::enums::WireEnum for TransferToManualErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -418,7 +432,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`TransferToManual`](crate::operation::transfer_to_manual).
     #[inline]
     pub fn transfer_to_manual(&self) -> TransferToManualFluentBuilder {
-        TransferToManualFluentBuilder::new(self.clone())
+        TransferToManualFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for TransferToManualErrorCode {}

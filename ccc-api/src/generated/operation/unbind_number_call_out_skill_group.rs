@@ -42,7 +42,7 @@ pub struct UnbindNumberCallOutSkillGroupRequest {
     /// Number to unbind.
     ///
     /// Example: `"0086075512345678"`
-    pub number: crate::CompactString,
+    pub number: ::tencent_cloud_runtime::CompactString,
     /// Ids of the skill groups to unbind from the number.
     ///
     /// Example: `[1,2,3]`
@@ -61,18 +61,18 @@ impl ::serde::Serialize for UnbindNumberCallOutSkillGroupRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for UnbindNumberCallOutSkillGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for UnbindNumberCallOutSkillGroupRequest {
     const EXPECTING: &'static str = "struct UnbindNumberCallOutSkillGroupRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "Number", "SkillGroupIds"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Number", "SkillGroupIds"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_number: Option<crate::CompactString> = None;
+        let mut f_number: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_skill_group_ids: Option<Vec<crate::types::SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -96,18 +96,22 @@ impl UnbindNumberCallOutSkillGroupRequest {
         UnbindNumberCallOutSkillGroupRequestBuilder::default()
     }
 }
-impl crate::Action for UnbindNumberCallOutSkillGroupRequest {
+impl ::tencent_cloud_runtime::Action for UnbindNumberCallOutSkillGroupRequest {
     const ACTION: &'static str = "UnbindNumberCallOutSkillGroup";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = UnbindNumberCallOutSkillGroupResponse;
     type ErrorCode = UnbindNumberCallOutSkillGroupErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`UnbindNumberCallOutSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UnbindNumberCallOutSkillGroupRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    number: Option<crate::CompactString>,
+    number: Option<::tencent_cloud_runtime::CompactString>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl UnbindNumberCallOutSkillGroupRequestBuilder {
@@ -129,13 +133,13 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.number = value;
         self
     }
@@ -155,38 +159,46 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<UnbindNumberCallOutSkillGroupRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<UnbindNumberCallOutSkillGroupRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(UnbindNumberCallOutSkillGroupRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "UnbindNumberCallOutSkillGroup",
-                "SdkAppId",
-            ))?,
-            number: self.number.ok_or(crate::BuildError::missing(
-                "UnbindNumberCallOutSkillGroup",
-                "Number",
-            ))?,
-            skill_group_ids: self.skill_group_ids.ok_or(crate::BuildError::missing(
-                "UnbindNumberCallOutSkillGroup",
-                "SkillGroupIds",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UnbindNumberCallOutSkillGroup",
+                    "SdkAppId",
+                ))?,
+            number: self
+                .number
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UnbindNumberCallOutSkillGroup",
+                    "Number",
+                ))?,
+            skill_group_ids: self.skill_group_ids.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "UnbindNumberCallOutSkillGroup",
+                    "SkillGroupIds",
+                ),
+            )?,
         })
     }
 }
 /// Sets the members of a `UnbindNumberCallOutSkillGroup` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct UnbindNumberCallOutSkillGroupFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: UnbindNumberCallOutSkillGroupRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: UnbindNumberCallOutSkillGroupRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -207,13 +219,13 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.number = value;
         self
     }
@@ -239,7 +251,7 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -249,7 +261,7 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
         self,
     ) -> Result<
         UnbindNumberCallOutSkillGroupResponse,
-        crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>,
+        ::tencent_cloud_runtime::SdkError<UnbindNumberCallOutSkillGroupErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -260,8 +272,8 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
 #[non_exhaustive]
 pub struct UnbindNumberCallOutSkillGroupResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for UnbindNumberCallOutSkillGroupResponse {
@@ -274,15 +286,16 @@ impl ::serde::Serialize for UnbindNumberCallOutSkillGroupResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for UnbindNumberCallOutSkillGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for UnbindNumberCallOutSkillGroupResponse {
     const EXPECTING: &'static str = "struct UnbindNumberCallOutSkillGroupResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -290,18 +303,19 @@ impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupResponse {
             }?;
         }
         Ok(UnbindNumberCallOutSkillGroupResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for UnbindNumberCallOutSkillGroupResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for UnbindNumberCallOutSkillGroupResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -316,25 +330,25 @@ impl UnbindNumberCallOutSkillGroupResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`UnbindNumberCallOutSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct UnbindNumberCallOutSkillGroupResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl UnbindNumberCallOutSkillGroupResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -347,13 +361,13 @@ impl UnbindNumberCallOutSkillGroupResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for UnbindNumberCallOutSkillGroupResponse {
+impl ::tencent_cloud_runtime::ActionResponse for UnbindNumberCallOutSkillGroupResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -374,7 +388,7 @@ pub enum UnbindNumberCallOutSkillGroupErrorCode {
     /// `InvalidParameterValue.SkillGroupError`: The skill group is invalid.
     InvalidParameterValueSkillGroupError,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl UnbindNumberCallOutSkillGroupErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -392,7 +406,7 @@ impl UnbindNumberCallOutSkillGroupErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for UnbindNumberCallOutSkillGroupErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for UnbindNumberCallOutSkillGroupErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -412,7 +426,7 @@ impl crate::enums::WireEnum for UnbindNumberCallOutSkillGroupErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -427,7 +441,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`UnbindNumberCallOutSkillGroup`](crate::operation::unbind_number_call_out_skill_group).
     #[inline]
     pub fn unbind_number_call_out_skill_group(&self) -> UnbindNumberCallOutSkillGroupFluentBuilder {
-        UnbindNumberCallOutSkillGroupFluentBuilder::new(self.clone())
+        UnbindNumberCallOutSkillGroupFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for UnbindNumberCallOutSkillGroupErrorCode {}

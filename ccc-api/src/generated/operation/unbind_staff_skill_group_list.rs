@@ -41,7 +41,7 @@ pub struct UnbindStaffSkillGroupListRequest {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    pub staff_email: crate::CompactString,
+    pub staff_email: ::tencent_cloud_runtime::CompactString,
     /// Ids of the skill groups to remove the agent from.
     ///
     /// Example: `[1,2,3,4,5,6]`
@@ -60,18 +60,22 @@ impl ::serde::Serialize for UnbindStaffSkillGroupListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for UnbindStaffSkillGroupListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for UnbindStaffSkillGroupListRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for UnbindStaffSkillGroupListRequest {
     const EXPECTING: &'static str = "struct UnbindStaffSkillGroupListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["SdkAppId", "StaffEmail", "SkillGroupList"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "StaffEmail",
+                "SkillGroupList",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_staff_email: Option<crate::CompactString> = None;
+        let mut f_staff_email: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_skill_group_list: Option<Vec<crate::types::SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -95,18 +99,22 @@ impl UnbindStaffSkillGroupListRequest {
         UnbindStaffSkillGroupListRequestBuilder::default()
     }
 }
-impl crate::Action for UnbindStaffSkillGroupListRequest {
+impl ::tencent_cloud_runtime::Action for UnbindStaffSkillGroupListRequest {
     const ACTION: &'static str = "UnbindStaffSkillGroupList";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = UnbindStaffSkillGroupListResponse;
     type ErrorCode = UnbindStaffSkillGroupListErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`UnbindStaffSkillGroupListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UnbindStaffSkillGroupListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_email: Option<crate::CompactString>,
+    staff_email: Option<::tencent_cloud_runtime::CompactString>,
     skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl UnbindStaffSkillGroupListRequestBuilder {
@@ -128,13 +136,16 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     ///
     /// Example: `"staff1@xx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
     #[inline]
-    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_email(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.staff_email = value;
         self
     }
@@ -154,38 +165,46 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<UnbindStaffSkillGroupListRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<UnbindStaffSkillGroupListRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(UnbindStaffSkillGroupListRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "UnbindStaffSkillGroupList",
-                "SdkAppId",
-            ))?,
-            staff_email: self.staff_email.ok_or(crate::BuildError::missing(
-                "UnbindStaffSkillGroupList",
-                "StaffEmail",
-            ))?,
-            skill_group_list: self.skill_group_list.ok_or(crate::BuildError::missing(
-                "UnbindStaffSkillGroupList",
-                "SkillGroupList",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UnbindStaffSkillGroupList",
+                    "SdkAppId",
+                ))?,
+            staff_email: self
+                .staff_email
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UnbindStaffSkillGroupList",
+                    "StaffEmail",
+                ))?,
+            skill_group_list: self.skill_group_list.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "UnbindStaffSkillGroupList",
+                    "SkillGroupList",
+                ),
+            )?,
         })
     }
 }
 /// Sets the members of a `UnbindStaffSkillGroupList` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct UnbindStaffSkillGroupListFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: UnbindStaffSkillGroupListRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl UnbindStaffSkillGroupListFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: UnbindStaffSkillGroupListRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -206,13 +225,16 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     ///
     /// Example: `"staff1@xx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
     #[inline]
-    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_staff_email(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.staff_email = value;
         self
     }
@@ -238,7 +260,7 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -248,7 +270,7 @@ impl UnbindStaffSkillGroupListFluentBuilder {
         self,
     ) -> Result<
         UnbindStaffSkillGroupListResponse,
-        crate::SdkError<UnbindStaffSkillGroupListErrorCode>,
+        ::tencent_cloud_runtime::SdkError<UnbindStaffSkillGroupListErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -259,8 +281,8 @@ impl UnbindStaffSkillGroupListFluentBuilder {
 #[non_exhaustive]
 pub struct UnbindStaffSkillGroupListResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for UnbindStaffSkillGroupListResponse {
@@ -273,15 +295,16 @@ impl ::serde::Serialize for UnbindStaffSkillGroupListResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for UnbindStaffSkillGroupListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for UnbindStaffSkillGroupListResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for UnbindStaffSkillGroupListResponse {
     const EXPECTING: &'static str = "struct UnbindStaffSkillGroupListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -289,18 +312,19 @@ impl crate::codec::FromMembers for UnbindStaffSkillGroupListResponse {
             }?;
         }
         Ok(UnbindStaffSkillGroupListResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for UnbindStaffSkillGroupListResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for UnbindStaffSkillGroupListResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -315,25 +339,25 @@ impl UnbindStaffSkillGroupListResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`UnbindStaffSkillGroupListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct UnbindStaffSkillGroupListResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl UnbindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -346,13 +370,13 @@ impl UnbindStaffSkillGroupListResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for UnbindStaffSkillGroupListResponse {
+impl ::tencent_cloud_runtime::ActionResponse for UnbindStaffSkillGroupListResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -369,7 +393,7 @@ pub enum UnbindStaffSkillGroupListErrorCode {
     /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
     InvalidParameterValueInstanceNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl UnbindStaffSkillGroupListErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -383,7 +407,7 @@ impl UnbindStaffSkillGroupListErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for UnbindStaffSkillGroupListErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for UnbindStaffSkillGroupListErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -397,7 +421,7 @@ impl crate::enums::WireEnum for UnbindStaffSkillGroupListErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -412,7 +436,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`UnbindStaffSkillGroupList`](crate::operation::unbind_staff_skill_group_list).
     #[inline]
     pub fn unbind_staff_skill_group_list(&self) -> UnbindStaffSkillGroupListFluentBuilder {
-        UnbindStaffSkillGroupListFluentBuilder::new(self.clone())
+        UnbindStaffSkillGroupListFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for UnbindStaffSkillGroupListErrorCode {}

@@ -46,7 +46,7 @@ pub struct UpdateCCCSkillGroupRequest {
     /// New skill group name.
     ///
     /// Example: `"客户一组"`
-    pub skill_group_name: Option<crate::CompactString>,
+    pub skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     /// New maximum concurrency; at most `2` when ringing all agents at once.
     ///
     /// Example: `1`
@@ -77,24 +77,25 @@ impl ::serde::Serialize for UpdateCCCSkillGroupRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for UpdateCCCSkillGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for UpdateCCCSkillGroupRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for UpdateCCCSkillGroupRequest {
     const EXPECTING: &'static str = "struct UpdateCCCSkillGroupRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "SkillGroupID",
-            "SkillGroupName",
-            "MaxConcurrency",
-            "RingAll",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SkillGroupID",
+                "SkillGroupName",
+                "MaxConcurrency",
+                "RingAll",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
-        let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_max_concurrency: Option<Option<crate::types::MaxConcurrency>> = None;
         let mut f_ring_all: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -123,19 +124,23 @@ impl UpdateCCCSkillGroupRequest {
         UpdateCCCSkillGroupRequestBuilder::default()
     }
 }
-impl crate::Action for UpdateCCCSkillGroupRequest {
+impl ::tencent_cloud_runtime::Action for UpdateCCCSkillGroupRequest {
     const ACTION: &'static str = "UpdateCCCSkillGroup";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = UpdateCCCSkillGroupResponse;
     type ErrorCode = UpdateCCCSkillGroupErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`UpdateCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateCCCSkillGroupRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     skill_group_id: Option<crate::types::SkillGroupId>,
-    skill_group_name: Option<crate::CompactString>,
+    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     max_concurrency: Option<crate::types::MaxConcurrency>,
     ring_all: Option<bool>,
 }
@@ -172,13 +177,19 @@ impl UpdateCCCSkillGroupRequestBuilder {
     ///
     /// Example: `"客户一组"`
     #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -212,16 +223,17 @@ impl UpdateCCCSkillGroupRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<UpdateCCCSkillGroupRequest, crate::BuildError> {
+    pub fn build(self) -> Result<UpdateCCCSkillGroupRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(UpdateCCCSkillGroupRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "UpdateCCCSkillGroup",
-                "SdkAppId",
-            ))?,
-            skill_group_id: self.skill_group_id.ok_or(crate::BuildError::missing(
-                "UpdateCCCSkillGroup",
-                "SkillGroupID",
-            ))?,
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UpdateCCCSkillGroup",
+                    "SdkAppId",
+                ))?,
+            skill_group_id: self.skill_group_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("UpdateCCCSkillGroup", "SkillGroupID"),
+            )?,
             skill_group_name: self.skill_group_name,
             max_concurrency: self.max_concurrency,
             ring_all: self.ring_all,
@@ -231,18 +243,18 @@ impl UpdateCCCSkillGroupRequestBuilder {
 /// Sets the members of a `UpdateCCCSkillGroup` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct UpdateCCCSkillGroupFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: UpdateCCCSkillGroupRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl UpdateCCCSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: UpdateCCCSkillGroupRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -277,13 +289,19 @@ impl UpdateCCCSkillGroupFluentBuilder {
     ///
     /// Example: `"客户一组"`
     #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn skill_group_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_skill_group_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.skill_group_name = value;
         self
     }
@@ -323,7 +341,7 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -331,7 +349,10 @@ impl UpdateCCCSkillGroupFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<UpdateCCCSkillGroupResponse, crate::SdkError<UpdateCCCSkillGroupErrorCode>> {
+    ) -> Result<
+        UpdateCCCSkillGroupResponse,
+        ::tencent_cloud_runtime::SdkError<UpdateCCCSkillGroupErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -341,8 +362,8 @@ impl UpdateCCCSkillGroupFluentBuilder {
 #[non_exhaustive]
 pub struct UpdateCCCSkillGroupResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for UpdateCCCSkillGroupResponse {
@@ -355,15 +376,16 @@ impl ::serde::Serialize for UpdateCCCSkillGroupResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateCCCSkillGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for UpdateCCCSkillGroupResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for UpdateCCCSkillGroupResponse {
     const EXPECTING: &'static str = "struct UpdateCCCSkillGroupResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -371,18 +393,19 @@ impl crate::codec::FromMembers for UpdateCCCSkillGroupResponse {
             }?;
         }
         Ok(UpdateCCCSkillGroupResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for UpdateCCCSkillGroupResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for UpdateCCCSkillGroupResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -397,25 +420,25 @@ impl UpdateCCCSkillGroupResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`UpdateCCCSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateCCCSkillGroupResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl UpdateCCCSkillGroupResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -428,13 +451,13 @@ impl UpdateCCCSkillGroupResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for UpdateCCCSkillGroupResponse {
+impl ::tencent_cloud_runtime::ActionResponse for UpdateCCCSkillGroupResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -451,7 +474,7 @@ pub enum UpdateCCCSkillGroupErrorCode {
     /// `InvalidParameterValue.SkillGroupExist`: A skill group with this name already exists.
     InvalidParameterValueSkillGroupExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl UpdateCCCSkillGroupErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -465,7 +488,7 @@ impl UpdateCCCSkillGroupErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for UpdateCCCSkillGroupErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for UpdateCCCSkillGroupErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -479,7 +502,7 @@ impl crate::enums::WireEnum for UpdateCCCSkillGroupErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -494,7 +517,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`UpdateCCCSkillGroup`](crate::operation::update_ccc_skill_group).
     #[inline]
     pub fn update_ccc_skill_group(&self) -> UpdateCCCSkillGroupFluentBuilder {
-        UpdateCCCSkillGroupFluentBuilder::new(self.clone())
+        UpdateCCCSkillGroupFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for UpdateCCCSkillGroupErrorCode {}

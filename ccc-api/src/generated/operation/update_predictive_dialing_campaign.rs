@@ -63,11 +63,11 @@ pub struct UpdatePredictiveDialingCampaignRequest {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: crate::CompactString,
+    pub name: ::tencent_cloud_runtime::CompactString,
     /// Numbers to call, in E.164 format or without country code.
-    pub callees: Vec<crate::CompactString>,
+    pub callees: Vec<::tencent_cloud_runtime::CompactString>,
     /// Caller numbers, in the format shown in the console.
-    pub callers: Vec<crate::CompactString>,
+    pub callers: Vec<::tencent_cloud_runtime::CompactString>,
     /// Calling order: `0` random, `1` in list order.
     ///
     /// Example: `0`
@@ -111,7 +111,7 @@ pub struct UpdatePredictiveDialingCampaignRequest {
     /// User-to-user information passed with the calls.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<crate::CompactString>,
+    pub uui: Option<::tencent_cloud_runtime::CompactString>,
     /// Per-callee attributes.
     pub callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
 }
@@ -152,38 +152,39 @@ impl ::serde::Serialize for UpdatePredictiveDialingCampaignRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for UpdatePredictiveDialingCampaignRequest {
     const EXPECTING: &'static str = "struct UpdatePredictiveDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SdkAppId",
-            "CampaignId",
-            "Name",
-            "Callees",
-            "Callers",
-            "CallOrder",
-            "SkillGroupId",
-            "Priority",
-            "ExpectedAbandonRate",
-            "RetryInterval",
-            "StartTime",
-            "EndTime",
-            "IVRId",
-            "RetryTimes",
-            "Variables",
-            "UUI",
-            "CalleeAttributes",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "CampaignId",
+                "Name",
+                "Callees",
+                "Callers",
+                "CallOrder",
+                "SkillGroupId",
+                "Priority",
+                "ExpectedAbandonRate",
+                "RetryInterval",
+                "StartTime",
+                "EndTime",
+                "IVRId",
+                "RetryTimes",
+                "Variables",
+                "UUI",
+                "CalleeAttributes",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
-        let mut f_name: Option<crate::CompactString> = None;
-        let mut f_callees: Option<Vec<crate::CompactString>> = None;
-        let mut f_callers: Option<Vec<crate::CompactString>> = None;
+        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_call_order: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         let mut f_priority: Option<i64> = None;
@@ -194,7 +195,7 @@ impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignRequest {
         let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
         let mut f_retry_times: Option<Option<i64>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
-        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -246,21 +247,25 @@ impl UpdatePredictiveDialingCampaignRequest {
         UpdatePredictiveDialingCampaignRequestBuilder::default()
     }
 }
-impl crate::Action for UpdatePredictiveDialingCampaignRequest {
+impl ::tencent_cloud_runtime::Action for UpdatePredictiveDialingCampaignRequest {
     const ACTION: &'static str = "UpdatePredictiveDialingCampaign";
     const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = UpdatePredictiveDialingCampaignResponse;
     type ErrorCode = UpdatePredictiveDialingCampaignErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`UpdatePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UpdatePredictiveDialingCampaignRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     campaign_id: Option<crate::types::CampaignId>,
-    name: Option<crate::CompactString>,
-    callees: Option<Vec<crate::CompactString>>,
-    callers: Option<Vec<crate::CompactString>>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
+    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     call_order: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     priority: Option<i64>,
@@ -271,7 +276,7 @@ pub struct UpdatePredictiveDialingCampaignRequestBuilder {
     ivr_id: Option<crate::types::IvrId>,
     retry_times: Option<i64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<crate::CompactString>,
+    uui: Option<::tencent_cloud_runtime::CompactString>,
     callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
 }
 impl UpdatePredictiveDialingCampaignRequestBuilder {
@@ -307,37 +312,43 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Numbers to call, in E.164 format or without country code.
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the console.
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.callers = value;
         self
     }
@@ -491,13 +502,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -518,58 +529,82 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<UpdatePredictiveDialingCampaignRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<UpdatePredictiveDialingCampaignRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(UpdatePredictiveDialingCampaignRequest {
-            sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
-                "UpdatePredictiveDialingCampaign",
-                "SdkAppId",
-            ))?,
-            campaign_id: self.campaign_id.ok_or(crate::BuildError::missing(
-                "UpdatePredictiveDialingCampaign",
-                "CampaignId",
-            ))?,
-            name: self.name.ok_or(crate::BuildError::missing(
-                "UpdatePredictiveDialingCampaign",
-                "Name",
-            ))?,
-            callees: self.callees.ok_or(crate::BuildError::missing(
-                "UpdatePredictiveDialingCampaign",
-                "Callees",
-            ))?,
-            callers: self.callers.ok_or(crate::BuildError::missing(
-                "UpdatePredictiveDialingCampaign",
-                "Callers",
-            ))?,
-            call_order: self.call_order.ok_or(crate::BuildError::missing(
-                "UpdatePredictiveDialingCampaign",
-                "CallOrder",
-            ))?,
-            skill_group_id: self.skill_group_id.ok_or(crate::BuildError::missing(
-                "UpdatePredictiveDialingCampaign",
-                "SkillGroupId",
-            ))?,
-            priority: self.priority.ok_or(crate::BuildError::missing(
-                "UpdatePredictiveDialingCampaign",
-                "Priority",
-            ))?,
-            expected_abandon_rate: self
-                .expected_abandon_rate
-                .ok_or(crate::BuildError::missing(
+            sdk_app_id: self
+                .sdk_app_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UpdatePredictiveDialingCampaign",
+                    "SdkAppId",
+                ))?,
+            campaign_id: self
+                .campaign_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UpdatePredictiveDialingCampaign",
+                    "CampaignId",
+                ))?,
+            name: self
+                .name
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UpdatePredictiveDialingCampaign",
+                    "Name",
+                ))?,
+            callees: self
+                .callees
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UpdatePredictiveDialingCampaign",
+                    "Callees",
+                ))?,
+            callers: self
+                .callers
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UpdatePredictiveDialingCampaign",
+                    "Callers",
+                ))?,
+            call_order: self
+                .call_order
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UpdatePredictiveDialingCampaign",
+                    "CallOrder",
+                ))?,
+            skill_group_id: self.skill_group_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "UpdatePredictiveDialingCampaign",
+                    "SkillGroupId",
+                ),
+            )?,
+            priority: self
+                .priority
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UpdatePredictiveDialingCampaign",
+                    "Priority",
+                ))?,
+            expected_abandon_rate: self.expected_abandon_rate.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
                     "UpdatePredictiveDialingCampaign",
                     "ExpectedAbandonRate",
+                ),
+            )?,
+            retry_interval: self.retry_interval.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "UpdatePredictiveDialingCampaign",
+                    "RetryInterval",
+                ),
+            )?,
+            start_time: self
+                .start_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UpdatePredictiveDialingCampaign",
+                    "StartTime",
                 ))?,
-            retry_interval: self.retry_interval.ok_or(crate::BuildError::missing(
-                "UpdatePredictiveDialingCampaign",
-                "RetryInterval",
-            ))?,
-            start_time: self.start_time.ok_or(crate::BuildError::missing(
-                "UpdatePredictiveDialingCampaign",
-                "StartTime",
-            ))?,
-            end_time: self.end_time.ok_or(crate::BuildError::missing(
-                "UpdatePredictiveDialingCampaign",
-                "EndTime",
-            ))?,
+            end_time: self
+                .end_time
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UpdatePredictiveDialingCampaign",
+                    "EndTime",
+                ))?,
             ivr_id: self.ivr_id,
             retry_times: self.retry_times,
             variables: self.variables,
@@ -581,18 +616,18 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
 /// Sets the members of a `UpdatePredictiveDialingCampaign` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct UpdatePredictiveDialingCampaignFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: UpdatePredictiveDialingCampaignRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: UpdatePredictiveDialingCampaignRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -627,37 +662,43 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
     /// Numbers to call, in E.164 format or without country code.
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the console.
     #[inline]
-    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
+    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
+    pub fn set_callers(
+        mut self,
+        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ) -> Self {
         self.inner.callers = value;
         self
     }
@@ -811,13 +852,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -844,7 +885,7 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -854,7 +895,7 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
         self,
     ) -> Result<
         UpdatePredictiveDialingCampaignResponse,
-        crate::SdkError<UpdatePredictiveDialingCampaignErrorCode>,
+        ::tencent_cloud_runtime::SdkError<UpdatePredictiveDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -865,8 +906,8 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
 #[non_exhaustive]
 pub struct UpdatePredictiveDialingCampaignResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for UpdatePredictiveDialingCampaignResponse {
@@ -879,15 +920,16 @@ impl ::serde::Serialize for UpdatePredictiveDialingCampaignResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for UpdatePredictiveDialingCampaignResponse {
     const EXPECTING: &'static str = "struct UpdatePredictiveDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -895,18 +937,19 @@ impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignResponse {
             }?;
         }
         Ok(UpdatePredictiveDialingCampaignResponse {
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for UpdatePredictiveDialingCampaignResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
-            wire: "RequestId",
-            rule: crate::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::tencent_cloud_runtime::deviation::Described for UpdatePredictiveDialingCampaignResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -921,25 +964,25 @@ impl UpdatePredictiveDialingCampaignResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`UpdatePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct UpdatePredictiveDialingCampaignResponseBuilder {
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl UpdatePredictiveDialingCampaignResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -952,13 +995,13 @@ impl UpdatePredictiveDialingCampaignResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for UpdatePredictiveDialingCampaignResponse {
+impl ::tencent_cloud_runtime::ActionResponse for UpdatePredictiveDialingCampaignResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -975,7 +1018,7 @@ pub enum UpdatePredictiveDialingCampaignErrorCode {
     /// `UnsupportedOperation`: The operation is not supported in the current state or configuration.
     UnsupportedOperation,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl UpdatePredictiveDialingCampaignErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -989,7 +1032,7 @@ impl UpdatePredictiveDialingCampaignErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for UpdatePredictiveDialingCampaignErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for UpdatePredictiveDialingCampaignErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -1001,7 +1044,7 @@ impl crate::enums::WireEnum for UpdatePredictiveDialingCampaignErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -1018,7 +1061,7 @@ impl crate::Client {
     pub fn update_predictive_dialing_campaign(
         &self,
     ) -> UpdatePredictiveDialingCampaignFluentBuilder {
-        UpdatePredictiveDialingCampaignFluentBuilder::new(self.clone())
+        UpdatePredictiveDialingCampaignFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for UpdatePredictiveDialingCampaignErrorCode {}

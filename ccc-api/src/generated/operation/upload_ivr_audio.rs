@@ -71,15 +71,16 @@ impl ::serde::Serialize for UploadIvrAudioRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for UploadIvrAudioRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioRequest {
     const EXPECTING: &'static str = "struct UploadIvrAudioRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "AudioList"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "AudioList"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_audio_list: Option<Vec<crate::types::UploadAudioInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -102,12 +103,16 @@ impl UploadIvrAudioRequest {
         UploadIvrAudioRequestBuilder::default()
     }
 }
-impl crate::Action for UploadIvrAudioRequest {
+impl ::tencent_cloud_runtime::Action for UploadIvrAudioRequest {
     const ACTION: &'static str = "UploadIvrAudio";
     const RATE_LIMIT: Option<u32> = Some(1);
     const IDEMPOTENT: bool = false;
     type Response = UploadIvrAudioResponse;
     type ErrorCode = UploadIvrAudioErrorCode;
+    #[inline]
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`UploadIvrAudioRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -144,32 +149,38 @@ impl UploadIvrAudioRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<UploadIvrAudioRequest, crate::BuildError> {
+    pub fn build(self) -> Result<UploadIvrAudioRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(UploadIvrAudioRequest {
             sdk_app_id: self
                 .sdk_app_id
-                .ok_or(crate::BuildError::missing("UploadIvrAudio", "SdkAppId"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UploadIvrAudio",
+                    "SdkAppId",
+                ))?,
             audio_list: self
                 .audio_list
-                .ok_or(crate::BuildError::missing("UploadIvrAudio", "AudioList"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "UploadIvrAudio",
+                    "AudioList",
+                ))?,
         })
     }
 }
 /// Sets the members of a `UploadIvrAudio` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct UploadIvrAudioFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: UploadIvrAudioRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl UploadIvrAudioFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: UploadIvrAudioRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
@@ -206,7 +217,7 @@ impl UploadIvrAudioFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -214,7 +225,8 @@ impl UploadIvrAudioFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<UploadIvrAudioResponse, crate::SdkError<UploadIvrAudioErrorCode>> {
+    ) -> Result<UploadIvrAudioResponse, ::tencent_cloud_runtime::SdkError<UploadIvrAudioErrorCode>>
+    {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -228,8 +240,8 @@ pub struct UploadIvrAudioResponse {
     /// Files that were uploaded successfully.
     pub success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for UploadIvrAudioResponse {
@@ -248,19 +260,23 @@ impl ::serde::Serialize for UploadIvrAudioResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for UploadIvrAudioResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioResponse {
     const EXPECTING: &'static str = "struct UploadIvrAudioResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["FailedFileList", "SuccessFileList", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "FailedFileList",
+                "SuccessFileList",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_failed_file_list: Option<Option<Vec<crate::types::UploadIvrAudioFailedInfo>>> =
             None;
         let mut f_success_file_list: Option<Option<Vec<crate::types::AudioFileInfo>>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_failed_file_list),
@@ -272,31 +288,31 @@ impl crate::codec::FromMembers for UploadIvrAudioResponse {
         Ok(UploadIvrAudioResponse {
             failed_file_list: f_failed_file_list.flatten(),
             success_file_list: f_success_file_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for UploadIvrAudioResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for UploadIvrAudioResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "FailedFileList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::UploadIvrAudioFailedInfo as crate::deviation::Described>::members,
+                    <crate::types::UploadIvrAudioFailedInfo as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "SuccessFileList",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::types::AudioFileInfo as crate::deviation::Described>::members,
+                    <crate::types::AudioFileInfo as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
         ];
@@ -314,7 +330,7 @@ impl UploadIvrAudioResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -323,7 +339,7 @@ impl UploadIvrAudioResponse {
 pub struct UploadIvrAudioResponseBuilder {
     failed_file_list: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
     success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
-    request_id: Option<crate::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl UploadIvrAudioResponseBuilder {
     /// Files whose upload failed.
@@ -358,13 +374,13 @@ impl UploadIvrAudioResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -379,13 +395,13 @@ impl UploadIvrAudioResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for UploadIvrAudioResponse {
+impl ::tencent_cloud_runtime::ActionResponse for UploadIvrAudioResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -400,7 +416,7 @@ pub enum UploadIvrAudioErrorCode {
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl UploadIvrAudioErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -413,7 +429,7 @@ impl UploadIvrAudioErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for UploadIvrAudioErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for UploadIvrAudioErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -424,7 +440,7 @@ impl crate::enums::WireEnum for UploadIvrAudioErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -439,7 +455,7 @@ impl crate::Client {
     /// Set the members on the returned builder, then `send()` it. See [`UploadIvrAudio`](crate::operation::upload_ivr_audio).
     #[inline]
     pub fn upload_ivr_audio(&self) -> UploadIvrAudioFluentBuilder {
-        UploadIvrAudioFluentBuilder::new(self.clone())
+        UploadIvrAudioFluentBuilder::new(self.core().clone())
     }
 }
 impl crate::ActionErrorCode for UploadIvrAudioErrorCode {}

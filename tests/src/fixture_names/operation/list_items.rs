@@ -29,14 +29,15 @@ impl ::serde::Serialize for ListItemsRequest {
 }
 impl<'de> ::serde::Deserialize<'de> for ListItemsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::codec::object(deserializer)
+        ::ccc_api::runtime::codec::object(deserializer)
     }
 }
-impl ::ccc_api::codec::FromMembers for ListItemsRequest {
+impl ::ccc_api::runtime::codec::FromMembers for ListItemsRequest {
     const EXPECTING: &'static str = "struct ListItemsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&["Default", "Clone"]);
-        let mut members = ::ccc_api::codec::Members::new(&KEYS);
+        static KEYS: ::ccc_api::runtime::codec::Keys =
+            ::ccc_api::runtime::codec::Keys::new(&["Default", "Clone"]);
+        let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
         let mut f_default_: Option<Option<i64>> = None;
         let mut f_clone_: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -59,12 +60,16 @@ impl ListItemsRequest {
         ListItemsRequestBuilder::default()
     }
 }
-impl ::ccc_api::Action for ListItemsRequest {
+impl ::ccc_api::runtime::Action for ListItemsRequest {
     const ACTION: &'static str = "ListItems";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = ListItemsResponse;
     type ErrorCode = ListItemsErrorCode;
+    #[inline]
+    fn service() -> &'static ::ccc_api::runtime::Service {
+        &crate::fixture_names::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`ListItemsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -99,30 +104,31 @@ impl ListItemsRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<ListItemsRequest, ::ccc_api::BuildError> {
+    pub fn build(self) -> Result<ListItemsRequest, ::ccc_api::runtime::BuildError> {
         Ok(ListItemsRequest {
             default_: self.default_,
-            clone_: self
-                .clone_
-                .ok_or(::ccc_api::BuildError::missing("ListItems", "Clone"))?,
+            clone_: self.clone_.ok_or(::ccc_api::runtime::BuildError::missing(
+                "ListItems",
+                "Clone",
+            ))?,
         })
     }
 }
 /// Sets the members of a `ListItems` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct ListItemsFluentBuilder {
-    client: ::ccc_api::Client,
+    client: ::ccc_api::runtime::Client,
     inner: ListItemsRequestBuilder,
-    options: ::ccc_api::RequestOptions,
+    options: ::ccc_api::runtime::RequestOptions,
 }
 impl ListItemsFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: ::ccc_api::Client) -> Self {
+    pub fn new(client: ::ccc_api::runtime::Client) -> Self {
         Self {
             client,
             inner: ListItemsRequestBuilder::default(),
-            options: ::ccc_api::RequestOptions::default(),
+            options: ::ccc_api::runtime::RequestOptions::default(),
         }
     }
     /// Offset; named like `Default::default`.
@@ -157,13 +163,15 @@ impl ListItemsFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: ::ccc_api::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::ccc_api::runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ListItemsResponse, ::ccc_api::SdkError<ListItemsErrorCode>> {
+    pub async fn send(
+        self,
+    ) -> Result<ListItemsResponse, ::ccc_api::runtime::SdkError<ListItemsErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -171,14 +179,14 @@ impl ListItemsFluentBuilder {
     ///
     /// Page size 10: Fixture: no maximum is documented.
     #[inline]
-    pub fn into_paginator(mut self) -> ::ccc_api::Paginator<ListItemsRequest> {
+    pub fn into_paginator(mut self) -> ::ccc_api::runtime::Paginator<ListItemsRequest> {
         if self.inner.clone_.is_none() {
             self.inner.clone_ = Some(10);
         }
         if self.inner.default_.is_none() {
             self.inner.default_ = Some(0);
         }
-        ::ccc_api::Paginator::new(self.client, self.inner.build()).options(self.options)
+        ::ccc_api::runtime::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `ListItems`.
@@ -190,8 +198,8 @@ pub struct ListItemsResponse {
     /// Items; a keyword that cannot be a raw identifier.
     pub self_: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::ccc_api::CompactString,
-    _deviations: Vec<::ccc_api::Deviation>,
+    pub request_id: ::ccc_api::runtime::CompactString,
+    _deviations: Vec<::ccc_api::runtime::Deviation>,
 }
 impl ::serde::Serialize for ListItemsResponse {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -207,18 +215,18 @@ impl ::serde::Serialize for ListItemsResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for ListItemsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::codec::object(deserializer)
+        ::ccc_api::runtime::codec::object(deserializer)
     }
 }
-impl ::ccc_api::codec::FromMembers for ListItemsResponse {
+impl ::ccc_api::runtime::codec::FromMembers for ListItemsResponse {
     const EXPECTING: &'static str = "struct ListItemsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: ::ccc_api::codec::Keys =
-            ::ccc_api::codec::Keys::new(&["RequestID", "Self", "RequestId"]);
-        let mut members = ::ccc_api::codec::Members::new(&KEYS);
+        static KEYS: ::ccc_api::runtime::codec::Keys =
+            ::ccc_api::runtime::codec::Keys::new(&["RequestID", "Self", "RequestId"]);
+        let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
         let mut f_request_id_: Option<Option<i64>> = None;
         let mut f_self_: Option<Option<Vec<crate::fixture_names::types::PutThingRequest>>> = None;
-        let mut f_request_id: Option<::ccc_api::CompactString> = None;
+        let mut f_request_id: Option<::ccc_api::runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_request_id_),
@@ -230,29 +238,29 @@ impl ::ccc_api::codec::FromMembers for ListItemsResponse {
         Ok(ListItemsResponse {
             request_id_: f_request_id_.flatten(),
             self_: f_self_.flatten(),
-            request_id: f_request_id.unwrap_or_else(::ccc_api::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::ccc_api::runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl ::ccc_api::deviation::Described for ListItemsResponse {
-    fn members() -> &'static [::ccc_api::deviation::Member] {
-        const MEMBERS: &[::ccc_api::deviation::Member] = &[
-            ::ccc_api::deviation::Member {
+impl ::ccc_api::runtime::deviation::Described for ListItemsResponse {
+    fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
+        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
+            ::ccc_api::runtime::deviation::Member {
                 wire: "RequestID",
-                rule: ::ccc_api::deviation::Rule::Optional,
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            ::ccc_api::deviation::Member {
+            ::ccc_api::runtime::deviation::Member {
                 wire: "RequestId",
-                rule: ::ccc_api::deviation::Rule::Promised,
+                rule: ::ccc_api::runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            ::ccc_api::deviation::Member {
+            ::ccc_api::runtime::deviation::Member {
                 wire: "Self",
-                rule: ::ccc_api::deviation::Rule::Optional,
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::fixture_names::types::PutThingRequest as ::ccc_api::deviation::Described>::members,
+                    <crate::fixture_names::types::PutThingRequest as ::ccc_api::runtime::deviation::Described>::members,
                 ),
             },
         ];
@@ -270,7 +278,7 @@ impl ListItemsResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[::ccc_api::Deviation] {
+    pub fn deviations(&self) -> &[::ccc_api::runtime::Deviation] {
         &self._deviations
     }
 }
@@ -279,7 +287,7 @@ impl ListItemsResponse {
 pub struct ListItemsResponseBuilder {
     request_id_: Option<i64>,
     self_: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
-    request_id: Option<::ccc_api::CompactString>,
+    request_id: Option<::ccc_api::runtime::CompactString>,
 }
 impl ListItemsResponseBuilder {
     /// Total; maps to `request_id`, which every response has.
@@ -311,13 +319,13 @@ impl ListItemsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -332,13 +340,13 @@ impl ListItemsResponseBuilder {
         }
     }
 }
-impl ::ccc_api::ActionResponse for ListItemsResponse {
+impl ::ccc_api::runtime::ActionResponse for ListItemsResponse {
     #[inline]
-    fn deviations(&self) -> &[::ccc_api::Deviation] {
+    fn deviations(&self) -> &[::ccc_api::runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<::ccc_api::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::ccc_api::runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -347,7 +355,7 @@ impl ::ccc_api::ActionResponse for ListItemsResponse {
 #[non_exhaustive]
 pub enum ListItemsErrorCode {
     /// A code not listed here, kept as sent.
-    Unknown(::ccc_api::enums::UnknownValue<String>),
+    Unknown(::ccc_api::runtime::enums::UnknownValue<String>),
 }
 impl ListItemsErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -357,14 +365,14 @@ impl ListItemsErrorCode {
         }
     }
 }
-impl ::ccc_api::enums::WireEnum for ListItemsErrorCode {
+impl ::ccc_api::runtime::enums::WireEnum for ListItemsErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         let _ = raw;
         None
     }
-    fn from_unknown(raw: ::ccc_api::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::ccc_api::runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -373,9 +381,9 @@ impl ::std::fmt::Display for ListItemsErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl ::ccc_api::Paginated for ListItemsRequest {
+impl ::ccc_api::runtime::Paginated for ListItemsRequest {
     type Item = crate::fixture_names::types::PutThingRequest;
-    const STYLE: ::ccc_api::PageStyle = ::ccc_api::PageStyle::Offset;
+    const STYLE: ::ccc_api::runtime::PageStyle = ::ccc_api::runtime::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 10;
     #[inline]
     fn page_size(&self) -> Option<u64> {
@@ -415,3 +423,13 @@ impl ::ccc_api::Paginated for ListItemsRequest {
         None
     }
 }
+impl crate::fixture_names::Client {
+    /// List items, paged through members with escaped names.
+    ///
+    /// Set the members on the returned builder, then `send()` it. See [`ListItems`](crate::fixture_names::operation::list_items).
+    #[inline]
+    pub fn list_items(&self) -> ListItemsFluentBuilder {
+        ListItemsFluentBuilder::new(self.core().clone())
+    }
+}
+impl crate::fixture_names::ActionErrorCode for ListItemsErrorCode {}

@@ -11,7 +11,7 @@ pub mod visit;
 pub const ACTIONS: &[&str] = &["ListItems", "PutThing", "Visit"];
 /// Runs `visitor` with the request type of the action named `action`;
 /// `None` for a name that is not an action of the spec.
-pub fn visit<V: ::ccc_api::ActionVisitor>(action: &str, visitor: V) -> Option<V::Output> {
+pub fn visit<V: ::ccc_api::runtime::ActionVisitor>(action: &str, visitor: V) -> Option<V::Output> {
     match action {
         "ListItems" => Some(visitor.visit::<list_items::ListItemsRequest>()),
         "PutThing" => Some(visitor.visit::<put_thing::PutThingRequest>()),

@@ -10,51 +10,51 @@
 #[non_exhaustive]
 pub struct PutThingRequest {
     /// Named like the fluent builder's constructor.
-    pub new_: ::ccc_api::CompactString,
+    pub new_: ::ccc_api::runtime::CompactString,
     /// Named like the fluent builder's `send`.
-    pub send_: Option<::ccc_api::CompactString>,
+    pub send_: Option<::ccc_api::runtime::CompactString>,
     /// Named like the request builder's `build`.
-    pub build_: Option<::ccc_api::CompactString>,
+    pub build_: Option<::ccc_api::runtime::CompactString>,
     /// Named like the fluent builder's `options`.
-    pub options_: Option<::ccc_api::CompactString>,
+    pub options_: Option<::ccc_api::runtime::CompactString>,
     /// Named like the fluent builder's `as_builder`.
-    pub as_builder_: Option<::ccc_api::CompactString>,
+    pub as_builder_: Option<::ccc_api::runtime::CompactString>,
     /// Named like `into_paginator`.
-    pub into_paginator_: Option<::ccc_api::CompactString>,
+    pub into_paginator_: Option<::ccc_api::runtime::CompactString>,
     /// Named like `Default::default`.
-    pub default_: Option<::ccc_api::CompactString>,
+    pub default_: Option<::ccc_api::runtime::CompactString>,
     /// Named like `Clone::clone`.
-    pub clone_: Option<::ccc_api::CompactString>,
+    pub clone_: Option<::ccc_api::runtime::CompactString>,
     /// Named like `Into::into`.
-    pub into_: Option<::ccc_api::CompactString>,
+    pub into_: Option<::ccc_api::runtime::CompactString>,
     /// Named like `Debug::fmt`.
-    pub fmt_: Option<::ccc_api::CompactString>,
+    pub fmt_: Option<::ccc_api::runtime::CompactString>,
     /// An ordinary member, whose setter is `set_name`.
-    pub name: Option<::ccc_api::CompactString>,
+    pub name: Option<::ccc_api::runtime::CompactString>,
     /// Named like the setter of `Name`.
-    pub set_name_: Option<::ccc_api::CompactString>,
+    pub set_name_: Option<::ccc_api::runtime::CompactString>,
     /// A keyword that works as a raw identifier.
-    pub r#type: Option<::ccc_api::CompactString>,
+    pub r#type: Option<::ccc_api::runtime::CompactString>,
     /// Named like the setter of `Type`.
-    pub set_type_: Option<::ccc_api::CompactString>,
+    pub set_type_: Option<::ccc_api::runtime::CompactString>,
     /// A keyword that cannot be a raw identifier.
-    pub self_: Option<::ccc_api::CompactString>,
+    pub self_: Option<::ccc_api::runtime::CompactString>,
     /// A keyword that cannot be a raw identifier.
-    pub super_: Option<::ccc_api::CompactString>,
+    pub super_: Option<::ccc_api::runtime::CompactString>,
     /// A keyword that cannot be a raw identifier.
-    pub crate_: Option<::ccc_api::CompactString>,
+    pub crate_: Option<::ccc_api::runtime::CompactString>,
     /// Named like the fluent builder's field.
-    pub client: Option<::ccc_api::CompactString>,
+    pub client: Option<::ccc_api::runtime::CompactString>,
     /// Named like the fluent builder's field.
-    pub inner: Option<::ccc_api::CompactString>,
+    pub inner: Option<::ccc_api::runtime::CompactString>,
     /// Named like the request's `builder`.
-    pub builder: Option<::ccc_api::CompactString>,
+    pub builder: Option<::ccc_api::runtime::CompactString>,
     /// Only responses have a `request_id` of their own.
-    pub request_id: Option<::ccc_api::CompactString>,
+    pub request_id: Option<::ccc_api::runtime::CompactString>,
     /// A shared type named like this action's request.
     pub body: Option<crate::fixture_names::types::PutThingRequest>,
     /// A secret that an escaped neighbour must not reveal.
-    pub api_key: Option<::ccc_api::CompactString>,
+    pub api_key: Option<::ccc_api::runtime::CompactString>,
 }
 impl ::std::fmt::Debug for PutThingRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -161,13 +161,13 @@ impl ::serde::Serialize for PutThingRequest {
 }
 impl<'de> ::serde::Deserialize<'de> for PutThingRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::codec::object(deserializer)
+        ::ccc_api::runtime::codec::object(deserializer)
     }
 }
-impl ::ccc_api::codec::FromMembers for PutThingRequest {
+impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
     const EXPECTING: &'static str = "struct PutThingRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&[
+        static KEYS: ::ccc_api::runtime::codec::Keys = ::ccc_api::runtime::codec::Keys::new(&[
             "New",
             "Send",
             "Build",
@@ -192,30 +192,30 @@ impl ::ccc_api::codec::FromMembers for PutThingRequest {
             "Body",
             "ApiKey",
         ]);
-        let mut members = ::ccc_api::codec::Members::new(&KEYS);
-        let mut f_new_: Option<::ccc_api::CompactString> = None;
-        let mut f_send_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_build_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_options_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_as_builder_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_into_paginator_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_default_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_clone_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_into_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_fmt_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_name: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_set_name_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_type: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_set_type_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_self_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_super_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_crate_: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_client: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_inner: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_builder: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_request_id: Option<Option<::ccc_api::CompactString>> = None;
+        let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
+        let mut f_new_: Option<::ccc_api::runtime::CompactString> = None;
+        let mut f_send_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_build_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_options_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_as_builder_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_into_paginator_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_default_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_clone_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_into_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_fmt_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_name: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_set_name_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_type: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_set_type_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_self_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_super_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_crate_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_client: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_inner: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_builder: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_request_id: Option<Option<::ccc_api::runtime::CompactString>> = None;
         let mut f_body: Option<Option<crate::fixture_names::types::PutThingRequest>> = None;
-        let mut f_api_key: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_api_key: Option<Option<::ccc_api::runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_new_),
@@ -278,39 +278,43 @@ impl PutThingRequest {
         PutThingRequestBuilder::default()
     }
 }
-impl ::ccc_api::Action for PutThingRequest {
+impl ::ccc_api::runtime::Action for PutThingRequest {
     const ACTION: &'static str = "PutThing";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = PutThingResponse;
     type ErrorCode = PutThingErrorCode;
+    #[inline]
+    fn service() -> &'static ::ccc_api::runtime::Service {
+        &crate::fixture_names::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`PutThingRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct PutThingRequestBuilder {
-    new_: Option<::ccc_api::CompactString>,
-    send_: Option<::ccc_api::CompactString>,
-    build_: Option<::ccc_api::CompactString>,
-    options_: Option<::ccc_api::CompactString>,
-    as_builder_: Option<::ccc_api::CompactString>,
-    into_paginator_: Option<::ccc_api::CompactString>,
-    default_: Option<::ccc_api::CompactString>,
-    clone_: Option<::ccc_api::CompactString>,
-    into_: Option<::ccc_api::CompactString>,
-    fmt_: Option<::ccc_api::CompactString>,
-    name: Option<::ccc_api::CompactString>,
-    set_name_: Option<::ccc_api::CompactString>,
-    r#type: Option<::ccc_api::CompactString>,
-    set_type_: Option<::ccc_api::CompactString>,
-    self_: Option<::ccc_api::CompactString>,
-    super_: Option<::ccc_api::CompactString>,
-    crate_: Option<::ccc_api::CompactString>,
-    client: Option<::ccc_api::CompactString>,
-    inner: Option<::ccc_api::CompactString>,
-    builder: Option<::ccc_api::CompactString>,
-    request_id: Option<::ccc_api::CompactString>,
+    new_: Option<::ccc_api::runtime::CompactString>,
+    send_: Option<::ccc_api::runtime::CompactString>,
+    build_: Option<::ccc_api::runtime::CompactString>,
+    options_: Option<::ccc_api::runtime::CompactString>,
+    as_builder_: Option<::ccc_api::runtime::CompactString>,
+    into_paginator_: Option<::ccc_api::runtime::CompactString>,
+    default_: Option<::ccc_api::runtime::CompactString>,
+    clone_: Option<::ccc_api::runtime::CompactString>,
+    into_: Option<::ccc_api::runtime::CompactString>,
+    fmt_: Option<::ccc_api::runtime::CompactString>,
+    name: Option<::ccc_api::runtime::CompactString>,
+    set_name_: Option<::ccc_api::runtime::CompactString>,
+    r#type: Option<::ccc_api::runtime::CompactString>,
+    set_type_: Option<::ccc_api::runtime::CompactString>,
+    self_: Option<::ccc_api::runtime::CompactString>,
+    super_: Option<::ccc_api::runtime::CompactString>,
+    crate_: Option<::ccc_api::runtime::CompactString>,
+    client: Option<::ccc_api::runtime::CompactString>,
+    inner: Option<::ccc_api::runtime::CompactString>,
+    builder: Option<::ccc_api::runtime::CompactString>,
+    request_id: Option<::ccc_api::runtime::CompactString>,
     body: Option<crate::fixture_names::types::PutThingRequest>,
-    api_key: Option<::ccc_api::CompactString>,
+    api_key: Option<::ccc_api::runtime::CompactString>,
 }
 impl ::std::fmt::Debug for PutThingRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -344,253 +348,253 @@ impl ::std::fmt::Debug for PutThingRequestBuilder {
 impl PutThingRequestBuilder {
     /// Named like the fluent builder's constructor.
     #[inline]
-    pub fn new_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn new_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.new_ = Some(value.into());
         self
     }
     /// Sets or clears `New`. Required.
     #[inline]
-    pub fn set_new_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_new_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.new_ = value;
         self
     }
     /// Named like the fluent builder's `send`.
     #[inline]
-    pub fn send_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn send_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.send_ = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
     #[inline]
-    pub fn set_send_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_send_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.send_ = value;
         self
     }
     /// Named like the request builder's `build`.
     #[inline]
-    pub fn build_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn build_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.build_ = Some(value.into());
         self
     }
     /// Sets or clears `Build`.
     #[inline]
-    pub fn set_build_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_build_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.build_ = value;
         self
     }
     /// Named like the fluent builder's `options`.
     #[inline]
-    pub fn options_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn options_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.options_ = Some(value.into());
         self
     }
     /// Sets or clears `Options`.
     #[inline]
-    pub fn set_options_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_options_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.options_ = value;
         self
     }
     /// Named like the fluent builder's `as_builder`.
     #[inline]
-    pub fn as_builder_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn as_builder_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.as_builder_ = Some(value.into());
         self
     }
     /// Sets or clears `AsBuilder`.
     #[inline]
-    pub fn set_as_builder_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_as_builder_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.as_builder_ = value;
         self
     }
     /// Named like `into_paginator`.
     #[inline]
-    pub fn into_paginator_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn into_paginator_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.into_paginator_ = Some(value.into());
         self
     }
     /// Sets or clears `IntoPaginator`.
     #[inline]
-    pub fn set_into_paginator_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_into_paginator_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.into_paginator_ = value;
         self
     }
     /// Named like `Default::default`.
     #[inline]
-    pub fn default_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn default_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.default_ = Some(value.into());
         self
     }
     /// Sets or clears `Default`.
     #[inline]
-    pub fn set_default_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_default_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.default_ = value;
         self
     }
     /// Named like `Clone::clone`.
     #[inline]
-    pub fn clone_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn clone_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.clone_ = Some(value.into());
         self
     }
     /// Sets or clears `Clone`.
     #[inline]
-    pub fn set_clone_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_clone_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.clone_ = value;
         self
     }
     /// Named like `Into::into`.
     #[inline]
-    pub fn into_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn into_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.into_ = Some(value.into());
         self
     }
     /// Sets or clears `Into`.
     #[inline]
-    pub fn set_into_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_into_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.into_ = value;
         self
     }
     /// Named like `Debug::fmt`.
     #[inline]
-    pub fn fmt_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn fmt_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.fmt_ = Some(value.into());
         self
     }
     /// Sets or clears `Fmt`.
     #[inline]
-    pub fn set_fmt_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_fmt_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.fmt_ = value;
         self
     }
     /// An ordinary member, whose setter is `set_name`.
     #[inline]
-    pub fn name(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Named like the setter of `Name`.
     #[inline]
-    pub fn set_name_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn set_name_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.set_name_ = Some(value.into());
         self
     }
     /// Sets or clears `SetName`.
     #[inline]
-    pub fn set_set_name_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_set_name_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.set_name_ = value;
         self
     }
     /// A keyword that works as a raw identifier.
     #[inline]
-    pub fn r#type(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn r#type(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_type(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.r#type = value;
         self
     }
     /// Named like the setter of `Type`.
     #[inline]
-    pub fn set_type_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn set_type_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.set_type_ = Some(value.into());
         self
     }
     /// Sets or clears `SetType`.
     #[inline]
-    pub fn set_set_type_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_set_type_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.set_type_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn self_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
     #[inline]
-    pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_self_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.self_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn super_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn super_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
     #[inline]
-    pub fn set_super_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_super_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.super_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn crate_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn crate_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.crate_ = Some(value.into());
         self
     }
     /// Sets or clears `Crate`.
     #[inline]
-    pub fn set_crate_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_crate_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.crate_ = value;
         self
     }
     /// Named like the fluent builder's field.
     #[inline]
-    pub fn client(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn client(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.client = Some(value.into());
         self
     }
     /// Sets or clears `Client`.
     #[inline]
-    pub fn set_client(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_client(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.client = value;
         self
     }
     /// Named like the fluent builder's field.
     #[inline]
-    pub fn inner(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn inner(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner = Some(value.into());
         self
     }
     /// Sets or clears `Inner`.
     #[inline]
-    pub fn set_inner(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_inner(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner = value;
         self
     }
     /// Named like the request's `builder`.
     #[inline]
-    pub fn builder(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn builder(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.builder = Some(value.into());
         self
     }
     /// Sets or clears `Builder`.
     #[inline]
-    pub fn set_builder(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_builder(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.builder = value;
         self
     }
     /// Only responses have a `request_id` of their own.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -608,23 +612,23 @@ impl PutThingRequestBuilder {
     }
     /// A secret that an escaped neighbour must not reveal.
     #[inline]
-    pub fn api_key(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn api_key(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.api_key = Some(value.into());
         self
     }
     /// Sets or clears `ApiKey`.
     #[inline]
-    pub fn set_api_key(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_api_key(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.api_key = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<PutThingRequest, ::ccc_api::BuildError> {
+    pub fn build(self) -> Result<PutThingRequest, ::ccc_api::runtime::BuildError> {
         Ok(PutThingRequest {
             new_: self
                 .new_
-                .ok_or(::ccc_api::BuildError::missing("PutThing", "New"))?,
+                .ok_or(::ccc_api::runtime::BuildError::missing("PutThing", "New"))?,
             send_: self.send_,
             build_: self.build_,
             options_: self.options_,
@@ -653,269 +657,269 @@ impl PutThingRequestBuilder {
 /// Sets the members of a `PutThing` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct PutThingFluentBuilder {
-    client: ::ccc_api::Client,
+    client: ::ccc_api::runtime::Client,
     inner: PutThingRequestBuilder,
-    options: ::ccc_api::RequestOptions,
+    options: ::ccc_api::runtime::RequestOptions,
 }
 impl PutThingFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: ::ccc_api::Client) -> Self {
+    pub fn new(client: ::ccc_api::runtime::Client) -> Self {
         Self {
             client,
             inner: PutThingRequestBuilder::default(),
-            options: ::ccc_api::RequestOptions::default(),
+            options: ::ccc_api::runtime::RequestOptions::default(),
         }
     }
     /// Named like the fluent builder's constructor.
     #[inline]
-    pub fn new_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn new_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.new_ = Some(value.into());
         self
     }
     /// Sets or clears `New`. Required.
     #[inline]
-    pub fn set_new_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_new_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.new_ = value;
         self
     }
     /// Named like the fluent builder's `send`.
     #[inline]
-    pub fn send_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn send_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.send_ = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
     #[inline]
-    pub fn set_send_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_send_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.send_ = value;
         self
     }
     /// Named like the request builder's `build`.
     #[inline]
-    pub fn build_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn build_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.build_ = Some(value.into());
         self
     }
     /// Sets or clears `Build`.
     #[inline]
-    pub fn set_build_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_build_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.build_ = value;
         self
     }
     /// Named like the fluent builder's `options`.
     #[inline]
-    pub fn options_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn options_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.options_ = Some(value.into());
         self
     }
     /// Sets or clears `Options`.
     #[inline]
-    pub fn set_options_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_options_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.options_ = value;
         self
     }
     /// Named like the fluent builder's `as_builder`.
     #[inline]
-    pub fn as_builder_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn as_builder_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.as_builder_ = Some(value.into());
         self
     }
     /// Sets or clears `AsBuilder`.
     #[inline]
-    pub fn set_as_builder_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_as_builder_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.as_builder_ = value;
         self
     }
     /// Named like `into_paginator`.
     #[inline]
-    pub fn into_paginator_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn into_paginator_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.into_paginator_ = Some(value.into());
         self
     }
     /// Sets or clears `IntoPaginator`.
     #[inline]
-    pub fn set_into_paginator_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_into_paginator_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.into_paginator_ = value;
         self
     }
     /// Named like `Default::default`.
     #[inline]
-    pub fn default_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn default_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.default_ = Some(value.into());
         self
     }
     /// Sets or clears `Default`.
     #[inline]
-    pub fn set_default_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_default_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.default_ = value;
         self
     }
     /// Named like `Clone::clone`.
     #[inline]
-    pub fn clone_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn clone_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.clone_ = Some(value.into());
         self
     }
     /// Sets or clears `Clone`.
     #[inline]
-    pub fn set_clone_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_clone_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.clone_ = value;
         self
     }
     /// Named like `Into::into`.
     #[inline]
-    pub fn into_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn into_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.into_ = Some(value.into());
         self
     }
     /// Sets or clears `Into`.
     #[inline]
-    pub fn set_into_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_into_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.into_ = value;
         self
     }
     /// Named like `Debug::fmt`.
     #[inline]
-    pub fn fmt_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn fmt_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.fmt_ = Some(value.into());
         self
     }
     /// Sets or clears `Fmt`.
     #[inline]
-    pub fn set_fmt_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_fmt_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.fmt_ = value;
         self
     }
     /// An ordinary member, whose setter is `set_name`.
     #[inline]
-    pub fn name(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
     /// Named like the setter of `Name`.
     #[inline]
-    pub fn set_name_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn set_name_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.set_name_ = Some(value.into());
         self
     }
     /// Sets or clears `SetName`.
     #[inline]
-    pub fn set_set_name_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_set_name_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.set_name_ = value;
         self
     }
     /// A keyword that works as a raw identifier.
     #[inline]
-    pub fn r#type(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn r#type(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_type(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Named like the setter of `Type`.
     #[inline]
-    pub fn set_type_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn set_type_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.set_type_ = Some(value.into());
         self
     }
     /// Sets or clears `SetType`.
     #[inline]
-    pub fn set_set_type_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_set_type_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.set_type_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn self_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
     #[inline]
-    pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_self_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.self_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn super_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn super_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
     #[inline]
-    pub fn set_super_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_super_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.super_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn crate_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn crate_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.crate_ = Some(value.into());
         self
     }
     /// Sets or clears `Crate`.
     #[inline]
-    pub fn set_crate_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_crate_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.crate_ = value;
         self
     }
     /// Named like the fluent builder's field.
     #[inline]
-    pub fn client(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn client(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.client = Some(value.into());
         self
     }
     /// Sets or clears `Client`.
     #[inline]
-    pub fn set_client(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_client(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.client = value;
         self
     }
     /// Named like the fluent builder's field.
     #[inline]
-    pub fn inner(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn inner(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.inner = Some(value.into());
         self
     }
     /// Sets or clears `Inner`.
     #[inline]
-    pub fn set_inner(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_inner(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.inner = value;
         self
     }
     /// Named like the request's `builder`.
     #[inline]
-    pub fn builder(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn builder(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.builder = Some(value.into());
         self
     }
     /// Sets or clears `Builder`.
     #[inline]
-    pub fn set_builder(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_builder(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.builder = value;
         self
     }
     /// Only responses have a `request_id` of their own.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.request_id = value;
         self
     }
@@ -933,13 +937,13 @@ impl PutThingFluentBuilder {
     }
     /// A secret that an escaped neighbour must not reveal.
     #[inline]
-    pub fn api_key(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn api_key(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.api_key = Some(value.into());
         self
     }
     /// Sets or clears `ApiKey`.
     #[inline]
-    pub fn set_api_key(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_api_key(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.inner.api_key = value;
         self
     }
@@ -951,13 +955,15 @@ impl PutThingFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: ::ccc_api::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::ccc_api::runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<PutThingResponse, ::ccc_api::SdkError<PutThingErrorCode>> {
+    pub async fn send(
+        self,
+    ) -> Result<PutThingResponse, ::ccc_api::runtime::SdkError<PutThingErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -967,18 +973,18 @@ impl PutThingFluentBuilder {
 #[non_exhaustive]
 pub struct PutThingResponse {
     /// Maps to `request_id`, which every response has.
-    pub request_id_: ::ccc_api::CompactString,
+    pub request_id_: ::ccc_api::runtime::CompactString,
     /// Responses have no methods; kept as `send`.
-    pub send: Option<::ccc_api::CompactString>,
+    pub send: Option<::ccc_api::runtime::CompactString>,
     /// A keyword that cannot be a raw identifier.
-    pub self_: Option<::ccc_api::CompactString>,
+    pub self_: Option<::ccc_api::runtime::CompactString>,
     /// A shared enum named like the service's error code.
     pub kind: Option<crate::fixture_names::types::ErrorCode>,
     /// Secrets nested in lists.
     pub vault: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::ccc_api::CompactString,
-    _deviations: Vec<::ccc_api::Deviation>,
+    pub request_id: ::ccc_api::runtime::CompactString,
+    _deviations: Vec<::ccc_api::runtime::Deviation>,
 }
 impl ::serde::Serialize for PutThingResponse {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -1003,13 +1009,13 @@ impl ::serde::Serialize for PutThingResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for PutThingResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::codec::object(deserializer)
+        ::ccc_api::runtime::codec::object(deserializer)
     }
 }
-impl ::ccc_api::codec::FromMembers for PutThingResponse {
+impl ::ccc_api::runtime::codec::FromMembers for PutThingResponse {
     const EXPECTING: &'static str = "struct PutThingResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&[
+        static KEYS: ::ccc_api::runtime::codec::Keys = ::ccc_api::runtime::codec::Keys::new(&[
             "RequestID",
             "Send",
             "Self",
@@ -1017,13 +1023,13 @@ impl ::ccc_api::codec::FromMembers for PutThingResponse {
             "Vault",
             "RequestId",
         ]);
-        let mut members = ::ccc_api::codec::Members::new(&KEYS);
-        let mut f_request_id_: Option<::ccc_api::CompactString> = None;
-        let mut f_send: Option<Option<::ccc_api::CompactString>> = None;
-        let mut f_self_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
+        let mut f_request_id_: Option<::ccc_api::runtime::CompactString> = None;
+        let mut f_send: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_self_: Option<Option<::ccc_api::runtime::CompactString>> = None;
         let mut f_kind: Option<Option<crate::fixture_names::types::ErrorCode>> = None;
         let mut f_vault: Option<Option<Vec<Vec<crate::fixture_names::types::Vault>>>> = None;
-        let mut f_request_id: Option<::ccc_api::CompactString> = None;
+        let mut f_request_id: Option<::ccc_api::runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id_),
@@ -1036,49 +1042,49 @@ impl ::ccc_api::codec::FromMembers for PutThingResponse {
             }?;
         }
         Ok(PutThingResponse {
-            request_id_: f_request_id_.unwrap_or_else(::ccc_api::deviation::absent),
+            request_id_: f_request_id_.unwrap_or_else(::ccc_api::runtime::deviation::absent),
             send: f_send.flatten(),
             self_: f_self_.flatten(),
             kind: f_kind.flatten(),
             vault: f_vault.flatten(),
-            request_id: f_request_id.unwrap_or_else(::ccc_api::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::ccc_api::runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl ::ccc_api::deviation::Described for PutThingResponse {
-    fn members() -> &'static [::ccc_api::deviation::Member] {
-        const MEMBERS: &[::ccc_api::deviation::Member] = &[
-            ::ccc_api::deviation::Member {
+impl ::ccc_api::runtime::deviation::Described for PutThingResponse {
+    fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
+        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
+            ::ccc_api::runtime::deviation::Member {
                 wire: "Kind",
-                rule: ::ccc_api::deviation::Rule::Optional,
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            ::ccc_api::deviation::Member {
+            ::ccc_api::runtime::deviation::Member {
                 wire: "RequestID",
-                rule: ::ccc_api::deviation::Rule::Promised,
+                rule: ::ccc_api::runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            ::ccc_api::deviation::Member {
+            ::ccc_api::runtime::deviation::Member {
                 wire: "RequestId",
-                rule: ::ccc_api::deviation::Rule::Promised,
+                rule: ::ccc_api::runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            ::ccc_api::deviation::Member {
+            ::ccc_api::runtime::deviation::Member {
                 wire: "Self",
-                rule: ::ccc_api::deviation::Rule::Optional,
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            ::ccc_api::deviation::Member {
+            ::ccc_api::runtime::deviation::Member {
                 wire: "Send",
-                rule: ::ccc_api::deviation::Rule::Optional,
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            ::ccc_api::deviation::Member {
+            ::ccc_api::runtime::deviation::Member {
                 wire: "Vault",
-                rule: ::ccc_api::deviation::Rule::Optional,
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
                 nested: Some(
-                    <crate::fixture_names::types::Vault as ::ccc_api::deviation::Described>::members,
+                    <crate::fixture_names::types::Vault as ::ccc_api::runtime::deviation::Described>::members,
                 ),
             },
         ];
@@ -1096,54 +1102,54 @@ impl PutThingResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[::ccc_api::Deviation] {
+    pub fn deviations(&self) -> &[::ccc_api::runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`PutThingResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct PutThingResponseBuilder {
-    request_id_: Option<::ccc_api::CompactString>,
-    send: Option<::ccc_api::CompactString>,
-    self_: Option<::ccc_api::CompactString>,
+    request_id_: Option<::ccc_api::runtime::CompactString>,
+    send: Option<::ccc_api::runtime::CompactString>,
+    self_: Option<::ccc_api::runtime::CompactString>,
     kind: Option<crate::fixture_names::types::ErrorCode>,
     vault: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
-    request_id: Option<::ccc_api::CompactString>,
+    request_id: Option<::ccc_api::runtime::CompactString>,
 }
 impl PutThingResponseBuilder {
     /// Maps to `request_id`, which every response has.
     #[inline]
-    pub fn request_id_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn request_id_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.request_id_ = Some(value.into());
         self
     }
     /// Sets or clears `RequestID`.
     #[inline]
-    pub fn set_request_id_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_request_id_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.request_id_ = value;
         self
     }
     /// Responses have no methods; kept as `send`.
     #[inline]
-    pub fn send(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn send(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.send = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
     #[inline]
-    pub fn set_send(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_send(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.send = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn self_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
     #[inline]
-    pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_self_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.self_ = value;
         self
     }
@@ -1176,13 +1182,13 @@ impl PutThingResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -1200,13 +1206,13 @@ impl PutThingResponseBuilder {
         }
     }
 }
-impl ::ccc_api::ActionResponse for PutThingResponse {
+impl ::ccc_api::runtime::ActionResponse for PutThingResponse {
     #[inline]
-    fn deviations(&self) -> &[::ccc_api::Deviation] {
+    fn deviations(&self) -> &[::ccc_api::runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<::ccc_api::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::ccc_api::runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -1225,7 +1231,7 @@ pub enum PutThingErrorCode {
     /// `Unknown.Thing`: A code that starts like the fallback variant.
     UnknownThing,
     /// A code not listed here, kept as sent.
-    Unknown(::ccc_api::enums::UnknownValue<String>),
+    Unknown(::ccc_api::runtime::enums::UnknownValue<String>),
 }
 impl PutThingErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -1240,7 +1246,7 @@ impl PutThingErrorCode {
         }
     }
 }
-impl ::ccc_api::enums::WireEnum for PutThingErrorCode {
+impl ::ccc_api::runtime::enums::WireEnum for PutThingErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -1253,7 +1259,7 @@ impl ::ccc_api::enums::WireEnum for PutThingErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: ::ccc_api::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::ccc_api::runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -1262,3 +1268,13 @@ impl ::std::fmt::Display for PutThingErrorCode {
         f.write_str(self.as_str())
     }
 }
+impl crate::fixture_names::Client {
+    /// Store a thing whose members are named like generated methods.
+    ///
+    /// Set the members on the returned builder, then `send()` it. See [`PutThing`](crate::fixture_names::operation::put_thing).
+    #[inline]
+    pub fn put_thing(&self) -> PutThingFluentBuilder {
+        PutThingFluentBuilder::new(self.core().clone())
+    }
+}
+impl crate::fixture_names::ActionErrorCode for PutThingErrorCode {}

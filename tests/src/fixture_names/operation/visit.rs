@@ -22,14 +22,15 @@ impl ::serde::Serialize for VisitRequest {
 }
 impl<'de> ::serde::Deserialize<'de> for VisitRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::codec::object(deserializer)
+        ::ccc_api::runtime::codec::object(deserializer)
     }
 }
-impl ::ccc_api::codec::FromMembers for VisitRequest {
+impl ::ccc_api::runtime::codec::FromMembers for VisitRequest {
     const EXPECTING: &'static str = "struct VisitRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&["Id"]);
-        let mut members = ::ccc_api::codec::Members::new(&KEYS);
+        static KEYS: ::ccc_api::runtime::codec::Keys =
+            ::ccc_api::runtime::codec::Keys::new(&["Id"]);
+        let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
         let mut f_id: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -49,12 +50,16 @@ impl VisitRequest {
         VisitRequestBuilder::default()
     }
 }
-impl ::ccc_api::Action for VisitRequest {
+impl ::ccc_api::runtime::Action for VisitRequest {
     const ACTION: &'static str = "Visit";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = VisitResponse;
     type ErrorCode = VisitErrorCode;
+    #[inline]
+    fn service() -> &'static ::ccc_api::runtime::Service {
+        &crate::fixture_names::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`VisitRequest`] member by member.
 #[derive(Debug, Clone, Default)]
@@ -76,29 +81,29 @@ impl VisitRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<VisitRequest, ::ccc_api::BuildError> {
+    pub fn build(self) -> Result<VisitRequest, ::ccc_api::runtime::BuildError> {
         Ok(VisitRequest {
             id: self
                 .id
-                .ok_or(::ccc_api::BuildError::missing("Visit", "Id"))?,
+                .ok_or(::ccc_api::runtime::BuildError::missing("Visit", "Id"))?,
         })
     }
 }
 /// Sets the members of a `Visit` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct VisitFluentBuilder {
-    client: ::ccc_api::Client,
+    client: ::ccc_api::runtime::Client,
     inner: VisitRequestBuilder,
-    options: ::ccc_api::RequestOptions,
+    options: ::ccc_api::runtime::RequestOptions,
 }
 impl VisitFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: ::ccc_api::Client) -> Self {
+    pub fn new(client: ::ccc_api::runtime::Client) -> Self {
         Self {
             client,
             inner: VisitRequestBuilder::default(),
-            options: ::ccc_api::RequestOptions::default(),
+            options: ::ccc_api::runtime::RequestOptions::default(),
         }
     }
     /// Which thing.
@@ -121,13 +126,13 @@ impl VisitFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: ::ccc_api::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::ccc_api::runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<VisitResponse, ::ccc_api::SdkError<VisitErrorCode>> {
+    pub async fn send(self) -> Result<VisitResponse, ::ccc_api::runtime::SdkError<VisitErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -137,8 +142,8 @@ impl VisitFluentBuilder {
 #[non_exhaustive]
 pub struct VisitResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::ccc_api::CompactString,
-    _deviations: Vec<::ccc_api::Deviation>,
+    pub request_id: ::ccc_api::runtime::CompactString,
+    _deviations: Vec<::ccc_api::runtime::Deviation>,
 }
 impl ::serde::Serialize for VisitResponse {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -150,15 +155,16 @@ impl ::serde::Serialize for VisitResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for VisitResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::codec::object(deserializer)
+        ::ccc_api::runtime::codec::object(deserializer)
     }
 }
-impl ::ccc_api::codec::FromMembers for VisitResponse {
+impl ::ccc_api::runtime::codec::FromMembers for VisitResponse {
     const EXPECTING: &'static str = "struct VisitResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&["RequestId"]);
-        let mut members = ::ccc_api::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::ccc_api::CompactString> = None;
+        static KEYS: ::ccc_api::runtime::codec::Keys =
+            ::ccc_api::runtime::codec::Keys::new(&["RequestId"]);
+        let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
+        let mut f_request_id: Option<::ccc_api::runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -166,18 +172,19 @@ impl ::ccc_api::codec::FromMembers for VisitResponse {
             }?;
         }
         Ok(VisitResponse {
-            request_id: f_request_id.unwrap_or_else(::ccc_api::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::ccc_api::runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl ::ccc_api::deviation::Described for VisitResponse {
-    fn members() -> &'static [::ccc_api::deviation::Member] {
-        const MEMBERS: &[::ccc_api::deviation::Member] = &[::ccc_api::deviation::Member {
-            wire: "RequestId",
-            rule: ::ccc_api::deviation::Rule::Promised,
-            nested: None,
-        }];
+impl ::ccc_api::runtime::deviation::Described for VisitResponse {
+    fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
+        const MEMBERS: &[::ccc_api::runtime::deviation::Member] =
+            &[::ccc_api::runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::ccc_api::runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
         MEMBERS
     }
 }
@@ -192,25 +199,25 @@ impl VisitResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[::ccc_api::Deviation] {
+    pub fn deviations(&self) -> &[::ccc_api::runtime::Deviation] {
         &self._deviations
     }
 }
 /// Builds a [`VisitResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct VisitResponseBuilder {
-    request_id: Option<::ccc_api::CompactString>,
+    request_id: Option<::ccc_api::runtime::CompactString>,
 }
 impl VisitResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -223,13 +230,13 @@ impl VisitResponseBuilder {
         }
     }
 }
-impl ::ccc_api::ActionResponse for VisitResponse {
+impl ::ccc_api::runtime::ActionResponse for VisitResponse {
     #[inline]
-    fn deviations(&self) -> &[::ccc_api::Deviation] {
+    fn deviations(&self) -> &[::ccc_api::runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<::ccc_api::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::ccc_api::runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -238,7 +245,7 @@ impl ::ccc_api::ActionResponse for VisitResponse {
 #[non_exhaustive]
 pub enum VisitErrorCode {
     /// A code not listed here, kept as sent.
-    Unknown(::ccc_api::enums::UnknownValue<String>),
+    Unknown(::ccc_api::runtime::enums::UnknownValue<String>),
 }
 impl VisitErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -248,14 +255,14 @@ impl VisitErrorCode {
         }
     }
 }
-impl ::ccc_api::enums::WireEnum for VisitErrorCode {
+impl ::ccc_api::runtime::enums::WireEnum for VisitErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         let _ = raw;
         None
     }
-    fn from_unknown(raw: ::ccc_api::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::ccc_api::runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -264,3 +271,13 @@ impl ::std::fmt::Display for VisitErrorCode {
         f.write_str(self.as_str())
     }
 }
+impl crate::fixture_names::Client {
+    /// An action named like the operation module's `visit` function.
+    ///
+    /// Set the members on the returned builder, then `send()` it. See [`Visit`](crate::fixture_names::operation::visit).
+    #[inline]
+    pub fn visit(&self) -> VisitFluentBuilder {
+        VisitFluentBuilder::new(self.core().clone())
+    }
+}
+impl crate::fixture_names::ActionErrorCode for VisitErrorCode {}

@@ -7,6 +7,9 @@
 //! of sensitive members are replaced at any depth, then the text is cut to a
 //! bound that holds in bytes as it prints.
 
+use crate::service::Service;
+use std::sync::{PoisonError, RwLock};
+
 /// Stands for a removed value.
 const REDACTED: &[u8] = b"\"***\"";
 
@@ -28,13 +31,35 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "cookie",
 ];
 
+/// The services whose specs' sensitive members are redacted from every kept
+/// body: the runtime's own STS, and each service a client was built for or an
+/// answer was decoded for (see [`honour`]). A body is kept only on those paths,
+/// so its service is always here by then. Append-only and small: one entry a
+/// service.
+static HONOURED: RwLock<Vec<&'static Service>> = RwLock::new(Vec::new());
+
+/// Redacts the members `service`'s spec marks sensitive from now on.
+pub(crate) fn honour(service: &'static Service) {
+    let known = |list: &[&'static Service]| list.iter().any(|s| std::ptr::eq(*s, service));
+    if known(&HONOURED.read().unwrap_or_else(PoisonError::into_inner)) {
+        return;
+    }
+    let mut list = HONOURED.write().unwrap_or_else(PoisonError::into_inner);
+    if !known(&list) {
+        list.push(service);
+    }
+}
+
 /// Whether values of the member `name` are redacted from kept bodies: the spec
-/// of any service of the crate marks it sensitive, or its name says it holds a
-/// credential.
+/// of STS or of a service in use marks it sensitive, or its name says it holds
+/// a credential.
 pub(crate) fn is_sensitive_member(name: &str) -> bool {
-    crate::SERVICES
-        .iter()
-        .any(|s| s.sensitive_members.contains(&name))
+    crate::sts::SENSITIVE_MEMBERS.contains(&name)
+        || HONOURED
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|s| s.sensitive_members.contains(&name))
         || words(name).any(|w| CREDENTIAL_WORDS.iter().any(|c| w.eq_ignore_ascii_case(c)))
 }
 

@@ -514,6 +514,7 @@ pub fn decode_response<A: Action>(
     status: u16,
     body: Vec<u8>,
 ) -> Result<A::Response, SdkError<A::ErrorCode>> {
+    crate::redact::honour(A::service());
     let raw = read_envelope(A::ACTION, status, body).map_err(SdkError::map_code)?;
     raw.decode_typed(A::ACTION, false)
         .map_err(SdkError::map_code)
@@ -525,6 +526,7 @@ pub fn decode_response_strict<A: Action>(
     status: u16,
     body: Vec<u8>,
 ) -> Result<A::Response, SdkError<A::ErrorCode>> {
+    crate::redact::honour(A::service());
     let raw = read_envelope(A::ACTION, status, body).map_err(SdkError::map_code)?;
     raw.decode_typed(A::ACTION, true)
         .map_err(SdkError::map_code)

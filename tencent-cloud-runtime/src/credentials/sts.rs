@@ -8,7 +8,7 @@ use super::untrusted::{self, expiry_from_unix, quote, MAX_ANSWER_BYTES, MAX_TOKE
 use super::{Credentials, CredentialsFuture, ProvideCredentials};
 use crate::error::CredentialsError;
 use crate::sts::types::Credentials as StsCredentials;
-use crate::{ClientBuilder, RequestOptions, SdkError};
+use crate::{RequestOptions, SdkError};
 use std::fmt::Display;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -50,7 +50,7 @@ impl StsSettings {
         base: Option<&Arc<dyn ProvideCredentials>>,
     ) -> Result<&crate::sts::Client, String> {
         let built = self.client.get_or_init(|| {
-            let mut b = ClientBuilder::default()
+            let mut b = crate::sts::Client::builder()
                 .region(self.region.clone())
                 .connect_timeout(self.connect)
                 .timeout(self.total)
@@ -63,7 +63,7 @@ impl StsSettings {
             if let Some(url) = &self.endpoint {
                 b = b.endpoint_url(url.clone());
             }
-            crate::sts::Client::from_builder(b).map_err(|e| e.to_string())
+            b.build().map_err(|e| e.to_string())
         });
         built.as_ref().map_err(Clone::clone)
     }

@@ -23,6 +23,7 @@ use crate::signing::{PostSigner, SigningKey};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tracing::Instrument;
@@ -154,36 +155,13 @@ struct Meta {
 }
 
 impl Client {
-    /// A builder with the defaults: international site, the default credentials
-    /// chain, no region, 60 s deadline, 3 attempts, the spec's rate limits.
+    /// A builder with the defaults: the service's default site, the default
+    /// credentials chain, no region, 60 s deadline, 3 attempts, the spec's
+    /// rate limits. The runtime's own client has no service until
+    /// [`ClientBuilder::service`] names one; a service's client
+    /// (`ccc_api::Client::builder()`) has its own.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    /// A client with every default.
-    pub fn from_env() -> Result<Client, ConfigError> {
-        Client::builder().build()
-    }
-
-    /// A client answered by `mock`'s scripted rules, for unit tests: no
-    /// network, fixed test credentials, no client-side rate limit, and retries
-    /// as by default but without waiting between attempts. For other settings
-    /// use [`ClientBuilder::mock`].
-    #[cfg(feature = "test-util")]
-    pub fn mocked(mock: &Mock) -> Client {
-        let instant = RetryConfig {
-            initial_backoff: Duration::ZERO,
-            max_backoff: Duration::ZERO,
-            ..RetryConfig::default()
-        };
-        Client::builder()
-            .mock(mock.clone())
-            .credentials(Credentials::new("AKIDMOCK", "mock-secret-key"))
-            .rate_limit(RateLimit::Off)
-            .retry(instant)
-            .build()
-            // Fixed settings that `mocked_client_builds` checks.
-            .expect("the mock client's fixed configuration is valid")
     }
 
     /// The URL requests are posted to.
@@ -766,9 +744,28 @@ fn invalid_header(what: &str) -> SdkError<String> {
     )))
 }
 
-/// Configures a [`Client`].
-#[derive(Default)]
-pub struct ClientBuilder {
+/// A client type of one service: the runtime's [`Client`] set to that
+/// service, carrying its typed methods. Each generated service module
+/// implements it for its `Client`, which [`ClientBuilder<C>`] then builds.
+pub trait ServiceClient: From<Client> {
+    /// The service a client of this type talks to unless
+    /// [`ClientBuilder::service`] names another; `None` for the runtime's own
+    /// [`Client`], which must be told.
+    fn default_service() -> Option<&'static Service>;
+}
+
+impl ServiceClient for Client {
+    fn default_service() -> Option<&'static Service> {
+        None
+    }
+}
+
+/// Configures a client: the runtime's [`Client`], or with `C` a service's own
+/// (`ccc_api::Client::builder()` gives a `ClientBuilder<ccc_api::Client>`).
+pub struct ClientBuilder<C = Client> {
+    /// What `build` returns; `fn() -> C` keeps the builder `Send + Sync`
+    /// whatever `C` is.
+    client: PhantomData<fn() -> C>,
     service: Option<&'static Service>,
     skip_signing: bool,
     credentials: Option<Arc<dyn ProvideCredentials>>,
@@ -809,7 +806,38 @@ pub enum Http2 {
     PriorKnowledge,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        ClientBuilder {
+            client: PhantomData,
+            service: None,
+            skip_signing: false,
+            credentials: None,
+            site: None,
+            regional_endpoint: false,
+            endpoint_url: None,
+            region: None,
+            language: None,
+            timeout: None,
+            attempt_timeout: None,
+            connect_timeout: None,
+            retry: None,
+            retry_non_idempotent: false,
+            max_response_size: None,
+            strict_responses: false,
+            rate_limit: RateLimit::default(),
+            proxy: None,
+            http: None,
+            hooks: Vec::new(),
+            #[cfg(feature = "http2")]
+            http2: None,
+            #[cfg(feature = "test-util")]
+            mock: None,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("service", &self.service.map(|s| s.name))
@@ -837,7 +865,12 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<C> ClientBuilder<C> {
+    /// A builder with the defaults (see [`Client::builder`]).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Fixed credentials.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(Arc::new(credentials));
@@ -1010,13 +1043,78 @@ impl ClientBuilder {
         self
     }
 
+    /// The same settings, building another client type (another service's,
+    /// or the runtime's own).
+    pub fn for_client<D>(self) -> ClientBuilder<D> {
+        ClientBuilder {
+            client: PhantomData,
+            service: self.service,
+            skip_signing: self.skip_signing,
+            credentials: self.credentials,
+            site: self.site,
+            regional_endpoint: self.regional_endpoint,
+            endpoint_url: self.endpoint_url,
+            region: self.region,
+            language: self.language,
+            timeout: self.timeout,
+            attempt_timeout: self.attempt_timeout,
+            connect_timeout: self.connect_timeout,
+            retry: self.retry,
+            retry_non_idempotent: self.retry_non_idempotent,
+            max_response_size: self.max_response_size,
+            strict_responses: self.strict_responses,
+            rate_limit: self.rate_limit,
+            proxy: self.proxy,
+            http: self.http,
+            hooks: self.hooks,
+            #[cfg(feature = "http2")]
+            http2: self.http2,
+            #[cfg(feature = "test-util")]
+            mock: self.mock,
+        }
+    }
+}
+
+impl<C: ServiceClient> ClientBuilder<C> {
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<Client, ConfigError> {
+    pub fn build(self) -> Result<C, ConfigError> {
+        self.build_core().map(C::from)
+    }
+
+    /// A client answered by `mock`'s scripted rules, for unit tests: no
+    /// network, fixed test credentials, no client-side rate limit, and retries
+    /// as by default but without waiting between attempts. For other settings
+    /// use [`ClientBuilder::mock`].
+    #[cfg(feature = "test-util")]
+    pub fn mocked(mock: &Mock) -> C {
+        let instant = RetryConfig {
+            initial_backoff: Duration::ZERO,
+            max_backoff: Duration::ZERO,
+            ..RetryConfig::default()
+        };
+        Self::new()
+            .mock(mock.clone())
+            .credentials(Credentials::new("AKIDMOCK", "mock-secret-key"))
+            .rate_limit(RateLimit::Off)
+            .retry(instant)
+            .build()
+            // Fixed settings that `mocked_client_builds` checks; a service
+            // client always names its service.
+            .expect("the mock client's fixed configuration is valid")
+    }
+
+    fn build_core(self) -> Result<Client, ConfigError> {
         let credentials = match self.credentials {
             Some(c) => c,
             None => Arc::new(DefaultChain::new()),
         };
-        let service = self.service.unwrap_or(&crate::SERVICE_DESCRIPTION);
+        let Some(service) = self.service.or_else(C::default_service) else {
+            return Err(ConfigError::new(
+                "no service: name one with `ClientBuilder::service`, or build a \
+                 service's own client (`ccc_api::Client::builder()`)",
+            ));
+        };
+        crate::redact::honour(service);
         let url_text = match (&self.endpoint_url, self.site) {
             (Some(url), _) => url.clone(),
             (None, site) => {
@@ -1156,7 +1254,41 @@ impl ClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Site;
+    use crate::service::Endpoint;
+
+    /// CCC's endpoints as its spec gives them (the service crate depends on
+    /// the runtime, not the other way round).
+    static CCC: Service = Service::new(
+        "ccc",
+        "2020-02-10",
+        "ccc",
+        &[
+            Endpoint::new("International", "ccc.intl.tencentcloudapi.com", true),
+            Endpoint::new("China", "ccc.tencentcloudapi.com", false)
+                .with_regional_host("ccc.{region}.tencentcloudapi.com"),
+        ],
+        &[],
+        &[],
+    );
+
+    /// The sites of [`CCC`], as a generated `Site` names them.
+    #[derive(Clone, Copy)]
+    enum Site {
+        China,
+    }
+
+    impl PublicSite for Site {
+        fn site_name(self) -> &'static str {
+            match self {
+                Site::China => "China",
+            }
+        }
+    }
+
+    /// A runtime client builder for [`CCC`].
+    fn builder() -> ClientBuilder {
+        Client::builder().service(&CCC)
+    }
 
     fn creds() -> Credentials {
         Credentials::new("AKIDtest", "secretkey-xyz").with_token("token-abc")
@@ -1178,9 +1310,37 @@ mod tests {
     #[cfg(feature = "test-util")]
     #[test]
     fn mocked_client_builds() {
-        let c = Client::mocked(&Mock::new());
+        let c = crate::sts::Client::mocked(&Mock::new()).into_core();
         assert_eq!(c.inner.retry.initial_backoff, Duration::ZERO);
         assert!(matches!(c.inner.transport, Transport::Mock(_)));
+    }
+
+    #[test]
+    fn the_runtime_client_must_be_told_its_service() {
+        let e = Client::builder().credentials(creds()).build().unwrap_err();
+        assert!(e.reason.contains("no service"), "{e}");
+        let c = Client::builder()
+            .credentials(creds())
+            .service(&crate::sts::SERVICE_DESCRIPTION)
+            .build()
+            .unwrap();
+        assert_eq!(c.endpoint(), "https://sts.tencentcloudapi.com/");
+        // A service's client names its own...
+        let c = crate::sts::Client::builder()
+            .credentials(creds())
+            .build()
+            .unwrap();
+        assert_eq!(c.endpoint(), "https://sts.tencentcloudapi.com/");
+        // ...unless one was named explicitly, which stays with the other
+        // settings when the builder changes the client type it builds.
+        let c = builder()
+            .credentials(creds())
+            .endpoint_url("http://127.0.0.1:9")
+            .for_client::<crate::sts::Client>()
+            .build()
+            .unwrap();
+        assert_eq!(c.service().name, "ccc");
+        assert_eq!(c.endpoint(), "http://127.0.0.1:9/");
     }
 
     #[test]
@@ -1191,22 +1351,22 @@ mod tests {
 
     #[test]
     fn host_carries_an_explicit_port_only() {
-        let c = Client::builder()
+        let c = builder()
             .credentials(creds())
             .endpoint_url("http://127.0.0.1:8080")
             .build()
             .unwrap();
         assert_eq!(c.inner.signer.host(), "127.0.0.1:8080");
-        let c = Client::builder()
+        let c = builder()
             .credentials(creds())
             .endpoint_url("https://example.com:443/")
             .build()
             .unwrap();
         assert_eq!(c.inner.signer.host(), "example.com");
-        let c = Client::builder().credentials(creds()).build().unwrap();
+        let c = builder().credentials(creds()).build().unwrap();
         assert_eq!(c.inner.signer.host(), "ccc.intl.tencentcloudapi.com");
         assert_eq!(c.endpoint(), "https://ccc.intl.tencentcloudapi.com/");
-        let c = Client::builder()
+        let c = builder()
             .credentials(creds())
             .site(Site::China)
             .build()
@@ -1217,7 +1377,7 @@ mod tests {
     #[test]
     fn regional_endpoints_come_from_the_description_or_the_build_fails() {
         let regional = |site: Option<Site>, region: Option<&str>, service: &'static Service| {
-            let mut b = Client::builder()
+            let mut b = builder()
                 .credentials(creds())
                 .service(service)
                 .regional_endpoint(true);
@@ -1230,7 +1390,7 @@ mod tests {
             b.build().map(|c| c.endpoint().to_owned())
         };
         let sts = &crate::sts::SERVICE_DESCRIPTION;
-        let ccc = &crate::SERVICE_DESCRIPTION;
+        let ccc = &CCC;
         assert_eq!(
             regional(Some(Site::China), Some("ap-guangzhou"), ccc).unwrap(),
             "https://ccc.ap-guangzhou.tencentcloudapi.com/"
@@ -1260,7 +1420,7 @@ mod tests {
             assert!(e.to_string().contains("not a region name"), "{bad:?}: {e}");
         }
         // Off by default: the region is only a header then.
-        let c = Client::builder()
+        let c = builder()
             .credentials(creds())
             .site(Site::China)
             .region("ap-guangzhou")
@@ -1271,19 +1431,19 @@ mod tests {
 
     #[test]
     fn bad_configuration_is_a_typed_error() {
-        let e = Client::builder()
+        let e = builder()
             .credentials(creds())
             .endpoint_url("not a url")
             .build()
             .unwrap_err();
         assert!(e.reason.contains("not a url"), "{e}");
-        let e = Client::builder()
+        let e = builder()
             .credentials(creds())
             .endpoint_url("ftp://x/")
             .build()
             .unwrap_err();
         assert!(e.reason.contains("scheme"), "{e}");
-        let e = Client::builder()
+        let e = builder()
             .credentials(creds())
             .region("ap-\nx")
             .build()
@@ -1292,7 +1452,7 @@ mod tests {
         // A service description is data: a version no header can carry is
         // refused when the client is built, not panicked on or sent.
         static BROKEN: Service = Service::new("ccc", "2020-02-10\r\nX: y", "ccc", &[], &[], &[]);
-        let e = Client::builder()
+        let e = builder()
             .service(&BROKEN)
             .endpoint_url("http://127.0.0.1:1")
             .credentials(Credentials::new("AKID", "k"))
@@ -1303,7 +1463,7 @@ mod tests {
 
     #[test]
     fn header_set_matches_the_official_sdks() {
-        let c = Client::builder()
+        let c = builder()
             .credentials(creds())
             .endpoint_url("http://127.0.0.1:9000")
             .region("ap-singapore")
@@ -1354,7 +1514,7 @@ mod tests {
 
     #[test]
     fn optional_headers_are_absent_when_unset() {
-        let c = Client::builder()
+        let c = builder()
             .credentials(Credentials::new("id", "key"))
             .build()
             .unwrap();
@@ -1371,8 +1531,8 @@ mod tests {
 
     #[test]
     fn debug_hides_secrets() {
-        let c = Client::builder().credentials(creds()).build().unwrap();
-        let shown = format!("{c:?} {:?}", Client::builder().credentials(creds()));
+        let c = builder().credentials(creds()).build().unwrap();
+        let shown = format!("{c:?} {:?}", builder().credentials(creds()));
         assert!(
             !shown.contains("secretkey-xyz") && !shown.contains("token-abc"),
             "{shown}"

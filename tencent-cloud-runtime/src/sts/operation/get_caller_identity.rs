@@ -122,6 +122,10 @@ impl crate::Action for GetCallerIdentityRequest {
     const IDEMPOTENT: bool = true;
     type Response = GetCallerIdentityResponse;
     type ErrorCode = GetCallerIdentityErrorCode;
+    #[inline]
+    fn service() -> &'static crate::Service {
+        &crate::sts::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`GetCallerIdentityRequest`] member by member.
 #[derive(Debug, Clone, Default)]

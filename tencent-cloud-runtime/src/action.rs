@@ -12,6 +12,8 @@ use serde::Serialize;
 pub trait Action: Serialize + RoundTrip {
     /// The action name sent in `X-TC-Action`.
     const ACTION: &'static str;
+    /// The service the action belongs to.
+    fn service() -> &'static crate::Service;
     /// The service's documented limit for this action, in requests per second.
     const RATE_LIMIT: Option<u32>;
     /// Whether running the action twice has the same effect as once, so a request

@@ -191,6 +191,10 @@ impl crate::Action for AssumeRoleRequest {
     const IDEMPOTENT: bool = false;
     type Response = AssumeRoleResponse;
     type ErrorCode = AssumeRoleErrorCode;
+    #[inline]
+    fn service() -> &'static crate::Service {
+        &crate::sts::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`AssumeRoleRequest`] member by member.
 #[derive(Clone, Default)]

@@ -108,6 +108,10 @@ impl crate::Action for GetFederationTokenRequest {
     const IDEMPOTENT: bool = false;
     type Response = GetFederationTokenResponse;
     type ErrorCode = GetFederationTokenErrorCode;
+    #[inline]
+    fn service() -> &'static crate::Service {
+        &crate::sts::SERVICE_DESCRIPTION
+    }
 }
 /// Builds a [`GetFederationTokenRequest`] member by member.
 #[derive(Debug, Clone, Default)]
