@@ -393,13 +393,14 @@ fn settings(root: &ArgMatches, sub: &ArgMatches) -> Result<Settings, String> {
 }
 
 /// Sends `X-TC-*` debug events of the library to stderr: `RUST_LOG` chooses
-/// (`ccc_api=debug`, `trace`, ...); `--debug` alone means `ccc_api=debug`.
+/// (`tencent_cloud_runtime=debug`, `trace`, ...); `--debug` alone means
+/// `tencent_cloud_runtime=debug`, the target of the client's events.
 fn init_logging(debug: bool) {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
     let spec = match std::env::var("RUST_LOG") {
         Ok(spec) if !spec.trim().is_empty() => spec,
-        _ if debug => "ccc_api=debug".to_owned(),
+        _ if debug => "tencent_cloud_runtime=debug".to_owned(),
         _ => return,
     };
     let targets: tracing_subscriber::filter::Targets = match spec.parse() {

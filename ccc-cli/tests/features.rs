@@ -711,7 +711,7 @@ async fn debug_shows_the_exchange_with_secrets_redacted() {
             None,
         );
         let mut c = command();
-        c.env("RUST_LOG", "ccc_api=debug").args([
+        c.env("RUST_LOG", "tencent_cloud_runtime=debug").args([
             "--endpoint",
             "127.0.0.1:1",
             "--timeout",
@@ -749,7 +749,7 @@ async fn debug_shows_the_exchange_with_secrets_redacted() {
     let stderr = text(&logged.stderr);
     assert_eq!(logged.status.code(), Some(4));
     assert!(
-        stderr.contains("ccc_api") && stderr.contains("retrying"),
+        stderr.contains("tencent_cloud_runtime") && stderr.contains("retrying"),
         "{stderr}"
     );
 }

@@ -118,6 +118,10 @@ pub struct Job {
     pub options: Option<Options>,
 }
 
+/// The runtime crate's root file, relative to the repository root: the
+/// crate every generated service crate re-exports from.
+pub const RUNTIME_LIB: &str = "tencent-cloud-runtime/src/lib.rs";
+
 /// The service whose code lands at the root of `ccc-api` (its `Client`,
 /// `operation`, `types`) and whose spec table `ccc-spec` holds.
 pub const PRIMARY_SERVICE: &str = "ccc";

@@ -38,18 +38,22 @@ const TRAIT_METHODS: &[&str] = &[
     "type_id",
 ];
 
-/// Methods of `ccc_api::Client` written by hand (`client.rs`), private ones
-/// included; an action's method of the same name would be a duplicate
-/// definition. A test compares this list with the source.
+/// Methods of a service's `Client`: its own (`builder`, `core`, `from_env`,
+/// `into_core`, `mocked`, emitted in its module root) and those of the
+/// runtime's `Client` (`client.rs`, private ones included), which it derefs
+/// to. An action's method of the same name would be a duplicate definition or
+/// would hide the runtime's. A test compares this list with both sources.
 pub const CLIENT_METHODS: &[&str] = &[
     "attempt",
     "builder",
     "call",
     "call_with",
+    "core",
     "endpoint",
     "execute",
     "execute_with",
     "from_env",
+    "into_core",
     "mocked",
     "send",
     "service",

@@ -60,9 +60,12 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Lists the public API of the crate whose root file is `lib_rs`, naming the
-/// crate `crate_name` (`ccc_api`). Lines end with `\n`.
-pub fn list(lib_rs: &Path, crate_name: &str) -> Result<String, Error> {
-    list_with(lib_rs, crate_name, &|path| {
+/// crate `crate_name` (`ccc_api`). `deps` are the crates it re-exports from,
+/// by the name it uses for them and their root file
+/// (`("tencent_cloud_runtime", "tencent-cloud-runtime/src/lib.rs")`): what it
+/// re-exports of them is listed at the paths users write. Lines end with `\n`.
+pub fn list(lib_rs: &Path, crate_name: &str, deps: &[(&str, &Path)]) -> Result<String, Error> {
+    list_with(lib_rs, crate_name, deps, &|path| {
         std::fs::read_to_string(path).map_err(|e| e.to_string())
     })
 }
@@ -71,12 +74,19 @@ pub fn list(lib_rs: &Path, crate_name: &str) -> Result<String, Error> {
 pub fn list_with(
     lib_rs: &Path,
     crate_name: &str,
+    deps: &[(&str, &Path)],
     read: &dyn Fn(&Path) -> Result<String, String>,
 ) -> Result<String, Error> {
     let mut krate = Crate::default();
     let file = parse(lib_rs, read)?;
     let dir = lib_rs.parent().unwrap_or(Path::new("")).to_path_buf();
     krate.add_module(Vec::new(), None, file.items, &dir, read, 0)?;
+    for (name, dep_lib) in deps {
+        let file = parse(dep_lib, read)?;
+        let dir = dep_lib.parent().unwrap_or(Path::new("")).to_path_buf();
+        let root = krate.add_module(Vec::new(), None, file.items, &dir, read, 0)?;
+        krate.externs.insert((*name).to_owned(), root);
+    }
     let mut walk = Walk::default();
     walk.export(&krate, 0, crate_name, 0, &mut BTreeSet::new());
     Ok(render(&krate, &walk))
@@ -130,6 +140,8 @@ enum Target {
 #[derive(Default)]
 struct Module {
     parent: Option<usize>,
+    /// The root module of the crate it belongs to (what `crate` names).
+    root: usize,
     items: Vec<syn::Item>,
     names: BTreeMap<String, Vec<(Vis, Binding)>>,
     globs: Vec<(Vis, Vec<String>, bool)>,
@@ -138,6 +150,8 @@ struct Module {
 #[derive(Default)]
 struct Crate {
     modules: Vec<Module>,
+    /// Dependency crates by name, as their root modules.
+    externs: BTreeMap<String, usize>,
 }
 
 fn cfg_excluded(attrs: &[syn::Attribute]) -> bool {
@@ -211,8 +225,10 @@ impl Crate {
         depth: usize,
     ) -> Result<usize, Error> {
         let index = self.modules.len();
+        let root = parent.map_or(index, |p| self.modules[p].root);
         self.modules.push(Module {
             parent,
+            root,
             ..Module::default()
         });
         let mut kept = Vec::new();
@@ -355,11 +371,18 @@ impl Crate {
         let Some((first, rest)) = path.split_first() else {
             return vec![Target::Module(m)];
         };
-        if absolute || depth > MAX_DEPTH {
+        if depth > MAX_DEPTH {
             return external();
         }
-        let mut current = match first.as_str() {
-            "crate" => vec![Target::Module(0)],
+        let dependency = || self.externs.get(first).map(|r| vec![Target::Module(*r)]);
+        if absolute {
+            match dependency() {
+                Some(root) => return self.resolve_rest(root, rest, depth),
+                None => return external(),
+            }
+        }
+        let current = match first.as_str() {
+            "crate" => vec![Target::Module(self.modules[m].root)],
             "self" => vec![Target::Module(m)],
             "super" => match self.modules[m].parent {
                 Some(p) => vec![Target::Module(p)],
@@ -368,11 +391,20 @@ impl Crate {
             name => {
                 let found = self.lookup(m, name, depth);
                 if found.is_empty() {
-                    return external();
+                    match dependency() {
+                        Some(root) => root,
+                        None => return external(),
+                    }
+                } else {
+                    found
                 }
-                found
             }
         };
+        self.resolve_rest(current, rest, depth)
+    }
+
+    /// The rest of a path after its first segment, which named `current`.
+    fn resolve_rest(&self, mut current: Vec<Target>, rest: &[String], depth: usize) -> Vec<Target> {
         for (i, segment) in rest.iter().enumerate() {
             let mut next = Vec::new();
             for target in &current {
@@ -711,6 +743,12 @@ fn write_tokens(tokens: TokenStream, out: &mut String, prev: &mut Prev) {
                         *prev = Prev::Tight;
                     }
                     '>' => {
+                        // As in groups: a trailing comma of generic arguments
+                        // is formatting, not API.
+                        let kept = out.trim_end().strip_suffix(',').map(str::len);
+                        if let Some(len) = kept {
+                            out.truncate(len);
+                        }
                         out.push('>');
                         *prev = Prev::Close;
                     }

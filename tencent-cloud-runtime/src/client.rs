@@ -1036,7 +1036,7 @@ impl<C> ClientBuilder<C> {
     /// Answer every call from `mock`'s scripted rules instead of the network
     /// (see [`crate::mock`]); takes precedence over [`ClientBuilder::http_client`].
     /// Signing, decoding, retries (with their waits) and rate limits work as
-    /// configured; [`Client::mocked`] sets test-friendly defaults.
+    /// configured; [`ClientBuilder::mocked`] sets test-friendly defaults.
     #[cfg(feature = "test-util")]
     pub fn mock(mut self, mock: Mock) -> Self {
         self.mock = Some(mock);

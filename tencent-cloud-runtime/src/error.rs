@@ -3,7 +3,8 @@
 //! [`SdkError<C>`] tells apart what went wrong (the service answered with an error,
 //! the request could not be built, no credentials, the network, an undecodable
 //! answer); `C` is the action's error-code enum. Every action's error converts into
-//! [`crate::Error`], whose codes are all codes of the service.
+//! its service's `Error` (`ccc_api::Error`, [`crate::sts::Error`]), whose codes
+//! are all codes of the service.
 
 use crate::enums::WireEnum;
 use std::error::Error as StdError;
@@ -81,7 +82,7 @@ impl<C> SdkError<C> {
     }
 
     /// The same error with its code re-typed as `D` (for example the service-wide
-    /// [`crate::ErrorCode`]); nothing is lost, the raw code is parsed again.
+    /// `ErrorCode` of its module); nothing is lost, the raw code is parsed again.
     pub fn map_code<D: WireEnum<Raw = String>>(self) -> SdkError<D> {
         match self {
             SdkError::Service(e) => SdkError::Service(Box::new(ServiceError {

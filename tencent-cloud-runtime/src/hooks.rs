@@ -5,7 +5,7 @@
 //! attempts, measure latency, log request ids or add a trace id:
 //!
 //! ```
-//! use ccc_api::hooks::{AfterAttempt, BeforeAttempt, HeaderValue, Hook, Refused};
+//! use tencent_cloud_runtime::hooks::{AfterAttempt, BeforeAttempt, HeaderValue, Hook, Refused};
 //!
 //! struct TraceIds;
 //!
@@ -31,7 +31,8 @@
 //!     }
 //! }
 //!
-//! let client = ccc_api::Client::builder().hook(TraceIds).build();
+//! // Any service's client (`ccc_api::Client::builder()` alike).
+//! let client = tencent_cloud_runtime::sts::Client::builder().hook(TraceIds).build();
 //! ```
 //!
 //! What a hook sees and may do:

@@ -1,9 +1,10 @@
 //! Canned answers for unit tests: a [`Client`](crate::Client) that never opens a
 //! connection.
 //!
-//! A [`Mock`] holds rules, one per scripted action; a client built with
-//! [`Client::mocked`](crate::Client::mocked) (or
-//! [`ClientBuilder::mock`](crate::ClientBuilder::mock)) asks them instead of the
+//! A [`Mock`] holds rules, one per scripted action; a client built with a
+//! service client's `mocked` (`ccc_api::Client::mocked`,
+//! [`sts::Client::mocked`](crate::sts::Client::mocked)) or with
+//! [`ClientBuilder::mock`](crate::ClientBuilder::mock) asks them instead of the
 //! network. Everything else is the real client: the request is serialised and
 //! signed, the mock answers with the bytes the service would send
 //! (`{"Response": {...}}`, or an error envelope), and the real envelope check,
@@ -12,37 +13,47 @@
 //! page stops a paginator as a real one would.
 //!
 //! ```
-//! use ccc_api::mock::{Fault, Mock};
-//! use ccc_api::operation::describe_auto_callout_task::{
-//!     DescribeAutoCalloutTaskRequest, DescribeAutoCalloutTaskResponse,
+//! use tencent_cloud_runtime::mock::{Fault, Mock};
+//! use tencent_cloud_runtime::sts::operation::assume_role::{
+//!     AssumeRoleRequest, AssumeRoleResponse,
 //! };
-//! use ccc_api::Client;
+//! use tencent_cloud_runtime::sts::{Client, Error};
 //!
 //! // The code under test: takes the client, as production code does.
-//! async fn task_name(client: &Client, id: u64) -> Result<String, ccc_api::Error> {
-//!     let task = client.describe_auto_callout_task().sdk_app_id(1).task_id(id).send().await?;
-//!     Ok(task.name.into())
+//! async fn session_key_id(client: &Client, session: &str) -> Result<String, Error> {
+//!     let answer = client
+//!         .assume_role()
+//!         .role_arn("qcs::cam::uin/100000000001:roleName/ci")
+//!         .role_session_name(session)
+//!         .send()
+//!         .await?;
+//!     Ok(answer.credentials.tmp_secret_id.into())
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! let task: DescribeAutoCalloutTaskResponse =
-//!     serde_json::from_value(serde_json::json!({"Name": "spring sale"})).unwrap();
+//! let answer: AssumeRoleResponse = serde_json::from_value(serde_json::json!({
+//!     "Credentials": {"Token": "t", "TmpSecretId": "AKIDtmp", "TmpSecretKey": "k"},
+//!     "ExpiredTime": 1700000000,
+//!     "Expiration": "2023-11-14T22:13:20Z"
+//! }))
+//! .unwrap();
 //! let mock = Mock::new();
 //! let rule = mock
-//!     .on::<DescribeAutoCalloutTaskRequest>()
-//!     .matching(|req| req.task_id == 7)
-//!     .then_ok(task)                                  // first call
-//!     .then_error("ResourceNotFound", "no such task") // every later call
+//!     .on::<AssumeRoleRequest>()
+//!     .matching(|req| req.role_session_name == "nightly")
+//!     .then_ok(answer)                                      // first call
+//!     .then_error("ResourceNotFound.RoleNotExist", "no such role") // every later call
 //!     ;
 //! let client = Client::mocked(&mock);
-//! assert_eq!(task_name(&client, 7).await.unwrap(), "spring sale");
-//! let e = task_name(&client, 7).await.unwrap_err();
-//! assert_eq!(e.raw_code(), Some("ResourceNotFound"));
+//! assert_eq!(session_key_id(&client, "nightly").await.unwrap(), "AKIDtmp");
+//! let e = session_key_id(&client, "nightly").await.unwrap_err();
+//! assert_eq!(e.raw_code(), Some("ResourceNotFound.RoleNotExist"));
 //! assert_eq!(rule.calls(), 2);
-//! assert_eq!(rule.requests()[0].task_id, 7);
-//! // No rule matches task 8: a transport error naming the action.
-//! assert!(task_name(&client, 8).await.unwrap_err().to_string().contains("could not connect"));
+//! assert_eq!(rule.requests()[0].role_session_name, "nightly");
+//! // No rule matches another session: a transport error naming the action.
+//! let e = session_key_id(&client, "other").await.unwrap_err();
+//! assert!(e.to_string().contains("could not connect"), "{e}");
 //! # let _ = Fault::Timeout;
 //! # }
 //! ```

@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 ///
 /// ```
 /// use std::time::Duration;
-/// let retry = ccc_api::RetryConfig::new()
+/// let retry = tencent_cloud_runtime::RetryConfig::new()
 ///     .max_attempts(5)
 ///     .initial_backoff(Duration::from_millis(100));
 /// assert_eq!(retry.max_attempts, 5);

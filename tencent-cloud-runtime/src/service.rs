@@ -1,6 +1,6 @@
 //! What the runtime knows about a service: everything that differs between two
 //! Tencent Cloud APIs on the wire. The generator writes one [`Service`] per spec
-//! (`ccc_api::SERVICE_DESCRIPTION`, `ccc_api::sts::SERVICE_DESCRIPTION`) and the
+//! (`ccc_api::SERVICE_DESCRIPTION`, [`crate::sts::SERVICE_DESCRIPTION`]) and the
 //! client's one call path reads the name, version and endpoint from it, so the
 //! hand-written runtime holds none of them.
 

@@ -146,8 +146,8 @@ async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
         .unwrap()
         .to_path_buf();
 
-    // A repository of one member: the copy of `ccc-api`, same lock file and
-    // profile settings as the workspace.
+    // A repository of two members: the copies of `ccc-api` and the runtime it
+    // stands on, same lock file and profile settings as the workspace.
     let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let members = manifest
         .lines()
@@ -156,7 +156,7 @@ async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
     write_if_changed(
         &copy.join("Cargo.toml"),
         manifest
-            .replace(members, r#"members = ["ccc-api"]"#)
+            .replace(members, r#"members = ["tencent-cloud-runtime", "ccc-api"]"#)
             .as_bytes(),
     );
     write_if_changed(
@@ -164,6 +164,10 @@ async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
         &fs::read(root.join("Cargo.lock")).unwrap(),
     );
     mirror(&root.join("ccc-api"), &copy.join("ccc-api"));
+    mirror(
+        &root.join("tencent-cloud-runtime"),
+        &copy.join("tencent-cloud-runtime"),
+    );
     mirror(&root.join("spec"), &copy.join("spec"));
 
     // Step 1 of the README: the new entries.
@@ -182,7 +186,10 @@ async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
     assert!(out.join("operation/describe_waiting_queues.rs").exists());
 
     // The public API listing names what users gain.
-    let api = codegen::public_api::list(&copy.join("ccc-api/src/lib.rs"), "ccc_api").unwrap();
+    let runtime = copy.join(codegen::RUNTIME_LIB);
+    let deps = [("tencent_cloud_runtime", runtime.as_path())];
+    let api =
+        codegen::public_api::list(&copy.join("ccc-api/src/lib.rs"), "ccc_api", &deps).unwrap();
     for line in [
         "pub fn ccc_api::Client::describe_waiting_queues(&self) -> ccc_api::operation::describe_waiting_queues::DescribeWaitingQueuesFluentBuilder",
         "pub ccc_api::types::WaitingQueue::longest_wait_seconds: Option<i64>",

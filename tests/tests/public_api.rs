@@ -9,7 +9,9 @@ use std::path::Path;
 #[test]
 fn public_api_of_ccc_api() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let api = codegen::public_api::list(&root.join("ccc-api/src/lib.rs"), "ccc_api")
+    let runtime = root.join(codegen::RUNTIME_LIB);
+    let deps = [("tencent_cloud_runtime", runtime.as_path())];
+    let api = codegen::public_api::list(&root.join("ccc-api/src/lib.rs"), "ccc_api", &deps)
         .unwrap_or_else(|e| panic!("{e}"));
     // Sanity before the snapshot, so that an empty or truncated listing cannot
     // be accepted by mistake.

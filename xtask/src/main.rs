@@ -195,8 +195,10 @@ fn import_examples(path: &str, rest: &[&str]) -> ExitCode {
 }
 
 fn public_api() -> ExitCode {
-    let lib = repository_root().join("ccc-api/src/lib.rs");
-    match codegen::public_api::list(&lib, "ccc_api") {
+    let root = repository_root();
+    let runtime = root.join(codegen::RUNTIME_LIB);
+    let deps = [("tencent_cloud_runtime", runtime.as_path())];
+    match codegen::public_api::list(&root.join("ccc-api/src/lib.rs"), "ccc_api", &deps) {
         Ok(text) => {
             print!("{text}");
             ExitCode::SUCCESS
