@@ -61,6 +61,8 @@
 #[cfg(test)]
 mod codec_equivalence;
 mod generated;
+#[cfg(test)]
+mod redaction;
 
 pub use generated::{
     operation, types, ActionErrorCode, Client, ClientBuilder, Error, ErrorCode, Site, SERVICE,

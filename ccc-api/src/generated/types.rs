@@ -123,6 +123,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AIAgentInfo {
 }
 impl AIAgentInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AIAgentInfoBuilder {
         AIAgentInfoBuilder::default()
@@ -130,11 +131,13 @@ impl AIAgentInfo {
 }
 /// Builds a [`AIAgentInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AIAgentInfoBuilder {
     ai_agent_id: Option<AIAgentId>,
     ai_agent_name: Option<::tencent_cloud_runtime::CompactString>,
     variable_names: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
+#[cfg(feature = "test-util")]
 impl AIAgentInfoBuilder {
     /// Id of the AI agent.
     ///
@@ -269,6 +272,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AIAnalysisResult {
 }
 impl AIAnalysisResult {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AIAnalysisResultBuilder {
         AIAnalysisResultBuilder::default()
@@ -276,10 +280,12 @@ impl AIAnalysisResult {
 }
 /// Builds a [`AIAnalysisResult`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AIAnalysisResultBuilder {
     r#type: Option<AIAnalysisResultType>,
     result: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl AIAnalysisResultBuilder {
     /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
     ///
@@ -634,6 +640,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AICallExtractResultElemen
 }
 impl AICallExtractResultElement {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AICallExtractResultElementBuilder {
         AICallExtractResultElementBuilder::default()
@@ -641,12 +648,14 @@ impl AICallExtractResultElement {
 }
 /// Builds a [`AICallExtractResultElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AICallExtractResultElementBuilder {
     info_type: Option<AICallExtractConfigElementInfoType>,
     info_name: Option<::tencent_cloud_runtime::CompactString>,
     info_content: Option<::tencent_cloud_runtime::CompactString>,
     result: Option<AICallExtractResultInfo>,
 }
+#[cfg(feature = "test-util")]
 impl AICallExtractResultElementBuilder {
     /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.
     ///
@@ -823,6 +832,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AICallExtractResultInfo {
 }
 impl AICallExtractResultInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AICallExtractResultInfoBuilder {
         AICallExtractResultInfoBuilder::default()
@@ -830,12 +840,14 @@ impl AICallExtractResultInfo {
 }
 /// Builds a [`AICallExtractResultInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AICallExtractResultInfoBuilder {
     text: Option<::tencent_cloud_runtime::CompactString>,
     chosen: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     boolean: Option<bool>,
     number: Option<f64>,
 }
+#[cfg(feature = "test-util")]
 impl AICallExtractResultInfoBuilder {
     /// Extracted value when the item type is `Text`.
     ///
@@ -1030,6 +1042,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AICallInteractionRound {
 }
 impl AICallInteractionRound {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AICallInteractionRoundBuilder {
         AICallInteractionRoundBuilder::default()
@@ -1037,6 +1050,7 @@ impl AICallInteractionRound {
 }
 /// Builds a [`AICallInteractionRound`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AICallInteractionRoundBuilder {
     round_id: Option<::tencent_cloud_runtime::CompactString>,
     round_index: Option<i64>,
@@ -1044,6 +1058,7 @@ pub struct AICallInteractionRoundBuilder {
     messages: Option<Vec<AIRoundMessage>>,
     paths: Option<Vec<AIRoundPath>>,
 }
+#[cfg(feature = "test-util")]
 impl AICallInteractionRoundBuilder {
     /// Unique id of this round.
     ///
@@ -1230,6 +1245,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AICallLatencyMetrics {
 }
 impl AICallLatencyMetrics {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AICallLatencyMetricsBuilder {
         AICallLatencyMetricsBuilder::default()
@@ -1237,12 +1253,14 @@ impl AICallLatencyMetrics {
 }
 /// Builds a [`AICallLatencyMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AICallLatencyMetricsBuilder {
     asr_latency: Option<i64>,
     llm_first_token_latency: Option<i64>,
     tts_latency: Option<i64>,
     total_latency: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl AICallLatencyMetricsBuilder {
     /// Speech recognition latency in milliseconds; `-1` if there was none.
     ///
@@ -1450,6 +1468,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AILatencyDetail {
 }
 impl AILatencyDetail {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AILatencyDetailBuilder {
         AILatencyDetailBuilder::default()
@@ -1457,6 +1476,7 @@ impl AILatencyDetail {
 }
 /// Builds a [`AILatencyDetail`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AILatencyDetailBuilder {
     round_id: Option<::tencent_cloud_runtime::CompactString>,
     asr_latency: Option<i64>,
@@ -1465,6 +1485,7 @@ pub struct AILatencyDetailBuilder {
     llm_first_token_latency: Option<i64>,
     ete_latency: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl AILatencyDetailBuilder {
     /// Id of the conversation round.
     ///
@@ -1670,6 +1691,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AILatencyStatistics {
 }
 impl AILatencyStatistics {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AILatencyStatisticsBuilder {
         AILatencyStatisticsBuilder::default()
@@ -1677,12 +1699,14 @@ impl AILatencyStatistics {
 }
 /// Builds a [`AILatencyStatistics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AILatencyStatisticsBuilder {
     asr_latency: Option<AILatencyStatisticsInfo>,
     tts_latency: Option<AILatencyStatisticsInfo>,
     llm_latency: Option<AILatencyStatisticsInfo>,
     ete_latency: Option<AILatencyStatisticsInfo>,
 }
+#[cfg(feature = "test-util")]
 impl AILatencyStatisticsBuilder {
     /// Statistics of speech recognition latency.
     #[inline]
@@ -1834,6 +1858,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AILatencyStatisticsInfo {
 }
 impl AILatencyStatisticsInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AILatencyStatisticsInfoBuilder {
         AILatencyStatisticsInfoBuilder::default()
@@ -1841,11 +1866,13 @@ impl AILatencyStatisticsInfo {
 }
 /// Builds a [`AILatencyStatisticsInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AILatencyStatisticsInfoBuilder {
     min_latency: Option<i64>,
     middle_latency: Option<i64>,
     p90_latency: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl AILatencyStatisticsInfoBuilder {
     /// Smallest observed latency.
     ///
@@ -1986,6 +2013,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AIRoundMessage {
 }
 impl AIRoundMessage {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AIRoundMessageBuilder {
         AIRoundMessageBuilder::default()
@@ -1993,11 +2021,13 @@ impl AIRoundMessage {
 }
 /// Builds a [`AIRoundMessage`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AIRoundMessageBuilder {
     timestamp: Option<i64>,
     user_reply: Option<UserReplyEvent>,
     ai_speak: Option<AISpeakEvent>,
 }
+#[cfg(feature = "test-util")]
 impl AIRoundMessageBuilder {
     /// Time of the message as a Unix timestamp in milliseconds.
     ///
@@ -2134,6 +2164,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AIRoundPath {
 }
 impl AIRoundPath {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AIRoundPathBuilder {
         AIRoundPathBuilder::default()
@@ -2141,11 +2172,13 @@ impl AIRoundPath {
 }
 /// Builds a [`AIRoundPath`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AIRoundPathBuilder {
     node_name: Option<::tencent_cloud_runtime::CompactString>,
     node_type: Option<AIRoundPathNodeType>,
     timestamp: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl AIRoundPathBuilder {
     /// Name of the node in the canvas.
     ///
@@ -2322,6 +2355,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AISpeakEvent {
 }
 impl AISpeakEvent {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AISpeakEventBuilder {
         AISpeakEventBuilder::default()
@@ -2329,6 +2363,7 @@ impl AISpeakEvent {
 }
 /// Builds a [`AISpeakEvent`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AISpeakEventBuilder {
     can_be_interrupted: Option<bool>,
     spoken_text: Option<::tencent_cloud_runtime::CompactString>,
@@ -2336,6 +2371,7 @@ pub struct AISpeakEventBuilder {
     latency_metrics: Option<AICallLatencyMetrics>,
     traverse_reason: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl AISpeakEventBuilder {
     /// Whether the user's voice activity may interrupt this utterance.
     ///
@@ -2692,6 +2728,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ActiveCarrierPrivilegeNum
 }
 impl ActiveCarrierPrivilegeNumber {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ActiveCarrierPrivilegeNumberBuilder {
         ActiveCarrierPrivilegeNumberBuilder::default()
@@ -2699,12 +2736,14 @@ impl ActiveCarrierPrivilegeNumber {
 }
 /// Builds a [`ActiveCarrierPrivilegeNumber`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ActiveCarrierPrivilegeNumberBuilder {
     sdk_app_id: Option<SdkAppId>,
     caller: Option<::tencent_cloud_runtime::CompactString>,
     callee: Option<::tencent_cloud_runtime::CompactString>,
     create_time: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl ActiveCarrierPrivilegeNumberBuilder {
     /// Id of the contact center application.
     ///
@@ -2898,6 +2937,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AsrData {
 }
 impl AsrData {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AsrDataBuilder {
         AsrDataBuilder::default()
@@ -2905,6 +2945,7 @@ impl AsrData {
 }
 /// Builds a [`AsrData`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AsrDataBuilder {
     user: Option<::tencent_cloud_runtime::CompactString>,
     message: Option<::tencent_cloud_runtime::CompactString>,
@@ -2912,6 +2953,7 @@ pub struct AsrDataBuilder {
     start: Option<i64>,
     end: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl AsrDataBuilder {
     /// Party who spoke the sentence.
     ///
@@ -3102,6 +3144,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AudioFileInfo {
 }
 impl AudioFileInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AudioFileInfoBuilder {
         AudioFileInfoBuilder::default()
@@ -3109,12 +3152,14 @@ impl AudioFileInfo {
 }
 /// Builds a [`AudioFileInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AudioFileInfoBuilder {
     file_id: Option<FileId>,
     custom_file_name: Option<::tencent_cloud_runtime::CompactString>,
     audio_file_name: Option<::tencent_cloud_runtime::CompactString>,
     status: Option<AudioFileInfoStatus>,
 }
+#[cfg(feature = "test-util")]
 impl AudioFileInfoBuilder {
     /// Id of the audio file.
     ///
@@ -3276,6 +3321,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AutoCalloutTaskCalleeInfo
 }
 impl AutoCalloutTaskCalleeInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AutoCalloutTaskCalleeInfoBuilder {
         AutoCalloutTaskCalleeInfoBuilder::default()
@@ -3283,11 +3329,13 @@ impl AutoCalloutTaskCalleeInfo {
 }
 /// Builds a [`AutoCalloutTaskCalleeInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AutoCalloutTaskCalleeInfoBuilder {
     callee: Option<::tencent_cloud_runtime::CompactString>,
     state: Option<AutoCalloutTaskCalleeState>,
     sessions: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
+#[cfg(feature = "test-util")]
 impl AutoCalloutTaskCalleeInfoBuilder {
     /// The callee's phone number.
     ///
@@ -3546,6 +3594,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AutoCalloutTaskInfo {
 }
 impl AutoCalloutTaskInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AutoCalloutTaskInfoBuilder {
         AutoCalloutTaskInfoBuilder::default()
@@ -3553,6 +3602,7 @@ impl AutoCalloutTaskInfo {
 }
 /// Builds a [`AutoCalloutTaskInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AutoCalloutTaskInfoBuilder {
     name: Option<::tencent_cloud_runtime::CompactString>,
     callee_count: Option<CalleeCount>,
@@ -3564,6 +3614,7 @@ pub struct AutoCalloutTaskInfoBuilder {
     task_id: Option<TaskId>,
     max_ring_timeout_second: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl AutoCalloutTaskInfoBuilder {
     /// Task name.
     ///
@@ -4255,6 +4306,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CallInMetrics {
 }
 impl CallInMetrics {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CallInMetricsBuilder {
         CallInMetricsBuilder::default()
@@ -4262,6 +4314,7 @@ impl CallInMetrics {
 }
 /// Builds a [`CallInMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CallInMetricsBuilder {
     ivr_count: Option<i64>,
     queue_count: Option<i64>,
@@ -4275,6 +4328,7 @@ pub struct CallInMetricsBuilder {
     max_accept_duration: Option<i64>,
     avg_accept_duration: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl CallInMetricsBuilder {
     /// Number of calls currently in the IVR.
     ///
@@ -4539,6 +4593,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CallInNumberMetrics {
 }
 impl CallInNumberMetrics {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CallInNumberMetricsBuilder {
         CallInNumberMetricsBuilder::default()
@@ -4546,11 +4601,13 @@ impl CallInNumberMetrics {
 }
 /// Builds a [`CallInNumberMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CallInNumberMetricsBuilder {
     number: Option<::tencent_cloud_runtime::CompactString>,
     metrics: Option<CallInMetrics>,
     skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
 }
+#[cfg(feature = "test-util")]
 impl CallInNumberMetricsBuilder {
     /// Line number.
     ///
@@ -4688,6 +4745,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CallInSkillGroupMetrics {
 }
 impl CallInSkillGroupMetrics {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CallInSkillGroupMetricsBuilder {
         CallInSkillGroupMetricsBuilder::default()
@@ -4695,11 +4753,13 @@ impl CallInSkillGroupMetrics {
 }
 /// Builds a [`CallInSkillGroupMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CallInSkillGroupMetricsBuilder {
     skill_group_id: Option<SkillGroupId>,
     metrics: Option<CallInMetrics>,
     name: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CallInSkillGroupMetricsBuilder {
     /// Id of the skill group.
     ///
@@ -5062,6 +5122,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CarrierPrivilegeNumberApp
 }
 impl CarrierPrivilegeNumberApplicant {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CarrierPrivilegeNumberApplicantBuilder {
         CarrierPrivilegeNumberApplicantBuilder::default()
@@ -5069,6 +5130,7 @@ impl CarrierPrivilegeNumberApplicant {
 }
 /// Builds a [`CarrierPrivilegeNumberApplicant`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CarrierPrivilegeNumberApplicantBuilder {
     sdk_app_id: Option<SdkAppId>,
     applicant_id: Option<u64>,
@@ -5079,6 +5141,7 @@ pub struct CarrierPrivilegeNumberApplicantBuilder {
     create_time: Option<i64>,
     update_time: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl CarrierPrivilegeNumberApplicantBuilder {
     /// Id of the contact center application.
     ///
@@ -5290,6 +5353,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ClientInfo {
 }
 impl ClientInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ClientInfoBuilder {
         ClientInfoBuilder::default()
@@ -5297,10 +5361,12 @@ impl ClientInfo {
 }
 /// Builds a [`ClientInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ClientInfoBuilder {
     client_type: Option<ClientInfoClientType>,
     is_connected: Option<bool>,
 }
+#[cfg(feature = "test-util")]
 impl ClientInfoBuilder {
     /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.
     ///
@@ -6391,6 +6457,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CompanyStateInfo {
 }
 impl CompanyStateInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CompanyStateInfoBuilder {
         CompanyStateInfoBuilder::default()
@@ -6398,6 +6465,7 @@ impl CompanyStateInfo {
 }
 /// Builds a [`CompanyStateInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CompanyStateInfoBuilder {
     id: Option<i64>,
     company_name: Option<::tencent_cloud_runtime::CompactString>,
@@ -6409,6 +6477,7 @@ pub struct CompanyStateInfoBuilder {
     modify_time: Option<i64>,
     contract_no: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CompanyStateInfoBuilder {
     /// Id of the qualification application.
     ///
@@ -6737,6 +6806,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialing
 }
 impl DescribePredictiveDialingCampaignsElement {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignsElementBuilder {
         DescribePredictiveDialingCampaignsElementBuilder::default()
@@ -6744,6 +6814,7 @@ impl DescribePredictiveDialingCampaignsElement {
 }
 /// Builds a [`DescribePredictiveDialingCampaignsElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribePredictiveDialingCampaignsElementBuilder {
     campaign_id: Option<CampaignId>,
     name: Option<::tencent_cloud_runtime::CompactString>,
@@ -6754,6 +6825,7 @@ pub struct DescribePredictiveDialingCampaignsElementBuilder {
     priority: Option<i64>,
     skill_group_id: Option<SkillGroupId>,
 }
+#[cfg(feature = "test-util")]
 impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Id of the predictive dialing task.
     ///
@@ -6981,6 +7053,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ErrStaffItem {
 }
 impl ErrStaffItem {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ErrStaffItemBuilder {
         ErrStaffItemBuilder::default()
@@ -6988,11 +7061,13 @@ impl ErrStaffItem {
 }
 /// Builds a [`ErrStaffItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ErrStaffItemBuilder {
     staff_email: Option<::tencent_cloud_runtime::CompactString>,
     code: Option<::tencent_cloud_runtime::CompactString>,
     message: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ErrStaffItemBuilder {
     /// Email address of the agent that failed.
     ///
@@ -7105,6 +7180,7 @@ impl ::tencent_cloud_runtime::deviation::Described for EventStaffDetail {
 }
 impl EventStaffDetail {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> EventStaffDetailBuilder {
         EventStaffDetailBuilder::default()
@@ -7112,9 +7188,11 @@ impl EventStaffDetail {
 }
 /// Builds a [`EventStaffDetail`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct EventStaffDetailBuilder {
     staffs: Option<Vec<EventStaffElement>>,
 }
+#[cfg(feature = "test-util")]
 impl EventStaffDetailBuilder {
     /// Agents involved in the event.
     #[inline]
@@ -7208,6 +7286,7 @@ impl ::tencent_cloud_runtime::deviation::Described for EventStaffElement {
 }
 impl EventStaffElement {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> EventStaffElementBuilder {
         EventStaffElementBuilder::default()
@@ -7215,10 +7294,12 @@ impl EventStaffElement {
 }
 /// Builds a [`EventStaffElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct EventStaffElementBuilder {
     mail: Option<::tencent_cloud_runtime::CompactString>,
     staff_number: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl EventStaffElementBuilder {
     /// Email account of the agent.
     ///
@@ -7482,6 +7563,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ExtensionInfo {
 }
 impl ExtensionInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ExtensionInfoBuilder {
         ExtensionInfoBuilder::default()
@@ -7489,6 +7571,7 @@ impl ExtensionInfo {
 }
 /// Builds a [`ExtensionInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ExtensionInfoBuilder {
     sdk_app_id: Option<SdkAppId>,
     full_extension_id: Option<::tencent_cloud_runtime::CompactString>,
@@ -7502,6 +7585,7 @@ pub struct ExtensionInfoBuilder {
     relation: Option<::tencent_cloud_runtime::CompactString>,
     relation_name: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ExtensionInfoBuilder {
     /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
     ///
@@ -7964,6 +8048,7 @@ impl ::tencent_cloud_runtime::deviation::Described for FlashSMSRecord {
 }
 impl FlashSMSRecord {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> FlashSMSRecordBuilder {
         FlashSMSRecordBuilder::default()
@@ -7971,6 +8056,7 @@ impl FlashSMSRecord {
 }
 /// Builds a [`FlashSMSRecord`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct FlashSMSRecordBuilder {
     session_id: Option<::tencent_cloud_runtime::CompactString>,
     delivery_number: Option<::tencent_cloud_runtime::CompactString>,
@@ -7980,6 +8066,7 @@ pub struct FlashSMSRecordBuilder {
     delivery_timestamp: Option<i64>,
     arrive_timestamp: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl FlashSMSRecordBuilder {
     /// Id of the call session the flash SMS belongs to.
     ///
@@ -9240,6 +9327,7 @@ impl ::tencent_cloud_runtime::deviation::Described for IMCdrInfo {
 }
 impl IMCdrInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> IMCdrInfoBuilder {
         IMCdrInfoBuilder::default()
@@ -9247,6 +9335,7 @@ impl IMCdrInfo {
 }
 /// Builds a [`IMCdrInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct IMCdrInfoBuilder {
     id: Option<::tencent_cloud_runtime::CompactString>,
     duration: Option<i64>,
@@ -9261,6 +9350,7 @@ pub struct IMCdrInfoBuilder {
     satisfaction: Option<IMSatisfaction>,
     client_user_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl IMCdrInfoBuilder {
     /// Id of the service record.
     ///
@@ -9539,6 +9629,7 @@ impl ::tencent_cloud_runtime::deviation::Described for IMSatisfaction {
 }
 impl IMSatisfaction {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> IMSatisfactionBuilder {
         IMSatisfactionBuilder::default()
@@ -9546,10 +9637,12 @@ impl IMSatisfaction {
 }
 /// Builds a [`IMSatisfaction`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct IMSatisfactionBuilder {
     id: Option<i64>,
     label: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl IMSatisfactionBuilder {
     /// Numeric satisfaction value.
     ///
@@ -9727,6 +9820,7 @@ impl ::tencent_cloud_runtime::deviation::Described for IVRKeyPressedElement {
 }
 impl IVRKeyPressedElement {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> IVRKeyPressedElementBuilder {
         IVRKeyPressedElementBuilder::default()
@@ -9734,6 +9828,7 @@ impl IVRKeyPressedElement {
 }
 /// Builds a [`IVRKeyPressedElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct IVRKeyPressedElementBuilder {
     key: Option<::tencent_cloud_runtime::CompactString>,
     label: Option<::tencent_cloud_runtime::CompactString>,
@@ -9742,6 +9837,7 @@ pub struct IVRKeyPressedElementBuilder {
     original_content: Option<::tencent_cloud_runtime::CompactString>,
     tts_prompt: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl IVRKeyPressedElementBuilder {
     /// Key pressed or keyword matched.
     ///
@@ -10105,6 +10201,7 @@ impl ::tencent_cloud_runtime::deviation::Described for Message {
 }
 impl Message {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> MessageBuilder {
         MessageBuilder::default()
@@ -10112,10 +10209,12 @@ impl Message {
 }
 /// Builds a [`Message`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct MessageBuilder {
     r#type: Option<::tencent_cloud_runtime::CompactString>,
     content: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl MessageBuilder {
     /// Kind of message, such as `Text`.
     ///
@@ -10241,6 +10340,7 @@ impl ::tencent_cloud_runtime::deviation::Described for MessageBody {
 }
 impl MessageBody {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> MessageBodyBuilder {
         MessageBodyBuilder::default()
@@ -10248,11 +10348,13 @@ impl MessageBody {
 }
 /// Builds a [`MessageBody`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct MessageBodyBuilder {
     timestamp: Option<i64>,
     from: Option<::tencent_cloud_runtime::CompactString>,
     messages: Option<Vec<Message>>,
 }
+#[cfg(feature = "test-util")]
 impl MessageBodyBuilder {
     /// Unix timestamp of the message.
     ///
@@ -10413,6 +10515,7 @@ impl ::tencent_cloud_runtime::deviation::Described for NumberInfo {
 }
 impl NumberInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> NumberInfoBuilder {
         NumberInfoBuilder::default()
@@ -10420,12 +10523,14 @@ impl NumberInfo {
 }
 /// Builds a [`NumberInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct NumberInfoBuilder {
     number: Option<::tencent_cloud_runtime::CompactString>,
     call_out_skill_group_ids: Option<Vec<SkillGroupId>>,
     state: Option<NumberInfoState>,
     cost_type: Option<NumberInfoCostType>,
 }
+#[cfg(feature = "test-util")]
 impl NumberInfoBuilder {
     /// The phone number.
     ///
@@ -11177,6 +11282,7 @@ impl ::tencent_cloud_runtime::deviation::Described for PSTNSession {
 }
 impl PSTNSession {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> PSTNSessionBuilder {
         PSTNSessionBuilder::default()
@@ -11184,6 +11290,7 @@ impl PSTNSession {
 }
 /// Builds a [`PSTNSession`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct PSTNSessionBuilder {
     session_id: Option<::tencent_cloud_runtime::CompactString>,
     room_id: Option<::tencent_cloud_runtime::CompactString>,
@@ -11201,6 +11308,7 @@ pub struct PSTNSessionBuilder {
     protected_caller: Option<::tencent_cloud_runtime::CompactString>,
     protected_callee: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl PSTNSessionBuilder {
     /// Id of the session.
     ///
@@ -11718,6 +11826,7 @@ impl ::tencent_cloud_runtime::deviation::Described for PSTNSessionInfo {
 }
 impl PSTNSessionInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> PSTNSessionInfoBuilder {
         PSTNSessionInfoBuilder::default()
@@ -11725,6 +11834,7 @@ impl PSTNSessionInfo {
 }
 /// Builds a [`PSTNSessionInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct PSTNSessionInfoBuilder {
     session_id: Option<::tencent_cloud_runtime::CompactString>,
     room_id: Option<::tencent_cloud_runtime::CompactString>,
@@ -11740,6 +11850,7 @@ pub struct PSTNSessionInfoBuilder {
     protected_caller: Option<::tencent_cloud_runtime::CompactString>,
     protected_callee: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl PSTNSessionInfoBuilder {
     /// Id of the session.
     ///
@@ -12111,6 +12222,7 @@ impl ::tencent_cloud_runtime::deviation::Described for PackageBuyInfo {
 }
 impl PackageBuyInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> PackageBuyInfoBuilder {
         PackageBuyInfoBuilder::default()
@@ -12118,6 +12230,7 @@ impl PackageBuyInfo {
 }
 /// Builds a [`PackageBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct PackageBuyInfoBuilder {
     package_id: Option<::tencent_cloud_runtime::CompactString>,
     r#type: Option<PackageBuyInfoType>,
@@ -12126,6 +12239,7 @@ pub struct PackageBuyInfoBuilder {
     buy_time: Option<i64>,
     end_time: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl PackageBuyInfoBuilder {
     /// Id of the package.
     ///
@@ -12373,6 +12487,7 @@ impl ::tencent_cloud_runtime::deviation::Described for PhoneNumBuyInfo {
 }
 impl PhoneNumBuyInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> PhoneNumBuyInfoBuilder {
         PhoneNumBuyInfoBuilder::default()
@@ -12380,6 +12495,7 @@ impl PhoneNumBuyInfo {
 }
 /// Builds a [`PhoneNumBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct PhoneNumBuyInfoBuilder {
     phone_num: Option<::tencent_cloud_runtime::CompactString>,
     r#type: Option<PhoneNumBuyInfoType>,
@@ -12388,6 +12504,7 @@ pub struct PhoneNumBuyInfoBuilder {
     end_time: Option<i64>,
     state: Option<PhoneNumBuyInfoState>,
 }
+#[cfg(feature = "test-util")]
 impl PhoneNumBuyInfoBuilder {
     /// The phone number.
     ///
@@ -12831,6 +12948,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SdkAppIdBuyInfo {
 }
 impl SdkAppIdBuyInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> SdkAppIdBuyInfoBuilder {
         SdkAppIdBuyInfoBuilder::default()
@@ -12838,6 +12956,7 @@ impl SdkAppIdBuyInfo {
 }
 /// Builds a [`SdkAppIdBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct SdkAppIdBuyInfoBuilder {
     sdk_app_id: Option<SdkAppId>,
     name: Option<::tencent_cloud_runtime::CompactString>,
@@ -12846,6 +12965,7 @@ pub struct SdkAppIdBuyInfoBuilder {
     phone_num_buy_list: Option<Vec<PhoneNumBuyInfo>>,
     sip_buy_num: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl SdkAppIdBuyInfoBuilder {
     /// Id of the application.
     ///
@@ -13648,6 +13768,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ServeParticipant {
 }
 impl ServeParticipant {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ServeParticipantBuilder {
         ServeParticipantBuilder::default()
@@ -13655,6 +13776,7 @@ impl ServeParticipant {
 }
 /// Builds a [`ServeParticipant`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ServeParticipantBuilder {
     mail: Option<::tencent_cloud_runtime::CompactString>,
     phone: Option<::tencent_cloud_runtime::CompactString>,
@@ -13675,6 +13797,7 @@ pub struct ServeParticipantBuilder {
     skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ServeParticipantBuilder {
     /// Email address of the agent.
     ///
@@ -14306,6 +14429,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SessionEvent {
 }
 impl SessionEvent {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> SessionEventBuilder {
         SessionEventBuilder::default()
@@ -14313,11 +14437,13 @@ impl SessionEvent {
 }
 /// Builds a [`SessionEvent`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct SessionEventBuilder {
     timestamp: Option<i64>,
     event_type: Option<SessionEventEventType>,
     staff_event_detail: Option<EventStaffDetail>,
 }
+#[cfg(feature = "test-util")]
 impl SessionEventBuilder {
     /// Unix time in seconds when the event occurred.
     ///
@@ -14642,6 +14768,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SetStaffStatusRspItem {
 }
 impl SetStaffStatusRspItem {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> SetStaffStatusRspItemBuilder {
         SetStaffStatusRspItemBuilder::default()
@@ -14649,6 +14776,7 @@ impl SetStaffStatusRspItem {
 }
 /// Builds a [`SetStaffStatusRspItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct SetStaffStatusRspItemBuilder {
     staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
     error_code: Option<::tencent_cloud_runtime::CompactString>,
@@ -14658,6 +14786,7 @@ pub struct SetStaffStatusRspItemBuilder {
     previous_status: Option<::tencent_cloud_runtime::CompactString>,
     previous_reason: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl SetStaffStatusRspItemBuilder {
     /// Agent account.
     #[inline]
@@ -14984,6 +15113,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SkillGroupInfoItem {
 }
 impl SkillGroupInfoItem {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> SkillGroupInfoItemBuilder {
         SkillGroupInfoItemBuilder::default()
@@ -14991,6 +15121,7 @@ impl SkillGroupInfoItem {
 }
 /// Builds a [`SkillGroupInfoItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct SkillGroupInfoItemBuilder {
     skill_group_id: Option<SkillGroupId>,
     skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
@@ -15003,6 +15134,7 @@ pub struct SkillGroupInfoItemBuilder {
     alias: Option<::tencent_cloud_runtime::CompactString>,
     ring_all: Option<bool>,
 }
+#[cfg(feature = "test-util")]
 impl SkillGroupInfoItemBuilder {
     /// Id of the skill group.
     ///
@@ -15274,6 +15406,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SkillGroupItem {
 }
 impl SkillGroupItem {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> SkillGroupItemBuilder {
         SkillGroupItemBuilder::default()
@@ -15281,12 +15414,14 @@ impl SkillGroupItem {
 }
 /// Builds a [`SkillGroupItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct SkillGroupItemBuilder {
     skill_group_id: Option<SkillGroupId>,
     skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     priority: Option<i64>,
     r#type: Option<SkillGroupInfoItemType>,
 }
+#[cfg(feature = "test-util")]
 impl SkillGroupItemBuilder {
     /// Id of the skill group.
     ///
@@ -15483,6 +15618,7 @@ impl ::tencent_cloud_runtime::deviation::Described for StaffBuyInfo {
 }
 impl StaffBuyInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> StaffBuyInfoBuilder {
         StaffBuyInfoBuilder::default()
@@ -15490,12 +15626,14 @@ impl StaffBuyInfo {
 }
 /// Builds a [`StaffBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct StaffBuyInfoBuilder {
     num: Option<i64>,
     buy_time: Option<i64>,
     end_time: Option<i64>,
     sip_num: Option<i64>,
 }
+#[cfg(feature = "test-util")]
 impl StaffBuyInfoBuilder {
     /// Number of agent seats bought.
     ///
@@ -15799,6 +15937,7 @@ impl ::tencent_cloud_runtime::deviation::Described for StaffInfo {
 }
 impl StaffInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> StaffInfoBuilder {
         StaffInfoBuilder::default()
@@ -15806,6 +15945,7 @@ impl StaffInfo {
 }
 /// Builds a [`StaffInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct StaffInfoBuilder {
     name: Option<::tencent_cloud_runtime::CompactString>,
     mail: Option<::tencent_cloud_runtime::CompactString>,
@@ -15820,6 +15960,7 @@ pub struct StaffInfoBuilder {
     extension_number: Option<::tencent_cloud_runtime::CompactString>,
     forwarding_config: Option<ForwardingConfig>,
 }
+#[cfg(feature = "test-util")]
 impl StaffInfoBuilder {
     /// Display name of the agent.
     ///
@@ -16280,6 +16421,7 @@ impl ::tencent_cloud_runtime::deviation::Described for StaffStatus {
 }
 impl StaffStatus {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> StaffStatusBuilder {
         StaffStatusBuilder::default()
@@ -16287,6 +16429,7 @@ impl StaffStatus {
 }
 /// Builds a [`StaffStatus`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct StaffStatusBuilder {
     cursor: Option<::tencent_cloud_runtime::CompactString>,
     timestamp: Option<i64>,
@@ -16296,6 +16439,7 @@ pub struct StaffStatusBuilder {
     staff_email: Option<::tencent_cloud_runtime::CompactString>,
     staff_no: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl StaffStatusBuilder {
     /// Cursor for fetching the next page of results.
     ///
@@ -16484,6 +16628,7 @@ impl ::tencent_cloud_runtime::deviation::Described for StaffStatusExtra {
 }
 impl StaffStatusExtra {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> StaffStatusExtraBuilder {
         StaffStatusExtraBuilder::default()
@@ -16491,10 +16636,12 @@ impl StaffStatusExtra {
 }
 /// Builds a [`StaffStatusExtra`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct StaffStatusExtraBuilder {
     r#type: Option<StaffStatusExtraType>,
     direct: Option<StaffStatusExtraDirect>,
 }
+#[cfg(feature = "test-util")]
 impl StaffStatusExtraBuilder {
     /// Media type: `im` text, `tel` phone, `all` all media.
     ///
@@ -16850,6 +16997,7 @@ impl ::tencent_cloud_runtime::deviation::Described for StaffStatusMetrics {
 }
 impl StaffStatusMetrics {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> StaffStatusMetricsBuilder {
         StaffStatusMetricsBuilder::default()
@@ -16857,6 +17005,7 @@ impl StaffStatusMetrics {
 }
 /// Builds a [`StaffStatusMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct StaffStatusMetricsBuilder {
     email: Option<::tencent_cloud_runtime::CompactString>,
     status: Option<StaffStatusStatus>,
@@ -16876,6 +17025,7 @@ pub struct StaffStatusMetricsBuilder {
     last_status_timestamp: Option<i64>,
     client_info: Option<Vec<ClientInfo>>,
 }
+#[cfg(feature = "test-util")]
 impl StaffStatusMetricsBuilder {
     /// Email address of the agent.
     ///
@@ -17877,6 +18027,7 @@ impl ::tencent_cloud_runtime::deviation::Described for TelCdrInfo {
 }
 impl TelCdrInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> TelCdrInfoBuilder {
         TelCdrInfoBuilder::default()
@@ -17884,6 +18035,7 @@ impl TelCdrInfo {
 }
 /// Builds a [`TelCdrInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct TelCdrInfoBuilder {
     caller: Option<::tencent_cloud_runtime::CompactString>,
     callee: Option<::tencent_cloud_runtime::CompactString>,
@@ -17929,6 +18081,7 @@ pub struct TelCdrInfoBuilder {
     sys_hangup_reason: Option<i64>,
     sys_hangup_reason_string: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl TelCdrInfoBuilder {
     /// Calling number.
     ///
@@ -19348,6 +19501,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UploadIvrAudioFailedInfo 
 }
 impl UploadIvrAudioFailedInfo {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> UploadIvrAudioFailedInfoBuilder {
         UploadIvrAudioFailedInfoBuilder::default()
@@ -19355,10 +19509,12 @@ impl UploadIvrAudioFailedInfo {
 }
 /// Builds a [`UploadIvrAudioFailedInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct UploadIvrAudioFailedInfoBuilder {
     file_name: Option<::tencent_cloud_runtime::CompactString>,
     failed_msg: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl UploadIvrAudioFailedInfoBuilder {
     /// Name of the file that failed.
     ///
@@ -19504,6 +19660,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UserReplyEvent {
 }
 impl UserReplyEvent {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> UserReplyEventBuilder {
         UserReplyEventBuilder::default()
@@ -19511,12 +19668,14 @@ impl UserReplyEvent {
 }
 /// Builds a [`UserReplyEvent`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct UserReplyEventBuilder {
     asr_transcript: Option<::tencent_cloud_runtime::CompactString>,
     matched_intent: Option<::tencent_cloud_runtime::CompactString>,
     extracted_slots: Option<::tencent_cloud_runtime::CompactString>,
     branch_type: Option<UserReplyEventBranchType>,
 }
+#[cfg(feature = "test-util")]
 impl UserReplyEventBuilder {
     /// Raw text that speech recognition produced from the user's speech.
     ///

@@ -120,8 +120,10 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
                 })
             }
         },
+        &quote!(),
     );
     let response_builder = response_builder(a, &response, paths);
+    let test_util = serde::test_util_gate(paths);
     let response_builder_name = format_ident!("{}Builder", response);
     let fluent_doc = docs::outer(&format!(
         "Sets the members of a `{name}` call and sends it with a client."
@@ -291,6 +293,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         impl #response {
             /// A builder with no member set, for canned answers in tests and
             /// replays.
+            #test_util
             #[inline]
             pub fn builder() -> #response_builder_name {
                 #response_builder_name::default()
@@ -578,6 +581,7 @@ fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) ->
                 }
             }
         },
+        &serde::test_util_gate(paths),
     )
 }
 

@@ -55,6 +55,11 @@ impl Usage {
         self.objects.contains(name)
     }
 
+    /// Whether a request reaches the named type, so that callers build it.
+    pub(crate) fn in_requests(&self, name: &str) -> bool {
+        self.requests.contains(name)
+    }
+
     /// Which directions the named type always has.
     pub(crate) fn directions(&self, name: &str) -> Directions {
         Directions {
@@ -90,6 +95,18 @@ pub(crate) fn gate(needed: bool, paths: &Paths) -> TokenStream {
         quote!()
     } else {
         quote!(#[cfg(feature = "serde-roundtrip")])
+    }
+}
+
+/// `#[cfg(feature = "test-util")]` on what only tests need: the builders of
+/// what the service sends (responses and the types only they reach), for
+/// canned answers. A client reads those values and never builds them. In a
+/// crate without the feature nothing is gated.
+pub(crate) fn test_util_gate(paths: &Paths) -> TokenStream {
+    if paths.feature_gates {
+        quote!(#[cfg(feature = "test-util")])
+    } else {
+        quote!()
     }
 }
 

@@ -146,6 +146,11 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
     let builder_doc = format!(
         "Builds a [`{type_name}`] member by member; `build` names the first required member left unset."
     );
+    let gate = if paths.usage.in_requests(&o.name) {
+        quote!()
+    } else {
+        super::serde::test_util_gate(paths)
+    };
     let builder = builder_type(
         &builder_doc,
         &builder_name,
@@ -162,6 +167,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
                 })
             }
         },
+        &gate,
     );
     // `#[non_exhaustive]`: a member the spec gains later must not break code
     // that builds this type, so it is built with its builder (or `Default`).
@@ -179,6 +185,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
 
         impl #name {
             /// A builder with no member set.
+            #gate
             #[inline]
             pub fn builder() -> #builder_name {
                 #builder_name::default()
@@ -203,6 +210,7 @@ pub(crate) fn builder_type(
     types: Option<&TokenStream>,
     checks_required: bool,
     build: TokenStream,
+    gate: &TokenStream,
 ) -> TokenStream {
     let doc = docs::outer(doc);
     let members = fields.iter().map(|f| {
@@ -222,15 +230,18 @@ pub(crate) fn builder_type(
     } else {
         (quote!(#[derive(Debug, Clone, Default)]), quote!())
     };
+    let debug = (!debug.is_empty()).then(|| quote!(#gate #debug));
     quote! {
         #doc
         #derive
+        #gate
         pub struct #builder {
             #(#members)*
         }
 
         #debug
 
+        #gate
         impl #builder {
             #(#setters)*
 

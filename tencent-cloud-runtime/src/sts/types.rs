@@ -91,6 +91,7 @@ impl crate::deviation::Described for Credentials {
 }
 impl Credentials {
     /// A builder with no member set.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CredentialsBuilder {
         CredentialsBuilder::default()
@@ -98,11 +99,13 @@ impl Credentials {
 }
 /// Builds a [`Credentials`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CredentialsBuilder {
     token: Option<crate::CompactString>,
     tmp_secret_id: Option<crate::CompactString>,
     tmp_secret_key: Option<crate::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CredentialsBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsBuilder")
@@ -115,6 +118,7 @@ impl ::std::fmt::Debug for CredentialsBuilder {
             .finish()
     }
 }
+#[cfg(feature = "test-util")]
 impl CredentialsBuilder {
     /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.
     ///

@@ -274,6 +274,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AbortAgentCruiseDialingCa
 impl AbortAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AbortAgentCruiseDialingCampaignResponseBuilder {
         AbortAgentCruiseDialingCampaignResponseBuilder::default()
@@ -288,9 +289,11 @@ impl AbortAgentCruiseDialingCampaignResponse {
 }
 /// Builds a [`AbortAgentCruiseDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AbortAgentCruiseDialingCampaignResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl AbortAgentCruiseDialingCampaignResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -274,6 +274,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AbortPredictiveDialingCam
 impl AbortPredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AbortPredictiveDialingCampaignResponseBuilder {
         AbortPredictiveDialingCampaignResponseBuilder::default()
@@ -288,9 +289,11 @@ impl AbortPredictiveDialingCampaignResponse {
 }
 /// Builds a [`AbortPredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AbortPredictiveDialingCampaignResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl AbortPredictiveDialingCampaignResponseBuilder {
     /// Id the service gave this request.
     #[inline]

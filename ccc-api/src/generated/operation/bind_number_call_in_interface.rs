@@ -365,6 +365,7 @@ impl ::tencent_cloud_runtime::deviation::Described for BindNumberCallInInterface
 impl BindNumberCallInInterfaceResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> BindNumberCallInInterfaceResponseBuilder {
         BindNumberCallInInterfaceResponseBuilder::default()
@@ -379,9 +380,11 @@ impl BindNumberCallInInterfaceResponse {
 }
 /// Builds a [`BindNumberCallInInterfaceResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct BindNumberCallInInterfaceResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl BindNumberCallInInterfaceResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -322,6 +322,7 @@ impl ::tencent_cloud_runtime::deviation::Described for BindNumberCallOutSkillGro
 impl BindNumberCallOutSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> BindNumberCallOutSkillGroupResponseBuilder {
         BindNumberCallOutSkillGroupResponseBuilder::default()
@@ -336,9 +337,11 @@ impl BindNumberCallOutSkillGroupResponse {
 }
 /// Builds a [`BindNumberCallOutSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct BindNumberCallOutSkillGroupResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl BindNumberCallOutSkillGroupResponseBuilder {
     /// Id the service gave this request.
     #[inline]

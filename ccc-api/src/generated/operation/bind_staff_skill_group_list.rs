@@ -380,6 +380,7 @@ impl ::tencent_cloud_runtime::deviation::Described for BindStaffSkillGroupListRe
 impl BindStaffSkillGroupListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> BindStaffSkillGroupListResponseBuilder {
         BindStaffSkillGroupListResponseBuilder::default()
@@ -394,9 +395,11 @@ impl BindStaffSkillGroupListResponse {
 }
 /// Builds a [`BindStaffSkillGroupListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct BindStaffSkillGroupListResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl BindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
     #[inline]

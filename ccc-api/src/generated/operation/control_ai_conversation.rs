@@ -403,6 +403,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ControlAIConversationResp
 impl ControlAIConversationResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ControlAIConversationResponseBuilder {
         ControlAIConversationResponseBuilder::default()
@@ -417,9 +418,11 @@ impl ControlAIConversationResponse {
 }
 /// Builds a [`ControlAIConversationResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ControlAIConversationResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ControlAIConversationResponseBuilder {
     /// Id the service gave this request.
     #[inline]

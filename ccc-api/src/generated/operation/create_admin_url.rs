@@ -308,6 +308,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateAdminURLResponse {
 impl CreateAdminURLResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateAdminURLResponseBuilder {
         CreateAdminURLResponseBuilder::default()
@@ -322,10 +323,12 @@ impl CreateAdminURLResponse {
 }
 /// Builds a [`CreateAdminURLResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateAdminURLResponseBuilder {
     url: Option<::tencent_cloud_runtime::CompactString>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CreateAdminURLResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateAdminURLResponseBuilder")
@@ -334,6 +337,7 @@ impl ::std::fmt::Debug for CreateAdminURLResponseBuilder {
             .finish()
     }
 }
+#[cfg(feature = "test-util")]
 impl CreateAdminURLResponseBuilder {
     /// Login link.
     ///

@@ -665,6 +665,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateAgentCruiseDialingC
 impl CreateAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateAgentCruiseDialingCampaignResponseBuilder {
         CreateAgentCruiseDialingCampaignResponseBuilder::default()
@@ -679,10 +680,12 @@ impl CreateAgentCruiseDialingCampaignResponse {
 }
 /// Builds a [`CreateAgentCruiseDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateAgentCruiseDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateAgentCruiseDialingCampaignResponseBuilder {
     /// Id of the created task.
     ///

@@ -519,6 +519,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateAIAgentCallResponse
 impl CreateAIAgentCallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateAIAgentCallResponseBuilder {
         CreateAIAgentCallResponseBuilder::default()
@@ -533,10 +534,12 @@ impl CreateAIAgentCallResponse {
 }
 /// Builds a [`CreateAIAgentCallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateAIAgentCallResponseBuilder {
     session_id: Option<::tencent_cloud_runtime::CompactString>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateAIAgentCallResponseBuilder {
     /// Id of the newly created session.
     ///

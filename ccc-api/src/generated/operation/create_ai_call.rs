@@ -2271,6 +2271,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateAICallResponse {
 impl CreateAICallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateAICallResponseBuilder {
         CreateAICallResponseBuilder::default()
@@ -2285,10 +2286,12 @@ impl CreateAICallResponse {
 }
 /// Builds a [`CreateAICallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateAICallResponseBuilder {
     session_id: Option<::tencent_cloud_runtime::CompactString>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateAICallResponseBuilder {
     /// Id of the newly created session.
     ///

@@ -1183,6 +1183,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateAutoCalloutTaskResp
 impl CreateAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateAutoCalloutTaskResponseBuilder {
         CreateAutoCalloutTaskResponseBuilder::default()
@@ -1197,10 +1198,12 @@ impl CreateAutoCalloutTaskResponse {
 }
 /// Builds a [`CreateAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateAutoCalloutTaskResponseBuilder {
     task_id: Option<crate::types::TaskId>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateAutoCalloutTaskResponseBuilder {
     /// Id of the created task.
     ///

@@ -564,6 +564,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateCallOutSessionRespo
 impl CreateCallOutSessionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateCallOutSessionResponseBuilder {
         CreateCallOutSessionResponseBuilder::default()
@@ -578,10 +579,12 @@ impl CreateCallOutSessionResponse {
 }
 /// Builds a [`CreateCallOutSessionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateCallOutSessionResponseBuilder {
     session_id: Option<::tencent_cloud_runtime::CompactString>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateCallOutSessionResponseBuilder {
     /// Id of the newly created session.
     ///

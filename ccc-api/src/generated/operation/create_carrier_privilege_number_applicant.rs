@@ -380,6 +380,7 @@ impl ::tencent_cloud_runtime::deviation::Described
 impl CreateCarrierPrivilegeNumberApplicantResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateCarrierPrivilegeNumberApplicantResponseBuilder {
         CreateCarrierPrivilegeNumberApplicantResponseBuilder::default()
@@ -394,10 +395,12 @@ impl CreateCarrierPrivilegeNumberApplicantResponse {
 }
 /// Builds a [`CreateCarrierPrivilegeNumberApplicantResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     applicant_id: Option<u64>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     /// Id of the application.
     ///

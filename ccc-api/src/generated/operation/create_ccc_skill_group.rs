@@ -406,6 +406,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateCCCSkillGroupRespon
 impl CreateCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateCCCSkillGroupResponseBuilder {
         CreateCCCSkillGroupResponseBuilder::default()
@@ -420,10 +421,12 @@ impl CreateCCCSkillGroupResponse {
 }
 /// Builds a [`CreateCCCSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateCCCSkillGroupResponseBuilder {
     skill_group_id: Option<crate::types::SkillGroupId>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateCCCSkillGroupResponseBuilder {
     /// Id of the created skill group.
     ///

@@ -220,6 +220,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateCompanyApplyRespons
 impl CreateCompanyApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateCompanyApplyResponseBuilder {
         CreateCompanyApplyResponseBuilder::default()
@@ -234,10 +235,12 @@ impl CreateCompanyApplyResponse {
 }
 /// Builds a [`CreateCompanyApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateCompanyApplyResponseBuilder {
     id: Option<i64>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateCompanyApplyResponseBuilder {
     /// Id of the application.
     ///

@@ -421,6 +421,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateExtensionResponse {
 impl CreateExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateExtensionResponseBuilder {
         CreateExtensionResponseBuilder::default()
@@ -435,9 +436,11 @@ impl CreateExtensionResponse {
 }
 /// Builds a [`CreateExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateExtensionResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateExtensionResponseBuilder {
     /// Id the service gave this request.
     #[inline]

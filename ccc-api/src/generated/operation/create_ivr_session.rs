@@ -503,6 +503,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateIVRSessionResponse 
 impl CreateIVRSessionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateIVRSessionResponseBuilder {
         CreateIVRSessionResponseBuilder::default()
@@ -517,10 +518,12 @@ impl CreateIVRSessionResponse {
 }
 /// Builds a [`CreateIVRSessionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateIVRSessionResponseBuilder {
     session_id: Option<::tencent_cloud_runtime::CompactString>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateIVRSessionResponseBuilder {
     /// Id of the newly created session.
     ///

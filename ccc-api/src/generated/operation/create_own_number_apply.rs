@@ -620,6 +620,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateOwnNumberApplyRespo
 impl CreateOwnNumberApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateOwnNumberApplyResponseBuilder {
         CreateOwnNumberApplyResponseBuilder::default()
@@ -634,10 +635,12 @@ impl CreateOwnNumberApplyResponse {
 }
 /// Builds a [`CreateOwnNumberApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateOwnNumberApplyResponseBuilder {
     apply_id: Option<crate::types::ApplyId>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateOwnNumberApplyResponseBuilder {
     /// Id of the created approval request.
     ///

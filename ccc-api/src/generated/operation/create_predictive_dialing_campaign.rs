@@ -1010,6 +1010,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreatePredictiveDialingCa
 impl CreatePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreatePredictiveDialingCampaignResponseBuilder {
         CreatePredictiveDialingCampaignResponseBuilder::default()
@@ -1024,10 +1025,12 @@ impl CreatePredictiveDialingCampaignResponse {
 }
 /// Builds a [`CreatePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreatePredictiveDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreatePredictiveDialingCampaignResponseBuilder {
     /// Id of the created task.
     ///

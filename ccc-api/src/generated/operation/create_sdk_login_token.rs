@@ -387,6 +387,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateSDKLoginTokenRespon
 impl CreateSDKLoginTokenResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateSDKLoginTokenResponseBuilder {
         CreateSDKLoginTokenResponseBuilder::default()
@@ -401,12 +402,14 @@ impl CreateSDKLoginTokenResponse {
 }
 /// Builds a [`CreateSDKLoginTokenResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateSDKLoginTokenResponseBuilder {
     token: Option<::tencent_cloud_runtime::CompactString>,
     expired_time: Option<i64>,
     sdk_url: Option<::tencent_cloud_runtime::CompactString>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CreateSDKLoginTokenResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateSDKLoginTokenResponseBuilder")
@@ -417,6 +420,7 @@ impl ::std::fmt::Debug for CreateSDKLoginTokenResponseBuilder {
             .finish()
     }
 }
+#[cfg(feature = "test-util")]
 impl CreateSDKLoginTokenResponseBuilder {
     /// Login token for the SDK.
     ///

@@ -337,6 +337,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateStaffResponse {
 impl CreateStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateStaffResponseBuilder {
         CreateStaffResponseBuilder::default()
@@ -351,10 +352,12 @@ impl CreateStaffResponse {
 }
 /// Builds a [`CreateStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateStaffResponseBuilder {
     error_staff_list: Option<Vec<crate::types::ErrStaffItem>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl CreateStaffResponseBuilder {
     /// Agents that failed to be created, with error details.
     ///

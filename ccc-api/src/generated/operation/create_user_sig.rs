@@ -395,6 +395,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateUserSigResponse {
 impl CreateUserSigResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> CreateUserSigResponseBuilder {
         CreateUserSigResponseBuilder::default()
@@ -409,10 +410,12 @@ impl CreateUserSigResponse {
 }
 /// Builds a [`CreateUserSigResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct CreateUserSigResponseBuilder {
     user_sig: Option<::tencent_cloud_runtime::CompactString>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CreateUserSigResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateUserSigResponseBuilder")
@@ -424,6 +427,7 @@ impl ::std::fmt::Debug for CreateUserSigResponseBuilder {
             .finish()
     }
 }
+#[cfg(feature = "test-util")]
 impl CreateUserSigResponseBuilder {
     /// Resulting signature.
     ///

@@ -269,6 +269,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DeleteCCCSkillGroupRespon
 impl DeleteCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DeleteCCCSkillGroupResponseBuilder {
         DeleteCCCSkillGroupResponseBuilder::default()
@@ -283,9 +284,11 @@ impl DeleteCCCSkillGroupResponse {
 }
 /// Builds a [`DeleteCCCSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DeleteCCCSkillGroupResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DeleteCCCSkillGroupResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -282,6 +282,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DeleteExtensionResponse {
 impl DeleteExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DeleteExtensionResponseBuilder {
         DeleteExtensionResponseBuilder::default()
@@ -296,9 +297,11 @@ impl DeleteExtensionResponse {
 }
 /// Builds a [`DeleteExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DeleteExtensionResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DeleteExtensionResponseBuilder {
     /// Id the service gave this request.
     #[inline]

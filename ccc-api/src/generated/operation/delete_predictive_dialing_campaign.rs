@@ -274,6 +274,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DeletePredictiveDialingCa
 impl DeletePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DeletePredictiveDialingCampaignResponseBuilder {
         DeletePredictiveDialingCampaignResponseBuilder::default()
@@ -288,9 +289,11 @@ impl DeletePredictiveDialingCampaignResponse {
 }
 /// Builds a [`DeletePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DeletePredictiveDialingCampaignResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DeletePredictiveDialingCampaignResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -312,6 +312,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DeleteStaffResponse {
 impl DeleteStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DeleteStaffResponseBuilder {
         DeleteStaffResponseBuilder::default()
@@ -326,11 +327,13 @@ impl DeleteStaffResponse {
 }
 /// Builds a [`DeleteStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DeleteStaffResponseBuilder {
     online_staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     delete_status_info: Option<::tencent_cloud_runtime::CompactString>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DeleteStaffResponseBuilder {
     /// Agents that were not deleted because they are online.
     ///

@@ -413,6 +413,7 @@ impl ::tencent_cloud_runtime::deviation::Described
 impl DescribeActiveCarrierPrivilegeNumberResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeActiveCarrierPrivilegeNumberResponseBuilder {
         DescribeActiveCarrierPrivilegeNumberResponseBuilder::default()
@@ -427,12 +428,14 @@ impl DescribeActiveCarrierPrivilegeNumberResponse {
 }
 /// Builds a [`DescribeActiveCarrierPrivilegeNumberResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     active_carrier_privilege_numbers: Option<Vec<crate::types::ActiveCarrierPrivilegeNumber>>,
     pending_applicant_ids: Option<Vec<u64>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     /// Total number of active rules.
     ///

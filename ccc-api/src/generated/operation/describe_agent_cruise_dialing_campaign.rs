@@ -456,6 +456,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAgentCruiseDialin
 impl DescribeAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeAgentCruiseDialingCampaignResponseBuilder {
         DescribeAgentCruiseDialingCampaignResponseBuilder::default()
@@ -470,6 +471,7 @@ impl DescribeAgentCruiseDialingCampaignResponse {
 }
 /// Builds a [`DescribeAgentCruiseDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeAgentCruiseDialingCampaignResponseBuilder {
     name: Option<::tencent_cloud_runtime::CompactString>,
     agent: Option<::tencent_cloud_runtime::CompactString>,
@@ -483,6 +485,7 @@ pub struct DescribeAgentCruiseDialingCampaignResponseBuilder {
     called_callee_count: Option<i64>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Name of the task.
     ///

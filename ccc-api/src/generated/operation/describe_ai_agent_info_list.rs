@@ -376,6 +376,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAIAgentInfoListRe
 impl DescribeAIAgentInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeAIAgentInfoListResponseBuilder {
         DescribeAIAgentInfoListResponseBuilder::default()
@@ -390,11 +391,13 @@ impl DescribeAIAgentInfoListResponse {
 }
 /// Builds a [`DescribeAIAgentInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeAIAgentInfoListResponseBuilder {
     ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>>,
     total_count: Option<crate::types::TotalCount>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeAIAgentInfoListResponseBuilder {
     /// Intelligent agents on this page.
     #[inline]

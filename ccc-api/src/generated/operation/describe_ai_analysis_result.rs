@@ -399,6 +399,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAIAnalysisResultR
 impl DescribeAIAnalysisResultResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeAIAnalysisResultResponseBuilder {
         DescribeAIAnalysisResultResponseBuilder::default()
@@ -413,10 +414,12 @@ impl DescribeAIAnalysisResultResponse {
 }
 /// Builds a [`DescribeAIAnalysisResultResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeAIAnalysisResultResponseBuilder {
     result_list: Option<Vec<crate::types::AIAnalysisResult>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeAIAnalysisResultResponseBuilder {
     /// Analysis results of the session.
     #[inline]

@@ -402,6 +402,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAICallExtractResu
 impl DescribeAICallExtractResultResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeAICallExtractResultResponseBuilder {
         DescribeAICallExtractResultResponseBuilder::default()
@@ -416,10 +417,12 @@ impl DescribeAICallExtractResultResponse {
 }
 /// Builds a [`DescribeAICallExtractResultResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeAICallExtractResultResponseBuilder {
     result_list: Option<Vec<crate::types::AICallExtractResultElement>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeAICallExtractResultResponseBuilder {
     /// Extracted tag results.
     ///

@@ -273,6 +273,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAICallInteraction
 impl DescribeAICallInteractionRecordsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeAICallInteractionRecordsResponseBuilder {
         DescribeAICallInteractionRecordsResponseBuilder::default()
@@ -287,10 +288,12 @@ impl DescribeAICallInteractionRecordsResponse {
 }
 /// Builds a [`DescribeAICallInteractionRecordsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeAICallInteractionRecordsResponseBuilder {
     interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeAICallInteractionRecordsResponseBuilder {
     /// Interaction rounds of the session.
     #[inline]

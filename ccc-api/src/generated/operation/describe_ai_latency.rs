@@ -422,6 +422,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAILatencyResponse
 impl DescribeAILatencyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeAILatencyResponseBuilder {
         DescribeAILatencyResponseBuilder::default()
@@ -436,11 +437,13 @@ impl DescribeAILatencyResponse {
 }
 /// Builds a [`DescribeAILatencyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeAILatencyResponseBuilder {
     ai_latency_detail: Option<Vec<crate::types::AILatencyDetail>>,
     ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeAILatencyResponseBuilder {
     /// Latency details per turn; `-1` means no data.
     #[inline]

@@ -425,6 +425,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAutoCalloutTaskRe
 impl DescribeAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeAutoCalloutTaskResponseBuilder {
         DescribeAutoCalloutTaskResponseBuilder::default()
@@ -439,6 +440,7 @@ impl DescribeAutoCalloutTaskResponse {
 }
 /// Builds a [`DescribeAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeAutoCalloutTaskResponseBuilder {
     name: Option<::tencent_cloud_runtime::CompactString>,
     description: Option<::tencent_cloud_runtime::CompactString>,
@@ -451,6 +453,7 @@ pub struct DescribeAutoCalloutTaskResponseBuilder {
     max_ring_timeout_second: Option<i64>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeAutoCalloutTaskResponseBuilder {
     /// Name given to the task.
     ///

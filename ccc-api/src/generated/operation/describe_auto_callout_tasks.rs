@@ -380,6 +380,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAutoCalloutTasksR
 impl DescribeAutoCalloutTasksResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeAutoCalloutTasksResponseBuilder {
         DescribeAutoCalloutTasksResponseBuilder::default()
@@ -394,11 +395,13 @@ impl DescribeAutoCalloutTasksResponse {
 }
 /// Builds a [`DescribeAutoCalloutTasksResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeAutoCalloutTasksResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     tasks: Option<Vec<crate::types::AutoCalloutTaskInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeAutoCalloutTasksResponseBuilder {
     /// Total number of tasks.
     ///

@@ -480,6 +480,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeCallInMetricsResp
 impl DescribeCallInMetricsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeCallInMetricsResponseBuilder {
         DescribeCallInMetricsResponseBuilder::default()
@@ -494,6 +495,7 @@ impl DescribeCallInMetricsResponse {
 }
 /// Builds a [`DescribeCallInMetricsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeCallInMetricsResponseBuilder {
     timestamp: Option<i64>,
     total_metrics: Option<crate::types::CallInMetrics>,
@@ -501,6 +503,7 @@ pub struct DescribeCallInMetricsResponseBuilder {
     skill_group_metrics: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeCallInMetricsResponseBuilder {
     /// Unix time in seconds when the metrics were taken.
     ///

@@ -393,6 +393,7 @@ impl ::tencent_cloud_runtime::deviation::Described
 impl DescribeCarrierPrivilegeNumberApplicantsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
         DescribeCarrierPrivilegeNumberApplicantsResponseBuilder::default()
@@ -407,11 +408,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponse {
 }
 /// Builds a [`DescribeCarrierPrivilegeNumberApplicantsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     /// Total number of matching applications.
     ///

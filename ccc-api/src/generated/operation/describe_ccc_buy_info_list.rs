@@ -317,6 +317,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeCCCBuyInfoListRes
 impl DescribeCCCBuyInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeCCCBuyInfoListResponseBuilder {
         DescribeCCCBuyInfoListResponseBuilder::default()
@@ -331,12 +332,14 @@ impl DescribeCCCBuyInfoListResponse {
 }
 /// Builds a [`DescribeCCCBuyInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeCCCBuyInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
     package_buy_list: Option<Vec<crate::types::PackageBuyInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeCCCBuyInfoListResponseBuilder {
     /// Total number of applications.
     ///

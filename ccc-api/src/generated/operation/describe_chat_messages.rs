@@ -505,6 +505,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeChatMessagesRespo
 impl DescribeChatMessagesResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeChatMessagesResponseBuilder {
         DescribeChatMessagesResponseBuilder::default()
@@ -519,11 +520,13 @@ impl DescribeChatMessagesResponse {
 }
 /// Builds a [`DescribeChatMessagesResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeChatMessagesResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     messages: Option<Vec<crate::types::MessageBody>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeChatMessagesResponseBuilder {
     /// Total number of records.
     ///

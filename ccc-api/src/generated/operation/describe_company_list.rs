@@ -416,6 +416,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeCompanyListRespon
 impl DescribeCompanyListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeCompanyListResponseBuilder {
         DescribeCompanyListResponseBuilder::default()
@@ -430,11 +431,13 @@ impl DescribeCompanyListResponse {
 }
 /// Builds a [`DescribeCompanyListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeCompanyListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     company_info: Option<Vec<crate::types::CompanyStateInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeCompanyListResponseBuilder {
     /// Total number of applications.
     ///

@@ -379,6 +379,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeExtensionResponse
 impl DescribeExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeExtensionResponseBuilder {
         DescribeExtensionResponseBuilder::default()
@@ -393,6 +394,7 @@ impl DescribeExtensionResponse {
 }
 /// Builds a [`DescribeExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeExtensionResponseBuilder {
     extension_id: Option<::tencent_cloud_runtime::CompactString>,
     extension_domain: Option<::tencent_cloud_runtime::CompactString>,
@@ -401,6 +403,7 @@ pub struct DescribeExtensionResponseBuilder {
     transport: Option<::tencent_cloud_runtime::CompactString>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for DescribeExtensionResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeExtensionResponseBuilder")
@@ -416,6 +419,7 @@ impl ::std::fmt::Debug for DescribeExtensionResponseBuilder {
             .finish()
     }
 }
+#[cfg(feature = "test-util")]
 impl DescribeExtensionResponseBuilder {
     /// Extension number.
     ///

@@ -526,6 +526,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeExtensionsRespons
 impl DescribeExtensionsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeExtensionsResponseBuilder {
         DescribeExtensionsResponseBuilder::default()
@@ -540,11 +541,13 @@ impl DescribeExtensionsResponse {
 }
 /// Builds a [`DescribeExtensionsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeExtensionsResponseBuilder {
     total: Option<crate::types::TotalCount>,
     extension_list: Option<Vec<crate::types::ExtensionInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeExtensionsResponseBuilder {
     /// Total number of matching extensions.
     ///

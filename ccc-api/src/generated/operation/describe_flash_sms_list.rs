@@ -619,6 +619,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeFlashSMSListRespo
 impl DescribeFlashSMSListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeFlashSMSListResponseBuilder {
         DescribeFlashSMSListResponseBuilder::default()
@@ -633,11 +634,13 @@ impl DescribeFlashSMSListResponse {
 }
 /// Builds a [`DescribeFlashSMSListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeFlashSMSListResponseBuilder {
     total: Option<crate::types::TotalCount>,
     flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeFlashSMSListResponseBuilder {
     /// Total number of matching records.
     ///

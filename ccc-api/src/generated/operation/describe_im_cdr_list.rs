@@ -464,6 +464,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeIMCdrListResponse
 impl DescribeIMCdrListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeIMCdrListResponseBuilder {
         DescribeIMCdrListResponseBuilder::default()
@@ -478,11 +479,13 @@ impl DescribeIMCdrListResponse {
 }
 /// Builds a [`DescribeIMCdrListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeIMCdrListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeIMCdrListResponseBuilder {
     /// Total number of matching records.
     ///

@@ -518,6 +518,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeIMCdrsResponse {
 impl DescribeIMCdrsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeIMCdrsResponseBuilder {
         DescribeIMCdrsResponseBuilder::default()
@@ -532,12 +533,14 @@ impl DescribeIMCdrsResponse {
 }
 /// Builds a [`DescribeIMCdrsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeIMCdrsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     im_cdrs: Option<Vec<crate::types::IMCdrInfo>>,
     im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeIMCdrsResponseBuilder {
     /// Total number of matching records.
     ///

@@ -500,6 +500,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeIvrAudioListRespo
 impl DescribeIvrAudioListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeIvrAudioListResponseBuilder {
         DescribeIvrAudioListResponseBuilder::default()
@@ -514,11 +515,13 @@ impl DescribeIvrAudioListResponse {
 }
 /// Builds a [`DescribeIvrAudioListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeIvrAudioListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     file_info: Option<Vec<crate::types::AudioFileInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeIvrAudioListResponseBuilder {
     /// Total number of matching files.
     ///

@@ -361,6 +361,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeNumbersResponse {
 impl DescribeNumbersResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeNumbersResponseBuilder {
         DescribeNumbersResponseBuilder::default()
@@ -375,11 +376,13 @@ impl DescribeNumbersResponse {
 }
 /// Builds a [`DescribeNumbersResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeNumbersResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     numbers: Option<Vec<crate::types::NumberInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeNumbersResponseBuilder {
     /// Total number of numbers.
     ///

@@ -537,6 +537,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialing
 impl DescribePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignResponseBuilder {
         DescribePredictiveDialingCampaignResponseBuilder::default()
@@ -551,6 +552,7 @@ impl DescribePredictiveDialingCampaignResponse {
 }
 /// Builds a [`DescribePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribePredictiveDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
     name: Option<::tencent_cloud_runtime::CompactString>,
@@ -569,6 +571,7 @@ pub struct DescribePredictiveDialingCampaignResponseBuilder {
     status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Id of the task.
     ///

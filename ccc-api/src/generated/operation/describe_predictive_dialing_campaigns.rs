@@ -532,6 +532,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialing
 impl DescribePredictiveDialingCampaignsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignsResponseBuilder {
         DescribePredictiveDialingCampaignsResponseBuilder::default()
@@ -546,11 +547,13 @@ impl DescribePredictiveDialingCampaignsResponse {
 }
 /// Builds a [`DescribePredictiveDialingCampaignsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribePredictiveDialingCampaignsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     campaign_list: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribePredictiveDialingCampaignsResponseBuilder {
     /// Total number of matching tasks.
     ///

@@ -424,6 +424,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialing
 impl DescribePredictiveDialingSessionsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribePredictiveDialingSessionsResponseBuilder {
         DescribePredictiveDialingSessionsResponseBuilder::default()
@@ -438,11 +439,13 @@ impl DescribePredictiveDialingSessionsResponse {
 }
 /// Builds a [`DescribePredictiveDialingSessionsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribePredictiveDialingSessionsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     session_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribePredictiveDialingSessionsResponseBuilder {
     /// Total number of calls.
     ///

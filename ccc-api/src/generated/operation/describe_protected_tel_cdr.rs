@@ -576,6 +576,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeProtectedTelCdrRe
 impl DescribeProtectedTelCdrResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeProtectedTelCdrResponseBuilder {
         DescribeProtectedTelCdrResponseBuilder::default()
@@ -590,12 +591,14 @@ impl DescribeProtectedTelCdrResponse {
 }
 /// Builds a [`DescribeProtectedTelCdrResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeProtectedTelCdrResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
     tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeProtectedTelCdrResponseBuilder {
     /// Total number of call records.
     ///

@@ -387,6 +387,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribePSTNActiveSession
 impl DescribePSTNActiveSessionListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribePSTNActiveSessionListResponseBuilder {
         DescribePSTNActiveSessionListResponseBuilder::default()
@@ -401,11 +402,13 @@ impl DescribePSTNActiveSessionListResponse {
 }
 /// Builds a [`DescribePSTNActiveSessionListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribePSTNActiveSessionListResponseBuilder {
     total: Option<crate::types::TotalCount>,
     sessions: Option<Vec<crate::types::PSTNSessionInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribePSTNActiveSessionListResponseBuilder {
     /// Total number of active sessions.
     ///

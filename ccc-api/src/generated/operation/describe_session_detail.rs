@@ -908,6 +908,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeSessionDetailResp
 impl DescribeSessionDetailResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeSessionDetailResponseBuilder {
         DescribeSessionDetailResponseBuilder::default()
@@ -922,6 +923,7 @@ impl DescribeSessionDetailResponse {
 }
 /// Builds a [`DescribeSessionDetailResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeSessionDetailResponseBuilder {
     caller: Option<::tencent_cloud_runtime::CompactString>,
     callee: Option<::tencent_cloud_runtime::CompactString>,
@@ -950,6 +952,7 @@ pub struct DescribeSessionDetailResponseBuilder {
     sys_hangup_reason_string: Option<::tencent_cloud_runtime::CompactString>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for DescribeSessionDetailResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeSessionDetailResponseBuilder")
@@ -985,6 +988,7 @@ impl ::std::fmt::Debug for DescribeSessionDetailResponseBuilder {
             .finish()
     }
 }
+#[cfg(feature = "test-util")]
 impl DescribeSessionDetailResponseBuilder {
     /// Calling number.
     ///

@@ -524,6 +524,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeSkillGroupInfoLis
 impl DescribeSkillGroupInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeSkillGroupInfoListResponseBuilder {
         DescribeSkillGroupInfoListResponseBuilder::default()
@@ -538,11 +539,13 @@ impl DescribeSkillGroupInfoListResponse {
 }
 /// Builds a [`DescribeSkillGroupInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeSkillGroupInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeSkillGroupInfoListResponseBuilder {
     /// Total number of matching skill groups.
     ///

@@ -520,6 +520,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffInfoListResp
 impl DescribeStaffInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeStaffInfoListResponseBuilder {
         DescribeStaffInfoListResponseBuilder::default()
@@ -534,11 +535,13 @@ impl DescribeStaffInfoListResponse {
 }
 /// Builds a [`DescribeStaffInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeStaffInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     staff_list: Option<Vec<crate::types::StaffInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeStaffInfoListResponseBuilder {
     /// Total number of matching agents.
     ///

@@ -520,6 +520,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffStatusHistor
 impl DescribeStaffStatusHistoryResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeStaffStatusHistoryResponseBuilder {
         DescribeStaffStatusHistoryResponseBuilder::default()
@@ -534,10 +535,12 @@ impl DescribeStaffStatusHistoryResponse {
 }
 /// Builds a [`DescribeStaffStatusHistoryResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeStaffStatusHistoryResponseBuilder {
     data: Option<Vec<crate::types::StaffStatus>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeStaffStatusHistoryResponseBuilder {
     /// Agent status entries.
     #[inline]

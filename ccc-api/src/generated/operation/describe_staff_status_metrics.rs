@@ -419,6 +419,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffStatusMetric
 impl DescribeStaffStatusMetricsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeStaffStatusMetricsResponseBuilder {
         DescribeStaffStatusMetricsResponseBuilder::default()
@@ -433,10 +434,12 @@ impl DescribeStaffStatusMetricsResponse {
 }
 /// Builds a [`DescribeStaffStatusMetricsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeStaffStatusMetricsResponseBuilder {
     metrics: Option<Vec<crate::types::StaffStatusMetrics>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeStaffStatusMetricsResponseBuilder {
     /// Real-time status metrics, one entry per agent.
     ///

@@ -433,6 +433,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeTelCallInfoRespon
 impl DescribeTelCallInfoResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeTelCallInfoResponseBuilder {
         DescribeTelCallInfoResponseBuilder::default()
@@ -447,6 +448,7 @@ impl DescribeTelCallInfoResponse {
 }
 /// Builds a [`DescribeTelCallInfoResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeTelCallInfoResponseBuilder {
     tel_call_out_count: Option<i64>,
     tel_call_in_count: Option<i64>,
@@ -457,6 +459,7 @@ pub struct DescribeTelCallInfoResponseBuilder {
     asr_realtime_count: Option<i64>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the outbound call package.
     ///

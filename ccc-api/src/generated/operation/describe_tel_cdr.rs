@@ -783,6 +783,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeTelCdrResponse {
 impl DescribeTelCdrResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeTelCdrResponseBuilder {
         DescribeTelCdrResponseBuilder::default()
@@ -797,12 +798,14 @@ impl DescribeTelCdrResponse {
 }
 /// Builds a [`DescribeTelCdrResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeTelCdrResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
     tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeTelCdrResponseBuilder {
     /// Total number of matching call records.
     ///

@@ -296,6 +296,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeTelRecordAsrRespo
 impl DescribeTelRecordAsrResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeTelRecordAsrResponseBuilder {
         DescribeTelRecordAsrResponseBuilder::default()
@@ -310,10 +311,12 @@ impl DescribeTelRecordAsrResponse {
 }
 /// Builds a [`DescribeTelRecordAsrResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeTelRecordAsrResponseBuilder {
     asr_data_list: Option<Vec<crate::types::AsrData>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeTelRecordAsrResponseBuilder {
     /// Transcript entries of the recording.
     #[inline]

@@ -307,6 +307,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeTelSessionRespons
 impl DescribeTelSessionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DescribeTelSessionResponseBuilder {
         DescribeTelSessionResponseBuilder::default()
@@ -321,10 +322,12 @@ impl DescribeTelSessionResponse {
 }
 /// Builds a [`DescribeTelSessionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DescribeTelSessionResponseBuilder {
     session: Option<crate::types::PSTNSession>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DescribeTelSessionResponseBuilder {
     /// Details of the session.
     ///

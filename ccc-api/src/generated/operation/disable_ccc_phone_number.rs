@@ -325,6 +325,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DisableCCCPhoneNumberResp
 impl DisableCCCPhoneNumberResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> DisableCCCPhoneNumberResponseBuilder {
         DisableCCCPhoneNumberResponseBuilder::default()
@@ -339,9 +340,11 @@ impl DisableCCCPhoneNumberResponse {
 }
 /// Builds a [`DisableCCCPhoneNumberResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct DisableCCCPhoneNumberResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl DisableCCCPhoneNumberResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -272,6 +272,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ForceMemberOfflineRespons
 impl ForceMemberOfflineResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ForceMemberOfflineResponseBuilder {
         ForceMemberOfflineResponseBuilder::default()
@@ -286,9 +287,11 @@ impl ForceMemberOfflineResponse {
 }
 /// Builds a [`ForceMemberOfflineResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ForceMemberOfflineResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ForceMemberOfflineResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -269,6 +269,7 @@ impl ::tencent_cloud_runtime::deviation::Described for HangUpCallResponse {
 impl HangUpCallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> HangUpCallResponseBuilder {
         HangUpCallResponseBuilder::default()
@@ -283,9 +284,11 @@ impl HangUpCallResponse {
 }
 /// Builds a [`HangUpCallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct HangUpCallResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl HangUpCallResponseBuilder {
     /// Id the service gave this request.
     #[inline]

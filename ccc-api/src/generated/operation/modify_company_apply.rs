@@ -247,6 +247,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ModifyCompanyApplyRespons
 impl ModifyCompanyApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ModifyCompanyApplyResponseBuilder {
         ModifyCompanyApplyResponseBuilder::default()
@@ -261,9 +262,11 @@ impl ModifyCompanyApplyResponse {
 }
 /// Builds a [`ModifyCompanyApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ModifyCompanyApplyResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ModifyCompanyApplyResponseBuilder {
     /// Id the service gave this request.
     #[inline]

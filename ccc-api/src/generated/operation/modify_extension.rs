@@ -427,6 +427,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ModifyExtensionResponse {
 impl ModifyExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ModifyExtensionResponseBuilder {
         ModifyExtensionResponseBuilder::default()
@@ -441,9 +442,11 @@ impl ModifyExtensionResponse {
 }
 /// Builds a [`ModifyExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ModifyExtensionResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ModifyExtensionResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -602,6 +602,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ModifyOwnNumberApplyRespo
 impl ModifyOwnNumberApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ModifyOwnNumberApplyResponseBuilder {
         ModifyOwnNumberApplyResponseBuilder::default()
@@ -616,9 +617,11 @@ impl ModifyOwnNumberApplyResponse {
 }
 /// Builds a [`ModifyOwnNumberApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ModifyOwnNumberApplyResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ModifyOwnNumberApplyResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -663,6 +663,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ModifyStaffResponse {
 impl ModifyStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ModifyStaffResponseBuilder {
         ModifyStaffResponseBuilder::default()
@@ -677,9 +678,11 @@ impl ModifyStaffResponse {
 }
 /// Builds a [`ModifyStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ModifyStaffResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ModifyStaffResponseBuilder {
     /// Id the service gave this request.
     #[inline]

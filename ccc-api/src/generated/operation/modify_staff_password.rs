@@ -337,6 +337,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ModifyStaffPasswordRespon
 impl ModifyStaffPasswordResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ModifyStaffPasswordResponseBuilder {
         ModifyStaffPasswordResponseBuilder::default()
@@ -351,9 +352,11 @@ impl ModifyStaffPasswordResponse {
 }
 /// Builds a [`ModifyStaffPasswordResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ModifyStaffPasswordResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ModifyStaffPasswordResponseBuilder {
     /// Id the service gave this request.
     #[inline]

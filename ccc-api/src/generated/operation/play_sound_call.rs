@@ -359,6 +359,7 @@ impl ::tencent_cloud_runtime::deviation::Described for PlaySoundCallResponse {
 impl PlaySoundCallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> PlaySoundCallResponseBuilder {
         PlaySoundCallResponseBuilder::default()
@@ -373,9 +374,11 @@ impl PlaySoundCallResponse {
 }
 /// Builds a [`PlaySoundCallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct PlaySoundCallResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl PlaySoundCallResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -310,6 +310,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ResetExtensionPasswordRes
 impl ResetExtensionPasswordResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ResetExtensionPasswordResponseBuilder {
         ResetExtensionPasswordResponseBuilder::default()
@@ -324,10 +325,12 @@ impl ResetExtensionPasswordResponse {
 }
 /// Builds a [`ResetExtensionPasswordResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ResetExtensionPasswordResponseBuilder {
     password: Option<::tencent_cloud_runtime::CompactString>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for ResetExtensionPasswordResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ResetExtensionPasswordResponseBuilder")
@@ -339,6 +342,7 @@ impl ::std::fmt::Debug for ResetExtensionPasswordResponseBuilder {
             .finish()
     }
 }
+#[cfg(feature = "test-util")]
 impl ResetExtensionPasswordResponseBuilder {
     /// The newly generated password.
     ///

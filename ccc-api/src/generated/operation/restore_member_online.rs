@@ -272,6 +272,7 @@ impl ::tencent_cloud_runtime::deviation::Described for RestoreMemberOnlineRespon
 impl RestoreMemberOnlineResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> RestoreMemberOnlineResponseBuilder {
         RestoreMemberOnlineResponseBuilder::default()
@@ -286,9 +287,11 @@ impl RestoreMemberOnlineResponse {
 }
 /// Builds a [`RestoreMemberOnlineResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct RestoreMemberOnlineResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl RestoreMemberOnlineResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -276,6 +276,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ResumeAutoCalloutTaskResp
 impl ResumeAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ResumeAutoCalloutTaskResponseBuilder {
         ResumeAutoCalloutTaskResponseBuilder::default()
@@ -290,9 +291,11 @@ impl ResumeAutoCalloutTaskResponse {
 }
 /// Builds a [`ResumeAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ResumeAutoCalloutTaskResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ResumeAutoCalloutTaskResponseBuilder {
     /// Id the service gave this request.
     #[inline]

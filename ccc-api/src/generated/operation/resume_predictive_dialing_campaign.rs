@@ -274,6 +274,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ResumePredictiveDialingCa
 impl ResumePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> ResumePredictiveDialingCampaignResponseBuilder {
         ResumePredictiveDialingCampaignResponseBuilder::default()
@@ -288,9 +289,11 @@ impl ResumePredictiveDialingCampaignResponse {
 }
 /// Builds a [`ResumePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct ResumePredictiveDialingCampaignResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ResumePredictiveDialingCampaignResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -303,6 +303,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SetStaffStatusResponse {
 impl SetStaffStatusResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> SetStaffStatusResponseBuilder {
         SetStaffStatusResponseBuilder::default()
@@ -317,10 +318,12 @@ impl SetStaffStatusResponse {
 }
 /// Builds a [`SetStaffStatusResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct SetStaffStatusResponseBuilder {
     staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl SetStaffStatusResponseBuilder {
     /// Result of the status change for each agent.
     #[inline]

@@ -313,6 +313,7 @@ impl ::tencent_cloud_runtime::deviation::Described for TransferToManualResponse 
 impl TransferToManualResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> TransferToManualResponseBuilder {
         TransferToManualResponseBuilder::default()
@@ -327,9 +328,11 @@ impl TransferToManualResponse {
 }
 /// Builds a [`TransferToManualResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct TransferToManualResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl TransferToManualResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -322,6 +322,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UnbindNumberCallOutSkillG
 impl UnbindNumberCallOutSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> UnbindNumberCallOutSkillGroupResponseBuilder {
         UnbindNumberCallOutSkillGroupResponseBuilder::default()
@@ -336,9 +337,11 @@ impl UnbindNumberCallOutSkillGroupResponse {
 }
 /// Builds a [`UnbindNumberCallOutSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct UnbindNumberCallOutSkillGroupResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl UnbindNumberCallOutSkillGroupResponseBuilder {
     /// Id the service gave this request.
     #[inline]

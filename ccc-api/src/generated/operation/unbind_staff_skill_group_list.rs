@@ -331,6 +331,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UnbindStaffSkillGroupList
 impl UnbindStaffSkillGroupListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> UnbindStaffSkillGroupListResponseBuilder {
         UnbindStaffSkillGroupListResponseBuilder::default()
@@ -345,9 +346,11 @@ impl UnbindStaffSkillGroupListResponse {
 }
 /// Builds a [`UnbindStaffSkillGroupListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct UnbindStaffSkillGroupListResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl UnbindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -412,6 +412,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UpdateCCCSkillGroupRespon
 impl UpdateCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> UpdateCCCSkillGroupResponseBuilder {
         UpdateCCCSkillGroupResponseBuilder::default()
@@ -426,9 +427,11 @@ impl UpdateCCCSkillGroupResponse {
 }
 /// Builds a [`UpdateCCCSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct UpdateCCCSkillGroupResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl UpdateCCCSkillGroupResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -956,6 +956,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UpdatePredictiveDialingCa
 impl UpdatePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> UpdatePredictiveDialingCampaignResponseBuilder {
         UpdatePredictiveDialingCampaignResponseBuilder::default()
@@ -970,9 +971,11 @@ impl UpdatePredictiveDialingCampaignResponse {
 }
 /// Builds a [`UpdatePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct UpdatePredictiveDialingCampaignResponseBuilder {
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl UpdatePredictiveDialingCampaignResponseBuilder {
     /// Id the service gave this request.
     #[inline]

@@ -322,6 +322,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UploadIvrAudioResponse {
 impl UploadIvrAudioResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> UploadIvrAudioResponseBuilder {
         UploadIvrAudioResponseBuilder::default()
@@ -336,11 +337,13 @@ impl UploadIvrAudioResponse {
 }
 /// Builds a [`UploadIvrAudioResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct UploadIvrAudioResponseBuilder {
     failed_file_list: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
     success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
     request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl UploadIvrAudioResponseBuilder {
     /// Files whose upload failed.
     #[inline]

@@ -638,6 +638,7 @@ impl crate::deviation::Described for AssumeRoleResponse {
 impl AssumeRoleResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AssumeRoleResponseBuilder {
         AssumeRoleResponseBuilder::default()
@@ -652,12 +653,14 @@ impl AssumeRoleResponse {
 }
 /// Builds a [`AssumeRoleResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AssumeRoleResponseBuilder {
     credentials: Option<crate::sts::types::Credentials>,
     expired_time: Option<i64>,
     expiration: Option<crate::CompactString>,
     request_id: Option<crate::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssumeRoleResponseBuilder")
@@ -671,6 +674,7 @@ impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
             .finish()
     }
 }
+#[cfg(feature = "test-util")]
 impl AssumeRoleResponseBuilder {
     /// The temporary keys and their session token.
     #[inline]

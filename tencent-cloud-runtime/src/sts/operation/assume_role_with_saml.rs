@@ -478,6 +478,7 @@ impl crate::deviation::Described for AssumeRoleWithSAMLResponse {
 impl AssumeRoleWithSAMLResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AssumeRoleWithSAMLResponseBuilder {
         AssumeRoleWithSAMLResponseBuilder::default()
@@ -492,12 +493,14 @@ impl AssumeRoleWithSAMLResponse {
 }
 /// Builds a [`AssumeRoleWithSAMLResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AssumeRoleWithSAMLResponseBuilder {
     credentials: Option<crate::sts::types::Credentials>,
     expired_time: Option<u64>,
     expiration: Option<crate::CompactString>,
     request_id: Option<crate::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleWithSAMLResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssumeRoleWithSAMLResponseBuilder")
@@ -511,6 +514,7 @@ impl ::std::fmt::Debug for AssumeRoleWithSAMLResponseBuilder {
             .finish()
     }
 }
+#[cfg(feature = "test-util")]
 impl AssumeRoleWithSAMLResponseBuilder {
     /// The temporary keys and their session token.
     ///

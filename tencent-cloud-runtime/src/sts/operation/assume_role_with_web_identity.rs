@@ -483,6 +483,7 @@ impl crate::deviation::Described for AssumeRoleWithWebIdentityResponse {
 impl AssumeRoleWithWebIdentityResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> AssumeRoleWithWebIdentityResponseBuilder {
         AssumeRoleWithWebIdentityResponseBuilder::default()
@@ -497,12 +498,14 @@ impl AssumeRoleWithWebIdentityResponse {
 }
 /// Builds a [`AssumeRoleWithWebIdentityResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct AssumeRoleWithWebIdentityResponseBuilder {
     expired_time: Option<u64>,
     expiration: Option<crate::CompactString>,
     credentials: Option<crate::sts::types::Credentials>,
     request_id: Option<crate::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssumeRoleWithWebIdentityResponseBuilder")
@@ -516,6 +519,7 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponseBuilder {
             .finish()
     }
 }
+#[cfg(feature = "test-util")]
 impl AssumeRoleWithWebIdentityResponseBuilder {
     /// When the credentials stop working, Unix seconds.
     ///

@@ -312,6 +312,7 @@ impl crate::deviation::Described for GetCallerIdentityResponse {
 impl GetCallerIdentityResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> GetCallerIdentityResponseBuilder {
         GetCallerIdentityResponseBuilder::default()
@@ -326,6 +327,7 @@ impl GetCallerIdentityResponse {
 }
 /// Builds a [`GetCallerIdentityResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct GetCallerIdentityResponseBuilder {
     arn: Option<crate::CompactString>,
     account_id: Option<crate::CompactString>,
@@ -334,6 +336,7 @@ pub struct GetCallerIdentityResponseBuilder {
     r#type: Option<crate::CompactString>,
     request_id: Option<crate::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl GetCallerIdentityResponseBuilder {
     /// Resource name of the caller: an account, a CAM user, a role session or a federated user.
     ///

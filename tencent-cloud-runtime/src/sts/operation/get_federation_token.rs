@@ -363,6 +363,7 @@ impl crate::deviation::Described for GetFederationTokenResponse {
 impl GetFederationTokenResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[cfg(feature = "test-util")]
     #[inline]
     pub fn builder() -> GetFederationTokenResponseBuilder {
         GetFederationTokenResponseBuilder::default()
@@ -377,12 +378,14 @@ impl GetFederationTokenResponse {
 }
 /// Builds a [`GetFederationTokenResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
+#[cfg(feature = "test-util")]
 pub struct GetFederationTokenResponseBuilder {
     credentials: Option<crate::sts::types::Credentials>,
     expired_time: Option<u64>,
     expiration: Option<crate::CompactString>,
     request_id: Option<crate::CompactString>,
 }
+#[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetFederationTokenResponseBuilder")
@@ -396,6 +399,7 @@ impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
             .finish()
     }
 }
+#[cfg(feature = "test-util")]
 impl GetFederationTokenResponseBuilder {
     /// The temporary keys and their session token.
     #[inline]
