@@ -38,7 +38,9 @@
 //!   serialize (a client needs only the other directions), for servers,
 //!   replays and tests; see [`RoundTrip`].
 //! - `test-util`: `mock` and `Client::mocked`, for unit tests (enable it
-//!   under `[dev-dependencies]`); implies `serde-roundtrip`.
+//!   under `[dev-dependencies]`), and the builders of responses and of the
+//!   types only responses reach, to make canned answers with; implies
+//!   `serde-roundtrip`.
 //!
 //! Without a root feature the client speaks plain HTTP only.
 //!
