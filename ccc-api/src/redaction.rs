@@ -16,7 +16,11 @@ fn a_decoded_answer_keeps_no_member_the_spec_marks_sensitive() {
         panic!("a count that is text is a decode error");
     };
     assert_eq!(e.kind, DecodeErrorKind::Shape);
-    assert!(e.body_prefix.contains(r#""RecordURL":"***""#), "{}", e.body_prefix);
+    assert!(
+        e.body_prefix.contains(r#""RecordURL":"***""#),
+        "{}",
+        e.body_prefix
+    );
     let shown = format!("{e:?} {e}");
     assert!(!shown.contains("secret-42"), "{shown}");
 }
