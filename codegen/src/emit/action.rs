@@ -5,7 +5,7 @@ use super::docs;
 use super::serde::{self, Directions};
 use super::types::{
     builder_type, error_code_enum, field_ident, has_sensitive, redacting_debug, rust_type, setter,
-    struct_field, Decoding,
+    struct_field, BuilderSpec, Decoding,
 };
 use super::Paths;
 use crate::model::{Action, Field, Model, Presence};
@@ -105,22 +105,24 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         "Error codes documented for `{name}`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those."
     );
     let request_builder = builder_type(
-        &format!("Builds a [`{request}`] member by member."),
-        &builder,
-        &a.input,
+        BuilderSpec {
+            doc: format!("Builds a [`{request}`] member by member."),
+            name: &builder,
+            fields: &a.input,
+            checks_required: true,
+            build: quote! {
+                /// The request, or the first required member that is missing.
+                #[inline]
+                pub fn build(self) -> Result<#request, #rt::BuildError> {
+                    Ok(#request {
+                        #(#build_fields)*
+                    })
+                }
+            },
+            gate: quote!(),
+        },
         rt,
         Some(types),
-        true,
-        quote! {
-            /// The request, or the first required member that is missing.
-            #[inline]
-            pub fn build(self) -> Result<#request, #rt::BuildError> {
-                Ok(#request {
-                    #(#build_fields)*
-                })
-            }
-        },
-        &quote!(),
     );
     let response_builder = response_builder(a, &response, paths);
     let test_util = serde::test_util_gate(paths);
@@ -562,26 +564,28 @@ fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) ->
         }
     });
     builder_type(
-        &format!(
-            "Builds a [`{response}`] member by member, for tests and replays: members \
-             left unset read as their defaults, as a lenient decoder reads them."
-        ),
-        &builder,
-        &fields,
+        BuilderSpec {
+            doc: format!(
+                "Builds a [`{response}`] member by member, for tests and replays: members \
+                 left unset read as their defaults, as a lenient decoder reads them."
+            ),
+            name: &builder,
+            fields: &fields,
+            checks_required: false,
+            build: quote! {
+                /// The response; unset members hold their defaults.
+                #[inline]
+                pub fn build(self) -> #response {
+                    #response {
+                        #(#build_fields)*
+                        _deviations: Vec::new(),
+                    }
+                }
+            },
+            gate: serde::test_util_gate(paths),
+        },
         &paths.rt,
         Some(&paths.types),
-        false,
-        quote! {
-            /// The response; unset members hold their defaults.
-            #[inline]
-            pub fn build(self) -> #response {
-                #response {
-                    #(#build_fields)*
-                    _deviations: Vec::new(),
-                }
-            }
-        },
-        &serde::test_util_gate(paths),
     )
 }
 

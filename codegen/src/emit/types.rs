@@ -152,22 +152,24 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
         super::serde::test_util_gate(paths)
     };
     let builder = builder_type(
-        &builder_doc,
-        &builder_name,
-        &o.fields,
+        BuilderSpec {
+            doc: builder_doc,
+            name: &builder_name,
+            fields: &o.fields,
+            checks_required: true,
+            build: quote! {
+                /// The value, or the first required member that is missing.
+                #[inline]
+                pub fn build(self) -> Result<#name, #rt::BuildError> {
+                    Ok(#name {
+                        #(#build_fields)*
+                    })
+                }
+            },
+            gate: gate.clone(),
+        },
         rt,
         None,
-        true,
-        quote! {
-            /// The value, or the first required member that is missing.
-            #[inline]
-            pub fn build(self) -> Result<#name, #rt::BuildError> {
-                Ok(#name {
-                    #(#build_fields)*
-                })
-            }
-        },
-        &gate,
     );
     // `#[non_exhaustive]`: a member the spec gains later must not break code
     // that builds this type, so it is built with its builder (or `Default`).
@@ -196,23 +198,41 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
     }
 }
 
+/// What differs between the builders of requests, shared types and responses.
+pub(crate) struct BuilderSpec<'a> {
+    /// The builder type's doc comment.
+    pub doc: String,
+    /// The builder type's name.
+    pub name: &'a Ident,
+    /// The members it sets.
+    pub fields: &'a [Field],
+    /// Whether `build` refuses a required member left unset (the setters' docs
+    /// then say "Required").
+    pub checks_required: bool,
+    /// The finishing method.
+    pub build: TokenStream,
+    /// A `cfg` on every item of the builder, or nothing.
+    pub gate: TokenStream,
+}
+
 /// A builder over `fields`: each member an `Option`, set by `name(value)`
 /// (text takes `impl Into<CompactString>`: `&str` and `String` alike) or `set_name(Option<value>)`, with secrets
 /// redacted from `Debug` as in the built type; `build` is the finishing method,
 /// which differs between requests, shared types and responses.
-/// `checks_required`: whether `build` refuses a required member left unset
-/// (the setters' docs then say "Required").
 pub(crate) fn builder_type(
-    doc: &str,
-    builder: &Ident,
-    fields: &[Field],
+    spec: BuilderSpec<'_>,
     rt: &TokenStream,
     types: Option<&TokenStream>,
-    checks_required: bool,
-    build: TokenStream,
-    gate: &TokenStream,
 ) -> TokenStream {
-    let doc = docs::outer(doc);
+    let BuilderSpec {
+        doc,
+        name: builder,
+        fields,
+        checks_required,
+        build,
+        gate,
+    } = spec;
+    let doc = docs::outer(&doc);
     let members = fields.iter().map(|f| {
         let ident = field_ident(&f.rust);
         let ty = rust_type(&f.declared(), rt, types);
