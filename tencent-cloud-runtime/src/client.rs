@@ -787,6 +787,12 @@ pub struct ClientBuilder<C = Client> {
     /// What `build` returns; `fn() -> C` keeps the builder `Send + Sync`
     /// whatever `C` is.
     client: PhantomData<fn() -> C>,
+    config: Config,
+}
+
+/// The settings of a [`ClientBuilder`], whatever client type it builds.
+#[derive(Default)]
+struct Config {
     service: Option<&'static Service>,
     skip_signing: bool,
     credentials: Option<Arc<dyn ProvideCredentials>>,
@@ -831,29 +837,7 @@ impl<C> Default for ClientBuilder<C> {
     fn default() -> Self {
         ClientBuilder {
             client: PhantomData,
-            service: None,
-            skip_signing: false,
-            credentials: None,
-            site: None,
-            regional_endpoint: false,
-            endpoint_url: None,
-            region: None,
-            language: None,
-            timeout: None,
-            attempt_timeout: None,
-            connect_timeout: None,
-            retry: None,
-            retry_non_idempotent: false,
-            max_response_size: None,
-            strict_responses: false,
-            rate_limit: RateLimit::default(),
-            proxy: None,
-            http: None,
-            hooks: Vec::new(),
-            #[cfg(feature = "http2")]
-            http2: None,
-            #[cfg(feature = "test-util")]
-            mock: None,
+            config: Config::default(),
         }
     }
 }
@@ -861,27 +845,27 @@ impl<C> Default for ClientBuilder<C> {
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("service", &self.service.map(|s| s.name))
-            .field("skip_signing", &self.skip_signing)
-            .field("credentials", &self.credentials)
-            .field("site", &self.site)
+            .field("service", &self.config.service.map(|s| s.name))
+            .field("skip_signing", &self.config.skip_signing)
+            .field("credentials", &self.config.credentials)
+            .field("site", &self.config.site)
             .field(
                 "endpoint_url",
-                &self.endpoint_url.as_deref().map(redact_url),
+                &self.config.endpoint_url.as_deref().map(redact_url),
             )
-            .field("region", &self.region)
-            .field("regional_endpoint", &self.regional_endpoint)
-            .field("language", &self.language)
-            .field("timeout", &self.timeout)
-            .field("attempt_timeout", &self.attempt_timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("retry", &self.retry)
-            .field("retry_non_idempotent", &self.retry_non_idempotent)
-            .field("max_response_size", &self.max_response_size)
-            .field("strict_responses", &self.strict_responses)
-            .field("rate_limit", &self.rate_limit)
-            .field("proxy", &self.proxy.as_ref().map(|_| "** set **"))
-            .field("hooks", &self.hooks.len())
+            .field("region", &self.config.region)
+            .field("regional_endpoint", &self.config.regional_endpoint)
+            .field("language", &self.config.language)
+            .field("timeout", &self.config.timeout)
+            .field("attempt_timeout", &self.config.attempt_timeout)
+            .field("connect_timeout", &self.config.connect_timeout)
+            .field("retry", &self.config.retry)
+            .field("retry_non_idempotent", &self.config.retry_non_idempotent)
+            .field("max_response_size", &self.config.max_response_size)
+            .field("strict_responses", &self.config.strict_responses)
+            .field("rate_limit", &self.config.rate_limit)
+            .field("proxy", &self.config.proxy.as_ref().map(|_| "** set **"))
+            .field("hooks", &self.config.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -894,14 +878,14 @@ impl<C> ClientBuilder<C> {
 
     /// Fixed credentials.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(Arc::new(credentials));
+        self.config.credentials = Some(Arc::new(credentials));
         self
     }
 
     /// A source asked for credentials before every request (see
     /// [`crate::credentials`]); the default is [`DefaultChain`].
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.credentials = Some(Arc::new(provider));
+        self.config.credentials = Some(Arc::new(provider));
         self
     }
 
@@ -910,7 +894,7 @@ impl<C> ClientBuilder<C> {
     /// the endpoint is the client's service's for that site, and a service
     /// without one is a configuration error.
     pub fn site(mut self, site: impl PublicSite) -> Self {
-        self.site = Some(site.site_name());
+        self.config.site = Some(site.site_name());
         self
     }
 
@@ -919,7 +903,7 @@ impl<C> ClientBuilder<C> {
     /// set. Each service's generated `Client` sets its own; set it here to
     /// reach another service's actions with [`Client::call`].
     pub fn service(mut self, service: &'static Service) -> Self {
-        self.service = Some(service);
+        self.config.service = Some(service);
         self
     }
 
@@ -927,7 +911,7 @@ impl<C> ClientBuilder<C> {
     /// for), as the few actions that carry their own proof of identity expect
     /// (STS `AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`). Off by default.
     pub fn skip_signing(mut self, skip: bool) -> Self {
-        self.skip_signing = skip;
+        self.config.skip_signing = skip;
         self
     }
 
@@ -935,13 +919,13 @@ impl<C> ClientBuilder<C> {
     /// (`http://127.0.0.1:8080`); takes precedence over [`ClientBuilder::site`]. The
     /// `Host` header and the signature carry the port when the URL names one.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.endpoint_url = Some(url.into());
+        self.config.endpoint_url = Some(url.into());
         self
     }
 
     /// Region sent as `X-TC-Region` (`ap-singapore`); CCC does not require one.
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
+        self.config.region = Some(region.into());
         self
     }
 
@@ -953,37 +937,37 @@ impl<C> ClientBuilder<C> {
     /// a host the caller did not mean. Ignored with
     /// [`endpoint_url`](ClientBuilder::endpoint_url).
     pub fn regional_endpoint(mut self, regional: bool) -> Self {
-        self.regional_endpoint = regional;
+        self.config.regional_endpoint = regional;
         self
     }
 
     /// Language of the service's messages.
     pub fn language(mut self, language: Language) -> Self {
-        self.language = Some(language);
+        self.config.language = Some(language);
         self
     }
 
     /// Deadline of a whole call, retries and waits included (60 s by default).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.config.timeout = Some(timeout);
         self
     }
 
     /// Time limit of each attempt (by default, what is left of the deadline).
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = Some(timeout);
+        self.config.attempt_timeout = Some(timeout);
         self
     }
 
     /// Time limit for establishing a connection.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.config.connect_timeout = Some(timeout);
         self
     }
 
     /// Retry settings (3 attempts, 200 ms initial backoff, 20 s cap by default).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.retry = Some(retry);
+        self.config.retry = Some(retry);
         self
     }
 
@@ -994,7 +978,7 @@ impl<C> ClientBuilder<C> {
     /// connections that were never made are retried for every action anyway.
     /// Per call: [`RequestOptions::idempotent`].
     pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+        self.config.retry_non_idempotent = retry;
         self
     }
 
@@ -1002,7 +986,7 @@ impl<C> ClientBuilder<C> {
     /// ([`DEFAULT_MAX_RESPONSE_SIZE`] by default). Reading stops once an answer
     /// grows past it, with [`TransportErrorKind::ResponseTooLarge`].
     pub fn max_response_size(mut self, bytes: usize) -> Self {
-        self.max_response_size = Some(bytes);
+        self.config.max_response_size = Some(bytes);
         self
     }
 
@@ -1012,20 +996,20 @@ impl<C> ClientBuilder<C> {
     /// sometimes leaves members out. Tests against the emulator or recorded
     /// answers turn it on, so that a wrong spec fails them.
     pub fn strict_responses(mut self, strict: bool) -> Self {
-        self.strict_responses = strict;
+        self.config.strict_responses = strict;
         self
     }
 
     /// Client-side rate limiting ([`RateLimit::Spec`] by default).
     pub fn rate_limit(mut self, rate_limit: RateLimit) -> Self {
-        self.rate_limit = rate_limit;
+        self.config.rate_limit = rate_limit;
         self
     }
 
     /// Send every request through this proxy (`http://proxy:3128`). Without it,
     /// `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` from the environment apply.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = Some(url.into());
+        self.config.proxy = Some(url.into());
         self
     }
 
@@ -1035,14 +1019,14 @@ impl<C> ClientBuilder<C> {
     /// effect. Keep it on HTTP/1.1 (`http1_only()`) to speak as the official
     /// SDKs do.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
+        self.config.http = Some(http);
         self
     }
 
     /// Calls `hook` around every attempt of every call (see [`crate::hooks`]);
     /// hooks run in the order added.
     pub fn hook(mut self, hook: impl Hook) -> Self {
-        self.hooks.push(Arc::new(hook));
+        self.config.hooks.push(Arc::new(hook));
         self
     }
 
@@ -1050,7 +1034,7 @@ impl<C> ClientBuilder<C> {
     /// only. Has no effect with [`ClientBuilder::http_client`].
     #[cfg(feature = "http2")]
     pub fn http2(mut self, mode: Http2) -> Self {
-        self.http2 = Some(mode);
+        self.config.http2 = Some(mode);
         self
     }
 
@@ -1060,7 +1044,7 @@ impl<C> ClientBuilder<C> {
     /// configured; [`ClientBuilder::mocked`] sets test-friendly defaults.
     #[cfg(feature = "test-util")]
     pub fn mock(mut self, mock: Mock) -> Self {
-        self.mock = Some(mock);
+        self.config.mock = Some(mock);
         self
     }
 
@@ -1069,29 +1053,7 @@ impl<C> ClientBuilder<C> {
     pub fn for_client<D>(self) -> ClientBuilder<D> {
         ClientBuilder {
             client: PhantomData,
-            service: self.service,
-            skip_signing: self.skip_signing,
-            credentials: self.credentials,
-            site: self.site,
-            regional_endpoint: self.regional_endpoint,
-            endpoint_url: self.endpoint_url,
-            region: self.region,
-            language: self.language,
-            timeout: self.timeout,
-            attempt_timeout: self.attempt_timeout,
-            connect_timeout: self.connect_timeout,
-            retry: self.retry,
-            retry_non_idempotent: self.retry_non_idempotent,
-            max_response_size: self.max_response_size,
-            strict_responses: self.strict_responses,
-            rate_limit: self.rate_limit,
-            proxy: self.proxy,
-            http: self.http,
-            hooks: self.hooks,
-            #[cfg(feature = "http2")]
-            http2: self.http2,
-            #[cfg(feature = "test-util")]
-            mock: self.mock,
+            config: self.config,
         }
     }
 }
@@ -1125,18 +1087,18 @@ impl<C: ServiceClient> ClientBuilder<C> {
     }
 
     fn build_core(self) -> Result<Client, ConfigError> {
-        let credentials = match self.credentials {
+        let credentials = match self.config.credentials {
             Some(c) => c,
             None => Arc::new(DefaultChain::new()),
         };
-        let Some(service) = self.service.or_else(C::default_service) else {
+        let Some(service) = self.config.service.or_else(C::default_service) else {
             return Err(ConfigError::new(
                 "no service: name one with `ClientBuilder::service`, or build a \
                  service's own client (`ccc_api::Client::builder()`)",
             ));
         };
         crate::redact::honour(service);
-        let url_text = match (&self.endpoint_url, self.site) {
+        let url_text = match (&self.config.endpoint_url, self.config.site) {
             (Some(url), _) => url.clone(),
             (None, site) => {
                 let endpoint = match site {
@@ -1150,8 +1112,8 @@ impl<C: ServiceClient> ClientBuilder<C> {
                         site.unwrap_or("(default)")
                     )));
                 };
-                if self.regional_endpoint {
-                    let Some(region) = self.region.as_deref() else {
+                if self.config.regional_endpoint {
+                    let Some(region) = self.config.region.as_deref() else {
                         return Err(ConfigError::new(
                             "a regional endpoint needs a region (ClientBuilder::region)",
                         ));
@@ -1189,17 +1151,17 @@ impl<C: ServiceClient> ClientBuilder<C> {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
-        self.rate_limit.check()?;
-        if let Some(r) = &self.region {
+        self.config.rate_limit.check()?;
+        if let Some(r) = &self.config.region {
             HeaderValue::from_str(r.trim()).map_err(|_| {
                 ConfigError::new(format!("region `{r}` is not a valid header value"))
             })?;
         }
         #[cfg(feature = "test-util")]
-        let mocked = self.mock.map(Transport::Mock);
+        let mocked = self.config.mock.map(Transport::Mock);
         #[cfg(not(feature = "test-util"))]
         let mocked = None;
-        let transport = match (mocked, self.http) {
+        let transport = match (mocked, self.config.http) {
             (Some(mocked), _) => mocked,
             (None, Some(http)) => Transport::Http(http),
             (None, None) => {
@@ -1212,7 +1174,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 }
                 #[cfg(feature = "http2")]
                 {
-                    b = match self.http2 {
+                    b = match self.config.http2 {
                         None => b.http1_only(),
                         Some(Http2::Negotiate) => b,
                         Some(Http2::PriorKnowledge) => b.http2_prior_knowledge(),
@@ -1223,10 +1185,10 @@ impl<C: ServiceClient> ClientBuilder<C> {
                     // Another crate of the build may turn reqwest's `http2` on.
                     b = b.http1_only();
                 }
-                if let Some(t) = self.connect_timeout {
+                if let Some(t) = self.config.connect_timeout {
                     b = b.connect_timeout(t);
                 }
-                if let Some(p) = &self.proxy {
+                if let Some(p) = &self.config.proxy {
                     let proxy = reqwest::Proxy::all(p).map_err(|e| {
                         ConfigError::new(format!("proxy URL `{}`: {e}", redact_url(p)))
                     })?;
@@ -1251,21 +1213,24 @@ impl<C: ServiceClient> ClientBuilder<C> {
             shared: Arc::new(Inner {
                 service,
                 version,
-                skip_signing: self.skip_signing,
+                skip_signing: self.config.skip_signing,
                 transport,
                 url,
                 signer: PostSigner::new(JSON, &host),
-                region: self.region.map(|r| r.trim().to_owned()),
-                language: self.language,
-                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-                attempt_timeout: self.attempt_timeout,
-                retry: self.retry.unwrap_or_default(),
-                retry_non_idempotent: self.retry_non_idempotent,
-                max_response_size: self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
-                strict_responses: self.strict_responses,
-                limiter: RateLimiter::new(self.rate_limit),
+                region: self.config.region.map(|r| r.trim().to_owned()),
+                language: self.config.language,
+                timeout: self.config.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                attempt_timeout: self.config.attempt_timeout,
+                retry: self.config.retry.unwrap_or_default(),
+                retry_non_idempotent: self.config.retry_non_idempotent,
+                max_response_size: self
+                    .config
+                    .max_response_size
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
+                strict_responses: self.config.strict_responses,
+                limiter: RateLimiter::new(self.config.rate_limit),
                 credentials,
-                hooks: Hooks(self.hooks.into()),
+                hooks: Hooks(self.config.hooks.into()),
                 signing_key: Mutex::new(None),
             }),
         })
@@ -1324,7 +1289,9 @@ mod tests {
     ) -> HeaderMap {
         let action = HeaderValue::from_static("DescribeAutoCalloutTask");
         let mut h = c.inner().headers(&action, timestamp, options).unwrap();
-        c.inner().sign(&mut h, timestamp, credentials, b"{}").unwrap();
+        c.inner()
+            .sign(&mut h, timestamp, credentials, b"{}")
+            .unwrap();
         h
     }
 
