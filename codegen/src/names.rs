@@ -53,6 +53,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "execute",
     "execute_with",
     "from_env",
+    "inner",
     "into_core",
     "mocked",
     "send",
