@@ -1067,9 +1067,11 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// A client answered by `mock`'s scripted rules, for unit tests: no
     /// network, fixed test credentials, no client-side rate limit, and retries
     /// as by default but without waiting between attempts. For other settings
-    /// use [`ClientBuilder::mock`].
+    /// use [`ClientBuilder::mock`]. Fails only for a client type without a
+    /// service of its own (the runtime's [`Client`]: give it one with
+    /// [`ClientBuilder::service`] and [`ClientBuilder::mock`]).
     #[cfg(feature = "test-util")]
-    pub fn mocked(mock: &Mock) -> C {
+    pub fn mocked(mock: &Mock) -> Result<C, ConfigError> {
         let instant = RetryConfig {
             initial_backoff: Duration::ZERO,
             max_backoff: Duration::ZERO,
@@ -1081,9 +1083,6 @@ impl<C: ServiceClient> ClientBuilder<C> {
             .rate_limit(RateLimit::Off)
             .retry(instant)
             .build()
-            // Fixed settings that `mocked_client_builds` checks; a service
-            // client always names its service.
-            .expect("the mock client's fixed configuration is valid")
     }
 
     fn build_core(self) -> Result<Client, ConfigError> {
@@ -1299,6 +1298,10 @@ mod tests {
     #[test]
     fn mocked_client_builds() {
         let c = crate::sts::Client::mocked(&Mock::new()).into_core();
+        // Without a service of its own, the runtime's client is refused, not
+        // panicked on.
+        let e = ClientBuilder::<Client>::mocked(&Mock::new()).unwrap_err();
+        assert!(e.reason.contains("no service"), "{e}");
         assert_eq!(c.inner().retry.initial_backoff, Duration::ZERO);
         assert!(matches!(c.inner().transport, Transport::Mock(_)));
     }

@@ -298,7 +298,9 @@ fn service_client(model: &Model, paths: &Paths) -> TokenStream {
             /// a builder's `mock` method.
             #mocked_gate
             pub fn mocked(mock: &#rt::mock::Mock) -> Client {
-                ClientBuilder::mocked(mock)
+                ClientBuilder::mocked(mock).expect(
+                    "a service client's mock configuration is fixed, and its service description was validated when generated",
+                )
             }
 
             /// The runtime client underneath.

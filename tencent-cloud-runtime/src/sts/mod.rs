@@ -95,6 +95,9 @@ impl Client {
     #[cfg(feature = "test-util")]
     pub fn mocked(mock: &crate::mock::Mock) -> Client {
         ClientBuilder::mocked(mock)
+            .expect(
+                "a service client's mock configuration is fixed, and its service description was validated when generated",
+            )
     }
     /// The runtime client underneath.
     #[inline]

@@ -79,6 +79,9 @@ impl Client {
     /// a builder's `mock` method.
     pub fn mocked(mock: &::ccc_api::runtime::mock::Mock) -> Client {
         ClientBuilder::mocked(mock)
+            .expect(
+                "a service client's mock configuration is fixed, and its service description was validated when generated",
+            )
     }
     /// The runtime client underneath.
     #[inline]
