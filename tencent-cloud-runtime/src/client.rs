@@ -68,8 +68,9 @@ impl Language {
     }
 }
 
-/// A client of one service: the crate's primary one (CCC) unless built with
-/// [`ClientBuilder::service`]. Cheap to clone (one `Arc`), `Send + Sync`; clones
+/// A client of one service: the one a service's own client type wraps
+/// (`ccc_api::Client`, [`sts::Client`](crate::sts::Client)), or the one named
+/// with [`ClientBuilder::service`]. Cheap to clone (one `Arc`), `Send + Sync`; clones
 /// share connections, configuration, cached credentials and rate-limit buckets.
 #[derive(Clone)]
 pub struct Client {
@@ -899,9 +900,9 @@ impl<C> ClientBuilder<C> {
     }
 
     /// The service the client talks to (its name and version on the wire, its
-    /// signing scope and endpoints): the crate's primary service, CCC, unless
-    /// set. Each service's generated `Client` sets its own; set it here to
-    /// reach another service's actions with [`Client::call`].
+    /// signing scope and endpoints). A service's own client type has one by
+    /// default, the runtime's [`Client`] none; set it here to reach another
+    /// service's actions with [`Client::call`].
     pub fn service(mut self, service: &'static Service) -> Self {
         self.config.service = Some(service);
         self
