@@ -284,4 +284,38 @@ mod tests {
             }
         }
     }
+
+    /// Names the slot hash cannot tell apart (the same first and last eight
+    /// bytes and length) share one probe sequence and are still told apart,
+    /// beside short names of every length under eight; so are keys that
+    /// collide with them without being names.
+    #[test]
+    fn names_with_one_hash_are_told_apart() {
+        let mut names: Vec<&'static str> = (0..40)
+            .map(|i| &*Box::leak(format!("TimestampX{i:02}XStamp8ch").into_boxed_str()))
+            .collect();
+        names.extend(["", "A", "Ab", "Abc", "Abcd", "Abcde", "Abcdef", "Abcdefg"]);
+        let colliding = names[..40].iter().map(|n| hash(n.as_bytes()) % SLOTS);
+        assert_eq!(
+            colliding.collect::<std::collections::BTreeSet<_>>().len(),
+            1
+        );
+        let keys: &'static Keys = Box::leak(Box::new(Keys::new(Box::leak(
+            names.clone().into_boxed_slice(),
+        ))));
+        for expected in [0, 17, names.len()] {
+            let seed = KeySeed { keys, expected };
+            for (i, name) in names.iter().enumerate() {
+                assert_eq!(seed.index(name.as_bytes()), i, "{name}");
+            }
+            for other in [
+                "TimestampX99XStamp8ch",
+                "TimestampX0XStamp8ch",
+                "Abcdefgh",
+                "B",
+            ] {
+                assert_eq!(seed.index(other.as_bytes()), names.len(), "{other}");
+            }
+        }
+    }
 }
