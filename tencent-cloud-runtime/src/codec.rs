@@ -113,19 +113,25 @@ impl Keys {
 /// behind every slot settles. Computed at compile time too, so it is a
 /// `const fn`.
 const fn hash(bytes: &[u8]) -> usize {
-    let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
-        (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
-        _ => {
-            let mut head = 0u64;
-            let mut i = 0;
-            while i < bytes.len() {
-                head |= (bytes[i] as u64) << (8 * i);
-                i += 1;
-            }
-            (head, 0)
+    let len = bytes.len();
+    let (mut head, mut tail) = (0u64, 0u64);
+    if len >= 8 {
+        // Fixed-count loops: one load each once compiled, and cheap to
+        // evaluate at compile time, which plain loops are.
+        let mut i = 0;
+        while i < 8 {
+            head |= (bytes[i] as u64) << (8 * i);
+            tail |= (bytes[len - 8 + i] as u64) << (8 * i);
+            i += 1;
         }
-    };
-    let h = (head ^ tail.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    } else {
+        let mut i = 0;
+        while i < len {
+            head |= (bytes[i] as u64) << (8 * i);
+            i += 1;
+        }
+    }
+    let h = (head ^ tail.rotate_left(29) ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     (h >> 40) as usize
 }
 
