@@ -6,7 +6,9 @@
 //! The fixed-answer server runs in a child process (this binary started again
 //! with `CCC_BENCH_SERVE` set), so the CPU time read with `getrusage` is the
 //! client's alone. CPU per call is far steadier than calls per second on a
-//! shared machine; both are printed, as medians over interleaved rounds.
+//! shared machine; both are printed, as medians over interleaved rounds. A
+//! second raw client measured the same way is the control: its difference
+//! from the first is what the machine's noise alone makes of identical work.
 //!
 //! Raw reqwest does no signing and no JSON decoding (it sends a fixed
 //! `Authorization`); the last lines measure those two costs of the same call on
@@ -170,12 +172,17 @@ fn clients(url: &str) -> (Client, reqwest::Client) {
     (client, http)
 }
 
-/// Rounds alternate which side goes first.
+/// Rounds rotate which side goes first.
 const ROUNDS: usize = 9;
 
+/// The client, raw reqwest, and a second raw reqwest client (its own pool,
+/// the same settings) as a control: raw against raw shows how far two
+/// measurements of the same work differ on this machine, the resolution of
+/// the client's figures.
 fn path(label: &str, runtime: tokio::runtime::Runtime, url: &str, n: usize, concurrency: usize) {
     runtime.block_on(async {
         let (client, http) = clients(url);
+        let (_, control_http) = clients(url);
         let url: Arc<str> = url.into();
         let ccc = {
             let client = client.clone();
@@ -185,36 +192,40 @@ fn path(label: &str, runtime: tokio::runtime::Runtime, url: &str, n: usize, conc
             let (http, url) = (http.clone(), url.clone());
             move || raw_call(http.clone(), url.clone())
         };
-        // Warm both pools and the allocator.
+        let control = {
+            let (http, url) = (control_http.clone(), url.clone());
+            move || raw_call(http.clone(), url.clone())
+        };
+        // Warm the pools and the allocator.
         round(n / 4, concurrency, ccc.clone()).await;
         round(n / 4, concurrency, raw.clone()).await;
-        let (mut rate, mut cpu) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
+        round(n / 4, concurrency, control.clone()).await;
+        // Calls per second and CPU µs per call, per round, of each side.
+        let mut rate: [Vec<f64>; 3] = Default::default();
+        let mut cpu: [Vec<f64>; 3] = Default::default();
         for r in 0..ROUNDS {
-            let mut take = |first_ccc: bool, (wall, used): (Duration, Duration)| {
-                let (rates, cpus) = if first_ccc {
-                    (&mut rate.0, &mut cpu.0)
-                } else {
-                    (&mut rate.1, &mut cpu.1)
+            for k in 0..3 {
+                let side = (r + k) % 3;
+                let (wall, used) = match side {
+                    0 => round(n, concurrency, ccc.clone()).await,
+                    1 => round(n, concurrency, raw.clone()).await,
+                    _ => round(n, concurrency, control.clone()).await,
                 };
-                rates.push(n as f64 / wall.as_secs_f64());
-                cpus.push(used.as_secs_f64() * 1e6 / n as f64);
-            };
-            if r % 2 == 0 {
-                take(true, round(n, concurrency, ccc.clone()).await);
-                take(false, round(n, concurrency, raw.clone()).await);
-            } else {
-                take(false, round(n, concurrency, raw.clone()).await);
-                take(true, round(n, concurrency, ccc.clone()).await);
+                rate[side].push(n as f64 / wall.as_secs_f64());
+                cpu[side].push(used.as_secs_f64() * 1e6 / n as f64);
             }
         }
-        let ratios: Vec<f64> = rate.0.iter().zip(&rate.1).map(|(c, r)| c / r).collect();
-        let extra: Vec<f64> = cpu.0.iter().zip(&cpu.1).map(|(c, r)| c - r).collect();
-        let (c_rate, r_rate) = (median(rate.0), median(rate.1));
-        let (c_cpu, r_cpu) = (median(cpu.0), median(cpu.1));
+        // Medians of the per-round comparisons with raw.
+        let against_raw = |side: usize| {
+            let ratio = rate[side].iter().zip(&rate[1]).map(|(s, r)| s / r);
+            let extra = cpu[side].iter().zip(&cpu[1]).map(|(s, r)| s - r);
+            (median(ratio.collect()), median(extra.collect()))
+        };
+        let ((ratio, extra), (control_ratio, control_extra)) = (against_raw(0), against_raw(2));
+        let (c_rate, r_rate) = (median(rate[0].clone()), median(rate[1].clone()));
+        let (c_cpu, r_cpu) = (median(cpu[0].clone()), median(cpu[1].clone()));
         println!(
-            "{label:<32} ccc-api {c_rate:>7.0}/s {c_cpu:>6.2} µs CPU | raw {r_rate:>7.0}/s {r_cpu:>6.2} µs CPU | calls/s ratio {:.3} | CPU above raw {:+.2} µs",
-            median(ratios),
-            median(extra),
+            "{label:<30} ccc-api {c_rate:>6.0}/s {c_cpu:>6.2} µs CPU | raw {r_rate:>6.0}/s {r_cpu:>6.2} µs CPU | calls/s ratio {ratio:.3} | CPU above raw {extra:+.2} µs | control raw/raw {control_ratio:.3}, {control_extra:+.2} µs",
         );
     });
 }
@@ -271,13 +282,18 @@ fn main() {
             .expect("runtime")
     };
     // `CCC_BENCH_ONLY=ccc` (or `raw`): one side alone, 64 in flight on the
-    // multi-thread runtime (`CCC_BENCH_CALLS` calls, 64,000 by default), to
-    // run under a profiler.
+    // multi-thread runtime (`CCC_BENCH_RUNTIME=current`: the current-thread
+    // one), `CCC_BENCH_CALLS` calls (64,000 by default), to run under a
+    // profiler.
     if let Ok(side) = std::env::var("CCC_BENCH_ONLY") {
         // A server of one's own (`CCC_BENCH_SERVE=1` prints its address)
         // keeps the profile to the client.
         let url = std::env::var("CCC_BENCH_URL").unwrap_or(url);
-        alone(&side, multi(), &url);
+        let runtime = match std::env::var("CCC_BENCH_RUNTIME").as_deref() {
+            Ok("current") => current(),
+            _ => multi(),
+        };
+        alone(&side, runtime, &url);
         drop(server.stdin.take());
         let _ = server.wait();
         return;
