@@ -239,10 +239,14 @@ fn alone(side: &str, runtime: tokio::runtime::Runtime, url: &str) {
             .ok()
             .and_then(|n| n.parse().ok())
             .unwrap_or(64_000);
+        let in_flight = std::env::var("CCC_BENCH_IN_FLIGHT")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(64);
         let (wall, cpu) = if side == "raw" {
-            round(n, 64, move || raw_call(http.clone(), url.clone())).await
+            round(n, in_flight, move || raw_call(http.clone(), url.clone())).await
         } else {
-            round(n, 64, move || ccc_call(client.clone())).await
+            round(n, in_flight, move || ccc_call(client.clone())).await
         };
         println!(
             "{side}: {:.2} µs CPU per call, {:.0} calls/s",
@@ -283,8 +287,8 @@ fn main() {
     };
     // `CCC_BENCH_ONLY=ccc` (or `raw`): one side alone, 64 in flight on the
     // multi-thread runtime (`CCC_BENCH_RUNTIME=current`: the current-thread
-    // one), `CCC_BENCH_CALLS` calls (64,000 by default), to run under a
-    // profiler.
+    // one), `CCC_BENCH_CALLS` calls (64,000 by default) by
+    // `CCC_BENCH_IN_FLIGHT` tasks (64), to run under a profiler.
     if let Ok(side) = std::env::var("CCC_BENCH_ONLY") {
         // A server of one's own (`CCC_BENCH_SERVE=1` prints its address)
         // keeps the profile to the client.

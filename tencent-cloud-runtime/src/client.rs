@@ -484,17 +484,25 @@ impl Inner {
         let mut request = reqwest::Request::new(reqwest::Method::POST, inner.url.clone());
         *request.headers_mut() = headers;
         *request.body_mut() = Some(body.clone().into());
-        *request.timeout_mut() = Some(limit);
-        let response = http.execute(request).await.map_err(|e| {
-            SdkError::Transport(TransportError::new(TransportErrorKind::Request, e))
-        })?;
-        let code = response.status().as_u16();
-        *status = Some(code);
-        if response.status().is_redirection() || !same_origin(response.url(), &inner.url) {
-            return Err(SdkError::Decode(redirect_error(&response)));
-        }
-        let max = options.max_response_size.unwrap_or(inner.max_response_size);
-        let body = read_body(response, max).await?;
+        let exchange = async {
+            let response = http.execute(request).await.map_err(|e| {
+                SdkError::Transport(TransportError::new(TransportErrorKind::Request, e))
+            })?;
+            let code = response.status().as_u16();
+            *status = Some(code);
+            if response.status().is_redirection() || !same_origin(response.url(), &inner.url) {
+                return Err(SdkError::Decode(redirect_error(&response)));
+            }
+            let max = options.max_response_size.unwrap_or(inner.max_response_size);
+            Ok((code, read_body(response, max).await?))
+        };
+        // The attempt's time limit covers connecting, sending and reading the
+        // whole answer. A timer in this future keeps it, not reqwest's
+        // per-request timeout, which would allocate a map of request
+        // extensions and a boxed timer for every request.
+        let (code, body) = tokio::time::timeout(limit, exchange)
+            .await
+            .map_err(|elapsed| SdkError::Transport(TransportError::elapsed(elapsed)))??;
         // An error quotes neither the key that signed the request nor its
         // session token, whatever the server echoes.
         let secrets = [credentials.secret_key(), credentials.token().unwrap_or("")];

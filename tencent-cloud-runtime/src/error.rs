@@ -406,6 +406,17 @@ impl TransportError {
         }
     }
 
+    /// The attempt's time limit passed before the whole answer came; the
+    /// timer's error is the cause.
+    pub(crate) fn elapsed(elapsed: tokio::time::error::Elapsed) -> Self {
+        TransportError {
+            kind: TransportErrorKind::Timeout,
+            attempts: 1,
+            source: Some(Box::new(elapsed)),
+            note: None,
+        }
+    }
+
     /// The answer grew past `limit` bytes.
     pub(crate) fn too_large(limit: usize) -> Self {
         TransportError {
