@@ -64,6 +64,9 @@ pub enum Reply {
     },
     /// Declares `declared` body bytes but sends only `body`, then closes.
     CutOff { declared: usize, body: Vec<u8> },
+    /// Declares `declared` body bytes, sends `body`, then holds the
+    /// connection open without sending more.
+    Stall { declared: usize, body: Vec<u8> },
     /// Waits, then answers.
     Delayed(Duration, Box<Reply>),
     /// Closes the connection without answering (after reading the request).
@@ -252,6 +255,19 @@ async fn answer(reply: Reply) -> Option<http::Response> {
         Reply::CutOff { declared, body } => {
             let mut chunks = vec![Err(std::io::Error::other("cut off")), Ok(Bytes::from(body))];
             let mut r = hyper::Response::new(streamed(move || chunks.pop()));
+            r.headers_mut()
+                .insert("content-length", declared.to_string().parse().ok()?);
+            r.headers_mut()
+                .insert("content-type", "application/json".parse().ok()?);
+            r
+        }
+        Reply::Stall { declared, body } => {
+            let first: std::io::Result<Frame<Bytes>> = Ok(Frame::data(Bytes::from(body)));
+            let chunks = futures_util::StreamExt::chain(
+                futures_util::stream::iter([first]),
+                futures_util::stream::pending(),
+            );
+            let mut r = hyper::Response::new(BodyExt::boxed(StreamBody::new(chunks)));
             r.headers_mut()
                 .insert("content-length", declared.to_string().parse().ok()?);
             r.headers_mut()

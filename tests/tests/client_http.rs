@@ -290,6 +290,31 @@ async fn server_slower_than_the_timeout() {
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
+/// The attempt's time limit covers the body too: headers and part of the
+/// body, then silence, is a timeout, not a wait for ever.
+#[tokio::test]
+async fn an_answer_that_stalls_mid_body_times_out() {
+    let server = TestServer::start(|_| Reply::Stall {
+        declared: 1000,
+        body: br#"{"Response":{"Name":"#.to_vec(),
+    })
+    .await;
+    let client = Client::builder()
+        .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+        .endpoint_url(server.url())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = describe_err(&client).await;
+    let SdkError::Transport(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.kind, TransportErrorKind::Timeout, "{err:?}");
+    assert_eq!(err.to_string().lines().next(), Some(e.to_string().as_str()));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
 #[tokio::test]
 async fn nothing_listening() {
     // Bind then drop, so the port is (almost certainly) closed.
