@@ -266,53 +266,40 @@ async fn response_of_the_wrong_shape() {
     assert!(e.detail.contains("invalid type"), "{}", e.detail);
 }
 
+/// The time limit covers the whole exchange: an answer that comes late, and
+/// one whose body stops partway (headers and part of the body, then
+/// silence), are timeouts, not waits for ever.
 #[tokio::test]
-async fn server_slower_than_the_timeout() {
-    let server = TestServer::start(|_| {
-        Reply::Delayed(
-            Duration::from_secs(3),
-            Box::new(Reply::json(EXAMPLE_RESPONSE)),
-        )
-    })
-    .await;
-    let client = Client::builder()
-        .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
-        .endpoint_url(server.url())
-        .timeout(Duration::from_millis(200))
-        .build()
-        .unwrap();
-    let started = std::time::Instant::now();
-    let err = describe_err(&client).await;
-    let SdkError::Transport(e) = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(e.kind, TransportErrorKind::Timeout);
-    assert!(started.elapsed() < Duration::from_secs(2));
-}
-
-/// The attempt's time limit covers the body too: headers and part of the
-/// body, then silence, is a timeout, not a wait for ever.
-#[tokio::test]
-async fn an_answer_that_stalls_mid_body_times_out() {
-    let server = TestServer::start(|_| Reply::Stall {
-        declared: 1000,
-        body: br#"{"Response":{"Name":"#.to_vec(),
-    })
-    .await;
-    let client = Client::builder()
-        .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
-        .endpoint_url(server.url())
-        .timeout(Duration::from_millis(300))
-        .build()
-        .unwrap();
-    let started = std::time::Instant::now();
-    let err = describe_err(&client).await;
-    let SdkError::Transport(e) = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(e.kind, TransportErrorKind::Timeout, "{err:?}");
-    assert_eq!(err.to_string().lines().next(), Some(e.to_string().as_str()));
-    assert!(started.elapsed() < Duration::from_secs(5));
+async fn answers_slower_than_the_timeout() {
+    type MakeReply = fn() -> Reply;
+    let replies: [(&str, MakeReply); 2] = [
+        ("late", || {
+            Reply::Delayed(
+                Duration::from_secs(3),
+                Box::new(Reply::json(EXAMPLE_RESPONSE)),
+            )
+        }),
+        ("stalled mid-body", || Reply::Stall {
+            declared: 1000,
+            body: br#"{"Response":{"Name":"#.to_vec(),
+        }),
+    ];
+    for (case, reply) in replies {
+        let server = TestServer::start(move |_| reply()).await;
+        let client = Client::builder()
+            .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+            .endpoint_url(server.url())
+            .timeout(Duration::from_millis(200))
+            .build()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let err = describe_err(&client).await;
+        let SdkError::Transport(e) = &err else {
+            panic!("{case}: {err:?}")
+        };
+        assert_eq!(e.kind, TransportErrorKind::Timeout, "{case}: {err:?}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{case}");
+    }
 }
 
 #[tokio::test]
