@@ -116,8 +116,10 @@ const fn hash(bytes: &[u8]) -> usize {
     let len = bytes.len();
     let (mut head, mut tail) = (0u64, 0u64);
     if len >= 8 {
-        // Fixed-count loops: one load each once compiled, and cheap to
-        // evaluate at compile time, which plain loops are.
+        // Fixed-count byte loops: the optimiser makes each one load, and
+        // compile-time evaluation runs them more cheaply than calls into
+        // `first_chunk` and `from_le_bytes` (measured: 12.25 G against 12.39 G
+        // instructions to compile `ccc-api`).
         let mut i = 0;
         while i < 8 {
             head |= (bytes[i] as u64) << (8 * i);
