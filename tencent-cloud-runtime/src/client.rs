@@ -345,13 +345,13 @@ impl Client {
                 };
                 let reason = retry_reason(&error, error.raw_code(), idempotent);
                 let backoff = retry.backoff(attempt.saturating_add(1));
-                let reason = reason
-                    .filter(|_| attempt < retry.max_attempts && deadline.leaves(backoff));
+                let reason =
+                    reason.filter(|_| attempt < retry.max_attempts && deadline.leaves(backoff));
                 after(Some(&error), None, reason.is_some());
                 let Some(reason) = reason else {
                     break Err(error);
                 };
-                tracing::debug!(attempt, reason, backoff_ms = saturating_millis(backoff), error = %Logged(&error), "retrying");
+                log_retry(attempt, reason, backoff, &error);
                 tokio::time::sleep(backoff).await;
             };
             let span = tracing::Span::current();
@@ -365,15 +365,7 @@ impl Client {
                     span.record("outcome", "ok");
                     Ok(raw)
                 }
-                Err(mut e) => {
-                    if let Some(id) = e.request_id() {
-                        span.record("request_id", id);
-                    }
-                    span.record("outcome", tracing::field::display(e.raw_code().unwrap_or("error")));
-                    e.set_attempts(attempt);
-                    tracing::debug!(error = %Logged(&e), "call failed");
-                    Err(e)
-                }
+                Err(e) => Err(call_failed(&span, e, attempt)),
             }
         }
         .instrument(span)
@@ -429,19 +421,9 @@ impl Inner {
         } else if let Some(ready) = inner.credentials.ready_credentials() {
             ready
         } else {
-            let mut pending = inner.credentials.provide_credentials();
-            match futures_util::FutureExt::now_or_never(&mut pending) {
-                Some(ready) => ready?,
-                None => tokio::time::timeout(limit, pending).await.map_err(|_| {
-                    SdkError::Credentials(CredentialsError::new(
-                        "the credentials provider",
-                        format!(
-                            "no answer within the {} ms left of the call's time limit",
-                            saturating_millis(limit)
-                        ),
-                    ))
-                })??,
-            }
+            // Boxed: the rare path (a source that must fetch) stays out of
+            // the code every call runs.
+            Box::pin(inner.pending_credentials(limit)).await?
         };
         // Signed afresh for every attempt, so a long backoff never sends a stale
         // timestamp.
@@ -451,18 +433,7 @@ impl Inner {
             .unwrap_or(0);
         let mut headers = inner.headers(action_header, timestamp, options)?;
         if !inner.hooks.is_empty() {
-            let mut before = BeforeAttempt {
-                action,
-                attempt: number,
-                headers: &mut headers,
-            };
-            inner
-                .hooks
-                .before(&mut before)
-                .map_err(|refused| SdkError::Build(BuildError::Refused(refused.to_string())))?;
-            // What the protocol depends on is not a hook's to change.
-            headers.remove(HOST);
-            inner.protocol_headers(&mut headers, action_header, timestamp);
+            inner.before_hooks(action, number, &mut headers, action_header, timestamp)?;
         }
         inner.sign(&mut headers, timestamp, &credentials, body)?;
         // Without `test-util` the match has one arm.
@@ -510,11 +481,89 @@ impl Inner {
             .map_err(|e| crate::redact::hide_in_error(e, &secrets))?;
         let span = tracing::Span::current();
         if !span.is_disabled() {
-            if let Some(id) = request_id_of(raw.body()) {
-                span.record("request_id", id);
-            }
+            record_request_id(&span, raw.body());
         }
         Ok(raw)
+    }
+
+    /// Credentials from a source that did not have them ready, within the
+    /// time left: a source that hangs must not hold the call past its limit.
+    async fn pending_credentials(&self, limit: Duration) -> Result<Credentials, SdkError<String>> {
+        let mut pending = self.credentials.provide_credentials();
+        match futures_util::FutureExt::now_or_never(&mut pending) {
+            Some(ready) => Ok(ready?),
+            None => tokio::time::timeout(limit, pending)
+                .await
+                .map_err(|_| {
+                    SdkError::Credentials(CredentialsError::new(
+                        "the credentials provider",
+                        format!(
+                            "no answer within the {} ms left of the call's time limit",
+                            saturating_millis(limit)
+                        ),
+                    ))
+                })?
+                .map_err(Into::into),
+        }
+    }
+
+    /// Runs the hooks that see an attempt before it is signed, then restores
+    /// what the protocol depends on. Out of line: most clients have none.
+    #[inline(never)]
+    fn before_hooks(
+        &self,
+        action: &str,
+        number: u32,
+        headers: &mut HeaderMap,
+        action_header: &HeaderValue,
+        timestamp: u64,
+    ) -> Result<(), SdkError<String>> {
+        let mut before = BeforeAttempt {
+            action,
+            attempt: number,
+            headers,
+        };
+        self.hooks
+            .before(&mut before)
+            .map_err(|refused| SdkError::Build(BuildError::Refused(refused.to_string())))?;
+        // What the protocol depends on is not a hook's to change.
+        headers.remove(HOST);
+        self.protocol_headers(headers, action_header, timestamp);
+        Ok(())
+    }
+}
+
+/// Logs a retry. Out of line, with [`call_failed`]: the code of failures
+/// stays apart from the code every successful call runs.
+#[cold]
+#[inline(never)]
+fn log_retry(attempt: u32, reason: &str, backoff: Duration, error: &SdkError<String>) {
+    tracing::debug!(attempt, reason, backoff_ms = saturating_millis(backoff), error = %Logged(error), "retrying");
+}
+
+/// A failed call's error with its attempt count, recorded on the call's span
+/// and logged.
+#[cold]
+#[inline(never)]
+fn call_failed(span: &tracing::Span, mut e: SdkError<String>, attempt: u32) -> SdkError<String> {
+    if let Some(id) = e.request_id() {
+        span.record("request_id", id);
+    }
+    span.record(
+        "outcome",
+        tracing::field::display(e.raw_code().unwrap_or("error")),
+    );
+    e.set_attempts(attempt);
+    tracing::debug!(error = %Logged(&e), "call failed");
+    e
+}
+
+/// Records the answer's `RequestId` on the call's span; out of line, as
+/// only a subscriber that listens needs it.
+#[inline(never)]
+fn record_request_id(span: &tracing::Span, body: &str) {
+    if let Some(id) = request_id_of(body) {
+        span.record("request_id", id);
     }
 }
 
