@@ -259,6 +259,14 @@ impl Visitor<'_> for KeySeed {
 mod tests {
     use super::*;
 
+    /// An index over `names` built at run time, `'static` as the generated
+    /// ones are.
+    fn leaked_keys(names: &[&'static str]) -> &'static Keys {
+        Box::leak(Box::new(Keys::new(Box::leak(
+            names.to_vec().into_boxed_slice(),
+        ))))
+    }
+
     /// Every name is found from every expected position, in sets from empty
     /// to past the size the index serves (searched in order there), with
     /// names that share prefixes and lengths; other keys are not found.
@@ -270,9 +278,7 @@ mod tests {
                     &*Box::leak(format!("Member{}{}", i % 7, "x".repeat(i / 7)).into_boxed_str())
                 })
                 .collect();
-            let keys: &'static Keys = Box::leak(Box::new(Keys::new(Box::leak(
-                names.clone().into_boxed_slice(),
-            ))));
+            let keys = leaked_keys(&names);
             for expected in 0..=size + 1 {
                 let seed = KeySeed { keys, expected };
                 for (i, name) in names.iter().enumerate() {
@@ -308,9 +314,7 @@ mod tests {
             colliding.collect::<std::collections::BTreeSet<_>>().len(),
             1
         );
-        let keys: &'static Keys = Box::leak(Box::new(Keys::new(Box::leak(
-            names.clone().into_boxed_slice(),
-        ))));
+        let keys = leaked_keys(&names);
         for expected in [0, 17, names.len()] {
             let seed = KeySeed { keys, expected };
             for (i, name) in names.iter().enumerate() {

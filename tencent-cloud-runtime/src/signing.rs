@@ -173,24 +173,21 @@ pub fn sign_with_key(secret_id: &str, key: &SigningKey, input: &SigningInput<'_>
     for part in [&key.date, "/", input.service, "/tc3_request"] {
         credential_scope.push_str(part);
     }
+    let canonical_hash = hex(&Sha256::digest(canonical_request.as_bytes()));
     let mut digits = [0u8; 20];
-    let mut canonical_hex = [0u8; 64];
-    hex_into(
-        &Sha256::digest(canonical_request.as_bytes()),
-        &mut canonical_hex,
-    );
+    // Decimal digits are ASCII.
+    let timestamp = std::str::from_utf8(decimal(input.timestamp, &mut digits)).unwrap_or_default();
     let mut string_to_sign = String::with_capacity(128);
     for part in [
-        ALGORITHM.as_bytes(),
-        b"\n",
-        decimal(input.timestamp, &mut digits),
-        b"\n",
-        credential_scope.as_bytes(),
-        b"\n",
-        &canonical_hex,
+        ALGORITHM,
+        "\n",
+        timestamp,
+        "\n",
+        &credential_scope,
+        "\n",
+        &canonical_hash,
     ] {
-        // Every piece is ASCII: the decimal and hex digits, or text given as `str`.
-        string_to_sign.push_str(std::str::from_utf8(part).unwrap_or_default());
+        string_to_sign.push_str(part);
     }
 
     let mut mac = key.mac.clone();
