@@ -20,9 +20,12 @@
 //! - [`Error`]: the error of any action, into which each action's
 //!   [`SdkError`] (typed by the action's error codes) converts with `?`.
 //! - [`runtime`]: what every Tencent Cloud service shares, re-exported here
-//!   where users meet it (signing, credentials, retries, hooks, the mock,
-//!   [`sts`]). It is its own crate, `tencent-cloud-runtime`, built once
-//!   however many service crates a program uses.
+//!   where users meet it (signing, credentials, retries, hooks, the mock).
+//!   It is its own crate, `tencent-cloud-runtime`, built once however many
+//!   service crates a program uses.
+//! - [`sts`]: the Security Token Service, generated into its own crate
+//!   (`tencent-cloud-sts`); [`credentials`] adds the sources that assume
+//!   roles through it (`tencent-cloud-config`).
 //!
 //! # Cargo features
 //!
@@ -78,8 +81,10 @@ pub use tencent_cloud_runtime::codec;
 pub use tencent_cloud_runtime::mock;
 #[cfg(feature = "http2")]
 pub use tencent_cloud_runtime::Http2;
+/// The Security Token Service, its own generated crate (`tencent-cloud-sts`).
+pub use tencent_cloud_sts as sts;
 pub use tencent_cloud_runtime::{
-    credentials, decode_response, decode_response_strict, deviation, enums, hooks, signing, sts,
+    decode_response, decode_response_strict, deviation, enums, hooks, signing,
     Action, ActionInfo, ActionResponse, ActionVisitor, BuildError, Collected, CompactString,
     ConfigError, Credentials, CredentialsError, DecodeError, DecodeErrorKind, Deviation,
     DeviationKind, Endpoint, Items, Language, PageStyle, Pages, Paginated, Paginator,
@@ -87,6 +92,16 @@ pub use tencent_cloud_runtime::{
     Service, ServiceClient, ServiceError, TransportError, TransportErrorKind,
     DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
 };
+
+/// Credentials and where they come from: the runtime's sources and chain
+/// (`tencent_cloud_runtime::credentials`), and the sources that assume roles
+/// through STS with the full default chain (`tencent-cloud-config`).
+pub mod credentials {
+    pub use tencent_cloud_config::{
+        default_chain, AssumeRoleProvider, OidcRoleProvider, TKE_ENV,
+    };
+    pub use tencent_cloud_runtime::credentials::*;
+}
 
 /// The README's examples, compiled as doctests so that they stay true.
 #[cfg(doctest)]

@@ -64,6 +64,39 @@ pub fn import_examples(spec_dir: &Path, upstream: &Value) -> Result<ExamplesRepo
     Ok(report)
 }
 
+/// Every usable example of `list` (upstream's examples of one action), for
+/// an import that computes its files in memory: those the spec would refuse
+/// (no JSON object of parameters, no `{"Response": {...}}` answer) are left
+/// out. With `clean_titles`, titles go through [`crate::import::docs::clean`]
+/// (for specs with upstream docs).
+pub(crate) fn convert_all(
+    input_members: &[Member],
+    named: &NamedTypes,
+    list: &Value,
+    clean_titles: bool,
+) -> Vec<Example> {
+    let mut out = Vec::new();
+    for ex in list.as_array().into_iter().flatten() {
+        let Ok(mut example) = convert(input_members, named, ex) else {
+            continue;
+        };
+        if !example.input.is_object()
+            || !example.output.get("Response").is_some_and(Value::is_object)
+        {
+            continue;
+        }
+        if clean_titles {
+            let title = crate::import::docs::clean(&example.title);
+            example.title = title.lines().collect::<Vec<_>>().join(" ");
+            if example.title.is_empty() {
+                example.title = "Example".into();
+            }
+        }
+        out.push(example);
+    }
+    out
+}
+
 fn convert(input_members: &[Member], named: &NamedTypes, ex: &Value) -> Result<Example, String> {
     let title = ex["title"].as_str().unwrap_or_default().trim().to_owned();
     let request = ex["input"].as_str().ok_or("example has no input text")?;

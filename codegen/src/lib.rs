@@ -1,5 +1,5 @@
-//! Loads the JSON spec of a Tencent Cloud API, validates it, and generates the
-//! Rust of `ccc-api` from it.
+//! Loads the JSON spec of a Tencent Cloud API, validates it, and generates a
+//! Rust crate from it (one per service; `ccc-api` for CCC).
 //!
 //! ```text
 //! spec dir ──load──▶ Api ──validate──▶ Model ──emit──▶ tokens ──format──▶ files
@@ -13,6 +13,7 @@ mod emit;
 pub mod examples;
 mod format;
 pub mod import;
+mod krate;
 pub mod load;
 pub mod model;
 pub mod names;
@@ -23,7 +24,7 @@ pub mod spec;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use emit::Options;
+pub use emit::{CrateRoot, Options};
 pub use model::Model;
 pub use output::{sync, Change, GeneratedFile};
 
@@ -114,45 +115,73 @@ pub struct Job {
     pub spec: String,
     /// Output directory.
     pub out: String,
-    /// Where the output sits relative to the runtime; `None` for the spec table.
-    pub options: Option<Options>,
+    /// What to generate there.
+    pub kind: JobKind,
+}
+
+impl Job {
+    /// The options of a job that generates Rust code.
+    pub fn options(&self) -> Option<&Options> {
+        match &self.kind {
+            JobKind::Code(options) | JobKind::Crate { options, .. } => Some(options),
+            JobKind::Table => None,
+        }
+    }
+}
+
+/// What a [`Job`] generates.
+#[derive(Debug, Clone)]
+pub enum JobKind {
+    /// Rust code, placed as the options say.
+    Code(Options),
+    /// A whole crate: the code under `src/`, and its manifest and README.
+    Crate {
+        /// Where the code finds the runtime and the config crate.
+        options: Options,
+        /// The crate's directory relative to the repository root, to find
+        /// the runtime and config crates from it.
+        path: String,
+    },
+    /// The spec as data (`spec_table.rs`), for the emulator and the CLI.
+    Table,
 }
 
 /// The runtime crate's root file, relative to the repository root: the
 /// crate every generated service crate re-exports from.
 pub const RUNTIME_LIB: &str = "tencent-cloud-runtime/src/lib.rs";
 
-/// The service whose code lands at the root of `ccc-api` (its `Client`,
-/// `operation`, `types`) and whose spec table `ccc-spec` holds.
-pub const PRIMARY_SERVICE: &str = "ccc";
-
-/// What `cargo xtask codegen` generates in the repository at `root`: the
-/// primary service under `spec/` into `ccc-api` (at the crate root), each
-/// other one into the runtime as the module `tencent_cloud_runtime::<service>`
-/// in `tencent-cloud-runtime/src/<service>` (STS: the credential sources that
-/// assume roles call it), every one with a client of its own; the feature fixture and the colliding-names
-/// fixture into the tests crate (compiled there with warnings denied), and the
-/// primary service's spec table into `ccc-spec` (for the emulator and the
-/// command line).
+/// What `cargo xtask codegen` generates in the repository at `root`: every
+/// service under `spec/` into its crate (see [`services`]: `services/<name>`
+/// unless its `service.json` says otherwise; a crate whose root files are
+/// hand-written gets only `src/generated`), a spec table where a service asks
+/// for one, and the feature fixture and the colliding-names fixture into the
+/// tests crate (compiled there with warnings denied).
 pub fn repository_jobs(root: &Path) -> Result<Vec<Job>, Error> {
     let mut jobs = Vec::new();
     for s in services::discover(root, "spec").map_err(Error::Emit)? {
-        if s.service == PRIMARY_SERVICE {
+        let config = !s.krate.runtime_credentials_only;
+        let path = s.crate_path();
+        if s.krate.hand_written_root {
             jobs.push(Job {
                 spec: s.dir.clone(),
-                out: "ccc-api/src/generated".into(),
-                options: Some(Options::ccc_api()),
-            });
-            jobs.push(Job {
-                spec: s.dir,
-                out: "ccc-spec/src/generated".into(),
-                options: None,
+                out: format!("{path}/src/generated"),
+                kind: JobKind::Code(Options::module_of_crate(config)),
             });
         } else {
             jobs.push(Job {
-                out: format!("tencent-cloud-runtime/src/{}", s.service),
-                options: Some(Options::runtime_module(&format!("crate::{}", s.service))),
-                spec: s.dir,
+                spec: s.dir.clone(),
+                out: path.clone(),
+                kind: JobKind::Crate {
+                    options: Options::whole_crate(&s.package(), config),
+                    path,
+                },
+            });
+        }
+        if let Some(table) = &s.krate.spec_table {
+            jobs.push(Job {
+                spec: s.dir.clone(),
+                out: table.clone(),
+                kind: JobKind::Table,
             });
         }
     }
@@ -160,7 +189,7 @@ pub fn repository_jobs(root: &Path) -> Result<Vec<Job>, Error> {
         jobs.push(Job {
             spec: format!("tests/fixtures/spec/{fixture}"),
             out: format!("tests/src/{module}"),
-            options: Some(Options::external(&format!("crate::{module}"))),
+            kind: JobKind::Code(Options::external(&format!("crate::{module}"))),
         });
     }
     Ok(jobs)
@@ -175,9 +204,19 @@ pub fn run_jobs(root: &Path, check: bool) -> Result<Vec<Change>, Error> {
         // on every machine.
         let spec = Path::new(&job.spec);
         let model = load_at(root, spec)?;
-        let files = match &job.options {
-            Some(options) => generate(&model, options)?,
-            None => generate_table(&model)?,
+        let files = match &job.kind {
+            JobKind::Code(options) => generate(&model, options)?,
+            JobKind::Crate { options, path } => {
+                let mut files = generate(&model, options)?;
+                let package = options
+                    .crate_root
+                    .as_ref()
+                    .map(|c| c.package.as_str())
+                    .unwrap_or_default();
+                files.extend(krate::files(&model, package, path, options.config.is_some()));
+                files
+            }
+            JobKind::Table => generate_table(&model)?,
         };
         let out = root.join(&job.out);
         let found = sync(&out, &files, !check)

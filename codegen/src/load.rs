@@ -12,7 +12,7 @@
 //! unmaintained `unsafe-libyaml`.
 
 use crate::diagnostic::{excerpt, Diagnostics};
-use crate::spec::{ActionFile, EnumFile, ObjectFile, ScalarFile, ServiceFile, TypeRef};
+use crate::spec::{ActionFile, EnumFile, ErrorDef, ObjectFile, ScalarFile, ServiceFile, TypeRef};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -109,7 +109,11 @@ pub struct Api {
 pub(crate) fn read_dir(root: &Path, diags: &mut Diagnostics) -> Option<Api> {
     let display = |p: &Path| p.to_string_lossy().replace('\\', "/");
     let service_path = service_file(root, diags);
-    let service = read_json::<ServiceFile>(&service_path, &display(&service_path), diags);
+    let mut service = read_json::<ServiceFile>(&service_path, &display(&service_path), diags);
+    if let Some(service) = &mut service {
+        let common = read_common_errors(root, diags);
+        merge_common_errors(service, common, &display(&service_path), diags);
+    }
 
     for entry in list(root, diags) {
         let name = entry
@@ -266,6 +270,99 @@ fn list(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
             Vec::new()
         }
     }
+}
+
+/// The file of the error codes every Tencent Cloud API 3.0 action may return
+/// (authentication, rate limits, parameters), shared by every service. It sits
+/// in the spec root: the directory above the service's directory
+/// (`spec/common-errors.json` for `spec/ccc/2020-02-10`). The loader merges its
+/// codes into every service's error list, marked `common`, so that each
+/// service's `ErrorCode` has them and each action may list them. A spec
+/// directory without the file two levels up (a test fixture, a scratch copy)
+/// has only the codes its `service.json` lists, which may then mark codes
+/// `common` themselves.
+pub const COMMON_ERRORS_FILE: &str = "common-errors.json";
+
+/// `common-errors.json`: `{"doc": "...", "errors": [{"code": "...", "doc":
+/// "..."}]}`; each entry is an [`ErrorDef`] whose `common` is implied.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommonErrorsFile {
+    /// What the file is.
+    #[serde(default)]
+    pub doc: String,
+    /// The codes, with what each means.
+    pub errors: Vec<ErrorDef>,
+}
+
+/// Where the common error codes of the spec in `spec_dir` live, if it has a
+/// spec root two levels up (see [`COMMON_ERRORS_FILE`]).
+pub fn common_errors_path(spec_dir: &Path) -> Option<PathBuf> {
+    let root = spec_dir.parent()?.parent()?;
+    Some(root.join(COMMON_ERRORS_FILE))
+}
+
+/// The common error codes for the spec in `spec_dir` (none without the file),
+/// each marked `common`. Problems in the file are reported against it, and
+/// the entries at fault left out.
+pub(crate) fn read_common_errors(spec_dir: &Path, diags: &mut Diagnostics) -> Vec<ErrorDef> {
+    let Some(path) = common_errors_path(spec_dir).filter(|p| p.is_file()) else {
+        return Vec::new();
+    };
+    let file = path.to_string_lossy().replace('\\', "/");
+    let Some(parsed) = read_json::<CommonErrorsFile>(&path, &file, diags) else {
+        return Vec::new();
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, mut e) in parsed.errors.into_iter().enumerate() {
+        let valid = e.code.split('.').all(|part| {
+            part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if !valid {
+            diags.push(
+                &file,
+                format!("/errors/{i}/code"),
+                format!("`{}` is not an error code (Word or Word.Word)", excerpt(&e.code)),
+            );
+        } else if !seen.insert(e.code.clone()) {
+            diags.push(
+                &file,
+                format!("/errors/{i}/code"),
+                format!("duplicate error code `{}`", excerpt(&e.code)),
+            );
+        } else if e.doc.trim().is_empty() {
+            diags.push(&file, format!("/errors/{i}/doc"), "missing documentation");
+        } else {
+            e.common = true;
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// Adds `common` to `service`'s error list. A code the service lists itself
+/// that is also common is reported: one definition per code.
+pub(crate) fn merge_common_errors(
+    service: &mut ServiceFile,
+    common: Vec<ErrorDef>,
+    file: &str,
+    diags: &mut Diagnostics,
+) {
+    for (i, e) in service.errors.iter().enumerate() {
+        if common.iter().any(|c| c.code == e.code) {
+            diags.push(
+                file,
+                format!("/errors/{i}/code"),
+                format!(
+                    "`{}` is a common error code, defined in {COMMON_ERRORS_FILE} for every service; remove it here",
+                    excerpt(&e.code)
+                ),
+            );
+        }
+    }
+    service.errors.extend(common);
 }
 
 /// The extensions of spec entries; JSON and YAML entries mix freely.

@@ -20,6 +20,8 @@ pub struct Model {
     pub title: String,
     /// What the service is.
     pub doc: String,
+    /// Who wrote the docs: ours, or upstream's taken as they are.
+    pub docs: crate::spec::DocSource,
     /// Sites; exactly one is the default.
     pub endpoints: Vec<Endpoint>,
     /// Action groups.

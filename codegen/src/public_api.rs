@@ -1,6 +1,6 @@
 //! The public API of a crate as text, one line per item, sorted: what users can
-//! name and call. `cargo xtask public-api` prints it for `ccc-api`, and a snapshot
-//! test keeps it in review, so that a spec change shows what it does to users
+//! name and call. `cargo xtask public-api [PACKAGE]` prints it for a service
+//! crate (`ccc-api` by default), and a snapshot test keeps every one in review, so that a spec change shows what it does to users
 //! (added, removed or retyped items, fields, methods, variants), breaking
 //! changes included. `codegen --check` only says that the generated code is
 //! current; this says what it means.
@@ -68,6 +68,51 @@ pub fn list(lib_rs: &Path, crate_name: &str, deps: &[(&str, &Path)]) -> Result<S
     list_with(lib_rs, crate_name, deps, &|path| {
         std::fs::read_to_string(path).map_err(|e| e.to_string())
     })
+}
+
+/// The public API of the service crate `package` of the repository at `root`
+/// (`ccc-api`, `tencent-cloud-sts`), with every crate of the repository it may
+/// re-export from: the runtime, the config crate and every service crate.
+pub fn of_service_crate(root: &Path, package: &str) -> Result<String, Error> {
+    let services = crate::services::discover(root, "spec").map_err(|message| Error::Read {
+        path: root.join("spec"),
+        message,
+    })?;
+    let Some(service) = services.iter().find(|s| s.package() == package) else {
+        return Err(Error::Read {
+            path: root.join("spec"),
+            message: format!(
+                "no service crate `{package}`; there are {}",
+                services
+                    .iter()
+                    .map(|s| s.package())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    };
+    let mut deps: Vec<(String, PathBuf)> = vec![
+        (
+            "tencent_cloud_runtime".into(),
+            root.join(crate::RUNTIME_LIB),
+        ),
+        (
+            "tencent_cloud_config".into(),
+            root.join("tencent-cloud-config/src/lib.rs"),
+        ),
+    ];
+    for other in services.iter().filter(|s| s.package() != package) {
+        deps.push((
+            other.crate_ident(),
+            root.join(other.crate_path()).join("src/lib.rs"),
+        ));
+    }
+    let deps: Vec<(&str, &Path)> = deps.iter().map(|(n, p)| (n.as_str(), p.as_path())).collect();
+    list(
+        &root.join(service.crate_path()).join("src/lib.rs"),
+        &service.crate_ident(),
+        &deps,
+    )
 }
 
 /// [`list`] with the files read by `read` (tests give sources from memory).

@@ -30,9 +30,76 @@ pub struct ServiceFile {
     /// Groups of actions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<Category>,
-    /// Every error code an action may return, common ones included.
+    /// The error codes of this service's actions. The codes every Tencent
+    /// Cloud API may return come from `spec/common-errors.json`, shared by
+    /// every service; list here only the service's own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorDef>,
+    /// Who wrote the docs of this spec: `ours` (the default: every item needs a
+    /// doc in our own words) or `upstream` (imported from the upstream
+    /// description, used as they are; an item upstream left undocumented gets
+    /// a generic line).
+    #[serde(default, skip_serializing_if = "DocSource::is_ours")]
+    pub docs: DocSource,
+    /// The crate the service is generated into; see [`CrateSpec`].
+    #[serde(rename = "crate", default, skip_serializing_if = "CrateSpec::is_default")]
+    pub krate: CrateSpec,
+}
+
+/// Where the docs of a spec come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DocSource {
+    /// Written for this repository, in our own words; validation requires one
+    /// on every item.
+    #[default]
+    Ours,
+    /// Taken from the upstream description by `cargo xtask add-service` /
+    /// `import`; kept as upstream wrote them.
+    Upstream,
+}
+
+impl DocSource {
+    fn is_ours(&self) -> bool {
+        *self == DocSource::Ours
+    }
+}
+
+/// The crate a service is generated into. Every field has a default, so a
+/// `service.json` names none of them unless it differs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrateSpec {
+    /// Package name; `tencent-cloud-<service>` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The crate's directory, relative to the repository root;
+    /// `services/<service>` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The crate's manifest, `src/lib.rs` and README are written by hand, and
+    /// only `src/generated/` is generated (the module `generated`, which the
+    /// hand-written `lib.rs` re-exports from). Otherwise the whole crate is
+    /// generated.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub hand_written_root: bool,
+    /// The crate does not depend on `tencent-cloud-config` (the default
+    /// credentials chain with role assumption): for a service that crate itself
+    /// calls (STS), which would otherwise depend on itself. Its clients use the
+    /// runtime's chain: environment, profile file, CVM role.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub runtime_credentials_only: bool,
+    /// Where to also generate the spec as data (`spec_table.rs`) for the tools
+    /// built on the service (an emulator, a command line), relative to the
+    /// repository root; none by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_table: Option<String>,
+}
+
+impl CrateSpec {
+    fn is_default(&self) -> bool {
+        *self == CrateSpec::default()
+    }
 }
 
 /// A public endpoint (site) of the service.
@@ -136,8 +203,8 @@ pub struct ActionFile {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pagination {
-    /// `page_number` (0-based page index), `offset` (items to skip) or `cursor`
-    /// (an opaque position taken from the last item).
+    /// `page_number` (a page index, from `first_page`), `offset` (items to
+    /// skip) or `cursor` (an opaque position taken from the last item).
     pub style: PageStyle,
     /// Input member holding the page index, the offset or the cursor.
     pub page: String,
@@ -158,13 +225,21 @@ pub struct Pagination {
     /// With `cursor`: the member of each item that holds its cursor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_cursor: Option<String>,
+    /// With `page_number`: the number of the first page, 0 (the default) or 1
+    /// for services that count pages from 1. Paginators start there.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub first_page: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The paging scheme of a list action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PageStyle {
-    /// `PageNumber` (from 0) and `PageSize`.
+    /// `PageNumber` (from `first_page`, 0 by default) and `PageSize`.
     PageNumber,
     /// `Offset` and `Limit`.
     Offset,
@@ -193,7 +268,11 @@ pub struct Example {
 pub struct Member {
     /// Wire name, as on the wire (`SdkAppId`).
     pub name: String,
-    /// `string`, `int64`, `uint64`, `float`, `bool`, a type name, or `list<T>`.
+    /// `string`, `int64`, `uint64`, `float`, `bool`, a type name, or `list<T>`;
+    /// or text in a documented format, a JSON string on the wire and text in
+    /// Rust: `date` (`"YYYY-MM-DD"`), `datetime` (`"YYYY-MM-DD hh:mm:ss"`),
+    /// `datetime_iso` (ISO 8601, `"YYYY-MM-DDThh:mm:ssZ"`) or `binary` (base64
+    /// text).
     #[serde(rename = "type")]
     pub ty: String,
     /// Whether the member is always there, may be left out, or may be `null`;
@@ -289,7 +368,8 @@ pub struct ScalarFile {
     pub schema: Option<String>,
     /// Shape name (`SdkAppId`).
     pub scalar: String,
-    /// `string`, `int64`, `uint64`, `float`, `bool` or another scalar shape.
+    /// `string`, `int64`, `uint64`, `float`, `bool`, `date`, `datetime`,
+    /// `datetime_iso`, `binary` or another scalar shape.
     #[serde(rename = "type")]
     pub ty: String,
     /// What it is: meaning, unit, range.
@@ -419,6 +499,11 @@ pub enum TypeRef {
     Float,
     /// `bool`
     Bool,
+    /// Text in a documented format: `date`, `datetime`, `datetime_iso` or
+    /// `binary` (see [`TextFormat`]). A JSON string on the wire and text in
+    /// Rust, like `string`; the format is documented, not checked, so an
+    /// answer in another format still decodes.
+    Text(TextFormat),
     /// An object, enum or scalar shape defined under `types/`.
     Named(String),
     /// `list<T>`
@@ -426,7 +511,8 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
-    /// Parses `string`, `int64`, `uint64`, `float`, `bool`, `Name` or `list<T>`,
+    /// Parses `string`, `int64`, `uint64`, `float`, `bool`, `date`,
+    /// `datetime`, `datetime_iso`, `binary`, `Name` or `list<T>`,
     /// with lists nested at most [`MAX_LIST_DEPTH`] deep: the parser, the
     /// emitters and `Drop` all recurse over the nesting, so an unbounded one
     /// would overflow the stack.
@@ -449,10 +535,11 @@ impl TypeRef {
             "uint64" => TypeRef::Uint64,
             "float" => TypeRef::Float,
             "bool" => TypeRef::Bool,
+            _ if TextFormat::parse(t).is_some() => TextFormat::parse(t).map_or(TypeRef::String, TypeRef::Text),
             _ if crate::names::is_pascal_ident(t) => TypeRef::Named(t.to_owned()),
             _ => {
                 return Err(format!(
-                    "`{}` is not a type: expected string, int64, uint64, float, bool, a type name or list<T>",
+                    "`{}` is not a type: expected string, int64, uint64, float, bool, date, datetime, datetime_iso, binary, a type name or list<T>",
                     excerpt(text)
                 ))
             }
@@ -490,6 +577,60 @@ impl TypeRef {
         match self {
             TypeRef::List(t) => t.bottom(),
             t => t,
+        }
+    }
+}
+
+/// The documented format of a [`TypeRef::Text`] member. Every one is a JSON
+/// string on the wire and text (`CompactString`) in Rust; the generated docs
+/// of such a member state its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TextFormat {
+    /// `date`: a calendar date, `"YYYY-MM-DD"` (`"2024-01-31"`).
+    Date,
+    /// `datetime`: a local date and time, `"YYYY-MM-DD hh:mm:ss"`
+    /// (`"2024-01-31 08:00:00"`; Beijing time unless the member says otherwise).
+    DateTime,
+    /// `datetime_iso`: an ISO 8601 date and time, `"YYYY-MM-DDThh:mm:ssZ"` or
+    /// with an offset (`"2024-01-31T08:00:00+08:00"`).
+    DateTimeIso,
+    /// `binary`: bytes as base64 text.
+    Binary,
+}
+
+impl TextFormat {
+    /// Every format, in the order the spec lists them.
+    pub const ALL: [TextFormat; 4] = [
+        TextFormat::Date,
+        TextFormat::DateTime,
+        TextFormat::DateTimeIso,
+        TextFormat::Binary,
+    ];
+
+    /// The format named `text` in a spec `type`.
+    pub fn parse(text: &str) -> Option<TextFormat> {
+        TextFormat::ALL.into_iter().find(|f| f.name() == text)
+    }
+
+    /// The name a spec `type` gives it (`datetime_iso`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TextFormat::Date => "date",
+            TextFormat::DateTime => "datetime",
+            TextFormat::DateTimeIso => "datetime_iso",
+            TextFormat::Binary => "binary",
+        }
+    }
+
+    /// Its wire form, as the generated docs state it.
+    pub fn wire_form(self) -> &'static str {
+        match self {
+            TextFormat::Date => "a date as the JSON string `YYYY-MM-DD`",
+            TextFormat::DateTime => "a date and time as the JSON string `YYYY-MM-DD hh:mm:ss`",
+            TextFormat::DateTimeIso => {
+                "an ISO 8601 date and time as a JSON string (`YYYY-MM-DDThh:mm:ssZ`, or with an offset)"
+            }
+            TextFormat::Binary => "bytes as base64 text in a JSON string",
         }
     }
 }

@@ -10,14 +10,14 @@ use crate::names::{
     is_reserved_builder_method, is_reserved_client_method, is_reserved_data_builder_method,
     is_wire_name, pascal_case, snake_case, RESPONSE_FIELDS,
 };
-use crate::spec::{Member, Repr, TypeRef};
+use crate::spec::{DocSource, Member, Repr, TypeRef};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Type names that would shadow what generated code in the `types` module uses
 /// unqualified (the std prelude, serde's traits, the runtime's enum helpers), and
 /// `Self`, the one PascalCase keyword. Types keep their names in the public API,
 /// so a clash is an error rather than a rename.
-const RESERVED_TYPE_NAMES: &[&str] = &[
+pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
     "AsMut",
     "AsRef",
     "Box",
@@ -80,19 +80,20 @@ enum Context {
 pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Model> {
     let svc = &api.service.item;
     let sfile = api.service.file.as_str();
+    let docs = svc.docs;
 
-    if svc.service.trim().is_empty() || !svc.service.chars().all(|c| c.is_ascii_lowercase()) {
+    if !is_service_name(&svc.service) {
         diags.push(
             sfile,
             "/service",
-            "service name must be lower-case ASCII letters (`ccc`)",
+            "service name must be lower-case ASCII letters and digits, starting with a letter (`ccc`, `ai3d`)",
         );
     }
     if svc.version.trim().is_empty() {
         diags.push(sfile, "/version", "version must not be empty");
     }
-    need_doc(diags, sfile, "/title", &svc.title);
-    need_doc(diags, sfile, "/doc", &svc.doc);
+    need_doc(docs, diags, sfile, "/title", &svc.title);
+    need_doc(docs, diags, sfile, "/doc", &svc.doc);
     if svc.endpoints.is_empty() {
         diags.push(sfile, "/endpoints", "at least one endpoint is needed");
     } else if svc.endpoints.iter().filter(|e| e.default).count() != 1 {
@@ -146,7 +147,7 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 );
             }
         }
-        need_doc(diags, sfile, &format!("{at}/doc"), &e.doc);
+        need_doc(docs, diags, sfile, &format!("{at}/doc"), &e.doc);
     }
     let mut categories = BTreeSet::new();
     for (i, c) in svc.categories.iter().enumerate() {
@@ -168,8 +169,8 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 format!("duplicate category `{}`", excerpt(&c.id)),
             );
         }
-        need_doc(diags, sfile, &format!("{at}/title"), &c.title);
-        need_doc(diags, sfile, &format!("{at}/doc"), &c.doc);
+        need_doc(docs, diags, sfile, &format!("{at}/title"), &c.title);
+        need_doc(docs, diags, sfile, &format!("{at}/doc"), &c.doc);
     }
     let mut codes: BTreeMap<String, usize> = BTreeMap::new();
     let mut variants: HashMap<String, String> = HashMap::new();
@@ -215,7 +216,7 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 ),
             );
         }
-        need_doc(diags, sfile, &format!("{at}/doc"), &e.doc);
+        need_doc(docs, diags, sfile, &format!("{at}/doc"), &e.doc);
     }
 
     // Actions.
@@ -263,8 +264,8 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 ),
             );
         }
-        need_doc(diags, file, "/summary", &a.summary);
-        need_doc(diags, file, "/doc", &a.doc);
+        need_doc(docs, diags, file, "/summary", &a.summary);
+        need_doc(docs, diags, file, "/doc", &a.doc);
         if !a.reference.starts_with("https://") {
             diags.push(
                 file,
@@ -309,14 +310,14 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 );
             }
         }
-        let input = fields(&a.input, Context::Input, file, "/input", api, diags);
-        let output = fields(&a.output, Context::Output, file, "/output", api, diags);
+        let input = fields(docs, &a.input, Context::Input, file, "/input", api, diags);
+        let output = fields(docs, &a.output, Context::Output, file, "/output", api, diags);
         if let Some(p) = &a.pagination {
             check_pagination(p, &input, &output, api, file, diags);
         }
         for (i, ex) in a.examples.iter().enumerate() {
             let at = format!("/examples/{i}");
-            need_doc(diags, file, &format!("{at}/title"), &ex.title);
+            need_doc(docs, diags, file, &format!("{at}/title"), &ex.title);
             if !ex.input.is_object() {
                 diags.push(
                     file,
@@ -395,8 +396,8 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
         }
         match &sourced.item {
             TypeDef::Object(o) => {
-                need_doc(diags, file, "/doc", &o.doc);
-                let fields = fields(&o.members, Context::Object, file, "/members", api, diags);
+                need_doc(docs, diags, file, "/doc", &o.doc);
+                let fields = fields(docs, &o.members, Context::Object, file, "/members", api, diags);
                 objects.push(Object {
                     file: file.to_owned(),
                     name: name.clone(),
@@ -405,8 +406,8 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 });
             }
             TypeDef::Enum(e) => {
-                need_doc(diags, file, "/doc", &e.doc);
-                let variants = enum_variants(e, file, diags);
+                need_doc(docs, diags, file, "/doc", &e.doc);
+                let variants = enum_variants(docs, e, file, diags);
                 enums.push(Enum {
                     file: file.to_owned(),
                     name: name.clone(),
@@ -416,7 +417,7 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 });
             }
             TypeDef::Scalar(sc) => {
-                need_doc(diags, file, "/doc", &sc.doc);
+                need_doc(docs, diags, file, "/doc", &sc.doc);
                 if sc
                     .correction
                     .as_deref()
@@ -445,7 +446,7 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
     }
     let mut errors = svc.errors.clone();
     errors.sort_by(|a, b| a.code.cmp(&b.code));
-    Some(Model {
+    let mut model = Model {
         root: api.root.to_string_lossy().replace('\\', "/"),
         service_file: api
             .service
@@ -458,6 +459,7 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
         version: svc.version.clone(),
         title: svc.title.trim().to_owned(),
         doc: svc.doc.trim().to_owned(),
+        docs: svc.docs,
         endpoints: svc.endpoints.clone(),
         categories: svc.categories.clone(),
         errors,
@@ -465,7 +467,73 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
         objects,
         enums,
         scalars,
-    })
+    };
+    if docs == DocSource::Upstream {
+        generic_docs(&mut model);
+    }
+    Some(model)
+}
+
+/// Whether `name` can name a service: its crate (`tencent-cloud-<name>`), its
+/// directory and its signing name. Lower-case ASCII letters and digits,
+/// starting with a letter, as every Tencent Cloud service name is (`ccc`,
+/// `dbbrain`, `ai3d`).
+pub fn is_service_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+/// For an upstream-documented spec: a generic line wherever upstream gave no
+/// doc, so that generated code keeps a doc on every public item
+/// (`#![deny(missing_docs)]`).
+fn generic_docs(model: &mut Model) {
+    fn fill(text: &mut String, generic: impl FnOnce() -> String) {
+        if text.trim().is_empty() {
+            *text = generic();
+        }
+    }
+    let service = model.service.clone();
+    fill(&mut model.title, || service.clone());
+    fill(&mut model.doc, || format!("The Tencent Cloud API `{service}`."));
+    for e in &mut model.endpoints {
+        fill(&mut e.doc, || format!("The site `{}`.", e.name));
+    }
+    for c in &mut model.categories {
+        fill(&mut c.title, || c.id.clone());
+        fill(&mut c.doc, || format!("The actions of category `{}`.", c.id));
+    }
+    for e in &mut model.errors {
+        fill(&mut e.doc, || format!("The error code `{}`.", e.code));
+    }
+    let fields = |fields: &mut Vec<Field>| {
+        for f in fields {
+            fill(&mut f.doc, || format!("The `{}` member.", f.wire));
+        }
+    };
+    for a in &mut model.actions {
+        fill(&mut a.summary, || format!("Calls `{}`.", a.name));
+        fill(&mut a.doc, || format!("The `{}` action.", a.name));
+        for ex in &mut a.examples {
+            fill(&mut ex.title, || "Example".to_owned());
+        }
+        fields(&mut a.input);
+        fields(&mut a.output);
+    }
+    for o in &mut model.objects {
+        fill(&mut o.doc, || format!("The `{}` type.", o.name));
+        fields(&mut o.fields);
+    }
+    for e in &mut model.enums {
+        fill(&mut e.doc, || format!("The `{}` values.", e.name));
+        for v in &mut e.variants {
+            fill(&mut v.doc, || format!("The value `{}`.", v.name));
+        }
+    }
+    for sc in &mut model.scalars {
+        fill(&mut sc.doc, || format!("The `{}` shape.", sc.name));
+    }
 }
 
 /// Resolves scalar shape `name`, reporting at its `type` why it stands for no
@@ -510,8 +578,11 @@ fn scalar(
     None
 }
 
-fn need_doc(diags: &mut Diagnostics, file: &str, pointer: &str, text: &str) {
-    if text.trim().is_empty() {
+/// With docs in our own words (`docs: ours`), every item needs one; an
+/// upstream-documented spec takes what upstream gave, and [`generic_docs`]
+/// fills the gaps.
+fn need_doc(docs: DocSource, diags: &mut Diagnostics, file: &str, pointer: &str, text: &str) {
+    if docs == DocSource::Ours && text.trim().is_empty() {
         diags.push(
             file,
             pointer,
@@ -521,6 +592,7 @@ fn need_doc(diags: &mut Diagnostics, file: &str, pointer: &str, text: &str) {
 }
 
 fn fields(
+    docs: DocSource,
     members: &[Member],
     ctx: Context,
     file: &str,
@@ -579,7 +651,7 @@ fn fields(
                 "`RequestId` is part of every response; leave it out of the spec",
             );
         }
-        need_doc(diags, file, &format!("{at}/doc"), &m.doc);
+        need_doc(docs, diags, file, &format!("{at}/doc"), &m.doc);
         if m.correction.as_deref().is_some_and(|c| c.trim().is_empty()) {
             diags.push(
                 file,
@@ -756,7 +828,12 @@ fn escape_rust_names(
     }
 }
 
-fn enum_variants(e: &crate::spec::EnumFile, file: &str, diags: &mut Diagnostics) -> Vec<Variant> {
+fn enum_variants(
+    docs: DocSource,
+    e: &crate::spec::EnumFile,
+    file: &str,
+    diags: &mut Diagnostics,
+) -> Vec<Variant> {
     let mut out = Vec::new();
     let mut names = BTreeSet::new();
     let mut values = Vec::new();
@@ -791,7 +868,7 @@ fn enum_variants(e: &crate::spec::EnumFile, file: &str, diags: &mut Diagnostics)
                 format!("duplicate variant `{}`", excerpt(&v.name)),
             );
         }
-        need_doc(diags, file, &format!("{at}/doc"), &v.doc);
+        need_doc(docs, diags, file, &format!("{at}/doc"), &v.doc);
         let value = match e.repr {
             Repr::Uint64 => v.value.as_u64().map(VariantValue::Unsigned),
             Repr::Int64 => v.value.as_i64().map(VariantValue::Signed),
@@ -943,28 +1020,45 @@ fn check_max_size(p: &crate::spec::Pagination, size: &Field, file: &str, diags: 
 }
 
 /// The maximum a size member's docs state: the number after "at most", "up
-/// to", "upper limit" or "maximum", or the end of a range "20-1000".
+/// to", "upper limit" or "maximum" (or upstream's Chinese for them: 最大值,
+/// 最大, 上限, 不超过, 最多), possibly after `:`, `：`, `为`, `是` or `=`; or
+/// the end of a range "20-1000" (a date such as 2024-01-31 is no range).
 pub(crate) fn documented_max(doc: &str) -> Option<u64> {
     let number = |text: &str| -> Option<u64> {
         let digits: String = text
-            .trim_start()
+            .trim_start_matches(|c: char| c.is_whitespace() || ":：为是=".contains(c))
             .chars()
             .take_while(char::is_ascii_digit)
             .collect();
         digits.parse().ok()
     };
     let lower = doc.to_ascii_lowercase();
-    for phrase in ["at most", "up to", "upper limit", "maximum"] {
+    for phrase in [
+        "at most",
+        "up to",
+        "upper limit",
+        "maximum",
+        "最大值",
+        "最大",
+        "上限",
+        "不超过",
+        "最多",
+    ] {
         if let Some(at) = lower.find(phrase) {
             if let Some(n) = number(&lower[at + phrase.len()..]) {
                 return Some(n);
             }
         }
     }
-    // A range `A-B`: digits, a dash, digits.
+    // A range `A-B`: digits, a dash, digits, and not part of a date (`A-B-C`).
     let bytes = lower.as_bytes();
     (1..bytes.len().saturating_sub(1))
         .filter(|&i| bytes[i] == b'-' && bytes[i - 1].is_ascii_digit())
+        .filter(|&i| {
+            let after = &bytes[i + 1..];
+            let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+            after.get(digits) != Some(&b'-') && (i < 2 || !matches!(bytes[..i].iter().rev().skip_while(|b| b.is_ascii_digit()).next(), Some(b'-')))
+        })
         .find_map(|i| number(&lower[i + 1..]))
 }
 
@@ -1048,5 +1142,12 @@ fn check_pagination(
             "`item_cursor` is only for cursor paging",
         ),
         (_, None) => {}
+    }
+    if p.first_page > 1 || (p.first_page != 0 && p.style != PageStyle::PageNumber) {
+        diags.push(
+            file,
+            "/pagination/first_page",
+            "`first_page` is 0 or 1, and only for page-number paging",
+        );
     }
 }

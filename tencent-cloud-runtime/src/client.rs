@@ -30,9 +30,13 @@ use tracing::Instrument;
 
 /// The content type the official SDKs send and sign, without a charset.
 const JSON: &str = "application/json";
-/// Sent as `X-TC-RequestClient`, and as the `User-Agent` of the HTTP client
-/// the builder makes (neither signed): this crate and its version.
-pub const REQUEST_CLIENT: &str = concat!("ccc-api-rust/", env!("CARGO_PKG_VERSION"));
+/// What a client sends as `X-TC-RequestClient`, and as the `User-Agent` of
+/// the HTTP client the builder makes (neither signed), when its service's
+/// description names no crate ([`Service::client_name`]): this runtime and
+/// its version, `tencent-cloud-runtime/<version>`. Generated service crates
+/// name themselves (`ccc-api/0.1.0`); [`Service::request_client`] gives the
+/// value a client of a service sends.
+pub const REQUEST_CLIENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 /// Deadline of a whole call, retries included, when none is set (as the official
 /// SDKs' request timeout).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -69,7 +73,7 @@ impl Language {
 }
 
 /// A client of one service: the one a service's own client type wraps
-/// (`ccc_api::Client`, [`sts::Client`](crate::sts::Client)), or the one named
+/// (`ccc_api::Client`, `tencent_cloud_sts::Client`), or the one named
 /// with [`ClientBuilder::service`]. Cheap to clone (one `Arc`), `Send + Sync`; clones
 /// share connections, configuration, cached credentials and rate-limit buckets.
 #[derive(Clone)]
@@ -98,6 +102,9 @@ struct Inner {
     service: &'static Service,
     /// `X-TC-Version`, the service's API version.
     version: HeaderValue,
+    /// `X-TC-RequestClient`: the service crate's name and version
+    /// ([`Service::request_client`]).
+    request_client: HeaderValue,
     /// Whether requests go out unsigned (`Authorization: SKIP`).
     skip_signing: bool,
     transport: Transport,
@@ -229,7 +236,9 @@ impl Client {
     /// and returns the JSON of `Response` — for actions newer than this crate.
     /// Signing, retries, rate limits and errors work as for typed calls; the
     /// limit and idempotency come from the spec when it knows the action
-    /// (otherwise: no limit, and only `Describe*` actions count as idempotent).
+    /// (otherwise: no limit, and only actions whose name begins with a verb
+    /// that reads, [`ActionInfo::READ_VERBS`](crate::ActionInfo::READ_VERBS),
+    /// count as idempotent).
     ///
     /// As the official SDKs do, members whose value is `null` are left out, at
     /// any depth (`null` items of a list stay: their position counts). Members
@@ -254,17 +263,11 @@ impl Client {
     ) -> Result<serde_json::Value, SdkError<String>> {
         let header =
             HeaderValue::from_str(action).map_err(|_| invalid_header("the action name"))?;
-        let meta = match self.inner().service.action(action) {
-            Some(known) => Meta {
-                rate_limit: known.rate_limit,
-                idempotent: known.idempotent,
-                header,
-            },
-            None => Meta {
-                rate_limit: None,
-                idempotent: action.starts_with("Describe"),
-                header,
-            },
+        let service = self.inner().service;
+        let meta = Meta {
+            rate_limit: service.action(action).and_then(|known| known.rate_limit),
+            idempotent: service.is_idempotent(action),
+            header,
         };
         let body = crate::json::without_nulls(params).map_err(BuildError::Encode)?;
         let raw = self.send(action, meta, body.into(), options).await?;
@@ -288,8 +291,11 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<RawResponse, SdkError<String>> {
         let inner = self.inner();
+        // One name for every service; the fields tell them apart.
         let span = tracing::debug_span!(
-            "ccc.call",
+            "tencent_cloud.call",
+            service = inner.service.name,
+            version = inner.service.version,
             action,
             attempts = tracing::field::Empty,
             request_id = tracing::field::Empty,
@@ -464,6 +470,11 @@ impl Inner {
             if response.status().is_redirection() || !same_origin(response.url(), &inner.url) {
                 return Err(SdkError::Decode(redirect_error(&response)));
             }
+            if is_event_stream(response.headers()) {
+                // Not read at all: an event stream may never end. Dropping
+                // the answer closes its connection.
+                return Err(SdkError::Decode(streaming_error(action, code)));
+            }
             let max = options.max_response_size.unwrap_or(inner.max_response_size);
             Ok((code, read_body(response, max).await?))
         };
@@ -636,6 +647,34 @@ fn redirect_error(response: &reqwest::Response) -> crate::error::DecodeError {
     )
 }
 
+/// Whether an answer's `Content-Type` is `text/event-stream` (server-sent
+/// events, what actions that stream their answer send), parameters aside.
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers.get(CONTENT_TYPE).is_some_and(|value| {
+        let media = value.as_bytes().split(|&b| b == b';').next().unwrap_or(b"");
+        media
+            .trim_ascii()
+            .eq_ignore_ascii_case(b"text/event-stream")
+    })
+}
+
+/// The error for an answer that is an event stream, which this client does
+/// not read (its body is left unread).
+#[cold]
+#[inline(never)]
+fn streaming_error(action: &str, status: u16) -> crate::error::DecodeError {
+    crate::error::DecodeError::new(
+        crate::error::DecodeErrorKind::Streaming,
+        status,
+        format!(
+            "{action} answered with an event stream (`Content-Type: text/event-stream`), \
+             which this client does not read; ask for a single JSON answer where the \
+             action offers one (a `Stream`-like member set to false)"
+        ),
+        b"",
+    )
+}
+
 /// `url` with any user name and password replaced, for messages; works on text
 /// that does not parse as a URL too.
 pub(crate) fn redact_url(url: &str) -> String {
@@ -760,10 +799,7 @@ impl Inner {
                 HeaderValue::from_static(language.as_str()),
             );
         }
-        headers.insert(
-            X_TC_REQUEST_CLIENT.clone(),
-            HeaderValue::from_static(REQUEST_CLIENT),
-        );
+        headers.insert(X_TC_REQUEST_CLIENT.clone(), self.request_client.clone());
         Ok(headers)
     }
 
@@ -816,6 +852,16 @@ impl Inner {
     }
 }
 
+/// `value` as a header value without a copy, if it can be one:
+/// `HeaderValue::from_static` takes visible ASCII and tabs only (and panics
+/// on anything else, where `from_str` would take bytes above 127 too).
+fn static_header(value: &'static str) -> Option<HeaderValue> {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+        .then(|| HeaderValue::from_static(value))
+}
+
 /// The error for a value that cannot be sent as a header.
 fn invalid_header(what: &str) -> SdkError<String> {
     SdkError::Build(BuildError::Encode(format!(
@@ -831,6 +877,15 @@ pub trait ServiceClient: From<Client> {
     /// [`ClientBuilder::service`] names another; `None` for the runtime's own
     /// [`Client`], which must be told.
     fn default_service() -> Option<&'static Service>;
+
+    /// Where a client of this type takes its credentials when the builder is
+    /// given none: the runtime's [`DefaultChain`] (environment, profile file,
+    /// CVM role). Service crates generated with `tencent-cloud-config` hand
+    /// out its chain, which adds the sources that assume roles through STS;
+    /// the runtime cannot, since STS is itself a service crate over it.
+    fn default_credentials() -> Arc<dyn ProvideCredentials> {
+        Arc::new(DefaultChain::new())
+    }
 }
 
 impl ServiceClient for Client {
@@ -1146,7 +1201,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
     fn build_core(self) -> Result<Client, ConfigError> {
         let credentials = match self.config.credentials {
             Some(c) => c,
-            None => Arc::new(DefaultChain::new()),
+            None => C::default_credentials(),
         };
         let Some(service) = self.config.service.or_else(C::default_service) else {
             return Err(ConfigError::new(
@@ -1214,6 +1269,15 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 ConfigError::new(format!("region `{r}` is not a valid header value"))
             })?;
         }
+        // Data too: a crate name no header can carry is refused here.
+        let request_client = service.request_client();
+        let Some(request_client) = static_header(request_client) else {
+            return Err(ConfigError::new(format!(
+                "{}: client name `{}` is not a valid header value",
+                service.name,
+                request_client.escape_debug()
+            )));
+        };
         #[cfg(feature = "test-util")]
         let mocked = self.config.mock.map(Transport::Mock);
         #[cfg(not(feature = "test-util"))]
@@ -1224,7 +1288,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
             (None, None) => {
                 let mut b = reqwest::Client::builder()
                     .redirect(reqwest::redirect::Policy::none())
-                    .user_agent(REQUEST_CLIENT);
+                    .user_agent(request_client.clone());
                 #[cfg(feature = "gzip")]
                 {
                     b = b.gzip(true);
@@ -1258,9 +1322,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
             }
         };
         // A service description is data a user may supply: checked, not trusted.
-        let version = if HeaderValue::from_str(service.version).is_ok() {
-            HeaderValue::from_static(service.version)
-        } else {
+        let Some(version) = static_header(service.version) else {
             return Err(ConfigError::new(format!(
                 "{}: version `{}` is not a valid header value",
                 service.name, service.version
@@ -1270,6 +1332,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
             shared: Arc::new(Inner {
                 service,
                 version,
+                request_client,
                 skip_signing: self.config.skip_signing,
                 transport,
                 url,
@@ -1314,6 +1377,36 @@ mod tests {
         &[],
     );
 
+    /// A second service, whose default site has regional hosts.
+    static STS: Service = Service::new(
+        "sts",
+        "2018-08-13",
+        "sts",
+        &[
+            Endpoint::new("China", "sts.tencentcloudapi.com", true)
+                .with_regional_host("sts.{region}.tencentcloudapi.com"),
+            Endpoint::new("International", "sts.intl.tencentcloudapi.com", false),
+        ],
+        &[],
+        &[],
+    );
+
+    /// A service's own client type, as generated code declares one.
+    #[derive(Debug)]
+    struct StsClient(Client);
+
+    impl From<Client> for StsClient {
+        fn from(c: Client) -> Self {
+            StsClient(c)
+        }
+    }
+
+    impl ServiceClient for StsClient {
+        fn default_service() -> Option<&'static Service> {
+            Some(&STS)
+        }
+    }
+
     /// The sites of [`CCC`], as a generated `Site` names them.
     #[derive(Clone, Copy)]
     enum Site {
@@ -1355,7 +1448,7 @@ mod tests {
     #[cfg(feature = "test-util")]
     #[test]
     fn mocked_client_builds() {
-        let c = crate::sts::Client::mocked(&Mock::new()).into_core();
+        let c = ClientBuilder::<StsClient>::mocked(&Mock::new()).unwrap().0;
         // Without a service of its own, the runtime's client is refused, not
         // panicked on.
         let e = ClientBuilder::<Client>::mocked(&Mock::new()).unwrap_err();
@@ -1370,24 +1463,26 @@ mod tests {
         assert!(e.reason.contains("no service"), "{e}");
         let c = Client::builder()
             .credentials(creds())
-            .service(&crate::sts::SERVICE_DESCRIPTION)
+            .service(&STS)
             .build()
             .unwrap();
         assert_eq!(c.endpoint(), "https://sts.tencentcloudapi.com/");
         // A service's client names its own...
-        let c = crate::sts::Client::builder()
+        let c = ClientBuilder::<StsClient>::new()
             .credentials(creds())
             .build()
-            .unwrap();
+            .unwrap()
+            .0;
         assert_eq!(c.endpoint(), "https://sts.tencentcloudapi.com/");
         // ...unless one was named explicitly, which stays with the other
         // settings when the builder changes the client type it builds.
         let c = builder()
             .credentials(creds())
             .endpoint_url("http://127.0.0.1:9")
-            .for_client::<crate::sts::Client>()
+            .for_client::<StsClient>()
             .build()
-            .unwrap();
+            .unwrap()
+            .0;
         assert_eq!(c.service().name, "ccc");
         assert_eq!(c.endpoint(), "http://127.0.0.1:9/");
     }
@@ -1438,7 +1533,7 @@ mod tests {
             }
             b.build().map(|c| c.endpoint().to_owned())
         };
-        let sts = &crate::sts::SERVICE_DESCRIPTION;
+        let sts = &STS;
         let ccc = &CCC;
         assert_eq!(
             regional(Some(Site::China), Some("ap-guangzhou"), ccc).unwrap(),
@@ -1538,10 +1633,12 @@ mod tests {
             ]
         );
         assert_eq!(h["content-type"], "application/json");
-        assert!(
-            REQUEST_CLIENT.starts_with("ccc-api-rust/0."),
-            "{REQUEST_CLIENT}"
+        // A description that names no crate sends the runtime's name.
+        assert_eq!(
+            REQUEST_CLIENT,
+            concat!("tencent-cloud-runtime/", env!("CARGO_PKG_VERSION"))
         );
+        assert_eq!(h["x-tc-requestclient"], REQUEST_CLIENT);
         assert_eq!(h["x-tc-version"], "2020-02-10");
         assert_eq!(h["x-tc-timestamp"], "1700000000");
         assert_eq!(h["x-tc-language"], "en-US");
@@ -1559,6 +1656,62 @@ mod tests {
             !shown.contains("token-abc") && !shown.contains("Signature="),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn the_request_client_names_the_service_crate() {
+        static NAMED: Service = Service::new("ccc", "2020-02-10", "ccc", &[], &[], &[])
+            .with_client_name("ccc-api/1.2.3");
+        let c = builder()
+            .service(&NAMED)
+            .credentials(creds())
+            .endpoint_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let h = signed_headers(&c, 1, &creds(), &RequestOptions::default());
+        assert_eq!(h["x-tc-requestclient"], "ccc-api/1.2.3");
+        assert_eq!(NAMED.request_client(), "ccc-api/1.2.3");
+        assert_eq!(CCC.request_client(), REQUEST_CLIENT);
+        // A name no header can carry is refused when the client is built,
+        // not panicked on or sent.
+        for bad in ["ccc-api/1\r\nX: y", "ccc-äpi/1", "a\u{7f}"] {
+            let service: &'static Service = Box::leak(Box::new(
+                Service::new("ccc", "2020-02-10", "ccc", &[], &[], &[]).with_client_name(bad),
+            ));
+            let e = builder()
+                .service(service)
+                .endpoint_url("http://127.0.0.1:9")
+                .credentials(creds())
+                .build()
+                .unwrap_err();
+            assert!(e.reason.contains("client name"), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn event_streams_are_told_by_their_content_type() {
+        let of = |value: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(CONTENT_TYPE, HeaderValue::from_static(value));
+            is_event_stream(&h)
+        };
+        assert!(of("text/event-stream"));
+        assert!(of("Text/Event-Stream; charset=utf-8"));
+        assert!(of(" text/event-stream ;x=y"));
+        assert!(!of("application/json"));
+        assert!(!of("text/event-streams"));
+        assert!(!of("text/plain; x=text/event-stream"));
+        assert!(!is_event_stream(&HeaderMap::new()));
+        let e = streaming_error("ChatCompletions", 200);
+        assert_eq!(e.kind, crate::error::DecodeErrorKind::Streaming);
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(
+                "HTTP 200, event stream not read: ChatCompletions answered with an event stream"
+            ),
+            "{shown}"
+        );
+        assert!(!shown.contains("body ("), "{shown}");
     }
 
     #[test]

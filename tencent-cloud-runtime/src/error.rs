@@ -3,7 +3,7 @@
 //! [`SdkError<C>`] tells apart what went wrong (the service answered with an error,
 //! the request could not be built, no credentials, the network, an undecodable
 //! answer); `C` is the action's error-code enum. Every action's error converts into
-//! its service's `Error` (`ccc_api::Error`, [`crate::sts::Error`]), whose codes
+//! its service's `Error` (`ccc_api::Error`, `tencent_cloud_sts::Error`), whose codes
 //! are all codes of the service.
 
 use crate::enums::WireEnum;
@@ -484,6 +484,12 @@ pub enum DecodeErrorKind {
     /// A redirect (3xx). The API never redirects, so it is not followed: the
     /// request and its credentials go to the configured endpoint only.
     Redirect,
+    /// The service answered with an event stream (`Content-Type:
+    /// text/event-stream`), as actions that stream their answer do when asked
+    /// to, which this client does not read. The body is left unread (an
+    /// event stream may never end): `body_prefix` is empty and `body_len` 0.
+    /// Never retried: the same request would stream again.
+    Streaming,
 }
 
 /// An answer that is not a valid response; keeps the HTTP status and the start of
@@ -542,8 +548,13 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::UnexpectedStatus => "error status without a service error",
             DecodeErrorKind::MalformedError => "malformed error object in the response",
             DecodeErrorKind::Redirect => "redirect not followed",
+            DecodeErrorKind::Streaming => "event stream not read",
         };
         write!(f, "HTTP {}, {what}: {}", self.status, self.detail)?;
+        if self.kind == DecodeErrorKind::Streaming {
+            // No body was read, so there is none to show.
+            return after_attempts(f, self.attempts);
+        }
         let shown: String = self.body_prefix.chars().take(200).collect();
         write!(f, "; body ({} bytes) starts with {shown:?}", self.body_len)?;
         after_attempts(f, self.attempts)

@@ -32,7 +32,7 @@
 //! }
 //!
 //! // Any service's client (`ccc_api::Client::builder()` alike).
-//! let client = tencent_cloud_runtime::sts::Client::builder().hook(TraceIds).build();
+//! let client = tencent_cloud_sts::Client::builder().hook(TraceIds).build();
 //! ```
 //!
 //! What a hook sees and may do:

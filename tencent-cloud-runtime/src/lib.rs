@@ -13,10 +13,9 @@
 //!   service's own client type through [`ServiceClient`].
 //! - [`SdkError`]: what a call can fail with, typed by the action's error codes.
 //! - [`credentials`]: where keys come from (environment, profile files, CVM
-//!   roles, STS role assumption) and how they are cached.
+//!   roles) and how they are cached; the sources that assume roles through
+//!   STS are in `tencent-cloud-config`, over the generated STS crate.
 //! - [`signing`]: TC3-HMAC-SHA256 as a pure function.
-//! - [`sts`]: the Security Token Service, generated from its own spec onto
-//!   this runtime; the credential sources that assume roles call it.
 //! - [`Service`]: what the runtime knows about a service (name, version,
 //!   endpoints), generated from each spec's `service.json`.
 //! - [`hooks`]: code of yours around every attempt (trace ids, metrics).
@@ -61,7 +60,6 @@ mod response;
 mod retry;
 mod service;
 pub mod signing;
-pub mod sts;
 
 pub use action::{Action, ActionVisitor, RoundTrip};
 #[cfg(feature = "http2")]

@@ -3,7 +3,7 @@
 //!
 //! A [`Mock`] holds rules, one per scripted action; a client built with a
 //! service client's `mocked` (`ccc_api::Client::mocked`,
-//! [`sts::Client::mocked`](crate::sts::Client::mocked)) or with
+//! `tencent_cloud_sts::Client::mocked`) or with
 //! [`ClientBuilder::mock`](crate::ClientBuilder::mock) asks them instead of the
 //! network. Everything else is the real client: the request is serialised and
 //! signed, the mock answers with the bytes the service would send
@@ -14,10 +14,8 @@
 //!
 //! ```
 //! use tencent_cloud_runtime::mock::{Fault, Mock};
-//! use tencent_cloud_runtime::sts::operation::assume_role::{
-//!     AssumeRoleRequest, AssumeRoleResponse,
-//! };
-//! use tencent_cloud_runtime::sts::{Client, Error};
+//! use tencent_cloud_sts::operation::assume_role::{AssumeRoleRequest, AssumeRoleResponse};
+//! use tencent_cloud_sts::{Client, Error};
 //!
 //! // The code under test: takes the client, as production code does.
 //! async fn session_key_id(client: &Client, session: &str) -> Result<String, Error> {

@@ -19,8 +19,10 @@ pub struct RequestOptions {
     /// `X-TC-Language` for this request.
     pub language: Option<Language>,
     /// Whether this call may be repeated after a failure that may have reached
-    /// the service; by default the action's idempotency from the spec (see
-    /// [`crate::ClientBuilder::retry_non_idempotent`]).
+    /// the service; by default the action's idempotency from the spec, or for
+    /// an action the spec does not list, whether its name reads
+    /// ([`crate::ActionInfo::is_read_action`]); see
+    /// [`crate::ClientBuilder::retry_non_idempotent`].
     pub idempotent: Option<bool>,
     /// Largest answer accepted for this call, in bytes after decompression.
     pub max_response_size: Option<usize>,

@@ -29,11 +29,11 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "credentials",
     "authorization",
     "cookie",
+    "assertion",
 ];
 
 /// The services whose specs' sensitive members are redacted from every kept
-/// body: the runtime's own STS, and each service a client was built for or an
-/// answer was decoded for (see [`honour`]). A body is kept only on those paths,
+/// body: each service a client was built for or an answer was decoded for (see [`honour`]). A body is kept only on those paths,
 /// so its service is always here by then. Append-only and small: one entry a
 /// service.
 static HONOURED: RwLock<Vec<&'static Service>> = RwLock::new(Vec::new());
@@ -51,11 +51,10 @@ pub(crate) fn honour(service: &'static Service) {
 }
 
 /// Whether values of the member `name` are redacted from kept bodies: the spec
-/// of STS or of a service in use marks it sensitive, or its name says it holds
-/// a credential.
+/// of a service in use marks it sensitive, or its name says it holds a
+/// credential.
 pub(crate) fn is_sensitive_member(name: &str) -> bool {
-    crate::sts::SENSITIVE_MEMBERS.contains(&name)
-        || HONOURED
+    HONOURED
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .iter()

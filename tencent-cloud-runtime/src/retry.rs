@@ -4,10 +4,11 @@
 //! `RequestLimitExceeded` and its sub-codes (the service did not run the
 //! request). A request that may have run (a timeout, a cut-off answer, an HTTP
 //! 5xx without a service error) is retried only for idempotent actions, or when
-//! the caller says it is safe. Waits grow
+//! the caller says it is safe. An answer that is an event stream
+//! ([`DecodeErrorKind::Streaming`]) is never retried. Waits grow
 //! exponentially with full jitter, and never pass the overall deadline.
 
-use crate::error::{SdkError, TransportErrorKind};
+use crate::error::{DecodeErrorKind, SdkError, TransportErrorKind};
 use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -112,6 +113,8 @@ pub(crate) fn retry_reason<C>(
             _ if idempotent => Some("no answer to an idempotent request"),
             _ => None,
         },
+        // The same request would stream again, whatever the status.
+        SdkError::Decode(e) if e.kind == DecodeErrorKind::Streaming => None,
         // A gateway's 5xx page may come after the service ran the request.
         SdkError::Decode(e) if e.status >= 500 && idempotent => {
             Some("HTTP 5xx without a service answer to an idempotent request")
@@ -148,6 +151,29 @@ fn random_u64() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_streams_are_never_retried() {
+        use crate::error::DecodeError;
+        for status in [200, 500, 503] {
+            let e: SdkError<String> = SdkError::Decode(DecodeError::new(
+                DecodeErrorKind::Streaming,
+                status,
+                "stream",
+                b"",
+            ));
+            assert_eq!(retry_reason(&e, None, true), None, "{status}");
+            assert_eq!(retry_reason(&e, None, false), None, "{status}");
+        }
+        // Whereas a 5xx page without a service answer is, when idempotent.
+        let e: SdkError<String> = SdkError::Decode(DecodeError::new(
+            DecodeErrorKind::NotJson,
+            503,
+            "x",
+            b"<html>",
+        ));
+        assert!(retry_reason(&e, None, true).is_some());
+    }
 
     #[test]
     fn backoff_is_jittered_under_an_exponential_cap() {

@@ -179,7 +179,7 @@ async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
     write_if_changed(&spec.join("types/WaitingQueue.json"), TYPE.as_bytes());
 
     // Step 2: `cargo xtask codegen` (the same library call, on the copy).
-    let files = codegen::generate_from_dir(&spec, &codegen::Options::ccc_api())
+    let files = codegen::generate_from_dir(&spec, &codegen::Options::module_of_crate(true))
         .unwrap_or_else(|e| panic!("the new entries do not validate:\n{e}"));
     let out = copy.join("ccc-api/src/generated");
     codegen::sync(&out, &files, true).unwrap();

@@ -4,6 +4,14 @@
 //!   fails, naming the files, when either is stale.
 //! - `cargo xtask import API_JSON [--errors ERRORS_JSON] [--china-only]` brings an
 //!   upstream description's structure into the spec, keeping what people wrote.
+//! - `cargo xtask add-service API_JSON [--examples EXAMPLES_JSON] [--errors ERRORS_JSON]
+//!   [--service NAME]` writes the spec of the service an upstream description
+//!   describes to `spec/<service>/<version>/` (docs from upstream; everything
+//!   decided automatically, see `codegen::import`), or brings an existing one
+//!   up to date, then generates the repository's code and names the crate.
+//! - `cargo xtask check-upstream DIR` imports every `*/v*/api.json` under `DIR`
+//!   (tccli's `services/` directory) into a scratch spec tree and loads and
+//!   generates each, in process, reporting failures and the time taken.
 //! - `cargo xtask spec-diff API_JSON` lists drift between the spec and upstream.
 //! - `cargo xtask import-examples EXAMPLES_JSON` adds the official examples to
 //!   actions that have none, repairing what it can and saying what it repaired.
@@ -11,17 +19,20 @@
 //! The three work on any service under `spec/`: the one the upstream file names
 //! (its `metadata.serviceShortName`; for examples, the `Host` of their requests),
 //! or the one given with `--service NAME`.
-//! - `cargo xtask public-api` prints the public API of `ccc-api`, one item a line
-//!   (what `tests/tests/public_api.rs` snapshots).
+//! - `cargo xtask public-api [PACKAGE]` prints the public API of a service
+//!   crate (`ccc-api` by default), one item a line (what
+//!   `tests/tests/public_api.rs` snapshots for every service crate).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
+       cargo xtask add-service API_JSON [--examples EXAMPLES_JSON] [--errors ERRORS_JSON] [--service NAME]
+       cargo xtask check-upstream DIR
        cargo xtask import API_JSON [--errors ERRORS_JSON] [--china-only] [--service NAME]
        cargo xtask spec-diff API_JSON [--service NAME]
        cargo xtask import-examples EXAMPLES_JSON [--service NAME]
-       cargo xtask public-api";
+       cargo xtask public-api [PACKAGE]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,9 +45,12 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["import", path, rest @ ..] => import(path, rest),
+        ["add-service", path, rest @ ..] => add_service(path, rest),
+        ["check-upstream", dir] => check_upstream(Path::new(dir)),
         ["spec-diff", path, rest @ ..] => spec_diff(path, rest),
         ["import-examples", path, rest @ ..] => import_examples(path, rest),
-        ["public-api"] => public_api(),
+        ["public-api"] => public_api("ccc-api"),
+        ["public-api", package] => public_api(package),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -117,6 +131,7 @@ fn import(path: &str, rest: &[&str]) -> ExitCode {
             other => return fail(&format!("unknown argument {other}\n{USAGE}")),
         }
     }
+    options.source = path.to_owned();
     let upstream = match read_json(path) {
         Ok(v) => v,
         Err(e) => return fail(&e),
@@ -138,6 +153,178 @@ fn import(path: &str, rest: &[&str]) -> ExitCode {
         }
         Err(e) => fail(&e),
     }
+}
+
+fn add_service(path: &str, rest: &[&str]) -> ExitCode {
+    let mut options = codegen::import::ImportOptions {
+        source: path.to_owned(),
+        ..Default::default()
+    };
+    let mut service = None;
+    let mut it = rest.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next();
+        let Some(value) = value else {
+            return fail(&format!("{flag} needs a value\n{USAGE}"));
+        };
+        match *flag {
+            "--service" => service = Some(*value),
+            "--errors" => match read_json(value) {
+                Ok(v) => options.error_codes = Some(v),
+                Err(e) => return fail(&e),
+            },
+            "--examples" => match read_json(value) {
+                Ok(v) => options.examples = Some(v),
+                Err(e) => return fail(&e),
+            },
+            other => return fail(&format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    let upstream = match read_json(path) {
+        Ok(v) => v,
+        Err(e) => return fail(&e),
+    };
+    let root = repository_root();
+    let started = std::time::Instant::now();
+    let added = match codegen::import::add_service(&root, &upstream, service, &options) {
+        Ok(added) => added,
+        Err(e) => return fail(&e),
+    };
+    for line in &added.report {
+        println!("{line}");
+    }
+    println!(
+        "{} {} ({} change(s)) in {:.1} s",
+        if added.created { "wrote" } else { "updated" },
+        added.dir,
+        added.report.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let started = std::time::Instant::now();
+    if let Err(e) = std::env::set_current_dir(&root) {
+        return fail(&format!("cannot enter {}: {e}", root.display()));
+    }
+    match codegen::run_jobs(Path::new("."), false) {
+        Ok(changes) => println!(
+            "generated: {} file(s) changed in {:.1} s",
+            changes.len(),
+            started.elapsed().as_secs_f64()
+        ),
+        Err(e) => return fail(&e.to_string()),
+    }
+    match codegen::services::discover(Path::new("."), "spec") {
+        Ok(found) => {
+            if let Some(s) = found.iter().find(|s| s.dir == added.dir) {
+                println!(
+                    "crate: {} in {} (cargo build -p {})",
+                    s.package(),
+                    s.crate_path(),
+                    s.package()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+/// Imports every upstream description under `dir` into a scratch spec tree,
+/// then loads and generates it, reporting what fails.
+fn check_upstream(dir: &Path) -> ExitCode {
+    let mut files = Vec::new();
+    for service in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        for version in std::fs::read_dir(service.path()).into_iter().flatten().flatten() {
+            let api = version.path().join("api.json");
+            if version.file_name().to_string_lossy().starts_with('v') && api.is_file() {
+                files.push(api);
+            }
+        }
+    }
+    files.sort();
+    let common = repository_root().join("spec").join(codegen::load::COMMON_ERRORS_FILE);
+    let scratch = std::env::temp_dir().join(format!("check-upstream-{}", std::process::id()));
+    let started = std::time::Instant::now();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    let slowest = std::sync::Mutex::new((0.0f64, String::new()));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(api) = files.get(i) else { break };
+                let shown = api.display().to_string();
+                let root = scratch.join(i.to_string());
+                let one = std::time::Instant::now();
+                let result = check_one(api, &root, &common);
+                let _ = std::fs::remove_dir_all(&root);
+                let secs = one.elapsed().as_secs_f64();
+                {
+                    let mut s = slowest.lock().unwrap_or_else(|e| e.into_inner());
+                    if secs > s.0 {
+                        *s = (secs, shown.clone());
+                    }
+                }
+                match result {
+                    Ok(summary) => println!("ok   {shown}: {summary} in {secs:.1} s"),
+                    Err(e) => {
+                        println!("FAIL {shown}:\n{e}");
+                        failures.lock().unwrap_or_else(|e| e.into_inner()).push(shown);
+                    }
+                }
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+    let failures = failures.into_inner().unwrap_or_default();
+    let slowest = slowest.into_inner().unwrap_or_default();
+    println!(
+        "{} of {} descriptions passed in {:.1} s (slowest: {} in {:.1} s)",
+        files.len() - failures.len(),
+        files.len(),
+        started.elapsed().as_secs_f64(),
+        slowest.1,
+        slowest.0
+    );
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        for f in &failures {
+            eprintln!("failed: {f}");
+        }
+        ExitCode::FAILURE
+    }
+}
+
+fn check_one(api: &Path, root: &Path, common: &Path) -> Result<String, String> {
+    let upstream = read_json(&api.to_string_lossy())?;
+    let examples = api.with_file_name("examples.json");
+    let options = codegen::import::ImportOptions {
+        source: api.display().to_string(),
+        examples: if examples.is_file() {
+            Some(read_json(&examples.to_string_lossy())?)
+        } else {
+            None
+        },
+        ..Default::default()
+    };
+    std::fs::create_dir_all(root.join("spec")).map_err(|e| e.to_string())?;
+    if common.is_file() {
+        std::fs::copy(common, root.join("spec").join(codegen::load::COMMON_ERRORS_FILE))
+            .map_err(|e| e.to_string())?;
+    }
+    let added = codegen::import::add_service(root, &upstream, None, &options)?;
+    let model = codegen::load(&root.join(&added.dir)).map_err(|d| d.to_string())?;
+    let package = format!("tencent-cloud-{}", model.service);
+    let files = codegen::generate(&model, &codegen::Options::whole_crate(&package, true))
+        .map_err(|e| e.to_string())?;
+    let paged = model.actions.iter().filter(|a| a.pagination.is_some()).count();
+    Ok(format!(
+        "{} actions ({paged} paged), {} types, {} files",
+        model.actions.len(),
+        model.objects.len(),
+        files.len()
+    ))
 }
 
 fn spec_diff(path: &str, rest: &[&str]) -> ExitCode {
@@ -194,11 +381,9 @@ fn import_examples(path: &str, rest: &[&str]) -> ExitCode {
     }
 }
 
-fn public_api() -> ExitCode {
+fn public_api(package: &str) -> ExitCode {
     let root = repository_root();
-    let runtime = root.join(codegen::RUNTIME_LIB);
-    let deps = [("tencent_cloud_runtime", runtime.as_path())];
-    match codegen::public_api::list(&root.join("ccc-api/src/lib.rs"), "ccc_api", &deps) {
+    match codegen::public_api::of_service_crate(&root, package) {
         Ok(text) => {
             print!("{text}");
             ExitCode::SUCCESS

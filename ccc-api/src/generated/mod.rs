@@ -279,6 +279,10 @@ impl ::tencent_cloud_runtime::ServiceClient for Client {
     fn default_service() -> Option<&'static ::tencent_cloud_runtime::Service> {
         Some(&SERVICE_DESCRIPTION)
     }
+    /// The full default chain, with the sources that assume roles.
+    fn default_credentials() -> ::std::sync::Arc<dyn ::tencent_cloud_runtime::ProvideCredentials> {
+        ::std::sync::Arc::new(::tencent_cloud_config::default_chain())
+    }
 }
 /// The error codes of this service's actions: an error with any of
 /// them converts into [`Error`], so `?` works across actions.

@@ -39,8 +39,8 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         };
         let scheme = match p.style {
             crate::spec::PageStyle::PageNumber => format!(
-                "page number `{}` (from 0) and page size `{}`",
-                p.page, p.size
+                "page number `{}` (from {}) and page size `{}`",
+                p.page, p.first_page, p.size
             ),
             crate::spec::PageStyle::Offset => format!("offset `{}` and limit `{}`", p.page, p.size),
             crate::spec::PageStyle::Cursor => format!(
@@ -360,9 +360,13 @@ fn into_paginator(
     let position = match p.style {
         PageStyle::Cursor => None,
         PageStyle::PageNumber | PageStyle::Offset => member(&p.page).map(|id| {
+            let first = proc_macro2::Literal::u64_unsuffixed(match p.style {
+                PageStyle::PageNumber => p.first_page,
+                _ => 0,
+            });
             quote! {
                 if self.inner.#id.is_none() {
-                    self.inner.#id = Some(0);
+                    self.inner.#id = Some(#first);
                 }
             }
         }),

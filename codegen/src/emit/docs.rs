@@ -30,6 +30,17 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A member's doc, with the wire form of a text type in a documented format
+/// (`date`, `datetime`, `datetime_iso`, `binary`).
+pub(crate) fn field_doc(f: &crate::model::Field) -> String {
+    match f.ty.bottom() {
+        crate::spec::TypeRef::Text(format) => {
+            format!("{}\n\nWire form: {}.", f.doc, format.wire_form())
+        }
+        _ => f.doc.clone(),
+    }
+}
+
 /// A member's doc with its example, if any.
 pub(crate) fn with_example(doc: &str, example: Option<&Value>) -> String {
     match example {

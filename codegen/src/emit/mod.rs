@@ -20,9 +20,9 @@ use quote::{format_ident, quote};
 /// Where generated code finds the runtime and its sibling modules.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Path of the runtime crate: `crate` inside `tencent-cloud-runtime`,
-    /// `::tencent_cloud_runtime` in a service crate, `::ccc_api::runtime` for
-    /// code beside a crate that depends on `ccc-api` only.
+    /// Path of the runtime crate: `::tencent_cloud_runtime` in a service
+    /// crate, `::ccc_api::runtime` for code beside a crate that depends on
+    /// `ccc-api` only.
     pub runtime: String,
     /// Path of the generated `types` module.
     pub types_path: String,
@@ -33,27 +33,44 @@ pub struct Options {
     /// `Client::mocked`, sit behind them. Otherwise every impl is emitted
     /// and `mocked` is too (the crate must enable the runtime's `test-util`).
     pub feature_gates: bool,
+    /// Path of `tencent-cloud-config`, whose default credentials chain (with
+    /// the sources that assume roles) the client takes when given none;
+    /// `None`: the runtime's own chain.
+    pub config: Option<String>,
+    /// The code is the whole crate: its root module is `src/lib.rs`, with the
+    /// crate's docs, attributes and re-exports of the runtime, and every
+    /// other file sits under `src/`.
+    pub crate_root: Option<CrateRoot>,
+}
+
+/// What the root file of a wholly generated crate says about the crate.
+#[derive(Debug, Clone)]
+pub struct CrateRoot {
+    /// Package name (`tencent-cloud-sts`).
+    pub package: String,
 }
 
 impl Options {
-    /// For `ccc-api/src/generated`, re-exported at the root of `ccc-api`.
-    pub fn ccc_api() -> Self {
+    /// For the generated module of a crate whose `lib.rs` is written by hand
+    /// and re-exports it at the crate root (`ccc-api/src/generated`).
+    pub fn module_of_crate(config: bool) -> Self {
         Options {
             runtime: "::tencent_cloud_runtime".into(),
             types_path: "crate::types".into(),
             root_path: "crate".into(),
             feature_gates: true,
+            config: config.then(|| "::tencent_cloud_config".into()),
+            crate_root: None,
         }
     }
 
-    /// For a service generated into the runtime crate itself, as the module
-    /// `module` (`crate::sts`): the credential sources that assume roles call it.
-    pub fn runtime_module(module: &str) -> Self {
+    /// For a wholly generated crate named `package`.
+    pub fn whole_crate(package: &str, config: bool) -> Self {
         Options {
-            runtime: "crate".into(),
-            types_path: format!("{module}::types"),
-            root_path: module.into(),
-            feature_gates: true,
+            crate_root: Some(CrateRoot {
+                package: package.into(),
+            }),
+            ..Options::module_of_crate(config)
         }
     }
 
@@ -65,6 +82,8 @@ impl Options {
             types_path: format!("{module}::types"),
             root_path: module.into(),
             feature_gates: false,
+            config: None,
+            crate_root: None,
         }
     }
 }
@@ -75,6 +94,11 @@ pub(crate) struct Paths {
     pub types: TokenStream,
     pub root: TokenStream,
     pub feature_gates: bool,
+    /// Whether the root is a module of its own (with its own docs), not the
+    /// crate root.
+    pub root_is_module: bool,
+    /// Path of `tencent-cloud-config`, if the client takes its chain.
+    pub config: Option<TokenStream>,
     /// Which types requests and responses reach.
     pub usage: serde::Usage,
 }
@@ -99,13 +123,18 @@ pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>,
         types: path_tokens(&options.types_path)?,
         root: path_tokens(&options.root_path)?,
         feature_gates: options.feature_gates,
+        root_is_module: options.crate_root.is_none(),
+        config: options.config.as_deref().map(path_tokens).transpose()?,
         usage: serde::Usage::of(model),
     };
     let mut files = vec![
         Unformatted {
             path: "mod.rs".into(),
             source: model.root.clone(),
-            tokens: root_module(model, &paths),
+            tokens: match &options.crate_root {
+                Some(krate) => crate_root(model, &paths, krate),
+                None => root_module(model, &paths),
+            },
         },
         Unformatted {
             path: "error_code.rs".into(),
@@ -130,6 +159,14 @@ pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>,
             tokens: action::action_module(model, a, &paths),
         });
     }
+    if options.crate_root.is_some() {
+        for f in &mut files {
+            f.path = match f.path.as_str() {
+                "mod.rs" => "src/lib.rs".into(),
+                other => format!("src/{other}"),
+            };
+        }
+    }
     Ok(files)
 }
 
@@ -142,12 +179,67 @@ pub(crate) fn emit_table(model: &Model) -> Vec<Unformatted> {
     }]
 }
 
+/// The root file of a wholly generated crate: the crate's docs and
+/// attributes, the runtime items users meet re-exported (so a user needs no
+/// dependency on the runtime of their own), then the root module.
+fn crate_root(model: &Model, paths: &Paths, krate: &CrateRoot) -> TokenStream {
+    let rt = &paths.rt;
+    let doc = docs::inner(&format!(
+        "Typed async client for {} (service `{}`, API version `{}`), generated \
+         from its spec by `cargo xtask codegen` into the crate `{}`.\n\n{}\n\n\
+         - [`Client`]: one method per action; [`Client::from_env`] takes the \
+         default credentials chain.\n\
+         - [`operation`]: one module per action (request, builder, response, \
+         error codes); [`types`]: the data types the actions share.\n\
+         - [`Error`]: the error of any action, with the service-wide \
+         [`ErrorCode`].\n\
+         - [`runtime`]: what every Tencent Cloud service crate shares \
+         (signing, credentials, retries, hooks, the mock with the `test-util` \
+         feature).",
+        model.title,
+        model.service,
+        model.version,
+        krate.package,
+        model.doc.trim()
+    ));
+    // Upstream's text is used as it is: lints about its links and markup
+    // are not ours to fix.
+    let lints = match model.docs {
+        crate::spec::DocSource::Ours => quote!(#![deny(missing_docs)]),
+        crate::spec::DocSource::Upstream => quote! {
+            #![deny(missing_docs)]
+            #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
+        },
+    };
+    let root = root_module(model, paths);
+    quote! {
+        #doc
+        #lints
+        #![cfg_attr(docsrs, feature(doc_cfg))]
+        #![forbid(unsafe_code)]
+
+        /// The runtime every generated Tencent Cloud client stands on.
+        pub use #rt as runtime;
+        #[cfg(feature = "test-util")]
+        pub use #rt::mock;
+        pub use #rt::{
+            credentials, Credentials, ProvideCredentials, RequestOptions, RetryConfig, RateLimit,
+            SdkError, ServiceError, BuildError, ConfigError, CredentialsError, DecodeError,
+            TransportError, Paginator, Pages, Items, ActionResponse, Deviation, Language,
+        };
+
+        #root
+    }
+}
+
 fn root_module(model: &Model, paths: &Paths) -> TokenStream {
     let rt = &paths.rt;
-    let module_doc = docs::inner(&format!(
-        "Generated from the spec of {} (`{}` {}).",
-        model.title, model.service, model.version
-    ));
+    let module_doc = paths.root_is_module.then(|| {
+        docs::inner(&format!(
+            "Generated from the spec of {} (`{}` {}).",
+            model.title, model.service, model.version
+        ))
+    });
     let service = &model.service;
     let version = &model.version;
     let variants = model.endpoints.iter().map(|e| {
@@ -269,6 +361,14 @@ fn service_client(model: &Model, paths: &Paths) -> TokenStream {
     let mocked_gate = paths
         .feature_gates
         .then(|| quote!(#[cfg(feature = "test-util")]));
+    let default_credentials = paths.config.as_ref().map(|config| {
+        quote! {
+            /// The full default chain, with the sources that assume roles.
+            fn default_credentials() -> ::std::sync::Arc<dyn #rt::ProvideCredentials> {
+                ::std::sync::Arc::new(#config::default_chain())
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -336,6 +436,8 @@ fn service_client(model: &Model, paths: &Paths) -> TokenStream {
             fn default_service() -> Option<&'static #rt::Service> {
                 Some(&SERVICE_DESCRIPTION)
             }
+
+            #default_credentials
         }
     }
 }

@@ -238,7 +238,7 @@ fn member(model: &Model, f: &Field) -> TokenStream {
 /// documented values of an enum.
 fn scalar_kind(model: &Model, t: &TypeRef) -> (&'static str, Vec<String>) {
     match t {
-        TypeRef::String => ("string", Vec::new()),
+        TypeRef::String | TypeRef::Text(_) => ("string", Vec::new()),
         TypeRef::Int64 => ("int64", Vec::new()),
         TypeRef::Uint64 => ("uint64", Vec::new()),
         TypeRef::Float => ("float", Vec::new()),
@@ -279,6 +279,7 @@ fn value_text(v: &VariantValue) -> String {
 fn type_text(t: &TypeRef) -> String {
     match t {
         TypeRef::String => "string".into(),
+        TypeRef::Text(format) => format.name().into(),
         TypeRef::Int64 => "int64".into(),
         TypeRef::Uint64 => "uint64".into(),
         TypeRef::Float => "float".into(),
@@ -300,7 +301,7 @@ fn minimal_field(model: &Model, f: &Field, depth: usize) -> Option<Value> {
 
 fn zero(model: &Model, t: &TypeRef, depth: usize) -> Value {
     match t {
-        TypeRef::String => json!(""),
+        TypeRef::String | TypeRef::Text(_) => json!(""),
         TypeRef::Int64 | TypeRef::Uint64 => json!(0),
         TypeRef::Float => json!(0.0),
         TypeRef::Bool => json!(false),

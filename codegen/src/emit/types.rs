@@ -18,7 +18,7 @@ pub(crate) fn rust_type(
     types: Option<&TokenStream>,
 ) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(#rt::CompactString),
+        TypeRef::String | TypeRef::Text(_) => quote!(#rt::CompactString),
         TypeRef::Int64 => quote!(i64),
         TypeRef::Uint64 => quote!(u64),
         TypeRef::Float => quote!(f64),
@@ -73,7 +73,7 @@ pub(crate) fn struct_field(
     rt: &TokenStream,
     types: Option<&TokenStream>,
 ) -> TokenStream {
-    let doc = docs::outer(&docs::with_example(&f.doc, f.example.as_ref()));
+    let doc = docs::outer(&docs::with_example(&docs::field_doc(f), f.example.as_ref()));
     let ident = field_ident(&f.rust);
     let ty = field_type(f, rt, types);
     quote! {
@@ -281,7 +281,7 @@ pub(crate) fn setter(
     let ident = field_ident(&f.rust);
     let set = format_ident!("set_{}", f.rust);
     let ty = rust_type(&f.declared(), rt, types);
-    let doc = docs::outer(&docs::with_example(&f.doc, f.example.as_ref()));
+    let doc = docs::outer(&docs::with_example(&docs::field_doc(f), f.example.as_ref()));
     let required = if checks_required && f.presence == Presence::Required {
         " Required."
     } else {
@@ -289,7 +289,7 @@ pub(crate) fn setter(
     };
     let set_doc = docs::outer(&format!("Sets or clears `{}`.{required}", f.wire));
     let (param, convert) = match f.ty {
-        TypeRef::String => (quote!(impl Into<#ty>), quote!(value.into())),
+        TypeRef::String | TypeRef::Text(_) => (quote!(impl Into<#ty>), quote!(value.into())),
         _ => (quote!(#ty), quote!(value)),
     };
     quote! {

@@ -1,10 +1,14 @@
-//! The default credentials chain, in the official SDKs' order: environment,
-//! profile file, CVM instance role, TKE OIDC. The first source that answers is
-//! asked first next time; when none answers, the error lists every source and why.
+//! A chain of credential sources, tried in order. [`DefaultChain::new`] holds
+//! the sources the runtime has on its own, in the official SDKs' order:
+//! environment, profile file, CVM instance role. The sources that assume a
+//! role (TKE OIDC) call STS, a service crate over this runtime, so
+//! `tencent-cloud-config` appends them. The first source that answers is
+//! asked first next time; when none answers, the error lists every source and
+//! why.
 
 use super::{
-    CachingProvider, CredentialsFuture, CvmRoleProvider, EnvironmentProvider, OidcRoleProvider,
-    ProfileFileProvider, ProvideCredentials,
+    CachingProvider, CredentialsFuture, CvmRoleProvider, EnvironmentProvider, ProfileFileProvider,
+    ProvideCredentials,
 };
 use crate::error::CredentialsError;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,19 +27,16 @@ impl Default for DefaultChain {
 }
 
 impl DefaultChain {
-    /// The official order; the OIDC source only when its variables are set.
+    /// Environment, profile file, CVM instance role, in the official order
+    /// (`tencent_cloud_config::default_chain` appends TKE OIDC).
     pub fn new() -> Self {
-        let mut chain = DefaultChain::empty();
-        chain = chain.with("environment", EnvironmentProvider);
-        chain = chain.with("profile file", ProfileFileProvider::new());
-        chain = chain.with(
-            "CVM instance role",
-            CachingProvider::new(CvmRoleProvider::new()),
-        );
-        match OidcRoleProvider::from_env() {
-            Ok(oidc) => chain.with("TKE OIDC", CachingProvider::new(oidc)),
-            Err(e) => chain.with("TKE OIDC", Unavailable(e)),
-        }
+        DefaultChain::empty()
+            .with("environment", EnvironmentProvider)
+            .with("profile file", ProfileFileProvider::new())
+            .with(
+                "CVM instance role",
+                CachingProvider::new(CvmRoleProvider::new()),
+            )
     }
 
     /// A chain of no sources, to build with [`DefaultChain::with`].
@@ -53,9 +54,10 @@ impl DefaultChain {
     }
 }
 
-/// A source that could not be set up; reports why when asked.
+/// A source that could not be set up (its settings are missing or wrong):
+/// kept in a chain so that the chain's error says why it gave nothing.
 #[derive(Debug)]
-struct Unavailable(CredentialsError);
+pub struct Unavailable(pub CredentialsError);
 
 impl ProvideCredentials for Unavailable {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {

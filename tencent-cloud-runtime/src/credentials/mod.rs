@@ -3,9 +3,10 @@
 //! A [`Credentials`] value never shows its secret key or session token: not in
 //! `Debug`, not in errors. Sources implement [`ProvideCredentials`], asked before
 //! every request so that temporary credentials can be refreshed behind it:
-//! [`EnvironmentProvider`], [`ProfileFileProvider`], [`CvmRoleProvider`],
-//! [`AssumeRoleProvider`], [`OidcRoleProvider`], and [`DefaultChain`], which tries the
-//! first four sources in the official order. Temporary credentials are cached by
+//! [`EnvironmentProvider`], [`ProfileFileProvider`], [`CvmRoleProvider`], and
+//! [`DefaultChain`], which tries them in the official order. The sources that
+//! assume a role through STS (`AssumeRoleProvider`, `OidcRoleProvider`) live in
+//! `tencent-cloud-config`, over the generated STS crate. Temporary credentials are cached by
 //! [`CachingProvider`] and refreshed before they expire; a failing refresh does
 //! not stop requests while the cached keys still work.
 //!
@@ -19,15 +20,14 @@ mod chain;
 mod cvm;
 mod env;
 mod profile;
-mod sts;
-mod untrusted;
+#[doc(hidden)]
+pub mod untrusted;
 
 pub use cache::CachingProvider;
-pub use chain::DefaultChain;
+pub use chain::{DefaultChain, Unavailable};
 pub use cvm::{CvmRoleProvider, CVM_METADATA_URL};
 pub use env::EnvironmentProvider;
 pub use profile::ProfileFileProvider;
-pub use sts::{AssumeRoleProvider, OidcRoleProvider};
 
 use crate::error::CredentialsError;
 use std::fmt;
@@ -181,7 +181,7 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
 }
 
 /// A shared source is a source: providers that wrap another one (say
-/// [`AssumeRoleProvider`] around its base keys) hand it on without a copy.
+/// `AssumeRoleProvider` around its base keys) hand it on without a copy.
 impl ProvideCredentials for Arc<dyn ProvideCredentials> {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         (**self).provide_credentials()

@@ -3,6 +3,9 @@
 //! hostile: reads are capped, expiry values are checked instead of added blindly,
 //! and text that ends up in an error is stripped of secrets and shortened, because
 //! error texts reach logs.
+//!
+//! Public but hidden: the role sources of `tencent-cloud-config` read STS
+//! answers and token files with the same caps and checks.
 
 use serde_json::Value;
 use std::io::Read;
@@ -10,10 +13,10 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Largest STS or metadata answer read; real ones are well under 4 KiB.
-pub(crate) const MAX_ANSWER_BYTES: usize = 64 * 1024;
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 /// Largest identity token file read (a JWT is a few KiB).
-pub(crate) const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
+pub const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
 
 /// Largest profile file read; generous for many profiles, still bounded.
 pub(crate) const MAX_PROFILE_FILE_BYTES: u64 = 1024 * 1024;
@@ -65,7 +68,7 @@ pub(crate) async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, 
 /// The text of the file at `path`, at most `limit` bytes. Errors keep the
 /// `io::ErrorKind` (callers tell a missing file apart); one longer than `limit`
 /// (or endless, like `/dev/zero`) is `InvalidData`.
-pub(crate) fn read_file_capped(path: &Path, limit: u64) -> std::io::Result<String> {
+pub fn read_file_capped(path: &Path, limit: u64) -> std::io::Result<String> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)?
         .take(limit.saturating_add(1))
@@ -84,7 +87,7 @@ pub(crate) fn read_file_capped(path: &Path, limit: u64) -> std::io::Result<Strin
 /// negative number, a fraction, a string, or a value past what `SystemTime`
 /// holds, is refused with a reason naming `field` (strings are never quoted:
 /// a hostile server may put a secret there).
-pub(crate) fn expiry_from_unix(field: &str, value: Option<&Value>) -> Result<SystemTime, String> {
+pub fn expiry_from_unix(field: &str, value: Option<&Value>) -> Result<SystemTime, String> {
     let Some(value) = value.filter(|v| !v.is_null()) else {
         return Err(format!("answer without {field}"));
     };
@@ -109,7 +112,7 @@ pub(crate) fn str_member<'a>(object: &'a Value, name: &str) -> Option<&'a str> {
 /// Server-supplied `text` made fit for an error: every non-empty string of
 /// `secrets` replaced, control characters blanked, and cut to a few hundred
 /// characters.
-pub(crate) fn quote(text: &str, secrets: &[&str]) -> String {
+pub fn quote(text: &str, secrets: &[&str]) -> String {
     let mut text = text.to_owned();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         text = text.replace(secret, "***");

@@ -42,11 +42,11 @@ pub struct GetFederationTokenRequest {
     /// Name of the federated user, recorded in audit logs.
     ///
     /// Example: `"readOnly"`
-    pub name: crate::CompactString,
+    pub name: ::tencent_cloud_runtime::CompactString,
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
-    pub policy: crate::CompactString,
+    pub policy: ::tencent_cloud_runtime::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
@@ -67,18 +67,18 @@ impl ::serde::Serialize for GetFederationTokenRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for GetFederationTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for GetFederationTokenRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenRequest {
     const EXPECTING: &'static str = "struct GetFederationTokenRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Name", "Policy", "DurationSeconds"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_name: Option<crate::CompactString> = None;
-        let mut f_policy: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Name", "Policy", "DurationSeconds"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_policy: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_duration_seconds: Option<Option<u64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -102,22 +102,22 @@ impl GetFederationTokenRequest {
         GetFederationTokenRequestBuilder::default()
     }
 }
-impl crate::Action for GetFederationTokenRequest {
+impl ::tencent_cloud_runtime::Action for GetFederationTokenRequest {
     const ACTION: &'static str = "GetFederationToken";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = GetFederationTokenResponse;
     type ErrorCode = GetFederationTokenErrorCode;
     #[inline]
-    fn service() -> &'static crate::Service {
-        &crate::sts::SERVICE_DESCRIPTION
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
     }
 }
 /// Builds a [`GetFederationTokenRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct GetFederationTokenRequestBuilder {
-    name: Option<crate::CompactString>,
-    policy: Option<crate::CompactString>,
+    name: Option<::tencent_cloud_runtime::CompactString>,
+    policy: Option<::tencent_cloud_runtime::CompactString>,
     duration_seconds: Option<u64>,
 }
 impl GetFederationTokenRequestBuilder {
@@ -125,13 +125,13 @@ impl GetFederationTokenRequestBuilder {
     ///
     /// Example: `"readOnly"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -139,13 +139,13 @@ impl GetFederationTokenRequestBuilder {
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
     #[inline]
-    pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn policy(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`. Required.
     #[inline]
-    pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_policy(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.policy = value;
         self
     }
@@ -165,14 +165,20 @@ impl GetFederationTokenRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<GetFederationTokenRequest, crate::BuildError> {
+    pub fn build(self) -> Result<GetFederationTokenRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(GetFederationTokenRequest {
             name: self
                 .name
-                .ok_or(crate::BuildError::missing("GetFederationToken", "Name"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "GetFederationToken",
+                    "Name",
+                ))?,
             policy: self
                 .policy
-                .ok_or(crate::BuildError::missing("GetFederationToken", "Policy"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "GetFederationToken",
+                    "Policy",
+                ))?,
             duration_seconds: self.duration_seconds,
         })
     }
@@ -180,31 +186,31 @@ impl GetFederationTokenRequestBuilder {
 /// Sets the members of a `GetFederationToken` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct GetFederationTokenFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: GetFederationTokenRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl GetFederationTokenFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: GetFederationTokenRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Name of the federated user, recorded in audit logs.
     ///
     /// Example: `"readOnly"`
     #[inline]
-    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
@@ -212,13 +218,13 @@ impl GetFederationTokenFluentBuilder {
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
     #[inline]
-    pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn policy(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`. Required.
     #[inline]
-    pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_policy(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.policy = value;
         self
     }
@@ -244,7 +250,7 @@ impl GetFederationTokenFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -252,7 +258,10 @@ impl GetFederationTokenFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<GetFederationTokenResponse, crate::SdkError<GetFederationTokenErrorCode>> {
+    ) -> Result<
+        GetFederationTokenResponse,
+        ::tencent_cloud_runtime::SdkError<GetFederationTokenErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -262,7 +271,7 @@ impl GetFederationTokenFluentBuilder {
 #[non_exhaustive]
 pub struct GetFederationTokenResponse {
     /// The temporary keys and their session token.
-    pub credentials: crate::sts::types::Credentials,
+    pub credentials: crate::types::Credentials,
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1686664553`
@@ -270,10 +279,10 @@ pub struct GetFederationTokenResponse {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2023-06-13T13:55:53Z"`
-    pub expiration: Option<crate::CompactString>,
+    pub expiration: Option<::tencent_cloud_runtime::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for GetFederationTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -300,19 +309,24 @@ impl ::serde::Serialize for GetFederationTokenResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for GetFederationTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for GetFederationTokenResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenResponse {
     const EXPECTING: &'static str = "struct GetFederationTokenResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_credentials: Option<crate::sts::types::Credentials> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Credentials",
+                "ExpiredTime",
+                "Expiration",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_credentials: Option<crate::types::Credentials> = None;
         let mut f_expired_time: Option<u64> = None;
-        let mut f_expiration: Option<Option<crate::CompactString>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_expiration: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_credentials),
@@ -323,37 +337,37 @@ impl crate::codec::FromMembers for GetFederationTokenResponse {
             }?;
         }
         Ok(GetFederationTokenResponse {
-            credentials: f_credentials.unwrap_or_else(crate::deviation::absent),
-            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
+            credentials: f_credentials.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             expiration: f_expiration.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for GetFederationTokenResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for GetFederationTokenResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Credentials",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: Some(
-                    <crate::sts::types::Credentials as crate::deviation::Described>::members,
+                    <crate::types::Credentials as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Expiration",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExpiredTime",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -372,7 +386,7 @@ impl GetFederationTokenResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -380,10 +394,10 @@ impl GetFederationTokenResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct GetFederationTokenResponseBuilder {
-    credentials: Option<crate::sts::types::Credentials>,
+    credentials: Option<crate::types::Credentials>,
     expired_time: Option<u64>,
-    expiration: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    expiration: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
@@ -403,13 +417,13 @@ impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
 impl GetFederationTokenResponseBuilder {
     /// The temporary keys and their session token.
     #[inline]
-    pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
+    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
     #[inline]
-    pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
+    pub fn set_credentials(mut self, value: Option<crate::types::Credentials>) -> Self {
         self.credentials = value;
         self
     }
@@ -431,25 +445,25 @@ impl GetFederationTokenResponseBuilder {
     ///
     /// Example: `"2023-06-13T13:55:53Z"`
     #[inline]
-    pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn expiration(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
     #[inline]
-    pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_expiration(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -465,13 +479,13 @@ impl GetFederationTokenResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for GetFederationTokenResponse {
+impl ::tencent_cloud_runtime::ActionResponse for GetFederationTokenResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -502,7 +516,7 @@ pub enum GetFederationTokenErrorCode {
     /// `InvalidParameter.StrategyInvalid`: The policy is not allowed.
     InvalidParameterStrategyInvalid,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl GetFederationTokenErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -525,7 +539,7 @@ impl GetFederationTokenErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for GetFederationTokenErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for GetFederationTokenErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -548,7 +562,7 @@ impl crate::enums::WireEnum for GetFederationTokenErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -557,13 +571,13 @@ impl ::std::fmt::Display for GetFederationTokenErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::sts::Client {
+impl crate::Client {
     /// Issue temporary credentials for a federated user, limited by a policy.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`GetFederationToken`](crate::sts::operation::get_federation_token).
+    /// Set the members on the returned builder, then `send()` it. See [`GetFederationToken`](crate::operation::get_federation_token).
     #[inline]
     pub fn get_federation_token(&self) -> GetFederationTokenFluentBuilder {
         GetFederationTokenFluentBuilder::new(self.core().clone())
     }
 }
-impl crate::sts::ActionErrorCode for GetFederationTokenErrorCode {}
+impl crate::ActionErrorCode for GetFederationTokenErrorCode {}

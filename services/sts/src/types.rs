@@ -8,15 +8,15 @@ pub struct Credentials {
     /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.
     ///
     /// Example: `"da1e***"`
-    pub token: crate::CompactString,
+    pub token: ::tencent_cloud_runtime::CompactString,
     /// Id of the temporary key, used in signatures like a SecretId; up to 1,024 bytes.
     ///
     /// Example: `"AKID***"`
-    pub tmp_secret_id: crate::CompactString,
+    pub tmp_secret_id: ::tencent_cloud_runtime::CompactString,
     /// The temporary secret key signatures are computed with; up to 1,024 bytes.
     ///
     /// Example: `"q95K***"`
-    pub tmp_secret_key: crate::CompactString,
+    pub tmp_secret_key: ::tencent_cloud_runtime::CompactString,
 }
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -40,18 +40,18 @@ impl ::serde::Serialize for Credentials {
 }
 impl<'de> ::serde::Deserialize<'de> for Credentials {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for Credentials {
+impl ::tencent_cloud_runtime::codec::FromMembers for Credentials {
     const EXPECTING: &'static str = "struct Credentials";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Token", "TmpSecretId", "TmpSecretKey"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_token: Option<crate::CompactString> = None;
-        let mut f_tmp_secret_id: Option<crate::CompactString> = None;
-        let mut f_tmp_secret_key: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Token", "TmpSecretId", "TmpSecretKey"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_token: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_tmp_secret_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_tmp_secret_key: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_token),
@@ -61,28 +61,30 @@ impl crate::codec::FromMembers for Credentials {
             }?;
         }
         Ok(Credentials {
-            token: f_token.unwrap_or_else(crate::deviation::absent),
-            tmp_secret_id: f_tmp_secret_id.unwrap_or_else(crate::deviation::absent),
-            tmp_secret_key: f_tmp_secret_key.unwrap_or_else(crate::deviation::absent),
+            token: f_token.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            tmp_secret_id: f_tmp_secret_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            tmp_secret_key: f_tmp_secret_key
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
         })
     }
 }
-impl crate::deviation::Described for Credentials {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for Credentials {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TmpSecretId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "TmpSecretKey",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Token",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -101,9 +103,9 @@ impl Credentials {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CredentialsBuilder {
-    token: Option<crate::CompactString>,
-    tmp_secret_id: Option<crate::CompactString>,
-    tmp_secret_key: Option<crate::CompactString>,
+    token: Option<::tencent_cloud_runtime::CompactString>,
+    tmp_secret_id: Option<::tencent_cloud_runtime::CompactString>,
+    tmp_secret_key: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CredentialsBuilder {
@@ -124,13 +126,13 @@ impl CredentialsBuilder {
     ///
     /// Example: `"da1e***"`
     #[inline]
-    pub fn token(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn token(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`. Required.
     #[inline]
-    pub fn set_token(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_token(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.token = value;
         self
     }
@@ -138,13 +140,19 @@ impl CredentialsBuilder {
     ///
     /// Example: `"AKID***"`
     #[inline]
-    pub fn tmp_secret_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn tmp_secret_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.tmp_secret_id = Some(value.into());
         self
     }
     /// Sets or clears `TmpSecretId`. Required.
     #[inline]
-    pub fn set_tmp_secret_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_tmp_secret_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.tmp_secret_id = value;
         self
     }
@@ -152,35 +160,38 @@ impl CredentialsBuilder {
     ///
     /// Example: `"q95K***"`
     #[inline]
-    pub fn tmp_secret_key(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn tmp_secret_key(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.tmp_secret_key = Some(value.into());
         self
     }
     /// Sets or clears `TmpSecretKey`. Required.
     #[inline]
-    pub fn set_tmp_secret_key(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_tmp_secret_key(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.tmp_secret_key = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<Credentials, crate::BuildError> {
+    pub fn build(self) -> Result<Credentials, ::tencent_cloud_runtime::BuildError> {
         Ok(Credentials {
             token: self
                 .token
-                .ok_or(crate::BuildError::missing_in_type("Credentials", "Token"))?,
-            tmp_secret_id: self
-                .tmp_secret_id
-                .ok_or(crate::BuildError::missing_in_type(
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
                     "Credentials",
-                    "TmpSecretId",
+                    "Token",
                 ))?,
-            tmp_secret_key: self
-                .tmp_secret_key
-                .ok_or(crate::BuildError::missing_in_type(
-                    "Credentials",
-                    "TmpSecretKey",
-                ))?,
+            tmp_secret_id: self.tmp_secret_id.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type("Credentials", "TmpSecretId"),
+            )?,
+            tmp_secret_key: self.tmp_secret_key.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing_in_type("Credentials", "TmpSecretKey"),
+            )?,
         })
     }
 }
@@ -191,11 +202,11 @@ pub struct Tag {
     /// Tag key: up to 128 characters, case-sensitive.
     ///
     /// Example: `"department"`
-    pub key: crate::CompactString,
+    pub key: ::tencent_cloud_runtime::CompactString,
     /// Tag value: up to 256 characters, case-sensitive.
     ///
     /// Example: `"engineering"`
-    pub value: crate::CompactString,
+    pub value: ::tencent_cloud_runtime::CompactString,
 }
 impl ::serde::Serialize for Tag {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -209,17 +220,18 @@ impl ::serde::Serialize for Tag {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for Tag {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for Tag {
+impl ::tencent_cloud_runtime::codec::FromMembers for Tag {
     const EXPECTING: &'static str = "struct Tag";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Key", "Value"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_key: Option<crate::CompactString> = None;
-        let mut f_value: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_key: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_value: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_key),
@@ -228,8 +240,8 @@ impl crate::codec::FromMembers for Tag {
             }?;
         }
         Ok(Tag {
-            key: f_key.unwrap_or_else(crate::deviation::absent),
-            value: f_value.unwrap_or_else(crate::deviation::absent),
+            key: f_key.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            value: f_value.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
         })
     }
 }
@@ -243,21 +255,21 @@ impl Tag {
 /// Builds a [`Tag`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TagBuilder {
-    key: Option<crate::CompactString>,
-    value: Option<crate::CompactString>,
+    key: Option<::tencent_cloud_runtime::CompactString>,
+    value: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl TagBuilder {
     /// Tag key: up to 128 characters, case-sensitive.
     ///
     /// Example: `"department"`
     #[inline]
-    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`. Required.
     #[inline]
-    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.key = value;
         self
     }
@@ -265,26 +277,30 @@ impl TagBuilder {
     ///
     /// Example: `"engineering"`
     #[inline]
-    pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn value(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`. Required.
     #[inline]
-    pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_value(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.value = value;
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<Tag, crate::BuildError> {
+    pub fn build(self) -> Result<Tag, ::tencent_cloud_runtime::BuildError> {
         Ok(Tag {
             key: self
                 .key
-                .ok_or(crate::BuildError::missing_in_type("Tag", "Key"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "Tag", "Key",
+                ))?,
             value: self
                 .value
-                .ok_or(crate::BuildError::missing_in_type("Tag", "Value"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
+                    "Tag", "Value",
+                ))?,
         })
     }
 }

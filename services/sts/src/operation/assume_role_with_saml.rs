@@ -42,19 +42,19 @@ pub struct AssumeRoleWithSAMLRequest {
     /// The base64-encoded SAML assertion issued by the identity provider.
     ///
     /// Example: `"c2FtbC***Rpb24="`
-    pub saml_assertion: crate::CompactString,
+    pub saml_assertion: ::tencent_cloud_runtime::CompactString,
     /// Resource name of the SAML identity provider registered in CAM.
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
-    pub principal_arn: crate::CompactString,
+    pub principal_arn: ::tencent_cloud_runtime::CompactString,
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    pub role_arn: crate::CompactString,
+    pub role_arn: ::tencent_cloud_runtime::CompactString,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"readOnlySession"`
-    pub role_session_name: crate::CompactString,
+    pub role_session_name: ::tencent_cloud_runtime::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
@@ -88,25 +88,26 @@ impl ::serde::Serialize for AssumeRoleWithSAMLRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithSAMLRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for AssumeRoleWithSAMLRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithSAMLRequest {
     const EXPECTING: &'static str = "struct AssumeRoleWithSAMLRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "SAMLAssertion",
-            "PrincipalArn",
-            "RoleArn",
-            "RoleSessionName",
-            "DurationSeconds",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_saml_assertion: Option<crate::CompactString> = None;
-        let mut f_principal_arn: Option<crate::CompactString> = None;
-        let mut f_role_arn: Option<crate::CompactString> = None;
-        let mut f_role_session_name: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SAMLAssertion",
+                "PrincipalArn",
+                "RoleArn",
+                "RoleSessionName",
+                "DurationSeconds",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_saml_assertion: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_principal_arn: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_role_arn: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_role_session_name: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_duration_seconds: Option<Option<u64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -134,24 +135,24 @@ impl AssumeRoleWithSAMLRequest {
         AssumeRoleWithSAMLRequestBuilder::default()
     }
 }
-impl crate::Action for AssumeRoleWithSAMLRequest {
+impl ::tencent_cloud_runtime::Action for AssumeRoleWithSAMLRequest {
     const ACTION: &'static str = "AssumeRoleWithSAML";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = AssumeRoleWithSAMLResponse;
     type ErrorCode = AssumeRoleWithSAMLErrorCode;
     #[inline]
-    fn service() -> &'static crate::Service {
-        &crate::sts::SERVICE_DESCRIPTION
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
     }
 }
 /// Builds a [`AssumeRoleWithSAMLRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithSAMLRequestBuilder {
-    saml_assertion: Option<crate::CompactString>,
-    principal_arn: Option<crate::CompactString>,
-    role_arn: Option<crate::CompactString>,
-    role_session_name: Option<crate::CompactString>,
+    saml_assertion: Option<::tencent_cloud_runtime::CompactString>,
+    principal_arn: Option<::tencent_cloud_runtime::CompactString>,
+    role_arn: Option<::tencent_cloud_runtime::CompactString>,
+    role_session_name: Option<::tencent_cloud_runtime::CompactString>,
     duration_seconds: Option<u64>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithSAMLRequestBuilder {
@@ -173,13 +174,19 @@ impl AssumeRoleWithSAMLRequestBuilder {
     ///
     /// Example: `"c2FtbC***Rpb24="`
     #[inline]
-    pub fn saml_assertion(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn saml_assertion(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.saml_assertion = Some(value.into());
         self
     }
     /// Sets or clears `SAMLAssertion`. Required.
     #[inline]
-    pub fn set_saml_assertion(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_saml_assertion(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.saml_assertion = value;
         self
     }
@@ -187,13 +194,19 @@ impl AssumeRoleWithSAMLRequestBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
     #[inline]
-    pub fn principal_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn principal_arn(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.principal_arn = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalArn`. Required.
     #[inline]
-    pub fn set_principal_arn(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_principal_arn(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.principal_arn = value;
         self
     }
@@ -201,13 +214,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.role_arn = value;
         self
     }
@@ -215,13 +228,19 @@ impl AssumeRoleWithSAMLRequestBuilder {
     ///
     /// Example: `"readOnlySession"`
     #[inline]
-    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_session_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_session_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.role_session_name = value;
         self
     }
@@ -241,23 +260,26 @@ impl AssumeRoleWithSAMLRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AssumeRoleWithSAMLRequest, crate::BuildError> {
+    pub fn build(self) -> Result<AssumeRoleWithSAMLRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(AssumeRoleWithSAMLRequest {
-            saml_assertion: self.saml_assertion.ok_or(crate::BuildError::missing(
-                "AssumeRoleWithSAML",
-                "SAMLAssertion",
-            ))?,
-            principal_arn: self.principal_arn.ok_or(crate::BuildError::missing(
-                "AssumeRoleWithSAML",
-                "PrincipalArn",
-            ))?,
+            saml_assertion: self.saml_assertion.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("AssumeRoleWithSAML", "SAMLAssertion"),
+            )?,
+            principal_arn: self.principal_arn.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("AssumeRoleWithSAML", "PrincipalArn"),
+            )?,
             role_arn: self
                 .role_arn
-                .ok_or(crate::BuildError::missing("AssumeRoleWithSAML", "RoleArn"))?,
-            role_session_name: self.role_session_name.ok_or(crate::BuildError::missing(
-                "AssumeRoleWithSAML",
-                "RoleSessionName",
-            ))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "AssumeRoleWithSAML",
+                    "RoleArn",
+                ))?,
+            role_session_name: self.role_session_name.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "AssumeRoleWithSAML",
+                    "RoleSessionName",
+                ),
+            )?,
             duration_seconds: self.duration_seconds,
         })
     }
@@ -265,31 +287,37 @@ impl AssumeRoleWithSAMLRequestBuilder {
 /// Sets the members of a `AssumeRoleWithSAML` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct AssumeRoleWithSAMLFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: AssumeRoleWithSAMLRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl AssumeRoleWithSAMLFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: AssumeRoleWithSAMLRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// The base64-encoded SAML assertion issued by the identity provider.
     ///
     /// Example: `"c2FtbC***Rpb24="`
     #[inline]
-    pub fn saml_assertion(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn saml_assertion(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.saml_assertion = Some(value.into());
         self
     }
     /// Sets or clears `SAMLAssertion`. Required.
     #[inline]
-    pub fn set_saml_assertion(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_saml_assertion(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.saml_assertion = value;
         self
     }
@@ -297,13 +325,19 @@ impl AssumeRoleWithSAMLFluentBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
     #[inline]
-    pub fn principal_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn principal_arn(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.principal_arn = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalArn`. Required.
     #[inline]
-    pub fn set_principal_arn(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_principal_arn(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.principal_arn = value;
         self
     }
@@ -311,13 +345,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.role_arn = value;
         self
     }
@@ -325,13 +359,19 @@ impl AssumeRoleWithSAMLFluentBuilder {
     ///
     /// Example: `"readOnlySession"`
     #[inline]
-    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_session_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_session_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.role_session_name = value;
         self
     }
@@ -357,7 +397,7 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -365,7 +405,10 @@ impl AssumeRoleWithSAMLFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<AssumeRoleWithSAMLResponse, crate::SdkError<AssumeRoleWithSAMLErrorCode>> {
+    ) -> Result<
+        AssumeRoleWithSAMLResponse,
+        ::tencent_cloud_runtime::SdkError<AssumeRoleWithSAMLErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -377,7 +420,7 @@ pub struct AssumeRoleWithSAMLResponse {
     /// The temporary keys and their session token.
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
-    pub credentials: crate::sts::types::Credentials,
+    pub credentials: crate::types::Credentials,
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
@@ -385,10 +428,10 @@ pub struct AssumeRoleWithSAMLResponse {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    pub expiration: crate::CompactString,
+    pub expiration: ::tencent_cloud_runtime::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithSAMLResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -415,19 +458,24 @@ impl ::serde::Serialize for AssumeRoleWithSAMLResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithSAMLResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AssumeRoleWithSAMLResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithSAMLResponse {
     const EXPECTING: &'static str = "struct AssumeRoleWithSAMLResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_credentials: Option<crate::sts::types::Credentials> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Credentials",
+                "ExpiredTime",
+                "Expiration",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_credentials: Option<crate::types::Credentials> = None;
         let mut f_expired_time: Option<u64> = None;
-        let mut f_expiration: Option<crate::CompactString> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_expiration: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_credentials),
@@ -438,37 +486,37 @@ impl crate::codec::FromMembers for AssumeRoleWithSAMLResponse {
             }?;
         }
         Ok(AssumeRoleWithSAMLResponse {
-            credentials: f_credentials.unwrap_or_else(crate::deviation::absent),
-            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
-            expiration: f_expiration.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            credentials: f_credentials.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            expiration: f_expiration.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for AssumeRoleWithSAMLResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleWithSAMLResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Credentials",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: Some(
-                    <crate::sts::types::Credentials as crate::deviation::Described>::members,
+                    <crate::types::Credentials as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Expiration",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExpiredTime",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -487,7 +535,7 @@ impl AssumeRoleWithSAMLResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -495,10 +543,10 @@ impl AssumeRoleWithSAMLResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AssumeRoleWithSAMLResponseBuilder {
-    credentials: Option<crate::sts::types::Credentials>,
+    credentials: Option<crate::types::Credentials>,
     expired_time: Option<u64>,
-    expiration: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    expiration: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleWithSAMLResponseBuilder {
@@ -520,13 +568,13 @@ impl AssumeRoleWithSAMLResponseBuilder {
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
     #[inline]
-    pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
+    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
     #[inline]
-    pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
+    pub fn set_credentials(mut self, value: Option<crate::types::Credentials>) -> Self {
         self.credentials = value;
         self
     }
@@ -548,25 +596,25 @@ impl AssumeRoleWithSAMLResponseBuilder {
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
     #[inline]
-    pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn expiration(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
     #[inline]
-    pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_expiration(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -582,13 +630,13 @@ impl AssumeRoleWithSAMLResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for AssumeRoleWithSAMLResponse {
+impl ::tencent_cloud_runtime::ActionResponse for AssumeRoleWithSAMLResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -609,7 +657,7 @@ pub enum AssumeRoleWithSAMLErrorCode {
     /// `ResourceNotFound.RoleNotExist`: The role does not exist.
     ResourceNotFoundRoleNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl AssumeRoleWithSAMLErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -627,7 +675,7 @@ impl AssumeRoleWithSAMLErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for AssumeRoleWithSAMLErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for AssumeRoleWithSAMLErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -643,7 +691,7 @@ impl crate::enums::WireEnum for AssumeRoleWithSAMLErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -652,13 +700,13 @@ impl ::std::fmt::Display for AssumeRoleWithSAMLErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::sts::Client {
+impl crate::Client {
     /// Exchange a SAML assertion of an identity provider for temporary credentials of a CAM role.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithSAML`](crate::sts::operation::assume_role_with_saml).
+    /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithSAML`](crate::operation::assume_role_with_saml).
     #[inline]
     pub fn assume_role_with_saml(&self) -> AssumeRoleWithSAMLFluentBuilder {
         AssumeRoleWithSAMLFluentBuilder::new(self.core().clone())
     }
 }
-impl crate::sts::ActionErrorCode for AssumeRoleWithSAMLErrorCode {}
+impl crate::ActionErrorCode for AssumeRoleWithSAMLErrorCode {}

@@ -21,7 +21,10 @@ pub const ACTIONS: &[&str] = &[
 ];
 /// Runs `visitor` with the request type of the action named `action`;
 /// `None` for a name that is not an action of the spec.
-pub fn visit<V: crate::ActionVisitor>(action: &str, visitor: V) -> Option<V::Output> {
+pub fn visit<V: ::tencent_cloud_runtime::ActionVisitor>(
+    action: &str,
+    visitor: V,
+) -> Option<V::Output> {
     match action {
         "AssumeRole" => Some(visitor.visit::<assume_role::AssumeRoleRequest>()),
         "AssumeRoleWithSAML" => {

@@ -1,14 +1,15 @@
-//! Temporary credentials from STS through the generated client ([`crate::sts`]):
+//! Temporary credentials from STS through the generated client (`tencent_cloud_sts`):
 //! `AssumeRole`, signed with base credentials, and the TKE OIDC web-identity
 //! flow `AssumeRoleWithWebIdentity`, sent unsigned (`Authorization: SKIP`) with
 //! the pod's identity token. Signing, retries, the deadline, the size limit,
 //! redaction and tracing are the runtime's, as for every other call.
 
-use super::untrusted::{self, expiry_from_unix, quote, MAX_ANSWER_BYTES, MAX_TOKEN_FILE_BYTES};
-use super::{Credentials, CredentialsFuture, ProvideCredentials};
-use crate::error::CredentialsError;
-use crate::sts::types::Credentials as StsCredentials;
-use crate::{RequestOptions, SdkError};
+use tencent_cloud_runtime::credentials::untrusted::{
+    self, expiry_from_unix, quote, MAX_ANSWER_BYTES, MAX_TOKEN_FILE_BYTES,
+};
+use tencent_cloud_runtime::credentials::{Credentials, CredentialsFuture, ProvideCredentials};
+use tencent_cloud_runtime::{CredentialsError, RequestOptions, SdkError};
+use tencent_cloud_sts::types::Credentials as StsCredentials;
 use std::fmt::Display;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -30,7 +31,7 @@ struct StsSettings {
     region: String,
     connect: Duration,
     total: Duration,
-    client: OnceLock<Result<crate::sts::Client, String>>,
+    client: OnceLock<Result<tencent_cloud_sts::Client, String>>,
 }
 
 impl StsSettings {
@@ -48,14 +49,14 @@ impl StsSettings {
     fn client(
         &self,
         base: Option<&Arc<dyn ProvideCredentials>>,
-    ) -> Result<&crate::sts::Client, String> {
+    ) -> Result<&tencent_cloud_sts::Client, String> {
         let built = self.client.get_or_init(|| {
-            let mut b = crate::sts::Client::builder()
+            let mut b = tencent_cloud_sts::Client::builder()
                 .region(self.region.clone())
                 .connect_timeout(self.connect)
                 .timeout(self.total)
                 .max_response_size(MAX_ANSWER_BYTES)
-                .rate_limit(crate::RateLimit::Off);
+                .rate_limit(tencent_cloud_runtime::RateLimit::Off);
             b = match base {
                 Some(base) => b.credentials_provider(base.clone()),
                 None => b.skip_signing(true),
@@ -98,7 +99,7 @@ fn failed<C: Display>(
 /// was read as empty or zero and is listed in its `deviations`.
 fn temporary(
     source: &str,
-    deviations: &[crate::Deviation],
+    deviations: &[tencent_cloud_runtime::Deviation],
     keys: StsCredentials,
     expired_time: serde_json::Value,
 ) -> Result<Credentials, CredentialsError> {
@@ -123,7 +124,7 @@ fn temporary(
 }
 
 /// Assumes a CAM role with base credentials (`AssumeRole`). Wrap it in a
-/// [`super::CachingProvider`] to reuse the keys until shortly before they expire.
+/// [`CachingProvider`](tencent_cloud_runtime::credentials::CachingProvider) to reuse the keys until shortly before they expire.
 #[derive(Debug, Clone)]
 pub struct AssumeRoleProvider {
     base: Arc<dyn ProvideCredentials>,

@@ -94,15 +94,16 @@ impl ::serde::Serialize for GetCallerIdentityRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for GetCallerIdentityRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityRequest {
     const EXPECTING: &'static str = "struct GetCallerIdentityRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         while members.next_key(&mut map)?.is_some() {
             members.skip(&mut map)?;
         }
@@ -116,15 +117,15 @@ impl GetCallerIdentityRequest {
         GetCallerIdentityRequestBuilder::default()
     }
 }
-impl crate::Action for GetCallerIdentityRequest {
+impl ::tencent_cloud_runtime::Action for GetCallerIdentityRequest {
     const ACTION: &'static str = "GetCallerIdentity";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = true;
     type Response = GetCallerIdentityResponse;
     type ErrorCode = GetCallerIdentityErrorCode;
     #[inline]
-    fn service() -> &'static crate::Service {
-        &crate::sts::SERVICE_DESCRIPTION
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
     }
 }
 /// Builds a [`GetCallerIdentityRequest`] member by member.
@@ -133,25 +134,25 @@ pub struct GetCallerIdentityRequestBuilder {}
 impl GetCallerIdentityRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<GetCallerIdentityRequest, crate::BuildError> {
+    pub fn build(self) -> Result<GetCallerIdentityRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(GetCallerIdentityRequest {})
     }
 }
 /// Sets the members of a `GetCallerIdentity` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct GetCallerIdentityFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: GetCallerIdentityRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl GetCallerIdentityFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: GetCallerIdentityRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// The request as built so far.
@@ -162,7 +163,7 @@ impl GetCallerIdentityFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -170,7 +171,10 @@ impl GetCallerIdentityFluentBuilder {
     #[inline]
     pub async fn send(
         self,
-    ) -> Result<GetCallerIdentityResponse, crate::SdkError<GetCallerIdentityErrorCode>> {
+    ) -> Result<
+        GetCallerIdentityResponse,
+        ::tencent_cloud_runtime::SdkError<GetCallerIdentityErrorCode>,
+    > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -182,26 +186,26 @@ pub struct GetCallerIdentityResponse {
     /// Resource name of the caller: an account, a CAM user, a role session or a federated user.
     ///
     /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
-    pub arn: Option<crate::CompactString>,
+    pub arn: Option<::tencent_cloud_runtime::CompactString>,
     /// Account (UIN) of the root account the caller belongs to.
     ///
     /// Example: `"1000262***"`
-    pub account_id: Option<crate::CompactString>,
+    pub account_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Who the caller is: the account's UIN for an account or CAM user, `<roleId>:<sessionName>` for a role session, `<uin>:<name>` for a federated user.
     ///
     /// Example: `"1000261****:federatedUserName"`
-    pub user_id: Option<crate::CompactString>,
+    pub user_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Account (UIN) that owns the keys: the account itself, or the account that assumed the role.
     ///
     /// Example: `"1000261****"`
-    pub principal_id: Option<crate::CompactString>,
+    pub principal_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Kind of caller (`CAMUser`, `RoleUser`, `FederatedUser`, ...).
     ///
     /// Example: `"CAMUser"`
-    pub r#type: Option<crate::CompactString>,
+    pub r#type: Option<::tencent_cloud_runtime::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for GetCallerIdentityResponse {
@@ -229,27 +233,28 @@ impl ::serde::Serialize for GetCallerIdentityResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for GetCallerIdentityResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityResponse {
     const EXPECTING: &'static str = "struct GetCallerIdentityResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "Arn",
-            "AccountId",
-            "UserId",
-            "PrincipalId",
-            "Type",
-            "RequestId",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_arn: Option<Option<crate::CompactString>> = None;
-        let mut f_account_id: Option<Option<crate::CompactString>> = None;
-        let mut f_user_id: Option<Option<crate::CompactString>> = None;
-        let mut f_principal_id: Option<Option<crate::CompactString>> = None;
-        let mut f_type: Option<Option<crate::CompactString>> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Arn",
+                "AccountId",
+                "UserId",
+                "PrincipalId",
+                "Type",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_arn: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_account_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_principal_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_type: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_arn),
@@ -267,42 +272,42 @@ impl crate::codec::FromMembers for GetCallerIdentityResponse {
             user_id: f_user_id.flatten(),
             principal_id: f_principal_id.flatten(),
             r#type: f_type.flatten(),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for GetCallerIdentityResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for GetCallerIdentityResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "AccountId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Arn",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "PrincipalId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Type",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "UserId",
-                rule: crate::deviation::Rule::Optional,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
                 nested: None,
             },
         ];
@@ -321,7 +326,7 @@ impl GetCallerIdentityResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -329,12 +334,12 @@ impl GetCallerIdentityResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct GetCallerIdentityResponseBuilder {
-    arn: Option<crate::CompactString>,
-    account_id: Option<crate::CompactString>,
-    user_id: Option<crate::CompactString>,
-    principal_id: Option<crate::CompactString>,
-    r#type: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    arn: Option<::tencent_cloud_runtime::CompactString>,
+    account_id: Option<::tencent_cloud_runtime::CompactString>,
+    user_id: Option<::tencent_cloud_runtime::CompactString>,
+    principal_id: Option<::tencent_cloud_runtime::CompactString>,
+    r#type: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "test-util")]
 impl GetCallerIdentityResponseBuilder {
@@ -342,13 +347,13 @@ impl GetCallerIdentityResponseBuilder {
     ///
     /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
     #[inline]
-    pub fn arn(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.arn = Some(value.into());
         self
     }
     /// Sets or clears `Arn`.
     #[inline]
-    pub fn set_arn(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.arn = value;
         self
     }
@@ -356,13 +361,13 @@ impl GetCallerIdentityResponseBuilder {
     ///
     /// Example: `"1000262***"`
     #[inline]
-    pub fn account_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn account_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.account_id = Some(value.into());
         self
     }
     /// Sets or clears `AccountId`.
     #[inline]
-    pub fn set_account_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_account_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.account_id = value;
         self
     }
@@ -370,13 +375,13 @@ impl GetCallerIdentityResponseBuilder {
     ///
     /// Example: `"1000261****:federatedUserName"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.user_id = value;
         self
     }
@@ -384,13 +389,19 @@ impl GetCallerIdentityResponseBuilder {
     ///
     /// Example: `"1000261****"`
     #[inline]
-    pub fn principal_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn principal_id(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.principal_id = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalId`.
     #[inline]
-    pub fn set_principal_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_principal_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.principal_id = value;
         self
     }
@@ -398,25 +409,25 @@ impl GetCallerIdentityResponseBuilder {
     ///
     /// Example: `"CAMUser"`
     #[inline]
-    pub fn r#type(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn r#type(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_type(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.r#type = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -434,13 +445,13 @@ impl GetCallerIdentityResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for GetCallerIdentityResponse {
+impl ::tencent_cloud_runtime::ActionResponse for GetCallerIdentityResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -453,7 +464,7 @@ pub enum GetCallerIdentityErrorCode {
     /// `InvalidParameter.ParamError`: A parameter is malformed.
     InvalidParameterParamError,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl GetCallerIdentityErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -465,7 +476,7 @@ impl GetCallerIdentityErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for GetCallerIdentityErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for GetCallerIdentityErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -475,7 +486,7 @@ impl crate::enums::WireEnum for GetCallerIdentityErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -484,13 +495,13 @@ impl ::std::fmt::Display for GetCallerIdentityErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::sts::Client {
+impl crate::Client {
     /// Tell whose keys signed the request: account, user or role session.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`GetCallerIdentity`](crate::sts::operation::get_caller_identity).
+    /// Set the members on the returned builder, then `send()` it. See [`GetCallerIdentity`](crate::operation::get_caller_identity).
     #[inline]
     pub fn get_caller_identity(&self) -> GetCallerIdentityFluentBuilder {
         GetCallerIdentityFluentBuilder::new(self.core().clone())
     }
 }
-impl crate::sts::ActionErrorCode for GetCallerIdentityErrorCode {}
+impl crate::ActionErrorCode for GetCallerIdentityErrorCode {}

@@ -124,7 +124,7 @@ pub enum ErrorCode {
     /// `UnsupportedRegion`: The action is not available in the region given in `X-TC-Region`.
     UnsupportedRegion,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -199,7 +199,7 @@ impl ErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for ErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for ErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -284,7 +284,7 @@ impl crate::enums::WireEnum for ErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }

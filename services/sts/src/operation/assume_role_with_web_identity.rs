@@ -43,19 +43,19 @@ pub struct AssumeRoleWithWebIdentityRequest {
     /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
     ///
     /// Example: `"OIDC"`
-    pub provider_id: crate::CompactString,
+    pub provider_id: ::tencent_cloud_runtime::CompactString,
     /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
-    pub web_identity_token: crate::CompactString,
+    pub web_identity_token: ::tencent_cloud_runtime::CompactString,
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    pub role_arn: crate::CompactString,
+    pub role_arn: ::tencent_cloud_runtime::CompactString,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"test_OIDC"`
-    pub role_session_name: crate::CompactString,
+    pub role_session_name: ::tencent_cloud_runtime::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `3600`
@@ -89,25 +89,26 @@ impl ::serde::Serialize for AssumeRoleWithWebIdentityRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for AssumeRoleWithWebIdentityRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithWebIdentityRequest {
     const EXPECTING: &'static str = "struct AssumeRoleWithWebIdentityRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "ProviderId",
-            "WebIdentityToken",
-            "RoleArn",
-            "RoleSessionName",
-            "DurationSeconds",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_provider_id: Option<crate::CompactString> = None;
-        let mut f_web_identity_token: Option<crate::CompactString> = None;
-        let mut f_role_arn: Option<crate::CompactString> = None;
-        let mut f_role_session_name: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "ProviderId",
+                "WebIdentityToken",
+                "RoleArn",
+                "RoleSessionName",
+                "DurationSeconds",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_provider_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_web_identity_token: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_role_arn: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_role_session_name: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_duration_seconds: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -135,24 +136,24 @@ impl AssumeRoleWithWebIdentityRequest {
         AssumeRoleWithWebIdentityRequestBuilder::default()
     }
 }
-impl crate::Action for AssumeRoleWithWebIdentityRequest {
+impl ::tencent_cloud_runtime::Action for AssumeRoleWithWebIdentityRequest {
     const ACTION: &'static str = "AssumeRoleWithWebIdentity";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = AssumeRoleWithWebIdentityResponse;
     type ErrorCode = AssumeRoleWithWebIdentityErrorCode;
     #[inline]
-    fn service() -> &'static crate::Service {
-        &crate::sts::SERVICE_DESCRIPTION
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
     }
 }
 /// Builds a [`AssumeRoleWithWebIdentityRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithWebIdentityRequestBuilder {
-    provider_id: Option<crate::CompactString>,
-    web_identity_token: Option<crate::CompactString>,
-    role_arn: Option<crate::CompactString>,
-    role_session_name: Option<crate::CompactString>,
+    provider_id: Option<::tencent_cloud_runtime::CompactString>,
+    web_identity_token: Option<::tencent_cloud_runtime::CompactString>,
+    role_arn: Option<::tencent_cloud_runtime::CompactString>,
+    role_session_name: Option<::tencent_cloud_runtime::CompactString>,
     duration_seconds: Option<i64>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequestBuilder {
@@ -174,13 +175,16 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     ///
     /// Example: `"OIDC"`
     #[inline]
-    pub fn provider_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn provider_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.provider_id = Some(value.into());
         self
     }
     /// Sets or clears `ProviderId`. Required.
     #[inline]
-    pub fn set_provider_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_provider_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.provider_id = value;
         self
     }
@@ -188,13 +192,19 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
     #[inline]
-    pub fn web_identity_token(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn web_identity_token(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.web_identity_token = Some(value.into());
         self
     }
     /// Sets or clears `WebIdentityToken`. Required.
     #[inline]
-    pub fn set_web_identity_token(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_web_identity_token(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.web_identity_token = value;
         self
     }
@@ -202,13 +212,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.role_arn = value;
         self
     }
@@ -216,13 +226,19 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     ///
     /// Example: `"test_OIDC"`
     #[inline]
-    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_session_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_session_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.role_session_name = value;
         self
     }
@@ -242,24 +258,34 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AssumeRoleWithWebIdentityRequest, crate::BuildError> {
+    pub fn build(
+        self,
+    ) -> Result<AssumeRoleWithWebIdentityRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(AssumeRoleWithWebIdentityRequest {
-            provider_id: self.provider_id.ok_or(crate::BuildError::missing(
-                "AssumeRoleWithWebIdentity",
-                "ProviderId",
-            ))?,
-            web_identity_token: self.web_identity_token.ok_or(crate::BuildError::missing(
-                "AssumeRoleWithWebIdentity",
-                "WebIdentityToken",
-            ))?,
-            role_arn: self.role_arn.ok_or(crate::BuildError::missing(
-                "AssumeRoleWithWebIdentity",
-                "RoleArn",
-            ))?,
-            role_session_name: self.role_session_name.ok_or(crate::BuildError::missing(
-                "AssumeRoleWithWebIdentity",
-                "RoleSessionName",
-            ))?,
+            provider_id: self
+                .provider_id
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "AssumeRoleWithWebIdentity",
+                    "ProviderId",
+                ))?,
+            web_identity_token: self.web_identity_token.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "AssumeRoleWithWebIdentity",
+                    "WebIdentityToken",
+                ),
+            )?,
+            role_arn: self
+                .role_arn
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "AssumeRoleWithWebIdentity",
+                    "RoleArn",
+                ))?,
+            role_session_name: self.role_session_name.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing(
+                    "AssumeRoleWithWebIdentity",
+                    "RoleSessionName",
+                ),
+            )?,
             duration_seconds: self.duration_seconds,
         })
     }
@@ -267,31 +293,34 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
 /// Sets the members of a `AssumeRoleWithWebIdentity` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct AssumeRoleWithWebIdentityFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: AssumeRoleWithWebIdentityRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl AssumeRoleWithWebIdentityFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: AssumeRoleWithWebIdentityRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
     ///
     /// Example: `"OIDC"`
     #[inline]
-    pub fn provider_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn provider_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.provider_id = Some(value.into());
         self
     }
     /// Sets or clears `ProviderId`. Required.
     #[inline]
-    pub fn set_provider_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_provider_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.provider_id = value;
         self
     }
@@ -299,13 +328,19 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
     #[inline]
-    pub fn web_identity_token(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn web_identity_token(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.web_identity_token = Some(value.into());
         self
     }
     /// Sets or clears `WebIdentityToken`. Required.
     #[inline]
-    pub fn set_web_identity_token(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_web_identity_token(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.web_identity_token = value;
         self
     }
@@ -313,13 +348,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.role_arn = value;
         self
     }
@@ -327,13 +362,19 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     ///
     /// Example: `"test_OIDC"`
     #[inline]
-    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_session_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_session_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.role_session_name = value;
         self
     }
@@ -359,7 +400,7 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -369,7 +410,7 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
         self,
     ) -> Result<
         AssumeRoleWithWebIdentityResponse,
-        crate::SdkError<AssumeRoleWithWebIdentityErrorCode>,
+        ::tencent_cloud_runtime::SdkError<AssumeRoleWithWebIdentityErrorCode>,
     > {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -386,14 +427,14 @@ pub struct AssumeRoleWithWebIdentityResponse {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    pub expiration: crate::CompactString,
+    pub expiration: ::tencent_cloud_runtime::CompactString,
     /// The temporary keys and their session token.
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
-    pub credentials: crate::sts::types::Credentials,
+    pub credentials: crate::types::Credentials,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -420,19 +461,24 @@ impl ::serde::Serialize for AssumeRoleWithWebIdentityResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AssumeRoleWithWebIdentityResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithWebIdentityResponse {
     const EXPECTING: &'static str = "struct AssumeRoleWithWebIdentityResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["ExpiredTime", "Expiration", "Credentials", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "ExpiredTime",
+                "Expiration",
+                "Credentials",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_expired_time: Option<u64> = None;
-        let mut f_expiration: Option<crate::CompactString> = None;
-        let mut f_credentials: Option<crate::sts::types::Credentials> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_expiration: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_credentials: Option<crate::types::Credentials> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_expired_time),
@@ -443,37 +489,37 @@ impl crate::codec::FromMembers for AssumeRoleWithWebIdentityResponse {
             }?;
         }
         Ok(AssumeRoleWithWebIdentityResponse {
-            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
-            expiration: f_expiration.unwrap_or_else(crate::deviation::absent),
-            credentials: f_credentials.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            expiration: f_expiration.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            credentials: f_credentials.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for AssumeRoleWithWebIdentityResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleWithWebIdentityResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Credentials",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: Some(
-                    <crate::sts::types::Credentials as crate::deviation::Described>::members,
+                    <crate::types::Credentials as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Expiration",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExpiredTime",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -492,7 +538,7 @@ impl AssumeRoleWithWebIdentityResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -501,9 +547,9 @@ impl AssumeRoleWithWebIdentityResponse {
 #[cfg(feature = "test-util")]
 pub struct AssumeRoleWithWebIdentityResponseBuilder {
     expired_time: Option<u64>,
-    expiration: Option<crate::CompactString>,
-    credentials: Option<crate::sts::types::Credentials>,
-    request_id: Option<crate::CompactString>,
+    expiration: Option<::tencent_cloud_runtime::CompactString>,
+    credentials: Option<crate::types::Credentials>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponseBuilder {
@@ -539,13 +585,13 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
     #[inline]
-    pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn expiration(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
     #[inline]
-    pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_expiration(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.expiration = value;
         self
     }
@@ -553,25 +599,25 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
     #[inline]
-    pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
+    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
     #[inline]
-    pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
+    pub fn set_credentials(mut self, value: Option<crate::types::Credentials>) -> Self {
         self.credentials = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -587,13 +633,13 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for AssumeRoleWithWebIdentityResponse {
+impl ::tencent_cloud_runtime::ActionResponse for AssumeRoleWithWebIdentityResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -614,7 +660,7 @@ pub enum AssumeRoleWithWebIdentityErrorCode {
     /// `ResourceNotFound.RoleNotExist`: The role does not exist.
     ResourceNotFoundRoleNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl AssumeRoleWithWebIdentityErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -630,7 +676,7 @@ impl AssumeRoleWithWebIdentityErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for AssumeRoleWithWebIdentityErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for AssumeRoleWithWebIdentityErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -646,7 +692,7 @@ impl crate::enums::WireEnum for AssumeRoleWithWebIdentityErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -655,13 +701,13 @@ impl ::std::fmt::Display for AssumeRoleWithWebIdentityErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::sts::Client {
+impl crate::Client {
     /// Exchange an OIDC identity token for temporary credentials of a CAM role.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithWebIdentity`](crate::sts::operation::assume_role_with_web_identity).
+    /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithWebIdentity`](crate::operation::assume_role_with_web_identity).
     #[inline]
     pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentityFluentBuilder {
         AssumeRoleWithWebIdentityFluentBuilder::new(self.core().clone())
     }
 }
-impl crate::sts::ActionErrorCode for AssumeRoleWithWebIdentityErrorCode {}
+impl crate::ActionErrorCode for AssumeRoleWithWebIdentityErrorCode {}

@@ -40,11 +40,11 @@ pub struct AssumeRoleRequest {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
-    pub role_arn: crate::CompactString,
+    pub role_arn: ::tencent_cloud_runtime::CompactString,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"cts"`
-    pub role_session_name: crate::CompactString,
+    pub role_session_name: ::tencent_cloud_runtime::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
@@ -52,25 +52,25 @@ pub struct AssumeRoleRequest {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
-    pub policy: Option<crate::CompactString>,
+    pub policy: Option<::tencent_cloud_runtime::CompactString>,
     /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
     ///
     /// Example: `"role-external-id"`
-    pub external_id: Option<crate::CompactString>,
+    pub external_id: Option<::tencent_cloud_runtime::CompactString>,
     /// Session tags attached to the credentials, at most 50, keys unique.
-    pub tags: Option<Vec<crate::sts::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
     ///
     /// Example: `"1000001"`
-    pub source_identity: Option<crate::CompactString>,
+    pub source_identity: Option<::tencent_cloud_runtime::CompactString>,
     /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
-    pub serial_number: Option<crate::CompactString>,
+    pub serial_number: Option<::tencent_cloud_runtime::CompactString>,
     /// The current code shown by the MFA device named in `SerialNumber`.
     ///
     /// Example: `"482724"`
-    pub token_code: Option<crate::CompactString>,
+    pub token_code: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for AssumeRoleRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -123,34 +123,35 @@ impl ::serde::Serialize for AssumeRoleRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AssumeRoleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
-impl crate::codec::FromMembers for AssumeRoleRequest {
+impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleRequest {
     const EXPECTING: &'static str = "struct AssumeRoleRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
-            "RoleArn",
-            "RoleSessionName",
-            "DurationSeconds",
-            "Policy",
-            "ExternalId",
-            "Tags",
-            "SourceIdentity",
-            "SerialNumber",
-            "TokenCode",
-        ]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_role_arn: Option<crate::CompactString> = None;
-        let mut f_role_session_name: Option<crate::CompactString> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "RoleArn",
+                "RoleSessionName",
+                "DurationSeconds",
+                "Policy",
+                "ExternalId",
+                "Tags",
+                "SourceIdentity",
+                "SerialNumber",
+                "TokenCode",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_role_arn: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_role_session_name: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_duration_seconds: Option<Option<u64>> = None;
-        let mut f_policy: Option<Option<crate::CompactString>> = None;
-        let mut f_external_id: Option<Option<crate::CompactString>> = None;
-        let mut f_tags: Option<Option<Vec<crate::sts::types::Tag>>> = None;
-        let mut f_source_identity: Option<Option<crate::CompactString>> = None;
-        let mut f_serial_number: Option<Option<crate::CompactString>> = None;
-        let mut f_token_code: Option<Option<crate::CompactString>> = None;
+        let mut f_policy: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_external_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_tags: Option<Option<Vec<crate::types::Tag>>> = None;
+        let mut f_source_identity: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_serial_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_token_code: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_role_arn),
@@ -185,29 +186,29 @@ impl AssumeRoleRequest {
         AssumeRoleRequestBuilder::default()
     }
 }
-impl crate::Action for AssumeRoleRequest {
+impl ::tencent_cloud_runtime::Action for AssumeRoleRequest {
     const ACTION: &'static str = "AssumeRole";
     const RATE_LIMIT: Option<u32> = None;
     const IDEMPOTENT: bool = false;
     type Response = AssumeRoleResponse;
     type ErrorCode = AssumeRoleErrorCode;
     #[inline]
-    fn service() -> &'static crate::Service {
-        &crate::sts::SERVICE_DESCRIPTION
+    fn service() -> &'static ::tencent_cloud_runtime::Service {
+        &crate::SERVICE_DESCRIPTION
     }
 }
 /// Builds a [`AssumeRoleRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleRequestBuilder {
-    role_arn: Option<crate::CompactString>,
-    role_session_name: Option<crate::CompactString>,
+    role_arn: Option<::tencent_cloud_runtime::CompactString>,
+    role_session_name: Option<::tencent_cloud_runtime::CompactString>,
     duration_seconds: Option<u64>,
-    policy: Option<crate::CompactString>,
-    external_id: Option<crate::CompactString>,
-    tags: Option<Vec<crate::sts::types::Tag>>,
-    source_identity: Option<crate::CompactString>,
-    serial_number: Option<crate::CompactString>,
-    token_code: Option<crate::CompactString>,
+    policy: Option<::tencent_cloud_runtime::CompactString>,
+    external_id: Option<::tencent_cloud_runtime::CompactString>,
+    tags: Option<Vec<crate::types::Tag>>,
+    source_identity: Option<::tencent_cloud_runtime::CompactString>,
+    serial_number: Option<::tencent_cloud_runtime::CompactString>,
+    token_code: Option<::tencent_cloud_runtime::CompactString>,
 }
 impl ::std::fmt::Debug for AssumeRoleRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -232,13 +233,13 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.role_arn = value;
         self
     }
@@ -246,13 +247,19 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"cts"`
     #[inline]
-    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_session_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_session_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.role_session_name = value;
         self
     }
@@ -274,13 +281,13 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
     #[inline]
-    pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn policy(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
     #[inline]
-    pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_policy(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.policy = value;
         self
     }
@@ -288,25 +295,28 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"role-external-id"`
     #[inline]
-    pub fn external_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn external_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.external_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalId`.
     #[inline]
-    pub fn set_external_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_external_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.external_id = value;
         self
     }
     /// Session tags attached to the credentials, at most 50, keys unique.
     #[inline]
-    pub fn tags(mut self, value: Vec<crate::sts::types::Tag>) -> Self {
+    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
         self.tags = Some(value);
         self
     }
     /// Sets or clears `Tags`.
     #[inline]
-    pub fn set_tags(mut self, value: Option<Vec<crate::sts::types::Tag>>) -> Self {
+    pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
         self.tags = value;
         self
     }
@@ -314,13 +324,19 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"1000001"`
     #[inline]
-    pub fn source_identity(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn source_identity(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.source_identity = Some(value.into());
         self
     }
     /// Sets or clears `SourceIdentity`.
     #[inline]
-    pub fn set_source_identity(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_source_identity(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.source_identity = value;
         self
     }
@@ -328,13 +344,19 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
     #[inline]
-    pub fn serial_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn serial_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `SerialNumber`.
     #[inline]
-    pub fn set_serial_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_serial_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.serial_number = value;
         self
     }
@@ -342,26 +364,29 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"482724"`
     #[inline]
-    pub fn token_code(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn token_code(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.token_code = Some(value.into());
         self
     }
     /// Sets or clears `TokenCode`.
     #[inline]
-    pub fn set_token_code(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_token_code(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.token_code = value;
         self
     }
     /// The request, or the first required member that is missing.
     #[inline]
-    pub fn build(self) -> Result<AssumeRoleRequest, crate::BuildError> {
+    pub fn build(self) -> Result<AssumeRoleRequest, ::tencent_cloud_runtime::BuildError> {
         Ok(AssumeRoleRequest {
             role_arn: self
                 .role_arn
-                .ok_or(crate::BuildError::missing("AssumeRole", "RoleArn"))?,
-            role_session_name: self
-                .role_session_name
-                .ok_or(crate::BuildError::missing("AssumeRole", "RoleSessionName"))?,
+                .ok_or(::tencent_cloud_runtime::BuildError::missing(
+                    "AssumeRole",
+                    "RoleArn",
+                ))?,
+            role_session_name: self.role_session_name.ok_or(
+                ::tencent_cloud_runtime::BuildError::missing("AssumeRole", "RoleSessionName"),
+            )?,
             duration_seconds: self.duration_seconds,
             policy: self.policy,
             external_id: self.external_id,
@@ -375,31 +400,31 @@ impl AssumeRoleRequestBuilder {
 /// Sets the members of a `AssumeRole` call and sends it with a client.
 #[derive(Debug, Clone)]
 pub struct AssumeRoleFluentBuilder {
-    client: crate::Client,
+    client: ::tencent_cloud_runtime::Client,
     inner: AssumeRoleRequestBuilder,
-    options: crate::RequestOptions,
+    options: ::tencent_cloud_runtime::RequestOptions,
 }
 impl AssumeRoleFluentBuilder {
     /// A call through `client` with no member set.
     #[inline]
-    pub fn new(client: crate::Client) -> Self {
+    pub fn new(client: ::tencent_cloud_runtime::Client) -> Self {
         Self {
             client,
             inner: AssumeRoleRequestBuilder::default(),
-            options: crate::RequestOptions::default(),
+            options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.role_arn = value;
         self
     }
@@ -407,13 +432,19 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"cts"`
     #[inline]
-    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn role_session_name(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_role_session_name(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.role_session_name = value;
         self
     }
@@ -435,13 +466,13 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
     #[inline]
-    pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn policy(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
     #[inline]
-    pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_policy(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.policy = value;
         self
     }
@@ -449,25 +480,28 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"role-external-id"`
     #[inline]
-    pub fn external_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn external_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.external_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalId`.
     #[inline]
-    pub fn set_external_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_external_id(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.external_id = value;
         self
     }
     /// Session tags attached to the credentials, at most 50, keys unique.
     #[inline]
-    pub fn tags(mut self, value: Vec<crate::sts::types::Tag>) -> Self {
+    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
         self.inner.tags = Some(value);
         self
     }
     /// Sets or clears `Tags`.
     #[inline]
-    pub fn set_tags(mut self, value: Option<Vec<crate::sts::types::Tag>>) -> Self {
+    pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner.tags = value;
         self
     }
@@ -475,13 +509,19 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"1000001"`
     #[inline]
-    pub fn source_identity(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn source_identity(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.source_identity = Some(value.into());
         self
     }
     /// Sets or clears `SourceIdentity`.
     #[inline]
-    pub fn set_source_identity(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_source_identity(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.source_identity = value;
         self
     }
@@ -489,13 +529,19 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
     #[inline]
-    pub fn serial_number(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn serial_number(
+        mut self,
+        value: impl Into<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `SerialNumber`.
     #[inline]
-    pub fn set_serial_number(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_serial_number(
+        mut self,
+        value: Option<::tencent_cloud_runtime::CompactString>,
+    ) -> Self {
         self.inner.serial_number = value;
         self
     }
@@ -503,13 +549,13 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"482724"`
     #[inline]
-    pub fn token_code(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn token_code(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.token_code = Some(value.into());
         self
     }
     /// Sets or clears `TokenCode`.
     #[inline]
-    pub fn set_token_code(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_token_code(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.inner.token_code = value;
         self
     }
@@ -521,13 +567,15 @@ impl AssumeRoleFluentBuilder {
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
     #[inline]
-    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+    pub fn options(mut self, options: ::tencent_cloud_runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<AssumeRoleResponse, crate::SdkError<AssumeRoleErrorCode>> {
+    pub async fn send(
+        self,
+    ) -> Result<AssumeRoleResponse, ::tencent_cloud_runtime::SdkError<AssumeRoleErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
@@ -537,7 +585,7 @@ impl AssumeRoleFluentBuilder {
 #[non_exhaustive]
 pub struct AssumeRoleResponse {
     /// The temporary keys and their session token.
-    pub credentials: crate::sts::types::Credentials,
+    pub credentials: crate::types::Credentials,
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
@@ -545,10 +593,10 @@ pub struct AssumeRoleResponse {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    pub expiration: crate::CompactString,
+    pub expiration: ::tencent_cloud_runtime::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: crate::CompactString,
-    _deviations: Vec<crate::Deviation>,
+    pub request_id: ::tencent_cloud_runtime::CompactString,
+    _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for AssumeRoleResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -575,19 +623,24 @@ impl ::serde::Serialize for AssumeRoleResponse {
 }
 impl<'de> ::serde::Deserialize<'de> for AssumeRoleResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::object(deserializer)
     }
 }
-impl crate::codec::FromMembers for AssumeRoleResponse {
+impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleResponse {
     const EXPECTING: &'static str = "struct AssumeRoleResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        static KEYS: crate::codec::Keys =
-            crate::codec::Keys::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
-        let mut members = crate::codec::Members::new(&KEYS);
-        let mut f_credentials: Option<crate::sts::types::Credentials> = None;
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Credentials",
+                "ExpiredTime",
+                "Expiration",
+                "RequestId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_credentials: Option<crate::types::Credentials> = None;
         let mut f_expired_time: Option<i64> = None;
-        let mut f_expiration: Option<crate::CompactString> = None;
-        let mut f_request_id: Option<crate::CompactString> = None;
+        let mut f_expiration: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_credentials),
@@ -598,37 +651,37 @@ impl crate::codec::FromMembers for AssumeRoleResponse {
             }?;
         }
         Ok(AssumeRoleResponse {
-            credentials: f_credentials.unwrap_or_else(crate::deviation::absent),
-            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
-            expiration: f_expiration.unwrap_or_else(crate::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            credentials: f_credentials.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            expiration: f_expiration.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
             _deviations: Vec::new(),
         })
     }
 }
-impl crate::deviation::Described for AssumeRoleResponse {
-    fn members() -> &'static [crate::deviation::Member] {
-        const MEMBERS: &[crate::deviation::Member] = &[
-            crate::deviation::Member {
+impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleResponse {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Credentials",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: Some(
-                    <crate::sts::types::Credentials as crate::deviation::Described>::members,
+                    <crate::types::Credentials as ::tencent_cloud_runtime::deviation::Described>::members,
                 ),
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "Expiration",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "ExpiredTime",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
-            crate::deviation::Member {
+            ::tencent_cloud_runtime::deviation::Member {
                 wire: "RequestId",
-                rule: crate::deviation::Rule::Promised,
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
                 nested: None,
             },
         ];
@@ -647,7 +700,7 @@ impl AssumeRoleResponse {
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     #[inline]
-    pub fn deviations(&self) -> &[crate::Deviation] {
+    pub fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
 }
@@ -655,10 +708,10 @@ impl AssumeRoleResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AssumeRoleResponseBuilder {
-    credentials: Option<crate::sts::types::Credentials>,
+    credentials: Option<crate::types::Credentials>,
     expired_time: Option<i64>,
-    expiration: Option<crate::CompactString>,
-    request_id: Option<crate::CompactString>,
+    expiration: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<::tencent_cloud_runtime::CompactString>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
@@ -678,13 +731,13 @@ impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
 impl AssumeRoleResponseBuilder {
     /// The temporary keys and their session token.
     #[inline]
-    pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
+    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
     #[inline]
-    pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
+    pub fn set_credentials(mut self, value: Option<crate::types::Credentials>) -> Self {
         self.credentials = value;
         self
     }
@@ -706,25 +759,25 @@ impl AssumeRoleResponseBuilder {
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
     #[inline]
-    pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn expiration(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
     #[inline]
-    pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_expiration(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -740,13 +793,13 @@ impl AssumeRoleResponseBuilder {
         }
     }
 }
-impl crate::ActionResponse for AssumeRoleResponse {
+impl ::tencent_cloud_runtime::ActionResponse for AssumeRoleResponse {
     #[inline]
-    fn deviations(&self) -> &[crate::Deviation] {
+    fn deviations(&self) -> &[::tencent_cloud_runtime::Deviation] {
         &self._deviations
     }
     #[inline]
-    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+    fn set_deviations(&mut self, deviations: Vec<::tencent_cloud_runtime::Deviation>) {
         self._deviations = deviations;
     }
 }
@@ -793,7 +846,7 @@ pub enum AssumeRoleErrorCode {
     /// `ResourceNotFound.RoleNotExist`: The role does not exist.
     ResourceNotFoundRoleNotExist,
     /// A code not listed here, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl AssumeRoleErrorCode {
     /// The code as sent (`InvalidParameterValue`).
@@ -824,7 +877,7 @@ impl AssumeRoleErrorCode {
         }
     }
 }
-impl crate::enums::WireEnum for AssumeRoleErrorCode {
+impl ::tencent_cloud_runtime::enums::WireEnum for AssumeRoleErrorCode {
     type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
@@ -859,7 +912,7 @@ impl crate::enums::WireEnum for AssumeRoleErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -868,13 +921,13 @@ impl ::std::fmt::Display for AssumeRoleErrorCode {
         f.write_str(self.as_str())
     }
 }
-impl crate::sts::Client {
+impl crate::Client {
     /// Exchange keys for temporary credentials of a CAM role.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`AssumeRole`](crate::sts::operation::assume_role).
+    /// Set the members on the returned builder, then `send()` it. See [`AssumeRole`](crate::operation::assume_role).
     #[inline]
     pub fn assume_role(&self) -> AssumeRoleFluentBuilder {
         AssumeRoleFluentBuilder::new(self.core().clone())
     }
 }
-impl crate::sts::ActionErrorCode for AssumeRoleErrorCode {}
+impl crate::ActionErrorCode for AssumeRoleErrorCode {}
