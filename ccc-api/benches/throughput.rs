@@ -17,7 +17,7 @@
 //! `cargo bench -p ccc-api --bench throughput`
 
 use ccc_api::operation::describe_auto_callout_task::DescribeAutoCalloutTaskRequest;
-use ccc_api::{Client, Credentials, RateLimit, REQUEST_CLIENT};
+use ccc_api::{Client, Credentials, RateLimit};
 use ccc_emulator::http::{self, Handler, Limits, Request, Response, Transport};
 use std::future::Future;
 use std::io::{BufRead, BufReader};
@@ -115,7 +115,10 @@ async fn raw_call(http: reqwest::Client, url: Arc<str>) {
         .header("x-tc-action", "DescribeAutoCalloutTask")
         .header("x-tc-timestamp", "1700000000")
         .header("x-tc-version", "2020-02-10")
-        .header("x-tc-requestclient", REQUEST_CLIENT)
+        .header(
+            "x-tc-requestclient",
+            ccc_api::SERVICE_DESCRIPTION.request_client(),
+        )
         .header("authorization", "TC3-HMAC-SHA256 Credential=AKIDbench/2024-01-01/ccc/tc3_request, SignedHeaders=content-type;host, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
         .body(REQUEST_BODY)
         .send()
@@ -164,7 +167,7 @@ fn clients(url: &str) -> (Client, reqwest::Client) {
         .expect("client");
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(REQUEST_CLIENT)
+        .user_agent(ccc_api::SERVICE_DESCRIPTION.request_client())
         .gzip(true)
         .http1_only()
         .build()

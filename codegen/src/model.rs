@@ -104,6 +104,10 @@ pub struct Field {
     /// `list<SdkAppId>`); `ty` itself holds the wire scalar it stands for, so
     /// wire logic needs no lookup and only the Rust type shows the name.
     pub shape: Option<String>,
+    /// Held in a `Box`: the member's object type contains the struct the
+    /// member sits in without a list in between (allowed for upstream-
+    /// documented specs; a recursive type would otherwise have infinite size).
+    pub boxed: bool,
 }
 
 impl Field {

@@ -101,12 +101,15 @@ pub fn of_service_crate(root: &Path, package: &str) -> Result<String, Error> {
             root.join("tencent-cloud-config/src/lib.rs"),
         ),
     ];
+    // A trimmed copy of the repository may lack some crates; what is not
+    // there cannot be re-exported either.
     for other in services.iter().filter(|s| s.package() != package) {
         deps.push((
             other.crate_ident(),
             root.join(other.crate_path()).join("src/lib.rs"),
         ));
     }
+    deps.retain(|(_, lib)| lib.is_file());
     let deps: Vec<(&str, &Path)> = deps.iter().map(|(n, p)| (n.as_str(), p.as_path())).collect();
     list(
         &root.join(service.crate_path()).join("src/lib.rs"),

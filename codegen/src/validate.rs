@@ -439,6 +439,9 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
     if complete {
         check_usage(api, &actions, &objects, diags);
     }
+    if docs == DocSource::Upstream {
+        box_recursion(&mut objects);
+    }
     check_recursion(&objects, diags);
 
     if !diags.is_empty() {
@@ -704,6 +707,7 @@ fn fields(
             example: m.example.clone(),
             sensitive: m.sensitive,
             shape,
+            boxed: false,
         });
     }
     escape_rust_names(&mut out, &explicit, ctx, file, base, diags);
@@ -943,7 +947,44 @@ fn check_usage(api: &Api, actions: &[Action], objects: &[Object], diags: &mut Di
     }
 }
 
-/// An object that holds itself other than through a list would have infinite size.
+/// Boxes every member whose object type leads back, without a list in
+/// between, to the object the member sits in, so that no type holds itself
+/// directly. For upstream-documented specs, where such types occur
+/// (an item with an `EscalateNotice` of its own type).
+fn box_recursion(objects: &mut [Object]) {
+    let direct: HashMap<String, Vec<String>> = objects
+        .iter()
+        .map(|o| {
+            let children = direct_children(o).into_iter().map(str::to_owned).collect();
+            (o.name.clone(), children)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| {
+        let mut stack = vec![from.to_owned()];
+        let mut seen = BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            if name == to {
+                return true;
+            }
+            if seen.insert(name.clone()) {
+                stack.extend(direct.get(&name).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    for o in objects.iter_mut() {
+        for f in &mut o.fields {
+            if let TypeRef::Named(n) = &f.ty {
+                if direct.contains_key(n) && reaches(n, &o.name) {
+                    f.boxed = true;
+                }
+            }
+        }
+    }
+}
+
+/// An object that holds itself other than through a list or a box would
+/// have infinite size.
 fn check_recursion(objects: &[Object], diags: &mut Diagnostics) {
     let by_name: HashMap<&str, &Object> = objects.iter().map(|o| (o.name.as_str(), o)).collect();
     for o in objects {
@@ -973,6 +1014,7 @@ fn check_recursion(objects: &[Object], diags: &mut Diagnostics) {
 fn direct_children(o: &Object) -> Vec<&str> {
     o.fields
         .iter()
+        .filter(|f| !f.boxed)
         .filter_map(|f| match &f.ty {
             TypeRef::Named(n) => Some(n.as_str()),
             _ => None,

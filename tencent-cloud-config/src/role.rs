@@ -278,7 +278,7 @@ impl OidcRoleProvider {
             provider_id,
             token_file: token_file.into(),
             role_arn,
-            session_name: format!("ccc-api-rust-{}", std::process::id()),
+            session_name: format!("tencent-cloud-rust-{}", std::process::id()),
             duration_seconds: DEFAULT_DURATION,
             sts: StsSettings::new(region),
         })

@@ -1206,7 +1206,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
         let Some(service) = self.config.service.or_else(C::default_service) else {
             return Err(ConfigError::new(
                 "no service: name one with `ClientBuilder::service`, or build a \
-                 service's own client (`ccc_api::Client::builder()`)",
+                 service crate's own client (its `Client::builder()`)",
             ));
         };
         crate::redact::honour(service);

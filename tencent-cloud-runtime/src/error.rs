@@ -517,8 +517,8 @@ impl DecodeError {
     /// An answer with HTTP `status` and `body` that could not be decoded, after
     /// one attempt. Sensitive values in `detail` and `body` are redacted and the
     /// kept body is bounded, as for the client's own errors: members named as
-    /// credentials are, and those the spec of STS or of a service in use (one a
-    /// client was built for or `decode_response` decoded for) marks sensitive.
+    /// credentials are, and those the spec of a service in use (one a client
+    /// was built for or `decode_response` decoded for) marks sensitive.
     pub fn new(kind: DecodeErrorKind, status: u16, detail: impl Into<String>, body: &[u8]) -> Self {
         DecodeError {
             kind,

@@ -7,4 +7,5 @@ pub mod fixture;
 #[deny(warnings, missing_docs)]
 pub mod fixture_names;
 pub mod server;
+pub mod tree_copy;
 pub mod wire;

@@ -8,8 +8,8 @@
 //! not change are not touched (a second run only checks freshness).
 
 use ccc_tests::server::{Reply, TestServer, TEST_SECRET_ID, TEST_SECRET_KEY};
-use std::fs;
-use std::path::{Path, PathBuf};
+use ccc_tests::tree_copy::{cargo, shared_target_dir, workspace_copy, write_if_changed};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -78,97 +78,12 @@ async fn main() {
 }
 "#;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// Copies `from` into `to`, writing only files whose contents differ (so that
-/// cargo sees unchanged files as fresh), skipping `target` and `generated`.
-/// What `from` no longer has is removed from `to` (an entry rewritten in
-/// another format must not be found twice by the loader).
-fn mirror(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(to).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap();
-        if name == "target" || name == "generated" || from.join(name).exists() {
-            continue;
-        }
-        if path.is_dir() {
-            fs::remove_dir_all(&path).unwrap();
-        } else {
-            fs::remove_file(&path).unwrap();
-        }
-    }
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap();
-        // `generated` is written by the generator below; copying the repository's
-        // version first would touch it on every run and force a rebuild.
-        if name == "target" || name == "generated" {
-            continue;
-        }
-        let target = to.join(name);
-        if path.is_dir() {
-            mirror(&path, &target);
-        } else if name == "Cargo.toml" {
-            // The copy has no emulator: drop the dev-dependency of ccc-api's example.
-            let manifest: String = fs::read_to_string(&path)
-                .unwrap()
-                .lines()
-                .filter(|l| !l.starts_with("ccc-emulator"))
-                .map(|l| format!("{l}\n"))
-                .collect();
-            write_if_changed(&target, manifest.as_bytes());
-        } else {
-            write_if_changed(&target, &fs::read(&path).unwrap());
-        }
-    }
-}
-
-fn write_if_changed(path: &Path, contents: &[u8]) {
-    if fs::read(path).ok().as_deref() != Some(contents) {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, contents).unwrap();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
-    let root = repo_root();
     let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("add-action");
-    // The workspace's own target directory: dependencies are not built twice.
-    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-
-    // A repository of two members: the copies of `ccc-api` and the runtime it
-    // stands on, same lock file and profile settings as the workspace.
-    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let members = manifest
-        .lines()
-        .find(|l| l.starts_with("members"))
-        .expect("workspace members line");
-    write_if_changed(
-        &copy.join("Cargo.toml"),
-        manifest
-            .replace(members, r#"members = ["tencent-cloud-runtime", "ccc-api"]"#)
-            .as_bytes(),
-    );
-    write_if_changed(
-        &copy.join("Cargo.lock"),
-        &fs::read(root.join("Cargo.lock")).unwrap(),
-    );
-    mirror(&root.join("ccc-api"), &copy.join("ccc-api"));
-    mirror(
-        &root.join("tencent-cloud-runtime"),
-        &copy.join("tencent-cloud-runtime"),
-    );
-    mirror(&root.join("spec"), &copy.join("spec"));
+    let target_dir = shared_target_dir(Path::new(env!("CARGO_TARGET_TMPDIR")));
+    // The copies of `ccc-api` and the crates it stands on.
+    workspace_copy(&copy, &["ccc-api"]);
 
     // Step 1 of the README: the new entries.
     let spec = copy.join("spec/ccc/2020-02-10");
@@ -186,10 +101,7 @@ async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
     assert!(out.join("operation/describe_waiting_queues.rs").exists());
 
     // The public API listing names what users gain.
-    let runtime = copy.join(codegen::RUNTIME_LIB);
-    let deps = [("tencent_cloud_runtime", runtime.as_path())];
-    let api =
-        codegen::public_api::list(&copy.join("ccc-api/src/lib.rs"), "ccc_api", &deps).unwrap();
+    let api = codegen::public_api::of_service_crate(&copy, "ccc-api").unwrap();
     for line in [
         "pub fn ccc_api::Client::describe_waiting_queues(&self) -> ccc_api::operation::describe_waiting_queues::DescribeWaitingQueuesFluentBuilder",
         "pub ccc_api::types::WaitingQueue::longest_wait_seconds: Option<i64>",
@@ -199,29 +111,10 @@ async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
 
     // Step 3: it builds, as a program using the new method.
     write_if_changed(&copy.join("ccc-api/examples/probe.rs"), PROBE.as_bytes());
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let started = Instant::now();
     let build = tokio::task::spawn_blocking({
-        let copy = copy.clone();
-        let target_dir = target_dir.clone();
-        move || {
-            let mut command = Command::new(cargo);
-            // Cargo sets `CARGO_MANIFEST_DIR` and friends for this test; build
-            // scripts that track them (ring's) would then look dirty to every
-            // other build sharing the target directory, which would rebuild them.
-            for (name, _) in std::env::vars_os() {
-                let name = name.to_string_lossy().into_owned();
-                if name.starts_with("CARGO_") && name != "CARGO_HOME" {
-                    command.env_remove(&name);
-                }
-            }
-            command
-                .args(["build", "--offline", "-p", "ccc-api", "--example", "probe"])
-                .current_dir(&copy)
-                .env("CARGO_TARGET_DIR", &target_dir)
-                .output()
-                .unwrap()
-        }
+        let (copy, target_dir) = (copy.clone(), target_dir.clone());
+        move || cargo(&copy, &target_dir, &["build", "-p", "ccc-api", "--example", "probe"])
     })
     .await
     .unwrap();

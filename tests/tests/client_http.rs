@@ -96,7 +96,7 @@ async fn decodes_the_official_example() {
     assert_eq!(req.header("x-tc-version"), Some("2020-02-10"));
     assert_eq!(
         req.header("x-tc-requestclient"),
-        Some(ccc_api::REQUEST_CLIENT)
+        Some(ccc_api::SERVICE_DESCRIPTION.request_client())
     );
     let auth = req.header("authorization").unwrap();
     assert!(auth.contains("SignedHeaders=content-type;host,"), "{auth}");

@@ -5,7 +5,7 @@
 //! out of a hook's reach; a hook may refuse an attempt.
 
 use ccc_api::hooks::{AfterAttempt, BeforeAttempt, HeaderValue, Hook, Refused};
-use ccc_api::{BuildError, Client, Credentials, RetryConfig, SdkError, REQUEST_CLIENT};
+use ccc_api::{BuildError, Client, Credentials, RetryConfig, SdkError};
 use ccc_tests::server::{Reply, TestServer, TEST_SECRET_ID, TEST_SECRET_KEY};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -173,8 +173,10 @@ async fn every_attempt_of_a_retried_call_is_seen() {
             r.header("x-tc-traceid"),
             Some(format!("trace-DescribeAutoCalloutTask-{}", i + 1).as_str())
         );
-        assert_eq!(r.header("user-agent"), Some(REQUEST_CLIENT));
-        assert_eq!(r.header("x-tc-requestclient"), Some(REQUEST_CLIENT));
+        let client_name = ccc_api::SERVICE_DESCRIPTION.request_client();
+        assert_eq!(client_name, concat!("ccc-api/", env!("CARGO_PKG_VERSION")));
+        assert_eq!(r.header("user-agent"), Some(client_name));
+        assert_eq!(r.header("x-tc-requestclient"), Some(client_name));
         assert_eq!(r.header("x-tc-token"), Some(TOKEN));
         let hosts = r.headers.iter().filter(|(n, _)| n == "host").count();
         assert_eq!(hosts, 1, "{:?}", r.headers);

@@ -56,8 +56,8 @@ fn import_writes_structure_and_keeps_what_people_wrote() {
     let dir = spec_dir("keep");
     let errors = json!({ "GetThing": ["InvalidParameter", "FailedOperation.Busy"], "_common": ["InvalidParameter"] });
     let options = ImportOptions {
-        china_only: false,
         error_codes: Some(errors),
+        ..Default::default()
     };
     let report = import(&dir, &upstream(false, "uint64"), &options).unwrap();
     assert!(
@@ -173,7 +173,7 @@ fn china_only_members_survive_an_international_import() {
     import(&dir, &upstream(false, "uint64"), &plain).unwrap();
     let china = ImportOptions {
         china_only: true,
-        error_codes: None,
+        ..Default::default()
     };
     let report = import(&dir, &upstream(true, "uint64"), &china).unwrap();
     assert_eq!(report, ["Thing: added member Size"]);

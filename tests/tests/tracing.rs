@@ -60,7 +60,8 @@ fn spans_and_retry_events_carry_no_secrets() {
         })
     });
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(log.contains("ccc.call"), "{log}");
+    assert!(log.contains("tencent_cloud.call"), "{log}");
+    assert!(log.contains("service=\"ccc\""), "{log}");
     assert!(log.contains("action=\"DescribeAutoCalloutTask\""), "{log}");
     assert!(
         log.contains("retrying") && log.contains("rate limited by the service"),

@@ -257,7 +257,9 @@ fn check_upstream(dir: &Path) -> ExitCode {
                 let root = scratch.join(i.to_string());
                 let one = std::time::Instant::now();
                 let result = check_one(api, &root, &common);
-                let _ = std::fs::remove_dir_all(&root);
+                if std::env::var_os("CHECK_UPSTREAM_KEEP").is_none() {
+                    let _ = std::fs::remove_dir_all(&root);
+                }
                 let secs = one.elapsed().as_secs_f64();
                 {
                     let mut s = slowest.lock().unwrap_or_else(|e| e.into_inner());
@@ -275,7 +277,11 @@ fn check_upstream(dir: &Path) -> ExitCode {
             });
         }
     });
-    let _ = std::fs::remove_dir_all(&scratch);
+    if std::env::var_os("CHECK_UPSTREAM_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&scratch);
+    } else {
+        println!("kept the scratch specs in {}", scratch.display());
+    }
     let failures = failures.into_inner().unwrap_or_default();
     let slowest = slowest.into_inner().unwrap_or_default();
     println!(

@@ -603,6 +603,7 @@ fn with_request_id(output: &[Field]) -> Vec<Field> {
         presence: Presence::Required,
         doc: "Id the service gave this request.".into(),
         example: None,
+        boxed: false,
         sensitive: false,
         shape: None,
     });

@@ -307,8 +307,9 @@ fn root_module(model: &Model, paths: &Paths) -> TokenStream {
         /// values are redacted wherever an answer's body is kept.
         pub const SENSITIVE_MEMBERS: &[&str] = &[#(#sensitive),*];
 
-        /// The service as the runtime sees it: name, version, endpoints, and
-        /// the facts about each action that untyped calls look up.
+        /// The service as the runtime sees it: name, version, endpoints, the
+        /// facts about each action that untyped calls look up, and the crate
+        /// that sends it (`User-Agent`).
         pub static SERVICE_DESCRIPTION: #rt::Service = #rt::Service::new(
             SERVICE,
             VERSION,
@@ -316,7 +317,9 @@ fn root_module(model: &Model, paths: &Paths) -> TokenStream {
             &[#(#endpoints),*],
             &[#(#actions),*],
             SENSITIVE_MEMBERS,
-        );
+        )
+        // The crate the code is compiled in names itself in `User-Agent`.
+        .with_client_name(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
 
         /// A public site of the service, each with its own endpoint.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

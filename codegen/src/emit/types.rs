@@ -48,10 +48,21 @@ pub(crate) fn field_ident(name: &str) -> Ident {
 
 /// The field's Rust type with its `Option` when it may be absent or null.
 pub(crate) fn field_type(f: &Field, rt: &TokenStream, types: Option<&TokenStream>) -> TokenStream {
-    let ty = rust_type(&f.declared(), rt, types);
+    let ty = stored_type(f, rt, types);
     match f.presence {
         Presence::Required => ty,
         Presence::Optional | Presence::Nullable => quote!(Option<#ty>),
+    }
+}
+
+/// The field's Rust type without its `Option`: the declared type, in a `Box`
+/// when the field is boxed.
+pub(crate) fn stored_type(f: &Field, rt: &TokenStream, types: Option<&TokenStream>) -> TokenStream {
+    let ty = rust_type(&f.declared(), rt, types);
+    if f.boxed {
+        quote!(Box<#ty>)
+    } else {
+        ty
     }
 }
 
@@ -235,7 +246,7 @@ pub(crate) fn builder_type(
     let doc = docs::outer(&doc);
     let members = fields.iter().map(|f| {
         let ident = field_ident(&f.rust);
-        let ty = rust_type(&f.declared(), rt, types);
+        let ty = stored_type(f, rt, types);
         quote! { #ident: Option<#ty>, }
     });
     let setters = fields.iter().map(|f| {
@@ -290,7 +301,13 @@ pub(crate) fn setter(
     let set_doc = docs::outer(&format!("Sets or clears `{}`.{required}", f.wire));
     let (param, convert) = match f.ty {
         TypeRef::String | TypeRef::Text(_) => (quote!(impl Into<#ty>), quote!(value.into())),
+        _ if f.boxed => (quote!(#ty), quote!(Box::new(value))),
         _ => (quote!(#ty), quote!(value)),
+    };
+    let set_value = if f.boxed {
+        quote!(value.map(Box::new))
+    } else {
+        quote!(value)
     };
     quote! {
         #doc
@@ -303,7 +320,7 @@ pub(crate) fn setter(
         #set_doc
         #[inline]
         pub fn #set(mut self, value: Option<#ty>) -> Self {
-            #target = value;
+            #target = #set_value;
             self
         }
     }

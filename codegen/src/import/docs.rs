@@ -43,9 +43,52 @@ pub fn clean(html: &str) -> String {
             lines.push(String::new());
             blank = false;
         }
-        lines.push(escape_line(line));
+        lines.push(escape_line(&markdown_links(line)));
     }
     lines.join("\n")
+}
+
+/// Upstream's Markdown links `[text](target)` as `text (target)`, a target
+/// relative to the documentation site (`/document/api/...`) made absolute
+/// (`https://cloud.tencent.com/document/api/...`), so that the target becomes
+/// an autolink and the brackets need no escaping.
+fn markdown_links(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|mid| {
+            let text = &after[..mid];
+            let target_start = &after[mid + 2..];
+            let close = target_start.find(')')?;
+            let target = &target_start[..close];
+            let ok = !text.contains('[')
+                && !text.contains(']')
+                && !target.contains(char::is_whitespace)
+                && (target.starts_with("http://")
+                    || target.starts_with("https://")
+                    || target.starts_with('/'));
+            ok.then(|| (text, target, mid + 2 + close + 1))
+        });
+        match link {
+            Some((text, target, len)) => {
+                out.push_str(&rest[..open]);
+                let target = if target.starts_with('/') {
+                    format!("https://cloud.tencent.com{target}")
+                } else {
+                    target.to_owned()
+                };
+                out.push_str(&format!("{text} ({target})"));
+                rest = &after[len..];
+            }
+            None => {
+                out.push_str(&rest[..open + 1]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Removes tags, turning block ones into line breaks. A `<` that does not open
@@ -247,7 +290,7 @@ mod tests {
 
     #[test]
     fn tags_become_lines_and_text_is_escaped() {
-        assert_eq!(clean("<p>One</p><p>Two<br/>Three</p>"), "One\nTwo\nThree");
+        assert_eq!(clean("<p>One</p><p>Two<br/>Three</p>"), "One\n\nTwo\nThree");
         assert_eq!(clean("<ul><li>a</li><li>b</li></ul>"), "- a\n- b");
         assert_eq!(clean("a &lt; b &amp;&amp; c"), "a \\< b && c");
         assert_eq!(clean("see [Foo] and `x"), "see \\[Foo\\] and \\`x");
@@ -265,5 +308,9 @@ mod tests {
         assert_eq!(clean("~~~\nx"), "\\~\\~\\~\nx");
         assert_eq!(clean("<!-- hidden -->shown"), "shown");
         assert_eq!(clean("C:\\dir"), "C:\\\\dir");
+        assert_eq!(
+            clean("see [the intro](/document/api/1/2#a) and [x](https://e.com/y)."),
+            "see the intro (<https://cloud.tencent.com/document/api/1/2#a>) and x (<https://e.com/y>)."
+        );
     }
 }

@@ -38,8 +38,9 @@ pub const SENSITIVE_MEMBERS: &[&str] = &[
     "TokenCode",
     "WebIdentityToken",
 ];
-/// The service as the runtime sees it: name, version, endpoints, and
-/// the facts about each action that untyped calls look up.
+/// The service as the runtime sees it: name, version, endpoints, the
+/// facts about each action that untyped calls look up, and the crate
+/// that sends it (`User-Agent`).
 pub static SERVICE_DESCRIPTION: ::tencent_cloud_runtime::Service =
     ::tencent_cloud_runtime::Service::new(
         SERVICE,
@@ -62,7 +63,12 @@ pub static SERVICE_DESCRIPTION: ::tencent_cloud_runtime::Service =
             ::tencent_cloud_runtime::ActionInfo::new("GetFederationToken", None, false),
         ],
         SENSITIVE_MEMBERS,
-    );
+    )
+    .with_client_name(concat!(
+        env!("CARGO_PKG_NAME"),
+        "/",
+        env!("CARGO_PKG_VERSION")
+    ));
 /// A public site of the service, each with its own endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]

@@ -12,8 +12,9 @@ pub const VERSION: &str = "2024-01-01";
 /// Wire names of the members the spec marks sensitive, sorted: their
 /// values are redacted wherever an answer's body is kept.
 pub const SENSITIVE_MEMBERS: &[&str] = &["ApiKey", "Token"];
-/// The service as the runtime sees it: name, version, endpoints, and
-/// the facts about each action that untyped calls look up.
+/// The service as the runtime sees it: name, version, endpoints, the
+/// facts about each action that untyped calls look up, and the crate
+/// that sends it (`User-Agent`).
 pub static SERVICE_DESCRIPTION: ::ccc_api::runtime::Service = ::ccc_api::runtime::Service::new(
     SERVICE,
     VERSION,
@@ -29,7 +30,12 @@ pub static SERVICE_DESCRIPTION: ::ccc_api::runtime::Service = ::ccc_api::runtime
         ::ccc_api::runtime::ActionInfo::new("Visit", None, false),
     ],
     SENSITIVE_MEMBERS,
-);
+)
+.with_client_name(concat!(
+    env!("CARGO_PKG_NAME"),
+    "/",
+    env!("CARGO_PKG_VERSION")
+));
 /// A public site of the service, each with its own endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
