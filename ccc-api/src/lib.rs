@@ -81,25 +81,22 @@ pub use tencent_cloud_runtime::codec;
 pub use tencent_cloud_runtime::mock;
 #[cfg(feature = "http2")]
 pub use tencent_cloud_runtime::Http2;
+pub use tencent_cloud_runtime::{
+    decode_response, decode_response_strict, deviation, enums, hooks, signing, Action, ActionInfo,
+    ActionResponse, ActionVisitor, BuildError, Collected, CompactString, ConfigError, Credentials,
+    CredentialsError, DecodeError, DecodeErrorKind, Deviation, DeviationKind, Endpoint, Items,
+    Language, PageStyle, Pages, Paginated, Paginator, ProvideCredentials, PublicSite, RateLimit,
+    RequestOptions, RetryConfig, RoundTrip, SdkError, Service, ServiceClient, ServiceError,
+    TransportError, TransportErrorKind, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
+};
 /// The Security Token Service, its own generated crate (`tencent-cloud-sts`).
 pub use tencent_cloud_sts as sts;
-pub use tencent_cloud_runtime::{
-    decode_response, decode_response_strict, deviation, enums, hooks, signing,
-    Action, ActionInfo, ActionResponse, ActionVisitor, BuildError, Collected, CompactString,
-    ConfigError, Credentials, CredentialsError, DecodeError, DecodeErrorKind, Deviation,
-    DeviationKind, Endpoint, Items, Language, PageStyle, Pages, Paginated, Paginator,
-    ProvideCredentials, PublicSite, RateLimit, RequestOptions, RetryConfig, RoundTrip, SdkError,
-    Service, ServiceClient, ServiceError, TransportError, TransportErrorKind,
-    DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
-};
 
 /// Credentials and where they come from: the runtime's sources and chain
 /// (`tencent_cloud_runtime::credentials`), and the sources that assume roles
 /// through STS with the full default chain (`tencent-cloud-config`).
 pub mod credentials {
-    pub use tencent_cloud_config::{
-        default_chain, AssumeRoleProvider, OidcRoleProvider, TKE_ENV,
-    };
+    pub use tencent_cloud_config::{default_chain, AssumeRoleProvider, OidcRoleProvider, TKE_ENV};
     pub use tencent_cloud_runtime::credentials::*;
 }
 

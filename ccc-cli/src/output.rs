@@ -18,7 +18,7 @@ pub fn print(text: impl Display) -> Result<(), ExitCode> {
     write_stdout(format!("{text}\n").as_bytes())
 }
 
-/// Writes `bytes` to stdout, as [`print`].
+/// Writes `bytes` to stdout, as [`print()`].
 pub fn write_stdout(bytes: &[u8]) -> Result<(), ExitCode> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {

@@ -5,12 +5,22 @@
 //! person narrowed to an enum or a scalar shape of the same wire type is not a
 //! change, nor is one whose shape's `correction` explains an integer type that
 //! differs from upstream's.
+//!
+//! One difference is not drift: a member of an answer (a response, or a type
+//! upstream uses in answers only) that the spec reads as `optional` where
+//! upstream promises it. Reading more leniently than promised loses nothing
+//! (a present value is read the same), so such members are counted in one
+//! closing line starting with [`NOTE`], which `cargo xtask spec-diff` prints
+//! without failing.
 
 use crate::import::{fit, members_of, named_types, Fit, NamedTypes, Side};
 use crate::load::{Api, TypeDef};
-use crate::spec::{Member, TypeRef};
+use crate::spec::{Member, Presence, TypeRef};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The start of a line of [`spec_diff`] that is information, not drift.
+pub const NOTE: &str = "note: ";
 
 /// Every difference, one line each; empty when the spec matches.
 pub fn spec_diff(api: &Api, upstream: &Value) -> Result<Vec<String>, String> {
@@ -27,6 +37,7 @@ pub fn spec_diff(api: &Api, upstream: &Value) -> Result<Vec<String>, String> {
             .collect(),
     );
     let mut corrected = Corrected::default();
+    let mut lenient = 0;
     let mut out = Vec::new();
     let mut upstream_types = BTreeSet::new();
     for (name, action) in actions {
@@ -52,6 +63,7 @@ pub fn spec_diff(api: &Api, upstream: &Value) -> Result<Vec<String>, String> {
                     &named,
                     &mut corrected,
                     &mut out,
+                    None,
                 );
                 compare(
                     &format!("{name} output"),
@@ -60,6 +72,7 @@ pub fn spec_diff(api: &Api, upstream: &Value) -> Result<Vec<String>, String> {
                     &named,
                     &mut corrected,
                     &mut out,
+                    Some(&mut lenient),
                 );
             }
         }
@@ -80,7 +93,18 @@ pub fn spec_diff(api: &Api, upstream: &Value) -> Result<Vec<String>, String> {
         queue.extend(nested);
         match api.types.get(&name).map(|t| &t.item) {
             Some(TypeDef::Object(o)) => {
-                compare(&name, &o.members, &theirs, &named, &mut corrected, &mut out)
+                let answers_only = objects
+                    .get(&name)
+                    .is_some_and(|o| o["usage"].as_str() == Some("out"));
+                compare(
+                    &name,
+                    &o.members,
+                    &theirs,
+                    &named,
+                    &mut corrected,
+                    &mut out,
+                    answers_only.then_some(&mut lenient),
+                )
             }
             _ => out.push(format!("type {name}: upstream only")),
         }
@@ -111,6 +135,11 @@ pub fn spec_diff(api: &Api, upstream: &Value) -> Result<Vec<String>, String> {
             }
         }
     }
+    if lenient > 0 {
+        out.push(format!(
+            "{NOTE}{lenient} member(s) of answers are optional in the spec where upstream promises them (read leniently; not drift)"
+        ));
+    }
     Ok(out)
 }
 
@@ -133,6 +162,10 @@ fn corrected_shape(ty: &str, named: &NamedTypes) -> Option<String> {
         .then(|| name.to_owned())
 }
 
+/// Compares the members of one request, response or type. `lenient` counts,
+/// for members only ever read from answers, those the spec reads as optional
+/// where upstream promises them (`None` where members are also sent).
+#[allow(clippy::too_many_arguments)]
 fn compare(
     at: &str,
     ours: &[Member],
@@ -140,6 +173,7 @@ fn compare(
     named: &NamedTypes,
     corrected: &mut Corrected,
     out: &mut Vec<String>,
+    mut lenient: Option<&mut usize>,
 ) {
     let mine: BTreeMap<&str, &Member> = ours.iter().map(|m| (m.name.as_str(), m)).collect();
     let other: BTreeMap<&str, &Member> = theirs.iter().map(|m| (m.name.as_str(), m)).collect();
@@ -168,6 +202,11 @@ fn compare(
                 "{at}: member {name}: its correction no longer applies, upstream now agrees"
             )),
             (None, false) => {}
+            (None, true) if m.presence == Presence::Optional && lenient.is_some() => {
+                if let Some(count) = lenient.as_deref_mut() {
+                    *count += 1;
+                }
+            }
             (None, true) => out.push(format!(
                 "{at}: member {name}: presence is {} upstream, {} in the spec",
                 t.presence.as_str(),

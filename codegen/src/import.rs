@@ -13,7 +13,9 @@
 //! - Presence: request members are `required` when upstream says `required`,
 //!   else `optional`; response members are `optional` unless `output_required`,
 //!   then `nullable` with `value_allowed_null`, else `required`; members of
-//!   shared types likewise from `required`. Members upstream marks `disabled`
+//!   shared types likewise, from `output_required` in a type upstream uses in
+//!   answers only (`usage: out`) and from `required` otherwise. Members
+//!   upstream marks `disabled`
 //!   are imported: they are still on the wire.
 //! - Names: an upstream type name that is no Rust type name (`Topic_Simplification`),
 //!   would shadow a name generated code uses (`Result`) or is the builder of
@@ -71,7 +73,7 @@ use crate::names::{credential_word, is_keyword, is_pascal_ident, is_reserved_cli
 use crate::names::{is_wire_name, snake_case, words};
 use crate::spec::{
     ActionFile, Category, CrateSpec, DocSource, Endpoint, EnumFile, ErrorDef, Member, ObjectFile,
-    Presence, Repr, ScalarFile, ServiceFile, TextFormat, TypeRef,
+    Presence, Repr, ScalarFile, ServiceFile, TypeRef,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -224,8 +226,15 @@ pub fn add_service(
             (spec_dir.join("service.json"), file, true)
         }
     };
-    let plan = plan(&spec_dir, &service_path, service_file, created, upstream, options)
-        .map_err(|problems| problems.join("\n"))?;
+    let plan = plan(
+        &spec_dir,
+        &service_path,
+        service_file,
+        created,
+        upstream,
+        options,
+    )
+    .map_err(|problems| problems.join("\n"))?;
     plan.write()?;
     Ok(Added {
         service: name,
@@ -240,9 +249,13 @@ pub fn add_service(
 fn is_version(v: &str) -> bool {
     let b = v.as_bytes();
     b.len() == 10
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// The `service.json` of a service `add-service` creates. `beside` says that
@@ -255,7 +268,10 @@ fn new_service_file(name: &str, version: &str, meta: &Value, beside: bool) -> Se
         .filter(|t| !t.is_empty())
         .map(|t| t.lines().collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|| name.to_owned());
-    let doc = meta["api_brief"].as_str().map(docs::clean).unwrap_or_default();
+    let doc = meta["api_brief"]
+        .as_str()
+        .map(docs::clean)
+        .unwrap_or_default();
     let krate = if beside {
         let compact = version.replace('-', "");
         CrateSpec {
@@ -328,7 +344,11 @@ struct Upstream<'a> {
     names: BTreeMap<String, String>,
 }
 
-fn check_upstream<'a>(source: &str, upstream: &'a Value, problems: &mut Vec<String>) -> Option<Upstream<'a>> {
+fn check_upstream<'a>(
+    source: &str,
+    upstream: &'a Value,
+    problems: &mut Vec<String>,
+) -> Option<Upstream<'a>> {
     let Some(root) = upstream.as_object() else {
         problems.push(format!("{source}: /: not an upstream description: expected a JSON object with `actions` and `objects`"));
         return None;
@@ -438,7 +458,10 @@ fn upstream_type(m: &Value) -> Result<(String, Option<String>), (&'static str, S
         })
     };
     let unknown = |key: &'static str, text: &str| {
-        (key, format!("unknown type \"{}\"", crate::diagnostic::excerpt(text)))
+        (
+            key,
+            format!("unknown type \"{}\"", crate::diagnostic::excerpt(text)),
+        )
     };
     match ty {
         "list" | "object" => {
@@ -446,8 +469,13 @@ fn upstream_type(m: &Value) -> Result<(String, Option<String>), (&'static str, S
                 Some(s) if ty == "list" => (s.to_owned(), None),
                 Some(_) => return Err(unknown("member", member)),
                 None if !member.is_empty()
-                    && member.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                    && member.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+                    && member
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic())
+                    && member
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
                 {
                     (member.to_owned(), Some(member.to_owned()))
                 }
@@ -459,19 +487,15 @@ fn upstream_type(m: &Value) -> Result<(String, Option<String>), (&'static str, S
                 base
             })
         }
-        "string" => match member {
-            "" | "string" => Ok(("string".into(), None)),
-            f if TextFormat::parse(f).is_some() => Ok((f.to_owned(), None)),
-            other => Err(unknown("member", other)),
-        },
-        "int" | "integer" => match member {
-            "uint64" => Ok(("uint64".into(), None)),
-            "" | "int64" | "int" | "integer" => Ok(("int64".into(), None)),
-            other => Err(unknown("member", other)),
-        },
-        "bool" | "boolean" => Ok(("bool".into(), None)),
-        "float" | "double" => Ok(("float".into(), None)),
-        "binary" => Ok(("binary".into(), None)),
+        // For a scalar, `member` names the precise type (`int`/`uint64`,
+        // `string`/`datetime`); `type` alone decides only without one.
+        "string" | "int" | "integer" | "bool" | "boolean" | "float" | "double" | "binary" => {
+            match (scalar(member), member) {
+                (Some(s), _) => Ok((s.to_owned(), None)),
+                (None, "") => Ok((scalar(ty).unwrap_or("string").to_owned(), None)),
+                (None, other) => Err(unknown("member", other)),
+            }
+        }
         other => Err(unknown("type", other)),
     }
 }
@@ -540,7 +564,11 @@ fn convert_members(
     types: &mut BTreeSet<String>,
 ) -> Vec<Member> {
     let mut out = Vec::new();
-    let members = up.objects[name]["members"].as_array().cloned().unwrap_or_default();
+    let members = up.objects[name]["members"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let usage = up.objects[name]["usage"].as_str().unwrap_or_default();
     for m in &members {
         let member_name = m["name"].as_str().unwrap_or_default().to_owned();
         if side == Side::Output && member_name == "RequestId" {
@@ -566,18 +594,36 @@ fn convert_members(
         } else {
             String::new()
         };
-        out.push(member(m, member_name, ty, side, doc));
+        out.push(member(m, usage, member_name, ty, side, doc));
     }
     out
 }
 
-fn member(m: &Value, name: String, ty: String, side: Side, doc: String) -> Member {
+/// A spec member from upstream member `m` of an object whose `usage` is
+/// `usage` (`in`, `out`, `both`; empty for requests and responses).
+///
+/// Presence: in a request, `required`; in a response, `output_required`; in a
+/// shared type, what its usage reads: `output_required` for one only in
+/// answers (`required` when upstream gives only that), `required` for one only
+/// in requests, and `required` too for one in both directions (what a request
+/// needs; an answer that lacks it is read with a deviation). A required member that upstream says may be `null`
+/// (`value_allowed_null`) is `nullable` outside requests.
+fn member(m: &Value, usage: &str, name: String, ty: String, side: Side, doc: String) -> Member {
     let flag = |key: &str| m[key].as_bool().unwrap_or(false);
+    let has = |key: &str| m.get(key).is_some_and(Value::is_boolean);
+    let object_required = match usage {
+        "out" if has("output_required") => flag("output_required"),
+        "in" | "out" => flag("required"),
+        // Sent and read: a request cannot do without what upstream requires
+        // in it, and an answer that lacks it is read with a deviation.
+        _ if has("required") => flag("required"),
+        _ => flag("output_required"),
+    };
     let presence = match side {
         Side::Input if flag("required") => Presence::Required,
         Side::Input => Presence::Optional,
         Side::Output if !flag("output_required") => Presence::Optional,
-        Side::Object if !flag("required") => Presence::Optional,
+        Side::Object if !object_required => Presence::Optional,
         Side::Output | Side::Object if flag("value_allowed_null") => Presence::Nullable,
         Side::Output | Side::Object => Presence::Required,
     };
@@ -609,20 +655,22 @@ pub(crate) fn members_of(
         .get(name)
         .ok_or(format!("upstream object `{name}` is missing"))?;
     let names = type_names(objects);
+    let usage = object["usage"].as_str().unwrap_or_default();
     let mut out = Vec::new();
     for m in object["members"].as_array().into_iter().flatten() {
         let member_name = m["name"].as_str().unwrap_or_default().to_owned();
         if side == Side::Output && member_name == "RequestId" {
             continue;
         }
-        let (mut ty, object) = upstream_type(m)
-            .map_err(|(key, message)| format!("upstream object `{name}`, member `{member_name}`, {key}: {message}"))?;
+        let (mut ty, object) = upstream_type(m).map_err(|(key, message)| {
+            format!("upstream object `{name}`, member `{member_name}`, {key}: {message}")
+        })?;
         if let Some(object) = object {
             let spec_name = names.get(&object).cloned().unwrap_or(object.clone());
             ty = ty.replace(&object, &spec_name);
             types.insert(spec_name);
         }
-        out.push(member(m, member_name, ty, side, String::new()));
+        out.push(member(m, usage, member_name, ty, side, String::new()));
     }
     Ok(out)
 }
@@ -638,10 +686,7 @@ fn upstream_name<'a>(up: &'a Upstream, spec_name: &str) -> Option<&'a str> {
 /// Gives a member whose snake_case name an earlier member of the same struct
 /// already has a numbered `rust_name` (`uui_2`). Names people chose stay.
 fn assign_rust_names(members: &mut [Member]) {
-    let mut taken: BTreeSet<String> = members
-        .iter()
-        .filter_map(|m| m.rust_name.clone())
-        .collect();
+    let mut taken: BTreeSet<String> = members.iter().filter_map(|m| m.rust_name.clone()).collect();
     let derived: BTreeSet<String> = members.iter().map(|m| snake_case(&m.name)).collect();
     for m in members.iter_mut() {
         if m.rust_name.is_some() {
@@ -734,8 +779,20 @@ fn plan(
     let mut categories_used = BTreeSet::new();
 
     for (name, action) in up.actions {
-        let input = convert_members(&up, action["input"].as_str().unwrap_or_default(), Side::Input, with_docs, &mut wanted_types);
-        let output = convert_members(&up, action["output"].as_str().unwrap_or_default(), Side::Output, with_docs, &mut wanted_types);
+        let input = convert_members(
+            &up,
+            action["input"].as_str().unwrap_or_default(),
+            Side::Input,
+            with_docs,
+            &mut wanted_types,
+        );
+        let output = convert_members(
+            &up,
+            action["output"].as_str().unwrap_or_default(),
+            Side::Output,
+            with_docs,
+            &mut wanted_types,
+        );
         let path = entry_path(&spec_dir.join("actions"), name);
         let existing = if path.exists() {
             match parse_entry::<ActionFile>(&path) {
@@ -751,7 +808,7 @@ fn plan(
         let is_new = existing.is_none();
         let before = existing.clone();
         let mut file = existing.unwrap_or_else(|| ActionFile {
-            schema: schema.as_ref().map(|s| format!("../{s}")),
+            schema: schema.clone(),
             action: name.clone(),
             summary: String::new(),
             doc: String::new(),
@@ -770,8 +827,22 @@ fn plan(
             examples: Vec::new(),
         });
         let mut changes = Vec::new();
-        merge(&mut file.input, input, &named, options, with_docs, &mut changes);
-        merge(&mut file.output, output, &named, options, with_docs, &mut changes);
+        merge(
+            &mut file.input,
+            input,
+            &named,
+            options,
+            with_docs,
+            &mut changes,
+        );
+        merge(
+            &mut file.output,
+            output,
+            &named,
+            options,
+            with_docs,
+            &mut changes,
+        );
         assign_rust_names(&mut file.input);
         assign_rust_names(&mut file.output);
         if with_docs {
@@ -803,11 +874,11 @@ fn plan(
                 .as_ref()
                 .and_then(|e| e[name].as_array())
             {
+                let mut seen = BTreeSet::new();
                 file.errors = codes
                     .iter()
                     .filter_map(|c| c.as_str().map(str::to_owned))
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
+                    .filter(|c| seen.insert(c.clone()))
                     .collect();
                 if !file.errors.is_empty() {
                     changes.push(format!("errors: {}", file.errors.join(", ")));
@@ -870,17 +941,28 @@ fn plan(
         let is_new = existing.is_none();
         let before = existing.clone();
         let mut file = existing.unwrap_or_else(|| ObjectFile {
-            schema: schema.as_ref().map(|s| format!("../{s}")),
+            schema: schema.clone(),
             object: type_name.clone(),
             doc: String::new(),
             members: Vec::new(),
         });
         let mut changes = Vec::new();
-        merge(&mut file.members, members, &named, options, with_docs, &mut changes);
+        merge(
+            &mut file.members,
+            members,
+            &named,
+            options,
+            with_docs,
+            &mut changes,
+        );
         assign_rust_names(&mut file.members);
         if with_docs {
             mark_secrets(&mut file.members);
-            file.doc = docs::clean(up.objects[upstream_object]["document"].as_str().unwrap_or_default());
+            file.doc = docs::clean(
+                up.objects[upstream_object]["document"]
+                    .as_str()
+                    .unwrap_or_default(),
+            );
         }
         let changed = match &before {
             None => true,
@@ -904,10 +986,18 @@ fn plan(
     // service.json: the service's docs, categories and error codes.
     if with_docs {
         let meta = &upstream["metadata"];
-        if let Some(title) = meta["serviceNameCN"].as_str().map(docs::clean).filter(|t| !t.is_empty()) {
+        if let Some(title) = meta["serviceNameCN"]
+            .as_str()
+            .map(docs::clean)
+            .filter(|t| !t.is_empty())
+        {
             service.title = title.lines().collect::<Vec<_>>().join(" ");
         }
-        if let Some(doc) = meta["api_brief"].as_str().map(docs::clean).filter(|t| !t.is_empty()) {
+        if let Some(doc) = meta["api_brief"]
+            .as_str()
+            .map(docs::clean)
+            .filter(|t| !t.is_empty())
+        {
             service.doc = doc;
         }
         for id in &categories_used {
@@ -945,9 +1035,15 @@ fn plan(
                 .flatten()
                 .filter_map(Value::as_str)
             {
-                if !known.contains(code) && !common_codes.contains(code) && added.insert(code.to_owned()) {
+                if !known.contains(code)
+                    && !common_codes.contains(code)
+                    && added.insert(code.to_owned())
+                {
                     let doc = if with_docs {
-                        codes["_docs"][code].as_str().map(docs::clean).unwrap_or_default()
+                        codes["_docs"][code]
+                            .as_str()
+                            .map(docs::clean)
+                            .unwrap_or_default()
                     } else {
                         String::new()
                     };
@@ -963,7 +1059,10 @@ fn plan(
     }
     if service_is_new || !same(&original_service, &service) {
         if service_is_new {
-            report.insert(0, format!("added service {} {}", service.service, service.version));
+            report.insert(
+                0,
+                format!("added service {} {}", service.service, service.version),
+            );
         }
         match render(service_path, &service) {
             Ok(text) => files.insert(0, (service_path.to_path_buf(), text)),
@@ -1000,10 +1099,22 @@ fn plan(
             item: service,
         };
         for (name, (path, item)) in new_actions {
-            api.actions.insert(name, Sourced { file: display(&path), item });
+            api.actions.insert(
+                name,
+                Sourced {
+                    file: display(&path),
+                    item,
+                },
+            );
         }
         for (name, (path, item)) in new_types {
-            api.types.insert(name, Sourced { file: display(&path), item });
+            api.types.insert(
+                name,
+                Sourced {
+                    file: display(&path),
+                    item,
+                },
+            );
         }
         let complete = diags.is_empty();
         crate::validate::validate(&api, complete, &mut diags);

@@ -56,6 +56,13 @@ keywords = ["tencent-cloud", "api", "sdk"]
 categories = ["api-bindings", "web-programming::http-client", "asynchronous"]
 include = ["/src/**/*.rs", "/README.md", "/Cargo.toml"]
 
+# Generated code has no tests of its own (the repository's tests exercise the
+# generator and the runtime), and upstream text in doc comments is no code to
+# run: building the library again for them would only cost time.
+[lib]
+test = false
+doctest = false
+
 [package.metadata.docs.rs]
 all-features = true
 rustdoc-args = ["--cfg", "docsrs"]

@@ -218,7 +218,12 @@ pub fn run_jobs(root: &Path, check: bool) -> Result<Vec<Change>, Error> {
                     .as_ref()
                     .map(|c| c.package.as_str())
                     .unwrap_or_default();
-                files.extend(krate::files(&model, package, path, options.config.is_some()));
+                files.extend(krate::files(
+                    &model,
+                    package,
+                    path,
+                    options.config.is_some(),
+                ));
                 files
             }
             JobKind::Table => generate_table(&model)?,
@@ -253,7 +258,7 @@ fn load_at(root: &Path, spec: &Path) -> Result<Model, Error> {
     Ok(model)
 }
 
-pub use diff::spec_diff;
+pub use diff::{spec_diff, NOTE as SPEC_DIFF_NOTE};
 
 /// Loads the spec in `dir` without validating it (for import and drift checks,
 /// which must work on a spec that is still incomplete).

@@ -324,7 +324,10 @@ pub(crate) fn read_common_errors(spec_dir: &Path, diags: &mut Diagnostics) -> Ve
             diags.push(
                 &file,
                 format!("/errors/{i}/code"),
-                format!("`{}` is not an error code (Word or Word.Word)", excerpt(&e.code)),
+                format!(
+                    "`{}` is not an error code (Word or Word.Word)",
+                    excerpt(&e.code)
+                ),
             );
         } else if !seen.insert(e.code.clone()) {
             diags.push(

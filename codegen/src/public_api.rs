@@ -110,7 +110,10 @@ pub fn of_service_crate(root: &Path, package: &str) -> Result<String, Error> {
         ));
     }
     deps.retain(|(_, lib)| lib.is_file());
-    let deps: Vec<(&str, &Path)> = deps.iter().map(|(n, p)| (n.as_str(), p.as_path())).collect();
+    let deps: Vec<(&str, &Path)> = deps
+        .iter()
+        .map(|(n, p)| (n.as_str(), p.as_path()))
+        .collect();
     list(
         &root.join(service.crate_path()).join("src/lib.rs"),
         &service.crate_ident(),

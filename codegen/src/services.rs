@@ -93,9 +93,10 @@ pub fn discover(root: &Path, spec_root: &str) -> Result<Vec<ServiceDir>, String>
                 dir,
                 krate,
             };
-            if let Some(other) = found.iter().find(|o| {
-                o.package() == entry.package() || o.crate_path() == entry.crate_path()
-            }) {
+            if let Some(other) = found
+                .iter()
+                .find(|o| o.package() == entry.package() || o.crate_path() == entry.crate_path())
+            {
                 return Err(format!(
                     "{}/service.json: its crate ({} in {}) is also the crate of {}; give one of them \
                      its own `crate.name` and `crate.path`",

@@ -42,7 +42,11 @@ pub struct ServiceFile {
     #[serde(default, skip_serializing_if = "DocSource::is_ours")]
     pub docs: DocSource,
     /// The crate the service is generated into; see [`CrateSpec`].
-    #[serde(rename = "crate", default, skip_serializing_if = "CrateSpec::is_default")]
+    #[serde(
+        rename = "crate",
+        default,
+        skip_serializing_if = "CrateSpec::is_default"
+    )]
     pub krate: CrateSpec,
 }
 

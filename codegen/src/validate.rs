@@ -311,7 +311,15 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
             }
         }
         let input = fields(docs, &a.input, Context::Input, file, "/input", api, diags);
-        let output = fields(docs, &a.output, Context::Output, file, "/output", api, diags);
+        let output = fields(
+            docs,
+            &a.output,
+            Context::Output,
+            file,
+            "/output",
+            api,
+            diags,
+        );
         if let Some(p) = &a.pagination {
             check_pagination(p, &input, &output, api, file, diags);
         }
@@ -397,7 +405,15 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
         match &sourced.item {
             TypeDef::Object(o) => {
                 need_doc(docs, diags, file, "/doc", &o.doc);
-                let fields = fields(docs, &o.members, Context::Object, file, "/members", api, diags);
+                let fields = fields(
+                    docs,
+                    &o.members,
+                    Context::Object,
+                    file,
+                    "/members",
+                    api,
+                    diags,
+                );
                 objects.push(Object {
                     file: file.to_owned(),
                     name: name.clone(),
@@ -499,13 +515,17 @@ fn generic_docs(model: &mut Model) {
     }
     let service = model.service.clone();
     fill(&mut model.title, || service.clone());
-    fill(&mut model.doc, || format!("The Tencent Cloud API `{service}`."));
+    fill(&mut model.doc, || {
+        format!("The Tencent Cloud API `{service}`.")
+    });
     for e in &mut model.endpoints {
         fill(&mut e.doc, || format!("The site `{}`.", e.name));
     }
     for c in &mut model.categories {
         fill(&mut c.title, || c.id.clone());
-        fill(&mut c.doc, || format!("The actions of category `{}`.", c.id));
+        fill(&mut c.doc, || {
+            format!("The actions of category `{}`.", c.id)
+        });
     }
     for e in &mut model.errors {
         fill(&mut e.doc, || format!("The error code `{}`.", e.code));
@@ -1099,7 +1119,8 @@ pub(crate) fn documented_max(doc: &str) -> Option<u64> {
         .filter(|&i| {
             let after = &bytes[i + 1..];
             let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
-            after.get(digits) != Some(&b'-') && (i < 2 || !matches!(bytes[..i].iter().rev().skip_while(|b| b.is_ascii_digit()).next(), Some(b'-')))
+            let before = bytes[..i].iter().rev().find(|b| !b.is_ascii_digit());
+            after.get(digits) != Some(&b'-') && before != Some(&b'-')
         })
         .find_map(|i| number(&lower[i + 1..]))
 }

@@ -4,15 +4,15 @@
 //! the pod's identity token. Signing, retries, the deadline, the size limit,
 //! redaction and tracing are the runtime's, as for every other call.
 
+use std::fmt::Display;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 use tencent_cloud_runtime::credentials::untrusted::{
     self, expiry_from_unix, quote, MAX_ANSWER_BYTES, MAX_TOKEN_FILE_BYTES,
 };
 use tencent_cloud_runtime::credentials::{Credentials, CredentialsFuture, ProvideCredentials};
 use tencent_cloud_runtime::{CredentialsError, RequestOptions, SdkError};
 use tencent_cloud_sts::types::Credentials as StsCredentials;
-use std::fmt::Display;
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 const DEFAULT_DURATION: u32 = 7200;
 

@@ -55,10 +55,10 @@ pub(crate) fn honour(service: &'static Service) {
 /// credential.
 pub(crate) fn is_sensitive_member(name: &str) -> bool {
     HONOURED
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .any(|s| s.sensitive_members.contains(&name))
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .any(|s| s.sensitive_members.contains(&name))
         || words(name).any(|w| CREDENTIAL_WORDS.iter().any(|c| w.eq_ignore_ascii_case(c)))
 }
 

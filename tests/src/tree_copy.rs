@@ -77,8 +77,16 @@ pub fn workspace_copy(copy: &Path, extra: &[&str]) {
     let root = repo_root();
     let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let start = manifest.find("members = [").expect("workspace members");
-    let end = start + manifest[start..].find(']').expect("end of the members list") + 1;
-    let mut members = vec!["tencent-cloud-runtime", "tencent-cloud-config", "services/*"];
+    let end = start
+        + manifest[start..]
+            .find(']')
+            .expect("end of the members list")
+        + 1;
+    let mut members = vec![
+        "tencent-cloud-runtime",
+        "tencent-cloud-config",
+        "services/*",
+    ];
     members.extend_from_slice(extra);
     let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
     write_if_changed(

@@ -114,7 +114,13 @@ async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
     let started = Instant::now();
     let build = tokio::task::spawn_blocking({
         let (copy, target_dir) = (copy.clone(), target_dir.clone());
-        move || cargo(&copy, &target_dir, &["build", "-p", "ccc-api", "--example", "probe"])
+        move || {
+            cargo(
+                &copy,
+                &target_dir,
+                &["build", "-p", "ccc-api", "--example", "probe"],
+            )
+        }
     })
     .await
     .unwrap();

@@ -45,7 +45,9 @@ async fn main() {
 "#;
 
 fn fixture(name: &str) -> serde_json::Value {
-    let path = repo_root().join("tests/fixtures/upstream/widgets").join(name);
+    let path = repo_root()
+        .join("tests/fixtures/upstream/widgets")
+        .join(name);
     serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -70,7 +72,10 @@ async fn a_new_service_is_imported_generated_built_and_answered() {
     )
     .unwrap();
     assert_eq!(service["docs"], "upstream");
-    assert_eq!(service["endpoints"][0]["host"], "widgets.tencentcloudapi.com");
+    assert_eq!(
+        service["endpoints"][0]["host"],
+        "widgets.tencentcloudapi.com"
+    );
     codegen::run_jobs(&copy, false).unwrap_or_else(|e| panic!("{e}"));
     let found = codegen::services::discover(&copy, "spec").unwrap();
     let widgets = found.iter().find(|s| s.service == "widgets").unwrap();
@@ -153,7 +158,11 @@ async fn a_new_service_is_imported_generated_built_and_answered() {
          Some(\"InvalidParameterValue\") Some(\"r-2\")\n"
     );
     let received = server.received();
-    assert_eq!(received.len(), 2, "a write is not retried on a service error");
+    assert_eq!(
+        received.len(),
+        2,
+        "a write is not retried on a service error"
+    );
     let list = &received[0];
     assert_eq!(list.signature, Ok(()), "the service's signature check");
     assert_eq!(list.header("x-tc-action"), Some("DescribeWidgets"));

@@ -173,8 +173,15 @@ fn check_catches_a_hand_edit_and_a_stray_file() {
 #[test]
 fn a_new_action_file_gives_a_client_method() {
     let dir = temp_dir("new-action");
-    let spec = dir.join("spec");
+    // The layout of the repository's spec tree, so that the common error
+    // codes two levels up are found.
+    let spec = dir.join("spec/ccc/2020-02-10");
     copy_dir(&repo_root().join("spec/ccc/2020-02-10"), &spec);
+    fs::copy(
+        repo_root().join("spec/common-errors.json"),
+        dir.join("spec/common-errors.json"),
+    )
+    .unwrap();
     let mut action: serde_json::Value = serde_json::from_str(
         &fs::read_to_string(spec.join("actions/DescribeAutoCalloutTask.json")).unwrap(),
     )
@@ -185,7 +192,8 @@ fn a_new_action_file_gives_a_client_method() {
         action.to_string(),
     )
     .unwrap();
-    let files = generate_from_dir(&spec, &Options::module_of_crate(true)).unwrap_or_else(|e| panic!("{e}"));
+    let files =
+        generate_from_dir(&spec, &Options::module_of_crate(true)).unwrap_or_else(|e| panic!("{e}"));
     let module = files
         .iter()
         .find(|f| f.path == "operation/describe_auto_callout_task_copy.rs")

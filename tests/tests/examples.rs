@@ -114,10 +114,7 @@ fn every_sts_example_round_trips() {
 
 /// Runs [`Check`] over every example of the spec at `spec` through `visit`,
 /// the generated crate's `operation::visit`.
-fn check_examples(
-    spec: &str,
-    visit: impl Fn(&str, Check<'_>) -> Option<Result<(), String>>,
-) {
+fn check_examples(spec: &str, visit: impl Fn(&str, Check<'_>) -> Option<Result<(), String>>) {
     let mut failures = Vec::new();
     let mut checked = 0;
     for (name, action) in actions_of(spec) {

@@ -226,7 +226,10 @@ async fn http2_with_prior_knowledge_sends_no_host_header() {
     let authority = parts.uri.authority().unwrap().as_str().to_owned();
     assert_eq!(format!("http://{authority}"), url);
     assert_eq!(parts.headers["x-tc-action"], "DescribeAutoCalloutTask");
-    assert_eq!(parts.headers["user-agent"], ccc_api::SERVICE_DESCRIPTION.request_client());
+    assert_eq!(
+        parts.headers["user-agent"],
+        ccc_api::SERVICE_DESCRIPTION.request_client()
+    );
     // The signature covers host = `:authority`.
     let mut headers: Vec<(String, String)> = parts
         .headers

@@ -105,9 +105,8 @@ fn import_writes_structure_and_keeps_what_people_wrote() {
         json!(["InvalidParameter", "FailedOperation.Busy"])
     );
     assert_eq!(
-        action["idempotent"],
-        Value::Null,
-        "only Describe* are idempotent by default"
+        action["idempotent"], true,
+        "actions that only read (Describe*, Get*, ...) are idempotent by default"
     );
 
     // A person documents the action and narrows `Kind` to an enum.

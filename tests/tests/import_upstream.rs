@@ -163,7 +163,10 @@ fn every_upstream_type_and_clash_imports_into_a_valid_spec_that_generates() {
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(categories, ["create", "describe", "list"]);
-    assert!(service.get("crate").is_none(), "the only version keeps the default crate");
+    assert!(
+        service.get("crate").is_none(),
+        "the only version keeps the default crate"
+    );
 
     let describe = read(&dir.join("actions/DescribeGadgets.json"));
     assert_eq!(describe["summary"], "List gadgets");
@@ -218,16 +221,24 @@ fn every_upstream_type_and_clash_imports_into_a_valid_spec_that_generates() {
     );
     assert_eq!(member(&gadget["members"], "SessionKey")["sensitive"], true);
     for renamed in ["ThingPart", "ResultType", "GadgetBuilderType"] {
-        assert!(dir.join(format!("types/{renamed}.json")).is_file(), "{renamed}");
+        assert!(
+            dir.join(format!("types/{renamed}.json")).is_file(),
+            "{renamed}"
+        );
     }
 
     // The result loads, and generates code with the formats documented, the
     // keyword and builder-method members escaped, the recursive member boxed.
     let model = codegen::load(&dir).unwrap_or_else(|d| panic!("{d}"));
-    let common = model.error("InvalidParameter").expect("common codes merged");
+    let common = model
+        .error("InvalidParameter")
+        .expect("common codes merged");
     assert!(common.common);
-    let files = codegen::generate(&model, &codegen::Options::whole_crate("tencent-cloud-gadgets", true))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let files = codegen::generate(
+        &model,
+        &codegen::Options::whole_crate("tencent-cloud-gadgets", true),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let all: String = files.iter().map(|f| f.contents.as_str()).collect();
     for expected in [
         "Wire form: a date as the JSON string `YYYY-MM-DD`.",
@@ -240,7 +251,7 @@ fn every_upstream_type_and_clash_imports_into_a_valid_spec_that_generates() {
         "pub uui_2: Option<",
         "pub struct ResultType",
         "pub struct ThingPart",
-        "The `PageNumber` member.",
+        "The `ThingPart` type.",
     ] {
         assert!(all.contains(expected), "missing: {expected}");
     }
@@ -282,13 +293,25 @@ fn re_import_keeps_local_corrections_and_a_second_version_gets_its_own_crate() {
         .as_array_mut()
         .unwrap()
         .push(m("Colour", "string", "string", json!({"required": false})));
-    let report = add_service(&root, &newer, None, &ImportOptions::default()).unwrap().report;
+    let report = add_service(&root, &newer, None, &ImportOptions::default())
+        .unwrap()
+        .report;
     assert_eq!(report, ["Gadget: added member Colour"]);
     let gadget = read(&path);
     assert_eq!(member(&gadget["members"], "Uui")["rust_name"], "user_info");
-    assert_eq!(member(&gadget["members"], "UUI").get("rust_name"), None);
-    assert_eq!(member(&gadget["members"], "SessionKey").get("sensitive"), None);
-    assert_eq!(member(&gadget["members"], "CreatedTime")["presence"], "optional");
+    assert_eq!(
+        member(&gadget["members"], "UUI")["rust_name"],
+        "uui_2",
+        "a name given once stays: it is public API"
+    );
+    assert_eq!(
+        member(&gadget["members"], "SessionKey").get("sensitive"),
+        None
+    );
+    assert_eq!(
+        member(&gadget["members"], "CreatedTime")["presence"],
+        "optional"
+    );
     codegen::load(&dir).unwrap_or_else(|d| panic!("{d}"));
 
     // Another version beside it: a crate of its own.
@@ -322,7 +345,10 @@ fn refused(name: &str, upstream: &Value, service: Option<&str>) -> Vec<String> {
 fn a_malformed_description_is_refused_with_every_problem() {
     let mut up = gadgets();
     up.as_object_mut().unwrap().remove("objects");
-    assert_eq!(refused("no-objects", &up, None), ["api.json: /objects: missing or not an object"]);
+    assert_eq!(
+        refused("no-objects", &up, None),
+        ["api.json: /objects: missing or not an object"]
+    );
     assert_eq!(
         refused("not-object", &json!([1, 2]), Some("gadgets")),
         ["api.json: /metadata/apiVersion: `` is not an API version (YYYY-MM-DD)"]
@@ -378,7 +404,10 @@ fn a_bad_service_name_is_refused() {
         ["--service: `2fa` is not a valid service name: lower-case ASCII letters and digits, starting with a letter (`cvm`, `ai3d`)"]
     );
     let mut up = gadgets();
-    up["metadata"].as_object_mut().unwrap().remove("serviceShortName");
+    up["metadata"]
+        .as_object_mut()
+        .unwrap()
+        .remove("serviceShortName");
     assert_eq!(
         refused("no-name", &up, None),
         ["api.json: /metadata/serviceShortName: missing: the file names no service; pass --service NAME"]

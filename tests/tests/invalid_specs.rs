@@ -132,7 +132,7 @@ fn malformed_type_text() {
     let bad = ACTION.replace(r#""type": "uint64""#, r#""type": "list<uint64""#);
     assert_eq!(
         problems("type-text", &[("actions/GetThing.json", Some(&bad))]),
-        ["spec/actions/GetThing.json: /input/0/type: `list<uint64` is not a type: expected string, int64, uint64, float, bool, a type name or list<T>"]
+        ["spec/actions/GetThing.json: /input/0/type: `list<uint64` is not a type: expected string, int64, uint64, float, bool, date, datetime, datetime_iso, binary, a type name or list<T>"]
     );
 }
 
@@ -1425,7 +1425,7 @@ fn a_shape_of_a_type_that_is_not_scalar() {
     // Text that is no type at all is reported as such.
     assert_eq!(
         shape_problems("shape-text", &with_shape(Some("list<"))),
-        ["spec/types/ThingId.json: /type: `list<` is not a type: expected string, int64, uint64, float, bool, a type name or list<T>"]
+        ["spec/types/ThingId.json: /type: `list<` is not a type: expected string, int64, uint64, float, bool, date, datetime, datetime_iso, binary, a type name or list<T>"]
     );
 }
 

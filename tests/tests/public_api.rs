@@ -12,8 +12,8 @@ fn root() -> &'static Path {
 
 #[test]
 fn public_api_of_ccc_api() {
-    let api = codegen::public_api::of_service_crate(root(), "ccc-api")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let api =
+        codegen::public_api::of_service_crate(root(), "ccc-api").unwrap_or_else(|e| panic!("{e}"));
     // Sanity before the snapshot, so that an empty or truncated listing cannot
     // be accepted by mistake.
     for line in [

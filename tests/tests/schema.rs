@@ -128,6 +128,9 @@ fn spec_files(dir: &Path, out: &mut Vec<PathBuf>) {
             .extension()
             .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
             && path.file_name().unwrap() != "schema.json"
+            // The common error codes are no spec entry; the loader reads
+            // and checks them (`codegen::load::CommonErrorsFile`).
+            && path.file_name().unwrap() != codegen::load::COMMON_ERRORS_FILE
         {
             out.push(path);
         }

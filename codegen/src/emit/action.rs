@@ -75,7 +75,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     // for a service generated beside the primary one).
     let root_path = root.to_string().replace(' ', "");
     let method_doc = docs::outer(&format!(
-        "{}\n\nSet the members on the returned builder, then `send()` it. See [`{}`]({root_path}::operation::{}).",
+        "{}\n\nSet the members on the returned builder, then `send()` it. See [`{}`](mod@{root_path}::operation::{}).",
         a.summary, a.name, a.snake
     ));
 

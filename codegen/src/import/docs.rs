@@ -18,8 +18,30 @@
 
 /// Block-level tags: they end a line.
 const BLOCK_TAGS: &[&str] = &[
-    "p", "br", "div", "ul", "ol", "tr", "table", "thead", "tbody", "h1", "h2", "h3", "h4", "h5",
-    "h6", "pre", "hr", "blockquote", "dl", "dt", "dd", "section", "header", "footer",
+    "p",
+    "br",
+    "div",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "thead",
+    "tbody",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "hr",
+    "blockquote",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "header",
+    "footer",
 ];
 
 /// `html` as plain doc text; see the module doc for what it guarantees.
@@ -31,7 +53,13 @@ pub fn clean(html: &str) -> String {
     for line in text.split('\n') {
         let line: String = line
             .chars()
-            .map(|c| if c == '\t' || c == '\u{a0}' || c == '\u{3000}' { ' ' } else { c })
+            .map(|c| {
+                if c == '\t' || c == '\u{a0}' || c == '\u{3000}' {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .filter(|c| !c.is_control())
             .collect();
         let line = line.trim();
@@ -245,7 +273,9 @@ fn escape_line(line: &str) -> String {
             .find(|&(_, c)| !is_url_char(c))
             .map_or(rest.len() - at, |(i, _)| i);
         let mut url = &rest[at..at + url_len];
-        while let Some(shorter) = url.strip_suffix(['.', ',', ';', ':', '!', '?', ')', '\'', '"', '*', '_']) {
+        while let Some(shorter) =
+            url.strip_suffix(['.', ',', ';', ':', '!', '?', ')', '\'', '"', '*', '_'])
+        {
             url = shorter;
         }
         if url.contains("://") && url.len() > url.find("://").unwrap_or(0) + 3 {
@@ -261,14 +291,11 @@ fn escape_line(line: &str) -> String {
 }
 
 fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .char_indices()
-        .map(|(i, _)| i)
-        .find(|&i| {
-            haystack
-                .get(i..i + needle.len())
-                .is_some_and(|s| s.eq_ignore_ascii_case(needle))
-        })
+    haystack.char_indices().map(|(i, _)| i).find(|&i| {
+        haystack
+            .get(i..i + needle.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(needle))
+    })
 }
 
 fn is_url_char(c: char) -> bool {
@@ -294,7 +321,10 @@ mod tests {
         assert_eq!(clean("<ul><li>a</li><li>b</li></ul>"), "- a\n- b");
         assert_eq!(clean("a &lt; b &amp;&amp; c"), "a \\< b && c");
         assert_eq!(clean("see [Foo] and `x"), "see \\[Foo\\] and \\`x");
-        assert_eq!(clean("```rust\nfn x() {}\n```"), "\\`\\`\\`rust\nfn x() {}\n\\`\\`\\`");
+        assert_eq!(
+            clean("```rust\nfn x() {}\n```"),
+            "\\`\\`\\`rust\nfn x() {}\n\\`\\`\\`"
+        );
         assert_eq!(clean("    indented\n\n\n\nnext"), "indented\n\nnext");
         assert_eq!(
             clean("go to https://example.com/a?b=1. Done"),

@@ -131,8 +131,18 @@ fn stated_default(doc: &str) -> Option<u64> {
 fn first_page(doc: &str) -> Option<u64> {
     let mut said = std::collections::BTreeSet::new();
     for phrase in [
-        "从", "默认值", "默认", "起始值", "最小值", "starts from", "starting from", "start from",
-        "starts at", "default", ">=", "≥",
+        "从",
+        "默认值",
+        "默认",
+        "起始值",
+        "最小值",
+        "starts from",
+        "starting from",
+        "start from",
+        "starts at",
+        "default",
+        ">=",
+        "≥",
     ] {
         for n in numbers_after(doc, phrase) {
             if n <= 1 {
@@ -140,10 +150,12 @@ fn first_page(doc: &str) -> Option<u64> {
             }
         }
     }
-    if doc.contains("0表示第一页") || doc.contains("0-based") || doc.contains("0 表示第一页") {
+    if doc.contains("0表示第一页") || doc.contains("0-based") || doc.contains("0 表示第一页")
+    {
         said.insert(0);
     }
-    if doc.contains("1表示第一页") || doc.contains("1-based") || doc.contains("1 表示第一页") {
+    if doc.contains("1表示第一页") || doc.contains("1-based") || doc.contains("1 表示第一页")
+    {
         said.insert(1);
     }
     match said.len() {
@@ -159,7 +171,10 @@ mod tests {
     #[test]
     fn first_pages_and_defaults() {
         assert_eq!(first_page("页码，从1开始，默认1"), Some(1));
-        assert_eq!(first_page("页码ID，0表示第一页，以此后推。默认填0"), Some(0));
+        assert_eq!(
+            first_page("页码ID，0表示第一页，以此后推。默认填0"),
+            Some(0)
+        );
         assert_eq!(first_page("Page number, starts from 0."), Some(0));
         assert_eq!(first_page("页码"), None);
         assert_eq!(first_page("从0开始，默认1"), None);

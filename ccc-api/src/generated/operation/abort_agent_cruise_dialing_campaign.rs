@@ -369,7 +369,7 @@ impl ::std::fmt::Display for AbortAgentCruiseDialingCampaignErrorCode {
 impl crate::Client {
     /// Stop an agent cruise-style outbound call task.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`AbortAgentCruiseDialingCampaign`](crate::operation::abort_agent_cruise_dialing_campaign).
+    /// Set the members on the returned builder, then `send()` it. See [`AbortAgentCruiseDialingCampaign`](mod@crate::operation::abort_agent_cruise_dialing_campaign).
     #[inline]
     pub fn abort_agent_cruise_dialing_campaign(
         &self,

@@ -369,7 +369,7 @@ impl ::std::fmt::Display for AbortPredictiveDialingCampaignErrorCode {
 impl crate::Client {
     /// Stop a predictive dialing task.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`AbortPredictiveDialingCampaign`](crate::operation::abort_predictive_dialing_campaign).
+    /// Set the members on the returned builder, then `send()` it. See [`AbortPredictiveDialingCampaign`](mod@crate::operation::abort_predictive_dialing_campaign).
     #[inline]
     pub fn abort_predictive_dialing_campaign(&self) -> AbortPredictiveDialingCampaignFluentBuilder {
         AbortPredictiveDialingCampaignFluentBuilder::new(self.core().clone())

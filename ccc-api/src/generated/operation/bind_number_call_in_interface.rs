@@ -456,7 +456,7 @@ impl ::std::fmt::Display for BindNumberCallInInterfaceErrorCode {
 impl crate::Client {
     /// Bind an incoming-call callback interface to a number.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`BindNumberCallInInterface`](crate::operation::bind_number_call_in_interface).
+    /// Set the members on the returned builder, then `send()` it. See [`BindNumberCallInInterface`](mod@crate::operation::bind_number_call_in_interface).
     #[inline]
     pub fn bind_number_call_in_interface(&self) -> BindNumberCallInInterfaceFluentBuilder {
         BindNumberCallInInterfaceFluentBuilder::new(self.core().clone())

@@ -413,7 +413,7 @@ impl ::std::fmt::Display for BindNumberCallOutSkillGroupErrorCode {
 impl crate::Client {
     /// Bind outbound skill groups to a number.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`BindNumberCallOutSkillGroup`](crate::operation::bind_number_call_out_skill_group).
+    /// Set the members on the returned builder, then `send()` it. See [`BindNumberCallOutSkillGroup`](mod@crate::operation::bind_number_call_out_skill_group).
     #[inline]
     pub fn bind_number_call_out_skill_group(&self) -> BindNumberCallOutSkillGroupFluentBuilder {
         BindNumberCallOutSkillGroupFluentBuilder::new(self.core().clone())

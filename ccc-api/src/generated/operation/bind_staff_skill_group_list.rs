@@ -485,7 +485,7 @@ impl ::std::fmt::Display for BindStaffSkillGroupListErrorCode {
 impl crate::Client {
     /// Bind an agent to a list of skill groups.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`BindStaffSkillGroupList`](crate::operation::bind_staff_skill_group_list).
+    /// Set the members on the returned builder, then `send()` it. See [`BindStaffSkillGroupList`](mod@crate::operation::bind_staff_skill_group_list).
     #[inline]
     pub fn bind_staff_skill_group_list(&self) -> BindStaffSkillGroupListFluentBuilder {
         BindStaffSkillGroupListFluentBuilder::new(self.core().clone())

@@ -514,7 +514,7 @@ impl ::std::fmt::Display for ControlAIConversationErrorCode {
 impl crate::Client {
     /// Send a server-side control command to an AI conversation.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`ControlAIConversation`](crate::operation::control_ai_conversation).
+    /// Set the members on the returned builder, then `send()` it. See [`ControlAIConversation`](mod@crate::operation::control_ai_conversation).
     #[inline]
     pub fn control_ai_conversation(&self) -> ControlAIConversationFluentBuilder {
         ControlAIConversationFluentBuilder::new(self.core().clone())

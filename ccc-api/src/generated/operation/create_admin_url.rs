@@ -486,7 +486,7 @@ impl ::std::fmt::Display for CreateAdminURLErrorCode {
 impl crate::Client {
     /// Create a login link for an administrator.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateAdminURL`](crate::operation::create_admin_url).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateAdminURL`](mod@crate::operation::create_admin_url).
     #[inline]
     pub fn create_admin_url(&self) -> CreateAdminURLFluentBuilder {
         CreateAdminURLFluentBuilder::new(self.core().clone())

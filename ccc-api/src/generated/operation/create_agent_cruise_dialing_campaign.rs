@@ -784,7 +784,7 @@ impl ::std::fmt::Display for CreateAgentCruiseDialingCampaignErrorCode {
 impl crate::Client {
     /// Create an agent cruise-style outbound call task.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateAgentCruiseDialingCampaign`](crate::operation::create_agent_cruise_dialing_campaign).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateAgentCruiseDialingCampaign`](mod@crate::operation::create_agent_cruise_dialing_campaign).
     #[inline]
     pub fn create_agent_cruise_dialing_campaign(
         &self,

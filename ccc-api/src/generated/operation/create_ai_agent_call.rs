@@ -696,7 +696,7 @@ impl ::std::fmt::Display for CreateAIAgentCallErrorCode {
 impl crate::Client {
     /// Start a single outbound call handled by a configured AI agent.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateAIAgentCall`](crate::operation::create_ai_agent_call).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateAIAgentCall`](mod@crate::operation::create_ai_agent_call).
     #[inline]
     pub fn create_ai_agent_call(&self) -> CreateAIAgentCallFluentBuilder {
         CreateAIAgentCallFluentBuilder::new(self.core().clone())

@@ -2440,7 +2440,7 @@ impl ::std::fmt::Display for CreateAICallErrorCode {
 impl crate::Client {
     /// Start a single AI outbound call using your own large model.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateAICall`](crate::operation::create_ai_call).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateAICall`](mod@crate::operation::create_ai_call).
     #[inline]
     pub fn create_ai_call(&self) -> CreateAICallFluentBuilder {
         CreateAICallFluentBuilder::new(self.core().clone())

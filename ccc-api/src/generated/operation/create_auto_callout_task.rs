@@ -1314,7 +1314,7 @@ impl ::std::fmt::Display for CreateAutoCalloutTaskErrorCode {
 impl crate::Client {
     /// Create a batch automatic outbound call task.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateAutoCalloutTask`](crate::operation::create_auto_callout_task).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateAutoCalloutTask`](mod@crate::operation::create_auto_callout_task).
     #[inline]
     pub fn create_auto_callout_task(&self) -> CreateAutoCalloutTaskFluentBuilder {
         CreateAutoCalloutTaskFluentBuilder::new(self.core().clone())

@@ -713,7 +713,7 @@ impl ::std::fmt::Display for CreateCallOutSessionErrorCode {
 impl crate::Client {
     /// Start a two-leg outbound call between an agent mobile phone and a user.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateCallOutSession`](crate::operation::create_call_out_session).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateCallOutSession`](mod@crate::operation::create_call_out_session).
     #[inline]
     pub fn create_call_out_session(&self) -> CreateCallOutSessionFluentBuilder {
         CreateCallOutSessionFluentBuilder::new(self.core().clone())

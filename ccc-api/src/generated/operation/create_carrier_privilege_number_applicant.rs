@@ -529,7 +529,7 @@ impl ::std::fmt::Display for CreateCarrierPrivilegeNumberApplicantErrorCode {
 impl crate::Client {
     /// Apply for a carrier allowlist entry for agent mobile numbers.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateCarrierPrivilegeNumberApplicant`](crate::operation::create_carrier_privilege_number_applicant).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateCarrierPrivilegeNumberApplicant`](mod@crate::operation::create_carrier_privilege_number_applicant).
     #[inline]
     pub fn create_carrier_privilege_number_applicant(
         &self,

@@ -527,7 +527,7 @@ impl ::std::fmt::Display for CreateCCCSkillGroupErrorCode {
 impl crate::Client {
     /// Create a skill group.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateCCCSkillGroup`](crate::operation::create_ccc_skill_group).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateCCCSkillGroup`](mod@crate::operation::create_ccc_skill_group).
     #[inline]
     pub fn create_ccc_skill_group(&self) -> CreateCCCSkillGroupFluentBuilder {
         CreateCCCSkillGroupFluentBuilder::new(self.core().clone())

@@ -347,7 +347,7 @@ impl ::std::fmt::Display for CreateCompanyApplyErrorCode {
 impl crate::Client {
     /// Submit a company qualification application.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateCompanyApply`](crate::operation::create_company_apply).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateCompanyApply`](mod@crate::operation::create_company_apply).
     #[inline]
     pub fn create_company_apply(&self) -> CreateCompanyApplyFluentBuilder {
         CreateCompanyApplyFluentBuilder::new(self.core().clone())

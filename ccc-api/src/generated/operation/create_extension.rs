@@ -518,7 +518,7 @@ impl ::std::fmt::Display for CreateExtensionErrorCode {
 impl crate::Client {
     /// Create a SIP phone extension account.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateExtension`](crate::operation::create_extension).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateExtension`](mod@crate::operation::create_extension).
     #[inline]
     pub fn create_extension(&self) -> CreateExtensionFluentBuilder {
         CreateExtensionFluentBuilder::new(self.core().clone())

@@ -686,7 +686,7 @@ impl ::std::fmt::Display for CreateIVRSessionErrorCode {
 impl crate::Client {
     /// Call a number and connect it to an IVR flow.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateIVRSession`](crate::operation::create_ivr_session).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateIVRSession`](mod@crate::operation::create_ivr_session).
     #[inline]
     pub fn create_ivr_session(&self) -> CreateIVRSessionFluentBuilder {
         CreateIVRSessionFluentBuilder::new(self.core().clone())

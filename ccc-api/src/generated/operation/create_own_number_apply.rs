@@ -773,7 +773,7 @@ impl ::std::fmt::Display for CreateOwnNumberApplyErrorCode {
 impl crate::Client {
     /// Submit an application to connect the customer's own numbers.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateOwnNumberApply`](crate::operation::create_own_number_apply).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateOwnNumberApply`](mod@crate::operation::create_own_number_apply).
     #[inline]
     pub fn create_own_number_apply(&self) -> CreateOwnNumberApplyFluentBuilder {
         CreateOwnNumberApplyFluentBuilder::new(self.core().clone())

@@ -1129,7 +1129,7 @@ impl ::std::fmt::Display for CreatePredictiveDialingCampaignErrorCode {
 impl crate::Client {
     /// Create a predictive outbound call campaign.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreatePredictiveDialingCampaign`](crate::operation::create_predictive_dialing_campaign).
+    /// Set the members on the returned builder, then `send()` it. See [`CreatePredictiveDialingCampaign`](mod@crate::operation::create_predictive_dialing_campaign).
     #[inline]
     pub fn create_predictive_dialing_campaign(
         &self,

@@ -561,7 +561,7 @@ impl ::std::fmt::Display for CreateSDKLoginTokenErrorCode {
 impl crate::Client {
     /// Create a login token for the agent SDK.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateSDKLoginToken`](crate::operation::create_sdk_login_token).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateSDKLoginToken`](mod@crate::operation::create_sdk_login_token).
     #[inline]
     pub fn create_sdk_login_token(&self) -> CreateSDKLoginTokenFluentBuilder {
         CreateSDKLoginTokenFluentBuilder::new(self.core().clone())

@@ -470,7 +470,7 @@ impl ::std::fmt::Display for CreateStaffErrorCode {
 impl crate::Client {
     /// Create agent accounts.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateStaff`](crate::operation::create_staff).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateStaff`](mod@crate::operation::create_staff).
     #[inline]
     pub fn create_staff(&self) -> CreateStaffFluentBuilder {
         CreateStaffFluentBuilder::new(self.core().clone())

@@ -528,7 +528,7 @@ impl ::std::fmt::Display for CreateUserSigErrorCode {
 impl crate::Client {
     /// Create a signature for user data.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`CreateUserSig`](crate::operation::create_user_sig).
+    /// Set the members on the returned builder, then `send()` it. See [`CreateUserSig`](mod@crate::operation::create_user_sig).
     #[inline]
     pub fn create_user_sig(&self) -> CreateUserSigFluentBuilder {
         CreateUserSigFluentBuilder::new(self.core().clone())

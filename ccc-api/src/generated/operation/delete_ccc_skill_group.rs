@@ -372,7 +372,7 @@ impl ::std::fmt::Display for DeleteCCCSkillGroupErrorCode {
 impl crate::Client {
     /// Delete a skill group.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DeleteCCCSkillGroup`](crate::operation::delete_ccc_skill_group).
+    /// Set the members on the returned builder, then `send()` it. See [`DeleteCCCSkillGroup`](mod@crate::operation::delete_ccc_skill_group).
     #[inline]
     pub fn delete_ccc_skill_group(&self) -> DeleteCCCSkillGroupFluentBuilder {
         DeleteCCCSkillGroupFluentBuilder::new(self.core().clone())

@@ -385,7 +385,7 @@ impl ::std::fmt::Display for DeleteExtensionErrorCode {
 impl crate::Client {
     /// Delete a SIP phone account.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DeleteExtension`](crate::operation::delete_extension).
+    /// Set the members on the returned builder, then `send()` it. See [`DeleteExtension`](mod@crate::operation::delete_extension).
     #[inline]
     pub fn delete_extension(&self) -> DeleteExtensionFluentBuilder {
         DeleteExtensionFluentBuilder::new(self.core().clone())

@@ -369,7 +369,7 @@ impl ::std::fmt::Display for DeletePredictiveDialingCampaignErrorCode {
 impl crate::Client {
     /// Delete a predictive outbound call campaign.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DeletePredictiveDialingCampaign`](crate::operation::delete_predictive_dialing_campaign).
+    /// Set the members on the returned builder, then `send()` it. See [`DeletePredictiveDialingCampaign`](mod@crate::operation::delete_predictive_dialing_campaign).
     #[inline]
     pub fn delete_predictive_dialing_campaign(
         &self,

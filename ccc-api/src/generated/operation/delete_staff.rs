@@ -454,7 +454,7 @@ impl ::std::fmt::Display for DeleteStaffErrorCode {
 impl crate::Client {
     /// Delete agent accounts.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DeleteStaff`](crate::operation::delete_staff).
+    /// Set the members on the returned builder, then `send()` it. See [`DeleteStaff`](mod@crate::operation::delete_staff).
     #[inline]
     pub fn delete_staff(&self) -> DeleteStaffFluentBuilder {
         DeleteStaffFluentBuilder::new(self.core().clone())

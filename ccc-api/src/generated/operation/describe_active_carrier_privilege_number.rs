@@ -613,7 +613,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeActiveCarrierPrivilegeNumber
 impl crate::Client {
     /// List active carrier privilege number rules.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeActiveCarrierPrivilegeNumber`](crate::operation::describe_active_carrier_privilege_number).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeActiveCarrierPrivilegeNumber`](mod@crate::operation::describe_active_carrier_privilege_number).
     #[inline]
     pub fn describe_active_carrier_privilege_number(
         &self,

@@ -724,7 +724,7 @@ impl ::std::fmt::Display for DescribeAgentCruiseDialingCampaignErrorCode {
 impl crate::Client {
     /// Get an agent cruise outbound call campaign.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeAgentCruiseDialingCampaign`](crate::operation::describe_agent_cruise_dialing_campaign).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeAgentCruiseDialingCampaign`](mod@crate::operation::describe_agent_cruise_dialing_campaign).
     #[inline]
     pub fn describe_agent_cruise_dialing_campaign(
         &self,

@@ -554,7 +554,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeAIAgentInfoListRequest {
 impl crate::Client {
     /// List the AI agents configured for an application.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeAIAgentInfoList`](crate::operation::describe_ai_agent_info_list).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeAIAgentInfoList`](mod@crate::operation::describe_ai_agent_info_list).
     #[inline]
     pub fn describe_ai_agent_info_list(&self) -> DescribeAIAgentInfoListFluentBuilder {
         DescribeAIAgentInfoListFluentBuilder::new(self.core().clone())

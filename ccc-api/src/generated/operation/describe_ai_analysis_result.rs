@@ -514,7 +514,7 @@ impl ::std::fmt::Display for DescribeAIAnalysisResultErrorCode {
 impl crate::Client {
     /// Get the AI analysis results of a conversation.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeAIAnalysisResult`](crate::operation::describe_ai_analysis_result).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeAIAnalysisResult`](mod@crate::operation::describe_ai_analysis_result).
     #[inline]
     pub fn describe_ai_analysis_result(&self) -> DescribeAIAnalysisResultFluentBuilder {
         DescribeAIAnalysisResultFluentBuilder::new(self.core().clone())

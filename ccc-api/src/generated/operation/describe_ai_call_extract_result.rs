@@ -520,7 +520,7 @@ impl ::std::fmt::Display for DescribeAICallExtractResultErrorCode {
 impl crate::Client {
     /// Get the post-call tag results of an AI agent call.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeAICallExtractResult`](crate::operation::describe_ai_call_extract_result).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeAICallExtractResult`](mod@crate::operation::describe_ai_call_extract_result).
     #[inline]
     pub fn describe_ai_call_extract_result(&self) -> DescribeAICallExtractResultFluentBuilder {
         DescribeAICallExtractResultFluentBuilder::new(self.core().clone())

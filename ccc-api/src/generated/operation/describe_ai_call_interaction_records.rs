@@ -396,7 +396,7 @@ impl ::std::fmt::Display for DescribeAICallInteractionRecordsErrorCode {
 impl crate::Client {
     /// Get the interaction event stream of an AI call.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeAICallInteractionRecords`](crate::operation::describe_ai_call_interaction_records).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeAICallInteractionRecords`](mod@crate::operation::describe_ai_call_interaction_records).
     #[inline]
     pub fn describe_ai_call_interaction_records(
         &self,

@@ -557,7 +557,7 @@ impl ::std::fmt::Display for DescribeAILatencyErrorCode {
 impl crate::Client {
     /// Get AI processing latency for a session.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeAILatency`](crate::operation::describe_ai_latency).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeAILatency`](mod@crate::operation::describe_ai_latency).
     #[inline]
     pub fn describe_ai_latency(&self) -> DescribeAILatencyFluentBuilder {
         DescribeAILatencyFluentBuilder::new(self.core().clone())

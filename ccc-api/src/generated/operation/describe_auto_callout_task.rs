@@ -675,7 +675,7 @@ impl ::std::fmt::Display for DescribeAutoCalloutTaskErrorCode {
 impl crate::Client {
     /// Get one automatic outbound call task: its settings, callee list and progress.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeAutoCalloutTask`](crate::operation::describe_auto_callout_task).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeAutoCalloutTask`](mod@crate::operation::describe_auto_callout_task).
     #[inline]
     pub fn describe_auto_callout_task(&self) -> DescribeAutoCalloutTaskFluentBuilder {
         DescribeAutoCalloutTaskFluentBuilder::new(self.core().clone())

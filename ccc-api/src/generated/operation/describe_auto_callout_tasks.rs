@@ -554,7 +554,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeAutoCalloutTasksRequest {
 impl crate::Client {
     /// List automatic outbound call tasks.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeAutoCalloutTasks`](crate::operation::describe_auto_callout_tasks).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeAutoCalloutTasks`](mod@crate::operation::describe_auto_callout_tasks).
     #[inline]
     pub fn describe_auto_callout_tasks(&self) -> DescribeAutoCalloutTasksFluentBuilder {
         DescribeAutoCalloutTasksFluentBuilder::new(self.core().clone())

@@ -662,7 +662,7 @@ impl ::std::fmt::Display for DescribeCallInMetricsErrorCode {
 impl crate::Client {
     /// Get real-time inbound call metrics.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeCallInMetrics`](crate::operation::describe_call_in_metrics).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeCallInMetrics`](mod@crate::operation::describe_call_in_metrics).
     #[inline]
     pub fn describe_call_in_metrics(&self) -> DescribeCallInMetricsFluentBuilder {
         DescribeCallInMetricsFluentBuilder::new(self.core().clone())

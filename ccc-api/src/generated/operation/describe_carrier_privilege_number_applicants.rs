@@ -582,7 +582,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeCarrierPrivilegeNumberApplic
 impl crate::Client {
     /// List carrier privilege number applications.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeCarrierPrivilegeNumberApplicants`](crate::operation::describe_carrier_privilege_number_applicants).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeCarrierPrivilegeNumberApplicants`](mod@crate::operation::describe_carrier_privilege_number_applicants).
     #[inline]
     pub fn describe_carrier_privilege_number_applicants(
         &self,

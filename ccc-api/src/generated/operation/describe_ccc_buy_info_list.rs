@@ -480,7 +480,7 @@ impl ::std::fmt::Display for DescribeCCCBuyInfoListErrorCode {
 impl crate::Client {
     /// List purchase information of the account.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeCCCBuyInfoList`](crate::operation::describe_ccc_buy_info_list).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeCCCBuyInfoList`](mod@crate::operation::describe_ccc_buy_info_list).
     #[inline]
     pub fn describe_ccc_buy_info_list(&self) -> DescribeCCCBuyInfoListFluentBuilder {
         DescribeCCCBuyInfoListFluentBuilder::new(self.core().clone())

@@ -690,7 +690,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeChatMessagesRequest {
 impl crate::Client {
     /// Get the text messages of an online chat session.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeChatMessages`](crate::operation::describe_chat_messages).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeChatMessages`](mod@crate::operation::describe_chat_messages).
     #[inline]
     pub fn describe_chat_messages(&self) -> DescribeChatMessagesFluentBuilder {
         DescribeChatMessagesFluentBuilder::new(self.core().clone())

@@ -584,7 +584,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeCompanyListRequest {
 impl crate::Client {
     /// List company qualification applications.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeCompanyList`](crate::operation::describe_company_list).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeCompanyList`](mod@crate::operation::describe_company_list).
     #[inline]
     pub fn describe_company_list(&self) -> DescribeCompanyListFluentBuilder {
         DescribeCompanyListFluentBuilder::new(self.core().clone())

@@ -584,7 +584,7 @@ impl ::std::fmt::Display for DescribeExtensionErrorCode {
 impl crate::Client {
     /// Get the details of one SIP phone extension.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeExtension`](crate::operation::describe_extension).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeExtension`](mod@crate::operation::describe_extension).
     #[inline]
     pub fn describe_extension(&self) -> DescribeExtensionFluentBuilder {
         DescribeExtensionFluentBuilder::new(self.core().clone())

@@ -698,7 +698,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeExtensionsRequest {
 impl crate::Client {
     /// List the SIP phone extensions of an application.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeExtensions`](crate::operation::describe_extensions).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeExtensions`](mod@crate::operation::describe_extensions).
     #[inline]
     pub fn describe_extensions(&self) -> DescribeExtensionsFluentBuilder {
         DescribeExtensionsFluentBuilder::new(self.core().clone())

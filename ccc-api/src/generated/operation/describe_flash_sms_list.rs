@@ -787,7 +787,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeFlashSMSListRequest {
 impl crate::Client {
     /// List flash SMS delivery records.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeFlashSMSList`](crate::operation::describe_flash_sms_list).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeFlashSMSList`](mod@crate::operation::describe_flash_sms_list).
     #[inline]
     pub fn describe_flash_sms_list(&self) -> DescribeFlashSMSListFluentBuilder {
         DescribeFlashSMSListFluentBuilder::new(self.core().clone())

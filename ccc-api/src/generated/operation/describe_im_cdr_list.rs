@@ -643,7 +643,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeIMCdrListRequest {
 impl crate::Client {
     /// List online customer service records.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeIMCdrList`](crate::operation::describe_im_cdr_list).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeIMCdrList`](mod@crate::operation::describe_im_cdr_list).
     #[inline]
     pub fn describe_im_cdr_list(&self) -> DescribeIMCdrListFluentBuilder {
         DescribeIMCdrListFluentBuilder::new(self.core().clone())

@@ -713,7 +713,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeIMCdrsRequest {
 impl crate::Client {
     /// List online customer service records (deprecated).
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeIMCdrs`](crate::operation::describe_im_cdrs).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeIMCdrs`](mod@crate::operation::describe_im_cdrs).
     #[inline]
     pub fn describe_im_cdrs(&self) -> DescribeIMCdrsFluentBuilder {
         DescribeIMCdrsFluentBuilder::new(self.core().clone())

@@ -672,7 +672,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeIvrAudioListRequest {
 impl crate::Client {
     /// List the IVR audio files of an application.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeIvrAudioList`](crate::operation::describe_ivr_audio_list).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeIvrAudioList`](mod@crate::operation::describe_ivr_audio_list).
     #[inline]
     pub fn describe_ivr_audio_list(&self) -> DescribeIvrAudioListFluentBuilder {
         DescribeIvrAudioListFluentBuilder::new(self.core().clone())

@@ -533,7 +533,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeNumbersRequest {
 impl crate::Client {
     /// List the phone numbers of an application.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeNumbers`](crate::operation::describe_numbers).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeNumbers`](mod@crate::operation::describe_numbers).
     #[inline]
     pub fn describe_numbers(&self) -> DescribeNumbersFluentBuilder {
         DescribeNumbersFluentBuilder::new(self.core().clone())

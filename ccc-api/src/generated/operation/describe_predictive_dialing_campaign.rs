@@ -885,7 +885,7 @@ impl ::std::fmt::Display for DescribePredictiveDialingCampaignErrorCode {
 impl crate::Client {
     /// Get the details of a predictive outbound call task.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribePredictiveDialingCampaign`](crate::operation::describe_predictive_dialing_campaign).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribePredictiveDialingCampaign`](mod@crate::operation::describe_predictive_dialing_campaign).
     #[inline]
     pub fn describe_predictive_dialing_campaign(
         &self,

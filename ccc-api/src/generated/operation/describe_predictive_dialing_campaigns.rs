@@ -706,7 +706,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribePredictiveDialingCampaignsRe
 impl crate::Client {
     /// List predictive outbound call tasks.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribePredictiveDialingCampaigns`](crate::operation::describe_predictive_dialing_campaigns).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribePredictiveDialingCampaigns`](mod@crate::operation::describe_predictive_dialing_campaigns).
     #[inline]
     pub fn describe_predictive_dialing_campaigns(
         &self,

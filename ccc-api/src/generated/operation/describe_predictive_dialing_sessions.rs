@@ -597,7 +597,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribePredictiveDialingSessionsReq
 impl crate::Client {
     /// List the calls placed by a predictive outbound call task.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribePredictiveDialingSessions`](crate::operation::describe_predictive_dialing_sessions).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribePredictiveDialingSessions`](mod@crate::operation::describe_predictive_dialing_sessions).
     #[inline]
     pub fn describe_predictive_dialing_sessions(
         &self,

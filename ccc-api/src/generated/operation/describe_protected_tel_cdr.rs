@@ -776,7 +776,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeProtectedTelCdrRequest {
 impl crate::Client {
     /// List call records and recordings of number-protected calls.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeProtectedTelCdr`](crate::operation::describe_protected_tel_cdr).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeProtectedTelCdr`](mod@crate::operation::describe_protected_tel_cdr).
     #[inline]
     pub fn describe_protected_tel_cdr(&self) -> DescribeProtectedTelCdrFluentBuilder {
         DescribeProtectedTelCdrFluentBuilder::new(self.core().clone())

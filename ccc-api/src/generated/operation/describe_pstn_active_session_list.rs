@@ -560,7 +560,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribePSTNActiveSessionListRequest
 impl crate::Client {
     /// List the PSTN calls currently in progress.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribePSTNActiveSessionList`](crate::operation::describe_pstn_active_session_list).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribePSTNActiveSessionList`](mod@crate::operation::describe_pstn_active_session_list).
     #[inline]
     pub fn describe_pstn_active_session_list(&self) -> DescribePSTNActiveSessionListFluentBuilder {
         DescribePSTNActiveSessionListFluentBuilder::new(self.core().clone())

@@ -1490,7 +1490,7 @@ impl ::std::fmt::Display for DescribeSessionDetailErrorCode {
 impl crate::Client {
     /// Get the details of a single finished call.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeSessionDetail`](crate::operation::describe_session_detail).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeSessionDetail`](mod@crate::operation::describe_session_detail).
     #[inline]
     pub fn describe_session_detail(&self) -> DescribeSessionDetailFluentBuilder {
         DescribeSessionDetailFluentBuilder::new(self.core().clone())

@@ -711,7 +711,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeSkillGroupInfoListRequest {
 impl crate::Client {
     /// List the skill groups of an application.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeSkillGroupInfoList`](crate::operation::describe_skill_group_info_list).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeSkillGroupInfoList`](mod@crate::operation::describe_skill_group_info_list).
     #[inline]
     pub fn describe_skill_group_info_list(&self) -> DescribeSkillGroupInfoListFluentBuilder {
         DescribeSkillGroupInfoListFluentBuilder::new(self.core().clone())

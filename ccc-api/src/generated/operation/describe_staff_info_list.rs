@@ -698,7 +698,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeStaffInfoListRequest {
 impl crate::Client {
     /// List the agents of an application.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffInfoList`](crate::operation::describe_staff_info_list).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffInfoList`](mod@crate::operation::describe_staff_info_list).
     #[inline]
     pub fn describe_staff_info_list(&self) -> DescribeStaffInfoListFluentBuilder {
         DescribeStaffInfoListFluentBuilder::new(self.core().clone())

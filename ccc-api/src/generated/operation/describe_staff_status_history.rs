@@ -672,7 +672,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeStaffStatusHistoryRequest {
 impl crate::Client {
     /// Get the status history of an agent.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffStatusHistory`](crate::operation::describe_staff_status_history).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffStatusHistory`](mod@crate::operation::describe_staff_status_history).
     #[inline]
     pub fn describe_staff_status_history(&self) -> DescribeStaffStatusHistoryFluentBuilder {
         DescribeStaffStatusHistoryFluentBuilder::new(self.core().clone())

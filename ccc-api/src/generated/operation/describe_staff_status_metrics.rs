@@ -544,7 +544,7 @@ impl ::std::fmt::Display for DescribeStaffStatusMetricsErrorCode {
 impl crate::Client {
     /// Get real-time status metrics for agents.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffStatusMetrics`](crate::operation::describe_staff_status_metrics).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffStatusMetrics`](mod@crate::operation::describe_staff_status_metrics).
     #[inline]
     pub fn describe_staff_status_metrics(&self) -> DescribeStaffStatusMetricsFluentBuilder {
         DescribeStaffStatusMetricsFluentBuilder::new(self.core().clone())

@@ -658,7 +658,7 @@ impl ::std::fmt::Display for DescribeTelCallInfoErrorCode {
 impl crate::Client {
     /// Get telephony usage statistics for one or more instances.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeTelCallInfo`](crate::operation::describe_tel_call_info).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeTelCallInfo`](mod@crate::operation::describe_tel_call_info).
     #[inline]
     pub fn describe_tel_call_info(&self) -> DescribeTelCallInfoFluentBuilder {
         DescribeTelCallInfoFluentBuilder::new(self.core().clone())

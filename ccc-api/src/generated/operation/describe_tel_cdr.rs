@@ -983,7 +983,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeTelCdrRequest {
 impl crate::Client {
     /// List phone call records and their recordings.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeTelCdr`](crate::operation::describe_tel_cdr).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeTelCdr`](mod@crate::operation::describe_tel_cdr).
     #[inline]
     pub fn describe_tel_cdr(&self) -> DescribeTelCdrFluentBuilder {
         DescribeTelCdrFluentBuilder::new(self.core().clone())

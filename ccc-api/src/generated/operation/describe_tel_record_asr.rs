@@ -417,7 +417,7 @@ impl ::std::fmt::Display for DescribeTelRecordAsrErrorCode {
 impl crate::Client {
     /// Get the speech-to-text transcript of a call recording.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeTelRecordAsr`](crate::operation::describe_tel_record_asr).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeTelRecordAsr`](mod@crate::operation::describe_tel_record_asr).
     #[inline]
     pub fn describe_tel_record_asr(&self) -> DescribeTelRecordAsrFluentBuilder {
         DescribeTelRecordAsrFluentBuilder::new(self.core().clone())

@@ -424,7 +424,7 @@ impl ::std::fmt::Display for DescribeTelSessionErrorCode {
 impl crate::Client {
     /// Get information about a PSTN session.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DescribeTelSession`](crate::operation::describe_tel_session).
+    /// Set the members on the returned builder, then `send()` it. See [`DescribeTelSession`](mod@crate::operation::describe_tel_session).
     #[inline]
     pub fn describe_tel_session(&self) -> DescribeTelSessionFluentBuilder {
         DescribeTelSessionFluentBuilder::new(self.core().clone())

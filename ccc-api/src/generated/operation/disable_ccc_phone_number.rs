@@ -488,7 +488,7 @@ impl ::std::fmt::Display for DisableCCCPhoneNumberErrorCode {
 impl crate::Client {
     /// Enable or disable phone numbers.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`DisableCCCPhoneNumber`](crate::operation::disable_ccc_phone_number).
+    /// Set the members on the returned builder, then `send()` it. See [`DisableCCCPhoneNumber`](mod@crate::operation::disable_ccc_phone_number).
     #[inline]
     pub fn disable_ccc_phone_number(&self) -> DisableCCCPhoneNumberFluentBuilder {
         DisableCCCPhoneNumberFluentBuilder::new(self.core().clone())

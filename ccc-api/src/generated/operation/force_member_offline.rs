@@ -371,7 +371,7 @@ impl ::std::fmt::Display for ForceMemberOfflineErrorCode {
 impl crate::Client {
     /// Force an agent offline.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`ForceMemberOffline`](crate::operation::force_member_offline).
+    /// Set the members on the returned builder, then `send()` it. See [`ForceMemberOffline`](mod@crate::operation::force_member_offline).
     #[inline]
     pub fn force_member_offline(&self) -> ForceMemberOfflineFluentBuilder {
         ForceMemberOfflineFluentBuilder::new(self.core().clone())

@@ -360,7 +360,7 @@ impl ::std::fmt::Display for HangUpCallErrorCode {
 impl crate::Client {
     /// Hang up a call.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`HangUpCall`](crate::operation::hang_up_call).
+    /// Set the members on the returned builder, then `send()` it. See [`HangUpCall`](mod@crate::operation::hang_up_call).
     #[inline]
     pub fn hang_up_call(&self) -> HangUpCallFluentBuilder {
         HangUpCallFluentBuilder::new(self.core().clone())

@@ -356,7 +356,7 @@ impl ::std::fmt::Display for ModifyCompanyApplyErrorCode {
 impl crate::Client {
     /// Modify a company qualification application.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`ModifyCompanyApply`](crate::operation::modify_company_apply).
+    /// Set the members on the returned builder, then `send()` it. See [`ModifyCompanyApply`](mod@crate::operation::modify_company_apply).
     #[inline]
     pub fn modify_company_apply(&self) -> ModifyCompanyApplyFluentBuilder {
         ModifyCompanyApplyFluentBuilder::new(self.core().clone())

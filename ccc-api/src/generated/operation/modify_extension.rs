@@ -524,7 +524,7 @@ impl ::std::fmt::Display for ModifyExtensionErrorCode {
 impl crate::Client {
     /// Modify a SIP phone extension.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`ModifyExtension`](crate::operation::modify_extension).
+    /// Set the members on the returned builder, then `send()` it. See [`ModifyExtension`](mod@crate::operation::modify_extension).
     #[inline]
     pub fn modify_extension(&self) -> ModifyExtensionFluentBuilder {
         ModifyExtensionFluentBuilder::new(self.core().clone())

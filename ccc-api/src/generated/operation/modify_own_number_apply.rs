@@ -737,7 +737,7 @@ impl ::std::fmt::Display for ModifyOwnNumberApplyErrorCode {
 impl crate::Client {
     /// Modify an application for using the customer's own numbers.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`ModifyOwnNumberApply`](crate::operation::modify_own_number_apply).
+    /// Set the members on the returned builder, then `send()` it. See [`ModifyOwnNumberApply`](mod@crate::operation::modify_own_number_apply).
     #[inline]
     pub fn modify_own_number_apply(&self) -> ModifyOwnNumberApplyFluentBuilder {
         ModifyOwnNumberApplyFluentBuilder::new(self.core().clone())

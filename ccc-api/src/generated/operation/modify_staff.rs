@@ -796,7 +796,7 @@ impl ::std::fmt::Display for ModifyStaffErrorCode {
 impl crate::Client {
     /// Modify an agent account.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`ModifyStaff`](crate::operation::modify_staff).
+    /// Set the members on the returned builder, then `send()` it. See [`ModifyStaff`](mod@crate::operation::modify_staff).
     #[inline]
     pub fn modify_staff(&self) -> ModifyStaffFluentBuilder {
         ModifyStaffFluentBuilder::new(self.core().clone())

@@ -436,7 +436,7 @@ impl ::std::fmt::Display for ModifyStaffPasswordErrorCode {
 impl crate::Client {
     /// Change an agent's password.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`ModifyStaffPassword`](crate::operation::modify_staff_password).
+    /// Set the members on the returned builder, then `send()` it. See [`ModifyStaffPassword`](mod@crate::operation::modify_staff_password).
     #[inline]
     pub fn modify_staff_password(&self) -> ModifyStaffPasswordFluentBuilder {
         ModifyStaffPasswordFluentBuilder::new(self.core().clone())

@@ -377,7 +377,7 @@ impl ::std::fmt::Display for PauseAutoCalloutTaskErrorCode {
 impl crate::Client {
     /// Pause a running automatic outbound call task.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`PauseAutoCalloutTask`](crate::operation::pause_auto_callout_task).
+    /// Set the members on the returned builder, then `send()` it. See [`PauseAutoCalloutTask`](mod@crate::operation::pause_auto_callout_task).
     #[inline]
     pub fn pause_auto_callout_task(&self) -> PauseAutoCalloutTaskFluentBuilder {
         PauseAutoCalloutTaskFluentBuilder::new(self.core().clone())

@@ -369,7 +369,7 @@ impl ::std::fmt::Display for PausePredictiveDialingCampaignErrorCode {
 impl crate::Client {
     /// Pause a predictive outbound call campaign.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`PausePredictiveDialingCampaign`](crate::operation::pause_predictive_dialing_campaign).
+    /// Set the members on the returned builder, then `send()` it. See [`PausePredictiveDialingCampaign`](mod@crate::operation::pause_predictive_dialing_campaign).
     #[inline]
     pub fn pause_predictive_dialing_campaign(&self) -> PausePredictiveDialingCampaignFluentBuilder {
         PausePredictiveDialingCampaignFluentBuilder::new(self.core().clone())

@@ -470,7 +470,7 @@ impl ::std::fmt::Display for PlaySoundCallErrorCode {
 impl crate::Client {
     /// Play an audio file into a call.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`PlaySoundCall`](crate::operation::play_sound_call).
+    /// Set the members on the returned builder, then `send()` it. See [`PlaySoundCall`](mod@crate::operation::play_sound_call).
     #[inline]
     pub fn play_sound_call(&self) -> PlaySoundCallFluentBuilder {
         PlaySoundCallFluentBuilder::new(self.core().clone())

@@ -449,7 +449,7 @@ impl ::std::fmt::Display for ResetExtensionPasswordErrorCode {
 impl crate::Client {
     /// Reset the registration password of a SIP phone extension.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`ResetExtensionPassword`](crate::operation::reset_extension_password).
+    /// Set the members on the returned builder, then `send()` it. See [`ResetExtensionPassword`](mod@crate::operation::reset_extension_password).
     #[inline]
     pub fn reset_extension_password(&self) -> ResetExtensionPasswordFluentBuilder {
         ResetExtensionPasswordFluentBuilder::new(self.core().clone())

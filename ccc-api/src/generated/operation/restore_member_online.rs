@@ -371,7 +371,7 @@ impl ::std::fmt::Display for RestoreMemberOnlineErrorCode {
 impl crate::Client {
     /// Let a forced-offline agent go online again.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`RestoreMemberOnline`](crate::operation::restore_member_online).
+    /// Set the members on the returned builder, then `send()` it. See [`RestoreMemberOnline`](mod@crate::operation::restore_member_online).
     #[inline]
     pub fn restore_member_online(&self) -> RestoreMemberOnlineFluentBuilder {
         RestoreMemberOnlineFluentBuilder::new(self.core().clone())

@@ -379,7 +379,7 @@ impl ::std::fmt::Display for ResumeAutoCalloutTaskErrorCode {
 impl crate::Client {
     /// Resume a paused automatic outbound call task.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`ResumeAutoCalloutTask`](crate::operation::resume_auto_callout_task).
+    /// Set the members on the returned builder, then `send()` it. See [`ResumeAutoCalloutTask`](mod@crate::operation::resume_auto_callout_task).
     #[inline]
     pub fn resume_auto_callout_task(&self) -> ResumeAutoCalloutTaskFluentBuilder {
         ResumeAutoCalloutTaskFluentBuilder::new(self.core().clone())

@@ -369,7 +369,7 @@ impl ::std::fmt::Display for ResumePredictiveDialingCampaignErrorCode {
 impl crate::Client {
     /// Resume a paused predictive outbound call campaign.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`ResumePredictiveDialingCampaign`](crate::operation::resume_predictive_dialing_campaign).
+    /// Set the members on the returned builder, then `send()` it. See [`ResumePredictiveDialingCampaign`](mod@crate::operation::resume_predictive_dialing_campaign).
     #[inline]
     pub fn resume_predictive_dialing_campaign(
         &self,

@@ -423,7 +423,7 @@ impl ::std::fmt::Display for SetStaffStatusErrorCode {
 impl crate::Client {
     /// Set the status of agents.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`SetStaffStatus`](crate::operation::set_staff_status).
+    /// Set the members on the returned builder, then `send()` it. See [`SetStaffStatus`](mod@crate::operation::set_staff_status).
     #[inline]
     pub fn set_staff_status(&self) -> SetStaffStatusFluentBuilder {
         SetStaffStatusFluentBuilder::new(self.core().clone())

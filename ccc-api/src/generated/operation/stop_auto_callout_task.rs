@@ -375,7 +375,7 @@ impl ::std::fmt::Display for StopAutoCalloutTaskErrorCode {
 impl crate::Client {
     /// Stop an automatic outbound call task.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`StopAutoCalloutTask`](crate::operation::stop_auto_callout_task).
+    /// Set the members on the returned builder, then `send()` it. See [`StopAutoCalloutTask`](mod@crate::operation::stop_auto_callout_task).
     #[inline]
     pub fn stop_auto_callout_task(&self) -> StopAutoCalloutTaskFluentBuilder {
         StopAutoCalloutTaskFluentBuilder::new(self.core().clone())

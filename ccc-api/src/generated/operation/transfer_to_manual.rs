@@ -432,7 +432,7 @@ impl ::std::fmt::Display for TransferToManualErrorCode {
 impl crate::Client {
     /// Transfer a session to a human agent.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`TransferToManual`](crate::operation::transfer_to_manual).
+    /// Set the members on the returned builder, then `send()` it. See [`TransferToManual`](mod@crate::operation::transfer_to_manual).
     #[inline]
     pub fn transfer_to_manual(&self) -> TransferToManualFluentBuilder {
         TransferToManualFluentBuilder::new(self.core().clone())

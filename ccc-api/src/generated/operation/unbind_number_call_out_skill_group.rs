@@ -441,7 +441,7 @@ impl ::std::fmt::Display for UnbindNumberCallOutSkillGroupErrorCode {
 impl crate::Client {
     /// Unbind a number from outbound call skill groups.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`UnbindNumberCallOutSkillGroup`](crate::operation::unbind_number_call_out_skill_group).
+    /// Set the members on the returned builder, then `send()` it. See [`UnbindNumberCallOutSkillGroup`](mod@crate::operation::unbind_number_call_out_skill_group).
     #[inline]
     pub fn unbind_number_call_out_skill_group(&self) -> UnbindNumberCallOutSkillGroupFluentBuilder {
         UnbindNumberCallOutSkillGroupFluentBuilder::new(self.core().clone())

@@ -436,7 +436,7 @@ impl ::std::fmt::Display for UnbindStaffSkillGroupListErrorCode {
 impl crate::Client {
     /// Remove an agent from skill groups.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`UnbindStaffSkillGroupList`](crate::operation::unbind_staff_skill_group_list).
+    /// Set the members on the returned builder, then `send()` it. See [`UnbindStaffSkillGroupList`](mod@crate::operation::unbind_staff_skill_group_list).
     #[inline]
     pub fn unbind_staff_skill_group_list(&self) -> UnbindStaffSkillGroupListFluentBuilder {
         UnbindStaffSkillGroupListFluentBuilder::new(self.core().clone())

@@ -517,7 +517,7 @@ impl ::std::fmt::Display for UpdateCCCSkillGroupErrorCode {
 impl crate::Client {
     /// Update a skill group.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`UpdateCCCSkillGroup`](crate::operation::update_ccc_skill_group).
+    /// Set the members on the returned builder, then `send()` it. See [`UpdateCCCSkillGroup`](mod@crate::operation::update_ccc_skill_group).
     #[inline]
     pub fn update_ccc_skill_group(&self) -> UpdateCCCSkillGroupFluentBuilder {
         UpdateCCCSkillGroupFluentBuilder::new(self.core().clone())

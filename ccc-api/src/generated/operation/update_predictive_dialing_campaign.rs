@@ -1059,7 +1059,7 @@ impl ::std::fmt::Display for UpdatePredictiveDialingCampaignErrorCode {
 impl crate::Client {
     /// Update a predictive outbound call campaign before it starts.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`UpdatePredictiveDialingCampaign`](crate::operation::update_predictive_dialing_campaign).
+    /// Set the members on the returned builder, then `send()` it. See [`UpdatePredictiveDialingCampaign`](mod@crate::operation::update_predictive_dialing_campaign).
     #[inline]
     pub fn update_predictive_dialing_campaign(
         &self,

@@ -455,7 +455,7 @@ impl ::std::fmt::Display for UploadIvrAudioErrorCode {
 impl crate::Client {
     /// Upload audio files for use in IVR flows.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`UploadIvrAudio`](crate::operation::upload_ivr_audio).
+    /// Set the members on the returned builder, then `send()` it. See [`UploadIvrAudio`](mod@crate::operation::upload_ivr_audio).
     #[inline]
     pub fn upload_ivr_audio(&self) -> UploadIvrAudioFluentBuilder {
         UploadIvrAudioFluentBuilder::new(self.core().clone())

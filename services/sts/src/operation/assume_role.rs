@@ -924,7 +924,7 @@ impl ::std::fmt::Display for AssumeRoleErrorCode {
 impl crate::Client {
     /// Exchange keys for temporary credentials of a CAM role.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`AssumeRole`](crate::operation::assume_role).
+    /// Set the members on the returned builder, then `send()` it. See [`AssumeRole`](mod@crate::operation::assume_role).
     #[inline]
     pub fn assume_role(&self) -> AssumeRoleFluentBuilder {
         AssumeRoleFluentBuilder::new(self.core().clone())

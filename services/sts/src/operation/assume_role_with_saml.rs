@@ -703,7 +703,7 @@ impl ::std::fmt::Display for AssumeRoleWithSAMLErrorCode {
 impl crate::Client {
     /// Exchange a SAML assertion of an identity provider for temporary credentials of a CAM role.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithSAML`](crate::operation::assume_role_with_saml).
+    /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithSAML`](mod@crate::operation::assume_role_with_saml).
     #[inline]
     pub fn assume_role_with_saml(&self) -> AssumeRoleWithSAMLFluentBuilder {
         AssumeRoleWithSAMLFluentBuilder::new(self.core().clone())

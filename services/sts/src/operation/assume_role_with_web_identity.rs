@@ -12,7 +12,7 @@
 //!
 //! ```json
 //! {
-//!   "DurationSeconds": "1800",
+//!   "DurationSeconds": 1800,
 //!   "ProviderId": "OIDC",
 //!   "RoleArn": "qcs::cam::uin/7989***:roleName/OneLogin-Role",
 //!   "RoleSessionName": "test_OIDC",
@@ -36,6 +36,8 @@
 //!   }
 //! }
 //! ```
+//!
+//! Repaired from the official text: `DurationSeconds` was the string "1800"; the member is an integer.
 /// Request of `AssumeRoleWithWebIdentity`. Build it with [`AssumeRoleWithWebIdentityRequest::builder`], which checks that every required member is set.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -704,7 +706,7 @@ impl ::std::fmt::Display for AssumeRoleWithWebIdentityErrorCode {
 impl crate::Client {
     /// Exchange an OIDC identity token for temporary credentials of a CAM role.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithWebIdentity`](crate::operation::assume_role_with_web_identity).
+    /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithWebIdentity`](mod@crate::operation::assume_role_with_web_identity).
     #[inline]
     pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentityFluentBuilder {
         AssumeRoleWithWebIdentityFluentBuilder::new(self.core().clone())

@@ -498,7 +498,7 @@ impl ::std::fmt::Display for GetCallerIdentityErrorCode {
 impl crate::Client {
     /// Tell whose keys signed the request: account, user or role session.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`GetCallerIdentity`](crate::operation::get_caller_identity).
+    /// Set the members on the returned builder, then `send()` it. See [`GetCallerIdentity`](mod@crate::operation::get_caller_identity).
     #[inline]
     pub fn get_caller_identity(&self) -> GetCallerIdentityFluentBuilder {
         GetCallerIdentityFluentBuilder::new(self.core().clone())

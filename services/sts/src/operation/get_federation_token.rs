@@ -574,7 +574,7 @@ impl ::std::fmt::Display for GetFederationTokenErrorCode {
 impl crate::Client {
     /// Issue temporary credentials for a federated user, limited by a policy.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`GetFederationToken`](crate::operation::get_federation_token).
+    /// Set the members on the returned builder, then `send()` it. See [`GetFederationToken`](mod@crate::operation::get_federation_token).
     #[inline]
     pub fn get_federation_token(&self) -> GetFederationTokenFluentBuilder {
         GetFederationTokenFluentBuilder::new(self.core().clone())

@@ -426,7 +426,7 @@ impl ::ccc_api::runtime::Paginated for ListItemsRequest {
 impl crate::fixture_names::Client {
     /// List items, paged through members with escaped names.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`ListItems`](crate::fixture_names::operation::list_items).
+    /// Set the members on the returned builder, then `send()` it. See [`ListItems`](mod@crate::fixture_names::operation::list_items).
     #[inline]
     pub fn list_items(&self) -> ListItemsFluentBuilder {
         ListItemsFluentBuilder::new(self.core().clone())

@@ -1271,7 +1271,7 @@ impl ::std::fmt::Display for PutThingErrorCode {
 impl crate::fixture_names::Client {
     /// Store a thing whose members are named like generated methods.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`PutThing`](crate::fixture_names::operation::put_thing).
+    /// Set the members on the returned builder, then `send()` it. See [`PutThing`](mod@crate::fixture_names::operation::put_thing).
     #[inline]
     pub fn put_thing(&self) -> PutThingFluentBuilder {
         PutThingFluentBuilder::new(self.core().clone())

@@ -274,7 +274,7 @@ impl ::std::fmt::Display for VisitErrorCode {
 impl crate::fixture_names::Client {
     /// An action named like the operation module's `visit` function.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`Visit`](crate::fixture_names::operation::visit).
+    /// Set the members on the returned builder, then `send()` it. See [`Visit`](mod@crate::fixture_names::operation::visit).
     #[inline]
     pub fn visit(&self) -> VisitFluentBuilder {
         VisitFluentBuilder::new(self.core().clone())
