@@ -77,8 +77,8 @@ fn output_is_deterministic() {
         .filter(|j| j.options().is_some())
     {
         let options = job.options().unwrap();
-        let a = generate(&job.spec, &options);
-        let b = generate(&job.spec, &options);
+        let a = generate(&job.spec, options);
+        let b = generate(&job.spec, options);
         assert_eq!(a, b, "{}", job.spec);
     }
 }
