@@ -147,3 +147,41 @@ pub fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Output {
         .output()
         .unwrap()
 }
+
+/// Builds the example `probe` of `package` in the copy at `copy`, failing the
+/// test with cargo's messages when it does not build.
+pub fn build_probe(copy: &Path, target_dir: &Path, package: &str) {
+    let started = std::time::Instant::now();
+    let build = cargo(
+        copy,
+        target_dir,
+        &["build", "-p", package, "--example", "probe"],
+    );
+    assert!(
+        build.status.success(),
+        "{package} does not build in the copy:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    eprintln!("built {package} in the copy in {:.1?}", started.elapsed());
+}
+
+/// Runs the probe built by [`build_probe`] against `url` with the key pair
+/// in `PROBE_SECRET_ID` / `PROBE_SECRET_KEY`; its standard output, failing
+/// the test with its standard error when it fails.
+pub fn run_probe(target_dir: &Path, url: &str, secret_id: &str, secret_key: &str) -> String {
+    let probe = target_dir
+        .join("debug/examples")
+        .join(format!("probe{}", std::env::consts::EXE_SUFFIX));
+    let run = Command::new(probe)
+        .arg(url)
+        .env("PROBE_SECRET_ID", secret_id)
+        .env("PROBE_SECRET_KEY", secret_key)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "the probe failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    String::from_utf8_lossy(&run.stdout).into_owned()
+}

@@ -8,10 +8,10 @@
 //! not change are not touched (a second run only checks freshness).
 
 use ccc_tests::server::{Reply, TestServer, TEST_SECRET_ID, TEST_SECRET_KEY};
-use ccc_tests::tree_copy::{cargo, shared_target_dir, workspace_copy, write_if_changed};
+use ccc_tests::tree_copy::{
+    build_probe, run_probe, shared_target_dir, workspace_copy, write_if_changed,
+};
 use std::path::Path;
-use std::process::Command;
-use std::time::Instant;
 
 const ACTION: &str = r#"{
   "$schema": "../../../schema.json",
@@ -111,25 +111,12 @@ async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
 
     // Step 3: it builds, as a program using the new method.
     write_if_changed(&copy.join("ccc-api/examples/probe.rs"), PROBE.as_bytes());
-    let started = Instant::now();
-    let build = tokio::task::spawn_blocking({
+    tokio::task::spawn_blocking({
         let (copy, target_dir) = (copy.clone(), target_dir.clone());
-        move || {
-            cargo(
-                &copy,
-                &target_dir,
-                &["build", "-p", "ccc-api", "--example", "probe"],
-            )
-        }
+        move || build_probe(&copy, &target_dir, "ccc-api")
     })
     .await
     .unwrap();
-    assert!(
-        build.status.success(),
-        "the copy does not build:\n{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
-    eprintln!("built the copy in {:.1?}", started.elapsed());
 
     // And it answers the new action: signed request, typed answer.
     let server = TestServer::start(|_| {
@@ -138,29 +125,13 @@ async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
         )
     })
     .await;
-    let probe = target_dir
-        .join("debug/examples")
-        .join(format!("probe{}", std::env::consts::EXE_SUFFIX));
     let url = server.url();
-    let run = tokio::task::spawn_blocking(move || {
-        Command::new(probe)
-            .arg(url)
-            .env("PROBE_SECRET_ID", TEST_SECRET_ID)
-            .env("PROBE_SECRET_KEY", TEST_SECRET_KEY)
-            .output()
-            .unwrap()
+    let stdout = tokio::task::spawn_blocking(move || {
+        run_probe(&target_dir, &url, TEST_SECRET_ID, TEST_SECRET_KEY)
     })
     .await
     .unwrap();
-    assert!(
-        run.status.success(),
-        "the probe failed:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&run.stdout),
-        "1 Some(3) Some(2) Some(41)\n"
-    );
+    assert_eq!(stdout, "1 Some(3) Some(2) Some(41)\n");
     let received = server.received();
     assert_eq!(received.len(), 1);
     assert_eq!(

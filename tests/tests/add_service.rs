@@ -8,10 +8,11 @@
 //! target directory, so the runtime and its dependencies are not built twice.
 
 use ccc_tests::server::{Reply, TestServer, TEST_SECRET_ID, TEST_SECRET_KEY};
-use ccc_tests::tree_copy::{cargo, repo_root, shared_target_dir, workspace_copy, write_if_changed};
+use ccc_tests::tree_copy::{
+    build_probe, repo_root, run_probe, shared_target_dir, workspace_copy, write_if_changed,
+};
 use std::fs;
 use std::path::Path;
-use std::time::Instant;
 
 /// A program using the new crate as its users would.
 const PROBE: &str = r#"
@@ -102,25 +103,12 @@ async fn a_new_service_is_imported_generated_built_and_answered() {
         "{manifest}\n[dev-dependencies]\ntokio = {{ workspace = true, features = [\"macros\", \"rt\"] }}\n"
     );
     write_if_changed(&crate_dir.join("Cargo.toml"), with_dev.as_bytes());
-    let started = Instant::now();
-    let build = tokio::task::spawn_blocking({
+    tokio::task::spawn_blocking({
         let (copy, target_dir) = (copy.clone(), target_dir.clone());
-        move || {
-            cargo(
-                &copy,
-                &target_dir,
-                &["build", "-p", "tencent-cloud-widgets", "--example", "probe"],
-            )
-        }
+        move || build_probe(&copy, &target_dir, "tencent-cloud-widgets")
     })
     .await
     .unwrap();
-    assert!(
-        build.status.success(),
-        "the new crate does not build:\n{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
-    eprintln!("built the new crate in {:.1?}", started.elapsed());
 
     // A signed call over loopback, decoded into the generated types.
     let server = TestServer::start(|request| {
@@ -133,27 +121,14 @@ async fn a_new_service_is_imported_generated_built_and_answered() {
         }
     })
     .await;
-    let probe = target_dir
-        .join("debug/examples")
-        .join(format!("probe{}", std::env::consts::EXE_SUFFIX));
     let url = server.url();
-    let run = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(probe)
-            .arg(url)
-            .env("PROBE_SECRET_ID", TEST_SECRET_ID)
-            .env("PROBE_SECRET_KEY", TEST_SECRET_KEY)
-            .output()
-            .unwrap()
+    let stdout = tokio::task::spawn_blocking(move || {
+        run_probe(&target_dir, &url, TEST_SECRET_ID, TEST_SECRET_KEY)
     })
     .await
     .unwrap();
-    assert!(
-        run.status.success(),
-        "the probe failed:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
     assert_eq!(
-        String::from_utf8_lossy(&run.stdout),
+        stdout,
         "1 12 gear 2024-05-01 10:00:00 None 1.5 true [\"tooth\"]\n\
          Some(\"InvalidParameterValue\") Some(\"r-2\")\n"
     );
