@@ -65,24 +65,37 @@ pub fn import_examples(spec_dir: &Path, upstream: &Value) -> Result<ExamplesRepo
 }
 
 /// Every usable example of `list` (upstream's examples of one action), for
-/// an import that computes its files in memory: those the spec would refuse
-/// (no JSON object of parameters, no `{"Response": {...}}` answer) are left
-/// out. With `clean_titles`, titles go through [`crate::import::docs::clean`]
-/// (for specs with upstream docs).
+/// an import that computes its files in memory, and a line for each one left
+/// out saying why (never silently): those the spec would refuse (no JSON
+/// object of parameters, no `{"Response": {...}}` answer) and those that
+/// cannot be repaired. With `clean_titles`, titles go through
+/// [`crate::import::docs::clean`] (for specs with upstream docs).
 pub(crate) fn convert_all(
     input_members: &[Member],
     named: &NamedTypes,
     list: &Value,
     clean_titles: bool,
-) -> Vec<Example> {
+) -> (Vec<Example>, Vec<String>) {
     let mut out = Vec::new();
-    for ex in list.as_array().into_iter().flatten() {
-        let Ok(mut example) = convert(input_members, named, ex) else {
-            continue;
+    let mut left_out = Vec::new();
+    for (i, ex) in list.as_array().into_iter().flatten().enumerate() {
+        let mut example = match convert(input_members, named, ex) {
+            Ok(example) => example,
+            Err(reason) => {
+                left_out.push(format!("example {i} left out: {reason}"));
+                continue;
+            }
         };
-        if !example.input.is_object()
-            || !example.output.get("Response").is_some_and(Value::is_object)
-        {
+        if !example.input.is_object() {
+            left_out.push(format!(
+                "example {i} left out: its request is not a JSON object"
+            ));
+            continue;
+        }
+        if !example.output.get("Response").is_some_and(Value::is_object) {
+            left_out.push(format!(
+                "example {i} left out: its answer is not {{\"Response\": {{...}}}}"
+            ));
             continue;
         }
         if clean_titles {
@@ -94,7 +107,7 @@ pub(crate) fn convert_all(
         }
         out.push(example);
     }
-    out
+    (out, left_out)
 }
 
 fn convert(input_members: &[Member], named: &NamedTypes, ex: &Value) -> Result<Example, String> {

@@ -887,7 +887,9 @@ fn plan(
         }
         if file.examples.is_empty() {
             if let Some(list) = examples.and_then(|e| e.get(name.as_str())) {
-                let imported = crate::examples::convert_all(&file.input, &named, list, with_docs);
+                let (imported, left_out) =
+                    crate::examples::convert_all(&file.input, &named, list, with_docs);
+                changes.extend(left_out);
                 if !imported.is_empty() {
                     changes.push(format!("{} example(s)", imported.len()));
                     file.examples = imported;
