@@ -88,13 +88,18 @@ impl Directions {
     };
 }
 
-/// `#[cfg(feature = "serde-roundtrip")]` on an impl a client does not need;
-/// in a crate without the feature every impl is emitted.
-pub(crate) fn gate(needed: bool, paths: &Paths) -> TokenStream {
+/// `item`, an impl a client does not need, emitted only when the runtime has
+/// its `serde-roundtrip` feature (through the runtime's `__if_roundtrip!`):
+/// the `Action` trait asks for these impls exactly then, whichever crate of
+/// the build turned the feature on, so a service crate whose own feature is
+/// off still compiles beside one whose feature is on. In a crate without the
+/// feature every impl is emitted.
+pub(crate) fn gated(needed: bool, paths: &Paths, item: TokenStream) -> TokenStream {
     if needed || !paths.feature_gates {
-        quote!()
+        item
     } else {
-        quote!(#[cfg(feature = "serde-roundtrip")])
+        let rt = &paths.rt;
+        quote!(#rt::__if_roundtrip! { #item })
     }
 }
 
@@ -123,15 +128,16 @@ pub(crate) fn impls(
     deviations: Option<&Ident>,
     paths: &Paths,
 ) -> TokenStream {
-    let ser_gate = gate(directions.serialize, paths);
-    let de_gate = gate(directions.deserialize, paths);
-    let serialize = serialize(name, fields);
-    let deserialize = deserialize(name, fields, types, decoding, deviations, &de_gate, paths);
+    let serialize = gated(directions.serialize, paths, serialize(name, fields));
+    let deserialize = gated(
+        directions.deserialize,
+        paths,
+        deserialize(name, fields, types, decoding, deviations, paths),
+    );
     let table = directions
         .deserialize
         .then(|| member_table(name, fields, types, paths));
     quote! {
-        #ser_gate
         #serialize
 
         #deserialize
@@ -181,7 +187,6 @@ fn deserialize(
     types: Option<&TokenStream>,
     decoding: Decoding,
     deviations: Option<&Ident>,
-    gate: &TokenStream,
     paths: &Paths,
 ) -> TokenStream {
     let rt = &paths.rt;
@@ -241,14 +246,12 @@ fn deserialize(
         }
     };
     quote! {
-        #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #rt::codec::object(deserializer)
             }
         }
 
-        #gate
         impl #rt::codec::FromMembers for #name {
             const EXPECTING: &'static str = #expecting;
 

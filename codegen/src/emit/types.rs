@@ -386,8 +386,28 @@ fn enum_type(e: &Enum, paths: &Paths) -> TokenStream {
         ),
     };
     let directions = paths.usage.directions(&e.name);
-    let ser_gate = super::serde::gate(directions.serialize, paths);
-    let de_gate = super::serde::gate(directions.deserialize, paths);
+    let serialize = super::serde::gated(
+        directions.serialize,
+        paths,
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    #serialize
+                }
+            }
+        },
+    );
+    let deserialize = super::serde::gated(
+        directions.deserialize,
+        paths,
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    #rt::enums::#read(deserializer)
+                }
+            }
+        },
+    );
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -423,19 +443,9 @@ fn enum_type(e: &Enum, paths: &Paths) -> TokenStream {
             }
         }
 
-        #ser_gate
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #serialize
-            }
-        }
+        #serialize
 
-        #de_gate
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #rt::enums::#read(deserializer)
-            }
-        }
+        #deserialize
 
         /// `Unknown` holding the wire type's zero value: what a member the
         /// answer left out reads as (the response's `deviations()` names it).
