@@ -74,7 +74,7 @@ pub const BUILDER_METHODS: &[&str] = &[
 /// Methods a builder of a shared type or a response has besides the members'
 /// own `name` / `set_name`: its `build`, and the methods of its derived `Clone`
 /// and `Default` that users and generated code call on it (a setter of the same
-/// name would shadow them). Narrower than [`TRAIT_METHODS`] on purpose: members
+/// name would shadow them). Narrower than `TRAIT_METHODS` on purpose: members
 /// of data types are public fields, and escaping a name such as `from` (which
 /// only a path call `Builder::from` could notice) would rename a field users
 /// read.

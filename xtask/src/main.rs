@@ -204,7 +204,7 @@ fn add_service(path: &str, rest: &[&str]) -> ExitCode {
     if let Err(e) = std::env::set_current_dir(&root) {
         return fail(&format!("cannot enter {}: {e}", root.display()));
     }
-    match codegen::run_jobs(Path::new("."), false) {
+    match codegen::run_jobs_of(Path::new("."), false, |spec| spec == added.dir) {
         Ok(changes) => println!(
             "generated: {} file(s) changed in {:.1} s",
             changes.len(),
