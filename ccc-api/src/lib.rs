@@ -86,8 +86,9 @@ pub use tencent_cloud_runtime::{
     ActionResponse, ActionVisitor, BuildError, Collected, CompactString, ConfigError, Credentials,
     CredentialsError, DecodeError, DecodeErrorKind, Deviation, DeviationKind, Endpoint, Items,
     Language, PageStyle, Pages, Paginated, Paginator, ProvideCredentials, PublicSite, RateLimit,
-    RequestOptions, RetryConfig, RoundTrip, SdkError, Service, ServiceClient, ServiceError,
-    TransportError, TransportErrorKind, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
+    RequestOptions, RetryConfig, RoundTrip, RoundTripAction, SdkError, Service, ServiceClient,
+    ServiceError, TransportError, TransportErrorKind, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
+    REQUEST_CLIENT,
 };
 /// The Security Token Service, its own generated crate (`tencent-cloud-sts`).
 pub use tencent_cloud_sts as sts;

@@ -36,7 +36,7 @@ pub fn to_json(action: &str, pairs: &[(String, String)]) -> Result<Value, Confli
     struct Probe<'a>(&'a Node, &'a mut Value);
     impl ccc_api::ActionVisitor for Probe<'_> {
         type Output = ();
-        fn visit<A: ccc_api::Action>(self) {
+        fn visit<A: ccc_api::RoundTripAction>(self) {
             // The outcome is not needed: what could be converted is in the JSON.
             let _ = A::deserialize(Leaves {
                 node: self.0,

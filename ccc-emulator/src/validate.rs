@@ -1,7 +1,7 @@
 //! Checking a request body against the spec, with the service's error codes.
 
 use crate::spec_table::ActionInfo;
-use ccc_api::{Action, ActionVisitor};
+use ccc_api::ActionVisitor;
 use serde_json::Value;
 
 /// An error answer: code and message.
@@ -41,7 +41,7 @@ pub fn check_body(action: &ActionInfo, body: &[u8]) -> Result<Value, Refusal> {
     struct Decode<'a>(&'a Value);
     impl ActionVisitor for Decode<'_> {
         type Output = Result<(), String>;
-        fn visit<A: Action>(self) -> Result<(), String> {
+        fn visit<A: ccc_api::RoundTripAction>(self) -> Result<(), String> {
             // Shared types read answers tolerantly; a request must carry every
             // member the spec requires, so anything filled in is refused.
             let (decoded, filled) =
@@ -73,7 +73,7 @@ pub fn documented(action: &str, code: &str) -> bool {
     struct Known<'a>(&'a str);
     impl ActionVisitor for Known<'_> {
         type Output = bool;
-        fn visit<A: Action>(self) -> bool {
+        fn visit<A: ccc_api::RoundTripAction>(self) -> bool {
             A::ErrorCode::from_known(self.0).is_some()
         }
     }

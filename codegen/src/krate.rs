@@ -113,7 +113,9 @@ fn readme(model: &Model, package: &str) -> String {
          (TC3-HMAC-SHA256 signing, credentials, retries, typed errors).\n\n\
          {doc}\n\n\
          One method per action on `Client`; `Client::from_env()` takes the default credentials\n\
-         chain (environment, profile file, CVM role, TKE OIDC).\n\
+         chain (environment, profile file, CVM role, TKE OIDC) and the region, endpoint URL and\n\
+         language from `TENCENTCLOUD_REGION`, `TENCENTCLOUD_ENDPOINT_URL` and\n\
+         `TENCENTCLOUD_LANGUAGE`.\n\
          {example}",
         root = model.root,
         title = model.title,

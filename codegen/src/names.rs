@@ -56,6 +56,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "inner",
     "into_core",
     "mocked",
+    "mocked_with",
     "send",
     "service",
 ];

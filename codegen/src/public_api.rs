@@ -143,35 +143,6 @@ pub fn list_with(
     Ok(render(&krate, &walk))
 }
 
-/// The runtime's macros that emit their items unchanged when one of its
-/// features is on (`__if_roundtrip!`): the items are listed as if written
-/// out, the way a `#[cfg(feature = ...)]` item is.
-const FEATURE_MACROS: &[&str] = &["__if_roundtrip"];
-
-/// `items` with every invocation of a [`FEATURE_MACROS`] macro replaced by the
-/// items it holds.
-fn expand_feature_macros(items: Vec<syn::Item>) -> Vec<syn::Item> {
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        match item {
-            syn::Item::Macro(m)
-                if m.mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| FEATURE_MACROS.contains(&s.ident.to_string().as_str())) =>
-            {
-                match syn::parse2::<syn::File>(m.mac.tokens.clone()) {
-                    Ok(file) => out.extend(expand_feature_macros(file.items)),
-                    Err(_) => out.push(syn::Item::Macro(m)),
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 fn parse(path: &Path, read: &dyn Fn(&Path) -> Result<String, String>) -> Result<syn::File, Error> {
     let text = read(path).map_err(|message| Error::Read {
         path: path.to_path_buf(),
@@ -312,7 +283,7 @@ impl Crate {
             ..Module::default()
         });
         let mut kept = Vec::new();
-        for item in expand_feature_macros(items) {
+        for item in items {
             match item {
                 syn::Item::Mod(m) if !cfg_excluded(&m.attrs) && depth < MAX_DEPTH => {
                     let name = m.ident.to_string();

@@ -6,10 +6,11 @@ use crate::enums::WireEnum;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// A request type of one action. With the `serde-roundtrip` feature requests and
-/// responses both encode and decode (see [`RoundTrip`]), so recorded traffic
-/// can be replayed and servers can be written with them.
-pub trait Action: Serialize + RoundTrip {
+/// A request type of one action: it encodes, and its response decodes. The
+/// other directions ([`RoundTrip`], with the `serde-roundtrip` feature of the
+/// action's crate) are asked for only by what round-trips values (the mock,
+/// [`ActionVisitor`]s), so one crate's features never break another's.
+pub trait Action: Serialize {
     /// The action name sent in `X-TC-Action`.
     const ACTION: &'static str;
     /// The service the action belongs to.
@@ -31,9 +32,18 @@ pub trait ActionVisitor {
     /// What the visit returns.
     type Output;
 
-    /// Called with the request type of the action.
-    fn visit<A: Action>(self) -> Self::Output;
+    /// Called with the request type of the action; requests and responses
+    /// round-trip (generated `visit` functions need the crate's
+    /// `serde-roundtrip` feature).
+    fn visit<A: RoundTripAction>(self) -> Self::Output;
 }
+
+/// An action whose request and response also go the other way (requests
+/// decode, responses encode): every action of a crate with the
+/// `serde-roundtrip` feature. What the mock and [`ActionVisitor`]s need.
+pub trait RoundTripAction: Action<Response: RoundTrip> + RoundTrip {}
+
+impl<A: Action<Response: RoundTrip> + RoundTrip> RoundTripAction for A {}
 
 /// What the `serde-roundtrip` feature adds to every request and response: with
 /// it, `Serialize + DeserializeOwned`; without it, nothing (a client only

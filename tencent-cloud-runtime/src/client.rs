@@ -18,7 +18,7 @@ use crate::options::RequestOptions;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::response::{read_envelope, RawResponse};
 use crate::retry::{retry_reason, RetryConfig};
-use crate::service::{PublicSite, Service};
+use crate::service::{Endpoint, PublicSite, Service};
 use crate::signing::{PostSigner, SigningKey};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
@@ -43,6 +43,19 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Largest answer read when no limit is set, in bytes after decompression: a
 /// thousand call records (`DescribeTelCdr`) take about 2 MB.
 pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 16 * 1024 * 1024;
+
+/// The region, as tccli (`options_define.py`: `ENV_REGION`) and the Terraform
+/// provider read it.
+const ENV_REGION: &str = "TENCENTCLOUD_REGION";
+/// An endpoint URL for every service; no official tool reads one (the
+/// Terraform provider's `TENCENTCLOUD_DOMAIN` is a domain suffix, not a URL),
+/// so the name is ours, after `AWS_ENDPOINT_URL`.
+const ENV_ENDPOINT_URL: &str = "TENCENTCLOUD_ENDPOINT_URL";
+/// The language of messages; ours too, no official tool reads one.
+const ENV_LANGUAGE: &str = "TENCENTCLOUD_LANGUAGE";
+
+/// Where a builder made by [`ClientBuilder::from_env`] looks variables up.
+type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 static X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
 static X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
@@ -69,6 +82,13 @@ impl Language {
             Language::EnUs => "en-US",
             Language::ZhCn => "zh-CN",
         }
+    }
+
+    /// The language whose header value is `tag`, in any case.
+    fn from_tag(tag: &str) -> Option<Language> {
+        [Language::EnUs, Language::ZhCn]
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(tag))
     }
 }
 
@@ -451,7 +471,9 @@ impl Inner {
             Transport::Http(http) => http,
             #[cfg(feature = "test-util")]
             Transport::Mock(mock) => {
-                let (code, body) = mock.answer(action, body).map_err(SdkError::Transport)?;
+                let (code, body) = mock
+                    .answer(action, &headers, body)
+                    .map_err(SdkError::Transport)?;
                 *status = Some(code);
                 return read_envelope(action, code, body);
             }
@@ -929,6 +951,78 @@ struct Config {
     http2: Option<Http2>,
     #[cfg(feature = "test-util")]
     mock: Option<Mock>,
+    /// Where to read the settings left unset in code, for
+    /// [`ClientBuilder::from_env`].
+    env: Option<EnvLookup>,
+}
+
+impl Config {
+    /// Takes from `lookup` each setting the code left unset (see
+    /// [`ClientBuilder::from_env`]); returns the variable the endpoint URL came
+    /// from, if it came from one.
+    fn apply_env(
+        &mut self,
+        service: &Service,
+        lookup: &(dyn Fn(&str) -> Option<String> + Send + Sync),
+    ) -> Result<Option<String>, ConfigError> {
+        // Empty values count as unset, as for the credentials' variables.
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        if self.region.is_none() {
+            if let Some(region) = get(ENV_REGION) {
+                // The rule regional hosts are built with, so that the region
+                // is one whatever the endpoint.
+                static REGION_NAME: Endpoint =
+                    Endpoint::new("", "", false).with_regional_host("{region}");
+                REGION_NAME
+                    .host_in(&region)
+                    .map_err(|reason| ConfigError::in_variable(ENV_REGION, reason))?;
+                self.region = Some(region);
+            }
+        }
+        if self.language.is_none() {
+            if let Some(tag) = get(ENV_LANGUAGE) {
+                let Some(language) = Language::from_tag(&tag) else {
+                    let shown: String = tag.chars().take(64).collect();
+                    return Err(ConfigError::in_variable(
+                        ENV_LANGUAGE,
+                        format!("`{shown}` is not a language: use en-US or zh-CN"),
+                    ));
+                };
+                self.language = Some(language);
+            }
+        }
+        let endpoint_in_code =
+            self.endpoint_url.is_some() || self.site.is_some() || self.regional_endpoint;
+        if endpoint_in_code {
+            return Ok(None);
+        }
+        let own = format!("{ENV_ENDPOINT_URL}_{}", env_suffix(service.name));
+        for variable in [own.as_str(), ENV_ENDPOINT_URL] {
+            if let Some(url) = get(variable) {
+                self.endpoint_url = Some(url);
+                return Ok(Some(variable.to_owned()));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// A service's name as the end of an environment variable's name: ASCII
+/// letters in capitals, digits, and `_` for anything else (`ccc` → `CCC`).
+fn env_suffix(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// How the client may use HTTP/2 (feature `http2`); see
@@ -979,14 +1073,53 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("rate_limit", &self.config.rate_limit)
             .field("proxy", &self.config.proxy.as_ref().map(|_| "** set **"))
             .field("hooks", &self.config.hooks.len())
+            .field("from_env", &self.config.env.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl<C> ClientBuilder<C> {
-    /// A builder with the defaults (see [`Client::builder`]).
+    /// A builder with the defaults (see [`Client::builder`]). It reads
+    /// nothing from the environment but credentials (through the default
+    /// chain, when given none) and the proxy variables; for the region,
+    /// endpoint and language too, start from [`ClientBuilder::from_env`].
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A builder that also takes from the environment, when it is built,
+    /// the settings the code leaves unset — the code's settings win over
+    /// the environment's, which win over the defaults:
+    ///
+    /// - `TENCENTCLOUD_REGION` (as tccli reads it): the region, which must be
+    ///   a region name (`ap-guangzhou`: lower-case letters, digits, `-`);
+    /// - `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` (`TENCENTCLOUD_ENDPOINT_URL_CCC`,
+    ///   the service's name in capitals), else `TENCENTCLOUD_ENDPOINT_URL`
+    ///   (for every service): the endpoint URL, used only when the code sets
+    ///   none of [`endpoint_url`](ClientBuilder::endpoint_url),
+    ///   [`site`](ClientBuilder::site) and
+    ///   [`regional_endpoint`](ClientBuilder::regional_endpoint);
+    /// - `TENCENTCLOUD_LANGUAGE`: `en-US` or `zh-CN`, in any case.
+    ///
+    /// No official SDK or tool reads an endpoint or a language from the
+    /// environment, so those two names are this crate's own. Empty values
+    /// count as unset. A value that is wrong fails [`build`](ClientBuilder::build)
+    /// with a [`ConfigError`] whose `variable` names it. Credentials come
+    /// from the default chain as with [`ClientBuilder::new`] (its first
+    /// source is the environment); the library reads no region or endpoint
+    /// from profile files (the `ccc` command line reads tccli's). A
+    /// service's `Client::from_env()` is this builder, built.
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`ClientBuilder::from_env`], with `lookup` in place of the process
+    /// environment (tests, configuration layers); credentials still come
+    /// from the default chain unless set.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+        let mut builder = Self::default();
+        builder.config.env = Some(Arc::new(lookup));
+        builder
     }
 
     /// Fixed credentials.
@@ -1155,6 +1288,11 @@ impl<C> ClientBuilder<C> {
     /// (see [`crate::mock`]); takes precedence over [`ClientBuilder::http_client`].
     /// Signing, decoding, retries (with their waits) and rate limits work as
     /// configured; [`ClientBuilder::mocked`] sets test-friendly defaults.
+    /// Without [`credentials`](ClientBuilder::credentials) or a
+    /// [`credentials_provider`](ClientBuilder::credentials_provider), the
+    /// client signs with [`mock::test_credentials`](crate::mock::test_credentials)
+    /// and never asks the default chain; no HTTP client is made, so no
+    /// endpoint or proxy is connected to.
     #[cfg(feature = "test-util")]
     pub fn mock(mut self, mock: Mock) -> Self {
         self.config.mock = Some(mock);
@@ -1185,31 +1323,76 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// [`ClientBuilder::service`] and [`ClientBuilder::mock`]).
     #[cfg(feature = "test-util")]
     pub fn mocked(mock: &Mock) -> Result<C, ConfigError> {
+        Self::mocked_with(mock, |builder| builder)
+    }
+
+    /// A client answered by `mock`, starting from the settings of
+    /// [`ClientBuilder::mocked`] (fixed test credentials, no client-side rate
+    /// limit, retries without waits) and then `configure`'s: a region, a
+    /// language, hooks, strict responses, other retries...
+    ///
+    /// ```
+    /// use tencent_cloud_runtime::mock::Mock;
+    /// use tencent_cloud_runtime::Language;
+    ///
+    /// let client = tencent_cloud_sts::ClientBuilder::mocked_with(&Mock::new(), |b| {
+    ///     b.region("ap-guangzhou").language(Language::EnUs)
+    /// })
+    /// .unwrap();
+    /// # let _ = client;
+    /// ```
+    #[cfg(feature = "test-util")]
+    pub fn mocked_with(
+        mock: &Mock,
+        configure: impl FnOnce(Self) -> Self,
+    ) -> Result<C, ConfigError> {
         let instant = RetryConfig {
             initial_backoff: Duration::ZERO,
             max_backoff: Duration::ZERO,
             ..RetryConfig::default()
         };
-        Self::new()
+        let builder = Self::new()
             .mock(mock.clone())
-            .credentials(Credentials::new("AKIDMOCK", "mock-secret-key"))
+            .credentials(crate::mock::test_credentials())
             .rate_limit(RateLimit::Off)
-            .retry(instant)
-            .build()
+            .retry(instant);
+        configure(builder).build()
     }
 
-    fn build_core(self) -> Result<Client, ConfigError> {
-        let credentials = match self.config.credentials {
-            Some(c) => c,
-            None => C::default_credentials(),
-        };
+    /// Where the client's credentials come from: those set in code; with a
+    /// mock and none set, the fixed test credentials (a mocked client never
+    /// reads the environment, files or the metadata host); else the client
+    /// type's default chain.
+    fn credentials_source(config: &Config) -> Arc<dyn ProvideCredentials> {
+        if let Some(c) = &config.credentials {
+            return c.clone();
+        }
+        #[cfg(feature = "test-util")]
+        if config.mock.is_some() {
+            return Arc::new(crate::mock::test_credentials());
+        }
+        C::default_credentials()
+    }
+
+    fn build_core(mut self) -> Result<Client, ConfigError> {
         let Some(service) = self.config.service.or_else(C::default_service) else {
             return Err(ConfigError::new(
                 "no service: name one with `ClientBuilder::service`, or build a \
                  service crate's own client (its `Client::builder()`)",
             ));
         };
+        let endpoint_variable = match self.config.env.take() {
+            Some(lookup) => self.config.apply_env(service, &*lookup)?,
+            None => None,
+        };
+        let credentials = Self::credentials_source(&self.config);
         crate::redact::honour(service);
+        // An error in an endpoint URL read from the environment names the
+        // variable.
+        let url_error = |reason: String| match &endpoint_variable {
+            Some(variable) => ConfigError::in_variable(variable, reason),
+            None => ConfigError::new(reason),
+        };
         let url_text = match (&self.config.endpoint_url, self.config.site) {
             (Some(url), _) => url.clone(),
             (None, site) => {
@@ -1241,23 +1424,21 @@ impl<C: ServiceClient> ClientBuilder<C> {
         };
         let shown = redact_url(&url_text);
         let url = reqwest::Url::parse(&url_text)
-            .map_err(|e| ConfigError::new(format!("endpoint URL `{shown}`: {e}")))?;
+            .map_err(|e| url_error(format!("endpoint URL `{shown}`: {e}")))?;
         if url.scheme() != "http" && url.scheme() != "https" {
-            return Err(ConfigError::new(format!(
+            return Err(url_error(format!(
                 "endpoint URL `{shown}`: scheme must be http or https"
             )));
         }
         if !url.username().is_empty() || url.password().is_some() {
             // The request is signed with TC3 in `Authorization`; a user name or
             // password in the URL has no use and would only leak.
-            return Err(ConfigError::new(format!(
+            return Err(url_error(format!(
                 "endpoint URL `{shown}`: must not carry a user name or password"
             )));
         }
         let Some(host) = url.host_str() else {
-            return Err(ConfigError::new(format!(
-                "endpoint URL `{shown}` has no host"
-            )));
+            return Err(url_error(format!("endpoint URL `{shown}` has no host")));
         };
         let host = match url.port() {
             Some(port) => format!("{host}:{port}"),
@@ -1729,6 +1910,170 @@ mod tests {
         for name in ["x-tc-region", "x-tc-token", "x-tc-language"] {
             assert!(!h.contains_key(name), "{name}");
         }
+    }
+
+    /// A lookup over fixed pairs, in place of the process environment.
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    /// A builder for [`CCC`] reading `pairs` as its environment.
+    fn from_vars(pairs: &[(&str, &str)]) -> ClientBuilder {
+        ClientBuilder::from_lookup(vars(pairs))
+            .service(&CCC)
+            .credentials(creds())
+    }
+
+    #[test]
+    fn settings_come_from_the_environment_when_code_leaves_them_unset() {
+        let c = from_vars(&[
+            ("TENCENTCLOUD_REGION", " ap-guangzhou "),
+            ("TENCENTCLOUD_ENDPOINT_URL", "http://127.0.0.1:8787"),
+            ("TENCENTCLOUD_LANGUAGE", "en-us"),
+        ])
+        .build()
+        .unwrap();
+        assert_eq!(c.inner().region.as_deref(), Some("ap-guangzhou"));
+        assert_eq!(c.endpoint(), "http://127.0.0.1:8787/");
+        assert_eq!(c.inner().language, Some(Language::EnUs));
+
+        // The service's own variable before the shared one.
+        let c = from_vars(&[
+            ("TENCENTCLOUD_ENDPOINT_URL", "http://127.0.0.1:1"),
+            ("TENCENTCLOUD_ENDPOINT_URL_CCC", "http://127.0.0.1:2"),
+            ("TENCENTCLOUD_ENDPOINT_URL_STS", "http://127.0.0.1:3"),
+        ])
+        .build()
+        .unwrap();
+        assert_eq!(c.endpoint(), "http://127.0.0.1:2/");
+
+        // Code wins over the environment, setting by setting; a wrong value
+        // the code overrides is never read.
+        let env = [
+            ("TENCENTCLOUD_REGION", "NOT A REGION"),
+            ("TENCENTCLOUD_ENDPOINT_URL", "http://127.0.0.1:1"),
+            ("TENCENTCLOUD_LANGUAGE", "klingon"),
+        ];
+        let c = from_vars(&env)
+            .region("ap-singapore")
+            .language(Language::ZhCn)
+            .site(Site::China)
+            .build()
+            .unwrap();
+        assert_eq!(c.inner().region.as_deref(), Some("ap-singapore"));
+        assert_eq!(c.inner().language, Some(Language::ZhCn));
+        assert_eq!(c.endpoint(), "https://ccc.tencentcloudapi.com/");
+        for code in [
+            from_vars(&env).endpoint_url("http://127.0.0.1:9"),
+            from_vars(&env).site(Site::China),
+        ] {
+            let c = code.region("ap-guangzhou").language(Language::EnUs).build();
+            assert!(!c.unwrap().endpoint().contains(":1/"));
+        }
+        // A regional endpoint set in code takes the region from the
+        // environment, and keeps its endpoint.
+        let c = from_vars(&[
+            ("TENCENTCLOUD_REGION", "ap-beijing"),
+            ("TENCENTCLOUD_ENDPOINT_URL", "http://127.0.0.1:1"),
+        ])
+        .site(Site::China)
+        .regional_endpoint(true)
+        .build()
+        .unwrap();
+        assert_eq!(c.endpoint(), "https://ccc.ap-beijing.tencentcloudapi.com/");
+
+        // Unset or empty: the defaults.
+        for env in [
+            &[][..],
+            &[("TENCENTCLOUD_REGION", " "), ("TENCENTCLOUD_LANGUAGE", "")],
+        ] {
+            let c = from_vars(env).build().unwrap();
+            assert_eq!(c.inner().region, None);
+            assert_eq!(c.inner().language, None);
+            assert_eq!(c.endpoint(), "https://ccc.intl.tencentcloudapi.com/");
+        }
+        // `new()` reads none of them.
+        let c = builder().credentials(creds()).build().unwrap();
+        assert_eq!(c.endpoint(), "https://ccc.intl.tencentcloudapi.com/");
+    }
+
+    #[test]
+    fn a_wrong_value_in_the_environment_names_its_variable() {
+        let cases = [
+            ("TENCENTCLOUD_REGION", "AP-GUANGZHOU", "not a region name"),
+            (
+                "TENCENTCLOUD_REGION",
+                "ap-guangzhou.evil.example",
+                "not a region name",
+            ),
+            ("TENCENTCLOUD_REGION", "ap\ngz", "not a region name"),
+            ("TENCENTCLOUD_LANGUAGE", "fr-FR", "use en-US or zh-CN"),
+            ("TENCENTCLOUD_LANGUAGE", "en", "use en-US or zh-CN"),
+            (
+                "TENCENTCLOUD_ENDPOINT_URL",
+                "127.0.0.1:8787",
+                "endpoint URL",
+            ),
+            (
+                "TENCENTCLOUD_ENDPOINT_URL",
+                "ftp://x/",
+                "scheme must be http or https",
+            ),
+            (
+                "TENCENTCLOUD_ENDPOINT_URL",
+                "https://u:p@x/",
+                "user name or password",
+            ),
+            ("TENCENTCLOUD_ENDPOINT_URL_CCC", "not a url", "endpoint URL"),
+        ];
+        for (variable, value, says) in cases {
+            let e = from_vars(&[(variable, value)]).build().unwrap_err();
+            assert_eq!(e.variable.as_deref(), Some(variable), "{value}: {e}");
+            assert!(e.reason.contains(says), "{value}: {e}");
+            let shown = e.to_string();
+            assert!(shown.contains(variable), "{shown}");
+            // Never the password of a URL.
+            assert!(!shown.contains("u:p"), "{shown}");
+        }
+        // An endpoint URL set in code names no variable when wrong.
+        let e = from_vars(&[]).endpoint_url("ftp://x/").build().unwrap_err();
+        assert_eq!(e.variable, None);
+    }
+
+    #[test]
+    fn service_names_end_variable_names_in_capitals() {
+        assert_eq!(env_suffix("ccc"), "CCC");
+        assert_eq!(env_suffix("tke-2"), "TKE_2");
+        assert_eq!(Language::from_tag("ZH-cn"), Some(Language::ZhCn));
+        assert_eq!(Language::from_tag("zh"), None);
+    }
+
+    #[cfg(feature = "test-util")]
+    #[test]
+    fn a_mock_without_credentials_signs_with_the_test_keys() {
+        let config = |b: ClientBuilder<StsClient>| b.config;
+        let mocked = config(ClientBuilder::new().mock(Mock::new()));
+        let provider = ClientBuilder::<StsClient>::credentials_source(&mocked);
+        let keys = provider.ready_credentials().expect("fixed keys");
+        assert_eq!(keys.secret_id(), crate::mock::TEST_SECRET_ID);
+        // Keys given in code stay, mock or not.
+        let given = config(ClientBuilder::new().mock(Mock::new()).credentials(creds()));
+        let provider = ClientBuilder::<StsClient>::credentials_source(&given);
+        assert_eq!(
+            provider.ready_credentials().unwrap().secret_id(),
+            "AKIDtest"
+        );
+        // Without a mock: the default chain.
+        let plain = config(ClientBuilder::new());
+        let shown = format!(
+            "{:?}",
+            ClientBuilder::<StsClient>::credentials_source(&plain)
+        );
+        assert!(shown.contains("DefaultChain"), "{shown}");
     }
 
     #[test]

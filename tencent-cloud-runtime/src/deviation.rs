@@ -69,7 +69,7 @@ impl fmt::Display for Deviation {
 }
 
 /// A generated response type: it can report the members its answer lacked.
-pub trait ActionResponse: serde::de::DeserializeOwned + crate::RoundTrip + Described {
+pub trait ActionResponse: serde::de::DeserializeOwned + Described {
     /// The members the answer left out or sent as null although the spec
     /// promises them; empty for an answer that matches the spec.
     fn deviations(&self) -> &[Deviation];

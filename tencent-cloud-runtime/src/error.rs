@@ -40,12 +40,17 @@ impl<C> SdkError<C> {
         }
     }
 
-    /// The typed error code, if the service answered with an error.
+    /// The typed error code, if the service answered with an error: `C` is
+    /// the action's error-code enum (`ccc_api::ErrorCode` through
+    /// `ccc_api::Error`), to `match` on. The code as text, sub-code included,
+    /// is [`SdkError::raw_code`].
     pub fn code(&self) -> Option<&C> {
         self.as_service().map(|e| &e.code)
     }
 
-    /// The error code as sent (`InvalidParameterValue`), if the service answered.
+    /// The error code exactly as the service sent it
+    /// (`ResourceNotFound.SdkAppId`), if the service answered with an error;
+    /// the text to log or compare with a code the enum does not know.
     pub fn raw_code(&self) -> Option<&str> {
         self.as_service().map(|e| e.raw_code.as_str())
     }
@@ -58,6 +63,67 @@ impl<C> SdkError<C> {
     /// The request id the service gave, if it answered with an error.
     pub fn request_id(&self) -> Option<&str> {
         self.as_service().map(|e| e.request_id.as_str())
+    }
+
+    /// Whether the service refused the call for its rate:
+    /// `RequestLimitExceeded` or one of its sub-codes
+    /// (`RequestLimitExceeded.UinLimitExceeded`, ...). The service did not run
+    /// the request; the client retries these for every action, so one that
+    /// reaches you ran out of attempts or of time.
+    pub fn is_throttling(&self) -> bool {
+        // The retry classifier's one rule: the only service answers it
+        // retries, whatever the action, are the rate-limit family.
+        matches!(self, SdkError::Service(_))
+            && crate::retry::retry_reason(self, self.raw_code(), false).is_some()
+    }
+
+    /// Whether the service refused the caller's identity or signature:
+    /// `AuthFailure` or one of its sub-codes (`AuthFailure.SignatureExpire`,
+    /// `AuthFailure.SecretIdNotFound`, `AuthFailure.UnauthorizedOperation`,
+    /// ...). No credentials found at all is [`SdkError::Credentials`], not
+    /// this.
+    pub fn is_auth_failure(&self) -> bool {
+        self.code_in_family("AuthFailure")
+    }
+
+    /// Whether the service said the resource does not exist:
+    /// `ResourceNotFound` or one of its sub-codes
+    /// (`ResourceNotFound.SdkAppId`, ...). Other families that can mean "not
+    /// found" in one action's documentation (an `InvalidParameterValue.*`
+    /// sub-code, say) are not included: match those with
+    /// [`SdkError::raw_code`] or the typed [`SdkError::code`].
+    pub fn is_not_found(&self) -> bool {
+        self.code_in_family("ResourceNotFound")
+    }
+
+    /// Whether the client's own retry rule would send this call again, had
+    /// it attempts and time left, for an action that is safe to repeat: a
+    /// connection never made, `RequestLimitExceeded` (and sub-codes), a
+    /// timeout, an answer cut off, an HTTP 5xx without a service answer. Not
+    /// an answer too large, an event stream, a service error of another code
+    /// (`InternalError` included: the service answered), a build or
+    /// credentials error. For an action that is not idempotent only the
+    /// first two are retried by the client; this answers for the idempotent
+    /// case, as the caller deciding to try again later does.
+    pub fn is_retryable(&self) -> bool {
+        crate::retry::retry_reason(self, self.raw_code(), true).is_some()
+    }
+
+    /// Whether the call ran out of time: an attempt's time limit or the
+    /// whole call's deadline ([`TransportErrorKind::Timeout`] for both; the
+    /// deadline's error says "the overall deadline passed"). A credentials
+    /// source that did not answer in time is [`SdkError::Credentials`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, SdkError::Transport(e) if e.kind == TransportErrorKind::Timeout)
+    }
+
+    /// Whether the service answered with `family` or one of its sub-codes
+    /// (`family.Something`).
+    fn code_in_family(&self, family: &str) -> bool {
+        self.raw_code().is_some_and(|code| {
+            code.strip_prefix(family)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
     }
 
     /// How many attempts were made before this error (1 when not retried; 0 when
@@ -569,6 +635,10 @@ impl StdError for DecodeError {}
 pub struct ConfigError {
     /// What is wrong with the configuration.
     pub reason: String,
+    /// The environment variable the wrong value came from
+    /// (`TENCENTCLOUD_REGION`), when it came from one
+    /// ([`ClientBuilder::from_env`](crate::ClientBuilder::from_env)).
+    pub variable: Option<String>,
 }
 
 impl ConfigError {
@@ -576,13 +646,26 @@ impl ConfigError {
     pub fn new(reason: impl Into<String>) -> Self {
         ConfigError {
             reason: reason.into(),
+            variable: None,
+        }
+    }
+
+    /// The value of the environment variable `variable` refused for `reason`.
+    pub fn in_variable(variable: impl Into<String>, reason: impl Into<String>) -> Self {
+        ConfigError {
+            reason: reason.into(),
+            variable: Some(variable.into()),
         }
     }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid client configuration: {}", self.reason)
+        f.write_str("invalid client configuration: ")?;
+        if let Some(variable) = &self.variable {
+            write!(f, "environment variable {variable}: ")?;
+        }
+        f.write_str(&self.reason)
     }
 }
 
@@ -591,5 +674,201 @@ impl StdError for ConfigError {}
 impl From<CredentialsError> for ConfigError {
     fn from(e: CredentialsError) -> Self {
         ConfigError::new(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(code: &str) -> SdkError<String> {
+        SdkError::Service(Box::new(ServiceError::new("DescribeX", code, "m", "rid")))
+    }
+
+    fn transport(kind: TransportErrorKind) -> SdkError<String> {
+        SdkError::Transport(TransportError::from_kind(kind))
+    }
+
+    fn decode(kind: DecodeErrorKind, status: u16) -> SdkError<String> {
+        SdkError::Decode(DecodeError::new(kind, status, "x", b"<html>"))
+    }
+
+    /// What each predicate answers, one error a row:
+    /// (throttling, auth failure, not found, retryable, timeout).
+    #[test]
+    fn predicates_over_the_families() {
+        let cases: Vec<(&str, SdkError<String>, [bool; 5])> = vec![
+            (
+                "RequestLimitExceeded",
+                service("RequestLimitExceeded"),
+                [true, false, false, true, false],
+            ),
+            (
+                "…UinLimitExceeded",
+                service("RequestLimitExceeded.UinLimitExceeded"),
+                [true, false, false, true, false],
+            ),
+            (
+                "…GlobalRegionUinLimitExceeded",
+                service("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+                [true, false, false, true, false],
+            ),
+            ("a lookalike", service("RequestLimitExceededX"), [false; 5]),
+            (
+                "AuthFailure",
+                service("AuthFailure"),
+                [false, true, false, false, false],
+            ),
+            (
+                "AuthFailure.SignatureExpire",
+                service("AuthFailure.SignatureExpire"),
+                [false, true, false, false, false],
+            ),
+            (
+                "AuthFailure.UnauthorizedOperation",
+                service("AuthFailure.UnauthorizedOperation"),
+                [false, true, false, false, false],
+            ),
+            ("AuthFailures", service("AuthFailures"), [false; 5]),
+            (
+                "ResourceNotFound",
+                service("ResourceNotFound"),
+                [false, false, true, false, false],
+            ),
+            (
+                "ResourceNotFound.SdkAppId",
+                service("ResourceNotFound.SdkAppId"),
+                [false, false, true, false, false],
+            ),
+            (
+                "InvalidParameterValue.InstanceNotExist",
+                service("InvalidParameterValue.InstanceNotExist"),
+                [false; 5],
+            ),
+            ("InternalError", service("InternalError"), [false; 5]),
+            (
+                "a lower-case family",
+                service("resourcenotfound"),
+                [false; 5],
+            ),
+            (
+                "connect",
+                transport(TransportErrorKind::Connect),
+                [false, false, false, true, false],
+            ),
+            (
+                "timeout",
+                transport(TransportErrorKind::Timeout),
+                [false, false, false, true, true],
+            ),
+            (
+                "deadline",
+                SdkError::Transport(TransportError::deadline()),
+                [false, false, false, true, true],
+            ),
+            (
+                "body cut off",
+                transport(TransportErrorKind::Body),
+                [false, false, false, true, false],
+            ),
+            (
+                "too large",
+                transport(TransportErrorKind::ResponseTooLarge { limit: 1 }),
+                [false; 5],
+            ),
+            (
+                "502 page",
+                decode(DecodeErrorKind::NotJson, 502),
+                [false, false, false, true, false],
+            ),
+            (
+                "200 not JSON",
+                decode(DecodeErrorKind::NotJson, 200),
+                [false; 5],
+            ),
+            (
+                "event stream",
+                decode(DecodeErrorKind::Streaming, 503),
+                [false; 5],
+            ),
+            (
+                "build",
+                SdkError::Build(BuildError::missing("DescribeX", "Id")),
+                [false; 5],
+            ),
+            (
+                "refused",
+                SdkError::Build(BuildError::Refused("budget".into())),
+                [false; 5],
+            ),
+            (
+                "credentials",
+                SdkError::Credentials(CredentialsError::new("environment", "unset")),
+                [false; 5],
+            ),
+        ];
+        for (name, e, want) in cases {
+            let got = [
+                e.is_throttling(),
+                e.is_auth_failure(),
+                e.is_not_found(),
+                e.is_retryable(),
+                e.is_timeout(),
+            ];
+            assert_eq!(got, want, "{name}: {e}");
+            // The same through a re-typed code, as a service's `Error` holds.
+            let retyped: SdkError<String> = e.map_code();
+            assert_eq!(retyped.is_retryable(), want[3], "{name}");
+        }
+    }
+
+    #[test]
+    fn throttling_is_what_the_retry_rule_retries_for_any_action() {
+        for code in [
+            "RequestLimitExceeded",
+            "RequestLimitExceeded.IPLimitExceeded",
+            "LimitExceeded",
+            "InternalError",
+            "",
+        ] {
+            let e = service(code);
+            assert_eq!(
+                e.is_throttling(),
+                crate::retry::retry_reason(&e, e.raw_code(), false).is_some(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn accessors_of_a_service_answer_and_of_others() {
+        let e = service("ResourceNotFound.SdkAppId");
+        assert_eq!(e.raw_code(), Some("ResourceNotFound.SdkAppId"));
+        assert_eq!(
+            e.code().map(String::as_str),
+            Some("ResourceNotFound.SdkAppId")
+        );
+        assert_eq!(e.message(), Some("m"));
+        assert_eq!(e.request_id(), Some("rid"));
+        let e = transport(TransportErrorKind::Timeout);
+        assert_eq!(
+            (e.raw_code(), e.message(), e.request_id()),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn a_config_error_names_its_variable() {
+        let e = ConfigError::in_variable("TENCENTCLOUD_REGION", "`X` is not a region name");
+        assert_eq!(e.variable.as_deref(), Some("TENCENTCLOUD_REGION"));
+        assert_eq!(
+            e.to_string(),
+            "invalid client configuration: environment variable TENCENTCLOUD_REGION: `X` is not a region name"
+        );
+        assert_eq!(ConfigError::new("r").variable, None);
+        assert_eq!(
+            ConfigError::new("r").to_string(),
+            "invalid client configuration: r"
+        );
     }
 }

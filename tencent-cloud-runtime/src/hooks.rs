@@ -60,6 +60,10 @@
 //! Hooks run in the order they were added, on the task making the call; they
 //! should return quickly (hand slow work to another task). A client without
 //! hooks pays nothing for the feature: no allocation, no clock read.
+//!
+//! `Arc<H>` and `&'static H` are hooks when `H` is, forwarding both methods:
+//! give the client `Arc::clone(&metrics)` and keep `metrics` to read its
+//! counters, or share one hook between several clients.
 
 use crate::error::SdkError;
 pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -78,6 +82,49 @@ pub trait Hook: Send + Sync + 'static {
     /// After an attempt ended, with an answer or an error.
     fn after_attempt(&self, attempt: &AfterAttempt<'_>) {
         let _ = attempt;
+    }
+}
+
+/// A shared hook is a hook: keep an `Arc` of yours to read what it gathered
+/// (counters, latencies) while the client calls it.
+///
+/// ```
+/// use std::sync::atomic::{AtomicU32, Ordering};
+/// use std::sync::Arc;
+/// use tencent_cloud_runtime::hooks::{AfterAttempt, Hook};
+///
+/// #[derive(Default)]
+/// struct Attempts(AtomicU32);
+///
+/// impl Hook for Attempts {
+///     fn after_attempt(&self, _: &AfterAttempt<'_>) {
+///         self.0.fetch_add(1, Ordering::Relaxed);
+///     }
+/// }
+///
+/// let attempts = Arc::new(Attempts::default());
+/// let client = tencent_cloud_sts::Client::builder().hook(attempts.clone()).build();
+/// // ... calls ...
+/// assert_eq!(attempts.0.load(Ordering::Relaxed), 0);
+/// ```
+impl<H: Hook + ?Sized> Hook for std::sync::Arc<H> {
+    fn before_attempt(&self, attempt: &mut BeforeAttempt<'_>) -> Result<(), Refused> {
+        (**self).before_attempt(attempt)
+    }
+
+    fn after_attempt(&self, attempt: &AfterAttempt<'_>) {
+        (**self).after_attempt(attempt)
+    }
+}
+
+/// A hook in a `static` (or leaked) is a hook, for process-wide metrics.
+impl<H: Hook + ?Sized> Hook for &'static H {
+    fn before_attempt(&self, attempt: &mut BeforeAttempt<'_>) -> Result<(), Refused> {
+        (**self).before_attempt(attempt)
+    }
+
+    fn after_attempt(&self, attempt: &AfterAttempt<'_>) {
+        (**self).after_attempt(attempt)
     }
 }
 

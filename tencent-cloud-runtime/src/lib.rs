@@ -61,28 +61,7 @@ mod retry;
 mod service;
 pub mod signing;
 
-pub use action::{Action, ActionVisitor, RoundTrip};
-
-/// Emits its items only when this crate has its `serde-roundtrip` feature.
-/// Generated code wraps the impls a client does not need (requests'
-/// `Deserialize`, responses' `Serialize`) in it: [`Action`] asks for them
-/// exactly when the feature is on, whichever crate of the build turned it on,
-/// so every service crate compiles whatever features the others chose.
-#[cfg(feature = "serde-roundtrip")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __if_roundtrip {
-    ($($item:item)*) => { $($item)* };
-}
-
-/// Emits its items only when this crate has its `serde-roundtrip` feature
-/// (here it has not: nothing).
-#[cfg(not(feature = "serde-roundtrip"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __if_roundtrip {
-    ($($item:item)*) => {};
-}
+pub use action::{Action, ActionVisitor, RoundTrip, RoundTripAction};
 #[cfg(feature = "http2")]
 pub use client::Http2;
 pub use client::{

@@ -5,7 +5,14 @@
 //! service client's `mocked` (`ccc_api::Client::mocked`,
 //! `tencent_cloud_sts::Client::mocked`) or with
 //! [`ClientBuilder::mock`](crate::ClientBuilder::mock) asks them instead of the
-//! network. Everything else is the real client: the request is serialised and
+//! network, and never reaches the network or the environment on its own: no
+//! HTTP client is made (the endpoint and any proxy are never connected to),
+//! and when given no credentials it signs with the fixed
+//! [`test_credentials`] instead of asking the default chain (environment
+//! variables, profile files, the CVM metadata host). Credentials or a source
+//! you give it explicitly are used as given.
+//!
+//! Everything else is the real client: the request is serialised and
 //! signed, the mock answers with the bytes the service would send
 //! (`{"Response": {...}}`, or an error envelope), and the real envelope check,
 //! typed decoding, error mapping, retries and paginators run on them. So a
@@ -56,8 +63,10 @@
 //! # }
 //! ```
 
-use crate::action::Action;
+use crate::action::RoundTripAction;
+use crate::credentials::Credentials;
 use crate::error::{TransportError, TransportErrorKind};
+use crate::hooks::HeaderMap;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -121,6 +130,20 @@ struct MockState {
     rules: Vec<Arc<RuleState>>,
     /// Action names of every call, in order, matched or not.
     calls: Vec<String>,
+    /// The headers of every call, as `calls`.
+    headers: Vec<HeaderMap>,
+}
+
+/// The SecretId of the fixed test credentials, [`test_credentials`]; the
+/// `Credential=` of every request a mocked client signs with them.
+pub const TEST_SECRET_ID: &str = "AKIDMOCK";
+
+/// The fixed test credentials a mocked client signs with when given none:
+/// SecretId [`TEST_SECRET_ID`], a fixed key, no token. A client with a mock
+/// never asks the default chain (the environment, profile files, the CVM
+/// metadata host) for keys.
+pub fn test_credentials() -> Credentials {
+    Credentials::new(TEST_SECRET_ID, "mock-secret-key")
 }
 
 impl fmt::Debug for Mock {
@@ -143,7 +166,7 @@ impl Mock {
     /// Adds a rule for action `A` and returns it to script answers on. A call
     /// is answered by the first rule, in the order added, whose action and
     /// matcher accept it.
-    pub fn on<A: Action>(&self) -> Rule<A> {
+    pub fn on<A: RoundTripAction>(&self) -> Rule<A> {
         let rule = Arc::new(RuleState {
             action: A::ACTION,
             script: Mutex::new(Script::default()),
@@ -161,15 +184,27 @@ impl Mock {
         lock(&self.state).calls.clone()
     }
 
+    /// The headers of every call, in the order of [`Mock::calls`], as signed
+    /// and sent: `X-TC-Action`, `X-TC-Region`, `X-TC-Language`, what hooks
+    /// added, and `Authorization` (whose `Credential=` names the SecretId
+    /// that signed; the key itself is never sent). `Authorization` and
+    /// `X-TC-Token` are marked sensitive, so `Debug` hides them. `Host` is
+    /// not among them: the transport adds it from the endpoint.
+    pub fn headers(&self) -> Vec<HeaderMap> {
+        lock(&self.state).headers.clone()
+    }
+
     /// The answer to one attempt: the HTTP status and body, or a transport error.
     pub(crate) fn answer(
         &self,
         action: &str,
+        headers: &HeaderMap,
         body: &[u8],
     ) -> Result<(u16, Vec<u8>), TransportError> {
         let rules = {
             let mut state = lock(&self.state);
             state.calls.push(action.to_owned());
+            state.headers.push(headers.clone());
             state.rules.clone()
         };
         for rule in rules.iter().filter(|r| r.action == action) {
@@ -244,7 +279,7 @@ impl<A> fmt::Debug for Rule<A> {
     }
 }
 
-impl<A: Action + 'static> Rule<A> {
+impl<A: RoundTripAction + 'static> Rule<A> {
     /// Answers only the calls whose request satisfies `matches`; others go to
     /// later rules.
     pub fn matching(self, matches: impl Fn(&A) -> bool + Send + Sync + 'static) -> Self {
@@ -318,7 +353,7 @@ enum Wire {
 }
 
 /// The bytes the service would send for `reply`.
-fn wire<A: Action>(reply: Reply<A::Response>) -> Wire {
+fn wire<A: RoundTripAction>(reply: Reply<A::Response>) -> Wire {
     let envelope = |response: serde_json::Value| match serde_json::to_vec(
         &serde_json::json!({ "Response": response }),
     ) {

@@ -5,7 +5,7 @@
 //!
 //! `CCC_FUZZ_CASES=N` runs N cases instead of the default (a few seconds).
 
-use ccc_api::{Action, ActionVisitor, SdkError};
+use ccc_api::{ActionVisitor, SdkError};
 use serde_json::Value;
 use std::path::Path;
 
@@ -58,7 +58,7 @@ struct Decode<'a>(&'a [u8]);
 impl ActionVisitor for Decode<'_> {
     type Output = Result<(), String>;
 
-    fn visit<A: Action>(self) -> Result<(), String> {
+    fn visit<A: ccc_api::RoundTripAction>(self) -> Result<(), String> {
         let lenient = ccc_api::decode_response::<A>(200, self.0.to_vec());
         let strict = ccc_api::decode_response_strict::<A>(200, self.0.to_vec());
         let has_error = error_member(self.0);

@@ -4,7 +4,7 @@
 //! the spec promises must be named in `deviations()` and refused in strict mode,
 //! and any other member must pass silently.
 
-use ccc_api::{Action, ActionResponse, ActionVisitor, DeviationKind, SdkError};
+use ccc_api::{ActionResponse, ActionVisitor, DeviationKind, SdkError};
 use serde_json::Value;
 use std::path::Path;
 
@@ -108,7 +108,7 @@ impl ActionVisitor for Check<'_> {
     type Output = Result<bool, String>;
 
     /// Whether the variant was named as a deviation.
-    fn visit<A: Action>(self) -> Result<bool, String> {
+    fn visit<A: ccc_api::RoundTripAction>(self) -> Result<bool, String> {
         let body = serde_json::to_vec(&mutated(self.answer, self.path, self.remove)).unwrap();
         let expected = path_text(self.path);
         let response = ccc_api::decode_response::<A>(200, body.clone())

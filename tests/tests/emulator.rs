@@ -3,7 +3,7 @@
 //! stop it.
 
 use ccc_api::enums::WireEnum;
-use ccc_api::{Action, ActionVisitor, Client, Credentials, RateLimit, RetryConfig, SdkError};
+use ccc_api::{ActionVisitor, Client, Credentials, RateLimit, RetryConfig, SdkError};
 use ccc_emulator::spec_table::{ActionInfo, ACTIONS};
 use ccc_emulator::{Config, Emulator, FaultSpec, Faults, TEST_SECRET_ID, TEST_SECRET_KEY};
 use ccc_tests::wire::{now, raw, signed};
@@ -55,7 +55,7 @@ impl ActionVisitor for TypedCall<'_> {
     type Output =
         std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + 'static>>;
 
-    fn visit<A: Action>(self) -> Self::Output {
+    fn visit<A: ccc_api::RoundTripAction>(self) -> Self::Output {
         let client = self.client.clone();
         let params = self.params;
         Box::pin(async move {

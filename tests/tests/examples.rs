@@ -4,7 +4,7 @@
 //! through the client's decoding path and re-encodes to the same JSON values, up
 //! to members the spec says may be absent.
 
-use ccc_api::{Action, ActionVisitor};
+use ccc_api::ActionVisitor;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -41,7 +41,7 @@ struct Check<'a> {
 impl ActionVisitor for Check<'_> {
     type Output = Result<(), String>;
 
-    fn visit<A: Action>(self) -> Result<(), String> {
+    fn visit<A: ccc_api::RoundTripAction>(self) -> Result<(), String> {
         let (request, filled) =
             ccc_api::deviation::count_filled(|| serde_json::from_value::<A>(self.input.clone()));
         let request = request.map_err(|e| format!("request does not decode: {e}"))?;

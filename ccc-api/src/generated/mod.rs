@@ -241,20 +241,40 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
-    /// A client with every default.
+    /// A client configured from the environment: the default
+    /// credentials chain, and the region, endpoint URL and language
+    /// from `TENCENTCLOUD_REGION`, `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>`
+    /// (or `TENCENTCLOUD_ENDPOINT_URL`) and `TENCENTCLOUD_LANGUAGE`
+    /// when set; every other setting is the default. A wrong value is
+    /// a `ConfigError` naming its variable. `ClientBuilder::from_env()`
+    /// gives the builder, for settings in code to win over the
+    /// environment's; `Client::builder().build()` reads no region,
+    /// endpoint or language from it.
     pub fn from_env() -> Result<Client, ::tencent_cloud_runtime::ConfigError> {
-        Client::builder().build()
+        ClientBuilder::from_env().build()
     }
     /// A client answered by `mock`'s scripted rules, for unit tests:
     /// no network, fixed test credentials, no client-side rate limit,
-    /// and retries without waits. For other settings, give the mock to
-    /// a builder's `mock` method.
+    /// and retries without waits. For other settings, see
+    /// [`Client::mocked_with`].
     #[cfg(feature = "test-util")]
     pub fn mocked(mock: &::tencent_cloud_runtime::mock::Mock) -> Client {
         ClientBuilder::mocked(mock)
             .expect(
                 "a service client's mock configuration is fixed, and its service description was validated when generated",
             )
+    }
+    /// A client answered by `mock`, with the settings of
+    /// [`Client::mocked`] changed by `configure`
+    /// (`|b| b.region("ap-guangzhou")`); fails only if those settings
+    /// are wrong. Without credentials of `configure`'s it signs with
+    /// the fixed test credentials, never the default chain.
+    #[cfg(feature = "test-util")]
+    pub fn mocked_with(
+        mock: &::tencent_cloud_runtime::mock::Mock,
+        configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+    ) -> Result<Client, ::tencent_cloud_runtime::ConfigError> {
+        ClientBuilder::mocked_with(mock, configure)
     }
     /// The runtime client underneath.
     #[inline]

@@ -48,14 +48,22 @@ pub struct AIAgentInfo {
     /// Example: `["orderId"]`
     pub variable_names: Option<Vec<::tencent_cloud_runtime::CompactString>>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AIAgentInfo { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("AIAgentInfo",
-    3) ?; if self.ai_agent_id.is_some() { s.serialize_field("AIAgentId", & self
-    .ai_agent_id) ?; } if self.ai_agent_name.is_some() { s.serialize_field("AIAgentName",
-    & self.ai_agent_name) ?; } if self.variable_names.is_some() { s
-    .serialize_field("VariableNames", & self.variable_names) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIAgentInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIAgentInfo", 3)?;
+        if self.ai_agent_id.is_some() {
+            s.serialize_field("AIAgentId", &self.ai_agent_id)?;
+        }
+        if self.ai_agent_name.is_some() {
+            s.serialize_field("AIAgentName", &self.ai_agent_name)?;
+        }
+        if self.variable_names.is_some() {
+            s.serialize_field("VariableNames", &self.variable_names)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AIAgentInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -205,13 +213,19 @@ pub struct AIAnalysisResult {
     /// Example: `"会话小结结果"`
     pub result: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AIAnalysisResult { fn serialize < S : ::serde::Serializer
-    > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AIAnalysisResult", 2) ?; if self.r#type.is_some() { s
-    .serialize_field("Type", & self.r#type) ?; } if self.result.is_some() { s
-    .serialize_field("Result", & self.result) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIAnalysisResult {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIAnalysisResult", 2)?;
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.result.is_some() {
+            s.serialize_field("Result", &self.result)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AIAnalysisResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -353,31 +367,48 @@ impl ::serde::Serialize for AICallExtractConfigElement {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for AICallExtractConfigElement { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for AICallExtractConfigElement { const
-    EXPECTING : & 'static str = "struct AICallExtractConfigElement"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["InfoType", "InfoName", "InfoContent",
-    "Examples", "Choices"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_info_type : Option <
-    AICallExtractConfigElementInfoType > = None; let mut f_info_name : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_info_content : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_examples :
-    Option < Option < Vec < ::tencent_cloud_runtime::CompactString > > > = None; let mut
-    f_choices : Option < Option < Vec < ::tencent_cloud_runtime::CompactString > > > =
-    None; while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members
-    .filled(& mut map, & mut f_info_type), 1 => members.filled(& mut map, & mut
-    f_info_name), 2 => members.value(& mut map, & mut f_info_content), 3 => members
-    .value(& mut map, & mut f_examples), 4 => members.value(& mut map, & mut f_choices),
-    _ => members.skip(& mut map), } ?; } Ok(AICallExtractConfigElement { info_type :
-    f_info_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent), info_name :
-    f_info_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent), info_content
-    : f_info_content.flatten(), examples : f_examples.flatten(), choices : f_choices
-    .flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AICallExtractConfigElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractConfigElement {
+    const EXPECTING: &'static str = "struct AICallExtractConfigElement";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "InfoType",
+                "InfoName",
+                "InfoContent",
+                "Examples",
+                "Choices",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_info_type: Option<AICallExtractConfigElementInfoType> = None;
+        let mut f_info_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_info_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_examples: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_choices: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_info_type),
+                1 => members.filled(&mut map, &mut f_info_name),
+                2 => members.value(&mut map, &mut f_info_content),
+                3 => members.value(&mut map, &mut f_examples),
+                4 => members.value(&mut map, &mut f_choices),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(AICallExtractConfigElement {
+            info_type: f_info_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            info_name: f_info_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            info_content: f_info_content.flatten(),
+            examples: f_examples.flatten(),
+            choices: f_choices.flatten(),
+        })
+    }
 }
 impl AICallExtractConfigElement {
     /// A builder with no member set.
@@ -521,15 +552,25 @@ pub struct AICallExtractResultElement {
     /// Example: `{"Boolean":true}`
     pub result: Option<AICallExtractResultInfo>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AICallExtractResultElement { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AICallExtractResultElement", 4) ?; if self.info_type.is_some() { s
-    .serialize_field("InfoType", & self.info_type) ?; } if self.info_name.is_some() { s
-    .serialize_field("InfoName", & self.info_name) ?; } if self.info_content.is_some() {
-    s.serialize_field("InfoContent", & self.info_content) ?; } if self.result.is_some() {
-    s.serialize_field("Result", & self.result) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallExtractResultElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallExtractResultElement", 4)?;
+        if self.info_type.is_some() {
+            s.serialize_field("InfoType", &self.info_type)?;
+        }
+        if self.info_name.is_some() {
+            s.serialize_field("InfoName", &self.info_name)?;
+        }
+        if self.info_content.is_some() {
+            s.serialize_field("InfoContent", &self.info_content)?;
+        }
+        if self.result.is_some() {
+            s.serialize_field("Result", &self.result)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AICallExtractResultElement {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -710,15 +751,25 @@ pub struct AICallExtractResultInfo {
     /// Example: `7.0`
     pub number: Option<f64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AICallExtractResultInfo { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AICallExtractResultInfo", 4) ?; if self.text.is_some() { s
-    .serialize_field("Text", & self.text) ?; } if self.chosen.is_some() { s
-    .serialize_field("Chosen", & self.chosen) ?; } if self.boolean.is_some() { s
-    .serialize_field("Boolean", & self.boolean) ?; } if self.number.is_some() { s
-    .serialize_field("Number", & self.number) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallExtractResultInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallExtractResultInfo", 4)?;
+        if self.text.is_some() {
+            s.serialize_field("Text", &self.text)?;
+        }
+        if self.chosen.is_some() {
+            s.serialize_field("Chosen", &self.chosen)?;
+        }
+        if self.boolean.is_some() {
+            s.serialize_field("Boolean", &self.boolean)?;
+        }
+        if self.number.is_some() {
+            s.serialize_field("Number", &self.number)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AICallExtractResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -889,16 +940,28 @@ pub struct AICallInteractionRound {
     /// Canvas nodes traversed during this round.
     pub paths: Option<Vec<AIRoundPath>>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AICallInteractionRound { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AICallInteractionRound", 5) ?; if self.round_id.is_some() { s
-    .serialize_field("RoundId", & self.round_id) ?; } if self.round_index.is_some() { s
-    .serialize_field("RoundIndex", & self.round_index) ?; } if self.tags.is_some() { s
-    .serialize_field("Tags", & self.tags) ?; } if self.messages.is_some() { s
-    .serialize_field("Messages", & self.messages) ?; } if self.paths.is_some() { s
-    .serialize_field("Paths", & self.paths) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallInteractionRound {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallInteractionRound", 5)?;
+        if self.round_id.is_some() {
+            s.serialize_field("RoundId", &self.round_id)?;
+        }
+        if self.round_index.is_some() {
+            s.serialize_field("RoundIndex", &self.round_index)?;
+        }
+        if self.tags.is_some() {
+            s.serialize_field("Tags", &self.tags)?;
+        }
+        if self.messages.is_some() {
+            s.serialize_field("Messages", &self.messages)?;
+        }
+        if self.paths.is_some() {
+            s.serialize_field("Paths", &self.paths)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AICallInteractionRound {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -1096,16 +1159,25 @@ pub struct AICallLatencyMetrics {
     /// Example: `329`
     pub total_latency: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AICallLatencyMetrics { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AICallLatencyMetrics", 4) ?; if self.asr_latency.is_some() { s
-    .serialize_field("AsrLatency", & self.asr_latency) ?; } if self
-    .llm_first_token_latency.is_some() { s.serialize_field("LLMFirstTokenLatency", & self
-    .llm_first_token_latency) ?; } if self.tts_latency.is_some() { s
-    .serialize_field("TTSLatency", & self.tts_latency) ?; } if self.total_latency
-    .is_some() { s.serialize_field("TotalLatency", & self.total_latency) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallLatencyMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallLatencyMetrics", 4)?;
+        if self.asr_latency.is_some() {
+            s.serialize_field("AsrLatency", &self.asr_latency)?;
+        }
+        if self.llm_first_token_latency.is_some() {
+            s.serialize_field("LLMFirstTokenLatency", &self.llm_first_token_latency)?;
+        }
+        if self.tts_latency.is_some() {
+            s.serialize_field("TTSLatency", &self.tts_latency)?;
+        }
+        if self.total_latency.is_some() {
+            s.serialize_field("TotalLatency", &self.total_latency)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AICallLatencyMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -1286,18 +1358,31 @@ pub struct AILatencyDetail {
     /// Example: `100`
     pub ete_latency: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AILatencyDetail { fn serialize < S : ::serde::Serializer
-    > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AILatencyDetail", 6) ?; if self.round_id.is_some() { s
-    .serialize_field("RoundId", & self.round_id) ?; } if self.asr_latency.is_some() { s
-    .serialize_field("ASRLatency", & self.asr_latency) ?; } if self.tts_latency.is_some()
-    { s.serialize_field("TTSLatency", & self.tts_latency) ?; } if self.llm_latency
-    .is_some() { s.serialize_field("LLMLatency", & self.llm_latency) ?; } if self
-    .llm_first_token_latency.is_some() { s.serialize_field("LLMFirstTokenLatency", & self
-    .llm_first_token_latency) ?; } if self.ete_latency.is_some() { s
-    .serialize_field("ETELatency", & self.ete_latency) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AILatencyDetail {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AILatencyDetail", 6)?;
+        if self.round_id.is_some() {
+            s.serialize_field("RoundId", &self.round_id)?;
+        }
+        if self.asr_latency.is_some() {
+            s.serialize_field("ASRLatency", &self.asr_latency)?;
+        }
+        if self.tts_latency.is_some() {
+            s.serialize_field("TTSLatency", &self.tts_latency)?;
+        }
+        if self.llm_latency.is_some() {
+            s.serialize_field("LLMLatency", &self.llm_latency)?;
+        }
+        if self.llm_first_token_latency.is_some() {
+            s.serialize_field("LLMFirstTokenLatency", &self.llm_first_token_latency)?;
+        }
+        if self.ete_latency.is_some() {
+            s.serialize_field("ETELatency", &self.ete_latency)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AILatencyDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -1512,16 +1597,25 @@ pub struct AILatencyStatistics {
     /// Statistics of end-to-end latency.
     pub ete_latency: Option<AILatencyStatisticsInfo>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AILatencyStatistics { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AILatencyStatistics", 4) ?; if self.asr_latency.is_some() { s
-    .serialize_field("ASRLatency", & self.asr_latency) ?; } if self.tts_latency.is_some()
-    { s.serialize_field("TTSLatency", & self.tts_latency) ?; } if self.llm_latency
-    .is_some() { s.serialize_field("LLMLatency", & self.llm_latency) ?; } if self
-    .ete_latency.is_some() { s.serialize_field("ETELatency", & self.ete_latency) ?; } s
-    .end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AILatencyStatistics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AILatencyStatistics", 4)?;
+        if self.asr_latency.is_some() {
+            s.serialize_field("ASRLatency", &self.asr_latency)?;
+        }
+        if self.tts_latency.is_some() {
+            s.serialize_field("TTSLatency", &self.tts_latency)?;
+        }
+        if self.llm_latency.is_some() {
+            s.serialize_field("LLMLatency", &self.llm_latency)?;
+        }
+        if self.ete_latency.is_some() {
+            s.serialize_field("ETELatency", &self.ete_latency)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AILatencyStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -1690,15 +1784,22 @@ pub struct AILatencyStatisticsInfo {
     /// Example: `100`
     pub p90_latency: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AILatencyStatisticsInfo { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AILatencyStatisticsInfo", 3) ?; if self.min_latency.is_some() { s
-    .serialize_field("MinLatency", & self.min_latency) ?; } if self.middle_latency
-    .is_some() { s.serialize_field("MiddleLatency", & self.middle_latency) ?; } if self
-    .p90_latency.is_some() { s.serialize_field("P90Latency", & self.p90_latency) ?; } s
-    .end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AILatencyStatisticsInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AILatencyStatisticsInfo", 3)?;
+        if self.min_latency.is_some() {
+            s.serialize_field("MinLatency", &self.min_latency)?;
+        }
+        if self.middle_latency.is_some() {
+            s.serialize_field("MiddleLatency", &self.middle_latency)?;
+        }
+        if self.p90_latency.is_some() {
+            s.serialize_field("P90Latency", &self.p90_latency)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AILatencyStatisticsInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -1838,14 +1939,22 @@ pub struct AIRoundMessage {
     /// What the AI agent said, if this entry is an agent response.
     pub ai_speak: Option<AISpeakEvent>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AIRoundMessage { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AIRoundMessage", 3) ?; if self.timestamp.is_some() { s
-    .serialize_field("Timestamp", & self.timestamp) ?; } if self.user_reply.is_some() { s
-    .serialize_field("UserReply", & self.user_reply) ?; } if self.ai_speak.is_some() { s
-    .serialize_field("AISpeak", & self.ai_speak) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIRoundMessage {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIRoundMessage", 3)?;
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.user_reply.is_some() {
+            s.serialize_field("UserReply", &self.user_reply)?;
+        }
+        if self.ai_speak.is_some() {
+            s.serialize_field("AISpeak", &self.ai_speak)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AIRoundMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -1985,14 +2094,22 @@ pub struct AIRoundPath {
     /// Example: `1775543019294`
     pub timestamp: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AIRoundPath { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("AIRoundPath",
-    3) ?; if self.node_name.is_some() { s.serialize_field("NodeName", & self.node_name)
-    ?; } if self.node_type.is_some() { s.serialize_field("NodeType", & self.node_type) ?;
-    } if self.timestamp.is_some() { s.serialize_field("Timestamp", & self.timestamp) ?; }
-    s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIRoundPath {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIRoundPath", 3)?;
+        if self.node_name.is_some() {
+            s.serialize_field("NodeName", &self.node_name)?;
+        }
+        if self.node_type.is_some() {
+            s.serialize_field("NodeType", &self.node_type)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AIRoundPath {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -2138,17 +2255,28 @@ pub struct AISpeakEvent {
     /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
     pub traverse_reason: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AISpeakEvent { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AISpeakEvent", 5) ?; if self.can_be_interrupted.is_some() { s
-    .serialize_field("CanBeInterrupted", & self.can_be_interrupted) ?; } if self
-    .spoken_text.is_some() { s.serialize_field("SpokenText", & self.spoken_text) ?; } if
-    self.spoken_type.is_some() { s.serialize_field("SpokenType", & self.spoken_type) ?; }
-    if self.latency_metrics.is_some() { s.serialize_field("LatencyMetrics", & self
-    .latency_metrics) ?; } if self.traverse_reason.is_some() { s
-    .serialize_field("TraverseReason", & self.traverse_reason) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AISpeakEvent {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AISpeakEvent", 5)?;
+        if self.can_be_interrupted.is_some() {
+            s.serialize_field("CanBeInterrupted", &self.can_be_interrupted)?;
+        }
+        if self.spoken_text.is_some() {
+            s.serialize_field("SpokenText", &self.spoken_text)?;
+        }
+        if self.spoken_type.is_some() {
+            s.serialize_field("SpokenType", &self.spoken_type)?;
+        }
+        if self.latency_metrics.is_some() {
+            s.serialize_field("LatencyMetrics", &self.latency_metrics)?;
+        }
+        if self.traverse_reason.is_some() {
+            s.serialize_field("TraverseReason", &self.traverse_reason)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AISpeakEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -2361,29 +2489,43 @@ impl ::serde::Serialize for AITransferItem {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for AITransferItem { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for AITransferItem { const EXPECTING : &
-    'static str = "struct AITransferItem"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["TransferFunctionName",
-    "TransferFunctionDesc", "TransferSkillGroupId"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_transfer_function_name : Option < ::tencent_cloud_runtime::CompactString > = None;
-    let mut f_transfer_function_desc : Option < ::tencent_cloud_runtime::CompactString >
-    = None; let mut f_transfer_skill_group_id : Option < u64 > = None; while let Some(i)
-    = members.next_key(& mut map) ? { match i { 0 => members.filled(& mut map, & mut
-    f_transfer_function_name), 1 => members.filled(& mut map, & mut
-    f_transfer_function_desc), 2 => members.filled(& mut map, & mut
-    f_transfer_skill_group_id), _ => members.skip(& mut map), } ?; } Ok(AITransferItem {
-    transfer_function_name : f_transfer_function_name
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), transfer_function_desc :
-    f_transfer_function_desc.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    transfer_skill_group_id : f_transfer_skill_group_id
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AITransferItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for AITransferItem {
+    const EXPECTING: &'static str = "struct AITransferItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "TransferFunctionName",
+                "TransferFunctionDesc",
+                "TransferSkillGroupId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_transfer_function_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_transfer_function_desc: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_transfer_skill_group_id: Option<u64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_transfer_function_name),
+                1 => members.filled(&mut map, &mut f_transfer_function_desc),
+                2 => members.filled(&mut map, &mut f_transfer_skill_group_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(AITransferItem {
+            transfer_function_name: f_transfer_function_name
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            transfer_function_desc: f_transfer_function_desc
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            transfer_skill_group_id: f_transfer_skill_group_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+        })
+    }
 }
 impl AITransferItem {
     /// A builder with no member set.
@@ -2500,15 +2642,25 @@ pub struct ActiveCarrierPrivilegeNumber {
     /// Example: `1668590448`
     pub create_time: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ActiveCarrierPrivilegeNumber { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("ActiveCarrierPrivilegeNumber", 4) ?; if self.sdk_app_id.is_some()
-    { s.serialize_field("SdkAppId", & self.sdk_app_id) ?; } if self.caller.is_some() { s
-    .serialize_field("Caller", & self.caller) ?; } if self.callee.is_some() { s
-    .serialize_field("Callee", & self.callee) ?; } if self.create_time.is_some() { s
-    .serialize_field("CreateTime", & self.create_time) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ActiveCarrierPrivilegeNumber {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ActiveCarrierPrivilegeNumber", 4)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ActiveCarrierPrivilegeNumber {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -2687,15 +2839,28 @@ pub struct AsrData {
     /// Example: `1729697245426`
     pub end: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AsrData { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("AsrData", 5)
-    ?; if self.user.is_some() { s.serialize_field("User", & self.user) ?; } if self
-    .message.is_some() { s.serialize_field("Message", & self.message) ?; } if self
-    .timestamp.is_some() { s.serialize_field("Timestamp", & self.timestamp) ?; } if self
-    .start.is_some() { s.serialize_field("Start", & self.start) ?; } if self.end
-    .is_some() { s.serialize_field("End", & self.end) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AsrData {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AsrData", 5)?;
+        if self.user.is_some() {
+            s.serialize_field("User", &self.user)?;
+        }
+        if self.message.is_some() {
+            s.serialize_field("Message", &self.message)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.start.is_some() {
+            s.serialize_field("Start", &self.start)?;
+        }
+        if self.end.is_some() {
+            s.serialize_field("End", &self.end)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AsrData {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -2893,16 +3058,25 @@ pub struct AudioFileInfo {
     /// Example: `1`
     pub status: Option<AudioFileInfoStatus>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AudioFileInfo { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AudioFileInfo", 4) ?; if self.file_id.is_some() { s
-    .serialize_field("FileId", & self.file_id) ?; } if self.custom_file_name.is_some() {
-    s.serialize_field("CustomFileName", & self.custom_file_name) ?; } if self
-    .audio_file_name.is_some() { s.serialize_field("AudioFileName", & self
-    .audio_file_name) ?; } if self.status.is_some() { s.serialize_field("Status", & self
-    .status) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AudioFileInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AudioFileInfo", 4)?;
+        if self.file_id.is_some() {
+            s.serialize_field("FileId", &self.file_id)?;
+        }
+        if self.custom_file_name.is_some() {
+            s.serialize_field("CustomFileName", &self.custom_file_name)?;
+        }
+        if self.audio_file_name.is_some() {
+            s.serialize_field("AudioFileName", &self.audio_file_name)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AudioFileInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3083,13 +3257,16 @@ pub struct AutoCalloutTaskCalleeInfo {
     /// Example: `["aaaa-xxxx"]`
     pub sessions: Vec<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AutoCalloutTaskCalleeInfo { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AutoCalloutTaskCalleeInfo", 3) ?; s.serialize_field("Callee", &
-    self.callee) ?; s.serialize_field("State", & self.state) ?; s
-    .serialize_field("Sessions", & self.sessions) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AutoCalloutTaskCalleeInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AutoCalloutTaskCalleeInfo", 3)?;
+        s.serialize_field("Callee", &self.callee)?;
+        s.serialize_field("State", &self.state)?;
+        s.serialize_field("Sessions", &self.sessions)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskCalleeInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3271,21 +3448,40 @@ pub struct AutoCalloutTaskInfo {
     /// Example: `15`
     pub max_ring_timeout_second: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AutoCalloutTaskInfo { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AutoCalloutTaskInfo", 9) ?; if self.name.is_some() { s
-    .serialize_field("Name", & self.name) ?; } if self.callee_count.is_some() { s
-    .serialize_field("CalleeCount", & self.callee_count) ?; } if self.callers.is_some() {
-    s.serialize_field("Callers", & self.callers) ?; } if self.not_before.is_some() { s
-    .serialize_field("NotBefore", & self.not_before) ?; } if self.not_after.is_some() { s
-    .serialize_field("NotAfter", & self.not_after) ?; } if self.ivr_id.is_some() { s
-    .serialize_field("IvrId", & self.ivr_id) ?; } if self.state.is_some() { s
-    .serialize_field("State", & self.state) ?; } if self.task_id.is_some() { s
-    .serialize_field("TaskId", & self.task_id) ?; } if self.max_ring_timeout_second
-    .is_some() { s.serialize_field("MaxRingTimeoutSecond", & self
-    .max_ring_timeout_second) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AutoCalloutTaskInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AutoCalloutTaskInfo", 9)?;
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.callee_count.is_some() {
+            s.serialize_field("CalleeCount", &self.callee_count)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.not_before.is_some() {
+            s.serialize_field("NotBefore", &self.not_before)?;
+        }
+        if self.not_after.is_some() {
+            s.serialize_field("NotAfter", &self.not_after)?;
+        }
+        if self.ivr_id.is_some() {
+            s.serialize_field("IvrId", &self.ivr_id)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.task_id.is_some() {
+            s.serialize_field("TaskId", &self.task_id)?;
+        }
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -3596,24 +3792,36 @@ impl ::serde::Serialize for AvailableTimeConfig {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for AvailableTimeConfig { fn deserialize <
-    D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for AvailableTimeConfig { const EXPECTING
-    : & 'static str = "struct AvailableTimeConfig"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["DayType", "DaysOfWeek", "TimeRanges"]);
-    let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_day_type : Option < Option < AvailableTimeConfigDayType > > = None; let mut
-    f_days_of_week : Option < Option < Vec < AvailableTimeConfigDaysOfWeek > > > = None;
-    let mut f_time_ranges : Option < Option < Vec < TimeRange > > > = None; while let
-    Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, &
-    mut f_day_type), 1 => members.value(& mut map, & mut f_days_of_week), 2 => members
-    .value(& mut map, & mut f_time_ranges), _ => members.skip(& mut map), } ?; }
-    Ok(AvailableTimeConfig { day_type : f_day_type.flatten(), days_of_week :
-    f_days_of_week.flatten(), time_ranges : f_time_ranges.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for AvailableTimeConfig {
+    const EXPECTING: &'static str = "struct AvailableTimeConfig";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["DayType", "DaysOfWeek", "TimeRanges"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_day_type: Option<Option<AvailableTimeConfigDayType>> = None;
+        let mut f_days_of_week: Option<Option<Vec<AvailableTimeConfigDaysOfWeek>>> = None;
+        let mut f_time_ranges: Option<Option<Vec<TimeRange>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_day_type),
+                1 => members.value(&mut map, &mut f_days_of_week),
+                2 => members.value(&mut map, &mut f_time_ranges),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(AvailableTimeConfig {
+            day_type: f_day_type.flatten(),
+            days_of_week: f_days_of_week.flatten(),
+            time_ranges: f_time_ranges.flatten(),
+        })
+    }
 }
 impl AvailableTimeConfig {
     /// A builder with no member set.
@@ -3707,20 +3915,30 @@ impl ::serde::Serialize for BasicAuth {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for BasicAuth { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for BasicAuth { const EXPECTING : &
-    'static str = "struct BasicAuth"; fn from_members < 'de, A : ::serde::de::MapAccess <
-    'de >> (mut map : A) -> Result < Self, A::Error > { static KEYS :
-    ::tencent_cloud_runtime::codec::Keys = ::tencent_cloud_runtime::codec::Keys::new(&
-    ["BasicToken"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_basic_token : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_basic_token), _ => members.skip(& mut map), } ?; } Ok(BasicAuth { basic_token :
-    f_basic_token.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BasicAuth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for BasicAuth {
+    const EXPECTING: &'static str = "struct BasicAuth";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["BasicToken"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_basic_token: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_basic_token),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(BasicAuth {
+            basic_token: f_basic_token.flatten(),
+        })
+    }
 }
 impl BasicAuth {
     /// A builder with no member set.
@@ -3795,20 +4013,30 @@ impl ::serde::Serialize for BearerAuth {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for BearerAuth { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for BearerAuth { const EXPECTING : &
-    'static str = "struct BearerAuth"; fn from_members < 'de, A : ::serde::de::MapAccess
-    < 'de >> (mut map : A) -> Result < Self, A::Error > { static KEYS :
-    ::tencent_cloud_runtime::codec::Keys = ::tencent_cloud_runtime::codec::Keys::new(&
-    ["BearerToken"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_bearer_token : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_bearer_token), _ => members.skip(& mut map), } ?; } Ok(BearerAuth { bearer_token :
-    f_bearer_token.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BearerAuth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for BearerAuth {
+    const EXPECTING: &'static str = "struct BearerAuth";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["BearerToken"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_bearer_token: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_bearer_token),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(BearerAuth {
+            bearer_token: f_bearer_token.flatten(),
+        })
+    }
 }
 impl BearerAuth {
     /// A builder with no member set.
@@ -3908,26 +4136,46 @@ pub struct CallInMetrics {
     /// Example: `0`
     pub avg_accept_duration: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CallInMetrics { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CallInMetrics", 11) ?; if self.ivr_count.is_some() { s
-    .serialize_field("IvrCount", & self.ivr_count) ?; } if self.queue_count.is_some() { s
-    .serialize_field("QueueCount", & self.queue_count) ?; } if self.ring_count.is_some()
-    { s.serialize_field("RingCount", & self.ring_count) ?; } if self.accept_count
-    .is_some() { s.serialize_field("AcceptCount", & self.accept_count) ?; } if self
-    .transfer_outer_count.is_some() { s.serialize_field("TransferOuterCount", & self
-    .transfer_outer_count) ?; } if self.max_queue_duration.is_some() { s
-    .serialize_field("MaxQueueDuration", & self.max_queue_duration) ?; } if self
-    .avg_queue_duration.is_some() { s.serialize_field("AvgQueueDuration", & self
-    .avg_queue_duration) ?; } if self.max_ring_duration.is_some() { s
-    .serialize_field("MaxRingDuration", & self.max_ring_duration) ?; } if self
-    .avg_ring_duration.is_some() { s.serialize_field("AvgRingDuration", & self
-    .avg_ring_duration) ?; } if self.max_accept_duration.is_some() { s
-    .serialize_field("MaxAcceptDuration", & self.max_accept_duration) ?; } if self
-    .avg_accept_duration.is_some() { s.serialize_field("AvgAcceptDuration", & self
-    .avg_accept_duration) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CallInMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CallInMetrics", 11)?;
+        if self.ivr_count.is_some() {
+            s.serialize_field("IvrCount", &self.ivr_count)?;
+        }
+        if self.queue_count.is_some() {
+            s.serialize_field("QueueCount", &self.queue_count)?;
+        }
+        if self.ring_count.is_some() {
+            s.serialize_field("RingCount", &self.ring_count)?;
+        }
+        if self.accept_count.is_some() {
+            s.serialize_field("AcceptCount", &self.accept_count)?;
+        }
+        if self.transfer_outer_count.is_some() {
+            s.serialize_field("TransferOuterCount", &self.transfer_outer_count)?;
+        }
+        if self.max_queue_duration.is_some() {
+            s.serialize_field("MaxQueueDuration", &self.max_queue_duration)?;
+        }
+        if self.avg_queue_duration.is_some() {
+            s.serialize_field("AvgQueueDuration", &self.avg_queue_duration)?;
+        }
+        if self.max_ring_duration.is_some() {
+            s.serialize_field("MaxRingDuration", &self.max_ring_duration)?;
+        }
+        if self.avg_ring_duration.is_some() {
+            s.serialize_field("AvgRingDuration", &self.avg_ring_duration)?;
+        }
+        if self.max_accept_duration.is_some() {
+            s.serialize_field("MaxAcceptDuration", &self.max_accept_duration)?;
+        }
+        if self.avg_accept_duration.is_some() {
+            s.serialize_field("AvgAcceptDuration", &self.avg_accept_duration)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CallInMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4271,15 +4519,22 @@ pub struct CallInNumberMetrics {
     /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]`
     pub skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CallInNumberMetrics { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CallInNumberMetrics", 3) ?; if self.number.is_some() { s
-    .serialize_field("Number", & self.number) ?; } if self.metrics.is_some() { s
-    .serialize_field("Metrics", & self.metrics) ?; } if self.skill_group_metrics
-    .is_some() { s.serialize_field("SkillGroupMetrics", & self.skill_group_metrics) ?; }
-    s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CallInNumberMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CallInNumberMetrics", 3)?;
+        if self.number.is_some() {
+            s.serialize_field("Number", &self.number)?;
+        }
+        if self.metrics.is_some() {
+            s.serialize_field("Metrics", &self.metrics)?;
+        }
+        if self.skill_group_metrics.is_some() {
+            s.serialize_field("SkillGroupMetrics", &self.skill_group_metrics)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CallInNumberMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4421,13 +4676,18 @@ pub struct CallInSkillGroupMetrics {
     /// Example: `"技能组名称"`
     pub name: ::tencent_cloud_runtime::CompactString,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CallInSkillGroupMetrics { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CallInSkillGroupMetrics", 3) ?; s.serialize_field("SkillGroupId",
-    & self.skill_group_id) ?; if self.metrics.is_some() { s.serialize_field("Metrics", &
-    self.metrics) ?; } s.serialize_field("Name", & self.name) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CallInSkillGroupMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CallInSkillGroupMetrics", 3)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        if self.metrics.is_some() {
+            s.serialize_field("Metrics", &self.metrics)?;
+        }
+        s.serialize_field("Name", &self.name)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CallInSkillGroupMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -4590,24 +4850,36 @@ impl ::serde::Serialize for CalleeAttribute {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CalleeAttribute { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CalleeAttribute { const EXPECTING : &
-    'static str = "struct CalleeAttribute"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["Callee", "UUI", "Variables"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_callee :
-    Option < ::tencent_cloud_runtime::CompactString > = None; let mut f_uui : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_variables :
-    Option < Option < Vec < Variable > > > = None; while let Some(i) = members.next_key(&
-    mut map) ? { match i { 0 => members.filled(& mut map, & mut f_callee), 1 => members
-    .value(& mut map, & mut f_uui), 2 => members.value(& mut map, & mut f_variables), _
-    => members.skip(& mut map), } ?; } Ok(CalleeAttribute { callee : f_callee
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), uui : f_uui.flatten(),
-    variables : f_variables.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CalleeAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CalleeAttribute {
+    const EXPECTING: &'static str = "struct CalleeAttribute";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Callee", "UUI", "Variables"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_variables: Option<Option<Vec<Variable>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_callee),
+                1 => members.value(&mut map, &mut f_uui),
+                2 => members.value(&mut map, &mut f_variables),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CalleeAttribute {
+            callee: f_callee.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            uui: f_uui.flatten(),
+            variables: f_variables.flatten(),
+        })
+    }
 }
 impl CalleeAttribute {
     /// A builder with no member set.
@@ -4716,20 +4988,37 @@ pub struct CarrierPrivilegeNumberApplicant {
     /// Example: `1668573686`
     pub update_time: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CarrierPrivilegeNumberApplicant { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CarrierPrivilegeNumberApplicant", 8) ?; if self.sdk_app_id
-    .is_some() { s.serialize_field("SdkAppId", & self.sdk_app_id) ?; } if self
-    .applicant_id.is_some() { s.serialize_field("ApplicantId", & self.applicant_id) ?; }
-    if self.callers.is_some() { s.serialize_field("Callers", & self.callers) ?; } if self
-    .callees.is_some() { s.serialize_field("Callees", & self.callees) ?; } if self
-    .description.is_some() { s.serialize_field("Description", & self.description) ?; } if
-    self.state.is_some() { s.serialize_field("State", & self.state) ?; } if self
-    .create_time.is_some() { s.serialize_field("CreateTime", & self.create_time) ?; } if
-    self.update_time.is_some() { s.serialize_field("UpdateTime", & self.update_time) ?; }
-    s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CarrierPrivilegeNumberApplicant {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CarrierPrivilegeNumberApplicant", 8)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.applicant_id.is_some() {
+            s.serialize_field("ApplicantId", &self.applicant_id)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.callees.is_some() {
+            s.serialize_field("Callees", &self.callees)?;
+        }
+        if self.description.is_some() {
+            s.serialize_field("Description", &self.description)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        if self.update_time.is_some() {
+            s.serialize_field("UpdateTime", &self.update_time)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CarrierPrivilegeNumberApplicant {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5005,13 +5294,19 @@ pub struct ClientInfo {
     /// Example: `true`
     pub is_connected: Option<bool>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ClientInfo { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("ClientInfo",
-    2) ?; if self.client_type.is_some() { s.serialize_field("ClientType", & self
-    .client_type) ?; } if self.is_connected.is_some() { s.serialize_field("IsConnected",
-    & self.is_connected) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ClientInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ClientInfo", 2)?;
+        if self.client_type.is_some() {
+            s.serialize_field("ClientType", &self.client_type)?;
+        }
+        if self.is_connected.is_some() {
+            s.serialize_field("IsConnected", &self.is_connected)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClientInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -5261,99 +5556,139 @@ impl ::serde::Serialize for CompanyApplyInfo {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CompanyApplyInfo { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CompanyApplyInfo { const EXPECTING :
-    & 'static str = "struct CompanyApplyInfo"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["ApplicantType", "CompanyName",
-    "BusinessId", "BusinessIdPicUrl", "CorporationName", "CorporationId",
-    "CorporationIdPicUrl", "NetworkCommitmentPicUrl", "IsEqualTencentCloud",
-    "CorporationMobile", "CorporationMobilePicUrl", "UseDescribeFileUrl",
-    "CompanyAuthLetterPicUrl", "AcceptPicUrl", "CorporationHoldingOnIdPicUrl",
-    "OperatorName", "OperatorId", "OperatorIdPicUrl", "OperatorHoldingOnIdPicUrl",
-    "CommissionPicUrl", "OperatorMobile", "OperatorEmail", "OperatorMobilePicUrl"]); let
-    mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_applicant_type : Option < CompanyApplyInfoApplicantType > = None; let mut
-    f_company_name : Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_business_id : Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_business_id_pic_url : Option < ::tencent_cloud_runtime::CompactString > = None; let
-    mut f_corporation_name : Option < ::tencent_cloud_runtime::CompactString > = None;
-    let mut f_corporation_id : Option < ::tencent_cloud_runtime::CompactString > = None;
-    let mut f_corporation_id_pic_url : Option < ::tencent_cloud_runtime::CompactString >
-    = None; let mut f_network_commitment_pic_url : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_is_equal_tencent_cloud :
-    Option < CompanyApplyInfoIsEqualTencentCloud > = None; let mut f_corporation_mobile :
-    Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_corporation_mobile_pic_url : Option < ::tencent_cloud_runtime::CompactString > =
-    None; let mut f_use_describe_file_url : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_company_auth_letter_pic_url : Option < ::tencent_cloud_runtime::CompactString > =
-    None; let mut f_accept_pic_url : Option < ::tencent_cloud_runtime::CompactString > =
-    None; let mut f_corporation_holding_on_id_pic_url : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_operator_name : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_operator_id :
-    Option < Option < ::tencent_cloud_runtime::CompactString > > = None; let mut
-    f_operator_id_pic_url : Option < Option < ::tencent_cloud_runtime::CompactString > >
-    = None; let mut f_operator_holding_on_id_pic_url : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_commission_pic_url :
-    Option < Option < ::tencent_cloud_runtime::CompactString > > = None; let mut
-    f_operator_mobile : Option < Option < ::tencent_cloud_runtime::CompactString > > =
-    None; let mut f_operator_email : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_operator_mobile_pic_url
-    : Option < Option < ::tencent_cloud_runtime::CompactString > > = None; while let
-    Some(i) = members.next_key(& mut map) ? { match i { 0 => members.filled(& mut map, &
-    mut f_applicant_type), 1 => members.filled(& mut map, & mut f_company_name), 2 =>
-    members.filled(& mut map, & mut f_business_id), 3 => members.filled(& mut map, & mut
-    f_business_id_pic_url), 4 => members.filled(& mut map, & mut f_corporation_name), 5
-    => members.filled(& mut map, & mut f_corporation_id), 6 => members.filled(& mut map,
-    & mut f_corporation_id_pic_url), 7 => members.filled(& mut map, & mut
-    f_network_commitment_pic_url), 8 => members.filled(& mut map, & mut
-    f_is_equal_tencent_cloud), 9 => members.filled(& mut map, & mut
-    f_corporation_mobile), 10 => members.filled(& mut map, & mut
-    f_corporation_mobile_pic_url), 11 => members.filled(& mut map, & mut
-    f_use_describe_file_url), 12 => members.filled(& mut map, & mut
-    f_company_auth_letter_pic_url), 13 => members.filled(& mut map, & mut
-    f_accept_pic_url), 14 => members.value(& mut map, & mut
-    f_corporation_holding_on_id_pic_url), 15 => members.value(& mut map, & mut
-    f_operator_name), 16 => members.value(& mut map, & mut f_operator_id), 17 => members
-    .value(& mut map, & mut f_operator_id_pic_url), 18 => members.value(& mut map, & mut
-    f_operator_holding_on_id_pic_url), 19 => members.value(& mut map, & mut
-    f_commission_pic_url), 20 => members.value(& mut map, & mut f_operator_mobile), 21 =>
-    members.value(& mut map, & mut f_operator_email), 22 => members.value(& mut map, &
-    mut f_operator_mobile_pic_url), _ => members.skip(& mut map), } ?; }
-    Ok(CompanyApplyInfo { applicant_type : f_applicant_type
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), company_name :
-    f_company_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    business_id : f_business_id
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), business_id_pic_url :
-    f_business_id_pic_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    corporation_name : f_corporation_name
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), corporation_id :
-    f_corporation_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    corporation_id_pic_url : f_corporation_id_pic_url
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    network_commitment_pic_url : f_network_commitment_pic_url
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), is_equal_tencent_cloud :
-    f_is_equal_tencent_cloud.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    corporation_mobile : f_corporation_mobile
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    corporation_mobile_pic_url : f_corporation_mobile_pic_url
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), use_describe_file_url :
-    f_use_describe_file_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    company_auth_letter_pic_url : f_company_auth_letter_pic_url
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), accept_pic_url :
-    f_accept_pic_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    corporation_holding_on_id_pic_url : f_corporation_holding_on_id_pic_url.flatten(),
-    operator_name : f_operator_name.flatten(), operator_id : f_operator_id.flatten(),
-    operator_id_pic_url : f_operator_id_pic_url.flatten(), operator_holding_on_id_pic_url
-    : f_operator_holding_on_id_pic_url.flatten(), commission_pic_url :
-    f_commission_pic_url.flatten(), operator_mobile : f_operator_mobile.flatten(),
-    operator_email : f_operator_email.flatten(), operator_mobile_pic_url :
-    f_operator_mobile_pic_url.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CompanyApplyInfo {
+    const EXPECTING: &'static str = "struct CompanyApplyInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "ApplicantType",
+                "CompanyName",
+                "BusinessId",
+                "BusinessIdPicUrl",
+                "CorporationName",
+                "CorporationId",
+                "CorporationIdPicUrl",
+                "NetworkCommitmentPicUrl",
+                "IsEqualTencentCloud",
+                "CorporationMobile",
+                "CorporationMobilePicUrl",
+                "UseDescribeFileUrl",
+                "CompanyAuthLetterPicUrl",
+                "AcceptPicUrl",
+                "CorporationHoldingOnIdPicUrl",
+                "OperatorName",
+                "OperatorId",
+                "OperatorIdPicUrl",
+                "OperatorHoldingOnIdPicUrl",
+                "CommissionPicUrl",
+                "OperatorMobile",
+                "OperatorEmail",
+                "OperatorMobilePicUrl",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_applicant_type: Option<CompanyApplyInfoApplicantType> = None;
+        let mut f_company_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_business_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_business_id_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_corporation_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_corporation_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_corporation_id_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_network_commitment_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_is_equal_tencent_cloud: Option<CompanyApplyInfoIsEqualTencentCloud> = None;
+        let mut f_corporation_mobile: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_corporation_mobile_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_use_describe_file_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_company_auth_letter_pic_url: Option<::tencent_cloud_runtime::CompactString> =
+            None;
+        let mut f_accept_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_corporation_holding_on_id_pic_url: Option<
+            Option<::tencent_cloud_runtime::CompactString>,
+        > = None;
+        let mut f_operator_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_operator_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_operator_id_pic_url: Option<Option<::tencent_cloud_runtime::CompactString>> =
+            None;
+        let mut f_operator_holding_on_id_pic_url: Option<
+            Option<::tencent_cloud_runtime::CompactString>,
+        > = None;
+        let mut f_commission_pic_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_operator_mobile: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_operator_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_operator_mobile_pic_url: Option<Option<::tencent_cloud_runtime::CompactString>> =
+            None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_applicant_type),
+                1 => members.filled(&mut map, &mut f_company_name),
+                2 => members.filled(&mut map, &mut f_business_id),
+                3 => members.filled(&mut map, &mut f_business_id_pic_url),
+                4 => members.filled(&mut map, &mut f_corporation_name),
+                5 => members.filled(&mut map, &mut f_corporation_id),
+                6 => members.filled(&mut map, &mut f_corporation_id_pic_url),
+                7 => members.filled(&mut map, &mut f_network_commitment_pic_url),
+                8 => members.filled(&mut map, &mut f_is_equal_tencent_cloud),
+                9 => members.filled(&mut map, &mut f_corporation_mobile),
+                10 => members.filled(&mut map, &mut f_corporation_mobile_pic_url),
+                11 => members.filled(&mut map, &mut f_use_describe_file_url),
+                12 => members.filled(&mut map, &mut f_company_auth_letter_pic_url),
+                13 => members.filled(&mut map, &mut f_accept_pic_url),
+                14 => members.value(&mut map, &mut f_corporation_holding_on_id_pic_url),
+                15 => members.value(&mut map, &mut f_operator_name),
+                16 => members.value(&mut map, &mut f_operator_id),
+                17 => members.value(&mut map, &mut f_operator_id_pic_url),
+                18 => members.value(&mut map, &mut f_operator_holding_on_id_pic_url),
+                19 => members.value(&mut map, &mut f_commission_pic_url),
+                20 => members.value(&mut map, &mut f_operator_mobile),
+                21 => members.value(&mut map, &mut f_operator_email),
+                22 => members.value(&mut map, &mut f_operator_mobile_pic_url),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CompanyApplyInfo {
+            applicant_type: f_applicant_type
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            company_name: f_company_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            business_id: f_business_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            business_id_pic_url: f_business_id_pic_url
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            corporation_name: f_corporation_name
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            corporation_id: f_corporation_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            corporation_id_pic_url: f_corporation_id_pic_url
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            network_commitment_pic_url: f_network_commitment_pic_url
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            is_equal_tencent_cloud: f_is_equal_tencent_cloud
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            corporation_mobile: f_corporation_mobile
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            corporation_mobile_pic_url: f_corporation_mobile_pic_url
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            use_describe_file_url: f_use_describe_file_url
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            company_auth_letter_pic_url: f_company_auth_letter_pic_url
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            accept_pic_url: f_accept_pic_url
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            corporation_holding_on_id_pic_url: f_corporation_holding_on_id_pic_url.flatten(),
+            operator_name: f_operator_name.flatten(),
+            operator_id: f_operator_id.flatten(),
+            operator_id_pic_url: f_operator_id_pic_url.flatten(),
+            operator_holding_on_id_pic_url: f_operator_holding_on_id_pic_url.flatten(),
+            commission_pic_url: f_commission_pic_url.flatten(),
+            operator_mobile: f_operator_mobile.flatten(),
+            operator_email: f_operator_email.flatten(),
+            operator_mobile_pic_url: f_operator_mobile_pic_url.flatten(),
+        })
+    }
 }
 impl CompanyApplyInfo {
     /// A builder with no member set.
@@ -5976,21 +6311,40 @@ pub struct CompanyStateInfo {
     /// Example: `"12324xxxxx"`
     pub contract_no: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CompanyStateInfo { fn serialize < S : ::serde::Serializer
-    > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CompanyStateInfo", 9) ?; if self.id.is_some() { s
-    .serialize_field("Id", & self.id) ?; } if self.company_name.is_some() { s
-    .serialize_field("CompanyName", & self.company_name) ?; } if self.create_time
-    .is_some() { s.serialize_field("CreateTime", & self.create_time) ?; } if self
-    .check_time.is_some() { s.serialize_field("CheckTime", & self.check_time) ?; } if
-    self.check_msg.is_some() { s.serialize_field("CheckMsg", & self.check_msg) ?; } if
-    self.state.is_some() { s.serialize_field("State", & self.state) ?; } if self
-    .business_id.is_some() { s.serialize_field("BusinessId", & self.business_id) ?; } if
-    self.modify_time.is_some() { s.serialize_field("ModifyTime", & self.modify_time) ?; }
-    if self.contract_no.is_some() { s.serialize_field("ContractNo", & self.contract_no)
-    ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CompanyStateInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CompanyStateInfo", 9)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        if self.company_name.is_some() {
+            s.serialize_field("CompanyName", &self.company_name)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        if self.check_time.is_some() {
+            s.serialize_field("CheckTime", &self.check_time)?;
+        }
+        if self.check_msg.is_some() {
+            s.serialize_field("CheckMsg", &self.check_msg)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.business_id.is_some() {
+            s.serialize_field("BusinessId", &self.business_id)?;
+        }
+        if self.modify_time.is_some() {
+            s.serialize_field("ModifyTime", &self.modify_time)?;
+        }
+        if self.contract_no.is_some() {
+            s.serialize_field("ContractNo", &self.contract_no)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyStateInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6316,20 +6670,37 @@ pub struct DescribePredictiveDialingCampaignsElement {
     /// Example: `255`
     pub skill_group_id: Option<SkillGroupId>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribePredictiveDialingCampaignsElement { fn serialize
-    < S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    use ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribePredictiveDialingCampaignsElement", 8) ?; if self
-    .campaign_id.is_some() { s.serialize_field("CampaignId", & self.campaign_id) ?; } if
-    self.name.is_some() { s.serialize_field("Name", & self.name) ?; } if self.status
-    .is_some() { s.serialize_field("Status", & self.status) ?; } if self.status_reason
-    .is_some() { s.serialize_field("StatusReason", & self.status_reason) ?; } if self
-    .callee_count.is_some() { s.serialize_field("CalleeCount", & self.callee_count) ?; }
-    if self.finished_callee_count.is_some() { s.serialize_field("FinishedCalleeCount", &
-    self.finished_callee_count) ?; } if self.priority.is_some() { s
-    .serialize_field("Priority", & self.priority) ?; } if self.skill_group_id.is_some() {
-    s.serialize_field("SkillGroupId", & self.skill_group_id) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignsElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingCampaignsElement", 8)?;
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.status_reason.is_some() {
+            s.serialize_field("StatusReason", &self.status_reason)?;
+        }
+        if self.callee_count.is_some() {
+            s.serialize_field("CalleeCount", &self.callee_count)?;
+        }
+        if self.finished_callee_count.is_some() {
+            s.serialize_field("FinishedCalleeCount", &self.finished_callee_count)?;
+        }
+        if self.priority.is_some() {
+            s.serialize_field("Priority", &self.priority)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElement {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6612,14 +6983,22 @@ pub struct ErrStaffItem {
     /// Example: `"some error"`
     pub message: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ErrStaffItem { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("ErrStaffItem", 3) ?; if self.staff_email.is_some() { s
-    .serialize_field("StaffEmail", & self.staff_email) ?; } if self.code.is_some() { s
-    .serialize_field("Code", & self.code) ?; } if self.message.is_some() { s
-    .serialize_field("Message", & self.message) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ErrStaffItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ErrStaffItem", 3)?;
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.code.is_some() {
+            s.serialize_field("Code", &self.code)?;
+        }
+        if self.message.is_some() {
+            s.serialize_field("Message", &self.message)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ErrStaffItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6752,12 +7131,16 @@ pub struct EventStaffDetail {
     /// Agents involved in the event.
     pub staffs: Option<Vec<EventStaffElement>>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for EventStaffDetail { fn serialize < S : ::serde::Serializer
-    > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("EventStaffDetail", 1) ?; if self.staffs.is_some() { s
-    .serialize_field("Staffs", & self.staffs) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for EventStaffDetail {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("EventStaffDetail", 1)?;
+        if self.staffs.is_some() {
+            s.serialize_field("Staffs", &self.staffs)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EventStaffDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -6844,13 +7227,19 @@ pub struct EventStaffElement {
     /// Example: `"9527"`
     pub staff_number: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for EventStaffElement { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("EventStaffElement", 2) ?; if self.mail.is_some() { s
-    .serialize_field("Mail", & self.mail) ?; } if self.staff_number.is_some() { s
-    .serialize_field("StaffNumber", & self.staff_number) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for EventStaffElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("EventStaffElement", 2)?;
+        if self.mail.is_some() {
+            s.serialize_field("Mail", &self.mail)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EventStaffElement {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7004,24 +7393,46 @@ pub struct ExtensionInfo {
     /// Example: `"座席1"`
     pub relation_name: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ExtensionInfo { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("ExtensionInfo", 11) ?; if self.sdk_app_id.is_some() { s
-    .serialize_field("SdkAppId", & self.sdk_app_id) ?; } if self.full_extension_id
-    .is_some() { s.serialize_field("FullExtensionId", & self.full_extension_id) ?; } if
-    self.extension_id.is_some() { s.serialize_field("ExtensionId", & self.extension_id)
-    ?; } if self.skill_group_id.is_some() { s.serialize_field("SkillGroupId", & self
-    .skill_group_id) ?; } if self.extension_name.is_some() { s
-    .serialize_field("ExtensionName", & self.extension_name) ?; } if self.create_time
-    .is_some() { s.serialize_field("CreateTime", & self.create_time) ?; } if self
-    .modify_time.is_some() { s.serialize_field("ModifyTime", & self.modify_time) ?; } if
-    self.status.is_some() { s.serialize_field("Status", & self.status) ?; } if self
-    .register.is_some() { s.serialize_field("Register", & self.register) ?; } if self
-    .relation.is_some() { s.serialize_field("Relation", & self.relation) ?; } if self
-    .relation_name.is_some() { s.serialize_field("RelationName", & self.relation_name) ?;
-    } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ExtensionInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ExtensionInfo", 11)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.full_extension_id.is_some() {
+            s.serialize_field("FullExtensionId", &self.full_extension_id)?;
+        }
+        if self.extension_id.is_some() {
+            s.serialize_field("ExtensionId", &self.extension_id)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.extension_name.is_some() {
+            s.serialize_field("ExtensionName", &self.extension_name)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        if self.modify_time.is_some() {
+            s.serialize_field("ModifyTime", &self.modify_time)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.register.is_some() {
+            s.serialize_field("Register", &self.register)?;
+        }
+        if self.relation.is_some() {
+            s.serialize_field("Relation", &self.relation)?;
+        }
+        if self.relation_name.is_some() {
+            s.serialize_field("RelationName", &self.relation_name)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtensionInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -7400,21 +7811,33 @@ impl ::serde::Serialize for Filter {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for Filter { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for Filter { const EXPECTING : & 'static
-    str = "struct Filter"; fn from_members < 'de, A : ::serde::de::MapAccess < 'de >>
-    (mut map : A) -> Result < Self, A::Error > { static KEYS :
-    ::tencent_cloud_runtime::codec::Keys = ::tencent_cloud_runtime::codec::Keys::new(&
-    ["Name", "Values"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_name : Option < Option < ::tencent_cloud_runtime::CompactString > >
-    = None; let mut f_values : Option < Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_name), 1 =>
-    members.value(& mut map, & mut f_values), _ => members.skip(& mut map), } ?; }
-    Ok(Filter { name : f_name.flatten(), values : f_values.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for Filter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for Filter {
+    const EXPECTING: &'static str = "struct Filter";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Name", "Values"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_values: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_name),
+                1 => members.value(&mut map, &mut f_values),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(Filter {
+            name: f_name.flatten(),
+            values: f_values.flatten(),
+        })
+    }
 }
 impl Filter {
     /// A builder with no member set.
@@ -7503,20 +7926,34 @@ pub struct FlashSMSRecord {
     /// Example: `1769613046`
     pub arrive_timestamp: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for FlashSMSRecord { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("FlashSMSRecord", 7) ?; if self.session_id.is_some() { s
-    .serialize_field("SessionId", & self.session_id) ?; } if self.delivery_number
-    .is_some() { s.serialize_field("DeliveryNumber", & self.delivery_number) ?; } if self
-    .serving_number.is_some() { s.serialize_field("ServingNumber", & self.serving_number)
-    ?; } if self.delivery_status.is_some() { s.serialize_field("DeliveryStatus", & self
-    .delivery_status) ?; } if self.delivery_message.is_some() { s
-    .serialize_field("DeliveryMessage", & self.delivery_message) ?; } if self
-    .delivery_timestamp.is_some() { s.serialize_field("DeliveryTimestamp", & self
-    .delivery_timestamp) ?; } if self.arrive_timestamp.is_some() { s
-    .serialize_field("ArriveTimestamp", & self.arrive_timestamp) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for FlashSMSRecord {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("FlashSMSRecord", 7)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.delivery_number.is_some() {
+            s.serialize_field("DeliveryNumber", &self.delivery_number)?;
+        }
+        if self.serving_number.is_some() {
+            s.serialize_field("ServingNumber", &self.serving_number)?;
+        }
+        if self.delivery_status.is_some() {
+            s.serialize_field("DeliveryStatus", &self.delivery_status)?;
+        }
+        if self.delivery_message.is_some() {
+            s.serialize_field("DeliveryMessage", &self.delivery_message)?;
+        }
+        if self.delivery_timestamp.is_some() {
+            s.serialize_field("DeliveryTimestamp", &self.delivery_timestamp)?;
+        }
+        if self.arrive_timestamp.is_some() {
+            s.serialize_field("ArriveTimestamp", &self.arrive_timestamp)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FlashSMSRecord {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -8137,21 +8574,33 @@ impl ::serde::Serialize for HeaderParams {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for HeaderParams { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for HeaderParams { const EXPECTING : &
-    'static str = "struct HeaderParams"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["Key", "Value"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_key : Option < Option
-    < ::tencent_cloud_runtime::CompactString > > = None; let mut f_value : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_key),
-    1 => members.value(& mut map, & mut f_value), _ => members.skip(& mut map), } ?; }
-    Ok(HeaderParams { key : f_key.flatten(), value : f_value.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for HeaderParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for HeaderParams {
+    const EXPECTING: &'static str = "struct HeaderParams";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_key: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_value: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_key),
+                1 => members.value(&mut map, &mut f_value),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(HeaderParams {
+            key: f_key.flatten(),
+            value: f_value.flatten(),
+        })
+    }
 }
 impl HeaderParams {
     /// A builder with no member set.
@@ -8276,38 +8725,68 @@ impl ::serde::Serialize for HttpCallbackConfig {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for HttpCallbackConfig { fn deserialize < D
-    : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for HttpCallbackConfig { const EXPECTING
-    : & 'static str = "struct HttpCallbackConfig"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["Url", "HeaderParams", "Params",
-    "Returns", "Async", "AuthType", "BasicAuth", "BearerAuth", "CustomAuth",
-    "Oauth2Auth"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_url : Option < Option < ::tencent_cloud_runtime::CompactString > > =
-    None; let mut f_header_params : Option < Option < Vec < HeaderParams > > > = None;
-    let mut f_params : Option < Option < Vec < HttpParams > > > = None; let mut f_returns
-    : Option < Option < Vec < ReturnKey > > > = None; let mut f_async : Option < Option <
-    bool > > = None; let mut f_auth_type : Option < Option < HttpCallbackConfigAuthType >
-    > = None; let mut f_basic_auth : Option < Option < BasicAuth > > = None; let mut
-    f_bearer_auth : Option < Option < BearerAuth > > = None; let mut f_custom_auth :
-    Option < Option < HttpParams > > = None; let mut f_oauth2_auth : Option < Option <
-    OauthConfig > > = None; while let Some(i) = members.next_key(& mut map) ? { match i {
-    0 => members.value(& mut map, & mut f_url), 1 => members.value(& mut map, & mut
-    f_header_params), 2 => members.value(& mut map, & mut f_params), 3 => members.value(&
-    mut map, & mut f_returns), 4 => members.value(& mut map, & mut f_async), 5 => members
-    .value(& mut map, & mut f_auth_type), 6 => members.value(& mut map, & mut
-    f_basic_auth), 7 => members.value(& mut map, & mut f_bearer_auth), 8 => members
-    .value(& mut map, & mut f_custom_auth), 9 => members.value(& mut map, & mut
-    f_oauth2_auth), _ => members.skip(& mut map), } ?; } Ok(HttpCallbackConfig { url :
-    f_url.flatten(), header_params : f_header_params.flatten(), params : f_params
-    .flatten(), returns : f_returns.flatten(), r#async : f_async.flatten(), auth_type :
-    f_auth_type.flatten(), basic_auth : f_basic_auth.flatten(), bearer_auth :
-    f_bearer_auth.flatten(), custom_auth : f_custom_auth.flatten(), oauth2_auth :
-    f_oauth2_auth.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for HttpCallbackConfig {
+    const EXPECTING: &'static str = "struct HttpCallbackConfig";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Url",
+                "HeaderParams",
+                "Params",
+                "Returns",
+                "Async",
+                "AuthType",
+                "BasicAuth",
+                "BearerAuth",
+                "CustomAuth",
+                "Oauth2Auth",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_header_params: Option<Option<Vec<HeaderParams>>> = None;
+        let mut f_params: Option<Option<Vec<HttpParams>>> = None;
+        let mut f_returns: Option<Option<Vec<ReturnKey>>> = None;
+        let mut f_async: Option<Option<bool>> = None;
+        let mut f_auth_type: Option<Option<HttpCallbackConfigAuthType>> = None;
+        let mut f_basic_auth: Option<Option<BasicAuth>> = None;
+        let mut f_bearer_auth: Option<Option<BearerAuth>> = None;
+        let mut f_custom_auth: Option<Option<HttpParams>> = None;
+        let mut f_oauth2_auth: Option<Option<OauthConfig>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_url),
+                1 => members.value(&mut map, &mut f_header_params),
+                2 => members.value(&mut map, &mut f_params),
+                3 => members.value(&mut map, &mut f_returns),
+                4 => members.value(&mut map, &mut f_async),
+                5 => members.value(&mut map, &mut f_auth_type),
+                6 => members.value(&mut map, &mut f_basic_auth),
+                7 => members.value(&mut map, &mut f_bearer_auth),
+                8 => members.value(&mut map, &mut f_custom_auth),
+                9 => members.value(&mut map, &mut f_oauth2_auth),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(HttpCallbackConfig {
+            url: f_url.flatten(),
+            header_params: f_header_params.flatten(),
+            params: f_params.flatten(),
+            returns: f_returns.flatten(),
+            r#async: f_async.flatten(),
+            auth_type: f_auth_type.flatten(),
+            basic_auth: f_basic_auth.flatten(),
+            bearer_auth: f_bearer_auth.flatten(),
+            custom_auth: f_custom_auth.flatten(),
+            oauth2_auth: f_oauth2_auth.flatten(),
+        })
+    }
 }
 impl HttpCallbackConfig {
     /// A builder with no member set.
@@ -8510,23 +8989,35 @@ impl ::serde::Serialize for HttpParams {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for HttpParams { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for HttpParams { const EXPECTING : &
-    'static str = "struct HttpParams"; fn from_members < 'de, A : ::serde::de::MapAccess
-    < 'de >> (mut map : A) -> Result < Self, A::Error > { static KEYS :
-    ::tencent_cloud_runtime::codec::Keys = ::tencent_cloud_runtime::codec::Keys::new(&
-    ["Key", "Value", "ValueType"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_key : Option < Option
-    < ::tencent_cloud_runtime::CompactString > > = None; let mut f_value : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_value_type :
-    Option < Option < ::tencent_cloud_runtime::CompactString > > = None; while let
-    Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, &
-    mut f_key), 1 => members.value(& mut map, & mut f_value), 2 => members.value(& mut
-    map, & mut f_value_type), _ => members.skip(& mut map), } ?; } Ok(HttpParams { key :
-    f_key.flatten(), value : f_value.flatten(), value_type : f_value_type.flatten(), }) }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for HttpParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for HttpParams {
+    const EXPECTING: &'static str = "struct HttpParams";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value", "ValueType"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_key: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_value: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_value_type: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_key),
+                1 => members.value(&mut map, &mut f_value),
+                2 => members.value(&mut map, &mut f_value_type),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(HttpParams {
+            key: f_key.flatten(),
+            value: f_value.flatten(),
+            value_type: f_value_type.flatten(),
+        })
     }
 }
 impl HttpParams {
@@ -8652,23 +9143,48 @@ pub struct IMCdrInfo {
     /// Example: `"user123"`
     pub client_user_id: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for IMCdrInfo { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("IMCdrInfo",
-    12) ?; if self.id.is_some() { s.serialize_field("Id", & self.id) ?; } if self
-    .duration.is_some() { s.serialize_field("Duration", & self.duration) ?; } if self
-    .end_status.is_some() { s.serialize_field("EndStatus", & self.end_status) ?; } if
-    self.nickname.is_some() { s.serialize_field("Nickname", & self.nickname) ?; } if self
-    .r#type.is_some() { s.serialize_field("Type", & self.r#type) ?; } if self.staff_id
-    .is_some() { s.serialize_field("StaffId", & self.staff_id) ?; } if self.timestamp
-    .is_some() { s.serialize_field("Timestamp", & self.timestamp) ?; } if self.session_id
-    .is_some() { s.serialize_field("SessionId", & self.session_id) ?; } if self
-    .skill_group_id.is_some() { s.serialize_field("SkillGroupId", & self.skill_group_id)
-    ?; } if self.skill_group_name.is_some() { s.serialize_field("SkillGroupName", & self
-    .skill_group_name) ?; } if self.satisfaction.is_some() { s
-    .serialize_field("Satisfaction", & self.satisfaction) ?; } if self.client_user_id
-    .is_some() { s.serialize_field("ClientUserId", & self.client_user_id) ?; } s.end() }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for IMCdrInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("IMCdrInfo", 12)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        if self.duration.is_some() {
+            s.serialize_field("Duration", &self.duration)?;
+        }
+        if self.end_status.is_some() {
+            s.serialize_field("EndStatus", &self.end_status)?;
+        }
+        if self.nickname.is_some() {
+            s.serialize_field("Nickname", &self.nickname)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.staff_id.is_some() {
+            s.serialize_field("StaffId", &self.staff_id)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        if self.satisfaction.is_some() {
+            s.serialize_field("Satisfaction", &self.satisfaction)?;
+        }
+        if self.client_user_id.is_some() {
+            s.serialize_field("ClientUserId", &self.client_user_id)?;
+        }
+        s.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IMCdrInfo {
@@ -9054,13 +9570,19 @@ pub struct IMSatisfaction {
     /// Example: `"非常满意"`
     pub label: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for IMSatisfaction { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("IMSatisfaction", 2) ?; if self.id.is_some() { s
-    .serialize_field("Id", & self.id) ?; } if self.label.is_some() { s
-    .serialize_field("Label", & self.label) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for IMSatisfaction {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("IMSatisfaction", 2)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        if self.label.is_some() {
+            s.serialize_field("Label", &self.label)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for IMSatisfaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9188,18 +9710,31 @@ pub struct IVRKeyPressedElement {
     /// Example: `"您好"`
     pub tts_prompt: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for IVRKeyPressedElement { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("IVRKeyPressedElement", 6) ?; if self.key.is_some() { s
-    .serialize_field("Key", & self.key) ?; } if self.label.is_some() { s
-    .serialize_field("Label", & self.label) ?; } if self.timestamp.is_some() { s
-    .serialize_field("Timestamp", & self.timestamp) ?; } if self.node_label.is_some() { s
-    .serialize_field("NodeLabel", & self.node_label) ?; } if self.original_content
-    .is_some() { s.serialize_field("OriginalContent", & self.original_content) ?; } if
-    self.tts_prompt.is_some() { s.serialize_field("TTSPrompt", & self.tts_prompt) ?; } s
-    .end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for IVRKeyPressedElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("IVRKeyPressedElement", 6)?;
+        if self.key.is_some() {
+            s.serialize_field("Key", &self.key)?;
+        }
+        if self.label.is_some() {
+            s.serialize_field("Label", &self.label)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.node_label.is_some() {
+            s.serialize_field("NodeLabel", &self.node_label)?;
+        }
+        if self.original_content.is_some() {
+            s.serialize_field("OriginalContent", &self.original_content)?;
+        }
+        if self.tts_prompt.is_some() {
+            s.serialize_field("TTSPrompt", &self.tts_prompt)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for IVRKeyPressedElement {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9424,19 +9959,30 @@ impl ::serde::Serialize for Interface {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for Interface { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for Interface { const EXPECTING : &
-    'static str = "struct Interface"; fn from_members < 'de, A : ::serde::de::MapAccess <
-    'de >> (mut map : A) -> Result < Self, A::Error > { static KEYS :
-    ::tencent_cloud_runtime::codec::Keys = ::tencent_cloud_runtime::codec::Keys::new(&
-    ["URL"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let
-    mut f_url : Option < ::tencent_cloud_runtime::CompactString > = None; while let
-    Some(i) = members.next_key(& mut map) ? { match i { 0 => members.filled(& mut map, &
-    mut f_url), _ => members.skip(& mut map), } ?; } Ok(Interface { url : f_url
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for Interface {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for Interface {
+    const EXPECTING: &'static str = "struct Interface";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["URL"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_url),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(Interface {
+            url: f_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+        })
+    }
 }
 impl Interface {
     /// A builder with no member set.
@@ -9504,21 +10050,33 @@ impl ::serde::Serialize for InvokeLLM {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for InvokeLLM { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for InvokeLLM { const EXPECTING : &
-    'static str = "struct InvokeLLM"; fn from_members < 'de, A : ::serde::de::MapAccess <
-    'de >> (mut map : A) -> Result < Self, A::Error > { static KEYS :
-    ::tencent_cloud_runtime::codec::Keys = ::tencent_cloud_runtime::codec::Keys::new(&
-    ["Content", "Interrupt"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_content : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_interrupt :
-    Option < Option < bool > > = None; while let Some(i) = members.next_key(& mut map) ?
-    { match i { 0 => members.value(& mut map, & mut f_content), 1 => members.value(& mut
-    map, & mut f_interrupt), _ => members.skip(& mut map), } ?; } Ok(InvokeLLM { content
-    : f_content.flatten(), interrupt : f_interrupt.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for InvokeLLM {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for InvokeLLM {
+    const EXPECTING: &'static str = "struct InvokeLLM";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Content", "Interrupt"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_interrupt: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_content),
+                1 => members.value(&mut map, &mut f_interrupt),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(InvokeLLM {
+            content: f_content.flatten(),
+            interrupt: f_interrupt.flatten(),
+        })
+    }
 }
 impl InvokeLLM {
     /// A builder with no member set.
@@ -9584,12 +10142,19 @@ pub struct Message {
     /// Example: `"您好，我是您的小助手"`
     pub content: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for Message { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("Message", 2)
-    ?; if self.r#type.is_some() { s.serialize_field("Type", & self.r#type) ?; } if self
-    .content.is_some() { s.serialize_field("Content", & self.content) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for Message {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Message", 2)?;
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.content.is_some() {
+            s.serialize_field("Content", &self.content)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Message {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9705,13 +10270,22 @@ pub struct MessageBody {
     /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
     pub messages: Option<Vec<Message>>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for MessageBody { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("MessageBody",
-    3) ?; if self.timestamp.is_some() { s.serialize_field("Timestamp", & self.timestamp)
-    ?; } if self.from.is_some() { s.serialize_field("From", & self.from) ?; } if self
-    .messages.is_some() { s.serialize_field("Messages", & self.messages) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for MessageBody {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("MessageBody", 3)?;
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.from.is_some() {
+            s.serialize_field("From", &self.from)?;
+        }
+        if self.messages.is_some() {
+            s.serialize_field("Messages", &self.messages)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -9855,15 +10429,25 @@ pub struct NumberInfo {
     /// Example: `1`
     pub cost_type: Option<NumberInfoCostType>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for NumberInfo { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("NumberInfo",
-    4) ?; if self.number.is_some() { s.serialize_field("Number", & self.number) ?; } if
-    self.call_out_skill_group_ids.is_some() { s.serialize_field("CallOutSkillGroupIds", &
-    self.call_out_skill_group_ids) ?; } if self.state.is_some() { s
-    .serialize_field("State", & self.state) ?; } if self.cost_type.is_some() { s
-    .serialize_field("CostType", & self.cost_type) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for NumberInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("NumberInfo", 4)?;
+        if self.number.is_some() {
+            s.serialize_field("Number", &self.number)?;
+        }
+        if self.call_out_skill_group_ids.is_some() {
+            s.serialize_field("CallOutSkillGroupIds", &self.call_out_skill_group_ids)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.cost_type.is_some() {
+            s.serialize_field("CostType", &self.cost_type)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NumberInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10054,24 +10638,36 @@ impl ::serde::Serialize for OauthConfig {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for OauthConfig { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for OauthConfig { const EXPECTING : &
-    'static str = "struct OauthConfig"; fn from_members < 'de, A : ::serde::de::MapAccess
-    < 'de >> (mut map : A) -> Result < Self, A::Error > { static KEYS :
-    ::tencent_cloud_runtime::codec::Keys = ::tencent_cloud_runtime::codec::Keys::new(&
-    ["TokenURL", "ClientId", "ClientSecret"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_token_url : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_client_id :
-    Option < Option < ::tencent_cloud_runtime::CompactString > > = None; let mut
-    f_client_secret : Option < Option < ::tencent_cloud_runtime::CompactString > > =
-    None; while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members
-    .value(& mut map, & mut f_token_url), 1 => members.value(& mut map, & mut
-    f_client_id), 2 => members.value(& mut map, & mut f_client_secret), _ => members
-    .skip(& mut map), } ?; } Ok(OauthConfig { token_url : f_token_url.flatten(),
-    client_id : f_client_id.flatten(), client_secret : f_client_secret.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for OauthConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for OauthConfig {
+    const EXPECTING: &'static str = "struct OauthConfig";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TokenURL", "ClientId", "ClientSecret"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_token_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_client_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_client_secret: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_token_url),
+                1 => members.value(&mut map, &mut f_client_id),
+                2 => members.value(&mut map, &mut f_client_secret),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(OauthConfig {
+            token_url: f_token_url.flatten(),
+            client_id: f_client_id.flatten(),
+            client_secret: f_client_secret.flatten(),
+        })
+    }
 }
 impl OauthConfig {
     /// A builder with no member set.
@@ -10198,37 +10794,57 @@ impl ::serde::Serialize for OwnNumberApplyDetailItem {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for OwnNumberApplyDetailItem { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for OwnNumberApplyDetailItem { const
-    EXPECTING : & 'static str = "struct OwnNumberApplyDetailItem"; fn from_members < 'de,
-    A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["CallType", "PhoneNumber",
-    "MaxCallCount", "MaxCallPSec", "OutboundCalleeFormat", "CarrierPhoneNumber"]); let
-    mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_call_type : Option < OwnNumberApplyDetailItemCallType > = None; let mut
-    f_phone_number : Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_max_call_count : Option < i64 > = None; let mut f_max_call_p_sec : Option < i64 > =
-    None; let mut f_outbound_callee_format : Option < Option <
-    OwnNumberApplyDetailItemOutboundCalleeFormat > > = None; let mut
-    f_carrier_phone_number : Option < Option < ::tencent_cloud_runtime::CompactString > >
-    = None; while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members
-    .filled(& mut map, & mut f_call_type), 1 => members.filled(& mut map, & mut
-    f_phone_number), 2 => members.filled(& mut map, & mut f_max_call_count), 3 => members
-    .filled(& mut map, & mut f_max_call_p_sec), 4 => members.value(& mut map, & mut
-    f_outbound_callee_format), 5 => members.value(& mut map, & mut
-    f_carrier_phone_number), _ => members.skip(& mut map), } ?; }
-    Ok(OwnNumberApplyDetailItem { call_type : f_call_type
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), phone_number :
-    f_phone_number.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    max_call_count : f_max_call_count
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), max_call_p_sec :
-    f_max_call_p_sec.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    outbound_callee_format : f_outbound_callee_format.flatten(), carrier_phone_number :
-    f_carrier_phone_number.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for OwnNumberApplyDetailItem {
+    const EXPECTING: &'static str = "struct OwnNumberApplyDetailItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "CallType",
+                "PhoneNumber",
+                "MaxCallCount",
+                "MaxCallPSec",
+                "OutboundCalleeFormat",
+                "CarrierPhoneNumber",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_call_type: Option<OwnNumberApplyDetailItemCallType> = None;
+        let mut f_phone_number: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_max_call_count: Option<i64> = None;
+        let mut f_max_call_p_sec: Option<i64> = None;
+        let mut f_outbound_callee_format: Option<
+            Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
+        > = None;
+        let mut f_carrier_phone_number: Option<Option<::tencent_cloud_runtime::CompactString>> =
+            None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_call_type),
+                1 => members.filled(&mut map, &mut f_phone_number),
+                2 => members.filled(&mut map, &mut f_max_call_count),
+                3 => members.filled(&mut map, &mut f_max_call_p_sec),
+                4 => members.value(&mut map, &mut f_outbound_callee_format),
+                5 => members.value(&mut map, &mut f_carrier_phone_number),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(OwnNumberApplyDetailItem {
+            call_type: f_call_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            phone_number: f_phone_number.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            max_call_count: f_max_call_count
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            max_call_p_sec: f_max_call_p_sec
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            outbound_callee_format: f_outbound_callee_format.flatten(),
+            carrier_phone_number: f_carrier_phone_number.flatten(),
+        })
+    }
 }
 impl OwnNumberApplyDetailItem {
     /// A builder with no member set.
@@ -10448,29 +11064,58 @@ pub struct PSTNSession {
     /// Example: `"008613XXXX5678"`
     pub protected_callee: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for PSTNSession { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("PSTNSession",
-    15) ?; if self.session_id.is_some() { s.serialize_field("SessionID", & self
-    .session_id) ?; } if self.room_id.is_some() { s.serialize_field("RoomID", & self
-    .room_id) ?; } if self.caller.is_some() { s.serialize_field("Caller", & self.caller)
-    ?; } if self.callee.is_some() { s.serialize_field("Callee", & self.callee) ?; } if
-    self.start_timestamp.is_some() { s.serialize_field("StartTimestamp", & self
-    .start_timestamp) ?; } if self.ring_timestamp.is_some() { s
-    .serialize_field("RingTimestamp", & self.ring_timestamp) ?; } if self
-    .accept_timestamp.is_some() { s.serialize_field("AcceptTimestamp", & self
-    .accept_timestamp) ?; } if self.staff_email.is_some() { s
-    .serialize_field("StaffEmail", & self.staff_email) ?; } if self.staff_number
-    .is_some() { s.serialize_field("StaffNumber", & self.staff_number) ?; } if self
-    .session_status.is_some() { s.serialize_field("SessionStatus", & self.session_status)
-    ?; } if self.direction.is_some() { s.serialize_field("Direction", & self.direction)
-    ?; } if self.out_bound_caller.is_some() { s.serialize_field("OutBoundCaller", & self
-    .out_bound_caller) ?; } if self.out_bound_callee.is_some() { s
-    .serialize_field("OutBoundCallee", & self.out_bound_callee) ?; } if self
-    .protected_caller.is_some() { s.serialize_field("ProtectedCaller", & self
-    .protected_caller) ?; } if self.protected_callee.is_some() { s
-    .serialize_field("ProtectedCallee", & self.protected_callee) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PSTNSession {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PSTNSession", 15)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionID", &self.session_id)?;
+        }
+        if self.room_id.is_some() {
+            s.serialize_field("RoomID", &self.room_id)?;
+        }
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        if self.session_status.is_some() {
+            s.serialize_field("SessionStatus", &self.session_status)?;
+        }
+        if self.direction.is_some() {
+            s.serialize_field("Direction", &self.direction)?;
+        }
+        if self.out_bound_caller.is_some() {
+            s.serialize_field("OutBoundCaller", &self.out_bound_caller)?;
+        }
+        if self.out_bound_callee.is_some() {
+            s.serialize_field("OutBoundCallee", &self.out_bound_callee)?;
+        }
+        if self.protected_caller.is_some() {
+            s.serialize_field("ProtectedCaller", &self.protected_caller)?;
+        }
+        if self.protected_callee.is_some() {
+            s.serialize_field("ProtectedCallee", &self.protected_callee)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PSTNSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -10987,27 +11632,52 @@ pub struct PSTNSessionInfo {
     /// Example: `"008613XXXX5678"`
     pub protected_callee: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for PSTNSessionInfo { fn serialize < S : ::serde::Serializer
-    > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("PSTNSessionInfo", 13) ?; if self.session_id.is_some() { s
-    .serialize_field("SessionID", & self.session_id) ?; } if self.room_id.is_some() { s
-    .serialize_field("RoomID", & self.room_id) ?; } if self.caller.is_some() { s
-    .serialize_field("Caller", & self.caller) ?; } if self.callee.is_some() { s
-    .serialize_field("Callee", & self.callee) ?; } if self.start_timestamp.is_some() { s
-    .serialize_field("StartTimestamp", & self.start_timestamp) ?; } if self
-    .accept_timestamp.is_some() { s.serialize_field("AcceptTimestamp", & self
-    .accept_timestamp) ?; } if self.staff_email.is_some() { s
-    .serialize_field("StaffEmail", & self.staff_email) ?; } if self.staff_number
-    .is_some() { s.serialize_field("StaffNumber", & self.staff_number) ?; } if self
-    .session_status.is_some() { s.serialize_field("SessionStatus", & self.session_status)
-    ?; } if self.direction.is_some() { s.serialize_field("Direction", & self.direction)
-    ?; } if self.ring_timestamp.is_some() { s.serialize_field("RingTimestamp", & self
-    .ring_timestamp) ?; } if self.protected_caller.is_some() { s
-    .serialize_field("ProtectedCaller", & self.protected_caller) ?; } if self
-    .protected_callee.is_some() { s.serialize_field("ProtectedCallee", & self
-    .protected_callee) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PSTNSessionInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PSTNSessionInfo", 13)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionID", &self.session_id)?;
+        }
+        if self.room_id.is_some() {
+            s.serialize_field("RoomID", &self.room_id)?;
+        }
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        if self.session_status.is_some() {
+            s.serialize_field("SessionStatus", &self.session_status)?;
+        }
+        if self.direction.is_some() {
+            s.serialize_field("Direction", &self.direction)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.protected_caller.is_some() {
+            s.serialize_field("ProtectedCaller", &self.protected_caller)?;
+        }
+        if self.protected_callee.is_some() {
+            s.serialize_field("ProtectedCallee", &self.protected_callee)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PSTNSessionInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11452,16 +12122,19 @@ pub struct PackageBuyInfo {
     /// Example: `1640000000`
     pub end_time: i64,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for PackageBuyInfo { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("PackageBuyInfo", 6) ?; s.serialize_field("PackageId", & self
-    .package_id) ?; s.serialize_field("Type", & self.r#type) ?; s
-    .serialize_field("CapacitySize", & self.capacity_size) ?; s
-    .serialize_field("CapacityRemain", & self.capacity_remain) ?; s
-    .serialize_field("BuyTime", & self.buy_time) ?; s.serialize_field("EndTime", & self
-    .end_time) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PackageBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PackageBuyInfo", 6)?;
+        s.serialize_field("PackageId", &self.package_id)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.serialize_field("CapacitySize", &self.capacity_size)?;
+        s.serialize_field("CapacityRemain", &self.capacity_remain)?;
+        s.serialize_field("BuyTime", &self.buy_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PackageBuyInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11721,15 +12394,19 @@ pub struct PhoneNumBuyInfo {
     /// Example: `1`
     pub state: PhoneNumBuyInfoState,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for PhoneNumBuyInfo { fn serialize < S : ::serde::Serializer
-    > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("PhoneNumBuyInfo", 6) ?; s.serialize_field("PhoneNum", & self
-    .phone_num) ?; s.serialize_field("Type", & self.r#type) ?; s
-    .serialize_field("CallType", & self.call_type) ?; s.serialize_field("BuyTime", & self
-    .buy_time) ?; s.serialize_field("EndTime", & self.end_time) ?; s
-    .serialize_field("State", & self.state) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PhoneNumBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PhoneNumBuyInfo", 6)?;
+        s.serialize_field("PhoneNum", &self.phone_num)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.serialize_field("CallType", &self.call_type)?;
+        s.serialize_field("BuyTime", &self.buy_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        s.serialize_field("State", &self.state)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -11976,22 +12653,33 @@ impl ::serde::Serialize for RetryTagItem {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for RetryTagItem { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for RetryTagItem { const EXPECTING : &
-    'static str = "struct RetryTagItem"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["TagName", "TagValue"]); let mut members
-    = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_tag_name : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_tag_value :
-    Option < Option < ::tencent_cloud_runtime::CompactString > > = None; while let
-    Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, &
-    mut f_tag_name), 1 => members.value(& mut map, & mut f_tag_value), _ => members
-    .skip(& mut map), } ?; } Ok(RetryTagItem { tag_name : f_tag_name.flatten(), tag_value
-    : f_tag_value.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for RetryTagItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for RetryTagItem {
+    const EXPECTING: &'static str = "struct RetryTagItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["TagName", "TagValue"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_tag_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_tag_value: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_tag_name),
+                1 => members.value(&mut map, &mut f_tag_value),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(RetryTagItem {
+            tag_name: f_tag_name.flatten(),
+            tag_value: f_tag_value.flatten(),
+        })
+    }
 }
 impl RetryTagItem {
     /// A builder with no member set.
@@ -12061,19 +12749,30 @@ impl ::serde::Serialize for ReturnKey {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ReturnKey { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for ReturnKey { const EXPECTING : &
-    'static str = "struct ReturnKey"; fn from_members < 'de, A : ::serde::de::MapAccess <
-    'de >> (mut map : A) -> Result < Self, A::Error > { static KEYS :
-    ::tencent_cloud_runtime::codec::Keys = ::tencent_cloud_runtime::codec::Keys::new(&
-    ["Key"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let
-    mut f_key : Option < Option < ::tencent_cloud_runtime::CompactString > > = None;
-    while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(&
-    mut map, & mut f_key), _ => members.skip(& mut map), } ?; } Ok(ReturnKey { key :
-    f_key.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ReturnKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for ReturnKey {
+    const EXPECTING: &'static str = "struct ReturnKey";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Key"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_key: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_key),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(ReturnKey {
+            key: f_key.flatten(),
+        })
+    }
 }
 impl ReturnKey {
     /// A builder with no member set.
@@ -12135,18 +12834,31 @@ pub struct SdkAppIdBuyInfo {
     /// Example: `10`
     pub sip_buy_num: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for SdkAppIdBuyInfo { fn serialize < S : ::serde::Serializer
-    > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("SdkAppIdBuyInfo", 6) ?; if self.sdk_app_id.is_some() { s
-    .serialize_field("SdkAppId", & self.sdk_app_id) ?; } if self.name.is_some() { s
-    .serialize_field("Name", & self.name) ?; } if self.staff_buy_num.is_some() { s
-    .serialize_field("StaffBuyNum", & self.staff_buy_num) ?; } if self.staff_buy_list
-    .is_some() { s.serialize_field("StaffBuyList", & self.staff_buy_list) ?; } if self
-    .phone_num_buy_list.is_some() { s.serialize_field("PhoneNumBuyList", & self
-    .phone_num_buy_list) ?; } if self.sip_buy_num.is_some() { s
-    .serialize_field("SipBuyNum", & self.sip_buy_num) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SdkAppIdBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SdkAppIdBuyInfo", 6)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.staff_buy_num.is_some() {
+            s.serialize_field("StaffBuyNum", &self.staff_buy_num)?;
+        }
+        if self.staff_buy_list.is_some() {
+            s.serialize_field("StaffBuyList", &self.staff_buy_list)?;
+        }
+        if self.phone_num_buy_list.is_some() {
+            s.serialize_field("PhoneNumBuyList", &self.phone_num_buy_list)?;
+        }
+        if self.sip_buy_num.is_some() {
+            s.serialize_field("SipBuyNum", &self.sip_buy_num)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SdkAppIdBuyInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -12802,34 +13514,67 @@ pub struct ServeParticipant {
     /// Example: `"https://xxxxxxx"`
     pub custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ServeParticipant { fn serialize < S : ::serde::Serializer
-    > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("ServeParticipant", 18) ?; if self.mail.is_some() { s
-    .serialize_field("Mail", & self.mail) ?; } if self.phone.is_some() { s
-    .serialize_field("Phone", & self.phone) ?; } if self.ring_timestamp.is_some() { s
-    .serialize_field("RingTimestamp", & self.ring_timestamp) ?; } if self
-    .accept_timestamp.is_some() { s.serialize_field("AcceptTimestamp", & self
-    .accept_timestamp) ?; } if self.ended_timestamp.is_some() { s
-    .serialize_field("EndedTimestamp", & self.ended_timestamp) ?; } if self.record_id
-    .is_some() { s.serialize_field("RecordId", & self.record_id) ?; } if self.r#type
-    .is_some() { s.serialize_field("Type", & self.r#type) ?; } if self.transfer_from
-    .is_some() { s.serialize_field("TransferFrom", & self.transfer_from) ?; } if self
-    .transfer_from_type.is_some() { s.serialize_field("TransferFromType", & self
-    .transfer_from_type) ?; } if self.transfer_to.is_some() { s
-    .serialize_field("TransferTo", & self.transfer_to) ?; } if self.transfer_to_type
-    .is_some() { s.serialize_field("TransferToType", & self.transfer_to_type) ?; } if
-    self.skill_group_id.is_some() { s.serialize_field("SkillGroupId", & self
-    .skill_group_id) ?; } if self.end_status_string.is_some() { s
-    .serialize_field("EndStatusString", & self.end_status_string) ?; } if self.record_url
-    .is_some() { s.serialize_field("RecordURL", & self.record_url) ?; } if self.sequence
-    .is_some() { s.serialize_field("Sequence", & self.sequence) ?; } if self
-    .start_timestamp.is_some() { s.serialize_field("StartTimestamp", & self
-    .start_timestamp) ?; } if self.skill_group_name.is_some() { s
-    .serialize_field("SkillGroupName", & self.skill_group_name) ?; } if self
-    .custom_record_url.is_some() { s.serialize_field("CustomRecordURL", & self
-    .custom_record_url) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ServeParticipant {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ServeParticipant", 18)?;
+        if self.mail.is_some() {
+            s.serialize_field("Mail", &self.mail)?;
+        }
+        if self.phone.is_some() {
+            s.serialize_field("Phone", &self.phone)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.ended_timestamp.is_some() {
+            s.serialize_field("EndedTimestamp", &self.ended_timestamp)?;
+        }
+        if self.record_id.is_some() {
+            s.serialize_field("RecordId", &self.record_id)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.transfer_from.is_some() {
+            s.serialize_field("TransferFrom", &self.transfer_from)?;
+        }
+        if self.transfer_from_type.is_some() {
+            s.serialize_field("TransferFromType", &self.transfer_from_type)?;
+        }
+        if self.transfer_to.is_some() {
+            s.serialize_field("TransferTo", &self.transfer_to)?;
+        }
+        if self.transfer_to_type.is_some() {
+            s.serialize_field("TransferToType", &self.transfer_to_type)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.end_status_string.is_some() {
+            s.serialize_field("EndStatusString", &self.end_status_string)?;
+        }
+        if self.record_url.is_some() {
+            s.serialize_field("RecordURL", &self.record_url)?;
+        }
+        if self.sequence.is_some() {
+            s.serialize_field("Sequence", &self.sequence)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        if self.custom_record_url.is_some() {
+            s.serialize_field("CustomRecordURL", &self.custom_record_url)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ServeParticipant {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13415,32 +14160,56 @@ impl ::serde::Serialize for ServerPushText {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ServerPushText { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for ServerPushText { const EXPECTING : &
-    'static str = "struct ServerPushText"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["Text", "Interrupt", "StopAfterPlay",
-    "Audio", "DropMode", "Priority", "AddHistory"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_text : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_interrupt :
-    Option < Option < bool > > = None; let mut f_stop_after_play : Option < Option < bool
-    > > = None; let mut f_audio : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_drop_mode : Option <
-    Option < ServerPushTextDropMode > > = None; let mut f_priority : Option < Option <
-    ServerPushTextPriority > > = None; let mut f_add_history : Option < Option < bool > >
-    = None; while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members
-    .value(& mut map, & mut f_text), 1 => members.value(& mut map, & mut f_interrupt), 2
-    => members.value(& mut map, & mut f_stop_after_play), 3 => members.value(& mut map, &
-    mut f_audio), 4 => members.value(& mut map, & mut f_drop_mode), 5 => members.value(&
-    mut map, & mut f_priority), 6 => members.value(& mut map, & mut f_add_history), _ =>
-    members.skip(& mut map), } ?; } Ok(ServerPushText { text : f_text.flatten(),
-    interrupt : f_interrupt.flatten(), stop_after_play : f_stop_after_play.flatten(),
-    audio : f_audio.flatten(), drop_mode : f_drop_mode.flatten(), priority : f_priority
-    .flatten(), add_history : f_add_history.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ServerPushText {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for ServerPushText {
+    const EXPECTING: &'static str = "struct ServerPushText";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "Text",
+                "Interrupt",
+                "StopAfterPlay",
+                "Audio",
+                "DropMode",
+                "Priority",
+                "AddHistory",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_text: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_interrupt: Option<Option<bool>> = None;
+        let mut f_stop_after_play: Option<Option<bool>> = None;
+        let mut f_audio: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_drop_mode: Option<Option<ServerPushTextDropMode>> = None;
+        let mut f_priority: Option<Option<ServerPushTextPriority>> = None;
+        let mut f_add_history: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_text),
+                1 => members.value(&mut map, &mut f_interrupt),
+                2 => members.value(&mut map, &mut f_stop_after_play),
+                3 => members.value(&mut map, &mut f_audio),
+                4 => members.value(&mut map, &mut f_drop_mode),
+                5 => members.value(&mut map, &mut f_priority),
+                6 => members.value(&mut map, &mut f_add_history),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(ServerPushText {
+            text: f_text.flatten(),
+            interrupt: f_interrupt.flatten(),
+            stop_after_play: f_stop_after_play.flatten(),
+            audio: f_audio.flatten(),
+            drop_mode: f_drop_mode.flatten(),
+            priority: f_priority.flatten(),
+            add_history: f_add_history.flatten(),
+        })
+    }
 }
 impl ServerPushText {
     /// A builder with no member set.
@@ -13584,15 +14353,22 @@ pub struct SessionEvent {
     /// Agent-related details of the event.
     pub staff_event_detail: Option<EventStaffDetail>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for SessionEvent { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("SessionEvent", 3) ?; if self.timestamp.is_some() { s
-    .serialize_field("Timestamp", & self.timestamp) ?; } if self.event_type.is_some() { s
-    .serialize_field("EventType", & self.event_type) ?; } if self.staff_event_detail
-    .is_some() { s.serialize_field("StaffEventDetail", & self.staff_event_detail) ?; } s
-    .end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SessionEvent {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SessionEvent", 3)?;
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.event_type.is_some() {
+            s.serialize_field("EventType", &self.event_type)?;
+        }
+        if self.staff_event_detail.is_some() {
+            s.serialize_field("StaffEventDetail", &self.staff_event_detail)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -13742,26 +14518,37 @@ impl ::serde::Serialize for SetStaffStatusItem {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for SetStaffStatusItem { fn deserialize < D
-    : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusItem { const EXPECTING
-    : & 'static str = "struct SetStaffStatusItem"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["StaffUserId", "Status", "Reason"]); let
-    mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_staff_user_id : Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_status : Option < SetStaffStatusItemStatus > = None; let mut f_reason : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.filled(& mut map, & mut
-    f_staff_user_id), 1 => members.filled(& mut map, & mut f_status), 2 => members
-    .value(& mut map, & mut f_reason), _ => members.skip(& mut map), } ?; }
-    Ok(SetStaffStatusItem { staff_user_id : f_staff_user_id
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), status : f_status
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), reason : f_reason
-    .flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusItem {
+    const EXPECTING: &'static str = "struct SetStaffStatusItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["StaffUserId", "Status", "Reason"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_staff_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_status: Option<SetStaffStatusItemStatus> = None;
+        let mut f_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_staff_user_id),
+                1 => members.filled(&mut map, &mut f_status),
+                2 => members.value(&mut map, &mut f_reason),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(SetStaffStatusItem {
+            staff_user_id: f_staff_user_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            status: f_status.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            reason: f_reason.flatten(),
+        })
+    }
 }
 impl SetStaffStatusItem {
     /// A builder with no member set.
@@ -13859,19 +14646,34 @@ pub struct SetStaffStatusRspItem {
     /// Break reason if the previous status was a break.
     pub previous_reason: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for SetStaffStatusRspItem { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("SetStaffStatusRspItem", 7) ?; if self.staff_user_id.is_some() { s
-    .serialize_field("StaffUserId", & self.staff_user_id) ?; } if self.error_code
-    .is_some() { s.serialize_field("ErrorCode", & self.error_code) ?; } if self
-    .error_message.is_some() { s.serialize_field("ErrorMessage", & self.error_message) ?;
-    } if self.status.is_some() { s.serialize_field("Status", & self.status) ?; } if self
-    .reason.is_some() { s.serialize_field("Reason", & self.reason) ?; } if self
-    .previous_status.is_some() { s.serialize_field("PreviousStatus", & self
-    .previous_status) ?; } if self.previous_reason.is_some() { s
-    .serialize_field("PreviousReason", & self.previous_reason) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SetStaffStatusRspItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SetStaffStatusRspItem", 7)?;
+        if self.staff_user_id.is_some() {
+            s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        }
+        if self.error_code.is_some() {
+            s.serialize_field("ErrorCode", &self.error_code)?;
+        }
+        if self.error_message.is_some() {
+            s.serialize_field("ErrorMessage", &self.error_message)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.reason.is_some() {
+            s.serialize_field("Reason", &self.reason)?;
+        }
+        if self.previous_status.is_some() {
+            s.serialize_field("PreviousStatus", &self.previous_status)?;
+        }
+        if self.previous_reason.is_some() {
+            s.serialize_field("PreviousReason", &self.previous_reason)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRspItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14153,23 +14955,43 @@ pub struct SkillGroupInfoItem {
     /// Example: `false`
     pub ring_all: Option<bool>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for SkillGroupInfoItem { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("SkillGroupInfoItem", 10) ?; if self.skill_group_id.is_some() { s
-    .serialize_field("SkillGroupId", & self.skill_group_id) ?; } if self.skill_group_name
-    .is_some() { s.serialize_field("SkillGroupName", & self.skill_group_name) ?; } if
-    self.r#type.is_some() { s.serialize_field("Type", & self.r#type) ?; } if self
-    .route_policy.is_some() { s.serialize_field("RoutePolicy", & self.route_policy) ?; }
-    if self.using_last_seat.is_some() { s.serialize_field("UsingLastSeat", & self
-    .using_last_seat) ?; } if self.max_concurrency.is_some() { s
-    .serialize_field("MaxConcurrency", & self.max_concurrency) ?; } if self
-    .last_modify_timestamp.is_some() { s.serialize_field("LastModifyTimestamp", & self
-    .last_modify_timestamp) ?; } if self.skill_group_type.is_some() { s
-    .serialize_field("SkillGroupType", & self.skill_group_type) ?; } if self.alias
-    .is_some() { s.serialize_field("Alias", & self.alias) ?; } if self.ring_all.is_some()
-    { s.serialize_field("RingAll", & self.ring_all) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SkillGroupInfoItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SkillGroupInfoItem", 10)?;
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.route_policy.is_some() {
+            s.serialize_field("RoutePolicy", &self.route_policy)?;
+        }
+        if self.using_last_seat.is_some() {
+            s.serialize_field("UsingLastSeat", &self.using_last_seat)?;
+        }
+        if self.max_concurrency.is_some() {
+            s.serialize_field("MaxConcurrency", &self.max_concurrency)?;
+        }
+        if self.last_modify_timestamp.is_some() {
+            s.serialize_field("LastModifyTimestamp", &self.last_modify_timestamp)?;
+        }
+        if self.skill_group_type.is_some() {
+            s.serialize_field("SkillGroupType", &self.skill_group_type)?;
+        }
+        if self.alias.is_some() {
+            s.serialize_field("Alias", &self.alias)?;
+        }
+        if self.ring_all.is_some() {
+            s.serialize_field("RingAll", &self.ring_all)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14504,14 +15326,17 @@ pub struct SkillGroupItem {
     /// Example: `"IM"`
     pub r#type: SkillGroupInfoItemType,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for SkillGroupItem { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("SkillGroupItem", 4) ?; s.serialize_field("SkillGroupId", & self
-    .skill_group_id) ?; s.serialize_field("SkillGroupName", & self.skill_group_name) ?; s
-    .serialize_field("Priority", & self.priority) ?; s.serialize_field("Type", & self
-    .r#type) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SkillGroupItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SkillGroupItem", 4)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SkillGroupItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14712,15 +15537,25 @@ pub struct StaffBuyInfo {
     /// Example: `12`
     pub sip_num: Option<i64>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for StaffBuyInfo { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("StaffBuyInfo", 4) ?; if self.num.is_some() { s
-    .serialize_field("Num", & self.num) ?; } if self.buy_time.is_some() { s
-    .serialize_field("BuyTime", & self.buy_time) ?; } if self.end_time.is_some() { s
-    .serialize_field("EndTime", & self.end_time) ?; } if self.sip_num.is_some() { s
-    .serialize_field("SipNum", & self.sip_num) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffBuyInfo", 4)?;
+        if self.num.is_some() {
+            s.serialize_field("Num", &self.num)?;
+        }
+        if self.buy_time.is_some() {
+            s.serialize_field("BuyTime", &self.buy_time)?;
+        }
+        if self.end_time.is_some() {
+            s.serialize_field("EndTime", &self.end_time)?;
+        }
+        if self.sip_num.is_some() {
+            s.serialize_field("SipNum", &self.sip_num)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StaffBuyInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -14916,24 +15751,49 @@ pub struct StaffInfo {
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
     pub forwarding_config: Option<ForwardingConfig>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for StaffInfo { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("StaffInfo",
-    12) ?; if self.name.is_some() { s.serialize_field("Name", & self.name) ?; } if self
-    .mail.is_some() { s.serialize_field("Mail", & self.mail) ?; } if self.phone.is_some()
-    { s.serialize_field("Phone", & self.phone) ?; } if self.nick.is_some() { s
-    .serialize_field("Nick", & self.nick) ?; } if self.staff_number.is_some() { s
-    .serialize_field("StaffNumber", & self.staff_number) ?; } if self.role_id.is_some() {
-    s.serialize_field("RoleId", & self.role_id) ?; } if self.role_id_list.is_some() { s
-    .serialize_field("RoleIdList", & self.role_id_list) ?; } if self.role_list.is_some()
-    { s.serialize_field("RoleList", & self.role_list) ?; } if self.skill_group_list
-    .is_some() { s.serialize_field("SkillGroupList", & self.skill_group_list) ?; } if
-    self.last_modify_timestamp.is_some() { s.serialize_field("LastModifyTimestamp", &
-    self.last_modify_timestamp) ?; } if self.extension_number.is_some() { s
-    .serialize_field("ExtensionNumber", & self.extension_number) ?; } if self
-    .forwarding_config.is_some() { s.serialize_field("ForwardingConfig", & self
-    .forwarding_config) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffInfo", 12)?;
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.mail.is_some() {
+            s.serialize_field("Mail", &self.mail)?;
+        }
+        if self.phone.is_some() {
+            s.serialize_field("Phone", &self.phone)?;
+        }
+        if self.nick.is_some() {
+            s.serialize_field("Nick", &self.nick)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        if self.role_id.is_some() {
+            s.serialize_field("RoleId", &self.role_id)?;
+        }
+        if self.role_id_list.is_some() {
+            s.serialize_field("RoleIdList", &self.role_id_list)?;
+        }
+        if self.role_list.is_some() {
+            s.serialize_field("RoleList", &self.role_list)?;
+        }
+        if self.skill_group_list.is_some() {
+            s.serialize_field("SkillGroupList", &self.skill_group_list)?;
+        }
+        if self.last_modify_timestamp.is_some() {
+            s.serialize_field("LastModifyTimestamp", &self.last_modify_timestamp)?;
+        }
+        if self.extension_number.is_some() {
+            s.serialize_field("ExtensionNumber", &self.extension_number)?;
+        }
+        if self.forwarding_config.is_some() {
+            s.serialize_field("ForwardingConfig", &self.forwarding_config)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StaffInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15321,23 +16181,34 @@ impl ::serde::Serialize for StaffSkillGroupList {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for StaffSkillGroupList { fn deserialize <
-    D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for StaffSkillGroupList { const EXPECTING
-    : & 'static str = "struct StaffSkillGroupList"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SkillGroupId", "Priority"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_skill_group_id : Option < SkillGroupId > = None; let mut f_priority : Option <
-    Option < i64 > > = None; while let Some(i) = members.next_key(& mut map) ? { match i
-    { 0 => members.filled(& mut map, & mut f_skill_group_id), 1 => members.value(& mut
-    map, & mut f_priority), _ => members.skip(& mut map), } ?; } Ok(StaffSkillGroupList {
-    skill_group_id : f_skill_group_id
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), priority : f_priority
-    .flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for StaffSkillGroupList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for StaffSkillGroupList {
+    const EXPECTING: &'static str = "struct StaffSkillGroupList";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SkillGroupId", "Priority"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_skill_group_id: Option<SkillGroupId> = None;
+        let mut f_priority: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_skill_group_id),
+                1 => members.value(&mut map, &mut f_priority),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(StaffSkillGroupList {
+            skill_group_id: f_skill_group_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            priority: f_priority.flatten(),
+        })
+    }
 }
 impl StaffSkillGroupList {
     /// A builder with no member set.
@@ -15428,18 +16299,34 @@ pub struct StaffStatus {
     /// Example: `"10001"`
     pub staff_no: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for StaffStatus { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("StaffStatus",
-    7) ?; if self.cursor.is_some() { s.serialize_field("Cursor", & self.cursor) ?; } if
-    self.timestamp.is_some() { s.serialize_field("Timestamp", & self.timestamp) ?; } if
-    self.status.is_some() { s.serialize_field("Status", & self.status) ?; } if self
-    .session_id.is_some() { s.serialize_field("SessionId", & self.session_id) ?; } if
-    self.reason.is_some() { s.serialize_field("Reason", & self.reason) ?; } if self
-    .staff_email.is_some() { s.serialize_field("StaffEmail", & self.staff_email) ?; } if
-    self.staff_no.is_some() { s.serialize_field("StaffNo", & self.staff_no) ?; } s.end()
-    } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffStatus", 7)?;
+        if self.cursor.is_some() {
+            s.serialize_field("Cursor", &self.cursor)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.reason.is_some() {
+            s.serialize_field("Reason", &self.reason)?;
+        }
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.staff_no.is_some() {
+            s.serialize_field("StaffNo", &self.staff_no)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15682,13 +16569,19 @@ pub struct StaffStatusExtra {
     /// Example: `"in"`
     pub direct: Option<StaffStatusExtraDirect>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for StaffStatusExtra { fn serialize < S : ::serde::Serializer
-    > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("StaffStatusExtra", 2) ?; if self.r#type.is_some() { s
-    .serialize_field("Type", & self.r#type) ?; } if self.direct.is_some() { s
-    .serialize_field("Direct", & self.direct) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatusExtra {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffStatusExtra", 2)?;
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.direct.is_some() {
+            s.serialize_field("Direct", &self.direct)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusExtra {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -15858,33 +16751,64 @@ pub struct StaffStatusMetrics {
     /// Example: `[{"ClientType":"Web","IsConnected":true}]`
     pub client_info: Option<Vec<ClientInfo>>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for StaffStatusMetrics { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("StaffStatusMetrics", 17) ?; if self.email.is_some() { s
-    .serialize_field("Email", & self.email) ?; } if self.status.is_some() { s
-    .serialize_field("Status", & self.status) ?; } if self.status_extra.is_some() { s
-    .serialize_field("StatusExtra", & self.status_extra) ?; } if self.online_duration
-    .is_some() { s.serialize_field("OnlineDuration", & self.online_duration) ?; } if self
-    .free_duration.is_some() { s.serialize_field("FreeDuration", & self.free_duration) ?;
-    } if self.busy_duration.is_some() { s.serialize_field("BusyDuration", & self
-    .busy_duration) ?; } if self.not_ready_duration.is_some() { s
-    .serialize_field("NotReadyDuration", & self.not_ready_duration) ?; } if self
-    .rest_duration.is_some() { s.serialize_field("RestDuration", & self.rest_duration) ?;
-    } if self.after_call_work_duration.is_some() { s
-    .serialize_field("AfterCallWorkDuration", & self.after_call_work_duration) ?; } if
-    self.reason.is_some() { s.serialize_field("Reason", & self.reason) ?; } if self
-    .reserve_rest.is_some() { s.serialize_field("ReserveRest", & self.reserve_rest) ?; }
-    if self.reserve_not_ready.is_some() { s.serialize_field("ReserveNotReady", & self
-    .reserve_not_ready) ?; } if self.use_mobile_accept.is_some() { s
-    .serialize_field("UseMobileAccept", & self.use_mobile_accept) ?; } if self
-    .use_mobile_call_out.is_some() { s.serialize_field("UseMobileCallOut", & self
-    .use_mobile_call_out) ?; } if self.last_online_timestamp.is_some() { s
-    .serialize_field("LastOnlineTimestamp", & self.last_online_timestamp) ?; } if self
-    .last_status_timestamp.is_some() { s.serialize_field("LastStatusTimestamp", & self
-    .last_status_timestamp) ?; } if self.client_info.is_some() { s
-    .serialize_field("ClientInfo", & self.client_info) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatusMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffStatusMetrics", 17)?;
+        if self.email.is_some() {
+            s.serialize_field("Email", &self.email)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.status_extra.is_some() {
+            s.serialize_field("StatusExtra", &self.status_extra)?;
+        }
+        if self.online_duration.is_some() {
+            s.serialize_field("OnlineDuration", &self.online_duration)?;
+        }
+        if self.free_duration.is_some() {
+            s.serialize_field("FreeDuration", &self.free_duration)?;
+        }
+        if self.busy_duration.is_some() {
+            s.serialize_field("BusyDuration", &self.busy_duration)?;
+        }
+        if self.not_ready_duration.is_some() {
+            s.serialize_field("NotReadyDuration", &self.not_ready_duration)?;
+        }
+        if self.rest_duration.is_some() {
+            s.serialize_field("RestDuration", &self.rest_duration)?;
+        }
+        if self.after_call_work_duration.is_some() {
+            s.serialize_field("AfterCallWorkDuration", &self.after_call_work_duration)?;
+        }
+        if self.reason.is_some() {
+            s.serialize_field("Reason", &self.reason)?;
+        }
+        if self.reserve_rest.is_some() {
+            s.serialize_field("ReserveRest", &self.reserve_rest)?;
+        }
+        if self.reserve_not_ready.is_some() {
+            s.serialize_field("ReserveNotReady", &self.reserve_not_ready)?;
+        }
+        if self.use_mobile_accept.is_some() {
+            s.serialize_field("UseMobileAccept", &self.use_mobile_accept)?;
+        }
+        if self.use_mobile_call_out.is_some() {
+            s.serialize_field("UseMobileCallOut", &self.use_mobile_call_out)?;
+        }
+        if self.last_online_timestamp.is_some() {
+            s.serialize_field("LastOnlineTimestamp", &self.last_online_timestamp)?;
+        }
+        if self.last_status_timestamp.is_some() {
+            s.serialize_field("LastStatusTimestamp", &self.last_status_timestamp)?;
+        }
+        if self.client_info.is_some() {
+            s.serialize_field("ClientInfo", &self.client_info)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusMetrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -16533,64 +17457,142 @@ pub struct TelCdrInfo {
     /// Example: `"用户挂断智能体通话"`
     pub sys_hangup_reason_string: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for TelCdrInfo { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("TelCdrInfo",
-    43) ?; if self.caller.is_some() { s.serialize_field("Caller", & self.caller) ?; } if
-    self.callee.is_some() { s.serialize_field("Callee", & self.callee) ?; } if self.time
-    .is_some() { s.serialize_field("Time", & self.time) ?; } if self.direction.is_some()
-    { s.serialize_field("Direction", & self.direction) ?; } if self.call_type.is_some() {
-    s.serialize_field("CallType", & self.call_type) ?; } if self.duration.is_some() { s
-    .serialize_field("Duration", & self.duration) ?; } if self.record_url.is_some() { s
-    .serialize_field("RecordURL", & self.record_url) ?; } if self.record_id.is_some() { s
-    .serialize_field("RecordId", & self.record_id) ?; } if self.seat_user.is_some() { s
-    .serialize_field("SeatUser", & self.seat_user) ?; } if self.end_status.is_some() { s
-    .serialize_field("EndStatus", & self.end_status) ?; } if self.skill_group.is_some() {
-    s.serialize_field("SkillGroup", & self.skill_group) ?; } if self.caller_location
-    .is_some() { s.serialize_field("CallerLocation", & self.caller_location) ?; } if self
-    .ivr_duration.is_some() { s.serialize_field("IVRDuration", & self.ivr_duration) ?; }
-    if self.ring_timestamp.is_some() { s.serialize_field("RingTimestamp", & self
-    .ring_timestamp) ?; } if self.accept_timestamp.is_some() { s
-    .serialize_field("AcceptTimestamp", & self.accept_timestamp) ?; } if self
-    .ended_timestamp.is_some() { s.serialize_field("EndedTimestamp", & self
-    .ended_timestamp) ?; } if self.ivr_key_pressed.is_some() { s
-    .serialize_field("IVRKeyPressed", & self.ivr_key_pressed) ?; } if self
-    .ivr_key_pressed_ex.is_some() { s.serialize_field("IVRKeyPressedEx", & self
-    .ivr_key_pressed_ex) ?; } if self.hung_up_side.is_some() { s
-    .serialize_field("HungUpSide", & self.hung_up_side) ?; } if self.serve_participants
-    .is_some() { s.serialize_field("ServeParticipants", & self.serve_participants) ?; }
-    if self.skill_group_id.is_some() { s.serialize_field("SkillGroupId", & self
-    .skill_group_id) ?; } if self.end_status_string.is_some() { s
-    .serialize_field("EndStatusString", & self.end_status_string) ?; } if self
-    .start_timestamp.is_some() { s.serialize_field("StartTimestamp", & self
-    .start_timestamp) ?; } if self.queued_timestamp.is_some() { s
-    .serialize_field("QueuedTimestamp", & self.queued_timestamp) ?; } if self
-    .post_ivr_key_pressed.is_some() { s.serialize_field("PostIVRKeyPressed", & self
-    .post_ivr_key_pressed) ?; } if self.post_ivr_key_pressed_ex.is_some() { s
-    .serialize_field("PostIVRKeyPressedEx", & self.post_ivr_key_pressed_ex) ?; } if self
-    .queued_skill_group_id.is_some() { s.serialize_field("QueuedSkillGroupId", & self
-    .queued_skill_group_id) ?; } if self.session_id.is_some() { s
-    .serialize_field("SessionId", & self.session_id) ?; } if self.protected_caller
-    .is_some() { s.serialize_field("ProtectedCaller", & self.protected_caller) ?; } if
-    self.protected_callee.is_some() { s.serialize_field("ProtectedCallee", & self
-    .protected_callee) ?; } if self.uui_deprecated.is_some() { s.serialize_field("Uui", &
-    self.uui_deprecated) ?; } if self.uui.is_some() { s.serialize_field("UUI", & self
-    .uui) ?; } if self.asr_url.is_some() { s.serialize_field("AsrUrl", & self.asr_url) ?;
-    } if self.asr_status.is_some() { s.serialize_field("AsrStatus", & self.asr_status) ?;
-    } if self.custom_record_url.is_some() { s.serialize_field("CustomRecordURL", & self
-    .custom_record_url) ?; } if self.remark.is_some() { s.serialize_field("Remark", &
-    self.remark) ?; } if self.queued_skill_group_name.is_some() { s
-    .serialize_field("QueuedSkillGroupName", & self.queued_skill_group_name) ?; } if self
-    .voicemail_record_url.is_some() { s.serialize_field("VoicemailRecordURL", & self
-    .voicemail_record_url) ?; } if self.voicemail_asr_url.is_some() { s
-    .serialize_field("VoicemailAsrURL", & self.voicemail_asr_url) ?; } if self
-    .ai_agent_id.is_some() { s.serialize_field("AIAgentId", & self.ai_agent_id) ?; } if
-    self.ai_agent_name.is_some() { s.serialize_field("AIAgentName", & self.ai_agent_name)
-    ?; } if self.sys_hangup_reason.is_some() { s.serialize_field("SysHangupReason", &
-    self.sys_hangup_reason) ?; } if self.sys_hangup_reason_string.is_some() { s
-    .serialize_field("SysHangupReasonString", & self.sys_hangup_reason_string) ?; } s
-    .end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for TelCdrInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("TelCdrInfo", 43)?;
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.time.is_some() {
+            s.serialize_field("Time", &self.time)?;
+        }
+        if self.direction.is_some() {
+            s.serialize_field("Direction", &self.direction)?;
+        }
+        if self.call_type.is_some() {
+            s.serialize_field("CallType", &self.call_type)?;
+        }
+        if self.duration.is_some() {
+            s.serialize_field("Duration", &self.duration)?;
+        }
+        if self.record_url.is_some() {
+            s.serialize_field("RecordURL", &self.record_url)?;
+        }
+        if self.record_id.is_some() {
+            s.serialize_field("RecordId", &self.record_id)?;
+        }
+        if self.seat_user.is_some() {
+            s.serialize_field("SeatUser", &self.seat_user)?;
+        }
+        if self.end_status.is_some() {
+            s.serialize_field("EndStatus", &self.end_status)?;
+        }
+        if self.skill_group.is_some() {
+            s.serialize_field("SkillGroup", &self.skill_group)?;
+        }
+        if self.caller_location.is_some() {
+            s.serialize_field("CallerLocation", &self.caller_location)?;
+        }
+        if self.ivr_duration.is_some() {
+            s.serialize_field("IVRDuration", &self.ivr_duration)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.ended_timestamp.is_some() {
+            s.serialize_field("EndedTimestamp", &self.ended_timestamp)?;
+        }
+        if self.ivr_key_pressed.is_some() {
+            s.serialize_field("IVRKeyPressed", &self.ivr_key_pressed)?;
+        }
+        if self.ivr_key_pressed_ex.is_some() {
+            s.serialize_field("IVRKeyPressedEx", &self.ivr_key_pressed_ex)?;
+        }
+        if self.hung_up_side.is_some() {
+            s.serialize_field("HungUpSide", &self.hung_up_side)?;
+        }
+        if self.serve_participants.is_some() {
+            s.serialize_field("ServeParticipants", &self.serve_participants)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.end_status_string.is_some() {
+            s.serialize_field("EndStatusString", &self.end_status_string)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.queued_timestamp.is_some() {
+            s.serialize_field("QueuedTimestamp", &self.queued_timestamp)?;
+        }
+        if self.post_ivr_key_pressed.is_some() {
+            s.serialize_field("PostIVRKeyPressed", &self.post_ivr_key_pressed)?;
+        }
+        if self.post_ivr_key_pressed_ex.is_some() {
+            s.serialize_field("PostIVRKeyPressedEx", &self.post_ivr_key_pressed_ex)?;
+        }
+        if self.queued_skill_group_id.is_some() {
+            s.serialize_field("QueuedSkillGroupId", &self.queued_skill_group_id)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.protected_caller.is_some() {
+            s.serialize_field("ProtectedCaller", &self.protected_caller)?;
+        }
+        if self.protected_callee.is_some() {
+            s.serialize_field("ProtectedCallee", &self.protected_callee)?;
+        }
+        if self.uui_deprecated.is_some() {
+            s.serialize_field("Uui", &self.uui_deprecated)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.asr_url.is_some() {
+            s.serialize_field("AsrUrl", &self.asr_url)?;
+        }
+        if self.asr_status.is_some() {
+            s.serialize_field("AsrStatus", &self.asr_status)?;
+        }
+        if self.custom_record_url.is_some() {
+            s.serialize_field("CustomRecordURL", &self.custom_record_url)?;
+        }
+        if self.remark.is_some() {
+            s.serialize_field("Remark", &self.remark)?;
+        }
+        if self.queued_skill_group_name.is_some() {
+            s.serialize_field("QueuedSkillGroupName", &self.queued_skill_group_name)?;
+        }
+        if self.voicemail_record_url.is_some() {
+            s.serialize_field("VoicemailRecordURL", &self.voicemail_record_url)?;
+        }
+        if self.voicemail_asr_url.is_some() {
+            s.serialize_field("VoicemailAsrURL", &self.voicemail_asr_url)?;
+        }
+        if self.ai_agent_id.is_some() {
+            s.serialize_field("AIAgentId", &self.ai_agent_id)?;
+        }
+        if self.ai_agent_name.is_some() {
+            s.serialize_field("AIAgentName", &self.ai_agent_name)?;
+        }
+        if self.sys_hangup_reason.is_some() {
+            s.serialize_field("SysHangupReason", &self.sys_hangup_reason)?;
+        }
+        if self.sys_hangup_reason_string.is_some() {
+            s.serialize_field("SysHangupReasonString", &self.sys_hangup_reason_string)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -17812,22 +18814,33 @@ impl ::serde::Serialize for TimeRange {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for TimeRange { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for TimeRange { const EXPECTING : &
-    'static str = "struct TimeRange"; fn from_members < 'de, A : ::serde::de::MapAccess <
-    'de >> (mut map : A) -> Result < Self, A::Error > { static KEYS :
-    ::tencent_cloud_runtime::codec::Keys = ::tencent_cloud_runtime::codec::Keys::new(&
-    ["StartTime", "EndTime"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_start_time : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_end_time :
-    Option < Option < ::tencent_cloud_runtime::CompactString > > = None; while let
-    Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, &
-    mut f_start_time), 1 => members.value(& mut map, & mut f_end_time), _ => members
-    .skip(& mut map), } ?; } Ok(TimeRange { start_time : f_start_time.flatten(), end_time
-    : f_end_time.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for TimeRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for TimeRange {
+    const EXPECTING: &'static str = "struct TimeRange";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["StartTime", "EndTime"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_start_time: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_end_time: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_time),
+                1 => members.value(&mut map, &mut f_end_time),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(TimeRange {
+            start_time: f_start_time.flatten(),
+            end_time: f_end_time.flatten(),
+        })
+    }
 }
 impl TimeRange {
     /// A builder with no member set.
@@ -17906,22 +18919,33 @@ impl ::serde::Serialize for ToneWordInfo {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ToneWordInfo { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for ToneWordInfo { const EXPECTING : &
-    'static str = "struct ToneWordInfo"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["FirstSentenceTimeout", "ZHToneWords"]);
-    let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_first_sentence_timeout : Option < Option < f64 > > = None; let mut f_zh_tone_words
-    : Option < Option < ZHToneWordsInfo > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_first_sentence_timeout), 1 => members.value(& mut map, & mut f_zh_tone_words), _ =>
-    members.skip(& mut map), } ?; } Ok(ToneWordInfo { first_sentence_timeout :
-    f_first_sentence_timeout.flatten(), zh_tone_words : f_zh_tone_words.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ToneWordInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for ToneWordInfo {
+    const EXPECTING: &'static str = "struct ToneWordInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["FirstSentenceTimeout", "ZHToneWords"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_first_sentence_timeout: Option<Option<f64>> = None;
+        let mut f_zh_tone_words: Option<Option<ZHToneWordsInfo>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_first_sentence_timeout),
+                1 => members.value(&mut map, &mut f_zh_tone_words),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(ToneWordInfo {
+            first_sentence_timeout: f_first_sentence_timeout.flatten(),
+            zh_tone_words: f_zh_tone_words.flatten(),
+        })
+    }
 }
 impl ToneWordInfo {
     /// A builder with no member set.
@@ -18001,29 +19025,43 @@ impl ::serde::Serialize for TransferToAgentItem {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for TransferToAgentItem { fn deserialize <
-    D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for TransferToAgentItem { const EXPECTING
-    : & 'static str = "struct TransferToAgentItem"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["TransferToAgentName",
-    "TransferToAgentDesc", "TransferToAgentId"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_transfer_to_agent_name : Option < ::tencent_cloud_runtime::CompactString > = None;
-    let mut f_transfer_to_agent_desc : Option < ::tencent_cloud_runtime::CompactString >
-    = None; let mut f_transfer_to_agent_id : Option < u64 > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.filled(& mut map, & mut
-    f_transfer_to_agent_name), 1 => members.filled(& mut map, & mut
-    f_transfer_to_agent_desc), 2 => members.filled(& mut map, & mut
-    f_transfer_to_agent_id), _ => members.skip(& mut map), } ?; } Ok(TransferToAgentItem
-    { transfer_to_agent_name : f_transfer_to_agent_name
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), transfer_to_agent_desc :
-    f_transfer_to_agent_desc.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    transfer_to_agent_id : f_transfer_to_agent_id
-    .unwrap_or_else(::tencent_cloud_runtime::deviation::absent), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for TransferToAgentItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for TransferToAgentItem {
+    const EXPECTING: &'static str = "struct TransferToAgentItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "TransferToAgentName",
+                "TransferToAgentDesc",
+                "TransferToAgentId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_transfer_to_agent_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_transfer_to_agent_desc: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_transfer_to_agent_id: Option<u64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_transfer_to_agent_name),
+                1 => members.filled(&mut map, &mut f_transfer_to_agent_desc),
+                2 => members.filled(&mut map, &mut f_transfer_to_agent_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(TransferToAgentItem {
+            transfer_to_agent_name: f_transfer_to_agent_name
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            transfer_to_agent_desc: f_transfer_to_agent_desc
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            transfer_to_agent_id: f_transfer_to_agent_id
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+        })
+    }
 }
 impl TransferToAgentItem {
     /// A builder with no member set.
@@ -18155,28 +19193,44 @@ impl ::serde::Serialize for TriggerStrategyItem {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for TriggerStrategyItem { fn deserialize <
-    D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for TriggerStrategyItem { const EXPECTING
-    : & 'static str = "struct TriggerStrategyItem"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["InterfaceConfig", "HangupTypes",
-    "CallTags", "TriggerMode"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_interface_config :
-    Option < Option < HttpCallbackConfig > > = None; let mut f_hangup_types : Option <
-    Option < Vec < ::tencent_cloud_runtime::CompactString > > > = None; let mut
-    f_call_tags : Option < Option < Vec < RetryTagItem > > > = None; let mut
-    f_trigger_mode : Option < Option < TriggerStrategyItemTriggerMode > > = None; while
-    let Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map,
-    & mut f_interface_config), 1 => members.value(& mut map, & mut f_hangup_types), 2 =>
-    members.value(& mut map, & mut f_call_tags), 3 => members.value(& mut map, & mut
-    f_trigger_mode), _ => members.skip(& mut map), } ?; } Ok(TriggerStrategyItem {
-    interface_config : f_interface_config.flatten(), hangup_types : f_hangup_types
-    .flatten(), call_tags : f_call_tags.flatten(), trigger_mode : f_trigger_mode
-    .flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for TriggerStrategyItem {
+    const EXPECTING: &'static str = "struct TriggerStrategyItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "InterfaceConfig",
+                "HangupTypes",
+                "CallTags",
+                "TriggerMode",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_interface_config: Option<Option<HttpCallbackConfig>> = None;
+        let mut f_hangup_types: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_call_tags: Option<Option<Vec<RetryTagItem>>> = None;
+        let mut f_trigger_mode: Option<Option<TriggerStrategyItemTriggerMode>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_interface_config),
+                1 => members.value(&mut map, &mut f_hangup_types),
+                2 => members.value(&mut map, &mut f_call_tags),
+                3 => members.value(&mut map, &mut f_trigger_mode),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(TriggerStrategyItem {
+            interface_config: f_interface_config.flatten(),
+            hangup_types: f_hangup_types.flatten(),
+            call_tags: f_call_tags.flatten(),
+            trigger_mode: f_trigger_mode.flatten(),
+        })
+    }
 }
 impl TriggerStrategyItem {
     /// A builder with no member set.
@@ -18282,24 +19336,34 @@ impl ::serde::Serialize for UploadAudioInfo {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for UploadAudioInfo { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for UploadAudioInfo { const EXPECTING : &
-    'static str = "struct UploadAudioInfo"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["CustomFileName", "AudioUrl"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_custom_file_name : Option < ::tencent_cloud_runtime::CompactString > = None; let
-    mut f_audio_url : Option < ::tencent_cloud_runtime::CompactString > = None; while let
-    Some(i) = members.next_key(& mut map) ? { match i { 0 => members.filled(& mut map, &
-    mut f_custom_file_name), 1 => members.filled(& mut map, & mut f_audio_url), _ =>
-    members.skip(& mut map), } ?; } Ok(UploadAudioInfo { custom_file_name :
-    f_custom_file_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    audio_url : f_audio_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-    }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UploadAudioInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for UploadAudioInfo {
+    const EXPECTING: &'static str = "struct UploadAudioInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["CustomFileName", "AudioUrl"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_custom_file_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_audio_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_custom_file_name),
+                1 => members.filled(&mut map, &mut f_audio_url),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(UploadAudioInfo {
+            custom_file_name: f_custom_file_name
+                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            audio_url: f_audio_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+        })
+    }
 }
 impl UploadAudioInfo {
     /// A builder with no member set.
@@ -18378,13 +19442,19 @@ pub struct UploadIvrAudioFailedInfo {
     /// Example: `"文件内容重复"`
     pub failed_msg: Option<::tencent_cloud_runtime::CompactString>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for UploadIvrAudioFailedInfo { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("UploadIvrAudioFailedInfo", 2) ?; if self.file_name.is_some() { s
-    .serialize_field("FileName", & self.file_name) ?; } if self.failed_msg.is_some() { s
-    .serialize_field("FailedMsg", & self.failed_msg) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UploadIvrAudioFailedInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UploadIvrAudioFailedInfo", 2)?;
+        if self.file_name.is_some() {
+            s.serialize_field("FileName", &self.file_name)?;
+        }
+        if self.failed_msg.is_some() {
+            s.serialize_field("FailedMsg", &self.failed_msg)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioFailedInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18504,16 +19574,25 @@ pub struct UserReplyEvent {
     /// Example: `"Intent"`
     pub branch_type: Option<UserReplyEventBranchType>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for UserReplyEvent { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("UserReplyEvent", 4) ?; if self.asr_transcript.is_some() { s
-    .serialize_field("ASRTranscript", & self.asr_transcript) ?; } if self.matched_intent
-    .is_some() { s.serialize_field("MatchedIntent", & self.matched_intent) ?; } if self
-    .extracted_slots.is_some() { s.serialize_field("ExtractedSlots", & self
-    .extracted_slots) ?; } if self.branch_type.is_some() { s
-    .serialize_field("BranchType", & self.branch_type) ?; } s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UserReplyEvent {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UserReplyEvent", 4)?;
+        if self.asr_transcript.is_some() {
+            s.serialize_field("ASRTranscript", &self.asr_transcript)?;
+        }
+        if self.matched_intent.is_some() {
+            s.serialize_field("MatchedIntent", &self.matched_intent)?;
+        }
+        if self.extracted_slots.is_some() {
+            s.serialize_field("ExtractedSlots", &self.extracted_slots)?;
+        }
+        if self.branch_type.is_some() {
+            s.serialize_field("BranchType", &self.branch_type)?;
+        }
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserReplyEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -18840,25 +19919,36 @@ impl ::serde::Serialize for ZHToneWordsInfo {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ZHToneWordsInfo { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for ZHToneWordsInfo { const EXPECTING : &
-    'static str = "struct ZHToneWordsInfo"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["Neutral", "Positive", "Negative"]); let
-    mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_neutral
-    : Option < Option < Vec < ::tencent_cloud_runtime::CompactString > > > = None; let
-    mut f_positive : Option < Option < Vec < ::tencent_cloud_runtime::CompactString > > >
-    = None; let mut f_negative : Option < Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_neutral), 1
-    => members.value(& mut map, & mut f_positive), 2 => members.value(& mut map, & mut
-    f_negative), _ => members.skip(& mut map), } ?; } Ok(ZHToneWordsInfo { neutral :
-    f_neutral.flatten(), positive : f_positive.flatten(), negative : f_negative
-    .flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ZHToneWordsInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for ZHToneWordsInfo {
+    const EXPECTING: &'static str = "struct ZHToneWordsInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Neutral", "Positive", "Negative"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_neutral: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_positive: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_negative: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_neutral),
+                1 => members.value(&mut map, &mut f_positive),
+                2 => members.value(&mut map, &mut f_negative),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(ZHToneWordsInfo {
+            neutral: f_neutral.flatten(),
+            positive: f_positive.flatten(),
+            negative: f_negative.flatten(),
+        })
+    }
 }
 impl ZHToneWordsInfo {
     /// A builder with no member set.
@@ -18977,10 +20067,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AIAnalysisResultType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AIAnalysisResultType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIAnalysisResultType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AIAnalysisResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19105,10 +20196,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AIRoundPathNodeType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AIRoundPathNodeType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIRoundPathNodeType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AIRoundPathNodeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19219,10 +20311,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AISpeakEventSpokenType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AISpeakEventSpokenType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AISpeakEventSpokenType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AISpeakEventSpokenType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19275,10 +20368,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AudioFileInfoStatus {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AudioFileInfoStatus { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AudioFileInfoStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AudioFileInfoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19339,10 +20433,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AutoCalloutTaskCalleeState {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AutoCalloutTaskCalleeState { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_u64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AutoCalloutTaskCalleeState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskCalleeState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19407,10 +20502,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AutoCalloutTaskInfoState {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AutoCalloutTaskInfoState { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_u64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AutoCalloutTaskInfoState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskInfoState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19475,10 +20571,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AutoCalloutTaskState {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AutoCalloutTaskState { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_u64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AutoCalloutTaskState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19542,10 +20639,11 @@ impl ::serde::Serialize for AvailableTimeConfigDayType {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for AvailableTimeConfigDayType { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDayType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -19616,10 +20714,11 @@ impl ::serde::Serialize for AvailableTimeConfigDaysOfWeek {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for AvailableTimeConfigDaysOfWeek { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDaysOfWeek {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -19670,10 +20769,11 @@ impl ::serde::Serialize for BindNumberCallInInterfaceNumberType {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for BindNumberCallInInterfaceNumberType {
-    fn deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result <
-    Self, D::Error > { ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceNumberType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -19721,10 +20821,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for CarrierPrivilegeNumberApplican
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CarrierPrivilegeNumberApplicantState { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CarrierPrivilegeNumberApplicantState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CarrierPrivilegeNumberApplicantState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19775,10 +20876,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for ClientInfoClientType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ClientInfoClientType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ClientInfoClientType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClientInfoClientType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19832,10 +20934,11 @@ impl ::serde::Serialize for CompanyApplyInfoApplicantType {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CompanyApplyInfoApplicantType { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoApplicantType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -19884,10 +20987,11 @@ impl ::serde::Serialize for CompanyApplyInfoIsEqualTencentCloud {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CompanyApplyInfoIsEqualTencentCloud {
-    fn deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result <
-    Self, D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoIsEqualTencentCloud {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -19935,10 +21039,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for CompanyStateInfoState {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CompanyStateInfoState { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CompanyStateInfoState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyStateInfoState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -19994,10 +21099,11 @@ impl ::serde::Serialize for ControlAIConversationCommand {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ControlAIConversationCommand { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ControlAIConversationCommand {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20048,10 +21154,11 @@ impl ::serde::Serialize for CreateAICallAmbientSoundType {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAICallAmbientSoundType { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAICallAmbientSoundType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20100,10 +21207,11 @@ impl ::serde::Serialize for CreateAICallInterruptMode {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAICallInterruptMode { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAICallInterruptMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20162,10 +21270,11 @@ impl ::serde::Serialize for CreateAICallLLMType {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAICallLLMType { fn deserialize <
-    D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAICallLLMType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20288,10 +21397,11 @@ impl ::serde::Serialize for CreateAICallLanguages {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAICallLanguages { fn deserialize
-    < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error >
-    { ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAICallLanguages {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20390,10 +21500,11 @@ impl ::serde::Serialize for CreateAICallVoiceType {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAICallVoiceType { fn deserialize
-    < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error >
-    { ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAICallVoiceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20438,10 +21549,11 @@ impl ::serde::Serialize for CreateAICallVoicemailAction {
         serializer.serialize_u64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAICallVoicemailAction { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAICallVoicemailAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20490,10 +21602,11 @@ impl ::serde::Serialize for CreateAICallWelcomeMessagePriority {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAICallWelcomeMessagePriority { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeMessagePriority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20542,10 +21655,11 @@ impl ::serde::Serialize for CreateAICallWelcomeType {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAICallWelcomeType { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20594,11 +21708,11 @@ impl ::serde::Serialize for CreateAgentCruiseDialingCampaignCallOrder {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for
-    CreateAgentCruiseDialingCampaignCallOrder { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignCallOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20713,10 +21827,11 @@ impl ::serde::Serialize for CreateAutoCalloutTaskRetryHangupTypes {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAutoCalloutTaskRetryHangupTypes {
-    fn deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result <
-    Self, D::Error > { ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRetryHangupTypes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20773,10 +21888,11 @@ impl ::serde::Serialize for CreateCCCSkillGroupSkillGroupType {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateCCCSkillGroupSkillGroupType { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupSkillGroupType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20880,10 +21996,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAgentCruiseDialingCamp
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignState { fn serialize <
-    S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -20937,10 +22054,11 @@ impl ::serde::Serialize for DescribeChatMessagesOrder {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeChatMessagesOrder { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -20993,10 +22111,11 @@ impl ::serde::Serialize for DescribeCompanyListState {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeCompanyListState { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -21045,10 +22164,11 @@ impl ::serde::Serialize for DescribeIMCdrListType {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeIMCdrListType { fn deserialize
-    < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error >
-    { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -21092,10 +22212,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampa
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribePredictiveDialingCampaignCallOrder { fn serialize
-    < S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignCallOrder {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21156,10 +22277,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampa
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribePredictiveDialingCampaignStatus { fn serialize <
-    S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21212,10 +22334,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampa
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribePredictiveDialingCampaignStatusReason { fn
-    serialize < S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok,
-    S::Error > { serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignStatusReason {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignStatusReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21276,10 +22399,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampa
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatus { fn
-    serialize < S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok,
-    S::Error > { serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElementStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21334,10 +22458,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatusReason {
-    fn serialize < S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok,
-    S::Error > { serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatusReason {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElementStatusReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21398,10 +22523,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSessionDetailCallType 
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeSessionDetailCallType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeSessionDetailCallType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailCallType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21582,10 +22708,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSessionDetailEndStatus
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeSessionDetailEndStatus { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeSessionDetailEndStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailEndStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21640,10 +22767,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSessionDetailHungUpSid
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeSessionDetailHungUpSide { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeSessionDetailHungUpSide {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailHungUpSide {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21715,10 +22843,11 @@ impl ::serde::Serialize for DescribeStaffStatusMetricsStatusList {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeStaffStatusMetricsStatusList {
-    fn deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result <
-    Self, D::Error > { ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsStatusList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -21767,10 +22896,11 @@ impl ::serde::Serialize for DisableCCCPhoneNumberDisabled {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DisableCCCPhoneNumberDisabled { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberDisabled {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -21818,10 +22948,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for ExtensionInfoStatus {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ExtensionInfoStatus { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ExtensionInfoStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExtensionInfoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -21983,10 +23114,11 @@ impl ::serde::Serialize for HttpCallbackConfigAuthType {
         serializer.serialize_u64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for HttpCallbackConfigAuthType { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfigAuthType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -22058,10 +23190,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for IMCdrInfoEndStatus {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for IMCdrInfoEndStatus { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for IMCdrInfoEndStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for IMCdrInfoEndStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22110,10 +23243,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for IMCdrInfoType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for IMCdrInfoType { fn serialize < S : ::serde::Serializer >
-    (& self, serializer : S) -> Result < S::Ok, S::Error > { serializer
-    .serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for IMCdrInfoType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for IMCdrInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22171,10 +23305,11 @@ impl ::serde::Serialize for ModifyStaffUseMobileAccept {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ModifyStaffUseMobileAccept { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffUseMobileAccept {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -22218,10 +23353,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for NumberInfoCostType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for NumberInfoCostType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for NumberInfoCostType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NumberInfoCostType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22278,10 +23414,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for NumberInfoState {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for NumberInfoState { fn serialize < S : ::serde::Serializer
-    > (& self, serializer : S) -> Result < S::Ok, S::Error > { serializer
-    .serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for NumberInfoState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NumberInfoState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22339,10 +23476,11 @@ impl ::serde::Serialize for OwnNumberApplyDetailItemCallType {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for OwnNumberApplyDetailItemCallType { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemCallType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -22393,11 +23531,11 @@ impl ::serde::Serialize for OwnNumberApplyDetailItemOutboundCalleeFormat {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for
-    OwnNumberApplyDetailItemOutboundCalleeFormat { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemOutboundCalleeFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -22441,10 +23579,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for PSTNSessionDirection {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for PSTNSessionDirection { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PSTNSessionDirection {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PSTNSessionDirection {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22503,10 +23642,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for PSTNSessionSessionStatus {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for PSTNSessionSessionStatus { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PSTNSessionSessionStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PSTNSessionSessionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22555,10 +23695,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for PackageBuyInfoType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for PackageBuyInfoType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PackageBuyInfoType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PackageBuyInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22611,10 +23752,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for PhoneNumBuyInfoCallType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for PhoneNumBuyInfoCallType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PhoneNumBuyInfoCallType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoCallType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22671,10 +23813,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for PhoneNumBuyInfoState {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for PhoneNumBuyInfoState { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PhoneNumBuyInfoState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22731,10 +23874,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for PhoneNumBuyInfoType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for PhoneNumBuyInfoType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PhoneNumBuyInfoType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22789,10 +23933,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for ServeParticipantType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ServeParticipantType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ServeParticipantType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ServeParticipantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22846,10 +23991,11 @@ impl ::serde::Serialize for ServerPushTextDropMode {
         serializer.serialize_u64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ServerPushTextDropMode { fn deserialize
-    < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error >
-    { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ServerPushTextDropMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -22898,10 +24044,11 @@ impl ::serde::Serialize for ServerPushTextPriority {
         serializer.serialize_u64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ServerPushTextPriority { fn deserialize
-    < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error >
-    { ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ServerPushTextPriority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -22955,10 +24102,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for SessionEventEventType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for SessionEventEventType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SessionEventEventType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionEventEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23018,10 +24166,11 @@ impl ::serde::Serialize for SetStaffStatusItemStatus {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for SetStaffStatusItemStatus { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -23073,10 +24222,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for SkillGroupInfoItemSkillGroupTy
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for SkillGroupInfoItemSkillGroupType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SkillGroupInfoItemSkillGroupType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItemSkillGroupType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23131,10 +24281,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for SkillGroupInfoItemType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for SkillGroupInfoItemType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SkillGroupInfoItemType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23185,10 +24336,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusExtraDirect {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for StaffStatusExtraDirect { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatusExtraDirect {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusExtraDirect {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23243,10 +24395,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusExtraType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for StaffStatusExtraType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatusExtraType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusExtraType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23299,10 +24452,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusMetricsUseMobileAcc
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for StaffStatusMetricsUseMobileAccept { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatusMetricsUseMobileAccept {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusMetricsUseMobileAccept {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23369,10 +24523,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusStatus {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for StaffStatusStatus { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatusStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23427,10 +24582,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoAsrStatus {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for TelCdrInfoAsrStatus { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for TelCdrInfoAsrStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoAsrStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23491,10 +24647,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoCallType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for TelCdrInfoCallType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for TelCdrInfoCallType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoCallType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23543,10 +24700,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoDirection {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for TelCdrInfoDirection { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for TelCdrInfoDirection {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoDirection {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23727,10 +24885,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoEndStatus {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for TelCdrInfoEndStatus { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_i64(self.value()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for TelCdrInfoEndStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoEndStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23913,10 +25072,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoEndStatusString {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for TelCdrInfoEndStatusString { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for TelCdrInfoEndStatusString {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoEndStatusString {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -23971,10 +25131,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoHungUpSide {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for TelCdrInfoHungUpSide { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for TelCdrInfoHungUpSide {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoHungUpSide {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -24030,10 +25191,11 @@ impl ::serde::Serialize for TriggerStrategyItemTriggerMode {
         serializer.serialize_str(self.as_str())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for TriggerStrategyItemTriggerMode { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::enums::deserialize_text(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItemTriggerMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize_text(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -24082,11 +25244,11 @@ impl ::serde::Serialize for UpdatePredictiveDialingCampaignCallOrder {
         serializer.serialize_i64(self.value())
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for
-    UpdatePredictiveDialingCampaignCallOrder { fn deserialize < D : ::serde::Deserializer
-    < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::enums::deserialize(deserializer) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignCallOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::enums::deserialize(deserializer)
+    }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
 /// answer left out reads as (the response's `deviations()` names it).
@@ -24180,10 +25342,11 @@ impl ::tencent_cloud_runtime::enums::WireEnum for UserReplyEventBranchType {
         Self::Unknown(raw)
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for UserReplyEventBranchType { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    serializer.serialize_str(self.as_str()) } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UserReplyEventBranchType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserReplyEventBranchType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

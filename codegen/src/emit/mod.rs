@@ -390,20 +390,41 @@ fn service_client(model: &Model, paths: &Paths) -> TokenStream {
                 ClientBuilder::new()
             }
 
-            /// A client with every default.
+            /// A client configured from the environment: the default
+            /// credentials chain, and the region, endpoint URL and language
+            /// from `TENCENTCLOUD_REGION`, `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>`
+            /// (or `TENCENTCLOUD_ENDPOINT_URL`) and `TENCENTCLOUD_LANGUAGE`
+            /// when set; every other setting is the default. A wrong value is
+            /// a `ConfigError` naming its variable. `ClientBuilder::from_env()`
+            /// gives the builder, for settings in code to win over the
+            /// environment's; `Client::builder().build()` reads no region,
+            /// endpoint or language from it.
             pub fn from_env() -> Result<Client, #rt::ConfigError> {
-                Client::builder().build()
+                ClientBuilder::from_env().build()
             }
 
             /// A client answered by `mock`'s scripted rules, for unit tests:
             /// no network, fixed test credentials, no client-side rate limit,
-            /// and retries without waits. For other settings, give the mock to
-            /// a builder's `mock` method.
+            /// and retries without waits. For other settings, see
+            /// [`Client::mocked_with`].
             #mocked_gate
             pub fn mocked(mock: &#rt::mock::Mock) -> Client {
                 ClientBuilder::mocked(mock).expect(
                     "a service client's mock configuration is fixed, and its service description was validated when generated",
                 )
+            }
+
+            /// A client answered by `mock`, with the settings of
+            /// [`Client::mocked`] changed by `configure`
+            /// (`|b| b.region("ap-guangzhou")`); fails only if those settings
+            /// are wrong. Without credentials of `configure`'s it signs with
+            /// the fixed test credentials, never the default chain.
+            #mocked_gate
+            pub fn mocked_with(
+                mock: &#rt::mock::Mock,
+                configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+            ) -> Result<Client, #rt::ConfigError> {
+                ClientBuilder::mocked_with(mock, configure)
             }
 
             /// The runtime client underneath.
@@ -578,6 +599,10 @@ fn operation_module(model: &Model, paths: &Paths) -> TokenStream {
         let request = format_ident!("{}Request", a.name);
         quote! { #name => Some(visitor.visit::<#module::#request>()), }
     });
+    // Visitors round-trip requests and responses: with the crate's feature.
+    let gate = paths
+        .feature_gates
+        .then(|| quote!(#[cfg(feature = "serde-roundtrip")]));
     quote! {
         //! One module per action: request, builders, response and error codes.
         #(#mods)*
@@ -587,6 +612,7 @@ fn operation_module(model: &Model, paths: &Paths) -> TokenStream {
 
         /// Runs `visitor` with the request type of the action named `action`;
         /// `None` for a name that is not an action of the spec.
+        #gate
         pub fn visit<V: #rt::ActionVisitor>(action: &str, visitor: V) -> Option<V::Output> {
             match action {
                 #(#arms)*

@@ -88,18 +88,23 @@ impl Directions {
     };
 }
 
-/// `item`, an impl a client does not need, emitted only when the runtime has
-/// its `serde-roundtrip` feature (through the runtime's `__if_roundtrip!`):
-/// the `Action` trait asks for these impls exactly then, whichever crate of
-/// the build turned the feature on, so a service crate whose own feature is
-/// off still compiles beside one whose feature is on. In a crate without the
-/// feature every impl is emitted.
+/// `item`, impls a client does not need, each under
+/// `#[cfg(feature = "serde-roundtrip")]` of the crate it lands in; in a crate
+/// without the feature every impl is emitted. The runtime's `Action` does not
+/// ask for these impls (only what round-trips values does: the mock, visitors),
+/// so a crate whose feature is off compiles beside one that turned the
+/// runtime's on.
 pub(crate) fn gated(needed: bool, paths: &Paths, item: TokenStream) -> TokenStream {
     if needed || !paths.feature_gates {
-        item
-    } else {
-        let rt = &paths.rt;
-        quote!(#rt::__if_roundtrip! { #item })
+        return item;
+    }
+    // `item` may hold several items; each gets the attribute.
+    match syn::parse2::<syn::File>(item.clone()) {
+        Ok(file) => {
+            let items = file.items.iter();
+            quote!(#(#[cfg(feature = "serde-roundtrip")] #items)*)
+        }
+        Err(_) => quote!(#[cfg(feature = "serde-roundtrip")] #item),
     }
 }
 

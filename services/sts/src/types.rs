@@ -27,13 +27,16 @@ impl ::std::fmt::Debug for Credentials {
             .finish()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for Credentials { fn serialize < S : ::serde::Serializer > (&
-    self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer.serialize_struct("Credentials",
-    3) ?; s.serialize_field("Token", & self.token) ?; s.serialize_field("TmpSecretId", &
-    self.tmp_secret_id) ?; s.serialize_field("TmpSecretKey", & self.tmp_secret_key) ?; s
-    .end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for Credentials {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Credentials", 3)?;
+        s.serialize_field("Token", &self.token)?;
+        s.serialize_field("TmpSecretId", &self.tmp_secret_id)?;
+        s.serialize_field("TmpSecretKey", &self.tmp_secret_key)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Credentials {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -214,21 +217,33 @@ impl ::serde::Serialize for Tag {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for Tag { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for Tag { const EXPECTING : & 'static str
-    = "struct Tag"; fn from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map :
-    A) -> Result < Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys
-    = ::tencent_cloud_runtime::codec::Keys::new(& ["Key", "Value"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_key : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_value : Option <
-    ::tencent_cloud_runtime::CompactString > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.filled(& mut map, & mut f_key), 1 =>
-    members.filled(& mut map, & mut f_value), _ => members.skip(& mut map), } ?; } Ok(Tag
-    { key : f_key.unwrap_or_else(::tencent_cloud_runtime::deviation::absent), value :
-    f_value.unwrap_or_else(::tencent_cloud_runtime::deviation::absent), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for Tag {
+    const EXPECTING: &'static str = "struct Tag";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_key: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_value: Option<::tencent_cloud_runtime::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_key),
+                1 => members.filled(&mut map, &mut f_value),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(Tag {
+            key: f_key.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            value: f_value.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+        })
+    }
 }
 impl Tag {
     /// A builder with no member set.

@@ -65,27 +65,45 @@ impl ::serde::Serialize for BindNumberCallInInterfaceRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for BindNumberCallInInterfaceRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallInInterfaceRequest {
-    const EXPECTING : & 'static str = "struct BindNumberCallInInterfaceRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Number", "CallInInterface",
-    "NumberType"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut
-    f_number : Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_call_in_interface : Option < Option < crate ::types::Interface > > = None; let mut
-    f_number_type : Option < Option < crate ::types::BindNumberCallInInterfaceNumberType
-    > > = None; while let Some(i) = members.next_key(& mut map) ? { match i { 0 =>
-    members.value(& mut map, & mut f_sdk_app_id), 1 => members.value(& mut map, & mut
-    f_number), 2 => members.value(& mut map, & mut f_call_in_interface), 3 => members
-    .value(& mut map, & mut f_number_type), _ => members.skip(& mut map), } ?; }
-    Ok(BindNumberCallInInterfaceRequest { sdk_app_id : members.required(f_sdk_app_id, 0)
-    ?, number : members.required(f_number, 1) ?, call_in_interface : f_call_in_interface
-    .flatten(), number_type : f_number_type.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallInInterfaceRequest {
+    const EXPECTING: &'static str = "struct BindNumberCallInInterfaceRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Number",
+                "CallInInterface",
+                "NumberType",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_number: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_call_in_interface: Option<Option<crate::types::Interface>> = None;
+        let mut f_number_type: Option<Option<crate::types::BindNumberCallInInterfaceNumberType>> =
+            None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_number),
+                2 => members.value(&mut map, &mut f_call_in_interface),
+                3 => members.value(&mut map, &mut f_number_type),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(BindNumberCallInInterfaceRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            number: members.required(f_number, 1)?,
+            call_in_interface: f_call_in_interface.flatten(),
+            number_type: f_number_type.flatten(),
+        })
+    }
 }
 impl BindNumberCallInInterfaceRequest {
     /// A builder with no member set.
@@ -300,12 +318,14 @@ pub struct BindNumberCallInInterfaceResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for BindNumberCallInInterfaceResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("BindNumberCallInInterfaceResponse", 1) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for BindNumberCallInInterfaceResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BindNumberCallInInterfaceResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -58,25 +58,36 @@ impl ::serde::Serialize for BindNumberCallOutSkillGroupRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for BindNumberCallOutSkillGroupRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallOutSkillGroupRequest {
-    const EXPECTING : & 'static str = "struct BindNumberCallOutSkillGroupRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Number", "SkillGroupIds"]);
-    let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut f_number : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_skill_group_ids : Option <
-    Vec < crate ::types::SkillGroupId > > = None; while let Some(i) = members.next_key(&
-    mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 =>
-    members.value(& mut map, & mut f_number), 2 => members.value(& mut map, & mut
-    f_skill_group_ids), _ => members.skip(& mut map), } ?; }
-    Ok(BindNumberCallOutSkillGroupRequest { sdk_app_id : members.required(f_sdk_app_id,
-    0) ?, number : members.required(f_number, 1) ?, skill_group_ids : f_skill_group_ids
-    .unwrap_or_default(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BindNumberCallOutSkillGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallOutSkillGroupRequest {
+    const EXPECTING: &'static str = "struct BindNumberCallOutSkillGroupRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Number", "SkillGroupIds"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_number: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_skill_group_ids: Option<Vec<crate::types::SkillGroupId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_number),
+                2 => members.value(&mut map, &mut f_skill_group_ids),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(BindNumberCallOutSkillGroupRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            number: members.required(f_number, 1)?,
+            skill_group_ids: f_skill_group_ids.unwrap_or_default(),
+        })
+    }
 }
 impl BindNumberCallOutSkillGroupRequest {
     /// A builder with no member set.
@@ -264,12 +275,14 @@ pub struct BindNumberCallOutSkillGroupResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for BindNumberCallOutSkillGroupResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("BindNumberCallOutSkillGroupResponse", 1) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for BindNumberCallOutSkillGroupResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BindNumberCallOutSkillGroupResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallOutSkillGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -66,29 +66,44 @@ impl ::serde::Serialize for BindStaffSkillGroupListRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for BindStaffSkillGroupListRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for BindStaffSkillGroupListRequest {
-    const EXPECTING : & 'static str = "struct BindStaffSkillGroupListRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "StaffEmail",
-    "StaffSkillGroupList", "SkillGroupList"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_staff_email : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_staff_skill_group_list :
-    Option < Vec < crate ::types::StaffSkillGroupList > > = None; let mut
-    f_skill_group_list : Option < Option < Vec < crate ::types::SkillGroupId > > > =
-    None; while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members
-    .value(& mut map, & mut f_sdk_app_id), 1 => members.value(& mut map, & mut
-    f_staff_email), 2 => members.value(& mut map, & mut f_staff_skill_group_list), 3 =>
-    members.value(& mut map, & mut f_skill_group_list), _ => members.skip(& mut map), }
-    ?; } Ok(BindStaffSkillGroupListRequest { sdk_app_id : members.required(f_sdk_app_id,
-    0) ?, staff_email : members.required(f_staff_email, 1) ?, staff_skill_group_list :
-    f_staff_skill_group_list.unwrap_or_default(), skill_group_list : f_skill_group_list
-    .flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BindStaffSkillGroupListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for BindStaffSkillGroupListRequest {
+    const EXPECTING: &'static str = "struct BindStaffSkillGroupListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "StaffEmail",
+                "StaffSkillGroupList",
+                "SkillGroupList",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_email: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>> = None;
+        let mut f_skill_group_list: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staff_email),
+                2 => members.value(&mut map, &mut f_staff_skill_group_list),
+                3 => members.value(&mut map, &mut f_skill_group_list),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(BindStaffSkillGroupListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_email: members.required(f_staff_email, 1)?,
+            staff_skill_group_list: f_staff_skill_group_list.unwrap_or_default(),
+            skill_group_list: f_skill_group_list.flatten(),
+        })
+    }
 }
 impl BindStaffSkillGroupListRequest {
     /// A builder with no member set.
@@ -318,12 +333,14 @@ pub struct BindStaffSkillGroupListResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for BindStaffSkillGroupListResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("BindStaffSkillGroupListResponse", 1) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for BindStaffSkillGroupListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BindStaffSkillGroupListResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BindStaffSkillGroupListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -74,30 +74,48 @@ impl ::serde::Serialize for ControlAIConversationRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ControlAIConversationRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for ControlAIConversationRequest { const
-    EXPECTING : & 'static str = "struct ControlAIConversationRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SessionId", "SdkAppId", "Command",
-    "ServerPushText", "InvokeLLM"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_session_id : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_command : Option < Option < crate
-    ::types::ControlAIConversationCommand > > = None; let mut f_server_push_text : Option
-    < Option < crate ::types::ServerPushText > > = None; let mut f_invoke_llm : Option <
-    Option < crate ::types::InvokeLLM > > = None; while let Some(i) = members.next_key(&
-    mut map) ? { match i { 0 => members.value(& mut map, & mut f_session_id), 1 =>
-    members.value(& mut map, & mut f_sdk_app_id), 2 => members.value(& mut map, & mut
-    f_command), 3 => members.value(& mut map, & mut f_server_push_text), 4 => members
-    .value(& mut map, & mut f_invoke_llm), _ => members.skip(& mut map), } ?; }
-    Ok(ControlAIConversationRequest { session_id : members.required(f_session_id, 0) ?,
-    sdk_app_id : members.required(f_sdk_app_id, 1) ?, command : f_command.flatten(),
-    server_push_text : f_server_push_text.flatten(), invoke_llm : f_invoke_llm.flatten(),
-    }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ControlAIConversationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for ControlAIConversationRequest {
+    const EXPECTING: &'static str = "struct ControlAIConversationRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SessionId",
+                "SdkAppId",
+                "Command",
+                "ServerPushText",
+                "InvokeLLM",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_command: Option<Option<crate::types::ControlAIConversationCommand>> = None;
+        let mut f_server_push_text: Option<Option<crate::types::ServerPushText>> = None;
+        let mut f_invoke_llm: Option<Option<crate::types::InvokeLLM>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id),
+                1 => members.value(&mut map, &mut f_sdk_app_id),
+                2 => members.value(&mut map, &mut f_command),
+                3 => members.value(&mut map, &mut f_server_push_text),
+                4 => members.value(&mut map, &mut f_invoke_llm),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(ControlAIConversationRequest {
+            session_id: members.required(f_session_id, 0)?,
+            sdk_app_id: members.required(f_sdk_app_id, 1)?,
+            command: f_command.flatten(),
+            server_push_text: f_server_push_text.flatten(),
+            invoke_llm: f_invoke_llm.flatten(),
+        })
+    }
 }
 impl ControlAIConversationRequest {
     /// A builder with no member set.
@@ -338,12 +356,14 @@ pub struct ControlAIConversationResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ControlAIConversationResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("ControlAIConversationResponse", 1) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ControlAIConversationResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ControlAIConversationResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ControlAIConversationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

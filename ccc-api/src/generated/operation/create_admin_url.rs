@@ -51,22 +51,33 @@ impl ::serde::Serialize for CreateAdminURLRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAdminURLRequest { fn deserialize
-    < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error >
-    { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateAdminURLRequest { const
-    EXPECTING : & 'static str = "struct CreateAdminURLRequest"; fn from_members < 'de, A
-    : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "SeatUserId"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id
-    : Option < crate ::types::SdkAppId > = None; let mut f_seat_user_id : Option <
-    ::tencent_cloud_runtime::CompactString > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_seat_user_id), _ => members.skip(& mut map), }
-    ?; } Ok(CreateAdminURLRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    seat_user_id : members.required(f_seat_user_id, 1) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAdminURLRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAdminURLRequest {
+    const EXPECTING: &'static str = "struct CreateAdminURLRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SeatUserId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_seat_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_seat_user_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateAdminURLRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            seat_user_id: members.required(f_seat_user_id, 1)?,
+        })
+    }
 }
 impl CreateAdminURLRequest {
     /// A builder with no member set.
@@ -240,12 +251,15 @@ impl ::std::fmt::Debug for CreateAdminURLResponse {
             .finish()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateAdminURLResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateAdminURLResponse", 2) ?; s.serialize_field("URL", & self
-    .url) ?; s.serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAdminURLResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAdminURLResponse", 2)?;
+        s.serialize_field("URL", &self.url)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAdminURLResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

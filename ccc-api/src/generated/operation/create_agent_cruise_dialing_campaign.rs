@@ -110,41 +110,70 @@ impl ::serde::Serialize for CreateAgentCruiseDialingCampaignRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAgentCruiseDialingCampaignRequest
-    { fn deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result <
-    Self, D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for
-    CreateAgentCruiseDialingCampaignRequest { const EXPECTING : & 'static str =
-    "struct CreateAgentCruiseDialingCampaignRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Name", "Agent",
-    "ConcurrencyNumber", "StartTime", "EndTime", "Callees", "Callers", "CallOrder",
-    "UUI"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let
-    mut f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut f_name : Option
-    < ::tencent_cloud_runtime::CompactString > = None; let mut f_agent : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_concurrency_number :
-    Option < i64 > = None; let mut f_start_time : Option < i64 > = None; let mut
-    f_end_time : Option < i64 > = None; let mut f_callees : Option < Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > > = None; let mut f_callers : Option <
-    Option < Vec < ::tencent_cloud_runtime::CompactString > > > = None; let mut
-    f_call_order : Option < Option < crate
-    ::types::CreateAgentCruiseDialingCampaignCallOrder > > = None; let mut f_uui : Option
-    < Option < ::tencent_cloud_runtime::CompactString > > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_sdk_app_id), 1 => members.value(& mut map, & mut f_name), 2 => members.value(& mut
-    map, & mut f_agent), 3 => members.value(& mut map, & mut f_concurrency_number), 4 =>
-    members.value(& mut map, & mut f_start_time), 5 => members.value(& mut map, & mut
-    f_end_time), 6 => members.value(& mut map, & mut f_callees), 7 => members.value(& mut
-    map, & mut f_callers), 8 => members.value(& mut map, & mut f_call_order), 9 =>
-    members.value(& mut map, & mut f_uui), _ => members.skip(& mut map), } ?; }
-    Ok(CreateAgentCruiseDialingCampaignRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, name : members.required(f_name, 1) ?, agent : members
-    .required(f_agent, 2) ?, concurrency_number : members.required(f_concurrency_number,
-    3) ?, start_time : members.required(f_start_time, 4) ?, end_time : members
-    .required(f_end_time, 5) ?, callees : f_callees.flatten(), callers : f_callers
-    .flatten(), call_order : f_call_order.flatten(), uui : f_uui.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAgentCruiseDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct CreateAgentCruiseDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Name",
+                "Agent",
+                "ConcurrencyNumber",
+                "StartTime",
+                "EndTime",
+                "Callees",
+                "Callers",
+                "CallOrder",
+                "UUI",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_agent: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_concurrency_number: Option<i64> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        let mut f_callees: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_call_order: Option<
+            Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
+        > = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_name),
+                2 => members.value(&mut map, &mut f_agent),
+                3 => members.value(&mut map, &mut f_concurrency_number),
+                4 => members.value(&mut map, &mut f_start_time),
+                5 => members.value(&mut map, &mut f_end_time),
+                6 => members.value(&mut map, &mut f_callees),
+                7 => members.value(&mut map, &mut f_callers),
+                8 => members.value(&mut map, &mut f_call_order),
+                9 => members.value(&mut map, &mut f_uui),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateAgentCruiseDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            name: members.required(f_name, 1)?,
+            agent: members.required(f_agent, 2)?,
+            concurrency_number: members.required(f_concurrency_number, 3)?,
+            start_time: members.required(f_start_time, 4)?,
+            end_time: members.required(f_end_time, 5)?,
+            callees: f_callees.flatten(),
+            callers: f_callers.flatten(),
+            call_order: f_call_order.flatten(),
+            uui: f_uui.flatten(),
+        })
+    }
 }
 impl CreateAgentCruiseDialingCampaignRequest {
     /// A builder with no member set.
@@ -577,13 +606,17 @@ pub struct CreateAgentCruiseDialingCampaignResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateAgentCruiseDialingCampaignResponse { fn serialize <
-    S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    use ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateAgentCruiseDialingCampaignResponse", 2) ?; if self
-    .campaign_id.is_some() { s.serialize_field("CampaignId", & self.campaign_id) ?; } s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAgentCruiseDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAgentCruiseDialingCampaignResponse", 2)?;
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -103,34 +103,56 @@ impl ::serde::Serialize for CreateAIAgentCallRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAIAgentCallRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateAIAgentCallRequest { const
-    EXPECTING : & 'static str = "struct CreateAIAgentCallRequest"; fn from_members < 'de,
-    A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "AIAgentId", "Callee",
-    "Callers", "PromptVariables", "Variables", "MaxRingTimeoutSecond"]); let mut members
-    = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option
-    < crate ::types::SdkAppId > = None; let mut f_ai_agent_id : Option < crate
-    ::types::AIAgentId > = None; let mut f_callee : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_callers : Option < Option
-    < Vec < ::tencent_cloud_runtime::CompactString > > > = None; let mut
-    f_prompt_variables : Option < Option < Vec < crate ::types::Variable > > > = None;
-    let mut f_variables : Option < Option < Vec < crate ::types::Variable > > > = None;
-    let mut f_max_ring_timeout_second : Option < Option < i64 > > = None; while let
-    Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, &
-    mut f_sdk_app_id), 1 => members.value(& mut map, & mut f_ai_agent_id), 2 => members
-    .value(& mut map, & mut f_callee), 3 => members.value(& mut map, & mut f_callers), 4
-    => members.value(& mut map, & mut f_prompt_variables), 5 => members.value(& mut map,
-    & mut f_variables), 6 => members.value(& mut map, & mut f_max_ring_timeout_second), _
-    => members.skip(& mut map), } ?; } Ok(CreateAIAgentCallRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, ai_agent_id : members.required(f_ai_agent_id, 1) ?,
-    callee : members.required(f_callee, 2) ?, callers : f_callers.flatten(),
-    prompt_variables : f_prompt_variables.flatten(), variables : f_variables.flatten(),
-    max_ring_timeout_second : f_max_ring_timeout_second.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAIAgentCallRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAIAgentCallRequest {
+    const EXPECTING: &'static str = "struct CreateAIAgentCallRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "AIAgentId",
+                "Callee",
+                "Callers",
+                "PromptVariables",
+                "Variables",
+                "MaxRingTimeoutSecond",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_ai_agent_id: Option<crate::types::AIAgentId> = None;
+        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_prompt_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_ai_agent_id),
+                2 => members.value(&mut map, &mut f_callee),
+                3 => members.value(&mut map, &mut f_callers),
+                4 => members.value(&mut map, &mut f_prompt_variables),
+                5 => members.value(&mut map, &mut f_variables),
+                6 => members.value(&mut map, &mut f_max_ring_timeout_second),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateAIAgentCallRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            ai_agent_id: members.required(f_ai_agent_id, 1)?,
+            callee: members.required(f_callee, 2)?,
+            callers: f_callers.flatten(),
+            prompt_variables: f_prompt_variables.flatten(),
+            variables: f_variables.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+        })
+    }
 }
 impl CreateAIAgentCallRequest {
     /// A builder with no member set.
@@ -438,13 +460,17 @@ pub struct CreateAIAgentCallResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateAIAgentCallResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateAIAgentCallResponse", 2) ?; if self.session_id.is_some() { s
-    .serialize_field("SessionId", & self.session_id) ?; } s.serialize_field("RequestId",
-    & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAIAgentCallResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAIAgentCallResponse", 2)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAIAgentCallResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

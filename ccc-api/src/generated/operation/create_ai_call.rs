@@ -396,132 +396,210 @@ impl ::serde::Serialize for CreateAICallRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAICallRequest { fn deserialize <
-    D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateAICallRequest { const EXPECTING
-    : & 'static str = "struct CreateAICallRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Callee", "LLMType",
-    "APIKey", "APIUrl", "SystemPrompt", "Model", "VoiceType", "Callers",
-    "WelcomeMessage", "WelcomeType", "WelcomeMessagePriority", "MaxDuration",
-    "Languages", "InterruptMode", "InterruptSpeechDuration", "EndFunctionEnable",
-    "EndFunctionDesc", "TransferFunctionEnable", "TransferItems",
-    "TransferToAgentEnable", "TransferToAgentItems", "NotifyDuration", "NotifyMessage",
-    "NotifyMaxCount", "CustomTTSConfig", "PromptVariables", "VadSilenceTime",
-    "ExtractConfig", "Temperature", "Variables", "TopP", "VadLevel", "ToneWord",
-    "EnableComplianceAudio", "EnableVoicemailDetection", "VoicemailAction",
-    "LLMExtraBody", "MaxCallDurationMs", "MaxRingTimeoutSecond", "AmbientSoundType",
-    "AmbientSoundVolume", "AcquireTimeoutSecond", "CustomSTTConfig"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_callee : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_llm_type : Option < crate
-    ::types::CreateAICallLLMType > = None; let mut f_api_key : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_api_url : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_system_prompt : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_model : Option
-    < Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_voice_type :
-    Option < Option < crate ::types::CreateAICallVoiceType > > = None; let mut f_callers
-    : Option < Option < Vec < ::tencent_cloud_runtime::CompactString > > > = None; let
-    mut f_welcome_message : Option < Option < ::tencent_cloud_runtime::CompactString > >
-    = None; let mut f_welcome_type : Option < Option < crate
-    ::types::CreateAICallWelcomeType > > = None; let mut f_welcome_message_priority :
-    Option < Option < crate ::types::CreateAICallWelcomeMessagePriority > > = None; let
-    mut f_max_duration : Option < Option < i64 > > = None; let mut f_languages : Option <
-    Option < Vec < crate ::types::CreateAICallLanguages > > > = None; let mut
-    f_interrupt_mode : Option < Option < crate ::types::CreateAICallInterruptMode > > =
-    None; let mut f_interrupt_speech_duration : Option < Option < i64 > > = None; let mut
-    f_end_function_enable : Option < Option < bool > > = None; let mut
-    f_end_function_desc : Option < Option < ::tencent_cloud_runtime::CompactString > > =
-    None; let mut f_transfer_function_enable : Option < Option < bool > > = None; let mut
-    f_transfer_items : Option < Option < Vec < crate ::types::AITransferItem > > > =
-    None; let mut f_transfer_to_agent_enable : Option < Option < bool > > = None; let mut
-    f_transfer_to_agent_items : Option < Option < Vec < crate
-    ::types::TransferToAgentItem > > > = None; let mut f_notify_duration : Option <
-    Option < i64 > > = None; let mut f_notify_message : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_notify_max_count :
-    Option < Option < u64 > > = None; let mut f_custom_tts_config : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_prompt_variables :
-    Option < Option < Vec < crate ::types::Variable > > > = None; let mut
-    f_vad_silence_time : Option < Option < i64 > > = None; let mut f_extract_config :
-    Option < Option < Vec < crate ::types::AICallExtractConfigElement > > > = None; let
-    mut f_temperature : Option < Option < f64 > > = None; let mut f_variables : Option <
-    Option < Vec < crate ::types::Variable > > > = None; let mut f_top_p : Option <
-    Option < f64 > > = None; let mut f_vad_level : Option < Option < u64 > > = None; let
-    mut f_tone_word : Option < Option < crate ::types::ToneWordInfo > > = None; let mut
-    f_enable_compliance_audio : Option < Option < bool > > = None; let mut
-    f_enable_voicemail_detection : Option < Option < bool > > = None; let mut
-    f_voicemail_action : Option < Option < crate ::types::CreateAICallVoicemailAction > >
-    = None; let mut f_llm_extra_body : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_max_call_duration_ms :
-    Option < Option < u64 > > = None; let mut f_max_ring_timeout_second : Option < Option
-    < i64 > > = None; let mut f_ambient_sound_type : Option < Option < crate
-    ::types::CreateAICallAmbientSoundType > > = None; let mut f_ambient_sound_volume :
-    Option < Option < f64 > > = None; let mut f_acquire_timeout_second : Option < Option
-    < u64 > > = None; let mut f_custom_stt_config : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_callee), 2 => members.value(& mut map, & mut
-    f_llm_type), 3 => members.value(& mut map, & mut f_api_key), 4 => members.value(& mut
-    map, & mut f_api_url), 5 => members.value(& mut map, & mut f_system_prompt), 6 =>
-    members.value(& mut map, & mut f_model), 7 => members.value(& mut map, & mut
-    f_voice_type), 8 => members.value(& mut map, & mut f_callers), 9 => members.value(&
-    mut map, & mut f_welcome_message), 10 => members.value(& mut map, & mut
-    f_welcome_type), 11 => members.value(& mut map, & mut f_welcome_message_priority), 12
-    => members.value(& mut map, & mut f_max_duration), 13 => members.value(& mut map, &
-    mut f_languages), 14 => members.value(& mut map, & mut f_interrupt_mode), 15 =>
-    members.value(& mut map, & mut f_interrupt_speech_duration), 16 => members.value(&
-    mut map, & mut f_end_function_enable), 17 => members.value(& mut map, & mut
-    f_end_function_desc), 18 => members.value(& mut map, & mut
-    f_transfer_function_enable), 19 => members.value(& mut map, & mut f_transfer_items),
-    20 => members.value(& mut map, & mut f_transfer_to_agent_enable), 21 => members
-    .value(& mut map, & mut f_transfer_to_agent_items), 22 => members.value(& mut map, &
-    mut f_notify_duration), 23 => members.value(& mut map, & mut f_notify_message), 24 =>
-    members.value(& mut map, & mut f_notify_max_count), 25 => members.value(& mut map, &
-    mut f_custom_tts_config), 26 => members.value(& mut map, & mut f_prompt_variables),
-    27 => members.value(& mut map, & mut f_vad_silence_time), 28 => members.value(& mut
-    map, & mut f_extract_config), 29 => members.value(& mut map, & mut f_temperature), 30
-    => members.value(& mut map, & mut f_variables), 31 => members.value(& mut map, & mut
-    f_top_p), 32 => members.value(& mut map, & mut f_vad_level), 33 => members.value(&
-    mut map, & mut f_tone_word), 34 => members.value(& mut map, & mut
-    f_enable_compliance_audio), 35 => members.value(& mut map, & mut
-    f_enable_voicemail_detection), 36 => members.value(& mut map, & mut
-    f_voicemail_action), 37 => members.value(& mut map, & mut f_llm_extra_body), 38 =>
-    members.value(& mut map, & mut f_max_call_duration_ms), 39 => members.value(& mut
-    map, & mut f_max_ring_timeout_second), 40 => members.value(& mut map, & mut
-    f_ambient_sound_type), 41 => members.value(& mut map, & mut f_ambient_sound_volume),
-    42 => members.value(& mut map, & mut f_acquire_timeout_second), 43 => members.value(&
-    mut map, & mut f_custom_stt_config), _ => members.skip(& mut map), } ?; }
-    Ok(CreateAICallRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?, callee :
-    members.required(f_callee, 1) ?, llm_type : members.required(f_llm_type, 2) ?,
-    api_key : members.required(f_api_key, 3) ?, api_url : members.required(f_api_url, 4)
-    ?, system_prompt : f_system_prompt.flatten(), model : f_model.flatten(), voice_type :
-    f_voice_type.flatten(), callers : f_callers.flatten(), welcome_message :
-    f_welcome_message.flatten(), welcome_type : f_welcome_type.flatten(),
-    welcome_message_priority : f_welcome_message_priority.flatten(), max_duration :
-    f_max_duration.flatten(), languages : f_languages.flatten(), interrupt_mode :
-    f_interrupt_mode.flatten(), interrupt_speech_duration : f_interrupt_speech_duration
-    .flatten(), end_function_enable : f_end_function_enable.flatten(), end_function_desc
-    : f_end_function_desc.flatten(), transfer_function_enable :
-    f_transfer_function_enable.flatten(), transfer_items : f_transfer_items.flatten(),
-    transfer_to_agent_enable : f_transfer_to_agent_enable.flatten(),
-    transfer_to_agent_items : f_transfer_to_agent_items.flatten(), notify_duration :
-    f_notify_duration.flatten(), notify_message : f_notify_message.flatten(),
-    notify_max_count : f_notify_max_count.flatten(), custom_tts_config :
-    f_custom_tts_config.flatten(), prompt_variables : f_prompt_variables.flatten(),
-    vad_silence_time : f_vad_silence_time.flatten(), extract_config : f_extract_config
-    .flatten(), temperature : f_temperature.flatten(), variables : f_variables.flatten(),
-    top_p : f_top_p.flatten(), vad_level : f_vad_level.flatten(), tone_word : f_tone_word
-    .flatten(), enable_compliance_audio : f_enable_compliance_audio.flatten(),
-    enable_voicemail_detection : f_enable_voicemail_detection.flatten(), voicemail_action
-    : f_voicemail_action.flatten(), llm_extra_body : f_llm_extra_body.flatten(),
-    max_call_duration_ms : f_max_call_duration_ms.flatten(), max_ring_timeout_second :
-    f_max_ring_timeout_second.flatten(), ambient_sound_type : f_ambient_sound_type
-    .flatten(), ambient_sound_volume : f_ambient_sound_volume.flatten(),
-    acquire_timeout_second : f_acquire_timeout_second.flatten(), custom_stt_config :
-    f_custom_stt_config.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAICallRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAICallRequest {
+    const EXPECTING: &'static str = "struct CreateAICallRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Callee",
+                "LLMType",
+                "APIKey",
+                "APIUrl",
+                "SystemPrompt",
+                "Model",
+                "VoiceType",
+                "Callers",
+                "WelcomeMessage",
+                "WelcomeType",
+                "WelcomeMessagePriority",
+                "MaxDuration",
+                "Languages",
+                "InterruptMode",
+                "InterruptSpeechDuration",
+                "EndFunctionEnable",
+                "EndFunctionDesc",
+                "TransferFunctionEnable",
+                "TransferItems",
+                "TransferToAgentEnable",
+                "TransferToAgentItems",
+                "NotifyDuration",
+                "NotifyMessage",
+                "NotifyMaxCount",
+                "CustomTTSConfig",
+                "PromptVariables",
+                "VadSilenceTime",
+                "ExtractConfig",
+                "Temperature",
+                "Variables",
+                "TopP",
+                "VadLevel",
+                "ToneWord",
+                "EnableComplianceAudio",
+                "EnableVoicemailDetection",
+                "VoicemailAction",
+                "LLMExtraBody",
+                "MaxCallDurationMs",
+                "MaxRingTimeoutSecond",
+                "AmbientSoundType",
+                "AmbientSoundVolume",
+                "AcquireTimeoutSecond",
+                "CustomSTTConfig",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_llm_type: Option<crate::types::CreateAICallLLMType> = None;
+        let mut f_api_key: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_api_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_system_prompt: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_model: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_voice_type: Option<Option<crate::types::CreateAICallVoiceType>> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_welcome_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_welcome_type: Option<Option<crate::types::CreateAICallWelcomeType>> = None;
+        let mut f_welcome_message_priority: Option<
+            Option<crate::types::CreateAICallWelcomeMessagePriority>,
+        > = None;
+        let mut f_max_duration: Option<Option<i64>> = None;
+        let mut f_languages: Option<Option<Vec<crate::types::CreateAICallLanguages>>> = None;
+        let mut f_interrupt_mode: Option<Option<crate::types::CreateAICallInterruptMode>> = None;
+        let mut f_interrupt_speech_duration: Option<Option<i64>> = None;
+        let mut f_end_function_enable: Option<Option<bool>> = None;
+        let mut f_end_function_desc: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_transfer_function_enable: Option<Option<bool>> = None;
+        let mut f_transfer_items: Option<Option<Vec<crate::types::AITransferItem>>> = None;
+        let mut f_transfer_to_agent_enable: Option<Option<bool>> = None;
+        let mut f_transfer_to_agent_items: Option<Option<Vec<crate::types::TransferToAgentItem>>> =
+            None;
+        let mut f_notify_duration: Option<Option<i64>> = None;
+        let mut f_notify_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_notify_max_count: Option<Option<u64>> = None;
+        let mut f_custom_tts_config: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_prompt_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_vad_silence_time: Option<Option<i64>> = None;
+        let mut f_extract_config: Option<Option<Vec<crate::types::AICallExtractConfigElement>>> =
+            None;
+        let mut f_temperature: Option<Option<f64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_top_p: Option<Option<f64>> = None;
+        let mut f_vad_level: Option<Option<u64>> = None;
+        let mut f_tone_word: Option<Option<crate::types::ToneWordInfo>> = None;
+        let mut f_enable_compliance_audio: Option<Option<bool>> = None;
+        let mut f_enable_voicemail_detection: Option<Option<bool>> = None;
+        let mut f_voicemail_action: Option<Option<crate::types::CreateAICallVoicemailAction>> =
+            None;
+        let mut f_llm_extra_body: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_max_call_duration_ms: Option<Option<u64>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        let mut f_ambient_sound_type: Option<Option<crate::types::CreateAICallAmbientSoundType>> =
+            None;
+        let mut f_ambient_sound_volume: Option<Option<f64>> = None;
+        let mut f_acquire_timeout_second: Option<Option<u64>> = None;
+        let mut f_custom_stt_config: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_callee),
+                2 => members.value(&mut map, &mut f_llm_type),
+                3 => members.value(&mut map, &mut f_api_key),
+                4 => members.value(&mut map, &mut f_api_url),
+                5 => members.value(&mut map, &mut f_system_prompt),
+                6 => members.value(&mut map, &mut f_model),
+                7 => members.value(&mut map, &mut f_voice_type),
+                8 => members.value(&mut map, &mut f_callers),
+                9 => members.value(&mut map, &mut f_welcome_message),
+                10 => members.value(&mut map, &mut f_welcome_type),
+                11 => members.value(&mut map, &mut f_welcome_message_priority),
+                12 => members.value(&mut map, &mut f_max_duration),
+                13 => members.value(&mut map, &mut f_languages),
+                14 => members.value(&mut map, &mut f_interrupt_mode),
+                15 => members.value(&mut map, &mut f_interrupt_speech_duration),
+                16 => members.value(&mut map, &mut f_end_function_enable),
+                17 => members.value(&mut map, &mut f_end_function_desc),
+                18 => members.value(&mut map, &mut f_transfer_function_enable),
+                19 => members.value(&mut map, &mut f_transfer_items),
+                20 => members.value(&mut map, &mut f_transfer_to_agent_enable),
+                21 => members.value(&mut map, &mut f_transfer_to_agent_items),
+                22 => members.value(&mut map, &mut f_notify_duration),
+                23 => members.value(&mut map, &mut f_notify_message),
+                24 => members.value(&mut map, &mut f_notify_max_count),
+                25 => members.value(&mut map, &mut f_custom_tts_config),
+                26 => members.value(&mut map, &mut f_prompt_variables),
+                27 => members.value(&mut map, &mut f_vad_silence_time),
+                28 => members.value(&mut map, &mut f_extract_config),
+                29 => members.value(&mut map, &mut f_temperature),
+                30 => members.value(&mut map, &mut f_variables),
+                31 => members.value(&mut map, &mut f_top_p),
+                32 => members.value(&mut map, &mut f_vad_level),
+                33 => members.value(&mut map, &mut f_tone_word),
+                34 => members.value(&mut map, &mut f_enable_compliance_audio),
+                35 => members.value(&mut map, &mut f_enable_voicemail_detection),
+                36 => members.value(&mut map, &mut f_voicemail_action),
+                37 => members.value(&mut map, &mut f_llm_extra_body),
+                38 => members.value(&mut map, &mut f_max_call_duration_ms),
+                39 => members.value(&mut map, &mut f_max_ring_timeout_second),
+                40 => members.value(&mut map, &mut f_ambient_sound_type),
+                41 => members.value(&mut map, &mut f_ambient_sound_volume),
+                42 => members.value(&mut map, &mut f_acquire_timeout_second),
+                43 => members.value(&mut map, &mut f_custom_stt_config),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateAICallRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            callee: members.required(f_callee, 1)?,
+            llm_type: members.required(f_llm_type, 2)?,
+            api_key: members.required(f_api_key, 3)?,
+            api_url: members.required(f_api_url, 4)?,
+            system_prompt: f_system_prompt.flatten(),
+            model: f_model.flatten(),
+            voice_type: f_voice_type.flatten(),
+            callers: f_callers.flatten(),
+            welcome_message: f_welcome_message.flatten(),
+            welcome_type: f_welcome_type.flatten(),
+            welcome_message_priority: f_welcome_message_priority.flatten(),
+            max_duration: f_max_duration.flatten(),
+            languages: f_languages.flatten(),
+            interrupt_mode: f_interrupt_mode.flatten(),
+            interrupt_speech_duration: f_interrupt_speech_duration.flatten(),
+            end_function_enable: f_end_function_enable.flatten(),
+            end_function_desc: f_end_function_desc.flatten(),
+            transfer_function_enable: f_transfer_function_enable.flatten(),
+            transfer_items: f_transfer_items.flatten(),
+            transfer_to_agent_enable: f_transfer_to_agent_enable.flatten(),
+            transfer_to_agent_items: f_transfer_to_agent_items.flatten(),
+            notify_duration: f_notify_duration.flatten(),
+            notify_message: f_notify_message.flatten(),
+            notify_max_count: f_notify_max_count.flatten(),
+            custom_tts_config: f_custom_tts_config.flatten(),
+            prompt_variables: f_prompt_variables.flatten(),
+            vad_silence_time: f_vad_silence_time.flatten(),
+            extract_config: f_extract_config.flatten(),
+            temperature: f_temperature.flatten(),
+            variables: f_variables.flatten(),
+            top_p: f_top_p.flatten(),
+            vad_level: f_vad_level.flatten(),
+            tone_word: f_tone_word.flatten(),
+            enable_compliance_audio: f_enable_compliance_audio.flatten(),
+            enable_voicemail_detection: f_enable_voicemail_detection.flatten(),
+            voicemail_action: f_voicemail_action.flatten(),
+            llm_extra_body: f_llm_extra_body.flatten(),
+            max_call_duration_ms: f_max_call_duration_ms.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+            ambient_sound_type: f_ambient_sound_type.flatten(),
+            ambient_sound_volume: f_ambient_sound_volume.flatten(),
+            acquire_timeout_second: f_acquire_timeout_second.flatten(),
+            custom_stt_config: f_custom_stt_config.flatten(),
+        })
+    }
 }
 impl CreateAICallRequest {
     /// A builder with no member set.
@@ -2134,13 +2212,17 @@ pub struct CreateAICallResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateAICallResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateAICallResponse", 2) ?; if self.session_id.is_some() { s
-    .serialize_field("SessionId", & self.session_id) ?; } s.serialize_field("RequestId",
-    & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAICallResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAICallResponse", 2)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAICallResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -216,71 +216,120 @@ impl ::serde::Serialize for CreateAutoCalloutTaskRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateAutoCalloutTaskRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateAutoCalloutTaskRequest { const
-    EXPECTING : & 'static str = "struct CreateAutoCalloutTaskRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "NotBefore", "Callees",
-    "Callers", "IvrId", "Name", "Description", "NotAfter", "Tries", "Variables", "UUI",
-    "CalleeAttributes", "TimeZone", "AvailableTime", "AIAgentId", "RetryInterval",
-    "MaxRingTimeoutSecond", "RetryHangupTypes", "RetryTags", "AvailableWorkTimeConfig",
-    "TriggerStrategy", "ConcurrencyLimit"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_not_before : Option < i64 > = None; let
-    mut f_callees : Option < Vec < ::tencent_cloud_runtime::CompactString > > = None; let
-    mut f_callers : Option < Vec < ::tencent_cloud_runtime::CompactString > > = None; let
-    mut f_ivr_id : Option < Option < crate ::types::IvrId > > = None; let mut f_name :
-    Option < Option < ::tencent_cloud_runtime::CompactString > > = None; let mut
-    f_description : Option < Option < ::tencent_cloud_runtime::CompactString > > = None;
-    let mut f_not_after : Option < Option < i64 > > = None; let mut f_tries : Option <
-    Option < u64 > > = None; let mut f_variables : Option < Option < Vec < crate
-    ::types::Variable > > > = None; let mut f_uui : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_callee_attributes :
-    Option < Option < Vec < crate ::types::CalleeAttribute > > > = None; let mut
-    f_time_zone : Option < Option < ::tencent_cloud_runtime::CompactString > > = None;
-    let mut f_available_time : Option < Option < Vec < crate ::types::TimeRange > > > =
-    None; let mut f_ai_agent_id : Option < Option < crate ::types::AIAgentId > > = None;
-    let mut f_retry_interval : Option < Option < i64 > > = None; let mut
-    f_max_ring_timeout_second : Option < Option < i64 > > = None; let mut
-    f_retry_hangup_types : Option < Option < Vec < crate
-    ::types::CreateAutoCalloutTaskRetryHangupTypes > > > = None; let mut f_retry_tags :
-    Option < Option < Vec < crate ::types::RetryTagItem > > > = None; let mut
-    f_available_work_time_config : Option < Option < Vec < crate
-    ::types::AvailableTimeConfig > > > = None; let mut f_trigger_strategy : Option <
-    Option < Vec < crate ::types::TriggerStrategyItem > > > = None; let mut
-    f_concurrency_limit : Option < Option < i64 > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_not_before), 2 => members.value(& mut map, &
-    mut f_callees), 3 => members.value(& mut map, & mut f_callers), 4 => members.value(&
-    mut map, & mut f_ivr_id), 5 => members.value(& mut map, & mut f_name), 6 => members
-    .value(& mut map, & mut f_description), 7 => members.value(& mut map, & mut
-    f_not_after), 8 => members.value(& mut map, & mut f_tries), 9 => members.value(& mut
-    map, & mut f_variables), 10 => members.value(& mut map, & mut f_uui), 11 => members
-    .value(& mut map, & mut f_callee_attributes), 12 => members.value(& mut map, & mut
-    f_time_zone), 13 => members.value(& mut map, & mut f_available_time), 14 => members
-    .value(& mut map, & mut f_ai_agent_id), 15 => members.value(& mut map, & mut
-    f_retry_interval), 16 => members.value(& mut map, & mut f_max_ring_timeout_second),
-    17 => members.value(& mut map, & mut f_retry_hangup_types), 18 => members.value(& mut
-    map, & mut f_retry_tags), 19 => members.value(& mut map, & mut
-    f_available_work_time_config), 20 => members.value(& mut map, & mut
-    f_trigger_strategy), 21 => members.value(& mut map, & mut f_concurrency_limit), _ =>
-    members.skip(& mut map), } ?; } Ok(CreateAutoCalloutTaskRequest { sdk_app_id :
-    members.required(f_sdk_app_id, 0) ?, not_before : members.required(f_not_before, 1)
-    ?, callees : f_callees.unwrap_or_default(), callers : f_callers.unwrap_or_default(),
-    ivr_id : f_ivr_id.flatten(), name : f_name.flatten(), description : f_description
-    .flatten(), not_after : f_not_after.flatten(), tries : f_tries.flatten(), variables :
-    f_variables.flatten(), uui : f_uui.flatten(), callee_attributes : f_callee_attributes
-    .flatten(), time_zone : f_time_zone.flatten(), available_time : f_available_time
-    .flatten(), ai_agent_id : f_ai_agent_id.flatten(), retry_interval : f_retry_interval
-    .flatten(), max_ring_timeout_second : f_max_ring_timeout_second.flatten(),
-    retry_hangup_types : f_retry_hangup_types.flatten(), retry_tags : f_retry_tags
-    .flatten(), available_work_time_config : f_available_work_time_config.flatten(),
-    trigger_strategy : f_trigger_strategy.flatten(), concurrency_limit :
-    f_concurrency_limit.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateAutoCalloutTaskRequest {
+    const EXPECTING: &'static str = "struct CreateAutoCalloutTaskRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "NotBefore",
+                "Callees",
+                "Callers",
+                "IvrId",
+                "Name",
+                "Description",
+                "NotAfter",
+                "Tries",
+                "Variables",
+                "UUI",
+                "CalleeAttributes",
+                "TimeZone",
+                "AvailableTime",
+                "AIAgentId",
+                "RetryInterval",
+                "MaxRingTimeoutSecond",
+                "RetryHangupTypes",
+                "RetryTags",
+                "AvailableWorkTimeConfig",
+                "TriggerStrategy",
+                "ConcurrencyLimit",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_not_before: Option<i64> = None;
+        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_description: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_not_after: Option<Option<i64>> = None;
+        let mut f_tries: Option<Option<u64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
+        let mut f_time_zone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_available_time: Option<Option<Vec<crate::types::TimeRange>>> = None;
+        let mut f_ai_agent_id: Option<Option<crate::types::AIAgentId>> = None;
+        let mut f_retry_interval: Option<Option<i64>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        let mut f_retry_hangup_types: Option<
+            Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
+        > = None;
+        let mut f_retry_tags: Option<Option<Vec<crate::types::RetryTagItem>>> = None;
+        let mut f_available_work_time_config: Option<
+            Option<Vec<crate::types::AvailableTimeConfig>>,
+        > = None;
+        let mut f_trigger_strategy: Option<Option<Vec<crate::types::TriggerStrategyItem>>> = None;
+        let mut f_concurrency_limit: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_not_before),
+                2 => members.value(&mut map, &mut f_callees),
+                3 => members.value(&mut map, &mut f_callers),
+                4 => members.value(&mut map, &mut f_ivr_id),
+                5 => members.value(&mut map, &mut f_name),
+                6 => members.value(&mut map, &mut f_description),
+                7 => members.value(&mut map, &mut f_not_after),
+                8 => members.value(&mut map, &mut f_tries),
+                9 => members.value(&mut map, &mut f_variables),
+                10 => members.value(&mut map, &mut f_uui),
+                11 => members.value(&mut map, &mut f_callee_attributes),
+                12 => members.value(&mut map, &mut f_time_zone),
+                13 => members.value(&mut map, &mut f_available_time),
+                14 => members.value(&mut map, &mut f_ai_agent_id),
+                15 => members.value(&mut map, &mut f_retry_interval),
+                16 => members.value(&mut map, &mut f_max_ring_timeout_second),
+                17 => members.value(&mut map, &mut f_retry_hangup_types),
+                18 => members.value(&mut map, &mut f_retry_tags),
+                19 => members.value(&mut map, &mut f_available_work_time_config),
+                20 => members.value(&mut map, &mut f_trigger_strategy),
+                21 => members.value(&mut map, &mut f_concurrency_limit),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateAutoCalloutTaskRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            not_before: members.required(f_not_before, 1)?,
+            callees: f_callees.unwrap_or_default(),
+            callers: f_callers.unwrap_or_default(),
+            ivr_id: f_ivr_id.flatten(),
+            name: f_name.flatten(),
+            description: f_description.flatten(),
+            not_after: f_not_after.flatten(),
+            tries: f_tries.flatten(),
+            variables: f_variables.flatten(),
+            uui: f_uui.flatten(),
+            callee_attributes: f_callee_attributes.flatten(),
+            time_zone: f_time_zone.flatten(),
+            available_time: f_available_time.flatten(),
+            ai_agent_id: f_ai_agent_id.flatten(),
+            retry_interval: f_retry_interval.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+            retry_hangup_types: f_retry_hangup_types.flatten(),
+            retry_tags: f_retry_tags.flatten(),
+            available_work_time_config: f_available_work_time_config.flatten(),
+            trigger_strategy: f_trigger_strategy.flatten(),
+            concurrency_limit: f_concurrency_limit.flatten(),
+        })
+    }
 }
 impl CreateAutoCalloutTaskRequest {
     /// A builder with no member set.
@@ -1077,12 +1126,15 @@ pub struct CreateAutoCalloutTaskResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateAutoCalloutTaskResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateAutoCalloutTaskResponse", 2) ?; s.serialize_field("TaskId",
-    & self.task_id) ?; s.serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAutoCalloutTaskResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAutoCalloutTaskResponse", 2)?;
+        s.serialize_field("TaskId", &self.task_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -96,36 +96,60 @@ impl ::serde::Serialize for CreateCallOutSessionRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateCallOutSessionRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateCallOutSessionRequest { const
-    EXPECTING : & 'static str = "struct CreateCallOutSessionRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "UserId", "Callee",
-    "Caller", "Callers", "IsForceUseMobile", "Uui", "UUI"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_user_id : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_callee : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_caller : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_callers : Option <
-    Option < Vec < ::tencent_cloud_runtime::CompactString > > > = None; let mut
-    f_is_force_use_mobile : Option < Option < bool > > = None; let mut f_uui_deprecated :
-    Option < Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_uui :
-    Option < Option < ::tencent_cloud_runtime::CompactString > > = None; while let
-    Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, &
-    mut f_sdk_app_id), 1 => members.value(& mut map, & mut f_user_id), 2 => members
-    .value(& mut map, & mut f_callee), 3 => members.value(& mut map, & mut f_caller), 4
-    => members.value(& mut map, & mut f_callers), 5 => members.value(& mut map, & mut
-    f_is_force_use_mobile), 6 => members.value(& mut map, & mut f_uui_deprecated), 7 =>
-    members.value(& mut map, & mut f_uui), _ => members.skip(& mut map), } ?; }
-    Ok(CreateCallOutSessionRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    user_id : members.required(f_user_id, 1) ?, callee : members.required(f_callee, 2) ?,
-    caller : f_caller.flatten(), callers : f_callers.flatten(), is_force_use_mobile :
-    f_is_force_use_mobile.flatten(), uui_deprecated : f_uui_deprecated.flatten(), uui :
-    f_uui.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCallOutSessionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCallOutSessionRequest {
+    const EXPECTING: &'static str = "struct CreateCallOutSessionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "UserId",
+                "Callee",
+                "Caller",
+                "Callers",
+                "IsForceUseMobile",
+                "Uui",
+                "UUI",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_is_force_use_mobile: Option<Option<bool>> = None;
+        let mut f_uui_deprecated: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_user_id),
+                2 => members.value(&mut map, &mut f_callee),
+                3 => members.value(&mut map, &mut f_caller),
+                4 => members.value(&mut map, &mut f_callers),
+                5 => members.value(&mut map, &mut f_is_force_use_mobile),
+                6 => members.value(&mut map, &mut f_uui_deprecated),
+                7 => members.value(&mut map, &mut f_uui),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateCallOutSessionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            user_id: members.required(f_user_id, 1)?,
+            callee: members.required(f_callee, 2)?,
+            caller: f_caller.flatten(),
+            callers: f_callers.flatten(),
+            is_force_use_mobile: f_is_force_use_mobile.flatten(),
+            uui_deprecated: f_uui_deprecated.flatten(),
+            uui: f_uui.flatten(),
+        })
+    }
 }
 impl CreateCallOutSessionRequest {
     /// A builder with no member set.
@@ -483,13 +507,15 @@ pub struct CreateCallOutSessionResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateCallOutSessionResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateCallOutSessionResponse", 2) ?; s
-    .serialize_field("SessionId", & self.session_id) ?; s.serialize_field("RequestId", &
-    self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCallOutSessionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCallOutSessionResponse", 2)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateCallOutSessionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

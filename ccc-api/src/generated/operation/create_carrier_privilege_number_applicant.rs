@@ -42,29 +42,44 @@ impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for
-    CreateCarrierPrivilegeNumberApplicantRequest { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for
-    CreateCarrierPrivilegeNumberApplicantRequest { const EXPECTING : & 'static str =
-    "struct CreateCarrierPrivilegeNumberApplicantRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Callers", "Callees",
-    "Description"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut
-    f_callers : Option < Vec < ::tencent_cloud_runtime::CompactString > > = None; let mut
-    f_callees : Option < Vec < ::tencent_cloud_runtime::CompactString > > = None; let mut
-    f_description : Option < Option < ::tencent_cloud_runtime::CompactString > > = None;
-    while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(&
-    mut map, & mut f_sdk_app_id), 1 => members.value(& mut map, & mut f_callers), 2 =>
-    members.value(& mut map, & mut f_callees), 3 => members.value(& mut map, & mut
-    f_description), _ => members.skip(& mut map), } ?; }
-    Ok(CreateCarrierPrivilegeNumberApplicantRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, callers : f_callers.unwrap_or_default(), callees :
-    f_callees.unwrap_or_default(), description : f_description.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantRequest {
+    const EXPECTING: &'static str = "struct CreateCarrierPrivilegeNumberApplicantRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Callers",
+                "Callees",
+                "Description",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_description: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_callers),
+                2 => members.value(&mut map, &mut f_callees),
+                3 => members.value(&mut map, &mut f_description),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateCarrierPrivilegeNumberApplicantRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            callers: f_callers.unwrap_or_default(),
+            callees: f_callees.unwrap_or_default(),
+            description: f_description.flatten(),
+        })
+    }
 }
 impl CreateCarrierPrivilegeNumberApplicantRequest {
     /// A builder with no member set.
@@ -305,13 +320,16 @@ pub struct CreateCarrierPrivilegeNumberApplicantResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantResponse { fn
-    serialize < S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok,
-    S::Error > { use ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateCarrierPrivilegeNumberApplicantResponse", 2) ?; s
-    .serialize_field("ApplicantId", & self.applicant_id) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("CreateCarrierPrivilegeNumberApplicantResponse", 2)?;
+        s.serialize_field("ApplicantId", &self.applicant_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -67,29 +67,44 @@ impl ::serde::Serialize for CreateCCCSkillGroupRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateCCCSkillGroupRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateCCCSkillGroupRequest { const
-    EXPECTING : & 'static str = "struct CreateCCCSkillGroupRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "SkillGroupName",
-    "SkillGroupType", "MaxConcurrency"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_skill_group_name : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_skill_group_type : Option
-    < crate ::types::CreateCCCSkillGroupSkillGroupType > = None; let mut
-    f_max_concurrency : Option < Option < crate ::types::MaxConcurrency > > = None; while
-    let Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map,
-    & mut f_sdk_app_id), 1 => members.value(& mut map, & mut f_skill_group_name), 2 =>
-    members.value(& mut map, & mut f_skill_group_type), 3 => members.value(& mut map, &
-    mut f_max_concurrency), _ => members.skip(& mut map), } ?; }
-    Ok(CreateCCCSkillGroupRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    skill_group_name : members.required(f_skill_group_name, 1) ?, skill_group_type :
-    members.required(f_skill_group_type, 2) ?, max_concurrency : f_max_concurrency
-    .flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCCCSkillGroupRequest {
+    const EXPECTING: &'static str = "struct CreateCCCSkillGroupRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SkillGroupName",
+                "SkillGroupType",
+                "MaxConcurrency",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_skill_group_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType> = None;
+        let mut f_max_concurrency: Option<Option<crate::types::MaxConcurrency>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_skill_group_name),
+                2 => members.value(&mut map, &mut f_skill_group_type),
+                3 => members.value(&mut map, &mut f_max_concurrency),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateCCCSkillGroupRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            skill_group_name: members.required(f_skill_group_name, 1)?,
+            skill_group_type: members.required(f_skill_group_type, 2)?,
+            max_concurrency: f_max_concurrency.flatten(),
+        })
+    }
 }
 impl CreateCCCSkillGroupRequest {
     /// A builder with no member set.
@@ -333,13 +348,15 @@ pub struct CreateCCCSkillGroupResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateCCCSkillGroupResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateCCCSkillGroupResponse", 2) ?; s
-    .serialize_field("SkillGroupId", & self.skill_group_id) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCCCSkillGroupResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCCCSkillGroupResponse", 2)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

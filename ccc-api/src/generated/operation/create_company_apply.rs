@@ -22,20 +22,30 @@ impl ::serde::Serialize for CreateCompanyApplyRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateCompanyApplyRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateCompanyApplyRequest { const
-    EXPECTING : & 'static str = "struct CreateCompanyApplyRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["CompanyInfo"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_company_info : Option
-    < crate ::types::CompanyApplyInfo > = None; while let Some(i) = members.next_key(&
-    mut map) ? { match i { 0 => members.value(& mut map, & mut f_company_info), _ =>
-    members.skip(& mut map), } ?; } Ok(CreateCompanyApplyRequest { company_info : members
-    .required(f_company_info, 0) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateCompanyApplyRequest {
+    const EXPECTING: &'static str = "struct CreateCompanyApplyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["CompanyInfo"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_company_info),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateCompanyApplyRequest {
+            company_info: members.required(f_company_info, 0)?,
+        })
+    }
 }
 impl CreateCompanyApplyRequest {
     /// A builder with no member set.
@@ -151,13 +161,17 @@ pub struct CreateCompanyApplyResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateCompanyApplyResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateCompanyApplyResponse", 2) ?; if self.id.is_some() { s
-    .serialize_field("Id", & self.id) ?; } s.serialize_field("RequestId", & self
-    .request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCompanyApplyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCompanyApplyResponse", 2)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -83,34 +83,56 @@ impl ::serde::Serialize for CreateIVRSessionRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateIVRSessionRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateIVRSessionRequest { const
-    EXPECTING : & 'static str = "struct CreateIVRSessionRequest"; fn from_members < 'de,
-    A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Callee", "IVRId",
-    "Callers", "Variables", "UUI", "MaxRingTimeoutSecond"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_callee : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_ivr_id : Option < crate
-    ::types::IvrId > = None; let mut f_callers : Option < Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > > = None; let mut f_variables : Option <
-    Option < Vec < crate ::types::Variable > > > = None; let mut f_uui : Option < Option
-    < ::tencent_cloud_runtime::CompactString > > = None; let mut
-    f_max_ring_timeout_second : Option < Option < i64 > > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_sdk_app_id), 1 => members.value(& mut map, & mut f_callee), 2 => members.value(&
-    mut map, & mut f_ivr_id), 3 => members.value(& mut map, & mut f_callers), 4 =>
-    members.value(& mut map, & mut f_variables), 5 => members.value(& mut map, & mut
-    f_uui), 6 => members.value(& mut map, & mut f_max_ring_timeout_second), _ => members
-    .skip(& mut map), } ?; } Ok(CreateIVRSessionRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, callee : members.required(f_callee, 1) ?, ivr_id :
-    members.required(f_ivr_id, 2) ?, callers : f_callers.flatten(), variables :
-    f_variables.flatten(), uui : f_uui.flatten(), max_ring_timeout_second :
-    f_max_ring_timeout_second.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateIVRSessionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateIVRSessionRequest {
+    const EXPECTING: &'static str = "struct CreateIVRSessionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Callee",
+                "IVRId",
+                "Callers",
+                "Variables",
+                "UUI",
+                "MaxRingTimeoutSecond",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_ivr_id: Option<crate::types::IvrId> = None;
+        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_callee),
+                2 => members.value(&mut map, &mut f_ivr_id),
+                3 => members.value(&mut map, &mut f_callers),
+                4 => members.value(&mut map, &mut f_variables),
+                5 => members.value(&mut map, &mut f_uui),
+                6 => members.value(&mut map, &mut f_max_ring_timeout_second),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateIVRSessionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            callee: members.required(f_callee, 1)?,
+            ivr_id: members.required(f_ivr_id, 2)?,
+            callers: f_callers.flatten(),
+            variables: f_variables.flatten(),
+            uui: f_uui.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+        })
+    }
 }
 impl CreateIVRSessionRequest {
     /// A builder with no member set.
@@ -422,13 +444,17 @@ pub struct CreateIVRSessionResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateIVRSessionResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateIVRSessionResponse", 2) ?; if self.session_id.is_some() { s
-    .serialize_field("SessionId", & self.session_id) ?; } s.serialize_field("RequestId",
-    & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateIVRSessionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateIVRSessionResponse", 2)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateIVRSessionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

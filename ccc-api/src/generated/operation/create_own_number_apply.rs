@@ -108,42 +108,66 @@ impl ::serde::Serialize for CreateOwnNumberApplyRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateOwnNumberApplyRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateOwnNumberApplyRequest { const
-    EXPECTING : & 'static str = "struct CreateOwnNumberApplyRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "SipTrunkId", "DetailList",
-    "Prefix", "MobileNddPrefix", "LocalNumberTrimAC", "CalleeFormatPassthrough",
-    "CallerFormatPassthrough", "InternationalNumberPrefix"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_sip_trunk_id : Option < i64 > = None; let
-    mut f_detail_list : Option < Vec < crate ::types::OwnNumberApplyDetailItem > > =
-    None; let mut f_prefix : Option < Option < ::tencent_cloud_runtime::CompactString > >
-    = None; let mut f_mobile_ndd_prefix : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_local_number_trim_ac :
-    Option < Option < bool > > = None; let mut f_callee_format_passthrough : Option <
-    Option < bool > > = None; let mut f_caller_format_passthrough : Option < Option <
-    bool > > = None; let mut f_international_number_prefix : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_sip_trunk_id), 2 => members.value(& mut map, &
-    mut f_detail_list), 3 => members.value(& mut map, & mut f_prefix), 4 => members
-    .value(& mut map, & mut f_mobile_ndd_prefix), 5 => members.value(& mut map, & mut
-    f_local_number_trim_ac), 6 => members.value(& mut map, & mut
-    f_callee_format_passthrough), 7 => members.value(& mut map, & mut
-    f_caller_format_passthrough), 8 => members.value(& mut map, & mut
-    f_international_number_prefix), _ => members.skip(& mut map), } ?; }
-    Ok(CreateOwnNumberApplyRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    sip_trunk_id : members.required(f_sip_trunk_id, 1) ?, detail_list : f_detail_list
-    .unwrap_or_default(), prefix : f_prefix.flatten(), mobile_ndd_prefix :
-    f_mobile_ndd_prefix.flatten(), local_number_trim_ac : f_local_number_trim_ac
-    .flatten(), callee_format_passthrough : f_callee_format_passthrough.flatten(),
-    caller_format_passthrough : f_caller_format_passthrough.flatten(),
-    international_number_prefix : f_international_number_prefix.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateOwnNumberApplyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateOwnNumberApplyRequest {
+    const EXPECTING: &'static str = "struct CreateOwnNumberApplyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SipTrunkId",
+                "DetailList",
+                "Prefix",
+                "MobileNddPrefix",
+                "LocalNumberTrimAC",
+                "CalleeFormatPassthrough",
+                "CallerFormatPassthrough",
+                "InternationalNumberPrefix",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_sip_trunk_id: Option<i64> = None;
+        let mut f_detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>> = None;
+        let mut f_prefix: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_mobile_ndd_prefix: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_local_number_trim_ac: Option<Option<bool>> = None;
+        let mut f_callee_format_passthrough: Option<Option<bool>> = None;
+        let mut f_caller_format_passthrough: Option<Option<bool>> = None;
+        let mut f_international_number_prefix: Option<
+            Option<::tencent_cloud_runtime::CompactString>,
+        > = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_sip_trunk_id),
+                2 => members.value(&mut map, &mut f_detail_list),
+                3 => members.value(&mut map, &mut f_prefix),
+                4 => members.value(&mut map, &mut f_mobile_ndd_prefix),
+                5 => members.value(&mut map, &mut f_local_number_trim_ac),
+                6 => members.value(&mut map, &mut f_callee_format_passthrough),
+                7 => members.value(&mut map, &mut f_caller_format_passthrough),
+                8 => members.value(&mut map, &mut f_international_number_prefix),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateOwnNumberApplyRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            sip_trunk_id: members.required(f_sip_trunk_id, 1)?,
+            detail_list: f_detail_list.unwrap_or_default(),
+            prefix: f_prefix.flatten(),
+            mobile_ndd_prefix: f_mobile_ndd_prefix.flatten(),
+            local_number_trim_ac: f_local_number_trim_ac.flatten(),
+            callee_format_passthrough: f_callee_format_passthrough.flatten(),
+            caller_format_passthrough: f_caller_format_passthrough.flatten(),
+            international_number_prefix: f_international_number_prefix.flatten(),
+        })
+    }
 }
 impl CreateOwnNumberApplyRequest {
     /// A builder with no member set.
@@ -539,12 +563,15 @@ pub struct CreateOwnNumberApplyResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateOwnNumberApplyResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateOwnNumberApplyResponse", 2) ?; s.serialize_field("ApplyId",
-    & self.apply_id) ?; s.serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateOwnNumberApplyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateOwnNumberApplyResponse", 2)?;
+        s.serialize_field("ApplyId", &self.apply_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateOwnNumberApplyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

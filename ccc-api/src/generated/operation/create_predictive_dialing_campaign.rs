@@ -158,59 +158,99 @@ impl ::serde::Serialize for CreatePredictiveDialingCampaignRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreatePredictiveDialingCampaignRequest
-    { fn deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result <
-    Self, D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for
-    CreatePredictiveDialingCampaignRequest { const EXPECTING : & 'static str =
-    "struct CreatePredictiveDialingCampaignRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Name", "Callees",
-    "Callers", "CallOrder", "SkillGroupId", "Priority", "ExpectedAbandonRate",
-    "RetryInterval", "StartTime", "EndTime", "IVRId", "RetryTimes", "Variables", "UUI",
-    "CalleeAttributes", "TimeZone", "AvailableTime"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_name : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_callees : Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_callers : Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_call_order : Option <
-    crate ::types::CreatePredictiveDialingCampaignCallOrder > = None; let mut
-    f_skill_group_id : Option < crate ::types::SkillGroupId > = None; let mut f_priority
-    : Option < i64 > = None; let mut f_expected_abandon_rate : Option < i64 > = None; let
-    mut f_retry_interval : Option < i64 > = None; let mut f_start_time : Option < i64 > =
-    None; let mut f_end_time : Option < i64 > = None; let mut f_ivr_id : Option < Option
-    < crate ::types::IvrId > > = None; let mut f_retry_times : Option < Option < i64 > >
-    = None; let mut f_variables : Option < Option < Vec < crate ::types::Variable > > > =
-    None; let mut f_uui : Option < Option < ::tencent_cloud_runtime::CompactString > > =
-    None; let mut f_callee_attributes : Option < Option < Vec < crate
-    ::types::CalleeAttribute > > > = None; let mut f_time_zone : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_available_time : Option
-    < Option < Vec < crate ::types::TimeRange > > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_name), 2 => members.value(& mut map, & mut
-    f_callees), 3 => members.value(& mut map, & mut f_callers), 4 => members.value(& mut
-    map, & mut f_call_order), 5 => members.value(& mut map, & mut f_skill_group_id), 6 =>
-    members.value(& mut map, & mut f_priority), 7 => members.value(& mut map, & mut
-    f_expected_abandon_rate), 8 => members.value(& mut map, & mut f_retry_interval), 9 =>
-    members.value(& mut map, & mut f_start_time), 10 => members.value(& mut map, & mut
-    f_end_time), 11 => members.value(& mut map, & mut f_ivr_id), 12 => members.value(&
-    mut map, & mut f_retry_times), 13 => members.value(& mut map, & mut f_variables), 14
-    => members.value(& mut map, & mut f_uui), 15 => members.value(& mut map, & mut
-    f_callee_attributes), 16 => members.value(& mut map, & mut f_time_zone), 17 =>
-    members.value(& mut map, & mut f_available_time), _ => members.skip(& mut map), } ?;
-    } Ok(CreatePredictiveDialingCampaignRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, name : members.required(f_name, 1) ?, callees :
-    f_callees.unwrap_or_default(), callers : f_callers.unwrap_or_default(), call_order :
-    members.required(f_call_order, 4) ?, skill_group_id : members
-    .required(f_skill_group_id, 5) ?, priority : members.required(f_priority, 6) ?,
-    expected_abandon_rate : members.required(f_expected_abandon_rate, 7) ?,
-    retry_interval : members.required(f_retry_interval, 8) ?, start_time : members
-    .required(f_start_time, 9) ?, end_time : members.required(f_end_time, 10) ?, ivr_id :
-    f_ivr_id.flatten(), retry_times : f_retry_times.flatten(), variables : f_variables
-    .flatten(), uui : f_uui.flatten(), callee_attributes : f_callee_attributes.flatten(),
-    time_zone : f_time_zone.flatten(), available_time : f_available_time.flatten(), }) }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreatePredictiveDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct CreatePredictiveDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Name",
+                "Callees",
+                "Callers",
+                "CallOrder",
+                "SkillGroupId",
+                "Priority",
+                "ExpectedAbandonRate",
+                "RetryInterval",
+                "StartTime",
+                "EndTime",
+                "IVRId",
+                "RetryTimes",
+                "Variables",
+                "UUI",
+                "CalleeAttributes",
+                "TimeZone",
+                "AvailableTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder> = None;
+        let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
+        let mut f_priority: Option<i64> = None;
+        let mut f_expected_abandon_rate: Option<i64> = None;
+        let mut f_retry_interval: Option<i64> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
+        let mut f_retry_times: Option<Option<i64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
+        let mut f_time_zone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_available_time: Option<Option<Vec<crate::types::TimeRange>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_name),
+                2 => members.value(&mut map, &mut f_callees),
+                3 => members.value(&mut map, &mut f_callers),
+                4 => members.value(&mut map, &mut f_call_order),
+                5 => members.value(&mut map, &mut f_skill_group_id),
+                6 => members.value(&mut map, &mut f_priority),
+                7 => members.value(&mut map, &mut f_expected_abandon_rate),
+                8 => members.value(&mut map, &mut f_retry_interval),
+                9 => members.value(&mut map, &mut f_start_time),
+                10 => members.value(&mut map, &mut f_end_time),
+                11 => members.value(&mut map, &mut f_ivr_id),
+                12 => members.value(&mut map, &mut f_retry_times),
+                13 => members.value(&mut map, &mut f_variables),
+                14 => members.value(&mut map, &mut f_uui),
+                15 => members.value(&mut map, &mut f_callee_attributes),
+                16 => members.value(&mut map, &mut f_time_zone),
+                17 => members.value(&mut map, &mut f_available_time),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreatePredictiveDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            name: members.required(f_name, 1)?,
+            callees: f_callees.unwrap_or_default(),
+            callers: f_callers.unwrap_or_default(),
+            call_order: members.required(f_call_order, 4)?,
+            skill_group_id: members.required(f_skill_group_id, 5)?,
+            priority: members.required(f_priority, 6)?,
+            expected_abandon_rate: members.required(f_expected_abandon_rate, 7)?,
+            retry_interval: members.required(f_retry_interval, 8)?,
+            start_time: members.required(f_start_time, 9)?,
+            end_time: members.required(f_end_time, 10)?,
+            ivr_id: f_ivr_id.flatten(),
+            retry_times: f_retry_times.flatten(),
+            variables: f_variables.flatten(),
+            uui: f_uui.flatten(),
+            callee_attributes: f_callee_attributes.flatten(),
+            time_zone: f_time_zone.flatten(),
+            available_time: f_available_time.flatten(),
+        })
     }
 }
 impl CreatePredictiveDialingCampaignRequest {
@@ -911,13 +951,17 @@ pub struct CreatePredictiveDialingCampaignResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreatePredictiveDialingCampaignResponse { fn serialize <
-    S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    use ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreatePredictiveDialingCampaignResponse", 2) ?; if self
-    .campaign_id.is_some() { s.serialize_field("CampaignId", & self.campaign_id) ?; } s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreatePredictiveDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreatePredictiveDialingCampaignResponse", 2)?;
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -62,24 +62,36 @@ impl ::serde::Serialize for CreateSDKLoginTokenRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateSDKLoginTokenRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateSDKLoginTokenRequest { const
-    EXPECTING : & 'static str = "struct CreateSDKLoginTokenRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "SeatUserId", "OnlyOnce"]);
-    let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut f_seat_user_id :
-    Option < ::tencent_cloud_runtime::CompactString > = None; let mut f_only_once :
-    Option < Option < bool > > = None; while let Some(i) = members.next_key(& mut map) ?
-    { match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members.value(&
-    mut map, & mut f_seat_user_id), 2 => members.value(& mut map, & mut f_only_once), _
-    => members.skip(& mut map), } ?; } Ok(CreateSDKLoginTokenRequest { sdk_app_id :
-    members.required(f_sdk_app_id, 0) ?, seat_user_id : members.required(f_seat_user_id,
-    1) ?, only_once : f_only_once.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateSDKLoginTokenRequest {
+    const EXPECTING: &'static str = "struct CreateSDKLoginTokenRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SeatUserId", "OnlyOnce"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_seat_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_only_once: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_seat_user_id),
+                2 => members.value(&mut map, &mut f_only_once),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateSDKLoginTokenRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            seat_user_id: members.required(f_seat_user_id, 1)?,
+            only_once: f_only_once.flatten(),
+        })
+    }
 }
 impl CreateSDKLoginTokenRequest {
     /// A builder with no member set.
@@ -295,14 +307,17 @@ impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
             .finish()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateSDKLoginTokenResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateSDKLoginTokenResponse", 4) ?; s.serialize_field("Token", &
-    self.token) ?; s.serialize_field("ExpiredTime", & self.expired_time) ?; s
-    .serialize_field("SdkURL", & self.sdk_url) ?; s.serialize_field("RequestId", & self
-    .request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateSDKLoginTokenResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateSDKLoginTokenResponse", 4)?;
+        s.serialize_field("Token", &self.token)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("SdkURL", &self.sdk_url)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

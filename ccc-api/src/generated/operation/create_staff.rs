@@ -67,24 +67,36 @@ impl ::serde::Serialize for CreateStaffRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateStaffRequest { fn deserialize < D
-    : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateStaffRequest { const EXPECTING
-    : & 'static str = "struct CreateStaffRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Staffs", "SendPassword"]);
-    let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut f_staffs : Option <
-    Vec < crate ::types::SeatUserInfo > > = None; let mut f_send_password : Option <
-    Option < bool > > = None; while let Some(i) = members.next_key(& mut map) ? { match i
-    { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members.value(& mut map, &
-    mut f_staffs), 2 => members.value(& mut map, & mut f_send_password), _ => members
-    .skip(& mut map), } ?; } Ok(CreateStaffRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, staffs : f_staffs.unwrap_or_default(), send_password :
-    f_send_password.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateStaffRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateStaffRequest {
+    const EXPECTING: &'static str = "struct CreateStaffRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Staffs", "SendPassword"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staffs: Option<Vec<crate::types::SeatUserInfo>> = None;
+        let mut f_send_password: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staffs),
+                2 => members.value(&mut map, &mut f_send_password),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateStaffRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staffs: f_staffs.unwrap_or_default(),
+            send_password: f_send_password.flatten(),
+        })
+    }
 }
 impl CreateStaffRequest {
     /// A builder with no member set.
@@ -266,13 +278,15 @@ pub struct CreateStaffResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateStaffResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateStaffResponse", 2) ?; s.serialize_field("ErrorStaffList", &
-    self.error_staff_list) ?; s.serialize_field("RequestId", & self.request_id) ?; s
-    .end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateStaffResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateStaffResponse", 2)?;
+        s.serialize_field("ErrorStaffList", &self.error_staff_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateStaffResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

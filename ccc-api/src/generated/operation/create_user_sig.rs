@@ -63,26 +63,44 @@ impl ::serde::Serialize for CreateUserSigRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for CreateUserSigRequest { fn deserialize <
-    D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for CreateUserSigRequest { const
-    EXPECTING : & 'static str = "struct CreateUserSigRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Uid", "ClientData",
-    "ExpiredTime"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut
-    f_uid : Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_client_data : Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_expired_time : Option < i64 > = None; while let Some(i) = members.next_key(& mut
-    map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members
-    .value(& mut map, & mut f_uid), 2 => members.value(& mut map, & mut f_client_data), 3
-    => members.value(& mut map, & mut f_expired_time), _ => members.skip(& mut map), } ?;
-    } Ok(CreateUserSigRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?, uid :
-    members.required(f_uid, 1) ?, client_data : members.required(f_client_data, 2) ?,
-    expired_time : members.required(f_expired_time, 3) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateUserSigRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for CreateUserSigRequest {
+    const EXPECTING: &'static str = "struct CreateUserSigRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Uid",
+                "ClientData",
+                "ExpiredTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_uid: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_client_data: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_expired_time: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_uid),
+                2 => members.value(&mut map, &mut f_client_data),
+                3 => members.value(&mut map, &mut f_expired_time),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(CreateUserSigRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            uid: members.required(f_uid, 1)?,
+            client_data: members.required(f_client_data, 2)?,
+            expired_time: members.required(f_expired_time, 3)?,
+        })
+    }
 }
 impl CreateUserSigRequest {
     /// A builder with no member set.
@@ -320,12 +338,15 @@ impl ::std::fmt::Debug for CreateUserSigResponse {
             .finish()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for CreateUserSigResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("CreateUserSigResponse", 2) ?; s.serialize_field("UserSig", & self
-    .user_sig) ?; s.serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateUserSigResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateUserSigResponse", 2)?;
+        s.serialize_field("UserSig", &self.user_sig)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateUserSigResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

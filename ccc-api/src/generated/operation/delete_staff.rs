@@ -52,22 +52,33 @@ impl ::serde::Serialize for DeleteStaffRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DeleteStaffRequest { fn deserialize < D
-    : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffRequest { const EXPECTING
-    : & 'static str = "struct DeleteStaffRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "StaffList"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id
-    : Option < crate ::types::SdkAppId > = None; let mut f_staff_list : Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_staff_list), _ => members.skip(& mut map), } ?;
-    } Ok(DeleteStaffRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    staff_list : f_staff_list.unwrap_or_default(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DeleteStaffRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffRequest {
+    const EXPECTING: &'static str = "struct DeleteStaffRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "StaffList"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staff_list),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DeleteStaffRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_list: f_staff_list.unwrap_or_default(),
+        })
+    }
 }
 impl DeleteStaffRequest {
     /// A builder with no member set.
@@ -229,14 +240,18 @@ pub struct DeleteStaffResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DeleteStaffResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DeleteStaffResponse", 3) ?; s.serialize_field("OnlineStaffList", &
-    self.online_staff_list) ?; if self.delete_status_info.is_some() { s
-    .serialize_field("DeleteStatusInfo", & self.delete_status_info) ?; } s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DeleteStaffResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DeleteStaffResponse", 3)?;
+        s.serialize_field("OnlineStaffList", &self.online_staff_list)?;
+        if self.delete_status_info.is_some() {
+            s.serialize_field("DeleteStatusInfo", &self.delete_status_info)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteStaffResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

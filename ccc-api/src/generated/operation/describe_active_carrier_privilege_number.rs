@@ -48,28 +48,44 @@ impl ::serde::Serialize for DescribeActiveCarrierPrivilegeNumberRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for
-    DescribeActiveCarrierPrivilegeNumberRequest { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for
-    DescribeActiveCarrierPrivilegeNumberRequest { const EXPECTING : & 'static str =
-    "struct DescribeActiveCarrierPrivilegeNumberRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "PageNumber", "PageSize",
-    "Filters"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS);
-    let mut f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut
-    f_page_number : Option < Option < crate ::types::PageNumber > > = None; let mut
-    f_page_size : Option < Option < crate ::types::PageSize > > = None; let mut f_filters
-    : Option < Option < Vec < crate ::types::Filter > > > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_sdk_app_id), 1 => members.value(& mut map, & mut f_page_number), 2 => members
-    .value(& mut map, & mut f_page_size), 3 => members.value(& mut map, & mut f_filters),
-    _ => members.skip(& mut map), } ?; } Ok(DescribeActiveCarrierPrivilegeNumberRequest {
-    sdk_app_id : members.required(f_sdk_app_id, 0) ?, page_number : f_page_number
-    .flatten(), page_size : f_page_size.flatten(), filters : f_filters.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberRequest {
+    const EXPECTING: &'static str = "struct DescribeActiveCarrierPrivilegeNumberRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageNumber",
+                "PageSize",
+                "Filters",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        let mut f_filters: Option<Option<Vec<crate::types::Filter>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_number),
+                2 => members.value(&mut map, &mut f_page_size),
+                3 => members.value(&mut map, &mut f_filters),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeActiveCarrierPrivilegeNumberRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_number: f_page_number.flatten(),
+            page_size: f_page_size.flatten(),
+            filters: f_filters.flatten(),
+        })
+    }
 }
 impl DescribeActiveCarrierPrivilegeNumberRequest {
     /// A builder with no member set.
@@ -306,16 +322,21 @@ pub struct DescribeActiveCarrierPrivilegeNumberResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeActiveCarrierPrivilegeNumberResponse { fn
-    serialize < S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok,
-    S::Error > { use ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeActiveCarrierPrivilegeNumberResponse", 4) ?; s
-    .serialize_field("TotalCount", & self.total_count) ?; s
-    .serialize_field("ActiveCarrierPrivilegeNumbers", & self
-    .active_carrier_privilege_numbers) ?; s.serialize_field("PendingApplicantIds", & self
-    .pending_applicant_ids) ?; s.serialize_field("RequestId", & self.request_id) ?; s
-    .end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeActiveCarrierPrivilegeNumberResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("DescribeActiveCarrierPrivilegeNumberResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field(
+            "ActiveCarrierPrivilegeNumbers",
+            &self.active_carrier_privilege_numbers,
+        )?;
+        s.serialize_field("PendingApplicantIds", &self.pending_applicant_ids)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -62,25 +62,33 @@ impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for
-    DescribeAgentCruiseDialingCampaignRequest { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for
-    DescribeAgentCruiseDialingCampaignRequest { const EXPECTING : & 'static str =
-    "struct DescribeAgentCruiseDialingCampaignRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "CampaignId"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id
-    : Option < crate ::types::SdkAppId > = None; let mut f_campaign_id : Option < crate
-    ::types::CampaignId > = None; while let Some(i) = members.next_key(& mut map) ? {
-    match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members.value(& mut
-    map, & mut f_campaign_id), _ => members.skip(& mut map), } ?; }
-    Ok(DescribeAgentCruiseDialingCampaignRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, campaign_id : members.required(f_campaign_id, 1) ?, })
-    } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAgentCruiseDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct DescribeAgentCruiseDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "CampaignId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_campaign_id: Option<crate::types::CampaignId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_campaign_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeAgentCruiseDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            campaign_id: members.required(f_campaign_id, 1)?,
+        })
+    }
 }
 impl DescribeAgentCruiseDialingCampaignRequest {
     /// A builder with no member set.
@@ -274,23 +282,45 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignResponse { fn serialize
-    < S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    use ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeAgentCruiseDialingCampaignResponse", 11) ?; if self.name
-    .is_some() { s.serialize_field("Name", & self.name) ?; } if self.agent.is_some() { s
-    .serialize_field("Agent", & self.agent) ?; } if self.concurrency_number.is_some() { s
-    .serialize_field("ConcurrencyNumber", & self.concurrency_number) ?; } if self
-    .start_time.is_some() { s.serialize_field("StartTime", & self.start_time) ?; } if
-    self.end_time.is_some() { s.serialize_field("EndTime", & self.end_time) ?; } if self
-    .call_order.is_some() { s.serialize_field("CallOrder", & self.call_order) ?; } if
-    self.uui.is_some() { s.serialize_field("UUI", & self.uui) ?; } if self.state
-    .is_some() { s.serialize_field("State", & self.state) ?; } if self.total_callee_count
-    .is_some() { s.serialize_field("TotalCalleeCount", & self.total_callee_count) ?; } if
-    self.called_callee_count.is_some() { s.serialize_field("CalledCalleeCount", & self
-    .called_callee_count) ?; } s.serialize_field("RequestId", & self.request_id) ?; s
-    .end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("DescribeAgentCruiseDialingCampaignResponse", 11)?;
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.agent.is_some() {
+            s.serialize_field("Agent", &self.agent)?;
+        }
+        if self.concurrency_number.is_some() {
+            s.serialize_field("ConcurrencyNumber", &self.concurrency_number)?;
+        }
+        if self.start_time.is_some() {
+            s.serialize_field("StartTime", &self.start_time)?;
+        }
+        if self.end_time.is_some() {
+            s.serialize_field("EndTime", &self.end_time)?;
+        }
+        if self.call_order.is_some() {
+            s.serialize_field("CallOrder", &self.call_order)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.total_callee_count.is_some() {
+            s.serialize_field("TotalCalleeCount", &self.total_callee_count)?;
+        }
+        if self.called_callee_count.is_some() {
+            s.serialize_field("CalledCalleeCount", &self.called_callee_count)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

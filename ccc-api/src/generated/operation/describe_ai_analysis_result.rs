@@ -76,26 +76,44 @@ impl ::serde::Serialize for DescribeAIAnalysisResultRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeAIAnalysisResultRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAnalysisResultRequest {
-    const EXPECTING : & 'static str = "struct DescribeAIAnalysisResultRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "SessionId", "StartTime",
-    "EndTime"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS);
-    let mut f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut
-    f_session_id : Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_start_time : Option < i64 > = None; let mut f_end_time : Option < i64 > = None;
-    while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(&
-    mut map, & mut f_sdk_app_id), 1 => members.value(& mut map, & mut f_session_id), 2 =>
-    members.value(& mut map, & mut f_start_time), 3 => members.value(& mut map, & mut
-    f_end_time), _ => members.skip(& mut map), } ?; } Ok(DescribeAIAnalysisResultRequest
-    { sdk_app_id : members.required(f_sdk_app_id, 0) ?, session_id : members
-    .required(f_session_id, 1) ?, start_time : members.required(f_start_time, 2) ?,
-    end_time : members.required(f_end_time, 3) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAIAnalysisResultRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAnalysisResultRequest {
+    const EXPECTING: &'static str = "struct DescribeAIAnalysisResultRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SessionId",
+                "StartTime",
+                "EndTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                2 => members.value(&mut map, &mut f_start_time),
+                3 => members.value(&mut map, &mut f_end_time),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeAIAnalysisResultRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            start_time: members.required(f_start_time, 2)?,
+            end_time: members.required(f_end_time, 3)?,
+        })
+    }
 }
 impl DescribeAIAnalysisResultRequest {
     /// A builder with no member set.
@@ -320,13 +338,17 @@ pub struct DescribeAIAnalysisResultResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeAIAnalysisResultResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeAIAnalysisResultResponse", 2) ?; if self.result_list
-    .is_some() { s.serialize_field("ResultList", & self.result_list) ?; } s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAIAnalysisResultResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAIAnalysisResultResponse", 2)?;
+        if self.result_list.is_some() {
+            s.serialize_field("ResultList", &self.result_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAIAnalysisResultResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

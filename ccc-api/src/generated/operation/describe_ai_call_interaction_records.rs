@@ -29,23 +29,32 @@ impl ::serde::Serialize for DescribeAICallInteractionRecordsRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeAICallInteractionRecordsRequest
-    { fn deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result <
-    Self, D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for
-    DescribeAICallInteractionRecordsRequest { const EXPECTING : & 'static str =
-    "struct DescribeAICallInteractionRecordsRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "SessionId"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id
-    : Option < crate ::types::SdkAppId > = None; let mut f_session_id : Option <
-    ::tencent_cloud_runtime::CompactString > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_session_id), _ => members.skip(& mut map), } ?;
-    } Ok(DescribeAICallInteractionRecordsRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, session_id : members.required(f_session_id, 1) ?, }) }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallInteractionRecordsRequest {
+    const EXPECTING: &'static str = "struct DescribeAICallInteractionRecordsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeAICallInteractionRecordsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+        })
     }
 }
 impl DescribeAICallInteractionRecordsRequest {
@@ -201,14 +210,17 @@ pub struct DescribeAICallInteractionRecordsResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeAICallInteractionRecordsResponse { fn serialize <
-    S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    use ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeAICallInteractionRecordsResponse", 2) ?; if self
-    .interaction_event_list.is_some() { s.serialize_field("InteractionEventList", & self
-    .interaction_event_list) ?; } s.serialize_field("RequestId", & self.request_id) ?; s
-    .end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAICallInteractionRecordsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAICallInteractionRecordsResponse", 2)?;
+        if self.interaction_event_list.is_some() {
+            s.serialize_field("InteractionEventList", &self.interaction_event_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -82,26 +82,44 @@ impl ::serde::Serialize for DescribeAILatencyRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeAILatencyRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeAILatencyRequest { const
-    EXPECTING : & 'static str = "struct DescribeAILatencyRequest"; fn from_members < 'de,
-    A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "SessionId", "StartTime",
-    "EndTime"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS);
-    let mut f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut
-    f_session_id : Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_start_time : Option < i64 > = None; let mut f_end_time : Option < i64 > = None;
-    while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(&
-    mut map, & mut f_sdk_app_id), 1 => members.value(& mut map, & mut f_session_id), 2 =>
-    members.value(& mut map, & mut f_start_time), 3 => members.value(& mut map, & mut
-    f_end_time), _ => members.skip(& mut map), } ?; } Ok(DescribeAILatencyRequest {
-    sdk_app_id : members.required(f_sdk_app_id, 0) ?, session_id : members
-    .required(f_session_id, 1) ?, start_time : members.required(f_start_time, 2) ?,
-    end_time : members.required(f_end_time, 3) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAILatencyRequest {
+    const EXPECTING: &'static str = "struct DescribeAILatencyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SessionId",
+                "StartTime",
+                "EndTime",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                2 => members.value(&mut map, &mut f_start_time),
+                3 => members.value(&mut map, &mut f_end_time),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeAILatencyRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            start_time: members.required(f_start_time, 2)?,
+            end_time: members.required(f_end_time, 3)?,
+        })
+    }
 }
 impl DescribeAILatencyRequest {
     /// A builder with no member set.
@@ -326,15 +344,20 @@ pub struct DescribeAILatencyResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeAILatencyResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeAILatencyResponse", 3) ?; if self.ai_latency_detail
-    .is_some() { s.serialize_field("AILatencyDetail", & self.ai_latency_detail) ?; } if
-    self.ai_latency_statistics.is_some() { s.serialize_field("AILatencyStatistics", &
-    self.ai_latency_statistics) ?; } s.serialize_field("RequestId", & self.request_id) ?;
-    s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAILatencyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAILatencyResponse", 3)?;
+        if self.ai_latency_detail.is_some() {
+            s.serialize_field("AILatencyDetail", &self.ai_latency_detail)?;
+        }
+        if self.ai_latency_statistics.is_some() {
+            s.serialize_field("AILatencyStatistics", &self.ai_latency_statistics)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -68,22 +68,33 @@ impl ::serde::Serialize for DescribeAutoCalloutTaskRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeAutoCalloutTaskRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTaskRequest {
-    const EXPECTING : & 'static str = "struct DescribeAutoCalloutTaskRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "TaskId"]); let mut members
-    = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option
-    < crate ::types::SdkAppId > = None; let mut f_task_id : Option < crate
-    ::types::TaskId > = None; while let Some(i) = members.next_key(& mut map) ? { match i
-    { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members.value(& mut map, &
-    mut f_task_id), _ => members.skip(& mut map), } ?; }
-    Ok(DescribeAutoCalloutTaskRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    task_id : members.required(f_task_id, 1) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTaskRequest {
+    const EXPECTING: &'static str = "struct DescribeAutoCalloutTaskRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "TaskId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_task_id: Option<crate::types::TaskId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_task_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeAutoCalloutTaskRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            task_id: members.required(f_task_id, 1)?,
+        })
+    }
 }
 impl DescribeAutoCalloutTaskRequest {
     /// A builder with no member set.
@@ -270,19 +281,25 @@ pub struct DescribeAutoCalloutTaskResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeAutoCalloutTaskResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeAutoCalloutTaskResponse", 10) ?; s.serialize_field("Name",
-    & self.name) ?; s.serialize_field("Description", & self.description) ?; s
-    .serialize_field("NotBefore", & self.not_before) ?; s.serialize_field("NotAfter", &
-    self.not_after) ?; s.serialize_field("Callers", & self.callers) ?; s
-    .serialize_field("Callees", & self.callees) ?; s.serialize_field("IvrId", & self
-    .ivr_id) ?; s.serialize_field("State", & self.state) ?; if self
-    .max_ring_timeout_second.is_some() { s.serialize_field("MaxRingTimeoutSecond", & self
-    .max_ring_timeout_second) ?; } s.serialize_field("RequestId", & self.request_id) ?; s
-    .end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAutoCalloutTaskResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAutoCalloutTaskResponse", 10)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Description", &self.description)?;
+        s.serialize_field("NotBefore", &self.not_before)?;
+        s.serialize_field("NotAfter", &self.not_after)?;
+        s.serialize_field("Callers", &self.callers)?;
+        s.serialize_field("Callees", &self.callees)?;
+        s.serialize_field("IvrId", &self.ivr_id)?;
+        s.serialize_field("State", &self.state)?;
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

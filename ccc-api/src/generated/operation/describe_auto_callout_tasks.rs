@@ -71,24 +71,36 @@ impl ::serde::Serialize for DescribeAutoCalloutTasksRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeAutoCalloutTasksRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTasksRequest {
-    const EXPECTING : & 'static str = "struct DescribeAutoCalloutTasksRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "PageSize", "PageNumber"]);
-    let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut f_page_size :
-    Option < crate ::types::PageSize > = None; let mut f_page_number : Option < crate
-    ::types::PageNumber > = None; while let Some(i) = members.next_key(& mut map) ? {
-    match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members.value(& mut
-    map, & mut f_page_size), 2 => members.value(& mut map, & mut f_page_number), _ =>
-    members.skip(& mut map), } ?; } Ok(DescribeAutoCalloutTasksRequest { sdk_app_id :
-    members.required(f_sdk_app_id, 0) ?, page_size : members.required(f_page_size, 1) ?,
-    page_number : members.required(f_page_number, 2) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTasksRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTasksRequest {
+    const EXPECTING: &'static str = "struct DescribeAutoCalloutTasksRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "PageSize", "PageNumber"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_size),
+                2 => members.value(&mut map, &mut f_page_number),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeAutoCalloutTasksRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+        })
+    }
 }
 impl DescribeAutoCalloutTasksRequest {
     /// A builder with no member set.
@@ -300,13 +312,16 @@ pub struct DescribeAutoCalloutTasksResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeAutoCalloutTasksResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeAutoCalloutTasksResponse", 3) ?; s
-    .serialize_field("TotalCount", & self.total_count) ?; s.serialize_field("Tasks", &
-    self.tasks) ?; s.serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAutoCalloutTasksResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAutoCalloutTasksResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("Tasks", &self.tasks)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTasksResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -122,27 +122,44 @@ impl ::serde::Serialize for DescribeCallInMetricsRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeCallInMetricsRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeCallInMetricsRequest { const
-    EXPECTING : & 'static str = "struct DescribeCallInMetricsRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "EnabledSkillGroup",
-    "EnabledNumber", "GroupIdList"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_enabled_skill_group : Option < Option <
-    bool > > = None; let mut f_enabled_number : Option < Option < bool > > = None; let
-    mut f_group_id_list : Option < Option < Vec < i64 > > > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_sdk_app_id), 1 => members.value(& mut map, & mut f_enabled_skill_group), 2 =>
-    members.value(& mut map, & mut f_enabled_number), 3 => members.value(& mut map, & mut
-    f_group_id_list), _ => members.skip(& mut map), } ?; }
-    Ok(DescribeCallInMetricsRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    enabled_skill_group : f_enabled_skill_group.flatten(), enabled_number :
-    f_enabled_number.flatten(), group_id_list : f_group_id_list.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeCallInMetricsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCallInMetricsRequest {
+    const EXPECTING: &'static str = "struct DescribeCallInMetricsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "EnabledSkillGroup",
+                "EnabledNumber",
+                "GroupIdList",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_enabled_skill_group: Option<Option<bool>> = None;
+        let mut f_enabled_number: Option<Option<bool>> = None;
+        let mut f_group_id_list: Option<Option<Vec<i64>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_enabled_skill_group),
+                2 => members.value(&mut map, &mut f_enabled_number),
+                3 => members.value(&mut map, &mut f_group_id_list),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeCallInMetricsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            enabled_skill_group: f_enabled_skill_group.flatten(),
+            enabled_number: f_enabled_number.flatten(),
+            group_id_list: f_group_id_list.flatten(),
+        })
+    }
 }
 impl DescribeCallInMetricsRequest {
     /// A builder with no member set.
@@ -366,15 +383,18 @@ pub struct DescribeCallInMetricsResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeCallInMetricsResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeCallInMetricsResponse", 5) ?; s
-    .serialize_field("Timestamp", & self.timestamp) ?; s.serialize_field("TotalMetrics",
-    & self.total_metrics) ?; s.serialize_field("NumberMetrics", & self.number_metrics) ?;
-    s.serialize_field("SkillGroupMetrics", & self.skill_group_metrics) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeCallInMetricsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCallInMetricsResponse", 5)?;
+        s.serialize_field("Timestamp", &self.timestamp)?;
+        s.serialize_field("TotalMetrics", &self.total_metrics)?;
+        s.serialize_field("NumberMetrics", &self.number_metrics)?;
+        s.serialize_field("SkillGroupMetrics", &self.skill_group_metrics)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeCallInMetricsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -85,20 +85,30 @@ impl ::serde::Serialize for DescribeCCCBuyInfoListRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeCCCBuyInfoListRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeCCCBuyInfoListRequest { const
-    EXPECTING : & 'static str = "struct DescribeCCCBuyInfoListRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppIds"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_ids : Option
-    < Option < Vec < crate ::types::SdkAppId > > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_sdk_app_ids), _ => members.skip(& mut map), } ?; } Ok(DescribeCCCBuyInfoListRequest
-    { sdk_app_ids : f_sdk_app_ids.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCCCBuyInfoListRequest {
+    const EXPECTING: &'static str = "struct DescribeCCCBuyInfoListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppIds"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_ids: Option<Option<Vec<crate::types::SdkAppId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_ids),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeCCCBuyInfoListRequest {
+            sdk_app_ids: f_sdk_app_ids.flatten(),
+        })
+    }
 }
 impl DescribeCCCBuyInfoListRequest {
     /// A builder with no member set.
@@ -223,15 +233,17 @@ pub struct DescribeCCCBuyInfoListResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeCCCBuyInfoListResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeCCCBuyInfoListResponse", 4) ?; s
-    .serialize_field("TotalCount", & self.total_count) ?; s
-    .serialize_field("SdkAppIdBuyList", & self.sdk_app_id_buy_list) ?; s
-    .serialize_field("PackageBuyList", & self.package_buy_list) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeCCCBuyInfoListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCCCBuyInfoListResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("SdkAppIdBuyList", &self.sdk_app_id_buy_list)?;
+        s.serialize_field("PackageBuyList", &self.package_buy_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -68,32 +68,56 @@ impl ::serde::Serialize for DescribeChatMessagesRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeChatMessagesRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeChatMessagesRequest { const
-    EXPECTING : & 'static str = "struct DescribeChatMessagesRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "InstanceId", "CdrId",
-    "Limit", "Offset", "Order", "SessionId"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_instance_id : Option < Option < i64 > > =
-    None; let mut f_cdr_id : Option < Option < ::tencent_cloud_runtime::CompactString > >
-    = None; let mut f_limit : Option < Option < crate ::types::Limit > > = None; let mut
-    f_offset : Option < Option < crate ::types::Offset > > = None; let mut f_order :
-    Option < Option < crate ::types::DescribeChatMessagesOrder > > = None; let mut
-    f_session_id : Option < Option < ::tencent_cloud_runtime::CompactString > > = None;
-    while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(&
-    mut map, & mut f_sdk_app_id), 1 => members.value(& mut map, & mut f_instance_id), 2
-    => members.value(& mut map, & mut f_cdr_id), 3 => members.value(& mut map, & mut
-    f_limit), 4 => members.value(& mut map, & mut f_offset), 5 => members.value(& mut
-    map, & mut f_order), 6 => members.value(& mut map, & mut f_session_id), _ => members
-    .skip(& mut map), } ?; } Ok(DescribeChatMessagesRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, instance_id : f_instance_id.flatten(), cdr_id :
-    f_cdr_id.flatten(), limit : f_limit.flatten(), offset : f_offset.flatten(), order :
-    f_order.flatten(), session_id : f_session_id.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeChatMessagesRequest {
+    const EXPECTING: &'static str = "struct DescribeChatMessagesRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "InstanceId",
+                "CdrId",
+                "Limit",
+                "Offset",
+                "Order",
+                "SessionId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_instance_id: Option<Option<i64>> = None;
+        let mut f_cdr_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_limit: Option<Option<crate::types::Limit>> = None;
+        let mut f_offset: Option<Option<crate::types::Offset>> = None;
+        let mut f_order: Option<Option<crate::types::DescribeChatMessagesOrder>> = None;
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_instance_id),
+                2 => members.value(&mut map, &mut f_cdr_id),
+                3 => members.value(&mut map, &mut f_limit),
+                4 => members.value(&mut map, &mut f_offset),
+                5 => members.value(&mut map, &mut f_order),
+                6 => members.value(&mut map, &mut f_session_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeChatMessagesRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            instance_id: f_instance_id.flatten(),
+            cdr_id: f_cdr_id.flatten(),
+            limit: f_limit.flatten(),
+            offset: f_offset.flatten(),
+            order: f_order.flatten(),
+            session_id: f_session_id.flatten(),
+        })
+    }
 }
 impl DescribeChatMessagesRequest {
     /// A builder with no member set.
@@ -413,13 +437,16 @@ pub struct DescribeChatMessagesResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeChatMessagesResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeChatMessagesResponse", 3) ?; s
-    .serialize_field("TotalCount", & self.total_count) ?; s.serialize_field("Messages", &
-    self.messages) ?; s.serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeChatMessagesResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeChatMessagesResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("Messages", &self.messages)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -46,30 +46,48 @@ impl ::serde::Serialize for DescribeCompanyListRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeCompanyListRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeCompanyListRequest { const
-    EXPECTING : & 'static str = "struct DescribeCompanyListRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["PageSize", "PageNumber", "CompanyName",
-    "State", "ApplyID"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_page_size : Option <
-    crate ::types::PageSize > = None; let mut f_page_number : Option < crate
-    ::types::PageNumber > = None; let mut f_company_name : Option < Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > > = None; let mut f_state : Option <
-    Option < Vec < crate ::types::DescribeCompanyListState > > > = None; let mut
-    f_apply_id : Option < Option < Vec < crate ::types::ApplyId > > > = None; while let
-    Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, &
-    mut f_page_size), 1 => members.value(& mut map, & mut f_page_number), 2 => members
-    .value(& mut map, & mut f_company_name), 3 => members.value(& mut map, & mut
-    f_state), 4 => members.value(& mut map, & mut f_apply_id), _ => members.skip(& mut
-    map), } ?; } Ok(DescribeCompanyListRequest { page_size : members
-    .required(f_page_size, 0) ?, page_number : members.required(f_page_number, 1) ?,
-    company_name : f_company_name.flatten(), state : f_state.flatten(), apply_id :
-    f_apply_id.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCompanyListRequest {
+    const EXPECTING: &'static str = "struct DescribeCompanyListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "PageSize",
+                "PageNumber",
+                "CompanyName",
+                "State",
+                "ApplyID",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_company_name: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_state: Option<Option<Vec<crate::types::DescribeCompanyListState>>> = None;
+        let mut f_apply_id: Option<Option<Vec<crate::types::ApplyId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_page_size),
+                1 => members.value(&mut map, &mut f_page_number),
+                2 => members.value(&mut map, &mut f_company_name),
+                3 => members.value(&mut map, &mut f_state),
+                4 => members.value(&mut map, &mut f_apply_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeCompanyListRequest {
+            page_size: members.required(f_page_size, 0)?,
+            page_number: members.required(f_page_number, 1)?,
+            company_name: f_company_name.flatten(),
+            state: f_state.flatten(),
+            apply_id: f_apply_id.flatten(),
+        })
+    }
 }
 impl DescribeCompanyListRequest {
     /// A builder with no member set.
@@ -326,14 +344,20 @@ pub struct DescribeCompanyListResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeCompanyListResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeCompanyListResponse", 3) ?; if self.total_count.is_some()
-    { s.serialize_field("TotalCount", & self.total_count) ?; } if self.company_info
-    .is_some() { s.serialize_field("CompanyInfo", & self.company_info) ?; } s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeCompanyListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCompanyListResponse", 3)?;
+        if self.total_count.is_some() {
+            s.serialize_field("TotalCount", &self.total_count)?;
+        }
+        if self.company_info.is_some() {
+            s.serialize_field("CompanyInfo", &self.company_info)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -100,32 +100,52 @@ impl ::serde::Serialize for DescribeExtensionsRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeExtensionsRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionsRequest { const
-    EXPECTING : & 'static str = "struct DescribeExtensionsRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "PageNumber",
-    "ExtensionIds", "PageSize", "FuzzingKeyWord", "IsNeedStatus"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_page_number : Option < crate
-    ::types::PageNumber > = None; let mut f_extension_ids : Option < Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > > = None; let mut f_page_size : Option <
-    Option < crate ::types::PageSize > > = None; let mut f_fuzzing_key_word : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_is_need_status
-    : Option < Option < bool > > = None; while let Some(i) = members.next_key(& mut map)
-    ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members.value(&
-    mut map, & mut f_page_number), 2 => members.value(& mut map, & mut f_extension_ids),
-    3 => members.value(& mut map, & mut f_page_size), 4 => members.value(& mut map, & mut
-    f_fuzzing_key_word), 5 => members.value(& mut map, & mut f_is_need_status), _ =>
-    members.skip(& mut map), } ?; } Ok(DescribeExtensionsRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, page_number : members.required(f_page_number, 1) ?,
-    extension_ids : f_extension_ids.flatten(), page_size : f_page_size.flatten(),
-    fuzzing_key_word : f_fuzzing_key_word.flatten(), is_need_status : f_is_need_status
-    .flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionsRequest {
+    const EXPECTING: &'static str = "struct DescribeExtensionsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageNumber",
+                "ExtensionIds",
+                "PageSize",
+                "FuzzingKeyWord",
+                "IsNeedStatus",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_extension_ids: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        let mut f_fuzzing_key_word: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_is_need_status: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_number),
+                2 => members.value(&mut map, &mut f_extension_ids),
+                3 => members.value(&mut map, &mut f_page_size),
+                4 => members.value(&mut map, &mut f_fuzzing_key_word),
+                5 => members.value(&mut map, &mut f_is_need_status),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeExtensionsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_number: members.required(f_page_number, 1)?,
+            extension_ids: f_extension_ids.flatten(),
+            page_size: f_page_size.flatten(),
+            fuzzing_key_word: f_fuzzing_key_word.flatten(),
+            is_need_status: f_is_need_status.flatten(),
+        })
+    }
 }
 impl DescribeExtensionsRequest {
     /// A builder with no member set.
@@ -438,13 +458,16 @@ pub struct DescribeExtensionsResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeExtensionsResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeExtensionsResponse", 3) ?; s.serialize_field("Total", &
-    self.total) ?; s.serialize_field("ExtensionList", & self.extension_list) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeExtensionsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeExtensionsResponse", 3)?;
+        s.serialize_field("Total", &self.total)?;
+        s.serialize_field("ExtensionList", &self.extension_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

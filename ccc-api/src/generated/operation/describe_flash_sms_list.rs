@@ -78,39 +78,64 @@ impl ::serde::Serialize for DescribeFlashSMSListRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeFlashSMSListRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeFlashSMSListRequest { const
-    EXPECTING : & 'static str = "struct DescribeFlashSMSListRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "StartTimestamp",
-    "EndTimestamp", "DeliveryNumber", "ServingNumber", "SessionId", "DeliveryStatus",
-    "PageSize", "PageNumber"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_start_timestamp : Option < i64 > = None;
-    let mut f_end_timestamp : Option < i64 > = None; let mut f_delivery_number : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_serving_number
-    : Option < Option < ::tencent_cloud_runtime::CompactString > > = None; let mut
-    f_session_id : Option < Option < ::tencent_cloud_runtime::CompactString > > = None;
-    let mut f_delivery_status : Option < Option < i64 > > = None; let mut f_page_size :
-    Option < Option < crate ::types::PageSize > > = None; let mut f_page_number : Option
-    < Option < crate ::types::PageNumber > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_start_timestamp), 2 => members.value(& mut map,
-    & mut f_end_timestamp), 3 => members.value(& mut map, & mut f_delivery_number), 4 =>
-    members.value(& mut map, & mut f_serving_number), 5 => members.value(& mut map, & mut
-    f_session_id), 6 => members.value(& mut map, & mut f_delivery_status), 7 => members
-    .value(& mut map, & mut f_page_size), 8 => members.value(& mut map, & mut
-    f_page_number), _ => members.skip(& mut map), } ?; } Ok(DescribeFlashSMSListRequest {
-    sdk_app_id : members.required(f_sdk_app_id, 0) ?, start_timestamp : members
-    .required(f_start_timestamp, 1) ?, end_timestamp : members.required(f_end_timestamp,
-    2) ?, delivery_number : f_delivery_number.flatten(), serving_number :
-    f_serving_number.flatten(), session_id : f_session_id.flatten(), delivery_status :
-    f_delivery_status.flatten(), page_size : f_page_size.flatten(), page_number :
-    f_page_number.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeFlashSMSListRequest {
+    const EXPECTING: &'static str = "struct DescribeFlashSMSListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "StartTimestamp",
+                "EndTimestamp",
+                "DeliveryNumber",
+                "ServingNumber",
+                "SessionId",
+                "DeliveryStatus",
+                "PageSize",
+                "PageNumber",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_delivery_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_serving_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_delivery_status: Option<Option<i64>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_start_timestamp),
+                2 => members.value(&mut map, &mut f_end_timestamp),
+                3 => members.value(&mut map, &mut f_delivery_number),
+                4 => members.value(&mut map, &mut f_serving_number),
+                5 => members.value(&mut map, &mut f_session_id),
+                6 => members.value(&mut map, &mut f_delivery_status),
+                7 => members.value(&mut map, &mut f_page_size),
+                8 => members.value(&mut map, &mut f_page_number),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeFlashSMSListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            start_timestamp: members.required(f_start_timestamp, 1)?,
+            end_timestamp: members.required(f_end_timestamp, 2)?,
+            delivery_number: f_delivery_number.flatten(),
+            serving_number: f_serving_number.flatten(),
+            session_id: f_session_id.flatten(),
+            delivery_status: f_delivery_status.flatten(),
+            page_size: f_page_size.flatten(),
+            page_number: f_page_number.flatten(),
+        })
+    }
 }
 impl DescribeFlashSMSListRequest {
     /// A builder with no member set.
@@ -522,14 +547,20 @@ pub struct DescribeFlashSMSListResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeFlashSMSListResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeFlashSMSListResponse", 3) ?; if self.total.is_some() { s
-    .serialize_field("Total", & self.total) ?; } if self.flash_sms_list.is_some() { s
-    .serialize_field("FlashSMSList", & self.flash_sms_list) ?; } s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeFlashSMSListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeFlashSMSListResponse", 3)?;
+        if self.total.is_some() {
+            s.serialize_field("Total", &self.total)?;
+        }
+        if self.flash_sms_list.is_some() {
+            s.serialize_field("FlashSMSList", &self.flash_sms_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -57,30 +57,52 @@ impl ::serde::Serialize for DescribeIMCdrListRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeIMCdrListRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrListRequest { const
-    EXPECTING : & 'static str = "struct DescribeIMCdrListRequest"; fn from_members < 'de,
-    A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "StartTimestamp",
-    "EndTimestamp", "Limit", "Offset", "Type"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_start_timestamp : Option < i64 > = None;
-    let mut f_end_timestamp : Option < i64 > = None; let mut f_limit : Option < Option <
-    crate ::types::Limit > > = None; let mut f_offset : Option < Option < crate
-    ::types::Offset > > = None; let mut f_type : Option < Option < crate
-    ::types::DescribeIMCdrListType > > = None; while let Some(i) = members.next_key(& mut
-    map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members
-    .value(& mut map, & mut f_start_timestamp), 2 => members.value(& mut map, & mut
-    f_end_timestamp), 3 => members.value(& mut map, & mut f_limit), 4 => members.value(&
-    mut map, & mut f_offset), 5 => members.value(& mut map, & mut f_type), _ => members
-    .skip(& mut map), } ?; } Ok(DescribeIMCdrListRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, start_timestamp : members.required(f_start_timestamp,
-    1) ?, end_timestamp : members.required(f_end_timestamp, 2) ?, limit : f_limit
-    .flatten(), offset : f_offset.flatten(), r#type : f_type.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrListRequest {
+    const EXPECTING: &'static str = "struct DescribeIMCdrListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "StartTimestamp",
+                "EndTimestamp",
+                "Limit",
+                "Offset",
+                "Type",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_limit: Option<Option<crate::types::Limit>> = None;
+        let mut f_offset: Option<Option<crate::types::Offset>> = None;
+        let mut f_type: Option<Option<crate::types::DescribeIMCdrListType>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_start_timestamp),
+                2 => members.value(&mut map, &mut f_end_timestamp),
+                3 => members.value(&mut map, &mut f_limit),
+                4 => members.value(&mut map, &mut f_offset),
+                5 => members.value(&mut map, &mut f_type),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeIMCdrListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            start_timestamp: members.required(f_start_timestamp, 1)?,
+            end_timestamp: members.required(f_end_timestamp, 2)?,
+            limit: f_limit.flatten(),
+            offset: f_offset.flatten(),
+            r#type: f_type.flatten(),
+        })
+    }
 }
 impl DescribeIMCdrListRequest {
     /// A builder with no member set.
@@ -374,13 +396,16 @@ pub struct DescribeIMCdrListResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeIMCdrListResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeIMCdrListResponse", 3) ?; s.serialize_field("TotalCount",
-    & self.total_count) ?; s.serialize_field("IMCdrList", & self.im_cdr_list) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeIMCdrListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIMCdrListResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("IMCdrList", &self.im_cdr_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -66,32 +66,56 @@ impl ::serde::Serialize for DescribeIMCdrsRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeIMCdrsRequest { fn deserialize
-    < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error >
-    { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrsRequest { const
-    EXPECTING : & 'static str = "struct DescribeIMCdrsRequest"; fn from_members < 'de, A
-    : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["StartTimestamp", "EndTimestamp",
-    "InstanceId", "SdkAppId", "Limit", "Offset", "Type"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_start_timestamp :
-    Option < i64 > = None; let mut f_end_timestamp : Option < i64 > = None; let mut
-    f_instance_id : Option < Option < i64 > > = None; let mut f_sdk_app_id : Option <
-    Option < crate ::types::SdkAppId > > = None; let mut f_limit : Option < Option <
-    crate ::types::Limit > > = None; let mut f_offset : Option < Option < crate
-    ::types::Offset > > = None; let mut f_type : Option < Option < crate
-    ::types::DescribeIMCdrListType > > = None; while let Some(i) = members.next_key(& mut
-    map) ? { match i { 0 => members.value(& mut map, & mut f_start_timestamp), 1 =>
-    members.value(& mut map, & mut f_end_timestamp), 2 => members.value(& mut map, & mut
-    f_instance_id), 3 => members.value(& mut map, & mut f_sdk_app_id), 4 => members
-    .value(& mut map, & mut f_limit), 5 => members.value(& mut map, & mut f_offset), 6 =>
-    members.value(& mut map, & mut f_type), _ => members.skip(& mut map), } ?; }
-    Ok(DescribeIMCdrsRequest { start_timestamp : members.required(f_start_timestamp, 0)
-    ?, end_timestamp : members.required(f_end_timestamp, 1) ?, instance_id :
-    f_instance_id.flatten(), sdk_app_id : f_sdk_app_id.flatten(), limit : f_limit
-    .flatten(), offset : f_offset.flatten(), r#type : f_type.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrsRequest {
+    const EXPECTING: &'static str = "struct DescribeIMCdrsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "StartTimestamp",
+                "EndTimestamp",
+                "InstanceId",
+                "SdkAppId",
+                "Limit",
+                "Offset",
+                "Type",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_instance_id: Option<Option<i64>> = None;
+        let mut f_sdk_app_id: Option<Option<crate::types::SdkAppId>> = None;
+        let mut f_limit: Option<Option<crate::types::Limit>> = None;
+        let mut f_offset: Option<Option<crate::types::Offset>> = None;
+        let mut f_type: Option<Option<crate::types::DescribeIMCdrListType>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_timestamp),
+                1 => members.value(&mut map, &mut f_end_timestamp),
+                2 => members.value(&mut map, &mut f_instance_id),
+                3 => members.value(&mut map, &mut f_sdk_app_id),
+                4 => members.value(&mut map, &mut f_limit),
+                5 => members.value(&mut map, &mut f_offset),
+                6 => members.value(&mut map, &mut f_type),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeIMCdrsRequest {
+            start_timestamp: members.required(f_start_timestamp, 0)?,
+            end_timestamp: members.required(f_end_timestamp, 1)?,
+            instance_id: f_instance_id.flatten(),
+            sdk_app_id: f_sdk_app_id.flatten(),
+            limit: f_limit.flatten(),
+            offset: f_offset.flatten(),
+            r#type: f_type.flatten(),
+        })
+    }
 }
 impl DescribeIMCdrsRequest {
     /// A builder with no member set.
@@ -410,14 +434,17 @@ pub struct DescribeIMCdrsResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeIMCdrsResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeIMCdrsResponse", 4) ?; s.serialize_field("TotalCount", &
-    self.total_count) ?; s.serialize_field("IMCdrs", & self.im_cdrs) ?; s
-    .serialize_field("IMCdrList", & self.im_cdr_list) ?; s.serialize_field("RequestId", &
-    self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeIMCdrsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIMCdrsResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("IMCdrs", &self.im_cdrs)?;
+        s.serialize_field("IMCdrList", &self.im_cdr_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -85,32 +85,54 @@ impl ::serde::Serialize for DescribeIvrAudioListRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeIvrAudioListRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeIvrAudioListRequest { const
-    EXPECTING : & 'static str = "struct DescribeIvrAudioListRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "PageSize", "PageNumber",
-    "CustomFileName", "AudioFileName", "FileId"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_page_size : Option < crate
-    ::types::PageSize > = None; let mut f_page_number : Option < crate
-    ::types::PageNumber > = None; let mut f_custom_file_name : Option < Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > > = None; let mut f_audio_file_name :
-    Option < Option < Vec < ::tencent_cloud_runtime::CompactString > > > = None; let mut
-    f_file_id : Option < Option < Vec < crate ::types::FileId > > > = None; while let
-    Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, &
-    mut f_sdk_app_id), 1 => members.value(& mut map, & mut f_page_size), 2 => members
-    .value(& mut map, & mut f_page_number), 3 => members.value(& mut map, & mut
-    f_custom_file_name), 4 => members.value(& mut map, & mut f_audio_file_name), 5 =>
-    members.value(& mut map, & mut f_file_id), _ => members.skip(& mut map), } ?; }
-    Ok(DescribeIvrAudioListRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    page_size : members.required(f_page_size, 1) ?, page_number : members
-    .required(f_page_number, 2) ?, custom_file_name : f_custom_file_name.flatten(),
-    audio_file_name : f_audio_file_name.flatten(), file_id : f_file_id.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeIvrAudioListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIvrAudioListRequest {
+    const EXPECTING: &'static str = "struct DescribeIvrAudioListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageSize",
+                "PageNumber",
+                "CustomFileName",
+                "AudioFileName",
+                "FileId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_custom_file_name: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
+            None;
+        let mut f_audio_file_name: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
+            None;
+        let mut f_file_id: Option<Option<Vec<crate::types::FileId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_size),
+                2 => members.value(&mut map, &mut f_page_number),
+                3 => members.value(&mut map, &mut f_custom_file_name),
+                4 => members.value(&mut map, &mut f_audio_file_name),
+                5 => members.value(&mut map, &mut f_file_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeIvrAudioListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+            custom_file_name: f_custom_file_name.flatten(),
+            audio_file_name: f_audio_file_name.flatten(),
+            file_id: f_file_id.flatten(),
+        })
+    }
 }
 impl DescribeIvrAudioListRequest {
     /// A builder with no member set.
@@ -408,14 +430,18 @@ pub struct DescribeIvrAudioListResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeIvrAudioListResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeIvrAudioListResponse", 3) ?; s
-    .serialize_field("TotalCount", & self.total_count) ?; if self.file_info.is_some() { s
-    .serialize_field("FileInfo", & self.file_info) ?; } s.serialize_field("RequestId", &
-    self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeIvrAudioListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIvrAudioListResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        if self.file_info.is_some() {
+            s.serialize_field("FileInfo", &self.file_info)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeIvrAudioListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

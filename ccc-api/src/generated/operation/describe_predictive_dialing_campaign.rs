@@ -63,25 +63,33 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for
-    DescribePredictiveDialingCampaignRequest { fn deserialize < D : ::serde::Deserializer
-    < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for
-    DescribePredictiveDialingCampaignRequest { const EXPECTING : & 'static str =
-    "struct DescribePredictiveDialingCampaignRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "CampaignId"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id
-    : Option < crate ::types::SdkAppId > = None; let mut f_campaign_id : Option < crate
-    ::types::CampaignId > = None; while let Some(i) = members.next_key(& mut map) ? {
-    match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members.value(& mut
-    map, & mut f_campaign_id), _ => members.skip(& mut map), } ?; }
-    Ok(DescribePredictiveDialingCampaignRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, campaign_id : members.required(f_campaign_id, 1) ?, })
-    } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "CampaignId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_campaign_id: Option<crate::types::CampaignId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_campaign_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribePredictiveDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            campaign_id: members.required(f_campaign_id, 1)?,
+        })
+    }
 }
 impl DescribePredictiveDialingCampaignRequest {
     /// A builder with no member set.
@@ -292,28 +300,59 @@ pub struct DescribePredictiveDialingCampaignResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribePredictiveDialingCampaignResponse { fn serialize
-    < S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    use ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribePredictiveDialingCampaignResponse", 16) ?; if self
-    .campaign_id.is_some() { s.serialize_field("CampaignId", & self.campaign_id) ?; } if
-    self.name.is_some() { s.serialize_field("Name", & self.name) ?; } if self.call_order
-    .is_some() { s.serialize_field("CallOrder", & self.call_order) ?; } if self
-    .skill_group_id.is_some() { s.serialize_field("SkillGroupId", & self.skill_group_id)
-    ?; } if self.ivr_id.is_some() { s.serialize_field("IVRId", & self.ivr_id) ?; } if
-    self.priority.is_some() { s.serialize_field("Priority", & self.priority) ?; } if self
-    .expected_abandon_rate.is_some() { s.serialize_field("ExpectedAbandonRate", & self
-    .expected_abandon_rate) ?; } if self.retry_times.is_some() { s
-    .serialize_field("RetryTimes", & self.retry_times) ?; } if self.retry_interval
-    .is_some() { s.serialize_field("RetryInterval", & self.retry_interval) ?; } if self
-    .start_time.is_some() { s.serialize_field("StartTime", & self.start_time) ?; } if
-    self.end_time.is_some() { s.serialize_field("EndTime", & self.end_time) ?; } if self
-    .variables.is_some() { s.serialize_field("Variables", & self.variables) ?; } if self
-    .uui.is_some() { s.serialize_field("UUI", & self.uui) ?; } if self.status.is_some() {
-    s.serialize_field("Status", & self.status) ?; } if self.status_reason.is_some() { s
-    .serialize_field("StatusReason", & self.status_reason) ?; } s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingCampaignResponse", 16)?;
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.call_order.is_some() {
+            s.serialize_field("CallOrder", &self.call_order)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.ivr_id.is_some() {
+            s.serialize_field("IVRId", &self.ivr_id)?;
+        }
+        if self.priority.is_some() {
+            s.serialize_field("Priority", &self.priority)?;
+        }
+        if self.expected_abandon_rate.is_some() {
+            s.serialize_field("ExpectedAbandonRate", &self.expected_abandon_rate)?;
+        }
+        if self.retry_times.is_some() {
+            s.serialize_field("RetryTimes", &self.retry_times)?;
+        }
+        if self.retry_interval.is_some() {
+            s.serialize_field("RetryInterval", &self.retry_interval)?;
+        }
+        if self.start_time.is_some() {
+            s.serialize_field("StartTime", &self.start_time)?;
+        }
+        if self.end_time.is_some() {
+            s.serialize_field("EndTime", &self.end_time)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.status_reason.is_some() {
+            s.serialize_field("StatusReason", &self.status_reason)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -112,34 +112,52 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignsRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for
-    DescribePredictiveDialingCampaignsRequest { fn deserialize < D :
-    ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for
-    DescribePredictiveDialingCampaignsRequest { const EXPECTING : & 'static str =
-    "struct DescribePredictiveDialingCampaignsRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "PageSize", "PageNumber",
-    "Name", "SkillGroupId", "CampaignId"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_page_size : Option < crate
-    ::types::PageSize > = None; let mut f_page_number : Option < crate
-    ::types::PageNumber > = None; let mut f_name : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_skill_group_id : Option
-    < Option < crate ::types::SkillGroupId > > = None; let mut f_campaign_id : Option <
-    Option < crate ::types::CampaignId > > = None; while let Some(i) = members.next_key(&
-    mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 =>
-    members.value(& mut map, & mut f_page_size), 2 => members.value(& mut map, & mut
-    f_page_number), 3 => members.value(& mut map, & mut f_name), 4 => members.value(& mut
-    map, & mut f_skill_group_id), 5 => members.value(& mut map, & mut f_campaign_id), _
-    => members.skip(& mut map), } ?; } Ok(DescribePredictiveDialingCampaignsRequest {
-    sdk_app_id : members.required(f_sdk_app_id, 0) ?, page_size : members
-    .required(f_page_size, 1) ?, page_number : members.required(f_page_number, 2) ?, name
-    : f_name.flatten(), skill_group_id : f_skill_group_id.flatten(), campaign_id :
-    f_campaign_id.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignsRequest {
+    const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageSize",
+                "PageNumber",
+                "Name",
+                "SkillGroupId",
+                "CampaignId",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
+        let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_size),
+                2 => members.value(&mut map, &mut f_page_number),
+                3 => members.value(&mut map, &mut f_name),
+                4 => members.value(&mut map, &mut f_skill_group_id),
+                5 => members.value(&mut map, &mut f_campaign_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribePredictiveDialingCampaignsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+            name: f_name.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            campaign_id: f_campaign_id.flatten(),
+        })
+    }
 }
 impl DescribePredictiveDialingCampaignsRequest {
     /// A builder with no member set.
@@ -440,14 +458,20 @@ pub struct DescribePredictiveDialingCampaignsResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribePredictiveDialingCampaignsResponse { fn serialize
-    < S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    use ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribePredictiveDialingCampaignsResponse", 3) ?; if self
-    .total_count.is_some() { s.serialize_field("TotalCount", & self.total_count) ?; } if
-    self.campaign_list.is_some() { s.serialize_field("CampaignList", & self
-    .campaign_list) ?; } s.serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingCampaignsResponse", 3)?;
+        if self.total_count.is_some() {
+            s.serialize_field("TotalCount", &self.total_count)?;
+        }
+        if self.campaign_list.is_some() {
+            s.serialize_field("CampaignList", &self.campaign_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

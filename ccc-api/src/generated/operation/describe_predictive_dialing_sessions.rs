@@ -70,29 +70,44 @@ impl ::serde::Serialize for DescribePredictiveDialingSessionsRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for
-    DescribePredictiveDialingSessionsRequest { fn deserialize < D : ::serde::Deserializer
-    < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for
-    DescribePredictiveDialingSessionsRequest { const EXPECTING : & 'static str =
-    "struct DescribePredictiveDialingSessionsRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "CampaignId", "PageSize",
-    "PageNumber"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut
-    f_campaign_id : Option < crate ::types::CampaignId > = None; let mut f_page_size :
-    Option < crate ::types::PageSize > = None; let mut f_page_number : Option < crate
-    ::types::PageNumber > = None; while let Some(i) = members.next_key(& mut map) ? {
-    match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members.value(& mut
-    map, & mut f_campaign_id), 2 => members.value(& mut map, & mut f_page_size), 3 =>
-    members.value(& mut map, & mut f_page_number), _ => members.skip(& mut map), } ?; }
-    Ok(DescribePredictiveDialingSessionsRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, campaign_id : members.required(f_campaign_id, 1) ?,
-    page_size : members.required(f_page_size, 2) ?, page_number : members
-    .required(f_page_number, 3) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingSessionsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingSessionsRequest {
+    const EXPECTING: &'static str = "struct DescribePredictiveDialingSessionsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "CampaignId",
+                "PageSize",
+                "PageNumber",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_campaign_id: Option<crate::types::CampaignId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_campaign_id),
+                2 => members.value(&mut map, &mut f_page_size),
+                3 => members.value(&mut map, &mut f_page_number),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribePredictiveDialingSessionsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            campaign_id: members.required(f_campaign_id, 1)?,
+            page_size: members.required(f_page_size, 2)?,
+            page_number: members.required(f_page_number, 3)?,
+        })
+    }
 }
 impl DescribePredictiveDialingSessionsRequest {
     /// A builder with no member set.
@@ -339,14 +354,20 @@ pub struct DescribePredictiveDialingSessionsResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribePredictiveDialingSessionsResponse { fn serialize
-    < S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    use ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribePredictiveDialingSessionsResponse", 3) ?; if self
-    .total_count.is_some() { s.serialize_field("TotalCount", & self.total_count) ?; } if
-    self.session_list.is_some() { s.serialize_field("SessionList", & self.session_list)
-    ?; } s.serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingSessionsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingSessionsResponse", 3)?;
+        if self.total_count.is_some() {
+            s.serialize_field("TotalCount", &self.total_count)?;
+        }
+        if self.session_list.is_some() {
+            s.serialize_field("SessionList", &self.session_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingSessionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

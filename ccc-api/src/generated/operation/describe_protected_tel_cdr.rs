@@ -165,30 +165,48 @@ impl ::serde::Serialize for DescribeProtectedTelCdrRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeProtectedTelCdrRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeProtectedTelCdrRequest {
-    const EXPECTING : & 'static str = "struct DescribeProtectedTelCdrRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["StartTimeStamp", "EndTimeStamp",
-    "SdkAppId", "PageSize", "PageNumber"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_start_time_stamp :
-    Option < i64 > = None; let mut f_end_time_stamp : Option < i64 > = None; let mut
-    f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut f_page_size :
-    Option < crate ::types::PageSize > = None; let mut f_page_number : Option < crate
-    ::types::PageNumber > = None; while let Some(i) = members.next_key(& mut map) ? {
-    match i { 0 => members.value(& mut map, & mut f_start_time_stamp), 1 => members
-    .value(& mut map, & mut f_end_time_stamp), 2 => members.value(& mut map, & mut
-    f_sdk_app_id), 3 => members.value(& mut map, & mut f_page_size), 4 => members.value(&
-    mut map, & mut f_page_number), _ => members.skip(& mut map), } ?; }
-    Ok(DescribeProtectedTelCdrRequest { start_time_stamp : members
-    .required(f_start_time_stamp, 0) ?, end_time_stamp : members
-    .required(f_end_time_stamp, 1) ?, sdk_app_id : members.required(f_sdk_app_id, 2) ?,
-    page_size : members.required(f_page_size, 3) ?, page_number : members
-    .required(f_page_number, 4) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeProtectedTelCdrRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeProtectedTelCdrRequest {
+    const EXPECTING: &'static str = "struct DescribeProtectedTelCdrRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "StartTimeStamp",
+                "EndTimeStamp",
+                "SdkAppId",
+                "PageSize",
+                "PageNumber",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_start_time_stamp: Option<i64> = None;
+        let mut f_end_time_stamp: Option<i64> = None;
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_time_stamp),
+                1 => members.value(&mut map, &mut f_end_time_stamp),
+                2 => members.value(&mut map, &mut f_sdk_app_id),
+                3 => members.value(&mut map, &mut f_page_size),
+                4 => members.value(&mut map, &mut f_page_number),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeProtectedTelCdrRequest {
+            start_time_stamp: members.required(f_start_time_stamp, 0)?,
+            end_time_stamp: members.required(f_end_time_stamp, 1)?,
+            sdk_app_id: members.required(f_sdk_app_id, 2)?,
+            page_size: members.required(f_page_size, 3)?,
+            page_number: members.required(f_page_number, 4)?,
+        })
+    }
 }
 impl DescribeProtectedTelCdrRequest {
     /// A builder with no member set.
@@ -474,14 +492,17 @@ pub struct DescribeProtectedTelCdrResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeProtectedTelCdrResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeProtectedTelCdrResponse", 4) ?; s
-    .serialize_field("TotalCount", & self.total_count) ?; s.serialize_field("TelCdrs", &
-    self.tel_cdrs) ?; s.serialize_field("TelCdrList", & self.tel_cdr_list) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeProtectedTelCdrResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeProtectedTelCdrResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("TelCdrs", &self.tel_cdrs)?;
+        s.serialize_field("TelCdrList", &self.tel_cdr_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeProtectedTelCdrResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -78,24 +78,36 @@ impl ::serde::Serialize for DescribePSTNActiveSessionListRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribePSTNActiveSessionListRequest {
-    fn deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result <
-    Self, D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribePSTNActiveSessionListRequest
-    { const EXPECTING : & 'static str = "struct DescribePSTNActiveSessionListRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Offset", "Limit"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id
-    : Option < crate ::types::SdkAppId > = None; let mut f_offset : Option < crate
-    ::types::Offset > = None; let mut f_limit : Option < crate ::types::Limit > = None;
-    while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(&
-    mut map, & mut f_sdk_app_id), 1 => members.value(& mut map, & mut f_offset), 2 =>
-    members.value(& mut map, & mut f_limit), _ => members.skip(& mut map), } ?; }
-    Ok(DescribePSTNActiveSessionListRequest { sdk_app_id : members.required(f_sdk_app_id,
-    0) ?, offset : members.required(f_offset, 1) ?, limit : members.required(f_limit, 2)
-    ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribePSTNActiveSessionListRequest {
+    const EXPECTING: &'static str = "struct DescribePSTNActiveSessionListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Offset", "Limit"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_offset: Option<crate::types::Offset> = None;
+        let mut f_limit: Option<crate::types::Limit> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_offset),
+                2 => members.value(&mut map, &mut f_limit),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribePSTNActiveSessionListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            offset: members.required(f_offset, 1)?,
+            limit: members.required(f_limit, 2)?,
+        })
+    }
 }
 impl DescribePSTNActiveSessionListRequest {
     /// A builder with no member set.
@@ -307,13 +319,16 @@ pub struct DescribePSTNActiveSessionListResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribePSTNActiveSessionListResponse { fn serialize < S
-    : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribePSTNActiveSessionListResponse", 3) ?; s
-    .serialize_field("Total", & self.total) ?; s.serialize_field("Sessions", & self
-    .sessions) ?; s.serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePSTNActiveSessionListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePSTNActiveSessionListResponse", 3)?;
+        s.serialize_field("Total", &self.total)?;
+        s.serialize_field("Sessions", &self.sessions)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

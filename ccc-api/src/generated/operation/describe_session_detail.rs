@@ -155,28 +155,44 @@ impl ::serde::Serialize for DescribeSessionDetailRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeSessionDetailRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailRequest { const
-    EXPECTING : & 'static str = "struct DescribeSessionDetailRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "SessionId",
-    "StartTimestamp", "EndTimestamp"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_session_id : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_start_timestamp : Option <
-    i64 > = None; let mut f_end_timestamp : Option < i64 > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_sdk_app_id), 1 => members.value(& mut map, & mut f_session_id), 2 => members
-    .value(& mut map, & mut f_start_timestamp), 3 => members.value(& mut map, & mut
-    f_end_timestamp), _ => members.skip(& mut map), } ?; }
-    Ok(DescribeSessionDetailRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    session_id : members.required(f_session_id, 1) ?, start_timestamp : members
-    .required(f_start_timestamp, 2) ?, end_timestamp : members.required(f_end_timestamp,
-    3) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailRequest {
+    const EXPECTING: &'static str = "struct DescribeSessionDetailRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SessionId",
+                "StartTimestamp",
+                "EndTimestamp",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                2 => members.value(&mut map, &mut f_start_timestamp),
+                3 => members.value(&mut map, &mut f_end_timestamp),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeSessionDetailRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            start_timestamp: members.required(f_start_timestamp, 2)?,
+            end_timestamp: members.required(f_end_timestamp, 3)?,
+        })
+    }
 }
 impl DescribeSessionDetailRequest {
     /// A builder with no member set.
@@ -527,44 +543,89 @@ impl ::std::fmt::Debug for DescribeSessionDetailResponse {
             .finish()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeSessionDetailResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeSessionDetailResponse", 26) ?; if self.caller.is_some() {
-    s.serialize_field("Caller", & self.caller) ?; } if self.callee.is_some() { s
-    .serialize_field("Callee", & self.callee) ?; } if self.call_type.is_some() { s
-    .serialize_field("CallType", & self.call_type) ?; } if self.start_time_stamp
-    .is_some() { s.serialize_field("StartTimeStamp", & self.start_time_stamp) ?; } if
-    self.ring_timestamp.is_some() { s.serialize_field("RingTimestamp", & self
-    .ring_timestamp) ?; } if self.accept_timestamp.is_some() { s
-    .serialize_field("AcceptTimestamp", & self.accept_timestamp) ?; } if self
-    .ended_timestamp.is_some() { s.serialize_field("EndedTimestamp", & self
-    .ended_timestamp) ?; } if self.queued_timestamp.is_some() { s
-    .serialize_field("QueuedTimestamp", & self.queued_timestamp) ?; } if self
-    .staff_user_id.is_some() { s.serialize_field("StaffUserId", & self.staff_user_id) ?;
-    } if self.end_status.is_some() { s.serialize_field("EndStatus", & self.end_status) ?;
-    } if self.queued_skill_group_id.is_some() { s.serialize_field("QueuedSkillGroupId", &
-    self.queued_skill_group_id) ?; } if self.queued_skill_group_name.is_some() { s
-    .serialize_field("QueuedSkillGroupName", & self.queued_skill_group_name) ?; } if self
-    .record_url.is_some() { s.serialize_field("RecordURL", & self.record_url) ?; } if
-    self.custom_record_url.is_some() { s.serialize_field("CustomRecordURL", & self
-    .custom_record_url) ?; } if self.asr_url.is_some() { s.serialize_field("AsrURL", &
-    self.asr_url) ?; } if self.voicemail_record_url.is_some() { s
-    .serialize_field("VoicemailRecordURL", & self.voicemail_record_url) ?; } if self
-    .voicemail_asr_url.is_some() { s.serialize_field("VoicemailAsrURL", & self
-    .voicemail_asr_url) ?; } if self.ivr_key_pressed.is_some() { s
-    .serialize_field("IVRKeyPressed", & self.ivr_key_pressed) ?; } if self
-    .post_ivr_key_pressed.is_some() { s.serialize_field("PostIVRKeyPressed", & self
-    .post_ivr_key_pressed) ?; } if self.hung_up_side.is_some() { s
-    .serialize_field("HungUpSide", & self.hung_up_side) ?; } if self.uui.is_some() { s
-    .serialize_field("UUI", & self.uui) ?; } if self.events.is_some() { s
-    .serialize_field("Events", & self.events) ?; } if self.serve_participants.is_some() {
-    s.serialize_field("ServeParticipants", & self.serve_participants) ?; } if self
-    .sys_hangup_reason.is_some() { s.serialize_field("SysHangupReason", & self
-    .sys_hangup_reason) ?; } if self.sys_hangup_reason_string.is_some() { s
-    .serialize_field("SysHangupReasonString", & self.sys_hangup_reason_string) ?; } s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeSessionDetailResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeSessionDetailResponse", 26)?;
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.call_type.is_some() {
+            s.serialize_field("CallType", &self.call_type)?;
+        }
+        if self.start_time_stamp.is_some() {
+            s.serialize_field("StartTimeStamp", &self.start_time_stamp)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.ended_timestamp.is_some() {
+            s.serialize_field("EndedTimestamp", &self.ended_timestamp)?;
+        }
+        if self.queued_timestamp.is_some() {
+            s.serialize_field("QueuedTimestamp", &self.queued_timestamp)?;
+        }
+        if self.staff_user_id.is_some() {
+            s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        }
+        if self.end_status.is_some() {
+            s.serialize_field("EndStatus", &self.end_status)?;
+        }
+        if self.queued_skill_group_id.is_some() {
+            s.serialize_field("QueuedSkillGroupId", &self.queued_skill_group_id)?;
+        }
+        if self.queued_skill_group_name.is_some() {
+            s.serialize_field("QueuedSkillGroupName", &self.queued_skill_group_name)?;
+        }
+        if self.record_url.is_some() {
+            s.serialize_field("RecordURL", &self.record_url)?;
+        }
+        if self.custom_record_url.is_some() {
+            s.serialize_field("CustomRecordURL", &self.custom_record_url)?;
+        }
+        if self.asr_url.is_some() {
+            s.serialize_field("AsrURL", &self.asr_url)?;
+        }
+        if self.voicemail_record_url.is_some() {
+            s.serialize_field("VoicemailRecordURL", &self.voicemail_record_url)?;
+        }
+        if self.voicemail_asr_url.is_some() {
+            s.serialize_field("VoicemailAsrURL", &self.voicemail_asr_url)?;
+        }
+        if self.ivr_key_pressed.is_some() {
+            s.serialize_field("IVRKeyPressed", &self.ivr_key_pressed)?;
+        }
+        if self.post_ivr_key_pressed.is_some() {
+            s.serialize_field("PostIVRKeyPressed", &self.post_ivr_key_pressed)?;
+        }
+        if self.hung_up_side.is_some() {
+            s.serialize_field("HungUpSide", &self.hung_up_side)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.events.is_some() {
+            s.serialize_field("Events", &self.events)?;
+        }
+        if self.serve_participants.is_some() {
+            s.serialize_field("ServeParticipants", &self.serve_participants)?;
+        }
+        if self.sys_hangup_reason.is_some() {
+            s.serialize_field("SysHangupReason", &self.sys_hangup_reason)?;
+        }
+        if self.sys_hangup_reason_string.is_some() {
+            s.serialize_field("SysHangupReasonString", &self.sys_hangup_reason_string)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -93,33 +93,52 @@ impl ::serde::Serialize for DescribeSkillGroupInfoListRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeSkillGroupInfoListRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeSkillGroupInfoListRequest {
-    const EXPECTING : & 'static str = "struct DescribeSkillGroupInfoListRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "PageSize", "PageNumber",
-    "SkillGroupId", "ModifiedTime", "SkillGroupName"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_page_size : Option < crate
-    ::types::PageSize > = None; let mut f_page_number : Option < crate
-    ::types::PageNumber > = None; let mut f_skill_group_id : Option < Option < crate
-    ::types::SkillGroupId > > = None; let mut f_modified_time : Option < Option < i64 > >
-    = None; let mut f_skill_group_name : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_page_size), 2 => members.value(& mut map, & mut
-    f_page_number), 3 => members.value(& mut map, & mut f_skill_group_id), 4 => members
-    .value(& mut map, & mut f_modified_time), 5 => members.value(& mut map, & mut
-    f_skill_group_name), _ => members.skip(& mut map), } ?; }
-    Ok(DescribeSkillGroupInfoListRequest { sdk_app_id : members.required(f_sdk_app_id, 0)
-    ?, page_size : members.required(f_page_size, 1) ?, page_number : members
-    .required(f_page_number, 2) ?, skill_group_id : f_skill_group_id.flatten(),
-    modified_time : f_modified_time.flatten(), skill_group_name : f_skill_group_name
-    .flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeSkillGroupInfoListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSkillGroupInfoListRequest {
+    const EXPECTING: &'static str = "struct DescribeSkillGroupInfoListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "PageSize",
+                "PageNumber",
+                "SkillGroupId",
+                "ModifiedTime",
+                "SkillGroupName",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
+        let mut f_modified_time: Option<Option<i64>> = None;
+        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_size),
+                2 => members.value(&mut map, &mut f_page_number),
+                3 => members.value(&mut map, &mut f_skill_group_id),
+                4 => members.value(&mut map, &mut f_modified_time),
+                5 => members.value(&mut map, &mut f_skill_group_name),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeSkillGroupInfoListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+            skill_group_id: f_skill_group_id.flatten(),
+            modified_time: f_modified_time.flatten(),
+            skill_group_name: f_skill_group_name.flatten(),
+        })
+    }
 }
 impl DescribeSkillGroupInfoListRequest {
     /// A builder with no member set.
@@ -433,14 +452,16 @@ pub struct DescribeSkillGroupInfoListResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeSkillGroupInfoListResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeSkillGroupInfoListResponse", 3) ?; s
-    .serialize_field("TotalCount", & self.total_count) ?; s
-    .serialize_field("SkillGroupList", & self.skill_group_list) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeSkillGroupInfoListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeSkillGroupInfoListResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("SkillGroupList", &self.skill_group_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeSkillGroupInfoListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -104,31 +104,52 @@ impl ::serde::Serialize for DescribeStaffStatusHistoryRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeStaffStatusHistoryRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusHistoryRequest {
-    const EXPECTING : & 'static str = "struct DescribeStaffStatusHistoryRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "StaffUserId",
-    "StartTimestamp", "EndTimestamp", "Cursor", "PageSize"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_staff_user_id : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_start_timestamp : Option <
-    i64 > = None; let mut f_end_timestamp : Option < i64 > = None; let mut f_cursor :
-    Option < Option < ::tencent_cloud_runtime::CompactString > > = None; let mut
-    f_page_size : Option < Option < crate ::types::PageSize > > = None; while let Some(i)
-    = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_sdk_app_id), 1 => members.value(& mut map, & mut f_staff_user_id), 2 => members
-    .value(& mut map, & mut f_start_timestamp), 3 => members.value(& mut map, & mut
-    f_end_timestamp), 4 => members.value(& mut map, & mut f_cursor), 5 => members.value(&
-    mut map, & mut f_page_size), _ => members.skip(& mut map), } ?; }
-    Ok(DescribeStaffStatusHistoryRequest { sdk_app_id : members.required(f_sdk_app_id, 0)
-    ?, staff_user_id : members.required(f_staff_user_id, 1) ?, start_timestamp : members
-    .required(f_start_timestamp, 2) ?, end_timestamp : members.required(f_end_timestamp,
-    3) ?, cursor : f_cursor.flatten(), page_size : f_page_size.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusHistoryRequest {
+    const EXPECTING: &'static str = "struct DescribeStaffStatusHistoryRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "StaffUserId",
+                "StartTimestamp",
+                "EndTimestamp",
+                "Cursor",
+                "PageSize",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_cursor: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staff_user_id),
+                2 => members.value(&mut map, &mut f_start_timestamp),
+                3 => members.value(&mut map, &mut f_end_timestamp),
+                4 => members.value(&mut map, &mut f_cursor),
+                5 => members.value(&mut map, &mut f_page_size),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeStaffStatusHistoryRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_user_id: members.required(f_staff_user_id, 1)?,
+            start_timestamp: members.required(f_start_timestamp, 2)?,
+            end_timestamp: members.required(f_end_timestamp, 3)?,
+            cursor: f_cursor.flatten(),
+            page_size: f_page_size.flatten(),
+        })
+    }
 }
 impl DescribeStaffStatusHistoryRequest {
     /// A builder with no member set.
@@ -438,13 +459,17 @@ pub struct DescribeStaffStatusHistoryResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeStaffStatusHistoryResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeStaffStatusHistoryResponse", 2) ?; if self.data.is_some()
-    { s.serialize_field("Data", & self.data) ?; } s.serialize_field("RequestId", & self
-    .request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeStaffStatusHistoryResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffStatusHistoryResponse", 2)?;
+        if self.data.is_some() {
+            s.serialize_field("Data", &self.data)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -95,28 +95,46 @@ impl ::serde::Serialize for DescribeStaffStatusMetricsRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeStaffStatusMetricsRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusMetricsRequest {
-    const EXPECTING : & 'static str = "struct DescribeStaffStatusMetricsRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "StaffList", "GroupIdList",
-    "StatusList"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut
-    f_staff_list : Option < Option < Vec < ::tencent_cloud_runtime::CompactString > > > =
-    None; let mut f_group_id_list : Option < Option < Vec < i64 > > > = None; let mut
-    f_status_list : Option < Option < Vec < crate
-    ::types::DescribeStaffStatusMetricsStatusList > > > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_sdk_app_id), 1 => members.value(& mut map, & mut f_staff_list), 2 => members
-    .value(& mut map, & mut f_group_id_list), 3 => members.value(& mut map, & mut
-    f_status_list), _ => members.skip(& mut map), } ?; }
-    Ok(DescribeStaffStatusMetricsRequest { sdk_app_id : members.required(f_sdk_app_id, 0)
-    ?, staff_list : f_staff_list.flatten(), group_id_list : f_group_id_list.flatten(),
-    status_list : f_status_list.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusMetricsRequest {
+    const EXPECTING: &'static str = "struct DescribeStaffStatusMetricsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "StaffList",
+                "GroupIdList",
+                "StatusList",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_list: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_group_id_list: Option<Option<Vec<i64>>> = None;
+        let mut f_status_list: Option<
+            Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
+        > = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staff_list),
+                2 => members.value(&mut map, &mut f_group_id_list),
+                3 => members.value(&mut map, &mut f_status_list),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeStaffStatusMetricsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_list: f_staff_list.flatten(),
+            group_id_list: f_group_id_list.flatten(),
+            status_list: f_status_list.flatten(),
+        })
+    }
 }
 impl DescribeStaffStatusMetricsRequest {
     /// A builder with no member set.
@@ -342,13 +360,15 @@ pub struct DescribeStaffStatusMetricsResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeStaffStatusMetricsResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeStaffStatusMetricsResponse", 2) ?; s
-    .serialize_field("Metrics", & self.metrics) ?; s.serialize_field("RequestId", & self
-    .request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeStaffStatusMetricsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffStatusMetricsResponse", 2)?;
+        s.serialize_field("Metrics", &self.metrics)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -64,25 +64,40 @@ impl ::serde::Serialize for DescribeTelCallInfoRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeTelCallInfoRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCallInfoRequest { const
-    EXPECTING : & 'static str = "struct DescribeTelCallInfoRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["StartTimeStamp", "EndTimeStamp",
-    "SdkAppIdList"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_start_time_stamp : Option < i64 > = None; let mut f_end_time_stamp :
-    Option < i64 > = None; let mut f_sdk_app_id_list : Option < Vec < i64 > > = None;
-    while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(&
-    mut map, & mut f_start_time_stamp), 1 => members.value(& mut map, & mut
-    f_end_time_stamp), 2 => members.value(& mut map, & mut f_sdk_app_id_list), _ =>
-    members.skip(& mut map), } ?; } Ok(DescribeTelCallInfoRequest { start_time_stamp :
-    members.required(f_start_time_stamp, 0) ?, end_time_stamp : members
-    .required(f_end_time_stamp, 1) ?, sdk_app_id_list : f_sdk_app_id_list
-    .unwrap_or_default(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeTelCallInfoRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCallInfoRequest {
+    const EXPECTING: &'static str = "struct DescribeTelCallInfoRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "StartTimeStamp",
+                "EndTimeStamp",
+                "SdkAppIdList",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_start_time_stamp: Option<i64> = None;
+        let mut f_end_time_stamp: Option<i64> = None;
+        let mut f_sdk_app_id_list: Option<Vec<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_time_stamp),
+                1 => members.value(&mut map, &mut f_end_time_stamp),
+                2 => members.value(&mut map, &mut f_sdk_app_id_list),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeTelCallInfoRequest {
+            start_time_stamp: members.required(f_start_time_stamp, 0)?,
+            end_time_stamp: members.required(f_end_time_stamp, 1)?,
+            sdk_app_id_list: f_sdk_app_id_list.unwrap_or_default(),
+        })
+    }
 }
 impl DescribeTelCallInfoRequest {
     /// A builder with no member set.
@@ -290,20 +305,23 @@ pub struct DescribeTelCallInfoResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeTelCallInfoResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeTelCallInfoResponse", 8) ?; s
-    .serialize_field("TelCallOutCount", & self.tel_call_out_count) ?; s
-    .serialize_field("TelCallInCount", & self.tel_call_in_count) ?; s
-    .serialize_field("SeatUsedCount", & self.seat_used_count) ?; if self
-    .voip_call_in_count_deprecated.is_some() { s.serialize_field("VoipCallInCount", &
-    self.voip_call_in_count_deprecated) ?; } s.serialize_field("VOIPCallInCount", & self
-    .voip_call_in_count) ?; s.serialize_field("AsrOfflineCount", & self
-    .asr_offline_count) ?; s.serialize_field("AsrRealtimeCount", & self
-    .asr_realtime_count) ?; s.serialize_field("RequestId", & self.request_id) ?; s.end()
-    } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeTelCallInfoResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeTelCallInfoResponse", 8)?;
+        s.serialize_field("TelCallOutCount", &self.tel_call_out_count)?;
+        s.serialize_field("TelCallInCount", &self.tel_call_in_count)?;
+        s.serialize_field("SeatUsedCount", &self.seat_used_count)?;
+        if self.voip_call_in_count_deprecated.is_some() {
+            s.serialize_field("VoipCallInCount", &self.voip_call_in_count_deprecated)?;
+        }
+        s.serialize_field("VOIPCallInCount", &self.voip_call_in_count)?;
+        s.serialize_field("AsrOfflineCount", &self.asr_offline_count)?;
+        s.serialize_field("AsrRealtimeCount", &self.asr_realtime_count)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeTelCallInfoResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -202,40 +202,68 @@ impl ::serde::Serialize for DescribeTelCdrRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DescribeTelCdrRequest { fn deserialize
-    < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error >
-    { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCdrRequest { const
-    EXPECTING : & 'static str = "struct DescribeTelCdrRequest"; fn from_members < 'de, A
-    : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["StartTimeStamp", "EndTimeStamp",
-    "SdkAppId", "PageSize", "PageNumber", "InstanceId", "Limit", "Offset", "Phones",
-    "SessionIds"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_start_time_stamp : Option < i64 > = None; let mut f_end_time_stamp :
-    Option < i64 > = None; let mut f_sdk_app_id : Option < crate ::types::SdkAppId > =
-    None; let mut f_page_size : Option < crate ::types::PageSize > = None; let mut
-    f_page_number : Option < crate ::types::PageNumber > = None; let mut f_instance_id :
-    Option < Option < i64 > > = None; let mut f_limit : Option < Option < crate
-    ::types::Limit > > = None; let mut f_offset : Option < Option < crate ::types::Offset
-    > > = None; let mut f_phones : Option < Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > > = None; let mut f_session_ids : Option <
-    Option < Vec < ::tencent_cloud_runtime::CompactString > > > = None; while let Some(i)
-    = members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_start_time_stamp), 1 => members.value(& mut map, & mut f_end_time_stamp), 2 =>
-    members.value(& mut map, & mut f_sdk_app_id), 3 => members.value(& mut map, & mut
-    f_page_size), 4 => members.value(& mut map, & mut f_page_number), 5 => members
-    .value(& mut map, & mut f_instance_id), 6 => members.value(& mut map, & mut f_limit),
-    7 => members.value(& mut map, & mut f_offset), 8 => members.value(& mut map, & mut
-    f_phones), 9 => members.value(& mut map, & mut f_session_ids), _ => members.skip(&
-    mut map), } ?; } Ok(DescribeTelCdrRequest { start_time_stamp : members
-    .required(f_start_time_stamp, 0) ?, end_time_stamp : members
-    .required(f_end_time_stamp, 1) ?, sdk_app_id : members.required(f_sdk_app_id, 2) ?,
-    page_size : members.required(f_page_size, 3) ?, page_number : members
-    .required(f_page_number, 4) ?, instance_id : f_instance_id.flatten(), limit : f_limit
-    .flatten(), offset : f_offset.flatten(), phones : f_phones.flatten(), session_ids :
-    f_session_ids.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeTelCdrRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCdrRequest {
+    const EXPECTING: &'static str = "struct DescribeTelCdrRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "StartTimeStamp",
+                "EndTimeStamp",
+                "SdkAppId",
+                "PageSize",
+                "PageNumber",
+                "InstanceId",
+                "Limit",
+                "Offset",
+                "Phones",
+                "SessionIds",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_start_time_stamp: Option<i64> = None;
+        let mut f_end_time_stamp: Option<i64> = None;
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_instance_id: Option<Option<i64>> = None;
+        let mut f_limit: Option<Option<crate::types::Limit>> = None;
+        let mut f_offset: Option<Option<crate::types::Offset>> = None;
+        let mut f_phones: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_session_ids: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_time_stamp),
+                1 => members.value(&mut map, &mut f_end_time_stamp),
+                2 => members.value(&mut map, &mut f_sdk_app_id),
+                3 => members.value(&mut map, &mut f_page_size),
+                4 => members.value(&mut map, &mut f_page_number),
+                5 => members.value(&mut map, &mut f_instance_id),
+                6 => members.value(&mut map, &mut f_limit),
+                7 => members.value(&mut map, &mut f_offset),
+                8 => members.value(&mut map, &mut f_phones),
+                9 => members.value(&mut map, &mut f_session_ids),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DescribeTelCdrRequest {
+            start_time_stamp: members.required(f_start_time_stamp, 0)?,
+            end_time_stamp: members.required(f_end_time_stamp, 1)?,
+            sdk_app_id: members.required(f_sdk_app_id, 2)?,
+            page_size: members.required(f_page_size, 3)?,
+            page_number: members.required(f_page_number, 4)?,
+            instance_id: f_instance_id.flatten(),
+            limit: f_limit.flatten(),
+            offset: f_offset.flatten(),
+            phones: f_phones.flatten(),
+            session_ids: f_session_ids.flatten(),
+        })
+    }
 }
 impl DescribeTelCdrRequest {
     /// A builder with no member set.
@@ -671,14 +699,17 @@ pub struct DescribeTelCdrResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DescribeTelCdrResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DescribeTelCdrResponse", 4) ?; s.serialize_field("TotalCount", &
-    self.total_count) ?; s.serialize_field("TelCdrs", & self.tel_cdrs) ?; s
-    .serialize_field("TelCdrList", & self.tel_cdr_list) ?; s.serialize_field("RequestId",
-    & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeTelCdrResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeTelCdrResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("TelCdrs", &self.tel_cdrs)?;
+        s.serialize_field("TelCdrList", &self.tel_cdr_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeTelCdrResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -58,25 +58,36 @@ impl ::serde::Serialize for DisableCCCPhoneNumberRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for DisableCCCPhoneNumberRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for DisableCCCPhoneNumberRequest { const
-    EXPECTING : & 'static str = "struct DisableCCCPhoneNumberRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["PhoneNumbers", "Disabled",
-    "SdkAppId"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS);
-    let mut f_phone_numbers : Option < Vec < ::tencent_cloud_runtime::CompactString > > =
-    None; let mut f_disabled : Option < crate ::types::DisableCCCPhoneNumberDisabled > =
-    None; let mut f_sdk_app_id : Option < Option < crate ::types::SdkAppId > > = None;
-    while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(&
-    mut map, & mut f_phone_numbers), 1 => members.value(& mut map, & mut f_disabled), 2
-    => members.value(& mut map, & mut f_sdk_app_id), _ => members.skip(& mut map), } ?; }
-    Ok(DisableCCCPhoneNumberRequest { phone_numbers : f_phone_numbers
-    .unwrap_or_default(), disabled : members.required(f_disabled, 1) ?, sdk_app_id :
-    f_sdk_app_id.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for DisableCCCPhoneNumberRequest {
+    const EXPECTING: &'static str = "struct DisableCCCPhoneNumberRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["PhoneNumbers", "Disabled", "SdkAppId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_phone_numbers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_disabled: Option<crate::types::DisableCCCPhoneNumberDisabled> = None;
+        let mut f_sdk_app_id: Option<Option<crate::types::SdkAppId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_phone_numbers),
+                1 => members.value(&mut map, &mut f_disabled),
+                2 => members.value(&mut map, &mut f_sdk_app_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(DisableCCCPhoneNumberRequest {
+            phone_numbers: f_phone_numbers.unwrap_or_default(),
+            disabled: members.required(f_disabled, 1)?,
+            sdk_app_id: f_sdk_app_id.flatten(),
+        })
+    }
 }
 impl DisableCCCPhoneNumberRequest {
     /// A builder with no member set.
@@ -267,12 +278,14 @@ pub struct DisableCCCPhoneNumberResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for DisableCCCPhoneNumberResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("DisableCCCPhoneNumberResponse", 1) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DisableCCCPhoneNumberResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DisableCCCPhoneNumberResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

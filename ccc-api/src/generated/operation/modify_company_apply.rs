@@ -27,22 +27,33 @@ impl ::serde::Serialize for ModifyCompanyApplyRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ModifyCompanyApplyRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for ModifyCompanyApplyRequest { const
-    EXPECTING : & 'static str = "struct ModifyCompanyApplyRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["ApplyId", "CompanyInfo"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_apply_id :
-    Option < crate ::types::ApplyId > = None; let mut f_company_info : Option < crate
-    ::types::CompanyApplyInfo > = None; while let Some(i) = members.next_key(& mut map) ?
-    { match i { 0 => members.value(& mut map, & mut f_apply_id), 1 => members.value(& mut
-    map, & mut f_company_info), _ => members.skip(& mut map), } ?; }
-    Ok(ModifyCompanyApplyRequest { apply_id : members.required(f_apply_id, 0) ?,
-    company_info : members.required(f_company_info, 1) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyCompanyApplyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyCompanyApplyRequest {
+    const EXPECTING: &'static str = "struct ModifyCompanyApplyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["ApplyId", "CompanyInfo"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_apply_id: Option<crate::types::ApplyId> = None;
+        let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_apply_id),
+                1 => members.value(&mut map, &mut f_company_info),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(ModifyCompanyApplyRequest {
+            apply_id: members.required(f_apply_id, 0)?,
+            company_info: members.required(f_company_info, 1)?,
+        })
+    }
 }
 impl ModifyCompanyApplyRequest {
     /// A builder with no member set.
@@ -189,12 +200,14 @@ pub struct ModifyCompanyApplyResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ModifyCompanyApplyResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("ModifyCompanyApplyResponse", 1) ?; s.serialize_field("RequestId",
-    & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyCompanyApplyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyCompanyApplyResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyCompanyApplyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -76,30 +76,48 @@ impl ::serde::Serialize for ModifyExtensionRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ModifyExtensionRequest { fn deserialize
-    < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error >
-    { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for ModifyExtensionRequest { const
-    EXPECTING : & 'static str = "struct ModifyExtensionRequest"; fn from_members < 'de, A
-    : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "ExtensionId",
-    "ExtensionName", "SkillGroupIds", "Relation"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_extension_id : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_extension_name : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_skill_group_ids
-    : Option < Option < Vec < crate ::types::SkillGroupId > > > = None; let mut
-    f_relation : Option < Option < ::tencent_cloud_runtime::CompactString > > = None;
-    while let Some(i) = members.next_key(& mut map) ? { match i { 0 => members.value(&
-    mut map, & mut f_sdk_app_id), 1 => members.value(& mut map, & mut f_extension_id), 2
-    => members.value(& mut map, & mut f_extension_name), 3 => members.value(& mut map, &
-    mut f_skill_group_ids), 4 => members.value(& mut map, & mut f_relation), _ => members
-    .skip(& mut map), } ?; } Ok(ModifyExtensionRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, extension_id : members.required(f_extension_id, 1) ?,
-    extension_name : f_extension_name.flatten(), skill_group_ids : f_skill_group_ids
-    .flatten(), relation : f_relation.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyExtensionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyExtensionRequest {
+    const EXPECTING: &'static str = "struct ModifyExtensionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "ExtensionId",
+                "ExtensionName",
+                "SkillGroupIds",
+                "Relation",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_extension_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
+        let mut f_relation: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_extension_id),
+                2 => members.value(&mut map, &mut f_extension_name),
+                3 => members.value(&mut map, &mut f_skill_group_ids),
+                4 => members.value(&mut map, &mut f_relation),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(ModifyExtensionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            extension_id: members.required(f_extension_id, 1)?,
+            extension_name: f_extension_name.flatten(),
+            skill_group_ids: f_skill_group_ids.flatten(),
+            relation: f_relation.flatten(),
+        })
+    }
 }
 impl ModifyExtensionRequest {
     /// A builder with no member set.
@@ -362,12 +380,14 @@ pub struct ModifyExtensionResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ModifyExtensionResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("ModifyExtensionResponse", 1) ?; s.serialize_field("RequestId", &
-    self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyExtensionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyExtensionResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyExtensionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -114,44 +114,72 @@ impl ::serde::Serialize for ModifyStaffRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ModifyStaffRequest { fn deserialize < D
-    : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffRequest { const EXPECTING
-    : & 'static str = "struct ModifyStaffRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Email", "Name", "Phone",
-    "Nick", "StaffNo", "SkillGroupIds", "UseMobileCallOut", "UseMobileAccept",
-    "ExtensionNumber", "ForwardingConfig"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_email : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_name : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_phone : Option < Option
-    < ::tencent_cloud_runtime::CompactString > > = None; let mut f_nick : Option < Option
-    < ::tencent_cloud_runtime::CompactString > > = None; let mut f_staff_no : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; let mut f_skill_group_ids
-    : Option < Option < Vec < crate ::types::SkillGroupId > > > = None; let mut
-    f_use_mobile_call_out : Option < Option < bool > > = None; let mut
-    f_use_mobile_accept : Option < Option < crate ::types::ModifyStaffUseMobileAccept > >
-    = None; let mut f_extension_number : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_forwarding_config :
-    Option < Option < crate ::types::ForwardingConfig > > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_sdk_app_id), 1 => members.value(& mut map, & mut f_email), 2 => members.value(& mut
-    map, & mut f_name), 3 => members.value(& mut map, & mut f_phone), 4 => members
-    .value(& mut map, & mut f_nick), 5 => members.value(& mut map, & mut f_staff_no), 6
-    => members.value(& mut map, & mut f_skill_group_ids), 7 => members.value(& mut map, &
-    mut f_use_mobile_call_out), 8 => members.value(& mut map, & mut f_use_mobile_accept),
-    9 => members.value(& mut map, & mut f_extension_number), 10 => members.value(& mut
-    map, & mut f_forwarding_config), _ => members.skip(& mut map), } ?; }
-    Ok(ModifyStaffRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?, email :
-    members.required(f_email, 1) ?, name : f_name.flatten(), phone : f_phone.flatten(),
-    nick : f_nick.flatten(), staff_no : f_staff_no.flatten(), skill_group_ids :
-    f_skill_group_ids.flatten(), use_mobile_call_out : f_use_mobile_call_out.flatten(),
-    use_mobile_accept : f_use_mobile_accept.flatten(), extension_number :
-    f_extension_number.flatten(), forwarding_config : f_forwarding_config.flatten(), }) }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffRequest {
+    const EXPECTING: &'static str = "struct ModifyStaffRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "Email",
+                "Name",
+                "Phone",
+                "Nick",
+                "StaffNo",
+                "SkillGroupIds",
+                "UseMobileCallOut",
+                "UseMobileAccept",
+                "ExtensionNumber",
+                "ForwardingConfig",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_email: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_phone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_nick: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_no: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
+        let mut f_use_mobile_call_out: Option<Option<bool>> = None;
+        let mut f_use_mobile_accept: Option<Option<crate::types::ModifyStaffUseMobileAccept>> =
+            None;
+        let mut f_extension_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_forwarding_config: Option<Option<crate::types::ForwardingConfig>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_email),
+                2 => members.value(&mut map, &mut f_name),
+                3 => members.value(&mut map, &mut f_phone),
+                4 => members.value(&mut map, &mut f_nick),
+                5 => members.value(&mut map, &mut f_staff_no),
+                6 => members.value(&mut map, &mut f_skill_group_ids),
+                7 => members.value(&mut map, &mut f_use_mobile_call_out),
+                8 => members.value(&mut map, &mut f_use_mobile_accept),
+                9 => members.value(&mut map, &mut f_extension_number),
+                10 => members.value(&mut map, &mut f_forwarding_config),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(ModifyStaffRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            email: members.required(f_email, 1)?,
+            name: f_name.flatten(),
+            phone: f_phone.flatten(),
+            nick: f_nick.flatten(),
+            staff_no: f_staff_no.flatten(),
+            skill_group_ids: f_skill_group_ids.flatten(),
+            use_mobile_call_out: f_use_mobile_call_out.flatten(),
+            use_mobile_accept: f_use_mobile_accept.flatten(),
+            extension_number: f_extension_number.flatten(),
+            forwarding_config: f_forwarding_config.flatten(),
+        })
     }
 }
 impl ModifyStaffRequest {
@@ -588,12 +616,14 @@ pub struct ModifyStaffResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ModifyStaffResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("ModifyStaffResponse", 1) ?; s.serialize_field("RequestId", & self
-    .request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyStaffResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyStaffResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyStaffResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

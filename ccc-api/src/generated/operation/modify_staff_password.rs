@@ -63,24 +63,36 @@ impl ::serde::Serialize for ModifyStaffPasswordRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ModifyStaffPasswordRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffPasswordRequest { const
-    EXPECTING : & 'static str = "struct ModifyStaffPasswordRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "Email", "Password"]); let
-    mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut f_email : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_password : Option <
-    ::tencent_cloud_runtime::CompactString > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_email), 2 => members.value(& mut map, & mut
-    f_password), _ => members.skip(& mut map), } ?; } Ok(ModifyStaffPasswordRequest {
-    sdk_app_id : members.required(f_sdk_app_id, 0) ?, email : members.required(f_email,
-    1) ?, password : members.required(f_password, 2) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffPasswordRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffPasswordRequest {
+    const EXPECTING: &'static str = "struct ModifyStaffPasswordRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Email", "Password"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_email: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_password: Option<::tencent_cloud_runtime::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_email),
+                2 => members.value(&mut map, &mut f_password),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(ModifyStaffPasswordRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            email: members.required(f_email, 1)?,
+            password: members.required(f_password, 2)?,
+        })
+    }
 }
 impl ModifyStaffPasswordRequest {
     /// A builder with no member set.
@@ -278,12 +290,14 @@ pub struct ModifyStaffPasswordResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ModifyStaffPasswordResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("ModifyStaffPasswordResponse", 1) ?; s.serialize_field("RequestId",
-    & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyStaffPasswordResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyStaffPasswordResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyStaffPasswordResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

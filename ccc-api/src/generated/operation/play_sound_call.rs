@@ -66,26 +66,44 @@ impl ::serde::Serialize for PlaySoundCallRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for PlaySoundCallRequest { fn deserialize <
-    D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for PlaySoundCallRequest { const
-    EXPECTING : & 'static str = "struct PlaySoundCallRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "SessionId", "FileId",
-    "PlayTimes"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut
-    f_session_id : Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_file_id : Option < Option < crate ::types::FileId > > = None; let mut f_play_times
-    : Option < Option < i64 > > = None; while let Some(i) = members.next_key(& mut map) ?
-    { match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members.value(&
-    mut map, & mut f_session_id), 2 => members.value(& mut map, & mut f_file_id), 3 =>
-    members.value(& mut map, & mut f_play_times), _ => members.skip(& mut map), } ?; }
-    Ok(PlaySoundCallRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    session_id : members.required(f_session_id, 1) ?, file_id : f_file_id.flatten(),
-    play_times : f_play_times.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for PlaySoundCallRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for PlaySoundCallRequest {
+    const EXPECTING: &'static str = "struct PlaySoundCallRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SessionId",
+                "FileId",
+                "PlayTimes",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_file_id: Option<Option<crate::types::FileId>> = None;
+        let mut f_play_times: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                2 => members.value(&mut map, &mut f_file_id),
+                3 => members.value(&mut map, &mut f_play_times),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(PlaySoundCallRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            file_id: f_file_id.flatten(),
+            play_times: f_play_times.flatten(),
+        })
+    }
 }
 impl PlaySoundCallRequest {
     /// A builder with no member set.
@@ -294,12 +312,14 @@ pub struct PlaySoundCallResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for PlaySoundCallResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("PlaySoundCallResponse", 1) ?; s.serialize_field("RequestId", &
-    self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PlaySoundCallResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PlaySoundCallResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PlaySoundCallResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -49,22 +49,33 @@ impl ::serde::Serialize for ResetExtensionPasswordRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for ResetExtensionPasswordRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for ResetExtensionPasswordRequest { const
-    EXPECTING : & 'static str = "struct ResetExtensionPasswordRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "ExtensionId"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id
-    : Option < crate ::types::SdkAppId > = None; let mut f_extension_id : Option <
-    ::tencent_cloud_runtime::CompactString > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_extension_id), _ => members.skip(& mut map), }
-    ?; } Ok(ResetExtensionPasswordRequest { sdk_app_id : members.required(f_sdk_app_id,
-    0) ?, extension_id : members.required(f_extension_id, 1) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ResetExtensionPasswordRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for ResetExtensionPasswordRequest {
+    const EXPECTING: &'static str = "struct ResetExtensionPasswordRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_extension_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(ResetExtensionPasswordRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            extension_id: members.required(f_extension_id, 1)?,
+        })
+    }
 }
 impl ResetExtensionPasswordRequest {
     /// A builder with no member set.
@@ -242,13 +253,15 @@ impl ::std::fmt::Debug for ResetExtensionPasswordResponse {
             .finish()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for ResetExtensionPasswordResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("ResetExtensionPasswordResponse", 2) ?; s
-    .serialize_field("Password", & self.password) ?; s.serialize_field("RequestId", &
-    self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ResetExtensionPasswordResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ResetExtensionPasswordResponse", 2)?;
+        s.serialize_field("Password", &self.password)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ResetExtensionPasswordResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

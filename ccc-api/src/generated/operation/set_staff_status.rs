@@ -65,22 +65,33 @@ impl ::serde::Serialize for SetStaffStatusRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for SetStaffStatusRequest { fn deserialize
-    < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error >
-    { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusRequest { const
-    EXPECTING : & 'static str = "struct SetStaffStatusRequest"; fn from_members < 'de, A
-    : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "StaffStatusList"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id
-    : Option < crate ::types::SdkAppId > = None; let mut f_staff_status_list : Option <
-    Vec < crate ::types::SetStaffStatusItem > > = None; while let Some(i) = members
-    .next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id),
-    1 => members.value(& mut map, & mut f_staff_status_list), _ => members.skip(& mut
-    map), } ?; } Ok(SetStaffStatusRequest { sdk_app_id : members.required(f_sdk_app_id,
-    0) ?, staff_status_list : f_staff_status_list.unwrap_or_default(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusRequest {
+    const EXPECTING: &'static str = "struct SetStaffStatusRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "StaffStatusList"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_status_list: Option<Vec<crate::types::SetStaffStatusItem>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staff_status_list),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(SetStaffStatusRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_status_list: f_staff_status_list.unwrap_or_default(),
+        })
+    }
 }
 impl SetStaffStatusRequest {
     /// A builder with no member set.
@@ -230,13 +241,17 @@ pub struct SetStaffStatusResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for SetStaffStatusResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("SetStaffStatusResponse", 2) ?; if self.staff_status_list.is_some()
-    { s.serialize_field("StaffStatusList", & self.staff_status_list) ?; } s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SetStaffStatusResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SetStaffStatusResponse", 2)?;
+        if self.staff_status_list.is_some() {
+            s.serialize_field("StaffStatusList", &self.staff_status_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetStaffStatusResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -54,25 +54,36 @@ impl ::serde::Serialize for TransferToManualRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for TransferToManualRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for TransferToManualRequest { const
-    EXPECTING : & 'static str = "struct TransferToManualRequest"; fn from_members < 'de,
-    A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "SessionId",
-    "SkillGroupId"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_sdk_app_id : Option < crate ::types::SdkAppId > = None; let mut
-    f_session_id : Option < ::tencent_cloud_runtime::CompactString > = None; let mut
-    f_skill_group_id : Option < crate ::types::SkillGroupId > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_sdk_app_id), 1 => members.value(& mut map, & mut f_session_id), 2 => members
-    .value(& mut map, & mut f_skill_group_id), _ => members.skip(& mut map), } ?; }
-    Ok(TransferToManualRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    session_id : members.required(f_session_id, 1) ?, skill_group_id : members
-    .required(f_skill_group_id, 2) ?, }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for TransferToManualRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for TransferToManualRequest {
+    const EXPECTING: &'static str = "struct TransferToManualRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId", "SkillGroupId"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                2 => members.value(&mut map, &mut f_skill_group_id),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(TransferToManualRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            skill_group_id: members.required(f_skill_group_id, 2)?,
+        })
+    }
 }
 impl TransferToManualRequest {
     /// A builder with no member set.
@@ -255,12 +266,14 @@ pub struct TransferToManualResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for TransferToManualResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("TransferToManualResponse", 1) ?; s.serialize_field("RequestId", &
-    self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for TransferToManualResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("TransferToManualResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TransferToManualResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

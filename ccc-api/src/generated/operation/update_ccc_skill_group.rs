@@ -74,29 +74,47 @@ impl ::serde::Serialize for UpdateCCCSkillGroupRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for UpdateCCCSkillGroupRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for UpdateCCCSkillGroupRequest { const
-    EXPECTING : & 'static str = "struct UpdateCCCSkillGroupRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "SkillGroupID",
-    "SkillGroupName", "MaxConcurrency", "RingAll"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_skill_group_id : Option < crate
-    ::types::SkillGroupId > = None; let mut f_skill_group_name : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_max_concurrency : Option
-    < Option < crate ::types::MaxConcurrency > > = None; let mut f_ring_all : Option <
-    Option < bool > > = None; while let Some(i) = members.next_key(& mut map) ? { match i
-    { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members.value(& mut map, &
-    mut f_skill_group_id), 2 => members.value(& mut map, & mut f_skill_group_name), 3 =>
-    members.value(& mut map, & mut f_max_concurrency), 4 => members.value(& mut map, &
-    mut f_ring_all), _ => members.skip(& mut map), } ?; } Ok(UpdateCCCSkillGroupRequest {
-    sdk_app_id : members.required(f_sdk_app_id, 0) ?, skill_group_id : members
-    .required(f_skill_group_id, 1) ?, skill_group_name : f_skill_group_name.flatten(),
-    max_concurrency : f_max_concurrency.flatten(), ring_all : f_ring_all.flatten(), }) }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UpdateCCCSkillGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for UpdateCCCSkillGroupRequest {
+    const EXPECTING: &'static str = "struct UpdateCCCSkillGroupRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "SkillGroupID",
+                "SkillGroupName",
+                "MaxConcurrency",
+                "RingAll",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
+        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_max_concurrency: Option<Option<crate::types::MaxConcurrency>> = None;
+        let mut f_ring_all: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_skill_group_id),
+                2 => members.value(&mut map, &mut f_skill_group_name),
+                3 => members.value(&mut map, &mut f_max_concurrency),
+                4 => members.value(&mut map, &mut f_ring_all),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(UpdateCCCSkillGroupRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            skill_group_id: members.required(f_skill_group_id, 1)?,
+            skill_group_name: f_skill_group_name.flatten(),
+            max_concurrency: f_max_concurrency.flatten(),
+            ring_all: f_ring_all.flatten(),
+        })
     }
 }
 impl UpdateCCCSkillGroupRequest {
@@ -347,12 +365,14 @@ pub struct UpdateCCCSkillGroupResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for UpdateCCCSkillGroupResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("UpdateCCCSkillGroupResponse", 1) ?; s.serialize_field("RequestId",
-    & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UpdateCCCSkillGroupResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UpdateCCCSkillGroupResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateCCCSkillGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

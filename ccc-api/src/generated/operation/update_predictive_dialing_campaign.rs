@@ -149,57 +149,96 @@ impl ::serde::Serialize for UpdatePredictiveDialingCampaignRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for UpdatePredictiveDialingCampaignRequest
-    { fn deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result <
-    Self, D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for
-    UpdatePredictiveDialingCampaignRequest { const EXPECTING : & 'static str =
-    "struct UpdatePredictiveDialingCampaignRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "CampaignId", "Name",
-    "Callees", "Callers", "CallOrder", "SkillGroupId", "Priority", "ExpectedAbandonRate",
-    "RetryInterval", "StartTime", "EndTime", "IVRId", "RetryTimes", "Variables", "UUI",
-    "CalleeAttributes"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id : Option <
-    crate ::types::SdkAppId > = None; let mut f_campaign_id : Option < crate
-    ::types::CampaignId > = None; let mut f_name : Option <
-    ::tencent_cloud_runtime::CompactString > = None; let mut f_callees : Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_callers : Option < Vec <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_call_order : Option <
-    crate ::types::UpdatePredictiveDialingCampaignCallOrder > = None; let mut
-    f_skill_group_id : Option < crate ::types::SkillGroupId > = None; let mut f_priority
-    : Option < i64 > = None; let mut f_expected_abandon_rate : Option < i64 > = None; let
-    mut f_retry_interval : Option < i64 > = None; let mut f_start_time : Option < i64 > =
-    None; let mut f_end_time : Option < i64 > = None; let mut f_ivr_id : Option < Option
-    < crate ::types::IvrId > > = None; let mut f_retry_times : Option < Option < i64 > >
-    = None; let mut f_variables : Option < Option < Vec < crate ::types::Variable > > > =
-    None; let mut f_uui : Option < Option < ::tencent_cloud_runtime::CompactString > > =
-    None; let mut f_callee_attributes : Option < Option < Vec < crate
-    ::types::CalleeAttribute > > > = None; while let Some(i) = members.next_key(& mut
-    map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members
-    .value(& mut map, & mut f_campaign_id), 2 => members.value(& mut map, & mut f_name),
-    3 => members.value(& mut map, & mut f_callees), 4 => members.value(& mut map, & mut
-    f_callers), 5 => members.value(& mut map, & mut f_call_order), 6 => members.value(&
-    mut map, & mut f_skill_group_id), 7 => members.value(& mut map, & mut f_priority), 8
-    => members.value(& mut map, & mut f_expected_abandon_rate), 9 => members.value(& mut
-    map, & mut f_retry_interval), 10 => members.value(& mut map, & mut f_start_time), 11
-    => members.value(& mut map, & mut f_end_time), 12 => members.value(& mut map, & mut
-    f_ivr_id), 13 => members.value(& mut map, & mut f_retry_times), 14 => members.value(&
-    mut map, & mut f_variables), 15 => members.value(& mut map, & mut f_uui), 16 =>
-    members.value(& mut map, & mut f_callee_attributes), _ => members.skip(& mut map), }
-    ?; } Ok(UpdatePredictiveDialingCampaignRequest { sdk_app_id : members
-    .required(f_sdk_app_id, 0) ?, campaign_id : members.required(f_campaign_id, 1) ?,
-    name : members.required(f_name, 2) ?, callees : f_callees.unwrap_or_default(),
-    callers : f_callers.unwrap_or_default(), call_order : members.required(f_call_order,
-    5) ?, skill_group_id : members.required(f_skill_group_id, 6) ?, priority : members
-    .required(f_priority, 7) ?, expected_abandon_rate : members
-    .required(f_expected_abandon_rate, 8) ?, retry_interval : members
-    .required(f_retry_interval, 9) ?, start_time : members.required(f_start_time, 10) ?,
-    end_time : members.required(f_end_time, 11) ?, ivr_id : f_ivr_id.flatten(),
-    retry_times : f_retry_times.flatten(), variables : f_variables.flatten(), uui : f_uui
-    .flatten(), callee_attributes : f_callee_attributes.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for UpdatePredictiveDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct UpdatePredictiveDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "SdkAppId",
+                "CampaignId",
+                "Name",
+                "Callees",
+                "Callers",
+                "CallOrder",
+                "SkillGroupId",
+                "Priority",
+                "ExpectedAbandonRate",
+                "RetryInterval",
+                "StartTime",
+                "EndTime",
+                "IVRId",
+                "RetryTimes",
+                "Variables",
+                "UUI",
+                "CalleeAttributes",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_campaign_id: Option<crate::types::CampaignId> = None;
+        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_call_order: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder> = None;
+        let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
+        let mut f_priority: Option<i64> = None;
+        let mut f_expected_abandon_rate: Option<i64> = None;
+        let mut f_retry_interval: Option<i64> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
+        let mut f_retry_times: Option<Option<i64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_campaign_id),
+                2 => members.value(&mut map, &mut f_name),
+                3 => members.value(&mut map, &mut f_callees),
+                4 => members.value(&mut map, &mut f_callers),
+                5 => members.value(&mut map, &mut f_call_order),
+                6 => members.value(&mut map, &mut f_skill_group_id),
+                7 => members.value(&mut map, &mut f_priority),
+                8 => members.value(&mut map, &mut f_expected_abandon_rate),
+                9 => members.value(&mut map, &mut f_retry_interval),
+                10 => members.value(&mut map, &mut f_start_time),
+                11 => members.value(&mut map, &mut f_end_time),
+                12 => members.value(&mut map, &mut f_ivr_id),
+                13 => members.value(&mut map, &mut f_retry_times),
+                14 => members.value(&mut map, &mut f_variables),
+                15 => members.value(&mut map, &mut f_uui),
+                16 => members.value(&mut map, &mut f_callee_attributes),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(UpdatePredictiveDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            campaign_id: members.required(f_campaign_id, 1)?,
+            name: members.required(f_name, 2)?,
+            callees: f_callees.unwrap_or_default(),
+            callers: f_callers.unwrap_or_default(),
+            call_order: members.required(f_call_order, 5)?,
+            skill_group_id: members.required(f_skill_group_id, 6)?,
+            priority: members.required(f_priority, 7)?,
+            expected_abandon_rate: members.required(f_expected_abandon_rate, 8)?,
+            retry_interval: members.required(f_retry_interval, 9)?,
+            start_time: members.required(f_start_time, 10)?,
+            end_time: members.required(f_end_time, 11)?,
+            ivr_id: f_ivr_id.flatten(),
+            retry_times: f_retry_times.flatten(),
+            variables: f_variables.flatten(),
+            uui: f_uui.flatten(),
+            callee_attributes: f_callee_attributes.flatten(),
+        })
+    }
 }
 impl UpdatePredictiveDialingCampaignRequest {
     /// A builder with no member set.
@@ -870,12 +909,14 @@ pub struct UpdatePredictiveDialingCampaignResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for UpdatePredictiveDialingCampaignResponse { fn serialize <
-    S : ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > {
-    use ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("UpdatePredictiveDialingCampaignResponse", 1) ?; s
-    .serialize_field("RequestId", & self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UpdatePredictiveDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UpdatePredictiveDialingCampaignResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

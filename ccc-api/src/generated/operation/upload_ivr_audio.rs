@@ -68,22 +68,33 @@ impl ::serde::Serialize for UploadIvrAudioRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for UploadIvrAudioRequest { fn deserialize
-    < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error >
-    { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioRequest { const
-    EXPECTING : & 'static str = "struct UploadIvrAudioRequest"; fn from_members < 'de, A
-    : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["SdkAppId", "AudioList"]); let mut
-    members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_sdk_app_id
-    : Option < crate ::types::SdkAppId > = None; let mut f_audio_list : Option < Vec <
-    crate ::types::UploadAudioInfo > > = None; while let Some(i) = members.next_key(& mut
-    map) ? { match i { 0 => members.value(& mut map, & mut f_sdk_app_id), 1 => members
-    .value(& mut map, & mut f_audio_list), _ => members.skip(& mut map), } ?; }
-    Ok(UploadIvrAudioRequest { sdk_app_id : members.required(f_sdk_app_id, 0) ?,
-    audio_list : f_audio_list.unwrap_or_default(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioRequest {
+    const EXPECTING: &'static str = "struct UploadIvrAudioRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "AudioList"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_audio_list: Option<Vec<crate::types::UploadAudioInfo>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_audio_list),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(UploadIvrAudioRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            audio_list: f_audio_list.unwrap_or_default(),
+        })
+    }
 }
 impl UploadIvrAudioRequest {
     /// A builder with no member set.
@@ -232,15 +243,20 @@ pub struct UploadIvrAudioResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for UploadIvrAudioResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("UploadIvrAudioResponse", 3) ?; if self.failed_file_list.is_some()
-    { s.serialize_field("FailedFileList", & self.failed_file_list) ?; } if self
-    .success_file_list.is_some() { s.serialize_field("SuccessFileList", & self
-    .success_file_list) ?; } s.serialize_field("RequestId", & self.request_id) ?; s.end()
-    } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UploadIvrAudioResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UploadIvrAudioResponse", 3)?;
+        if self.failed_file_list.is_some() {
+            s.serialize_field("FailedFileList", &self.failed_file_list)?;
+        }
+        if self.success_file_list.is_some() {
+            s.serialize_field("SuccessFileList", &self.success_file_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

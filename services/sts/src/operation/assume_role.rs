@@ -120,39 +120,64 @@ impl ::serde::Serialize for AssumeRoleRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for AssumeRoleRequest { fn deserialize < D
-    : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error > {
-    ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleRequest { const EXPECTING :
-    & 'static str = "struct AssumeRoleRequest"; fn from_members < 'de, A :
-    ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > { static
-    KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["RoleArn", "RoleSessionName",
-    "DurationSeconds", "Policy", "ExternalId", "Tags", "SourceIdentity", "SerialNumber",
-    "TokenCode"]); let mut members = ::tencent_cloud_runtime::codec::Members::new(&
-    KEYS); let mut f_role_arn : Option < ::tencent_cloud_runtime::CompactString > = None;
-    let mut f_role_session_name : Option < ::tencent_cloud_runtime::CompactString > =
-    None; let mut f_duration_seconds : Option < Option < u64 > > = None; let mut f_policy
-    : Option < Option < ::tencent_cloud_runtime::CompactString > > = None; let mut
-    f_external_id : Option < Option < ::tencent_cloud_runtime::CompactString > > = None;
-    let mut f_tags : Option < Option < Vec < crate ::types::Tag > > > = None; let mut
-    f_source_identity : Option < Option < ::tencent_cloud_runtime::CompactString > > =
-    None; let mut f_serial_number : Option < Option <
-    ::tencent_cloud_runtime::CompactString > > = None; let mut f_token_code : Option <
-    Option < ::tencent_cloud_runtime::CompactString > > = None; while let Some(i) =
-    members.next_key(& mut map) ? { match i { 0 => members.value(& mut map, & mut
-    f_role_arn), 1 => members.value(& mut map, & mut f_role_session_name), 2 => members
-    .value(& mut map, & mut f_duration_seconds), 3 => members.value(& mut map, & mut
-    f_policy), 4 => members.value(& mut map, & mut f_external_id), 5 => members.value(&
-    mut map, & mut f_tags), 6 => members.value(& mut map, & mut f_source_identity), 7 =>
-    members.value(& mut map, & mut f_serial_number), 8 => members.value(& mut map, & mut
-    f_token_code), _ => members.skip(& mut map), } ?; } Ok(AssumeRoleRequest { role_arn :
-    members.required(f_role_arn, 0) ?, role_session_name : members
-    .required(f_role_session_name, 1) ?, duration_seconds : f_duration_seconds.flatten(),
-    policy : f_policy.flatten(), external_id : f_external_id.flatten(), tags : f_tags
-    .flatten(), source_identity : f_source_identity.flatten(), serial_number :
-    f_serial_number.flatten(), token_code : f_token_code.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleRequest {
+    const EXPECTING: &'static str = "struct AssumeRoleRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "RoleArn",
+                "RoleSessionName",
+                "DurationSeconds",
+                "Policy",
+                "ExternalId",
+                "Tags",
+                "SourceIdentity",
+                "SerialNumber",
+                "TokenCode",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_role_arn: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_role_session_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_duration_seconds: Option<Option<u64>> = None;
+        let mut f_policy: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_external_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_tags: Option<Option<Vec<crate::types::Tag>>> = None;
+        let mut f_source_identity: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_serial_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_token_code: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_role_arn),
+                1 => members.value(&mut map, &mut f_role_session_name),
+                2 => members.value(&mut map, &mut f_duration_seconds),
+                3 => members.value(&mut map, &mut f_policy),
+                4 => members.value(&mut map, &mut f_external_id),
+                5 => members.value(&mut map, &mut f_tags),
+                6 => members.value(&mut map, &mut f_source_identity),
+                7 => members.value(&mut map, &mut f_serial_number),
+                8 => members.value(&mut map, &mut f_token_code),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(AssumeRoleRequest {
+            role_arn: members.required(f_role_arn, 0)?,
+            role_session_name: members.required(f_role_session_name, 1)?,
+            duration_seconds: f_duration_seconds.flatten(),
+            policy: f_policy.flatten(),
+            external_id: f_external_id.flatten(),
+            tags: f_tags.flatten(),
+            source_identity: f_source_identity.flatten(),
+            serial_number: f_serial_number.flatten(),
+            token_code: f_token_code.flatten(),
+        })
+    }
 }
 impl AssumeRoleRequest {
     /// A builder with no member set.
@@ -584,14 +609,17 @@ impl ::std::fmt::Debug for AssumeRoleResponse {
             .finish()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AssumeRoleResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AssumeRoleResponse", 4) ?; s.serialize_field("Credentials", & self
-    .credentials) ?; s.serialize_field("ExpiredTime", & self.expired_time) ?; s
-    .serialize_field("Expiration", & self.expiration) ?; s.serialize_field("RequestId", &
-    self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AssumeRoleResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleResponse", 4)?;
+        s.serialize_field("Credentials", &self.credentials)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("Expiration", &self.expiration)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AssumeRoleResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

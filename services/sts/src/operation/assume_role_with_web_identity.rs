@@ -88,31 +88,48 @@ impl ::serde::Serialize for AssumeRoleWithWebIdentityRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for AssumeRoleWithWebIdentityRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithWebIdentityRequest {
-    const EXPECTING : & 'static str = "struct AssumeRoleWithWebIdentityRequest"; fn
-    from_members < 'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result <
-    Self, A::Error > { static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["ProviderId", "WebIdentityToken",
-    "RoleArn", "RoleSessionName", "DurationSeconds"]); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut f_provider_id : Option
-    < ::tencent_cloud_runtime::CompactString > = None; let mut f_web_identity_token :
-    Option < ::tencent_cloud_runtime::CompactString > = None; let mut f_role_arn : Option
-    < ::tencent_cloud_runtime::CompactString > = None; let mut f_role_session_name :
-    Option < ::tencent_cloud_runtime::CompactString > = None; let mut f_duration_seconds
-    : Option < Option < i64 > > = None; while let Some(i) = members.next_key(& mut map) ?
-    { match i { 0 => members.value(& mut map, & mut f_provider_id), 1 => members.value(&
-    mut map, & mut f_web_identity_token), 2 => members.value(& mut map, & mut
-    f_role_arn), 3 => members.value(& mut map, & mut f_role_session_name), 4 => members
-    .value(& mut map, & mut f_duration_seconds), _ => members.skip(& mut map), } ?; }
-    Ok(AssumeRoleWithWebIdentityRequest { provider_id : members.required(f_provider_id,
-    0) ?, web_identity_token : members.required(f_web_identity_token, 1) ?, role_arn :
-    members.required(f_role_arn, 2) ?, role_session_name : members
-    .required(f_role_session_name, 3) ?, duration_seconds : f_duration_seconds.flatten(),
-    }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithWebIdentityRequest {
+    const EXPECTING: &'static str = "struct AssumeRoleWithWebIdentityRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[
+                "ProviderId",
+                "WebIdentityToken",
+                "RoleArn",
+                "RoleSessionName",
+                "DurationSeconds",
+            ]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_provider_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_web_identity_token: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_role_arn: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_role_session_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_duration_seconds: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_provider_id),
+                1 => members.value(&mut map, &mut f_web_identity_token),
+                2 => members.value(&mut map, &mut f_role_arn),
+                3 => members.value(&mut map, &mut f_role_session_name),
+                4 => members.value(&mut map, &mut f_duration_seconds),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(AssumeRoleWithWebIdentityRequest {
+            provider_id: members.required(f_provider_id, 0)?,
+            web_identity_token: members.required(f_web_identity_token, 1)?,
+            role_arn: members.required(f_role_arn, 2)?,
+            role_session_name: members.required(f_role_session_name, 3)?,
+            duration_seconds: f_duration_seconds.flatten(),
+        })
+    }
 }
 impl AssumeRoleWithWebIdentityRequest {
     /// A builder with no member set.
@@ -432,14 +449,16 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponse {
             .finish()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for AssumeRoleWithWebIdentityResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("AssumeRoleWithWebIdentityResponse", 4) ?; s
-    .serialize_field("ExpiredTime", & self.expired_time) ?; s
-    .serialize_field("Expiration", & self.expiration) ?; s.serialize_field("Credentials",
-    & self.credentials) ?; s.serialize_field("RequestId", & self.request_id) ?; s.end() }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AssumeRoleWithWebIdentityResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleWithWebIdentityResponse", 4)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("Expiration", &self.expiration)?;
+        s.serialize_field("Credentials", &self.credentials)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityResponse {

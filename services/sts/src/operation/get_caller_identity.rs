@@ -91,17 +91,24 @@ impl ::serde::Serialize for GetCallerIdentityRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for GetCallerIdentityRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityRequest { const
-    EXPECTING : & 'static str = "struct GetCallerIdentityRequest"; fn from_members < 'de,
-    A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& []); let mut members =
-    ::tencent_cloud_runtime::codec::Members::new(& KEYS); while members.next_key(& mut
-    map) ? .is_some() { members.skip(& mut map) ?; } Ok(GetCallerIdentityRequest {}) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityRequest {
+    const EXPECTING: &'static str = "struct GetCallerIdentityRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&[]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        while members.next_key(&mut map)?.is_some() {
+            members.skip(&mut map)?;
+        }
+        Ok(GetCallerIdentityRequest {})
+    }
 }
 impl GetCallerIdentityRequest {
     /// A builder with no member set.
@@ -200,17 +207,29 @@ pub struct GetCallerIdentityResponse {
     pub request_id: ::tencent_cloud_runtime::CompactString,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for GetCallerIdentityResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("GetCallerIdentityResponse", 6) ?; if self.arn.is_some() { s
-    .serialize_field("Arn", & self.arn) ?; } if self.account_id.is_some() { s
-    .serialize_field("AccountId", & self.account_id) ?; } if self.user_id.is_some() { s
-    .serialize_field("UserId", & self.user_id) ?; } if self.principal_id.is_some() { s
-    .serialize_field("PrincipalId", & self.principal_id) ?; } if self.r#type.is_some() {
-    s.serialize_field("Type", & self.r#type) ?; } s.serialize_field("RequestId", & self
-    .request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for GetCallerIdentityResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("GetCallerIdentityResponse", 6)?;
+        if self.arn.is_some() {
+            s.serialize_field("Arn", &self.arn)?;
+        }
+        if self.account_id.is_some() {
+            s.serialize_field("AccountId", &self.account_id)?;
+        }
+        if self.user_id.is_some() {
+            s.serialize_field("UserId", &self.user_id)?;
+        }
+        if self.principal_id.is_some() {
+            s.serialize_field("PrincipalId", &self.principal_id)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

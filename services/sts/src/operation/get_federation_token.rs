@@ -64,24 +64,36 @@ impl ::serde::Serialize for GetFederationTokenRequest {
         s.end()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl < 'de > ::serde::Deserialize < 'de > for GetFederationTokenRequest { fn
-    deserialize < D : ::serde::Deserializer < 'de >> (deserializer : D) -> Result < Self,
-    D::Error > { ::tencent_cloud_runtime::codec::object(deserializer) } } impl
-    ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenRequest { const
-    EXPECTING : & 'static str = "struct GetFederationTokenRequest"; fn from_members <
-    'de, A : ::serde::de::MapAccess < 'de >> (mut map : A) -> Result < Self, A::Error > {
-    static KEYS : ::tencent_cloud_runtime::codec::Keys =
-    ::tencent_cloud_runtime::codec::Keys::new(& ["Name", "Policy", "DurationSeconds"]);
-    let mut members = ::tencent_cloud_runtime::codec::Members::new(& KEYS); let mut
-    f_name : Option < ::tencent_cloud_runtime::CompactString > = None; let mut f_policy :
-    Option < ::tencent_cloud_runtime::CompactString > = None; let mut f_duration_seconds
-    : Option < Option < u64 > > = None; while let Some(i) = members.next_key(& mut map) ?
-    { match i { 0 => members.value(& mut map, & mut f_name), 1 => members.value(& mut
-    map, & mut f_policy), 2 => members.value(& mut map, & mut f_duration_seconds), _ =>
-    members.skip(& mut map), } ?; } Ok(GetFederationTokenRequest { name : members
-    .required(f_name, 0) ?, policy : members.required(f_policy, 1) ?, duration_seconds :
-    f_duration_seconds.flatten(), }) } }
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for GetFederationTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::tencent_cloud_runtime::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenRequest {
+    const EXPECTING: &'static str = "struct GetFederationTokenRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: ::tencent_cloud_runtime::codec::Keys =
+            ::tencent_cloud_runtime::codec::Keys::new(&["Name", "Policy", "DurationSeconds"]);
+        let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
+        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_policy: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_duration_seconds: Option<Option<u64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_name),
+                1 => members.value(&mut map, &mut f_policy),
+                2 => members.value(&mut map, &mut f_duration_seconds),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(GetFederationTokenRequest {
+            name: members.required(f_name, 0)?,
+            policy: members.required(f_policy, 1)?,
+            duration_seconds: f_duration_seconds.flatten(),
+        })
+    }
 }
 impl GetFederationTokenRequest {
     /// A builder with no member set.
@@ -283,15 +295,17 @@ impl ::std::fmt::Debug for GetFederationTokenResponse {
             .finish()
     }
 }
-::tencent_cloud_runtime::__if_roundtrip! {
-    impl ::serde::Serialize for GetFederationTokenResponse { fn serialize < S :
-    ::serde::Serializer > (& self, serializer : S) -> Result < S::Ok, S::Error > { use
-    ::serde::ser::SerializeStruct; let mut s = serializer
-    .serialize_struct("GetFederationTokenResponse", 4) ?; s
-    .serialize_field("Credentials", & self.credentials) ?; s
-    .serialize_field("ExpiredTime", & self.expired_time) ?; s
-    .serialize_field("Expiration", & self.expiration) ?; s.serialize_field("RequestId", &
-    self.request_id) ?; s.end() } }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for GetFederationTokenResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("GetFederationTokenResponse", 4)?;
+        s.serialize_field("Credentials", &self.credentials)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("Expiration", &self.expiration)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetFederationTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -21,6 +21,7 @@ pub const ACTIONS: &[&str] = &[
 ];
 /// Runs `visitor` with the request type of the action named `action`;
 /// `None` for a name that is not an action of the spec.
+#[cfg(feature = "serde-roundtrip")]
 pub fn visit<V: ::tencent_cloud_runtime::ActionVisitor>(
     action: &str,
     visitor: V,
