@@ -202,19 +202,22 @@ fn crate_root(model: &Model, paths: &Paths, krate: &CrateRoot) -> TokenStream {
         krate.package,
         model.doc.trim()
     ));
-    // Upstream's text is used as it is: lints about its links and markup
-    // are not ours to fix.
+    // Upstream's text is used as it is: rustdoc's and clippy's lints about
+    // its links, markup and list layout are not ours to fix (`unknown_lints`:
+    // an older clippy may not know every name).
     let lints = match model.docs {
         crate::spec::DocSource::Ours => quote!(#![deny(missing_docs)]),
         crate::spec::DocSource::Upstream => quote! {
             #![deny(missing_docs)]
             #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
+            #![allow(unknown_lints, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::doc_nested_refdefs, clippy::empty_docs, clippy::tabs_in_doc_comments, clippy::too_long_first_doc_paragraph, clippy::doc_markdown)]
         },
     };
     let root = root_module(model, paths);
     quote! {
         #doc
         #lints
+        #![allow(clippy::should_implement_trait)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
         #![forbid(unsafe_code)]
 
@@ -234,11 +237,17 @@ fn crate_root(model: &Model, paths: &Paths, krate: &CrateRoot) -> TokenStream {
 
 fn root_module(model: &Model, paths: &Paths) -> TokenStream {
     let rt = &paths.rt;
+    // Setters are named after wire members, which may be `Add`, `Next` or
+    // `Default`: a builder's `add(value)` is no `std::ops::Add::add`.
     let module_doc = paths.root_is_module.then(|| {
-        docs::inner(&format!(
+        let doc = docs::inner(&format!(
             "Generated from the spec of {} (`{}` {}).",
             model.title, model.service, model.version
-        ))
+        ));
+        quote! {
+            #doc
+            #![allow(clippy::should_implement_trait)]
+        }
     });
     let service = &model.service;
     let version = &model.version;

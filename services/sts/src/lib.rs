@@ -9,6 +9,7 @@
 //! - [`Error`]: the error of any action, with the service-wide [`ErrorCode`].
 //! - [`runtime`]: what every Tencent Cloud service crate shares (signing, credentials, retries, hooks, the mock with the `test-util` feature).
 #![deny(missing_docs)]
+#![allow(clippy::should_implement_trait)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 /// The runtime every generated Tencent Cloud client stands on.
