@@ -174,7 +174,8 @@ const NOT_THE_SHAPE: &[(&str, &str, &str)] = &[
 /// Every member named like a scalar shape (any case, or its plural for a list:
 /// `SdkAppId`, `IVRId` for `IvrId`, `SkillGroupIds`) uses the shape, so an import
 /// that brings a member back as a bare `int64` fails here instead of splitting
-/// the concept's Rust type again.
+/// the concept's Rust type again. For id shapes a name that ends with one counts
+/// too (`QueuedSkillGroupId`, `TransferSkillGroupId`: still a skill group's id).
 #[test]
 fn members_named_like_a_shape_use_it() {
     let model = codegen::load(&repo_root().join("spec/ccc/2020-02-10")).unwrap();
@@ -200,8 +201,11 @@ fn members_named_like_a_shape_use_it() {
     for (owner, f) in owners {
         let wire = f.wire.to_ascii_lowercase();
         let Some(shape) = shapes.iter().find(|s| {
+            let id = s.ends_with("Id");
             let s = s.to_ascii_lowercase();
-            wire == s || wire == format!("{s}s")
+            wire == s
+                || wire == format!("{s}s")
+                || (id && (wire.ends_with(&s) || wire.ends_with(&format!("{s}s"))))
         }) else {
             continue;
         };

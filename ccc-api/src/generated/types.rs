@@ -2477,7 +2477,7 @@ pub struct AITransferItem {
     /// Id of the skill group that receives the transferred call.
     ///
     /// Example: `1`
-    pub transfer_skill_group_id: u64,
+    pub transfer_skill_group_id: SkillGroupId,
 }
 impl ::serde::Serialize for AITransferItem {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -2508,7 +2508,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AITransferItem {
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_transfer_function_name: Option<::tencent_cloud_runtime::CompactString> = None;
         let mut f_transfer_function_desc: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_transfer_skill_group_id: Option<u64> = None;
+        let mut f_transfer_skill_group_id: Option<SkillGroupId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_transfer_function_name),
@@ -2539,7 +2539,7 @@ impl AITransferItem {
 pub struct AITransferItemBuilder {
     transfer_function_name: Option<::tencent_cloud_runtime::CompactString>,
     transfer_function_desc: Option<::tencent_cloud_runtime::CompactString>,
-    transfer_skill_group_id: Option<u64>,
+    transfer_skill_group_id: Option<SkillGroupId>,
 }
 impl AITransferItemBuilder {
     /// Name of the function call that triggers the transfer to a human.
@@ -2586,13 +2586,13 @@ impl AITransferItemBuilder {
     ///
     /// Example: `1`
     #[inline]
-    pub fn transfer_skill_group_id(mut self, value: u64) -> Self {
+    pub fn transfer_skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.transfer_skill_group_id = Some(value);
         self
     }
     /// Sets or clears `TransferSkillGroupId`. Required.
     #[inline]
-    pub fn set_transfer_skill_group_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_transfer_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.transfer_skill_group_id = value;
         self
     }
@@ -17391,7 +17391,7 @@ pub struct TelCdrInfo {
     /// Id of the skill group the call queued for.
     ///
     /// Example: `110`
-    pub queued_skill_group_id: Option<i64>,
+    pub queued_skill_group_id: Option<SkillGroupId>,
     /// Id of the session.
     ///
     /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
@@ -17676,7 +17676,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TelCdrInfo {
         let mut f_queued_timestamp: Option<Option<i64>> = None;
         let mut f_post_ivr_key_pressed: Option<Option<Vec<IVRKeyPressedElement>>> = None;
         let mut f_post_ivr_key_pressed_ex: Option<Option<Vec<IVRKeyPressedElement>>> = None;
-        let mut f_queued_skill_group_id: Option<Option<i64>> = None;
+        let mut f_queued_skill_group_id: Option<Option<SkillGroupId>> = None;
         let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_protected_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_protected_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
@@ -18063,7 +18063,7 @@ pub struct TelCdrInfoBuilder {
     queued_timestamp: Option<i64>,
     post_ivr_key_pressed: Option<Vec<IVRKeyPressedElement>>,
     post_ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
-    queued_skill_group_id: Option<i64>,
+    queued_skill_group_id: Option<SkillGroupId>,
     session_id: Option<::tencent_cloud_runtime::CompactString>,
     protected_caller: Option<::tencent_cloud_runtime::CompactString>,
     protected_callee: Option<::tencent_cloud_runtime::CompactString>,
@@ -18453,13 +18453,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `110`
     #[inline]
-    pub fn queued_skill_group_id(mut self, value: i64) -> Self {
+    pub fn queued_skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.queued_skill_group_id = Some(value);
         self
     }
     /// Sets or clears `QueuedSkillGroupId`.
     #[inline]
-    pub fn set_queued_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_queued_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.queued_skill_group_id = value;
         self
     }

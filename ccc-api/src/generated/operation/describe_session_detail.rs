@@ -454,7 +454,7 @@ pub struct DescribeSessionDetailResponse {
     /// Id of the skill group the call queued for.
     ///
     /// Example: `203`
-    pub queued_skill_group_id: Option<i64>,
+    pub queued_skill_group_id: Option<crate::types::SkillGroupId>,
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
@@ -675,7 +675,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailRespon
         let mut f_queued_timestamp: Option<Option<i64>> = None;
         let mut f_staff_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
         let mut f_end_status: Option<Option<crate::types::DescribeSessionDetailEndStatus>> = None;
-        let mut f_queued_skill_group_id: Option<Option<i64>> = None;
+        let mut f_queued_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
         let mut f_queued_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> =
             None;
         let mut f_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
@@ -935,7 +935,7 @@ pub struct DescribeSessionDetailResponseBuilder {
     queued_timestamp: Option<i64>,
     staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
     end_status: Option<crate::types::DescribeSessionDetailEndStatus>,
-    queued_skill_group_id: Option<i64>,
+    queued_skill_group_id: Option<crate::types::SkillGroupId>,
     queued_skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
     record_url: Option<::tencent_cloud_runtime::CompactString>,
     custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
@@ -1146,13 +1146,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `203`
     #[inline]
-    pub fn queued_skill_group_id(mut self, value: i64) -> Self {
+    pub fn queued_skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.queued_skill_group_id = Some(value);
         self
     }
     /// Sets or clears `QueuedSkillGroupId`.
     #[inline]
-    pub fn set_queued_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_queued_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.queued_skill_group_id = value;
         self
     }
