@@ -18,7 +18,7 @@ use crate::options::RequestOptions;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::response::{read_envelope, RawResponse};
 use crate::retry::{retry_reason, RetryConfig};
-use crate::service::{Endpoint, PublicSite, Service};
+use crate::service::{PublicSite, Service};
 use crate::signing::{PostSigner, SigningKey};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
@@ -973,12 +973,8 @@ impl Config {
         };
         if self.region.is_none() {
             if let Some(region) = get(ENV_REGION) {
-                // The rule regional hosts are built with, so that the region
-                // is one whatever the endpoint.
-                static REGION_NAME: Endpoint =
-                    Endpoint::new("", "", false).with_regional_host("{region}");
-                REGION_NAME
-                    .host_in(&region)
+                // The rule regional hosts are built with.
+                crate::service::check_region_name(&region)
                     .map_err(|reason| ConfigError::in_variable(ENV_REGION, reason))?;
                 self.region = Some(region);
             }

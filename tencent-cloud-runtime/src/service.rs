@@ -151,18 +151,27 @@ impl Endpoint {
         let Some(pattern) = self.regional_host else {
             return Err(format!("the site {} has no regional endpoints", self.site));
         };
-        let valid = !region.is_empty()
-            && region.len() <= 64
-            && !region.starts_with('-')
-            && !region.ends_with('-')
-            && region
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !valid {
-            let shown: String = region.chars().take(64).collect();
-            return Err(format!("`{shown}` is not a region name"));
-        }
+        check_region_name(region)?;
         Ok(pattern.replace("{region}", region))
+    }
+}
+
+/// Whether `region` is a region name as Tencent Cloud names them (lower-case
+/// letters, digits and `-`, at most 64 bytes), or why not: anything else
+/// would change the meaning of a host built from it.
+pub(crate) fn check_region_name(region: &str) -> Result<(), String> {
+    let valid = !region.is_empty()
+        && region.len() <= 64
+        && !region.starts_with('-')
+        && !region.ends_with('-')
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        let shown: String = region.chars().take(64).collect();
+        Err(format!("`{shown}` is not a region name"))
     }
 }
 
