@@ -5,7 +5,6 @@
 use crate::deviation::{absent, count_filled};
 use crate::operation::create_auto_callout_task::CreateAutoCalloutTaskRequest;
 use crate::types::{AICallExtractConfigElement, AICallExtractConfigElementInfoType};
-use crate::CompactString;
 use serde::{Deserialize, Deserializer};
 
 /// What serde's derive made of a request before (strict: a missing
@@ -17,11 +16,11 @@ struct DerivedRequest {
     #[serde(rename = "NotBefore")]
     not_before: i64,
     #[serde(rename = "Callees", default)]
-    callees: Vec<CompactString>,
+    callees: Vec<String>,
     #[serde(rename = "Callers", default)]
-    callers: Vec<CompactString>,
+    callers: Vec<String>,
     #[serde(rename = "Name", default)]
-    name: Option<CompactString>,
+    name: Option<String>,
     #[serde(rename = "Tries", default)]
     tries: Option<u64>,
 }
@@ -47,11 +46,11 @@ struct DerivedShared {
         default = "absent",
         deserialize_with = "null_as_default"
     )]
-    info_name: CompactString,
+    info_name: String,
     #[serde(rename = "InfoContent", default)]
-    info_content: Option<CompactString>,
+    info_content: Option<String>,
     #[serde(rename = "Examples", default)]
-    examples: Option<Vec<CompactString>>,
+    examples: Option<Vec<String>>,
 }
 
 /// Random objects over the members above (and others, duplicated,

@@ -47,18 +47,23 @@
 //!
 //! Without a root feature the client speaks plain HTTP only.
 //!
-//! # Text members
+//! # Members and builders
 //!
-//! Every text member of requests, responses and shared types is a
-//! [`CompactString`] (re-exported here, so no dependency of your own is
-//! needed): values up to 24 bytes, which is most of what the service sends
-//! (ids, phone numbers, names, codes), live inline, so decoding a page of
-//! records does not make one heap allocation per member. It derefs to `str`,
-//! compares with `&str` and `String`, and converts with `.into()` /
-//! `.to_string()`; builder setters take `impl Into<CompactString>`, so `&str`
-//! and `String` both work. The type is re-exported under its own name rather
-//! than an alias so its documentation and methods show up as they are.
-
+//! Members are std types: text is `String`, lists are `Vec`, numbers `u64`,
+//! `i64` or `f64`; ids the spec names (`SdkAppId`, `TaskId`) are aliases of
+//! those, and documented value sets are enums that keep an unknown value
+//! instead of failing. Every builder's setters follow one convention:
+//!
+//! - text takes `impl Into<String>`, so `&str` and `String` both work;
+//! - a list takes any `IntoIterator` (an array, a `Vec`, an iterator) of its
+//!   elements, text elements as anything `Into<String>` (`["008613800000000"]`,
+//!   `names.iter().map(String::as_str)`), and replaces what was set before; an
+//!   empty list of text is `set_<member>(Some(Vec::new()))`;
+//! - `set_<member>(Option<..>)` sets or clears the stored value itself.
+//!
+//! `build()` returns a `Result` only where the type has a required member
+//! (the error names the first one missing); elsewhere it returns the value.
+//!
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -83,7 +88,7 @@ pub use tencent_cloud_runtime::mock;
 pub use tencent_cloud_runtime::Http2;
 pub use tencent_cloud_runtime::{
     decode_response, decode_response_strict, deviation, enums, hooks, signing, Action, ActionInfo,
-    ActionResponse, ActionVisitor, BuildError, Collected, CompactString, ConfigError, Credentials,
+    ActionResponse, ActionVisitor, BuildError, Collected, ConfigError, Credentials,
     CredentialsError, DecodeError, DecodeErrorKind, Deviation, DeviationKind, Endpoint, Items,
     Language, PageStyle, Pages, Paginated, Paginator, ProvideCredentials, PublicSite, RateLimit,
     RequestOptions, RetryConfig, RoundTrip, RoundTripAction, SdkError, Service, ServiceClient,

@@ -195,8 +195,8 @@ pub async fn demo() -> ExitCode {
             .sdk_app_id(1400000000)
             .not_before(0)
             .ivr_id(2)
-            .callers(vec!["0086075586013388".into()])
-            .callees(vec!["008613900000001".into(), "008613900000002".into()])
+            .callers(vec!["0086075586013388"])
+            .callees(vec!["008613900000001", "008613900000002"])
             .name("reminders")
             .send()
             .await?;

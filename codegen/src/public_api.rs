@@ -15,7 +15,8 @@
 //! canonical path, so moving a type between private modules changes nothing.
 //!
 //! Not seen from source: auto traits (`Send`, `Sync`), blanket impls of other
-//! crates, items made by macros. Items under `#[cfg(test)]` or
+//! crates, items made by macros other than the runtime's `error_code_enum!`
+//! (expanded by [`macros`]). Items under `#[cfg(test)]` or
 //! `#[cfg(doctest)]` are left out.
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
@@ -23,6 +24,8 @@ use quote::ToTokens;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use syn::visit_mut::VisitMut;
+
+mod macros;
 
 /// Re-exports and `mod` chains deeper than this are taken for cycles.
 const MAX_DEPTH: usize = 32;
@@ -203,6 +206,8 @@ struct Crate {
     modules: Vec<Module>,
     /// Dependency crates by name, as their root modules.
     externs: BTreeMap<String, usize>,
+    /// The crate's wrappers of the runtime's item-declaring macros.
+    macros: macros::Wrappers,
 }
 
 fn cfg_excluded(attrs: &[syn::Attribute]) -> bool {
@@ -283,7 +288,7 @@ impl Crate {
             ..Module::default()
         });
         let mut kept = Vec::new();
-        for item in items {
+        for item in self.macros.expand(items) {
             match item {
                 syn::Item::Mod(m) if !cfg_excluded(&m.attrs) && depth < MAX_DEPTH => {
                     let name = m.ident.to_string();

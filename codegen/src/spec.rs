@@ -586,7 +586,7 @@ impl TypeRef {
 }
 
 /// The documented format of a [`TypeRef::Text`] member. Every one is a JSON
-/// string on the wire and text (`CompactString`) in Rust; the generated docs
+/// string on the wire and `String` in Rust; the generated docs
 /// of such a member state its format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TextFormat {

@@ -68,8 +68,6 @@ pub use client::{
     Client, ClientBuilder, Language, ServiceClient, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
     REQUEST_CLIENT,
 };
-/// Every text member of the generated types.
-pub use compact_str::CompactString;
 pub use credentials::{Credentials, ProvideCredentials};
 pub use deviation::{ActionResponse, Deviation, DeviationKind};
 pub use error::{

@@ -91,7 +91,7 @@ async fn a_new_service_is_imported_generated_built_and_answered() {
     let api = codegen::public_api::of_service_crate(&copy, "tencent-cloud-widgets").unwrap();
     for line in [
         "pub fn tencent_cloud_widgets::Client::describe_widgets(&self) -> tencent_cloud_widgets::operation::describe_widgets::DescribeWidgetsFluentBuilder",
-        "pub tencent_cloud_widgets::types::Widget::created_time: compact_str::CompactString",
+        "pub tencent_cloud_widgets::types::Widget::created_time: String",
     ] {
         assert!(api.lines().any(|l| l == line), "missing from the public API: {line}\n{api}");
     }

@@ -149,8 +149,8 @@ fn check_catches_a_hand_edit_and_a_stray_file() {
     fs::write(
         &edited,
         text.replace(
-            "pub name: ::tencent_cloud_runtime::CompactString",
-            "pub name: Option<::tencent_cloud_runtime::CompactString>",
+            "pub name: String,",
+            "pub name: Option<String>,",
         ),
     )
     .unwrap();

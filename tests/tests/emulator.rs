@@ -117,8 +117,8 @@ async fn automatic_outbound_task_lifecycle() {
         .create_auto_callout_task()
         .sdk_app_id(7)
         .not_before(0)
-        .callees(vec!["008613900000001".into(), "008613900000002".into()])
-        .callers(vec!["008675500000001".into()])
+        .callees(vec!["008613900000001", "008613900000002"])
+        .callers(vec!["008675500000001"])
         .ivr_id(7)
         .name("reminders")
         .send()
@@ -186,8 +186,8 @@ async fn automatic_outbound_task_lifecycle() {
         c.create_auto_callout_task()
             .sdk_app_id(7)
             .not_before(0)
-            .callees(vec!["008613900000003".into()])
-            .callers(vec!["008675500000002".into()])
+            .callees(vec!["008613900000003"])
+            .callers(vec!["008675500000002"])
             .ai_agent_id(15)
             .send()
             .await
@@ -241,8 +241,8 @@ async fn predictive_campaign_lifecycle() {
         .create_predictive_dialing_campaign()
         .sdk_app_id(7)
         .name("spring")
-        .callees(vec!["1".into(), "2".into(), "3".into()])
-        .callers(vec!["008675500000003".into()])
+        .callees(vec!["1", "2", "3"])
+        .callers(vec!["008675500000003"])
         .call_order(Order::Random)
         .skill_group_id(group)
         .priority(3)
@@ -348,7 +348,7 @@ async fn staff_skill_groups_and_bindings() {
     c.bind_staff_skill_group_list()
         .sdk_app_id(1)
         .staff_email("a@x.com")
-        .staff_skill_group_list(vec![])
+        .set_staff_skill_group_list(Some(Vec::new()))
         .skill_group_list(vec![group])
         .send()
         .await
@@ -395,7 +395,7 @@ async fn staff_skill_groups_and_bindings() {
     );
     c.delete_staff()
         .sdk_app_id(1)
-        .staff_list(vec!["b@x.com".into()])
+        .staff_list(vec!["b@x.com"])
         .send()
         .await
         .unwrap();
@@ -430,15 +430,15 @@ async fn task_calls_its_callees_over_simulated_time_and_reports_consistently() {
     let c = client(&e);
     let clock = e.clock();
     let start = clock.now();
-    let callees: Vec<ccc_api::CompactString> = (1..=3)
-        .map(|i| format!("00861390000000{i}").into())
+    let callees: Vec<String> = (1..=3)
+        .map(|i| format!("00861390000000{i}"))
         .collect();
     let id = c
         .create_auto_callout_task()
         .sdk_app_id(7)
         .not_before(start + 60)
         .callees(callees.clone())
-        .callers(vec!["008675500000001".into()])
+        .callers(vec!["008675500000001"])
         .ivr_id(4500)
         .send()
         .await
@@ -470,7 +470,7 @@ async fn task_calls_its_callees_over_simulated_time_and_reports_consistently() {
         assert!(steps < 30, "not completed after {steps} simulated minutes");
     };
     let end = clock.now();
-    let sessions: Vec<ccc_api::CompactString> = task
+    let sessions: Vec<String> = task
         .callees
         .iter()
         .flat_map(|x| x.sessions.clone())
@@ -547,7 +547,7 @@ async fn task_calls_its_callees_over_simulated_time_and_reports_consistently() {
         .sdk_app_id(7)
         .not_before(start + 60)
         .callees(callees)
-        .callers(vec!["008675500000001".into()])
+        .callers(vec!["008675500000001"])
         .ivr_id(4500)
         .send()
         .await
@@ -591,8 +591,8 @@ async fn not_after_and_pauses_hold_the_dialing() {
     let c = client(&e);
     let clock = e.clock();
     let now = clock.now();
-    let callees: Vec<ccc_api::CompactString> = (0..10)
-        .map(|i| format!("0086139000001{i:02}").into())
+    let callees: Vec<String> = (0..10)
+        .map(|i| format!("0086139000001{i:02}"))
         .collect();
     let id = c
         .create_auto_callout_task()
@@ -600,7 +600,7 @@ async fn not_after_and_pauses_hold_the_dialing() {
         .not_before(now)
         .not_after(now + 30)
         .callees(callees.clone())
-        .callers(vec!["008675500000001".into()])
+        .callers(vec!["008675500000001"])
         .ivr_id(1)
         .send()
         .await
@@ -627,7 +627,7 @@ async fn not_after_and_pauses_hold_the_dialing() {
         .sdk_app_id(7)
         .not_before(clock.now())
         .callees(callees)
-        .callers(vec!["008675500000001".into()])
+        .callers(vec!["008675500000001"])
         .ivr_id(1)
         .send()
         .await

@@ -253,13 +253,11 @@ fn secrets_of_the_real_api_are_redacted_too() {
     let params = vec![HttpParams::builder()
         .key("token")
         .value("param-secret-3")
-        .build()
-        .unwrap()];
+        .build()];
     let headers = vec![HeaderParams::builder()
         .key("Authorization")
         .value("Bearer header-secret-4")
-        .build()
-        .unwrap()];
+        .build()];
     let minimal = ccc_emulator::spec_table::action("DescribeSessionDetail")
         .unwrap()
         .minimal_response;

@@ -32,7 +32,7 @@ async fn describe(client: &Client) -> Result<String, ccc_api::Error> {
         .task_id(2)
         .send()
         .await?;
-    Ok(task.name.into())
+    Ok(task.name)
 }
 
 /// The ALPN protocols of a TLS ClientHello, or why they cannot be read.

@@ -26,7 +26,7 @@ async fn task_names(client: &Client) -> Result<Vec<String>, ccc_api::Error> {
         .await?;
     Ok(tasks
         .into_iter()
-        .filter_map(|t| t.name.map(String::from))
+        .filter_map(|t| t.name)
         .collect())
 }
 
@@ -101,8 +101,8 @@ async fn faults_and_rate_limits_go_through_the_real_retry_rules() {
                 .create_auto_callout_task()
                 .sdk_app_id(1)
                 .not_before(0)
-                .callees(vec!["008610000".into()])
-                .callers(vec!["008620000".into()])
+                .callees(vec!["008610000"])
+                .callers(vec!["008620000"])
                 .ivr_id(1)
                 .send()
                 .await

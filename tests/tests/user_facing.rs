@@ -38,8 +38,8 @@ async fn create(client: &Client) -> Result<(), ccc_api::Error> {
         .create_auto_callout_task()
         .sdk_app_id(1400000000)
         .not_before(0)
-        .callees(vec!["008610000".into()])
-        .callers(vec!["008620000".into()])
+        .callees(vec!["008610000"])
+        .callers(vec!["008620000"])
         .ivr_id(1)
         .send()
         .await?;

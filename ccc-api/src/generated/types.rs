@@ -42,11 +42,11 @@ pub struct AIAgentInfo {
     /// Display name of the AI agent.
     ///
     /// Example: `"新智能体"`
-    pub ai_agent_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub ai_agent_name: Option<String>,
     /// Names of the variables defined for the AI agent.
     ///
     /// Example: `["orderId"]`
-    pub variable_names: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub variable_names: Option<Vec<String>>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AIAgentInfo {
@@ -81,9 +81,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AIAgentInfo {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_ai_agent_id: Option<Option<AIAgentId>> = None;
-        let mut f_ai_agent_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_variable_names: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
-            None;
+        let mut f_ai_agent_name: Option<Option<String>> = None;
+        let mut f_variable_names: Option<Option<Vec<String>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_ai_agent_id),
@@ -134,8 +133,8 @@ impl AIAgentInfo {
 #[cfg(feature = "test-util")]
 pub struct AIAgentInfoBuilder {
     ai_agent_id: Option<AIAgentId>,
-    ai_agent_name: Option<::tencent_cloud_runtime::CompactString>,
-    variable_names: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ai_agent_name: Option<String>,
+    variable_names: Option<Vec<String>>,
 }
 #[cfg(feature = "test-util")]
 impl AIAgentInfoBuilder {
@@ -157,19 +156,13 @@ impl AIAgentInfoBuilder {
     ///
     /// Example: `"新智能体"`
     #[inline]
-    pub fn ai_agent_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn ai_agent_name(mut self, value: impl Into<String>) -> Self {
         self.ai_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `AIAgentName`.
     #[inline]
-    pub fn set_ai_agent_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_ai_agent_name(mut self, value: Option<String>) -> Self {
         self.ai_agent_name = value;
         self
     }
@@ -177,27 +170,24 @@ impl AIAgentInfoBuilder {
     ///
     /// Example: `["orderId"]`
     #[inline]
-    pub fn variable_names(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.variable_names = Some(value);
+    pub fn variable_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.variable_names = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `VariableNames`.
     #[inline]
-    pub fn set_variable_names(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_variable_names(mut self, value: Option<Vec<String>>) -> Self {
         self.variable_names = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AIAgentInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(AIAgentInfo {
+    pub fn build(self) -> AIAgentInfo {
+        AIAgentInfo {
             ai_agent_id: self.ai_agent_id,
             ai_agent_name: self.ai_agent_name,
             variable_names: self.variable_names,
-        })
+        }
     }
 }
 /// One result of the AI analysis of a conversation.
@@ -211,7 +201,7 @@ pub struct AIAnalysisResult {
     /// Analysis output for the given kind.
     ///
     /// Example: `"会话小结结果"`
-    pub result: Option<::tencent_cloud_runtime::CompactString>,
+    pub result: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AIAnalysisResult {
@@ -239,7 +229,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AIAnalysisResult {
             ::tencent_cloud_runtime::codec::Keys::new(&["Type", "Result"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_type: Option<Option<AIAnalysisResultType>> = None;
-        let mut f_result: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_result: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_type),
@@ -283,7 +273,7 @@ impl AIAnalysisResult {
 #[cfg(feature = "test-util")]
 pub struct AIAnalysisResultBuilder {
     r#type: Option<AIAnalysisResultType>,
-    result: Option<::tencent_cloud_runtime::CompactString>,
+    result: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl AIAnalysisResultBuilder {
@@ -305,23 +295,23 @@ impl AIAnalysisResultBuilder {
     ///
     /// Example: `"会话小结结果"`
     #[inline]
-    pub fn result(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn result(mut self, value: impl Into<String>) -> Self {
         self.result = Some(value.into());
         self
     }
     /// Sets or clears `Result`.
     #[inline]
-    pub fn set_result(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_result(mut self, value: Option<String>) -> Self {
         self.result = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AIAnalysisResult, ::tencent_cloud_runtime::BuildError> {
-        Ok(AIAnalysisResult {
+    pub fn build(self) -> AIAnalysisResult {
+        AIAnalysisResult {
             r#type: self.r#type,
             result: self.result,
-        })
+        }
     }
 }
 /// One item describing information to extract from an AI call.
@@ -335,19 +325,19 @@ pub struct AICallExtractConfigElement {
     /// Name of the item; must be unique.
     ///
     /// Example: `"姓名"`
-    pub info_name: ::tencent_cloud_runtime::CompactString,
+    pub info_name: String,
     /// Description of what the item should capture.
     ///
     /// Example: `"客户姓名"`
-    pub info_content: Option<::tencent_cloud_runtime::CompactString>,
+    pub info_content: Option<String>,
     /// Sample values illustrating what should be extracted.
     ///
     /// Example: `["张三"]`
-    pub examples: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub examples: Option<Vec<String>>,
     /// Allowed options; required when `InfoType` is `Selector`.
     ///
     /// Example: `["动力","内饰","价格"]`
-    pub choices: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub choices: Option<Vec<String>>,
 }
 impl ::serde::Serialize for AICallExtractConfigElement {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -387,10 +377,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractConfigElement 
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_info_type: Option<AICallExtractConfigElementInfoType> = None;
-        let mut f_info_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_info_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_examples: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
-        let mut f_choices: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_info_name: Option<String> = None;
+        let mut f_info_content: Option<Option<String>> = None;
+        let mut f_examples: Option<Option<Vec<String>>> = None;
+        let mut f_choices: Option<Option<Vec<String>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_info_type),
@@ -421,10 +411,10 @@ impl AICallExtractConfigElement {
 #[derive(Debug, Clone, Default)]
 pub struct AICallExtractConfigElementBuilder {
     info_type: Option<AICallExtractConfigElementInfoType>,
-    info_name: Option<::tencent_cloud_runtime::CompactString>,
-    info_content: Option<::tencent_cloud_runtime::CompactString>,
-    examples: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    choices: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    info_name: Option<String>,
+    info_content: Option<String>,
+    examples: Option<Vec<String>>,
+    choices: Option<Vec<String>>,
 }
 impl AICallExtractConfigElementBuilder {
     /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
@@ -445,13 +435,13 @@ impl AICallExtractConfigElementBuilder {
     ///
     /// Example: `"姓名"`
     #[inline]
-    pub fn info_name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn info_name(mut self, value: impl Into<String>) -> Self {
         self.info_name = Some(value.into());
         self
     }
     /// Sets or clears `InfoName`. Required.
     #[inline]
-    pub fn set_info_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_info_name(mut self, value: Option<String>) -> Self {
         self.info_name = value;
         self
     }
@@ -459,19 +449,13 @@ impl AICallExtractConfigElementBuilder {
     ///
     /// Example: `"客户姓名"`
     #[inline]
-    pub fn info_content(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn info_content(mut self, value: impl Into<String>) -> Self {
         self.info_content = Some(value.into());
         self
     }
     /// Sets or clears `InfoContent`.
     #[inline]
-    pub fn set_info_content(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_info_content(mut self, value: Option<String>) -> Self {
         self.info_content = value;
         self
     }
@@ -479,16 +463,13 @@ impl AICallExtractConfigElementBuilder {
     ///
     /// Example: `["张三"]`
     #[inline]
-    pub fn examples(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.examples = Some(value);
+    pub fn examples(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.examples = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Examples`.
     #[inline]
-    pub fn set_examples(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_examples(mut self, value: Option<Vec<String>>) -> Self {
         self.examples = value;
         self
     }
@@ -496,16 +477,13 @@ impl AICallExtractConfigElementBuilder {
     ///
     /// Example: `["动力","内饰","价格"]`
     #[inline]
-    pub fn choices(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.choices = Some(value);
+    pub fn choices(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.choices = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Choices`.
     #[inline]
-    pub fn set_choices(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_choices(mut self, value: Option<Vec<String>>) -> Self {
         self.choices = value;
         self
     }
@@ -542,11 +520,11 @@ pub struct AICallExtractResultElement {
     /// Name of the extracted item.
     ///
     /// Example: `"驾龄"`
-    pub info_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub info_name: Option<String>,
     /// Description of the extracted item, as configured.
     ///
     /// Example: `"客户具体驾龄是多少年"`
-    pub info_content: Option<::tencent_cloud_runtime::CompactString>,
+    pub info_content: Option<String>,
     /// Extracted value.
     ///
     /// Example: `{"Boolean":true}`
@@ -589,8 +567,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractResultElement 
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_info_type: Option<Option<AICallExtractConfigElementInfoType>> = None;
-        let mut f_info_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_info_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_info_name: Option<Option<String>> = None;
+        let mut f_info_content: Option<Option<String>> = None;
         let mut f_result: Option<Option<AICallExtractResultInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -651,8 +629,8 @@ impl AICallExtractResultElement {
 #[cfg(feature = "test-util")]
 pub struct AICallExtractResultElementBuilder {
     info_type: Option<AICallExtractConfigElementInfoType>,
-    info_name: Option<::tencent_cloud_runtime::CompactString>,
-    info_content: Option<::tencent_cloud_runtime::CompactString>,
+    info_name: Option<String>,
+    info_content: Option<String>,
     result: Option<AICallExtractResultInfo>,
 }
 #[cfg(feature = "test-util")]
@@ -675,13 +653,13 @@ impl AICallExtractResultElementBuilder {
     ///
     /// Example: `"驾龄"`
     #[inline]
-    pub fn info_name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn info_name(mut self, value: impl Into<String>) -> Self {
         self.info_name = Some(value.into());
         self
     }
     /// Sets or clears `InfoName`.
     #[inline]
-    pub fn set_info_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_info_name(mut self, value: Option<String>) -> Self {
         self.info_name = value;
         self
     }
@@ -689,19 +667,13 @@ impl AICallExtractResultElementBuilder {
     ///
     /// Example: `"客户具体驾龄是多少年"`
     #[inline]
-    pub fn info_content(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn info_content(mut self, value: impl Into<String>) -> Self {
         self.info_content = Some(value.into());
         self
     }
     /// Sets or clears `InfoContent`.
     #[inline]
-    pub fn set_info_content(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_info_content(mut self, value: Option<String>) -> Self {
         self.info_content = value;
         self
     }
@@ -719,15 +691,15 @@ impl AICallExtractResultElementBuilder {
         self.result = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AICallExtractResultElement, ::tencent_cloud_runtime::BuildError> {
-        Ok(AICallExtractResultElement {
+    pub fn build(self) -> AICallExtractResultElement {
+        AICallExtractResultElement {
             info_type: self.info_type,
             info_name: self.info_name,
             info_content: self.info_content,
             result: self.result,
-        })
+        }
     }
 }
 /// Value extracted from an AI call; the field matching the item type is set.
@@ -737,11 +709,11 @@ pub struct AICallExtractResultInfo {
     /// Extracted value when the item type is `Text`.
     ///
     /// Example: `"xx省xx市xx区xx街道"`
-    pub text: Option<::tencent_cloud_runtime::CompactString>,
+    pub text: Option<String>,
     /// Selected options when the item type is `Selector`.
     ///
     /// Example: `["动力","价格"]`
-    pub chosen: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub chosen: Option<Vec<String>>,
     /// Extracted value when the item type is `Boolean`.
     ///
     /// Example: `true`
@@ -782,8 +754,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractResultInfo {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Text", "Chosen", "Boolean", "Number"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_text: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_chosen: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_text: Option<Option<String>> = None;
+        let mut f_chosen: Option<Option<Vec<String>>> = None;
         let mut f_boolean: Option<Option<bool>> = None;
         let mut f_number: Option<Option<f64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -842,8 +814,8 @@ impl AICallExtractResultInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AICallExtractResultInfoBuilder {
-    text: Option<::tencent_cloud_runtime::CompactString>,
-    chosen: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    text: Option<String>,
+    chosen: Option<Vec<String>>,
     boolean: Option<bool>,
     number: Option<f64>,
 }
@@ -853,13 +825,13 @@ impl AICallExtractResultInfoBuilder {
     ///
     /// Example: `"xx省xx市xx区xx街道"`
     #[inline]
-    pub fn text(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self
     }
     /// Sets or clears `Text`.
     #[inline]
-    pub fn set_text(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_text(mut self, value: Option<String>) -> Self {
         self.text = value;
         self
     }
@@ -867,16 +839,13 @@ impl AICallExtractResultInfoBuilder {
     ///
     /// Example: `["动力","价格"]`
     #[inline]
-    pub fn chosen(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.chosen = Some(value);
+    pub fn chosen(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.chosen = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Chosen`.
     #[inline]
-    pub fn set_chosen(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_chosen(mut self, value: Option<Vec<String>>) -> Self {
         self.chosen = value;
         self
     }
@@ -908,15 +877,15 @@ impl AICallExtractResultInfoBuilder {
         self.number = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AICallExtractResultInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(AICallExtractResultInfo {
+    pub fn build(self) -> AICallExtractResultInfo {
+        AICallExtractResultInfo {
             text: self.text,
             chosen: self.chosen,
             boolean: self.boolean,
             number: self.number,
-        })
+        }
     }
 }
 /// One complete round of interaction between the user and the AI agent.
@@ -926,7 +895,7 @@ pub struct AICallInteractionRound {
     /// Unique id of this round.
     ///
     /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
-    pub round_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub round_id: Option<String>,
     /// Sequence number of the round within the call.
     ///
     /// Example: `1`
@@ -934,7 +903,7 @@ pub struct AICallInteractionRound {
     /// Labels classifying the user reply, as a JSON-serialized string.
     ///
     /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
-    pub tags: Option<::tencent_cloud_runtime::CompactString>,
+    pub tags: Option<String>,
     /// User and AI messages exchanged in this round.
     pub messages: Option<Vec<AIRoundMessage>>,
     /// Canvas nodes traversed during this round.
@@ -980,9 +949,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallInteractionRound {
                 "Paths",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_round_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_round_id: Option<Option<String>> = None;
         let mut f_round_index: Option<Option<i64>> = None;
-        let mut f_tags: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_tags: Option<Option<String>> = None;
         let mut f_messages: Option<Option<Vec<AIRoundMessage>>> = None;
         let mut f_paths: Option<Option<Vec<AIRoundPath>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -1052,9 +1021,9 @@ impl AICallInteractionRound {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AICallInteractionRoundBuilder {
-    round_id: Option<::tencent_cloud_runtime::CompactString>,
+    round_id: Option<String>,
     round_index: Option<i64>,
-    tags: Option<::tencent_cloud_runtime::CompactString>,
+    tags: Option<String>,
     messages: Option<Vec<AIRoundMessage>>,
     paths: Option<Vec<AIRoundPath>>,
 }
@@ -1064,13 +1033,13 @@ impl AICallInteractionRoundBuilder {
     ///
     /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
     #[inline]
-    pub fn round_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn round_id(mut self, value: impl Into<String>) -> Self {
         self.round_id = Some(value.into());
         self
     }
     /// Sets or clears `RoundId`.
     #[inline]
-    pub fn set_round_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_round_id(mut self, value: Option<String>) -> Self {
         self.round_id = value;
         self
     }
@@ -1092,20 +1061,20 @@ impl AICallInteractionRoundBuilder {
     ///
     /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
     #[inline]
-    pub fn tags(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Sets or clears `Tags`.
     #[inline]
-    pub fn set_tags(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_tags(mut self, value: Option<String>) -> Self {
         self.tags = value;
         self
     }
     /// User and AI messages exchanged in this round.
     #[inline]
-    pub fn messages(mut self, value: Vec<AIRoundMessage>) -> Self {
-        self.messages = Some(value);
+    pub fn messages(mut self, value: impl IntoIterator<Item = AIRoundMessage>) -> Self {
+        self.messages = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Messages`.
@@ -1116,8 +1085,8 @@ impl AICallInteractionRoundBuilder {
     }
     /// Canvas nodes traversed during this round.
     #[inline]
-    pub fn paths(mut self, value: Vec<AIRoundPath>) -> Self {
-        self.paths = Some(value);
+    pub fn paths(mut self, value: impl IntoIterator<Item = AIRoundPath>) -> Self {
+        self.paths = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Paths`.
@@ -1126,16 +1095,16 @@ impl AICallInteractionRoundBuilder {
         self.paths = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AICallInteractionRound, ::tencent_cloud_runtime::BuildError> {
-        Ok(AICallInteractionRound {
+    pub fn build(self) -> AICallInteractionRound {
+        AICallInteractionRound {
             round_id: self.round_id,
             round_index: self.round_index,
             tags: self.tags,
             messages: self.messages,
             paths: self.paths,
-        })
+        }
     }
 }
 /// Response latency of the AI agent for one reply.
@@ -1318,15 +1287,15 @@ impl AICallLatencyMetricsBuilder {
         self.total_latency = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AICallLatencyMetrics, ::tencent_cloud_runtime::BuildError> {
-        Ok(AICallLatencyMetrics {
+    pub fn build(self) -> AICallLatencyMetrics {
+        AICallLatencyMetrics {
             asr_latency: self.asr_latency,
             llm_first_token_latency: self.llm_first_token_latency,
             tts_latency: self.tts_latency,
             total_latency: self.total_latency,
-        })
+        }
     }
 }
 /// Latency breakdown for one conversation round of an AI call.
@@ -1336,7 +1305,7 @@ pub struct AILatencyDetail {
     /// Id of the conversation round.
     ///
     /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
-    pub round_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub round_id: Option<String>,
     /// Speech recognition latency in milliseconds.
     ///
     /// Example: `100`
@@ -1402,7 +1371,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyDetail {
                 "ETELatency",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_round_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_round_id: Option<Option<String>> = None;
         let mut f_asr_latency: Option<Option<i64>> = None;
         let mut f_tts_latency: Option<Option<i64>> = None;
         let mut f_llm_latency: Option<Option<i64>> = None;
@@ -1478,7 +1447,7 @@ impl AILatencyDetail {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AILatencyDetailBuilder {
-    round_id: Option<::tencent_cloud_runtime::CompactString>,
+    round_id: Option<String>,
     asr_latency: Option<i64>,
     tts_latency: Option<i64>,
     llm_latency: Option<i64>,
@@ -1491,13 +1460,13 @@ impl AILatencyDetailBuilder {
     ///
     /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
     #[inline]
-    pub fn round_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn round_id(mut self, value: impl Into<String>) -> Self {
         self.round_id = Some(value.into());
         self
     }
     /// Sets or clears `RoundId`.
     #[inline]
-    pub fn set_round_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_round_id(mut self, value: Option<String>) -> Self {
         self.round_id = value;
         self
     }
@@ -1571,17 +1540,17 @@ impl AILatencyDetailBuilder {
         self.ete_latency = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AILatencyDetail, ::tencent_cloud_runtime::BuildError> {
-        Ok(AILatencyDetail {
+    pub fn build(self) -> AILatencyDetail {
+        AILatencyDetail {
             round_id: self.round_id,
             asr_latency: self.asr_latency,
             tts_latency: self.tts_latency,
             llm_latency: self.llm_latency,
             llm_first_token_latency: self.llm_first_token_latency,
             ete_latency: self.ete_latency,
-        })
+        }
     }
 }
 /// Aggregated latency statistics of an AI call, per processing stage.
@@ -1756,15 +1725,15 @@ impl AILatencyStatisticsBuilder {
         self.ete_latency = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AILatencyStatistics, ::tencent_cloud_runtime::BuildError> {
-        Ok(AILatencyStatistics {
+    pub fn build(self) -> AILatencyStatistics {
+        AILatencyStatistics {
             asr_latency: self.asr_latency,
             tts_latency: self.tts_latency,
             llm_latency: self.llm_latency,
             ete_latency: self.ete_latency,
-        })
+        }
     }
 }
 /// Summary figures for one kind of AI latency.
@@ -1916,14 +1885,14 @@ impl AILatencyStatisticsInfoBuilder {
         self.p90_latency = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AILatencyStatisticsInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(AILatencyStatisticsInfo {
+    pub fn build(self) -> AILatencyStatisticsInfo {
+        AILatencyStatisticsInfo {
             min_latency: self.min_latency,
             middle_latency: self.middle_latency,
             p90_latency: self.p90_latency,
-        })
+        }
     }
 }
 /// A user message or AI agent response within a conversation round.
@@ -2067,14 +2036,14 @@ impl AIRoundMessageBuilder {
         self.ai_speak = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AIRoundMessage, ::tencent_cloud_runtime::BuildError> {
-        Ok(AIRoundMessage {
+    pub fn build(self) -> AIRoundMessage {
+        AIRoundMessage {
             timestamp: self.timestamp,
             user_reply: self.user_reply,
             ai_speak: self.ai_speak,
-        })
+        }
     }
 }
 /// A canvas node passed through during a conversation round.
@@ -2084,7 +2053,7 @@ pub struct AIRoundPath {
     /// Name of the node in the canvas.
     ///
     /// Example: `"对话 1"`
-    pub node_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub node_name: Option<String>,
     /// Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.
     ///
     /// Example: `"DIALOGUE"`
@@ -2122,7 +2091,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AIRoundPath {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["NodeName", "NodeType", "Timestamp"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_node_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_node_name: Option<Option<String>> = None;
         let mut f_node_type: Option<Option<AIRoundPathNodeType>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -2174,7 +2143,7 @@ impl AIRoundPath {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AIRoundPathBuilder {
-    node_name: Option<::tencent_cloud_runtime::CompactString>,
+    node_name: Option<String>,
     node_type: Option<AIRoundPathNodeType>,
     timestamp: Option<i64>,
 }
@@ -2184,13 +2153,13 @@ impl AIRoundPathBuilder {
     ///
     /// Example: `"对话 1"`
     #[inline]
-    pub fn node_name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.node_name = Some(value.into());
         self
     }
     /// Sets or clears `NodeName`.
     #[inline]
-    pub fn set_node_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_node_name(mut self, value: Option<String>) -> Self {
         self.node_name = value;
         self
     }
@@ -2222,14 +2191,14 @@ impl AIRoundPathBuilder {
         self.timestamp = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AIRoundPath, ::tencent_cloud_runtime::BuildError> {
-        Ok(AIRoundPath {
+    pub fn build(self) -> AIRoundPath {
+        AIRoundPath {
             node_name: self.node_name,
             node_type: self.node_type,
             timestamp: self.timestamp,
-        })
+        }
     }
 }
 /// An utterance spoken by the AI agent.
@@ -2243,7 +2212,7 @@ pub struct AISpeakEvent {
     /// Text the agent spoke.
     ///
     /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
-    pub spoken_text: Option<::tencent_cloud_runtime::CompactString>,
+    pub spoken_text: Option<String>,
     /// Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.
     ///
     /// Example: `"PlayDtmfTimeoutPrompt"`
@@ -2253,7 +2222,7 @@ pub struct AISpeakEvent {
     /// Why the flow moved to the next node; only set when the canvas runs in flexible mode.
     ///
     /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
-    pub traverse_reason: Option<::tencent_cloud_runtime::CompactString>,
+    pub traverse_reason: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AISpeakEvent {
@@ -2296,10 +2265,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AISpeakEvent {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_can_be_interrupted: Option<Option<bool>> = None;
-        let mut f_spoken_text: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_spoken_text: Option<Option<String>> = None;
         let mut f_spoken_type: Option<Option<AISpeakEventSpokenType>> = None;
         let mut f_latency_metrics: Option<Option<AICallLatencyMetrics>> = None;
-        let mut f_traverse_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_traverse_reason: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_can_be_interrupted),
@@ -2366,10 +2335,10 @@ impl AISpeakEvent {
 #[cfg(feature = "test-util")]
 pub struct AISpeakEventBuilder {
     can_be_interrupted: Option<bool>,
-    spoken_text: Option<::tencent_cloud_runtime::CompactString>,
+    spoken_text: Option<String>,
     spoken_type: Option<AISpeakEventSpokenType>,
     latency_metrics: Option<AICallLatencyMetrics>,
-    traverse_reason: Option<::tencent_cloud_runtime::CompactString>,
+    traverse_reason: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl AISpeakEventBuilder {
@@ -2391,16 +2360,13 @@ impl AISpeakEventBuilder {
     ///
     /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
     #[inline]
-    pub fn spoken_text(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn spoken_text(mut self, value: impl Into<String>) -> Self {
         self.spoken_text = Some(value.into());
         self
     }
     /// Sets or clears `SpokenText`.
     #[inline]
-    pub fn set_spoken_text(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_spoken_text(mut self, value: Option<String>) -> Self {
         self.spoken_text = value;
         self
     }
@@ -2434,32 +2400,26 @@ impl AISpeakEventBuilder {
     ///
     /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
     #[inline]
-    pub fn traverse_reason(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn traverse_reason(mut self, value: impl Into<String>) -> Self {
         self.traverse_reason = Some(value.into());
         self
     }
     /// Sets or clears `TraverseReason`.
     #[inline]
-    pub fn set_traverse_reason(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_traverse_reason(mut self, value: Option<String>) -> Self {
         self.traverse_reason = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AISpeakEvent, ::tencent_cloud_runtime::BuildError> {
-        Ok(AISpeakEvent {
+    pub fn build(self) -> AISpeakEvent {
+        AISpeakEvent {
             can_be_interrupted: self.can_be_interrupted,
             spoken_text: self.spoken_text,
             spoken_type: self.spoken_type,
             latency_metrics: self.latency_metrics,
             traverse_reason: self.traverse_reason,
-        })
+        }
     }
 }
 /// Settings for handing an AI call over to a human agent.
@@ -2469,11 +2429,11 @@ pub struct AITransferItem {
     /// Name of the function call that triggers the transfer to a human.
     ///
     /// Example: `"transfer_to_human"`
-    pub transfer_function_name: ::tencent_cloud_runtime::CompactString,
+    pub transfer_function_name: String,
     /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
     ///
     /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
-    pub transfer_function_desc: ::tencent_cloud_runtime::CompactString,
+    pub transfer_function_desc: String,
     /// Id of the skill group that receives the transferred call.
     ///
     /// Example: `1`
@@ -2506,8 +2466,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AITransferItem {
                 "TransferSkillGroupId",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_transfer_function_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_transfer_function_desc: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_transfer_function_name: Option<String> = None;
+        let mut f_transfer_function_desc: Option<String> = None;
         let mut f_transfer_skill_group_id: Option<SkillGroupId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -2537,8 +2497,8 @@ impl AITransferItem {
 /// Builds a [`AITransferItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AITransferItemBuilder {
-    transfer_function_name: Option<::tencent_cloud_runtime::CompactString>,
-    transfer_function_desc: Option<::tencent_cloud_runtime::CompactString>,
+    transfer_function_name: Option<String>,
+    transfer_function_desc: Option<String>,
     transfer_skill_group_id: Option<SkillGroupId>,
 }
 impl AITransferItemBuilder {
@@ -2546,19 +2506,13 @@ impl AITransferItemBuilder {
     ///
     /// Example: `"transfer_to_human"`
     #[inline]
-    pub fn transfer_function_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn transfer_function_name(mut self, value: impl Into<String>) -> Self {
         self.transfer_function_name = Some(value.into());
         self
     }
     /// Sets or clears `TransferFunctionName`. Required.
     #[inline]
-    pub fn set_transfer_function_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_transfer_function_name(mut self, value: Option<String>) -> Self {
         self.transfer_function_name = value;
         self
     }
@@ -2566,19 +2520,13 @@ impl AITransferItemBuilder {
     ///
     /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
     #[inline]
-    pub fn transfer_function_desc(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn transfer_function_desc(mut self, value: impl Into<String>) -> Self {
         self.transfer_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `TransferFunctionDesc`. Required.
     #[inline]
-    pub fn set_transfer_function_desc(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_transfer_function_desc(mut self, value: Option<String>) -> Self {
         self.transfer_function_desc = value;
         self
     }
@@ -2632,11 +2580,11 @@ pub struct ActiveCarrierPrivilegeNumber {
     /// Calling number.
     ///
     /// Example: `"008601012345678"`
-    pub caller: Option<::tencent_cloud_runtime::CompactString>,
+    pub caller: Option<String>,
     /// Called number.
     ///
     /// Example: `"008601012345678"`
-    pub callee: Option<::tencent_cloud_runtime::CompactString>,
+    pub callee: Option<String>,
     /// Unix time in seconds when the entry took effect.
     ///
     /// Example: `1668590448`
@@ -2679,8 +2627,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ActiveCarrierPrivilegeNumbe
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
-        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callee: Option<Option<String>> = None;
         let mut f_create_time: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -2739,8 +2687,8 @@ impl ActiveCarrierPrivilegeNumber {
 #[cfg(feature = "test-util")]
 pub struct ActiveCarrierPrivilegeNumberBuilder {
     sdk_app_id: Option<SdkAppId>,
-    caller: Option<::tencent_cloud_runtime::CompactString>,
-    callee: Option<::tencent_cloud_runtime::CompactString>,
+    caller: Option<String>,
+    callee: Option<String>,
     create_time: Option<i64>,
 }
 #[cfg(feature = "test-util")]
@@ -2763,13 +2711,13 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     ///
     /// Example: `"008601012345678"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
     }
@@ -2777,13 +2725,13 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     ///
     /// Example: `"008601012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
     }
@@ -2801,17 +2749,15 @@ impl ActiveCarrierPrivilegeNumberBuilder {
         self.create_time = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(
-        self,
-    ) -> Result<ActiveCarrierPrivilegeNumber, ::tencent_cloud_runtime::BuildError> {
-        Ok(ActiveCarrierPrivilegeNumber {
+    pub fn build(self) -> ActiveCarrierPrivilegeNumber {
+        ActiveCarrierPrivilegeNumber {
             sdk_app_id: self.sdk_app_id,
             caller: self.caller,
             callee: self.callee,
             create_time: self.create_time,
-        })
+        }
     }
 }
 /// One transcribed sentence from speech recognition.
@@ -2821,11 +2767,11 @@ pub struct AsrData {
     /// Party who spoke the sentence.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub user: Option<::tencent_cloud_runtime::CompactString>,
+    pub user: Option<String>,
     /// Transcribed text.
     ///
     /// Example: `"hello world"`
-    pub message: Option<::tencent_cloud_runtime::CompactString>,
+    pub message: Option<String>,
     /// Timestamp of the sentence.
     ///
     /// Example: `1644488608`
@@ -2879,8 +2825,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AsrData {
                 "End",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_user: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_user: Option<Option<String>> = None;
+        let mut f_message: Option<Option<String>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
         let mut f_start: Option<Option<i64>> = None;
         let mut f_end: Option<Option<i64>> = None;
@@ -2947,8 +2893,8 @@ impl AsrData {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AsrDataBuilder {
-    user: Option<::tencent_cloud_runtime::CompactString>,
-    message: Option<::tencent_cloud_runtime::CompactString>,
+    user: Option<String>,
+    message: Option<String>,
     timestamp: Option<i64>,
     start: Option<i64>,
     end: Option<i64>,
@@ -2959,13 +2905,13 @@ impl AsrDataBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn user(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
     }
     /// Sets or clears `User`.
     #[inline]
-    pub fn set_user(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_user(mut self, value: Option<String>) -> Self {
         self.user = value;
         self
     }
@@ -2973,13 +2919,13 @@ impl AsrDataBuilder {
     ///
     /// Example: `"hello world"`
     #[inline]
-    pub fn message(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets or clears `Message`.
     #[inline]
-    pub fn set_message(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_message(mut self, value: Option<String>) -> Self {
         self.message = value;
         self
     }
@@ -3025,16 +2971,16 @@ impl AsrDataBuilder {
         self.end = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AsrData, ::tencent_cloud_runtime::BuildError> {
-        Ok(AsrData {
+    pub fn build(self) -> AsrData {
+        AsrData {
             user: self.user,
             message: self.message,
             timestamp: self.timestamp,
             start: self.start,
             end: self.end,
-        })
+        }
     }
 }
 /// An uploaded audio file and its review state.
@@ -3048,11 +2994,11 @@ pub struct AudioFileInfo {
     /// Alias given to the file.
     ///
     /// Example: `"欢迎"`
-    pub custom_file_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub custom_file_name: Option<String>,
     /// Original file name.
     ///
     /// Example: `"xxx.mp3"`
-    pub audio_file_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub audio_file_name: Option<String>,
     /// Review status: `0` not yet reviewed, `1` approved, `2` rejected.
     ///
     /// Example: `1`
@@ -3095,8 +3041,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AudioFileInfo {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_file_id: Option<Option<FileId>> = None;
-        let mut f_custom_file_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_audio_file_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_custom_file_name: Option<Option<String>> = None;
+        let mut f_audio_file_name: Option<Option<String>> = None;
         let mut f_status: Option<Option<AudioFileInfoStatus>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -3155,8 +3101,8 @@ impl AudioFileInfo {
 #[cfg(feature = "test-util")]
 pub struct AudioFileInfoBuilder {
     file_id: Option<FileId>,
-    custom_file_name: Option<::tencent_cloud_runtime::CompactString>,
-    audio_file_name: Option<::tencent_cloud_runtime::CompactString>,
+    custom_file_name: Option<String>,
+    audio_file_name: Option<String>,
     status: Option<AudioFileInfoStatus>,
 }
 #[cfg(feature = "test-util")]
@@ -3179,19 +3125,13 @@ impl AudioFileInfoBuilder {
     ///
     /// Example: `"欢迎"`
     #[inline]
-    pub fn custom_file_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
         self.custom_file_name = Some(value.into());
         self
     }
     /// Sets or clears `CustomFileName`.
     #[inline]
-    pub fn set_custom_file_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_custom_file_name(mut self, value: Option<String>) -> Self {
         self.custom_file_name = value;
         self
     }
@@ -3199,19 +3139,13 @@ impl AudioFileInfoBuilder {
     ///
     /// Example: `"xxx.mp3"`
     #[inline]
-    pub fn audio_file_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn audio_file_name(mut self, value: impl Into<String>) -> Self {
         self.audio_file_name = Some(value.into());
         self
     }
     /// Sets or clears `AudioFileName`.
     #[inline]
-    pub fn set_audio_file_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_audio_file_name(mut self, value: Option<String>) -> Self {
         self.audio_file_name = value;
         self
     }
@@ -3229,15 +3163,15 @@ impl AudioFileInfoBuilder {
         self.status = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AudioFileInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(AudioFileInfo {
+    pub fn build(self) -> AudioFileInfo {
+        AudioFileInfo {
             file_id: self.file_id,
             custom_file_name: self.custom_file_name,
             audio_file_name: self.audio_file_name,
             status: self.status,
-        })
+        }
     }
 }
 /// One callee of an automatic outbound call task and how calling it went.
@@ -3247,7 +3181,7 @@ pub struct AutoCalloutTaskCalleeInfo {
     /// The callee's phone number.
     ///
     /// Example: `"008613912345678"`
-    pub callee: ::tencent_cloud_runtime::CompactString,
+    pub callee: String,
     /// Where calling this callee stands.
     ///
     /// Example: `1`
@@ -3255,7 +3189,7 @@ pub struct AutoCalloutTaskCalleeInfo {
     /// Ids of the call sessions placed to this callee, oldest first.
     ///
     /// Example: `["aaaa-xxxx"]`
-    pub sessions: Vec<::tencent_cloud_runtime::CompactString>,
+    pub sessions: Vec<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AutoCalloutTaskCalleeInfo {
@@ -3279,9 +3213,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AutoCalloutTaskCalleeInfo {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Callee", "State", "Sessions"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_callee: Option<String> = None;
         let mut f_state: Option<AutoCalloutTaskCalleeState> = None;
-        let mut f_sessions: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_sessions: Option<Vec<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_callee),
@@ -3331,9 +3265,9 @@ impl AutoCalloutTaskCalleeInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AutoCalloutTaskCalleeInfoBuilder {
-    callee: Option<::tencent_cloud_runtime::CompactString>,
+    callee: Option<String>,
     state: Option<AutoCalloutTaskCalleeState>,
-    sessions: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    sessions: Option<Vec<String>>,
 }
 #[cfg(feature = "test-util")]
 impl AutoCalloutTaskCalleeInfoBuilder {
@@ -3341,13 +3275,13 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     ///
     /// Example: `"008613912345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
     }
@@ -3369,16 +3303,13 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     ///
     /// Example: `["aaaa-xxxx"]`
     #[inline]
-    pub fn sessions(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.sessions = Some(value);
+    pub fn sessions(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.sessions = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Sessions`. Required.
     #[inline]
-    pub fn set_sessions(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_sessions(mut self, value: Option<Vec<String>>) -> Self {
         self.sessions = value;
         self
     }
@@ -3414,7 +3345,7 @@ pub struct AutoCalloutTaskInfo {
     /// Task name.
     ///
     /// Example: `"任务1"`
-    pub name: Option<::tencent_cloud_runtime::CompactString>,
+    pub name: Option<String>,
     /// Number of callees in the task.
     ///
     /// Example: `5`
@@ -3422,7 +3353,7 @@ pub struct AutoCalloutTaskInfo {
     /// Calling numbers used by the task.
     ///
     /// Example: `["008601012345678"]`
-    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub callers: Option<Vec<String>>,
     /// Unix timestamp at which the task starts.
     ///
     /// Example: `1145`
@@ -3504,9 +3435,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AutoCalloutTaskInfo {
                 "MaxRingTimeoutSecond",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_name: Option<Option<String>> = None;
         let mut f_callee_count: Option<Option<CalleeCount>> = None;
-        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
         let mut f_not_before: Option<Option<i64>> = None;
         let mut f_not_after: Option<Option<i64>> = None;
         let mut f_ivr_id: Option<Option<IvrId>> = None;
@@ -3604,9 +3535,9 @@ impl AutoCalloutTaskInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AutoCalloutTaskInfoBuilder {
-    name: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
     callee_count: Option<CalleeCount>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callers: Option<Vec<String>>,
     not_before: Option<i64>,
     not_after: Option<i64>,
     ivr_id: Option<IvrId>,
@@ -3620,13 +3551,13 @@ impl AutoCalloutTaskInfoBuilder {
     ///
     /// Example: `"任务1"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -3648,16 +3579,13 @@ impl AutoCalloutTaskInfoBuilder {
     ///
     /// Example: `["008601012345678"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
@@ -3745,10 +3673,10 @@ impl AutoCalloutTaskInfoBuilder {
         self.max_ring_timeout_second = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AutoCalloutTaskInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(AutoCalloutTaskInfo {
+    pub fn build(self) -> AutoCalloutTaskInfo {
+        AutoCalloutTaskInfo {
             name: self.name,
             callee_count: self.callee_count,
             callers: self.callers,
@@ -3758,7 +3686,7 @@ impl AutoCalloutTaskInfoBuilder {
             state: self.state,
             task_id: self.task_id,
             max_ring_timeout_second: self.max_ring_timeout_second,
-        })
+        }
     }
 }
 /// Working-hours setting for one kind of day.
@@ -3856,8 +3784,11 @@ impl AvailableTimeConfigBuilder {
     ///
     /// Example: `["Wednesday"]`
     #[inline]
-    pub fn days_of_week(mut self, value: Vec<AvailableTimeConfigDaysOfWeek>) -> Self {
-        self.days_of_week = Some(value);
+    pub fn days_of_week(
+        mut self,
+        value: impl IntoIterator<Item = AvailableTimeConfigDaysOfWeek>,
+    ) -> Self {
+        self.days_of_week = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `DaysOfWeek`.
@@ -3868,8 +3799,8 @@ impl AvailableTimeConfigBuilder {
     }
     /// Time ranges that count as working hours on those days.
     #[inline]
-    pub fn time_ranges(mut self, value: Vec<TimeRange>) -> Self {
-        self.time_ranges = Some(value);
+    pub fn time_ranges(mut self, value: impl IntoIterator<Item = TimeRange>) -> Self {
+        self.time_ranges = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `TimeRanges`.
@@ -3878,14 +3809,14 @@ impl AvailableTimeConfigBuilder {
         self.time_ranges = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<AvailableTimeConfig, ::tencent_cloud_runtime::BuildError> {
-        Ok(AvailableTimeConfig {
+    pub fn build(self) -> AvailableTimeConfig {
+        AvailableTimeConfig {
             day_type: self.day_type,
             days_of_week: self.days_of_week,
             time_ranges: self.time_ranges,
-        })
+        }
     }
 }
 /// HTTP Basic authentication credentials.
@@ -3893,7 +3824,7 @@ impl AvailableTimeConfigBuilder {
 #[non_exhaustive]
 pub struct BasicAuth {
     /// Token sent in the Basic authorization header.
-    pub basic_token: Option<::tencent_cloud_runtime::CompactString>,
+    pub basic_token: Option<String>,
 }
 impl ::std::fmt::Debug for BasicAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3928,7 +3859,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BasicAuth {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["BasicToken"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_basic_token: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_basic_token: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_basic_token),
@@ -3950,7 +3881,7 @@ impl BasicAuth {
 /// Builds a [`BasicAuth`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct BasicAuthBuilder {
-    basic_token: Option<::tencent_cloud_runtime::CompactString>,
+    basic_token: Option<String>,
 }
 impl ::std::fmt::Debug for BasicAuthBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3965,25 +3896,22 @@ impl ::std::fmt::Debug for BasicAuthBuilder {
 impl BasicAuthBuilder {
     /// Token sent in the Basic authorization header.
     #[inline]
-    pub fn basic_token(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn basic_token(mut self, value: impl Into<String>) -> Self {
         self.basic_token = Some(value.into());
         self
     }
     /// Sets or clears `BasicToken`.
     #[inline]
-    pub fn set_basic_token(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_basic_token(mut self, value: Option<String>) -> Self {
         self.basic_token = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<BasicAuth, ::tencent_cloud_runtime::BuildError> {
-        Ok(BasicAuth {
+    pub fn build(self) -> BasicAuth {
+        BasicAuth {
             basic_token: self.basic_token,
-        })
+        }
     }
 }
 /// HTTP Bearer token authentication.
@@ -3991,7 +3919,7 @@ impl BasicAuthBuilder {
 #[non_exhaustive]
 pub struct BearerAuth {
     /// Token sent in the Bearer authorization header.
-    pub bearer_token: Option<::tencent_cloud_runtime::CompactString>,
+    pub bearer_token: Option<String>,
 }
 impl ::std::fmt::Debug for BearerAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4026,7 +3954,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BearerAuth {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["BearerToken"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_bearer_token: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_bearer_token: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_bearer_token),
@@ -4048,7 +3976,7 @@ impl BearerAuth {
 /// Builds a [`BearerAuth`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct BearerAuthBuilder {
-    bearer_token: Option<::tencent_cloud_runtime::CompactString>,
+    bearer_token: Option<String>,
 }
 impl ::std::fmt::Debug for BearerAuthBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4063,28 +3991,22 @@ impl ::std::fmt::Debug for BearerAuthBuilder {
 impl BearerAuthBuilder {
     /// Token sent in the Bearer authorization header.
     #[inline]
-    pub fn bearer_token(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn bearer_token(mut self, value: impl Into<String>) -> Self {
         self.bearer_token = Some(value.into());
         self
     }
     /// Sets or clears `BearerToken`.
     #[inline]
-    pub fn set_bearer_token(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_bearer_token(mut self, value: Option<String>) -> Self {
         self.bearer_token = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<BearerAuth, ::tencent_cloud_runtime::BuildError> {
-        Ok(BearerAuth {
+    pub fn build(self) -> BearerAuth {
+        BearerAuth {
             bearer_token: self.bearer_token,
-        })
+        }
     }
 }
 /// Real-time metrics for inbound calls.
@@ -4484,10 +4406,10 @@ impl CallInMetricsBuilder {
         self.avg_accept_duration = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<CallInMetrics, ::tencent_cloud_runtime::BuildError> {
-        Ok(CallInMetrics {
+    pub fn build(self) -> CallInMetrics {
+        CallInMetrics {
             ivr_count: self.ivr_count,
             queue_count: self.queue_count,
             ring_count: self.ring_count,
@@ -4499,7 +4421,7 @@ impl CallInMetricsBuilder {
             avg_ring_duration: self.avg_ring_duration,
             max_accept_duration: self.max_accept_duration,
             avg_accept_duration: self.avg_accept_duration,
-        })
+        }
     }
 }
 /// Real-time inbound metrics for one line number.
@@ -4509,7 +4431,7 @@ pub struct CallInNumberMetrics {
     /// Line number.
     ///
     /// Example: `"02188888888"`
-    pub number: Option<::tencent_cloud_runtime::CompactString>,
+    pub number: Option<String>,
     /// Metrics for the line.
     ///
     /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
@@ -4547,7 +4469,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CallInNumberMetrics {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Number", "Metrics", "SkillGroupMetrics"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_number: Option<Option<String>> = None;
         let mut f_metrics: Option<Option<CallInMetrics>> = None;
         let mut f_skill_group_metrics: Option<Option<Vec<CallInSkillGroupMetrics>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -4603,7 +4525,7 @@ impl CallInNumberMetrics {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CallInNumberMetricsBuilder {
-    number: Option<::tencent_cloud_runtime::CompactString>,
+    number: Option<String>,
     metrics: Option<CallInMetrics>,
     skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
 }
@@ -4613,13 +4535,13 @@ impl CallInNumberMetricsBuilder {
     ///
     /// Example: `"02188888888"`
     #[inline]
-    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`.
     #[inline]
-    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<String>) -> Self {
         self.number = value;
         self
     }
@@ -4641,8 +4563,11 @@ impl CallInNumberMetricsBuilder {
     ///
     /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]`
     #[inline]
-    pub fn skill_group_metrics(mut self, value: Vec<CallInSkillGroupMetrics>) -> Self {
-        self.skill_group_metrics = Some(value);
+    pub fn skill_group_metrics(
+        mut self,
+        value: impl IntoIterator<Item = CallInSkillGroupMetrics>,
+    ) -> Self {
+        self.skill_group_metrics = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupMetrics`.
@@ -4651,14 +4576,14 @@ impl CallInNumberMetricsBuilder {
         self.skill_group_metrics = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<CallInNumberMetrics, ::tencent_cloud_runtime::BuildError> {
-        Ok(CallInNumberMetrics {
+    pub fn build(self) -> CallInNumberMetrics {
+        CallInNumberMetrics {
             number: self.number,
             metrics: self.metrics,
             skill_group_metrics: self.skill_group_metrics,
-        })
+        }
     }
 }
 /// Real-time inbound metrics for one skill group.
@@ -4674,7 +4599,7 @@ pub struct CallInSkillGroupMetrics {
     /// Name of the skill group.
     ///
     /// Example: `"技能组名称"`
-    pub name: ::tencent_cloud_runtime::CompactString,
+    pub name: String,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CallInSkillGroupMetrics {
@@ -4702,7 +4627,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CallInSkillGroupMetrics {
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<SkillGroupId> = None;
         let mut f_metrics: Option<Option<CallInMetrics>> = None;
-        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_name: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_skill_group_id),
@@ -4757,7 +4682,7 @@ impl CallInSkillGroupMetrics {
 pub struct CallInSkillGroupMetricsBuilder {
     skill_group_id: Option<SkillGroupId>,
     metrics: Option<CallInMetrics>,
-    name: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CallInSkillGroupMetricsBuilder {
@@ -4791,13 +4716,13 @@ impl CallInSkillGroupMetricsBuilder {
     ///
     /// Example: `"技能组名称"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -4828,11 +4753,11 @@ pub struct CalleeAttribute {
     /// Number to call.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub callee: ::tencent_cloud_runtime::CompactString,
+    pub callee: String,
     /// User-to-user information carried along with the call.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui: Option<String>,
     /// Variables passed to the call flow for this callee.
     pub variables: Option<Vec<Variable>>,
 }
@@ -4863,8 +4788,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CalleeAttribute {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Callee", "UUI", "Variables"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callee: Option<String> = None;
+        let mut f_uui: Option<Option<String>> = None;
         let mut f_variables: Option<Option<Vec<Variable>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -4891,8 +4816,8 @@ impl CalleeAttribute {
 /// Builds a [`CalleeAttribute`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct CalleeAttributeBuilder {
-    callee: Option<::tencent_cloud_runtime::CompactString>,
-    uui: Option<::tencent_cloud_runtime::CompactString>,
+    callee: Option<String>,
+    uui: Option<String>,
     variables: Option<Vec<Variable>>,
 }
 impl CalleeAttributeBuilder {
@@ -4900,13 +4825,13 @@ impl CalleeAttributeBuilder {
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
     }
@@ -4914,20 +4839,20 @@ impl CalleeAttributeBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// Variables passed to the call flow for this callee.
     #[inline]
-    pub fn variables(mut self, value: Vec<Variable>) -> Self {
-        self.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = Variable>) -> Self {
+        self.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -4966,15 +4891,15 @@ pub struct CarrierPrivilegeNumberApplicant {
     /// Calling numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
-    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub callers: Option<Vec<String>>,
     /// Called numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
-    pub callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub callees: Option<Vec<String>>,
     /// Free-text description.
     ///
     /// Example: `"申请描述"`
-    pub description: Option<::tencent_cloud_runtime::CompactString>,
+    pub description: Option<String>,
     /// Review state: `1` pending, `2` approved, `3` rejected.
     ///
     /// Example: `1`
@@ -5042,9 +4967,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CarrierPrivilegeNumberAppli
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
         let mut f_applicant_id: Option<Option<u64>> = None;
-        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
-        let mut f_callees: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
-        let mut f_description: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
+        let mut f_callees: Option<Option<Vec<String>>> = None;
+        let mut f_description: Option<Option<String>> = None;
         let mut f_state: Option<Option<CarrierPrivilegeNumberApplicantState>> = None;
         let mut f_create_time: Option<Option<i64>> = None;
         let mut f_update_time: Option<Option<i64>> = None;
@@ -5134,9 +5059,9 @@ impl CarrierPrivilegeNumberApplicant {
 pub struct CarrierPrivilegeNumberApplicantBuilder {
     sdk_app_id: Option<SdkAppId>,
     applicant_id: Option<u64>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    description: Option<::tencent_cloud_runtime::CompactString>,
+    callers: Option<Vec<String>>,
+    callees: Option<Vec<String>>,
+    description: Option<String>,
     state: Option<CarrierPrivilegeNumberApplicantState>,
     create_time: Option<i64>,
     update_time: Option<i64>,
@@ -5175,16 +5100,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     ///
     /// Example: `["008601012345678"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
@@ -5192,16 +5114,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     ///
     /// Example: `["008601012345678"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callees = Some(value);
+    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callees = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callees`.
     #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
     }
@@ -5209,16 +5128,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     ///
     /// Example: `"申请描述"`
     #[inline]
-    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_description(mut self, value: Option<String>) -> Self {
         self.description = value;
         self
     }
@@ -5264,12 +5180,10 @@ impl CarrierPrivilegeNumberApplicantBuilder {
         self.update_time = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(
-        self,
-    ) -> Result<CarrierPrivilegeNumberApplicant, ::tencent_cloud_runtime::BuildError> {
-        Ok(CarrierPrivilegeNumberApplicant {
+    pub fn build(self) -> CarrierPrivilegeNumberApplicant {
+        CarrierPrivilegeNumberApplicant {
             sdk_app_id: self.sdk_app_id,
             applicant_id: self.applicant_id,
             callers: self.callers,
@@ -5278,7 +5192,7 @@ impl CarrierPrivilegeNumberApplicantBuilder {
             state: self.state,
             create_time: self.create_time,
             update_time: self.update_time,
-        })
+        }
     }
 }
 /// A client through which an agent is logged in.
@@ -5396,13 +5310,13 @@ impl ClientInfoBuilder {
         self.is_connected = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<ClientInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(ClientInfo {
+    pub fn build(self) -> ClientInfo {
+        ClientInfo {
             client_type: self.client_type,
             is_connected: self.is_connected,
-        })
+        }
     }
 }
 /// Company qualification information submitted for review.
@@ -5416,31 +5330,31 @@ pub struct CompanyApplyInfo {
     /// Company name.
     ///
     /// Example: `"北京XXCC有限责任公司"`
-    pub company_name: ::tencent_cloud_runtime::CompactString,
+    pub company_name: String,
     /// Unified social credit code of the company.
     ///
     /// Example: `"91411111111111111"`
-    pub business_id: ::tencent_cloud_runtime::CompactString,
+    pub business_id: String,
     /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub business_id_pic_url: ::tencent_cloud_runtime::CompactString,
+    pub business_id_pic_url: String,
     /// Name of the legal representative.
     ///
     /// Example: `"王某某"`
-    pub corporation_name: ::tencent_cloud_runtime::CompactString,
+    pub corporation_name: String,
     /// ID card number of the legal representative.
     ///
     /// Example: `"610000000000008"`
-    pub corporation_id: ::tencent_cloud_runtime::CompactString,
+    pub corporation_id: String,
     /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub corporation_id_pic_url: ::tencent_cloud_runtime::CompactString,
+    pub corporation_id_pic_url: String,
     /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub network_commitment_pic_url: ::tencent_cloud_runtime::CompactString,
+    pub network_commitment_pic_url: String,
     /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
     ///
     /// Example: `1`
@@ -5448,59 +5362,59 @@ pub struct CompanyApplyInfo {
     /// Mobile number of the legal representative.
     ///
     /// Example: `"18011111111"`
-    pub corporation_mobile: ::tencent_cloud_runtime::CompactString,
+    pub corporation_mobile: String,
     /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub corporation_mobile_pic_url: ::tencent_cloud_runtime::CompactString,
+    pub corporation_mobile_pic_url: String,
     /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub use_describe_file_url: ::tencent_cloud_runtime::CompactString,
+    pub use_describe_file_url: String,
     /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub company_auth_letter_pic_url: ::tencent_cloud_runtime::CompactString,
+    pub company_auth_letter_pic_url: String,
     /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub accept_pic_url: ::tencent_cloud_runtime::CompactString,
+    pub accept_pic_url: String,
     /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub corporation_holding_on_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub corporation_holding_on_id_pic_url: Option<String>,
     /// Name of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"李某某"`
-    pub operator_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub operator_name: Option<String>,
     /// ID document number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"61011111111111111"`
-    pub operator_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub operator_id: Option<String>,
     /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub operator_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub operator_id_pic_url: Option<String>,
     /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub operator_holding_on_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub operator_holding_on_id_pic_url: Option<String>,
     /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub commission_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub commission_pic_url: Option<String>,
     /// Mobile number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"18022222222"`
-    pub operator_mobile: Option<::tencent_cloud_runtime::CompactString>,
+    pub operator_mobile: Option<String>,
     /// Email address of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"111@qq.com"`
-    pub operator_email: Option<::tencent_cloud_runtime::CompactString>,
+    pub operator_email: Option<String>,
     /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub operator_mobile_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub operator_mobile_pic_url: Option<String>,
 }
 impl ::serde::Serialize for CompanyApplyInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5594,35 +5508,28 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CompanyApplyInfo {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_applicant_type: Option<CompanyApplyInfoApplicantType> = None;
-        let mut f_company_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_business_id: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_business_id_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_corporation_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_corporation_id: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_corporation_id_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_network_commitment_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_company_name: Option<String> = None;
+        let mut f_business_id: Option<String> = None;
+        let mut f_business_id_pic_url: Option<String> = None;
+        let mut f_corporation_name: Option<String> = None;
+        let mut f_corporation_id: Option<String> = None;
+        let mut f_corporation_id_pic_url: Option<String> = None;
+        let mut f_network_commitment_pic_url: Option<String> = None;
         let mut f_is_equal_tencent_cloud: Option<CompanyApplyInfoIsEqualTencentCloud> = None;
-        let mut f_corporation_mobile: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_corporation_mobile_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_use_describe_file_url: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_company_auth_letter_pic_url: Option<::tencent_cloud_runtime::CompactString> =
-            None;
-        let mut f_accept_pic_url: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_corporation_holding_on_id_pic_url: Option<
-            Option<::tencent_cloud_runtime::CompactString>,
-        > = None;
-        let mut f_operator_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_operator_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_operator_id_pic_url: Option<Option<::tencent_cloud_runtime::CompactString>> =
-            None;
-        let mut f_operator_holding_on_id_pic_url: Option<
-            Option<::tencent_cloud_runtime::CompactString>,
-        > = None;
-        let mut f_commission_pic_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_operator_mobile: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_operator_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_operator_mobile_pic_url: Option<Option<::tencent_cloud_runtime::CompactString>> =
-            None;
+        let mut f_corporation_mobile: Option<String> = None;
+        let mut f_corporation_mobile_pic_url: Option<String> = None;
+        let mut f_use_describe_file_url: Option<String> = None;
+        let mut f_company_auth_letter_pic_url: Option<String> = None;
+        let mut f_accept_pic_url: Option<String> = None;
+        let mut f_corporation_holding_on_id_pic_url: Option<Option<String>> = None;
+        let mut f_operator_name: Option<Option<String>> = None;
+        let mut f_operator_id: Option<Option<String>> = None;
+        let mut f_operator_id_pic_url: Option<Option<String>> = None;
+        let mut f_operator_holding_on_id_pic_url: Option<Option<String>> = None;
+        let mut f_commission_pic_url: Option<Option<String>> = None;
+        let mut f_operator_mobile: Option<Option<String>> = None;
+        let mut f_operator_email: Option<Option<String>> = None;
+        let mut f_operator_mobile_pic_url: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_applicant_type),
@@ -5701,28 +5608,28 @@ impl CompanyApplyInfo {
 #[derive(Debug, Clone, Default)]
 pub struct CompanyApplyInfoBuilder {
     applicant_type: Option<CompanyApplyInfoApplicantType>,
-    company_name: Option<::tencent_cloud_runtime::CompactString>,
-    business_id: Option<::tencent_cloud_runtime::CompactString>,
-    business_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
-    corporation_name: Option<::tencent_cloud_runtime::CompactString>,
-    corporation_id: Option<::tencent_cloud_runtime::CompactString>,
-    corporation_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
-    network_commitment_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    company_name: Option<String>,
+    business_id: Option<String>,
+    business_id_pic_url: Option<String>,
+    corporation_name: Option<String>,
+    corporation_id: Option<String>,
+    corporation_id_pic_url: Option<String>,
+    network_commitment_pic_url: Option<String>,
     is_equal_tencent_cloud: Option<CompanyApplyInfoIsEqualTencentCloud>,
-    corporation_mobile: Option<::tencent_cloud_runtime::CompactString>,
-    corporation_mobile_pic_url: Option<::tencent_cloud_runtime::CompactString>,
-    use_describe_file_url: Option<::tencent_cloud_runtime::CompactString>,
-    company_auth_letter_pic_url: Option<::tencent_cloud_runtime::CompactString>,
-    accept_pic_url: Option<::tencent_cloud_runtime::CompactString>,
-    corporation_holding_on_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
-    operator_name: Option<::tencent_cloud_runtime::CompactString>,
-    operator_id: Option<::tencent_cloud_runtime::CompactString>,
-    operator_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
-    operator_holding_on_id_pic_url: Option<::tencent_cloud_runtime::CompactString>,
-    commission_pic_url: Option<::tencent_cloud_runtime::CompactString>,
-    operator_mobile: Option<::tencent_cloud_runtime::CompactString>,
-    operator_email: Option<::tencent_cloud_runtime::CompactString>,
-    operator_mobile_pic_url: Option<::tencent_cloud_runtime::CompactString>,
+    corporation_mobile: Option<String>,
+    corporation_mobile_pic_url: Option<String>,
+    use_describe_file_url: Option<String>,
+    company_auth_letter_pic_url: Option<String>,
+    accept_pic_url: Option<String>,
+    corporation_holding_on_id_pic_url: Option<String>,
+    operator_name: Option<String>,
+    operator_id: Option<String>,
+    operator_id_pic_url: Option<String>,
+    operator_holding_on_id_pic_url: Option<String>,
+    commission_pic_url: Option<String>,
+    operator_mobile: Option<String>,
+    operator_email: Option<String>,
+    operator_mobile_pic_url: Option<String>,
 }
 impl CompanyApplyInfoBuilder {
     /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
@@ -5743,19 +5650,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"北京XXCC有限责任公司"`
     #[inline]
-    pub fn company_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn company_name(mut self, value: impl Into<String>) -> Self {
         self.company_name = Some(value.into());
         self
     }
     /// Sets or clears `CompanyName`. Required.
     #[inline]
-    pub fn set_company_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_company_name(mut self, value: Option<String>) -> Self {
         self.company_name = value;
         self
     }
@@ -5763,16 +5664,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"91411111111111111"`
     #[inline]
-    pub fn business_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn business_id(mut self, value: impl Into<String>) -> Self {
         self.business_id = Some(value.into());
         self
     }
     /// Sets or clears `BusinessId`. Required.
     #[inline]
-    pub fn set_business_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_business_id(mut self, value: Option<String>) -> Self {
         self.business_id = value;
         self
     }
@@ -5780,19 +5678,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn business_id_pic_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn business_id_pic_url(mut self, value: impl Into<String>) -> Self {
         self.business_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `BusinessIdPicUrl`. Required.
     #[inline]
-    pub fn set_business_id_pic_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_business_id_pic_url(mut self, value: Option<String>) -> Self {
         self.business_id_pic_url = value;
         self
     }
@@ -5800,19 +5692,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"王某某"`
     #[inline]
-    pub fn corporation_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn corporation_name(mut self, value: impl Into<String>) -> Self {
         self.corporation_name = Some(value.into());
         self
     }
     /// Sets or clears `CorporationName`. Required.
     #[inline]
-    pub fn set_corporation_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_corporation_name(mut self, value: Option<String>) -> Self {
         self.corporation_name = value;
         self
     }
@@ -5820,19 +5706,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"610000000000008"`
     #[inline]
-    pub fn corporation_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn corporation_id(mut self, value: impl Into<String>) -> Self {
         self.corporation_id = Some(value.into());
         self
     }
     /// Sets or clears `CorporationId`. Required.
     #[inline]
-    pub fn set_corporation_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_corporation_id(mut self, value: Option<String>) -> Self {
         self.corporation_id = value;
         self
     }
@@ -5840,19 +5720,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn corporation_id_pic_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn corporation_id_pic_url(mut self, value: impl Into<String>) -> Self {
         self.corporation_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationIdPicUrl`. Required.
     #[inline]
-    pub fn set_corporation_id_pic_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_corporation_id_pic_url(mut self, value: Option<String>) -> Self {
         self.corporation_id_pic_url = value;
         self
     }
@@ -5860,19 +5734,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn network_commitment_pic_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn network_commitment_pic_url(mut self, value: impl Into<String>) -> Self {
         self.network_commitment_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `NetworkCommitmentPicUrl`. Required.
     #[inline]
-    pub fn set_network_commitment_pic_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_network_commitment_pic_url(mut self, value: Option<String>) -> Self {
         self.network_commitment_pic_url = value;
         self
     }
@@ -5897,19 +5765,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"18011111111"`
     #[inline]
-    pub fn corporation_mobile(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn corporation_mobile(mut self, value: impl Into<String>) -> Self {
         self.corporation_mobile = Some(value.into());
         self
     }
     /// Sets or clears `CorporationMobile`. Required.
     #[inline]
-    pub fn set_corporation_mobile(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_corporation_mobile(mut self, value: Option<String>) -> Self {
         self.corporation_mobile = value;
         self
     }
@@ -5917,19 +5779,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn corporation_mobile_pic_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn corporation_mobile_pic_url(mut self, value: impl Into<String>) -> Self {
         self.corporation_mobile_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationMobilePicUrl`. Required.
     #[inline]
-    pub fn set_corporation_mobile_pic_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_corporation_mobile_pic_url(mut self, value: Option<String>) -> Self {
         self.corporation_mobile_pic_url = value;
         self
     }
@@ -5937,19 +5793,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn use_describe_file_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn use_describe_file_url(mut self, value: impl Into<String>) -> Self {
         self.use_describe_file_url = Some(value.into());
         self
     }
     /// Sets or clears `UseDescribeFileUrl`. Required.
     #[inline]
-    pub fn set_use_describe_file_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_use_describe_file_url(mut self, value: Option<String>) -> Self {
         self.use_describe_file_url = value;
         self
     }
@@ -5957,19 +5807,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn company_auth_letter_pic_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn company_auth_letter_pic_url(mut self, value: impl Into<String>) -> Self {
         self.company_auth_letter_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CompanyAuthLetterPicUrl`. Required.
     #[inline]
-    pub fn set_company_auth_letter_pic_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_company_auth_letter_pic_url(mut self, value: Option<String>) -> Self {
         self.company_auth_letter_pic_url = value;
         self
     }
@@ -5977,19 +5821,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn accept_pic_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn accept_pic_url(mut self, value: impl Into<String>) -> Self {
         self.accept_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `AcceptPicUrl`. Required.
     #[inline]
-    pub fn set_accept_pic_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_accept_pic_url(mut self, value: Option<String>) -> Self {
         self.accept_pic_url = value;
         self
     }
@@ -5997,19 +5835,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn corporation_holding_on_id_pic_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn corporation_holding_on_id_pic_url(mut self, value: impl Into<String>) -> Self {
         self.corporation_holding_on_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationHoldingOnIdPicUrl`.
     #[inline]
-    pub fn set_corporation_holding_on_id_pic_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_corporation_holding_on_id_pic_url(mut self, value: Option<String>) -> Self {
         self.corporation_holding_on_id_pic_url = value;
         self
     }
@@ -6017,19 +5849,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"李某某"`
     #[inline]
-    pub fn operator_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn operator_name(mut self, value: impl Into<String>) -> Self {
         self.operator_name = Some(value.into());
         self
     }
     /// Sets or clears `OperatorName`.
     #[inline]
-    pub fn set_operator_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_operator_name(mut self, value: Option<String>) -> Self {
         self.operator_name = value;
         self
     }
@@ -6037,16 +5863,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"61011111111111111"`
     #[inline]
-    pub fn operator_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn operator_id(mut self, value: impl Into<String>) -> Self {
         self.operator_id = Some(value.into());
         self
     }
     /// Sets or clears `OperatorId`.
     #[inline]
-    pub fn set_operator_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_operator_id(mut self, value: Option<String>) -> Self {
         self.operator_id = value;
         self
     }
@@ -6054,19 +5877,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn operator_id_pic_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn operator_id_pic_url(mut self, value: impl Into<String>) -> Self {
         self.operator_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorIdPicUrl`.
     #[inline]
-    pub fn set_operator_id_pic_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_operator_id_pic_url(mut self, value: Option<String>) -> Self {
         self.operator_id_pic_url = value;
         self
     }
@@ -6074,19 +5891,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn operator_holding_on_id_pic_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn operator_holding_on_id_pic_url(mut self, value: impl Into<String>) -> Self {
         self.operator_holding_on_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorHoldingOnIdPicUrl`.
     #[inline]
-    pub fn set_operator_holding_on_id_pic_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_operator_holding_on_id_pic_url(mut self, value: Option<String>) -> Self {
         self.operator_holding_on_id_pic_url = value;
         self
     }
@@ -6094,19 +5905,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn commission_pic_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn commission_pic_url(mut self, value: impl Into<String>) -> Self {
         self.commission_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CommissionPicUrl`.
     #[inline]
-    pub fn set_commission_pic_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_commission_pic_url(mut self, value: Option<String>) -> Self {
         self.commission_pic_url = value;
         self
     }
@@ -6114,19 +5919,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"18022222222"`
     #[inline]
-    pub fn operator_mobile(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn operator_mobile(mut self, value: impl Into<String>) -> Self {
         self.operator_mobile = Some(value.into());
         self
     }
     /// Sets or clears `OperatorMobile`.
     #[inline]
-    pub fn set_operator_mobile(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_operator_mobile(mut self, value: Option<String>) -> Self {
         self.operator_mobile = value;
         self
     }
@@ -6134,19 +5933,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"111@qq.com"`
     #[inline]
-    pub fn operator_email(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn operator_email(mut self, value: impl Into<String>) -> Self {
         self.operator_email = Some(value.into());
         self
     }
     /// Sets or clears `OperatorEmail`.
     #[inline]
-    pub fn set_operator_email(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_operator_email(mut self, value: Option<String>) -> Self {
         self.operator_email = value;
         self
     }
@@ -6154,19 +5947,13 @@ impl CompanyApplyInfoBuilder {
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
     #[inline]
-    pub fn operator_mobile_pic_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn operator_mobile_pic_url(mut self, value: impl Into<String>) -> Self {
         self.operator_mobile_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorMobilePicUrl`.
     #[inline]
-    pub fn set_operator_mobile_pic_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_operator_mobile_pic_url(mut self, value: Option<String>) -> Self {
         self.operator_mobile_pic_url = value;
         self
     }
@@ -6281,7 +6068,7 @@ pub struct CompanyStateInfo {
     /// Name of the company.
     ///
     /// Example: `"北京XX公司"`
-    pub company_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub company_name: Option<String>,
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1653534444`
@@ -6293,7 +6080,7 @@ pub struct CompanyStateInfo {
     /// Reviewer's remark on the application.
     ///
     /// Example: `"通过了"`
-    pub check_msg: Option<::tencent_cloud_runtime::CompactString>,
+    pub check_msg: Option<String>,
     /// Review state: `1` pending review, `2` approved, `3` rejected.
     ///
     /// Example: `1`
@@ -6301,7 +6088,7 @@ pub struct CompanyStateInfo {
     /// Unified social credit code of the company.
     ///
     /// Example: `"546346435646"`
-    pub business_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub business_id: Option<String>,
     /// Unix time in seconds when the application was last modified.
     ///
     /// Example: `1653534444`
@@ -6309,7 +6096,7 @@ pub struct CompanyStateInfo {
     /// Contract number.
     ///
     /// Example: `"12324xxxxx"`
-    pub contract_no: Option<::tencent_cloud_runtime::CompactString>,
+    pub contract_no: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CompanyStateInfo {
@@ -6368,14 +6155,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CompanyStateInfo {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_id: Option<Option<i64>> = None;
-        let mut f_company_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_company_name: Option<Option<String>> = None;
         let mut f_create_time: Option<Option<i64>> = None;
         let mut f_check_time: Option<Option<i64>> = None;
-        let mut f_check_msg: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_check_msg: Option<Option<String>> = None;
         let mut f_state: Option<Option<CompanyStateInfoState>> = None;
-        let mut f_business_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_business_id: Option<Option<String>> = None;
         let mut f_modify_time: Option<Option<i64>> = None;
-        let mut f_contract_no: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_contract_no: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_id),
@@ -6468,14 +6255,14 @@ impl CompanyStateInfo {
 #[cfg(feature = "test-util")]
 pub struct CompanyStateInfoBuilder {
     id: Option<i64>,
-    company_name: Option<::tencent_cloud_runtime::CompactString>,
+    company_name: Option<String>,
     create_time: Option<i64>,
     check_time: Option<i64>,
-    check_msg: Option<::tencent_cloud_runtime::CompactString>,
+    check_msg: Option<String>,
     state: Option<CompanyStateInfoState>,
-    business_id: Option<::tencent_cloud_runtime::CompactString>,
+    business_id: Option<String>,
     modify_time: Option<i64>,
-    contract_no: Option<::tencent_cloud_runtime::CompactString>,
+    contract_no: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CompanyStateInfoBuilder {
@@ -6497,19 +6284,13 @@ impl CompanyStateInfoBuilder {
     ///
     /// Example: `"北京XX公司"`
     #[inline]
-    pub fn company_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn company_name(mut self, value: impl Into<String>) -> Self {
         self.company_name = Some(value.into());
         self
     }
     /// Sets or clears `CompanyName`.
     #[inline]
-    pub fn set_company_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_company_name(mut self, value: Option<String>) -> Self {
         self.company_name = value;
         self
     }
@@ -6545,13 +6326,13 @@ impl CompanyStateInfoBuilder {
     ///
     /// Example: `"通过了"`
     #[inline]
-    pub fn check_msg(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn check_msg(mut self, value: impl Into<String>) -> Self {
         self.check_msg = Some(value.into());
         self
     }
     /// Sets or clears `CheckMsg`.
     #[inline]
-    pub fn set_check_msg(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_check_msg(mut self, value: Option<String>) -> Self {
         self.check_msg = value;
         self
     }
@@ -6573,16 +6354,13 @@ impl CompanyStateInfoBuilder {
     ///
     /// Example: `"546346435646"`
     #[inline]
-    pub fn business_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn business_id(mut self, value: impl Into<String>) -> Self {
         self.business_id = Some(value.into());
         self
     }
     /// Sets or clears `BusinessId`.
     #[inline]
-    pub fn set_business_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_business_id(mut self, value: Option<String>) -> Self {
         self.business_id = value;
         self
     }
@@ -6604,23 +6382,20 @@ impl CompanyStateInfoBuilder {
     ///
     /// Example: `"12324xxxxx"`
     #[inline]
-    pub fn contract_no(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn contract_no(mut self, value: impl Into<String>) -> Self {
         self.contract_no = Some(value.into());
         self
     }
     /// Sets or clears `ContractNo`.
     #[inline]
-    pub fn set_contract_no(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_contract_no(mut self, value: Option<String>) -> Self {
         self.contract_no = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<CompanyStateInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(CompanyStateInfo {
+    pub fn build(self) -> CompanyStateInfo {
+        CompanyStateInfo {
             id: self.id,
             company_name: self.company_name,
             create_time: self.create_time,
@@ -6630,7 +6405,7 @@ impl CompanyStateInfoBuilder {
             business_id: self.business_id,
             modify_time: self.modify_time,
             contract_no: self.contract_no,
-        })
+        }
     }
 }
 /// One predictive dialing task in a task listing.
@@ -6644,7 +6419,7 @@ pub struct DescribePredictiveDialingCampaignsElement {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: Option<::tencent_cloud_runtime::CompactString>,
+    pub name: Option<String>,
     /// Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.
     ///
     /// Example: `0`
@@ -6723,7 +6498,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<CampaignId>> = None;
-        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_name: Option<Option<String>> = None;
         let mut f_status: Option<Option<DescribePredictiveDialingCampaignsElementStatus>> = None;
         let mut f_status_reason: Option<
             Option<DescribePredictiveDialingCampaignsElementStatusReason>,
@@ -6817,7 +6592,7 @@ impl DescribePredictiveDialingCampaignsElement {
 #[cfg(feature = "test-util")]
 pub struct DescribePredictiveDialingCampaignsElementBuilder {
     campaign_id: Option<CampaignId>,
-    name: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
     status: Option<DescribePredictiveDialingCampaignsElementStatus>,
     status_reason: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
     callee_count: Option<CalleeCount>,
@@ -6845,13 +6620,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -6948,13 +6723,10 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
         self.skill_group_id = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(
-        self,
-    ) -> Result<DescribePredictiveDialingCampaignsElement, ::tencent_cloud_runtime::BuildError>
-    {
-        Ok(DescribePredictiveDialingCampaignsElement {
+    pub fn build(self) -> DescribePredictiveDialingCampaignsElement {
+        DescribePredictiveDialingCampaignsElement {
             campaign_id: self.campaign_id,
             name: self.name,
             status: self.status,
@@ -6963,7 +6735,7 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
             finished_callee_count: self.finished_callee_count,
             priority: self.priority,
             skill_group_id: self.skill_group_id,
-        })
+        }
     }
 }
 /// An agent that failed to be added in a batch agent creation, with the reason.
@@ -6973,15 +6745,15 @@ pub struct ErrStaffItem {
     /// Email address of the agent that failed.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub staff_email: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_email: Option<String>,
     /// Error code for the failure.
     ///
     /// Example: `"err"`
-    pub code: Option<::tencent_cloud_runtime::CompactString>,
+    pub code: Option<String>,
     /// Human-readable description of the failure.
     ///
     /// Example: `"some error"`
-    pub message: Option<::tencent_cloud_runtime::CompactString>,
+    pub message: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ErrStaffItem {
@@ -7011,9 +6783,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ErrStaffItem {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["StaffEmail", "Code", "Message"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_staff_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_code: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_email: Option<Option<String>> = None;
+        let mut f_code: Option<Option<String>> = None;
+        let mut f_message: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_staff_email),
@@ -7063,9 +6835,9 @@ impl ErrStaffItem {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ErrStaffItemBuilder {
-    staff_email: Option<::tencent_cloud_runtime::CompactString>,
-    code: Option<::tencent_cloud_runtime::CompactString>,
-    message: Option<::tencent_cloud_runtime::CompactString>,
+    staff_email: Option<String>,
+    code: Option<String>,
+    message: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ErrStaffItemBuilder {
@@ -7073,16 +6845,13 @@ impl ErrStaffItemBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
     #[inline]
-    pub fn set_staff_email(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
     }
@@ -7090,13 +6859,13 @@ impl ErrStaffItemBuilder {
     ///
     /// Example: `"err"`
     #[inline]
-    pub fn code(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
     /// Sets or clears `Code`.
     #[inline]
-    pub fn set_code(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_code(mut self, value: Option<String>) -> Self {
         self.code = value;
         self
     }
@@ -7104,24 +6873,24 @@ impl ErrStaffItemBuilder {
     ///
     /// Example: `"some error"`
     #[inline]
-    pub fn message(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets or clears `Message`.
     #[inline]
-    pub fn set_message(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_message(mut self, value: Option<String>) -> Self {
         self.message = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<ErrStaffItem, ::tencent_cloud_runtime::BuildError> {
-        Ok(ErrStaffItem {
+    pub fn build(self) -> ErrStaffItem {
+        ErrStaffItem {
             staff_email: self.staff_email,
             code: self.code,
             message: self.message,
-        })
+        }
     }
 }
 /// Agent-related details carried by an event.
@@ -7196,8 +6965,8 @@ pub struct EventStaffDetailBuilder {
 impl EventStaffDetailBuilder {
     /// Agents involved in the event.
     #[inline]
-    pub fn staffs(mut self, value: Vec<EventStaffElement>) -> Self {
-        self.staffs = Some(value);
+    pub fn staffs(mut self, value: impl IntoIterator<Item = EventStaffElement>) -> Self {
+        self.staffs = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Staffs`.
@@ -7206,12 +6975,12 @@ impl EventStaffDetailBuilder {
         self.staffs = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<EventStaffDetail, ::tencent_cloud_runtime::BuildError> {
-        Ok(EventStaffDetail {
+    pub fn build(self) -> EventStaffDetail {
+        EventStaffDetail {
             staffs: self.staffs,
-        })
+        }
     }
 }
 /// Identity of one agent involved in an event.
@@ -7221,11 +6990,11 @@ pub struct EventStaffElement {
     /// Email account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub mail: Option<::tencent_cloud_runtime::CompactString>,
+    pub mail: Option<String>,
     /// Employee number of the agent.
     ///
     /// Example: `"9527"`
-    pub staff_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_number: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for EventStaffElement {
@@ -7252,8 +7021,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for EventStaffElement {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Mail", "StaffNumber"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_mail: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_staff_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_mail: Option<Option<String>> = None;
+        let mut f_staff_number: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_mail),
@@ -7296,8 +7065,8 @@ impl EventStaffElement {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct EventStaffElementBuilder {
-    mail: Option<::tencent_cloud_runtime::CompactString>,
-    staff_number: Option<::tencent_cloud_runtime::CompactString>,
+    mail: Option<String>,
+    staff_number: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl EventStaffElementBuilder {
@@ -7305,13 +7074,13 @@ impl EventStaffElementBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn mail(mut self, value: impl Into<String>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
     #[inline]
-    pub fn set_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_mail(mut self, value: Option<String>) -> Self {
         self.mail = value;
         self
     }
@@ -7319,29 +7088,23 @@ impl EventStaffElementBuilder {
     ///
     /// Example: `"9527"`
     #[inline]
-    pub fn staff_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
     #[inline]
-    pub fn set_staff_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
         self.staff_number = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<EventStaffElement, ::tencent_cloud_runtime::BuildError> {
-        Ok(EventStaffElement {
+    pub fn build(self) -> EventStaffElement {
+        EventStaffElement {
             mail: self.mail,
             staff_number: self.staff_number,
-        })
+        }
     }
 }
 /// Details of a SIP phone extension.
@@ -7355,19 +7118,19 @@ pub struct ExtensionInfo {
     /// Full name of the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub full_extension_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub full_extension_id: Option<String>,
     /// Extension number.
     ///
     /// Example: `"1001"`
-    pub extension_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub extension_id: Option<String>,
     /// Skill groups the extension belongs to.
     ///
     /// Example: `"1000,1001"`
-    pub skill_group_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub skill_group_id: Option<String>,
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
-    pub extension_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub extension_name: Option<String>,
     /// Unix time in seconds when the extension was created.
     ///
     /// Example: `1617184839`
@@ -7387,11 +7150,11 @@ pub struct ExtensionInfo {
     /// Email of the agent bound to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub relation: Option<::tencent_cloud_runtime::CompactString>,
+    pub relation: Option<String>,
     /// Name of the agent bound to the extension.
     ///
     /// Example: `"座席1"`
-    pub relation_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub relation_name: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ExtensionInfo {
@@ -7458,16 +7221,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ExtensionInfo {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
-        let mut f_full_extension_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_extension_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_skill_group_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_extension_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_full_extension_id: Option<Option<String>> = None;
+        let mut f_extension_id: Option<Option<String>> = None;
+        let mut f_skill_group_id: Option<Option<String>> = None;
+        let mut f_extension_name: Option<Option<String>> = None;
         let mut f_create_time: Option<Option<i64>> = None;
         let mut f_modify_time: Option<Option<i64>> = None;
         let mut f_status: Option<Option<ExtensionInfoStatus>> = None;
         let mut f_register: Option<Option<bool>> = None;
-        let mut f_relation: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_relation_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_relation: Option<Option<String>> = None;
+        let mut f_relation_name: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -7574,16 +7337,16 @@ impl ExtensionInfo {
 #[cfg(feature = "test-util")]
 pub struct ExtensionInfoBuilder {
     sdk_app_id: Option<SdkAppId>,
-    full_extension_id: Option<::tencent_cloud_runtime::CompactString>,
-    extension_id: Option<::tencent_cloud_runtime::CompactString>,
-    skill_group_id: Option<::tencent_cloud_runtime::CompactString>,
-    extension_name: Option<::tencent_cloud_runtime::CompactString>,
+    full_extension_id: Option<String>,
+    extension_id: Option<String>,
+    skill_group_id: Option<String>,
+    extension_name: Option<String>,
     create_time: Option<i64>,
     modify_time: Option<i64>,
     status: Option<ExtensionInfoStatus>,
     register: Option<bool>,
-    relation: Option<::tencent_cloud_runtime::CompactString>,
-    relation_name: Option<::tencent_cloud_runtime::CompactString>,
+    relation: Option<String>,
+    relation_name: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ExtensionInfoBuilder {
@@ -7605,19 +7368,13 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn full_extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn full_extension_id(mut self, value: impl Into<String>) -> Self {
         self.full_extension_id = Some(value.into());
         self
     }
     /// Sets or clears `FullExtensionId`.
     #[inline]
-    pub fn set_full_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_full_extension_id(mut self, value: Option<String>) -> Self {
         self.full_extension_id = value;
         self
     }
@@ -7625,19 +7382,13 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
     }
@@ -7645,19 +7396,13 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"1000,1001"`
     #[inline]
-    pub fn skill_group_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
         self.skill_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupId`.
     #[inline]
-    pub fn set_skill_group_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<String>) -> Self {
         self.skill_group_id = value;
         self
     }
@@ -7665,19 +7410,13 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"分机1"`
     #[inline]
-    pub fn extension_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
     #[inline]
-    pub fn set_extension_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
         self.extension_name = value;
         self
     }
@@ -7741,13 +7480,13 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn relation(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn relation(mut self, value: impl Into<String>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
     #[inline]
-    pub fn set_relation(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_relation(mut self, value: Option<String>) -> Self {
         self.relation = value;
         self
     }
@@ -7755,26 +7494,20 @@ impl ExtensionInfoBuilder {
     ///
     /// Example: `"座席1"`
     #[inline]
-    pub fn relation_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn relation_name(mut self, value: impl Into<String>) -> Self {
         self.relation_name = Some(value.into());
         self
     }
     /// Sets or clears `RelationName`.
     #[inline]
-    pub fn set_relation_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_relation_name(mut self, value: Option<String>) -> Self {
         self.relation_name = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<ExtensionInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(ExtensionInfo {
+    pub fn build(self) -> ExtensionInfo {
+        ExtensionInfo {
             sdk_app_id: self.sdk_app_id,
             full_extension_id: self.full_extension_id,
             extension_id: self.extension_id,
@@ -7786,7 +7519,7 @@ impl ExtensionInfoBuilder {
             register: self.register,
             relation: self.relation,
             relation_name: self.relation_name,
-        })
+        }
     }
 }
 /// A query filter: a field name and the values to match.
@@ -7796,11 +7529,11 @@ pub struct Filter {
     /// Name of the field to filter on.
     ///
     /// Example: `"Key"`
-    pub name: Option<::tencent_cloud_runtime::CompactString>,
+    pub name: Option<String>,
     /// Values the field is matched against.
     ///
     /// Example: `["Value1","Value2"]`
-    pub values: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub values: Option<Vec<String>>,
 }
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7824,8 +7557,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Filter {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Name", "Values"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_values: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_values: Option<Option<Vec<String>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_name),
@@ -7849,21 +7582,21 @@ impl Filter {
 /// Builds a [`Filter`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct FilterBuilder {
-    name: Option<::tencent_cloud_runtime::CompactString>,
-    values: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    name: Option<String>,
+    values: Option<Vec<String>>,
 }
 impl FilterBuilder {
     /// Name of the field to filter on.
     ///
     /// Example: `"Key"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -7871,26 +7604,23 @@ impl FilterBuilder {
     ///
     /// Example: `["Value1","Value2"]`
     #[inline]
-    pub fn values(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.values = Some(value);
+    pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.values = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Values`.
     #[inline]
-    pub fn set_values(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.values = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<Filter, ::tencent_cloud_runtime::BuildError> {
-        Ok(Filter {
+    pub fn build(self) -> Filter {
+        Filter {
             name: self.name,
             values: self.values,
-        })
+        }
     }
 }
 /// Record of one flash SMS delivery.
@@ -7900,15 +7630,15 @@ pub struct FlashSMSRecord {
     /// Id of the call session the flash SMS belongs to.
     ///
     /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
-    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_id: Option<String>,
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"0086158******69"`
-    pub delivery_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub delivery_number: Option<String>,
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
-    pub serving_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub serving_number: Option<String>,
     /// Delivery result: `1` success; any other value means failure.
     ///
     /// Example: `1`
@@ -7916,7 +7646,7 @@ pub struct FlashSMSRecord {
     /// Reason the delivery failed.
     ///
     /// Example: `"success"`
-    pub delivery_message: Option<::tencent_cloud_runtime::CompactString>,
+    pub delivery_message: Option<String>,
     /// Unix time in seconds when delivery was attempted.
     ///
     /// Example: `1769613044`
@@ -7974,11 +7704,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for FlashSMSRecord {
                 "ArriveTimestamp",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_delivery_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_serving_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_delivery_number: Option<Option<String>> = None;
+        let mut f_serving_number: Option<Option<String>> = None;
         let mut f_delivery_status: Option<Option<i64>> = None;
-        let mut f_delivery_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_delivery_message: Option<Option<String>> = None;
         let mut f_delivery_timestamp: Option<Option<i64>> = None;
         let mut f_arrive_timestamp: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -8058,11 +7788,11 @@ impl FlashSMSRecord {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct FlashSMSRecordBuilder {
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
-    delivery_number: Option<::tencent_cloud_runtime::CompactString>,
-    serving_number: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
+    delivery_number: Option<String>,
+    serving_number: Option<String>,
     delivery_status: Option<i64>,
-    delivery_message: Option<::tencent_cloud_runtime::CompactString>,
+    delivery_message: Option<String>,
     delivery_timestamp: Option<i64>,
     arrive_timestamp: Option<i64>,
 }
@@ -8072,13 +7802,13 @@ impl FlashSMSRecordBuilder {
     ///
     /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -8086,19 +7816,13 @@ impl FlashSMSRecordBuilder {
     ///
     /// Example: `"0086158******69"`
     #[inline]
-    pub fn delivery_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
         self.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
     #[inline]
-    pub fn set_delivery_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
         self.delivery_number = value;
         self
     }
@@ -8106,19 +7830,13 @@ impl FlashSMSRecordBuilder {
     ///
     /// Example: `"0086021******07"`
     #[inline]
-    pub fn serving_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn serving_number(mut self, value: impl Into<String>) -> Self {
         self.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
     #[inline]
-    pub fn set_serving_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_serving_number(mut self, value: Option<String>) -> Self {
         self.serving_number = value;
         self
     }
@@ -8140,19 +7858,13 @@ impl FlashSMSRecordBuilder {
     ///
     /// Example: `"success"`
     #[inline]
-    pub fn delivery_message(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn delivery_message(mut self, value: impl Into<String>) -> Self {
         self.delivery_message = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryMessage`.
     #[inline]
-    pub fn set_delivery_message(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_delivery_message(mut self, value: Option<String>) -> Self {
         self.delivery_message = value;
         self
     }
@@ -8184,10 +7896,10 @@ impl FlashSMSRecordBuilder {
         self.arrive_timestamp = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<FlashSMSRecord, ::tencent_cloud_runtime::BuildError> {
-        Ok(FlashSMSRecord {
+    pub fn build(self) -> FlashSMSRecord {
+        FlashSMSRecord {
             session_id: self.session_id,
             delivery_number: self.delivery_number,
             serving_number: self.serving_number,
@@ -8195,7 +7907,7 @@ impl FlashSMSRecordBuilder {
             delivery_message: self.delivery_message,
             delivery_timestamp: self.delivery_timestamp,
             arrive_timestamp: self.arrive_timestamp,
-        })
+        }
     }
 }
 /// Call forwarding settings.
@@ -8341,14 +8053,14 @@ impl ForwardingConfigBuilder {
         self.target = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<ForwardingConfig, ::tencent_cloud_runtime::BuildError> {
-        Ok(ForwardingConfig {
+    pub fn build(self) -> ForwardingConfig {
+        ForwardingConfig {
             enabled: self.enabled,
             condition: self.condition,
             target: self.target,
-        })
+        }
     }
 }
 /// Destination that calls are forwarded to.
@@ -8362,7 +8074,7 @@ pub struct ForwardingTarget {
     /// Account of the destination agent; set when `Type` is `1`.
     ///
     /// Example: `"foo@tencent.com"`
-    pub staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_user_id: Option<String>,
     /// Id of the destination skill group; set when `Type` is `2`.
     ///
     /// Example: `1254`
@@ -8370,7 +8082,7 @@ pub struct ForwardingTarget {
     /// Account of the destination extension; set when `Type` is `3`.
     ///
     /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
-    pub extension: Option<::tencent_cloud_runtime::CompactString>,
+    pub extension: Option<String>,
 }
 impl ::serde::Serialize for ForwardingTarget {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -8408,9 +8120,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ForwardingTarget {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_type: Option<Option<ForwardingTargetType>> = None;
-        let mut f_staff_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_user_id: Option<Option<String>> = None;
         let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
-        let mut f_extension: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_extension: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_type),
@@ -8466,9 +8178,9 @@ impl ForwardingTarget {
 #[derive(Debug, Clone, Default)]
 pub struct ForwardingTargetBuilder {
     r#type: Option<ForwardingTargetType>,
-    staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    staff_user_id: Option<String>,
     skill_group_id: Option<SkillGroupId>,
-    extension: Option<::tencent_cloud_runtime::CompactString>,
+    extension: Option<String>,
 }
 impl ForwardingTargetBuilder {
     /// Kind of destination: `1` agent, `2` skill group, `3` extension.
@@ -8489,19 +8201,13 @@ impl ForwardingTargetBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_user_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
     #[inline]
-    pub fn set_staff_user_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -8523,25 +8229,25 @@ impl ForwardingTargetBuilder {
     ///
     /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
     #[inline]
-    pub fn extension(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn extension(mut self, value: impl Into<String>) -> Self {
         self.extension = Some(value.into());
         self
     }
     /// Sets or clears `Extension`.
     #[inline]
-    pub fn set_extension(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_extension(mut self, value: Option<String>) -> Self {
         self.extension = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<ForwardingTarget, ::tencent_cloud_runtime::BuildError> {
-        Ok(ForwardingTarget {
+    pub fn build(self) -> ForwardingTarget {
+        ForwardingTarget {
             r#type: self.r#type,
             staff_user_id: self.staff_user_id,
             skill_group_id: self.skill_group_id,
             extension: self.extension,
-        })
+        }
     }
 }
 /// One HTTP header sent with a callback request.
@@ -8549,9 +8255,9 @@ impl ForwardingTargetBuilder {
 #[non_exhaustive]
 pub struct HeaderParams {
     /// Header name.
-    pub key: Option<::tencent_cloud_runtime::CompactString>,
+    pub key: Option<String>,
     /// Header value.
-    pub value: Option<::tencent_cloud_runtime::CompactString>,
+    pub value: Option<String>,
 }
 impl ::std::fmt::Debug for HeaderParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8587,8 +8293,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for HeaderParams {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_key: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_value: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_key: Option<Option<String>> = None;
+        let mut f_value: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_key),
@@ -8612,8 +8318,8 @@ impl HeaderParams {
 /// Builds a [`HeaderParams`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct HeaderParamsBuilder {
-    key: Option<::tencent_cloud_runtime::CompactString>,
-    value: Option<::tencent_cloud_runtime::CompactString>,
+    key: Option<String>,
+    value: Option<String>,
 }
 impl ::std::fmt::Debug for HeaderParamsBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8626,35 +8332,35 @@ impl ::std::fmt::Debug for HeaderParamsBuilder {
 impl HeaderParamsBuilder {
     /// Header name.
     #[inline]
-    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
     /// Header value.
     #[inline]
-    pub fn value(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`.
     #[inline]
-    pub fn set_value(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<HeaderParams, ::tencent_cloud_runtime::BuildError> {
-        Ok(HeaderParams {
+    pub fn build(self) -> HeaderParams {
+        HeaderParams {
             key: self.key,
             value: self.value,
-        })
+        }
     }
 }
 /// Settings for an HTTP callback request sent to an external endpoint.
@@ -8664,7 +8370,7 @@ pub struct HttpCallbackConfig {
     /// Standard HTTP URL of the endpoint to call.
     ///
     /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
-    pub url: Option<::tencent_cloud_runtime::CompactString>,
+    pub url: Option<String>,
     /// HTTP headers to send with the request.
     pub header_params: Option<Vec<HeaderParams>>,
     /// Parameters to put in the request body.
@@ -8749,7 +8455,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for HttpCallbackConfig {
                 "Oauth2Auth",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_url: Option<Option<String>> = None;
         let mut f_header_params: Option<Option<Vec<HeaderParams>>> = None;
         let mut f_params: Option<Option<Vec<HttpParams>>> = None;
         let mut f_returns: Option<Option<Vec<ReturnKey>>> = None;
@@ -8798,7 +8504,7 @@ impl HttpCallbackConfig {
 /// Builds a [`HttpCallbackConfig`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct HttpCallbackConfigBuilder {
-    url: Option<::tencent_cloud_runtime::CompactString>,
+    url: Option<String>,
     header_params: Option<Vec<HeaderParams>>,
     params: Option<Vec<HttpParams>>,
     returns: Option<Vec<ReturnKey>>,
@@ -8814,20 +8520,20 @@ impl HttpCallbackConfigBuilder {
     ///
     /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
     #[inline]
-    pub fn url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `Url`.
     #[inline]
-    pub fn set_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_url(mut self, value: Option<String>) -> Self {
         self.url = value;
         self
     }
     /// HTTP headers to send with the request.
     #[inline]
-    pub fn header_params(mut self, value: Vec<HeaderParams>) -> Self {
-        self.header_params = Some(value);
+    pub fn header_params(mut self, value: impl IntoIterator<Item = HeaderParams>) -> Self {
+        self.header_params = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `HeaderParams`.
@@ -8838,8 +8544,8 @@ impl HttpCallbackConfigBuilder {
     }
     /// Parameters to put in the request body.
     #[inline]
-    pub fn params(mut self, value: Vec<HttpParams>) -> Self {
-        self.params = Some(value);
+    pub fn params(mut self, value: impl IntoIterator<Item = HttpParams>) -> Self {
+        self.params = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Params`.
@@ -8850,8 +8556,8 @@ impl HttpCallbackConfigBuilder {
     }
     /// Output values expected back; each must be a field of the JSON body returned by the endpoint.
     #[inline]
-    pub fn returns(mut self, value: Vec<ReturnKey>) -> Self {
-        self.returns = Some(value);
+    pub fn returns(mut self, value: impl IntoIterator<Item = ReturnKey>) -> Self {
+        self.returns = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Returns`.
@@ -8936,10 +8642,10 @@ impl HttpCallbackConfigBuilder {
         self.oauth2_auth = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<HttpCallbackConfig, ::tencent_cloud_runtime::BuildError> {
-        Ok(HttpCallbackConfig {
+    pub fn build(self) -> HttpCallbackConfig {
+        HttpCallbackConfig {
             url: self.url,
             header_params: self.header_params,
             params: self.params,
@@ -8950,7 +8656,7 @@ impl HttpCallbackConfigBuilder {
             bearer_auth: self.bearer_auth,
             custom_auth: self.custom_auth,
             oauth2_auth: self.oauth2_auth,
-        })
+        }
     }
 }
 /// One parameter of an HTTP request body.
@@ -8958,11 +8664,11 @@ impl HttpCallbackConfigBuilder {
 #[non_exhaustive]
 pub struct HttpParams {
     /// Parameter name.
-    pub key: Option<::tencent_cloud_runtime::CompactString>,
+    pub key: Option<String>,
     /// Parameter value.
-    pub value: Option<::tencent_cloud_runtime::CompactString>,
+    pub value: Option<String>,
     /// Data type of the parameter value.
-    pub value_type: Option<::tencent_cloud_runtime::CompactString>,
+    pub value_type: Option<String>,
 }
 impl ::std::fmt::Debug for HttpParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -9002,9 +8708,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for HttpParams {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value", "ValueType"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_key: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_value: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_value_type: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_key: Option<Option<String>> = None;
+        let mut f_value: Option<Option<String>> = None;
+        let mut f_value_type: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_key),
@@ -9030,9 +8736,9 @@ impl HttpParams {
 /// Builds a [`HttpParams`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct HttpParamsBuilder {
-    key: Option<::tencent_cloud_runtime::CompactString>,
-    value: Option<::tencent_cloud_runtime::CompactString>,
-    value_type: Option<::tencent_cloud_runtime::CompactString>,
+    key: Option<String>,
+    value: Option<String>,
+    value_type: Option<String>,
 }
 impl ::std::fmt::Debug for HttpParamsBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -9046,48 +8752,48 @@ impl ::std::fmt::Debug for HttpParamsBuilder {
 impl HttpParamsBuilder {
     /// Parameter name.
     #[inline]
-    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
     /// Parameter value.
     #[inline]
-    pub fn value(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`.
     #[inline]
-    pub fn set_value(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }
     /// Data type of the parameter value.
     #[inline]
-    pub fn value_type(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn value_type(mut self, value: impl Into<String>) -> Self {
         self.value_type = Some(value.into());
         self
     }
     /// Sets or clears `ValueType`.
     #[inline]
-    pub fn set_value_type(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_value_type(mut self, value: Option<String>) -> Self {
         self.value_type = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<HttpParams, ::tencent_cloud_runtime::BuildError> {
-        Ok(HttpParams {
+    pub fn build(self) -> HttpParams {
+        HttpParams {
             key: self.key,
             value: self.value,
             value_type: self.value_type,
-        })
+        }
     }
 }
 /// Service record of a text (chat) session.
@@ -9097,7 +8803,7 @@ pub struct IMCdrInfo {
     /// Id of the service record.
     ///
     /// Example: `"12933"`
-    pub id: Option<::tencent_cloud_runtime::CompactString>,
+    pub id: Option<String>,
     /// Length of the service in seconds.
     ///
     /// Example: `199`
@@ -9109,7 +8815,7 @@ pub struct IMCdrInfo {
     /// Nickname of the user.
     ///
     /// Example: `"访客_e8d6"`
-    pub nickname: Option<::tencent_cloud_runtime::CompactString>,
+    pub nickname: Option<String>,
     /// Service type: `1` omnichannel, `2` text customer service.
     ///
     /// Example: `2`
@@ -9117,7 +8823,7 @@ pub struct IMCdrInfo {
     /// Id of the agent who served the session.
     ///
     /// Example: `"foo@tencent.com"`
-    pub staff_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_id: Option<String>,
     /// Unix timestamp of the service.
     ///
     /// Example: `1632814604`
@@ -9125,15 +8831,15 @@ pub struct IMCdrInfo {
     /// Id of the session.
     ///
     /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
-    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_id: Option<String>,
     /// Id of the skill group.
     ///
     /// Example: `"1154"`
-    pub skill_group_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub skill_group_id: Option<String>,
     /// Name of the skill group.
     ///
     /// Example: `"foo"`
-    pub skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub skill_group_name: Option<String>,
     /// Satisfaction rating given by the user; may be null if unavailable.
     ///
     /// Example: `{"Id":1,"Label":"满意"}`
@@ -9141,7 +8847,7 @@ pub struct IMCdrInfo {
     /// Id of the user.
     ///
     /// Example: `"user123"`
-    pub client_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub client_user_id: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for IMCdrInfo {
@@ -9211,18 +8917,18 @@ impl ::tencent_cloud_runtime::codec::FromMembers for IMCdrInfo {
                 "ClientUserId",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_id: Option<Option<String>> = None;
         let mut f_duration: Option<Option<i64>> = None;
         let mut f_end_status: Option<Option<IMCdrInfoEndStatus>> = None;
-        let mut f_nickname: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_nickname: Option<Option<String>> = None;
         let mut f_type: Option<Option<IMCdrInfoType>> = None;
-        let mut f_staff_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_id: Option<Option<String>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
-        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_skill_group_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_skill_group_id: Option<Option<String>> = None;
+        let mut f_skill_group_name: Option<Option<String>> = None;
         let mut f_satisfaction: Option<Option<IMSatisfaction>> = None;
-        let mut f_client_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_client_user_id: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_id),
@@ -9337,18 +9043,18 @@ impl IMCdrInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct IMCdrInfoBuilder {
-    id: Option<::tencent_cloud_runtime::CompactString>,
+    id: Option<String>,
     duration: Option<i64>,
     end_status: Option<IMCdrInfoEndStatus>,
-    nickname: Option<::tencent_cloud_runtime::CompactString>,
+    nickname: Option<String>,
     r#type: Option<IMCdrInfoType>,
-    staff_id: Option<::tencent_cloud_runtime::CompactString>,
+    staff_id: Option<String>,
     timestamp: Option<i64>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
-    skill_group_id: Option<::tencent_cloud_runtime::CompactString>,
-    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
+    skill_group_id: Option<String>,
+    skill_group_name: Option<String>,
     satisfaction: Option<IMSatisfaction>,
-    client_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    client_user_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl IMCdrInfoBuilder {
@@ -9356,13 +9062,13 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"12933"`
     #[inline]
-    pub fn id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets or clears `Id`.
     #[inline]
-    pub fn set_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_id(mut self, value: Option<String>) -> Self {
         self.id = value;
         self
     }
@@ -9398,13 +9104,13 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"访客_e8d6"`
     #[inline]
-    pub fn nickname(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
         self.nickname = Some(value.into());
         self
     }
     /// Sets or clears `Nickname`.
     #[inline]
-    pub fn set_nickname(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_nickname(mut self, value: Option<String>) -> Self {
         self.nickname = value;
         self
     }
@@ -9426,13 +9132,13 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_id(mut self, value: impl Into<String>) -> Self {
         self.staff_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffId`.
     #[inline]
-    pub fn set_staff_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_staff_id(mut self, value: Option<String>) -> Self {
         self.staff_id = value;
         self
     }
@@ -9454,13 +9160,13 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -9468,19 +9174,13 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"1154"`
     #[inline]
-    pub fn skill_group_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
         self.skill_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupId`.
     #[inline]
-    pub fn set_skill_group_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<String>) -> Self {
         self.skill_group_id = value;
         self
     }
@@ -9488,19 +9188,13 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"foo"`
     #[inline]
-    pub fn skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -9522,26 +9216,20 @@ impl IMCdrInfoBuilder {
     ///
     /// Example: `"user123"`
     #[inline]
-    pub fn client_user_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
         self.client_user_id = Some(value.into());
         self
     }
     /// Sets or clears `ClientUserId`.
     #[inline]
-    pub fn set_client_user_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_client_user_id(mut self, value: Option<String>) -> Self {
         self.client_user_id = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<IMCdrInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(IMCdrInfo {
+    pub fn build(self) -> IMCdrInfo {
+        IMCdrInfo {
             id: self.id,
             duration: self.duration,
             end_status: self.end_status,
@@ -9554,7 +9242,7 @@ impl IMCdrInfoBuilder {
             skill_group_name: self.skill_group_name,
             satisfaction: self.satisfaction,
             client_user_id: self.client_user_id,
-        })
+        }
     }
 }
 /// Satisfaction rating of a chat session.
@@ -9568,7 +9256,7 @@ pub struct IMSatisfaction {
     /// Label of the satisfaction value.
     ///
     /// Example: `"非常满意"`
-    pub label: Option<::tencent_cloud_runtime::CompactString>,
+    pub label: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for IMSatisfaction {
@@ -9596,7 +9284,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for IMSatisfaction {
             ::tencent_cloud_runtime::codec::Keys::new(&["Id", "Label"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_id: Option<Option<i64>> = None;
-        let mut f_label: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_label: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_id),
@@ -9640,7 +9328,7 @@ impl IMSatisfaction {
 #[cfg(feature = "test-util")]
 pub struct IMSatisfactionBuilder {
     id: Option<i64>,
-    label: Option<::tencent_cloud_runtime::CompactString>,
+    label: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl IMSatisfactionBuilder {
@@ -9662,23 +9350,23 @@ impl IMSatisfactionBuilder {
     ///
     /// Example: `"非常满意"`
     #[inline]
-    pub fn label(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`.
     #[inline]
-    pub fn set_label(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_label(mut self, value: Option<String>) -> Self {
         self.label = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<IMSatisfaction, ::tencent_cloud_runtime::BuildError> {
-        Ok(IMSatisfaction {
+    pub fn build(self) -> IMSatisfaction {
+        IMSatisfaction {
             id: self.id,
             label: self.label,
-        })
+        }
     }
 }
 /// A key press or recognized keyword captured in the IVR.
@@ -9688,11 +9376,11 @@ pub struct IVRKeyPressedElement {
     /// Key pressed or keyword matched.
     ///
     /// Example: `"1"`
-    pub key: Option<::tencent_cloud_runtime::CompactString>,
+    pub key: Option<String>,
     /// Tag associated with the key.
     ///
     /// Example: `"非常满意"`
-    pub label: Option<::tencent_cloud_runtime::CompactString>,
+    pub label: Option<String>,
     /// Unix time in milliseconds of the input.
     ///
     /// Example: `1729697241440`
@@ -9700,15 +9388,15 @@ pub struct IVRKeyPressedElement {
     /// Tag of the IVR node.
     ///
     /// Example: `"分支节点"`
-    pub node_label: Option<::tencent_cloud_runtime::CompactString>,
+    pub node_label: Option<String>,
     /// Raw input from the user.
     ///
     /// Example: `"1"`
-    pub original_content: Option<::tencent_cloud_runtime::CompactString>,
+    pub original_content: Option<String>,
     /// Text of the TTS prompt played.
     ///
     /// Example: `"您好"`
-    pub tts_prompt: Option<::tencent_cloud_runtime::CompactString>,
+    pub tts_prompt: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for IVRKeyPressedElement {
@@ -9754,12 +9442,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for IVRKeyPressedElement {
                 "TTSPrompt",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_key: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_label: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_key: Option<Option<String>> = None;
+        let mut f_label: Option<Option<String>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
-        let mut f_node_label: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_original_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_tts_prompt: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_node_label: Option<Option<String>> = None;
+        let mut f_original_content: Option<Option<String>> = None;
+        let mut f_tts_prompt: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_key),
@@ -9830,12 +9518,12 @@ impl IVRKeyPressedElement {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct IVRKeyPressedElementBuilder {
-    key: Option<::tencent_cloud_runtime::CompactString>,
-    label: Option<::tencent_cloud_runtime::CompactString>,
+    key: Option<String>,
+    label: Option<String>,
     timestamp: Option<i64>,
-    node_label: Option<::tencent_cloud_runtime::CompactString>,
-    original_content: Option<::tencent_cloud_runtime::CompactString>,
-    tts_prompt: Option<::tencent_cloud_runtime::CompactString>,
+    node_label: Option<String>,
+    original_content: Option<String>,
+    tts_prompt: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl IVRKeyPressedElementBuilder {
@@ -9843,13 +9531,13 @@ impl IVRKeyPressedElementBuilder {
     ///
     /// Example: `"1"`
     #[inline]
-    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
@@ -9857,13 +9545,13 @@ impl IVRKeyPressedElementBuilder {
     ///
     /// Example: `"非常满意"`
     #[inline]
-    pub fn label(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`.
     #[inline]
-    pub fn set_label(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_label(mut self, value: Option<String>) -> Self {
         self.label = value;
         self
     }
@@ -9885,13 +9573,13 @@ impl IVRKeyPressedElementBuilder {
     ///
     /// Example: `"分支节点"`
     #[inline]
-    pub fn node_label(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn node_label(mut self, value: impl Into<String>) -> Self {
         self.node_label = Some(value.into());
         self
     }
     /// Sets or clears `NodeLabel`.
     #[inline]
-    pub fn set_node_label(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_node_label(mut self, value: Option<String>) -> Self {
         self.node_label = value;
         self
     }
@@ -9899,19 +9587,13 @@ impl IVRKeyPressedElementBuilder {
     ///
     /// Example: `"1"`
     #[inline]
-    pub fn original_content(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn original_content(mut self, value: impl Into<String>) -> Self {
         self.original_content = Some(value.into());
         self
     }
     /// Sets or clears `OriginalContent`.
     #[inline]
-    pub fn set_original_content(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_original_content(mut self, value: Option<String>) -> Self {
         self.original_content = value;
         self
     }
@@ -9919,27 +9601,27 @@ impl IVRKeyPressedElementBuilder {
     ///
     /// Example: `"您好"`
     #[inline]
-    pub fn tts_prompt(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn tts_prompt(mut self, value: impl Into<String>) -> Self {
         self.tts_prompt = Some(value.into());
         self
     }
     /// Sets or clears `TTSPrompt`.
     #[inline]
-    pub fn set_tts_prompt(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_tts_prompt(mut self, value: Option<String>) -> Self {
         self.tts_prompt = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<IVRKeyPressedElement, ::tencent_cloud_runtime::BuildError> {
-        Ok(IVRKeyPressedElement {
+    pub fn build(self) -> IVRKeyPressedElement {
+        IVRKeyPressedElement {
             key: self.key,
             label: self.label,
             timestamp: self.timestamp,
             node_label: self.node_label,
             original_content: self.original_content,
             tts_prompt: self.tts_prompt,
-        })
+        }
     }
 }
 /// A callback endpoint.
@@ -9949,7 +9631,7 @@ pub struct Interface {
     /// Address of the callback endpoint.
     ///
     /// Example: `"https://cloud.tencent.com/"`
-    pub url: ::tencent_cloud_runtime::CompactString,
+    pub url: String,
 }
 impl ::serde::Serialize for Interface {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -9972,7 +9654,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Interface {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["URL"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_url: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_url),
@@ -9994,20 +9676,20 @@ impl Interface {
 /// Builds a [`Interface`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct InterfaceBuilder {
-    url: Option<::tencent_cloud_runtime::CompactString>,
+    url: Option<String>,
 }
 impl InterfaceBuilder {
     /// Address of the callback endpoint.
     ///
     /// Example: `"https://cloud.tencent.com/"`
     #[inline]
-    pub fn url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `URL`. Required.
     #[inline]
-    pub fn set_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_url(mut self, value: Option<String>) -> Self {
         self.url = value;
         self
     }
@@ -10031,7 +9713,7 @@ pub struct InvokeLLM {
     /// Content to send to the LLM.
     ///
     /// Example: `"今天天气怎么样"`
-    pub content: Option<::tencent_cloud_runtime::CompactString>,
+    pub content: Option<String>,
     /// Whether this text may interrupt the bot while it is speaking.
     ///
     /// Example: `false`
@@ -10063,7 +9745,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for InvokeLLM {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Content", "Interrupt"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_content: Option<Option<String>> = None;
         let mut f_interrupt: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -10088,7 +9770,7 @@ impl InvokeLLM {
 /// Builds a [`InvokeLLM`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct InvokeLLMBuilder {
-    content: Option<::tencent_cloud_runtime::CompactString>,
+    content: Option<String>,
     interrupt: Option<bool>,
 }
 impl InvokeLLMBuilder {
@@ -10096,13 +9778,13 @@ impl InvokeLLMBuilder {
     ///
     /// Example: `"今天天气怎么样"`
     #[inline]
-    pub fn content(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets or clears `Content`.
     #[inline]
-    pub fn set_content(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_content(mut self, value: Option<String>) -> Self {
         self.content = value;
         self
     }
@@ -10120,13 +9802,13 @@ impl InvokeLLMBuilder {
         self.interrupt = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<InvokeLLM, ::tencent_cloud_runtime::BuildError> {
-        Ok(InvokeLLM {
+    pub fn build(self) -> InvokeLLM {
+        InvokeLLM {
             content: self.content,
             interrupt: self.interrupt,
-        })
+        }
     }
 }
 /// A single message within a chat.
@@ -10136,11 +9818,11 @@ pub struct Message {
     /// Kind of message, such as `Text`.
     ///
     /// Example: `"Text"`
-    pub r#type: Option<::tencent_cloud_runtime::CompactString>,
+    pub r#type: Option<String>,
     /// Body of the message.
     ///
     /// Example: `"您好，我是您的小助手"`
-    pub content: Option<::tencent_cloud_runtime::CompactString>,
+    pub content: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for Message {
@@ -10167,8 +9849,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Message {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Type", "Content"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_type: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_content: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_type: Option<Option<String>> = None;
+        let mut f_content: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_type),
@@ -10211,8 +9893,8 @@ impl Message {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct MessageBuilder {
-    r#type: Option<::tencent_cloud_runtime::CompactString>,
-    content: Option<::tencent_cloud_runtime::CompactString>,
+    r#type: Option<String>,
+    content: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl MessageBuilder {
@@ -10220,13 +9902,13 @@ impl MessageBuilder {
     ///
     /// Example: `"Text"`
     #[inline]
-    pub fn r#type(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_type(mut self, value: Option<String>) -> Self {
         self.r#type = value;
         self
     }
@@ -10234,23 +9916,23 @@ impl MessageBuilder {
     ///
     /// Example: `"您好，我是您的小助手"`
     #[inline]
-    pub fn content(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets or clears `Content`.
     #[inline]
-    pub fn set_content(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_content(mut self, value: Option<String>) -> Self {
         self.content = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<Message, ::tencent_cloud_runtime::BuildError> {
-        Ok(Message {
+    pub fn build(self) -> Message {
+        Message {
             r#type: self.r#type,
             content: self.content,
-        })
+        }
     }
 }
 /// A chat message entry sent by one user.
@@ -10264,7 +9946,7 @@ pub struct MessageBody {
     /// Id of the user who sent the message.
     ///
     /// Example: `"Alan"`
-    pub from: Option<::tencent_cloud_runtime::CompactString>,
+    pub from: Option<String>,
     /// Messages contained in this entry.
     ///
     /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
@@ -10299,7 +9981,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for MessageBody {
             ::tencent_cloud_runtime::codec::Keys::new(&["Timestamp", "From", "Messages"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_timestamp: Option<Option<i64>> = None;
-        let mut f_from: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_from: Option<Option<String>> = None;
         let mut f_messages: Option<Option<Vec<Message>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -10351,7 +10033,7 @@ impl MessageBody {
 #[cfg(feature = "test-util")]
 pub struct MessageBodyBuilder {
     timestamp: Option<i64>,
-    from: Option<::tencent_cloud_runtime::CompactString>,
+    from: Option<String>,
     messages: Option<Vec<Message>>,
 }
 #[cfg(feature = "test-util")]
@@ -10374,13 +10056,13 @@ impl MessageBodyBuilder {
     ///
     /// Example: `"Alan"`
     #[inline]
-    pub fn from(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn from(mut self, value: impl Into<String>) -> Self {
         self.from = Some(value.into());
         self
     }
     /// Sets or clears `From`.
     #[inline]
-    pub fn set_from(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_from(mut self, value: Option<String>) -> Self {
         self.from = value;
         self
     }
@@ -10388,8 +10070,8 @@ impl MessageBodyBuilder {
     ///
     /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
     #[inline]
-    pub fn messages(mut self, value: Vec<Message>) -> Self {
-        self.messages = Some(value);
+    pub fn messages(mut self, value: impl IntoIterator<Item = Message>) -> Self {
+        self.messages = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Messages`.
@@ -10398,14 +10080,14 @@ impl MessageBodyBuilder {
         self.messages = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<MessageBody, ::tencent_cloud_runtime::BuildError> {
-        Ok(MessageBody {
+    pub fn build(self) -> MessageBody {
+        MessageBody {
             timestamp: self.timestamp,
             from: self.from,
             messages: self.messages,
-        })
+        }
     }
 }
 /// Details of a phone number.
@@ -10415,7 +10097,7 @@ pub struct NumberInfo {
     /// The phone number.
     ///
     /// Example: `"0086075512345678"`
-    pub number: Option<::tencent_cloud_runtime::CompactString>,
+    pub number: Option<String>,
     /// Ids of the outbound skill groups bound to the number.
     ///
     /// Example: `[1,2,3]`
@@ -10465,7 +10147,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for NumberInfo {
                 "CostType",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_number: Option<Option<String>> = None;
         let mut f_call_out_skill_group_ids: Option<Option<Vec<SkillGroupId>>> = None;
         let mut f_state: Option<Option<NumberInfoState>> = None;
         let mut f_cost_type: Option<Option<NumberInfoCostType>> = None;
@@ -10525,7 +10207,7 @@ impl NumberInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct NumberInfoBuilder {
-    number: Option<::tencent_cloud_runtime::CompactString>,
+    number: Option<String>,
     call_out_skill_group_ids: Option<Vec<SkillGroupId>>,
     state: Option<NumberInfoState>,
     cost_type: Option<NumberInfoCostType>,
@@ -10536,13 +10218,13 @@ impl NumberInfoBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`.
     #[inline]
-    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<String>) -> Self {
         self.number = value;
         self
     }
@@ -10550,8 +10232,11 @@ impl NumberInfoBuilder {
     ///
     /// Example: `[1,2,3]`
     #[inline]
-    pub fn call_out_skill_group_ids(mut self, value: Vec<SkillGroupId>) -> Self {
-        self.call_out_skill_group_ids = Some(value);
+    pub fn call_out_skill_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = SkillGroupId>,
+    ) -> Self {
+        self.call_out_skill_group_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `CallOutSkillGroupIds`.
@@ -10588,15 +10273,15 @@ impl NumberInfoBuilder {
         self.cost_type = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<NumberInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(NumberInfo {
+    pub fn build(self) -> NumberInfo {
+        NumberInfo {
             number: self.number,
             call_out_skill_group_ids: self.call_out_skill_group_ids,
             state: self.state,
             cost_type: self.cost_type,
-        })
+        }
     }
 }
 /// Settings for OAuth2 authentication.
@@ -10604,11 +10289,11 @@ impl NumberInfoBuilder {
 #[non_exhaustive]
 pub struct OauthConfig {
     /// URL of the endpoint that issues access tokens.
-    pub token_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub token_url: Option<String>,
     /// OAuth2 client id.
-    pub client_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub client_id: Option<String>,
     /// OAuth2 client secret.
-    pub client_secret: Option<::tencent_cloud_runtime::CompactString>,
+    pub client_secret: Option<String>,
 }
 impl ::std::fmt::Debug for OauthConfig {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -10651,9 +10336,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for OauthConfig {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TokenURL", "ClientId", "ClientSecret"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_token_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_client_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_client_secret: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_token_url: Option<Option<String>> = None;
+        let mut f_client_id: Option<Option<String>> = None;
+        let mut f_client_secret: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_token_url),
@@ -10679,9 +10364,9 @@ impl OauthConfig {
 /// Builds a [`OauthConfig`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct OauthConfigBuilder {
-    token_url: Option<::tencent_cloud_runtime::CompactString>,
-    client_id: Option<::tencent_cloud_runtime::CompactString>,
-    client_secret: Option<::tencent_cloud_runtime::CompactString>,
+    token_url: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
 }
 impl ::std::fmt::Debug for OauthConfigBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -10698,54 +10383,48 @@ impl ::std::fmt::Debug for OauthConfigBuilder {
 impl OauthConfigBuilder {
     /// URL of the endpoint that issues access tokens.
     #[inline]
-    pub fn token_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn token_url(mut self, value: impl Into<String>) -> Self {
         self.token_url = Some(value.into());
         self
     }
     /// Sets or clears `TokenURL`.
     #[inline]
-    pub fn set_token_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_token_url(mut self, value: Option<String>) -> Self {
         self.token_url = value;
         self
     }
     /// OAuth2 client id.
     #[inline]
-    pub fn client_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
     }
     /// Sets or clears `ClientId`.
     #[inline]
-    pub fn set_client_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_client_id(mut self, value: Option<String>) -> Self {
         self.client_id = value;
         self
     }
     /// OAuth2 client secret.
     #[inline]
-    pub fn client_secret(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.client_secret = Some(value.into());
         self
     }
     /// Sets or clears `ClientSecret`.
     #[inline]
-    pub fn set_client_secret(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_client_secret(mut self, value: Option<String>) -> Self {
         self.client_secret = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<OauthConfig, ::tencent_cloud_runtime::BuildError> {
-        Ok(OauthConfig {
+    pub fn build(self) -> OauthConfig {
+        OauthConfig {
             token_url: self.token_url,
             client_id: self.client_id,
             client_secret: self.client_secret,
-        })
+        }
     }
 }
 /// Detail of one line in an application to use the customer's own numbers.
@@ -10759,7 +10438,7 @@ pub struct OwnNumberApplyDetailItem {
     /// Line number.
     ///
     /// Example: `"02066660000"`
-    pub phone_number: ::tencent_cloud_runtime::CompactString,
+    pub phone_number: String,
     /// Maximum number of concurrent calls.
     ///
     /// Example: `1`
@@ -10775,7 +10454,7 @@ pub struct OwnNumberApplyDetailItem {
     /// Number assigned by the carrier.
     ///
     /// Example: `"66660000"`
-    pub carrier_phone_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub carrier_phone_number: Option<String>,
 }
 impl ::serde::Serialize for OwnNumberApplyDetailItem {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -10815,14 +10494,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for OwnNumberApplyDetailItem {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_call_type: Option<OwnNumberApplyDetailItemCallType> = None;
-        let mut f_phone_number: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_phone_number: Option<String> = None;
         let mut f_max_call_count: Option<i64> = None;
         let mut f_max_call_p_sec: Option<i64> = None;
         let mut f_outbound_callee_format: Option<
             Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
         > = None;
-        let mut f_carrier_phone_number: Option<Option<::tencent_cloud_runtime::CompactString>> =
-            None;
+        let mut f_carrier_phone_number: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_call_type),
@@ -10857,11 +10535,11 @@ impl OwnNumberApplyDetailItem {
 #[derive(Debug, Clone, Default)]
 pub struct OwnNumberApplyDetailItemBuilder {
     call_type: Option<OwnNumberApplyDetailItemCallType>,
-    phone_number: Option<::tencent_cloud_runtime::CompactString>,
+    phone_number: Option<String>,
     max_call_count: Option<i64>,
     max_call_p_sec: Option<i64>,
     outbound_callee_format: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
-    carrier_phone_number: Option<::tencent_cloud_runtime::CompactString>,
+    carrier_phone_number: Option<String>,
 }
 impl OwnNumberApplyDetailItemBuilder {
     /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
@@ -10882,19 +10560,13 @@ impl OwnNumberApplyDetailItemBuilder {
     ///
     /// Example: `"02066660000"`
     #[inline]
-    pub fn phone_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(value.into());
         self
     }
     /// Sets or clears `PhoneNumber`. Required.
     #[inline]
-    pub fn set_phone_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_phone_number(mut self, value: Option<String>) -> Self {
         self.phone_number = value;
         self
     }
@@ -10950,19 +10622,13 @@ impl OwnNumberApplyDetailItemBuilder {
     ///
     /// Example: `"66660000"`
     #[inline]
-    pub fn carrier_phone_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn carrier_phone_number(mut self, value: impl Into<String>) -> Self {
         self.carrier_phone_number = Some(value.into());
         self
     }
     /// Sets or clears `CarrierPhoneNumber`.
     #[inline]
-    pub fn set_carrier_phone_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_carrier_phone_number(mut self, value: Option<String>) -> Self {
         self.carrier_phone_number = value;
         self
     }
@@ -11006,19 +10672,19 @@ pub struct PSTNSession {
     /// Id of the session.
     ///
     /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
-    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_id: Option<String>,
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"0"`
-    pub room_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub room_id: Option<String>,
     /// Caller number.
     ///
     /// Example: `"00861010101033"`
-    pub caller: Option<::tencent_cloud_runtime::CompactString>,
+    pub caller: Option<String>,
     /// Callee number.
     ///
     /// Example: `"00861010101031"`
-    pub callee: Option<::tencent_cloud_runtime::CompactString>,
+    pub callee: Option<String>,
     /// Unix timestamp when the session started.
     ///
     /// Example: `1617184839`
@@ -11034,11 +10700,11 @@ pub struct PSTNSession {
     /// Email of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub staff_email: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_email: Option<String>,
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
-    pub staff_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_number: Option<String>,
     /// Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.
     ///
     /// Example: `"finished"`
@@ -11050,19 +10716,19 @@ pub struct PSTNSession {
     /// Number used as caller when the call is transferred to an external line.
     ///
     /// Example: `"00861010101031"`
-    pub out_bound_caller: Option<::tencent_cloud_runtime::CompactString>,
+    pub out_bound_caller: Option<String>,
     /// Callee number when the call is transferred to an external line.
     ///
     /// Example: `"00861010101032"`
-    pub out_bound_callee: Option<::tencent_cloud_runtime::CompactString>,
+    pub out_bound_callee: Option<String>,
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub protected_caller: Option<::tencent_cloud_runtime::CompactString>,
+    pub protected_caller: Option<String>,
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub protected_callee: Option<::tencent_cloud_runtime::CompactString>,
+    pub protected_callee: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PSTNSession {
@@ -11144,21 +10810,21 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PSTNSession {
                 "ProtectedCallee",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_room_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_room_id: Option<Option<String>> = None;
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callee: Option<Option<String>> = None;
         let mut f_start_timestamp: Option<Option<i64>> = None;
         let mut f_ring_timestamp: Option<Option<i64>> = None;
         let mut f_accept_timestamp: Option<Option<i64>> = None;
-        let mut f_staff_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_staff_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_email: Option<Option<String>> = None;
+        let mut f_staff_number: Option<Option<String>> = None;
         let mut f_session_status: Option<Option<PSTNSessionSessionStatus>> = None;
         let mut f_direction: Option<Option<PSTNSessionDirection>> = None;
-        let mut f_out_bound_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_out_bound_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_protected_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_protected_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_out_bound_caller: Option<Option<String>> = None;
+        let mut f_out_bound_callee: Option<Option<String>> = None;
+        let mut f_protected_caller: Option<Option<String>> = None;
+        let mut f_protected_callee: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_session_id),
@@ -11292,21 +10958,21 @@ impl PSTNSession {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct PSTNSessionBuilder {
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
-    room_id: Option<::tencent_cloud_runtime::CompactString>,
-    caller: Option<::tencent_cloud_runtime::CompactString>,
-    callee: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
+    room_id: Option<String>,
+    caller: Option<String>,
+    callee: Option<String>,
     start_timestamp: Option<i64>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
-    staff_email: Option<::tencent_cloud_runtime::CompactString>,
-    staff_number: Option<::tencent_cloud_runtime::CompactString>,
+    staff_email: Option<String>,
+    staff_number: Option<String>,
     session_status: Option<PSTNSessionSessionStatus>,
     direction: Option<PSTNSessionDirection>,
-    out_bound_caller: Option<::tencent_cloud_runtime::CompactString>,
-    out_bound_callee: Option<::tencent_cloud_runtime::CompactString>,
-    protected_caller: Option<::tencent_cloud_runtime::CompactString>,
-    protected_callee: Option<::tencent_cloud_runtime::CompactString>,
+    out_bound_caller: Option<String>,
+    out_bound_callee: Option<String>,
+    protected_caller: Option<String>,
+    protected_callee: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl PSTNSessionBuilder {
@@ -11314,13 +10980,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionID`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -11328,13 +10994,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn room_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
     /// Sets or clears `RoomID`.
     #[inline]
-    pub fn set_room_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_room_id(mut self, value: Option<String>) -> Self {
         self.room_id = value;
         self
     }
@@ -11342,13 +11008,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"00861010101033"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
     }
@@ -11356,13 +11022,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"00861010101031"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
     }
@@ -11412,16 +11078,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
     #[inline]
-    pub fn set_staff_email(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
     }
@@ -11429,19 +11092,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"007"`
     #[inline]
-    pub fn staff_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
     #[inline]
-    pub fn set_staff_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
         self.staff_number = value;
         self
     }
@@ -11477,19 +11134,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"00861010101031"`
     #[inline]
-    pub fn out_bound_caller(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn out_bound_caller(mut self, value: impl Into<String>) -> Self {
         self.out_bound_caller = Some(value.into());
         self
     }
     /// Sets or clears `OutBoundCaller`.
     #[inline]
-    pub fn set_out_bound_caller(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_out_bound_caller(mut self, value: Option<String>) -> Self {
         self.out_bound_caller = value;
         self
     }
@@ -11497,19 +11148,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"00861010101032"`
     #[inline]
-    pub fn out_bound_callee(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn out_bound_callee(mut self, value: impl Into<String>) -> Self {
         self.out_bound_callee = Some(value.into());
         self
     }
     /// Sets or clears `OutBoundCallee`.
     #[inline]
-    pub fn set_out_bound_callee(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_out_bound_callee(mut self, value: Option<String>) -> Self {
         self.out_bound_callee = value;
         self
     }
@@ -11517,19 +11162,13 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"008613XXXX5678"`
     #[inline]
-    pub fn protected_caller(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
     #[inline]
-    pub fn set_protected_caller(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
         self.protected_caller = value;
         self
     }
@@ -11537,26 +11176,20 @@ impl PSTNSessionBuilder {
     ///
     /// Example: `"008613XXXX5678"`
     #[inline]
-    pub fn protected_callee(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
     #[inline]
-    pub fn set_protected_callee(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
         self.protected_callee = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<PSTNSession, ::tencent_cloud_runtime::BuildError> {
-        Ok(PSTNSession {
+    pub fn build(self) -> PSTNSession {
+        PSTNSession {
             session_id: self.session_id,
             room_id: self.room_id,
             caller: self.caller,
@@ -11572,7 +11205,7 @@ impl PSTNSessionBuilder {
             out_bound_callee: self.out_bound_callee,
             protected_caller: self.protected_caller,
             protected_callee: self.protected_callee,
-        })
+        }
     }
 }
 /// Information about an ongoing PSTN session.
@@ -11582,39 +11215,39 @@ pub struct PSTNSessionInfo {
     /// Id of the session.
     ///
     /// Example: `"1"`
-    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_id: Option<String>,
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"1"`
-    pub room_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub room_id: Option<String>,
     /// Caller number.
     ///
     /// Example: `"13712345678"`
-    pub caller: Option<::tencent_cloud_runtime::CompactString>,
+    pub caller: Option<String>,
     /// Callee number.
     ///
     /// Example: `"13712345678"`
-    pub callee: Option<::tencent_cloud_runtime::CompactString>,
+    pub callee: Option<String>,
     /// Unix timestamp when the session started.
     ///
     /// Example: `"1617184839"`
-    pub start_timestamp: Option<::tencent_cloud_runtime::CompactString>,
+    pub start_timestamp: Option<String>,
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `"1617184839"`
-    pub accept_timestamp: Option<::tencent_cloud_runtime::CompactString>,
+    pub accept_timestamp: Option<String>,
     /// Email of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub staff_email: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_email: Option<String>,
     /// Employee number of the agent.
     ///
     /// Example: `"1"`
-    pub staff_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_number: Option<String>,
     /// Session state, for example `inProgress` while the call is ongoing.
     ///
     /// Example: `"inProgress"`
-    pub session_status: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_status: Option<String>,
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
@@ -11626,11 +11259,11 @@ pub struct PSTNSessionInfo {
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub protected_caller: Option<::tencent_cloud_runtime::CompactString>,
+    pub protected_caller: Option<String>,
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub protected_callee: Option<::tencent_cloud_runtime::CompactString>,
+    pub protected_callee: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PSTNSessionInfo {
@@ -11704,19 +11337,19 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PSTNSessionInfo {
                 "ProtectedCallee",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_room_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_start_timestamp: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_accept_timestamp: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_staff_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_staff_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_session_status: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_room_id: Option<Option<String>> = None;
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callee: Option<Option<String>> = None;
+        let mut f_start_timestamp: Option<Option<String>> = None;
+        let mut f_accept_timestamp: Option<Option<String>> = None;
+        let mut f_staff_email: Option<Option<String>> = None;
+        let mut f_staff_number: Option<Option<String>> = None;
+        let mut f_session_status: Option<Option<String>> = None;
         let mut f_direction: Option<Option<PSTNSessionDirection>> = None;
         let mut f_ring_timestamp: Option<Option<i64>> = None;
-        let mut f_protected_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_protected_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_protected_caller: Option<Option<String>> = None;
+        let mut f_protected_callee: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_session_id),
@@ -11836,19 +11469,19 @@ impl PSTNSessionInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct PSTNSessionInfoBuilder {
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
-    room_id: Option<::tencent_cloud_runtime::CompactString>,
-    caller: Option<::tencent_cloud_runtime::CompactString>,
-    callee: Option<::tencent_cloud_runtime::CompactString>,
-    start_timestamp: Option<::tencent_cloud_runtime::CompactString>,
-    accept_timestamp: Option<::tencent_cloud_runtime::CompactString>,
-    staff_email: Option<::tencent_cloud_runtime::CompactString>,
-    staff_number: Option<::tencent_cloud_runtime::CompactString>,
-    session_status: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
+    room_id: Option<String>,
+    caller: Option<String>,
+    callee: Option<String>,
+    start_timestamp: Option<String>,
+    accept_timestamp: Option<String>,
+    staff_email: Option<String>,
+    staff_number: Option<String>,
+    session_status: Option<String>,
     direction: Option<PSTNSessionDirection>,
     ring_timestamp: Option<i64>,
-    protected_caller: Option<::tencent_cloud_runtime::CompactString>,
-    protected_callee: Option<::tencent_cloud_runtime::CompactString>,
+    protected_caller: Option<String>,
+    protected_callee: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl PSTNSessionInfoBuilder {
@@ -11856,13 +11489,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"1"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionID`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -11870,13 +11503,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"1"`
     #[inline]
-    pub fn room_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
     /// Sets or clears `RoomID`.
     #[inline]
-    pub fn set_room_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_room_id(mut self, value: Option<String>) -> Self {
         self.room_id = value;
         self
     }
@@ -11884,13 +11517,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"13712345678"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
     }
@@ -11898,13 +11531,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"13712345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
     }
@@ -11912,19 +11545,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"1617184839"`
     #[inline]
-    pub fn start_timestamp(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn start_timestamp(mut self, value: impl Into<String>) -> Self {
         self.start_timestamp = Some(value.into());
         self
     }
     /// Sets or clears `StartTimestamp`.
     #[inline]
-    pub fn set_start_timestamp(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_start_timestamp(mut self, value: Option<String>) -> Self {
         self.start_timestamp = value;
         self
     }
@@ -11932,19 +11559,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"1617184839"`
     #[inline]
-    pub fn accept_timestamp(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn accept_timestamp(mut self, value: impl Into<String>) -> Self {
         self.accept_timestamp = Some(value.into());
         self
     }
     /// Sets or clears `AcceptTimestamp`.
     #[inline]
-    pub fn set_accept_timestamp(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_accept_timestamp(mut self, value: Option<String>) -> Self {
         self.accept_timestamp = value;
         self
     }
@@ -11952,16 +11573,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
     #[inline]
-    pub fn set_staff_email(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
     }
@@ -11969,19 +11587,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"1"`
     #[inline]
-    pub fn staff_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
     #[inline]
-    pub fn set_staff_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
         self.staff_number = value;
         self
     }
@@ -11989,19 +11601,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"inProgress"`
     #[inline]
-    pub fn session_status(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn session_status(mut self, value: impl Into<String>) -> Self {
         self.session_status = Some(value.into());
         self
     }
     /// Sets or clears `SessionStatus`.
     #[inline]
-    pub fn set_session_status(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_session_status(mut self, value: Option<String>) -> Self {
         self.session_status = value;
         self
     }
@@ -12037,19 +11643,13 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"008613XXXX5678"`
     #[inline]
-    pub fn protected_caller(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
     #[inline]
-    pub fn set_protected_caller(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
         self.protected_caller = value;
         self
     }
@@ -12057,26 +11657,20 @@ impl PSTNSessionInfoBuilder {
     ///
     /// Example: `"008613XXXX5678"`
     #[inline]
-    pub fn protected_callee(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
     #[inline]
-    pub fn set_protected_callee(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
         self.protected_callee = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<PSTNSessionInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(PSTNSessionInfo {
+    pub fn build(self) -> PSTNSessionInfo {
+        PSTNSessionInfo {
             session_id: self.session_id,
             room_id: self.room_id,
             caller: self.caller,
@@ -12090,7 +11684,7 @@ impl PSTNSessionInfoBuilder {
             ring_timestamp: self.ring_timestamp,
             protected_caller: self.protected_caller,
             protected_callee: self.protected_callee,
-        })
+        }
     }
 }
 /// A purchased call package and how much of it is left.
@@ -12100,7 +11694,7 @@ pub struct PackageBuyInfo {
     /// Id of the package.
     ///
     /// Example: `"1001"`
-    pub package_id: ::tencent_cloud_runtime::CompactString,
+    pub package_id: String,
     /// Package type: `0` outbound call package, `1` inbound 400-number package.
     ///
     /// Example: `1`
@@ -12154,7 +11748,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PackageBuyInfo {
                 "EndTime",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_package_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_package_id: Option<String> = None;
         let mut f_type: Option<PackageBuyInfoType> = None;
         let mut f_capacity_size: Option<i64> = None;
         let mut f_capacity_remain: Option<i64> = None;
@@ -12232,7 +11826,7 @@ impl PackageBuyInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct PackageBuyInfoBuilder {
-    package_id: Option<::tencent_cloud_runtime::CompactString>,
+    package_id: Option<String>,
     r#type: Option<PackageBuyInfoType>,
     capacity_size: Option<i64>,
     capacity_remain: Option<i64>,
@@ -12245,13 +11839,13 @@ impl PackageBuyInfoBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn package_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn package_id(mut self, value: impl Into<String>) -> Self {
         self.package_id = Some(value.into());
         self
     }
     /// Sets or clears `PackageId`. Required.
     #[inline]
-    pub fn set_package_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_package_id(mut self, value: Option<String>) -> Self {
         self.package_id = value;
         self
     }
@@ -12372,7 +11966,7 @@ pub struct PhoneNumBuyInfo {
     /// The phone number.
     ///
     /// Example: `"008602112345678"`
-    pub phone_num: ::tencent_cloud_runtime::CompactString,
+    pub phone_num: String,
     /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
     ///
     /// Example: `1`
@@ -12421,7 +12015,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PhoneNumBuyInfo {
                 "PhoneNum", "Type", "CallType", "BuyTime", "EndTime", "State",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_phone_num: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_phone_num: Option<String> = None;
         let mut f_type: Option<PhoneNumBuyInfoType> = None;
         let mut f_call_type: Option<PhoneNumBuyInfoCallType> = None;
         let mut f_buy_time: Option<i64> = None;
@@ -12497,7 +12091,7 @@ impl PhoneNumBuyInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct PhoneNumBuyInfoBuilder {
-    phone_num: Option<::tencent_cloud_runtime::CompactString>,
+    phone_num: Option<String>,
     r#type: Option<PhoneNumBuyInfoType>,
     call_type: Option<PhoneNumBuyInfoCallType>,
     buy_time: Option<i64>,
@@ -12510,13 +12104,13 @@ impl PhoneNumBuyInfoBuilder {
     ///
     /// Example: `"008602112345678"`
     #[inline]
-    pub fn phone_num(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn phone_num(mut self, value: impl Into<String>) -> Self {
         self.phone_num = Some(value.into());
         self
     }
     /// Sets or clears `PhoneNum`. Required.
     #[inline]
-    pub fn set_phone_num(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_phone_num(mut self, value: Option<String>) -> Self {
         self.phone_num = value;
         self
     }
@@ -12634,11 +12228,11 @@ pub struct RetryTagItem {
     /// Name of the tag.
     ///
     /// Example: `"是否需要稍后联系"`
-    pub tag_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub tag_name: Option<String>,
     /// Value of the tag.
     ///
     /// Example: `"需要"`
-    pub tag_value: Option<::tencent_cloud_runtime::CompactString>,
+    pub tag_value: Option<String>,
 }
 impl ::serde::Serialize for RetryTagItem {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12666,8 +12260,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for RetryTagItem {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TagName", "TagValue"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_tag_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_tag_value: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_tag_name: Option<Option<String>> = None;
+        let mut f_tag_value: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_tag_name),
@@ -12691,21 +12285,21 @@ impl RetryTagItem {
 /// Builds a [`RetryTagItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct RetryTagItemBuilder {
-    tag_name: Option<::tencent_cloud_runtime::CompactString>,
-    tag_value: Option<::tencent_cloud_runtime::CompactString>,
+    tag_name: Option<String>,
+    tag_value: Option<String>,
 }
 impl RetryTagItemBuilder {
     /// Name of the tag.
     ///
     /// Example: `"是否需要稍后联系"`
     #[inline]
-    pub fn tag_name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name = Some(value.into());
         self
     }
     /// Sets or clears `TagName`.
     #[inline]
-    pub fn set_tag_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_tag_name(mut self, value: Option<String>) -> Self {
         self.tag_name = value;
         self
     }
@@ -12713,23 +12307,23 @@ impl RetryTagItemBuilder {
     ///
     /// Example: `"需要"`
     #[inline]
-    pub fn tag_value(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn tag_value(mut self, value: impl Into<String>) -> Self {
         self.tag_value = Some(value.into());
         self
     }
     /// Sets or clears `TagValue`.
     #[inline]
-    pub fn set_tag_value(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_tag_value(mut self, value: Option<String>) -> Self {
         self.tag_value = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<RetryTagItem, ::tencent_cloud_runtime::BuildError> {
-        Ok(RetryTagItem {
+    pub fn build(self) -> RetryTagItem {
+        RetryTagItem {
             tag_name: self.tag_name,
             tag_value: self.tag_value,
-        })
+        }
     }
 }
 /// A key expected in the JSON body returned by an HTTP endpoint.
@@ -12737,7 +12331,7 @@ impl RetryTagItemBuilder {
 #[non_exhaustive]
 pub struct ReturnKey {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
-    pub key: Option<::tencent_cloud_runtime::CompactString>,
+    pub key: Option<String>,
 }
 impl ::serde::Serialize for ReturnKey {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -12762,7 +12356,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ReturnKey {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Key"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_key: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_key: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_key),
@@ -12784,25 +12378,25 @@ impl ReturnKey {
 /// Builds a [`ReturnKey`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ReturnKeyBuilder {
-    key: Option<::tencent_cloud_runtime::CompactString>,
+    key: Option<String>,
 }
 impl ReturnKeyBuilder {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
     #[inline]
-    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<ReturnKey, ::tencent_cloud_runtime::BuildError> {
-        Ok(ReturnKey { key: self.key })
+    pub fn build(self) -> ReturnKey {
+        ReturnKey { key: self.key }
     }
 }
 /// Purchase summary of one application: agent seats, office phones and numbers.
@@ -12816,7 +12410,7 @@ pub struct SdkAppIdBuyInfo {
     /// Name of the application.
     ///
     /// Example: `"Test"`
-    pub name: Option<::tencent_cloud_runtime::CompactString>,
+    pub name: Option<String>,
     /// Number of agent seats bought that are still valid.
     ///
     /// Example: `10`
@@ -12879,7 +12473,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SdkAppIdBuyInfo {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
-        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_name: Option<Option<String>> = None;
         let mut f_staff_buy_num: Option<Option<i64>> = None;
         let mut f_staff_buy_list: Option<Option<Vec<StaffBuyInfo>>> = None;
         let mut f_phone_num_buy_list: Option<Option<Vec<PhoneNumBuyInfo>>> = None;
@@ -12959,7 +12553,7 @@ impl SdkAppIdBuyInfo {
 #[cfg(feature = "test-util")]
 pub struct SdkAppIdBuyInfoBuilder {
     sdk_app_id: Option<SdkAppId>,
-    name: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
     staff_buy_num: Option<i64>,
     staff_buy_list: Option<Vec<StaffBuyInfo>>,
     phone_num_buy_list: Option<Vec<PhoneNumBuyInfo>>,
@@ -12985,13 +12579,13 @@ impl SdkAppIdBuyInfoBuilder {
     ///
     /// Example: `"Test"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -13013,8 +12607,8 @@ impl SdkAppIdBuyInfoBuilder {
     ///
     /// Example: `[]`
     #[inline]
-    pub fn staff_buy_list(mut self, value: Vec<StaffBuyInfo>) -> Self {
-        self.staff_buy_list = Some(value);
+    pub fn staff_buy_list(mut self, value: impl IntoIterator<Item = StaffBuyInfo>) -> Self {
+        self.staff_buy_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `StaffBuyList`.
@@ -13027,8 +12621,8 @@ impl SdkAppIdBuyInfoBuilder {
     ///
     /// Example: `[]`
     #[inline]
-    pub fn phone_num_buy_list(mut self, value: Vec<PhoneNumBuyInfo>) -> Self {
-        self.phone_num_buy_list = Some(value);
+    pub fn phone_num_buy_list(mut self, value: impl IntoIterator<Item = PhoneNumBuyInfo>) -> Self {
+        self.phone_num_buy_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `PhoneNumBuyList`.
@@ -13051,17 +12645,17 @@ impl SdkAppIdBuyInfoBuilder {
         self.sip_buy_num = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<SdkAppIdBuyInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(SdkAppIdBuyInfo {
+    pub fn build(self) -> SdkAppIdBuyInfo {
+        SdkAppIdBuyInfo {
             sdk_app_id: self.sdk_app_id,
             name: self.name,
             staff_buy_num: self.staff_buy_num,
             staff_buy_list: self.staff_buy_list,
             phone_num_buy_list: self.phone_num_buy_list,
             sip_buy_num: self.sip_buy_num,
-        })
+        }
     }
 }
 /// Profile of an agent (seat user).
@@ -13071,31 +12665,31 @@ pub struct SeatUserInfo {
     /// Display name of the agent.
     ///
     /// Example: `"张三"`
-    pub name: ::tencent_cloud_runtime::CompactString,
+    pub name: String,
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub mail: ::tencent_cloud_runtime::CompactString,
+    pub mail: String,
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
-    pub staff_number: ::tencent_cloud_runtime::CompactString,
+    pub staff_number: String,
     /// Phone number of the agent, prefixed with `0086`.
     ///
     /// Example: `"008613012345678"`
-    pub phone: Option<::tencent_cloud_runtime::CompactString>,
+    pub phone: Option<String>,
     /// Nickname of the agent.
     ///
     /// Example: `"三三"`
-    pub nick: Option<::tencent_cloud_runtime::CompactString>,
+    pub nick: Option<String>,
     /// Id of the user.
     ///
     /// Example: `"foo@tencent.com"`
-    pub user_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub user_id: Option<String>,
     /// Names of the skill groups the agent belongs to.
     ///
     /// Example: `["测试技能组"]`
-    pub skill_group_name_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub skill_group_name_list: Option<Vec<String>>,
     /// Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.
     ///
     /// Example: `1`
@@ -13103,7 +12697,7 @@ pub struct SeatUserInfo {
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
-    pub extension_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub extension_number: Option<String>,
 }
 impl ::serde::Serialize for SeatUserInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13154,17 +12748,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SeatUserInfo {
                 "ExtensionNumber",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_mail: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_staff_number: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_phone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_nick: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_skill_group_name_list: Option<
-            Option<Vec<::tencent_cloud_runtime::CompactString>>,
-        > = None;
+        let mut f_name: Option<String> = None;
+        let mut f_mail: Option<String> = None;
+        let mut f_staff_number: Option<String> = None;
+        let mut f_phone: Option<Option<String>> = None;
+        let mut f_nick: Option<Option<String>> = None;
+        let mut f_user_id: Option<Option<String>> = None;
+        let mut f_skill_group_name_list: Option<Option<Vec<String>>> = None;
         let mut f_role: Option<Option<i64>> = None;
-        let mut f_extension_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_extension_number: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_name),
@@ -13254,28 +12846,28 @@ impl SeatUserInfo {
 /// Builds a [`SeatUserInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct SeatUserInfoBuilder {
-    name: Option<::tencent_cloud_runtime::CompactString>,
-    mail: Option<::tencent_cloud_runtime::CompactString>,
-    staff_number: Option<::tencent_cloud_runtime::CompactString>,
-    phone: Option<::tencent_cloud_runtime::CompactString>,
-    nick: Option<::tencent_cloud_runtime::CompactString>,
-    user_id: Option<::tencent_cloud_runtime::CompactString>,
-    skill_group_name_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    name: Option<String>,
+    mail: Option<String>,
+    staff_number: Option<String>,
+    phone: Option<String>,
+    nick: Option<String>,
+    user_id: Option<String>,
+    skill_group_name_list: Option<Vec<String>>,
     role: Option<i64>,
-    extension_number: Option<::tencent_cloud_runtime::CompactString>,
+    extension_number: Option<String>,
 }
 impl SeatUserInfoBuilder {
     /// Display name of the agent.
     ///
     /// Example: `"张三"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -13283,13 +12875,13 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn mail(mut self, value: impl Into<String>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`. Required.
     #[inline]
-    pub fn set_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_mail(mut self, value: Option<String>) -> Self {
         self.mail = value;
         self
     }
@@ -13297,19 +12889,13 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"007"`
     #[inline]
-    pub fn staff_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`. Required.
     #[inline]
-    pub fn set_staff_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
         self.staff_number = value;
         self
     }
@@ -13317,13 +12903,13 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn phone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
     #[inline]
-    pub fn set_phone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_phone(mut self, value: Option<String>) -> Self {
         self.phone = value;
         self
     }
@@ -13331,13 +12917,13 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"三三"`
     #[inline]
-    pub fn nick(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
     #[inline]
-    pub fn set_nick(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_nick(mut self, value: Option<String>) -> Self {
         self.nick = value;
         self
     }
@@ -13345,13 +12931,13 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.user_id = value;
         self
     }
@@ -13361,17 +12947,14 @@ impl SeatUserInfoBuilder {
     #[inline]
     pub fn skill_group_name_list(
         mut self,
-        value: Vec<::tencent_cloud_runtime::CompactString>,
+        value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.skill_group_name_list = Some(value);
+        self.skill_group_name_list = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `SkillGroupNameList`.
     #[inline]
-    pub fn set_skill_group_name_list(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_skill_group_name_list(mut self, value: Option<Vec<String>>) -> Self {
         self.skill_group_name_list = value;
         self
     }
@@ -13393,19 +12976,13 @@ impl SeatUserInfoBuilder {
     ///
     /// Example: `"1003"`
     #[inline]
-    pub fn extension_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
     #[inline]
-    pub fn set_extension_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
         self.extension_number = value;
         self
     }
@@ -13444,11 +13021,11 @@ pub struct ServeParticipant {
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub mail: Option<::tencent_cloud_runtime::CompactString>,
+    pub mail: Option<String>,
     /// Phone number of the agent.
     ///
     /// Example: `"008613012345678"`
-    pub phone: Option<::tencent_cloud_runtime::CompactString>,
+    pub phone: Option<String>,
     /// Unix time in seconds when this participant started ringing.
     ///
     /// Example: `1611631881`
@@ -13464,7 +13041,7 @@ pub struct ServeParticipant {
     /// Recording id; identifies the recording made on the agent side.
     ///
     /// Example: `"1611631881"`
-    pub record_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub record_id: Option<String>,
     /// Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.
     ///
     /// Example: `"staffSeat"`
@@ -13472,7 +13049,7 @@ pub struct ServeParticipant {
     /// Agent the call was transferred from.
     ///
     /// Example: `"bar@tencent.com"`
-    pub transfer_from: Option<::tencent_cloud_runtime::CompactString>,
+    pub transfer_from: Option<String>,
     /// Participant type of the transfer source; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
@@ -13480,7 +13057,7 @@ pub struct ServeParticipant {
     /// Agent the call was transferred to.
     ///
     /// Example: `"san@tencent.com"`
-    pub transfer_to: Option<::tencent_cloud_runtime::CompactString>,
+    pub transfer_to: Option<String>,
     /// Participant type of the transfer target; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
@@ -13492,11 +13069,11 @@ pub struct ServeParticipant {
     /// End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.
     ///
     /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
-    pub end_status_string: Option<::tencent_cloud_runtime::CompactString>,
+    pub end_status_string: Option<String>,
     /// Download address of the recording.
     ///
     /// Example: `"https://xxxxxxx"`
-    pub record_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub record_url: Option<String>,
     /// Position of the participant in the session, starting at 0.
     ///
     /// Example: `0`
@@ -13508,11 +13085,11 @@ pub struct ServeParticipant {
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
-    pub skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub skill_group_name: Option<String>,
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxxxx"`
-    pub custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub custom_record_url: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ServeParticipant {
@@ -13606,24 +13183,24 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ServeParticipant {
                 "CustomRecordURL",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_mail: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_phone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_mail: Option<Option<String>> = None;
+        let mut f_phone: Option<Option<String>> = None;
         let mut f_ring_timestamp: Option<Option<i64>> = None;
         let mut f_accept_timestamp: Option<Option<i64>> = None;
         let mut f_ended_timestamp: Option<Option<i64>> = None;
-        let mut f_record_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_record_id: Option<Option<String>> = None;
         let mut f_type: Option<Option<ServeParticipantType>> = None;
-        let mut f_transfer_from: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_transfer_from: Option<Option<String>> = None;
         let mut f_transfer_from_type: Option<Option<ServeParticipantType>> = None;
-        let mut f_transfer_to: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_transfer_to: Option<Option<String>> = None;
         let mut f_transfer_to_type: Option<Option<ServeParticipantType>> = None;
         let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
-        let mut f_end_status_string: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_end_status_string: Option<Option<String>> = None;
+        let mut f_record_url: Option<Option<String>> = None;
         let mut f_sequence: Option<Option<i64>> = None;
         let mut f_start_timestamp: Option<Option<i64>> = None;
-        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_custom_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group_name: Option<Option<String>> = None;
+        let mut f_custom_record_url: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_mail),
@@ -13778,24 +13355,24 @@ impl ServeParticipant {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ServeParticipantBuilder {
-    mail: Option<::tencent_cloud_runtime::CompactString>,
-    phone: Option<::tencent_cloud_runtime::CompactString>,
+    mail: Option<String>,
+    phone: Option<String>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
     ended_timestamp: Option<i64>,
-    record_id: Option<::tencent_cloud_runtime::CompactString>,
+    record_id: Option<String>,
     r#type: Option<ServeParticipantType>,
-    transfer_from: Option<::tencent_cloud_runtime::CompactString>,
+    transfer_from: Option<String>,
     transfer_from_type: Option<ServeParticipantType>,
-    transfer_to: Option<::tencent_cloud_runtime::CompactString>,
+    transfer_to: Option<String>,
     transfer_to_type: Option<ServeParticipantType>,
     skill_group_id: Option<SkillGroupId>,
-    end_status_string: Option<::tencent_cloud_runtime::CompactString>,
-    record_url: Option<::tencent_cloud_runtime::CompactString>,
+    end_status_string: Option<String>,
+    record_url: Option<String>,
     sequence: Option<i64>,
     start_timestamp: Option<i64>,
-    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
-    custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
+    skill_group_name: Option<String>,
+    custom_record_url: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ServeParticipantBuilder {
@@ -13803,13 +13380,13 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn mail(mut self, value: impl Into<String>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
     #[inline]
-    pub fn set_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_mail(mut self, value: Option<String>) -> Self {
         self.mail = value;
         self
     }
@@ -13817,13 +13394,13 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn phone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
     #[inline]
-    pub fn set_phone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_phone(mut self, value: Option<String>) -> Self {
         self.phone = value;
         self
     }
@@ -13873,13 +13450,13 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"1611631881"`
     #[inline]
-    pub fn record_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn record_id(mut self, value: impl Into<String>) -> Self {
         self.record_id = Some(value.into());
         self
     }
     /// Sets or clears `RecordId`.
     #[inline]
-    pub fn set_record_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_record_id(mut self, value: Option<String>) -> Self {
         self.record_id = value;
         self
     }
@@ -13901,19 +13478,13 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"bar@tencent.com"`
     #[inline]
-    pub fn transfer_from(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn transfer_from(mut self, value: impl Into<String>) -> Self {
         self.transfer_from = Some(value.into());
         self
     }
     /// Sets or clears `TransferFrom`.
     #[inline]
-    pub fn set_transfer_from(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_transfer_from(mut self, value: Option<String>) -> Self {
         self.transfer_from = value;
         self
     }
@@ -13935,16 +13506,13 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"san@tencent.com"`
     #[inline]
-    pub fn transfer_to(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn transfer_to(mut self, value: impl Into<String>) -> Self {
         self.transfer_to = Some(value.into());
         self
     }
     /// Sets or clears `TransferTo`.
     #[inline]
-    pub fn set_transfer_to(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_transfer_to(mut self, value: Option<String>) -> Self {
         self.transfer_to = value;
         self
     }
@@ -13980,19 +13548,13 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
     #[inline]
-    pub fn end_status_string(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn end_status_string(mut self, value: impl Into<String>) -> Self {
         self.end_status_string = Some(value.into());
         self
     }
     /// Sets or clears `EndStatusString`.
     #[inline]
-    pub fn set_end_status_string(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_end_status_string(mut self, value: Option<String>) -> Self {
         self.end_status_string = value;
         self
     }
@@ -14000,13 +13562,13 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"https://xxxxxxx"`
     #[inline]
-    pub fn record_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn record_url(mut self, value: impl Into<String>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
     #[inline]
-    pub fn set_record_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_record_url(mut self, value: Option<String>) -> Self {
         self.record_url = value;
         self
     }
@@ -14042,19 +13604,13 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"tel"`
     #[inline]
-    pub fn skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -14062,26 +13618,20 @@ impl ServeParticipantBuilder {
     ///
     /// Example: `"https://xxxxxxx"`
     #[inline]
-    pub fn custom_record_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
     #[inline]
-    pub fn set_custom_record_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
         self.custom_record_url = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<ServeParticipant, ::tencent_cloud_runtime::BuildError> {
-        Ok(ServeParticipant {
+    pub fn build(self) -> ServeParticipant {
+        ServeParticipant {
             mail: self.mail,
             phone: self.phone,
             ring_timestamp: self.ring_timestamp,
@@ -14100,7 +13650,7 @@ impl ServeParticipantBuilder {
             start_timestamp: self.start_timestamp,
             skill_group_name: self.skill_group_name,
             custom_record_url: self.custom_record_url,
-        })
+        }
     }
 }
 /// Text or audio that the server makes an AI conversation bot speak.
@@ -14110,7 +13660,7 @@ pub struct ServerPushText {
     /// Text for the bot to speak.
     ///
     /// Example: `"无"`
-    pub text: Option<::tencent_cloud_runtime::CompactString>,
+    pub text: Option<String>,
     /// Whether this message may interrupt what the bot is currently saying.
     pub interrupt: Option<bool>,
     /// Whether to end the conversation task once the message has been played.
@@ -14118,7 +13668,7 @@ pub struct ServerPushText {
     /// Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.
     ///
     /// Example: `"无"`
-    pub audio: Option<::tencent_cloud_runtime::CompactString>,
+    pub audio: Option<String>,
     /// Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.
     ///
     /// Example: `0`
@@ -14181,10 +13731,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ServerPushText {
                 "AddHistory",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_text: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_text: Option<Option<String>> = None;
         let mut f_interrupt: Option<Option<bool>> = None;
         let mut f_stop_after_play: Option<Option<bool>> = None;
-        let mut f_audio: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_audio: Option<Option<String>> = None;
         let mut f_drop_mode: Option<Option<ServerPushTextDropMode>> = None;
         let mut f_priority: Option<Option<ServerPushTextPriority>> = None;
         let mut f_add_history: Option<Option<bool>> = None;
@@ -14221,10 +13771,10 @@ impl ServerPushText {
 /// Builds a [`ServerPushText`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ServerPushTextBuilder {
-    text: Option<::tencent_cloud_runtime::CompactString>,
+    text: Option<String>,
     interrupt: Option<bool>,
     stop_after_play: Option<bool>,
-    audio: Option<::tencent_cloud_runtime::CompactString>,
+    audio: Option<String>,
     drop_mode: Option<ServerPushTextDropMode>,
     priority: Option<ServerPushTextPriority>,
     add_history: Option<bool>,
@@ -14234,13 +13784,13 @@ impl ServerPushTextBuilder {
     ///
     /// Example: `"无"`
     #[inline]
-    pub fn text(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self
     }
     /// Sets or clears `Text`.
     #[inline]
-    pub fn set_text(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_text(mut self, value: Option<String>) -> Self {
         self.text = value;
         self
     }
@@ -14272,13 +13822,13 @@ impl ServerPushTextBuilder {
     ///
     /// Example: `"无"`
     #[inline]
-    pub fn audio(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn audio(mut self, value: impl Into<String>) -> Self {
         self.audio = Some(value.into());
         self
     }
     /// Sets or clears `Audio`.
     #[inline]
-    pub fn set_audio(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_audio(mut self, value: Option<String>) -> Self {
         self.audio = value;
         self
     }
@@ -14324,10 +13874,10 @@ impl ServerPushTextBuilder {
         self.add_history = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<ServerPushText, ::tencent_cloud_runtime::BuildError> {
-        Ok(ServerPushText {
+    pub fn build(self) -> ServerPushText {
+        ServerPushText {
             text: self.text,
             interrupt: self.interrupt,
             stop_after_play: self.stop_after_play,
@@ -14335,7 +13885,7 @@ impl ServerPushTextBuilder {
             drop_mode: self.drop_mode,
             priority: self.priority,
             add_history: self.add_history,
-        })
+        }
     }
 }
 /// An event that happened during a call, such as hold or mute.
@@ -14485,14 +14035,14 @@ impl SessionEventBuilder {
         self.staff_event_detail = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<SessionEvent, ::tencent_cloud_runtime::BuildError> {
-        Ok(SessionEvent {
+    pub fn build(self) -> SessionEvent {
+        SessionEvent {
             timestamp: self.timestamp,
             event_type: self.event_type,
             staff_event_detail: self.staff_event_detail,
-        })
+        }
     }
 }
 /// Target status for one agent in a status-change request.
@@ -14500,11 +14050,11 @@ impl SessionEventBuilder {
 #[non_exhaustive]
 pub struct SetStaffStatusItem {
     /// Agent account.
-    pub staff_user_id: ::tencent_cloud_runtime::CompactString,
+    pub staff_user_id: String,
     /// Status to set: `free` available, `notReady` busy, `rest` short break.
     pub status: SetStaffStatusItemStatus,
     /// Reason for the break, when `Status` is `rest`.
-    pub reason: Option<::tencent_cloud_runtime::CompactString>,
+    pub reason: Option<String>,
 }
 impl ::serde::Serialize for SetStaffStatusItem {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -14531,9 +14081,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusItem {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["StaffUserId", "Status", "Reason"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_staff_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_staff_user_id: Option<String> = None;
         let mut f_status: Option<SetStaffStatusItemStatus> = None;
-        let mut f_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_reason: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_staff_user_id),
@@ -14560,26 +14110,20 @@ impl SetStaffStatusItem {
 /// Builds a [`SetStaffStatusItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct SetStaffStatusItemBuilder {
-    staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    staff_user_id: Option<String>,
     status: Option<SetStaffStatusItemStatus>,
-    reason: Option<::tencent_cloud_runtime::CompactString>,
+    reason: Option<String>,
 }
 impl SetStaffStatusItemBuilder {
     /// Agent account.
     #[inline]
-    pub fn staff_user_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
     #[inline]
-    pub fn set_staff_user_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -14597,13 +14141,13 @@ impl SetStaffStatusItemBuilder {
     }
     /// Reason for the break, when `Status` is `rest`.
     #[inline]
-    pub fn reason(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
     #[inline]
-    pub fn set_reason(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_reason(mut self, value: Option<String>) -> Self {
         self.reason = value;
         self
     }
@@ -14632,19 +14176,19 @@ impl SetStaffStatusItemBuilder {
 #[non_exhaustive]
 pub struct SetStaffStatusRspItem {
     /// Agent account.
-    pub staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_user_id: Option<String>,
     /// Error code for this agent, from the API's common error codes.
-    pub error_code: Option<::tencent_cloud_runtime::CompactString>,
+    pub error_code: Option<String>,
     /// Error message for this agent.
-    pub error_message: Option<::tencent_cloud_runtime::CompactString>,
+    pub error_message: Option<String>,
     /// Status of the agent after the change.
-    pub status: Option<::tencent_cloud_runtime::CompactString>,
+    pub status: Option<String>,
     /// Break reason if the current status is a break.
-    pub reason: Option<::tencent_cloud_runtime::CompactString>,
+    pub reason: Option<String>,
     /// Status of the agent before the change.
-    pub previous_status: Option<::tencent_cloud_runtime::CompactString>,
+    pub previous_status: Option<String>,
     /// Break reason if the previous status was a break.
-    pub previous_reason: Option<::tencent_cloud_runtime::CompactString>,
+    pub previous_reason: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for SetStaffStatusRspItem {
@@ -14694,13 +14238,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusRspItem {
                 "PreviousReason",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_staff_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_error_code: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_error_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_status: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_previous_status: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_previous_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_user_id: Option<Option<String>> = None;
+        let mut f_error_code: Option<Option<String>> = None;
+        let mut f_error_message: Option<Option<String>> = None;
+        let mut f_status: Option<Option<String>> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        let mut f_previous_status: Option<Option<String>> = None;
+        let mut f_previous_reason: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_staff_user_id),
@@ -14778,128 +14322,104 @@ impl SetStaffStatusRspItem {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct SetStaffStatusRspItemBuilder {
-    staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
-    error_code: Option<::tencent_cloud_runtime::CompactString>,
-    error_message: Option<::tencent_cloud_runtime::CompactString>,
-    status: Option<::tencent_cloud_runtime::CompactString>,
-    reason: Option<::tencent_cloud_runtime::CompactString>,
-    previous_status: Option<::tencent_cloud_runtime::CompactString>,
-    previous_reason: Option<::tencent_cloud_runtime::CompactString>,
+    staff_user_id: Option<String>,
+    error_code: Option<String>,
+    error_message: Option<String>,
+    status: Option<String>,
+    reason: Option<String>,
+    previous_status: Option<String>,
+    previous_reason: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl SetStaffStatusRspItemBuilder {
     /// Agent account.
     #[inline]
-    pub fn staff_user_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
     #[inline]
-    pub fn set_staff_user_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.staff_user_id = value;
         self
     }
     /// Error code for this agent, from the API's common error codes.
     #[inline]
-    pub fn error_code(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ErrorCode`.
     #[inline]
-    pub fn set_error_code(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.error_code = value;
         self
     }
     /// Error message for this agent.
     #[inline]
-    pub fn error_message(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.error_message = Some(value.into());
         self
     }
     /// Sets or clears `ErrorMessage`.
     #[inline]
-    pub fn set_error_message(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_error_message(mut self, value: Option<String>) -> Self {
         self.error_message = value;
         self
     }
     /// Status of the agent after the change.
     #[inline]
-    pub fn status(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets or clears `Status`.
     #[inline]
-    pub fn set_status(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_status(mut self, value: Option<String>) -> Self {
         self.status = value;
         self
     }
     /// Break reason if the current status is a break.
     #[inline]
-    pub fn reason(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
     #[inline]
-    pub fn set_reason(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_reason(mut self, value: Option<String>) -> Self {
         self.reason = value;
         self
     }
     /// Status of the agent before the change.
     #[inline]
-    pub fn previous_status(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn previous_status(mut self, value: impl Into<String>) -> Self {
         self.previous_status = Some(value.into());
         self
     }
     /// Sets or clears `PreviousStatus`.
     #[inline]
-    pub fn set_previous_status(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_previous_status(mut self, value: Option<String>) -> Self {
         self.previous_status = value;
         self
     }
     /// Break reason if the previous status was a break.
     #[inline]
-    pub fn previous_reason(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn previous_reason(mut self, value: impl Into<String>) -> Self {
         self.previous_reason = Some(value.into());
         self
     }
     /// Sets or clears `PreviousReason`.
     #[inline]
-    pub fn set_previous_reason(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_previous_reason(mut self, value: Option<String>) -> Self {
         self.previous_reason = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<SetStaffStatusRspItem, ::tencent_cloud_runtime::BuildError> {
-        Ok(SetStaffStatusRspItem {
+    pub fn build(self) -> SetStaffStatusRspItem {
+        SetStaffStatusRspItem {
             staff_user_id: self.staff_user_id,
             error_code: self.error_code,
             error_message: self.error_message,
@@ -14907,7 +14427,7 @@ impl SetStaffStatusRspItemBuilder {
             reason: self.reason,
             previous_status: self.previous_status,
             previous_reason: self.previous_reason,
-        })
+        }
     }
 }
 /// Settings of a skill group.
@@ -14921,7 +14441,7 @@ pub struct SkillGroupInfoItem {
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
-    pub skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub skill_group_name: Option<String>,
     /// Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
@@ -14929,7 +14449,7 @@ pub struct SkillGroupInfoItem {
     /// Policy used to assign sessions to agents.
     ///
     /// Example: `"fifo"`
-    pub route_policy: Option<::tencent_cloud_runtime::CompactString>,
+    pub route_policy: Option<String>,
     /// Whether sessions go first to the agent who last served the customer.
     ///
     /// Example: `0`
@@ -14949,7 +14469,7 @@ pub struct SkillGroupInfoItem {
     /// Internal line number of the skill group.
     ///
     /// Example: `"6666"`
-    pub alias: Option<::tencent_cloud_runtime::CompactString>,
+    pub alias: Option<String>,
     /// Whether all agents in the group ring at the same time.
     ///
     /// Example: `false`
@@ -15016,14 +14536,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupInfoItem {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
-        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group_name: Option<Option<String>> = None;
         let mut f_type: Option<Option<SkillGroupInfoItemType>> = None;
-        let mut f_route_policy: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_route_policy: Option<Option<String>> = None;
         let mut f_using_last_seat: Option<Option<i64>> = None;
         let mut f_max_concurrency: Option<Option<MaxConcurrency>> = None;
         let mut f_last_modify_timestamp: Option<Option<i64>> = None;
         let mut f_skill_group_type: Option<Option<SkillGroupInfoItemSkillGroupType>> = None;
-        let mut f_alias: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_alias: Option<Option<String>> = None;
         let mut f_ring_all: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -15124,14 +14644,14 @@ impl SkillGroupInfoItem {
 #[cfg(feature = "test-util")]
 pub struct SkillGroupInfoItemBuilder {
     skill_group_id: Option<SkillGroupId>,
-    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    skill_group_name: Option<String>,
     r#type: Option<SkillGroupInfoItemType>,
-    route_policy: Option<::tencent_cloud_runtime::CompactString>,
+    route_policy: Option<String>,
     using_last_seat: Option<i64>,
     max_concurrency: Option<MaxConcurrency>,
     last_modify_timestamp: Option<i64>,
     skill_group_type: Option<SkillGroupInfoItemSkillGroupType>,
-    alias: Option<::tencent_cloud_runtime::CompactString>,
+    alias: Option<String>,
     ring_all: Option<bool>,
 }
 #[cfg(feature = "test-util")]
@@ -15154,19 +14674,13 @@ impl SkillGroupInfoItemBuilder {
     ///
     /// Example: `"Test"`
     #[inline]
-    pub fn skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -15188,19 +14702,13 @@ impl SkillGroupInfoItemBuilder {
     ///
     /// Example: `"fifo"`
     #[inline]
-    pub fn route_policy(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn route_policy(mut self, value: impl Into<String>) -> Self {
         self.route_policy = Some(value.into());
         self
     }
     /// Sets or clears `RoutePolicy`.
     #[inline]
-    pub fn set_route_policy(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_route_policy(mut self, value: Option<String>) -> Self {
         self.route_policy = value;
         self
     }
@@ -15264,13 +14772,13 @@ impl SkillGroupInfoItemBuilder {
     ///
     /// Example: `"6666"`
     #[inline]
-    pub fn alias(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.alias = Some(value.into());
         self
     }
     /// Sets or clears `Alias`.
     #[inline]
-    pub fn set_alias(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.alias = value;
         self
     }
@@ -15288,10 +14796,10 @@ impl SkillGroupInfoItemBuilder {
         self.ring_all = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<SkillGroupInfoItem, ::tencent_cloud_runtime::BuildError> {
-        Ok(SkillGroupInfoItem {
+    pub fn build(self) -> SkillGroupInfoItem {
+        SkillGroupInfoItem {
             skill_group_id: self.skill_group_id,
             skill_group_name: self.skill_group_name,
             r#type: self.r#type,
@@ -15302,7 +14810,7 @@ impl SkillGroupInfoItemBuilder {
             skill_group_type: self.skill_group_type,
             alias: self.alias,
             ring_all: self.ring_all,
-        })
+        }
     }
 }
 /// A skill group an agent belongs to, with the agent's priority in it.
@@ -15316,7 +14824,7 @@ pub struct SkillGroupItem {
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
-    pub skill_group_name: ::tencent_cloud_runtime::CompactString,
+    pub skill_group_name: String,
     /// Priority of the agent within the skill group.
     ///
     /// Example: `1`
@@ -15355,7 +14863,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupItem {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<SkillGroupId> = None;
-        let mut f_skill_group_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_skill_group_name: Option<String> = None;
         let mut f_priority: Option<i64> = None;
         let mut f_type: Option<SkillGroupInfoItemType> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -15417,7 +14925,7 @@ impl SkillGroupItem {
 #[cfg(feature = "test-util")]
 pub struct SkillGroupItemBuilder {
     skill_group_id: Option<SkillGroupId>,
-    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    skill_group_name: Option<String>,
     priority: Option<i64>,
     r#type: Option<SkillGroupInfoItemType>,
 }
@@ -15441,19 +14949,13 @@ impl SkillGroupItemBuilder {
     ///
     /// Example: `"Test"`
     #[inline]
-    pub fn skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
     #[inline]
-    pub fn set_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -15691,15 +15193,15 @@ impl StaffBuyInfoBuilder {
         self.sip_num = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<StaffBuyInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(StaffBuyInfo {
+    pub fn build(self) -> StaffBuyInfo {
+        StaffBuyInfo {
             num: self.num,
             buy_time: self.buy_time,
             end_time: self.end_time,
             sip_num: self.sip_num,
-        })
+        }
     }
 }
 /// Agent details, including the skill groups and priorities the agent has.
@@ -15709,23 +15211,23 @@ pub struct StaffInfo {
     /// Display name of the agent.
     ///
     /// Example: `"xiaowang"`
-    pub name: Option<::tencent_cloud_runtime::CompactString>,
+    pub name: Option<String>,
     /// Email address of the agent.
     ///
     /// Example: `"10982291@qq.com"`
-    pub mail: Option<::tencent_cloud_runtime::CompactString>,
+    pub mail: Option<String>,
     /// Phone number of the agent.
     ///
     /// Example: `"18092226822"`
-    pub phone: Option<::tencent_cloud_runtime::CompactString>,
+    pub phone: Option<String>,
     /// Nickname of the agent.
     ///
     /// Example: `"xiaohong"`
-    pub nick: Option<::tencent_cloud_runtime::CompactString>,
+    pub nick: Option<String>,
     /// Employee number of the agent.
     ///
     /// Example: `"101"`
-    pub staff_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_number: Option<String>,
     /// Role id of the user; if the user has several roles, use `RoleIdList` instead.
     ///
     /// Example: `1`
@@ -15745,7 +15247,7 @@ pub struct StaffInfo {
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
-    pub extension_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub extension_number: Option<String>,
     /// Call forwarding settings of the agent.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
@@ -15819,17 +15321,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffInfo {
                 "ForwardingConfig",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_mail: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_phone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_nick: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_staff_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_mail: Option<Option<String>> = None;
+        let mut f_phone: Option<Option<String>> = None;
+        let mut f_nick: Option<Option<String>> = None;
+        let mut f_staff_number: Option<Option<String>> = None;
         let mut f_role_id: Option<Option<u64>> = None;
         let mut f_role_id_list: Option<Option<u64>> = None;
         let mut f_role_list: Option<Option<Vec<u64>>> = None;
         let mut f_skill_group_list: Option<Option<Vec<SkillGroupItem>>> = None;
         let mut f_last_modify_timestamp: Option<Option<i64>> = None;
-        let mut f_extension_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_extension_number: Option<Option<String>> = None;
         let mut f_forwarding_config: Option<Option<ForwardingConfig>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -15947,17 +15449,17 @@ impl StaffInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct StaffInfoBuilder {
-    name: Option<::tencent_cloud_runtime::CompactString>,
-    mail: Option<::tencent_cloud_runtime::CompactString>,
-    phone: Option<::tencent_cloud_runtime::CompactString>,
-    nick: Option<::tencent_cloud_runtime::CompactString>,
-    staff_number: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
+    mail: Option<String>,
+    phone: Option<String>,
+    nick: Option<String>,
+    staff_number: Option<String>,
     role_id: Option<u64>,
     role_id_list: Option<u64>,
     role_list: Option<Vec<u64>>,
     skill_group_list: Option<Vec<SkillGroupItem>>,
     last_modify_timestamp: Option<i64>,
-    extension_number: Option<::tencent_cloud_runtime::CompactString>,
+    extension_number: Option<String>,
     forwarding_config: Option<ForwardingConfig>,
 }
 #[cfg(feature = "test-util")]
@@ -15966,13 +15468,13 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"xiaowang"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -15980,13 +15482,13 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"10982291@qq.com"`
     #[inline]
-    pub fn mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn mail(mut self, value: impl Into<String>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
     #[inline]
-    pub fn set_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_mail(mut self, value: Option<String>) -> Self {
         self.mail = value;
         self
     }
@@ -15994,13 +15496,13 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"18092226822"`
     #[inline]
-    pub fn phone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
     #[inline]
-    pub fn set_phone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_phone(mut self, value: Option<String>) -> Self {
         self.phone = value;
         self
     }
@@ -16008,13 +15510,13 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"xiaohong"`
     #[inline]
-    pub fn nick(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
     #[inline]
-    pub fn set_nick(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_nick(mut self, value: Option<String>) -> Self {
         self.nick = value;
         self
     }
@@ -16022,19 +15524,13 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"101"`
     #[inline]
-    pub fn staff_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
     #[inline]
-    pub fn set_staff_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
         self.staff_number = value;
         self
     }
@@ -16068,8 +15564,8 @@ impl StaffInfoBuilder {
     ///
     /// Example: `[1]`
     #[inline]
-    pub fn role_list(mut self, value: Vec<u64>) -> Self {
-        self.role_list = Some(value);
+    pub fn role_list(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.role_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `RoleList`.
@@ -16080,8 +15576,8 @@ impl StaffInfoBuilder {
     }
     /// Skill groups the agent belongs to.
     #[inline]
-    pub fn skill_group_list(mut self, value: Vec<SkillGroupItem>) -> Self {
-        self.skill_group_list = Some(value);
+    pub fn skill_group_list(mut self, value: impl IntoIterator<Item = SkillGroupItem>) -> Self {
+        self.skill_group_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupList`.
@@ -16108,19 +15604,13 @@ impl StaffInfoBuilder {
     ///
     /// Example: `"1003"`
     #[inline]
-    pub fn extension_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
     #[inline]
-    pub fn set_extension_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
         self.extension_number = value;
         self
     }
@@ -16138,10 +15628,10 @@ impl StaffInfoBuilder {
         self.forwarding_config = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<StaffInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(StaffInfo {
+    pub fn build(self) -> StaffInfo {
+        StaffInfo {
             name: self.name,
             mail: self.mail,
             phone: self.phone,
@@ -16154,7 +15644,7 @@ impl StaffInfoBuilder {
             last_modify_timestamp: self.last_modify_timestamp,
             extension_number: self.extension_number,
             forwarding_config: self.forwarding_config,
-        })
+        }
     }
 }
 /// A skill group to bind an agent to, with the agent's priority.
@@ -16273,7 +15763,7 @@ pub struct StaffStatus {
     /// Cursor for fetching the next page of results.
     ///
     /// Example: `"foo-and-bar"`
-    pub cursor: Option<::tencent_cloud_runtime::CompactString>,
+    pub cursor: Option<String>,
     /// Unix time in seconds when the status took effect.
     ///
     /// Example: `1756297161`
@@ -16285,19 +15775,19 @@ pub struct StaffStatus {
     /// Id of the session linked to this status.
     ///
     /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
-    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_id: Option<String>,
     /// Break reason.
     ///
     /// Example: `"会议"`
-    pub reason: Option<::tencent_cloud_runtime::CompactString>,
+    pub reason: Option<String>,
     /// Email address of the agent.
     ///
     /// Example: `"101@qq.com"`
-    pub staff_email: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_email: Option<String>,
     /// Employee number of the agent.
     ///
     /// Example: `"10001"`
-    pub staff_no: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_no: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for StaffStatus {
@@ -16347,13 +15837,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatus {
                 "StaffNo",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_cursor: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_cursor: Option<Option<String>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
         let mut f_status: Option<Option<StaffStatusStatus>> = None;
-        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_staff_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_staff_no: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        let mut f_staff_email: Option<Option<String>> = None;
+        let mut f_staff_no: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_cursor),
@@ -16431,13 +15921,13 @@ impl StaffStatus {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct StaffStatusBuilder {
-    cursor: Option<::tencent_cloud_runtime::CompactString>,
+    cursor: Option<String>,
     timestamp: Option<i64>,
     status: Option<StaffStatusStatus>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
-    reason: Option<::tencent_cloud_runtime::CompactString>,
-    staff_email: Option<::tencent_cloud_runtime::CompactString>,
-    staff_no: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
+    reason: Option<String>,
+    staff_email: Option<String>,
+    staff_no: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl StaffStatusBuilder {
@@ -16445,13 +15935,13 @@ impl StaffStatusBuilder {
     ///
     /// Example: `"foo-and-bar"`
     #[inline]
-    pub fn cursor(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
     #[inline]
-    pub fn set_cursor(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
         self.cursor = value;
         self
     }
@@ -16487,13 +15977,13 @@ impl StaffStatusBuilder {
     ///
     /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -16501,13 +15991,13 @@ impl StaffStatusBuilder {
     ///
     /// Example: `"会议"`
     #[inline]
-    pub fn reason(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
     #[inline]
-    pub fn set_reason(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_reason(mut self, value: Option<String>) -> Self {
         self.reason = value;
         self
     }
@@ -16515,16 +16005,13 @@ impl StaffStatusBuilder {
     ///
     /// Example: `"101@qq.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
     #[inline]
-    pub fn set_staff_email(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
     }
@@ -16532,20 +16019,20 @@ impl StaffStatusBuilder {
     ///
     /// Example: `"10001"`
     #[inline]
-    pub fn staff_no(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_no(mut self, value: impl Into<String>) -> Self {
         self.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
     #[inline]
-    pub fn set_staff_no(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_staff_no(mut self, value: Option<String>) -> Self {
         self.staff_no = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<StaffStatus, ::tencent_cloud_runtime::BuildError> {
-        Ok(StaffStatus {
+    pub fn build(self) -> StaffStatus {
+        StaffStatus {
             cursor: self.cursor,
             timestamp: self.timestamp,
             status: self.status,
@@ -16553,7 +16040,7 @@ impl StaffStatusBuilder {
             reason: self.reason,
             staff_email: self.staff_email,
             staff_no: self.staff_no,
-        })
+        }
     }
 }
 /// Extra details about an agent's current status.
@@ -16671,13 +16158,13 @@ impl StaffStatusExtraBuilder {
         self.direct = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<StaffStatusExtra, ::tencent_cloud_runtime::BuildError> {
-        Ok(StaffStatusExtra {
+    pub fn build(self) -> StaffStatusExtra {
+        StaffStatusExtra {
             r#type: self.r#type,
             direct: self.direct,
-        })
+        }
     }
 }
 /// Current status and daily status durations of an agent.
@@ -16687,7 +16174,7 @@ pub struct StaffStatusMetrics {
     /// Email address of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub email: Option<::tencent_cloud_runtime::CompactString>,
+    pub email: Option<String>,
     /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
     ///
     /// Example: `"free"`
@@ -16721,7 +16208,7 @@ pub struct StaffStatusMetrics {
     /// Break reason.
     ///
     /// Example: `"会议"`
-    pub reason: Option<::tencent_cloud_runtime::CompactString>,
+    pub reason: Option<String>,
     /// Whether a break has been scheduled.
     ///
     /// Example: `false`
@@ -16839,7 +16326,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusMetrics {
                 "ClientInfo",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_email: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_email: Option<Option<String>> = None;
         let mut f_status: Option<Option<StaffStatusStatus>> = None;
         let mut f_status_extra: Option<Option<StaffStatusExtra>> = None;
         let mut f_online_duration: Option<Option<i64>> = None;
@@ -16848,7 +16335,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusMetrics {
         let mut f_not_ready_duration: Option<Option<i64>> = None;
         let mut f_rest_duration: Option<Option<i64>> = None;
         let mut f_after_call_work_duration: Option<Option<i64>> = None;
-        let mut f_reason: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_reason: Option<Option<String>> = None;
         let mut f_reserve_rest: Option<Option<bool>> = None;
         let mut f_reserve_not_ready: Option<Option<bool>> = None;
         let mut f_use_mobile_accept: Option<Option<StaffStatusMetricsUseMobileAccept>> = None;
@@ -17007,7 +16494,7 @@ impl StaffStatusMetrics {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct StaffStatusMetricsBuilder {
-    email: Option<::tencent_cloud_runtime::CompactString>,
+    email: Option<String>,
     status: Option<StaffStatusStatus>,
     status_extra: Option<StaffStatusExtra>,
     online_duration: Option<i64>,
@@ -17016,7 +16503,7 @@ pub struct StaffStatusMetricsBuilder {
     not_ready_duration: Option<i64>,
     rest_duration: Option<i64>,
     after_call_work_duration: Option<i64>,
-    reason: Option<::tencent_cloud_runtime::CompactString>,
+    reason: Option<String>,
     reserve_rest: Option<bool>,
     reserve_not_ready: Option<bool>,
     use_mobile_accept: Option<StaffStatusMetricsUseMobileAccept>,
@@ -17031,13 +16518,13 @@ impl StaffStatusMetricsBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`.
     #[inline]
-    pub fn set_email(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_email(mut self, value: Option<String>) -> Self {
         self.email = value;
         self
     }
@@ -17155,13 +16642,13 @@ impl StaffStatusMetricsBuilder {
     ///
     /// Example: `"会议"`
     #[inline]
-    pub fn reason(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
     #[inline]
-    pub fn set_reason(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_reason(mut self, value: Option<String>) -> Self {
         self.reason = value;
         self
     }
@@ -17256,8 +16743,8 @@ impl StaffStatusMetricsBuilder {
     ///
     /// Example: `[{"ClientType":"Web","IsConnected":true}]`
     #[inline]
-    pub fn client_info(mut self, value: Vec<ClientInfo>) -> Self {
-        self.client_info = Some(value);
+    pub fn client_info(mut self, value: impl IntoIterator<Item = ClientInfo>) -> Self {
+        self.client_info = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `ClientInfo`.
@@ -17266,10 +16753,10 @@ impl StaffStatusMetricsBuilder {
         self.client_info = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<StaffStatusMetrics, ::tencent_cloud_runtime::BuildError> {
-        Ok(StaffStatusMetrics {
+    pub fn build(self) -> StaffStatusMetrics {
+        StaffStatusMetrics {
             email: self.email,
             status: self.status,
             status_extra: self.status_extra,
@@ -17287,7 +16774,7 @@ impl StaffStatusMetricsBuilder {
             last_online_timestamp: self.last_online_timestamp,
             last_status_timestamp: self.last_status_timestamp,
             client_info: self.client_info,
-        })
+        }
     }
 }
 /// Call detail record of a phone or audio call.
@@ -17297,11 +16784,11 @@ pub struct TelCdrInfo {
     /// Calling number.
     ///
     /// Example: `"0086010xxxxxxxx"`
-    pub caller: Option<::tencent_cloud_runtime::CompactString>,
+    pub caller: Option<String>,
     /// Called number.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub callee: Option<::tencent_cloud_runtime::CompactString>,
+    pub callee: Option<String>,
     /// Unix time in seconds when the call was initiated.
     ///
     /// Example: `1611631881`
@@ -17321,11 +16808,11 @@ pub struct TelCdrInfo {
     /// Download address of the call recording.
     ///
     /// Example: `"https://xxxxx"`
-    pub record_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub record_url: Option<String>,
     /// Id of the recording.
     ///
     /// Example: `"1611631881"`
-    pub record_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub record_id: Option<String>,
     /// Agent who handled the call.
     pub seat_user: Option<SeatUserInfo>,
     /// Numeric end status, paired with `EndStatusString`: `1` ok; inbound `100` blackList, `102` ivrGiveUp, `103` waitingGiveUp, `104` ringingGiveUp, `105` noSeatOnline, `106` notWorkTime, `107` ivrEnd; outbound `108` restrictedCallee, `109` tooManyRequest, `110` restrictedArea, `111` restrictedTime, `202` notAnswer, `203` userReject, `204` powerOff, `205` numberNotExist, `206` busy, `207` outOfCredit, `208` operatorError, `209` callerCancel, `210` notInService, `212` carrierBlocked, `213` callReminder, `215` numberInvalid, `216` callRestricted, `217` calleeRestricted, `218` areaRestricted, `219` promptCallForwarding, `220` callerCancelWhileRing, `221` callerCancelWithoutRing, `222` voiceMailReached; `211` clientError; audio `501` callConflict, `502` clientTimeout, `503` voipClientError.
@@ -17335,11 +16822,11 @@ pub struct TelCdrInfo {
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
-    pub skill_group: Option<::tencent_cloud_runtime::CompactString>,
+    pub skill_group: Option<String>,
     /// Location the calling number belongs to.
     ///
     /// Example: `"广东深圳"`
-    pub caller_location: Option<::tencent_cloud_runtime::CompactString>,
+    pub caller_location: Option<String>,
     /// Time spent in the IVR, in seconds.
     ///
     /// Example: `5`
@@ -17359,7 +16846,7 @@ pub struct TelCdrInfo {
     /// Keys pressed in the IVR, e.g. `1`, `2`, `3`.
     ///
     /// Example: `["1","2","3"]`
-    pub ivr_key_pressed: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub ivr_key_pressed: Option<Vec<String>>,
     /// Keys pressed in the IVR, each with its label.
     pub ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     /// Who hung up: `seat` agent, `user` customer, `system`.
@@ -17395,27 +16882,27 @@ pub struct TelCdrInfo {
     /// Id of the session.
     ///
     /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
-    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_id: Option<String>,
     /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub protected_caller: Option<::tencent_cloud_runtime::CompactString>,
+    pub protected_caller: Option<String>,
     /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub protected_callee: Option<::tencent_cloud_runtime::CompactString>,
+    pub protected_callee: Option<String>,
     /// Custom user-to-user data attached by the customer; may be null.
     ///
     /// Example: `"whatever"`
-    pub uui_deprecated: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui_deprecated: Option<String>,
     /// Custom user-to-user data attached by the customer.
     ///
     /// Example: `"whatever"`
-    pub uui: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui: Option<String>,
     /// Address to fetch the speech recognition transcript of the recording.
     ///
     /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
-    pub asr_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub asr_url: Option<String>,
     /// State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).
     ///
     /// Example: `"Complete"`
@@ -17423,23 +16910,23 @@ pub struct TelCdrInfo {
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxx"`
-    pub custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub custom_record_url: Option<String>,
     /// Remarks.
     ///
     /// Example: `"备注"`
-    pub remark: Option<::tencent_cloud_runtime::CompactString>,
+    pub remark: Option<String>,
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
-    pub queued_skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub queued_skill_group_name: Option<String>,
     /// Addresses of voicemail recordings left during the call.
     ///
     /// Example: `["https://xxxxx"]`
-    pub voicemail_record_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub voicemail_record_url: Option<Vec<String>>,
     /// Addresses of the speech recognition transcripts of voicemails left during the call.
     ///
     /// Example: `["https://xxxxx"]`
-    pub voicemail_asr_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub voicemail_asr_url: Option<Vec<String>>,
     /// Id of the AI agent, for calls involving one.
     ///
     /// Example: `9527`
@@ -17447,7 +16934,7 @@ pub struct TelCdrInfo {
     /// Name of the AI agent, for calls involving one.
     ///
     /// Example: `"新款智能体销售"`
-    pub ai_agent_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub ai_agent_name: Option<String>,
     /// Code of the reason the system hung up after the call connected.
     ///
     /// Example: `1010`
@@ -17455,7 +16942,7 @@ pub struct TelCdrInfo {
     /// Text description of the reason the system hung up after the call connected.
     ///
     /// Example: `"用户挂断智能体通话"`
-    pub sys_hangup_reason_string: Option<::tencent_cloud_runtime::CompactString>,
+    pub sys_hangup_reason_string: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfo {
@@ -17649,24 +17136,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TelCdrInfo {
                 "SysHangupReasonString",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callee: Option<Option<String>> = None;
         let mut f_time: Option<Option<i64>> = None;
         let mut f_direction: Option<Option<TelCdrInfoDirection>> = None;
         let mut f_call_type: Option<Option<TelCdrInfoCallType>> = None;
         let mut f_duration: Option<Option<i64>> = None;
-        let mut f_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_record_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_record_url: Option<Option<String>> = None;
+        let mut f_record_id: Option<Option<String>> = None;
         let mut f_seat_user: Option<Option<SeatUserInfo>> = None;
         let mut f_end_status: Option<Option<TelCdrInfoEndStatus>> = None;
-        let mut f_skill_group: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_caller_location: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group: Option<Option<String>> = None;
+        let mut f_caller_location: Option<Option<String>> = None;
         let mut f_ivr_duration: Option<Option<i64>> = None;
         let mut f_ring_timestamp: Option<Option<i64>> = None;
         let mut f_accept_timestamp: Option<Option<i64>> = None;
         let mut f_ended_timestamp: Option<Option<i64>> = None;
-        let mut f_ivr_key_pressed: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
-            None;
+        let mut f_ivr_key_pressed: Option<Option<Vec<String>>> = None;
         let mut f_ivr_key_pressed_ex: Option<Option<Vec<IVRKeyPressedElement>>> = None;
         let mut f_hung_up_side: Option<Option<TelCdrInfoHungUpSide>> = None;
         let mut f_serve_participants: Option<Option<Vec<ServeParticipant>>> = None;
@@ -17677,27 +17163,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TelCdrInfo {
         let mut f_post_ivr_key_pressed: Option<Option<Vec<IVRKeyPressedElement>>> = None;
         let mut f_post_ivr_key_pressed_ex: Option<Option<Vec<IVRKeyPressedElement>>> = None;
         let mut f_queued_skill_group_id: Option<Option<SkillGroupId>> = None;
-        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_protected_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_protected_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_uui_deprecated: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_asr_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_protected_caller: Option<Option<String>> = None;
+        let mut f_protected_callee: Option<Option<String>> = None;
+        let mut f_uui_deprecated: Option<Option<String>> = None;
+        let mut f_uui: Option<Option<String>> = None;
+        let mut f_asr_url: Option<Option<String>> = None;
         let mut f_asr_status: Option<Option<TelCdrInfoAsrStatus>> = None;
-        let mut f_custom_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_remark: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_queued_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> =
-            None;
-        let mut f_voicemail_record_url: Option<
-            Option<Vec<::tencent_cloud_runtime::CompactString>>,
-        > = None;
-        let mut f_voicemail_asr_url: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
-            None;
+        let mut f_custom_record_url: Option<Option<String>> = None;
+        let mut f_remark: Option<Option<String>> = None;
+        let mut f_queued_skill_group_name: Option<Option<String>> = None;
+        let mut f_voicemail_record_url: Option<Option<Vec<String>>> = None;
+        let mut f_voicemail_asr_url: Option<Option<Vec<String>>> = None;
         let mut f_ai_agent_id: Option<Option<AIAgentId>> = None;
-        let mut f_ai_agent_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_ai_agent_name: Option<Option<String>> = None;
         let mut f_sys_hangup_reason: Option<Option<i64>> = None;
-        let mut f_sys_hangup_reason_string: Option<Option<::tencent_cloud_runtime::CompactString>> =
-            None;
+        let mut f_sys_hangup_reason_string: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_caller),
@@ -18037,23 +17518,23 @@ impl TelCdrInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct TelCdrInfoBuilder {
-    caller: Option<::tencent_cloud_runtime::CompactString>,
-    callee: Option<::tencent_cloud_runtime::CompactString>,
+    caller: Option<String>,
+    callee: Option<String>,
     time: Option<i64>,
     direction: Option<TelCdrInfoDirection>,
     call_type: Option<TelCdrInfoCallType>,
     duration: Option<i64>,
-    record_url: Option<::tencent_cloud_runtime::CompactString>,
-    record_id: Option<::tencent_cloud_runtime::CompactString>,
+    record_url: Option<String>,
+    record_id: Option<String>,
     seat_user: Option<SeatUserInfo>,
     end_status: Option<TelCdrInfoEndStatus>,
-    skill_group: Option<::tencent_cloud_runtime::CompactString>,
-    caller_location: Option<::tencent_cloud_runtime::CompactString>,
+    skill_group: Option<String>,
+    caller_location: Option<String>,
     ivr_duration: Option<i64>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
     ended_timestamp: Option<i64>,
-    ivr_key_pressed: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    ivr_key_pressed: Option<Vec<String>>,
     ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     hung_up_side: Option<TelCdrInfoHungUpSide>,
     serve_participants: Option<Vec<ServeParticipant>>,
@@ -18064,22 +17545,22 @@ pub struct TelCdrInfoBuilder {
     post_ivr_key_pressed: Option<Vec<IVRKeyPressedElement>>,
     post_ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     queued_skill_group_id: Option<SkillGroupId>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
-    protected_caller: Option<::tencent_cloud_runtime::CompactString>,
-    protected_callee: Option<::tencent_cloud_runtime::CompactString>,
-    uui_deprecated: Option<::tencent_cloud_runtime::CompactString>,
-    uui: Option<::tencent_cloud_runtime::CompactString>,
-    asr_url: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
+    protected_caller: Option<String>,
+    protected_callee: Option<String>,
+    uui_deprecated: Option<String>,
+    uui: Option<String>,
+    asr_url: Option<String>,
     asr_status: Option<TelCdrInfoAsrStatus>,
-    custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
-    remark: Option<::tencent_cloud_runtime::CompactString>,
-    queued_skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
-    voicemail_record_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    voicemail_asr_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    custom_record_url: Option<String>,
+    remark: Option<String>,
+    queued_skill_group_name: Option<String>,
+    voicemail_record_url: Option<Vec<String>>,
+    voicemail_asr_url: Option<Vec<String>>,
     ai_agent_id: Option<AIAgentId>,
-    ai_agent_name: Option<::tencent_cloud_runtime::CompactString>,
+    ai_agent_name: Option<String>,
     sys_hangup_reason: Option<i64>,
-    sys_hangup_reason_string: Option<::tencent_cloud_runtime::CompactString>,
+    sys_hangup_reason_string: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl TelCdrInfoBuilder {
@@ -18087,13 +17568,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"0086010xxxxxxxx"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
     }
@@ -18101,13 +17582,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
     }
@@ -18171,13 +17652,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"https://xxxxx"`
     #[inline]
-    pub fn record_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn record_url(mut self, value: impl Into<String>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
     #[inline]
-    pub fn set_record_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_record_url(mut self, value: Option<String>) -> Self {
         self.record_url = value;
         self
     }
@@ -18185,13 +17666,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"1611631881"`
     #[inline]
-    pub fn record_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn record_id(mut self, value: impl Into<String>) -> Self {
         self.record_id = Some(value.into());
         self
     }
     /// Sets or clears `RecordId`.
     #[inline]
-    pub fn set_record_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_record_id(mut self, value: Option<String>) -> Self {
         self.record_id = value;
         self
     }
@@ -18225,16 +17706,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"tel"`
     #[inline]
-    pub fn skill_group(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn skill_group(mut self, value: impl Into<String>) -> Self {
         self.skill_group = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroup`.
     #[inline]
-    pub fn set_skill_group(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group(mut self, value: Option<String>) -> Self {
         self.skill_group = value;
         self
     }
@@ -18242,19 +17720,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"广东深圳"`
     #[inline]
-    pub fn caller_location(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn caller_location(mut self, value: impl Into<String>) -> Self {
         self.caller_location = Some(value.into());
         self
     }
     /// Sets or clears `CallerLocation`.
     #[inline]
-    pub fn set_caller_location(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_caller_location(mut self, value: Option<String>) -> Self {
         self.caller_location = value;
         self
     }
@@ -18318,23 +17790,23 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `["1","2","3"]`
     #[inline]
-    pub fn ivr_key_pressed(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.ivr_key_pressed = Some(value);
+    pub fn ivr_key_pressed(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.ivr_key_pressed = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `IVRKeyPressed`.
     #[inline]
-    pub fn set_ivr_key_pressed(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_ivr_key_pressed(mut self, value: Option<Vec<String>>) -> Self {
         self.ivr_key_pressed = value;
         self
     }
     /// Keys pressed in the IVR, each with its label.
     #[inline]
-    pub fn ivr_key_pressed_ex(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
-        self.ivr_key_pressed_ex = Some(value);
+    pub fn ivr_key_pressed_ex(
+        mut self,
+        value: impl IntoIterator<Item = IVRKeyPressedElement>,
+    ) -> Self {
+        self.ivr_key_pressed_ex = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `IVRKeyPressedEx`.
@@ -18359,8 +17831,8 @@ impl TelCdrInfoBuilder {
     }
     /// Participants who served the call.
     #[inline]
-    pub fn serve_participants(mut self, value: Vec<ServeParticipant>) -> Self {
-        self.serve_participants = Some(value);
+    pub fn serve_participants(mut self, value: impl IntoIterator<Item = ServeParticipant>) -> Self {
+        self.serve_participants = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `ServeParticipants`.
@@ -18427,8 +17899,11 @@ impl TelCdrInfoBuilder {
     }
     /// Keys pressed in the post-call IVR, each with its label.
     #[inline]
-    pub fn post_ivr_key_pressed(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
-        self.post_ivr_key_pressed = Some(value);
+    pub fn post_ivr_key_pressed(
+        mut self,
+        value: impl IntoIterator<Item = IVRKeyPressedElement>,
+    ) -> Self {
+        self.post_ivr_key_pressed = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `PostIVRKeyPressed`.
@@ -18439,8 +17914,11 @@ impl TelCdrInfoBuilder {
     }
     /// Keys pressed in the satisfaction survey; key `noInput` means the survey was reached but no key pressed.
     #[inline]
-    pub fn post_ivr_key_pressed_ex(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
-        self.post_ivr_key_pressed_ex = Some(value);
+    pub fn post_ivr_key_pressed_ex(
+        mut self,
+        value: impl IntoIterator<Item = IVRKeyPressedElement>,
+    ) -> Self {
+        self.post_ivr_key_pressed_ex = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `PostIVRKeyPressedEx`.
@@ -18467,13 +17945,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -18481,19 +17959,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[inline]
-    pub fn protected_caller(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
     #[inline]
-    pub fn set_protected_caller(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
         self.protected_caller = value;
         self
     }
@@ -18501,19 +17973,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[inline]
-    pub fn protected_callee(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
     #[inline]
-    pub fn set_protected_callee(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
         self.protected_callee = value;
         self
     }
@@ -18521,19 +17987,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"whatever"`
     #[inline]
-    pub fn uui_deprecated(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
         self.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
     #[inline]
-    pub fn set_uui_deprecated(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
         self.uui_deprecated = value;
         self
     }
@@ -18541,13 +18001,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"whatever"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
@@ -18555,13 +18015,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
     #[inline]
-    pub fn asr_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn asr_url(mut self, value: impl Into<String>) -> Self {
         self.asr_url = Some(value.into());
         self
     }
     /// Sets or clears `AsrUrl`.
     #[inline]
-    pub fn set_asr_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_asr_url(mut self, value: Option<String>) -> Self {
         self.asr_url = value;
         self
     }
@@ -18583,19 +18043,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"https://xxxxx"`
     #[inline]
-    pub fn custom_record_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
     #[inline]
-    pub fn set_custom_record_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
         self.custom_record_url = value;
         self
     }
@@ -18603,13 +18057,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"备注"`
     #[inline]
-    pub fn remark(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.remark = Some(value.into());
         self
     }
     /// Sets or clears `Remark`.
     #[inline]
-    pub fn set_remark(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_remark(mut self, value: Option<String>) -> Self {
         self.remark = value;
         self
     }
@@ -18617,19 +18071,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"销售组"`
     #[inline]
-    pub fn queued_skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn queued_skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.queued_skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `QueuedSkillGroupName`.
     #[inline]
-    pub fn set_queued_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_queued_skill_group_name(mut self, value: Option<String>) -> Self {
         self.queued_skill_group_name = value;
         self
     }
@@ -18639,17 +18087,14 @@ impl TelCdrInfoBuilder {
     #[inline]
     pub fn voicemail_record_url(
         mut self,
-        value: Vec<::tencent_cloud_runtime::CompactString>,
+        value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.voicemail_record_url = Some(value);
+        self.voicemail_record_url = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `VoicemailRecordURL`.
     #[inline]
-    pub fn set_voicemail_record_url(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_voicemail_record_url(mut self, value: Option<Vec<String>>) -> Self {
         self.voicemail_record_url = value;
         self
     }
@@ -18657,16 +18102,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `["https://xxxxx"]`
     #[inline]
-    pub fn voicemail_asr_url(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.voicemail_asr_url = Some(value);
+    pub fn voicemail_asr_url(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.voicemail_asr_url = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `VoicemailAsrURL`.
     #[inline]
-    pub fn set_voicemail_asr_url(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<String>>) -> Self {
         self.voicemail_asr_url = value;
         self
     }
@@ -18688,19 +18130,13 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"新款智能体销售"`
     #[inline]
-    pub fn ai_agent_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn ai_agent_name(mut self, value: impl Into<String>) -> Self {
         self.ai_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `AIAgentName`.
     #[inline]
-    pub fn set_ai_agent_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_ai_agent_name(mut self, value: Option<String>) -> Self {
         self.ai_agent_name = value;
         self
     }
@@ -18722,26 +18158,20 @@ impl TelCdrInfoBuilder {
     ///
     /// Example: `"用户挂断智能体通话"`
     #[inline]
-    pub fn sys_hangup_reason_string(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn sys_hangup_reason_string(mut self, value: impl Into<String>) -> Self {
         self.sys_hangup_reason_string = Some(value.into());
         self
     }
     /// Sets or clears `SysHangupReasonString`.
     #[inline]
-    pub fn set_sys_hangup_reason_string(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_sys_hangup_reason_string(mut self, value: Option<String>) -> Self {
         self.sys_hangup_reason_string = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<TelCdrInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(TelCdrInfo {
+    pub fn build(self) -> TelCdrInfo {
+        TelCdrInfo {
             caller: self.caller,
             callee: self.callee,
             time: self.time,
@@ -18785,7 +18215,7 @@ impl TelCdrInfoBuilder {
             ai_agent_name: self.ai_agent_name,
             sys_hangup_reason: self.sys_hangup_reason,
             sys_hangup_reason_string: self.sys_hangup_reason_string,
-        })
+        }
     }
 }
 /// Daily time window in 24-hour clock, each bound formatted `HH:MM:SS`, e.g. `09:00:00`.
@@ -18795,11 +18225,11 @@ pub struct TimeRange {
     /// Start of the window, `HH:MM:SS`.
     ///
     /// Example: `"09:00:00"`
-    pub start_time: Option<::tencent_cloud_runtime::CompactString>,
+    pub start_time: Option<String>,
     /// End of the window, `HH:MM:SS`.
     ///
     /// Example: `"14:00:00"`
-    pub end_time: Option<::tencent_cloud_runtime::CompactString>,
+    pub end_time: Option<String>,
 }
 impl ::serde::Serialize for TimeRange {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -18827,8 +18257,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TimeRange {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["StartTime", "EndTime"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_start_time: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_end_time: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_start_time: Option<Option<String>> = None;
+        let mut f_end_time: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_start_time),
@@ -18852,21 +18282,21 @@ impl TimeRange {
 /// Builds a [`TimeRange`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TimeRangeBuilder {
-    start_time: Option<::tencent_cloud_runtime::CompactString>,
-    end_time: Option<::tencent_cloud_runtime::CompactString>,
+    start_time: Option<String>,
+    end_time: Option<String>,
 }
 impl TimeRangeBuilder {
     /// Start of the window, `HH:MM:SS`.
     ///
     /// Example: `"09:00:00"`
     #[inline]
-    pub fn start_time(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
     #[inline]
-    pub fn set_start_time(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_start_time(mut self, value: Option<String>) -> Self {
         self.start_time = value;
         self
     }
@@ -18874,23 +18304,23 @@ impl TimeRangeBuilder {
     ///
     /// Example: `"14:00:00"`
     #[inline]
-    pub fn end_time(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
     #[inline]
-    pub fn set_end_time(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.end_time = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<TimeRange, ::tencent_cloud_runtime::BuildError> {
-        Ok(TimeRange {
+    pub fn build(self) -> TimeRange {
+        TimeRange {
             start_time: self.start_time,
             end_time: self.end_time,
-        })
+        }
     }
 }
 /// Settings for the filler words the AI agent utters to bridge pauses while it prepares a reply.
@@ -18989,13 +18419,13 @@ impl ToneWordInfoBuilder {
         self.zh_tone_words = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<ToneWordInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(ToneWordInfo {
+    pub fn build(self) -> ToneWordInfo {
+        ToneWordInfo {
             first_sentence_timeout: self.first_sentence_timeout,
             zh_tone_words: self.zh_tone_words,
-        })
+        }
     }
 }
 /// Configuration for handing a conversation over to another AI agent.
@@ -19005,11 +18435,11 @@ pub struct TransferToAgentItem {
     /// Name of the function call the model uses to trigger the handover.
     ///
     /// Example: `"transfer_to_agent1"`
-    pub transfer_to_agent_name: ::tencent_cloud_runtime::CompactString,
+    pub transfer_to_agent_name: String,
     /// Description of when to hand over to the target agent, used by the model to decide.
     ///
     /// Example: `"当用户想要售后服务时"`
-    pub transfer_to_agent_desc: ::tencent_cloud_runtime::CompactString,
+    pub transfer_to_agent_desc: String,
     /// Id of the target AI agent.
     ///
     /// Example: `1288`
@@ -19042,8 +18472,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TransferToAgentItem {
                 "TransferToAgentId",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_transfer_to_agent_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_transfer_to_agent_desc: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_transfer_to_agent_name: Option<String> = None;
+        let mut f_transfer_to_agent_desc: Option<String> = None;
         let mut f_transfer_to_agent_id: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -19073,8 +18503,8 @@ impl TransferToAgentItem {
 /// Builds a [`TransferToAgentItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TransferToAgentItemBuilder {
-    transfer_to_agent_name: Option<::tencent_cloud_runtime::CompactString>,
-    transfer_to_agent_desc: Option<::tencent_cloud_runtime::CompactString>,
+    transfer_to_agent_name: Option<String>,
+    transfer_to_agent_desc: Option<String>,
     transfer_to_agent_id: Option<u64>,
 }
 impl TransferToAgentItemBuilder {
@@ -19082,19 +18512,13 @@ impl TransferToAgentItemBuilder {
     ///
     /// Example: `"transfer_to_agent1"`
     #[inline]
-    pub fn transfer_to_agent_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn transfer_to_agent_name(mut self, value: impl Into<String>) -> Self {
         self.transfer_to_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `TransferToAgentName`. Required.
     #[inline]
-    pub fn set_transfer_to_agent_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_transfer_to_agent_name(mut self, value: Option<String>) -> Self {
         self.transfer_to_agent_name = value;
         self
     }
@@ -19102,19 +18526,13 @@ impl TransferToAgentItemBuilder {
     ///
     /// Example: `"当用户想要售后服务时"`
     #[inline]
-    pub fn transfer_to_agent_desc(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn transfer_to_agent_desc(mut self, value: impl Into<String>) -> Self {
         self.transfer_to_agent_desc = Some(value.into());
         self
     }
     /// Sets or clears `TransferToAgentDesc`. Required.
     #[inline]
-    pub fn set_transfer_to_agent_desc(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_transfer_to_agent_desc(mut self, value: Option<String>) -> Self {
         self.transfer_to_agent_desc = value;
         self
     }
@@ -19166,7 +18584,7 @@ pub struct TriggerStrategyItem {
     /// Hangup types (codes such as `206`) that make the rule fire.
     ///
     /// Example: `["206"]`
-    pub hangup_types: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub hangup_types: Option<Vec<String>>,
     /// Call tags that make the rule fire.
     pub call_tags: Option<Vec<RetryTagItem>>,
     /// When the rule fires: `ONCE_PER_NUMBER` only on the first match for each number, `ALWAYS_ON_MATCH` on every match.
@@ -19212,7 +18630,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TriggerStrategyItem {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_interface_config: Option<Option<HttpCallbackConfig>> = None;
-        let mut f_hangup_types: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_hangup_types: Option<Option<Vec<String>>> = None;
         let mut f_call_tags: Option<Option<Vec<RetryTagItem>>> = None;
         let mut f_trigger_mode: Option<Option<TriggerStrategyItemTriggerMode>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -19243,7 +18661,7 @@ impl TriggerStrategyItem {
 #[derive(Debug, Clone, Default)]
 pub struct TriggerStrategyItemBuilder {
     interface_config: Option<HttpCallbackConfig>,
-    hangup_types: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    hangup_types: Option<Vec<String>>,
     call_tags: Option<Vec<RetryTagItem>>,
     trigger_mode: Option<TriggerStrategyItemTriggerMode>,
 }
@@ -19264,23 +18682,20 @@ impl TriggerStrategyItemBuilder {
     ///
     /// Example: `["206"]`
     #[inline]
-    pub fn hangup_types(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.hangup_types = Some(value);
+    pub fn hangup_types(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.hangup_types = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `HangupTypes`.
     #[inline]
-    pub fn set_hangup_types(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_hangup_types(mut self, value: Option<Vec<String>>) -> Self {
         self.hangup_types = value;
         self
     }
     /// Call tags that make the rule fire.
     #[inline]
-    pub fn call_tags(mut self, value: Vec<RetryTagItem>) -> Self {
-        self.call_tags = Some(value);
+    pub fn call_tags(mut self, value: impl IntoIterator<Item = RetryTagItem>) -> Self {
+        self.call_tags = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `CallTags`.
@@ -19303,15 +18718,15 @@ impl TriggerStrategyItemBuilder {
         self.trigger_mode = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<TriggerStrategyItem, ::tencent_cloud_runtime::BuildError> {
-        Ok(TriggerStrategyItem {
+    pub fn build(self) -> TriggerStrategyItem {
+        TriggerStrategyItem {
             interface_config: self.interface_config,
             hangup_types: self.hangup_types,
             call_tags: self.call_tags,
             trigger_mode: self.trigger_mode,
-        })
+        }
     }
 }
 /// Audio file to upload, given by alias and download link.
@@ -19321,11 +18736,11 @@ pub struct UploadAudioInfo {
     /// Alias of the file; need not be unique.
     ///
     /// Example: `"呼入使用"`
-    pub custom_file_name: ::tencent_cloud_runtime::CompactString,
+    pub custom_file_name: String,
     /// Link to download the audio from; mp3 or wav, at most 5 MB.
     ///
     /// Example: `"http://xxx.com/aa.mp3"`
-    pub audio_url: ::tencent_cloud_runtime::CompactString,
+    pub audio_url: String,
 }
 impl ::serde::Serialize for UploadAudioInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19349,8 +18764,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UploadAudioInfo {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["CustomFileName", "AudioUrl"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_custom_file_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_audio_url: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_custom_file_name: Option<String> = None;
+        let mut f_audio_url: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_custom_file_name),
@@ -19375,27 +18790,21 @@ impl UploadAudioInfo {
 /// Builds a [`UploadAudioInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct UploadAudioInfoBuilder {
-    custom_file_name: Option<::tencent_cloud_runtime::CompactString>,
-    audio_url: Option<::tencent_cloud_runtime::CompactString>,
+    custom_file_name: Option<String>,
+    audio_url: Option<String>,
 }
 impl UploadAudioInfoBuilder {
     /// Alias of the file; need not be unique.
     ///
     /// Example: `"呼入使用"`
     #[inline]
-    pub fn custom_file_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
         self.custom_file_name = Some(value.into());
         self
     }
     /// Sets or clears `CustomFileName`. Required.
     #[inline]
-    pub fn set_custom_file_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_custom_file_name(mut self, value: Option<String>) -> Self {
         self.custom_file_name = value;
         self
     }
@@ -19403,13 +18812,13 @@ impl UploadAudioInfoBuilder {
     ///
     /// Example: `"http://xxx.com/aa.mp3"`
     #[inline]
-    pub fn audio_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
         self.audio_url = Some(value.into());
         self
     }
     /// Sets or clears `AudioUrl`. Required.
     #[inline]
-    pub fn set_audio_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_audio_url(mut self, value: Option<String>) -> Self {
         self.audio_url = value;
         self
     }
@@ -19436,11 +18845,11 @@ pub struct UploadIvrAudioFailedInfo {
     /// Name of the file that failed.
     ///
     /// Example: `"xxx.mp3"`
-    pub file_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub file_name: Option<String>,
     /// Why the upload failed.
     ///
     /// Example: `"文件内容重复"`
-    pub failed_msg: Option<::tencent_cloud_runtime::CompactString>,
+    pub failed_msg: Option<String>,
 }
 #[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for UploadIvrAudioFailedInfo {
@@ -19467,8 +18876,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioFailedInfo {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["FileName", "FailedMsg"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_file_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_failed_msg: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_file_name: Option<Option<String>> = None;
+        let mut f_failed_msg: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_file_name),
@@ -19511,8 +18920,8 @@ impl UploadIvrAudioFailedInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UploadIvrAudioFailedInfoBuilder {
-    file_name: Option<::tencent_cloud_runtime::CompactString>,
-    failed_msg: Option<::tencent_cloud_runtime::CompactString>,
+    file_name: Option<String>,
+    failed_msg: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UploadIvrAudioFailedInfoBuilder {
@@ -19520,13 +18929,13 @@ impl UploadIvrAudioFailedInfoBuilder {
     ///
     /// Example: `"xxx.mp3"`
     #[inline]
-    pub fn file_name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
     /// Sets or clears `FileName`.
     #[inline]
-    pub fn set_file_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_file_name(mut self, value: Option<String>) -> Self {
         self.file_name = value;
         self
     }
@@ -19534,23 +18943,23 @@ impl UploadIvrAudioFailedInfoBuilder {
     ///
     /// Example: `"文件内容重复"`
     #[inline]
-    pub fn failed_msg(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn failed_msg(mut self, value: impl Into<String>) -> Self {
         self.failed_msg = Some(value.into());
         self
     }
     /// Sets or clears `FailedMsg`.
     #[inline]
-    pub fn set_failed_msg(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_failed_msg(mut self, value: Option<String>) -> Self {
         self.failed_msg = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<UploadIvrAudioFailedInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(UploadIvrAudioFailedInfo {
+    pub fn build(self) -> UploadIvrAudioFailedInfo {
+        UploadIvrAudioFailedInfo {
             file_name: self.file_name,
             failed_msg: self.failed_msg,
-        })
+        }
     }
 }
 /// Event raised when the user speaks during an AI call.
@@ -19560,15 +18969,15 @@ pub struct UserReplyEvent {
     /// Raw text that speech recognition produced from the user's speech.
     ///
     /// Example: `"Something?"`
-    pub asr_transcript: Option<::tencent_cloud_runtime::CompactString>,
+    pub asr_transcript: Option<String>,
     /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
     ///
     /// Example: `"收集${name}结束"`
-    pub matched_intent: Option<::tencent_cloud_runtime::CompactString>,
+    pub matched_intent: Option<String>,
     /// Tags extracted from the reply, as a JSON-encoded string.
     ///
     /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
-    pub extracted_slots: Option<::tencent_cloud_runtime::CompactString>,
+    pub extracted_slots: Option<String>,
     /// Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.
     ///
     /// Example: `"Intent"`
@@ -19610,9 +19019,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UserReplyEvent {
                 "BranchType",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_asr_transcript: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_matched_intent: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_extracted_slots: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_asr_transcript: Option<Option<String>> = None;
+        let mut f_matched_intent: Option<Option<String>> = None;
+        let mut f_extracted_slots: Option<Option<String>> = None;
         let mut f_branch_type: Option<Option<UserReplyEventBranchType>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -19670,9 +19079,9 @@ impl UserReplyEvent {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UserReplyEventBuilder {
-    asr_transcript: Option<::tencent_cloud_runtime::CompactString>,
-    matched_intent: Option<::tencent_cloud_runtime::CompactString>,
-    extracted_slots: Option<::tencent_cloud_runtime::CompactString>,
+    asr_transcript: Option<String>,
+    matched_intent: Option<String>,
+    extracted_slots: Option<String>,
     branch_type: Option<UserReplyEventBranchType>,
 }
 #[cfg(feature = "test-util")]
@@ -19681,19 +19090,13 @@ impl UserReplyEventBuilder {
     ///
     /// Example: `"Something?"`
     #[inline]
-    pub fn asr_transcript(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn asr_transcript(mut self, value: impl Into<String>) -> Self {
         self.asr_transcript = Some(value.into());
         self
     }
     /// Sets or clears `ASRTranscript`.
     #[inline]
-    pub fn set_asr_transcript(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_asr_transcript(mut self, value: Option<String>) -> Self {
         self.asr_transcript = value;
         self
     }
@@ -19701,19 +19104,13 @@ impl UserReplyEventBuilder {
     ///
     /// Example: `"收集${name}结束"`
     #[inline]
-    pub fn matched_intent(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn matched_intent(mut self, value: impl Into<String>) -> Self {
         self.matched_intent = Some(value.into());
         self
     }
     /// Sets or clears `MatchedIntent`.
     #[inline]
-    pub fn set_matched_intent(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_matched_intent(mut self, value: Option<String>) -> Self {
         self.matched_intent = value;
         self
     }
@@ -19721,19 +19118,13 @@ impl UserReplyEventBuilder {
     ///
     /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
     #[inline]
-    pub fn extracted_slots(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extracted_slots(mut self, value: impl Into<String>) -> Self {
         self.extracted_slots = Some(value.into());
         self
     }
     /// Sets or clears `ExtractedSlots`.
     #[inline]
-    pub fn set_extracted_slots(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extracted_slots(mut self, value: Option<String>) -> Self {
         self.extracted_slots = value;
         self
     }
@@ -19751,15 +19142,15 @@ impl UserReplyEventBuilder {
         self.branch_type = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<UserReplyEvent, ::tencent_cloud_runtime::BuildError> {
-        Ok(UserReplyEvent {
+    pub fn build(self) -> UserReplyEvent {
+        UserReplyEvent {
             asr_transcript: self.asr_transcript,
             matched_intent: self.matched_intent,
             extracted_slots: self.extracted_slots,
             branch_type: self.branch_type,
-        })
+        }
     }
 }
 /// Named variable as a key and value pair.
@@ -19769,11 +19160,11 @@ pub struct Variable {
     /// Name of the variable.
     ///
     /// Example: `"foo"`
-    pub key: ::tencent_cloud_runtime::CompactString,
+    pub key: String,
     /// Value of the variable.
     ///
     /// Example: `"bar"`
-    pub value: ::tencent_cloud_runtime::CompactString,
+    pub value: String,
 }
 impl ::serde::Serialize for Variable {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19795,8 +19186,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Variable {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_key: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_value: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_key: Option<String> = None;
+        let mut f_value: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_key),
@@ -19837,21 +19228,21 @@ impl Variable {
 /// Builds a [`Variable`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct VariableBuilder {
-    key: Option<::tencent_cloud_runtime::CompactString>,
-    value: Option<::tencent_cloud_runtime::CompactString>,
+    key: Option<String>,
+    value: Option<String>,
 }
 impl VariableBuilder {
     /// Name of the variable.
     ///
     /// Example: `"foo"`
     #[inline]
-    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`. Required.
     #[inline]
-    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
@@ -19859,13 +19250,13 @@ impl VariableBuilder {
     ///
     /// Example: `"bar"`
     #[inline]
-    pub fn value(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`. Required.
     #[inline]
-    pub fn set_value(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }
@@ -19893,15 +19284,15 @@ pub struct ZHToneWordsInfo {
     /// Neutral filler words.
     ///
     /// Example: `["嗯嗯"]`
-    pub neutral: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub neutral: Option<Vec<String>>,
     /// Positive filler words.
     ///
     /// Example: `["嗯嗯"]`
-    pub positive: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub positive: Option<Vec<String>>,
     /// Negative filler words.
     ///
     /// Example: `["嗯嗯"]`
-    pub negative: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub negative: Option<Vec<String>>,
 }
 impl ::serde::Serialize for ZHToneWordsInfo {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -19932,9 +19323,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ZHToneWordsInfo {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Neutral", "Positive", "Negative"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_neutral: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
-        let mut f_positive: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
-        let mut f_negative: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_neutral: Option<Option<Vec<String>>> = None;
+        let mut f_positive: Option<Option<Vec<String>>> = None;
+        let mut f_negative: Option<Option<Vec<String>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_neutral),
@@ -19960,25 +19351,22 @@ impl ZHToneWordsInfo {
 /// Builds a [`ZHToneWordsInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ZHToneWordsInfoBuilder {
-    neutral: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    positive: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    negative: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    neutral: Option<Vec<String>>,
+    positive: Option<Vec<String>>,
+    negative: Option<Vec<String>>,
 }
 impl ZHToneWordsInfoBuilder {
     /// Neutral filler words.
     ///
     /// Example: `["嗯嗯"]`
     #[inline]
-    pub fn neutral(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.neutral = Some(value);
+    pub fn neutral(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.neutral = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Neutral`.
     #[inline]
-    pub fn set_neutral(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_neutral(mut self, value: Option<Vec<String>>) -> Self {
         self.neutral = value;
         self
     }
@@ -19986,16 +19374,13 @@ impl ZHToneWordsInfoBuilder {
     ///
     /// Example: `["嗯嗯"]`
     #[inline]
-    pub fn positive(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.positive = Some(value);
+    pub fn positive(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.positive = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Positive`.
     #[inline]
-    pub fn set_positive(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_positive(mut self, value: Option<Vec<String>>) -> Self {
         self.positive = value;
         self
     }
@@ -20003,27 +19388,24 @@ impl ZHToneWordsInfoBuilder {
     ///
     /// Example: `["嗯嗯"]`
     #[inline]
-    pub fn negative(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.negative = Some(value);
+    pub fn negative(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.negative = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Negative`.
     #[inline]
-    pub fn set_negative(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_negative(mut self, value: Option<Vec<String>>) -> Self {
         self.negative = value;
         self
     }
-    /// The value, or the first required member that is missing.
+    /// The value: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<ZHToneWordsInfo, ::tencent_cloud_runtime::BuildError> {
-        Ok(ZHToneWordsInfo {
+    pub fn build(self) -> ZHToneWordsInfo {
+        ZHToneWordsInfo {
             neutral: self.neutral,
             positive: self.positive,
             negative: self.negative,
-        })
+        }
     }
 }
 /// Kind of AI analysis applied to a conversation.
@@ -20037,7 +19419,7 @@ pub enum AIAnalysisResultType {
     /// Intent extracted from the conversation. (`"intention"`)
     Intention,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl AIAnalysisResultType {
     /// The value as sent on the wire.
@@ -20051,7 +19433,7 @@ impl AIAnalysisResultType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for AIAnalysisResultType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20061,9 +19443,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AIAnalysisResultType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20098,7 +19478,7 @@ pub enum AICallExtractConfigElementInfoType {
     /// Numeric value. (`"Number"`)
     Number,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl AICallExtractConfigElementInfoType {
     /// The value as sent on the wire.
@@ -20113,7 +19493,7 @@ impl AICallExtractConfigElementInfoType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for AICallExtractConfigElementInfoType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20124,9 +19504,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AICallExtractConfigElementInfo
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20162,7 +19540,7 @@ pub enum AIRoundPathNodeType {
     /// Node hanging up the call. (`"END_CALL"`)
     EndCall,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl AIRoundPathNodeType {
     /// The value as sent on the wire.
@@ -20178,7 +19556,7 @@ impl AIRoundPathNodeType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for AIRoundPathNodeType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20190,9 +19568,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AIRoundPathNodeType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20253,7 +19629,7 @@ pub enum AISpeakEventSpokenType {
     /// Any other kind of utterance. (`"Other"`)
     Other,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl AISpeakEventSpokenType {
     /// The value as sent on the wire.
@@ -20281,7 +19657,7 @@ impl AISpeakEventSpokenType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for AISpeakEventSpokenType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20305,9 +19681,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AISpeakEventSpokenType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20602,7 +19976,7 @@ pub enum AvailableTimeConfigDayType {
     /// Chosen days of the week. (`"Custom"`)
     Custom,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl AvailableTimeConfigDayType {
     /// The value as sent on the wire.
@@ -20617,7 +19991,7 @@ impl AvailableTimeConfigDayType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for AvailableTimeConfigDayType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20628,9 +20002,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AvailableTimeConfigDayType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20671,7 +20043,7 @@ pub enum AvailableTimeConfigDaysOfWeek {
     /// Sunday. (`"Sunday"`)
     Sunday,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl AvailableTimeConfigDaysOfWeek {
     /// The value as sent on the wire.
@@ -20689,7 +20061,7 @@ impl AvailableTimeConfigDaysOfWeek {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for AvailableTimeConfigDaysOfWeek {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20703,9 +20075,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for AvailableTimeConfigDaysOfWeek 
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20736,7 +20106,7 @@ pub enum BindNumberCallInInterfaceNumberType {
     /// An ordinary line number reachable from the phone network. (`"number"`)
     Number,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl BindNumberCallInInterfaceNumberType {
     /// The value as sent on the wire.
@@ -20749,7 +20119,7 @@ impl BindNumberCallInInterfaceNumberType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for BindNumberCallInInterfaceNumberType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20758,9 +20128,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for BindNumberCallInInterfaceNumbe
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -20848,7 +20216,7 @@ pub enum ClientInfoClientType {
     /// WeChat mini program. (`"WeChatMiniProgram"`)
     WeChatMiniProgram,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ClientInfoClientType {
     /// The value as sent on the wire.
@@ -20861,7 +20229,7 @@ impl ClientInfoClientType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for ClientInfoClientType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -20870,9 +20238,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for ClientInfoClientType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21066,7 +20432,7 @@ pub enum ControlAIConversationCommand {
     /// The text in `InvokeLLM` is passed to the large model to start a dialogue turn. (`"InvokeLLM"`)
     InvokeLLM,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ControlAIConversationCommand {
     /// The value as sent on the wire.
@@ -21079,7 +20445,7 @@ impl ControlAIConversationCommand {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for ControlAIConversationCommand {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -21088,9 +20454,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for ControlAIConversationCommand {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21121,7 +20485,7 @@ pub enum CreateAICallAmbientSoundType {
     /// Busy customer service centre ambience. (`"busy_office"`)
     BusyOffice,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateAICallAmbientSoundType {
     /// The value as sent on the wire.
@@ -21134,7 +20498,7 @@ impl CreateAICallAmbientSoundType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallAmbientSoundType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -21143,9 +20507,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallAmbientSoundType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21233,7 +20595,7 @@ pub enum CreateAICallLLMType {
     /// Dify protocol. (`"dify"`)
     Dify,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateAICallLLMType {
     /// The value as sent on the wire.
@@ -21248,7 +20610,7 @@ impl CreateAICallLLMType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallLLMType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -21259,9 +20621,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallLLMType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21328,7 +20688,7 @@ pub enum CreateAICallLanguages {
     /// Russian. (`"ru"`)
     Russian,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateAICallLanguages {
     /// The value as sent on the wire.
@@ -21359,7 +20719,7 @@ impl CreateAICallLanguages {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallLanguages {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -21386,9 +20746,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallLanguages {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21443,7 +20801,7 @@ pub enum CreateAICallVoiceType {
     /// Vietnamese voice. (`"HoaiMy"`)
     HoaiMy,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateAICallVoiceType {
     /// The value as sent on the wire.
@@ -21468,7 +20826,7 @@ impl CreateAICallVoiceType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallVoiceType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -21489,9 +20847,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallVoiceType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -21762,7 +21118,7 @@ pub enum CreateAutoCalloutTaskRetryHangupTypes {
     /// Hang-up status 234; listed as retryable, meaning not documented. (`"234"`)
     Status234,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl CreateAutoCalloutTaskRetryHangupTypes {
     /// The value as sent on the wire.
@@ -21791,7 +21147,7 @@ impl CreateAutoCalloutTaskRetryHangupTypes {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for CreateAutoCalloutTaskRetryHangupTypes {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -21816,9 +21172,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for CreateAutoCalloutTaskRetryHang
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22737,7 +22091,7 @@ pub enum DescribeSessionDetailHungUpSide {
     /// The system ended the call. (`"system"`)
     System,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeSessionDetailHungUpSide {
     /// The value as sent on the wire.
@@ -22751,7 +22105,7 @@ impl DescribeSessionDetailHungUpSide {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSessionDetailHungUpSide {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -22761,9 +22115,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSessionDetailHungUpSid
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -22802,7 +22154,7 @@ pub enum DescribeStaffStatusMetricsStatusList {
     /// Not signed in. (`"offline"`)
     Offline,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl DescribeStaffStatusMetricsStatusList {
     /// The value as sent on the wire.
@@ -22819,7 +22171,7 @@ impl DescribeStaffStatusMetricsStatusList {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for DescribeStaffStatusMetricsStatusList {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -22832,9 +22184,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for DescribeStaffStatusMetricsStat
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23498,7 +22848,7 @@ pub enum OwnNumberApplyDetailItemOutboundCalleeFormat {
     /// E.164 number without a plus sign. (`"{E.164}"`)
     E164,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl OwnNumberApplyDetailItemOutboundCalleeFormat {
     /// The value as sent on the wire.
@@ -23511,7 +22861,7 @@ impl OwnNumberApplyDetailItemOutboundCalleeFormat {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for OwnNumberApplyDetailItemOutboundCalleeFormat {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -23520,9 +22870,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for OwnNumberApplyDetailItemOutbou
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23610,7 +22958,7 @@ pub enum PSTNSessionSessionStatus {
     /// The call has ended. (`"finished"`)
     Finished,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl PSTNSessionSessionStatus {
     /// The value as sent on the wire.
@@ -23625,7 +22973,7 @@ impl PSTNSessionSessionStatus {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for PSTNSessionSessionStatus {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -23636,9 +22984,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for PSTNSessionSessionStatus {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -23903,7 +23249,7 @@ pub enum ServeParticipantType {
     /// Agent answering on a phone. (`"staffPhoneSeat"`)
     StaffPhoneSeat,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl ServeParticipantType {
     /// The value as sent on the wire.
@@ -23917,7 +23263,7 @@ impl ServeParticipantType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for ServeParticipantType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -23927,9 +23273,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for ServeParticipantType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24070,7 +23414,7 @@ pub enum SessionEventEventType {
     /// The agent unmuted the microphone. (`"StaffUnmute"`)
     StaffUnmute,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl SessionEventEventType {
     /// The value as sent on the wire.
@@ -24085,7 +23429,7 @@ impl SessionEventEventType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for SessionEventEventType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -24096,9 +23440,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for SessionEventEventType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24131,7 +23473,7 @@ pub enum SetStaffStatusItemStatus {
     /// On a short break. (`"rest"`)
     Rest,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl SetStaffStatusItemStatus {
     /// The value as sent on the wire.
@@ -24145,7 +23487,7 @@ impl SetStaffStatusItemStatus {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for SetStaffStatusItemStatus {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -24155,9 +23497,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for SetStaffStatusItemStatus {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24251,7 +23591,7 @@ pub enum SkillGroupInfoItemType {
     /// All media. (`"ALL"`)
     All,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl SkillGroupInfoItemType {
     /// The value as sent on the wire.
@@ -24265,7 +23605,7 @@ impl SkillGroupInfoItemType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for SkillGroupInfoItemType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -24275,9 +23615,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for SkillGroupInfoItemType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24308,7 +23646,7 @@ pub enum StaffStatusExtraDirect {
     /// Outgoing call. (`"out"`)
     Out,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl StaffStatusExtraDirect {
     /// The value as sent on the wire.
@@ -24321,7 +23659,7 @@ impl StaffStatusExtraDirect {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusExtraDirect {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -24330,9 +23668,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusExtraDirect {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24365,7 +23701,7 @@ pub enum StaffStatusExtraType {
     /// All media. (`"all"`)
     All,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl StaffStatusExtraType {
     /// The value as sent on the wire.
@@ -24379,7 +23715,7 @@ impl StaffStatusExtraType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusExtraType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -24389,9 +23725,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusExtraType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24487,7 +23821,7 @@ pub enum StaffStatusStatus {
     /// Not logged in. (`"offline"`)
     Offline,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl StaffStatusStatus {
     /// The value as sent on the wire.
@@ -24504,7 +23838,7 @@ impl StaffStatusStatus {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusStatus {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -24517,9 +23851,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for StaffStatusStatus {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24552,7 +23884,7 @@ pub enum TelCdrInfoAsrStatus {
     /// No transcript: offline recognition is off or no package is available. (`"NotExists"`)
     NotExists,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl TelCdrInfoAsrStatus {
     /// The value as sent on the wire.
@@ -24566,7 +23898,7 @@ impl TelCdrInfoAsrStatus {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoAsrStatus {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -24576,9 +23908,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoAsrStatus {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -24978,7 +24308,7 @@ pub enum TelCdrInfoEndStatusString {
     /// Error in the VoIP client. (`"voipClientError"`)
     VoipClientError,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl TelCdrInfoEndStatusString {
     /// The value as sent on the wire.
@@ -25024,7 +24354,7 @@ impl TelCdrInfoEndStatusString {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoEndStatusString {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -25066,9 +24396,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoEndStatusString {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -25101,7 +24429,7 @@ pub enum TelCdrInfoHungUpSide {
     /// The system ended the call. (`"system"`)
     System,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl TelCdrInfoHungUpSide {
     /// The value as sent on the wire.
@@ -25115,7 +24443,7 @@ impl TelCdrInfoHungUpSide {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoHungUpSide {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -25125,9 +24453,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for TelCdrInfoHungUpSide {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -25158,7 +24484,7 @@ pub enum TriggerStrategyItemTriggerMode {
     /// Fires every time the conditions match. (`"ALWAYS_ON_MATCH"`)
     AlwaysOnMatch,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl TriggerStrategyItemTriggerMode {
     /// The value as sent on the wire.
@@ -25171,7 +24497,7 @@ impl TriggerStrategyItemTriggerMode {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for TriggerStrategyItemTriggerMode {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -25180,9 +24506,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for TriggerStrategyItemTriggerMode
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -25290,7 +24614,7 @@ pub enum UserReplyEventBranchType {
     /// Handover to another AI agent node failed. (`"TransferAgentFail"`)
     TransferAgentFail,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>),
+    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
 }
 impl UserReplyEventBranchType {
     /// The value as sent on the wire.
@@ -25315,7 +24639,7 @@ impl UserReplyEventBranchType {
     }
 }
 impl ::tencent_cloud_runtime::enums::WireEnum for UserReplyEventBranchType {
-    type Raw = ::tencent_cloud_runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -25336,9 +24660,7 @@ impl ::tencent_cloud_runtime::enums::WireEnum for UserReplyEventBranchType {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::tencent_cloud_runtime::enums::UnknownValue<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }

@@ -82,9 +82,9 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     let request_doc = docs::outer(&format!(
         "Request of `{name}`. Build it with [`{request}::builder`], which checks that every required member is set."
     ));
-    let request_fields = a.input.iter().map(|f| struct_field(f, rt, Some(types)));
+    let request_fields = a.input.iter().map(|f| struct_field(f, Some(types)));
     let response_doc = docs::outer(&format!("Successful response of `{name}`."));
-    let response_fields = a.output.iter().map(|f| struct_field(f, rt, Some(types)));
+    let response_fields = a.output.iter().map(|f| struct_field(f, Some(types)));
 
     let build_fields = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
@@ -96,13 +96,20 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             Presence::Optional | Presence::Nullable => quote! { #ident: self.#ident, },
         }
     });
+    // `build` returns a `Result` only when a required member can be missing.
+    let fallible = a.input.iter().any(|f| f.presence == Presence::Required);
+    let (built, request_value) = if fallible {
+        (quote!(self.inner.build()), quote!(self.inner.build()?))
+    } else {
+        (quote!(Ok(self.inner.build())), quote!(self.inner.build()))
+    };
     let fluent_setters = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
-        setter(f, rt, Some(types), true, quote!(self.inner.#ident))
+        setter(f, Some(types), true, quote!(self.inner.#ident))
     });
 
     let codes_doc = format!(
-        "Error codes documented for `{name}`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those."
+        "Error codes of `{name}`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."
     );
     let request_builder = builder_type(
         BuilderSpec {
@@ -110,18 +117,29 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             name: &builder,
             fields: &a.input,
             checks_required: true,
-            build: quote! {
-                /// The request, or the first required member that is missing.
-                #[inline]
-                pub fn build(self) -> Result<#request, #rt::BuildError> {
-                    Ok(#request {
-                        #(#build_fields)*
-                    })
+            build: if fallible {
+                quote! {
+                    /// The request, or the first required member that is missing.
+                    #[inline]
+                    pub fn build(self) -> Result<#request, #rt::BuildError> {
+                        Ok(#request {
+                            #(#build_fields)*
+                        })
+                    }
+                }
+            } else {
+                quote! {
+                    /// The request: no member is required, so nothing can be missing.
+                    #[inline]
+                    pub fn build(self) -> #request {
+                        #request {
+                            #(#build_fields)*
+                        }
+                    }
                 }
             },
             gate: quote!(),
         },
-        rt,
         Some(types),
     );
     let response_builder = response_builder(a, &response, paths);
@@ -130,7 +148,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     let fluent_doc = docs::outer(&format!(
         "Sets the members of a `{name}` call and sends it with a client."
     ));
-    let codes = error_code_enum(model, &error_code, &codes_doc, &a.errors, paths);
+    let codes = error_code_enum(model, &error_code, &codes_doc, &a.errors);
     let rate_limit = match a.rate_limit {
         Some(n) => {
             let n = proc_macro2::Literal::u32_unsuffixed(n);
@@ -195,7 +213,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     );
     let (into_paginator, paginated) = match &a.pagination {
         Some(p) => (
-            into_paginator(a, p, paths, &request),
+            into_paginator(a, p, paths, &request, &built),
             paginated_impl(model, a, p, paths, &request),
         ),
         None => (quote!(), quote!()),
@@ -271,7 +289,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             /// Checks the required members and sends the request.
             #[inline]
             pub async fn send(self) -> Result<#response, #rt::SdkError<#error_code>> {
-                let request = self.inner.build()?;
+                let request = #request_value;
                 self.client.execute_with(&request, &self.options).await
             }
 
@@ -284,7 +302,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         pub struct #response {
             #(#response_fields)*
             /// Id the service gave this request; quote it when asking support.
-            pub request_id: #rt::CompactString,
+            pub request_id: String,
             _deviations: Vec<#rt::Deviation>,
         }
 
@@ -340,6 +358,7 @@ fn into_paginator(
     p: &crate::spec::Pagination,
     paths: &Paths,
     request: &proc_macro2::Ident,
+    built: &TokenStream,
 ) -> TokenStream {
     use crate::spec::PageStyle;
     let rt = &paths.rt;
@@ -387,7 +406,7 @@ fn into_paginator(
         pub fn into_paginator(mut self) -> #rt::Paginator<#request> {
             #size
             #position
-            #rt::Paginator::new(self.client, self.inner.build()).options(self.options)
+            #rt::Paginator::new(self.client, #built).options(self.options)
         }
     }
 }
@@ -412,7 +431,7 @@ fn paginated_impl(
     let TypeRef::List(item_ty) = &items.ty else {
         return quote!();
     };
-    let item = rust_type(item_ty, rt, Some(types));
+    let item = rust_type(item_ty, Some(types));
     let max = proc_macro2::Literal::u64_unsuffixed(p.max_size);
     let style = match p.style {
         PageStyle::PageNumber => quote!(#rt::PageStyle::PageNumber),
@@ -447,8 +466,8 @@ fn paginated_impl(
         PageStyle::Cursor => {
             let id = field_ident(&page.rust);
             let set = match page.presence {
-                Presence::Required => quote!(self.#id = cursor.into();),
-                _ => quote!(self.#id = Some(cursor.into());),
+                Presence::Required => quote!(self.#id = cursor;),
+                _ => quote!(self.#id = Some(cursor);),
             };
             (quote!(None), quote!(let _ = value;), set)
         }
@@ -588,7 +607,6 @@ fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) ->
             },
             gate: serde::test_util_gate(paths),
         },
-        &paths.rt,
         Some(&paths.types),
     )
 }

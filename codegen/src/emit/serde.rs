@@ -200,7 +200,7 @@ fn deserialize(
     let wires = fields.iter().map(|f| &f.wire);
     let slots = fields.iter().map(|f| {
         let slot = slot(f);
-        let ty = field_type(f, rt, types);
+        let ty = field_type(f, types);
         quote!(let mut #slot: Option<#ty> = None;)
     });
     let tolerant = matches!(decoding, Decoding::Tolerant);

@@ -9,16 +9,11 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 /// The Rust type of `ty`; named types are qualified with `types` unless the code
-/// sits in the types module itself. Text is the runtime's (`rt`) re-exported
-/// `CompactString`: most wire strings (ids, numbers, names, short URLs) fit its
-/// 24 inline bytes, so decoding a record does not allocate once per member.
-pub(crate) fn rust_type(
-    ty: &TypeRef,
-    rt: &TokenStream,
-    types: Option<&TokenStream>,
-) -> TokenStream {
+/// sits in the types module itself. Text is `String` and lists are `Vec`: std
+/// types at the edge, so no crate of ours or theirs is part of a user's types.
+pub(crate) fn rust_type(ty: &TypeRef, types: Option<&TokenStream>) -> TokenStream {
     match ty {
-        TypeRef::String | TypeRef::Text(_) => quote!(#rt::CompactString),
+        TypeRef::String | TypeRef::Text(_) => quote!(String),
         TypeRef::Int64 => quote!(i64),
         TypeRef::Uint64 => quote!(u64),
         TypeRef::Float => quote!(f64),
@@ -31,7 +26,7 @@ pub(crate) fn rust_type(
             }
         }
         TypeRef::List(inner) => {
-            let inner = rust_type(inner, rt, types);
+            let inner = rust_type(inner, types);
             quote!(Vec<#inner>)
         }
     }
@@ -47,8 +42,8 @@ pub(crate) fn field_ident(name: &str) -> Ident {
 }
 
 /// The field's Rust type with its `Option` when it may be absent or null.
-pub(crate) fn field_type(f: &Field, rt: &TokenStream, types: Option<&TokenStream>) -> TokenStream {
-    let ty = stored_type(f, rt, types);
+pub(crate) fn field_type(f: &Field, types: Option<&TokenStream>) -> TokenStream {
+    let ty = stored_type(f, types);
     match f.presence {
         Presence::Required => ty,
         Presence::Optional | Presence::Nullable => quote!(Option<#ty>),
@@ -57,8 +52,8 @@ pub(crate) fn field_type(f: &Field, rt: &TokenStream, types: Option<&TokenStream
 
 /// The field's Rust type without its `Option`: the declared type, in a `Box`
 /// when the field is boxed.
-pub(crate) fn stored_type(f: &Field, rt: &TokenStream, types: Option<&TokenStream>) -> TokenStream {
-    let ty = rust_type(&f.declared(), rt, types);
+pub(crate) fn stored_type(f: &Field, types: Option<&TokenStream>) -> TokenStream {
+    let ty = rust_type(&f.declared(), types);
     if f.boxed {
         quote!(Box<#ty>)
     } else {
@@ -79,14 +74,10 @@ pub(crate) enum Decoding {
 }
 
 /// `pub name: Type` with its doc.
-pub(crate) fn struct_field(
-    f: &Field,
-    rt: &TokenStream,
-    types: Option<&TokenStream>,
-) -> TokenStream {
+pub(crate) fn struct_field(f: &Field, types: Option<&TokenStream>) -> TokenStream {
     let doc = docs::outer(&docs::with_example(&docs::field_doc(f), f.example.as_ref()));
     let ident = field_ident(&f.rust);
-    let ty = field_type(f, rt, types);
+    let ty = field_type(f, types);
     quote! {
         #doc
         pub #ident: #ty,
@@ -100,7 +91,7 @@ pub(crate) fn types_module(model: &Model, paths: &Paths) -> TokenStream {
     let scalars = model.scalars.iter().map(|s| {
         let doc = docs::outer(&s.doc);
         let name = format_ident!("{}", s.name);
-        let ty = rust_type(&s.ty, &paths.rt, None);
+        let ty = rust_type(&s.ty, None);
         quote! {
             #doc
             pub type #name = #ty;
@@ -122,7 +113,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
     // Shared types may sit in answers, so they read tolerantly; in requests
     // the emulator checks them strictly by counting what was filled in.
     let decoding = Decoding::Tolerant;
-    let fields = o.fields.iter().map(|f| struct_field(f, rt, None));
+    let fields = o.fields.iter().map(|f| struct_field(f, None));
     let (derive, debug) = if has_sensitive(&o.fields) {
         (
             quote!(#[derive(Clone, Default, PartialEq)]),
@@ -162,24 +153,36 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
     } else {
         super::serde::test_util_gate(paths)
     };
+    let build = if o.fields.iter().any(|f| f.presence == Presence::Required) {
+        quote! {
+            /// The value, or the first required member that is missing.
+            #[inline]
+            pub fn build(self) -> Result<#name, #rt::BuildError> {
+                Ok(#name {
+                    #(#build_fields)*
+                })
+            }
+        }
+    } else {
+        quote! {
+            /// The value: no member is required, so nothing can be missing.
+            #[inline]
+            pub fn build(self) -> #name {
+                #name {
+                    #(#build_fields)*
+                }
+            }
+        }
+    };
     let builder = builder_type(
         BuilderSpec {
             doc: builder_doc,
             name: &builder_name,
             fields: &o.fields,
             checks_required: true,
-            build: quote! {
-                /// The value, or the first required member that is missing.
-                #[inline]
-                pub fn build(self) -> Result<#name, #rt::BuildError> {
-                    Ok(#name {
-                        #(#build_fields)*
-                    })
-                }
-            },
+            build,
             gate: gate.clone(),
         },
-        rt,
         None,
     );
     // `#[non_exhaustive]`: a member the spec gains later must not break code
@@ -227,14 +230,10 @@ pub(crate) struct BuilderSpec<'a> {
 }
 
 /// A builder over `fields`: each member an `Option`, set by `name(value)`
-/// (text takes `impl Into<CompactString>`: `&str` and `String` alike) or `set_name(Option<value>)`, with secrets
+/// (see [`setter`] for what it takes) or `set_name(Option<value>)`, with secrets
 /// redacted from `Debug` as in the built type; `build` is the finishing method,
 /// which differs between requests, shared types and responses.
-pub(crate) fn builder_type(
-    spec: BuilderSpec<'_>,
-    rt: &TokenStream,
-    types: Option<&TokenStream>,
-) -> TokenStream {
+pub(crate) fn builder_type(spec: BuilderSpec<'_>, types: Option<&TokenStream>) -> TokenStream {
     let BuilderSpec {
         doc,
         name: builder,
@@ -246,12 +245,12 @@ pub(crate) fn builder_type(
     let doc = docs::outer(&doc);
     let members = fields.iter().map(|f| {
         let ident = field_ident(&f.rust);
-        let ty = stored_type(f, rt, types);
+        let ty = stored_type(f, types);
         quote! { #ident: Option<#ty>, }
     });
     let setters = fields.iter().map(|f| {
         let ident = field_ident(&f.rust);
-        setter(f, rt, types, checks_required, quote!(self.#ident))
+        setter(f, types, checks_required, quote!(self.#ident))
     });
     let (derive, debug) = if has_sensitive(fields) {
         (
@@ -282,16 +281,21 @@ pub(crate) fn builder_type(
 }
 
 /// `name(value)` and `set_name(Option<value>)`, storing into `target`.
+///
+/// One convention for every builder: text takes `impl Into<String>` (`&str`
+/// and `String` alike); a list takes any `IntoIterator` (an array, a `Vec`, an
+/// iterator) of its elements, text elements as anything `Into<String>`, and
+/// replaces what was set before; `set_name` takes the stored value itself, or `None` to
+/// clear it.
 pub(crate) fn setter(
     f: &Field,
-    rt: &TokenStream,
     types: Option<&TokenStream>,
     checks_required: bool,
     target: TokenStream,
 ) -> TokenStream {
     let ident = field_ident(&f.rust);
     let set = format_ident!("set_{}", f.rust);
-    let ty = rust_type(&f.declared(), rt, types);
+    let ty = rust_type(&f.declared(), types);
     let doc = docs::outer(&docs::with_example(&docs::field_doc(f), f.example.as_ref()));
     let required = if checks_required && f.presence == Presence::Required {
         " Required."
@@ -299,8 +303,28 @@ pub(crate) fn setter(
         ""
     };
     let set_doc = docs::outer(&format!("Sets or clears `{}`.{required}", f.wire));
-    let (param, convert) = match f.ty {
+    let (param, convert) = match &f.ty {
         TypeRef::String | TypeRef::Text(_) => (quote!(impl Into<#ty>), quote!(value.into())),
+        TypeRef::List(inner) => {
+            let item = match f.declared() {
+                TypeRef::List(item) => rust_type(&item, types),
+                other => rust_type(&other, types),
+            };
+            // Text items convert (`&str`, `String`); other items are the
+            // element type itself, so `[1, 2]` infers its integer type from
+            // the member instead of falling back to `i32`, and `vec![]` of
+            // objects needs no annotation.
+            match **inner {
+                TypeRef::String | TypeRef::Text(_) => (
+                    quote!(impl IntoIterator<Item = impl Into<#item>>),
+                    quote!(value.into_iter().map(Into::into).collect()),
+                ),
+                _ => (
+                    quote!(impl IntoIterator<Item = #item>),
+                    quote!(value.into_iter().collect()),
+                ),
+            }
+        }
         _ if f.boxed => (quote!(#ty), quote!(Box::new(value))),
         _ => (quote!(#ty), quote!(value)),
     };
@@ -331,15 +355,11 @@ fn enum_type(e: &Enum, paths: &Paths) -> TokenStream {
     let doc = docs::outer(&e.doc);
     let name = format_ident!("{}", e.name);
     // Text values are matched on the borrowed `str` (`Key`) and only an
-    // unknown one is copied into a `CompactString`.
+    // unknown one is copied into a `String`.
     let (raw, key, read) = match e.repr {
         Repr::Uint64 => (quote!(u64), quote!(u64), quote!(deserialize)),
         Repr::Int64 => (quote!(i64), quote!(i64), quote!(deserialize)),
-        Repr::String => (
-            quote!(#rt::CompactString),
-            quote!(str),
-            quote!(deserialize_text),
-        ),
+        Repr::String => (quote!(String), quote!(str), quote!(deserialize_text)),
     };
     let variants = e.variants.iter().map(|v| {
         let doc = docs::outer(&format!("{} (`{}`)", v.doc, value_text(&v.value)));
@@ -473,79 +493,39 @@ fn value_text(v: &VariantValue) -> String {
     }
 }
 
-/// An error-code enum over `codes`, with an `Unknown` fallback.
+/// The variants of an error-code enum over `codes`, as the runtime's
+/// `error_code_enum!` takes them: `/// doc` then `Variant = "Code",`.
+fn error_code_variants<'a>(
+    model: &'a Model,
+    codes: impl Iterator<Item = &'a str> + 'a,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    codes.map(move |code| {
+        let text = model.error(code).map(|e| e.doc.trim()).unwrap_or_default();
+        let doc = docs::outer(&format!("`{code}`: {text}"));
+        let ident = format_ident!("{}", pascal_case(code));
+        quote! { #doc #ident = #code, }
+    })
+}
+
+/// An action's error-code enum: the codes its docs list, then the common ones
+/// (added by the crate's `action_error_code!`, so they are written once).
 pub(crate) fn error_code_enum(
     model: &Model,
     name: &Ident,
     doc: &str,
     codes: &[String],
-    paths: &Paths,
 ) -> TokenStream {
-    let rt = &paths.rt;
     let doc = docs::outer(doc);
-    let variants = codes.iter().map(|code| {
-        let text = model.error(code).map(|e| e.doc.trim()).unwrap_or_default();
-        let doc = docs::outer(&format!("`{code}`: {text}"));
-        let ident = format_ident!("{}", pascal_case(code));
-        quote! { #doc #ident, }
-    });
-    let to_str = codes.iter().map(|code| {
-        let ident = format_ident!("{}", pascal_case(code));
-        quote! { Self::#ident => #code, }
-    });
-    let from_str = codes.iter().map(|code| {
-        let ident = format_ident!("{}", pascal_case(code));
-        quote! { #code => Some(Self::#ident), }
-    });
-    let from_known = if codes.is_empty() {
-        quote! {
-            let _ = raw;
-            None
-        }
-    } else {
-        quote! {
-            match raw {
-                #(#from_str)*
-                _ => None,
-            }
-        }
-    };
+    let own = codes
+        .iter()
+        .filter(|c| !model.error(c).is_some_and(|e| e.common))
+        .map(String::as_str);
+    let variants = error_code_variants(model, own);
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A code not listed here, kept as sent.
-            Unknown(#rt::enums::UnknownValue<String>),
-        }
-
-        impl #name {
-            /// The code as sent (`InvalidParameterValue`).
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Unknown(v) => v.value(),
-                }
-            }
-        }
-
-        impl #rt::enums::WireEnum for #name {
-            type Raw = String;
-            type Key = str;
-
-            fn from_known(raw: &str) -> Option<Self> {
-                #from_known
-            }
-
-            fn from_unknown(raw: #rt::enums::UnknownValue<String>) -> Self {
-                Self::Unknown(raw)
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+        super::super::error_code::action_error_code! {
+            #doc
+            pub enum #name {
+                #(#variants)*
             }
         }
     }
@@ -553,16 +533,42 @@ pub(crate) fn error_code_enum(
 
 /// `error_code.rs`: every code of the service.
 pub(crate) fn service_error_code(model: &Model, paths: &Paths) -> TokenStream {
-    let codes: Vec<String> = model.errors.iter().map(|e| e.code.clone()).collect();
-    let name = format_ident!("ErrorCode");
-    let body = error_code_enum(
+    let rt = &paths.rt;
+    let variants = error_code_variants(model, model.errors.iter().map(|e| e.code.as_str()));
+    let common_variants: Vec<TokenStream> = error_code_variants(
         model,
-        &name,
-        "Every error code of the service, whatever the action; each action's error \
-         converts to an error with this code type.",
-        &codes,
-        paths,
-    );
+        model
+            .errors
+            .iter()
+            .filter(|e| e.common)
+            .map(|e| e.code.as_str()),
+    )
+    .collect();
+    let body = quote! {
+        #rt::error_code_enum! {
+            /// Every error code of the service, whatever the action; each action's
+            /// error converts to an error with this code type.
+            pub enum ErrorCode {
+                #(#variants)*
+            }
+        }
+
+        /// Declares an action's error-code enum: the codes listed, then the
+        /// codes every Tencent Cloud API may return, so `RequestLimitExceeded`
+        /// or `AuthFailure.SignatureExpire` match by name on any action.
+        macro_rules! action_error_code {
+            ($(#[$meta:meta])* $vis:vis enum $name:ident { $($own:tt)* }) => {
+                #rt::error_code_enum! {
+                    $(#[$meta])*
+                    $vis enum $name {
+                        $($own)*
+                        #(#common_variants)*
+                    }
+                }
+            };
+        }
+        pub(crate) use action_error_code;
+    };
     let common: Vec<TokenStream> = model
         .errors
         .iter()

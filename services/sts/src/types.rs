@@ -8,15 +8,15 @@ pub struct Credentials {
     /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.
     ///
     /// Example: `"da1e***"`
-    pub token: ::tencent_cloud_runtime::CompactString,
+    pub token: String,
     /// Id of the temporary key, used in signatures like a SecretId; up to 1,024 bytes.
     ///
     /// Example: `"AKID***"`
-    pub tmp_secret_id: ::tencent_cloud_runtime::CompactString,
+    pub tmp_secret_id: String,
     /// The temporary secret key signatures are computed with; up to 1,024 bytes.
     ///
     /// Example: `"q95K***"`
-    pub tmp_secret_key: ::tencent_cloud_runtime::CompactString,
+    pub tmp_secret_key: String,
 }
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -49,9 +49,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Credentials {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Token", "TmpSecretId", "TmpSecretKey"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_token: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_tmp_secret_id: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_tmp_secret_key: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_token: Option<String> = None;
+        let mut f_tmp_secret_id: Option<String> = None;
+        let mut f_tmp_secret_key: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_token),
@@ -103,9 +103,9 @@ impl Credentials {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CredentialsBuilder {
-    token: Option<::tencent_cloud_runtime::CompactString>,
-    tmp_secret_id: Option<::tencent_cloud_runtime::CompactString>,
-    tmp_secret_key: Option<::tencent_cloud_runtime::CompactString>,
+    token: Option<String>,
+    tmp_secret_id: Option<String>,
+    tmp_secret_key: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CredentialsBuilder {
@@ -126,13 +126,13 @@ impl CredentialsBuilder {
     ///
     /// Example: `"da1e***"`
     #[inline]
-    pub fn token(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`. Required.
     #[inline]
-    pub fn set_token(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_token(mut self, value: Option<String>) -> Self {
         self.token = value;
         self
     }
@@ -140,19 +140,13 @@ impl CredentialsBuilder {
     ///
     /// Example: `"AKID***"`
     #[inline]
-    pub fn tmp_secret_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn tmp_secret_id(mut self, value: impl Into<String>) -> Self {
         self.tmp_secret_id = Some(value.into());
         self
     }
     /// Sets or clears `TmpSecretId`. Required.
     #[inline]
-    pub fn set_tmp_secret_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_tmp_secret_id(mut self, value: Option<String>) -> Self {
         self.tmp_secret_id = value;
         self
     }
@@ -160,19 +154,13 @@ impl CredentialsBuilder {
     ///
     /// Example: `"q95K***"`
     #[inline]
-    pub fn tmp_secret_key(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn tmp_secret_key(mut self, value: impl Into<String>) -> Self {
         self.tmp_secret_key = Some(value.into());
         self
     }
     /// Sets or clears `TmpSecretKey`. Required.
     #[inline]
-    pub fn set_tmp_secret_key(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_tmp_secret_key(mut self, value: Option<String>) -> Self {
         self.tmp_secret_key = value;
         self
     }
@@ -202,11 +190,11 @@ pub struct Tag {
     /// Tag key: up to 128 characters, case-sensitive.
     ///
     /// Example: `"department"`
-    pub key: ::tencent_cloud_runtime::CompactString,
+    pub key: String,
     /// Tag value: up to 256 characters, case-sensitive.
     ///
     /// Example: `"engineering"`
-    pub value: ::tencent_cloud_runtime::CompactString,
+    pub value: String,
 }
 impl ::serde::Serialize for Tag {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -230,8 +218,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Tag {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_key: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_value: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_key: Option<String> = None;
+        let mut f_value: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_key),
@@ -255,21 +243,21 @@ impl Tag {
 /// Builds a [`Tag`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TagBuilder {
-    key: Option<::tencent_cloud_runtime::CompactString>,
-    value: Option<::tencent_cloud_runtime::CompactString>,
+    key: Option<String>,
+    value: Option<String>,
 }
 impl TagBuilder {
     /// Tag key: up to 128 characters, case-sensitive.
     ///
     /// Example: `"department"`
     #[inline]
-    pub fn key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`. Required.
     #[inline]
-    pub fn set_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
@@ -277,13 +265,13 @@ impl TagBuilder {
     ///
     /// Example: `"engineering"`
     #[inline]
-    pub fn value(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`. Required.
     #[inline]
-    pub fn set_value(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }

@@ -6,13 +6,13 @@
 #[non_exhaustive]
 pub struct PutThingRequest {
     /// Objects escape keywords that cannot be raw identifiers.
-    pub self_: ::ccc_api::runtime::CompactString,
+    pub self_: String,
     /// Another one.
-    pub super_: Option<::ccc_api::runtime::CompactString>,
+    pub super_: Option<String>,
     /// A raw identifier.
-    pub r#type: Option<::ccc_api::runtime::CompactString>,
+    pub r#type: Option<String>,
     /// Objects have no methods; kept as `new`.
-    pub new: Option<::ccc_api::runtime::CompactString>,
+    pub new: Option<String>,
 }
 impl ::serde::Serialize for PutThingRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -42,10 +42,10 @@ impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
         static KEYS: ::ccc_api::runtime::codec::Keys =
             ::ccc_api::runtime::codec::Keys::new(&["Self", "Super", "Type", "New"]);
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
-        let mut f_self_: Option<::ccc_api::runtime::CompactString> = None;
-        let mut f_super_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_type: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_new: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_self_: Option<String> = None;
+        let mut f_super_: Option<Option<String>> = None;
+        let mut f_type: Option<Option<String>> = None;
+        let mut f_new: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_self_),
@@ -100,57 +100,57 @@ impl PutThingRequest {
 /// Builds a [`PutThingRequest`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PutThingRequestBuilder {
-    self_: Option<::ccc_api::runtime::CompactString>,
-    super_: Option<::ccc_api::runtime::CompactString>,
-    r#type: Option<::ccc_api::runtime::CompactString>,
-    new: Option<::ccc_api::runtime::CompactString>,
+    self_: Option<String>,
+    super_: Option<String>,
+    r#type: Option<String>,
+    new: Option<String>,
 }
 impl PutThingRequestBuilder {
     /// Objects escape keywords that cannot be raw identifiers.
     #[inline]
-    pub fn self_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`. Required.
     #[inline]
-    pub fn set_self_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_self_(mut self, value: Option<String>) -> Self {
         self.self_ = value;
         self
     }
     /// Another one.
     #[inline]
-    pub fn super_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn super_(mut self, value: impl Into<String>) -> Self {
         self.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
     #[inline]
-    pub fn set_super_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_super_(mut self, value: Option<String>) -> Self {
         self.super_ = value;
         self
     }
     /// A raw identifier.
     #[inline]
-    pub fn r#type(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_type(mut self, value: Option<String>) -> Self {
         self.r#type = value;
         self
     }
     /// Objects have no methods; kept as `new`.
     #[inline]
-    pub fn new(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn new(mut self, value: impl Into<String>) -> Self {
         self.new = Some(value.into());
         self
     }
     /// Sets or clears `New`.
     #[inline]
-    pub fn set_new(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_new(mut self, value: Option<String>) -> Self {
         self.new = value;
         self
     }
@@ -175,9 +175,9 @@ impl PutThingRequestBuilder {
 #[non_exhaustive]
 pub struct Vault {
     /// Shown by Debug.
-    pub label: ::ccc_api::runtime::CompactString,
+    pub label: String,
     /// Never shown by Debug.
-    pub token: ::ccc_api::runtime::CompactString,
+    pub token: String,
 }
 impl ::std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -207,8 +207,8 @@ impl ::ccc_api::runtime::codec::FromMembers for Vault {
         static KEYS: ::ccc_api::runtime::codec::Keys =
             ::ccc_api::runtime::codec::Keys::new(&["Label", "Token"]);
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
-        let mut f_label: Option<::ccc_api::runtime::CompactString> = None;
-        let mut f_token: Option<::ccc_api::runtime::CompactString> = None;
+        let mut f_label: Option<String> = None;
+        let mut f_token: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_label),
@@ -249,8 +249,8 @@ impl Vault {
 /// Builds a [`Vault`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct VaultBuilder {
-    label: Option<::ccc_api::runtime::CompactString>,
-    token: Option<::ccc_api::runtime::CompactString>,
+    label: Option<String>,
+    token: Option<String>,
 }
 impl ::std::fmt::Debug for VaultBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -263,25 +263,25 @@ impl ::std::fmt::Debug for VaultBuilder {
 impl VaultBuilder {
     /// Shown by Debug.
     #[inline]
-    pub fn label(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`. Required.
     #[inline]
-    pub fn set_label(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_label(mut self, value: Option<String>) -> Self {
         self.label = value;
         self
     }
     /// Never shown by Debug.
     #[inline]
-    pub fn token(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`. Required.
     #[inline]
-    pub fn set_token(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_token(mut self, value: Option<String>) -> Self {
         self.token = value;
         self
     }
@@ -315,7 +315,7 @@ pub enum ErrorCode {
     /// Named like the trait. (`"default"`)
     Default,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::ccc_api::runtime::enums::UnknownValue<::ccc_api::runtime::CompactString>),
+    Unknown(::ccc_api::runtime::enums::UnknownValue<String>),
 }
 impl ErrorCode {
     /// The value as sent on the wire.
@@ -330,7 +330,7 @@ impl ErrorCode {
     }
 }
 impl ::ccc_api::runtime::enums::WireEnum for ErrorCode {
-    type Raw = ::ccc_api::runtime::CompactString;
+    type Raw = String;
     type Key = str;
     fn from_known(raw: &str) -> Option<Self> {
         match raw {
@@ -341,9 +341,7 @@ impl ::ccc_api::runtime::enums::WireEnum for ErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(
-        raw: ::ccc_api::runtime::enums::UnknownValue<::ccc_api::runtime::CompactString>,
-    ) -> Self {
+    fn from_unknown(raw: ::ccc_api::runtime::enums::UnknownValue<String>) -> Self {
         Self::Unknown(raw)
     }
 }

@@ -42,7 +42,7 @@ pub struct BindNumberCallInInterfaceRequest {
     /// Number to bind the callback to.
     ///
     /// Example: `"0086075512345678"`
-    pub number: ::tencent_cloud_runtime::CompactString,
+    pub number: String,
     /// Callback endpoint (URL) to bind.
     pub call_in_interface: Option<crate::types::Interface>,
     /// Kind of number being bound: `inner` internal number, `number` line number.
@@ -84,7 +84,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallInInterfaceRe
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_number: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_number: Option<String> = None;
         let mut f_call_in_interface: Option<Option<crate::types::Interface>> = None;
         let mut f_number_type: Option<Option<crate::types::BindNumberCallInInterfaceNumberType>> =
             None;
@@ -127,7 +127,7 @@ impl ::tencent_cloud_runtime::Action for BindNumberCallInInterfaceRequest {
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallInInterfaceRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    number: Option<::tencent_cloud_runtime::CompactString>,
+    number: Option<String>,
     call_in_interface: Option<crate::types::Interface>,
     number_type: Option<crate::types::BindNumberCallInInterfaceNumberType>,
 }
@@ -150,13 +150,13 @@ impl BindNumberCallInInterfaceRequestBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<String>) -> Self {
         self.number = value;
         self
     }
@@ -247,13 +247,13 @@ impl BindNumberCallInInterfaceFluentBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<String>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<String>) -> Self {
         self.inner.number = value;
         self
     }
@@ -315,7 +315,7 @@ impl BindNumberCallInInterfaceFluentBuilder {
 #[non_exhaustive]
 pub struct BindNumberCallInInterfaceResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -338,7 +338,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallInInterfaceRe
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -382,19 +382,19 @@ impl BindNumberCallInInterfaceResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct BindNumberCallInInterfaceResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl BindNumberCallInInterfaceResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -417,41 +417,12 @@ impl ::tencent_cloud_runtime::ActionResponse for BindNumberCallInInterfaceRespon
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `BindNumberCallInInterface`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BindNumberCallInInterfaceErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl BindNumberCallInInterfaceErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for BindNumberCallInInterfaceErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for BindNumberCallInInterfaceErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `BindNumberCallInInterface`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum BindNumberCallInInterfaceErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Bind an incoming-call callback interface to a number.

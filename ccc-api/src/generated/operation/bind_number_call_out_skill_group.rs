@@ -42,7 +42,7 @@ pub struct BindNumberCallOutSkillGroupRequest {
     /// Number to bind the skill groups to.
     ///
     /// Example: `"0086075512345678"`
-    pub number: ::tencent_cloud_runtime::CompactString,
+    pub number: String,
     /// Ids of the skill groups to bind.
     ///
     /// Example: `[1,2,3]`
@@ -72,7 +72,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallOutSkillGroup
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Number", "SkillGroupIds"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_number: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_number: Option<String> = None;
         let mut f_skill_group_ids: Option<Vec<crate::types::SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -111,7 +111,7 @@ impl ::tencent_cloud_runtime::Action for BindNumberCallOutSkillGroupRequest {
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallOutSkillGroupRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    number: Option<::tencent_cloud_runtime::CompactString>,
+    number: Option<String>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl BindNumberCallOutSkillGroupRequestBuilder {
@@ -133,13 +133,13 @@ impl BindNumberCallOutSkillGroupRequestBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<String>) -> Self {
         self.number = value;
         self
     }
@@ -147,8 +147,11 @@ impl BindNumberCallOutSkillGroupRequestBuilder {
     ///
     /// Example: `[1,2,3]`
     #[inline]
-    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_ids = Some(value);
+    pub fn skill_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.skill_group_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
@@ -219,13 +222,13 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<String>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<String>) -> Self {
         self.inner.number = value;
         self
     }
@@ -233,8 +236,11 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
     ///
     /// Example: `[1,2,3]`
     #[inline]
-    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_ids = Some(value);
+    pub fn skill_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.inner.skill_group_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
@@ -272,7 +278,7 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
 #[non_exhaustive]
 pub struct BindNumberCallOutSkillGroupResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -295,7 +301,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallOutSkillGroup
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -339,19 +345,19 @@ impl BindNumberCallOutSkillGroupResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct BindNumberCallOutSkillGroupResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl BindNumberCallOutSkillGroupResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -374,41 +380,12 @@ impl ::tencent_cloud_runtime::ActionResponse for BindNumberCallOutSkillGroupResp
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `BindNumberCallOutSkillGroup`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BindNumberCallOutSkillGroupErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl BindNumberCallOutSkillGroupErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for BindNumberCallOutSkillGroupErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for BindNumberCallOutSkillGroupErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `BindNumberCallOutSkillGroup`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum BindNumberCallOutSkillGroupErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Bind outbound skill groups to a number.

@@ -43,7 +43,7 @@ pub struct BindStaffSkillGroupListRequest {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    pub staff_email: ::tencent_cloud_runtime::CompactString,
+    pub staff_email: String,
     /// Skill groups to bind the agent to, with per-group settings.
     ///
     /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
@@ -85,7 +85,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindStaffSkillGroupListRequ
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_staff_email: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_staff_email: Option<String> = None;
         let mut f_staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>> = None;
         let mut f_skill_group_list: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -127,7 +127,7 @@ impl ::tencent_cloud_runtime::Action for BindStaffSkillGroupListRequest {
 #[derive(Debug, Clone, Default)]
 pub struct BindStaffSkillGroupListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_email: Option<::tencent_cloud_runtime::CompactString>,
+    staff_email: Option<String>,
     staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>>,
     skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
@@ -150,16 +150,13 @@ impl BindStaffSkillGroupListRequestBuilder {
     ///
     /// Example: `"staff1@xx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
     #[inline]
-    pub fn set_staff_email(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
     }
@@ -167,8 +164,11 @@ impl BindStaffSkillGroupListRequestBuilder {
     ///
     /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
     #[inline]
-    pub fn staff_skill_group_list(mut self, value: Vec<crate::types::StaffSkillGroupList>) -> Self {
-        self.staff_skill_group_list = Some(value);
+    pub fn staff_skill_group_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::StaffSkillGroupList>,
+    ) -> Self {
+        self.staff_skill_group_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `StaffSkillGroupList`. Required.
@@ -184,8 +184,11 @@ impl BindStaffSkillGroupListRequestBuilder {
     ///
     /// Example: `[1,2,3,4,5,6]`
     #[inline]
-    pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_list = Some(value);
+    pub fn skill_group_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.skill_group_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupList`.
@@ -257,16 +260,13 @@ impl BindStaffSkillGroupListFluentBuilder {
     ///
     /// Example: `"staff1@xx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.inner.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
     #[inline]
-    pub fn set_staff_email(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.inner.staff_email = value;
         self
     }
@@ -274,8 +274,11 @@ impl BindStaffSkillGroupListFluentBuilder {
     ///
     /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
     #[inline]
-    pub fn staff_skill_group_list(mut self, value: Vec<crate::types::StaffSkillGroupList>) -> Self {
-        self.inner.staff_skill_group_list = Some(value);
+    pub fn staff_skill_group_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::StaffSkillGroupList>,
+    ) -> Self {
+        self.inner.staff_skill_group_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `StaffSkillGroupList`. Required.
@@ -291,8 +294,11 @@ impl BindStaffSkillGroupListFluentBuilder {
     ///
     /// Example: `[1,2,3,4,5,6]`
     #[inline]
-    pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_list = Some(value);
+    pub fn skill_group_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.inner.skill_group_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupList`.
@@ -330,7 +336,7 @@ impl BindStaffSkillGroupListFluentBuilder {
 #[non_exhaustive]
 pub struct BindStaffSkillGroupListResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -353,7 +359,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindStaffSkillGroupListResp
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -397,19 +403,19 @@ impl BindStaffSkillGroupListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct BindStaffSkillGroupListResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl BindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -432,55 +438,14 @@ impl ::tencent_cloud_runtime::ActionResponse for BindStaffSkillGroupListResponse
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `BindStaffSkillGroupList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BindStaffSkillGroupListErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl BindStaffSkillGroupListErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for BindStaffSkillGroupListErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for BindStaffSkillGroupListErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `BindStaffSkillGroupList`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum BindStaffSkillGroupListErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Bind an agent to a list of skill groups.

@@ -42,7 +42,7 @@ pub struct ControlAIConversationRequest {
     /// Id of the session to control.
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
-    pub session_id: ::tencent_cloud_runtime::CompactString,
+    pub session_id: String,
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
@@ -93,7 +93,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ControlAIConversationReques
                 "InvokeLLM",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<String> = None;
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_command: Option<Option<crate::types::ControlAIConversationCommand>> = None;
         let mut f_server_push_text: Option<Option<crate::types::ServerPushText>> = None;
@@ -138,7 +138,7 @@ impl ::tencent_cloud_runtime::Action for ControlAIConversationRequest {
 /// Builds a [`ControlAIConversationRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ControlAIConversationRequestBuilder {
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
     sdk_app_id: Option<crate::types::SdkAppId>,
     command: Option<crate::types::ControlAIConversationCommand>,
     server_push_text: Option<crate::types::ServerPushText>,
@@ -149,13 +149,13 @@ impl ControlAIConversationRequestBuilder {
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -259,13 +259,13 @@ impl ControlAIConversationFluentBuilder {
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -353,7 +353,7 @@ impl ControlAIConversationFluentBuilder {
 #[non_exhaustive]
 pub struct ControlAIConversationResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -376,7 +376,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ControlAIConversationRespon
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -420,19 +420,19 @@ impl ControlAIConversationResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ControlAIConversationResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ControlAIConversationResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -455,61 +455,19 @@ impl ::tencent_cloud_runtime::ActionResponse for ControlAIConversationResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `ControlAIConversation`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ControlAIConversationErrorCode {
-    /// `FailedOperation.ControlAIConversation`: The command could not be applied to the AI conversation.
-    FailedOperationControlAiConversation,
-    /// `FailedOperation.SessionNotExists`: The call session does not exist.
-    FailedOperationSessionNotExists,
-    /// `FailedOperation.SessionNotInControlState`: The call session is not in a state that can be controlled.
-    FailedOperationSessionNotInControlState,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl ControlAIConversationErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationControlAiConversation => "FailedOperation.ControlAIConversation",
-            Self::FailedOperationSessionNotExists => "FailedOperation.SessionNotExists",
-            Self::FailedOperationSessionNotInControlState => {
-                "FailedOperation.SessionNotInControlState"
-            }
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for ControlAIConversationErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.ControlAIConversation" => {
-                Some(Self::FailedOperationControlAiConversation)
-            }
-            "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
-            "FailedOperation.SessionNotInControlState" => {
-                Some(Self::FailedOperationSessionNotInControlState)
-            }
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for ControlAIConversationErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `ControlAIConversation`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum ControlAIConversationErrorCode { #[doc =
+    " `FailedOperation.ControlAIConversation`: The command could not be applied to the AI conversation."]
+    FailedOperationControlAiConversation = "FailedOperation.ControlAIConversation", #[doc
+    = " `FailedOperation.SessionNotExists`: The call session does not exist."]
+    FailedOperationSessionNotExists = "FailedOperation.SessionNotExists", #[doc =
+    " `FailedOperation.SessionNotInControlState`: The call session is not in a state that can be controlled."]
+    FailedOperationSessionNotInControlState = "FailedOperation.SessionNotInControlState",
+    #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Send a server-side control command to an AI conversation.

@@ -40,7 +40,7 @@ pub struct CreateAdminURLRequest {
     /// Administrator account to create the link for.
     ///
     /// Example: `"foo@tencent.com"`
-    pub seat_user_id: ::tencent_cloud_runtime::CompactString,
+    pub seat_user_id: String,
 }
 impl ::serde::Serialize for CreateAdminURLRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -65,7 +65,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAdminURLRequest {
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SeatUserId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_seat_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_seat_user_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -101,7 +101,7 @@ impl ::tencent_cloud_runtime::Action for CreateAdminURLRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateAdminURLRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    seat_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    seat_user_id: Option<String>,
 }
 impl CreateAdminURLRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -122,19 +122,13 @@ impl CreateAdminURLRequestBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn seat_user_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
         self.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
     #[inline]
-    pub fn set_seat_user_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
         self.seat_user_id = value;
         self
     }
@@ -192,19 +186,13 @@ impl CreateAdminURLFluentBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn seat_user_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
     #[inline]
-    pub fn set_seat_user_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
         self.inner.seat_user_id = value;
         self
     }
@@ -237,9 +225,9 @@ pub struct CreateAdminURLResponse {
     /// Login link.
     ///
     /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub url: ::tencent_cloud_runtime::CompactString,
+    pub url: String,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for CreateAdminURLResponse {
@@ -272,8 +260,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAdminURLResponse {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["URL", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_url: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_url: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_url),
@@ -325,8 +313,8 @@ impl CreateAdminURLResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateAdminURLResponseBuilder {
-    url: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    url: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CreateAdminURLResponseBuilder {
@@ -343,25 +331,25 @@ impl CreateAdminURLResponseBuilder {
     ///
     /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `URL`.
     #[inline]
-    pub fn set_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_url(mut self, value: Option<String>) -> Self {
         self.url = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -385,103 +373,36 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateAdminURLResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateAdminURL`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateAdminURLErrorCode {
-    /// `FailedOperation.CallOutFailed`: The outbound call could not be placed.
-    FailedOperationCallOutFailed,
-    /// `FailedOperation.CalleeIsBlackUser`: The callee number is on the block list.
-    FailedOperationCalleeIsBlackUser,
-    /// `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit.
-    FailedOperationCallerOverFrequency,
-    /// `FailedOperation.CalloutRuleBlindArea`: Outbound rules forbid calling the callee's area.
-    FailedOperationCalloutRuleBlindArea,
-    /// `FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime`: Outbound rules limit how often the callee may be called within a time interval, and that limit was reached.
-    FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime,
-    /// `FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID`: The callee has reached the daily call limit of the application.
-    FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId,
-    /// `FailedOperation.CalloutRuleNotWorkTime`: Outbound rules forbid calling outside working hours.
-    FailedOperationCalloutRuleNotWorkTime,
-    /// `FailedOperation.NoCallOutNumber`: No number is available for outbound calls.
-    FailedOperationNoCallOutNumber,
-    /// `FailedOperation.PermissionDenied`: The caller lacks permission for this operation.
-    FailedOperationPermissionDenied,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// `LimitExceeded.BasePackageExpired`: The instance's base package has expired.
-    LimitExceededBasePackageExpired,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateAdminURLErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationCallOutFailed => "FailedOperation.CallOutFailed",
-            Self::FailedOperationCalleeIsBlackUser => "FailedOperation.CalleeIsBlackUser",
-            Self::FailedOperationCallerOverFrequency => "FailedOperation.CallerOverFrequency",
-            Self::FailedOperationCalloutRuleBlindArea => "FailedOperation.CalloutRuleBlindArea",
-            Self::FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime => {
-                "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime"
-            }
-            Self::FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId => {
-                "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID"
-            }
-            Self::FailedOperationCalloutRuleNotWorkTime => "FailedOperation.CalloutRuleNotWorkTime",
-            Self::FailedOperationNoCallOutNumber => "FailedOperation.NoCallOutNumber",
-            Self::FailedOperationPermissionDenied => "FailedOperation.PermissionDenied",
-            Self::InternalError => "InternalError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::LimitExceededBasePackageExpired => "LimitExceeded.BasePackageExpired",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateAdminURLErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),
-            "FailedOperation.CalleeIsBlackUser" => Some(Self::FailedOperationCalleeIsBlackUser),
-            "FailedOperation.CallerOverFrequency" => Some(Self::FailedOperationCallerOverFrequency),
-            "FailedOperation.CalloutRuleBlindArea" => {
-                Some(Self::FailedOperationCalloutRuleBlindArea)
-            }
-            "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime" => {
-                Some(Self::FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime)
-            }
-            "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID" => {
-                Some(Self::FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId)
-            }
-            "FailedOperation.CalloutRuleNotWorkTime" => {
-                Some(Self::FailedOperationCalloutRuleNotWorkTime)
-            }
-            "FailedOperation.NoCallOutNumber" => Some(Self::FailedOperationNoCallOutNumber),
-            "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            "LimitExceeded.BasePackageExpired" => Some(Self::LimitExceededBasePackageExpired),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateAdminURLErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateAdminURL`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateAdminURLErrorCode { #[doc =
+    " `FailedOperation.CallOutFailed`: The outbound call could not be placed."]
+    FailedOperationCallOutFailed = "FailedOperation.CallOutFailed", #[doc =
+    " `FailedOperation.CalleeIsBlackUser`: The callee number is on the block list."]
+    FailedOperationCalleeIsBlackUser = "FailedOperation.CalleeIsBlackUser", #[doc =
+    " `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit."]
+    FailedOperationCallerOverFrequency = "FailedOperation.CallerOverFrequency", #[doc =
+    " `FailedOperation.CalloutRuleBlindArea`: Outbound rules forbid calling the callee's area."]
+    FailedOperationCalloutRuleBlindArea = "FailedOperation.CalloutRuleBlindArea", #[doc =
+    " `FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime`: Outbound rules limit how often the callee may be called within a time interval, and that limit was reached."]
+    FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime =
+    "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime", #[doc =
+    " `FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID`: The callee has reached the daily call limit of the application."]
+    FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId =
+    "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID", #[doc =
+    " `FailedOperation.CalloutRuleNotWorkTime`: Outbound rules forbid calling outside working hours."]
+    FailedOperationCalloutRuleNotWorkTime = "FailedOperation.CalloutRuleNotWorkTime",
+    #[doc =
+    " `FailedOperation.NoCallOutNumber`: No number is available for outbound calls."]
+    FailedOperationNoCallOutNumber = "FailedOperation.NoCallOutNumber", #[doc =
+    " `FailedOperation.PermissionDenied`: The caller lacks permission for this operation."]
+    FailedOperationPermissionDenied = "FailedOperation.PermissionDenied", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist",
+    #[doc =
+    " `LimitExceeded.BasePackageExpired`: The instance's base package has expired."]
+    LimitExceededBasePackageExpired = "LimitExceeded.BasePackageExpired", }
 }
 impl crate::Client {
     /// Create a login link for an administrator.

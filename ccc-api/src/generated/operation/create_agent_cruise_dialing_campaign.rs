@@ -55,11 +55,11 @@ pub struct CreateAgentCruiseDialingCampaignRequest {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: ::tencent_cloud_runtime::CompactString,
+    pub name: String,
     /// Account of the agent who handles the calls.
     ///
     /// Example: `"foo@tencent.com"`
-    pub agent: ::tencent_cloud_runtime::CompactString,
+    pub agent: String,
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
@@ -73,9 +73,9 @@ pub struct CreateAgentCruiseDialingCampaignRequest {
     /// Example: `1708485433`
     pub end_time: i64,
     /// Numbers to call, in E.164 format or without a country code.
-    pub callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub callees: Option<Vec<String>>,
     /// Caller numbers, in the format shown in the management console.
-    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub callers: Option<Vec<String>>,
     /// Order of calling: `0` random, `1` in list order.
     ///
     /// Example: `0`
@@ -83,7 +83,7 @@ pub struct CreateAgentCruiseDialingCampaignRequest {
     /// Custom caller data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui: Option<String>,
 }
 impl ::serde::Serialize for CreateAgentCruiseDialingCampaignRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -135,17 +135,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAgentCruiseDialingCam
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_agent: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_name: Option<String> = None;
+        let mut f_agent: Option<String> = None;
         let mut f_concurrency_number: Option<i64> = None;
         let mut f_start_time: Option<i64> = None;
         let mut f_end_time: Option<i64> = None;
-        let mut f_callees: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
-        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_callees: Option<Option<Vec<String>>> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
         let mut f_call_order: Option<
             Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
         > = None;
-        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -197,15 +197,15 @@ impl ::tencent_cloud_runtime::Action for CreateAgentCruiseDialingCampaignRequest
 #[derive(Debug, Clone, Default)]
 pub struct CreateAgentCruiseDialingCampaignRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    name: Option<::tencent_cloud_runtime::CompactString>,
-    agent: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
+    agent: Option<String>,
     concurrency_number: Option<i64>,
     start_time: Option<i64>,
     end_time: Option<i64>,
-    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callees: Option<Vec<String>>,
+    callers: Option<Vec<String>>,
     call_order: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
-    uui: Option<::tencent_cloud_runtime::CompactString>,
+    uui: Option<String>,
 }
 impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -226,13 +226,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -240,13 +240,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn agent(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn agent(mut self, value: impl Into<String>) -> Self {
         self.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`. Required.
     #[inline]
-    pub fn set_agent(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_agent(mut self, value: Option<String>) -> Self {
         self.agent = value;
         self
     }
@@ -294,31 +294,25 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     }
     /// Numbers to call, in E.164 format or without a country code.
     #[inline]
-    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callees = Some(value);
+    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callees = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callees`.
     #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the management console.
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
@@ -346,13 +340,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
@@ -440,13 +434,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
@@ -454,13 +448,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn agent(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn agent(mut self, value: impl Into<String>) -> Self {
         self.inner.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`. Required.
     #[inline]
-    pub fn set_agent(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_agent(mut self, value: Option<String>) -> Self {
         self.inner.agent = value;
         self
     }
@@ -508,31 +502,25 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     }
     /// Numbers to call, in E.164 format or without a country code.
     #[inline]
-    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callees = Some(value);
+    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callees = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callees`.
     #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the management console.
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -560,13 +548,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -603,7 +591,7 @@ pub struct CreateAgentCruiseDialingCampaignResponse {
     /// Example: `2569`
     pub campaign_id: Option<crate::types::CampaignId>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -630,7 +618,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAgentCruiseDialingCam
             ::tencent_cloud_runtime::codec::Keys::new(&["CampaignId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_campaign_id),
@@ -683,7 +671,7 @@ impl CreateAgentCruiseDialingCampaignResponse {
 #[cfg(feature = "test-util")]
 pub struct CreateAgentCruiseDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateAgentCruiseDialingCampaignResponseBuilder {
@@ -703,13 +691,13 @@ impl CreateAgentCruiseDialingCampaignResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -733,53 +721,14 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateAgentCruiseDialingCampaig
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateAgentCruiseDialingCampaign`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateAgentCruiseDialingCampaignErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `LimitExceeded.OutOfCountLimit`: The maximum number of items allowed has been reached.
-    LimitExceededOutOfCountLimit,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateAgentCruiseDialingCampaignErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::LimitExceededOutOfCountLimit => "LimitExceeded.OutOfCountLimit",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateAgentCruiseDialingCampaignErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "LimitExceeded.OutOfCountLimit" => Some(Self::LimitExceededOutOfCountLimit),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateAgentCruiseDialingCampaignErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateAgentCruiseDialingCampaign`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateAgentCruiseDialingCampaignErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `LimitExceeded.OutOfCountLimit`: The maximum number of items allowed has been reached."]
+    LimitExceededOutOfCountLimit = "LimitExceeded.OutOfCountLimit", }
 }
 impl crate::Client {
     /// Create an agent cruise-style outbound call task.

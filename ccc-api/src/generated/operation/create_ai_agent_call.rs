@@ -67,11 +67,11 @@ pub struct CreateAIAgentCallRequest {
     /// Number to call.
     ///
     /// Example: `"008613012345678"`
-    pub callee: ::tencent_cloud_runtime::CompactString,
+    pub callee: String,
     /// Caller numbers to use.
     ///
     /// Example: `["008601012341234","008601012341235"]`
-    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub callers: Option<Vec<String>>,
     /// Variables substituted into the prompt.
     pub prompt_variables: Option<Vec<crate::types::Variable>>,
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
@@ -126,8 +126,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAIAgentCallRequest {
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_ai_agent_id: Option<crate::types::AIAgentId> = None;
-        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_callee: Option<String> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
         let mut f_prompt_variables: Option<Option<Vec<crate::types::Variable>>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
         let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
@@ -177,8 +177,8 @@ impl ::tencent_cloud_runtime::Action for CreateAIAgentCallRequest {
 pub struct CreateAIAgentCallRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     ai_agent_id: Option<crate::types::AIAgentId>,
-    callee: Option<::tencent_cloud_runtime::CompactString>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callee: Option<String>,
+    callers: Option<Vec<String>>,
     prompt_variables: Option<Vec<crate::types::Variable>>,
     variables: Option<Vec<crate::types::Variable>>,
     max_ring_timeout_second: Option<i64>,
@@ -216,13 +216,13 @@ impl CreateAIAgentCallRequestBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
     }
@@ -230,23 +230,23 @@ impl CreateAIAgentCallRequestBuilder {
     ///
     /// Example: `["008601012341234","008601012341235"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
     /// Variables substituted into the prompt.
     #[inline]
-    pub fn prompt_variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.prompt_variables = Some(value);
+    pub fn prompt_variables(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::Variable>,
+    ) -> Self {
+        self.prompt_variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `PromptVariables`.
@@ -257,8 +257,8 @@ impl CreateAIAgentCallRequestBuilder {
     }
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -359,13 +359,13 @@ impl CreateAIAgentCallFluentBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.inner.callee = value;
         self
     }
@@ -373,23 +373,23 @@ impl CreateAIAgentCallFluentBuilder {
     ///
     /// Example: `["008601012341234","008601012341235"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
     }
     /// Variables substituted into the prompt.
     #[inline]
-    pub fn prompt_variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.inner.prompt_variables = Some(value);
+    pub fn prompt_variables(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::Variable>,
+    ) -> Self {
+        self.inner.prompt_variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `PromptVariables`.
@@ -400,8 +400,8 @@ impl CreateAIAgentCallFluentBuilder {
     }
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.inner.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.inner.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -455,9 +455,9 @@ pub struct CreateAIAgentCallResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_id: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -483,8 +483,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAIAgentCallResponse {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SessionId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_session_id),
@@ -536,8 +536,8 @@ impl CreateAIAgentCallResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateAIAgentCallResponseBuilder {
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateAIAgentCallResponseBuilder {
@@ -545,25 +545,25 @@ impl CreateAIAgentCallResponseBuilder {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -587,111 +587,40 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateAIAgentCallResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateAIAgentCall`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateAIAgentCallErrorCode {
-    /// `FailedOperation.AILicenseHasExpired`: The AI license of the instance has expired.
-    FailedOperationAiLicenseHasExpired,
-    /// `FailedOperation.AcquireQuota`: Call quota could not be obtained.
-    FailedOperationAcquireQuota,
-    /// `FailedOperation.CallOutFailed`: The outbound call could not be placed.
-    FailedOperationCallOutFailed,
-    /// `FailedOperation.CalleeIsBlackUser`: The callee number is on the block list.
-    FailedOperationCalleeIsBlackUser,
-    /// `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit.
-    FailedOperationCallerOverFrequency,
-    /// `FailedOperation.CalloutRuleBlindArea`: Outbound rules forbid calling the callee's area.
-    FailedOperationCalloutRuleBlindArea,
-    /// `FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime`: Outbound rules limit how often the callee may be called within a time interval, and that limit was reached.
-    FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime,
-    /// `FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID`: The callee has reached the daily call limit of the application.
-    FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId,
-    /// `FailedOperation.CalloutRuleNotWorkTime`: Outbound rules forbid calling outside working hours.
-    FailedOperationCalloutRuleNotWorkTime,
-    /// `FailedOperation.NoCallOutNumber`: No number is available for outbound calls.
-    FailedOperationNoCallOutNumber,
-    /// `FailedOperation.PermissionDenied`: The caller lacks permission for this operation.
-    FailedOperationPermissionDenied,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// `LimitExceeded.BasePackageExpired`: The instance's base package has expired.
-    LimitExceededBasePackageExpired,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateAIAgentCallErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationAiLicenseHasExpired => "FailedOperation.AILicenseHasExpired",
-            Self::FailedOperationAcquireQuota => "FailedOperation.AcquireQuota",
-            Self::FailedOperationCallOutFailed => "FailedOperation.CallOutFailed",
-            Self::FailedOperationCalleeIsBlackUser => "FailedOperation.CalleeIsBlackUser",
-            Self::FailedOperationCallerOverFrequency => "FailedOperation.CallerOverFrequency",
-            Self::FailedOperationCalloutRuleBlindArea => "FailedOperation.CalloutRuleBlindArea",
-            Self::FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime => {
-                "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime"
-            }
-            Self::FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId => {
-                "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID"
-            }
-            Self::FailedOperationCalloutRuleNotWorkTime => "FailedOperation.CalloutRuleNotWorkTime",
-            Self::FailedOperationNoCallOutNumber => "FailedOperation.NoCallOutNumber",
-            Self::FailedOperationPermissionDenied => "FailedOperation.PermissionDenied",
-            Self::InternalError => "InternalError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::LimitExceededBasePackageExpired => "LimitExceeded.BasePackageExpired",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateAIAgentCallErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.AILicenseHasExpired" => Some(Self::FailedOperationAiLicenseHasExpired),
-            "FailedOperation.AcquireQuota" => Some(Self::FailedOperationAcquireQuota),
-            "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),
-            "FailedOperation.CalleeIsBlackUser" => Some(Self::FailedOperationCalleeIsBlackUser),
-            "FailedOperation.CallerOverFrequency" => Some(Self::FailedOperationCallerOverFrequency),
-            "FailedOperation.CalloutRuleBlindArea" => {
-                Some(Self::FailedOperationCalloutRuleBlindArea)
-            }
-            "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime" => {
-                Some(Self::FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime)
-            }
-            "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID" => {
-                Some(Self::FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId)
-            }
-            "FailedOperation.CalloutRuleNotWorkTime" => {
-                Some(Self::FailedOperationCalloutRuleNotWorkTime)
-            }
-            "FailedOperation.NoCallOutNumber" => Some(Self::FailedOperationNoCallOutNumber),
-            "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            "LimitExceeded.BasePackageExpired" => Some(Self::LimitExceededBasePackageExpired),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateAIAgentCallErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateAIAgentCall`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateAIAgentCallErrorCode { #[doc =
+    " `FailedOperation.AILicenseHasExpired`: The AI license of the instance has expired."]
+    FailedOperationAiLicenseHasExpired = "FailedOperation.AILicenseHasExpired", #[doc =
+    " `FailedOperation.AcquireQuota`: Call quota could not be obtained."]
+    FailedOperationAcquireQuota = "FailedOperation.AcquireQuota", #[doc =
+    " `FailedOperation.CallOutFailed`: The outbound call could not be placed."]
+    FailedOperationCallOutFailed = "FailedOperation.CallOutFailed", #[doc =
+    " `FailedOperation.CalleeIsBlackUser`: The callee number is on the block list."]
+    FailedOperationCalleeIsBlackUser = "FailedOperation.CalleeIsBlackUser", #[doc =
+    " `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit."]
+    FailedOperationCallerOverFrequency = "FailedOperation.CallerOverFrequency", #[doc =
+    " `FailedOperation.CalloutRuleBlindArea`: Outbound rules forbid calling the callee's area."]
+    FailedOperationCalloutRuleBlindArea = "FailedOperation.CalloutRuleBlindArea", #[doc =
+    " `FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime`: Outbound rules limit how often the callee may be called within a time interval, and that limit was reached."]
+    FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime =
+    "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime", #[doc =
+    " `FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID`: The callee has reached the daily call limit of the application."]
+    FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId =
+    "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID", #[doc =
+    " `FailedOperation.CalloutRuleNotWorkTime`: Outbound rules forbid calling outside working hours."]
+    FailedOperationCalloutRuleNotWorkTime = "FailedOperation.CalloutRuleNotWorkTime",
+    #[doc =
+    " `FailedOperation.NoCallOutNumber`: No number is available for outbound calls."]
+    FailedOperationNoCallOutNumber = "FailedOperation.NoCallOutNumber", #[doc =
+    " `FailedOperation.PermissionDenied`: The caller lacks permission for this operation."]
+    FailedOperationPermissionDenied = "FailedOperation.PermissionDenied", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist",
+    #[doc =
+    " `LimitExceeded.BasePackageExpired`: The instance's base package has expired."]
+    LimitExceededBasePackageExpired = "LimitExceeded.BasePackageExpired", }
 }
 impl crate::Client {
     /// Start a single outbound call handled by a configured AI agent.

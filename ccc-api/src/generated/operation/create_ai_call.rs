@@ -50,7 +50,7 @@ pub struct CreateAICallRequest {
     /// Number to call.
     ///
     /// Example: `"0086xxx"`
-    pub callee: ::tencent_cloud_runtime::CompactString,
+    pub callee: String,
     /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
     ///
     /// Example: `"openai"`
@@ -58,19 +58,19 @@ pub struct CreateAICallRequest {
     /// API key for the model provider, used for authentication.
     ///
     /// Example: `"sk-proj-xxxx"`
-    pub api_key: ::tencent_cloud_runtime::CompactString,
+    pub api_key: String,
     /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
     ///
     /// Example: `"https://api.openai.com/v1/"`
-    pub api_url: ::tencent_cloud_runtime::CompactString,
+    pub api_url: String,
     /// System prompt that sets the bot persona, style and task.
     ///
     /// Example: `"示例值请看上方描述"`
-    pub system_prompt: Option<::tencent_cloud_runtime::CompactString>,
+    pub system_prompt: Option<String>,
     /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
     ///
     /// Example: `"gpt-4o-mini"`
-    pub model: Option<::tencent_cloud_runtime::CompactString>,
+    pub model: Option<String>,
     /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
     ///
     /// Example: `"ZhiQi"`
@@ -78,11 +78,11 @@ pub struct CreateAICallRequest {
     /// Caller numbers to use.
     ///
     /// Example: `["string"]`
-    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub callers: Option<Vec<String>>,
     /// Greeting spoken by the AI agent.
     ///
     /// Example: `"您好"`
-    pub welcome_message: Option<::tencent_cloud_runtime::CompactString>,
+    pub welcome_message: Option<String>,
     /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
     ///
     /// Example: `0`
@@ -114,7 +114,7 @@ pub struct CreateAICallRequest {
     /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
-    pub end_function_desc: Option<::tencent_cloud_runtime::CompactString>,
+    pub end_function_desc: Option<String>,
     /// Whether to enable the `transfer_to_human` function call.
     ///
     /// Example: `true`
@@ -134,7 +134,7 @@ pub struct CreateAICallRequest {
     /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
-    pub notify_message: Option<::tencent_cloud_runtime::CompactString>,
+    pub notify_message: Option<String>,
     /// Maximum number of reminders; unlimited by default.
     ///
     /// Example: `1`
@@ -142,7 +142,7 @@ pub struct CreateAICallRequest {
     /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
-    pub custom_tts_config: Option<::tencent_cloud_runtime::CompactString>,
+    pub custom_tts_config: Option<String>,
     /// Variables substituted into the prompt.
     pub prompt_variables: Option<Vec<crate::types::Variable>>,
     /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
@@ -182,7 +182,7 @@ pub struct CreateAICallRequest {
     /// Extra model request parameters as a JSON string.
     ///
     /// Example: `"{}"`
-    pub llm_extra_body: Option<::tencent_cloud_runtime::CompactString>,
+    pub llm_extra_body: Option<String>,
     /// Maximum call duration in milliseconds; unlimited by default.
     ///
     /// Example: `600000`
@@ -206,7 +206,7 @@ pub struct CreateAICallRequest {
     /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
-    pub custom_stt_config: Option<::tencent_cloud_runtime::CompactString>,
+    pub custom_stt_config: Option<String>,
 }
 impl ::std::fmt::Debug for CreateAICallRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -455,15 +455,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAICallRequest {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_callee: Option<String> = None;
         let mut f_llm_type: Option<crate::types::CreateAICallLLMType> = None;
-        let mut f_api_key: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_api_url: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_system_prompt: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_model: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_api_key: Option<String> = None;
+        let mut f_api_url: Option<String> = None;
+        let mut f_system_prompt: Option<Option<String>> = None;
+        let mut f_model: Option<Option<String>> = None;
         let mut f_voice_type: Option<Option<crate::types::CreateAICallVoiceType>> = None;
-        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
-        let mut f_welcome_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
+        let mut f_welcome_message: Option<Option<String>> = None;
         let mut f_welcome_type: Option<Option<crate::types::CreateAICallWelcomeType>> = None;
         let mut f_welcome_message_priority: Option<
             Option<crate::types::CreateAICallWelcomeMessagePriority>,
@@ -473,16 +473,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAICallRequest {
         let mut f_interrupt_mode: Option<Option<crate::types::CreateAICallInterruptMode>> = None;
         let mut f_interrupt_speech_duration: Option<Option<i64>> = None;
         let mut f_end_function_enable: Option<Option<bool>> = None;
-        let mut f_end_function_desc: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_end_function_desc: Option<Option<String>> = None;
         let mut f_transfer_function_enable: Option<Option<bool>> = None;
         let mut f_transfer_items: Option<Option<Vec<crate::types::AITransferItem>>> = None;
         let mut f_transfer_to_agent_enable: Option<Option<bool>> = None;
         let mut f_transfer_to_agent_items: Option<Option<Vec<crate::types::TransferToAgentItem>>> =
             None;
         let mut f_notify_duration: Option<Option<i64>> = None;
-        let mut f_notify_message: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_notify_message: Option<Option<String>> = None;
         let mut f_notify_max_count: Option<Option<u64>> = None;
-        let mut f_custom_tts_config: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_custom_tts_config: Option<Option<String>> = None;
         let mut f_prompt_variables: Option<Option<Vec<crate::types::Variable>>> = None;
         let mut f_vad_silence_time: Option<Option<i64>> = None;
         let mut f_extract_config: Option<Option<Vec<crate::types::AICallExtractConfigElement>>> =
@@ -496,14 +496,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAICallRequest {
         let mut f_enable_voicemail_detection: Option<Option<bool>> = None;
         let mut f_voicemail_action: Option<Option<crate::types::CreateAICallVoicemailAction>> =
             None;
-        let mut f_llm_extra_body: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_llm_extra_body: Option<Option<String>> = None;
         let mut f_max_call_duration_ms: Option<Option<u64>> = None;
         let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
         let mut f_ambient_sound_type: Option<Option<crate::types::CreateAICallAmbientSoundType>> =
             None;
         let mut f_ambient_sound_volume: Option<Option<f64>> = None;
         let mut f_acquire_timeout_second: Option<Option<u64>> = None;
-        let mut f_custom_stt_config: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_custom_stt_config: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -623,15 +623,15 @@ impl ::tencent_cloud_runtime::Action for CreateAICallRequest {
 #[derive(Clone, Default)]
 pub struct CreateAICallRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    callee: Option<::tencent_cloud_runtime::CompactString>,
+    callee: Option<String>,
     llm_type: Option<crate::types::CreateAICallLLMType>,
-    api_key: Option<::tencent_cloud_runtime::CompactString>,
-    api_url: Option<::tencent_cloud_runtime::CompactString>,
-    system_prompt: Option<::tencent_cloud_runtime::CompactString>,
-    model: Option<::tencent_cloud_runtime::CompactString>,
+    api_key: Option<String>,
+    api_url: Option<String>,
+    system_prompt: Option<String>,
+    model: Option<String>,
     voice_type: Option<crate::types::CreateAICallVoiceType>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    welcome_message: Option<::tencent_cloud_runtime::CompactString>,
+    callers: Option<Vec<String>>,
+    welcome_message: Option<String>,
     welcome_type: Option<crate::types::CreateAICallWelcomeType>,
     welcome_message_priority: Option<crate::types::CreateAICallWelcomeMessagePriority>,
     max_duration: Option<i64>,
@@ -639,15 +639,15 @@ pub struct CreateAICallRequestBuilder {
     interrupt_mode: Option<crate::types::CreateAICallInterruptMode>,
     interrupt_speech_duration: Option<i64>,
     end_function_enable: Option<bool>,
-    end_function_desc: Option<::tencent_cloud_runtime::CompactString>,
+    end_function_desc: Option<String>,
     transfer_function_enable: Option<bool>,
     transfer_items: Option<Vec<crate::types::AITransferItem>>,
     transfer_to_agent_enable: Option<bool>,
     transfer_to_agent_items: Option<Vec<crate::types::TransferToAgentItem>>,
     notify_duration: Option<i64>,
-    notify_message: Option<::tencent_cloud_runtime::CompactString>,
+    notify_message: Option<String>,
     notify_max_count: Option<u64>,
-    custom_tts_config: Option<::tencent_cloud_runtime::CompactString>,
+    custom_tts_config: Option<String>,
     prompt_variables: Option<Vec<crate::types::Variable>>,
     vad_silence_time: Option<i64>,
     extract_config: Option<Vec<crate::types::AICallExtractConfigElement>>,
@@ -659,13 +659,13 @@ pub struct CreateAICallRequestBuilder {
     enable_compliance_audio: Option<bool>,
     enable_voicemail_detection: Option<bool>,
     voicemail_action: Option<crate::types::CreateAICallVoicemailAction>,
-    llm_extra_body: Option<::tencent_cloud_runtime::CompactString>,
+    llm_extra_body: Option<String>,
     max_call_duration_ms: Option<u64>,
     max_ring_timeout_second: Option<i64>,
     ambient_sound_type: Option<crate::types::CreateAICallAmbientSoundType>,
     ambient_sound_volume: Option<f64>,
     acquire_timeout_second: Option<u64>,
-    custom_stt_config: Option<::tencent_cloud_runtime::CompactString>,
+    custom_stt_config: Option<String>,
 }
 impl ::std::fmt::Debug for CreateAICallRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -745,13 +745,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"0086xxx"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
     }
@@ -773,13 +773,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"sk-proj-xxxx"`
     #[inline]
-    pub fn api_key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.api_key = Some(value.into());
         self
     }
     /// Sets or clears `APIKey`. Required.
     #[inline]
-    pub fn set_api_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_api_key(mut self, value: Option<String>) -> Self {
         self.api_key = value;
         self
     }
@@ -787,13 +787,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"https://api.openai.com/v1/"`
     #[inline]
-    pub fn api_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn api_url(mut self, value: impl Into<String>) -> Self {
         self.api_url = Some(value.into());
         self
     }
     /// Sets or clears `APIUrl`. Required.
     #[inline]
-    pub fn set_api_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_api_url(mut self, value: Option<String>) -> Self {
         self.api_url = value;
         self
     }
@@ -801,19 +801,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"示例值请看上方描述"`
     #[inline]
-    pub fn system_prompt(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
         self.system_prompt = Some(value.into());
         self
     }
     /// Sets or clears `SystemPrompt`.
     #[inline]
-    pub fn set_system_prompt(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_system_prompt(mut self, value: Option<String>) -> Self {
         self.system_prompt = value;
         self
     }
@@ -821,13 +815,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"gpt-4o-mini"`
     #[inline]
-    pub fn model(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets or clears `Model`.
     #[inline]
-    pub fn set_model(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_model(mut self, value: Option<String>) -> Self {
         self.model = value;
         self
     }
@@ -849,16 +843,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `["string"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
@@ -866,19 +857,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"您好"`
     #[inline]
-    pub fn welcome_message(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
         self.welcome_message = Some(value.into());
         self
     }
     /// Sets or clears `WelcomeMessage`.
     #[inline]
-    pub fn set_welcome_message(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_welcome_message(mut self, value: Option<String>) -> Self {
         self.welcome_message = value;
         self
     }
@@ -937,8 +922,11 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `["zh","en"]`
     #[inline]
-    pub fn languages(mut self, value: Vec<crate::types::CreateAICallLanguages>) -> Self {
-        self.languages = Some(value);
+    pub fn languages(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::CreateAICallLanguages>,
+    ) -> Self {
+        self.languages = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Languages`.
@@ -999,19 +987,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
     #[inline]
-    pub fn end_function_desc(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn end_function_desc(mut self, value: impl Into<String>) -> Self {
         self.end_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `EndFunctionDesc`.
     #[inline]
-    pub fn set_end_function_desc(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_end_function_desc(mut self, value: Option<String>) -> Self {
         self.end_function_desc = value;
         self
     }
@@ -1031,8 +1013,11 @@ impl CreateAICallRequestBuilder {
     }
     /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
     #[inline]
-    pub fn transfer_items(mut self, value: Vec<crate::types::AITransferItem>) -> Self {
-        self.transfer_items = Some(value);
+    pub fn transfer_items(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::AITransferItem>,
+    ) -> Self {
+        self.transfer_items = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `TransferItems`.
@@ -1059,9 +1044,9 @@ impl CreateAICallRequestBuilder {
     #[inline]
     pub fn transfer_to_agent_items(
         mut self,
-        value: Vec<crate::types::TransferToAgentItem>,
+        value: impl IntoIterator<Item = crate::types::TransferToAgentItem>,
     ) -> Self {
-        self.transfer_to_agent_items = Some(value);
+        self.transfer_to_agent_items = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `TransferToAgentItems`.
@@ -1091,19 +1076,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
     #[inline]
-    pub fn notify_message(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn notify_message(mut self, value: impl Into<String>) -> Self {
         self.notify_message = Some(value.into());
         self
     }
     /// Sets or clears `NotifyMessage`.
     #[inline]
-    pub fn set_notify_message(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_notify_message(mut self, value: Option<String>) -> Self {
         self.notify_message = value;
         self
     }
@@ -1125,26 +1104,23 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
     #[inline]
-    pub fn custom_tts_config(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn custom_tts_config(mut self, value: impl Into<String>) -> Self {
         self.custom_tts_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomTTSConfig`.
     #[inline]
-    pub fn set_custom_tts_config(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_custom_tts_config(mut self, value: Option<String>) -> Self {
         self.custom_tts_config = value;
         self
     }
     /// Variables substituted into the prompt.
     #[inline]
-    pub fn prompt_variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.prompt_variables = Some(value);
+    pub fn prompt_variables(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::Variable>,
+    ) -> Self {
+        self.prompt_variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `PromptVariables`.
@@ -1169,8 +1145,11 @@ impl CreateAICallRequestBuilder {
     }
     /// Settings for extracting information from the call content.
     #[inline]
-    pub fn extract_config(mut self, value: Vec<crate::types::AICallExtractConfigElement>) -> Self {
-        self.extract_config = Some(value);
+    pub fn extract_config(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::AICallExtractConfigElement>,
+    ) -> Self {
+        self.extract_config = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `ExtractConfig`.
@@ -1198,8 +1177,8 @@ impl CreateAICallRequestBuilder {
     }
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -1297,19 +1276,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"{}"`
     #[inline]
-    pub fn llm_extra_body(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn llm_extra_body(mut self, value: impl Into<String>) -> Self {
         self.llm_extra_body = Some(value.into());
         self
     }
     /// Sets or clears `LLMExtraBody`.
     #[inline]
-    pub fn set_llm_extra_body(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_llm_extra_body(mut self, value: Option<String>) -> Self {
         self.llm_extra_body = value;
         self
     }
@@ -1390,19 +1363,13 @@ impl CreateAICallRequestBuilder {
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
     #[inline]
-    pub fn custom_stt_config(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn custom_stt_config(mut self, value: impl Into<String>) -> Self {
         self.custom_stt_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomSTTConfig`.
     #[inline]
-    pub fn set_custom_stt_config(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_custom_stt_config(mut self, value: Option<String>) -> Self {
         self.custom_stt_config = value;
         self
     }
@@ -1517,13 +1484,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"0086xxx"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.inner.callee = value;
         self
     }
@@ -1545,13 +1512,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"sk-proj-xxxx"`
     #[inline]
-    pub fn api_key(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.inner.api_key = Some(value.into());
         self
     }
     /// Sets or clears `APIKey`. Required.
     #[inline]
-    pub fn set_api_key(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_api_key(mut self, value: Option<String>) -> Self {
         self.inner.api_key = value;
         self
     }
@@ -1559,13 +1526,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"https://api.openai.com/v1/"`
     #[inline]
-    pub fn api_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn api_url(mut self, value: impl Into<String>) -> Self {
         self.inner.api_url = Some(value.into());
         self
     }
     /// Sets or clears `APIUrl`. Required.
     #[inline]
-    pub fn set_api_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_api_url(mut self, value: Option<String>) -> Self {
         self.inner.api_url = value;
         self
     }
@@ -1573,19 +1540,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"示例值请看上方描述"`
     #[inline]
-    pub fn system_prompt(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
         self.inner.system_prompt = Some(value.into());
         self
     }
     /// Sets or clears `SystemPrompt`.
     #[inline]
-    pub fn set_system_prompt(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_system_prompt(mut self, value: Option<String>) -> Self {
         self.inner.system_prompt = value;
         self
     }
@@ -1593,13 +1554,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"gpt-4o-mini"`
     #[inline]
-    pub fn model(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn model(mut self, value: impl Into<String>) -> Self {
         self.inner.model = Some(value.into());
         self
     }
     /// Sets or clears `Model`.
     #[inline]
-    pub fn set_model(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_model(mut self, value: Option<String>) -> Self {
         self.inner.model = value;
         self
     }
@@ -1621,16 +1582,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `["string"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -1638,19 +1596,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"您好"`
     #[inline]
-    pub fn welcome_message(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
         self.inner.welcome_message = Some(value.into());
         self
     }
     /// Sets or clears `WelcomeMessage`.
     #[inline]
-    pub fn set_welcome_message(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_welcome_message(mut self, value: Option<String>) -> Self {
         self.inner.welcome_message = value;
         self
     }
@@ -1709,8 +1661,11 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `["zh","en"]`
     #[inline]
-    pub fn languages(mut self, value: Vec<crate::types::CreateAICallLanguages>) -> Self {
-        self.inner.languages = Some(value);
+    pub fn languages(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::CreateAICallLanguages>,
+    ) -> Self {
+        self.inner.languages = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Languages`.
@@ -1771,19 +1726,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
     #[inline]
-    pub fn end_function_desc(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn end_function_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.end_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `EndFunctionDesc`.
     #[inline]
-    pub fn set_end_function_desc(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_end_function_desc(mut self, value: Option<String>) -> Self {
         self.inner.end_function_desc = value;
         self
     }
@@ -1803,8 +1752,11 @@ impl CreateAICallFluentBuilder {
     }
     /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
     #[inline]
-    pub fn transfer_items(mut self, value: Vec<crate::types::AITransferItem>) -> Self {
-        self.inner.transfer_items = Some(value);
+    pub fn transfer_items(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::AITransferItem>,
+    ) -> Self {
+        self.inner.transfer_items = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `TransferItems`.
@@ -1831,9 +1783,9 @@ impl CreateAICallFluentBuilder {
     #[inline]
     pub fn transfer_to_agent_items(
         mut self,
-        value: Vec<crate::types::TransferToAgentItem>,
+        value: impl IntoIterator<Item = crate::types::TransferToAgentItem>,
     ) -> Self {
-        self.inner.transfer_to_agent_items = Some(value);
+        self.inner.transfer_to_agent_items = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `TransferToAgentItems`.
@@ -1863,19 +1815,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
     #[inline]
-    pub fn notify_message(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn notify_message(mut self, value: impl Into<String>) -> Self {
         self.inner.notify_message = Some(value.into());
         self
     }
     /// Sets or clears `NotifyMessage`.
     #[inline]
-    pub fn set_notify_message(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_notify_message(mut self, value: Option<String>) -> Self {
         self.inner.notify_message = value;
         self
     }
@@ -1897,26 +1843,23 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
     #[inline]
-    pub fn custom_tts_config(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn custom_tts_config(mut self, value: impl Into<String>) -> Self {
         self.inner.custom_tts_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomTTSConfig`.
     #[inline]
-    pub fn set_custom_tts_config(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_custom_tts_config(mut self, value: Option<String>) -> Self {
         self.inner.custom_tts_config = value;
         self
     }
     /// Variables substituted into the prompt.
     #[inline]
-    pub fn prompt_variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.inner.prompt_variables = Some(value);
+    pub fn prompt_variables(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::Variable>,
+    ) -> Self {
+        self.inner.prompt_variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `PromptVariables`.
@@ -1941,8 +1884,11 @@ impl CreateAICallFluentBuilder {
     }
     /// Settings for extracting information from the call content.
     #[inline]
-    pub fn extract_config(mut self, value: Vec<crate::types::AICallExtractConfigElement>) -> Self {
-        self.inner.extract_config = Some(value);
+    pub fn extract_config(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::AICallExtractConfigElement>,
+    ) -> Self {
+        self.inner.extract_config = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `ExtractConfig`.
@@ -1970,8 +1916,8 @@ impl CreateAICallFluentBuilder {
     }
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.inner.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.inner.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -2069,19 +2015,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"{}"`
     #[inline]
-    pub fn llm_extra_body(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn llm_extra_body(mut self, value: impl Into<String>) -> Self {
         self.inner.llm_extra_body = Some(value.into());
         self
     }
     /// Sets or clears `LLMExtraBody`.
     #[inline]
-    pub fn set_llm_extra_body(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_llm_extra_body(mut self, value: Option<String>) -> Self {
         self.inner.llm_extra_body = value;
         self
     }
@@ -2162,19 +2102,13 @@ impl CreateAICallFluentBuilder {
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
     #[inline]
-    pub fn custom_stt_config(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn custom_stt_config(mut self, value: impl Into<String>) -> Self {
         self.inner.custom_stt_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomSTTConfig`.
     #[inline]
-    pub fn set_custom_stt_config(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_custom_stt_config(mut self, value: Option<String>) -> Self {
         self.inner.custom_stt_config = value;
         self
     }
@@ -2207,9 +2141,9 @@ pub struct CreateAICallResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_id: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -2235,8 +2169,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAICallResponse {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SessionId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_session_id),
@@ -2288,8 +2222,8 @@ impl CreateAICallResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateAICallResponseBuilder {
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateAICallResponseBuilder {
@@ -2297,25 +2231,25 @@ impl CreateAICallResponseBuilder {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -2339,103 +2273,36 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateAICallResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateAICall`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateAICallErrorCode {
-    /// `FailedOperation.CallOutFailed`: The outbound call could not be placed.
-    FailedOperationCallOutFailed,
-    /// `FailedOperation.CalleeIsBlackUser`: The callee number is on the block list.
-    FailedOperationCalleeIsBlackUser,
-    /// `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit.
-    FailedOperationCallerOverFrequency,
-    /// `FailedOperation.CalloutRuleBlindArea`: Outbound rules forbid calling the callee's area.
-    FailedOperationCalloutRuleBlindArea,
-    /// `FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime`: Outbound rules limit how often the callee may be called within a time interval, and that limit was reached.
-    FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime,
-    /// `FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID`: The callee has reached the daily call limit of the application.
-    FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId,
-    /// `FailedOperation.CalloutRuleNotWorkTime`: Outbound rules forbid calling outside working hours.
-    FailedOperationCalloutRuleNotWorkTime,
-    /// `FailedOperation.NoCallOutNumber`: No number is available for outbound calls.
-    FailedOperationNoCallOutNumber,
-    /// `FailedOperation.PermissionDenied`: The caller lacks permission for this operation.
-    FailedOperationPermissionDenied,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// `LimitExceeded.BasePackageExpired`: The instance's base package has expired.
-    LimitExceededBasePackageExpired,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateAICallErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationCallOutFailed => "FailedOperation.CallOutFailed",
-            Self::FailedOperationCalleeIsBlackUser => "FailedOperation.CalleeIsBlackUser",
-            Self::FailedOperationCallerOverFrequency => "FailedOperation.CallerOverFrequency",
-            Self::FailedOperationCalloutRuleBlindArea => "FailedOperation.CalloutRuleBlindArea",
-            Self::FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime => {
-                "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime"
-            }
-            Self::FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId => {
-                "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID"
-            }
-            Self::FailedOperationCalloutRuleNotWorkTime => "FailedOperation.CalloutRuleNotWorkTime",
-            Self::FailedOperationNoCallOutNumber => "FailedOperation.NoCallOutNumber",
-            Self::FailedOperationPermissionDenied => "FailedOperation.PermissionDenied",
-            Self::InternalError => "InternalError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::LimitExceededBasePackageExpired => "LimitExceeded.BasePackageExpired",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateAICallErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),
-            "FailedOperation.CalleeIsBlackUser" => Some(Self::FailedOperationCalleeIsBlackUser),
-            "FailedOperation.CallerOverFrequency" => Some(Self::FailedOperationCallerOverFrequency),
-            "FailedOperation.CalloutRuleBlindArea" => {
-                Some(Self::FailedOperationCalloutRuleBlindArea)
-            }
-            "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime" => {
-                Some(Self::FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime)
-            }
-            "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID" => {
-                Some(Self::FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId)
-            }
-            "FailedOperation.CalloutRuleNotWorkTime" => {
-                Some(Self::FailedOperationCalloutRuleNotWorkTime)
-            }
-            "FailedOperation.NoCallOutNumber" => Some(Self::FailedOperationNoCallOutNumber),
-            "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            "LimitExceeded.BasePackageExpired" => Some(Self::LimitExceededBasePackageExpired),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateAICallErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateAICall`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateAICallErrorCode { #[doc =
+    " `FailedOperation.CallOutFailed`: The outbound call could not be placed."]
+    FailedOperationCallOutFailed = "FailedOperation.CallOutFailed", #[doc =
+    " `FailedOperation.CalleeIsBlackUser`: The callee number is on the block list."]
+    FailedOperationCalleeIsBlackUser = "FailedOperation.CalleeIsBlackUser", #[doc =
+    " `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit."]
+    FailedOperationCallerOverFrequency = "FailedOperation.CallerOverFrequency", #[doc =
+    " `FailedOperation.CalloutRuleBlindArea`: Outbound rules forbid calling the callee's area."]
+    FailedOperationCalloutRuleBlindArea = "FailedOperation.CalloutRuleBlindArea", #[doc =
+    " `FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime`: Outbound rules limit how often the callee may be called within a time interval, and that limit was reached."]
+    FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime =
+    "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime", #[doc =
+    " `FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID`: The callee has reached the daily call limit of the application."]
+    FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId =
+    "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID", #[doc =
+    " `FailedOperation.CalloutRuleNotWorkTime`: Outbound rules forbid calling outside working hours."]
+    FailedOperationCalloutRuleNotWorkTime = "FailedOperation.CalloutRuleNotWorkTime",
+    #[doc =
+    " `FailedOperation.NoCallOutNumber`: No number is available for outbound calls."]
+    FailedOperationNoCallOutNumber = "FailedOperation.NoCallOutNumber", #[doc =
+    " `FailedOperation.PermissionDenied`: The caller lacks permission for this operation."]
+    FailedOperationPermissionDenied = "FailedOperation.PermissionDenied", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist",
+    #[doc =
+    " `LimitExceeded.BasePackageExpired`: The instance's base package has expired."]
+    LimitExceededBasePackageExpired = "LimitExceeded.BasePackageExpired", }
 }
 impl crate::Client {
     /// Start a single AI outbound call using your own large model.

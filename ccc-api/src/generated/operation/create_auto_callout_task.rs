@@ -85,11 +85,11 @@ pub struct CreateAutoCalloutTaskRequest {
     /// Numbers to call.
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
-    pub callees: Vec<::tencent_cloud_runtime::CompactString>,
+    pub callees: Vec<String>,
     /// Caller numbers to use.
     ///
     /// Example: `["0086010xxxxxxxx"]`
-    pub callers: Vec<::tencent_cloud_runtime::CompactString>,
+    pub callers: Vec<String>,
     /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
     ///
     /// Example: `3`
@@ -97,11 +97,11 @@ pub struct CreateAutoCalloutTaskRequest {
     /// Task name.
     ///
     /// Example: `"任务1"`
-    pub name: Option<::tencent_cloud_runtime::CompactString>,
+    pub name: Option<String>,
     /// Task description.
     ///
     /// Example: `"任务描述1"`
-    pub description: Option<::tencent_cloud_runtime::CompactString>,
+    pub description: Option<String>,
     /// Unix time in seconds when the task stops.
     ///
     /// Example: `1642500622`
@@ -115,13 +115,13 @@ pub struct CreateAutoCalloutTaskRequest {
     /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui: Option<String>,
     /// Per-callee attributes.
     pub callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
     /// IANA time zone name, for example `Asia/Shanghai`.
     ///
     /// Example: `"Asia/Shanghai"`
-    pub time_zone: Option<::tencent_cloud_runtime::CompactString>,
+    pub time_zone: Option<String>,
     /// Time ranges in which calls may be made.
     pub available_time: Option<Vec<crate::types::TimeRange>>,
     /// Id of the AI agent used for the calls; required if `IvrId` is not set.
@@ -254,17 +254,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAutoCalloutTaskReques
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_not_before: Option<i64> = None;
-        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callees: Option<Vec<String>> = None;
+        let mut f_callers: Option<Vec<String>> = None;
         let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
-        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_description: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_description: Option<Option<String>> = None;
         let mut f_not_after: Option<Option<i64>> = None;
         let mut f_tries: Option<Option<u64>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
-        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui: Option<Option<String>> = None;
         let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
-        let mut f_time_zone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_time_zone: Option<Option<String>> = None;
         let mut f_available_time: Option<Option<Vec<crate::types::TimeRange>>> = None;
         let mut f_ai_agent_id: Option<Option<crate::types::AIAgentId>> = None;
         let mut f_retry_interval: Option<Option<i64>> = None;
@@ -354,17 +354,17 @@ impl ::tencent_cloud_runtime::Action for CreateAutoCalloutTaskRequest {
 pub struct CreateAutoCalloutTaskRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     not_before: Option<i64>,
-    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callees: Option<Vec<String>>,
+    callers: Option<Vec<String>>,
     ivr_id: Option<crate::types::IvrId>,
-    name: Option<::tencent_cloud_runtime::CompactString>,
-    description: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
+    description: Option<String>,
     not_after: Option<i64>,
     tries: Option<u64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<::tencent_cloud_runtime::CompactString>,
+    uui: Option<String>,
     callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
-    time_zone: Option<::tencent_cloud_runtime::CompactString>,
+    time_zone: Option<String>,
     available_time: Option<Vec<crate::types::TimeRange>>,
     ai_agent_id: Option<crate::types::AIAgentId>,
     retry_interval: Option<i64>,
@@ -408,16 +408,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callees = Some(value);
+    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callees = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
     }
@@ -425,16 +422,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `["0086010xxxxxxxx"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
@@ -456,13 +450,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `"任务1"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -470,16 +464,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `"任务描述1"`
     #[inline]
-    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_description(mut self, value: Option<String>) -> Self {
         self.description = value;
         self
     }
@@ -513,8 +504,8 @@ impl CreateAutoCalloutTaskRequestBuilder {
     }
     /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -527,20 +518,23 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// Per-callee attributes.
     #[inline]
-    pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
-        self.callee_attributes = Some(value);
+    pub fn callee_attributes(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
+    ) -> Self {
+        self.callee_attributes = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `CalleeAttributes`.
@@ -556,20 +550,23 @@ impl CreateAutoCalloutTaskRequestBuilder {
     ///
     /// Example: `"Asia/Shanghai"`
     #[inline]
-    pub fn time_zone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
         self.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
     #[inline]
-    pub fn set_time_zone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
         self.time_zone = value;
         self
     }
     /// Time ranges in which calls may be made.
     #[inline]
-    pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
-        self.available_time = Some(value);
+    pub fn available_time(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::TimeRange>,
+    ) -> Self {
+        self.available_time = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `AvailableTime`.
@@ -626,9 +623,9 @@ impl CreateAutoCalloutTaskRequestBuilder {
     #[inline]
     pub fn retry_hangup_types(
         mut self,
-        value: Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
+        value: impl IntoIterator<Item = crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
     ) -> Self {
-        self.retry_hangup_types = Some(value);
+        self.retry_hangup_types = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `RetryHangupTypes`.
@@ -642,8 +639,11 @@ impl CreateAutoCalloutTaskRequestBuilder {
     }
     /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
     #[inline]
-    pub fn retry_tags(mut self, value: Vec<crate::types::RetryTagItem>) -> Self {
-        self.retry_tags = Some(value);
+    pub fn retry_tags(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::RetryTagItem>,
+    ) -> Self {
+        self.retry_tags = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `RetryTags`.
@@ -656,9 +656,9 @@ impl CreateAutoCalloutTaskRequestBuilder {
     #[inline]
     pub fn available_work_time_config(
         mut self,
-        value: Vec<crate::types::AvailableTimeConfig>,
+        value: impl IntoIterator<Item = crate::types::AvailableTimeConfig>,
     ) -> Self {
-        self.available_work_time_config = Some(value);
+        self.available_work_time_config = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `AvailableWorkTimeConfig`.
@@ -672,8 +672,11 @@ impl CreateAutoCalloutTaskRequestBuilder {
     }
     /// Trigger strategy for the task.
     #[inline]
-    pub fn trigger_strategy(mut self, value: Vec<crate::types::TriggerStrategyItem>) -> Self {
-        self.trigger_strategy = Some(value);
+    pub fn trigger_strategy(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::TriggerStrategyItem>,
+    ) -> Self {
+        self.trigger_strategy = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `TriggerStrategy`.
@@ -799,16 +802,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callees = Some(value);
+    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callees = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callees = value;
         self
     }
@@ -816,16 +816,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `["0086010xxxxxxxx"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -847,13 +844,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `"任务1"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
@@ -861,16 +858,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `"任务描述1"`
     #[inline]
-    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
@@ -904,8 +898,8 @@ impl CreateAutoCalloutTaskFluentBuilder {
     }
     /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.inner.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.inner.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -918,20 +912,23 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
     }
     /// Per-callee attributes.
     #[inline]
-    pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
-        self.inner.callee_attributes = Some(value);
+    pub fn callee_attributes(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
+    ) -> Self {
+        self.inner.callee_attributes = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `CalleeAttributes`.
@@ -947,20 +944,23 @@ impl CreateAutoCalloutTaskFluentBuilder {
     ///
     /// Example: `"Asia/Shanghai"`
     #[inline]
-    pub fn time_zone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
     #[inline]
-    pub fn set_time_zone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
         self.inner.time_zone = value;
         self
     }
     /// Time ranges in which calls may be made.
     #[inline]
-    pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
-        self.inner.available_time = Some(value);
+    pub fn available_time(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::TimeRange>,
+    ) -> Self {
+        self.inner.available_time = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `AvailableTime`.
@@ -1017,9 +1017,9 @@ impl CreateAutoCalloutTaskFluentBuilder {
     #[inline]
     pub fn retry_hangup_types(
         mut self,
-        value: Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
+        value: impl IntoIterator<Item = crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
     ) -> Self {
-        self.inner.retry_hangup_types = Some(value);
+        self.inner.retry_hangup_types = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `RetryHangupTypes`.
@@ -1033,8 +1033,11 @@ impl CreateAutoCalloutTaskFluentBuilder {
     }
     /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
     #[inline]
-    pub fn retry_tags(mut self, value: Vec<crate::types::RetryTagItem>) -> Self {
-        self.inner.retry_tags = Some(value);
+    pub fn retry_tags(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::RetryTagItem>,
+    ) -> Self {
+        self.inner.retry_tags = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `RetryTags`.
@@ -1047,9 +1050,9 @@ impl CreateAutoCalloutTaskFluentBuilder {
     #[inline]
     pub fn available_work_time_config(
         mut self,
-        value: Vec<crate::types::AvailableTimeConfig>,
+        value: impl IntoIterator<Item = crate::types::AvailableTimeConfig>,
     ) -> Self {
-        self.inner.available_work_time_config = Some(value);
+        self.inner.available_work_time_config = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `AvailableWorkTimeConfig`.
@@ -1063,8 +1066,11 @@ impl CreateAutoCalloutTaskFluentBuilder {
     }
     /// Trigger strategy for the task.
     #[inline]
-    pub fn trigger_strategy(mut self, value: Vec<crate::types::TriggerStrategyItem>) -> Self {
-        self.inner.trigger_strategy = Some(value);
+    pub fn trigger_strategy(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::TriggerStrategyItem>,
+    ) -> Self {
+        self.inner.trigger_strategy = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `TriggerStrategy`.
@@ -1123,7 +1129,7 @@ pub struct CreateAutoCalloutTaskResponse {
     /// Example: `2`
     pub task_id: crate::types::TaskId,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -1148,7 +1154,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAutoCalloutTaskRespon
             ::tencent_cloud_runtime::codec::Keys::new(&["TaskId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_task_id: Option<crate::types::TaskId> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_task_id),
@@ -1201,7 +1207,7 @@ impl CreateAutoCalloutTaskResponse {
 #[cfg(feature = "test-util")]
 pub struct CreateAutoCalloutTaskResponseBuilder {
     task_id: Option<crate::types::TaskId>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateAutoCalloutTaskResponseBuilder {
@@ -1221,13 +1227,13 @@ impl CreateAutoCalloutTaskResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -1251,65 +1257,16 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateAutoCalloutTaskResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateAutoCalloutTask`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateAutoCalloutTaskErrorCode {
-    /// `FailedOperation.PermissionDenied`: The caller lacks permission for this operation.
-    FailedOperationPermissionDenied,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.ExperienceAccount`: The operation is not available to trial accounts.
-    InvalidParameterValueExperienceAccount,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateAutoCalloutTaskErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationPermissionDenied => "FailedOperation.PermissionDenied",
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueExperienceAccount => {
-                "InvalidParameterValue.ExperienceAccount"
-            }
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateAutoCalloutTaskErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.ExperienceAccount" => {
-                Some(Self::InvalidParameterValueExperienceAccount)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateAutoCalloutTaskErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateAutoCalloutTask`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateAutoCalloutTaskErrorCode { #[doc =
+    " `FailedOperation.PermissionDenied`: The caller lacks permission for this operation."]
+    FailedOperationPermissionDenied = "FailedOperation.PermissionDenied", #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.ExperienceAccount`: The operation is not available to trial accounts."]
+    InvalidParameterValueExperienceAccount = "InvalidParameterValue.ExperienceAccount", }
 }
 impl crate::Client {
     /// Create a batch automatic outbound call task.

@@ -45,19 +45,19 @@ pub struct CreateCallOutSessionRequest {
     /// Email of the agent; the agent must have a bound mobile number.
     ///
     /// Example: `"foo@tencent.com"`
-    pub user_id: ::tencent_cloud_runtime::CompactString,
+    pub user_id: String,
     /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
     ///
     /// Example: `"008613012345678"`
-    pub callee: ::tencent_cloud_runtime::CompactString,
+    pub callee: String,
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
-    pub caller: Option<::tencent_cloud_runtime::CompactString>,
+    pub caller: Option<String>,
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
-    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub callers: Option<Vec<String>>,
     /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
     ///
     /// Example: `true`
@@ -65,11 +65,11 @@ pub struct CreateCallOutSessionRequest {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
-    pub uui_deprecated: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui_deprecated: Option<String>,
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
-    pub uui: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui: Option<String>,
 }
 impl ::serde::Serialize for CreateCallOutSessionRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -119,13 +119,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCallOutSessionRequest
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_user_id: Option<String> = None;
+        let mut f_callee: Option<String> = None;
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
         let mut f_is_force_use_mobile: Option<Option<bool>> = None;
-        let mut f_uui_deprecated: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui_deprecated: Option<Option<String>> = None;
+        let mut f_uui: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -173,13 +173,13 @@ impl ::tencent_cloud_runtime::Action for CreateCallOutSessionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateCallOutSessionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    user_id: Option<::tencent_cloud_runtime::CompactString>,
-    callee: Option<::tencent_cloud_runtime::CompactString>,
-    caller: Option<::tencent_cloud_runtime::CompactString>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    user_id: Option<String>,
+    callee: Option<String>,
+    caller: Option<String>,
+    callers: Option<Vec<String>>,
     is_force_use_mobile: Option<bool>,
-    uui_deprecated: Option<::tencent_cloud_runtime::CompactString>,
-    uui: Option<::tencent_cloud_runtime::CompactString>,
+    uui_deprecated: Option<String>,
+    uui: Option<String>,
 }
 impl CreateCallOutSessionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -200,13 +200,13 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.user_id = value;
         self
     }
@@ -214,13 +214,13 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
     }
@@ -228,13 +228,13 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `"008610086"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
     }
@@ -242,16 +242,13 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
@@ -273,19 +270,13 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
     #[inline]
-    pub fn uui_deprecated(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
         self.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
     #[inline]
-    pub fn set_uui_deprecated(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
         self.uui_deprecated = value;
         self
     }
@@ -293,13 +284,13 @@ impl CreateCallOutSessionRequestBuilder {
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
@@ -368,13 +359,13 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
@@ -382,13 +373,13 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `"008613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.inner.callee = value;
         self
     }
@@ -396,13 +387,13 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `"008610086"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.inner.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.inner.caller = value;
         self
     }
@@ -410,16 +401,13 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -441,19 +429,13 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
     #[inline]
-    pub fn uui_deprecated(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
         self.inner.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
     #[inline]
-    pub fn set_uui_deprecated(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
         self.inner.uui_deprecated = value;
         self
     }
@@ -461,13 +443,13 @@ impl CreateCallOutSessionFluentBuilder {
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -502,9 +484,9 @@ pub struct CreateCallOutSessionResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub session_id: ::tencent_cloud_runtime::CompactString,
+    pub session_id: String,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -528,8 +510,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCallOutSessionRespons
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SessionId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_session_id),
@@ -581,8 +563,8 @@ impl CreateCallOutSessionResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateCallOutSessionResponseBuilder {
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateCallOutSessionResponseBuilder {
@@ -590,25 +572,25 @@ impl CreateCallOutSessionResponseBuilder {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -632,83 +614,29 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateCallOutSessionResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateCallOutSession`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCallOutSessionErrorCode {
-    /// `FailedOperation.CallOutFailed`: The outbound call could not be placed.
-    FailedOperationCallOutFailed,
-    /// `FailedOperation.CalleeIsLimited`: Calls to the callee number are restricted.
-    FailedOperationCalleeIsLimited,
-    /// `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit.
-    FailedOperationCallerOverFrequency,
-    /// `FailedOperation.NoCallOutNumber`: No number is available for outbound calls.
-    FailedOperationNoCallOutNumber,
-    /// `FailedOperation.SeatStatusBusy`: The agent is busy.
-    FailedOperationSeatStatusBusy,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.AccountNotExist`: The agent account does not exist.
-    InvalidParameterValueAccountNotExist,
-    /// `OperationDenied.NotInWhiteList`: The account is not on the allow list for this feature.
-    OperationDeniedNotInWhiteList,
-    /// `UnsupportedOperation`: The operation is not supported in the current state or configuration.
-    UnsupportedOperation,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateCallOutSessionErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationCallOutFailed => "FailedOperation.CallOutFailed",
-            Self::FailedOperationCalleeIsLimited => "FailedOperation.CalleeIsLimited",
-            Self::FailedOperationCallerOverFrequency => "FailedOperation.CallerOverFrequency",
-            Self::FailedOperationNoCallOutNumber => "FailedOperation.NoCallOutNumber",
-            Self::FailedOperationSeatStatusBusy => "FailedOperation.SeatStatusBusy",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueAccountNotExist => "InvalidParameterValue.AccountNotExist",
-            Self::OperationDeniedNotInWhiteList => "OperationDenied.NotInWhiteList",
-            Self::UnsupportedOperation => "UnsupportedOperation",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateCallOutSessionErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),
-            "FailedOperation.CalleeIsLimited" => Some(Self::FailedOperationCalleeIsLimited),
-            "FailedOperation.CallerOverFrequency" => Some(Self::FailedOperationCallerOverFrequency),
-            "FailedOperation.NoCallOutNumber" => Some(Self::FailedOperationNoCallOutNumber),
-            "FailedOperation.SeatStatusBusy" => Some(Self::FailedOperationSeatStatusBusy),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.AccountNotExist" => {
-                Some(Self::InvalidParameterValueAccountNotExist)
-            }
-            "OperationDenied.NotInWhiteList" => Some(Self::OperationDeniedNotInWhiteList),
-            "UnsupportedOperation" => Some(Self::UnsupportedOperation),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateCallOutSessionErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateCallOutSession`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateCallOutSessionErrorCode { #[doc =
+    " `FailedOperation.CallOutFailed`: The outbound call could not be placed."]
+    FailedOperationCallOutFailed = "FailedOperation.CallOutFailed", #[doc =
+    " `FailedOperation.CalleeIsLimited`: Calls to the callee number are restricted."]
+    FailedOperationCalleeIsLimited = "FailedOperation.CalleeIsLimited", #[doc =
+    " `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit."]
+    FailedOperationCallerOverFrequency = "FailedOperation.CallerOverFrequency", #[doc =
+    " `FailedOperation.NoCallOutNumber`: No number is available for outbound calls."]
+    FailedOperationNoCallOutNumber = "FailedOperation.NoCallOutNumber", #[doc =
+    " `FailedOperation.SeatStatusBusy`: The agent is busy."]
+    FailedOperationSeatStatusBusy = "FailedOperation.SeatStatusBusy", #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.AccountNotExist`: The agent account does not exist."]
+    InvalidParameterValueAccountNotExist = "InvalidParameterValue.AccountNotExist", #[doc
+    =
+    " `OperationDenied.NotInWhiteList`: The account is not on the allow list for this feature."]
+    OperationDeniedNotInWhiteList = "OperationDenied.NotInWhiteList", }
 }
 impl crate::Client {
     /// Start a two-leg outbound call between an agent mobile phone and a user.

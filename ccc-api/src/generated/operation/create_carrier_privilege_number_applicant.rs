@@ -18,15 +18,15 @@ pub struct CreateCarrierPrivilegeNumberApplicantRequest {
     /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008601012345678"]`
-    pub callers: Vec<::tencent_cloud_runtime::CompactString>,
+    pub callers: Vec<String>,
     /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008618612345678"]`
-    pub callees: Vec<::tencent_cloud_runtime::CompactString>,
+    pub callees: Vec<String>,
     /// Description of the application.
     ///
     /// Example: `"foobar"`
-    pub description: Option<::tencent_cloud_runtime::CompactString>,
+    pub description: Option<String>,
 }
 impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -61,9 +61,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCarrierPrivilegeNumbe
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_description: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Vec<String>> = None;
+        let mut f_callees: Option<Vec<String>> = None;
+        let mut f_description: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -103,9 +103,9 @@ impl ::tencent_cloud_runtime::Action for CreateCarrierPrivilegeNumberApplicantRe
 #[derive(Debug, Clone, Default)]
 pub struct CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    description: Option<::tencent_cloud_runtime::CompactString>,
+    callers: Option<Vec<String>>,
+    callees: Option<Vec<String>>,
+    description: Option<String>,
 }
 impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -126,16 +126,13 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     ///
     /// Example: `["008601012345678"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
@@ -143,16 +140,13 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     ///
     /// Example: `["008618612345678"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callees = Some(value);
+    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callees = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
     }
@@ -160,16 +154,13 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_description(mut self, value: Option<String>) -> Self {
         self.description = value;
         self
     }
@@ -237,16 +228,13 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     ///
     /// Example: `["008601012345678"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -254,16 +242,13 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     ///
     /// Example: `["008618612345678"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callees = Some(value);
+    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callees = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callees = value;
         self
     }
@@ -271,16 +256,13 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
@@ -317,7 +299,7 @@ pub struct CreateCarrierPrivilegeNumberApplicantResponse {
     /// Example: `1543`
     pub applicant_id: u64,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -343,7 +325,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCarrierPrivilegeNumbe
             ::tencent_cloud_runtime::codec::Keys::new(&["ApplicantId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_applicant_id: Option<u64> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_applicant_id),
@@ -398,7 +380,7 @@ impl CreateCarrierPrivilegeNumberApplicantResponse {
 #[cfg(feature = "test-util")]
 pub struct CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     applicant_id: Option<u64>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
@@ -418,13 +400,13 @@ impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -448,83 +430,29 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateCarrierPrivilegeNumberApp
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateCarrierPrivilegeNumberApplicant`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCarrierPrivilegeNumberApplicantErrorCode {
-    /// `FailedOperation.CallOutFailed`: The outbound call could not be placed.
-    FailedOperationCallOutFailed,
-    /// `FailedOperation.CalleeIsLimited`: Calls to the callee number are restricted.
-    FailedOperationCalleeIsLimited,
-    /// `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit.
-    FailedOperationCallerOverFrequency,
-    /// `FailedOperation.NoCallOutNumber`: No number is available for outbound calls.
-    FailedOperationNoCallOutNumber,
-    /// `FailedOperation.SeatStatusBusy`: The agent is busy.
-    FailedOperationSeatStatusBusy,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.AccountNotExist`: The agent account does not exist.
-    InvalidParameterValueAccountNotExist,
-    /// `OperationDenied.NotInWhiteList`: The account is not on the allow list for this feature.
-    OperationDeniedNotInWhiteList,
-    /// `UnsupportedOperation`: The operation is not supported in the current state or configuration.
-    UnsupportedOperation,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateCarrierPrivilegeNumberApplicantErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationCallOutFailed => "FailedOperation.CallOutFailed",
-            Self::FailedOperationCalleeIsLimited => "FailedOperation.CalleeIsLimited",
-            Self::FailedOperationCallerOverFrequency => "FailedOperation.CallerOverFrequency",
-            Self::FailedOperationNoCallOutNumber => "FailedOperation.NoCallOutNumber",
-            Self::FailedOperationSeatStatusBusy => "FailedOperation.SeatStatusBusy",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueAccountNotExist => "InvalidParameterValue.AccountNotExist",
-            Self::OperationDeniedNotInWhiteList => "OperationDenied.NotInWhiteList",
-            Self::UnsupportedOperation => "UnsupportedOperation",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateCarrierPrivilegeNumberApplicantErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),
-            "FailedOperation.CalleeIsLimited" => Some(Self::FailedOperationCalleeIsLimited),
-            "FailedOperation.CallerOverFrequency" => Some(Self::FailedOperationCallerOverFrequency),
-            "FailedOperation.NoCallOutNumber" => Some(Self::FailedOperationNoCallOutNumber),
-            "FailedOperation.SeatStatusBusy" => Some(Self::FailedOperationSeatStatusBusy),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.AccountNotExist" => {
-                Some(Self::InvalidParameterValueAccountNotExist)
-            }
-            "OperationDenied.NotInWhiteList" => Some(Self::OperationDeniedNotInWhiteList),
-            "UnsupportedOperation" => Some(Self::UnsupportedOperation),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateCarrierPrivilegeNumberApplicantErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateCarrierPrivilegeNumberApplicant`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateCarrierPrivilegeNumberApplicantErrorCode { #[doc =
+    " `FailedOperation.CallOutFailed`: The outbound call could not be placed."]
+    FailedOperationCallOutFailed = "FailedOperation.CallOutFailed", #[doc =
+    " `FailedOperation.CalleeIsLimited`: Calls to the callee number are restricted."]
+    FailedOperationCalleeIsLimited = "FailedOperation.CalleeIsLimited", #[doc =
+    " `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit."]
+    FailedOperationCallerOverFrequency = "FailedOperation.CallerOverFrequency", #[doc =
+    " `FailedOperation.NoCallOutNumber`: No number is available for outbound calls."]
+    FailedOperationNoCallOutNumber = "FailedOperation.NoCallOutNumber", #[doc =
+    " `FailedOperation.SeatStatusBusy`: The agent is busy."]
+    FailedOperationSeatStatusBusy = "FailedOperation.SeatStatusBusy", #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.AccountNotExist`: The agent account does not exist."]
+    InvalidParameterValueAccountNotExist = "InvalidParameterValue.AccountNotExist", #[doc
+    =
+    " `OperationDenied.NotInWhiteList`: The account is not on the allow list for this feature."]
+    OperationDeniedNotInWhiteList = "OperationDenied.NotInWhiteList", }
 }
 impl crate::Client {
     /// Apply for a carrier allowlist entry for agent mobile numbers.

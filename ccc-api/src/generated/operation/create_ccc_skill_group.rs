@@ -44,7 +44,7 @@ pub struct CreateCCCSkillGroupRequest {
     /// Name of the skill group.
     ///
     /// Example: `"foobar技能组"`
-    pub skill_group_name: ::tencent_cloud_runtime::CompactString,
+    pub skill_group_name: String,
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `0`
@@ -86,7 +86,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCCCSkillGroupRequest 
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_skill_group_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_skill_group_name: Option<String> = None;
         let mut f_skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType> = None;
         let mut f_max_concurrency: Option<Option<crate::types::MaxConcurrency>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -128,7 +128,7 @@ impl ::tencent_cloud_runtime::Action for CreateCCCSkillGroupRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateCCCSkillGroupRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    skill_group_name: Option<String>,
     skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
     max_concurrency: Option<crate::types::MaxConcurrency>,
 }
@@ -151,19 +151,13 @@ impl CreateCCCSkillGroupRequestBuilder {
     ///
     /// Example: `"foobar技能组"`
     #[inline]
-    pub fn skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
     #[inline]
-    pub fn set_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -262,19 +256,13 @@ impl CreateCCCSkillGroupFluentBuilder {
     ///
     /// Example: `"foobar技能组"`
     #[inline]
-    pub fn skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
     #[inline]
-    pub fn set_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.inner.skill_group_name = value;
         self
     }
@@ -345,7 +333,7 @@ pub struct CreateCCCSkillGroupResponse {
     /// Example: `10`
     pub skill_group_id: crate::types::SkillGroupId,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -370,7 +358,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCCCSkillGroupResponse
             ::tencent_cloud_runtime::codec::Keys::new(&["SkillGroupId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_skill_group_id),
@@ -424,7 +412,7 @@ impl CreateCCCSkillGroupResponse {
 #[cfg(feature = "test-util")]
 pub struct CreateCCCSkillGroupResponseBuilder {
     skill_group_id: Option<crate::types::SkillGroupId>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateCCCSkillGroupResponseBuilder {
@@ -444,13 +432,13 @@ impl CreateCCCSkillGroupResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -474,55 +462,14 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateCCCSkillGroupResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateCCCSkillGroup`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCCCSkillGroupErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameterValue.SkillGroupExist`: A skill group with this name already exists.
-    InvalidParameterValueSkillGroupExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateCCCSkillGroupErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterValueSkillGroupExist => "InvalidParameterValue.SkillGroupExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateCCCSkillGroupErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameterValue.SkillGroupExist" => {
-                Some(Self::InvalidParameterValueSkillGroupExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateCCCSkillGroupErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateCCCSkillGroup`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateCCCSkillGroupErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.SkillGroupExist`: A skill group with this name already exists."]
+    InvalidParameterValueSkillGroupExist = "InvalidParameterValue.SkillGroupExist", }
 }
 impl crate::Client {
     /// Create a skill group.

@@ -158,7 +158,7 @@ pub struct CreateCompanyApplyResponse {
     /// Example: `1145`
     pub id: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -185,7 +185,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCompanyApplyResponse 
             ::tencent_cloud_runtime::codec::Keys::new(&["Id", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_id: Option<Option<i64>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_id),
@@ -238,7 +238,7 @@ impl CreateCompanyApplyResponse {
 #[cfg(feature = "test-util")]
 pub struct CreateCompanyApplyResponseBuilder {
     id: Option<i64>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateCompanyApplyResponseBuilder {
@@ -258,13 +258,13 @@ impl CreateCompanyApplyResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -288,61 +288,17 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateCompanyApplyResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateCompanyApply`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCompanyApplyErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.CompanyExist`: The company already exists.
-    InvalidParameterValueCompanyExist,
-    /// `InvalidParameterValue.WaitingApprovalOverflow`: Too many applications are already awaiting approval.
-    InvalidParameterValueWaitingApprovalOverflow,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateCompanyApplyErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueCompanyExist => "InvalidParameterValue.CompanyExist",
-            Self::InvalidParameterValueWaitingApprovalOverflow => {
-                "InvalidParameterValue.WaitingApprovalOverflow"
-            }
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateCompanyApplyErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.CompanyExist" => Some(Self::InvalidParameterValueCompanyExist),
-            "InvalidParameterValue.WaitingApprovalOverflow" => {
-                Some(Self::InvalidParameterValueWaitingApprovalOverflow)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateCompanyApplyErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateCompanyApply`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateCompanyApplyErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.CompanyExist`: The company already exists."]
+    InvalidParameterValueCompanyExist = "InvalidParameterValue.CompanyExist", #[doc =
+    " `InvalidParameterValue.WaitingApprovalOverflow`: Too many applications are already awaiting approval."]
+    InvalidParameterValueWaitingApprovalOverflow =
+    "InvalidParameterValue.WaitingApprovalOverflow", }
 }
 impl crate::Client {
     /// Submit a company qualification application.

@@ -38,11 +38,11 @@ pub struct CreateExtensionRequest {
     /// Extension number.
     ///
     /// Example: `"1001"`
-    pub extension_id: ::tencent_cloud_runtime::CompactString,
+    pub extension_id: String,
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
-    pub extension_name: ::tencent_cloud_runtime::CompactString,
+    pub extension_name: String,
     /// Ids of the skill groups to bind the extension to.
     ///
     /// Example: `[1,2,3,4,5]`
@@ -50,7 +50,7 @@ pub struct CreateExtensionRequest {
     /// Email of the agent to bind the extension to.
     ///
     /// Example: `"aaa@bbb.com"`
-    pub relation: Option<::tencent_cloud_runtime::CompactString>,
+    pub relation: Option<String>,
 }
 impl ::serde::Serialize for CreateExtensionRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -88,10 +88,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateExtensionRequest {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_extension_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_extension_id: Option<String> = None;
+        let mut f_extension_name: Option<String> = None;
         let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
-        let mut f_relation: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_relation: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -133,10 +133,10 @@ impl ::tencent_cloud_runtime::Action for CreateExtensionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<::tencent_cloud_runtime::CompactString>,
-    extension_name: Option<::tencent_cloud_runtime::CompactString>,
+    extension_id: Option<String>,
+    extension_name: Option<String>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
-    relation: Option<::tencent_cloud_runtime::CompactString>,
+    relation: Option<String>,
 }
 impl CreateExtensionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -157,19 +157,13 @@ impl CreateExtensionRequestBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
     }
@@ -177,19 +171,13 @@ impl CreateExtensionRequestBuilder {
     ///
     /// Example: `"分机1"`
     #[inline]
-    pub fn extension_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`. Required.
     #[inline]
-    pub fn set_extension_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
         self.extension_name = value;
         self
     }
@@ -197,8 +185,11 @@ impl CreateExtensionRequestBuilder {
     ///
     /// Example: `[1,2,3,4,5]`
     #[inline]
-    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_ids = Some(value);
+    pub fn skill_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.skill_group_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupIds`.
@@ -211,13 +202,13 @@ impl CreateExtensionRequestBuilder {
     ///
     /// Example: `"aaa@bbb.com"`
     #[inline]
-    pub fn relation(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn relation(mut self, value: impl Into<String>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
     #[inline]
-    pub fn set_relation(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_relation(mut self, value: Option<String>) -> Self {
         self.relation = value;
         self
     }
@@ -280,19 +271,13 @@ impl CreateExtensionFluentBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -300,19 +285,13 @@ impl CreateExtensionFluentBuilder {
     ///
     /// Example: `"分机1"`
     #[inline]
-    pub fn extension_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`. Required.
     #[inline]
-    pub fn set_extension_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
         self.inner.extension_name = value;
         self
     }
@@ -320,8 +299,11 @@ impl CreateExtensionFluentBuilder {
     ///
     /// Example: `[1,2,3,4,5]`
     #[inline]
-    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_ids = Some(value);
+    pub fn skill_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.inner.skill_group_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupIds`.
@@ -334,13 +316,13 @@ impl CreateExtensionFluentBuilder {
     ///
     /// Example: `"aaa@bbb.com"`
     #[inline]
-    pub fn relation(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn relation(mut self, value: impl Into<String>) -> Self {
         self.inner.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
     #[inline]
-    pub fn set_relation(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_relation(mut self, value: Option<String>) -> Self {
         self.inner.relation = value;
         self
     }
@@ -371,7 +353,7 @@ impl CreateExtensionFluentBuilder {
 #[non_exhaustive]
 pub struct CreateExtensionResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -394,7 +376,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateExtensionResponse {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -438,19 +420,19 @@ impl CreateExtensionResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateExtensionResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateExtensionResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -473,47 +455,14 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateExtensionResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateExtension`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateExtensionErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateExtensionErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateExtensionErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateExtensionErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateExtension`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateExtensionErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Create a SIP phone extension account.

@@ -41,7 +41,7 @@ pub struct CreateIVRSessionRequest {
     /// Number to call.
     ///
     /// Example: `"+8613012345678"`
-    pub callee: ::tencent_cloud_runtime::CompactString,
+    pub callee: String,
     /// Id of the IVR to run; inbound and automatic outbound types are supported.
     ///
     /// Example: `4600`
@@ -49,13 +49,13 @@ pub struct CreateIVRSessionRequest {
     /// Caller numbers to use.
     ///
     /// Example: `["008602155066897"]`
-    pub callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub callers: Option<Vec<String>>,
     /// Custom variables passed to the IVR.
     pub variables: Option<Vec<crate::types::Variable>>,
     /// Custom user data.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui: Option<String>,
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
@@ -105,11 +105,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateIVRSessionRequest {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_callee: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_callee: Option<String> = None;
         let mut f_ivr_id: Option<crate::types::IvrId> = None;
-        let mut f_callers: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
-        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui: Option<Option<String>> = None;
         let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -156,11 +156,11 @@ impl ::tencent_cloud_runtime::Action for CreateIVRSessionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateIVRSessionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    callee: Option<::tencent_cloud_runtime::CompactString>,
+    callee: Option<String>,
     ivr_id: Option<crate::types::IvrId>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callers: Option<Vec<String>>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<::tencent_cloud_runtime::CompactString>,
+    uui: Option<String>,
     max_ring_timeout_second: Option<i64>,
 }
 impl CreateIVRSessionRequestBuilder {
@@ -182,13 +182,13 @@ impl CreateIVRSessionRequestBuilder {
     ///
     /// Example: `"+8613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
     }
@@ -210,23 +210,20 @@ impl CreateIVRSessionRequestBuilder {
     ///
     /// Example: `["008602155066897"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
     /// Custom variables passed to the IVR.
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -239,13 +236,13 @@ impl CreateIVRSessionRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
@@ -327,13 +324,13 @@ impl CreateIVRSessionFluentBuilder {
     ///
     /// Example: `"+8613012345678"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.inner.callee = value;
         self
     }
@@ -355,23 +352,20 @@ impl CreateIVRSessionFluentBuilder {
     ///
     /// Example: `["008602155066897"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
     }
     /// Custom variables passed to the IVR.
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.inner.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.inner.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -384,13 +378,13 @@ impl CreateIVRSessionFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -439,9 +433,9 @@ pub struct CreateIVRSessionResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_id: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -467,8 +461,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateIVRSessionResponse {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SessionId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_session_id),
@@ -520,8 +514,8 @@ impl CreateIVRSessionResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateIVRSessionResponseBuilder {
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateIVRSessionResponseBuilder {
@@ -529,25 +523,25 @@ impl CreateIVRSessionResponseBuilder {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -571,117 +565,42 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateIVRSessionResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateIVRSession`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateIVRSessionErrorCode {
-    /// `FailedOperation.AIConcurrentNoPackage`: No AI concurrency package has been purchased.
-    FailedOperationAiConcurrentNoPackage,
-    /// `FailedOperation.AIConcurrentOverFrequency`: The AI concurrency limit has been exceeded.
-    FailedOperationAiConcurrentOverFrequency,
-    /// `FailedOperation.CallOutFailed`: The outbound call could not be placed.
-    FailedOperationCallOutFailed,
-    /// `FailedOperation.CalleeIsBlackUser`: The callee number is on the block list.
-    FailedOperationCalleeIsBlackUser,
-    /// `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit.
-    FailedOperationCallerOverFrequency,
-    /// `FailedOperation.CalloutRuleBlindArea`: Outbound rules forbid calling the callee's area.
-    FailedOperationCalloutRuleBlindArea,
-    /// `FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime`: Outbound rules limit how often the callee may be called within a time interval, and that limit was reached.
-    FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime,
-    /// `FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID`: The callee has reached the daily call limit of the application.
-    FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId,
-    /// `FailedOperation.CalloutRuleNotWorkTime`: Outbound rules forbid calling outside working hours.
-    FailedOperationCalloutRuleNotWorkTime,
-    /// `FailedOperation.NoCallOutNumber`: No number is available for outbound calls.
-    FailedOperationNoCallOutNumber,
-    /// `FailedOperation.PermissionDenied`: The caller lacks permission for this operation.
-    FailedOperationPermissionDenied,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// `LimitExceeded.BasePackageExpired`: The instance's base package has expired.
-    LimitExceededBasePackageExpired,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateIVRSessionErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationAiConcurrentNoPackage => "FailedOperation.AIConcurrentNoPackage",
-            Self::FailedOperationAiConcurrentOverFrequency => {
-                "FailedOperation.AIConcurrentOverFrequency"
-            }
-            Self::FailedOperationCallOutFailed => "FailedOperation.CallOutFailed",
-            Self::FailedOperationCalleeIsBlackUser => "FailedOperation.CalleeIsBlackUser",
-            Self::FailedOperationCallerOverFrequency => "FailedOperation.CallerOverFrequency",
-            Self::FailedOperationCalloutRuleBlindArea => "FailedOperation.CalloutRuleBlindArea",
-            Self::FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime => {
-                "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime"
-            }
-            Self::FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId => {
-                "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID"
-            }
-            Self::FailedOperationCalloutRuleNotWorkTime => "FailedOperation.CalloutRuleNotWorkTime",
-            Self::FailedOperationNoCallOutNumber => "FailedOperation.NoCallOutNumber",
-            Self::FailedOperationPermissionDenied => "FailedOperation.PermissionDenied",
-            Self::InternalError => "InternalError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::LimitExceededBasePackageExpired => "LimitExceeded.BasePackageExpired",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateIVRSessionErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.AIConcurrentNoPackage" => {
-                Some(Self::FailedOperationAiConcurrentNoPackage)
-            }
-            "FailedOperation.AIConcurrentOverFrequency" => {
-                Some(Self::FailedOperationAiConcurrentOverFrequency)
-            }
-            "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),
-            "FailedOperation.CalleeIsBlackUser" => Some(Self::FailedOperationCalleeIsBlackUser),
-            "FailedOperation.CallerOverFrequency" => Some(Self::FailedOperationCallerOverFrequency),
-            "FailedOperation.CalloutRuleBlindArea" => {
-                Some(Self::FailedOperationCalloutRuleBlindArea)
-            }
-            "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime" => {
-                Some(Self::FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime)
-            }
-            "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID" => {
-                Some(Self::FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId)
-            }
-            "FailedOperation.CalloutRuleNotWorkTime" => {
-                Some(Self::FailedOperationCalloutRuleNotWorkTime)
-            }
-            "FailedOperation.NoCallOutNumber" => Some(Self::FailedOperationNoCallOutNumber),
-            "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            "LimitExceeded.BasePackageExpired" => Some(Self::LimitExceededBasePackageExpired),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateIVRSessionErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateIVRSession`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateIVRSessionErrorCode { #[doc =
+    " `FailedOperation.AIConcurrentNoPackage`: No AI concurrency package has been purchased."]
+    FailedOperationAiConcurrentNoPackage = "FailedOperation.AIConcurrentNoPackage", #[doc
+    =
+    " `FailedOperation.AIConcurrentOverFrequency`: The AI concurrency limit has been exceeded."]
+    FailedOperationAiConcurrentOverFrequency =
+    "FailedOperation.AIConcurrentOverFrequency", #[doc =
+    " `FailedOperation.CallOutFailed`: The outbound call could not be placed."]
+    FailedOperationCallOutFailed = "FailedOperation.CallOutFailed", #[doc =
+    " `FailedOperation.CalleeIsBlackUser`: The callee number is on the block list."]
+    FailedOperationCalleeIsBlackUser = "FailedOperation.CalleeIsBlackUser", #[doc =
+    " `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit."]
+    FailedOperationCallerOverFrequency = "FailedOperation.CallerOverFrequency", #[doc =
+    " `FailedOperation.CalloutRuleBlindArea`: Outbound rules forbid calling the callee's area."]
+    FailedOperationCalloutRuleBlindArea = "FailedOperation.CalloutRuleBlindArea", #[doc =
+    " `FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime`: Outbound rules limit how often the callee may be called within a time interval, and that limit was reached."]
+    FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime =
+    "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime", #[doc =
+    " `FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID`: The callee has reached the daily call limit of the application."]
+    FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId =
+    "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID", #[doc =
+    " `FailedOperation.CalloutRuleNotWorkTime`: Outbound rules forbid calling outside working hours."]
+    FailedOperationCalloutRuleNotWorkTime = "FailedOperation.CalloutRuleNotWorkTime",
+    #[doc =
+    " `FailedOperation.NoCallOutNumber`: No number is available for outbound calls."]
+    FailedOperationNoCallOutNumber = "FailedOperation.NoCallOutNumber", #[doc =
+    " `FailedOperation.PermissionDenied`: The caller lacks permission for this operation."]
+    FailedOperationPermissionDenied = "FailedOperation.PermissionDenied", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist",
+    #[doc =
+    " `LimitExceeded.BasePackageExpired`: The instance's base package has expired."]
+    LimitExceededBasePackageExpired = "LimitExceeded.BasePackageExpired", }
 }
 impl crate::Client {
     /// Call a number and connect it to an IVR flow.

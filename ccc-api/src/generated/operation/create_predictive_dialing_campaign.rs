@@ -59,15 +59,15 @@ pub struct CreatePredictiveDialingCampaignRequest {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: ::tencent_cloud_runtime::CompactString,
+    pub name: String,
     /// Numbers to call, in E.164 format or without country code.
     ///
     /// Example: `["+8613012345678"]`
-    pub callees: Vec<::tencent_cloud_runtime::CompactString>,
+    pub callees: Vec<String>,
     /// Caller numbers to use, in the format shown in the console.
     ///
     /// Example: `["0086075586013388"]`
-    pub callers: Vec<::tencent_cloud_runtime::CompactString>,
+    pub callers: Vec<String>,
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
@@ -109,13 +109,13 @@ pub struct CreatePredictiveDialingCampaignRequest {
     /// User-to-user information attached to the calls.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui: Option<String>,
     /// Per-callee attributes.
     pub callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
     /// IANA time zone name used to interpret the available time windows.
     ///
     /// Example: `"Asia/Shanghai"`
-    pub time_zone: Option<::tencent_cloud_runtime::CompactString>,
+    pub time_zone: Option<String>,
     /// Time windows in which calls may be placed.
     pub available_time: Option<Vec<crate::types::TimeRange>>,
 }
@@ -191,9 +191,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreatePredictiveDialingCamp
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_name: Option<String> = None;
+        let mut f_callees: Option<Vec<String>> = None;
+        let mut f_callers: Option<Vec<String>> = None;
         let mut f_call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         let mut f_priority: Option<i64> = None;
@@ -204,9 +204,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreatePredictiveDialingCamp
         let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
         let mut f_retry_times: Option<Option<i64>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
-        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui: Option<Option<String>> = None;
         let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
-        let mut f_time_zone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_time_zone: Option<Option<String>> = None;
         let mut f_available_time: Option<Option<Vec<crate::types::TimeRange>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -275,9 +275,9 @@ impl ::tencent_cloud_runtime::Action for CreatePredictiveDialingCampaignRequest 
 #[derive(Debug, Clone, Default)]
 pub struct CreatePredictiveDialingCampaignRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    name: Option<::tencent_cloud_runtime::CompactString>,
-    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    name: Option<String>,
+    callees: Option<Vec<String>>,
+    callers: Option<Vec<String>>,
     call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     priority: Option<i64>,
@@ -288,9 +288,9 @@ pub struct CreatePredictiveDialingCampaignRequestBuilder {
     ivr_id: Option<crate::types::IvrId>,
     retry_times: Option<i64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<::tencent_cloud_runtime::CompactString>,
+    uui: Option<String>,
     callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
-    time_zone: Option<::tencent_cloud_runtime::CompactString>,
+    time_zone: Option<String>,
     available_time: Option<Vec<crate::types::TimeRange>>,
 }
 impl CreatePredictiveDialingCampaignRequestBuilder {
@@ -312,13 +312,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -326,16 +326,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `["+8613012345678"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callees = Some(value);
+    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callees = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
     }
@@ -343,16 +340,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `["0086075586013388"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
@@ -490,8 +484,8 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     }
     /// Custom variables passed to the calls.
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -504,20 +498,23 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// Per-callee attributes.
     #[inline]
-    pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
-        self.callee_attributes = Some(value);
+    pub fn callee_attributes(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
+    ) -> Self {
+        self.callee_attributes = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `CalleeAttributes`.
@@ -533,20 +530,23 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `"Asia/Shanghai"`
     #[inline]
-    pub fn time_zone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
         self.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
     #[inline]
-    pub fn set_time_zone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
         self.time_zone = value;
         self
     }
     /// Time windows in which calls may be placed.
     #[inline]
-    pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
-        self.available_time = Some(value);
+    pub fn available_time(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::TimeRange>,
+    ) -> Self {
+        self.available_time = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `AvailableTime`.
@@ -672,13 +672,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
@@ -686,16 +686,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `["+8613012345678"]`
     #[inline]
-    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callees = Some(value);
+    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callees = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callees = value;
         self
     }
@@ -703,16 +700,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `["0086075586013388"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -850,8 +844,8 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     }
     /// Custom variables passed to the calls.
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.inner.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.inner.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -864,20 +858,23 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
     }
     /// Per-callee attributes.
     #[inline]
-    pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
-        self.inner.callee_attributes = Some(value);
+    pub fn callee_attributes(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
+    ) -> Self {
+        self.inner.callee_attributes = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `CalleeAttributes`.
@@ -893,20 +890,23 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `"Asia/Shanghai"`
     #[inline]
-    pub fn time_zone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
     #[inline]
-    pub fn set_time_zone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
         self.inner.time_zone = value;
         self
     }
     /// Time windows in which calls may be placed.
     #[inline]
-    pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
-        self.inner.available_time = Some(value);
+    pub fn available_time(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::TimeRange>,
+    ) -> Self {
+        self.inner.available_time = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `AvailableTime`.
@@ -948,7 +948,7 @@ pub struct CreatePredictiveDialingCampaignResponse {
     /// Example: `2569`
     pub campaign_id: Option<crate::types::CampaignId>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -975,7 +975,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreatePredictiveDialingCamp
             ::tencent_cloud_runtime::codec::Keys::new(&["CampaignId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_campaign_id),
@@ -1028,7 +1028,7 @@ impl CreatePredictiveDialingCampaignResponse {
 #[cfg(feature = "test-util")]
 pub struct CreatePredictiveDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreatePredictiveDialingCampaignResponseBuilder {
@@ -1048,13 +1048,13 @@ impl CreatePredictiveDialingCampaignResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -1078,53 +1078,14 @@ impl ::tencent_cloud_runtime::ActionResponse for CreatePredictiveDialingCampaign
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreatePredictiveDialingCampaign`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreatePredictiveDialingCampaignErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `LimitExceeded.OutOfCountLimit`: The maximum number of items allowed has been reached.
-    LimitExceededOutOfCountLimit,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreatePredictiveDialingCampaignErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::LimitExceededOutOfCountLimit => "LimitExceeded.OutOfCountLimit",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreatePredictiveDialingCampaignErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "LimitExceeded.OutOfCountLimit" => Some(Self::LimitExceededOutOfCountLimit),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreatePredictiveDialingCampaignErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreatePredictiveDialingCampaign`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreatePredictiveDialingCampaignErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `LimitExceeded.OutOfCountLimit`: The maximum number of items allowed has been reached."]
+    LimitExceededOutOfCountLimit = "LimitExceeded.OutOfCountLimit", }
 }
 impl crate::Client {
     /// Create a predictive outbound call campaign.

@@ -44,7 +44,7 @@ pub struct CreateSDKLoginTokenRequest {
     /// Agent account, usually the agent's email.
     ///
     /// Example: `"FooOrBar@tencent.com"`
-    pub seat_user_id: ::tencent_cloud_runtime::CompactString,
+    pub seat_user_id: String,
     /// Whether the token may be used for a single verification only.
     ///
     /// Example: `false`
@@ -76,7 +76,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateSDKLoginTokenRequest 
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SeatUserId", "OnlyOnce"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_seat_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_seat_user_id: Option<String> = None;
         let mut f_only_once: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -115,7 +115,7 @@ impl ::tencent_cloud_runtime::Action for CreateSDKLoginTokenRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateSDKLoginTokenRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    seat_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    seat_user_id: Option<String>,
     only_once: Option<bool>,
 }
 impl CreateSDKLoginTokenRequestBuilder {
@@ -137,19 +137,13 @@ impl CreateSDKLoginTokenRequestBuilder {
     ///
     /// Example: `"FooOrBar@tencent.com"`
     #[inline]
-    pub fn seat_user_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
         self.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
     #[inline]
-    pub fn set_seat_user_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
         self.seat_user_id = value;
         self
     }
@@ -222,19 +216,13 @@ impl CreateSDKLoginTokenFluentBuilder {
     ///
     /// Example: `"FooOrBar@tencent.com"`
     #[inline]
-    pub fn seat_user_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
     #[inline]
-    pub fn set_seat_user_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
         self.inner.seat_user_id = value;
         self
     }
@@ -283,7 +271,7 @@ pub struct CreateSDKLoginTokenResponse {
     /// Login token for the SDK.
     ///
     /// Example: `"some_token"`
-    pub token: ::tencent_cloud_runtime::CompactString,
+    pub token: String,
     /// Unix time in seconds when the token expires.
     ///
     /// Example: `1601371974`
@@ -291,9 +279,9 @@ pub struct CreateSDKLoginTokenResponse {
     /// URL to load the SDK from; it changes with SDK releases.
     ///
     /// Example: `"https://tccc/sdk.js"`
-    pub sdk_url: ::tencent_cloud_runtime::CompactString,
+    pub sdk_url: String,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
@@ -335,10 +323,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateSDKLoginTokenResponse
                 "RequestId",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_token: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_token: Option<String> = None;
         let mut f_expired_time: Option<i64> = None;
-        let mut f_sdk_url: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_sdk_url: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_token),
@@ -404,10 +392,10 @@ impl CreateSDKLoginTokenResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateSDKLoginTokenResponseBuilder {
-    token: Option<::tencent_cloud_runtime::CompactString>,
+    token: Option<String>,
     expired_time: Option<i64>,
-    sdk_url: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    sdk_url: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CreateSDKLoginTokenResponseBuilder {
@@ -426,13 +414,13 @@ impl CreateSDKLoginTokenResponseBuilder {
     ///
     /// Example: `"some_token"`
     #[inline]
-    pub fn token(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`.
     #[inline]
-    pub fn set_token(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_token(mut self, value: Option<String>) -> Self {
         self.token = value;
         self
     }
@@ -454,25 +442,25 @@ impl CreateSDKLoginTokenResponseBuilder {
     ///
     /// Example: `"https://tccc/sdk.js"`
     #[inline]
-    pub fn sdk_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn sdk_url(mut self, value: impl Into<String>) -> Self {
         self.sdk_url = Some(value.into());
         self
     }
     /// Sets or clears `SdkURL`.
     #[inline]
-    pub fn set_sdk_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_sdk_url(mut self, value: Option<String>) -> Self {
         self.sdk_url = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -498,65 +486,21 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateSDKLoginTokenResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateSDKLoginToken`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateSDKLoginTokenErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue.AccountNotExist`: The agent account does not exist.
-    InvalidParameterValueAccountNotExist,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// `OperationDenied.UinDisabled`: The account has been disabled.
-    OperationDeniedUinDisabled,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateSDKLoginTokenErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValueAccountNotExist => "InvalidParameterValue.AccountNotExist",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::OperationDeniedUinDisabled => "OperationDenied.UinDisabled",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateSDKLoginTokenErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue.AccountNotExist" => {
-                Some(Self::InvalidParameterValueAccountNotExist)
-            }
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            "OperationDenied.UinDisabled" => Some(Self::OperationDeniedUinDisabled),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateSDKLoginTokenErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateSDKLoginToken`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateSDKLoginTokenErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.AccountNotExist`: The agent account does not exist."]
+    InvalidParameterValueAccountNotExist = "InvalidParameterValue.AccountNotExist", #[doc
+    =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist",
+    #[doc = " `OperationDenied.UinDisabled`: The account has been disabled."]
+    OperationDeniedUinDisabled = "OperationDenied.UinDisabled", }
 }
 impl crate::Client {
     /// Create a login token for the agent SDK.

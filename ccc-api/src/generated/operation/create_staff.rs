@@ -142,8 +142,8 @@ impl CreateStaffRequestBuilder {
     ///
     /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
     #[inline]
-    pub fn staffs(mut self, value: Vec<crate::types::SeatUserInfo>) -> Self {
-        self.staffs = Some(value);
+    pub fn staffs(mut self, value: impl IntoIterator<Item = crate::types::SeatUserInfo>) -> Self {
+        self.staffs = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Staffs`. Required.
@@ -221,8 +221,8 @@ impl CreateStaffFluentBuilder {
     ///
     /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
     #[inline]
-    pub fn staffs(mut self, value: Vec<crate::types::SeatUserInfo>) -> Self {
-        self.inner.staffs = Some(value);
+    pub fn staffs(mut self, value: impl IntoIterator<Item = crate::types::SeatUserInfo>) -> Self {
+        self.inner.staffs = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Staffs`. Required.
@@ -275,7 +275,7 @@ pub struct CreateStaffResponse {
     /// Example: `[{"StaffEmail":"foobar@example.com"}]`
     pub error_staff_list: Vec<crate::types::ErrStaffItem>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -300,7 +300,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateStaffResponse {
             ::tencent_cloud_runtime::codec::Keys::new(&["ErrorStaffList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_error_staff_list: Option<Vec<crate::types::ErrStaffItem>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_error_staff_list),
@@ -355,7 +355,7 @@ impl CreateStaffResponse {
 #[cfg(feature = "test-util")]
 pub struct CreateStaffResponseBuilder {
     error_staff_list: Option<Vec<crate::types::ErrStaffItem>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateStaffResponseBuilder {
@@ -363,8 +363,11 @@ impl CreateStaffResponseBuilder {
     ///
     /// Example: `[{"StaffEmail":"foobar@example.com"}]`
     #[inline]
-    pub fn error_staff_list(mut self, value: Vec<crate::types::ErrStaffItem>) -> Self {
-        self.error_staff_list = Some(value);
+    pub fn error_staff_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::ErrStaffItem>,
+    ) -> Self {
+        self.error_staff_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `ErrorStaffList`.
@@ -375,13 +378,13 @@ impl CreateStaffResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -405,67 +408,16 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateStaffResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateStaff`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateStaffErrorCode {
-    /// `FailedOperation.DuplicatedAccount`: The account already exists.
-    FailedOperationDuplicatedAccount,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// `LimitExceeded`: A quota of the account or resource has been reached.
-    LimitExceeded,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateStaffErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationDuplicatedAccount => "FailedOperation.DuplicatedAccount",
-            Self::InternalError => "InternalError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::LimitExceeded => "LimitExceeded",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateStaffErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.DuplicatedAccount" => Some(Self::FailedOperationDuplicatedAccount),
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            "LimitExceeded" => Some(Self::LimitExceeded),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateStaffErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateStaff`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateStaffErrorCode { #[doc =
+    " `FailedOperation.DuplicatedAccount`: The account already exists."]
+    FailedOperationDuplicatedAccount = "FailedOperation.DuplicatedAccount", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Create agent accounts.

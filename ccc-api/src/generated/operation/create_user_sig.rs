@@ -42,11 +42,11 @@ pub struct CreateUserSigRequest {
     /// User id; must equal the `Uid` inside `ClientData`.
     ///
     /// Example: `"foo"`
-    pub uid: ::tencent_cloud_runtime::CompactString,
+    pub uid: String,
     /// User data to sign, as a JSON string.
     ///
     /// Example: `"参考下文示例"`
-    pub client_data: ::tencent_cloud_runtime::CompactString,
+    pub client_data: String,
     /// Validity period in seconds, at most 3600.
     ///
     /// Example: `3600`
@@ -82,8 +82,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateUserSigRequest {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_uid: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_client_data: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_uid: Option<String> = None;
+        let mut f_client_data: Option<String> = None;
         let mut f_expired_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -124,8 +124,8 @@ impl ::tencent_cloud_runtime::Action for CreateUserSigRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateUserSigRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    uid: Option<::tencent_cloud_runtime::CompactString>,
-    client_data: Option<::tencent_cloud_runtime::CompactString>,
+    uid: Option<String>,
+    client_data: Option<String>,
     expired_time: Option<i64>,
 }
 impl CreateUserSigRequestBuilder {
@@ -147,13 +147,13 @@ impl CreateUserSigRequestBuilder {
     ///
     /// Example: `"foo"`
     #[inline]
-    pub fn uid(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uid(mut self, value: impl Into<String>) -> Self {
         self.uid = Some(value.into());
         self
     }
     /// Sets or clears `Uid`. Required.
     #[inline]
-    pub fn set_uid(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uid(mut self, value: Option<String>) -> Self {
         self.uid = value;
         self
     }
@@ -161,16 +161,13 @@ impl CreateUserSigRequestBuilder {
     ///
     /// Example: `"参考下文示例"`
     #[inline]
-    pub fn client_data(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn client_data(mut self, value: impl Into<String>) -> Self {
         self.client_data = Some(value.into());
         self
     }
     /// Sets or clears `ClientData`. Required.
     #[inline]
-    pub fn set_client_data(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_client_data(mut self, value: Option<String>) -> Self {
         self.client_data = value;
         self
     }
@@ -254,13 +251,13 @@ impl CreateUserSigFluentBuilder {
     ///
     /// Example: `"foo"`
     #[inline]
-    pub fn uid(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uid(mut self, value: impl Into<String>) -> Self {
         self.inner.uid = Some(value.into());
         self
     }
     /// Sets or clears `Uid`. Required.
     #[inline]
-    pub fn set_uid(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uid(mut self, value: Option<String>) -> Self {
         self.inner.uid = value;
         self
     }
@@ -268,16 +265,13 @@ impl CreateUserSigFluentBuilder {
     ///
     /// Example: `"参考下文示例"`
     #[inline]
-    pub fn client_data(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn client_data(mut self, value: impl Into<String>) -> Self {
         self.inner.client_data = Some(value.into());
         self
     }
     /// Sets or clears `ClientData`. Required.
     #[inline]
-    pub fn set_client_data(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_client_data(mut self, value: Option<String>) -> Self {
         self.inner.client_data = value;
         self
     }
@@ -324,9 +318,9 @@ pub struct CreateUserSigResponse {
     /// Resulting signature.
     ///
     /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
-    pub user_sig: ::tencent_cloud_runtime::CompactString,
+    pub user_sig: String,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for CreateUserSigResponse {
@@ -359,8 +353,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateUserSigResponse {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["UserSig", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_user_sig: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_user_sig: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_user_sig),
@@ -412,8 +406,8 @@ impl CreateUserSigResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateUserSigResponseBuilder {
-    user_sig: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    user_sig: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CreateUserSigResponseBuilder {
@@ -433,25 +427,25 @@ impl CreateUserSigResponseBuilder {
     ///
     /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
     #[inline]
-    pub fn user_sig(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn user_sig(mut self, value: impl Into<String>) -> Self {
         self.user_sig = Some(value.into());
         self
     }
     /// Sets or clears `UserSig`.
     #[inline]
-    pub fn set_user_sig(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_user_sig(mut self, value: Option<String>) -> Self {
         self.user_sig = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -475,55 +469,14 @@ impl ::tencent_cloud_runtime::ActionResponse for CreateUserSigResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `CreateUserSig`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateUserSigErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl CreateUserSigErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for CreateUserSigErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for CreateUserSigErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `CreateUserSig`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum CreateUserSigErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Create a signature for user data.

@@ -37,7 +37,7 @@ pub struct DeleteExtensionRequest {
     /// Extension number to delete.
     ///
     /// Example: `"1001"`
-    pub extension_id: ::tencent_cloud_runtime::CompactString,
+    pub extension_id: String,
 }
 impl ::serde::Serialize for DeleteExtensionRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -62,7 +62,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteExtensionRequest {
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_extension_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -98,7 +98,7 @@ impl ::tencent_cloud_runtime::Action for DeleteExtensionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DeleteExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<::tencent_cloud_runtime::CompactString>,
+    extension_id: Option<String>,
 }
 impl DeleteExtensionRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -119,19 +119,13 @@ impl DeleteExtensionRequestBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
     }
@@ -189,19 +183,13 @@ impl DeleteExtensionFluentBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -232,7 +220,7 @@ impl DeleteExtensionFluentBuilder {
 #[non_exhaustive]
 pub struct DeleteExtensionResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -255,7 +243,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteExtensionResponse {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -299,19 +287,19 @@ impl DeleteExtensionResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DeleteExtensionResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DeleteExtensionResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -334,53 +322,12 @@ impl ::tencent_cloud_runtime::ActionResponse for DeleteExtensionResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DeleteExtension`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeleteExtensionErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `ResourceUnavailable`: The resource exists but cannot be used now.
-    ResourceUnavailable,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DeleteExtensionErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::ResourceUnavailable => "ResourceUnavailable",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DeleteExtensionErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "ResourceUnavailable" => Some(Self::ResourceUnavailable),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DeleteExtensionErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DeleteExtension`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DeleteExtensionErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Delete a SIP phone account.

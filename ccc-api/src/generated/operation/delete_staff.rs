@@ -41,7 +41,7 @@ pub struct DeleteStaffRequest {
     /// Emails of the agents to delete, at most 200.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    pub staff_list: Vec<::tencent_cloud_runtime::CompactString>,
+    pub staff_list: Vec<String>,
 }
 impl ::serde::Serialize for DeleteStaffRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -66,7 +66,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffRequest {
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "StaffList"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_list: Option<Vec<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -102,7 +102,7 @@ impl ::tencent_cloud_runtime::Action for DeleteStaffRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DeleteStaffRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    staff_list: Option<Vec<String>>,
 }
 impl DeleteStaffRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -123,16 +123,13 @@ impl DeleteStaffRequestBuilder {
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
     #[inline]
-    pub fn staff_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.staff_list = Some(value);
+    pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.staff_list = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `StaffList`. Required.
     #[inline]
-    pub fn set_staff_list(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
         self.staff_list = value;
         self
     }
@@ -190,16 +187,13 @@ impl DeleteStaffFluentBuilder {
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
     #[inline]
-    pub fn staff_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.staff_list = Some(value);
+    pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.staff_list = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `StaffList`. Required.
     #[inline]
-    pub fn set_staff_list(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.staff_list = value;
         self
     }
@@ -231,13 +225,13 @@ pub struct DeleteStaffResponse {
     /// Agents that were not deleted because they are online.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    pub online_staff_list: Vec<::tencent_cloud_runtime::CompactString>,
+    pub online_staff_list: Vec<String>,
     /// Details about the outcome of the deletion.
     ///
     /// Example: `"All members have been deleted"`
-    pub delete_status_info: Option<::tencent_cloud_runtime::CompactString>,
+    pub delete_status_info: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -268,9 +262,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffResponse {
                 "RequestId",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_online_staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_delete_status_info: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_online_staff_list: Option<Vec<String>> = None;
+        let mut f_delete_status_info: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_online_staff_list),
@@ -329,9 +323,9 @@ impl DeleteStaffResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DeleteStaffResponseBuilder {
-    online_staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    delete_status_info: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    online_staff_list: Option<Vec<String>>,
+    delete_status_info: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DeleteStaffResponseBuilder {
@@ -339,16 +333,13 @@ impl DeleteStaffResponseBuilder {
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
     #[inline]
-    pub fn online_staff_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.online_staff_list = Some(value);
+    pub fn online_staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.online_staff_list = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `OnlineStaffList`.
     #[inline]
-    pub fn set_online_staff_list(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_online_staff_list(mut self, value: Option<Vec<String>>) -> Self {
         self.online_staff_list = value;
         self
     }
@@ -356,31 +347,25 @@ impl DeleteStaffResponseBuilder {
     ///
     /// Example: `"All members have been deleted"`
     #[inline]
-    pub fn delete_status_info(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn delete_status_info(mut self, value: impl Into<String>) -> Self {
         self.delete_status_info = Some(value.into());
         self
     }
     /// Sets or clears `DeleteStatusInfo`.
     #[inline]
-    pub fn set_delete_status_info(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_delete_status_info(mut self, value: Option<String>) -> Self {
         self.delete_status_info = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -405,51 +390,14 @@ impl ::tencent_cloud_runtime::ActionResponse for DeleteStaffResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DeleteStaff`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeleteStaffErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DeleteStaffErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DeleteStaffErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DeleteStaffErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DeleteStaff`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DeleteStaffErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Delete agent accounts.

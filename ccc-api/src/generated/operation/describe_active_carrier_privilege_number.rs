@@ -160,8 +160,8 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
     ///
     /// Example: `[]`
     #[inline]
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
+    pub fn filters(mut self, value: impl IntoIterator<Item = crate::types::Filter>) -> Self {
+        self.filters = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Filters`.
@@ -252,8 +252,8 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     ///
     /// Example: `[]`
     #[inline]
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.inner.filters = Some(value);
+    pub fn filters(mut self, value: impl IntoIterator<Item = crate::types::Filter>) -> Self {
+        self.inner.filters = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Filters`.
@@ -319,7 +319,7 @@ pub struct DescribeActiveCarrierPrivilegeNumberResponse {
     /// Example: `[1,2]`
     pub pending_applicant_ids: Vec<u64>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -359,7 +359,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeActiveCarrierPrivil
             Vec<crate::types::ActiveCarrierPrivilegeNumber>,
         > = None;
         let mut f_pending_applicant_ids: Option<Vec<u64>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -433,7 +433,7 @@ pub struct DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     active_carrier_privilege_numbers: Option<Vec<crate::types::ActiveCarrierPrivilegeNumber>>,
     pending_applicant_ids: Option<Vec<u64>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
@@ -457,9 +457,9 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     #[inline]
     pub fn active_carrier_privilege_numbers(
         mut self,
-        value: Vec<crate::types::ActiveCarrierPrivilegeNumber>,
+        value: impl IntoIterator<Item = crate::types::ActiveCarrierPrivilegeNumber>,
     ) -> Self {
-        self.active_carrier_privilege_numbers = Some(value);
+        self.active_carrier_privilege_numbers = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `ActiveCarrierPrivilegeNumbers`.
@@ -475,8 +475,8 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     ///
     /// Example: `[1,2]`
     #[inline]
-    pub fn pending_applicant_ids(mut self, value: Vec<u64>) -> Self {
-        self.pending_applicant_ids = Some(value);
+    pub fn pending_applicant_ids(mut self, value: impl IntoIterator<Item = u64>) -> Self {
+        self.pending_applicant_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `PendingApplicantIds`.
@@ -487,13 +487,13 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -521,51 +521,16 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeActiveCarrierPrivilegeN
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeActiveCarrierPrivilegeNumber`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeActiveCarrierPrivilegeNumberErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeActiveCarrierPrivilegeNumberErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeActiveCarrierPrivilegeNumberErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeActiveCarrierPrivilegeNumberErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeActiveCarrierPrivilegeNumber`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeActiveCarrierPrivilegeNumberErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeActiveCarrierPrivilegeNumberRequest {
     type Item = crate::types::ActiveCarrierPrivilegeNumber;

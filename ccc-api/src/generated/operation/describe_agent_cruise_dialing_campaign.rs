@@ -241,11 +241,11 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: Option<::tencent_cloud_runtime::CompactString>,
+    pub name: Option<String>,
     /// Account of the agent running the task.
     ///
     /// Example: `"foo@tencent.com"`
-    pub agent: Option<::tencent_cloud_runtime::CompactString>,
+    pub agent: Option<String>,
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
@@ -265,7 +265,7 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     /// Caller-defined data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui: Option<String>,
     /// Task state: `0` not started, `1` running, `2` completed, `3` terminated.
     ///
     /// Example: `2`
@@ -279,7 +279,7 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     /// Example: `200`
     pub called_callee_count: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -345,20 +345,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAgentCruiseDialingC
                 "RequestId",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_agent: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_agent: Option<Option<String>> = None;
         let mut f_concurrency_number: Option<Option<i64>> = None;
         let mut f_start_time: Option<Option<i64>> = None;
         let mut f_end_time: Option<Option<i64>> = None;
         let mut f_call_order: Option<
             Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
         > = None;
-        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui: Option<Option<String>> = None;
         let mut f_state: Option<Option<crate::types::DescribeAgentCruiseDialingCampaignState>> =
             None;
         let mut f_total_callee_count: Option<Option<i64>> = None;
         let mut f_called_callee_count: Option<Option<i64>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_name),
@@ -473,17 +473,17 @@ impl DescribeAgentCruiseDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeAgentCruiseDialingCampaignResponseBuilder {
-    name: Option<::tencent_cloud_runtime::CompactString>,
-    agent: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
+    agent: Option<String>,
     concurrency_number: Option<i64>,
     start_time: Option<i64>,
     end_time: Option<i64>,
     call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
-    uui: Option<::tencent_cloud_runtime::CompactString>,
+    uui: Option<String>,
     state: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
     total_callee_count: Option<i64>,
     called_callee_count: Option<i64>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAgentCruiseDialingCampaignResponseBuilder {
@@ -491,13 +491,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -505,13 +505,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn agent(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn agent(mut self, value: impl Into<String>) -> Self {
         self.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`.
     #[inline]
-    pub fn set_agent(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_agent(mut self, value: Option<String>) -> Self {
         self.agent = value;
         self
     }
@@ -581,13 +581,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
@@ -638,13 +638,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -677,49 +677,12 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeAgentCruiseDialingCampa
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeAgentCruiseDialingCampaign`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeAgentCruiseDialingCampaignErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeAgentCruiseDialingCampaignErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAgentCruiseDialingCampaignErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeAgentCruiseDialingCampaignErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeAgentCruiseDialingCampaign`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeAgentCruiseDialingCampaignErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Get an agent cruise outbound call campaign.

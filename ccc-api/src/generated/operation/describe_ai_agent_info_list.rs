@@ -301,7 +301,7 @@ pub struct DescribeAIAgentInfoListResponse {
     /// Example: `373`
     pub total_count: crate::types::TotalCount,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -332,7 +332,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAgentInfoListResp
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>> = None;
         let mut f_total_count: Option<crate::types::TotalCount> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_ai_agent_info_list),
@@ -395,14 +395,17 @@ impl DescribeAIAgentInfoListResponse {
 pub struct DescribeAIAgentInfoListResponseBuilder {
     ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>>,
     total_count: Option<crate::types::TotalCount>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAIAgentInfoListResponseBuilder {
     /// Intelligent agents on this page.
     #[inline]
-    pub fn ai_agent_info_list(mut self, value: Vec<crate::types::AIAgentInfo>) -> Self {
-        self.ai_agent_info_list = Some(value);
+    pub fn ai_agent_info_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::AIAgentInfo>,
+    ) -> Self {
+        self.ai_agent_info_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `AIAgentInfoList`.
@@ -427,13 +430,13 @@ impl DescribeAIAgentInfoListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -458,55 +461,14 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeAIAgentInfoListResponse
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeAIAgentInfoList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeAIAgentInfoListErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeAIAgentInfoListErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAIAgentInfoListErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeAIAgentInfoListErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeAIAgentInfoList`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeAIAgentInfoListErrorCode { #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeAIAgentInfoListRequest {
     type Item = crate::types::AIAgentInfo;

@@ -56,7 +56,7 @@ pub struct DescribeAICallExtractResultRequest {
     /// Id of the session to look up.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub session_id: ::tencent_cloud_runtime::CompactString,
+    pub session_id: String,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
@@ -96,7 +96,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallExtractResult
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<String> = None;
         let mut f_start_time: Option<i64> = None;
         let mut f_end_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -138,7 +138,7 @@ impl ::tencent_cloud_runtime::Action for DescribeAICallExtractResultRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallExtractResultRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
     start_time: Option<i64>,
     end_time: Option<i64>,
 }
@@ -161,13 +161,13 @@ impl DescribeAICallExtractResultRequestBuilder {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -267,13 +267,13 @@ impl DescribeAICallExtractResultFluentBuilder {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -338,7 +338,7 @@ pub struct DescribeAICallExtractResultResponse {
     /// Example: `[{"InfoContent":"用户是否对产品感兴趣","InfoName":"兴趣","InfoType":"Boolean","Result":{"Boolean":true}}]`
     pub result_list: Option<Vec<crate::types::AICallExtractResultElement>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -365,7 +365,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallExtractResult
             ::tencent_cloud_runtime::codec::Keys::new(&["ResultList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_result_list: Option<Option<Vec<crate::types::AICallExtractResultElement>>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_result_list),
@@ -420,7 +420,7 @@ impl DescribeAICallExtractResultResponse {
 #[cfg(feature = "test-util")]
 pub struct DescribeAICallExtractResultResponseBuilder {
     result_list: Option<Vec<crate::types::AICallExtractResultElement>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAICallExtractResultResponseBuilder {
@@ -428,8 +428,11 @@ impl DescribeAICallExtractResultResponseBuilder {
     ///
     /// Example: `[{"InfoContent":"用户是否对产品感兴趣","InfoName":"兴趣","InfoType":"Boolean","Result":{"Boolean":true}}]`
     #[inline]
-    pub fn result_list(mut self, value: Vec<crate::types::AICallExtractResultElement>) -> Self {
-        self.result_list = Some(value);
+    pub fn result_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::AICallExtractResultElement>,
+    ) -> Self {
+        self.result_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `ResultList`.
@@ -443,13 +446,13 @@ impl DescribeAICallExtractResultResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -473,49 +476,12 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeAICallExtractResultResp
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeAICallExtractResult`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeAICallExtractResultErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeAICallExtractResultErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAICallExtractResultErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeAICallExtractResultErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeAICallExtractResult`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeAICallExtractResultErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Get the post-call tag results of an AI agent call.

@@ -18,7 +18,7 @@ pub struct DescribeAICallInteractionRecordsRequest {
     /// Id of the session to look up.
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
-    pub session_id: ::tencent_cloud_runtime::CompactString,
+    pub session_id: String,
 }
 impl ::serde::Serialize for DescribeAICallInteractionRecordsRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -43,7 +43,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallInteractionRe
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -79,7 +79,7 @@ impl ::tencent_cloud_runtime::Action for DescribeAICallInteractionRecordsRequest
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallInteractionRecordsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
 }
 impl DescribeAICallInteractionRecordsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -100,13 +100,13 @@ impl DescribeAICallInteractionRecordsRequestBuilder {
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -166,13 +166,13 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -207,7 +207,7 @@ pub struct DescribeAICallInteractionRecordsResponse {
     /// Interaction rounds of the session.
     pub interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -236,7 +236,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallInteractionRe
         let mut f_interaction_event_list: Option<
             Option<Vec<crate::types::AICallInteractionRound>>,
         > = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_interaction_event_list),
@@ -291,7 +291,7 @@ impl DescribeAICallInteractionRecordsResponse {
 #[cfg(feature = "test-util")]
 pub struct DescribeAICallInteractionRecordsResponseBuilder {
     interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAICallInteractionRecordsResponseBuilder {
@@ -299,9 +299,9 @@ impl DescribeAICallInteractionRecordsResponseBuilder {
     #[inline]
     pub fn interaction_event_list(
         mut self,
-        value: Vec<crate::types::AICallInteractionRound>,
+        value: impl IntoIterator<Item = crate::types::AICallInteractionRound>,
     ) -> Self {
-        self.interaction_event_list = Some(value);
+        self.interaction_event_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `InteractionEventList`.
@@ -315,13 +315,13 @@ impl DescribeAICallInteractionRecordsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -345,53 +345,14 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeAICallInteractionRecord
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeAICallInteractionRecords`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeAICallInteractionRecordsErrorCode {
-    /// `FailedOperation.SessionNotExists`: The call session does not exist.
-    FailedOperationSessionNotExists,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeAICallInteractionRecordsErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationSessionNotExists => "FailedOperation.SessionNotExists",
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAICallInteractionRecordsErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeAICallInteractionRecordsErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeAICallInteractionRecords`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeAICallInteractionRecordsErrorCode { #[doc =
+    " `FailedOperation.SessionNotExists`: The call session does not exist."]
+    FailedOperationSessionNotExists = "FailedOperation.SessionNotExists", #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Get the interaction event stream of an AI call.

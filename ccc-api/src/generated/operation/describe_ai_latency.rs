@@ -61,7 +61,7 @@ pub struct DescribeAILatencyRequest {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub session_id: ::tencent_cloud_runtime::CompactString,
+    pub session_id: String,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
@@ -101,7 +101,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAILatencyRequest {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<String> = None;
         let mut f_start_time: Option<i64> = None;
         let mut f_end_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -143,7 +143,7 @@ impl ::tencent_cloud_runtime::Action for DescribeAILatencyRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAILatencyRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
     start_time: Option<i64>,
     end_time: Option<i64>,
 }
@@ -166,13 +166,13 @@ impl DescribeAILatencyRequestBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -270,13 +270,13 @@ impl DescribeAILatencyFluentBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -341,7 +341,7 @@ pub struct DescribeAILatencyResponse {
     /// Aggregate latency statistics; `-1` means no data.
     pub ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -376,7 +376,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAILatencyResponse {
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_ai_latency_detail: Option<Option<Vec<crate::types::AILatencyDetail>>> = None;
         let mut f_ai_latency_statistics: Option<Option<crate::types::AILatencyStatistics>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_ai_latency_detail),
@@ -441,14 +441,17 @@ impl DescribeAILatencyResponse {
 pub struct DescribeAILatencyResponseBuilder {
     ai_latency_detail: Option<Vec<crate::types::AILatencyDetail>>,
     ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAILatencyResponseBuilder {
     /// Latency details per turn; `-1` means no data.
     #[inline]
-    pub fn ai_latency_detail(mut self, value: Vec<crate::types::AILatencyDetail>) -> Self {
-        self.ai_latency_detail = Some(value);
+    pub fn ai_latency_detail(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::AILatencyDetail>,
+    ) -> Self {
+        self.ai_latency_detail = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `AILatencyDetail`.
@@ -477,13 +480,13 @@ impl DescribeAILatencyResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -508,51 +511,16 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeAILatencyResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeAILatency`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeAILatencyErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeAILatencyErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAILatencyErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeAILatencyErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeAILatency`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeAILatencyErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Get AI processing latency for a session.

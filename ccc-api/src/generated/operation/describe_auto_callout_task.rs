@@ -246,11 +246,11 @@ pub struct DescribeAutoCalloutTaskResponse {
     /// Name given to the task.
     ///
     /// Example: `"Task 1"`
-    pub name: ::tencent_cloud_runtime::CompactString,
+    pub name: String,
     /// Free-text description of the task.
     ///
     /// Example: `"Payment reminder"`
-    pub description: ::tencent_cloud_runtime::CompactString,
+    pub description: String,
     /// Time the task may start dialing, Unix seconds.
     ///
     /// Example: `1729905740`
@@ -262,7 +262,7 @@ pub struct DescribeAutoCalloutTaskResponse {
     /// Caller numbers the task dials from.
     ///
     /// Example: `["008610086"]`
-    pub callers: Vec<::tencent_cloud_runtime::CompactString>,
+    pub callers: Vec<String>,
     /// Every callee of the task with its call state and sessions.
     pub callees: Vec<crate::types::AutoCalloutTaskCalleeInfo>,
     /// Id of the IVR flow the answered calls run.
@@ -278,7 +278,7 @@ pub struct DescribeAutoCalloutTaskResponse {
     /// Example: `15`
     pub max_ring_timeout_second: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -323,16 +323,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTaskResp
                 "RequestId",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_description: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_name: Option<String> = None;
+        let mut f_description: Option<String> = None;
         let mut f_not_before: Option<i64> = None;
         let mut f_not_after: Option<Option<i64>> = None;
-        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_callers: Option<Vec<String>> = None;
         let mut f_callees: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>> = None;
         let mut f_ivr_id: Option<crate::types::IvrId> = None;
         let mut f_state: Option<crate::types::AutoCalloutTaskState> = None;
         let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_name),
@@ -442,16 +442,16 @@ impl DescribeAutoCalloutTaskResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeAutoCalloutTaskResponseBuilder {
-    name: Option<::tencent_cloud_runtime::CompactString>,
-    description: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
+    description: Option<String>,
     not_before: Option<i64>,
     not_after: Option<i64>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    callers: Option<Vec<String>>,
     callees: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>>,
     ivr_id: Option<crate::types::IvrId>,
     state: Option<crate::types::AutoCalloutTaskState>,
     max_ring_timeout_second: Option<i64>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAutoCalloutTaskResponseBuilder {
@@ -459,13 +459,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     ///
     /// Example: `"Task 1"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -473,16 +473,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     ///
     /// Example: `"Payment reminder"`
     #[inline]
-    pub fn description(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
     #[inline]
-    pub fn set_description(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_description(mut self, value: Option<String>) -> Self {
         self.description = value;
         self
     }
@@ -518,23 +515,23 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     ///
     /// Example: `["008610086"]`
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
     /// Every callee of the task with its call state and sessions.
     #[inline]
-    pub fn callees(mut self, value: Vec<crate::types::AutoCalloutTaskCalleeInfo>) -> Self {
-        self.callees = Some(value);
+    pub fn callees(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::AutoCalloutTaskCalleeInfo>,
+    ) -> Self {
+        self.callees = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Callees`.
@@ -590,13 +587,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -628,49 +625,12 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeAutoCalloutTaskResponse
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeAutoCalloutTask`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeAutoCalloutTaskErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeAutoCalloutTaskErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeAutoCalloutTaskErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeAutoCalloutTaskErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeAutoCalloutTask`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeAutoCalloutTaskErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Get one automatic outbound call task: its settings, callee list and progress.

@@ -234,8 +234,8 @@ impl DescribeCallInMetricsRequestBuilder {
     ///
     /// Example: `[1,2,3,4,5]`
     #[inline]
-    pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
-        self.group_id_list = Some(value);
+    pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.group_id_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `GroupIdList`.
@@ -325,8 +325,8 @@ impl DescribeCallInMetricsFluentBuilder {
     ///
     /// Example: `[1,2,3,4,5]`
     #[inline]
-    pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
-        self.inner.group_id_list = Some(value);
+    pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.inner.group_id_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `GroupIdList`.
@@ -380,7 +380,7 @@ pub struct DescribeCallInMetricsResponse {
     /// Example: `[{"Name":"客服一组","SkillGroupId":0}]`
     pub skill_group_metrics: Vec<crate::types::CallInSkillGroupMetrics>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -417,7 +417,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCallInMetricsRespon
         let mut f_total_metrics: Option<crate::types::CallInMetrics> = None;
         let mut f_number_metrics: Option<Vec<crate::types::CallInNumberMetrics>> = None;
         let mut f_skill_group_metrics: Option<Vec<crate::types::CallInSkillGroupMetrics>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_timestamp),
@@ -501,7 +501,7 @@ pub struct DescribeCallInMetricsResponseBuilder {
     total_metrics: Option<crate::types::CallInMetrics>,
     number_metrics: Option<Vec<crate::types::CallInNumberMetrics>>,
     skill_group_metrics: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeCallInMetricsResponseBuilder {
@@ -537,8 +537,11 @@ impl DescribeCallInMetricsResponseBuilder {
     ///
     /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Number":"021111111","SkillGroupMetrics":[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]}]`
     #[inline]
-    pub fn number_metrics(mut self, value: Vec<crate::types::CallInNumberMetrics>) -> Self {
-        self.number_metrics = Some(value);
+    pub fn number_metrics(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::CallInNumberMetrics>,
+    ) -> Self {
+        self.number_metrics = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `NumberMetrics`.
@@ -556,9 +559,9 @@ impl DescribeCallInMetricsResponseBuilder {
     #[inline]
     pub fn skill_group_metrics(
         mut self,
-        value: Vec<crate::types::CallInSkillGroupMetrics>,
+        value: impl IntoIterator<Item = crate::types::CallInSkillGroupMetrics>,
     ) -> Self {
-        self.skill_group_metrics = Some(value);
+        self.skill_group_metrics = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupMetrics`.
@@ -572,13 +575,13 @@ impl DescribeCallInMetricsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -605,59 +608,16 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeCallInMetricsResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeCallInMetrics`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeCallInMetricsErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeCallInMetricsErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeCallInMetricsErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeCallInMetricsErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeCallInMetrics`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeCallInMetricsErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Get real-time inbound call metrics.

@@ -162,8 +162,8 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     ///
     /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
     #[inline]
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.filters = Some(value);
+    pub fn filters(mut self, value: impl IntoIterator<Item = crate::types::Filter>) -> Self {
+        self.filters = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Filters`.
@@ -254,8 +254,8 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     ///
     /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
     #[inline]
-    pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
-        self.inner.filters = Some(value);
+    pub fn filters(mut self, value: impl IntoIterator<Item = crate::types::Filter>) -> Self {
+        self.inner.filters = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Filters`.
@@ -317,7 +317,7 @@ pub struct DescribeCarrierPrivilegeNumberApplicantsResponse {
     /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
     pub applicants: Vec<crate::types::CarrierPrivilegeNumberApplicant>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -347,7 +347,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -412,7 +412,7 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponse {
 pub struct DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
@@ -434,8 +434,11 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     ///
     /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
     #[inline]
-    pub fn applicants(mut self, value: Vec<crate::types::CarrierPrivilegeNumberApplicant>) -> Self {
-        self.applicants = Some(value);
+    pub fn applicants(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::CarrierPrivilegeNumberApplicant>,
+    ) -> Self {
+        self.applicants = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Applicants`.
@@ -449,13 +452,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -480,61 +483,16 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeCarrierPrivilegeNumberA
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeCarrierPrivilegeNumberApplicants`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeCarrierPrivilegeNumberApplicantsErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeCarrierPrivilegeNumberApplicantsErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum
-    for DescribeCarrierPrivilegeNumberApplicantsErrorCode
-{
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeCarrierPrivilegeNumberApplicantsErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeCarrierPrivilegeNumberApplicants`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeCarrierPrivilegeNumberApplicantsErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeCarrierPrivilegeNumberApplicantsRequest {
     type Item = crate::types::CarrierPrivilegeNumberApplicant;

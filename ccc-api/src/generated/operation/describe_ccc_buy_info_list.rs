@@ -138,8 +138,8 @@ impl DescribeCCCBuyInfoListRequestBuilder {
     ///
     /// Example: `[1400000,14000001]`
     #[inline]
-    pub fn sdk_app_ids(mut self, value: Vec<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_ids = Some(value);
+    pub fn sdk_app_ids(mut self, value: impl IntoIterator<Item = crate::types::SdkAppId>) -> Self {
+        self.sdk_app_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SdkAppIds`.
@@ -148,14 +148,12 @@ impl DescribeCCCBuyInfoListRequestBuilder {
         self.sdk_app_ids = value;
         self
     }
-    /// The request, or the first required member that is missing.
+    /// The request: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(
-        self,
-    ) -> Result<DescribeCCCBuyInfoListRequest, ::tencent_cloud_runtime::BuildError> {
-        Ok(DescribeCCCBuyInfoListRequest {
+    pub fn build(self) -> DescribeCCCBuyInfoListRequest {
+        DescribeCCCBuyInfoListRequest {
             sdk_app_ids: self.sdk_app_ids,
-        })
+        }
     }
 }
 /// Sets the members of a `DescribeCCCBuyInfoList` call and sends it with a client.
@@ -179,8 +177,8 @@ impl DescribeCCCBuyInfoListFluentBuilder {
     ///
     /// Example: `[1400000,14000001]`
     #[inline]
-    pub fn sdk_app_ids(mut self, value: Vec<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_ids = Some(value);
+    pub fn sdk_app_ids(mut self, value: impl IntoIterator<Item = crate::types::SdkAppId>) -> Self {
+        self.inner.sdk_app_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SdkAppIds`.
@@ -209,7 +207,7 @@ impl DescribeCCCBuyInfoListFluentBuilder {
         DescribeCCCBuyInfoListResponse,
         ::tencent_cloud_runtime::SdkError<DescribeCCCBuyInfoListErrorCode>,
     > {
-        let request = self.inner.build()?;
+        let request = self.inner.build();
         self.client.execute_with(&request, &self.options).await
     }
 }
@@ -230,7 +228,7 @@ pub struct DescribeCCCBuyInfoListResponse {
     /// Example: `[]`
     pub package_buy_list: Vec<crate::types::PackageBuyInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -264,7 +262,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCCCBuyInfoListRespo
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>> = None;
         let mut f_package_buy_list: Option<Vec<crate::types::PackageBuyInfo>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -337,7 +335,7 @@ pub struct DescribeCCCBuyInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
     package_buy_list: Option<Vec<crate::types::PackageBuyInfo>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeCCCBuyInfoListResponseBuilder {
@@ -359,8 +357,11 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     ///
     /// Example: `[]`
     #[inline]
-    pub fn sdk_app_id_buy_list(mut self, value: Vec<crate::types::SdkAppIdBuyInfo>) -> Self {
-        self.sdk_app_id_buy_list = Some(value);
+    pub fn sdk_app_id_buy_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SdkAppIdBuyInfo>,
+    ) -> Self {
+        self.sdk_app_id_buy_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SdkAppIdBuyList`.
@@ -376,8 +377,11 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     ///
     /// Example: `[]`
     #[inline]
-    pub fn package_buy_list(mut self, value: Vec<crate::types::PackageBuyInfo>) -> Self {
-        self.package_buy_list = Some(value);
+    pub fn package_buy_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::PackageBuyInfo>,
+    ) -> Self {
+        self.package_buy_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `PackageBuyList`.
@@ -391,13 +395,13 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -423,59 +427,14 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeCCCBuyInfoListResponse 
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeCCCBuyInfoList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeCCCBuyInfoListErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameterValue.AccountNotExist`: The agent account does not exist.
-    InvalidParameterValueAccountNotExist,
-    /// `UnknownParameter`: The request holds a parameter the action does not define.
-    UnknownParameter,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeCCCBuyInfoListErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterValueAccountNotExist => "InvalidParameterValue.AccountNotExist",
-            Self::UnknownParameter => "UnknownParameter",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeCCCBuyInfoListErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameterValue.AccountNotExist" => {
-                Some(Self::InvalidParameterValueAccountNotExist)
-            }
-            "UnknownParameter" => Some(Self::UnknownParameter),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeCCCBuyInfoListErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeCCCBuyInfoList`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeCCCBuyInfoListErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.AccountNotExist`: The agent account does not exist."]
+    InvalidParameterValueAccountNotExist = "InvalidParameterValue.AccountNotExist", }
 }
 impl crate::Client {
     /// List purchase information of the account.

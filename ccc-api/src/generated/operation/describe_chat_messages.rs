@@ -24,7 +24,7 @@ pub struct DescribeChatMessagesRequest {
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
-    pub cdr_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub cdr_id: Option<String>,
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
     /// Example: `20`
@@ -40,7 +40,7 @@ pub struct DescribeChatMessagesRequest {
     /// Session id of the service record.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_id: Option<String>,
 }
 impl ::serde::Serialize for DescribeChatMessagesRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -91,11 +91,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeChatMessagesRequest
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_instance_id: Option<Option<i64>> = None;
-        let mut f_cdr_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_cdr_id: Option<Option<String>> = None;
         let mut f_limit: Option<Option<crate::types::Limit>> = None;
         let mut f_offset: Option<Option<crate::types::Offset>> = None;
         let mut f_order: Option<Option<crate::types::DescribeChatMessagesOrder>> = None;
-        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -142,11 +142,11 @@ impl ::tencent_cloud_runtime::Action for DescribeChatMessagesRequest {
 pub struct DescribeChatMessagesRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     instance_id: Option<i64>,
-    cdr_id: Option<::tencent_cloud_runtime::CompactString>,
+    cdr_id: Option<String>,
     limit: Option<crate::types::Limit>,
     offset: Option<crate::types::Offset>,
     order: Option<crate::types::DescribeChatMessagesOrder>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
 }
 impl DescribeChatMessagesRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -181,13 +181,13 @@ impl DescribeChatMessagesRequestBuilder {
     ///
     /// Example: `"13503"`
     #[inline]
-    pub fn cdr_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
         self.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
     #[inline]
-    pub fn set_cdr_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
         self.cdr_id = value;
         self
     }
@@ -237,13 +237,13 @@ impl DescribeChatMessagesRequestBuilder {
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -315,13 +315,13 @@ impl DescribeChatMessagesFluentBuilder {
     ///
     /// Example: `"13503"`
     #[inline]
-    pub fn cdr_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
     #[inline]
-    pub fn set_cdr_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
         self.inner.cdr_id = value;
         self
     }
@@ -371,13 +371,13 @@ impl DescribeChatMessagesFluentBuilder {
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -434,7 +434,7 @@ pub struct DescribeChatMessagesResponse {
     /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
     pub messages: Vec<crate::types::MessageBody>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -461,7 +461,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeChatMessagesRespons
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_messages: Option<Vec<crate::types::MessageBody>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -524,7 +524,7 @@ impl DescribeChatMessagesResponse {
 pub struct DescribeChatMessagesResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     messages: Option<Vec<crate::types::MessageBody>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeChatMessagesResponseBuilder {
@@ -546,8 +546,8 @@ impl DescribeChatMessagesResponseBuilder {
     ///
     /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
     #[inline]
-    pub fn messages(mut self, value: Vec<crate::types::MessageBody>) -> Self {
-        self.messages = Some(value);
+    pub fn messages(mut self, value: impl IntoIterator<Item = crate::types::MessageBody>) -> Self {
+        self.messages = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Messages`.
@@ -558,13 +558,13 @@ impl DescribeChatMessagesResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -589,61 +589,16 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeChatMessagesResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeChatMessages`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeChatMessagesErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// `InvalidParameterValue.RecordNotExist`: The record does not exist.
-    InvalidParameterValueRecordNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeChatMessagesErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::InvalidParameterValueRecordNotExist => "InvalidParameterValue.RecordNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeChatMessagesErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            "InvalidParameterValue.RecordNotExist" => {
-                Some(Self::InvalidParameterValueRecordNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeChatMessagesErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeChatMessages`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeChatMessagesErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist",
+    #[doc = " `InvalidParameterValue.RecordNotExist`: The record does not exist."]
+    InvalidParameterValueRecordNotExist = "InvalidParameterValue.RecordNotExist", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeChatMessagesRequest {
     type Item = crate::types::MessageBody;

@@ -22,7 +22,7 @@ pub struct DescribeCompanyListRequest {
     /// Example: `0`
     pub page_number: crate::types::PageNumber,
     /// Company name to filter by.
-    pub company_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub company_name: Option<Vec<String>>,
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
     pub state: Option<Vec<crate::types::DescribeCompanyListState>>,
     /// Application id to filter by.
@@ -67,7 +67,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCompanyListRequest 
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
-        let mut f_company_name: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_company_name: Option<Option<Vec<String>>> = None;
         let mut f_state: Option<Option<Vec<crate::types::DescribeCompanyListState>>> = None;
         let mut f_apply_id: Option<Option<Vec<crate::types::ApplyId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -112,7 +112,7 @@ impl ::tencent_cloud_runtime::Action for DescribeCompanyListRequest {
 pub struct DescribeCompanyListRequestBuilder {
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    company_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    company_name: Option<Vec<String>>,
     state: Option<Vec<crate::types::DescribeCompanyListState>>,
     apply_id: Option<Vec<crate::types::ApplyId>>,
 }
@@ -147,23 +147,23 @@ impl DescribeCompanyListRequestBuilder {
     }
     /// Company name to filter by.
     #[inline]
-    pub fn company_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.company_name = Some(value);
+    pub fn company_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.company_name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `CompanyName`.
     #[inline]
-    pub fn set_company_name(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_company_name(mut self, value: Option<Vec<String>>) -> Self {
         self.company_name = value;
         self
     }
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
     #[inline]
-    pub fn state(mut self, value: Vec<crate::types::DescribeCompanyListState>) -> Self {
-        self.state = Some(value);
+    pub fn state(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::DescribeCompanyListState>,
+    ) -> Self {
+        self.state = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `State`.
@@ -174,8 +174,8 @@ impl DescribeCompanyListRequestBuilder {
     }
     /// Application id to filter by.
     #[inline]
-    pub fn apply_id(mut self, value: Vec<crate::types::ApplyId>) -> Self {
-        self.apply_id = Some(value);
+    pub fn apply_id(mut self, value: impl IntoIterator<Item = crate::types::ApplyId>) -> Self {
+        self.apply_id = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `ApplyID`.
@@ -253,23 +253,23 @@ impl DescribeCompanyListFluentBuilder {
     }
     /// Company name to filter by.
     #[inline]
-    pub fn company_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.company_name = Some(value);
+    pub fn company_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.company_name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `CompanyName`.
     #[inline]
-    pub fn set_company_name(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_company_name(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.company_name = value;
         self
     }
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
     #[inline]
-    pub fn state(mut self, value: Vec<crate::types::DescribeCompanyListState>) -> Self {
-        self.inner.state = Some(value);
+    pub fn state(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::DescribeCompanyListState>,
+    ) -> Self {
+        self.inner.state = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `State`.
@@ -280,8 +280,8 @@ impl DescribeCompanyListFluentBuilder {
     }
     /// Application id to filter by.
     #[inline]
-    pub fn apply_id(mut self, value: Vec<crate::types::ApplyId>) -> Self {
-        self.inner.apply_id = Some(value);
+    pub fn apply_id(mut self, value: impl IntoIterator<Item = crate::types::ApplyId>) -> Self {
+        self.inner.apply_id = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `ApplyID`.
@@ -341,7 +341,7 @@ pub struct DescribeCompanyListResponse {
     /// Company qualification review details.
     pub company_info: Option<Vec<crate::types::CompanyStateInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -372,7 +372,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCompanyListResponse
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
         let mut f_company_info: Option<Option<Vec<crate::types::CompanyStateInfo>>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_total_count),
@@ -435,7 +435,7 @@ impl DescribeCompanyListResponse {
 pub struct DescribeCompanyListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     company_info: Option<Vec<crate::types::CompanyStateInfo>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeCompanyListResponseBuilder {
@@ -455,8 +455,11 @@ impl DescribeCompanyListResponseBuilder {
     }
     /// Company qualification review details.
     #[inline]
-    pub fn company_info(mut self, value: Vec<crate::types::CompanyStateInfo>) -> Self {
-        self.company_info = Some(value);
+    pub fn company_info(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::CompanyStateInfo>,
+    ) -> Self {
+        self.company_info = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `CompanyInfo`.
@@ -467,13 +470,13 @@ impl DescribeCompanyListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -498,45 +501,12 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeCompanyListResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeCompanyList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeCompanyListErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeCompanyListErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeCompanyListErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeCompanyListErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeCompanyList`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeCompanyListErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeCompanyListRequest {
     type Item = crate::types::CompanyStateInfo;

@@ -44,7 +44,7 @@ pub struct DescribeExtensionRequest {
     /// Extension number to look up.
     ///
     /// Example: `"1001"`
-    pub extension_id: ::tencent_cloud_runtime::CompactString,
+    pub extension_id: String,
 }
 impl ::serde::Serialize for DescribeExtensionRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -69,7 +69,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionRequest {
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_extension_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -105,7 +105,7 @@ impl ::tencent_cloud_runtime::Action for DescribeExtensionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<::tencent_cloud_runtime::CompactString>,
+    extension_id: Option<String>,
 }
 impl DescribeExtensionRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -126,19 +126,13 @@ impl DescribeExtensionRequestBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
     }
@@ -196,19 +190,13 @@ impl DescribeExtensionFluentBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -243,25 +231,25 @@ pub struct DescribeExtensionResponse {
     /// Extension number.
     ///
     /// Example: `"1001"`
-    pub extension_id: ::tencent_cloud_runtime::CompactString,
+    pub extension_id: String,
     /// SIP domain the extension registers to.
     ///
     /// Example: `"14000000.tccc.qcloud.com"`
-    pub extension_domain: ::tencent_cloud_runtime::CompactString,
+    pub extension_domain: String,
     /// Password used to register the extension.
     ///
     /// Example: `"foobarfoobar"`
-    pub password: ::tencent_cloud_runtime::CompactString,
+    pub password: String,
     /// Address of the SIP proxy server.
     ///
     /// Example: `"sip.tcc.qcloud.com"`
-    pub outbound_proxy: ::tencent_cloud_runtime::CompactString,
+    pub outbound_proxy: String,
     /// Transport protocol used for SIP signalling, for example `tls`.
     ///
     /// Example: `"tls"`
-    pub transport: ::tencent_cloud_runtime::CompactString,
+    pub transport: String,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for DescribeExtensionResponse {
@@ -309,12 +297,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionResponse {
                 "RequestId",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_extension_domain: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_password: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_outbound_proxy: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_transport: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_extension_id: Option<String> = None;
+        let mut f_extension_domain: Option<String> = None;
+        let mut f_password: Option<String> = None;
+        let mut f_outbound_proxy: Option<String> = None;
+        let mut f_transport: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_extension_id),
@@ -396,12 +384,12 @@ impl DescribeExtensionResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeExtensionResponseBuilder {
-    extension_id: Option<::tencent_cloud_runtime::CompactString>,
-    extension_domain: Option<::tencent_cloud_runtime::CompactString>,
-    password: Option<::tencent_cloud_runtime::CompactString>,
-    outbound_proxy: Option<::tencent_cloud_runtime::CompactString>,
-    transport: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    extension_id: Option<String>,
+    extension_domain: Option<String>,
+    password: Option<String>,
+    outbound_proxy: Option<String>,
+    transport: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for DescribeExtensionResponseBuilder {
@@ -425,19 +413,13 @@ impl DescribeExtensionResponseBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
     }
@@ -445,19 +427,13 @@ impl DescribeExtensionResponseBuilder {
     ///
     /// Example: `"14000000.tccc.qcloud.com"`
     #[inline]
-    pub fn extension_domain(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_domain(mut self, value: impl Into<String>) -> Self {
         self.extension_domain = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionDomain`.
     #[inline]
-    pub fn set_extension_domain(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_domain(mut self, value: Option<String>) -> Self {
         self.extension_domain = value;
         self
     }
@@ -465,13 +441,13 @@ impl DescribeExtensionResponseBuilder {
     ///
     /// Example: `"foobarfoobar"`
     #[inline]
-    pub fn password(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`.
     #[inline]
-    pub fn set_password(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_password(mut self, value: Option<String>) -> Self {
         self.password = value;
         self
     }
@@ -479,19 +455,13 @@ impl DescribeExtensionResponseBuilder {
     ///
     /// Example: `"sip.tcc.qcloud.com"`
     #[inline]
-    pub fn outbound_proxy(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn outbound_proxy(mut self, value: impl Into<String>) -> Self {
         self.outbound_proxy = Some(value.into());
         self
     }
     /// Sets or clears `OutboundProxy`.
     #[inline]
-    pub fn set_outbound_proxy(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_outbound_proxy(mut self, value: Option<String>) -> Self {
         self.outbound_proxy = value;
         self
     }
@@ -499,25 +469,25 @@ impl DescribeExtensionResponseBuilder {
     ///
     /// Example: `"tls"`
     #[inline]
-    pub fn transport(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn transport(mut self, value: impl Into<String>) -> Self {
         self.transport = Some(value.into());
         self
     }
     /// Sets or clears `Transport`.
     #[inline]
-    pub fn set_transport(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_transport(mut self, value: Option<String>) -> Self {
         self.transport = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -545,41 +515,12 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeExtensionResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeExtension`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeExtensionErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeExtensionErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeExtensionErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeExtensionErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeExtension`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeExtensionErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Get the details of one SIP phone extension.

@@ -65,7 +65,7 @@ pub struct DescribeExtensionsRequest {
     /// Only return these extension numbers.
     ///
     /// Example: `["1001","1002"]`
-    pub extension_ids: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub extension_ids: Option<Vec<String>>,
     /// Number of entries per page.
     ///
     /// Example: `50`
@@ -73,7 +73,7 @@ pub struct DescribeExtensionsRequest {
     /// Keyword matched loosely against extension number, extension name, agent email and agent name.
     ///
     /// Example: `"foobar"`
-    pub fuzzing_key_word: Option<::tencent_cloud_runtime::CompactString>,
+    pub fuzzing_key_word: Option<String>,
     /// Whether to include the current status of each phone.
     ///
     /// Example: `false`
@@ -122,9 +122,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionsRequest {
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
-        let mut f_extension_ids: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_extension_ids: Option<Option<Vec<String>>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
-        let mut f_fuzzing_key_word: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_fuzzing_key_word: Option<Option<String>> = None;
         let mut f_is_need_status: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -170,9 +170,9 @@ impl ::tencent_cloud_runtime::Action for DescribeExtensionsRequest {
 pub struct DescribeExtensionsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_number: Option<crate::types::PageNumber>,
-    extension_ids: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    extension_ids: Option<Vec<String>>,
     page_size: Option<crate::types::PageSize>,
-    fuzzing_key_word: Option<::tencent_cloud_runtime::CompactString>,
+    fuzzing_key_word: Option<String>,
     is_need_status: Option<bool>,
 }
 impl DescribeExtensionsRequestBuilder {
@@ -208,16 +208,13 @@ impl DescribeExtensionsRequestBuilder {
     ///
     /// Example: `["1001","1002"]`
     #[inline]
-    pub fn extension_ids(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.extension_ids = Some(value);
+    pub fn extension_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.extension_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `ExtensionIds`.
     #[inline]
-    pub fn set_extension_ids(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_extension_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.extension_ids = value;
         self
     }
@@ -239,19 +236,13 @@ impl DescribeExtensionsRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn fuzzing_key_word(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn fuzzing_key_word(mut self, value: impl Into<String>) -> Self {
         self.fuzzing_key_word = Some(value.into());
         self
     }
     /// Sets or clears `FuzzingKeyWord`.
     #[inline]
-    pub fn set_fuzzing_key_word(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_fuzzing_key_word(mut self, value: Option<String>) -> Self {
         self.fuzzing_key_word = value;
         self
     }
@@ -341,16 +332,13 @@ impl DescribeExtensionsFluentBuilder {
     ///
     /// Example: `["1001","1002"]`
     #[inline]
-    pub fn extension_ids(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.extension_ids = Some(value);
+    pub fn extension_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.extension_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `ExtensionIds`.
     #[inline]
-    pub fn set_extension_ids(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_extension_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.extension_ids = value;
         self
     }
@@ -372,19 +360,13 @@ impl DescribeExtensionsFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn fuzzing_key_word(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn fuzzing_key_word(mut self, value: impl Into<String>) -> Self {
         self.inner.fuzzing_key_word = Some(value.into());
         self
     }
     /// Sets or clears `FuzzingKeyWord`.
     #[inline]
-    pub fn set_fuzzing_key_word(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_fuzzing_key_word(mut self, value: Option<String>) -> Self {
         self.inner.fuzzing_key_word = value;
         self
     }
@@ -455,7 +437,7 @@ pub struct DescribeExtensionsResponse {
     /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
     pub extension_list: Vec<crate::types::ExtensionInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -482,7 +464,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionsResponse 
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total: Option<crate::types::TotalCount> = None;
         let mut f_extension_list: Option<Vec<crate::types::ExtensionInfo>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total),
@@ -545,7 +527,7 @@ impl DescribeExtensionsResponse {
 pub struct DescribeExtensionsResponseBuilder {
     total: Option<crate::types::TotalCount>,
     extension_list: Option<Vec<crate::types::ExtensionInfo>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeExtensionsResponseBuilder {
@@ -567,8 +549,11 @@ impl DescribeExtensionsResponseBuilder {
     ///
     /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
     #[inline]
-    pub fn extension_list(mut self, value: Vec<crate::types::ExtensionInfo>) -> Self {
-        self.extension_list = Some(value);
+    pub fn extension_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::ExtensionInfo>,
+    ) -> Self {
+        self.extension_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `ExtensionList`.
@@ -579,13 +564,13 @@ impl DescribeExtensionsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -610,47 +595,14 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeExtensionsResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeExtensions`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeExtensionsErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeExtensionsErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeExtensionsErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeExtensionsErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeExtensions`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeExtensionsErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeExtensionsRequest {
     type Item = crate::types::ExtensionInfo;

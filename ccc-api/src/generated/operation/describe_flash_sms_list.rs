@@ -28,15 +28,15 @@ pub struct DescribeFlashSMSListRequest {
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"00860755******88"`
-    pub delivery_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub delivery_number: Option<String>,
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
-    pub serving_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub serving_number: Option<String>,
     /// Id of the call session.
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
-    pub session_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub session_id: Option<String>,
     /// Delivery result: `1` success, any other value failure.
     ///
     /// Example: `1`
@@ -104,9 +104,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeFlashSMSListRequest
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_start_timestamp: Option<i64> = None;
         let mut f_end_timestamp: Option<i64> = None;
-        let mut f_delivery_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_serving_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_session_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_delivery_number: Option<Option<String>> = None;
+        let mut f_serving_number: Option<Option<String>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
         let mut f_delivery_status: Option<Option<i64>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
         let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
@@ -161,9 +161,9 @@ pub struct DescribeFlashSMSListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
-    delivery_number: Option<::tencent_cloud_runtime::CompactString>,
-    serving_number: Option<::tencent_cloud_runtime::CompactString>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    delivery_number: Option<String>,
+    serving_number: Option<String>,
+    session_id: Option<String>,
     delivery_status: Option<i64>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
@@ -215,19 +215,13 @@ impl DescribeFlashSMSListRequestBuilder {
     ///
     /// Example: `"00860755******88"`
     #[inline]
-    pub fn delivery_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
         self.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
     #[inline]
-    pub fn set_delivery_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
         self.delivery_number = value;
         self
     }
@@ -235,19 +229,13 @@ impl DescribeFlashSMSListRequestBuilder {
     ///
     /// Example: `"0086021******07"`
     #[inline]
-    pub fn serving_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn serving_number(mut self, value: impl Into<String>) -> Self {
         self.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
     #[inline]
-    pub fn set_serving_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_serving_number(mut self, value: Option<String>) -> Self {
         self.serving_number = value;
         self
     }
@@ -255,13 +243,13 @@ impl DescribeFlashSMSListRequestBuilder {
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -401,19 +389,13 @@ impl DescribeFlashSMSListFluentBuilder {
     ///
     /// Example: `"00860755******88"`
     #[inline]
-    pub fn delivery_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
         self.inner.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
     #[inline]
-    pub fn set_delivery_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
         self.inner.delivery_number = value;
         self
     }
@@ -421,19 +403,13 @@ impl DescribeFlashSMSListFluentBuilder {
     ///
     /// Example: `"0086021******07"`
     #[inline]
-    pub fn serving_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn serving_number(mut self, value: impl Into<String>) -> Self {
         self.inner.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
     #[inline]
-    pub fn set_serving_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_serving_number(mut self, value: Option<String>) -> Self {
         self.inner.serving_number = value;
         self
     }
@@ -441,13 +417,13 @@ impl DescribeFlashSMSListFluentBuilder {
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -544,7 +520,7 @@ pub struct DescribeFlashSMSListResponse {
     /// Flash SMS records on the requested page.
     pub flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -575,7 +551,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeFlashSMSListRespons
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total: Option<Option<crate::types::TotalCount>> = None;
         let mut f_flash_sms_list: Option<Option<Vec<crate::types::FlashSMSRecord>>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_total),
@@ -638,7 +614,7 @@ impl DescribeFlashSMSListResponse {
 pub struct DescribeFlashSMSListResponseBuilder {
     total: Option<crate::types::TotalCount>,
     flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeFlashSMSListResponseBuilder {
@@ -658,8 +634,11 @@ impl DescribeFlashSMSListResponseBuilder {
     }
     /// Flash SMS records on the requested page.
     #[inline]
-    pub fn flash_sms_list(mut self, value: Vec<crate::types::FlashSMSRecord>) -> Self {
-        self.flash_sms_list = Some(value);
+    pub fn flash_sms_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::FlashSMSRecord>,
+    ) -> Self {
+        self.flash_sms_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `FlashSMSList`.
@@ -670,13 +649,13 @@ impl DescribeFlashSMSListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -701,45 +680,10 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeFlashSMSListResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeFlashSMSList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeFlashSMSListErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeFlashSMSListErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeFlashSMSListErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeFlashSMSListErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeFlashSMSList`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeFlashSMSListErrorCode {}
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeFlashSMSListRequest {
     type Item = crate::types::FlashSMSRecord;

@@ -60,9 +60,9 @@ pub struct DescribeIvrAudioListRequest {
     /// Example: `0`
     pub page_number: crate::types::PageNumber,
     /// Only return files with these aliases.
-    pub custom_file_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub custom_file_name: Option<Vec<String>>,
     /// Only return files with these file names.
-    pub audio_file_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub audio_file_name: Option<Vec<String>>,
     /// Only return files with these ids.
     pub file_id: Option<Vec<crate::types::FileId>>,
 }
@@ -108,10 +108,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIvrAudioListRequest
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
-        let mut f_custom_file_name: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
-            None;
-        let mut f_audio_file_name: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
-            None;
+        let mut f_custom_file_name: Option<Option<Vec<String>>> = None;
+        let mut f_audio_file_name: Option<Option<Vec<String>>> = None;
         let mut f_file_id: Option<Option<Vec<crate::types::FileId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -158,8 +156,8 @@ pub struct DescribeIvrAudioListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    custom_file_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    audio_file_name: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    custom_file_name: Option<Vec<String>>,
+    audio_file_name: Option<Vec<String>>,
     file_id: Option<Vec<crate::types::FileId>>,
 }
 impl DescribeIvrAudioListRequestBuilder {
@@ -207,38 +205,32 @@ impl DescribeIvrAudioListRequestBuilder {
     }
     /// Only return files with these aliases.
     #[inline]
-    pub fn custom_file_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.custom_file_name = Some(value);
+    pub fn custom_file_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.custom_file_name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `CustomFileName`.
     #[inline]
-    pub fn set_custom_file_name(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_custom_file_name(mut self, value: Option<Vec<String>>) -> Self {
         self.custom_file_name = value;
         self
     }
     /// Only return files with these file names.
     #[inline]
-    pub fn audio_file_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.audio_file_name = Some(value);
+    pub fn audio_file_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.audio_file_name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `AudioFileName`.
     #[inline]
-    pub fn set_audio_file_name(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_audio_file_name(mut self, value: Option<Vec<String>>) -> Self {
         self.audio_file_name = value;
         self
     }
     /// Only return files with these ids.
     #[inline]
-    pub fn file_id(mut self, value: Vec<crate::types::FileId>) -> Self {
-        self.file_id = Some(value);
+    pub fn file_id(mut self, value: impl IntoIterator<Item = crate::types::FileId>) -> Self {
+        self.file_id = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `FileId`.
@@ -336,38 +328,32 @@ impl DescribeIvrAudioListFluentBuilder {
     }
     /// Only return files with these aliases.
     #[inline]
-    pub fn custom_file_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.custom_file_name = Some(value);
+    pub fn custom_file_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.custom_file_name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `CustomFileName`.
     #[inline]
-    pub fn set_custom_file_name(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_custom_file_name(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.custom_file_name = value;
         self
     }
     /// Only return files with these file names.
     #[inline]
-    pub fn audio_file_name(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.audio_file_name = Some(value);
+    pub fn audio_file_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.audio_file_name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `AudioFileName`.
     #[inline]
-    pub fn set_audio_file_name(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_audio_file_name(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.audio_file_name = value;
         self
     }
     /// Only return files with these ids.
     #[inline]
-    pub fn file_id(mut self, value: Vec<crate::types::FileId>) -> Self {
-        self.inner.file_id = Some(value);
+    pub fn file_id(mut self, value: impl IntoIterator<Item = crate::types::FileId>) -> Self {
+        self.inner.file_id = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `FileId`.
@@ -427,7 +413,7 @@ pub struct DescribeIvrAudioListResponse {
     /// Audio files on the requested page.
     pub file_info: Option<Vec<crate::types::AudioFileInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -456,7 +442,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIvrAudioListRespons
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_file_info: Option<Option<Vec<crate::types::AudioFileInfo>>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -519,7 +505,7 @@ impl DescribeIvrAudioListResponse {
 pub struct DescribeIvrAudioListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     file_info: Option<Vec<crate::types::AudioFileInfo>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeIvrAudioListResponseBuilder {
@@ -539,8 +525,11 @@ impl DescribeIvrAudioListResponseBuilder {
     }
     /// Audio files on the requested page.
     #[inline]
-    pub fn file_info(mut self, value: Vec<crate::types::AudioFileInfo>) -> Self {
-        self.file_info = Some(value);
+    pub fn file_info(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::AudioFileInfo>,
+    ) -> Self {
+        self.file_info = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `FileInfo`.
@@ -551,13 +540,13 @@ impl DescribeIvrAudioListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -582,49 +571,12 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeIvrAudioListResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeIvrAudioList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeIvrAudioListErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeIvrAudioListErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeIvrAudioListErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeIvrAudioListErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeIvrAudioList`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeIvrAudioListErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeIvrAudioListRequest {
     type Item = crate::types::AudioFileInfo;

@@ -290,7 +290,7 @@ pub struct DescribeNumbersResponse {
     /// Numbers on the requested page.
     pub numbers: Vec<crate::types::NumberInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -317,7 +317,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeNumbersResponse {
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_numbers: Option<Vec<crate::types::NumberInfo>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -380,7 +380,7 @@ impl DescribeNumbersResponse {
 pub struct DescribeNumbersResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     numbers: Option<Vec<crate::types::NumberInfo>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeNumbersResponseBuilder {
@@ -400,8 +400,8 @@ impl DescribeNumbersResponseBuilder {
     }
     /// Numbers on the requested page.
     #[inline]
-    pub fn numbers(mut self, value: Vec<crate::types::NumberInfo>) -> Self {
-        self.numbers = Some(value);
+    pub fn numbers(mut self, value: impl IntoIterator<Item = crate::types::NumberInfo>) -> Self {
+        self.numbers = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Numbers`.
@@ -412,13 +412,13 @@ impl DescribeNumbersResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -443,49 +443,12 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeNumbersResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeNumbers`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeNumbersErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeNumbersErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeNumbersErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeNumbersErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeNumbers`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeNumbersErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeNumbersRequest {
     type Item = crate::types::NumberInfo;

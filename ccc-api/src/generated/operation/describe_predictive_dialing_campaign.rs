@@ -245,7 +245,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: Option<::tencent_cloud_runtime::CompactString>,
+    pub name: Option<String>,
     /// Order in which callees are dialled: `0` random, `1` sequential.
     ///
     /// Example: `0`
@@ -287,7 +287,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
     /// User-to-User Information data attached to the calls.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui: Option<String>,
     /// Task status: `0` not started, `1` running, `2` paused, `3` stopped, `4` completed.
     ///
     /// Example: `1`
@@ -297,7 +297,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
     /// Example: `0`
     pub status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -383,7 +383,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
-        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_name: Option<Option<String>> = None;
         let mut f_call_order: Option<
             Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
         > = None;
@@ -396,13 +396,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
         let mut f_start_time: Option<Option<i64>> = None;
         let mut f_end_time: Option<Option<i64>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
-        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui: Option<Option<String>> = None;
         let mut f_status: Option<Option<crate::types::DescribePredictiveDialingCampaignStatus>> =
             None;
         let mut f_status_reason: Option<
             Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
         > = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_campaign_id),
@@ -555,7 +555,7 @@ impl DescribePredictiveDialingCampaignResponse {
 #[cfg(feature = "test-util")]
 pub struct DescribePredictiveDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
-    name: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
     call_order: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     ivr_id: Option<crate::types::IvrId>,
@@ -566,10 +566,10 @@ pub struct DescribePredictiveDialingCampaignResponseBuilder {
     start_time: Option<i64>,
     end_time: Option<i64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<::tencent_cloud_runtime::CompactString>,
+    uui: Option<String>,
     status: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
     status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribePredictiveDialingCampaignResponseBuilder {
@@ -591,13 +591,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -735,8 +735,8 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     }
     /// Custom variables of the task.
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -749,13 +749,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
@@ -798,13 +798,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -842,45 +842,12 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribePredictiveDialingCampai
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribePredictiveDialingCampaign`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribePredictiveDialingCampaignErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribePredictiveDialingCampaignErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampaignErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribePredictiveDialingCampaignErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribePredictiveDialingCampaign`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribePredictiveDialingCampaignErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Get the details of a predictive outbound call task.

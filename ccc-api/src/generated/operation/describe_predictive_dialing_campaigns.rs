@@ -83,7 +83,7 @@ pub struct DescribePredictiveDialingCampaignsRequest {
     /// Keyword matched against task names.
     ///
     /// Example: `"推荐"`
-    pub name: Option<::tencent_cloud_runtime::CompactString>,
+    pub name: Option<String>,
     /// Only return tasks served by this skill group.
     ///
     /// Example: `255`
@@ -135,7 +135,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
-        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_name: Option<Option<String>> = None;
         let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -183,7 +183,7 @@ pub struct DescribePredictiveDialingCampaignsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    name: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     campaign_id: Option<crate::types::CampaignId>,
 }
@@ -234,13 +234,13 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
     ///
     /// Example: `"推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -366,13 +366,13 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     ///
     /// Example: `"推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
@@ -455,7 +455,7 @@ pub struct DescribePredictiveDialingCampaignsResponse {
     /// Tasks on the requested page.
     pub campaign_list: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -488,7 +488,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
         let mut f_campaign_list: Option<
             Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
         > = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_total_count),
@@ -551,7 +551,7 @@ impl DescribePredictiveDialingCampaignsResponse {
 pub struct DescribePredictiveDialingCampaignsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     campaign_list: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribePredictiveDialingCampaignsResponseBuilder {
@@ -573,9 +573,9 @@ impl DescribePredictiveDialingCampaignsResponseBuilder {
     #[inline]
     pub fn campaign_list(
         mut self,
-        value: Vec<crate::types::DescribePredictiveDialingCampaignsElement>,
+        value: impl IntoIterator<Item = crate::types::DescribePredictiveDialingCampaignsElement>,
     ) -> Self {
-        self.campaign_list = Some(value);
+        self.campaign_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `CampaignList`.
@@ -589,13 +589,13 @@ impl DescribePredictiveDialingCampaignsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -620,45 +620,12 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribePredictiveDialingCampai
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribePredictiveDialingCampaigns`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribePredictiveDialingCampaignsErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribePredictiveDialingCampaignsErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingCampaignsErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribePredictiveDialingCampaignsErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribePredictiveDialingCampaigns`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribePredictiveDialingCampaignsErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribePredictiveDialingCampaignsRequest {
     type Item = crate::types::DescribePredictiveDialingCampaignsElement;

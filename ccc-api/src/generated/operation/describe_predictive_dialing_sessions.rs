@@ -349,9 +349,9 @@ pub struct DescribePredictiveDialingSessionsResponse {
     /// Session ids of the calls on the requested page; use them to fetch detailed call records in bulk.
     ///
     /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
-    pub session_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub session_list: Option<Vec<String>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -381,8 +381,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingSe
             ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "SessionList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
-        let mut f_session_list: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_list: Option<Option<Vec<String>>> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_total_count),
@@ -442,8 +442,8 @@ impl DescribePredictiveDialingSessionsResponse {
 #[cfg(feature = "test-util")]
 pub struct DescribePredictiveDialingSessionsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
-    session_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_list: Option<Vec<String>>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribePredictiveDialingSessionsResponseBuilder {
@@ -465,28 +465,25 @@ impl DescribePredictiveDialingSessionsResponseBuilder {
     ///
     /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
     #[inline]
-    pub fn session_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.session_list = Some(value);
+    pub fn session_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.session_list = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `SessionList`.
     #[inline]
-    pub fn set_session_list(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_session_list(mut self, value: Option<Vec<String>>) -> Self {
         self.session_list = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -511,48 +508,15 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribePredictiveDialingSessio
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribePredictiveDialingSessions`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribePredictiveDialingSessionsErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribePredictiveDialingSessionsErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribePredictiveDialingSessionsErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribePredictiveDialingSessionsErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribePredictiveDialingSessions`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribePredictiveDialingSessionsErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribePredictiveDialingSessionsRequest {
-    type Item = ::tencent_cloud_runtime::CompactString;
+    type Item = String;
     const STYLE: ::tencent_cloud_runtime::PageStyle =
         ::tencent_cloud_runtime::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 1000;

@@ -316,7 +316,7 @@ pub struct DescribePSTNActiveSessionListResponse {
     /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
     pub sessions: Vec<crate::types::PSTNSessionInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -343,7 +343,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePSTNActiveSessionLi
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total: Option<crate::types::TotalCount> = None;
         let mut f_sessions: Option<Vec<crate::types::PSTNSessionInfo>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total),
@@ -406,7 +406,7 @@ impl DescribePSTNActiveSessionListResponse {
 pub struct DescribePSTNActiveSessionListResponseBuilder {
     total: Option<crate::types::TotalCount>,
     sessions: Option<Vec<crate::types::PSTNSessionInfo>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribePSTNActiveSessionListResponseBuilder {
@@ -428,8 +428,11 @@ impl DescribePSTNActiveSessionListResponseBuilder {
     ///
     /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
     #[inline]
-    pub fn sessions(mut self, value: Vec<crate::types::PSTNSessionInfo>) -> Self {
-        self.sessions = Some(value);
+    pub fn sessions(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::PSTNSessionInfo>,
+    ) -> Self {
+        self.sessions = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Sessions`.
@@ -440,13 +443,13 @@ impl DescribePSTNActiveSessionListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -471,49 +474,14 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribePSTNActiveSessionListRe
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribePSTNActiveSessionList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribePSTNActiveSessionListErrorCode {
-    /// `FailedOperation.PermissionDenied`: The caller lacks permission for this operation.
-    FailedOperationPermissionDenied,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `LimitExceeded.OutOfCountLimit`: The maximum number of items allowed has been reached.
-    LimitExceededOutOfCountLimit,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribePSTNActiveSessionListErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationPermissionDenied => "FailedOperation.PermissionDenied",
-            Self::InternalError => "InternalError",
-            Self::LimitExceededOutOfCountLimit => "LimitExceeded.OutOfCountLimit",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribePSTNActiveSessionListErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
-            "InternalError" => Some(Self::InternalError),
-            "LimitExceeded.OutOfCountLimit" => Some(Self::LimitExceededOutOfCountLimit),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribePSTNActiveSessionListErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribePSTNActiveSessionList`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribePSTNActiveSessionListErrorCode { #[doc =
+    " `FailedOperation.PermissionDenied`: The caller lacks permission for this operation."]
+    FailedOperationPermissionDenied = "FailedOperation.PermissionDenied", #[doc =
+    " `LimitExceeded.OutOfCountLimit`: The maximum number of items allowed has been reached."]
+    LimitExceededOutOfCountLimit = "LimitExceeded.OutOfCountLimit", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribePSTNActiveSessionListRequest {
     type Item = crate::types::PSTNSessionInfo;

@@ -134,7 +134,7 @@ pub struct DescribeSessionDetailRequest {
     /// Session id of the call.
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
-    pub session_id: ::tencent_cloud_runtime::CompactString,
+    pub session_id: String,
     /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1756372067`
@@ -174,7 +174,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailReques
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<String> = None;
         let mut f_start_timestamp: Option<i64> = None;
         let mut f_end_timestamp: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -216,7 +216,7 @@ impl ::tencent_cloud_runtime::Action for DescribeSessionDetailRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeSessionDetailRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
 }
@@ -239,13 +239,13 @@ impl DescribeSessionDetailRequestBuilder {
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -345,13 +345,13 @@ impl DescribeSessionDetailFluentBuilder {
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -414,11 +414,11 @@ pub struct DescribeSessionDetailResponse {
     /// Calling number.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub caller: Option<::tencent_cloud_runtime::CompactString>,
+    pub caller: Option<String>,
     /// Called number.
     ///
     /// Example: `"0086010xxxxxxxx"`
-    pub callee: Option<::tencent_cloud_runtime::CompactString>,
+    pub callee: Option<String>,
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.
     ///
     /// Example: `1`
@@ -446,7 +446,7 @@ pub struct DescribeSessionDetailResponse {
     /// Account of the agent who handled the call.
     ///
     /// Example: `"foo@tencent.com"`
-    pub staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_user_id: Option<String>,
     /// Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.
     ///
     /// Example: `1`
@@ -458,27 +458,27 @@ pub struct DescribeSessionDetailResponse {
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
-    pub queued_skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub queued_skill_group_name: Option<String>,
     /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
     ///
     /// Example: `"https://xxxxx"`
-    pub record_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub record_url: Option<String>,
     /// Link to the recording copied to your own COS bucket.
     ///
     /// Example: `"https://xxxxx"`
-    pub custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub custom_record_url: Option<String>,
     /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
     ///
     /// Example: `"https://xxxxx"`
-    pub asr_url: Option<::tencent_cloud_runtime::CompactString>,
+    pub asr_url: Option<String>,
     /// Links to voicemail recordings.
     ///
     /// Example: `["https://xxxxx"]`
-    pub voicemail_record_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub voicemail_record_url: Option<Vec<String>>,
     /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
     ///
     /// Example: `["https://xxxxx"]`
-    pub voicemail_asr_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub voicemail_asr_url: Option<Vec<String>>,
     /// Keys pressed in the IVR.
     pub ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     /// Keys pressed in the satisfaction survey.
@@ -490,7 +490,7 @@ pub struct DescribeSessionDetailResponse {
     /// Custom User-to-User Information data attached to the call.
     ///
     /// Example: `"foo-bar"`
-    pub uui: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui: Option<String>,
     /// Events that occurred during the call.
     pub events: Option<Vec<crate::types::SessionEvent>>,
     /// Participants who served the call.
@@ -502,9 +502,9 @@ pub struct DescribeSessionDetailResponse {
     /// Text explaining why the system hung up after the call connected.
     ///
     /// Example: `"userHangupDuringAIAgent"`
-    pub sys_hangup_reason_string: Option<::tencent_cloud_runtime::CompactString>,
+    pub sys_hangup_reason_string: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for DescribeSessionDetailResponse {
@@ -665,39 +665,34 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailRespon
                 "RequestId",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_caller: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_callee: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callee: Option<Option<String>> = None;
         let mut f_call_type: Option<Option<crate::types::DescribeSessionDetailCallType>> = None;
         let mut f_start_time_stamp: Option<Option<i64>> = None;
         let mut f_ring_timestamp: Option<Option<i64>> = None;
         let mut f_accept_timestamp: Option<Option<i64>> = None;
         let mut f_ended_timestamp: Option<Option<i64>> = None;
         let mut f_queued_timestamp: Option<Option<i64>> = None;
-        let mut f_staff_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_user_id: Option<Option<String>> = None;
         let mut f_end_status: Option<Option<crate::types::DescribeSessionDetailEndStatus>> = None;
         let mut f_queued_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
-        let mut f_queued_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> =
-            None;
-        let mut f_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_custom_record_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_asr_url: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_voicemail_record_url: Option<
-            Option<Vec<::tencent_cloud_runtime::CompactString>>,
-        > = None;
-        let mut f_voicemail_asr_url: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> =
-            None;
+        let mut f_queued_skill_group_name: Option<Option<String>> = None;
+        let mut f_record_url: Option<Option<String>> = None;
+        let mut f_custom_record_url: Option<Option<String>> = None;
+        let mut f_asr_url: Option<Option<String>> = None;
+        let mut f_voicemail_record_url: Option<Option<Vec<String>>> = None;
+        let mut f_voicemail_asr_url: Option<Option<Vec<String>>> = None;
         let mut f_ivr_key_pressed: Option<Option<Vec<crate::types::IVRKeyPressedElement>>> = None;
         let mut f_post_ivr_key_pressed: Option<Option<Vec<crate::types::IVRKeyPressedElement>>> =
             None;
         let mut f_hung_up_side: Option<Option<crate::types::DescribeSessionDetailHungUpSide>> =
             None;
-        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui: Option<Option<String>> = None;
         let mut f_events: Option<Option<Vec<crate::types::SessionEvent>>> = None;
         let mut f_serve_participants: Option<Option<Vec<crate::types::ServeParticipant>>> = None;
         let mut f_sys_hangup_reason: Option<Option<i64>> = None;
-        let mut f_sys_hangup_reason_string: Option<Option<::tencent_cloud_runtime::CompactString>> =
-            None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_sys_hangup_reason_string: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_caller),
@@ -925,32 +920,32 @@ impl DescribeSessionDetailResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeSessionDetailResponseBuilder {
-    caller: Option<::tencent_cloud_runtime::CompactString>,
-    callee: Option<::tencent_cloud_runtime::CompactString>,
+    caller: Option<String>,
+    callee: Option<String>,
     call_type: Option<crate::types::DescribeSessionDetailCallType>,
     start_time_stamp: Option<i64>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
     ended_timestamp: Option<i64>,
     queued_timestamp: Option<i64>,
-    staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    staff_user_id: Option<String>,
     end_status: Option<crate::types::DescribeSessionDetailEndStatus>,
     queued_skill_group_id: Option<crate::types::SkillGroupId>,
-    queued_skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
-    record_url: Option<::tencent_cloud_runtime::CompactString>,
-    custom_record_url: Option<::tencent_cloud_runtime::CompactString>,
-    asr_url: Option<::tencent_cloud_runtime::CompactString>,
-    voicemail_record_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    voicemail_asr_url: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    queued_skill_group_name: Option<String>,
+    record_url: Option<String>,
+    custom_record_url: Option<String>,
+    asr_url: Option<String>,
+    voicemail_record_url: Option<Vec<String>>,
+    voicemail_asr_url: Option<Vec<String>>,
     ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     post_ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     hung_up_side: Option<crate::types::DescribeSessionDetailHungUpSide>,
-    uui: Option<::tencent_cloud_runtime::CompactString>,
+    uui: Option<String>,
     events: Option<Vec<crate::types::SessionEvent>>,
     serve_participants: Option<Vec<crate::types::ServeParticipant>>,
     sys_hangup_reason: Option<i64>,
-    sys_hangup_reason_string: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    sys_hangup_reason_string: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for DescribeSessionDetailResponseBuilder {
@@ -994,13 +989,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[inline]
-    pub fn caller(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
     }
@@ -1008,13 +1003,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"0086010xxxxxxxx"`
     #[inline]
-    pub fn callee(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
     #[inline]
-    pub fn set_callee(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
     }
@@ -1109,19 +1104,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_user_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
     #[inline]
-    pub fn set_staff_user_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -1160,19 +1149,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"销售组"`
     #[inline]
-    pub fn queued_skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn queued_skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.queued_skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `QueuedSkillGroupName`.
     #[inline]
-    pub fn set_queued_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_queued_skill_group_name(mut self, value: Option<String>) -> Self {
         self.queued_skill_group_name = value;
         self
     }
@@ -1180,13 +1163,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"https://xxxxx"`
     #[inline]
-    pub fn record_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn record_url(mut self, value: impl Into<String>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
     #[inline]
-    pub fn set_record_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_record_url(mut self, value: Option<String>) -> Self {
         self.record_url = value;
         self
     }
@@ -1194,19 +1177,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"https://xxxxx"`
     #[inline]
-    pub fn custom_record_url(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
     #[inline]
-    pub fn set_custom_record_url(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
         self.custom_record_url = value;
         self
     }
@@ -1214,13 +1191,13 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"https://xxxxx"`
     #[inline]
-    pub fn asr_url(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn asr_url(mut self, value: impl Into<String>) -> Self {
         self.asr_url = Some(value.into());
         self
     }
     /// Sets or clears `AsrURL`.
     #[inline]
-    pub fn set_asr_url(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_asr_url(mut self, value: Option<String>) -> Self {
         self.asr_url = value;
         self
     }
@@ -1230,17 +1207,14 @@ impl DescribeSessionDetailResponseBuilder {
     #[inline]
     pub fn voicemail_record_url(
         mut self,
-        value: Vec<::tencent_cloud_runtime::CompactString>,
+        value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.voicemail_record_url = Some(value);
+        self.voicemail_record_url = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `VoicemailRecordURL`.
     #[inline]
-    pub fn set_voicemail_record_url(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_voicemail_record_url(mut self, value: Option<Vec<String>>) -> Self {
         self.voicemail_record_url = value;
         self
     }
@@ -1248,23 +1222,23 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `["https://xxxxx"]`
     #[inline]
-    pub fn voicemail_asr_url(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.voicemail_asr_url = Some(value);
+    pub fn voicemail_asr_url(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.voicemail_asr_url = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `VoicemailAsrURL`.
     #[inline]
-    pub fn set_voicemail_asr_url(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<String>>) -> Self {
         self.voicemail_asr_url = value;
         self
     }
     /// Keys pressed in the IVR.
     #[inline]
-    pub fn ivr_key_pressed(mut self, value: Vec<crate::types::IVRKeyPressedElement>) -> Self {
-        self.ivr_key_pressed = Some(value);
+    pub fn ivr_key_pressed(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::IVRKeyPressedElement>,
+    ) -> Self {
+        self.ivr_key_pressed = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `IVRKeyPressed`.
@@ -1278,8 +1252,11 @@ impl DescribeSessionDetailResponseBuilder {
     }
     /// Keys pressed in the satisfaction survey.
     #[inline]
-    pub fn post_ivr_key_pressed(mut self, value: Vec<crate::types::IVRKeyPressedElement>) -> Self {
-        self.post_ivr_key_pressed = Some(value);
+    pub fn post_ivr_key_pressed(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::IVRKeyPressedElement>,
+    ) -> Self {
+        self.post_ivr_key_pressed = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `PostIVRKeyPressed`.
@@ -1312,20 +1289,20 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"foo-bar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// Events that occurred during the call.
     #[inline]
-    pub fn events(mut self, value: Vec<crate::types::SessionEvent>) -> Self {
-        self.events = Some(value);
+    pub fn events(mut self, value: impl IntoIterator<Item = crate::types::SessionEvent>) -> Self {
+        self.events = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Events`.
@@ -1336,8 +1313,11 @@ impl DescribeSessionDetailResponseBuilder {
     }
     /// Participants who served the call.
     #[inline]
-    pub fn serve_participants(mut self, value: Vec<crate::types::ServeParticipant>) -> Self {
-        self.serve_participants = Some(value);
+    pub fn serve_participants(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::ServeParticipant>,
+    ) -> Self {
+        self.serve_participants = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `ServeParticipants`.
@@ -1367,31 +1347,25 @@ impl DescribeSessionDetailResponseBuilder {
     ///
     /// Example: `"userHangupDuringAIAgent"`
     #[inline]
-    pub fn sys_hangup_reason_string(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn sys_hangup_reason_string(mut self, value: impl Into<String>) -> Self {
         self.sys_hangup_reason_string = Some(value.into());
         self
     }
     /// Sets or clears `SysHangupReasonString`.
     #[inline]
-    pub fn set_sys_hangup_reason_string(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_sys_hangup_reason_string(mut self, value: Option<String>) -> Self {
         self.sys_hangup_reason_string = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -1439,53 +1413,14 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeSessionDetailResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeSessionDetail`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeSessionDetailErrorCode {
-    /// `FailedOperation.SessionNotExists`: The call session does not exist.
-    FailedOperationSessionNotExists,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeSessionDetailErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationSessionNotExists => "FailedOperation.SessionNotExists",
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSessionDetailErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeSessionDetailErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeSessionDetail`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeSessionDetailErrorCode { #[doc =
+    " `FailedOperation.SessionNotExists`: The call session does not exist."]
+    FailedOperationSessionNotExists = "FailedOperation.SessionNotExists", #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Get the details of a single finished call.

@@ -72,7 +72,7 @@ pub struct DescribeSkillGroupInfoListRequest {
     /// Skill group name to filter by.
     ///
     /// Example: `"销售组"`
-    pub skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub skill_group_name: Option<String>,
 }
 impl ::serde::Serialize for DescribeSkillGroupInfoListRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -118,7 +118,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSkillGroupInfoListR
         let mut f_page_number: Option<crate::types::PageNumber> = None;
         let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
         let mut f_modified_time: Option<Option<i64>> = None;
-        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group_name: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -166,7 +166,7 @@ pub struct DescribeSkillGroupInfoListRequestBuilder {
     page_number: Option<crate::types::PageNumber>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     modified_time: Option<i64>,
-    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    skill_group_name: Option<String>,
 }
 impl DescribeSkillGroupInfoListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -243,19 +243,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     ///
     /// Example: `"销售组"`
     #[inline]
-    pub fn skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -380,19 +374,13 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     ///
     /// Example: `"销售组"`
     #[inline]
-    pub fn skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.inner.skill_group_name = value;
         self
     }
@@ -449,7 +437,7 @@ pub struct DescribeSkillGroupInfoListResponse {
     /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
     pub skill_group_list: Vec<crate::types::SkillGroupInfoItem>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -480,7 +468,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSkillGroupInfoListR
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -543,7 +531,7 @@ impl DescribeSkillGroupInfoListResponse {
 pub struct DescribeSkillGroupInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeSkillGroupInfoListResponseBuilder {
@@ -565,8 +553,11 @@ impl DescribeSkillGroupInfoListResponseBuilder {
     ///
     /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
     #[inline]
-    pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupInfoItem>) -> Self {
-        self.skill_group_list = Some(value);
+    pub fn skill_group_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupInfoItem>,
+    ) -> Self {
+        self.skill_group_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupList`.
@@ -580,13 +571,13 @@ impl DescribeSkillGroupInfoListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -611,59 +602,14 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeSkillGroupInfoListRespo
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeSkillGroupInfoList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeSkillGroupInfoListErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeSkillGroupInfoListErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeSkillGroupInfoListErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeSkillGroupInfoListErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeSkillGroupInfoList`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeSkillGroupInfoListErrorCode { #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeSkillGroupInfoListRequest {
     type Item = crate::types::SkillGroupInfoItem;

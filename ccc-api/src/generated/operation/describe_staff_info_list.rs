@@ -78,7 +78,7 @@ pub struct DescribeStaffInfoListRequest {
     /// Account of a single agent to return.
     ///
     /// Example: `"102992@qq.com"`
-    pub staff_mail: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_mail: Option<String>,
     /// Only return agents modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
@@ -130,7 +130,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffInfoListReques
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
-        let mut f_staff_mail: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_staff_mail: Option<Option<String>> = None;
         let mut f_modified_time: Option<Option<i64>> = None;
         let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -178,7 +178,7 @@ pub struct DescribeStaffInfoListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    staff_mail: Option<::tencent_cloud_runtime::CompactString>,
+    staff_mail: Option<String>,
     modified_time: Option<i64>,
     skill_group_id: Option<crate::types::SkillGroupId>,
 }
@@ -229,13 +229,13 @@ impl DescribeStaffInfoListRequestBuilder {
     ///
     /// Example: `"102992@qq.com"`
     #[inline]
-    pub fn staff_mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_mail(mut self, value: impl Into<String>) -> Self {
         self.staff_mail = Some(value.into());
         self
     }
     /// Sets or clears `StaffMail`.
     #[inline]
-    pub fn set_staff_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_staff_mail(mut self, value: Option<String>) -> Self {
         self.staff_mail = value;
         self
     }
@@ -360,13 +360,13 @@ impl DescribeStaffInfoListFluentBuilder {
     ///
     /// Example: `"102992@qq.com"`
     #[inline]
-    pub fn staff_mail(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_mail(mut self, value: impl Into<String>) -> Self {
         self.inner.staff_mail = Some(value.into());
         self
     }
     /// Sets or clears `StaffMail`.
     #[inline]
-    pub fn set_staff_mail(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_staff_mail(mut self, value: Option<String>) -> Self {
         self.inner.staff_mail = value;
         self
     }
@@ -449,7 +449,7 @@ pub struct DescribeStaffInfoListResponse {
     /// Agents on the requested page.
     pub staff_list: Vec<crate::types::StaffInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -476,7 +476,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffInfoListRespon
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_staff_list: Option<Vec<crate::types::StaffInfo>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -539,7 +539,7 @@ impl DescribeStaffInfoListResponse {
 pub struct DescribeStaffInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     staff_list: Option<Vec<crate::types::StaffInfo>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeStaffInfoListResponseBuilder {
@@ -559,8 +559,8 @@ impl DescribeStaffInfoListResponseBuilder {
     }
     /// Agents on the requested page.
     #[inline]
-    pub fn staff_list(mut self, value: Vec<crate::types::StaffInfo>) -> Self {
-        self.staff_list = Some(value);
+    pub fn staff_list(mut self, value: impl IntoIterator<Item = crate::types::StaffInfo>) -> Self {
+        self.staff_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `StaffList`.
@@ -571,13 +571,13 @@ impl DescribeStaffInfoListResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -602,55 +602,14 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeStaffInfoListResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeStaffInfoList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeStaffInfoListErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeStaffInfoListErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeStaffInfoListErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeStaffInfoListErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeStaffInfoList`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeStaffInfoListErrorCode { #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeStaffInfoListRequest {
     type Item = crate::types::StaffInfo;

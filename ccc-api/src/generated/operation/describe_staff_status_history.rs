@@ -69,7 +69,7 @@ pub struct DescribeStaffStatusHistoryRequest {
     /// Account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub staff_user_id: ::tencent_cloud_runtime::CompactString,
+    pub staff_user_id: String,
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1753925234`
@@ -81,7 +81,7 @@ pub struct DescribeStaffStatusHistoryRequest {
     /// Cursor for fetching the next page, taken from the previous response.
     ///
     /// Example: `"foo-and-bar"`
-    pub cursor: Option<::tencent_cloud_runtime::CompactString>,
+    pub cursor: Option<String>,
     /// Number of entries per page.
     ///
     /// Example: `1000`
@@ -125,10 +125,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusHistoryR
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_staff_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_staff_user_id: Option<String> = None;
         let mut f_start_timestamp: Option<i64> = None;
         let mut f_end_timestamp: Option<i64> = None;
-        let mut f_cursor: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_cursor: Option<Option<String>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -173,10 +173,10 @@ impl ::tencent_cloud_runtime::Action for DescribeStaffStatusHistoryRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusHistoryRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_user_id: Option<::tencent_cloud_runtime::CompactString>,
+    staff_user_id: Option<String>,
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
-    cursor: Option<::tencent_cloud_runtime::CompactString>,
+    cursor: Option<String>,
     page_size: Option<crate::types::PageSize>,
 }
 impl DescribeStaffStatusHistoryRequestBuilder {
@@ -198,19 +198,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_user_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
     #[inline]
-    pub fn set_staff_user_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -246,13 +240,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     ///
     /// Example: `"foo-and-bar"`
     #[inline]
-    pub fn cursor(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
     #[inline]
-    pub fn set_cursor(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
         self.cursor = value;
         self
     }
@@ -340,19 +334,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     ///
     /// Example: `"foo@tencent.com"`
     #[inline]
-    pub fn staff_user_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
     #[inline]
-    pub fn set_staff_user_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.inner.staff_user_id = value;
         self
     }
@@ -388,13 +376,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     ///
     /// Example: `"foo-and-bar"`
     #[inline]
-    pub fn cursor(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.inner.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
     #[inline]
-    pub fn set_cursor(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
         self.inner.cursor = value;
         self
     }
@@ -456,7 +444,7 @@ pub struct DescribeStaffStatusHistoryResponse {
     /// Agent status entries.
     pub data: Option<Vec<crate::types::StaffStatus>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -483,7 +471,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusHistoryR
             ::tencent_cloud_runtime::codec::Keys::new(&["Data", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_data: Option<Option<Vec<crate::types::StaffStatus>>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_data),
@@ -538,14 +526,14 @@ impl DescribeStaffStatusHistoryResponse {
 #[cfg(feature = "test-util")]
 pub struct DescribeStaffStatusHistoryResponseBuilder {
     data: Option<Vec<crate::types::StaffStatus>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeStaffStatusHistoryResponseBuilder {
     /// Agent status entries.
     #[inline]
-    pub fn data(mut self, value: Vec<crate::types::StaffStatus>) -> Self {
-        self.data = Some(value);
+    pub fn data(mut self, value: impl IntoIterator<Item = crate::types::StaffStatus>) -> Self {
+        self.data = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Data`.
@@ -556,13 +544,13 @@ impl DescribeStaffStatusHistoryResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -586,45 +574,12 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeStaffStatusHistoryRespo
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeStaffStatusHistory`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeStaffStatusHistoryErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeStaffStatusHistoryErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeStaffStatusHistoryErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeStaffStatusHistoryErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeStaffStatusHistory`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeStaffStatusHistoryErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeStaffStatusHistoryRequest {
     type Item = crate::types::StaffStatus;
@@ -648,7 +603,7 @@ impl ::tencent_cloud_runtime::Paginated for DescribeStaffStatusHistoryRequest {
     }
     #[inline]
     fn set_cursor(&mut self, cursor: String) {
-        self.cursor = Some(cursor.into());
+        self.cursor = Some(cursor);
     }
     #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {

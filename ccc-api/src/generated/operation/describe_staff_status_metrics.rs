@@ -68,7 +68,7 @@ pub struct DescribeStaffStatusMetricsRequest {
     /// Example: `1400000000`
     pub sdk_app_id: crate::types::SdkAppId,
     /// Agent accounts to include; omit to return all agents.
-    pub staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub staff_list: Option<Vec<String>>,
     /// Skill group ids to filter by.
     ///
     /// Example: `[1,2,3,4,5,6]`
@@ -114,7 +114,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusMetricsR
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_staff_list: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_staff_list: Option<Option<Vec<String>>> = None;
         let mut f_group_id_list: Option<Option<Vec<i64>>> = None;
         let mut f_status_list: Option<
             Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
@@ -158,7 +158,7 @@ impl ::tencent_cloud_runtime::Action for DescribeStaffStatusMetricsRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusMetricsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_list: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    staff_list: Option<Vec<String>>,
     group_id_list: Option<Vec<i64>>,
     status_list: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
 }
@@ -179,16 +179,13 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     }
     /// Agent accounts to include; omit to return all agents.
     #[inline]
-    pub fn staff_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.staff_list = Some(value);
+    pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.staff_list = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `StaffList`.
     #[inline]
-    pub fn set_staff_list(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
         self.staff_list = value;
         self
     }
@@ -196,8 +193,8 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     ///
     /// Example: `[1,2,3,4,5,6]`
     #[inline]
-    pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
-        self.group_id_list = Some(value);
+    pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.group_id_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `GroupIdList`.
@@ -212,9 +209,9 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     #[inline]
     pub fn status_list(
         mut self,
-        value: Vec<crate::types::DescribeStaffStatusMetricsStatusList>,
+        value: impl IntoIterator<Item = crate::types::DescribeStaffStatusMetricsStatusList>,
     ) -> Self {
-        self.status_list = Some(value);
+        self.status_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `StatusList`.
@@ -277,16 +274,13 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     }
     /// Agent accounts to include; omit to return all agents.
     #[inline]
-    pub fn staff_list(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.staff_list = Some(value);
+    pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.staff_list = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `StaffList`.
     #[inline]
-    pub fn set_staff_list(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.staff_list = value;
         self
     }
@@ -294,8 +288,8 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     ///
     /// Example: `[1,2,3,4,5,6]`
     #[inline]
-    pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
-        self.inner.group_id_list = Some(value);
+    pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.inner.group_id_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `GroupIdList`.
@@ -310,9 +304,9 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     #[inline]
     pub fn status_list(
         mut self,
-        value: Vec<crate::types::DescribeStaffStatusMetricsStatusList>,
+        value: impl IntoIterator<Item = crate::types::DescribeStaffStatusMetricsStatusList>,
     ) -> Self {
-        self.inner.status_list = Some(value);
+        self.inner.status_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `StatusList`.
@@ -357,7 +351,7 @@ pub struct DescribeStaffStatusMetricsResponse {
     /// Example: `[{"AfterCallWorkDuration":0,"BusyDuration":0,"Email":"aaa@abc.com","FreeDuration":0,"LastOnlineTimestamp":0,"LastStatusTimestamp":0,"NotReadyDuration":0,"OnlineDuration":0,"Reason":"abc","ReserveNotReady":true,"ReserveRest":true,"RestDuration":0,"Status":"free","StatusExtra":{"Direct":"callin","Type":"tel"},"UseMobileAccept":0,"UseMobileCallOut":true}]`
     pub metrics: Vec<crate::types::StaffStatusMetrics>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -382,7 +376,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusMetricsR
             ::tencent_cloud_runtime::codec::Keys::new(&["Metrics", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_metrics: Option<Vec<crate::types::StaffStatusMetrics>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_metrics),
@@ -437,7 +431,7 @@ impl DescribeStaffStatusMetricsResponse {
 #[cfg(feature = "test-util")]
 pub struct DescribeStaffStatusMetricsResponseBuilder {
     metrics: Option<Vec<crate::types::StaffStatusMetrics>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeStaffStatusMetricsResponseBuilder {
@@ -445,8 +439,11 @@ impl DescribeStaffStatusMetricsResponseBuilder {
     ///
     /// Example: `[{"AfterCallWorkDuration":0,"BusyDuration":0,"Email":"aaa@abc.com","FreeDuration":0,"LastOnlineTimestamp":0,"LastStatusTimestamp":0,"NotReadyDuration":0,"OnlineDuration":0,"Reason":"abc","ReserveNotReady":true,"ReserveRest":true,"RestDuration":0,"Status":"free","StatusExtra":{"Direct":"callin","Type":"tel"},"UseMobileAccept":0,"UseMobileCallOut":true}]`
     #[inline]
-    pub fn metrics(mut self, value: Vec<crate::types::StaffStatusMetrics>) -> Self {
-        self.metrics = Some(value);
+    pub fn metrics(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::StaffStatusMetrics>,
+    ) -> Self {
+        self.metrics = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Metrics`.
@@ -457,13 +454,13 @@ impl DescribeStaffStatusMetricsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -487,59 +484,16 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeStaffStatusMetricsRespo
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeStaffStatusMetrics`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeStaffStatusMetricsErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeStaffStatusMetricsErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeStaffStatusMetricsErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeStaffStatusMetricsErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeStaffStatusMetrics`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeStaffStatusMetricsErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Get real-time status metrics for agents.

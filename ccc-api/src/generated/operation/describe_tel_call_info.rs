@@ -157,8 +157,8 @@ impl DescribeTelCallInfoRequestBuilder {
     ///
     /// Example: `[140000000]`
     #[inline]
-    pub fn sdk_app_id_list(mut self, value: Vec<i64>) -> Self {
-        self.sdk_app_id_list = Some(value);
+    pub fn sdk_app_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.sdk_app_id_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SdkAppIdList`. Required.
@@ -235,8 +235,8 @@ impl DescribeTelCallInfoFluentBuilder {
     ///
     /// Example: `[140000000]`
     #[inline]
-    pub fn sdk_app_id_list(mut self, value: Vec<i64>) -> Self {
-        self.inner.sdk_app_id_list = Some(value);
+    pub fn sdk_app_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+        self.inner.sdk_app_id_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SdkAppIdList`. Required.
@@ -302,7 +302,7 @@ pub struct DescribeTelCallInfoResponse {
     /// Example: `1`
     pub asr_realtime_count: i64,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -350,7 +350,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCallInfoResponse
         let mut f_voip_call_in_count: Option<i64> = None;
         let mut f_asr_offline_count: Option<i64> = None;
         let mut f_asr_realtime_count: Option<i64> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_tel_call_out_count),
@@ -457,7 +457,7 @@ pub struct DescribeTelCallInfoResponseBuilder {
     voip_call_in_count: Option<i64>,
     asr_offline_count: Option<i64>,
     asr_realtime_count: Option<i64>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeTelCallInfoResponseBuilder {
@@ -561,13 +561,13 @@ impl DescribeTelCallInfoResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -597,63 +597,20 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeTelCallInfoResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeTelCallInfo`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeTelCallInfoErrorCode {
-    /// `FailedOperation.DuplicatedAccount`: The account already exists.
-    FailedOperationDuplicatedAccount,
-    /// `FailedOperation.PermissionDenied`: The caller lacks permission for this operation.
-    FailedOperationPermissionDenied,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeTelCallInfoErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationDuplicatedAccount => "FailedOperation.DuplicatedAccount",
-            Self::FailedOperationPermissionDenied => "FailedOperation.PermissionDenied",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeTelCallInfoErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.DuplicatedAccount" => Some(Self::FailedOperationDuplicatedAccount),
-            "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeTelCallInfoErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeTelCallInfo`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeTelCallInfoErrorCode { #[doc =
+    " `FailedOperation.DuplicatedAccount`: The account already exists."]
+    FailedOperationDuplicatedAccount = "FailedOperation.DuplicatedAccount", #[doc =
+    " `FailedOperation.PermissionDenied`: The caller lacks permission for this operation."]
+    FailedOperationPermissionDenied = "FailedOperation.PermissionDenied", #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Get telephony usage statistics for one or more instances.

@@ -169,11 +169,11 @@ pub struct DescribeTelCdrRequest {
     /// Only return records involving these phone numbers.
     ///
     /// Example: `["008613012345678"]`
-    pub phones: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub phones: Option<Vec<String>>,
     /// Only return records with these session ids.
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
-    pub session_ids: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    pub session_ids: Option<Vec<String>>,
 }
 impl ::serde::Serialize for DescribeTelCdrRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -234,8 +234,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCdrRequest {
         let mut f_instance_id: Option<Option<i64>> = None;
         let mut f_limit: Option<Option<crate::types::Limit>> = None;
         let mut f_offset: Option<Option<crate::types::Offset>> = None;
-        let mut f_phones: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
-        let mut f_session_ids: Option<Option<Vec<::tencent_cloud_runtime::CompactString>>> = None;
+        let mut f_phones: Option<Option<Vec<String>>> = None;
+        let mut f_session_ids: Option<Option<Vec<String>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_start_time_stamp),
@@ -294,8 +294,8 @@ pub struct DescribeTelCdrRequestBuilder {
     instance_id: Option<i64>,
     limit: Option<crate::types::Limit>,
     offset: Option<crate::types::Offset>,
-    phones: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    session_ids: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    phones: Option<Vec<String>>,
+    session_ids: Option<Vec<String>>,
 }
 impl DescribeTelCdrRequestBuilder {
     /// Start of the query range, Unix time in seconds; at most 180 days in the past.
@@ -414,16 +414,13 @@ impl DescribeTelCdrRequestBuilder {
     ///
     /// Example: `["008613012345678"]`
     #[inline]
-    pub fn phones(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.phones = Some(value);
+    pub fn phones(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.phones = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Phones`.
     #[inline]
-    pub fn set_phones(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_phones(mut self, value: Option<Vec<String>>) -> Self {
         self.phones = value;
         self
     }
@@ -431,16 +428,13 @@ impl DescribeTelCdrRequestBuilder {
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
     #[inline]
-    pub fn session_ids(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.session_ids = Some(value);
+    pub fn session_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.session_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `SessionIds`.
     #[inline]
-    pub fn set_session_ids(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_session_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.session_ids = value;
         self
     }
@@ -613,16 +607,13 @@ impl DescribeTelCdrFluentBuilder {
     ///
     /// Example: `["008613012345678"]`
     #[inline]
-    pub fn phones(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.phones = Some(value);
+    pub fn phones(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.phones = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Phones`.
     #[inline]
-    pub fn set_phones(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_phones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.phones = value;
         self
     }
@@ -630,16 +621,13 @@ impl DescribeTelCdrFluentBuilder {
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
     #[inline]
-    pub fn session_ids(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.session_ids = Some(value);
+    pub fn session_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.session_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `SessionIds`.
     #[inline]
-    pub fn set_session_ids(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_session_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.session_ids = value;
         self
     }
@@ -696,7 +684,7 @@ pub struct DescribeTelCdrResponse {
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
     pub tel_cdr_list: Vec<crate::types::TelCdrInfo>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -730,7 +718,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCdrResponse {
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_tel_cdrs: Option<Vec<crate::types::TelCdrInfo>> = None;
         let mut f_tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_total_count),
@@ -803,7 +791,7 @@ pub struct DescribeTelCdrResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
     tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeTelCdrResponseBuilder {
@@ -825,8 +813,8 @@ impl DescribeTelCdrResponseBuilder {
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
     #[inline]
-    pub fn tel_cdrs(mut self, value: Vec<crate::types::TelCdrInfo>) -> Self {
-        self.tel_cdrs = Some(value);
+    pub fn tel_cdrs(mut self, value: impl IntoIterator<Item = crate::types::TelCdrInfo>) -> Self {
+        self.tel_cdrs = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `TelCdrs`.
@@ -839,8 +827,11 @@ impl DescribeTelCdrResponseBuilder {
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
     #[inline]
-    pub fn tel_cdr_list(mut self, value: Vec<crate::types::TelCdrInfo>) -> Self {
-        self.tel_cdr_list = Some(value);
+    pub fn tel_cdr_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::TelCdrInfo>,
+    ) -> Self {
+        self.tel_cdr_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `TelCdrList`.
@@ -851,13 +842,13 @@ impl DescribeTelCdrResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -883,59 +874,16 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeTelCdrResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeTelCdr`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeTelCdrErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeTelCdrErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeTelCdrErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeTelCdrErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeTelCdr`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeTelCdrErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl ::tencent_cloud_runtime::Paginated for DescribeTelCdrRequest {
     type Item = crate::types::TelCdrInfo;

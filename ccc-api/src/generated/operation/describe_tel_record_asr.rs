@@ -47,7 +47,7 @@ pub struct DescribeTelRecordAsrRequest {
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub session_id: ::tencent_cloud_runtime::CompactString,
+    pub session_id: String,
 }
 impl ::serde::Serialize for DescribeTelRecordAsrRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -72,7 +72,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelRecordAsrRequest
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -108,7 +108,7 @@ impl ::tencent_cloud_runtime::Action for DescribeTelRecordAsrRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelRecordAsrRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
 }
 impl DescribeTelRecordAsrRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -129,13 +129,13 @@ impl DescribeTelRecordAsrRequestBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -193,13 +193,13 @@ impl DescribeTelRecordAsrFluentBuilder {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -234,7 +234,7 @@ pub struct DescribeTelRecordAsrResponse {
     /// Transcript entries of the recording.
     pub asr_data_list: Vec<crate::types::AsrData>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -259,7 +259,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelRecordAsrRespons
             ::tencent_cloud_runtime::codec::Keys::new(&["AsrDataList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_asr_data_list: Option<Vec<crate::types::AsrData>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_asr_data_list),
@@ -314,14 +314,14 @@ impl DescribeTelRecordAsrResponse {
 #[cfg(feature = "test-util")]
 pub struct DescribeTelRecordAsrResponseBuilder {
     asr_data_list: Option<Vec<crate::types::AsrData>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeTelRecordAsrResponseBuilder {
     /// Transcript entries of the recording.
     #[inline]
-    pub fn asr_data_list(mut self, value: Vec<crate::types::AsrData>) -> Self {
-        self.asr_data_list = Some(value);
+    pub fn asr_data_list(mut self, value: impl IntoIterator<Item = crate::types::AsrData>) -> Self {
+        self.asr_data_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `AsrDataList`.
@@ -332,13 +332,13 @@ impl DescribeTelRecordAsrResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -362,57 +362,14 @@ impl ::tencent_cloud_runtime::ActionResponse for DescribeTelRecordAsrResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DescribeTelRecordAsr`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DescribeTelRecordAsrErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `MissingParameter`: A required parameter is absent.
-    MissingParameter,
-    /// `ResourceNotFound`: The resource named in the request does not exist.
-    ResourceNotFound,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DescribeTelRecordAsrErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::MissingParameter => "MissingParameter",
-            Self::ResourceNotFound => "ResourceNotFound",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DescribeTelRecordAsrErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "MissingParameter" => Some(Self::MissingParameter),
-            "ResourceNotFound" => Some(Self::ResourceNotFound),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DescribeTelRecordAsrErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DescribeTelRecordAsr`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DescribeTelRecordAsrErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", }
 }
 impl crate::Client {
     /// Get the speech-to-text transcript of a call recording.

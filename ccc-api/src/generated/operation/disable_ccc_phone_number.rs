@@ -36,7 +36,7 @@
 #[non_exhaustive]
 pub struct DisableCCCPhoneNumberRequest {
     /// Numbers to change, each starting with `0086`.
-    pub phone_numbers: Vec<::tencent_cloud_runtime::CompactString>,
+    pub phone_numbers: Vec<String>,
     /// Switch value: `0` enable, `1` disable.
     ///
     /// Example: `1`
@@ -71,7 +71,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DisableCCCPhoneNumberReques
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["PhoneNumbers", "Disabled", "SdkAppId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_phone_numbers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_phone_numbers: Option<Vec<String>> = None;
         let mut f_disabled: Option<crate::types::DisableCCCPhoneNumberDisabled> = None;
         let mut f_sdk_app_id: Option<Option<crate::types::SdkAppId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -110,23 +110,20 @@ impl ::tencent_cloud_runtime::Action for DisableCCCPhoneNumberRequest {
 /// Builds a [`DisableCCCPhoneNumberRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DisableCCCPhoneNumberRequestBuilder {
-    phone_numbers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    phone_numbers: Option<Vec<String>>,
     disabled: Option<crate::types::DisableCCCPhoneNumberDisabled>,
     sdk_app_id: Option<crate::types::SdkAppId>,
 }
 impl DisableCCCPhoneNumberRequestBuilder {
     /// Numbers to change, each starting with `0086`.
     #[inline]
-    pub fn phone_numbers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.phone_numbers = Some(value);
+    pub fn phone_numbers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.phone_numbers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `PhoneNumbers`. Required.
     #[inline]
-    pub fn set_phone_numbers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_phone_numbers(mut self, value: Option<Vec<String>>) -> Self {
         self.phone_numbers = value;
         self
     }
@@ -202,16 +199,13 @@ impl DisableCCCPhoneNumberFluentBuilder {
     }
     /// Numbers to change, each starting with `0086`.
     #[inline]
-    pub fn phone_numbers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.phone_numbers = Some(value);
+    pub fn phone_numbers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.phone_numbers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `PhoneNumbers`. Required.
     #[inline]
-    pub fn set_phone_numbers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_phone_numbers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.phone_numbers = value;
         self
     }
@@ -275,7 +269,7 @@ impl DisableCCCPhoneNumberFluentBuilder {
 #[non_exhaustive]
 pub struct DisableCCCPhoneNumberResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -298,7 +292,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DisableCCCPhoneNumberRespon
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -342,19 +336,19 @@ impl DisableCCCPhoneNumberResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DisableCCCPhoneNumberResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DisableCCCPhoneNumberResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -377,113 +371,42 @@ impl ::tencent_cloud_runtime::ActionResponse for DisableCCCPhoneNumberResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `DisableCCCPhoneNumber`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DisableCCCPhoneNumberErrorCode {
-    /// `FailedOperation.CurStateNotAllowModify`: The current state does not allow this change.
-    FailedOperationCurStateNotAllowModify,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter.DuplicateAddress`: The address is already in use.
-    InvalidParameterDuplicateAddress,
-    /// `InvalidParameter.DuplicatePhoneNumber`: The phone number is already in use.
-    InvalidParameterDuplicatePhoneNumber,
-    /// `InvalidParameter.DuplicateSipAccount`: The SIP account already exists.
-    InvalidParameterDuplicateSipAccount,
-    /// `InvalidParameter.IllegalAddress`: The address is not permitted.
-    InvalidParameterIllegalAddress,
-    /// `InvalidParameter.IllegalPhoneNumber`: The phone number is not permitted.
-    InvalidParameterIllegalPhoneNumber,
-    /// `InvalidParameter.InvalidAddress`: The address is malformed.
-    InvalidParameterInvalidAddress,
-    /// `InvalidParameter.InvalidIP`: The IP address is malformed.
-    InvalidParameterInvalidIp,
-    /// `InvalidParameter.InvalidPhoneNumber`: The phone number is malformed.
-    InvalidParameterInvalidPhoneNumber,
-    /// `InvalidParameter.InvalidPort`: The port is invalid.
-    InvalidParameterInvalidPort,
-    /// `InvalidParameter.SipAccountPasswordFormat`: The SIP account password does not meet the format rules.
-    InvalidParameterSipAccountPasswordFormat,
-    /// `InvalidParameter.SipAccountUserFormat`: The SIP account user name does not meet the format rules.
-    InvalidParameterSipAccountUserFormat,
-    /// `InvalidParameter.SipTrunkInUsed`: The SIP trunk is still in use.
-    InvalidParameterSipTrunkInUsed,
-    /// `InvalidParameter.SipTrunkNotFound`: The SIP trunk does not exist.
-    InvalidParameterSipTrunkNotFound,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl DisableCCCPhoneNumberErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationCurStateNotAllowModify => "FailedOperation.CurStateNotAllowModify",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterDuplicateAddress => "InvalidParameter.DuplicateAddress",
-            Self::InvalidParameterDuplicatePhoneNumber => "InvalidParameter.DuplicatePhoneNumber",
-            Self::InvalidParameterDuplicateSipAccount => "InvalidParameter.DuplicateSipAccount",
-            Self::InvalidParameterIllegalAddress => "InvalidParameter.IllegalAddress",
-            Self::InvalidParameterIllegalPhoneNumber => "InvalidParameter.IllegalPhoneNumber",
-            Self::InvalidParameterInvalidAddress => "InvalidParameter.InvalidAddress",
-            Self::InvalidParameterInvalidIp => "InvalidParameter.InvalidIP",
-            Self::InvalidParameterInvalidPhoneNumber => "InvalidParameter.InvalidPhoneNumber",
-            Self::InvalidParameterInvalidPort => "InvalidParameter.InvalidPort",
-            Self::InvalidParameterSipAccountPasswordFormat => {
-                "InvalidParameter.SipAccountPasswordFormat"
-            }
-            Self::InvalidParameterSipAccountUserFormat => "InvalidParameter.SipAccountUserFormat",
-            Self::InvalidParameterSipTrunkInUsed => "InvalidParameter.SipTrunkInUsed",
-            Self::InvalidParameterSipTrunkNotFound => "InvalidParameter.SipTrunkNotFound",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for DisableCCCPhoneNumberErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.CurStateNotAllowModify" => {
-                Some(Self::FailedOperationCurStateNotAllowModify)
-            }
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter.DuplicateAddress" => Some(Self::InvalidParameterDuplicateAddress),
-            "InvalidParameter.DuplicatePhoneNumber" => {
-                Some(Self::InvalidParameterDuplicatePhoneNumber)
-            }
-            "InvalidParameter.DuplicateSipAccount" => {
-                Some(Self::InvalidParameterDuplicateSipAccount)
-            }
-            "InvalidParameter.IllegalAddress" => Some(Self::InvalidParameterIllegalAddress),
-            "InvalidParameter.IllegalPhoneNumber" => Some(Self::InvalidParameterIllegalPhoneNumber),
-            "InvalidParameter.InvalidAddress" => Some(Self::InvalidParameterInvalidAddress),
-            "InvalidParameter.InvalidIP" => Some(Self::InvalidParameterInvalidIp),
-            "InvalidParameter.InvalidPhoneNumber" => Some(Self::InvalidParameterInvalidPhoneNumber),
-            "InvalidParameter.InvalidPort" => Some(Self::InvalidParameterInvalidPort),
-            "InvalidParameter.SipAccountPasswordFormat" => {
-                Some(Self::InvalidParameterSipAccountPasswordFormat)
-            }
-            "InvalidParameter.SipAccountUserFormat" => {
-                Some(Self::InvalidParameterSipAccountUserFormat)
-            }
-            "InvalidParameter.SipTrunkInUsed" => Some(Self::InvalidParameterSipTrunkInUsed),
-            "InvalidParameter.SipTrunkNotFound" => Some(Self::InvalidParameterSipTrunkNotFound),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for DisableCCCPhoneNumberErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `DisableCCCPhoneNumber`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum DisableCCCPhoneNumberErrorCode { #[doc =
+    " `FailedOperation.CurStateNotAllowModify`: The current state does not allow this change."]
+    FailedOperationCurStateNotAllowModify = "FailedOperation.CurStateNotAllowModify",
+    #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.DuplicateAddress`: The address is already in use."]
+    InvalidParameterDuplicateAddress = "InvalidParameter.DuplicateAddress", #[doc =
+    " `InvalidParameter.DuplicatePhoneNumber`: The phone number is already in use."]
+    InvalidParameterDuplicatePhoneNumber = "InvalidParameter.DuplicatePhoneNumber", #[doc
+    = " `InvalidParameter.DuplicateSipAccount`: The SIP account already exists."]
+    InvalidParameterDuplicateSipAccount = "InvalidParameter.DuplicateSipAccount", #[doc =
+    " `InvalidParameter.IllegalAddress`: The address is not permitted."]
+    InvalidParameterIllegalAddress = "InvalidParameter.IllegalAddress", #[doc =
+    " `InvalidParameter.IllegalPhoneNumber`: The phone number is not permitted."]
+    InvalidParameterIllegalPhoneNumber = "InvalidParameter.IllegalPhoneNumber", #[doc =
+    " `InvalidParameter.InvalidAddress`: The address is malformed."]
+    InvalidParameterInvalidAddress = "InvalidParameter.InvalidAddress", #[doc =
+    " `InvalidParameter.InvalidIP`: The IP address is malformed."]
+    InvalidParameterInvalidIp = "InvalidParameter.InvalidIP", #[doc =
+    " `InvalidParameter.InvalidPhoneNumber`: The phone number is malformed."]
+    InvalidParameterInvalidPhoneNumber = "InvalidParameter.InvalidPhoneNumber", #[doc =
+    " `InvalidParameter.InvalidPort`: The port is invalid."] InvalidParameterInvalidPort
+    = "InvalidParameter.InvalidPort", #[doc =
+    " `InvalidParameter.SipAccountPasswordFormat`: The SIP account password does not meet the format rules."]
+    InvalidParameterSipAccountPasswordFormat =
+    "InvalidParameter.SipAccountPasswordFormat", #[doc =
+    " `InvalidParameter.SipAccountUserFormat`: The SIP account user name does not meet the format rules."]
+    InvalidParameterSipAccountUserFormat = "InvalidParameter.SipAccountUserFormat", #[doc
+    = " `InvalidParameter.SipTrunkInUsed`: The SIP trunk is still in use."]
+    InvalidParameterSipTrunkInUsed = "InvalidParameter.SipTrunkInUsed", #[doc =
+    " `InvalidParameter.SipTrunkNotFound`: The SIP trunk does not exist."]
+    InvalidParameterSipTrunkNotFound = "InvalidParameter.SipTrunkNotFound", }
 }
 impl crate::Client {
     /// Enable or disable phone numbers.

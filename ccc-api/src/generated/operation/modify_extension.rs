@@ -44,11 +44,11 @@ pub struct ModifyExtensionRequest {
     /// Extension number to modify.
     ///
     /// Example: `"1001"`
-    pub extension_id: ::tencent_cloud_runtime::CompactString,
+    pub extension_id: String,
     /// New display name of the extension.
     ///
     /// Example: `"分机1"`
-    pub extension_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub extension_name: Option<String>,
     /// Ids of the skill groups the extension belongs to.
     ///
     /// Example: `[1,2,3,4,5,6]`
@@ -56,7 +56,7 @@ pub struct ModifyExtensionRequest {
     /// Email account of the agent to bind to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub relation: Option<::tencent_cloud_runtime::CompactString>,
+    pub relation: Option<String>,
 }
 impl ::serde::Serialize for ModifyExtensionRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -96,10 +96,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyExtensionRequest {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_extension_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_extension_id: Option<String> = None;
+        let mut f_extension_name: Option<Option<String>> = None;
         let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
-        let mut f_relation: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_relation: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -141,10 +141,10 @@ impl ::tencent_cloud_runtime::Action for ModifyExtensionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct ModifyExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<::tencent_cloud_runtime::CompactString>,
-    extension_name: Option<::tencent_cloud_runtime::CompactString>,
+    extension_id: Option<String>,
+    extension_name: Option<String>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
-    relation: Option<::tencent_cloud_runtime::CompactString>,
+    relation: Option<String>,
 }
 impl ModifyExtensionRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -165,19 +165,13 @@ impl ModifyExtensionRequestBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
     }
@@ -185,19 +179,13 @@ impl ModifyExtensionRequestBuilder {
     ///
     /// Example: `"分机1"`
     #[inline]
-    pub fn extension_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
     #[inline]
-    pub fn set_extension_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
         self.extension_name = value;
         self
     }
@@ -205,8 +193,11 @@ impl ModifyExtensionRequestBuilder {
     ///
     /// Example: `[1,2,3,4,5,6]`
     #[inline]
-    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_ids = Some(value);
+    pub fn skill_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.skill_group_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupIds`.
@@ -219,13 +210,13 @@ impl ModifyExtensionRequestBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn relation(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn relation(mut self, value: impl Into<String>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
     #[inline]
-    pub fn set_relation(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_relation(mut self, value: Option<String>) -> Self {
         self.relation = value;
         self
     }
@@ -286,19 +277,13 @@ impl ModifyExtensionFluentBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -306,19 +291,13 @@ impl ModifyExtensionFluentBuilder {
     ///
     /// Example: `"分机1"`
     #[inline]
-    pub fn extension_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
     #[inline]
-    pub fn set_extension_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
         self.inner.extension_name = value;
         self
     }
@@ -326,8 +305,11 @@ impl ModifyExtensionFluentBuilder {
     ///
     /// Example: `[1,2,3,4,5,6]`
     #[inline]
-    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_ids = Some(value);
+    pub fn skill_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.inner.skill_group_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupIds`.
@@ -340,13 +322,13 @@ impl ModifyExtensionFluentBuilder {
     ///
     /// Example: `"xxx@xxx.com"`
     #[inline]
-    pub fn relation(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn relation(mut self, value: impl Into<String>) -> Self {
         self.inner.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
     #[inline]
-    pub fn set_relation(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_relation(mut self, value: Option<String>) -> Self {
         self.inner.relation = value;
         self
     }
@@ -377,7 +359,7 @@ impl ModifyExtensionFluentBuilder {
 #[non_exhaustive]
 pub struct ModifyExtensionResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -400,7 +382,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyExtensionResponse {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -444,19 +426,19 @@ impl ModifyExtensionResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ModifyExtensionResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ModifyExtensionResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -479,47 +461,14 @@ impl ::tencent_cloud_runtime::ActionResponse for ModifyExtensionResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `ModifyExtension`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ModifyExtensionErrorCode {
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl ModifyExtensionErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for ModifyExtensionErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for ModifyExtensionErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `ModifyExtension`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum ModifyExtensionErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Modify a SIP phone extension.

@@ -54,11 +54,11 @@ pub struct ModifyOwnNumberApplyRequest {
     /// Prefix added to the number sent out.
     ///
     /// Example: `"0"`
-    pub prefix: Option<::tencent_cloud_runtime::CompactString>,
+    pub prefix: Option<String>,
     /// Prefix for domestic long-distance calls to mobile phones.
     ///
     /// Example: `"0"`
-    pub mobile_ndd_prefix: Option<::tencent_cloud_runtime::CompactString>,
+    pub mobile_ndd_prefix: Option<String>,
     /// Whether to strip the area code on local calls.
     ///
     /// Example: `false`
@@ -74,7 +74,7 @@ pub struct ModifyOwnNumberApplyRequest {
     /// Prefix for international long-distance calls.
     ///
     /// Example: `"00"`
-    pub international_number_prefix: Option<::tencent_cloud_runtime::CompactString>,
+    pub international_number_prefix: Option<String>,
 }
 impl ::serde::Serialize for ModifyOwnNumberApplyRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -135,14 +135,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyOwnNumberApplyRequest
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>> = None;
         let mut f_apply_id: Option<Option<crate::types::ApplyId>> = None;
-        let mut f_prefix: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_mobile_ndd_prefix: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_prefix: Option<Option<String>> = None;
+        let mut f_mobile_ndd_prefix: Option<Option<String>> = None;
         let mut f_local_number_trim_ac: Option<Option<bool>> = None;
         let mut f_callee_format_passthrough: Option<Option<bool>> = None;
         let mut f_caller_format_passthrough: Option<Option<bool>> = None;
-        let mut f_international_number_prefix: Option<
-            Option<::tencent_cloud_runtime::CompactString>,
-        > = None;
+        let mut f_international_number_prefix: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -194,12 +192,12 @@ pub struct ModifyOwnNumberApplyRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
     apply_id: Option<crate::types::ApplyId>,
-    prefix: Option<::tencent_cloud_runtime::CompactString>,
-    mobile_ndd_prefix: Option<::tencent_cloud_runtime::CompactString>,
+    prefix: Option<String>,
+    mobile_ndd_prefix: Option<String>,
     local_number_trim_ac: Option<bool>,
     callee_format_passthrough: Option<bool>,
     caller_format_passthrough: Option<bool>,
-    international_number_prefix: Option<::tencent_cloud_runtime::CompactString>,
+    international_number_prefix: Option<String>,
 }
 impl ModifyOwnNumberApplyRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -218,8 +216,11 @@ impl ModifyOwnNumberApplyRequestBuilder {
     }
     /// Circuit-related settings of the numbers.
     #[inline]
-    pub fn detail_list(mut self, value: Vec<crate::types::OwnNumberApplyDetailItem>) -> Self {
-        self.detail_list = Some(value);
+    pub fn detail_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::OwnNumberApplyDetailItem>,
+    ) -> Self {
+        self.detail_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `DetailList`. Required.
@@ -249,13 +250,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn prefix(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
     #[inline]
-    pub fn set_prefix(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_prefix(mut self, value: Option<String>) -> Self {
         self.prefix = value;
         self
     }
@@ -263,19 +264,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn mobile_ndd_prefix(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
         self.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
     #[inline]
-    pub fn set_mobile_ndd_prefix(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
         self.mobile_ndd_prefix = value;
         self
     }
@@ -325,19 +320,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     ///
     /// Example: `"00"`
     #[inline]
-    pub fn international_number_prefix(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
     #[inline]
-    pub fn set_international_number_prefix(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
         self.international_number_prefix = value;
         self
     }
@@ -400,8 +389,11 @@ impl ModifyOwnNumberApplyFluentBuilder {
     }
     /// Circuit-related settings of the numbers.
     #[inline]
-    pub fn detail_list(mut self, value: Vec<crate::types::OwnNumberApplyDetailItem>) -> Self {
-        self.inner.detail_list = Some(value);
+    pub fn detail_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::OwnNumberApplyDetailItem>,
+    ) -> Self {
+        self.inner.detail_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `DetailList`. Required.
@@ -431,13 +423,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn prefix(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
     #[inline]
-    pub fn set_prefix(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_prefix(mut self, value: Option<String>) -> Self {
         self.inner.prefix = value;
         self
     }
@@ -445,19 +437,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     ///
     /// Example: `"0"`
     #[inline]
-    pub fn mobile_ndd_prefix(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
     #[inline]
-    pub fn set_mobile_ndd_prefix(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
         self.inner.mobile_ndd_prefix = value;
         self
     }
@@ -507,19 +493,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     ///
     /// Example: `"00"`
     #[inline]
-    pub fn international_number_prefix(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
     #[inline]
-    pub fn set_international_number_prefix(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
         self.inner.international_number_prefix = value;
         self
     }
@@ -552,7 +532,7 @@ impl ModifyOwnNumberApplyFluentBuilder {
 #[non_exhaustive]
 pub struct ModifyOwnNumberApplyResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -575,7 +555,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyOwnNumberApplyRespons
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -619,19 +599,19 @@ impl ModifyOwnNumberApplyResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ModifyOwnNumberApplyResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ModifyOwnNumberApplyResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -654,85 +634,26 @@ impl ::tencent_cloud_runtime::ActionResponse for ModifyOwnNumberApplyResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `ModifyOwnNumberApply`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ModifyOwnNumberApplyErrorCode {
-    /// `FailedOperation.PermissionDenied`: The caller lacks permission for this operation.
-    FailedOperationPermissionDenied,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterInstanceNotExist,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.ApplyIDNotExist`: The application id does not exist.
-    InvalidParameterValueApplyIdNotExist,
-    /// `InvalidParameterValue.ErrorApplyStatus`: The application's status does not allow this operation.
-    InvalidParameterValueErrorApplyStatus,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// `InvalidParameterValue.PhoneNumInvalid`: The phone number is invalid.
-    InvalidParameterValuePhoneNumInvalid,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl ModifyOwnNumberApplyErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationPermissionDenied => "FailedOperation.PermissionDenied",
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueApplyIdNotExist => "InvalidParameterValue.ApplyIDNotExist",
-            Self::InvalidParameterValueErrorApplyStatus => "InvalidParameterValue.ErrorApplyStatus",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::InvalidParameterValuePhoneNumInvalid => "InvalidParameterValue.PhoneNumInvalid",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for ModifyOwnNumberApplyErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.ApplyIDNotExist" => {
-                Some(Self::InvalidParameterValueApplyIdNotExist)
-            }
-            "InvalidParameterValue.ErrorApplyStatus" => {
-                Some(Self::InvalidParameterValueErrorApplyStatus)
-            }
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            "InvalidParameterValue.PhoneNumInvalid" => {
-                Some(Self::InvalidParameterValuePhoneNumInvalid)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for ModifyOwnNumberApplyErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `ModifyOwnNumberApply`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum ModifyOwnNumberApplyErrorCode { #[doc =
+    " `FailedOperation.PermissionDenied`: The caller lacks permission for this operation."]
+    FailedOperationPermissionDenied = "FailedOperation.PermissionDenied", #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterInstanceNotExist = "InvalidParameter.InstanceNotExist", #[doc =
+    " `InvalidParameterValue.ApplyIDNotExist`: The application id does not exist."]
+    InvalidParameterValueApplyIdNotExist = "InvalidParameterValue.ApplyIDNotExist", #[doc
+    =
+    " `InvalidParameterValue.ErrorApplyStatus`: The application's status does not allow this operation."]
+    InvalidParameterValueErrorApplyStatus = "InvalidParameterValue.ErrorApplyStatus",
+    #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist",
+    #[doc = " `InvalidParameterValue.PhoneNumInvalid`: The phone number is invalid."]
+    InvalidParameterValuePhoneNumInvalid = "InvalidParameterValue.PhoneNumInvalid", }
 }
 impl crate::Client {
     /// Modify an application for using the customer's own numbers.

@@ -40,23 +40,23 @@ pub struct ModifyStaffRequest {
     /// Account (email) of the agent to modify.
     ///
     /// Example: `"xx@tencent.com"`
-    pub email: ::tencent_cloud_runtime::CompactString,
+    pub email: String,
     /// Agent name.
     ///
     /// Example: `"小王"`
-    pub name: Option<::tencent_cloud_runtime::CompactString>,
+    pub name: Option<String>,
     /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
     ///
     /// Example: `"008618088888888"`
-    pub phone: Option<::tencent_cloud_runtime::CompactString>,
+    pub phone: Option<String>,
     /// Agent nickname.
     ///
     /// Example: `"小管家"`
-    pub nick: Option<::tencent_cloud_runtime::CompactString>,
+    pub nick: Option<String>,
     /// Agent staff number.
     ///
     /// Example: `"114514"`
-    pub staff_no: Option<::tencent_cloud_runtime::CompactString>,
+    pub staff_no: Option<String>,
     /// Ids of the skill groups to bind the agent to.
     ///
     /// Example: `[123,134]`
@@ -72,7 +72,7 @@ pub struct ModifyStaffRequest {
     /// Agent extension number: 4-6 digits, starting with 1-8.
     ///
     /// Example: `"1003"`
-    pub extension_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub extension_number: Option<String>,
     /// Call forwarding settings.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
@@ -140,16 +140,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffRequest {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_email: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_phone: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_nick: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_staff_no: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_email: Option<String> = None;
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_phone: Option<Option<String>> = None;
+        let mut f_nick: Option<Option<String>> = None;
+        let mut f_staff_no: Option<Option<String>> = None;
         let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
         let mut f_use_mobile_call_out: Option<Option<bool>> = None;
         let mut f_use_mobile_accept: Option<Option<crate::types::ModifyStaffUseMobileAccept>> =
             None;
-        let mut f_extension_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_extension_number: Option<Option<String>> = None;
         let mut f_forwarding_config: Option<Option<crate::types::ForwardingConfig>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -204,15 +204,15 @@ impl ::tencent_cloud_runtime::Action for ModifyStaffRequest {
 #[derive(Debug, Clone, Default)]
 pub struct ModifyStaffRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    email: Option<::tencent_cloud_runtime::CompactString>,
-    name: Option<::tencent_cloud_runtime::CompactString>,
-    phone: Option<::tencent_cloud_runtime::CompactString>,
-    nick: Option<::tencent_cloud_runtime::CompactString>,
-    staff_no: Option<::tencent_cloud_runtime::CompactString>,
+    email: Option<String>,
+    name: Option<String>,
+    phone: Option<String>,
+    nick: Option<String>,
+    staff_no: Option<String>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     use_mobile_call_out: Option<bool>,
     use_mobile_accept: Option<crate::types::ModifyStaffUseMobileAccept>,
-    extension_number: Option<::tencent_cloud_runtime::CompactString>,
+    extension_number: Option<String>,
     forwarding_config: Option<crate::types::ForwardingConfig>,
 }
 impl ModifyStaffRequestBuilder {
@@ -234,13 +234,13 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"xx@tencent.com"`
     #[inline]
-    pub fn email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
     #[inline]
-    pub fn set_email(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_email(mut self, value: Option<String>) -> Self {
         self.email = value;
         self
     }
@@ -248,13 +248,13 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"小王"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -262,13 +262,13 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"008618088888888"`
     #[inline]
-    pub fn phone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
     #[inline]
-    pub fn set_phone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_phone(mut self, value: Option<String>) -> Self {
         self.phone = value;
         self
     }
@@ -276,13 +276,13 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"小管家"`
     #[inline]
-    pub fn nick(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
     #[inline]
-    pub fn set_nick(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_nick(mut self, value: Option<String>) -> Self {
         self.nick = value;
         self
     }
@@ -290,13 +290,13 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"114514"`
     #[inline]
-    pub fn staff_no(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_no(mut self, value: impl Into<String>) -> Self {
         self.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
     #[inline]
-    pub fn set_staff_no(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_staff_no(mut self, value: Option<String>) -> Self {
         self.staff_no = value;
         self
     }
@@ -304,8 +304,11 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `[123,134]`
     #[inline]
-    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_ids = Some(value);
+    pub fn skill_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.skill_group_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupIds`.
@@ -349,19 +352,13 @@ impl ModifyStaffRequestBuilder {
     ///
     /// Example: `"1003"`
     #[inline]
-    pub fn extension_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
     #[inline]
-    pub fn set_extension_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
         self.extension_number = value;
         self
     }
@@ -442,13 +439,13 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"xx@tencent.com"`
     #[inline]
-    pub fn email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.inner.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
     #[inline]
-    pub fn set_email(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_email(mut self, value: Option<String>) -> Self {
         self.inner.email = value;
         self
     }
@@ -456,13 +453,13 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"小王"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
@@ -470,13 +467,13 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"008618088888888"`
     #[inline]
-    pub fn phone(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.inner.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
     #[inline]
-    pub fn set_phone(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_phone(mut self, value: Option<String>) -> Self {
         self.inner.phone = value;
         self
     }
@@ -484,13 +481,13 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"小管家"`
     #[inline]
-    pub fn nick(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.inner.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
     #[inline]
-    pub fn set_nick(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_nick(mut self, value: Option<String>) -> Self {
         self.inner.nick = value;
         self
     }
@@ -498,13 +495,13 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"114514"`
     #[inline]
-    pub fn staff_no(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_no(mut self, value: impl Into<String>) -> Self {
         self.inner.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
     #[inline]
-    pub fn set_staff_no(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_staff_no(mut self, value: Option<String>) -> Self {
         self.inner.staff_no = value;
         self
     }
@@ -512,8 +509,11 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `[123,134]`
     #[inline]
-    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_ids = Some(value);
+    pub fn skill_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.inner.skill_group_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupIds`.
@@ -557,19 +557,13 @@ impl ModifyStaffFluentBuilder {
     ///
     /// Example: `"1003"`
     #[inline]
-    pub fn extension_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
     #[inline]
-    pub fn set_extension_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
         self.inner.extension_number = value;
         self
     }
@@ -613,7 +607,7 @@ impl ModifyStaffFluentBuilder {
 #[non_exhaustive]
 pub struct ModifyStaffResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -636,7 +630,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffResponse {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -680,19 +674,19 @@ impl ModifyStaffResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ModifyStaffResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ModifyStaffResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -715,83 +709,27 @@ impl ::tencent_cloud_runtime::ActionResponse for ModifyStaffResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `ModifyStaff`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ModifyStaffErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameterValue.AccountNotExist`: The agent account does not exist.
-    InvalidParameterValueAccountNotExist,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// `InvalidParameterValue.PhoneNumIsBoundOtherAccount`: The phone number is already bound to another account.
-    InvalidParameterValuePhoneNumIsBoundOtherAccount,
-    /// `InvalidParameterValue.SkillGroupError`: The skill group is invalid.
-    InvalidParameterValueSkillGroupError,
-    /// `LimitExceeded.InsufficientLicense`: Not enough agent licenses are available.
-    LimitExceededInsufficientLicense,
-    /// `OperationDenied.NotInWhiteList`: The account is not on the allow list for this feature.
-    OperationDeniedNotInWhiteList,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl ModifyStaffErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterValueAccountNotExist => "InvalidParameterValue.AccountNotExist",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::InvalidParameterValuePhoneNumIsBoundOtherAccount => {
-                "InvalidParameterValue.PhoneNumIsBoundOtherAccount"
-            }
-            Self::InvalidParameterValueSkillGroupError => "InvalidParameterValue.SkillGroupError",
-            Self::LimitExceededInsufficientLicense => "LimitExceeded.InsufficientLicense",
-            Self::OperationDeniedNotInWhiteList => "OperationDenied.NotInWhiteList",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for ModifyStaffErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameterValue.AccountNotExist" => {
-                Some(Self::InvalidParameterValueAccountNotExist)
-            }
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            "InvalidParameterValue.PhoneNumIsBoundOtherAccount" => {
-                Some(Self::InvalidParameterValuePhoneNumIsBoundOtherAccount)
-            }
-            "InvalidParameterValue.SkillGroupError" => {
-                Some(Self::InvalidParameterValueSkillGroupError)
-            }
-            "LimitExceeded.InsufficientLicense" => Some(Self::LimitExceededInsufficientLicense),
-            "OperationDenied.NotInWhiteList" => Some(Self::OperationDeniedNotInWhiteList),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for ModifyStaffErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `ModifyStaff`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum ModifyStaffErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.AccountNotExist`: The agent account does not exist."]
+    InvalidParameterValueAccountNotExist = "InvalidParameterValue.AccountNotExist", #[doc
+    =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist",
+    #[doc =
+    " `InvalidParameterValue.PhoneNumIsBoundOtherAccount`: The phone number is already bound to another account."]
+    InvalidParameterValuePhoneNumIsBoundOtherAccount =
+    "InvalidParameterValue.PhoneNumIsBoundOtherAccount", #[doc =
+    " `InvalidParameterValue.SkillGroupError`: The skill group is invalid."]
+    InvalidParameterValueSkillGroupError = "InvalidParameterValue.SkillGroupError", #[doc
+    = " `LimitExceeded.InsufficientLicense`: Not enough agent licenses are available."]
+    LimitExceededInsufficientLicense = "LimitExceeded.InsufficientLicense", #[doc =
+    " `OperationDenied.NotInWhiteList`: The account is not on the allow list for this feature."]
+    OperationDeniedNotInWhiteList = "OperationDenied.NotInWhiteList", }
 }
 impl crate::Client {
     /// Modify an agent account.

@@ -38,11 +38,11 @@ pub struct ModifyStaffPasswordRequest {
     /// Email of the agent.
     ///
     /// Example: `"a@qq.com"`
-    pub email: ::tencent_cloud_runtime::CompactString,
+    pub email: String,
     /// New password to set.
     ///
     /// Example: `"abcdefg"`
-    pub password: ::tencent_cloud_runtime::CompactString,
+    pub password: String,
 }
 impl ::std::fmt::Debug for ModifyStaffPasswordRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -77,8 +77,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffPasswordRequest 
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Email", "Password"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_email: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_password: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_email: Option<String> = None;
+        let mut f_password: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -116,8 +116,8 @@ impl ::tencent_cloud_runtime::Action for ModifyStaffPasswordRequest {
 #[derive(Clone, Default)]
 pub struct ModifyStaffPasswordRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    email: Option<::tencent_cloud_runtime::CompactString>,
-    password: Option<::tencent_cloud_runtime::CompactString>,
+    email: Option<String>,
+    password: Option<String>,
 }
 impl ::std::fmt::Debug for ModifyStaffPasswordRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -150,13 +150,13 @@ impl ModifyStaffPasswordRequestBuilder {
     ///
     /// Example: `"a@qq.com"`
     #[inline]
-    pub fn email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
     #[inline]
-    pub fn set_email(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_email(mut self, value: Option<String>) -> Self {
         self.email = value;
         self
     }
@@ -164,13 +164,13 @@ impl ModifyStaffPasswordRequestBuilder {
     ///
     /// Example: `"abcdefg"`
     #[inline]
-    pub fn password(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`. Required.
     #[inline]
-    pub fn set_password(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_password(mut self, value: Option<String>) -> Self {
         self.password = value;
         self
     }
@@ -234,13 +234,13 @@ impl ModifyStaffPasswordFluentBuilder {
     ///
     /// Example: `"a@qq.com"`
     #[inline]
-    pub fn email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn email(mut self, value: impl Into<String>) -> Self {
         self.inner.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
     #[inline]
-    pub fn set_email(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_email(mut self, value: Option<String>) -> Self {
         self.inner.email = value;
         self
     }
@@ -248,13 +248,13 @@ impl ModifyStaffPasswordFluentBuilder {
     ///
     /// Example: `"abcdefg"`
     #[inline]
-    pub fn password(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`. Required.
     #[inline]
-    pub fn set_password(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
@@ -287,7 +287,7 @@ impl ModifyStaffPasswordFluentBuilder {
 #[non_exhaustive]
 pub struct ModifyStaffPasswordResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -310,7 +310,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffPasswordResponse
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -354,19 +354,19 @@ impl ModifyStaffPasswordResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ModifyStaffPasswordResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ModifyStaffPasswordResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -389,49 +389,15 @@ impl ::tencent_cloud_runtime::ActionResponse for ModifyStaffPasswordResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `ModifyStaffPassword`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ModifyStaffPasswordErrorCode {
-    /// `InvalidParameterValue.AccountNotExist`: The agent account does not exist.
-    InvalidParameterValueAccountNotExist,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl ModifyStaffPasswordErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidParameterValueAccountNotExist => "InvalidParameterValue.AccountNotExist",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for ModifyStaffPasswordErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InvalidParameterValue.AccountNotExist" => {
-                Some(Self::InvalidParameterValueAccountNotExist)
-            }
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for ModifyStaffPasswordErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `ModifyStaffPassword`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum ModifyStaffPasswordErrorCode { #[doc =
+    " `InvalidParameterValue.AccountNotExist`: The agent account does not exist."]
+    InvalidParameterValueAccountNotExist = "InvalidParameterValue.AccountNotExist", #[doc
+    =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Change an agent's password.

@@ -41,7 +41,7 @@ pub struct PlaySoundCallRequest {
     /// Id of the call session.
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
-    pub session_id: ::tencent_cloud_runtime::CompactString,
+    pub session_id: String,
     /// Id of the audio file, as managed under audio files in the console.
     ///
     /// Example: `27500`
@@ -85,7 +85,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PlaySoundCallRequest {
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<String> = None;
         let mut f_file_id: Option<Option<crate::types::FileId>> = None;
         let mut f_play_times: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -127,7 +127,7 @@ impl ::tencent_cloud_runtime::Action for PlaySoundCallRequest {
 #[derive(Debug, Clone, Default)]
 pub struct PlaySoundCallRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
     file_id: Option<crate::types::FileId>,
     play_times: Option<i64>,
 }
@@ -150,13 +150,13 @@ impl PlaySoundCallRequestBuilder {
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -244,13 +244,13 @@ impl PlaySoundCallFluentBuilder {
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -309,7 +309,7 @@ impl PlaySoundCallFluentBuilder {
 #[non_exhaustive]
 pub struct PlaySoundCallResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -332,7 +332,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PlaySoundCallResponse {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -376,19 +376,19 @@ impl PlaySoundCallResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct PlaySoundCallResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl PlaySoundCallResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -411,61 +411,18 @@ impl ::tencent_cloud_runtime::ActionResponse for PlaySoundCallResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `PlaySoundCall`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PlaySoundCallErrorCode {
-    /// `FailedOperation.PermissionDenied`: The caller lacks permission for this operation.
-    FailedOperationPermissionDenied,
-    /// `FailedOperation.SessionNotExists`: The call session does not exist.
-    FailedOperationSessionNotExists,
-    /// `FailedOperation.SessionNotInControlState`: The call session is not in a state that can be controlled.
-    FailedOperationSessionNotInControlState,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameterValue.FileNotExist`: The audio file does not exist.
-    InvalidParameterValueFileNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl PlaySoundCallErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationPermissionDenied => "FailedOperation.PermissionDenied",
-            Self::FailedOperationSessionNotExists => "FailedOperation.SessionNotExists",
-            Self::FailedOperationSessionNotInControlState => {
-                "FailedOperation.SessionNotInControlState"
-            }
-            Self::InternalError => "InternalError",
-            Self::InvalidParameterValueFileNotExist => "InvalidParameterValue.FileNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for PlaySoundCallErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
-            "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
-            "FailedOperation.SessionNotInControlState" => {
-                Some(Self::FailedOperationSessionNotInControlState)
-            }
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameterValue.FileNotExist" => Some(Self::InvalidParameterValueFileNotExist),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for PlaySoundCallErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `PlaySoundCall`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum PlaySoundCallErrorCode { #[doc =
+    " `FailedOperation.PermissionDenied`: The caller lacks permission for this operation."]
+    FailedOperationPermissionDenied = "FailedOperation.PermissionDenied", #[doc =
+    " `FailedOperation.SessionNotExists`: The call session does not exist."]
+    FailedOperationSessionNotExists = "FailedOperation.SessionNotExists", #[doc =
+    " `FailedOperation.SessionNotInControlState`: The call session is not in a state that can be controlled."]
+    FailedOperationSessionNotInControlState = "FailedOperation.SessionNotInControlState",
+    #[doc = " `InvalidParameterValue.FileNotExist`: The audio file does not exist."]
+    InvalidParameterValueFileNotExist = "InvalidParameterValue.FileNotExist", }
 }
 impl crate::Client {
     /// Play an audio file into a call.

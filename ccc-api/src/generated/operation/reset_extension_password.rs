@@ -38,7 +38,7 @@ pub struct ResetExtensionPasswordRequest {
     /// Extension number whose password is reset.
     ///
     /// Example: `"1001"`
-    pub extension_id: ::tencent_cloud_runtime::CompactString,
+    pub extension_id: String,
 }
 impl ::serde::Serialize for ResetExtensionPasswordRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -63,7 +63,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ResetExtensionPasswordReque
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_extension_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_extension_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -99,7 +99,7 @@ impl ::tencent_cloud_runtime::Action for ResetExtensionPasswordRequest {
 #[derive(Debug, Clone, Default)]
 pub struct ResetExtensionPasswordRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<::tencent_cloud_runtime::CompactString>,
+    extension_id: Option<String>,
 }
 impl ResetExtensionPasswordRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -120,19 +120,13 @@ impl ResetExtensionPasswordRequestBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
     }
@@ -192,19 +186,13 @@ impl ResetExtensionPasswordFluentBuilder {
     ///
     /// Example: `"1001"`
     #[inline]
-    pub fn extension_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
     #[inline]
-    pub fn set_extension_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -239,9 +227,9 @@ pub struct ResetExtensionPasswordResponse {
     /// The newly generated password.
     ///
     /// Example: `"foobar"`
-    pub password: ::tencent_cloud_runtime::CompactString,
+    pub password: String,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for ResetExtensionPasswordResponse {
@@ -274,8 +262,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ResetExtensionPasswordRespo
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Password", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_password: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_password: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_password),
@@ -327,8 +315,8 @@ impl ResetExtensionPasswordResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ResetExtensionPasswordResponseBuilder {
-    password: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    password: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for ResetExtensionPasswordResponseBuilder {
@@ -348,25 +336,25 @@ impl ResetExtensionPasswordResponseBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn password(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`.
     #[inline]
-    pub fn set_password(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_password(mut self, value: Option<String>) -> Self {
         self.password = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -390,61 +378,18 @@ impl ::tencent_cloud_runtime::ActionResponse for ResetExtensionPasswordResponse 
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `ResetExtensionPassword`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ResetExtensionPasswordErrorCode {
-    /// `FailedOperation.PermissionDenied`: The caller lacks permission for this operation.
-    FailedOperationPermissionDenied,
-    /// `FailedOperation.SessionNotExists`: The call session does not exist.
-    FailedOperationSessionNotExists,
-    /// `FailedOperation.SessionNotInControlState`: The call session is not in a state that can be controlled.
-    FailedOperationSessionNotInControlState,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameterValue.FileNotExist`: The audio file does not exist.
-    InvalidParameterValueFileNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl ResetExtensionPasswordErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationPermissionDenied => "FailedOperation.PermissionDenied",
-            Self::FailedOperationSessionNotExists => "FailedOperation.SessionNotExists",
-            Self::FailedOperationSessionNotInControlState => {
-                "FailedOperation.SessionNotInControlState"
-            }
-            Self::InternalError => "InternalError",
-            Self::InvalidParameterValueFileNotExist => "InvalidParameterValue.FileNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for ResetExtensionPasswordErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
-            "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
-            "FailedOperation.SessionNotInControlState" => {
-                Some(Self::FailedOperationSessionNotInControlState)
-            }
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameterValue.FileNotExist" => Some(Self::InvalidParameterValueFileNotExist),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for ResetExtensionPasswordErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `ResetExtensionPassword`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum ResetExtensionPasswordErrorCode { #[doc =
+    " `FailedOperation.PermissionDenied`: The caller lacks permission for this operation."]
+    FailedOperationPermissionDenied = "FailedOperation.PermissionDenied", #[doc =
+    " `FailedOperation.SessionNotExists`: The call session does not exist."]
+    FailedOperationSessionNotExists = "FailedOperation.SessionNotExists", #[doc =
+    " `FailedOperation.SessionNotInControlState`: The call session is not in a state that can be controlled."]
+    FailedOperationSessionNotInControlState = "FailedOperation.SessionNotInControlState",
+    #[doc = " `InvalidParameterValue.FileNotExist`: The audio file does not exist."]
+    InvalidParameterValueFileNotExist = "InvalidParameterValue.FileNotExist", }
 }
 impl crate::Client {
     /// Reset the registration password of a SIP phone extension.

@@ -37,7 +37,7 @@ pub struct RestoreMemberOnlineRequest {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
-    pub user_id: ::tencent_cloud_runtime::CompactString,
+    pub user_id: String,
 }
 impl ::serde::Serialize for RestoreMemberOnlineRequest {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -62,7 +62,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for RestoreMemberOnlineRequest 
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "UserId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_user_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_user_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
@@ -98,7 +98,7 @@ impl ::tencent_cloud_runtime::Action for RestoreMemberOnlineRequest {
 #[derive(Debug, Clone, Default)]
 pub struct RestoreMemberOnlineRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    user_id: Option<::tencent_cloud_runtime::CompactString>,
+    user_id: Option<String>,
 }
 impl RestoreMemberOnlineRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -119,13 +119,13 @@ impl RestoreMemberOnlineRequestBuilder {
     ///
     /// Example: `"user@example.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.user_id = value;
         self
     }
@@ -183,13 +183,13 @@ impl RestoreMemberOnlineFluentBuilder {
     ///
     /// Example: `"user@example.com"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
@@ -222,7 +222,7 @@ impl RestoreMemberOnlineFluentBuilder {
 #[non_exhaustive]
 pub struct RestoreMemberOnlineResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -245,7 +245,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for RestoreMemberOnlineResponse
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -289,19 +289,19 @@ impl RestoreMemberOnlineResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct RestoreMemberOnlineResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl RestoreMemberOnlineResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -324,49 +324,12 @@ impl ::tencent_cloud_runtime::ActionResponse for RestoreMemberOnlineResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `RestoreMemberOnline`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RestoreMemberOnlineErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl RestoreMemberOnlineErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for RestoreMemberOnlineErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for RestoreMemberOnlineErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `RestoreMemberOnline`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum RestoreMemberOnlineErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Let a forced-offline agent go online again.

@@ -134,8 +134,11 @@ impl SetStaffStatusRequestBuilder {
     }
     /// Agents and the statuses to set, at most 10.
     #[inline]
-    pub fn staff_status_list(mut self, value: Vec<crate::types::SetStaffStatusItem>) -> Self {
-        self.staff_status_list = Some(value);
+    pub fn staff_status_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SetStaffStatusItem>,
+    ) -> Self {
+        self.staff_status_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `StaffStatusList`. Required.
@@ -196,8 +199,11 @@ impl SetStaffStatusFluentBuilder {
     }
     /// Agents and the statuses to set, at most 10.
     #[inline]
-    pub fn staff_status_list(mut self, value: Vec<crate::types::SetStaffStatusItem>) -> Self {
-        self.inner.staff_status_list = Some(value);
+    pub fn staff_status_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SetStaffStatusItem>,
+    ) -> Self {
+        self.inner.staff_status_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `StaffStatusList`. Required.
@@ -238,7 +244,7 @@ pub struct SetStaffStatusResponse {
     /// Result of the status change for each agent.
     pub staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -266,7 +272,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusResponse {
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_staff_status_list: Option<Option<Vec<crate::types::SetStaffStatusRspItem>>> =
             None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_staff_status_list),
@@ -321,14 +327,17 @@ impl SetStaffStatusResponse {
 #[cfg(feature = "test-util")]
 pub struct SetStaffStatusResponseBuilder {
     staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl SetStaffStatusResponseBuilder {
     /// Result of the status change for each agent.
     #[inline]
-    pub fn staff_status_list(mut self, value: Vec<crate::types::SetStaffStatusRspItem>) -> Self {
-        self.staff_status_list = Some(value);
+    pub fn staff_status_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SetStaffStatusRspItem>,
+    ) -> Self {
+        self.staff_status_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `StaffStatusList`.
@@ -342,13 +351,13 @@ impl SetStaffStatusResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -372,53 +381,12 @@ impl ::tencent_cloud_runtime::ActionResponse for SetStaffStatusResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `SetStaffStatus`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SetStaffStatusErrorCode {
-    /// `FailedOperation`: The operation failed for a reason the message explains.
-    FailedOperation,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl SetStaffStatusErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperation => "FailedOperation",
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for SetStaffStatusErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation" => Some(Self::FailedOperation),
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for SetStaffStatusErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `SetStaffStatus`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum SetStaffStatusErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Set the status of agents.

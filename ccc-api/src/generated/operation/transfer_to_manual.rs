@@ -38,7 +38,7 @@ pub struct TransferToManualRequest {
     /// Id of the session to transfer.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    pub session_id: ::tencent_cloud_runtime::CompactString,
+    pub session_id: String,
     /// Id of the skill group whose agents receive the session.
     ///
     /// Example: `5002`
@@ -68,7 +68,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TransferToManualRequest {
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId", "SkillGroupId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_session_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_session_id: Option<String> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -107,7 +107,7 @@ impl ::tencent_cloud_runtime::Action for TransferToManualRequest {
 #[derive(Debug, Clone, Default)]
 pub struct TransferToManualRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<::tencent_cloud_runtime::CompactString>,
+    session_id: Option<String>,
     skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl TransferToManualRequestBuilder {
@@ -129,13 +129,13 @@ impl TransferToManualRequestBuilder {
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
@@ -210,13 +210,13 @@ impl TransferToManualFluentBuilder {
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
     #[inline]
-    pub fn session_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -263,7 +263,7 @@ impl TransferToManualFluentBuilder {
 #[non_exhaustive]
 pub struct TransferToManualResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -286,7 +286,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TransferToManualResponse {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -330,19 +330,19 @@ impl TransferToManualResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct TransferToManualResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl TransferToManualResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -365,69 +365,20 @@ impl ::tencent_cloud_runtime::ActionResponse for TransferToManualResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `TransferToManual`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TransferToManualErrorCode {
-    /// `FailedOperation.SessionNotExists`: The call session does not exist.
-    FailedOperationSessionNotExists,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// `InvalidParameterValue.RingAllGroupMemberOverflow`: The skill group has too many members for ring-all distribution.
-    InvalidParameterValueRingAllGroupMemberOverflow,
-    /// `InvalidParameterValue.SkillGroupError`: The skill group is invalid.
-    InvalidParameterValueSkillGroupError,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl TransferToManualErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationSessionNotExists => "FailedOperation.SessionNotExists",
-            Self::InternalError => "InternalError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::InvalidParameterValueRingAllGroupMemberOverflow => {
-                "InvalidParameterValue.RingAllGroupMemberOverflow"
-            }
-            Self::InvalidParameterValueSkillGroupError => "InvalidParameterValue.SkillGroupError",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for TransferToManualErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            "InvalidParameterValue.RingAllGroupMemberOverflow" => {
-                Some(Self::InvalidParameterValueRingAllGroupMemberOverflow)
-            }
-            "InvalidParameterValue.SkillGroupError" => {
-                Some(Self::InvalidParameterValueSkillGroupError)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for TransferToManualErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `TransferToManual`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum TransferToManualErrorCode { #[doc =
+    " `FailedOperation.SessionNotExists`: The call session does not exist."]
+    FailedOperationSessionNotExists = "FailedOperation.SessionNotExists", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist",
+    #[doc =
+    " `InvalidParameterValue.RingAllGroupMemberOverflow`: The skill group has too many members for ring-all distribution."]
+    InvalidParameterValueRingAllGroupMemberOverflow =
+    "InvalidParameterValue.RingAllGroupMemberOverflow", #[doc =
+    " `InvalidParameterValue.SkillGroupError`: The skill group is invalid."]
+    InvalidParameterValueSkillGroupError = "InvalidParameterValue.SkillGroupError", }
 }
 impl crate::Client {
     /// Transfer a session to a human agent.

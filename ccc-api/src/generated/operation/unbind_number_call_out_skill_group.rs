@@ -42,7 +42,7 @@ pub struct UnbindNumberCallOutSkillGroupRequest {
     /// Number to unbind.
     ///
     /// Example: `"0086075512345678"`
-    pub number: ::tencent_cloud_runtime::CompactString,
+    pub number: String,
     /// Ids of the skill groups to unbind from the number.
     ///
     /// Example: `[1,2,3]`
@@ -72,7 +72,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UnbindNumberCallOutSkillGro
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Number", "SkillGroupIds"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_number: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_number: Option<String> = None;
         let mut f_skill_group_ids: Option<Vec<crate::types::SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -111,7 +111,7 @@ impl ::tencent_cloud_runtime::Action for UnbindNumberCallOutSkillGroupRequest {
 #[derive(Debug, Clone, Default)]
 pub struct UnbindNumberCallOutSkillGroupRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    number: Option<::tencent_cloud_runtime::CompactString>,
+    number: Option<String>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl UnbindNumberCallOutSkillGroupRequestBuilder {
@@ -133,13 +133,13 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<String>) -> Self {
         self.number = value;
         self
     }
@@ -147,8 +147,11 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     ///
     /// Example: `[1,2,3]`
     #[inline]
-    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_ids = Some(value);
+    pub fn skill_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.skill_group_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
@@ -219,13 +222,13 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     ///
     /// Example: `"0086075512345678"`
     #[inline]
-    pub fn number(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn number(mut self, value: impl Into<String>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
     #[inline]
-    pub fn set_number(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_number(mut self, value: Option<String>) -> Self {
         self.inner.number = value;
         self
     }
@@ -233,8 +236,11 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     ///
     /// Example: `[1,2,3]`
     #[inline]
-    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_ids = Some(value);
+    pub fn skill_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.inner.skill_group_ids = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
@@ -272,7 +278,7 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
 #[non_exhaustive]
 pub struct UnbindNumberCallOutSkillGroupResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -295,7 +301,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UnbindNumberCallOutSkillGro
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -339,19 +345,19 @@ impl UnbindNumberCallOutSkillGroupResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UnbindNumberCallOutSkillGroupResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UnbindNumberCallOutSkillGroupResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -374,69 +380,20 @@ impl ::tencent_cloud_runtime::ActionResponse for UnbindNumberCallOutSkillGroupRe
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `UnbindNumberCallOutSkillGroup`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UnbindNumberCallOutSkillGroupErrorCode {
-    /// `FailedOperation.SessionNotExists`: The call session does not exist.
-    FailedOperationSessionNotExists,
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// `InvalidParameterValue.RingAllGroupMemberOverflow`: The skill group has too many members for ring-all distribution.
-    InvalidParameterValueRingAllGroupMemberOverflow,
-    /// `InvalidParameterValue.SkillGroupError`: The skill group is invalid.
-    InvalidParameterValueSkillGroupError,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl UnbindNumberCallOutSkillGroupErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationSessionNotExists => "FailedOperation.SessionNotExists",
-            Self::InternalError => "InternalError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::InvalidParameterValueRingAllGroupMemberOverflow => {
-                "InvalidParameterValue.RingAllGroupMemberOverflow"
-            }
-            Self::InvalidParameterValueSkillGroupError => "InvalidParameterValue.SkillGroupError",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for UnbindNumberCallOutSkillGroupErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
-            "InternalError" => Some(Self::InternalError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            "InvalidParameterValue.RingAllGroupMemberOverflow" => {
-                Some(Self::InvalidParameterValueRingAllGroupMemberOverflow)
-            }
-            "InvalidParameterValue.SkillGroupError" => {
-                Some(Self::InvalidParameterValueSkillGroupError)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for UnbindNumberCallOutSkillGroupErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `UnbindNumberCallOutSkillGroup`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum UnbindNumberCallOutSkillGroupErrorCode { #[doc =
+    " `FailedOperation.SessionNotExists`: The call session does not exist."]
+    FailedOperationSessionNotExists = "FailedOperation.SessionNotExists", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist",
+    #[doc =
+    " `InvalidParameterValue.RingAllGroupMemberOverflow`: The skill group has too many members for ring-all distribution."]
+    InvalidParameterValueRingAllGroupMemberOverflow =
+    "InvalidParameterValue.RingAllGroupMemberOverflow", #[doc =
+    " `InvalidParameterValue.SkillGroupError`: The skill group is invalid."]
+    InvalidParameterValueSkillGroupError = "InvalidParameterValue.SkillGroupError", }
 }
 impl crate::Client {
     /// Unbind a number from outbound call skill groups.

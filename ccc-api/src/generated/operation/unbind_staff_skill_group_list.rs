@@ -41,7 +41,7 @@ pub struct UnbindStaffSkillGroupListRequest {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    pub staff_email: ::tencent_cloud_runtime::CompactString,
+    pub staff_email: String,
     /// Ids of the skill groups to remove the agent from.
     ///
     /// Example: `[1,2,3,4,5,6]`
@@ -75,7 +75,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UnbindStaffSkillGroupListRe
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
-        let mut f_staff_email: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_staff_email: Option<String> = None;
         let mut f_skill_group_list: Option<Vec<crate::types::SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -114,7 +114,7 @@ impl ::tencent_cloud_runtime::Action for UnbindStaffSkillGroupListRequest {
 #[derive(Debug, Clone, Default)]
 pub struct UnbindStaffSkillGroupListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_email: Option<::tencent_cloud_runtime::CompactString>,
+    staff_email: Option<String>,
     skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl UnbindStaffSkillGroupListRequestBuilder {
@@ -136,16 +136,13 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     ///
     /// Example: `"staff1@xx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
     #[inline]
-    pub fn set_staff_email(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
     }
@@ -153,8 +150,11 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     ///
     /// Example: `[1,2,3,4,5,6]`
     #[inline]
-    pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_list = Some(value);
+    pub fn skill_group_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.skill_group_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupList`. Required.
@@ -225,16 +225,13 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     ///
     /// Example: `"staff1@xx.com"`
     #[inline]
-    pub fn staff_email(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.inner.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
     #[inline]
-    pub fn set_staff_email(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.inner.staff_email = value;
         self
     }
@@ -242,8 +239,11 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     ///
     /// Example: `[1,2,3,4,5,6]`
     #[inline]
-    pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_list = Some(value);
+    pub fn skill_group_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+    ) -> Self {
+        self.inner.skill_group_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SkillGroupList`. Required.
@@ -281,7 +281,7 @@ impl UnbindStaffSkillGroupListFluentBuilder {
 #[non_exhaustive]
 pub struct UnbindStaffSkillGroupListResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -304,7 +304,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UnbindStaffSkillGroupListRe
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -348,19 +348,19 @@ impl UnbindStaffSkillGroupListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UnbindStaffSkillGroupListResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UnbindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -383,55 +383,14 @@ impl ::tencent_cloud_runtime::ActionResponse for UnbindStaffSkillGroupListRespon
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `UnbindStaffSkillGroupList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UnbindStaffSkillGroupListErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
-    InvalidParameterValueInstanceNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl UnbindStaffSkillGroupListErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for UnbindStaffSkillGroupListErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameterValue.InstanceNotExist" => {
-                Some(Self::InvalidParameterValueInstanceNotExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for UnbindStaffSkillGroupListErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `UnbindStaffSkillGroupList`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum UnbindStaffSkillGroupListErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist."]
+    InvalidParameterValueInstanceNotExist = "InvalidParameterValue.InstanceNotExist", }
 }
 impl crate::Client {
     /// Remove an agent from skill groups.

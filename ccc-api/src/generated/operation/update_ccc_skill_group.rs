@@ -46,7 +46,7 @@ pub struct UpdateCCCSkillGroupRequest {
     /// New skill group name.
     ///
     /// Example: `"客户一组"`
-    pub skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    pub skill_group_name: Option<String>,
     /// New maximum concurrency; at most `2` when ringing all agents at once.
     ///
     /// Example: `1`
@@ -95,7 +95,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UpdateCCCSkillGroupRequest 
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
-        let mut f_skill_group_name: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_skill_group_name: Option<Option<String>> = None;
         let mut f_max_concurrency: Option<Option<crate::types::MaxConcurrency>> = None;
         let mut f_ring_all: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -140,7 +140,7 @@ impl ::tencent_cloud_runtime::Action for UpdateCCCSkillGroupRequest {
 pub struct UpdateCCCSkillGroupRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     skill_group_id: Option<crate::types::SkillGroupId>,
-    skill_group_name: Option<::tencent_cloud_runtime::CompactString>,
+    skill_group_name: Option<String>,
     max_concurrency: Option<crate::types::MaxConcurrency>,
     ring_all: Option<bool>,
 }
@@ -177,19 +177,13 @@ impl UpdateCCCSkillGroupRequestBuilder {
     ///
     /// Example: `"客户一组"`
     #[inline]
-    pub fn skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -289,19 +283,13 @@ impl UpdateCCCSkillGroupFluentBuilder {
     ///
     /// Example: `"客户一组"`
     #[inline]
-    pub fn skill_group_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
     #[inline]
-    pub fn set_skill_group_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.inner.skill_group_name = value;
         self
     }
@@ -362,7 +350,7 @@ impl UpdateCCCSkillGroupFluentBuilder {
 #[non_exhaustive]
 pub struct UpdateCCCSkillGroupResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -385,7 +373,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UpdateCCCSkillGroupResponse
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -429,19 +417,19 @@ impl UpdateCCCSkillGroupResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UpdateCCCSkillGroupResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UpdateCCCSkillGroupResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -464,55 +452,14 @@ impl ::tencent_cloud_runtime::ActionResponse for UpdateCCCSkillGroupResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `UpdateCCCSkillGroup`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateCCCSkillGroupErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
-    InvalidParameter,
-    /// `InvalidParameterValue.SkillGroupExist`: A skill group with this name already exists.
-    InvalidParameterValueSkillGroupExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl UpdateCCCSkillGroupErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterValueSkillGroupExist => "InvalidParameterValue.SkillGroupExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for UpdateCCCSkillGroupErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameter" => Some(Self::InvalidParameter),
-            "InvalidParameterValue.SkillGroupExist" => {
-                Some(Self::InvalidParameterValueSkillGroupExist)
-            }
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for UpdateCCCSkillGroupErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `UpdateCCCSkillGroup`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum UpdateCCCSkillGroupErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", #[doc =
+    " `InvalidParameterValue.SkillGroupExist`: A skill group with this name already exists."]
+    InvalidParameterValueSkillGroupExist = "InvalidParameterValue.SkillGroupExist", }
 }
 impl crate::Client {
     /// Update a skill group.

@@ -63,11 +63,11 @@ pub struct UpdatePredictiveDialingCampaignRequest {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub name: ::tencent_cloud_runtime::CompactString,
+    pub name: String,
     /// Numbers to call, in E.164 format or without country code.
-    pub callees: Vec<::tencent_cloud_runtime::CompactString>,
+    pub callees: Vec<String>,
     /// Caller numbers, in the format shown in the console.
-    pub callers: Vec<::tencent_cloud_runtime::CompactString>,
+    pub callers: Vec<String>,
     /// Calling order: `0` random, `1` in list order.
     ///
     /// Example: `0`
@@ -111,7 +111,7 @@ pub struct UpdatePredictiveDialingCampaignRequest {
     /// User-to-user information passed with the calls.
     ///
     /// Example: `"foobar"`
-    pub uui: Option<::tencent_cloud_runtime::CompactString>,
+    pub uui: Option<String>,
     /// Per-callee attributes.
     pub callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
 }
@@ -182,9 +182,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UpdatePredictiveDialingCamp
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
-        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_callees: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_callers: Option<Vec<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_name: Option<String> = None;
+        let mut f_callees: Option<Vec<String>> = None;
+        let mut f_callers: Option<Vec<String>> = None;
         let mut f_call_order: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         let mut f_priority: Option<i64> = None;
@@ -195,7 +195,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UpdatePredictiveDialingCamp
         let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
         let mut f_retry_times: Option<Option<i64>> = None;
         let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
-        let mut f_uui: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_uui: Option<Option<String>> = None;
         let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -263,9 +263,9 @@ impl ::tencent_cloud_runtime::Action for UpdatePredictiveDialingCampaignRequest 
 pub struct UpdatePredictiveDialingCampaignRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     campaign_id: Option<crate::types::CampaignId>,
-    name: Option<::tencent_cloud_runtime::CompactString>,
-    callees: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    callers: Option<Vec<::tencent_cloud_runtime::CompactString>>,
+    name: Option<String>,
+    callees: Option<Vec<String>>,
+    callers: Option<Vec<String>>,
     call_order: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     priority: Option<i64>,
@@ -276,7 +276,7 @@ pub struct UpdatePredictiveDialingCampaignRequestBuilder {
     ivr_id: Option<crate::types::IvrId>,
     retry_times: Option<i64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<::tencent_cloud_runtime::CompactString>,
+    uui: Option<String>,
     callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
 }
 impl UpdatePredictiveDialingCampaignRequestBuilder {
@@ -312,43 +312,37 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
     /// Numbers to call, in E.164 format or without country code.
     #[inline]
-    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callees = Some(value);
+    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callees = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the console.
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
@@ -488,8 +482,8 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `[{"Key":"foo","Value":"bar"}]`
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -502,20 +496,23 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// Per-callee attributes.
     #[inline]
-    pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
-        self.callee_attributes = Some(value);
+    pub fn callee_attributes(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
+    ) -> Self {
+        self.callee_attributes = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `CalleeAttributes`.
@@ -662,43 +659,37 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `"新能源SUV推荐"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Numbers to call, in E.164 format or without country code.
     #[inline]
-    pub fn callees(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callees = Some(value);
+    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callees = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callees`. Required.
     #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the console.
     #[inline]
-    pub fn callers(mut self, value: Vec<::tencent_cloud_runtime::CompactString>) -> Self {
-        self.inner.callers = Some(value);
+    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sets or clears `Callers`. Required.
     #[inline]
-    pub fn set_callers(
-        mut self,
-        value: Option<Vec<::tencent_cloud_runtime::CompactString>>,
-    ) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -838,8 +829,8 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `[{"Key":"foo","Value":"bar"}]`
     #[inline]
-    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
-        self.inner.variables = Some(value);
+    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
+        self.inner.variables = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Variables`.
@@ -852,20 +843,23 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     ///
     /// Example: `"foobar"`
     #[inline]
-    pub fn uui(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
     #[inline]
-    pub fn set_uui(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
     }
     /// Per-callee attributes.
     #[inline]
-    pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
-        self.inner.callee_attributes = Some(value);
+    pub fn callee_attributes(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
+    ) -> Self {
+        self.inner.callee_attributes = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `CalleeAttributes`.
@@ -906,7 +900,7 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
 #[non_exhaustive]
 pub struct UpdatePredictiveDialingCampaignResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -929,7 +923,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UpdatePredictiveDialingCamp
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -973,19 +967,19 @@ impl UpdatePredictiveDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UpdatePredictiveDialingCampaignResponseBuilder {
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UpdatePredictiveDialingCampaignResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -1008,53 +1002,12 @@ impl ::tencent_cloud_runtime::ActionResponse for UpdatePredictiveDialingCampaign
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `UpdatePredictiveDialingCampaign`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdatePredictiveDialingCampaignErrorCode {
-    /// `InternalError`: The service hit an internal error.
-    InternalError,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// `UnsupportedOperation`: The operation is not supported in the current state or configuration.
-    UnsupportedOperation,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl UpdatePredictiveDialingCampaignErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalError => "InternalError",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::UnsupportedOperation => "UnsupportedOperation",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for UpdatePredictiveDialingCampaignErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError" => Some(Self::InternalError),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            "UnsupportedOperation" => Some(Self::UnsupportedOperation),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for UpdatePredictiveDialingCampaignErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `UpdatePredictiveDialingCampaign`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum UpdatePredictiveDialingCampaignErrorCode { #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Update a predictive outbound call campaign before it starts.

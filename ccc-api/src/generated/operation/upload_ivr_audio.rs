@@ -137,8 +137,11 @@ impl UploadIvrAudioRequestBuilder {
     }
     /// Audio files to upload.
     #[inline]
-    pub fn audio_list(mut self, value: Vec<crate::types::UploadAudioInfo>) -> Self {
-        self.audio_list = Some(value);
+    pub fn audio_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::UploadAudioInfo>,
+    ) -> Self {
+        self.audio_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `AudioList`. Required.
@@ -199,8 +202,11 @@ impl UploadIvrAudioFluentBuilder {
     }
     /// Audio files to upload.
     #[inline]
-    pub fn audio_list(mut self, value: Vec<crate::types::UploadAudioInfo>) -> Self {
-        self.inner.audio_list = Some(value);
+    pub fn audio_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::UploadAudioInfo>,
+    ) -> Self {
+        self.inner.audio_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `AudioList`. Required.
@@ -240,7 +246,7 @@ pub struct UploadIvrAudioResponse {
     /// Files that were uploaded successfully.
     pub success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -276,7 +282,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioResponse {
         let mut f_failed_file_list: Option<Option<Vec<crate::types::UploadIvrAudioFailedInfo>>> =
             None;
         let mut f_success_file_list: Option<Option<Vec<crate::types::AudioFileInfo>>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_failed_file_list),
@@ -341,14 +347,17 @@ impl UploadIvrAudioResponse {
 pub struct UploadIvrAudioResponseBuilder {
     failed_file_list: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
     success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UploadIvrAudioResponseBuilder {
     /// Files whose upload failed.
     #[inline]
-    pub fn failed_file_list(mut self, value: Vec<crate::types::UploadIvrAudioFailedInfo>) -> Self {
-        self.failed_file_list = Some(value);
+    pub fn failed_file_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::UploadIvrAudioFailedInfo>,
+    ) -> Self {
+        self.failed_file_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `FailedFileList`.
@@ -362,8 +371,11 @@ impl UploadIvrAudioResponseBuilder {
     }
     /// Files that were uploaded successfully.
     #[inline]
-    pub fn success_file_list(mut self, value: Vec<crate::types::AudioFileInfo>) -> Self {
-        self.success_file_list = Some(value);
+    pub fn success_file_list(
+        mut self,
+        value: impl IntoIterator<Item = crate::types::AudioFileInfo>,
+    ) -> Self {
+        self.success_file_list = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `SuccessFileList`.
@@ -377,13 +389,13 @@ impl UploadIvrAudioResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -408,49 +420,14 @@ impl ::tencent_cloud_runtime::ActionResponse for UploadIvrAudioResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `UploadIvrAudio`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UploadIvrAudioErrorCode {
-    /// `FailedOperation.UploadFileOverflow`: Too many files were uploaded.
-    FailedOperationUploadFileOverflow,
-    /// `InternalError.DBError`: The service failed to read or write its database.
-    InternalErrorDbError,
-    /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
-    InvalidParameterValue,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl UploadIvrAudioErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedOperationUploadFileOverflow => "FailedOperation.UploadFileOverflow",
-            Self::InternalErrorDbError => "InternalError.DBError",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for UploadIvrAudioErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "FailedOperation.UploadFileOverflow" => Some(Self::FailedOperationUploadFileOverflow),
-            "InternalError.DBError" => Some(Self::InternalErrorDbError),
-            "InvalidParameterValue" => Some(Self::InvalidParameterValue),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for UploadIvrAudioErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `UploadIvrAudio`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum UploadIvrAudioErrorCode { #[doc =
+    " `FailedOperation.UploadFileOverflow`: Too many files were uploaded."]
+    FailedOperationUploadFileOverflow = "FailedOperation.UploadFileOverflow", #[doc =
+    " `InternalError.DBError`: The service failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DBError", }
 }
 impl crate::Client {
     /// Upload audio files for use in IVR flows.

@@ -40,11 +40,11 @@ pub struct AssumeRoleRequest {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
-    pub role_arn: ::tencent_cloud_runtime::CompactString,
+    pub role_arn: String,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"cts"`
-    pub role_session_name: ::tencent_cloud_runtime::CompactString,
+    pub role_session_name: String,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
@@ -52,25 +52,25 @@ pub struct AssumeRoleRequest {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
-    pub policy: Option<::tencent_cloud_runtime::CompactString>,
+    pub policy: Option<String>,
     /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
     ///
     /// Example: `"role-external-id"`
-    pub external_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub external_id: Option<String>,
     /// Session tags attached to the credentials, at most 50, keys unique.
     pub tags: Option<Vec<crate::types::Tag>>,
     /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
     ///
     /// Example: `"1000001"`
-    pub source_identity: Option<::tencent_cloud_runtime::CompactString>,
+    pub source_identity: Option<String>,
     /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
-    pub serial_number: Option<::tencent_cloud_runtime::CompactString>,
+    pub serial_number: Option<String>,
     /// The current code shown by the MFA device named in `SerialNumber`.
     ///
     /// Example: `"482724"`
-    pub token_code: Option<::tencent_cloud_runtime::CompactString>,
+    pub token_code: Option<String>,
 }
 impl ::std::fmt::Debug for AssumeRoleRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -143,15 +143,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleRequest {
                 "TokenCode",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_role_arn: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_role_session_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_role_arn: Option<String> = None;
+        let mut f_role_session_name: Option<String> = None;
         let mut f_duration_seconds: Option<Option<u64>> = None;
-        let mut f_policy: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_external_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_policy: Option<Option<String>> = None;
+        let mut f_external_id: Option<Option<String>> = None;
         let mut f_tags: Option<Option<Vec<crate::types::Tag>>> = None;
-        let mut f_source_identity: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_serial_number: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_token_code: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
+        let mut f_source_identity: Option<Option<String>> = None;
+        let mut f_serial_number: Option<Option<String>> = None;
+        let mut f_token_code: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_role_arn),
@@ -200,15 +200,15 @@ impl ::tencent_cloud_runtime::Action for AssumeRoleRequest {
 /// Builds a [`AssumeRoleRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleRequestBuilder {
-    role_arn: Option<::tencent_cloud_runtime::CompactString>,
-    role_session_name: Option<::tencent_cloud_runtime::CompactString>,
+    role_arn: Option<String>,
+    role_session_name: Option<String>,
     duration_seconds: Option<u64>,
-    policy: Option<::tencent_cloud_runtime::CompactString>,
-    external_id: Option<::tencent_cloud_runtime::CompactString>,
+    policy: Option<String>,
+    external_id: Option<String>,
     tags: Option<Vec<crate::types::Tag>>,
-    source_identity: Option<::tencent_cloud_runtime::CompactString>,
-    serial_number: Option<::tencent_cloud_runtime::CompactString>,
-    token_code: Option<::tencent_cloud_runtime::CompactString>,
+    source_identity: Option<String>,
+    serial_number: Option<String>,
+    token_code: Option<String>,
 }
 impl ::std::fmt::Debug for AssumeRoleRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -233,13 +233,13 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.role_arn = value;
         self
     }
@@ -247,19 +247,13 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"cts"`
     #[inline]
-    pub fn role_session_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.role_session_name = value;
         self
     }
@@ -281,13 +275,13 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
     #[inline]
-    pub fn policy(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
     #[inline]
-    pub fn set_policy(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.policy = value;
         self
     }
@@ -295,23 +289,20 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"role-external-id"`
     #[inline]
-    pub fn external_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalId`.
     #[inline]
-    pub fn set_external_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_external_id(mut self, value: Option<String>) -> Self {
         self.external_id = value;
         self
     }
     /// Session tags attached to the credentials, at most 50, keys unique.
     #[inline]
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.tags = Some(value);
+    pub fn tags(mut self, value: impl IntoIterator<Item = crate::types::Tag>) -> Self {
+        self.tags = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Tags`.
@@ -324,19 +315,13 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"1000001"`
     #[inline]
-    pub fn source_identity(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
         self.source_identity = Some(value.into());
         self
     }
     /// Sets or clears `SourceIdentity`.
     #[inline]
-    pub fn set_source_identity(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_source_identity(mut self, value: Option<String>) -> Self {
         self.source_identity = value;
         self
     }
@@ -344,19 +329,13 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
     #[inline]
-    pub fn serial_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
         self.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `SerialNumber`.
     #[inline]
-    pub fn set_serial_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_serial_number(mut self, value: Option<String>) -> Self {
         self.serial_number = value;
         self
     }
@@ -364,13 +343,13 @@ impl AssumeRoleRequestBuilder {
     ///
     /// Example: `"482724"`
     #[inline]
-    pub fn token_code(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn token_code(mut self, value: impl Into<String>) -> Self {
         self.token_code = Some(value.into());
         self
     }
     /// Sets or clears `TokenCode`.
     #[inline]
-    pub fn set_token_code(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_token_code(mut self, value: Option<String>) -> Self {
         self.token_code = value;
         self
     }
@@ -418,13 +397,13 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.inner.role_arn = value;
         self
     }
@@ -432,19 +411,13 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"cts"`
     #[inline]
-    pub fn role_session_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.inner.role_session_name = value;
         self
     }
@@ -466,13 +439,13 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
     #[inline]
-    pub fn policy(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
     #[inline]
-    pub fn set_policy(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
     }
@@ -480,23 +453,20 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"role-external-id"`
     #[inline]
-    pub fn external_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.inner.external_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalId`.
     #[inline]
-    pub fn set_external_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_external_id(mut self, value: Option<String>) -> Self {
         self.inner.external_id = value;
         self
     }
     /// Session tags attached to the credentials, at most 50, keys unique.
     #[inline]
-    pub fn tags(mut self, value: Vec<crate::types::Tag>) -> Self {
-        self.inner.tags = Some(value);
+    pub fn tags(mut self, value: impl IntoIterator<Item = crate::types::Tag>) -> Self {
+        self.inner.tags = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Tags`.
@@ -509,19 +479,13 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"1000001"`
     #[inline]
-    pub fn source_identity(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
         self.inner.source_identity = Some(value.into());
         self
     }
     /// Sets or clears `SourceIdentity`.
     #[inline]
-    pub fn set_source_identity(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_source_identity(mut self, value: Option<String>) -> Self {
         self.inner.source_identity = value;
         self
     }
@@ -529,19 +493,13 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
     #[inline]
-    pub fn serial_number(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
         self.inner.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `SerialNumber`.
     #[inline]
-    pub fn set_serial_number(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_serial_number(mut self, value: Option<String>) -> Self {
         self.inner.serial_number = value;
         self
     }
@@ -549,13 +507,13 @@ impl AssumeRoleFluentBuilder {
     ///
     /// Example: `"482724"`
     #[inline]
-    pub fn token_code(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn token_code(mut self, value: impl Into<String>) -> Self {
         self.inner.token_code = Some(value.into());
         self
     }
     /// Sets or clears `TokenCode`.
     #[inline]
-    pub fn set_token_code(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_token_code(mut self, value: Option<String>) -> Self {
         self.inner.token_code = value;
         self
     }
@@ -593,9 +551,9 @@ pub struct AssumeRoleResponse {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    pub expiration: ::tencent_cloud_runtime::CompactString,
+    pub expiration: String,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for AssumeRoleResponse {
@@ -639,8 +597,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleResponse {
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_credentials: Option<crate::types::Credentials> = None;
         let mut f_expired_time: Option<i64> = None;
-        let mut f_expiration: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_expiration: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_credentials),
@@ -710,8 +668,8 @@ impl AssumeRoleResponse {
 pub struct AssumeRoleResponseBuilder {
     credentials: Option<crate::types::Credentials>,
     expired_time: Option<i64>,
-    expiration: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    expiration: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
@@ -759,25 +717,25 @@ impl AssumeRoleResponseBuilder {
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
     #[inline]
-    pub fn expiration(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn expiration(mut self, value: impl Into<String>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
     #[inline]
-    pub fn set_expiration(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_expiration(mut self, value: Option<String>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -803,123 +761,49 @@ impl ::tencent_cloud_runtime::ActionResponse for AssumeRoleResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `AssumeRole`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AssumeRoleErrorCode {
-    /// `InternalError.DbError`: STS failed to read or write its database.
-    InternalErrorDbError,
-    /// `InternalError.EncryptError`: STS failed to encrypt the temporary credentials.
-    InternalErrorEncryptError,
-    /// `InternalError.GetAppIdError`: STS could not look up the account's AppId.
-    InternalErrorGetAppIdError,
-    /// `InternalError.GetRoleError`: STS could not read the role.
-    InternalErrorGetRoleError,
-    /// `InternalError.GetSeedTokenError`: STS could not obtain the seed token the credentials are derived from.
-    InternalErrorGetSeedTokenError,
-    /// `InternalError.IllegalRole`: The role cannot be assumed (it does not allow this caller or is malformed).
-    InternalErrorIllegalRole,
-    /// `InternalError.PbSerializeError`: STS failed to encode an internal message.
-    InternalErrorPbSerializeError,
-    /// `InternalError.SystemError`: STS hit an internal error.
-    InternalErrorSystemError,
-    /// `InvalidParameter.AccountNotAvaliable`: The account is not usable for this request.
-    InvalidParameterAccountNotAvaliable,
-    /// `InvalidParameter.ExtendStrategyOverSize`: The policy is longer than allowed after expansion.
-    InvalidParameterExtendStrategyOverSize,
-    /// `InvalidParameter.GrantOtherResource`: The policy grants access to resources of another account.
-    InvalidParameterGrantOtherResource,
-    /// `InvalidParameter.OverTimeError`: `DurationSeconds` is out of range.
-    InvalidParameterOverTimeError,
-    /// `InvalidParameter.ParamError`: A parameter is malformed.
-    InvalidParameterParamError,
-    /// `InvalidParameter.PolicyTooLong`: The policy is too long.
-    InvalidParameterPolicyTooLong,
-    /// `InvalidParameter.ResouceError`: A resource in the policy is malformed (upstream spells the code this way).
-    InvalidParameterResouceError,
-    /// `InvalidParameter.StrategyFormatError`: The policy is not valid policy syntax.
-    InvalidParameterStrategyFormatError,
-    /// `InvalidParameter.StrategyInvalid`: The policy is not allowed.
-    InvalidParameterStrategyInvalid,
-    /// `InvalidParameter.TempCodeNotAvaliable`: The temporary credential is not usable.
-    InvalidParameterTempCodeNotAvaliable,
-    /// `ResourceNotFound.RoleNotExist`: The role does not exist.
-    ResourceNotFoundRoleNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl AssumeRoleErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorDbError => "InternalError.DbError",
-            Self::InternalErrorEncryptError => "InternalError.EncryptError",
-            Self::InternalErrorGetAppIdError => "InternalError.GetAppIdError",
-            Self::InternalErrorGetRoleError => "InternalError.GetRoleError",
-            Self::InternalErrorGetSeedTokenError => "InternalError.GetSeedTokenError",
-            Self::InternalErrorIllegalRole => "InternalError.IllegalRole",
-            Self::InternalErrorPbSerializeError => "InternalError.PbSerializeError",
-            Self::InternalErrorSystemError => "InternalError.SystemError",
-            Self::InvalidParameterAccountNotAvaliable => "InvalidParameter.AccountNotAvaliable",
-            Self::InvalidParameterExtendStrategyOverSize => {
-                "InvalidParameter.ExtendStrategyOverSize"
-            }
-            Self::InvalidParameterGrantOtherResource => "InvalidParameter.GrantOtherResource",
-            Self::InvalidParameterOverTimeError => "InvalidParameter.OverTimeError",
-            Self::InvalidParameterParamError => "InvalidParameter.ParamError",
-            Self::InvalidParameterPolicyTooLong => "InvalidParameter.PolicyTooLong",
-            Self::InvalidParameterResouceError => "InvalidParameter.ResouceError",
-            Self::InvalidParameterStrategyFormatError => "InvalidParameter.StrategyFormatError",
-            Self::InvalidParameterStrategyInvalid => "InvalidParameter.StrategyInvalid",
-            Self::InvalidParameterTempCodeNotAvaliable => "InvalidParameter.TempCodeNotAvaliable",
-            Self::ResourceNotFoundRoleNotExist => "ResourceNotFound.RoleNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for AssumeRoleErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.DbError" => Some(Self::InternalErrorDbError),
-            "InternalError.EncryptError" => Some(Self::InternalErrorEncryptError),
-            "InternalError.GetAppIdError" => Some(Self::InternalErrorGetAppIdError),
-            "InternalError.GetRoleError" => Some(Self::InternalErrorGetRoleError),
-            "InternalError.GetSeedTokenError" => Some(Self::InternalErrorGetSeedTokenError),
-            "InternalError.IllegalRole" => Some(Self::InternalErrorIllegalRole),
-            "InternalError.PbSerializeError" => Some(Self::InternalErrorPbSerializeError),
-            "InternalError.SystemError" => Some(Self::InternalErrorSystemError),
-            "InvalidParameter.AccountNotAvaliable" => {
-                Some(Self::InvalidParameterAccountNotAvaliable)
-            }
-            "InvalidParameter.ExtendStrategyOverSize" => {
-                Some(Self::InvalidParameterExtendStrategyOverSize)
-            }
-            "InvalidParameter.GrantOtherResource" => Some(Self::InvalidParameterGrantOtherResource),
-            "InvalidParameter.OverTimeError" => Some(Self::InvalidParameterOverTimeError),
-            "InvalidParameter.ParamError" => Some(Self::InvalidParameterParamError),
-            "InvalidParameter.PolicyTooLong" => Some(Self::InvalidParameterPolicyTooLong),
-            "InvalidParameter.ResouceError" => Some(Self::InvalidParameterResouceError),
-            "InvalidParameter.StrategyFormatError" => {
-                Some(Self::InvalidParameterStrategyFormatError)
-            }
-            "InvalidParameter.StrategyInvalid" => Some(Self::InvalidParameterStrategyInvalid),
-            "InvalidParameter.TempCodeNotAvaliable" => {
-                Some(Self::InvalidParameterTempCodeNotAvaliable)
-            }
-            "ResourceNotFound.RoleNotExist" => Some(Self::ResourceNotFoundRoleNotExist),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for AssumeRoleErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `AssumeRole`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum AssumeRoleErrorCode { #[doc =
+    " `InternalError.DbError`: STS failed to read or write its database."]
+    InternalErrorDbError = "InternalError.DbError", #[doc =
+    " `InternalError.EncryptError`: STS failed to encrypt the temporary credentials."]
+    InternalErrorEncryptError = "InternalError.EncryptError", #[doc =
+    " `InternalError.GetAppIdError`: STS could not look up the account's AppId."]
+    InternalErrorGetAppIdError = "InternalError.GetAppIdError", #[doc =
+    " `InternalError.GetRoleError`: STS could not read the role."]
+    InternalErrorGetRoleError = "InternalError.GetRoleError", #[doc =
+    " `InternalError.GetSeedTokenError`: STS could not obtain the seed token the credentials are derived from."]
+    InternalErrorGetSeedTokenError = "InternalError.GetSeedTokenError", #[doc =
+    " `InternalError.IllegalRole`: The role cannot be assumed (it does not allow this caller or is malformed)."]
+    InternalErrorIllegalRole = "InternalError.IllegalRole", #[doc =
+    " `InternalError.PbSerializeError`: STS failed to encode an internal message."]
+    InternalErrorPbSerializeError = "InternalError.PbSerializeError", #[doc =
+    " `InternalError.SystemError`: STS hit an internal error."] InternalErrorSystemError
+    = "InternalError.SystemError", #[doc =
+    " `InvalidParameter.AccountNotAvaliable`: The account is not usable for this request."]
+    InvalidParameterAccountNotAvaliable = "InvalidParameter.AccountNotAvaliable", #[doc =
+    " `InvalidParameter.ExtendStrategyOverSize`: The policy is longer than allowed after expansion."]
+    InvalidParameterExtendStrategyOverSize = "InvalidParameter.ExtendStrategyOverSize",
+    #[doc =
+    " `InvalidParameter.GrantOtherResource`: The policy grants access to resources of another account."]
+    InvalidParameterGrantOtherResource = "InvalidParameter.GrantOtherResource", #[doc =
+    " `InvalidParameter.OverTimeError`: `DurationSeconds` is out of range."]
+    InvalidParameterOverTimeError = "InvalidParameter.OverTimeError", #[doc =
+    " `InvalidParameter.ParamError`: A parameter is malformed."]
+    InvalidParameterParamError = "InvalidParameter.ParamError", #[doc =
+    " `InvalidParameter.PolicyTooLong`: The policy is too long."]
+    InvalidParameterPolicyTooLong = "InvalidParameter.PolicyTooLong", #[doc =
+    " `InvalidParameter.ResouceError`: A resource in the policy is malformed (upstream spells the code this way)."]
+    InvalidParameterResouceError = "InvalidParameter.ResouceError", #[doc =
+    " `InvalidParameter.StrategyFormatError`: The policy is not valid policy syntax."]
+    InvalidParameterStrategyFormatError = "InvalidParameter.StrategyFormatError", #[doc =
+    " `InvalidParameter.StrategyInvalid`: The policy is not allowed."]
+    InvalidParameterStrategyInvalid = "InvalidParameter.StrategyInvalid", #[doc =
+    " `InvalidParameter.TempCodeNotAvaliable`: The temporary credential is not usable."]
+    InvalidParameterTempCodeNotAvaliable = "InvalidParameter.TempCodeNotAvaliable", #[doc
+    = " `ResourceNotFound.RoleNotExist`: The role does not exist."]
+    ResourceNotFoundRoleNotExist = "ResourceNotFound.RoleNotExist", }
 }
 impl crate::Client {
     /// Exchange keys for temporary credentials of a CAM role.

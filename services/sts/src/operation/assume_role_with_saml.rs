@@ -42,19 +42,19 @@ pub struct AssumeRoleWithSAMLRequest {
     /// The base64-encoded SAML assertion issued by the identity provider.
     ///
     /// Example: `"c2FtbC***Rpb24="`
-    pub saml_assertion: ::tencent_cloud_runtime::CompactString,
+    pub saml_assertion: String,
     /// Resource name of the SAML identity provider registered in CAM.
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
-    pub principal_arn: ::tencent_cloud_runtime::CompactString,
+    pub principal_arn: String,
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    pub role_arn: ::tencent_cloud_runtime::CompactString,
+    pub role_arn: String,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"readOnlySession"`
-    pub role_session_name: ::tencent_cloud_runtime::CompactString,
+    pub role_session_name: String,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
@@ -104,10 +104,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithSAMLRequest {
                 "DurationSeconds",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_saml_assertion: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_principal_arn: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_role_arn: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_role_session_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_saml_assertion: Option<String> = None;
+        let mut f_principal_arn: Option<String> = None;
+        let mut f_role_arn: Option<String> = None;
+        let mut f_role_session_name: Option<String> = None;
         let mut f_duration_seconds: Option<Option<u64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -149,10 +149,10 @@ impl ::tencent_cloud_runtime::Action for AssumeRoleWithSAMLRequest {
 /// Builds a [`AssumeRoleWithSAMLRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithSAMLRequestBuilder {
-    saml_assertion: Option<::tencent_cloud_runtime::CompactString>,
-    principal_arn: Option<::tencent_cloud_runtime::CompactString>,
-    role_arn: Option<::tencent_cloud_runtime::CompactString>,
-    role_session_name: Option<::tencent_cloud_runtime::CompactString>,
+    saml_assertion: Option<String>,
+    principal_arn: Option<String>,
+    role_arn: Option<String>,
+    role_session_name: Option<String>,
     duration_seconds: Option<u64>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithSAMLRequestBuilder {
@@ -174,19 +174,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     ///
     /// Example: `"c2FtbC***Rpb24="`
     #[inline]
-    pub fn saml_assertion(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
         self.saml_assertion = Some(value.into());
         self
     }
     /// Sets or clears `SAMLAssertion`. Required.
     #[inline]
-    pub fn set_saml_assertion(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_saml_assertion(mut self, value: Option<String>) -> Self {
         self.saml_assertion = value;
         self
     }
@@ -194,19 +188,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
     #[inline]
-    pub fn principal_arn(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
         self.principal_arn = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalArn`. Required.
     #[inline]
-    pub fn set_principal_arn(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_principal_arn(mut self, value: Option<String>) -> Self {
         self.principal_arn = value;
         self
     }
@@ -214,13 +202,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.role_arn = value;
         self
     }
@@ -228,19 +216,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     ///
     /// Example: `"readOnlySession"`
     #[inline]
-    pub fn role_session_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.role_session_name = value;
         self
     }
@@ -305,19 +287,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     ///
     /// Example: `"c2FtbC***Rpb24="`
     #[inline]
-    pub fn saml_assertion(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
         self.inner.saml_assertion = Some(value.into());
         self
     }
     /// Sets or clears `SAMLAssertion`. Required.
     #[inline]
-    pub fn set_saml_assertion(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_saml_assertion(mut self, value: Option<String>) -> Self {
         self.inner.saml_assertion = value;
         self
     }
@@ -325,19 +301,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
     #[inline]
-    pub fn principal_arn(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
         self.inner.principal_arn = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalArn`. Required.
     #[inline]
-    pub fn set_principal_arn(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_principal_arn(mut self, value: Option<String>) -> Self {
         self.inner.principal_arn = value;
         self
     }
@@ -345,13 +315,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.inner.role_arn = value;
         self
     }
@@ -359,19 +329,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     ///
     /// Example: `"readOnlySession"`
     #[inline]
-    pub fn role_session_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.inner.role_session_name = value;
         self
     }
@@ -428,9 +392,9 @@ pub struct AssumeRoleWithSAMLResponse {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    pub expiration: ::tencent_cloud_runtime::CompactString,
+    pub expiration: String,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithSAMLResponse {
@@ -474,8 +438,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithSAMLResponse 
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_credentials: Option<crate::types::Credentials> = None;
         let mut f_expired_time: Option<u64> = None;
-        let mut f_expiration: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_expiration: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_credentials),
@@ -545,8 +509,8 @@ impl AssumeRoleWithSAMLResponse {
 pub struct AssumeRoleWithSAMLResponseBuilder {
     credentials: Option<crate::types::Credentials>,
     expired_time: Option<u64>,
-    expiration: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    expiration: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleWithSAMLResponseBuilder {
@@ -596,25 +560,25 @@ impl AssumeRoleWithSAMLResponseBuilder {
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
     #[inline]
-    pub fn expiration(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn expiration(mut self, value: impl Into<String>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
     #[inline]
-    pub fn set_expiration(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_expiration(mut self, value: Option<String>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -640,65 +604,23 @@ impl ::tencent_cloud_runtime::ActionResponse for AssumeRoleWithSAMLResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `AssumeRoleWithSAML`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AssumeRoleWithSAMLErrorCode {
-    /// `InternalError.EncryptError`: STS failed to encrypt the temporary credentials.
-    InternalErrorEncryptError,
-    /// `InternalError.GetRoleError`: STS could not read the role.
-    InternalErrorGetRoleError,
-    /// `InternalError.SystemError`: STS hit an internal error.
-    InternalErrorSystemError,
-    /// `InvalidParameter.ParamError`: A parameter is malformed.
-    InvalidParameterParamError,
-    /// `InvalidParameterValue.NotSupportedSAMLAssertion`: The SAML assertion is not supported.
-    InvalidParameterValueNotSupportedSamlAssertion,
-    /// `ResourceNotFound.RoleNotExist`: The role does not exist.
-    ResourceNotFoundRoleNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl AssumeRoleWithSAMLErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorEncryptError => "InternalError.EncryptError",
-            Self::InternalErrorGetRoleError => "InternalError.GetRoleError",
-            Self::InternalErrorSystemError => "InternalError.SystemError",
-            Self::InvalidParameterParamError => "InvalidParameter.ParamError",
-            Self::InvalidParameterValueNotSupportedSamlAssertion => {
-                "InvalidParameterValue.NotSupportedSAMLAssertion"
-            }
-            Self::ResourceNotFoundRoleNotExist => "ResourceNotFound.RoleNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for AssumeRoleWithSAMLErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.EncryptError" => Some(Self::InternalErrorEncryptError),
-            "InternalError.GetRoleError" => Some(Self::InternalErrorGetRoleError),
-            "InternalError.SystemError" => Some(Self::InternalErrorSystemError),
-            "InvalidParameter.ParamError" => Some(Self::InvalidParameterParamError),
-            "InvalidParameterValue.NotSupportedSAMLAssertion" => {
-                Some(Self::InvalidParameterValueNotSupportedSamlAssertion)
-            }
-            "ResourceNotFound.RoleNotExist" => Some(Self::ResourceNotFoundRoleNotExist),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for AssumeRoleWithSAMLErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `AssumeRoleWithSAML`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum AssumeRoleWithSAMLErrorCode { #[doc =
+    " `InternalError.EncryptError`: STS failed to encrypt the temporary credentials."]
+    InternalErrorEncryptError = "InternalError.EncryptError", #[doc =
+    " `InternalError.GetRoleError`: STS could not read the role."]
+    InternalErrorGetRoleError = "InternalError.GetRoleError", #[doc =
+    " `InternalError.SystemError`: STS hit an internal error."] InternalErrorSystemError
+    = "InternalError.SystemError", #[doc =
+    " `InvalidParameter.ParamError`: A parameter is malformed."]
+    InvalidParameterParamError = "InvalidParameter.ParamError", #[doc =
+    " `InvalidParameterValue.NotSupportedSAMLAssertion`: The SAML assertion is not supported."]
+    InvalidParameterValueNotSupportedSamlAssertion =
+    "InvalidParameterValue.NotSupportedSAMLAssertion", #[doc =
+    " `ResourceNotFound.RoleNotExist`: The role does not exist."]
+    ResourceNotFoundRoleNotExist = "ResourceNotFound.RoleNotExist", }
 }
 impl crate::Client {
     /// Exchange a SAML assertion of an identity provider for temporary credentials of a CAM role.

@@ -45,19 +45,19 @@ pub struct AssumeRoleWithWebIdentityRequest {
     /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
     ///
     /// Example: `"OIDC"`
-    pub provider_id: ::tencent_cloud_runtime::CompactString,
+    pub provider_id: String,
     /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
-    pub web_identity_token: ::tencent_cloud_runtime::CompactString,
+    pub web_identity_token: String,
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    pub role_arn: ::tencent_cloud_runtime::CompactString,
+    pub role_arn: String,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"test_OIDC"`
-    pub role_session_name: ::tencent_cloud_runtime::CompactString,
+    pub role_session_name: String,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `3600`
@@ -107,10 +107,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithWebIdentityRe
                 "DurationSeconds",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_provider_id: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_web_identity_token: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_role_arn: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_role_session_name: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_provider_id: Option<String> = None;
+        let mut f_web_identity_token: Option<String> = None;
+        let mut f_role_arn: Option<String> = None;
+        let mut f_role_session_name: Option<String> = None;
         let mut f_duration_seconds: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -152,10 +152,10 @@ impl ::tencent_cloud_runtime::Action for AssumeRoleWithWebIdentityRequest {
 /// Builds a [`AssumeRoleWithWebIdentityRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithWebIdentityRequestBuilder {
-    provider_id: Option<::tencent_cloud_runtime::CompactString>,
-    web_identity_token: Option<::tencent_cloud_runtime::CompactString>,
-    role_arn: Option<::tencent_cloud_runtime::CompactString>,
-    role_session_name: Option<::tencent_cloud_runtime::CompactString>,
+    provider_id: Option<String>,
+    web_identity_token: Option<String>,
+    role_arn: Option<String>,
+    role_session_name: Option<String>,
     duration_seconds: Option<i64>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequestBuilder {
@@ -177,16 +177,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     ///
     /// Example: `"OIDC"`
     #[inline]
-    pub fn provider_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
         self.provider_id = Some(value.into());
         self
     }
     /// Sets or clears `ProviderId`. Required.
     #[inline]
-    pub fn set_provider_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_provider_id(mut self, value: Option<String>) -> Self {
         self.provider_id = value;
         self
     }
@@ -194,19 +191,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
     #[inline]
-    pub fn web_identity_token(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
         self.web_identity_token = Some(value.into());
         self
     }
     /// Sets or clears `WebIdentityToken`. Required.
     #[inline]
-    pub fn set_web_identity_token(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
         self.web_identity_token = value;
         self
     }
@@ -214,13 +205,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.role_arn = value;
         self
     }
@@ -228,19 +219,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     ///
     /// Example: `"test_OIDC"`
     #[inline]
-    pub fn role_session_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.role_session_name = value;
         self
     }
@@ -313,16 +298,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     ///
     /// Example: `"OIDC"`
     #[inline]
-    pub fn provider_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
         self.inner.provider_id = Some(value.into());
         self
     }
     /// Sets or clears `ProviderId`. Required.
     #[inline]
-    pub fn set_provider_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_provider_id(mut self, value: Option<String>) -> Self {
         self.inner.provider_id = value;
         self
     }
@@ -330,19 +312,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
     #[inline]
-    pub fn web_identity_token(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
         self.inner.web_identity_token = Some(value.into());
         self
     }
     /// Sets or clears `WebIdentityToken`. Required.
     #[inline]
-    pub fn set_web_identity_token(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
         self.inner.web_identity_token = value;
         self
     }
@@ -350,13 +326,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
     #[inline]
-    pub fn set_role_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.inner.role_arn = value;
         self
     }
@@ -364,19 +340,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     ///
     /// Example: `"test_OIDC"`
     #[inline]
-    pub fn role_session_name(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
     #[inline]
-    pub fn set_role_session_name(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.inner.role_session_name = value;
         self
     }
@@ -429,13 +399,13 @@ pub struct AssumeRoleWithWebIdentityResponse {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    pub expiration: ::tencent_cloud_runtime::CompactString,
+    pub expiration: String,
     /// The temporary keys and their session token.
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
     pub credentials: crate::types::Credentials,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponse {
@@ -478,9 +448,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithWebIdentityRe
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_expired_time: Option<u64> = None;
-        let mut f_expiration: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_expiration: Option<String> = None;
         let mut f_credentials: Option<crate::types::Credentials> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_expired_time),
@@ -549,9 +519,9 @@ impl AssumeRoleWithWebIdentityResponse {
 #[cfg(feature = "test-util")]
 pub struct AssumeRoleWithWebIdentityResponseBuilder {
     expired_time: Option<u64>,
-    expiration: Option<::tencent_cloud_runtime::CompactString>,
+    expiration: Option<String>,
     credentials: Option<crate::types::Credentials>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponseBuilder {
@@ -587,13 +557,13 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
     #[inline]
-    pub fn expiration(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn expiration(mut self, value: impl Into<String>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
     #[inline]
-    pub fn set_expiration(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_expiration(mut self, value: Option<String>) -> Self {
         self.expiration = value;
         self
     }
@@ -613,13 +583,13 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -645,63 +615,22 @@ impl ::tencent_cloud_runtime::ActionResponse for AssumeRoleWithWebIdentityRespon
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `AssumeRoleWithWebIdentity`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AssumeRoleWithWebIdentityErrorCode {
-    /// `InternalError.EncryptError`: STS failed to encrypt the temporary credentials.
-    InternalErrorEncryptError,
-    /// `InternalError.GetRoleError`: STS could not read the role.
-    InternalErrorGetRoleError,
-    /// `InternalError.SystemError`: STS hit an internal error.
-    InternalErrorSystemError,
-    /// `InvalidParameter.ParamError`: A parameter is malformed.
-    InvalidParameterParamError,
-    /// `InvalidParameter.WebIdentityTokenError`: The web identity token is invalid, expired or not issued by the named provider.
-    InvalidParameterWebIdentityTokenError,
-    /// `ResourceNotFound.RoleNotExist`: The role does not exist.
-    ResourceNotFoundRoleNotExist,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl AssumeRoleWithWebIdentityErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorEncryptError => "InternalError.EncryptError",
-            Self::InternalErrorGetRoleError => "InternalError.GetRoleError",
-            Self::InternalErrorSystemError => "InternalError.SystemError",
-            Self::InvalidParameterParamError => "InvalidParameter.ParamError",
-            Self::InvalidParameterWebIdentityTokenError => "InvalidParameter.WebIdentityTokenError",
-            Self::ResourceNotFoundRoleNotExist => "ResourceNotFound.RoleNotExist",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for AssumeRoleWithWebIdentityErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.EncryptError" => Some(Self::InternalErrorEncryptError),
-            "InternalError.GetRoleError" => Some(Self::InternalErrorGetRoleError),
-            "InternalError.SystemError" => Some(Self::InternalErrorSystemError),
-            "InvalidParameter.ParamError" => Some(Self::InvalidParameterParamError),
-            "InvalidParameter.WebIdentityTokenError" => {
-                Some(Self::InvalidParameterWebIdentityTokenError)
-            }
-            "ResourceNotFound.RoleNotExist" => Some(Self::ResourceNotFoundRoleNotExist),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for AssumeRoleWithWebIdentityErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `AssumeRoleWithWebIdentity`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum AssumeRoleWithWebIdentityErrorCode { #[doc =
+    " `InternalError.EncryptError`: STS failed to encrypt the temporary credentials."]
+    InternalErrorEncryptError = "InternalError.EncryptError", #[doc =
+    " `InternalError.GetRoleError`: STS could not read the role."]
+    InternalErrorGetRoleError = "InternalError.GetRoleError", #[doc =
+    " `InternalError.SystemError`: STS hit an internal error."] InternalErrorSystemError
+    = "InternalError.SystemError", #[doc =
+    " `InvalidParameter.ParamError`: A parameter is malformed."]
+    InvalidParameterParamError = "InvalidParameter.ParamError", #[doc =
+    " `InvalidParameter.WebIdentityTokenError`: The web identity token is invalid, expired or not issued by the named provider."]
+    InvalidParameterWebIdentityTokenError = "InvalidParameter.WebIdentityTokenError",
+    #[doc = " `ResourceNotFound.RoleNotExist`: The role does not exist."]
+    ResourceNotFoundRoleNotExist = "ResourceNotFound.RoleNotExist", }
 }
 impl crate::Client {
     /// Exchange an OIDC identity token for temporary credentials of a CAM role.

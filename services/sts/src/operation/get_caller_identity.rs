@@ -132,10 +132,10 @@ impl ::tencent_cloud_runtime::Action for GetCallerIdentityRequest {
 #[derive(Debug, Clone, Default)]
 pub struct GetCallerIdentityRequestBuilder {}
 impl GetCallerIdentityRequestBuilder {
-    /// The request, or the first required member that is missing.
+    /// The request: no member is required, so nothing can be missing.
     #[inline]
-    pub fn build(self) -> Result<GetCallerIdentityRequest, ::tencent_cloud_runtime::BuildError> {
-        Ok(GetCallerIdentityRequest {})
+    pub fn build(self) -> GetCallerIdentityRequest {
+        GetCallerIdentityRequest {}
     }
 }
 /// Sets the members of a `GetCallerIdentity` call and sends it with a client.
@@ -175,7 +175,7 @@ impl GetCallerIdentityFluentBuilder {
         GetCallerIdentityResponse,
         ::tencent_cloud_runtime::SdkError<GetCallerIdentityErrorCode>,
     > {
-        let request = self.inner.build()?;
+        let request = self.inner.build();
         self.client.execute_with(&request, &self.options).await
     }
 }
@@ -186,25 +186,25 @@ pub struct GetCallerIdentityResponse {
     /// Resource name of the caller: an account, a CAM user, a role session or a federated user.
     ///
     /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
-    pub arn: Option<::tencent_cloud_runtime::CompactString>,
+    pub arn: Option<String>,
     /// Account (UIN) of the root account the caller belongs to.
     ///
     /// Example: `"1000262***"`
-    pub account_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub account_id: Option<String>,
     /// Who the caller is: the account's UIN for an account or CAM user, `<roleId>:<sessionName>` for a role session, `<uin>:<name>` for a federated user.
     ///
     /// Example: `"1000261****:federatedUserName"`
-    pub user_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub user_id: Option<String>,
     /// Account (UIN) that owns the keys: the account itself, or the account that assumed the role.
     ///
     /// Example: `"1000261****"`
-    pub principal_id: Option<::tencent_cloud_runtime::CompactString>,
+    pub principal_id: Option<String>,
     /// Kind of caller (`CAMUser`, `RoleUser`, `FederatedUser`, ...).
     ///
     /// Example: `"CAMUser"`
-    pub r#type: Option<::tencent_cloud_runtime::CompactString>,
+    pub r#type: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -249,12 +249,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityResponse {
                 "RequestId",
             ]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_arn: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_account_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_user_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_principal_id: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_type: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_arn: Option<Option<String>> = None;
+        let mut f_account_id: Option<Option<String>> = None;
+        let mut f_user_id: Option<Option<String>> = None;
+        let mut f_principal_id: Option<Option<String>> = None;
+        let mut f_type: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_arn),
@@ -334,12 +334,12 @@ impl GetCallerIdentityResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct GetCallerIdentityResponseBuilder {
-    arn: Option<::tencent_cloud_runtime::CompactString>,
-    account_id: Option<::tencent_cloud_runtime::CompactString>,
-    user_id: Option<::tencent_cloud_runtime::CompactString>,
-    principal_id: Option<::tencent_cloud_runtime::CompactString>,
-    r#type: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    arn: Option<String>,
+    account_id: Option<String>,
+    user_id: Option<String>,
+    principal_id: Option<String>,
+    r#type: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl GetCallerIdentityResponseBuilder {
@@ -347,13 +347,13 @@ impl GetCallerIdentityResponseBuilder {
     ///
     /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
     #[inline]
-    pub fn arn(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn arn(mut self, value: impl Into<String>) -> Self {
         self.arn = Some(value.into());
         self
     }
     /// Sets or clears `Arn`.
     #[inline]
-    pub fn set_arn(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_arn(mut self, value: Option<String>) -> Self {
         self.arn = value;
         self
     }
@@ -361,13 +361,13 @@ impl GetCallerIdentityResponseBuilder {
     ///
     /// Example: `"1000262***"`
     #[inline]
-    pub fn account_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
     }
     /// Sets or clears `AccountId`.
     #[inline]
-    pub fn set_account_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_account_id(mut self, value: Option<String>) -> Self {
         self.account_id = value;
         self
     }
@@ -375,13 +375,13 @@ impl GetCallerIdentityResponseBuilder {
     ///
     /// Example: `"1000261****:federatedUserName"`
     #[inline]
-    pub fn user_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`.
     #[inline]
-    pub fn set_user_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.user_id = value;
         self
     }
@@ -389,19 +389,13 @@ impl GetCallerIdentityResponseBuilder {
     ///
     /// Example: `"1000261****"`
     #[inline]
-    pub fn principal_id(
-        mut self,
-        value: impl Into<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn principal_id(mut self, value: impl Into<String>) -> Self {
         self.principal_id = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalId`.
     #[inline]
-    pub fn set_principal_id(
-        mut self,
-        value: Option<::tencent_cloud_runtime::CompactString>,
-    ) -> Self {
+    pub fn set_principal_id(mut self, value: Option<String>) -> Self {
         self.principal_id = value;
         self
     }
@@ -409,25 +403,25 @@ impl GetCallerIdentityResponseBuilder {
     ///
     /// Example: `"CAMUser"`
     #[inline]
-    pub fn r#type(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_type(mut self, value: Option<String>) -> Self {
         self.r#type = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -455,45 +449,14 @@ impl ::tencent_cloud_runtime::ActionResponse for GetCallerIdentityResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `GetCallerIdentity`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GetCallerIdentityErrorCode {
-    /// `InternalError.SystemError`: STS hit an internal error.
-    InternalErrorSystemError,
-    /// `InvalidParameter.ParamError`: A parameter is malformed.
-    InvalidParameterParamError,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl GetCallerIdentityErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorSystemError => "InternalError.SystemError",
-            Self::InvalidParameterParamError => "InvalidParameter.ParamError",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for GetCallerIdentityErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.SystemError" => Some(Self::InternalErrorSystemError),
-            "InvalidParameter.ParamError" => Some(Self::InvalidParameterParamError),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for GetCallerIdentityErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `GetCallerIdentity`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum GetCallerIdentityErrorCode { #[doc =
+    " `InternalError.SystemError`: STS hit an internal error."] InternalErrorSystemError
+    = "InternalError.SystemError", #[doc =
+    " `InvalidParameter.ParamError`: A parameter is malformed."]
+    InvalidParameterParamError = "InvalidParameter.ParamError", }
 }
 impl crate::Client {
     /// Tell whose keys signed the request: account, user or role session.

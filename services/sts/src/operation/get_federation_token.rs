@@ -42,11 +42,11 @@ pub struct GetFederationTokenRequest {
     /// Name of the federated user, recorded in audit logs.
     ///
     /// Example: `"readOnly"`
-    pub name: ::tencent_cloud_runtime::CompactString,
+    pub name: String,
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
-    pub policy: ::tencent_cloud_runtime::CompactString,
+    pub policy: String,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
@@ -77,8 +77,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenRequest {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Name", "Policy", "DurationSeconds"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
-        let mut f_name: Option<::tencent_cloud_runtime::CompactString> = None;
-        let mut f_policy: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_name: Option<String> = None;
+        let mut f_policy: Option<String> = None;
         let mut f_duration_seconds: Option<Option<u64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -116,8 +116,8 @@ impl ::tencent_cloud_runtime::Action for GetFederationTokenRequest {
 /// Builds a [`GetFederationTokenRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct GetFederationTokenRequestBuilder {
-    name: Option<::tencent_cloud_runtime::CompactString>,
-    policy: Option<::tencent_cloud_runtime::CompactString>,
+    name: Option<String>,
+    policy: Option<String>,
     duration_seconds: Option<u64>,
 }
 impl GetFederationTokenRequestBuilder {
@@ -125,13 +125,13 @@ impl GetFederationTokenRequestBuilder {
     ///
     /// Example: `"readOnly"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
@@ -139,13 +139,13 @@ impl GetFederationTokenRequestBuilder {
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
     #[inline]
-    pub fn policy(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`. Required.
     #[inline]
-    pub fn set_policy(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.policy = value;
         self
     }
@@ -204,13 +204,13 @@ impl GetFederationTokenFluentBuilder {
     ///
     /// Example: `"readOnly"`
     #[inline]
-    pub fn name(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
@@ -218,13 +218,13 @@ impl GetFederationTokenFluentBuilder {
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
     #[inline]
-    pub fn policy(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`. Required.
     #[inline]
-    pub fn set_policy(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
     }
@@ -279,9 +279,9 @@ pub struct GetFederationTokenResponse {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2023-06-13T13:55:53Z"`
-    pub expiration: Option<::tencent_cloud_runtime::CompactString>,
+    pub expiration: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::tencent_cloud_runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::tencent_cloud_runtime::Deviation>,
 }
 impl ::std::fmt::Debug for GetFederationTokenResponse {
@@ -325,8 +325,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenResponse 
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_credentials: Option<crate::types::Credentials> = None;
         let mut f_expired_time: Option<u64> = None;
-        let mut f_expiration: Option<Option<::tencent_cloud_runtime::CompactString>> = None;
-        let mut f_request_id: Option<::tencent_cloud_runtime::CompactString> = None;
+        let mut f_expiration: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_credentials),
@@ -396,8 +396,8 @@ impl GetFederationTokenResponse {
 pub struct GetFederationTokenResponseBuilder {
     credentials: Option<crate::types::Credentials>,
     expired_time: Option<u64>,
-    expiration: Option<::tencent_cloud_runtime::CompactString>,
-    request_id: Option<::tencent_cloud_runtime::CompactString>,
+    expiration: Option<String>,
+    request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
@@ -445,25 +445,25 @@ impl GetFederationTokenResponseBuilder {
     ///
     /// Example: `"2023-06-13T13:55:53Z"`
     #[inline]
-    pub fn expiration(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn expiration(mut self, value: impl Into<String>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
     #[inline]
-    pub fn set_expiration(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_expiration(mut self, value: Option<String>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::tencent_cloud_runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -489,87 +489,33 @@ impl ::tencent_cloud_runtime::ActionResponse for GetFederationTokenResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `GetFederationToken`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GetFederationTokenErrorCode {
-    /// `InternalError.EncryptError`: STS failed to encrypt the temporary credentials.
-    InternalErrorEncryptError,
-    /// `InternalError.GetSeedTokenError`: STS could not obtain the seed token the credentials are derived from.
-    InternalErrorGetSeedTokenError,
-    /// `InternalError.SystemError`: STS hit an internal error.
-    InternalErrorSystemError,
-    /// `InvalidParameter.ExtendStrategyOverSize`: The policy is longer than allowed after expansion.
-    InvalidParameterExtendStrategyOverSize,
-    /// `InvalidParameter.GrantOtherResource`: The policy grants access to resources of another account.
-    InvalidParameterGrantOtherResource,
-    /// `InvalidParameter.OverTimeError`: `DurationSeconds` is out of range.
-    InvalidParameterOverTimeError,
-    /// `InvalidParameter.ParamError`: A parameter is malformed.
-    InvalidParameterParamError,
-    /// `InvalidParameter.PolicyTooLong`: The policy is too long.
-    InvalidParameterPolicyTooLong,
-    /// `InvalidParameter.ResouceError`: A resource in the policy is malformed (upstream spells the code this way).
-    InvalidParameterResouceError,
-    /// `InvalidParameter.StrategyFormatError`: The policy is not valid policy syntax.
-    InvalidParameterStrategyFormatError,
-    /// `InvalidParameter.StrategyInvalid`: The policy is not allowed.
-    InvalidParameterStrategyInvalid,
-    /// A code not listed here, kept as sent.
-    Unknown(::tencent_cloud_runtime::enums::UnknownValue<String>),
-}
-impl GetFederationTokenErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalErrorEncryptError => "InternalError.EncryptError",
-            Self::InternalErrorGetSeedTokenError => "InternalError.GetSeedTokenError",
-            Self::InternalErrorSystemError => "InternalError.SystemError",
-            Self::InvalidParameterExtendStrategyOverSize => {
-                "InvalidParameter.ExtendStrategyOverSize"
-            }
-            Self::InvalidParameterGrantOtherResource => "InvalidParameter.GrantOtherResource",
-            Self::InvalidParameterOverTimeError => "InvalidParameter.OverTimeError",
-            Self::InvalidParameterParamError => "InvalidParameter.ParamError",
-            Self::InvalidParameterPolicyTooLong => "InvalidParameter.PolicyTooLong",
-            Self::InvalidParameterResouceError => "InvalidParameter.ResouceError",
-            Self::InvalidParameterStrategyFormatError => "InvalidParameter.StrategyFormatError",
-            Self::InvalidParameterStrategyInvalid => "InvalidParameter.StrategyInvalid",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::tencent_cloud_runtime::enums::WireEnum for GetFederationTokenErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "InternalError.EncryptError" => Some(Self::InternalErrorEncryptError),
-            "InternalError.GetSeedTokenError" => Some(Self::InternalErrorGetSeedTokenError),
-            "InternalError.SystemError" => Some(Self::InternalErrorSystemError),
-            "InvalidParameter.ExtendStrategyOverSize" => {
-                Some(Self::InvalidParameterExtendStrategyOverSize)
-            }
-            "InvalidParameter.GrantOtherResource" => Some(Self::InvalidParameterGrantOtherResource),
-            "InvalidParameter.OverTimeError" => Some(Self::InvalidParameterOverTimeError),
-            "InvalidParameter.ParamError" => Some(Self::InvalidParameterParamError),
-            "InvalidParameter.PolicyTooLong" => Some(Self::InvalidParameterPolicyTooLong),
-            "InvalidParameter.ResouceError" => Some(Self::InvalidParameterResouceError),
-            "InvalidParameter.StrategyFormatError" => {
-                Some(Self::InvalidParameterStrategyFormatError)
-            }
-            "InvalidParameter.StrategyInvalid" => Some(Self::InvalidParameterStrategyInvalid),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::tencent_cloud_runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for GetFederationTokenErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `GetFederationToken`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum GetFederationTokenErrorCode { #[doc =
+    " `InternalError.EncryptError`: STS failed to encrypt the temporary credentials."]
+    InternalErrorEncryptError = "InternalError.EncryptError", #[doc =
+    " `InternalError.GetSeedTokenError`: STS could not obtain the seed token the credentials are derived from."]
+    InternalErrorGetSeedTokenError = "InternalError.GetSeedTokenError", #[doc =
+    " `InternalError.SystemError`: STS hit an internal error."] InternalErrorSystemError
+    = "InternalError.SystemError", #[doc =
+    " `InvalidParameter.ExtendStrategyOverSize`: The policy is longer than allowed after expansion."]
+    InvalidParameterExtendStrategyOverSize = "InvalidParameter.ExtendStrategyOverSize",
+    #[doc =
+    " `InvalidParameter.GrantOtherResource`: The policy grants access to resources of another account."]
+    InvalidParameterGrantOtherResource = "InvalidParameter.GrantOtherResource", #[doc =
+    " `InvalidParameter.OverTimeError`: `DurationSeconds` is out of range."]
+    InvalidParameterOverTimeError = "InvalidParameter.OverTimeError", #[doc =
+    " `InvalidParameter.ParamError`: A parameter is malformed."]
+    InvalidParameterParamError = "InvalidParameter.ParamError", #[doc =
+    " `InvalidParameter.PolicyTooLong`: The policy is too long."]
+    InvalidParameterPolicyTooLong = "InvalidParameter.PolicyTooLong", #[doc =
+    " `InvalidParameter.ResouceError`: A resource in the policy is malformed (upstream spells the code this way)."]
+    InvalidParameterResouceError = "InvalidParameter.ResouceError", #[doc =
+    " `InvalidParameter.StrategyFormatError`: The policy is not valid policy syntax."]
+    InvalidParameterStrategyFormatError = "InvalidParameter.StrategyFormatError", #[doc =
+    " `InvalidParameter.StrategyInvalid`: The policy is not allowed."]
+    InvalidParameterStrategyInvalid = "InvalidParameter.StrategyInvalid", }
 }
 impl crate::Client {
     /// Issue temporary credentials for a federated user, limited by a policy.

@@ -198,7 +198,7 @@ pub struct ListItemsResponse {
     /// Items; a keyword that cannot be a raw identifier.
     pub self_: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::ccc_api::runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::ccc_api::runtime::Deviation>,
 }
 impl ::serde::Serialize for ListItemsResponse {
@@ -226,7 +226,7 @@ impl ::ccc_api::runtime::codec::FromMembers for ListItemsResponse {
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
         let mut f_request_id_: Option<Option<i64>> = None;
         let mut f_self_: Option<Option<Vec<crate::fixture_names::types::PutThingRequest>>> = None;
-        let mut f_request_id: Option<::ccc_api::runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_request_id_),
@@ -287,7 +287,7 @@ impl ListItemsResponse {
 pub struct ListItemsResponseBuilder {
     request_id_: Option<i64>,
     self_: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
-    request_id: Option<::ccc_api::runtime::CompactString>,
+    request_id: Option<String>,
 }
 impl ListItemsResponseBuilder {
     /// Total; maps to `request_id`, which every response has.
@@ -304,8 +304,11 @@ impl ListItemsResponseBuilder {
     }
     /// Items; a keyword that cannot be a raw identifier.
     #[inline]
-    pub fn self_(mut self, value: Vec<crate::fixture_names::types::PutThingRequest>) -> Self {
-        self.self_ = Some(value);
+    pub fn self_(
+        mut self,
+        value: impl IntoIterator<Item = crate::fixture_names::types::PutThingRequest>,
+    ) -> Self {
+        self.self_ = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Self`.
@@ -319,13 +322,13 @@ impl ListItemsResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -350,36 +353,10 @@ impl ::ccc_api::runtime::ActionResponse for ListItemsResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `ListItems`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListItemsErrorCode {
-    /// A code not listed here, kept as sent.
-    Unknown(::ccc_api::runtime::enums::UnknownValue<String>),
-}
-impl ListItemsErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::ccc_api::runtime::enums::WireEnum for ListItemsErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        let _ = raw;
-        None
-    }
-    fn from_unknown(raw: ::ccc_api::runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for ListItemsErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `ListItems`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum ListItemsErrorCode {}
 }
 impl ::ccc_api::runtime::Paginated for ListItemsRequest {
     type Item = crate::fixture_names::types::PutThingRequest;

@@ -10,51 +10,51 @@
 #[non_exhaustive]
 pub struct PutThingRequest {
     /// Named like the fluent builder's constructor.
-    pub new_: ::ccc_api::runtime::CompactString,
+    pub new_: String,
     /// Named like the fluent builder's `send`.
-    pub send_: Option<::ccc_api::runtime::CompactString>,
+    pub send_: Option<String>,
     /// Named like the request builder's `build`.
-    pub build_: Option<::ccc_api::runtime::CompactString>,
+    pub build_: Option<String>,
     /// Named like the fluent builder's `options`.
-    pub options_: Option<::ccc_api::runtime::CompactString>,
+    pub options_: Option<String>,
     /// Named like the fluent builder's `as_builder`.
-    pub as_builder_: Option<::ccc_api::runtime::CompactString>,
+    pub as_builder_: Option<String>,
     /// Named like `into_paginator`.
-    pub into_paginator_: Option<::ccc_api::runtime::CompactString>,
+    pub into_paginator_: Option<String>,
     /// Named like `Default::default`.
-    pub default_: Option<::ccc_api::runtime::CompactString>,
+    pub default_: Option<String>,
     /// Named like `Clone::clone`.
-    pub clone_: Option<::ccc_api::runtime::CompactString>,
+    pub clone_: Option<String>,
     /// Named like `Into::into`.
-    pub into_: Option<::ccc_api::runtime::CompactString>,
+    pub into_: Option<String>,
     /// Named like `Debug::fmt`.
-    pub fmt_: Option<::ccc_api::runtime::CompactString>,
+    pub fmt_: Option<String>,
     /// An ordinary member, whose setter is `set_name`.
-    pub name: Option<::ccc_api::runtime::CompactString>,
+    pub name: Option<String>,
     /// Named like the setter of `Name`.
-    pub set_name_: Option<::ccc_api::runtime::CompactString>,
+    pub set_name_: Option<String>,
     /// A keyword that works as a raw identifier.
-    pub r#type: Option<::ccc_api::runtime::CompactString>,
+    pub r#type: Option<String>,
     /// Named like the setter of `Type`.
-    pub set_type_: Option<::ccc_api::runtime::CompactString>,
+    pub set_type_: Option<String>,
     /// A keyword that cannot be a raw identifier.
-    pub self_: Option<::ccc_api::runtime::CompactString>,
+    pub self_: Option<String>,
     /// A keyword that cannot be a raw identifier.
-    pub super_: Option<::ccc_api::runtime::CompactString>,
+    pub super_: Option<String>,
     /// A keyword that cannot be a raw identifier.
-    pub crate_: Option<::ccc_api::runtime::CompactString>,
+    pub crate_: Option<String>,
     /// Named like the fluent builder's field.
-    pub client: Option<::ccc_api::runtime::CompactString>,
+    pub client: Option<String>,
     /// Named like the fluent builder's field.
-    pub inner: Option<::ccc_api::runtime::CompactString>,
+    pub inner: Option<String>,
     /// Named like the request's `builder`.
-    pub builder: Option<::ccc_api::runtime::CompactString>,
+    pub builder: Option<String>,
     /// Only responses have a `request_id` of their own.
-    pub request_id: Option<::ccc_api::runtime::CompactString>,
+    pub request_id: Option<String>,
     /// A shared type named like this action's request.
     pub body: Option<crate::fixture_names::types::PutThingRequest>,
     /// A secret that an escaped neighbour must not reveal.
-    pub api_key: Option<::ccc_api::runtime::CompactString>,
+    pub api_key: Option<String>,
 }
 impl ::std::fmt::Debug for PutThingRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -193,29 +193,29 @@ impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
             "ApiKey",
         ]);
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
-        let mut f_new_: Option<::ccc_api::runtime::CompactString> = None;
-        let mut f_send_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_build_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_options_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_as_builder_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_into_paginator_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_default_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_clone_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_into_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_fmt_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_name: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_set_name_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_type: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_set_type_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_self_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_super_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_crate_: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_client: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_inner: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_builder: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_request_id: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_new_: Option<String> = None;
+        let mut f_send_: Option<Option<String>> = None;
+        let mut f_build_: Option<Option<String>> = None;
+        let mut f_options_: Option<Option<String>> = None;
+        let mut f_as_builder_: Option<Option<String>> = None;
+        let mut f_into_paginator_: Option<Option<String>> = None;
+        let mut f_default_: Option<Option<String>> = None;
+        let mut f_clone_: Option<Option<String>> = None;
+        let mut f_into_: Option<Option<String>> = None;
+        let mut f_fmt_: Option<Option<String>> = None;
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_set_name_: Option<Option<String>> = None;
+        let mut f_type: Option<Option<String>> = None;
+        let mut f_set_type_: Option<Option<String>> = None;
+        let mut f_self_: Option<Option<String>> = None;
+        let mut f_super_: Option<Option<String>> = None;
+        let mut f_crate_: Option<Option<String>> = None;
+        let mut f_client: Option<Option<String>> = None;
+        let mut f_inner: Option<Option<String>> = None;
+        let mut f_builder: Option<Option<String>> = None;
+        let mut f_request_id: Option<Option<String>> = None;
         let mut f_body: Option<Option<crate::fixture_names::types::PutThingRequest>> = None;
-        let mut f_api_key: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_api_key: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_new_),
@@ -292,29 +292,29 @@ impl ::ccc_api::runtime::Action for PutThingRequest {
 /// Builds a [`PutThingRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct PutThingRequestBuilder {
-    new_: Option<::ccc_api::runtime::CompactString>,
-    send_: Option<::ccc_api::runtime::CompactString>,
-    build_: Option<::ccc_api::runtime::CompactString>,
-    options_: Option<::ccc_api::runtime::CompactString>,
-    as_builder_: Option<::ccc_api::runtime::CompactString>,
-    into_paginator_: Option<::ccc_api::runtime::CompactString>,
-    default_: Option<::ccc_api::runtime::CompactString>,
-    clone_: Option<::ccc_api::runtime::CompactString>,
-    into_: Option<::ccc_api::runtime::CompactString>,
-    fmt_: Option<::ccc_api::runtime::CompactString>,
-    name: Option<::ccc_api::runtime::CompactString>,
-    set_name_: Option<::ccc_api::runtime::CompactString>,
-    r#type: Option<::ccc_api::runtime::CompactString>,
-    set_type_: Option<::ccc_api::runtime::CompactString>,
-    self_: Option<::ccc_api::runtime::CompactString>,
-    super_: Option<::ccc_api::runtime::CompactString>,
-    crate_: Option<::ccc_api::runtime::CompactString>,
-    client: Option<::ccc_api::runtime::CompactString>,
-    inner: Option<::ccc_api::runtime::CompactString>,
-    builder: Option<::ccc_api::runtime::CompactString>,
-    request_id: Option<::ccc_api::runtime::CompactString>,
+    new_: Option<String>,
+    send_: Option<String>,
+    build_: Option<String>,
+    options_: Option<String>,
+    as_builder_: Option<String>,
+    into_paginator_: Option<String>,
+    default_: Option<String>,
+    clone_: Option<String>,
+    into_: Option<String>,
+    fmt_: Option<String>,
+    name: Option<String>,
+    set_name_: Option<String>,
+    r#type: Option<String>,
+    set_type_: Option<String>,
+    self_: Option<String>,
+    super_: Option<String>,
+    crate_: Option<String>,
+    client: Option<String>,
+    inner: Option<String>,
+    builder: Option<String>,
+    request_id: Option<String>,
     body: Option<crate::fixture_names::types::PutThingRequest>,
-    api_key: Option<::ccc_api::runtime::CompactString>,
+    api_key: Option<String>,
 }
 impl ::std::fmt::Debug for PutThingRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -348,253 +348,253 @@ impl ::std::fmt::Debug for PutThingRequestBuilder {
 impl PutThingRequestBuilder {
     /// Named like the fluent builder's constructor.
     #[inline]
-    pub fn new_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn new_(mut self, value: impl Into<String>) -> Self {
         self.new_ = Some(value.into());
         self
     }
     /// Sets or clears `New`. Required.
     #[inline]
-    pub fn set_new_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_new_(mut self, value: Option<String>) -> Self {
         self.new_ = value;
         self
     }
     /// Named like the fluent builder's `send`.
     #[inline]
-    pub fn send_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn send_(mut self, value: impl Into<String>) -> Self {
         self.send_ = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
     #[inline]
-    pub fn set_send_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_send_(mut self, value: Option<String>) -> Self {
         self.send_ = value;
         self
     }
     /// Named like the request builder's `build`.
     #[inline]
-    pub fn build_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn build_(mut self, value: impl Into<String>) -> Self {
         self.build_ = Some(value.into());
         self
     }
     /// Sets or clears `Build`.
     #[inline]
-    pub fn set_build_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_build_(mut self, value: Option<String>) -> Self {
         self.build_ = value;
         self
     }
     /// Named like the fluent builder's `options`.
     #[inline]
-    pub fn options_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn options_(mut self, value: impl Into<String>) -> Self {
         self.options_ = Some(value.into());
         self
     }
     /// Sets or clears `Options`.
     #[inline]
-    pub fn set_options_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_options_(mut self, value: Option<String>) -> Self {
         self.options_ = value;
         self
     }
     /// Named like the fluent builder's `as_builder`.
     #[inline]
-    pub fn as_builder_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn as_builder_(mut self, value: impl Into<String>) -> Self {
         self.as_builder_ = Some(value.into());
         self
     }
     /// Sets or clears `AsBuilder`.
     #[inline]
-    pub fn set_as_builder_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_as_builder_(mut self, value: Option<String>) -> Self {
         self.as_builder_ = value;
         self
     }
     /// Named like `into_paginator`.
     #[inline]
-    pub fn into_paginator_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn into_paginator_(mut self, value: impl Into<String>) -> Self {
         self.into_paginator_ = Some(value.into());
         self
     }
     /// Sets or clears `IntoPaginator`.
     #[inline]
-    pub fn set_into_paginator_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_into_paginator_(mut self, value: Option<String>) -> Self {
         self.into_paginator_ = value;
         self
     }
     /// Named like `Default::default`.
     #[inline]
-    pub fn default_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn default_(mut self, value: impl Into<String>) -> Self {
         self.default_ = Some(value.into());
         self
     }
     /// Sets or clears `Default`.
     #[inline]
-    pub fn set_default_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_default_(mut self, value: Option<String>) -> Self {
         self.default_ = value;
         self
     }
     /// Named like `Clone::clone`.
     #[inline]
-    pub fn clone_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn clone_(mut self, value: impl Into<String>) -> Self {
         self.clone_ = Some(value.into());
         self
     }
     /// Sets or clears `Clone`.
     #[inline]
-    pub fn set_clone_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_clone_(mut self, value: Option<String>) -> Self {
         self.clone_ = value;
         self
     }
     /// Named like `Into::into`.
     #[inline]
-    pub fn into_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn into_(mut self, value: impl Into<String>) -> Self {
         self.into_ = Some(value.into());
         self
     }
     /// Sets or clears `Into`.
     #[inline]
-    pub fn set_into_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_into_(mut self, value: Option<String>) -> Self {
         self.into_ = value;
         self
     }
     /// Named like `Debug::fmt`.
     #[inline]
-    pub fn fmt_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn fmt_(mut self, value: impl Into<String>) -> Self {
         self.fmt_ = Some(value.into());
         self
     }
     /// Sets or clears `Fmt`.
     #[inline]
-    pub fn set_fmt_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_fmt_(mut self, value: Option<String>) -> Self {
         self.fmt_ = value;
         self
     }
     /// An ordinary member, whose setter is `set_name`.
     #[inline]
-    pub fn name(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
     /// Named like the setter of `Name`.
     #[inline]
-    pub fn set_name_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_name_(mut self, value: impl Into<String>) -> Self {
         self.set_name_ = Some(value.into());
         self
     }
     /// Sets or clears `SetName`.
     #[inline]
-    pub fn set_set_name_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_set_name_(mut self, value: Option<String>) -> Self {
         self.set_name_ = value;
         self
     }
     /// A keyword that works as a raw identifier.
     #[inline]
-    pub fn r#type(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_type(mut self, value: Option<String>) -> Self {
         self.r#type = value;
         self
     }
     /// Named like the setter of `Type`.
     #[inline]
-    pub fn set_type_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_type_(mut self, value: impl Into<String>) -> Self {
         self.set_type_ = Some(value.into());
         self
     }
     /// Sets or clears `SetType`.
     #[inline]
-    pub fn set_set_type_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_set_type_(mut self, value: Option<String>) -> Self {
         self.set_type_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn self_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
     #[inline]
-    pub fn set_self_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_self_(mut self, value: Option<String>) -> Self {
         self.self_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn super_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn super_(mut self, value: impl Into<String>) -> Self {
         self.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
     #[inline]
-    pub fn set_super_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_super_(mut self, value: Option<String>) -> Self {
         self.super_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn crate_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn crate_(mut self, value: impl Into<String>) -> Self {
         self.crate_ = Some(value.into());
         self
     }
     /// Sets or clears `Crate`.
     #[inline]
-    pub fn set_crate_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_crate_(mut self, value: Option<String>) -> Self {
         self.crate_ = value;
         self
     }
     /// Named like the fluent builder's field.
     #[inline]
-    pub fn client(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn client(mut self, value: impl Into<String>) -> Self {
         self.client = Some(value.into());
         self
     }
     /// Sets or clears `Client`.
     #[inline]
-    pub fn set_client(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_client(mut self, value: Option<String>) -> Self {
         self.client = value;
         self
     }
     /// Named like the fluent builder's field.
     #[inline]
-    pub fn inner(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn inner(mut self, value: impl Into<String>) -> Self {
         self.inner = Some(value.into());
         self
     }
     /// Sets or clears `Inner`.
     #[inline]
-    pub fn set_inner(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_inner(mut self, value: Option<String>) -> Self {
         self.inner = value;
         self
     }
     /// Named like the request's `builder`.
     #[inline]
-    pub fn builder(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn builder(mut self, value: impl Into<String>) -> Self {
         self.builder = Some(value.into());
         self
     }
     /// Sets or clears `Builder`.
     #[inline]
-    pub fn set_builder(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_builder(mut self, value: Option<String>) -> Self {
         self.builder = value;
         self
     }
     /// Only responses have a `request_id` of their own.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -612,13 +612,13 @@ impl PutThingRequestBuilder {
     }
     /// A secret that an escaped neighbour must not reveal.
     #[inline]
-    pub fn api_key(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.api_key = Some(value.into());
         self
     }
     /// Sets or clears `ApiKey`.
     #[inline]
-    pub fn set_api_key(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_api_key(mut self, value: Option<String>) -> Self {
         self.api_key = value;
         self
     }
@@ -673,253 +673,253 @@ impl PutThingFluentBuilder {
     }
     /// Named like the fluent builder's constructor.
     #[inline]
-    pub fn new_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn new_(mut self, value: impl Into<String>) -> Self {
         self.inner.new_ = Some(value.into());
         self
     }
     /// Sets or clears `New`. Required.
     #[inline]
-    pub fn set_new_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_new_(mut self, value: Option<String>) -> Self {
         self.inner.new_ = value;
         self
     }
     /// Named like the fluent builder's `send`.
     #[inline]
-    pub fn send_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn send_(mut self, value: impl Into<String>) -> Self {
         self.inner.send_ = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
     #[inline]
-    pub fn set_send_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_send_(mut self, value: Option<String>) -> Self {
         self.inner.send_ = value;
         self
     }
     /// Named like the request builder's `build`.
     #[inline]
-    pub fn build_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn build_(mut self, value: impl Into<String>) -> Self {
         self.inner.build_ = Some(value.into());
         self
     }
     /// Sets or clears `Build`.
     #[inline]
-    pub fn set_build_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_build_(mut self, value: Option<String>) -> Self {
         self.inner.build_ = value;
         self
     }
     /// Named like the fluent builder's `options`.
     #[inline]
-    pub fn options_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn options_(mut self, value: impl Into<String>) -> Self {
         self.inner.options_ = Some(value.into());
         self
     }
     /// Sets or clears `Options`.
     #[inline]
-    pub fn set_options_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_options_(mut self, value: Option<String>) -> Self {
         self.inner.options_ = value;
         self
     }
     /// Named like the fluent builder's `as_builder`.
     #[inline]
-    pub fn as_builder_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn as_builder_(mut self, value: impl Into<String>) -> Self {
         self.inner.as_builder_ = Some(value.into());
         self
     }
     /// Sets or clears `AsBuilder`.
     #[inline]
-    pub fn set_as_builder_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_as_builder_(mut self, value: Option<String>) -> Self {
         self.inner.as_builder_ = value;
         self
     }
     /// Named like `into_paginator`.
     #[inline]
-    pub fn into_paginator_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn into_paginator_(mut self, value: impl Into<String>) -> Self {
         self.inner.into_paginator_ = Some(value.into());
         self
     }
     /// Sets or clears `IntoPaginator`.
     #[inline]
-    pub fn set_into_paginator_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_into_paginator_(mut self, value: Option<String>) -> Self {
         self.inner.into_paginator_ = value;
         self
     }
     /// Named like `Default::default`.
     #[inline]
-    pub fn default_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn default_(mut self, value: impl Into<String>) -> Self {
         self.inner.default_ = Some(value.into());
         self
     }
     /// Sets or clears `Default`.
     #[inline]
-    pub fn set_default_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_default_(mut self, value: Option<String>) -> Self {
         self.inner.default_ = value;
         self
     }
     /// Named like `Clone::clone`.
     #[inline]
-    pub fn clone_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn clone_(mut self, value: impl Into<String>) -> Self {
         self.inner.clone_ = Some(value.into());
         self
     }
     /// Sets or clears `Clone`.
     #[inline]
-    pub fn set_clone_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_clone_(mut self, value: Option<String>) -> Self {
         self.inner.clone_ = value;
         self
     }
     /// Named like `Into::into`.
     #[inline]
-    pub fn into_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn into_(mut self, value: impl Into<String>) -> Self {
         self.inner.into_ = Some(value.into());
         self
     }
     /// Sets or clears `Into`.
     #[inline]
-    pub fn set_into_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_into_(mut self, value: Option<String>) -> Self {
         self.inner.into_ = value;
         self
     }
     /// Named like `Debug::fmt`.
     #[inline]
-    pub fn fmt_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn fmt_(mut self, value: impl Into<String>) -> Self {
         self.inner.fmt_ = Some(value.into());
         self
     }
     /// Sets or clears `Fmt`.
     #[inline]
-    pub fn set_fmt_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_fmt_(mut self, value: Option<String>) -> Self {
         self.inner.fmt_ = value;
         self
     }
     /// An ordinary member, whose setter is `set_name`.
     #[inline]
-    pub fn name(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Named like the setter of `Name`.
     #[inline]
-    pub fn set_name_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_name_(mut self, value: impl Into<String>) -> Self {
         self.inner.set_name_ = Some(value.into());
         self
     }
     /// Sets or clears `SetName`.
     #[inline]
-    pub fn set_set_name_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_set_name_(mut self, value: Option<String>) -> Self {
         self.inner.set_name_ = value;
         self
     }
     /// A keyword that works as a raw identifier.
     #[inline]
-    pub fn r#type(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Named like the setter of `Type`.
     #[inline]
-    pub fn set_type_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_type_(mut self, value: impl Into<String>) -> Self {
         self.inner.set_type_ = Some(value.into());
         self
     }
     /// Sets or clears `SetType`.
     #[inline]
-    pub fn set_set_type_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_set_type_(mut self, value: Option<String>) -> Self {
         self.inner.set_type_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn self_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.inner.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
     #[inline]
-    pub fn set_self_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_self_(mut self, value: Option<String>) -> Self {
         self.inner.self_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn super_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn super_(mut self, value: impl Into<String>) -> Self {
         self.inner.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
     #[inline]
-    pub fn set_super_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_super_(mut self, value: Option<String>) -> Self {
         self.inner.super_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn crate_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn crate_(mut self, value: impl Into<String>) -> Self {
         self.inner.crate_ = Some(value.into());
         self
     }
     /// Sets or clears `Crate`.
     #[inline]
-    pub fn set_crate_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_crate_(mut self, value: Option<String>) -> Self {
         self.inner.crate_ = value;
         self
     }
     /// Named like the fluent builder's field.
     #[inline]
-    pub fn client(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn client(mut self, value: impl Into<String>) -> Self {
         self.inner.client = Some(value.into());
         self
     }
     /// Sets or clears `Client`.
     #[inline]
-    pub fn set_client(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_client(mut self, value: Option<String>) -> Self {
         self.inner.client = value;
         self
     }
     /// Named like the fluent builder's field.
     #[inline]
-    pub fn inner(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn inner(mut self, value: impl Into<String>) -> Self {
         self.inner.inner = Some(value.into());
         self
     }
     /// Sets or clears `Inner`.
     #[inline]
-    pub fn set_inner(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_inner(mut self, value: Option<String>) -> Self {
         self.inner.inner = value;
         self
     }
     /// Named like the request's `builder`.
     #[inline]
-    pub fn builder(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn builder(mut self, value: impl Into<String>) -> Self {
         self.inner.builder = Some(value.into());
         self
     }
     /// Sets or clears `Builder`.
     #[inline]
-    pub fn set_builder(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_builder(mut self, value: Option<String>) -> Self {
         self.inner.builder = value;
         self
     }
     /// Only responses have a `request_id` of their own.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
@@ -937,13 +937,13 @@ impl PutThingFluentBuilder {
     }
     /// A secret that an escaped neighbour must not reveal.
     #[inline]
-    pub fn api_key(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.inner.api_key = Some(value.into());
         self
     }
     /// Sets or clears `ApiKey`.
     #[inline]
-    pub fn set_api_key(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_api_key(mut self, value: Option<String>) -> Self {
         self.inner.api_key = value;
         self
     }
@@ -973,17 +973,17 @@ impl PutThingFluentBuilder {
 #[non_exhaustive]
 pub struct PutThingResponse {
     /// Maps to `request_id`, which every response has.
-    pub request_id_: ::ccc_api::runtime::CompactString,
+    pub request_id_: String,
     /// Responses have no methods; kept as `send`.
-    pub send: Option<::ccc_api::runtime::CompactString>,
+    pub send: Option<String>,
     /// A keyword that cannot be a raw identifier.
-    pub self_: Option<::ccc_api::runtime::CompactString>,
+    pub self_: Option<String>,
     /// A shared enum named like the service's error code.
     pub kind: Option<crate::fixture_names::types::ErrorCode>,
     /// Secrets nested in lists.
     pub vault: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::ccc_api::runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::ccc_api::runtime::Deviation>,
 }
 impl ::serde::Serialize for PutThingResponse {
@@ -1024,12 +1024,12 @@ impl ::ccc_api::runtime::codec::FromMembers for PutThingResponse {
             "RequestId",
         ]);
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
-        let mut f_request_id_: Option<::ccc_api::runtime::CompactString> = None;
-        let mut f_send: Option<Option<::ccc_api::runtime::CompactString>> = None;
-        let mut f_self_: Option<Option<::ccc_api::runtime::CompactString>> = None;
+        let mut f_request_id_: Option<String> = None;
+        let mut f_send: Option<Option<String>> = None;
+        let mut f_self_: Option<Option<String>> = None;
         let mut f_kind: Option<Option<crate::fixture_names::types::ErrorCode>> = None;
         let mut f_vault: Option<Option<Vec<Vec<crate::fixture_names::types::Vault>>>> = None;
-        let mut f_request_id: Option<::ccc_api::runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id_),
@@ -1109,47 +1109,47 @@ impl PutThingResponse {
 /// Builds a [`PutThingResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct PutThingResponseBuilder {
-    request_id_: Option<::ccc_api::runtime::CompactString>,
-    send: Option<::ccc_api::runtime::CompactString>,
-    self_: Option<::ccc_api::runtime::CompactString>,
+    request_id_: Option<String>,
+    send: Option<String>,
+    self_: Option<String>,
     kind: Option<crate::fixture_names::types::ErrorCode>,
     vault: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
-    request_id: Option<::ccc_api::runtime::CompactString>,
+    request_id: Option<String>,
 }
 impl PutThingResponseBuilder {
     /// Maps to `request_id`, which every response has.
     #[inline]
-    pub fn request_id_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn request_id_(mut self, value: impl Into<String>) -> Self {
         self.request_id_ = Some(value.into());
         self
     }
     /// Sets or clears `RequestID`.
     #[inline]
-    pub fn set_request_id_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_request_id_(mut self, value: Option<String>) -> Self {
         self.request_id_ = value;
         self
     }
     /// Responses have no methods; kept as `send`.
     #[inline]
-    pub fn send(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn send(mut self, value: impl Into<String>) -> Self {
         self.send = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
     #[inline]
-    pub fn set_send(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_send(mut self, value: Option<String>) -> Self {
         self.send = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
     #[inline]
-    pub fn self_(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
     #[inline]
-    pub fn set_self_(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_self_(mut self, value: Option<String>) -> Self {
         self.self_ = value;
         self
     }
@@ -1167,8 +1167,11 @@ impl PutThingResponseBuilder {
     }
     /// Secrets nested in lists.
     #[inline]
-    pub fn vault(mut self, value: Vec<Vec<crate::fixture_names::types::Vault>>) -> Self {
-        self.vault = Some(value);
+    pub fn vault(
+        mut self,
+        value: impl IntoIterator<Item = Vec<crate::fixture_names::types::Vault>>,
+    ) -> Self {
+        self.vault = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `Vault`.
@@ -1182,13 +1185,13 @@ impl PutThingResponseBuilder {
     }
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -1216,57 +1219,13 @@ impl ::ccc_api::runtime::ActionResponse for PutThingResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `PutThing`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PutThingErrorCode {
-    /// `Ok`: A code named like `Result::Ok`.
-    Ok,
-    /// `Err`: A code named like `Result::Err`.
-    Err,
-    /// `Some`: A code named like `Option::Some`.
-    Some,
-    /// `None`: A code named like `Option::None`.
-    None,
-    /// `Unknown.Thing`: A code that starts like the fallback variant.
-    UnknownThing,
-    /// A code not listed here, kept as sent.
-    Unknown(::ccc_api::runtime::enums::UnknownValue<String>),
-}
-impl PutThingErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ok => "Ok",
-            Self::Err => "Err",
-            Self::Some => "Some",
-            Self::None => "None",
-            Self::UnknownThing => "Unknown.Thing",
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::ccc_api::runtime::enums::WireEnum for PutThingErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        match raw {
-            "Ok" => Some(Self::Ok),
-            "Err" => Some(Self::Err),
-            "Some" => Some(Self::Some),
-            "None" => Some(Self::None),
-            "Unknown.Thing" => Some(Self::UnknownThing),
-            _ => None,
-        }
-    }
-    fn from_unknown(raw: ::ccc_api::runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for PutThingErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `PutThing`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum PutThingErrorCode { #[doc = " `Ok`: A code named like `Result::Ok`."] Ok =
+    "Ok", #[doc = " `Err`: A code named like `Result::Err`."] Err = "Err", #[doc =
+    " `Some`: A code named like `Option::Some`."] Some = "Some", #[doc =
+    " `None`: A code named like `Option::None`."] None = "None", }
 }
 impl crate::fixture_names::Client {
     /// Store a thing whose members are named like generated methods.

@@ -142,7 +142,7 @@ impl VisitFluentBuilder {
 #[non_exhaustive]
 pub struct VisitResponse {
     /// Id the service gave this request; quote it when asking support.
-    pub request_id: ::ccc_api::runtime::CompactString,
+    pub request_id: String,
     _deviations: Vec<::ccc_api::runtime::Deviation>,
 }
 impl ::serde::Serialize for VisitResponse {
@@ -164,7 +164,7 @@ impl ::ccc_api::runtime::codec::FromMembers for VisitResponse {
         static KEYS: ::ccc_api::runtime::codec::Keys =
             ::ccc_api::runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
-        let mut f_request_id: Option<::ccc_api::runtime::CompactString> = None;
+        let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.filled(&mut map, &mut f_request_id),
@@ -206,18 +206,18 @@ impl VisitResponse {
 /// Builds a [`VisitResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct VisitResponseBuilder {
-    request_id: Option<::ccc_api::runtime::CompactString>,
+    request_id: Option<String>,
 }
 impl VisitResponseBuilder {
     /// Id the service gave this request.
     #[inline]
-    pub fn request_id(mut self, value: impl Into<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<::ccc_api::runtime::CompactString>) -> Self {
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
@@ -240,36 +240,10 @@ impl ::ccc_api::runtime::ActionResponse for VisitResponse {
         self._deviations = deviations;
     }
 }
-/// Error codes documented for `Visit`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VisitErrorCode {
-    /// A code not listed here, kept as sent.
-    Unknown(::ccc_api::runtime::enums::UnknownValue<String>),
-}
-impl VisitErrorCode {
-    /// The code as sent (`InvalidParameterValue`).
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown(v) => v.value(),
-        }
-    }
-}
-impl ::ccc_api::runtime::enums::WireEnum for VisitErrorCode {
-    type Raw = String;
-    type Key = str;
-    fn from_known(raw: &str) -> Option<Self> {
-        let _ = raw;
-        None
-    }
-    fn from_unknown(raw: ::ccc_api::runtime::enums::UnknownValue<String>) -> Self {
-        Self::Unknown(raw)
-    }
-}
-impl ::std::fmt::Display for VisitErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+super::super::error_code::action_error_code! {
+    #[doc =
+    " Error codes of `Visit`: those its docs list, then those every Tencent Cloud API may return. Any other code arrives as `Unknown`, kept as sent; `SdkError::map_code` re-types an error with the service-wide `ErrorCode`."]
+    pub enum VisitErrorCode {}
 }
 impl crate::fixture_names::Client {
     /// An action named like the operation module's `visit` function.
