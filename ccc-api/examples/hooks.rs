@@ -9,7 +9,7 @@
 //! `RequestLimitExceeded`, which the client retries, so the hooks see two
 //! attempts of one call.
 
-use ccc_api::hooks::{AfterAttempt, BeforeAttempt, HeaderValue, Hook, Refused};
+use ccc_api::hooks::{AfterAttempt, BeforeAttempt, Hook, Refused};
 use ccc_api::mock::Mock;
 use ccc_api::operation::describe_auto_callout_task::{
     DescribeAutoCalloutTaskRequest, DescribeAutoCalloutTaskResponse,
@@ -30,13 +30,15 @@ struct TraceIds {
 impl Hook for TraceIds {
     fn before_attempt(&self, attempt: &mut BeforeAttempt<'_>) -> Result<(), Refused> {
         let id = format!("example-{:08}", self.next.fetch_add(1, Ordering::Relaxed));
-        let value = HeaderValue::from_str(&id).map_err(|e| Refused::new(e.to_string()))?;
         println!(
             "-> {} attempt {} trace id {id}",
             attempt.action(),
             attempt.attempt()
         );
-        attempt.headers_mut().insert("x-tc-traceid", value);
+        attempt
+            .headers_mut()
+            .insert("x-tc-traceid", &id)
+            .map_err(|e| Refused::new(e.to_string()))?;
         Ok(())
     }
 }

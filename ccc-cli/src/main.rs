@@ -511,8 +511,7 @@ impl ccc_api::hooks::Hook for DebugHook {
             attempt.attempt(),
             attempt.action()
         );
-        for (name, value) in attempt.headers() {
-            let value = String::from_utf8_lossy(value.as_bytes());
+        for (name, value) in attempt.headers().iter() {
             lines.push_str(&format!("\ndebug:   {name}: {value}"));
         }
         lines.push_str(

@@ -551,14 +551,15 @@ impl Inner {
         action_header: &HeaderValue,
         timestamp: u64,
     ) -> Result<(), SdkError<String>> {
+        let mut shown = crate::headers::Headers(std::mem::take(headers));
         let mut before = BeforeAttempt {
             action,
             attempt: number,
-            headers,
+            headers: &mut shown,
         };
-        self.hooks
-            .before(&mut before)
-            .map_err(|refused| SdkError::Build(BuildError::Refused(refused.to_string())))?;
+        let verdict = self.hooks.before(&mut before);
+        *headers = shown.0;
+        verdict.map_err(|refused| SdkError::Build(BuildError::Refused(refused.to_string())))?;
         // What the protocol depends on is not a hook's to change.
         headers.remove(HOST);
         self.protocol_headers(headers, action_header, timestamp);
@@ -895,9 +896,8 @@ fn invalid_header(what: &str) -> SdkError<String> {
 /// service, carrying its typed methods. Each generated service module
 /// implements it for its `Client`, which [`ClientBuilder<C>`] then builds.
 pub trait ServiceClient: From<Client> {
-    /// The service a client of this type talks to unless
-    /// [`ClientBuilder::service`] names another; `None` for the runtime's own
-    /// [`Client`], which must be told.
+    /// The service a client of this type talks to, always; `None` for the
+    /// runtime's own [`Client`], which is told with [`ClientBuilder::service`].
     fn default_service() -> Option<&'static Service>;
 
     /// Where a client of this type takes its credentials when the builder is
@@ -1140,18 +1140,11 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// The service the client talks to (its name and version on the wire, its
-    /// signing scope and endpoints). A service's own client type has one by
-    /// default, the runtime's [`Client`] none; set it here to reach another
-    /// service's actions with [`Client::call`].
-    pub fn service(mut self, service: &'static Service) -> Self {
-        self.config.service = Some(service);
-        self
-    }
-
     /// Send requests unsigned (`Authorization: SKIP`, no credentials asked
     /// for), as the few actions that carry their own proof of identity expect
     /// (STS `AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`). Off by default.
+    /// Hidden: only `tencent-cloud-config`'s role providers need it.
+    #[doc(hidden)]
     pub fn skip_signing(mut self, skip: bool) -> Self {
         self.config.skip_signing = skip;
         self
@@ -1295,13 +1288,38 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// The same settings, building another client type (another service's,
-    /// or the runtime's own).
+    /// The same settings, building another client type. A service's client
+    /// always talks to its own service, whatever a builder of the runtime's
+    /// [`Client`] was told. Hidden: the generated clients' plumbing.
+    #[doc(hidden)]
     pub fn for_client<D>(self) -> ClientBuilder<D> {
         ClientBuilder {
             client: PhantomData,
             config: self.config,
         }
+    }
+}
+
+impl ClientBuilder<Client> {
+    /// The service the runtime's untyped [`Client`] talks to (its name and
+    /// version on the wire, its signing scope and endpoints), to reach any
+    /// service's actions with [`Client::call`]. Not offered on a service's
+    /// own builder: its client always talks to its own service.
+    ///
+    /// ```
+    /// let sts = tencent_cloud_runtime::Client::builder()
+    ///     .service(&tencent_cloud_sts::SERVICE_DESCRIPTION)
+    ///     .build();
+    /// # let _ = sts;
+    /// ```
+    ///
+    /// ```compile_fail
+    /// // No `service` on a service client's builder.
+    /// let _ = tencent_cloud_sts::Client::builder().service(&tencent_cloud_sts::SERVICE_DESCRIPTION);
+    /// ```
+    pub fn service(mut self, service: &'static Service) -> Self {
+        self.config.service = Some(service);
+        self
     }
 }
 
@@ -1371,7 +1389,8 @@ impl<C: ServiceClient> ClientBuilder<C> {
     }
 
     fn build_core(mut self) -> Result<Client, ConfigError> {
-        let Some(service) = self.config.service.or_else(C::default_service) else {
+        // A service's client talks to its own service only.
+        let Some(service) = C::default_service().or(self.config.service) else {
             return Err(ConfigError::new(
                 "no service: name one with `ClientBuilder::service`, or build a \
                  service crate's own client (its `Client::builder()`)",
@@ -1651,8 +1670,8 @@ mod tests {
             .unwrap()
             .0;
         assert_eq!(c.endpoint(), "https://sts.tencentcloudapi.com/");
-        // ...unless one was named explicitly, which stays with the other
-        // settings when the builder changes the client type it builds.
+        // ...even when a builder told another one changes the client type
+        // it builds: the other settings stay, the service does not.
         let c = builder()
             .credentials(creds())
             .endpoint_url("http://127.0.0.1:9")
@@ -1660,7 +1679,7 @@ mod tests {
             .build()
             .unwrap()
             .0;
-        assert_eq!(c.service().name, "ccc");
+        assert_eq!(c.service().name, "sts");
         assert_eq!(c.endpoint(), "http://127.0.0.1:9/");
     }
 

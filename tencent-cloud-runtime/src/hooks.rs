@@ -5,16 +5,15 @@
 //! attempts, measure latency, log request ids or add a trace id:
 //!
 //! ```
-//! use tencent_cloud_runtime::hooks::{AfterAttempt, BeforeAttempt, HeaderValue, Hook, Refused};
+//! use tencent_cloud_runtime::hooks::{AfterAttempt, BeforeAttempt, Hook, Refused};
 //!
 //! struct TraceIds;
 //!
 //! impl Hook for TraceIds {
 //!     fn before_attempt(&self, attempt: &mut BeforeAttempt<'_>) -> Result<(), Refused> {
 //!         let id = format!("trace-{}-{}", attempt.action(), attempt.attempt());
-//!         if let Ok(value) = HeaderValue::from_str(&id) {
-//!             attempt.headers_mut().insert("x-tc-traceid", value);
-//!         }
+//!         // Refused only for a name or value that is not valid in a header.
+//!         let _ = attempt.headers_mut().insert("X-TC-TraceId", &id);
 //!         Ok(())
 //!     }
 //!
@@ -66,7 +65,7 @@
 //! counters, or share one hook between several clients.
 
 use crate::error::SdkError;
-pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+pub use crate::headers::{Headers, InvalidHeader};
 use std::fmt;
 use std::time::Duration;
 
@@ -133,7 +132,7 @@ impl<H: Hook + ?Sized> Hook for &'static H {
 pub struct BeforeAttempt<'a> {
     pub(crate) action: &'a str,
     pub(crate) attempt: u32,
-    pub(crate) headers: &'a mut HeaderMap,
+    pub(crate) headers: &'a mut Headers,
 }
 
 impl BeforeAttempt<'_> {
@@ -149,12 +148,12 @@ impl BeforeAttempt<'_> {
 
     /// The headers to be sent, without the secrets (see the
     /// [module docs](self) for the ones set again after the hooks).
-    pub fn headers(&self) -> &HeaderMap {
+    pub fn headers(&self) -> &Headers {
         self.headers
     }
 
     /// The headers, to add or replace some.
-    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+    pub fn headers_mut(&mut self) -> &mut Headers {
         self.headers
     }
 }

@@ -48,6 +48,7 @@ pub mod credentials;
 pub mod deviation;
 pub mod enums;
 mod error;
+mod headers;
 pub mod hooks;
 mod json;
 #[cfg(feature = "test-util")]

@@ -66,7 +66,8 @@
 use crate::action::RoundTripAction;
 use crate::credentials::Credentials;
 use crate::error::{TransportError, TransportErrorKind};
-use crate::hooks::HeaderMap;
+use crate::headers::Headers;
+use reqwest::header::HeaderMap;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -131,7 +132,7 @@ struct MockState {
     /// Action names of every call, in order, matched or not.
     calls: Vec<String>,
     /// The headers of every call, as `calls`.
-    headers: Vec<HeaderMap>,
+    headers: Vec<Headers>,
 }
 
 /// The SecretId of the fixed test credentials, [`test_credentials`]; the
@@ -190,7 +191,7 @@ impl Mock {
     /// that signed; the key itself is never sent). `Authorization` and
     /// `X-TC-Token` are marked sensitive, so `Debug` hides them. `Host` is
     /// not among them: the transport adds it from the endpoint.
-    pub fn headers(&self) -> Vec<HeaderMap> {
+    pub fn headers(&self) -> Vec<Headers> {
         lock(&self.state).headers.clone()
     }
 
@@ -204,7 +205,7 @@ impl Mock {
         let rules = {
             let mut state = lock(&self.state);
             state.calls.push(action.to_owned());
-            state.headers.push(headers.clone());
+            state.headers.push(Headers(headers.clone()));
             state.rules.clone()
         };
         for rule in rules.iter().filter(|r| r.action == action) {

@@ -148,10 +148,7 @@ fn check_catches_a_hand_edit_and_a_stray_file() {
     let text = fs::read_to_string(&edited).unwrap();
     fs::write(
         &edited,
-        text.replace(
-            "pub name: String,",
-            "pub name: Option<String>,",
-        ),
+        text.replace("pub name: String,", "pub name: Option<String>,"),
     )
     .unwrap();
     fs::write(out.join("operation/leftover.rs"), "// stray\n").unwrap();

@@ -430,9 +430,7 @@ async fn task_calls_its_callees_over_simulated_time_and_reports_consistently() {
     let c = client(&e);
     let clock = e.clock();
     let start = clock.now();
-    let callees: Vec<String> = (1..=3)
-        .map(|i| format!("00861390000000{i}"))
-        .collect();
+    let callees: Vec<String> = (1..=3).map(|i| format!("00861390000000{i}")).collect();
     let id = c
         .create_auto_callout_task()
         .sdk_app_id(7)
@@ -591,9 +589,7 @@ async fn not_after_and_pauses_hold_the_dialing() {
     let c = client(&e);
     let clock = e.clock();
     let now = clock.now();
-    let callees: Vec<String> = (0..10)
-        .map(|i| format!("0086139000001{i:02}"))
-        .collect();
+    let callees: Vec<String> = (0..10).map(|i| format!("0086139000001{i:02}")).collect();
     let id = c
         .create_auto_callout_task()
         .sdk_app_id(7)

@@ -4,7 +4,7 @@
 //! without breaking the signature; the protocol headers and the secrets stay
 //! out of a hook's reach; a hook may refuse an attempt.
 
-use ccc_api::hooks::{AfterAttempt, BeforeAttempt, HeaderValue, Hook, Refused};
+use ccc_api::hooks::{AfterAttempt, BeforeAttempt, Hook, Refused};
 use ccc_api::{BuildError, Client, Credentials, RetryConfig, SdkError};
 use ccc_tests::server::{Reply, TestServer, TEST_SECRET_ID, TEST_SECRET_KEY};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,14 +40,19 @@ struct Recorder {
 
 impl Hook for Recorder {
     fn before_attempt(&self, attempt: &mut BeforeAttempt<'_>) -> Result<(), Refused> {
-        let names = attempt.headers().keys().map(|k| k.to_string()).collect();
+        let names = attempt
+            .headers()
+            .iter()
+            .map(|(k, _)| k.to_owned())
+            .collect();
         self.before.lock().unwrap().push((attempt.attempt(), names));
         let shown = format!("{attempt:?} {:?}", attempt.headers());
         self.shown.lock().unwrap().push_str(&shown);
         let trace = format!("trace-{}-{}", attempt.action(), attempt.attempt());
         attempt
             .headers_mut()
-            .insert("x-tc-traceid", HeaderValue::from_str(&trace).unwrap());
+            .insert("x-tc-traceid", &trace)
+            .unwrap();
         Ok(())
     }
 
@@ -200,7 +205,7 @@ impl Hook for Meddler {
             ("user-agent", "my-app/2.0"),
             ("x-tc-region", "ap-singapore"),
         ] {
-            h.insert(name, HeaderValue::from_static(value));
+            h.insert(name, value).unwrap();
         }
         Ok(())
     }

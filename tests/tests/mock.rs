@@ -24,10 +24,7 @@ async fn task_names(client: &Client) -> Result<Vec<String>, ccc_api::Error> {
         .items()
         .try_collect()
         .await?;
-    Ok(tasks
-        .into_iter()
-        .filter_map(|t| t.name)
-        .collect())
+    Ok(tasks.into_iter().filter_map(|t| t.name).collect())
 }
 
 fn page(total: u64, names: &[&str]) -> DescribeAutoCalloutTasksResponse {

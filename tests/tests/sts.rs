@@ -59,7 +59,7 @@ async fn a_request_signed_for_another_service_is_refused() {
     static WRONG: ccc_api::Service =
         ccc_api::Service::new("ccc", ccc_api::sts::VERSION, "ccc", &[], &[], &[]);
     let emulator = Emulator::start(Config::default()).await.unwrap();
-    let client = Client::builder()
+    let client = ccc_api::runtime::Client::builder()
         .service(&WRONG)
         .credentials(base())
         .endpoint_url(emulator.url())

@@ -246,7 +246,7 @@ fn signed_by(mock: &Mock) -> Vec<String> {
     mock.headers()
         .iter()
         .map(|h| {
-            let auth = h["authorization"].to_str().unwrap();
+            let auth = h.get("authorization").unwrap();
             let from = auth.find("Credential=").unwrap() + "Credential=".len();
             auth[from..].split('/').next().unwrap().to_owned()
         })
@@ -255,9 +255,7 @@ fn signed_by(mock: &Mock) -> Vec<String> {
 
 /// A header of the `n`th call the mock answered.
 fn header(mock: &Mock, n: usize, name: &str) -> Option<String> {
-    mock.headers()[n]
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_owned())
+    mock.headers()[n].get(name).map(str::to_owned)
 }
 
 #[tokio::test]

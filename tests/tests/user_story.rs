@@ -22,10 +22,7 @@ async fn task_names(client: &Client, app: u64) -> anyhow::Result<Vec<String>> {
         .items()
         .try_collect()
         .await?;
-    Ok(tasks
-        .into_iter()
-        .filter_map(|t| t.name)
-        .collect())
+    Ok(tasks.into_iter().filter_map(|t| t.name).collect())
 }
 
 fn page(total: u64, names: &[&str]) -> DescribeAutoCalloutTasksResponse {
