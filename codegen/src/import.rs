@@ -639,7 +639,38 @@ fn member(m: &Value, usage: &str, name: String, ty: String, side: Side, doc: Str
         sensitive: false,
         not_sensitive: None,
         correction: None,
+        deprecated: deprecation(m),
     }
+}
+
+/// Whether upstream retires member `m`: marked `disabled`, or its text says
+/// so (`deprecated`, `obsolete`, `废弃`); the note names the member to use
+/// instead when the text does (`use Callers`, `使用Callers`).
+fn deprecation(m: &Value) -> Option<String> {
+    let text = m["document"].as_str().unwrap_or_default();
+    // ASCII case only, so byte offsets in `lower` are offsets in `text`.
+    let lower = text.to_ascii_lowercase();
+    let said = ["deprecated", "obsolete", "废弃", "弃用"]
+        .iter()
+        .any(|w| lower.contains(w));
+    if !said && !m["disabled"].as_bool().unwrap_or(false) {
+        return None;
+    }
+    let instead = ["use ", "使用"].iter().find_map(|w| {
+        let at = lower.find(w)? + w.len();
+        let name: String = text
+            .get(at..)?
+            .trim_start_matches([' ', '`'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        name.starts_with(|c: char| c.is_ascii_uppercase())
+            .then_some(name)
+    });
+    Some(match instead {
+        Some(name) => format!("use `{name}`"),
+        None => "deprecated by the service's documentation".to_owned(),
+    })
 }
 
 /// The members of upstream object `name`, as spec members with empty docs
@@ -820,6 +851,7 @@ fn plan(
             rate_limit: None,
             idempotent: is_read_action(name),
             china_only: options.china_only,
+            deprecated: None,
             input: Vec::new(),
             output: Vec::new(),
             errors: Vec::new(),
@@ -857,6 +889,12 @@ fn plan(
                 _ => {}
             }
             file.doc = doc.trim().to_owned();
+            let retired = action["status"].as_str() == Some("deprecated")
+                || crate::validate::says_deprecated(&format!("{} {}", file.summary, file.doc));
+            if file.deprecated.is_none() && retired {
+                file.deprecated = deprecation(action)
+                    .or(Some("deprecated by the service's documentation".to_owned()));
+            }
             if file.category.is_empty() {
                 file.category = verb_category(name);
             }
@@ -1183,6 +1221,10 @@ fn merge(
                 if m.example.is_none() && new.example.is_some() {
                     m.example = new.example;
                     changes.push(format!("{}: example added", m.name));
+                }
+                if m.deprecated.is_none() && new.deprecated.is_some() {
+                    changes.push(format!("{}: deprecated", m.name));
+                    m.deprecated = new.deprecated;
                 }
                 if with_docs {
                     m.doc = new.doc;

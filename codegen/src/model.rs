@@ -68,6 +68,8 @@ pub struct Action {
     pub idempotent: bool,
     /// Documented only on the China site.
     pub china_only: bool,
+    /// Deprecated by the docs: what to use instead.
+    pub deprecated: Option<String>,
     /// Request members.
     pub input: Vec<Field>,
     /// Response members, without `RequestId`.
@@ -108,6 +110,8 @@ pub struct Field {
     /// member sits in without a list in between (allowed for upstream-
     /// documented specs; a recursive type would otherwise have infinite size).
     pub boxed: bool,
+    /// Deprecated by the docs: what to use instead.
+    pub deprecated: Option<String>,
 }
 
 impl Field {

@@ -186,6 +186,10 @@ pub struct ActionFile {
     /// Documented only on the China site.
     #[serde(default, skip_serializing_if = "is_false")]
     pub china_only: bool,
+    /// The docs deprecate the action: what to use instead. Generated as
+    /// `#[deprecated(note = ...)]` on the client's method and the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<String>,
     /// Request members.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub input: Vec<Member>,
@@ -313,6 +317,12 @@ pub struct Member {
     /// it when it is gone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<String>,
+    /// The docs deprecate the member: what to use instead (``use `Callers` ``)
+    /// or why it is kept. Generated as `#[deprecated(note = ...)]`;
+    /// validation demands it for every member whose docs say it is
+    /// deprecated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<String>,
 }
 
 /// Whether a member is always there, may be left out, or may be `null`. Every

@@ -310,6 +310,13 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 );
             }
         }
+        check_deprecation(
+            &format!("{} {}", a.summary, a.doc),
+            a.deprecated.as_deref(),
+            file,
+            "",
+            diags,
+        );
         let input = fields(docs, &a.input, Context::Input, file, "/input", api, diags);
         let output = fields(
             docs,
@@ -359,6 +366,7 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
             rate_limit: a.rate_limit,
             idempotent: a.idempotent,
             china_only: a.china_only,
+            deprecated: a.deprecated.clone(),
             input,
             output,
             errors: a.errors.clone(),
@@ -683,6 +691,7 @@ fn fields(
             );
         }
         check_secrecy(m, file, &at, diags);
+        check_deprecation(&m.doc, m.deprecated.as_deref(), file, &at, diags);
         if ctx == Context::Input && m.presence == Presence::Nullable {
             diags.push(
                 file,
@@ -728,10 +737,40 @@ fn fields(
             sensitive: m.sensitive,
             shape,
             boxed: false,
+            deprecated: m.deprecated.clone(),
         });
     }
     escape_rust_names(&mut out, &explicit, ctx, file, base, diags);
     out
+}
+
+/// An action or member whose docs say it is deprecated carries a
+/// `deprecated` note (so users get the compiler's warning, not only the
+/// text), and a note says something.
+fn check_deprecation(doc: &str, note: Option<&str>, file: &str, at: &str, diags: &mut Diagnostics) {
+    match note {
+        Some(n) if n.trim().is_empty() => diags.push(
+            file,
+            format!("{at}/deprecated"),
+            "say what to use instead (or why the member stays), or leave `deprecated` out",
+        ),
+        Some(_) => {}
+        None if says_deprecated(doc) => diags.push(
+            file,
+            format!("{at}/doc"),
+            "the docs say this is deprecated: add `deprecated` with what to use instead",
+        ),
+        None => {}
+    }
+}
+
+/// Whether `doc` deprecates what it describes: the word itself, `obsolete`,
+/// or upstream's Chinese for it, in any case.
+pub(crate) fn says_deprecated(doc: &str) -> bool {
+    let lower = doc.to_ascii_lowercase();
+    ["deprecated", "obsolete", "废弃", "弃用"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// A member marked `sensitive` is redacted from `Debug`; one whose name sounds

@@ -61,7 +61,9 @@ fn gadgets() -> Value {
                 m("MadeOn", "string", "date", json!({"required": false, "example": "2024-05-01"})),
                 m("Ids", "list", "int64", json!({"required": false, "example": "[1, 2]"})),
                 m("Type", "string", "string", json!({"required": false})),
-                m("Build", "string", "string", json!({"required": false}))
+                m("Build", "string", "string", json!({"required": false})),
+                m("Kind", "string", "string", json!({"required": false, "document": "类型（废弃，使用Type）"})),
+                m("Old", "string", "string", json!({"required": false, "document": "Old filter (obsolete one and use callers)."}))
             ]},
             "DescribeGadgetsResponse": { "type": "object", "document": "", "members": [
                 m("TotalCount", "int", "uint64", json!({"output_required": true})),
@@ -200,6 +202,21 @@ fn every_upstream_type_and_clash_imports_into_a_valid_spec_that_generates() {
     assert_eq!(create.get("idempotent"), None, "a write is not idempotent");
     assert_eq!(create["summary"], "Create");
     assert_eq!(create["doc"], "Upstream marks this action deprecated.");
+    assert_eq!(
+        create["deprecated"],
+        "deprecated by the service's documentation"
+    );
+    assert_eq!(describe.get("deprecated"), None);
+    // Retired members carry a note, naming the replacement when the text does.
+    assert_eq!(
+        member(&describe["input"], "Kind")["deprecated"],
+        "use `Type`"
+    );
+    assert_eq!(
+        member(&describe["input"], "Old")["deprecated"],
+        "deprecated by the service's documentation"
+    );
+    assert_eq!(member(&describe["input"], "Type").get("deprecated"), None);
     assert_eq!(member(&create["input"], "Password")["sensitive"], true);
     assert_eq!(member(&create["input"], "Blob")["type"], "binary");
     assert_eq!(member(&create["input"], "Result")["type"], "ResultType");

@@ -1729,3 +1729,53 @@ fn hostile_yaml_fails_cleanly() {
         started.elapsed()
     );
 }
+
+#[test]
+fn what_the_docs_deprecate_carries_a_note() {
+    let bad = action_with_input(
+        r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." },
+            { "name": "OldId", "type": "uint64", "presence": "optional", "doc": "Old id; Deprecated." },
+            { "name": "LegacyId", "type": "uint64", "presence": "optional", "doc": "旧 ID（废弃）" },
+            { "name": "OtherId", "type": "uint64", "presence": "optional", "doc": "Obsolete id.", "deprecated": " " },
+            { "name": "NewId", "type": "uint64", "presence": "optional", "doc": "Kept.", "deprecated": "use `ThingId`" }]"#,
+    )
+    .replace(r#""doc": "Reads one thing.""#, r#""doc": "Deprecated: reads one thing.""#);
+    assert_eq!(
+        problems("deprecated", &[("actions/GetThing.json", Some(&bad))]),
+        [
+            "spec/actions/GetThing.json: /doc: the docs say this is deprecated: add `deprecated` with what to use instead",
+            "spec/actions/GetThing.json: /input/1/doc: the docs say this is deprecated: add `deprecated` with what to use instead",
+            "spec/actions/GetThing.json: /input/2/doc: the docs say this is deprecated: add `deprecated` with what to use instead",
+            "spec/actions/GetThing.json: /input/3/deprecated: say what to use instead (or why the member stays), or leave `deprecated` out",
+        ]
+    );
+    // With notes, the model carries them to the generated attributes.
+    let good = bad
+        .replace(
+            r#""doc": "Deprecated: reads one thing.""#,
+            r#""doc": "Deprecated: reads one thing.", "deprecated": "use `GetThings`""#,
+        )
+        .replace(
+            r#""Old id; Deprecated." }"#,
+            r#""Old id; Deprecated.", "deprecated": "use `ThingId`" }"#,
+        )
+        .replace(
+            r#""旧 ID（废弃）" }"#,
+            r#""旧 ID（废弃）", "deprecated": "use `ThingId`" }"#,
+        )
+        .replace(r#""deprecated": " ""#, r#""deprecated": "no longer read""#);
+    let model = load("deprecated-ok", &[("actions/GetThing.json", Some(&good))]).unwrap();
+    let a = &model.actions[0];
+    assert_eq!(a.deprecated.as_deref(), Some("use `GetThings`"));
+    let notes: Vec<_> = a.input.iter().map(|f| f.deprecated.as_deref()).collect();
+    assert_eq!(
+        notes,
+        [
+            None,
+            Some("use `ThingId`"),
+            Some("use `ThingId`"),
+            Some("no longer read"),
+            Some("use `ThingId`")
+        ]
+    );
+}

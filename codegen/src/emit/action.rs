@@ -4,8 +4,8 @@
 use super::docs;
 use super::serde::{self, Directions};
 use super::types::{
-    builder_type, error_code_enum, field_ident, has_sensitive, redacting_debug, rust_type, setter,
-    struct_field, BuilderSpec, Decoding,
+    allow_deprecated, builder_type, deprecated, error_code_enum, field_ident, has_sensitive,
+    redacting_debug, rust_type, setter, struct_field, BuilderSpec, Decoding,
 };
 use super::Paths;
 use crate::model::{Action, Field, Model, Presence};
@@ -71,6 +71,13 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         }
     }
     let module_doc = docs::inner(&about);
+    let any_deprecated = a.deprecated.is_some()
+        || a.input
+            .iter()
+            .chain(&a.output)
+            .any(|f| f.deprecated.is_some());
+    let allow = allow_deprecated(any_deprecated);
+    let action_deprecated = deprecated(a.deprecated.as_deref());
     // The link names the service's own module (`crate::sts::operation::..`
     // for a service generated beside the primary one).
     let root_path = root.to_string().replace(' ', "");
@@ -161,6 +168,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     let client_method = quote! {
         impl #root::Client {
             #method_doc
+            #action_deprecated
             #[inline]
             pub fn #method(&self) -> #fluent {
                 #fluent::new(self.core().clone())
@@ -221,8 +229,10 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
 
     quote! {
         #module_doc
+        #allow
 
         #request_doc
+        #action_deprecated
         #request_derive
         #[non_exhaustive]
         pub struct #request {
@@ -624,6 +634,7 @@ fn with_request_id(output: &[Field]) -> Vec<Field> {
         boxed: false,
         sensitive: false,
         shape: None,
+        deprecated: None,
     });
     fields
 }

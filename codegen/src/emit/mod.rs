@@ -612,8 +612,10 @@ fn operation_module(model: &Model, paths: &Paths) -> TokenStream {
     let gate = paths
         .feature_gates
         .then(|| quote!(#[cfg(feature = "serde-roundtrip")]));
+    let allow = types::allow_deprecated(model.actions.iter().any(|a| a.deprecated.is_some()));
     quote! {
         //! One module per action: request, builders, response and error codes.
+        #allow
         #(#mods)*
 
         /// The wire name of every action, sorted.

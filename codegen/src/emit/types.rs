@@ -41,6 +41,26 @@ pub(crate) fn field_ident(name: &str) -> Ident {
     }
 }
 
+/// `#[deprecated(note = ..)]` for what the docs deprecate, else nothing.
+/// Generated modules that use such items allow the lint for themselves
+/// ([`allow_deprecated`]); users get the warning.
+pub(crate) fn deprecated(note: Option<&str>) -> TokenStream {
+    match note {
+        Some(note) => quote!(#[deprecated(note = #note)]),
+        None => quote!(),
+    }
+}
+
+/// `#![allow(deprecated)]` for a generated module that uses what the docs
+/// deprecate, when `any` is true.
+pub(crate) fn allow_deprecated(any: bool) -> TokenStream {
+    if any {
+        quote!(#![allow(deprecated)])
+    } else {
+        quote!()
+    }
+}
+
 /// The field's Rust type with its `Option` when it may be absent or null.
 pub(crate) fn field_type(f: &Field, types: Option<&TokenStream>) -> TokenStream {
     let ty = stored_type(f, types);
@@ -78,8 +98,10 @@ pub(crate) fn struct_field(f: &Field, types: Option<&TokenStream>) -> TokenStrea
     let doc = docs::outer(&docs::with_example(&docs::field_doc(f), f.example.as_ref()));
     let ident = field_ident(&f.rust);
     let ty = field_type(f, types);
+    let deprecated = deprecated(f.deprecated.as_deref());
     quote! {
         #doc
+        #deprecated
         pub #ident: #ty,
     }
 }
@@ -97,8 +119,15 @@ pub(crate) fn types_module(model: &Model, paths: &Paths) -> TokenStream {
             pub type #name = #ty;
         }
     });
+    let allow = allow_deprecated(
+        model
+            .objects
+            .iter()
+            .any(|o| o.fields.iter().any(|f| f.deprecated.is_some())),
+    );
     quote! {
         //! Data types shared by the actions' requests and responses.
+        #allow
         #(#scalars)*
         #(#objects)*
         #(#enums)*
@@ -333,8 +362,10 @@ pub(crate) fn setter(
     } else {
         quote!(value)
     };
+    let deprecated = deprecated(f.deprecated.as_deref());
     quote! {
         #doc
+        #deprecated
         #[inline]
         pub fn #ident(mut self, value: #param) -> Self {
             #target = Some(#convert);
@@ -342,6 +373,7 @@ pub(crate) fn setter(
         }
 
         #set_doc
+        #deprecated
         #[inline]
         pub fn #set(mut self, value: Option<#ty>) -> Self {
             #target = #set_value;

@@ -34,6 +34,7 @@
 //! ```
 //!
 //! Repaired from the official text: `IsForceUseMobile` was the string "true", now the boolean the member's type requires
+#![allow(deprecated)]
 /// Request of `CreateCallOutSession`. Build it with [`CreateCallOutSessionRequest::builder`], which checks that every required member is set.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -53,6 +54,7 @@ pub struct CreateCallOutSessionRequest {
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
+    #[deprecated(note = "use `Callers`")]
     pub caller: Option<String>,
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
@@ -227,12 +229,14 @@ impl CreateCallOutSessionRequestBuilder {
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
+    #[deprecated(note = "use `Callers`")]
     #[inline]
     pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[deprecated(note = "use `Callers`")]
     #[inline]
     pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
@@ -386,12 +390,14 @@ impl CreateCallOutSessionFluentBuilder {
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
+    #[deprecated(note = "use `Callers`")]
     #[inline]
     pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.inner.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[deprecated(note = "use `Callers`")]
     #[inline]
     pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.inner.caller = value;

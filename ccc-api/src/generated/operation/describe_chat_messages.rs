@@ -9,6 +9,7 @@
 //! Paged by offset `Offset` and limit `Limit`; items in `Messages`, the total in `TotalCount`.
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeChatMessages>
+#![allow(deprecated)]
 /// Request of `DescribeChatMessages`. Build it with [`DescribeChatMessagesRequest::builder`], which checks that every required member is set.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -20,10 +21,12 @@ pub struct DescribeChatMessagesRequest {
     /// Instance id; deprecated.
     ///
     /// Example: `0`
+    #[deprecated(note = "use `SdkAppId`")]
     pub instance_id: Option<i64>,
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
+    #[deprecated(note = "use `SessionId`")]
     pub cdr_id: Option<String>,
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
@@ -166,12 +169,14 @@ impl DescribeChatMessagesRequestBuilder {
     /// Instance id; deprecated.
     ///
     /// Example: `0`
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.instance_id = value;
@@ -180,12 +185,14 @@ impl DescribeChatMessagesRequestBuilder {
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
+    #[deprecated(note = "use `SessionId`")]
     #[inline]
     pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
         self.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
+    #[deprecated(note = "use `SessionId`")]
     #[inline]
     pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
         self.cdr_id = value;
@@ -300,12 +307,14 @@ impl DescribeChatMessagesFluentBuilder {
     /// Instance id; deprecated.
     ///
     /// Example: `0`
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.inner.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.inner.instance_id = value;
@@ -314,12 +323,14 @@ impl DescribeChatMessagesFluentBuilder {
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
+    #[deprecated(note = "use `SessionId`")]
     #[inline]
     pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
+    #[deprecated(note = "use `SessionId`")]
     #[inline]
     pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
         self.inner.cdr_id = value;

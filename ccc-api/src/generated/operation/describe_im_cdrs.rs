@@ -9,7 +9,9 @@
 //! Paged by offset `Offset` and limit `Limit`; items in `IMCdrList`, the total in `TotalCount`.
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeIMCdrs>
+#![allow(deprecated)]
 /// Request of `DescribeIMCdrs`. Build it with [`DescribeIMCdrsRequest::builder`], which checks that every required member is set.
+#[deprecated(note = "use `DescribeIMCdrList`")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIMCdrsRequest {
@@ -24,6 +26,7 @@ pub struct DescribeIMCdrsRequest {
     /// Instance id; deprecated, use `SdkAppId` instead.
     ///
     /// Example: `11`
+    #[deprecated(note = "use `SdkAppId`")]
     pub instance_id: Option<i64>,
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
@@ -178,12 +181,14 @@ impl DescribeIMCdrsRequestBuilder {
     /// Instance id; deprecated, use `SdkAppId` instead.
     ///
     /// Example: `11`
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.instance_id = value;
@@ -311,12 +316,14 @@ impl DescribeIMCdrsFluentBuilder {
     /// Instance id; deprecated, use `SdkAppId` instead.
     ///
     /// Example: `11`
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.inner.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.inner.instance_id = value;
@@ -673,6 +680,7 @@ impl crate::Client {
     /// List online customer service records (deprecated).
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeIMCdrs`](mod@crate::operation::describe_im_cdrs).
+    #[deprecated(note = "use `DescribeIMCdrList`")]
     #[inline]
     pub fn describe_im_cdrs(&self) -> DescribeIMCdrsFluentBuilder {
         DescribeIMCdrsFluentBuilder::new(self.core().clone())

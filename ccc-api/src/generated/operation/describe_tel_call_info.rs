@@ -37,6 +37,7 @@
 //!   }
 //! }
 //! ```
+#![allow(deprecated)]
 /// Request of `DescribeTelCallInfo`. Build it with [`DescribeTelCallInfoRequest::builder`], which checks that every required member is set.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -288,6 +289,7 @@ pub struct DescribeTelCallInfoResponse {
     /// Minutes consumed from the audio package (deprecated spelling, use `VOIPCallInCount`).
     ///
     /// Example: `10`
+    #[deprecated(note = "use `VOIPCallInCount`")]
     pub voip_call_in_count_deprecated: Option<i64>,
     /// Minutes consumed from the audio package.
     ///
@@ -506,12 +508,14 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the audio package (deprecated spelling, use `VOIPCallInCount`).
     ///
     /// Example: `10`
+    #[deprecated(note = "use `VOIPCallInCount`")]
     #[inline]
     pub fn voip_call_in_count_deprecated(mut self, value: i64) -> Self {
         self.voip_call_in_count_deprecated = Some(value);
         self
     }
     /// Sets or clears `VoipCallInCount`.
+    #[deprecated(note = "use `VOIPCallInCount`")]
     #[inline]
     pub fn set_voip_call_in_count_deprecated(mut self, value: Option<i64>) -> Self {
         self.voip_call_in_count_deprecated = value;

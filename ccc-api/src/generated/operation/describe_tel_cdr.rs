@@ -130,6 +130,7 @@
 //! ```
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body; inserted 7 missing comma(s) in the response
+#![allow(deprecated)]
 /// Request of `DescribeTelCdr`. Build it with [`DescribeTelCdrRequest::builder`], which checks that every required member is set.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -157,14 +158,17 @@ pub struct DescribeTelCdrRequest {
     /// Instance id; deprecated, use `SdkAppId`.
     ///
     /// Example: `11`
+    #[deprecated(note = "use `SdkAppId`")]
     pub instance_id: Option<i64>,
     /// Maximum number of records to return; deprecated, use `PageSize`.
     ///
     /// Example: `0`
+    #[deprecated(note = "use `PageSize`")]
     pub limit: Option<crate::types::Limit>,
     /// Record offset; deprecated, use `PageNumber`.
     ///
     /// Example: `0`
+    #[deprecated(note = "use `PageNumber`")]
     pub offset: Option<crate::types::Offset>,
     /// Only return records involving these phone numbers.
     ///
@@ -371,12 +375,14 @@ impl DescribeTelCdrRequestBuilder {
     /// Instance id; deprecated, use `SdkAppId`.
     ///
     /// Example: `11`
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.instance_id = value;
@@ -385,12 +391,14 @@ impl DescribeTelCdrRequestBuilder {
     /// Maximum number of records to return; deprecated, use `PageSize`.
     ///
     /// Example: `0`
+    #[deprecated(note = "use `PageSize`")]
     #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[deprecated(note = "use `PageSize`")]
     #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
@@ -399,12 +407,14 @@ impl DescribeTelCdrRequestBuilder {
     /// Record offset; deprecated, use `PageNumber`.
     ///
     /// Example: `0`
+    #[deprecated(note = "use `PageNumber`")]
     #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[deprecated(note = "use `PageNumber`")]
     #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
@@ -564,12 +574,14 @@ impl DescribeTelCdrFluentBuilder {
     /// Instance id; deprecated, use `SdkAppId`.
     ///
     /// Example: `11`
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.inner.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[deprecated(note = "use `SdkAppId`")]
     #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.inner.instance_id = value;
@@ -578,12 +590,14 @@ impl DescribeTelCdrFluentBuilder {
     /// Maximum number of records to return; deprecated, use `PageSize`.
     ///
     /// Example: `0`
+    #[deprecated(note = "use `PageSize`")]
     #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[deprecated(note = "use `PageSize`")]
     #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
@@ -592,12 +606,14 @@ impl DescribeTelCdrFluentBuilder {
     /// Record offset; deprecated, use `PageNumber`.
     ///
     /// Example: `0`
+    #[deprecated(note = "use `PageNumber`")]
     #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[deprecated(note = "use `PageNumber`")]
     #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
@@ -678,6 +694,7 @@ pub struct DescribeTelCdrResponse {
     /// Call records; deprecated, use `TelCdrList`.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+    #[deprecated(note = "use `TelCdrList`")]
     pub tel_cdrs: Vec<crate::types::TelCdrInfo>,
     /// Call records on this page.
     ///
@@ -812,12 +829,14 @@ impl DescribeTelCdrResponseBuilder {
     /// Call records; deprecated, use `TelCdrList`.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+    #[deprecated(note = "use `TelCdrList`")]
     #[inline]
     pub fn tel_cdrs(mut self, value: impl IntoIterator<Item = crate::types::TelCdrInfo>) -> Self {
         self.tel_cdrs = Some(value.into_iter().collect());
         self
     }
     /// Sets or clears `TelCdrs`.
+    #[deprecated(note = "use `TelCdrList`")]
     #[inline]
     pub fn set_tel_cdrs(mut self, value: Option<Vec<crate::types::TelCdrInfo>>) -> Self {
         self.tel_cdrs = value;
