@@ -220,3 +220,54 @@ impl JsonPaginator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn numbers(first_page: u64) -> JsonPaginator {
+        let facts = PagingFacts::new(PageStyle::PageNumber, "Page", "Size", "Items", 50)
+            .total("Total")
+            .first_page(first_page);
+        JsonPaginator::new("List", json!({"Id": 1}), facts)
+    }
+
+    #[test]
+    fn page_numbers_start_at_the_first_page_with_the_largest_size() {
+        let mut pages = numbers(1);
+        assert_eq!(
+            pages.params(),
+            Some(json!({"Id": 1, "Page": 1, "Size": 50}))
+        );
+        assert!(pages.record(&json!({"Items": [1, 2], "Total": 3})));
+        assert_eq!(pages.params().unwrap()["Page"], 2);
+        assert!(pages.record(&json!({"Items": [3], "Total": 3})));
+        assert_eq!(pages.params(), None);
+        assert_eq!(numbers(0).params().unwrap()["Page"], 0);
+    }
+
+    #[test]
+    fn set_positions_and_sizes_are_kept() {
+        let facts = PagingFacts::new(PageStyle::Offset, "Offset", "Limit", "Items", 50);
+        let mut pages = JsonPaginator::new("List", json!({"Offset": 10, "Limit": 2}), facts);
+        assert_eq!(pages.page_size(), Some(2));
+        assert!(pages.record(&json!({"Items": ["a", "b"]})));
+        assert_eq!(pages.params(), Some(json!({"Offset": 12, "Limit": 2})));
+        // The same items again: not a new page, and the end.
+        assert!(!pages.record(&json!({"Items": ["a", "b"]})));
+        assert_eq!(pages.params(), None);
+    }
+
+    #[test]
+    fn cursors_are_taken_from_the_last_item_as_they_are() {
+        let facts =
+            PagingFacts::new(PageStyle::Cursor, "Cursor", "Size", "Items", 5).item_cursor("Next");
+        let mut pages = JsonPaginator::new("List", json!({}), facts);
+        assert_eq!(pages.params(), Some(json!({"Size": 5})));
+        assert!(pages.record(&json!({"Items": [{"Next": 7}]})));
+        assert_eq!(pages.params(), Some(json!({"Size": 5, "Cursor": 7})));
+        assert!(pages.record(&json!({"Items": [{"Next": null}]})));
+        assert_eq!(pages.params(), None);
+    }
+}

@@ -130,7 +130,9 @@ async fn an_optional_state_left_out_keeps_the_wait_going() {
     let rule = mock
         .on::<DescribePredictiveDialingCampaignRequest>()
         .then_ok(campaign(None))
-        .then_ok(campaign(Some(DescribePredictiveDialingCampaignStatus::Running)));
+        .then_ok(campaign(Some(
+            DescribePredictiveDialingCampaignStatus::Running,
+        )));
     let outcome = Client::mocked(&mock)
         .wait_until_predictive_dialing_campaign_running()
         .sdk_app_id(1400000000)

@@ -303,3 +303,13 @@ fn state_fn(w: &Waiter, paths: &Paths) -> TokenStream {
         }
     }
 }
+
+/// `const FIRST_PAGE` of a `Paginated` impl, for page-number paging counting
+/// from 1 (nothing for the default 0). Kept here, beside the other new
+/// emission, so the action emitter only hooks it in.
+pub(crate) fn first_page_const(p: &crate::spec::Pagination) -> Option<TokenStream> {
+    (p.style == crate::spec::PageStyle::PageNumber && p.first_page != 0).then(|| {
+        let first = Literal::u64_unsuffixed(p.first_page);
+        quote!(const FIRST_PAGE: u64 = #first;)
+    })
+}
