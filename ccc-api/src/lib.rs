@@ -75,8 +75,8 @@ mod generated;
 mod redaction;
 
 pub use generated::{
-    operation, types, ActionErrorCode, Client, ClientBuilder, Error, ErrorCode, Site, SERVICE,
-    SERVICE_DESCRIPTION, VERSION,
+    operation, types, waiters, ActionErrorCode, Client, ClientBuilder, Error, ErrorCode, Site,
+    SERVICE, SERVICE_DESCRIPTION, VERSION,
 };
 /// The runtime every generated Tencent Cloud client stands on.
 pub use tencent_cloud_runtime as runtime;
@@ -92,8 +92,8 @@ pub use tencent_cloud_runtime::{
     CredentialsError, DecodeError, DecodeErrorKind, Deviation, DeviationKind, Endpoint, Items,
     Language, PageStyle, Pages, Paginated, Paginator, ProvideCredentials, PublicSite, RateLimit,
     RequestOptions, RetryConfig, RoundTrip, RoundTripAction, SdkError, Service, ServiceClient,
-    ServiceError, TransportError, TransportErrorKind, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
-    REQUEST_CLIENT,
+    ServiceError, TransportError, TransportErrorKind, WaitOutcome, WaitSettings, WaitState,
+    DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
 };
 /// The Security Token Service, its own generated crate (`tencent-cloud-sts`).
 pub use tencent_cloud_sts as sts;

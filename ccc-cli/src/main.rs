@@ -11,7 +11,9 @@ use ccc_api::credentials::{
     CachingProvider, CvmRoleProvider, EnvironmentProvider, OidcRoleProvider, ProfileFileProvider,
     ProvideCredentials,
 };
-use ccc_api::{Client, Language, SdkError};
+use ccc_api::runtime::waiter::poll_until;
+use ccc_api::runtime::{JsonPaginator, PagingFacts};
+use ccc_api::{Client, Language, PageStyle, SdkError, WaitOutcome, WaitSettings, WaitState};
 use ccc_spec::ActionInfo;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use output::{Format, Query};
@@ -145,10 +147,12 @@ fn wait_command(global: &[Arg]) -> Command {
              which it cannot come (exit 6), or --max-wait passes (exit 7).",
         )
         .subcommand_required(true);
-    for w in wait::WAITERS {
-        let a = w.action();
+    for w in wait::waiters() {
+        let Some(a) = wait::action_of(w) else {
+            continue;
+        };
         let mut sub = Command::new(w.name)
-            .about(format!("Poll {} {}", a.name, w.about))
+            .about(format!("Poll {} {}", a.name, w.doc))
             .allow_negative_numbers(true)
             .override_usage(actions::usage(&format!("wait {}", w.name), a.input))
             .next_help_heading(actions::PARAMETERS);
@@ -677,40 +681,31 @@ async fn all_pages(
     client: &Client,
     a: &ActionInfo,
     p: ccc_spec::PaginationInfo,
-    mut body: Value,
+    body: Value,
     s: &Settings,
     query: Option<&Query>,
 ) -> Result<(), ExitCode> {
-    let size = body
-        .get(p.size)
-        .and_then(Value::as_u64)
-        .unwrap_or(p.max_size);
-    body[p.size] = Value::from(size);
-    let mut position = body.get(p.page).and_then(Value::as_u64).unwrap_or(0);
+    // The runtime's untyped paginator keeps the position and decides when the
+    // list ends (the typed paginators' rules); the calls are made here, so
+    // that `--debug` shows each.
+    let mut pages = JsonPaginator::new(a.name, body, paging_facts(&p));
     let mut merged: Option<Value> = None;
     let mut items: Vec<Value> = Vec::new();
-    let mut fetched: u64 = 0;
-    let mut last_cursor: Option<Value> = None;
     for _ in 0..MAX_PAGES {
-        if p.style != "cursor" {
-            body[p.page] = Value::from(position);
-        }
-        let mut response = call(client, a, &body, s.debug)
+        let Some(params) = pages.params() else {
+            break;
+        };
+        let mut response = call(client, a, &params, s.debug)
             .await
             .map_err(|e| call_failed(&e))?;
+        if !pages.record(&response) {
+            // The previous page again: the server ignores the position.
+            break;
+        }
         let page = match response.get_mut(p.items).map(Value::take) {
             Some(Value::Array(page)) => page,
             _ => Vec::new(),
         };
-        let n = page.len() as u64;
-        fetched += n;
-        let total = p
-            .total
-            .and_then(|t| response.get(t))
-            .and_then(Value::as_u64);
-        let cursor = p
-            .item_cursor
-            .and_then(|c| page.last().and_then(|item| item.get(c)).cloned());
         if s.format.streams() {
             let shown = match query {
                 Some(q) => {
@@ -732,26 +727,6 @@ async fn all_pages(
             items.extend(page);
             merged.get_or_insert(response);
         }
-        let done = n == 0
-            || match total {
-                Some(t) => fetched >= t,
-                None => n < size,
-            };
-        if done {
-            break;
-        }
-        match p.style {
-            "page_number" => position += 1,
-            "offset" => position += n,
-            _ => match cursor {
-                Some(c) if last_cursor.as_ref() != Some(&c) => {
-                    body[p.page] = c.clone();
-                    last_cursor = Some(c);
-                }
-                // No cursor to go on from, or the same again: the last page.
-                _ => break,
-            },
-        }
     }
     if s.format.streams() {
         return Ok(());
@@ -761,8 +736,32 @@ async fn all_pages(
     show(&answer, s.format, query)
 }
 
-async fn run_wait(w: &'static wait::Waiter, root: &ArgMatches, args: &ArgMatches) -> ExitCode {
-    let a = w.action();
+/// The spec table's paging data as the runtime's paginator takes it.
+fn paging_facts(p: &ccc_spec::PaginationInfo) -> PagingFacts {
+    let style = match p.style {
+        "page_number" => PageStyle::PageNumber,
+        "offset" => PageStyle::Offset,
+        _ => PageStyle::Cursor,
+    };
+    let mut facts =
+        PagingFacts::new(style, p.page, p.size, p.items, p.max_size).first_page(p.first_page);
+    if let Some(t) = p.total {
+        facts = facts.total(t);
+    }
+    if let Some(c) = p.item_cursor {
+        facts = facts.item_cursor(c);
+    }
+    facts
+}
+
+async fn run_wait(
+    w: &'static ccc_spec::WaiterInfo,
+    root: &ArgMatches,
+    args: &ArgMatches,
+) -> ExitCode {
+    let Some(a) = wait::action_of(w) else {
+        return fail(2, format!("{}: no action {}", w.name, w.action));
+    };
     let s = match settings(root, args) {
         Ok(s) => s,
         Err(e) => return fail(3, e),
@@ -793,67 +792,42 @@ async fn run_wait(w: &'static wait::Waiter, root: &ArgMatches, args: &ArgMatches
         Ok(c) => c,
         Err(e) => return fail(3, e),
     };
-    let outcome = poll(&client, a, &body, s.debug, delay, max_wait, |r| {
-        w.verdict(r)
-    })
+    let settings = WaitSettings::new()
+        .initial_delay(delay)
+        .max_delay(wait::MAX_DELAY)
+        .max_wait(max_wait);
+    let rule = wait::rule(w);
+    let state = |r: &Value| rule.value(r).cloned().unwrap_or(Value::Null);
+    let outcome = poll_until(
+        &settings,
+        || call(&client, a, &body, s.debug),
+        |r| rule.state(r),
+    )
     .await;
     match outcome {
-        Err(e) => call_failed(&e),
-        Ok(Polled::Reached(response)) => show(&response, s.format, query.as_ref())
+        WaitOutcome::Reached(response) => show(&response, s.format, query.as_ref())
             .err()
             .unwrap_or(ExitCode::SUCCESS),
-        Ok(Polled::Failed(response)) => fail(
+        WaitOutcome::Unreachable(response) => fail(
             wait::FAILED,
             format!(
                 "{} is {}: {} cannot happen any more",
-                w.field, response[w.field], w.name
+                wait::state_name(w),
+                state(&response),
+                w.name
             ),
         ),
-        Ok(Polled::TimedOut(response, waited)) => fail(
+        WaitOutcome::TimedOut { last, waited } => fail(
             wait::TIMED_OUT,
             format!(
                 "gave up after {:.1} s: {} is still {}",
                 waited.as_secs_f64(),
-                w.field,
-                response.get(w.field).unwrap_or(&Value::Null)
+                wait::state_name(w),
+                state(&last)
             ),
         ),
-    }
-}
-
-/// How polling ended, with the last answer.
-enum Polled {
-    Reached(Value),
-    Failed(Value),
-    TimedOut(Value, Duration),
-}
-
-/// Calls `a` until `verdict` says done (`Some(true)`) or failed (`Some(false)`),
-/// or `max_wait` would pass before the next call; the delays start at `first`
-/// and grow by half up to 30 s.
-async fn poll(
-    client: &Client,
-    a: &ActionInfo,
-    body: &Value,
-    debug: bool,
-    first: Duration,
-    max_wait: Duration,
-    verdict: impl Fn(&Value) -> Option<bool>,
-) -> Result<Polled, SdkError<String>> {
-    let start = tokio::time::Instant::now();
-    let mut delays = wait::delays(first, Duration::from_secs(30));
-    loop {
-        let response = call(client, a, body, debug).await?;
-        match verdict(&response) {
-            Some(true) => return Ok(Polled::Reached(response)),
-            Some(false) => return Ok(Polled::Failed(response)),
-            None => {}
-        }
-        let pause = delays.next().unwrap_or(first);
-        if start.elapsed() + pause > max_wait {
-            return Ok(Polled::TimedOut(response, start.elapsed()));
-        }
-        tokio::time::sleep(pause).await;
+        WaitOutcome::Error(e) => call_failed(&e),
+        _ => fail(1, "the wait ended in a way this ccc does not know"),
     }
 }
 
@@ -893,26 +867,35 @@ async fn run_waiter(
         secs("timeout", 180.0).map_err(|e| fail(2, format!("--waiter: timeout: {e}")))?;
     let interval =
         secs("interval", 5.0).map_err(|e| fail(2, format!("--waiter: interval: {e}")))?;
-    let verdict = |r: &Value| {
-        expr.apply(r)
-            .ok()
-            .and_then(|v| (text_of(&v) == to).then_some(true))
+    let state = |r: &Value| match expr.apply(r) {
+        Ok(v) if text_of(&v) == to => WaitState::Reached,
+        _ => WaitState::Pending,
     };
-    let start = tokio::time::Instant::now();
-    match poll(client, a, body, s.debug, interval, max_wait, verdict).await {
-        Err(e) => Err(call_failed(&e)),
-        Ok(Polled::Reached(response)) => show(&response, s.format, query),
-        // The verdict above is never a failure: only the timeout ends it otherwise.
-        Ok(Polled::Failed(response) | Polled::TimedOut(response, _)) => Err(fail(
-            wait::TIMED_OUT,
-            format!(
-                "gave up after {:.1} s: the expression gives {}, not {to}",
-                start.elapsed().as_secs_f64(),
-                expr.apply(&response)
-                    .map(|v| text_of(&v))
-                    .unwrap_or_default()
-            ),
-        )),
+    let settings = WaitSettings::new()
+        .initial_delay(interval)
+        .max_delay(wait::MAX_DELAY)
+        .max_wait(max_wait);
+    let outcome = poll_until(&settings, || call(client, a, body, s.debug), state).await;
+    match outcome {
+        WaitOutcome::Reached(response) => show(&response, s.format, query),
+        WaitOutcome::Error(e) => Err(call_failed(&e)),
+        // The state above is never unreachable: only the timeout ends it otherwise.
+        other => {
+            let (last, waited) = match &other {
+                WaitOutcome::TimedOut { last, waited } => (Some(last), *waited),
+                _ => (other.last_answer(), Duration::ZERO),
+            };
+            Err(fail(
+                wait::TIMED_OUT,
+                format!(
+                    "gave up after {:.1} s: the expression gives {}, not {to}",
+                    waited.as_secs_f64(),
+                    last.and_then(|r| expr.apply(r).ok())
+                        .map(|v| text_of(&v))
+                        .unwrap_or_default()
+                ),
+            ))
+        }
     }
 }
 

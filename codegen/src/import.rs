@@ -307,6 +307,7 @@ fn new_service_file(name: &str, version: &str, meta: &Value, beside: bool) -> Se
         ],
         categories: Vec::new(),
         errors: Vec::new(),
+        waiters: Vec::new(),
         docs: DocSource::Upstream,
         krate,
     }

@@ -22,6 +22,7 @@ pub mod public_api;
 pub mod services;
 pub mod spec;
 mod validate;
+mod waiters;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use emit::{CrateRoot, Options};

@@ -36,6 +36,8 @@ pub struct Model {
     pub enums: Vec<Enum>,
     /// Named scalar shapes, sorted by name.
     pub scalars: Vec<Scalar>,
+    /// Waiters, in spec order.
+    pub waiters: Vec<Waiter>,
 }
 
 impl Model {
@@ -188,4 +190,27 @@ pub enum VariantValue {
     Signed(i64),
     /// For `string` enums.
     Text(String),
+}
+
+/// A waiter of `service.json`, resolved against the action it polls.
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    /// Kebab-case name (`auto-callout-task-completed`).
+    pub name: String,
+    /// Snake-case name (`auto_callout_task_completed`).
+    pub snake: String,
+    /// Wire name of the action polled.
+    pub action: String,
+    /// The members from the answer down to the state, the state last.
+    pub path: Vec<Field>,
+    /// The enum the state member holds, if it is one.
+    pub state_enum: Option<String>,
+    /// Values meaning reached, each with the enum variant's name if any.
+    pub success: Vec<(VariantValue, Option<String>)>,
+    /// Values meaning unreachable.
+    pub failure: Vec<(VariantValue, Option<String>)>,
+    /// Values known to be transient.
+    pub retry: Vec<(VariantValue, Option<String>)>,
+    /// One line.
+    pub doc: String,
 }

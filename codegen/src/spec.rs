@@ -35,6 +35,10 @@ pub struct ServiceFile {
     /// every service; list here only the service's own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorDef>,
+    /// States of a resource that programs can wait for by polling a read
+    /// action; see [`WaiterDef`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiters: Vec<WaiterDef>,
     /// Who wrote the docs of this spec: `ours` (the default: every item needs a
     /// doc in our own words) or `upstream` (imported from the upstream
     /// description, used as they are; an item upstream left undocumented gets
@@ -152,6 +156,46 @@ pub struct ErrorDef {
     #[serde(default, skip_serializing_if = "is_false")]
     pub common: bool,
     /// What it means.
+    #[serde(default)]
+    pub doc: String,
+}
+
+/// A waiter: a state a resource can be waited for in, by calling an action
+/// (usually `Describe*`) until one member of its answer, the state, holds a
+/// listed value. Clients get a `wait_until_<name>()` method per waiter, and the
+/// command line `ccc wait <name>`.
+///
+/// Each answer is judged by the state's value: a `success` value ends the wait
+/// (reached); a `failure` value ends it too (the awaited state can no longer
+/// come); any other value, the `retry` values, values listed nowhere and a
+/// missing or `null` state alike, means "call again", so that a state the
+/// service adds later never ends a wait early. `retry` lists the states
+/// known to be transient, for the docs; it changes nothing else. Values are
+/// wire values (`2`, not `Completed`), of the state member's type, and for an
+/// enum member values the enum documents; no value may sit in two lists.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterDef {
+    /// Kebab-case name (`auto-callout-task-completed`): the subcommand of
+    /// `ccc wait`, and in snake case the client method
+    /// (`wait_until_auto_callout_task_completed`).
+    pub name: String,
+    /// The action polled, defined under `actions/`.
+    pub action: String,
+    /// The state member of the action's answer: wire names from the answer
+    /// down, separated by `.` (`State`, or `Campaign.Status` through an object
+    /// member); no list on the way.
+    pub state: String,
+    /// Values meaning the awaited state was reached.
+    pub success: Vec<Value>,
+    /// Values meaning the awaited state can no longer be reached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failure: Vec<Value>,
+    /// Values known to be transient: keep polling (as for any value not
+    /// listed); stated for the docs and checked like the others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retry: Vec<Value>,
+    /// One line: what is awaited, and what ends the wait early.
     #[serde(default)]
     pub doc: String,
 }

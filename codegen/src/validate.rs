@@ -460,6 +460,8 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
         }
     }
 
+    let waiters =
+        crate::waiters::check(&svc.waiters, sfile, docs, &actions, &objects, &enums, diags);
     if complete {
         check_usage(api, &actions, &objects, diags);
     }
@@ -494,6 +496,7 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
         objects,
         enums,
         scalars,
+        waiters,
     };
     if docs == DocSource::Upstream {
         generic_docs(&mut model);

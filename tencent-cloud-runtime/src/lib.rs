@@ -19,6 +19,10 @@
 //! - [`Service`]: what the runtime knows about a service (name, version,
 //!   endpoints), generated from each spec's `service.json`.
 //! - [`hooks`]: code of yours around every attempt (trace ids, metrics).
+//! - [`waiter`]: polling an action until a resource reaches a state (what
+//!   generated `wait_until_*` methods run); [`Paginator`] and
+//!   [`JsonPaginator`]: paging through list actions, typed and untyped, with
+//!   one set of stop rules.
 //! - `mock` (feature `test-util`): scripted answers for unit tests.
 //!
 //! # Cargo features
@@ -51,6 +55,7 @@ mod error;
 mod headers;
 pub mod hooks;
 mod json;
+pub mod json_paginator;
 #[cfg(feature = "test-util")]
 pub mod mock;
 mod options;
@@ -61,6 +66,7 @@ mod response;
 mod retry;
 mod service;
 pub mod signing;
+pub mod waiter;
 
 pub use action::{Action, ActionVisitor, RoundTrip, RoundTripAction};
 #[cfg(feature = "http2")]
@@ -75,9 +81,11 @@ pub use error::{
     BuildError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind, SdkError,
     ServiceError, TransportError, TransportErrorKind,
 };
+pub use json_paginator::{JsonPaginator, PagingFacts};
 pub use options::RequestOptions;
 pub use paginator::{Collected, Items, PageStyle, Pages, Paginated, Paginator};
 pub use rate_limit::RateLimit;
 pub use response::{decode_response, decode_response_strict};
 pub use retry::RetryConfig;
 pub use service::{ActionInfo, Endpoint, PublicSite, Service};
+pub use waiter::{WaitOutcome, WaitSettings, WaitState};

@@ -7,11 +7,28 @@
 //! were set, and [`Paginator::page_size`] changes the size. It fetches one
 //! page at a time, only when asked ([`Paginator::next_page`], or polling the
 //! [`Pages`] and [`Items`] streams, which are `Unpin` and work with
-//! `StreamExt::next` in a `while let`), and stops at the first of: an empty page, the reported total
-//! reached (re-read from every page, so a total that changes mid-way is
-//! followed), a page identical to the previous one (a server that ignores the page
-//! position must not loop forever), or, for cursor paging, an item without a new
-//! cursor.
+//! `StreamExt::next` in a `while let`).
+//!
+//! # When paging stops
+//!
+//! Every paginator, the typed [`Paginator`] and the untyped [`JsonPaginator`]
+//! (answers as `serde_json::Value`, driven by [`PagingFacts`]), follows one set
+//! of rules, kept in one place. Paging stops after the first page that is:
+//!
+//! - empty;
+//! - the one at which the items received reach the reported total (re-read
+//!   from every page, so a total that changes mid-way is followed);
+//! - identical to the previous page (a server that ignores the page position
+//!   must not loop forever): that page is not handed out again;
+//! - for cursor paging, a page whose last item carries no cursor, or the cursor
+//!   already used;
+//! - one whose next position cannot be represented.
+//!
+//! A page shorter than the page size does not end the list on its own: some
+//! services return short pages mid-way, so without a total one more page is
+//! asked for, and the empty answer ends it. Page numbers start at the action's
+//! first page ([`Paginated::FIRST_PAGE`], [`PagingFacts::first_page`]): 0, or 1
+//! for services that count pages from 1.
 
 use crate::action::Action;
 use crate::client::Client;
@@ -45,6 +62,10 @@ pub trait Paginated: Action + Clone + Send + Sync + 'static {
     /// The largest page size the service documents for the action; the
     /// paginator's page size unless told otherwise.
     const MAX_PAGE_SIZE: u64;
+    /// The number of the first page, for page-number paging: 0, or 1 for
+    /// services that count pages from 1. Where paging starts when the request
+    /// sets no position.
+    const FIRST_PAGE: u64 = 0;
     /// The page size set on the request.
     fn page_size(&self) -> Option<u64>;
     /// Sets the page size.
@@ -71,10 +92,7 @@ pub struct Paginator<A: Paginated> {
     client: Client,
     request: Result<A, Option<BuildError>>,
     options: RequestOptions,
-    seen: u64,
-    previous: Option<Vec<A::Item>>,
-    cursor: Option<String>,
-    done: bool,
+    tracker: PageTracker<A::Item, String>,
 }
 
 /// What a page fetch gives.
@@ -92,10 +110,7 @@ where
             client,
             request: request.map_err(Some),
             options: RequestOptions::default(),
-            seen: 0,
-            previous: None,
-            cursor: None,
-            done: false,
+            tracker: PageTracker::new(A::STYLE),
         }
     }
 
@@ -116,60 +131,41 @@ where
 
     /// The next page, or `None` after the last one (or after an error).
     pub async fn next_page(&mut self) -> Option<Result<A::Response, SdkError<A::ErrorCode>>> {
-        if self.done {
+        if self.tracker.is_done() {
             return None;
         }
         let request = match &mut self.request {
             Ok(r) => r,
             Err(e) => {
-                self.done = true;
+                self.tracker.finish();
                 return e.take().map(|e| Err(SdkError::Build(e)));
             }
         };
-        if let Some(cursor) = &self.cursor {
+        if let Some(cursor) = self.tracker.cursor() {
             request.set_cursor(cursor.clone());
         }
         let response = match self.client.execute_with(&*request, &self.options).await {
             Ok(r) => r,
             Err(e) => {
-                self.done = true;
+                self.tracker.finish();
                 return Some(Err(e));
             }
         };
-        let items = A::items(&response);
-        let count = items.len() as u64;
-        self.seen = self.seen.saturating_add(count);
-        let repeated = self.previous.as_deref() == Some(items);
-        if count == 0 || repeated || A::total(&response).is_some_and(|t| self.seen >= t) {
-            self.done = true;
+        let start = request.position().unwrap_or(match A::STYLE {
+            PageStyle::PageNumber => A::FIRST_PAGE,
+            _ => 0,
+        });
+        let page = self.tracker.record(
+            start,
+            A::items(&response),
+            A::total(&response),
+            A::cursor_of,
+        );
+        if let Some(next) = page.next_position {
+            request.set_position(next);
         }
-        match A::STYLE {
-            PageStyle::PageNumber => {
-                // A position at the end of the range has no next page.
-                match request.position().unwrap_or(0).checked_add(1) {
-                    Some(next) => request.set_position(next),
-                    None => self.done = true,
-                }
-            }
-            PageStyle::Offset => match request.position().unwrap_or(0).checked_add(count) {
-                Some(next) => request.set_position(next),
-                None => self.done = true,
-            },
-            PageStyle::Cursor => {
-                let next = items.last().and_then(A::cursor_of);
-                if next.is_none() || next == self.cursor {
-                    self.done = true;
-                }
-                self.cursor = next;
-            }
-        }
-        self.previous = Some(items.to_vec());
-        if repeated {
-            // The same page again: the server ignores the position; stop without
-            // handing out its items twice.
-            return None;
-        }
-        Some(Ok(response))
+        // The same page again is not handed out twice.
+        page.fresh.then_some(Ok(response))
     }
 
     /// The pages as a stream.
@@ -219,6 +215,97 @@ where
             items: collected,
             truncated,
         })
+    }
+}
+
+/// The position and stop rules of one paging run, shared by [`Paginator`] and
+/// [`JsonPaginator`]: fed each page received, it says where the next one
+/// starts, or that there is none (see the [module docs](self)). `T` is an item,
+/// `K` a cursor.
+#[derive(Debug, Clone)]
+pub(crate) struct PageTracker<T, K> {
+    style: PageStyle,
+    /// Items received so far.
+    seen: u64,
+    /// The items of the last page, to notice a server repeating it.
+    previous: Option<Vec<T>>,
+    /// The cursor for the next page (cursor paging).
+    cursor: Option<K>,
+    done: bool,
+}
+
+/// What [`PageTracker::record`] makes of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Recorded {
+    /// The page is new: hand it out (a repeated page is not).
+    pub fresh: bool,
+    /// The page index or offset for the next request (page-number and
+    /// offset paging, when there is a next page to ask for).
+    pub next_position: Option<u64>,
+}
+
+impl<T: PartialEq + Clone, K: PartialEq> PageTracker<T, K> {
+    pub(crate) fn new(style: PageStyle) -> Self {
+        PageTracker {
+            style,
+            seen: 0,
+            previous: None,
+            cursor: None,
+            done: false,
+        }
+    }
+
+    /// Whether the last page has been received.
+    pub(crate) fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Ends the run (after an error).
+    pub(crate) fn finish(&mut self) {
+        self.done = true;
+    }
+
+    /// The cursor to send with the next request, once a page gave one.
+    pub(crate) fn cursor(&self) -> Option<&K> {
+        self.cursor.as_ref()
+    }
+
+    /// Records the page fetched at `position` (its page index or offset;
+    /// unused for cursor paging) holding `items`, with the `total` it reports.
+    pub(crate) fn record(
+        &mut self,
+        position: u64,
+        items: &[T],
+        total: Option<u64>,
+        cursor_of: impl Fn(&T) -> Option<K>,
+    ) -> Recorded {
+        let count = items.len() as u64;
+        self.seen = self.seen.saturating_add(count);
+        let repeated = self.previous.as_deref() == Some(items);
+        if count == 0 || repeated || total.is_some_and(|t| self.seen >= t) {
+            self.done = true;
+        }
+        let next_position = match self.style {
+            PageStyle::PageNumber => position.checked_add(1),
+            PageStyle::Offset => position.checked_add(count),
+            PageStyle::Cursor => {
+                let next = items.last().and_then(cursor_of);
+                if next.is_none() || next == self.cursor {
+                    self.done = true;
+                }
+                self.cursor = next;
+                None
+            }
+        };
+        if self.style != PageStyle::Cursor && next_position.is_none() {
+            // A position at the end of the range has no next page.
+            self.done = true;
+        }
+        self.previous = Some(items.to_vec());
+        Recorded {
+            fresh: !repeated,
+            next_position: next_position.filter(|_| !self.done),
+        }
     }
 }
 

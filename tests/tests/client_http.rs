@@ -173,20 +173,31 @@ async fn service_error_is_typed() {
 }
 
 #[tokio::test]
-async fn undocumented_code_falls_back_and_common_codes_still_match() {
+async fn common_codes_match_on_every_action_and_other_codes_fall_back() {
+    // A code every API may return is a variant of the action's own enum.
     let server =
         TestServer::start(|_| Reply::service_error("RequestLimitExceeded", "slow down", "r1"))
             .await;
     let err = describe_err(&client(&server)).await;
-    match err.code() {
-        Some(DescribeAutoCalloutTaskErrorCode::Unknown(code)) => {
-            assert_eq!(code.value(), "RequestLimitExceeded")
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(
+        err.code(),
+        Some(&DescribeAutoCalloutTaskErrorCode::RequestLimitExceeded)
+    );
+    assert!(err.is_throttling());
     let any: ccc_api::Error = err.into();
     assert_eq!(any.code(), Some(&ErrorCode::RequestLimitExceeded));
     assert!(any.code().unwrap().is_common());
+    // A code neither the action nor the common list documents is kept as sent.
+    let server =
+        TestServer::start(|_| Reply::service_error("FailedOperation.NewInVersion9", "new", "r2"))
+            .await;
+    let err = describe_err(&client(&server)).await;
+    match err.code() {
+        Some(DescribeAutoCalloutTaskErrorCode::Unknown(code)) => {
+            assert_eq!(code.value(), "FailedOperation.NewInVersion9")
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]

@@ -1779,3 +1779,87 @@ fn what_the_docs_deprecate_carries_a_note() {
         ]
     );
 }
+
+/// `Thing` with a state enum and a float, for waiters.
+const STATEFUL_THING: &str = r#"{
+  "object": "Thing", "doc": "A thing.",
+  "members": [
+    { "name": "Name", "type": "string", "presence": "required", "doc": "Its name." },
+    { "name": "State", "type": "ThingState", "presence": "optional", "doc": "Its state." },
+    { "name": "Load", "type": "float", "presence": "optional", "doc": "Its load." },
+    { "name": "Parts", "type": "list<string>", "presence": "optional", "doc": "Its parts." }
+  ]
+}"#;
+
+const THING_STATE: &str = r#"{
+  "enum": "ThingState", "repr": "uint64", "doc": "Where a thing is.",
+  "values": [
+    { "value": 0, "name": "Busy", "doc": "Working." },
+    { "value": 1, "name": "Ready", "doc": "Done." },
+    { "value": 2, "name": "Broken", "doc": "Cannot be done any more." }
+  ]
+}"#;
+
+/// The base spec with a stateful `Thing` and `waiters` in `service.json`.
+fn waiters(case: &str, waiters: &str) -> Result<codegen::Model, Vec<String>> {
+    let service = SERVICE.replace(
+        r#""errors": ["#,
+        &format!(r#""waiters": {waiters}, "errors": ["#),
+    );
+    load(
+        case,
+        &[
+            ("service.json", Some(&service)),
+            ("types/Thing.json", Some(STATEFUL_THING)),
+            ("types/ThingState.json", Some(THING_STATE)),
+        ],
+    )
+}
+
+#[test]
+fn waiters_are_checked_against_the_action_and_the_state_type() {
+    let model = waiters(
+        "waiter-ok",
+        r#"[{ "name": "thing-ready", "action": "GetThing", "state": "Thing.State",
+              "success": [1], "failure": [2], "retry": [0], "doc": "until the thing is ready" },
+            { "name": "thing-named", "action": "GetThing", "state": "Thing.Name",
+              "success": ["done"], "doc": "until the thing is named done" }]"#,
+    )
+    .unwrap();
+    assert_eq!(model.waiters.len(), 2);
+    assert_eq!(model.waiters[0].snake, "thing_ready");
+    assert_eq!(model.waiters[0].state_enum.as_deref(), Some("ThingState"));
+
+    let problems = waiters(
+        "waiter-bad",
+        r#"[{ "name": "Thing_Ready", "action": "GetThing", "state": "Thing.State", "success": [1], "doc": "x" },
+            { "name": "no-action", "action": "GetThign", "state": "State", "success": [1], "doc": "x" },
+            { "name": "no-member", "action": "GetThing", "state": "Thing.Stat", "success": [1], "doc": "x" },
+            { "name": "through-a-list", "action": "GetThing", "state": "Thing.Parts.Name", "success": [1], "doc": "x" },
+            { "name": "a-float", "action": "GetThing", "state": "Thing.Load", "success": [1], "doc": "x" },
+            { "name": "both", "action": "GetThing", "state": "Thing.State", "success": [1, 2], "failure": [2], "doc": "x" },
+            { "name": "not-a-value", "action": "GetThing", "state": "Thing.State", "success": [7], "retry": ["1"], "doc": "x" },
+            { "name": "wrong-type", "action": "GetThing", "state": "Thing.Name", "success": [1], "doc": "x" },
+            { "name": "no-success", "action": "GetThing", "state": "Thing.State", "success": [], "doc": "" },
+            { "name": "both", "action": "GetThing", "state": "Thing.State", "success": [1], "doc": "x" }]"#,
+    )
+    .unwrap_err();
+    // Sorted by file and pointer, as every diagnostic.
+    assert_eq!(
+        problems,
+        [
+            "spec/service.json: /waiters/0/name: waiter name `Thing_Ready` is not kebab-case (lower-case words joined by `-`, starting with a letter)",
+            "spec/service.json: /waiters/1/action: waiter `no-action`: unknown action `GetThign`: it must be defined under actions/",
+            "spec/service.json: /waiters/2/state: waiter `no-member`: unknown member `Stat` in object `Thing` (it has Name, State, Load, Parts)",
+            "spec/service.json: /waiters/3/state: waiter `through-a-list`: `Parts` is a `list<string>`, not an object: the path `Thing.Parts.Name` cannot go through it",
+            "spec/service.json: /waiters/4/state: waiter `a-float`: the state `Thing.Load` of `GetThing` is a `float`; a waiter reads an integer, a string or an enum",
+            "spec/service.json: /waiters/5/failure/0: waiter `both`: `2` is both a success and a failure value",
+            "spec/service.json: /waiters/6/retry/0: waiter `not-a-value`: `\"1\"` is not a value of enum `ThingState`, the type of `State` (0, 1, 2)",
+            "spec/service.json: /waiters/6/success/0: waiter `not-a-value`: `7` is not a value of enum `ThingState`, the type of `State` (0, 1, 2)",
+            "spec/service.json: /waiters/7/success/0: waiter `wrong-type`: `1` is not a string, the type of `Name`",
+            "spec/service.json: /waiters/8/doc: waiter `no-success` needs a one-line doc",
+            "spec/service.json: /waiters/8/success: waiter `no-success` needs at least one success value",
+            "spec/service.json: /waiters/9/name: duplicate waiter `both`",
+        ]
+    );
+}

@@ -522,3 +522,154 @@ async fn collect_items_stops_at_the_cap_and_says_if_more_exist() {
         .unwrap_err();
     assert_eq!(e.raw_code(), Some("InternalError"));
 }
+
+/// A server giving `answers` in turn (the last one repeated), each the body of
+/// `Response`.
+fn scripted(answers: Vec<Value>) -> impl Fn(&Received) -> Reply + Send + Sync {
+    let n = std::sync::atomic::AtomicUsize::new(0);
+    move |_| {
+        let i = n.fetch_add(1, Ordering::SeqCst).min(answers.len() - 1);
+        let mut answer = answers[i].clone();
+        answer["RequestId"] = json!(format!("r{i}"));
+        Reply::json(json!({ "Response": answer }).to_string())
+    }
+}
+
+/// Requests sent and pages handed out by the typed paginator of the action
+/// `cursor` says (cursor paging: `DescribeStaffStatusHistory`; otherwise
+/// `DescribeAutoCalloutTasks`), and by the untyped one over the same answers.
+async fn both_paginators(cursor: bool, answers: Vec<Value>) -> [(usize, usize); 2] {
+    use ccc_api::runtime::{JsonPaginator, PagingFacts};
+
+    let server = TestServer::start(scripted(answers.clone())).await;
+    let typed = if cursor {
+        client(&server)
+            .describe_staff_status_history()
+            .sdk_app_id(1)
+            .staff_user_id("agent@example.com")
+            .start_timestamp(0)
+            .end_timestamp(10)
+            .into_paginator()
+            .page_size(2)
+            .pages()
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .len()
+    } else {
+        client(&server)
+            .describe_auto_callout_tasks()
+            .sdk_app_id(1)
+            .into_paginator()
+            .page_size(2)
+            .pages()
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .len()
+    };
+    let typed = (server.received().len(), typed);
+
+    let server = TestServer::start(scripted(answers)).await;
+    let (action, params, facts) = if cursor {
+        (
+            "DescribeStaffStatusHistory",
+            json!({"SdkAppId": 1, "StaffUserId": "agent@example.com", "StartTimestamp": 0, "EndTimestamp": 10, "PageSize": 2}),
+            PagingFacts::new(
+                ccc_api::PageStyle::Cursor,
+                "Cursor",
+                "PageSize",
+                "Data",
+                100,
+            )
+            .item_cursor("Cursor"),
+        )
+    } else {
+        (
+            "DescribeAutoCalloutTasks",
+            json!({"SdkAppId": 1, "PageSize": 2}),
+            PagingFacts::new(
+                ccc_api::PageStyle::PageNumber,
+                "PageNumber",
+                "PageSize",
+                "Tasks",
+                100,
+            )
+            .total("TotalCount"),
+        )
+    };
+    let mut pages = JsonPaginator::new(action, params, facts);
+    let client = client(&server);
+    let mut untyped = 0;
+    while let Some(page) = pages.next_page(&client).await {
+        page.unwrap();
+        untyped += 1;
+    }
+    [typed, (server.received().len(), untyped)]
+}
+
+#[tokio::test]
+async fn typed_and_untyped_paginators_stop_by_the_same_rules() {
+    let two = json!(tasks(2));
+    let one = json!(tasks(1));
+    let status = |cursor: Option<&str>| match cursor {
+        Some(c) => json!({"Cursor": c, "Status": "free"}),
+        None => json!({"Status": "free"}),
+    };
+    // (case, cursor paging, answers, requests sent, pages handed out)
+    let cases: Vec<(&str, bool, Vec<Value>, usize, usize)> = vec![
+        (
+            "an empty page",
+            false,
+            vec![json!({"TotalCount": 5, "Tasks": []})],
+            1,
+            1,
+        ),
+        (
+            "the total reached",
+            false,
+            vec![
+                json!({"TotalCount": 3, "Tasks": two}),
+                json!({"TotalCount": 3, "Tasks": one}),
+            ],
+            2,
+            2,
+        ),
+        (
+            "a repeated page",
+            false,
+            vec![json!({"TotalCount": 1000, "Tasks": two})],
+            2,
+            1,
+        ),
+        (
+            "a cursor that does not move",
+            true,
+            vec![
+                json!({"Data": [status(Some("c1")), status(Some("c2"))]}),
+                json!({"Data": [status(Some("c2"))]}),
+            ],
+            2,
+            2,
+        ),
+        (
+            "an item without a cursor",
+            true,
+            vec![json!({"Data": [status(Some("c1")), status(None)]})],
+            1,
+            1,
+        ),
+        (
+            "a short page without a total: one more request",
+            true,
+            vec![json!({"Data": [status(Some("c1"))]}), json!({"Data": []})],
+            2,
+            2,
+        ),
+    ];
+    for (case, cursor, answers, requests, pages) in cases {
+        let [typed, untyped] = both_paginators(cursor, answers).await;
+        assert_eq!(typed, (requests, pages), "typed: {case}");
+        assert_eq!(untyped, (requests, pages), "untyped: {case}");
+    }
+}

@@ -5,6 +5,7 @@
 mod error_code;
 pub mod operation;
 pub mod types;
+pub mod waiters;
 pub use error_code::ErrorCode;
 /// Service name, as used in the credential scope of signatures.
 pub const SERVICE: &str = "ccc";

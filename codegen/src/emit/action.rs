@@ -443,6 +443,7 @@ fn paginated_impl(
     };
     let item = rust_type(item_ty, Some(types));
     let max = proc_macro2::Literal::u64_unsuffixed(p.max_size);
+    let first_page = super::waiter::first_page_const(p);
     let style = match p.style {
         PageStyle::PageNumber => quote!(#rt::PageStyle::PageNumber),
         PageStyle::Offset => quote!(#rt::PageStyle::Offset),
@@ -531,6 +532,7 @@ fn paginated_impl(
             type Item = #item;
             const STYLE: #rt::PageStyle = #style;
             const MAX_PAGE_SIZE: u64 = #max;
+            #first_page
 
             #[inline]
             fn page_size(&self) -> Option<u64> {

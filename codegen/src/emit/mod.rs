@@ -4,6 +4,8 @@
 //! - `mod.rs`: service constants, `Site`, and the module tree;
 //! - `error_code.rs`: the service-wide `ErrorCode`;
 //! - `types.rs`: every object and enum type;
+//! - `waiters.rs` (when the spec declares waiters): a builder per waiter and
+//!   the client's `wait_until_*` methods;
 //! - `operation/mod.rs` and `operation/<action>.rs`: per action its request,
 //!   builders, response, error codes and (inside `ccc-api`) its `Client` method.
 
@@ -12,6 +14,7 @@ mod docs;
 mod serde;
 mod table;
 mod types;
+mod waiter;
 
 use crate::model::Model;
 use proc_macro2::TokenStream;
@@ -152,6 +155,13 @@ pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>,
             tokens: operation_module(model, &paths),
         },
     ];
+    if !model.waiters.is_empty() {
+        files.push(Unformatted {
+            path: "waiters.rs".into(),
+            source: format!("{}/{}", model.root, model.service_file),
+            tokens: waiter::waiters_module(model, &paths),
+        });
+    }
     for a in &model.actions {
         files.push(Unformatted {
             path: format!("operation/{}.rs", a.snake),
@@ -229,6 +239,7 @@ fn crate_root(model: &Model, paths: &Paths, krate: &CrateRoot) -> TokenStream {
             credentials, Credentials, ProvideCredentials, RequestOptions, RetryConfig, RateLimit,
             SdkError, ServiceError, BuildError, ConfigError, CredentialsError, DecodeError,
             TransportError, Paginator, Pages, Items, ActionResponse, Deviation, Language,
+            WaitOutcome, WaitSettings, WaitState,
         };
 
         #root
@@ -300,10 +311,16 @@ fn root_module(model: &Model, paths: &Paths) -> TokenStream {
     sensitive.dedup();
     let client = service_client(model, paths);
     let error = service_error(paths);
+    let waiters = (!model.waiters.is_empty()).then(|| {
+        quote!(
+            pub mod waiters;
+        )
+    });
     quote! {
         #module_doc
         pub mod operation;
         pub mod types;
+        #waiters
         mod error_code;
         pub use error_code::ErrorCode;
 

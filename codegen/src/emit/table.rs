@@ -34,7 +34,8 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
                 let (page, size, max_size, items) = (&p.page, &p.size, p.max_size, &p.items);
                 let total = option_text(p.total.as_deref());
                 let item_cursor = option_text(p.item_cursor.as_deref());
-                quote!(Some(PaginationInfo { style: #style, page: #page, size: #size, max_size: #max_size, items: #items, total: #total, item_cursor: #item_cursor }))
+                let first_page = p.first_page;
+                quote!(Some(PaginationInfo { style: #style, page: #page, size: #size, max_size: #max_size, items: #items, total: #total, item_cursor: #item_cursor, first_page: #first_page }))
             }
             None => quote!(None),
         };
@@ -92,8 +93,29 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
         let fields = o.fields.iter().map(|f| member(model, f));
         quote!(TypeInfo { name: #name, doc: #doc, fields: &[#(#fields),*] },)
     });
+    let waiters = model.waiters.iter().map(|w| {
+        let name = &w.name;
+        let action = &w.action;
+        let state = w.path.iter().map(|f| f.wire.as_str());
+        let texts = |values: &[(VariantValue, Option<String>)]| -> Vec<String> {
+            values.iter().map(|(v, _)| value_json(v)).collect()
+        };
+        let (success, failure, retry) = (texts(&w.success), texts(&w.failure), texts(&w.retry));
+        let doc = &w.doc;
+        quote! {
+            WaiterInfo {
+                name: #name,
+                action: #action,
+                state: &[#(#state),*],
+                success: &[#(#success),*],
+                failure: &[#(#failure),*],
+                retry: &[#(#retry),*],
+                doc: #doc,
+            },
+        }
+    });
     let header = docs::inner(
-        "The spec as data: actions, their members, object types, paging, and answers to serve.",
+        "The spec as data: actions, their members, object types, paging, waiters, and answers to serve.",
     );
     quote! {
         #header
@@ -129,7 +151,7 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
         /// How a list action pages.
         #[derive(Debug, Clone, Copy)]
         pub struct PaginationInfo {
-            /// `page_number` (0-based page index), `offset` (items to skip) or
+            /// `page_number` (page index from `first_page`), `offset` (items to skip) or
             /// `cursor` (taken from the last item).
             pub style: &'static str,
             /// Input member holding the page index, offset or cursor.
@@ -144,6 +166,9 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
             pub total: Option<&'static str>,
             /// With `cursor`: the member of each item holding its cursor.
             pub item_cursor: Option<&'static str>,
+            /// With `page_number`: the number of the first page (0, or 1 for
+            /// services counting pages from 1).
+            pub first_page: u64,
         }
 
         /// One object type.
@@ -205,6 +230,36 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
         pub fn type_info(name: &str) -> Option<&'static TypeInfo> {
             TYPES.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &TYPES[i])
         }
+
+        /// A state a resource can be waited for in, by polling an action (the
+        /// spec's `waiters`). An answer whose state holds a `success` value
+        /// ends the wait as reached, a `failure` value as unreachable; any
+        /// other value (the `retry` ones, unlisted ones, none) means call again.
+        #[derive(Debug, Clone, Copy)]
+        pub struct WaiterInfo {
+            /// Kebab-case name (`ccc wait <name>`).
+            pub name: &'static str,
+            /// Wire name of the action polled.
+            pub action: &'static str,
+            /// Wire names from the answer down to the state member.
+            pub state: &'static [&'static str],
+            /// Values meaning reached, as JSON text (`2`, `"Done"`).
+            pub success: &'static [&'static str],
+            /// Values meaning the awaited state can no longer come, as JSON text.
+            pub failure: &'static [&'static str],
+            /// Values known to be transient, as JSON text.
+            pub retry: &'static [&'static str],
+            /// One line: what is awaited.
+            pub doc: &'static str,
+        }
+
+        /// Every waiter, in spec order.
+        pub static WAITERS: &[WaiterInfo] = &[#(#waiters)*];
+
+        /// The waiter named `name`.
+        pub fn waiter(name: &str) -> Option<&'static WaiterInfo> {
+            WAITERS.iter().find(|w| w.name == name)
+        }
     }
 }
 
@@ -265,6 +320,15 @@ fn option_text(text: Option<&str>) -> TokenStream {
     match text {
         Some(t) => quote!(Some(#t)),
         None => quote!(None),
+    }
+}
+
+/// A wire value as JSON text.
+fn value_json(v: &VariantValue) -> String {
+    match v {
+        VariantValue::Unsigned(n) => n.to_string(),
+        VariantValue::Signed(n) => n.to_string(),
+        VariantValue::Text(t) => Value::from(t.as_str()).to_string(),
     }
 }
 

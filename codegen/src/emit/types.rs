@@ -309,30 +309,12 @@ pub(crate) fn builder_type(spec: BuilderSpec<'_>, types: Option<&TokenStream>) -
     }
 }
 
-/// `name(value)` and `set_name(Option<value>)`, storing into `target`.
-///
-/// One convention for every builder: text takes `impl Into<String>` (`&str`
-/// and `String` alike); a list takes any `IntoIterator` (an array, a `Vec`, an
-/// iterator) of its elements, text elements as anything `Into<String>`, and
-/// replaces what was set before; `set_name` takes the stored value itself, or `None` to
-/// clear it.
-pub(crate) fn setter(
-    f: &Field,
-    types: Option<&TokenStream>,
-    checks_required: bool,
-    target: TokenStream,
-) -> TokenStream {
-    let ident = field_ident(&f.rust);
-    let set = format_ident!("set_{}", f.rust);
+/// What `name(value)` takes and how it turns that into the stored value:
+/// the one setter convention (see [`setter`]), shared by every builder that
+/// sets a member, the waiters' included.
+pub(crate) fn setter_param(f: &Field, types: Option<&TokenStream>) -> (TokenStream, TokenStream) {
     let ty = rust_type(&f.declared(), types);
-    let doc = docs::outer(&docs::with_example(&docs::field_doc(f), f.example.as_ref()));
-    let required = if checks_required && f.presence == Presence::Required {
-        " Required."
-    } else {
-        ""
-    };
-    let set_doc = docs::outer(&format!("Sets or clears `{}`.{required}", f.wire));
-    let (param, convert) = match &f.ty {
+    match &f.ty {
         TypeRef::String | TypeRef::Text(_) => (quote!(impl Into<#ty>), quote!(value.into())),
         TypeRef::List(inner) => {
             let item = match f.declared() {
@@ -356,7 +338,33 @@ pub(crate) fn setter(
         }
         _ if f.boxed => (quote!(#ty), quote!(Box::new(value))),
         _ => (quote!(#ty), quote!(value)),
+    }
+}
+
+/// `name(value)` and `set_name(Option<value>)`, storing into `target`.
+///
+/// One convention for every builder: text takes `impl Into<String>` (`&str`
+/// and `String` alike); a list takes any `IntoIterator` (an array, a `Vec`, an
+/// iterator) of its elements, text elements as anything `Into<String>`, and
+/// replaces what was set before; `set_name` takes the stored value itself, or `None` to
+/// clear it.
+pub(crate) fn setter(
+    f: &Field,
+    types: Option<&TokenStream>,
+    checks_required: bool,
+    target: TokenStream,
+) -> TokenStream {
+    let ident = field_ident(&f.rust);
+    let set = format_ident!("set_{}", f.rust);
+    let ty = rust_type(&f.declared(), types);
+    let doc = docs::outer(&docs::with_example(&docs::field_doc(f), f.example.as_ref()));
+    let required = if checks_required && f.presence == Presence::Required {
+        " Required."
+    } else {
+        ""
     };
+    let set_doc = docs::outer(&format!("Sets or clears `{}`.{required}", f.wire));
+    let (param, convert) = setter_param(f, types);
     let set_value = if f.boxed {
         quote!(value.map(Box::new))
     } else {

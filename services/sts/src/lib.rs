@@ -19,7 +19,8 @@ pub use ::tencent_cloud_runtime::mock;
 pub use ::tencent_cloud_runtime::{
     credentials, ActionResponse, BuildError, ConfigError, Credentials, CredentialsError,
     DecodeError, Deviation, Items, Language, Pages, Paginator, ProvideCredentials, RateLimit,
-    RequestOptions, RetryConfig, SdkError, ServiceError, TransportError,
+    RequestOptions, RetryConfig, SdkError, ServiceError, TransportError, WaitOutcome, WaitSettings,
+    WaitState,
 };
 mod error_code;
 pub mod operation;
