@@ -37,25 +37,24 @@ pub fn check_body(action: &ActionInfo, body: &[u8]) -> Result<Value, Refusal> {
             ));
         }
     }
-    // Types: decode into the generated request type of the action.
+    // Types and nested members: decode into the generated request type of
+    // the action, which refuses a required member missing at any depth.
     struct Decode<'a>(&'a Value);
     impl ActionVisitor for Decode<'_> {
         type Output = Result<(), String>;
         fn visit<A: ccc_api::RoundTripAction>(self) -> Result<(), String> {
-            // Shared types read answers tolerantly; a request must carry every
-            // member the spec requires, so anything filled in is refused.
-            let (decoded, filled) =
-                ccc_api::deviation::count_filled(|| serde_json::from_value::<A>(self.0.clone()));
-            match decoded {
-                Ok(_) if filled > 0 => Err(format!(
-                    "{filled} required member(s) of a nested object are missing or null"
-                )),
-                Ok(_) => Ok(()),
-                Err(e) => Err(e.to_string()),
-            }
+            serde_json::from_value::<A>(self.0.clone())
+                .map(drop)
+                .map_err(|e| e.to_string())
         }
     }
     match ccc_api::operation::visit(action.name, Decode(&params)) {
+        Some(Err(e))
+            if e.starts_with("missing required member")
+                || e.starts_with("required member is null") =>
+        {
+            Err(("MissingParameter", e))
+        }
         Some(Err(e)) => Err((
             "InvalidParameterValue",
             format!("a parameter has the wrong type: {e}"),

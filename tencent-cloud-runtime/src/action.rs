@@ -41,8 +41,27 @@ pub trait ActionVisitor {
 /// An action whose request and response also go the other way (requests
 /// decode, responses encode): every action of a crate with the
 /// `serde-roundtrip` feature. What the mock and [`ActionVisitor`]s need.
+///
+/// With the feature a request also reads member by member
+/// ([`FromMembers`](crate::codec::FromMembers)): its `Deserialize` is strict
+/// (a required member missing at any depth is an error), and
+/// `codec::object::<_, A>` reads it without that check, for tools that probe
+/// the request's types with a deserializer of their own.
+#[cfg(feature = "serde-roundtrip")]
+pub trait RoundTripAction:
+    Action<Response: RoundTrip> + RoundTrip + crate::codec::FromMembers
+{
+}
+
+#[cfg(feature = "serde-roundtrip")]
+impl<A: Action<Response: RoundTrip> + RoundTrip + crate::codec::FromMembers> RoundTripAction for A {}
+
+/// An action whose request and response also go the other way: without the
+/// `serde-roundtrip` feature, every action (see the feature's form).
+#[cfg(not(feature = "serde-roundtrip"))]
 pub trait RoundTripAction: Action<Response: RoundTrip> + RoundTrip {}
 
+#[cfg(not(feature = "serde-roundtrip"))]
 impl<A: Action<Response: RoundTrip> + RoundTrip> RoundTripAction for A {}
 
 /// What the `serde-roundtrip` feature adds to every request and response: with

@@ -33,6 +33,30 @@ pub fn object<'de, D: Deserializer<'de>, T: FromMembers>(deserializer: D) -> Res
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
+/// Deserializes a request strictly: every member the spec requires, at any
+/// depth (in shared types too, which read answers tolerantly, and lists), must
+/// be there and not null, else the error names the first such member
+/// (``missing required member `Staffs[0].StaffNumber` ``). The value is read
+/// whole first, so the check and its message do not depend on member order;
+/// requests are decoded by servers, replays and tests, not on a client's path.
+pub fn strict_request<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromMembers + deviation::Described,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    if value.is_object() {
+        if let Some(first) = deviation::missing_in_request(T::members(), &value).first() {
+            let what = match first.kind {
+                deviation::DeviationKind::Null => "required member is null",
+                _ => "missing required member",
+            };
+            return Err(de::Error::custom(format_args!("{what} `{}`", first.path)));
+        }
+    }
+    object::<_, T>(value).map_err(de::Error::custom)
+}
+
 struct ObjectVisitor<T>(PhantomData<T>);
 
 impl<'de, T: FromMembers> Visitor<'de> for ObjectVisitor<T> {

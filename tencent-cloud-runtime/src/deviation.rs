@@ -144,7 +144,29 @@ pub fn count_filled<T>(decode: impl FnOnce() -> T) -> (T, u32) {
 /// absent or null. Within an object, members are listed by wire name.
 pub(crate) fn find(members: &[Member], received: &Value) -> Vec<Deviation> {
     let mut found = Vec::new();
-    walk(Some(members), received, &mut String::new(), &mut found);
+    walk(
+        Some(members),
+        received,
+        &mut String::new(),
+        false,
+        &mut found,
+    );
+    found
+}
+
+/// What a request (`received`, decoded as a type with `members`) lacks:
+/// every required member absent or null at any depth, required lists
+/// included — a request is what a caller sends, so nothing is read in its
+/// place.
+pub(crate) fn missing_in_request(members: &[Member], received: &Value) -> Vec<Deviation> {
+    let mut found = Vec::new();
+    walk(
+        Some(members),
+        received,
+        &mut String::new(),
+        true,
+        &mut found,
+    );
     found
 }
 
@@ -152,6 +174,7 @@ fn walk(
     members: Option<&[Member]>,
     received: &Value,
     path: &mut String,
+    strict: bool,
     found: &mut Vec<Deviation>,
 ) {
     if found.len() >= MAX_LISTED {
@@ -172,7 +195,11 @@ fn walk(
                         path: path.clone(),
                         kind: DeviationKind::Missing,
                     }),
-                    (_, Some(rv)) => walk(nested, rv, path, found),
+                    (Rule::List, None) if strict => found.push(Deviation {
+                        path: path.clone(),
+                        kind: DeviationKind::Missing,
+                    }),
+                    (_, Some(rv)) => walk(nested, rv, path, strict, found),
                     (_, None) => {}
                 }
                 path.truncate(len);
@@ -185,7 +212,7 @@ fn walk(
             for (i, item) in items.iter().enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
-                walk(members, item, path, found);
+                walk(members, item, path, strict, found);
                 path.truncate(len);
             }
         }

@@ -169,7 +169,7 @@ fn a_rust_name_resolves_a_collision() {
     let twins = ACTION.replace(
         r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }]"#,
         r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." },
-            { "name": "ThingID", "type": "string", "presence": "optional", "doc": "Deprecated twin.", "rust_name": "thing_id_deprecated" }]"#,
+            { "name": "ThingID", "type": "string", "presence": "optional", "doc": "Older twin.", "rust_name": "thing_id_deprecated" }]"#,
     );
     assert_eq!(
         problems("rust-name", &[("actions/GetThing.json", Some(&twins))]),

@@ -139,9 +139,13 @@ pub(crate) fn impls(
         paths,
         deserialize(name, fields, types, decoding, deviations, paths),
     );
-    let table = directions
-        .deserialize
-        .then(|| member_table(name, fields, types, paths));
+    // Every type that deserializes has its table: answers name what they
+    // lack with it, requests (with `serde-roundtrip`) refuse what they lack.
+    let table = gated(
+        directions.deserialize,
+        paths,
+        member_table(name, fields, types, paths),
+    );
     quote! {
         #serialize
 
@@ -250,10 +254,16 @@ fn deserialize(
             }
         }
     };
+    // A request refuses what it lacks at any depth; answers read tolerantly.
+    let entry = if tolerant {
+        quote!(#rt::codec::object(deserializer))
+    } else {
+        quote!(#rt::codec::strict_request(deserializer))
+    };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #rt::codec::object(deserializer)
+                #entry
             }
         }
 

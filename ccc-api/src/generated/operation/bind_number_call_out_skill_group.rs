@@ -61,7 +61,7 @@ impl ::serde::Serialize for BindNumberCallOutSkillGroupRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallOutSkillGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -87,6 +87,29 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallOutSkillGroup
             number: members.required(f_number, 1)?,
             skill_group_ids: f_skill_group_ids.unwrap_or_default(),
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for BindNumberCallOutSkillGroupRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Number",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SdkAppId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SkillGroupIds",
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl BindNumberCallOutSkillGroupRequest {

@@ -113,7 +113,7 @@ impl ::serde::Serialize for CreateAgentCruiseDialingCampaignRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -173,6 +173,64 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAgentCruiseDialingCam
             call_order: f_call_order.flatten(),
             uui: f_uui.flatten(),
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for CreateAgentCruiseDialingCampaignRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Agent",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "CallOrder",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Callees",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Callers",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "ConcurrencyNumber",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "EndTime",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Name",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SdkAppId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "StartTime",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "UUI",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl CreateAgentCruiseDialingCampaignRequest {

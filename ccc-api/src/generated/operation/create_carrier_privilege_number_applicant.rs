@@ -45,7 +45,7 @@ impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -79,6 +79,36 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCarrierPrivilegeNumbe
             callees: f_callees.unwrap_or_default(),
             description: f_description.flatten(),
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described
+    for CreateCarrierPrivilegeNumberApplicantRequest
+{
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Callees",
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Callers",
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Description",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SdkAppId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl CreateCarrierPrivilegeNumberApplicantRequest {

@@ -25,7 +25,7 @@ impl ::serde::Serialize for CreateCompanyApplyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -45,6 +45,21 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCompanyApplyRequest {
         Ok(CreateCompanyApplyRequest {
             company_info: members.required(f_company_info, 0)?,
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for CreateCompanyApplyRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "CompanyInfo",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: Some(
+                    <crate::types::CompanyApplyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
+            },
+        ];
+        MEMBERS
     }
 }
 impl CreateCompanyApplyRequest {

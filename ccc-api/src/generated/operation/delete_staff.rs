@@ -55,7 +55,7 @@ impl ::serde::Serialize for DeleteStaffRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DeleteStaffRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -78,6 +78,24 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
             staff_list: f_staff_list.unwrap_or_default(),
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for DeleteStaffRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SdkAppId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "StaffList",
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl DeleteStaffRequest {

@@ -125,7 +125,7 @@ impl ::serde::Serialize for DescribeCallInMetricsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeCallInMetricsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -159,6 +159,34 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCallInMetricsReques
             enabled_number: f_enabled_number.flatten(),
             group_id_list: f_group_id_list.flatten(),
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for DescribeCallInMetricsRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "EnabledNumber",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "EnabledSkillGroup",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "GroupIdList",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SdkAppId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl DescribeCallInMetricsRequest {

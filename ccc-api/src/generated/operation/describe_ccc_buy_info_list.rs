@@ -88,7 +88,7 @@ impl ::serde::Serialize for DescribeCCCBuyInfoListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -108,6 +108,18 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCCCBuyInfoListReque
         Ok(DescribeCCCBuyInfoListRequest {
             sdk_app_ids: f_sdk_app_ids.flatten(),
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for DescribeCCCBuyInfoListRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
+            &[::tencent_cloud_runtime::deviation::Member {
+                wire: "SdkAppIds",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            }];
+        MEMBERS
     }
 }
 impl DescribeCCCBuyInfoListRequest {

@@ -30,7 +30,7 @@ impl ::serde::Serialize for ModifyCompanyApplyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ModifyCompanyApplyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -53,6 +53,26 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyCompanyApplyRequest {
             apply_id: members.required(f_apply_id, 0)?,
             company_info: members.required(f_company_info, 1)?,
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for ModifyCompanyApplyRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "ApplyId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "CompanyInfo",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: Some(
+                    <crate::types::CompanyApplyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
+            },
+        ];
+        MEMBERS
     }
 }
 impl ModifyCompanyApplyRequest {

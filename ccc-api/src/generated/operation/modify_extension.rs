@@ -79,7 +79,7 @@ impl ::serde::Serialize for ModifyExtensionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ModifyExtensionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -117,6 +117,39 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyExtensionRequest {
             skill_group_ids: f_skill_group_ids.flatten(),
             relation: f_relation.flatten(),
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for ModifyExtensionRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "ExtensionId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "ExtensionName",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Relation",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SdkAppId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SkillGroupIds",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl ModifyExtensionRequest {

@@ -53,7 +53,7 @@ impl ::serde::Serialize for PauseAutoCalloutTaskRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for PauseAutoCalloutTaskRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -76,6 +76,24 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PauseAutoCalloutTaskRequest
             task_id: members.required(f_task_id, 0)?,
             sdk_app_id: members.required(f_sdk_app_id, 1)?,
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for PauseAutoCalloutTaskRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SdkAppId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "TaskId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl PauseAutoCalloutTaskRequest {

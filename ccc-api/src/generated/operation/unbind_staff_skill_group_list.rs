@@ -60,7 +60,7 @@ impl ::serde::Serialize for UnbindStaffSkillGroupListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for UnbindStaffSkillGroupListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -90,6 +90,29 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UnbindStaffSkillGroupListRe
             staff_email: members.required(f_staff_email, 1)?,
             skill_group_list: f_skill_group_list.unwrap_or_default(),
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for UnbindStaffSkillGroupListRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SdkAppId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SkillGroupList",
+                rule: ::tencent_cloud_runtime::deviation::Rule::List,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "StaffEmail",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl UnbindStaffSkillGroupListRequest {

@@ -123,7 +123,7 @@ impl ::serde::Serialize for AssumeRoleRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AssumeRoleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -177,6 +177,61 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleRequest {
             serial_number: f_serial_number.flatten(),
             token_code: f_token_code.flatten(),
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "DurationSeconds",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "ExternalId",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Policy",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "RoleArn",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "RoleSessionName",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SerialNumber",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "SourceIdentity",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Tags",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::Tag as ::tencent_cloud_runtime::deviation::Described>::members,
+                ),
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "TokenCode",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl AssumeRoleRequest {

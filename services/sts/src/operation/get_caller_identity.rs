@@ -94,7 +94,7 @@ impl ::serde::Serialize for GetCallerIdentityRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -108,6 +108,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityRequest {
             members.skip(&mut map)?;
         }
         Ok(GetCallerIdentityRequest {})
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for GetCallerIdentityRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[];
+        MEMBERS
     }
 }
 impl GetCallerIdentityRequest {

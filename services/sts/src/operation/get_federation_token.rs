@@ -67,7 +67,7 @@ impl ::serde::Serialize for GetFederationTokenRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for GetFederationTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::tencent_cloud_runtime::codec::object(deserializer)
+        ::tencent_cloud_runtime::codec::strict_request(deserializer)
     }
 }
 #[cfg(feature = "serde-roundtrip")]
@@ -93,6 +93,29 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenRequest {
             policy: members.required(f_policy, 1)?,
             duration_seconds: f_duration_seconds.flatten(),
         })
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::tencent_cloud_runtime::deviation::Described for GetFederationTokenRequest {
+    fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
+        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "DurationSeconds",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Name",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::tencent_cloud_runtime::deviation::Member {
+                wire: "Policy",
+                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl GetFederationTokenRequest {

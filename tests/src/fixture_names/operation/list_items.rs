@@ -29,7 +29,7 @@ impl ::serde::Serialize for ListItemsRequest {
 }
 impl<'de> ::serde::Deserialize<'de> for ListItemsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::runtime::codec::object(deserializer)
+        ::ccc_api::runtime::codec::strict_request(deserializer)
     }
 }
 impl ::ccc_api::runtime::codec::FromMembers for ListItemsRequest {
@@ -51,6 +51,23 @@ impl ::ccc_api::runtime::codec::FromMembers for ListItemsRequest {
             default_: f_default_.flatten(),
             clone_: members.required(f_clone_, 1)?,
         })
+    }
+}
+impl ::ccc_api::runtime::deviation::Described for ListItemsRequest {
+    fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
+        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Clone",
+                rule: ::ccc_api::runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Default",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl ListItemsRequest {

@@ -161,7 +161,7 @@ impl ::serde::Serialize for PutThingRequest {
 }
 impl<'de> ::serde::Deserialize<'de> for PutThingRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::runtime::codec::object(deserializer)
+        ::ccc_api::runtime::codec::strict_request(deserializer)
     }
 }
 impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
@@ -269,6 +269,130 @@ impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
             body: f_body.flatten(),
             api_key: f_api_key.flatten(),
         })
+    }
+}
+impl ::ccc_api::runtime::deviation::Described for PutThingRequest {
+    fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
+        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
+            ::ccc_api::runtime::deviation::Member {
+                wire: "ApiKey",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "AsBuilder",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Body",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::fixture_names::types::PutThingRequest as ::ccc_api::runtime::deviation::Described>::members,
+                ),
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Build",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Builder",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Client",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Clone",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Crate",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Default",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Fmt",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Inner",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Into",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "IntoPaginator",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Name",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "New",
+                rule: ::ccc_api::runtime::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Options",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "RequestId",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Self",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Send",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "SetName",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "SetType",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Super",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::runtime::deviation::Member {
+                wire: "Type",
+                rule: ::ccc_api::runtime::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl PutThingRequest {

@@ -22,7 +22,7 @@ impl ::serde::Serialize for VisitRequest {
 }
 impl<'de> ::serde::Deserialize<'de> for VisitRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::runtime::codec::object(deserializer)
+        ::ccc_api::runtime::codec::strict_request(deserializer)
     }
 }
 impl ::ccc_api::runtime::codec::FromMembers for VisitRequest {
@@ -41,6 +41,17 @@ impl ::ccc_api::runtime::codec::FromMembers for VisitRequest {
         Ok(VisitRequest {
             id: members.required(f_id, 0)?,
         })
+    }
+}
+impl ::ccc_api::runtime::deviation::Described for VisitRequest {
+    fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
+        const MEMBERS: &[::ccc_api::runtime::deviation::Member] =
+            &[::ccc_api::runtime::deviation::Member {
+                wire: "Id",
+                rule: ::ccc_api::runtime::deviation::Rule::Promised,
+                nested: None,
+            }];
+        MEMBERS
     }
 }
 impl VisitRequest {
