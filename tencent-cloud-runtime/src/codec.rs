@@ -37,14 +37,16 @@ pub fn object<'de, D: Deserializer<'de>, T: FromMembers>(deserializer: D) -> Res
 /// depth (in shared types too, which read answers tolerantly, and lists), must
 /// be there and not null, else the error names the first such member
 /// (``missing required member `Staffs[0].StaffNumber` ``). The value is read
-/// whole first, so the check and its message do not depend on member order;
-/// requests are decoded by servers, replays and tests, not on a client's path.
+/// whole first (a member given twice in one object is refused then, as the
+/// member loop refuses it), so the check and its message do not depend on
+/// member order; requests are decoded by servers, replays and tests, not on a
+/// client's path.
 pub fn strict_request<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: FromMembers + deviation::Described,
 {
-    let value = serde_json::Value::deserialize(deserializer)?;
+    let value = deserializer.deserialize_any(Whole(Some(T::members())))?;
     if value.is_object() {
         if let Some(first) = deviation::missing_in_request(T::members(), &value).first() {
             let what = match first.kind {
@@ -55,6 +57,89 @@ where
         }
     }
     object::<_, T>(value).map_err(de::Error::custom)
+}
+
+/// Reads any JSON value as a `serde_json::Value`, refusing a member of the
+/// type (its table, followed into nested objects and lists) given twice in
+/// one object, as the member loop does; unknown members may repeat, and
+/// `Value` keeps the last.
+#[derive(Clone, Copy)]
+struct Whole(Option<&'static [deviation::Member]>);
+
+impl<'de> Visitor<'de> for Whole {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(items.into())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let member = self
+                .0
+                .and_then(|ms| ms.iter().find(|m| m.wire == key.as_str()));
+            if member.is_some() && out.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+            }
+            let nested = Whole(member.and_then(|m| m.nested).map(|members| members()));
+            let value = map.next_value_seed(nested)?;
+            out.insert(key, value);
+        }
+        Ok(out.into())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Whole {
+    type Value = serde_json::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
 }
 
 struct ObjectVisitor<T>(PhantomData<T>);

@@ -38,6 +38,15 @@ fn a_request_lacking_a_required_member_at_any_depth_is_refused_by_name() {
         let e = error_of::<CreateStaffRequest>(body.clone());
         assert_eq!(e, expected, "{body}");
     }
+    // A member of the type given twice is refused at any depth; an unknown
+    // member may repeat (ignored, as before).
+    let twice = r#"{"SdkAppId":1,"Staffs":[{"Name":"a","Mail":"m","StaffNumber":"1","Mail":"n"}]}"#;
+    let e = serde_json::from_str::<CreateStaffRequest>(twice)
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("duplicate field `Mail`"), "{e}");
+    let unknown_twice = r#"{"SdkAppId":1,"Staffs":[],"Extra":1,"Extra":2}"#;
+    assert!(serde_json::from_str::<CreateStaffRequest>(unknown_twice).is_ok());
     // Wrong types are still reported as before.
     let e = error_of::<CreateStaffRequest>(json!({"SdkAppId": "one", "Staffs": []}));
     assert!(e.contains("invalid type"), "{e}");
