@@ -72,15 +72,20 @@ pub fn load(dir: &Path) -> Result<Model, Diagnostics> {
 
 /// Generates the source files for `model`.
 pub fn generate(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    finish(emit::emit(model, options).map_err(Error::Emit)?)
+    finish(emit::emit(model, options).map_err(Error::Emit)?, None)
 }
 
 /// Generates `spec_table.rs`: the spec as data for the command line and the emulator.
 pub fn generate_table(model: &Model) -> Result<Vec<GeneratedFile>, Error> {
-    finish(emit::emit_table(model))
+    finish(emit::emit_table(model), None)
 }
 
-fn finish(files: Vec<emit::Unformatted>) -> Result<Vec<GeneratedFile>, Error> {
+/// `files` formatted (through `cache`, a directory, when given) with their
+/// headers.
+fn finish(
+    files: Vec<emit::Unformatted>,
+    cache: Option<&Path>,
+) -> Result<Vec<GeneratedFile>, Error> {
     let headers: Vec<(String, String)> = files
         .iter()
         .map(|f| {
@@ -91,8 +96,11 @@ fn finish(files: Vec<emit::Unformatted>) -> Result<Vec<GeneratedFile>, Error> {
             (f.path.clone(), header)
         })
         .collect();
-    let formatted = format::format_all(files.into_iter().map(|f| (f.path, f.tokens)).collect())
-        .map_err(Error::Emit)?;
+    let formatted = format::format_all(
+        files.into_iter().map(|f| (f.path, f.tokens)).collect(),
+        cache,
+    )
+    .map_err(Error::Emit)?;
     Ok(headers
         .into_iter()
         .zip(formatted)
@@ -216,6 +224,8 @@ pub fn run_jobs_of(
     wanted: impl Fn(&str) -> bool,
 ) -> Result<Vec<Change>, Error> {
     let mut changes = Vec::new();
+    // Formatted files of earlier runs, so that unchanged ones cost nothing.
+    let cache = root.join("target").join("codegen-cache");
     for job in repository_jobs(root)?
         .into_iter()
         .filter(|job| wanted(&job.spec))
@@ -224,10 +234,14 @@ pub fn run_jobs_of(
         // on every machine.
         let spec = Path::new(&job.spec);
         let model = load_at(root, spec)?;
+        let cache = Some(cache.join(&job.out));
+        let cache = cache.as_deref();
         let files = match &job.kind {
-            JobKind::Code(options) => generate(&model, options)?,
+            JobKind::Code(options) => {
+                finish(emit::emit(&model, options).map_err(Error::Emit)?, cache)?
+            }
             JobKind::Crate { options, path } => {
-                let mut files = generate(&model, options)?;
+                let mut files = finish(emit::emit(&model, options).map_err(Error::Emit)?, cache)?;
                 let package = options
                     .crate_root
                     .as_ref()
@@ -241,7 +255,7 @@ pub fn run_jobs_of(
                 ));
                 files
             }
-            JobKind::Table => generate_table(&model)?,
+            JobKind::Table => finish(emit::emit_table(&model), cache)?,
         };
         let out = root.join(&job.out);
         let found = sync(&out, &files, !check)
