@@ -40,7 +40,7 @@ pub(crate) fn format_all(
         let file: syn::File = syn::parse2(tokens).map_err(|e| {
             format!("generated code for {path} does not parse (a codegen bug): {e}")
         })?;
-        todo.push((i, path, key, prettyplease::unparse(&file)));
+        todo.push((i, path, key, pretty(file)));
     }
     if !todo.is_empty() {
         let sources = todo
@@ -59,6 +59,76 @@ pub(crate) fn format_all(
     out.into_iter()
         .collect::<Option<Vec<String>>>()
         .ok_or_else(|| "a generated file was neither formatted nor cached (a codegen bug)".into())
+}
+
+/// `file` printed by prettyplease, with the bodies of its item-making
+/// `macro_rules!` (`() => { items };`, as the request setters are written)
+/// printed as code too: prettyplease keeps a macro's tokens as one run of
+/// text, and rustfmt then leaves a body it did not write alone.
+fn pretty(mut file: syn::File) -> String {
+    let mut bodies = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Macro(m) = item else { continue };
+        if m.ident.is_none() {
+            continue;
+        }
+        let Some(body) = items_of_macro_rules(&m.mac.tokens) else {
+            continue;
+        };
+        let marker = quote::format_ident!("__codegen_macro_body_{}", bodies.len());
+        m.mac.tokens = quote::quote!(() => { #marker };);
+        bodies.push((marker.to_string(), body));
+    }
+    let mut text = prettyplease::unparse(&file);
+    for (marker, body) in bodies {
+        let wrapped: syn::File = syn::parse_quote!(impl __Body { #body });
+        let printed = prettyplease::unparse(&wrapped);
+        // The impl's lines without its first and last, one level in.
+        let lines: Vec<&str> = printed.lines().collect();
+        let inner = lines
+            .get(1..lines.len().saturating_sub(1))
+            .unwrap_or_default();
+        let Some(at) = text.find(&marker) else {
+            continue;
+        };
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let indent = &text[line_start..at];
+        let replaced: String = inner
+            .iter()
+            .map(|l| {
+                let l = l.strip_prefix("    ").unwrap_or(l);
+                if l.is_empty() {
+                    "\n".to_owned()
+                } else {
+                    format!("{indent}{l}\n")
+                }
+            })
+            .collect();
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        text.replace_range(line_start..line_end, &replaced);
+    }
+    text
+}
+
+/// The body of `() => { body };` when it is a list of impl items.
+fn items_of_macro_rules(tokens: &proc_macro2::TokenStream) -> Option<proc_macro2::TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    match trees.as_slice() {
+        [TokenTree::Group(matcher), TokenTree::Punct(eq), TokenTree::Punct(gt), TokenTree::Group(body), rest @ ..]
+            if matcher.delimiter() == Delimiter::Parenthesis
+                && matcher.stream().is_empty()
+                && eq.as_char() == '='
+                && gt.as_char() == '>'
+                && body.delimiter() == Delimiter::Brace
+                && rest.len() <= 1 =>
+        {
+            let body = body.stream();
+            syn::parse2::<syn::File>(quote::quote!(impl __Body { #body })).ok()?;
+            Some(body)
+        }
+        _ => None,
+    }
 }
 
 /// What identifies the generator binary: its size and modification time.
@@ -173,7 +243,13 @@ mod tests {
 
     fn files(body: proc_macro2::TokenStream) -> Vec<(String, proc_macro2::TokenStream)> {
         vec![
-            ("lib.rs".into(), quote!(pub mod a; pub fn   root() {})),
+            (
+                "lib.rs".into(),
+                quote!(
+                    pub mod a;
+                    pub fn root() {}
+                ),
+            ),
             ("a.rs".into(), body),
         ]
     }
@@ -182,8 +258,16 @@ mod tests {
     fn cached_and_fresh_formatting_agree_file_by_file() {
         let dir = std::env::temp_dir().join(format!("codegen-cache-test-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        let first = quote!(pub fn a() -> u32 { 1 });
-        let second = quote!(pub fn a() -> u32 { 2 });
+        let first = quote!(
+            pub fn a() -> u32 {
+                1
+            }
+        );
+        let second = quote!(
+            pub fn a() -> u32 {
+                2
+            }
+        );
         let fresh = format_all(files(first.clone()), None).unwrap();
         assert_eq!(format_all(files(first.clone()), Some(&dir)).unwrap(), fresh);
         // Served from the cache, then one file changed: only it is formatted

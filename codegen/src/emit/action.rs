@@ -110,9 +110,32 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     } else {
         (quote!(Ok(self.inner.build())), quote!(self.inner.build()))
     };
-    let fluent_setters = a.input.iter().map(|f| {
+    // The request's setters are written once, in a local macro both its
+    // builder and its fluent builder invoke; each stores through its own
+    // `members()` (the builder itself, or the fluent builder's inner one).
+    let setter_fns = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
-        setter(f, Some(types), true, quote!(self.inner.#ident))
+        setter(f, Some(types), true, quote!(self.members().#ident))
+    });
+    let has_members = !a.input.is_empty();
+    let setters_macro = has_members.then(|| {
+        quote! {
+            macro_rules! request_setters {
+                () => {
+                    #(#setter_fns)*
+                };
+            }
+        }
+    });
+    let fluent_setters = has_members.then(|| {
+        quote! {
+            request_setters!();
+
+            #[inline]
+            fn members(&mut self) -> &mut #builder {
+                &mut self.inner
+            }
+        }
     });
 
     let codes_doc = format!(
@@ -124,6 +147,18 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             name: &builder,
             fields: &a.input,
             checks_required: true,
+            setters: Some(if has_members {
+                quote! {
+                    request_setters!();
+
+                    #[inline]
+                    fn members(&mut self) -> &mut Self {
+                        self
+                    }
+                }
+            } else {
+                quote!()
+            }),
             build: if fallible {
                 quote! {
                     /// The request, or the first required member that is missing.
@@ -263,6 +298,8 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             }
         }
 
+        #setters_macro
+
         #request_builder
 
         #fluent_doc
@@ -280,7 +317,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
                 Self { client, inner: #builder::default(), options: #rt::RequestOptions::default() }
             }
 
-            #(#fluent_setters)*
+            #fluent_setters
 
             /// The request as built so far.
             #[inline]
@@ -618,6 +655,7 @@ fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) ->
                 }
             },
             gate: serde::test_util_gate(paths),
+            setters: None,
         },
         Some(&paths.types),
     )

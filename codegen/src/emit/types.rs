@@ -211,6 +211,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
             checks_required: true,
             build,
             gate: gate.clone(),
+            setters: None,
         },
         None,
     );
@@ -256,6 +257,9 @@ pub(crate) struct BuilderSpec<'a> {
     pub build: TokenStream,
     /// A `cfg` on every item of the builder, or nothing.
     pub gate: TokenStream,
+    /// The setters: written out here (`None`), or the invocation of a macro
+    /// that writes them (a request's, shared with its fluent builder).
+    pub setters: Option<TokenStream>,
 }
 
 /// A builder over `fields`: each member an `Option`, set by `name(value)`
@@ -270,6 +274,7 @@ pub(crate) fn builder_type(spec: BuilderSpec<'_>, types: Option<&TokenStream>) -
         checks_required,
         build,
         gate,
+        setters,
     } = spec;
     let doc = docs::outer(&doc);
     let members = fields.iter().map(|f| {
@@ -277,9 +282,12 @@ pub(crate) fn builder_type(spec: BuilderSpec<'_>, types: Option<&TokenStream>) -
         let ty = stored_type(f, types);
         quote! { #ident: Option<#ty>, }
     });
-    let setters = fields.iter().map(|f| {
-        let ident = field_ident(&f.rust);
-        setter(f, types, checks_required, quote!(self.#ident))
+    let setters = setters.unwrap_or_else(|| {
+        let each = fields.iter().map(|f| {
+            let ident = field_ident(&f.rust);
+            setter(f, types, checks_required, quote!(self.#ident))
+        });
+        quote!(#(#each)*)
     });
     let (derive, debug) = if has_sensitive(fields) {
         (
@@ -302,7 +310,7 @@ pub(crate) fn builder_type(spec: BuilderSpec<'_>, types: Option<&TokenStream>) -
 
         #gate
         impl #builder {
-            #(#setters)*
+            #setters
 
             #build
         }

@@ -6,6 +6,10 @@
 //! runtime's `enums` module). A generated crate's `action_error_code!` is a
 //! `macro_rules!` forwarding to it with the common codes appended; its
 //! definition is read here to learn those codes.
+//!
+//! A generated `macro_rules!` of the form `() => { impl items };` (the
+//! request setters, shared by a request's builder and fluent builder) is
+//! expanded where an `impl` block invokes it.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
@@ -14,21 +18,31 @@ use std::collections::BTreeMap;
 /// What a crate's `macro_rules!` wrappers of `error_code_enum!` add: the
 /// runtime's path and the variants appended after the invocation's own.
 #[derive(Default)]
-pub(super) struct Wrappers(BTreeMap<String, (syn::Path, TokenStream)>);
+pub(super) struct Wrappers {
+    codes: BTreeMap<String, (syn::Path, TokenStream)>,
+    /// `() => { impl items };` macros by name, the latest definition.
+    impl_items: BTreeMap<String, Vec<syn::ImplItem>>,
+}
 
 impl Wrappers {
     /// `items` with every known macro invocation replaced by its items; a
     /// wrapper's definition is remembered for the invocations that follow.
     pub(super) fn expand(&mut self, items: Vec<syn::Item>) -> Vec<syn::Item> {
         let mut out = Vec::with_capacity(items.len());
-        for item in items {
+        for mut item in items {
+            if let syn::Item::Impl(imp) = &mut item {
+                self.expand_in_impl(imp);
+            }
             let syn::Item::Macro(m) = &item else {
                 out.push(item);
                 continue;
             };
             if let Some(name) = &m.ident {
                 if let Some(wrapper) = wrapper_of(&m.mac.tokens) {
-                    self.0.insert(name.to_string(), wrapper);
+                    self.codes.insert(name.to_string(), wrapper);
+                }
+                if let Some(items) = impl_items_of(&m.mac.tokens) {
+                    self.impl_items.insert(name.to_string(), items);
                 }
                 out.push(item);
                 continue;
@@ -43,9 +57,11 @@ impl Wrappers {
                 rt.segments.pop_punct();
                 error_code_enum(&rt, m.mac.tokens.clone(), TokenStream::new())
             } else {
-                self.0.get(&last.ident.to_string()).and_then(|(rt, extra)| {
-                    error_code_enum(rt, m.mac.tokens.clone(), extra.clone())
-                })
+                self.codes
+                    .get(&last.ident.to_string())
+                    .and_then(|(rt, extra)| {
+                        error_code_enum(rt, m.mac.tokens.clone(), extra.clone())
+                    })
             };
             match expanded {
                 Some(items) => out.extend(items),
@@ -53,6 +69,48 @@ impl Wrappers {
             }
         }
         out
+    }
+}
+
+impl Wrappers {
+    /// Replaces the invocations of known item macros in `imp` by their items.
+    fn expand_in_impl(&self, imp: &mut syn::ItemImpl) {
+        let mut items = Vec::with_capacity(imp.items.len());
+        for item in imp.items.drain(..) {
+            match &item {
+                syn::ImplItem::Macro(m) => {
+                    let known = m
+                        .mac
+                        .path
+                        .get_ident()
+                        .and_then(|name| self.impl_items.get(&name.to_string()));
+                    match known {
+                        Some(expanded) => items.extend(expanded.iter().cloned()),
+                        None => items.push(item),
+                    }
+                }
+                _ => items.push(item),
+            }
+        }
+        imp.items = items;
+    }
+}
+
+/// The impl items of a `macro_rules!` written `() => { items };`.
+fn impl_items_of(definition: &TokenStream) -> Option<Vec<syn::ImplItem>> {
+    let trees: Vec<TokenTree> = definition.clone().into_iter().collect();
+    match trees.as_slice() {
+        [TokenTree::Group(matcher), TokenTree::Punct(eq), TokenTree::Punct(gt), TokenTree::Group(body), ..]
+            if matcher.delimiter() == Delimiter::Parenthesis
+                && matcher.stream().is_empty()
+                && eq.as_char() == '='
+                && gt.as_char() == '>' =>
+        {
+            let body = body.stream();
+            let imp: syn::ItemImpl = syn::parse2(quote!(impl Body { #body })).ok()?;
+            Some(imp.items)
+        }
+        _ => None,
     }
 }
 

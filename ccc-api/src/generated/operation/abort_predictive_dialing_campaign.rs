@@ -112,6 +112,38 @@ impl ::tencent_cloud_runtime::Action for AbortPredictiveDialingCampaignRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the predictive dialing task.
+        ///
+        /// Example: `2569`
+        #[inline]
+        pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
+            self.members().campaign_id = Some(value);
+            self
+        }
+        /// Sets or clears `CampaignId`. Required.
+        #[inline]
+        pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
+            self.members().campaign_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`AbortPredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct AbortPredictiveDialingCampaignRequestBuilder {
@@ -119,32 +151,9 @@ pub struct AbortPredictiveDialingCampaignRequestBuilder {
     campaign_id: Option<crate::types::CampaignId>,
 }
 impl AbortPredictiveDialingCampaignRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the predictive dialing task.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.campaign_id = Some(value);
-        self
-    }
-    /// Sets or clears `CampaignId`. Required.
-    #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.campaign_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -185,33 +194,10 @@ impl AbortPredictiveDialingCampaignFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the predictive dialing task.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.inner.campaign_id = Some(value);
-        self
-    }
-    /// Sets or clears `CampaignId`. Required.
-    #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.inner.campaign_id = value;
-        self
+    fn members(&mut self) -> &mut AbortPredictiveDialingCampaignRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -153,6 +153,70 @@ impl ::tencent_cloud_runtime::Action for BindNumberCallInInterfaceRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Number to bind the callback to.
+        ///
+        /// Example: `"0086075512345678"`
+        #[inline]
+        pub fn number(mut self, value: impl Into<String>) -> Self {
+            self.members().number = Some(value.into());
+            self
+        }
+        /// Sets or clears `Number`. Required.
+        #[inline]
+        pub fn set_number(mut self, value: Option<String>) -> Self {
+            self.members().number = value;
+            self
+        }
+        /// Callback endpoint (URL) to bind.
+        #[inline]
+        pub fn call_in_interface(mut self, value: crate::types::Interface) -> Self {
+            self.members().call_in_interface = Some(value);
+            self
+        }
+        /// Sets or clears `CallInInterface`.
+        #[inline]
+        pub fn set_call_in_interface(mut self, value: Option<crate::types::Interface>) -> Self {
+            self.members().call_in_interface = value;
+            self
+        }
+        /// Kind of number being bound: `inner` internal number, `number` line number.
+        ///
+        /// Example: `"number"`
+        #[inline]
+        pub fn number_type(
+            mut self,
+            value: crate::types::BindNumberCallInInterfaceNumberType,
+        ) -> Self {
+            self.members().number_type = Some(value);
+            self
+        }
+        /// Sets or clears `NumberType`.
+        #[inline]
+        pub fn set_number_type(
+            mut self,
+            value: Option<crate::types::BindNumberCallInInterfaceNumberType>,
+        ) -> Self {
+            self.members().number_type = value;
+            self
+        }
+    };
+}
 /// Builds a [`BindNumberCallInInterfaceRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallInInterfaceRequestBuilder {
@@ -162,61 +226,9 @@ pub struct BindNumberCallInInterfaceRequestBuilder {
     number_type: Option<crate::types::BindNumberCallInInterfaceNumberType>,
 }
 impl BindNumberCallInInterfaceRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Number to bind the callback to.
-    ///
-    /// Example: `"0086075512345678"`
-    #[inline]
-    pub fn number(mut self, value: impl Into<String>) -> Self {
-        self.number = Some(value.into());
-        self
-    }
-    /// Sets or clears `Number`. Required.
-    #[inline]
-    pub fn set_number(mut self, value: Option<String>) -> Self {
-        self.number = value;
-        self
-    }
-    /// Callback endpoint (URL) to bind.
-    #[inline]
-    pub fn call_in_interface(mut self, value: crate::types::Interface) -> Self {
-        self.call_in_interface = Some(value);
-        self
-    }
-    /// Sets or clears `CallInInterface`.
-    #[inline]
-    pub fn set_call_in_interface(mut self, value: Option<crate::types::Interface>) -> Self {
-        self.call_in_interface = value;
-        self
-    }
-    /// Kind of number being bound: `inner` internal number, `number` line number.
-    ///
-    /// Example: `"number"`
-    #[inline]
-    pub fn number_type(mut self, value: crate::types::BindNumberCallInInterfaceNumberType) -> Self {
-        self.number_type = Some(value);
-        self
-    }
-    /// Sets or clears `NumberType`.
-    #[inline]
-    pub fn set_number_type(
-        mut self,
-        value: Option<crate::types::BindNumberCallInInterfaceNumberType>,
-    ) -> Self {
-        self.number_type = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -259,62 +271,10 @@ impl BindNumberCallInInterfaceFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Number to bind the callback to.
-    ///
-    /// Example: `"0086075512345678"`
-    #[inline]
-    pub fn number(mut self, value: impl Into<String>) -> Self {
-        self.inner.number = Some(value.into());
-        self
-    }
-    /// Sets or clears `Number`. Required.
-    #[inline]
-    pub fn set_number(mut self, value: Option<String>) -> Self {
-        self.inner.number = value;
-        self
-    }
-    /// Callback endpoint (URL) to bind.
-    #[inline]
-    pub fn call_in_interface(mut self, value: crate::types::Interface) -> Self {
-        self.inner.call_in_interface = Some(value);
-        self
-    }
-    /// Sets or clears `CallInInterface`.
-    #[inline]
-    pub fn set_call_in_interface(mut self, value: Option<crate::types::Interface>) -> Self {
-        self.inner.call_in_interface = value;
-        self
-    }
-    /// Kind of number being bound: `inner` internal number, `number` line number.
-    ///
-    /// Example: `"number"`
-    #[inline]
-    pub fn number_type(mut self, value: crate::types::BindNumberCallInInterfaceNumberType) -> Self {
-        self.inner.number_type = Some(value);
-        self
-    }
-    /// Sets or clears `NumberType`.
-    #[inline]
-    pub fn set_number_type(
-        mut self,
-        value: Option<crate::types::BindNumberCallInInterfaceNumberType>,
-    ) -> Self {
-        self.inner.number_type = value;
-        self
+    fn members(&mut self) -> &mut BindNumberCallInInterfaceRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

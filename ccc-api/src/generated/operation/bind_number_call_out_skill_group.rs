@@ -130,6 +130,58 @@ impl ::tencent_cloud_runtime::Action for BindNumberCallOutSkillGroupRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Number to bind the skill groups to.
+        ///
+        /// Example: `"0086075512345678"`
+        #[inline]
+        pub fn number(mut self, value: impl Into<String>) -> Self {
+            self.members().number = Some(value.into());
+            self
+        }
+        /// Sets or clears `Number`. Required.
+        #[inline]
+        pub fn set_number(mut self, value: Option<String>) -> Self {
+            self.members().number = value;
+            self
+        }
+        /// Ids of the skill groups to bind.
+        ///
+        /// Example: `[1,2,3]`
+        #[inline]
+        pub fn skill_group_ids(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+        ) -> Self {
+            self.members().skill_group_ids = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `SkillGroupIds`. Required.
+        #[inline]
+        pub fn set_skill_group_ids(
+            mut self,
+            value: Option<Vec<crate::types::SkillGroupId>>,
+        ) -> Self {
+            self.members().skill_group_ids = value;
+            self
+        }
+    };
+}
 /// Builds a [`BindNumberCallOutSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallOutSkillGroupRequestBuilder {
@@ -138,49 +190,9 @@ pub struct BindNumberCallOutSkillGroupRequestBuilder {
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl BindNumberCallOutSkillGroupRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Number to bind the skill groups to.
-    ///
-    /// Example: `"0086075512345678"`
-    #[inline]
-    pub fn number(mut self, value: impl Into<String>) -> Self {
-        self.number = Some(value.into());
-        self
-    }
-    /// Sets or clears `Number`. Required.
-    #[inline]
-    pub fn set_number(mut self, value: Option<String>) -> Self {
-        self.number = value;
-        self
-    }
-    /// Ids of the skill groups to bind.
-    ///
-    /// Example: `[1,2,3]`
-    #[inline]
-    pub fn skill_group_ids(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-    ) -> Self {
-        self.skill_group_ids = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupIds`. Required.
-    #[inline]
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
-        self.skill_group_ids = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -227,50 +239,10 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Number to bind the skill groups to.
-    ///
-    /// Example: `"0086075512345678"`
-    #[inline]
-    pub fn number(mut self, value: impl Into<String>) -> Self {
-        self.inner.number = Some(value.into());
-        self
-    }
-    /// Sets or clears `Number`. Required.
-    #[inline]
-    pub fn set_number(mut self, value: Option<String>) -> Self {
-        self.inner.number = value;
-        self
-    }
-    /// Ids of the skill groups to bind.
-    ///
-    /// Example: `[1,2,3]`
-    #[inline]
-    pub fn skill_group_ids(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-    ) -> Self {
-        self.inner.skill_group_ids = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupIds`. Required.
-    #[inline]
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
-        self.inner.skill_group_ids = value;
-        self
+    fn members(&mut self) -> &mut BindNumberCallOutSkillGroupRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

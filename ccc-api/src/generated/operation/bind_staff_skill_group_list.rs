@@ -153,6 +153,78 @@ impl ::tencent_cloud_runtime::Action for BindStaffSkillGroupListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Email of the agent.
+        ///
+        /// Example: `"staff1@xx.com"`
+        #[inline]
+        pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+            self.members().staff_email = Some(value.into());
+            self
+        }
+        /// Sets or clears `StaffEmail`. Required.
+        #[inline]
+        pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+            self.members().staff_email = value;
+            self
+        }
+        /// Skill groups to bind the agent to, with per-group settings.
+        ///
+        /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
+        #[inline]
+        pub fn staff_skill_group_list(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::StaffSkillGroupList>,
+        ) -> Self {
+            self.members().staff_skill_group_list = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `StaffSkillGroupList`. Required.
+        #[inline]
+        pub fn set_staff_skill_group_list(
+            mut self,
+            value: Option<Vec<crate::types::StaffSkillGroupList>>,
+        ) -> Self {
+            self.members().staff_skill_group_list = value;
+            self
+        }
+        /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
+        ///
+        /// Example: `[1,2,3,4,5,6]`
+        #[inline]
+        pub fn skill_group_list(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+        ) -> Self {
+            self.members().skill_group_list = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `SkillGroupList`.
+        #[inline]
+        pub fn set_skill_group_list(
+            mut self,
+            value: Option<Vec<crate::types::SkillGroupId>>,
+        ) -> Self {
+            self.members().skill_group_list = value;
+            self
+        }
+    };
+}
 /// Builds a [`BindStaffSkillGroupListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindStaffSkillGroupListRequestBuilder {
@@ -162,69 +234,9 @@ pub struct BindStaffSkillGroupListRequestBuilder {
     skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl BindStaffSkillGroupListRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Email of the agent.
-    ///
-    /// Example: `"staff1@xx.com"`
-    #[inline]
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
-        self.staff_email = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffEmail`. Required.
-    #[inline]
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
-        self.staff_email = value;
-        self
-    }
-    /// Skill groups to bind the agent to, with per-group settings.
-    ///
-    /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
-    #[inline]
-    pub fn staff_skill_group_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::StaffSkillGroupList>,
-    ) -> Self {
-        self.staff_skill_group_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `StaffSkillGroupList`. Required.
-    #[inline]
-    pub fn set_staff_skill_group_list(
-        mut self,
-        value: Option<Vec<crate::types::StaffSkillGroupList>>,
-    ) -> Self {
-        self.staff_skill_group_list = value;
-        self
-    }
-    /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
-    ///
-    /// Example: `[1,2,3,4,5,6]`
-    #[inline]
-    pub fn skill_group_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-    ) -> Self {
-        self.skill_group_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupList`.
-    #[inline]
-    pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
-        self.skill_group_list = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -272,70 +284,10 @@ impl BindStaffSkillGroupListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Email of the agent.
-    ///
-    /// Example: `"staff1@xx.com"`
-    #[inline]
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
-        self.inner.staff_email = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffEmail`. Required.
-    #[inline]
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
-        self.inner.staff_email = value;
-        self
-    }
-    /// Skill groups to bind the agent to, with per-group settings.
-    ///
-    /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
-    #[inline]
-    pub fn staff_skill_group_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::StaffSkillGroupList>,
-    ) -> Self {
-        self.inner.staff_skill_group_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `StaffSkillGroupList`. Required.
-    #[inline]
-    pub fn set_staff_skill_group_list(
-        mut self,
-        value: Option<Vec<crate::types::StaffSkillGroupList>>,
-    ) -> Self {
-        self.inner.staff_skill_group_list = value;
-        self
-    }
-    /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
-    ///
-    /// Example: `[1,2,3,4,5,6]`
-    #[inline]
-    pub fn skill_group_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-    ) -> Self {
-        self.inner.skill_group_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupList`.
-    #[inline]
-    pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
-        self.inner.skill_group_list = value;
-        self
+    fn members(&mut self) -> &mut BindStaffSkillGroupListRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -172,6 +172,79 @@ impl ::tencent_cloud_runtime::Action for ControlAIConversationRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the session to control.
+        ///
+        /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
+        #[inline]
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.members().session_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `SessionId`. Required.
+        #[inline]
+        pub fn set_session_id(mut self, value: Option<String>) -> Self {
+            self.members().session_id = value;
+            self
+        }
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
+        ///
+        /// Example: `"ServerPushText"`
+        #[inline]
+        pub fn command(mut self, value: crate::types::ControlAIConversationCommand) -> Self {
+            self.members().command = Some(value);
+            self
+        }
+        /// Sets or clears `Command`.
+        #[inline]
+        pub fn set_command(
+            mut self,
+            value: Option<crate::types::ControlAIConversationCommand>,
+        ) -> Self {
+            self.members().command = value;
+            self
+        }
+        /// Text to broadcast; required when `Command` is `ServerPushText`.
+        #[inline]
+        pub fn server_push_text(mut self, value: crate::types::ServerPushText) -> Self {
+            self.members().server_push_text = Some(value);
+            self
+        }
+        /// Sets or clears `ServerPushText`.
+        #[inline]
+        pub fn set_server_push_text(mut self, value: Option<crate::types::ServerPushText>) -> Self {
+            self.members().server_push_text = value;
+            self
+        }
+        /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
+        #[inline]
+        pub fn invoke_llm(mut self, value: crate::types::InvokeLLM) -> Self {
+            self.members().invoke_llm = Some(value);
+            self
+        }
+        /// Sets or clears `InvokeLLM`.
+        #[inline]
+        pub fn set_invoke_llm(mut self, value: Option<crate::types::InvokeLLM>) -> Self {
+            self.members().invoke_llm = value;
+            self
+        }
+    };
+}
 /// Builds a [`ControlAIConversationRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ControlAIConversationRequestBuilder {
@@ -182,73 +255,9 @@ pub struct ControlAIConversationRequestBuilder {
     invoke_llm: Option<crate::types::InvokeLLM>,
 }
 impl ControlAIConversationRequestBuilder {
-    /// Id of the session to control.
-    ///
-    /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
+    request_setters!();
     #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`. Required.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
-    ///
-    /// Example: `"ServerPushText"`
-    #[inline]
-    pub fn command(mut self, value: crate::types::ControlAIConversationCommand) -> Self {
-        self.command = Some(value);
-        self
-    }
-    /// Sets or clears `Command`.
-    #[inline]
-    pub fn set_command(
-        mut self,
-        value: Option<crate::types::ControlAIConversationCommand>,
-    ) -> Self {
-        self.command = value;
-        self
-    }
-    /// Text to broadcast; required when `Command` is `ServerPushText`.
-    #[inline]
-    pub fn server_push_text(mut self, value: crate::types::ServerPushText) -> Self {
-        self.server_push_text = Some(value);
-        self
-    }
-    /// Sets or clears `ServerPushText`.
-    #[inline]
-    pub fn set_server_push_text(mut self, value: Option<crate::types::ServerPushText>) -> Self {
-        self.server_push_text = value;
-        self
-    }
-    /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
-    #[inline]
-    pub fn invoke_llm(mut self, value: crate::types::InvokeLLM) -> Self {
-        self.invoke_llm = Some(value);
-        self
-    }
-    /// Sets or clears `InvokeLLM`.
-    #[inline]
-    pub fn set_invoke_llm(mut self, value: Option<crate::types::InvokeLLM>) -> Self {
-        self.invoke_llm = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -292,74 +301,10 @@ impl ControlAIConversationFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the session to control.
-    ///
-    /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
+    request_setters!();
     #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`. Required.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.inner.session_id = value;
-        self
-    }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
-    ///
-    /// Example: `"ServerPushText"`
-    #[inline]
-    pub fn command(mut self, value: crate::types::ControlAIConversationCommand) -> Self {
-        self.inner.command = Some(value);
-        self
-    }
-    /// Sets or clears `Command`.
-    #[inline]
-    pub fn set_command(
-        mut self,
-        value: Option<crate::types::ControlAIConversationCommand>,
-    ) -> Self {
-        self.inner.command = value;
-        self
-    }
-    /// Text to broadcast; required when `Command` is `ServerPushText`.
-    #[inline]
-    pub fn server_push_text(mut self, value: crate::types::ServerPushText) -> Self {
-        self.inner.server_push_text = Some(value);
-        self
-    }
-    /// Sets or clears `ServerPushText`.
-    #[inline]
-    pub fn set_server_push_text(mut self, value: Option<crate::types::ServerPushText>) -> Self {
-        self.inner.server_push_text = value;
-        self
-    }
-    /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
-    #[inline]
-    pub fn invoke_llm(mut self, value: crate::types::InvokeLLM) -> Self {
-        self.inner.invoke_llm = Some(value);
-        self
-    }
-    /// Sets or clears `InvokeLLM`.
-    #[inline]
-    pub fn set_invoke_llm(mut self, value: Option<crate::types::InvokeLLM>) -> Self {
-        self.inner.invoke_llm = value;
-        self
+    fn members(&mut self) -> &mut ControlAIConversationRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

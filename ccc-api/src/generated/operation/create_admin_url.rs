@@ -115,6 +115,38 @@ impl ::tencent_cloud_runtime::Action for CreateAdminURLRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Administrator account to create the link for.
+        ///
+        /// Example: `"foo@tencent.com"`
+        #[inline]
+        pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
+            self.members().seat_user_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `SeatUserId`. Required.
+        #[inline]
+        pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
+            self.members().seat_user_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateAdminURLRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAdminURLRequestBuilder {
@@ -122,32 +154,9 @@ pub struct CreateAdminURLRequestBuilder {
     seat_user_id: Option<String>,
 }
 impl CreateAdminURLRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Administrator account to create the link for.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
-        self.seat_user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SeatUserId`. Required.
-    #[inline]
-    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
-        self.seat_user_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -186,33 +195,10 @@ impl CreateAdminURLFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Administrator account to create the link for.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.seat_user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SeatUserId`. Required.
-    #[inline]
-    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
-        self.inner.seat_user_id = value;
-        self
+    fn members(&mut self) -> &mut CreateAdminURLRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -251,6 +251,152 @@ impl ::tencent_cloud_runtime::Action for CreateAgentCruiseDialingCampaignRequest
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Task name.
+        ///
+        /// Example: `"新能源SUV推荐"`
+        #[inline]
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.members().name = Some(value.into());
+            self
+        }
+        /// Sets or clears `Name`. Required.
+        #[inline]
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.members().name = value;
+            self
+        }
+        /// Account of the agent who handles the calls.
+        ///
+        /// Example: `"foo@tencent.com"`
+        #[inline]
+        pub fn agent(mut self, value: impl Into<String>) -> Self {
+            self.members().agent = Some(value.into());
+            self
+        }
+        /// Sets or clears `Agent`. Required.
+        #[inline]
+        pub fn set_agent(mut self, value: Option<String>) -> Self {
+            self.members().agent = value;
+            self
+        }
+        /// Number of concurrent calls per round, 1-20.
+        ///
+        /// Example: `3`
+        #[inline]
+        pub fn concurrency_number(mut self, value: i64) -> Self {
+            self.members().concurrency_number = Some(value);
+            self
+        }
+        /// Sets or clears `ConcurrencyNumber`. Required.
+        #[inline]
+        pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
+            self.members().concurrency_number = value;
+            self
+        }
+        /// Unix time in seconds when the task starts automatically.
+        ///
+        /// Example: `1708483433`
+        #[inline]
+        pub fn start_time(mut self, value: i64) -> Self {
+            self.members().start_time = Some(value);
+            self
+        }
+        /// Sets or clears `StartTime`. Required.
+        #[inline]
+        pub fn set_start_time(mut self, value: Option<i64>) -> Self {
+            self.members().start_time = value;
+            self
+        }
+        /// Unix time in seconds when the task ends automatically.
+        ///
+        /// Example: `1708485433`
+        #[inline]
+        pub fn end_time(mut self, value: i64) -> Self {
+            self.members().end_time = Some(value);
+            self
+        }
+        /// Sets or clears `EndTime`. Required.
+        #[inline]
+        pub fn set_end_time(mut self, value: Option<i64>) -> Self {
+            self.members().end_time = value;
+            self
+        }
+        /// Numbers to call, in E.164 format or without a country code.
+        #[inline]
+        pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callees = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callees`.
+        #[inline]
+        pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callees = value;
+            self
+        }
+        /// Caller numbers, in the format shown in the management console.
+        #[inline]
+        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callers`.
+        #[inline]
+        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callers = value;
+            self
+        }
+        /// Order of calling: `0` random, `1` in list order.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn call_order(
+            mut self,
+            value: crate::types::CreateAgentCruiseDialingCampaignCallOrder,
+        ) -> Self {
+            self.members().call_order = Some(value);
+            self
+        }
+        /// Sets or clears `CallOrder`.
+        #[inline]
+        pub fn set_call_order(
+            mut self,
+            value: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
+        ) -> Self {
+            self.members().call_order = value;
+            self
+        }
+        /// Custom caller data, up to 1024 characters.
+        ///
+        /// Example: `"foobar"`
+        #[inline]
+        pub fn uui(mut self, value: impl Into<String>) -> Self {
+            self.members().uui = Some(value.into());
+            self
+        }
+        /// Sets or clears `UUI`.
+        #[inline]
+        pub fn set_uui(mut self, value: Option<String>) -> Self {
+            self.members().uui = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateAgentCruiseDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAgentCruiseDialingCampaignRequestBuilder {
@@ -266,146 +412,9 @@ pub struct CreateAgentCruiseDialingCampaignRequestBuilder {
     uui: Option<String>,
 }
 impl CreateAgentCruiseDialingCampaignRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Task name.
-    ///
-    /// Example: `"新能源SUV推荐"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`. Required.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Account of the agent who handles the calls.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn agent(mut self, value: impl Into<String>) -> Self {
-        self.agent = Some(value.into());
-        self
-    }
-    /// Sets or clears `Agent`. Required.
-    #[inline]
-    pub fn set_agent(mut self, value: Option<String>) -> Self {
-        self.agent = value;
-        self
-    }
-    /// Number of concurrent calls per round, 1-20.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn concurrency_number(mut self, value: i64) -> Self {
-        self.concurrency_number = Some(value);
-        self
-    }
-    /// Sets or clears `ConcurrencyNumber`. Required.
-    #[inline]
-    pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
-        self.concurrency_number = value;
-        self
-    }
-    /// Unix time in seconds when the task starts automatically.
-    ///
-    /// Example: `1708483433`
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets or clears `StartTime`. Required.
-    #[inline]
-    pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-        self.start_time = value;
-        self
-    }
-    /// Unix time in seconds when the task ends automatically.
-    ///
-    /// Example: `1708485433`
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets or clears `EndTime`. Required.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-        self.end_time = value;
-        self
-    }
-    /// Numbers to call, in E.164 format or without a country code.
-    #[inline]
-    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callees = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callees`.
-    #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-        self.callees = value;
-        self
-    }
-    /// Caller numbers, in the format shown in the management console.
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.callers = value;
-        self
-    }
-    /// Order of calling: `0` random, `1` in list order.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn call_order(
-        mut self,
-        value: crate::types::CreateAgentCruiseDialingCampaignCallOrder,
-    ) -> Self {
-        self.call_order = Some(value);
-        self
-    }
-    /// Sets or clears `CallOrder`.
-    #[inline]
-    pub fn set_call_order(
-        mut self,
-        value: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
-    ) -> Self {
-        self.call_order = value;
-        self
-    }
-    /// Custom caller data, up to 1024 characters.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.uui = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -474,147 +483,10 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Task name.
-    ///
-    /// Example: `"新能源SUV推荐"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.inner.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`. Required.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.inner.name = value;
-        self
-    }
-    /// Account of the agent who handles the calls.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn agent(mut self, value: impl Into<String>) -> Self {
-        self.inner.agent = Some(value.into());
-        self
-    }
-    /// Sets or clears `Agent`. Required.
-    #[inline]
-    pub fn set_agent(mut self, value: Option<String>) -> Self {
-        self.inner.agent = value;
-        self
-    }
-    /// Number of concurrent calls per round, 1-20.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn concurrency_number(mut self, value: i64) -> Self {
-        self.inner.concurrency_number = Some(value);
-        self
-    }
-    /// Sets or clears `ConcurrencyNumber`. Required.
-    #[inline]
-    pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
-        self.inner.concurrency_number = value;
-        self
-    }
-    /// Unix time in seconds when the task starts automatically.
-    ///
-    /// Example: `1708483433`
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.inner.start_time = Some(value);
-        self
-    }
-    /// Sets or clears `StartTime`. Required.
-    #[inline]
-    pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-        self.inner.start_time = value;
-        self
-    }
-    /// Unix time in seconds when the task ends automatically.
-    ///
-    /// Example: `1708485433`
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.inner.end_time = Some(value);
-        self
-    }
-    /// Sets or clears `EndTime`. Required.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-        self.inner.end_time = value;
-        self
-    }
-    /// Numbers to call, in E.164 format or without a country code.
-    #[inline]
-    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callees = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callees`.
-    #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callees = value;
-        self
-    }
-    /// Caller numbers, in the format shown in the management console.
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callers = value;
-        self
-    }
-    /// Order of calling: `0` random, `1` in list order.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn call_order(
-        mut self,
-        value: crate::types::CreateAgentCruiseDialingCampaignCallOrder,
-    ) -> Self {
-        self.inner.call_order = Some(value);
-        self
-    }
-    /// Sets or clears `CallOrder`.
-    #[inline]
-    pub fn set_call_order(
-        mut self,
-        value: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
-    ) -> Self {
-        self.inner.call_order = value;
-        self
-    }
-    /// Custom caller data, up to 1024 characters.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.inner.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.inner.uui = value;
-        self
+    fn members(&mut self) -> &mut CreateAgentCruiseDialingCampaignRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

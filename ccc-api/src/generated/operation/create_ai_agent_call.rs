@@ -219,6 +219,110 @@ impl ::tencent_cloud_runtime::Action for CreateAIAgentCallRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the AI agent that handles the call.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
+            self.members().ai_agent_id = Some(value);
+            self
+        }
+        /// Sets or clears `AIAgentId`. Required.
+        #[inline]
+        pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
+            self.members().ai_agent_id = value;
+            self
+        }
+        /// Number to call.
+        ///
+        /// Example: `"008613012345678"`
+        #[inline]
+        pub fn callee(mut self, value: impl Into<String>) -> Self {
+            self.members().callee = Some(value.into());
+            self
+        }
+        /// Sets or clears `Callee`. Required.
+        #[inline]
+        pub fn set_callee(mut self, value: Option<String>) -> Self {
+            self.members().callee = value;
+            self
+        }
+        /// Caller numbers to use.
+        ///
+        /// Example: `["008601012341234","008601012341235"]`
+        #[inline]
+        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callers`.
+        #[inline]
+        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callers = value;
+            self
+        }
+        /// Variables substituted into the prompt.
+        #[inline]
+        pub fn prompt_variables(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::Variable>,
+        ) -> Self {
+            self.members().prompt_variables = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `PromptVariables`.
+        #[inline]
+        pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
+            self.members().prompt_variables = value;
+            self
+        }
+        /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
+        #[inline]
+        pub fn variables(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::Variable>,
+        ) -> Self {
+            self.members().variables = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `Variables`.
+        #[inline]
+        pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
+            self.members().variables = value;
+            self
+        }
+        /// Maximum ringing time in seconds before the call is hung up; only supported for your own numbers.
+        ///
+        /// Example: `15`
+        #[inline]
+        pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
+            self.members().max_ring_timeout_second = Some(value);
+            self
+        }
+        /// Sets or clears `MaxRingTimeoutSecond`.
+        #[inline]
+        pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
+            self.members().max_ring_timeout_second = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateAIAgentCallRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAIAgentCallRequestBuilder {
@@ -231,101 +335,9 @@ pub struct CreateAIAgentCallRequestBuilder {
     max_ring_timeout_second: Option<i64>,
 }
 impl CreateAIAgentCallRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the AI agent that handles the call.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
-        self.ai_agent_id = Some(value);
-        self
-    }
-    /// Sets or clears `AIAgentId`. Required.
-    #[inline]
-    pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
-        self.ai_agent_id = value;
-        self
-    }
-    /// Number to call.
-    ///
-    /// Example: `"008613012345678"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`. Required.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.callee = value;
-        self
-    }
-    /// Caller numbers to use.
-    ///
-    /// Example: `["008601012341234","008601012341235"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.callers = value;
-        self
-    }
-    /// Variables substituted into the prompt.
-    #[inline]
-    pub fn prompt_variables(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::Variable>,
-    ) -> Self {
-        self.prompt_variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `PromptVariables`.
-    #[inline]
-    pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.prompt_variables = value;
-        self
-    }
-    /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
-        self.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.variables = value;
-        self
-    }
-    /// Maximum ringing time in seconds before the call is hung up; only supported for your own numbers.
-    ///
-    /// Example: `15`
-    #[inline]
-    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-        self.max_ring_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `MaxRingTimeoutSecond`.
-    #[inline]
-    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-        self.max_ring_timeout_second = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -374,102 +386,10 @@ impl CreateAIAgentCallFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the AI agent that handles the call.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
-        self.inner.ai_agent_id = Some(value);
-        self
-    }
-    /// Sets or clears `AIAgentId`. Required.
-    #[inline]
-    pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
-        self.inner.ai_agent_id = value;
-        self
-    }
-    /// Number to call.
-    ///
-    /// Example: `"008613012345678"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.inner.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`. Required.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.inner.callee = value;
-        self
-    }
-    /// Caller numbers to use.
-    ///
-    /// Example: `["008601012341234","008601012341235"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callers = value;
-        self
-    }
-    /// Variables substituted into the prompt.
-    #[inline]
-    pub fn prompt_variables(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::Variable>,
-    ) -> Self {
-        self.inner.prompt_variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `PromptVariables`.
-    #[inline]
-    pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.inner.prompt_variables = value;
-        self
-    }
-    /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
-        self.inner.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.inner.variables = value;
-        self
-    }
-    /// Maximum ringing time in seconds before the call is hung up; only supported for your own numbers.
-    ///
-    /// Example: `15`
-    #[inline]
-    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-        self.inner.max_ring_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `MaxRingTimeoutSecond`.
-    #[inline]
-    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-        self.inner.max_ring_timeout_second = value;
-        self
+    fn members(&mut self) -> &mut CreateAIAgentCallRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

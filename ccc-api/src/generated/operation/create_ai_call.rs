@@ -859,6 +859,671 @@ impl ::tencent_cloud_runtime::Action for CreateAICallRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Number to call.
+        ///
+        /// Example: `"0086xxx"`
+        #[inline]
+        pub fn callee(mut self, value: impl Into<String>) -> Self {
+            self.members().callee = Some(value.into());
+            self
+        }
+        /// Sets or clears `Callee`. Required.
+        #[inline]
+        pub fn set_callee(mut self, value: Option<String>) -> Self {
+            self.members().callee = value;
+            self
+        }
+        /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
+        ///
+        /// Example: `"openai"`
+        #[inline]
+        pub fn llm_type(mut self, value: crate::types::CreateAICallLLMType) -> Self {
+            self.members().llm_type = Some(value);
+            self
+        }
+        /// Sets or clears `LLMType`. Required.
+        #[inline]
+        pub fn set_llm_type(mut self, value: Option<crate::types::CreateAICallLLMType>) -> Self {
+            self.members().llm_type = value;
+            self
+        }
+        /// API key for the model provider, used for authentication.
+        ///
+        /// Example: `"sk-proj-xxxx"`
+        #[inline]
+        pub fn api_key(mut self, value: impl Into<String>) -> Self {
+            self.members().api_key = Some(value.into());
+            self
+        }
+        /// Sets or clears `APIKey`. Required.
+        #[inline]
+        pub fn set_api_key(mut self, value: Option<String>) -> Self {
+            self.members().api_key = value;
+            self
+        }
+        /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
+        ///
+        /// Example: `"https://api.openai.com/v1/"`
+        #[inline]
+        pub fn api_url(mut self, value: impl Into<String>) -> Self {
+            self.members().api_url = Some(value.into());
+            self
+        }
+        /// Sets or clears `APIUrl`. Required.
+        #[inline]
+        pub fn set_api_url(mut self, value: Option<String>) -> Self {
+            self.members().api_url = value;
+            self
+        }
+        /// System prompt that sets the bot persona, style and task.
+        ///
+        /// Example: `"示例值请看上方描述"`
+        #[inline]
+        pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
+            self.members().system_prompt = Some(value.into());
+            self
+        }
+        /// Sets or clears `SystemPrompt`.
+        #[inline]
+        pub fn set_system_prompt(mut self, value: Option<String>) -> Self {
+            self.members().system_prompt = value;
+            self
+        }
+        /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
+        ///
+        /// Example: `"gpt-4o-mini"`
+        #[inline]
+        pub fn model(mut self, value: impl Into<String>) -> Self {
+            self.members().model = Some(value.into());
+            self
+        }
+        /// Sets or clears `Model`.
+        #[inline]
+        pub fn set_model(mut self, value: Option<String>) -> Self {
+            self.members().model = value;
+            self
+        }
+        /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
+        ///
+        /// Example: `"ZhiQi"`
+        #[inline]
+        pub fn voice_type(mut self, value: crate::types::CreateAICallVoiceType) -> Self {
+            self.members().voice_type = Some(value);
+            self
+        }
+        /// Sets or clears `VoiceType`.
+        #[inline]
+        pub fn set_voice_type(
+            mut self,
+            value: Option<crate::types::CreateAICallVoiceType>,
+        ) -> Self {
+            self.members().voice_type = value;
+            self
+        }
+        /// Caller numbers to use.
+        ///
+        /// Example: `["string"]`
+        #[inline]
+        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callers`.
+        #[inline]
+        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callers = value;
+            self
+        }
+        /// Greeting spoken by the AI agent.
+        ///
+        /// Example: `"您好"`
+        #[inline]
+        pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
+            self.members().welcome_message = Some(value.into());
+            self
+        }
+        /// Sets or clears `WelcomeMessage`.
+        #[inline]
+        pub fn set_welcome_message(mut self, value: Option<String>) -> Self {
+            self.members().welcome_message = value;
+            self
+        }
+        /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn welcome_type(mut self, value: crate::types::CreateAICallWelcomeType) -> Self {
+            self.members().welcome_type = Some(value);
+            self
+        }
+        /// Sets or clears `WelcomeType`.
+        #[inline]
+        pub fn set_welcome_type(
+            mut self,
+            value: Option<crate::types::CreateAICallWelcomeType>,
+        ) -> Self {
+            self.members().welcome_type = value;
+            self
+        }
+        /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn welcome_message_priority(
+            mut self,
+            value: crate::types::CreateAICallWelcomeMessagePriority,
+        ) -> Self {
+            self.members().welcome_message_priority = Some(value);
+            self
+        }
+        /// Sets or clears `WelcomeMessagePriority`.
+        #[inline]
+        pub fn set_welcome_message_priority(
+            mut self,
+            value: Option<crate::types::CreateAICallWelcomeMessagePriority>,
+        ) -> Self {
+            self.members().welcome_message_priority = value;
+            self
+        }
+        /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
+        ///
+        /// Example: `60000`
+        #[inline]
+        pub fn max_duration(mut self, value: i64) -> Self {
+            self.members().max_duration = Some(value);
+            self
+        }
+        /// Sets or clears `MaxDuration`.
+        #[inline]
+        pub fn set_max_duration(mut self, value: Option<i64>) -> Self {
+            self.members().max_duration = value;
+            self
+        }
+        /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
+        ///
+        /// Example: `["zh","en"]`
+        #[inline]
+        pub fn languages(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::CreateAICallLanguages>,
+        ) -> Self {
+            self.members().languages = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `Languages`.
+        #[inline]
+        pub fn set_languages(
+            mut self,
+            value: Option<Vec<crate::types::CreateAICallLanguages>>,
+        ) -> Self {
+            self.members().languages = value;
+            self
+        }
+        /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn interrupt_mode(mut self, value: crate::types::CreateAICallInterruptMode) -> Self {
+            self.members().interrupt_mode = Some(value);
+            self
+        }
+        /// Sets or clears `InterruptMode`.
+        #[inline]
+        pub fn set_interrupt_mode(
+            mut self,
+            value: Option<crate::types::CreateAICallInterruptMode>,
+        ) -> Self {
+            self.members().interrupt_mode = value;
+            self
+        }
+        /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
+        ///
+        /// Example: `500`
+        #[inline]
+        pub fn interrupt_speech_duration(mut self, value: i64) -> Self {
+            self.members().interrupt_speech_duration = Some(value);
+            self
+        }
+        /// Sets or clears `InterruptSpeechDuration`.
+        #[inline]
+        pub fn set_interrupt_speech_duration(mut self, value: Option<i64>) -> Self {
+            self.members().interrupt_speech_duration = value;
+            self
+        }
+        /// Whether to enable the `call_end` function call, letting the model hang up.
+        ///
+        /// Example: `true`
+        #[inline]
+        pub fn end_function_enable(mut self, value: bool) -> Self {
+            self.members().end_function_enable = Some(value);
+            self
+        }
+        /// Sets or clears `EndFunctionEnable`.
+        #[inline]
+        pub fn set_end_function_enable(mut self, value: Option<bool>) -> Self {
+            self.members().end_function_enable = value;
+            self
+        }
+        /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
+        ///
+        /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
+        #[inline]
+        pub fn end_function_desc(mut self, value: impl Into<String>) -> Self {
+            self.members().end_function_desc = Some(value.into());
+            self
+        }
+        /// Sets or clears `EndFunctionDesc`.
+        #[inline]
+        pub fn set_end_function_desc(mut self, value: Option<String>) -> Self {
+            self.members().end_function_desc = value;
+            self
+        }
+        /// Whether to enable the `transfer_to_human` function call.
+        ///
+        /// Example: `true`
+        #[inline]
+        pub fn transfer_function_enable(mut self, value: bool) -> Self {
+            self.members().transfer_function_enable = Some(value);
+            self
+        }
+        /// Sets or clears `TransferFunctionEnable`.
+        #[inline]
+        pub fn set_transfer_function_enable(mut self, value: Option<bool>) -> Self {
+            self.members().transfer_function_enable = value;
+            self
+        }
+        /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
+        #[inline]
+        pub fn transfer_items(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::AITransferItem>,
+        ) -> Self {
+            self.members().transfer_items = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `TransferItems`.
+        #[inline]
+        pub fn set_transfer_items(
+            mut self,
+            value: Option<Vec<crate::types::AITransferItem>>,
+        ) -> Self {
+            self.members().transfer_items = value;
+            self
+        }
+        /// Whether to enable the function call that hands the conversation to another AI agent.
+        ///
+        /// Example: `true`
+        #[inline]
+        pub fn transfer_to_agent_enable(mut self, value: bool) -> Self {
+            self.members().transfer_to_agent_enable = Some(value);
+            self
+        }
+        /// Sets or clears `TransferToAgentEnable`.
+        #[inline]
+        pub fn set_transfer_to_agent_enable(mut self, value: Option<bool>) -> Self {
+            self.members().transfer_to_agent_enable = value;
+            self
+        }
+        /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
+        #[inline]
+        pub fn transfer_to_agent_items(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::TransferToAgentItem>,
+        ) -> Self {
+            self.members().transfer_to_agent_items = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `TransferToAgentItems`.
+        #[inline]
+        pub fn set_transfer_to_agent_items(
+            mut self,
+            value: Option<Vec<crate::types::TransferToAgentItem>>,
+        ) -> Self {
+            self.members().transfer_to_agent_items = value;
+            self
+        }
+        /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
+        ///
+        /// Example: `10000`
+        #[inline]
+        pub fn notify_duration(mut self, value: i64) -> Self {
+            self.members().notify_duration = Some(value);
+            self
+        }
+        /// Sets or clears `NotifyDuration`.
+        #[inline]
+        pub fn set_notify_duration(mut self, value: Option<i64>) -> Self {
+            self.members().notify_duration = value;
+            self
+        }
+        /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
+        ///
+        /// Example: `"抱歉，我没听清。您可以重复下吗？"`
+        #[inline]
+        pub fn notify_message(mut self, value: impl Into<String>) -> Self {
+            self.members().notify_message = Some(value.into());
+            self
+        }
+        /// Sets or clears `NotifyMessage`.
+        #[inline]
+        pub fn set_notify_message(mut self, value: Option<String>) -> Self {
+            self.members().notify_message = value;
+            self
+        }
+        /// Maximum number of reminders; unlimited by default.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn notify_max_count(mut self, value: u64) -> Self {
+            self.members().notify_max_count = Some(value);
+            self
+        }
+        /// Sets or clears `NotifyMaxCount`.
+        #[inline]
+        pub fn set_notify_max_count(mut self, value: Option<u64>) -> Self {
+            self.members().notify_max_count = value;
+            self
+        }
+        /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
+        ///
+        /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
+        #[inline]
+        pub fn custom_tts_config(mut self, value: impl Into<String>) -> Self {
+            self.members().custom_tts_config = Some(value.into());
+            self
+        }
+        /// Sets or clears `CustomTTSConfig`.
+        #[inline]
+        pub fn set_custom_tts_config(mut self, value: Option<String>) -> Self {
+            self.members().custom_tts_config = value;
+            self
+        }
+        /// Variables substituted into the prompt.
+        #[inline]
+        pub fn prompt_variables(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::Variable>,
+        ) -> Self {
+            self.members().prompt_variables = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `PromptVariables`.
+        #[inline]
+        pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
+            self.members().prompt_variables = value;
+            self
+        }
+        /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
+        ///
+        /// Example: `500`
+        #[inline]
+        pub fn vad_silence_time(mut self, value: i64) -> Self {
+            self.members().vad_silence_time = Some(value);
+            self
+        }
+        /// Sets or clears `VadSilenceTime`.
+        #[inline]
+        pub fn set_vad_silence_time(mut self, value: Option<i64>) -> Self {
+            self.members().vad_silence_time = value;
+            self
+        }
+        /// Settings for extracting information from the call content.
+        #[inline]
+        pub fn extract_config(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::AICallExtractConfigElement>,
+        ) -> Self {
+            self.members().extract_config = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `ExtractConfig`.
+        #[inline]
+        pub fn set_extract_config(
+            mut self,
+            value: Option<Vec<crate::types::AICallExtractConfigElement>>,
+        ) -> Self {
+            self.members().extract_config = value;
+            self
+        }
+        /// Sampling temperature of the model.
+        ///
+        /// Example: `0.1`
+        #[inline]
+        pub fn temperature(mut self, value: f64) -> Self {
+            self.members().temperature = Some(value);
+            self
+        }
+        /// Sets or clears `Temperature`.
+        #[inline]
+        pub fn set_temperature(mut self, value: Option<f64>) -> Self {
+            self.members().temperature = value;
+            self
+        }
+        /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
+        #[inline]
+        pub fn variables(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::Variable>,
+        ) -> Self {
+            self.members().variables = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `Variables`.
+        #[inline]
+        pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
+            self.members().variables = value;
+            self
+        }
+        /// Top-p sampling value of the model.
+        ///
+        /// Example: `0.8`
+        #[inline]
+        pub fn top_p(mut self, value: f64) -> Self {
+            self.members().top_p = Some(value);
+            self
+        }
+        /// Sets or clears `TopP`.
+        #[inline]
+        pub fn set_top_p(mut self, value: Option<f64>) -> Self {
+            self.members().top_p = value;
+            self
+        }
+        /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn vad_level(mut self, value: u64) -> Self {
+            self.members().vad_level = Some(value);
+            self
+        }
+        /// Sets or clears `VadLevel`.
+        #[inline]
+        pub fn set_vad_level(mut self, value: Option<u64>) -> Self {
+            self.members().vad_level = value;
+            self
+        }
+        /// Filler phrases played while the model is responding.
+        #[inline]
+        pub fn tone_word(mut self, value: crate::types::ToneWordInfo) -> Self {
+            self.members().tone_word = Some(value);
+            self
+        }
+        /// Sets or clears `ToneWord`.
+        #[inline]
+        pub fn set_tone_word(mut self, value: Option<crate::types::ToneWordInfo>) -> Self {
+            self.members().tone_word = value;
+            self
+        }
+        /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
+        ///
+        /// Example: `false`
+        #[inline]
+        pub fn enable_compliance_audio(mut self, value: bool) -> Self {
+            self.members().enable_compliance_audio = Some(value);
+            self
+        }
+        /// Sets or clears `EnableComplianceAudio`.
+        #[inline]
+        pub fn set_enable_compliance_audio(mut self, value: Option<bool>) -> Self {
+            self.members().enable_compliance_audio = value;
+            self
+        }
+        /// Whether to detect voicemail on the callee side.
+        ///
+        /// Example: `true`
+        #[inline]
+        pub fn enable_voicemail_detection(mut self, value: bool) -> Self {
+            self.members().enable_voicemail_detection = Some(value);
+            self
+        }
+        /// Sets or clears `EnableVoicemailDetection`.
+        #[inline]
+        pub fn set_enable_voicemail_detection(mut self, value: Option<bool>) -> Self {
+            self.members().enable_voicemail_detection = value;
+            self
+        }
+        /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn voicemail_action(
+            mut self,
+            value: crate::types::CreateAICallVoicemailAction,
+        ) -> Self {
+            self.members().voicemail_action = Some(value);
+            self
+        }
+        /// Sets or clears `VoicemailAction`.
+        #[inline]
+        pub fn set_voicemail_action(
+            mut self,
+            value: Option<crate::types::CreateAICallVoicemailAction>,
+        ) -> Self {
+            self.members().voicemail_action = value;
+            self
+        }
+        /// Extra model request parameters as a JSON string.
+        ///
+        /// Example: `"{}"`
+        #[inline]
+        pub fn llm_extra_body(mut self, value: impl Into<String>) -> Self {
+            self.members().llm_extra_body = Some(value.into());
+            self
+        }
+        /// Sets or clears `LLMExtraBody`.
+        #[inline]
+        pub fn set_llm_extra_body(mut self, value: Option<String>) -> Self {
+            self.members().llm_extra_body = value;
+            self
+        }
+        /// Maximum call duration in milliseconds; unlimited by default.
+        ///
+        /// Example: `600000`
+        #[inline]
+        pub fn max_call_duration_ms(mut self, value: u64) -> Self {
+            self.members().max_call_duration_ms = Some(value);
+            self
+        }
+        /// Sets or clears `MaxCallDurationMs`.
+        #[inline]
+        pub fn set_max_call_duration_ms(mut self, value: Option<u64>) -> Self {
+            self.members().max_call_duration_ms = value;
+            self
+        }
+        /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
+        ///
+        /// Example: `15`
+        #[inline]
+        pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
+            self.members().max_ring_timeout_second = Some(value);
+            self
+        }
+        /// Sets or clears `MaxRingTimeoutSecond`.
+        #[inline]
+        pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
+            self.members().max_ring_timeout_second = value;
+            self
+        }
+        /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
+        ///
+        /// Example: `"coffee_shops"`
+        #[inline]
+        pub fn ambient_sound_type(
+            mut self,
+            value: crate::types::CreateAICallAmbientSoundType,
+        ) -> Self {
+            self.members().ambient_sound_type = Some(value);
+            self
+        }
+        /// Sets or clears `AmbientSoundType`.
+        #[inline]
+        pub fn set_ambient_sound_type(
+            mut self,
+            value: Option<crate::types::CreateAICallAmbientSoundType>,
+        ) -> Self {
+            self.members().ambient_sound_type = value;
+            self
+        }
+        /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn ambient_sound_volume(mut self, value: f64) -> Self {
+            self.members().ambient_sound_volume = Some(value);
+            self
+        }
+        /// Sets or clears `AmbientSoundVolume`.
+        #[inline]
+        pub fn set_ambient_sound_volume(mut self, value: Option<f64>) -> Self {
+            self.members().ambient_sound_volume = value;
+            self
+        }
+        /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
+        ///
+        /// Example: `3`
+        #[inline]
+        pub fn acquire_timeout_second(mut self, value: u64) -> Self {
+            self.members().acquire_timeout_second = Some(value);
+            self
+        }
+        /// Sets or clears `AcquireTimeoutSecond`.
+        #[inline]
+        pub fn set_acquire_timeout_second(mut self, value: Option<u64>) -> Self {
+            self.members().acquire_timeout_second = value;
+            self
+        }
+        /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
+        ///
+        /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
+        #[inline]
+        pub fn custom_stt_config(mut self, value: impl Into<String>) -> Self {
+            self.members().custom_stt_config = Some(value.into());
+            self
+        }
+        /// Sets or clears `CustomSTTConfig`.
+        #[inline]
+        pub fn set_custom_stt_config(mut self, value: Option<String>) -> Self {
+            self.members().custom_stt_config = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateAICallRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct CreateAICallRequestBuilder {
@@ -967,650 +1632,9 @@ impl ::std::fmt::Debug for CreateAICallRequestBuilder {
     }
 }
 impl CreateAICallRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Number to call.
-    ///
-    /// Example: `"0086xxx"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`. Required.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.callee = value;
-        self
-    }
-    /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
-    ///
-    /// Example: `"openai"`
-    #[inline]
-    pub fn llm_type(mut self, value: crate::types::CreateAICallLLMType) -> Self {
-        self.llm_type = Some(value);
-        self
-    }
-    /// Sets or clears `LLMType`. Required.
-    #[inline]
-    pub fn set_llm_type(mut self, value: Option<crate::types::CreateAICallLLMType>) -> Self {
-        self.llm_type = value;
-        self
-    }
-    /// API key for the model provider, used for authentication.
-    ///
-    /// Example: `"sk-proj-xxxx"`
-    #[inline]
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.api_key = Some(value.into());
-        self
-    }
-    /// Sets or clears `APIKey`. Required.
-    #[inline]
-    pub fn set_api_key(mut self, value: Option<String>) -> Self {
-        self.api_key = value;
-        self
-    }
-    /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
-    ///
-    /// Example: `"https://api.openai.com/v1/"`
-    #[inline]
-    pub fn api_url(mut self, value: impl Into<String>) -> Self {
-        self.api_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `APIUrl`. Required.
-    #[inline]
-    pub fn set_api_url(mut self, value: Option<String>) -> Self {
-        self.api_url = value;
-        self
-    }
-    /// System prompt that sets the bot persona, style and task.
-    ///
-    /// Example: `"示例值请看上方描述"`
-    #[inline]
-    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
-        self.system_prompt = Some(value.into());
-        self
-    }
-    /// Sets or clears `SystemPrompt`.
-    #[inline]
-    pub fn set_system_prompt(mut self, value: Option<String>) -> Self {
-        self.system_prompt = value;
-        self
-    }
-    /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
-    ///
-    /// Example: `"gpt-4o-mini"`
-    #[inline]
-    pub fn model(mut self, value: impl Into<String>) -> Self {
-        self.model = Some(value.into());
-        self
-    }
-    /// Sets or clears `Model`.
-    #[inline]
-    pub fn set_model(mut self, value: Option<String>) -> Self {
-        self.model = value;
-        self
-    }
-    /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
-    ///
-    /// Example: `"ZhiQi"`
-    #[inline]
-    pub fn voice_type(mut self, value: crate::types::CreateAICallVoiceType) -> Self {
-        self.voice_type = Some(value);
-        self
-    }
-    /// Sets or clears `VoiceType`.
-    #[inline]
-    pub fn set_voice_type(mut self, value: Option<crate::types::CreateAICallVoiceType>) -> Self {
-        self.voice_type = value;
-        self
-    }
-    /// Caller numbers to use.
-    ///
-    /// Example: `["string"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.callers = value;
-        self
-    }
-    /// Greeting spoken by the AI agent.
-    ///
-    /// Example: `"您好"`
-    #[inline]
-    pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
-        self.welcome_message = Some(value.into());
-        self
-    }
-    /// Sets or clears `WelcomeMessage`.
-    #[inline]
-    pub fn set_welcome_message(mut self, value: Option<String>) -> Self {
-        self.welcome_message = value;
-        self
-    }
-    /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn welcome_type(mut self, value: crate::types::CreateAICallWelcomeType) -> Self {
-        self.welcome_type = Some(value);
-        self
-    }
-    /// Sets or clears `WelcomeType`.
-    #[inline]
-    pub fn set_welcome_type(
-        mut self,
-        value: Option<crate::types::CreateAICallWelcomeType>,
-    ) -> Self {
-        self.welcome_type = value;
-        self
-    }
-    /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn welcome_message_priority(
-        mut self,
-        value: crate::types::CreateAICallWelcomeMessagePriority,
-    ) -> Self {
-        self.welcome_message_priority = Some(value);
-        self
-    }
-    /// Sets or clears `WelcomeMessagePriority`.
-    #[inline]
-    pub fn set_welcome_message_priority(
-        mut self,
-        value: Option<crate::types::CreateAICallWelcomeMessagePriority>,
-    ) -> Self {
-        self.welcome_message_priority = value;
-        self
-    }
-    /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
-    ///
-    /// Example: `60000`
-    #[inline]
-    pub fn max_duration(mut self, value: i64) -> Self {
-        self.max_duration = Some(value);
-        self
-    }
-    /// Sets or clears `MaxDuration`.
-    #[inline]
-    pub fn set_max_duration(mut self, value: Option<i64>) -> Self {
-        self.max_duration = value;
-        self
-    }
-    /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
-    ///
-    /// Example: `["zh","en"]`
-    #[inline]
-    pub fn languages(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CreateAICallLanguages>,
-    ) -> Self {
-        self.languages = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Languages`.
-    #[inline]
-    pub fn set_languages(
-        mut self,
-        value: Option<Vec<crate::types::CreateAICallLanguages>>,
-    ) -> Self {
-        self.languages = value;
-        self
-    }
-    /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn interrupt_mode(mut self, value: crate::types::CreateAICallInterruptMode) -> Self {
-        self.interrupt_mode = Some(value);
-        self
-    }
-    /// Sets or clears `InterruptMode`.
-    #[inline]
-    pub fn set_interrupt_mode(
-        mut self,
-        value: Option<crate::types::CreateAICallInterruptMode>,
-    ) -> Self {
-        self.interrupt_mode = value;
-        self
-    }
-    /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
-    ///
-    /// Example: `500`
-    #[inline]
-    pub fn interrupt_speech_duration(mut self, value: i64) -> Self {
-        self.interrupt_speech_duration = Some(value);
-        self
-    }
-    /// Sets or clears `InterruptSpeechDuration`.
-    #[inline]
-    pub fn set_interrupt_speech_duration(mut self, value: Option<i64>) -> Self {
-        self.interrupt_speech_duration = value;
-        self
-    }
-    /// Whether to enable the `call_end` function call, letting the model hang up.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn end_function_enable(mut self, value: bool) -> Self {
-        self.end_function_enable = Some(value);
-        self
-    }
-    /// Sets or clears `EndFunctionEnable`.
-    #[inline]
-    pub fn set_end_function_enable(mut self, value: Option<bool>) -> Self {
-        self.end_function_enable = value;
-        self
-    }
-    /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
-    ///
-    /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
-    #[inline]
-    pub fn end_function_desc(mut self, value: impl Into<String>) -> Self {
-        self.end_function_desc = Some(value.into());
-        self
-    }
-    /// Sets or clears `EndFunctionDesc`.
-    #[inline]
-    pub fn set_end_function_desc(mut self, value: Option<String>) -> Self {
-        self.end_function_desc = value;
-        self
-    }
-    /// Whether to enable the `transfer_to_human` function call.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn transfer_function_enable(mut self, value: bool) -> Self {
-        self.transfer_function_enable = Some(value);
-        self
-    }
-    /// Sets or clears `TransferFunctionEnable`.
-    #[inline]
-    pub fn set_transfer_function_enable(mut self, value: Option<bool>) -> Self {
-        self.transfer_function_enable = value;
-        self
-    }
-    /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
-    #[inline]
-    pub fn transfer_items(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AITransferItem>,
-    ) -> Self {
-        self.transfer_items = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `TransferItems`.
-    #[inline]
-    pub fn set_transfer_items(mut self, value: Option<Vec<crate::types::AITransferItem>>) -> Self {
-        self.transfer_items = value;
-        self
-    }
-    /// Whether to enable the function call that hands the conversation to another AI agent.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn transfer_to_agent_enable(mut self, value: bool) -> Self {
-        self.transfer_to_agent_enable = Some(value);
-        self
-    }
-    /// Sets or clears `TransferToAgentEnable`.
-    #[inline]
-    pub fn set_transfer_to_agent_enable(mut self, value: Option<bool>) -> Self {
-        self.transfer_to_agent_enable = value;
-        self
-    }
-    /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
-    #[inline]
-    pub fn transfer_to_agent_items(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::TransferToAgentItem>,
-    ) -> Self {
-        self.transfer_to_agent_items = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `TransferToAgentItems`.
-    #[inline]
-    pub fn set_transfer_to_agent_items(
-        mut self,
-        value: Option<Vec<crate::types::TransferToAgentItem>>,
-    ) -> Self {
-        self.transfer_to_agent_items = value;
-        self
-    }
-    /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
-    ///
-    /// Example: `10000`
-    #[inline]
-    pub fn notify_duration(mut self, value: i64) -> Self {
-        self.notify_duration = Some(value);
-        self
-    }
-    /// Sets or clears `NotifyDuration`.
-    #[inline]
-    pub fn set_notify_duration(mut self, value: Option<i64>) -> Self {
-        self.notify_duration = value;
-        self
-    }
-    /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
-    ///
-    /// Example: `"抱歉，我没听清。您可以重复下吗？"`
-    #[inline]
-    pub fn notify_message(mut self, value: impl Into<String>) -> Self {
-        self.notify_message = Some(value.into());
-        self
-    }
-    /// Sets or clears `NotifyMessage`.
-    #[inline]
-    pub fn set_notify_message(mut self, value: Option<String>) -> Self {
-        self.notify_message = value;
-        self
-    }
-    /// Maximum number of reminders; unlimited by default.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn notify_max_count(mut self, value: u64) -> Self {
-        self.notify_max_count = Some(value);
-        self
-    }
-    /// Sets or clears `NotifyMaxCount`.
-    #[inline]
-    pub fn set_notify_max_count(mut self, value: Option<u64>) -> Self {
-        self.notify_max_count = value;
-        self
-    }
-    /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
-    ///
-    /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
-    #[inline]
-    pub fn custom_tts_config(mut self, value: impl Into<String>) -> Self {
-        self.custom_tts_config = Some(value.into());
-        self
-    }
-    /// Sets or clears `CustomTTSConfig`.
-    #[inline]
-    pub fn set_custom_tts_config(mut self, value: Option<String>) -> Self {
-        self.custom_tts_config = value;
-        self
-    }
-    /// Variables substituted into the prompt.
-    #[inline]
-    pub fn prompt_variables(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::Variable>,
-    ) -> Self {
-        self.prompt_variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `PromptVariables`.
-    #[inline]
-    pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.prompt_variables = value;
-        self
-    }
-    /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
-    ///
-    /// Example: `500`
-    #[inline]
-    pub fn vad_silence_time(mut self, value: i64) -> Self {
-        self.vad_silence_time = Some(value);
-        self
-    }
-    /// Sets or clears `VadSilenceTime`.
-    #[inline]
-    pub fn set_vad_silence_time(mut self, value: Option<i64>) -> Self {
-        self.vad_silence_time = value;
-        self
-    }
-    /// Settings for extracting information from the call content.
-    #[inline]
-    pub fn extract_config(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AICallExtractConfigElement>,
-    ) -> Self {
-        self.extract_config = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `ExtractConfig`.
-    #[inline]
-    pub fn set_extract_config(
-        mut self,
-        value: Option<Vec<crate::types::AICallExtractConfigElement>>,
-    ) -> Self {
-        self.extract_config = value;
-        self
-    }
-    /// Sampling temperature of the model.
-    ///
-    /// Example: `0.1`
-    #[inline]
-    pub fn temperature(mut self, value: f64) -> Self {
-        self.temperature = Some(value);
-        self
-    }
-    /// Sets or clears `Temperature`.
-    #[inline]
-    pub fn set_temperature(mut self, value: Option<f64>) -> Self {
-        self.temperature = value;
-        self
-    }
-    /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
-        self.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.variables = value;
-        self
-    }
-    /// Top-p sampling value of the model.
-    ///
-    /// Example: `0.8`
-    #[inline]
-    pub fn top_p(mut self, value: f64) -> Self {
-        self.top_p = Some(value);
-        self
-    }
-    /// Sets or clears `TopP`.
-    #[inline]
-    pub fn set_top_p(mut self, value: Option<f64>) -> Self {
-        self.top_p = value;
-        self
-    }
-    /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn vad_level(mut self, value: u64) -> Self {
-        self.vad_level = Some(value);
-        self
-    }
-    /// Sets or clears `VadLevel`.
-    #[inline]
-    pub fn set_vad_level(mut self, value: Option<u64>) -> Self {
-        self.vad_level = value;
-        self
-    }
-    /// Filler phrases played while the model is responding.
-    #[inline]
-    pub fn tone_word(mut self, value: crate::types::ToneWordInfo) -> Self {
-        self.tone_word = Some(value);
-        self
-    }
-    /// Sets or clears `ToneWord`.
-    #[inline]
-    pub fn set_tone_word(mut self, value: Option<crate::types::ToneWordInfo>) -> Self {
-        self.tone_word = value;
-        self
-    }
-    /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn enable_compliance_audio(mut self, value: bool) -> Self {
-        self.enable_compliance_audio = Some(value);
-        self
-    }
-    /// Sets or clears `EnableComplianceAudio`.
-    #[inline]
-    pub fn set_enable_compliance_audio(mut self, value: Option<bool>) -> Self {
-        self.enable_compliance_audio = value;
-        self
-    }
-    /// Whether to detect voicemail on the callee side.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn enable_voicemail_detection(mut self, value: bool) -> Self {
-        self.enable_voicemail_detection = Some(value);
-        self
-    }
-    /// Sets or clears `EnableVoicemailDetection`.
-    #[inline]
-    pub fn set_enable_voicemail_detection(mut self, value: Option<bool>) -> Self {
-        self.enable_voicemail_detection = value;
-        self
-    }
-    /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn voicemail_action(mut self, value: crate::types::CreateAICallVoicemailAction) -> Self {
-        self.voicemail_action = Some(value);
-        self
-    }
-    /// Sets or clears `VoicemailAction`.
-    #[inline]
-    pub fn set_voicemail_action(
-        mut self,
-        value: Option<crate::types::CreateAICallVoicemailAction>,
-    ) -> Self {
-        self.voicemail_action = value;
-        self
-    }
-    /// Extra model request parameters as a JSON string.
-    ///
-    /// Example: `"{}"`
-    #[inline]
-    pub fn llm_extra_body(mut self, value: impl Into<String>) -> Self {
-        self.llm_extra_body = Some(value.into());
-        self
-    }
-    /// Sets or clears `LLMExtraBody`.
-    #[inline]
-    pub fn set_llm_extra_body(mut self, value: Option<String>) -> Self {
-        self.llm_extra_body = value;
-        self
-    }
-    /// Maximum call duration in milliseconds; unlimited by default.
-    ///
-    /// Example: `600000`
-    #[inline]
-    pub fn max_call_duration_ms(mut self, value: u64) -> Self {
-        self.max_call_duration_ms = Some(value);
-        self
-    }
-    /// Sets or clears `MaxCallDurationMs`.
-    #[inline]
-    pub fn set_max_call_duration_ms(mut self, value: Option<u64>) -> Self {
-        self.max_call_duration_ms = value;
-        self
-    }
-    /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
-    ///
-    /// Example: `15`
-    #[inline]
-    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-        self.max_ring_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `MaxRingTimeoutSecond`.
-    #[inline]
-    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-        self.max_ring_timeout_second = value;
-        self
-    }
-    /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
-    ///
-    /// Example: `"coffee_shops"`
-    #[inline]
-    pub fn ambient_sound_type(mut self, value: crate::types::CreateAICallAmbientSoundType) -> Self {
-        self.ambient_sound_type = Some(value);
-        self
-    }
-    /// Sets or clears `AmbientSoundType`.
-    #[inline]
-    pub fn set_ambient_sound_type(
-        mut self,
-        value: Option<crate::types::CreateAICallAmbientSoundType>,
-    ) -> Self {
-        self.ambient_sound_type = value;
-        self
-    }
-    /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn ambient_sound_volume(mut self, value: f64) -> Self {
-        self.ambient_sound_volume = Some(value);
-        self
-    }
-    /// Sets or clears `AmbientSoundVolume`.
-    #[inline]
-    pub fn set_ambient_sound_volume(mut self, value: Option<f64>) -> Self {
-        self.ambient_sound_volume = value;
-        self
-    }
-    /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn acquire_timeout_second(mut self, value: u64) -> Self {
-        self.acquire_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `AcquireTimeoutSecond`.
-    #[inline]
-    pub fn set_acquire_timeout_second(mut self, value: Option<u64>) -> Self {
-        self.acquire_timeout_second = value;
-        self
-    }
-    /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
-    ///
-    /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
-    #[inline]
-    pub fn custom_stt_config(mut self, value: impl Into<String>) -> Self {
-        self.custom_stt_config = Some(value.into());
-        self
-    }
-    /// Sets or clears `CustomSTTConfig`.
-    #[inline]
-    pub fn set_custom_stt_config(mut self, value: Option<String>) -> Self {
-        self.custom_stt_config = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -1706,651 +1730,10 @@ impl CreateAICallFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Number to call.
-    ///
-    /// Example: `"0086xxx"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.inner.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`. Required.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.inner.callee = value;
-        self
-    }
-    /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
-    ///
-    /// Example: `"openai"`
-    #[inline]
-    pub fn llm_type(mut self, value: crate::types::CreateAICallLLMType) -> Self {
-        self.inner.llm_type = Some(value);
-        self
-    }
-    /// Sets or clears `LLMType`. Required.
-    #[inline]
-    pub fn set_llm_type(mut self, value: Option<crate::types::CreateAICallLLMType>) -> Self {
-        self.inner.llm_type = value;
-        self
-    }
-    /// API key for the model provider, used for authentication.
-    ///
-    /// Example: `"sk-proj-xxxx"`
-    #[inline]
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.inner.api_key = Some(value.into());
-        self
-    }
-    /// Sets or clears `APIKey`. Required.
-    #[inline]
-    pub fn set_api_key(mut self, value: Option<String>) -> Self {
-        self.inner.api_key = value;
-        self
-    }
-    /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
-    ///
-    /// Example: `"https://api.openai.com/v1/"`
-    #[inline]
-    pub fn api_url(mut self, value: impl Into<String>) -> Self {
-        self.inner.api_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `APIUrl`. Required.
-    #[inline]
-    pub fn set_api_url(mut self, value: Option<String>) -> Self {
-        self.inner.api_url = value;
-        self
-    }
-    /// System prompt that sets the bot persona, style and task.
-    ///
-    /// Example: `"示例值请看上方描述"`
-    #[inline]
-    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
-        self.inner.system_prompt = Some(value.into());
-        self
-    }
-    /// Sets or clears `SystemPrompt`.
-    #[inline]
-    pub fn set_system_prompt(mut self, value: Option<String>) -> Self {
-        self.inner.system_prompt = value;
-        self
-    }
-    /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
-    ///
-    /// Example: `"gpt-4o-mini"`
-    #[inline]
-    pub fn model(mut self, value: impl Into<String>) -> Self {
-        self.inner.model = Some(value.into());
-        self
-    }
-    /// Sets or clears `Model`.
-    #[inline]
-    pub fn set_model(mut self, value: Option<String>) -> Self {
-        self.inner.model = value;
-        self
-    }
-    /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
-    ///
-    /// Example: `"ZhiQi"`
-    #[inline]
-    pub fn voice_type(mut self, value: crate::types::CreateAICallVoiceType) -> Self {
-        self.inner.voice_type = Some(value);
-        self
-    }
-    /// Sets or clears `VoiceType`.
-    #[inline]
-    pub fn set_voice_type(mut self, value: Option<crate::types::CreateAICallVoiceType>) -> Self {
-        self.inner.voice_type = value;
-        self
-    }
-    /// Caller numbers to use.
-    ///
-    /// Example: `["string"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callers = value;
-        self
-    }
-    /// Greeting spoken by the AI agent.
-    ///
-    /// Example: `"您好"`
-    #[inline]
-    pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
-        self.inner.welcome_message = Some(value.into());
-        self
-    }
-    /// Sets or clears `WelcomeMessage`.
-    #[inline]
-    pub fn set_welcome_message(mut self, value: Option<String>) -> Self {
-        self.inner.welcome_message = value;
-        self
-    }
-    /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn welcome_type(mut self, value: crate::types::CreateAICallWelcomeType) -> Self {
-        self.inner.welcome_type = Some(value);
-        self
-    }
-    /// Sets or clears `WelcomeType`.
-    #[inline]
-    pub fn set_welcome_type(
-        mut self,
-        value: Option<crate::types::CreateAICallWelcomeType>,
-    ) -> Self {
-        self.inner.welcome_type = value;
-        self
-    }
-    /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn welcome_message_priority(
-        mut self,
-        value: crate::types::CreateAICallWelcomeMessagePriority,
-    ) -> Self {
-        self.inner.welcome_message_priority = Some(value);
-        self
-    }
-    /// Sets or clears `WelcomeMessagePriority`.
-    #[inline]
-    pub fn set_welcome_message_priority(
-        mut self,
-        value: Option<crate::types::CreateAICallWelcomeMessagePriority>,
-    ) -> Self {
-        self.inner.welcome_message_priority = value;
-        self
-    }
-    /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
-    ///
-    /// Example: `60000`
-    #[inline]
-    pub fn max_duration(mut self, value: i64) -> Self {
-        self.inner.max_duration = Some(value);
-        self
-    }
-    /// Sets or clears `MaxDuration`.
-    #[inline]
-    pub fn set_max_duration(mut self, value: Option<i64>) -> Self {
-        self.inner.max_duration = value;
-        self
-    }
-    /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
-    ///
-    /// Example: `["zh","en"]`
-    #[inline]
-    pub fn languages(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CreateAICallLanguages>,
-    ) -> Self {
-        self.inner.languages = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Languages`.
-    #[inline]
-    pub fn set_languages(
-        mut self,
-        value: Option<Vec<crate::types::CreateAICallLanguages>>,
-    ) -> Self {
-        self.inner.languages = value;
-        self
-    }
-    /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn interrupt_mode(mut self, value: crate::types::CreateAICallInterruptMode) -> Self {
-        self.inner.interrupt_mode = Some(value);
-        self
-    }
-    /// Sets or clears `InterruptMode`.
-    #[inline]
-    pub fn set_interrupt_mode(
-        mut self,
-        value: Option<crate::types::CreateAICallInterruptMode>,
-    ) -> Self {
-        self.inner.interrupt_mode = value;
-        self
-    }
-    /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
-    ///
-    /// Example: `500`
-    #[inline]
-    pub fn interrupt_speech_duration(mut self, value: i64) -> Self {
-        self.inner.interrupt_speech_duration = Some(value);
-        self
-    }
-    /// Sets or clears `InterruptSpeechDuration`.
-    #[inline]
-    pub fn set_interrupt_speech_duration(mut self, value: Option<i64>) -> Self {
-        self.inner.interrupt_speech_duration = value;
-        self
-    }
-    /// Whether to enable the `call_end` function call, letting the model hang up.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn end_function_enable(mut self, value: bool) -> Self {
-        self.inner.end_function_enable = Some(value);
-        self
-    }
-    /// Sets or clears `EndFunctionEnable`.
-    #[inline]
-    pub fn set_end_function_enable(mut self, value: Option<bool>) -> Self {
-        self.inner.end_function_enable = value;
-        self
-    }
-    /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
-    ///
-    /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
-    #[inline]
-    pub fn end_function_desc(mut self, value: impl Into<String>) -> Self {
-        self.inner.end_function_desc = Some(value.into());
-        self
-    }
-    /// Sets or clears `EndFunctionDesc`.
-    #[inline]
-    pub fn set_end_function_desc(mut self, value: Option<String>) -> Self {
-        self.inner.end_function_desc = value;
-        self
-    }
-    /// Whether to enable the `transfer_to_human` function call.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn transfer_function_enable(mut self, value: bool) -> Self {
-        self.inner.transfer_function_enable = Some(value);
-        self
-    }
-    /// Sets or clears `TransferFunctionEnable`.
-    #[inline]
-    pub fn set_transfer_function_enable(mut self, value: Option<bool>) -> Self {
-        self.inner.transfer_function_enable = value;
-        self
-    }
-    /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
-    #[inline]
-    pub fn transfer_items(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AITransferItem>,
-    ) -> Self {
-        self.inner.transfer_items = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `TransferItems`.
-    #[inline]
-    pub fn set_transfer_items(mut self, value: Option<Vec<crate::types::AITransferItem>>) -> Self {
-        self.inner.transfer_items = value;
-        self
-    }
-    /// Whether to enable the function call that hands the conversation to another AI agent.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn transfer_to_agent_enable(mut self, value: bool) -> Self {
-        self.inner.transfer_to_agent_enable = Some(value);
-        self
-    }
-    /// Sets or clears `TransferToAgentEnable`.
-    #[inline]
-    pub fn set_transfer_to_agent_enable(mut self, value: Option<bool>) -> Self {
-        self.inner.transfer_to_agent_enable = value;
-        self
-    }
-    /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
-    #[inline]
-    pub fn transfer_to_agent_items(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::TransferToAgentItem>,
-    ) -> Self {
-        self.inner.transfer_to_agent_items = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `TransferToAgentItems`.
-    #[inline]
-    pub fn set_transfer_to_agent_items(
-        mut self,
-        value: Option<Vec<crate::types::TransferToAgentItem>>,
-    ) -> Self {
-        self.inner.transfer_to_agent_items = value;
-        self
-    }
-    /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
-    ///
-    /// Example: `10000`
-    #[inline]
-    pub fn notify_duration(mut self, value: i64) -> Self {
-        self.inner.notify_duration = Some(value);
-        self
-    }
-    /// Sets or clears `NotifyDuration`.
-    #[inline]
-    pub fn set_notify_duration(mut self, value: Option<i64>) -> Self {
-        self.inner.notify_duration = value;
-        self
-    }
-    /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
-    ///
-    /// Example: `"抱歉，我没听清。您可以重复下吗？"`
-    #[inline]
-    pub fn notify_message(mut self, value: impl Into<String>) -> Self {
-        self.inner.notify_message = Some(value.into());
-        self
-    }
-    /// Sets or clears `NotifyMessage`.
-    #[inline]
-    pub fn set_notify_message(mut self, value: Option<String>) -> Self {
-        self.inner.notify_message = value;
-        self
-    }
-    /// Maximum number of reminders; unlimited by default.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn notify_max_count(mut self, value: u64) -> Self {
-        self.inner.notify_max_count = Some(value);
-        self
-    }
-    /// Sets or clears `NotifyMaxCount`.
-    #[inline]
-    pub fn set_notify_max_count(mut self, value: Option<u64>) -> Self {
-        self.inner.notify_max_count = value;
-        self
-    }
-    /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
-    ///
-    /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
-    #[inline]
-    pub fn custom_tts_config(mut self, value: impl Into<String>) -> Self {
-        self.inner.custom_tts_config = Some(value.into());
-        self
-    }
-    /// Sets or clears `CustomTTSConfig`.
-    #[inline]
-    pub fn set_custom_tts_config(mut self, value: Option<String>) -> Self {
-        self.inner.custom_tts_config = value;
-        self
-    }
-    /// Variables substituted into the prompt.
-    #[inline]
-    pub fn prompt_variables(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::Variable>,
-    ) -> Self {
-        self.inner.prompt_variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `PromptVariables`.
-    #[inline]
-    pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.inner.prompt_variables = value;
-        self
-    }
-    /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
-    ///
-    /// Example: `500`
-    #[inline]
-    pub fn vad_silence_time(mut self, value: i64) -> Self {
-        self.inner.vad_silence_time = Some(value);
-        self
-    }
-    /// Sets or clears `VadSilenceTime`.
-    #[inline]
-    pub fn set_vad_silence_time(mut self, value: Option<i64>) -> Self {
-        self.inner.vad_silence_time = value;
-        self
-    }
-    /// Settings for extracting information from the call content.
-    #[inline]
-    pub fn extract_config(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AICallExtractConfigElement>,
-    ) -> Self {
-        self.inner.extract_config = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `ExtractConfig`.
-    #[inline]
-    pub fn set_extract_config(
-        mut self,
-        value: Option<Vec<crate::types::AICallExtractConfigElement>>,
-    ) -> Self {
-        self.inner.extract_config = value;
-        self
-    }
-    /// Sampling temperature of the model.
-    ///
-    /// Example: `0.1`
-    #[inline]
-    pub fn temperature(mut self, value: f64) -> Self {
-        self.inner.temperature = Some(value);
-        self
-    }
-    /// Sets or clears `Temperature`.
-    #[inline]
-    pub fn set_temperature(mut self, value: Option<f64>) -> Self {
-        self.inner.temperature = value;
-        self
-    }
-    /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
-        self.inner.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.inner.variables = value;
-        self
-    }
-    /// Top-p sampling value of the model.
-    ///
-    /// Example: `0.8`
-    #[inline]
-    pub fn top_p(mut self, value: f64) -> Self {
-        self.inner.top_p = Some(value);
-        self
-    }
-    /// Sets or clears `TopP`.
-    #[inline]
-    pub fn set_top_p(mut self, value: Option<f64>) -> Self {
-        self.inner.top_p = value;
-        self
-    }
-    /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn vad_level(mut self, value: u64) -> Self {
-        self.inner.vad_level = Some(value);
-        self
-    }
-    /// Sets or clears `VadLevel`.
-    #[inline]
-    pub fn set_vad_level(mut self, value: Option<u64>) -> Self {
-        self.inner.vad_level = value;
-        self
-    }
-    /// Filler phrases played while the model is responding.
-    #[inline]
-    pub fn tone_word(mut self, value: crate::types::ToneWordInfo) -> Self {
-        self.inner.tone_word = Some(value);
-        self
-    }
-    /// Sets or clears `ToneWord`.
-    #[inline]
-    pub fn set_tone_word(mut self, value: Option<crate::types::ToneWordInfo>) -> Self {
-        self.inner.tone_word = value;
-        self
-    }
-    /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn enable_compliance_audio(mut self, value: bool) -> Self {
-        self.inner.enable_compliance_audio = Some(value);
-        self
-    }
-    /// Sets or clears `EnableComplianceAudio`.
-    #[inline]
-    pub fn set_enable_compliance_audio(mut self, value: Option<bool>) -> Self {
-        self.inner.enable_compliance_audio = value;
-        self
-    }
-    /// Whether to detect voicemail on the callee side.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn enable_voicemail_detection(mut self, value: bool) -> Self {
-        self.inner.enable_voicemail_detection = Some(value);
-        self
-    }
-    /// Sets or clears `EnableVoicemailDetection`.
-    #[inline]
-    pub fn set_enable_voicemail_detection(mut self, value: Option<bool>) -> Self {
-        self.inner.enable_voicemail_detection = value;
-        self
-    }
-    /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn voicemail_action(mut self, value: crate::types::CreateAICallVoicemailAction) -> Self {
-        self.inner.voicemail_action = Some(value);
-        self
-    }
-    /// Sets or clears `VoicemailAction`.
-    #[inline]
-    pub fn set_voicemail_action(
-        mut self,
-        value: Option<crate::types::CreateAICallVoicemailAction>,
-    ) -> Self {
-        self.inner.voicemail_action = value;
-        self
-    }
-    /// Extra model request parameters as a JSON string.
-    ///
-    /// Example: `"{}"`
-    #[inline]
-    pub fn llm_extra_body(mut self, value: impl Into<String>) -> Self {
-        self.inner.llm_extra_body = Some(value.into());
-        self
-    }
-    /// Sets or clears `LLMExtraBody`.
-    #[inline]
-    pub fn set_llm_extra_body(mut self, value: Option<String>) -> Self {
-        self.inner.llm_extra_body = value;
-        self
-    }
-    /// Maximum call duration in milliseconds; unlimited by default.
-    ///
-    /// Example: `600000`
-    #[inline]
-    pub fn max_call_duration_ms(mut self, value: u64) -> Self {
-        self.inner.max_call_duration_ms = Some(value);
-        self
-    }
-    /// Sets or clears `MaxCallDurationMs`.
-    #[inline]
-    pub fn set_max_call_duration_ms(mut self, value: Option<u64>) -> Self {
-        self.inner.max_call_duration_ms = value;
-        self
-    }
-    /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
-    ///
-    /// Example: `15`
-    #[inline]
-    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-        self.inner.max_ring_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `MaxRingTimeoutSecond`.
-    #[inline]
-    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-        self.inner.max_ring_timeout_second = value;
-        self
-    }
-    /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
-    ///
-    /// Example: `"coffee_shops"`
-    #[inline]
-    pub fn ambient_sound_type(mut self, value: crate::types::CreateAICallAmbientSoundType) -> Self {
-        self.inner.ambient_sound_type = Some(value);
-        self
-    }
-    /// Sets or clears `AmbientSoundType`.
-    #[inline]
-    pub fn set_ambient_sound_type(
-        mut self,
-        value: Option<crate::types::CreateAICallAmbientSoundType>,
-    ) -> Self {
-        self.inner.ambient_sound_type = value;
-        self
-    }
-    /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn ambient_sound_volume(mut self, value: f64) -> Self {
-        self.inner.ambient_sound_volume = Some(value);
-        self
-    }
-    /// Sets or clears `AmbientSoundVolume`.
-    #[inline]
-    pub fn set_ambient_sound_volume(mut self, value: Option<f64>) -> Self {
-        self.inner.ambient_sound_volume = value;
-        self
-    }
-    /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn acquire_timeout_second(mut self, value: u64) -> Self {
-        self.inner.acquire_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `AcquireTimeoutSecond`.
-    #[inline]
-    pub fn set_acquire_timeout_second(mut self, value: Option<u64>) -> Self {
-        self.inner.acquire_timeout_second = value;
-        self
-    }
-    /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
-    ///
-    /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
-    #[inline]
-    pub fn custom_stt_config(mut self, value: impl Into<String>) -> Self {
-        self.inner.custom_stt_config = Some(value.into());
-        self
-    }
-    /// Sets or clears `CustomSTTConfig`.
-    #[inline]
-    pub fn set_custom_stt_config(mut self, value: Option<String>) -> Self {
-        self.inner.custom_stt_config = value;
-        self
+    fn members(&mut self) -> &mut CreateAICallRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

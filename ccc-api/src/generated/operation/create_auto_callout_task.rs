@@ -479,6 +479,339 @@ impl ::tencent_cloud_runtime::Action for CreateAutoCalloutTaskRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Unix time in seconds when the task starts.
+        ///
+        /// Example: `1642500621`
+        #[inline]
+        pub fn not_before(mut self, value: i64) -> Self {
+            self.members().not_before = Some(value);
+            self
+        }
+        /// Sets or clears `NotBefore`. Required.
+        #[inline]
+        pub fn set_not_before(mut self, value: Option<i64>) -> Self {
+            self.members().not_before = value;
+            self
+        }
+        /// Numbers to call.
+        ///
+        /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
+        #[inline]
+        pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callees = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callees`. Required.
+        #[inline]
+        pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callees = value;
+            self
+        }
+        /// Caller numbers to use.
+        ///
+        /// Example: `["0086010xxxxxxxx"]`
+        #[inline]
+        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callers`. Required.
+        #[inline]
+        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callers = value;
+            self
+        }
+        /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
+        ///
+        /// Example: `3`
+        #[inline]
+        pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
+            self.members().ivr_id = Some(value);
+            self
+        }
+        /// Sets or clears `IvrId`.
+        #[inline]
+        pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
+            self.members().ivr_id = value;
+            self
+        }
+        /// Task name.
+        ///
+        /// Example: `"任务1"`
+        #[inline]
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.members().name = Some(value.into());
+            self
+        }
+        /// Sets or clears `Name`.
+        #[inline]
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.members().name = value;
+            self
+        }
+        /// Task description.
+        ///
+        /// Example: `"任务描述1"`
+        #[inline]
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.members().description = Some(value.into());
+            self
+        }
+        /// Sets or clears `Description`.
+        #[inline]
+        pub fn set_description(mut self, value: Option<String>) -> Self {
+            self.members().description = value;
+            self
+        }
+        /// Unix time in seconds when the task stops.
+        ///
+        /// Example: `1642500622`
+        #[inline]
+        pub fn not_after(mut self, value: i64) -> Self {
+            self.members().not_after = Some(value);
+            self
+        }
+        /// Sets or clears `NotAfter`.
+        #[inline]
+        pub fn set_not_after(mut self, value: Option<i64>) -> Self {
+            self.members().not_after = value;
+            self
+        }
+        /// Maximum number of attempts per number, 1-3.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn tries(mut self, value: u64) -> Self {
+            self.members().tries = Some(value);
+            self
+        }
+        /// Sets or clears `Tries`.
+        #[inline]
+        pub fn set_tries(mut self, value: Option<u64>) -> Self {
+            self.members().tries = value;
+            self
+        }
+        /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
+        #[inline]
+        pub fn variables(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::Variable>,
+        ) -> Self {
+            self.members().variables = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `Variables`.
+        #[inline]
+        pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
+            self.members().variables = value;
+            self
+        }
+        /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
+        ///
+        /// Example: `"foobar"`
+        #[inline]
+        pub fn uui(mut self, value: impl Into<String>) -> Self {
+            self.members().uui = Some(value.into());
+            self
+        }
+        /// Sets or clears `UUI`.
+        #[inline]
+        pub fn set_uui(mut self, value: Option<String>) -> Self {
+            self.members().uui = value;
+            self
+        }
+        /// Per-callee attributes.
+        #[inline]
+        pub fn callee_attributes(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
+        ) -> Self {
+            self.members().callee_attributes = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `CalleeAttributes`.
+        #[inline]
+        pub fn set_callee_attributes(
+            mut self,
+            value: Option<Vec<crate::types::CalleeAttribute>>,
+        ) -> Self {
+            self.members().callee_attributes = value;
+            self
+        }
+        /// IANA time zone name, for example `Asia/Shanghai`.
+        ///
+        /// Example: `"Asia/Shanghai"`
+        #[inline]
+        pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+            self.members().time_zone = Some(value.into());
+            self
+        }
+        /// Sets or clears `TimeZone`.
+        #[inline]
+        pub fn set_time_zone(mut self, value: Option<String>) -> Self {
+            self.members().time_zone = value;
+            self
+        }
+        /// Time ranges in which calls may be made.
+        #[inline]
+        pub fn available_time(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::TimeRange>,
+        ) -> Self {
+            self.members().available_time = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `AvailableTime`.
+        #[inline]
+        pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
+            self.members().available_time = value;
+            self
+        }
+        /// Id of the AI agent used for the calls; required if `IvrId` is not set.
+        ///
+        /// Example: `5845`
+        #[inline]
+        pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
+            self.members().ai_agent_id = Some(value);
+            self
+        }
+        /// Sets or clears `AIAgentId`.
+        #[inline]
+        pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
+            self.members().ai_agent_id = value;
+            self
+        }
+        /// Interval between retries of failed calls, in seconds, 600-86400.
+        ///
+        /// Example: `600`
+        #[inline]
+        pub fn retry_interval(mut self, value: i64) -> Self {
+            self.members().retry_interval = Some(value);
+            self
+        }
+        /// Sets or clears `RetryInterval`.
+        #[inline]
+        pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
+            self.members().retry_interval = value;
+            self
+        }
+        /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
+        ///
+        /// Example: `15`
+        #[inline]
+        pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
+            self.members().max_ring_timeout_second = Some(value);
+            self
+        }
+        /// Sets or clears `MaxRingTimeoutSecond`.
+        #[inline]
+        pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
+            self.members().max_ring_timeout_second = value;
+            self
+        }
+        /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
+        ///
+        /// Example: `["212"]`
+        #[inline]
+        pub fn retry_hangup_types(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
+        ) -> Self {
+            self.members().retry_hangup_types = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `RetryHangupTypes`.
+        #[inline]
+        pub fn set_retry_hangup_types(
+            mut self,
+            value: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
+        ) -> Self {
+            self.members().retry_hangup_types = value;
+            self
+        }
+        /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
+        #[inline]
+        pub fn retry_tags(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::RetryTagItem>,
+        ) -> Self {
+            self.members().retry_tags = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `RetryTags`.
+        #[inline]
+        pub fn set_retry_tags(mut self, value: Option<Vec<crate::types::RetryTagItem>>) -> Self {
+            self.members().retry_tags = value;
+            self
+        }
+        /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
+        #[inline]
+        pub fn available_work_time_config(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::AvailableTimeConfig>,
+        ) -> Self {
+            self.members().available_work_time_config = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `AvailableWorkTimeConfig`.
+        #[inline]
+        pub fn set_available_work_time_config(
+            mut self,
+            value: Option<Vec<crate::types::AvailableTimeConfig>>,
+        ) -> Self {
+            self.members().available_work_time_config = value;
+            self
+        }
+        /// Trigger strategy for the task.
+        #[inline]
+        pub fn trigger_strategy(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::TriggerStrategyItem>,
+        ) -> Self {
+            self.members().trigger_strategy = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `TriggerStrategy`.
+        #[inline]
+        pub fn set_trigger_strategy(
+            mut self,
+            value: Option<Vec<crate::types::TriggerStrategyItem>>,
+        ) -> Self {
+            self.members().trigger_strategy = value;
+            self
+        }
+        /// Maximum number of concurrent AI agent calls for the task.
+        ///
+        /// Example: `2`
+        #[inline]
+        pub fn concurrency_limit(mut self, value: i64) -> Self {
+            self.members().concurrency_limit = Some(value);
+            self
+        }
+        /// Sets or clears `ConcurrencyLimit`.
+        #[inline]
+        pub fn set_concurrency_limit(mut self, value: Option<i64>) -> Self {
+            self.members().concurrency_limit = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAutoCalloutTaskRequestBuilder {
@@ -506,330 +839,9 @@ pub struct CreateAutoCalloutTaskRequestBuilder {
     concurrency_limit: Option<i64>,
 }
 impl CreateAutoCalloutTaskRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Unix time in seconds when the task starts.
-    ///
-    /// Example: `1642500621`
-    #[inline]
-    pub fn not_before(mut self, value: i64) -> Self {
-        self.not_before = Some(value);
-        self
-    }
-    /// Sets or clears `NotBefore`. Required.
-    #[inline]
-    pub fn set_not_before(mut self, value: Option<i64>) -> Self {
-        self.not_before = value;
-        self
-    }
-    /// Numbers to call.
-    ///
-    /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
-    #[inline]
-    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callees = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callees`. Required.
-    #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-        self.callees = value;
-        self
-    }
-    /// Caller numbers to use.
-    ///
-    /// Example: `["0086010xxxxxxxx"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`. Required.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.callers = value;
-        self
-    }
-    /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-        self.ivr_id = Some(value);
-        self
-    }
-    /// Sets or clears `IvrId`.
-    #[inline]
-    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-        self.ivr_id = value;
-        self
-    }
-    /// Task name.
-    ///
-    /// Example: `"任务1"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Task description.
-    ///
-    /// Example: `"任务描述1"`
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets or clears `Description`.
-    #[inline]
-    pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
-        self
-    }
-    /// Unix time in seconds when the task stops.
-    ///
-    /// Example: `1642500622`
-    #[inline]
-    pub fn not_after(mut self, value: i64) -> Self {
-        self.not_after = Some(value);
-        self
-    }
-    /// Sets or clears `NotAfter`.
-    #[inline]
-    pub fn set_not_after(mut self, value: Option<i64>) -> Self {
-        self.not_after = value;
-        self
-    }
-    /// Maximum number of attempts per number, 1-3.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn tries(mut self, value: u64) -> Self {
-        self.tries = Some(value);
-        self
-    }
-    /// Sets or clears `Tries`.
-    #[inline]
-    pub fn set_tries(mut self, value: Option<u64>) -> Self {
-        self.tries = value;
-        self
-    }
-    /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
-        self.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.variables = value;
-        self
-    }
-    /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.uui = value;
-        self
-    }
-    /// Per-callee attributes.
-    #[inline]
-    pub fn callee_attributes(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
-    ) -> Self {
-        self.callee_attributes = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `CalleeAttributes`.
-    #[inline]
-    pub fn set_callee_attributes(
-        mut self,
-        value: Option<Vec<crate::types::CalleeAttribute>>,
-    ) -> Self {
-        self.callee_attributes = value;
-        self
-    }
-    /// IANA time zone name, for example `Asia/Shanghai`.
-    ///
-    /// Example: `"Asia/Shanghai"`
-    #[inline]
-    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
-        self.time_zone = Some(value.into());
-        self
-    }
-    /// Sets or clears `TimeZone`.
-    #[inline]
-    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
-        self.time_zone = value;
-        self
-    }
-    /// Time ranges in which calls may be made.
-    #[inline]
-    pub fn available_time(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::TimeRange>,
-    ) -> Self {
-        self.available_time = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `AvailableTime`.
-    #[inline]
-    pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
-        self.available_time = value;
-        self
-    }
-    /// Id of the AI agent used for the calls; required if `IvrId` is not set.
-    ///
-    /// Example: `5845`
-    #[inline]
-    pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
-        self.ai_agent_id = Some(value);
-        self
-    }
-    /// Sets or clears `AIAgentId`.
-    #[inline]
-    pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
-        self.ai_agent_id = value;
-        self
-    }
-    /// Interval between retries of failed calls, in seconds, 600-86400.
-    ///
-    /// Example: `600`
-    #[inline]
-    pub fn retry_interval(mut self, value: i64) -> Self {
-        self.retry_interval = Some(value);
-        self
-    }
-    /// Sets or clears `RetryInterval`.
-    #[inline]
-    pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
-        self.retry_interval = value;
-        self
-    }
-    /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
-    ///
-    /// Example: `15`
-    #[inline]
-    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-        self.max_ring_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `MaxRingTimeoutSecond`.
-    #[inline]
-    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-        self.max_ring_timeout_second = value;
-        self
-    }
-    /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
-    ///
-    /// Example: `["212"]`
-    #[inline]
-    pub fn retry_hangup_types(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
-    ) -> Self {
-        self.retry_hangup_types = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `RetryHangupTypes`.
-    #[inline]
-    pub fn set_retry_hangup_types(
-        mut self,
-        value: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
-    ) -> Self {
-        self.retry_hangup_types = value;
-        self
-    }
-    /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
-    #[inline]
-    pub fn retry_tags(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::RetryTagItem>,
-    ) -> Self {
-        self.retry_tags = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `RetryTags`.
-    #[inline]
-    pub fn set_retry_tags(mut self, value: Option<Vec<crate::types::RetryTagItem>>) -> Self {
-        self.retry_tags = value;
-        self
-    }
-    /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
-    #[inline]
-    pub fn available_work_time_config(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AvailableTimeConfig>,
-    ) -> Self {
-        self.available_work_time_config = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `AvailableWorkTimeConfig`.
-    #[inline]
-    pub fn set_available_work_time_config(
-        mut self,
-        value: Option<Vec<crate::types::AvailableTimeConfig>>,
-    ) -> Self {
-        self.available_work_time_config = value;
-        self
-    }
-    /// Trigger strategy for the task.
-    #[inline]
-    pub fn trigger_strategy(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::TriggerStrategyItem>,
-    ) -> Self {
-        self.trigger_strategy = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `TriggerStrategy`.
-    #[inline]
-    pub fn set_trigger_strategy(
-        mut self,
-        value: Option<Vec<crate::types::TriggerStrategyItem>>,
-    ) -> Self {
-        self.trigger_strategy = value;
-        self
-    }
-    /// Maximum number of concurrent AI agent calls for the task.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn concurrency_limit(mut self, value: i64) -> Self {
-        self.concurrency_limit = Some(value);
-        self
-    }
-    /// Sets or clears `ConcurrencyLimit`.
-    #[inline]
-    pub fn set_concurrency_limit(mut self, value: Option<i64>) -> Self {
-        self.concurrency_limit = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -900,331 +912,10 @@ impl CreateAutoCalloutTaskFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Unix time in seconds when the task starts.
-    ///
-    /// Example: `1642500621`
-    #[inline]
-    pub fn not_before(mut self, value: i64) -> Self {
-        self.inner.not_before = Some(value);
-        self
-    }
-    /// Sets or clears `NotBefore`. Required.
-    #[inline]
-    pub fn set_not_before(mut self, value: Option<i64>) -> Self {
-        self.inner.not_before = value;
-        self
-    }
-    /// Numbers to call.
-    ///
-    /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
-    #[inline]
-    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callees = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callees`. Required.
-    #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callees = value;
-        self
-    }
-    /// Caller numbers to use.
-    ///
-    /// Example: `["0086010xxxxxxxx"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`. Required.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callers = value;
-        self
-    }
-    /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-        self.inner.ivr_id = Some(value);
-        self
-    }
-    /// Sets or clears `IvrId`.
-    #[inline]
-    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-        self.inner.ivr_id = value;
-        self
-    }
-    /// Task name.
-    ///
-    /// Example: `"任务1"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.inner.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.inner.name = value;
-        self
-    }
-    /// Task description.
-    ///
-    /// Example: `"任务描述1"`
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.inner.description = Some(value.into());
-        self
-    }
-    /// Sets or clears `Description`.
-    #[inline]
-    pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.inner.description = value;
-        self
-    }
-    /// Unix time in seconds when the task stops.
-    ///
-    /// Example: `1642500622`
-    #[inline]
-    pub fn not_after(mut self, value: i64) -> Self {
-        self.inner.not_after = Some(value);
-        self
-    }
-    /// Sets or clears `NotAfter`.
-    #[inline]
-    pub fn set_not_after(mut self, value: Option<i64>) -> Self {
-        self.inner.not_after = value;
-        self
-    }
-    /// Maximum number of attempts per number, 1-3.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn tries(mut self, value: u64) -> Self {
-        self.inner.tries = Some(value);
-        self
-    }
-    /// Sets or clears `Tries`.
-    #[inline]
-    pub fn set_tries(mut self, value: Option<u64>) -> Self {
-        self.inner.tries = value;
-        self
-    }
-    /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
-        self.inner.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.inner.variables = value;
-        self
-    }
-    /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.inner.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.inner.uui = value;
-        self
-    }
-    /// Per-callee attributes.
-    #[inline]
-    pub fn callee_attributes(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
-    ) -> Self {
-        self.inner.callee_attributes = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `CalleeAttributes`.
-    #[inline]
-    pub fn set_callee_attributes(
-        mut self,
-        value: Option<Vec<crate::types::CalleeAttribute>>,
-    ) -> Self {
-        self.inner.callee_attributes = value;
-        self
-    }
-    /// IANA time zone name, for example `Asia/Shanghai`.
-    ///
-    /// Example: `"Asia/Shanghai"`
-    #[inline]
-    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
-        self.inner.time_zone = Some(value.into());
-        self
-    }
-    /// Sets or clears `TimeZone`.
-    #[inline]
-    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
-        self.inner.time_zone = value;
-        self
-    }
-    /// Time ranges in which calls may be made.
-    #[inline]
-    pub fn available_time(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::TimeRange>,
-    ) -> Self {
-        self.inner.available_time = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `AvailableTime`.
-    #[inline]
-    pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
-        self.inner.available_time = value;
-        self
-    }
-    /// Id of the AI agent used for the calls; required if `IvrId` is not set.
-    ///
-    /// Example: `5845`
-    #[inline]
-    pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
-        self.inner.ai_agent_id = Some(value);
-        self
-    }
-    /// Sets or clears `AIAgentId`.
-    #[inline]
-    pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
-        self.inner.ai_agent_id = value;
-        self
-    }
-    /// Interval between retries of failed calls, in seconds, 600-86400.
-    ///
-    /// Example: `600`
-    #[inline]
-    pub fn retry_interval(mut self, value: i64) -> Self {
-        self.inner.retry_interval = Some(value);
-        self
-    }
-    /// Sets or clears `RetryInterval`.
-    #[inline]
-    pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
-        self.inner.retry_interval = value;
-        self
-    }
-    /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
-    ///
-    /// Example: `15`
-    #[inline]
-    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-        self.inner.max_ring_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `MaxRingTimeoutSecond`.
-    #[inline]
-    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-        self.inner.max_ring_timeout_second = value;
-        self
-    }
-    /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
-    ///
-    /// Example: `["212"]`
-    #[inline]
-    pub fn retry_hangup_types(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
-    ) -> Self {
-        self.inner.retry_hangup_types = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `RetryHangupTypes`.
-    #[inline]
-    pub fn set_retry_hangup_types(
-        mut self,
-        value: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
-    ) -> Self {
-        self.inner.retry_hangup_types = value;
-        self
-    }
-    /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
-    #[inline]
-    pub fn retry_tags(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::RetryTagItem>,
-    ) -> Self {
-        self.inner.retry_tags = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `RetryTags`.
-    #[inline]
-    pub fn set_retry_tags(mut self, value: Option<Vec<crate::types::RetryTagItem>>) -> Self {
-        self.inner.retry_tags = value;
-        self
-    }
-    /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
-    #[inline]
-    pub fn available_work_time_config(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AvailableTimeConfig>,
-    ) -> Self {
-        self.inner.available_work_time_config = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `AvailableWorkTimeConfig`.
-    #[inline]
-    pub fn set_available_work_time_config(
-        mut self,
-        value: Option<Vec<crate::types::AvailableTimeConfig>>,
-    ) -> Self {
-        self.inner.available_work_time_config = value;
-        self
-    }
-    /// Trigger strategy for the task.
-    #[inline]
-    pub fn trigger_strategy(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::TriggerStrategyItem>,
-    ) -> Self {
-        self.inner.trigger_strategy = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `TriggerStrategy`.
-    #[inline]
-    pub fn set_trigger_strategy(
-        mut self,
-        value: Option<Vec<crate::types::TriggerStrategyItem>>,
-    ) -> Self {
-        self.inner.trigger_strategy = value;
-        self
-    }
-    /// Maximum number of concurrent AI agent calls for the task.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn concurrency_limit(mut self, value: i64) -> Self {
-        self.inner.concurrency_limit = Some(value);
-        self
-    }
-    /// Sets or clears `ConcurrencyLimit`.
-    #[inline]
-    pub fn set_concurrency_limit(mut self, value: Option<i64>) -> Self {
-        self.inner.concurrency_limit = value;
-        self
+    fn members(&mut self) -> &mut CreateAutoCalloutTaskRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

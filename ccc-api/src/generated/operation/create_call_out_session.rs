@@ -219,6 +219,124 @@ impl ::tencent_cloud_runtime::Action for CreateCallOutSessionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `14000000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Email of the agent; the agent must have a bound mobile number.
+        ///
+        /// Example: `"foo@tencent.com"`
+        #[inline]
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
+            self.members().user_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `UserId`. Required.
+        #[inline]
+        pub fn set_user_id(mut self, value: Option<String>) -> Self {
+            self.members().user_id = value;
+            self
+        }
+        /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
+        ///
+        /// Example: `"008613012345678"`
+        #[inline]
+        pub fn callee(mut self, value: impl Into<String>) -> Self {
+            self.members().callee = Some(value.into());
+            self
+        }
+        /// Sets or clears `Callee`. Required.
+        #[inline]
+        pub fn set_callee(mut self, value: Option<String>) -> Self {
+            self.members().callee = value;
+            self
+        }
+        /// Caller number prefixed with `0086`; deprecated, use `Callers`.
+        ///
+        /// Example: `"008610086"`
+        #[deprecated(note = "use `Callers`")]
+        #[inline]
+        pub fn caller(mut self, value: impl Into<String>) -> Self {
+            self.members().caller = Some(value.into());
+            self
+        }
+        /// Sets or clears `Caller`.
+        #[deprecated(note = "use `Callers`")]
+        #[inline]
+        pub fn set_caller(mut self, value: Option<String>) -> Self {
+            self.members().caller = value;
+            self
+        }
+        /// Caller numbers prefixed with `0086`; if one fails the next is tried.
+        ///
+        /// Example: `["0086075512345678","0086075512345679"]`
+        #[inline]
+        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callers`.
+        #[inline]
+        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callers = value;
+            self
+        }
+        /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
+        ///
+        /// Example: `true`
+        #[inline]
+        pub fn is_force_use_mobile(mut self, value: bool) -> Self {
+            self.members().is_force_use_mobile = Some(value);
+            self
+        }
+        /// Sets or clears `IsForceUseMobile`.
+        #[inline]
+        pub fn set_is_force_use_mobile(mut self, value: Option<bool>) -> Self {
+            self.members().is_force_use_mobile = value;
+            self
+        }
+        /// Custom data, up to 1024 bytes.
+        ///
+        /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
+        #[inline]
+        pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
+            self.members().uui_deprecated = Some(value.into());
+            self
+        }
+        /// Sets or clears `Uui`.
+        #[inline]
+        pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
+            self.members().uui_deprecated = value;
+            self
+        }
+        /// Custom data, up to 1024 bytes.
+        ///
+        /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
+        #[inline]
+        pub fn uui(mut self, value: impl Into<String>) -> Self {
+            self.members().uui = Some(value.into());
+            self
+        }
+        /// Sets or clears `UUI`.
+        #[inline]
+        pub fn set_uui(mut self, value: Option<String>) -> Self {
+            self.members().uui = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateCallOutSessionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCallOutSessionRequestBuilder {
@@ -232,118 +350,9 @@ pub struct CreateCallOutSessionRequestBuilder {
     uui: Option<String>,
 }
 impl CreateCallOutSessionRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `14000000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Email of the agent; the agent must have a bound mobile number.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `UserId`. Required.
-    #[inline]
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
-        self.user_id = value;
-        self
-    }
-    /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
-    ///
-    /// Example: `"008613012345678"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`. Required.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.callee = value;
-        self
-    }
-    /// Caller number prefixed with `0086`; deprecated, use `Callers`.
-    ///
-    /// Example: `"008610086"`
-    #[deprecated(note = "use `Callers`")]
-    #[inline]
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
-        self.caller = Some(value.into());
-        self
-    }
-    /// Sets or clears `Caller`.
-    #[deprecated(note = "use `Callers`")]
-    #[inline]
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
-        self.caller = value;
-        self
-    }
-    /// Caller numbers prefixed with `0086`; if one fails the next is tried.
-    ///
-    /// Example: `["0086075512345678","0086075512345679"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.callers = value;
-        self
-    }
-    /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn is_force_use_mobile(mut self, value: bool) -> Self {
-        self.is_force_use_mobile = Some(value);
-        self
-    }
-    /// Sets or clears `IsForceUseMobile`.
-    #[inline]
-    pub fn set_is_force_use_mobile(mut self, value: Option<bool>) -> Self {
-        self.is_force_use_mobile = value;
-        self
-    }
-    /// Custom data, up to 1024 bytes.
-    ///
-    /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
-    #[inline]
-    pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
-        self.uui_deprecated = Some(value.into());
-        self
-    }
-    /// Sets or clears `Uui`.
-    #[inline]
-    pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
-        self.uui_deprecated = value;
-        self
-    }
-    /// Custom data, up to 1024 bytes.
-    ///
-    /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.uui = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -393,119 +402,10 @@ impl CreateCallOutSessionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `14000000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Email of the agent; the agent must have a bound mobile number.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `UserId`. Required.
-    #[inline]
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
-        self.inner.user_id = value;
-        self
-    }
-    /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
-    ///
-    /// Example: `"008613012345678"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.inner.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`. Required.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.inner.callee = value;
-        self
-    }
-    /// Caller number prefixed with `0086`; deprecated, use `Callers`.
-    ///
-    /// Example: `"008610086"`
-    #[deprecated(note = "use `Callers`")]
-    #[inline]
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
-        self.inner.caller = Some(value.into());
-        self
-    }
-    /// Sets or clears `Caller`.
-    #[deprecated(note = "use `Callers`")]
-    #[inline]
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
-        self.inner.caller = value;
-        self
-    }
-    /// Caller numbers prefixed with `0086`; if one fails the next is tried.
-    ///
-    /// Example: `["0086075512345678","0086075512345679"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callers = value;
-        self
-    }
-    /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn is_force_use_mobile(mut self, value: bool) -> Self {
-        self.inner.is_force_use_mobile = Some(value);
-        self
-    }
-    /// Sets or clears `IsForceUseMobile`.
-    #[inline]
-    pub fn set_is_force_use_mobile(mut self, value: Option<bool>) -> Self {
-        self.inner.is_force_use_mobile = value;
-        self
-    }
-    /// Custom data, up to 1024 bytes.
-    ///
-    /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
-    #[inline]
-    pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
-        self.inner.uui_deprecated = Some(value.into());
-        self
-    }
-    /// Sets or clears `Uui`.
-    #[inline]
-    pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
-        self.inner.uui_deprecated = value;
-        self
-    }
-    /// Custom data, up to 1024 bytes.
-    ///
-    /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.inner.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.inner.uui = value;
-        self
+    fn members(&mut self) -> &mut CreateCallOutSessionRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -129,6 +129,66 @@ impl ::tencent_cloud_runtime::Action for CreateCarrierPrivilegeNumberApplicantRe
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `140000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
+        ///
+        /// Example: `["008601012345678"]`
+        #[inline]
+        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callers`. Required.
+        #[inline]
+        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callers = value;
+            self
+        }
+        /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
+        ///
+        /// Example: `["008618612345678"]`
+        #[inline]
+        pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callees = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callees`. Required.
+        #[inline]
+        pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callees = value;
+            self
+        }
+        /// Description of the application.
+        ///
+        /// Example: `"foobar"`
+        #[inline]
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.members().description = Some(value.into());
+            self
+        }
+        /// Sets or clears `Description`.
+        #[inline]
+        pub fn set_description(mut self, value: Option<String>) -> Self {
+            self.members().description = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateCarrierPrivilegeNumberApplicantRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCarrierPrivilegeNumberApplicantRequestBuilder {
@@ -138,60 +198,9 @@ pub struct CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     description: Option<String>,
 }
 impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `140000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
-    ///
-    /// Example: `["008601012345678"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`. Required.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.callers = value;
-        self
-    }
-    /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
-    ///
-    /// Example: `["008618612345678"]`
-    #[inline]
-    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callees = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callees`. Required.
-    #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-        self.callees = value;
-        self
-    }
-    /// Description of the application.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets or clears `Description`.
-    #[inline]
-    pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -240,61 +249,10 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `140000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
-    ///
-    /// Example: `["008601012345678"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`. Required.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callers = value;
-        self
-    }
-    /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
-    ///
-    /// Example: `["008618612345678"]`
-    #[inline]
-    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callees = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callees`. Required.
-    #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callees = value;
-        self
-    }
-    /// Description of the application.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.inner.description = Some(value.into());
-        self
-    }
-    /// Sets or clears `Description`.
-    #[inline]
-    pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.inner.description = value;
-        self
+    fn members(&mut self) -> &mut CreateCarrierPrivilegeNumberApplicantRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -152,6 +152,72 @@ impl ::tencent_cloud_runtime::Action for CreateCCCSkillGroupRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Name of the skill group.
+        ///
+        /// Example: `"foobar技能组"`
+        #[inline]
+        pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+            self.members().skill_group_name = Some(value.into());
+            self
+        }
+        /// Sets or clears `SkillGroupName`. Required.
+        #[inline]
+        pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+            self.members().skill_group_name = value;
+            self
+        }
+        /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn skill_group_type(
+            mut self,
+            value: crate::types::CreateCCCSkillGroupSkillGroupType,
+        ) -> Self {
+            self.members().skill_group_type = Some(value);
+            self
+        }
+        /// Sets or clears `SkillGroupType`. Required.
+        #[inline]
+        pub fn set_skill_group_type(
+            mut self,
+            value: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
+        ) -> Self {
+            self.members().skill_group_type = value;
+            self
+        }
+        /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
+            self.members().max_concurrency = Some(value);
+            self
+        }
+        /// Sets or clears `MaxConcurrency`.
+        #[inline]
+        pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
+            self.members().max_concurrency = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCCCSkillGroupRequestBuilder {
@@ -161,66 +227,9 @@ pub struct CreateCCCSkillGroupRequestBuilder {
     max_concurrency: Option<crate::types::MaxConcurrency>,
 }
 impl CreateCCCSkillGroupRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Name of the skill group.
-    ///
-    /// Example: `"foobar技能组"`
-    #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupName`. Required.
-    #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.skill_group_name = value;
-        self
-    }
-    /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn skill_group_type(
-        mut self,
-        value: crate::types::CreateCCCSkillGroupSkillGroupType,
-    ) -> Self {
-        self.skill_group_type = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupType`. Required.
-    #[inline]
-    pub fn set_skill_group_type(
-        mut self,
-        value: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
-    ) -> Self {
-        self.skill_group_type = value;
-        self
-    }
-    /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
-        self.max_concurrency = Some(value);
-        self
-    }
-    /// Sets or clears `MaxConcurrency`.
-    #[inline]
-    pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
-        self.max_concurrency = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -266,67 +275,10 @@ impl CreateCCCSkillGroupFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Name of the skill group.
-    ///
-    /// Example: `"foobar技能组"`
-    #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.inner.skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupName`. Required.
-    #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.inner.skill_group_name = value;
-        self
-    }
-    /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn skill_group_type(
-        mut self,
-        value: crate::types::CreateCCCSkillGroupSkillGroupType,
-    ) -> Self {
-        self.inner.skill_group_type = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupType`. Required.
-    #[inline]
-    pub fn set_skill_group_type(
-        mut self,
-        value: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
-    ) -> Self {
-        self.inner.skill_group_type = value;
-        self
-    }
-    /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
-        self.inner.max_concurrency = Some(value);
-        self
-    }
-    /// Sets or clears `MaxConcurrency`.
-    #[inline]
-    pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
-        self.inner.max_concurrency = value;
-        self
+    fn members(&mut self) -> &mut CreateCCCSkillGroupRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

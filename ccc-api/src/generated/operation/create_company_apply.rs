@@ -80,22 +80,31 @@ impl ::tencent_cloud_runtime::Action for CreateCompanyApplyRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Company qualification details.
+        #[inline]
+        pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
+            self.members().company_info = Some(value);
+            self
+        }
+        /// Sets or clears `CompanyInfo`. Required.
+        #[inline]
+        pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
+            self.members().company_info = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateCompanyApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCompanyApplyRequestBuilder {
     company_info: Option<crate::types::CompanyApplyInfo>,
 }
 impl CreateCompanyApplyRequestBuilder {
-    /// Company qualification details.
+    request_setters!();
     #[inline]
-    pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
-        self.company_info = Some(value);
-        self
-    }
-    /// Sets or clears `CompanyInfo`. Required.
-    #[inline]
-    pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
-        self.company_info = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -128,17 +137,10 @@ impl CreateCompanyApplyFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Company qualification details.
+    request_setters!();
     #[inline]
-    pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
-        self.inner.company_info = Some(value);
-        self
-    }
-    /// Sets or clears `CompanyInfo`. Required.
-    #[inline]
-    pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
-        self.inner.company_info = value;
-        self
+    fn members(&mut self) -> &mut CreateCompanyApplyRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

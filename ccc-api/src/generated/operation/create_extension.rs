@@ -162,6 +162,86 @@ impl ::tencent_cloud_runtime::Action for CreateExtensionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Extension number.
+        ///
+        /// Example: `"1001"`
+        #[inline]
+        pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+            self.members().extension_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `ExtensionId`. Required.
+        #[inline]
+        pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+            self.members().extension_id = value;
+            self
+        }
+        /// Display name of the extension.
+        ///
+        /// Example: `"分机1"`
+        #[inline]
+        pub fn extension_name(mut self, value: impl Into<String>) -> Self {
+            self.members().extension_name = Some(value.into());
+            self
+        }
+        /// Sets or clears `ExtensionName`. Required.
+        #[inline]
+        pub fn set_extension_name(mut self, value: Option<String>) -> Self {
+            self.members().extension_name = value;
+            self
+        }
+        /// Ids of the skill groups to bind the extension to.
+        ///
+        /// Example: `[1,2,3,4,5]`
+        #[inline]
+        pub fn skill_group_ids(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+        ) -> Self {
+            self.members().skill_group_ids = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `SkillGroupIds`.
+        #[inline]
+        pub fn set_skill_group_ids(
+            mut self,
+            value: Option<Vec<crate::types::SkillGroupId>>,
+        ) -> Self {
+            self.members().skill_group_ids = value;
+            self
+        }
+        /// Email of the agent to bind the extension to.
+        ///
+        /// Example: `"aaa@bbb.com"`
+        #[inline]
+        pub fn relation(mut self, value: impl Into<String>) -> Self {
+            self.members().relation = Some(value.into());
+            self
+        }
+        /// Sets or clears `Relation`.
+        #[inline]
+        pub fn set_relation(mut self, value: Option<String>) -> Self {
+            self.members().relation = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateExtensionRequestBuilder {
@@ -172,77 +252,9 @@ pub struct CreateExtensionRequestBuilder {
     relation: Option<String>,
 }
 impl CreateExtensionRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Extension number.
-    ///
-    /// Example: `"1001"`
-    #[inline]
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-        self.extension_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionId`. Required.
-    #[inline]
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-        self.extension_id = value;
-        self
-    }
-    /// Display name of the extension.
-    ///
-    /// Example: `"分机1"`
-    #[inline]
-    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
-        self.extension_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionName`. Required.
-    #[inline]
-    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
-        self.extension_name = value;
-        self
-    }
-    /// Ids of the skill groups to bind the extension to.
-    ///
-    /// Example: `[1,2,3,4,5]`
-    #[inline]
-    pub fn skill_group_ids(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-    ) -> Self {
-        self.skill_group_ids = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupIds`.
-    #[inline]
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
-        self.skill_group_ids = value;
-        self
-    }
-    /// Email of the agent to bind the extension to.
-    ///
-    /// Example: `"aaa@bbb.com"`
-    #[inline]
-    pub fn relation(mut self, value: impl Into<String>) -> Self {
-        self.relation = Some(value.into());
-        self
-    }
-    /// Sets or clears `Relation`.
-    #[inline]
-    pub fn set_relation(mut self, value: Option<String>) -> Self {
-        self.relation = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -286,78 +298,10 @@ impl CreateExtensionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Extension number.
-    ///
-    /// Example: `"1001"`
-    #[inline]
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.extension_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionId`. Required.
-    #[inline]
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-        self.inner.extension_id = value;
-        self
-    }
-    /// Display name of the extension.
-    ///
-    /// Example: `"分机1"`
-    #[inline]
-    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
-        self.inner.extension_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionName`. Required.
-    #[inline]
-    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
-        self.inner.extension_name = value;
-        self
-    }
-    /// Ids of the skill groups to bind the extension to.
-    ///
-    /// Example: `[1,2,3,4,5]`
-    #[inline]
-    pub fn skill_group_ids(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-    ) -> Self {
-        self.inner.skill_group_ids = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupIds`.
-    #[inline]
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
-        self.inner.skill_group_ids = value;
-        self
-    }
-    /// Email of the agent to bind the extension to.
-    ///
-    /// Example: `"aaa@bbb.com"`
-    #[inline]
-    pub fn relation(mut self, value: impl Into<String>) -> Self {
-        self.inner.relation = Some(value.into());
-        self
-    }
-    /// Sets or clears `Relation`.
-    #[inline]
-    pub fn set_relation(mut self, value: Option<String>) -> Self {
-        self.inner.relation = value;
-        self
+    fn members(&mut self) -> &mut CreateExtensionRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

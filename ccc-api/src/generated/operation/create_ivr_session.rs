@@ -197,6 +197,109 @@ impl ::tencent_cloud_runtime::Action for CreateIVRSessionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Number to call.
+        ///
+        /// Example: `"+8613012345678"`
+        #[inline]
+        pub fn callee(mut self, value: impl Into<String>) -> Self {
+            self.members().callee = Some(value.into());
+            self
+        }
+        /// Sets or clears `Callee`. Required.
+        #[inline]
+        pub fn set_callee(mut self, value: Option<String>) -> Self {
+            self.members().callee = value;
+            self
+        }
+        /// Id of the IVR to run; inbound and automatic outbound types are supported.
+        ///
+        /// Example: `4600`
+        #[inline]
+        pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
+            self.members().ivr_id = Some(value);
+            self
+        }
+        /// Sets or clears `IVRId`. Required.
+        #[inline]
+        pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
+            self.members().ivr_id = value;
+            self
+        }
+        /// Caller numbers to use.
+        ///
+        /// Example: `["008602155066897"]`
+        #[inline]
+        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callers`.
+        #[inline]
+        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callers = value;
+            self
+        }
+        /// Custom variables passed to the IVR.
+        #[inline]
+        pub fn variables(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::Variable>,
+        ) -> Self {
+            self.members().variables = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `Variables`.
+        #[inline]
+        pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
+            self.members().variables = value;
+            self
+        }
+        /// Custom user data.
+        ///
+        /// Example: `"foobar"`
+        #[inline]
+        pub fn uui(mut self, value: impl Into<String>) -> Self {
+            self.members().uui = Some(value.into());
+            self
+        }
+        /// Sets or clears `UUI`.
+        #[inline]
+        pub fn set_uui(mut self, value: Option<String>) -> Self {
+            self.members().uui = value;
+            self
+        }
+        /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
+        ///
+        /// Example: `15`
+        #[inline]
+        pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
+            self.members().max_ring_timeout_second = Some(value);
+            self
+        }
+        /// Sets or clears `MaxRingTimeoutSecond`.
+        #[inline]
+        pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
+            self.members().max_ring_timeout_second = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateIVRSessionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateIVRSessionRequestBuilder {
@@ -209,100 +312,9 @@ pub struct CreateIVRSessionRequestBuilder {
     max_ring_timeout_second: Option<i64>,
 }
 impl CreateIVRSessionRequestBuilder {
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Number to call.
-    ///
-    /// Example: `"+8613012345678"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`. Required.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.callee = value;
-        self
-    }
-    /// Id of the IVR to run; inbound and automatic outbound types are supported.
-    ///
-    /// Example: `4600`
-    #[inline]
-    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-        self.ivr_id = Some(value);
-        self
-    }
-    /// Sets or clears `IVRId`. Required.
-    #[inline]
-    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-        self.ivr_id = value;
-        self
-    }
-    /// Caller numbers to use.
-    ///
-    /// Example: `["008602155066897"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.callers = value;
-        self
-    }
-    /// Custom variables passed to the IVR.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
-        self.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.variables = value;
-        self
-    }
-    /// Custom user data.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.uui = value;
-        self
-    }
-    /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
-    ///
-    /// Example: `15`
-    #[inline]
-    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-        self.max_ring_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `MaxRingTimeoutSecond`.
-    #[inline]
-    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-        self.max_ring_timeout_second = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -351,101 +363,10 @@ impl CreateIVRSessionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Number to call.
-    ///
-    /// Example: `"+8613012345678"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.inner.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`. Required.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.inner.callee = value;
-        self
-    }
-    /// Id of the IVR to run; inbound and automatic outbound types are supported.
-    ///
-    /// Example: `4600`
-    #[inline]
-    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-        self.inner.ivr_id = Some(value);
-        self
-    }
-    /// Sets or clears `IVRId`. Required.
-    #[inline]
-    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-        self.inner.ivr_id = value;
-        self
-    }
-    /// Caller numbers to use.
-    ///
-    /// Example: `["008602155066897"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callers = value;
-        self
-    }
-    /// Custom variables passed to the IVR.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
-        self.inner.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.inner.variables = value;
-        self
-    }
-    /// Custom user data.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.inner.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.inner.uui = value;
-        self
-    }
-    /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
-    ///
-    /// Example: `15`
-    #[inline]
-    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-        self.inner.max_ring_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `MaxRingTimeoutSecond`.
-    #[inline]
-    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-        self.inner.max_ring_timeout_second = value;
-        self
+    fn members(&mut self) -> &mut CreateIVRSessionRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -240,6 +240,140 @@ impl ::tencent_cloud_runtime::Action for CreateOwnNumberApplyRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the SIP trunk connection the numbers come in on.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn sip_trunk_id(mut self, value: i64) -> Self {
+            self.members().sip_trunk_id = Some(value);
+            self
+        }
+        /// Sets or clears `SipTrunkId`. Required.
+        #[inline]
+        pub fn set_sip_trunk_id(mut self, value: Option<i64>) -> Self {
+            self.members().sip_trunk_id = value;
+            self
+        }
+        /// Per-number line settings to apply for.
+        #[inline]
+        pub fn detail_list(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::OwnNumberApplyDetailItem>,
+        ) -> Self {
+            self.members().detail_list = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `DetailList`. Required.
+        #[inline]
+        pub fn set_detail_list(
+            mut self,
+            value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
+        ) -> Self {
+            self.members().detail_list = value;
+            self
+        }
+        /// Prefix added to numbers sent out over the trunk.
+        ///
+        /// Example: `"0"`
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
+            self.members().prefix = Some(value.into());
+            self
+        }
+        /// Sets or clears `Prefix`.
+        #[inline]
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
+            self.members().prefix = value;
+            self
+        }
+        /// National long-distance prefix used when dialing domestic mobile numbers.
+        ///
+        /// Example: `"0"`
+        #[inline]
+        pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
+            self.members().mobile_ndd_prefix = Some(value.into());
+            self
+        }
+        /// Sets or clears `MobileNddPrefix`.
+        #[inline]
+        pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
+            self.members().mobile_ndd_prefix = value;
+            self
+        }
+        /// Whether to strip the area code when dialing local numbers.
+        ///
+        /// Example: `false`
+        #[inline]
+        pub fn local_number_trim_ac(mut self, value: bool) -> Self {
+            self.members().local_number_trim_ac = Some(value);
+            self
+        }
+        /// Sets or clears `LocalNumberTrimAC`.
+        #[inline]
+        pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
+            self.members().local_number_trim_ac = value;
+            self
+        }
+        /// Whether to pass the callee number through exactly as entered, without reformatting.
+        ///
+        /// Example: `false`
+        #[inline]
+        pub fn callee_format_passthrough(mut self, value: bool) -> Self {
+            self.members().callee_format_passthrough = Some(value);
+            self
+        }
+        /// Sets or clears `CalleeFormatPassthrough`.
+        #[inline]
+        pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
+            self.members().callee_format_passthrough = value;
+            self
+        }
+        /// Whether to pass the caller number through exactly as entered, without reformatting.
+        ///
+        /// Example: `false`
+        #[inline]
+        pub fn caller_format_passthrough(mut self, value: bool) -> Self {
+            self.members().caller_format_passthrough = Some(value);
+            self
+        }
+        /// Sets or clears `CallerFormatPassthrough`.
+        #[inline]
+        pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
+            self.members().caller_format_passthrough = value;
+            self
+        }
+        /// Prefix used for international long-distance calls.
+        ///
+        /// Example: `"00"`
+        #[inline]
+        pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
+            self.members().international_number_prefix = Some(value.into());
+            self
+        }
+        /// Sets or clears `InternationalNumberPrefix`.
+        #[inline]
+        pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
+            self.members().international_number_prefix = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateOwnNumberApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateOwnNumberApplyRequestBuilder {
@@ -254,134 +388,9 @@ pub struct CreateOwnNumberApplyRequestBuilder {
     international_number_prefix: Option<String>,
 }
 impl CreateOwnNumberApplyRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the SIP trunk connection the numbers come in on.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn sip_trunk_id(mut self, value: i64) -> Self {
-        self.sip_trunk_id = Some(value);
-        self
-    }
-    /// Sets or clears `SipTrunkId`. Required.
-    #[inline]
-    pub fn set_sip_trunk_id(mut self, value: Option<i64>) -> Self {
-        self.sip_trunk_id = value;
-        self
-    }
-    /// Per-number line settings to apply for.
-    #[inline]
-    pub fn detail_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::OwnNumberApplyDetailItem>,
-    ) -> Self {
-        self.detail_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `DetailList`. Required.
-    #[inline]
-    pub fn set_detail_list(
-        mut self,
-        value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
-    ) -> Self {
-        self.detail_list = value;
-        self
-    }
-    /// Prefix added to numbers sent out over the trunk.
-    ///
-    /// Example: `"0"`
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets or clears `Prefix`.
-    #[inline]
-    pub fn set_prefix(mut self, value: Option<String>) -> Self {
-        self.prefix = value;
-        self
-    }
-    /// National long-distance prefix used when dialing domestic mobile numbers.
-    ///
-    /// Example: `"0"`
-    #[inline]
-    pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
-        self.mobile_ndd_prefix = Some(value.into());
-        self
-    }
-    /// Sets or clears `MobileNddPrefix`.
-    #[inline]
-    pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
-        self.mobile_ndd_prefix = value;
-        self
-    }
-    /// Whether to strip the area code when dialing local numbers.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn local_number_trim_ac(mut self, value: bool) -> Self {
-        self.local_number_trim_ac = Some(value);
-        self
-    }
-    /// Sets or clears `LocalNumberTrimAC`.
-    #[inline]
-    pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
-        self.local_number_trim_ac = value;
-        self
-    }
-    /// Whether to pass the callee number through exactly as entered, without reformatting.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn callee_format_passthrough(mut self, value: bool) -> Self {
-        self.callee_format_passthrough = Some(value);
-        self
-    }
-    /// Sets or clears `CalleeFormatPassthrough`.
-    #[inline]
-    pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
-        self.callee_format_passthrough = value;
-        self
-    }
-    /// Whether to pass the caller number through exactly as entered, without reformatting.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn caller_format_passthrough(mut self, value: bool) -> Self {
-        self.caller_format_passthrough = Some(value);
-        self
-    }
-    /// Sets or clears `CallerFormatPassthrough`.
-    #[inline]
-    pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
-        self.caller_format_passthrough = value;
-        self
-    }
-    /// Prefix used for international long-distance calls.
-    ///
-    /// Example: `"00"`
-    #[inline]
-    pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
-        self.international_number_prefix = Some(value.into());
-        self
-    }
-    /// Sets or clears `InternationalNumberPrefix`.
-    #[inline]
-    pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
-        self.international_number_prefix = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -432,135 +441,10 @@ impl CreateOwnNumberApplyFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the SIP trunk connection the numbers come in on.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn sip_trunk_id(mut self, value: i64) -> Self {
-        self.inner.sip_trunk_id = Some(value);
-        self
-    }
-    /// Sets or clears `SipTrunkId`. Required.
-    #[inline]
-    pub fn set_sip_trunk_id(mut self, value: Option<i64>) -> Self {
-        self.inner.sip_trunk_id = value;
-        self
-    }
-    /// Per-number line settings to apply for.
-    #[inline]
-    pub fn detail_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::OwnNumberApplyDetailItem>,
-    ) -> Self {
-        self.inner.detail_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `DetailList`. Required.
-    #[inline]
-    pub fn set_detail_list(
-        mut self,
-        value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
-    ) -> Self {
-        self.inner.detail_list = value;
-        self
-    }
-    /// Prefix added to numbers sent out over the trunk.
-    ///
-    /// Example: `"0"`
-    #[inline]
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
-        self.inner.prefix = Some(value.into());
-        self
-    }
-    /// Sets or clears `Prefix`.
-    #[inline]
-    pub fn set_prefix(mut self, value: Option<String>) -> Self {
-        self.inner.prefix = value;
-        self
-    }
-    /// National long-distance prefix used when dialing domestic mobile numbers.
-    ///
-    /// Example: `"0"`
-    #[inline]
-    pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
-        self.inner.mobile_ndd_prefix = Some(value.into());
-        self
-    }
-    /// Sets or clears `MobileNddPrefix`.
-    #[inline]
-    pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
-        self.inner.mobile_ndd_prefix = value;
-        self
-    }
-    /// Whether to strip the area code when dialing local numbers.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn local_number_trim_ac(mut self, value: bool) -> Self {
-        self.inner.local_number_trim_ac = Some(value);
-        self
-    }
-    /// Sets or clears `LocalNumberTrimAC`.
-    #[inline]
-    pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
-        self.inner.local_number_trim_ac = value;
-        self
-    }
-    /// Whether to pass the callee number through exactly as entered, without reformatting.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn callee_format_passthrough(mut self, value: bool) -> Self {
-        self.inner.callee_format_passthrough = Some(value);
-        self
-    }
-    /// Sets or clears `CalleeFormatPassthrough`.
-    #[inline]
-    pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
-        self.inner.callee_format_passthrough = value;
-        self
-    }
-    /// Whether to pass the caller number through exactly as entered, without reformatting.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn caller_format_passthrough(mut self, value: bool) -> Self {
-        self.inner.caller_format_passthrough = Some(value);
-        self
-    }
-    /// Sets or clears `CallerFormatPassthrough`.
-    #[inline]
-    pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
-        self.inner.caller_format_passthrough = value;
-        self
-    }
-    /// Prefix used for international long-distance calls.
-    ///
-    /// Example: `"00"`
-    #[inline]
-    pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
-        self.inner.international_number_prefix = Some(value.into());
-        self
-    }
-    /// Sets or clears `InternationalNumberPrefix`.
-    #[inline]
-    pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
-        self.inner.international_number_prefix = value;
-        self
+    fn members(&mut self) -> &mut CreateOwnNumberApplyRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

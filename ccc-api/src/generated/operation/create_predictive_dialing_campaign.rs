@@ -375,6 +375,274 @@ impl ::tencent_cloud_runtime::Action for CreatePredictiveDialingCampaignRequest 
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Name of the task.
+        ///
+        /// Example: `"新能源SUV推荐"`
+        #[inline]
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.members().name = Some(value.into());
+            self
+        }
+        /// Sets or clears `Name`. Required.
+        #[inline]
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.members().name = value;
+            self
+        }
+        /// Numbers to call, in E.164 format or without country code.
+        ///
+        /// Example: `["+8613012345678"]`
+        #[inline]
+        pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callees = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callees`. Required.
+        #[inline]
+        pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callees = value;
+            self
+        }
+        /// Caller numbers to use, in the format shown in the console.
+        ///
+        /// Example: `["0086075586013388"]`
+        #[inline]
+        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().callers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Callers`. Required.
+        #[inline]
+        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().callers = value;
+            self
+        }
+        /// Order in which callees are dialed: `0` random, `1` in list order.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn call_order(
+            mut self,
+            value: crate::types::CreatePredictiveDialingCampaignCallOrder,
+        ) -> Self {
+            self.members().call_order = Some(value);
+            self
+        }
+        /// Sets or clears `CallOrder`. Required.
+        #[inline]
+        pub fn set_call_order(
+            mut self,
+            value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
+        ) -> Self {
+            self.members().call_order = value;
+            self
+        }
+        /// Id of the skill group whose agents handle the answered calls.
+        ///
+        /// Example: `255`
+        #[inline]
+        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
+            self.members().skill_group_id = Some(value);
+            self
+        }
+        /// Sets or clears `SkillGroupId`. Required.
+        #[inline]
+        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
+            self.members().skill_group_id = value;
+            self
+        }
+        /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
+        ///
+        /// Example: `3`
+        #[inline]
+        pub fn priority(mut self, value: i64) -> Self {
+            self.members().priority = Some(value);
+            self
+        }
+        /// Sets or clears `Priority`. Required.
+        #[inline]
+        pub fn set_priority(mut self, value: Option<i64>) -> Self {
+            self.members().priority = value;
+            self
+        }
+        /// Target call abandon rate in percent, 0-50.
+        ///
+        /// Example: `10`
+        #[inline]
+        pub fn expected_abandon_rate(mut self, value: i64) -> Self {
+            self.members().expected_abandon_rate = Some(value);
+            self
+        }
+        /// Sets or clears `ExpectedAbandonRate`. Required.
+        #[inline]
+        pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
+            self.members().expected_abandon_rate = value;
+            self
+        }
+        /// Interval between retries in seconds, 60-86400.
+        ///
+        /// Example: `1800`
+        #[inline]
+        pub fn retry_interval(mut self, value: i64) -> Self {
+            self.members().retry_interval = Some(value);
+            self
+        }
+        /// Sets or clears `RetryInterval`. Required.
+        #[inline]
+        pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
+            self.members().retry_interval = value;
+            self
+        }
+        /// Unix time in seconds after which the task starts automatically.
+        ///
+        /// Example: `1708483433`
+        #[inline]
+        pub fn start_time(mut self, value: i64) -> Self {
+            self.members().start_time = Some(value);
+            self
+        }
+        /// Sets or clears `StartTime`. Required.
+        #[inline]
+        pub fn set_start_time(mut self, value: Option<i64>) -> Self {
+            self.members().start_time = value;
+            self
+        }
+        /// Unix time in seconds after which the task stops automatically.
+        ///
+        /// Example: `1708485433`
+        #[inline]
+        pub fn end_time(mut self, value: i64) -> Self {
+            self.members().end_time = Some(value);
+            self
+        }
+        /// Sets or clears `EndTime`. Required.
+        #[inline]
+        pub fn set_end_time(mut self, value: Option<i64>) -> Self {
+            self.members().end_time = value;
+            self
+        }
+        /// Id of the IVR flow to use.
+        ///
+        /// Example: `4600`
+        #[inline]
+        pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
+            self.members().ivr_id = Some(value);
+            self
+        }
+        /// Sets or clears `IVRId`.
+        #[inline]
+        pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
+            self.members().ivr_id = value;
+            self
+        }
+        /// Number of retries for a callee, 0-2.
+        ///
+        /// Example: `2`
+        #[inline]
+        pub fn retry_times(mut self, value: i64) -> Self {
+            self.members().retry_times = Some(value);
+            self
+        }
+        /// Sets or clears `RetryTimes`.
+        #[inline]
+        pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
+            self.members().retry_times = value;
+            self
+        }
+        /// Custom variables passed to the calls.
+        #[inline]
+        pub fn variables(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::Variable>,
+        ) -> Self {
+            self.members().variables = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `Variables`.
+        #[inline]
+        pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
+            self.members().variables = value;
+            self
+        }
+        /// User-to-user information attached to the calls.
+        ///
+        /// Example: `"foobar"`
+        #[inline]
+        pub fn uui(mut self, value: impl Into<String>) -> Self {
+            self.members().uui = Some(value.into());
+            self
+        }
+        /// Sets or clears `UUI`.
+        #[inline]
+        pub fn set_uui(mut self, value: Option<String>) -> Self {
+            self.members().uui = value;
+            self
+        }
+        /// Per-callee attributes.
+        #[inline]
+        pub fn callee_attributes(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
+        ) -> Self {
+            self.members().callee_attributes = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `CalleeAttributes`.
+        #[inline]
+        pub fn set_callee_attributes(
+            mut self,
+            value: Option<Vec<crate::types::CalleeAttribute>>,
+        ) -> Self {
+            self.members().callee_attributes = value;
+            self
+        }
+        /// IANA time zone name used to interpret the available time windows.
+        ///
+        /// Example: `"Asia/Shanghai"`
+        #[inline]
+        pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+            self.members().time_zone = Some(value.into());
+            self
+        }
+        /// Sets or clears `TimeZone`.
+        #[inline]
+        pub fn set_time_zone(mut self, value: Option<String>) -> Self {
+            self.members().time_zone = value;
+            self
+        }
+        /// Time windows in which calls may be placed.
+        #[inline]
+        pub fn available_time(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::TimeRange>,
+        ) -> Self {
+            self.members().available_time = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `AvailableTime`.
+        #[inline]
+        pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
+            self.members().available_time = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreatePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreatePredictiveDialingCampaignRequestBuilder {
@@ -398,265 +666,9 @@ pub struct CreatePredictiveDialingCampaignRequestBuilder {
     available_time: Option<Vec<crate::types::TimeRange>>,
 }
 impl CreatePredictiveDialingCampaignRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Name of the task.
-    ///
-    /// Example: `"新能源SUV推荐"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`. Required.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Numbers to call, in E.164 format or without country code.
-    ///
-    /// Example: `["+8613012345678"]`
-    #[inline]
-    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callees = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callees`. Required.
-    #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-        self.callees = value;
-        self
-    }
-    /// Caller numbers to use, in the format shown in the console.
-    ///
-    /// Example: `["0086075586013388"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`. Required.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.callers = value;
-        self
-    }
-    /// Order in which callees are dialed: `0` random, `1` in list order.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn call_order(
-        mut self,
-        value: crate::types::CreatePredictiveDialingCampaignCallOrder,
-    ) -> Self {
-        self.call_order = Some(value);
-        self
-    }
-    /// Sets or clears `CallOrder`. Required.
-    #[inline]
-    pub fn set_call_order(
-        mut self,
-        value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
-    ) -> Self {
-        self.call_order = value;
-        self
-    }
-    /// Id of the skill group whose agents handle the answered calls.
-    ///
-    /// Example: `255`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`. Required.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn priority(mut self, value: i64) -> Self {
-        self.priority = Some(value);
-        self
-    }
-    /// Sets or clears `Priority`. Required.
-    #[inline]
-    pub fn set_priority(mut self, value: Option<i64>) -> Self {
-        self.priority = value;
-        self
-    }
-    /// Target call abandon rate in percent, 0-50.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn expected_abandon_rate(mut self, value: i64) -> Self {
-        self.expected_abandon_rate = Some(value);
-        self
-    }
-    /// Sets or clears `ExpectedAbandonRate`. Required.
-    #[inline]
-    pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
-        self.expected_abandon_rate = value;
-        self
-    }
-    /// Interval between retries in seconds, 60-86400.
-    ///
-    /// Example: `1800`
-    #[inline]
-    pub fn retry_interval(mut self, value: i64) -> Self {
-        self.retry_interval = Some(value);
-        self
-    }
-    /// Sets or clears `RetryInterval`. Required.
-    #[inline]
-    pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
-        self.retry_interval = value;
-        self
-    }
-    /// Unix time in seconds after which the task starts automatically.
-    ///
-    /// Example: `1708483433`
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets or clears `StartTime`. Required.
-    #[inline]
-    pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-        self.start_time = value;
-        self
-    }
-    /// Unix time in seconds after which the task stops automatically.
-    ///
-    /// Example: `1708485433`
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets or clears `EndTime`. Required.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-        self.end_time = value;
-        self
-    }
-    /// Id of the IVR flow to use.
-    ///
-    /// Example: `4600`
-    #[inline]
-    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-        self.ivr_id = Some(value);
-        self
-    }
-    /// Sets or clears `IVRId`.
-    #[inline]
-    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-        self.ivr_id = value;
-        self
-    }
-    /// Number of retries for a callee, 0-2.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn retry_times(mut self, value: i64) -> Self {
-        self.retry_times = Some(value);
-        self
-    }
-    /// Sets or clears `RetryTimes`.
-    #[inline]
-    pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
-        self.retry_times = value;
-        self
-    }
-    /// Custom variables passed to the calls.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
-        self.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.variables = value;
-        self
-    }
-    /// User-to-user information attached to the calls.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.uui = value;
-        self
-    }
-    /// Per-callee attributes.
-    #[inline]
-    pub fn callee_attributes(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
-    ) -> Self {
-        self.callee_attributes = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `CalleeAttributes`.
-    #[inline]
-    pub fn set_callee_attributes(
-        mut self,
-        value: Option<Vec<crate::types::CalleeAttribute>>,
-    ) -> Self {
-        self.callee_attributes = value;
-        self
-    }
-    /// IANA time zone name used to interpret the available time windows.
-    ///
-    /// Example: `"Asia/Shanghai"`
-    #[inline]
-    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
-        self.time_zone = Some(value.into());
-        self
-    }
-    /// Sets or clears `TimeZone`.
-    #[inline]
-    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
-        self.time_zone = value;
-        self
-    }
-    /// Time windows in which calls may be placed.
-    #[inline]
-    pub fn available_time(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::TimeRange>,
-    ) -> Self {
-        self.available_time = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `AvailableTime`.
-    #[inline]
-    pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
-        self.available_time = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -758,266 +770,10 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Name of the task.
-    ///
-    /// Example: `"新能源SUV推荐"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.inner.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`. Required.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.inner.name = value;
-        self
-    }
-    /// Numbers to call, in E.164 format or without country code.
-    ///
-    /// Example: `["+8613012345678"]`
-    #[inline]
-    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callees = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callees`. Required.
-    #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callees = value;
-        self
-    }
-    /// Caller numbers to use, in the format shown in the console.
-    ///
-    /// Example: `["0086075586013388"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`. Required.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.callers = value;
-        self
-    }
-    /// Order in which callees are dialed: `0` random, `1` in list order.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn call_order(
-        mut self,
-        value: crate::types::CreatePredictiveDialingCampaignCallOrder,
-    ) -> Self {
-        self.inner.call_order = Some(value);
-        self
-    }
-    /// Sets or clears `CallOrder`. Required.
-    #[inline]
-    pub fn set_call_order(
-        mut self,
-        value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
-    ) -> Self {
-        self.inner.call_order = value;
-        self
-    }
-    /// Id of the skill group whose agents handle the answered calls.
-    ///
-    /// Example: `255`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.inner.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`. Required.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_id = value;
-        self
-    }
-    /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn priority(mut self, value: i64) -> Self {
-        self.inner.priority = Some(value);
-        self
-    }
-    /// Sets or clears `Priority`. Required.
-    #[inline]
-    pub fn set_priority(mut self, value: Option<i64>) -> Self {
-        self.inner.priority = value;
-        self
-    }
-    /// Target call abandon rate in percent, 0-50.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn expected_abandon_rate(mut self, value: i64) -> Self {
-        self.inner.expected_abandon_rate = Some(value);
-        self
-    }
-    /// Sets or clears `ExpectedAbandonRate`. Required.
-    #[inline]
-    pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
-        self.inner.expected_abandon_rate = value;
-        self
-    }
-    /// Interval between retries in seconds, 60-86400.
-    ///
-    /// Example: `1800`
-    #[inline]
-    pub fn retry_interval(mut self, value: i64) -> Self {
-        self.inner.retry_interval = Some(value);
-        self
-    }
-    /// Sets or clears `RetryInterval`. Required.
-    #[inline]
-    pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
-        self.inner.retry_interval = value;
-        self
-    }
-    /// Unix time in seconds after which the task starts automatically.
-    ///
-    /// Example: `1708483433`
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.inner.start_time = Some(value);
-        self
-    }
-    /// Sets or clears `StartTime`. Required.
-    #[inline]
-    pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-        self.inner.start_time = value;
-        self
-    }
-    /// Unix time in seconds after which the task stops automatically.
-    ///
-    /// Example: `1708485433`
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.inner.end_time = Some(value);
-        self
-    }
-    /// Sets or clears `EndTime`. Required.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-        self.inner.end_time = value;
-        self
-    }
-    /// Id of the IVR flow to use.
-    ///
-    /// Example: `4600`
-    #[inline]
-    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-        self.inner.ivr_id = Some(value);
-        self
-    }
-    /// Sets or clears `IVRId`.
-    #[inline]
-    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-        self.inner.ivr_id = value;
-        self
-    }
-    /// Number of retries for a callee, 0-2.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn retry_times(mut self, value: i64) -> Self {
-        self.inner.retry_times = Some(value);
-        self
-    }
-    /// Sets or clears `RetryTimes`.
-    #[inline]
-    pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
-        self.inner.retry_times = value;
-        self
-    }
-    /// Custom variables passed to the calls.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
-        self.inner.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.inner.variables = value;
-        self
-    }
-    /// User-to-user information attached to the calls.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.inner.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.inner.uui = value;
-        self
-    }
-    /// Per-callee attributes.
-    #[inline]
-    pub fn callee_attributes(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
-    ) -> Self {
-        self.inner.callee_attributes = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `CalleeAttributes`.
-    #[inline]
-    pub fn set_callee_attributes(
-        mut self,
-        value: Option<Vec<crate::types::CalleeAttribute>>,
-    ) -> Self {
-        self.inner.callee_attributes = value;
-        self
-    }
-    /// IANA time zone name used to interpret the available time windows.
-    ///
-    /// Example: `"Asia/Shanghai"`
-    #[inline]
-    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
-        self.inner.time_zone = Some(value.into());
-        self
-    }
-    /// Sets or clears `TimeZone`.
-    #[inline]
-    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
-        self.inner.time_zone = value;
-        self
-    }
-    /// Time windows in which calls may be placed.
-    #[inline]
-    pub fn available_time(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::TimeRange>,
-    ) -> Self {
-        self.inner.available_time = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `AvailableTime`.
-    #[inline]
-    pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
-        self.inner.available_time = value;
-        self
+    fn members(&mut self) -> &mut CreatePredictiveDialingCampaignRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

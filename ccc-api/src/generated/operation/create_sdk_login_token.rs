@@ -134,6 +134,52 @@ impl ::tencent_cloud_runtime::Action for CreateSDKLoginTokenRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Agent account, usually the agent's email.
+        ///
+        /// Example: `"FooOrBar@tencent.com"`
+        #[inline]
+        pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
+            self.members().seat_user_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `SeatUserId`. Required.
+        #[inline]
+        pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
+            self.members().seat_user_id = value;
+            self
+        }
+        /// Whether the token may be used for a single verification only.
+        ///
+        /// Example: `false`
+        #[inline]
+        pub fn only_once(mut self, value: bool) -> Self {
+            self.members().only_once = Some(value);
+            self
+        }
+        /// Sets or clears `OnlyOnce`.
+        #[inline]
+        pub fn set_only_once(mut self, value: Option<bool>) -> Self {
+            self.members().only_once = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateSDKLoginTokenRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateSDKLoginTokenRequestBuilder {
@@ -142,46 +188,9 @@ pub struct CreateSDKLoginTokenRequestBuilder {
     only_once: Option<bool>,
 }
 impl CreateSDKLoginTokenRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Agent account, usually the agent's email.
-    ///
-    /// Example: `"FooOrBar@tencent.com"`
-    #[inline]
-    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
-        self.seat_user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SeatUserId`. Required.
-    #[inline]
-    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
-        self.seat_user_id = value;
-        self
-    }
-    /// Whether the token may be used for a single verification only.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn only_once(mut self, value: bool) -> Self {
-        self.only_once = Some(value);
-        self
-    }
-    /// Sets or clears `OnlyOnce`.
-    #[inline]
-    pub fn set_only_once(mut self, value: Option<bool>) -> Self {
-        self.only_once = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -221,47 +230,10 @@ impl CreateSDKLoginTokenFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Agent account, usually the agent's email.
-    ///
-    /// Example: `"FooOrBar@tencent.com"`
-    #[inline]
-    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.seat_user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SeatUserId`. Required.
-    #[inline]
-    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
-        self.inner.seat_user_id = value;
-        self
-    }
-    /// Whether the token may be used for a single verification only.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn only_once(mut self, value: bool) -> Self {
-        self.inner.only_once = Some(value);
-        self
-    }
-    /// Sets or clears `OnlyOnce`.
-    #[inline]
-    pub fn set_only_once(mut self, value: Option<bool>) -> Self {
-        self.inner.only_once = value;
-        self
+    fn members(&mut self) -> &mut CreateSDKLoginTokenRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -141,6 +141,55 @@ impl ::tencent_cloud_runtime::Action for CreateStaffRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Agents to create, at most 10.
+        ///
+        /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
+        #[inline]
+        pub fn staffs(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::SeatUserInfo>,
+        ) -> Self {
+            self.members().staffs = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `Staffs`. Required.
+        #[inline]
+        pub fn set_staffs(mut self, value: Option<Vec<crate::types::SeatUserInfo>>) -> Self {
+            self.members().staffs = value;
+            self
+        }
+        /// Whether to email a password to each new agent; defaults to `true`.
+        ///
+        /// Example: `false`
+        #[inline]
+        pub fn send_password(mut self, value: bool) -> Self {
+            self.members().send_password = Some(value);
+            self
+        }
+        /// Sets or clears `SendPassword`.
+        #[inline]
+        pub fn set_send_password(mut self, value: Option<bool>) -> Self {
+            self.members().send_password = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateStaffRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateStaffRequestBuilder {
@@ -149,46 +198,9 @@ pub struct CreateStaffRequestBuilder {
     send_password: Option<bool>,
 }
 impl CreateStaffRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Agents to create, at most 10.
-    ///
-    /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
-    #[inline]
-    pub fn staffs(mut self, value: impl IntoIterator<Item = crate::types::SeatUserInfo>) -> Self {
-        self.staffs = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Staffs`. Required.
-    #[inline]
-    pub fn set_staffs(mut self, value: Option<Vec<crate::types::SeatUserInfo>>) -> Self {
-        self.staffs = value;
-        self
-    }
-    /// Whether to email a password to each new agent; defaults to `true`.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn send_password(mut self, value: bool) -> Self {
-        self.send_password = Some(value);
-        self
-    }
-    /// Sets or clears `SendPassword`.
-    #[inline]
-    pub fn set_send_password(mut self, value: Option<bool>) -> Self {
-        self.send_password = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -228,47 +240,10 @@ impl CreateStaffFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Agents to create, at most 10.
-    ///
-    /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
-    #[inline]
-    pub fn staffs(mut self, value: impl IntoIterator<Item = crate::types::SeatUserInfo>) -> Self {
-        self.inner.staffs = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Staffs`. Required.
-    #[inline]
-    pub fn set_staffs(mut self, value: Option<Vec<crate::types::SeatUserInfo>>) -> Self {
-        self.inner.staffs = value;
-        self
-    }
-    /// Whether to email a password to each new agent; defaults to `true`.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn send_password(mut self, value: bool) -> Self {
-        self.inner.send_password = Some(value);
-        self
-    }
-    /// Sets or clears `SendPassword`.
-    #[inline]
-    pub fn set_send_password(mut self, value: Option<bool>) -> Self {
-        self.inner.send_password = value;
-        self
+    fn members(&mut self) -> &mut CreateStaffRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -148,6 +148,66 @@ impl ::tencent_cloud_runtime::Action for CreateUserSigRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// User id; must equal the `Uid` inside `ClientData`.
+        ///
+        /// Example: `"foo"`
+        #[inline]
+        pub fn uid(mut self, value: impl Into<String>) -> Self {
+            self.members().uid = Some(value.into());
+            self
+        }
+        /// Sets or clears `Uid`. Required.
+        #[inline]
+        pub fn set_uid(mut self, value: Option<String>) -> Self {
+            self.members().uid = value;
+            self
+        }
+        /// User data to sign, as a JSON string.
+        ///
+        /// Example: `"参考下文示例"`
+        #[inline]
+        pub fn client_data(mut self, value: impl Into<String>) -> Self {
+            self.members().client_data = Some(value.into());
+            self
+        }
+        /// Sets or clears `ClientData`. Required.
+        #[inline]
+        pub fn set_client_data(mut self, value: Option<String>) -> Self {
+            self.members().client_data = value;
+            self
+        }
+        /// Validity period in seconds, at most 3600.
+        ///
+        /// Example: `3600`
+        #[inline]
+        pub fn expired_time(mut self, value: i64) -> Self {
+            self.members().expired_time = Some(value);
+            self
+        }
+        /// Sets or clears `ExpiredTime`. Required.
+        #[inline]
+        pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
+            self.members().expired_time = value;
+            self
+        }
+    };
+}
 /// Builds a [`CreateUserSigRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateUserSigRequestBuilder {
@@ -157,60 +217,9 @@ pub struct CreateUserSigRequestBuilder {
     expired_time: Option<i64>,
 }
 impl CreateUserSigRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// User id; must equal the `Uid` inside `ClientData`.
-    ///
-    /// Example: `"foo"`
-    #[inline]
-    pub fn uid(mut self, value: impl Into<String>) -> Self {
-        self.uid = Some(value.into());
-        self
-    }
-    /// Sets or clears `Uid`. Required.
-    #[inline]
-    pub fn set_uid(mut self, value: Option<String>) -> Self {
-        self.uid = value;
-        self
-    }
-    /// User data to sign, as a JSON string.
-    ///
-    /// Example: `"参考下文示例"`
-    #[inline]
-    pub fn client_data(mut self, value: impl Into<String>) -> Self {
-        self.client_data = Some(value.into());
-        self
-    }
-    /// Sets or clears `ClientData`. Required.
-    #[inline]
-    pub fn set_client_data(mut self, value: Option<String>) -> Self {
-        self.client_data = value;
-        self
-    }
-    /// Validity period in seconds, at most 3600.
-    ///
-    /// Example: `3600`
-    #[inline]
-    pub fn expired_time(mut self, value: i64) -> Self {
-        self.expired_time = Some(value);
-        self
-    }
-    /// Sets or clears `ExpiredTime`. Required.
-    #[inline]
-    pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
-        self.expired_time = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -261,61 +270,10 @@ impl CreateUserSigFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// User id; must equal the `Uid` inside `ClientData`.
-    ///
-    /// Example: `"foo"`
-    #[inline]
-    pub fn uid(mut self, value: impl Into<String>) -> Self {
-        self.inner.uid = Some(value.into());
-        self
-    }
-    /// Sets or clears `Uid`. Required.
-    #[inline]
-    pub fn set_uid(mut self, value: Option<String>) -> Self {
-        self.inner.uid = value;
-        self
-    }
-    /// User data to sign, as a JSON string.
-    ///
-    /// Example: `"参考下文示例"`
-    #[inline]
-    pub fn client_data(mut self, value: impl Into<String>) -> Self {
-        self.inner.client_data = Some(value.into());
-        self
-    }
-    /// Sets or clears `ClientData`. Required.
-    #[inline]
-    pub fn set_client_data(mut self, value: Option<String>) -> Self {
-        self.inner.client_data = value;
-        self
-    }
-    /// Validity period in seconds, at most 3600.
-    ///
-    /// Example: `3600`
-    #[inline]
-    pub fn expired_time(mut self, value: i64) -> Self {
-        self.inner.expired_time = Some(value);
-        self
-    }
-    /// Sets or clears `ExpiredTime`. Required.
-    #[inline]
-    pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
-        self.inner.expired_time = value;
-        self
+    fn members(&mut self) -> &mut CreateUserSigRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

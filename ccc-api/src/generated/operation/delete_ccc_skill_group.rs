@@ -112,6 +112,38 @@ impl ::tencent_cloud_runtime::Action for DeleteCCCSkillGroupRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the skill group to delete.
+        ///
+        /// Example: `58832`
+        #[inline]
+        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
+            self.members().skill_group_id = Some(value);
+            self
+        }
+        /// Sets or clears `SkillGroupId`. Required.
+        #[inline]
+        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
+            self.members().skill_group_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`DeleteCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteCCCSkillGroupRequestBuilder {
@@ -119,32 +151,9 @@ pub struct DeleteCCCSkillGroupRequestBuilder {
     skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl DeleteCCCSkillGroupRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the skill group to delete.
-    ///
-    /// Example: `58832`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`. Required.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -180,33 +189,10 @@ impl DeleteCCCSkillGroupFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the skill group to delete.
-    ///
-    /// Example: `58832`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.inner.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`. Required.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_id = value;
-        self
+    fn members(&mut self) -> &mut DeleteCCCSkillGroupRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

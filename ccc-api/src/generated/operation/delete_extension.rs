@@ -112,6 +112,38 @@ impl ::tencent_cloud_runtime::Action for DeleteExtensionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Extension number to delete.
+        ///
+        /// Example: `"1001"`
+        #[inline]
+        pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+            self.members().extension_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `ExtensionId`. Required.
+        #[inline]
+        pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+            self.members().extension_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`DeleteExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteExtensionRequestBuilder {
@@ -119,32 +151,9 @@ pub struct DeleteExtensionRequestBuilder {
     extension_id: Option<String>,
 }
 impl DeleteExtensionRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Extension number to delete.
-    ///
-    /// Example: `"1001"`
-    #[inline]
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-        self.extension_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionId`. Required.
-    #[inline]
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-        self.extension_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -183,33 +192,10 @@ impl DeleteExtensionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Extension number to delete.
-    ///
-    /// Example: `"1001"`
-    #[inline]
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.extension_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionId`. Required.
-    #[inline]
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-        self.inner.extension_id = value;
-        self
+    fn members(&mut self) -> &mut DeleteExtensionRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -116,6 +116,38 @@ impl ::tencent_cloud_runtime::Action for DeleteStaffRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Emails of the agents to delete, at most 200.
+        ///
+        /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
+        #[inline]
+        pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().staff_list = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `StaffList`. Required.
+        #[inline]
+        pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().staff_list = value;
+            self
+        }
+    };
+}
 /// Builds a [`DeleteStaffRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteStaffRequestBuilder {
@@ -123,32 +155,9 @@ pub struct DeleteStaffRequestBuilder {
     staff_list: Option<Vec<String>>,
 }
 impl DeleteStaffRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Emails of the agents to delete, at most 200.
-    ///
-    /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    #[inline]
-    pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.staff_list = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `StaffList`. Required.
-    #[inline]
-    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
-        self.staff_list = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -187,33 +196,10 @@ impl DeleteStaffFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Emails of the agents to delete, at most 200.
-    ///
-    /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    #[inline]
-    pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.staff_list = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `StaffList`. Required.
-    #[inline]
-    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.staff_list = value;
-        self
+    fn members(&mut self) -> &mut DeleteStaffRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

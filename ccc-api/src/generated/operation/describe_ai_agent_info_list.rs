@@ -137,6 +137,52 @@ impl ::tencent_cloud_runtime::Action for DescribeAIAgentInfoListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400692008`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Page size, at most 100.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`. Required.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+        /// Page number, starting at 0.
+        ///
+        /// Example: `5`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`. Required.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeAIAgentInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAIAgentInfoListRequestBuilder {
@@ -145,46 +191,9 @@ pub struct DescribeAIAgentInfoListRequestBuilder {
     page_number: Option<crate::types::PageNumber>,
 }
 impl DescribeAIAgentInfoListRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400692008`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Page size, at most 100.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `5`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -231,47 +240,10 @@ impl DescribeAIAgentInfoListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400692008`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Page size, at most 100.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `5`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
+    fn members(&mut self) -> &mut DescribeAIAgentInfoListRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

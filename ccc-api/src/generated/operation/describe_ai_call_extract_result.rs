@@ -162,6 +162,66 @@ impl ::tencent_cloud_runtime::Action for DescribeAICallExtractResultRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the session to look up.
+        ///
+        /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+        #[inline]
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.members().session_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `SessionId`. Required.
+        #[inline]
+        pub fn set_session_id(mut self, value: Option<String>) -> Self {
+            self.members().session_id = value;
+            self
+        }
+        /// Start of the search range, Unix time in seconds.
+        ///
+        /// Example: `1737350008`
+        #[inline]
+        pub fn start_time(mut self, value: i64) -> Self {
+            self.members().start_time = Some(value);
+            self
+        }
+        /// Sets or clears `StartTime`. Required.
+        #[inline]
+        pub fn set_start_time(mut self, value: Option<i64>) -> Self {
+            self.members().start_time = value;
+            self
+        }
+        /// End of the search range, Unix time in seconds.
+        ///
+        /// Example: `1737356008`
+        #[inline]
+        pub fn end_time(mut self, value: i64) -> Self {
+            self.members().end_time = Some(value);
+            self
+        }
+        /// Sets or clears `EndTime`. Required.
+        #[inline]
+        pub fn set_end_time(mut self, value: Option<i64>) -> Self {
+            self.members().end_time = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeAICallExtractResultRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallExtractResultRequestBuilder {
@@ -171,60 +231,9 @@ pub struct DescribeAICallExtractResultRequestBuilder {
     end_time: Option<i64>,
 }
 impl DescribeAICallExtractResultRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the session to look up.
-    ///
-    /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`. Required.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Start of the search range, Unix time in seconds.
-    ///
-    /// Example: `1737350008`
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets or clears `StartTime`. Required.
-    #[inline]
-    pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-        self.start_time = value;
-        self
-    }
-    /// End of the search range, Unix time in seconds.
-    ///
-    /// Example: `1737356008`
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets or clears `EndTime`. Required.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-        self.end_time = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -277,61 +286,10 @@ impl DescribeAICallExtractResultFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the session to look up.
-    ///
-    /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`. Required.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.inner.session_id = value;
-        self
-    }
-    /// Start of the search range, Unix time in seconds.
-    ///
-    /// Example: `1737350008`
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.inner.start_time = Some(value);
-        self
-    }
-    /// Sets or clears `StartTime`. Required.
-    #[inline]
-    pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-        self.inner.start_time = value;
-        self
-    }
-    /// End of the search range, Unix time in seconds.
-    ///
-    /// Example: `1737356008`
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.inner.end_time = Some(value);
-        self
-    }
-    /// Sets or clears `EndTime`. Required.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-        self.inner.end_time = value;
-        self
+    fn members(&mut self) -> &mut DescribeAICallExtractResultRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -132,6 +132,38 @@ impl ::tencent_cloud_runtime::Action for DescribeAutoCalloutTaskRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the task, as returned by `CreateAutoCalloutTask`.
+        ///
+        /// Example: `3`
+        #[inline]
+        pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
+            self.members().task_id = Some(value);
+            self
+        }
+        /// Sets or clears `TaskId`. Required.
+        #[inline]
+        pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
+            self.members().task_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAutoCalloutTaskRequestBuilder {
@@ -139,32 +171,9 @@ pub struct DescribeAutoCalloutTaskRequestBuilder {
     task_id: Option<crate::types::TaskId>,
 }
 impl DescribeAutoCalloutTaskRequestBuilder {
-    /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the task, as returned by `CreateAutoCalloutTask`.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-        self.task_id = Some(value);
-        self
-    }
-    /// Sets or clears `TaskId`. Required.
-    #[inline]
-    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-        self.task_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -205,33 +214,10 @@ impl DescribeAutoCalloutTaskFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the task, as returned by `CreateAutoCalloutTask`.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-        self.inner.task_id = Some(value);
-        self
-    }
-    /// Sets or clears `TaskId`. Required.
-    #[inline]
-    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-        self.inner.task_id = value;
-        self
+    fn members(&mut self) -> &mut DescribeAutoCalloutTaskRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

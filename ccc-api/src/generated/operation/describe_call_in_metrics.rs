@@ -207,6 +207,66 @@ impl ::tencent_cloud_runtime::Action for DescribeCallInMetricsRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Whether to include per-skill-group metrics; defaults to `true`.
+        ///
+        /// Example: `true`
+        #[inline]
+        pub fn enabled_skill_group(mut self, value: bool) -> Self {
+            self.members().enabled_skill_group = Some(value);
+            self
+        }
+        /// Sets or clears `EnabledSkillGroup`.
+        #[inline]
+        pub fn set_enabled_skill_group(mut self, value: Option<bool>) -> Self {
+            self.members().enabled_skill_group = value;
+            self
+        }
+        /// Whether to include per-number metrics; defaults to `false`.
+        ///
+        /// Example: `false`
+        #[inline]
+        pub fn enabled_number(mut self, value: bool) -> Self {
+            self.members().enabled_number = Some(value);
+            self
+        }
+        /// Sets or clears `EnabledNumber`.
+        #[inline]
+        pub fn set_enabled_number(mut self, value: Option<bool>) -> Self {
+            self.members().enabled_number = value;
+            self
+        }
+        /// Skill group ids to restrict the results to.
+        ///
+        /// Example: `[1,2,3,4,5]`
+        #[inline]
+        pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+            self.members().group_id_list = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `GroupIdList`.
+        #[inline]
+        pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
+            self.members().group_id_list = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeCallInMetricsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCallInMetricsRequestBuilder {
@@ -216,60 +276,9 @@ pub struct DescribeCallInMetricsRequestBuilder {
     group_id_list: Option<Vec<i64>>,
 }
 impl DescribeCallInMetricsRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Whether to include per-skill-group metrics; defaults to `true`.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn enabled_skill_group(mut self, value: bool) -> Self {
-        self.enabled_skill_group = Some(value);
-        self
-    }
-    /// Sets or clears `EnabledSkillGroup`.
-    #[inline]
-    pub fn set_enabled_skill_group(mut self, value: Option<bool>) -> Self {
-        self.enabled_skill_group = value;
-        self
-    }
-    /// Whether to include per-number metrics; defaults to `false`.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn enabled_number(mut self, value: bool) -> Self {
-        self.enabled_number = Some(value);
-        self
-    }
-    /// Sets or clears `EnabledNumber`.
-    #[inline]
-    pub fn set_enabled_number(mut self, value: Option<bool>) -> Self {
-        self.enabled_number = value;
-        self
-    }
-    /// Skill group ids to restrict the results to.
-    ///
-    /// Example: `[1,2,3,4,5]`
-    #[inline]
-    pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.group_id_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `GroupIdList`.
-    #[inline]
-    pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
-        self.group_id_list = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -307,61 +316,10 @@ impl DescribeCallInMetricsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Whether to include per-skill-group metrics; defaults to `true`.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn enabled_skill_group(mut self, value: bool) -> Self {
-        self.inner.enabled_skill_group = Some(value);
-        self
-    }
-    /// Sets or clears `EnabledSkillGroup`.
-    #[inline]
-    pub fn set_enabled_skill_group(mut self, value: Option<bool>) -> Self {
-        self.inner.enabled_skill_group = value;
-        self
-    }
-    /// Whether to include per-number metrics; defaults to `false`.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn enabled_number(mut self, value: bool) -> Self {
-        self.inner.enabled_number = Some(value);
-        self
-    }
-    /// Sets or clears `EnabledNumber`.
-    #[inline]
-    pub fn set_enabled_number(mut self, value: Option<bool>) -> Self {
-        self.inner.enabled_number = value;
-        self
-    }
-    /// Skill group ids to restrict the results to.
-    ///
-    /// Example: `[1,2,3,4,5]`
-    #[inline]
-    pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.inner.group_id_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `GroupIdList`.
-    #[inline]
-    pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
-        self.inner.group_id_list = value;
-        self
+    fn members(&mut self) -> &mut DescribeCallInMetricsRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

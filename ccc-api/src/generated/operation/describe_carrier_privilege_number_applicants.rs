@@ -139,6 +139,66 @@ impl ::tencent_cloud_runtime::Action for DescribeCarrierPrivilegeNumberApplicant
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Page number, starting at 0; defaults to `0`.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+        /// Page size, at most 100; defaults to `10`.
+        ///
+        /// Example: `10`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+        /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
+        ///
+        /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
+        #[inline]
+        pub fn filters(mut self, value: impl IntoIterator<Item = crate::types::Filter>) -> Self {
+            self.members().filters = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `Filters`.
+        #[inline]
+        pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
+            self.members().filters = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeCarrierPrivilegeNumberApplicantsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
@@ -148,60 +208,9 @@ pub struct DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     filters: Option<Vec<crate::types::Filter>>,
 }
 impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Page number, starting at 0; defaults to `0`.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Page size, at most 100; defaults to `10`.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
-    ///
-    /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
-    #[inline]
-    pub fn filters(mut self, value: impl IntoIterator<Item = crate::types::Filter>) -> Self {
-        self.filters = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Filters`.
-    #[inline]
-    pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
-        self.filters = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -240,61 +249,10 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Page number, starting at 0; defaults to `0`.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
-    }
-    /// Page size, at most 100; defaults to `10`.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
-    }
-    /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
-    ///
-    /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
-    #[inline]
-    pub fn filters(mut self, value: impl IntoIterator<Item = crate::types::Filter>) -> Self {
-        self.inner.filters = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Filters`.
-    #[inline]
-    pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
-        self.inner.filters = value;
-        self
+    fn members(&mut self) -> &mut DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -140,24 +140,36 @@ impl ::tencent_cloud_runtime::Action for DescribeCCCBuyInfoListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application ids to query; all applications if omitted.
+        ///
+        /// Example: `[1400000,14000001]`
+        #[inline]
+        pub fn sdk_app_ids(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::SdkAppId>,
+        ) -> Self {
+            self.members().sdk_app_ids = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `SdkAppIds`.
+        #[inline]
+        pub fn set_sdk_app_ids(mut self, value: Option<Vec<crate::types::SdkAppId>>) -> Self {
+            self.members().sdk_app_ids = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeCCCBuyInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCCCBuyInfoListRequestBuilder {
     sdk_app_ids: Option<Vec<crate::types::SdkAppId>>,
 }
 impl DescribeCCCBuyInfoListRequestBuilder {
-    /// Application ids to query; all applications if omitted.
-    ///
-    /// Example: `[1400000,14000001]`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_ids(mut self, value: impl IntoIterator<Item = crate::types::SdkAppId>) -> Self {
-        self.sdk_app_ids = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SdkAppIds`.
-    #[inline]
-    pub fn set_sdk_app_ids(mut self, value: Option<Vec<crate::types::SdkAppId>>) -> Self {
-        self.sdk_app_ids = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request: no member is required, so nothing can be missing.
@@ -185,19 +197,10 @@ impl DescribeCCCBuyInfoListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application ids to query; all applications if omitted.
-    ///
-    /// Example: `[1400000,14000001]`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_ids(mut self, value: impl IntoIterator<Item = crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_ids = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SdkAppIds`.
-    #[inline]
-    pub fn set_sdk_app_ids(mut self, value: Option<Vec<crate::types::SdkAppId>>) -> Self {
-        self.inner.sdk_app_ids = value;
-        self
+    fn members(&mut self) -> &mut DescribeCCCBuyInfoListRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

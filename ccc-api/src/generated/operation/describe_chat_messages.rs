@@ -183,6 +183,112 @@ impl ::tencent_cloud_runtime::Action for DescribeChatMessagesRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application (instance) id of the contact center, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Instance id; deprecated.
+        ///
+        /// Example: `0`
+        #[deprecated(note = "use `SdkAppId`")]
+        #[inline]
+        pub fn instance_id(mut self, value: i64) -> Self {
+            self.members().instance_id = Some(value);
+            self
+        }
+        /// Sets or clears `InstanceId`.
+        #[deprecated(note = "use `SdkAppId`")]
+        #[inline]
+        pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
+            self.members().instance_id = value;
+            self
+        }
+        /// Service record id; deprecated, use `SessionId`.
+        ///
+        /// Example: `"13503"`
+        #[deprecated(note = "use `SessionId`")]
+        #[inline]
+        pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
+            self.members().cdr_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `CdrId`.
+        #[deprecated(note = "use `SessionId`")]
+        #[inline]
+        pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
+            self.members().cdr_id = value;
+            self
+        }
+        /// Maximum number of records to return, at most 100; defaults to `20`.
+        ///
+        /// Example: `20`
+        #[inline]
+        pub fn limit(mut self, value: crate::types::Limit) -> Self {
+            self.members().limit = Some(value);
+            self
+        }
+        /// Sets or clears `Limit`.
+        #[inline]
+        pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
+            self.members().limit = value;
+            self
+        }
+        /// Offset of the first record; defaults to `0`.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn offset(mut self, value: crate::types::Offset) -> Self {
+            self.members().offset = Some(value);
+            self
+        }
+        /// Sets or clears `Offset`.
+        #[inline]
+        pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
+            self.members().offset = value;
+            self
+        }
+        /// Sort order: `1` oldest first, `2` newest first (default).
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn order(mut self, value: crate::types::DescribeChatMessagesOrder) -> Self {
+            self.members().order = Some(value);
+            self
+        }
+        /// Sets or clears `Order`.
+        #[inline]
+        pub fn set_order(mut self, value: Option<crate::types::DescribeChatMessagesOrder>) -> Self {
+            self.members().order = value;
+            self
+        }
+        /// Session id of the service record.
+        ///
+        /// Example: `"d6253538-7c28-477b-998a-919059801899"`
+        #[inline]
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.members().session_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `SessionId`.
+        #[inline]
+        pub fn set_session_id(mut self, value: Option<String>) -> Self {
+            self.members().session_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeChatMessagesRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeChatMessagesRequestBuilder {
@@ -195,106 +301,9 @@ pub struct DescribeChatMessagesRequestBuilder {
     session_id: Option<String>,
 }
 impl DescribeChatMessagesRequestBuilder {
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Instance id; deprecated.
-    ///
-    /// Example: `0`
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn instance_id(mut self, value: i64) -> Self {
-        self.instance_id = Some(value);
-        self
-    }
-    /// Sets or clears `InstanceId`.
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
-        self.instance_id = value;
-        self
-    }
-    /// Service record id; deprecated, use `SessionId`.
-    ///
-    /// Example: `"13503"`
-    #[deprecated(note = "use `SessionId`")]
-    #[inline]
-    pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
-        self.cdr_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `CdrId`.
-    #[deprecated(note = "use `SessionId`")]
-    #[inline]
-    pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
-        self.cdr_id = value;
-        self
-    }
-    /// Maximum number of records to return, at most 100; defaults to `20`.
-    ///
-    /// Example: `20`
-    #[inline]
-    pub fn limit(mut self, value: crate::types::Limit) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets or clears `Limit`.
-    #[inline]
-    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
-        self.limit = value;
-        self
-    }
-    /// Offset of the first record; defaults to `0`.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn offset(mut self, value: crate::types::Offset) -> Self {
-        self.offset = Some(value);
-        self
-    }
-    /// Sets or clears `Offset`.
-    #[inline]
-    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
-        self.offset = value;
-        self
-    }
-    /// Sort order: `1` oldest first, `2` newest first (default).
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn order(mut self, value: crate::types::DescribeChatMessagesOrder) -> Self {
-        self.order = Some(value);
-        self
-    }
-    /// Sets or clears `Order`.
-    #[inline]
-    pub fn set_order(mut self, value: Option<crate::types::DescribeChatMessagesOrder>) -> Self {
-        self.order = value;
-        self
-    }
-    /// Session id of the service record.
-    ///
-    /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -333,107 +342,10 @@ impl DescribeChatMessagesFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Instance id; deprecated.
-    ///
-    /// Example: `0`
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn instance_id(mut self, value: i64) -> Self {
-        self.inner.instance_id = Some(value);
-        self
-    }
-    /// Sets or clears `InstanceId`.
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
-        self.inner.instance_id = value;
-        self
-    }
-    /// Service record id; deprecated, use `SessionId`.
-    ///
-    /// Example: `"13503"`
-    #[deprecated(note = "use `SessionId`")]
-    #[inline]
-    pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.cdr_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `CdrId`.
-    #[deprecated(note = "use `SessionId`")]
-    #[inline]
-    pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
-        self.inner.cdr_id = value;
-        self
-    }
-    /// Maximum number of records to return, at most 100; defaults to `20`.
-    ///
-    /// Example: `20`
-    #[inline]
-    pub fn limit(mut self, value: crate::types::Limit) -> Self {
-        self.inner.limit = Some(value);
-        self
-    }
-    /// Sets or clears `Limit`.
-    #[inline]
-    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
-        self.inner.limit = value;
-        self
-    }
-    /// Offset of the first record; defaults to `0`.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn offset(mut self, value: crate::types::Offset) -> Self {
-        self.inner.offset = Some(value);
-        self
-    }
-    /// Sets or clears `Offset`.
-    #[inline]
-    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
-        self.inner.offset = value;
-        self
-    }
-    /// Sort order: `1` oldest first, `2` newest first (default).
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn order(mut self, value: crate::types::DescribeChatMessagesOrder) -> Self {
-        self.inner.order = Some(value);
-        self
-    }
-    /// Sets or clears `Order`.
-    #[inline]
-    pub fn set_order(mut self, value: Option<crate::types::DescribeChatMessagesOrder>) -> Self {
-        self.inner.order = value;
-        self
-    }
-    /// Session id of the service record.
-    ///
-    /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.inner.session_id = value;
-        self
+    fn members(&mut self) -> &mut DescribeChatMessagesRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

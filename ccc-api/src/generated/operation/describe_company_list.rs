@@ -140,6 +140,80 @@ impl ::tencent_cloud_runtime::Action for DescribeCompanyListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Page size, at most 100.
+        ///
+        /// Example: `10`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`. Required.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+        /// Page number, starting at 0.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`. Required.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+        /// Company name to filter by.
+        #[inline]
+        pub fn company_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().company_name = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `CompanyName`.
+        #[inline]
+        pub fn set_company_name(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().company_name = value;
+            self
+        }
+        /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
+        #[inline]
+        pub fn state(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::DescribeCompanyListState>,
+        ) -> Self {
+            self.members().state = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `State`.
+        #[inline]
+        pub fn set_state(
+            mut self,
+            value: Option<Vec<crate::types::DescribeCompanyListState>>,
+        ) -> Self {
+            self.members().state = value;
+            self
+        }
+        /// Application id to filter by.
+        #[inline]
+        pub fn apply_id(mut self, value: impl IntoIterator<Item = crate::types::ApplyId>) -> Self {
+            self.members().apply_id = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `ApplyID`.
+        #[inline]
+        pub fn set_apply_id(mut self, value: Option<Vec<crate::types::ApplyId>>) -> Self {
+            self.members().apply_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeCompanyListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCompanyListRequestBuilder {
@@ -150,71 +224,9 @@ pub struct DescribeCompanyListRequestBuilder {
     apply_id: Option<Vec<crate::types::ApplyId>>,
 }
 impl DescribeCompanyListRequestBuilder {
-    /// Page size, at most 100.
-    ///
-    /// Example: `10`
+    request_setters!();
     #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Company name to filter by.
-    #[inline]
-    pub fn company_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.company_name = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `CompanyName`.
-    #[inline]
-    pub fn set_company_name(mut self, value: Option<Vec<String>>) -> Self {
-        self.company_name = value;
-        self
-    }
-    /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
-    #[inline]
-    pub fn state(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::DescribeCompanyListState>,
-    ) -> Self {
-        self.state = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `State`.
-    #[inline]
-    pub fn set_state(mut self, value: Option<Vec<crate::types::DescribeCompanyListState>>) -> Self {
-        self.state = value;
-        self
-    }
-    /// Application id to filter by.
-    #[inline]
-    pub fn apply_id(mut self, value: impl IntoIterator<Item = crate::types::ApplyId>) -> Self {
-        self.apply_id = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `ApplyID`.
-    #[inline]
-    pub fn set_apply_id(mut self, value: Option<Vec<crate::types::ApplyId>>) -> Self {
-        self.apply_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -256,72 +268,10 @@ impl DescribeCompanyListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Page size, at most 100.
-    ///
-    /// Example: `10`
+    request_setters!();
     #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
-    }
-    /// Company name to filter by.
-    #[inline]
-    pub fn company_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.company_name = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `CompanyName`.
-    #[inline]
-    pub fn set_company_name(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.company_name = value;
-        self
-    }
-    /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
-    #[inline]
-    pub fn state(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::DescribeCompanyListState>,
-    ) -> Self {
-        self.inner.state = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `State`.
-    #[inline]
-    pub fn set_state(mut self, value: Option<Vec<crate::types::DescribeCompanyListState>>) -> Self {
-        self.inner.state = value;
-        self
-    }
-    /// Application id to filter by.
-    #[inline]
-    pub fn apply_id(mut self, value: impl IntoIterator<Item = crate::types::ApplyId>) -> Self {
-        self.inner.apply_id = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `ApplyID`.
-    #[inline]
-    pub fn set_apply_id(mut self, value: Option<Vec<crate::types::ApplyId>>) -> Self {
-        self.inner.apply_id = value;
-        self
+    fn members(&mut self) -> &mut DescribeCompanyListRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

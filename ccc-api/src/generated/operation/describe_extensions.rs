@@ -203,6 +203,94 @@ impl ::tencent_cloud_runtime::Action for DescribeExtensionsRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Page number, starting at 0.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`. Required.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+        /// Only return these extension numbers.
+        ///
+        /// Example: `["1001","1002"]`
+        #[inline]
+        pub fn extension_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().extension_ids = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `ExtensionIds`.
+        #[inline]
+        pub fn set_extension_ids(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().extension_ids = value;
+            self
+        }
+        /// Number of entries per page.
+        ///
+        /// Example: `50`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+        /// Keyword matched loosely against extension number, extension name, agent email and agent name.
+        ///
+        /// Example: `"foobar"`
+        #[inline]
+        pub fn fuzzing_key_word(mut self, value: impl Into<String>) -> Self {
+            self.members().fuzzing_key_word = Some(value.into());
+            self
+        }
+        /// Sets or clears `FuzzingKeyWord`.
+        #[inline]
+        pub fn set_fuzzing_key_word(mut self, value: Option<String>) -> Self {
+            self.members().fuzzing_key_word = value;
+            self
+        }
+        /// Whether to include the current status of each phone.
+        ///
+        /// Example: `false`
+        #[inline]
+        pub fn is_need_status(mut self, value: bool) -> Self {
+            self.members().is_need_status = Some(value);
+            self
+        }
+        /// Sets or clears `IsNeedStatus`.
+        #[inline]
+        pub fn set_is_need_status(mut self, value: Option<bool>) -> Self {
+            self.members().is_need_status = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeExtensionsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeExtensionsRequestBuilder {
@@ -214,88 +302,9 @@ pub struct DescribeExtensionsRequestBuilder {
     is_need_status: Option<bool>,
 }
 impl DescribeExtensionsRequestBuilder {
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Only return these extension numbers.
-    ///
-    /// Example: `["1001","1002"]`
-    #[inline]
-    pub fn extension_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.extension_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `ExtensionIds`.
-    #[inline]
-    pub fn set_extension_ids(mut self, value: Option<Vec<String>>) -> Self {
-        self.extension_ids = value;
-        self
-    }
-    /// Number of entries per page.
-    ///
-    /// Example: `50`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Keyword matched loosely against extension number, extension name, agent email and agent name.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn fuzzing_key_word(mut self, value: impl Into<String>) -> Self {
-        self.fuzzing_key_word = Some(value.into());
-        self
-    }
-    /// Sets or clears `FuzzingKeyWord`.
-    #[inline]
-    pub fn set_fuzzing_key_word(mut self, value: Option<String>) -> Self {
-        self.fuzzing_key_word = value;
-        self
-    }
-    /// Whether to include the current status of each phone.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn is_need_status(mut self, value: bool) -> Self {
-        self.is_need_status = Some(value);
-        self
-    }
-    /// Sets or clears `IsNeedStatus`.
-    #[inline]
-    pub fn set_is_need_status(mut self, value: Option<bool>) -> Self {
-        self.is_need_status = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -338,89 +347,10 @@ impl DescribeExtensionsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
-    }
-    /// Only return these extension numbers.
-    ///
-    /// Example: `["1001","1002"]`
-    #[inline]
-    pub fn extension_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.extension_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `ExtensionIds`.
-    #[inline]
-    pub fn set_extension_ids(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.extension_ids = value;
-        self
-    }
-    /// Number of entries per page.
-    ///
-    /// Example: `50`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
-    }
-    /// Keyword matched loosely against extension number, extension name, agent email and agent name.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn fuzzing_key_word(mut self, value: impl Into<String>) -> Self {
-        self.inner.fuzzing_key_word = Some(value.into());
-        self
-    }
-    /// Sets or clears `FuzzingKeyWord`.
-    #[inline]
-    pub fn set_fuzzing_key_word(mut self, value: Option<String>) -> Self {
-        self.inner.fuzzing_key_word = value;
-        self
-    }
-    /// Whether to include the current status of each phone.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn is_need_status(mut self, value: bool) -> Self {
-        self.inner.is_need_status = Some(value);
-        self
-    }
-    /// Sets or clears `IsNeedStatus`.
-    #[inline]
-    pub fn set_is_need_status(mut self, value: Option<bool>) -> Self {
-        self.inner.is_need_status = value;
-        self
+    fn members(&mut self) -> &mut DescribeExtensionsRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -208,6 +208,136 @@ impl ::tencent_cloud_runtime::Action for DescribeFlashSMSListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1500098920`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Start of the window, Unix time in seconds; at most about 180 days in the past.
+        ///
+        /// Example: `1769730111`
+        #[inline]
+        pub fn start_timestamp(mut self, value: i64) -> Self {
+            self.members().start_timestamp = Some(value);
+            self
+        }
+        /// Sets or clears `StartTimestamp`. Required.
+        #[inline]
+        pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
+            self.members().start_timestamp = value;
+            self
+        }
+        /// End of the window, Unix time in seconds; must be less than 90 days after the start.
+        ///
+        /// Example: `1769749111`
+        #[inline]
+        pub fn end_timestamp(mut self, value: i64) -> Self {
+            self.members().end_timestamp = Some(value);
+            self
+        }
+        /// Sets or clears `EndTimestamp`. Required.
+        #[inline]
+        pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
+            self.members().end_timestamp = value;
+            self
+        }
+        /// Number the flash SMS was delivered to (the callee).
+        ///
+        /// Example: `"00860755******88"`
+        #[inline]
+        pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
+            self.members().delivery_number = Some(value.into());
+            self
+        }
+        /// Sets or clears `DeliveryNumber`.
+        #[inline]
+        pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
+            self.members().delivery_number = value;
+            self
+        }
+        /// System number associated with the call.
+        ///
+        /// Example: `"0086021******07"`
+        #[inline]
+        pub fn serving_number(mut self, value: impl Into<String>) -> Self {
+            self.members().serving_number = Some(value.into());
+            self
+        }
+        /// Sets or clears `ServingNumber`.
+        #[inline]
+        pub fn set_serving_number(mut self, value: Option<String>) -> Self {
+            self.members().serving_number = value;
+            self
+        }
+        /// Id of the call session.
+        ///
+        /// Example: `"15adb830-****-****-****-20c7d825d845"`
+        #[inline]
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.members().session_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `SessionId`.
+        #[inline]
+        pub fn set_session_id(mut self, value: Option<String>) -> Self {
+            self.members().session_id = value;
+            self
+        }
+        /// Delivery result: `1` success, any other value failure.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn delivery_status(mut self, value: i64) -> Self {
+            self.members().delivery_status = Some(value);
+            self
+        }
+        /// Sets or clears `DeliveryStatus`.
+        #[inline]
+        pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
+            self.members().delivery_status = value;
+            self
+        }
+        /// Page size, 20-1000; defaults to `20`.
+        ///
+        /// Example: `20`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+        /// Page number, starting at 0.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeFlashSMSListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeFlashSMSListRequestBuilder {
@@ -222,130 +352,9 @@ pub struct DescribeFlashSMSListRequestBuilder {
     page_number: Option<crate::types::PageNumber>,
 }
 impl DescribeFlashSMSListRequestBuilder {
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1500098920`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Start of the window, Unix time in seconds; at most about 180 days in the past.
-    ///
-    /// Example: `1769730111`
-    #[inline]
-    pub fn start_timestamp(mut self, value: i64) -> Self {
-        self.start_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimestamp`. Required.
-    #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-        self.start_timestamp = value;
-        self
-    }
-    /// End of the window, Unix time in seconds; must be less than 90 days after the start.
-    ///
-    /// Example: `1769749111`
-    #[inline]
-    pub fn end_timestamp(mut self, value: i64) -> Self {
-        self.end_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimestamp`. Required.
-    #[inline]
-    pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-        self.end_timestamp = value;
-        self
-    }
-    /// Number the flash SMS was delivered to (the callee).
-    ///
-    /// Example: `"00860755******88"`
-    #[inline]
-    pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
-        self.delivery_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `DeliveryNumber`.
-    #[inline]
-    pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
-        self.delivery_number = value;
-        self
-    }
-    /// System number associated with the call.
-    ///
-    /// Example: `"0086021******07"`
-    #[inline]
-    pub fn serving_number(mut self, value: impl Into<String>) -> Self {
-        self.serving_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `ServingNumber`.
-    #[inline]
-    pub fn set_serving_number(mut self, value: Option<String>) -> Self {
-        self.serving_number = value;
-        self
-    }
-    /// Id of the call session.
-    ///
-    /// Example: `"15adb830-****-****-****-20c7d825d845"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Delivery result: `1` success, any other value failure.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn delivery_status(mut self, value: i64) -> Self {
-        self.delivery_status = Some(value);
-        self
-    }
-    /// Sets or clears `DeliveryStatus`.
-    #[inline]
-    pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
-        self.delivery_status = value;
-        self
-    }
-    /// Page size, 20-1000; defaults to `20`.
-    ///
-    /// Example: `20`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -396,131 +405,10 @@ impl DescribeFlashSMSListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1500098920`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Start of the window, Unix time in seconds; at most about 180 days in the past.
-    ///
-    /// Example: `1769730111`
-    #[inline]
-    pub fn start_timestamp(mut self, value: i64) -> Self {
-        self.inner.start_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimestamp`. Required.
-    #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-        self.inner.start_timestamp = value;
-        self
-    }
-    /// End of the window, Unix time in seconds; must be less than 90 days after the start.
-    ///
-    /// Example: `1769749111`
-    #[inline]
-    pub fn end_timestamp(mut self, value: i64) -> Self {
-        self.inner.end_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimestamp`. Required.
-    #[inline]
-    pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-        self.inner.end_timestamp = value;
-        self
-    }
-    /// Number the flash SMS was delivered to (the callee).
-    ///
-    /// Example: `"00860755******88"`
-    #[inline]
-    pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
-        self.inner.delivery_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `DeliveryNumber`.
-    #[inline]
-    pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
-        self.inner.delivery_number = value;
-        self
-    }
-    /// System number associated with the call.
-    ///
-    /// Example: `"0086021******07"`
-    #[inline]
-    pub fn serving_number(mut self, value: impl Into<String>) -> Self {
-        self.inner.serving_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `ServingNumber`.
-    #[inline]
-    pub fn set_serving_number(mut self, value: Option<String>) -> Self {
-        self.inner.serving_number = value;
-        self
-    }
-    /// Id of the call session.
-    ///
-    /// Example: `"15adb830-****-****-****-20c7d825d845"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.inner.session_id = value;
-        self
-    }
-    /// Delivery result: `1` success, any other value failure.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn delivery_status(mut self, value: i64) -> Self {
-        self.inner.delivery_status = Some(value);
-        self
-    }
-    /// Sets or clears `DeliveryStatus`.
-    #[inline]
-    pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
-        self.inner.delivery_status = value;
-        self
-    }
-    /// Page size, 20-1000; defaults to `20`.
-    ///
-    /// Example: `20`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
+    fn members(&mut self) -> &mut DescribeFlashSMSListRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

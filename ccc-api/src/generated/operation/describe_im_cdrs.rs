@@ -181,6 +181,110 @@ impl ::tencent_cloud_runtime::Action for DescribeIMCdrsRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Start of the window, Unix time in seconds.
+        ///
+        /// Example: `1603877878`
+        #[inline]
+        pub fn start_timestamp(mut self, value: i64) -> Self {
+            self.members().start_timestamp = Some(value);
+            self
+        }
+        /// Sets or clears `StartTimestamp`. Required.
+        #[inline]
+        pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
+            self.members().start_timestamp = value;
+            self
+        }
+        /// End of the window, Unix time in seconds.
+        ///
+        /// Example: `1603877879`
+        #[inline]
+        pub fn end_timestamp(mut self, value: i64) -> Self {
+            self.members().end_timestamp = Some(value);
+            self
+        }
+        /// Sets or clears `EndTimestamp`. Required.
+        #[inline]
+        pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
+            self.members().end_timestamp = value;
+            self
+        }
+        /// Instance id; deprecated, use `SdkAppId` instead.
+        ///
+        /// Example: `11`
+        #[deprecated(note = "use `SdkAppId`")]
+        #[inline]
+        pub fn instance_id(mut self, value: i64) -> Self {
+            self.members().instance_id = Some(value);
+            self
+        }
+        /// Sets or clears `InstanceId`.
+        #[deprecated(note = "use `SdkAppId`")]
+        #[inline]
+        pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
+            self.members().instance_id = value;
+            self
+        }
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Maximum number of records to return, up to 100; defaults to `20`.
+        ///
+        /// Example: `100`
+        #[inline]
+        pub fn limit(mut self, value: crate::types::Limit) -> Self {
+            self.members().limit = Some(value);
+            self
+        }
+        /// Sets or clears `Limit`.
+        #[inline]
+        pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
+            self.members().limit = value;
+            self
+        }
+        /// Number of records to skip; defaults to `0`.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn offset(mut self, value: crate::types::Offset) -> Self {
+            self.members().offset = Some(value);
+            self
+        }
+        /// Sets or clears `Offset`.
+        #[inline]
+        pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
+            self.members().offset = value;
+            self
+        }
+        /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
+        ///
+        /// Example: `2`
+        #[inline]
+        pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
+            self.members().r#type = Some(value);
+            self
+        }
+        /// Sets or clears `Type`.
+        #[inline]
+        pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
+            self.members().r#type = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeIMCdrsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeIMCdrsRequestBuilder {
@@ -193,104 +297,9 @@ pub struct DescribeIMCdrsRequestBuilder {
     r#type: Option<crate::types::DescribeIMCdrListType>,
 }
 impl DescribeIMCdrsRequestBuilder {
-    /// Start of the window, Unix time in seconds.
-    ///
-    /// Example: `1603877878`
+    request_setters!();
     #[inline]
-    pub fn start_timestamp(mut self, value: i64) -> Self {
-        self.start_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimestamp`. Required.
-    #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-        self.start_timestamp = value;
-        self
-    }
-    /// End of the window, Unix time in seconds.
-    ///
-    /// Example: `1603877879`
-    #[inline]
-    pub fn end_timestamp(mut self, value: i64) -> Self {
-        self.end_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimestamp`. Required.
-    #[inline]
-    pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-        self.end_timestamp = value;
-        self
-    }
-    /// Instance id; deprecated, use `SdkAppId` instead.
-    ///
-    /// Example: `11`
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn instance_id(mut self, value: i64) -> Self {
-        self.instance_id = Some(value);
-        self
-    }
-    /// Sets or clears `InstanceId`.
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
-        self.instance_id = value;
-        self
-    }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Maximum number of records to return, up to 100; defaults to `20`.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn limit(mut self, value: crate::types::Limit) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets or clears `Limit`.
-    #[inline]
-    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
-        self.limit = value;
-        self
-    }
-    /// Number of records to skip; defaults to `0`.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn offset(mut self, value: crate::types::Offset) -> Self {
-        self.offset = Some(value);
-        self
-    }
-    /// Sets or clears `Offset`.
-    #[inline]
-    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
-        self.offset = value;
-        self
-    }
-    /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
-        self.r#type = Some(value);
-        self
-    }
-    /// Sets or clears `Type`.
-    #[inline]
-    pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
-        self.r#type = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -328,105 +337,10 @@ impl DescribeIMCdrsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Start of the window, Unix time in seconds.
-    ///
-    /// Example: `1603877878`
+    request_setters!();
     #[inline]
-    pub fn start_timestamp(mut self, value: i64) -> Self {
-        self.inner.start_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimestamp`. Required.
-    #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-        self.inner.start_timestamp = value;
-        self
-    }
-    /// End of the window, Unix time in seconds.
-    ///
-    /// Example: `1603877879`
-    #[inline]
-    pub fn end_timestamp(mut self, value: i64) -> Self {
-        self.inner.end_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimestamp`. Required.
-    #[inline]
-    pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-        self.inner.end_timestamp = value;
-        self
-    }
-    /// Instance id; deprecated, use `SdkAppId` instead.
-    ///
-    /// Example: `11`
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn instance_id(mut self, value: i64) -> Self {
-        self.inner.instance_id = Some(value);
-        self
-    }
-    /// Sets or clears `InstanceId`.
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
-        self.inner.instance_id = value;
-        self
-    }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Maximum number of records to return, up to 100; defaults to `20`.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn limit(mut self, value: crate::types::Limit) -> Self {
-        self.inner.limit = Some(value);
-        self
-    }
-    /// Sets or clears `Limit`.
-    #[inline]
-    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
-        self.inner.limit = value;
-        self
-    }
-    /// Number of records to skip; defaults to `0`.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn offset(mut self, value: crate::types::Offset) -> Self {
-        self.inner.offset = Some(value);
-        self
-    }
-    /// Sets or clears `Offset`.
-    #[inline]
-    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
-        self.inner.offset = value;
-        self
-    }
-    /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
-        self.inner.r#type = Some(value);
-        self
-    }
-    /// Sets or clears `Type`.
-    #[inline]
-    pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
-        self.inner.r#type = value;
-        self
+    fn members(&mut self) -> &mut DescribeIMCdrsRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -188,6 +188,94 @@ impl ::tencent_cloud_runtime::Action for DescribeIvrAudioListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1600000001`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Page size, at most 50.
+        ///
+        /// Example: `10`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`. Required.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+        /// Page number, starting at 0.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`. Required.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+        /// Only return files with these aliases.
+        #[inline]
+        pub fn custom_file_name(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.members().custom_file_name = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `CustomFileName`.
+        #[inline]
+        pub fn set_custom_file_name(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().custom_file_name = value;
+            self
+        }
+        /// Only return files with these file names.
+        #[inline]
+        pub fn audio_file_name(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.members().audio_file_name = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `AudioFileName`.
+        #[inline]
+        pub fn set_audio_file_name(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().audio_file_name = value;
+            self
+        }
+        /// Only return files with these ids.
+        #[inline]
+        pub fn file_id(mut self, value: impl IntoIterator<Item = crate::types::FileId>) -> Self {
+            self.members().file_id = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `FileId`.
+        #[inline]
+        pub fn set_file_id(mut self, value: Option<Vec<crate::types::FileId>>) -> Self {
+            self.members().file_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeIvrAudioListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeIvrAudioListRequestBuilder {
@@ -199,82 +287,9 @@ pub struct DescribeIvrAudioListRequestBuilder {
     file_id: Option<Vec<crate::types::FileId>>,
 }
 impl DescribeIvrAudioListRequestBuilder {
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1600000001`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Page size, at most 50.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Only return files with these aliases.
-    #[inline]
-    pub fn custom_file_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.custom_file_name = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `CustomFileName`.
-    #[inline]
-    pub fn set_custom_file_name(mut self, value: Option<Vec<String>>) -> Self {
-        self.custom_file_name = value;
-        self
-    }
-    /// Only return files with these file names.
-    #[inline]
-    pub fn audio_file_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.audio_file_name = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `AudioFileName`.
-    #[inline]
-    pub fn set_audio_file_name(mut self, value: Option<Vec<String>>) -> Self {
-        self.audio_file_name = value;
-        self
-    }
-    /// Only return files with these ids.
-    #[inline]
-    pub fn file_id(mut self, value: impl IntoIterator<Item = crate::types::FileId>) -> Self {
-        self.file_id = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `FileId`.
-    #[inline]
-    pub fn set_file_id(mut self, value: Option<Vec<crate::types::FileId>>) -> Self {
-        self.file_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -322,83 +337,10 @@ impl DescribeIvrAudioListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1600000001`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Page size, at most 50.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
-    }
-    /// Only return files with these aliases.
-    #[inline]
-    pub fn custom_file_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.custom_file_name = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `CustomFileName`.
-    #[inline]
-    pub fn set_custom_file_name(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.custom_file_name = value;
-        self
-    }
-    /// Only return files with these file names.
-    #[inline]
-    pub fn audio_file_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.audio_file_name = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `AudioFileName`.
-    #[inline]
-    pub fn set_audio_file_name(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.audio_file_name = value;
-        self
-    }
-    /// Only return files with these ids.
-    #[inline]
-    pub fn file_id(mut self, value: impl IntoIterator<Item = crate::types::FileId>) -> Self {
-        self.inner.file_id = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `FileId`.
-    #[inline]
-    pub fn set_file_id(mut self, value: Option<Vec<crate::types::FileId>>) -> Self {
-        self.inner.file_id = value;
-        self
+    fn members(&mut self) -> &mut DescribeIvrAudioListRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -142,6 +142,52 @@ impl ::tencent_cloud_runtime::Action for DescribeNumbersRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Page number, starting at 0.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+        /// Page size; defaults to `20`.
+        ///
+        /// Example: `20`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeNumbersRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeNumbersRequestBuilder {
@@ -150,46 +196,9 @@ pub struct DescribeNumbersRequestBuilder {
     page_size: Option<crate::types::PageSize>,
 }
 impl DescribeNumbersRequestBuilder {
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Page size; defaults to `20`.
-    ///
-    /// Example: `20`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -224,47 +233,10 @@ impl DescribeNumbersFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
-    }
-    /// Page size; defaults to `20`.
-    ///
-    /// Example: `20`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
+    fn members(&mut self) -> &mut DescribeNumbersRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -155,6 +155,66 @@ impl ::tencent_cloud_runtime::Action for DescribePredictiveDialingSessionsReques
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
+        ///
+        /// Example: `2569`
+        #[inline]
+        pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
+            self.members().campaign_id = Some(value);
+            self
+        }
+        /// Sets or clears `CampaignId`. Required.
+        #[inline]
+        pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
+            self.members().campaign_id = value;
+            self
+        }
+        /// Page size, at most 1000.
+        ///
+        /// Example: `25`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`. Required.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+        /// Page number, starting at 0.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`. Required.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribePredictiveDialingSessionsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingSessionsRequestBuilder {
@@ -164,60 +224,9 @@ pub struct DescribePredictiveDialingSessionsRequestBuilder {
     page_number: Option<crate::types::PageNumber>,
 }
 impl DescribePredictiveDialingSessionsRequestBuilder {
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.campaign_id = Some(value);
-        self
-    }
-    /// Sets or clears `CampaignId`. Required.
-    #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.campaign_id = value;
-        self
-    }
-    /// Page size, at most 1000.
-    ///
-    /// Example: `25`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -270,61 +279,10 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.inner.campaign_id = Some(value);
-        self
-    }
-    /// Sets or clears `CampaignId`. Required.
-    #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.inner.campaign_id = value;
-        self
-    }
-    /// Page size, at most 1000.
-    ///
-    /// Example: `25`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
+    fn members(&mut self) -> &mut DescribePredictiveDialingSessionsRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

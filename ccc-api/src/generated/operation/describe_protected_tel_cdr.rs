@@ -259,6 +259,80 @@ impl ::tencent_cloud_runtime::Action for DescribeProtectedTelCdrRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Start of the window, Unix time in seconds.
+        ///
+        /// Example: `1611631881`
+        #[inline]
+        pub fn start_time_stamp(mut self, value: i64) -> Self {
+            self.members().start_time_stamp = Some(value);
+            self
+        }
+        /// Sets or clears `StartTimeStamp`. Required.
+        #[inline]
+        pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
+            self.members().start_time_stamp = value;
+            self
+        }
+        /// End of the window, Unix time in seconds.
+        ///
+        /// Example: `1611631881`
+        #[inline]
+        pub fn end_time_stamp(mut self, value: i64) -> Self {
+            self.members().end_time_stamp = Some(value);
+            self
+        }
+        /// Sets or clears `EndTimeStamp`. Required.
+        #[inline]
+        pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
+            self.members().end_time_stamp = value;
+            self
+        }
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Page size, at most 100.
+        ///
+        /// Example: `100`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`. Required.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+        /// Page number, starting at 0.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`. Required.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeProtectedTelCdrRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeProtectedTelCdrRequestBuilder {
@@ -269,74 +343,9 @@ pub struct DescribeProtectedTelCdrRequestBuilder {
     page_number: Option<crate::types::PageNumber>,
 }
 impl DescribeProtectedTelCdrRequestBuilder {
-    /// Start of the window, Unix time in seconds.
-    ///
-    /// Example: `1611631881`
+    request_setters!();
     #[inline]
-    pub fn start_time_stamp(mut self, value: i64) -> Self {
-        self.start_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimeStamp`. Required.
-    #[inline]
-    pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.start_time_stamp = value;
-        self
-    }
-    /// End of the window, Unix time in seconds.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn end_time_stamp(mut self, value: i64) -> Self {
-        self.end_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimeStamp`. Required.
-    #[inline]
-    pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.end_time_stamp = value;
-        self
-    }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Page size, at most 100.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -395,75 +404,10 @@ impl DescribeProtectedTelCdrFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Start of the window, Unix time in seconds.
-    ///
-    /// Example: `1611631881`
+    request_setters!();
     #[inline]
-    pub fn start_time_stamp(mut self, value: i64) -> Self {
-        self.inner.start_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimeStamp`. Required.
-    #[inline]
-    pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.inner.start_time_stamp = value;
-        self
-    }
-    /// End of the window, Unix time in seconds.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn end_time_stamp(mut self, value: i64) -> Self {
-        self.inner.end_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimeStamp`. Required.
-    #[inline]
-    pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.inner.end_time_stamp = value;
-        self
-    }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Page size, at most 100.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
+    fn members(&mut self) -> &mut DescribeProtectedTelCdrRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

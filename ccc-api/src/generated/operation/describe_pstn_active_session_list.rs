@@ -150,6 +150,52 @@ impl ::tencent_cloud_runtime::Action for DescribePSTNActiveSessionListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Number of entries to skip.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn offset(mut self, value: crate::types::Offset) -> Self {
+            self.members().offset = Some(value);
+            self
+        }
+        /// Sets or clears `Offset`. Required.
+        #[inline]
+        pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
+            self.members().offset = value;
+            self
+        }
+        /// Maximum number of entries to return, up to 25.
+        ///
+        /// Example: `25`
+        #[inline]
+        pub fn limit(mut self, value: crate::types::Limit) -> Self {
+            self.members().limit = Some(value);
+            self
+        }
+        /// Sets or clears `Limit`. Required.
+        #[inline]
+        pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
+            self.members().limit = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribePSTNActiveSessionListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribePSTNActiveSessionListRequestBuilder {
@@ -158,46 +204,9 @@ pub struct DescribePSTNActiveSessionListRequestBuilder {
     limit: Option<crate::types::Limit>,
 }
 impl DescribePSTNActiveSessionListRequestBuilder {
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Number of entries to skip.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn offset(mut self, value: crate::types::Offset) -> Self {
-        self.offset = Some(value);
-        self
-    }
-    /// Sets or clears `Offset`. Required.
-    #[inline]
-    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
-        self.offset = value;
-        self
-    }
-    /// Maximum number of entries to return, up to 25.
-    ///
-    /// Example: `25`
-    #[inline]
-    pub fn limit(mut self, value: crate::types::Limit) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets or clears `Limit`. Required.
-    #[inline]
-    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
-        self.limit = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -244,47 +253,10 @@ impl DescribePSTNActiveSessionListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Number of entries to skip.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn offset(mut self, value: crate::types::Offset) -> Self {
-        self.inner.offset = Some(value);
-        self
-    }
-    /// Sets or clears `Offset`. Required.
-    #[inline]
-    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
-        self.inner.offset = value;
-        self
-    }
-    /// Maximum number of entries to return, up to 25.
-    ///
-    /// Example: `25`
-    #[inline]
-    pub fn limit(mut self, value: crate::types::Limit) -> Self {
-        self.inner.limit = Some(value);
-        self
-    }
-    /// Sets or clears `Limit`. Required.
-    #[inline]
-    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
-        self.inner.limit = value;
-        self
+    fn members(&mut self) -> &mut DescribePSTNActiveSessionListRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -240,6 +240,66 @@ impl ::tencent_cloud_runtime::Action for DescribeSessionDetailRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Session id of the call.
+        ///
+        /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
+        #[inline]
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.members().session_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `SessionId`. Required.
+        #[inline]
+        pub fn set_session_id(mut self, value: Option<String>) -> Self {
+            self.members().session_id = value;
+            self
+        }
+        /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
+        ///
+        /// Example: `1756372067`
+        #[inline]
+        pub fn start_timestamp(mut self, value: i64) -> Self {
+            self.members().start_timestamp = Some(value);
+            self
+        }
+        /// Sets or clears `StartTimestamp`. Required.
+        #[inline]
+        pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
+            self.members().start_timestamp = value;
+            self
+        }
+        /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
+        ///
+        /// Example: `1756372167`
+        #[inline]
+        pub fn end_timestamp(mut self, value: i64) -> Self {
+            self.members().end_timestamp = Some(value);
+            self
+        }
+        /// Sets or clears `EndTimestamp`. Required.
+        #[inline]
+        pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
+            self.members().end_timestamp = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeSessionDetailRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeSessionDetailRequestBuilder {
@@ -249,60 +309,9 @@ pub struct DescribeSessionDetailRequestBuilder {
     end_timestamp: Option<i64>,
 }
 impl DescribeSessionDetailRequestBuilder {
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Session id of the call.
-    ///
-    /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`. Required.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
-    ///
-    /// Example: `1756372067`
-    #[inline]
-    pub fn start_timestamp(mut self, value: i64) -> Self {
-        self.start_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimestamp`. Required.
-    #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-        self.start_timestamp = value;
-        self
-    }
-    /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
-    ///
-    /// Example: `1756372167`
-    #[inline]
-    pub fn end_timestamp(mut self, value: i64) -> Self {
-        self.end_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimestamp`. Required.
-    #[inline]
-    pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-        self.end_timestamp = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -355,61 +364,10 @@ impl DescribeSessionDetailFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Session id of the call.
-    ///
-    /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`. Required.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.inner.session_id = value;
-        self
-    }
-    /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
-    ///
-    /// Example: `1756372067`
-    #[inline]
-    pub fn start_timestamp(mut self, value: i64) -> Self {
-        self.inner.start_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimestamp`. Required.
-    #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-        self.inner.start_timestamp = value;
-        self
-    }
-    /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
-    ///
-    /// Example: `1756372167`
-    #[inline]
-    pub fn end_timestamp(mut self, value: i64) -> Self {
-        self.inner.end_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimestamp`. Required.
-    #[inline]
-    pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-        self.inner.end_timestamp = value;
-        self
+    fn members(&mut self) -> &mut DescribeSessionDetailRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -196,6 +196,94 @@ impl ::tencent_cloud_runtime::Action for DescribeSkillGroupInfoListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Page size, at most 100.
+        ///
+        /// Example: `100`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`. Required.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+        /// Page number, starting at 0.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`. Required.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+        /// Id of a single skill group to return.
+        ///
+        /// Example: `12`
+        #[inline]
+        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
+            self.members().skill_group_id = Some(value);
+            self
+        }
+        /// Sets or clears `SkillGroupId`.
+        #[inline]
+        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
+            self.members().skill_group_id = value;
+            self
+        }
+        /// Only return skill groups modified at or after this Unix time in seconds.
+        ///
+        /// Example: `1611631881`
+        #[inline]
+        pub fn modified_time(mut self, value: i64) -> Self {
+            self.members().modified_time = Some(value);
+            self
+        }
+        /// Sets or clears `ModifiedTime`.
+        #[inline]
+        pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
+            self.members().modified_time = value;
+            self
+        }
+        /// Skill group name to filter by.
+        ///
+        /// Example: `"销售组"`
+        #[inline]
+        pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+            self.members().skill_group_name = Some(value.into());
+            self
+        }
+        /// Sets or clears `SkillGroupName`.
+        #[inline]
+        pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+            self.members().skill_group_name = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeSkillGroupInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeSkillGroupInfoListRequestBuilder {
@@ -207,88 +295,9 @@ pub struct DescribeSkillGroupInfoListRequestBuilder {
     skill_group_name: Option<String>,
 }
 impl DescribeSkillGroupInfoListRequestBuilder {
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Page size, at most 100.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Id of a single skill group to return.
-    ///
-    /// Example: `12`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// Only return skill groups modified at or after this Unix time in seconds.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn modified_time(mut self, value: i64) -> Self {
-        self.modified_time = Some(value);
-        self
-    }
-    /// Sets or clears `ModifiedTime`.
-    #[inline]
-    pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
-        self.modified_time = value;
-        self
-    }
-    /// Skill group name to filter by.
-    ///
-    /// Example: `"销售组"`
-    #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupName`.
-    #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.skill_group_name = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -338,89 +347,10 @@ impl DescribeSkillGroupInfoListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Page size, at most 100.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
-    }
-    /// Id of a single skill group to return.
-    ///
-    /// Example: `12`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.inner.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_id = value;
-        self
-    }
-    /// Only return skill groups modified at or after this Unix time in seconds.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn modified_time(mut self, value: i64) -> Self {
-        self.inner.modified_time = Some(value);
-        self
-    }
-    /// Sets or clears `ModifiedTime`.
-    #[inline]
-    pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
-        self.inner.modified_time = value;
-        self
-    }
-    /// Skill group name to filter by.
-    ///
-    /// Example: `"销售组"`
-    #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.inner.skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupName`.
-    #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.inner.skill_group_name = value;
-        self
+    fn members(&mut self) -> &mut DescribeSkillGroupInfoListRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

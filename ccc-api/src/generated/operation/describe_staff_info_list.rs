@@ -210,6 +210,94 @@ impl ::tencent_cloud_runtime::Action for DescribeStaffInfoListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Page size, at most 9999.
+        ///
+        /// Example: `9999`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`. Required.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+        /// Page number, starting at 0.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`. Required.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+        /// Account of a single agent to return.
+        ///
+        /// Example: `"102992@qq.com"`
+        #[inline]
+        pub fn staff_mail(mut self, value: impl Into<String>) -> Self {
+            self.members().staff_mail = Some(value.into());
+            self
+        }
+        /// Sets or clears `StaffMail`.
+        #[inline]
+        pub fn set_staff_mail(mut self, value: Option<String>) -> Self {
+            self.members().staff_mail = value;
+            self
+        }
+        /// Only return agents modified at or after this Unix time in seconds.
+        ///
+        /// Example: `1611631881`
+        #[inline]
+        pub fn modified_time(mut self, value: i64) -> Self {
+            self.members().modified_time = Some(value);
+            self
+        }
+        /// Sets or clears `ModifiedTime`.
+        #[inline]
+        pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
+            self.members().modified_time = value;
+            self
+        }
+        /// Only return agents in this skill group.
+        ///
+        /// Example: `1145`
+        #[inline]
+        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
+            self.members().skill_group_id = Some(value);
+            self
+        }
+        /// Sets or clears `SkillGroupId`.
+        #[inline]
+        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
+            self.members().skill_group_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeStaffInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffInfoListRequestBuilder {
@@ -221,88 +309,9 @@ pub struct DescribeStaffInfoListRequestBuilder {
     skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl DescribeStaffInfoListRequestBuilder {
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Page size, at most 9999.
-    ///
-    /// Example: `9999`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Account of a single agent to return.
-    ///
-    /// Example: `"102992@qq.com"`
-    #[inline]
-    pub fn staff_mail(mut self, value: impl Into<String>) -> Self {
-        self.staff_mail = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffMail`.
-    #[inline]
-    pub fn set_staff_mail(mut self, value: Option<String>) -> Self {
-        self.staff_mail = value;
-        self
-    }
-    /// Only return agents modified at or after this Unix time in seconds.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn modified_time(mut self, value: i64) -> Self {
-        self.modified_time = Some(value);
-        self
-    }
-    /// Sets or clears `ModifiedTime`.
-    #[inline]
-    pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
-        self.modified_time = value;
-        self
-    }
-    /// Only return agents in this skill group.
-    ///
-    /// Example: `1145`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -352,89 +361,10 @@ impl DescribeStaffInfoListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Page size, at most 9999.
-    ///
-    /// Example: `9999`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
-    }
-    /// Account of a single agent to return.
-    ///
-    /// Example: `"102992@qq.com"`
-    #[inline]
-    pub fn staff_mail(mut self, value: impl Into<String>) -> Self {
-        self.inner.staff_mail = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffMail`.
-    #[inline]
-    pub fn set_staff_mail(mut self, value: Option<String>) -> Self {
-        self.inner.staff_mail = value;
-        self
-    }
-    /// Only return agents modified at or after this Unix time in seconds.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn modified_time(mut self, value: i64) -> Self {
-        self.inner.modified_time = Some(value);
-        self
-    }
-    /// Sets or clears `ModifiedTime`.
-    #[inline]
-    pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
-        self.inner.modified_time = value;
-        self
-    }
-    /// Only return agents in this skill group.
-    ///
-    /// Example: `1145`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.inner.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_id = value;
-        self
+    fn members(&mut self) -> &mut DescribeStaffInfoListRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -207,6 +207,94 @@ impl ::tencent_cloud_runtime::Action for DescribeStaffStatusHistoryRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Account of the agent.
+        ///
+        /// Example: `"foo@tencent.com"`
+        #[inline]
+        pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
+            self.members().staff_user_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `StaffUserId`. Required.
+        #[inline]
+        pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
+            self.members().staff_user_id = value;
+            self
+        }
+        /// Start of the window, Unix time in seconds; at most about 180 days in the past.
+        ///
+        /// Example: `1753925234`
+        #[inline]
+        pub fn start_timestamp(mut self, value: i64) -> Self {
+            self.members().start_timestamp = Some(value);
+            self
+        }
+        /// Sets or clears `StartTimestamp`. Required.
+        #[inline]
+        pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
+            self.members().start_timestamp = value;
+            self
+        }
+        /// End of the window, Unix time in seconds; must be less than 7 days after the start.
+        ///
+        /// Example: `1753926234`
+        #[inline]
+        pub fn end_timestamp(mut self, value: i64) -> Self {
+            self.members().end_timestamp = Some(value);
+            self
+        }
+        /// Sets or clears `EndTimestamp`. Required.
+        #[inline]
+        pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
+            self.members().end_timestamp = value;
+            self
+        }
+        /// Cursor for fetching the next page, taken from the previous response.
+        ///
+        /// Example: `"foo-and-bar"`
+        #[inline]
+        pub fn cursor(mut self, value: impl Into<String>) -> Self {
+            self.members().cursor = Some(value.into());
+            self
+        }
+        /// Sets or clears `Cursor`.
+        #[inline]
+        pub fn set_cursor(mut self, value: Option<String>) -> Self {
+            self.members().cursor = value;
+            self
+        }
+        /// Number of entries per page.
+        ///
+        /// Example: `1000`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeStaffStatusHistoryRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusHistoryRequestBuilder {
@@ -218,88 +306,9 @@ pub struct DescribeStaffStatusHistoryRequestBuilder {
     page_size: Option<crate::types::PageSize>,
 }
 impl DescribeStaffStatusHistoryRequestBuilder {
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Account of the agent.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
-        self.staff_user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffUserId`. Required.
-    #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
-        self.staff_user_id = value;
-        self
-    }
-    /// Start of the window, Unix time in seconds; at most about 180 days in the past.
-    ///
-    /// Example: `1753925234`
-    #[inline]
-    pub fn start_timestamp(mut self, value: i64) -> Self {
-        self.start_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimestamp`. Required.
-    #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-        self.start_timestamp = value;
-        self
-    }
-    /// End of the window, Unix time in seconds; must be less than 7 days after the start.
-    ///
-    /// Example: `1753926234`
-    #[inline]
-    pub fn end_timestamp(mut self, value: i64) -> Self {
-        self.end_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimestamp`. Required.
-    #[inline]
-    pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-        self.end_timestamp = value;
-        self
-    }
-    /// Cursor for fetching the next page, taken from the previous response.
-    ///
-    /// Example: `"foo-and-bar"`
-    #[inline]
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
-        self
-    }
-    /// Sets or clears `Cursor`.
-    #[inline]
-    pub fn set_cursor(mut self, value: Option<String>) -> Self {
-        self.cursor = value;
-        self
-    }
-    /// Number of entries per page.
-    ///
-    /// Example: `1000`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -354,89 +363,10 @@ impl DescribeStaffStatusHistoryFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Account of the agent.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.staff_user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffUserId`. Required.
-    #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
-        self.inner.staff_user_id = value;
-        self
-    }
-    /// Start of the window, Unix time in seconds; at most about 180 days in the past.
-    ///
-    /// Example: `1753925234`
-    #[inline]
-    pub fn start_timestamp(mut self, value: i64) -> Self {
-        self.inner.start_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimestamp`. Required.
-    #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-        self.inner.start_timestamp = value;
-        self
-    }
-    /// End of the window, Unix time in seconds; must be less than 7 days after the start.
-    ///
-    /// Example: `1753926234`
-    #[inline]
-    pub fn end_timestamp(mut self, value: i64) -> Self {
-        self.inner.end_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimestamp`. Required.
-    #[inline]
-    pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-        self.inner.end_timestamp = value;
-        self
-    }
-    /// Cursor for fetching the next page, taken from the previous response.
-    ///
-    /// Example: `"foo-and-bar"`
-    #[inline]
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.inner.cursor = Some(value.into());
-        self
-    }
-    /// Sets or clears `Cursor`.
-    #[inline]
-    pub fn set_cursor(mut self, value: Option<String>) -> Self {
-        self.inner.cursor = value;
-        self
-    }
-    /// Number of entries per page.
-    ///
-    /// Example: `1000`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
+    fn members(&mut self) -> &mut DescribeStaffStatusHistoryRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

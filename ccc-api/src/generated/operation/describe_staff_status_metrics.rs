@@ -182,6 +182,70 @@ impl ::tencent_cloud_runtime::Action for DescribeStaffStatusMetricsRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Agent accounts to include; omit to return all agents.
+        #[inline]
+        pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().staff_list = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `StaffList`.
+        #[inline]
+        pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().staff_list = value;
+            self
+        }
+        /// Skill group ids to filter by.
+        ///
+        /// Example: `[1,2,3,4,5,6]`
+        #[inline]
+        pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+            self.members().group_id_list = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `GroupIdList`.
+        #[inline]
+        pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
+            self.members().group_id_list = value;
+            self
+        }
+        /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
+        ///
+        /// Example: `["free"]`
+        #[inline]
+        pub fn status_list(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::DescribeStaffStatusMetricsStatusList>,
+        ) -> Self {
+            self.members().status_list = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `StatusList`.
+        #[inline]
+        pub fn set_status_list(
+            mut self,
+            value: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
+        ) -> Self {
+            self.members().status_list = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeStaffStatusMetricsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusMetricsRequestBuilder {
@@ -191,64 +255,9 @@ pub struct DescribeStaffStatusMetricsRequestBuilder {
     status_list: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
 }
 impl DescribeStaffStatusMetricsRequestBuilder {
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Agent accounts to include; omit to return all agents.
-    #[inline]
-    pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.staff_list = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `StaffList`.
-    #[inline]
-    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
-        self.staff_list = value;
-        self
-    }
-    /// Skill group ids to filter by.
-    ///
-    /// Example: `[1,2,3,4,5,6]`
-    #[inline]
-    pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.group_id_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `GroupIdList`.
-    #[inline]
-    pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
-        self.group_id_list = value;
-        self
-    }
-    /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
-    ///
-    /// Example: `["free"]`
-    #[inline]
-    pub fn status_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::DescribeStaffStatusMetricsStatusList>,
-    ) -> Self {
-        self.status_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `StatusList`.
-    #[inline]
-    pub fn set_status_list(
-        mut self,
-        value: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
-    ) -> Self {
-        self.status_list = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -286,65 +295,10 @@ impl DescribeStaffStatusMetricsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Agent accounts to include; omit to return all agents.
-    #[inline]
-    pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.staff_list = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `StaffList`.
-    #[inline]
-    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.staff_list = value;
-        self
-    }
-    /// Skill group ids to filter by.
-    ///
-    /// Example: `[1,2,3,4,5,6]`
-    #[inline]
-    pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.inner.group_id_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `GroupIdList`.
-    #[inline]
-    pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
-        self.inner.group_id_list = value;
-        self
-    }
-    /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
-    ///
-    /// Example: `["free"]`
-    #[inline]
-    pub fn status_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::DescribeStaffStatusMetricsStatusList>,
-    ) -> Self {
-        self.inner.status_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `StatusList`.
-    #[inline]
-    pub fn set_status_list(
-        mut self,
-        value: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
-    ) -> Self {
-        self.inner.status_list = value;
-        self
+    fn members(&mut self) -> &mut DescribeStaffStatusMetricsRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

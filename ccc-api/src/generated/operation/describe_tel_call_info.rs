@@ -141,6 +141,52 @@ impl ::tencent_cloud_runtime::Action for DescribeTelCallInfoRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
+        ///
+        /// Example: `1773041460`
+        #[inline]
+        pub fn start_time_stamp(mut self, value: i64) -> Self {
+            self.members().start_time_stamp = Some(value);
+            self
+        }
+        /// Sets or clears `StartTimeStamp`. Required.
+        #[inline]
+        pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
+            self.members().start_time_stamp = value;
+            self
+        }
+        /// End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.
+        ///
+        /// Example: `1773042460`
+        #[inline]
+        pub fn end_time_stamp(mut self, value: i64) -> Self {
+            self.members().end_time_stamp = Some(value);
+            self
+        }
+        /// Sets or clears `EndTimeStamp`. Required.
+        #[inline]
+        pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
+            self.members().end_time_stamp = value;
+            self
+        }
+        /// Application ids to query; results are summed over all of them.
+        ///
+        /// Example: `[140000000]`
+        #[inline]
+        pub fn sdk_app_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
+            self.members().sdk_app_id_list = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `SdkAppIdList`. Required.
+        #[inline]
+        pub fn set_sdk_app_id_list(mut self, value: Option<Vec<i64>>) -> Self {
+            self.members().sdk_app_id_list = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeTelCallInfoRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelCallInfoRequestBuilder {
@@ -149,46 +195,9 @@ pub struct DescribeTelCallInfoRequestBuilder {
     sdk_app_id_list: Option<Vec<i64>>,
 }
 impl DescribeTelCallInfoRequestBuilder {
-    /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
-    ///
-    /// Example: `1773041460`
+    request_setters!();
     #[inline]
-    pub fn start_time_stamp(mut self, value: i64) -> Self {
-        self.start_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimeStamp`. Required.
-    #[inline]
-    pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.start_time_stamp = value;
-        self
-    }
-    /// End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.
-    ///
-    /// Example: `1773042460`
-    #[inline]
-    pub fn end_time_stamp(mut self, value: i64) -> Self {
-        self.end_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimeStamp`. Required.
-    #[inline]
-    pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.end_time_stamp = value;
-        self
-    }
-    /// Application ids to query; results are summed over all of them.
-    ///
-    /// Example: `[140000000]`
-    #[inline]
-    pub fn sdk_app_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.sdk_app_id_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SdkAppIdList`. Required.
-    #[inline]
-    pub fn set_sdk_app_id_list(mut self, value: Option<Vec<i64>>) -> Self {
-        self.sdk_app_id_list = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -227,47 +236,10 @@ impl DescribeTelCallInfoFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
-    ///
-    /// Example: `1773041460`
+    request_setters!();
     #[inline]
-    pub fn start_time_stamp(mut self, value: i64) -> Self {
-        self.inner.start_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimeStamp`. Required.
-    #[inline]
-    pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.inner.start_time_stamp = value;
-        self
-    }
-    /// End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.
-    ///
-    /// Example: `1773042460`
-    #[inline]
-    pub fn end_time_stamp(mut self, value: i64) -> Self {
-        self.inner.end_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimeStamp`. Required.
-    #[inline]
-    pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.inner.end_time_stamp = value;
-        self
-    }
-    /// Application ids to query; results are summed over all of them.
-    ///
-    /// Example: `[140000000]`
-    #[inline]
-    pub fn sdk_app_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-        self.inner.sdk_app_id_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SdkAppIdList`. Required.
-    #[inline]
-    pub fn set_sdk_app_id_list(mut self, value: Option<Vec<i64>>) -> Self {
-        self.inner.sdk_app_id_list = value;
-        self
+    fn members(&mut self) -> &mut DescribeTelCallInfoRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -345,6 +345,156 @@ impl ::tencent_cloud_runtime::Action for DescribeTelCdrRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Start of the query range, Unix time in seconds; at most 180 days in the past.
+        ///
+        /// Example: `1611631881`
+        #[inline]
+        pub fn start_time_stamp(mut self, value: i64) -> Self {
+            self.members().start_time_stamp = Some(value);
+            self
+        }
+        /// Sets or clears `StartTimeStamp`. Required.
+        #[inline]
+        pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
+            self.members().start_time_stamp = value;
+            self
+        }
+        /// End of the query range, Unix time in seconds; must be less than 90 days after the start.
+        ///
+        /// Example: `1611631881`
+        #[inline]
+        pub fn end_time_stamp(mut self, value: i64) -> Self {
+            self.members().end_time_stamp = Some(value);
+            self
+        }
+        /// Sets or clears `EndTimeStamp`. Required.
+        #[inline]
+        pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
+            self.members().end_time_stamp = value;
+            self
+        }
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Page size, up to 100.
+        ///
+        /// Example: `100`
+        #[inline]
+        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
+            self.members().page_size = Some(value);
+            self
+        }
+        /// Sets or clears `PageSize`. Required.
+        #[inline]
+        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
+            self.members().page_size = value;
+            self
+        }
+        /// Page number, starting at 0.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
+            self.members().page_number = Some(value);
+            self
+        }
+        /// Sets or clears `PageNumber`. Required.
+        #[inline]
+        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
+            self.members().page_number = value;
+            self
+        }
+        /// Instance id; deprecated, use `SdkAppId`.
+        ///
+        /// Example: `11`
+        #[deprecated(note = "use `SdkAppId`")]
+        #[inline]
+        pub fn instance_id(mut self, value: i64) -> Self {
+            self.members().instance_id = Some(value);
+            self
+        }
+        /// Sets or clears `InstanceId`.
+        #[deprecated(note = "use `SdkAppId`")]
+        #[inline]
+        pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
+            self.members().instance_id = value;
+            self
+        }
+        /// Maximum number of records to return; deprecated, use `PageSize`.
+        ///
+        /// Example: `0`
+        #[deprecated(note = "use `PageSize`")]
+        #[inline]
+        pub fn limit(mut self, value: crate::types::Limit) -> Self {
+            self.members().limit = Some(value);
+            self
+        }
+        /// Sets or clears `Limit`.
+        #[deprecated(note = "use `PageSize`")]
+        #[inline]
+        pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
+            self.members().limit = value;
+            self
+        }
+        /// Record offset; deprecated, use `PageNumber`.
+        ///
+        /// Example: `0`
+        #[deprecated(note = "use `PageNumber`")]
+        #[inline]
+        pub fn offset(mut self, value: crate::types::Offset) -> Self {
+            self.members().offset = Some(value);
+            self
+        }
+        /// Sets or clears `Offset`.
+        #[deprecated(note = "use `PageNumber`")]
+        #[inline]
+        pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
+            self.members().offset = value;
+            self
+        }
+        /// Only return records involving these phone numbers.
+        ///
+        /// Example: `["008613012345678"]`
+        #[inline]
+        pub fn phones(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().phones = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `Phones`.
+        #[inline]
+        pub fn set_phones(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().phones = value;
+            self
+        }
+        /// Only return records with these session ids.
+        ///
+        /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
+        #[inline]
+        pub fn session_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().session_ids = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `SessionIds`.
+        #[inline]
+        pub fn set_session_ids(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().session_ids = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeTelCdrRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelCdrRequestBuilder {
@@ -360,150 +510,9 @@ pub struct DescribeTelCdrRequestBuilder {
     session_ids: Option<Vec<String>>,
 }
 impl DescribeTelCdrRequestBuilder {
-    /// Start of the query range, Unix time in seconds; at most 180 days in the past.
-    ///
-    /// Example: `1611631881`
+    request_setters!();
     #[inline]
-    pub fn start_time_stamp(mut self, value: i64) -> Self {
-        self.start_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimeStamp`. Required.
-    #[inline]
-    pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.start_time_stamp = value;
-        self
-    }
-    /// End of the query range, Unix time in seconds; must be less than 90 days after the start.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn end_time_stamp(mut self, value: i64) -> Self {
-        self.end_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimeStamp`. Required.
-    #[inline]
-    pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.end_time_stamp = value;
-        self
-    }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Page size, up to 100.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Instance id; deprecated, use `SdkAppId`.
-    ///
-    /// Example: `11`
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn instance_id(mut self, value: i64) -> Self {
-        self.instance_id = Some(value);
-        self
-    }
-    /// Sets or clears `InstanceId`.
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
-        self.instance_id = value;
-        self
-    }
-    /// Maximum number of records to return; deprecated, use `PageSize`.
-    ///
-    /// Example: `0`
-    #[deprecated(note = "use `PageSize`")]
-    #[inline]
-    pub fn limit(mut self, value: crate::types::Limit) -> Self {
-        self.limit = Some(value);
-        self
-    }
-    /// Sets or clears `Limit`.
-    #[deprecated(note = "use `PageSize`")]
-    #[inline]
-    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
-        self.limit = value;
-        self
-    }
-    /// Record offset; deprecated, use `PageNumber`.
-    ///
-    /// Example: `0`
-    #[deprecated(note = "use `PageNumber`")]
-    #[inline]
-    pub fn offset(mut self, value: crate::types::Offset) -> Self {
-        self.offset = Some(value);
-        self
-    }
-    /// Sets or clears `Offset`.
-    #[deprecated(note = "use `PageNumber`")]
-    #[inline]
-    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
-        self.offset = value;
-        self
-    }
-    /// Only return records involving these phone numbers.
-    ///
-    /// Example: `["008613012345678"]`
-    #[inline]
-    pub fn phones(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.phones = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Phones`.
-    #[inline]
-    pub fn set_phones(mut self, value: Option<Vec<String>>) -> Self {
-        self.phones = value;
-        self
-    }
-    /// Only return records with these session ids.
-    ///
-    /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
-    #[inline]
-    pub fn session_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.session_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `SessionIds`.
-    #[inline]
-    pub fn set_session_ids(mut self, value: Option<Vec<String>>) -> Self {
-        self.session_ids = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -559,151 +568,10 @@ impl DescribeTelCdrFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Start of the query range, Unix time in seconds; at most 180 days in the past.
-    ///
-    /// Example: `1611631881`
+    request_setters!();
     #[inline]
-    pub fn start_time_stamp(mut self, value: i64) -> Self {
-        self.inner.start_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimeStamp`. Required.
-    #[inline]
-    pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.inner.start_time_stamp = value;
-        self
-    }
-    /// End of the query range, Unix time in seconds; must be less than 90 days after the start.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn end_time_stamp(mut self, value: i64) -> Self {
-        self.inner.end_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndTimeStamp`. Required.
-    #[inline]
-    pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.inner.end_time_stamp = value;
-        self
-    }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Page size, up to 100.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-        self.inner.page_size = Some(value);
-        self
-    }
-    /// Sets or clears `PageSize`. Required.
-    #[inline]
-    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-        self.inner.page_size = value;
-        self
-    }
-    /// Page number, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-        self.inner.page_number = Some(value);
-        self
-    }
-    /// Sets or clears `PageNumber`. Required.
-    #[inline]
-    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-        self.inner.page_number = value;
-        self
-    }
-    /// Instance id; deprecated, use `SdkAppId`.
-    ///
-    /// Example: `11`
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn instance_id(mut self, value: i64) -> Self {
-        self.inner.instance_id = Some(value);
-        self
-    }
-    /// Sets or clears `InstanceId`.
-    #[deprecated(note = "use `SdkAppId`")]
-    #[inline]
-    pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
-        self.inner.instance_id = value;
-        self
-    }
-    /// Maximum number of records to return; deprecated, use `PageSize`.
-    ///
-    /// Example: `0`
-    #[deprecated(note = "use `PageSize`")]
-    #[inline]
-    pub fn limit(mut self, value: crate::types::Limit) -> Self {
-        self.inner.limit = Some(value);
-        self
-    }
-    /// Sets or clears `Limit`.
-    #[deprecated(note = "use `PageSize`")]
-    #[inline]
-    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
-        self.inner.limit = value;
-        self
-    }
-    /// Record offset; deprecated, use `PageNumber`.
-    ///
-    /// Example: `0`
-    #[deprecated(note = "use `PageNumber`")]
-    #[inline]
-    pub fn offset(mut self, value: crate::types::Offset) -> Self {
-        self.inner.offset = Some(value);
-        self
-    }
-    /// Sets or clears `Offset`.
-    #[deprecated(note = "use `PageNumber`")]
-    #[inline]
-    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
-        self.inner.offset = value;
-        self
-    }
-    /// Only return records involving these phone numbers.
-    ///
-    /// Example: `["008613012345678"]`
-    #[inline]
-    pub fn phones(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.phones = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Phones`.
-    #[inline]
-    pub fn set_phones(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.phones = value;
-        self
-    }
-    /// Only return records with these session ids.
-    ///
-    /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
-    #[inline]
-    pub fn session_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.session_ids = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `SessionIds`.
-    #[inline]
-    pub fn set_session_ids(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.session_ids = value;
-        self
+    fn members(&mut self) -> &mut DescribeTelCdrRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -131,6 +131,38 @@ impl ::tencent_cloud_runtime::Action for DescribeTelSessionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the call session.
+        ///
+        /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+        #[inline]
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.members().session_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `SessionId`. Required.
+        #[inline]
+        pub fn set_session_id(mut self, value: Option<String>) -> Self {
+            self.members().session_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`DescribeTelSessionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelSessionRequestBuilder {
@@ -138,32 +170,9 @@ pub struct DescribeTelSessionRequestBuilder {
     session_id: Option<String>,
 }
 impl DescribeTelSessionRequestBuilder {
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the call session.
-    ///
-    /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`. Required.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -202,33 +211,10 @@ impl DescribeTelSessionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the call session.
-    ///
-    /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`. Required.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.inner.session_id = value;
-        self
+    fn members(&mut self) -> &mut DescribeTelSessionRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -130,6 +130,53 @@ impl ::tencent_cloud_runtime::Action for DisableCCCPhoneNumberRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Numbers to change, each starting with `0086`.
+        #[inline]
+        pub fn phone_numbers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+            self.members().phone_numbers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or clears `PhoneNumbers`. Required.
+        #[inline]
+        pub fn set_phone_numbers(mut self, value: Option<Vec<String>>) -> Self {
+            self.members().phone_numbers = value;
+            self
+        }
+        /// Switch value: `0` enable, `1` disable.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn disabled(mut self, value: crate::types::DisableCCCPhoneNumberDisabled) -> Self {
+            self.members().disabled = Some(value);
+            self
+        }
+        /// Sets or clears `Disabled`. Required.
+        #[inline]
+        pub fn set_disabled(
+            mut self,
+            value: Option<crate::types::DisableCCCPhoneNumberDisabled>,
+        ) -> Self {
+            self.members().disabled = value;
+            self
+        }
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`DisableCCCPhoneNumberRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DisableCCCPhoneNumberRequestBuilder {
@@ -138,47 +185,9 @@ pub struct DisableCCCPhoneNumberRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
 }
 impl DisableCCCPhoneNumberRequestBuilder {
-    /// Numbers to change, each starting with `0086`.
+    request_setters!();
     #[inline]
-    pub fn phone_numbers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.phone_numbers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `PhoneNumbers`. Required.
-    #[inline]
-    pub fn set_phone_numbers(mut self, value: Option<Vec<String>>) -> Self {
-        self.phone_numbers = value;
-        self
-    }
-    /// Switch value: `0` enable, `1` disable.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn disabled(mut self, value: crate::types::DisableCCCPhoneNumberDisabled) -> Self {
-        self.disabled = Some(value);
-        self
-    }
-    /// Sets or clears `Disabled`. Required.
-    #[inline]
-    pub fn set_disabled(
-        mut self,
-        value: Option<crate::types::DisableCCCPhoneNumberDisabled>,
-    ) -> Self {
-        self.disabled = value;
-        self
-    }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -220,48 +229,10 @@ impl DisableCCCPhoneNumberFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Numbers to change, each starting with `0086`.
+    request_setters!();
     #[inline]
-    pub fn phone_numbers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.inner.phone_numbers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `PhoneNumbers`. Required.
-    #[inline]
-    pub fn set_phone_numbers(mut self, value: Option<Vec<String>>) -> Self {
-        self.inner.phone_numbers = value;
-        self
-    }
-    /// Switch value: `0` enable, `1` disable.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn disabled(mut self, value: crate::types::DisableCCCPhoneNumberDisabled) -> Self {
-        self.inner.disabled = Some(value);
-        self
-    }
-    /// Sets or clears `Disabled`. Required.
-    #[inline]
-    pub fn set_disabled(
-        mut self,
-        value: Option<crate::types::DisableCCCPhoneNumberDisabled>,
-    ) -> Self {
-        self.inner.disabled = value;
-        self
-    }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
+    fn members(&mut self) -> &mut DisableCCCPhoneNumberRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

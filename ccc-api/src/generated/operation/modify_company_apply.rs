@@ -93,6 +93,36 @@ impl ::tencent_cloud_runtime::Action for ModifyCompanyApplyRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the application; it must be in the rejected or pending review state.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
+            self.members().apply_id = Some(value);
+            self
+        }
+        /// Sets or clears `ApplyId`. Required.
+        #[inline]
+        pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
+            self.members().apply_id = value;
+            self
+        }
+        /// Enterprise qualification details to submit.
+        #[inline]
+        pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
+            self.members().company_info = Some(value);
+            self
+        }
+        /// Sets or clears `CompanyInfo`. Required.
+        #[inline]
+        pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
+            self.members().company_info = value;
+            self
+        }
+    };
+}
 /// Builds a [`ModifyCompanyApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyCompanyApplyRequestBuilder {
@@ -100,30 +130,9 @@ pub struct ModifyCompanyApplyRequestBuilder {
     company_info: Option<crate::types::CompanyApplyInfo>,
 }
 impl ModifyCompanyApplyRequestBuilder {
-    /// Id of the application; it must be in the rejected or pending review state.
-    ///
-    /// Example: `1`
+    request_setters!();
     #[inline]
-    pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
-        self.apply_id = Some(value);
-        self
-    }
-    /// Sets or clears `ApplyId`. Required.
-    #[inline]
-    pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
-        self.apply_id = value;
-        self
-    }
-    /// Enterprise qualification details to submit.
-    #[inline]
-    pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
-        self.company_info = Some(value);
-        self
-    }
-    /// Sets or clears `CompanyInfo`. Required.
-    #[inline]
-    pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
-        self.company_info = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -162,31 +171,10 @@ impl ModifyCompanyApplyFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the application; it must be in the rejected or pending review state.
-    ///
-    /// Example: `1`
+    request_setters!();
     #[inline]
-    pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
-        self.inner.apply_id = Some(value);
-        self
-    }
-    /// Sets or clears `ApplyId`. Required.
-    #[inline]
-    pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
-        self.inner.apply_id = value;
-        self
-    }
-    /// Enterprise qualification details to submit.
-    #[inline]
-    pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
-        self.inner.company_info = Some(value);
-        self
-    }
-    /// Sets or clears `CompanyInfo`. Required.
-    #[inline]
-    pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
-        self.inner.company_info = value;
-        self
+    fn members(&mut self) -> &mut ModifyCompanyApplyRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

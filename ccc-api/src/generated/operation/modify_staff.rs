@@ -265,6 +265,179 @@ impl ::tencent_cloud_runtime::Action for ModifyStaffRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Account (email) of the agent to modify.
+        ///
+        /// Example: `"xx@tencent.com"`
+        #[inline]
+        pub fn email(mut self, value: impl Into<String>) -> Self {
+            self.members().email = Some(value.into());
+            self
+        }
+        /// Sets or clears `Email`. Required.
+        #[inline]
+        pub fn set_email(mut self, value: Option<String>) -> Self {
+            self.members().email = value;
+            self
+        }
+        /// Agent name.
+        ///
+        /// Example: `"小王"`
+        #[inline]
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.members().name = Some(value.into());
+            self
+        }
+        /// Sets or clears `Name`.
+        #[inline]
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.members().name = value;
+            self
+        }
+        /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
+        ///
+        /// Example: `"008618088888888"`
+        #[inline]
+        pub fn phone(mut self, value: impl Into<String>) -> Self {
+            self.members().phone = Some(value.into());
+            self
+        }
+        /// Sets or clears `Phone`.
+        #[inline]
+        pub fn set_phone(mut self, value: Option<String>) -> Self {
+            self.members().phone = value;
+            self
+        }
+        /// Agent nickname.
+        ///
+        /// Example: `"小管家"`
+        #[inline]
+        pub fn nick(mut self, value: impl Into<String>) -> Self {
+            self.members().nick = Some(value.into());
+            self
+        }
+        /// Sets or clears `Nick`.
+        #[inline]
+        pub fn set_nick(mut self, value: Option<String>) -> Self {
+            self.members().nick = value;
+            self
+        }
+        /// Agent staff number.
+        ///
+        /// Example: `"114514"`
+        #[inline]
+        pub fn staff_no(mut self, value: impl Into<String>) -> Self {
+            self.members().staff_no = Some(value.into());
+            self
+        }
+        /// Sets or clears `StaffNo`.
+        #[inline]
+        pub fn set_staff_no(mut self, value: Option<String>) -> Self {
+            self.members().staff_no = value;
+            self
+        }
+        /// Ids of the skill groups to bind the agent to.
+        ///
+        /// Example: `[123,134]`
+        #[inline]
+        pub fn skill_group_ids(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+        ) -> Self {
+            self.members().skill_group_ids = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `SkillGroupIds`.
+        #[inline]
+        pub fn set_skill_group_ids(
+            mut self,
+            value: Option<Vec<crate::types::SkillGroupId>>,
+        ) -> Self {
+            self.members().skill_group_ids = value;
+            self
+        }
+        /// Whether outbound calls from the agent's mobile phone are enabled.
+        ///
+        /// Example: `true`
+        #[inline]
+        pub fn use_mobile_call_out(mut self, value: bool) -> Self {
+            self.members().use_mobile_call_out = Some(value);
+            self
+        }
+        /// Sets or clears `UseMobileCallOut`.
+        #[inline]
+        pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
+            self.members().use_mobile_call_out = value;
+            self
+        }
+        /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
+        ///
+        /// Example: `0`
+        #[inline]
+        pub fn use_mobile_accept(
+            mut self,
+            value: crate::types::ModifyStaffUseMobileAccept,
+        ) -> Self {
+            self.members().use_mobile_accept = Some(value);
+            self
+        }
+        /// Sets or clears `UseMobileAccept`.
+        #[inline]
+        pub fn set_use_mobile_accept(
+            mut self,
+            value: Option<crate::types::ModifyStaffUseMobileAccept>,
+        ) -> Self {
+            self.members().use_mobile_accept = value;
+            self
+        }
+        /// Agent extension number: 4-6 digits, starting with 1-8.
+        ///
+        /// Example: `"1003"`
+        #[inline]
+        pub fn extension_number(mut self, value: impl Into<String>) -> Self {
+            self.members().extension_number = Some(value.into());
+            self
+        }
+        /// Sets or clears `ExtensionNumber`.
+        #[inline]
+        pub fn set_extension_number(mut self, value: Option<String>) -> Self {
+            self.members().extension_number = value;
+            self
+        }
+        /// Call forwarding settings.
+        ///
+        /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
+        #[inline]
+        pub fn forwarding_config(mut self, value: crate::types::ForwardingConfig) -> Self {
+            self.members().forwarding_config = Some(value);
+            self
+        }
+        /// Sets or clears `ForwardingConfig`.
+        #[inline]
+        pub fn set_forwarding_config(
+            mut self,
+            value: Option<crate::types::ForwardingConfig>,
+        ) -> Self {
+            self.members().forwarding_config = value;
+            self
+        }
+    };
+}
 /// Builds a [`ModifyStaffRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyStaffRequestBuilder {
@@ -281,164 +454,9 @@ pub struct ModifyStaffRequestBuilder {
     forwarding_config: Option<crate::types::ForwardingConfig>,
 }
 impl ModifyStaffRequestBuilder {
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Account (email) of the agent to modify.
-    ///
-    /// Example: `"xx@tencent.com"`
-    #[inline]
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// Sets or clears `Email`. Required.
-    #[inline]
-    pub fn set_email(mut self, value: Option<String>) -> Self {
-        self.email = value;
-        self
-    }
-    /// Agent name.
-    ///
-    /// Example: `"小王"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
-    ///
-    /// Example: `"008618088888888"`
-    #[inline]
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets or clears `Phone`.
-    #[inline]
-    pub fn set_phone(mut self, value: Option<String>) -> Self {
-        self.phone = value;
-        self
-    }
-    /// Agent nickname.
-    ///
-    /// Example: `"小管家"`
-    #[inline]
-    pub fn nick(mut self, value: impl Into<String>) -> Self {
-        self.nick = Some(value.into());
-        self
-    }
-    /// Sets or clears `Nick`.
-    #[inline]
-    pub fn set_nick(mut self, value: Option<String>) -> Self {
-        self.nick = value;
-        self
-    }
-    /// Agent staff number.
-    ///
-    /// Example: `"114514"`
-    #[inline]
-    pub fn staff_no(mut self, value: impl Into<String>) -> Self {
-        self.staff_no = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffNo`.
-    #[inline]
-    pub fn set_staff_no(mut self, value: Option<String>) -> Self {
-        self.staff_no = value;
-        self
-    }
-    /// Ids of the skill groups to bind the agent to.
-    ///
-    /// Example: `[123,134]`
-    #[inline]
-    pub fn skill_group_ids(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-    ) -> Self {
-        self.skill_group_ids = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupIds`.
-    #[inline]
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
-        self.skill_group_ids = value;
-        self
-    }
-    /// Whether outbound calls from the agent's mobile phone are enabled.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn use_mobile_call_out(mut self, value: bool) -> Self {
-        self.use_mobile_call_out = Some(value);
-        self
-    }
-    /// Sets or clears `UseMobileCallOut`.
-    #[inline]
-    pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
-        self.use_mobile_call_out = value;
-        self
-    }
-    /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn use_mobile_accept(mut self, value: crate::types::ModifyStaffUseMobileAccept) -> Self {
-        self.use_mobile_accept = Some(value);
-        self
-    }
-    /// Sets or clears `UseMobileAccept`.
-    #[inline]
-    pub fn set_use_mobile_accept(
-        mut self,
-        value: Option<crate::types::ModifyStaffUseMobileAccept>,
-    ) -> Self {
-        self.use_mobile_accept = value;
-        self
-    }
-    /// Agent extension number: 4-6 digits, starting with 1-8.
-    ///
-    /// Example: `"1003"`
-    #[inline]
-    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
-        self.extension_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionNumber`.
-    #[inline]
-    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
-        self.extension_number = value;
-        self
-    }
-    /// Call forwarding settings.
-    ///
-    /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
-    #[inline]
-    pub fn forwarding_config(mut self, value: crate::types::ForwardingConfig) -> Self {
-        self.forwarding_config = Some(value);
-        self
-    }
-    /// Sets or clears `ForwardingConfig`.
-    #[inline]
-    pub fn set_forwarding_config(mut self, value: Option<crate::types::ForwardingConfig>) -> Self {
-        self.forwarding_config = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -486,165 +504,10 @@ impl ModifyStaffFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Account (email) of the agent to modify.
-    ///
-    /// Example: `"xx@tencent.com"`
-    #[inline]
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.inner.email = Some(value.into());
-        self
-    }
-    /// Sets or clears `Email`. Required.
-    #[inline]
-    pub fn set_email(mut self, value: Option<String>) -> Self {
-        self.inner.email = value;
-        self
-    }
-    /// Agent name.
-    ///
-    /// Example: `"小王"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.inner.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.inner.name = value;
-        self
-    }
-    /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
-    ///
-    /// Example: `"008618088888888"`
-    #[inline]
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.inner.phone = Some(value.into());
-        self
-    }
-    /// Sets or clears `Phone`.
-    #[inline]
-    pub fn set_phone(mut self, value: Option<String>) -> Self {
-        self.inner.phone = value;
-        self
-    }
-    /// Agent nickname.
-    ///
-    /// Example: `"小管家"`
-    #[inline]
-    pub fn nick(mut self, value: impl Into<String>) -> Self {
-        self.inner.nick = Some(value.into());
-        self
-    }
-    /// Sets or clears `Nick`.
-    #[inline]
-    pub fn set_nick(mut self, value: Option<String>) -> Self {
-        self.inner.nick = value;
-        self
-    }
-    /// Agent staff number.
-    ///
-    /// Example: `"114514"`
-    #[inline]
-    pub fn staff_no(mut self, value: impl Into<String>) -> Self {
-        self.inner.staff_no = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffNo`.
-    #[inline]
-    pub fn set_staff_no(mut self, value: Option<String>) -> Self {
-        self.inner.staff_no = value;
-        self
-    }
-    /// Ids of the skill groups to bind the agent to.
-    ///
-    /// Example: `[123,134]`
-    #[inline]
-    pub fn skill_group_ids(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-    ) -> Self {
-        self.inner.skill_group_ids = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupIds`.
-    #[inline]
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
-        self.inner.skill_group_ids = value;
-        self
-    }
-    /// Whether outbound calls from the agent's mobile phone are enabled.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn use_mobile_call_out(mut self, value: bool) -> Self {
-        self.inner.use_mobile_call_out = Some(value);
-        self
-    }
-    /// Sets or clears `UseMobileCallOut`.
-    #[inline]
-    pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
-        self.inner.use_mobile_call_out = value;
-        self
-    }
-    /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn use_mobile_accept(mut self, value: crate::types::ModifyStaffUseMobileAccept) -> Self {
-        self.inner.use_mobile_accept = Some(value);
-        self
-    }
-    /// Sets or clears `UseMobileAccept`.
-    #[inline]
-    pub fn set_use_mobile_accept(
-        mut self,
-        value: Option<crate::types::ModifyStaffUseMobileAccept>,
-    ) -> Self {
-        self.inner.use_mobile_accept = value;
-        self
-    }
-    /// Agent extension number: 4-6 digits, starting with 1-8.
-    ///
-    /// Example: `"1003"`
-    #[inline]
-    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
-        self.inner.extension_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionNumber`.
-    #[inline]
-    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
-        self.inner.extension_number = value;
-        self
-    }
-    /// Call forwarding settings.
-    ///
-    /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
-    #[inline]
-    pub fn forwarding_config(mut self, value: crate::types::ForwardingConfig) -> Self {
-        self.inner.forwarding_config = Some(value);
-        self
-    }
-    /// Sets or clears `ForwardingConfig`.
-    #[inline]
-    pub fn set_forwarding_config(mut self, value: Option<crate::types::ForwardingConfig>) -> Self {
-        self.inner.forwarding_config = value;
-        self
+    fn members(&mut self) -> &mut ModifyStaffRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -135,6 +135,52 @@ impl ::tencent_cloud_runtime::Action for ModifyStaffPasswordRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `16000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Email of the agent.
+        ///
+        /// Example: `"a@qq.com"`
+        #[inline]
+        pub fn email(mut self, value: impl Into<String>) -> Self {
+            self.members().email = Some(value.into());
+            self
+        }
+        /// Sets or clears `Email`. Required.
+        #[inline]
+        pub fn set_email(mut self, value: Option<String>) -> Self {
+            self.members().email = value;
+            self
+        }
+        /// New password to set.
+        ///
+        /// Example: `"abcdefg"`
+        #[inline]
+        pub fn password(mut self, value: impl Into<String>) -> Self {
+            self.members().password = Some(value.into());
+            self
+        }
+        /// Sets or clears `Password`. Required.
+        #[inline]
+        pub fn set_password(mut self, value: Option<String>) -> Self {
+            self.members().password = value;
+            self
+        }
+    };
+}
 /// Builds a [`ModifyStaffPasswordRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct ModifyStaffPasswordRequestBuilder {
@@ -155,46 +201,9 @@ impl ::std::fmt::Debug for ModifyStaffPasswordRequestBuilder {
     }
 }
 impl ModifyStaffPasswordRequestBuilder {
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `16000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Email of the agent.
-    ///
-    /// Example: `"a@qq.com"`
-    #[inline]
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-    /// Sets or clears `Email`. Required.
-    #[inline]
-    pub fn set_email(mut self, value: Option<String>) -> Self {
-        self.email = value;
-        self
-    }
-    /// New password to set.
-    ///
-    /// Example: `"abcdefg"`
-    #[inline]
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-    /// Sets or clears `Password`. Required.
-    #[inline]
-    pub fn set_password(mut self, value: Option<String>) -> Self {
-        self.password = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -239,47 +248,10 @@ impl ModifyStaffPasswordFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `16000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Email of the agent.
-    ///
-    /// Example: `"a@qq.com"`
-    #[inline]
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.inner.email = Some(value.into());
-        self
-    }
-    /// Sets or clears `Email`. Required.
-    #[inline]
-    pub fn set_email(mut self, value: Option<String>) -> Self {
-        self.inner.email = value;
-        self
-    }
-    /// New password to set.
-    ///
-    /// Example: `"abcdefg"`
-    #[inline]
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.inner.password = Some(value.into());
-        self
-    }
-    /// Sets or clears `Password`. Required.
-    #[inline]
-    pub fn set_password(mut self, value: Option<String>) -> Self {
-        self.inner.password = value;
-        self
+    fn members(&mut self) -> &mut ModifyStaffPasswordRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -151,6 +151,66 @@ impl ::tencent_cloud_runtime::Action for PlaySoundCallRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400692008`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the call session.
+        ///
+        /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
+        #[inline]
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.members().session_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `SessionId`. Required.
+        #[inline]
+        pub fn set_session_id(mut self, value: Option<String>) -> Self {
+            self.members().session_id = value;
+            self
+        }
+        /// Id of the audio file, as managed under audio files in the console.
+        ///
+        /// Example: `27500`
+        #[inline]
+        pub fn file_id(mut self, value: crate::types::FileId) -> Self {
+            self.members().file_id = Some(value);
+            self
+        }
+        /// Sets or clears `FileId`.
+        #[inline]
+        pub fn set_file_id(mut self, value: Option<crate::types::FileId>) -> Self {
+            self.members().file_id = value;
+            self
+        }
+        /// Number of times to play the file; defaults to `1`.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn play_times(mut self, value: i64) -> Self {
+            self.members().play_times = Some(value);
+            self
+        }
+        /// Sets or clears `PlayTimes`.
+        #[inline]
+        pub fn set_play_times(mut self, value: Option<i64>) -> Self {
+            self.members().play_times = value;
+            self
+        }
+    };
+}
 /// Builds a [`PlaySoundCallRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct PlaySoundCallRequestBuilder {
@@ -160,60 +220,9 @@ pub struct PlaySoundCallRequestBuilder {
     play_times: Option<i64>,
 }
 impl PlaySoundCallRequestBuilder {
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400692008`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the call session.
-    ///
-    /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`. Required.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Id of the audio file, as managed under audio files in the console.
-    ///
-    /// Example: `27500`
-    #[inline]
-    pub fn file_id(mut self, value: crate::types::FileId) -> Self {
-        self.file_id = Some(value);
-        self
-    }
-    /// Sets or clears `FileId`.
-    #[inline]
-    pub fn set_file_id(mut self, value: Option<crate::types::FileId>) -> Self {
-        self.file_id = value;
-        self
-    }
-    /// Number of times to play the file; defaults to `1`.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn play_times(mut self, value: i64) -> Self {
-        self.play_times = Some(value);
-        self
-    }
-    /// Sets or clears `PlayTimes`.
-    #[inline]
-    pub fn set_play_times(mut self, value: Option<i64>) -> Self {
-        self.play_times = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -254,61 +263,10 @@ impl PlaySoundCallFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400692008`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the call session.
-    ///
-    /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`. Required.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.inner.session_id = value;
-        self
-    }
-    /// Id of the audio file, as managed under audio files in the console.
-    ///
-    /// Example: `27500`
-    #[inline]
-    pub fn file_id(mut self, value: crate::types::FileId) -> Self {
-        self.inner.file_id = Some(value);
-        self
-    }
-    /// Sets or clears `FileId`.
-    #[inline]
-    pub fn set_file_id(mut self, value: Option<crate::types::FileId>) -> Self {
-        self.inner.file_id = value;
-        self
-    }
-    /// Number of times to play the file; defaults to `1`.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn play_times(mut self, value: i64) -> Self {
-        self.inner.play_times = Some(value);
-        self
-    }
-    /// Sets or clears `PlayTimes`.
-    #[inline]
-    pub fn set_play_times(mut self, value: Option<i64>) -> Self {
-        self.inner.play_times = value;
-        self
+    fn members(&mut self) -> &mut PlaySoundCallRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -113,6 +113,38 @@ impl ::tencent_cloud_runtime::Action for ResetExtensionPasswordRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Extension number whose password is reset.
+        ///
+        /// Example: `"1001"`
+        #[inline]
+        pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+            self.members().extension_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `ExtensionId`. Required.
+        #[inline]
+        pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+            self.members().extension_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`ResetExtensionPasswordRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ResetExtensionPasswordRequestBuilder {
@@ -120,32 +152,9 @@ pub struct ResetExtensionPasswordRequestBuilder {
     extension_id: Option<String>,
 }
 impl ResetExtensionPasswordRequestBuilder {
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Extension number whose password is reset.
-    ///
-    /// Example: `"1001"`
-    #[inline]
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-        self.extension_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionId`. Required.
-    #[inline]
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-        self.extension_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -186,33 +195,10 @@ impl ResetExtensionPasswordFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Extension number whose password is reset.
-    ///
-    /// Example: `"1001"`
-    #[inline]
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.extension_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionId`. Required.
-    #[inline]
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-        self.inner.extension_id = value;
-        self
+    fn members(&mut self) -> &mut ResetExtensionPasswordRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -112,6 +112,38 @@ impl ::tencent_cloud_runtime::Action for RestoreMemberOnlineRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the customer service agent.
+        ///
+        /// Example: `"user@example.com"`
+        #[inline]
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
+            self.members().user_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `UserId`. Required.
+        #[inline]
+        pub fn set_user_id(mut self, value: Option<String>) -> Self {
+            self.members().user_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`RestoreMemberOnlineRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct RestoreMemberOnlineRequestBuilder {
@@ -119,32 +151,9 @@ pub struct RestoreMemberOnlineRequestBuilder {
     user_id: Option<String>,
 }
 impl RestoreMemberOnlineRequestBuilder {
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the customer service agent.
-    ///
-    /// Example: `"user@example.com"`
-    #[inline]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `UserId`. Required.
-    #[inline]
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
-        self.user_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -183,33 +192,10 @@ impl RestoreMemberOnlineFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the customer service agent.
-    ///
-    /// Example: `"user@example.com"`
-    #[inline]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `UserId`. Required.
-    #[inline]
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
-        self.inner.user_id = value;
-        self
+    fn members(&mut self) -> &mut RestoreMemberOnlineRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

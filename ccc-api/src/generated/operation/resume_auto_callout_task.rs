@@ -114,6 +114,38 @@ impl ::tencent_cloud_runtime::Action for ResumeAutoCalloutTaskRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the task to resume.
+        ///
+        /// Example: `16497`
+        #[inline]
+        pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
+            self.members().task_id = Some(value);
+            self
+        }
+        /// Sets or clears `TaskId`. Required.
+        #[inline]
+        pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
+            self.members().task_id = value;
+            self
+        }
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400692008`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`ResumeAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ResumeAutoCalloutTaskRequestBuilder {
@@ -121,32 +153,9 @@ pub struct ResumeAutoCalloutTaskRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
 }
 impl ResumeAutoCalloutTaskRequestBuilder {
-    /// Id of the task to resume.
-    ///
-    /// Example: `16497`
+    request_setters!();
     #[inline]
-    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-        self.task_id = Some(value);
-        self
-    }
-    /// Sets or clears `TaskId`. Required.
-    #[inline]
-    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-        self.task_id = value;
-        self
-    }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400692008`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -187,33 +196,10 @@ impl ResumeAutoCalloutTaskFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the task to resume.
-    ///
-    /// Example: `16497`
+    request_setters!();
     #[inline]
-    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-        self.inner.task_id = Some(value);
-        self
-    }
-    /// Sets or clears `TaskId`. Required.
-    #[inline]
-    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-        self.inner.task_id = value;
-        self
-    }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400692008`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
+    fn members(&mut self) -> &mut ResumeAutoCalloutTaskRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -131,6 +131,42 @@ impl ::tencent_cloud_runtime::Action for SetStaffStatusRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400692008`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Agents and the statuses to set, at most 10.
+        #[inline]
+        pub fn staff_status_list(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::SetStaffStatusItem>,
+        ) -> Self {
+            self.members().staff_status_list = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `StaffStatusList`. Required.
+        #[inline]
+        pub fn set_staff_status_list(
+            mut self,
+            value: Option<Vec<crate::types::SetStaffStatusItem>>,
+        ) -> Self {
+            self.members().staff_status_list = value;
+            self
+        }
+    };
+}
 /// Builds a [`SetStaffStatusRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct SetStaffStatusRequestBuilder {
@@ -138,36 +174,9 @@ pub struct SetStaffStatusRequestBuilder {
     staff_status_list: Option<Vec<crate::types::SetStaffStatusItem>>,
 }
 impl SetStaffStatusRequestBuilder {
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400692008`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Agents and the statuses to set, at most 10.
-    #[inline]
-    pub fn staff_status_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SetStaffStatusItem>,
-    ) -> Self {
-        self.staff_status_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `StaffStatusList`. Required.
-    #[inline]
-    pub fn set_staff_status_list(
-        mut self,
-        value: Option<Vec<crate::types::SetStaffStatusItem>>,
-    ) -> Self {
-        self.staff_status_list = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -203,37 +212,10 @@ impl SetStaffStatusFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400692008`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Agents and the statuses to set, at most 10.
-    #[inline]
-    pub fn staff_status_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SetStaffStatusItem>,
-    ) -> Self {
-        self.inner.staff_status_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `StaffStatusList`. Required.
-    #[inline]
-    pub fn set_staff_status_list(
-        mut self,
-        value: Option<Vec<crate::types::SetStaffStatusItem>>,
-    ) -> Self {
-        self.inner.staff_status_list = value;
-        self
+    fn members(&mut self) -> &mut SetStaffStatusRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -112,6 +112,38 @@ impl ::tencent_cloud_runtime::Action for StopAutoCalloutTaskRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the task to stop.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
+            self.members().task_id = Some(value);
+            self
+        }
+        /// Sets or clears `TaskId`. Required.
+        #[inline]
+        pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
+            self.members().task_id = value;
+            self
+        }
+    };
+}
 /// Builds a [`StopAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct StopAutoCalloutTaskRequestBuilder {
@@ -119,32 +151,9 @@ pub struct StopAutoCalloutTaskRequestBuilder {
     task_id: Option<crate::types::TaskId>,
 }
 impl StopAutoCalloutTaskRequestBuilder {
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the task to stop.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-        self.task_id = Some(value);
-        self
-    }
-    /// Sets or clears `TaskId`. Required.
-    #[inline]
-    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-        self.task_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -183,33 +192,10 @@ impl StopAutoCalloutTaskFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the task to stop.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-        self.inner.task_id = Some(value);
-        self
-    }
-    /// Sets or clears `TaskId`. Required.
-    #[inline]
-    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-        self.inner.task_id = value;
-        self
+    fn members(&mut self) -> &mut StopAutoCalloutTaskRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

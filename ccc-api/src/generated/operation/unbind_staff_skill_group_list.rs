@@ -133,6 +133,58 @@ impl ::tencent_cloud_runtime::Action for UnbindStaffSkillGroupListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Email of the agent.
+        ///
+        /// Example: `"staff1@xx.com"`
+        #[inline]
+        pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+            self.members().staff_email = Some(value.into());
+            self
+        }
+        /// Sets or clears `StaffEmail`. Required.
+        #[inline]
+        pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+            self.members().staff_email = value;
+            self
+        }
+        /// Ids of the skill groups to remove the agent from.
+        ///
+        /// Example: `[1,2,3,4,5,6]`
+        #[inline]
+        pub fn skill_group_list(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
+        ) -> Self {
+            self.members().skill_group_list = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `SkillGroupList`. Required.
+        #[inline]
+        pub fn set_skill_group_list(
+            mut self,
+            value: Option<Vec<crate::types::SkillGroupId>>,
+        ) -> Self {
+            self.members().skill_group_list = value;
+            self
+        }
+    };
+}
 /// Builds a [`UnbindStaffSkillGroupListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UnbindStaffSkillGroupListRequestBuilder {
@@ -141,49 +193,9 @@ pub struct UnbindStaffSkillGroupListRequestBuilder {
     skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl UnbindStaffSkillGroupListRequestBuilder {
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Email of the agent.
-    ///
-    /// Example: `"staff1@xx.com"`
-    #[inline]
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
-        self.staff_email = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffEmail`. Required.
-    #[inline]
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
-        self.staff_email = value;
-        self
-    }
-    /// Ids of the skill groups to remove the agent from.
-    ///
-    /// Example: `[1,2,3,4,5,6]`
-    #[inline]
-    pub fn skill_group_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-    ) -> Self {
-        self.skill_group_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupList`. Required.
-    #[inline]
-    pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
-        self.skill_group_list = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -230,50 +242,10 @@ impl UnbindStaffSkillGroupListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Email of the agent.
-    ///
-    /// Example: `"staff1@xx.com"`
-    #[inline]
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
-        self.inner.staff_email = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffEmail`. Required.
-    #[inline]
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
-        self.inner.staff_email = value;
-        self
-    }
-    /// Ids of the skill groups to remove the agent from.
-    ///
-    /// Example: `[1,2,3,4,5,6]`
-    #[inline]
-    pub fn skill_group_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-    ) -> Self {
-        self.inner.skill_group_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupList`. Required.
-    #[inline]
-    pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
-        self.inner.skill_group_list = value;
-        self
+    fn members(&mut self) -> &mut UnbindStaffSkillGroupListRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

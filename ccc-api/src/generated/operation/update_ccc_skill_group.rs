@@ -168,6 +168,80 @@ impl ::tencent_cloud_runtime::Action for UpdateCCCSkillGroupRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+        ///
+        /// Example: `1400000000`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Id of the skill group to update.
+        ///
+        /// Example: `12345678`
+        #[inline]
+        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
+            self.members().skill_group_id = Some(value);
+            self
+        }
+        /// Sets or clears `SkillGroupID`. Required.
+        #[inline]
+        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
+            self.members().skill_group_id = value;
+            self
+        }
+        /// New skill group name.
+        ///
+        /// Example: `"客户一组"`
+        #[inline]
+        pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+            self.members().skill_group_name = Some(value.into());
+            self
+        }
+        /// Sets or clears `SkillGroupName`.
+        #[inline]
+        pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+            self.members().skill_group_name = value;
+            self
+        }
+        /// New maximum concurrency; at most `2` when ringing all agents at once.
+        ///
+        /// Example: `1`
+        #[inline]
+        pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
+            self.members().max_concurrency = Some(value);
+            self
+        }
+        /// Sets or clears `MaxConcurrency`.
+        #[inline]
+        pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
+            self.members().max_concurrency = value;
+            self
+        }
+        /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
+        ///
+        /// Example: `true`
+        #[inline]
+        pub fn ring_all(mut self, value: bool) -> Self {
+            self.members().ring_all = Some(value);
+            self
+        }
+        /// Sets or clears `RingAll`.
+        #[inline]
+        pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
+            self.members().ring_all = value;
+            self
+        }
+    };
+}
 /// Builds a [`UpdateCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateCCCSkillGroupRequestBuilder {
@@ -178,74 +252,9 @@ pub struct UpdateCCCSkillGroupRequestBuilder {
     ring_all: Option<bool>,
 }
 impl UpdateCCCSkillGroupRequestBuilder {
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the skill group to update.
-    ///
-    /// Example: `12345678`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupID`. Required.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// New skill group name.
-    ///
-    /// Example: `"客户一组"`
-    #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupName`.
-    #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.skill_group_name = value;
-        self
-    }
-    /// New maximum concurrency; at most `2` when ringing all agents at once.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
-        self.max_concurrency = Some(value);
-        self
-    }
-    /// Sets or clears `MaxConcurrency`.
-    #[inline]
-    pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
-        self.max_concurrency = value;
-        self
-    }
-    /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn ring_all(mut self, value: bool) -> Self {
-        self.ring_all = Some(value);
-        self
-    }
-    /// Sets or clears `RingAll`.
-    #[inline]
-    pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
-        self.ring_all = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -284,75 +293,10 @@ impl UpdateCCCSkillGroupFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Id of the skill group to update.
-    ///
-    /// Example: `12345678`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.inner.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupID`. Required.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.inner.skill_group_id = value;
-        self
-    }
-    /// New skill group name.
-    ///
-    /// Example: `"客户一组"`
-    #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.inner.skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupName`.
-    #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.inner.skill_group_name = value;
-        self
-    }
-    /// New maximum concurrency; at most `2` when ringing all agents at once.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
-        self.inner.max_concurrency = Some(value);
-        self
-    }
-    /// Sets or clears `MaxConcurrency`.
-    #[inline]
-    pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
-        self.inner.max_concurrency = value;
-        self
-    }
-    /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn ring_all(mut self, value: bool) -> Self {
-        self.inner.ring_all = Some(value);
-        self
-    }
-    /// Sets or clears `RingAll`.
-    #[inline]
-    pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
-        self.inner.ring_all = value;
-        self
+    fn members(&mut self) -> &mut UpdateCCCSkillGroupRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

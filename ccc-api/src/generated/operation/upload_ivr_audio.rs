@@ -134,6 +134,39 @@ impl ::tencent_cloud_runtime::Action for UploadIvrAudioRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
+        ///
+        /// Example: `1600000001`
+        #[inline]
+        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
+            self.members().sdk_app_id = Some(value);
+            self
+        }
+        /// Sets or clears `SdkAppId`. Required.
+        #[inline]
+        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
+            self.members().sdk_app_id = value;
+            self
+        }
+        /// Audio files to upload.
+        #[inline]
+        pub fn audio_list(
+            mut self,
+            value: impl IntoIterator<Item = crate::types::UploadAudioInfo>,
+        ) -> Self {
+            self.members().audio_list = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `AudioList`. Required.
+        #[inline]
+        pub fn set_audio_list(mut self, value: Option<Vec<crate::types::UploadAudioInfo>>) -> Self {
+            self.members().audio_list = value;
+            self
+        }
+    };
+}
 /// Builds a [`UploadIvrAudioRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UploadIvrAudioRequestBuilder {
@@ -141,33 +174,9 @@ pub struct UploadIvrAudioRequestBuilder {
     audio_list: Option<Vec<crate::types::UploadAudioInfo>>,
 }
 impl UploadIvrAudioRequestBuilder {
-    /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1600000001`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Audio files to upload.
-    #[inline]
-    pub fn audio_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::UploadAudioInfo>,
-    ) -> Self {
-        self.audio_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `AudioList`. Required.
-    #[inline]
-    pub fn set_audio_list(mut self, value: Option<Vec<crate::types::UploadAudioInfo>>) -> Self {
-        self.audio_list = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -206,34 +215,10 @@ impl UploadIvrAudioFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1600000001`
+    request_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner.sdk_app_id = Some(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner.sdk_app_id = value;
-        self
-    }
-    /// Audio files to upload.
-    #[inline]
-    pub fn audio_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::UploadAudioInfo>,
-    ) -> Self {
-        self.inner.audio_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `AudioList`. Required.
-    #[inline]
-    pub fn set_audio_list(mut self, value: Option<Vec<crate::types::UploadAudioInfo>>) -> Self {
-        self.inner.audio_list = value;
-        self
+    fn members(&mut self) -> &mut UploadIvrAudioRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -252,6 +252,134 @@ impl ::tencent_cloud_runtime::Action for AssumeRoleRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
+        ///
+        /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
+        #[inline]
+        pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+            self.members().role_arn = Some(value.into());
+            self
+        }
+        /// Sets or clears `RoleArn`. Required.
+        #[inline]
+        pub fn set_role_arn(mut self, value: Option<String>) -> Self {
+            self.members().role_arn = value;
+            self
+        }
+        /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
+        ///
+        /// Example: `"cts"`
+        #[inline]
+        pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+            self.members().role_session_name = Some(value.into());
+            self
+        }
+        /// Sets or clears `RoleSessionName`. Required.
+        #[inline]
+        pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
+            self.members().role_session_name = value;
+            self
+        }
+        /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
+        ///
+        /// Example: `1800`
+        #[inline]
+        pub fn duration_seconds(mut self, value: u64) -> Self {
+            self.members().duration_seconds = Some(value);
+            self
+        }
+        /// Sets or clears `DurationSeconds`.
+        #[inline]
+        pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
+            self.members().duration_seconds = value;
+            self
+        }
+        /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
+        ///
+        /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
+        #[inline]
+        pub fn policy(mut self, value: impl Into<String>) -> Self {
+            self.members().policy = Some(value.into());
+            self
+        }
+        /// Sets or clears `Policy`.
+        #[inline]
+        pub fn set_policy(mut self, value: Option<String>) -> Self {
+            self.members().policy = value;
+            self
+        }
+        /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
+        ///
+        /// Example: `"role-external-id"`
+        #[inline]
+        pub fn external_id(mut self, value: impl Into<String>) -> Self {
+            self.members().external_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `ExternalId`.
+        #[inline]
+        pub fn set_external_id(mut self, value: Option<String>) -> Self {
+            self.members().external_id = value;
+            self
+        }
+        /// Session tags attached to the credentials, at most 50, keys unique.
+        #[inline]
+        pub fn tags(mut self, value: impl IntoIterator<Item = crate::types::Tag>) -> Self {
+            self.members().tags = Some(value.into_iter().collect());
+            self
+        }
+        /// Sets or clears `Tags`.
+        #[inline]
+        pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
+            self.members().tags = value;
+            self
+        }
+        /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
+        ///
+        /// Example: `"1000001"`
+        #[inline]
+        pub fn source_identity(mut self, value: impl Into<String>) -> Self {
+            self.members().source_identity = Some(value.into());
+            self
+        }
+        /// Sets or clears `SourceIdentity`.
+        #[inline]
+        pub fn set_source_identity(mut self, value: Option<String>) -> Self {
+            self.members().source_identity = value;
+            self
+        }
+        /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
+        ///
+        /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
+        #[inline]
+        pub fn serial_number(mut self, value: impl Into<String>) -> Self {
+            self.members().serial_number = Some(value.into());
+            self
+        }
+        /// Sets or clears `SerialNumber`.
+        #[inline]
+        pub fn set_serial_number(mut self, value: Option<String>) -> Self {
+            self.members().serial_number = value;
+            self
+        }
+        /// The current code shown by the MFA device named in `SerialNumber`.
+        ///
+        /// Example: `"482724"`
+        #[inline]
+        pub fn token_code(mut self, value: impl Into<String>) -> Self {
+            self.members().token_code = Some(value.into());
+            self
+        }
+        /// Sets or clears `TokenCode`.
+        #[inline]
+        pub fn set_token_code(mut self, value: Option<String>) -> Self {
+            self.members().token_code = value;
+            self
+        }
+    };
+}
 /// Builds a [`AssumeRoleRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleRequestBuilder {
@@ -284,128 +412,9 @@ impl ::std::fmt::Debug for AssumeRoleRequestBuilder {
     }
 }
 impl AssumeRoleRequestBuilder {
-    /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
-    ///
-    /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
+    request_setters!();
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleArn`. Required.
-    #[inline]
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-        self.role_arn = value;
-        self
-    }
-    /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
-    ///
-    /// Example: `"cts"`
-    #[inline]
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.role_session_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleSessionName`. Required.
-    #[inline]
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
-        self.role_session_name = value;
-        self
-    }
-    /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-    ///
-    /// Example: `1800`
-    #[inline]
-    pub fn duration_seconds(mut self, value: u64) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-    /// Sets or clears `DurationSeconds`.
-    #[inline]
-    pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
-        self.duration_seconds = value;
-        self
-    }
-    /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
-    ///
-    /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets or clears `Policy`.
-    #[inline]
-    pub fn set_policy(mut self, value: Option<String>) -> Self {
-        self.policy = value;
-        self
-    }
-    /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
-    ///
-    /// Example: `"role-external-id"`
-    #[inline]
-    pub fn external_id(mut self, value: impl Into<String>) -> Self {
-        self.external_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExternalId`.
-    #[inline]
-    pub fn set_external_id(mut self, value: Option<String>) -> Self {
-        self.external_id = value;
-        self
-    }
-    /// Session tags attached to the credentials, at most 50, keys unique.
-    #[inline]
-    pub fn tags(mut self, value: impl IntoIterator<Item = crate::types::Tag>) -> Self {
-        self.tags = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Tags`.
-    #[inline]
-    pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
-        self.tags = value;
-        self
-    }
-    /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
-    ///
-    /// Example: `"1000001"`
-    #[inline]
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.source_identity = Some(value.into());
-        self
-    }
-    /// Sets or clears `SourceIdentity`.
-    #[inline]
-    pub fn set_source_identity(mut self, value: Option<String>) -> Self {
-        self.source_identity = value;
-        self
-    }
-    /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
-    ///
-    /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.serial_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `SerialNumber`.
-    #[inline]
-    pub fn set_serial_number(mut self, value: Option<String>) -> Self {
-        self.serial_number = value;
-        self
-    }
-    /// The current code shown by the MFA device named in `SerialNumber`.
-    ///
-    /// Example: `"482724"`
-    #[inline]
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
-        self.token_code = Some(value.into());
-        self
-    }
-    /// Sets or clears `TokenCode`.
-    #[inline]
-    pub fn set_token_code(mut self, value: Option<String>) -> Self {
-        self.token_code = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -448,129 +457,10 @@ impl AssumeRoleFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
-    ///
-    /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
+    request_setters!();
     #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.inner.role_arn = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleArn`. Required.
-    #[inline]
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-        self.inner.role_arn = value;
-        self
-    }
-    /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
-    ///
-    /// Example: `"cts"`
-    #[inline]
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.inner.role_session_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleSessionName`. Required.
-    #[inline]
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
-        self.inner.role_session_name = value;
-        self
-    }
-    /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-    ///
-    /// Example: `1800`
-    #[inline]
-    pub fn duration_seconds(mut self, value: u64) -> Self {
-        self.inner.duration_seconds = Some(value);
-        self
-    }
-    /// Sets or clears `DurationSeconds`.
-    #[inline]
-    pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
-        self.inner.duration_seconds = value;
-        self
-    }
-    /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
-    ///
-    /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.inner.policy = Some(value.into());
-        self
-    }
-    /// Sets or clears `Policy`.
-    #[inline]
-    pub fn set_policy(mut self, value: Option<String>) -> Self {
-        self.inner.policy = value;
-        self
-    }
-    /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
-    ///
-    /// Example: `"role-external-id"`
-    #[inline]
-    pub fn external_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.external_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExternalId`.
-    #[inline]
-    pub fn set_external_id(mut self, value: Option<String>) -> Self {
-        self.inner.external_id = value;
-        self
-    }
-    /// Session tags attached to the credentials, at most 50, keys unique.
-    #[inline]
-    pub fn tags(mut self, value: impl IntoIterator<Item = crate::types::Tag>) -> Self {
-        self.inner.tags = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Tags`.
-    #[inline]
-    pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
-        self.inner.tags = value;
-        self
-    }
-    /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
-    ///
-    /// Example: `"1000001"`
-    #[inline]
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-        self.inner.source_identity = Some(value.into());
-        self
-    }
-    /// Sets or clears `SourceIdentity`.
-    #[inline]
-    pub fn set_source_identity(mut self, value: Option<String>) -> Self {
-        self.inner.source_identity = value;
-        self
-    }
-    /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
-    ///
-    /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
-    #[inline]
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-        self.inner.serial_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `SerialNumber`.
-    #[inline]
-    pub fn set_serial_number(mut self, value: Option<String>) -> Self {
-        self.inner.serial_number = value;
-        self
-    }
-    /// The current code shown by the MFA device named in `SerialNumber`.
-    ///
-    /// Example: `"482724"`
-    #[inline]
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
-        self.inner.token_code = Some(value.into());
-        self
-    }
-    /// Sets or clears `TokenCode`.
-    #[inline]
-    pub fn set_token_code(mut self, value: Option<String>) -> Self {
-        self.inner.token_code = value;
-        self
+    fn members(&mut self) -> &mut AssumeRoleRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -179,6 +179,80 @@ impl ::tencent_cloud_runtime::Action for AssumeRoleWithSAMLRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// The base64-encoded SAML assertion issued by the identity provider.
+        ///
+        /// Example: `"c2FtbC***Rpb24="`
+        #[inline]
+        pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
+            self.members().saml_assertion = Some(value.into());
+            self
+        }
+        /// Sets or clears `SAMLAssertion`. Required.
+        #[inline]
+        pub fn set_saml_assertion(mut self, value: Option<String>) -> Self {
+            self.members().saml_assertion = value;
+            self
+        }
+        /// Resource name of the SAML identity provider registered in CAM.
+        ///
+        /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
+        #[inline]
+        pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+            self.members().principal_arn = Some(value.into());
+            self
+        }
+        /// Sets or clears `PrincipalArn`. Required.
+        #[inline]
+        pub fn set_principal_arn(mut self, value: Option<String>) -> Self {
+            self.members().principal_arn = value;
+            self
+        }
+        /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
+        ///
+        /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+        #[inline]
+        pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+            self.members().role_arn = Some(value.into());
+            self
+        }
+        /// Sets or clears `RoleArn`. Required.
+        #[inline]
+        pub fn set_role_arn(mut self, value: Option<String>) -> Self {
+            self.members().role_arn = value;
+            self
+        }
+        /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
+        ///
+        /// Example: `"readOnlySession"`
+        #[inline]
+        pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+            self.members().role_session_name = Some(value.into());
+            self
+        }
+        /// Sets or clears `RoleSessionName`. Required.
+        #[inline]
+        pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
+            self.members().role_session_name = value;
+            self
+        }
+        /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
+        ///
+        /// Example: `1800`
+        #[inline]
+        pub fn duration_seconds(mut self, value: u64) -> Self {
+            self.members().duration_seconds = Some(value);
+            self
+        }
+        /// Sets or clears `DurationSeconds`.
+        #[inline]
+        pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
+            self.members().duration_seconds = value;
+            self
+        }
+    };
+}
 /// Builds a [`AssumeRoleWithSAMLRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithSAMLRequestBuilder {
@@ -203,74 +277,9 @@ impl ::std::fmt::Debug for AssumeRoleWithSAMLRequestBuilder {
     }
 }
 impl AssumeRoleWithSAMLRequestBuilder {
-    /// The base64-encoded SAML assertion issued by the identity provider.
-    ///
-    /// Example: `"c2FtbC***Rpb24="`
+    request_setters!();
     #[inline]
-    pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
-        self.saml_assertion = Some(value.into());
-        self
-    }
-    /// Sets or clears `SAMLAssertion`. Required.
-    #[inline]
-    pub fn set_saml_assertion(mut self, value: Option<String>) -> Self {
-        self.saml_assertion = value;
-        self
-    }
-    /// Resource name of the SAML identity provider registered in CAM.
-    ///
-    /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
-    #[inline]
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.principal_arn = Some(value.into());
-        self
-    }
-    /// Sets or clears `PrincipalArn`. Required.
-    #[inline]
-    pub fn set_principal_arn(mut self, value: Option<String>) -> Self {
-        self.principal_arn = value;
-        self
-    }
-    /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
-    ///
-    /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleArn`. Required.
-    #[inline]
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-        self.role_arn = value;
-        self
-    }
-    /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
-    ///
-    /// Example: `"readOnlySession"`
-    #[inline]
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.role_session_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleSessionName`. Required.
-    #[inline]
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
-        self.role_session_name = value;
-        self
-    }
-    /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-    ///
-    /// Example: `1800`
-    #[inline]
-    pub fn duration_seconds(mut self, value: u64) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-    /// Sets or clears `DurationSeconds`.
-    #[inline]
-    pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
-        self.duration_seconds = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -316,75 +325,10 @@ impl AssumeRoleWithSAMLFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// The base64-encoded SAML assertion issued by the identity provider.
-    ///
-    /// Example: `"c2FtbC***Rpb24="`
+    request_setters!();
     #[inline]
-    pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
-        self.inner.saml_assertion = Some(value.into());
-        self
-    }
-    /// Sets or clears `SAMLAssertion`. Required.
-    #[inline]
-    pub fn set_saml_assertion(mut self, value: Option<String>) -> Self {
-        self.inner.saml_assertion = value;
-        self
-    }
-    /// Resource name of the SAML identity provider registered in CAM.
-    ///
-    /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
-    #[inline]
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-        self.inner.principal_arn = Some(value.into());
-        self
-    }
-    /// Sets or clears `PrincipalArn`. Required.
-    #[inline]
-    pub fn set_principal_arn(mut self, value: Option<String>) -> Self {
-        self.inner.principal_arn = value;
-        self
-    }
-    /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
-    ///
-    /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.inner.role_arn = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleArn`. Required.
-    #[inline]
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-        self.inner.role_arn = value;
-        self
-    }
-    /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
-    ///
-    /// Example: `"readOnlySession"`
-    #[inline]
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.inner.role_session_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleSessionName`. Required.
-    #[inline]
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
-        self.inner.role_session_name = value;
-        self
-    }
-    /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-    ///
-    /// Example: `1800`
-    #[inline]
-    pub fn duration_seconds(mut self, value: u64) -> Self {
-        self.inner.duration_seconds = Some(value);
-        self
-    }
-    /// Sets or clears `DurationSeconds`.
-    #[inline]
-    pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
-        self.inner.duration_seconds = value;
-        self
+    fn members(&mut self) -> &mut AssumeRoleWithSAMLRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

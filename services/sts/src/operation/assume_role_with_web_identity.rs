@@ -182,6 +182,80 @@ impl ::tencent_cloud_runtime::Action for AssumeRoleWithWebIdentityRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
+        ///
+        /// Example: `"OIDC"`
+        #[inline]
+        pub fn provider_id(mut self, value: impl Into<String>) -> Self {
+            self.members().provider_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `ProviderId`. Required.
+        #[inline]
+        pub fn set_provider_id(mut self, value: Option<String>) -> Self {
+            self.members().provider_id = value;
+            self
+        }
+        /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
+        ///
+        /// Example: `"eyJraWQiOiJkT**********CNOQ"`
+        #[inline]
+        pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
+            self.members().web_identity_token = Some(value.into());
+            self
+        }
+        /// Sets or clears `WebIdentityToken`. Required.
+        #[inline]
+        pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
+            self.members().web_identity_token = value;
+            self
+        }
+        /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
+        ///
+        /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+        #[inline]
+        pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+            self.members().role_arn = Some(value.into());
+            self
+        }
+        /// Sets or clears `RoleArn`. Required.
+        #[inline]
+        pub fn set_role_arn(mut self, value: Option<String>) -> Self {
+            self.members().role_arn = value;
+            self
+        }
+        /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
+        ///
+        /// Example: `"test_OIDC"`
+        #[inline]
+        pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+            self.members().role_session_name = Some(value.into());
+            self
+        }
+        /// Sets or clears `RoleSessionName`. Required.
+        #[inline]
+        pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
+            self.members().role_session_name = value;
+            self
+        }
+        /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
+        ///
+        /// Example: `3600`
+        #[inline]
+        pub fn duration_seconds(mut self, value: i64) -> Self {
+            self.members().duration_seconds = Some(value);
+            self
+        }
+        /// Sets or clears `DurationSeconds`.
+        #[inline]
+        pub fn set_duration_seconds(mut self, value: Option<i64>) -> Self {
+            self.members().duration_seconds = value;
+            self
+        }
+    };
+}
 /// Builds a [`AssumeRoleWithWebIdentityRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithWebIdentityRequestBuilder {
@@ -206,74 +280,9 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequestBuilder {
     }
 }
 impl AssumeRoleWithWebIdentityRequestBuilder {
-    /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
-    ///
-    /// Example: `"OIDC"`
+    request_setters!();
     #[inline]
-    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
-        self.provider_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ProviderId`. Required.
-    #[inline]
-    pub fn set_provider_id(mut self, value: Option<String>) -> Self {
-        self.provider_id = value;
-        self
-    }
-    /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
-    ///
-    /// Example: `"eyJraWQiOiJkT**********CNOQ"`
-    #[inline]
-    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
-        self.web_identity_token = Some(value.into());
-        self
-    }
-    /// Sets or clears `WebIdentityToken`. Required.
-    #[inline]
-    pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
-        self.web_identity_token = value;
-        self
-    }
-    /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
-    ///
-    /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleArn`. Required.
-    #[inline]
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-        self.role_arn = value;
-        self
-    }
-    /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
-    ///
-    /// Example: `"test_OIDC"`
-    #[inline]
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.role_session_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleSessionName`. Required.
-    #[inline]
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
-        self.role_session_name = value;
-        self
-    }
-    /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-    ///
-    /// Example: `3600`
-    #[inline]
-    pub fn duration_seconds(mut self, value: i64) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-    /// Sets or clears `DurationSeconds`.
-    #[inline]
-    pub fn set_duration_seconds(mut self, value: Option<i64>) -> Self {
-        self.duration_seconds = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -327,75 +336,10 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
-    ///
-    /// Example: `"OIDC"`
+    request_setters!();
     #[inline]
-    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.provider_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ProviderId`. Required.
-    #[inline]
-    pub fn set_provider_id(mut self, value: Option<String>) -> Self {
-        self.inner.provider_id = value;
-        self
-    }
-    /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
-    ///
-    /// Example: `"eyJraWQiOiJkT**********CNOQ"`
-    #[inline]
-    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
-        self.inner.web_identity_token = Some(value.into());
-        self
-    }
-    /// Sets or clears `WebIdentityToken`. Required.
-    #[inline]
-    pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
-        self.inner.web_identity_token = value;
-        self
-    }
-    /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
-    ///
-    /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    #[inline]
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-        self.inner.role_arn = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleArn`. Required.
-    #[inline]
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-        self.inner.role_arn = value;
-        self
-    }
-    /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
-    ///
-    /// Example: `"test_OIDC"`
-    #[inline]
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-        self.inner.role_session_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoleSessionName`. Required.
-    #[inline]
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
-        self.inner.role_session_name = value;
-        self
-    }
-    /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-    ///
-    /// Example: `3600`
-    #[inline]
-    pub fn duration_seconds(mut self, value: i64) -> Self {
-        self.inner.duration_seconds = Some(value);
-        self
-    }
-    /// Sets or clears `DurationSeconds`.
-    #[inline]
-    pub fn set_duration_seconds(mut self, value: Option<i64>) -> Self {
-        self.inner.duration_seconds = value;
-        self
+    fn members(&mut self) -> &mut AssumeRoleWithWebIdentityRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

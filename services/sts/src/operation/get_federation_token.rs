@@ -136,6 +136,52 @@ impl ::tencent_cloud_runtime::Action for GetFederationTokenRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Name of the federated user, recorded in audit logs.
+        ///
+        /// Example: `"readOnly"`
+        #[inline]
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.members().name = Some(value.into());
+            self
+        }
+        /// Sets or clears `Name`. Required.
+        #[inline]
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.members().name = value;
+            self
+        }
+        /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
+        ///
+        /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
+        #[inline]
+        pub fn policy(mut self, value: impl Into<String>) -> Self {
+            self.members().policy = Some(value.into());
+            self
+        }
+        /// Sets or clears `Policy`. Required.
+        #[inline]
+        pub fn set_policy(mut self, value: Option<String>) -> Self {
+            self.members().policy = value;
+            self
+        }
+        /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
+        ///
+        /// Example: `1800`
+        #[inline]
+        pub fn duration_seconds(mut self, value: u64) -> Self {
+            self.members().duration_seconds = Some(value);
+            self
+        }
+        /// Sets or clears `DurationSeconds`.
+        #[inline]
+        pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
+            self.members().duration_seconds = value;
+            self
+        }
+    };
+}
 /// Builds a [`GetFederationTokenRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct GetFederationTokenRequestBuilder {
@@ -144,46 +190,9 @@ pub struct GetFederationTokenRequestBuilder {
     duration_seconds: Option<u64>,
 }
 impl GetFederationTokenRequestBuilder {
-    /// Name of the federated user, recorded in audit logs.
-    ///
-    /// Example: `"readOnly"`
+    request_setters!();
     #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`. Required.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
-    ///
-    /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-    /// Sets or clears `Policy`. Required.
-    #[inline]
-    pub fn set_policy(mut self, value: Option<String>) -> Self {
-        self.policy = value;
-        self
-    }
-    /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-    ///
-    /// Example: `1800`
-    #[inline]
-    pub fn duration_seconds(mut self, value: u64) -> Self {
-        self.duration_seconds = Some(value);
-        self
-    }
-    /// Sets or clears `DurationSeconds`.
-    #[inline]
-    pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
-        self.duration_seconds = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -223,47 +232,10 @@ impl GetFederationTokenFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    /// Name of the federated user, recorded in audit logs.
-    ///
-    /// Example: `"readOnly"`
+    request_setters!();
     #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.inner.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`. Required.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.inner.name = value;
-        self
-    }
-    /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
-    ///
-    /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
-    #[inline]
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
-        self.inner.policy = Some(value.into());
-        self
-    }
-    /// Sets or clears `Policy`. Required.
-    #[inline]
-    pub fn set_policy(mut self, value: Option<String>) -> Self {
-        self.inner.policy = value;
-        self
-    }
-    /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-    ///
-    /// Example: `1800`
-    #[inline]
-    pub fn duration_seconds(mut self, value: u64) -> Self {
-        self.inner.duration_seconds = Some(value);
-        self
-    }
-    /// Sets or clears `DurationSeconds`.
-    #[inline]
-    pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
-        self.inner.duration_seconds = value;
-        self
+    fn members(&mut self) -> &mut GetFederationTokenRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -88,6 +88,34 @@ impl ::ccc_api::runtime::Action for ListItemsRequest {
         &crate::fixture_names::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Offset; named like `Default::default`.
+        #[inline]
+        pub fn default_(mut self, value: i64) -> Self {
+            self.members().default_ = Some(value);
+            self
+        }
+        /// Sets or clears `Default`.
+        #[inline]
+        pub fn set_default_(mut self, value: Option<i64>) -> Self {
+            self.members().default_ = value;
+            self
+        }
+        /// Page size; named like `Clone::clone`.
+        #[inline]
+        pub fn clone_(mut self, value: u64) -> Self {
+            self.members().clone_ = Some(value);
+            self
+        }
+        /// Sets or clears `Clone`. Required.
+        #[inline]
+        pub fn set_clone_(mut self, value: Option<u64>) -> Self {
+            self.members().clone_ = value;
+            self
+        }
+    };
+}
 /// Builds a [`ListItemsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ListItemsRequestBuilder {
@@ -95,28 +123,9 @@ pub struct ListItemsRequestBuilder {
     clone_: Option<u64>,
 }
 impl ListItemsRequestBuilder {
-    /// Offset; named like `Default::default`.
+    request_setters!();
     #[inline]
-    pub fn default_(mut self, value: i64) -> Self {
-        self.default_ = Some(value);
-        self
-    }
-    /// Sets or clears `Default`.
-    #[inline]
-    pub fn set_default_(mut self, value: Option<i64>) -> Self {
-        self.default_ = value;
-        self
-    }
-    /// Page size; named like `Clone::clone`.
-    #[inline]
-    pub fn clone_(mut self, value: u64) -> Self {
-        self.clone_ = Some(value);
-        self
-    }
-    /// Sets or clears `Clone`. Required.
-    #[inline]
-    pub fn set_clone_(mut self, value: Option<u64>) -> Self {
-        self.clone_ = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -148,29 +157,10 @@ impl ListItemsFluentBuilder {
             options: ::ccc_api::runtime::RequestOptions::default(),
         }
     }
-    /// Offset; named like `Default::default`.
+    request_setters!();
     #[inline]
-    pub fn default_(mut self, value: i64) -> Self {
-        self.inner.default_ = Some(value);
-        self
-    }
-    /// Sets or clears `Default`.
-    #[inline]
-    pub fn set_default_(mut self, value: Option<i64>) -> Self {
-        self.inner.default_ = value;
-        self
-    }
-    /// Page size; named like `Clone::clone`.
-    #[inline]
-    pub fn clone_(mut self, value: u64) -> Self {
-        self.inner.clone_ = Some(value);
-        self
-    }
-    /// Sets or clears `Clone`. Required.
-    #[inline]
-    pub fn set_clone_(mut self, value: Option<u64>) -> Self {
-        self.inner.clone_ = value;
-        self
+    fn members(&mut self) -> &mut ListItemsRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -413,6 +413,289 @@ impl ::ccc_api::runtime::Action for PutThingRequest {
         &crate::fixture_names::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Named like the fluent builder's constructor.
+        #[inline]
+        pub fn new_(mut self, value: impl Into<String>) -> Self {
+            self.members().new_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `New`. Required.
+        #[inline]
+        pub fn set_new_(mut self, value: Option<String>) -> Self {
+            self.members().new_ = value;
+            self
+        }
+        /// Named like the fluent builder's `send`.
+        #[inline]
+        pub fn send_(mut self, value: impl Into<String>) -> Self {
+            self.members().send_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `Send`.
+        #[inline]
+        pub fn set_send_(mut self, value: Option<String>) -> Self {
+            self.members().send_ = value;
+            self
+        }
+        /// Named like the request builder's `build`.
+        #[inline]
+        pub fn build_(mut self, value: impl Into<String>) -> Self {
+            self.members().build_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `Build`.
+        #[inline]
+        pub fn set_build_(mut self, value: Option<String>) -> Self {
+            self.members().build_ = value;
+            self
+        }
+        /// Named like the fluent builder's `options`.
+        #[inline]
+        pub fn options_(mut self, value: impl Into<String>) -> Self {
+            self.members().options_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `Options`.
+        #[inline]
+        pub fn set_options_(mut self, value: Option<String>) -> Self {
+            self.members().options_ = value;
+            self
+        }
+        /// Named like the fluent builder's `as_builder`.
+        #[inline]
+        pub fn as_builder_(mut self, value: impl Into<String>) -> Self {
+            self.members().as_builder_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `AsBuilder`.
+        #[inline]
+        pub fn set_as_builder_(mut self, value: Option<String>) -> Self {
+            self.members().as_builder_ = value;
+            self
+        }
+        /// Named like `into_paginator`.
+        #[inline]
+        pub fn into_paginator_(mut self, value: impl Into<String>) -> Self {
+            self.members().into_paginator_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `IntoPaginator`.
+        #[inline]
+        pub fn set_into_paginator_(mut self, value: Option<String>) -> Self {
+            self.members().into_paginator_ = value;
+            self
+        }
+        /// Named like `Default::default`.
+        #[inline]
+        pub fn default_(mut self, value: impl Into<String>) -> Self {
+            self.members().default_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `Default`.
+        #[inline]
+        pub fn set_default_(mut self, value: Option<String>) -> Self {
+            self.members().default_ = value;
+            self
+        }
+        /// Named like `Clone::clone`.
+        #[inline]
+        pub fn clone_(mut self, value: impl Into<String>) -> Self {
+            self.members().clone_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `Clone`.
+        #[inline]
+        pub fn set_clone_(mut self, value: Option<String>) -> Self {
+            self.members().clone_ = value;
+            self
+        }
+        /// Named like `Into::into`.
+        #[inline]
+        pub fn into_(mut self, value: impl Into<String>) -> Self {
+            self.members().into_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `Into`.
+        #[inline]
+        pub fn set_into_(mut self, value: Option<String>) -> Self {
+            self.members().into_ = value;
+            self
+        }
+        /// Named like `Debug::fmt`.
+        #[inline]
+        pub fn fmt_(mut self, value: impl Into<String>) -> Self {
+            self.members().fmt_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `Fmt`.
+        #[inline]
+        pub fn set_fmt_(mut self, value: Option<String>) -> Self {
+            self.members().fmt_ = value;
+            self
+        }
+        /// An ordinary member, whose setter is `set_name`.
+        #[inline]
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.members().name = Some(value.into());
+            self
+        }
+        /// Sets or clears `Name`.
+        #[inline]
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.members().name = value;
+            self
+        }
+        /// Named like the setter of `Name`.
+        #[inline]
+        pub fn set_name_(mut self, value: impl Into<String>) -> Self {
+            self.members().set_name_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `SetName`.
+        #[inline]
+        pub fn set_set_name_(mut self, value: Option<String>) -> Self {
+            self.members().set_name_ = value;
+            self
+        }
+        /// A keyword that works as a raw identifier.
+        #[inline]
+        pub fn r#type(mut self, value: impl Into<String>) -> Self {
+            self.members().r#type = Some(value.into());
+            self
+        }
+        /// Sets or clears `Type`.
+        #[inline]
+        pub fn set_type(mut self, value: Option<String>) -> Self {
+            self.members().r#type = value;
+            self
+        }
+        /// Named like the setter of `Type`.
+        #[inline]
+        pub fn set_type_(mut self, value: impl Into<String>) -> Self {
+            self.members().set_type_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `SetType`.
+        #[inline]
+        pub fn set_set_type_(mut self, value: Option<String>) -> Self {
+            self.members().set_type_ = value;
+            self
+        }
+        /// A keyword that cannot be a raw identifier.
+        #[inline]
+        pub fn self_(mut self, value: impl Into<String>) -> Self {
+            self.members().self_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `Self`.
+        #[inline]
+        pub fn set_self_(mut self, value: Option<String>) -> Self {
+            self.members().self_ = value;
+            self
+        }
+        /// A keyword that cannot be a raw identifier.
+        #[inline]
+        pub fn super_(mut self, value: impl Into<String>) -> Self {
+            self.members().super_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `Super`.
+        #[inline]
+        pub fn set_super_(mut self, value: Option<String>) -> Self {
+            self.members().super_ = value;
+            self
+        }
+        /// A keyword that cannot be a raw identifier.
+        #[inline]
+        pub fn crate_(mut self, value: impl Into<String>) -> Self {
+            self.members().crate_ = Some(value.into());
+            self
+        }
+        /// Sets or clears `Crate`.
+        #[inline]
+        pub fn set_crate_(mut self, value: Option<String>) -> Self {
+            self.members().crate_ = value;
+            self
+        }
+        /// Named like the fluent builder's field.
+        #[inline]
+        pub fn client(mut self, value: impl Into<String>) -> Self {
+            self.members().client = Some(value.into());
+            self
+        }
+        /// Sets or clears `Client`.
+        #[inline]
+        pub fn set_client(mut self, value: Option<String>) -> Self {
+            self.members().client = value;
+            self
+        }
+        /// Named like the fluent builder's field.
+        #[inline]
+        pub fn inner(mut self, value: impl Into<String>) -> Self {
+            self.members().inner = Some(value.into());
+            self
+        }
+        /// Sets or clears `Inner`.
+        #[inline]
+        pub fn set_inner(mut self, value: Option<String>) -> Self {
+            self.members().inner = value;
+            self
+        }
+        /// Named like the request's `builder`.
+        #[inline]
+        pub fn builder(mut self, value: impl Into<String>) -> Self {
+            self.members().builder = Some(value.into());
+            self
+        }
+        /// Sets or clears `Builder`.
+        #[inline]
+        pub fn set_builder(mut self, value: Option<String>) -> Self {
+            self.members().builder = value;
+            self
+        }
+        /// Only responses have a `request_id` of their own.
+        #[inline]
+        pub fn request_id(mut self, value: impl Into<String>) -> Self {
+            self.members().request_id = Some(value.into());
+            self
+        }
+        /// Sets or clears `RequestId`.
+        #[inline]
+        pub fn set_request_id(mut self, value: Option<String>) -> Self {
+            self.members().request_id = value;
+            self
+        }
+        /// A shared type named like this action's request.
+        #[inline]
+        pub fn body(mut self, value: crate::fixture_names::types::PutThingRequest) -> Self {
+            self.members().body = Some(value);
+            self
+        }
+        /// Sets or clears `Body`.
+        #[inline]
+        pub fn set_body(
+            mut self,
+            value: Option<crate::fixture_names::types::PutThingRequest>,
+        ) -> Self {
+            self.members().body = value;
+            self
+        }
+        /// A secret that an escaped neighbour must not reveal.
+        #[inline]
+        pub fn api_key(mut self, value: impl Into<String>) -> Self {
+            self.members().api_key = Some(value.into());
+            self
+        }
+        /// Sets or clears `ApiKey`.
+        #[inline]
+        pub fn set_api_key(mut self, value: Option<String>) -> Self {
+            self.members().api_key = value;
+            self
+        }
+    };
+}
 /// Builds a [`PutThingRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct PutThingRequestBuilder {
@@ -470,280 +753,9 @@ impl ::std::fmt::Debug for PutThingRequestBuilder {
     }
 }
 impl PutThingRequestBuilder {
-    /// Named like the fluent builder's constructor.
+    request_setters!();
     #[inline]
-    pub fn new_(mut self, value: impl Into<String>) -> Self {
-        self.new_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `New`. Required.
-    #[inline]
-    pub fn set_new_(mut self, value: Option<String>) -> Self {
-        self.new_ = value;
-        self
-    }
-    /// Named like the fluent builder's `send`.
-    #[inline]
-    pub fn send_(mut self, value: impl Into<String>) -> Self {
-        self.send_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Send`.
-    #[inline]
-    pub fn set_send_(mut self, value: Option<String>) -> Self {
-        self.send_ = value;
-        self
-    }
-    /// Named like the request builder's `build`.
-    #[inline]
-    pub fn build_(mut self, value: impl Into<String>) -> Self {
-        self.build_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Build`.
-    #[inline]
-    pub fn set_build_(mut self, value: Option<String>) -> Self {
-        self.build_ = value;
-        self
-    }
-    /// Named like the fluent builder's `options`.
-    #[inline]
-    pub fn options_(mut self, value: impl Into<String>) -> Self {
-        self.options_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Options`.
-    #[inline]
-    pub fn set_options_(mut self, value: Option<String>) -> Self {
-        self.options_ = value;
-        self
-    }
-    /// Named like the fluent builder's `as_builder`.
-    #[inline]
-    pub fn as_builder_(mut self, value: impl Into<String>) -> Self {
-        self.as_builder_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `AsBuilder`.
-    #[inline]
-    pub fn set_as_builder_(mut self, value: Option<String>) -> Self {
-        self.as_builder_ = value;
-        self
-    }
-    /// Named like `into_paginator`.
-    #[inline]
-    pub fn into_paginator_(mut self, value: impl Into<String>) -> Self {
-        self.into_paginator_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `IntoPaginator`.
-    #[inline]
-    pub fn set_into_paginator_(mut self, value: Option<String>) -> Self {
-        self.into_paginator_ = value;
-        self
-    }
-    /// Named like `Default::default`.
-    #[inline]
-    pub fn default_(mut self, value: impl Into<String>) -> Self {
-        self.default_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Default`.
-    #[inline]
-    pub fn set_default_(mut self, value: Option<String>) -> Self {
-        self.default_ = value;
-        self
-    }
-    /// Named like `Clone::clone`.
-    #[inline]
-    pub fn clone_(mut self, value: impl Into<String>) -> Self {
-        self.clone_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Clone`.
-    #[inline]
-    pub fn set_clone_(mut self, value: Option<String>) -> Self {
-        self.clone_ = value;
-        self
-    }
-    /// Named like `Into::into`.
-    #[inline]
-    pub fn into_(mut self, value: impl Into<String>) -> Self {
-        self.into_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Into`.
-    #[inline]
-    pub fn set_into_(mut self, value: Option<String>) -> Self {
-        self.into_ = value;
-        self
-    }
-    /// Named like `Debug::fmt`.
-    #[inline]
-    pub fn fmt_(mut self, value: impl Into<String>) -> Self {
-        self.fmt_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Fmt`.
-    #[inline]
-    pub fn set_fmt_(mut self, value: Option<String>) -> Self {
-        self.fmt_ = value;
-        self
-    }
-    /// An ordinary member, whose setter is `set_name`.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Named like the setter of `Name`.
-    #[inline]
-    pub fn set_name_(mut self, value: impl Into<String>) -> Self {
-        self.set_name_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `SetName`.
-    #[inline]
-    pub fn set_set_name_(mut self, value: Option<String>) -> Self {
-        self.set_name_ = value;
-        self
-    }
-    /// A keyword that works as a raw identifier.
-    #[inline]
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets or clears `Type`.
-    #[inline]
-    pub fn set_type(mut self, value: Option<String>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Named like the setter of `Type`.
-    #[inline]
-    pub fn set_type_(mut self, value: impl Into<String>) -> Self {
-        self.set_type_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `SetType`.
-    #[inline]
-    pub fn set_set_type_(mut self, value: Option<String>) -> Self {
-        self.set_type_ = value;
-        self
-    }
-    /// A keyword that cannot be a raw identifier.
-    #[inline]
-    pub fn self_(mut self, value: impl Into<String>) -> Self {
-        self.self_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Self`.
-    #[inline]
-    pub fn set_self_(mut self, value: Option<String>) -> Self {
-        self.self_ = value;
-        self
-    }
-    /// A keyword that cannot be a raw identifier.
-    #[inline]
-    pub fn super_(mut self, value: impl Into<String>) -> Self {
-        self.super_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Super`.
-    #[inline]
-    pub fn set_super_(mut self, value: Option<String>) -> Self {
-        self.super_ = value;
-        self
-    }
-    /// A keyword that cannot be a raw identifier.
-    #[inline]
-    pub fn crate_(mut self, value: impl Into<String>) -> Self {
-        self.crate_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Crate`.
-    #[inline]
-    pub fn set_crate_(mut self, value: Option<String>) -> Self {
-        self.crate_ = value;
-        self
-    }
-    /// Named like the fluent builder's field.
-    #[inline]
-    pub fn client(mut self, value: impl Into<String>) -> Self {
-        self.client = Some(value.into());
-        self
-    }
-    /// Sets or clears `Client`.
-    #[inline]
-    pub fn set_client(mut self, value: Option<String>) -> Self {
-        self.client = value;
-        self
-    }
-    /// Named like the fluent builder's field.
-    #[inline]
-    pub fn inner(mut self, value: impl Into<String>) -> Self {
-        self.inner = Some(value.into());
-        self
-    }
-    /// Sets or clears `Inner`.
-    #[inline]
-    pub fn set_inner(mut self, value: Option<String>) -> Self {
-        self.inner = value;
-        self
-    }
-    /// Named like the request's `builder`.
-    #[inline]
-    pub fn builder(mut self, value: impl Into<String>) -> Self {
-        self.builder = Some(value.into());
-        self
-    }
-    /// Sets or clears `Builder`.
-    #[inline]
-    pub fn set_builder(mut self, value: Option<String>) -> Self {
-        self.builder = value;
-        self
-    }
-    /// Only responses have a `request_id` of their own.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
-        self
-    }
-    /// A shared type named like this action's request.
-    #[inline]
-    pub fn body(mut self, value: crate::fixture_names::types::PutThingRequest) -> Self {
-        self.body = Some(value);
-        self
-    }
-    /// Sets or clears `Body`.
-    #[inline]
-    pub fn set_body(mut self, value: Option<crate::fixture_names::types::PutThingRequest>) -> Self {
-        self.body = value;
-        self
-    }
-    /// A secret that an escaped neighbour must not reveal.
-    #[inline]
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.api_key = Some(value.into());
-        self
-    }
-    /// Sets or clears `ApiKey`.
-    #[inline]
-    pub fn set_api_key(mut self, value: Option<String>) -> Self {
-        self.api_key = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -795,281 +807,10 @@ impl PutThingFluentBuilder {
             options: ::ccc_api::runtime::RequestOptions::default(),
         }
     }
-    /// Named like the fluent builder's constructor.
+    request_setters!();
     #[inline]
-    pub fn new_(mut self, value: impl Into<String>) -> Self {
-        self.inner.new_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `New`. Required.
-    #[inline]
-    pub fn set_new_(mut self, value: Option<String>) -> Self {
-        self.inner.new_ = value;
-        self
-    }
-    /// Named like the fluent builder's `send`.
-    #[inline]
-    pub fn send_(mut self, value: impl Into<String>) -> Self {
-        self.inner.send_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Send`.
-    #[inline]
-    pub fn set_send_(mut self, value: Option<String>) -> Self {
-        self.inner.send_ = value;
-        self
-    }
-    /// Named like the request builder's `build`.
-    #[inline]
-    pub fn build_(mut self, value: impl Into<String>) -> Self {
-        self.inner.build_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Build`.
-    #[inline]
-    pub fn set_build_(mut self, value: Option<String>) -> Self {
-        self.inner.build_ = value;
-        self
-    }
-    /// Named like the fluent builder's `options`.
-    #[inline]
-    pub fn options_(mut self, value: impl Into<String>) -> Self {
-        self.inner.options_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Options`.
-    #[inline]
-    pub fn set_options_(mut self, value: Option<String>) -> Self {
-        self.inner.options_ = value;
-        self
-    }
-    /// Named like the fluent builder's `as_builder`.
-    #[inline]
-    pub fn as_builder_(mut self, value: impl Into<String>) -> Self {
-        self.inner.as_builder_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `AsBuilder`.
-    #[inline]
-    pub fn set_as_builder_(mut self, value: Option<String>) -> Self {
-        self.inner.as_builder_ = value;
-        self
-    }
-    /// Named like `into_paginator`.
-    #[inline]
-    pub fn into_paginator_(mut self, value: impl Into<String>) -> Self {
-        self.inner.into_paginator_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `IntoPaginator`.
-    #[inline]
-    pub fn set_into_paginator_(mut self, value: Option<String>) -> Self {
-        self.inner.into_paginator_ = value;
-        self
-    }
-    /// Named like `Default::default`.
-    #[inline]
-    pub fn default_(mut self, value: impl Into<String>) -> Self {
-        self.inner.default_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Default`.
-    #[inline]
-    pub fn set_default_(mut self, value: Option<String>) -> Self {
-        self.inner.default_ = value;
-        self
-    }
-    /// Named like `Clone::clone`.
-    #[inline]
-    pub fn clone_(mut self, value: impl Into<String>) -> Self {
-        self.inner.clone_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Clone`.
-    #[inline]
-    pub fn set_clone_(mut self, value: Option<String>) -> Self {
-        self.inner.clone_ = value;
-        self
-    }
-    /// Named like `Into::into`.
-    #[inline]
-    pub fn into_(mut self, value: impl Into<String>) -> Self {
-        self.inner.into_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Into`.
-    #[inline]
-    pub fn set_into_(mut self, value: Option<String>) -> Self {
-        self.inner.into_ = value;
-        self
-    }
-    /// Named like `Debug::fmt`.
-    #[inline]
-    pub fn fmt_(mut self, value: impl Into<String>) -> Self {
-        self.inner.fmt_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Fmt`.
-    #[inline]
-    pub fn set_fmt_(mut self, value: Option<String>) -> Self {
-        self.inner.fmt_ = value;
-        self
-    }
-    /// An ordinary member, whose setter is `set_name`.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.inner.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.inner.name = value;
-        self
-    }
-    /// Named like the setter of `Name`.
-    #[inline]
-    pub fn set_name_(mut self, value: impl Into<String>) -> Self {
-        self.inner.set_name_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `SetName`.
-    #[inline]
-    pub fn set_set_name_(mut self, value: Option<String>) -> Self {
-        self.inner.set_name_ = value;
-        self
-    }
-    /// A keyword that works as a raw identifier.
-    #[inline]
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.inner.r#type = Some(value.into());
-        self
-    }
-    /// Sets or clears `Type`.
-    #[inline]
-    pub fn set_type(mut self, value: Option<String>) -> Self {
-        self.inner.r#type = value;
-        self
-    }
-    /// Named like the setter of `Type`.
-    #[inline]
-    pub fn set_type_(mut self, value: impl Into<String>) -> Self {
-        self.inner.set_type_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `SetType`.
-    #[inline]
-    pub fn set_set_type_(mut self, value: Option<String>) -> Self {
-        self.inner.set_type_ = value;
-        self
-    }
-    /// A keyword that cannot be a raw identifier.
-    #[inline]
-    pub fn self_(mut self, value: impl Into<String>) -> Self {
-        self.inner.self_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Self`.
-    #[inline]
-    pub fn set_self_(mut self, value: Option<String>) -> Self {
-        self.inner.self_ = value;
-        self
-    }
-    /// A keyword that cannot be a raw identifier.
-    #[inline]
-    pub fn super_(mut self, value: impl Into<String>) -> Self {
-        self.inner.super_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Super`.
-    #[inline]
-    pub fn set_super_(mut self, value: Option<String>) -> Self {
-        self.inner.super_ = value;
-        self
-    }
-    /// A keyword that cannot be a raw identifier.
-    #[inline]
-    pub fn crate_(mut self, value: impl Into<String>) -> Self {
-        self.inner.crate_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Crate`.
-    #[inline]
-    pub fn set_crate_(mut self, value: Option<String>) -> Self {
-        self.inner.crate_ = value;
-        self
-    }
-    /// Named like the fluent builder's field.
-    #[inline]
-    pub fn client(mut self, value: impl Into<String>) -> Self {
-        self.inner.client = Some(value.into());
-        self
-    }
-    /// Sets or clears `Client`.
-    #[inline]
-    pub fn set_client(mut self, value: Option<String>) -> Self {
-        self.inner.client = value;
-        self
-    }
-    /// Named like the fluent builder's field.
-    #[inline]
-    pub fn inner(mut self, value: impl Into<String>) -> Self {
-        self.inner.inner = Some(value.into());
-        self
-    }
-    /// Sets or clears `Inner`.
-    #[inline]
-    pub fn set_inner(mut self, value: Option<String>) -> Self {
-        self.inner.inner = value;
-        self
-    }
-    /// Named like the request's `builder`.
-    #[inline]
-    pub fn builder(mut self, value: impl Into<String>) -> Self {
-        self.inner.builder = Some(value.into());
-        self
-    }
-    /// Sets or clears `Builder`.
-    #[inline]
-    pub fn set_builder(mut self, value: Option<String>) -> Self {
-        self.inner.builder = value;
-        self
-    }
-    /// Only responses have a `request_id` of their own.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.inner.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.inner.request_id = value;
-        self
-    }
-    /// A shared type named like this action's request.
-    #[inline]
-    pub fn body(mut self, value: crate::fixture_names::types::PutThingRequest) -> Self {
-        self.inner.body = Some(value);
-        self
-    }
-    /// Sets or clears `Body`.
-    #[inline]
-    pub fn set_body(mut self, value: Option<crate::fixture_names::types::PutThingRequest>) -> Self {
-        self.inner.body = value;
-        self
-    }
-    /// A secret that an escaped neighbour must not reveal.
-    #[inline]
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.inner.api_key = Some(value.into());
-        self
-    }
-    /// Sets or clears `ApiKey`.
-    #[inline]
-    pub fn set_api_key(mut self, value: Option<String>) -> Self {
-        self.inner.api_key = value;
-        self
+    fn members(&mut self) -> &mut PutThingRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]

@@ -72,22 +72,31 @@ impl ::ccc_api::runtime::Action for VisitRequest {
         &crate::fixture_names::SERVICE_DESCRIPTION
     }
 }
+macro_rules! request_setters {
+    () => {
+        /// Which thing.
+        #[inline]
+        pub fn id(mut self, value: u64) -> Self {
+            self.members().id = Some(value);
+            self
+        }
+        /// Sets or clears `Id`. Required.
+        #[inline]
+        pub fn set_id(mut self, value: Option<u64>) -> Self {
+            self.members().id = value;
+            self
+        }
+    };
+}
 /// Builds a [`VisitRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct VisitRequestBuilder {
     id: Option<u64>,
 }
 impl VisitRequestBuilder {
-    /// Which thing.
+    request_setters!();
     #[inline]
-    pub fn id(mut self, value: u64) -> Self {
-        self.id = Some(value);
-        self
-    }
-    /// Sets or clears `Id`. Required.
-    #[inline]
-    pub fn set_id(mut self, value: Option<u64>) -> Self {
-        self.id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The request, or the first required member that is missing.
@@ -117,17 +126,10 @@ impl VisitFluentBuilder {
             options: ::ccc_api::runtime::RequestOptions::default(),
         }
     }
-    /// Which thing.
+    request_setters!();
     #[inline]
-    pub fn id(mut self, value: u64) -> Self {
-        self.inner.id = Some(value);
-        self
-    }
-    /// Sets or clears `Id`. Required.
-    #[inline]
-    pub fn set_id(mut self, value: Option<u64>) -> Self {
-        self.inner.id = value;
-        self
+    fn members(&mut self) -> &mut VisitRequestBuilder {
+        &mut self.inner
     }
     /// The request as built so far.
     #[inline]
