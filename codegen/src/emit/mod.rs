@@ -145,16 +145,20 @@ pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>,
             tokens: types::service_error_code(model, &paths),
         },
         Unformatted {
-            path: "types.rs".into(),
-            source: format!("{}/types", model.root),
-            tokens: types::types_module(model, &paths),
-        },
-        Unformatted {
             path: "operation/mod.rs".into(),
             source: format!("{}/actions", model.root),
             tokens: operation_module(model, &paths),
         },
     ];
+    files.extend(
+        types::types_files(model, &paths)
+            .into_iter()
+            .map(|f| Unformatted {
+                path: f.path,
+                source: f.source,
+                tokens: f.tokens,
+            }),
+    );
     if !model.waiters.is_empty() {
         files.push(Unformatted {
             path: "waiters.rs".into(),

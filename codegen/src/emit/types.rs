@@ -107,9 +107,75 @@ pub(crate) fn struct_field(f: &Field, types: Option<&TokenStream>) -> TokenStrea
 }
 
 /// The `types` module: every object and enum.
-pub(crate) fn types_module(model: &Model, paths: &Paths) -> TokenStream {
-    let objects = model.objects.iter().map(|o| object(o, paths));
-    let enums = model.enums.iter().map(|e| enum_type(e, paths));
+/// One file of the `types` module: its path below the module, the spec file
+/// it comes from, and its tokens.
+pub(crate) struct TypeFile {
+    pub path: String,
+    pub source: String,
+    pub tokens: TokenStream,
+}
+
+/// The `types` module as files a reader can navigate: `types/mod.rs` with the
+/// scalar shapes and a re-export of every type, and one file per object or
+/// enum, named after it (`types/tel_cdr_info.rs`). Paths stay
+/// `types::TelCdrInfo`.
+pub(crate) fn types_files(model: &Model, paths: &Paths) -> Vec<TypeFile> {
+    let mut taken = std::collections::BTreeSet::new();
+    let mut files = Vec::new();
+    let mut modules = Vec::new();
+    let items = model
+        .objects
+        .iter()
+        .map(|o| (&o.name, &o.file, object(o, paths), o.fields.iter().any(|f| f.deprecated.is_some())))
+        .chain(
+            model
+                .enums
+                .iter()
+                .map(|e| (&e.name, &e.file, enum_type(e, paths), false)),
+        );
+    for (name, file, tokens, any_deprecated) in items {
+        // Two names may make the same snake case (`AICall`, `AiCall`).
+        let base = crate::names::snake_case(name);
+        let mut module = base.clone();
+        let mut n = 2;
+        while !taken.insert(module.clone()) {
+            module = format!("{base}_{n}");
+            n += 1;
+        }
+        if matches!(module.as_str(), "self" | "super" | "crate") {
+            module.push('_');
+        }
+        let ident = field_ident(&module);
+        let allow = allow_deprecated(any_deprecated);
+        let doc = docs::inner(&format!("`{name}`, with its builder and serde impls."));
+        files.push(TypeFile {
+            path: format!("types/{module}.rs"),
+            source: file.clone(),
+            tokens: quote! {
+                #doc
+                #allow
+                #[allow(unused_imports)]
+                use super::*;
+                #tokens
+            },
+        });
+        modules.push(quote! {
+            mod #ident;
+            pub use #ident::*;
+        });
+    }
+    files.insert(
+        0,
+        TypeFile {
+            path: "types/mod.rs".into(),
+            source: format!("{}/types", model.root),
+            tokens: types_module(model, &modules),
+        },
+    );
+    files
+}
+
+fn types_module(model: &Model, modules: &[TokenStream]) -> TokenStream {
     let scalars = model.scalars.iter().map(|s| {
         let doc = docs::outer(&s.doc);
         let name = format_ident!("{}", s.name);
@@ -119,18 +185,11 @@ pub(crate) fn types_module(model: &Model, paths: &Paths) -> TokenStream {
             pub type #name = #ty;
         }
     });
-    let allow = allow_deprecated(
-        model
-            .objects
-            .iter()
-            .any(|o| o.fields.iter().any(|f| f.deprecated.is_some())),
-    );
     quote! {
-        //! Data types shared by the actions' requests and responses.
-        #allow
+        //! Data types shared by the actions' requests and responses, one file
+        //! per type.
         #(#scalars)*
-        #(#objects)*
-        #(#enums)*
+        #(#modules)*
     }
 }
 
