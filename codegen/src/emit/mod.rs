@@ -3,7 +3,8 @@
 //! Layout of the output directory (relative paths):
 //! - `mod.rs`: service constants, `Site`, and the module tree;
 //! - `error_code.rs`: the service-wide `ErrorCode`;
-//! - `types.rs`: every object and enum type;
+//! - `types/mod.rs`: the scalar shapes and a re-export of every type, and
+//!   `types/<name>.rs` per object or enum type;
 //! - `waiters.rs` (when the spec declares waiters): a builder per waiter and
 //!   the client's `wait_until_*` methods;
 //! - `operation/mod.rs` and `operation/<action>.rs`: per action its request,
