@@ -32,7 +32,7 @@ impl Client {
         let span = trace::call_span(inner, action);
         async move {
             let started = Instant::now();
-            let deadline = Deadline::after(started, options.timeout.unwrap_or(inner.timeout));
+            let deadline = Deadline::after(options.timeout.unwrap_or(inner.timeout));
             let retry = options.retry.unwrap_or(inner.retry);
             let attempt_limit = options.attempt_timeout.or(inner.attempt_timeout);
             let idempotent = options
@@ -44,12 +44,20 @@ impl Client {
                 let wait = inner.limiter.reserve(action, meta.rate_limit);
                 if !wait.is_zero() {
                     if !deadline.leaves(wait) {
-                        break Err(SdkError::Transport(TransportError::deadline()));
+                        // Said as it is, and at once: sleeping first would
+                        // only end in the deadline's error.
+                        let left = deadline.remaining();
+                        attempt -= 1;
+                        break Err(SdkError::Transport(
+                            TransportError::rate_limit_past_deadline(action, wait, left),
+                        ));
                     }
                     tokio::time::sleep(wait).await;
                 }
                 let remaining = deadline.remaining();
                 if remaining.is_zero() {
+                    // Counted as made: this attempt was not.
+                    attempt -= 1;
                     break Err(SdkError::Transport(TransportError::deadline()));
                 }
                 let limit = attempt_limit.map_or(remaining, |t| t.min(remaining));
@@ -217,21 +225,24 @@ impl Inner {
     }
 }
 
-/// The end of a call's time. A limit too far away to be represented
-/// (`Duration::MAX`) means no deadline, rather than an overflow.
+/// The end of a call's time, on tokio's clock as the waits and the
+/// attempts' timers are (so that a test with paused time sees one clock). A
+/// limit too far away to be represented (`Duration::MAX`) means no deadline,
+/// rather than an overflow.
 #[derive(Clone, Copy)]
-struct Deadline(Option<Instant>);
+struct Deadline(Option<tokio::time::Instant>);
 
 impl Deadline {
-    fn after(start: Instant, limit: Duration) -> Self {
-        Deadline(start.checked_add(limit))
+    /// The deadline `limit` from now.
+    fn after(limit: Duration) -> Self {
+        Deadline(tokio::time::Instant::now().checked_add(limit))
     }
 
     /// Time left; a year for no deadline (far past any real call, and a value
     /// timers take).
     fn remaining(self) -> Duration {
         match self.0 {
-            Some(at) => at.saturating_duration_since(Instant::now()),
+            Some(at) => at.saturating_duration_since(tokio::time::Instant::now()),
             None => Duration::from_secs(365 * 24 * 3600),
         }
     }
@@ -239,7 +250,9 @@ impl Deadline {
     /// Whether waiting `wait` from now still ends before the deadline.
     fn leaves(self, wait: Duration) -> bool {
         match self.0 {
-            Some(at) => Instant::now().checked_add(wait).is_some_and(|end| end < at),
+            Some(at) => tokio::time::Instant::now()
+                .checked_add(wait)
+                .is_some_and(|end| end < at),
             None => wait < self.remaining(),
         }
     }

@@ -222,8 +222,8 @@ impl Client {
         params: &P,
         options: &RequestOptions,
     ) -> Result<serde_json::Value, SdkError<String>> {
-        let header =
-            HeaderValue::from_str(action).map_err(|_| sign::invalid_header("the action name"))?;
+        let header = HeaderValue::from_str(action)
+            .map_err(|_| sign::invalid_header("the action name", "X-TC-Action"))?;
         let service = self.inner().service;
         let meta = Meta {
             rate_limit: service.action(action).and_then(|known| known.rate_limit),

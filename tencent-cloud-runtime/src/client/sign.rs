@@ -4,7 +4,7 @@
 
 use super::Inner;
 use crate::credentials::Credentials;
-use crate::error::{BuildError, SdkError};
+use crate::error::{BuildError, CredentialsError, SdkError};
 use crate::hooks::BeforeAttempt;
 use crate::options::RequestOptions;
 use crate::signing::SigningKey;
@@ -61,7 +61,8 @@ impl Inner {
         if let Some(region) = options.region.as_ref().or(self.region.as_ref()) {
             headers.insert(
                 X_TC_REGION.clone(),
-                HeaderValue::from_str(region.trim()).map_err(|_| invalid_header("the region"))?,
+                HeaderValue::from_str(region.trim())
+                    .map_err(|_| invalid_header("the region", "X-TC-Region"))?,
             );
         }
         if let Some(language) = options.language.or(self.language) {
@@ -103,14 +104,14 @@ impl Inner {
                 .authorization(credentials.secret_id(), &key, timestamp, body);
             // Handed over without a copy; checked as any header value.
             HeaderValue::from_maybe_shared(Bytes::from(text))
-                .map_err(|_| invalid_header("the SecretId"))?
+                .map_err(|_| unusable_credentials("SecretId", "Authorization"))?
         };
         authorization.set_sensitive(true);
         headers.insert(AUTHORIZATION, authorization);
         match credentials.token() {
             Some(token) => {
                 let mut token = HeaderValue::from_str(token)
-                    .map_err(|_| invalid_header("the session token"))?;
+                    .map_err(|_| unusable_credentials("session token", "X-TC-Token"))?;
                 token.set_sensitive(true);
                 headers.insert(X_TC_TOKEN.clone(), token);
             }
@@ -159,11 +160,23 @@ pub(super) fn static_header(value: &'static str) -> Option<HeaderValue> {
         .then(|| HeaderValue::from_static(value))
 }
 
-/// The error for a value that cannot be sent as a header.
-pub(super) fn invalid_header(what: &str) -> SdkError<String> {
-    SdkError::Build(BuildError::Encode(format!(
-        "{what} is not a valid HTTP header value"
-    )))
+/// The error for a value of the request (`what`) that `header` cannot
+/// carry.
+pub(super) fn invalid_header(what: &'static str, header: &'static str) -> SdkError<String> {
+    SdkError::Build(BuildError::InvalidHeader { what, header })
+}
+
+/// The error for credentials whose `part` (SecretId, session token) `header`
+/// cannot carry. Names the part, never its value.
+#[cold]
+fn unusable_credentials(part: &str, header: &str) -> SdkError<String> {
+    SdkError::Credentials(CredentialsError::new(
+        "the credentials provider",
+        format!(
+            "its {part} cannot be sent in the `{header}` header: it holds a line break \
+             or another character an HTTP header may not carry"
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -137,7 +137,7 @@ async fn read_body(
     limit: usize,
 ) -> Result<Vec<u8>, SdkError<String>> {
     let too_large = || SdkError::Transport(TransportError::too_large(limit));
-    let cut_off = |e| SdkError::Transport(TransportError::new(TransportErrorKind::Body, e));
+    let cut_off = |e| SdkError::Transport(body_error(e));
     if response.content_length().is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
@@ -168,6 +168,23 @@ async fn read_body(
         next = response.chunk().await.map_err(cut_off)?;
     }
     Ok(body)
+}
+
+/// The error for a body that could not be read: cut off, or not
+/// decompressible as its `Content-Encoding` says. reqwest reports both as a
+/// decoding error of the body; the cause tells them apart. A decompressor
+/// fails with an I/O error of its own making, whereas a connection that breaks
+/// fails with the HTTP stack's error (which may hold an I/O error further
+/// down, never as the first cause).
+fn body_error(e: reqwest::Error) -> TransportError {
+    let undecodable = e.is_decode()
+        && std::error::Error::source(&e).is_some_and(|cause| cause.is::<std::io::Error>());
+    let kind = if undecodable {
+        TransportErrorKind::Decompression
+    } else {
+        TransportErrorKind::Body
+    };
+    TransportError::new(kind, e)
 }
 
 /// Whether `a` and `b` share scheme, host and port.
