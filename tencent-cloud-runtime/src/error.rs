@@ -837,6 +837,20 @@ mod tests {
                 [false; 5],
             ),
             (
+                "not decompressible",
+                transport(TransportErrorKind::Decompression),
+                [false; 5],
+            ),
+            (
+                "rate-limit wait past the deadline",
+                SdkError::Transport(TransportError::rate_limit_past_deadline(
+                    "DescribeX",
+                    Duration::from_secs(10),
+                    Duration::from_secs(5),
+                )),
+                [false, false, false, true, true],
+            ),
+            (
                 "502 page",
                 decode(DecodeErrorKind::NotJson, 502),
                 [false, false, false, true, false],
