@@ -9,6 +9,7 @@
 use crate::enums::WireEnum;
 use std::error::Error as StdError;
 use std::fmt;
+use std::time::Duration;
 
 /// How many bytes of an undecodable body are kept for diagnosis, measured as the
 /// kept text prints in `Debug` (escapes included), so no rendering exceeds it.
@@ -25,7 +26,9 @@ pub enum SdkError<C> {
     Build(BuildError),
     /// No usable credentials.
     Credentials(CredentialsError),
-    /// The request did not complete: connection, timeout, or the body was cut off.
+    /// The request did not complete: connection, timeout, the body was cut
+    /// off or could not be decompressed, or the call could not be made in
+    /// its time.
     Transport(TransportError),
     /// An answer came back but is not a valid response of the action.
     Decode(DecodeError),
@@ -100,7 +103,8 @@ impl<C> SdkError<C> {
     /// it attempts and time left, for an action that is safe to repeat: a
     /// connection never made, `RequestLimitExceeded` (and sub-codes), a
     /// timeout, an answer cut off, an HTTP 5xx without a service answer. Not
-    /// an answer too large, an event stream, a service error of another code
+    /// an answer too large, one that cannot be decompressed, an event
+    /// stream, a service error of another code
     /// (`InternalError` included: the service answered), a build or
     /// credentials error. For an action that is not idempotent only the
     /// first two are retried by the client; this answers for the idempotent
@@ -111,7 +115,9 @@ impl<C> SdkError<C> {
 
     /// Whether the call ran out of time: an attempt's time limit or the
     /// whole call's deadline ([`TransportErrorKind::Timeout`] for both; the
-    /// deadline's error says "the overall deadline passed"). A credentials
+    /// deadline's error says "the overall deadline passed"), or a call the
+    /// client-side rate limit would hold past its deadline (given up before
+    /// waiting; its error says so). A credentials
     /// source that did not answer in time is [`SdkError::Credentials`].
     pub fn is_timeout(&self) -> bool {
         matches!(self, SdkError::Transport(e) if e.kind == TransportErrorKind::Timeout)
@@ -318,6 +324,16 @@ pub enum BuildError {
     /// A hook refused to send the request ([`crate::hooks::Refused`]); the
     /// reason is the hook's.
     Refused(String),
+    /// A value the request sends in an HTTP header holds a character no
+    /// header may carry (a line break, another control character): the
+    /// action name of an untyped call, or a region given per request.
+    /// Credentials that cannot be sent are [`SdkError::Credentials`].
+    InvalidHeader {
+        /// What the value is (`the action name`).
+        what: &'static str,
+        /// The header that would carry it (`X-TC-Action`).
+        header: &'static str,
+    },
 }
 
 impl BuildError {
@@ -345,6 +361,11 @@ impl fmt::Display for BuildError {
             BuildError::Refused(reason) => {
                 write!(f, "a hook refused to send the request: {reason}")
             }
+            BuildError::InvalidHeader { what, header } => write!(
+                f,
+                "{what} cannot be sent as the `{header}` header: it holds a line break \
+                 or another character an HTTP header may not carry"
+            ),
         }
     }
 }
@@ -389,6 +410,11 @@ pub enum TransportErrorKind {
     Timeout,
     /// The answer's body could not be read in full (connection cut mid-body).
     Body,
+    /// The answer's body came in full but could not be decompressed as its
+    /// `Content-Encoding` says (a plain body labelled gzip, a corrupt or
+    /// unfinished compressed stream). Never retried: the same answer would
+    /// fail the same way.
+    Decompression,
     /// Any other failure while sending.
     Request,
     /// The answer was larger than the client's response size limit
@@ -412,6 +438,9 @@ pub struct TransportError {
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
     /// Why there is no `source`, when the client itself gave up.
     note: Option<&'static str>,
+    /// The whole text, when the client gave up before the kind's own words
+    /// would be true (a wait that would pass the deadline, before it has).
+    said: Option<String>,
 }
 
 impl TransportError {
@@ -428,6 +457,7 @@ impl TransportError {
             attempts: 1,
             source: Some(Box::new(source)),
             note: None,
+            said: None,
         }
     }
 
@@ -442,6 +472,7 @@ impl TransportError {
             attempts: 1,
             source: Some(cause.into()),
             note: None,
+            said: None,
         }
     }
 
@@ -453,6 +484,7 @@ impl TransportError {
             attempts: 1,
             source: None,
             note: None,
+            said: None,
         }
     }
 
@@ -469,6 +501,25 @@ impl TransportError {
             attempts: 0,
             source: None,
             note: Some("the overall deadline passed"),
+            said: None,
+        }
+    }
+
+    /// The client-side rate limit of `action` asks for a `wait` longer than
+    /// the `left` of the call's deadline: the call gives up at once rather
+    /// than sleep into a certain timeout. Nothing more is sent.
+    pub(crate) fn rate_limit_past_deadline(action: &str, wait: Duration, left: Duration) -> Self {
+        TransportError {
+            kind: TransportErrorKind::Timeout,
+            attempts: 0,
+            source: None,
+            note: None,
+            said: Some(format!(
+                "not sent: the client-side rate limit of {action} would have the call wait \
+                 {} ms, past its deadline ({} ms left)",
+                wait.as_millis(),
+                left.as_millis()
+            )),
         }
     }
 
@@ -480,6 +531,7 @@ impl TransportError {
             attempts: 1,
             source: Some(Box::new(elapsed)),
             note: None,
+            said: None,
         }
     }
 
@@ -490,16 +542,24 @@ impl TransportError {
             attempts: 1,
             source: None,
             note: None,
+            said: None,
         }
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(said) = &self.said {
+            f.write_str(said)?;
+            return after_attempts(f, self.attempts);
+        }
         let what = match self.kind {
             TransportErrorKind::Connect => "could not connect",
             TransportErrorKind::Timeout => "timed out",
             TransportErrorKind::Body => "response body cut off",
+            TransportErrorKind::Decompression => {
+                "response body could not be decompressed as its `Content-Encoding` says"
+            }
             TransportErrorKind::Request => "request failed",
             TransportErrorKind::ResponseTooLarge { limit } => {
                 write!(
@@ -775,6 +835,20 @@ mod tests {
                 "too large",
                 transport(TransportErrorKind::ResponseTooLarge { limit: 1 }),
                 [false; 5],
+            ),
+            (
+                "not decompressible",
+                transport(TransportErrorKind::Decompression),
+                [false; 5],
+            ),
+            (
+                "rate-limit wait past the deadline",
+                SdkError::Transport(TransportError::rate_limit_past_deadline(
+                    "DescribeX",
+                    Duration::from_secs(10),
+                    Duration::from_secs(5),
+                )),
+                [false, false, false, true, true],
             ),
             (
                 "502 page",

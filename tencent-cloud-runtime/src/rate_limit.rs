@@ -4,7 +4,10 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock, as the waits the buckets ask for are slept on (a test with
+// paused time sees one clock); the standard one outside tests.
+use tokio::time::Instant;
 
 /// How a client limits its own request rate. `#[non_exhaustive]`: a later
 /// version may add modes, so a `match` on it needs a wildcard arm.

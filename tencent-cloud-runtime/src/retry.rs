@@ -110,6 +110,8 @@ pub(crate) fn retry_reason<C>(
             TransportErrorKind::Connect => Some("connection failed before sending"),
             // The same answer would be as large again.
             TransportErrorKind::ResponseTooLarge { .. } => None,
+            // The same answer would not decompress either.
+            TransportErrorKind::Decompression => None,
             _ if idempotent => Some("no answer to an idempotent request"),
             _ => None,
         },

@@ -440,10 +440,19 @@ fn names_that_cannot_be_escaped_are_refused() {
 fn reserved_client_methods_match_the_runtime() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut defined = Vec::new();
-    for file in [
-        "tencent-cloud-runtime/src/client.rs",
-        "ccc-api/src/generated/mod.rs",
-    ] {
+    // The runtime's `Client` has its methods in more than one file of
+    // `client/` (the entry points in `mod.rs`, the call in `call.rs`).
+    let runtime_client = root.join("tencent-cloud-runtime/src/client");
+    let mut files: Vec<String> = fs::read_dir(&runtime_client)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| fs::read_to_string(p).unwrap().contains("\nimpl Client {\n"))
+        .map(|p| p.strip_prefix(&root).unwrap().display().to_string())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    files.push("ccc-api/src/generated/mod.rs".to_owned());
+    for file in &files {
         let source = fs::read_to_string(root.join(file)).unwrap();
         let block = source
             .split("\nimpl Client {\n")
@@ -457,6 +466,8 @@ fn reserved_client_methods_match_the_runtime() {
                 [
                     "    pub fn ",
                     "    pub async fn ",
+                    "    pub(super) fn ",
+                    "    pub(super) async fn ",
                     "    fn ",
                     "    async fn ",
                 ]
@@ -466,7 +477,7 @@ fn reserved_client_methods_match_the_runtime() {
             .filter_map(|rest| rest.split(['(', '<']).next())
             .map(str::to_owned)
             .collect();
-        assert!(found.len() >= 4, "{file}: {found:?}");
+        assert!(!found.is_empty(), "{file}: {found:?}");
         // And there is no other `impl Client` block to forget.
         assert_eq!(source.matches("impl Client {").count(), 1, "{file}");
         defined.extend(found);
