@@ -475,7 +475,7 @@ impl Inner {
                     .answer(action, &headers, body)
                     .map_err(SdkError::Transport)?;
                 *status = Some(code);
-                return read_envelope(action, code, body);
+                return read_envelope(inner.service.sensitive_members, action, code, body);
             }
         };
         // Built directly rather than through `RequestBuilder`, which would
@@ -510,7 +510,7 @@ impl Inner {
         // An error quotes neither the key that signed the request nor its
         // session token, whatever the server echoes.
         let secrets = [credentials.secret_key(), credentials.token().unwrap_or("")];
-        let raw = read_envelope(action, code, body)
+        let raw = read_envelope(inner.service.sensitive_members, action, code, body)
             .map_err(|e| crate::redact::hide_in_error(e, &secrets))?;
         let span = tracing::Span::current();
         if !span.is_disabled() {
@@ -1401,7 +1401,6 @@ impl<C: ServiceClient> ClientBuilder<C> {
             None => None,
         };
         let credentials = Self::credentials_source(&self.config);
-        crate::redact::honour(service);
         // An error in an endpoint URL read from the environment names the
         // variable.
         let url_error = |reason: String| match &endpoint_variable {

@@ -14,8 +14,9 @@
 //! position, which no JSON API sends).
 
 use crate::deviation;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -24,13 +25,155 @@ pub trait FromMembers: Sized {
     /// What the type is called in error messages (`struct TelCdrInfo`).
     const EXPECTING: &'static str;
 
-    /// Reads the members of `map` into the type.
-    fn from_members<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    /// Reads the members of `map` into the type, counting in `filled` each
+    /// promised member read as its default (see [`crate::deviation`]).
+    fn from_members<'de, A: MapAccess<'de>>(map: A, filled: &Filled) -> Result<Self, A::Error>;
 }
 
-/// The `Deserialize` impl of a [`FromMembers`] type: a JSON object.
+/// The number of promised members a decode read as their defaults. It is
+/// made by whoever starts the decode and handed down explicitly, object to
+/// object, through [`Obj`] and the seeds around it: no state outside the
+/// decode is touched.
+#[derive(Debug, Default)]
+pub struct Filled(Cell<u32>);
+
+impl Filled {
+    /// The default of `T`, counted as one member filled in.
+    pub fn default_of<T: Default>(&self) -> T {
+        self.0.set(self.0.get().saturating_add(1));
+        T::default()
+    }
+
+    /// Members filled in so far.
+    pub fn count(&self) -> u32 {
+        self.0.get()
+    }
+}
+
+/// The `Deserialize` impl of a [`FromMembers`] type: a JSON object. What it
+/// fills in is not counted; [`read_counting`] counts it.
 pub fn object<'de, D: Deserializer<'de>, T: FromMembers>(deserializer: D) -> Result<T, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+    Obj::<T>::new(&Filled::default()).deserialize(deserializer)
+}
+
+/// Reads a [`FromMembers`] type from `deserializer` and says how many promised
+/// members it read as their defaults.
+pub fn read_counting<'de, D: Deserializer<'de>, T: FromMembers>(
+    deserializer: D,
+) -> (Result<T, D::Error>, u32) {
+    let filled = Filled::default();
+    let read = Obj::<T>::new(&filled).deserialize(deserializer);
+    (read, filled.count())
+}
+
+/// Reads an object type `T`, counting into the [`Filled`] it carries.
+pub struct Obj<'f, T>(&'f Filled, PhantomData<fn() -> T>);
+
+impl<'f, T> Obj<'f, T> {
+    /// The seed of `T` counting into `filled`.
+    pub fn new(filled: &'f Filled) -> Self {
+        Obj(filled, PhantomData)
+    }
+}
+
+impl<T> Clone for Obj<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Obj<'_, T> {}
+
+impl<'de, T: FromMembers> DeserializeSeed<'de> for Obj<'_, T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: FromMembers> Visitor<'de> for Obj<'_, T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_members(map, self.0)
+    }
+}
+
+/// Reads a list of what the seed `S` reads.
+#[derive(Clone, Copy)]
+pub struct List<S>(pub S);
+
+impl<'de, S: DeserializeSeed<'de> + Copy> DeserializeSeed<'de> for List<S> {
+    type Value = Vec<S::Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de> + Copy> Visitor<'de> for List<S> {
+    type Value = Vec<S::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self.0)? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+/// Reads what the seed `S` reads, or `null` as `None`.
+#[derive(Clone, Copy)]
+pub struct Opt<S>(pub S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Opt<S> {
+    type Value = Option<S::Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Opt<S> {
+    type Value = Option<S::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("option")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(d).map(Some)
+    }
+}
+
+/// Reads what the seed `S` reads, into a `Box`.
+#[derive(Clone, Copy)]
+pub struct Boxed<S>(pub S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Boxed<S> {
+    type Value = Box<S::Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(d).map(Box::new)
+    }
 }
 
 /// Deserializes a request strictly: every member the spec requires, at any
@@ -48,7 +191,9 @@ where
 {
     let value = deserializer.deserialize_any(Whole(Some(T::members())))?;
     if value.is_object() {
-        if let Some(first) = deviation::missing_in_request(T::members(), &value).first() {
+        let missing =
+            deviation::missing_in_request(T::members(), &value).map_err(de::Error::custom)?;
+        if let Some(first) = missing.first() {
             let what = match first.kind {
                 deviation::DeviationKind::Null => "required member is null",
                 _ => "missing required member",
@@ -139,20 +284,6 @@ impl<'de> DeserializeSeed<'de> for Whole {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
-    }
-}
-
-struct ObjectVisitor<T>(PhantomData<T>);
-
-impl<'de, T: FromMembers> Visitor<'de> for ObjectVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(T::EXPECTING)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::from_members(map)
     }
 }
 
@@ -299,29 +430,137 @@ impl Members {
         Ok(())
     }
 
-    /// Reads the value of a member the spec promises is never null: a `null`
-    /// reads as the default and is counted (see [`crate::deviation`]).
-    pub fn filled<'de, A, T>(&self, map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+    /// Reads the value of the current key into `slot` with `seed`; a second
+    /// value for the same member is an error.
+    pub fn value_seed<'de, A, S>(
+        &self,
+        map: &mut A,
+        slot: &mut Option<S::Value>,
+        seed: S,
+    ) -> Result<(), A::Error>
     where
         A: MapAccess<'de>,
-        T: Deserialize<'de> + Default,
+        S: DeserializeSeed<'de>,
     {
         if slot.is_some() {
             return Err(de::Error::duplicate_field(self.keys.names[self.last]));
         }
-        let value: Option<T> = map.next_value()?;
-        *slot = Some(value.unwrap_or_else(deviation::absent));
+        *slot = Some(map.next_value_seed(seed)?);
         Ok(())
     }
 
-    /// Skips the value of a member the type does not have.
+    /// Reads the value of a member the spec promises is never null: a `null`
+    /// reads as the default and is counted in `filled`.
+    pub fn filled<'de, A, T>(
+        &self,
+        map: &mut A,
+        slot: &mut Option<T>,
+        filled: &Filled,
+    ) -> Result<(), A::Error>
+    where
+        A: MapAccess<'de>,
+        T: Deserialize<'de> + Default,
+    {
+        self.filled_seed(map, slot, PhantomData::<T>, filled)
+    }
+
+    /// As [`Members::filled`], reading the value with `seed`.
+    pub fn filled_seed<'de, A, S>(
+        &self,
+        map: &mut A,
+        slot: &mut Option<S::Value>,
+        seed: S,
+        filled: &Filled,
+    ) -> Result<(), A::Error>
+    where
+        A: MapAccess<'de>,
+        S: DeserializeSeed<'de>,
+        S::Value: Default,
+    {
+        if slot.is_some() {
+            return Err(de::Error::duplicate_field(self.keys.names[self.last]));
+        }
+        let value = map.next_value_seed(Opt(seed))?;
+        *slot = Some(value.unwrap_or_else(|| filled.default_of()));
+        Ok(())
+    }
+
+    /// Skips the value of a member the type does not have (see [`Skip`]).
     pub fn skip<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<IgnoredAny>().map(|_| ())
+        map.next_value_seed(Skip)
     }
 
     /// A required member's value; missing, it is an error naming it.
     pub fn required<T, E: de::Error>(&self, slot: Option<T>, index: usize) -> Result<T, E> {
         slot.ok_or_else(|| E::missing_field(self.keys.names[index]))
+    }
+}
+
+/// Skips any JSON value without building it, but reads what a
+/// `serde_json::Value` reads: lists and objects are entered through the
+/// deserializer, so its nesting limit (128) holds as it holds for a `Value`
+/// (the stack stays bounded), and a number must fit an `f64`. An answer then
+/// gets one verdict whether it is read typed or as JSON (`Client::call`): a
+/// member nested too deep or a number out of range is refused by both.
+pub struct Skip;
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(Skip)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(Skip)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(Skip)?.is_some() {
+            map.next_value_seed(Skip)?;
+        }
+        Ok(())
     }
 }
 

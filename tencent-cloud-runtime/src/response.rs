@@ -2,13 +2,14 @@
 //! response decoded from the body's text in one parse.
 
 use crate::action::Action;
-use crate::codec::{self, FromMembers, Keys, Members};
+use crate::codec::{Filled, Keys, Members, Obj};
 use crate::deviation::{self, ActionResponse, Deviation, DeviationKind};
 use crate::error::{DecodeError, DecodeErrorKind, SdkError, ServiceError};
 use memchr::memmem::Finder;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::marker::PhantomData;
 use std::sync::LazyLock;
 
 /// An answer that is not a service error.
@@ -22,6 +23,9 @@ pub(crate) struct RawResponse {
     /// Whether the envelope was parsed already, so the answer is known to be
     /// no service error.
     inspected: bool,
+    /// Wire names of members whose values an error must not keep (the
+    /// service's sensitive members).
+    sensitive: &'static [&'static str],
     /// Attempts it took to get this answer.
     pub attempts: u32,
 }
@@ -29,7 +33,13 @@ pub(crate) struct RawResponse {
 impl RawResponse {
     /// A decode error about this answer.
     pub fn decode_error(&self, kind: DecodeErrorKind, detail: String) -> DecodeError {
-        let mut e = DecodeError::new(kind, self.status, detail, self.body.as_bytes());
+        let mut e = DecodeError::redacted(
+            kind,
+            self.status,
+            detail,
+            self.body.as_bytes(),
+            self.sensitive,
+        );
         e.attempts = self.attempts;
         e
     }
@@ -46,10 +56,7 @@ impl RawResponse {
     /// Every answer is decoded the one way, as `Envelope<T>` from a `str`, so
     /// the decoder of a response type is compiled once per crate that uses it.
     pub fn decode<T: DeserializeOwned>(&self, action: &str) -> Result<T, SdkError<String>> {
-        match serde_json::from_str::<Envelope<T>>(&self.body) {
-            Ok(Envelope(response)) => Ok(response),
-            Err(e) => Err(self.decode_failure(action, e)),
-        }
+        envelope(&self.body, PhantomData::<T>).map_err(|e| self.decode_failure(action, e))
     }
 
     /// Why the answer did not decode: what a full parse of the envelope finds
@@ -57,7 +64,7 @@ impl RawResponse {
     /// fit the type. Not generic.
     fn decode_failure(&self, action: &str, e: serde_json::Error) -> SdkError<String> {
         if !self.inspected {
-            if let Err(mut precise) = inspect(action, self.status, &self.body) {
+            if let Err(mut precise) = inspect(action, self.status, &self.body, self.sensitive) {
                 precise.set_attempts(self.attempts);
                 return precise;
             }
@@ -76,10 +83,12 @@ impl RawResponse {
         action: &str,
         strict: bool,
     ) -> Result<T, SdkError<String>> {
-        let (decoded, filled) = deviation::count_filled(|| self.decode::<T>(action));
-        let mut response = decoded?;
-        if filled != 0 || self.not_utf8 {
-            response.set_deviations(self.deviations(action, filled, T::members, strict)?);
+        let filled = Filled::default();
+        let mut response = envelope(&self.body, Obj::<T>::new(&filled))
+            .map_err(|e| self.decode_failure(action, e))?;
+        if filled.count() != 0 || self.not_utf8 {
+            let deviations = self.deviations(action, filled.count(), T::members(), strict)?;
+            response.set_deviations(deviations);
         }
         Ok(response)
     }
@@ -91,7 +100,7 @@ impl RawResponse {
         &self,
         action: &str,
         filled: u32,
-        members: fn() -> &'static [deviation::Member],
+        members: &'static [deviation::Member],
         strict: bool,
     ) -> Result<Vec<Deviation>, SdkError<String>> {
         let mut deviations = Vec::new();
@@ -102,7 +111,14 @@ impl RawResponse {
             });
         }
         if filled != 0 {
-            deviations.extend(self.members_filled(members()));
+            // The walk reads what the typed decode read, so it cannot fail
+            // where that succeeded; were it to, the answer is refused rather
+            // than read with its deviations unnamed.
+            let found = envelope(&self.body, Walk(members)).map_err(|e| {
+                let detail = format!("{filled} member(s) filled in, not named: {e}");
+                SdkError::Decode(self.decode_error(DecodeErrorKind::Shape, detail))
+            })?;
+            deviations.extend(found);
         }
         let listed = deviations
             .iter()
@@ -123,15 +139,16 @@ impl RawResponse {
         );
         Ok(deviations)
     }
+}
 
-    /// The members filled in to decode the answer as a type with `members`,
-    /// found by walking the answer along that member table (only done when
-    /// something was filled).
-    fn members_filled(&self, members: &[deviation::Member]) -> Vec<Deviation> {
-        match serde_json::from_str::<Envelope<serde_json::Value>>(&self.body) {
-            Ok(Envelope(received)) => deviation::find(members, &received),
-            Err(_) => Vec::new(),
-        }
+/// The deviation walk of `Response` along a member table, as a seed.
+struct Walk(&'static [deviation::Member]);
+
+impl<'de> DeserializeSeed<'de> for Walk {
+    type Value = Vec<Deviation>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        deviation::find(self.0, d)
     }
 }
 
@@ -141,7 +158,13 @@ impl RawResponse {
 /// a warning here, a deviation on a typed response, an error when strict.
 /// Every later parse then reads a `str`, which serde_json does without
 /// checking each string again, through one instantiation of each decoder.
-fn as_text(action: &str, body: Vec<u8>) -> (String, bool) {
+///
+/// A leading byte-order mark (U+FEFF), which some servers and proxies put
+/// before JSON, is dropped: what follows is read as if it were not there.
+fn as_text(action: &str, mut body: Vec<u8>) -> (String, bool) {
+    if body.starts_with(b"\xEF\xBB\xBF") {
+        body.drain(..3);
+    }
     match String::from_utf8(body) {
         Ok(text) => (text, false),
         Err(e) => {
@@ -152,29 +175,43 @@ fn as_text(action: &str, body: Vec<u8>) -> (String, bool) {
     }
 }
 
-/// `{"Response": T}`, other members ignored.
-struct Envelope<T>(T);
-
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Envelope<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        codec::object(deserializer)
-    }
+/// Reads `{"Response": ...}` from `text` with `seed`, other members skipped
+/// (see [`crate::codec::Skip`]); nothing but whitespace may follow.
+fn envelope<'de, S: DeserializeSeed<'de>>(
+    text: &'de str,
+    seed: S,
+) -> Result<S::Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde::Deserializer::deserialize_map(&mut de, EnvelopeVisitor(seed))?;
+    de.end()?;
+    Ok(value)
 }
 
-impl<T: DeserializeOwned> FromMembers for Envelope<T> {
-    const EXPECTING: &'static str = "an object with a `Response` member";
+struct EnvelopeVisitor<S>(S);
 
-    fn from_members<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for EnvelopeVisitor<S> {
+    type Value = S::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object with a `Response` member")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
         static KEYS: Keys = Keys::new(&["Response"]);
         let mut members = Members::new(&KEYS);
+        let mut seed = Some(self.0);
         let mut response = None;
         while let Some(i) = members.next_key(&mut map)? {
-            match i {
-                0 => members.value(&mut map, &mut response),
-                _ => members.skip(&mut map),
+            match (i, seed.take()) {
+                (0, Some(seed)) => members.value_seed(&mut map, &mut response, seed),
+                (0, None) => Err(serde::de::Error::duplicate_field("Response")),
+                (_, unused) => {
+                    seed = unused;
+                    members.skip(&mut map)
+                }
             }?;
         }
-        Ok(Envelope(members.required(response, 0)?))
+        members.required(response, 0)
     }
 }
 
@@ -189,7 +226,11 @@ struct RawEnvelope<'a> {
 /// error, and is accepted without parsing (the typed decode parses it once);
 /// anything else is examined now, so that retries can tell a rate limit or a
 /// 5xx from a success.
+///
+/// `sensitive` names the members of the service's answers whose values no
+/// error may keep (`Service::sensitive_members`).
 pub(crate) fn read_envelope(
+    sensitive: &'static [&'static str],
     action: &str,
     status: u16,
     body: Vec<u8>,
@@ -199,8 +240,8 @@ pub(crate) fn read_envelope(
     let inspected = !((200..300).contains(&status) && object && !may_name_error(body.as_bytes()));
     if inspected {
         // An error quotes nothing the same answer marks secret.
-        inspect(action, status, &body).map_err(|e| {
-            let found = crate::redact::sensitive_values(body.as_bytes());
+        inspect(action, status, &body, sensitive).map_err(|e| {
+            let found = crate::redact::sensitive_values(body.as_bytes(), sensitive);
             crate::redact::hide_in_error(e, &found.iter().map(String::as_str).collect::<Vec<_>>())
         })?;
     }
@@ -209,6 +250,7 @@ pub(crate) fn read_envelope(
         body,
         not_utf8,
         inspected,
+        sensitive,
         attempts: 1,
     })
 }
@@ -240,9 +282,20 @@ fn escapes_a_letter_of_error(body: &[u8]) -> bool {
 /// Splits an answer into a service error, a decode error, or an answer with a
 /// `Response` object that is not one. This is the full parse: every verdict
 /// the fast path of [`read_envelope`] reaches must agree with it.
-fn inspect(action: &str, status: u16, body: &str) -> Result<(), SdkError<String>> {
+fn inspect(
+    action: &str,
+    status: u16,
+    body: &str,
+    sensitive: &[&str],
+) -> Result<(), SdkError<String>> {
     let decode_error = |kind, detail: String| {
-        SdkError::Decode(DecodeError::new(kind, status, detail, body.as_bytes()))
+        SdkError::Decode(DecodeError::redacted(
+            kind,
+            status,
+            detail,
+            body.as_bytes(),
+            sensitive,
+        ))
     };
 
     let first = body.bytes().find(|b| !b.is_ascii_whitespace());
@@ -514,8 +567,8 @@ pub fn decode_response<A: Action>(
     status: u16,
     body: Vec<u8>,
 ) -> Result<A::Response, SdkError<A::ErrorCode>> {
-    crate::redact::honour(A::service());
-    let raw = read_envelope(A::ACTION, status, body).map_err(SdkError::map_code)?;
+    let raw = read_envelope(A::service().sensitive_members, A::ACTION, status, body)
+        .map_err(SdkError::map_code)?;
     raw.decode_typed(A::ACTION, false)
         .map_err(SdkError::map_code)
 }
@@ -526,8 +579,8 @@ pub fn decode_response_strict<A: Action>(
     status: u16,
     body: Vec<u8>,
 ) -> Result<A::Response, SdkError<A::ErrorCode>> {
-    crate::redact::honour(A::service());
-    let raw = read_envelope(A::ACTION, status, body).map_err(SdkError::map_code)?;
+    let raw = read_envelope(A::service().sensitive_members, A::ACTION, status, body)
+        .map_err(SdkError::map_code)?;
     raw.decode_typed(A::ACTION, true)
         .map_err(SdkError::map_code)
 }
@@ -540,7 +593,12 @@ mod tests {
     fn read(status: u16, body: &str) -> Result<serde_json::Value, SdkError<String>> {
         #[derive(Deserialize)]
         struct AnyObject {}
-        let raw = read_envelope("DescribeAutoCalloutTask", status, body.as_bytes().to_vec())?;
+        let raw = read_envelope(
+            &[],
+            "DescribeAutoCalloutTask",
+            status,
+            body.as_bytes().to_vec(),
+        )?;
         raw.decode::<AnyObject>("DescribeAutoCalloutTask")?;
         raw.decode("DescribeAutoCalloutTask")
     }
@@ -678,14 +736,15 @@ mod tests {
     /// Both ways a body is read, into an open and into a strict type: the
     /// client's (which may skip the envelope parse) and the full parse.
     fn both_ways(body: &[u8]) -> [(Verdict, Verdict); 2] {
-        let fast = |b: &[u8]| read_envelope("A", 200, b.to_vec());
+        let fast = |b: &[u8]| read_envelope(&[], "A", 200, b.to_vec());
         let full = |b: &[u8]| {
             let (body, not_utf8) = as_text("A", b.to_vec());
-            inspect("A", 200, &body).map(|()| RawResponse {
+            inspect("A", 200, &body, &[]).map(|()| RawResponse {
                 status: 200,
                 body,
                 not_utf8,
                 inspected: true,
+                sensitive: &[],
                 attempts: 1,
             })
         };
@@ -828,7 +887,7 @@ mod tests {
             response: T,
         }
         fn check<T: DeserializeOwned + PartialEq + std::fmt::Debug>(body: &[u8]) -> bool {
-            let ours = read_envelope("A", 200, body.to_vec())
+            let ours = read_envelope(&[], "A", 200, body.to_vec())
                 .and_then(|raw| raw.decode::<T>("A"))
                 .map_err(|e| match e {
                     SdkError::Decode(e) => e.detail,

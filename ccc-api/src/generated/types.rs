@@ -73,7 +73,11 @@ impl<'de> ::serde::Deserialize<'de> for AIAgentInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AIAgentInfo {
     const EXPECTING: &'static str = "struct AIAgentInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "AIAgentId",
@@ -225,7 +229,11 @@ impl<'de> ::serde::Deserialize<'de> for AIAnalysisResult {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AIAnalysisResult {
     const EXPECTING: &'static str = "struct AIAnalysisResult";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Type", "Result"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -367,7 +375,10 @@ impl<'de> ::serde::Deserialize<'de> for AICallExtractConfigElement {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractConfigElement {
     const EXPECTING: &'static str = "struct AICallExtractConfigElement";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "InfoType",
@@ -384,8 +395,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractConfigElement 
         let mut f_choices: Option<Option<Vec<String>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_info_type),
-                1 => members.filled(&mut map, &mut f_info_name),
+                0 => members.filled(&mut map, &mut f_info_type, filled),
+                1 => members.filled(&mut map, &mut f_info_name, filled),
                 2 => members.value(&mut map, &mut f_info_content),
                 3 => members.value(&mut map, &mut f_examples),
                 4 => members.value(&mut map, &mut f_choices),
@@ -393,8 +404,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractConfigElement 
             }?;
         }
         Ok(AICallExtractConfigElement {
-            info_type: f_info_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            info_name: f_info_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            info_type: f_info_type.unwrap_or_else(|| filled.default_of()),
+            info_name: f_info_name.unwrap_or_else(|| filled.default_of()),
             info_content: f_info_content.flatten(),
             examples: f_examples.flatten(),
             choices: f_choices.flatten(),
@@ -591,7 +602,10 @@ impl<'de> ::serde::Deserialize<'de> for AICallExtractResultElement {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractResultElement {
     const EXPECTING: &'static str = "struct AICallExtractResultElement";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "InfoType",
@@ -609,7 +623,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractResultElement 
                 0 => members.value(&mut map, &mut f_info_type),
                 1 => members.value(&mut map, &mut f_info_name),
                 2 => members.value(&mut map, &mut f_info_content),
-                3 => members.value(&mut map, &mut f_result),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_result,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AICallExtractResultInfo,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -784,7 +804,11 @@ impl<'de> ::serde::Deserialize<'de> for AICallExtractResultInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractResultInfo {
     const EXPECTING: &'static str = "struct AICallExtractResultInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Text", "Chosen", "Boolean", "Number"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -973,7 +997,10 @@ impl<'de> ::serde::Deserialize<'de> for AICallInteractionRound {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AICallInteractionRound {
     const EXPECTING: &'static str = "struct AICallInteractionRound";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "RoundId",
@@ -993,8 +1020,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallInteractionRound {
                 0 => members.value(&mut map, &mut f_round_id),
                 1 => members.value(&mut map, &mut f_round_index),
                 2 => members.value(&mut map, &mut f_tags),
-                3 => members.value(&mut map, &mut f_messages),
-                4 => members.value(&mut map, &mut f_paths),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_messages,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<AIRoundMessage>::new(filled),
+                    )),
+                ),
+                4 => members.value_seed(
+                    &mut map,
+                    &mut f_paths,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<AIRoundPath>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -1189,7 +1228,11 @@ impl<'de> ::serde::Deserialize<'de> for AICallLatencyMetrics {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AICallLatencyMetrics {
     const EXPECTING: &'static str = "struct AICallLatencyMetrics";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "AsrLatency",
@@ -1394,7 +1437,11 @@ impl<'de> ::serde::Deserialize<'de> for AILatencyDetail {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyDetail {
     const EXPECTING: &'static str = "struct AILatencyDetail";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "RoundId",
@@ -1627,7 +1674,10 @@ impl<'de> ::serde::Deserialize<'de> for AILatencyStatistics {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyStatistics {
     const EXPECTING: &'static str = "struct AILatencyStatistics";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "ASRLatency",
@@ -1642,10 +1692,34 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyStatistics {
         let mut f_ete_latency: Option<Option<AILatencyStatisticsInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_asr_latency),
-                1 => members.value(&mut map, &mut f_tts_latency),
-                2 => members.value(&mut map, &mut f_llm_latency),
-                3 => members.value(&mut map, &mut f_ete_latency),
+                0 => members.value_seed(
+                    &mut map,
+                    &mut f_asr_latency,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AILatencyStatisticsInfo,
+                    >::new(filled)),
+                ),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_tts_latency,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AILatencyStatisticsInfo,
+                    >::new(filled)),
+                ),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_llm_latency,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AILatencyStatisticsInfo,
+                    >::new(filled)),
+                ),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_ete_latency,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AILatencyStatisticsInfo,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -1811,7 +1885,11 @@ impl<'de> ::serde::Deserialize<'de> for AILatencyStatisticsInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyStatisticsInfo {
     const EXPECTING: &'static str = "struct AILatencyStatisticsInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "MinLatency",
@@ -1966,7 +2044,10 @@ impl<'de> ::serde::Deserialize<'de> for AIRoundMessage {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AIRoundMessage {
     const EXPECTING: &'static str = "struct AIRoundMessage";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Timestamp", "UserReply", "AISpeak"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -1976,8 +2057,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AIRoundMessage {
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_timestamp),
-                1 => members.value(&mut map, &mut f_user_reply),
-                2 => members.value(&mut map, &mut f_ai_speak),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_user_reply,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        UserReplyEvent,
+                    >::new(filled)),
+                ),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_ai_speak,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AISpeakEvent,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -2121,7 +2214,11 @@ impl<'de> ::serde::Deserialize<'de> for AIRoundPath {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AIRoundPath {
     const EXPECTING: &'static str = "struct AIRoundPath";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["NodeName", "NodeType", "Timestamp"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -2288,7 +2385,10 @@ impl<'de> ::serde::Deserialize<'de> for AISpeakEvent {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AISpeakEvent {
     const EXPECTING: &'static str = "struct AISpeakEvent";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "CanBeInterrupted",
@@ -2308,7 +2408,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AISpeakEvent {
                 0 => members.value(&mut map, &mut f_can_be_interrupted),
                 1 => members.value(&mut map, &mut f_spoken_text),
                 2 => members.value(&mut map, &mut f_spoken_type),
-                3 => members.value(&mut map, &mut f_latency_metrics),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_latency_metrics,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AICallLatencyMetrics,
+                    >::new(filled)),
+                ),
                 4 => members.value(&mut map, &mut f_traverse_reason),
                 _ => members.skip(&mut map),
             }?;
@@ -2492,7 +2598,10 @@ impl<'de> ::serde::Deserialize<'de> for AITransferItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for AITransferItem {
     const EXPECTING: &'static str = "struct AITransferItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "TransferFunctionName",
@@ -2505,19 +2614,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AITransferItem {
         let mut f_transfer_skill_group_id: Option<SkillGroupId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_transfer_function_name),
-                1 => members.filled(&mut map, &mut f_transfer_function_desc),
-                2 => members.filled(&mut map, &mut f_transfer_skill_group_id),
+                0 => members.filled(&mut map, &mut f_transfer_function_name, filled),
+                1 => members.filled(&mut map, &mut f_transfer_function_desc, filled),
+                2 => members.filled(&mut map, &mut f_transfer_skill_group_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(AITransferItem {
-            transfer_function_name: f_transfer_function_name
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            transfer_function_desc: f_transfer_function_desc
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            transfer_function_name: f_transfer_function_name.unwrap_or_else(|| filled.default_of()),
+            transfer_function_desc: f_transfer_function_desc.unwrap_or_else(|| filled.default_of()),
             transfer_skill_group_id: f_transfer_skill_group_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+                .unwrap_or_else(|| filled.default_of()),
         })
     }
 }
@@ -2674,7 +2781,11 @@ impl<'de> ::serde::Deserialize<'de> for ActiveCarrierPrivilegeNumber {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for ActiveCarrierPrivilegeNumber {
     const EXPECTING: &'static str = "struct ActiveCarrierPrivilegeNumber";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -2872,7 +2983,11 @@ impl<'de> ::serde::Deserialize<'de> for AsrData {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AsrData {
     const EXPECTING: &'static str = "struct AsrData";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "User",
@@ -3088,7 +3203,11 @@ impl<'de> ::serde::Deserialize<'de> for AudioFileInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AudioFileInfo {
     const EXPECTING: &'static str = "struct AudioFileInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "FileId",
@@ -3266,7 +3385,10 @@ impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskCalleeInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AutoCalloutTaskCalleeInfo {
     const EXPECTING: &'static str = "struct AutoCalloutTaskCalleeInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Callee", "State", "Sessions"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -3275,15 +3397,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AutoCalloutTaskCalleeInfo {
         let mut f_sessions: Option<Vec<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_callee),
-                1 => members.filled(&mut map, &mut f_state),
-                2 => members.filled(&mut map, &mut f_sessions),
+                0 => members.filled(&mut map, &mut f_callee, filled),
+                1 => members.filled(&mut map, &mut f_state, filled),
+                2 => members.filled(&mut map, &mut f_sessions, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(AutoCalloutTaskCalleeInfo {
-            callee: f_callee.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            state: f_state.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            callee: f_callee.unwrap_or_else(|| filled.default_of()),
+            state: f_state.unwrap_or_else(|| filled.default_of()),
             sessions: f_sessions.unwrap_or_default(),
         })
     }
@@ -3478,7 +3600,11 @@ impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AutoCalloutTaskInfo {
     const EXPECTING: &'static str = "struct AutoCalloutTaskInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Name",
@@ -3786,7 +3912,10 @@ impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfig {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for AvailableTimeConfig {
     const EXPECTING: &'static str = "struct AvailableTimeConfig";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["DayType", "DaysOfWeek", "TimeRanges"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -3797,7 +3926,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AvailableTimeConfig {
             match i {
                 0 => members.value(&mut map, &mut f_day_type),
                 1 => members.value(&mut map, &mut f_days_of_week),
-                2 => members.value(&mut map, &mut f_time_ranges),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_time_ranges,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<TimeRange>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -3935,7 +4070,11 @@ impl<'de> ::serde::Deserialize<'de> for BasicAuth {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for BasicAuth {
     const EXPECTING: &'static str = "struct BasicAuth";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["BasicToken"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -4042,7 +4181,11 @@ impl<'de> ::serde::Deserialize<'de> for BearerAuth {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for BearerAuth {
     const EXPECTING: &'static str = "struct BearerAuth";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["BearerToken"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -4210,7 +4353,11 @@ impl<'de> ::serde::Deserialize<'de> for CallInMetrics {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CallInMetrics {
     const EXPECTING: &'static str = "struct CallInMetrics";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "IvrCount",
@@ -4569,7 +4716,10 @@ impl<'de> ::serde::Deserialize<'de> for CallInNumberMetrics {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CallInNumberMetrics {
     const EXPECTING: &'static str = "struct CallInNumberMetrics";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Number", "Metrics", "SkillGroupMetrics"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -4579,8 +4729,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CallInNumberMetrics {
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_number),
-                1 => members.value(&mut map, &mut f_metrics),
-                2 => members.value(&mut map, &mut f_skill_group_metrics),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_metrics,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        CallInMetrics,
+                    >::new(filled)),
+                ),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_skill_group_metrics,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<CallInSkillGroupMetrics>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -4725,7 +4887,10 @@ impl<'de> ::serde::Deserialize<'de> for CallInSkillGroupMetrics {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CallInSkillGroupMetrics {
     const EXPECTING: &'static str = "struct CallInSkillGroupMetrics";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SkillGroupId", "Metrics", "Name"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -4734,17 +4899,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CallInSkillGroupMetrics {
         let mut f_name: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_skill_group_id),
-                1 => members.value(&mut map, &mut f_metrics),
-                2 => members.filled(&mut map, &mut f_name),
+                0 => members.filled(&mut map, &mut f_skill_group_id, filled),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_metrics,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        CallInMetrics,
+                    >::new(filled)),
+                ),
+                2 => members.filled(&mut map, &mut f_name, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CallInSkillGroupMetrics {
-            skill_group_id: f_skill_group_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            skill_group_id: f_skill_group_id.unwrap_or_else(|| filled.default_of()),
             metrics: f_metrics.flatten(),
-            name: f_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            name: f_name.unwrap_or_else(|| filled.default_of()),
         })
     }
 }
@@ -4888,7 +5058,10 @@ impl<'de> ::serde::Deserialize<'de> for CalleeAttribute {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CalleeAttribute {
     const EXPECTING: &'static str = "struct CalleeAttribute";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Callee", "UUI", "Variables"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -4897,14 +5070,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CalleeAttribute {
         let mut f_variables: Option<Option<Vec<Variable>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_callee),
+                0 => members.filled(&mut map, &mut f_callee, filled),
                 1 => members.value(&mut map, &mut f_uui),
-                2 => members.value(&mut map, &mut f_variables),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_variables,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<Variable>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CalleeAttribute {
-            callee: f_callee.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            callee: f_callee.unwrap_or_else(|| filled.default_of()),
             uui: f_uui.flatten(),
             variables: f_variables.flatten(),
         })
@@ -5079,7 +5258,11 @@ impl<'de> ::serde::Deserialize<'de> for CarrierPrivilegeNumberApplicant {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CarrierPrivilegeNumberApplicant {
     const EXPECTING: &'static str = "struct CarrierPrivilegeNumberApplicant";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -5356,7 +5539,11 @@ impl<'de> ::serde::Deserialize<'de> for ClientInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for ClientInfo {
     const EXPECTING: &'static str = "struct ClientInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["ClientType", "IsConnected"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -5606,7 +5793,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CompanyApplyInfo {
     const EXPECTING: &'static str = "struct CompanyApplyInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "ApplicantType",
@@ -5659,20 +5849,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CompanyApplyInfo {
         let mut f_operator_mobile_pic_url: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_applicant_type),
-                1 => members.filled(&mut map, &mut f_company_name),
-                2 => members.filled(&mut map, &mut f_business_id),
-                3 => members.filled(&mut map, &mut f_business_id_pic_url),
-                4 => members.filled(&mut map, &mut f_corporation_name),
-                5 => members.filled(&mut map, &mut f_corporation_id),
-                6 => members.filled(&mut map, &mut f_corporation_id_pic_url),
-                7 => members.filled(&mut map, &mut f_network_commitment_pic_url),
-                8 => members.filled(&mut map, &mut f_is_equal_tencent_cloud),
-                9 => members.filled(&mut map, &mut f_corporation_mobile),
-                10 => members.filled(&mut map, &mut f_corporation_mobile_pic_url),
-                11 => members.filled(&mut map, &mut f_use_describe_file_url),
-                12 => members.filled(&mut map, &mut f_company_auth_letter_pic_url),
-                13 => members.filled(&mut map, &mut f_accept_pic_url),
+                0 => members.filled(&mut map, &mut f_applicant_type, filled),
+                1 => members.filled(&mut map, &mut f_company_name, filled),
+                2 => members.filled(&mut map, &mut f_business_id, filled),
+                3 => members.filled(&mut map, &mut f_business_id_pic_url, filled),
+                4 => members.filled(&mut map, &mut f_corporation_name, filled),
+                5 => members.filled(&mut map, &mut f_corporation_id, filled),
+                6 => members.filled(&mut map, &mut f_corporation_id_pic_url, filled),
+                7 => members.filled(&mut map, &mut f_network_commitment_pic_url, filled),
+                8 => members.filled(&mut map, &mut f_is_equal_tencent_cloud, filled),
+                9 => members.filled(&mut map, &mut f_corporation_mobile, filled),
+                10 => members.filled(&mut map, &mut f_corporation_mobile_pic_url, filled),
+                11 => members.filled(&mut map, &mut f_use_describe_file_url, filled),
+                12 => members.filled(&mut map, &mut f_company_auth_letter_pic_url, filled),
+                13 => members.filled(&mut map, &mut f_accept_pic_url, filled),
                 14 => members.value(&mut map, &mut f_corporation_holding_on_id_pic_url),
                 15 => members.value(&mut map, &mut f_operator_name),
                 16 => members.value(&mut map, &mut f_operator_id),
@@ -5686,32 +5876,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CompanyApplyInfo {
             }?;
         }
         Ok(CompanyApplyInfo {
-            applicant_type: f_applicant_type
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            company_name: f_company_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            business_id: f_business_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            business_id_pic_url: f_business_id_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            corporation_name: f_corporation_name
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            corporation_id: f_corporation_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            corporation_id_pic_url: f_corporation_id_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            applicant_type: f_applicant_type.unwrap_or_else(|| filled.default_of()),
+            company_name: f_company_name.unwrap_or_else(|| filled.default_of()),
+            business_id: f_business_id.unwrap_or_else(|| filled.default_of()),
+            business_id_pic_url: f_business_id_pic_url.unwrap_or_else(|| filled.default_of()),
+            corporation_name: f_corporation_name.unwrap_or_else(|| filled.default_of()),
+            corporation_id: f_corporation_id.unwrap_or_else(|| filled.default_of()),
+            corporation_id_pic_url: f_corporation_id_pic_url.unwrap_or_else(|| filled.default_of()),
             network_commitment_pic_url: f_network_commitment_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            is_equal_tencent_cloud: f_is_equal_tencent_cloud
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            corporation_mobile: f_corporation_mobile
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+                .unwrap_or_else(|| filled.default_of()),
+            is_equal_tencent_cloud: f_is_equal_tencent_cloud.unwrap_or_else(|| filled.default_of()),
+            corporation_mobile: f_corporation_mobile.unwrap_or_else(|| filled.default_of()),
             corporation_mobile_pic_url: f_corporation_mobile_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            use_describe_file_url: f_use_describe_file_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+                .unwrap_or_else(|| filled.default_of()),
+            use_describe_file_url: f_use_describe_file_url.unwrap_or_else(|| filled.default_of()),
             company_auth_letter_pic_url: f_company_auth_letter_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            accept_pic_url: f_accept_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+                .unwrap_or_else(|| filled.default_of()),
+            accept_pic_url: f_accept_pic_url.unwrap_or_else(|| filled.default_of()),
             corporation_holding_on_id_pic_url: f_corporation_holding_on_id_pic_url.flatten(),
             operator_name: f_operator_name.flatten(),
             operator_id: f_operator_id.flatten(),
@@ -6390,7 +6571,11 @@ impl<'de> ::serde::Deserialize<'de> for CompanyStateInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CompanyStateInfo {
     const EXPECTING: &'static str = "struct CompanyStateInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Id",
@@ -6734,7 +6919,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElemen
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignsElement {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsElement";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "CampaignId",
@@ -7029,7 +7218,11 @@ impl<'de> ::serde::Deserialize<'de> for ErrStaffItem {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for ErrStaffItem {
     const EXPECTING: &'static str = "struct ErrStaffItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["StaffEmail", "Code", "Message"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -7168,14 +7361,23 @@ impl<'de> ::serde::Deserialize<'de> for EventStaffDetail {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for EventStaffDetail {
     const EXPECTING: &'static str = "struct EventStaffDetail";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Staffs"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_staffs: Option<Option<Vec<EventStaffElement>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_staffs),
+                0 => members.value_seed(
+                    &mut map,
+                    &mut f_staffs,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<EventStaffElement>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -7267,7 +7469,11 @@ impl<'de> ::serde::Deserialize<'de> for EventStaffElement {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for EventStaffElement {
     const EXPECTING: &'static str = "struct EventStaffElement";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Mail", "StaffNumber"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -7454,7 +7660,11 @@ impl<'de> ::serde::Deserialize<'de> for ExtensionInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for ExtensionInfo {
     const EXPECTING: &'static str = "struct ExtensionInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -7803,7 +8013,11 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for Filter {
     const EXPECTING: &'static str = "struct Filter";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Name", "Values"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -7960,7 +8174,11 @@ impl<'de> ::serde::Deserialize<'de> for FlashSMSRecord {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for FlashSMSRecord {
     const EXPECTING: &'static str = "struct FlashSMSRecord";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SessionId",
@@ -8218,7 +8436,10 @@ impl<'de> ::serde::Deserialize<'de> for ForwardingConfig {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for ForwardingConfig {
     const EXPECTING: &'static str = "struct ForwardingConfig";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Enabled", "Condition", "Target"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -8229,7 +8450,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ForwardingConfig {
             match i {
                 0 => members.value(&mut map, &mut f_enabled),
                 1 => members.value(&mut map, &mut f_condition),
-                2 => members.value(&mut map, &mut f_target),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_target,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        ForwardingTarget,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -8378,7 +8605,11 @@ impl<'de> ::serde::Deserialize<'de> for ForwardingTarget {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for ForwardingTarget {
     const EXPECTING: &'static str = "struct ForwardingTarget";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Type",
@@ -8557,7 +8788,11 @@ impl<'de> ::serde::Deserialize<'de> for HeaderParams {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for HeaderParams {
     const EXPECTING: &'static str = "struct HeaderParams";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -8726,7 +8961,10 @@ impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfig {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for HttpCallbackConfig {
     const EXPECTING: &'static str = "struct HttpCallbackConfig";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Url",
@@ -8754,15 +8992,57 @@ impl ::tencent_cloud_runtime::codec::FromMembers for HttpCallbackConfig {
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_url),
-                1 => members.value(&mut map, &mut f_header_params),
-                2 => members.value(&mut map, &mut f_params),
-                3 => members.value(&mut map, &mut f_returns),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_header_params,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<HeaderParams>::new(filled),
+                    )),
+                ),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_params,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<HttpParams>::new(filled),
+                    )),
+                ),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_returns,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<ReturnKey>::new(filled),
+                    )),
+                ),
                 4 => members.value(&mut map, &mut f_async),
                 5 => members.value(&mut map, &mut f_auth_type),
-                6 => members.value(&mut map, &mut f_basic_auth),
-                7 => members.value(&mut map, &mut f_bearer_auth),
-                8 => members.value(&mut map, &mut f_custom_auth),
-                9 => members.value(&mut map, &mut f_oauth2_auth),
+                6 => members.value_seed(
+                    &mut map,
+                    &mut f_basic_auth,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        BasicAuth,
+                    >::new(filled)),
+                ),
+                7 => members.value_seed(
+                    &mut map,
+                    &mut f_bearer_auth,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        BearerAuth,
+                    >::new(filled)),
+                ),
+                8 => members.value_seed(
+                    &mut map,
+                    &mut f_custom_auth,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        HttpParams,
+                    >::new(filled)),
+                ),
+                9 => members.value_seed(
+                    &mut map,
+                    &mut f_oauth2_auth,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        OauthConfig,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -9058,7 +9338,11 @@ impl<'de> ::serde::Deserialize<'de> for HttpParams {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for HttpParams {
     const EXPECTING: &'static str = "struct HttpParams";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value", "ValueType"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -9277,7 +9561,10 @@ impl<'de> ::serde::Deserialize<'de> for IMCdrInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for IMCdrInfo {
     const EXPECTING: &'static str = "struct IMCdrInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Id",
@@ -9318,7 +9605,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for IMCdrInfo {
                 7 => members.value(&mut map, &mut f_session_id),
                 8 => members.value(&mut map, &mut f_skill_group_id),
                 9 => members.value(&mut map, &mut f_skill_group_name),
-                10 => members.value(&mut map, &mut f_satisfaction),
+                10 => members.value_seed(
+                    &mut map,
+                    &mut f_satisfaction,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        IMSatisfaction,
+                    >::new(filled)),
+                ),
                 11 => members.value(&mut map, &mut f_client_user_id),
                 _ => members.skip(&mut map),
             }?;
@@ -9656,7 +9949,11 @@ impl<'de> ::serde::Deserialize<'de> for IMSatisfaction {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for IMSatisfaction {
     const EXPECTING: &'static str = "struct IMSatisfaction";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Id", "Label"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -9808,7 +10105,11 @@ impl<'de> ::serde::Deserialize<'de> for IVRKeyPressedElement {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for IVRKeyPressedElement {
     const EXPECTING: &'static str = "struct IVRKeyPressedElement";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Key",
@@ -10027,19 +10328,22 @@ impl<'de> ::serde::Deserialize<'de> for Interface {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for Interface {
     const EXPECTING: &'static str = "struct Interface";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["URL"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_url: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_url),
+                0 => members.filled(&mut map, &mut f_url, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(Interface {
-            url: f_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            url: f_url.unwrap_or_else(|| filled.default_of()),
         })
     }
 }
@@ -10130,7 +10434,11 @@ impl<'de> ::serde::Deserialize<'de> for InvokeLLM {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for InvokeLLM {
     const EXPECTING: &'static str = "struct InvokeLLM";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Content", "Interrupt"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -10252,7 +10560,11 @@ impl<'de> ::serde::Deserialize<'de> for Message {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for Message {
     const EXPECTING: &'static str = "struct Message";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Type", "Content"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -10383,7 +10695,10 @@ impl<'de> ::serde::Deserialize<'de> for MessageBody {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for MessageBody {
     const EXPECTING: &'static str = "struct MessageBody";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Timestamp", "From", "Messages"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -10394,7 +10709,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for MessageBody {
             match i {
                 0 => members.value(&mut map, &mut f_timestamp),
                 1 => members.value(&mut map, &mut f_from),
-                2 => members.value(&mut map, &mut f_messages),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_messages,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<Message>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -10545,7 +10866,11 @@ impl<'de> ::serde::Deserialize<'de> for NumberInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for NumberInfo {
     const EXPECTING: &'static str = "struct NumberInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Number",
@@ -10739,7 +11064,11 @@ impl<'de> ::serde::Deserialize<'de> for OauthConfig {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for OauthConfig {
     const EXPECTING: &'static str = "struct OauthConfig";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TokenURL", "ClientId", "ClientSecret"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -10912,7 +11241,10 @@ impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for OwnNumberApplyDetailItem {
     const EXPECTING: &'static str = "struct OwnNumberApplyDetailItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "CallType",
@@ -10933,22 +11265,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for OwnNumberApplyDetailItem {
         let mut f_carrier_phone_number: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_call_type),
-                1 => members.filled(&mut map, &mut f_phone_number),
-                2 => members.filled(&mut map, &mut f_max_call_count),
-                3 => members.filled(&mut map, &mut f_max_call_p_sec),
+                0 => members.filled(&mut map, &mut f_call_type, filled),
+                1 => members.filled(&mut map, &mut f_phone_number, filled),
+                2 => members.filled(&mut map, &mut f_max_call_count, filled),
+                3 => members.filled(&mut map, &mut f_max_call_p_sec, filled),
                 4 => members.value(&mut map, &mut f_outbound_callee_format),
                 5 => members.value(&mut map, &mut f_carrier_phone_number),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(OwnNumberApplyDetailItem {
-            call_type: f_call_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            phone_number: f_phone_number.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            max_call_count: f_max_call_count
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            max_call_p_sec: f_max_call_p_sec
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            call_type: f_call_type.unwrap_or_else(|| filled.default_of()),
+            phone_number: f_phone_number.unwrap_or_else(|| filled.default_of()),
+            max_call_count: f_max_call_count.unwrap_or_else(|| filled.default_of()),
+            max_call_p_sec: f_max_call_p_sec.unwrap_or_else(|| filled.default_of()),
             outbound_callee_format: f_outbound_callee_format.flatten(),
             carrier_phone_number: f_carrier_phone_number.flatten(),
         })
@@ -11258,7 +11588,11 @@ impl<'de> ::serde::Deserialize<'de> for PSTNSession {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for PSTNSession {
     const EXPECTING: &'static str = "struct PSTNSession";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SessionID",
@@ -11787,7 +12121,11 @@ impl<'de> ::serde::Deserialize<'de> for PSTNSessionInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for PSTNSessionInfo {
     const EXPECTING: &'static str = "struct PSTNSessionInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SessionID",
@@ -12205,7 +12543,10 @@ impl<'de> ::serde::Deserialize<'de> for PackageBuyInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for PackageBuyInfo {
     const EXPECTING: &'static str = "struct PackageBuyInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "PackageId",
@@ -12224,24 +12565,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PackageBuyInfo {
         let mut f_end_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_package_id),
-                1 => members.filled(&mut map, &mut f_type),
-                2 => members.filled(&mut map, &mut f_capacity_size),
-                3 => members.filled(&mut map, &mut f_capacity_remain),
-                4 => members.filled(&mut map, &mut f_buy_time),
-                5 => members.filled(&mut map, &mut f_end_time),
+                0 => members.filled(&mut map, &mut f_package_id, filled),
+                1 => members.filled(&mut map, &mut f_type, filled),
+                2 => members.filled(&mut map, &mut f_capacity_size, filled),
+                3 => members.filled(&mut map, &mut f_capacity_remain, filled),
+                4 => members.filled(&mut map, &mut f_buy_time, filled),
+                5 => members.filled(&mut map, &mut f_end_time, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(PackageBuyInfo {
-            package_id: f_package_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            r#type: f_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            capacity_size: f_capacity_size
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            capacity_remain: f_capacity_remain
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            buy_time: f_buy_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            end_time: f_end_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            package_id: f_package_id.unwrap_or_else(|| filled.default_of()),
+            r#type: f_type.unwrap_or_else(|| filled.default_of()),
+            capacity_size: f_capacity_size.unwrap_or_else(|| filled.default_of()),
+            capacity_remain: f_capacity_remain.unwrap_or_else(|| filled.default_of()),
+            buy_time: f_buy_time.unwrap_or_else(|| filled.default_of()),
+            end_time: f_end_time.unwrap_or_else(|| filled.default_of()),
         })
     }
 }
@@ -12477,7 +12816,10 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for PhoneNumBuyInfo {
     const EXPECTING: &'static str = "struct PhoneNumBuyInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "PhoneNum", "Type", "CallType", "BuyTime", "EndTime", "State",
@@ -12491,22 +12833,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PhoneNumBuyInfo {
         let mut f_state: Option<PhoneNumBuyInfoState> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_phone_num),
-                1 => members.filled(&mut map, &mut f_type),
-                2 => members.filled(&mut map, &mut f_call_type),
-                3 => members.filled(&mut map, &mut f_buy_time),
-                4 => members.filled(&mut map, &mut f_end_time),
-                5 => members.filled(&mut map, &mut f_state),
+                0 => members.filled(&mut map, &mut f_phone_num, filled),
+                1 => members.filled(&mut map, &mut f_type, filled),
+                2 => members.filled(&mut map, &mut f_call_type, filled),
+                3 => members.filled(&mut map, &mut f_buy_time, filled),
+                4 => members.filled(&mut map, &mut f_end_time, filled),
+                5 => members.filled(&mut map, &mut f_state, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(PhoneNumBuyInfo {
-            phone_num: f_phone_num.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            r#type: f_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            call_type: f_call_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            buy_time: f_buy_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            end_time: f_end_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            state: f_state.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            phone_num: f_phone_num.unwrap_or_else(|| filled.default_of()),
+            r#type: f_type.unwrap_or_else(|| filled.default_of()),
+            call_type: f_call_type.unwrap_or_else(|| filled.default_of()),
+            buy_time: f_buy_time.unwrap_or_else(|| filled.default_of()),
+            end_time: f_end_time.unwrap_or_else(|| filled.default_of()),
+            state: f_state.unwrap_or_else(|| filled.default_of()),
         })
     }
 }
@@ -12724,7 +13066,11 @@ impl<'de> ::serde::Deserialize<'de> for RetryTagItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for RetryTagItem {
     const EXPECTING: &'static str = "struct RetryTagItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TagName", "TagValue"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -12838,7 +13184,11 @@ impl<'de> ::serde::Deserialize<'de> for ReturnKey {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for ReturnKey {
     const EXPECTING: &'static str = "struct ReturnKey";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Key"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -12959,7 +13309,10 @@ impl<'de> ::serde::Deserialize<'de> for SdkAppIdBuyInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SdkAppIdBuyInfo {
     const EXPECTING: &'static str = "struct SdkAppIdBuyInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -12981,8 +13334,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SdkAppIdBuyInfo {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
                 1 => members.value(&mut map, &mut f_name),
                 2 => members.value(&mut map, &mut f_staff_buy_num),
-                3 => members.value(&mut map, &mut f_staff_buy_list),
-                4 => members.value(&mut map, &mut f_phone_num_buy_list),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_staff_buy_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<StaffBuyInfo>::new(filled),
+                    )),
+                ),
+                4 => members.value_seed(
+                    &mut map,
+                    &mut f_phone_num_buy_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<PhoneNumBuyInfo>::new(filled),
+                    )),
+                ),
                 5 => members.value(&mut map, &mut f_sip_buy_num),
                 _ => members.skip(&mut map),
             }?;
@@ -13232,7 +13597,10 @@ impl<'de> ::serde::Deserialize<'de> for SeatUserInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SeatUserInfo {
     const EXPECTING: &'static str = "struct SeatUserInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Name",
@@ -13257,9 +13625,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SeatUserInfo {
         let mut f_extension_number: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_name),
-                1 => members.filled(&mut map, &mut f_mail),
-                2 => members.filled(&mut map, &mut f_staff_number),
+                0 => members.filled(&mut map, &mut f_name, filled),
+                1 => members.filled(&mut map, &mut f_mail, filled),
+                2 => members.filled(&mut map, &mut f_staff_number, filled),
                 3 => members.value(&mut map, &mut f_phone),
                 4 => members.value(&mut map, &mut f_nick),
                 5 => members.value(&mut map, &mut f_user_id),
@@ -13270,9 +13638,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SeatUserInfo {
             }?;
         }
         Ok(SeatUserInfo {
-            name: f_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            mail: f_mail.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            staff_number: f_staff_number.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            name: f_name.unwrap_or_else(|| filled.default_of()),
+            mail: f_mail.unwrap_or_else(|| filled.default_of()),
+            staff_number: f_staff_number.unwrap_or_else(|| filled.default_of()),
             phone: f_phone.flatten(),
             nick: f_nick.flatten(),
             user_id: f_user_id.flatten(),
@@ -13658,7 +14026,11 @@ impl<'de> ::serde::Deserialize<'de> for ServeParticipant {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for ServeParticipant {
     const EXPECTING: &'static str = "struct ServeParticipant";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Mail",
@@ -14217,7 +14589,11 @@ impl<'de> ::serde::Deserialize<'de> for ServerPushText {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for ServerPushText {
     const EXPECTING: &'static str = "struct ServerPushText";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Text",
@@ -14468,7 +14844,10 @@ impl<'de> ::serde::Deserialize<'de> for SessionEvent {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SessionEvent {
     const EXPECTING: &'static str = "struct SessionEvent";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Timestamp",
@@ -14483,7 +14862,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SessionEvent {
             match i {
                 0 => members.value(&mut map, &mut f_timestamp),
                 1 => members.value(&mut map, &mut f_event_type),
-                2 => members.value(&mut map, &mut f_staff_event_detail),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_staff_event_detail,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        EventStaffDetail,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -14618,7 +15003,10 @@ impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusItem {
     const EXPECTING: &'static str = "struct SetStaffStatusItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["StaffUserId", "Status", "Reason"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -14627,16 +15015,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusItem {
         let mut f_reason: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_staff_user_id),
-                1 => members.filled(&mut map, &mut f_status),
+                0 => members.filled(&mut map, &mut f_staff_user_id, filled),
+                1 => members.filled(&mut map, &mut f_status, filled),
                 2 => members.value(&mut map, &mut f_reason),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(SetStaffStatusItem {
-            staff_user_id: f_staff_user_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            status: f_status.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            staff_user_id: f_staff_user_id.unwrap_or_else(|| filled.default_of()),
+            status: f_status.unwrap_or_else(|| filled.default_of()),
             reason: f_reason.flatten(),
         })
     }
@@ -14790,7 +15177,11 @@ impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRspItem {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusRspItem {
     const EXPECTING: &'static str = "struct SetStaffStatusRspItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "StaffUserId",
@@ -15085,7 +15476,11 @@ impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItem {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupInfoItem {
     const EXPECTING: &'static str = "struct SkillGroupInfoItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SkillGroupId",
@@ -15420,7 +15815,10 @@ impl<'de> ::serde::Deserialize<'de> for SkillGroupItem {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupItem {
     const EXPECTING: &'static str = "struct SkillGroupItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SkillGroupId",
@@ -15435,20 +15833,18 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupItem {
         let mut f_type: Option<SkillGroupInfoItemType> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_skill_group_id),
-                1 => members.filled(&mut map, &mut f_skill_group_name),
-                2 => members.filled(&mut map, &mut f_priority),
-                3 => members.filled(&mut map, &mut f_type),
+                0 => members.filled(&mut map, &mut f_skill_group_id, filled),
+                1 => members.filled(&mut map, &mut f_skill_group_name, filled),
+                2 => members.filled(&mut map, &mut f_priority, filled),
+                3 => members.filled(&mut map, &mut f_type, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(SkillGroupItem {
-            skill_group_id: f_skill_group_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            skill_group_name: f_skill_group_name
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            priority: f_priority.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            r#type: f_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            skill_group_id: f_skill_group_id.unwrap_or_else(|| filled.default_of()),
+            skill_group_name: f_skill_group_name.unwrap_or_else(|| filled.default_of()),
+            priority: f_priority.unwrap_or_else(|| filled.default_of()),
+            r#type: f_type.unwrap_or_else(|| filled.default_of()),
         })
     }
 }
@@ -15633,7 +16029,11 @@ impl<'de> ::serde::Deserialize<'de> for StaffBuyInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for StaffBuyInfo {
     const EXPECTING: &'static str = "struct StaffBuyInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Num", "BuyTime", "EndTime", "SipNum"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -15871,7 +16271,10 @@ impl<'de> ::serde::Deserialize<'de> for StaffInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for StaffInfo {
     const EXPECTING: &'static str = "struct StaffInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Name",
@@ -15910,10 +16313,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffInfo {
                 5 => members.value(&mut map, &mut f_role_id),
                 6 => members.value(&mut map, &mut f_role_id_list),
                 7 => members.value(&mut map, &mut f_role_list),
-                8 => members.value(&mut map, &mut f_skill_group_list),
+                8 => members.value_seed(
+                    &mut map,
+                    &mut f_skill_group_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<SkillGroupItem>::new(filled),
+                    )),
+                ),
                 9 => members.value(&mut map, &mut f_last_modify_timestamp),
                 10 => members.value(&mut map, &mut f_extension_number),
-                11 => members.value(&mut map, &mut f_forwarding_config),
+                11 => members.value_seed(
+                    &mut map,
+                    &mut f_forwarding_config,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        ForwardingConfig,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -16247,7 +16662,10 @@ impl<'de> ::serde::Deserialize<'de> for StaffSkillGroupList {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for StaffSkillGroupList {
     const EXPECTING: &'static str = "struct StaffSkillGroupList";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SkillGroupId", "Priority"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -16255,14 +16673,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffSkillGroupList {
         let mut f_priority: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_skill_group_id),
+                0 => members.filled(&mut map, &mut f_skill_group_id, filled),
                 1 => members.value(&mut map, &mut f_priority),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(StaffSkillGroupList {
-            skill_group_id: f_skill_group_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            skill_group_id: f_skill_group_id.unwrap_or_else(|| filled.default_of()),
             priority: f_priority.flatten(),
         })
     }
@@ -16410,7 +16827,11 @@ impl<'de> ::serde::Deserialize<'de> for StaffStatus {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatus {
     const EXPECTING: &'static str = "struct StaffStatus";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Cursor",
@@ -16662,7 +17083,11 @@ impl<'de> ::serde::Deserialize<'de> for StaffStatusExtra {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusExtra {
     const EXPECTING: &'static str = "struct StaffStatusExtra";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Type", "Direct"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -16889,7 +17314,10 @@ impl<'de> ::serde::Deserialize<'de> for StaffStatusMetrics {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusMetrics {
     const EXPECTING: &'static str = "struct StaffStatusMetrics";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Email",
@@ -16932,7 +17360,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusMetrics {
             match i {
                 0 => members.value(&mut map, &mut f_email),
                 1 => members.value(&mut map, &mut f_status),
-                2 => members.value(&mut map, &mut f_status_extra),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_status_extra,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        StaffStatusExtra,
+                    >::new(filled)),
+                ),
                 3 => members.value(&mut map, &mut f_online_duration),
                 4 => members.value(&mut map, &mut f_free_duration),
                 5 => members.value(&mut map, &mut f_busy_duration),
@@ -16946,7 +17380,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusMetrics {
                 13 => members.value(&mut map, &mut f_use_mobile_call_out),
                 14 => members.value(&mut map, &mut f_last_online_timestamp),
                 15 => members.value(&mut map, &mut f_last_status_timestamp),
-                16 => members.value(&mut map, &mut f_client_info),
+                16 => members.value_seed(
+                    &mut map,
+                    &mut f_client_info,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<ClientInfo>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -17673,7 +18113,10 @@ impl<'de> ::serde::Deserialize<'de> for TelCdrInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for TelCdrInfo {
     const EXPECTING: &'static str = "struct TelCdrInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Caller",
@@ -17774,7 +18217,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TelCdrInfo {
                 5 => members.value(&mut map, &mut f_duration),
                 6 => members.value(&mut map, &mut f_record_url),
                 7 => members.value(&mut map, &mut f_record_id),
-                8 => members.value(&mut map, &mut f_seat_user),
+                8 => members.value_seed(
+                    &mut map,
+                    &mut f_seat_user,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        SeatUserInfo,
+                    >::new(filled)),
+                ),
                 9 => members.value(&mut map, &mut f_end_status),
                 10 => members.value(&mut map, &mut f_skill_group),
                 11 => members.value(&mut map, &mut f_caller_location),
@@ -17783,15 +18232,39 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TelCdrInfo {
                 14 => members.value(&mut map, &mut f_accept_timestamp),
                 15 => members.value(&mut map, &mut f_ended_timestamp),
                 16 => members.value(&mut map, &mut f_ivr_key_pressed),
-                17 => members.value(&mut map, &mut f_ivr_key_pressed_ex),
+                17 => members.value_seed(
+                    &mut map,
+                    &mut f_ivr_key_pressed_ex,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<IVRKeyPressedElement>::new(filled),
+                    )),
+                ),
                 18 => members.value(&mut map, &mut f_hung_up_side),
-                19 => members.value(&mut map, &mut f_serve_participants),
+                19 => members.value_seed(
+                    &mut map,
+                    &mut f_serve_participants,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<ServeParticipant>::new(filled),
+                    )),
+                ),
                 20 => members.value(&mut map, &mut f_skill_group_id),
                 21 => members.value(&mut map, &mut f_end_status_string),
                 22 => members.value(&mut map, &mut f_start_timestamp),
                 23 => members.value(&mut map, &mut f_queued_timestamp),
-                24 => members.value(&mut map, &mut f_post_ivr_key_pressed),
-                25 => members.value(&mut map, &mut f_post_ivr_key_pressed_ex),
+                24 => members.value_seed(
+                    &mut map,
+                    &mut f_post_ivr_key_pressed,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<IVRKeyPressedElement>::new(filled),
+                    )),
+                ),
+                25 => members.value_seed(
+                    &mut map,
+                    &mut f_post_ivr_key_pressed_ex,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<IVRKeyPressedElement>::new(filled),
+                    )),
+                ),
                 26 => members.value(&mut map, &mut f_queued_skill_group_id),
                 27 => members.value(&mut map, &mut f_session_id),
                 28 => members.value(&mut map, &mut f_protected_caller),
@@ -18838,7 +19311,11 @@ impl<'de> ::serde::Deserialize<'de> for TimeRange {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for TimeRange {
     const EXPECTING: &'static str = "struct TimeRange";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["StartTime", "EndTime"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -18961,7 +19438,10 @@ impl<'de> ::serde::Deserialize<'de> for ToneWordInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for ToneWordInfo {
     const EXPECTING: &'static str = "struct ToneWordInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["FirstSentenceTimeout", "ZHToneWords"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -18970,7 +19450,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ToneWordInfo {
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_first_sentence_timeout),
-                1 => members.value(&mut map, &mut f_zh_tone_words),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_zh_tone_words,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        ZHToneWordsInfo,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -19087,7 +19573,10 @@ impl<'de> ::serde::Deserialize<'de> for TransferToAgentItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for TransferToAgentItem {
     const EXPECTING: &'static str = "struct TransferToAgentItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "TransferToAgentName",
@@ -19100,19 +19589,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TransferToAgentItem {
         let mut f_transfer_to_agent_id: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_transfer_to_agent_name),
-                1 => members.filled(&mut map, &mut f_transfer_to_agent_desc),
-                2 => members.filled(&mut map, &mut f_transfer_to_agent_id),
+                0 => members.filled(&mut map, &mut f_transfer_to_agent_name, filled),
+                1 => members.filled(&mut map, &mut f_transfer_to_agent_desc, filled),
+                2 => members.filled(&mut map, &mut f_transfer_to_agent_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(TransferToAgentItem {
-            transfer_to_agent_name: f_transfer_to_agent_name
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            transfer_to_agent_desc: f_transfer_to_agent_desc
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            transfer_to_agent_id: f_transfer_to_agent_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            transfer_to_agent_name: f_transfer_to_agent_name.unwrap_or_else(|| filled.default_of()),
+            transfer_to_agent_desc: f_transfer_to_agent_desc.unwrap_or_else(|| filled.default_of()),
+            transfer_to_agent_id: f_transfer_to_agent_id.unwrap_or_else(|| filled.default_of()),
         })
     }
 }
@@ -19266,7 +19752,10 @@ impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for TriggerStrategyItem {
     const EXPECTING: &'static str = "struct TriggerStrategyItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "InterfaceConfig",
@@ -19281,9 +19770,21 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TriggerStrategyItem {
         let mut f_trigger_mode: Option<Option<TriggerStrategyItemTriggerMode>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_interface_config),
+                0 => members.value_seed(
+                    &mut map,
+                    &mut f_interface_config,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        HttpCallbackConfig,
+                    >::new(filled)),
+                ),
                 1 => members.value(&mut map, &mut f_hangup_types),
-                2 => members.value(&mut map, &mut f_call_tags),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_call_tags,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<RetryTagItem>::new(filled),
+                    )),
+                ),
                 3 => members.value(&mut map, &mut f_trigger_mode),
                 _ => members.skip(&mut map),
             }?;
@@ -19438,7 +19939,10 @@ impl<'de> ::serde::Deserialize<'de> for UploadAudioInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for UploadAudioInfo {
     const EXPECTING: &'static str = "struct UploadAudioInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["CustomFileName", "AudioUrl"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -19446,15 +19950,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UploadAudioInfo {
         let mut f_audio_url: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_custom_file_name),
-                1 => members.filled(&mut map, &mut f_audio_url),
+                0 => members.filled(&mut map, &mut f_custom_file_name, filled),
+                1 => members.filled(&mut map, &mut f_audio_url, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(UploadAudioInfo {
-            custom_file_name: f_custom_file_name
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            audio_url: f_audio_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            custom_file_name: f_custom_file_name.unwrap_or_else(|| filled.default_of()),
+            audio_url: f_audio_url.unwrap_or_else(|| filled.default_of()),
         })
     }
 }
@@ -19568,7 +20071,11 @@ impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioFailedInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioFailedInfo {
     const EXPECTING: &'static str = "struct UploadIvrAudioFailedInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["FileName", "FailedMsg"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -19706,7 +20213,11 @@ impl<'de> ::serde::Deserialize<'de> for UserReplyEvent {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for UserReplyEvent {
     const EXPECTING: &'static str = "struct UserReplyEvent";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "ASRTranscript",
@@ -19878,7 +20389,10 @@ impl<'de> ::serde::Deserialize<'de> for Variable {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for Variable {
     const EXPECTING: &'static str = "struct Variable";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -19886,14 +20400,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Variable {
         let mut f_value: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_key),
-                1 => members.filled(&mut map, &mut f_value),
+                0 => members.filled(&mut map, &mut f_key, filled),
+                1 => members.filled(&mut map, &mut f_value, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(Variable {
-            key: f_key.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            value: f_value.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            key: f_key.unwrap_or_else(|| filled.default_of()),
+            value: f_value.unwrap_or_else(|| filled.default_of()),
         })
     }
 }
@@ -20015,7 +20529,11 @@ impl<'de> ::serde::Deserialize<'de> for ZHToneWordsInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for ZHToneWordsInfo {
     const EXPECTING: &'static str = "struct ZHToneWordsInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Neutral", "Positive", "Negative"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
