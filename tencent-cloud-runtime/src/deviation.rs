@@ -15,8 +15,8 @@
 //! course, so an absent list reads as empty without a deviation (a `null` list
 //! reads as empty too, and is reported).
 //!
-//! The decode counts the members it fills in, in a [`Filled`](crate::codec::Filled) it is handed
-//! (no state outside the decode); only when the count is not zero is the
+//! The decode counts the members it fills in, in a `codec::Filled` it is
+//! handed (no state outside the decode); only when the count is not zero is the
 //! received text walked again, guided by the response type's [`Member`]
 //! table, to name them. A conforming answer costs nothing extra. The walk
 //! reads the text itself, skipping members the table does not know whatever

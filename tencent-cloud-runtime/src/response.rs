@@ -53,8 +53,9 @@ impl RawResponse {
     /// it is parsed once, straight into `T`; only if that fails is the envelope
     /// examined to say precisely what is wrong.
     ///
-    /// Every answer is decoded the one way, as `Envelope<T>` from a `str`, so
-    /// the decoder of a response type is compiled once per crate that uses it.
+    /// Every answer is decoded the one way, through [`envelope`] from a `str`,
+    /// so the decoder of a response type is compiled once per crate that uses
+    /// it.
     pub fn decode<T: DeserializeOwned>(&self, action: &str) -> Result<T, SdkError<String>> {
         envelope(&self.body, PhantomData::<T>).map_err(|e| self.decode_failure(action, e))
     }
@@ -77,7 +78,8 @@ impl RawResponse {
     /// Decodes a generated response type, tolerating promised members that are
     /// missing or null (see [`crate::deviation`]) and bytes that are not UTF-8:
     /// they are named in the response's deviations and in a warning, or, when
-    /// `strict`, make the answer a decode error naming them.
+    /// `strict`, make the answer a decode error naming them. The count of
+    /// members filled in lives in this call, handed down to every object.
     pub fn decode_typed<T: ActionResponse>(
         &self,
         action: &str,
