@@ -16,7 +16,7 @@
 //!
 //! Not seen from source: auto traits (`Send`, `Sync`), blanket impls of other
 //! crates, items made by macros other than the runtime's `error_code_enum!`
-//! (expanded by [`macros`]). Items under `#[cfg(test)]` or
+//! (expanded by `macros`). Items under `#[cfg(test)]` or
 //! `#[cfg(doctest)]` are left out.
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
