@@ -3,8 +3,9 @@
 //! runtime that needs generated types to be checked on.
 
 use crate::operation::create_auto_callout_task::CreateAutoCalloutTaskRequest;
-use crate::runtime::codec::read_counting;
+use crate::runtime::codec::{Filled, Obj};
 use crate::types::{AICallExtractConfigElement, AICallExtractConfigElementInfoType};
+use serde::de::DeserializeSeed;
 use serde::{Deserialize, Deserializer};
 use std::cell::Cell;
 
@@ -199,9 +200,10 @@ fn shared_types_decode_and_count_as_the_derive_did() {
     let cases = objects(&keys, 4000);
     let mut filled_cases = 0;
     for text in &cases {
-        let (ours, ours_filled) = read_counting::<_, AICallExtractConfigElement>(
-            &mut serde_json::Deserializer::from_str(text),
-        );
+        let filled = Filled::default();
+        let ours = Obj::<AICallExtractConfigElement>::new(&filled)
+            .deserialize(&mut serde_json::Deserializer::from_str(text));
+        let ours_filled = filled.count();
         DERIVED_FILLED.with(|n| n.set(0));
         let theirs = serde_json::from_str::<DerivedShared>(text);
         let theirs_filled = DERIVED_FILLED.with(Cell::get);

@@ -30,10 +30,8 @@ pub trait FromMembers: Sized {
     fn from_members<'de, A: MapAccess<'de>>(map: A, filled: &Filled) -> Result<Self, A::Error>;
 }
 
-/// The number of promised members a decode read as their defaults. It is
-/// made by whoever starts the decode and handed down explicitly, object to
-/// object, through [`Obj`] and the seeds around it: no state outside the
-/// decode is touched.
+/// The number of promised members a decode read as their defaults, handed
+/// down explicitly through [`Obj`] and the seeds around it.
 #[derive(Debug, Default)]
 pub struct Filled(Cell<u32>);
 
@@ -51,19 +49,9 @@ impl Filled {
 }
 
 /// The `Deserialize` impl of a [`FromMembers`] type: a JSON object. What it
-/// fills in is not counted; [`read_counting`] counts it.
+/// fills in is not counted; read through [`Obj`] to count it.
 pub fn object<'de, D: Deserializer<'de>, T: FromMembers>(deserializer: D) -> Result<T, D::Error> {
     Obj::<T>::new(&Filled::default()).deserialize(deserializer)
-}
-
-/// Reads a [`FromMembers`] type from `deserializer` and says how many promised
-/// members it read as their defaults.
-pub fn read_counting<'de, D: Deserializer<'de>, T: FromMembers>(
-    deserializer: D,
-) -> (Result<T, D::Error>, u32) {
-    let filled = Filled::default();
-    let read = Obj::<T>::new(&filled).deserialize(deserializer);
-    (read, filled.count())
 }
 
 /// Reads an object type `T`, counting into the [`Filled`] it carries.
@@ -155,10 +143,6 @@ impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Opt<S> {
         Ok(None)
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         self.0.deserialize(d).map(Some)
     }
@@ -179,111 +163,48 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Boxed<S> {
 /// Deserializes a request strictly: every member the spec requires, at any
 /// depth (in shared types too, which read answers tolerantly, and lists), must
 /// be there and not null, else the error names the first such member
-/// (``missing required member `Staffs[0].StaffNumber` ``). The value is read
-/// whole first (a member given twice in one object is refused then, as the
-/// member loop refuses it), so the check and its message do not depend on
-/// member order; requests are decoded by servers, replays and tests, not on a
-/// client's path.
+/// (``missing required member `Staffs[0].StaffNumber` ``). The value's text is
+/// captured whole first, so the check and its message do not depend on member
+/// order; then the member loop reads it (a member of the type given twice in
+/// one object is refused there). Requests are decoded by servers, replays and
+/// tests, not on a client's path.
 pub fn strict_request<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: FromMembers + deviation::Described,
 {
-    let value = deserializer.deserialize_any(Whole(Some(T::members())))?;
-    if value.is_object() {
-        let missing =
-            deviation::missing_in_request(T::members(), &value).map_err(de::Error::custom)?;
-        if let Some(first) = missing.first() {
-            let what = match first.kind {
-                deviation::DeviationKind::Null => "required member is null",
-                _ => "missing required member",
-            };
-            return Err(de::Error::custom(format_args!("{what} `{}`", first.path)));
-        }
+    let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+    let text = raw.get();
+    let walk = deviation::Walk {
+        members: T::members(),
+        strict: true,
+    };
+    // A value of the wrong type somewhere is left to the decode below to
+    // name.
+    if let Some(first) = walk
+        .deserialize(&mut serde_json::Deserializer::from_str(text))
+        .ok()
+        .and_then(|m| m.into_iter().next())
+    {
+        let what = match first.kind {
+            deviation::DeviationKind::Null => "required member is null",
+            _ => "missing required member",
+        };
+        return Err(de::Error::custom(format_args!("{what} `{}`", first.path)));
     }
-    object::<_, T>(value).map_err(de::Error::custom)
+    let read = object::<_, T>(&mut serde_json::Deserializer::from_str(text));
+    read.map_err(|e| de::Error::custom(Unplaced(&e)))
 }
 
-/// Reads any JSON value as a `serde_json::Value`, refusing a member of the
-/// type (its table, followed into nested objects and lists) given twice in
-/// one object, as the member loop does; unknown members may repeat, and
-/// `Value` keeps the last.
-#[derive(Clone, Copy)]
-struct Whole(Option<&'static [deviation::Member]>);
+/// A serde_json error without its position, which is in the captured text
+/// rather than in the input the caller sees.
+struct Unplaced<'e>(&'e serde_json::Error);
 
-impl<'de> Visitor<'de> for Whole {
-    type Value = serde_json::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(serde_json::Value::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(self)? {
-            items.push(item);
-        }
-        Ok(items.into())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = serde_json::Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let member = self
-                .0
-                .and_then(|ms| ms.iter().find(|m| m.wire == key.as_str()));
-            if member.is_some() && out.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
-            }
-            let nested = Whole(member.and_then(|m| m.nested).map(|members| members()));
-            let value = map.next_value_seed(nested)?;
-            out.insert(key, value);
-        }
-        Ok(out.into())
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Whole {
-    type Value = serde_json::Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
+impl fmt::Display for Unplaced<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0.to_string();
+        let cut = text.rfind(" at line ").unwrap_or(text.len());
+        f.write_str(&text[..cut])
     }
 }
 
@@ -430,11 +351,7 @@ impl Members {
         A: MapAccess<'de>,
         T: Deserialize<'de>,
     {
-        if slot.is_some() {
-            return Err(de::Error::duplicate_field(self.keys.names[self.last]));
-        }
-        *slot = Some(map.next_value()?);
-        Ok(())
+        self.value_seed(map, slot, PhantomData)
     }
 
     /// Reads the value of the current key into `slot` with `seed`; a second
@@ -492,82 +409,19 @@ impl Members {
         Ok(())
     }
 
-    /// Skips the value of a member the type does not have (see [`Skip`]).
+    /// Skips the value of a member the type does not have. It is read as a
+    /// `serde_json::Value` and dropped, so the answer gets the verdict
+    /// `Client::call` gives it: a member nested deeper than serde_json's limit
+    /// (128) or holding a number no `f64` holds is an error for both, and the
+    /// stack stays bounded. Conforming answers have no such members; a new one
+    /// costs its parse.
     pub fn skip<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<(), A::Error> {
-        map.next_value_seed(Skip)
+        map.next_value::<serde_json::Value>().map(drop)
     }
 
     /// A required member's value; missing, it is an error naming it.
     pub fn required<T, E: de::Error>(&self, slot: Option<T>, index: usize) -> Result<T, E> {
         slot.ok_or_else(|| E::missing_field(self.keys.names[index]))
-    }
-}
-
-/// Skips any JSON value without building it, but reads what a
-/// `serde_json::Value` reads: lists and objects are entered through the
-/// deserializer, so its nesting limit (128) holds as it holds for a `Value`
-/// (the stack stays bounded), and a number must fit an `f64`. An answer then
-/// gets one verdict whether it is read typed or as JSON (`Client::call`): a
-/// member nested too deep or a number out of range is refused by both.
-pub struct Skip;
-
-impl<'de> DeserializeSeed<'de> for Skip {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(Skip)
-    }
-}
-
-impl<'de> Visitor<'de> for Skip {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(Skip)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(Skip)?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_key_seed(Skip)?.is_some() {
-            map.next_value_seed(Skip)?;
-        }
-        Ok(())
     }
 }
 

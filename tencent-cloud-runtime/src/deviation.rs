@@ -15,13 +15,10 @@
 //! course, so an absent list reads as empty without a deviation (a `null` list
 //! reads as empty too, and is reported).
 //!
-//! The decode counts the members it fills in, in a `codec::Filled` it is
-//! handed (no state outside the decode); only when the count is not zero is the
-//! received text walked again, guided by the response type's [`Member`]
-//! table, to name them. A conforming answer costs nothing extra. The walk
-//! reads the text itself, skipping members the table does not know whatever
-//! they hold (any depth, any number), so it names every member that was
-//! filled in whenever the typed decode read the answer.
+//! The decode counts what it fills in, in a `codec::Filled` it is handed; only
+//! when the count is not zero is the text walked again along the type's
+//! [`Member`] table to name them (skipping other members, whatever they hold),
+//! so a conforming answer costs nothing extra.
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -112,49 +109,39 @@ pub enum Rule {
     Promised,
 }
 
-/// Names the members that were filled in when the JSON of `deserializer`
-/// (the answer's `Response` object) decoded as a type with `members`:
-/// promised, but absent or null. Each object's absent members follow those
-/// it holds. Fails only where the typed decode would have failed too.
-pub(crate) fn find<'de, D: Deserializer<'de>>(
-    members: &'static [Member],
-    deserializer: D,
-) -> Result<Vec<Deviation>, D::Error> {
-    walk(members, deserializer, false)
+/// The walk naming what an answer or a request lacks, as a seed over its
+/// JSON, which decoded (or, for a request, is about to decode) as a type with
+/// `members`: each promised member absent or null, at any depth; each
+/// object's absent members follow the members it holds. It fails only where
+/// the typed decode fails too.
+pub(crate) struct Walk {
+    pub members: &'static [Member],
+    /// Whether an absent list counts too: for a request, what a caller sends,
+    /// nothing is read in place of what it lacks.
+    pub strict: bool,
 }
 
-/// What a request (`deserializer`, read as a type with `members`) lacks:
-/// every required member absent or null at any depth, required lists
-/// included — a request is what a caller sends, so nothing is read in its
-/// place.
-pub(crate) fn missing_in_request<'de, D: Deserializer<'de>>(
-    members: &'static [Member],
-    deserializer: D,
-) -> Result<Vec<Deviation>, D::Error> {
-    walk(members, deserializer, true)
-}
+impl<'de> DeserializeSeed<'de> for Walk {
+    type Value = Vec<Deviation>;
 
-fn walk<'de, D: Deserializer<'de>>(
-    members: &'static [Member],
-    deserializer: D,
-    strict: bool,
-) -> Result<Vec<Deviation>, D::Error> {
-    let mut state = Walk {
-        path: String::new(),
-        strict,
-        found: Vec::new(),
-    };
-    Value {
-        members: Some(members),
-        rule: Rule::Optional,
-        state: &mut state,
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Deviation>, D::Error> {
+        let mut state = State {
+            path: String::new(),
+            strict: self.strict,
+            found: Vec::new(),
+        };
+        Value {
+            members: Some(self.members),
+            rule: Rule::Optional,
+            state: &mut state,
+        }
+        .deserialize(d)?;
+        Ok(state.found)
     }
-    .deserialize(deserializer)?;
-    Ok(state.found)
 }
 
 /// What the walk carries from value to value.
-struct Walk {
+struct State {
     /// Where the walk is, below `Response`.
     path: String,
     /// Whether an absent list counts too (requests).
@@ -162,7 +149,7 @@ struct Walk {
     found: Vec<Deviation>,
 }
 
-impl Walk {
+impl State {
     fn note(&mut self, kind: DeviationKind) {
         if self.found.len() < MAX_LISTED {
             self.found.push(Deviation {
@@ -178,7 +165,7 @@ impl Walk {
 struct Value<'s> {
     members: Option<&'static [Member]>,
     rule: Rule,
-    state: &'s mut Walk,
+    state: &'s mut State,
 }
 
 impl<'de> DeserializeSeed<'de> for Value<'_> {
@@ -186,6 +173,8 @@ impl<'de> DeserializeSeed<'de> for Value<'_> {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         if self.members.is_some() {
+            // An object, a list of them, or null: the typed decode read it
+            // as one.
             d.deserialize_any(self)
         } else {
             // A value with nothing inside to name: only `null` matters, and
@@ -199,7 +188,7 @@ impl<'de> Visitor<'de> for Value<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
+        f.write_str("an object, a list or null")
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
@@ -215,26 +204,6 @@ impl<'de> Visitor<'de> for Value<'_> {
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_ignored_any(IgnoredAny).map(|_| ())
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Ok(())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -353,11 +322,15 @@ mod tests {
         }"#;
         let found = |text: &str| -> Vec<String> {
             let mut de = serde_json::Deserializer::from_str(text);
-            find(members, &mut de)
-                .unwrap()
-                .iter()
-                .map(ToString::to_string)
-                .collect()
+            Walk {
+                members,
+                strict: false,
+            }
+            .deserialize(&mut de)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
         };
         assert_eq!(
             found(text),
@@ -394,6 +367,12 @@ mod tests {
         }];
         let members: &'static [Member] = Box::leak(Box::new(members));
         let received = json!({"R": vec![json!({}); 1000]});
-        assert_eq!(find(members, &received).unwrap().len(), MAX_LISTED);
+        let found = Walk {
+            members,
+            strict: false,
+        }
+        .deserialize(&received)
+        .unwrap();
+        assert_eq!(found.len(), MAX_LISTED);
     }
 }

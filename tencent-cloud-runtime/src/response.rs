@@ -116,7 +116,14 @@ impl RawResponse {
             // The walk reads what the typed decode read, so it cannot fail
             // where that succeeded; were it to, the answer is refused rather
             // than read with its deviations unnamed.
-            let found = envelope(&self.body, Walk(members)).map_err(|e| {
+            let found = envelope(
+                &self.body,
+                deviation::Walk {
+                    members,
+                    strict: false,
+                },
+            )
+            .map_err(|e| {
                 let detail = format!("{filled} member(s) filled in, not named: {e}");
                 SdkError::Decode(self.decode_error(DecodeErrorKind::Shape, detail))
             })?;
@@ -140,17 +147,6 @@ impl RawResponse {
             "answer deviates from the spec; read as defaults"
         );
         Ok(deviations)
-    }
-}
-
-/// The deviation walk of `Response` along a member table, as a seed.
-struct Walk(&'static [deviation::Member]);
-
-impl<'de> DeserializeSeed<'de> for Walk {
-    type Value = Vec<Deviation>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        deviation::find(self.0, d)
     }
 }
 
@@ -370,68 +366,31 @@ struct ResponseMembers<'a> {
 
 impl<'de> Deserialize<'de> for ResponseMembers<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ResponseMembers<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("the `Response` object")
-            }
-            fn visit_map<M: serde::de::MapAccess<'de>>(
-                self,
-                mut map: M,
-            ) -> Result<Self::Value, M::Error> {
-                let mut members = ResponseMembers {
-                    error: None,
-                    request_id: None,
-                };
-                while let Some(key) = map.next_key::<MemberName>()? {
-                    match key {
-                        MemberName::Error => {
-                            if members.error.is_some() {
-                                return Err(serde::de::Error::custom(
-                                    "`Response` has two `Error` members",
-                                ));
-                            }
-                            members.error = Some(map.next_value()?);
-                        }
-                        MemberName::RequestId => members.request_id = Some(map.next_value()?),
-                        MemberName::Other => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(members)
-            }
-        }
-        d.deserialize_map(Visitor)
+        d.deserialize_map(ResponseVisitor)
     }
 }
 
-/// A member name of interest, compared after unescaping and without allocating
-/// for the common unescaped name.
-enum MemberName {
-    Error,
-    RequestId,
-    Other,
-}
+struct ResponseVisitor;
 
-impl<'de> Deserialize<'de> for MemberName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = MemberName;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<MemberName, E> {
-                Ok(match name {
-                    "Error" => MemberName::Error,
-                    "RequestId" => MemberName::RequestId,
-                    _ => MemberName::Other,
-                })
+impl<'de> Visitor<'de> for ResponseVisitor {
+    type Value = ResponseMembers<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the `Response` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        static KEYS: Keys = Keys::new(&["Error", "RequestId"]);
+        let mut members = Members::new(&KEYS);
+        let (mut error, mut request_id) = (None, None);
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut error)?,
+                1 => request_id = Some(map.next_value()?),
+                _ => drop(map.next_value::<serde::de::IgnoredAny>()?),
             }
         }
-        d.deserialize_str(Visitor)
+        Ok(ResponseMembers { error, request_id })
     }
 }
 
@@ -486,72 +445,12 @@ fn error_fields(text: &str) -> Result<ErrorFields<'_>, String> {
     serde_json::from_str::<ErrorFields<'_>>(text).map_err(|e| format!("`Error` object: {e}"))
 }
 
+#[derive(Deserialize)]
 struct ErrorFields<'a> {
+    #[serde(rename = "Code", borrow)]
     code: Option<&'a RawValue>,
+    #[serde(rename = "Message", borrow)]
     message: Option<&'a RawValue>,
-}
-
-impl<'de> Deserialize<'de> for ErrorFields<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ErrorFields<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("the `Error` object")
-            }
-            fn visit_map<M: serde::de::MapAccess<'de>>(
-                self,
-                mut map: M,
-            ) -> Result<Self::Value, M::Error> {
-                let mut fields = ErrorFields {
-                    code: None,
-                    message: None,
-                };
-                while let Some(key) = map.next_key::<ErrorMember>()? {
-                    let slot = match key {
-                        ErrorMember::Code => &mut fields.code,
-                        ErrorMember::Message => &mut fields.message,
-                        ErrorMember::Other => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                            continue;
-                        }
-                    };
-                    if slot.is_some() {
-                        return Err(serde::de::Error::custom("a member appears twice"));
-                    }
-                    *slot = Some(map.next_value()?);
-                }
-                Ok(fields)
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
-
-enum ErrorMember {
-    Code,
-    Message,
-    Other,
-}
-
-impl<'de> Deserialize<'de> for ErrorMember {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = ErrorMember;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<ErrorMember, E> {
-                Ok(match name {
-                    "Code" => ErrorMember::Code,
-                    "Message" => ErrorMember::Message,
-                    _ => ErrorMember::Other,
-                })
-            }
-        }
-        d.deserialize_str(Visitor)
-    }
 }
 
 /// A bounded excerpt of a JSON value for a message.
