@@ -6,7 +6,12 @@
 //!   generated `DescribeTelCdrResponse` — what decoding cost before this crate
 //!   had its own decode path, and the floor the client's path is held to;
 //! - `client`: `ccc_api::decode_response` (envelope check, typed decode,
-//!   deviation count), given the body by value as the client gives it.
+//!   deviation count), given the body by value as the client gives it;
+//! - `value`: `serde_json::from_slice::<serde_json::Value>`, what reading the
+//!   answer untyped costs (the 1,000-record page is held to 0.6× of it).
+//!
+//! The 250-byte `DescribeAutoCalloutTask` answer of the signing bench is
+//! measured the same way.
 //!
 //! Each round runs every path in turn (interleaved, so a busy machine slows
 //! both alike); the medians over rounds are printed with their ratios. A
@@ -17,6 +22,9 @@
 //!
 //! `cargo bench -p ccc-api --bench decode`
 
+use ccc_api::operation::describe_auto_callout_task::{
+    DescribeAutoCalloutTaskRequest, DescribeAutoCalloutTaskResponse,
+};
 use ccc_api::operation::describe_tel_cdr::{DescribeTelCdrRequest, DescribeTelCdrResponse};
 use serde_json::{json, Value};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -153,24 +161,31 @@ fn median(samples: &mut [Duration]) -> Duration {
     samples[samples.len() / 2]
 }
 
-/// Times both paths on `body`, interleaved: `rounds` rounds of `iters` decodes
-/// each. Each decode gets its own copy of the body, made before the clock
-/// starts, and lets go of it when done (the client's path takes it by value
-/// and frees it; the serde path frees it after parsing, as its caller would);
-/// the decoded pages are dropped after the clock stops.
-fn time_paths(body: &[u8], rounds: usize, iters: usize) -> (Duration, Duration) {
-    let mut serde_t = Vec::with_capacity(rounds);
-    let mut client_t = Vec::with_capacity(rounds);
+/// Times the three paths on `body`, interleaved: `rounds` rounds of `iters`
+/// decodes each. Each decode gets its own copy of the body, made before the
+/// clock starts, and lets go of it when done (the client's path takes it by
+/// value and frees it; the others free it after parsing, as their caller
+/// would); the decoded values are dropped after the clock stops. Medians of
+/// serde, client, value.
+fn time_paths<S, C>(
+    body: &[u8],
+    rounds: usize,
+    iters: usize,
+    serde_decode: impl Fn(&[u8]) -> S,
+    client_decode: impl Fn(Vec<u8>) -> C,
+) -> [Duration; 3] {
+    let mut times: [Vec<Duration>; 3] = Default::default();
     let mut copies: Vec<Vec<u8>> = Vec::with_capacity(iters);
     let mut serde_out = Vec::with_capacity(iters);
     let mut client_out = Vec::with_capacity(iters);
+    let mut value_out = Vec::with_capacity(iters);
     for _ in 0..rounds {
         copies.extend((0..iters).map(|_| body.to_vec()));
         let start = Instant::now();
         for copy in copies.drain(..) {
             serde_out.push(serde_decode(black_box(&copy)));
         }
-        serde_t.push(start.elapsed() / iters as u32);
+        times[0].push(start.elapsed() / iters as u32);
         serde_out.clear();
 
         copies.extend((0..iters).map(|_| body.to_vec()));
@@ -178,10 +193,36 @@ fn time_paths(body: &[u8], rounds: usize, iters: usize) -> (Duration, Duration) 
         for copy in copies.drain(..) {
             client_out.push(client_decode(black_box(copy)));
         }
-        client_t.push(start.elapsed() / iters as u32);
+        times[1].push(start.elapsed() / iters as u32);
         client_out.clear();
+
+        copies.extend((0..iters).map(|_| body.to_vec()));
+        let start = Instant::now();
+        for copy in copies.drain(..) {
+            value_out.push(serde_json::from_slice::<Value>(black_box(&copy)).unwrap());
+        }
+        times[2].push(start.elapsed() / iters as u32);
+        value_out.clear();
     }
-    (median(&mut serde_t), median(&mut client_t))
+    times.map(|mut t| median(&mut t))
+}
+
+/// The 250-byte answer of `DescribeAutoCalloutTask` (the signing bench's).
+const SMALL: &[u8] = br#"{"Response":{"IvrId":1,"Name":"foobar","NotBefore":1729905740,"NotAfter":1729905750,"State":1,"Callers":["008610086"],"RequestId":"foobar","Callees":[{"State":1,"Callee":"foobar","Sessions":["foobar"]}],"Description":"foobar"}}"#;
+
+fn print_times(what: &str, len: usize, [serde_t, client_t, value_t]: [Duration; 3]) {
+    let mb_s = |t: Duration| len as f64 / t.as_secs_f64() / 1e6;
+    let us = |t: Duration| t.as_secs_f64() * 1e6;
+    println!(
+        "{what}, {len} bytes: serde {:>9.2} µs ({:.0} MB/s), client {:>9.2} µs ({:.0} MB/s), Value {:>9.2} µs; client/serde = {:.3}, client/Value = {:.3}",
+        us(serde_t),
+        mb_s(serde_t),
+        us(client_t),
+        mb_s(client_t),
+        us(value_t),
+        client_t.as_secs_f64() / serde_t.as_secs_f64(),
+        client_t.as_secs_f64() / value_t.as_secs_f64(),
+    );
 }
 
 /// For one decode whose input body is `body` bytes: the peak of live bytes
@@ -211,24 +252,30 @@ fn main() {
     // checks that the bench runs at all, briefly.
     let quick = !std::env::args().any(|a| a == "--bench");
     println!("decode of a DescribeTelCdr page: serde straight into the type vs the client's path");
+    let small = |rounds, iters| {
+        let (rounds, iters) = if quick { (3, 2) } else { (rounds, iters) };
+        let serde = |b: &[u8]| {
+            serde_json::from_slice::<Envelope<DescribeAutoCalloutTaskResponse>>(b).unwrap()
+        };
+        let client = |b: Vec<u8>| {
+            ccc_api::decode_response::<DescribeAutoCalloutTaskRequest>(200, b).unwrap()
+        };
+        time_paths(SMALL, 2, iters.min(4), serde, client);
+        time_paths(SMALL, rounds, iters, serde, client)
+    };
+    print_times(
+        "DescribeAutoCalloutTask answer",
+        SMALL.len(),
+        small(41, 4000),
+    );
     for (n, rounds, iters) in [(10, 41, 400), (1000, 31, 8)] {
         let body = page(n);
         let (rounds, iters) = if quick { (3, 2) } else { (rounds, iters) };
         // Warm up (allocator, caches).
-        time_paths(&body, 2, iters.min(4));
-        let (serde_t, client_t) = time_paths(&body, rounds, iters);
-        let mb_s = |t: Duration| body.len() as f64 / t.as_secs_f64() / 1e6;
-        println!(
-            "{n:>5} records, {} bytes ({} per record): serde {:>9.1} µs ({:.0} MB/s), client {:>9.1} µs ({:.0} MB/s); client/serde = {:.3}, throughput client/serde = {:.2}",
-            body.len(),
-            body.len() / n,
-            serde_t.as_secs_f64() * 1e6,
-            mb_s(serde_t),
-            client_t.as_secs_f64() * 1e6,
-            mb_s(client_t),
-            client_t.as_secs_f64() / serde_t.as_secs_f64(),
-            serde_t.as_secs_f64() / client_t.as_secs_f64(),
-        );
+        time_paths(&body, 2, iters.min(4), serde_decode, client_decode);
+        let times = time_paths(&body, rounds, iters, serde_decode, client_decode);
+        let what = format!("{n:>5} records ({} bytes per record)", body.len() / n);
+        print_times(&what, body.len(), times);
     }
     println!("peak live bytes during one decode vs body + what the decode left live:");
     for n in [10, 1000] {

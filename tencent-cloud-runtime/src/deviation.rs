@@ -15,22 +15,17 @@
 //! course, so an absent list reads as empty without a deviation (a `null` list
 //! reads as empty too, and is reported).
 //!
-//! Filling is counted on the decoding thread while serde runs; only when the
-//! count is not zero is the received answer walked, guided by the response
-//! type's [`Member`] table, to name the members, so a conforming answer costs
-//! nothing extra.
+//! The decode counts what it fills in, in a `codec::Filled` it is handed; only
+//! when the count is not zero is the text walked again along the type's
+//! [`Member`] table to name them (skipping other members, whatever they hold),
+//! so a conforming answer costs nothing extra.
 
-use serde_json::Value;
-use std::cell::Cell;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 /// At most this many deviations are listed per response; a page of records
 /// that all lack one member would otherwise list each.
 pub const MAX_LISTED: usize = 64;
-
-thread_local! {
-    static FILLED: Cell<u32> = const { Cell::new(0) };
-}
 
 /// A member that the spec promises but the answer did not carry.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -69,7 +64,9 @@ impl fmt::Display for Deviation {
 }
 
 /// A generated response type: it can report the members its answer lacked.
-pub trait ActionResponse: serde::de::DeserializeOwned + Described {
+pub trait ActionResponse:
+    serde::de::DeserializeOwned + Described + crate::codec::FromMembers
+{
     /// The members the answer left out or sent as null although the spec
     /// promises them; empty for an answer that matches the spec.
     fn deviations(&self) -> &[Deviation];
@@ -112,111 +109,151 @@ pub enum Rule {
     Promised,
 }
 
-/// Serde `default` of a member the spec promises: counts the filling.
-#[doc(hidden)]
-pub fn absent<T: Default>() -> T {
-    note_filled();
-    T::default()
+/// The walk naming what an answer or a request lacks, as a seed over its
+/// JSON, which decoded (or, for a request, is about to decode) as a type with
+/// `members`: each promised member absent or null, at any depth; each
+/// object's absent members follow the members it holds. It fails only where
+/// the typed decode fails too.
+pub(crate) struct Walk {
+    pub members: &'static [Member],
+    /// Whether an absent list counts too: for a request, what a caller sends,
+    /// nothing is read in place of what it lacks.
+    pub strict: bool,
 }
 
-/// Counts one member filled in. Not generic, so the thread-local access is
-/// compiled once rather than once per member type.
-fn note_filled() {
-    FILLED.with(|n| n.set(n.get().saturating_add(1)));
-}
+impl<'de> DeserializeSeed<'de> for Walk {
+    type Value = Vec<Deviation>;
 
-/// Sets the count of members filled in on this thread, returning the old one.
-fn swap_filled(count: u32) -> u32 {
-    FILLED.with(|n| n.replace(count))
-}
-
-/// Runs `decode` (a serde decode of a generated type on this thread) and
-/// returns its result with the number of promised members it filled in.
-pub fn count_filled<T>(decode: impl FnOnce() -> T) -> (T, u32) {
-    let before = swap_filled(0);
-    let out = decode();
-    let filled = swap_filled(before);
-    (out, filled)
-}
-
-/// Names the members of `received` (the answer's `Response` object, which
-/// decoded as a type with `members`) that were filled in: promised, but
-/// absent or null. Within an object, members are listed by wire name.
-pub(crate) fn find(members: &[Member], received: &Value) -> Vec<Deviation> {
-    let mut found = Vec::new();
-    walk(
-        Some(members),
-        received,
-        &mut String::new(),
-        false,
-        &mut found,
-    );
-    found
-}
-
-/// What a request (`received`, decoded as a type with `members`) lacks:
-/// every required member absent or null at any depth, required lists
-/// included — a request is what a caller sends, so nothing is read in its
-/// place.
-pub(crate) fn missing_in_request(members: &[Member], received: &Value) -> Vec<Deviation> {
-    let mut found = Vec::new();
-    walk(
-        Some(members),
-        received,
-        &mut String::new(),
-        true,
-        &mut found,
-    );
-    found
-}
-
-fn walk(
-    members: Option<&[Member]>,
-    received: &Value,
-    path: &mut String,
-    strict: bool,
-    found: &mut Vec<Deviation>,
-) {
-    if found.len() >= MAX_LISTED {
-        return;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Deviation>, D::Error> {
+        let mut state = State {
+            path: String::new(),
+            strict: self.strict,
+            found: Vec::new(),
+        };
+        Value {
+            members: Some(self.members),
+            rule: Rule::Optional,
+            state: &mut state,
+        }
+        .deserialize(d)?;
+        Ok(state.found)
     }
-    match (members, received) {
-        (Some(members), Value::Object(r)) => {
-            for m in members {
-                let nested = m.nested.map(|members| members());
-                let len = path.len();
-                push_name(path, m.wire);
-                match (m.rule, r.get(m.wire)) {
-                    (_, Some(Value::Null)) if m.rule != Rule::Optional => found.push(Deviation {
-                        path: path.clone(),
-                        kind: DeviationKind::Null,
-                    }),
-                    (Rule::Promised, None) => found.push(Deviation {
-                        path: path.clone(),
-                        kind: DeviationKind::Missing,
-                    }),
-                    (Rule::List, None) if strict => found.push(Deviation {
-                        path: path.clone(),
-                        kind: DeviationKind::Missing,
-                    }),
-                    (_, Some(rv)) => walk(nested, rv, path, strict, found),
-                    (_, None) => {}
-                }
-                path.truncate(len);
-                if found.len() >= MAX_LISTED {
-                    return;
-                }
+}
+
+/// What the walk carries from value to value.
+struct State {
+    /// Where the walk is, below `Response`.
+    path: String,
+    /// Whether an absent list counts too (requests).
+    strict: bool,
+    found: Vec<Deviation>,
+}
+
+impl State {
+    fn note(&mut self, kind: DeviationKind) {
+        if self.found.len() < MAX_LISTED {
+            self.found.push(Deviation {
+                path: self.path.clone(),
+                kind,
+            });
+        }
+    }
+}
+
+/// One value in the walk: of a member with `rule`, of a type with `members`
+/// when it is an object type (of its items, for a list).
+struct Value<'s> {
+    members: Option<&'static [Member]>,
+    rule: Rule,
+    state: &'s mut State,
+}
+
+impl<'de> DeserializeSeed<'de> for Value<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        if self.members.is_some() {
+            // An object, a list of them, or null: the typed decode read it
+            // as one.
+            d.deserialize_any(self)
+        } else {
+            // A value with nothing inside to name: only `null` matters, and
+            // whatever else is there is skipped without being built.
+            d.deserialize_option(self)
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Value<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object, a list or null")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        if self.rule != Rule::Optional {
+            self.state.note(DeviationKind::Null);
+        }
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_ignored_any(IgnoredAny).map(|_| ())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        loop {
+            let len = self.state.path.len();
+            self.state.path.push_str(&format!("[{i}]"));
+            let item = Value {
+                members: self.members,
+                rule: Rule::Optional,
+                state: &mut *self.state,
+            };
+            let more = seq.next_element_seed(item)?.is_some();
+            self.state.path.truncate(len);
+            if !more {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let members = self.members.unwrap_or(&[]);
+        let mut seen = vec![false; members.len()];
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            // Tables are sorted by wire name.
+            let Ok(i) = members.binary_search_by(|m| m.wire.cmp(&key)) else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let m = &members[i];
+            seen[i] = true;
+            let len = self.state.path.len();
+            push_name(&mut self.state.path, m.wire);
+            map.next_value_seed(Value {
+                members: m.nested.map(|nested| nested()),
+                rule: m.rule,
+                state: &mut *self.state,
+            })?;
+            self.state.path.truncate(len);
+        }
+        for (m, _) in members.iter().zip(seen).filter(|(_, seen)| !seen) {
+            if m.rule == Rule::Promised || (m.rule == Rule::List && self.state.strict) {
+                let len = self.state.path.len();
+                push_name(&mut self.state.path, m.wire);
+                self.state.note(DeviationKind::Missing);
+                self.state.path.truncate(len);
             }
         }
-        (_, Value::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                walk(members, item, path, strict, found);
-                path.truncate(len);
-            }
-        }
-        _ => {}
+        Ok(())
     }
 }
 
@@ -278,31 +315,44 @@ mod tests {
                 ..member("Records", Rule::List)
             },
         ];
-        let received = json!({
+        let members: &'static [Member] = Box::leak(Box::new(members));
+        let text = r#"{
             "Count": null, "Obj": {"B": "b"}, "Nulled": null, "Opt": null,
             "Records": [{"User": {}}, {"User": {"StaffNumber": "7"}}]
-        });
-        let found: Vec<String> = find(&members, &received)
+        }"#;
+        let found = |text: &str| -> Vec<String> {
+            let mut de = serde_json::Deserializer::from_str(text);
+            Walk {
+                members,
+                strict: false,
+            }
+            .deserialize(&mut de)
+            .unwrap()
             .iter()
             .map(ToString::to_string)
-            .collect();
+            .collect()
+        };
         assert_eq!(
-            found,
+            found(text),
             [
                 "`Count` null",
-                "`Name` missing",
-                "`Nulled` null",
                 "`Obj.A` missing",
-                "`Records[0].User.StaffNumber` missing"
+                "`Nulled` null",
+                "`Records[0].User.StaffNumber` missing",
+                "`Name` missing",
             ]
         );
         // An optional object that is there is walked too.
-        let received = json!({"Count": 1, "Name": "n", "Obj": {"A": 1, "B": 2}, "Opt": {"A": 1}});
-        let found: Vec<String> = find(&members, &received)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(found, ["`Opt.B` missing"]);
+        let text = r#"{"Count": 1, "Name": "n", "Obj": {"A": 1, "B": 2}, "Opt": {"A": 1}}"#;
+        assert_eq!(found(text), ["`Opt.B` missing"]);
+        // Unknown members are skipped whatever they hold: numbers no float
+        // holds, nesting far deeper than serde_json builds values to.
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let text = format!(r#"{{"X": {deep}, "Y": 1e400, "Count": 1, "Obj": {{"Z": {deep}}}}}"#);
+        assert_eq!(
+            found(&text),
+            ["`Obj.A` missing", "`Obj.B` missing", "`Name` missing"]
+        );
     }
 
     #[test]
@@ -315,18 +365,14 @@ mod tests {
             nested: Some(item),
             ..member("R", Rule::List)
         }];
+        let members: &'static [Member] = Box::leak(Box::new(members));
         let received = json!({"R": vec![json!({}); 1000]});
-        assert_eq!(find(&members, &received).len(), MAX_LISTED);
-    }
-
-    #[test]
-    fn counting_nests_and_restores() {
-        let (_, outer) = count_filled(|| {
-            let _: u8 = absent();
-            let (_, inner) = count_filled(absent::<u8>);
-            assert_eq!(inner, 1);
-            let _: u8 = absent();
-        });
-        assert_eq!(outer, 2);
+        let found = Walk {
+            members,
+            strict: false,
+        }
+        .deserialize(&received)
+        .unwrap();
+        assert_eq!(found.len(), MAX_LISTED);
     }
 }

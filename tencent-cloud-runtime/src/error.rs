@@ -642,15 +642,28 @@ pub struct DecodeError {
 impl DecodeError {
     /// An answer with HTTP `status` and `body` that could not be decoded, after
     /// one attempt. Sensitive values in `detail` and `body` are redacted and the
-    /// kept body is bounded, as for the client's own errors: members named as
-    /// credentials are, and those the spec of a service in use (one a client
-    /// was built for or `decode_response` decoded for) marks sensitive.
+    /// kept body is bounded, as for the client's own errors: the values of
+    /// members named as credentials (`Token`, `SecretKey`, `UserSig`) are. The
+    /// client's own errors also redact what the service's spec marks
+    /// sensitive.
     pub fn new(kind: DecodeErrorKind, status: u16, detail: impl Into<String>, body: &[u8]) -> Self {
+        Self::redacted(kind, status, detail, body, &[])
+    }
+
+    /// As [`DecodeError::new`], also redacting the values of the members
+    /// named in `sensitive`.
+    pub(crate) fn redacted(
+        kind: DecodeErrorKind,
+        status: u16,
+        detail: impl Into<String>,
+        body: &[u8],
+        sensitive: &[&str],
+    ) -> Self {
         DecodeError {
             kind,
             status,
             detail: crate::redact::message(&detail.into()),
-            body_prefix: crate::redact::kept_body(body, BODY_PREFIX_LIMIT),
+            body_prefix: crate::redact::kept_body(body, BODY_PREFIX_LIMIT, sensitive),
             body_len: body.len(),
             attempts: 1,
         }

@@ -1,124 +1,28 @@
 //! The body of [`Client::call`](crate::Client::call): the caller's JSON with
-//! `null` members left out, in the caller's order.
+//! `null` members left out at any depth.
 //!
-//! The parameters are serialised once, read back into [`Tree`] (which keeps
-//! members in the order they came, unlike `serde_json::Value` without its
-//! `preserve_order` feature, a feature that would change map order for every
-//! crate in a user's build), and written again without the null members.
-//! Floats survive the trip bit for bit thanks to serde_json's
-//! `float_roundtrip` parser (see `Cargo.toml`).
+//! Through a `serde_json::Value`, so members go out in its map order (sorted,
+//! unless the build enables serde_json's `preserve_order`). An order-keeping
+//! tree stood here before: 6–7 % slower on the request path it served.
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use std::fmt;
+use serde::Serialize;
+use serde_json::Value;
 
 /// `params` as JSON bytes, without `null` members at any depth.
 pub(crate) fn without_nulls<P: Serialize + ?Sized>(params: &P) -> Result<Vec<u8>, String> {
-    let bytes = serde_json::to_vec(params).map_err(|e| e.to_string())?;
-    let tree: Tree = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-    serde_json::to_vec(&tree).map_err(|e| e.to_string())
+    let mut value = serde_json::to_value(params).map_err(|e| e.to_string())?;
+    strip(&mut value);
+    serde_json::to_vec(&value).map_err(|e| e.to_string())
 }
 
-/// A JSON value whose objects keep their members in order.
-enum Tree {
-    Null,
-    Bool(bool),
-    Number(serde_json::Number),
-    String(String),
-    List(Vec<Tree>),
-    Object(Vec<(String, Tree)>),
-}
-
-impl Serialize for Tree {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Tree::Null => s.serialize_unit(),
-            Tree::Bool(b) => s.serialize_bool(*b),
-            Tree::Number(n) => n.serialize(s),
-            Tree::String(text) => s.serialize_str(text),
-            Tree::List(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Tree::Object(members) => {
-                let mut map = s.serialize_map(None)?;
-                for (name, value) in members {
-                    if !matches!(value, Tree::Null) {
-                        map.serialize_entry(name, value)?;
-                    }
-                }
-                map.end()
-            }
+fn strip(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(strip),
+        Value::Object(members) => {
+            members.retain(|_, v| !v.is_null());
+            members.values_mut().for_each(strip);
         }
-    }
-}
-
-impl<'de> Deserialize<'de> for Tree {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TreeVisitor)
-    }
-}
-
-struct TreeVisitor;
-
-impl<'de> Visitor<'de> for TreeVisitor {
-    type Value = Tree;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<Tree, E> {
-        Ok(Tree::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Tree, E> {
-        Ok(Tree::Null)
-    }
-
-    fn visit_bool<E>(self, b: bool) -> Result<Tree, E> {
-        Ok(Tree::Bool(b))
-    }
-
-    fn visit_i64<E>(self, n: i64) -> Result<Tree, E> {
-        Ok(Tree::Number(n.into()))
-    }
-
-    fn visit_u64<E>(self, n: u64) -> Result<Tree, E> {
-        Ok(Tree::Number(n.into()))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Tree, E> {
-        serde_json::Number::from_f64(n)
-            .map(Tree::Number)
-            .ok_or_else(|| E::custom("a number JSON cannot hold"))
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<Tree, E> {
-        Ok(Tree::String(text.to_owned()))
-    }
-
-    fn visit_string<E>(self, text: String) -> Result<Tree, E> {
-        Ok(Tree::String(text))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Tree::List(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
-        let mut members = Vec::new();
-        while let Some((name, value)) = map.next_entry::<String, Tree>()? {
-            members.push((name, value));
-        }
-        Ok(Tree::Object(members))
+        _ => {}
     }
 }
 
@@ -132,7 +36,7 @@ mod tests {
     }
 
     #[test]
-    fn drops_null_members_at_every_depth_and_keeps_order() {
+    fn drops_null_members_at_every_depth() {
         #[derive(Serialize)]
         #[serde(rename_all = "PascalCase")]
         struct Inner {
@@ -165,7 +69,7 @@ mod tests {
         };
         assert_eq!(
             text(&p),
-            r#"{"SdkAppId":1,"Callees":["a",null],"Inner":{"Alpha":2},"List":[{"Zeta":3,"Alpha":4}]}"#
+            r#"{"Callees":["a",null],"Inner":{"Alpha":2},"List":[{"Alpha":4,"Zeta":3}],"SdkAppId":1}"#
         );
     }
 
@@ -178,21 +82,18 @@ mod tests {
                 serde_json::json!({"A": {"B": {"C": null, "D": 1.5}}}),
                 r#"{"A":{"B":{"D":1.5}}}"#,
             ),
-            (serde_json::json!([{"A": null}, [null]]), r#"[{}, [null]]"#),
+            (serde_json::json!([{"A": null}, [null]]), r#"[{},[null]]"#),
             (
                 serde_json::json!({"N": -9223372036854775808i64, "U": 18446744073709551615u64}),
                 r#"{"N":-9223372036854775808,"U":18446744073709551615}"#,
             ),
             (
-                serde_json::json!({"S": "é\"\\\u{1}", "T": true, "F": false}),
-                r#"{"F":false,"S":"é\"\\\u0001","T":true}"#,
+                serde_json::json!({"S": "é\"\\\u{1}", "T": true, "F": false, "X": 0.1}),
+                r#"{"F":false,"S":"é\"\\\u0001","T":true,"X":0.1}"#,
             ),
         ];
         for (value, want) in cases {
-            let want: serde_json::Value = serde_json::from_str(want).unwrap();
-            let got: serde_json::Value =
-                serde_json::from_slice(&without_nulls(&value).unwrap()).unwrap();
-            assert_eq!(got, want, "{value}");
+            assert_eq!(text(&value), want, "{value}");
         }
     }
 
@@ -238,21 +139,5 @@ mod tests {
                 serde_json::from_slice(&without_nulls(&value).unwrap()).unwrap();
             assert_eq!(got, strip(&value), "{value}");
         }
-    }
-
-    #[test]
-    fn a_map_keeps_its_insertion_order() {
-        let mut map = std::collections::BTreeMap::new();
-        map.insert("B", Some(1));
-        map.insert("A", None);
-        assert_eq!(text(&map), r#"{"B":1}"#);
-        let pairs: Vec<(&str, Option<u8>)> = vec![("Z", Some(1)), ("Y", None), ("X", Some(2))];
-        struct Ordered<'a>(&'a [(&'a str, Option<u8>)]);
-        impl Serialize for Ordered<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
-            }
-        }
-        assert_eq!(text(&Ordered(&pairs)), r#"{"Z":1,"X":2}"#);
     }
 }

@@ -9,7 +9,6 @@
 //! exponentially with full jitter, and never pass the overall deadline.
 
 use crate::error::{DecodeErrorKind, SdkError, TransportErrorKind};
-use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How a client retries.
@@ -125,29 +124,19 @@ pub(crate) fn retry_reason<C>(
     }
 }
 
-thread_local! {
-    static RNG: Cell<u64> = Cell::new(seed());
-}
-
-fn seed() -> u64 {
+/// A number for jitter: the clock's nanoseconds hashed with keys std makes
+/// fresh for every call (`RandomState::new`), so two calls in one clock tick
+/// still differ. Jitter needs spread, not cryptographic strength; the runtime
+/// keeps no state between calls.
+fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
     let t = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0);
-    let local = 0u8;
-    (t ^ (&local as *const u8 as u64).rotate_left(32)) | 1
-}
-
-/// xorshift64*: jitter needs spread, not cryptographic strength.
-fn random_u64() -> u64 {
-    RNG.with(|state| {
-        let mut x = state.get();
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        state.set(x);
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    })
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(t);
+    hasher.finish()
 }
 
 #[cfg(test)]

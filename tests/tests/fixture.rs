@@ -91,16 +91,19 @@ fn response_presence_rules() {
 
 #[test]
 fn required_member_missing_from_a_response_reads_as_default_and_is_counted() {
-    let (resp, filled) = ccc_api::deviation::count_filled(|| {
-        serde_json::from_value::<DescribeThingResponse>(json!({ "RequestId": "r", "Thing": null }))
-    });
-    let resp = resp.unwrap();
-    assert_eq!(filled, 1, "the null `Thing` was filled in");
+    use ccc_api::runtime::codec::{Filled, Obj};
+    use serde::de::DeserializeSeed;
+    let filled = Filled::default();
+    let resp = Obj::<DescribeThingResponse>::new(&filled)
+        .deserialize(json!({ "RequestId": "r", "Thing": null }))
+        .unwrap();
+    assert_eq!(filled.count(), 1, "the null `Thing` was filled in");
     assert_eq!(resp.request_id, "r");
-    let (_, filled) = ccc_api::deviation::count_filled(|| {
-        serde_json::from_value::<DescribeThingResponse>(json!({})).unwrap()
-    });
-    assert_eq!(filled, 2, "`Thing` and `RequestId` were filled in");
+    let filled = Filled::default();
+    Obj::<DescribeThingResponse>::new(&filled)
+        .deserialize(json!({}))
+        .unwrap();
+    assert_eq!(filled.count(), 2, "`Thing` and `RequestId` were filled in");
 }
 
 #[test]

@@ -208,18 +208,37 @@ fn deserialize(
         quote!(let mut #slot: Option<#ty> = None;)
     });
     let tolerant = matches!(decoding, Decoding::Tolerant);
+    // In an answer, a member holding objects is read through seeds that hand
+    // the decode's count of filled-in members down to them.
+    let seed = |f: &Field| {
+        let seed = object_seed(&f.ty, types, paths).filter(|_| tolerant)?;
+        Some(if f.boxed {
+            quote!(#rt::codec::Boxed(#seed))
+        } else {
+            seed
+        })
+    };
+    let mut counts = false;
     let arms = fields.iter().enumerate().map(|(i, f)| {
         let slot = slot(f);
         let i = Literal::usize_unsuffixed(i);
+        let seed = seed(f);
+        counts |= seed.is_some() || (tolerant && f.presence == Presence::Required);
         // A promised member of an answer reads `null` as its default, counted.
         // The arms give a `Result`, checked once after the `match`: a `?` per
         // arm is a conversion per member for the compiler to check.
-        if tolerant && f.presence == Presence::Required {
-            quote!(#i => members.filled(&mut map, &mut #slot),)
-        } else {
-            quote!(#i => members.value(&mut map, &mut #slot),)
+        match (tolerant && f.presence == Presence::Required, seed) {
+            (true, Some(seed)) => {
+                quote!(#i => members.filled_seed(&mut map, &mut #slot, #seed, filled),)
+            }
+            (true, None) => quote!(#i => members.filled(&mut map, &mut #slot, filled),),
+            (false, Some(seed)) => {
+                quote!(#i => members.value_seed(&mut map, &mut #slot, #rt::codec::Opt(#seed)),)
+            }
+            (false, None) => quote!(#i => members.value(&mut map, &mut #slot),),
         }
     });
+    let arms: Vec<TokenStream> = arms.collect();
     let values = fields.iter().enumerate().map(|(i, f)| {
         let ident = field_ident(&f.rust);
         let slot = slot(f);
@@ -228,7 +247,7 @@ fn deserialize(
             // Servers leave empty lists out: absent reads as empty, uncounted.
             (Presence::Required, TypeRef::List(_)) => quote!(#slot.unwrap_or_default()),
             (Presence::Required, _) if tolerant => {
-                quote!(#slot.unwrap_or_else(#rt::deviation::absent))
+                quote!(#slot.unwrap_or_else(|| filled.default_of()))
             }
             (Presence::Required, _) => {
                 let i = Literal::usize_unsuffixed(i);
@@ -237,6 +256,8 @@ fn deserialize(
         };
         quote!(#ident: #value,)
     });
+    let values: Vec<TokenStream> = values.collect();
+    let unused = (!counts).then(|| quote!(let _ = filled;));
     let deviations = deviations.map(|d| quote!(#d: Vec::new(),));
     let read = if fields.is_empty() {
         quote! {
@@ -270,7 +291,11 @@ fn deserialize(
         impl #rt::codec::FromMembers for #name {
             const EXPECTING: &'static str = #expecting;
 
-            fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+                mut map: A,
+                filled: &#rt::codec::Filled,
+            ) -> Result<Self, A::Error> {
+                #unused
                 static KEYS: #rt::codec::Keys = #rt::codec::Keys::new(&[#(#wires),*]);
                 let mut members = #rt::codec::Members::new(&KEYS);
                 #(#slots)*
@@ -281,6 +306,23 @@ fn deserialize(
                 })
             }
         }
+    }
+}
+
+/// The seed reading a value of type `ty` in an answer, when it holds objects
+/// (an object type, or a list of them at any depth); `None` otherwise.
+fn object_seed(ty: &TypeRef, types: Option<&TokenStream>, paths: &Paths) -> Option<TokenStream> {
+    let rt = &paths.rt;
+    match ty {
+        TypeRef::Named(n) if paths.usage.is_object(n) => {
+            let ty = super::types::rust_type(ty, types);
+            Some(quote!(#rt::codec::Obj::<#ty>::new(filled)))
+        }
+        TypeRef::List(inner) => {
+            let inner = object_seed(inner, types, paths)?;
+            Some(quote!(#rt::codec::List(#inner)))
+        }
+        _ => None,
     }
 }
 

@@ -507,7 +507,6 @@ impl<C: ServiceClient> ClientBuilder<C> {
             None => None,
         };
         let credentials = Self::credentials_source(&self.config);
-        crate::redact::honour(service);
         // An error in an endpoint URL read from the environment names the
         // variable.
         let url_error = |reason: String| match &endpoint_variable {

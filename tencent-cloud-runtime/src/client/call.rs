@@ -183,7 +183,7 @@ impl Inner {
                     .answer(action, &headers, body)
                     .map_err(SdkError::Transport)?;
                 *status = Some(code);
-                return read_envelope(action, code, body);
+                return read_envelope(inner.service.sensitive_members, action, code, body);
             }
         };
         let max_size = options.max_response_size.unwrap_or(inner.max_response_size);
@@ -194,7 +194,7 @@ impl Inner {
         // An error quotes neither the key that signed the request nor its
         // session token, whatever the server echoes.
         let secrets = [credentials.secret_key(), credentials.token().unwrap_or("")];
-        let raw = read_envelope(action, code, body)
+        let raw = read_envelope(inner.service.sensitive_members, action, code, body)
             .map_err(|e| crate::redact::hide_in_error(e, &secrets))?;
         let span = tracing::Span::current();
         if !span.is_disabled() {

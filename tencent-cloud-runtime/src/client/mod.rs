@@ -203,9 +203,8 @@ impl Client {
     ///
     /// As the official SDKs do, members whose value is `null` are left out, at
     /// any depth (`null` items of a list stay: their position counts). Members
-    /// go out in the order `params` serialises them: a struct's field order, or
-    /// for a `serde_json::Value` its map's order (sorted, unless the build
-    /// enables serde_json's `preserve_order`).
+    /// go out in `serde_json::Value`'s map order: sorted by name, unless the
+    /// build enables serde_json's `preserve_order`.
     pub async fn call<P: serde::Serialize + ?Sized>(
         &self,
         action: &str,

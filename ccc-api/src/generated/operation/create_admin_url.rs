@@ -60,7 +60,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateAdminURLRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateAdminURLRequest {
     const EXPECTING: &'static str = "struct CreateAdminURLRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SeatUserId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -260,7 +264,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateAdminURLResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateAdminURLResponse {
     const EXPECTING: &'static str = "struct CreateAdminURLResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["URL", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -268,14 +275,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAdminURLResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_url),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_url, filled),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CreateAdminURLResponse {
-            url: f_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            url: f_url.unwrap_or_else(|| filled.default_of()),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

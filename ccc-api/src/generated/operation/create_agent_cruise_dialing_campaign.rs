@@ -119,7 +119,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignRequest 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateAgentCruiseDialingCampaignRequest {
     const EXPECTING: &'static str = "struct CreateAgentCruiseDialingCampaignRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -543,7 +547,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignResponse
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateAgentCruiseDialingCampaignResponse {
     const EXPECTING: &'static str = "struct CreateAgentCruiseDialingCampaignResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["CampaignId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -552,13 +559,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAgentCruiseDialingCam
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_campaign_id),
-                1 => members.filled(&mut map, &mut f_request_id),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CreateAgentCruiseDialingCampaignResponse {
             campaign_id: f_campaign_id.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -225,7 +225,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct CreateAutoCalloutTaskRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -970,7 +974,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct CreateAutoCalloutTaskResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TaskId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -978,14 +985,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAutoCalloutTaskRespon
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_task_id),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_task_id, filled),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CreateAutoCalloutTaskResponse {
-            task_id: f_task_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            task_id: f_task_id.unwrap_or_else(|| filled.default_of()),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -51,7 +51,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantReq
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantRequest {
     const EXPECTING: &'static str = "struct CreateCarrierPrivilegeNumberApplicantRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -308,7 +312,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantRes
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantResponse {
     const EXPECTING: &'static str = "struct CreateCarrierPrivilegeNumberApplicantResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["ApplicantId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -316,14 +323,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCarrierPrivilegeNumbe
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_applicant_id),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_applicant_id, filled),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CreateCarrierPrivilegeNumberApplicantResponse {
-            applicant_id: f_applicant_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            applicant_id: f_applicant_id.unwrap_or_else(|| filled.default_of()),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -76,7 +76,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateCCCSkillGroupRequest {
     const EXPECTING: &'static str = "struct CreateCCCSkillGroupRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -333,7 +337,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateCCCSkillGroupResponse {
     const EXPECTING: &'static str = "struct CreateCCCSkillGroupResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SkillGroupId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -341,15 +348,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCCCSkillGroupResponse
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_skill_group_id),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_skill_group_id, filled),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CreateCCCSkillGroupResponse {
-            skill_group_id: f_skill_group_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            skill_group_id: f_skill_group_id.unwrap_or_else(|| filled.default_of()),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -31,7 +31,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateCompanyApplyRequest {
     const EXPECTING: &'static str = "struct CreateCompanyApplyRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["CompanyInfo"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -197,7 +201,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateCompanyApplyResponse {
     const EXPECTING: &'static str = "struct CreateCompanyApplyResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Id", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -206,13 +213,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCompanyApplyResponse 
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_id),
-                1 => members.filled(&mut map, &mut f_request_id),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CreateCompanyApplyResponse {
             id: f_id.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

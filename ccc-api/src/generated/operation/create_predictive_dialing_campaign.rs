@@ -167,7 +167,11 @@ impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CreatePredictiveDialingCampaignRequest {
     const EXPECTING: &'static str = "struct CreatePredictiveDialingCampaignRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -830,7 +834,10 @@ impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignResponse 
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CreatePredictiveDialingCampaignResponse {
     const EXPECTING: &'static str = "struct CreatePredictiveDialingCampaignResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["CampaignId", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -839,13 +846,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreatePredictiveDialingCamp
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_campaign_id),
-                1 => members.filled(&mut map, &mut f_request_id),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CreatePredictiveDialingCampaignResponse {
             campaign_id: f_campaign_id.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

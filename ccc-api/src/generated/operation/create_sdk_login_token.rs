@@ -71,7 +71,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateSDKLoginTokenRequest {
     const EXPECTING: &'static str = "struct CreateSDKLoginTokenRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SeatUserId", "OnlyOnce"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -309,7 +313,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateSDKLoginTokenResponse {
     const EXPECTING: &'static str = "struct CreateSDKLoginTokenResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Token",
@@ -324,18 +331,18 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateSDKLoginTokenResponse
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_token),
-                1 => members.filled(&mut map, &mut f_expired_time),
-                2 => members.filled(&mut map, &mut f_sdk_url),
-                3 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_token, filled),
+                1 => members.filled(&mut map, &mut f_expired_time, filled),
+                2 => members.filled(&mut map, &mut f_sdk_url, filled),
+                3 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CreateSDKLoginTokenResponse {
-            token: f_token.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            expired_time: f_expired_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            sdk_url: f_sdk_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            token: f_token.unwrap_or_else(|| filled.default_of()),
+            expired_time: f_expired_time.unwrap_or_else(|| filled.default_of()),
+            sdk_url: f_sdk_url.unwrap_or_else(|| filled.default_of()),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -76,7 +76,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateStaffRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateStaffRequest {
     const EXPECTING: &'static str = "struct CreateStaffRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Staffs", "SendPassword"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -295,7 +299,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateStaffResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CreateStaffResponse {
     const EXPECTING: &'static str = "struct CreateStaffResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["ErrorStaffList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -303,14 +310,21 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateStaffResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_error_staff_list),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled_seed(
+                    &mut map,
+                    &mut f_error_staff_list,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::ErrStaffItem,
+                    >::new(filled)),
+                    filled,
+                ),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CreateStaffResponse {
             error_staff_list: f_error_staff_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -61,7 +61,11 @@ impl<'de> ::serde::Deserialize<'de> for DeleteStaffRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffRequest {
     const EXPECTING: &'static str = "struct DeleteStaffRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "StaffList"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -258,7 +262,10 @@ impl<'de> ::serde::Deserialize<'de> for DeleteStaffResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffResponse {
     const EXPECTING: &'static str = "struct DeleteStaffResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "OnlineStaffList",
@@ -271,16 +278,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_online_staff_list),
+                0 => members.filled(&mut map, &mut f_online_staff_list, filled),
                 1 => members.value(&mut map, &mut f_delete_status_info),
-                2 => members.filled(&mut map, &mut f_request_id),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DeleteStaffResponse {
             online_staff_list: f_online_staff_list.unwrap_or_default(),
             delete_status_info: f_delete_status_info.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -57,7 +57,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberRequ
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberRequest {
     const EXPECTING: &'static str = "struct DescribeActiveCarrierPrivilegeNumberRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -333,7 +337,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberResp
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberResponse {
     const EXPECTING: &'static str = "struct DescribeActiveCarrierPrivilegeNumberResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "TotalCount",
@@ -350,19 +357,26 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeActiveCarrierPrivil
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count),
-                1 => members.filled(&mut map, &mut f_active_carrier_privilege_numbers),
-                2 => members.filled(&mut map, &mut f_pending_applicant_ids),
-                3 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_total_count, filled),
+                1 => members.filled_seed(
+                    &mut map,
+                    &mut f_active_carrier_privilege_numbers,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::ActiveCarrierPrivilegeNumber,
+                    >::new(filled)),
+                    filled,
+                ),
+                2 => members.filled(&mut map, &mut f_pending_applicant_ids, filled),
+                3 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeActiveCarrierPrivilegeNumberResponse {
-            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(|| filled.default_of()),
             active_carrier_privilege_numbers: f_active_carrier_privilege_numbers
                 .unwrap_or_default(),
             pending_applicant_ids: f_pending_applicant_ids.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

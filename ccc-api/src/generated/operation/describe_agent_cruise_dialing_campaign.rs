@@ -71,7 +71,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignReques
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAgentCruiseDialingCampaignRequest {
     const EXPECTING: &'static str = "struct DescribeAgentCruiseDialingCampaignRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "CampaignId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -333,7 +337,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignRespon
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAgentCruiseDialingCampaignResponse {
     const EXPECTING: &'static str = "struct DescribeAgentCruiseDialingCampaignResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Name",
@@ -375,7 +382,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAgentCruiseDialingC
                 7 => members.value(&mut map, &mut f_state),
                 8 => members.value(&mut map, &mut f_total_callee_count),
                 9 => members.value(&mut map, &mut f_called_callee_count),
-                10 => members.filled(&mut map, &mut f_request_id),
+                10 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -390,7 +397,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAgentCruiseDialingC
             state: f_state.flatten(),
             total_callee_count: f_total_callee_count.flatten(),
             called_callee_count: f_called_callee_count.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

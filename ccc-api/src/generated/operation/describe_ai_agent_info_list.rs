@@ -74,7 +74,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAIAgentInfoListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAgentInfoListRequest {
     const EXPECTING: &'static str = "struct DescribeAIAgentInfoListRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "PageSize", "PageNumber"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -317,7 +321,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAIAgentInfoListResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAgentInfoListResponse {
     const EXPECTING: &'static str = "struct DescribeAIAgentInfoListResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "AIAgentInfoList",
@@ -330,16 +337,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAgentInfoListResp
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_ai_agent_info_list),
-                1 => members.filled(&mut map, &mut f_total_count),
-                2 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled_seed(
+                    &mut map,
+                    &mut f_ai_agent_info_list,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::AIAgentInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                1 => members.filled(&mut map, &mut f_total_count, filled),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeAIAgentInfoListResponse {
             ai_agent_info_list: f_ai_agent_info_list.unwrap_or_default(),
-            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(|| filled.default_of()),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

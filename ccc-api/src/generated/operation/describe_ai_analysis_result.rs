@@ -85,7 +85,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAIAnalysisResultRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAnalysisResultRequest {
     const EXPECTING: &'static str = "struct DescribeAIAnalysisResultRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -343,7 +347,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAIAnalysisResultResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAnalysisResultResponse {
     const EXPECTING: &'static str = "struct DescribeAIAnalysisResultResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["ResultList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -351,14 +358,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAnalysisResultRes
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_result_list),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.value_seed(
+                    &mut map,
+                    &mut f_result_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<crate::types::AIAnalysisResult>::new(
+                            filled,
+                        ),
+                    )),
+                ),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeAIAnalysisResultResponse {
             result_list: f_result_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

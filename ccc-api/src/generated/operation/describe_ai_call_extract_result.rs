@@ -86,7 +86,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAICallExtractResultRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallExtractResultRequest {
     const EXPECTING: &'static str = "struct DescribeAICallExtractResultRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -346,7 +350,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAICallExtractResultResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallExtractResultResponse {
     const EXPECTING: &'static str = "struct DescribeAICallExtractResultResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["ResultList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -354,14 +361,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallExtractResult
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_result_list),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.value_seed(
+                    &mut map,
+                    &mut f_result_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<
+                            crate::types::AICallExtractResultElement,
+                        >::new(filled),
+                    )),
+                ),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeAICallExtractResultResponse {
             result_list: f_result_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

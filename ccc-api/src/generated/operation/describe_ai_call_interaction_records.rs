@@ -38,7 +38,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsRequest 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallInteractionRecordsRequest {
     const EXPECTING: &'static str = "struct DescribeAICallInteractionRecordsRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -233,7 +237,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsResponse
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallInteractionRecordsResponse {
     const EXPECTING: &'static str = "struct DescribeAICallInteractionRecordsResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["InteractionEventList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -243,14 +250,24 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallInteractionRe
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_interaction_event_list),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => {
+                    members.value_seed(
+                        &mut map,
+                        &mut f_interaction_event_list,
+                        ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                            ::tencent_cloud_runtime::codec::Obj::<
+                                crate::types::AICallInteractionRound,
+                            >::new(filled),
+                        )),
+                    )
+                }
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeAICallInteractionRecordsResponse {
             interaction_event_list: f_interaction_event_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -91,7 +91,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAILatencyRequest {
     const EXPECTING: &'static str = "struct DescribeAILatencyRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -352,7 +356,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAILatencyResponse {
     const EXPECTING: &'static str = "struct DescribeAILatencyResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "AILatencyDetail",
@@ -365,16 +372,30 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAILatencyResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_ai_latency_detail),
-                1 => members.value(&mut map, &mut f_ai_latency_statistics),
-                2 => members.filled(&mut map, &mut f_request_id),
+                0 => members.value_seed(
+                    &mut map,
+                    &mut f_ai_latency_detail,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<crate::types::AILatencyDetail>::new(
+                            filled,
+                        ),
+                    )),
+                ),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_ai_latency_statistics,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::AILatencyStatistics,
+                    >::new(filled)),
+                ),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeAILatencyResponse {
             ai_latency_detail: f_ai_latency_detail.flatten(),
             ai_latency_statistics: f_ai_latency_statistics.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

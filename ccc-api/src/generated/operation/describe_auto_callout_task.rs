@@ -77,7 +77,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTaskRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "TaskId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -312,7 +316,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTaskResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Name",
@@ -339,30 +346,37 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTaskResp
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_name),
-                1 => members.filled(&mut map, &mut f_description),
-                2 => members.filled(&mut map, &mut f_not_before),
+                0 => members.filled(&mut map, &mut f_name, filled),
+                1 => members.filled(&mut map, &mut f_description, filled),
+                2 => members.filled(&mut map, &mut f_not_before, filled),
                 3 => members.value(&mut map, &mut f_not_after),
-                4 => members.filled(&mut map, &mut f_callers),
-                5 => members.filled(&mut map, &mut f_callees),
-                6 => members.filled(&mut map, &mut f_ivr_id),
-                7 => members.filled(&mut map, &mut f_state),
+                4 => members.filled(&mut map, &mut f_callers, filled),
+                5 => members.filled_seed(
+                    &mut map,
+                    &mut f_callees,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::AutoCalloutTaskCalleeInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                6 => members.filled(&mut map, &mut f_ivr_id, filled),
+                7 => members.filled(&mut map, &mut f_state, filled),
                 8 => members.value(&mut map, &mut f_max_ring_timeout_second),
-                9 => members.filled(&mut map, &mut f_request_id),
+                9 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeAutoCalloutTaskResponse {
-            name: f_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            description: f_description.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            not_before: f_not_before.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            name: f_name.unwrap_or_else(|| filled.default_of()),
+            description: f_description.unwrap_or_else(|| filled.default_of()),
+            not_before: f_not_before.unwrap_or_else(|| filled.default_of()),
             not_after: f_not_after.flatten(),
             callers: f_callers.unwrap_or_default(),
             callees: f_callees.unwrap_or_default(),
-            ivr_id: f_ivr_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            state: f_state.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            ivr_id: f_ivr_id.unwrap_or_else(|| filled.default_of()),
+            state: f_state.unwrap_or_else(|| filled.default_of()),
             max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

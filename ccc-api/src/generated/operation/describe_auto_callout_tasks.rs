@@ -80,7 +80,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTasksRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTasksRequest {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTasksRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "PageSize", "PageNumber"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -325,7 +329,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTasksResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTasksResponse {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTasksResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "Tasks", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -334,16 +341,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTasksRes
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count),
-                1 => members.filled(&mut map, &mut f_tasks),
-                2 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_total_count, filled),
+                1 => members.filled_seed(
+                    &mut map,
+                    &mut f_tasks,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::AutoCalloutTaskInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeAutoCalloutTasksResponse {
-            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(|| filled.default_of()),
             tasks: f_tasks.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -131,7 +131,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCallInMetricsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCallInMetricsRequest {
     const EXPECTING: &'static str = "struct DescribeCallInMetricsRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -389,7 +393,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCallInMetricsResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCallInMetricsResponse {
     const EXPECTING: &'static str = "struct DescribeCallInMetricsResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Timestamp",
@@ -406,21 +413,39 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCallInMetricsRespon
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_timestamp),
-                1 => members.filled(&mut map, &mut f_total_metrics),
-                2 => members.filled(&mut map, &mut f_number_metrics),
-                3 => members.filled(&mut map, &mut f_skill_group_metrics),
-                4 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_timestamp, filled),
+                1 => members.filled_seed(
+                    &mut map,
+                    &mut f_total_metrics,
+                    ::tencent_cloud_runtime::codec::Obj::<crate::types::CallInMetrics>::new(filled),
+                    filled,
+                ),
+                2 => members.filled_seed(
+                    &mut map,
+                    &mut f_number_metrics,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::CallInNumberMetrics,
+                    >::new(filled)),
+                    filled,
+                ),
+                3 => members.filled_seed(
+                    &mut map,
+                    &mut f_skill_group_metrics,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::CallInSkillGroupMetrics,
+                    >::new(filled)),
+                    filled,
+                ),
+                4 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeCallInMetricsResponse {
-            timestamp: f_timestamp.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            total_metrics: f_total_metrics
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            timestamp: f_timestamp.unwrap_or_else(|| filled.default_of()),
+            total_metrics: f_total_metrics.unwrap_or_else(|| filled.default_of()),
             number_metrics: f_number_metrics.unwrap_or_default(),
             skill_group_metrics: f_skill_group_metrics.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -94,7 +94,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCCCBuyInfoListRequest {
     const EXPECTING: &'static str = "struct DescribeCCCBuyInfoListRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppIds"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -265,7 +269,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCCCBuyInfoListResponse {
     const EXPECTING: &'static str = "struct DescribeCCCBuyInfoListResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "TotalCount",
@@ -280,18 +287,32 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCCCBuyInfoListRespo
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count),
-                1 => members.filled(&mut map, &mut f_sdk_app_id_buy_list),
-                2 => members.filled(&mut map, &mut f_package_buy_list),
-                3 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_total_count, filled),
+                1 => members.filled_seed(
+                    &mut map,
+                    &mut f_sdk_app_id_buy_list,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::SdkAppIdBuyInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                2 => members.filled_seed(
+                    &mut map,
+                    &mut f_package_buy_list,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::PackageBuyInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                3 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeCCCBuyInfoListResponse {
-            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(|| filled.default_of()),
             sdk_app_id_buy_list: f_sdk_app_id_buy_list.unwrap_or_default(),
             package_buy_list: f_package_buy_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

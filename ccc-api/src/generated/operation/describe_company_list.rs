@@ -55,7 +55,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCompanyListRequest {
     const EXPECTING: &'static str = "struct DescribeCompanyListRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "PageSize",
@@ -349,7 +353,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCompanyListResponse {
     const EXPECTING: &'static str = "struct DescribeCompanyListResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "CompanyInfo", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -359,15 +366,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCompanyListResponse
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_total_count),
-                1 => members.value(&mut map, &mut f_company_info),
-                2 => members.filled(&mut map, &mut f_request_id),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_company_info,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<crate::types::CompanyStateInfo>::new(
+                            filled,
+                        ),
+                    )),
+                ),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeCompanyListResponse {
             total_count: f_total_count.flatten(),
             company_info: f_company_info.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -64,7 +64,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeExtensionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionRequest {
     const EXPECTING: &'static str = "struct DescribeExtensionRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -290,7 +294,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeExtensionResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionResponse {
     const EXPECTING: &'static str = "struct DescribeExtensionResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "ExtensionId",
@@ -309,24 +316,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_extension_id),
-                1 => members.filled(&mut map, &mut f_extension_domain),
-                2 => members.filled(&mut map, &mut f_password),
-                3 => members.filled(&mut map, &mut f_outbound_proxy),
-                4 => members.filled(&mut map, &mut f_transport),
-                5 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_extension_id, filled),
+                1 => members.filled(&mut map, &mut f_extension_domain, filled),
+                2 => members.filled(&mut map, &mut f_password, filled),
+                3 => members.filled(&mut map, &mut f_outbound_proxy, filled),
+                4 => members.filled(&mut map, &mut f_transport, filled),
+                5 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeExtensionResponse {
-            extension_id: f_extension_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            extension_domain: f_extension_domain
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            password: f_password.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            outbound_proxy: f_outbound_proxy
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            transport: f_transport.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            extension_id: f_extension_id.unwrap_or_else(|| filled.default_of()),
+            extension_domain: f_extension_domain.unwrap_or_else(|| filled.default_of()),
+            password: f_password.unwrap_or_else(|| filled.default_of()),
+            outbound_proxy: f_outbound_proxy.unwrap_or_else(|| filled.default_of()),
+            transport: f_transport.unwrap_or_else(|| filled.default_of()),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -109,7 +109,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionsRequest {
     const EXPECTING: &'static str = "struct DescribeExtensionsRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -426,7 +430,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionsResponse {
     const EXPECTING: &'static str = "struct DescribeExtensionsResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Total", "ExtensionList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -435,16 +442,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionsResponse 
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total),
-                1 => members.filled(&mut map, &mut f_extension_list),
-                2 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_total, filled),
+                1 => members.filled_seed(
+                    &mut map,
+                    &mut f_extension_list,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::ExtensionInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeExtensionsResponse {
-            total: f_total.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            total: f_total.unwrap_or_else(|| filled.default_of()),
             extension_list: f_extension_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

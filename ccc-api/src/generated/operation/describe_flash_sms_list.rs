@@ -87,7 +87,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeFlashSMSListRequest {
     const EXPECTING: &'static str = "struct DescribeFlashSMSListRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -486,7 +490,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeFlashSMSListResponse {
     const EXPECTING: &'static str = "struct DescribeFlashSMSListResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Total", "FlashSMSList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -496,15 +503,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeFlashSMSListRespons
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_total),
-                1 => members.value(&mut map, &mut f_flash_sms_list),
-                2 => members.filled(&mut map, &mut f_request_id),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_flash_sms_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<crate::types::FlashSMSRecord>::new(
+                            filled,
+                        ),
+                    )),
+                ),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeFlashSMSListResponse {
             total: f_total.flatten(),
             flash_sms_list: f_flash_sms_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -66,7 +66,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrListRequest {
     const EXPECTING: &'static str = "struct DescribeIMCdrListRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -382,7 +386,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrListResponse {
     const EXPECTING: &'static str = "struct DescribeIMCdrListResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "IMCdrList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -391,16 +398,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrListResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count),
-                1 => members.filled(&mut map, &mut f_im_cdr_list),
-                2 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_total_count, filled),
+                1 => members.filled_seed(
+                    &mut map,
+                    &mut f_im_cdr_list,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::IMCdrInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeIMCdrListResponse {
-            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(|| filled.default_of()),
             im_cdr_list: f_im_cdr_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

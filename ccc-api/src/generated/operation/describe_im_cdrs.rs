@@ -78,7 +78,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrsRequest {
     const EXPECTING: &'static str = "struct DescribeIMCdrsRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "StartTimestamp",
@@ -417,7 +421,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrsResponse {
     const EXPECTING: &'static str = "struct DescribeIMCdrsResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "TotalCount",
@@ -432,18 +439,31 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrsResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count),
-                1 => members.filled(&mut map, &mut f_im_cdrs),
-                2 => members.value(&mut map, &mut f_im_cdr_list),
-                3 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_total_count, filled),
+                1 => members.filled_seed(
+                    &mut map,
+                    &mut f_im_cdrs,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::IMCdrInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_im_cdr_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<crate::types::IMCdrInfo>::new(filled),
+                    )),
+                ),
+                3 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeIMCdrsResponse {
-            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(|| filled.default_of()),
             im_cdrs: f_im_cdrs.unwrap_or_default(),
             im_cdr_list: f_im_cdr_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

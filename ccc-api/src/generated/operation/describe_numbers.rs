@@ -79,7 +79,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeNumbersRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeNumbersRequest {
     const EXPECTING: &'static str = "struct DescribeNumbersRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "PageNumber", "PageSize"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -306,7 +310,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeNumbersResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeNumbersResponse {
     const EXPECTING: &'static str = "struct DescribeNumbersResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "Numbers", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -315,16 +322,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeNumbersResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count),
-                1 => members.filled(&mut map, &mut f_numbers),
-                2 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_total_count, filled),
+                1 => members.filled_seed(
+                    &mut map,
+                    &mut f_numbers,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::NumberInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeNumbersResponse {
-            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(|| filled.default_of()),
             numbers: f_numbers.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

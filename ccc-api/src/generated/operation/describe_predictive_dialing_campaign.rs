@@ -72,7 +72,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignRequest
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignRequest {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "CampaignId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -365,7 +369,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignRespons
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignResponse {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "CampaignId",
@@ -420,11 +427,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
                 8 => members.value(&mut map, &mut f_retry_interval),
                 9 => members.value(&mut map, &mut f_start_time),
                 10 => members.value(&mut map, &mut f_end_time),
-                11 => members.value(&mut map, &mut f_variables),
+                11 => members.value_seed(
+                    &mut map,
+                    &mut f_variables,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<crate::types::Variable>::new(filled),
+                    )),
+                ),
                 12 => members.value(&mut map, &mut f_uui),
                 13 => members.value(&mut map, &mut f_status),
                 14 => members.value(&mut map, &mut f_status_reason),
-                15 => members.filled(&mut map, &mut f_request_id),
+                15 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -444,7 +457,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
             uui: f_uui.flatten(),
             status: f_status.flatten(),
             status_reason: f_status_reason.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

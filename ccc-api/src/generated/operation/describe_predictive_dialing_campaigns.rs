@@ -121,7 +121,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsReques
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignsRequest {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -448,7 +452,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsRespon
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCampaignsResponse {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "CampaignList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -460,15 +467,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_total_count),
-                1 => members.value(&mut map, &mut f_campaign_list),
-                2 => members.filled(&mut map, &mut f_request_id),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_campaign_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<
+                            crate::types::DescribePredictiveDialingCampaignsElement,
+                        >::new(filled),
+                    )),
+                ),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribePredictiveDialingCampaignsResponse {
             total_count: f_total_count.flatten(),
             campaign_list: f_campaign_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

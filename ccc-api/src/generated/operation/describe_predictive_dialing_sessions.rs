@@ -79,7 +79,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingSessionsRequest
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingSessionsRequest {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingSessionsRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -362,7 +366,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingSessionsRespons
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingSessionsResponse {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingSessionsResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TotalCount", "SessionList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -373,14 +380,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingSe
             match i {
                 0 => members.value(&mut map, &mut f_total_count),
                 1 => members.value(&mut map, &mut f_session_list),
-                2 => members.filled(&mut map, &mut f_request_id),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribePredictiveDialingSessionsResponse {
             total_count: f_total_count.flatten(),
             session_list: f_session_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

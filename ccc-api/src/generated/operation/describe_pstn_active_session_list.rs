@@ -87,7 +87,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribePSTNActiveSessionListRequest {
     const EXPECTING: &'static str = "struct DescribePSTNActiveSessionListRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "Offset", "Limit"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -332,7 +336,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribePSTNActiveSessionListResponse {
     const EXPECTING: &'static str = "struct DescribePSTNActiveSessionListResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Total", "Sessions", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -341,16 +348,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePSTNActiveSessionLi
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total),
-                1 => members.filled(&mut map, &mut f_sessions),
-                2 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_total, filled),
+                1 => members.filled_seed(
+                    &mut map,
+                    &mut f_sessions,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::PSTNSessionInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribePSTNActiveSessionListResponse {
-            total: f_total.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            total: f_total.unwrap_or_else(|| filled.default_of()),
             sessions: f_sessions.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

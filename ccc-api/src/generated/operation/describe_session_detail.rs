@@ -164,7 +164,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailRequest {
     const EXPECTING: &'static str = "struct DescribeSessionDetailRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -620,7 +624,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailResponse {
     const EXPECTING: &'static str = "struct DescribeSessionDetailResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Caller",
@@ -698,15 +705,55 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailRespon
                 14 => members.value(&mut map, &mut f_asr_url),
                 15 => members.value(&mut map, &mut f_voicemail_record_url),
                 16 => members.value(&mut map, &mut f_voicemail_asr_url),
-                17 => members.value(&mut map, &mut f_ivr_key_pressed),
-                18 => members.value(&mut map, &mut f_post_ivr_key_pressed),
+                17 => {
+                    members.value_seed(
+                        &mut map,
+                        &mut f_ivr_key_pressed,
+                        ::tencent_cloud_runtime::codec::Opt(
+                            ::tencent_cloud_runtime::codec::List(
+                                ::tencent_cloud_runtime::codec::Obj::<
+                                    crate::types::IVRKeyPressedElement,
+                                >::new(filled),
+                            ),
+                        ),
+                    )
+                }
+                18 => {
+                    members.value_seed(
+                        &mut map,
+                        &mut f_post_ivr_key_pressed,
+                        ::tencent_cloud_runtime::codec::Opt(
+                            ::tencent_cloud_runtime::codec::List(
+                                ::tencent_cloud_runtime::codec::Obj::<
+                                    crate::types::IVRKeyPressedElement,
+                                >::new(filled),
+                            ),
+                        ),
+                    )
+                }
                 19 => members.value(&mut map, &mut f_hung_up_side),
                 20 => members.value(&mut map, &mut f_uui),
-                21 => members.value(&mut map, &mut f_events),
-                22 => members.value(&mut map, &mut f_serve_participants),
+                21 => members.value_seed(
+                    &mut map,
+                    &mut f_events,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<crate::types::SessionEvent>::new(
+                            filled,
+                        ),
+                    )),
+                ),
+                22 => members.value_seed(
+                    &mut map,
+                    &mut f_serve_participants,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<crate::types::ServeParticipant>::new(
+                            filled,
+                        ),
+                    )),
+                ),
                 23 => members.value(&mut map, &mut f_sys_hangup_reason),
                 24 => members.value(&mut map, &mut f_sys_hangup_reason_string),
-                25 => members.filled(&mut map, &mut f_request_id),
+                25 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -736,7 +783,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailRespon
             serve_participants: f_serve_participants.flatten(),
             sys_hangup_reason: f_sys_hangup_reason.flatten(),
             sys_hangup_reason_string: f_sys_hangup_reason_string.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -113,7 +113,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusHistoryRequest {
     const EXPECTING: &'static str = "struct DescribeStaffStatusHistoryRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -434,7 +438,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusHistoryResponse {
     const EXPECTING: &'static str = "struct DescribeStaffStatusHistoryResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Data", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -442,14 +449,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusHistoryR
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_data),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.value_seed(
+                    &mut map,
+                    &mut f_data,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<crate::types::StaffStatus>::new(
+                            filled,
+                        ),
+                    )),
+                ),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeStaffStatusHistoryResponse {
             data: f_data.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

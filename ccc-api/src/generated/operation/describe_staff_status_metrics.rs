@@ -104,7 +104,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusMetricsRequest {
     const EXPECTING: &'static str = "struct DescribeStaffStatusMetricsRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -353,7 +357,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusMetricsResponse {
     const EXPECTING: &'static str = "struct DescribeStaffStatusMetricsResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Metrics", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -361,14 +368,21 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusMetricsR
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_metrics),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled_seed(
+                    &mut map,
+                    &mut f_metrics,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::StaffStatusMetrics,
+                    >::new(filled)),
+                    filled,
+                ),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeStaffStatusMetricsResponse {
             metrics: f_metrics.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -74,7 +74,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelCallInfoRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCallInfoRequest {
     const EXPECTING: &'static str = "struct DescribeTelCallInfoRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "StartTimeStamp",
@@ -327,7 +331,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelCallInfoResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCallInfoResponse {
     const EXPECTING: &'static str = "struct DescribeTelCallInfoResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "TelCallOutCount",
@@ -350,32 +357,26 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCallInfoResponse
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_tel_call_out_count),
-                1 => members.filled(&mut map, &mut f_tel_call_in_count),
-                2 => members.filled(&mut map, &mut f_seat_used_count),
+                0 => members.filled(&mut map, &mut f_tel_call_out_count, filled),
+                1 => members.filled(&mut map, &mut f_tel_call_in_count, filled),
+                2 => members.filled(&mut map, &mut f_seat_used_count, filled),
                 3 => members.value(&mut map, &mut f_voip_call_in_count_deprecated),
-                4 => members.filled(&mut map, &mut f_voip_call_in_count),
-                5 => members.filled(&mut map, &mut f_asr_offline_count),
-                6 => members.filled(&mut map, &mut f_asr_realtime_count),
-                7 => members.filled(&mut map, &mut f_request_id),
+                4 => members.filled(&mut map, &mut f_voip_call_in_count, filled),
+                5 => members.filled(&mut map, &mut f_asr_offline_count, filled),
+                6 => members.filled(&mut map, &mut f_asr_realtime_count, filled),
+                7 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeTelCallInfoResponse {
-            tel_call_out_count: f_tel_call_out_count
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            tel_call_in_count: f_tel_call_in_count
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            seat_used_count: f_seat_used_count
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            tel_call_out_count: f_tel_call_out_count.unwrap_or_else(|| filled.default_of()),
+            tel_call_in_count: f_tel_call_in_count.unwrap_or_else(|| filled.default_of()),
+            seat_used_count: f_seat_used_count.unwrap_or_else(|| filled.default_of()),
             voip_call_in_count_deprecated: f_voip_call_in_count_deprecated.flatten(),
-            voip_call_in_count: f_voip_call_in_count
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            asr_offline_count: f_asr_offline_count
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            asr_realtime_count: f_asr_realtime_count
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            voip_call_in_count: f_voip_call_in_count.unwrap_or_else(|| filled.default_of()),
+            asr_offline_count: f_asr_offline_count.unwrap_or_else(|| filled.default_of()),
+            asr_realtime_count: f_asr_realtime_count.unwrap_or_else(|| filled.default_of()),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -215,7 +215,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelCdrRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCdrRequest {
     const EXPECTING: &'static str = "struct DescribeTelCdrRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "StartTimeStamp",
@@ -649,7 +653,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelCdrResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCdrResponse {
     const EXPECTING: &'static str = "struct DescribeTelCdrResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "TotalCount",
@@ -664,18 +671,32 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCdrResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count),
-                1 => members.filled(&mut map, &mut f_tel_cdrs),
-                2 => members.filled(&mut map, &mut f_tel_cdr_list),
-                3 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_total_count, filled),
+                1 => members.filled_seed(
+                    &mut map,
+                    &mut f_tel_cdrs,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::TelCdrInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                2 => members.filled_seed(
+                    &mut map,
+                    &mut f_tel_cdr_list,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::TelCdrInfo,
+                    >::new(filled)),
+                    filled,
+                ),
+                3 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeTelCdrResponse {
-            total_count: f_total_count.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            total_count: f_total_count.unwrap_or_else(|| filled.default_of()),
             tel_cdrs: f_tel_cdrs.unwrap_or_default(),
             tel_cdr_list: f_tel_cdr_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

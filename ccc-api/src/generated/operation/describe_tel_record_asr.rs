@@ -67,7 +67,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelRecordAsrRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelRecordAsrRequest {
     const EXPECTING: &'static str = "struct DescribeTelRecordAsrRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -258,7 +262,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelRecordAsrResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelRecordAsrResponse {
     const EXPECTING: &'static str = "struct DescribeTelRecordAsrResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["AsrDataList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -266,14 +273,21 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelRecordAsrRespons
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_asr_data_list),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled_seed(
+                    &mut map,
+                    &mut f_asr_data_list,
+                    ::tencent_cloud_runtime::codec::List(::tencent_cloud_runtime::codec::Obj::<
+                        crate::types::AsrData,
+                    >::new(filled)),
+                    filled,
+                ),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeTelRecordAsrResponse {
             asr_data_list: f_asr_data_list.unwrap_or_default(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -76,7 +76,11 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelSessionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelSessionRequest {
     const EXPECTING: &'static str = "struct DescribeTelSessionRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "SessionId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -269,7 +273,10 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelSessionResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelSessionResponse {
     const EXPECTING: &'static str = "struct DescribeTelSessionResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Session", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -277,14 +284,19 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelSessionResponse 
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_session),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled_seed(
+                    &mut map,
+                    &mut f_session,
+                    ::tencent_cloud_runtime::codec::Obj::<crate::types::PSTNSession>::new(filled),
+                    filled,
+                ),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(DescribeTelSessionResponse {
-            session: f_session.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            session: f_session.unwrap_or_else(|| filled.default_of()),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

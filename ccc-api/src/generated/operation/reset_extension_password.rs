@@ -58,7 +58,11 @@ impl<'de> ::serde::Deserialize<'de> for ResetExtensionPasswordRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for ResetExtensionPasswordRequest {
     const EXPECTING: &'static str = "struct ResetExtensionPasswordRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -262,7 +266,10 @@ impl<'de> ::serde::Deserialize<'de> for ResetExtensionPasswordResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for ResetExtensionPasswordResponse {
     const EXPECTING: &'static str = "struct ResetExtensionPasswordResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Password", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -270,14 +277,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ResetExtensionPasswordRespo
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_password),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_password, filled),
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(ResetExtensionPasswordResponse {
-            password: f_password.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            password: f_password.unwrap_or_else(|| filled.default_of()),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -59,7 +59,11 @@ impl<'de> ::serde::Deserialize<'de> for ResumeAutoCalloutTaskRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for ResumeAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct ResumeAutoCalloutTaskRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["TaskId", "SdkAppId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -249,19 +253,22 @@ impl<'de> ::serde::Deserialize<'de> for ResumeAutoCalloutTaskResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for ResumeAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct ResumeAutoCalloutTaskResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(ResumeAutoCalloutTaskResponse {
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

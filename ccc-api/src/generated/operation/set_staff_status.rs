@@ -74,7 +74,11 @@ impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusRequest {
     const EXPECTING: &'static str = "struct SetStaffStatusRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "StaffStatusList"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -268,7 +272,10 @@ impl<'de> ::serde::Deserialize<'de> for SetStaffStatusResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusResponse {
     const EXPECTING: &'static str = "struct SetStaffStatusResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["StaffStatusList", "RequestId"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -277,14 +284,24 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_staff_status_list),
-                1 => members.filled(&mut map, &mut f_request_id),
+                0 => {
+                    members.value_seed(
+                        &mut map,
+                        &mut f_staff_status_list,
+                        ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                            ::tencent_cloud_runtime::codec::Obj::<
+                                crate::types::SetStaffStatusRspItem,
+                            >::new(filled),
+                        )),
+                    )
+                }
+                1 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(SetStaffStatusResponse {
             staff_status_list: f_staff_status_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -77,7 +77,11 @@ impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioRequest {
     const EXPECTING: &'static str = "struct UploadIvrAudioRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SdkAppId", "AudioList"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -276,7 +280,10 @@ impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioResponse {
     const EXPECTING: &'static str = "struct UploadIvrAudioResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "FailedFileList",
@@ -290,16 +297,34 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_failed_file_list),
-                1 => members.value(&mut map, &mut f_success_file_list),
-                2 => members.filled(&mut map, &mut f_request_id),
+                0 => {
+                    members.value_seed(
+                        &mut map,
+                        &mut f_failed_file_list,
+                        ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                            ::tencent_cloud_runtime::codec::Obj::<
+                                crate::types::UploadIvrAudioFailedInfo,
+                            >::new(filled),
+                        )),
+                    )
+                }
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_success_file_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<crate::types::AudioFileInfo>::new(
+                            filled,
+                        ),
+                    )),
+                ),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(UploadIvrAudioResponse {
             failed_file_list: f_failed_file_list.flatten(),
             success_file_list: f_success_file_list.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

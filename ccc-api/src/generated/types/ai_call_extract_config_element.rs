@@ -55,7 +55,10 @@ impl<'de> ::serde::Deserialize<'de> for AICallExtractConfigElement {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractConfigElement {
     const EXPECTING: &'static str = "struct AICallExtractConfigElement";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "InfoType",
@@ -72,8 +75,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractConfigElement 
         let mut f_choices: Option<Option<Vec<String>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_info_type),
-                1 => members.filled(&mut map, &mut f_info_name),
+                0 => members.filled(&mut map, &mut f_info_type, filled),
+                1 => members.filled(&mut map, &mut f_info_name, filled),
                 2 => members.value(&mut map, &mut f_info_content),
                 3 => members.value(&mut map, &mut f_examples),
                 4 => members.value(&mut map, &mut f_choices),
@@ -81,8 +84,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractConfigElement 
             }?;
         }
         Ok(AICallExtractConfigElement {
-            info_type: f_info_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            info_name: f_info_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            info_type: f_info_type.unwrap_or_else(|| filled.default_of()),
+            info_name: f_info_name.unwrap_or_else(|| filled.default_of()),
             info_content: f_info_content.flatten(),
             examples: f_examples.flatten(),
             choices: f_choices.flatten(),

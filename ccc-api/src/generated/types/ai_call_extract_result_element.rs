@@ -51,7 +51,10 @@ impl<'de> ::serde::Deserialize<'de> for AICallExtractResultElement {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractResultElement {
     const EXPECTING: &'static str = "struct AICallExtractResultElement";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "InfoType",
@@ -69,7 +72,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractResultElement 
                 0 => members.value(&mut map, &mut f_info_type),
                 1 => members.value(&mut map, &mut f_info_name),
                 2 => members.value(&mut map, &mut f_info_content),
-                3 => members.value(&mut map, &mut f_result),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_result,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AICallExtractResultInfo,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

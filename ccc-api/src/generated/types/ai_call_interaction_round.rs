@@ -54,7 +54,10 @@ impl<'de> ::serde::Deserialize<'de> for AICallInteractionRound {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AICallInteractionRound {
     const EXPECTING: &'static str = "struct AICallInteractionRound";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "RoundId",
@@ -74,8 +77,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallInteractionRound {
                 0 => members.value(&mut map, &mut f_round_id),
                 1 => members.value(&mut map, &mut f_round_index),
                 2 => members.value(&mut map, &mut f_tags),
-                3 => members.value(&mut map, &mut f_messages),
-                4 => members.value(&mut map, &mut f_paths),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_messages,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<AIRoundMessage>::new(filled),
+                    )),
+                ),
+                4 => members.value_seed(
+                    &mut map,
+                    &mut f_paths,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<AIRoundPath>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

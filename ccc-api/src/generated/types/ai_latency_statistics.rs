@@ -43,7 +43,10 @@ impl<'de> ::serde::Deserialize<'de> for AILatencyStatistics {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyStatistics {
     const EXPECTING: &'static str = "struct AILatencyStatistics";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "ASRLatency",
@@ -58,10 +61,34 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyStatistics {
         let mut f_ete_latency: Option<Option<AILatencyStatisticsInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_asr_latency),
-                1 => members.value(&mut map, &mut f_tts_latency),
-                2 => members.value(&mut map, &mut f_llm_latency),
-                3 => members.value(&mut map, &mut f_ete_latency),
+                0 => members.value_seed(
+                    &mut map,
+                    &mut f_asr_latency,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AILatencyStatisticsInfo,
+                    >::new(filled)),
+                ),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_tts_latency,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AILatencyStatisticsInfo,
+                    >::new(filled)),
+                ),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_llm_latency,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AILatencyStatisticsInfo,
+                    >::new(filled)),
+                ),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_ete_latency,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AILatencyStatisticsInfo,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

@@ -40,7 +40,10 @@ impl<'de> ::serde::Deserialize<'de> for AIRoundMessage {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AIRoundMessage {
     const EXPECTING: &'static str = "struct AIRoundMessage";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Timestamp", "UserReply", "AISpeak"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -50,8 +53,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AIRoundMessage {
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_timestamp),
-                1 => members.value(&mut map, &mut f_user_reply),
-                2 => members.value(&mut map, &mut f_ai_speak),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_user_reply,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        UserReplyEvent,
+                    >::new(filled)),
+                ),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_ai_speak,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AISpeakEvent,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

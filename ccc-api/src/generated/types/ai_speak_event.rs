@@ -56,7 +56,10 @@ impl<'de> ::serde::Deserialize<'de> for AISpeakEvent {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AISpeakEvent {
     const EXPECTING: &'static str = "struct AISpeakEvent";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "CanBeInterrupted",
@@ -76,7 +79,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AISpeakEvent {
                 0 => members.value(&mut map, &mut f_can_be_interrupted),
                 1 => members.value(&mut map, &mut f_spoken_text),
                 2 => members.value(&mut map, &mut f_spoken_type),
-                3 => members.value(&mut map, &mut f_latency_metrics),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_latency_metrics,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        AICallLatencyMetrics,
+                    >::new(filled)),
+                ),
                 4 => members.value(&mut map, &mut f_traverse_reason),
                 _ => members.skip(&mut map),
             }?;

@@ -39,7 +39,10 @@ impl<'de> ::serde::Deserialize<'de> for AITransferItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for AITransferItem {
     const EXPECTING: &'static str = "struct AITransferItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "TransferFunctionName",
@@ -52,19 +55,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AITransferItem {
         let mut f_transfer_skill_group_id: Option<SkillGroupId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_transfer_function_name),
-                1 => members.filled(&mut map, &mut f_transfer_function_desc),
-                2 => members.filled(&mut map, &mut f_transfer_skill_group_id),
+                0 => members.filled(&mut map, &mut f_transfer_function_name, filled),
+                1 => members.filled(&mut map, &mut f_transfer_function_desc, filled),
+                2 => members.filled(&mut map, &mut f_transfer_skill_group_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(AITransferItem {
-            transfer_function_name: f_transfer_function_name
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            transfer_function_desc: f_transfer_function_desc
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            transfer_function_name: f_transfer_function_name.unwrap_or_else(|| filled.default_of()),
+            transfer_function_desc: f_transfer_function_desc.unwrap_or_else(|| filled.default_of()),
             transfer_skill_group_id: f_transfer_skill_group_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+                .unwrap_or_else(|| filled.default_of()),
         })
     }
 }

@@ -38,7 +38,10 @@ impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskCalleeInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AutoCalloutTaskCalleeInfo {
     const EXPECTING: &'static str = "struct AutoCalloutTaskCalleeInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Callee", "State", "Sessions"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -47,15 +50,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AutoCalloutTaskCalleeInfo {
         let mut f_sessions: Option<Vec<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_callee),
-                1 => members.filled(&mut map, &mut f_state),
-                2 => members.filled(&mut map, &mut f_sessions),
+                0 => members.filled(&mut map, &mut f_callee, filled),
+                1 => members.filled(&mut map, &mut f_state, filled),
+                2 => members.filled(&mut map, &mut f_sessions, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(AutoCalloutTaskCalleeInfo {
-            callee: f_callee.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            state: f_state.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            callee: f_callee.unwrap_or_else(|| filled.default_of()),
+            state: f_state.unwrap_or_else(|| filled.default_of()),
             sessions: f_sessions.unwrap_or_default(),
         })
     }

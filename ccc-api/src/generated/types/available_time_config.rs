@@ -43,7 +43,10 @@ impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfig {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for AvailableTimeConfig {
     const EXPECTING: &'static str = "struct AvailableTimeConfig";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["DayType", "DaysOfWeek", "TimeRanges"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -54,7 +57,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AvailableTimeConfig {
             match i {
                 0 => members.value(&mut map, &mut f_day_type),
                 1 => members.value(&mut map, &mut f_days_of_week),
-                2 => members.value(&mut map, &mut f_time_ranges),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_time_ranges,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<TimeRange>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

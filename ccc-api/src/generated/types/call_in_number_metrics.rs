@@ -44,7 +44,10 @@ impl<'de> ::serde::Deserialize<'de> for CallInNumberMetrics {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CallInNumberMetrics {
     const EXPECTING: &'static str = "struct CallInNumberMetrics";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Number", "Metrics", "SkillGroupMetrics"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -54,8 +57,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CallInNumberMetrics {
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_number),
-                1 => members.value(&mut map, &mut f_metrics),
-                2 => members.value(&mut map, &mut f_skill_group_metrics),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_metrics,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        CallInMetrics,
+                    >::new(filled)),
+                ),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_skill_group_metrics,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<CallInSkillGroupMetrics>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

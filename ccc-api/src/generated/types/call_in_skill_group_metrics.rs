@@ -38,7 +38,10 @@ impl<'de> ::serde::Deserialize<'de> for CallInSkillGroupMetrics {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for CallInSkillGroupMetrics {
     const EXPECTING: &'static str = "struct CallInSkillGroupMetrics";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SkillGroupId", "Metrics", "Name"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -47,17 +50,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CallInSkillGroupMetrics {
         let mut f_name: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_skill_group_id),
-                1 => members.value(&mut map, &mut f_metrics),
-                2 => members.filled(&mut map, &mut f_name),
+                0 => members.filled(&mut map, &mut f_skill_group_id, filled),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_metrics,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        CallInMetrics,
+                    >::new(filled)),
+                ),
+                2 => members.filled(&mut map, &mut f_name, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CallInSkillGroupMetrics {
-            skill_group_id: f_skill_group_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            skill_group_id: f_skill_group_id.unwrap_or_else(|| filled.default_of()),
             metrics: f_metrics.flatten(),
-            name: f_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            name: f_name.unwrap_or_else(|| filled.default_of()),
         })
     }
 }

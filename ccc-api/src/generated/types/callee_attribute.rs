@@ -41,7 +41,10 @@ impl<'de> ::serde::Deserialize<'de> for CalleeAttribute {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CalleeAttribute {
     const EXPECTING: &'static str = "struct CalleeAttribute";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Callee", "UUI", "Variables"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -50,14 +53,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CalleeAttribute {
         let mut f_variables: Option<Option<Vec<Variable>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_callee),
+                0 => members.filled(&mut map, &mut f_callee, filled),
                 1 => members.value(&mut map, &mut f_uui),
-                2 => members.value(&mut map, &mut f_variables),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_variables,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<Variable>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(CalleeAttribute {
-            callee: f_callee.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            callee: f_callee.unwrap_or_else(|| filled.default_of()),
             uui: f_uui.flatten(),
             variables: f_variables.flatten(),
         })

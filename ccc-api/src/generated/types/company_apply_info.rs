@@ -163,7 +163,10 @@ impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for CompanyApplyInfo {
     const EXPECTING: &'static str = "struct CompanyApplyInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "ApplicantType",
@@ -216,20 +219,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CompanyApplyInfo {
         let mut f_operator_mobile_pic_url: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_applicant_type),
-                1 => members.filled(&mut map, &mut f_company_name),
-                2 => members.filled(&mut map, &mut f_business_id),
-                3 => members.filled(&mut map, &mut f_business_id_pic_url),
-                4 => members.filled(&mut map, &mut f_corporation_name),
-                5 => members.filled(&mut map, &mut f_corporation_id),
-                6 => members.filled(&mut map, &mut f_corporation_id_pic_url),
-                7 => members.filled(&mut map, &mut f_network_commitment_pic_url),
-                8 => members.filled(&mut map, &mut f_is_equal_tencent_cloud),
-                9 => members.filled(&mut map, &mut f_corporation_mobile),
-                10 => members.filled(&mut map, &mut f_corporation_mobile_pic_url),
-                11 => members.filled(&mut map, &mut f_use_describe_file_url),
-                12 => members.filled(&mut map, &mut f_company_auth_letter_pic_url),
-                13 => members.filled(&mut map, &mut f_accept_pic_url),
+                0 => members.filled(&mut map, &mut f_applicant_type, filled),
+                1 => members.filled(&mut map, &mut f_company_name, filled),
+                2 => members.filled(&mut map, &mut f_business_id, filled),
+                3 => members.filled(&mut map, &mut f_business_id_pic_url, filled),
+                4 => members.filled(&mut map, &mut f_corporation_name, filled),
+                5 => members.filled(&mut map, &mut f_corporation_id, filled),
+                6 => members.filled(&mut map, &mut f_corporation_id_pic_url, filled),
+                7 => members.filled(&mut map, &mut f_network_commitment_pic_url, filled),
+                8 => members.filled(&mut map, &mut f_is_equal_tencent_cloud, filled),
+                9 => members.filled(&mut map, &mut f_corporation_mobile, filled),
+                10 => members.filled(&mut map, &mut f_corporation_mobile_pic_url, filled),
+                11 => members.filled(&mut map, &mut f_use_describe_file_url, filled),
+                12 => members.filled(&mut map, &mut f_company_auth_letter_pic_url, filled),
+                13 => members.filled(&mut map, &mut f_accept_pic_url, filled),
                 14 => members.value(&mut map, &mut f_corporation_holding_on_id_pic_url),
                 15 => members.value(&mut map, &mut f_operator_name),
                 16 => members.value(&mut map, &mut f_operator_id),
@@ -243,32 +246,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CompanyApplyInfo {
             }?;
         }
         Ok(CompanyApplyInfo {
-            applicant_type: f_applicant_type
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            company_name: f_company_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            business_id: f_business_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            business_id_pic_url: f_business_id_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            corporation_name: f_corporation_name
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            corporation_id: f_corporation_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            corporation_id_pic_url: f_corporation_id_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            applicant_type: f_applicant_type.unwrap_or_else(|| filled.default_of()),
+            company_name: f_company_name.unwrap_or_else(|| filled.default_of()),
+            business_id: f_business_id.unwrap_or_else(|| filled.default_of()),
+            business_id_pic_url: f_business_id_pic_url.unwrap_or_else(|| filled.default_of()),
+            corporation_name: f_corporation_name.unwrap_or_else(|| filled.default_of()),
+            corporation_id: f_corporation_id.unwrap_or_else(|| filled.default_of()),
+            corporation_id_pic_url: f_corporation_id_pic_url.unwrap_or_else(|| filled.default_of()),
             network_commitment_pic_url: f_network_commitment_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            is_equal_tencent_cloud: f_is_equal_tencent_cloud
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            corporation_mobile: f_corporation_mobile
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+                .unwrap_or_else(|| filled.default_of()),
+            is_equal_tencent_cloud: f_is_equal_tencent_cloud.unwrap_or_else(|| filled.default_of()),
+            corporation_mobile: f_corporation_mobile.unwrap_or_else(|| filled.default_of()),
             corporation_mobile_pic_url: f_corporation_mobile_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            use_describe_file_url: f_use_describe_file_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+                .unwrap_or_else(|| filled.default_of()),
+            use_describe_file_url: f_use_describe_file_url.unwrap_or_else(|| filled.default_of()),
             company_auth_letter_pic_url: f_company_auth_letter_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            accept_pic_url: f_accept_pic_url
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+                .unwrap_or_else(|| filled.default_of()),
+            accept_pic_url: f_accept_pic_url.unwrap_or_else(|| filled.default_of()),
             corporation_holding_on_id_pic_url: f_corporation_holding_on_id_pic_url.flatten(),
             operator_name: f_operator_name.flatten(),
             operator_id: f_operator_id.flatten(),

@@ -28,14 +28,23 @@ impl<'de> ::serde::Deserialize<'de> for EventStaffDetail {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for EventStaffDetail {
     const EXPECTING: &'static str = "struct EventStaffDetail";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Staffs"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_staffs: Option<Option<Vec<EventStaffElement>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_staffs),
+                0 => members.value_seed(
+                    &mut map,
+                    &mut f_staffs,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<EventStaffElement>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

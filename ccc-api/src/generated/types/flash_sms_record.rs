@@ -72,7 +72,11 @@ impl<'de> ::serde::Deserialize<'de> for FlashSMSRecord {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for FlashSMSRecord {
     const EXPECTING: &'static str = "struct FlashSMSRecord";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SessionId",

@@ -43,7 +43,10 @@ impl<'de> ::serde::Deserialize<'de> for ForwardingConfig {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for ForwardingConfig {
     const EXPECTING: &'static str = "struct ForwardingConfig";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Enabled", "Condition", "Target"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -54,7 +57,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ForwardingConfig {
             match i {
                 0 => members.value(&mut map, &mut f_enabled),
                 1 => members.value(&mut map, &mut f_condition),
-                2 => members.value(&mut map, &mut f_target),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_target,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        ForwardingTarget,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

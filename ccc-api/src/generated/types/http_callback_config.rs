@@ -80,7 +80,10 @@ impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfig {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for HttpCallbackConfig {
     const EXPECTING: &'static str = "struct HttpCallbackConfig";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Url",
@@ -108,15 +111,57 @@ impl ::tencent_cloud_runtime::codec::FromMembers for HttpCallbackConfig {
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_url),
-                1 => members.value(&mut map, &mut f_header_params),
-                2 => members.value(&mut map, &mut f_params),
-                3 => members.value(&mut map, &mut f_returns),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_header_params,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<HeaderParams>::new(filled),
+                    )),
+                ),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_params,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<HttpParams>::new(filled),
+                    )),
+                ),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_returns,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<ReturnKey>::new(filled),
+                    )),
+                ),
                 4 => members.value(&mut map, &mut f_async),
                 5 => members.value(&mut map, &mut f_auth_type),
-                6 => members.value(&mut map, &mut f_basic_auth),
-                7 => members.value(&mut map, &mut f_bearer_auth),
-                8 => members.value(&mut map, &mut f_custom_auth),
-                9 => members.value(&mut map, &mut f_oauth2_auth),
+                6 => members.value_seed(
+                    &mut map,
+                    &mut f_basic_auth,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        BasicAuth,
+                    >::new(filled)),
+                ),
+                7 => members.value_seed(
+                    &mut map,
+                    &mut f_bearer_auth,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        BearerAuth,
+                    >::new(filled)),
+                ),
+                8 => members.value_seed(
+                    &mut map,
+                    &mut f_custom_auth,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        HttpParams,
+                    >::new(filled)),
+                ),
+                9 => members.value_seed(
+                    &mut map,
+                    &mut f_oauth2_auth,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        OauthConfig,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

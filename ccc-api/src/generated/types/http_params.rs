@@ -48,7 +48,11 @@ impl<'de> ::serde::Deserialize<'de> for HttpParams {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for HttpParams {
     const EXPECTING: &'static str = "struct HttpParams";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value", "ValueType"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);

@@ -107,7 +107,10 @@ impl<'de> ::serde::Deserialize<'de> for IMCdrInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for IMCdrInfo {
     const EXPECTING: &'static str = "struct IMCdrInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Id",
@@ -148,7 +151,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for IMCdrInfo {
                 7 => members.value(&mut map, &mut f_session_id),
                 8 => members.value(&mut map, &mut f_skill_group_id),
                 9 => members.value(&mut map, &mut f_skill_group_name),
-                10 => members.value(&mut map, &mut f_satisfaction),
+                10 => members.value_seed(
+                    &mut map,
+                    &mut f_satisfaction,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        IMSatisfaction,
+                    >::new(filled)),
+                ),
                 11 => members.value(&mut map, &mut f_client_user_id),
                 _ => members.skip(&mut map),
             }?;

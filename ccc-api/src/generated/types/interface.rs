@@ -29,19 +29,22 @@ impl<'de> ::serde::Deserialize<'de> for Interface {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for Interface {
     const EXPECTING: &'static str = "struct Interface";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["URL"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
         let mut f_url: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_url),
+                0 => members.filled(&mut map, &mut f_url, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(Interface {
-            url: f_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            url: f_url.unwrap_or_else(|| filled.default_of()),
         })
     }
 }

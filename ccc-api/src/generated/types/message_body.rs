@@ -44,7 +44,10 @@ impl<'de> ::serde::Deserialize<'de> for MessageBody {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for MessageBody {
     const EXPECTING: &'static str = "struct MessageBody";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Timestamp", "From", "Messages"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -55,7 +58,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for MessageBody {
             match i {
                 0 => members.value(&mut map, &mut f_timestamp),
                 1 => members.value(&mut map, &mut f_from),
-                2 => members.value(&mut map, &mut f_messages),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_messages,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<Message>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

@@ -58,7 +58,10 @@ impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for OwnNumberApplyDetailItem {
     const EXPECTING: &'static str = "struct OwnNumberApplyDetailItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "CallType",
@@ -79,22 +82,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for OwnNumberApplyDetailItem {
         let mut f_carrier_phone_number: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_call_type),
-                1 => members.filled(&mut map, &mut f_phone_number),
-                2 => members.filled(&mut map, &mut f_max_call_count),
-                3 => members.filled(&mut map, &mut f_max_call_p_sec),
+                0 => members.filled(&mut map, &mut f_call_type, filled),
+                1 => members.filled(&mut map, &mut f_phone_number, filled),
+                2 => members.filled(&mut map, &mut f_max_call_count, filled),
+                3 => members.filled(&mut map, &mut f_max_call_p_sec, filled),
                 4 => members.value(&mut map, &mut f_outbound_callee_format),
                 5 => members.value(&mut map, &mut f_carrier_phone_number),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(OwnNumberApplyDetailItem {
-            call_type: f_call_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            phone_number: f_phone_number.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            max_call_count: f_max_call_count
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            max_call_p_sec: f_max_call_p_sec
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            call_type: f_call_type.unwrap_or_else(|| filled.default_of()),
+            phone_number: f_phone_number.unwrap_or_else(|| filled.default_of()),
+            max_call_count: f_max_call_count.unwrap_or_else(|| filled.default_of()),
+            max_call_p_sec: f_max_call_p_sec.unwrap_or_else(|| filled.default_of()),
             outbound_callee_format: f_outbound_callee_format.flatten(),
             carrier_phone_number: f_carrier_phone_number.flatten(),
         })

@@ -53,7 +53,10 @@ impl<'de> ::serde::Deserialize<'de> for PackageBuyInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for PackageBuyInfo {
     const EXPECTING: &'static str = "struct PackageBuyInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "PackageId",
@@ -72,24 +75,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PackageBuyInfo {
         let mut f_end_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_package_id),
-                1 => members.filled(&mut map, &mut f_type),
-                2 => members.filled(&mut map, &mut f_capacity_size),
-                3 => members.filled(&mut map, &mut f_capacity_remain),
-                4 => members.filled(&mut map, &mut f_buy_time),
-                5 => members.filled(&mut map, &mut f_end_time),
+                0 => members.filled(&mut map, &mut f_package_id, filled),
+                1 => members.filled(&mut map, &mut f_type, filled),
+                2 => members.filled(&mut map, &mut f_capacity_size, filled),
+                3 => members.filled(&mut map, &mut f_capacity_remain, filled),
+                4 => members.filled(&mut map, &mut f_buy_time, filled),
+                5 => members.filled(&mut map, &mut f_end_time, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(PackageBuyInfo {
-            package_id: f_package_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            r#type: f_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            capacity_size: f_capacity_size
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            capacity_remain: f_capacity_remain
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            buy_time: f_buy_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            end_time: f_end_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            package_id: f_package_id.unwrap_or_else(|| filled.default_of()),
+            r#type: f_type.unwrap_or_else(|| filled.default_of()),
+            capacity_size: f_capacity_size.unwrap_or_else(|| filled.default_of()),
+            capacity_remain: f_capacity_remain.unwrap_or_else(|| filled.default_of()),
+            buy_time: f_buy_time.unwrap_or_else(|| filled.default_of()),
+            end_time: f_end_time.unwrap_or_else(|| filled.default_of()),
         })
     }
 }

@@ -53,7 +53,10 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for PhoneNumBuyInfo {
     const EXPECTING: &'static str = "struct PhoneNumBuyInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "PhoneNum", "Type", "CallType", "BuyTime", "EndTime", "State",
@@ -67,22 +70,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PhoneNumBuyInfo {
         let mut f_state: Option<PhoneNumBuyInfoState> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_phone_num),
-                1 => members.filled(&mut map, &mut f_type),
-                2 => members.filled(&mut map, &mut f_call_type),
-                3 => members.filled(&mut map, &mut f_buy_time),
-                4 => members.filled(&mut map, &mut f_end_time),
-                5 => members.filled(&mut map, &mut f_state),
+                0 => members.filled(&mut map, &mut f_phone_num, filled),
+                1 => members.filled(&mut map, &mut f_type, filled),
+                2 => members.filled(&mut map, &mut f_call_type, filled),
+                3 => members.filled(&mut map, &mut f_buy_time, filled),
+                4 => members.filled(&mut map, &mut f_end_time, filled),
+                5 => members.filled(&mut map, &mut f_state, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(PhoneNumBuyInfo {
-            phone_num: f_phone_num.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            r#type: f_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            call_type: f_call_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            buy_time: f_buy_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            end_time: f_end_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            state: f_state.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            phone_num: f_phone_num.unwrap_or_else(|| filled.default_of()),
+            r#type: f_type.unwrap_or_else(|| filled.default_of()),
+            call_type: f_call_type.unwrap_or_else(|| filled.default_of()),
+            buy_time: f_buy_time.unwrap_or_else(|| filled.default_of()),
+            end_time: f_end_time.unwrap_or_else(|| filled.default_of()),
+            state: f_state.unwrap_or_else(|| filled.default_of()),
         })
     }
 }

@@ -128,7 +128,11 @@ impl<'de> ::serde::Deserialize<'de> for PSTNSession {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for PSTNSession {
     const EXPECTING: &'static str = "struct PSTNSession";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SessionID",

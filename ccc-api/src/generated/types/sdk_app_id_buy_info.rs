@@ -65,7 +65,10 @@ impl<'de> ::serde::Deserialize<'de> for SdkAppIdBuyInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SdkAppIdBuyInfo {
     const EXPECTING: &'static str = "struct SdkAppIdBuyInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SdkAppId",
@@ -87,8 +90,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SdkAppIdBuyInfo {
                 0 => members.value(&mut map, &mut f_sdk_app_id),
                 1 => members.value(&mut map, &mut f_name),
                 2 => members.value(&mut map, &mut f_staff_buy_num),
-                3 => members.value(&mut map, &mut f_staff_buy_list),
-                4 => members.value(&mut map, &mut f_phone_num_buy_list),
+                3 => members.value_seed(
+                    &mut map,
+                    &mut f_staff_buy_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<StaffBuyInfo>::new(filled),
+                    )),
+                ),
+                4 => members.value_seed(
+                    &mut map,
+                    &mut f_phone_num_buy_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<PhoneNumBuyInfo>::new(filled),
+                    )),
+                ),
                 5 => members.value(&mut map, &mut f_sip_buy_num),
                 _ => members.skip(&mut map),
             }?;

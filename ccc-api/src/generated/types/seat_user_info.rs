@@ -79,7 +79,10 @@ impl<'de> ::serde::Deserialize<'de> for SeatUserInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SeatUserInfo {
     const EXPECTING: &'static str = "struct SeatUserInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Name",
@@ -104,9 +107,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SeatUserInfo {
         let mut f_extension_number: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_name),
-                1 => members.filled(&mut map, &mut f_mail),
-                2 => members.filled(&mut map, &mut f_staff_number),
+                0 => members.filled(&mut map, &mut f_name, filled),
+                1 => members.filled(&mut map, &mut f_mail, filled),
+                2 => members.filled(&mut map, &mut f_staff_number, filled),
                 3 => members.value(&mut map, &mut f_phone),
                 4 => members.value(&mut map, &mut f_nick),
                 5 => members.value(&mut map, &mut f_user_id),
@@ -117,9 +120,9 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SeatUserInfo {
             }?;
         }
         Ok(SeatUserInfo {
-            name: f_name.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            mail: f_mail.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            staff_number: f_staff_number.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            name: f_name.unwrap_or_else(|| filled.default_of()),
+            mail: f_mail.unwrap_or_else(|| filled.default_of()),
+            staff_number: f_staff_number.unwrap_or_else(|| filled.default_of()),
             phone: f_phone.flatten(),
             nick: f_nick.flatten(),
             user_id: f_user_id.flatten(),

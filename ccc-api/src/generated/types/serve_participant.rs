@@ -149,7 +149,11 @@ impl<'de> ::serde::Deserialize<'de> for ServeParticipant {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for ServeParticipant {
     const EXPECTING: &'static str = "struct ServeParticipant";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Mail",

@@ -69,7 +69,11 @@ impl<'de> ::serde::Deserialize<'de> for ServerPushText {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for ServerPushText {
     const EXPECTING: &'static str = "struct ServerPushText";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Text",

@@ -42,7 +42,10 @@ impl<'de> ::serde::Deserialize<'de> for SessionEvent {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SessionEvent {
     const EXPECTING: &'static str = "struct SessionEvent";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Timestamp",
@@ -57,7 +60,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SessionEvent {
             match i {
                 0 => members.value(&mut map, &mut f_timestamp),
                 1 => members.value(&mut map, &mut f_event_type),
-                2 => members.value(&mut map, &mut f_staff_event_detail),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_staff_event_detail,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        EventStaffDetail,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

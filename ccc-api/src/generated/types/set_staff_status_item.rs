@@ -35,7 +35,10 @@ impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusItem {
     const EXPECTING: &'static str = "struct SetStaffStatusItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["StaffUserId", "Status", "Reason"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -44,16 +47,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusItem {
         let mut f_reason: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_staff_user_id),
-                1 => members.filled(&mut map, &mut f_status),
+                0 => members.filled(&mut map, &mut f_staff_user_id, filled),
+                1 => members.filled(&mut map, &mut f_status, filled),
                 2 => members.value(&mut map, &mut f_reason),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(SetStaffStatusItem {
-            staff_user_id: f_staff_user_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            status: f_status.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            staff_user_id: f_staff_user_id.unwrap_or_else(|| filled.default_of()),
+            status: f_status.unwrap_or_else(|| filled.default_of()),
             reason: f_reason.flatten(),
         })
     }

@@ -58,7 +58,11 @@ impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRspItem {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusRspItem {
     const EXPECTING: &'static str = "struct SetStaffStatusRspItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "StaffUserId",

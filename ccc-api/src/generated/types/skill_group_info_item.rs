@@ -95,7 +95,11 @@ impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItem {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupInfoItem {
     const EXPECTING: &'static str = "struct SkillGroupInfoItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SkillGroupId",

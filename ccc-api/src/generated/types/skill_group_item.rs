@@ -43,7 +43,10 @@ impl<'de> ::serde::Deserialize<'de> for SkillGroupItem {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupItem {
     const EXPECTING: &'static str = "struct SkillGroupItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "SkillGroupId",
@@ -58,20 +61,18 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupItem {
         let mut f_type: Option<SkillGroupInfoItemType> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_skill_group_id),
-                1 => members.filled(&mut map, &mut f_skill_group_name),
-                2 => members.filled(&mut map, &mut f_priority),
-                3 => members.filled(&mut map, &mut f_type),
+                0 => members.filled(&mut map, &mut f_skill_group_id, filled),
+                1 => members.filled(&mut map, &mut f_skill_group_name, filled),
+                2 => members.filled(&mut map, &mut f_priority, filled),
+                3 => members.filled(&mut map, &mut f_type, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(SkillGroupItem {
-            skill_group_id: f_skill_group_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            skill_group_name: f_skill_group_name
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            priority: f_priority.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            r#type: f_type.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            skill_group_id: f_skill_group_id.unwrap_or_else(|| filled.default_of()),
+            skill_group_name: f_skill_group_name.unwrap_or_else(|| filled.default_of()),
+            priority: f_priority.unwrap_or_else(|| filled.default_of()),
+            r#type: f_type.unwrap_or_else(|| filled.default_of()),
         })
     }
 }

@@ -103,7 +103,10 @@ impl<'de> ::serde::Deserialize<'de> for StaffInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for StaffInfo {
     const EXPECTING: &'static str = "struct StaffInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Name",
@@ -142,10 +145,22 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffInfo {
                 5 => members.value(&mut map, &mut f_role_id),
                 6 => members.value(&mut map, &mut f_role_id_list),
                 7 => members.value(&mut map, &mut f_role_list),
-                8 => members.value(&mut map, &mut f_skill_group_list),
+                8 => members.value_seed(
+                    &mut map,
+                    &mut f_skill_group_list,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<SkillGroupItem>::new(filled),
+                    )),
+                ),
                 9 => members.value(&mut map, &mut f_last_modify_timestamp),
                 10 => members.value(&mut map, &mut f_extension_number),
-                11 => members.value(&mut map, &mut f_forwarding_config),
+                11 => members.value_seed(
+                    &mut map,
+                    &mut f_forwarding_config,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        ForwardingConfig,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

@@ -36,7 +36,10 @@ impl<'de> ::serde::Deserialize<'de> for StaffSkillGroupList {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for StaffSkillGroupList {
     const EXPECTING: &'static str = "struct StaffSkillGroupList";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["SkillGroupId", "Priority"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -44,14 +47,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffSkillGroupList {
         let mut f_priority: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_skill_group_id),
+                0 => members.filled(&mut map, &mut f_skill_group_id, filled),
                 1 => members.value(&mut map, &mut f_priority),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(StaffSkillGroupList {
-            skill_group_id: f_skill_group_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            skill_group_id: f_skill_group_id.unwrap_or_else(|| filled.default_of()),
             priority: f_priority.flatten(),
         })
     }

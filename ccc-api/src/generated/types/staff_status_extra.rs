@@ -37,7 +37,11 @@ impl<'de> ::serde::Deserialize<'de> for StaffStatusExtra {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusExtra {
     const EXPECTING: &'static str = "struct StaffStatusExtra";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Type", "Direct"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);

@@ -140,7 +140,10 @@ impl<'de> ::serde::Deserialize<'de> for StaffStatusMetrics {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusMetrics {
     const EXPECTING: &'static str = "struct StaffStatusMetrics";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Email",
@@ -183,7 +186,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusMetrics {
             match i {
                 0 => members.value(&mut map, &mut f_email),
                 1 => members.value(&mut map, &mut f_status),
-                2 => members.value(&mut map, &mut f_status_extra),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_status_extra,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        StaffStatusExtra,
+                    >::new(filled)),
+                ),
                 3 => members.value(&mut map, &mut f_online_duration),
                 4 => members.value(&mut map, &mut f_free_duration),
                 5 => members.value(&mut map, &mut f_busy_duration),
@@ -197,7 +206,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusMetrics {
                 13 => members.value(&mut map, &mut f_use_mobile_call_out),
                 14 => members.value(&mut map, &mut f_last_online_timestamp),
                 15 => members.value(&mut map, &mut f_last_status_timestamp),
-                16 => members.value(&mut map, &mut f_client_info),
+                16 => members.value_seed(
+                    &mut map,
+                    &mut f_client_info,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<ClientInfo>::new(filled),
+                    )),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

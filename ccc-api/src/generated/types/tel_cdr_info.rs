@@ -314,7 +314,10 @@ impl<'de> ::serde::Deserialize<'de> for TelCdrInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for TelCdrInfo {
     const EXPECTING: &'static str = "struct TelCdrInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Caller",
@@ -415,7 +418,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TelCdrInfo {
                 5 => members.value(&mut map, &mut f_duration),
                 6 => members.value(&mut map, &mut f_record_url),
                 7 => members.value(&mut map, &mut f_record_id),
-                8 => members.value(&mut map, &mut f_seat_user),
+                8 => members.value_seed(
+                    &mut map,
+                    &mut f_seat_user,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        SeatUserInfo,
+                    >::new(filled)),
+                ),
                 9 => members.value(&mut map, &mut f_end_status),
                 10 => members.value(&mut map, &mut f_skill_group),
                 11 => members.value(&mut map, &mut f_caller_location),
@@ -424,15 +433,39 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TelCdrInfo {
                 14 => members.value(&mut map, &mut f_accept_timestamp),
                 15 => members.value(&mut map, &mut f_ended_timestamp),
                 16 => members.value(&mut map, &mut f_ivr_key_pressed),
-                17 => members.value(&mut map, &mut f_ivr_key_pressed_ex),
+                17 => members.value_seed(
+                    &mut map,
+                    &mut f_ivr_key_pressed_ex,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<IVRKeyPressedElement>::new(filled),
+                    )),
+                ),
                 18 => members.value(&mut map, &mut f_hung_up_side),
-                19 => members.value(&mut map, &mut f_serve_participants),
+                19 => members.value_seed(
+                    &mut map,
+                    &mut f_serve_participants,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<ServeParticipant>::new(filled),
+                    )),
+                ),
                 20 => members.value(&mut map, &mut f_skill_group_id),
                 21 => members.value(&mut map, &mut f_end_status_string),
                 22 => members.value(&mut map, &mut f_start_timestamp),
                 23 => members.value(&mut map, &mut f_queued_timestamp),
-                24 => members.value(&mut map, &mut f_post_ivr_key_pressed),
-                25 => members.value(&mut map, &mut f_post_ivr_key_pressed_ex),
+                24 => members.value_seed(
+                    &mut map,
+                    &mut f_post_ivr_key_pressed,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<IVRKeyPressedElement>::new(filled),
+                    )),
+                ),
+                25 => members.value_seed(
+                    &mut map,
+                    &mut f_post_ivr_key_pressed_ex,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<IVRKeyPressedElement>::new(filled),
+                    )),
+                ),
                 26 => members.value(&mut map, &mut f_queued_skill_group_id),
                 27 => members.value(&mut map, &mut f_session_id),
                 28 => members.value(&mut map, &mut f_protected_caller),

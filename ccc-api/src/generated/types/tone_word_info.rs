@@ -38,7 +38,10 @@ impl<'de> ::serde::Deserialize<'de> for ToneWordInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for ToneWordInfo {
     const EXPECTING: &'static str = "struct ToneWordInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["FirstSentenceTimeout", "ZHToneWords"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -47,7 +50,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ToneWordInfo {
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_first_sentence_timeout),
-                1 => members.value(&mut map, &mut f_zh_tone_words),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_zh_tone_words,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        ZHToneWordsInfo,
+                    >::new(filled)),
+                ),
                 _ => members.skip(&mut map),
             }?;
         }

@@ -39,7 +39,10 @@ impl<'de> ::serde::Deserialize<'de> for TransferToAgentItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for TransferToAgentItem {
     const EXPECTING: &'static str = "struct TransferToAgentItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "TransferToAgentName",
@@ -52,19 +55,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TransferToAgentItem {
         let mut f_transfer_to_agent_id: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_transfer_to_agent_name),
-                1 => members.filled(&mut map, &mut f_transfer_to_agent_desc),
-                2 => members.filled(&mut map, &mut f_transfer_to_agent_id),
+                0 => members.filled(&mut map, &mut f_transfer_to_agent_name, filled),
+                1 => members.filled(&mut map, &mut f_transfer_to_agent_desc, filled),
+                2 => members.filled(&mut map, &mut f_transfer_to_agent_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(TransferToAgentItem {
-            transfer_to_agent_name: f_transfer_to_agent_name
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            transfer_to_agent_desc: f_transfer_to_agent_desc
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            transfer_to_agent_id: f_transfer_to_agent_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            transfer_to_agent_name: f_transfer_to_agent_name.unwrap_or_else(|| filled.default_of()),
+            transfer_to_agent_desc: f_transfer_to_agent_desc.unwrap_or_else(|| filled.default_of()),
+            transfer_to_agent_id: f_transfer_to_agent_id.unwrap_or_else(|| filled.default_of()),
         })
     }
 }

@@ -48,7 +48,10 @@ impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for TriggerStrategyItem {
     const EXPECTING: &'static str = "struct TriggerStrategyItem";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "InterfaceConfig",
@@ -63,9 +66,21 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TriggerStrategyItem {
         let mut f_trigger_mode: Option<Option<TriggerStrategyItemTriggerMode>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_interface_config),
+                0 => members.value_seed(
+                    &mut map,
+                    &mut f_interface_config,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::Obj::<
+                        HttpCallbackConfig,
+                    >::new(filled)),
+                ),
                 1 => members.value(&mut map, &mut f_hangup_types),
-                2 => members.value(&mut map, &mut f_call_tags),
+                2 => members.value_seed(
+                    &mut map,
+                    &mut f_call_tags,
+                    ::tencent_cloud_runtime::codec::Opt(::tencent_cloud_runtime::codec::List(
+                        ::tencent_cloud_runtime::codec::Obj::<RetryTagItem>::new(filled),
+                    )),
+                ),
                 3 => members.value(&mut map, &mut f_trigger_mode),
                 _ => members.skip(&mut map),
             }?;

@@ -34,7 +34,10 @@ impl<'de> ::serde::Deserialize<'de> for UploadAudioInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for UploadAudioInfo {
     const EXPECTING: &'static str = "struct UploadAudioInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["CustomFileName", "AudioUrl"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -42,15 +45,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UploadAudioInfo {
         let mut f_audio_url: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_custom_file_name),
-                1 => members.filled(&mut map, &mut f_audio_url),
+                0 => members.filled(&mut map, &mut f_custom_file_name, filled),
+                1 => members.filled(&mut map, &mut f_audio_url, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(UploadAudioInfo {
-            custom_file_name: f_custom_file_name
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            audio_url: f_audio_url.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            custom_file_name: f_custom_file_name.unwrap_or_else(|| filled.default_of()),
+            audio_url: f_audio_url.unwrap_or_else(|| filled.default_of()),
         })
     }
 }

@@ -37,7 +37,11 @@ impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioFailedInfo {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioFailedInfo {
     const EXPECTING: &'static str = "struct UploadIvrAudioFailedInfo";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["FileName", "FailedMsg"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);

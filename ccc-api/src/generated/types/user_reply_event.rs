@@ -51,7 +51,11 @@ impl<'de> ::serde::Deserialize<'de> for UserReplyEvent {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for UserReplyEvent {
     const EXPECTING: &'static str = "struct UserReplyEvent";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "ASRTranscript",

@@ -97,7 +97,11 @@ impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithWebIdentityRequest {
     const EXPECTING: &'static str = "struct AssumeRoleWithWebIdentityRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "ProviderId",
@@ -415,7 +419,10 @@ impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithWebIdentityResponse {
     const EXPECTING: &'static str = "struct AssumeRoleWithWebIdentityResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "ExpiredTime",
@@ -430,18 +437,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithWebIdentityRe
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_expired_time),
-                1 => members.filled(&mut map, &mut f_expiration),
-                2 => members.filled(&mut map, &mut f_credentials),
-                3 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_expired_time, filled),
+                1 => members.filled(&mut map, &mut f_expiration, filled),
+                2 => members.filled_seed(
+                    &mut map,
+                    &mut f_credentials,
+                    ::tencent_cloud_runtime::codec::Obj::<crate::types::Credentials>::new(filled),
+                    filled,
+                ),
+                3 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(AssumeRoleWithWebIdentityResponse {
-            expired_time: f_expired_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            expiration: f_expiration.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            credentials: f_credentials.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(|| filled.default_of()),
+            expiration: f_expiration.unwrap_or_else(|| filled.default_of()),
+            credentials: f_credentials.unwrap_or_else(|| filled.default_of()),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

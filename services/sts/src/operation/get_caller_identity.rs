@@ -100,7 +100,11 @@ impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityRequest {
     const EXPECTING: &'static str = "struct GetCallerIdentityRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -245,7 +249,10 @@ impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityResponse {
     const EXPECTING: &'static str = "struct GetCallerIdentityResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Arn",
@@ -269,7 +276,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityResponse {
                 2 => members.value(&mut map, &mut f_user_id),
                 3 => members.value(&mut map, &mut f_principal_id),
                 4 => members.value(&mut map, &mut f_type),
-                5 => members.filled(&mut map, &mut f_request_id),
+                5 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
@@ -279,7 +286,7 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityResponse {
             user_id: f_user_id.flatten(),
             principal_id: f_principal_id.flatten(),
             r#type: f_type.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -73,7 +73,11 @@ impl<'de> ::serde::Deserialize<'de> for GetFederationTokenRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenRequest {
     const EXPECTING: &'static str = "struct GetFederationTokenRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Name", "Policy", "DurationSeconds"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -309,7 +313,10 @@ impl<'de> ::serde::Deserialize<'de> for GetFederationTokenResponse {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenResponse {
     const EXPECTING: &'static str = "struct GetFederationTokenResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&[
                 "Credentials",
@@ -324,18 +331,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenResponse 
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_credentials),
-                1 => members.filled(&mut map, &mut f_expired_time),
+                0 => members.filled_seed(
+                    &mut map,
+                    &mut f_credentials,
+                    ::tencent_cloud_runtime::codec::Obj::<crate::types::Credentials>::new(filled),
+                    filled,
+                ),
+                1 => members.filled(&mut map, &mut f_expired_time, filled),
                 2 => members.value(&mut map, &mut f_expiration),
-                3 => members.filled(&mut map, &mut f_request_id),
+                3 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(GetFederationTokenResponse {
-            credentials: f_credentials.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            expired_time: f_expired_time.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            credentials: f_credentials.unwrap_or_else(|| filled.default_of()),
+            expired_time: f_expired_time.unwrap_or_else(|| filled.default_of()),
             expiration: f_expiration.flatten(),
-            request_id: f_request_id.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -47,7 +47,10 @@ impl<'de> ::serde::Deserialize<'de> for Credentials {
 }
 impl ::tencent_cloud_runtime::codec::FromMembers for Credentials {
     const EXPECTING: &'static str = "struct Credentials";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Token", "TmpSecretId", "TmpSecretKey"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -56,18 +59,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Credentials {
         let mut f_tmp_secret_key: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_token),
-                1 => members.filled(&mut map, &mut f_tmp_secret_id),
-                2 => members.filled(&mut map, &mut f_tmp_secret_key),
+                0 => members.filled(&mut map, &mut f_token, filled),
+                1 => members.filled(&mut map, &mut f_tmp_secret_id, filled),
+                2 => members.filled(&mut map, &mut f_tmp_secret_key, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(Credentials {
-            token: f_token.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            tmp_secret_id: f_tmp_secret_id
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            tmp_secret_key: f_tmp_secret_key
-                .unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            token: f_token.unwrap_or_else(|| filled.default_of()),
+            tmp_secret_id: f_tmp_secret_id.unwrap_or_else(|| filled.default_of()),
+            tmp_secret_key: f_tmp_secret_key.unwrap_or_else(|| filled.default_of()),
         })
     }
 }

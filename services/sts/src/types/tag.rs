@@ -34,7 +34,10 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::codec::FromMembers for Tag {
     const EXPECTING: &'static str = "struct Tag";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::tencent_cloud_runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::tencent_cloud_runtime::codec::Keys =
             ::tencent_cloud_runtime::codec::Keys::new(&["Key", "Value"]);
         let mut members = ::tencent_cloud_runtime::codec::Members::new(&KEYS);
@@ -42,14 +45,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Tag {
         let mut f_value: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_key),
-                1 => members.filled(&mut map, &mut f_value),
+                0 => members.filled(&mut map, &mut f_key, filled),
+                1 => members.filled(&mut map, &mut f_value, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(Tag {
-            key: f_key.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
-            value: f_value.unwrap_or_else(::tencent_cloud_runtime::deviation::absent),
+            key: f_key.unwrap_or_else(|| filled.default_of()),
+            value: f_value.unwrap_or_else(|| filled.default_of()),
         })
     }
 }

@@ -34,7 +34,11 @@ impl<'de> ::serde::Deserialize<'de> for ListItemsRequest {
 }
 impl ::ccc_api::runtime::codec::FromMembers for ListItemsRequest {
     const EXPECTING: &'static str = "struct ListItemsRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::ccc_api::runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::ccc_api::runtime::codec::Keys =
             ::ccc_api::runtime::codec::Keys::new(&["Default", "Clone"]);
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
@@ -227,7 +231,10 @@ impl<'de> ::serde::Deserialize<'de> for ListItemsResponse {
 }
 impl ::ccc_api::runtime::codec::FromMembers for ListItemsResponse {
     const EXPECTING: &'static str = "struct ListItemsResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::ccc_api::runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::ccc_api::runtime::codec::Keys =
             ::ccc_api::runtime::codec::Keys::new(&["RequestID", "Self", "RequestId"]);
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
@@ -237,15 +244,23 @@ impl ::ccc_api::runtime::codec::FromMembers for ListItemsResponse {
         while let Some(i) = members.next_key(&mut map)? {
             match i {
                 0 => members.value(&mut map, &mut f_request_id_),
-                1 => members.value(&mut map, &mut f_self_),
-                2 => members.filled(&mut map, &mut f_request_id),
+                1 => members.value_seed(
+                    &mut map,
+                    &mut f_self_,
+                    ::ccc_api::runtime::codec::Opt(::ccc_api::runtime::codec::List(
+                        ::ccc_api::runtime::codec::Obj::<
+                            crate::fixture_names::types::PutThingRequest,
+                        >::new(filled),
+                    )),
+                ),
+                2 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(ListItemsResponse {
             request_id_: f_request_id_.flatten(),
             self_: f_self_.flatten(),
-            request_id: f_request_id.unwrap_or_else(::ccc_api::runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

@@ -166,7 +166,11 @@ impl<'de> ::serde::Deserialize<'de> for PutThingRequest {
 }
 impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
     const EXPECTING: &'static str = "struct PutThingRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::ccc_api::runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::ccc_api::runtime::codec::Keys = ::ccc_api::runtime::codec::Keys::new(&[
             "New",
             "Send",
@@ -879,7 +883,10 @@ impl<'de> ::serde::Deserialize<'de> for PutThingResponse {
 }
 impl ::ccc_api::runtime::codec::FromMembers for PutThingResponse {
     const EXPECTING: &'static str = "struct PutThingResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::ccc_api::runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::ccc_api::runtime::codec::Keys = ::ccc_api::runtime::codec::Keys::new(&[
             "RequestID",
             "Send",
@@ -897,22 +904,30 @@ impl ::ccc_api::runtime::codec::FromMembers for PutThingResponse {
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id_),
+                0 => members.filled(&mut map, &mut f_request_id_, filled),
                 1 => members.value(&mut map, &mut f_send),
                 2 => members.value(&mut map, &mut f_self_),
                 3 => members.value(&mut map, &mut f_kind),
-                4 => members.value(&mut map, &mut f_vault),
-                5 => members.filled(&mut map, &mut f_request_id),
+                4 => members.value_seed(
+                    &mut map,
+                    &mut f_vault,
+                    ::ccc_api::runtime::codec::Opt(::ccc_api::runtime::codec::List(
+                        ::ccc_api::runtime::codec::List(::ccc_api::runtime::codec::Obj::<
+                            crate::fixture_names::types::Vault,
+                        >::new(filled)),
+                    )),
+                ),
+                5 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(PutThingResponse {
-            request_id_: f_request_id_.unwrap_or_else(::ccc_api::runtime::deviation::absent),
+            request_id_: f_request_id_.unwrap_or_else(|| filled.default_of()),
             send: f_send.flatten(),
             self_: f_self_.flatten(),
             kind: f_kind.flatten(),
             vault: f_vault.flatten(),
-            request_id: f_request_id.unwrap_or_else(::ccc_api::runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

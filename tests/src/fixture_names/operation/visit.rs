@@ -27,7 +27,11 @@ impl<'de> ::serde::Deserialize<'de> for VisitRequest {
 }
 impl ::ccc_api::runtime::codec::FromMembers for VisitRequest {
     const EXPECTING: &'static str = "struct VisitRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::ccc_api::runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
+        let _ = filled;
         static KEYS: ::ccc_api::runtime::codec::Keys =
             ::ccc_api::runtime::codec::Keys::new(&["Id"]);
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
@@ -173,19 +177,22 @@ impl<'de> ::serde::Deserialize<'de> for VisitResponse {
 }
 impl ::ccc_api::runtime::codec::FromMembers for VisitResponse {
     const EXPECTING: &'static str = "struct VisitResponse";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::ccc_api::runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::ccc_api::runtime::codec::Keys =
             ::ccc_api::runtime::codec::Keys::new(&["RequestId"]);
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
         let mut f_request_id: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id),
+                0 => members.filled(&mut map, &mut f_request_id, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(VisitResponse {
-            request_id: f_request_id.unwrap_or_else(::ccc_api::runtime::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(|| filled.default_of()),
             _deviations: Vec::new(),
         })
     }

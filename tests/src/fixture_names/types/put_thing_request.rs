@@ -40,7 +40,10 @@ impl<'de> ::serde::Deserialize<'de> for PutThingRequest {
 }
 impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
     const EXPECTING: &'static str = "struct PutThingRequest";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::ccc_api::runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::ccc_api::runtime::codec::Keys =
             ::ccc_api::runtime::codec::Keys::new(&["Self", "Super", "Type", "New"]);
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
@@ -50,7 +53,7 @@ impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
         let mut f_new: Option<Option<String>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_self_),
+                0 => members.filled(&mut map, &mut f_self_, filled),
                 1 => members.value(&mut map, &mut f_super_),
                 2 => members.value(&mut map, &mut f_type),
                 3 => members.value(&mut map, &mut f_new),
@@ -58,7 +61,7 @@ impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
             }?;
         }
         Ok(PutThingRequest {
-            self_: f_self_.unwrap_or_else(::ccc_api::runtime::deviation::absent),
+            self_: f_self_.unwrap_or_else(|| filled.default_of()),
             super_: f_super_.flatten(),
             r#type: f_type.flatten(),
             new: f_new.flatten(),

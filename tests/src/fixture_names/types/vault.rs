@@ -36,7 +36,10 @@ impl<'de> ::serde::Deserialize<'de> for Vault {
 }
 impl ::ccc_api::runtime::codec::FromMembers for Vault {
     const EXPECTING: &'static str = "struct Vault";
-    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+        filled: &::ccc_api::runtime::codec::Filled,
+    ) -> Result<Self, A::Error> {
         static KEYS: ::ccc_api::runtime::codec::Keys =
             ::ccc_api::runtime::codec::Keys::new(&["Label", "Token"]);
         let mut members = ::ccc_api::runtime::codec::Members::new(&KEYS);
@@ -44,14 +47,14 @@ impl ::ccc_api::runtime::codec::FromMembers for Vault {
         let mut f_token: Option<String> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_label),
-                1 => members.filled(&mut map, &mut f_token),
+                0 => members.filled(&mut map, &mut f_label, filled),
+                1 => members.filled(&mut map, &mut f_token, filled),
                 _ => members.skip(&mut map),
             }?;
         }
         Ok(Vault {
-            label: f_label.unwrap_or_else(::ccc_api::runtime::deviation::absent),
-            token: f_token.unwrap_or_else(::ccc_api::runtime::deviation::absent),
+            label: f_label.unwrap_or_else(|| filled.default_of()),
+            token: f_token.unwrap_or_else(|| filled.default_of()),
         })
     }
 }
