@@ -126,7 +126,14 @@ pub(crate) fn types_files(model: &Model, paths: &Paths) -> Vec<TypeFile> {
     let items = model
         .objects
         .iter()
-        .map(|o| (&o.name, &o.file, object(o, paths), o.fields.iter().any(|f| f.deprecated.is_some())))
+        .map(|o| {
+            (
+                &o.name,
+                &o.file,
+                object(o, paths),
+                o.fields.iter().any(|f| f.deprecated.is_some()),
+            )
+        })
         .chain(
             model
                 .enums
