@@ -287,7 +287,7 @@ const fn hash(bytes: &[u8]) -> usize {
         // Fixed-count byte loops: the optimiser makes each one load, and
         // compile-time evaluation runs them more cheaply than calls into
         // `first_chunk` and `from_le_bytes` (measured: 12.25 G against 12.39 G
-        // instructions to compile `ccc-api`).
+        // instructions to compile the largest service crate).
         let mut i = 0;
         while i < 8 {
             head |= (bytes[i] as u64) << (8 * i);

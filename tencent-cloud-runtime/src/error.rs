@@ -3,7 +3,8 @@
 //! [`SdkError<C>`] tells apart what went wrong (the service answered with an error,
 //! the request could not be built, no credentials, the network, an undecodable
 //! answer); `C` is the action's error-code enum. Every action's error converts into
-//! its service's `Error` (`ccc_api::Error`, `tencent_cloud_sts::Error`), whose codes
+//! its service's `Error` (`tencent_cloud_sts::Error`, the same in every
+//! generated service crate), whose codes
 //! are all codes of the service.
 
 use crate::enums::WireEnum;
@@ -44,8 +45,8 @@ impl<C> SdkError<C> {
     }
 
     /// The typed error code, if the service answered with an error: `C` is
-    /// the action's error-code enum (`ccc_api::ErrorCode` through
-    /// `ccc_api::Error`), to `match` on. The code as text, sub-code included,
+    /// the action's error-code enum (the service's `ErrorCode` through its
+    /// `Error`), to `match` on. The code as text, sub-code included,
     /// is [`SdkError::raw_code`].
     pub fn code(&self) -> Option<&C> {
         self.as_service().map(|e| &e.code)
@@ -175,7 +176,7 @@ impl<C> SdkError<C> {
 
 /// Shows the variant's own text. Its cause, if any, comes from `source()`,
 /// which skips the variant (already shown here) so that reporters walking the
-/// chain (anyhow, eyre, the `ccc` CLI) print each cause once.
+/// chain (anyhow, eyre, a command line) print each cause once.
 impl<C> fmt::Display for SdkError<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -30,7 +30,7 @@
 //!     }
 //! }
 //!
-//! // Any service's client (`ccc_api::Client::builder()` alike).
+//! // Any generated service's client alike.
 //! let client = tencent_cloud_sts::Client::builder().hook(TraceIds).build();
 //! ```
 //!

@@ -1,7 +1,7 @@
 //! The runtime under generated Tencent Cloud API clients: one for every
 //! service, so that a program using several builds it once.
 //!
-//! A service crate (such as `ccc-api`) holds the code generated from its spec:
+//! A service crate (such as `tencent-cloud-sts`) holds the code generated from its spec:
 //! request and response types, their builders, error codes, and a `Client`
 //! with one method per action over this crate's [`Client`]. This crate holds
 //! what every service shares:

@@ -2,8 +2,8 @@
 //! connection.
 //!
 //! A [`Mock`] holds rules, one per scripted action; a client built with a
-//! service client's `mocked` (`ccc_api::Client::mocked`,
-//! `tencent_cloud_sts::Client::mocked`) or with
+//! service client's `mocked` (`tencent_cloud_sts::Client::mocked`, the same
+//! in every generated service crate) or with
 //! [`ClientBuilder::mock`](crate::ClientBuilder::mock) asks them instead of the
 //! network, and never reaches the network or the environment on its own: no
 //! HTTP client is made (the endpoint and any proxy are never connected to),

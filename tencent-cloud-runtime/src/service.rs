@@ -1,6 +1,6 @@
 //! What the runtime knows about a service: everything that differs between two
 //! Tencent Cloud APIs on the wire. The generator writes one [`Service`] per spec
-//! (`ccc_api::SERVICE_DESCRIPTION`, `tencent_cloud_sts::SERVICE_DESCRIPTION`) and the
+//! (`tencent_cloud_sts::SERVICE_DESCRIPTION`, one in every service crate) and the
 //! client's one call path reads the name, version and endpoint from it, so the
 //! hand-written runtime holds none of them.
 
@@ -8,7 +8,7 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Service {
-    /// Service name (`ccc`, `sts`).
+    /// Service name (`sts`).
     pub name: &'static str,
     /// API version, sent as `X-TC-Version`.
     pub version: &'static str,
@@ -26,7 +26,7 @@ pub struct Service {
     /// are redacted wherever an answer's body is kept.
     pub sensitive_members: &'static [&'static str],
     /// The crate the description was generated into, with its version
-    /// (`ccc-api/0.1.0`), set with [`Service::with_client_name`]: sent as
+    /// (`tencent-cloud-sts/0.1.0`), set with [`Service::with_client_name`]: sent as
     /// `X-TC-RequestClient` and as the `User-Agent` of the HTTP client the
     /// builder makes. `None` (a description written by hand) sends
     /// [`REQUEST_CLIENT`](crate::REQUEST_CLIENT), the runtime's name; see
@@ -122,7 +122,7 @@ pub struct Endpoint {
     /// Whether clients use it unless told otherwise.
     pub default: bool,
     /// The site's host in one region, `{region}` standing for the region
-    /// (`ccc.{region}.tencentcloudapi.com`), when the site has them.
+    /// (`<service>.{region}.tencentcloudapi.com`), when the site has them.
     pub regional_host: Option<&'static str>,
 }
 

@@ -15,7 +15,7 @@ pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 /// What one signature is computed over.
 #[derive(Debug, Clone, Copy)]
 pub struct SigningInput<'a> {
-    /// Tencent Cloud service name, the middle part of the credential scope (`ccc`).
+    /// Tencent Cloud service name, the middle part of the credential scope (`sts`).
     pub service: &'a str,
     /// Unix seconds sent as `X-TC-Timestamp`; its UTC date is the credential date.
     pub timestamp: u64,

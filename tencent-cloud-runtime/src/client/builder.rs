@@ -26,7 +26,7 @@ use std::time::Duration;
 /// the HTTP client the builder makes (neither signed), when its service's
 /// description names no crate ([`Service::client_name`]): this runtime and
 /// its version, `tencent-cloud-runtime/<version>`. Generated service crates
-/// name themselves (`ccc-api/0.1.0`); [`Service::request_client`] gives the
+/// name themselves (`tencent-cloud-sts/0.1.0`); [`Service::request_client`] gives the
 /// value a client of a service sends.
 pub const REQUEST_CLIENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 /// Deadline of a whole call, retries included, when none is set (as the official
@@ -88,7 +88,8 @@ impl ServiceClient for Client {
 }
 
 /// Configures a client: the runtime's [`Client`], or with `C` a service's own
-/// (`ccc_api::Client::builder()` gives a `ClientBuilder<ccc_api::Client>`).
+/// (`tencent_cloud_sts::Client::builder()` gives a
+/// `ClientBuilder<tencent_cloud_sts::Client>`).
 pub struct ClientBuilder<C = Client> {
     /// What `build` returns; `fn() -> C` keeps the builder `Send + Sync`
     /// whatever `C` is.
@@ -195,7 +196,7 @@ impl<C> ClientBuilder<C> {
     ///
     /// - `TENCENTCLOUD_REGION` (as tccli reads it): the region, which must be
     ///   a region name (`ap-guangzhou`: lower-case letters, digits, `-`);
-    /// - `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` (`TENCENTCLOUD_ENDPOINT_URL_CCC`,
+    /// - `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` (`TENCENTCLOUD_ENDPOINT_URL_STS`,
     ///   the service's name in capitals), else `TENCENTCLOUD_ENDPOINT_URL`
     ///   (for every service): the endpoint URL, used only when the code sets
     ///   none of [`endpoint_url`](ClientBuilder::endpoint_url),
@@ -209,7 +210,7 @@ impl<C> ClientBuilder<C> {
     /// with a [`ConfigError`] whose `variable` names it. Credentials come
     /// from the default chain as with [`ClientBuilder::new`] (its first
     /// source is the environment); the library reads no region or endpoint
-    /// from profile files (the `ccc` command line reads tccli's). A
+    /// from profile files (a command line may read tccli's). A
     /// service's `Client::from_env()` is this builder, built.
     pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -238,7 +239,7 @@ impl<C> ClientBuilder<C> {
     }
 
     /// The site whose public endpoint is used (the service's default site
-    /// otherwise: international for CCC). Any service's `Site` names a site;
+    /// otherwise, as its spec names it). Any service's `Site` names a site;
     /// the endpoint is the client's service's for that site, and a service
     /// without one is a configuration error.
     pub fn site(mut self, site: impl PublicSite) -> Self {
@@ -264,14 +265,14 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Region sent as `X-TC-Region` (`ap-singapore`); CCC does not require one.
+    /// Region sent as `X-TC-Region` (`ap-singapore`); not every service requires one.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.config.region = Some(region.into());
         self
     }
 
     /// Call the site's endpoint in the client's [region](ClientBuilder::region)
-    /// (`ccc.ap-guangzhou.tencentcloudapi.com`) instead of its nearest entry
+    /// (`<service>.ap-guangzhou.tencentcloudapi.com`) instead of its nearest entry
     /// point, where the service's description lists regional hosts for the
     /// site. Building fails when there is no region, the region is not a
     /// region name, or the site has no regional hosts: a request never goes to

@@ -72,7 +72,7 @@ impl Config {
 }
 
 /// A service's name as the end of an environment variable's name: ASCII
-/// letters in capitals, digits, and `_` for anything else (`ccc` → `CCC`).
+/// letters in capitals, digits, and `_` for anything else (`sts` → `STS`).
 fn env_suffix(name: &str) -> String {
     name.chars()
         .map(|c| {

@@ -52,7 +52,7 @@ use std::time::Duration;
 use transport::Transport;
 
 /// A client of one service: the one a service's own client type wraps
-/// (`ccc_api::Client`, `tencent_cloud_sts::Client`), or the one named
+/// (`tencent_cloud_sts::Client`, any generated service's), or the one named
 /// with [`ClientBuilder::service`]. Cheap to clone (one `Arc`), `Send + Sync`; clones
 /// share connections, configuration, cached credentials and rate-limit buckets.
 #[derive(Clone)]
@@ -60,7 +60,7 @@ pub struct Client {
     /// Behind a trait object, so that proving a future that holds a client
     /// `Send` stops here rather than walking every field down through the
     /// HTTP stack and the hashes. The compiler walks that anew for each
-    /// action's `send()` of a service crate: 4 % of `ccc-api`'s build.
+    /// action's `send()` of a service crate: 4 % of the largest service crate's build.
     shared: Arc<dyn Shared>,
 }
 
@@ -149,7 +149,7 @@ impl Client {
     /// credentials chain, no region, 60 s deadline, 3 attempts, the spec's
     /// rate limits. The runtime's own client has no service until
     /// [`ClientBuilder::service`] names one; a service's client
-    /// (`ccc_api::Client::builder()`) has its own.
+    /// (`tencent_cloud_sts::Client::builder()`) has its own.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
