@@ -57,6 +57,11 @@ pub const COMMON_PARAMS: &[&str] = &[
 /// A request whose signature checked out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signed {
+    /// The `SecretId` it was signed with.
+    pub secret_id: String,
+    /// The session token sent with it (`X-TC-Token`, or the `Token`
+    /// parameter of the older method), for temporary keys.
+    pub token: Option<String>,
     /// `X-TC-Action` or the `Action` parameter.
     pub action: String,
     /// `X-TC-Version` or the `Version` parameter.
@@ -85,12 +90,22 @@ pub fn verify(
     keys: &HashMap<String, String>,
     service: Option<&str>,
 ) -> Result<Signed, AuthError> {
+    verify_with(request, &|id| keys.get(id).cloned(), service)
+}
+
+/// [`verify`] with the `SecretKey` of a `SecretId` looked up by `key_of`
+/// (the emulator adds the temporary keys it issued to its fixed ones).
+pub fn verify_with(
+    request: &Request,
+    key_of: &dyn Fn(&str) -> Option<String>,
+    service: Option<&str>,
+) -> Result<Signed, AuthError> {
     if request.header("authorization").is_some() {
-        return tc3(request, keys, service);
+        return tc3(request, key_of, service);
     }
     let form = form_params(request);
     if form.iter().any(|(k, _)| k == "Signature") {
-        return older(request, &form, keys);
+        return older(request, &form, key_of);
     }
     Err((
         "AuthFailure.InvalidAuthorization",
@@ -215,7 +230,7 @@ fn shown(name: &str, value: &str) -> String {
 
 fn tc3(
     request: &Request,
-    keys: &HashMap<String, String>,
+    key_of: &dyn Fn(&str) -> Option<String>,
     expected: Option<&str>,
 ) -> Result<Signed, AuthError> {
     let auth = request.header("authorization").unwrap_or_default();
@@ -248,7 +263,7 @@ fn tc3(
             format!("malformed credential scope {credential}"),
         ));
     };
-    let Some(secret_key) = keys.get(secret_id) else {
+    let Some(secret_key) = key_of(secret_id) else {
         return Err((
             "AuthFailure.SecretIdNotFound",
             format!("SecretId {secret_id} does not exist"),
@@ -321,6 +336,8 @@ fn tc3(
         let to_sign = format!("TC3-HMAC-SHA256\n{timestamp}\n{date}/{service}/tc3_request\n{hash}");
         if hex(&hmac256(&k_signing, to_sign.as_bytes())) == *signature {
             return Ok(Signed {
+                secret_id: secret_id.to_owned(),
+                token: request.header("x-tc-token").map(str::to_owned),
                 action: request.header("x-tc-action").unwrap_or_default().to_owned(),
                 version: request
                     .header("x-tc-version")
@@ -370,7 +387,7 @@ fn action_params(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
 fn older(
     request: &Request,
     form: &[(String, String)],
-    keys: &HashMap<String, String>,
+    key_of: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Signed, AuthError> {
     let get = |name: &str| {
         form.iter()
@@ -384,7 +401,7 @@ fn older(
         )
     };
     let secret_id = get("SecretId").ok_or_else(|| missing("SecretId"))?;
-    let Some(secret_key) = keys.get(secret_id) else {
+    let Some(secret_key) = key_of(secret_id) else {
         return Err((
             "AuthFailure.SecretIdNotFound",
             format!("SecretId {secret_id} does not exist"),
@@ -420,6 +437,8 @@ fn older(
         };
         if base64::engine::general_purpose::STANDARD.encode(mac) == signature {
             return Ok(Signed {
+                secret_id: secret_id.to_owned(),
+                token: get("Token").map(str::to_owned),
                 action: get("Action").unwrap_or_default().to_owned(),
                 version: get("Version").unwrap_or_default().to_owned(),
                 params: Params::Flat(action_params(form.to_vec())),

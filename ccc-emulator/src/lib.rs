@@ -8,9 +8,13 @@
 //! parameters against the spec, with the service's error codes. It serves
 //! HTTP/1.1 and HTTP/2 on hyper ([`http`], the project's one server stack), and
 //! HTTPS with a certificate made at start ([`Config::tls`], `tls` feature). Tasks, campaigns,
-//! staff, skill groups, numbers and call records keep state in memory; every other
-//! action answers its official example (or a minimal valid answer). Fault knobs
-//! add latency, rate limiting, 5xx answers and dropped connections.
+//! staff, skill groups, numbers, call records and AI sessions keep state in
+//! memory, read from and answered with the generated request and response
+//! types ([`validate`], `state`); every other action answers its official
+//! example (or a minimal valid answer). Answers carry only the members of the
+//! site the emulator stands for ([`Config::site`], [`site`]). Temporary keys it
+//! issues through STS sign later calls until they expire on its clock. Fault
+//! knobs add latency, rate limiting, 5xx answers and dropped connections.
 //!
 //! Limits keep it serving whatever clients send: request head and body sizes, time
 //! to send a request, idle keep-alive connections closed, at most
@@ -37,6 +41,7 @@ mod freshen;
 pub mod http;
 pub mod seed;
 mod sim;
+pub mod site;
 mod state;
 mod sts;
 #[cfg(feature = "tls")]
@@ -98,6 +103,9 @@ pub struct Config {
     /// `localhost`, signed by a throw-away authority: see
     /// [`Emulator::certificate_pem`]); needs the `tls` feature.
     pub tls: bool,
+    /// The site it stands for: answers carry only the members that site
+    /// documents ([`site`]).
+    pub site: site::Site,
 }
 
 impl Default for Config {
@@ -114,6 +122,7 @@ impl Default for Config {
             world: Seed::default(),
             clock_speed: 1.0,
             tls: false,
+            site: site::Site::International,
         }
     }
 }
@@ -124,6 +133,8 @@ struct Shared {
     dice: AtomicU64,
     requests: AtomicU64,
     state: state::State,
+    site: site::Site,
+    issued: sts::Issued,
 }
 
 /// A running emulator; stops on [`Emulator::shutdown`] or when dropped.
@@ -172,6 +183,8 @@ impl Emulator {
             dice: AtomicU64::new(config.seed | 1),
             requests: AtomicU64::new(0),
             state,
+            site: config.site,
+            issued: sts::Issued::default(),
         });
         let task = tokio::spawn(http::serve(listener, limits, transport, shared.clone()));
         Ok(Emulator {
@@ -345,8 +358,9 @@ fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
             ),
         );
     }
+    let now = clock.now();
     if sts::is_sts(request.header("x-tc-version")) {
-        return match sts::answer(request, &shared.keys) {
+        return match sts::answer(request, &shared.keys, &shared.issued, now) {
             Ok(mut response) => {
                 response["RequestId"] = json!(request_id());
                 (200, json!({ "Response": response }).to_string())
@@ -354,7 +368,16 @@ fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
             Err((code, message)) => (200, error_body(code, &message)),
         };
     }
-    let signed = match auth::verify(request, &shared.keys, Some("ccc")) {
+    let key_of = |id: &str| {
+        shared
+            .keys
+            .get(id)
+            .cloned()
+            .or_else(|| shared.issued.key_of(id))
+    };
+    let signed = match auth::verify_with(request, &key_of, Some("ccc"))
+        .and_then(|signed| shared.issued.check(&signed, now).map(|()| signed))
+    {
         Ok(signed) => signed,
         Err((code, message)) => return (200, error_body(code, &message)),
     };
@@ -385,34 +408,38 @@ fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
             Err(message) => return (200, error_body("InvalidParameter", &message)),
         },
     };
-    let params = match validate::check_body(action, &body) {
-        Ok(p) => p,
+    let body = match validate::check_body(action, &body) {
+        Ok(checked) => checked,
         Err((code, message)) => return (200, error_body(code, &message)),
     };
-    let response = match shared.state.handle(action.name, &params) {
-        Some(Ok(mut response)) => {
+    let answered = match shared.state.handle(action.name, &body) {
+        Some(answer) => answer,
+        None => validate::check_request(action, &body).map(|()| {
+            let mut answer = canned(action);
+            freshen::freshen(&mut answer, now);
+            answer
+        }),
+    };
+    match answered {
+        Ok(mut response) => {
+            site::cut(shared.site, action, &mut response);
             response["RequestId"] = json!(request_id());
-            json!({ "Response": response })
+            (200, json!({ "Response": response }).to_string())
         }
-        Some(Err((code, message))) => {
+        Err((code, message)) => {
             debug_assert!(
                 validate::documented(action.name, code),
                 "{}: the emulator answered {code}, which the action does not document",
                 action.name
             );
-            return (200, error_body(code, &message));
+            (200, error_body(code, &message))
         }
-        None => {
-            let mut answer = canned(action);
-            freshen::freshen(&mut answer, shared.state.clock().now());
-            answer
-        }
-    };
-    (200, response.to_string())
+    }
 }
 
-/// The official example answer with a fresh request id, or the minimal answer;
-/// each parsed once (its times are moved to now by the caller).
+/// The official example answer (the object inside `Response`), or the
+/// minimal answer; each parsed once (its times are moved to now by the
+/// caller).
 fn canned(action: &spec_table::ActionInfo) -> Value {
     static PARSED: std::sync::OnceLock<HashMap<&'static str, Value>> = std::sync::OnceLock::new();
     let parsed = PARSED.get_or_init(|| {
@@ -425,12 +452,9 @@ fn canned(action: &spec_table::ActionInfo) -> Value {
             })
             .collect()
     });
-    let mut value = parsed
+    parsed
         .get(action.name)
+        .and_then(|v| v.get("Response"))
         .cloned()
-        .unwrap_or_else(|| json!({"Response": {}}));
-    if let Some(response) = value.get_mut("Response").and_then(Value::as_object_mut) {
-        response.insert("RequestId".into(), json!(request_id()));
-    }
-    value
+        .unwrap_or_else(|| json!({}))
 }

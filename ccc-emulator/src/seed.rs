@@ -62,7 +62,7 @@ fn default_answer_rate() -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct SeedApp {
     /// Its `SdkAppId`.
-    pub sdk_app_id: i64,
+    pub sdk_app_id: u64,
     /// The numbers it owns.
     #[serde(default)]
     pub numbers: Vec<SeedNumber>,
@@ -78,6 +78,10 @@ pub struct SeedApp {
     /// Predictive dialing campaigns.
     #[serde(default)]
     pub campaigns: Vec<SeedCampaign>,
+    /// Ids of AI conversation sessions in progress (`ControlAIConversation`
+    /// steers these).
+    #[serde(default)]
+    pub sessions: Vec<String>,
 }
 
 /// A number of an application.
@@ -96,7 +100,7 @@ pub struct SeedNumber {
 #[serde(deny_unknown_fields)]
 pub struct SeedSkillGroup {
     /// Its id.
-    pub id: i64,
+    pub id: u64,
     /// Its name, unique in the application.
     pub name: String,
     /// `SkillGroupType` (0 phone, 1 online, 3 audio, 4 video).
@@ -104,10 +108,10 @@ pub struct SeedSkillGroup {
     pub skill_group_type: i64,
     /// Calls one agent takes at once.
     #[serde(default = "one")]
-    pub max_concurrency: i64,
+    pub max_concurrency: u64,
 }
 
-fn one() -> i64 {
+fn one() -> u64 {
     1
 }
 
@@ -130,7 +134,10 @@ pub struct SeedStaff {
     pub nick: String,
     /// Bound skill groups (priority 1).
     #[serde(default)]
-    pub skill_groups: Vec<i64>,
+    pub skill_groups: Vec<u64>,
+    /// Signed in, so that `DeleteStaff` cannot delete them.
+    #[serde(default)]
+    pub online: bool,
 }
 
 /// An automatic outbound call task.
@@ -138,7 +145,7 @@ pub struct SeedStaff {
 #[serde(deny_unknown_fields)]
 pub struct SeedTask {
     /// Its id.
-    pub id: i64,
+    pub id: u64,
     /// Name.
     #[serde(default)]
     pub name: String,
@@ -161,6 +168,12 @@ pub struct SeedTask {
     /// Paused (`Suspended`) from the start.
     #[serde(default)]
     pub paused: bool,
+    /// Attempts per callee (`Tries`, 1 to 3).
+    #[serde(default)]
+    pub tries: Option<u64>,
+    /// Seconds between attempts (`RetryInterval`, 600 to 86400).
+    #[serde(default)]
+    pub retry_interval: Option<i64>,
 }
 
 /// A predictive dialing campaign.
@@ -168,11 +181,11 @@ pub struct SeedTask {
 #[serde(deny_unknown_fields)]
 pub struct SeedCampaign {
     /// Its id.
-    pub id: i64,
+    pub id: u64,
     /// Name.
     pub name: String,
     /// The skill group whose agents take the answered calls.
-    pub skill_group_id: i64,
+    pub skill_group_id: u64,
     /// Caller numbers: numbers of the application.
     pub callers: Vec<String>,
     /// Numbers to call.

@@ -1,14 +1,19 @@
 //! Simulated calls: how a task or campaign dials its callees over simulated
-//! time, and how each call goes.
+//! time, retries the ones that do not answer, and how each call goes.
 //!
 //! Nothing is stored per call. A [`Dialer`] knows when it started dialing and
-//! where it was paused or resumed; callee `i` is dialed [`DIAL_GAP`] seconds after
-//! callee `i - 1` of the same run, and whether the call is answered, how long it
-//! rings and how long it lasts follow from a hash of the emulator's seed, the
-//! owner and `i`. So any answer (task state, callee states, call records,
-//! statistics) is computed from the same facts at the time asked, a given seed
-//! gives the same calls every run, and state stays as small as the request that
-//! created it.
+//! when it was paused, resumed or stopped; callee `i` is first dialed
+//! [`DIAL_GAP`] seconds after callee `i - 1` of the same run. An unanswered
+//! attempt is tried again [`Retry::interval`] seconds after it ended, up to
+//! [`Retry::tries`] attempts (`CreateAutoCalloutTask`: "`Tries`: maximum number
+//! of attempts per number, 1-3", "`RetryInterval`: interval between retries of
+//! failed calls"); a retry falling into a pause waits for the resume, and none
+//! is made after a stop or at or after the dialer's end time. Whether an attempt
+//! is answered, how long it rings and how long it lasts follow from a hash of
+//! the emulator's seed, the owner, `i` and the attempt. So any answer (task
+//! state, callee states, call records, statistics) is computed from the same
+//! facts at the time asked, a given seed gives the same calls every run, and
+//! state stays as small as the request that created it.
 
 /// Seconds between two successive dials of one task or campaign.
 pub const DIAL_GAP: i64 = 20;
@@ -19,9 +24,9 @@ pub const RING_TIMEOUT: i64 = 30;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
     /// An automatic outbound task.
-    Task(i64),
+    Task(u64),
     /// A predictive dialing campaign.
-    Campaign(i64),
+    Campaign(u64),
 }
 
 /// Why a dialer does not dial.
@@ -35,11 +40,49 @@ pub enum Hold {
     Stopped,
 }
 
+/// How unanswered callees are tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    /// Attempts per callee, the first included (at least 1).
+    pub tries: u32,
+    /// Seconds from the end of an unanswered attempt to the next one.
+    pub interval: i64,
+}
+
+#[cfg(test)]
+impl Retry {
+    /// One attempt per callee.
+    pub const ONCE: Retry = Retry {
+        tries: 1,
+        interval: 0,
+    };
+}
+
+/// Where calling one callee stands at a given time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Not dialed yet.
+    Waiting,
+    /// An attempt is ringing or talking.
+    Calling,
+    /// An attempt was answered and has ended.
+    Answered,
+    /// The last attempt went unanswered and another one will follow.
+    PendingRetry,
+    /// Every attempt there will be went unanswered.
+    Unanswered,
+}
+
 /// The dialing schedule of a task or a campaign.
 #[derive(Debug, Clone)]
 pub struct Dialer {
     /// Runs: from callee `.0` on, dialing started at `.1`; ascending in both.
     runs: Vec<(usize, i64)>,
+    /// Holds: paused or stopped from `.0` until `.1` (open while held);
+    /// ascending, not overlapping.
+    holds: Vec<(i64, Option<i64>)>,
+    /// Retries of unanswered callees.
+    pub retry: Retry,
     /// Callees that may be dialed (all of them until paused or stopped).
     limit: usize,
     /// Callees in all.
@@ -50,11 +93,13 @@ pub struct Dialer {
     pub hold: Hold,
 }
 
-/// One simulated call.
+/// One simulated call: one attempt to reach a callee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Call {
     /// Index of the callee.
     pub index: usize,
+    /// Which attempt to reach the callee, from 0.
+    pub attempt: u32,
     /// When it was dialed.
     pub dialed: i64,
     /// When it was answered, if it was.
@@ -75,10 +120,12 @@ impl Call {
 pub const MAX_RUNS: usize = 256;
 
 impl Dialer {
-    /// Dials `count` callees from `start` on.
-    pub fn new(count: usize, start: i64, until: Option<i64>) -> Dialer {
+    /// Dials `count` callees from `start` on, retrying as `retry` says.
+    pub fn new(count: usize, start: i64, until: Option<i64>, retry: Retry) -> Dialer {
         Dialer {
             runs: vec![(0, start)],
+            holds: Vec::new(),
+            retry,
             limit: count,
             count,
             until,
@@ -118,19 +165,26 @@ impl Dialer {
         lo
     }
 
-    /// Stops dialing after the callees dialed by `now`.
+    /// Stops dialing after the callees dialed by `now`; retries due while
+    /// held wait for a resume (none after a stop).
     pub fn hold(&mut self, now: i64, hold: Hold) {
         self.limit = self.dialed(now);
         self.hold = hold;
+        if !matches!(self.holds.last(), Some((_, None))) {
+            self.holds.push((now, None));
+        }
     }
 
     /// Dials the rest from `now` on (or from the start, if that is later);
     /// false when it has been resumed too often.
     pub fn resume(&mut self, now: i64) -> bool {
-        if self.runs.len() >= MAX_RUNS {
+        if self.runs.len() >= MAX_RUNS || self.holds.len() >= MAX_RUNS {
             return false;
         }
         let at = now.max(self.start());
+        if let Some((_, end @ None)) = self.holds.last_mut() {
+            *end = Some(at);
+        }
         if self.limit < self.count {
             self.runs.push((self.limit, at));
         }
@@ -139,20 +193,30 @@ impl Dialer {
         true
     }
 
-    /// Whether every callee that will ever be dialed has been, and their calls
-    /// have ended, by `now`; `answer_rate` and `seed` decide the calls.
+    /// Whether every callee that will ever be dialed has been, and is
+    /// settled (answered, or out of attempts) with its calls ended, by `now`.
     pub fn done(&self, now: i64, dice: &Dice, owner: Owner) -> bool {
         let dialed = self.dialed(now);
         let no_more = dialed >= self.count
             || self.until.is_some_and(|u| now >= u)
             || self.hold == Hold::Stopped;
-        no_more && (0..dialed).all(|i| self.call(i, dice, owner).ended <= now)
+        no_more
+            && (0..dialed).all(|i| {
+                matches!(
+                    self.progress(i, now, dice, owner),
+                    Progress::Answered | Progress::Unanswered
+                )
+            })
     }
 
-    /// The call to callee `i` (whether or not it has happened yet).
+    /// The first attempt to reach callee `i` (whether or not it has happened).
     pub fn call(&self, i: usize, dice: &Dice, owner: Owner) -> Call {
-        let dialed = self.dial_time(i);
-        let h = dice.roll(owner, i);
+        self.attempt(i, 0, self.dial_time(i), dice, owner)
+    }
+
+    /// Attempt `attempt` to reach callee `i`, dialed at `dialed`.
+    fn attempt(&self, i: usize, attempt: u32, dialed: i64, dice: &Dice, owner: Owner) -> Call {
+        let h = dice.roll(owner, i, attempt);
         let answered = (h % 10_000) < dice.answer_per_10k;
         let ring = if answered {
             3 + (h >> 16) as i64 % 13
@@ -163,6 +227,7 @@ impl Dialer {
         let answered_at = dialed.saturating_add(ring);
         Call {
             index: i,
+            attempt,
             dialed,
             answered: answered.then_some(answered_at),
             ended: if answered {
@@ -173,9 +238,72 @@ impl Dialer {
         }
     }
 
+    /// When the retry after `previous` is dialed: `interval` after it ended,
+    /// moved past any pause; `None` if there is none (answered, out of
+    /// attempts, stopped, held with no resume yet, or at or after the end).
+    fn retry_after(&self, previous: &Call) -> Option<i64> {
+        if previous.answered.is_some() || previous.attempt + 1 >= self.retry.tries {
+            return None;
+        }
+        let mut at = previous.ended.saturating_add(self.retry.interval);
+        for (from, to) in &self.holds {
+            if *from <= at {
+                match to {
+                    None => return None,
+                    Some(to) => at = at.max(*to),
+                }
+            }
+        }
+        self.until.is_none_or(|u| at < u).then_some(at)
+    }
+
+    /// The attempts to reach callee `i` dialed by `now`, oldest first (none
+    /// if the callee is not dialed by then).
+    pub fn attempts(
+        &self,
+        i: usize,
+        now: i64,
+        dice: &Dice,
+        owner: Owner,
+    ) -> impl Iterator<Item = Call> + '_ {
+        let dice = *dice;
+        let first = (i < self.dialed(now)).then(|| self.call(i, &dice, owner));
+        std::iter::successors(first, move |previous| {
+            let at = self.retry_after(previous).filter(|at| *at <= now)?;
+            Some(self.attempt(i, previous.attempt + 1, at, &dice, owner))
+        })
+    }
+
+    /// Where calling callee `i` stands at `now`.
+    pub fn progress(&self, i: usize, now: i64, dice: &Dice, owner: Owner) -> Progress {
+        let Some(last) = self.attempts(i, now, dice, owner).last() else {
+            return Progress::Waiting;
+        };
+        if last.ended > now {
+            Progress::Calling
+        } else if last.answered.is_some() {
+            Progress::Answered
+        } else if self.retry_after(&last).is_some() || self.retry_held(&last) {
+            Progress::PendingRetry
+        } else {
+            Progress::Unanswered
+        }
+    }
+
+    /// Whether a retry after `previous` waits for a paused dialer to resume.
+    fn retry_held(&self, previous: &Call) -> bool {
+        self.hold == Hold::Paused
+            && previous.answered.is_none()
+            && previous.attempt + 1 < self.retry.tries
+            && self
+                .until
+                .is_none_or(|u| previous.ended.saturating_add(self.retry.interval) < u)
+    }
+
     /// Bytes held on the heap.
     pub fn heap_bytes(&self) -> usize {
         self.runs.capacity() * std::mem::size_of::<(usize, i64)>()
+            + self.holds.capacity() * std::mem::size_of::<(i64, Option<i64>)>()
     }
 }
 
@@ -191,9 +319,10 @@ pub struct Dice {
 }
 
 impl Dice {
-    /// A well-mixed 64-bit number for callee `i` of `owner` (SplitMix64's
-    /// finaliser over the inputs).
-    fn roll(&self, owner: Owner, i: usize) -> u64 {
+    /// A well-mixed 64-bit number for attempt `attempt` on callee `i` of
+    /// `owner` (SplitMix64's finaliser over the inputs; a first attempt rolls
+    /// as calls did before retries existed).
+    fn roll(&self, owner: Owner, i: usize, attempt: u32) -> u64 {
         let (kind, id) = match owner {
             Owner::Task(id) => (1u64, id),
             Owner::Campaign(id) => (2u64, id),
@@ -201,8 +330,9 @@ impl Dice {
         let mut z = self
             .seed
             .wrapping_add(kind.wrapping_mul(0x9e37_79b9_7f4a_7c15))
-            .wrapping_add((id as u64).wrapping_mul(0xbf58_476d_1ce4_e5b9))
-            .wrapping_add((i as u64).wrapping_mul(0x94d0_49bb_1331_11eb));
+            .wrapping_add(id.wrapping_mul(0xbf58_476d_1ce4_e5b9))
+            .wrapping_add((i as u64).wrapping_mul(0x94d0_49bb_1331_11eb))
+            .wrapping_add(u64::from(attempt).wrapping_mul(0xd6e8_feb8_6659_fd93));
         for _ in 0..2 {
             z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
             z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -226,7 +356,7 @@ mod tests {
 
     #[test]
     fn dials_in_order_pauses_and_resumes() {
-        let mut d = Dialer::new(5, 1000, None);
+        let mut d = Dialer::new(5, 1000, None, Retry::ONCE);
         assert_eq!(d.dialed(999), 0);
         assert_eq!(d.dialed(1000), 1);
         assert_eq!(d.dialed(1000 + DIAL_GAP), 2);
@@ -237,14 +367,14 @@ mod tests {
         assert_eq!(d.dialed(5000), 3);
         assert_eq!(d.call(2, &dice(0), Owner::Task(1)).dialed, 5000);
         assert_eq!(d.dialed(1_000_000), 5);
-        let until = Dialer::new(5, 0, Some(DIAL_GAP * 2));
+        let until = Dialer::new(5, 0, Some(DIAL_GAP * 2), Retry::ONCE);
         assert_eq!(until.dialed(1_000_000), 2);
         assert!(until.done(1_000_000, &dice(5000), Owner::Task(2)));
     }
 
     #[test]
     fn calls_follow_the_seed_and_the_answer_rate() {
-        let d = Dialer::new(2000, 0, None);
+        let d = Dialer::new(2000, 0, None, Retry::ONCE);
         for (rate, lo, hi) in [(0, 0, 0), (10_000, 2000, 2000), (5000, 850, 1150)] {
             let answered = (0..2000)
                 .filter(|i| d.call(*i, &dice(rate), Owner::Task(3)).answered.is_some())
@@ -256,5 +386,54 @@ mod tests {
             assert_eq!(c, d.call(i, &dice(5000), Owner::Campaign(3)));
             assert!(c.dialed <= c.ended && c.duration() >= 0 && c.duration() <= 120);
         }
+    }
+
+    #[test]
+    fn unanswered_callees_are_retried_after_the_interval() {
+        let retry = Retry {
+            tries: 3,
+            interval: 600,
+        };
+        let d = Dialer::new(1, 0, None, retry);
+        let never = dice(0);
+        let first = d.call(0, &never, Owner::Task(9));
+        assert_eq!(first.ended, RING_TIMEOUT);
+        assert_eq!(d.progress(0, RING_TIMEOUT, &never, Owner::Task(9)), Progress::PendingRetry);
+        let second = RING_TIMEOUT + 600;
+        assert_eq!(d.attempts(0, second - 1, &never, Owner::Task(9)).count(), 1);
+        let calls: Vec<Call> = d.attempts(0, 10_000, &never, Owner::Task(9)).collect();
+        assert_eq!(calls.len(), 3);
+        assert_eq!(calls[1].dialed, second);
+        assert_eq!(calls[2].dialed, second + RING_TIMEOUT + 600);
+        assert_eq!(d.progress(0, 10_000, &never, Owner::Task(9)), Progress::Unanswered);
+        assert!(d.done(10_000, &never, Owner::Task(9)));
+        assert!(!d.done(second, &never, Owner::Task(9)));
+        // Answered at once: no retry.
+        let always = dice(10_000);
+        assert_eq!(d.attempts(0, 10_000, &always, Owner::Task(9)).count(), 1);
+        assert_eq!(d.progress(0, 10_000, &always, Owner::Task(9)), Progress::Answered);
+    }
+
+    #[test]
+    fn retries_wait_for_a_resume_and_stop_with_the_dialer() {
+        let retry = Retry {
+            tries: 2,
+            interval: 600,
+        };
+        let never = dice(0);
+        let mut d = Dialer::new(1, 0, None, retry);
+        d.hold(100, Hold::Paused);
+        assert_eq!(d.progress(0, 5000, &never, Owner::Task(4)), Progress::PendingRetry);
+        assert_eq!(d.attempts(0, 5000, &never, Owner::Task(4)).count(), 1);
+        assert!(d.resume(5000));
+        let calls: Vec<Call> = d.attempts(0, 9000, &never, Owner::Task(4)).collect();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[1].dialed, 5000);
+        let mut stopped = Dialer::new(1, 0, None, retry);
+        stopped.hold(100, Hold::Stopped);
+        assert_eq!(stopped.attempts(0, 9000, &never, Owner::Task(4)).count(), 1);
+        assert_eq!(stopped.progress(0, 9000, &never, Owner::Task(4)), Progress::Unanswered);
+        let until = Dialer::new(1, 0, Some(600), retry);
+        assert_eq!(until.attempts(0, 9000, &never, Owner::Task(4)).count(), 1);
     }
 }

@@ -4,6 +4,11 @@
 //! checks them: signed ones with the signature's scope naming `sts`, the web
 //! identity exchange unsigned (`Authorization: SKIP`); bodies are decoded with
 //! the generated request types, so a missing or mistyped member is refused.
+//!
+//! The temporary keys it issues are kept ([`Issued`]) and sign later calls to
+//! either service, with their session token (`X-TC-Token`), until they
+//! expire on the emulator's clock; then they are refused with
+//! `AuthFailure.TokenFailure`.
 
 use crate::auth;
 use ccc_api::sts::operation::{
@@ -12,7 +17,104 @@ use ccc_api::sts::operation::{
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Mutex;
+
+/// Temporary keys kept at once; beyond it the soonest to expire is forgotten
+/// (which bounds memory whatever a client asks for).
+pub const MAX_ISSUED: usize = 1024;
+
+/// One issued temporary key.
+struct Temporary {
+    secret_key: String,
+    token: String,
+    /// Unix seconds on the emulator's clock.
+    expires: i64,
+}
+
+/// The temporary keys an emulator issued.
+#[derive(Default)]
+pub(crate) struct Issued {
+    keys: Mutex<HashMap<String, Temporary>>,
+}
+
+impl Issued {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Temporary>> {
+        match self.keys.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// The `SecretKey` of an issued `SecretId`, expired or not.
+    pub(crate) fn key_of(&self, secret_id: &str) -> Option<String> {
+        self.lock().get(secret_id).map(|t| t.secret_key.clone())
+    }
+
+    /// A request signed with an issued key must carry its token and come
+    /// before it expires (at `now`, on the emulator's clock); other keys pass.
+    pub(crate) fn check(&self, signed: &auth::Signed, now: i64) -> Result<(), auth::AuthError> {
+        let keys = self.lock();
+        let Some(t) = keys.get(&signed.secret_id) else {
+            return Ok(());
+        };
+        if signed.token.as_deref() != Some(t.token.as_str()) {
+            return Err((
+                "AuthFailure.TokenFailure",
+                format!(
+                    "SecretId {} is a temporary key: the request must carry its session token (X-TC-Token)",
+                    signed.secret_id
+                ),
+            ));
+        }
+        if now >= t.expires {
+            return Err((
+                "AuthFailure.TokenFailure",
+                format!(
+                    "the temporary key {} expired at {} (now {now})",
+                    signed.secret_id, t.expires
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Issues a key valid for `seconds` (1 to 43,200) from `now`: the
+    /// `Credentials`, `ExpiredTime` and `Expiration` members of the answer.
+    fn issue(&self, seconds: u64, now: i64) -> Value {
+        static ISSUED: AtomicU64 = AtomicU64::new(1);
+        let n = ISSUED.fetch_add(1, Ordering::Relaxed);
+        let seconds = i64::try_from(seconds.clamp(1, 43_200)).unwrap_or(43_200);
+        let expires = now.saturating_add(seconds);
+        let id = format!("AKIDEMULATORSTS{n:020}");
+        let key = format!("EMULATORSTSKEY{n:018}");
+        let token = format!("emulator-sts-token-{n}");
+        let mut keys = self.lock();
+        keys.retain(|_, t| t.expires > now);
+        while keys.len() >= MAX_ISSUED {
+            let Some(soonest) = keys
+                .iter()
+                .min_by_key(|(_, t)| t.expires)
+                .map(|(id, _)| id.clone())
+            else {
+                break;
+            };
+            keys.remove(&soonest);
+        }
+        keys.insert(
+            id.clone(),
+            Temporary {
+                secret_key: key.clone(),
+                token: token.clone(),
+                expires,
+            },
+        );
+        json!({
+            "Credentials": {"TmpSecretId": id, "TmpSecretKey": key, "Token": token},
+            "ExpiredTime": expires,
+            "Expiration": iso8601(u64::try_from(expires).unwrap_or(0)),
+        })
+    }
+}
 
 /// Whether the request is for STS (its `X-TC-Version` is STS's).
 pub(crate) fn is_sts(version: Option<&str>) -> bool {
@@ -24,6 +126,8 @@ pub(crate) fn is_sts(version: Option<&str>) -> bool {
 pub(crate) fn answer(
     request: &crate::http::Request,
     keys: &HashMap<String, String>,
+    issued: &Issued,
+    now: i64,
 ) -> Result<Value, (&'static str, String)> {
     let action = request.header("x-tc-action").unwrap_or_default();
     let unsigned = request.header("authorization") == Some("SKIP");
@@ -39,7 +143,9 @@ pub(crate) fn answer(
         } else {
             // The signature's scope must name `sts` (or, for a loopback endpoint,
             // what the official clients derive from its host).
-            let signed = auth::verify(request, keys, Some(ccc_api::sts::SERVICE))?;
+            let key_of = |id: &str| keys.get(id).cloned().or_else(|| issued.key_of(id));
+            let signed = auth::verify_with(request, &key_of, Some(ccc_api::sts::SERVICE))?;
+            issued.check(&signed, now)?;
             match signed.params {
                 auth::Params::Json(_) => &request.body,
                 auth::Params::Flat(_) => return Err((
@@ -53,7 +159,7 @@ pub(crate) fn answer(
     match action {
         "AssumeRole" => {
             let request: AssumeRoleRequest = serde_json::from_slice(body).map_err(invalid)?;
-            Ok(credentials(request.duration_seconds.unwrap_or(7200)))
+            Ok(issued.issue(request.duration_seconds.unwrap_or(7200), now))
         }
         "AssumeRoleWithWebIdentity" => {
             let request: AssumeRoleWithWebIdentityRequest =
@@ -65,7 +171,7 @@ pub(crate) fn answer(
                 ));
             }
             let seconds = u64::try_from(request.duration_seconds.unwrap_or(7200)).unwrap_or(0);
-            Ok(credentials(seconds))
+            Ok(issued.issue(seconds, now))
         }
         "GetCallerIdentity" => Ok(json!({
             "Arn": "qcs::cam::uin/100000000001:uin/100000000001",
@@ -79,25 +185,6 @@ pub(crate) fn answer(
             format!("`{action}` is not an action of sts the emulator serves"),
         )),
     }
-}
-
-/// Fresh temporary keys valid for `seconds` (1 to 43,200).
-fn credentials(seconds: u64) -> Value {
-    static ISSUED: AtomicU64 = AtomicU64::new(1);
-    let n = ISSUED.fetch_add(1, Ordering::Relaxed);
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let expires = now.saturating_add(seconds.clamp(1, 43_200));
-    json!({
-        "Credentials": {
-            "TmpSecretId": format!("AKIDEMULATORSTS{n:020}"),
-            "TmpSecretKey": format!("EMULATORSTSKEY{n:018}"),
-            "Token": format!("emulator-sts-token-{n}"),
-        },
-        "ExpiredTime": expires,
-        "Expiration": iso8601(expires),
-    })
 }
 
 /// `secs` since 1970 as `YYYY-MM-DDThh:mm:ssZ`: the signer's UTC date and
