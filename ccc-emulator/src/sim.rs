@@ -398,20 +398,29 @@ mod tests {
         let never = dice(0);
         let first = d.call(0, &never, Owner::Task(9));
         assert_eq!(first.ended, RING_TIMEOUT);
-        assert_eq!(d.progress(0, RING_TIMEOUT, &never, Owner::Task(9)), Progress::PendingRetry);
+        assert_eq!(
+            d.progress(0, RING_TIMEOUT, &never, Owner::Task(9)),
+            Progress::PendingRetry
+        );
         let second = RING_TIMEOUT + 600;
         assert_eq!(d.attempts(0, second - 1, &never, Owner::Task(9)).count(), 1);
         let calls: Vec<Call> = d.attempts(0, 10_000, &never, Owner::Task(9)).collect();
         assert_eq!(calls.len(), 3);
         assert_eq!(calls[1].dialed, second);
         assert_eq!(calls[2].dialed, second + RING_TIMEOUT + 600);
-        assert_eq!(d.progress(0, 10_000, &never, Owner::Task(9)), Progress::Unanswered);
+        assert_eq!(
+            d.progress(0, 10_000, &never, Owner::Task(9)),
+            Progress::Unanswered
+        );
         assert!(d.done(10_000, &never, Owner::Task(9)));
         assert!(!d.done(second, &never, Owner::Task(9)));
         // Answered at once: no retry.
         let always = dice(10_000);
         assert_eq!(d.attempts(0, 10_000, &always, Owner::Task(9)).count(), 1);
-        assert_eq!(d.progress(0, 10_000, &always, Owner::Task(9)), Progress::Answered);
+        assert_eq!(
+            d.progress(0, 10_000, &always, Owner::Task(9)),
+            Progress::Answered
+        );
     }
 
     #[test]
@@ -423,7 +432,10 @@ mod tests {
         let never = dice(0);
         let mut d = Dialer::new(1, 0, None, retry);
         d.hold(100, Hold::Paused);
-        assert_eq!(d.progress(0, 5000, &never, Owner::Task(4)), Progress::PendingRetry);
+        assert_eq!(
+            d.progress(0, 5000, &never, Owner::Task(4)),
+            Progress::PendingRetry
+        );
         assert_eq!(d.attempts(0, 5000, &never, Owner::Task(4)).count(), 1);
         assert!(d.resume(5000));
         let calls: Vec<Call> = d.attempts(0, 9000, &never, Owner::Task(4)).collect();
@@ -432,7 +444,10 @@ mod tests {
         let mut stopped = Dialer::new(1, 0, None, retry);
         stopped.hold(100, Hold::Stopped);
         assert_eq!(stopped.attempts(0, 9000, &never, Owner::Task(4)).count(), 1);
-        assert_eq!(stopped.progress(0, 9000, &never, Owner::Task(4)), Progress::Unanswered);
+        assert_eq!(
+            stopped.progress(0, 9000, &never, Owner::Task(4)),
+            Progress::Unanswered
+        );
         let until = Dialer::new(1, 0, Some(600), retry);
         assert_eq!(until.attempts(0, 9000, &never, Owner::Task(4)).count(), 1);
     }

@@ -62,7 +62,8 @@ pub fn check_body<'a>(action: &ActionInfo, body: &'a [u8]) -> Result<Cow<'a, [u8
 pub fn decode<A: DeserializeOwned>(body: &[u8]) -> Result<A, Refusal> {
     serde_json::from_slice(body).map_err(|e| {
         let text = e.to_string();
-        if text.starts_with("missing required member") || text.starts_with("required member is null")
+        if text.starts_with("missing required member")
+            || text.starts_with("required member is null")
         {
             ("MissingParameter", text)
         } else {
@@ -137,7 +138,12 @@ fn check_type(path: &str, member: &MemberInfo, value: &mut Value) -> Result<bool
     check_at(path, member, value, list_depth(member))
 }
 
-fn check_at(path: &str, member: &MemberInfo, value: &mut Value, depth: usize) -> Result<bool, String> {
+fn check_at(
+    path: &str,
+    member: &MemberInfo,
+    value: &mut Value,
+    depth: usize,
+) -> Result<bool, String> {
     let wrong = |value: &Value| {
         format!(
             "`{path}` must be {}; it is {}",
@@ -232,7 +238,10 @@ mod tests {
 
     #[test]
     fn wrong_types_are_named_in_the_docs_terms() {
-        let (code, text) = refusal("DescribeAutoCalloutTask", r#"{"SdkAppId": "one", "TaskId": 1}"#);
+        let (code, text) = refusal(
+            "DescribeAutoCalloutTask",
+            r#"{"SdkAppId": "one", "TaskId": 1}"#,
+        );
         assert_eq!(code, "InvalidParameterValue");
         assert_eq!(
             text,
@@ -242,7 +251,10 @@ mod tests {
             "CreateAutoCalloutTask",
             r#"{"SdkAppId": 1, "NotBefore": 1.5, "Callees": [], "Callers": []}"#,
         );
-        assert_eq!(text, "`NotBefore` must be an Integer (int64); it is the Float 1.5");
+        assert_eq!(
+            text,
+            "`NotBefore` must be an Integer (int64); it is the Float 1.5"
+        );
         let (_, text) = refusal(
             "CreateAutoCalloutTask",
             r#"{"SdkAppId": 1, "NotBefore": 1, "Callees": ["a", 7], "Callers": []}"#,
@@ -252,14 +264,26 @@ mod tests {
             "CreateStaff",
             r#"{"SdkAppId": 1, "Staffs": [{"Name": "n", "Mail": 3, "StaffNumber": "1"}]}"#,
         );
-        assert_eq!(text, "`Staffs[0].Mail` must be a String; it is the Integer 3");
-        let (_, text) = refusal("DescribeAutoCalloutTask", r#"{"SdkAppId": -1, "TaskId": 1}"#);
+        assert_eq!(
+            text,
+            "`Staffs[0].Mail` must be a String; it is the Integer 3"
+        );
+        let (_, text) = refusal(
+            "DescribeAutoCalloutTask",
+            r#"{"SdkAppId": -1, "TaskId": 1}"#,
+        );
         assert!(text.contains("Integer (uint64)"), "{text}");
         for (_, text) in [
-            refusal("DescribeAutoCalloutTask", r#"{"SdkAppId": true, "TaskId": 1}"#),
+            refusal(
+                "DescribeAutoCalloutTask",
+                r#"{"SdkAppId": true, "TaskId": 1}"#,
+            ),
             refusal("CreateStaff", r#"{"SdkAppId": 1, "Staffs": {}}"#),
         ] {
-            assert!(!text.contains("u64") && !text.contains("expected"), "{text}");
+            assert!(
+                !text.contains("u64") && !text.contains("expected"),
+                "{text}"
+            );
         }
     }
 
@@ -271,17 +295,29 @@ mod tests {
         let value: Value = serde_json::from_slice(&checked).unwrap();
         assert_eq!(value["SdkAppId"], 1400000000);
         let plain = br#"{"SdkAppId": 1, "SessionId": "s"}"#;
-        assert!(matches!(check_body(action, plain).unwrap(), Cow::Borrowed(_)));
-        let (_, text) = refusal("DescribeAutoCalloutTask", r#"{"SdkAppId": "-1", "TaskId": 1}"#);
+        assert!(matches!(
+            check_body(action, plain).unwrap(),
+            Cow::Borrowed(_)
+        ));
+        let (_, text) = refusal(
+            "DescribeAutoCalloutTask",
+            r#"{"SdkAppId": "-1", "TaskId": 1}"#,
+        );
         assert!(text.contains("Integer (uint64)"), "{text}");
     }
 
     #[test]
     fn missing_members_are_named_with_their_path() {
-        let (code, text) = refusal("CreateStaff", r#"{"SdkAppId": 1, "Staffs": [{"Name": "n"}]}"#);
+        let (code, text) = refusal(
+            "CreateStaff",
+            r#"{"SdkAppId": 1, "Staffs": [{"Name": "n"}]}"#,
+        );
         assert_eq!(code, "MissingParameter");
         assert!(text.contains("`Staffs[0].Mail`"), "{text}");
-        let (code, _) = refusal("DescribeAutoCalloutTask", r#"{"SdkAppId": 1, "TaskId": null}"#);
+        let (code, _) = refusal(
+            "DescribeAutoCalloutTask",
+            r#"{"SdkAppId": 1, "TaskId": null}"#,
+        );
         assert_eq!(code, "MissingParameter");
     }
 }

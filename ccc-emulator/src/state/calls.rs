@@ -120,7 +120,10 @@ fn cdr(app: &App, r: &Record) -> TelCdrInfo {
         .record_id("")
         .end_status(status)
         .end_status_string(text)
-        .skill_group(r.skill_group.map_or("", |g| super::skill_groups::name(app, g)))
+        .skill_group(
+            r.skill_group
+                .map_or("", |g| super::skill_groups::name(app, g)),
+        )
         .skill_group_id(r.skill_group.unwrap_or(0))
         .caller_location("")
         .ivr_duration(0)
@@ -157,7 +160,10 @@ fn page_of_records(
     (total, items.into_iter().map(|r| cdr(app, r)).collect())
 }
 
-pub(super) fn tel_cdr(cx: &mut Cx, r: DescribeTelCdrRequest) -> Result<DescribeTelCdrResponse, Refusal> {
+pub(super) fn tel_cdr(
+    cx: &mut Cx,
+    r: DescribeTelCdrRequest,
+) -> Result<DescribeTelCdrResponse, Refusal> {
     let (from, to) = (r.start_time_stamp, r.end_time_stamp);
     // `StartTimeStamp`: "at most 180 days in the past".
     if from < cx.now.saturating_sub(180 * DAY) {

@@ -72,7 +72,12 @@ impl Cost for Campaign {
     fn cost(&self) -> usize {
         size_of::<Self>()
             + self.name.len()
-            + self.variables.iter().flatten().map(|(k, v)| k.len() + v.len() + size_of::<(Box<str>, Box<str>)>()).sum::<usize>()
+            + self
+                .variables
+                .iter()
+                .flatten()
+                .map(|(k, v)| k.len() + v.len() + size_of::<(Box<str>, Box<str>)>())
+                .sum::<usize>()
             + self.uui.as_ref().map_or(0, |v| v.len())
             + self.callers.heap_bytes()
             + self.callees.heap_bytes()
@@ -203,7 +208,11 @@ pub(super) fn insert(app: &mut App, id: u64, c: NewCampaign, now: i64) -> Result
     let old = app.campaigns.get(&id).map_or(0, Cost::cost);
     let count = app.campaigns.len() - usize::from(old > 0);
     let cost = campaign.cost();
-    app.room(count, cost.saturating_sub(old), "LimitExceeded.OutOfCountLimit")?;
+    app.room(
+        count,
+        cost.saturating_sub(old),
+        "LimitExceeded.OutOfCountLimit",
+    )?;
     app.recount(old, cost);
     app.campaigns.insert(id, campaign);
     Ok(())
@@ -230,7 +239,9 @@ pub(super) fn create(
         uui: r.uui.as_deref(),
     };
     let id = cx.data.next_id.saturating_add(1);
-    let app = cx.data.app_mut(r.sdk_app_id, "LimitExceeded.OutOfCountLimit")?;
+    let app = cx
+        .data
+        .app_mut(r.sdk_app_id, "LimitExceeded.OutOfCountLimit")?;
     insert(app, id, new, cx.now)?;
     cx.data.next_id();
     Ok(CreatePredictiveDialingCampaignResponse::builder()

@@ -273,7 +273,12 @@ where
 /// A value from a builder of the generated types: every required member is
 /// set by the handlers, so a failure is the emulator's own bug.
 fn built<T>(value: Result<T, ccc_api::BuildError>) -> Result<T, Refusal> {
-    value.map_err(|e| ("InternalError", format!("the emulator built a bad answer: {e}")))
+    value.map_err(|e| {
+        (
+            "InternalError",
+            format!("the emulator built a bad answer: {e}"),
+        )
+    })
 }
 
 /// A refusal of a value the docs rule out.
@@ -299,9 +304,9 @@ where
     T: PartialOrd + std::fmt::Display + Copy,
 {
     match value {
-        Some(v) if v < lo || v > hi => Err(bad(format!(
-            "{name} is {v}; the docs allow {lo} to {hi}"
-        ))),
+        Some(v) if v < lo || v > hi => {
+            Err(bad(format!("{name} is {v}; the docs allow {lo} to {hi}")))
+        }
         _ => Ok(()),
     }
 }

@@ -87,7 +87,12 @@ pub(super) fn list(
 }
 
 /// Binds (or unbinds) call-out skill groups of a number of the application.
-pub(super) fn bind_groups(app: &mut App, number: &str, ids: &[u64], bind: bool) -> Result<(), Refusal> {
+pub(super) fn bind_groups(
+    app: &mut App,
+    number: &str,
+    ids: &[u64],
+    bind: bool,
+) -> Result<(), Refusal> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();

@@ -96,13 +96,18 @@ fn load_app(
             online: s.online,
             last_modified: now,
         };
-        staff::insert(&mut app, &s.mail, member).map_err(|(_, m)| (at(&format!("staff[{i}]")), m))?;
+        staff::insert(&mut app, &s.mail, member)
+            .map_err(|(_, m)| (at(&format!("staff[{i}]")), m))?;
         let groups: Vec<(u64, i64)> = s.skill_groups.iter().map(|g| (*g, 1)).collect();
         staff::bind_groups(&mut app, &s.mail, &groups, true)
             .map_err(|(_, m)| (at(&format!("staff[{i}].skill_groups")), m))?;
     }
     for (i, t) in a.tasks.iter().enumerate() {
-        let taken = data.apps.values().chain([&app]).any(|a| a.tasks.contains_key(&t.id));
+        let taken = data
+            .apps
+            .values()
+            .chain([&app])
+            .any(|a| a.tasks.contains_key(&t.id));
         if t.id == 0 || taken {
             return Err((
                 at(&format!("tasks[{i}].id")),
@@ -122,7 +127,8 @@ fn load_app(
             tries: t.tries,
             retry_interval: t.retry_interval,
         };
-        tasks::insert(&mut app, t.id, new, now).map_err(|(_, m)| (at(&format!("tasks[{i}]")), m))?;
+        tasks::insert(&mut app, t.id, new, now)
+            .map_err(|(_, m)| (at(&format!("tasks[{i}]")), m))?;
         if t.paused {
             if let Some(task) = app.tasks.get_mut(&t.id) {
                 task.dialer.hold(now, Hold::Paused);

@@ -101,9 +101,9 @@ pub(super) fn control(
         Some(Command::ServerPushText) if r.server_push_text.is_none() => Err(bad(
             "Command is ServerPushText but ServerPushText is missing".into(),
         )),
-        Some(Command::InvokeLLM) if r.invoke_llm.is_none() => Err(bad(
-            "Command is InvokeLLM but InvokeLLM is missing".into(),
-        )),
+        Some(Command::InvokeLLM) if r.invoke_llm.is_none() => {
+            Err(bad("Command is InvokeLLM but InvokeLLM is missing".into()))
+        }
         _ => Ok(ControlAIConversationResponse::builder().build()),
     }
 }

@@ -66,7 +66,9 @@ pub(super) fn create(
     let id = cx.data.next_id.saturating_add(1);
     insert(cx.data.app_mut(r.sdk_app_id, "LimitExceeded")?, id, group)?;
     cx.data.next_id();
-    Ok(CreateCCCSkillGroupResponse::builder().skill_group_id(id).build())
+    Ok(CreateCCCSkillGroupResponse::builder()
+        .skill_group_id(id)
+        .build())
 }
 
 pub(super) fn list(

@@ -6,7 +6,9 @@
 use super::{bad, built, Cost, Cx, Page};
 use crate::validate::Refusal;
 use ccc_api::operation::{
-    bind_staff_skill_group_list::{BindStaffSkillGroupListRequest, BindStaffSkillGroupListResponse},
+    bind_staff_skill_group_list::{
+        BindStaffSkillGroupListRequest, BindStaffSkillGroupListResponse,
+    },
     create_staff::{CreateStaffRequest, CreateStaffResponse},
     delete_staff::{DeleteStaffRequest, DeleteStaffResponse},
     describe_staff_info_list::{DescribeStaffInfoListRequest, DescribeStaffInfoListResponse},
@@ -87,7 +89,9 @@ pub(super) fn create(cx: &mut Cx, r: CreateStaffRequest) -> Result<CreateStaffRe
         };
         insert(app, &s.mail, staff)?;
     }
-    Ok(CreateStaffResponse::builder().error_staff_list(errors).build())
+    Ok(CreateStaffResponse::builder()
+        .error_staff_list(errors)
+        .build())
 }
 
 pub(super) fn list(
@@ -236,7 +240,12 @@ pub(super) fn bind(
         .map(|g| (g.skill_group_id, g.priority.unwrap_or(1)))
         .collect();
     groups.extend(r.skill_group_list.iter().flatten().map(|id| (*id, 1)));
-    bind_groups(app_of(cx, r.sdk_app_id, &r.staff_email)?, &r.staff_email, &groups, true)?;
+    bind_groups(
+        app_of(cx, r.sdk_app_id, &r.staff_email)?,
+        &r.staff_email,
+        &groups,
+        true,
+    )?;
     Ok(BindStaffSkillGroupListResponse::builder().build())
 }
 
@@ -245,6 +254,11 @@ pub(super) fn unbind(
     r: UnbindStaffSkillGroupListRequest,
 ) -> Result<UnbindStaffSkillGroupListResponse, Refusal> {
     let groups: Vec<(u64, i64)> = r.skill_group_list.iter().map(|id| (*id, 1)).collect();
-    bind_groups(app_of(cx, r.sdk_app_id, &r.staff_email)?, &r.staff_email, &groups, false)?;
+    bind_groups(
+        app_of(cx, r.sdk_app_id, &r.staff_email)?,
+        &r.staff_email,
+        &groups,
+        false,
+    )?;
     Ok(UnbindStaffSkillGroupListResponse::builder().build())
 }

@@ -140,12 +140,7 @@ pub(super) fn insert(app: &mut App, id: u64, t: NewTask, now: i64) -> Result<(),
         interval: t.retry_interval.unwrap_or(RETRY_INTERVAL.0),
     };
     let task = Task {
-        dialer: Dialer::new(
-            t.callees.len(),
-            t.not_before.max(now),
-            t.not_after,
-            retry,
-        ),
+        dialer: Dialer::new(t.callees.len(), t.not_before.max(now), t.not_after, retry),
         name: t.name.into(),
         description: t.description.into(),
         not_before: t.not_before,
@@ -180,7 +175,12 @@ pub(super) fn create(
         retry_interval: r.retry_interval,
     };
     let id = cx.data.next_id.saturating_add(1);
-    insert(cx.data.app_mut(r.sdk_app_id, "LimitExceeded")?, id, new, cx.now)?;
+    insert(
+        cx.data.app_mut(r.sdk_app_id, "LimitExceeded")?,
+        id,
+        new,
+        cx.now,
+    )?;
     cx.data.next_id();
     Ok(CreateAutoCalloutTaskResponse::builder().task_id(id).build())
 }
