@@ -73,6 +73,39 @@ pub enum Progress {
     Unanswered,
 }
 
+/// What a user asks of a task or a campaign (`Pause…`, `Resume…`,
+/// `StopAutoCalloutTask` / `AbortPredictiveDialingCampaign`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Hold dialing, resumable.
+    Pause,
+    /// Dial the rest.
+    Resume,
+    /// Hold dialing for good.
+    Stop,
+}
+
+impl Change {
+    /// The change done, for messages ("paused").
+    pub fn done(self) -> &'static str {
+        match self {
+            Change::Pause => "paused",
+            Change::Resume => "resumed",
+            Change::Stop => "stopped",
+        }
+    }
+}
+
+/// Why a change was not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The dialer is settled (every callee done, or its end time passed), or
+    /// stopped and asked for anything but a stop.
+    Settled,
+    /// Resumed too often ([`MAX_RUNS`]).
+    TooManyResumes,
+}
+
 /// The dialing schedule of a task or a campaign.
 #[derive(Debug, Clone)]
 pub struct Dialer {
@@ -191,6 +224,32 @@ impl Dialer {
         self.limit = self.count;
         self.hold = Hold::None;
         true
+    }
+
+    /// Makes `change` at `now`. Asking for the state it is already in changes
+    /// nothing; a settled dialer changes no more; a stopped one can only be
+    /// stopped again.
+    pub fn apply(
+        &mut self,
+        change: Change,
+        now: i64,
+        dice: &Dice,
+        owner: Owner,
+    ) -> Result<(), Refused> {
+        let settled = self.hold == Hold::None && self.done(now, dice, owner);
+        let stopped = self.hold == Hold::Stopped;
+        if settled || (stopped && change != Change::Stop) {
+            return Err(Refused::Settled);
+        }
+        match change {
+            Change::Pause if self.hold == Hold::None => self.hold(now, Hold::Paused),
+            Change::Resume if self.hold == Hold::Paused && !self.resume(now) => {
+                return Err(Refused::TooManyResumes)
+            }
+            Change::Stop if !stopped => self.hold(now, Hold::Stopped),
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Whether every callee that will ever be dialed has been, and is

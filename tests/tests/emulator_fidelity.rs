@@ -38,6 +38,36 @@ fn client(e: &Emulator) -> Client {
     client_with(e, Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
 }
 
+/// An emulator (stopped clock) whose simulated calls are never answered.
+async fn never_answered() -> Emulator {
+    emulator(Config {
+        world: Seed {
+            answer_rate: 0.0,
+            ..Seed::empty()
+        },
+        ..Config::default()
+    })
+    .await
+}
+
+/// A task of application 7 calling `callee` from `start`, each call ringing
+/// 20 s, with `tries` attempts 600 s apart (one when `None`): its id.
+async fn task(c: &Client, start: i64, callee: &str, tries: Option<u64>) -> u64 {
+    c.create_auto_callout_task()
+        .sdk_app_id(7)
+        .not_before(start)
+        .callees([callee])
+        .callers(["008675500000001"])
+        .ivr_id(4500)
+        .set_tries(tries)
+        .retry_interval(600)
+        .max_ring_timeout_second(20)
+        .send()
+        .await
+        .unwrap()
+        .task_id
+}
+
 /// The code and message of a refused raw call.
 async fn refused(c: &Client, action: &str, params: Value) -> (String, String) {
     let e = c.call(action, &params).await.unwrap_err();
@@ -119,32 +149,11 @@ async fn the_china_delete_staff_example_finds_its_staff_online() {
 /// unanswered after the third; the call records show the three attempts.
 #[tokio::test]
 async fn unanswered_callees_are_retried_as_tries_and_retry_interval_say() {
-    let world = Seed {
-        answer_rate: 0.0,
-        ..Seed::empty()
-    };
-    let e = emulator(Config {
-        world,
-        ..Config::default()
-    })
-    .await;
+    let e = never_answered().await;
     let c = client(&e);
     let clock = e.clock();
     let start = clock.now();
-    let id = c
-        .create_auto_callout_task()
-        .sdk_app_id(7)
-        .not_before(start)
-        .callees(["008613900000001"])
-        .callers(["008675500000001"])
-        .ivr_id(4500)
-        .tries(3)
-        .retry_interval(600)
-        .max_ring_timeout_second(20)
-        .send()
-        .await
-        .unwrap()
-        .task_id;
+    let id = task(&c, start, "008613900000001", Some(3)).await;
     let state = || async {
         let t = c
             .describe_auto_callout_task()
@@ -203,17 +212,7 @@ async fn unanswered_callees_are_retried_as_tries_and_retry_interval_say() {
     assert_eq!(sessions.len(), 3);
 
     // Without `Tries`, one attempt: unanswered as soon as it stops ringing.
-    let once = c
-        .create_auto_callout_task()
-        .sdk_app_id(7)
-        .not_before(clock.now())
-        .callees(["008613900000002"])
-        .callers(["008675500000001"])
-        .ivr_id(4500)
-        .send()
-        .await
-        .unwrap()
-        .task_id;
+    let once = task(&c, clock.now(), "008613900000002", None).await;
     clock.advance(Duration::from_secs(60));
     let t = c
         .describe_auto_callout_task()
@@ -245,29 +244,10 @@ async fn unanswered_callees_are_retried_as_tries_and_retry_interval_say() {
 /// A pause holds the retries; the resume lets them go on.
 #[tokio::test]
 async fn a_paused_task_keeps_its_retries_pending() {
-    let e = emulator(Config {
-        world: Seed {
-            answer_rate: 0.0,
-            ..Seed::empty()
-        },
-        ..Config::default()
-    })
-    .await;
+    let e = never_answered().await;
     let c = client(&e);
     let clock = e.clock();
-    let start = clock.now();
-    let id = c
-        .create_auto_callout_task()
-        .sdk_app_id(7)
-        .not_before(start)
-        .callees(["008613900000001"])
-        .callers(["008675500000001"])
-        .ivr_id(4500)
-        .tries(2)
-        .send()
-        .await
-        .unwrap()
-        .task_id;
+    let id = task(&c, clock.now(), "008613900000001", Some(2)).await;
     clock.advance(Duration::from_secs(100));
     c.pause_auto_callout_task()
         .sdk_app_id(7)

@@ -7,7 +7,7 @@
 use super::calls::session_id;
 use super::texts::Texts;
 use super::{bad, bad_state, built, in_range, not_found, App, Cost, Cx, Page, DAY};
-use crate::sim::{Dialer, Dice, Hold, Owner, Progress, Retry};
+use crate::sim::{Change, Dialer, Dice, Hold, Owner, Progress, Refused, Retry};
 use crate::validate::Refusal;
 use ccc_api::enums::WireEnum;
 use ccc_api::operation::{
@@ -381,16 +381,7 @@ pub(super) fn sessions(
         .build())
 }
 
-/// What a pause, resume or abort asks for.
-#[derive(Clone, Copy, PartialEq)]
-enum Change {
-    Pause,
-    Resume,
-    Abort,
-}
-
-/// Pauses, resumes or aborts a campaign; asking for the state it is already
-/// in changes nothing, a completed campaign changes no more.
+/// Pauses, resumes or aborts a campaign ([`Dialer::apply`]).
 fn change(cx: &mut Cx, app: u64, id: u64, change: Change) -> Result<(), Refusal> {
     let (now, dice) = (cx.now, cx.dice);
     let c = cx
@@ -400,27 +391,13 @@ fn change(cx: &mut Cx, app: u64, id: u64, change: Change) -> Result<(), Refusal>
         .and_then(|a| a.campaigns.get_mut(&id))
         .ok_or_else(|| not_found("campaign", id))?;
     let status = c.status(id, now, dice);
-    let live = matches!(
-        status,
-        Status::NotStarted | Status::Running | Status::Paused
-    );
-    let (allowed, verb) = match change {
-        Change::Pause => (live, "paused"),
-        Change::Resume => (live, "resumed"),
-        Change::Abort => (live || status == Status::Stopped, "aborted"),
-    };
-    if !allowed {
-        return Err(bad_state("campaign", id, status, verb));
-    }
-    match change {
-        Change::Pause if status != Status::Paused => c.dialer.hold(now, Hold::Paused),
-        Change::Resume if status == Status::Paused && !c.dialer.resume(now) => {
-            return Err(bad(format!("campaign {id} has been resumed too often")))
+    match c.dialer.apply(change, now, dice, Owner::Campaign(id)) {
+        Ok(()) => Ok(()),
+        Err(Refused::Settled) => Err(bad_state("campaign", id, status, change.done())),
+        Err(Refused::TooManyResumes) => {
+            Err(bad(format!("campaign {id} has been resumed too often")))
         }
-        Change::Abort if status != Status::Stopped => c.dialer.hold(now, Hold::Stopped),
-        _ => {}
     }
-    Ok(())
 }
 
 pub(super) fn pause(
@@ -443,7 +420,7 @@ pub(super) fn abort(
     cx: &mut Cx,
     r: AbortPredictiveDialingCampaignRequest,
 ) -> Result<AbortPredictiveDialingCampaignResponse, Refusal> {
-    change(cx, r.sdk_app_id, r.campaign_id, Change::Abort)?;
+    change(cx, r.sdk_app_id, r.campaign_id, Change::Stop)?;
     Ok(AbortPredictiveDialingCampaignResponse::builder().build())
 }
 

@@ -290,14 +290,13 @@ fn not_found(what: &str, id: impl std::fmt::Display) -> Refusal {
     bad(format!("{what} {id} does not exist"))
 }
 
-/// A refusal of an operation the record's state does not allow.
+/// A refusal of a change the record's state does not allow.
 fn bad_state(what: &str, id: u64, state: impl std::fmt::Debug, verb: &str) -> Refusal {
     (
         "UnsupportedOperation",
         format!("{what} {id} is {state:?} and cannot be {verb}"),
     )
 }
-
 /// `value` of member `name` in `lo..=hi` when present.
 fn in_range<T>(name: &str, value: Option<T>, lo: T, hi: T) -> Result<(), Refusal>
 where

@@ -108,12 +108,7 @@ fn load_app(
             .values()
             .chain([&app])
             .any(|a| a.tasks.contains_key(&t.id));
-        if t.id == 0 || taken {
-            return Err((
-                at(&format!("tasks[{i}].id")),
-                format!("task id {} is zero or not unique", t.id),
-            ));
-        }
+        fresh(t.id, taken, "task", at(&format!("tasks[{i}].id")))?;
         let new = NewTask {
             name: &t.name,
             description: "",
@@ -141,12 +136,7 @@ fn load_app(
             .values()
             .chain([&app])
             .any(|a| a.campaigns.contains_key(&c.id));
-        if c.id == 0 || taken {
-            return Err((
-                at(&format!("campaigns[{i}].id")),
-                format!("campaign id {} is zero or not unique", c.id),
-            ));
-        }
+        fresh(c.id, taken, "campaign", at(&format!("campaigns[{i}].id")))?;
         let new = NewCampaign {
             name: &c.name,
             callees: &c.callees,
@@ -176,4 +166,12 @@ fn load_app(
         app.recount(freed, added);
     }
     Ok(app)
+}
+
+/// Refuses a task or campaign id that is zero or `taken` in any application.
+fn fresh(id: u64, taken: bool, what: &str, at: String) -> Result<(), SeedFault> {
+    if id == 0 || taken {
+        return Err((at, format!("{what} id {id} is zero or not unique")));
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@
 use super::calls::session_id;
 use super::texts::Texts;
 use super::{bad, bad_state, built, in_range, not_found, App, Cost, Cx, Page, DAY};
-use crate::sim::{Dialer, Dice, Hold, Owner, Progress, Retry};
+use crate::sim::{Change, Dialer, Dice, Hold, Owner, Progress, Refused, Retry};
 use crate::validate::Refusal;
 use ccc_api::enums::WireEnum;
 use ccc_api::operation::{
@@ -264,19 +264,8 @@ pub(super) fn list(
         .build())
 }
 
-/// What a pause, resume or stop asks for.
-#[derive(Clone, Copy, PartialEq)]
-enum Change {
-    Pause,
-    Resume,
-    Stop,
-}
-
-/// Pauses, resumes or stops a task. Asking for the state a task is already in
-/// changes nothing; a completed task changes no more, and a stopped one can
-/// only be stopped again.
+/// Pauses, resumes or stops a task ([`Dialer::apply`]).
 fn change(cx: &mut Cx, app: u64, id: u64, change: Change) -> Result<(), Refusal> {
-    use AutoCalloutTaskState as S;
     let (now, dice) = (cx.now, cx.dice);
     let t = cx
         .data
@@ -285,27 +274,15 @@ fn change(cx: &mut Cx, app: u64, id: u64, change: Change) -> Result<(), Refusal>
         .and_then(|a| a.tasks.get_mut(&id))
         .ok_or_else(|| not_found("task", id))?;
     let state = t.state(id, now, dice);
-    let live = matches!(state, S::Initial | S::Running | S::Suspended);
-    let (allowed, verb) = match change {
-        Change::Pause => (live, "paused"),
-        Change::Resume => (live, "resumed"),
-        Change::Stop => (live || state == S::Terminated, "stopped"),
-    };
-    if !allowed {
-        return Err(bad_state("task", id, state, verb));
+    let dice = t.dice(dice);
+    match t.dialer.apply(change, now, &dice, Owner::Task(id)) {
+        Ok(()) => Ok(()),
+        Err(Refused::Settled) => Err(bad_state("task", id, state, change.done())),
+        Err(Refused::TooManyResumes) => Err((
+            "LimitExceeded",
+            format!("task {id} has been resumed too often"),
+        )),
     }
-    match change {
-        Change::Pause if state != S::Suspended => t.dialer.hold(now, Hold::Paused),
-        Change::Resume if state == S::Suspended && !t.dialer.resume(now) => {
-            return Err((
-                "LimitExceeded",
-                format!("task {id} has been resumed too often"),
-            ))
-        }
-        Change::Stop if state != S::Terminated => t.dialer.hold(now, Hold::Stopped),
-        _ => {}
-    }
-    Ok(())
 }
 
 pub(super) fn pause(
