@@ -5,9 +5,10 @@
 //! [`crate::Config::seed`]); unknown keys are refused and every error names the
 //! file, the path inside it and what is wrong. [`Seed::default`] is
 //! `ccc-emulator/seed/default.json`, which holds every entity the official
-//! examples name (application 1400000000 with skill group 100 and campaign 2569,
-//! task 16497 paused in application 1400692008, ...), so that each example
-//! succeeds against a fresh emulator.
+//! examples of both sites name (application 1400000000 with skill group 100,
+//! campaign 2569 and AI session `6bb56a09-…`, task 16497 paused and staff
+//! `1610598376@qq.com` signed in in application 1400692008, ...), so that each
+//! example succeeds against a fresh emulator.
 //!
 //! ```json
 //! {
@@ -21,10 +22,16 @@
 //!                "callees": ["008613912345678"], "starts_in": 60}],
 //!     "campaigns": [{"id": 2569, "name": "C", "skill_group_id": 100,
 //!                    "callers": ["0086075586013388"], "callees": ["008613012345678"],
-//!                    "starts_in": 60, "ends_in": 3600}]
+//!                    "starts_in": 60, "ends_in": 3600}],
+//!     "sessions": ["6bb56a09-2787-40bc-80c5-dc6dab783eff"]
 //!   }]
 //! }
 //! ```
+//!
+//! Staff may be `"online": true` (then `DeleteStaff` leaves them, as the
+//! China-site example's answer shows), tasks may set `"tries"` and
+//! `"retry_interval"`, and `sessions` lists AI conversations in progress that
+//! `ControlAIConversation` can steer.
 //!
 //! Times are relative to the emulator's start, in seconds (`starts_in`, `ends_in`;
 //! negative for the past), so a seed never goes stale. A seeded application owns

@@ -230,7 +230,7 @@ pub(super) fn tel_call_info(
             "EndTimeStamp {to} is before StartTimeStamp {from}"
         )));
     }
-    if to - from > 90 * DAY {
+    if to.saturating_sub(from) > 90 * DAY {
         return Err(bad(format!(
             "the range from StartTimeStamp {from} to EndTimeStamp {to} spans more than 90 days"
         )));
