@@ -403,7 +403,7 @@ fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
     }
     let body = match signed.params {
         auth::Params::Json(body) => body,
-        auth::Params::Flat(pairs) => match flat::to_json(action.name, &pairs) {
+        auth::Params::Flat(pairs) => match flat::to_json(&pairs) {
             Ok(json) => json.to_string().into(),
             Err(message) => return (200, error_body("InvalidParameter", &message)),
         },
