@@ -37,10 +37,13 @@ pub(crate) fn format_all(
                 continue;
             }
         }
+        let mut setters = Vec::new();
+        let tokens = crate::setters_macro::take_bodies(tokens, &mut setters);
         let file: syn::File = syn::parse2(tokens).map_err(|e| {
             format!("generated code for {path} does not parse (a codegen bug): {e}")
         })?;
-        todo.push((i, path, key, pretty(file)));
+        let text = crate::setters_macro::put_bodies(pretty(file), &setters);
+        todo.push((i, path, key, text));
     }
     if !todo.is_empty() {
         let sources = todo

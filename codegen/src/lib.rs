@@ -20,6 +20,7 @@ pub mod names;
 mod output;
 pub mod public_api;
 pub mod services;
+mod setters_macro;
 pub mod spec;
 mod validate;
 mod waiters;

@@ -97,6 +97,43 @@ pub struct Member {
     pub nested: Option<fn() -> &'static [Member]>,
 }
 
+impl Member {
+    /// A member promised present and not null.
+    pub const fn promised(wire: &'static str) -> Member {
+        Member {
+            wire,
+            rule: Rule::Promised,
+            nested: None,
+        }
+    }
+
+    /// A member that may be absent or null.
+    pub const fn optional(wire: &'static str) -> Member {
+        Member {
+            wire,
+            rule: Rule::Optional,
+            nested: None,
+        }
+    }
+
+    /// A promised list.
+    pub const fn list(wire: &'static str) -> Member {
+        Member {
+            wire,
+            rule: Rule::List,
+            nested: None,
+        }
+    }
+
+    /// This member, holding values (or lists of values) of the object type `T`.
+    pub const fn of<T: Described>(self) -> Member {
+        Member {
+            nested: Some(T::members),
+            ..self
+        }
+    }
+}
+
 /// What the spec promises about a member's presence.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

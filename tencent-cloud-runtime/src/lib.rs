@@ -65,6 +65,7 @@ mod redact;
 mod response;
 mod retry;
 mod service;
+mod setters;
 pub mod signing;
 pub mod waiter;
 

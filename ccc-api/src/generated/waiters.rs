@@ -29,33 +29,13 @@ impl AutoCalloutTaskCompletedWaiter {
             settings: ::tencent_cloud_runtime::WaitSettings::new(),
         }
     }
-    /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    crate::operation::describe_auto_callout_task::describe_auto_callout_task_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner = self.inner.sdk_app_id(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner = self.inner.set_sdk_app_id(value);
-        self
-    }
-    /// Id of the task, as returned by `CreateAutoCalloutTask`.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-        self.inner = self.inner.task_id(value);
-        self
-    }
-    /// Sets or clears `TaskId`. Required.
-    #[inline]
-    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-        self.inner = self.inner.set_task_id(value);
-        self
+    fn members(
+        &mut self,
+    ) -> &mut crate::operation::describe_auto_callout_task::DescribeAutoCalloutTaskRequestBuilder
+    {
+        &mut self.inner
     }
     /// Replaces the request's members with those of `builder`.
     #[inline]
@@ -170,33 +150,13 @@ impl AutoCalloutTaskRunningWaiter {
             settings: ::tencent_cloud_runtime::WaitSettings::new(),
         }
     }
-    /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    crate::operation::describe_auto_callout_task::describe_auto_callout_task_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner = self.inner.sdk_app_id(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner = self.inner.set_sdk_app_id(value);
-        self
-    }
-    /// Id of the task, as returned by `CreateAutoCalloutTask`.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-        self.inner = self.inner.task_id(value);
-        self
-    }
-    /// Sets or clears `TaskId`. Required.
-    #[inline]
-    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-        self.inner = self.inner.set_task_id(value);
-        self
+    fn members(
+        &mut self,
+    ) -> &mut crate::operation::describe_auto_callout_task::DescribeAutoCalloutTaskRequestBuilder
+    {
+        &mut self.inner
     }
     /// Replaces the request's members with those of `builder`.
     #[inline]
@@ -313,33 +273,13 @@ impl AutoCalloutTaskStoppedWaiter {
             settings: ::tencent_cloud_runtime::WaitSettings::new(),
         }
     }
-    /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    crate::operation::describe_auto_callout_task::describe_auto_callout_task_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner = self.inner.sdk_app_id(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner = self.inner.set_sdk_app_id(value);
-        self
-    }
-    /// Id of the task, as returned by `CreateAutoCalloutTask`.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-        self.inner = self.inner.task_id(value);
-        self
-    }
-    /// Sets or clears `TaskId`. Required.
-    #[inline]
-    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-        self.inner = self.inner.set_task_id(value);
-        self
+    fn members(
+        &mut self,
+    ) -> &mut crate::operation::describe_auto_callout_task::DescribeAutoCalloutTaskRequestBuilder
+    {
+        &mut self.inner
     }
     /// Replaces the request's members with those of `builder`.
     #[inline]
@@ -452,33 +392,12 @@ impl PredictiveDialingCampaignCompletedWaiter {
             settings: ::tencent_cloud_runtime::WaitSettings::new(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    crate::operation::describe_predictive_dialing_campaign::describe_predictive_dialing_campaign_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner = self.inner.sdk_app_id(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner = self.inner.set_sdk_app_id(value);
-        self
-    }
-    /// Id of the task to look up.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.inner = self.inner.campaign_id(value);
-        self
-    }
-    /// Sets or clears `CampaignId`. Required.
-    #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.inner = self.inner.set_campaign_id(value);
-        self
+    fn members(
+        &mut self,
+    ) -> &mut crate::operation::describe_predictive_dialing_campaign::DescribePredictiveDialingCampaignRequestBuilder{
+        &mut self.inner
     }
     /// Replaces the request's members with those of `builder`.
     #[inline]
@@ -595,33 +514,12 @@ impl PredictiveDialingCampaignRunningWaiter {
             settings: ::tencent_cloud_runtime::WaitSettings::new(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    crate::operation::describe_predictive_dialing_campaign::describe_predictive_dialing_campaign_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner = self.inner.sdk_app_id(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner = self.inner.set_sdk_app_id(value);
-        self
-    }
-    /// Id of the task to look up.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.inner = self.inner.campaign_id(value);
-        self
-    }
-    /// Sets or clears `CampaignId`. Required.
-    #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.inner = self.inner.set_campaign_id(value);
-        self
+    fn members(
+        &mut self,
+    ) -> &mut crate::operation::describe_predictive_dialing_campaign::DescribePredictiveDialingCampaignRequestBuilder{
+        &mut self.inner
     }
     /// Replaces the request's members with those of `builder`.
     #[inline]
@@ -739,33 +637,12 @@ impl PredictiveDialingCampaignStoppedWaiter {
             settings: ::tencent_cloud_runtime::WaitSettings::new(),
         }
     }
-    /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    crate::operation::describe_predictive_dialing_campaign::describe_predictive_dialing_campaign_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner = self.inner.sdk_app_id(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner = self.inner.set_sdk_app_id(value);
-        self
-    }
-    /// Id of the task to look up.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.inner = self.inner.campaign_id(value);
-        self
-    }
-    /// Sets or clears `CampaignId`. Required.
-    #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.inner = self.inner.set_campaign_id(value);
-        self
+    fn members(
+        &mut self,
+    ) -> &mut crate::operation::describe_predictive_dialing_campaign::DescribePredictiveDialingCampaignRequestBuilder{
+        &mut self.inner
     }
     /// Replaces the request's members with those of `builder`.
     #[inline]
@@ -880,33 +757,12 @@ impl AgentCruiseDialingCampaignCompletedWaiter {
             settings: ::tencent_cloud_runtime::WaitSettings::new(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    crate::operation::describe_agent_cruise_dialing_campaign::describe_agent_cruise_dialing_campaign_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner = self.inner.sdk_app_id(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner = self.inner.set_sdk_app_id(value);
-        self
-    }
-    /// Id of the task.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.inner = self.inner.campaign_id(value);
-        self
-    }
-    /// Sets or clears `CampaignId`. Required.
-    #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.inner = self.inner.set_campaign_id(value);
-        self
+    fn members(
+        &mut self,
+    ) -> &mut crate::operation::describe_agent_cruise_dialing_campaign::DescribeAgentCruiseDialingCampaignRequestBuilder{
+        &mut self.inner
     }
     /// Replaces the request's members with those of `builder`.
     #[inline]
@@ -1023,33 +879,12 @@ impl AgentCruiseDialingCampaignRunningWaiter {
             settings: ::tencent_cloud_runtime::WaitSettings::new(),
         }
     }
-    /// Application (instance) id of the contact center, shown in the CCC console.
-    ///
-    /// Example: `1400000000`
+    crate::operation::describe_agent_cruise_dialing_campaign::describe_agent_cruise_dialing_campaign_setters!();
     #[inline]
-    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-        self.inner = self.inner.sdk_app_id(value);
-        self
-    }
-    /// Sets or clears `SdkAppId`. Required.
-    #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-        self.inner = self.inner.set_sdk_app_id(value);
-        self
-    }
-    /// Id of the task.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.inner = self.inner.campaign_id(value);
-        self
-    }
-    /// Sets or clears `CampaignId`. Required.
-    #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.inner = self.inner.set_campaign_id(value);
-        self
+    fn members(
+        &mut self,
+    ) -> &mut crate::operation::describe_agent_cruise_dialing_campaign::DescribeAgentCruiseDialingCampaignRequestBuilder{
+        &mut self.inner
     }
     /// Replaces the request's members with those of `builder`.
     #[inline]

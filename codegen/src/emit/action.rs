@@ -5,7 +5,7 @@ use super::docs;
 use super::serde::{self, Directions};
 use super::types::{
     allow_deprecated, builder_type, deprecated, error_code_enum, field_ident, has_sensitive,
-    redacting_debug, rust_type, setter, struct_field, BuilderSpec, Decoding,
+    redacting_debug, rust_type, struct_field, BuilderSpec, Decoding,
 };
 use super::Paths;
 use crate::model::{Action, Field, Model, Presence};
@@ -98,7 +98,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         let wire = &f.wire;
         match f.presence {
             Presence::Required => quote! {
-                #ident: self.#ident.ok_or(#rt::BuildError::missing(#name, #wire))?,
+                #ident: self.#ident.ok_or_else(|| missing(#wire))?,
             },
             Presence::Optional | Presence::Nullable => quote! { #ident: self.#ident, },
         }
@@ -110,26 +110,28 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     } else {
         (quote!(Ok(self.inner.build())), quote!(self.inner.build()))
     };
-    // The request's setters are written once, in a local macro both its
-    // builder and its fluent builder invoke; each stores through its own
-    // `members()` (the builder itself, or the fluent builder's inner one).
-    let setter_fns = a.input.iter().map(|f| {
-        let ident = field_ident(&f.rust);
-        setter(f, Some(types), true, quote!(self.members().#ident))
-    });
+    // The request's setters are listed once, in a local macro both its
+    // builder and its fluent builder (and a waiter polling the action)
+    // invoke; each stores through its own `members()` (the builder itself, or
+    // the builder it wraps).
+    let setters_macro = format_ident!("{}_setters", a.snake);
     let has_members = !a.input.is_empty();
-    let setters_macro = has_members.then(|| {
+    let setter_list = super::types::setters(&a.input, Some(types), true, rt);
+    let polled = model.waiters.iter().any(|w| w.action == a.name);
+    let export = polled.then(|| quote!(pub(crate) use #setters_macro;));
+    let setters_macro_def = has_members.then(|| {
         quote! {
-            macro_rules! request_setters {
+            macro_rules! #setters_macro {
                 () => {
-                    #(#setter_fns)*
+                    #setter_list
                 };
             }
+            #export
         }
     });
     let fluent_setters = has_members.then(|| {
         quote! {
-            request_setters!();
+            #setters_macro!();
 
             #[inline]
             fn members(&mut self) -> &mut #builder {
@@ -149,7 +151,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             checks_required: true,
             setters: Some(if has_members {
                 quote! {
-                    request_setters!();
+                    #setters_macro!();
 
                     #[inline]
                     fn members(&mut self) -> &mut Self {
@@ -159,11 +161,13 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             } else {
                 quote!()
             }),
+            rt,
             build: if fallible {
                 quote! {
                     /// The request, or the first required member that is missing.
                     #[inline]
                     pub fn build(self) -> Result<#request, #rt::BuildError> {
+                        let missing = |member| #rt::BuildError::missing(#name, member);
                         Ok(#request {
                             #(#build_fields)*
                         })
@@ -298,7 +302,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             }
         }
 
-        #setters_macro
+        #setters_macro_def
 
         #request_builder
 
@@ -656,6 +660,7 @@ fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) ->
             },
             gate: serde::test_util_gate(paths),
             setters: None,
+            rt: &paths.rt,
         },
         Some(&paths.types),
     )

@@ -341,9 +341,9 @@ fn member_table(
     let members = sorted.iter().map(|f| {
         let wire = &f.wire;
         let rule = match (f.presence, &f.ty) {
-            (Presence::Optional | Presence::Nullable, _) => quote!(Optional),
-            (Presence::Required, TypeRef::List(_)) => quote!(List),
-            (Presence::Required, _) => quote!(Promised),
+            (Presence::Optional | Presence::Nullable, _) => quote!(optional),
+            (Presence::Required, TypeRef::List(_)) => quote!(list),
+            (Presence::Required, _) => quote!(promised),
         };
         let nested = match f.ty.named() {
             Some(n) if paths.usage.is_object(n) => {
@@ -352,22 +352,17 @@ fn member_table(
                     Some(path) => quote!(#path::#ty),
                     None => quote!(#ty),
                 };
-                quote!(Some(<#ty as #rt::deviation::Described>::members))
+                Some(quote!(.of::<#ty>()))
             }
-            _ => quote!(None),
+            _ => None,
         };
-        quote! {
-            #rt::deviation::Member {
-                wire: #wire,
-                rule: #rt::deviation::Rule::#rule,
-                nested: #nested,
-            },
-        }
+        quote!(M::#rule(#wire) #nested,)
     });
     quote! {
         impl #rt::deviation::Described for #name {
             fn members() -> &'static [#rt::deviation::Member] {
-                const MEMBERS: &[#rt::deviation::Member] = &[#(#members)*];
+                use #rt::deviation::Member as M;
+                const MEMBERS: &[M] = &[#(#members)*];
                 MEMBERS
             }
         }

@@ -235,7 +235,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
         let wire = &f.wire;
         match f.presence {
             Presence::Required => quote! {
-                #ident: self.#ident.ok_or(#rt::BuildError::missing_in_type(#type_name, #wire))?,
+                #ident: self.#ident.ok_or_else(|| missing(#wire))?,
             },
             Presence::Optional | Presence::Nullable => quote! { #ident: self.#ident, },
         }
@@ -253,6 +253,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
             /// The value, or the first required member that is missing.
             #[inline]
             pub fn build(self) -> Result<#name, #rt::BuildError> {
+                let missing = |member| #rt::BuildError::missing_in_type(#type_name, member);
                 Ok(#name {
                     #(#build_fields)*
                 })
@@ -278,6 +279,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
             build,
             gate: gate.clone(),
             setters: None,
+            rt,
         },
         None,
     );
@@ -326,6 +328,8 @@ pub(crate) struct BuilderSpec<'a> {
     /// The setters: written out here (`None`), or the invocation of a macro
     /// that writes them (a request's, shared with its fluent builder).
     pub setters: Option<TokenStream>,
+    /// The runtime's path.
+    pub rt: &'a TokenStream,
 }
 
 /// A builder over `fields`: each member an `Option`, set by `name(value)`
@@ -341,19 +345,26 @@ pub(crate) fn builder_type(spec: BuilderSpec<'_>, types: Option<&TokenStream>) -
         build,
         gate,
         setters,
+        rt,
     } = spec;
     let doc = docs::outer(&doc);
     let members = fields.iter().map(|f| {
         let ident = field_ident(&f.rust);
         let ty = stored_type(f, types);
-        quote! { #ident: Option<#ty>, }
+        // Crate-visible: a waiter stores through the request builder it wraps.
+        quote! { pub(crate) #ident: Option<#ty>, }
     });
     let setters = setters.unwrap_or_else(|| {
-        let each = fields.iter().map(|f| {
-            let ident = field_ident(&f.rust);
-            setter(f, types, checks_required, quote!(self.#ident))
+        let setters = self::setters(fields, types, checks_required, rt);
+        let members = (!fields.is_empty()).then(|| {
+            quote! {
+                #[inline]
+                fn members(&mut self) -> &mut Self {
+                    self
+                }
+            }
         });
-        quote!(#(#each)*)
+        quote!(#setters #members)
     });
     let (derive, debug) = if has_sensitive(fields) {
         (
@@ -383,13 +394,14 @@ pub(crate) fn builder_type(spec: BuilderSpec<'_>, types: Option<&TokenStream>) -
     }
 }
 
-/// What `name(value)` takes and how it turns that into the stored value:
-/// the one setter convention (see [`setter`]), shared by every builder that
-/// sets a member, the waiters' included.
-pub(crate) fn setter_param(f: &Field, types: Option<&TokenStream>) -> (TokenStream, TokenStream) {
+/// What `name(value)` takes, and whether it is one value (`one`) or a list
+/// gathered from an iterator (`many`): the one setter convention (see
+/// [`setter`]), shared by every builder that sets a member.
+pub(crate) fn setter_param(f: &Field, types: Option<&TokenStream>) -> (TokenStream, Ident) {
     let ty = rust_type(&f.declared(), types);
+    let one = format_ident!("one");
     match &f.ty {
-        TypeRef::String | TypeRef::Text(_) => (quote!(impl Into<#ty>), quote!(value.into())),
+        TypeRef::String | TypeRef::Text(_) => (quote!(impl Into<#ty>), one),
         TypeRef::List(inner) => {
             let item = match f.declared() {
                 TypeRef::List(item) => rust_type(&item, types),
@@ -399,35 +411,27 @@ pub(crate) fn setter_param(f: &Field, types: Option<&TokenStream>) -> (TokenStre
             // element type itself, so `[1, 2]` infers its integer type from
             // the member instead of falling back to `i32`, and `vec![]` of
             // objects needs no annotation.
-            match **inner {
-                TypeRef::String | TypeRef::Text(_) => (
-                    quote!(impl IntoIterator<Item = impl Into<#item>>),
-                    quote!(value.into_iter().map(Into::into).collect()),
-                ),
-                _ => (
-                    quote!(impl IntoIterator<Item = #item>),
-                    quote!(value.into_iter().collect()),
-                ),
-            }
+            let param = match **inner {
+                TypeRef::String | TypeRef::Text(_) => {
+                    quote!(impl IntoIterator<Item = impl Into<#item>>)
+                }
+                _ => quote!(impl IntoIterator<Item = #item>),
+            };
+            (param, format_ident!("many"))
         }
-        _ if f.boxed => (quote!(#ty), quote!(Box::new(value))),
-        _ => (quote!(#ty), quote!(value)),
+        _ => (quote!(#ty), one),
     }
 }
 
-/// `name(value)` and `set_name(Option<value>)`, storing into `target`.
+/// The entry of the runtime's `setters!` for `name(value)` and
+/// `set_name(Option<value>)`: the docs, the parameter and stored types.
 ///
 /// One convention for every builder: text takes `impl Into<String>` (`&str`
 /// and `String` alike); a list takes any `IntoIterator` (an array, a `Vec`, an
 /// iterator) of its elements, text elements as anything `Into<String>`, and
-/// replaces what was set before; `set_name` takes the stored value itself, or `None` to
-/// clear it.
-pub(crate) fn setter(
-    f: &Field,
-    types: Option<&TokenStream>,
-    checks_required: bool,
-    target: TokenStream,
-) -> TokenStream {
+/// replaces what was set before; `set_name` takes the stored value itself, or
+/// `None` to clear it. The runtime macro writes the two methods.
+pub(crate) fn setter(f: &Field, types: Option<&TokenStream>, checks_required: bool) -> TokenStream {
     let ident = field_ident(&f.rust);
     let set = format_ident!("set_{}", f.rust);
     let ty = rust_type(&f.declared(), types);
@@ -437,29 +441,33 @@ pub(crate) fn setter(
     } else {
         ""
     };
-    let set_doc = docs::outer(&format!("Sets or clears `{}`.{required}", f.wire));
-    let (param, convert) = setter_param(f, types);
-    let set_value = if f.boxed {
-        quote!(value.map(Box::new))
-    } else {
-        quote!(value)
-    };
-    let deprecated = deprecated(f.deprecated.as_deref());
+    let set_doc = format!("Sets or clears `{}`.{required}", f.wire);
+    let (param, kind) = setter_param(f, types);
+    let deprecated = f
+        .deprecated
+        .as_deref()
+        .map(|note| quote!(, deprecated #note));
     quote! {
         #doc
-        #deprecated
-        #[inline]
-        pub fn #ident(mut self, value: #param) -> Self {
-            #target = Some(#convert);
-            self
-        }
+        #kind #ident(#param), #set(#ty) = #set_doc #deprecated;
+    }
+}
 
-        #set_doc
-        #deprecated
-        #[inline]
-        pub fn #set(mut self, value: Option<#ty>) -> Self {
-            #target = #set_value;
-            self
+/// The setters of a builder over `fields`: one `setters!` invocation, and
+/// the `members()` it stores through (the builder itself).
+pub(crate) fn setters(
+    fields: &[Field],
+    types: Option<&TokenStream>,
+    checks_required: bool,
+    rt: &TokenStream,
+) -> TokenStream {
+    if fields.is_empty() {
+        return quote!();
+    }
+    let each = fields.iter().map(|f| setter(f, types, checks_required));
+    quote! {
+        #rt::setters! {
+            #(#each)*
         }
     }
 }

@@ -5,9 +5,9 @@
 //! where the state is in the typed answer and what its values mean.
 
 use super::docs;
-use super::types::{deprecated, field_ident, rust_type, setter_param};
+use super::types::field_ident;
 use super::Paths;
-use crate::model::{Field, Model, Presence, VariantValue, Waiter};
+use crate::model::{Model, Presence, VariantValue, Waiter};
 use crate::names::pascal_case;
 use crate::spec::TypeRef;
 use proc_macro2::{Literal, TokenStream};
@@ -29,7 +29,6 @@ pub(crate) fn waiters_module(model: &Model, paths: &Paths) -> TokenStream {
 
 fn waiter(model: &Model, w: &Waiter, paths: &Paths) -> Option<TokenStream> {
     let rt = &paths.rt;
-    let types = &paths.types;
     let root = &paths.root;
     let action = model.actions.iter().find(|a| a.name == w.action)?;
     let module = format_ident!("{}", action.snake);
@@ -95,7 +94,19 @@ fn waiter(model: &Model, w: &Waiter, paths: &Paths) -> Option<TokenStream> {
         action.name
     ));
 
-    let setters = action.input.iter().map(|f| forwarding_setter(f, types));
+    // The action's own setters (its module's macro), storing into the
+    // request builder this waiter wraps.
+    let setters = (!action.input.is_empty()).then(|| {
+        let setters = format_ident!("{}_setters", action.snake);
+        quote! {
+            #op::#setters!();
+
+            #[inline]
+            fn members(&mut self) -> &mut #op::#builder {
+                &mut self.inner
+            }
+        }
+    });
     let state = state_fn(w, paths);
 
     Some(quote! {
@@ -120,7 +131,7 @@ fn waiter(model: &Model, w: &Waiter, paths: &Paths) -> Option<TokenStream> {
                 }
             }
 
-            #(#setters)*
+            #setters
 
             /// Replaces the request's members with those of `builder`.
             #[inline]
@@ -200,40 +211,6 @@ fn waiter(model: &Model, w: &Waiter, paths: &Paths) -> Option<TokenStream> {
             }
         }
     })
-}
-
-/// `name(value)` and `set_name(Option<value>)` handing the value to the
-/// request builder's own setters.
-fn forwarding_setter(f: &Field, types: &TokenStream) -> TokenStream {
-    let ident = field_ident(&f.rust);
-    let set = format_ident!("set_{}", f.rust);
-    let ty = rust_type(&f.declared(), Some(types));
-    let doc = docs::outer(&docs::with_example(&docs::field_doc(f), f.example.as_ref()));
-    let required = if f.presence == Presence::Required {
-        " Required."
-    } else {
-        ""
-    };
-    let set_doc = docs::outer(&format!("Sets or clears `{}`.{required}", f.wire));
-    let (param, _) = setter_param(f, Some(types));
-    let deprecated = deprecated(f.deprecated.as_deref());
-    quote! {
-        #doc
-        #deprecated
-        #[inline]
-        pub fn #ident(mut self, value: #param) -> Self {
-            self.inner = self.inner.#ident(value);
-            self
-        }
-
-        #set_doc
-        #deprecated
-        #[inline]
-        pub fn #set(mut self, value: Option<#ty>) -> Self {
-            self.inner = self.inner.#set(value);
-            self
-        }
-    }
 }
 
 /// The body of `state(answer)`: the state member reached through the path

@@ -8,8 +8,9 @@
 //! definition is read here to learn those codes.
 //!
 //! A generated `macro_rules!` of the form `() => { impl items };` (the
-//! request setters, shared by a request's builder and fluent builder) is
-//! expanded where an `impl` block invokes it.
+//! request setters, shared by a request's builder, fluent builder and
+//! waiters) is expanded where an `impl` block invokes it, and so is the
+//! runtime's `setters!` (see the generator's `setters_macro` module).
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
@@ -77,22 +78,40 @@ impl Wrappers {
     fn expand_in_impl(&self, imp: &mut syn::ItemImpl) {
         let mut items = Vec::with_capacity(imp.items.len());
         for item in imp.items.drain(..) {
-            match &item {
-                syn::ImplItem::Macro(m) => {
-                    let known = m
-                        .mac
-                        .path
-                        .get_ident()
-                        .and_then(|name| self.impl_items.get(&name.to_string()));
-                    match known {
-                        Some(expanded) => items.extend(expanded.iter().cloned()),
-                        None => items.push(item),
-                    }
-                }
-                _ => items.push(item),
-            }
+            self.expand_impl_item(item, &mut items);
         }
         imp.items = items;
+    }
+
+    /// `item`, or the items its macro invocation makes: a generated
+    /// `() => { items }` macro (named by its last path segment: a waiter
+    /// invokes its action's by path), or the runtime's `setters!`.
+    fn expand_impl_item(&self, item: syn::ImplItem, out: &mut Vec<syn::ImplItem>) {
+        let syn::ImplItem::Macro(m) = &item else {
+            out.push(item);
+            return;
+        };
+        if crate::setters_macro::is_setters(&m.mac.path) {
+            match crate::setters_macro::entries(m.mac.tokens.clone()) {
+                Some(entries) => out.extend(entries.iter().flat_map(crate::setters_macro::methods)),
+                None => out.push(item),
+            }
+            return;
+        }
+        let known = m
+            .mac
+            .path
+            .segments
+            .last()
+            .and_then(|name| self.impl_items.get(&name.ident.to_string()));
+        match known {
+            Some(expanded) => {
+                for inner in expanded.iter().cloned() {
+                    self.expand_impl_item(inner, out);
+                }
+            }
+            None => out.push(item),
+        }
     }
 }
 

@@ -112,29 +112,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallInInterfaceRe
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for BindNumberCallInInterfaceRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallInInterface",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Interface as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Number",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NumberType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CallInInterface").of::<crate::types::Interface>(),
+            M::promised("Number"),
+            M::optional("NumberType"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -157,80 +140,40 @@ impl ::tencent_cloud_runtime::Action for BindNumberCallInInterfaceRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! bind_number_call_in_interface_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Number to bind the callback to.
-        ///
-        /// Example: `"0086075512345678"`
-        #[inline]
-        pub fn number(mut self, value: impl Into<String>) -> Self {
-            self.members().number = Some(value.into());
-            self
-        }
-        /// Sets or clears `Number`. Required.
-        #[inline]
-        pub fn set_number(mut self, value: Option<String>) -> Self {
-            self.members().number = value;
-            self
-        }
-        /// Callback endpoint (URL) to bind.
-        #[inline]
-        pub fn call_in_interface(mut self, value: crate::types::Interface) -> Self {
-            self.members().call_in_interface = Some(value);
-            self
-        }
-        /// Sets or clears `CallInInterface`.
-        #[inline]
-        pub fn set_call_in_interface(mut self, value: Option<crate::types::Interface>) -> Self {
-            self.members().call_in_interface = value;
-            self
-        }
-        /// Kind of number being bound: `inner` internal number, `number` line number.
-        ///
-        /// Example: `"number"`
-        #[inline]
-        pub fn number_type(
-            mut self,
-            value: crate::types::BindNumberCallInInterfaceNumberType,
-        ) -> Self {
-            self.members().number_type = Some(value);
-            self
-        }
-        /// Sets or clears `NumberType`.
-        #[inline]
-        pub fn set_number_type(
-            mut self,
-            value: Option<crate::types::BindNumberCallInInterfaceNumberType>,
-        ) -> Self {
-            self.members().number_type = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Number to bind the callback to.
+            ///
+            /// Example: `"0086075512345678"`
+            one number(impl Into<String>),
+                set_number(String) = "Sets or clears `Number`. Required.";
+            /// Callback endpoint (URL) to bind.
+            one call_in_interface(crate::types::Interface),
+                set_call_in_interface(crate::types::Interface) = "Sets or clears `CallInInterface`.";
+            /// Kind of number being bound: `inner` internal number, `number` line number.
+            ///
+            /// Example: `"number"`
+            one number_type(crate::types::BindNumberCallInInterfaceNumberType),
+                set_number_type(crate::types::BindNumberCallInInterfaceNumberType) = "Sets or clears `NumberType`.";
         }
     };
 }
 /// Builds a [`BindNumberCallInInterfaceRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallInInterfaceRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    number: Option<String>,
-    call_in_interface: Option<crate::types::Interface>,
-    number_type: Option<crate::types::BindNumberCallInInterfaceNumberType>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) number: Option<String>,
+    pub(crate) call_in_interface: Option<crate::types::Interface>,
+    pub(crate) number_type: Option<crate::types::BindNumberCallInInterfaceNumberType>,
 }
 impl BindNumberCallInInterfaceRequestBuilder {
-    request_setters!();
+    bind_number_call_in_interface_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -240,19 +183,12 @@ impl BindNumberCallInInterfaceRequestBuilder {
     pub fn build(
         self,
     ) -> Result<BindNumberCallInInterfaceRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("BindNumberCallInInterface", member)
+        };
         Ok(BindNumberCallInInterfaceRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "BindNumberCallInInterface",
-                    "SdkAppId",
-                ))?,
-            number: self
-                .number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "BindNumberCallInInterface",
-                    "Number",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            number: self.number.ok_or_else(|| missing("Number"))?,
             call_in_interface: self.call_in_interface,
             number_type: self.number_type,
         })
@@ -275,7 +211,7 @@ impl BindNumberCallInInterfaceFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    bind_number_call_in_interface_setters!();
     #[inline]
     fn members(&mut self) -> &mut BindNumberCallInInterfaceRequestBuilder {
         &mut self.inner
@@ -350,12 +286,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallInInterfaceRe
 }
 impl ::tencent_cloud_runtime::deviation::Described for BindNumberCallInInterfaceResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -379,20 +311,17 @@ impl BindNumberCallInInterfaceResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct BindNumberCallInInterfaceResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl BindNumberCallInInterfaceResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

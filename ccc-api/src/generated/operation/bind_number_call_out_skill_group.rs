@@ -96,22 +96,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallOutSkillGroup
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for BindNumberCallOutSkillGroupRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Number",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupIds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Number"),
+            M::promised("SdkAppId"),
+            M::list("SkillGroupIds"),
         ];
         MEMBERS
     }
@@ -134,67 +123,36 @@ impl ::tencent_cloud_runtime::Action for BindNumberCallOutSkillGroupRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! bind_number_call_out_skill_group_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Number to bind the skill groups to.
-        ///
-        /// Example: `"0086075512345678"`
-        #[inline]
-        pub fn number(mut self, value: impl Into<String>) -> Self {
-            self.members().number = Some(value.into());
-            self
-        }
-        /// Sets or clears `Number`. Required.
-        #[inline]
-        pub fn set_number(mut self, value: Option<String>) -> Self {
-            self.members().number = value;
-            self
-        }
-        /// Ids of the skill groups to bind.
-        ///
-        /// Example: `[1,2,3]`
-        #[inline]
-        pub fn skill_group_ids(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-        ) -> Self {
-            self.members().skill_group_ids = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `SkillGroupIds`. Required.
-        #[inline]
-        pub fn set_skill_group_ids(
-            mut self,
-            value: Option<Vec<crate::types::SkillGroupId>>,
-        ) -> Self {
-            self.members().skill_group_ids = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Number to bind the skill groups to.
+            ///
+            /// Example: `"0086075512345678"`
+            one number(impl Into<String>),
+                set_number(String) = "Sets or clears `Number`. Required.";
+            /// Ids of the skill groups to bind.
+            ///
+            /// Example: `[1,2,3]`
+            many skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
+                set_skill_group_ids(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupIds`. Required.";
         }
     };
 }
 /// Builds a [`BindNumberCallOutSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallOutSkillGroupRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    number: Option<String>,
-    skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) number: Option<String>,
+    pub(crate) skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl BindNumberCallOutSkillGroupRequestBuilder {
-    request_setters!();
+    bind_number_call_out_skill_group_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -204,25 +162,15 @@ impl BindNumberCallOutSkillGroupRequestBuilder {
     pub fn build(
         self,
     ) -> Result<BindNumberCallOutSkillGroupRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("BindNumberCallOutSkillGroup", member)
+        };
         Ok(BindNumberCallOutSkillGroupRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "BindNumberCallOutSkillGroup",
-                    "SdkAppId",
-                ))?,
-            number: self
-                .number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "BindNumberCallOutSkillGroup",
-                    "Number",
-                ))?,
-            skill_group_ids: self.skill_group_ids.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "BindNumberCallOutSkillGroup",
-                    "SkillGroupIds",
-                ),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            number: self.number.ok_or_else(|| missing("Number"))?,
+            skill_group_ids: self
+                .skill_group_ids
+                .ok_or_else(|| missing("SkillGroupIds"))?,
         })
     }
 }
@@ -243,7 +191,7 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    bind_number_call_out_skill_group_setters!();
     #[inline]
     fn members(&mut self) -> &mut BindNumberCallOutSkillGroupRequestBuilder {
         &mut self.inner
@@ -318,12 +266,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindNumberCallOutSkillGroup
 }
 impl ::tencent_cloud_runtime::deviation::Described for BindNumberCallOutSkillGroupResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -347,20 +291,17 @@ impl BindNumberCallOutSkillGroupResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct BindNumberCallOutSkillGroupResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl BindNumberCallOutSkillGroupResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -112,29 +112,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindStaffSkillGroupListRequ
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for BindStaffSkillGroupListRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffEmail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffSkillGroupList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::StaffSkillGroupList as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("SdkAppId"),
+            M::optional("SkillGroupList"),
+            M::promised("StaffEmail"),
+            M::list("StaffSkillGroupList").of::<crate::types::StaffSkillGroupList>(),
         ];
         MEMBERS
     }
@@ -157,88 +140,42 @@ impl ::tencent_cloud_runtime::Action for BindStaffSkillGroupListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! bind_staff_skill_group_list_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Email of the agent.
-        ///
-        /// Example: `"staff1@xx.com"`
-        #[inline]
-        pub fn staff_email(mut self, value: impl Into<String>) -> Self {
-            self.members().staff_email = Some(value.into());
-            self
-        }
-        /// Sets or clears `StaffEmail`. Required.
-        #[inline]
-        pub fn set_staff_email(mut self, value: Option<String>) -> Self {
-            self.members().staff_email = value;
-            self
-        }
-        /// Skill groups to bind the agent to, with per-group settings.
-        ///
-        /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
-        #[inline]
-        pub fn staff_skill_group_list(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::StaffSkillGroupList>,
-        ) -> Self {
-            self.members().staff_skill_group_list = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `StaffSkillGroupList`. Required.
-        #[inline]
-        pub fn set_staff_skill_group_list(
-            mut self,
-            value: Option<Vec<crate::types::StaffSkillGroupList>>,
-        ) -> Self {
-            self.members().staff_skill_group_list = value;
-            self
-        }
-        /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
-        ///
-        /// Example: `[1,2,3,4,5,6]`
-        #[inline]
-        pub fn skill_group_list(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-        ) -> Self {
-            self.members().skill_group_list = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `SkillGroupList`.
-        #[inline]
-        pub fn set_skill_group_list(
-            mut self,
-            value: Option<Vec<crate::types::SkillGroupId>>,
-        ) -> Self {
-            self.members().skill_group_list = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Email of the agent.
+            ///
+            /// Example: `"staff1@xx.com"`
+            one staff_email(impl Into<String>),
+                set_staff_email(String) = "Sets or clears `StaffEmail`. Required.";
+            /// Skill groups to bind the agent to, with per-group settings.
+            ///
+            /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
+            many staff_skill_group_list(impl IntoIterator<Item = crate::types::StaffSkillGroupList>),
+                set_staff_skill_group_list(Vec<crate::types::StaffSkillGroupList>) = "Sets or clears `StaffSkillGroupList`. Required.";
+            /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
+            ///
+            /// Example: `[1,2,3,4,5,6]`
+            many skill_group_list(impl IntoIterator<Item = crate::types::SkillGroupId>),
+                set_skill_group_list(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupList`.";
         }
     };
 }
 /// Builds a [`BindStaffSkillGroupListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindStaffSkillGroupListRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_email: Option<String>,
-    staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>>,
-    skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) staff_email: Option<String>,
+    pub(crate) staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>>,
+    pub(crate) skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl BindStaffSkillGroupListRequestBuilder {
-    request_setters!();
+    bind_staff_skill_group_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -248,25 +185,15 @@ impl BindStaffSkillGroupListRequestBuilder {
     pub fn build(
         self,
     ) -> Result<BindStaffSkillGroupListRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("BindStaffSkillGroupList", member)
+        };
         Ok(BindStaffSkillGroupListRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "BindStaffSkillGroupList",
-                    "SdkAppId",
-                ))?,
-            staff_email: self
-                .staff_email
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "BindStaffSkillGroupList",
-                    "StaffEmail",
-                ))?,
-            staff_skill_group_list: self.staff_skill_group_list.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "BindStaffSkillGroupList",
-                    "StaffSkillGroupList",
-                ),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            staff_email: self.staff_email.ok_or_else(|| missing("StaffEmail"))?,
+            staff_skill_group_list: self
+                .staff_skill_group_list
+                .ok_or_else(|| missing("StaffSkillGroupList"))?,
             skill_group_list: self.skill_group_list,
         })
     }
@@ -288,7 +215,7 @@ impl BindStaffSkillGroupListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    bind_staff_skill_group_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut BindStaffSkillGroupListRequestBuilder {
         &mut self.inner
@@ -363,12 +290,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BindStaffSkillGroupListResp
 }
 impl ::tencent_cloud_runtime::deviation::Described for BindStaffSkillGroupListResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -392,20 +315,17 @@ impl BindStaffSkillGroupListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct BindStaffSkillGroupListResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl BindStaffSkillGroupListResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

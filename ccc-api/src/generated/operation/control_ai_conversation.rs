@@ -124,36 +124,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ControlAIConversationReques
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ControlAIConversationRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Command",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InvokeLLM",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::InvokeLLM as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ServerPushText",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::ServerPushText as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Command"),
+            M::optional("InvokeLLM").of::<crate::types::InvokeLLM>(),
+            M::promised("SdkAppId"),
+            M::optional("ServerPushText").of::<crate::types::ServerPushText>(),
+            M::promised("SessionId"),
         ];
         MEMBERS
     }
@@ -176,90 +153,44 @@ impl ::tencent_cloud_runtime::Action for ControlAIConversationRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! control_ai_conversation_setters {
     () => {
-        /// Id of the session to control.
-        ///
-        /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
-        #[inline]
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.members().session_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SessionId`. Required.
-        #[inline]
-        pub fn set_session_id(mut self, value: Option<String>) -> Self {
-            self.members().session_id = value;
-            self
-        }
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
-        ///
-        /// Example: `"ServerPushText"`
-        #[inline]
-        pub fn command(mut self, value: crate::types::ControlAIConversationCommand) -> Self {
-            self.members().command = Some(value);
-            self
-        }
-        /// Sets or clears `Command`.
-        #[inline]
-        pub fn set_command(
-            mut self,
-            value: Option<crate::types::ControlAIConversationCommand>,
-        ) -> Self {
-            self.members().command = value;
-            self
-        }
-        /// Text to broadcast; required when `Command` is `ServerPushText`.
-        #[inline]
-        pub fn server_push_text(mut self, value: crate::types::ServerPushText) -> Self {
-            self.members().server_push_text = Some(value);
-            self
-        }
-        /// Sets or clears `ServerPushText`.
-        #[inline]
-        pub fn set_server_push_text(mut self, value: Option<crate::types::ServerPushText>) -> Self {
-            self.members().server_push_text = value;
-            self
-        }
-        /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
-        #[inline]
-        pub fn invoke_llm(mut self, value: crate::types::InvokeLLM) -> Self {
-            self.members().invoke_llm = Some(value);
-            self
-        }
-        /// Sets or clears `InvokeLLM`.
-        #[inline]
-        pub fn set_invoke_llm(mut self, value: Option<crate::types::InvokeLLM>) -> Self {
-            self.members().invoke_llm = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the session to control.
+            ///
+            /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
+            one session_id(impl Into<String>),
+                set_session_id(String) = "Sets or clears `SessionId`. Required.";
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
+            ///
+            /// Example: `"ServerPushText"`
+            one command(crate::types::ControlAIConversationCommand),
+                set_command(crate::types::ControlAIConversationCommand) = "Sets or clears `Command`.";
+            /// Text to broadcast; required when `Command` is `ServerPushText`.
+            one server_push_text(crate::types::ServerPushText),
+                set_server_push_text(crate::types::ServerPushText) = "Sets or clears `ServerPushText`.";
+            /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
+            one invoke_llm(crate::types::InvokeLLM),
+                set_invoke_llm(crate::types::InvokeLLM) = "Sets or clears `InvokeLLM`.";
         }
     };
 }
 /// Builds a [`ControlAIConversationRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ControlAIConversationRequestBuilder {
-    session_id: Option<String>,
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    command: Option<crate::types::ControlAIConversationCommand>,
-    server_push_text: Option<crate::types::ServerPushText>,
-    invoke_llm: Option<crate::types::InvokeLLM>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) command: Option<crate::types::ControlAIConversationCommand>,
+    pub(crate) server_push_text: Option<crate::types::ServerPushText>,
+    pub(crate) invoke_llm: Option<crate::types::InvokeLLM>,
 }
 impl ControlAIConversationRequestBuilder {
-    request_setters!();
+    control_ai_conversation_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -269,19 +200,11 @@ impl ControlAIConversationRequestBuilder {
     pub fn build(
         self,
     ) -> Result<ControlAIConversationRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("ControlAIConversation", member);
         Ok(ControlAIConversationRequest {
-            session_id: self
-                .session_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ControlAIConversation",
-                    "SessionId",
-                ))?,
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ControlAIConversation",
-                    "SdkAppId",
-                ))?,
+            session_id: self.session_id.ok_or_else(|| missing("SessionId"))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
             command: self.command,
             server_push_text: self.server_push_text,
             invoke_llm: self.invoke_llm,
@@ -305,7 +228,7 @@ impl ControlAIConversationFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    control_ai_conversation_setters!();
     #[inline]
     fn members(&mut self) -> &mut ControlAIConversationRequestBuilder {
         &mut self.inner
@@ -380,12 +303,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ControlAIConversationRespon
 }
 impl ::tencent_cloud_runtime::deviation::Described for ControlAIConversationResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -409,20 +328,17 @@ impl ControlAIConversationResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ControlAIConversationResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ControlAIConversationResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

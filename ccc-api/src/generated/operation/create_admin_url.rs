@@ -86,18 +86,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAdminURLRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateAdminURLRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SeatUserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("SdkAppId"), M::promised("SeatUserId")];
         MEMBERS
     }
 }
@@ -119,46 +109,30 @@ impl ::tencent_cloud_runtime::Action for CreateAdminURLRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_admin_url_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Administrator account to create the link for.
-        ///
-        /// Example: `"foo@tencent.com"`
-        #[inline]
-        pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
-            self.members().seat_user_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SeatUserId`. Required.
-        #[inline]
-        pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
-            self.members().seat_user_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Administrator account to create the link for.
+            ///
+            /// Example: `"foo@tencent.com"`
+            one seat_user_id(impl Into<String>),
+                set_seat_user_id(String) = "Sets or clears `SeatUserId`. Required.";
         }
     };
 }
 /// Builds a [`CreateAdminURLRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAdminURLRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    seat_user_id: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) seat_user_id: Option<String>,
 }
 impl CreateAdminURLRequestBuilder {
-    request_setters!();
+    create_admin_url_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -166,19 +140,11 @@ impl CreateAdminURLRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CreateAdminURLRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("CreateAdminURL", member);
         Ok(CreateAdminURLRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAdminURL",
-                    "SdkAppId",
-                ))?,
-            seat_user_id: self
-                .seat_user_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAdminURL",
-                    "SeatUserId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            seat_user_id: self.seat_user_id.ok_or_else(|| missing("SeatUserId"))?,
         })
     }
 }
@@ -199,7 +165,7 @@ impl CreateAdminURLFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_admin_url_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateAdminURLRequestBuilder {
         &mut self.inner
@@ -289,18 +255,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAdminURLResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateAdminURLResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "URL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId"), M::promised("URL")];
         MEMBERS
     }
 }
@@ -324,8 +280,8 @@ impl CreateAdminURLResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateAdminURLResponseBuilder {
-    url: Option<String>,
-    request_id: Option<String>,
+    pub(crate) url: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CreateAdminURLResponseBuilder {
@@ -338,30 +294,17 @@ impl ::std::fmt::Debug for CreateAdminURLResponseBuilder {
 }
 #[cfg(feature = "test-util")]
 impl CreateAdminURLResponseBuilder {
-    /// Login link.
-    ///
-    /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    #[inline]
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Login link.
+        ///
+        /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+        one url(impl Into<String>), set_url(String) = "Sets or clears `URL`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `URL`.
     #[inline]
-    pub fn set_url(mut self, value: Option<String>) -> Self {
-        self.url = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

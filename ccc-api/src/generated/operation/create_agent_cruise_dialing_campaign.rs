@@ -182,57 +182,18 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAgentCruiseDialingCam
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateAgentCruiseDialingCampaignRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Agent",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallOrder",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callees",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ConcurrencyNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UUI",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Agent"),
+            M::optional("CallOrder"),
+            M::optional("Callees"),
+            M::optional("Callers"),
+            M::promised("ConcurrencyNumber"),
+            M::promised("EndTime"),
+            M::promised("Name"),
+            M::promised("SdkAppId"),
+            M::promised("StartTime"),
+            M::optional("UUI"),
         ];
         MEMBERS
     }
@@ -255,168 +216,69 @@ impl ::tencent_cloud_runtime::Action for CreateAgentCruiseDialingCampaignRequest
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_agent_cruise_dialing_campaign_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Task name.
-        ///
-        /// Example: `"新能源SUV推荐"`
-        #[inline]
-        pub fn name(mut self, value: impl Into<String>) -> Self {
-            self.members().name = Some(value.into());
-            self
-        }
-        /// Sets or clears `Name`. Required.
-        #[inline]
-        pub fn set_name(mut self, value: Option<String>) -> Self {
-            self.members().name = value;
-            self
-        }
-        /// Account of the agent who handles the calls.
-        ///
-        /// Example: `"foo@tencent.com"`
-        #[inline]
-        pub fn agent(mut self, value: impl Into<String>) -> Self {
-            self.members().agent = Some(value.into());
-            self
-        }
-        /// Sets or clears `Agent`. Required.
-        #[inline]
-        pub fn set_agent(mut self, value: Option<String>) -> Self {
-            self.members().agent = value;
-            self
-        }
-        /// Number of concurrent calls per round, 1-20.
-        ///
-        /// Example: `3`
-        #[inline]
-        pub fn concurrency_number(mut self, value: i64) -> Self {
-            self.members().concurrency_number = Some(value);
-            self
-        }
-        /// Sets or clears `ConcurrencyNumber`. Required.
-        #[inline]
-        pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
-            self.members().concurrency_number = value;
-            self
-        }
-        /// Unix time in seconds when the task starts automatically.
-        ///
-        /// Example: `1708483433`
-        #[inline]
-        pub fn start_time(mut self, value: i64) -> Self {
-            self.members().start_time = Some(value);
-            self
-        }
-        /// Sets or clears `StartTime`. Required.
-        #[inline]
-        pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-            self.members().start_time = value;
-            self
-        }
-        /// Unix time in seconds when the task ends automatically.
-        ///
-        /// Example: `1708485433`
-        #[inline]
-        pub fn end_time(mut self, value: i64) -> Self {
-            self.members().end_time = Some(value);
-            self
-        }
-        /// Sets or clears `EndTime`. Required.
-        #[inline]
-        pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-            self.members().end_time = value;
-            self
-        }
-        /// Numbers to call, in E.164 format or without a country code.
-        #[inline]
-        pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callees = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callees`.
-        #[inline]
-        pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callees = value;
-            self
-        }
-        /// Caller numbers, in the format shown in the management console.
-        #[inline]
-        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callers = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callers`.
-        #[inline]
-        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callers = value;
-            self
-        }
-        /// Order of calling: `0` random, `1` in list order.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn call_order(
-            mut self,
-            value: crate::types::CreateAgentCruiseDialingCampaignCallOrder,
-        ) -> Self {
-            self.members().call_order = Some(value);
-            self
-        }
-        /// Sets or clears `CallOrder`.
-        #[inline]
-        pub fn set_call_order(
-            mut self,
-            value: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
-        ) -> Self {
-            self.members().call_order = value;
-            self
-        }
-        /// Custom caller data, up to 1024 characters.
-        ///
-        /// Example: `"foobar"`
-        #[inline]
-        pub fn uui(mut self, value: impl Into<String>) -> Self {
-            self.members().uui = Some(value.into());
-            self
-        }
-        /// Sets or clears `UUI`.
-        #[inline]
-        pub fn set_uui(mut self, value: Option<String>) -> Self {
-            self.members().uui = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Task name.
+            ///
+            /// Example: `"新能源SUV推荐"`
+            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
+            /// Account of the agent who handles the calls.
+            ///
+            /// Example: `"foo@tencent.com"`
+            one agent(impl Into<String>), set_agent(String) = "Sets or clears `Agent`. Required.";
+            /// Number of concurrent calls per round, 1-20.
+            ///
+            /// Example: `3`
+            one concurrency_number(i64),
+                set_concurrency_number(i64) = "Sets or clears `ConcurrencyNumber`. Required.";
+            /// Unix time in seconds when the task starts automatically.
+            ///
+            /// Example: `1708483433`
+            one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
+            /// Unix time in seconds when the task ends automatically.
+            ///
+            /// Example: `1708485433`
+            one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
+            /// Numbers to call, in E.164 format or without a country code.
+            many callees(impl IntoIterator<Item = impl Into<String>>),
+                set_callees(Vec<String>) = "Sets or clears `Callees`.";
+            /// Caller numbers, in the format shown in the management console.
+            many callers(impl IntoIterator<Item = impl Into<String>>),
+                set_callers(Vec<String>) = "Sets or clears `Callers`.";
+            /// Order of calling: `0` random, `1` in list order.
+            ///
+            /// Example: `0`
+            one call_order(crate::types::CreateAgentCruiseDialingCampaignCallOrder),
+                set_call_order(crate::types::CreateAgentCruiseDialingCampaignCallOrder) = "Sets or clears `CallOrder`.";
+            /// Custom caller data, up to 1024 characters.
+            ///
+            /// Example: `"foobar"`
+            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
         }
     };
 }
 /// Builds a [`CreateAgentCruiseDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAgentCruiseDialingCampaignRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    name: Option<String>,
-    agent: Option<String>,
-    concurrency_number: Option<i64>,
-    start_time: Option<i64>,
-    end_time: Option<i64>,
-    callees: Option<Vec<String>>,
-    callers: Option<Vec<String>>,
-    call_order: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
-    uui: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) name: Option<String>,
+    pub(crate) agent: Option<String>,
+    pub(crate) concurrency_number: Option<i64>,
+    pub(crate) start_time: Option<i64>,
+    pub(crate) end_time: Option<i64>,
+    pub(crate) callees: Option<Vec<String>>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) call_order: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
+    pub(crate) uui: Option<String>,
 }
 impl CreateAgentCruiseDialingCampaignRequestBuilder {
-    request_setters!();
+    create_agent_cruise_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -426,43 +288,18 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     pub fn build(
         self,
     ) -> Result<CreateAgentCruiseDialingCampaignRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("CreateAgentCruiseDialingCampaign", member)
+        };
         Ok(CreateAgentCruiseDialingCampaignRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAgentCruiseDialingCampaign",
-                    "SdkAppId",
-                ))?,
-            name: self
-                .name
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAgentCruiseDialingCampaign",
-                    "Name",
-                ))?,
-            agent: self
-                .agent
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAgentCruiseDialingCampaign",
-                    "Agent",
-                ))?,
-            concurrency_number: self.concurrency_number.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAgentCruiseDialingCampaign",
-                    "ConcurrencyNumber",
-                ),
-            )?,
-            start_time: self
-                .start_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAgentCruiseDialingCampaign",
-                    "StartTime",
-                ))?,
-            end_time: self
-                .end_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAgentCruiseDialingCampaign",
-                    "EndTime",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            name: self.name.ok_or_else(|| missing("Name"))?,
+            agent: self.agent.ok_or_else(|| missing("Agent"))?,
+            concurrency_number: self
+                .concurrency_number
+                .ok_or_else(|| missing("ConcurrencyNumber"))?,
+            start_time: self.start_time.ok_or_else(|| missing("StartTime"))?,
+            end_time: self.end_time.ok_or_else(|| missing("EndTime"))?,
             callees: self.callees,
             callers: self.callers,
             call_order: self.call_order,
@@ -487,7 +324,7 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_agent_cruise_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateAgentCruiseDialingCampaignRequestBuilder {
         &mut self.inner
@@ -572,18 +409,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAgentCruiseDialingCam
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateAgentCruiseDialingCampaignResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CampaignId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("CampaignId"), M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -607,35 +434,23 @@ impl CreateAgentCruiseDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateAgentCruiseDialingCampaignResponseBuilder {
-    campaign_id: Option<crate::types::CampaignId>,
-    request_id: Option<String>,
+    pub(crate) campaign_id: Option<crate::types::CampaignId>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateAgentCruiseDialingCampaignResponseBuilder {
-    /// Id of the created task.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.campaign_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the created task.
+        ///
+        /// Example: `2569`
+        one campaign_id(crate::types::CampaignId),
+            set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `CampaignId`.
     #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.campaign_id = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -161,46 +161,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAIAgentCallRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateAIAgentCallRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AIAgentId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxRingTimeoutSecond",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PromptVariables",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Variable as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Variables",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Variable as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("AIAgentId"),
+            M::promised("Callee"),
+            M::optional("Callers"),
+            M::optional("MaxRingTimeoutSecond"),
+            M::optional("PromptVariables").of::<crate::types::Variable>(),
+            M::promised("SdkAppId"),
+            M::optional("Variables").of::<crate::types::Variable>(),
         ];
         MEMBERS
     }
@@ -223,123 +192,56 @@ impl ::tencent_cloud_runtime::Action for CreateAIAgentCallRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_ai_agent_call_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the AI agent that handles the call.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
-            self.members().ai_agent_id = Some(value);
-            self
-        }
-        /// Sets or clears `AIAgentId`. Required.
-        #[inline]
-        pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
-            self.members().ai_agent_id = value;
-            self
-        }
-        /// Number to call.
-        ///
-        /// Example: `"008613012345678"`
-        #[inline]
-        pub fn callee(mut self, value: impl Into<String>) -> Self {
-            self.members().callee = Some(value.into());
-            self
-        }
-        /// Sets or clears `Callee`. Required.
-        #[inline]
-        pub fn set_callee(mut self, value: Option<String>) -> Self {
-            self.members().callee = value;
-            self
-        }
-        /// Caller numbers to use.
-        ///
-        /// Example: `["008601012341234","008601012341235"]`
-        #[inline]
-        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callers = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callers`.
-        #[inline]
-        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callers = value;
-            self
-        }
-        /// Variables substituted into the prompt.
-        #[inline]
-        pub fn prompt_variables(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::Variable>,
-        ) -> Self {
-            self.members().prompt_variables = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `PromptVariables`.
-        #[inline]
-        pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-            self.members().prompt_variables = value;
-            self
-        }
-        /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
-        #[inline]
-        pub fn variables(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::Variable>,
-        ) -> Self {
-            self.members().variables = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `Variables`.
-        #[inline]
-        pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-            self.members().variables = value;
-            self
-        }
-        /// Maximum ringing time in seconds before the call is hung up; only supported for your own numbers.
-        ///
-        /// Example: `15`
-        #[inline]
-        pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-            self.members().max_ring_timeout_second = Some(value);
-            self
-        }
-        /// Sets or clears `MaxRingTimeoutSecond`.
-        #[inline]
-        pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-            self.members().max_ring_timeout_second = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the AI agent that handles the call.
+            ///
+            /// Example: `1`
+            one ai_agent_id(crate::types::AIAgentId),
+                set_ai_agent_id(crate::types::AIAgentId) = "Sets or clears `AIAgentId`. Required.";
+            /// Number to call.
+            ///
+            /// Example: `"008613012345678"`
+            one callee(impl Into<String>),
+                set_callee(String) = "Sets or clears `Callee`. Required.";
+            /// Caller numbers to use.
+            ///
+            /// Example: `["008601012341234","008601012341235"]`
+            many callers(impl IntoIterator<Item = impl Into<String>>),
+                set_callers(Vec<String>) = "Sets or clears `Callers`.";
+            /// Variables substituted into the prompt.
+            many prompt_variables(impl IntoIterator<Item = crate::types::Variable>),
+                set_prompt_variables(Vec<crate::types::Variable>) = "Sets or clears `PromptVariables`.";
+            /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
+            many variables(impl IntoIterator<Item = crate::types::Variable>),
+                set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
+            /// Maximum ringing time in seconds before the call is hung up; only supported for your own numbers.
+            ///
+            /// Example: `15`
+            one max_ring_timeout_second(i64),
+                set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
         }
     };
 }
 /// Builds a [`CreateAIAgentCallRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAIAgentCallRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    ai_agent_id: Option<crate::types::AIAgentId>,
-    callee: Option<String>,
-    callers: Option<Vec<String>>,
-    prompt_variables: Option<Vec<crate::types::Variable>>,
-    variables: Option<Vec<crate::types::Variable>>,
-    max_ring_timeout_second: Option<i64>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) ai_agent_id: Option<crate::types::AIAgentId>,
+    pub(crate) callee: Option<String>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) prompt_variables: Option<Vec<crate::types::Variable>>,
+    pub(crate) variables: Option<Vec<crate::types::Variable>>,
+    pub(crate) max_ring_timeout_second: Option<i64>,
 }
 impl CreateAIAgentCallRequestBuilder {
-    request_setters!();
+    create_ai_agent_call_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -347,25 +249,12 @@ impl CreateAIAgentCallRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CreateAIAgentCallRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("CreateAIAgentCall", member);
         Ok(CreateAIAgentCallRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAIAgentCall",
-                    "SdkAppId",
-                ))?,
-            ai_agent_id: self
-                .ai_agent_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAIAgentCall",
-                    "AIAgentId",
-                ))?,
-            callee: self
-                .callee
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAIAgentCall",
-                    "Callee",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            ai_agent_id: self.ai_agent_id.ok_or_else(|| missing("AIAgentId"))?,
+            callee: self.callee.ok_or_else(|| missing("Callee"))?,
             callers: self.callers,
             prompt_variables: self.prompt_variables,
             variables: self.variables,
@@ -390,7 +279,7 @@ impl CreateAIAgentCallFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_ai_agent_call_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateAIAgentCallRequestBuilder {
         &mut self.inner
@@ -475,18 +364,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAIAgentCallResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateAIAgentCallResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId"), M::optional("SessionId")];
         MEMBERS
     }
 }
@@ -510,35 +389,23 @@ impl CreateAIAgentCallResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateAIAgentCallResponseBuilder {
-    session_id: Option<String>,
-    request_id: Option<String>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateAIAgentCallResponseBuilder {
-    /// Id of the newly created session.
-    ///
-    /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the newly created session.
+        ///
+        /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+        one session_id(impl Into<String>),
+            set_session_id(String) = "Sets or clears `SessionId`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

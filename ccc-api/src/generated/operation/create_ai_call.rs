@@ -608,239 +608,52 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAICallRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateAICallRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "APIKey",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "APIUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AcquireTimeoutSecond",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AmbientSoundType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AmbientSoundVolume",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CustomSTTConfig",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CustomTTSConfig",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EnableComplianceAudio",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EnableVoicemailDetection",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndFunctionDesc",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndFunctionEnable",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtractConfig",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::AICallExtractConfigElement as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InterruptMode",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InterruptSpeechDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LLMExtraBody",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LLMType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Languages",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxCallDurationMs",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxRingTimeoutSecond",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Model",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NotifyDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NotifyMaxCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NotifyMessage",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PromptVariables",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Variable as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SystemPrompt",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Temperature",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ToneWord",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::ToneWordInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TopP",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferFunctionEnable",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferItems",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::AITransferItem as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferToAgentEnable",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferToAgentItems",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::TransferToAgentItem as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "VadLevel",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "VadSilenceTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Variables",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Variable as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "VoiceType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "VoicemailAction",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "WelcomeMessage",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "WelcomeMessagePriority",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "WelcomeType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("APIKey"),
+            M::promised("APIUrl"),
+            M::optional("AcquireTimeoutSecond"),
+            M::optional("AmbientSoundType"),
+            M::optional("AmbientSoundVolume"),
+            M::promised("Callee"),
+            M::optional("Callers"),
+            M::optional("CustomSTTConfig"),
+            M::optional("CustomTTSConfig"),
+            M::optional("EnableComplianceAudio"),
+            M::optional("EnableVoicemailDetection"),
+            M::optional("EndFunctionDesc"),
+            M::optional("EndFunctionEnable"),
+            M::optional("ExtractConfig").of::<crate::types::AICallExtractConfigElement>(),
+            M::optional("InterruptMode"),
+            M::optional("InterruptSpeechDuration"),
+            M::optional("LLMExtraBody"),
+            M::promised("LLMType"),
+            M::optional("Languages"),
+            M::optional("MaxCallDurationMs"),
+            M::optional("MaxDuration"),
+            M::optional("MaxRingTimeoutSecond"),
+            M::optional("Model"),
+            M::optional("NotifyDuration"),
+            M::optional("NotifyMaxCount"),
+            M::optional("NotifyMessage"),
+            M::optional("PromptVariables").of::<crate::types::Variable>(),
+            M::promised("SdkAppId"),
+            M::optional("SystemPrompt"),
+            M::optional("Temperature"),
+            M::optional("ToneWord").of::<crate::types::ToneWordInfo>(),
+            M::optional("TopP"),
+            M::optional("TransferFunctionEnable"),
+            M::optional("TransferItems").of::<crate::types::AITransferItem>(),
+            M::optional("TransferToAgentEnable"),
+            M::optional("TransferToAgentItems").of::<crate::types::TransferToAgentItem>(),
+            M::optional("VadLevel"),
+            M::optional("VadSilenceTime"),
+            M::optional("Variables").of::<crate::types::Variable>(),
+            M::optional("VoiceType"),
+            M::optional("VoicemailAction"),
+            M::optional("WelcomeMessage"),
+            M::optional("WelcomeMessagePriority"),
+            M::optional("WelcomeType"),
         ];
         MEMBERS
     }
@@ -863,718 +676,261 @@ impl ::tencent_cloud_runtime::Action for CreateAICallRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_ai_call_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Number to call.
-        ///
-        /// Example: `"0086xxx"`
-        #[inline]
-        pub fn callee(mut self, value: impl Into<String>) -> Self {
-            self.members().callee = Some(value.into());
-            self
-        }
-        /// Sets or clears `Callee`. Required.
-        #[inline]
-        pub fn set_callee(mut self, value: Option<String>) -> Self {
-            self.members().callee = value;
-            self
-        }
-        /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
-        ///
-        /// Example: `"openai"`
-        #[inline]
-        pub fn llm_type(mut self, value: crate::types::CreateAICallLLMType) -> Self {
-            self.members().llm_type = Some(value);
-            self
-        }
-        /// Sets or clears `LLMType`. Required.
-        #[inline]
-        pub fn set_llm_type(mut self, value: Option<crate::types::CreateAICallLLMType>) -> Self {
-            self.members().llm_type = value;
-            self
-        }
-        /// API key for the model provider, used for authentication.
-        ///
-        /// Example: `"sk-proj-xxxx"`
-        #[inline]
-        pub fn api_key(mut self, value: impl Into<String>) -> Self {
-            self.members().api_key = Some(value.into());
-            self
-        }
-        /// Sets or clears `APIKey`. Required.
-        #[inline]
-        pub fn set_api_key(mut self, value: Option<String>) -> Self {
-            self.members().api_key = value;
-            self
-        }
-        /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
-        ///
-        /// Example: `"https://api.openai.com/v1/"`
-        #[inline]
-        pub fn api_url(mut self, value: impl Into<String>) -> Self {
-            self.members().api_url = Some(value.into());
-            self
-        }
-        /// Sets or clears `APIUrl`. Required.
-        #[inline]
-        pub fn set_api_url(mut self, value: Option<String>) -> Self {
-            self.members().api_url = value;
-            self
-        }
-        /// System prompt that sets the bot persona, style and task.
-        ///
-        /// Example: `"示例值请看上方描述"`
-        #[inline]
-        pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
-            self.members().system_prompt = Some(value.into());
-            self
-        }
-        /// Sets or clears `SystemPrompt`.
-        #[inline]
-        pub fn set_system_prompt(mut self, value: Option<String>) -> Self {
-            self.members().system_prompt = value;
-            self
-        }
-        /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
-        ///
-        /// Example: `"gpt-4o-mini"`
-        #[inline]
-        pub fn model(mut self, value: impl Into<String>) -> Self {
-            self.members().model = Some(value.into());
-            self
-        }
-        /// Sets or clears `Model`.
-        #[inline]
-        pub fn set_model(mut self, value: Option<String>) -> Self {
-            self.members().model = value;
-            self
-        }
-        /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
-        ///
-        /// Example: `"ZhiQi"`
-        #[inline]
-        pub fn voice_type(mut self, value: crate::types::CreateAICallVoiceType) -> Self {
-            self.members().voice_type = Some(value);
-            self
-        }
-        /// Sets or clears `VoiceType`.
-        #[inline]
-        pub fn set_voice_type(
-            mut self,
-            value: Option<crate::types::CreateAICallVoiceType>,
-        ) -> Self {
-            self.members().voice_type = value;
-            self
-        }
-        /// Caller numbers to use.
-        ///
-        /// Example: `["string"]`
-        #[inline]
-        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callers = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callers`.
-        #[inline]
-        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callers = value;
-            self
-        }
-        /// Greeting spoken by the AI agent.
-        ///
-        /// Example: `"您好"`
-        #[inline]
-        pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
-            self.members().welcome_message = Some(value.into());
-            self
-        }
-        /// Sets or clears `WelcomeMessage`.
-        #[inline]
-        pub fn set_welcome_message(mut self, value: Option<String>) -> Self {
-            self.members().welcome_message = value;
-            self
-        }
-        /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn welcome_type(mut self, value: crate::types::CreateAICallWelcomeType) -> Self {
-            self.members().welcome_type = Some(value);
-            self
-        }
-        /// Sets or clears `WelcomeType`.
-        #[inline]
-        pub fn set_welcome_type(
-            mut self,
-            value: Option<crate::types::CreateAICallWelcomeType>,
-        ) -> Self {
-            self.members().welcome_type = value;
-            self
-        }
-        /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn welcome_message_priority(
-            mut self,
-            value: crate::types::CreateAICallWelcomeMessagePriority,
-        ) -> Self {
-            self.members().welcome_message_priority = Some(value);
-            self
-        }
-        /// Sets or clears `WelcomeMessagePriority`.
-        #[inline]
-        pub fn set_welcome_message_priority(
-            mut self,
-            value: Option<crate::types::CreateAICallWelcomeMessagePriority>,
-        ) -> Self {
-            self.members().welcome_message_priority = value;
-            self
-        }
-        /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
-        ///
-        /// Example: `60000`
-        #[inline]
-        pub fn max_duration(mut self, value: i64) -> Self {
-            self.members().max_duration = Some(value);
-            self
-        }
-        /// Sets or clears `MaxDuration`.
-        #[inline]
-        pub fn set_max_duration(mut self, value: Option<i64>) -> Self {
-            self.members().max_duration = value;
-            self
-        }
-        /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
-        ///
-        /// Example: `["zh","en"]`
-        #[inline]
-        pub fn languages(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::CreateAICallLanguages>,
-        ) -> Self {
-            self.members().languages = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `Languages`.
-        #[inline]
-        pub fn set_languages(
-            mut self,
-            value: Option<Vec<crate::types::CreateAICallLanguages>>,
-        ) -> Self {
-            self.members().languages = value;
-            self
-        }
-        /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn interrupt_mode(mut self, value: crate::types::CreateAICallInterruptMode) -> Self {
-            self.members().interrupt_mode = Some(value);
-            self
-        }
-        /// Sets or clears `InterruptMode`.
-        #[inline]
-        pub fn set_interrupt_mode(
-            mut self,
-            value: Option<crate::types::CreateAICallInterruptMode>,
-        ) -> Self {
-            self.members().interrupt_mode = value;
-            self
-        }
-        /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
-        ///
-        /// Example: `500`
-        #[inline]
-        pub fn interrupt_speech_duration(mut self, value: i64) -> Self {
-            self.members().interrupt_speech_duration = Some(value);
-            self
-        }
-        /// Sets or clears `InterruptSpeechDuration`.
-        #[inline]
-        pub fn set_interrupt_speech_duration(mut self, value: Option<i64>) -> Self {
-            self.members().interrupt_speech_duration = value;
-            self
-        }
-        /// Whether to enable the `call_end` function call, letting the model hang up.
-        ///
-        /// Example: `true`
-        #[inline]
-        pub fn end_function_enable(mut self, value: bool) -> Self {
-            self.members().end_function_enable = Some(value);
-            self
-        }
-        /// Sets or clears `EndFunctionEnable`.
-        #[inline]
-        pub fn set_end_function_enable(mut self, value: Option<bool>) -> Self {
-            self.members().end_function_enable = value;
-            self
-        }
-        /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
-        ///
-        /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
-        #[inline]
-        pub fn end_function_desc(mut self, value: impl Into<String>) -> Self {
-            self.members().end_function_desc = Some(value.into());
-            self
-        }
-        /// Sets or clears `EndFunctionDesc`.
-        #[inline]
-        pub fn set_end_function_desc(mut self, value: Option<String>) -> Self {
-            self.members().end_function_desc = value;
-            self
-        }
-        /// Whether to enable the `transfer_to_human` function call.
-        ///
-        /// Example: `true`
-        #[inline]
-        pub fn transfer_function_enable(mut self, value: bool) -> Self {
-            self.members().transfer_function_enable = Some(value);
-            self
-        }
-        /// Sets or clears `TransferFunctionEnable`.
-        #[inline]
-        pub fn set_transfer_function_enable(mut self, value: Option<bool>) -> Self {
-            self.members().transfer_function_enable = value;
-            self
-        }
-        /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
-        #[inline]
-        pub fn transfer_items(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::AITransferItem>,
-        ) -> Self {
-            self.members().transfer_items = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `TransferItems`.
-        #[inline]
-        pub fn set_transfer_items(
-            mut self,
-            value: Option<Vec<crate::types::AITransferItem>>,
-        ) -> Self {
-            self.members().transfer_items = value;
-            self
-        }
-        /// Whether to enable the function call that hands the conversation to another AI agent.
-        ///
-        /// Example: `true`
-        #[inline]
-        pub fn transfer_to_agent_enable(mut self, value: bool) -> Self {
-            self.members().transfer_to_agent_enable = Some(value);
-            self
-        }
-        /// Sets or clears `TransferToAgentEnable`.
-        #[inline]
-        pub fn set_transfer_to_agent_enable(mut self, value: Option<bool>) -> Self {
-            self.members().transfer_to_agent_enable = value;
-            self
-        }
-        /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
-        #[inline]
-        pub fn transfer_to_agent_items(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::TransferToAgentItem>,
-        ) -> Self {
-            self.members().transfer_to_agent_items = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `TransferToAgentItems`.
-        #[inline]
-        pub fn set_transfer_to_agent_items(
-            mut self,
-            value: Option<Vec<crate::types::TransferToAgentItem>>,
-        ) -> Self {
-            self.members().transfer_to_agent_items = value;
-            self
-        }
-        /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
-        ///
-        /// Example: `10000`
-        #[inline]
-        pub fn notify_duration(mut self, value: i64) -> Self {
-            self.members().notify_duration = Some(value);
-            self
-        }
-        /// Sets or clears `NotifyDuration`.
-        #[inline]
-        pub fn set_notify_duration(mut self, value: Option<i64>) -> Self {
-            self.members().notify_duration = value;
-            self
-        }
-        /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
-        ///
-        /// Example: `"抱歉，我没听清。您可以重复下吗？"`
-        #[inline]
-        pub fn notify_message(mut self, value: impl Into<String>) -> Self {
-            self.members().notify_message = Some(value.into());
-            self
-        }
-        /// Sets or clears `NotifyMessage`.
-        #[inline]
-        pub fn set_notify_message(mut self, value: Option<String>) -> Self {
-            self.members().notify_message = value;
-            self
-        }
-        /// Maximum number of reminders; unlimited by default.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn notify_max_count(mut self, value: u64) -> Self {
-            self.members().notify_max_count = Some(value);
-            self
-        }
-        /// Sets or clears `NotifyMaxCount`.
-        #[inline]
-        pub fn set_notify_max_count(mut self, value: Option<u64>) -> Self {
-            self.members().notify_max_count = value;
-            self
-        }
-        /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
-        ///
-        /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
-        #[inline]
-        pub fn custom_tts_config(mut self, value: impl Into<String>) -> Self {
-            self.members().custom_tts_config = Some(value.into());
-            self
-        }
-        /// Sets or clears `CustomTTSConfig`.
-        #[inline]
-        pub fn set_custom_tts_config(mut self, value: Option<String>) -> Self {
-            self.members().custom_tts_config = value;
-            self
-        }
-        /// Variables substituted into the prompt.
-        #[inline]
-        pub fn prompt_variables(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::Variable>,
-        ) -> Self {
-            self.members().prompt_variables = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `PromptVariables`.
-        #[inline]
-        pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-            self.members().prompt_variables = value;
-            self
-        }
-        /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
-        ///
-        /// Example: `500`
-        #[inline]
-        pub fn vad_silence_time(mut self, value: i64) -> Self {
-            self.members().vad_silence_time = Some(value);
-            self
-        }
-        /// Sets or clears `VadSilenceTime`.
-        #[inline]
-        pub fn set_vad_silence_time(mut self, value: Option<i64>) -> Self {
-            self.members().vad_silence_time = value;
-            self
-        }
-        /// Settings for extracting information from the call content.
-        #[inline]
-        pub fn extract_config(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::AICallExtractConfigElement>,
-        ) -> Self {
-            self.members().extract_config = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `ExtractConfig`.
-        #[inline]
-        pub fn set_extract_config(
-            mut self,
-            value: Option<Vec<crate::types::AICallExtractConfigElement>>,
-        ) -> Self {
-            self.members().extract_config = value;
-            self
-        }
-        /// Sampling temperature of the model.
-        ///
-        /// Example: `0.1`
-        #[inline]
-        pub fn temperature(mut self, value: f64) -> Self {
-            self.members().temperature = Some(value);
-            self
-        }
-        /// Sets or clears `Temperature`.
-        #[inline]
-        pub fn set_temperature(mut self, value: Option<f64>) -> Self {
-            self.members().temperature = value;
-            self
-        }
-        /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
-        #[inline]
-        pub fn variables(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::Variable>,
-        ) -> Self {
-            self.members().variables = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `Variables`.
-        #[inline]
-        pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-            self.members().variables = value;
-            self
-        }
-        /// Top-p sampling value of the model.
-        ///
-        /// Example: `0.8`
-        #[inline]
-        pub fn top_p(mut self, value: f64) -> Self {
-            self.members().top_p = Some(value);
-            self
-        }
-        /// Sets or clears `TopP`.
-        #[inline]
-        pub fn set_top_p(mut self, value: Option<f64>) -> Self {
-            self.members().top_p = value;
-            self
-        }
-        /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn vad_level(mut self, value: u64) -> Self {
-            self.members().vad_level = Some(value);
-            self
-        }
-        /// Sets or clears `VadLevel`.
-        #[inline]
-        pub fn set_vad_level(mut self, value: Option<u64>) -> Self {
-            self.members().vad_level = value;
-            self
-        }
-        /// Filler phrases played while the model is responding.
-        #[inline]
-        pub fn tone_word(mut self, value: crate::types::ToneWordInfo) -> Self {
-            self.members().tone_word = Some(value);
-            self
-        }
-        /// Sets or clears `ToneWord`.
-        #[inline]
-        pub fn set_tone_word(mut self, value: Option<crate::types::ToneWordInfo>) -> Self {
-            self.members().tone_word = value;
-            self
-        }
-        /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
-        ///
-        /// Example: `false`
-        #[inline]
-        pub fn enable_compliance_audio(mut self, value: bool) -> Self {
-            self.members().enable_compliance_audio = Some(value);
-            self
-        }
-        /// Sets or clears `EnableComplianceAudio`.
-        #[inline]
-        pub fn set_enable_compliance_audio(mut self, value: Option<bool>) -> Self {
-            self.members().enable_compliance_audio = value;
-            self
-        }
-        /// Whether to detect voicemail on the callee side.
-        ///
-        /// Example: `true`
-        #[inline]
-        pub fn enable_voicemail_detection(mut self, value: bool) -> Self {
-            self.members().enable_voicemail_detection = Some(value);
-            self
-        }
-        /// Sets or clears `EnableVoicemailDetection`.
-        #[inline]
-        pub fn set_enable_voicemail_detection(mut self, value: Option<bool>) -> Self {
-            self.members().enable_voicemail_detection = value;
-            self
-        }
-        /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn voicemail_action(
-            mut self,
-            value: crate::types::CreateAICallVoicemailAction,
-        ) -> Self {
-            self.members().voicemail_action = Some(value);
-            self
-        }
-        /// Sets or clears `VoicemailAction`.
-        #[inline]
-        pub fn set_voicemail_action(
-            mut self,
-            value: Option<crate::types::CreateAICallVoicemailAction>,
-        ) -> Self {
-            self.members().voicemail_action = value;
-            self
-        }
-        /// Extra model request parameters as a JSON string.
-        ///
-        /// Example: `"{}"`
-        #[inline]
-        pub fn llm_extra_body(mut self, value: impl Into<String>) -> Self {
-            self.members().llm_extra_body = Some(value.into());
-            self
-        }
-        /// Sets or clears `LLMExtraBody`.
-        #[inline]
-        pub fn set_llm_extra_body(mut self, value: Option<String>) -> Self {
-            self.members().llm_extra_body = value;
-            self
-        }
-        /// Maximum call duration in milliseconds; unlimited by default.
-        ///
-        /// Example: `600000`
-        #[inline]
-        pub fn max_call_duration_ms(mut self, value: u64) -> Self {
-            self.members().max_call_duration_ms = Some(value);
-            self
-        }
-        /// Sets or clears `MaxCallDurationMs`.
-        #[inline]
-        pub fn set_max_call_duration_ms(mut self, value: Option<u64>) -> Self {
-            self.members().max_call_duration_ms = value;
-            self
-        }
-        /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
-        ///
-        /// Example: `15`
-        #[inline]
-        pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-            self.members().max_ring_timeout_second = Some(value);
-            self
-        }
-        /// Sets or clears `MaxRingTimeoutSecond`.
-        #[inline]
-        pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-            self.members().max_ring_timeout_second = value;
-            self
-        }
-        /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
-        ///
-        /// Example: `"coffee_shops"`
-        #[inline]
-        pub fn ambient_sound_type(
-            mut self,
-            value: crate::types::CreateAICallAmbientSoundType,
-        ) -> Self {
-            self.members().ambient_sound_type = Some(value);
-            self
-        }
-        /// Sets or clears `AmbientSoundType`.
-        #[inline]
-        pub fn set_ambient_sound_type(
-            mut self,
-            value: Option<crate::types::CreateAICallAmbientSoundType>,
-        ) -> Self {
-            self.members().ambient_sound_type = value;
-            self
-        }
-        /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn ambient_sound_volume(mut self, value: f64) -> Self {
-            self.members().ambient_sound_volume = Some(value);
-            self
-        }
-        /// Sets or clears `AmbientSoundVolume`.
-        #[inline]
-        pub fn set_ambient_sound_volume(mut self, value: Option<f64>) -> Self {
-            self.members().ambient_sound_volume = value;
-            self
-        }
-        /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
-        ///
-        /// Example: `3`
-        #[inline]
-        pub fn acquire_timeout_second(mut self, value: u64) -> Self {
-            self.members().acquire_timeout_second = Some(value);
-            self
-        }
-        /// Sets or clears `AcquireTimeoutSecond`.
-        #[inline]
-        pub fn set_acquire_timeout_second(mut self, value: Option<u64>) -> Self {
-            self.members().acquire_timeout_second = value;
-            self
-        }
-        /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
-        ///
-        /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
-        #[inline]
-        pub fn custom_stt_config(mut self, value: impl Into<String>) -> Self {
-            self.members().custom_stt_config = Some(value.into());
-            self
-        }
-        /// Sets or clears `CustomSTTConfig`.
-        #[inline]
-        pub fn set_custom_stt_config(mut self, value: Option<String>) -> Self {
-            self.members().custom_stt_config = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Number to call.
+            ///
+            /// Example: `"0086xxx"`
+            one callee(impl Into<String>),
+                set_callee(String) = "Sets or clears `Callee`. Required.";
+            /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
+            ///
+            /// Example: `"openai"`
+            one llm_type(crate::types::CreateAICallLLMType),
+                set_llm_type(crate::types::CreateAICallLLMType) = "Sets or clears `LLMType`. Required.";
+            /// API key for the model provider, used for authentication.
+            ///
+            /// Example: `"sk-proj-xxxx"`
+            one api_key(impl Into<String>),
+                set_api_key(String) = "Sets or clears `APIKey`. Required.";
+            /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
+            ///
+            /// Example: `"https://api.openai.com/v1/"`
+            one api_url(impl Into<String>),
+                set_api_url(String) = "Sets or clears `APIUrl`. Required.";
+            /// System prompt that sets the bot persona, style and task.
+            ///
+            /// Example: `"示例值请看上方描述"`
+            one system_prompt(impl Into<String>),
+                set_system_prompt(String) = "Sets or clears `SystemPrompt`.";
+            /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
+            ///
+            /// Example: `"gpt-4o-mini"`
+            one model(impl Into<String>), set_model(String) = "Sets or clears `Model`.";
+            /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
+            ///
+            /// Example: `"ZhiQi"`
+            one voice_type(crate::types::CreateAICallVoiceType),
+                set_voice_type(crate::types::CreateAICallVoiceType) = "Sets or clears `VoiceType`.";
+            /// Caller numbers to use.
+            ///
+            /// Example: `["string"]`
+            many callers(impl IntoIterator<Item = impl Into<String>>),
+                set_callers(Vec<String>) = "Sets or clears `Callers`.";
+            /// Greeting spoken by the AI agent.
+            ///
+            /// Example: `"您好"`
+            one welcome_message(impl Into<String>),
+                set_welcome_message(String) = "Sets or clears `WelcomeMessage`.";
+            /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
+            ///
+            /// Example: `0`
+            one welcome_type(crate::types::CreateAICallWelcomeType),
+                set_welcome_type(crate::types::CreateAICallWelcomeType) = "Sets or clears `WelcomeType`.";
+            /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
+            ///
+            /// Example: `0`
+            one welcome_message_priority(crate::types::CreateAICallWelcomeMessagePriority),
+                set_welcome_message_priority(crate::types::CreateAICallWelcomeMessagePriority) = "Sets or clears `WelcomeMessagePriority`.";
+            /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
+            ///
+            /// Example: `60000`
+            one max_duration(i64), set_max_duration(i64) = "Sets or clears `MaxDuration`.";
+            /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
+            ///
+            /// Example: `["zh","en"]`
+            many languages(impl IntoIterator<Item = crate::types::CreateAICallLanguages>),
+                set_languages(Vec<crate::types::CreateAICallLanguages>) = "Sets or clears `Languages`.";
+            /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
+            ///
+            /// Example: `1`
+            one interrupt_mode(crate::types::CreateAICallInterruptMode),
+                set_interrupt_mode(crate::types::CreateAICallInterruptMode) = "Sets or clears `InterruptMode`.";
+            /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
+            ///
+            /// Example: `500`
+            one interrupt_speech_duration(i64),
+                set_interrupt_speech_duration(i64) = "Sets or clears `InterruptSpeechDuration`.";
+            /// Whether to enable the `call_end` function call, letting the model hang up.
+            ///
+            /// Example: `true`
+            one end_function_enable(bool),
+                set_end_function_enable(bool) = "Sets or clears `EndFunctionEnable`.";
+            /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
+            ///
+            /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
+            one end_function_desc(impl Into<String>),
+                set_end_function_desc(String) = "Sets or clears `EndFunctionDesc`.";
+            /// Whether to enable the `transfer_to_human` function call.
+            ///
+            /// Example: `true`
+            one transfer_function_enable(bool),
+                set_transfer_function_enable(bool) = "Sets or clears `TransferFunctionEnable`.";
+            /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
+            many transfer_items(impl IntoIterator<Item = crate::types::AITransferItem>),
+                set_transfer_items(Vec<crate::types::AITransferItem>) = "Sets or clears `TransferItems`.";
+            /// Whether to enable the function call that hands the conversation to another AI agent.
+            ///
+            /// Example: `true`
+            one transfer_to_agent_enable(bool),
+                set_transfer_to_agent_enable(bool) = "Sets or clears `TransferToAgentEnable`.";
+            /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
+            many transfer_to_agent_items(impl IntoIterator<Item = crate::types::TransferToAgentItem>),
+                set_transfer_to_agent_items(Vec<crate::types::TransferToAgentItem>) = "Sets or clears `TransferToAgentItems`.";
+            /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
+            ///
+            /// Example: `10000`
+            one notify_duration(i64), set_notify_duration(i64) = "Sets or clears `NotifyDuration`.";
+            /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
+            ///
+            /// Example: `"抱歉，我没听清。您可以重复下吗？"`
+            one notify_message(impl Into<String>),
+                set_notify_message(String) = "Sets or clears `NotifyMessage`.";
+            /// Maximum number of reminders; unlimited by default.
+            ///
+            /// Example: `1`
+            one notify_max_count(u64),
+                set_notify_max_count(u64) = "Sets or clears `NotifyMaxCount`.";
+            /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
+            ///
+            /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
+            one custom_tts_config(impl Into<String>),
+                set_custom_tts_config(String) = "Sets or clears `CustomTTSConfig`.";
+            /// Variables substituted into the prompt.
+            many prompt_variables(impl IntoIterator<Item = crate::types::Variable>),
+                set_prompt_variables(Vec<crate::types::Variable>) = "Sets or clears `PromptVariables`.";
+            /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
+            ///
+            /// Example: `500`
+            one vad_silence_time(i64),
+                set_vad_silence_time(i64) = "Sets or clears `VadSilenceTime`.";
+            /// Settings for extracting information from the call content.
+            many extract_config(impl IntoIterator<Item = crate::types::AICallExtractConfigElement>),
+                set_extract_config(Vec<crate::types::AICallExtractConfigElement>) = "Sets or clears `ExtractConfig`.";
+            /// Sampling temperature of the model.
+            ///
+            /// Example: `0.1`
+            one temperature(f64), set_temperature(f64) = "Sets or clears `Temperature`.";
+            /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
+            many variables(impl IntoIterator<Item = crate::types::Variable>),
+                set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
+            /// Top-p sampling value of the model.
+            ///
+            /// Example: `0.8`
+            one top_p(f64), set_top_p(f64) = "Sets or clears `TopP`.";
+            /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
+            ///
+            /// Example: `1`
+            one vad_level(u64), set_vad_level(u64) = "Sets or clears `VadLevel`.";
+            /// Filler phrases played while the model is responding.
+            one tone_word(crate::types::ToneWordInfo),
+                set_tone_word(crate::types::ToneWordInfo) = "Sets or clears `ToneWord`.";
+            /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
+            ///
+            /// Example: `false`
+            one enable_compliance_audio(bool),
+                set_enable_compliance_audio(bool) = "Sets or clears `EnableComplianceAudio`.";
+            /// Whether to detect voicemail on the callee side.
+            ///
+            /// Example: `true`
+            one enable_voicemail_detection(bool),
+                set_enable_voicemail_detection(bool) = "Sets or clears `EnableVoicemailDetection`.";
+            /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
+            ///
+            /// Example: `0`
+            one voicemail_action(crate::types::CreateAICallVoicemailAction),
+                set_voicemail_action(crate::types::CreateAICallVoicemailAction) = "Sets or clears `VoicemailAction`.";
+            /// Extra model request parameters as a JSON string.
+            ///
+            /// Example: `"{}"`
+            one llm_extra_body(impl Into<String>),
+                set_llm_extra_body(String) = "Sets or clears `LLMExtraBody`.";
+            /// Maximum call duration in milliseconds; unlimited by default.
+            ///
+            /// Example: `600000`
+            one max_call_duration_ms(u64),
+                set_max_call_duration_ms(u64) = "Sets or clears `MaxCallDurationMs`.";
+            /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
+            ///
+            /// Example: `15`
+            one max_ring_timeout_second(i64),
+                set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
+            /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
+            ///
+            /// Example: `"coffee_shops"`
+            one ambient_sound_type(crate::types::CreateAICallAmbientSoundType),
+                set_ambient_sound_type(crate::types::CreateAICallAmbientSoundType) = "Sets or clears `AmbientSoundType`.";
+            /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
+            ///
+            /// Example: `1`
+            one ambient_sound_volume(f64),
+                set_ambient_sound_volume(f64) = "Sets or clears `AmbientSoundVolume`.";
+            /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
+            ///
+            /// Example: `3`
+            one acquire_timeout_second(u64),
+                set_acquire_timeout_second(u64) = "Sets or clears `AcquireTimeoutSecond`.";
+            /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
+            ///
+            /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
+            one custom_stt_config(impl Into<String>),
+                set_custom_stt_config(String) = "Sets or clears `CustomSTTConfig`.";
         }
     };
 }
 /// Builds a [`CreateAICallRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct CreateAICallRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    callee: Option<String>,
-    llm_type: Option<crate::types::CreateAICallLLMType>,
-    api_key: Option<String>,
-    api_url: Option<String>,
-    system_prompt: Option<String>,
-    model: Option<String>,
-    voice_type: Option<crate::types::CreateAICallVoiceType>,
-    callers: Option<Vec<String>>,
-    welcome_message: Option<String>,
-    welcome_type: Option<crate::types::CreateAICallWelcomeType>,
-    welcome_message_priority: Option<crate::types::CreateAICallWelcomeMessagePriority>,
-    max_duration: Option<i64>,
-    languages: Option<Vec<crate::types::CreateAICallLanguages>>,
-    interrupt_mode: Option<crate::types::CreateAICallInterruptMode>,
-    interrupt_speech_duration: Option<i64>,
-    end_function_enable: Option<bool>,
-    end_function_desc: Option<String>,
-    transfer_function_enable: Option<bool>,
-    transfer_items: Option<Vec<crate::types::AITransferItem>>,
-    transfer_to_agent_enable: Option<bool>,
-    transfer_to_agent_items: Option<Vec<crate::types::TransferToAgentItem>>,
-    notify_duration: Option<i64>,
-    notify_message: Option<String>,
-    notify_max_count: Option<u64>,
-    custom_tts_config: Option<String>,
-    prompt_variables: Option<Vec<crate::types::Variable>>,
-    vad_silence_time: Option<i64>,
-    extract_config: Option<Vec<crate::types::AICallExtractConfigElement>>,
-    temperature: Option<f64>,
-    variables: Option<Vec<crate::types::Variable>>,
-    top_p: Option<f64>,
-    vad_level: Option<u64>,
-    tone_word: Option<crate::types::ToneWordInfo>,
-    enable_compliance_audio: Option<bool>,
-    enable_voicemail_detection: Option<bool>,
-    voicemail_action: Option<crate::types::CreateAICallVoicemailAction>,
-    llm_extra_body: Option<String>,
-    max_call_duration_ms: Option<u64>,
-    max_ring_timeout_second: Option<i64>,
-    ambient_sound_type: Option<crate::types::CreateAICallAmbientSoundType>,
-    ambient_sound_volume: Option<f64>,
-    acquire_timeout_second: Option<u64>,
-    custom_stt_config: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) callee: Option<String>,
+    pub(crate) llm_type: Option<crate::types::CreateAICallLLMType>,
+    pub(crate) api_key: Option<String>,
+    pub(crate) api_url: Option<String>,
+    pub(crate) system_prompt: Option<String>,
+    pub(crate) model: Option<String>,
+    pub(crate) voice_type: Option<crate::types::CreateAICallVoiceType>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) welcome_message: Option<String>,
+    pub(crate) welcome_type: Option<crate::types::CreateAICallWelcomeType>,
+    pub(crate) welcome_message_priority: Option<crate::types::CreateAICallWelcomeMessagePriority>,
+    pub(crate) max_duration: Option<i64>,
+    pub(crate) languages: Option<Vec<crate::types::CreateAICallLanguages>>,
+    pub(crate) interrupt_mode: Option<crate::types::CreateAICallInterruptMode>,
+    pub(crate) interrupt_speech_duration: Option<i64>,
+    pub(crate) end_function_enable: Option<bool>,
+    pub(crate) end_function_desc: Option<String>,
+    pub(crate) transfer_function_enable: Option<bool>,
+    pub(crate) transfer_items: Option<Vec<crate::types::AITransferItem>>,
+    pub(crate) transfer_to_agent_enable: Option<bool>,
+    pub(crate) transfer_to_agent_items: Option<Vec<crate::types::TransferToAgentItem>>,
+    pub(crate) notify_duration: Option<i64>,
+    pub(crate) notify_message: Option<String>,
+    pub(crate) notify_max_count: Option<u64>,
+    pub(crate) custom_tts_config: Option<String>,
+    pub(crate) prompt_variables: Option<Vec<crate::types::Variable>>,
+    pub(crate) vad_silence_time: Option<i64>,
+    pub(crate) extract_config: Option<Vec<crate::types::AICallExtractConfigElement>>,
+    pub(crate) temperature: Option<f64>,
+    pub(crate) variables: Option<Vec<crate::types::Variable>>,
+    pub(crate) top_p: Option<f64>,
+    pub(crate) vad_level: Option<u64>,
+    pub(crate) tone_word: Option<crate::types::ToneWordInfo>,
+    pub(crate) enable_compliance_audio: Option<bool>,
+    pub(crate) enable_voicemail_detection: Option<bool>,
+    pub(crate) voicemail_action: Option<crate::types::CreateAICallVoicemailAction>,
+    pub(crate) llm_extra_body: Option<String>,
+    pub(crate) max_call_duration_ms: Option<u64>,
+    pub(crate) max_ring_timeout_second: Option<i64>,
+    pub(crate) ambient_sound_type: Option<crate::types::CreateAICallAmbientSoundType>,
+    pub(crate) ambient_sound_volume: Option<f64>,
+    pub(crate) acquire_timeout_second: Option<u64>,
+    pub(crate) custom_stt_config: Option<String>,
 }
 impl ::std::fmt::Debug for CreateAICallRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1636,7 +992,7 @@ impl ::std::fmt::Debug for CreateAICallRequestBuilder {
     }
 }
 impl CreateAICallRequestBuilder {
-    request_setters!();
+    create_ai_call_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -1644,37 +1000,13 @@ impl CreateAICallRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CreateAICallRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| ::tencent_cloud_runtime::BuildError::missing("CreateAICall", member);
         Ok(CreateAICallRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAICall",
-                    "SdkAppId",
-                ))?,
-            callee: self
-                .callee
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAICall",
-                    "Callee",
-                ))?,
-            llm_type: self
-                .llm_type
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAICall",
-                    "LLMType",
-                ))?,
-            api_key: self
-                .api_key
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAICall",
-                    "APIKey",
-                ))?,
-            api_url: self
-                .api_url
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAICall",
-                    "APIUrl",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            callee: self.callee.ok_or_else(|| missing("Callee"))?,
+            llm_type: self.llm_type.ok_or_else(|| missing("LLMType"))?,
+            api_key: self.api_key.ok_or_else(|| missing("APIKey"))?,
+            api_url: self.api_url.ok_or_else(|| missing("APIUrl"))?,
             system_prompt: self.system_prompt,
             model: self.model,
             voice_type: self.voice_type,
@@ -1734,7 +1066,7 @@ impl CreateAICallFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_ai_call_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateAICallRequestBuilder {
         &mut self.inner
@@ -1817,18 +1149,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAICallResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateAICallResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId"), M::optional("SessionId")];
         MEMBERS
     }
 }
@@ -1852,35 +1174,23 @@ impl CreateAICallResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateAICallResponseBuilder {
-    session_id: Option<String>,
-    request_id: Option<String>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateAICallResponseBuilder {
-    /// Id of the newly created session.
-    ///
-    /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the newly created session.
+        ///
+        /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+        one session_id(impl Into<String>),
+            set_session_id(String) = "Sets or clears `SessionId`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

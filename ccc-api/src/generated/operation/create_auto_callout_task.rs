@@ -338,129 +338,30 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAutoCalloutTaskReques
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateAutoCalloutTaskRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AIAgentId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AvailableTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::TimeRange as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AvailableWorkTimeConfig",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::AvailableTimeConfig as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CalleeAttributes",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::CalleeAttribute as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callees",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ConcurrencyLimit",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Description",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IvrId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxRingTimeoutSecond",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NotAfter",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NotBefore",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RetryHangupTypes",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RetryInterval",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RetryTags",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::RetryTagItem as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TimeZone",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Tries",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TriggerStrategy",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::TriggerStrategyItem as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UUI",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Variables",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Variable as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AIAgentId"),
+            M::optional("AvailableTime").of::<crate::types::TimeRange>(),
+            M::optional("AvailableWorkTimeConfig").of::<crate::types::AvailableTimeConfig>(),
+            M::optional("CalleeAttributes").of::<crate::types::CalleeAttribute>(),
+            M::list("Callees"),
+            M::list("Callers"),
+            M::optional("ConcurrencyLimit"),
+            M::optional("Description"),
+            M::optional("IvrId"),
+            M::optional("MaxRingTimeoutSecond"),
+            M::optional("Name"),
+            M::optional("NotAfter"),
+            M::promised("NotBefore"),
+            M::optional("RetryHangupTypes"),
+            M::optional("RetryInterval"),
+            M::optional("RetryTags").of::<crate::types::RetryTagItem>(),
+            M::promised("SdkAppId"),
+            M::optional("TimeZone"),
+            M::optional("Tries"),
+            M::optional("TriggerStrategy").of::<crate::types::TriggerStrategyItem>(),
+            M::optional("UUI"),
+            M::optional("Variables").of::<crate::types::Variable>(),
         ];
         MEMBERS
     }
@@ -483,367 +384,131 @@ impl ::tencent_cloud_runtime::Action for CreateAutoCalloutTaskRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_auto_callout_task_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Unix time in seconds when the task starts.
-        ///
-        /// Example: `1642500621`
-        #[inline]
-        pub fn not_before(mut self, value: i64) -> Self {
-            self.members().not_before = Some(value);
-            self
-        }
-        /// Sets or clears `NotBefore`. Required.
-        #[inline]
-        pub fn set_not_before(mut self, value: Option<i64>) -> Self {
-            self.members().not_before = value;
-            self
-        }
-        /// Numbers to call.
-        ///
-        /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
-        #[inline]
-        pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callees = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callees`. Required.
-        #[inline]
-        pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callees = value;
-            self
-        }
-        /// Caller numbers to use.
-        ///
-        /// Example: `["0086010xxxxxxxx"]`
-        #[inline]
-        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callers = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callers`. Required.
-        #[inline]
-        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callers = value;
-            self
-        }
-        /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
-        ///
-        /// Example: `3`
-        #[inline]
-        pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-            self.members().ivr_id = Some(value);
-            self
-        }
-        /// Sets or clears `IvrId`.
-        #[inline]
-        pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-            self.members().ivr_id = value;
-            self
-        }
-        /// Task name.
-        ///
-        /// Example: `"任务1"`
-        #[inline]
-        pub fn name(mut self, value: impl Into<String>) -> Self {
-            self.members().name = Some(value.into());
-            self
-        }
-        /// Sets or clears `Name`.
-        #[inline]
-        pub fn set_name(mut self, value: Option<String>) -> Self {
-            self.members().name = value;
-            self
-        }
-        /// Task description.
-        ///
-        /// Example: `"任务描述1"`
-        #[inline]
-        pub fn description(mut self, value: impl Into<String>) -> Self {
-            self.members().description = Some(value.into());
-            self
-        }
-        /// Sets or clears `Description`.
-        #[inline]
-        pub fn set_description(mut self, value: Option<String>) -> Self {
-            self.members().description = value;
-            self
-        }
-        /// Unix time in seconds when the task stops.
-        ///
-        /// Example: `1642500622`
-        #[inline]
-        pub fn not_after(mut self, value: i64) -> Self {
-            self.members().not_after = Some(value);
-            self
-        }
-        /// Sets or clears `NotAfter`.
-        #[inline]
-        pub fn set_not_after(mut self, value: Option<i64>) -> Self {
-            self.members().not_after = value;
-            self
-        }
-        /// Maximum number of attempts per number, 1-3.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn tries(mut self, value: u64) -> Self {
-            self.members().tries = Some(value);
-            self
-        }
-        /// Sets or clears `Tries`.
-        #[inline]
-        pub fn set_tries(mut self, value: Option<u64>) -> Self {
-            self.members().tries = value;
-            self
-        }
-        /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
-        #[inline]
-        pub fn variables(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::Variable>,
-        ) -> Self {
-            self.members().variables = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `Variables`.
-        #[inline]
-        pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-            self.members().variables = value;
-            self
-        }
-        /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
-        ///
-        /// Example: `"foobar"`
-        #[inline]
-        pub fn uui(mut self, value: impl Into<String>) -> Self {
-            self.members().uui = Some(value.into());
-            self
-        }
-        /// Sets or clears `UUI`.
-        #[inline]
-        pub fn set_uui(mut self, value: Option<String>) -> Self {
-            self.members().uui = value;
-            self
-        }
-        /// Per-callee attributes.
-        #[inline]
-        pub fn callee_attributes(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
-        ) -> Self {
-            self.members().callee_attributes = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `CalleeAttributes`.
-        #[inline]
-        pub fn set_callee_attributes(
-            mut self,
-            value: Option<Vec<crate::types::CalleeAttribute>>,
-        ) -> Self {
-            self.members().callee_attributes = value;
-            self
-        }
-        /// IANA time zone name, for example `Asia/Shanghai`.
-        ///
-        /// Example: `"Asia/Shanghai"`
-        #[inline]
-        pub fn time_zone(mut self, value: impl Into<String>) -> Self {
-            self.members().time_zone = Some(value.into());
-            self
-        }
-        /// Sets or clears `TimeZone`.
-        #[inline]
-        pub fn set_time_zone(mut self, value: Option<String>) -> Self {
-            self.members().time_zone = value;
-            self
-        }
-        /// Time ranges in which calls may be made.
-        #[inline]
-        pub fn available_time(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::TimeRange>,
-        ) -> Self {
-            self.members().available_time = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `AvailableTime`.
-        #[inline]
-        pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
-            self.members().available_time = value;
-            self
-        }
-        /// Id of the AI agent used for the calls; required if `IvrId` is not set.
-        ///
-        /// Example: `5845`
-        #[inline]
-        pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
-            self.members().ai_agent_id = Some(value);
-            self
-        }
-        /// Sets or clears `AIAgentId`.
-        #[inline]
-        pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
-            self.members().ai_agent_id = value;
-            self
-        }
-        /// Interval between retries of failed calls, in seconds, 600-86400.
-        ///
-        /// Example: `600`
-        #[inline]
-        pub fn retry_interval(mut self, value: i64) -> Self {
-            self.members().retry_interval = Some(value);
-            self
-        }
-        /// Sets or clears `RetryInterval`.
-        #[inline]
-        pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
-            self.members().retry_interval = value;
-            self
-        }
-        /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
-        ///
-        /// Example: `15`
-        #[inline]
-        pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-            self.members().max_ring_timeout_second = Some(value);
-            self
-        }
-        /// Sets or clears `MaxRingTimeoutSecond`.
-        #[inline]
-        pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-            self.members().max_ring_timeout_second = value;
-            self
-        }
-        /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
-        ///
-        /// Example: `["212"]`
-        #[inline]
-        pub fn retry_hangup_types(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
-        ) -> Self {
-            self.members().retry_hangup_types = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `RetryHangupTypes`.
-        #[inline]
-        pub fn set_retry_hangup_types(
-            mut self,
-            value: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
-        ) -> Self {
-            self.members().retry_hangup_types = value;
-            self
-        }
-        /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
-        #[inline]
-        pub fn retry_tags(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::RetryTagItem>,
-        ) -> Self {
-            self.members().retry_tags = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `RetryTags`.
-        #[inline]
-        pub fn set_retry_tags(mut self, value: Option<Vec<crate::types::RetryTagItem>>) -> Self {
-            self.members().retry_tags = value;
-            self
-        }
-        /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
-        #[inline]
-        pub fn available_work_time_config(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::AvailableTimeConfig>,
-        ) -> Self {
-            self.members().available_work_time_config = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `AvailableWorkTimeConfig`.
-        #[inline]
-        pub fn set_available_work_time_config(
-            mut self,
-            value: Option<Vec<crate::types::AvailableTimeConfig>>,
-        ) -> Self {
-            self.members().available_work_time_config = value;
-            self
-        }
-        /// Trigger strategy for the task.
-        #[inline]
-        pub fn trigger_strategy(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::TriggerStrategyItem>,
-        ) -> Self {
-            self.members().trigger_strategy = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `TriggerStrategy`.
-        #[inline]
-        pub fn set_trigger_strategy(
-            mut self,
-            value: Option<Vec<crate::types::TriggerStrategyItem>>,
-        ) -> Self {
-            self.members().trigger_strategy = value;
-            self
-        }
-        /// Maximum number of concurrent AI agent calls for the task.
-        ///
-        /// Example: `2`
-        #[inline]
-        pub fn concurrency_limit(mut self, value: i64) -> Self {
-            self.members().concurrency_limit = Some(value);
-            self
-        }
-        /// Sets or clears `ConcurrencyLimit`.
-        #[inline]
-        pub fn set_concurrency_limit(mut self, value: Option<i64>) -> Self {
-            self.members().concurrency_limit = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Unix time in seconds when the task starts.
+            ///
+            /// Example: `1642500621`
+            one not_before(i64), set_not_before(i64) = "Sets or clears `NotBefore`. Required.";
+            /// Numbers to call.
+            ///
+            /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
+            many callees(impl IntoIterator<Item = impl Into<String>>),
+                set_callees(Vec<String>) = "Sets or clears `Callees`. Required.";
+            /// Caller numbers to use.
+            ///
+            /// Example: `["0086010xxxxxxxx"]`
+            many callers(impl IntoIterator<Item = impl Into<String>>),
+                set_callers(Vec<String>) = "Sets or clears `Callers`. Required.";
+            /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
+            ///
+            /// Example: `3`
+            one ivr_id(crate::types::IvrId),
+                set_ivr_id(crate::types::IvrId) = "Sets or clears `IvrId`.";
+            /// Task name.
+            ///
+            /// Example: `"任务1"`
+            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+            /// Task description.
+            ///
+            /// Example: `"任务描述1"`
+            one description(impl Into<String>),
+                set_description(String) = "Sets or clears `Description`.";
+            /// Unix time in seconds when the task stops.
+            ///
+            /// Example: `1642500622`
+            one not_after(i64), set_not_after(i64) = "Sets or clears `NotAfter`.";
+            /// Maximum number of attempts per number, 1-3.
+            ///
+            /// Example: `1`
+            one tries(u64), set_tries(u64) = "Sets or clears `Tries`.";
+            /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
+            many variables(impl IntoIterator<Item = crate::types::Variable>),
+                set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
+            /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
+            ///
+            /// Example: `"foobar"`
+            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+            /// Per-callee attributes.
+            many callee_attributes(impl IntoIterator<Item = crate::types::CalleeAttribute>),
+                set_callee_attributes(Vec<crate::types::CalleeAttribute>) = "Sets or clears `CalleeAttributes`.";
+            /// IANA time zone name, for example `Asia/Shanghai`.
+            ///
+            /// Example: `"Asia/Shanghai"`
+            one time_zone(impl Into<String>), set_time_zone(String) = "Sets or clears `TimeZone`.";
+            /// Time ranges in which calls may be made.
+            many available_time(impl IntoIterator<Item = crate::types::TimeRange>),
+                set_available_time(Vec<crate::types::TimeRange>) = "Sets or clears `AvailableTime`.";
+            /// Id of the AI agent used for the calls; required if `IvrId` is not set.
+            ///
+            /// Example: `5845`
+            one ai_agent_id(crate::types::AIAgentId),
+                set_ai_agent_id(crate::types::AIAgentId) = "Sets or clears `AIAgentId`.";
+            /// Interval between retries of failed calls, in seconds, 600-86400.
+            ///
+            /// Example: `600`
+            one retry_interval(i64), set_retry_interval(i64) = "Sets or clears `RetryInterval`.";
+            /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
+            ///
+            /// Example: `15`
+            one max_ring_timeout_second(i64),
+                set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
+            /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
+            ///
+            /// Example: `["212"]`
+            many retry_hangup_types(impl IntoIterator<Item = crate::types::CreateAutoCalloutTaskRetryHangupTypes>),
+                set_retry_hangup_types(Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>) = "Sets or clears `RetryHangupTypes`.";
+            /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
+            many retry_tags(impl IntoIterator<Item = crate::types::RetryTagItem>),
+                set_retry_tags(Vec<crate::types::RetryTagItem>) = "Sets or clears `RetryTags`.";
+            /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
+            many available_work_time_config(impl IntoIterator<Item = crate::types::AvailableTimeConfig>),
+                set_available_work_time_config(Vec<crate::types::AvailableTimeConfig>) = "Sets or clears `AvailableWorkTimeConfig`.";
+            /// Trigger strategy for the task.
+            many trigger_strategy(impl IntoIterator<Item = crate::types::TriggerStrategyItem>),
+                set_trigger_strategy(Vec<crate::types::TriggerStrategyItem>) = "Sets or clears `TriggerStrategy`.";
+            /// Maximum number of concurrent AI agent calls for the task.
+            ///
+            /// Example: `2`
+            one concurrency_limit(i64),
+                set_concurrency_limit(i64) = "Sets or clears `ConcurrencyLimit`.";
         }
     };
 }
 /// Builds a [`CreateAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAutoCalloutTaskRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    not_before: Option<i64>,
-    callees: Option<Vec<String>>,
-    callers: Option<Vec<String>>,
-    ivr_id: Option<crate::types::IvrId>,
-    name: Option<String>,
-    description: Option<String>,
-    not_after: Option<i64>,
-    tries: Option<u64>,
-    variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<String>,
-    callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
-    time_zone: Option<String>,
-    available_time: Option<Vec<crate::types::TimeRange>>,
-    ai_agent_id: Option<crate::types::AIAgentId>,
-    retry_interval: Option<i64>,
-    max_ring_timeout_second: Option<i64>,
-    retry_hangup_types: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
-    retry_tags: Option<Vec<crate::types::RetryTagItem>>,
-    available_work_time_config: Option<Vec<crate::types::AvailableTimeConfig>>,
-    trigger_strategy: Option<Vec<crate::types::TriggerStrategyItem>>,
-    concurrency_limit: Option<i64>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) not_before: Option<i64>,
+    pub(crate) callees: Option<Vec<String>>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) ivr_id: Option<crate::types::IvrId>,
+    pub(crate) name: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) not_after: Option<i64>,
+    pub(crate) tries: Option<u64>,
+    pub(crate) variables: Option<Vec<crate::types::Variable>>,
+    pub(crate) uui: Option<String>,
+    pub(crate) callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
+    pub(crate) time_zone: Option<String>,
+    pub(crate) available_time: Option<Vec<crate::types::TimeRange>>,
+    pub(crate) ai_agent_id: Option<crate::types::AIAgentId>,
+    pub(crate) retry_interval: Option<i64>,
+    pub(crate) max_ring_timeout_second: Option<i64>,
+    pub(crate) retry_hangup_types: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
+    pub(crate) retry_tags: Option<Vec<crate::types::RetryTagItem>>,
+    pub(crate) available_work_time_config: Option<Vec<crate::types::AvailableTimeConfig>>,
+    pub(crate) trigger_strategy: Option<Vec<crate::types::TriggerStrategyItem>>,
+    pub(crate) concurrency_limit: Option<i64>,
 }
 impl CreateAutoCalloutTaskRequestBuilder {
-    request_setters!();
+    create_auto_callout_task_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -853,31 +518,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     pub fn build(
         self,
     ) -> Result<CreateAutoCalloutTaskRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("CreateAutoCalloutTask", member);
         Ok(CreateAutoCalloutTaskRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAutoCalloutTask",
-                    "SdkAppId",
-                ))?,
-            not_before: self
-                .not_before
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAutoCalloutTask",
-                    "NotBefore",
-                ))?,
-            callees: self
-                .callees
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAutoCalloutTask",
-                    "Callees",
-                ))?,
-            callers: self
-                .callers
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateAutoCalloutTask",
-                    "Callers",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            not_before: self.not_before.ok_or_else(|| missing("NotBefore"))?,
+            callees: self.callees.ok_or_else(|| missing("Callees"))?,
+            callers: self.callers.ok_or_else(|| missing("Callers"))?,
             ivr_id: self.ivr_id,
             name: self.name,
             description: self.description,
@@ -916,7 +563,7 @@ impl CreateAutoCalloutTaskFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_auto_callout_task_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateAutoCalloutTaskRequestBuilder {
         &mut self.inner
@@ -999,18 +646,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateAutoCalloutTaskRespon
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateAutoCalloutTaskResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TaskId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId"), M::promised("TaskId")];
         MEMBERS
     }
 }
@@ -1034,35 +671,23 @@ impl CreateAutoCalloutTaskResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateAutoCalloutTaskResponseBuilder {
-    task_id: Option<crate::types::TaskId>,
-    request_id: Option<String>,
+    pub(crate) task_id: Option<crate::types::TaskId>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateAutoCalloutTaskResponseBuilder {
-    /// Id of the created task.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-        self.task_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the created task.
+        ///
+        /// Example: `2`
+        one task_id(crate::types::TaskId),
+            set_task_id(crate::types::TaskId) = "Sets or clears `TaskId`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TaskId`.
     #[inline]
-    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-        self.task_id = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -160,47 +160,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCallOutSessionRequest
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateCallOutSessionRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Caller",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IsForceUseMobile",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UUI",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Uui",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Callee"),
+            M::optional("Caller"),
+            M::optional("Callers"),
+            M::optional("IsForceUseMobile"),
+            M::promised("SdkAppId"),
+            M::optional("UUI"),
+            M::promised("UserId"),
+            M::optional("Uui"),
         ];
         MEMBERS
     }
@@ -223,138 +192,65 @@ impl ::tencent_cloud_runtime::Action for CreateCallOutSessionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_call_out_session_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `14000000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Email of the agent; the agent must have a bound mobile number.
-        ///
-        /// Example: `"foo@tencent.com"`
-        #[inline]
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.members().user_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `UserId`. Required.
-        #[inline]
-        pub fn set_user_id(mut self, value: Option<String>) -> Self {
-            self.members().user_id = value;
-            self
-        }
-        /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
-        ///
-        /// Example: `"008613012345678"`
-        #[inline]
-        pub fn callee(mut self, value: impl Into<String>) -> Self {
-            self.members().callee = Some(value.into());
-            self
-        }
-        /// Sets or clears `Callee`. Required.
-        #[inline]
-        pub fn set_callee(mut self, value: Option<String>) -> Self {
-            self.members().callee = value;
-            self
-        }
-        /// Caller number prefixed with `0086`; deprecated, use `Callers`.
-        ///
-        /// Example: `"008610086"`
-        #[deprecated(note = "use `Callers`")]
-        #[inline]
-        pub fn caller(mut self, value: impl Into<String>) -> Self {
-            self.members().caller = Some(value.into());
-            self
-        }
-        /// Sets or clears `Caller`.
-        #[deprecated(note = "use `Callers`")]
-        #[inline]
-        pub fn set_caller(mut self, value: Option<String>) -> Self {
-            self.members().caller = value;
-            self
-        }
-        /// Caller numbers prefixed with `0086`; if one fails the next is tried.
-        ///
-        /// Example: `["0086075512345678","0086075512345679"]`
-        #[inline]
-        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callers = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callers`.
-        #[inline]
-        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callers = value;
-            self
-        }
-        /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
-        ///
-        /// Example: `true`
-        #[inline]
-        pub fn is_force_use_mobile(mut self, value: bool) -> Self {
-            self.members().is_force_use_mobile = Some(value);
-            self
-        }
-        /// Sets or clears `IsForceUseMobile`.
-        #[inline]
-        pub fn set_is_force_use_mobile(mut self, value: Option<bool>) -> Self {
-            self.members().is_force_use_mobile = value;
-            self
-        }
-        /// Custom data, up to 1024 bytes.
-        ///
-        /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
-        #[inline]
-        pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
-            self.members().uui_deprecated = Some(value.into());
-            self
-        }
-        /// Sets or clears `Uui`.
-        #[inline]
-        pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
-            self.members().uui_deprecated = value;
-            self
-        }
-        /// Custom data, up to 1024 bytes.
-        ///
-        /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
-        #[inline]
-        pub fn uui(mut self, value: impl Into<String>) -> Self {
-            self.members().uui = Some(value.into());
-            self
-        }
-        /// Sets or clears `UUI`.
-        #[inline]
-        pub fn set_uui(mut self, value: Option<String>) -> Self {
-            self.members().uui = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `14000000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Email of the agent; the agent must have a bound mobile number.
+            ///
+            /// Example: `"foo@tencent.com"`
+            one user_id(impl Into<String>),
+                set_user_id(String) = "Sets or clears `UserId`. Required.";
+            /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
+            ///
+            /// Example: `"008613012345678"`
+            one callee(impl Into<String>),
+                set_callee(String) = "Sets or clears `Callee`. Required.";
+            /// Caller number prefixed with `0086`; deprecated, use `Callers`.
+            ///
+            /// Example: `"008610086"`
+            one caller(impl Into<String>),
+                set_caller(String) = "Sets or clears `Caller`.", deprecated "use `Callers`";
+            /// Caller numbers prefixed with `0086`; if one fails the next is tried.
+            ///
+            /// Example: `["0086075512345678","0086075512345679"]`
+            many callers(impl IntoIterator<Item = impl Into<String>>),
+                set_callers(Vec<String>) = "Sets or clears `Callers`.";
+            /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
+            ///
+            /// Example: `true`
+            one is_force_use_mobile(bool),
+                set_is_force_use_mobile(bool) = "Sets or clears `IsForceUseMobile`.";
+            /// Custom data, up to 1024 bytes.
+            ///
+            /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
+            one uui_deprecated(impl Into<String>),
+                set_uui_deprecated(String) = "Sets or clears `Uui`.";
+            /// Custom data, up to 1024 bytes.
+            ///
+            /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
+            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
         }
     };
 }
 /// Builds a [`CreateCallOutSessionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCallOutSessionRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    user_id: Option<String>,
-    callee: Option<String>,
-    caller: Option<String>,
-    callers: Option<Vec<String>>,
-    is_force_use_mobile: Option<bool>,
-    uui_deprecated: Option<String>,
-    uui: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) user_id: Option<String>,
+    pub(crate) callee: Option<String>,
+    pub(crate) caller: Option<String>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) is_force_use_mobile: Option<bool>,
+    pub(crate) uui_deprecated: Option<String>,
+    pub(crate) uui: Option<String>,
 }
 impl CreateCallOutSessionRequestBuilder {
-    request_setters!();
+    create_call_out_session_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -362,25 +258,12 @@ impl CreateCallOutSessionRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CreateCallOutSessionRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("CreateCallOutSession", member);
         Ok(CreateCallOutSessionRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateCallOutSession",
-                    "SdkAppId",
-                ))?,
-            user_id: self
-                .user_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateCallOutSession",
-                    "UserId",
-                ))?,
-            callee: self
-                .callee
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateCallOutSession",
-                    "Callee",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            user_id: self.user_id.ok_or_else(|| missing("UserId"))?,
+            callee: self.callee.ok_or_else(|| missing("Callee"))?,
             caller: self.caller,
             callers: self.callers,
             is_force_use_mobile: self.is_force_use_mobile,
@@ -406,7 +289,7 @@ impl CreateCallOutSessionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_call_out_session_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateCallOutSessionRequestBuilder {
         &mut self.inner
@@ -489,18 +372,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCallOutSessionRespons
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateCallOutSessionResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId"), M::promised("SessionId")];
         MEMBERS
     }
 }
@@ -524,35 +397,23 @@ impl CreateCallOutSessionResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateCallOutSessionResponseBuilder {
-    session_id: Option<String>,
-    request_id: Option<String>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateCallOutSessionResponseBuilder {
-    /// Id of the newly created session.
-    ///
-    /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the newly created session.
+        ///
+        /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+        one session_id(impl Into<String>),
+            set_session_id(String) = "Sets or clears `SessionId`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

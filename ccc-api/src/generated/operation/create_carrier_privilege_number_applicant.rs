@@ -90,27 +90,12 @@ impl ::tencent_cloud_runtime::deviation::Described
     for CreateCarrierPrivilegeNumberApplicantRequest
 {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callees",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Description",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("Callees"),
+            M::list("Callers"),
+            M::optional("Description"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -133,76 +118,42 @@ impl ::tencent_cloud_runtime::Action for CreateCarrierPrivilegeNumberApplicantRe
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_carrier_privilege_number_applicant_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `140000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
-        ///
-        /// Example: `["008601012345678"]`
-        #[inline]
-        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callers = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callers`. Required.
-        #[inline]
-        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callers = value;
-            self
-        }
-        /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
-        ///
-        /// Example: `["008618612345678"]`
-        #[inline]
-        pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callees = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callees`. Required.
-        #[inline]
-        pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callees = value;
-            self
-        }
-        /// Description of the application.
-        ///
-        /// Example: `"foobar"`
-        #[inline]
-        pub fn description(mut self, value: impl Into<String>) -> Self {
-            self.members().description = Some(value.into());
-            self
-        }
-        /// Sets or clears `Description`.
-        #[inline]
-        pub fn set_description(mut self, value: Option<String>) -> Self {
-            self.members().description = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `140000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
+            ///
+            /// Example: `["008601012345678"]`
+            many callers(impl IntoIterator<Item = impl Into<String>>),
+                set_callers(Vec<String>) = "Sets or clears `Callers`. Required.";
+            /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
+            ///
+            /// Example: `["008618612345678"]`
+            many callees(impl IntoIterator<Item = impl Into<String>>),
+                set_callees(Vec<String>) = "Sets or clears `Callees`. Required.";
+            /// Description of the application.
+            ///
+            /// Example: `"foobar"`
+            one description(impl Into<String>),
+                set_description(String) = "Sets or clears `Description`.";
         }
     };
 }
 /// Builds a [`CreateCarrierPrivilegeNumberApplicantRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCarrierPrivilegeNumberApplicantRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    callers: Option<Vec<String>>,
-    callees: Option<Vec<String>>,
-    description: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) callees: Option<Vec<String>>,
+    pub(crate) description: Option<String>,
 }
 impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
-    request_setters!();
+    create_carrier_privilege_number_applicant_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -213,25 +164,16 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
         self,
     ) -> Result<CreateCarrierPrivilegeNumberApplicantRequest, ::tencent_cloud_runtime::BuildError>
     {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing(
+                "CreateCarrierPrivilegeNumberApplicant",
+                member,
+            )
+        };
         Ok(CreateCarrierPrivilegeNumberApplicantRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateCarrierPrivilegeNumberApplicant",
-                    "SdkAppId",
-                ))?,
-            callers: self
-                .callers
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateCarrierPrivilegeNumberApplicant",
-                    "Callers",
-                ))?,
-            callees: self
-                .callees
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateCarrierPrivilegeNumberApplicant",
-                    "Callees",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            callers: self.callers.ok_or_else(|| missing("Callers"))?,
+            callees: self.callees.ok_or_else(|| missing("Callees"))?,
             description: self.description,
         })
     }
@@ -253,7 +195,7 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_carrier_privilege_number_applicant_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateCarrierPrivilegeNumberApplicantRequestBuilder {
         &mut self.inner
@@ -339,18 +281,8 @@ impl ::tencent_cloud_runtime::deviation::Described
     for CreateCarrierPrivilegeNumberApplicantResponse
 {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ApplicantId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("ApplicantId"), M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -374,35 +306,22 @@ impl CreateCarrierPrivilegeNumberApplicantResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateCarrierPrivilegeNumberApplicantResponseBuilder {
-    applicant_id: Option<u64>,
-    request_id: Option<String>,
+    pub(crate) applicant_id: Option<u64>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
-    /// Id of the application.
-    ///
-    /// Example: `1543`
-    #[inline]
-    pub fn applicant_id(mut self, value: u64) -> Self {
-        self.applicant_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the application.
+        ///
+        /// Example: `1543`
+        one applicant_id(u64), set_applicant_id(u64) = "Sets or clears `ApplicantId`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `ApplicantId`.
     #[inline]
-    pub fn set_applicant_id(mut self, value: Option<u64>) -> Self {
-        self.applicant_id = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

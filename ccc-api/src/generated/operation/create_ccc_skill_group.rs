@@ -113,27 +113,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCCCSkillGroupRequest 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateCCCSkillGroupRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxConcurrency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("MaxConcurrency"),
+            M::promised("SdkAppId"),
+            M::promised("SkillGroupName"),
+            M::promised("SkillGroupType"),
         ];
         MEMBERS
     }
@@ -156,82 +141,42 @@ impl ::tencent_cloud_runtime::Action for CreateCCCSkillGroupRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_ccc_skill_group_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Name of the skill group.
-        ///
-        /// Example: `"foobar技能组"`
-        #[inline]
-        pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-            self.members().skill_group_name = Some(value.into());
-            self
-        }
-        /// Sets or clears `SkillGroupName`. Required.
-        #[inline]
-        pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-            self.members().skill_group_name = value;
-            self
-        }
-        /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn skill_group_type(
-            mut self,
-            value: crate::types::CreateCCCSkillGroupSkillGroupType,
-        ) -> Self {
-            self.members().skill_group_type = Some(value);
-            self
-        }
-        /// Sets or clears `SkillGroupType`. Required.
-        #[inline]
-        pub fn set_skill_group_type(
-            mut self,
-            value: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
-        ) -> Self {
-            self.members().skill_group_type = value;
-            self
-        }
-        /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
-            self.members().max_concurrency = Some(value);
-            self
-        }
-        /// Sets or clears `MaxConcurrency`.
-        #[inline]
-        pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
-            self.members().max_concurrency = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Name of the skill group.
+            ///
+            /// Example: `"foobar技能组"`
+            one skill_group_name(impl Into<String>),
+                set_skill_group_name(String) = "Sets or clears `SkillGroupName`. Required.";
+            /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
+            ///
+            /// Example: `0`
+            one skill_group_type(crate::types::CreateCCCSkillGroupSkillGroupType),
+                set_skill_group_type(crate::types::CreateCCCSkillGroupSkillGroupType) = "Sets or clears `SkillGroupType`. Required.";
+            /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
+            ///
+            /// Example: `1`
+            one max_concurrency(crate::types::MaxConcurrency),
+                set_max_concurrency(crate::types::MaxConcurrency) = "Sets or clears `MaxConcurrency`.";
         }
     };
 }
 /// Builds a [`CreateCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCCCSkillGroupRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    skill_group_name: Option<String>,
-    skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
-    max_concurrency: Option<crate::types::MaxConcurrency>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) skill_group_name: Option<String>,
+    pub(crate) skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
+    pub(crate) max_concurrency: Option<crate::types::MaxConcurrency>,
 }
 impl CreateCCCSkillGroupRequestBuilder {
-    request_setters!();
+    create_ccc_skill_group_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -239,25 +184,16 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CreateCCCSkillGroupRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("CreateCCCSkillGroup", member);
         Ok(CreateCCCSkillGroupRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateCCCSkillGroup",
-                    "SdkAppId",
-                ))?,
-            skill_group_name: self.skill_group_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "CreateCCCSkillGroup",
-                    "SkillGroupName",
-                ),
-            )?,
-            skill_group_type: self.skill_group_type.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "CreateCCCSkillGroup",
-                    "SkillGroupType",
-                ),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            skill_group_name: self
+                .skill_group_name
+                .ok_or_else(|| missing("SkillGroupName"))?,
+            skill_group_type: self
+                .skill_group_type
+                .ok_or_else(|| missing("SkillGroupType"))?,
             max_concurrency: self.max_concurrency,
         })
     }
@@ -279,7 +215,7 @@ impl CreateCCCSkillGroupFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_ccc_skill_group_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateCCCSkillGroupRequestBuilder {
         &mut self.inner
@@ -362,18 +298,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCCCSkillGroupResponse
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateCCCSkillGroupResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId"), M::promised("SkillGroupId")];
         MEMBERS
     }
 }
@@ -397,35 +323,23 @@ impl CreateCCCSkillGroupResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateCCCSkillGroupResponseBuilder {
-    skill_group_id: Option<crate::types::SkillGroupId>,
-    request_id: Option<String>,
+    pub(crate) skill_group_id: Option<crate::types::SkillGroupId>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateCCCSkillGroupResponseBuilder {
-    /// Id of the created skill group.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the created skill group.
+        ///
+        /// Example: `10`
+        one skill_group_id(crate::types::SkillGroupId),
+            set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `SkillGroupId`.
     #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

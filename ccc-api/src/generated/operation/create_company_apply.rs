@@ -54,15 +54,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCompanyApplyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateCompanyApplyRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CompanyInfo",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: Some(
-                    <crate::types::CompanyApplyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("CompanyInfo").of::<crate::types::CompanyApplyInfo>()];
         MEMBERS
     }
 }
@@ -84,29 +77,22 @@ impl ::tencent_cloud_runtime::Action for CreateCompanyApplyRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_company_apply_setters {
     () => {
-        /// Company qualification details.
-        #[inline]
-        pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
-            self.members().company_info = Some(value);
-            self
-        }
-        /// Sets or clears `CompanyInfo`. Required.
-        #[inline]
-        pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
-            self.members().company_info = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Company qualification details.
+            one company_info(crate::types::CompanyApplyInfo),
+                set_company_info(crate::types::CompanyApplyInfo) = "Sets or clears `CompanyInfo`. Required.";
         }
     };
 }
 /// Builds a [`CreateCompanyApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCompanyApplyRequestBuilder {
-    company_info: Option<crate::types::CompanyApplyInfo>,
+    pub(crate) company_info: Option<crate::types::CompanyApplyInfo>,
 }
 impl CreateCompanyApplyRequestBuilder {
-    request_setters!();
+    create_company_apply_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -114,13 +100,10 @@ impl CreateCompanyApplyRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CreateCompanyApplyRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("CreateCompanyApply", member);
         Ok(CreateCompanyApplyRequest {
-            company_info: self
-                .company_info
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateCompanyApply",
-                    "CompanyInfo",
-                ))?,
+            company_info: self.company_info.ok_or_else(|| missing("CompanyInfo"))?,
         })
     }
 }
@@ -141,7 +124,7 @@ impl CreateCompanyApplyFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_company_apply_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateCompanyApplyRequestBuilder {
         &mut self.inner
@@ -226,18 +209,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateCompanyApplyResponse 
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateCompanyApplyResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Id",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Id"), M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -261,35 +234,22 @@ impl CreateCompanyApplyResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateCompanyApplyResponseBuilder {
-    id: Option<i64>,
-    request_id: Option<String>,
+    pub(crate) id: Option<i64>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateCompanyApplyResponseBuilder {
-    /// Id of the application.
-    ///
-    /// Example: `1145`
-    #[inline]
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the application.
+        ///
+        /// Example: `1145`
+        one id(i64), set_id(i64) = "Sets or clears `Id`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Id`.
     #[inline]
-    pub fn set_id(mut self, value: Option<i64>) -> Self {
-        self.id = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -118,32 +118,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateExtensionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateExtensionRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Relation",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupIds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("ExtensionId"),
+            M::promised("ExtensionName"),
+            M::optional("Relation"),
+            M::promised("SdkAppId"),
+            M::optional("SkillGroupIds"),
         ];
         MEMBERS
     }
@@ -166,97 +147,47 @@ impl ::tencent_cloud_runtime::Action for CreateExtensionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_extension_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Extension number.
-        ///
-        /// Example: `"1001"`
-        #[inline]
-        pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-            self.members().extension_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `ExtensionId`. Required.
-        #[inline]
-        pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-            self.members().extension_id = value;
-            self
-        }
-        /// Display name of the extension.
-        ///
-        /// Example: `"分机1"`
-        #[inline]
-        pub fn extension_name(mut self, value: impl Into<String>) -> Self {
-            self.members().extension_name = Some(value.into());
-            self
-        }
-        /// Sets or clears `ExtensionName`. Required.
-        #[inline]
-        pub fn set_extension_name(mut self, value: Option<String>) -> Self {
-            self.members().extension_name = value;
-            self
-        }
-        /// Ids of the skill groups to bind the extension to.
-        ///
-        /// Example: `[1,2,3,4,5]`
-        #[inline]
-        pub fn skill_group_ids(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-        ) -> Self {
-            self.members().skill_group_ids = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `SkillGroupIds`.
-        #[inline]
-        pub fn set_skill_group_ids(
-            mut self,
-            value: Option<Vec<crate::types::SkillGroupId>>,
-        ) -> Self {
-            self.members().skill_group_ids = value;
-            self
-        }
-        /// Email of the agent to bind the extension to.
-        ///
-        /// Example: `"aaa@bbb.com"`
-        #[inline]
-        pub fn relation(mut self, value: impl Into<String>) -> Self {
-            self.members().relation = Some(value.into());
-            self
-        }
-        /// Sets or clears `Relation`.
-        #[inline]
-        pub fn set_relation(mut self, value: Option<String>) -> Self {
-            self.members().relation = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Extension number.
+            ///
+            /// Example: `"1001"`
+            one extension_id(impl Into<String>),
+                set_extension_id(String) = "Sets or clears `ExtensionId`. Required.";
+            /// Display name of the extension.
+            ///
+            /// Example: `"分机1"`
+            one extension_name(impl Into<String>),
+                set_extension_name(String) = "Sets or clears `ExtensionName`. Required.";
+            /// Ids of the skill groups to bind the extension to.
+            ///
+            /// Example: `[1,2,3,4,5]`
+            many skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
+                set_skill_group_ids(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupIds`.";
+            /// Email of the agent to bind the extension to.
+            ///
+            /// Example: `"aaa@bbb.com"`
+            one relation(impl Into<String>), set_relation(String) = "Sets or clears `Relation`.";
         }
     };
 }
 /// Builds a [`CreateExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateExtensionRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<String>,
-    extension_name: Option<String>,
-    skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
-    relation: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) extension_id: Option<String>,
+    pub(crate) extension_name: Option<String>,
+    pub(crate) skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
+    pub(crate) relation: Option<String>,
 }
 impl CreateExtensionRequestBuilder {
-    request_setters!();
+    create_extension_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -264,22 +195,14 @@ impl CreateExtensionRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CreateExtensionRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("CreateExtension", member);
         Ok(CreateExtensionRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateExtension",
-                    "SdkAppId",
-                ))?,
-            extension_id: self
-                .extension_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateExtension",
-                    "ExtensionId",
-                ))?,
-            extension_name: self.extension_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("CreateExtension", "ExtensionName"),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            extension_id: self.extension_id.ok_or_else(|| missing("ExtensionId"))?,
+            extension_name: self
+                .extension_name
+                .ok_or_else(|| missing("ExtensionName"))?,
             skill_group_ids: self.skill_group_ids,
             relation: self.relation,
         })
@@ -302,7 +225,7 @@ impl CreateExtensionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_extension_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateExtensionRequestBuilder {
         &mut self.inner
@@ -375,12 +298,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateExtensionResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateExtensionResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -404,20 +323,17 @@ impl CreateExtensionResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateExtensionResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateExtensionResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

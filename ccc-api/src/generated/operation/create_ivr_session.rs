@@ -141,44 +141,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateIVRSessionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateIVRSessionRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IVRId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxRingTimeoutSecond",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UUI",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Variables",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Variable as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Callee"),
+            M::optional("Callers"),
+            M::promised("IVRId"),
+            M::optional("MaxRingTimeoutSecond"),
+            M::promised("SdkAppId"),
+            M::optional("UUI"),
+            M::optional("Variables").of::<crate::types::Variable>(),
         ];
         MEMBERS
     }
@@ -201,122 +172,57 @@ impl ::tencent_cloud_runtime::Action for CreateIVRSessionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_ivr_session_setters {
     () => {
-        /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Number to call.
-        ///
-        /// Example: `"+8613012345678"`
-        #[inline]
-        pub fn callee(mut self, value: impl Into<String>) -> Self {
-            self.members().callee = Some(value.into());
-            self
-        }
-        /// Sets or clears `Callee`. Required.
-        #[inline]
-        pub fn set_callee(mut self, value: Option<String>) -> Self {
-            self.members().callee = value;
-            self
-        }
-        /// Id of the IVR to run; inbound and automatic outbound types are supported.
-        ///
-        /// Example: `4600`
-        #[inline]
-        pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-            self.members().ivr_id = Some(value);
-            self
-        }
-        /// Sets or clears `IVRId`. Required.
-        #[inline]
-        pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-            self.members().ivr_id = value;
-            self
-        }
-        /// Caller numbers to use.
-        ///
-        /// Example: `["008602155066897"]`
-        #[inline]
-        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callers = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callers`.
-        #[inline]
-        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callers = value;
-            self
-        }
-        /// Custom variables passed to the IVR.
-        #[inline]
-        pub fn variables(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::Variable>,
-        ) -> Self {
-            self.members().variables = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `Variables`.
-        #[inline]
-        pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-            self.members().variables = value;
-            self
-        }
-        /// Custom user data.
-        ///
-        /// Example: `"foobar"`
-        #[inline]
-        pub fn uui(mut self, value: impl Into<String>) -> Self {
-            self.members().uui = Some(value.into());
-            self
-        }
-        /// Sets or clears `UUI`.
-        #[inline]
-        pub fn set_uui(mut self, value: Option<String>) -> Self {
-            self.members().uui = value;
-            self
-        }
-        /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
-        ///
-        /// Example: `15`
-        #[inline]
-        pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-            self.members().max_ring_timeout_second = Some(value);
-            self
-        }
-        /// Sets or clears `MaxRingTimeoutSecond`.
-        #[inline]
-        pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-            self.members().max_ring_timeout_second = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Number to call.
+            ///
+            /// Example: `"+8613012345678"`
+            one callee(impl Into<String>),
+                set_callee(String) = "Sets or clears `Callee`. Required.";
+            /// Id of the IVR to run; inbound and automatic outbound types are supported.
+            ///
+            /// Example: `4600`
+            one ivr_id(crate::types::IvrId),
+                set_ivr_id(crate::types::IvrId) = "Sets or clears `IVRId`. Required.";
+            /// Caller numbers to use.
+            ///
+            /// Example: `["008602155066897"]`
+            many callers(impl IntoIterator<Item = impl Into<String>>),
+                set_callers(Vec<String>) = "Sets or clears `Callers`.";
+            /// Custom variables passed to the IVR.
+            many variables(impl IntoIterator<Item = crate::types::Variable>),
+                set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
+            /// Custom user data.
+            ///
+            /// Example: `"foobar"`
+            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+            /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
+            ///
+            /// Example: `15`
+            one max_ring_timeout_second(i64),
+                set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
         }
     };
 }
 /// Builds a [`CreateIVRSessionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateIVRSessionRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    callee: Option<String>,
-    ivr_id: Option<crate::types::IvrId>,
-    callers: Option<Vec<String>>,
-    variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<String>,
-    max_ring_timeout_second: Option<i64>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) callee: Option<String>,
+    pub(crate) ivr_id: Option<crate::types::IvrId>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) variables: Option<Vec<crate::types::Variable>>,
+    pub(crate) uui: Option<String>,
+    pub(crate) max_ring_timeout_second: Option<i64>,
 }
 impl CreateIVRSessionRequestBuilder {
-    request_setters!();
+    create_ivr_session_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -324,25 +230,12 @@ impl CreateIVRSessionRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CreateIVRSessionRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("CreateIVRSession", member);
         Ok(CreateIVRSessionRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateIVRSession",
-                    "SdkAppId",
-                ))?,
-            callee: self
-                .callee
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateIVRSession",
-                    "Callee",
-                ))?,
-            ivr_id: self
-                .ivr_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateIVRSession",
-                    "IVRId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            callee: self.callee.ok_or_else(|| missing("Callee"))?,
+            ivr_id: self.ivr_id.ok_or_else(|| missing("IVRId"))?,
             callers: self.callers,
             variables: self.variables,
             uui: self.uui,
@@ -367,7 +260,7 @@ impl CreateIVRSessionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_ivr_session_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateIVRSessionRequestBuilder {
         &mut self.inner
@@ -452,18 +345,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateIVRSessionResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateIVRSessionResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId"), M::optional("SessionId")];
         MEMBERS
     }
 }
@@ -487,35 +370,23 @@ impl CreateIVRSessionResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateIVRSessionResponseBuilder {
-    session_id: Option<String>,
-    request_id: Option<String>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateIVRSessionResponseBuilder {
-    /// Id of the newly created session.
-    ///
-    /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the newly created session.
+        ///
+        /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+        one session_id(impl Into<String>),
+            set_session_id(String) = "Sets or clears `SessionId`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -260,103 +260,26 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreatePredictiveDialingCamp
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreatePredictiveDialingCampaignRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AvailableTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::TimeRange as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallOrder",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CalleeAttributes",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::CalleeAttribute as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callees",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExpectedAbandonRate",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IVRId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Priority",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RetryInterval",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RetryTimes",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TimeZone",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UUI",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Variables",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Variable as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AvailableTime").of::<crate::types::TimeRange>(),
+            M::promised("CallOrder"),
+            M::optional("CalleeAttributes").of::<crate::types::CalleeAttribute>(),
+            M::list("Callees"),
+            M::list("Callers"),
+            M::promised("EndTime"),
+            M::promised("ExpectedAbandonRate"),
+            M::optional("IVRId"),
+            M::promised("Name"),
+            M::promised("Priority"),
+            M::promised("RetryInterval"),
+            M::optional("RetryTimes"),
+            M::promised("SdkAppId"),
+            M::promised("SkillGroupId"),
+            M::promised("StartTime"),
+            M::optional("TimeZone"),
+            M::optional("UUI"),
+            M::optional("Variables").of::<crate::types::Variable>(),
         ];
         MEMBERS
     }
@@ -379,298 +302,113 @@ impl ::tencent_cloud_runtime::Action for CreatePredictiveDialingCampaignRequest 
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_predictive_dialing_campaign_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Name of the task.
-        ///
-        /// Example: `"新能源SUV推荐"`
-        #[inline]
-        pub fn name(mut self, value: impl Into<String>) -> Self {
-            self.members().name = Some(value.into());
-            self
-        }
-        /// Sets or clears `Name`. Required.
-        #[inline]
-        pub fn set_name(mut self, value: Option<String>) -> Self {
-            self.members().name = value;
-            self
-        }
-        /// Numbers to call, in E.164 format or without country code.
-        ///
-        /// Example: `["+8613012345678"]`
-        #[inline]
-        pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callees = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callees`. Required.
-        #[inline]
-        pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callees = value;
-            self
-        }
-        /// Caller numbers to use, in the format shown in the console.
-        ///
-        /// Example: `["0086075586013388"]`
-        #[inline]
-        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callers = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callers`. Required.
-        #[inline]
-        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callers = value;
-            self
-        }
-        /// Order in which callees are dialed: `0` random, `1` in list order.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn call_order(
-            mut self,
-            value: crate::types::CreatePredictiveDialingCampaignCallOrder,
-        ) -> Self {
-            self.members().call_order = Some(value);
-            self
-        }
-        /// Sets or clears `CallOrder`. Required.
-        #[inline]
-        pub fn set_call_order(
-            mut self,
-            value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
-        ) -> Self {
-            self.members().call_order = value;
-            self
-        }
-        /// Id of the skill group whose agents handle the answered calls.
-        ///
-        /// Example: `255`
-        #[inline]
-        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-            self.members().skill_group_id = Some(value);
-            self
-        }
-        /// Sets or clears `SkillGroupId`. Required.
-        #[inline]
-        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-            self.members().skill_group_id = value;
-            self
-        }
-        /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
-        ///
-        /// Example: `3`
-        #[inline]
-        pub fn priority(mut self, value: i64) -> Self {
-            self.members().priority = Some(value);
-            self
-        }
-        /// Sets or clears `Priority`. Required.
-        #[inline]
-        pub fn set_priority(mut self, value: Option<i64>) -> Self {
-            self.members().priority = value;
-            self
-        }
-        /// Target call abandon rate in percent, 0-50.
-        ///
-        /// Example: `10`
-        #[inline]
-        pub fn expected_abandon_rate(mut self, value: i64) -> Self {
-            self.members().expected_abandon_rate = Some(value);
-            self
-        }
-        /// Sets or clears `ExpectedAbandonRate`. Required.
-        #[inline]
-        pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
-            self.members().expected_abandon_rate = value;
-            self
-        }
-        /// Interval between retries in seconds, 60-86400.
-        ///
-        /// Example: `1800`
-        #[inline]
-        pub fn retry_interval(mut self, value: i64) -> Self {
-            self.members().retry_interval = Some(value);
-            self
-        }
-        /// Sets or clears `RetryInterval`. Required.
-        #[inline]
-        pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
-            self.members().retry_interval = value;
-            self
-        }
-        /// Unix time in seconds after which the task starts automatically.
-        ///
-        /// Example: `1708483433`
-        #[inline]
-        pub fn start_time(mut self, value: i64) -> Self {
-            self.members().start_time = Some(value);
-            self
-        }
-        /// Sets or clears `StartTime`. Required.
-        #[inline]
-        pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-            self.members().start_time = value;
-            self
-        }
-        /// Unix time in seconds after which the task stops automatically.
-        ///
-        /// Example: `1708485433`
-        #[inline]
-        pub fn end_time(mut self, value: i64) -> Self {
-            self.members().end_time = Some(value);
-            self
-        }
-        /// Sets or clears `EndTime`. Required.
-        #[inline]
-        pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-            self.members().end_time = value;
-            self
-        }
-        /// Id of the IVR flow to use.
-        ///
-        /// Example: `4600`
-        #[inline]
-        pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-            self.members().ivr_id = Some(value);
-            self
-        }
-        /// Sets or clears `IVRId`.
-        #[inline]
-        pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-            self.members().ivr_id = value;
-            self
-        }
-        /// Number of retries for a callee, 0-2.
-        ///
-        /// Example: `2`
-        #[inline]
-        pub fn retry_times(mut self, value: i64) -> Self {
-            self.members().retry_times = Some(value);
-            self
-        }
-        /// Sets or clears `RetryTimes`.
-        #[inline]
-        pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
-            self.members().retry_times = value;
-            self
-        }
-        /// Custom variables passed to the calls.
-        #[inline]
-        pub fn variables(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::Variable>,
-        ) -> Self {
-            self.members().variables = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `Variables`.
-        #[inline]
-        pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-            self.members().variables = value;
-            self
-        }
-        /// User-to-user information attached to the calls.
-        ///
-        /// Example: `"foobar"`
-        #[inline]
-        pub fn uui(mut self, value: impl Into<String>) -> Self {
-            self.members().uui = Some(value.into());
-            self
-        }
-        /// Sets or clears `UUI`.
-        #[inline]
-        pub fn set_uui(mut self, value: Option<String>) -> Self {
-            self.members().uui = value;
-            self
-        }
-        /// Per-callee attributes.
-        #[inline]
-        pub fn callee_attributes(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
-        ) -> Self {
-            self.members().callee_attributes = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `CalleeAttributes`.
-        #[inline]
-        pub fn set_callee_attributes(
-            mut self,
-            value: Option<Vec<crate::types::CalleeAttribute>>,
-        ) -> Self {
-            self.members().callee_attributes = value;
-            self
-        }
-        /// IANA time zone name used to interpret the available time windows.
-        ///
-        /// Example: `"Asia/Shanghai"`
-        #[inline]
-        pub fn time_zone(mut self, value: impl Into<String>) -> Self {
-            self.members().time_zone = Some(value.into());
-            self
-        }
-        /// Sets or clears `TimeZone`.
-        #[inline]
-        pub fn set_time_zone(mut self, value: Option<String>) -> Self {
-            self.members().time_zone = value;
-            self
-        }
-        /// Time windows in which calls may be placed.
-        #[inline]
-        pub fn available_time(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::TimeRange>,
-        ) -> Self {
-            self.members().available_time = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `AvailableTime`.
-        #[inline]
-        pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
-            self.members().available_time = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Name of the task.
+            ///
+            /// Example: `"新能源SUV推荐"`
+            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
+            /// Numbers to call, in E.164 format or without country code.
+            ///
+            /// Example: `["+8613012345678"]`
+            many callees(impl IntoIterator<Item = impl Into<String>>),
+                set_callees(Vec<String>) = "Sets or clears `Callees`. Required.";
+            /// Caller numbers to use, in the format shown in the console.
+            ///
+            /// Example: `["0086075586013388"]`
+            many callers(impl IntoIterator<Item = impl Into<String>>),
+                set_callers(Vec<String>) = "Sets or clears `Callers`. Required.";
+            /// Order in which callees are dialed: `0` random, `1` in list order.
+            ///
+            /// Example: `0`
+            one call_order(crate::types::CreatePredictiveDialingCampaignCallOrder),
+                set_call_order(crate::types::CreatePredictiveDialingCampaignCallOrder) = "Sets or clears `CallOrder`. Required.";
+            /// Id of the skill group whose agents handle the answered calls.
+            ///
+            /// Example: `255`
+            one skill_group_id(crate::types::SkillGroupId),
+                set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
+            /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
+            ///
+            /// Example: `3`
+            one priority(i64), set_priority(i64) = "Sets or clears `Priority`. Required.";
+            /// Target call abandon rate in percent, 0-50.
+            ///
+            /// Example: `10`
+            one expected_abandon_rate(i64),
+                set_expected_abandon_rate(i64) = "Sets or clears `ExpectedAbandonRate`. Required.";
+            /// Interval between retries in seconds, 60-86400.
+            ///
+            /// Example: `1800`
+            one retry_interval(i64),
+                set_retry_interval(i64) = "Sets or clears `RetryInterval`. Required.";
+            /// Unix time in seconds after which the task starts automatically.
+            ///
+            /// Example: `1708483433`
+            one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
+            /// Unix time in seconds after which the task stops automatically.
+            ///
+            /// Example: `1708485433`
+            one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
+            /// Id of the IVR flow to use.
+            ///
+            /// Example: `4600`
+            one ivr_id(crate::types::IvrId),
+                set_ivr_id(crate::types::IvrId) = "Sets or clears `IVRId`.";
+            /// Number of retries for a callee, 0-2.
+            ///
+            /// Example: `2`
+            one retry_times(i64), set_retry_times(i64) = "Sets or clears `RetryTimes`.";
+            /// Custom variables passed to the calls.
+            many variables(impl IntoIterator<Item = crate::types::Variable>),
+                set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
+            /// User-to-user information attached to the calls.
+            ///
+            /// Example: `"foobar"`
+            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+            /// Per-callee attributes.
+            many callee_attributes(impl IntoIterator<Item = crate::types::CalleeAttribute>),
+                set_callee_attributes(Vec<crate::types::CalleeAttribute>) = "Sets or clears `CalleeAttributes`.";
+            /// IANA time zone name used to interpret the available time windows.
+            ///
+            /// Example: `"Asia/Shanghai"`
+            one time_zone(impl Into<String>), set_time_zone(String) = "Sets or clears `TimeZone`.";
+            /// Time windows in which calls may be placed.
+            many available_time(impl IntoIterator<Item = crate::types::TimeRange>),
+                set_available_time(Vec<crate::types::TimeRange>) = "Sets or clears `AvailableTime`.";
         }
     };
 }
 /// Builds a [`CreatePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreatePredictiveDialingCampaignRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    name: Option<String>,
-    callees: Option<Vec<String>>,
-    callers: Option<Vec<String>>,
-    call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
-    skill_group_id: Option<crate::types::SkillGroupId>,
-    priority: Option<i64>,
-    expected_abandon_rate: Option<i64>,
-    retry_interval: Option<i64>,
-    start_time: Option<i64>,
-    end_time: Option<i64>,
-    ivr_id: Option<crate::types::IvrId>,
-    retry_times: Option<i64>,
-    variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<String>,
-    callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
-    time_zone: Option<String>,
-    available_time: Option<Vec<crate::types::TimeRange>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) name: Option<String>,
+    pub(crate) callees: Option<Vec<String>>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
+    pub(crate) skill_group_id: Option<crate::types::SkillGroupId>,
+    pub(crate) priority: Option<i64>,
+    pub(crate) expected_abandon_rate: Option<i64>,
+    pub(crate) retry_interval: Option<i64>,
+    pub(crate) start_time: Option<i64>,
+    pub(crate) end_time: Option<i64>,
+    pub(crate) ivr_id: Option<crate::types::IvrId>,
+    pub(crate) retry_times: Option<i64>,
+    pub(crate) variables: Option<Vec<crate::types::Variable>>,
+    pub(crate) uui: Option<String>,
+    pub(crate) callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
+    pub(crate) time_zone: Option<String>,
+    pub(crate) available_time: Option<Vec<crate::types::TimeRange>>,
 }
 impl CreatePredictiveDialingCampaignRequestBuilder {
-    request_setters!();
+    create_predictive_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -680,73 +418,25 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     pub fn build(
         self,
     ) -> Result<CreatePredictiveDialingCampaignRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("CreatePredictiveDialingCampaign", member)
+        };
         Ok(CreatePredictiveDialingCampaignRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreatePredictiveDialingCampaign",
-                    "SdkAppId",
-                ))?,
-            name: self
-                .name
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreatePredictiveDialingCampaign",
-                    "Name",
-                ))?,
-            callees: self
-                .callees
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreatePredictiveDialingCampaign",
-                    "Callees",
-                ))?,
-            callers: self
-                .callers
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreatePredictiveDialingCampaign",
-                    "Callers",
-                ))?,
-            call_order: self
-                .call_order
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreatePredictiveDialingCampaign",
-                    "CallOrder",
-                ))?,
-            skill_group_id: self.skill_group_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "CreatePredictiveDialingCampaign",
-                    "SkillGroupId",
-                ),
-            )?,
-            priority: self
-                .priority
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreatePredictiveDialingCampaign",
-                    "Priority",
-                ))?,
-            expected_abandon_rate: self.expected_abandon_rate.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "CreatePredictiveDialingCampaign",
-                    "ExpectedAbandonRate",
-                ),
-            )?,
-            retry_interval: self.retry_interval.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "CreatePredictiveDialingCampaign",
-                    "RetryInterval",
-                ),
-            )?,
-            start_time: self
-                .start_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreatePredictiveDialingCampaign",
-                    "StartTime",
-                ))?,
-            end_time: self
-                .end_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreatePredictiveDialingCampaign",
-                    "EndTime",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            name: self.name.ok_or_else(|| missing("Name"))?,
+            callees: self.callees.ok_or_else(|| missing("Callees"))?,
+            callers: self.callers.ok_or_else(|| missing("Callers"))?,
+            call_order: self.call_order.ok_or_else(|| missing("CallOrder"))?,
+            skill_group_id: self.skill_group_id.ok_or_else(|| missing("SkillGroupId"))?,
+            priority: self.priority.ok_or_else(|| missing("Priority"))?,
+            expected_abandon_rate: self
+                .expected_abandon_rate
+                .ok_or_else(|| missing("ExpectedAbandonRate"))?,
+            retry_interval: self
+                .retry_interval
+                .ok_or_else(|| missing("RetryInterval"))?,
+            start_time: self.start_time.ok_or_else(|| missing("StartTime"))?,
+            end_time: self.end_time.ok_or_else(|| missing("EndTime"))?,
             ivr_id: self.ivr_id,
             retry_times: self.retry_times,
             variables: self.variables,
@@ -774,7 +464,7 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_predictive_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreatePredictiveDialingCampaignRequestBuilder {
         &mut self.inner
@@ -859,18 +549,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreatePredictiveDialingCamp
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreatePredictiveDialingCampaignResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CampaignId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("CampaignId"), M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -894,35 +574,23 @@ impl CreatePredictiveDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreatePredictiveDialingCampaignResponseBuilder {
-    campaign_id: Option<crate::types::CampaignId>,
-    request_id: Option<String>,
+    pub(crate) campaign_id: Option<crate::types::CampaignId>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreatePredictiveDialingCampaignResponseBuilder {
-    /// Id of the created task.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.campaign_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the created task.
+        ///
+        /// Example: `2569`
+        one campaign_id(crate::types::CampaignId),
+            set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `CampaignId`.
     #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.campaign_id = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

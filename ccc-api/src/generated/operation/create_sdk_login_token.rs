@@ -100,22 +100,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateSDKLoginTokenRequest 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateSDKLoginTokenRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OnlyOnce",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SeatUserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("OnlyOnce"),
+            M::promised("SdkAppId"),
+            M::promised("SeatUserId"),
         ];
         MEMBERS
     }
@@ -138,61 +127,35 @@ impl ::tencent_cloud_runtime::Action for CreateSDKLoginTokenRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_sdk_login_token_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Agent account, usually the agent's email.
-        ///
-        /// Example: `"FooOrBar@tencent.com"`
-        #[inline]
-        pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
-            self.members().seat_user_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SeatUserId`. Required.
-        #[inline]
-        pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
-            self.members().seat_user_id = value;
-            self
-        }
-        /// Whether the token may be used for a single verification only.
-        ///
-        /// Example: `false`
-        #[inline]
-        pub fn only_once(mut self, value: bool) -> Self {
-            self.members().only_once = Some(value);
-            self
-        }
-        /// Sets or clears `OnlyOnce`.
-        #[inline]
-        pub fn set_only_once(mut self, value: Option<bool>) -> Self {
-            self.members().only_once = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Agent account, usually the agent's email.
+            ///
+            /// Example: `"FooOrBar@tencent.com"`
+            one seat_user_id(impl Into<String>),
+                set_seat_user_id(String) = "Sets or clears `SeatUserId`. Required.";
+            /// Whether the token may be used for a single verification only.
+            ///
+            /// Example: `false`
+            one only_once(bool), set_only_once(bool) = "Sets or clears `OnlyOnce`.";
         }
     };
 }
 /// Builds a [`CreateSDKLoginTokenRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateSDKLoginTokenRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    seat_user_id: Option<String>,
-    only_once: Option<bool>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) seat_user_id: Option<String>,
+    pub(crate) only_once: Option<bool>,
 }
 impl CreateSDKLoginTokenRequestBuilder {
-    request_setters!();
+    create_sdk_login_token_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -200,19 +163,11 @@ impl CreateSDKLoginTokenRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CreateSDKLoginTokenRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("CreateSDKLoginToken", member);
         Ok(CreateSDKLoginTokenRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateSDKLoginToken",
-                    "SdkAppId",
-                ))?,
-            seat_user_id: self
-                .seat_user_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateSDKLoginToken",
-                    "SeatUserId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            seat_user_id: self.seat_user_id.ok_or_else(|| missing("SeatUserId"))?,
             only_once: self.only_once,
         })
     }
@@ -234,7 +189,7 @@ impl CreateSDKLoginTokenFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_sdk_login_token_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateSDKLoginTokenRequestBuilder {
         &mut self.inner
@@ -349,27 +304,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateSDKLoginTokenResponse
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateSDKLoginTokenResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExpiredTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Token",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("ExpiredTime"),
+            M::promised("RequestId"),
+            M::promised("SdkURL"),
+            M::promised("Token"),
         ];
         MEMBERS
     }
@@ -394,10 +334,10 @@ impl CreateSDKLoginTokenResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateSDKLoginTokenResponseBuilder {
-    token: Option<String>,
-    expired_time: Option<i64>,
-    sdk_url: Option<String>,
-    request_id: Option<String>,
+    pub(crate) token: Option<String>,
+    pub(crate) expired_time: Option<i64>,
+    pub(crate) sdk_url: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CreateSDKLoginTokenResponseBuilder {
@@ -412,58 +352,25 @@ impl ::std::fmt::Debug for CreateSDKLoginTokenResponseBuilder {
 }
 #[cfg(feature = "test-util")]
 impl CreateSDKLoginTokenResponseBuilder {
-    /// Login token for the SDK.
-    ///
-    /// Example: `"some_token"`
-    #[inline]
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Login token for the SDK.
+        ///
+        /// Example: `"some_token"`
+        one token(impl Into<String>), set_token(String) = "Sets or clears `Token`.";
+        /// Unix time in seconds when the token expires.
+        ///
+        /// Example: `1601371974`
+        one expired_time(i64), set_expired_time(i64) = "Sets or clears `ExpiredTime`.";
+        /// URL to load the SDK from; it changes with SDK releases.
+        ///
+        /// Example: `"https://tccc/sdk.js"`
+        one sdk_url(impl Into<String>), set_sdk_url(String) = "Sets or clears `SdkURL`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Token`.
     #[inline]
-    pub fn set_token(mut self, value: Option<String>) -> Self {
-        self.token = value;
-        self
-    }
-    /// Unix time in seconds when the token expires.
-    ///
-    /// Example: `1601371974`
-    #[inline]
-    pub fn expired_time(mut self, value: i64) -> Self {
-        self.expired_time = Some(value);
-        self
-    }
-    /// Sets or clears `ExpiredTime`.
-    #[inline]
-    pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
-        self.expired_time = value;
-        self
-    }
-    /// URL to load the SDK from; it changes with SDK releases.
-    ///
-    /// Example: `"https://tccc/sdk.js"`
-    #[inline]
-    pub fn sdk_url(mut self, value: impl Into<String>) -> Self {
-        self.sdk_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `SdkURL`.
-    #[inline]
-    pub fn set_sdk_url(mut self, value: Option<String>) -> Self {
-        self.sdk_url = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

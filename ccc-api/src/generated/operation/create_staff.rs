@@ -105,24 +105,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateStaffRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateStaffRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SendPassword",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Staffs",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::SeatUserInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("SdkAppId"),
+            M::optional("SendPassword"),
+            M::list("Staffs").of::<crate::types::SeatUserInfo>(),
         ];
         MEMBERS
     }
@@ -145,64 +132,35 @@ impl ::tencent_cloud_runtime::Action for CreateStaffRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_staff_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Agents to create, at most 10.
-        ///
-        /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
-        #[inline]
-        pub fn staffs(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::SeatUserInfo>,
-        ) -> Self {
-            self.members().staffs = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `Staffs`. Required.
-        #[inline]
-        pub fn set_staffs(mut self, value: Option<Vec<crate::types::SeatUserInfo>>) -> Self {
-            self.members().staffs = value;
-            self
-        }
-        /// Whether to email a password to each new agent; defaults to `true`.
-        ///
-        /// Example: `false`
-        #[inline]
-        pub fn send_password(mut self, value: bool) -> Self {
-            self.members().send_password = Some(value);
-            self
-        }
-        /// Sets or clears `SendPassword`.
-        #[inline]
-        pub fn set_send_password(mut self, value: Option<bool>) -> Self {
-            self.members().send_password = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Agents to create, at most 10.
+            ///
+            /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
+            many staffs(impl IntoIterator<Item = crate::types::SeatUserInfo>),
+                set_staffs(Vec<crate::types::SeatUserInfo>) = "Sets or clears `Staffs`. Required.";
+            /// Whether to email a password to each new agent; defaults to `true`.
+            ///
+            /// Example: `false`
+            one send_password(bool), set_send_password(bool) = "Sets or clears `SendPassword`.";
         }
     };
 }
 /// Builds a [`CreateStaffRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateStaffRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    staffs: Option<Vec<crate::types::SeatUserInfo>>,
-    send_password: Option<bool>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) staffs: Option<Vec<crate::types::SeatUserInfo>>,
+    pub(crate) send_password: Option<bool>,
 }
 impl CreateStaffRequestBuilder {
-    request_setters!();
+    create_staff_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -210,19 +168,10 @@ impl CreateStaffRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CreateStaffRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| ::tencent_cloud_runtime::BuildError::missing("CreateStaff", member);
         Ok(CreateStaffRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateStaff",
-                    "SdkAppId",
-                ))?,
-            staffs: self
-                .staffs
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateStaff",
-                    "Staffs",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            staffs: self.staffs.ok_or_else(|| missing("Staffs"))?,
             send_password: self.send_password,
         })
     }
@@ -244,7 +193,7 @@ impl CreateStaffFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_staff_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateStaffRequestBuilder {
         &mut self.inner
@@ -331,19 +280,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateStaffResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateStaffResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ErrorStaffList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::ErrStaffItem as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("ErrorStaffList").of::<crate::types::ErrStaffItem>(),
+            M::promised("RequestId"),
         ];
         MEMBERS
     }
@@ -368,38 +308,23 @@ impl CreateStaffResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateStaffResponseBuilder {
-    error_staff_list: Option<Vec<crate::types::ErrStaffItem>>,
-    request_id: Option<String>,
+    pub(crate) error_staff_list: Option<Vec<crate::types::ErrStaffItem>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CreateStaffResponseBuilder {
-    /// Agents that failed to be created, with error details.
-    ///
-    /// Example: `[{"StaffEmail":"foobar@example.com"}]`
-    #[inline]
-    pub fn error_staff_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::ErrStaffItem>,
-    ) -> Self {
-        self.error_staff_list = Some(value.into_iter().collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Agents that failed to be created, with error details.
+        ///
+        /// Example: `[{"StaffEmail":"foobar@example.com"}]`
+        many error_staff_list(impl IntoIterator<Item = crate::types::ErrStaffItem>),
+            set_error_staff_list(Vec<crate::types::ErrStaffItem>) = "Sets or clears `ErrorStaffList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `ErrorStaffList`.
     #[inline]
-    pub fn set_error_staff_list(mut self, value: Option<Vec<crate::types::ErrStaffItem>>) -> Self {
-        self.error_staff_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -109,27 +109,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateUserSigRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CreateUserSigRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ClientData",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExpiredTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Uid",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("ClientData"),
+            M::promised("ExpiredTime"),
+            M::promised("SdkAppId"),
+            M::promised("Uid"),
         ];
         MEMBERS
     }
@@ -152,76 +137,41 @@ impl ::tencent_cloud_runtime::Action for CreateUserSigRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! create_user_sig_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// User id; must equal the `Uid` inside `ClientData`.
-        ///
-        /// Example: `"foo"`
-        #[inline]
-        pub fn uid(mut self, value: impl Into<String>) -> Self {
-            self.members().uid = Some(value.into());
-            self
-        }
-        /// Sets or clears `Uid`. Required.
-        #[inline]
-        pub fn set_uid(mut self, value: Option<String>) -> Self {
-            self.members().uid = value;
-            self
-        }
-        /// User data to sign, as a JSON string.
-        ///
-        /// Example: `"参考下文示例"`
-        #[inline]
-        pub fn client_data(mut self, value: impl Into<String>) -> Self {
-            self.members().client_data = Some(value.into());
-            self
-        }
-        /// Sets or clears `ClientData`. Required.
-        #[inline]
-        pub fn set_client_data(mut self, value: Option<String>) -> Self {
-            self.members().client_data = value;
-            self
-        }
-        /// Validity period in seconds, at most 3600.
-        ///
-        /// Example: `3600`
-        #[inline]
-        pub fn expired_time(mut self, value: i64) -> Self {
-            self.members().expired_time = Some(value);
-            self
-        }
-        /// Sets or clears `ExpiredTime`. Required.
-        #[inline]
-        pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
-            self.members().expired_time = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// User id; must equal the `Uid` inside `ClientData`.
+            ///
+            /// Example: `"foo"`
+            one uid(impl Into<String>), set_uid(String) = "Sets or clears `Uid`. Required.";
+            /// User data to sign, as a JSON string.
+            ///
+            /// Example: `"参考下文示例"`
+            one client_data(impl Into<String>),
+                set_client_data(String) = "Sets or clears `ClientData`. Required.";
+            /// Validity period in seconds, at most 3600.
+            ///
+            /// Example: `3600`
+            one expired_time(i64),
+                set_expired_time(i64) = "Sets or clears `ExpiredTime`. Required.";
         }
     };
 }
 /// Builds a [`CreateUserSigRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateUserSigRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    uid: Option<String>,
-    client_data: Option<String>,
-    expired_time: Option<i64>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) uid: Option<String>,
+    pub(crate) client_data: Option<String>,
+    pub(crate) expired_time: Option<i64>,
 }
 impl CreateUserSigRequestBuilder {
-    request_setters!();
+    create_user_sig_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -229,31 +179,13 @@ impl CreateUserSigRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CreateUserSigRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("CreateUserSig", member);
         Ok(CreateUserSigRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateUserSig",
-                    "SdkAppId",
-                ))?,
-            uid: self
-                .uid
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateUserSig",
-                    "Uid",
-                ))?,
-            client_data: self
-                .client_data
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateUserSig",
-                    "ClientData",
-                ))?,
-            expired_time: self
-                .expired_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "CreateUserSig",
-                    "ExpiredTime",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            uid: self.uid.ok_or_else(|| missing("Uid"))?,
+            client_data: self.client_data.ok_or_else(|| missing("ClientData"))?,
+            expired_time: self.expired_time.ok_or_else(|| missing("ExpiredTime"))?,
         })
     }
 }
@@ -274,7 +206,7 @@ impl CreateUserSigFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    create_user_sig_setters!();
     #[inline]
     fn members(&mut self) -> &mut CreateUserSigRequestBuilder {
         &mut self.inner
@@ -364,18 +296,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CreateUserSigResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for CreateUserSigResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UserSig",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId"), M::promised("UserSig")];
         MEMBERS
     }
 }
@@ -399,8 +321,8 @@ impl CreateUserSigResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CreateUserSigResponseBuilder {
-    user_sig: Option<String>,
-    request_id: Option<String>,
+    pub(crate) user_sig: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CreateUserSigResponseBuilder {
@@ -416,30 +338,17 @@ impl ::std::fmt::Debug for CreateUserSigResponseBuilder {
 }
 #[cfg(feature = "test-util")]
 impl CreateUserSigResponseBuilder {
-    /// Resulting signature.
-    ///
-    /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
-    #[inline]
-    pub fn user_sig(mut self, value: impl Into<String>) -> Self {
-        self.user_sig = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Resulting signature.
+        ///
+        /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
+        one user_sig(impl Into<String>), set_user_sig(String) = "Sets or clears `UserSig`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `UserSig`.
     #[inline]
-    pub fn set_user_sig(mut self, value: Option<String>) -> Self {
-        self.user_sig = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -83,18 +83,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteCCCSkillGroupRequest 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DeleteCCCSkillGroupRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("SdkAppId"), M::promised("SkillGroupId")];
         MEMBERS
     }
 }
@@ -116,46 +106,30 @@ impl ::tencent_cloud_runtime::Action for DeleteCCCSkillGroupRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! delete_ccc_skill_group_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the skill group to delete.
-        ///
-        /// Example: `58832`
-        #[inline]
-        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-            self.members().skill_group_id = Some(value);
-            self
-        }
-        /// Sets or clears `SkillGroupId`. Required.
-        #[inline]
-        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-            self.members().skill_group_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the skill group to delete.
+            ///
+            /// Example: `58832`
+            one skill_group_id(crate::types::SkillGroupId),
+                set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
         }
     };
 }
 /// Builds a [`DeleteCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteCCCSkillGroupRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    skill_group_id: Option<crate::types::SkillGroupId>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl DeleteCCCSkillGroupRequestBuilder {
-    request_setters!();
+    delete_ccc_skill_group_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -163,16 +137,11 @@ impl DeleteCCCSkillGroupRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DeleteCCCSkillGroupRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DeleteCCCSkillGroup", member);
         Ok(DeleteCCCSkillGroupRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DeleteCCCSkillGroup",
-                    "SdkAppId",
-                ))?,
-            skill_group_id: self.skill_group_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("DeleteCCCSkillGroup", "SkillGroupId"),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            skill_group_id: self.skill_group_id.ok_or_else(|| missing("SkillGroupId"))?,
         })
     }
 }
@@ -193,7 +162,7 @@ impl DeleteCCCSkillGroupFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    delete_ccc_skill_group_setters!();
     #[inline]
     fn members(&mut self) -> &mut DeleteCCCSkillGroupRequestBuilder {
         &mut self.inner
@@ -268,12 +237,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteCCCSkillGroupResponse
 }
 impl ::tencent_cloud_runtime::deviation::Described for DeleteCCCSkillGroupResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -297,20 +262,17 @@ impl DeleteCCCSkillGroupResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DeleteCCCSkillGroupResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DeleteCCCSkillGroupResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -83,18 +83,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteExtensionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DeleteExtensionRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("ExtensionId"), M::promised("SdkAppId")];
         MEMBERS
     }
 }
@@ -116,46 +106,30 @@ impl ::tencent_cloud_runtime::Action for DeleteExtensionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! delete_extension_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Extension number to delete.
-        ///
-        /// Example: `"1001"`
-        #[inline]
-        pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-            self.members().extension_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `ExtensionId`. Required.
-        #[inline]
-        pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-            self.members().extension_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Extension number to delete.
+            ///
+            /// Example: `"1001"`
+            one extension_id(impl Into<String>),
+                set_extension_id(String) = "Sets or clears `ExtensionId`. Required.";
         }
     };
 }
 /// Builds a [`DeleteExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteExtensionRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) extension_id: Option<String>,
 }
 impl DeleteExtensionRequestBuilder {
-    request_setters!();
+    delete_extension_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -163,19 +137,11 @@ impl DeleteExtensionRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DeleteExtensionRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DeleteExtension", member);
         Ok(DeleteExtensionRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DeleteExtension",
-                    "SdkAppId",
-                ))?,
-            extension_id: self
-                .extension_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DeleteExtension",
-                    "ExtensionId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            extension_id: self.extension_id.ok_or_else(|| missing("ExtensionId"))?,
         })
     }
 }
@@ -196,7 +162,7 @@ impl DeleteExtensionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    delete_extension_setters!();
     #[inline]
     fn members(&mut self) -> &mut DeleteExtensionRequestBuilder {
         &mut self.inner
@@ -269,12 +235,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteExtensionResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for DeleteExtensionResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -298,20 +260,17 @@ impl DeleteExtensionResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DeleteExtensionResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DeleteExtensionResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -83,18 +83,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeletePredictiveDialingCamp
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DeletePredictiveDialingCampaignRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CampaignId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("CampaignId"), M::promised("SdkAppId")];
         MEMBERS
     }
 }
@@ -116,46 +106,30 @@ impl ::tencent_cloud_runtime::Action for DeletePredictiveDialingCampaignRequest 
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! delete_predictive_dialing_campaign_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the task to delete.
-        ///
-        /// Example: `2569`
-        #[inline]
-        pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-            self.members().campaign_id = Some(value);
-            self
-        }
-        /// Sets or clears `CampaignId`. Required.
-        #[inline]
-        pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-            self.members().campaign_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the task to delete.
+            ///
+            /// Example: `2569`
+            one campaign_id(crate::types::CampaignId),
+                set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`. Required.";
         }
     };
 }
 /// Builds a [`DeletePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DeletePredictiveDialingCampaignRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    campaign_id: Option<crate::types::CampaignId>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) campaign_id: Option<crate::types::CampaignId>,
 }
 impl DeletePredictiveDialingCampaignRequestBuilder {
-    request_setters!();
+    delete_predictive_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -165,19 +139,12 @@ impl DeletePredictiveDialingCampaignRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DeletePredictiveDialingCampaignRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("DeletePredictiveDialingCampaign", member)
+        };
         Ok(DeletePredictiveDialingCampaignRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DeletePredictiveDialingCampaign",
-                    "SdkAppId",
-                ))?,
-            campaign_id: self
-                .campaign_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DeletePredictiveDialingCampaign",
-                    "CampaignId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            campaign_id: self.campaign_id.ok_or_else(|| missing("CampaignId"))?,
         })
     }
 }
@@ -198,7 +165,7 @@ impl DeletePredictiveDialingCampaignFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    delete_predictive_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut DeletePredictiveDialingCampaignRequestBuilder {
         &mut self.inner
@@ -273,12 +240,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeletePredictiveDialingCamp
 }
 impl ::tencent_cloud_runtime::deviation::Described for DeletePredictiveDialingCampaignResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -302,20 +265,17 @@ impl DeletePredictiveDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DeletePredictiveDialingCampaignResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DeletePredictiveDialingCampaignResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

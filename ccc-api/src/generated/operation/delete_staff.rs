@@ -87,18 +87,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DeleteStaffRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("SdkAppId"), M::list("StaffList")];
         MEMBERS
     }
 }
@@ -120,46 +110,30 @@ impl ::tencent_cloud_runtime::Action for DeleteStaffRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! delete_staff_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Emails of the agents to delete, at most 200.
-        ///
-        /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-        #[inline]
-        pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().staff_list = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `StaffList`. Required.
-        #[inline]
-        pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().staff_list = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Emails of the agents to delete, at most 200.
+            ///
+            /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
+            many staff_list(impl IntoIterator<Item = impl Into<String>>),
+                set_staff_list(Vec<String>) = "Sets or clears `StaffList`. Required.";
         }
     };
 }
 /// Builds a [`DeleteStaffRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteStaffRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_list: Option<Vec<String>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) staff_list: Option<Vec<String>>,
 }
 impl DeleteStaffRequestBuilder {
-    request_setters!();
+    delete_staff_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -167,19 +141,10 @@ impl DeleteStaffRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DeleteStaffRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| ::tencent_cloud_runtime::BuildError::missing("DeleteStaff", member);
         Ok(DeleteStaffRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DeleteStaff",
-                    "SdkAppId",
-                ))?,
-            staff_list: self
-                .staff_list
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DeleteStaff",
-                    "StaffList",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            staff_list: self.staff_list.ok_or_else(|| missing("StaffList"))?,
         })
     }
 }
@@ -200,7 +165,7 @@ impl DeleteStaffFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    delete_staff_setters!();
     #[inline]
     fn members(&mut self) -> &mut DeleteStaffRequestBuilder {
         &mut self.inner
@@ -294,22 +259,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DeleteStaffResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for DeleteStaffResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DeleteStatusInfo",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OnlineStaffList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("DeleteStatusInfo"),
+            M::list("OnlineStaffList"),
+            M::promised("RequestId"),
         ];
         MEMBERS
     }
@@ -334,50 +288,29 @@ impl DeleteStaffResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DeleteStaffResponseBuilder {
-    online_staff_list: Option<Vec<String>>,
-    delete_status_info: Option<String>,
-    request_id: Option<String>,
+    pub(crate) online_staff_list: Option<Vec<String>>,
+    pub(crate) delete_status_info: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DeleteStaffResponseBuilder {
-    /// Agents that were not deleted because they are online.
-    ///
-    /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    #[inline]
-    pub fn online_staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.online_staff_list = Some(value.into_iter().map(Into::into).collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Agents that were not deleted because they are online.
+        ///
+        /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
+        many online_staff_list(impl IntoIterator<Item = impl Into<String>>),
+            set_online_staff_list(Vec<String>) = "Sets or clears `OnlineStaffList`.";
+        /// Details about the outcome of the deletion.
+        ///
+        /// Example: `"All members have been deleted"`
+        one delete_status_info(impl Into<String>),
+            set_delete_status_info(String) = "Sets or clears `DeleteStatusInfo`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `OnlineStaffList`.
     #[inline]
-    pub fn set_online_staff_list(mut self, value: Option<Vec<String>>) -> Self {
-        self.online_staff_list = value;
-        self
-    }
-    /// Details about the outcome of the deletion.
-    ///
-    /// Example: `"All members have been deleted"`
-    #[inline]
-    pub fn delete_status_info(mut self, value: impl Into<String>) -> Self {
-        self.delete_status_info = Some(value.into());
-        self
-    }
-    /// Sets or clears `DeleteStatusInfo`.
-    #[inline]
-    pub fn set_delete_status_info(mut self, value: Option<String>) -> Self {
-        self.delete_status_info = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -94,29 +94,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeActiveCarrierPrivil
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeActiveCarrierPrivilegeNumberRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Filters",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Filter as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Filters").of::<crate::types::Filter>(),
+            M::optional("PageNumber"),
+            M::optional("PageSize"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -139,76 +122,42 @@ impl ::tencent_cloud_runtime::Action for DescribeActiveCarrierPrivilegeNumberReq
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_active_carrier_privilege_number_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Page number, starting at 0; defaults to `0`.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
-        }
-        /// Page size, at most 100; defaults to `10`.
-        ///
-        /// Example: `10`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Filters; `Name` may be `PhoneNumber` for a fuzzy number match.
-        ///
-        /// Example: `[]`
-        #[inline]
-        pub fn filters(mut self, value: impl IntoIterator<Item = crate::types::Filter>) -> Self {
-            self.members().filters = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `Filters`.
-        #[inline]
-        pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
-            self.members().filters = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Page number, starting at 0; defaults to `0`.
+            ///
+            /// Example: `0`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`.";
+            /// Page size, at most 100; defaults to `10`.
+            ///
+            /// Example: `10`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`.";
+            /// Filters; `Name` may be `PhoneNumber` for a fuzzy number match.
+            ///
+            /// Example: `[]`
+            many filters(impl IntoIterator<Item = crate::types::Filter>),
+                set_filters(Vec<crate::types::Filter>) = "Sets or clears `Filters`.";
         }
     };
 }
 /// Builds a [`DescribeActiveCarrierPrivilegeNumberRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeActiveCarrierPrivilegeNumberRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    page_number: Option<crate::types::PageNumber>,
-    page_size: Option<crate::types::PageSize>,
-    filters: Option<Vec<crate::types::Filter>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) filters: Option<Vec<crate::types::Filter>>,
 }
 impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
-    request_setters!();
+    describe_active_carrier_privilege_number_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -219,13 +168,14 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
         self,
     ) -> Result<DescribeActiveCarrierPrivilegeNumberRequest, ::tencent_cloud_runtime::BuildError>
     {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing(
+                "DescribeActiveCarrierPrivilegeNumber",
+                member,
+            )
+        };
         Ok(DescribeActiveCarrierPrivilegeNumberRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeActiveCarrierPrivilegeNumber",
-                    "SdkAppId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
             page_number: self.page_number,
             page_size: self.page_size,
             filters: self.filters,
@@ -249,7 +199,7 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_active_carrier_privilege_number_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeActiveCarrierPrivilegeNumberRequestBuilder {
         &mut self.inner
@@ -385,29 +335,13 @@ impl ::tencent_cloud_runtime::deviation::Described
     for DescribeActiveCarrierPrivilegeNumberResponse
 {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ActiveCarrierPrivilegeNumbers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::ActiveCarrierPrivilegeNumber as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PendingApplicantIds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("ActiveCarrierPrivilegeNumbers")
+                .of::<crate::types::ActiveCarrierPrivilegeNumber>(),
+            M::list("PendingApplicantIds"),
+            M::promised("RequestId"),
+            M::promised("TotalCount"),
         ];
         MEMBERS
     }
@@ -432,71 +366,36 @@ impl DescribeActiveCarrierPrivilegeNumberResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeActiveCarrierPrivilegeNumberResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    active_carrier_privilege_numbers: Option<Vec<crate::types::ActiveCarrierPrivilegeNumber>>,
-    pending_applicant_ids: Option<Vec<u64>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) active_carrier_privilege_numbers:
+        Option<Vec<crate::types::ActiveCarrierPrivilegeNumber>>,
+    pub(crate) pending_applicant_ids: Option<Vec<u64>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
-    /// Total number of active rules.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of active rules.
+        ///
+        /// Example: `1`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Active rules on this page.
+        ///
+        /// Example: `[{"Callee":"008601012345679","Caller":"008601012345678","CreateTime":1729905740,"SdkAppId":1}]`
+        many active_carrier_privilege_numbers(impl IntoIterator<Item = crate::types::ActiveCarrierPrivilegeNumber>),
+            set_active_carrier_privilege_numbers(Vec<crate::types::ActiveCarrierPrivilegeNumber>) = "Sets or clears `ActiveCarrierPrivilegeNumbers`.";
+        /// Ids of applications waiting for review.
+        ///
+        /// Example: `[1,2]`
+        many pending_applicant_ids(impl IntoIterator<Item = u64>),
+            set_pending_applicant_ids(Vec<u64>) = "Sets or clears `PendingApplicantIds`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Active rules on this page.
-    ///
-    /// Example: `[{"Callee":"008601012345679","Caller":"008601012345678","CreateTime":1729905740,"SdkAppId":1}]`
-    #[inline]
-    pub fn active_carrier_privilege_numbers(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::ActiveCarrierPrivilegeNumber>,
-    ) -> Self {
-        self.active_carrier_privilege_numbers = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `ActiveCarrierPrivilegeNumbers`.
-    #[inline]
-    pub fn set_active_carrier_privilege_numbers(
-        mut self,
-        value: Option<Vec<crate::types::ActiveCarrierPrivilegeNumber>>,
-    ) -> Self {
-        self.active_carrier_privilege_numbers = value;
-        self
-    }
-    /// Ids of applications waiting for review.
-    ///
-    /// Example: `[1,2]`
-    #[inline]
-    pub fn pending_applicant_ids(mut self, value: impl IntoIterator<Item = u64>) -> Self {
-        self.pending_applicant_ids = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `PendingApplicantIds`.
-    #[inline]
-    pub fn set_pending_applicant_ids(mut self, value: Option<Vec<u64>>) -> Self {
-        self.pending_applicant_ids = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -97,18 +97,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAgentCruiseDialingC
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAgentCruiseDialingCampaignRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CampaignId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("CampaignId"), M::promised("SdkAppId")];
         MEMBERS
     }
 }
@@ -130,46 +120,31 @@ impl ::tencent_cloud_runtime::Action for DescribeAgentCruiseDialingCampaignReque
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_agent_cruise_dialing_campaign_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the task.
-        ///
-        /// Example: `2569`
-        #[inline]
-        pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-            self.members().campaign_id = Some(value);
-            self
-        }
-        /// Sets or clears `CampaignId`. Required.
-        #[inline]
-        pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-            self.members().campaign_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the task.
+            ///
+            /// Example: `2569`
+            one campaign_id(crate::types::CampaignId),
+                set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`. Required.";
         }
     };
 }
+pub(crate) use describe_agent_cruise_dialing_campaign_setters;
 /// Builds a [`DescribeAgentCruiseDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAgentCruiseDialingCampaignRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    campaign_id: Option<crate::types::CampaignId>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) campaign_id: Option<crate::types::CampaignId>,
 }
 impl DescribeAgentCruiseDialingCampaignRequestBuilder {
-    request_setters!();
+    describe_agent_cruise_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -180,19 +155,15 @@ impl DescribeAgentCruiseDialingCampaignRequestBuilder {
         self,
     ) -> Result<DescribeAgentCruiseDialingCampaignRequest, ::tencent_cloud_runtime::BuildError>
     {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing(
+                "DescribeAgentCruiseDialingCampaign",
+                member,
+            )
+        };
         Ok(DescribeAgentCruiseDialingCampaignRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAgentCruiseDialingCampaign",
-                    "SdkAppId",
-                ))?,
-            campaign_id: self
-                .campaign_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAgentCruiseDialingCampaign",
-                    "CampaignId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            campaign_id: self.campaign_id.ok_or_else(|| missing("CampaignId"))?,
         })
     }
 }
@@ -213,7 +184,7 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_agent_cruise_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeAgentCruiseDialingCampaignRequestBuilder {
         &mut self.inner
@@ -404,62 +375,19 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAgentCruiseDialingC
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAgentCruiseDialingCampaignResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Agent",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallOrder",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CalledCalleeCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ConcurrencyNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "State",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCalleeCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UUI",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Agent"),
+            M::optional("CallOrder"),
+            M::optional("CalledCalleeCount"),
+            M::optional("ConcurrencyNumber"),
+            M::optional("EndTime"),
+            M::optional("Name"),
+            M::promised("RequestId"),
+            M::optional("StartTime"),
+            M::optional("State"),
+            M::optional("TotalCalleeCount"),
+            M::optional("UUI"),
         ];
         MEMBERS
     }
@@ -484,179 +412,72 @@ impl DescribeAgentCruiseDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeAgentCruiseDialingCampaignResponseBuilder {
-    name: Option<String>,
-    agent: Option<String>,
-    concurrency_number: Option<i64>,
-    start_time: Option<i64>,
-    end_time: Option<i64>,
-    call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
-    uui: Option<String>,
-    state: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
-    total_callee_count: Option<i64>,
-    called_callee_count: Option<i64>,
-    request_id: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) agent: Option<String>,
+    pub(crate) concurrency_number: Option<i64>,
+    pub(crate) start_time: Option<i64>,
+    pub(crate) end_time: Option<i64>,
+    pub(crate) call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
+    pub(crate) uui: Option<String>,
+    pub(crate) state: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
+    pub(crate) total_callee_count: Option<i64>,
+    pub(crate) called_callee_count: Option<i64>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAgentCruiseDialingCampaignResponseBuilder {
-    /// Name of the task.
-    ///
-    /// Example: `"新能源SUV推荐"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Name of the task.
+        ///
+        /// Example: `"新能源SUV推荐"`
+        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        /// Account of the agent running the task.
+        ///
+        /// Example: `"foo@tencent.com"`
+        one agent(impl Into<String>), set_agent(String) = "Sets or clears `Agent`.";
+        /// Number of concurrent calls per round, 1-20.
+        ///
+        /// Example: `3`
+        one concurrency_number(i64),
+            set_concurrency_number(i64) = "Sets or clears `ConcurrencyNumber`.";
+        /// Unix time in seconds after which the task starts automatically.
+        ///
+        /// Example: `1708483433`
+        one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`.";
+        /// Unix time in seconds after which the task stops automatically.
+        ///
+        /// Example: `1708485433`
+        one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`.";
+        /// Order in which callees are dialed: `0` random, `1` in list order.
+        ///
+        /// Example: `0`
+        one call_order(crate::types::CreatePredictiveDialingCampaignCallOrder),
+            set_call_order(crate::types::CreatePredictiveDialingCampaignCallOrder) = "Sets or clears `CallOrder`.";
+        /// Caller-defined data, up to 1024 characters.
+        ///
+        /// Example: `"foobar"`
+        one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+        /// Task state: `0` not started, `1` running, `2` completed, `3` terminated.
+        ///
+        /// Example: `2`
+        one state(crate::types::DescribeAgentCruiseDialingCampaignState),
+            set_state(crate::types::DescribeAgentCruiseDialingCampaignState) = "Sets or clears `State`.";
+        /// Total number of callees.
+        ///
+        /// Example: `200`
+        one total_callee_count(i64),
+            set_total_callee_count(i64) = "Sets or clears `TotalCalleeCount`.";
+        /// Number of callees already called.
+        ///
+        /// Example: `200`
+        one called_callee_count(i64),
+            set_called_callee_count(i64) = "Sets or clears `CalledCalleeCount`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Account of the agent running the task.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn agent(mut self, value: impl Into<String>) -> Self {
-        self.agent = Some(value.into());
-        self
-    }
-    /// Sets or clears `Agent`.
-    #[inline]
-    pub fn set_agent(mut self, value: Option<String>) -> Self {
-        self.agent = value;
-        self
-    }
-    /// Number of concurrent calls per round, 1-20.
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn concurrency_number(mut self, value: i64) -> Self {
-        self.concurrency_number = Some(value);
-        self
-    }
-    /// Sets or clears `ConcurrencyNumber`.
-    #[inline]
-    pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
-        self.concurrency_number = value;
-        self
-    }
-    /// Unix time in seconds after which the task starts automatically.
-    ///
-    /// Example: `1708483433`
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets or clears `StartTime`.
-    #[inline]
-    pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-        self.start_time = value;
-        self
-    }
-    /// Unix time in seconds after which the task stops automatically.
-    ///
-    /// Example: `1708485433`
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets or clears `EndTime`.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-        self.end_time = value;
-        self
-    }
-    /// Order in which callees are dialed: `0` random, `1` in list order.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn call_order(
-        mut self,
-        value: crate::types::CreatePredictiveDialingCampaignCallOrder,
-    ) -> Self {
-        self.call_order = Some(value);
-        self
-    }
-    /// Sets or clears `CallOrder`.
-    #[inline]
-    pub fn set_call_order(
-        mut self,
-        value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
-    ) -> Self {
-        self.call_order = value;
-        self
-    }
-    /// Caller-defined data, up to 1024 characters.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.uui = value;
-        self
-    }
-    /// Task state: `0` not started, `1` running, `2` completed, `3` terminated.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn state(mut self, value: crate::types::DescribeAgentCruiseDialingCampaignState) -> Self {
-        self.state = Some(value);
-        self
-    }
-    /// Sets or clears `State`.
-    #[inline]
-    pub fn set_state(
-        mut self,
-        value: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
-    ) -> Self {
-        self.state = value;
-        self
-    }
-    /// Total number of callees.
-    ///
-    /// Example: `200`
-    #[inline]
-    pub fn total_callee_count(mut self, value: i64) -> Self {
-        self.total_callee_count = Some(value);
-        self
-    }
-    /// Sets or clears `TotalCalleeCount`.
-    #[inline]
-    pub fn set_total_callee_count(mut self, value: Option<i64>) -> Self {
-        self.total_callee_count = value;
-        self
-    }
-    /// Number of callees already called.
-    ///
-    /// Example: `200`
-    #[inline]
-    pub fn called_callee_count(mut self, value: i64) -> Self {
-        self.called_callee_count = Some(value);
-        self
-    }
-    /// Sets or clears `CalledCalleeCount`.
-    #[inline]
-    pub fn set_called_callee_count(mut self, value: Option<i64>) -> Self {
-        self.called_callee_count = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

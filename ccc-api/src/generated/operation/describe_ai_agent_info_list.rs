@@ -103,22 +103,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAgentInfoListRequ
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAIAgentInfoListRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("PageNumber"),
+            M::promised("PageSize"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -141,61 +130,36 @@ impl ::tencent_cloud_runtime::Action for DescribeAIAgentInfoListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_ai_agent_info_list_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400692008`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Page size, at most 100.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`. Required.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Page number, starting at 0.
-        ///
-        /// Example: `5`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`. Required.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400692008`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Page size, at most 100.
+            ///
+            /// Example: `1`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
+            /// Page number, starting at 0.
+            ///
+            /// Example: `5`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
         }
     };
 }
 /// Builds a [`DescribeAIAgentInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAIAgentInfoListRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    page_size: Option<crate::types::PageSize>,
-    page_number: Option<crate::types::PageNumber>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
 }
 impl DescribeAIAgentInfoListRequestBuilder {
-    request_setters!();
+    describe_ai_agent_info_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -205,25 +169,13 @@ impl DescribeAIAgentInfoListRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribeAIAgentInfoListRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("DescribeAIAgentInfoList", member)
+        };
         Ok(DescribeAIAgentInfoListRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAIAgentInfoList",
-                    "SdkAppId",
-                ))?,
-            page_size: self
-                .page_size
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAIAgentInfoList",
-                    "PageSize",
-                ))?,
-            page_number: self
-                .page_number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAIAgentInfoList",
-                    "PageNumber",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            page_size: self.page_size.ok_or_else(|| missing("PageSize"))?,
+            page_number: self.page_number.ok_or_else(|| missing("PageNumber"))?,
         })
     }
 }
@@ -244,7 +196,7 @@ impl DescribeAIAgentInfoListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_ai_agent_info_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeAIAgentInfoListRequestBuilder {
         &mut self.inner
@@ -360,24 +312,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAgentInfoListResp
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAIAgentInfoListResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AIAgentInfoList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::AIAgentInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("AIAgentInfoList").of::<crate::types::AIAgentInfo>(),
+            M::promised("RequestId"),
+            M::promised("TotalCount"),
         ];
         MEMBERS
     }
@@ -402,51 +341,27 @@ impl DescribeAIAgentInfoListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeAIAgentInfoListResponseBuilder {
-    ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>>,
-    total_count: Option<crate::types::TotalCount>,
-    request_id: Option<String>,
+    pub(crate) ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAIAgentInfoListResponseBuilder {
-    /// Intelligent agents on this page.
-    #[inline]
-    pub fn ai_agent_info_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AIAgentInfo>,
-    ) -> Self {
-        self.ai_agent_info_list = Some(value.into_iter().collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Intelligent agents on this page.
+        many ai_agent_info_list(impl IntoIterator<Item = crate::types::AIAgentInfo>),
+            set_ai_agent_info_list(Vec<crate::types::AIAgentInfo>) = "Sets or clears `AIAgentInfoList`.";
+        /// Total number of intelligent agents.
+        ///
+        /// Example: `373`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `AIAgentInfoList`.
     #[inline]
-    pub fn set_ai_agent_info_list(mut self, value: Option<Vec<crate::types::AIAgentInfo>>) -> Self {
-        self.ai_agent_info_list = value;
-        self
-    }
-    /// Total number of intelligent agents.
-    ///
-    /// Example: `373`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
-    }
-    /// Sets or clears `TotalCount`.
-    #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -122,27 +122,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAnalysisResultReq
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAIAnalysisResultRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("EndTime"),
+            M::promised("SdkAppId"),
+            M::promised("SessionId"),
+            M::promised("StartTime"),
         ];
         MEMBERS
     }
@@ -165,76 +150,40 @@ impl ::tencent_cloud_runtime::Action for DescribeAIAnalysisResultRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_ai_analysis_result_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the session to look up.
-        ///
-        /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-        #[inline]
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.members().session_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SessionId`. Required.
-        #[inline]
-        pub fn set_session_id(mut self, value: Option<String>) -> Self {
-            self.members().session_id = value;
-            self
-        }
-        /// Start of the search range, Unix time in seconds.
-        ///
-        /// Example: `1737350008`
-        #[inline]
-        pub fn start_time(mut self, value: i64) -> Self {
-            self.members().start_time = Some(value);
-            self
-        }
-        /// Sets or clears `StartTime`. Required.
-        #[inline]
-        pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-            self.members().start_time = value;
-            self
-        }
-        /// End of the search range, Unix time in seconds.
-        ///
-        /// Example: `1737350008`
-        #[inline]
-        pub fn end_time(mut self, value: i64) -> Self {
-            self.members().end_time = Some(value);
-            self
-        }
-        /// Sets or clears `EndTime`. Required.
-        #[inline]
-        pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-            self.members().end_time = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the session to look up.
+            ///
+            /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+            one session_id(impl Into<String>),
+                set_session_id(String) = "Sets or clears `SessionId`. Required.";
+            /// Start of the search range, Unix time in seconds.
+            ///
+            /// Example: `1737350008`
+            one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
+            /// End of the search range, Unix time in seconds.
+            ///
+            /// Example: `1737350008`
+            one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
         }
     };
 }
 /// Builds a [`DescribeAIAnalysisResultRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAIAnalysisResultRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
-    start_time: Option<i64>,
-    end_time: Option<i64>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) start_time: Option<i64>,
+    pub(crate) end_time: Option<i64>,
 }
 impl DescribeAIAnalysisResultRequestBuilder {
-    request_setters!();
+    describe_ai_analysis_result_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -244,31 +193,14 @@ impl DescribeAIAnalysisResultRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribeAIAnalysisResultRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("DescribeAIAnalysisResult", member)
+        };
         Ok(DescribeAIAnalysisResultRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAIAnalysisResult",
-                    "SdkAppId",
-                ))?,
-            session_id: self
-                .session_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAIAnalysisResult",
-                    "SessionId",
-                ))?,
-            start_time: self
-                .start_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAIAnalysisResult",
-                    "StartTime",
-                ))?,
-            end_time: self
-                .end_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAIAnalysisResult",
-                    "EndTime",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            session_id: self.session_id.ok_or_else(|| missing("SessionId"))?,
+            start_time: self.start_time.ok_or_else(|| missing("StartTime"))?,
+            end_time: self.end_time.ok_or_else(|| missing("EndTime"))?,
         })
     }
 }
@@ -289,7 +221,7 @@ impl DescribeAIAnalysisResultFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_ai_analysis_result_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeAIAnalysisResultRequestBuilder {
         &mut self.inner
@@ -380,19 +312,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAIAnalysisResultRes
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAIAnalysisResultResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ResultList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::AIAnalysisResult as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("RequestId"),
+            M::optional("ResultList").of::<crate::types::AIAnalysisResult>(),
         ];
         MEMBERS
     }
@@ -417,36 +340,21 @@ impl DescribeAIAnalysisResultResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeAIAnalysisResultResponseBuilder {
-    result_list: Option<Vec<crate::types::AIAnalysisResult>>,
-    request_id: Option<String>,
+    pub(crate) result_list: Option<Vec<crate::types::AIAnalysisResult>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAIAnalysisResultResponseBuilder {
-    /// Analysis results of the session.
-    #[inline]
-    pub fn result_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AIAnalysisResult>,
-    ) -> Self {
-        self.result_list = Some(value.into_iter().collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Analysis results of the session.
+        many result_list(impl IntoIterator<Item = crate::types::AIAnalysisResult>),
+            set_result_list(Vec<crate::types::AIAnalysisResult>) = "Sets or clears `ResultList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `ResultList`.
     #[inline]
-    pub fn set_result_list(mut self, value: Option<Vec<crate::types::AIAnalysisResult>>) -> Self {
-        self.result_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

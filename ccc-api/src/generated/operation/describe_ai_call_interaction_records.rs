@@ -64,18 +64,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallInteractionRe
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAICallInteractionRecordsRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("SdkAppId"), M::promised("SessionId")];
         MEMBERS
     }
 }
@@ -97,46 +87,30 @@ impl ::tencent_cloud_runtime::Action for DescribeAICallInteractionRecordsRequest
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_ai_call_interaction_records_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1500098925`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the session to look up.
-        ///
-        /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
-        #[inline]
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.members().session_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SessionId`. Required.
-        #[inline]
-        pub fn set_session_id(mut self, value: Option<String>) -> Self {
-            self.members().session_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1500098925`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the session to look up.
+            ///
+            /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
+            one session_id(impl Into<String>),
+                set_session_id(String) = "Sets or clears `SessionId`. Required.";
         }
     };
 }
 /// Builds a [`DescribeAICallInteractionRecordsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallInteractionRecordsRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) session_id: Option<String>,
 }
 impl DescribeAICallInteractionRecordsRequestBuilder {
-    request_setters!();
+    describe_ai_call_interaction_records_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -146,19 +120,12 @@ impl DescribeAICallInteractionRecordsRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribeAICallInteractionRecordsRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("DescribeAICallInteractionRecords", member)
+        };
         Ok(DescribeAICallInteractionRecordsRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAICallInteractionRecords",
-                    "SdkAppId",
-                ))?,
-            session_id: self
-                .session_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAICallInteractionRecords",
-                    "SessionId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            session_id: self.session_id.ok_or_else(|| missing("SessionId"))?,
         })
     }
 }
@@ -179,7 +146,7 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_ai_call_interaction_records_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeAICallInteractionRecordsRequestBuilder {
         &mut self.inner
@@ -274,19 +241,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAICallInteractionRe
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAICallInteractionRecordsResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InteractionEventList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::AICallInteractionRound as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("InteractionEventList").of::<crate::types::AICallInteractionRound>(),
+            M::promised("RequestId"),
         ];
         MEMBERS
     }
@@ -311,39 +269,21 @@ impl DescribeAICallInteractionRecordsResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeAICallInteractionRecordsResponseBuilder {
-    interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
-    request_id: Option<String>,
+    pub(crate) interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAICallInteractionRecordsResponseBuilder {
-    /// Interaction rounds of the session.
-    #[inline]
-    pub fn interaction_event_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AICallInteractionRound>,
-    ) -> Self {
-        self.interaction_event_list = Some(value.into_iter().collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Interaction rounds of the session.
+        many interaction_event_list(impl IntoIterator<Item = crate::types::AICallInteractionRound>),
+            set_interaction_event_list(Vec<crate::types::AICallInteractionRound>) = "Sets or clears `InteractionEventList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `InteractionEventList`.
     #[inline]
-    pub fn set_interaction_event_list(
-        mut self,
-        value: Option<Vec<crate::types::AICallInteractionRound>>,
-    ) -> Self {
-        self.interaction_event_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -128,27 +128,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAILatencyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAILatencyRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("EndTime"),
+            M::promised("SdkAppId"),
+            M::promised("SessionId"),
+            M::promised("StartTime"),
         ];
         MEMBERS
     }
@@ -171,76 +156,40 @@ impl ::tencent_cloud_runtime::Action for DescribeAILatencyRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_ai_latency_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the session to look up.
-        ///
-        /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-        #[inline]
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.members().session_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SessionId`. Required.
-        #[inline]
-        pub fn set_session_id(mut self, value: Option<String>) -> Self {
-            self.members().session_id = value;
-            self
-        }
-        /// Start of the search range, Unix time in seconds.
-        ///
-        /// Example: `1737350008`
-        #[inline]
-        pub fn start_time(mut self, value: i64) -> Self {
-            self.members().start_time = Some(value);
-            self
-        }
-        /// Sets or clears `StartTime`. Required.
-        #[inline]
-        pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-            self.members().start_time = value;
-            self
-        }
-        /// End of the search range, Unix time in seconds.
-        ///
-        /// Example: `1737350008`
-        #[inline]
-        pub fn end_time(mut self, value: i64) -> Self {
-            self.members().end_time = Some(value);
-            self
-        }
-        /// Sets or clears `EndTime`. Required.
-        #[inline]
-        pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-            self.members().end_time = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the session to look up.
+            ///
+            /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+            one session_id(impl Into<String>),
+                set_session_id(String) = "Sets or clears `SessionId`. Required.";
+            /// Start of the search range, Unix time in seconds.
+            ///
+            /// Example: `1737350008`
+            one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
+            /// End of the search range, Unix time in seconds.
+            ///
+            /// Example: `1737350008`
+            one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
         }
     };
 }
 /// Builds a [`DescribeAILatencyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAILatencyRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
-    start_time: Option<i64>,
-    end_time: Option<i64>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) start_time: Option<i64>,
+    pub(crate) end_time: Option<i64>,
 }
 impl DescribeAILatencyRequestBuilder {
-    request_setters!();
+    describe_ai_latency_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -248,31 +197,13 @@ impl DescribeAILatencyRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DescribeAILatencyRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeAILatency", member);
         Ok(DescribeAILatencyRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAILatency",
-                    "SdkAppId",
-                ))?,
-            session_id: self
-                .session_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAILatency",
-                    "SessionId",
-                ))?,
-            start_time: self
-                .start_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAILatency",
-                    "StartTime",
-                ))?,
-            end_time: self
-                .end_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAILatency",
-                    "EndTime",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            session_id: self.session_id.ok_or_else(|| missing("SessionId"))?,
+            start_time: self.start_time.ok_or_else(|| missing("StartTime"))?,
+            end_time: self.end_time.ok_or_else(|| missing("EndTime"))?,
         })
     }
 }
@@ -293,7 +224,7 @@ impl DescribeAILatencyFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_ai_latency_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeAILatencyRequestBuilder {
         &mut self.inner
@@ -402,26 +333,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAILatencyResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAILatencyResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AILatencyDetail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::AILatencyDetail as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AILatencyStatistics",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::AILatencyStatistics as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AILatencyDetail").of::<crate::types::AILatencyDetail>(),
+            M::optional("AILatencyStatistics").of::<crate::types::AILatencyStatistics>(),
+            M::promised("RequestId"),
         ];
         MEMBERS
     }
@@ -446,55 +362,25 @@ impl DescribeAILatencyResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeAILatencyResponseBuilder {
-    ai_latency_detail: Option<Vec<crate::types::AILatencyDetail>>,
-    ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
-    request_id: Option<String>,
+    pub(crate) ai_latency_detail: Option<Vec<crate::types::AILatencyDetail>>,
+    pub(crate) ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAILatencyResponseBuilder {
-    /// Latency details per turn; `-1` means no data.
-    #[inline]
-    pub fn ai_latency_detail(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AILatencyDetail>,
-    ) -> Self {
-        self.ai_latency_detail = Some(value.into_iter().collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Latency details per turn; `-1` means no data.
+        many ai_latency_detail(impl IntoIterator<Item = crate::types::AILatencyDetail>),
+            set_ai_latency_detail(Vec<crate::types::AILatencyDetail>) = "Sets or clears `AILatencyDetail`.";
+        /// Aggregate latency statistics; `-1` means no data.
+        one ai_latency_statistics(crate::types::AILatencyStatistics),
+            set_ai_latency_statistics(crate::types::AILatencyStatistics) = "Sets or clears `AILatencyStatistics`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `AILatencyDetail`.
     #[inline]
-    pub fn set_ai_latency_detail(
-        mut self,
-        value: Option<Vec<crate::types::AILatencyDetail>>,
-    ) -> Self {
-        self.ai_latency_detail = value;
-        self
-    }
-    /// Aggregate latency statistics; `-1` means no data.
-    #[inline]
-    pub fn ai_latency_statistics(mut self, value: crate::types::AILatencyStatistics) -> Self {
-        self.ai_latency_statistics = Some(value);
-        self
-    }
-    /// Sets or clears `AILatencyStatistics`.
-    #[inline]
-    pub fn set_ai_latency_statistics(
-        mut self,
-        value: Option<crate::types::AILatencyStatistics>,
-    ) -> Self {
-        self.ai_latency_statistics = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -103,18 +103,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTaskRequ
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAutoCalloutTaskRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TaskId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("SdkAppId"), M::promised("TaskId")];
         MEMBERS
     }
 }
@@ -136,46 +126,31 @@ impl ::tencent_cloud_runtime::Action for DescribeAutoCalloutTaskRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_auto_callout_task_setters {
     () => {
-        /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the task, as returned by `CreateAutoCalloutTask`.
-        ///
-        /// Example: `3`
-        #[inline]
-        pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-            self.members().task_id = Some(value);
-            self
-        }
-        /// Sets or clears `TaskId`. Required.
-        #[inline]
-        pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-            self.members().task_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the task, as returned by `CreateAutoCalloutTask`.
+            ///
+            /// Example: `3`
+            one task_id(crate::types::TaskId),
+                set_task_id(crate::types::TaskId) = "Sets or clears `TaskId`. Required.";
         }
     };
 }
+pub(crate) use describe_auto_callout_task_setters;
 /// Builds a [`DescribeAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAutoCalloutTaskRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    task_id: Option<crate::types::TaskId>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) task_id: Option<crate::types::TaskId>,
 }
 impl DescribeAutoCalloutTaskRequestBuilder {
-    request_setters!();
+    describe_auto_callout_task_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -185,19 +160,12 @@ impl DescribeAutoCalloutTaskRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribeAutoCalloutTaskRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("DescribeAutoCalloutTask", member)
+        };
         Ok(DescribeAutoCalloutTaskRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAutoCalloutTask",
-                    "SdkAppId",
-                ))?,
-            task_id: self
-                .task_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeAutoCalloutTask",
-                    "TaskId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            task_id: self.task_id.ok_or_else(|| missing("TaskId"))?,
         })
     }
 }
@@ -218,7 +186,7 @@ impl DescribeAutoCalloutTaskFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_auto_callout_task_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeAutoCalloutTaskRequestBuilder {
         &mut self.inner
@@ -383,59 +351,18 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeAutoCalloutTaskResp
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeAutoCalloutTaskResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callees",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::AutoCalloutTaskCalleeInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Description",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IvrId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxRingTimeoutSecond",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NotAfter",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NotBefore",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "State",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("Callees").of::<crate::types::AutoCalloutTaskCalleeInfo>(),
+            M::list("Callers"),
+            M::promised("Description"),
+            M::promised("IvrId"),
+            M::optional("MaxRingTimeoutSecond"),
+            M::promised("Name"),
+            M::optional("NotAfter"),
+            M::promised("NotBefore"),
+            M::promised("RequestId"),
+            M::promised("State"),
         ];
         MEMBERS
     }
@@ -460,159 +387,66 @@ impl DescribeAutoCalloutTaskResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeAutoCalloutTaskResponseBuilder {
-    name: Option<String>,
-    description: Option<String>,
-    not_before: Option<i64>,
-    not_after: Option<i64>,
-    callers: Option<Vec<String>>,
-    callees: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>>,
-    ivr_id: Option<crate::types::IvrId>,
-    state: Option<crate::types::AutoCalloutTaskState>,
-    max_ring_timeout_second: Option<i64>,
-    request_id: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) not_before: Option<i64>,
+    pub(crate) not_after: Option<i64>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) callees: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>>,
+    pub(crate) ivr_id: Option<crate::types::IvrId>,
+    pub(crate) state: Option<crate::types::AutoCalloutTaskState>,
+    pub(crate) max_ring_timeout_second: Option<i64>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeAutoCalloutTaskResponseBuilder {
-    /// Name given to the task.
-    ///
-    /// Example: `"Task 1"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Name given to the task.
+        ///
+        /// Example: `"Task 1"`
+        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        /// Free-text description of the task.
+        ///
+        /// Example: `"Payment reminder"`
+        one description(impl Into<String>),
+            set_description(String) = "Sets or clears `Description`.";
+        /// Time the task may start dialing, Unix seconds.
+        ///
+        /// Example: `1729905740`
+        one not_before(i64), set_not_before(i64) = "Sets or clears `NotBefore`.";
+        /// Time after which the task stops dialing, Unix seconds; null when the task has no end time.
+        ///
+        /// Example: `1729905750`
+        one not_after(i64), set_not_after(i64) = "Sets or clears `NotAfter`.";
+        /// Caller numbers the task dials from.
+        ///
+        /// Example: `["008610086"]`
+        many callers(impl IntoIterator<Item = impl Into<String>>),
+            set_callers(Vec<String>) = "Sets or clears `Callers`.";
+        /// Every callee of the task with its call state and sessions.
+        many callees(impl IntoIterator<Item = crate::types::AutoCalloutTaskCalleeInfo>),
+            set_callees(Vec<crate::types::AutoCalloutTaskCalleeInfo>) = "Sets or clears `Callees`.";
+        /// Id of the IVR flow the answered calls run.
+        ///
+        /// Example: `2`
+        one ivr_id(crate::types::IvrId),
+            set_ivr_id(crate::types::IvrId) = "Sets or clears `IvrId`.";
+        /// Lifecycle state of the task.
+        ///
+        /// Example: `1`
+        one state(crate::types::AutoCalloutTaskState),
+            set_state(crate::types::AutoCalloutTaskState) = "Sets or clears `State`.";
+        /// Seconds a call may ring before it is hung up; only set for tasks dialing from the customer's own numbers.
+        ///
+        /// Example: `15`
+        one max_ring_timeout_second(i64),
+            set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Free-text description of the task.
-    ///
-    /// Example: `"Payment reminder"`
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets or clears `Description`.
-    #[inline]
-    pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
-        self
-    }
-    /// Time the task may start dialing, Unix seconds.
-    ///
-    /// Example: `1729905740`
-    #[inline]
-    pub fn not_before(mut self, value: i64) -> Self {
-        self.not_before = Some(value);
-        self
-    }
-    /// Sets or clears `NotBefore`.
-    #[inline]
-    pub fn set_not_before(mut self, value: Option<i64>) -> Self {
-        self.not_before = value;
-        self
-    }
-    /// Time after which the task stops dialing, Unix seconds; null when the task has no end time.
-    ///
-    /// Example: `1729905750`
-    #[inline]
-    pub fn not_after(mut self, value: i64) -> Self {
-        self.not_after = Some(value);
-        self
-    }
-    /// Sets or clears `NotAfter`.
-    #[inline]
-    pub fn set_not_after(mut self, value: Option<i64>) -> Self {
-        self.not_after = value;
-        self
-    }
-    /// Caller numbers the task dials from.
-    ///
-    /// Example: `["008610086"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.callers = value;
-        self
-    }
-    /// Every callee of the task with its call state and sessions.
-    #[inline]
-    pub fn callees(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AutoCalloutTaskCalleeInfo>,
-    ) -> Self {
-        self.callees = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Callees`.
-    #[inline]
-    pub fn set_callees(
-        mut self,
-        value: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>>,
-    ) -> Self {
-        self.callees = value;
-        self
-    }
-    /// Id of the IVR flow the answered calls run.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-        self.ivr_id = Some(value);
-        self
-    }
-    /// Sets or clears `IvrId`.
-    #[inline]
-    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-        self.ivr_id = value;
-        self
-    }
-    /// Lifecycle state of the task.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn state(mut self, value: crate::types::AutoCalloutTaskState) -> Self {
-        self.state = Some(value);
-        self
-    }
-    /// Sets or clears `State`.
-    #[inline]
-    pub fn set_state(mut self, value: Option<crate::types::AutoCalloutTaskState>) -> Self {
-        self.state = value;
-        self
-    }
-    /// Seconds a call may ring before it is hung up; only set for tasks dialing from the customer's own numbers.
-    ///
-    /// Example: `15`
-    #[inline]
-    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-        self.max_ring_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `MaxRingTimeoutSecond`.
-    #[inline]
-    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-        self.max_ring_timeout_second = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

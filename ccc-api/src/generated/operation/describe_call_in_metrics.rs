@@ -168,27 +168,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCallInMetricsReques
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeCallInMetricsRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EnabledNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EnabledSkillGroup",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "GroupIdList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("EnabledNumber"),
+            M::optional("EnabledSkillGroup"),
+            M::optional("GroupIdList"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -211,76 +196,41 @@ impl ::tencent_cloud_runtime::Action for DescribeCallInMetricsRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_call_in_metrics_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Whether to include per-skill-group metrics; defaults to `true`.
-        ///
-        /// Example: `true`
-        #[inline]
-        pub fn enabled_skill_group(mut self, value: bool) -> Self {
-            self.members().enabled_skill_group = Some(value);
-            self
-        }
-        /// Sets or clears `EnabledSkillGroup`.
-        #[inline]
-        pub fn set_enabled_skill_group(mut self, value: Option<bool>) -> Self {
-            self.members().enabled_skill_group = value;
-            self
-        }
-        /// Whether to include per-number metrics; defaults to `false`.
-        ///
-        /// Example: `false`
-        #[inline]
-        pub fn enabled_number(mut self, value: bool) -> Self {
-            self.members().enabled_number = Some(value);
-            self
-        }
-        /// Sets or clears `EnabledNumber`.
-        #[inline]
-        pub fn set_enabled_number(mut self, value: Option<bool>) -> Self {
-            self.members().enabled_number = value;
-            self
-        }
-        /// Skill group ids to restrict the results to.
-        ///
-        /// Example: `[1,2,3,4,5]`
-        #[inline]
-        pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-            self.members().group_id_list = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `GroupIdList`.
-        #[inline]
-        pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
-            self.members().group_id_list = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Whether to include per-skill-group metrics; defaults to `true`.
+            ///
+            /// Example: `true`
+            one enabled_skill_group(bool),
+                set_enabled_skill_group(bool) = "Sets or clears `EnabledSkillGroup`.";
+            /// Whether to include per-number metrics; defaults to `false`.
+            ///
+            /// Example: `false`
+            one enabled_number(bool), set_enabled_number(bool) = "Sets or clears `EnabledNumber`.";
+            /// Skill group ids to restrict the results to.
+            ///
+            /// Example: `[1,2,3,4,5]`
+            many group_id_list(impl IntoIterator<Item = i64>),
+                set_group_id_list(Vec<i64>) = "Sets or clears `GroupIdList`.";
         }
     };
 }
 /// Builds a [`DescribeCallInMetricsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCallInMetricsRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    enabled_skill_group: Option<bool>,
-    enabled_number: Option<bool>,
-    group_id_list: Option<Vec<i64>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) enabled_skill_group: Option<bool>,
+    pub(crate) enabled_number: Option<bool>,
+    pub(crate) group_id_list: Option<Vec<i64>>,
 }
 impl DescribeCallInMetricsRequestBuilder {
-    request_setters!();
+    describe_call_in_metrics_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -290,13 +240,10 @@ impl DescribeCallInMetricsRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribeCallInMetricsRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeCallInMetrics", member);
         Ok(DescribeCallInMetricsRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeCallInMetrics",
-                    "SdkAppId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
             enabled_skill_group: self.enabled_skill_group,
             enabled_number: self.enabled_number,
             group_id_list: self.group_id_list,
@@ -320,7 +267,7 @@ impl DescribeCallInMetricsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_call_in_metrics_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeCallInMetricsRequestBuilder {
         &mut self.inner
@@ -452,38 +399,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCallInMetricsRespon
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeCallInMetricsResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NumberMetrics",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::CallInNumberMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupMetrics",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::CallInSkillGroupMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Timestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalMetrics",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: Some(
-                    <crate::types::CallInMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("NumberMetrics").of::<crate::types::CallInNumberMetrics>(),
+            M::promised("RequestId"),
+            M::list("SkillGroupMetrics").of::<crate::types::CallInSkillGroupMetrics>(),
+            M::promised("Timestamp"),
+            M::promised("TotalMetrics").of::<crate::types::CallInMetrics>(),
         ];
         MEMBERS
     }
@@ -508,92 +430,40 @@ impl DescribeCallInMetricsResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeCallInMetricsResponseBuilder {
-    timestamp: Option<i64>,
-    total_metrics: Option<crate::types::CallInMetrics>,
-    number_metrics: Option<Vec<crate::types::CallInNumberMetrics>>,
-    skill_group_metrics: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
-    request_id: Option<String>,
+    pub(crate) timestamp: Option<i64>,
+    pub(crate) total_metrics: Option<crate::types::CallInMetrics>,
+    pub(crate) number_metrics: Option<Vec<crate::types::CallInNumberMetrics>>,
+    pub(crate) skill_group_metrics: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeCallInMetricsResponseBuilder {
-    /// Unix time in seconds when the metrics were taken.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Unix time in seconds when the metrics were taken.
+        ///
+        /// Example: `1`
+        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        /// Metrics for the whole application.
+        ///
+        /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
+        one total_metrics(crate::types::CallInMetrics),
+            set_total_metrics(crate::types::CallInMetrics) = "Sets or clears `TotalMetrics`.";
+        /// Metrics per number.
+        ///
+        /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Number":"021111111","SkillGroupMetrics":[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]}]`
+        many number_metrics(impl IntoIterator<Item = crate::types::CallInNumberMetrics>),
+            set_number_metrics(Vec<crate::types::CallInNumberMetrics>) = "Sets or clears `NumberMetrics`.";
+        /// Metrics per skill group.
+        ///
+        /// Example: `[{"Name":"客服一组","SkillGroupId":0}]`
+        many skill_group_metrics(impl IntoIterator<Item = crate::types::CallInSkillGroupMetrics>),
+            set_skill_group_metrics(Vec<crate::types::CallInSkillGroupMetrics>) = "Sets or clears `SkillGroupMetrics`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Timestamp`.
     #[inline]
-    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
-        self.timestamp = value;
-        self
-    }
-    /// Metrics for the whole application.
-    ///
-    /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
-    #[inline]
-    pub fn total_metrics(mut self, value: crate::types::CallInMetrics) -> Self {
-        self.total_metrics = Some(value);
-        self
-    }
-    /// Sets or clears `TotalMetrics`.
-    #[inline]
-    pub fn set_total_metrics(mut self, value: Option<crate::types::CallInMetrics>) -> Self {
-        self.total_metrics = value;
-        self
-    }
-    /// Metrics per number.
-    ///
-    /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Number":"021111111","SkillGroupMetrics":[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]}]`
-    #[inline]
-    pub fn number_metrics(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CallInNumberMetrics>,
-    ) -> Self {
-        self.number_metrics = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `NumberMetrics`.
-    #[inline]
-    pub fn set_number_metrics(
-        mut self,
-        value: Option<Vec<crate::types::CallInNumberMetrics>>,
-    ) -> Self {
-        self.number_metrics = value;
-        self
-    }
-    /// Metrics per skill group.
-    ///
-    /// Example: `[{"Name":"客服一组","SkillGroupId":0}]`
-    #[inline]
-    pub fn skill_group_metrics(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CallInSkillGroupMetrics>,
-    ) -> Self {
-        self.skill_group_metrics = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupMetrics`.
-    #[inline]
-    pub fn set_skill_group_metrics(
-        mut self,
-        value: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
-    ) -> Self {
-        self.skill_group_metrics = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -98,29 +98,12 @@ impl ::tencent_cloud_runtime::deviation::Described
     for DescribeCarrierPrivilegeNumberApplicantsRequest
 {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Filters",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Filter as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Filters").of::<crate::types::Filter>(),
+            M::optional("PageNumber"),
+            M::optional("PageSize"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -143,76 +126,42 @@ impl ::tencent_cloud_runtime::Action for DescribeCarrierPrivilegeNumberApplicant
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_carrier_privilege_number_applicants_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Page number, starting at 0; defaults to `0`.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
-        }
-        /// Page size, at most 100; defaults to `10`.
-        ///
-        /// Example: `10`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
-        ///
-        /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
-        #[inline]
-        pub fn filters(mut self, value: impl IntoIterator<Item = crate::types::Filter>) -> Self {
-            self.members().filters = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `Filters`.
-        #[inline]
-        pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
-            self.members().filters = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Page number, starting at 0; defaults to `0`.
+            ///
+            /// Example: `0`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`.";
+            /// Page size, at most 100; defaults to `10`.
+            ///
+            /// Example: `10`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`.";
+            /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
+            ///
+            /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
+            many filters(impl IntoIterator<Item = crate::types::Filter>),
+                set_filters(Vec<crate::types::Filter>) = "Sets or clears `Filters`.";
         }
     };
 }
 /// Builds a [`DescribeCarrierPrivilegeNumberApplicantsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    page_number: Option<crate::types::PageNumber>,
-    page_size: Option<crate::types::PageSize>,
-    filters: Option<Vec<crate::types::Filter>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) filters: Option<Vec<crate::types::Filter>>,
 }
 impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
-    request_setters!();
+    describe_carrier_privilege_number_applicants_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -223,13 +172,14 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
         self,
     ) -> Result<DescribeCarrierPrivilegeNumberApplicantsRequest, ::tencent_cloud_runtime::BuildError>
     {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing(
+                "DescribeCarrierPrivilegeNumberApplicants",
+                member,
+            )
+        };
         Ok(DescribeCarrierPrivilegeNumberApplicantsRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeCarrierPrivilegeNumberApplicants",
-                    "SdkAppId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
             page_number: self.page_number,
             page_size: self.page_size,
             filters: self.filters,
@@ -253,7 +203,7 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_carrier_privilege_number_applicants_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
         &mut self.inner
@@ -372,24 +322,11 @@ impl ::tencent_cloud_runtime::deviation::Described
     for DescribeCarrierPrivilegeNumberApplicantsResponse
 {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Applicants",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::CarrierPrivilegeNumberApplicant as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("Applicants").of::<crate::types::CarrierPrivilegeNumberApplicant>(),
+            M::promised("RequestId"),
+            M::promised("TotalCount"),
         ];
         MEMBERS
     }
@@ -414,56 +351,29 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
-    /// Total number of matching applications.
-    ///
-    /// Example: `13`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of matching applications.
+        ///
+        /// Example: `13`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Applications on this page.
+        ///
+        /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
+        many applicants(impl IntoIterator<Item = crate::types::CarrierPrivilegeNumberApplicant>),
+            set_applicants(Vec<crate::types::CarrierPrivilegeNumberApplicant>) = "Sets or clears `Applicants`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Applications on this page.
-    ///
-    /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
-    #[inline]
-    pub fn applicants(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CarrierPrivilegeNumberApplicant>,
-    ) -> Self {
-        self.applicants = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Applicants`.
-    #[inline]
-    pub fn set_applicants(
-        mut self,
-        value: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
-    ) -> Self {
-        self.applicants = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

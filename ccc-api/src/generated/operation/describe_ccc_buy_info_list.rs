@@ -117,12 +117,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCCCBuyInfoListReque
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeCCCBuyInfoListRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppIds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("SdkAppIds")];
         MEMBERS
     }
 }
@@ -144,34 +140,24 @@ impl ::tencent_cloud_runtime::Action for DescribeCCCBuyInfoListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_ccc_buy_info_list_setters {
     () => {
-        /// Application ids to query; all applications if omitted.
-        ///
-        /// Example: `[1400000,14000001]`
-        #[inline]
-        pub fn sdk_app_ids(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::SdkAppId>,
-        ) -> Self {
-            self.members().sdk_app_ids = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `SdkAppIds`.
-        #[inline]
-        pub fn set_sdk_app_ids(mut self, value: Option<Vec<crate::types::SdkAppId>>) -> Self {
-            self.members().sdk_app_ids = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application ids to query; all applications if omitted.
+            ///
+            /// Example: `[1400000,14000001]`
+            many sdk_app_ids(impl IntoIterator<Item = crate::types::SdkAppId>),
+                set_sdk_app_ids(Vec<crate::types::SdkAppId>) = "Sets or clears `SdkAppIds`.";
         }
     };
 }
 /// Builds a [`DescribeCCCBuyInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCCCBuyInfoListRequestBuilder {
-    sdk_app_ids: Option<Vec<crate::types::SdkAppId>>,
+    pub(crate) sdk_app_ids: Option<Vec<crate::types::SdkAppId>>,
 }
 impl DescribeCCCBuyInfoListRequestBuilder {
-    request_setters!();
+    describe_ccc_buy_info_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -201,7 +187,7 @@ impl DescribeCCCBuyInfoListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_ccc_buy_info_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeCCCBuyInfoListRequestBuilder {
         &mut self.inner
@@ -319,31 +305,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCCCBuyInfoListRespo
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeCCCBuyInfoListResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PackageBuyList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::PackageBuyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppIdBuyList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::SdkAppIdBuyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("PackageBuyList").of::<crate::types::PackageBuyInfo>(),
+            M::promised("RequestId"),
+            M::list("SdkAppIdBuyList").of::<crate::types::SdkAppIdBuyInfo>(),
+            M::promised("TotalCount"),
         ];
         MEMBERS
     }
@@ -368,77 +335,35 @@ impl DescribeCCCBuyInfoListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeCCCBuyInfoListResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
-    package_buy_list: Option<Vec<crate::types::PackageBuyInfo>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
+    pub(crate) package_buy_list: Option<Vec<crate::types::PackageBuyInfo>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeCCCBuyInfoListResponseBuilder {
-    /// Total number of applications.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of applications.
+        ///
+        /// Example: `10`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Purchase details per application.
+        ///
+        /// Example: `[]`
+        many sdk_app_id_buy_list(impl IntoIterator<Item = crate::types::SdkAppIdBuyInfo>),
+            set_sdk_app_id_buy_list(Vec<crate::types::SdkAppIdBuyInfo>) = "Sets or clears `SdkAppIdBuyList`.";
+        /// Purchased packages.
+        ///
+        /// Example: `[]`
+        many package_buy_list(impl IntoIterator<Item = crate::types::PackageBuyInfo>),
+            set_package_buy_list(Vec<crate::types::PackageBuyInfo>) = "Sets or clears `PackageBuyList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Purchase details per application.
-    ///
-    /// Example: `[]`
-    #[inline]
-    pub fn sdk_app_id_buy_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SdkAppIdBuyInfo>,
-    ) -> Self {
-        self.sdk_app_id_buy_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SdkAppIdBuyList`.
-    #[inline]
-    pub fn set_sdk_app_id_buy_list(
-        mut self,
-        value: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
-    ) -> Self {
-        self.sdk_app_id_buy_list = value;
-        self
-    }
-    /// Purchased packages.
-    ///
-    /// Example: `[]`
-    #[inline]
-    pub fn package_buy_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::PackageBuyInfo>,
-    ) -> Self {
-        self.package_buy_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `PackageBuyList`.
-    #[inline]
-    pub fn set_package_buy_list(
-        mut self,
-        value: Option<Vec<crate::types::PackageBuyInfo>>,
-    ) -> Self {
-        self.package_buy_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -129,42 +129,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeChatMessagesRequest
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeChatMessagesRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CdrId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InstanceId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Limit",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Offset",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Order",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CdrId"),
+            M::optional("InstanceId"),
+            M::optional("Limit"),
+            M::optional("Offset"),
+            M::optional("Order"),
+            M::promised("SdkAppId"),
+            M::optional("SessionId"),
         ];
         MEMBERS
     }
@@ -187,125 +160,60 @@ impl ::tencent_cloud_runtime::Action for DescribeChatMessagesRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_chat_messages_setters {
     () => {
-        /// Application (instance) id of the contact center, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Instance id; deprecated.
-        ///
-        /// Example: `0`
-        #[deprecated(note = "use `SdkAppId`")]
-        #[inline]
-        pub fn instance_id(mut self, value: i64) -> Self {
-            self.members().instance_id = Some(value);
-            self
-        }
-        /// Sets or clears `InstanceId`.
-        #[deprecated(note = "use `SdkAppId`")]
-        #[inline]
-        pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
-            self.members().instance_id = value;
-            self
-        }
-        /// Service record id; deprecated, use `SessionId`.
-        ///
-        /// Example: `"13503"`
-        #[deprecated(note = "use `SessionId`")]
-        #[inline]
-        pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
-            self.members().cdr_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `CdrId`.
-        #[deprecated(note = "use `SessionId`")]
-        #[inline]
-        pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
-            self.members().cdr_id = value;
-            self
-        }
-        /// Maximum number of records to return, at most 100; defaults to `20`.
-        ///
-        /// Example: `20`
-        #[inline]
-        pub fn limit(mut self, value: crate::types::Limit) -> Self {
-            self.members().limit = Some(value);
-            self
-        }
-        /// Sets or clears `Limit`.
-        #[inline]
-        pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
-            self.members().limit = value;
-            self
-        }
-        /// Offset of the first record; defaults to `0`.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn offset(mut self, value: crate::types::Offset) -> Self {
-            self.members().offset = Some(value);
-            self
-        }
-        /// Sets or clears `Offset`.
-        #[inline]
-        pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
-            self.members().offset = value;
-            self
-        }
-        /// Sort order: `1` oldest first, `2` newest first (default).
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn order(mut self, value: crate::types::DescribeChatMessagesOrder) -> Self {
-            self.members().order = Some(value);
-            self
-        }
-        /// Sets or clears `Order`.
-        #[inline]
-        pub fn set_order(mut self, value: Option<crate::types::DescribeChatMessagesOrder>) -> Self {
-            self.members().order = value;
-            self
-        }
-        /// Session id of the service record.
-        ///
-        /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-        #[inline]
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.members().session_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SessionId`.
-        #[inline]
-        pub fn set_session_id(mut self, value: Option<String>) -> Self {
-            self.members().session_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application (instance) id of the contact center, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Instance id; deprecated.
+            ///
+            /// Example: `0`
+            one instance_id(i64),
+                set_instance_id(i64) = "Sets or clears `InstanceId`.", deprecated "use `SdkAppId`";
+            /// Service record id; deprecated, use `SessionId`.
+            ///
+            /// Example: `"13503"`
+            one cdr_id(impl Into<String>),
+                set_cdr_id(String) = "Sets or clears `CdrId`.", deprecated "use `SessionId`";
+            /// Maximum number of records to return, at most 100; defaults to `20`.
+            ///
+            /// Example: `20`
+            one limit(crate::types::Limit),
+                set_limit(crate::types::Limit) = "Sets or clears `Limit`.";
+            /// Offset of the first record; defaults to `0`.
+            ///
+            /// Example: `0`
+            one offset(crate::types::Offset),
+                set_offset(crate::types::Offset) = "Sets or clears `Offset`.";
+            /// Sort order: `1` oldest first, `2` newest first (default).
+            ///
+            /// Example: `1`
+            one order(crate::types::DescribeChatMessagesOrder),
+                set_order(crate::types::DescribeChatMessagesOrder) = "Sets or clears `Order`.";
+            /// Session id of the service record.
+            ///
+            /// Example: `"d6253538-7c28-477b-998a-919059801899"`
+            one session_id(impl Into<String>),
+                set_session_id(String) = "Sets or clears `SessionId`.";
         }
     };
 }
 /// Builds a [`DescribeChatMessagesRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeChatMessagesRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    instance_id: Option<i64>,
-    cdr_id: Option<String>,
-    limit: Option<crate::types::Limit>,
-    offset: Option<crate::types::Offset>,
-    order: Option<crate::types::DescribeChatMessagesOrder>,
-    session_id: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) instance_id: Option<i64>,
+    pub(crate) cdr_id: Option<String>,
+    pub(crate) limit: Option<crate::types::Limit>,
+    pub(crate) offset: Option<crate::types::Offset>,
+    pub(crate) order: Option<crate::types::DescribeChatMessagesOrder>,
+    pub(crate) session_id: Option<String>,
 }
 impl DescribeChatMessagesRequestBuilder {
-    request_setters!();
+    describe_chat_messages_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -313,13 +221,10 @@ impl DescribeChatMessagesRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DescribeChatMessagesRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeChatMessages", member);
         Ok(DescribeChatMessagesRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeChatMessages",
-                    "SdkAppId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
             instance_id: self.instance_id,
             cdr_id: self.cdr_id,
             limit: self.limit,
@@ -346,7 +251,7 @@ impl DescribeChatMessagesFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_chat_messages_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeChatMessagesRequestBuilder {
         &mut self.inner
@@ -460,24 +365,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeChatMessagesRespons
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeChatMessagesResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Messages",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::MessageBody as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("Messages").of::<crate::types::MessageBody>(),
+            M::promised("RequestId"),
+            M::promised("TotalCount"),
         ];
         MEMBERS
     }
@@ -502,50 +394,29 @@ impl DescribeChatMessagesResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeChatMessagesResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    messages: Option<Vec<crate::types::MessageBody>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) messages: Option<Vec<crate::types::MessageBody>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeChatMessagesResponseBuilder {
-    /// Total number of records.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of records.
+        ///
+        /// Example: `0`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Messages of the session.
+        ///
+        /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
+        many messages(impl IntoIterator<Item = crate::types::MessageBody>),
+            set_messages(Vec<crate::types::MessageBody>) = "Sets or clears `Messages`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Messages of the session.
-    ///
-    /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
-    #[inline]
-    pub fn messages(mut self, value: impl IntoIterator<Item = crate::types::MessageBody>) -> Self {
-        self.messages = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Messages`.
-    #[inline]
-    pub fn set_messages(mut self, value: Option<Vec<crate::types::MessageBody>>) -> Self {
-        self.messages = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

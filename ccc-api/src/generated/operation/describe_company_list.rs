@@ -96,32 +96,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCompanyListRequest 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeCompanyListRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ApplyID",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CompanyName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "State",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ApplyID"),
+            M::optional("CompanyName"),
+            M::promised("PageNumber"),
+            M::promised("PageSize"),
+            M::optional("State"),
         ];
         MEMBERS
     }
@@ -144,91 +125,42 @@ impl ::tencent_cloud_runtime::Action for DescribeCompanyListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_company_list_setters {
     () => {
-        /// Page size, at most 100.
-        ///
-        /// Example: `10`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`. Required.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Page number, starting at 0.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`. Required.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
-        }
-        /// Company name to filter by.
-        #[inline]
-        pub fn company_name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().company_name = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `CompanyName`.
-        #[inline]
-        pub fn set_company_name(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().company_name = value;
-            self
-        }
-        /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
-        #[inline]
-        pub fn state(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::DescribeCompanyListState>,
-        ) -> Self {
-            self.members().state = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `State`.
-        #[inline]
-        pub fn set_state(
-            mut self,
-            value: Option<Vec<crate::types::DescribeCompanyListState>>,
-        ) -> Self {
-            self.members().state = value;
-            self
-        }
-        /// Application id to filter by.
-        #[inline]
-        pub fn apply_id(mut self, value: impl IntoIterator<Item = crate::types::ApplyId>) -> Self {
-            self.members().apply_id = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `ApplyID`.
-        #[inline]
-        pub fn set_apply_id(mut self, value: Option<Vec<crate::types::ApplyId>>) -> Self {
-            self.members().apply_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Page size, at most 100.
+            ///
+            /// Example: `10`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
+            /// Page number, starting at 0.
+            ///
+            /// Example: `0`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
+            /// Company name to filter by.
+            many company_name(impl IntoIterator<Item = impl Into<String>>),
+                set_company_name(Vec<String>) = "Sets or clears `CompanyName`.";
+            /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
+            many state(impl IntoIterator<Item = crate::types::DescribeCompanyListState>),
+                set_state(Vec<crate::types::DescribeCompanyListState>) = "Sets or clears `State`.";
+            /// Application id to filter by.
+            many apply_id(impl IntoIterator<Item = crate::types::ApplyId>),
+                set_apply_id(Vec<crate::types::ApplyId>) = "Sets or clears `ApplyID`.";
         }
     };
 }
 /// Builds a [`DescribeCompanyListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCompanyListRequestBuilder {
-    page_size: Option<crate::types::PageSize>,
-    page_number: Option<crate::types::PageNumber>,
-    company_name: Option<Vec<String>>,
-    state: Option<Vec<crate::types::DescribeCompanyListState>>,
-    apply_id: Option<Vec<crate::types::ApplyId>>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
+    pub(crate) company_name: Option<Vec<String>>,
+    pub(crate) state: Option<Vec<crate::types::DescribeCompanyListState>>,
+    pub(crate) apply_id: Option<Vec<crate::types::ApplyId>>,
 }
 impl DescribeCompanyListRequestBuilder {
-    request_setters!();
+    describe_company_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -236,19 +168,11 @@ impl DescribeCompanyListRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DescribeCompanyListRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeCompanyList", member);
         Ok(DescribeCompanyListRequest {
-            page_size: self
-                .page_size
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeCompanyList",
-                    "PageSize",
-                ))?,
-            page_number: self
-                .page_number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeCompanyList",
-                    "PageNumber",
-                ))?,
+            page_size: self.page_size.ok_or_else(|| missing("PageSize"))?,
+            page_number: self.page_number.ok_or_else(|| missing("PageNumber"))?,
             company_name: self.company_name,
             state: self.state,
             apply_id: self.apply_id,
@@ -272,7 +196,7 @@ impl DescribeCompanyListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_company_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeCompanyListRequestBuilder {
         &mut self.inner
@@ -389,24 +313,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeCompanyListResponse
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeCompanyListResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CompanyInfo",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::CompanyStateInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CompanyInfo").of::<crate::types::CompanyStateInfo>(),
+            M::promised("RequestId"),
+            M::optional("TotalCount"),
         ];
         MEMBERS
     }
@@ -431,51 +342,27 @@ impl DescribeCompanyListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeCompanyListResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    company_info: Option<Vec<crate::types::CompanyStateInfo>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) company_info: Option<Vec<crate::types::CompanyStateInfo>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeCompanyListResponseBuilder {
-    /// Total number of applications.
-    ///
-    /// Example: `12`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of applications.
+        ///
+        /// Example: `12`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Company qualification review details.
+        many company_info(impl IntoIterator<Item = crate::types::CompanyStateInfo>),
+            set_company_info(Vec<crate::types::CompanyStateInfo>) = "Sets or clears `CompanyInfo`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Company qualification review details.
-    #[inline]
-    pub fn company_info(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::CompanyStateInfo>,
-    ) -> Self {
-        self.company_info = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `CompanyInfo`.
-    #[inline]
-    pub fn set_company_info(mut self, value: Option<Vec<crate::types::CompanyStateInfo>>) -> Self {
-        self.company_info = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

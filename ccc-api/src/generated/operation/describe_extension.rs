@@ -90,18 +90,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeExtensionRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("ExtensionId"), M::promised("SdkAppId")];
         MEMBERS
     }
 }
@@ -123,46 +113,30 @@ impl ::tencent_cloud_runtime::Action for DescribeExtensionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_extension_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Extension number to look up.
-        ///
-        /// Example: `"1001"`
-        #[inline]
-        pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-            self.members().extension_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `ExtensionId`. Required.
-        #[inline]
-        pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-            self.members().extension_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Extension number to look up.
+            ///
+            /// Example: `"1001"`
+            one extension_id(impl Into<String>),
+                set_extension_id(String) = "Sets or clears `ExtensionId`. Required.";
         }
     };
 }
 /// Builds a [`DescribeExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeExtensionRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) extension_id: Option<String>,
 }
 impl DescribeExtensionRequestBuilder {
-    request_setters!();
+    describe_extension_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -170,19 +144,11 @@ impl DescribeExtensionRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DescribeExtensionRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeExtension", member);
         Ok(DescribeExtensionRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeExtension",
-                    "SdkAppId",
-                ))?,
-            extension_id: self
-                .extension_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeExtension",
-                    "ExtensionId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            extension_id: self.extension_id.ok_or_else(|| missing("ExtensionId"))?,
         })
     }
 }
@@ -203,7 +169,7 @@ impl DescribeExtensionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_extension_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeExtensionRequestBuilder {
         &mut self.inner
@@ -338,37 +304,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeExtensionResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionDomain",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OutboundProxy",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Password",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Transport",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("ExtensionDomain"),
+            M::promised("ExtensionId"),
+            M::promised("OutboundProxy"),
+            M::promised("Password"),
+            M::promised("RequestId"),
+            M::promised("Transport"),
         ];
         MEMBERS
     }
@@ -393,12 +336,12 @@ impl DescribeExtensionResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeExtensionResponseBuilder {
-    extension_id: Option<String>,
-    extension_domain: Option<String>,
-    password: Option<String>,
-    outbound_proxy: Option<String>,
-    transport: Option<String>,
-    request_id: Option<String>,
+    pub(crate) extension_id: Option<String>,
+    pub(crate) extension_domain: Option<String>,
+    pub(crate) password: Option<String>,
+    pub(crate) outbound_proxy: Option<String>,
+    pub(crate) transport: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for DescribeExtensionResponseBuilder {
@@ -418,86 +361,36 @@ impl ::std::fmt::Debug for DescribeExtensionResponseBuilder {
 }
 #[cfg(feature = "test-util")]
 impl DescribeExtensionResponseBuilder {
-    /// Extension number.
-    ///
-    /// Example: `"1001"`
-    #[inline]
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-        self.extension_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Extension number.
+        ///
+        /// Example: `"1001"`
+        one extension_id(impl Into<String>),
+            set_extension_id(String) = "Sets or clears `ExtensionId`.";
+        /// SIP domain the extension registers to.
+        ///
+        /// Example: `"14000000.tccc.qcloud.com"`
+        one extension_domain(impl Into<String>),
+            set_extension_domain(String) = "Sets or clears `ExtensionDomain`.";
+        /// Password used to register the extension.
+        ///
+        /// Example: `"foobarfoobar"`
+        one password(impl Into<String>), set_password(String) = "Sets or clears `Password`.";
+        /// Address of the SIP proxy server.
+        ///
+        /// Example: `"sip.tcc.qcloud.com"`
+        one outbound_proxy(impl Into<String>),
+            set_outbound_proxy(String) = "Sets or clears `OutboundProxy`.";
+        /// Transport protocol used for SIP signalling, for example `tls`.
+        ///
+        /// Example: `"tls"`
+        one transport(impl Into<String>), set_transport(String) = "Sets or clears `Transport`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `ExtensionId`.
     #[inline]
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-        self.extension_id = value;
-        self
-    }
-    /// SIP domain the extension registers to.
-    ///
-    /// Example: `"14000000.tccc.qcloud.com"`
-    #[inline]
-    pub fn extension_domain(mut self, value: impl Into<String>) -> Self {
-        self.extension_domain = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionDomain`.
-    #[inline]
-    pub fn set_extension_domain(mut self, value: Option<String>) -> Self {
-        self.extension_domain = value;
-        self
-    }
-    /// Password used to register the extension.
-    ///
-    /// Example: `"foobarfoobar"`
-    #[inline]
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-    /// Sets or clears `Password`.
-    #[inline]
-    pub fn set_password(mut self, value: Option<String>) -> Self {
-        self.password = value;
-        self
-    }
-    /// Address of the SIP proxy server.
-    ///
-    /// Example: `"sip.tcc.qcloud.com"`
-    #[inline]
-    pub fn outbound_proxy(mut self, value: impl Into<String>) -> Self {
-        self.outbound_proxy = Some(value.into());
-        self
-    }
-    /// Sets or clears `OutboundProxy`.
-    #[inline]
-    pub fn set_outbound_proxy(mut self, value: Option<String>) -> Self {
-        self.outbound_proxy = value;
-        self
-    }
-    /// Transport protocol used for SIP signalling, for example `tls`.
-    ///
-    /// Example: `"tls"`
-    #[inline]
-    pub fn transport(mut self, value: impl Into<String>) -> Self {
-        self.transport = Some(value.into());
-        self
-    }
-    /// Sets or clears `Transport`.
-    #[inline]
-    pub fn set_transport(mut self, value: Option<String>) -> Self {
-        self.transport = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

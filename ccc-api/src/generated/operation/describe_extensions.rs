@@ -154,37 +154,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionsRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeExtensionsRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionIds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FuzzingKeyWord",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IsNeedStatus",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ExtensionIds"),
+            M::optional("FuzzingKeyWord"),
+            M::optional("IsNeedStatus"),
+            M::promised("PageNumber"),
+            M::optional("PageSize"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -207,106 +184,53 @@ impl ::tencent_cloud_runtime::Action for DescribeExtensionsRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_extensions_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Page number, starting at 0.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`. Required.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
-        }
-        /// Only return these extension numbers.
-        ///
-        /// Example: `["1001","1002"]`
-        #[inline]
-        pub fn extension_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().extension_ids = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `ExtensionIds`.
-        #[inline]
-        pub fn set_extension_ids(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().extension_ids = value;
-            self
-        }
-        /// Number of entries per page.
-        ///
-        /// Example: `50`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Keyword matched loosely against extension number, extension name, agent email and agent name.
-        ///
-        /// Example: `"foobar"`
-        #[inline]
-        pub fn fuzzing_key_word(mut self, value: impl Into<String>) -> Self {
-            self.members().fuzzing_key_word = Some(value.into());
-            self
-        }
-        /// Sets or clears `FuzzingKeyWord`.
-        #[inline]
-        pub fn set_fuzzing_key_word(mut self, value: Option<String>) -> Self {
-            self.members().fuzzing_key_word = value;
-            self
-        }
-        /// Whether to include the current status of each phone.
-        ///
-        /// Example: `false`
-        #[inline]
-        pub fn is_need_status(mut self, value: bool) -> Self {
-            self.members().is_need_status = Some(value);
-            self
-        }
-        /// Sets or clears `IsNeedStatus`.
-        #[inline]
-        pub fn set_is_need_status(mut self, value: Option<bool>) -> Self {
-            self.members().is_need_status = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Page number, starting at 0.
+            ///
+            /// Example: `0`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
+            /// Only return these extension numbers.
+            ///
+            /// Example: `["1001","1002"]`
+            many extension_ids(impl IntoIterator<Item = impl Into<String>>),
+                set_extension_ids(Vec<String>) = "Sets or clears `ExtensionIds`.";
+            /// Number of entries per page.
+            ///
+            /// Example: `50`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`.";
+            /// Keyword matched loosely against extension number, extension name, agent email and agent name.
+            ///
+            /// Example: `"foobar"`
+            one fuzzing_key_word(impl Into<String>),
+                set_fuzzing_key_word(String) = "Sets or clears `FuzzingKeyWord`.";
+            /// Whether to include the current status of each phone.
+            ///
+            /// Example: `false`
+            one is_need_status(bool), set_is_need_status(bool) = "Sets or clears `IsNeedStatus`.";
         }
     };
 }
 /// Builds a [`DescribeExtensionsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeExtensionsRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    page_number: Option<crate::types::PageNumber>,
-    extension_ids: Option<Vec<String>>,
-    page_size: Option<crate::types::PageSize>,
-    fuzzing_key_word: Option<String>,
-    is_need_status: Option<bool>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
+    pub(crate) extension_ids: Option<Vec<String>>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) fuzzing_key_word: Option<String>,
+    pub(crate) is_need_status: Option<bool>,
 }
 impl DescribeExtensionsRequestBuilder {
-    request_setters!();
+    describe_extensions_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -314,19 +238,11 @@ impl DescribeExtensionsRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DescribeExtensionsRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeExtensions", member);
         Ok(DescribeExtensionsRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeExtensions",
-                    "SdkAppId",
-                ))?,
-            page_number: self
-                .page_number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeExtensions",
-                    "PageNumber",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            page_number: self.page_number.ok_or_else(|| missing("PageNumber"))?,
             extension_ids: self.extension_ids,
             page_size: self.page_size,
             fuzzing_key_word: self.fuzzing_key_word,
@@ -351,7 +267,7 @@ impl DescribeExtensionsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_extensions_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeExtensionsRequestBuilder {
         &mut self.inner
@@ -465,24 +381,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeExtensionsResponse 
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeExtensionsResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::ExtensionInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Total",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("ExtensionList").of::<crate::types::ExtensionInfo>(),
+            M::promised("RequestId"),
+            M::promised("Total"),
         ];
         MEMBERS
     }
@@ -507,53 +410,29 @@ impl DescribeExtensionsResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeExtensionsResponseBuilder {
-    total: Option<crate::types::TotalCount>,
-    extension_list: Option<Vec<crate::types::ExtensionInfo>>,
-    request_id: Option<String>,
+    pub(crate) total: Option<crate::types::TotalCount>,
+    pub(crate) extension_list: Option<Vec<crate::types::ExtensionInfo>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeExtensionsResponseBuilder {
-    /// Total number of matching extensions.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn total(mut self, value: crate::types::TotalCount) -> Self {
-        self.total = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of matching extensions.
+        ///
+        /// Example: `1`
+        one total(crate::types::TotalCount),
+            set_total(crate::types::TotalCount) = "Sets or clears `Total`.";
+        /// Extensions on the requested page.
+        ///
+        /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
+        many extension_list(impl IntoIterator<Item = crate::types::ExtensionInfo>),
+            set_extension_list(Vec<crate::types::ExtensionInfo>) = "Sets or clears `ExtensionList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Total`.
     #[inline]
-    pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total = value;
-        self
-    }
-    /// Extensions on the requested page.
-    ///
-    /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
-    #[inline]
-    pub fn extension_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::ExtensionInfo>,
-    ) -> Self {
-        self.extension_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `ExtensionList`.
-    #[inline]
-    pub fn set_extension_list(mut self, value: Option<Vec<crate::types::ExtensionInfo>>) -> Self {
-        self.extension_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -144,52 +144,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeFlashSMSListRequest
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeFlashSMSListRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DeliveryNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DeliveryStatus",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ServingNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("DeliveryNumber"),
+            M::optional("DeliveryStatus"),
+            M::promised("EndTimestamp"),
+            M::optional("PageNumber"),
+            M::optional("PageSize"),
+            M::promised("SdkAppId"),
+            M::optional("ServingNumber"),
+            M::optional("SessionId"),
+            M::promised("StartTimestamp"),
         ];
         MEMBERS
     }
@@ -212,151 +177,71 @@ impl ::tencent_cloud_runtime::Action for DescribeFlashSMSListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_flash_sms_list_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1500098920`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Start of the window, Unix time in seconds; at most about 180 days in the past.
-        ///
-        /// Example: `1769730111`
-        #[inline]
-        pub fn start_timestamp(mut self, value: i64) -> Self {
-            self.members().start_timestamp = Some(value);
-            self
-        }
-        /// Sets or clears `StartTimestamp`. Required.
-        #[inline]
-        pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-            self.members().start_timestamp = value;
-            self
-        }
-        /// End of the window, Unix time in seconds; must be less than 90 days after the start.
-        ///
-        /// Example: `1769749111`
-        #[inline]
-        pub fn end_timestamp(mut self, value: i64) -> Self {
-            self.members().end_timestamp = Some(value);
-            self
-        }
-        /// Sets or clears `EndTimestamp`. Required.
-        #[inline]
-        pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-            self.members().end_timestamp = value;
-            self
-        }
-        /// Number the flash SMS was delivered to (the callee).
-        ///
-        /// Example: `"00860755******88"`
-        #[inline]
-        pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
-            self.members().delivery_number = Some(value.into());
-            self
-        }
-        /// Sets or clears `DeliveryNumber`.
-        #[inline]
-        pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
-            self.members().delivery_number = value;
-            self
-        }
-        /// System number associated with the call.
-        ///
-        /// Example: `"0086021******07"`
-        #[inline]
-        pub fn serving_number(mut self, value: impl Into<String>) -> Self {
-            self.members().serving_number = Some(value.into());
-            self
-        }
-        /// Sets or clears `ServingNumber`.
-        #[inline]
-        pub fn set_serving_number(mut self, value: Option<String>) -> Self {
-            self.members().serving_number = value;
-            self
-        }
-        /// Id of the call session.
-        ///
-        /// Example: `"15adb830-****-****-****-20c7d825d845"`
-        #[inline]
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.members().session_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SessionId`.
-        #[inline]
-        pub fn set_session_id(mut self, value: Option<String>) -> Self {
-            self.members().session_id = value;
-            self
-        }
-        /// Delivery result: `1` success, any other value failure.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn delivery_status(mut self, value: i64) -> Self {
-            self.members().delivery_status = Some(value);
-            self
-        }
-        /// Sets or clears `DeliveryStatus`.
-        #[inline]
-        pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
-            self.members().delivery_status = value;
-            self
-        }
-        /// Page size, 20-1000; defaults to `20`.
-        ///
-        /// Example: `20`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Page number, starting at 0.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1500098920`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Start of the window, Unix time in seconds; at most about 180 days in the past.
+            ///
+            /// Example: `1769730111`
+            one start_timestamp(i64),
+                set_start_timestamp(i64) = "Sets or clears `StartTimestamp`. Required.";
+            /// End of the window, Unix time in seconds; must be less than 90 days after the start.
+            ///
+            /// Example: `1769749111`
+            one end_timestamp(i64),
+                set_end_timestamp(i64) = "Sets or clears `EndTimestamp`. Required.";
+            /// Number the flash SMS was delivered to (the callee).
+            ///
+            /// Example: `"00860755******88"`
+            one delivery_number(impl Into<String>),
+                set_delivery_number(String) = "Sets or clears `DeliveryNumber`.";
+            /// System number associated with the call.
+            ///
+            /// Example: `"0086021******07"`
+            one serving_number(impl Into<String>),
+                set_serving_number(String) = "Sets or clears `ServingNumber`.";
+            /// Id of the call session.
+            ///
+            /// Example: `"15adb830-****-****-****-20c7d825d845"`
+            one session_id(impl Into<String>),
+                set_session_id(String) = "Sets or clears `SessionId`.";
+            /// Delivery result: `1` success, any other value failure.
+            ///
+            /// Example: `1`
+            one delivery_status(i64), set_delivery_status(i64) = "Sets or clears `DeliveryStatus`.";
+            /// Page size, 20-1000; defaults to `20`.
+            ///
+            /// Example: `20`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`.";
+            /// Page number, starting at 0.
+            ///
+            /// Example: `0`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`.";
         }
     };
 }
 /// Builds a [`DescribeFlashSMSListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeFlashSMSListRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    start_timestamp: Option<i64>,
-    end_timestamp: Option<i64>,
-    delivery_number: Option<String>,
-    serving_number: Option<String>,
-    session_id: Option<String>,
-    delivery_status: Option<i64>,
-    page_size: Option<crate::types::PageSize>,
-    page_number: Option<crate::types::PageNumber>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) start_timestamp: Option<i64>,
+    pub(crate) end_timestamp: Option<i64>,
+    pub(crate) delivery_number: Option<String>,
+    pub(crate) serving_number: Option<String>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) delivery_status: Option<i64>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
 }
 impl DescribeFlashSMSListRequestBuilder {
-    request_setters!();
+    describe_flash_sms_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -364,25 +249,14 @@ impl DescribeFlashSMSListRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DescribeFlashSMSListRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeFlashSMSList", member);
         Ok(DescribeFlashSMSListRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeFlashSMSList",
-                    "SdkAppId",
-                ))?,
-            start_timestamp: self.start_timestamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeFlashSMSList",
-                    "StartTimestamp",
-                ),
-            )?,
-            end_timestamp: self.end_timestamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeFlashSMSList",
-                    "EndTimestamp",
-                ),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            start_timestamp: self
+                .start_timestamp
+                .ok_or_else(|| missing("StartTimestamp"))?,
+            end_timestamp: self.end_timestamp.ok_or_else(|| missing("EndTimestamp"))?,
             delivery_number: self.delivery_number,
             serving_number: self.serving_number,
             session_id: self.session_id,
@@ -409,7 +283,7 @@ impl DescribeFlashSMSListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_flash_sms_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeFlashSMSListRequestBuilder {
         &mut self.inner
@@ -526,24 +400,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeFlashSMSListRespons
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeFlashSMSListResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FlashSMSList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::FlashSMSRecord as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Total",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("FlashSMSList").of::<crate::types::FlashSMSRecord>(),
+            M::promised("RequestId"),
+            M::optional("Total"),
         ];
         MEMBERS
     }
@@ -568,51 +429,27 @@ impl DescribeFlashSMSListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeFlashSMSListResponseBuilder {
-    total: Option<crate::types::TotalCount>,
-    flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
-    request_id: Option<String>,
+    pub(crate) total: Option<crate::types::TotalCount>,
+    pub(crate) flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeFlashSMSListResponseBuilder {
-    /// Total number of matching records.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn total(mut self, value: crate::types::TotalCount) -> Self {
-        self.total = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of matching records.
+        ///
+        /// Example: `1`
+        one total(crate::types::TotalCount),
+            set_total(crate::types::TotalCount) = "Sets or clears `Total`.";
+        /// Flash SMS records on the requested page.
+        many flash_sms_list(impl IntoIterator<Item = crate::types::FlashSMSRecord>),
+            set_flash_sms_list(Vec<crate::types::FlashSMSRecord>) = "Sets or clears `FlashSMSList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Total`.
     #[inline]
-    pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total = value;
-        self
-    }
-    /// Flash SMS records on the requested page.
-    #[inline]
-    pub fn flash_sms_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::FlashSMSRecord>,
-    ) -> Self {
-        self.flash_sms_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `FlashSMSList`.
-    #[inline]
-    pub fn set_flash_sms_list(mut self, value: Option<Vec<crate::types::FlashSMSRecord>>) -> Self {
-        self.flash_sms_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

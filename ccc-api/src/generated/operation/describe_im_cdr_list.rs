@@ -111,37 +111,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrListRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeIMCdrListRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Limit",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Offset",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("EndTimestamp"),
+            M::optional("Limit"),
+            M::optional("Offset"),
+            M::promised("SdkAppId"),
+            M::promised("StartTimestamp"),
+            M::optional("Type"),
         ];
         MEMBERS
     }
@@ -164,106 +141,54 @@ impl ::tencent_cloud_runtime::Action for DescribeIMCdrListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_im_cdr_list_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Start of the window, Unix time in seconds.
-        ///
-        /// Example: `1603877878`
-        #[inline]
-        pub fn start_timestamp(mut self, value: i64) -> Self {
-            self.members().start_timestamp = Some(value);
-            self
-        }
-        /// Sets or clears `StartTimestamp`. Required.
-        #[inline]
-        pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-            self.members().start_timestamp = value;
-            self
-        }
-        /// End of the window, Unix time in seconds.
-        ///
-        /// Example: `1603877879`
-        #[inline]
-        pub fn end_timestamp(mut self, value: i64) -> Self {
-            self.members().end_timestamp = Some(value);
-            self
-        }
-        /// Sets or clears `EndTimestamp`. Required.
-        #[inline]
-        pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-            self.members().end_timestamp = value;
-            self
-        }
-        /// Maximum number of records to return, up to 100; defaults to `20`.
-        ///
-        /// Example: `100`
-        #[inline]
-        pub fn limit(mut self, value: crate::types::Limit) -> Self {
-            self.members().limit = Some(value);
-            self
-        }
-        /// Sets or clears `Limit`.
-        #[inline]
-        pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
-            self.members().limit = value;
-            self
-        }
-        /// Number of records to skip; defaults to `0`.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn offset(mut self, value: crate::types::Offset) -> Self {
-            self.members().offset = Some(value);
-            self
-        }
-        /// Sets or clears `Offset`.
-        #[inline]
-        pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
-            self.members().offset = value;
-            self
-        }
-        /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
-        ///
-        /// Example: `2`
-        #[inline]
-        pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
-            self.members().r#type = Some(value);
-            self
-        }
-        /// Sets or clears `Type`.
-        #[inline]
-        pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
-            self.members().r#type = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Start of the window, Unix time in seconds.
+            ///
+            /// Example: `1603877878`
+            one start_timestamp(i64),
+                set_start_timestamp(i64) = "Sets or clears `StartTimestamp`. Required.";
+            /// End of the window, Unix time in seconds.
+            ///
+            /// Example: `1603877879`
+            one end_timestamp(i64),
+                set_end_timestamp(i64) = "Sets or clears `EndTimestamp`. Required.";
+            /// Maximum number of records to return, up to 100; defaults to `20`.
+            ///
+            /// Example: `100`
+            one limit(crate::types::Limit),
+                set_limit(crate::types::Limit) = "Sets or clears `Limit`.";
+            /// Number of records to skip; defaults to `0`.
+            ///
+            /// Example: `0`
+            one offset(crate::types::Offset),
+                set_offset(crate::types::Offset) = "Sets or clears `Offset`.";
+            /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
+            ///
+            /// Example: `2`
+            one r#type(crate::types::DescribeIMCdrListType),
+                set_type(crate::types::DescribeIMCdrListType) = "Sets or clears `Type`.";
         }
     };
 }
 /// Builds a [`DescribeIMCdrListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeIMCdrListRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    start_timestamp: Option<i64>,
-    end_timestamp: Option<i64>,
-    limit: Option<crate::types::Limit>,
-    offset: Option<crate::types::Offset>,
-    r#type: Option<crate::types::DescribeIMCdrListType>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) start_timestamp: Option<i64>,
+    pub(crate) end_timestamp: Option<i64>,
+    pub(crate) limit: Option<crate::types::Limit>,
+    pub(crate) offset: Option<crate::types::Offset>,
+    pub(crate) r#type: Option<crate::types::DescribeIMCdrListType>,
 }
 impl DescribeIMCdrListRequestBuilder {
-    request_setters!();
+    describe_im_cdr_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -271,19 +196,14 @@ impl DescribeIMCdrListRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DescribeIMCdrListRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeIMCdrList", member);
         Ok(DescribeIMCdrListRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeIMCdrList",
-                    "SdkAppId",
-                ))?,
-            start_timestamp: self.start_timestamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("DescribeIMCdrList", "StartTimestamp"),
-            )?,
-            end_timestamp: self.end_timestamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("DescribeIMCdrList", "EndTimestamp"),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            start_timestamp: self
+                .start_timestamp
+                .ok_or_else(|| missing("StartTimestamp"))?,
+            end_timestamp: self.end_timestamp.ok_or_else(|| missing("EndTimestamp"))?,
             limit: self.limit,
             offset: self.offset,
             r#type: self.r#type,
@@ -307,7 +227,7 @@ impl DescribeIMCdrListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_im_cdr_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeIMCdrListRequestBuilder {
         &mut self.inner
@@ -421,24 +341,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIMCdrListResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeIMCdrListResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IMCdrList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::IMCdrInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("IMCdrList").of::<crate::types::IMCdrInfo>(),
+            M::promised("RequestId"),
+            M::promised("TotalCount"),
         ];
         MEMBERS
     }
@@ -463,50 +370,29 @@ impl DescribeIMCdrListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeIMCdrListResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeIMCdrListResponseBuilder {
-    /// Total number of matching records.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of matching records.
+        ///
+        /// Example: `0`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Service records on the requested page.
+        ///
+        /// Example: `[{"ClientUserId":"8b997a86199ac962210017263","Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
+        many im_cdr_list(impl IntoIterator<Item = crate::types::IMCdrInfo>),
+            set_im_cdr_list(Vec<crate::types::IMCdrInfo>) = "Sets or clears `IMCdrList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Service records on the requested page.
-    ///
-    /// Example: `[{"ClientUserId":"8b997a86199ac962210017263","Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
-    #[inline]
-    pub fn im_cdr_list(mut self, value: impl IntoIterator<Item = crate::types::IMCdrInfo>) -> Self {
-        self.im_cdr_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `IMCdrList`.
-    #[inline]
-    pub fn set_im_cdr_list(mut self, value: Option<Vec<crate::types::IMCdrInfo>>) -> Self {
-        self.im_cdr_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -139,37 +139,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIvrAudioListRequest
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeIvrAudioListRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AudioFileName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CustomFileName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FileId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AudioFileName"),
+            M::optional("CustomFileName"),
+            M::optional("FileId"),
+            M::promised("PageNumber"),
+            M::promised("PageSize"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -192,106 +169,48 @@ impl ::tencent_cloud_runtime::Action for DescribeIvrAudioListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_ivr_audio_list_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1600000001`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Page size, at most 50.
-        ///
-        /// Example: `10`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`. Required.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Page number, starting at 0.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`. Required.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
-        }
-        /// Only return files with these aliases.
-        #[inline]
-        pub fn custom_file_name(
-            mut self,
-            value: impl IntoIterator<Item = impl Into<String>>,
-        ) -> Self {
-            self.members().custom_file_name = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `CustomFileName`.
-        #[inline]
-        pub fn set_custom_file_name(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().custom_file_name = value;
-            self
-        }
-        /// Only return files with these file names.
-        #[inline]
-        pub fn audio_file_name(
-            mut self,
-            value: impl IntoIterator<Item = impl Into<String>>,
-        ) -> Self {
-            self.members().audio_file_name = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `AudioFileName`.
-        #[inline]
-        pub fn set_audio_file_name(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().audio_file_name = value;
-            self
-        }
-        /// Only return files with these ids.
-        #[inline]
-        pub fn file_id(mut self, value: impl IntoIterator<Item = crate::types::FileId>) -> Self {
-            self.members().file_id = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `FileId`.
-        #[inline]
-        pub fn set_file_id(mut self, value: Option<Vec<crate::types::FileId>>) -> Self {
-            self.members().file_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1600000001`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Page size, at most 50.
+            ///
+            /// Example: `10`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
+            /// Page number, starting at 0.
+            ///
+            /// Example: `0`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
+            /// Only return files with these aliases.
+            many custom_file_name(impl IntoIterator<Item = impl Into<String>>),
+                set_custom_file_name(Vec<String>) = "Sets or clears `CustomFileName`.";
+            /// Only return files with these file names.
+            many audio_file_name(impl IntoIterator<Item = impl Into<String>>),
+                set_audio_file_name(Vec<String>) = "Sets or clears `AudioFileName`.";
+            /// Only return files with these ids.
+            many file_id(impl IntoIterator<Item = crate::types::FileId>),
+                set_file_id(Vec<crate::types::FileId>) = "Sets or clears `FileId`.";
         }
     };
 }
 /// Builds a [`DescribeIvrAudioListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeIvrAudioListRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    page_size: Option<crate::types::PageSize>,
-    page_number: Option<crate::types::PageNumber>,
-    custom_file_name: Option<Vec<String>>,
-    audio_file_name: Option<Vec<String>>,
-    file_id: Option<Vec<crate::types::FileId>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
+    pub(crate) custom_file_name: Option<Vec<String>>,
+    pub(crate) audio_file_name: Option<Vec<String>>,
+    pub(crate) file_id: Option<Vec<crate::types::FileId>>,
 }
 impl DescribeIvrAudioListRequestBuilder {
-    request_setters!();
+    describe_ivr_audio_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -299,25 +218,12 @@ impl DescribeIvrAudioListRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DescribeIvrAudioListRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeIvrAudioList", member);
         Ok(DescribeIvrAudioListRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeIvrAudioList",
-                    "SdkAppId",
-                ))?,
-            page_size: self
-                .page_size
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeIvrAudioList",
-                    "PageSize",
-                ))?,
-            page_number: self
-                .page_number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeIvrAudioList",
-                    "PageNumber",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            page_size: self.page_size.ok_or_else(|| missing("PageSize"))?,
+            page_number: self.page_number.ok_or_else(|| missing("PageNumber"))?,
             custom_file_name: self.custom_file_name,
             audio_file_name: self.audio_file_name,
             file_id: self.file_id,
@@ -341,7 +247,7 @@ impl DescribeIvrAudioListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_ivr_audio_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeIvrAudioListRequestBuilder {
         &mut self.inner
@@ -456,24 +362,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeIvrAudioListRespons
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeIvrAudioListResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FileInfo",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::AudioFileInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("FileInfo").of::<crate::types::AudioFileInfo>(),
+            M::promised("RequestId"),
+            M::promised("TotalCount"),
         ];
         MEMBERS
     }
@@ -498,51 +391,27 @@ impl DescribeIvrAudioListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeIvrAudioListResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    file_info: Option<Vec<crate::types::AudioFileInfo>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) file_info: Option<Vec<crate::types::AudioFileInfo>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeIvrAudioListResponseBuilder {
-    /// Total number of matching files.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of matching files.
+        ///
+        /// Example: `0`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Audio files on the requested page.
+        many file_info(impl IntoIterator<Item = crate::types::AudioFileInfo>),
+            set_file_info(Vec<crate::types::AudioFileInfo>) = "Sets or clears `FileInfo`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Audio files on the requested page.
-    #[inline]
-    pub fn file_info(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AudioFileInfo>,
-    ) -> Self {
-        self.file_info = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `FileInfo`.
-    #[inline]
-    pub fn set_file_info(mut self, value: Option<Vec<crate::types::AudioFileInfo>>) -> Self {
-        self.file_info = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

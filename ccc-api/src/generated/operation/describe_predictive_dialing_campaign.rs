@@ -98,18 +98,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialingCampaignRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CampaignId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("CampaignId"), M::promised("SdkAppId")];
         MEMBERS
     }
 }
@@ -131,46 +121,31 @@ impl ::tencent_cloud_runtime::Action for DescribePredictiveDialingCampaignReques
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_predictive_dialing_campaign_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the task to look up.
-        ///
-        /// Example: `2569`
-        #[inline]
-        pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-            self.members().campaign_id = Some(value);
-            self
-        }
-        /// Sets or clears `CampaignId`. Required.
-        #[inline]
-        pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-            self.members().campaign_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the task to look up.
+            ///
+            /// Example: `2569`
+            one campaign_id(crate::types::CampaignId),
+                set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`. Required.";
         }
     };
 }
+pub(crate) use describe_predictive_dialing_campaign_setters;
 /// Builds a [`DescribePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingCampaignRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    campaign_id: Option<crate::types::CampaignId>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) campaign_id: Option<crate::types::CampaignId>,
 }
 impl DescribePredictiveDialingCampaignRequestBuilder {
-    request_setters!();
+    describe_predictive_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -180,19 +155,15 @@ impl DescribePredictiveDialingCampaignRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribePredictiveDialingCampaignRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing(
+                "DescribePredictiveDialingCampaign",
+                member,
+            )
+        };
         Ok(DescribePredictiveDialingCampaignRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePredictiveDialingCampaign",
-                    "SdkAppId",
-                ))?,
-            campaign_id: self
-                .campaign_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePredictiveDialingCampaign",
-                    "CampaignId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            campaign_id: self.campaign_id.ok_or_else(|| missing("CampaignId"))?,
         })
     }
 }
@@ -213,7 +184,7 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_predictive_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribePredictiveDialingCampaignRequestBuilder {
         &mut self.inner
@@ -464,89 +435,24 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialingCampaignResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallOrder",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CampaignId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExpectedAbandonRate",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IVRId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Priority",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RetryInterval",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RetryTimes",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Status",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StatusReason",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UUI",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Variables",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Variable as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CallOrder"),
+            M::optional("CampaignId"),
+            M::optional("EndTime"),
+            M::optional("ExpectedAbandonRate"),
+            M::optional("IVRId"),
+            M::optional("Name"),
+            M::optional("Priority"),
+            M::promised("RequestId"),
+            M::optional("RetryInterval"),
+            M::optional("RetryTimes"),
+            M::optional("SkillGroupId"),
+            M::optional("StartTime"),
+            M::optional("Status"),
+            M::optional("StatusReason"),
+            M::optional("UUI"),
+            M::optional("Variables").of::<crate::types::Variable>(),
         ];
         MEMBERS
     }
@@ -571,258 +477,98 @@ impl DescribePredictiveDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribePredictiveDialingCampaignResponseBuilder {
-    campaign_id: Option<crate::types::CampaignId>,
-    name: Option<String>,
-    call_order: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
-    skill_group_id: Option<crate::types::SkillGroupId>,
-    ivr_id: Option<crate::types::IvrId>,
-    priority: Option<i64>,
-    expected_abandon_rate: Option<i64>,
-    retry_times: Option<i64>,
-    retry_interval: Option<i64>,
-    start_time: Option<i64>,
-    end_time: Option<i64>,
-    variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<String>,
-    status: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
-    status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
-    request_id: Option<String>,
+    pub(crate) campaign_id: Option<crate::types::CampaignId>,
+    pub(crate) name: Option<String>,
+    pub(crate) call_order: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
+    pub(crate) skill_group_id: Option<crate::types::SkillGroupId>,
+    pub(crate) ivr_id: Option<crate::types::IvrId>,
+    pub(crate) priority: Option<i64>,
+    pub(crate) expected_abandon_rate: Option<i64>,
+    pub(crate) retry_times: Option<i64>,
+    pub(crate) retry_interval: Option<i64>,
+    pub(crate) start_time: Option<i64>,
+    pub(crate) end_time: Option<i64>,
+    pub(crate) variables: Option<Vec<crate::types::Variable>>,
+    pub(crate) uui: Option<String>,
+    pub(crate) status: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
+    pub(crate) status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribePredictiveDialingCampaignResponseBuilder {
-    /// Id of the task.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-        self.campaign_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the task.
+        ///
+        /// Example: `2569`
+        one campaign_id(crate::types::CampaignId),
+            set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`.";
+        /// Task name.
+        ///
+        /// Example: `"新能源SUV推荐"`
+        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        /// Order in which callees are dialled: `0` random, `1` sequential.
+        ///
+        /// Example: `0`
+        one call_order(crate::types::DescribePredictiveDialingCampaignCallOrder),
+            set_call_order(crate::types::DescribePredictiveDialingCampaignCallOrder) = "Sets or clears `CallOrder`.";
+        /// Id of the agent skill group serving the task.
+        ///
+        /// Example: `255`
+        one skill_group_id(crate::types::SkillGroupId),
+            set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`.";
+        /// Id of the IVR flow used by the task.
+        ///
+        /// Example: `4600`
+        one ivr_id(crate::types::IvrId),
+            set_ivr_id(crate::types::IvrId) = "Sets or clears `IVRId`.";
+        /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
+        ///
+        /// Example: `3`
+        one priority(i64), set_priority(i64) = "Sets or clears `Priority`.";
+        /// Target abandoned-call rate in percent, 5-50.
+        ///
+        /// Example: `10`
+        one expected_abandon_rate(i64),
+            set_expected_abandon_rate(i64) = "Sets or clears `ExpectedAbandonRate`.";
+        /// Number of call retries, 0-2.
+        ///
+        /// Example: `2`
+        one retry_times(i64), set_retry_times(i64) = "Sets or clears `RetryTimes`.";
+        /// Interval between retries in seconds, 60-86400.
+        ///
+        /// Example: `1800`
+        one retry_interval(i64), set_retry_interval(i64) = "Sets or clears `RetryInterval`.";
+        /// Unix time in seconds at which the task starts automatically.
+        ///
+        /// Example: `1708483433`
+        one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`.";
+        /// Unix time in seconds at which the task is stopped automatically.
+        ///
+        /// Example: `1708485433`
+        one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`.";
+        /// Custom variables of the task.
+        many variables(impl IntoIterator<Item = crate::types::Variable>),
+            set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
+        /// User-to-User Information data attached to the calls.
+        ///
+        /// Example: `"foobar"`
+        one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+        /// Task status: `0` not started, `1` running, `2` paused, `3` stopped, `4` completed.
+        ///
+        /// Example: `1`
+        one status(crate::types::DescribePredictiveDialingCampaignStatus),
+            set_status(crate::types::DescribePredictiveDialingCampaignStatus) = "Sets or clears `Status`.";
+        /// Reason for the status: `0` normal, `1` ended manually, `2` ended by timeout.
+        ///
+        /// Example: `0`
+        one status_reason(crate::types::DescribePredictiveDialingCampaignStatusReason),
+            set_status_reason(crate::types::DescribePredictiveDialingCampaignStatusReason) = "Sets or clears `StatusReason`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `CampaignId`.
     #[inline]
-    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-        self.campaign_id = value;
-        self
-    }
-    /// Task name.
-    ///
-    /// Example: `"新能源SUV推荐"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Order in which callees are dialled: `0` random, `1` sequential.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn call_order(
-        mut self,
-        value: crate::types::DescribePredictiveDialingCampaignCallOrder,
-    ) -> Self {
-        self.call_order = Some(value);
-        self
-    }
-    /// Sets or clears `CallOrder`.
-    #[inline]
-    pub fn set_call_order(
-        mut self,
-        value: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
-    ) -> Self {
-        self.call_order = value;
-        self
-    }
-    /// Id of the agent skill group serving the task.
-    ///
-    /// Example: `255`
-    #[inline]
-    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// Id of the IVR flow used by the task.
-    ///
-    /// Example: `4600`
-    #[inline]
-    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-        self.ivr_id = Some(value);
-        self
-    }
-    /// Sets or clears `IVRId`.
-    #[inline]
-    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-        self.ivr_id = value;
-        self
-    }
-    /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn priority(mut self, value: i64) -> Self {
-        self.priority = Some(value);
-        self
-    }
-    /// Sets or clears `Priority`.
-    #[inline]
-    pub fn set_priority(mut self, value: Option<i64>) -> Self {
-        self.priority = value;
-        self
-    }
-    /// Target abandoned-call rate in percent, 5-50.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn expected_abandon_rate(mut self, value: i64) -> Self {
-        self.expected_abandon_rate = Some(value);
-        self
-    }
-    /// Sets or clears `ExpectedAbandonRate`.
-    #[inline]
-    pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
-        self.expected_abandon_rate = value;
-        self
-    }
-    /// Number of call retries, 0-2.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn retry_times(mut self, value: i64) -> Self {
-        self.retry_times = Some(value);
-        self
-    }
-    /// Sets or clears `RetryTimes`.
-    #[inline]
-    pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
-        self.retry_times = value;
-        self
-    }
-    /// Interval between retries in seconds, 60-86400.
-    ///
-    /// Example: `1800`
-    #[inline]
-    pub fn retry_interval(mut self, value: i64) -> Self {
-        self.retry_interval = Some(value);
-        self
-    }
-    /// Sets or clears `RetryInterval`.
-    #[inline]
-    pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
-        self.retry_interval = value;
-        self
-    }
-    /// Unix time in seconds at which the task starts automatically.
-    ///
-    /// Example: `1708483433`
-    #[inline]
-    pub fn start_time(mut self, value: i64) -> Self {
-        self.start_time = Some(value);
-        self
-    }
-    /// Sets or clears `StartTime`.
-    #[inline]
-    pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-        self.start_time = value;
-        self
-    }
-    /// Unix time in seconds at which the task is stopped automatically.
-    ///
-    /// Example: `1708485433`
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets or clears `EndTime`.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-        self.end_time = value;
-        self
-    }
-    /// Custom variables of the task.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = crate::types::Variable>) -> Self {
-        self.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-        self.variables = value;
-        self
-    }
-    /// User-to-User Information data attached to the calls.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.uui = value;
-        self
-    }
-    /// Task status: `0` not started, `1` running, `2` paused, `3` stopped, `4` completed.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn status(mut self, value: crate::types::DescribePredictiveDialingCampaignStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets or clears `Status`.
-    #[inline]
-    pub fn set_status(
-        mut self,
-        value: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
-    ) -> Self {
-        self.status = value;
-        self
-    }
-    /// Reason for the status: `0` normal, `1` ended manually, `2` ended by timeout.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn status_reason(
-        mut self,
-        value: crate::types::DescribePredictiveDialingCampaignStatusReason,
-    ) -> Self {
-        self.status_reason = Some(value);
-        self
-    }
-    /// Sets or clears `StatusReason`.
-    #[inline]
-    pub fn set_status_reason(
-        mut self,
-        value: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
-    ) -> Self {
-        self.status_reason = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

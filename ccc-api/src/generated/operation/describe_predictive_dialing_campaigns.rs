@@ -166,37 +166,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialingCampaignsRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CampaignId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CampaignId"),
+            M::optional("Name"),
+            M::promised("PageNumber"),
+            M::promised("PageSize"),
+            M::promised("SdkAppId"),
+            M::optional("SkillGroupId"),
         ];
         MEMBERS
     }
@@ -219,106 +196,53 @@ impl ::tencent_cloud_runtime::Action for DescribePredictiveDialingCampaignsReque
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_predictive_dialing_campaigns_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Page size, at most 100.
-        ///
-        /// Example: `25`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`. Required.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Page number, starting at 0.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`. Required.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
-        }
-        /// Keyword matched against task names.
-        ///
-        /// Example: `"推荐"`
-        #[inline]
-        pub fn name(mut self, value: impl Into<String>) -> Self {
-            self.members().name = Some(value.into());
-            self
-        }
-        /// Sets or clears `Name`.
-        #[inline]
-        pub fn set_name(mut self, value: Option<String>) -> Self {
-            self.members().name = value;
-            self
-        }
-        /// Only return tasks served by this skill group.
-        ///
-        /// Example: `255`
-        #[inline]
-        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-            self.members().skill_group_id = Some(value);
-            self
-        }
-        /// Sets or clears `SkillGroupId`.
-        #[inline]
-        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-            self.members().skill_group_id = value;
-            self
-        }
-        /// Only return the task with this id.
-        ///
-        /// Example: `9854`
-        #[inline]
-        pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-            self.members().campaign_id = Some(value);
-            self
-        }
-        /// Sets or clears `CampaignId`.
-        #[inline]
-        pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-            self.members().campaign_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Page size, at most 100.
+            ///
+            /// Example: `25`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
+            /// Page number, starting at 0.
+            ///
+            /// Example: `0`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
+            /// Keyword matched against task names.
+            ///
+            /// Example: `"推荐"`
+            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+            /// Only return tasks served by this skill group.
+            ///
+            /// Example: `255`
+            one skill_group_id(crate::types::SkillGroupId),
+                set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`.";
+            /// Only return the task with this id.
+            ///
+            /// Example: `9854`
+            one campaign_id(crate::types::CampaignId),
+                set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`.";
         }
     };
 }
 /// Builds a [`DescribePredictiveDialingCampaignsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingCampaignsRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    page_size: Option<crate::types::PageSize>,
-    page_number: Option<crate::types::PageNumber>,
-    name: Option<String>,
-    skill_group_id: Option<crate::types::SkillGroupId>,
-    campaign_id: Option<crate::types::CampaignId>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
+    pub(crate) name: Option<String>,
+    pub(crate) skill_group_id: Option<crate::types::SkillGroupId>,
+    pub(crate) campaign_id: Option<crate::types::CampaignId>,
 }
 impl DescribePredictiveDialingCampaignsRequestBuilder {
-    request_setters!();
+    describe_predictive_dialing_campaigns_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -329,25 +253,16 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
         self,
     ) -> Result<DescribePredictiveDialingCampaignsRequest, ::tencent_cloud_runtime::BuildError>
     {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing(
+                "DescribePredictiveDialingCampaigns",
+                member,
+            )
+        };
         Ok(DescribePredictiveDialingCampaignsRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePredictiveDialingCampaigns",
-                    "SdkAppId",
-                ))?,
-            page_size: self
-                .page_size
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePredictiveDialingCampaigns",
-                    "PageSize",
-                ))?,
-            page_number: self
-                .page_number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePredictiveDialingCampaigns",
-                    "PageNumber",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            page_size: self.page_size.ok_or_else(|| missing("PageSize"))?,
+            page_number: self.page_number.ok_or_else(|| missing("PageNumber"))?,
             name: self.name,
             skill_group_id: self.skill_group_id,
             campaign_id: self.campaign_id,
@@ -371,7 +286,7 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_predictive_dialing_campaigns_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribePredictiveDialingCampaignsRequestBuilder {
         &mut self.inner
@@ -490,24 +405,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialingCampaignsResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CampaignList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::DescribePredictiveDialingCampaignsElement as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CampaignList")
+                .of::<crate::types::DescribePredictiveDialingCampaignsElement>(),
+            M::promised("RequestId"),
+            M::optional("TotalCount"),
         ];
         MEMBERS
     }
@@ -532,54 +435,27 @@ impl DescribePredictiveDialingCampaignsResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribePredictiveDialingCampaignsResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    campaign_list: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) campaign_list: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribePredictiveDialingCampaignsResponseBuilder {
-    /// Total number of matching tasks.
-    ///
-    /// Example: `66`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of matching tasks.
+        ///
+        /// Example: `66`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Tasks on the requested page.
+        many campaign_list(impl IntoIterator< Item = crate::types::DescribePredictiveDialingCampaignsElement, >),
+            set_campaign_list(Vec<crate::types::DescribePredictiveDialingCampaignsElement>) = "Sets or clears `CampaignList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Tasks on the requested page.
-    #[inline]
-    pub fn campaign_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::DescribePredictiveDialingCampaignsElement>,
-    ) -> Self {
-        self.campaign_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `CampaignList`.
-    #[inline]
-    pub fn set_campaign_list(
-        mut self,
-        value: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
-    ) -> Self {
-        self.campaign_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -116,27 +116,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingSe
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialingSessionsRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CampaignId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("CampaignId"),
+            M::promised("PageNumber"),
+            M::promised("PageSize"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -159,76 +144,42 @@ impl ::tencent_cloud_runtime::Action for DescribePredictiveDialingSessionsReques
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_predictive_dialing_sessions_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
-        ///
-        /// Example: `2569`
-        #[inline]
-        pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-            self.members().campaign_id = Some(value);
-            self
-        }
-        /// Sets or clears `CampaignId`. Required.
-        #[inline]
-        pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-            self.members().campaign_id = value;
-            self
-        }
-        /// Page size, at most 1000.
-        ///
-        /// Example: `25`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`. Required.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Page number, starting at 0.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`. Required.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
+            ///
+            /// Example: `2569`
+            one campaign_id(crate::types::CampaignId),
+                set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`. Required.";
+            /// Page size, at most 1000.
+            ///
+            /// Example: `25`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
+            /// Page number, starting at 0.
+            ///
+            /// Example: `0`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
         }
     };
 }
 /// Builds a [`DescribePredictiveDialingSessionsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingSessionsRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    campaign_id: Option<crate::types::CampaignId>,
-    page_size: Option<crate::types::PageSize>,
-    page_number: Option<crate::types::PageNumber>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) campaign_id: Option<crate::types::CampaignId>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
 }
 impl DescribePredictiveDialingSessionsRequestBuilder {
-    request_setters!();
+    describe_predictive_dialing_sessions_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -238,31 +189,17 @@ impl DescribePredictiveDialingSessionsRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribePredictiveDialingSessionsRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing(
+                "DescribePredictiveDialingSessions",
+                member,
+            )
+        };
         Ok(DescribePredictiveDialingSessionsRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePredictiveDialingSessions",
-                    "SdkAppId",
-                ))?,
-            campaign_id: self
-                .campaign_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePredictiveDialingSessions",
-                    "CampaignId",
-                ))?,
-            page_size: self
-                .page_size
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePredictiveDialingSessions",
-                    "PageSize",
-                ))?,
-            page_number: self
-                .page_number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePredictiveDialingSessions",
-                    "PageNumber",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            campaign_id: self.campaign_id.ok_or_else(|| missing("CampaignId"))?,
+            page_size: self.page_size.ok_or_else(|| missing("PageSize"))?,
+            page_number: self.page_number.ok_or_else(|| missing("PageNumber"))?,
         })
     }
 }
@@ -283,7 +220,7 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_predictive_dialing_sessions_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribePredictiveDialingSessionsRequestBuilder {
         &mut self.inner
@@ -394,22 +331,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingSe
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialingSessionsResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("RequestId"),
+            M::optional("SessionList"),
+            M::optional("TotalCount"),
         ];
         MEMBERS
     }
@@ -434,50 +360,29 @@ impl DescribePredictiveDialingSessionsResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribePredictiveDialingSessionsResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    session_list: Option<Vec<String>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) session_list: Option<Vec<String>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribePredictiveDialingSessionsResponseBuilder {
-    /// Total number of calls.
-    ///
-    /// Example: `3000`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of calls.
+        ///
+        /// Example: `3000`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Session ids of the calls on the requested page; use them to fetch detailed call records in bulk.
+        ///
+        /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
+        many session_list(impl IntoIterator<Item = impl Into<String>>),
+            set_session_list(Vec<String>) = "Sets or clears `SessionList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Session ids of the calls on the requested page; use them to fetch detailed call records in bulk.
-    ///
-    /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
-    #[inline]
-    pub fn session_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.session_list = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `SessionList`.
-    #[inline]
-    pub fn set_session_list(mut self, value: Option<Vec<String>>) -> Self {
-        self.session_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -215,32 +215,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeProtectedTelCdrRequ
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeProtectedTelCdrRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTimeStamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTimeStamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("EndTimeStamp"),
+            M::promised("PageNumber"),
+            M::promised("PageSize"),
+            M::promised("SdkAppId"),
+            M::promised("StartTimeStamp"),
         ];
         MEMBERS
     }
@@ -263,91 +244,48 @@ impl ::tencent_cloud_runtime::Action for DescribeProtectedTelCdrRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_protected_tel_cdr_setters {
     () => {
-        /// Start of the window, Unix time in seconds.
-        ///
-        /// Example: `1611631881`
-        #[inline]
-        pub fn start_time_stamp(mut self, value: i64) -> Self {
-            self.members().start_time_stamp = Some(value);
-            self
-        }
-        /// Sets or clears `StartTimeStamp`. Required.
-        #[inline]
-        pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
-            self.members().start_time_stamp = value;
-            self
-        }
-        /// End of the window, Unix time in seconds.
-        ///
-        /// Example: `1611631881`
-        #[inline]
-        pub fn end_time_stamp(mut self, value: i64) -> Self {
-            self.members().end_time_stamp = Some(value);
-            self
-        }
-        /// Sets or clears `EndTimeStamp`. Required.
-        #[inline]
-        pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
-            self.members().end_time_stamp = value;
-            self
-        }
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Page size, at most 100.
-        ///
-        /// Example: `100`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`. Required.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Page number, starting at 0.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`. Required.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Start of the window, Unix time in seconds.
+            ///
+            /// Example: `1611631881`
+            one start_time_stamp(i64),
+                set_start_time_stamp(i64) = "Sets or clears `StartTimeStamp`. Required.";
+            /// End of the window, Unix time in seconds.
+            ///
+            /// Example: `1611631881`
+            one end_time_stamp(i64),
+                set_end_time_stamp(i64) = "Sets or clears `EndTimeStamp`. Required.";
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Page size, at most 100.
+            ///
+            /// Example: `100`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
+            /// Page number, starting at 0.
+            ///
+            /// Example: `0`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
         }
     };
 }
 /// Builds a [`DescribeProtectedTelCdrRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeProtectedTelCdrRequestBuilder {
-    start_time_stamp: Option<i64>,
-    end_time_stamp: Option<i64>,
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    page_size: Option<crate::types::PageSize>,
-    page_number: Option<crate::types::PageNumber>,
+    pub(crate) start_time_stamp: Option<i64>,
+    pub(crate) end_time_stamp: Option<i64>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
 }
 impl DescribeProtectedTelCdrRequestBuilder {
-    request_setters!();
+    describe_protected_tel_cdr_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -357,37 +295,17 @@ impl DescribeProtectedTelCdrRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribeProtectedTelCdrRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("DescribeProtectedTelCdr", member)
+        };
         Ok(DescribeProtectedTelCdrRequest {
-            start_time_stamp: self.start_time_stamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeProtectedTelCdr",
-                    "StartTimeStamp",
-                ),
-            )?,
-            end_time_stamp: self.end_time_stamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeProtectedTelCdr",
-                    "EndTimeStamp",
-                ),
-            )?,
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeProtectedTelCdr",
-                    "SdkAppId",
-                ))?,
-            page_size: self
-                .page_size
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeProtectedTelCdr",
-                    "PageSize",
-                ))?,
-            page_number: self
-                .page_number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeProtectedTelCdr",
-                    "PageNumber",
-                ))?,
+            start_time_stamp: self
+                .start_time_stamp
+                .ok_or_else(|| missing("StartTimeStamp"))?,
+            end_time_stamp: self.end_time_stamp.ok_or_else(|| missing("EndTimeStamp"))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            page_size: self.page_size.ok_or_else(|| missing("PageSize"))?,
+            page_number: self.page_number.ok_or_else(|| missing("PageNumber"))?,
         })
     }
 }
@@ -408,7 +326,7 @@ impl DescribeProtectedTelCdrFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_protected_tel_cdr_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeProtectedTelCdrRequestBuilder {
         &mut self.inner
@@ -542,31 +460,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeProtectedTelCdrResp
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeProtectedTelCdrResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TelCdrList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::TelCdrInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TelCdrs",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::TelCdrInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("RequestId"),
+            M::list("TelCdrList").of::<crate::types::TelCdrInfo>(),
+            M::list("TelCdrs").of::<crate::types::TelCdrInfo>(),
+            M::promised("TotalCount"),
         ];
         MEMBERS
     }
@@ -591,68 +490,35 @@ impl DescribeProtectedTelCdrResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeProtectedTelCdrResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
-    tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
+    pub(crate) tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeProtectedTelCdrResponseBuilder {
-    /// Total number of call records.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of call records.
+        ///
+        /// Example: `2`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Call records on the requested page.
+        ///
+        /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"","Caller":"","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"ABABABABA","ProtectedCaller":"CDCDCDCDC","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+        many tel_cdrs(impl IntoIterator<Item = crate::types::TelCdrInfo>),
+            set_tel_cdrs(Vec<crate::types::TelCdrInfo>) = "Sets or clears `TelCdrs`.";
+        /// Call records on the requested page.
+        ///
+        /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"","Caller":"","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"ABABABABA","ProtectedCaller":"CDCDCDCDC","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+        many tel_cdr_list(impl IntoIterator<Item = crate::types::TelCdrInfo>),
+            set_tel_cdr_list(Vec<crate::types::TelCdrInfo>) = "Sets or clears `TelCdrList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Call records on the requested page.
-    ///
-    /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"","Caller":"","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"ABABABABA","ProtectedCaller":"CDCDCDCDC","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
-    #[inline]
-    pub fn tel_cdrs(mut self, value: impl IntoIterator<Item = crate::types::TelCdrInfo>) -> Self {
-        self.tel_cdrs = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `TelCdrs`.
-    #[inline]
-    pub fn set_tel_cdrs(mut self, value: Option<Vec<crate::types::TelCdrInfo>>) -> Self {
-        self.tel_cdrs = value;
-        self
-    }
-    /// Call records on the requested page.
-    ///
-    /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"","Caller":"","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"ABABABABA","ProtectedCaller":"CDCDCDCDC","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
-    #[inline]
-    pub fn tel_cdr_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::TelCdrInfo>,
-    ) -> Self {
-        self.tel_cdr_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `TelCdrList`.
-    #[inline]
-    pub fn set_tel_cdr_list(mut self, value: Option<Vec<crate::types::TelCdrInfo>>) -> Self {
-        self.tel_cdr_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

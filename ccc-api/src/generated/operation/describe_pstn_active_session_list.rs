@@ -116,22 +116,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePSTNActiveSessionLi
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribePSTNActiveSessionListRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Limit",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Offset",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Limit"),
+            M::promised("Offset"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -154,61 +143,36 @@ impl ::tencent_cloud_runtime::Action for DescribePSTNActiveSessionListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_pstn_active_session_list_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Number of entries to skip.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn offset(mut self, value: crate::types::Offset) -> Self {
-            self.members().offset = Some(value);
-            self
-        }
-        /// Sets or clears `Offset`. Required.
-        #[inline]
-        pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
-            self.members().offset = value;
-            self
-        }
-        /// Maximum number of entries to return, up to 25.
-        ///
-        /// Example: `25`
-        #[inline]
-        pub fn limit(mut self, value: crate::types::Limit) -> Self {
-            self.members().limit = Some(value);
-            self
-        }
-        /// Sets or clears `Limit`. Required.
-        #[inline]
-        pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
-            self.members().limit = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Number of entries to skip.
+            ///
+            /// Example: `0`
+            one offset(crate::types::Offset),
+                set_offset(crate::types::Offset) = "Sets or clears `Offset`. Required.";
+            /// Maximum number of entries to return, up to 25.
+            ///
+            /// Example: `25`
+            one limit(crate::types::Limit),
+                set_limit(crate::types::Limit) = "Sets or clears `Limit`. Required.";
         }
     };
 }
 /// Builds a [`DescribePSTNActiveSessionListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribePSTNActiveSessionListRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    offset: Option<crate::types::Offset>,
-    limit: Option<crate::types::Limit>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) offset: Option<crate::types::Offset>,
+    pub(crate) limit: Option<crate::types::Limit>,
 }
 impl DescribePSTNActiveSessionListRequestBuilder {
-    request_setters!();
+    describe_pstn_active_session_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -218,25 +182,13 @@ impl DescribePSTNActiveSessionListRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribePSTNActiveSessionListRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("DescribePSTNActiveSessionList", member)
+        };
         Ok(DescribePSTNActiveSessionListRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePSTNActiveSessionList",
-                    "SdkAppId",
-                ))?,
-            offset: self
-                .offset
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePSTNActiveSessionList",
-                    "Offset",
-                ))?,
-            limit: self
-                .limit
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribePSTNActiveSessionList",
-                    "Limit",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            offset: self.offset.ok_or_else(|| missing("Offset"))?,
+            limit: self.limit.ok_or_else(|| missing("Limit"))?,
         })
     }
 }
@@ -257,7 +209,7 @@ impl DescribePSTNActiveSessionListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_pstn_active_session_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribePSTNActiveSessionListRequestBuilder {
         &mut self.inner
@@ -371,24 +323,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePSTNActiveSessionLi
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribePSTNActiveSessionListResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Sessions",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::PSTNSessionInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Total",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("RequestId"),
+            M::list("Sessions").of::<crate::types::PSTNSessionInfo>(),
+            M::promised("Total"),
         ];
         MEMBERS
     }
@@ -413,53 +352,29 @@ impl DescribePSTNActiveSessionListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribePSTNActiveSessionListResponseBuilder {
-    total: Option<crate::types::TotalCount>,
-    sessions: Option<Vec<crate::types::PSTNSessionInfo>>,
-    request_id: Option<String>,
+    pub(crate) total: Option<crate::types::TotalCount>,
+    pub(crate) sessions: Option<Vec<crate::types::PSTNSessionInfo>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribePSTNActiveSessionListResponseBuilder {
-    /// Total number of active sessions.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn total(mut self, value: crate::types::TotalCount) -> Self {
-        self.total = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of active sessions.
+        ///
+        /// Example: `1`
+        one total(crate::types::TotalCount),
+            set_total(crate::types::TotalCount) = "Sets or clears `Total`.";
+        /// Active sessions on the requested page.
+        ///
+        /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
+        many sessions(impl IntoIterator<Item = crate::types::PSTNSessionInfo>),
+            set_sessions(Vec<crate::types::PSTNSessionInfo>) = "Sets or clears `Sessions`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Total`.
     #[inline]
-    pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total = value;
-        self
-    }
-    /// Active sessions on the requested page.
-    ///
-    /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
-    #[inline]
-    pub fn sessions(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::PSTNSessionInfo>,
-    ) -> Self {
-        self.sessions = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Sessions`.
-    #[inline]
-    pub fn set_sessions(mut self, value: Option<Vec<crate::types::PSTNSessionInfo>>) -> Self {
-        self.sessions = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -201,27 +201,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailReques
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeSessionDetailRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("EndTimestamp"),
+            M::promised("SdkAppId"),
+            M::promised("SessionId"),
+            M::promised("StartTimestamp"),
         ];
         MEMBERS
     }
@@ -244,76 +229,42 @@ impl ::tencent_cloud_runtime::Action for DescribeSessionDetailRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_session_detail_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Session id of the call.
-        ///
-        /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
-        #[inline]
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.members().session_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SessionId`. Required.
-        #[inline]
-        pub fn set_session_id(mut self, value: Option<String>) -> Self {
-            self.members().session_id = value;
-            self
-        }
-        /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
-        ///
-        /// Example: `1756372067`
-        #[inline]
-        pub fn start_timestamp(mut self, value: i64) -> Self {
-            self.members().start_timestamp = Some(value);
-            self
-        }
-        /// Sets or clears `StartTimestamp`. Required.
-        #[inline]
-        pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-            self.members().start_timestamp = value;
-            self
-        }
-        /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
-        ///
-        /// Example: `1756372167`
-        #[inline]
-        pub fn end_timestamp(mut self, value: i64) -> Self {
-            self.members().end_timestamp = Some(value);
-            self
-        }
-        /// Sets or clears `EndTimestamp`. Required.
-        #[inline]
-        pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-            self.members().end_timestamp = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Session id of the call.
+            ///
+            /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
+            one session_id(impl Into<String>),
+                set_session_id(String) = "Sets or clears `SessionId`. Required.";
+            /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
+            ///
+            /// Example: `1756372067`
+            one start_timestamp(i64),
+                set_start_timestamp(i64) = "Sets or clears `StartTimestamp`. Required.";
+            /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
+            ///
+            /// Example: `1756372167`
+            one end_timestamp(i64),
+                set_end_timestamp(i64) = "Sets or clears `EndTimestamp`. Required.";
         }
     };
 }
 /// Builds a [`DescribeSessionDetailRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeSessionDetailRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
-    start_timestamp: Option<i64>,
-    end_timestamp: Option<i64>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) start_timestamp: Option<i64>,
+    pub(crate) end_timestamp: Option<i64>,
 }
 impl DescribeSessionDetailRequestBuilder {
-    request_setters!();
+    describe_session_detail_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -323,31 +274,15 @@ impl DescribeSessionDetailRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribeSessionDetailRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeSessionDetail", member);
         Ok(DescribeSessionDetailRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeSessionDetail",
-                    "SdkAppId",
-                ))?,
-            session_id: self
-                .session_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeSessionDetail",
-                    "SessionId",
-                ))?,
-            start_timestamp: self.start_timestamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeSessionDetail",
-                    "StartTimestamp",
-                ),
-            )?,
-            end_timestamp: self.end_timestamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeSessionDetail",
-                    "EndTimestamp",
-                ),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            session_id: self.session_id.ok_or_else(|| missing("SessionId"))?,
+            start_timestamp: self
+                .start_timestamp
+                .ok_or_else(|| missing("StartTimestamp"))?,
+            end_timestamp: self.end_timestamp.ok_or_else(|| missing("EndTimestamp"))?,
         })
     }
 }
@@ -368,7 +303,7 @@ impl DescribeSessionDetailFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_session_detail_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeSessionDetailRequestBuilder {
         &mut self.inner
@@ -790,145 +725,34 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSessionDetailRespon
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeSessionDetailResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AcceptTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AsrURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Caller",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CustomRecordURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndStatus",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndedTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Events",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::SessionEvent as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "HungUpSide",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IVRKeyPressed",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::IVRKeyPressedElement as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PostIVRKeyPressed",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::IVRKeyPressedElement as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "QueuedSkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "QueuedSkillGroupName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "QueuedTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RecordURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RingTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ServeParticipants",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::ServeParticipant as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffUserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTimeStamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SysHangupReason",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SysHangupReasonString",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UUI",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "VoicemailAsrURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "VoicemailRecordURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AcceptTimestamp"),
+            M::optional("AsrURL"),
+            M::optional("CallType"),
+            M::optional("Callee"),
+            M::optional("Caller"),
+            M::optional("CustomRecordURL"),
+            M::optional("EndStatus"),
+            M::optional("EndedTimestamp"),
+            M::optional("Events").of::<crate::types::SessionEvent>(),
+            M::optional("HungUpSide"),
+            M::optional("IVRKeyPressed").of::<crate::types::IVRKeyPressedElement>(),
+            M::optional("PostIVRKeyPressed").of::<crate::types::IVRKeyPressedElement>(),
+            M::optional("QueuedSkillGroupId"),
+            M::optional("QueuedSkillGroupName"),
+            M::optional("QueuedTimestamp"),
+            M::optional("RecordURL"),
+            M::promised("RequestId"),
+            M::optional("RingTimestamp"),
+            M::optional("ServeParticipants").of::<crate::types::ServeParticipant>(),
+            M::optional("StaffUserId"),
+            M::optional("StartTimeStamp"),
+            M::optional("SysHangupReason"),
+            M::optional("SysHangupReasonString"),
+            M::optional("UUI"),
+            M::optional("VoicemailAsrURL"),
+            M::optional("VoicemailRecordURL"),
         ];
         MEMBERS
     }
@@ -953,32 +777,32 @@ impl DescribeSessionDetailResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeSessionDetailResponseBuilder {
-    caller: Option<String>,
-    callee: Option<String>,
-    call_type: Option<crate::types::DescribeSessionDetailCallType>,
-    start_time_stamp: Option<i64>,
-    ring_timestamp: Option<i64>,
-    accept_timestamp: Option<i64>,
-    ended_timestamp: Option<i64>,
-    queued_timestamp: Option<i64>,
-    staff_user_id: Option<String>,
-    end_status: Option<crate::types::DescribeSessionDetailEndStatus>,
-    queued_skill_group_id: Option<crate::types::SkillGroupId>,
-    queued_skill_group_name: Option<String>,
-    record_url: Option<String>,
-    custom_record_url: Option<String>,
-    asr_url: Option<String>,
-    voicemail_record_url: Option<Vec<String>>,
-    voicemail_asr_url: Option<Vec<String>>,
-    ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
-    post_ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
-    hung_up_side: Option<crate::types::DescribeSessionDetailHungUpSide>,
-    uui: Option<String>,
-    events: Option<Vec<crate::types::SessionEvent>>,
-    serve_participants: Option<Vec<crate::types::ServeParticipant>>,
-    sys_hangup_reason: Option<i64>,
-    sys_hangup_reason_string: Option<String>,
-    request_id: Option<String>,
+    pub(crate) caller: Option<String>,
+    pub(crate) callee: Option<String>,
+    pub(crate) call_type: Option<crate::types::DescribeSessionDetailCallType>,
+    pub(crate) start_time_stamp: Option<i64>,
+    pub(crate) ring_timestamp: Option<i64>,
+    pub(crate) accept_timestamp: Option<i64>,
+    pub(crate) ended_timestamp: Option<i64>,
+    pub(crate) queued_timestamp: Option<i64>,
+    pub(crate) staff_user_id: Option<String>,
+    pub(crate) end_status: Option<crate::types::DescribeSessionDetailEndStatus>,
+    pub(crate) queued_skill_group_id: Option<crate::types::SkillGroupId>,
+    pub(crate) queued_skill_group_name: Option<String>,
+    pub(crate) record_url: Option<String>,
+    pub(crate) custom_record_url: Option<String>,
+    pub(crate) asr_url: Option<String>,
+    pub(crate) voicemail_record_url: Option<Vec<String>>,
+    pub(crate) voicemail_asr_url: Option<Vec<String>>,
+    pub(crate) ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
+    pub(crate) post_ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
+    pub(crate) hung_up_side: Option<crate::types::DescribeSessionDetailHungUpSide>,
+    pub(crate) uui: Option<String>,
+    pub(crate) events: Option<Vec<crate::types::SessionEvent>>,
+    pub(crate) serve_participants: Option<Vec<crate::types::ServeParticipant>>,
+    pub(crate) sys_hangup_reason: Option<i64>,
+    pub(crate) sys_hangup_reason_string: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for DescribeSessionDetailResponseBuilder {
@@ -1018,388 +842,124 @@ impl ::std::fmt::Debug for DescribeSessionDetailResponseBuilder {
 }
 #[cfg(feature = "test-util")]
 impl DescribeSessionDetailResponseBuilder {
-    /// Calling number.
-    ///
-    /// Example: `"0086130xxxxxxxx"`
-    #[inline]
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
-        self.caller = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Calling number.
+        ///
+        /// Example: `"0086130xxxxxxxx"`
+        one caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
+        /// Called number.
+        ///
+        /// Example: `"0086010xxxxxxxx"`
+        one callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
+        /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.
+        ///
+        /// Example: `1`
+        one call_type(crate::types::DescribeSessionDetailCallType),
+            set_call_type(crate::types::DescribeSessionDetailCallType) = "Sets or clears `CallType`.";
+        /// Unix time in seconds when the call started.
+        ///
+        /// Example: `1611631881`
+        one start_time_stamp(i64),
+            set_start_time_stamp(i64) = "Sets or clears `StartTimeStamp`.";
+        /// Unix time in seconds when ringing started.
+        ///
+        /// Example: `1611631885`
+        one ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
+        /// Unix time in seconds when the call was answered.
+        ///
+        /// Example: `1611631891`
+        one accept_timestamp(i64),
+            set_accept_timestamp(i64) = "Sets or clears `AcceptTimestamp`.";
+        /// Unix time in seconds when the call ended.
+        ///
+        /// Example: `1611631991`
+        one ended_timestamp(i64), set_ended_timestamp(i64) = "Sets or clears `EndedTimestamp`.";
+        /// Unix time in seconds when the call entered the queue.
+        ///
+        /// Example: `1611631889`
+        one queued_timestamp(i64),
+            set_queued_timestamp(i64) = "Sets or clears `QueuedTimestamp`.";
+        /// Account of the agent who handled the call.
+        ///
+        /// Example: `"foo@tencent.com"`
+        one staff_user_id(impl Into<String>),
+            set_staff_user_id(String) = "Sets or clears `StaffUserId`.";
+        /// Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.
+        ///
+        /// Example: `1`
+        one end_status(crate::types::DescribeSessionDetailEndStatus),
+            set_end_status(crate::types::DescribeSessionDetailEndStatus) = "Sets or clears `EndStatus`.";
+        /// Id of the skill group the call queued for.
+        ///
+        /// Example: `203`
+        one queued_skill_group_id(crate::types::SkillGroupId),
+            set_queued_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `QueuedSkillGroupId`.";
+        /// Name of the skill group the call queued for.
+        ///
+        /// Example: `"销售组"`
+        one queued_skill_group_name(impl Into<String>),
+            set_queued_skill_group_name(String) = "Sets or clears `QueuedSkillGroupName`.";
+        /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
+        ///
+        /// Example: `"https://xxxxx"`
+        one record_url(impl Into<String>),
+            set_record_url(String) = "Sets or clears `RecordURL`.";
+        /// Link to the recording copied to your own COS bucket.
+        ///
+        /// Example: `"https://xxxxx"`
+        one custom_record_url(impl Into<String>),
+            set_custom_record_url(String) = "Sets or clears `CustomRecordURL`.";
+        /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
+        ///
+        /// Example: `"https://xxxxx"`
+        one asr_url(impl Into<String>), set_asr_url(String) = "Sets or clears `AsrURL`.";
+        /// Links to voicemail recordings.
+        ///
+        /// Example: `["https://xxxxx"]`
+        many voicemail_record_url(impl IntoIterator<Item = impl Into<String>>),
+            set_voicemail_record_url(Vec<String>) = "Sets or clears `VoicemailRecordURL`.";
+        /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
+        ///
+        /// Example: `["https://xxxxx"]`
+        many voicemail_asr_url(impl IntoIterator<Item = impl Into<String>>),
+            set_voicemail_asr_url(Vec<String>) = "Sets or clears `VoicemailAsrURL`.";
+        /// Keys pressed in the IVR.
+        many ivr_key_pressed(impl IntoIterator<Item = crate::types::IVRKeyPressedElement>),
+            set_ivr_key_pressed(Vec<crate::types::IVRKeyPressedElement>) = "Sets or clears `IVRKeyPressed`.";
+        /// Keys pressed in the satisfaction survey.
+        many post_ivr_key_pressed(impl IntoIterator<Item = crate::types::IVRKeyPressedElement>),
+            set_post_ivr_key_pressed(Vec<crate::types::IVRKeyPressedElement>) = "Sets or clears `PostIVRKeyPressed`.";
+        /// Who hung up: `seat` agent, `user` customer, `system` system.
+        ///
+        /// Example: `"user"`
+        one hung_up_side(crate::types::DescribeSessionDetailHungUpSide),
+            set_hung_up_side(crate::types::DescribeSessionDetailHungUpSide) = "Sets or clears `HungUpSide`.";
+        /// Custom User-to-User Information data attached to the call.
+        ///
+        /// Example: `"foo-bar"`
+        one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+        /// Events that occurred during the call.
+        many events(impl IntoIterator<Item = crate::types::SessionEvent>),
+            set_events(Vec<crate::types::SessionEvent>) = "Sets or clears `Events`.";
+        /// Participants who served the call.
+        many serve_participants(impl IntoIterator<Item = crate::types::ServeParticipant>),
+            set_serve_participants(Vec<crate::types::ServeParticipant>) = "Sets or clears `ServeParticipants`.";
+        /// Status code explaining why the system hung up after the call connected.
+        ///
+        /// Example: `1010`
+        one sys_hangup_reason(i64),
+            set_sys_hangup_reason(i64) = "Sets or clears `SysHangupReason`.";
+        /// Text explaining why the system hung up after the call connected.
+        ///
+        /// Example: `"userHangupDuringAIAgent"`
+        one sys_hangup_reason_string(impl Into<String>),
+            set_sys_hangup_reason_string(String) = "Sets or clears `SysHangupReasonString`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Caller`.
     #[inline]
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
-        self.caller = value;
-        self
-    }
-    /// Called number.
-    ///
-    /// Example: `"0086010xxxxxxxx"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.callee = value;
-        self
-    }
-    /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn call_type(mut self, value: crate::types::DescribeSessionDetailCallType) -> Self {
-        self.call_type = Some(value);
-        self
-    }
-    /// Sets or clears `CallType`.
-    #[inline]
-    pub fn set_call_type(
-        mut self,
-        value: Option<crate::types::DescribeSessionDetailCallType>,
-    ) -> Self {
-        self.call_type = value;
-        self
-    }
-    /// Unix time in seconds when the call started.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn start_time_stamp(mut self, value: i64) -> Self {
-        self.start_time_stamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimeStamp`.
-    #[inline]
-    pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
-        self.start_time_stamp = value;
-        self
-    }
-    /// Unix time in seconds when ringing started.
-    ///
-    /// Example: `1611631885`
-    #[inline]
-    pub fn ring_timestamp(mut self, value: i64) -> Self {
-        self.ring_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `RingTimestamp`.
-    #[inline]
-    pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
-        self.ring_timestamp = value;
-        self
-    }
-    /// Unix time in seconds when the call was answered.
-    ///
-    /// Example: `1611631891`
-    #[inline]
-    pub fn accept_timestamp(mut self, value: i64) -> Self {
-        self.accept_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `AcceptTimestamp`.
-    #[inline]
-    pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
-        self.accept_timestamp = value;
-        self
-    }
-    /// Unix time in seconds when the call ended.
-    ///
-    /// Example: `1611631991`
-    #[inline]
-    pub fn ended_timestamp(mut self, value: i64) -> Self {
-        self.ended_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndedTimestamp`.
-    #[inline]
-    pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
-        self.ended_timestamp = value;
-        self
-    }
-    /// Unix time in seconds when the call entered the queue.
-    ///
-    /// Example: `1611631889`
-    #[inline]
-    pub fn queued_timestamp(mut self, value: i64) -> Self {
-        self.queued_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `QueuedTimestamp`.
-    #[inline]
-    pub fn set_queued_timestamp(mut self, value: Option<i64>) -> Self {
-        self.queued_timestamp = value;
-        self
-    }
-    /// Account of the agent who handled the call.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
-        self.staff_user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffUserId`.
-    #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
-        self.staff_user_id = value;
-        self
-    }
-    /// Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn end_status(mut self, value: crate::types::DescribeSessionDetailEndStatus) -> Self {
-        self.end_status = Some(value);
-        self
-    }
-    /// Sets or clears `EndStatus`.
-    #[inline]
-    pub fn set_end_status(
-        mut self,
-        value: Option<crate::types::DescribeSessionDetailEndStatus>,
-    ) -> Self {
-        self.end_status = value;
-        self
-    }
-    /// Id of the skill group the call queued for.
-    ///
-    /// Example: `203`
-    #[inline]
-    pub fn queued_skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-        self.queued_skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `QueuedSkillGroupId`.
-    #[inline]
-    pub fn set_queued_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-        self.queued_skill_group_id = value;
-        self
-    }
-    /// Name of the skill group the call queued for.
-    ///
-    /// Example: `"销售组"`
-    #[inline]
-    pub fn queued_skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.queued_skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `QueuedSkillGroupName`.
-    #[inline]
-    pub fn set_queued_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.queued_skill_group_name = value;
-        self
-    }
-    /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
-    ///
-    /// Example: `"https://xxxxx"`
-    #[inline]
-    pub fn record_url(mut self, value: impl Into<String>) -> Self {
-        self.record_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `RecordURL`.
-    #[inline]
-    pub fn set_record_url(mut self, value: Option<String>) -> Self {
-        self.record_url = value;
-        self
-    }
-    /// Link to the recording copied to your own COS bucket.
-    ///
-    /// Example: `"https://xxxxx"`
-    #[inline]
-    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
-        self.custom_record_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `CustomRecordURL`.
-    #[inline]
-    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
-        self.custom_record_url = value;
-        self
-    }
-    /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
-    ///
-    /// Example: `"https://xxxxx"`
-    #[inline]
-    pub fn asr_url(mut self, value: impl Into<String>) -> Self {
-        self.asr_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `AsrURL`.
-    #[inline]
-    pub fn set_asr_url(mut self, value: Option<String>) -> Self {
-        self.asr_url = value;
-        self
-    }
-    /// Links to voicemail recordings.
-    ///
-    /// Example: `["https://xxxxx"]`
-    #[inline]
-    pub fn voicemail_record_url(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.voicemail_record_url = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `VoicemailRecordURL`.
-    #[inline]
-    pub fn set_voicemail_record_url(mut self, value: Option<Vec<String>>) -> Self {
-        self.voicemail_record_url = value;
-        self
-    }
-    /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
-    ///
-    /// Example: `["https://xxxxx"]`
-    #[inline]
-    pub fn voicemail_asr_url(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.voicemail_asr_url = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `VoicemailAsrURL`.
-    #[inline]
-    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<String>>) -> Self {
-        self.voicemail_asr_url = value;
-        self
-    }
-    /// Keys pressed in the IVR.
-    #[inline]
-    pub fn ivr_key_pressed(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::IVRKeyPressedElement>,
-    ) -> Self {
-        self.ivr_key_pressed = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `IVRKeyPressed`.
-    #[inline]
-    pub fn set_ivr_key_pressed(
-        mut self,
-        value: Option<Vec<crate::types::IVRKeyPressedElement>>,
-    ) -> Self {
-        self.ivr_key_pressed = value;
-        self
-    }
-    /// Keys pressed in the satisfaction survey.
-    #[inline]
-    pub fn post_ivr_key_pressed(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::IVRKeyPressedElement>,
-    ) -> Self {
-        self.post_ivr_key_pressed = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `PostIVRKeyPressed`.
-    #[inline]
-    pub fn set_post_ivr_key_pressed(
-        mut self,
-        value: Option<Vec<crate::types::IVRKeyPressedElement>>,
-    ) -> Self {
-        self.post_ivr_key_pressed = value;
-        self
-    }
-    /// Who hung up: `seat` agent, `user` customer, `system` system.
-    ///
-    /// Example: `"user"`
-    #[inline]
-    pub fn hung_up_side(mut self, value: crate::types::DescribeSessionDetailHungUpSide) -> Self {
-        self.hung_up_side = Some(value);
-        self
-    }
-    /// Sets or clears `HungUpSide`.
-    #[inline]
-    pub fn set_hung_up_side(
-        mut self,
-        value: Option<crate::types::DescribeSessionDetailHungUpSide>,
-    ) -> Self {
-        self.hung_up_side = value;
-        self
-    }
-    /// Custom User-to-User Information data attached to the call.
-    ///
-    /// Example: `"foo-bar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.uui = value;
-        self
-    }
-    /// Events that occurred during the call.
-    #[inline]
-    pub fn events(mut self, value: impl IntoIterator<Item = crate::types::SessionEvent>) -> Self {
-        self.events = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Events`.
-    #[inline]
-    pub fn set_events(mut self, value: Option<Vec<crate::types::SessionEvent>>) -> Self {
-        self.events = value;
-        self
-    }
-    /// Participants who served the call.
-    #[inline]
-    pub fn serve_participants(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::ServeParticipant>,
-    ) -> Self {
-        self.serve_participants = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `ServeParticipants`.
-    #[inline]
-    pub fn set_serve_participants(
-        mut self,
-        value: Option<Vec<crate::types::ServeParticipant>>,
-    ) -> Self {
-        self.serve_participants = value;
-        self
-    }
-    /// Status code explaining why the system hung up after the call connected.
-    ///
-    /// Example: `1010`
-    #[inline]
-    pub fn sys_hangup_reason(mut self, value: i64) -> Self {
-        self.sys_hangup_reason = Some(value);
-        self
-    }
-    /// Sets or clears `SysHangupReason`.
-    #[inline]
-    pub fn set_sys_hangup_reason(mut self, value: Option<i64>) -> Self {
-        self.sys_hangup_reason = value;
-        self
-    }
-    /// Text explaining why the system hung up after the call connected.
-    ///
-    /// Example: `"userHangupDuringAIAgent"`
-    #[inline]
-    pub fn sys_hangup_reason_string(mut self, value: impl Into<String>) -> Self {
-        self.sys_hangup_reason_string = Some(value.into());
-        self
-    }
-    /// Sets or clears `SysHangupReasonString`.
-    #[inline]
-    pub fn set_sys_hangup_reason_string(mut self, value: Option<String>) -> Self {
-        self.sys_hangup_reason_string = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -147,37 +147,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSkillGroupInfoListR
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeSkillGroupInfoListRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ModifiedTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ModifiedTime"),
+            M::promised("PageNumber"),
+            M::promised("PageSize"),
+            M::promised("SdkAppId"),
+            M::optional("SkillGroupId"),
+            M::optional("SkillGroupName"),
         ];
         MEMBERS
     }
@@ -200,106 +177,53 @@ impl ::tencent_cloud_runtime::Action for DescribeSkillGroupInfoListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_skill_group_info_list_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Page size, at most 100.
-        ///
-        /// Example: `100`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`. Required.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Page number, starting at 0.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`. Required.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
-        }
-        /// Id of a single skill group to return.
-        ///
-        /// Example: `12`
-        #[inline]
-        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-            self.members().skill_group_id = Some(value);
-            self
-        }
-        /// Sets or clears `SkillGroupId`.
-        #[inline]
-        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-            self.members().skill_group_id = value;
-            self
-        }
-        /// Only return skill groups modified at or after this Unix time in seconds.
-        ///
-        /// Example: `1611631881`
-        #[inline]
-        pub fn modified_time(mut self, value: i64) -> Self {
-            self.members().modified_time = Some(value);
-            self
-        }
-        /// Sets or clears `ModifiedTime`.
-        #[inline]
-        pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
-            self.members().modified_time = value;
-            self
-        }
-        /// Skill group name to filter by.
-        ///
-        /// Example: `"销售组"`
-        #[inline]
-        pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-            self.members().skill_group_name = Some(value.into());
-            self
-        }
-        /// Sets or clears `SkillGroupName`.
-        #[inline]
-        pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-            self.members().skill_group_name = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Page size, at most 100.
+            ///
+            /// Example: `100`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
+            /// Page number, starting at 0.
+            ///
+            /// Example: `0`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
+            /// Id of a single skill group to return.
+            ///
+            /// Example: `12`
+            one skill_group_id(crate::types::SkillGroupId),
+                set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`.";
+            /// Only return skill groups modified at or after this Unix time in seconds.
+            ///
+            /// Example: `1611631881`
+            one modified_time(i64), set_modified_time(i64) = "Sets or clears `ModifiedTime`.";
+            /// Skill group name to filter by.
+            ///
+            /// Example: `"销售组"`
+            one skill_group_name(impl Into<String>),
+                set_skill_group_name(String) = "Sets or clears `SkillGroupName`.";
         }
     };
 }
 /// Builds a [`DescribeSkillGroupInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeSkillGroupInfoListRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    page_size: Option<crate::types::PageSize>,
-    page_number: Option<crate::types::PageNumber>,
-    skill_group_id: Option<crate::types::SkillGroupId>,
-    modified_time: Option<i64>,
-    skill_group_name: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
+    pub(crate) skill_group_id: Option<crate::types::SkillGroupId>,
+    pub(crate) modified_time: Option<i64>,
+    pub(crate) skill_group_name: Option<String>,
 }
 impl DescribeSkillGroupInfoListRequestBuilder {
-    request_setters!();
+    describe_skill_group_info_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -309,25 +233,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribeSkillGroupInfoListRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("DescribeSkillGroupInfoList", member)
+        };
         Ok(DescribeSkillGroupInfoListRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeSkillGroupInfoList",
-                    "SdkAppId",
-                ))?,
-            page_size: self
-                .page_size
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeSkillGroupInfoList",
-                    "PageSize",
-                ))?,
-            page_number: self
-                .page_number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeSkillGroupInfoList",
-                    "PageNumber",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            page_size: self.page_size.ok_or_else(|| missing("PageSize"))?,
+            page_number: self.page_number.ok_or_else(|| missing("PageNumber"))?,
             skill_group_id: self.skill_group_id,
             modified_time: self.modified_time,
             skill_group_name: self.skill_group_name,
@@ -351,7 +263,7 @@ impl DescribeSkillGroupInfoListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_skill_group_info_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeSkillGroupInfoListRequestBuilder {
         &mut self.inner
@@ -469,24 +381,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeSkillGroupInfoListR
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeSkillGroupInfoListResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::SkillGroupInfoItem as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("RequestId"),
+            M::list("SkillGroupList").of::<crate::types::SkillGroupInfoItem>(),
+            M::promised("TotalCount"),
         ];
         MEMBERS
     }
@@ -511,56 +410,29 @@ impl DescribeSkillGroupInfoListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeSkillGroupInfoListResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeSkillGroupInfoListResponseBuilder {
-    /// Total number of matching skill groups.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of matching skill groups.
+        ///
+        /// Example: `10`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Skill groups on the requested page.
+        ///
+        /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
+        many skill_group_list(impl IntoIterator<Item = crate::types::SkillGroupInfoItem>),
+            set_skill_group_list(Vec<crate::types::SkillGroupInfoItem>) = "Sets or clears `SkillGroupList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Skill groups on the requested page.
-    ///
-    /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
-    #[inline]
-    pub fn skill_group_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SkillGroupInfoItem>,
-    ) -> Self {
-        self.skill_group_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupList`.
-    #[inline]
-    pub fn set_skill_group_list(
-        mut self,
-        value: Option<Vec<crate::types::SkillGroupInfoItem>>,
-    ) -> Self {
-        self.skill_group_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -161,37 +161,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffInfoListReques
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffInfoListRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ModifiedTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffMail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ModifiedTime"),
+            M::promised("PageNumber"),
+            M::promised("PageSize"),
+            M::promised("SdkAppId"),
+            M::optional("SkillGroupId"),
+            M::optional("StaffMail"),
         ];
         MEMBERS
     }
@@ -214,106 +191,53 @@ impl ::tencent_cloud_runtime::Action for DescribeStaffInfoListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_staff_info_list_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Page size, at most 9999.
-        ///
-        /// Example: `9999`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`. Required.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
-        }
-        /// Page number, starting at 0.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
-            self.members().page_number = Some(value);
-            self
-        }
-        /// Sets or clears `PageNumber`. Required.
-        #[inline]
-        pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
-            self.members().page_number = value;
-            self
-        }
-        /// Account of a single agent to return.
-        ///
-        /// Example: `"102992@qq.com"`
-        #[inline]
-        pub fn staff_mail(mut self, value: impl Into<String>) -> Self {
-            self.members().staff_mail = Some(value.into());
-            self
-        }
-        /// Sets or clears `StaffMail`.
-        #[inline]
-        pub fn set_staff_mail(mut self, value: Option<String>) -> Self {
-            self.members().staff_mail = value;
-            self
-        }
-        /// Only return agents modified at or after this Unix time in seconds.
-        ///
-        /// Example: `1611631881`
-        #[inline]
-        pub fn modified_time(mut self, value: i64) -> Self {
-            self.members().modified_time = Some(value);
-            self
-        }
-        /// Sets or clears `ModifiedTime`.
-        #[inline]
-        pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
-            self.members().modified_time = value;
-            self
-        }
-        /// Only return agents in this skill group.
-        ///
-        /// Example: `1145`
-        #[inline]
-        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-            self.members().skill_group_id = Some(value);
-            self
-        }
-        /// Sets or clears `SkillGroupId`.
-        #[inline]
-        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-            self.members().skill_group_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Page size, at most 9999.
+            ///
+            /// Example: `9999`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
+            /// Page number, starting at 0.
+            ///
+            /// Example: `0`
+            one page_number(crate::types::PageNumber),
+                set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
+            /// Account of a single agent to return.
+            ///
+            /// Example: `"102992@qq.com"`
+            one staff_mail(impl Into<String>),
+                set_staff_mail(String) = "Sets or clears `StaffMail`.";
+            /// Only return agents modified at or after this Unix time in seconds.
+            ///
+            /// Example: `1611631881`
+            one modified_time(i64), set_modified_time(i64) = "Sets or clears `ModifiedTime`.";
+            /// Only return agents in this skill group.
+            ///
+            /// Example: `1145`
+            one skill_group_id(crate::types::SkillGroupId),
+                set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`.";
         }
     };
 }
 /// Builds a [`DescribeStaffInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffInfoListRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    page_size: Option<crate::types::PageSize>,
-    page_number: Option<crate::types::PageNumber>,
-    staff_mail: Option<String>,
-    modified_time: Option<i64>,
-    skill_group_id: Option<crate::types::SkillGroupId>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
+    pub(crate) page_number: Option<crate::types::PageNumber>,
+    pub(crate) staff_mail: Option<String>,
+    pub(crate) modified_time: Option<i64>,
+    pub(crate) skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl DescribeStaffInfoListRequestBuilder {
-    request_setters!();
+    describe_staff_info_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -323,25 +247,12 @@ impl DescribeStaffInfoListRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribeStaffInfoListRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeStaffInfoList", member);
         Ok(DescribeStaffInfoListRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeStaffInfoList",
-                    "SdkAppId",
-                ))?,
-            page_size: self
-                .page_size
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeStaffInfoList",
-                    "PageSize",
-                ))?,
-            page_number: self
-                .page_number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeStaffInfoList",
-                    "PageNumber",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            page_size: self.page_size.ok_or_else(|| missing("PageSize"))?,
+            page_number: self.page_number.ok_or_else(|| missing("PageNumber"))?,
             staff_mail: self.staff_mail,
             modified_time: self.modified_time,
             skill_group_id: self.skill_group_id,
@@ -365,7 +276,7 @@ impl DescribeStaffInfoListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_staff_info_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeStaffInfoListRequestBuilder {
         &mut self.inner
@@ -477,24 +388,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffInfoListRespon
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffInfoListResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::StaffInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("RequestId"),
+            M::list("StaffList").of::<crate::types::StaffInfo>(),
+            M::promised("TotalCount"),
         ];
         MEMBERS
     }
@@ -519,48 +417,27 @@ impl DescribeStaffInfoListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeStaffInfoListResponseBuilder {
-    total_count: Option<crate::types::TotalCount>,
-    staff_list: Option<Vec<crate::types::StaffInfo>>,
-    request_id: Option<String>,
+    pub(crate) total_count: Option<crate::types::TotalCount>,
+    pub(crate) staff_list: Option<Vec<crate::types::StaffInfo>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeStaffInfoListResponseBuilder {
-    /// Total number of matching agents.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
-        self.total_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Total number of matching agents.
+        ///
+        /// Example: `10`
+        one total_count(crate::types::TotalCount),
+            set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
+        /// Agents on the requested page.
+        many staff_list(impl IntoIterator<Item = crate::types::StaffInfo>),
+            set_staff_list(Vec<crate::types::StaffInfo>) = "Sets or clears `StaffList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TotalCount`.
     #[inline]
-    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
-        self.total_count = value;
-        self
-    }
-    /// Agents on the requested page.
-    #[inline]
-    pub fn staff_list(mut self, value: impl IntoIterator<Item = crate::types::StaffInfo>) -> Self {
-        self.staff_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `StaffList`.
-    #[inline]
-    pub fn set_staff_list(mut self, value: Option<Vec<crate::types::StaffInfo>>) -> Self {
-        self.staff_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -158,37 +158,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusHistoryR
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffStatusHistoryRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Cursor",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PageSize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffUserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Cursor"),
+            M::promised("EndTimestamp"),
+            M::optional("PageSize"),
+            M::promised("SdkAppId"),
+            M::promised("StaffUserId"),
+            M::promised("StartTimestamp"),
         ];
         MEMBERS
     }
@@ -211,106 +188,53 @@ impl ::tencent_cloud_runtime::Action for DescribeStaffStatusHistoryRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_staff_status_history_setters {
     () => {
-        /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Account of the agent.
-        ///
-        /// Example: `"foo@tencent.com"`
-        #[inline]
-        pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
-            self.members().staff_user_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `StaffUserId`. Required.
-        #[inline]
-        pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
-            self.members().staff_user_id = value;
-            self
-        }
-        /// Start of the window, Unix time in seconds; at most about 180 days in the past.
-        ///
-        /// Example: `1753925234`
-        #[inline]
-        pub fn start_timestamp(mut self, value: i64) -> Self {
-            self.members().start_timestamp = Some(value);
-            self
-        }
-        /// Sets or clears `StartTimestamp`. Required.
-        #[inline]
-        pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-            self.members().start_timestamp = value;
-            self
-        }
-        /// End of the window, Unix time in seconds; must be less than 7 days after the start.
-        ///
-        /// Example: `1753926234`
-        #[inline]
-        pub fn end_timestamp(mut self, value: i64) -> Self {
-            self.members().end_timestamp = Some(value);
-            self
-        }
-        /// Sets or clears `EndTimestamp`. Required.
-        #[inline]
-        pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
-            self.members().end_timestamp = value;
-            self
-        }
-        /// Cursor for fetching the next page, taken from the previous response.
-        ///
-        /// Example: `"foo-and-bar"`
-        #[inline]
-        pub fn cursor(mut self, value: impl Into<String>) -> Self {
-            self.members().cursor = Some(value.into());
-            self
-        }
-        /// Sets or clears `Cursor`.
-        #[inline]
-        pub fn set_cursor(mut self, value: Option<String>) -> Self {
-            self.members().cursor = value;
-            self
-        }
-        /// Number of entries per page.
-        ///
-        /// Example: `1000`
-        #[inline]
-        pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
-            self.members().page_size = Some(value);
-            self
-        }
-        /// Sets or clears `PageSize`.
-        #[inline]
-        pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
-            self.members().page_size = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Account of the agent.
+            ///
+            /// Example: `"foo@tencent.com"`
+            one staff_user_id(impl Into<String>),
+                set_staff_user_id(String) = "Sets or clears `StaffUserId`. Required.";
+            /// Start of the window, Unix time in seconds; at most about 180 days in the past.
+            ///
+            /// Example: `1753925234`
+            one start_timestamp(i64),
+                set_start_timestamp(i64) = "Sets or clears `StartTimestamp`. Required.";
+            /// End of the window, Unix time in seconds; must be less than 7 days after the start.
+            ///
+            /// Example: `1753926234`
+            one end_timestamp(i64),
+                set_end_timestamp(i64) = "Sets or clears `EndTimestamp`. Required.";
+            /// Cursor for fetching the next page, taken from the previous response.
+            ///
+            /// Example: `"foo-and-bar"`
+            one cursor(impl Into<String>), set_cursor(String) = "Sets or clears `Cursor`.";
+            /// Number of entries per page.
+            ///
+            /// Example: `1000`
+            one page_size(crate::types::PageSize),
+                set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`.";
         }
     };
 }
 /// Builds a [`DescribeStaffStatusHistoryRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusHistoryRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_user_id: Option<String>,
-    start_timestamp: Option<i64>,
-    end_timestamp: Option<i64>,
-    cursor: Option<String>,
-    page_size: Option<crate::types::PageSize>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) staff_user_id: Option<String>,
+    pub(crate) start_timestamp: Option<i64>,
+    pub(crate) end_timestamp: Option<i64>,
+    pub(crate) cursor: Option<String>,
+    pub(crate) page_size: Option<crate::types::PageSize>,
 }
 impl DescribeStaffStatusHistoryRequestBuilder {
-    request_setters!();
+    describe_staff_status_history_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -320,31 +244,16 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribeStaffStatusHistoryRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("DescribeStaffStatusHistory", member)
+        };
         Ok(DescribeStaffStatusHistoryRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeStaffStatusHistory",
-                    "SdkAppId",
-                ))?,
-            staff_user_id: self.staff_user_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeStaffStatusHistory",
-                    "StaffUserId",
-                ),
-            )?,
-            start_timestamp: self.start_timestamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeStaffStatusHistory",
-                    "StartTimestamp",
-                ),
-            )?,
-            end_timestamp: self.end_timestamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeStaffStatusHistory",
-                    "EndTimestamp",
-                ),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            staff_user_id: self.staff_user_id.ok_or_else(|| missing("StaffUserId"))?,
+            start_timestamp: self
+                .start_timestamp
+                .ok_or_else(|| missing("StartTimestamp"))?,
+            end_timestamp: self.end_timestamp.ok_or_else(|| missing("EndTimestamp"))?,
             cursor: self.cursor,
             page_size: self.page_size,
         })
@@ -367,7 +276,7 @@ impl DescribeStaffStatusHistoryFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_staff_status_history_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeStaffStatusHistoryRequestBuilder {
         &mut self.inner
@@ -471,19 +380,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusHistoryR
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffStatusHistoryResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Data",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::StaffStatus as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Data").of::<crate::types::StaffStatus>(),
+            M::promised("RequestId"),
         ];
         MEMBERS
     }
@@ -508,33 +408,21 @@ impl DescribeStaffStatusHistoryResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeStaffStatusHistoryResponseBuilder {
-    data: Option<Vec<crate::types::StaffStatus>>,
-    request_id: Option<String>,
+    pub(crate) data: Option<Vec<crate::types::StaffStatus>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeStaffStatusHistoryResponseBuilder {
-    /// Agent status entries.
-    #[inline]
-    pub fn data(mut self, value: impl IntoIterator<Item = crate::types::StaffStatus>) -> Self {
-        self.data = Some(value.into_iter().collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Agent status entries.
+        many data(impl IntoIterator<Item = crate::types::StaffStatus>),
+            set_data(Vec<crate::types::StaffStatus>) = "Sets or clears `Data`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Data`.
     #[inline]
-    pub fn set_data(mut self, value: Option<Vec<crate::types::StaffStatus>>) -> Self {
-        self.data = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -143,27 +143,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusMetricsR
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffStatusMetricsRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "GroupIdList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StatusList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("GroupIdList"),
+            M::promised("SdkAppId"),
+            M::optional("StaffList"),
+            M::optional("StatusList"),
         ];
         MEMBERS
     }
@@ -186,80 +171,40 @@ impl ::tencent_cloud_runtime::Action for DescribeStaffStatusMetricsRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_staff_status_metrics_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Agent accounts to include; omit to return all agents.
-        #[inline]
-        pub fn staff_list(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().staff_list = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `StaffList`.
-        #[inline]
-        pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().staff_list = value;
-            self
-        }
-        /// Skill group ids to filter by.
-        ///
-        /// Example: `[1,2,3,4,5,6]`
-        #[inline]
-        pub fn group_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-            self.members().group_id_list = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `GroupIdList`.
-        #[inline]
-        pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
-            self.members().group_id_list = value;
-            self
-        }
-        /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
-        ///
-        /// Example: `["free"]`
-        #[inline]
-        pub fn status_list(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::DescribeStaffStatusMetricsStatusList>,
-        ) -> Self {
-            self.members().status_list = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `StatusList`.
-        #[inline]
-        pub fn set_status_list(
-            mut self,
-            value: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
-        ) -> Self {
-            self.members().status_list = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Agent accounts to include; omit to return all agents.
+            many staff_list(impl IntoIterator<Item = impl Into<String>>),
+                set_staff_list(Vec<String>) = "Sets or clears `StaffList`.";
+            /// Skill group ids to filter by.
+            ///
+            /// Example: `[1,2,3,4,5,6]`
+            many group_id_list(impl IntoIterator<Item = i64>),
+                set_group_id_list(Vec<i64>) = "Sets or clears `GroupIdList`.";
+            /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
+            ///
+            /// Example: `["free"]`
+            many status_list(impl IntoIterator<Item = crate::types::DescribeStaffStatusMetricsStatusList>),
+                set_status_list(Vec<crate::types::DescribeStaffStatusMetricsStatusList>) = "Sets or clears `StatusList`.";
         }
     };
 }
 /// Builds a [`DescribeStaffStatusMetricsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusMetricsRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_list: Option<Vec<String>>,
-    group_id_list: Option<Vec<i64>>,
-    status_list: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) staff_list: Option<Vec<String>>,
+    pub(crate) group_id_list: Option<Vec<i64>>,
+    pub(crate) status_list: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
 }
 impl DescribeStaffStatusMetricsRequestBuilder {
-    request_setters!();
+    describe_staff_status_metrics_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -269,13 +214,11 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DescribeStaffStatusMetricsRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("DescribeStaffStatusMetrics", member)
+        };
         Ok(DescribeStaffStatusMetricsRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeStaffStatusMetrics",
-                    "SdkAppId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
             staff_list: self.staff_list,
             group_id_list: self.group_id_list,
             status_list: self.status_list,
@@ -299,7 +242,7 @@ impl DescribeStaffStatusMetricsFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_staff_status_metrics_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeStaffStatusMetricsRequestBuilder {
         &mut self.inner
@@ -389,19 +332,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeStaffStatusMetricsR
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffStatusMetricsResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Metrics",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::StaffStatusMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("Metrics").of::<crate::types::StaffStatusMetrics>(),
+            M::promised("RequestId"),
         ];
         MEMBERS
     }
@@ -426,38 +360,23 @@ impl DescribeStaffStatusMetricsResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeStaffStatusMetricsResponseBuilder {
-    metrics: Option<Vec<crate::types::StaffStatusMetrics>>,
-    request_id: Option<String>,
+    pub(crate) metrics: Option<Vec<crate::types::StaffStatusMetrics>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeStaffStatusMetricsResponseBuilder {
-    /// Real-time status metrics, one entry per agent.
-    ///
-    /// Example: `[{"AfterCallWorkDuration":0,"BusyDuration":0,"Email":"aaa@abc.com","FreeDuration":0,"LastOnlineTimestamp":0,"LastStatusTimestamp":0,"NotReadyDuration":0,"OnlineDuration":0,"Reason":"abc","ReserveNotReady":true,"ReserveRest":true,"RestDuration":0,"Status":"free","StatusExtra":{"Direct":"callin","Type":"tel"},"UseMobileAccept":0,"UseMobileCallOut":true}]`
-    #[inline]
-    pub fn metrics(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::StaffStatusMetrics>,
-    ) -> Self {
-        self.metrics = Some(value.into_iter().collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Real-time status metrics, one entry per agent.
+        ///
+        /// Example: `[{"AfterCallWorkDuration":0,"BusyDuration":0,"Email":"aaa@abc.com","FreeDuration":0,"LastOnlineTimestamp":0,"LastStatusTimestamp":0,"NotReadyDuration":0,"OnlineDuration":0,"Reason":"abc","ReserveNotReady":true,"ReserveRest":true,"RestDuration":0,"Status":"free","StatusExtra":{"Direct":"callin","Type":"tel"},"UseMobileAccept":0,"UseMobileCallOut":true}]`
+        many metrics(impl IntoIterator<Item = crate::types::StaffStatusMetrics>),
+            set_metrics(Vec<crate::types::StaffStatusMetrics>) = "Sets or clears `Metrics`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Metrics`.
     #[inline]
-    pub fn set_metrics(mut self, value: Option<Vec<crate::types::StaffStatusMetrics>>) -> Self {
-        self.metrics = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -107,22 +107,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCallInfoRequest 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeTelCallInfoRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTimeStamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppIdList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTimeStamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("EndTimeStamp"),
+            M::list("SdkAppIdList"),
+            M::promised("StartTimeStamp"),
         ];
         MEMBERS
     }
@@ -145,61 +134,36 @@ impl ::tencent_cloud_runtime::Action for DescribeTelCallInfoRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_tel_call_info_setters {
     () => {
-        /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
-        ///
-        /// Example: `1773041460`
-        #[inline]
-        pub fn start_time_stamp(mut self, value: i64) -> Self {
-            self.members().start_time_stamp = Some(value);
-            self
-        }
-        /// Sets or clears `StartTimeStamp`. Required.
-        #[inline]
-        pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
-            self.members().start_time_stamp = value;
-            self
-        }
-        /// End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.
-        ///
-        /// Example: `1773042460`
-        #[inline]
-        pub fn end_time_stamp(mut self, value: i64) -> Self {
-            self.members().end_time_stamp = Some(value);
-            self
-        }
-        /// Sets or clears `EndTimeStamp`. Required.
-        #[inline]
-        pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
-            self.members().end_time_stamp = value;
-            self
-        }
-        /// Application ids to query; results are summed over all of them.
-        ///
-        /// Example: `[140000000]`
-        #[inline]
-        pub fn sdk_app_id_list(mut self, value: impl IntoIterator<Item = i64>) -> Self {
-            self.members().sdk_app_id_list = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `SdkAppIdList`. Required.
-        #[inline]
-        pub fn set_sdk_app_id_list(mut self, value: Option<Vec<i64>>) -> Self {
-            self.members().sdk_app_id_list = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
+            ///
+            /// Example: `1773041460`
+            one start_time_stamp(i64),
+                set_start_time_stamp(i64) = "Sets or clears `StartTimeStamp`. Required.";
+            /// End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.
+            ///
+            /// Example: `1773042460`
+            one end_time_stamp(i64),
+                set_end_time_stamp(i64) = "Sets or clears `EndTimeStamp`. Required.";
+            /// Application ids to query; results are summed over all of them.
+            ///
+            /// Example: `[140000000]`
+            many sdk_app_id_list(impl IntoIterator<Item = i64>),
+                set_sdk_app_id_list(Vec<i64>) = "Sets or clears `SdkAppIdList`. Required.";
         }
     };
 }
 /// Builds a [`DescribeTelCallInfoRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelCallInfoRequestBuilder {
-    start_time_stamp: Option<i64>,
-    end_time_stamp: Option<i64>,
-    sdk_app_id_list: Option<Vec<i64>>,
+    pub(crate) start_time_stamp: Option<i64>,
+    pub(crate) end_time_stamp: Option<i64>,
+    pub(crate) sdk_app_id_list: Option<Vec<i64>>,
 }
 impl DescribeTelCallInfoRequestBuilder {
-    request_setters!();
+    describe_tel_call_info_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -207,19 +171,16 @@ impl DescribeTelCallInfoRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DescribeTelCallInfoRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeTelCallInfo", member);
         Ok(DescribeTelCallInfoRequest {
-            start_time_stamp: self.start_time_stamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeTelCallInfo",
-                    "StartTimeStamp",
-                ),
-            )?,
-            end_time_stamp: self.end_time_stamp.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("DescribeTelCallInfo", "EndTimeStamp"),
-            )?,
-            sdk_app_id_list: self.sdk_app_id_list.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("DescribeTelCallInfo", "SdkAppIdList"),
-            )?,
+            start_time_stamp: self
+                .start_time_stamp
+                .ok_or_else(|| missing("StartTimeStamp"))?,
+            end_time_stamp: self.end_time_stamp.ok_or_else(|| missing("EndTimeStamp"))?,
+            sdk_app_id_list: self
+                .sdk_app_id_list
+                .ok_or_else(|| missing("SdkAppIdList"))?,
         })
     }
 }
@@ -240,7 +201,7 @@ impl DescribeTelCallInfoFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_tel_call_info_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeTelCallInfoRequestBuilder {
         &mut self.inner
@@ -383,47 +344,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelCallInfoResponse
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeTelCallInfoResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AsrOfflineCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AsrRealtimeCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SeatUsedCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TelCallInCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TelCallOutCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "VOIPCallInCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "VoipCallInCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("AsrOfflineCount"),
+            M::promised("AsrRealtimeCount"),
+            M::promised("RequestId"),
+            M::promised("SeatUsedCount"),
+            M::promised("TelCallInCount"),
+            M::promised("TelCallOutCount"),
+            M::promised("VOIPCallInCount"),
+            M::optional("VoipCallInCount"),
         ];
         MEMBERS
     }
@@ -448,127 +378,58 @@ impl DescribeTelCallInfoResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeTelCallInfoResponseBuilder {
-    tel_call_out_count: Option<i64>,
-    tel_call_in_count: Option<i64>,
-    seat_used_count: Option<i64>,
-    voip_call_in_count_deprecated: Option<i64>,
-    voip_call_in_count: Option<i64>,
-    asr_offline_count: Option<i64>,
-    asr_realtime_count: Option<i64>,
-    request_id: Option<String>,
+    pub(crate) tel_call_out_count: Option<i64>,
+    pub(crate) tel_call_in_count: Option<i64>,
+    pub(crate) seat_used_count: Option<i64>,
+    pub(crate) voip_call_in_count_deprecated: Option<i64>,
+    pub(crate) voip_call_in_count: Option<i64>,
+    pub(crate) asr_offline_count: Option<i64>,
+    pub(crate) asr_realtime_count: Option<i64>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeTelCallInfoResponseBuilder {
-    /// Minutes consumed from the outbound call package.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn tel_call_out_count(mut self, value: i64) -> Self {
-        self.tel_call_out_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Minutes consumed from the outbound call package.
+        ///
+        /// Example: `10`
+        one tel_call_out_count(i64),
+            set_tel_call_out_count(i64) = "Sets or clears `TelCallOutCount`.";
+        /// Minutes consumed from the inbound call package.
+        ///
+        /// Example: `10`
+        one tel_call_in_count(i64),
+            set_tel_call_in_count(i64) = "Sets or clears `TelCallInCount`.";
+        /// Number of agent seats used.
+        ///
+        /// Example: `50`
+        one seat_used_count(i64), set_seat_used_count(i64) = "Sets or clears `SeatUsedCount`.";
+        /// Minutes consumed from the audio package (deprecated spelling, use `VOIPCallInCount`).
+        ///
+        /// Example: `10`
+        one voip_call_in_count_deprecated(i64),
+            set_voip_call_in_count_deprecated(i64) = "Sets or clears `VoipCallInCount`.", deprecated "use `VOIPCallInCount`";
+        /// Minutes consumed from the audio package.
+        ///
+        /// Example: `10`
+        one voip_call_in_count(i64),
+            set_voip_call_in_count(i64) = "Sets or clears `VOIPCallInCount`.";
+        /// Minutes consumed from the offline speech-to-text package.
+        ///
+        /// Example: `1`
+        one asr_offline_count(i64),
+            set_asr_offline_count(i64) = "Sets or clears `AsrOfflineCount`.";
+        /// Minutes consumed from the real-time speech-to-text package.
+        ///
+        /// Example: `1`
+        one asr_realtime_count(i64),
+            set_asr_realtime_count(i64) = "Sets or clears `AsrRealtimeCount`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `TelCallOutCount`.
     #[inline]
-    pub fn set_tel_call_out_count(mut self, value: Option<i64>) -> Self {
-        self.tel_call_out_count = value;
-        self
-    }
-    /// Minutes consumed from the inbound call package.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn tel_call_in_count(mut self, value: i64) -> Self {
-        self.tel_call_in_count = Some(value);
-        self
-    }
-    /// Sets or clears `TelCallInCount`.
-    #[inline]
-    pub fn set_tel_call_in_count(mut self, value: Option<i64>) -> Self {
-        self.tel_call_in_count = value;
-        self
-    }
-    /// Number of agent seats used.
-    ///
-    /// Example: `50`
-    #[inline]
-    pub fn seat_used_count(mut self, value: i64) -> Self {
-        self.seat_used_count = Some(value);
-        self
-    }
-    /// Sets or clears `SeatUsedCount`.
-    #[inline]
-    pub fn set_seat_used_count(mut self, value: Option<i64>) -> Self {
-        self.seat_used_count = value;
-        self
-    }
-    /// Minutes consumed from the audio package (deprecated spelling, use `VOIPCallInCount`).
-    ///
-    /// Example: `10`
-    #[deprecated(note = "use `VOIPCallInCount`")]
-    #[inline]
-    pub fn voip_call_in_count_deprecated(mut self, value: i64) -> Self {
-        self.voip_call_in_count_deprecated = Some(value);
-        self
-    }
-    /// Sets or clears `VoipCallInCount`.
-    #[deprecated(note = "use `VOIPCallInCount`")]
-    #[inline]
-    pub fn set_voip_call_in_count_deprecated(mut self, value: Option<i64>) -> Self {
-        self.voip_call_in_count_deprecated = value;
-        self
-    }
-    /// Minutes consumed from the audio package.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn voip_call_in_count(mut self, value: i64) -> Self {
-        self.voip_call_in_count = Some(value);
-        self
-    }
-    /// Sets or clears `VOIPCallInCount`.
-    #[inline]
-    pub fn set_voip_call_in_count(mut self, value: Option<i64>) -> Self {
-        self.voip_call_in_count = value;
-        self
-    }
-    /// Minutes consumed from the offline speech-to-text package.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn asr_offline_count(mut self, value: i64) -> Self {
-        self.asr_offline_count = Some(value);
-        self
-    }
-    /// Sets or clears `AsrOfflineCount`.
-    #[inline]
-    pub fn set_asr_offline_count(mut self, value: Option<i64>) -> Self {
-        self.asr_offline_count = value;
-        self
-    }
-    /// Minutes consumed from the real-time speech-to-text package.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn asr_realtime_count(mut self, value: i64) -> Self {
-        self.asr_realtime_count = Some(value);
-        self
-    }
-    /// Sets or clears `AsrRealtimeCount`.
-    #[inline]
-    pub fn set_asr_realtime_count(mut self, value: Option<i64>) -> Self {
-        self.asr_realtime_count = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

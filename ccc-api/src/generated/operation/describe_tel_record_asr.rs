@@ -93,18 +93,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelRecordAsrRequest
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeTelRecordAsrRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("SdkAppId"), M::promised("SessionId")];
         MEMBERS
     }
 }
@@ -126,46 +116,30 @@ impl ::tencent_cloud_runtime::Action for DescribeTelRecordAsrRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_tel_record_asr_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the call session.
-        ///
-        /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-        #[inline]
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.members().session_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SessionId`. Required.
-        #[inline]
-        pub fn set_session_id(mut self, value: Option<String>) -> Self {
-            self.members().session_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the call session.
+            ///
+            /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+            one session_id(impl Into<String>),
+                set_session_id(String) = "Sets or clears `SessionId`. Required.";
         }
     };
 }
 /// Builds a [`DescribeTelRecordAsrRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelRecordAsrRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) session_id: Option<String>,
 }
 impl DescribeTelRecordAsrRequestBuilder {
-    request_setters!();
+    describe_tel_record_asr_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -173,19 +147,11 @@ impl DescribeTelRecordAsrRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DescribeTelRecordAsrRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeTelRecordAsr", member);
         Ok(DescribeTelRecordAsrRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeTelRecordAsr",
-                    "SdkAppId",
-                ))?,
-            session_id: self
-                .session_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeTelRecordAsr",
-                    "SessionId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            session_id: self.session_id.ok_or_else(|| missing("SessionId"))?,
         })
     }
 }
@@ -206,7 +172,7 @@ impl DescribeTelRecordAsrFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_tel_record_asr_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeTelRecordAsrRequestBuilder {
         &mut self.inner
@@ -294,19 +260,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelRecordAsrRespons
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeTelRecordAsrResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AsrDataList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::AsrData as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("AsrDataList").of::<crate::types::AsrData>(),
+            M::promised("RequestId"),
         ];
         MEMBERS
     }
@@ -331,33 +288,21 @@ impl DescribeTelRecordAsrResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeTelRecordAsrResponseBuilder {
-    asr_data_list: Option<Vec<crate::types::AsrData>>,
-    request_id: Option<String>,
+    pub(crate) asr_data_list: Option<Vec<crate::types::AsrData>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeTelRecordAsrResponseBuilder {
-    /// Transcript entries of the recording.
-    #[inline]
-    pub fn asr_data_list(mut self, value: impl IntoIterator<Item = crate::types::AsrData>) -> Self {
-        self.asr_data_list = Some(value.into_iter().collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Transcript entries of the recording.
+        many asr_data_list(impl IntoIterator<Item = crate::types::AsrData>),
+            set_asr_data_list(Vec<crate::types::AsrData>) = "Sets or clears `AsrDataList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `AsrDataList`.
     #[inline]
-    pub fn set_asr_data_list(mut self, value: Option<Vec<crate::types::AsrData>>) -> Self {
-        self.asr_data_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -102,18 +102,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelSessionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DescribeTelSessionRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("SdkAppId"), M::promised("SessionId")];
         MEMBERS
     }
 }
@@ -135,46 +125,30 @@ impl ::tencent_cloud_runtime::Action for DescribeTelSessionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! describe_tel_session_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the call session.
-        ///
-        /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-        #[inline]
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.members().session_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SessionId`. Required.
-        #[inline]
-        pub fn set_session_id(mut self, value: Option<String>) -> Self {
-            self.members().session_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the call session.
+            ///
+            /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+            one session_id(impl Into<String>),
+                set_session_id(String) = "Sets or clears `SessionId`. Required.";
         }
     };
 }
 /// Builds a [`DescribeTelSessionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelSessionRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) session_id: Option<String>,
 }
 impl DescribeTelSessionRequestBuilder {
-    request_setters!();
+    describe_tel_session_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -182,19 +156,11 @@ impl DescribeTelSessionRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<DescribeTelSessionRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DescribeTelSession", member);
         Ok(DescribeTelSessionRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeTelSession",
-                    "SdkAppId",
-                ))?,
-            session_id: self
-                .session_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DescribeTelSession",
-                    "SessionId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            session_id: self.session_id.ok_or_else(|| missing("SessionId"))?,
         })
     }
 }
@@ -215,7 +181,7 @@ impl DescribeTelSessionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    describe_tel_session_setters!();
     #[inline]
     fn members(&mut self) -> &mut DescribeTelSessionRequestBuilder {
         &mut self.inner
@@ -303,19 +269,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribeTelSessionResponse 
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribeTelSessionResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Session",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: Some(
-                    <crate::types::PSTNSession as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("RequestId"),
+            M::promised("Session").of::<crate::types::PSTNSession>(),
         ];
         MEMBERS
     }
@@ -340,35 +297,23 @@ impl DescribeTelSessionResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribeTelSessionResponseBuilder {
-    session: Option<crate::types::PSTNSession>,
-    request_id: Option<String>,
+    pub(crate) session: Option<crate::types::PSTNSession>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DescribeTelSessionResponseBuilder {
-    /// Details of the session.
-    ///
-    /// Example: `{"AcceptTimestamp":1607702329,"Callee":"00864001783747","Caller":"00864009282737","Direction":1,"OutBoundCallee":"","OutBoundCaller":"","ProtectedCallee":"","ProtectedCaller":"","RingTimestamp":1607702299,"RoomID":"32929373","SessionID":"0cf5be1b-de75-4445-a0c4-8dff3fa4b68b","SessionStatus":"inProgress","StaffEmail":"foo@tencent.com","StaffNumber":"1007","StartTimestamp":1607702199}`
-    #[inline]
-    pub fn session(mut self, value: crate::types::PSTNSession) -> Self {
-        self.session = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Details of the session.
+        ///
+        /// Example: `{"AcceptTimestamp":1607702329,"Callee":"00864001783747","Caller":"00864009282737","Direction":1,"OutBoundCallee":"","OutBoundCaller":"","ProtectedCallee":"","ProtectedCaller":"","RingTimestamp":1607702299,"RoomID":"32929373","SessionID":"0cf5be1b-de75-4445-a0c4-8dff3fa4b68b","SessionStatus":"inProgress","StaffEmail":"foo@tencent.com","StaffNumber":"1007","StartTimestamp":1607702199}`
+        one session(crate::types::PSTNSession),
+            set_session(crate::types::PSTNSession) = "Sets or clears `Session`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Session`.
     #[inline]
-    pub fn set_session(mut self, value: Option<crate::types::PSTNSession>) -> Self {
-        self.session = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

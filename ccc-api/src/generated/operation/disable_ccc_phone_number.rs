@@ -96,22 +96,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DisableCCCPhoneNumberReques
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for DisableCCCPhoneNumberRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Disabled",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PhoneNumbers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Disabled"),
+            M::list("PhoneNumbers"),
+            M::optional("SdkAppId"),
         ];
         MEMBERS
     }
@@ -134,62 +123,34 @@ impl ::tencent_cloud_runtime::Action for DisableCCCPhoneNumberRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! disable_ccc_phone_number_setters {
     () => {
-        /// Numbers to change, each starting with `0086`.
-        #[inline]
-        pub fn phone_numbers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().phone_numbers = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `PhoneNumbers`. Required.
-        #[inline]
-        pub fn set_phone_numbers(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().phone_numbers = value;
-            self
-        }
-        /// Switch value: `0` enable, `1` disable.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn disabled(mut self, value: crate::types::DisableCCCPhoneNumberDisabled) -> Self {
-            self.members().disabled = Some(value);
-            self
-        }
-        /// Sets or clears `Disabled`. Required.
-        #[inline]
-        pub fn set_disabled(
-            mut self,
-            value: Option<crate::types::DisableCCCPhoneNumberDisabled>,
-        ) -> Self {
-            self.members().disabled = value;
-            self
-        }
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Numbers to change, each starting with `0086`.
+            many phone_numbers(impl IntoIterator<Item = impl Into<String>>),
+                set_phone_numbers(Vec<String>) = "Sets or clears `PhoneNumbers`. Required.";
+            /// Switch value: `0` enable, `1` disable.
+            ///
+            /// Example: `1`
+            one disabled(crate::types::DisableCCCPhoneNumberDisabled),
+                set_disabled(crate::types::DisableCCCPhoneNumberDisabled) = "Sets or clears `Disabled`. Required.";
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`.";
         }
     };
 }
 /// Builds a [`DisableCCCPhoneNumberRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DisableCCCPhoneNumberRequestBuilder {
-    phone_numbers: Option<Vec<String>>,
-    disabled: Option<crate::types::DisableCCCPhoneNumberDisabled>,
-    sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) phone_numbers: Option<Vec<String>>,
+    pub(crate) disabled: Option<crate::types::DisableCCCPhoneNumberDisabled>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
 }
 impl DisableCCCPhoneNumberRequestBuilder {
-    request_setters!();
+    disable_ccc_phone_number_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -199,19 +160,11 @@ impl DisableCCCPhoneNumberRequestBuilder {
     pub fn build(
         self,
     ) -> Result<DisableCCCPhoneNumberRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("DisableCCCPhoneNumber", member);
         Ok(DisableCCCPhoneNumberRequest {
-            phone_numbers: self.phone_numbers.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "DisableCCCPhoneNumber",
-                    "PhoneNumbers",
-                ),
-            )?,
-            disabled: self
-                .disabled
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "DisableCCCPhoneNumber",
-                    "Disabled",
-                ))?,
+            phone_numbers: self.phone_numbers.ok_or_else(|| missing("PhoneNumbers"))?,
+            disabled: self.disabled.ok_or_else(|| missing("Disabled"))?,
             sdk_app_id: self.sdk_app_id,
         })
     }
@@ -233,7 +186,7 @@ impl DisableCCCPhoneNumberFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    disable_ccc_phone_number_setters!();
     #[inline]
     fn members(&mut self) -> &mut DisableCCCPhoneNumberRequestBuilder {
         &mut self.inner
@@ -308,12 +261,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DisableCCCPhoneNumberRespon
 }
 impl ::tencent_cloud_runtime::deviation::Described for DisableCCCPhoneNumberResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -337,20 +286,17 @@ impl DisableCCCPhoneNumberResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DisableCCCPhoneNumberResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl DisableCCCPhoneNumberResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

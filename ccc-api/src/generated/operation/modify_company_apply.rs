@@ -62,19 +62,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyCompanyApplyRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ModifyCompanyApplyRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ApplyId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CompanyInfo",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: Some(
-                    <crate::types::CompanyApplyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("ApplyId"),
+            M::promised("CompanyInfo").of::<crate::types::CompanyApplyInfo>(),
         ];
         MEMBERS
     }
@@ -97,44 +88,28 @@ impl ::tencent_cloud_runtime::Action for ModifyCompanyApplyRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! modify_company_apply_setters {
     () => {
-        /// Id of the application; it must be in the rejected or pending review state.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
-            self.members().apply_id = Some(value);
-            self
-        }
-        /// Sets or clears `ApplyId`. Required.
-        #[inline]
-        pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
-            self.members().apply_id = value;
-            self
-        }
-        /// Enterprise qualification details to submit.
-        #[inline]
-        pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
-            self.members().company_info = Some(value);
-            self
-        }
-        /// Sets or clears `CompanyInfo`. Required.
-        #[inline]
-        pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
-            self.members().company_info = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the application; it must be in the rejected or pending review state.
+            ///
+            /// Example: `1`
+            one apply_id(crate::types::ApplyId),
+                set_apply_id(crate::types::ApplyId) = "Sets or clears `ApplyId`. Required.";
+            /// Enterprise qualification details to submit.
+            one company_info(crate::types::CompanyApplyInfo),
+                set_company_info(crate::types::CompanyApplyInfo) = "Sets or clears `CompanyInfo`. Required.";
         }
     };
 }
 /// Builds a [`ModifyCompanyApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyCompanyApplyRequestBuilder {
-    apply_id: Option<crate::types::ApplyId>,
-    company_info: Option<crate::types::CompanyApplyInfo>,
+    pub(crate) apply_id: Option<crate::types::ApplyId>,
+    pub(crate) company_info: Option<crate::types::CompanyApplyInfo>,
 }
 impl ModifyCompanyApplyRequestBuilder {
-    request_setters!();
+    modify_company_apply_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -142,19 +117,11 @@ impl ModifyCompanyApplyRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<ModifyCompanyApplyRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("ModifyCompanyApply", member);
         Ok(ModifyCompanyApplyRequest {
-            apply_id: self
-                .apply_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ModifyCompanyApply",
-                    "ApplyId",
-                ))?,
-            company_info: self
-                .company_info
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ModifyCompanyApply",
-                    "CompanyInfo",
-                ))?,
+            apply_id: self.apply_id.ok_or_else(|| missing("ApplyId"))?,
+            company_info: self.company_info.ok_or_else(|| missing("CompanyInfo"))?,
         })
     }
 }
@@ -175,7 +142,7 @@ impl ModifyCompanyApplyFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    modify_company_apply_setters!();
     #[inline]
     fn members(&mut self) -> &mut ModifyCompanyApplyRequestBuilder {
         &mut self.inner
@@ -250,12 +217,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyCompanyApplyResponse 
 }
 impl ::tencent_cloud_runtime::deviation::Described for ModifyCompanyApplyResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -279,20 +242,17 @@ impl ModifyCompanyApplyResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ModifyCompanyApplyResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ModifyCompanyApplyResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

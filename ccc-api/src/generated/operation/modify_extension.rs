@@ -126,32 +126,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyExtensionRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ModifyExtensionRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Relation",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupIds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("ExtensionId"),
+            M::optional("ExtensionName"),
+            M::optional("Relation"),
+            M::promised("SdkAppId"),
+            M::optional("SkillGroupIds"),
         ];
         MEMBERS
     }
@@ -174,97 +155,47 @@ impl ::tencent_cloud_runtime::Action for ModifyExtensionRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! modify_extension_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Extension number to modify.
-        ///
-        /// Example: `"1001"`
-        #[inline]
-        pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-            self.members().extension_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `ExtensionId`. Required.
-        #[inline]
-        pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-            self.members().extension_id = value;
-            self
-        }
-        /// New display name of the extension.
-        ///
-        /// Example: `"分机1"`
-        #[inline]
-        pub fn extension_name(mut self, value: impl Into<String>) -> Self {
-            self.members().extension_name = Some(value.into());
-            self
-        }
-        /// Sets or clears `ExtensionName`.
-        #[inline]
-        pub fn set_extension_name(mut self, value: Option<String>) -> Self {
-            self.members().extension_name = value;
-            self
-        }
-        /// Ids of the skill groups the extension belongs to.
-        ///
-        /// Example: `[1,2,3,4,5,6]`
-        #[inline]
-        pub fn skill_group_ids(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-        ) -> Self {
-            self.members().skill_group_ids = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `SkillGroupIds`.
-        #[inline]
-        pub fn set_skill_group_ids(
-            mut self,
-            value: Option<Vec<crate::types::SkillGroupId>>,
-        ) -> Self {
-            self.members().skill_group_ids = value;
-            self
-        }
-        /// Email account of the agent to bind to the extension.
-        ///
-        /// Example: `"xxx@xxx.com"`
-        #[inline]
-        pub fn relation(mut self, value: impl Into<String>) -> Self {
-            self.members().relation = Some(value.into());
-            self
-        }
-        /// Sets or clears `Relation`.
-        #[inline]
-        pub fn set_relation(mut self, value: Option<String>) -> Self {
-            self.members().relation = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Extension number to modify.
+            ///
+            /// Example: `"1001"`
+            one extension_id(impl Into<String>),
+                set_extension_id(String) = "Sets or clears `ExtensionId`. Required.";
+            /// New display name of the extension.
+            ///
+            /// Example: `"分机1"`
+            one extension_name(impl Into<String>),
+                set_extension_name(String) = "Sets or clears `ExtensionName`.";
+            /// Ids of the skill groups the extension belongs to.
+            ///
+            /// Example: `[1,2,3,4,5,6]`
+            many skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
+                set_skill_group_ids(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupIds`.";
+            /// Email account of the agent to bind to the extension.
+            ///
+            /// Example: `"xxx@xxx.com"`
+            one relation(impl Into<String>), set_relation(String) = "Sets or clears `Relation`.";
         }
     };
 }
 /// Builds a [`ModifyExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyExtensionRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<String>,
-    extension_name: Option<String>,
-    skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
-    relation: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) extension_id: Option<String>,
+    pub(crate) extension_name: Option<String>,
+    pub(crate) skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
+    pub(crate) relation: Option<String>,
 }
 impl ModifyExtensionRequestBuilder {
-    request_setters!();
+    modify_extension_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -272,19 +203,11 @@ impl ModifyExtensionRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<ModifyExtensionRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("ModifyExtension", member);
         Ok(ModifyExtensionRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ModifyExtension",
-                    "SdkAppId",
-                ))?,
-            extension_id: self
-                .extension_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ModifyExtension",
-                    "ExtensionId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            extension_id: self.extension_id.ok_or_else(|| missing("ExtensionId"))?,
             extension_name: self.extension_name,
             skill_group_ids: self.skill_group_ids,
             relation: self.relation,
@@ -308,7 +231,7 @@ impl ModifyExtensionFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    modify_extension_setters!();
     #[inline]
     fn members(&mut self) -> &mut ModifyExtensionRequestBuilder {
         &mut self.inner
@@ -381,12 +304,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyExtensionResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for ModifyExtensionResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -410,20 +329,17 @@ impl ModifyExtensionResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ModifyExtensionResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ModifyExtensionResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

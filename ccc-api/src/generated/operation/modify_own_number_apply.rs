@@ -175,54 +175,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyOwnNumberApplyRequest
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ModifyOwnNumberApplyRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ApplyId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CalleeFormatPassthrough",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallerFormatPassthrough",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DetailList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::OwnNumberApplyDetailItem as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InternationalNumberPrefix",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LocalNumberTrimAC",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MobileNddPrefix",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Prefix",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ApplyId"),
+            M::optional("CalleeFormatPassthrough"),
+            M::optional("CallerFormatPassthrough"),
+            M::list("DetailList").of::<crate::types::OwnNumberApplyDetailItem>(),
+            M::optional("InternationalNumberPrefix"),
+            M::optional("LocalNumberTrimAC"),
+            M::optional("MobileNddPrefix"),
+            M::optional("Prefix"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -245,155 +208,69 @@ impl ::tencent_cloud_runtime::Action for ModifyOwnNumberApplyRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! modify_own_number_apply_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Circuit-related settings of the numbers.
-        #[inline]
-        pub fn detail_list(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::OwnNumberApplyDetailItem>,
-        ) -> Self {
-            self.members().detail_list = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `DetailList`. Required.
-        #[inline]
-        pub fn set_detail_list(
-            mut self,
-            value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
-        ) -> Self {
-            self.members().detail_list = value;
-            self
-        }
-        /// Id of the approval request to modify.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
-            self.members().apply_id = Some(value);
-            self
-        }
-        /// Sets or clears `ApplyId`.
-        #[inline]
-        pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
-            self.members().apply_id = value;
-            self
-        }
-        /// Prefix added to the number sent out.
-        ///
-        /// Example: `"0"`
-        #[inline]
-        pub fn prefix(mut self, value: impl Into<String>) -> Self {
-            self.members().prefix = Some(value.into());
-            self
-        }
-        /// Sets or clears `Prefix`.
-        #[inline]
-        pub fn set_prefix(mut self, value: Option<String>) -> Self {
-            self.members().prefix = value;
-            self
-        }
-        /// Prefix for domestic long-distance calls to mobile phones.
-        ///
-        /// Example: `"0"`
-        #[inline]
-        pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
-            self.members().mobile_ndd_prefix = Some(value.into());
-            self
-        }
-        /// Sets or clears `MobileNddPrefix`.
-        #[inline]
-        pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
-            self.members().mobile_ndd_prefix = value;
-            self
-        }
-        /// Whether to strip the area code on local calls.
-        ///
-        /// Example: `false`
-        #[inline]
-        pub fn local_number_trim_ac(mut self, value: bool) -> Self {
-            self.members().local_number_trim_ac = Some(value);
-            self
-        }
-        /// Sets or clears `LocalNumberTrimAC`.
-        #[inline]
-        pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
-            self.members().local_number_trim_ac = value;
-            self
-        }
-        /// Whether to pass the callee number through exactly as entered, without reformatting.
-        ///
-        /// Example: `false`
-        #[inline]
-        pub fn callee_format_passthrough(mut self, value: bool) -> Self {
-            self.members().callee_format_passthrough = Some(value);
-            self
-        }
-        /// Sets or clears `CalleeFormatPassthrough`.
-        #[inline]
-        pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
-            self.members().callee_format_passthrough = value;
-            self
-        }
-        /// Whether to pass the caller number through exactly as entered, without reformatting.
-        ///
-        /// Example: `false`
-        #[inline]
-        pub fn caller_format_passthrough(mut self, value: bool) -> Self {
-            self.members().caller_format_passthrough = Some(value);
-            self
-        }
-        /// Sets or clears `CallerFormatPassthrough`.
-        #[inline]
-        pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
-            self.members().caller_format_passthrough = value;
-            self
-        }
-        /// Prefix for international long-distance calls.
-        ///
-        /// Example: `"00"`
-        #[inline]
-        pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
-            self.members().international_number_prefix = Some(value.into());
-            self
-        }
-        /// Sets or clears `InternationalNumberPrefix`.
-        #[inline]
-        pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
-            self.members().international_number_prefix = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Circuit-related settings of the numbers.
+            many detail_list(impl IntoIterator<Item = crate::types::OwnNumberApplyDetailItem>),
+                set_detail_list(Vec<crate::types::OwnNumberApplyDetailItem>) = "Sets or clears `DetailList`. Required.";
+            /// Id of the approval request to modify.
+            ///
+            /// Example: `1`
+            one apply_id(crate::types::ApplyId),
+                set_apply_id(crate::types::ApplyId) = "Sets or clears `ApplyId`.";
+            /// Prefix added to the number sent out.
+            ///
+            /// Example: `"0"`
+            one prefix(impl Into<String>), set_prefix(String) = "Sets or clears `Prefix`.";
+            /// Prefix for domestic long-distance calls to mobile phones.
+            ///
+            /// Example: `"0"`
+            one mobile_ndd_prefix(impl Into<String>),
+                set_mobile_ndd_prefix(String) = "Sets or clears `MobileNddPrefix`.";
+            /// Whether to strip the area code on local calls.
+            ///
+            /// Example: `false`
+            one local_number_trim_ac(bool),
+                set_local_number_trim_ac(bool) = "Sets or clears `LocalNumberTrimAC`.";
+            /// Whether to pass the callee number through exactly as entered, without reformatting.
+            ///
+            /// Example: `false`
+            one callee_format_passthrough(bool),
+                set_callee_format_passthrough(bool) = "Sets or clears `CalleeFormatPassthrough`.";
+            /// Whether to pass the caller number through exactly as entered, without reformatting.
+            ///
+            /// Example: `false`
+            one caller_format_passthrough(bool),
+                set_caller_format_passthrough(bool) = "Sets or clears `CallerFormatPassthrough`.";
+            /// Prefix for international long-distance calls.
+            ///
+            /// Example: `"00"`
+            one international_number_prefix(impl Into<String>),
+                set_international_number_prefix(String) = "Sets or clears `InternationalNumberPrefix`.";
         }
     };
 }
 /// Builds a [`ModifyOwnNumberApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyOwnNumberApplyRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
-    apply_id: Option<crate::types::ApplyId>,
-    prefix: Option<String>,
-    mobile_ndd_prefix: Option<String>,
-    local_number_trim_ac: Option<bool>,
-    callee_format_passthrough: Option<bool>,
-    caller_format_passthrough: Option<bool>,
-    international_number_prefix: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
+    pub(crate) apply_id: Option<crate::types::ApplyId>,
+    pub(crate) prefix: Option<String>,
+    pub(crate) mobile_ndd_prefix: Option<String>,
+    pub(crate) local_number_trim_ac: Option<bool>,
+    pub(crate) callee_format_passthrough: Option<bool>,
+    pub(crate) caller_format_passthrough: Option<bool>,
+    pub(crate) international_number_prefix: Option<String>,
 }
 impl ModifyOwnNumberApplyRequestBuilder {
-    request_setters!();
+    modify_own_number_apply_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -401,19 +278,11 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<ModifyOwnNumberApplyRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("ModifyOwnNumberApply", member);
         Ok(ModifyOwnNumberApplyRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ModifyOwnNumberApply",
-                    "SdkAppId",
-                ))?,
-            detail_list: self
-                .detail_list
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ModifyOwnNumberApply",
-                    "DetailList",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            detail_list: self.detail_list.ok_or_else(|| missing("DetailList"))?,
             apply_id: self.apply_id,
             prefix: self.prefix,
             mobile_ndd_prefix: self.mobile_ndd_prefix,
@@ -441,7 +310,7 @@ impl ModifyOwnNumberApplyFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    modify_own_number_apply_setters!();
     #[inline]
     fn members(&mut self) -> &mut ModifyOwnNumberApplyRequestBuilder {
         &mut self.inner
@@ -516,12 +385,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyOwnNumberApplyRespons
 }
 impl ::tencent_cloud_runtime::deviation::Described for ModifyOwnNumberApplyResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -545,20 +410,17 @@ impl ModifyOwnNumberApplyResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ModifyOwnNumberApplyResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ModifyOwnNumberApplyResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

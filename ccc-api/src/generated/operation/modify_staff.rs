@@ -189,64 +189,19 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ModifyStaffRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Email",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ForwardingConfig",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::ForwardingConfig as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Nick",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Phone",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupIds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffNo",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UseMobileAccept",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UseMobileCallOut",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Email"),
+            M::optional("ExtensionNumber"),
+            M::optional("ForwardingConfig").of::<crate::types::ForwardingConfig>(),
+            M::optional("Name"),
+            M::optional("Nick"),
+            M::optional("Phone"),
+            M::promised("SdkAppId"),
+            M::optional("SkillGroupIds"),
+            M::optional("StaffNo"),
+            M::optional("UseMobileAccept"),
+            M::optional("UseMobileCallOut"),
         ];
         MEMBERS
     }
@@ -269,196 +224,79 @@ impl ::tencent_cloud_runtime::Action for ModifyStaffRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! modify_staff_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Account (email) of the agent to modify.
-        ///
-        /// Example: `"xx@tencent.com"`
-        #[inline]
-        pub fn email(mut self, value: impl Into<String>) -> Self {
-            self.members().email = Some(value.into());
-            self
-        }
-        /// Sets or clears `Email`. Required.
-        #[inline]
-        pub fn set_email(mut self, value: Option<String>) -> Self {
-            self.members().email = value;
-            self
-        }
-        /// Agent name.
-        ///
-        /// Example: `"小王"`
-        #[inline]
-        pub fn name(mut self, value: impl Into<String>) -> Self {
-            self.members().name = Some(value.into());
-            self
-        }
-        /// Sets or clears `Name`.
-        #[inline]
-        pub fn set_name(mut self, value: Option<String>) -> Self {
-            self.members().name = value;
-            self
-        }
-        /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
-        ///
-        /// Example: `"008618088888888"`
-        #[inline]
-        pub fn phone(mut self, value: impl Into<String>) -> Self {
-            self.members().phone = Some(value.into());
-            self
-        }
-        /// Sets or clears `Phone`.
-        #[inline]
-        pub fn set_phone(mut self, value: Option<String>) -> Self {
-            self.members().phone = value;
-            self
-        }
-        /// Agent nickname.
-        ///
-        /// Example: `"小管家"`
-        #[inline]
-        pub fn nick(mut self, value: impl Into<String>) -> Self {
-            self.members().nick = Some(value.into());
-            self
-        }
-        /// Sets or clears `Nick`.
-        #[inline]
-        pub fn set_nick(mut self, value: Option<String>) -> Self {
-            self.members().nick = value;
-            self
-        }
-        /// Agent staff number.
-        ///
-        /// Example: `"114514"`
-        #[inline]
-        pub fn staff_no(mut self, value: impl Into<String>) -> Self {
-            self.members().staff_no = Some(value.into());
-            self
-        }
-        /// Sets or clears `StaffNo`.
-        #[inline]
-        pub fn set_staff_no(mut self, value: Option<String>) -> Self {
-            self.members().staff_no = value;
-            self
-        }
-        /// Ids of the skill groups to bind the agent to.
-        ///
-        /// Example: `[123,134]`
-        #[inline]
-        pub fn skill_group_ids(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-        ) -> Self {
-            self.members().skill_group_ids = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `SkillGroupIds`.
-        #[inline]
-        pub fn set_skill_group_ids(
-            mut self,
-            value: Option<Vec<crate::types::SkillGroupId>>,
-        ) -> Self {
-            self.members().skill_group_ids = value;
-            self
-        }
-        /// Whether outbound calls from the agent's mobile phone are enabled.
-        ///
-        /// Example: `true`
-        #[inline]
-        pub fn use_mobile_call_out(mut self, value: bool) -> Self {
-            self.members().use_mobile_call_out = Some(value);
-            self
-        }
-        /// Sets or clears `UseMobileCallOut`.
-        #[inline]
-        pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
-            self.members().use_mobile_call_out = value;
-            self
-        }
-        /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn use_mobile_accept(
-            mut self,
-            value: crate::types::ModifyStaffUseMobileAccept,
-        ) -> Self {
-            self.members().use_mobile_accept = Some(value);
-            self
-        }
-        /// Sets or clears `UseMobileAccept`.
-        #[inline]
-        pub fn set_use_mobile_accept(
-            mut self,
-            value: Option<crate::types::ModifyStaffUseMobileAccept>,
-        ) -> Self {
-            self.members().use_mobile_accept = value;
-            self
-        }
-        /// Agent extension number: 4-6 digits, starting with 1-8.
-        ///
-        /// Example: `"1003"`
-        #[inline]
-        pub fn extension_number(mut self, value: impl Into<String>) -> Self {
-            self.members().extension_number = Some(value.into());
-            self
-        }
-        /// Sets or clears `ExtensionNumber`.
-        #[inline]
-        pub fn set_extension_number(mut self, value: Option<String>) -> Self {
-            self.members().extension_number = value;
-            self
-        }
-        /// Call forwarding settings.
-        ///
-        /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
-        #[inline]
-        pub fn forwarding_config(mut self, value: crate::types::ForwardingConfig) -> Self {
-            self.members().forwarding_config = Some(value);
-            self
-        }
-        /// Sets or clears `ForwardingConfig`.
-        #[inline]
-        pub fn set_forwarding_config(
-            mut self,
-            value: Option<crate::types::ForwardingConfig>,
-        ) -> Self {
-            self.members().forwarding_config = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Account (email) of the agent to modify.
+            ///
+            /// Example: `"xx@tencent.com"`
+            one email(impl Into<String>), set_email(String) = "Sets or clears `Email`. Required.";
+            /// Agent name.
+            ///
+            /// Example: `"小王"`
+            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+            /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
+            ///
+            /// Example: `"008618088888888"`
+            one phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
+            /// Agent nickname.
+            ///
+            /// Example: `"小管家"`
+            one nick(impl Into<String>), set_nick(String) = "Sets or clears `Nick`.";
+            /// Agent staff number.
+            ///
+            /// Example: `"114514"`
+            one staff_no(impl Into<String>), set_staff_no(String) = "Sets or clears `StaffNo`.";
+            /// Ids of the skill groups to bind the agent to.
+            ///
+            /// Example: `[123,134]`
+            many skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
+                set_skill_group_ids(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupIds`.";
+            /// Whether outbound calls from the agent's mobile phone are enabled.
+            ///
+            /// Example: `true`
+            one use_mobile_call_out(bool),
+                set_use_mobile_call_out(bool) = "Sets or clears `UseMobileCallOut`.";
+            /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
+            ///
+            /// Example: `0`
+            one use_mobile_accept(crate::types::ModifyStaffUseMobileAccept),
+                set_use_mobile_accept(crate::types::ModifyStaffUseMobileAccept) = "Sets or clears `UseMobileAccept`.";
+            /// Agent extension number: 4-6 digits, starting with 1-8.
+            ///
+            /// Example: `"1003"`
+            one extension_number(impl Into<String>),
+                set_extension_number(String) = "Sets or clears `ExtensionNumber`.";
+            /// Call forwarding settings.
+            ///
+            /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
+            one forwarding_config(crate::types::ForwardingConfig),
+                set_forwarding_config(crate::types::ForwardingConfig) = "Sets or clears `ForwardingConfig`.";
         }
     };
 }
 /// Builds a [`ModifyStaffRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyStaffRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    email: Option<String>,
-    name: Option<String>,
-    phone: Option<String>,
-    nick: Option<String>,
-    staff_no: Option<String>,
-    skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
-    use_mobile_call_out: Option<bool>,
-    use_mobile_accept: Option<crate::types::ModifyStaffUseMobileAccept>,
-    extension_number: Option<String>,
-    forwarding_config: Option<crate::types::ForwardingConfig>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) email: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) phone: Option<String>,
+    pub(crate) nick: Option<String>,
+    pub(crate) staff_no: Option<String>,
+    pub(crate) skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
+    pub(crate) use_mobile_call_out: Option<bool>,
+    pub(crate) use_mobile_accept: Option<crate::types::ModifyStaffUseMobileAccept>,
+    pub(crate) extension_number: Option<String>,
+    pub(crate) forwarding_config: Option<crate::types::ForwardingConfig>,
 }
 impl ModifyStaffRequestBuilder {
-    request_setters!();
+    modify_staff_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -466,19 +304,10 @@ impl ModifyStaffRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<ModifyStaffRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| ::tencent_cloud_runtime::BuildError::missing("ModifyStaff", member);
         Ok(ModifyStaffRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ModifyStaff",
-                    "SdkAppId",
-                ))?,
-            email: self
-                .email
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ModifyStaff",
-                    "Email",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            email: self.email.ok_or_else(|| missing("Email"))?,
             name: self.name,
             phone: self.phone,
             nick: self.nick,
@@ -508,7 +337,7 @@ impl ModifyStaffFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    modify_staff_setters!();
     #[inline]
     fn members(&mut self) -> &mut ModifyStaffRequestBuilder {
         &mut self.inner
@@ -580,12 +409,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for ModifyStaffResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -609,20 +434,17 @@ impl ModifyStaffResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ModifyStaffResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ModifyStaffResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -101,22 +101,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffPasswordRequest 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ModifyStaffPasswordRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Email",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Password",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Email"),
+            M::promised("Password"),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -139,58 +128,32 @@ impl ::tencent_cloud_runtime::Action for ModifyStaffPasswordRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! modify_staff_password_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `16000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Email of the agent.
-        ///
-        /// Example: `"a@qq.com"`
-        #[inline]
-        pub fn email(mut self, value: impl Into<String>) -> Self {
-            self.members().email = Some(value.into());
-            self
-        }
-        /// Sets or clears `Email`. Required.
-        #[inline]
-        pub fn set_email(mut self, value: Option<String>) -> Self {
-            self.members().email = value;
-            self
-        }
-        /// New password to set.
-        ///
-        /// Example: `"abcdefg"`
-        #[inline]
-        pub fn password(mut self, value: impl Into<String>) -> Self {
-            self.members().password = Some(value.into());
-            self
-        }
-        /// Sets or clears `Password`. Required.
-        #[inline]
-        pub fn set_password(mut self, value: Option<String>) -> Self {
-            self.members().password = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `16000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Email of the agent.
+            ///
+            /// Example: `"a@qq.com"`
+            one email(impl Into<String>), set_email(String) = "Sets or clears `Email`. Required.";
+            /// New password to set.
+            ///
+            /// Example: `"abcdefg"`
+            one password(impl Into<String>),
+                set_password(String) = "Sets or clears `Password`. Required.";
         }
     };
 }
 /// Builds a [`ModifyStaffPasswordRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct ModifyStaffPasswordRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    email: Option<String>,
-    password: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) email: Option<String>,
+    pub(crate) password: Option<String>,
 }
 impl ::std::fmt::Debug for ModifyStaffPasswordRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -205,7 +168,7 @@ impl ::std::fmt::Debug for ModifyStaffPasswordRequestBuilder {
     }
 }
 impl ModifyStaffPasswordRequestBuilder {
-    request_setters!();
+    modify_staff_password_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -213,25 +176,12 @@ impl ModifyStaffPasswordRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<ModifyStaffPasswordRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("ModifyStaffPassword", member);
         Ok(ModifyStaffPasswordRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ModifyStaffPassword",
-                    "SdkAppId",
-                ))?,
-            email: self
-                .email
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ModifyStaffPassword",
-                    "Email",
-                ))?,
-            password: self
-                .password
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ModifyStaffPassword",
-                    "Password",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            email: self.email.ok_or_else(|| missing("Email"))?,
+            password: self.password.ok_or_else(|| missing("Password"))?,
         })
     }
 }
@@ -252,7 +202,7 @@ impl ModifyStaffPasswordFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    modify_staff_password_setters!();
     #[inline]
     fn members(&mut self) -> &mut ModifyStaffPasswordRequestBuilder {
         &mut self.inner
@@ -327,12 +277,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ModifyStaffPasswordResponse
 }
 impl ::tencent_cloud_runtime::deviation::Described for ModifyStaffPasswordResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -356,20 +302,17 @@ impl ModifyStaffPasswordResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ModifyStaffPasswordResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ModifyStaffPasswordResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

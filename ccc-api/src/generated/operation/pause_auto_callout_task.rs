@@ -85,18 +85,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PauseAutoCalloutTaskRequest
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for PauseAutoCalloutTaskRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TaskId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("SdkAppId"), M::promised("TaskId")];
         MEMBERS
     }
 }
@@ -118,46 +108,30 @@ impl ::tencent_cloud_runtime::Action for PauseAutoCalloutTaskRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! pause_auto_callout_task_setters {
     () => {
-        /// Id of the task to pause.
-        ///
-        /// Example: `16498`
-        #[inline]
-        pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-            self.members().task_id = Some(value);
-            self
-        }
-        /// Sets or clears `TaskId`. Required.
-        #[inline]
-        pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-            self.members().task_id = value;
-            self
-        }
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400692008`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the task to pause.
+            ///
+            /// Example: `16498`
+            one task_id(crate::types::TaskId),
+                set_task_id(crate::types::TaskId) = "Sets or clears `TaskId`. Required.";
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400692008`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
         }
     };
 }
 /// Builds a [`PauseAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct PauseAutoCalloutTaskRequestBuilder {
-    task_id: Option<crate::types::TaskId>,
-    sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) task_id: Option<crate::types::TaskId>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
 }
 impl PauseAutoCalloutTaskRequestBuilder {
-    request_setters!();
+    pause_auto_callout_task_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -165,19 +139,11 @@ impl PauseAutoCalloutTaskRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<PauseAutoCalloutTaskRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("PauseAutoCalloutTask", member);
         Ok(PauseAutoCalloutTaskRequest {
-            task_id: self
-                .task_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "PauseAutoCalloutTask",
-                    "TaskId",
-                ))?,
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "PauseAutoCalloutTask",
-                    "SdkAppId",
-                ))?,
+            task_id: self.task_id.ok_or_else(|| missing("TaskId"))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
         })
     }
 }
@@ -198,7 +164,7 @@ impl PauseAutoCalloutTaskFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    pause_auto_callout_task_setters!();
     #[inline]
     fn members(&mut self) -> &mut PauseAutoCalloutTaskRequestBuilder {
         &mut self.inner
@@ -273,12 +239,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PauseAutoCalloutTaskRespons
 }
 impl ::tencent_cloud_runtime::deviation::Described for PauseAutoCalloutTaskResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -302,20 +264,17 @@ impl PauseAutoCalloutTaskResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct PauseAutoCalloutTaskResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl PauseAutoCalloutTaskResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -112,27 +112,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PlaySoundCallRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for PlaySoundCallRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FileId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PlayTimes",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("FileId"),
+            M::optional("PlayTimes"),
+            M::promised("SdkAppId"),
+            M::promised("SessionId"),
         ];
         MEMBERS
     }
@@ -155,76 +140,41 @@ impl ::tencent_cloud_runtime::Action for PlaySoundCallRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! play_sound_call_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400692008`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the call session.
-        ///
-        /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
-        #[inline]
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.members().session_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SessionId`. Required.
-        #[inline]
-        pub fn set_session_id(mut self, value: Option<String>) -> Self {
-            self.members().session_id = value;
-            self
-        }
-        /// Id of the audio file, as managed under audio files in the console.
-        ///
-        /// Example: `27500`
-        #[inline]
-        pub fn file_id(mut self, value: crate::types::FileId) -> Self {
-            self.members().file_id = Some(value);
-            self
-        }
-        /// Sets or clears `FileId`.
-        #[inline]
-        pub fn set_file_id(mut self, value: Option<crate::types::FileId>) -> Self {
-            self.members().file_id = value;
-            self
-        }
-        /// Number of times to play the file; defaults to `1`.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn play_times(mut self, value: i64) -> Self {
-            self.members().play_times = Some(value);
-            self
-        }
-        /// Sets or clears `PlayTimes`.
-        #[inline]
-        pub fn set_play_times(mut self, value: Option<i64>) -> Self {
-            self.members().play_times = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400692008`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the call session.
+            ///
+            /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
+            one session_id(impl Into<String>),
+                set_session_id(String) = "Sets or clears `SessionId`. Required.";
+            /// Id of the audio file, as managed under audio files in the console.
+            ///
+            /// Example: `27500`
+            one file_id(crate::types::FileId),
+                set_file_id(crate::types::FileId) = "Sets or clears `FileId`.";
+            /// Number of times to play the file; defaults to `1`.
+            ///
+            /// Example: `1`
+            one play_times(i64), set_play_times(i64) = "Sets or clears `PlayTimes`.";
         }
     };
 }
 /// Builds a [`PlaySoundCallRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct PlaySoundCallRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
-    file_id: Option<crate::types::FileId>,
-    play_times: Option<i64>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) file_id: Option<crate::types::FileId>,
+    pub(crate) play_times: Option<i64>,
 }
 impl PlaySoundCallRequestBuilder {
-    request_setters!();
+    play_sound_call_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -232,19 +182,11 @@ impl PlaySoundCallRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<PlaySoundCallRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("PlaySoundCall", member);
         Ok(PlaySoundCallRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "PlaySoundCall",
-                    "SdkAppId",
-                ))?,
-            session_id: self
-                .session_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "PlaySoundCall",
-                    "SessionId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            session_id: self.session_id.ok_or_else(|| missing("SessionId"))?,
             file_id: self.file_id,
             play_times: self.play_times,
         })
@@ -267,7 +209,7 @@ impl PlaySoundCallFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    play_sound_call_setters!();
     #[inline]
     fn members(&mut self) -> &mut PlaySoundCallRequestBuilder {
         &mut self.inner
@@ -340,12 +282,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PlaySoundCallResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for PlaySoundCallResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -369,20 +307,17 @@ impl PlaySoundCallResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct PlaySoundCallResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl PlaySoundCallResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

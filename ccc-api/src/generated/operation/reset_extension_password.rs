@@ -84,18 +84,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ResetExtensionPasswordReque
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ResetExtensionPasswordRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("ExtensionId"), M::promised("SdkAppId")];
         MEMBERS
     }
 }
@@ -117,46 +107,30 @@ impl ::tencent_cloud_runtime::Action for ResetExtensionPasswordRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! reset_extension_password_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Extension number whose password is reset.
-        ///
-        /// Example: `"1001"`
-        #[inline]
-        pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-            self.members().extension_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `ExtensionId`. Required.
-        #[inline]
-        pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-            self.members().extension_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Extension number whose password is reset.
+            ///
+            /// Example: `"1001"`
+            one extension_id(impl Into<String>),
+                set_extension_id(String) = "Sets or clears `ExtensionId`. Required.";
         }
     };
 }
 /// Builds a [`ResetExtensionPasswordRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ResetExtensionPasswordRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) extension_id: Option<String>,
 }
 impl ResetExtensionPasswordRequestBuilder {
-    request_setters!();
+    reset_extension_password_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -166,19 +140,11 @@ impl ResetExtensionPasswordRequestBuilder {
     pub fn build(
         self,
     ) -> Result<ResetExtensionPasswordRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("ResetExtensionPassword", member);
         Ok(ResetExtensionPasswordRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ResetExtensionPassword",
-                    "SdkAppId",
-                ))?,
-            extension_id: self
-                .extension_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ResetExtensionPassword",
-                    "ExtensionId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            extension_id: self.extension_id.ok_or_else(|| missing("ExtensionId"))?,
         })
     }
 }
@@ -199,7 +165,7 @@ impl ResetExtensionPasswordFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    reset_extension_password_setters!();
     #[inline]
     fn members(&mut self) -> &mut ResetExtensionPasswordRequestBuilder {
         &mut self.inner
@@ -291,18 +257,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ResetExtensionPasswordRespo
 }
 impl ::tencent_cloud_runtime::deviation::Described for ResetExtensionPasswordResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Password",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("Password"), M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -326,8 +282,8 @@ impl ResetExtensionPasswordResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ResetExtensionPasswordResponseBuilder {
-    password: Option<String>,
-    request_id: Option<String>,
+    pub(crate) password: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for ResetExtensionPasswordResponseBuilder {
@@ -343,30 +299,17 @@ impl ::std::fmt::Debug for ResetExtensionPasswordResponseBuilder {
 }
 #[cfg(feature = "test-util")]
 impl ResetExtensionPasswordResponseBuilder {
-    /// The newly generated password.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.password = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// The newly generated password.
+        ///
+        /// Example: `"foobar"`
+        one password(impl Into<String>), set_password(String) = "Sets or clears `Password`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Password`.
     #[inline]
-    pub fn set_password(mut self, value: Option<String>) -> Self {
-        self.password = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

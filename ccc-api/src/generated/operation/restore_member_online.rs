@@ -83,18 +83,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for RestoreMemberOnlineRequest 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for RestoreMemberOnlineRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("SdkAppId"), M::promised("UserId")];
         MEMBERS
     }
 }
@@ -116,46 +106,30 @@ impl ::tencent_cloud_runtime::Action for RestoreMemberOnlineRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! restore_member_online_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the customer service agent.
-        ///
-        /// Example: `"user@example.com"`
-        #[inline]
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.members().user_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `UserId`. Required.
-        #[inline]
-        pub fn set_user_id(mut self, value: Option<String>) -> Self {
-            self.members().user_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the customer service agent.
+            ///
+            /// Example: `"user@example.com"`
+            one user_id(impl Into<String>),
+                set_user_id(String) = "Sets or clears `UserId`. Required.";
         }
     };
 }
 /// Builds a [`RestoreMemberOnlineRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct RestoreMemberOnlineRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    user_id: Option<String>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) user_id: Option<String>,
 }
 impl RestoreMemberOnlineRequestBuilder {
-    request_setters!();
+    restore_member_online_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -163,19 +137,11 @@ impl RestoreMemberOnlineRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<RestoreMemberOnlineRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("RestoreMemberOnline", member);
         Ok(RestoreMemberOnlineRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "RestoreMemberOnline",
-                    "SdkAppId",
-                ))?,
-            user_id: self
-                .user_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "RestoreMemberOnline",
-                    "UserId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            user_id: self.user_id.ok_or_else(|| missing("UserId"))?,
         })
     }
 }
@@ -196,7 +162,7 @@ impl RestoreMemberOnlineFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    restore_member_online_setters!();
     #[inline]
     fn members(&mut self) -> &mut RestoreMemberOnlineRequestBuilder {
         &mut self.inner
@@ -271,12 +237,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for RestoreMemberOnlineResponse
 }
 impl ::tencent_cloud_runtime::deviation::Described for RestoreMemberOnlineResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -300,20 +262,17 @@ impl RestoreMemberOnlineResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct RestoreMemberOnlineResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl RestoreMemberOnlineResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

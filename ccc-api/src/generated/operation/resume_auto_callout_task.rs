@@ -85,18 +85,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ResumeAutoCalloutTaskReques
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ResumeAutoCalloutTaskRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TaskId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("SdkAppId"), M::promised("TaskId")];
         MEMBERS
     }
 }
@@ -118,46 +108,30 @@ impl ::tencent_cloud_runtime::Action for ResumeAutoCalloutTaskRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! resume_auto_callout_task_setters {
     () => {
-        /// Id of the task to resume.
-        ///
-        /// Example: `16497`
-        #[inline]
-        pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-            self.members().task_id = Some(value);
-            self
-        }
-        /// Sets or clears `TaskId`. Required.
-        #[inline]
-        pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-            self.members().task_id = value;
-            self
-        }
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400692008`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the task to resume.
+            ///
+            /// Example: `16497`
+            one task_id(crate::types::TaskId),
+                set_task_id(crate::types::TaskId) = "Sets or clears `TaskId`. Required.";
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400692008`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
         }
     };
 }
 /// Builds a [`ResumeAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ResumeAutoCalloutTaskRequestBuilder {
-    task_id: Option<crate::types::TaskId>,
-    sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) task_id: Option<crate::types::TaskId>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
 }
 impl ResumeAutoCalloutTaskRequestBuilder {
-    request_setters!();
+    resume_auto_callout_task_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -167,19 +141,11 @@ impl ResumeAutoCalloutTaskRequestBuilder {
     pub fn build(
         self,
     ) -> Result<ResumeAutoCalloutTaskRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("ResumeAutoCalloutTask", member);
         Ok(ResumeAutoCalloutTaskRequest {
-            task_id: self
-                .task_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ResumeAutoCalloutTask",
-                    "TaskId",
-                ))?,
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "ResumeAutoCalloutTask",
-                    "SdkAppId",
-                ))?,
+            task_id: self.task_id.ok_or_else(|| missing("TaskId"))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
         })
     }
 }
@@ -200,7 +166,7 @@ impl ResumeAutoCalloutTaskFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    resume_auto_callout_task_setters!();
     #[inline]
     fn members(&mut self) -> &mut ResumeAutoCalloutTaskRequestBuilder {
         &mut self.inner
@@ -275,12 +241,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ResumeAutoCalloutTaskRespon
 }
 impl ::tencent_cloud_runtime::deviation::Described for ResumeAutoCalloutTaskResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -304,20 +266,17 @@ impl ResumeAutoCalloutTaskResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ResumeAutoCalloutTaskResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ResumeAutoCalloutTaskResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

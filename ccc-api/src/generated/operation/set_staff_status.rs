@@ -100,19 +100,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for SetStaffStatusRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffStatusList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::SetStaffStatusItem as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("SdkAppId"),
+            M::list("StaffStatusList").of::<crate::types::SetStaffStatusItem>(),
         ];
         MEMBERS
     }
@@ -135,50 +126,28 @@ impl ::tencent_cloud_runtime::Action for SetStaffStatusRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! set_staff_status_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400692008`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Agents and the statuses to set, at most 10.
-        #[inline]
-        pub fn staff_status_list(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::SetStaffStatusItem>,
-        ) -> Self {
-            self.members().staff_status_list = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `StaffStatusList`. Required.
-        #[inline]
-        pub fn set_staff_status_list(
-            mut self,
-            value: Option<Vec<crate::types::SetStaffStatusItem>>,
-        ) -> Self {
-            self.members().staff_status_list = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400692008`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Agents and the statuses to set, at most 10.
+            many staff_status_list(impl IntoIterator<Item = crate::types::SetStaffStatusItem>),
+                set_staff_status_list(Vec<crate::types::SetStaffStatusItem>) = "Sets or clears `StaffStatusList`. Required.";
         }
     };
 }
 /// Builds a [`SetStaffStatusRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct SetStaffStatusRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_status_list: Option<Vec<crate::types::SetStaffStatusItem>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) staff_status_list: Option<Vec<crate::types::SetStaffStatusItem>>,
 }
 impl SetStaffStatusRequestBuilder {
-    request_setters!();
+    set_staff_status_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -186,16 +155,13 @@ impl SetStaffStatusRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<SetStaffStatusRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("SetStaffStatus", member);
         Ok(SetStaffStatusRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "SetStaffStatus",
-                    "SdkAppId",
-                ))?,
-            staff_status_list: self.staff_status_list.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("SetStaffStatus", "StaffStatusList"),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            staff_status_list: self
+                .staff_status_list
+                .ok_or_else(|| missing("StaffStatusList"))?,
         })
     }
 }
@@ -216,7 +182,7 @@ impl SetStaffStatusFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    set_staff_status_setters!();
     #[inline]
     fn members(&mut self) -> &mut SetStaffStatusRequestBuilder {
         &mut self.inner
@@ -308,19 +274,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for SetStaffStatusResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffStatusList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::SetStaffStatusRspItem as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("RequestId"),
+            M::optional("StaffStatusList").of::<crate::types::SetStaffStatusRspItem>(),
         ];
         MEMBERS
     }
@@ -345,39 +302,21 @@ impl SetStaffStatusResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct SetStaffStatusResponseBuilder {
-    staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
-    request_id: Option<String>,
+    pub(crate) staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl SetStaffStatusResponseBuilder {
-    /// Result of the status change for each agent.
-    #[inline]
-    pub fn staff_status_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::SetStaffStatusRspItem>,
-    ) -> Self {
-        self.staff_status_list = Some(value.into_iter().collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Result of the status change for each agent.
+        many staff_status_list(impl IntoIterator<Item = crate::types::SetStaffStatusRspItem>),
+            set_staff_status_list(Vec<crate::types::SetStaffStatusRspItem>) = "Sets or clears `StaffStatusList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `StaffStatusList`.
     #[inline]
-    pub fn set_staff_status_list(
-        mut self,
-        value: Option<Vec<crate::types::SetStaffStatusRspItem>>,
-    ) -> Self {
-        self.staff_status_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

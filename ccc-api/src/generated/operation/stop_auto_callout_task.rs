@@ -83,18 +83,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StopAutoCalloutTaskRequest 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for StopAutoCalloutTaskRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TaskId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("SdkAppId"), M::promised("TaskId")];
         MEMBERS
     }
 }
@@ -116,46 +106,30 @@ impl ::tencent_cloud_runtime::Action for StopAutoCalloutTaskRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! stop_auto_callout_task_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the task to stop.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
-            self.members().task_id = Some(value);
-            self
-        }
-        /// Sets or clears `TaskId`. Required.
-        #[inline]
-        pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
-            self.members().task_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the task to stop.
+            ///
+            /// Example: `1`
+            one task_id(crate::types::TaskId),
+                set_task_id(crate::types::TaskId) = "Sets or clears `TaskId`. Required.";
         }
     };
 }
 /// Builds a [`StopAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct StopAutoCalloutTaskRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    task_id: Option<crate::types::TaskId>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) task_id: Option<crate::types::TaskId>,
 }
 impl StopAutoCalloutTaskRequestBuilder {
-    request_setters!();
+    stop_auto_callout_task_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -163,19 +137,11 @@ impl StopAutoCalloutTaskRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<StopAutoCalloutTaskRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("StopAutoCalloutTask", member);
         Ok(StopAutoCalloutTaskRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "StopAutoCalloutTask",
-                    "SdkAppId",
-                ))?,
-            task_id: self
-                .task_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "StopAutoCalloutTask",
-                    "TaskId",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            task_id: self.task_id.ok_or_else(|| missing("TaskId"))?,
         })
     }
 }
@@ -196,7 +162,7 @@ impl StopAutoCalloutTaskFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    stop_auto_callout_task_setters!();
     #[inline]
     fn members(&mut self) -> &mut StopAutoCalloutTaskRequestBuilder {
         &mut self.inner
@@ -271,12 +237,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StopAutoCalloutTaskResponse
 }
 impl ::tencent_cloud_runtime::deviation::Described for StopAutoCalloutTaskResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -300,20 +262,17 @@ impl StopAutoCalloutTaskResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct StopAutoCalloutTaskResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl StopAutoCalloutTaskResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

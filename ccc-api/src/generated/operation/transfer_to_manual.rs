@@ -92,22 +92,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TransferToManualRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for TransferToManualRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("SdkAppId"),
+            M::promised("SessionId"),
+            M::promised("SkillGroupId"),
         ];
         MEMBERS
     }
@@ -130,61 +119,36 @@ impl ::tencent_cloud_runtime::Action for TransferToManualRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! transfer_to_manual_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the session to transfer.
-        ///
-        /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-        #[inline]
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.members().session_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `SessionId`. Required.
-        #[inline]
-        pub fn set_session_id(mut self, value: Option<String>) -> Self {
-            self.members().session_id = value;
-            self
-        }
-        /// Id of the skill group whose agents receive the session.
-        ///
-        /// Example: `5002`
-        #[inline]
-        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-            self.members().skill_group_id = Some(value);
-            self
-        }
-        /// Sets or clears `SkillGroupId`. Required.
-        #[inline]
-        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-            self.members().skill_group_id = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the session to transfer.
+            ///
+            /// Example: `"d6253538-7c28-477b-998a-919059801899"`
+            one session_id(impl Into<String>),
+                set_session_id(String) = "Sets or clears `SessionId`. Required.";
+            /// Id of the skill group whose agents receive the session.
+            ///
+            /// Example: `5002`
+            one skill_group_id(crate::types::SkillGroupId),
+                set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
         }
     };
 }
 /// Builds a [`TransferToManualRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct TransferToManualRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
-    skill_group_id: Option<crate::types::SkillGroupId>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl TransferToManualRequestBuilder {
-    request_setters!();
+    transfer_to_manual_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -192,22 +156,12 @@ impl TransferToManualRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<TransferToManualRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("TransferToManual", member);
         Ok(TransferToManualRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "TransferToManual",
-                    "SdkAppId",
-                ))?,
-            session_id: self
-                .session_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "TransferToManual",
-                    "SessionId",
-                ))?,
-            skill_group_id: self.skill_group_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("TransferToManual", "SkillGroupId"),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            session_id: self.session_id.ok_or_else(|| missing("SessionId"))?,
+            skill_group_id: self.skill_group_id.ok_or_else(|| missing("SkillGroupId"))?,
         })
     }
 }
@@ -228,7 +182,7 @@ impl TransferToManualFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    transfer_to_manual_setters!();
     #[inline]
     fn members(&mut self) -> &mut TransferToManualRequestBuilder {
         &mut self.inner
@@ -303,12 +257,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TransferToManualResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for TransferToManualResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -332,20 +282,17 @@ impl TransferToManualResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct TransferToManualResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl TransferToManualResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

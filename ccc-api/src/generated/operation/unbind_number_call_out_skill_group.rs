@@ -96,22 +96,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UnbindNumberCallOutSkillGro
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for UnbindNumberCallOutSkillGroupRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Number",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupIds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Number"),
+            M::promised("SdkAppId"),
+            M::list("SkillGroupIds"),
         ];
         MEMBERS
     }
@@ -134,67 +123,36 @@ impl ::tencent_cloud_runtime::Action for UnbindNumberCallOutSkillGroupRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! unbind_number_call_out_skill_group_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Number to unbind.
-        ///
-        /// Example: `"0086075512345678"`
-        #[inline]
-        pub fn number(mut self, value: impl Into<String>) -> Self {
-            self.members().number = Some(value.into());
-            self
-        }
-        /// Sets or clears `Number`. Required.
-        #[inline]
-        pub fn set_number(mut self, value: Option<String>) -> Self {
-            self.members().number = value;
-            self
-        }
-        /// Ids of the skill groups to unbind from the number.
-        ///
-        /// Example: `[1,2,3]`
-        #[inline]
-        pub fn skill_group_ids(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-        ) -> Self {
-            self.members().skill_group_ids = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `SkillGroupIds`. Required.
-        #[inline]
-        pub fn set_skill_group_ids(
-            mut self,
-            value: Option<Vec<crate::types::SkillGroupId>>,
-        ) -> Self {
-            self.members().skill_group_ids = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Number to unbind.
+            ///
+            /// Example: `"0086075512345678"`
+            one number(impl Into<String>),
+                set_number(String) = "Sets or clears `Number`. Required.";
+            /// Ids of the skill groups to unbind from the number.
+            ///
+            /// Example: `[1,2,3]`
+            many skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
+                set_skill_group_ids(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupIds`. Required.";
         }
     };
 }
 /// Builds a [`UnbindNumberCallOutSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UnbindNumberCallOutSkillGroupRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    number: Option<String>,
-    skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) number: Option<String>,
+    pub(crate) skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl UnbindNumberCallOutSkillGroupRequestBuilder {
-    request_setters!();
+    unbind_number_call_out_skill_group_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -204,25 +162,15 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UnbindNumberCallOutSkillGroupRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("UnbindNumberCallOutSkillGroup", member)
+        };
         Ok(UnbindNumberCallOutSkillGroupRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UnbindNumberCallOutSkillGroup",
-                    "SdkAppId",
-                ))?,
-            number: self
-                .number
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UnbindNumberCallOutSkillGroup",
-                    "Number",
-                ))?,
-            skill_group_ids: self.skill_group_ids.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "UnbindNumberCallOutSkillGroup",
-                    "SkillGroupIds",
-                ),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            number: self.number.ok_or_else(|| missing("Number"))?,
+            skill_group_ids: self
+                .skill_group_ids
+                .ok_or_else(|| missing("SkillGroupIds"))?,
         })
     }
 }
@@ -243,7 +191,7 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    unbind_number_call_out_skill_group_setters!();
     #[inline]
     fn members(&mut self) -> &mut UnbindNumberCallOutSkillGroupRequestBuilder {
         &mut self.inner
@@ -318,12 +266,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UnbindNumberCallOutSkillGro
 }
 impl ::tencent_cloud_runtime::deviation::Described for UnbindNumberCallOutSkillGroupResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -347,20 +291,17 @@ impl UnbindNumberCallOutSkillGroupResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UnbindNumberCallOutSkillGroupResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UnbindNumberCallOutSkillGroupResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

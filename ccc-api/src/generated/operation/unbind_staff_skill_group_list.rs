@@ -99,22 +99,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UnbindStaffSkillGroupListRe
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for UnbindStaffSkillGroupListRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffEmail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("SdkAppId"),
+            M::list("SkillGroupList"),
+            M::promised("StaffEmail"),
         ];
         MEMBERS
     }
@@ -137,67 +126,36 @@ impl ::tencent_cloud_runtime::Action for UnbindStaffSkillGroupListRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! unbind_staff_skill_group_list_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Email of the agent.
-        ///
-        /// Example: `"staff1@xx.com"`
-        #[inline]
-        pub fn staff_email(mut self, value: impl Into<String>) -> Self {
-            self.members().staff_email = Some(value.into());
-            self
-        }
-        /// Sets or clears `StaffEmail`. Required.
-        #[inline]
-        pub fn set_staff_email(mut self, value: Option<String>) -> Self {
-            self.members().staff_email = value;
-            self
-        }
-        /// Ids of the skill groups to remove the agent from.
-        ///
-        /// Example: `[1,2,3,4,5,6]`
-        #[inline]
-        pub fn skill_group_list(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::SkillGroupId>,
-        ) -> Self {
-            self.members().skill_group_list = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `SkillGroupList`. Required.
-        #[inline]
-        pub fn set_skill_group_list(
-            mut self,
-            value: Option<Vec<crate::types::SkillGroupId>>,
-        ) -> Self {
-            self.members().skill_group_list = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Email of the agent.
+            ///
+            /// Example: `"staff1@xx.com"`
+            one staff_email(impl Into<String>),
+                set_staff_email(String) = "Sets or clears `StaffEmail`. Required.";
+            /// Ids of the skill groups to remove the agent from.
+            ///
+            /// Example: `[1,2,3,4,5,6]`
+            many skill_group_list(impl IntoIterator<Item = crate::types::SkillGroupId>),
+                set_skill_group_list(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupList`. Required.";
         }
     };
 }
 /// Builds a [`UnbindStaffSkillGroupListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UnbindStaffSkillGroupListRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_email: Option<String>,
-    skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) staff_email: Option<String>,
+    pub(crate) skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl UnbindStaffSkillGroupListRequestBuilder {
-    request_setters!();
+    unbind_staff_skill_group_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -207,25 +165,15 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UnbindStaffSkillGroupListRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("UnbindStaffSkillGroupList", member)
+        };
         Ok(UnbindStaffSkillGroupListRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UnbindStaffSkillGroupList",
-                    "SdkAppId",
-                ))?,
-            staff_email: self
-                .staff_email
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UnbindStaffSkillGroupList",
-                    "StaffEmail",
-                ))?,
-            skill_group_list: self.skill_group_list.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "UnbindStaffSkillGroupList",
-                    "SkillGroupList",
-                ),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            staff_email: self.staff_email.ok_or_else(|| missing("StaffEmail"))?,
+            skill_group_list: self
+                .skill_group_list
+                .ok_or_else(|| missing("SkillGroupList"))?,
         })
     }
 }
@@ -246,7 +194,7 @@ impl UnbindStaffSkillGroupListFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    unbind_staff_skill_group_list_setters!();
     #[inline]
     fn members(&mut self) -> &mut UnbindStaffSkillGroupListRequestBuilder {
         &mut self.inner
@@ -321,12 +269,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UnbindStaffSkillGroupListRe
 }
 impl ::tencent_cloud_runtime::deviation::Described for UnbindStaffSkillGroupListResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -350,20 +294,17 @@ impl UnbindStaffSkillGroupListResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UnbindStaffSkillGroupListResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UnbindStaffSkillGroupListResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

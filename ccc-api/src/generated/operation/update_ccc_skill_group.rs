@@ -124,32 +124,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UpdateCCCSkillGroupRequest 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for UpdateCCCSkillGroupRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxConcurrency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RingAll",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupID",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("MaxConcurrency"),
+            M::optional("RingAll"),
+            M::promised("SdkAppId"),
+            M::promised("SkillGroupID"),
+            M::optional("SkillGroupName"),
         ];
         MEMBERS
     }
@@ -172,91 +153,47 @@ impl ::tencent_cloud_runtime::Action for UpdateCCCSkillGroupRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! update_ccc_skill_group_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the skill group to update.
-        ///
-        /// Example: `12345678`
-        #[inline]
-        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-            self.members().skill_group_id = Some(value);
-            self
-        }
-        /// Sets or clears `SkillGroupID`. Required.
-        #[inline]
-        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-            self.members().skill_group_id = value;
-            self
-        }
-        /// New skill group name.
-        ///
-        /// Example: `"客户一组"`
-        #[inline]
-        pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-            self.members().skill_group_name = Some(value.into());
-            self
-        }
-        /// Sets or clears `SkillGroupName`.
-        #[inline]
-        pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-            self.members().skill_group_name = value;
-            self
-        }
-        /// New maximum concurrency; at most `2` when ringing all agents at once.
-        ///
-        /// Example: `1`
-        #[inline]
-        pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
-            self.members().max_concurrency = Some(value);
-            self
-        }
-        /// Sets or clears `MaxConcurrency`.
-        #[inline]
-        pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
-            self.members().max_concurrency = value;
-            self
-        }
-        /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
-        ///
-        /// Example: `true`
-        #[inline]
-        pub fn ring_all(mut self, value: bool) -> Self {
-            self.members().ring_all = Some(value);
-            self
-        }
-        /// Sets or clears `RingAll`.
-        #[inline]
-        pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
-            self.members().ring_all = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the skill group to update.
+            ///
+            /// Example: `12345678`
+            one skill_group_id(crate::types::SkillGroupId),
+                set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupID`. Required.";
+            /// New skill group name.
+            ///
+            /// Example: `"客户一组"`
+            one skill_group_name(impl Into<String>),
+                set_skill_group_name(String) = "Sets or clears `SkillGroupName`.";
+            /// New maximum concurrency; at most `2` when ringing all agents at once.
+            ///
+            /// Example: `1`
+            one max_concurrency(crate::types::MaxConcurrency),
+                set_max_concurrency(crate::types::MaxConcurrency) = "Sets or clears `MaxConcurrency`.";
+            /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
+            ///
+            /// Example: `true`
+            one ring_all(bool), set_ring_all(bool) = "Sets or clears `RingAll`.";
         }
     };
 }
 /// Builds a [`UpdateCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateCCCSkillGroupRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    skill_group_id: Option<crate::types::SkillGroupId>,
-    skill_group_name: Option<String>,
-    max_concurrency: Option<crate::types::MaxConcurrency>,
-    ring_all: Option<bool>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) skill_group_id: Option<crate::types::SkillGroupId>,
+    pub(crate) skill_group_name: Option<String>,
+    pub(crate) max_concurrency: Option<crate::types::MaxConcurrency>,
+    pub(crate) ring_all: Option<bool>,
 }
 impl UpdateCCCSkillGroupRequestBuilder {
-    request_setters!();
+    update_ccc_skill_group_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -264,16 +201,11 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<UpdateCCCSkillGroupRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("UpdateCCCSkillGroup", member);
         Ok(UpdateCCCSkillGroupRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UpdateCCCSkillGroup",
-                    "SdkAppId",
-                ))?,
-            skill_group_id: self.skill_group_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("UpdateCCCSkillGroup", "SkillGroupID"),
-            )?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            skill_group_id: self.skill_group_id.ok_or_else(|| missing("SkillGroupID"))?,
             skill_group_name: self.skill_group_name,
             max_concurrency: self.max_concurrency,
             ring_all: self.ring_all,
@@ -297,7 +229,7 @@ impl UpdateCCCSkillGroupFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    update_ccc_skill_group_setters!();
     #[inline]
     fn members(&mut self) -> &mut UpdateCCCSkillGroupRequestBuilder {
         &mut self.inner
@@ -372,12 +304,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UpdateCCCSkillGroupResponse
 }
 impl ::tencent_cloud_runtime::deviation::Described for UpdateCCCSkillGroupResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -401,20 +329,17 @@ impl UpdateCCCSkillGroupResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UpdateCCCSkillGroupResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UpdateCCCSkillGroupResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

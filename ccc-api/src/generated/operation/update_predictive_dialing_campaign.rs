@@ -247,96 +247,25 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UpdatePredictiveDialingCamp
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for UpdatePredictiveDialingCampaignRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallOrder",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CalleeAttributes",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::CalleeAttribute as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callees",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CampaignId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExpectedAbandonRate",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IVRId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Priority",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RetryInterval",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RetryTimes",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UUI",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Variables",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Variable as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("CallOrder"),
+            M::optional("CalleeAttributes").of::<crate::types::CalleeAttribute>(),
+            M::list("Callees"),
+            M::list("Callers"),
+            M::promised("CampaignId"),
+            M::promised("EndTime"),
+            M::promised("ExpectedAbandonRate"),
+            M::optional("IVRId"),
+            M::promised("Name"),
+            M::promised("Priority"),
+            M::promised("RetryInterval"),
+            M::optional("RetryTimes"),
+            M::promised("SdkAppId"),
+            M::promised("SkillGroupId"),
+            M::promised("StartTime"),
+            M::optional("UUI"),
+            M::optional("Variables").of::<crate::types::Variable>(),
         ];
         MEMBERS
     }
@@ -359,280 +288,108 @@ impl ::tencent_cloud_runtime::Action for UpdatePredictiveDialingCampaignRequest 
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! update_predictive_dialing_campaign_setters {
     () => {
-        /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
-        ///
-        /// Example: `1400000000`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Id of the campaign, as generated on creation.
-        ///
-        /// Example: `2569`
-        #[inline]
-        pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
-            self.members().campaign_id = Some(value);
-            self
-        }
-        /// Sets or clears `CampaignId`. Required.
-        #[inline]
-        pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
-            self.members().campaign_id = value;
-            self
-        }
-        /// Task name.
-        ///
-        /// Example: `"新能源SUV推荐"`
-        #[inline]
-        pub fn name(mut self, value: impl Into<String>) -> Self {
-            self.members().name = Some(value.into());
-            self
-        }
-        /// Sets or clears `Name`. Required.
-        #[inline]
-        pub fn set_name(mut self, value: Option<String>) -> Self {
-            self.members().name = value;
-            self
-        }
-        /// Numbers to call, in E.164 format or without country code.
-        #[inline]
-        pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callees = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callees`. Required.
-        #[inline]
-        pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callees = value;
-            self
-        }
-        /// Caller numbers, in the format shown in the console.
-        #[inline]
-        pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-            self.members().callers = Some(value.into_iter().map(Into::into).collect());
-            self
-        }
-        /// Sets or clears `Callers`. Required.
-        #[inline]
-        pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-            self.members().callers = value;
-            self
-        }
-        /// Calling order: `0` random, `1` in list order.
-        ///
-        /// Example: `0`
-        #[inline]
-        pub fn call_order(
-            mut self,
-            value: crate::types::UpdatePredictiveDialingCampaignCallOrder,
-        ) -> Self {
-            self.members().call_order = Some(value);
-            self
-        }
-        /// Sets or clears `CallOrder`. Required.
-        #[inline]
-        pub fn set_call_order(
-            mut self,
-            value: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
-        ) -> Self {
-            self.members().call_order = value;
-            self
-        }
-        /// Id of the agent skill group used by the task.
-        ///
-        /// Example: `255`
-        #[inline]
-        pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
-            self.members().skill_group_id = Some(value);
-            self
-        }
-        /// Sets or clears `SkillGroupId`. Required.
-        #[inline]
-        pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
-            self.members().skill_group_id = value;
-            self
-        }
-        /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
-        ///
-        /// Example: `3`
-        #[inline]
-        pub fn priority(mut self, value: i64) -> Self {
-            self.members().priority = Some(value);
-            self
-        }
-        /// Sets or clears `Priority`. Required.
-        #[inline]
-        pub fn set_priority(mut self, value: Option<i64>) -> Self {
-            self.members().priority = value;
-            self
-        }
-        /// Expected call abandon rate in percent, 5-50.
-        ///
-        /// Example: `10`
-        #[inline]
-        pub fn expected_abandon_rate(mut self, value: i64) -> Self {
-            self.members().expected_abandon_rate = Some(value);
-            self
-        }
-        /// Sets or clears `ExpectedAbandonRate`. Required.
-        #[inline]
-        pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
-            self.members().expected_abandon_rate = value;
-            self
-        }
-        /// Interval between call retries in seconds, 60-86400.
-        ///
-        /// Example: `1800`
-        #[inline]
-        pub fn retry_interval(mut self, value: i64) -> Self {
-            self.members().retry_interval = Some(value);
-            self
-        }
-        /// Sets or clears `RetryInterval`. Required.
-        #[inline]
-        pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
-            self.members().retry_interval = value;
-            self
-        }
-        /// Unix time in seconds when the task starts automatically.
-        ///
-        /// Example: `1708483433`
-        #[inline]
-        pub fn start_time(mut self, value: i64) -> Self {
-            self.members().start_time = Some(value);
-            self
-        }
-        /// Sets or clears `StartTime`. Required.
-        #[inline]
-        pub fn set_start_time(mut self, value: Option<i64>) -> Self {
-            self.members().start_time = value;
-            self
-        }
-        /// Unix time in seconds when the task ends automatically.
-        ///
-        /// Example: `1708485433`
-        #[inline]
-        pub fn end_time(mut self, value: i64) -> Self {
-            self.members().end_time = Some(value);
-            self
-        }
-        /// Sets or clears `EndTime`. Required.
-        #[inline]
-        pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-            self.members().end_time = value;
-            self
-        }
-        /// Id of the IVR flow to use.
-        ///
-        /// Example: `4600`
-        #[inline]
-        pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
-            self.members().ivr_id = Some(value);
-            self
-        }
-        /// Sets or clears `IVRId`.
-        #[inline]
-        pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
-            self.members().ivr_id = value;
-            self
-        }
-        /// Number of call retries, 0-2.
-        ///
-        /// Example: `2`
-        #[inline]
-        pub fn retry_times(mut self, value: i64) -> Self {
-            self.members().retry_times = Some(value);
-            self
-        }
-        /// Sets or clears `RetryTimes`.
-        #[inline]
-        pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
-            self.members().retry_times = value;
-            self
-        }
-        /// Custom variables.
-        ///
-        /// Example: `[{"Key":"foo","Value":"bar"}]`
-        #[inline]
-        pub fn variables(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::Variable>,
-        ) -> Self {
-            self.members().variables = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `Variables`.
-        #[inline]
-        pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
-            self.members().variables = value;
-            self
-        }
-        /// User-to-user information passed with the calls.
-        ///
-        /// Example: `"foobar"`
-        #[inline]
-        pub fn uui(mut self, value: impl Into<String>) -> Self {
-            self.members().uui = Some(value.into());
-            self
-        }
-        /// Sets or clears `UUI`.
-        #[inline]
-        pub fn set_uui(mut self, value: Option<String>) -> Self {
-            self.members().uui = value;
-            self
-        }
-        /// Per-callee attributes.
-        #[inline]
-        pub fn callee_attributes(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::CalleeAttribute>,
-        ) -> Self {
-            self.members().callee_attributes = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `CalleeAttributes`.
-        #[inline]
-        pub fn set_callee_attributes(
-            mut self,
-            value: Option<Vec<crate::types::CalleeAttribute>>,
-        ) -> Self {
-            self.members().callee_attributes = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
+            ///
+            /// Example: `1400000000`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Id of the campaign, as generated on creation.
+            ///
+            /// Example: `2569`
+            one campaign_id(crate::types::CampaignId),
+                set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`. Required.";
+            /// Task name.
+            ///
+            /// Example: `"新能源SUV推荐"`
+            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
+            /// Numbers to call, in E.164 format or without country code.
+            many callees(impl IntoIterator<Item = impl Into<String>>),
+                set_callees(Vec<String>) = "Sets or clears `Callees`. Required.";
+            /// Caller numbers, in the format shown in the console.
+            many callers(impl IntoIterator<Item = impl Into<String>>),
+                set_callers(Vec<String>) = "Sets or clears `Callers`. Required.";
+            /// Calling order: `0` random, `1` in list order.
+            ///
+            /// Example: `0`
+            one call_order(crate::types::UpdatePredictiveDialingCampaignCallOrder),
+                set_call_order(crate::types::UpdatePredictiveDialingCampaignCallOrder) = "Sets or clears `CallOrder`. Required.";
+            /// Id of the agent skill group used by the task.
+            ///
+            /// Example: `255`
+            one skill_group_id(crate::types::SkillGroupId),
+                set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
+            /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
+            ///
+            /// Example: `3`
+            one priority(i64), set_priority(i64) = "Sets or clears `Priority`. Required.";
+            /// Expected call abandon rate in percent, 5-50.
+            ///
+            /// Example: `10`
+            one expected_abandon_rate(i64),
+                set_expected_abandon_rate(i64) = "Sets or clears `ExpectedAbandonRate`. Required.";
+            /// Interval between call retries in seconds, 60-86400.
+            ///
+            /// Example: `1800`
+            one retry_interval(i64),
+                set_retry_interval(i64) = "Sets or clears `RetryInterval`. Required.";
+            /// Unix time in seconds when the task starts automatically.
+            ///
+            /// Example: `1708483433`
+            one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
+            /// Unix time in seconds when the task ends automatically.
+            ///
+            /// Example: `1708485433`
+            one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
+            /// Id of the IVR flow to use.
+            ///
+            /// Example: `4600`
+            one ivr_id(crate::types::IvrId),
+                set_ivr_id(crate::types::IvrId) = "Sets or clears `IVRId`.";
+            /// Number of call retries, 0-2.
+            ///
+            /// Example: `2`
+            one retry_times(i64), set_retry_times(i64) = "Sets or clears `RetryTimes`.";
+            /// Custom variables.
+            ///
+            /// Example: `[{"Key":"foo","Value":"bar"}]`
+            many variables(impl IntoIterator<Item = crate::types::Variable>),
+                set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
+            /// User-to-user information passed with the calls.
+            ///
+            /// Example: `"foobar"`
+            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+            /// Per-callee attributes.
+            many callee_attributes(impl IntoIterator<Item = crate::types::CalleeAttribute>),
+                set_callee_attributes(Vec<crate::types::CalleeAttribute>) = "Sets or clears `CalleeAttributes`.";
         }
     };
 }
 /// Builds a [`UpdatePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UpdatePredictiveDialingCampaignRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    campaign_id: Option<crate::types::CampaignId>,
-    name: Option<String>,
-    callees: Option<Vec<String>>,
-    callers: Option<Vec<String>>,
-    call_order: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
-    skill_group_id: Option<crate::types::SkillGroupId>,
-    priority: Option<i64>,
-    expected_abandon_rate: Option<i64>,
-    retry_interval: Option<i64>,
-    start_time: Option<i64>,
-    end_time: Option<i64>,
-    ivr_id: Option<crate::types::IvrId>,
-    retry_times: Option<i64>,
-    variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<String>,
-    callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) campaign_id: Option<crate::types::CampaignId>,
+    pub(crate) name: Option<String>,
+    pub(crate) callees: Option<Vec<String>>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) call_order: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
+    pub(crate) skill_group_id: Option<crate::types::SkillGroupId>,
+    pub(crate) priority: Option<i64>,
+    pub(crate) expected_abandon_rate: Option<i64>,
+    pub(crate) retry_interval: Option<i64>,
+    pub(crate) start_time: Option<i64>,
+    pub(crate) end_time: Option<i64>,
+    pub(crate) ivr_id: Option<crate::types::IvrId>,
+    pub(crate) retry_times: Option<i64>,
+    pub(crate) variables: Option<Vec<crate::types::Variable>>,
+    pub(crate) uui: Option<String>,
+    pub(crate) callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
 }
 impl UpdatePredictiveDialingCampaignRequestBuilder {
-    request_setters!();
+    update_predictive_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -642,79 +399,26 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UpdatePredictiveDialingCampaignRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("UpdatePredictiveDialingCampaign", member)
+        };
         Ok(UpdatePredictiveDialingCampaignRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "SdkAppId",
-                ))?,
-            campaign_id: self
-                .campaign_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "CampaignId",
-                ))?,
-            name: self
-                .name
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "Name",
-                ))?,
-            callees: self
-                .callees
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "Callees",
-                ))?,
-            callers: self
-                .callers
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "Callers",
-                ))?,
-            call_order: self
-                .call_order
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "CallOrder",
-                ))?,
-            skill_group_id: self.skill_group_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "SkillGroupId",
-                ),
-            )?,
-            priority: self
-                .priority
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "Priority",
-                ))?,
-            expected_abandon_rate: self.expected_abandon_rate.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "ExpectedAbandonRate",
-                ),
-            )?,
-            retry_interval: self.retry_interval.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "RetryInterval",
-                ),
-            )?,
-            start_time: self
-                .start_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "StartTime",
-                ))?,
-            end_time: self
-                .end_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UpdatePredictiveDialingCampaign",
-                    "EndTime",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            campaign_id: self.campaign_id.ok_or_else(|| missing("CampaignId"))?,
+            name: self.name.ok_or_else(|| missing("Name"))?,
+            callees: self.callees.ok_or_else(|| missing("Callees"))?,
+            callers: self.callers.ok_or_else(|| missing("Callers"))?,
+            call_order: self.call_order.ok_or_else(|| missing("CallOrder"))?,
+            skill_group_id: self.skill_group_id.ok_or_else(|| missing("SkillGroupId"))?,
+            priority: self.priority.ok_or_else(|| missing("Priority"))?,
+            expected_abandon_rate: self
+                .expected_abandon_rate
+                .ok_or_else(|| missing("ExpectedAbandonRate"))?,
+            retry_interval: self
+                .retry_interval
+                .ok_or_else(|| missing("RetryInterval"))?,
+            start_time: self.start_time.ok_or_else(|| missing("StartTime"))?,
+            end_time: self.end_time.ok_or_else(|| missing("EndTime"))?,
             ivr_id: self.ivr_id,
             retry_times: self.retry_times,
             variables: self.variables,
@@ -740,7 +444,7 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    update_predictive_dialing_campaign_setters!();
     #[inline]
     fn members(&mut self) -> &mut UpdatePredictiveDialingCampaignRequestBuilder {
         &mut self.inner
@@ -815,12 +519,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UpdatePredictiveDialingCamp
 }
 impl ::tencent_cloud_runtime::deviation::Described for UpdatePredictiveDialingCampaignResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -844,20 +544,17 @@ impl UpdatePredictiveDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UpdatePredictiveDialingCampaignResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UpdatePredictiveDialingCampaignResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

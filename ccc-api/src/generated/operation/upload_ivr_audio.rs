@@ -103,19 +103,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for UploadIvrAudioRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AudioList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: Some(
-                    <crate::types::UploadAudioInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::list("AudioList").of::<crate::types::UploadAudioInfo>(),
+            M::promised("SdkAppId"),
         ];
         MEMBERS
     }
@@ -138,47 +129,28 @@ impl ::tencent_cloud_runtime::Action for UploadIvrAudioRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! upload_ivr_audio_setters {
     () => {
-        /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
-        ///
-        /// Example: `1600000001`
-        #[inline]
-        pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
-            self.members().sdk_app_id = Some(value);
-            self
-        }
-        /// Sets or clears `SdkAppId`. Required.
-        #[inline]
-        pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
-            self.members().sdk_app_id = value;
-            self
-        }
-        /// Audio files to upload.
-        #[inline]
-        pub fn audio_list(
-            mut self,
-            value: impl IntoIterator<Item = crate::types::UploadAudioInfo>,
-        ) -> Self {
-            self.members().audio_list = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `AudioList`. Required.
-        #[inline]
-        pub fn set_audio_list(mut self, value: Option<Vec<crate::types::UploadAudioInfo>>) -> Self {
-            self.members().audio_list = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
+            ///
+            /// Example: `1600000001`
+            one sdk_app_id(crate::types::SdkAppId),
+                set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
+            /// Audio files to upload.
+            many audio_list(impl IntoIterator<Item = crate::types::UploadAudioInfo>),
+                set_audio_list(Vec<crate::types::UploadAudioInfo>) = "Sets or clears `AudioList`. Required.";
         }
     };
 }
 /// Builds a [`UploadIvrAudioRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UploadIvrAudioRequestBuilder {
-    sdk_app_id: Option<crate::types::SdkAppId>,
-    audio_list: Option<Vec<crate::types::UploadAudioInfo>>,
+    pub(crate) sdk_app_id: Option<crate::types::SdkAppId>,
+    pub(crate) audio_list: Option<Vec<crate::types::UploadAudioInfo>>,
 }
 impl UploadIvrAudioRequestBuilder {
-    request_setters!();
+    upload_ivr_audio_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -186,19 +158,11 @@ impl UploadIvrAudioRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<UploadIvrAudioRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("UploadIvrAudio", member);
         Ok(UploadIvrAudioRequest {
-            sdk_app_id: self
-                .sdk_app_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UploadIvrAudio",
-                    "SdkAppId",
-                ))?,
-            audio_list: self
-                .audio_list
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "UploadIvrAudio",
-                    "AudioList",
-                ))?,
+            sdk_app_id: self.sdk_app_id.ok_or_else(|| missing("SdkAppId"))?,
+            audio_list: self.audio_list.ok_or_else(|| missing("AudioList"))?,
         })
     }
 }
@@ -219,7 +183,7 @@ impl UploadIvrAudioFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    upload_ivr_audio_setters!();
     #[inline]
     fn members(&mut self) -> &mut UploadIvrAudioRequestBuilder {
         &mut self.inner
@@ -331,26 +295,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for UploadIvrAudioResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FailedFileList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::UploadIvrAudioFailedInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SuccessFileList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::AudioFileInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("FailedFileList").of::<crate::types::UploadIvrAudioFailedInfo>(),
+            M::promised("RequestId"),
+            M::optional("SuccessFileList").of::<crate::types::AudioFileInfo>(),
         ];
         MEMBERS
     }
@@ -375,58 +324,25 @@ impl UploadIvrAudioResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UploadIvrAudioResponseBuilder {
-    failed_file_list: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
-    success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
-    request_id: Option<String>,
+    pub(crate) failed_file_list: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
+    pub(crate) success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UploadIvrAudioResponseBuilder {
-    /// Files whose upload failed.
-    #[inline]
-    pub fn failed_file_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::UploadIvrAudioFailedInfo>,
-    ) -> Self {
-        self.failed_file_list = Some(value.into_iter().collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Files whose upload failed.
+        many failed_file_list(impl IntoIterator<Item = crate::types::UploadIvrAudioFailedInfo>),
+            set_failed_file_list(Vec<crate::types::UploadIvrAudioFailedInfo>) = "Sets or clears `FailedFileList`.";
+        /// Files that were uploaded successfully.
+        many success_file_list(impl IntoIterator<Item = crate::types::AudioFileInfo>),
+            set_success_file_list(Vec<crate::types::AudioFileInfo>) = "Sets or clears `SuccessFileList`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `FailedFileList`.
     #[inline]
-    pub fn set_failed_file_list(
-        mut self,
-        value: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
-    ) -> Self {
-        self.failed_file_list = value;
-        self
-    }
-    /// Files that were uploaded successfully.
-    #[inline]
-    pub fn success_file_list(
-        mut self,
-        value: impl IntoIterator<Item = crate::types::AudioFileInfo>,
-    ) -> Self {
-        self.success_file_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SuccessFileList`.
-    #[inline]
-    pub fn set_success_file_list(
-        mut self,
-        value: Option<Vec<crate::types::AudioFileInfo>>,
-    ) -> Self {
-        self.success_file_list = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

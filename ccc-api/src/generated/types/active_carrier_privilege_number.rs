@@ -87,27 +87,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ActiveCarrierPrivilegeNumbe
 }
 impl ::tencent_cloud_runtime::deviation::Described for ActiveCarrierPrivilegeNumber {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Caller",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CreateTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Callee"),
+            M::optional("Caller"),
+            M::optional("CreateTime"),
+            M::optional("SdkAppId"),
         ];
         MEMBERS
     }
@@ -124,67 +109,33 @@ impl ActiveCarrierPrivilegeNumber {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ActiveCarrierPrivilegeNumberBuilder {
-    sdk_app_id: Option<SdkAppId>,
-    caller: Option<String>,
-    callee: Option<String>,
-    create_time: Option<i64>,
+    pub(crate) sdk_app_id: Option<SdkAppId>,
+    pub(crate) caller: Option<String>,
+    pub(crate) callee: Option<String>,
+    pub(crate) create_time: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl ActiveCarrierPrivilegeNumberBuilder {
-    /// Id of the contact center application.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the contact center application.
+        ///
+        /// Example: `1400000000`
+        one sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
+        /// Calling number.
+        ///
+        /// Example: `"008601012345678"`
+        one caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
+        /// Called number.
+        ///
+        /// Example: `"008601012345678"`
+        one callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
+        /// Unix time in seconds when the entry took effect.
+        ///
+        /// Example: `1668590448`
+        one create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
     }
-    /// Sets or clears `SdkAppId`.
     #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Calling number.
-    ///
-    /// Example: `"008601012345678"`
-    #[inline]
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
-        self.caller = Some(value.into());
-        self
-    }
-    /// Sets or clears `Caller`.
-    #[inline]
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
-        self.caller = value;
-        self
-    }
-    /// Called number.
-    ///
-    /// Example: `"008601012345678"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.callee = value;
-        self
-    }
-    /// Unix time in seconds when the entry took effect.
-    ///
-    /// Example: `1668590448`
-    #[inline]
-    pub fn create_time(mut self, value: i64) -> Self {
-        self.create_time = Some(value);
-        self
-    }
-    /// Sets or clears `CreateTime`.
-    #[inline]
-    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
-        self.create_time = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -76,22 +76,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AIAgentInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AIAgentInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AIAgentId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AIAgentName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "VariableNames",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AIAgentId"),
+            M::optional("AIAgentName"),
+            M::optional("VariableNames"),
         ];
         MEMBERS
     }
@@ -108,52 +97,30 @@ impl AIAgentInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AIAgentInfoBuilder {
-    ai_agent_id: Option<AIAgentId>,
-    ai_agent_name: Option<String>,
-    variable_names: Option<Vec<String>>,
+    pub(crate) ai_agent_id: Option<AIAgentId>,
+    pub(crate) ai_agent_name: Option<String>,
+    pub(crate) variable_names: Option<Vec<String>>,
 }
 #[cfg(feature = "test-util")]
 impl AIAgentInfoBuilder {
-    /// Id of the AI agent.
-    ///
-    /// Example: `69`
-    #[inline]
-    pub fn ai_agent_id(mut self, value: AIAgentId) -> Self {
-        self.ai_agent_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the AI agent.
+        ///
+        /// Example: `69`
+        one ai_agent_id(AIAgentId), set_ai_agent_id(AIAgentId) = "Sets or clears `AIAgentId`.";
+        /// Display name of the AI agent.
+        ///
+        /// Example: `"新智能体"`
+        one ai_agent_name(impl Into<String>),
+            set_ai_agent_name(String) = "Sets or clears `AIAgentName`.";
+        /// Names of the variables defined for the AI agent.
+        ///
+        /// Example: `["orderId"]`
+        many variable_names(impl IntoIterator<Item = impl Into<String>>),
+            set_variable_names(Vec<String>) = "Sets or clears `VariableNames`.";
     }
-    /// Sets or clears `AIAgentId`.
     #[inline]
-    pub fn set_ai_agent_id(mut self, value: Option<AIAgentId>) -> Self {
-        self.ai_agent_id = value;
-        self
-    }
-    /// Display name of the AI agent.
-    ///
-    /// Example: `"新智能体"`
-    #[inline]
-    pub fn ai_agent_name(mut self, value: impl Into<String>) -> Self {
-        self.ai_agent_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `AIAgentName`.
-    #[inline]
-    pub fn set_ai_agent_name(mut self, value: Option<String>) -> Self {
-        self.ai_agent_name = value;
-        self
-    }
-    /// Names of the variables defined for the AI agent.
-    ///
-    /// Example: `["orderId"]`
-    #[inline]
-    pub fn variable_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.variable_names = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `VariableNames`.
-    #[inline]
-    pub fn set_variable_names(mut self, value: Option<Vec<String>>) -> Self {
-        self.variable_names = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -62,18 +62,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AIAnalysisResult {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AIAnalysisResult {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Result",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Result"), M::optional("Type")];
         MEMBERS
     }
 }
@@ -89,37 +79,24 @@ impl AIAnalysisResult {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AIAnalysisResultBuilder {
-    r#type: Option<AIAnalysisResultType>,
-    result: Option<String>,
+    pub(crate) r#type: Option<AIAnalysisResultType>,
+    pub(crate) result: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl AIAnalysisResultBuilder {
-    /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
-    ///
-    /// Example: `"summary"`
-    #[inline]
-    pub fn r#type(mut self, value: AIAnalysisResultType) -> Self {
-        self.r#type = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
+        ///
+        /// Example: `"summary"`
+        one r#type(AIAnalysisResultType),
+            set_type(AIAnalysisResultType) = "Sets or clears `Type`.";
+        /// Analysis output for the given kind.
+        ///
+        /// Example: `"会话小结结果"`
+        one result(impl Into<String>), set_result(String) = "Sets or clears `Result`.";
     }
-    /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<AIAnalysisResultType>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Analysis output for the given kind.
-    ///
-    /// Example: `"会话小结结果"`
-    #[inline]
-    pub fn result(mut self, value: impl Into<String>) -> Self {
-        self.result = Some(value.into());
-        self
-    }
-    /// Sets or clears `Result`.
-    #[inline]
-    pub fn set_result(mut self, value: Option<String>) -> Self {
-        self.result = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -95,32 +95,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractConfigElement 
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for AICallExtractConfigElement {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Choices",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Examples",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InfoContent",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InfoName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InfoType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Choices"),
+            M::optional("Examples"),
+            M::optional("InfoContent"),
+            M::promised("InfoName"),
+            M::promised("InfoType"),
         ];
         MEMBERS
     }
@@ -135,99 +116,56 @@ impl AICallExtractConfigElement {
 /// Builds a [`AICallExtractConfigElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AICallExtractConfigElementBuilder {
-    info_type: Option<AICallExtractConfigElementInfoType>,
-    info_name: Option<String>,
-    info_content: Option<String>,
-    examples: Option<Vec<String>>,
-    choices: Option<Vec<String>>,
+    pub(crate) info_type: Option<AICallExtractConfigElementInfoType>,
+    pub(crate) info_name: Option<String>,
+    pub(crate) info_content: Option<String>,
+    pub(crate) examples: Option<Vec<String>>,
+    pub(crate) choices: Option<Vec<String>>,
 }
 impl AICallExtractConfigElementBuilder {
-    /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
-    ///
-    /// Example: `"Number"`
-    #[inline]
-    pub fn info_type(mut self, value: AICallExtractConfigElementInfoType) -> Self {
-        self.info_type = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
+        ///
+        /// Example: `"Number"`
+        one info_type(AICallExtractConfigElementInfoType),
+            set_info_type(AICallExtractConfigElementInfoType) = "Sets or clears `InfoType`. Required.";
+        /// Name of the item; must be unique.
+        ///
+        /// Example: `"姓名"`
+        one info_name(impl Into<String>),
+            set_info_name(String) = "Sets or clears `InfoName`. Required.";
+        /// Description of what the item should capture.
+        ///
+        /// Example: `"客户姓名"`
+        one info_content(impl Into<String>),
+            set_info_content(String) = "Sets or clears `InfoContent`.";
+        /// Sample values illustrating what should be extracted.
+        ///
+        /// Example: `["张三"]`
+        many examples(impl IntoIterator<Item = impl Into<String>>),
+            set_examples(Vec<String>) = "Sets or clears `Examples`.";
+        /// Allowed options; required when `InfoType` is `Selector`.
+        ///
+        /// Example: `["动力","内饰","价格"]`
+        many choices(impl IntoIterator<Item = impl Into<String>>),
+            set_choices(Vec<String>) = "Sets or clears `Choices`.";
     }
-    /// Sets or clears `InfoType`. Required.
     #[inline]
-    pub fn set_info_type(mut self, value: Option<AICallExtractConfigElementInfoType>) -> Self {
-        self.info_type = value;
-        self
-    }
-    /// Name of the item; must be unique.
-    ///
-    /// Example: `"姓名"`
-    #[inline]
-    pub fn info_name(mut self, value: impl Into<String>) -> Self {
-        self.info_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `InfoName`. Required.
-    #[inline]
-    pub fn set_info_name(mut self, value: Option<String>) -> Self {
-        self.info_name = value;
-        self
-    }
-    /// Description of what the item should capture.
-    ///
-    /// Example: `"客户姓名"`
-    #[inline]
-    pub fn info_content(mut self, value: impl Into<String>) -> Self {
-        self.info_content = Some(value.into());
-        self
-    }
-    /// Sets or clears `InfoContent`.
-    #[inline]
-    pub fn set_info_content(mut self, value: Option<String>) -> Self {
-        self.info_content = value;
-        self
-    }
-    /// Sample values illustrating what should be extracted.
-    ///
-    /// Example: `["张三"]`
-    #[inline]
-    pub fn examples(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.examples = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Examples`.
-    #[inline]
-    pub fn set_examples(mut self, value: Option<Vec<String>>) -> Self {
-        self.examples = value;
-        self
-    }
-    /// Allowed options; required when `InfoType` is `Selector`.
-    ///
-    /// Example: `["动力","内饰","价格"]`
-    #[inline]
-    pub fn choices(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.choices = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Choices`.
-    #[inline]
-    pub fn set_choices(mut self, value: Option<Vec<String>>) -> Self {
-        self.choices = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<AICallExtractConfigElement, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing_in_type(
+                "AICallExtractConfigElement",
+                member,
+            )
+        };
         Ok(AICallExtractConfigElement {
-            info_type: self.info_type.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "AICallExtractConfigElement",
-                    "InfoType",
-                ),
-            )?,
-            info_name: self.info_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "AICallExtractConfigElement",
-                    "InfoName",
-                ),
-            )?,
+            info_type: self.info_type.ok_or_else(|| missing("InfoType"))?,
+            info_name: self.info_name.ok_or_else(|| missing("InfoName"))?,
             info_content: self.info_content,
             examples: self.examples,
             choices: self.choices,

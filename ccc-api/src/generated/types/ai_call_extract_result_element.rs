@@ -92,29 +92,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractResultElement 
 }
 impl ::tencent_cloud_runtime::deviation::Described for AICallExtractResultElement {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InfoContent",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InfoName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InfoType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Result",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <AICallExtractResultInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("InfoContent"),
+            M::optional("InfoName"),
+            M::optional("InfoType"),
+            M::optional("Result").of::<AICallExtractResultInfo>(),
         ];
         MEMBERS
     }
@@ -131,67 +114,36 @@ impl AICallExtractResultElement {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AICallExtractResultElementBuilder {
-    info_type: Option<AICallExtractConfigElementInfoType>,
-    info_name: Option<String>,
-    info_content: Option<String>,
-    result: Option<AICallExtractResultInfo>,
+    pub(crate) info_type: Option<AICallExtractConfigElementInfoType>,
+    pub(crate) info_name: Option<String>,
+    pub(crate) info_content: Option<String>,
+    pub(crate) result: Option<AICallExtractResultInfo>,
 }
 #[cfg(feature = "test-util")]
 impl AICallExtractResultElementBuilder {
-    /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.
-    ///
-    /// Example: `"Number"`
-    #[inline]
-    pub fn info_type(mut self, value: AICallExtractConfigElementInfoType) -> Self {
-        self.info_type = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.
+        ///
+        /// Example: `"Number"`
+        one info_type(AICallExtractConfigElementInfoType),
+            set_info_type(AICallExtractConfigElementInfoType) = "Sets or clears `InfoType`.";
+        /// Name of the extracted item.
+        ///
+        /// Example: `"驾龄"`
+        one info_name(impl Into<String>), set_info_name(String) = "Sets or clears `InfoName`.";
+        /// Description of the extracted item, as configured.
+        ///
+        /// Example: `"客户具体驾龄是多少年"`
+        one info_content(impl Into<String>),
+            set_info_content(String) = "Sets or clears `InfoContent`.";
+        /// Extracted value.
+        ///
+        /// Example: `{"Boolean":true}`
+        one result(AICallExtractResultInfo),
+            set_result(AICallExtractResultInfo) = "Sets or clears `Result`.";
     }
-    /// Sets or clears `InfoType`.
     #[inline]
-    pub fn set_info_type(mut self, value: Option<AICallExtractConfigElementInfoType>) -> Self {
-        self.info_type = value;
-        self
-    }
-    /// Name of the extracted item.
-    ///
-    /// Example: `"驾龄"`
-    #[inline]
-    pub fn info_name(mut self, value: impl Into<String>) -> Self {
-        self.info_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `InfoName`.
-    #[inline]
-    pub fn set_info_name(mut self, value: Option<String>) -> Self {
-        self.info_name = value;
-        self
-    }
-    /// Description of the extracted item, as configured.
-    ///
-    /// Example: `"客户具体驾龄是多少年"`
-    #[inline]
-    pub fn info_content(mut self, value: impl Into<String>) -> Self {
-        self.info_content = Some(value.into());
-        self
-    }
-    /// Sets or clears `InfoContent`.
-    #[inline]
-    pub fn set_info_content(mut self, value: Option<String>) -> Self {
-        self.info_content = value;
-        self
-    }
-    /// Extracted value.
-    ///
-    /// Example: `{"Boolean":true}`
-    #[inline]
-    pub fn result(mut self, value: AICallExtractResultInfo) -> Self {
-        self.result = Some(value);
-        self
-    }
-    /// Sets or clears `Result`.
-    #[inline]
-    pub fn set_result(mut self, value: Option<AICallExtractResultInfo>) -> Self {
-        self.result = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

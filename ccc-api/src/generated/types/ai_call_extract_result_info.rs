@@ -82,27 +82,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallExtractResultInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AICallExtractResultInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Boolean",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Chosen",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Number",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Text",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Boolean"),
+            M::optional("Chosen"),
+            M::optional("Number"),
+            M::optional("Text"),
         ];
         MEMBERS
     }
@@ -119,67 +104,34 @@ impl AICallExtractResultInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AICallExtractResultInfoBuilder {
-    text: Option<String>,
-    chosen: Option<Vec<String>>,
-    boolean: Option<bool>,
-    number: Option<f64>,
+    pub(crate) text: Option<String>,
+    pub(crate) chosen: Option<Vec<String>>,
+    pub(crate) boolean: Option<bool>,
+    pub(crate) number: Option<f64>,
 }
 #[cfg(feature = "test-util")]
 impl AICallExtractResultInfoBuilder {
-    /// Extracted value when the item type is `Text`.
-    ///
-    /// Example: `"xx省xx市xx区xx街道"`
-    #[inline]
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Extracted value when the item type is `Text`.
+        ///
+        /// Example: `"xx省xx市xx区xx街道"`
+        one text(impl Into<String>), set_text(String) = "Sets or clears `Text`.";
+        /// Selected options when the item type is `Selector`.
+        ///
+        /// Example: `["动力","价格"]`
+        many chosen(impl IntoIterator<Item = impl Into<String>>),
+            set_chosen(Vec<String>) = "Sets or clears `Chosen`.";
+        /// Extracted value when the item type is `Boolean`.
+        ///
+        /// Example: `true`
+        one boolean(bool), set_boolean(bool) = "Sets or clears `Boolean`.";
+        /// Extracted value when the item type is `Number`.
+        ///
+        /// Example: `7.0`
+        one number(f64), set_number(f64) = "Sets or clears `Number`.";
     }
-    /// Sets or clears `Text`.
     #[inline]
-    pub fn set_text(mut self, value: Option<String>) -> Self {
-        self.text = value;
-        self
-    }
-    /// Selected options when the item type is `Selector`.
-    ///
-    /// Example: `["动力","价格"]`
-    #[inline]
-    pub fn chosen(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.chosen = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Chosen`.
-    #[inline]
-    pub fn set_chosen(mut self, value: Option<Vec<String>>) -> Self {
-        self.chosen = value;
-        self
-    }
-    /// Extracted value when the item type is `Boolean`.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn boolean(mut self, value: bool) -> Self {
-        self.boolean = Some(value);
-        self
-    }
-    /// Sets or clears `Boolean`.
-    #[inline]
-    pub fn set_boolean(mut self, value: Option<bool>) -> Self {
-        self.boolean = value;
-        self
-    }
-    /// Extracted value when the item type is `Number`.
-    ///
-    /// Example: `7.0`
-    #[inline]
-    pub fn number(mut self, value: f64) -> Self {
-        self.number = Some(value);
-        self
-    }
-    /// Sets or clears `Number`.
-    #[inline]
-    pub fn set_number(mut self, value: Option<f64>) -> Self {
-        self.number = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -105,36 +105,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallInteractionRound {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AICallInteractionRound {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Messages",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <AIRoundMessage as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Paths",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <AIRoundPath as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoundId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoundIndex",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Tags",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Messages").of::<AIRoundMessage>(),
+            M::optional("Paths").of::<AIRoundPath>(),
+            M::optional("RoundId"),
+            M::optional("RoundIndex"),
+            M::optional("Tags"),
         ];
         MEMBERS
     }
@@ -151,78 +128,36 @@ impl AICallInteractionRound {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AICallInteractionRoundBuilder {
-    round_id: Option<String>,
-    round_index: Option<i64>,
-    tags: Option<String>,
-    messages: Option<Vec<AIRoundMessage>>,
-    paths: Option<Vec<AIRoundPath>>,
+    pub(crate) round_id: Option<String>,
+    pub(crate) round_index: Option<i64>,
+    pub(crate) tags: Option<String>,
+    pub(crate) messages: Option<Vec<AIRoundMessage>>,
+    pub(crate) paths: Option<Vec<AIRoundPath>>,
 }
 #[cfg(feature = "test-util")]
 impl AICallInteractionRoundBuilder {
-    /// Unique id of this round.
-    ///
-    /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
-    #[inline]
-    pub fn round_id(mut self, value: impl Into<String>) -> Self {
-        self.round_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Unique id of this round.
+        ///
+        /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
+        one round_id(impl Into<String>), set_round_id(String) = "Sets or clears `RoundId`.";
+        /// Sequence number of the round within the call.
+        ///
+        /// Example: `1`
+        one round_index(i64), set_round_index(i64) = "Sets or clears `RoundIndex`.";
+        /// Labels classifying the user reply, as a JSON-serialized string.
+        ///
+        /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
+        one tags(impl Into<String>), set_tags(String) = "Sets or clears `Tags`.";
+        /// User and AI messages exchanged in this round.
+        many messages(impl IntoIterator<Item = AIRoundMessage>),
+            set_messages(Vec<AIRoundMessage>) = "Sets or clears `Messages`.";
+        /// Canvas nodes traversed during this round.
+        many paths(impl IntoIterator<Item = AIRoundPath>),
+            set_paths(Vec<AIRoundPath>) = "Sets or clears `Paths`.";
     }
-    /// Sets or clears `RoundId`.
     #[inline]
-    pub fn set_round_id(mut self, value: Option<String>) -> Self {
-        self.round_id = value;
-        self
-    }
-    /// Sequence number of the round within the call.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn round_index(mut self, value: i64) -> Self {
-        self.round_index = Some(value);
-        self
-    }
-    /// Sets or clears `RoundIndex`.
-    #[inline]
-    pub fn set_round_index(mut self, value: Option<i64>) -> Self {
-        self.round_index = value;
-        self
-    }
-    /// Labels classifying the user reply, as a JSON-serialized string.
-    ///
-    /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
-    #[inline]
-    pub fn tags(mut self, value: impl Into<String>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets or clears `Tags`.
-    #[inline]
-    pub fn set_tags(mut self, value: Option<String>) -> Self {
-        self.tags = value;
-        self
-    }
-    /// User and AI messages exchanged in this round.
-    #[inline]
-    pub fn messages(mut self, value: impl IntoIterator<Item = AIRoundMessage>) -> Self {
-        self.messages = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Messages`.
-    #[inline]
-    pub fn set_messages(mut self, value: Option<Vec<AIRoundMessage>>) -> Self {
-        self.messages = value;
-        self
-    }
-    /// Canvas nodes traversed during this round.
-    #[inline]
-    pub fn paths(mut self, value: impl IntoIterator<Item = AIRoundPath>) -> Self {
-        self.paths = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Paths`.
-    #[inline]
-    pub fn set_paths(mut self, value: Option<Vec<AIRoundPath>>) -> Self {
-        self.paths = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -87,27 +87,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AICallLatencyMetrics {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AICallLatencyMetrics {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AsrLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LLMFirstTokenLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TTSLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TotalLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AsrLatency"),
+            M::optional("LLMFirstTokenLatency"),
+            M::optional("TTSLatency"),
+            M::optional("TotalLatency"),
         ];
         MEMBERS
     }
@@ -124,67 +109,34 @@ impl AICallLatencyMetrics {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AICallLatencyMetricsBuilder {
-    asr_latency: Option<i64>,
-    llm_first_token_latency: Option<i64>,
-    tts_latency: Option<i64>,
-    total_latency: Option<i64>,
+    pub(crate) asr_latency: Option<i64>,
+    pub(crate) llm_first_token_latency: Option<i64>,
+    pub(crate) tts_latency: Option<i64>,
+    pub(crate) total_latency: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl AICallLatencyMetricsBuilder {
-    /// Speech recognition latency in milliseconds; `-1` if there was none.
-    ///
-    /// Example: `715`
-    #[inline]
-    pub fn asr_latency(mut self, value: i64) -> Self {
-        self.asr_latency = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Speech recognition latency in milliseconds; `-1` if there was none.
+        ///
+        /// Example: `715`
+        one asr_latency(i64), set_asr_latency(i64) = "Sets or clears `AsrLatency`.";
+        /// Time until the language model produced its first token, in milliseconds.
+        ///
+        /// Example: `29`
+        one llm_first_token_latency(i64),
+            set_llm_first_token_latency(i64) = "Sets or clears `LLMFirstTokenLatency`.";
+        /// Speech synthesis latency in milliseconds; `-1` if there was none.
+        ///
+        /// Example: `295`
+        one tts_latency(i64), set_tts_latency(i64) = "Sets or clears `TTSLatency`.";
+        /// Overall response latency in milliseconds.
+        ///
+        /// Example: `329`
+        one total_latency(i64), set_total_latency(i64) = "Sets or clears `TotalLatency`.";
     }
-    /// Sets or clears `AsrLatency`.
     #[inline]
-    pub fn set_asr_latency(mut self, value: Option<i64>) -> Self {
-        self.asr_latency = value;
-        self
-    }
-    /// Time until the language model produced its first token, in milliseconds.
-    ///
-    /// Example: `29`
-    #[inline]
-    pub fn llm_first_token_latency(mut self, value: i64) -> Self {
-        self.llm_first_token_latency = Some(value);
-        self
-    }
-    /// Sets or clears `LLMFirstTokenLatency`.
-    #[inline]
-    pub fn set_llm_first_token_latency(mut self, value: Option<i64>) -> Self {
-        self.llm_first_token_latency = value;
-        self
-    }
-    /// Speech synthesis latency in milliseconds; `-1` if there was none.
-    ///
-    /// Example: `295`
-    #[inline]
-    pub fn tts_latency(mut self, value: i64) -> Self {
-        self.tts_latency = Some(value);
-        self
-    }
-    /// Sets or clears `TTSLatency`.
-    #[inline]
-    pub fn set_tts_latency(mut self, value: Option<i64>) -> Self {
-        self.tts_latency = value;
-        self
-    }
-    /// Overall response latency in milliseconds.
-    ///
-    /// Example: `329`
-    #[inline]
-    pub fn total_latency(mut self, value: i64) -> Self {
-        self.total_latency = Some(value);
-        self
-    }
-    /// Sets or clears `TotalLatency`.
-    #[inline]
-    pub fn set_total_latency(mut self, value: Option<i64>) -> Self {
-        self.total_latency = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

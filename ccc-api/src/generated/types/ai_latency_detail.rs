@@ -109,37 +109,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyDetail {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AILatencyDetail {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ASRLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ETELatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LLMFirstTokenLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LLMLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoundId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TTSLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ASRLatency"),
+            M::optional("ETELatency"),
+            M::optional("LLMFirstTokenLatency"),
+            M::optional("LLMLatency"),
+            M::optional("RoundId"),
+            M::optional("TTSLatency"),
         ];
         MEMBERS
     }
@@ -156,97 +133,44 @@ impl AILatencyDetail {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AILatencyDetailBuilder {
-    round_id: Option<String>,
-    asr_latency: Option<i64>,
-    tts_latency: Option<i64>,
-    llm_latency: Option<i64>,
-    llm_first_token_latency: Option<i64>,
-    ete_latency: Option<i64>,
+    pub(crate) round_id: Option<String>,
+    pub(crate) asr_latency: Option<i64>,
+    pub(crate) tts_latency: Option<i64>,
+    pub(crate) llm_latency: Option<i64>,
+    pub(crate) llm_first_token_latency: Option<i64>,
+    pub(crate) ete_latency: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl AILatencyDetailBuilder {
-    /// Id of the conversation round.
-    ///
-    /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
-    #[inline]
-    pub fn round_id(mut self, value: impl Into<String>) -> Self {
-        self.round_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the conversation round.
+        ///
+        /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
+        one round_id(impl Into<String>), set_round_id(String) = "Sets or clears `RoundId`.";
+        /// Speech recognition latency in milliseconds.
+        ///
+        /// Example: `100`
+        one asr_latency(i64), set_asr_latency(i64) = "Sets or clears `ASRLatency`.";
+        /// Speech synthesis latency in milliseconds.
+        ///
+        /// Example: `100`
+        one tts_latency(i64), set_tts_latency(i64) = "Sets or clears `TTSLatency`.";
+        /// Language model latency in milliseconds.
+        ///
+        /// Example: `100`
+        one llm_latency(i64), set_llm_latency(i64) = "Sets or clears `LLMLatency`.";
+        /// Time until the language model produced its first token, in milliseconds.
+        ///
+        /// Example: `100`
+        one llm_first_token_latency(i64),
+            set_llm_first_token_latency(i64) = "Sets or clears `LLMFirstTokenLatency`.";
+        /// End-to-end latency in milliseconds.
+        ///
+        /// Example: `100`
+        one ete_latency(i64), set_ete_latency(i64) = "Sets or clears `ETELatency`.";
     }
-    /// Sets or clears `RoundId`.
     #[inline]
-    pub fn set_round_id(mut self, value: Option<String>) -> Self {
-        self.round_id = value;
-        self
-    }
-    /// Speech recognition latency in milliseconds.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn asr_latency(mut self, value: i64) -> Self {
-        self.asr_latency = Some(value);
-        self
-    }
-    /// Sets or clears `ASRLatency`.
-    #[inline]
-    pub fn set_asr_latency(mut self, value: Option<i64>) -> Self {
-        self.asr_latency = value;
-        self
-    }
-    /// Speech synthesis latency in milliseconds.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn tts_latency(mut self, value: i64) -> Self {
-        self.tts_latency = Some(value);
-        self
-    }
-    /// Sets or clears `TTSLatency`.
-    #[inline]
-    pub fn set_tts_latency(mut self, value: Option<i64>) -> Self {
-        self.tts_latency = value;
-        self
-    }
-    /// Language model latency in milliseconds.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn llm_latency(mut self, value: i64) -> Self {
-        self.llm_latency = Some(value);
-        self
-    }
-    /// Sets or clears `LLMLatency`.
-    #[inline]
-    pub fn set_llm_latency(mut self, value: Option<i64>) -> Self {
-        self.llm_latency = value;
-        self
-    }
-    /// Time until the language model produced its first token, in milliseconds.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn llm_first_token_latency(mut self, value: i64) -> Self {
-        self.llm_first_token_latency = Some(value);
-        self
-    }
-    /// Sets or clears `LLMFirstTokenLatency`.
-    #[inline]
-    pub fn set_llm_first_token_latency(mut self, value: Option<i64>) -> Self {
-        self.llm_first_token_latency = value;
-        self
-    }
-    /// End-to-end latency in milliseconds.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn ete_latency(mut self, value: i64) -> Self {
-        self.ete_latency = Some(value);
-        self
-    }
-    /// Sets or clears `ETELatency`.
-    #[inline]
-    pub fn set_ete_latency(mut self, value: Option<i64>) -> Self {
-        self.ete_latency = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

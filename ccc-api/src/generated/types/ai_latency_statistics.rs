@@ -102,35 +102,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyStatistics {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AILatencyStatistics {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ASRLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <AILatencyStatisticsInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ETELatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <AILatencyStatisticsInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LLMLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <AILatencyStatisticsInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TTSLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <AILatencyStatisticsInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ASRLatency").of::<AILatencyStatisticsInfo>(),
+            M::optional("ETELatency").of::<AILatencyStatisticsInfo>(),
+            M::optional("LLMLatency").of::<AILatencyStatisticsInfo>(),
+            M::optional("TTSLatency").of::<AILatencyStatisticsInfo>(),
         ];
         MEMBERS
     }
@@ -147,59 +124,29 @@ impl AILatencyStatistics {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AILatencyStatisticsBuilder {
-    asr_latency: Option<AILatencyStatisticsInfo>,
-    tts_latency: Option<AILatencyStatisticsInfo>,
-    llm_latency: Option<AILatencyStatisticsInfo>,
-    ete_latency: Option<AILatencyStatisticsInfo>,
+    pub(crate) asr_latency: Option<AILatencyStatisticsInfo>,
+    pub(crate) tts_latency: Option<AILatencyStatisticsInfo>,
+    pub(crate) llm_latency: Option<AILatencyStatisticsInfo>,
+    pub(crate) ete_latency: Option<AILatencyStatisticsInfo>,
 }
 #[cfg(feature = "test-util")]
 impl AILatencyStatisticsBuilder {
-    /// Statistics of speech recognition latency.
-    #[inline]
-    pub fn asr_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
-        self.asr_latency = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Statistics of speech recognition latency.
+        one asr_latency(AILatencyStatisticsInfo),
+            set_asr_latency(AILatencyStatisticsInfo) = "Sets or clears `ASRLatency`.";
+        /// Statistics of speech synthesis latency.
+        one tts_latency(AILatencyStatisticsInfo),
+            set_tts_latency(AILatencyStatisticsInfo) = "Sets or clears `TTSLatency`.";
+        /// Statistics of language model latency.
+        one llm_latency(AILatencyStatisticsInfo),
+            set_llm_latency(AILatencyStatisticsInfo) = "Sets or clears `LLMLatency`.";
+        /// Statistics of end-to-end latency.
+        one ete_latency(AILatencyStatisticsInfo),
+            set_ete_latency(AILatencyStatisticsInfo) = "Sets or clears `ETELatency`.";
     }
-    /// Sets or clears `ASRLatency`.
     #[inline]
-    pub fn set_asr_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
-        self.asr_latency = value;
-        self
-    }
-    /// Statistics of speech synthesis latency.
-    #[inline]
-    pub fn tts_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
-        self.tts_latency = Some(value);
-        self
-    }
-    /// Sets or clears `TTSLatency`.
-    #[inline]
-    pub fn set_tts_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
-        self.tts_latency = value;
-        self
-    }
-    /// Statistics of language model latency.
-    #[inline]
-    pub fn llm_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
-        self.llm_latency = Some(value);
-        self
-    }
-    /// Sets or clears `LLMLatency`.
-    #[inline]
-    pub fn set_llm_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
-        self.llm_latency = value;
-        self
-    }
-    /// Statistics of end-to-end latency.
-    #[inline]
-    pub fn ete_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
-        self.ete_latency = Some(value);
-        self
-    }
-    /// Sets or clears `ETELatency`.
-    #[inline]
-    pub fn set_ete_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
-        self.ete_latency = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -76,22 +76,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AILatencyStatisticsInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AILatencyStatisticsInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MiddleLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MinLatency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "P90Latency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("MiddleLatency"),
+            M::optional("MinLatency"),
+            M::optional("P90Latency"),
         ];
         MEMBERS
     }
@@ -108,52 +97,28 @@ impl AILatencyStatisticsInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AILatencyStatisticsInfoBuilder {
-    min_latency: Option<i64>,
-    middle_latency: Option<i64>,
-    p90_latency: Option<i64>,
+    pub(crate) min_latency: Option<i64>,
+    pub(crate) middle_latency: Option<i64>,
+    pub(crate) p90_latency: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl AILatencyStatisticsInfoBuilder {
-    /// Smallest observed latency.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn min_latency(mut self, value: i64) -> Self {
-        self.min_latency = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Smallest observed latency.
+        ///
+        /// Example: `100`
+        one min_latency(i64), set_min_latency(i64) = "Sets or clears `MinLatency`.";
+        /// Median latency.
+        ///
+        /// Example: `100`
+        one middle_latency(i64), set_middle_latency(i64) = "Sets or clears `MiddleLatency`.";
+        /// 90th percentile latency.
+        ///
+        /// Example: `100`
+        one p90_latency(i64), set_p90_latency(i64) = "Sets or clears `P90Latency`.";
     }
-    /// Sets or clears `MinLatency`.
     #[inline]
-    pub fn set_min_latency(mut self, value: Option<i64>) -> Self {
-        self.min_latency = value;
-        self
-    }
-    /// Median latency.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn middle_latency(mut self, value: i64) -> Self {
-        self.middle_latency = Some(value);
-        self
-    }
-    /// Sets or clears `MiddleLatency`.
-    #[inline]
-    pub fn set_middle_latency(mut self, value: Option<i64>) -> Self {
-        self.middle_latency = value;
-        self
-    }
-    /// 90th percentile latency.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn p90_latency(mut self, value: i64) -> Self {
-        self.p90_latency = Some(value);
-        self
-    }
-    /// Sets or clears `P90Latency`.
-    #[inline]
-    pub fn set_p90_latency(mut self, value: Option<i64>) -> Self {
-        self.p90_latency = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -79,26 +79,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AIRoundMessage {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AIRoundMessage {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AISpeak",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <AISpeakEvent as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Timestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UserReply",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <UserReplyEvent as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AISpeak").of::<AISpeakEvent>(),
+            M::optional("Timestamp"),
+            M::optional("UserReply").of::<UserReplyEvent>(),
         ];
         MEMBERS
     }
@@ -115,48 +100,25 @@ impl AIRoundMessage {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AIRoundMessageBuilder {
-    timestamp: Option<i64>,
-    user_reply: Option<UserReplyEvent>,
-    ai_speak: Option<AISpeakEvent>,
+    pub(crate) timestamp: Option<i64>,
+    pub(crate) user_reply: Option<UserReplyEvent>,
+    pub(crate) ai_speak: Option<AISpeakEvent>,
 }
 #[cfg(feature = "test-util")]
 impl AIRoundMessageBuilder {
-    /// Time of the message as a Unix timestamp in milliseconds.
-    ///
-    /// Example: `1775543019321`
-    #[inline]
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Time of the message as a Unix timestamp in milliseconds.
+        ///
+        /// Example: `1775543019321`
+        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        /// What the user said, if this entry is a user message.
+        one user_reply(UserReplyEvent),
+            set_user_reply(UserReplyEvent) = "Sets or clears `UserReply`.";
+        /// What the AI agent said, if this entry is an agent response.
+        one ai_speak(AISpeakEvent), set_ai_speak(AISpeakEvent) = "Sets or clears `AISpeak`.";
     }
-    /// Sets or clears `Timestamp`.
     #[inline]
-    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
-        self.timestamp = value;
-        self
-    }
-    /// What the user said, if this entry is a user message.
-    #[inline]
-    pub fn user_reply(mut self, value: UserReplyEvent) -> Self {
-        self.user_reply = Some(value);
-        self
-    }
-    /// Sets or clears `UserReply`.
-    #[inline]
-    pub fn set_user_reply(mut self, value: Option<UserReplyEvent>) -> Self {
-        self.user_reply = value;
-        self
-    }
-    /// What the AI agent said, if this entry is an agent response.
-    #[inline]
-    pub fn ai_speak(mut self, value: AISpeakEvent) -> Self {
-        self.ai_speak = Some(value);
-        self
-    }
-    /// Sets or clears `AISpeak`.
-    #[inline]
-    pub fn set_ai_speak(mut self, value: Option<AISpeakEvent>) -> Self {
-        self.ai_speak = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -72,22 +72,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AIRoundPath {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AIRoundPath {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NodeName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NodeType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Timestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("NodeName"),
+            M::optional("NodeType"),
+            M::optional("Timestamp"),
         ];
         MEMBERS
     }
@@ -104,52 +93,29 @@ impl AIRoundPath {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AIRoundPathBuilder {
-    node_name: Option<String>,
-    node_type: Option<AIRoundPathNodeType>,
-    timestamp: Option<i64>,
+    pub(crate) node_name: Option<String>,
+    pub(crate) node_type: Option<AIRoundPathNodeType>,
+    pub(crate) timestamp: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl AIRoundPathBuilder {
-    /// Name of the node in the canvas.
-    ///
-    /// Example: `"对话 1"`
-    #[inline]
-    pub fn node_name(mut self, value: impl Into<String>) -> Self {
-        self.node_name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Name of the node in the canvas.
+        ///
+        /// Example: `"对话 1"`
+        one node_name(impl Into<String>), set_node_name(String) = "Sets or clears `NodeName`.";
+        /// Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.
+        ///
+        /// Example: `"DIALOGUE"`
+        one node_type(AIRoundPathNodeType),
+            set_node_type(AIRoundPathNodeType) = "Sets or clears `NodeType`.";
+        /// Unix time in milliseconds when the node was reached.
+        ///
+        /// Example: `1775543019294`
+        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
     }
-    /// Sets or clears `NodeName`.
     #[inline]
-    pub fn set_node_name(mut self, value: Option<String>) -> Self {
-        self.node_name = value;
-        self
-    }
-    /// Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.
-    ///
-    /// Example: `"DIALOGUE"`
-    #[inline]
-    pub fn node_type(mut self, value: AIRoundPathNodeType) -> Self {
-        self.node_type = Some(value);
-        self
-    }
-    /// Sets or clears `NodeType`.
-    #[inline]
-    pub fn set_node_type(mut self, value: Option<AIRoundPathNodeType>) -> Self {
-        self.node_type = value;
-        self
-    }
-    /// Unix time in milliseconds when the node was reached.
-    ///
-    /// Example: `1775543019294`
-    #[inline]
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `Timestamp`.
-    #[inline]
-    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
-        self.timestamp = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -101,34 +101,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AISpeakEvent {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AISpeakEvent {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CanBeInterrupted",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LatencyMetrics",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <AICallLatencyMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SpokenText",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SpokenType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TraverseReason",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CanBeInterrupted"),
+            M::optional("LatencyMetrics").of::<AICallLatencyMetrics>(),
+            M::optional("SpokenText"),
+            M::optional("SpokenType"),
+            M::optional("TraverseReason"),
         ];
         MEMBERS
     }
@@ -145,80 +124,41 @@ impl AISpeakEvent {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AISpeakEventBuilder {
-    can_be_interrupted: Option<bool>,
-    spoken_text: Option<String>,
-    spoken_type: Option<AISpeakEventSpokenType>,
-    latency_metrics: Option<AICallLatencyMetrics>,
-    traverse_reason: Option<String>,
+    pub(crate) can_be_interrupted: Option<bool>,
+    pub(crate) spoken_text: Option<String>,
+    pub(crate) spoken_type: Option<AISpeakEventSpokenType>,
+    pub(crate) latency_metrics: Option<AICallLatencyMetrics>,
+    pub(crate) traverse_reason: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl AISpeakEventBuilder {
-    /// Whether the user's voice activity may interrupt this utterance.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn can_be_interrupted(mut self, value: bool) -> Self {
-        self.can_be_interrupted = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Whether the user's voice activity may interrupt this utterance.
+        ///
+        /// Example: `true`
+        one can_be_interrupted(bool),
+            set_can_be_interrupted(bool) = "Sets or clears `CanBeInterrupted`.";
+        /// Text the agent spoke.
+        ///
+        /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
+        one spoken_text(impl Into<String>),
+            set_spoken_text(String) = "Sets or clears `SpokenText`.";
+        /// Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.
+        ///
+        /// Example: `"PlayDtmfTimeoutPrompt"`
+        one spoken_type(AISpeakEventSpokenType),
+            set_spoken_type(AISpeakEventSpokenType) = "Sets or clears `SpokenType`.";
+        /// Latency of generating this response; may be absent.
+        one latency_metrics(AICallLatencyMetrics),
+            set_latency_metrics(AICallLatencyMetrics) = "Sets or clears `LatencyMetrics`.";
+        /// Why the flow moved to the next node; only set when the canvas runs in flexible mode.
+        ///
+        /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
+        one traverse_reason(impl Into<String>),
+            set_traverse_reason(String) = "Sets or clears `TraverseReason`.";
     }
-    /// Sets or clears `CanBeInterrupted`.
     #[inline]
-    pub fn set_can_be_interrupted(mut self, value: Option<bool>) -> Self {
-        self.can_be_interrupted = value;
-        self
-    }
-    /// Text the agent spoke.
-    ///
-    /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
-    #[inline]
-    pub fn spoken_text(mut self, value: impl Into<String>) -> Self {
-        self.spoken_text = Some(value.into());
-        self
-    }
-    /// Sets or clears `SpokenText`.
-    #[inline]
-    pub fn set_spoken_text(mut self, value: Option<String>) -> Self {
-        self.spoken_text = value;
-        self
-    }
-    /// Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.
-    ///
-    /// Example: `"PlayDtmfTimeoutPrompt"`
-    #[inline]
-    pub fn spoken_type(mut self, value: AISpeakEventSpokenType) -> Self {
-        self.spoken_type = Some(value);
-        self
-    }
-    /// Sets or clears `SpokenType`.
-    #[inline]
-    pub fn set_spoken_type(mut self, value: Option<AISpeakEventSpokenType>) -> Self {
-        self.spoken_type = value;
-        self
-    }
-    /// Latency of generating this response; may be absent.
-    #[inline]
-    pub fn latency_metrics(mut self, value: AICallLatencyMetrics) -> Self {
-        self.latency_metrics = Some(value);
-        self
-    }
-    /// Sets or clears `LatencyMetrics`.
-    #[inline]
-    pub fn set_latency_metrics(mut self, value: Option<AICallLatencyMetrics>) -> Self {
-        self.latency_metrics = value;
-        self
-    }
-    /// Why the flow moved to the next node; only set when the canvas runs in flexible mode.
-    ///
-    /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
-    #[inline]
-    pub fn traverse_reason(mut self, value: impl Into<String>) -> Self {
-        self.traverse_reason = Some(value.into());
-        self
-    }
-    /// Sets or clears `TraverseReason`.
-    #[inline]
-    pub fn set_traverse_reason(mut self, value: Option<String>) -> Self {
-        self.traverse_reason = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

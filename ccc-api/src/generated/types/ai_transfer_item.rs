@@ -72,22 +72,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AITransferItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for AITransferItem {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferFunctionDesc",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferFunctionName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferSkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("TransferFunctionDesc"),
+            M::promised("TransferFunctionName"),
+            M::promised("TransferSkillGroupId"),
         ];
         MEMBERS
     }
@@ -102,75 +91,47 @@ impl AITransferItem {
 /// Builds a [`AITransferItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AITransferItemBuilder {
-    transfer_function_name: Option<String>,
-    transfer_function_desc: Option<String>,
-    transfer_skill_group_id: Option<SkillGroupId>,
+    pub(crate) transfer_function_name: Option<String>,
+    pub(crate) transfer_function_desc: Option<String>,
+    pub(crate) transfer_skill_group_id: Option<SkillGroupId>,
 }
 impl AITransferItemBuilder {
-    /// Name of the function call that triggers the transfer to a human.
-    ///
-    /// Example: `"transfer_to_human"`
-    #[inline]
-    pub fn transfer_function_name(mut self, value: impl Into<String>) -> Self {
-        self.transfer_function_name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Name of the function call that triggers the transfer to a human.
+        ///
+        /// Example: `"transfer_to_human"`
+        one transfer_function_name(impl Into<String>),
+            set_transfer_function_name(String) = "Sets or clears `TransferFunctionName`. Required.";
+        /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
+        ///
+        /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
+        one transfer_function_desc(impl Into<String>),
+            set_transfer_function_desc(String) = "Sets or clears `TransferFunctionDesc`. Required.";
+        /// Id of the skill group that receives the transferred call.
+        ///
+        /// Example: `1`
+        one transfer_skill_group_id(SkillGroupId),
+            set_transfer_skill_group_id(SkillGroupId) = "Sets or clears `TransferSkillGroupId`. Required.";
     }
-    /// Sets or clears `TransferFunctionName`. Required.
     #[inline]
-    pub fn set_transfer_function_name(mut self, value: Option<String>) -> Self {
-        self.transfer_function_name = value;
-        self
-    }
-    /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
-    ///
-    /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
-    #[inline]
-    pub fn transfer_function_desc(mut self, value: impl Into<String>) -> Self {
-        self.transfer_function_desc = Some(value.into());
-        self
-    }
-    /// Sets or clears `TransferFunctionDesc`. Required.
-    #[inline]
-    pub fn set_transfer_function_desc(mut self, value: Option<String>) -> Self {
-        self.transfer_function_desc = value;
-        self
-    }
-    /// Id of the skill group that receives the transferred call.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn transfer_skill_group_id(mut self, value: SkillGroupId) -> Self {
-        self.transfer_skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `TransferSkillGroupId`. Required.
-    #[inline]
-    pub fn set_transfer_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
-        self.transfer_skill_group_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<AITransferItem, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing_in_type("AITransferItem", member);
         Ok(AITransferItem {
-            transfer_function_name: self.transfer_function_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "AITransferItem",
-                    "TransferFunctionName",
-                ),
-            )?,
-            transfer_function_desc: self.transfer_function_desc.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "AITransferItem",
-                    "TransferFunctionDesc",
-                ),
-            )?,
-            transfer_skill_group_id: self.transfer_skill_group_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "AITransferItem",
-                    "TransferSkillGroupId",
-                ),
-            )?,
+            transfer_function_name: self
+                .transfer_function_name
+                .ok_or_else(|| missing("TransferFunctionName"))?,
+            transfer_function_desc: self
+                .transfer_function_desc
+                .ok_or_else(|| missing("TransferFunctionDesc"))?,
+            transfer_skill_group_id: self
+                .transfer_skill_group_id
+                .ok_or_else(|| missing("TransferSkillGroupId"))?,
         })
     }
 }

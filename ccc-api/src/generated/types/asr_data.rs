@@ -98,32 +98,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AsrData {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AsrData {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "End",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Message",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Start",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Timestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "User",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("End"),
+            M::optional("Message"),
+            M::optional("Start"),
+            M::optional("Timestamp"),
+            M::optional("User"),
         ];
         MEMBERS
     }
@@ -140,82 +121,38 @@ impl AsrData {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AsrDataBuilder {
-    user: Option<String>,
-    message: Option<String>,
-    timestamp: Option<i64>,
-    start: Option<i64>,
-    end: Option<i64>,
+    pub(crate) user: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) timestamp: Option<i64>,
+    pub(crate) start: Option<i64>,
+    pub(crate) end: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl AsrDataBuilder {
-    /// Party who spoke the sentence.
-    ///
-    /// Example: `"xxx@xxx.com"`
-    #[inline]
-    pub fn user(mut self, value: impl Into<String>) -> Self {
-        self.user = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Party who spoke the sentence.
+        ///
+        /// Example: `"xxx@xxx.com"`
+        one user(impl Into<String>), set_user(String) = "Sets or clears `User`.";
+        /// Transcribed text.
+        ///
+        /// Example: `"hello world"`
+        one message(impl Into<String>), set_message(String) = "Sets or clears `Message`.";
+        /// Timestamp of the sentence.
+        ///
+        /// Example: `1644488608`
+        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        /// Unix time in milliseconds when the sentence began.
+        ///
+        /// Example: `1729697242236`
+        one start(i64), set_start(i64) = "Sets or clears `Start`.";
+        /// Unix time in milliseconds when the sentence ended.
+        ///
+        /// Example: `1729697245426`
+        one end(i64), set_end(i64) = "Sets or clears `End`.";
     }
-    /// Sets or clears `User`.
     #[inline]
-    pub fn set_user(mut self, value: Option<String>) -> Self {
-        self.user = value;
-        self
-    }
-    /// Transcribed text.
-    ///
-    /// Example: `"hello world"`
-    #[inline]
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets or clears `Message`.
-    #[inline]
-    pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
-        self
-    }
-    /// Timestamp of the sentence.
-    ///
-    /// Example: `1644488608`
-    #[inline]
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `Timestamp`.
-    #[inline]
-    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
-        self.timestamp = value;
-        self
-    }
-    /// Unix time in milliseconds when the sentence began.
-    ///
-    /// Example: `1729697242236`
-    #[inline]
-    pub fn start(mut self, value: i64) -> Self {
-        self.start = Some(value);
-        self
-    }
-    /// Sets or clears `Start`.
-    #[inline]
-    pub fn set_start(mut self, value: Option<i64>) -> Self {
-        self.start = value;
-        self
-    }
-    /// Unix time in milliseconds when the sentence ended.
-    ///
-    /// Example: `1729697245426`
-    #[inline]
-    pub fn end(mut self, value: i64) -> Self {
-        self.end = Some(value);
-        self
-    }
-    /// Sets or clears `End`.
-    #[inline]
-    pub fn set_end(mut self, value: Option<i64>) -> Self {
-        self.end = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

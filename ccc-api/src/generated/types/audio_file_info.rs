@@ -87,27 +87,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AudioFileInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AudioFileInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AudioFileName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CustomFileName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FileId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Status",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AudioFileName"),
+            M::optional("CustomFileName"),
+            M::optional("FileId"),
+            M::optional("Status"),
         ];
         MEMBERS
     }
@@ -124,67 +109,36 @@ impl AudioFileInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AudioFileInfoBuilder {
-    file_id: Option<FileId>,
-    custom_file_name: Option<String>,
-    audio_file_name: Option<String>,
-    status: Option<AudioFileInfoStatus>,
+    pub(crate) file_id: Option<FileId>,
+    pub(crate) custom_file_name: Option<String>,
+    pub(crate) audio_file_name: Option<String>,
+    pub(crate) status: Option<AudioFileInfoStatus>,
 }
 #[cfg(feature = "test-util")]
 impl AudioFileInfoBuilder {
-    /// Id of the audio file.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn file_id(mut self, value: FileId) -> Self {
-        self.file_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the audio file.
+        ///
+        /// Example: `1`
+        one file_id(FileId), set_file_id(FileId) = "Sets or clears `FileId`.";
+        /// Alias given to the file.
+        ///
+        /// Example: `"欢迎"`
+        one custom_file_name(impl Into<String>),
+            set_custom_file_name(String) = "Sets or clears `CustomFileName`.";
+        /// Original file name.
+        ///
+        /// Example: `"xxx.mp3"`
+        one audio_file_name(impl Into<String>),
+            set_audio_file_name(String) = "Sets or clears `AudioFileName`.";
+        /// Review status: `0` not yet reviewed, `1` approved, `2` rejected.
+        ///
+        /// Example: `1`
+        one status(AudioFileInfoStatus),
+            set_status(AudioFileInfoStatus) = "Sets or clears `Status`.";
     }
-    /// Sets or clears `FileId`.
     #[inline]
-    pub fn set_file_id(mut self, value: Option<FileId>) -> Self {
-        self.file_id = value;
-        self
-    }
-    /// Alias given to the file.
-    ///
-    /// Example: `"欢迎"`
-    #[inline]
-    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
-        self.custom_file_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `CustomFileName`.
-    #[inline]
-    pub fn set_custom_file_name(mut self, value: Option<String>) -> Self {
-        self.custom_file_name = value;
-        self
-    }
-    /// Original file name.
-    ///
-    /// Example: `"xxx.mp3"`
-    #[inline]
-    pub fn audio_file_name(mut self, value: impl Into<String>) -> Self {
-        self.audio_file_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `AudioFileName`.
-    #[inline]
-    pub fn set_audio_file_name(mut self, value: Option<String>) -> Self {
-        self.audio_file_name = value;
-        self
-    }
-    /// Review status: `0` not yet reviewed, `1` approved, `2` rejected.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn status(mut self, value: AudioFileInfoStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets or clears `Status`.
-    #[inline]
-    pub fn set_status(mut self, value: Option<AudioFileInfoStatus>) -> Self {
-        self.status = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -65,22 +65,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AutoCalloutTaskCalleeInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AutoCalloutTaskCalleeInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Sessions",
-                rule: ::tencent_cloud_runtime::deviation::Rule::List,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "State",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Callee"),
+            M::list("Sessions"),
+            M::promised("State"),
         ];
         MEMBERS
     }
@@ -97,76 +86,46 @@ impl AutoCalloutTaskCalleeInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AutoCalloutTaskCalleeInfoBuilder {
-    callee: Option<String>,
-    state: Option<AutoCalloutTaskCalleeState>,
-    sessions: Option<Vec<String>>,
+    pub(crate) callee: Option<String>,
+    pub(crate) state: Option<AutoCalloutTaskCalleeState>,
+    pub(crate) sessions: Option<Vec<String>>,
 }
 #[cfg(feature = "test-util")]
 impl AutoCalloutTaskCalleeInfoBuilder {
-    /// The callee's phone number.
-    ///
-    /// Example: `"008613912345678"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.callee = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// The callee's phone number.
+        ///
+        /// Example: `"008613912345678"`
+        one callee(impl Into<String>),
+            set_callee(String) = "Sets or clears `Callee`. Required.";
+        /// Where calling this callee stands.
+        ///
+        /// Example: `1`
+        one state(AutoCalloutTaskCalleeState),
+            set_state(AutoCalloutTaskCalleeState) = "Sets or clears `State`. Required.";
+        /// Ids of the call sessions placed to this callee, oldest first.
+        ///
+        /// Example: `["aaaa-xxxx"]`
+        many sessions(impl IntoIterator<Item = impl Into<String>>),
+            set_sessions(Vec<String>) = "Sets or clears `Sessions`. Required.";
     }
-    /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.callee = value;
-        self
-    }
-    /// Where calling this callee stands.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn state(mut self, value: AutoCalloutTaskCalleeState) -> Self {
-        self.state = Some(value);
-        self
-    }
-    /// Sets or clears `State`. Required.
-    #[inline]
-    pub fn set_state(mut self, value: Option<AutoCalloutTaskCalleeState>) -> Self {
-        self.state = value;
-        self
-    }
-    /// Ids of the call sessions placed to this callee, oldest first.
-    ///
-    /// Example: `["aaaa-xxxx"]`
-    #[inline]
-    pub fn sessions(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.sessions = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Sessions`. Required.
-    #[inline]
-    pub fn set_sessions(mut self, value: Option<Vec<String>>) -> Self {
-        self.sessions = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<AutoCalloutTaskCalleeInfo, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing_in_type(
+                "AutoCalloutTaskCalleeInfo",
+                member,
+            )
+        };
         Ok(AutoCalloutTaskCalleeInfo {
-            callee: self
-                .callee
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "AutoCalloutTaskCalleeInfo",
-                    "Callee",
-                ))?,
-            state: self
-                .state
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "AutoCalloutTaskCalleeInfo",
-                    "State",
-                ))?,
-            sessions: self
-                .sessions
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "AutoCalloutTaskCalleeInfo",
-                    "Sessions",
-                ))?,
+            callee: self.callee.ok_or_else(|| missing("Callee"))?,
+            state: self.state.ok_or_else(|| missing("State"))?,
+            sessions: self.sessions.ok_or_else(|| missing("Sessions"))?,
         })
     }
 }

@@ -142,52 +142,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AutoCalloutTaskInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AutoCalloutTaskInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CalleeCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IvrId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxRingTimeoutSecond",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NotAfter",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NotBefore",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "State",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TaskId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CalleeCount"),
+            M::optional("Callers"),
+            M::optional("IvrId"),
+            M::optional("MaxRingTimeoutSecond"),
+            M::optional("Name"),
+            M::optional("NotAfter"),
+            M::optional("NotBefore"),
+            M::optional("State"),
+            M::optional("TaskId"),
         ];
         MEMBERS
     }
@@ -204,142 +169,62 @@ impl AutoCalloutTaskInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AutoCalloutTaskInfoBuilder {
-    name: Option<String>,
-    callee_count: Option<CalleeCount>,
-    callers: Option<Vec<String>>,
-    not_before: Option<i64>,
-    not_after: Option<i64>,
-    ivr_id: Option<IvrId>,
-    state: Option<AutoCalloutTaskInfoState>,
-    task_id: Option<TaskId>,
-    max_ring_timeout_second: Option<i64>,
+    pub(crate) name: Option<String>,
+    pub(crate) callee_count: Option<CalleeCount>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) not_before: Option<i64>,
+    pub(crate) not_after: Option<i64>,
+    pub(crate) ivr_id: Option<IvrId>,
+    pub(crate) state: Option<AutoCalloutTaskInfoState>,
+    pub(crate) task_id: Option<TaskId>,
+    pub(crate) max_ring_timeout_second: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl AutoCalloutTaskInfoBuilder {
-    /// Task name.
-    ///
-    /// Example: `"任务1"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Task name.
+        ///
+        /// Example: `"任务1"`
+        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        /// Number of callees in the task.
+        ///
+        /// Example: `5`
+        one callee_count(CalleeCount),
+            set_callee_count(CalleeCount) = "Sets or clears `CalleeCount`.";
+        /// Calling numbers used by the task.
+        ///
+        /// Example: `["008601012345678"]`
+        many callers(impl IntoIterator<Item = impl Into<String>>),
+            set_callers(Vec<String>) = "Sets or clears `Callers`.";
+        /// Unix timestamp at which the task starts.
+        ///
+        /// Example: `1145`
+        one not_before(i64), set_not_before(i64) = "Sets or clears `NotBefore`.";
+        /// Unix timestamp at which the task ends; may be absent.
+        ///
+        /// Example: `1146`
+        one not_after(i64), set_not_after(i64) = "Sets or clears `NotAfter`.";
+        /// Id of the IVR flow the task runs.
+        ///
+        /// Example: `5`
+        one ivr_id(IvrId), set_ivr_id(IvrId) = "Sets or clears `IvrId`.";
+        /// Task state: `0` created but not calling yet, `1` running, `2` all calls finished, `3` expired with calls still ongoing, `4` expired and ended, `5` paused and resumable.
+        ///
+        /// Example: `1`
+        one state(AutoCalloutTaskInfoState),
+            set_state(AutoCalloutTaskInfoState) = "Sets or clears `State`.";
+        /// Id of the task.
+        ///
+        /// Example: `341431`
+        one task_id(TaskId), set_task_id(TaskId) = "Sets or clears `TaskId`.";
+        /// Maximum ringing time in seconds before the call is hung up automatically; only supported for customer-owned numbers.
+        ///
+        /// Example: `15`
+        one max_ring_timeout_second(i64),
+            set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
     }
-    /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Number of callees in the task.
-    ///
-    /// Example: `5`
-    #[inline]
-    pub fn callee_count(mut self, value: CalleeCount) -> Self {
-        self.callee_count = Some(value);
-        self
-    }
-    /// Sets or clears `CalleeCount`.
-    #[inline]
-    pub fn set_callee_count(mut self, value: Option<CalleeCount>) -> Self {
-        self.callee_count = value;
-        self
-    }
-    /// Calling numbers used by the task.
-    ///
-    /// Example: `["008601012345678"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.callers = value;
-        self
-    }
-    /// Unix timestamp at which the task starts.
-    ///
-    /// Example: `1145`
-    #[inline]
-    pub fn not_before(mut self, value: i64) -> Self {
-        self.not_before = Some(value);
-        self
-    }
-    /// Sets or clears `NotBefore`.
-    #[inline]
-    pub fn set_not_before(mut self, value: Option<i64>) -> Self {
-        self.not_before = value;
-        self
-    }
-    /// Unix timestamp at which the task ends; may be absent.
-    ///
-    /// Example: `1146`
-    #[inline]
-    pub fn not_after(mut self, value: i64) -> Self {
-        self.not_after = Some(value);
-        self
-    }
-    /// Sets or clears `NotAfter`.
-    #[inline]
-    pub fn set_not_after(mut self, value: Option<i64>) -> Self {
-        self.not_after = value;
-        self
-    }
-    /// Id of the IVR flow the task runs.
-    ///
-    /// Example: `5`
-    #[inline]
-    pub fn ivr_id(mut self, value: IvrId) -> Self {
-        self.ivr_id = Some(value);
-        self
-    }
-    /// Sets or clears `IvrId`.
-    #[inline]
-    pub fn set_ivr_id(mut self, value: Option<IvrId>) -> Self {
-        self.ivr_id = value;
-        self
-    }
-    /// Task state: `0` created but not calling yet, `1` running, `2` all calls finished, `3` expired with calls still ongoing, `4` expired and ended, `5` paused and resumable.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn state(mut self, value: AutoCalloutTaskInfoState) -> Self {
-        self.state = Some(value);
-        self
-    }
-    /// Sets or clears `State`.
-    #[inline]
-    pub fn set_state(mut self, value: Option<AutoCalloutTaskInfoState>) -> Self {
-        self.state = value;
-        self
-    }
-    /// Id of the task.
-    ///
-    /// Example: `341431`
-    #[inline]
-    pub fn task_id(mut self, value: TaskId) -> Self {
-        self.task_id = Some(value);
-        self
-    }
-    /// Sets or clears `TaskId`.
-    #[inline]
-    pub fn set_task_id(mut self, value: Option<TaskId>) -> Self {
-        self.task_id = value;
-        self
-    }
-    /// Maximum ringing time in seconds before the call is hung up automatically; only supported for customer-owned numbers.
-    ///
-    /// Example: `15`
-    #[inline]
-    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
-        self.max_ring_timeout_second = Some(value);
-        self
-    }
-    /// Sets or clears `MaxRingTimeoutSecond`.
-    #[inline]
-    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
-        self.max_ring_timeout_second = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

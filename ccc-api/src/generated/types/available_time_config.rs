@@ -77,22 +77,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AvailableTimeConfig {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for AvailableTimeConfig {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DayType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DaysOfWeek",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TimeRanges",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(<TimeRange as ::tencent_cloud_runtime::deviation::Described>::members),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("DayType"),
+            M::optional("DaysOfWeek"),
+            M::optional("TimeRanges").of::<TimeRange>(),
         ];
         MEMBERS
     }
@@ -107,52 +96,28 @@ impl AvailableTimeConfig {
 /// Builds a [`AvailableTimeConfig`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AvailableTimeConfigBuilder {
-    day_type: Option<AvailableTimeConfigDayType>,
-    days_of_week: Option<Vec<AvailableTimeConfigDaysOfWeek>>,
-    time_ranges: Option<Vec<TimeRange>>,
+    pub(crate) day_type: Option<AvailableTimeConfigDayType>,
+    pub(crate) days_of_week: Option<Vec<AvailableTimeConfigDaysOfWeek>>,
+    pub(crate) time_ranges: Option<Vec<TimeRange>>,
 }
 impl AvailableTimeConfigBuilder {
-    /// Days the setting applies to: `EveryDay` (default), `BusinessDay` statutory working days, `Holiday` statutory days off, `Custom` chosen weekdays.
-    ///
-    /// Example: `"Custom"`
-    #[inline]
-    pub fn day_type(mut self, value: AvailableTimeConfigDayType) -> Self {
-        self.day_type = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Days the setting applies to: `EveryDay` (default), `BusinessDay` statutory working days, `Holiday` statutory days off, `Custom` chosen weekdays.
+        ///
+        /// Example: `"Custom"`
+        one day_type(AvailableTimeConfigDayType),
+            set_day_type(AvailableTimeConfigDayType) = "Sets or clears `DayType`.";
+        /// Weekdays the setting applies to, from `Monday` to `Sunday`; only used when `DayType` is `Custom`.
+        ///
+        /// Example: `["Wednesday"]`
+        many days_of_week(impl IntoIterator<Item = AvailableTimeConfigDaysOfWeek>),
+            set_days_of_week(Vec<AvailableTimeConfigDaysOfWeek>) = "Sets or clears `DaysOfWeek`.";
+        /// Time ranges that count as working hours on those days.
+        many time_ranges(impl IntoIterator<Item = TimeRange>),
+            set_time_ranges(Vec<TimeRange>) = "Sets or clears `TimeRanges`.";
     }
-    /// Sets or clears `DayType`.
     #[inline]
-    pub fn set_day_type(mut self, value: Option<AvailableTimeConfigDayType>) -> Self {
-        self.day_type = value;
-        self
-    }
-    /// Weekdays the setting applies to, from `Monday` to `Sunday`; only used when `DayType` is `Custom`.
-    ///
-    /// Example: `["Wednesday"]`
-    #[inline]
-    pub fn days_of_week(
-        mut self,
-        value: impl IntoIterator<Item = AvailableTimeConfigDaysOfWeek>,
-    ) -> Self {
-        self.days_of_week = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `DaysOfWeek`.
-    #[inline]
-    pub fn set_days_of_week(mut self, value: Option<Vec<AvailableTimeConfigDaysOfWeek>>) -> Self {
-        self.days_of_week = value;
-        self
-    }
-    /// Time ranges that count as working hours on those days.
-    #[inline]
-    pub fn time_ranges(mut self, value: impl IntoIterator<Item = TimeRange>) -> Self {
-        self.time_ranges = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `TimeRanges`.
-    #[inline]
-    pub fn set_time_ranges(mut self, value: Option<Vec<TimeRange>>) -> Self {
-        self.time_ranges = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -62,12 +62,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BasicAuth {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for BasicAuth {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "BasicToken",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("BasicToken")];
         MEMBERS
     }
 }
@@ -81,7 +77,7 @@ impl BasicAuth {
 /// Builds a [`BasicAuth`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct BasicAuthBuilder {
-    basic_token: Option<String>,
+    pub(crate) basic_token: Option<String>,
 }
 impl ::std::fmt::Debug for BasicAuthBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -94,16 +90,13 @@ impl ::std::fmt::Debug for BasicAuthBuilder {
     }
 }
 impl BasicAuthBuilder {
-    /// Token sent in the Basic authorization header.
-    #[inline]
-    pub fn basic_token(mut self, value: impl Into<String>) -> Self {
-        self.basic_token = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Token sent in the Basic authorization header.
+        one basic_token(impl Into<String>),
+            set_basic_token(String) = "Sets or clears `BasicToken`.";
     }
-    /// Sets or clears `BasicToken`.
     #[inline]
-    pub fn set_basic_token(mut self, value: Option<String>) -> Self {
-        self.basic_token = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -62,12 +62,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for BearerAuth {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for BearerAuth {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "BearerToken",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("BearerToken")];
         MEMBERS
     }
 }
@@ -81,7 +77,7 @@ impl BearerAuth {
 /// Builds a [`BearerAuth`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct BearerAuthBuilder {
-    bearer_token: Option<String>,
+    pub(crate) bearer_token: Option<String>,
 }
 impl ::std::fmt::Debug for BearerAuthBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -94,16 +90,13 @@ impl ::std::fmt::Debug for BearerAuthBuilder {
     }
 }
 impl BearerAuthBuilder {
-    /// Token sent in the Bearer authorization header.
-    #[inline]
-    pub fn bearer_token(mut self, value: impl Into<String>) -> Self {
-        self.bearer_token = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Token sent in the Bearer authorization header.
+        one bearer_token(impl Into<String>),
+            set_bearer_token(String) = "Sets or clears `BearerToken`.";
     }
-    /// Sets or clears `BearerToken`.
     #[inline]
-    pub fn set_bearer_token(mut self, value: Option<String>) -> Self {
-        self.bearer_token = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -164,62 +164,19 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CallInMetrics {
 }
 impl ::tencent_cloud_runtime::deviation::Described for CallInMetrics {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AcceptCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AvgAcceptDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AvgQueueDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AvgRingDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IvrCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxAcceptDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxQueueDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxRingDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "QueueCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RingCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferOuterCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AcceptCount"),
+            M::optional("AvgAcceptDuration"),
+            M::optional("AvgQueueDuration"),
+            M::optional("AvgRingDuration"),
+            M::optional("IvrCount"),
+            M::optional("MaxAcceptDuration"),
+            M::optional("MaxQueueDuration"),
+            M::optional("MaxRingDuration"),
+            M::optional("QueueCount"),
+            M::optional("RingCount"),
+            M::optional("TransferOuterCount"),
         ];
         MEMBERS
     }
@@ -236,172 +193,75 @@ impl CallInMetrics {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CallInMetricsBuilder {
-    ivr_count: Option<i64>,
-    queue_count: Option<i64>,
-    ring_count: Option<i64>,
-    accept_count: Option<i64>,
-    transfer_outer_count: Option<i64>,
-    max_queue_duration: Option<i64>,
-    avg_queue_duration: Option<i64>,
-    max_ring_duration: Option<i64>,
-    avg_ring_duration: Option<i64>,
-    max_accept_duration: Option<i64>,
-    avg_accept_duration: Option<i64>,
+    pub(crate) ivr_count: Option<i64>,
+    pub(crate) queue_count: Option<i64>,
+    pub(crate) ring_count: Option<i64>,
+    pub(crate) accept_count: Option<i64>,
+    pub(crate) transfer_outer_count: Option<i64>,
+    pub(crate) max_queue_duration: Option<i64>,
+    pub(crate) avg_queue_duration: Option<i64>,
+    pub(crate) max_ring_duration: Option<i64>,
+    pub(crate) avg_ring_duration: Option<i64>,
+    pub(crate) max_accept_duration: Option<i64>,
+    pub(crate) avg_accept_duration: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl CallInMetricsBuilder {
-    /// Number of calls currently in the IVR.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn ivr_count(mut self, value: i64) -> Self {
-        self.ivr_count = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Number of calls currently in the IVR.
+        ///
+        /// Example: `0`
+        one ivr_count(i64), set_ivr_count(i64) = "Sets or clears `IvrCount`.";
+        /// Number of calls currently waiting in queue.
+        ///
+        /// Example: `0`
+        one queue_count(i64), set_queue_count(i64) = "Sets or clears `QueueCount`.";
+        /// Number of calls currently ringing.
+        ///
+        /// Example: `0`
+        one ring_count(i64), set_ring_count(i64) = "Sets or clears `RingCount`.";
+        /// Number of calls currently connected.
+        ///
+        /// Example: `0`
+        one accept_count(i64), set_accept_count(i64) = "Sets or clears `AcceptCount`.";
+        /// Number of calls currently transferred by agents to external lines.
+        ///
+        /// Example: `0`
+        one transfer_outer_count(i64),
+            set_transfer_outer_count(i64) = "Sets or clears `TransferOuterCount`.";
+        /// Longest queue wait.
+        ///
+        /// Example: `0`
+        one max_queue_duration(i64),
+            set_max_queue_duration(i64) = "Sets or clears `MaxQueueDuration`.";
+        /// Average queue wait.
+        ///
+        /// Example: `0`
+        one avg_queue_duration(i64),
+            set_avg_queue_duration(i64) = "Sets or clears `AvgQueueDuration`.";
+        /// Longest ringing time.
+        ///
+        /// Example: `0`
+        one max_ring_duration(i64),
+            set_max_ring_duration(i64) = "Sets or clears `MaxRingDuration`.";
+        /// Average ringing time.
+        ///
+        /// Example: `0`
+        one avg_ring_duration(i64),
+            set_avg_ring_duration(i64) = "Sets or clears `AvgRingDuration`.";
+        /// Longest connected time.
+        ///
+        /// Example: `0`
+        one max_accept_duration(i64),
+            set_max_accept_duration(i64) = "Sets or clears `MaxAcceptDuration`.";
+        /// Average connected time.
+        ///
+        /// Example: `0`
+        one avg_accept_duration(i64),
+            set_avg_accept_duration(i64) = "Sets or clears `AvgAcceptDuration`.";
     }
-    /// Sets or clears `IvrCount`.
     #[inline]
-    pub fn set_ivr_count(mut self, value: Option<i64>) -> Self {
-        self.ivr_count = value;
-        self
-    }
-    /// Number of calls currently waiting in queue.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn queue_count(mut self, value: i64) -> Self {
-        self.queue_count = Some(value);
-        self
-    }
-    /// Sets or clears `QueueCount`.
-    #[inline]
-    pub fn set_queue_count(mut self, value: Option<i64>) -> Self {
-        self.queue_count = value;
-        self
-    }
-    /// Number of calls currently ringing.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn ring_count(mut self, value: i64) -> Self {
-        self.ring_count = Some(value);
-        self
-    }
-    /// Sets or clears `RingCount`.
-    #[inline]
-    pub fn set_ring_count(mut self, value: Option<i64>) -> Self {
-        self.ring_count = value;
-        self
-    }
-    /// Number of calls currently connected.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn accept_count(mut self, value: i64) -> Self {
-        self.accept_count = Some(value);
-        self
-    }
-    /// Sets or clears `AcceptCount`.
-    #[inline]
-    pub fn set_accept_count(mut self, value: Option<i64>) -> Self {
-        self.accept_count = value;
-        self
-    }
-    /// Number of calls currently transferred by agents to external lines.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn transfer_outer_count(mut self, value: i64) -> Self {
-        self.transfer_outer_count = Some(value);
-        self
-    }
-    /// Sets or clears `TransferOuterCount`.
-    #[inline]
-    pub fn set_transfer_outer_count(mut self, value: Option<i64>) -> Self {
-        self.transfer_outer_count = value;
-        self
-    }
-    /// Longest queue wait.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn max_queue_duration(mut self, value: i64) -> Self {
-        self.max_queue_duration = Some(value);
-        self
-    }
-    /// Sets or clears `MaxQueueDuration`.
-    #[inline]
-    pub fn set_max_queue_duration(mut self, value: Option<i64>) -> Self {
-        self.max_queue_duration = value;
-        self
-    }
-    /// Average queue wait.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn avg_queue_duration(mut self, value: i64) -> Self {
-        self.avg_queue_duration = Some(value);
-        self
-    }
-    /// Sets or clears `AvgQueueDuration`.
-    #[inline]
-    pub fn set_avg_queue_duration(mut self, value: Option<i64>) -> Self {
-        self.avg_queue_duration = value;
-        self
-    }
-    /// Longest ringing time.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn max_ring_duration(mut self, value: i64) -> Self {
-        self.max_ring_duration = Some(value);
-        self
-    }
-    /// Sets or clears `MaxRingDuration`.
-    #[inline]
-    pub fn set_max_ring_duration(mut self, value: Option<i64>) -> Self {
-        self.max_ring_duration = value;
-        self
-    }
-    /// Average ringing time.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn avg_ring_duration(mut self, value: i64) -> Self {
-        self.avg_ring_duration = Some(value);
-        self
-    }
-    /// Sets or clears `AvgRingDuration`.
-    #[inline]
-    pub fn set_avg_ring_duration(mut self, value: Option<i64>) -> Self {
-        self.avg_ring_duration = value;
-        self
-    }
-    /// Longest connected time.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn max_accept_duration(mut self, value: i64) -> Self {
-        self.max_accept_duration = Some(value);
-        self
-    }
-    /// Sets or clears `MaxAcceptDuration`.
-    #[inline]
-    pub fn set_max_accept_duration(mut self, value: Option<i64>) -> Self {
-        self.max_accept_duration = value;
-        self
-    }
-    /// Average connected time.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn avg_accept_duration(mut self, value: i64) -> Self {
-        self.avg_accept_duration = Some(value);
-        self
-    }
-    /// Sets or clears `AvgAcceptDuration`.
-    #[inline]
-    pub fn set_avg_accept_duration(mut self, value: Option<i64>) -> Self {
-        self.avg_accept_duration = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -83,26 +83,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CallInNumberMetrics {
 }
 impl ::tencent_cloud_runtime::deviation::Described for CallInNumberMetrics {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Metrics",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <CallInMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Number",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupMetrics",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <CallInSkillGroupMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Metrics").of::<CallInMetrics>(),
+            M::optional("Number"),
+            M::optional("SkillGroupMetrics").of::<CallInSkillGroupMetrics>(),
         ];
         MEMBERS
     }
@@ -119,55 +104,29 @@ impl CallInNumberMetrics {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CallInNumberMetricsBuilder {
-    number: Option<String>,
-    metrics: Option<CallInMetrics>,
-    skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
+    pub(crate) number: Option<String>,
+    pub(crate) metrics: Option<CallInMetrics>,
+    pub(crate) skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
 }
 #[cfg(feature = "test-util")]
 impl CallInNumberMetricsBuilder {
-    /// Line number.
-    ///
-    /// Example: `"02188888888"`
-    #[inline]
-    pub fn number(mut self, value: impl Into<String>) -> Self {
-        self.number = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Line number.
+        ///
+        /// Example: `"02188888888"`
+        one number(impl Into<String>), set_number(String) = "Sets or clears `Number`.";
+        /// Metrics for the line.
+        ///
+        /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
+        one metrics(CallInMetrics), set_metrics(CallInMetrics) = "Sets or clears `Metrics`.";
+        /// Metrics of the skill groups bound to the line.
+        ///
+        /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]`
+        many skill_group_metrics(impl IntoIterator<Item = CallInSkillGroupMetrics>),
+            set_skill_group_metrics(Vec<CallInSkillGroupMetrics>) = "Sets or clears `SkillGroupMetrics`.";
     }
-    /// Sets or clears `Number`.
     #[inline]
-    pub fn set_number(mut self, value: Option<String>) -> Self {
-        self.number = value;
-        self
-    }
-    /// Metrics for the line.
-    ///
-    /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
-    #[inline]
-    pub fn metrics(mut self, value: CallInMetrics) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-    /// Sets or clears `Metrics`.
-    #[inline]
-    pub fn set_metrics(mut self, value: Option<CallInMetrics>) -> Self {
-        self.metrics = value;
-        self
-    }
-    /// Metrics of the skill groups bound to the line.
-    ///
-    /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]`
-    #[inline]
-    pub fn skill_group_metrics(
-        mut self,
-        value: impl IntoIterator<Item = CallInSkillGroupMetrics>,
-    ) -> Self {
-        self.skill_group_metrics = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupMetrics`.
-    #[inline]
-    pub fn set_skill_group_metrics(mut self, value: Option<Vec<CallInSkillGroupMetrics>>) -> Self {
-        self.skill_group_metrics = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

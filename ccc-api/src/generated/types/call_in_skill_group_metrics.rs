@@ -71,24 +71,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CallInSkillGroupMetrics {
 }
 impl ::tencent_cloud_runtime::deviation::Described for CallInSkillGroupMetrics {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Metrics",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <CallInMetrics as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Metrics").of::<CallInMetrics>(),
+            M::promised("Name"),
+            M::promised("SkillGroupId"),
         ];
         MEMBERS
     }
@@ -105,69 +92,39 @@ impl CallInSkillGroupMetrics {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CallInSkillGroupMetricsBuilder {
-    skill_group_id: Option<SkillGroupId>,
-    metrics: Option<CallInMetrics>,
-    name: Option<String>,
+    pub(crate) skill_group_id: Option<SkillGroupId>,
+    pub(crate) metrics: Option<CallInMetrics>,
+    pub(crate) name: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CallInSkillGroupMetricsBuilder {
-    /// Id of the skill group.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the skill group.
+        ///
+        /// Example: `1`
+        one skill_group_id(SkillGroupId),
+            set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
+        /// Metrics for the skill group.
+        one metrics(CallInMetrics), set_metrics(CallInMetrics) = "Sets or clears `Metrics`.";
+        /// Name of the skill group.
+        ///
+        /// Example: `"技能组名称"`
+        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
     }
-    /// Sets or clears `SkillGroupId`. Required.
     #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// Metrics for the skill group.
-    #[inline]
-    pub fn metrics(mut self, value: CallInMetrics) -> Self {
-        self.metrics = Some(value);
-        self
-    }
-    /// Sets or clears `Metrics`.
-    #[inline]
-    pub fn set_metrics(mut self, value: Option<CallInMetrics>) -> Self {
-        self.metrics = value;
-        self
-    }
-    /// Name of the skill group.
-    ///
-    /// Example: `"技能组名称"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`. Required.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CallInSkillGroupMetrics, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing_in_type("CallInSkillGroupMetrics", member)
+        };
         Ok(CallInSkillGroupMetrics {
-            skill_group_id: self.skill_group_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CallInSkillGroupMetrics",
-                    "SkillGroupId",
-                ),
-            )?,
+            skill_group_id: self.skill_group_id.ok_or_else(|| missing("SkillGroupId"))?,
             metrics: self.metrics,
-            name: self
-                .name
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CallInSkillGroupMetrics",
-                    "Name",
-                ))?,
+            name: self.name.ok_or_else(|| missing("Name"))?,
         })
     }
 }

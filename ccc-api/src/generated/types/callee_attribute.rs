@@ -75,22 +75,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CalleeAttribute {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CalleeAttribute {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UUI",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Variables",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(<Variable as ::tencent_cloud_runtime::deviation::Described>::members),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Callee"),
+            M::optional("UUI"),
+            M::optional("Variables").of::<Variable>(),
         ];
         MEMBERS
     }
@@ -105,61 +94,37 @@ impl CalleeAttribute {
 /// Builds a [`CalleeAttribute`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct CalleeAttributeBuilder {
-    callee: Option<String>,
-    uui: Option<String>,
-    variables: Option<Vec<Variable>>,
+    pub(crate) callee: Option<String>,
+    pub(crate) uui: Option<String>,
+    pub(crate) variables: Option<Vec<Variable>>,
 }
 impl CalleeAttributeBuilder {
-    /// Number to call.
-    ///
-    /// Example: `"0086130xxxxxxxx"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.callee = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Number to call.
+        ///
+        /// Example: `"0086130xxxxxxxx"`
+        one callee(impl Into<String>),
+            set_callee(String) = "Sets or clears `Callee`. Required.";
+        /// User-to-user information carried along with the call.
+        ///
+        /// Example: `"foobar"`
+        one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+        /// Variables passed to the call flow for this callee.
+        many variables(impl IntoIterator<Item = Variable>),
+            set_variables(Vec<Variable>) = "Sets or clears `Variables`.";
     }
-    /// Sets or clears `Callee`. Required.
     #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.callee = value;
-        self
-    }
-    /// User-to-user information carried along with the call.
-    ///
-    /// Example: `"foobar"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.uui = value;
-        self
-    }
-    /// Variables passed to the call flow for this callee.
-    #[inline]
-    pub fn variables(mut self, value: impl IntoIterator<Item = Variable>) -> Self {
-        self.variables = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Variables`.
-    #[inline]
-    pub fn set_variables(mut self, value: Option<Vec<Variable>>) -> Self {
-        self.variables = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CalleeAttribute, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing_in_type("CalleeAttribute", member)
+        };
         Ok(CalleeAttribute {
-            callee: self
-                .callee
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CalleeAttribute",
-                    "Callee",
-                ))?,
+            callee: self.callee.ok_or_else(|| missing("Callee"))?,
             uui: self.uui,
             variables: self.variables,
         })

@@ -131,47 +131,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CarrierPrivilegeNumberAppli
 }
 impl ::tencent_cloud_runtime::deviation::Described for CarrierPrivilegeNumberApplicant {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ApplicantId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callees",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callers",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CreateTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Description",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "State",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UpdateTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ApplicantId"),
+            M::optional("Callees"),
+            M::optional("Callers"),
+            M::optional("CreateTime"),
+            M::optional("Description"),
+            M::optional("SdkAppId"),
+            M::optional("State"),
+            M::optional("UpdateTime"),
         ];
         MEMBERS
     }
@@ -188,127 +157,57 @@ impl CarrierPrivilegeNumberApplicant {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CarrierPrivilegeNumberApplicantBuilder {
-    sdk_app_id: Option<SdkAppId>,
-    applicant_id: Option<u64>,
-    callers: Option<Vec<String>>,
-    callees: Option<Vec<String>>,
-    description: Option<String>,
-    state: Option<CarrierPrivilegeNumberApplicantState>,
-    create_time: Option<i64>,
-    update_time: Option<i64>,
+    pub(crate) sdk_app_id: Option<SdkAppId>,
+    pub(crate) applicant_id: Option<u64>,
+    pub(crate) callers: Option<Vec<String>>,
+    pub(crate) callees: Option<Vec<String>>,
+    pub(crate) description: Option<String>,
+    pub(crate) state: Option<CarrierPrivilegeNumberApplicantState>,
+    pub(crate) create_time: Option<i64>,
+    pub(crate) update_time: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl CarrierPrivilegeNumberApplicantBuilder {
-    /// Id of the contact center application.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the contact center application.
+        ///
+        /// Example: `1400000000`
+        one sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
+        /// Id of the application.
+        ///
+        /// Example: `1145`
+        one applicant_id(u64), set_applicant_id(u64) = "Sets or clears `ApplicantId`.";
+        /// Calling numbers covered by the application.
+        ///
+        /// Example: `["008601012345678"]`
+        many callers(impl IntoIterator<Item = impl Into<String>>),
+            set_callers(Vec<String>) = "Sets or clears `Callers`.";
+        /// Called numbers covered by the application.
+        ///
+        /// Example: `["008601012345678"]`
+        many callees(impl IntoIterator<Item = impl Into<String>>),
+            set_callees(Vec<String>) = "Sets or clears `Callees`.";
+        /// Free-text description.
+        ///
+        /// Example: `"申请描述"`
+        one description(impl Into<String>),
+            set_description(String) = "Sets or clears `Description`.";
+        /// Review state: `1` pending, `2` approved, `3` rejected.
+        ///
+        /// Example: `1`
+        one state(CarrierPrivilegeNumberApplicantState),
+            set_state(CarrierPrivilegeNumberApplicantState) = "Sets or clears `State`.";
+        /// Unix time in seconds when the application was created.
+        ///
+        /// Example: `1668573686`
+        one create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
+        /// Unix time in seconds when the application was last updated.
+        ///
+        /// Example: `1668573686`
+        one update_time(i64), set_update_time(i64) = "Sets or clears `UpdateTime`.";
     }
-    /// Sets or clears `SdkAppId`.
     #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Id of the application.
-    ///
-    /// Example: `1145`
-    #[inline]
-    pub fn applicant_id(mut self, value: u64) -> Self {
-        self.applicant_id = Some(value);
-        self
-    }
-    /// Sets or clears `ApplicantId`.
-    #[inline]
-    pub fn set_applicant_id(mut self, value: Option<u64>) -> Self {
-        self.applicant_id = value;
-        self
-    }
-    /// Calling numbers covered by the application.
-    ///
-    /// Example: `["008601012345678"]`
-    #[inline]
-    pub fn callers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callers = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callers`.
-    #[inline]
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
-        self.callers = value;
-        self
-    }
-    /// Called numbers covered by the application.
-    ///
-    /// Example: `["008601012345678"]`
-    #[inline]
-    pub fn callees(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.callees = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Callees`.
-    #[inline]
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
-        self.callees = value;
-        self
-    }
-    /// Free-text description.
-    ///
-    /// Example: `"申请描述"`
-    #[inline]
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets or clears `Description`.
-    #[inline]
-    pub fn set_description(mut self, value: Option<String>) -> Self {
-        self.description = value;
-        self
-    }
-    /// Review state: `1` pending, `2` approved, `3` rejected.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn state(mut self, value: CarrierPrivilegeNumberApplicantState) -> Self {
-        self.state = Some(value);
-        self
-    }
-    /// Sets or clears `State`.
-    #[inline]
-    pub fn set_state(mut self, value: Option<CarrierPrivilegeNumberApplicantState>) -> Self {
-        self.state = value;
-        self
-    }
-    /// Unix time in seconds when the application was created.
-    ///
-    /// Example: `1668573686`
-    #[inline]
-    pub fn create_time(mut self, value: i64) -> Self {
-        self.create_time = Some(value);
-        self
-    }
-    /// Sets or clears `CreateTime`.
-    #[inline]
-    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
-        self.create_time = value;
-        self
-    }
-    /// Unix time in seconds when the application was last updated.
-    ///
-    /// Example: `1668573686`
-    #[inline]
-    pub fn update_time(mut self, value: i64) -> Self {
-        self.update_time = Some(value);
-        self
-    }
-    /// Sets or clears `UpdateTime`.
-    #[inline]
-    pub fn set_update_time(mut self, value: Option<i64>) -> Self {
-        self.update_time = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -62,18 +62,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ClientInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for ClientInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ClientType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IsConnected",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("ClientType"), M::optional("IsConnected")];
         MEMBERS
     }
 }
@@ -89,37 +79,24 @@ impl ClientInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ClientInfoBuilder {
-    client_type: Option<ClientInfoClientType>,
-    is_connected: Option<bool>,
+    pub(crate) client_type: Option<ClientInfoClientType>,
+    pub(crate) is_connected: Option<bool>,
 }
 #[cfg(feature = "test-util")]
 impl ClientInfoBuilder {
-    /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.
-    ///
-    /// Example: `"Web"`
-    #[inline]
-    pub fn client_type(mut self, value: ClientInfoClientType) -> Self {
-        self.client_type = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.
+        ///
+        /// Example: `"Web"`
+        one client_type(ClientInfoClientType),
+            set_client_type(ClientInfoClientType) = "Sets or clears `ClientType`.";
+        /// Whether the client is in the foreground; always true for `Web`, and for `WeChatMiniProgram` false when the mini program is in the background.
+        ///
+        /// Example: `true`
+        one is_connected(bool), set_is_connected(bool) = "Sets or clears `IsConnected`.";
     }
-    /// Sets or clears `ClientType`.
     #[inline]
-    pub fn set_client_type(mut self, value: Option<ClientInfoClientType>) -> Self {
-        self.client_type = value;
-        self
-    }
-    /// Whether the client is in the foreground; always true for `Web`, and for `WeChatMiniProgram` false when the mini program is in the background.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn is_connected(mut self, value: bool) -> Self {
-        self.is_connected = Some(value);
-        self
-    }
-    /// Sets or clears `IsConnected`.
-    #[inline]
-    pub fn set_is_connected(mut self, value: Option<bool>) -> Self {
-        self.is_connected = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -278,122 +278,31 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CompanyApplyInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for CompanyApplyInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AcceptPicUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ApplicantType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "BusinessId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "BusinessIdPicUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CommissionPicUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CompanyAuthLetterPicUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CompanyName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CorporationHoldingOnIdPicUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CorporationId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CorporationIdPicUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CorporationMobile",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CorporationMobilePicUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CorporationName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IsEqualTencentCloud",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NetworkCommitmentPicUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OperatorEmail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OperatorHoldingOnIdPicUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OperatorId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OperatorIdPicUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OperatorMobile",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OperatorMobilePicUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OperatorName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UseDescribeFileUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("AcceptPicUrl"),
+            M::promised("ApplicantType"),
+            M::promised("BusinessId"),
+            M::promised("BusinessIdPicUrl"),
+            M::optional("CommissionPicUrl"),
+            M::promised("CompanyAuthLetterPicUrl"),
+            M::promised("CompanyName"),
+            M::optional("CorporationHoldingOnIdPicUrl"),
+            M::promised("CorporationId"),
+            M::promised("CorporationIdPicUrl"),
+            M::promised("CorporationMobile"),
+            M::promised("CorporationMobilePicUrl"),
+            M::promised("CorporationName"),
+            M::promised("IsEqualTencentCloud"),
+            M::promised("NetworkCommitmentPicUrl"),
+            M::optional("OperatorEmail"),
+            M::optional("OperatorHoldingOnIdPicUrl"),
+            M::optional("OperatorId"),
+            M::optional("OperatorIdPicUrl"),
+            M::optional("OperatorMobile"),
+            M::optional("OperatorMobilePicUrl"),
+            M::optional("OperatorName"),
+            M::promised("UseDescribeFileUrl"),
         ];
         MEMBERS
     }
@@ -408,444 +317,195 @@ impl CompanyApplyInfo {
 /// Builds a [`CompanyApplyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct CompanyApplyInfoBuilder {
-    applicant_type: Option<CompanyApplyInfoApplicantType>,
-    company_name: Option<String>,
-    business_id: Option<String>,
-    business_id_pic_url: Option<String>,
-    corporation_name: Option<String>,
-    corporation_id: Option<String>,
-    corporation_id_pic_url: Option<String>,
-    network_commitment_pic_url: Option<String>,
-    is_equal_tencent_cloud: Option<CompanyApplyInfoIsEqualTencentCloud>,
-    corporation_mobile: Option<String>,
-    corporation_mobile_pic_url: Option<String>,
-    use_describe_file_url: Option<String>,
-    company_auth_letter_pic_url: Option<String>,
-    accept_pic_url: Option<String>,
-    corporation_holding_on_id_pic_url: Option<String>,
-    operator_name: Option<String>,
-    operator_id: Option<String>,
-    operator_id_pic_url: Option<String>,
-    operator_holding_on_id_pic_url: Option<String>,
-    commission_pic_url: Option<String>,
-    operator_mobile: Option<String>,
-    operator_email: Option<String>,
-    operator_mobile_pic_url: Option<String>,
+    pub(crate) applicant_type: Option<CompanyApplyInfoApplicantType>,
+    pub(crate) company_name: Option<String>,
+    pub(crate) business_id: Option<String>,
+    pub(crate) business_id_pic_url: Option<String>,
+    pub(crate) corporation_name: Option<String>,
+    pub(crate) corporation_id: Option<String>,
+    pub(crate) corporation_id_pic_url: Option<String>,
+    pub(crate) network_commitment_pic_url: Option<String>,
+    pub(crate) is_equal_tencent_cloud: Option<CompanyApplyInfoIsEqualTencentCloud>,
+    pub(crate) corporation_mobile: Option<String>,
+    pub(crate) corporation_mobile_pic_url: Option<String>,
+    pub(crate) use_describe_file_url: Option<String>,
+    pub(crate) company_auth_letter_pic_url: Option<String>,
+    pub(crate) accept_pic_url: Option<String>,
+    pub(crate) corporation_holding_on_id_pic_url: Option<String>,
+    pub(crate) operator_name: Option<String>,
+    pub(crate) operator_id: Option<String>,
+    pub(crate) operator_id_pic_url: Option<String>,
+    pub(crate) operator_holding_on_id_pic_url: Option<String>,
+    pub(crate) commission_pic_url: Option<String>,
+    pub(crate) operator_mobile: Option<String>,
+    pub(crate) operator_email: Option<String>,
+    pub(crate) operator_mobile_pic_url: Option<String>,
 }
 impl CompanyApplyInfoBuilder {
-    /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn applicant_type(mut self, value: CompanyApplyInfoApplicantType) -> Self {
-        self.applicant_type = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
+        ///
+        /// Example: `1`
+        one applicant_type(CompanyApplyInfoApplicantType),
+            set_applicant_type(CompanyApplyInfoApplicantType) = "Sets or clears `ApplicantType`. Required.";
+        /// Company name.
+        ///
+        /// Example: `"北京XXCC有限责任公司"`
+        one company_name(impl Into<String>),
+            set_company_name(String) = "Sets or clears `CompanyName`. Required.";
+        /// Unified social credit code of the company.
+        ///
+        /// Example: `"91411111111111111"`
+        one business_id(impl Into<String>),
+            set_business_id(String) = "Sets or clears `BusinessId`. Required.";
+        /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one business_id_pic_url(impl Into<String>),
+            set_business_id_pic_url(String) = "Sets or clears `BusinessIdPicUrl`. Required.";
+        /// Name of the legal representative.
+        ///
+        /// Example: `"王某某"`
+        one corporation_name(impl Into<String>),
+            set_corporation_name(String) = "Sets or clears `CorporationName`. Required.";
+        /// ID card number of the legal representative.
+        ///
+        /// Example: `"610000000000008"`
+        one corporation_id(impl Into<String>),
+            set_corporation_id(String) = "Sets or clears `CorporationId`. Required.";
+        /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one corporation_id_pic_url(impl Into<String>),
+            set_corporation_id_pic_url(String) = "Sets or clears `CorporationIdPicUrl`. Required.";
+        /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one network_commitment_pic_url(impl Into<String>),
+            set_network_commitment_pic_url(String) = "Sets or clears `NetworkCommitmentPicUrl`. Required.";
+        /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
+        ///
+        /// Example: `1`
+        one is_equal_tencent_cloud(CompanyApplyInfoIsEqualTencentCloud),
+            set_is_equal_tencent_cloud(CompanyApplyInfoIsEqualTencentCloud) = "Sets or clears `IsEqualTencentCloud`. Required.";
+        /// Mobile number of the legal representative.
+        ///
+        /// Example: `"18011111111"`
+        one corporation_mobile(impl Into<String>),
+            set_corporation_mobile(String) = "Sets or clears `CorporationMobile`. Required.";
+        /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one corporation_mobile_pic_url(impl Into<String>),
+            set_corporation_mobile_pic_url(String) = "Sets or clears `CorporationMobilePicUrl`. Required.";
+        /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one use_describe_file_url(impl Into<String>),
+            set_use_describe_file_url(String) = "Sets or clears `UseDescribeFileUrl`. Required.";
+        /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one company_auth_letter_pic_url(impl Into<String>),
+            set_company_auth_letter_pic_url(String) = "Sets or clears `CompanyAuthLetterPicUrl`. Required.";
+        /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one accept_pic_url(impl Into<String>),
+            set_accept_pic_url(String) = "Sets or clears `AcceptPicUrl`. Required.";
+        /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one corporation_holding_on_id_pic_url(impl Into<String>),
+            set_corporation_holding_on_id_pic_url(String) = "Sets or clears `CorporationHoldingOnIdPicUrl`.";
+        /// Name of the operator; required when `ApplicantType` is `1`.
+        ///
+        /// Example: `"李某某"`
+        one operator_name(impl Into<String>),
+            set_operator_name(String) = "Sets or clears `OperatorName`.";
+        /// ID document number of the operator; required when `ApplicantType` is `1`.
+        ///
+        /// Example: `"61011111111111111"`
+        one operator_id(impl Into<String>),
+            set_operator_id(String) = "Sets or clears `OperatorId`.";
+        /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one operator_id_pic_url(impl Into<String>),
+            set_operator_id_pic_url(String) = "Sets or clears `OperatorIdPicUrl`.";
+        /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one operator_holding_on_id_pic_url(impl Into<String>),
+            set_operator_holding_on_id_pic_url(String) = "Sets or clears `OperatorHoldingOnIdPicUrl`.";
+        /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one commission_pic_url(impl Into<String>),
+            set_commission_pic_url(String) = "Sets or clears `CommissionPicUrl`.";
+        /// Mobile number of the operator; required when `ApplicantType` is `1`.
+        ///
+        /// Example: `"18022222222"`
+        one operator_mobile(impl Into<String>),
+            set_operator_mobile(String) = "Sets or clears `OperatorMobile`.";
+        /// Email address of the operator; required when `ApplicantType` is `1`.
+        ///
+        /// Example: `"111@qq.com"`
+        one operator_email(impl Into<String>),
+            set_operator_email(String) = "Sets or clears `OperatorEmail`.";
+        /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+        ///
+        /// Example: `"https://xxxx.com/xxxxx.jpg"`
+        one operator_mobile_pic_url(impl Into<String>),
+            set_operator_mobile_pic_url(String) = "Sets or clears `OperatorMobilePicUrl`.";
     }
-    /// Sets or clears `ApplicantType`. Required.
     #[inline]
-    pub fn set_applicant_type(mut self, value: Option<CompanyApplyInfoApplicantType>) -> Self {
-        self.applicant_type = value;
-        self
-    }
-    /// Company name.
-    ///
-    /// Example: `"北京XXCC有限责任公司"`
-    #[inline]
-    pub fn company_name(mut self, value: impl Into<String>) -> Self {
-        self.company_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `CompanyName`. Required.
-    #[inline]
-    pub fn set_company_name(mut self, value: Option<String>) -> Self {
-        self.company_name = value;
-        self
-    }
-    /// Unified social credit code of the company.
-    ///
-    /// Example: `"91411111111111111"`
-    #[inline]
-    pub fn business_id(mut self, value: impl Into<String>) -> Self {
-        self.business_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `BusinessId`. Required.
-    #[inline]
-    pub fn set_business_id(mut self, value: Option<String>) -> Self {
-        self.business_id = value;
-        self
-    }
-    /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn business_id_pic_url(mut self, value: impl Into<String>) -> Self {
-        self.business_id_pic_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `BusinessIdPicUrl`. Required.
-    #[inline]
-    pub fn set_business_id_pic_url(mut self, value: Option<String>) -> Self {
-        self.business_id_pic_url = value;
-        self
-    }
-    /// Name of the legal representative.
-    ///
-    /// Example: `"王某某"`
-    #[inline]
-    pub fn corporation_name(mut self, value: impl Into<String>) -> Self {
-        self.corporation_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `CorporationName`. Required.
-    #[inline]
-    pub fn set_corporation_name(mut self, value: Option<String>) -> Self {
-        self.corporation_name = value;
-        self
-    }
-    /// ID card number of the legal representative.
-    ///
-    /// Example: `"610000000000008"`
-    #[inline]
-    pub fn corporation_id(mut self, value: impl Into<String>) -> Self {
-        self.corporation_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `CorporationId`. Required.
-    #[inline]
-    pub fn set_corporation_id(mut self, value: Option<String>) -> Self {
-        self.corporation_id = value;
-        self
-    }
-    /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn corporation_id_pic_url(mut self, value: impl Into<String>) -> Self {
-        self.corporation_id_pic_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `CorporationIdPicUrl`. Required.
-    #[inline]
-    pub fn set_corporation_id_pic_url(mut self, value: Option<String>) -> Self {
-        self.corporation_id_pic_url = value;
-        self
-    }
-    /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn network_commitment_pic_url(mut self, value: impl Into<String>) -> Self {
-        self.network_commitment_pic_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `NetworkCommitmentPicUrl`. Required.
-    #[inline]
-    pub fn set_network_commitment_pic_url(mut self, value: Option<String>) -> Self {
-        self.network_commitment_pic_url = value;
-        self
-    }
-    /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn is_equal_tencent_cloud(mut self, value: CompanyApplyInfoIsEqualTencentCloud) -> Self {
-        self.is_equal_tencent_cloud = Some(value);
-        self
-    }
-    /// Sets or clears `IsEqualTencentCloud`. Required.
-    #[inline]
-    pub fn set_is_equal_tencent_cloud(
-        mut self,
-        value: Option<CompanyApplyInfoIsEqualTencentCloud>,
-    ) -> Self {
-        self.is_equal_tencent_cloud = value;
-        self
-    }
-    /// Mobile number of the legal representative.
-    ///
-    /// Example: `"18011111111"`
-    #[inline]
-    pub fn corporation_mobile(mut self, value: impl Into<String>) -> Self {
-        self.corporation_mobile = Some(value.into());
-        self
-    }
-    /// Sets or clears `CorporationMobile`. Required.
-    #[inline]
-    pub fn set_corporation_mobile(mut self, value: Option<String>) -> Self {
-        self.corporation_mobile = value;
-        self
-    }
-    /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn corporation_mobile_pic_url(mut self, value: impl Into<String>) -> Self {
-        self.corporation_mobile_pic_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `CorporationMobilePicUrl`. Required.
-    #[inline]
-    pub fn set_corporation_mobile_pic_url(mut self, value: Option<String>) -> Self {
-        self.corporation_mobile_pic_url = value;
-        self
-    }
-    /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn use_describe_file_url(mut self, value: impl Into<String>) -> Self {
-        self.use_describe_file_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `UseDescribeFileUrl`. Required.
-    #[inline]
-    pub fn set_use_describe_file_url(mut self, value: Option<String>) -> Self {
-        self.use_describe_file_url = value;
-        self
-    }
-    /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn company_auth_letter_pic_url(mut self, value: impl Into<String>) -> Self {
-        self.company_auth_letter_pic_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `CompanyAuthLetterPicUrl`. Required.
-    #[inline]
-    pub fn set_company_auth_letter_pic_url(mut self, value: Option<String>) -> Self {
-        self.company_auth_letter_pic_url = value;
-        self
-    }
-    /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn accept_pic_url(mut self, value: impl Into<String>) -> Self {
-        self.accept_pic_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `AcceptPicUrl`. Required.
-    #[inline]
-    pub fn set_accept_pic_url(mut self, value: Option<String>) -> Self {
-        self.accept_pic_url = value;
-        self
-    }
-    /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn corporation_holding_on_id_pic_url(mut self, value: impl Into<String>) -> Self {
-        self.corporation_holding_on_id_pic_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `CorporationHoldingOnIdPicUrl`.
-    #[inline]
-    pub fn set_corporation_holding_on_id_pic_url(mut self, value: Option<String>) -> Self {
-        self.corporation_holding_on_id_pic_url = value;
-        self
-    }
-    /// Name of the operator; required when `ApplicantType` is `1`.
-    ///
-    /// Example: `"李某某"`
-    #[inline]
-    pub fn operator_name(mut self, value: impl Into<String>) -> Self {
-        self.operator_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `OperatorName`.
-    #[inline]
-    pub fn set_operator_name(mut self, value: Option<String>) -> Self {
-        self.operator_name = value;
-        self
-    }
-    /// ID document number of the operator; required when `ApplicantType` is `1`.
-    ///
-    /// Example: `"61011111111111111"`
-    #[inline]
-    pub fn operator_id(mut self, value: impl Into<String>) -> Self {
-        self.operator_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `OperatorId`.
-    #[inline]
-    pub fn set_operator_id(mut self, value: Option<String>) -> Self {
-        self.operator_id = value;
-        self
-    }
-    /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn operator_id_pic_url(mut self, value: impl Into<String>) -> Self {
-        self.operator_id_pic_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `OperatorIdPicUrl`.
-    #[inline]
-    pub fn set_operator_id_pic_url(mut self, value: Option<String>) -> Self {
-        self.operator_id_pic_url = value;
-        self
-    }
-    /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn operator_holding_on_id_pic_url(mut self, value: impl Into<String>) -> Self {
-        self.operator_holding_on_id_pic_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `OperatorHoldingOnIdPicUrl`.
-    #[inline]
-    pub fn set_operator_holding_on_id_pic_url(mut self, value: Option<String>) -> Self {
-        self.operator_holding_on_id_pic_url = value;
-        self
-    }
-    /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn commission_pic_url(mut self, value: impl Into<String>) -> Self {
-        self.commission_pic_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `CommissionPicUrl`.
-    #[inline]
-    pub fn set_commission_pic_url(mut self, value: Option<String>) -> Self {
-        self.commission_pic_url = value;
-        self
-    }
-    /// Mobile number of the operator; required when `ApplicantType` is `1`.
-    ///
-    /// Example: `"18022222222"`
-    #[inline]
-    pub fn operator_mobile(mut self, value: impl Into<String>) -> Self {
-        self.operator_mobile = Some(value.into());
-        self
-    }
-    /// Sets or clears `OperatorMobile`.
-    #[inline]
-    pub fn set_operator_mobile(mut self, value: Option<String>) -> Self {
-        self.operator_mobile = value;
-        self
-    }
-    /// Email address of the operator; required when `ApplicantType` is `1`.
-    ///
-    /// Example: `"111@qq.com"`
-    #[inline]
-    pub fn operator_email(mut self, value: impl Into<String>) -> Self {
-        self.operator_email = Some(value.into());
-        self
-    }
-    /// Sets or clears `OperatorEmail`.
-    #[inline]
-    pub fn set_operator_email(mut self, value: Option<String>) -> Self {
-        self.operator_email = value;
-        self
-    }
-    /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
-    ///
-    /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[inline]
-    pub fn operator_mobile_pic_url(mut self, value: impl Into<String>) -> Self {
-        self.operator_mobile_pic_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `OperatorMobilePicUrl`.
-    #[inline]
-    pub fn set_operator_mobile_pic_url(mut self, value: Option<String>) -> Self {
-        self.operator_mobile_pic_url = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<CompanyApplyInfo, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing_in_type("CompanyApplyInfo", member)
+        };
         Ok(CompanyApplyInfo {
-            applicant_type: self.applicant_type.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "ApplicantType",
-                ),
-            )?,
-            company_name: self.company_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "CompanyName",
-                ),
-            )?,
-            business_id: self.business_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "BusinessId",
-                ),
-            )?,
-            business_id_pic_url: self.business_id_pic_url.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "BusinessIdPicUrl",
-                ),
-            )?,
-            corporation_name: self.corporation_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "CorporationName",
-                ),
-            )?,
-            corporation_id: self.corporation_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "CorporationId",
-                ),
-            )?,
-            corporation_id_pic_url: self.corporation_id_pic_url.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "CorporationIdPicUrl",
-                ),
-            )?,
-            network_commitment_pic_url: self.network_commitment_pic_url.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "NetworkCommitmentPicUrl",
-                ),
-            )?,
-            is_equal_tencent_cloud: self.is_equal_tencent_cloud.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "IsEqualTencentCloud",
-                ),
-            )?,
-            corporation_mobile: self.corporation_mobile.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "CorporationMobile",
-                ),
-            )?,
-            corporation_mobile_pic_url: self.corporation_mobile_pic_url.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "CorporationMobilePicUrl",
-                ),
-            )?,
-            use_describe_file_url: self.use_describe_file_url.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "UseDescribeFileUrl",
-                ),
-            )?,
-            company_auth_letter_pic_url: self.company_auth_letter_pic_url.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "CompanyAuthLetterPicUrl",
-                ),
-            )?,
-            accept_pic_url: self.accept_pic_url.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "CompanyApplyInfo",
-                    "AcceptPicUrl",
-                ),
-            )?,
+            applicant_type: self
+                .applicant_type
+                .ok_or_else(|| missing("ApplicantType"))?,
+            company_name: self.company_name.ok_or_else(|| missing("CompanyName"))?,
+            business_id: self.business_id.ok_or_else(|| missing("BusinessId"))?,
+            business_id_pic_url: self
+                .business_id_pic_url
+                .ok_or_else(|| missing("BusinessIdPicUrl"))?,
+            corporation_name: self
+                .corporation_name
+                .ok_or_else(|| missing("CorporationName"))?,
+            corporation_id: self
+                .corporation_id
+                .ok_or_else(|| missing("CorporationId"))?,
+            corporation_id_pic_url: self
+                .corporation_id_pic_url
+                .ok_or_else(|| missing("CorporationIdPicUrl"))?,
+            network_commitment_pic_url: self
+                .network_commitment_pic_url
+                .ok_or_else(|| missing("NetworkCommitmentPicUrl"))?,
+            is_equal_tencent_cloud: self
+                .is_equal_tencent_cloud
+                .ok_or_else(|| missing("IsEqualTencentCloud"))?,
+            corporation_mobile: self
+                .corporation_mobile
+                .ok_or_else(|| missing("CorporationMobile"))?,
+            corporation_mobile_pic_url: self
+                .corporation_mobile_pic_url
+                .ok_or_else(|| missing("CorporationMobilePicUrl"))?,
+            use_describe_file_url: self
+                .use_describe_file_url
+                .ok_or_else(|| missing("UseDescribeFileUrl"))?,
+            company_auth_letter_pic_url: self
+                .company_auth_letter_pic_url
+                .ok_or_else(|| missing("CompanyAuthLetterPicUrl"))?,
+            accept_pic_url: self.accept_pic_url.ok_or_else(|| missing("AcceptPicUrl"))?,
             corporation_holding_on_id_pic_url: self.corporation_holding_on_id_pic_url,
             operator_name: self.operator_name,
             operator_id: self.operator_id,

@@ -142,52 +142,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for CompanyStateInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for CompanyStateInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "BusinessId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CheckMsg",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CheckTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CompanyName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ContractNo",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CreateTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Id",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ModifyTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "State",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("BusinessId"),
+            M::optional("CheckMsg"),
+            M::optional("CheckTime"),
+            M::optional("CompanyName"),
+            M::optional("ContractNo"),
+            M::optional("CreateTime"),
+            M::optional("Id"),
+            M::optional("ModifyTime"),
+            M::optional("State"),
         ];
         MEMBERS
     }
@@ -204,142 +169,62 @@ impl CompanyStateInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CompanyStateInfoBuilder {
-    id: Option<i64>,
-    company_name: Option<String>,
-    create_time: Option<i64>,
-    check_time: Option<i64>,
-    check_msg: Option<String>,
-    state: Option<CompanyStateInfoState>,
-    business_id: Option<String>,
-    modify_time: Option<i64>,
-    contract_no: Option<String>,
+    pub(crate) id: Option<i64>,
+    pub(crate) company_name: Option<String>,
+    pub(crate) create_time: Option<i64>,
+    pub(crate) check_time: Option<i64>,
+    pub(crate) check_msg: Option<String>,
+    pub(crate) state: Option<CompanyStateInfoState>,
+    pub(crate) business_id: Option<String>,
+    pub(crate) modify_time: Option<i64>,
+    pub(crate) contract_no: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl CompanyStateInfoBuilder {
-    /// Id of the qualification application.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the qualification application.
+        ///
+        /// Example: `1`
+        one id(i64), set_id(i64) = "Sets or clears `Id`.";
+        /// Name of the company.
+        ///
+        /// Example: `"北京XX公司"`
+        one company_name(impl Into<String>),
+            set_company_name(String) = "Sets or clears `CompanyName`.";
+        /// Unix time in seconds when the application was created.
+        ///
+        /// Example: `1653534444`
+        one create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
+        /// Unix time in seconds when the application was reviewed.
+        ///
+        /// Example: `1653534444`
+        one check_time(i64), set_check_time(i64) = "Sets or clears `CheckTime`.";
+        /// Reviewer's remark on the application.
+        ///
+        /// Example: `"通过了"`
+        one check_msg(impl Into<String>), set_check_msg(String) = "Sets or clears `CheckMsg`.";
+        /// Review state: `1` pending review, `2` approved, `3` rejected.
+        ///
+        /// Example: `1`
+        one state(CompanyStateInfoState),
+            set_state(CompanyStateInfoState) = "Sets or clears `State`.";
+        /// Unified social credit code of the company.
+        ///
+        /// Example: `"546346435646"`
+        one business_id(impl Into<String>),
+            set_business_id(String) = "Sets or clears `BusinessId`.";
+        /// Unix time in seconds when the application was last modified.
+        ///
+        /// Example: `1653534444`
+        one modify_time(i64), set_modify_time(i64) = "Sets or clears `ModifyTime`.";
+        /// Contract number.
+        ///
+        /// Example: `"12324xxxxx"`
+        one contract_no(impl Into<String>),
+            set_contract_no(String) = "Sets or clears `ContractNo`.";
     }
-    /// Sets or clears `Id`.
     #[inline]
-    pub fn set_id(mut self, value: Option<i64>) -> Self {
-        self.id = value;
-        self
-    }
-    /// Name of the company.
-    ///
-    /// Example: `"北京XX公司"`
-    #[inline]
-    pub fn company_name(mut self, value: impl Into<String>) -> Self {
-        self.company_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `CompanyName`.
-    #[inline]
-    pub fn set_company_name(mut self, value: Option<String>) -> Self {
-        self.company_name = value;
-        self
-    }
-    /// Unix time in seconds when the application was created.
-    ///
-    /// Example: `1653534444`
-    #[inline]
-    pub fn create_time(mut self, value: i64) -> Self {
-        self.create_time = Some(value);
-        self
-    }
-    /// Sets or clears `CreateTime`.
-    #[inline]
-    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
-        self.create_time = value;
-        self
-    }
-    /// Unix time in seconds when the application was reviewed.
-    ///
-    /// Example: `1653534444`
-    #[inline]
-    pub fn check_time(mut self, value: i64) -> Self {
-        self.check_time = Some(value);
-        self
-    }
-    /// Sets or clears `CheckTime`.
-    #[inline]
-    pub fn set_check_time(mut self, value: Option<i64>) -> Self {
-        self.check_time = value;
-        self
-    }
-    /// Reviewer's remark on the application.
-    ///
-    /// Example: `"通过了"`
-    #[inline]
-    pub fn check_msg(mut self, value: impl Into<String>) -> Self {
-        self.check_msg = Some(value.into());
-        self
-    }
-    /// Sets or clears `CheckMsg`.
-    #[inline]
-    pub fn set_check_msg(mut self, value: Option<String>) -> Self {
-        self.check_msg = value;
-        self
-    }
-    /// Review state: `1` pending review, `2` approved, `3` rejected.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn state(mut self, value: CompanyStateInfoState) -> Self {
-        self.state = Some(value);
-        self
-    }
-    /// Sets or clears `State`.
-    #[inline]
-    pub fn set_state(mut self, value: Option<CompanyStateInfoState>) -> Self {
-        self.state = value;
-        self
-    }
-    /// Unified social credit code of the company.
-    ///
-    /// Example: `"546346435646"`
-    #[inline]
-    pub fn business_id(mut self, value: impl Into<String>) -> Self {
-        self.business_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `BusinessId`.
-    #[inline]
-    pub fn set_business_id(mut self, value: Option<String>) -> Self {
-        self.business_id = value;
-        self
-    }
-    /// Unix time in seconds when the application was last modified.
-    ///
-    /// Example: `1653534444`
-    #[inline]
-    pub fn modify_time(mut self, value: i64) -> Self {
-        self.modify_time = Some(value);
-        self
-    }
-    /// Sets or clears `ModifyTime`.
-    #[inline]
-    pub fn set_modify_time(mut self, value: Option<i64>) -> Self {
-        self.modify_time = value;
-        self
-    }
-    /// Contract number.
-    ///
-    /// Example: `"12324xxxxx"`
-    #[inline]
-    pub fn contract_no(mut self, value: impl Into<String>) -> Self {
-        self.contract_no = Some(value.into());
-        self
-    }
-    /// Sets or clears `ContractNo`.
-    #[inline]
-    pub fn set_contract_no(mut self, value: Option<String>) -> Self {
-        self.contract_no = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -133,47 +133,16 @@ impl ::tencent_cloud_runtime::codec::FromMembers for DescribePredictiveDialingCa
 }
 impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialingCampaignsElement {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CalleeCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CampaignId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FinishedCalleeCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Priority",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Status",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StatusReason",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CalleeCount"),
+            M::optional("CampaignId"),
+            M::optional("FinishedCalleeCount"),
+            M::optional("Name"),
+            M::optional("Priority"),
+            M::optional("SkillGroupId"),
+            M::optional("Status"),
+            M::optional("StatusReason"),
         ];
         MEMBERS
     }
@@ -190,136 +159,59 @@ impl DescribePredictiveDialingCampaignsElement {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct DescribePredictiveDialingCampaignsElementBuilder {
-    campaign_id: Option<CampaignId>,
-    name: Option<String>,
-    status: Option<DescribePredictiveDialingCampaignsElementStatus>,
-    status_reason: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
-    callee_count: Option<CalleeCount>,
-    finished_callee_count: Option<i64>,
-    priority: Option<i64>,
-    skill_group_id: Option<SkillGroupId>,
+    pub(crate) campaign_id: Option<CampaignId>,
+    pub(crate) name: Option<String>,
+    pub(crate) status: Option<DescribePredictiveDialingCampaignsElementStatus>,
+    pub(crate) status_reason: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
+    pub(crate) callee_count: Option<CalleeCount>,
+    pub(crate) finished_callee_count: Option<i64>,
+    pub(crate) priority: Option<i64>,
+    pub(crate) skill_group_id: Option<SkillGroupId>,
 }
 #[cfg(feature = "test-util")]
 impl DescribePredictiveDialingCampaignsElementBuilder {
-    /// Id of the predictive dialing task.
-    ///
-    /// Example: `2569`
-    #[inline]
-    pub fn campaign_id(mut self, value: CampaignId) -> Self {
-        self.campaign_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the predictive dialing task.
+        ///
+        /// Example: `2569`
+        one campaign_id(CampaignId),
+            set_campaign_id(CampaignId) = "Sets or clears `CampaignId`.";
+        /// Name of the task.
+        ///
+        /// Example: `"新能源SUV推荐"`
+        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        /// Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.
+        ///
+        /// Example: `0`
+        one status(DescribePredictiveDialingCampaignsElementStatus),
+            set_status(DescribePredictiveDialingCampaignsElementStatus) = "Sets or clears `Status`.";
+        /// Why the task is in its state: `0` normal, `1` ended manually, `2` ended because it timed out.
+        ///
+        /// Example: `0`
+        one status_reason(DescribePredictiveDialingCampaignsElementStatusReason),
+            set_status_reason(DescribePredictiveDialingCampaignsElementStatusReason) = "Sets or clears `StatusReason`.";
+        /// Total number of callee numbers in the task.
+        ///
+        /// Example: `1000`
+        one callee_count(CalleeCount),
+            set_callee_count(CalleeCount) = "Sets or clears `CalleeCount`.";
+        /// Number of callees whose calls are done.
+        ///
+        /// Example: `0`
+        one finished_callee_count(i64),
+            set_finished_callee_count(i64) = "Sets or clears `FinishedCalleeCount`.";
+        /// Scheduling priority among tasks of the same instance, `1` (highest) to `5` (lowest).
+        ///
+        /// Example: `3`
+        one priority(i64), set_priority(i64) = "Sets or clears `Priority`.";
+        /// Id of the agent skill group that handles the task's calls.
+        ///
+        /// Example: `255`
+        one skill_group_id(SkillGroupId),
+            set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`.";
     }
-    /// Sets or clears `CampaignId`.
     #[inline]
-    pub fn set_campaign_id(mut self, value: Option<CampaignId>) -> Self {
-        self.campaign_id = value;
-        self
-    }
-    /// Name of the task.
-    ///
-    /// Example: `"新能源SUV推荐"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn status(mut self, value: DescribePredictiveDialingCampaignsElementStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets or clears `Status`.
-    #[inline]
-    pub fn set_status(
-        mut self,
-        value: Option<DescribePredictiveDialingCampaignsElementStatus>,
-    ) -> Self {
-        self.status = value;
-        self
-    }
-    /// Why the task is in its state: `0` normal, `1` ended manually, `2` ended because it timed out.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn status_reason(
-        mut self,
-        value: DescribePredictiveDialingCampaignsElementStatusReason,
-    ) -> Self {
-        self.status_reason = Some(value);
-        self
-    }
-    /// Sets or clears `StatusReason`.
-    #[inline]
-    pub fn set_status_reason(
-        mut self,
-        value: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
-    ) -> Self {
-        self.status_reason = value;
-        self
-    }
-    /// Total number of callee numbers in the task.
-    ///
-    /// Example: `1000`
-    #[inline]
-    pub fn callee_count(mut self, value: CalleeCount) -> Self {
-        self.callee_count = Some(value);
-        self
-    }
-    /// Sets or clears `CalleeCount`.
-    #[inline]
-    pub fn set_callee_count(mut self, value: Option<CalleeCount>) -> Self {
-        self.callee_count = value;
-        self
-    }
-    /// Number of callees whose calls are done.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn finished_callee_count(mut self, value: i64) -> Self {
-        self.finished_callee_count = Some(value);
-        self
-    }
-    /// Sets or clears `FinishedCalleeCount`.
-    #[inline]
-    pub fn set_finished_callee_count(mut self, value: Option<i64>) -> Self {
-        self.finished_callee_count = value;
-        self
-    }
-    /// Scheduling priority among tasks of the same instance, `1` (highest) to `5` (lowest).
-    ///
-    /// Example: `3`
-    #[inline]
-    pub fn priority(mut self, value: i64) -> Self {
-        self.priority = Some(value);
-        self
-    }
-    /// Sets or clears `Priority`.
-    #[inline]
-    pub fn set_priority(mut self, value: Option<i64>) -> Self {
-        self.priority = value;
-        self
-    }
-    /// Id of the agent skill group that handles the task's calls.
-    ///
-    /// Example: `255`
-    #[inline]
-    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
-        self.skill_group_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -72,22 +72,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ErrStaffItem {
 }
 impl ::tencent_cloud_runtime::deviation::Described for ErrStaffItem {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Code",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Message",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffEmail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Code"),
+            M::optional("Message"),
+            M::optional("StaffEmail"),
         ];
         MEMBERS
     }
@@ -104,52 +93,29 @@ impl ErrStaffItem {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ErrStaffItemBuilder {
-    staff_email: Option<String>,
-    code: Option<String>,
-    message: Option<String>,
+    pub(crate) staff_email: Option<String>,
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ErrStaffItemBuilder {
-    /// Email address of the agent that failed.
-    ///
-    /// Example: `"xxx@xxx.com"`
-    #[inline]
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
-        self.staff_email = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Email address of the agent that failed.
+        ///
+        /// Example: `"xxx@xxx.com"`
+        one staff_email(impl Into<String>),
+            set_staff_email(String) = "Sets or clears `StaffEmail`.";
+        /// Error code for the failure.
+        ///
+        /// Example: `"err"`
+        one code(impl Into<String>), set_code(String) = "Sets or clears `Code`.";
+        /// Human-readable description of the failure.
+        ///
+        /// Example: `"some error"`
+        one message(impl Into<String>), set_message(String) = "Sets or clears `Message`.";
     }
-    /// Sets or clears `StaffEmail`.
     #[inline]
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
-        self.staff_email = value;
-        self
-    }
-    /// Error code for the failure.
-    ///
-    /// Example: `"err"`
-    #[inline]
-    pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
-        self
-    }
-    /// Sets or clears `Code`.
-    #[inline]
-    pub fn set_code(mut self, value: Option<String>) -> Self {
-        self.code = value;
-        self
-    }
-    /// Human-readable description of the failure.
-    ///
-    /// Example: `"some error"`
-    #[inline]
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-    /// Sets or clears `Message`.
-    #[inline]
-    pub fn set_message(mut self, value: Option<String>) -> Self {
-        self.message = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

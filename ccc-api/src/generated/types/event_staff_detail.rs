@@ -55,14 +55,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for EventStaffDetail {
 }
 impl ::tencent_cloud_runtime::deviation::Described for EventStaffDetail {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "Staffs",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <EventStaffElement as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Staffs").of::<EventStaffElement>()];
         MEMBERS
     }
 }
@@ -78,20 +72,17 @@ impl EventStaffDetail {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct EventStaffDetailBuilder {
-    staffs: Option<Vec<EventStaffElement>>,
+    pub(crate) staffs: Option<Vec<EventStaffElement>>,
 }
 #[cfg(feature = "test-util")]
 impl EventStaffDetailBuilder {
-    /// Agents involved in the event.
-    #[inline]
-    pub fn staffs(mut self, value: impl IntoIterator<Item = EventStaffElement>) -> Self {
-        self.staffs = Some(value.into_iter().collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Agents involved in the event.
+        many staffs(impl IntoIterator<Item = EventStaffElement>),
+            set_staffs(Vec<EventStaffElement>) = "Sets or clears `Staffs`.";
     }
-    /// Sets or clears `Staffs`.
     #[inline]
-    pub fn set_staffs(mut self, value: Option<Vec<EventStaffElement>>) -> Self {
-        self.staffs = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

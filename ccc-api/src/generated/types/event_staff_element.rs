@@ -62,18 +62,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for EventStaffElement {
 }
 impl ::tencent_cloud_runtime::deviation::Described for EventStaffElement {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Mail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Mail"), M::optional("StaffNumber")];
         MEMBERS
     }
 }
@@ -89,37 +79,24 @@ impl EventStaffElement {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct EventStaffElementBuilder {
-    mail: Option<String>,
-    staff_number: Option<String>,
+    pub(crate) mail: Option<String>,
+    pub(crate) staff_number: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl EventStaffElementBuilder {
-    /// Email account of the agent.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn mail(mut self, value: impl Into<String>) -> Self {
-        self.mail = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Email account of the agent.
+        ///
+        /// Example: `"foo@tencent.com"`
+        one mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`.";
+        /// Employee number of the agent.
+        ///
+        /// Example: `"9527"`
+        one staff_number(impl Into<String>),
+            set_staff_number(String) = "Sets or clears `StaffNumber`.";
     }
-    /// Sets or clears `Mail`.
     #[inline]
-    pub fn set_mail(mut self, value: Option<String>) -> Self {
-        self.mail = value;
-        self
-    }
-    /// Employee number of the agent.
-    ///
-    /// Example: `"9527"`
-    #[inline]
-    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
-        self.staff_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffNumber`.
-    #[inline]
-    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
-        self.staff_number = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -164,62 +164,19 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ExtensionInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for ExtensionInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CreateTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FullExtensionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ModifyTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Register",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Relation",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RelationName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Status",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CreateTime"),
+            M::optional("ExtensionId"),
+            M::optional("ExtensionName"),
+            M::optional("FullExtensionId"),
+            M::optional("ModifyTime"),
+            M::optional("Register"),
+            M::optional("Relation"),
+            M::optional("RelationName"),
+            M::optional("SdkAppId"),
+            M::optional("SkillGroupId"),
+            M::optional("Status"),
         ];
         MEMBERS
     }
@@ -236,172 +193,74 @@ impl ExtensionInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ExtensionInfoBuilder {
-    sdk_app_id: Option<SdkAppId>,
-    full_extension_id: Option<String>,
-    extension_id: Option<String>,
-    skill_group_id: Option<String>,
-    extension_name: Option<String>,
-    create_time: Option<i64>,
-    modify_time: Option<i64>,
-    status: Option<ExtensionInfoStatus>,
-    register: Option<bool>,
-    relation: Option<String>,
-    relation_name: Option<String>,
+    pub(crate) sdk_app_id: Option<SdkAppId>,
+    pub(crate) full_extension_id: Option<String>,
+    pub(crate) extension_id: Option<String>,
+    pub(crate) skill_group_id: Option<String>,
+    pub(crate) extension_name: Option<String>,
+    pub(crate) create_time: Option<i64>,
+    pub(crate) modify_time: Option<i64>,
+    pub(crate) status: Option<ExtensionInfoStatus>,
+    pub(crate) register: Option<bool>,
+    pub(crate) relation: Option<String>,
+    pub(crate) relation_name: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ExtensionInfoBuilder {
-    /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
+        ///
+        /// Example: `1400000000`
+        one sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
+        /// Full name of the extension.
+        ///
+        /// Example: `"xxx@xxx.com"`
+        one full_extension_id(impl Into<String>),
+            set_full_extension_id(String) = "Sets or clears `FullExtensionId`.";
+        /// Extension number.
+        ///
+        /// Example: `"1001"`
+        one extension_id(impl Into<String>),
+            set_extension_id(String) = "Sets or clears `ExtensionId`.";
+        /// Skill groups the extension belongs to.
+        ///
+        /// Example: `"1000,1001"`
+        one skill_group_id(impl Into<String>),
+            set_skill_group_id(String) = "Sets or clears `SkillGroupId`.";
+        /// Display name of the extension.
+        ///
+        /// Example: `"分机1"`
+        one extension_name(impl Into<String>),
+            set_extension_name(String) = "Sets or clears `ExtensionName`.";
+        /// Unix time in seconds when the extension was created.
+        ///
+        /// Example: `1617184839`
+        one create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
+        /// Unix time in seconds of the last modification.
+        ///
+        /// Example: `1617184839`
+        one modify_time(i64), set_modify_time(i64) = "Sets or clears `ModifyTime`.";
+        /// Phone state: `0` offline, `100` idle, `200` busy.
+        ///
+        /// Example: `100`
+        one status(ExtensionInfoStatus),
+            set_status(ExtensionInfoStatus) = "Sets or clears `Status`.";
+        /// Whether the phone is registered.
+        ///
+        /// Example: `true`
+        one register(bool), set_register(bool) = "Sets or clears `Register`.";
+        /// Email of the agent bound to the extension.
+        ///
+        /// Example: `"xxx@xxx.com"`
+        one relation(impl Into<String>), set_relation(String) = "Sets or clears `Relation`.";
+        /// Name of the agent bound to the extension.
+        ///
+        /// Example: `"座席1"`
+        one relation_name(impl Into<String>),
+            set_relation_name(String) = "Sets or clears `RelationName`.";
     }
-    /// Sets or clears `SdkAppId`.
     #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Full name of the extension.
-    ///
-    /// Example: `"xxx@xxx.com"`
-    #[inline]
-    pub fn full_extension_id(mut self, value: impl Into<String>) -> Self {
-        self.full_extension_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `FullExtensionId`.
-    #[inline]
-    pub fn set_full_extension_id(mut self, value: Option<String>) -> Self {
-        self.full_extension_id = value;
-        self
-    }
-    /// Extension number.
-    ///
-    /// Example: `"1001"`
-    #[inline]
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
-        self.extension_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionId`.
-    #[inline]
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
-        self.extension_id = value;
-        self
-    }
-    /// Skill groups the extension belongs to.
-    ///
-    /// Example: `"1000,1001"`
-    #[inline]
-    pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
-        self.skill_group_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupId`.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<String>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// Display name of the extension.
-    ///
-    /// Example: `"分机1"`
-    #[inline]
-    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
-        self.extension_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionName`.
-    #[inline]
-    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
-        self.extension_name = value;
-        self
-    }
-    /// Unix time in seconds when the extension was created.
-    ///
-    /// Example: `1617184839`
-    #[inline]
-    pub fn create_time(mut self, value: i64) -> Self {
-        self.create_time = Some(value);
-        self
-    }
-    /// Sets or clears `CreateTime`.
-    #[inline]
-    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
-        self.create_time = value;
-        self
-    }
-    /// Unix time in seconds of the last modification.
-    ///
-    /// Example: `1617184839`
-    #[inline]
-    pub fn modify_time(mut self, value: i64) -> Self {
-        self.modify_time = Some(value);
-        self
-    }
-    /// Sets or clears `ModifyTime`.
-    #[inline]
-    pub fn set_modify_time(mut self, value: Option<i64>) -> Self {
-        self.modify_time = value;
-        self
-    }
-    /// Phone state: `0` offline, `100` idle, `200` busy.
-    ///
-    /// Example: `100`
-    #[inline]
-    pub fn status(mut self, value: ExtensionInfoStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets or clears `Status`.
-    #[inline]
-    pub fn set_status(mut self, value: Option<ExtensionInfoStatus>) -> Self {
-        self.status = value;
-        self
-    }
-    /// Whether the phone is registered.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn register(mut self, value: bool) -> Self {
-        self.register = Some(value);
-        self
-    }
-    /// Sets or clears `Register`.
-    #[inline]
-    pub fn set_register(mut self, value: Option<bool>) -> Self {
-        self.register = value;
-        self
-    }
-    /// Email of the agent bound to the extension.
-    ///
-    /// Example: `"xxx@xxx.com"`
-    #[inline]
-    pub fn relation(mut self, value: impl Into<String>) -> Self {
-        self.relation = Some(value.into());
-        self
-    }
-    /// Sets or clears `Relation`.
-    #[inline]
-    pub fn set_relation(mut self, value: Option<String>) -> Self {
-        self.relation = value;
-        self
-    }
-    /// Name of the agent bound to the extension.
-    ///
-    /// Example: `"座席1"`
-    #[inline]
-    pub fn relation_name(mut self, value: impl Into<String>) -> Self {
-        self.relation_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `RelationName`.
-    #[inline]
-    pub fn set_relation_name(mut self, value: Option<String>) -> Self {
-        self.relation_name = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

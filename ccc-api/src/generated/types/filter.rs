@@ -60,18 +60,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Filter {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for Filter {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Values",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Name"), M::optional("Values")];
         MEMBERS
     }
 }
@@ -85,36 +75,23 @@ impl Filter {
 /// Builds a [`Filter`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct FilterBuilder {
-    name: Option<String>,
-    values: Option<Vec<String>>,
+    pub(crate) name: Option<String>,
+    pub(crate) values: Option<Vec<String>>,
 }
 impl FilterBuilder {
-    /// Name of the field to filter on.
-    ///
-    /// Example: `"Key"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Name of the field to filter on.
+        ///
+        /// Example: `"Key"`
+        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        /// Values the field is matched against.
+        ///
+        /// Example: `["Value1","Value2"]`
+        many values(impl IntoIterator<Item = impl Into<String>>),
+            set_values(Vec<String>) = "Sets or clears `Values`.";
     }
-    /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Values the field is matched against.
-    ///
-    /// Example: `["Value1","Value2"]`
-    #[inline]
-    pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.values = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Values`.
-    #[inline]
-    pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
-        self.values = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

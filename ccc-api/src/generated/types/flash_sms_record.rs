@@ -120,42 +120,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for FlashSMSRecord {
 }
 impl ::tencent_cloud_runtime::deviation::Described for FlashSMSRecord {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ArriveTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DeliveryMessage",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DeliveryNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DeliveryStatus",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DeliveryTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ServingNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ArriveTimestamp"),
+            M::optional("DeliveryMessage"),
+            M::optional("DeliveryNumber"),
+            M::optional("DeliveryStatus"),
+            M::optional("DeliveryTimestamp"),
+            M::optional("ServingNumber"),
+            M::optional("SessionId"),
         ];
         MEMBERS
     }
@@ -172,112 +145,54 @@ impl FlashSMSRecord {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct FlashSMSRecordBuilder {
-    session_id: Option<String>,
-    delivery_number: Option<String>,
-    serving_number: Option<String>,
-    delivery_status: Option<i64>,
-    delivery_message: Option<String>,
-    delivery_timestamp: Option<i64>,
-    arrive_timestamp: Option<i64>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) delivery_number: Option<String>,
+    pub(crate) serving_number: Option<String>,
+    pub(crate) delivery_status: Option<i64>,
+    pub(crate) delivery_message: Option<String>,
+    pub(crate) delivery_timestamp: Option<i64>,
+    pub(crate) arrive_timestamp: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl FlashSMSRecordBuilder {
-    /// Id of the call session the flash SMS belongs to.
-    ///
-    /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the call session the flash SMS belongs to.
+        ///
+        /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
+        one session_id(impl Into<String>),
+            set_session_id(String) = "Sets or clears `SessionId`.";
+        /// Number the flash SMS was delivered to (the callee).
+        ///
+        /// Example: `"0086158******69"`
+        one delivery_number(impl Into<String>),
+            set_delivery_number(String) = "Sets or clears `DeliveryNumber`.";
+        /// System number associated with the call.
+        ///
+        /// Example: `"0086021******07"`
+        one serving_number(impl Into<String>),
+            set_serving_number(String) = "Sets or clears `ServingNumber`.";
+        /// Delivery result: `1` success; any other value means failure.
+        ///
+        /// Example: `1`
+        one delivery_status(i64), set_delivery_status(i64) = "Sets or clears `DeliveryStatus`.";
+        /// Reason the delivery failed.
+        ///
+        /// Example: `"success"`
+        one delivery_message(impl Into<String>),
+            set_delivery_message(String) = "Sets or clears `DeliveryMessage`.";
+        /// Unix time in seconds when delivery was attempted.
+        ///
+        /// Example: `1769613044`
+        one delivery_timestamp(i64),
+            set_delivery_timestamp(i64) = "Sets or clears `DeliveryTimestamp`.";
+        /// Unix time in seconds when the message arrived, if delivered successfully.
+        ///
+        /// Example: `1769613046`
+        one arrive_timestamp(i64),
+            set_arrive_timestamp(i64) = "Sets or clears `ArriveTimestamp`.";
     }
-    /// Sets or clears `SessionId`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Number the flash SMS was delivered to (the callee).
-    ///
-    /// Example: `"0086158******69"`
-    #[inline]
-    pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
-        self.delivery_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `DeliveryNumber`.
-    #[inline]
-    pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
-        self.delivery_number = value;
-        self
-    }
-    /// System number associated with the call.
-    ///
-    /// Example: `"0086021******07"`
-    #[inline]
-    pub fn serving_number(mut self, value: impl Into<String>) -> Self {
-        self.serving_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `ServingNumber`.
-    #[inline]
-    pub fn set_serving_number(mut self, value: Option<String>) -> Self {
-        self.serving_number = value;
-        self
-    }
-    /// Delivery result: `1` success; any other value means failure.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn delivery_status(mut self, value: i64) -> Self {
-        self.delivery_status = Some(value);
-        self
-    }
-    /// Sets or clears `DeliveryStatus`.
-    #[inline]
-    pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
-        self.delivery_status = value;
-        self
-    }
-    /// Reason the delivery failed.
-    ///
-    /// Example: `"success"`
-    #[inline]
-    pub fn delivery_message(mut self, value: impl Into<String>) -> Self {
-        self.delivery_message = Some(value.into());
-        self
-    }
-    /// Sets or clears `DeliveryMessage`.
-    #[inline]
-    pub fn set_delivery_message(mut self, value: Option<String>) -> Self {
-        self.delivery_message = value;
-        self
-    }
-    /// Unix time in seconds when delivery was attempted.
-    ///
-    /// Example: `1769613044`
-    #[inline]
-    pub fn delivery_timestamp(mut self, value: i64) -> Self {
-        self.delivery_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `DeliveryTimestamp`.
-    #[inline]
-    pub fn set_delivery_timestamp(mut self, value: Option<i64>) -> Self {
-        self.delivery_timestamp = value;
-        self
-    }
-    /// Unix time in seconds when the message arrived, if delivered successfully.
-    ///
-    /// Example: `1769613046`
-    #[inline]
-    pub fn arrive_timestamp(mut self, value: i64) -> Self {
-        self.arrive_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `ArriveTimestamp`.
-    #[inline]
-    pub fn set_arrive_timestamp(mut self, value: Option<i64>) -> Self {
-        self.arrive_timestamp = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -76,24 +76,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ForwardingConfig {
 }
 impl ::tencent_cloud_runtime::deviation::Described for ForwardingConfig {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Condition",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Enabled",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Target",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <ForwardingTarget as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Condition"),
+            M::optional("Enabled"),
+            M::optional("Target").of::<ForwardingTarget>(),
         ];
         MEMBERS
     }
@@ -108,51 +95,28 @@ impl ForwardingConfig {
 /// Builds a [`ForwardingConfig`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ForwardingConfigBuilder {
-    enabled: Option<bool>,
-    condition: Option<ForwardingConfigCondition>,
-    target: Option<ForwardingTarget>,
+    pub(crate) enabled: Option<bool>,
+    pub(crate) condition: Option<ForwardingConfigCondition>,
+    pub(crate) target: Option<ForwardingTarget>,
 }
 impl ForwardingConfigBuilder {
-    /// Whether call forwarding is turned on.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Whether call forwarding is turned on.
+        ///
+        /// Example: `true`
+        one enabled(bool), set_enabled(bool) = "Sets or clears `Enabled`.";
+        /// Forwarding mode: `1` always forward, `2` forward only under certain conditions.
+        ///
+        /// Example: `2`
+        one condition(ForwardingConfigCondition),
+            set_condition(ForwardingConfigCondition) = "Sets or clears `Condition`.";
+        /// Where calls are forwarded to.
+        ///
+        /// Example: `{"StaffUserId":"foo@tencent.com","Type":1}`
+        one target(ForwardingTarget), set_target(ForwardingTarget) = "Sets or clears `Target`.";
     }
-    /// Sets or clears `Enabled`.
     #[inline]
-    pub fn set_enabled(mut self, value: Option<bool>) -> Self {
-        self.enabled = value;
-        self
-    }
-    /// Forwarding mode: `1` always forward, `2` forward only under certain conditions.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn condition(mut self, value: ForwardingConfigCondition) -> Self {
-        self.condition = Some(value);
-        self
-    }
-    /// Sets or clears `Condition`.
-    #[inline]
-    pub fn set_condition(mut self, value: Option<ForwardingConfigCondition>) -> Self {
-        self.condition = value;
-        self
-    }
-    /// Where calls are forwarded to.
-    ///
-    /// Example: `{"StaffUserId":"foo@tencent.com","Type":1}`
-    #[inline]
-    pub fn target(mut self, value: ForwardingTarget) -> Self {
-        self.target = Some(value);
-        self
-    }
-    /// Sets or clears `Target`.
-    #[inline]
-    pub fn set_target(mut self, value: Option<ForwardingTarget>) -> Self {
-        self.target = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -86,27 +86,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ForwardingTarget {
 }
 impl ::tencent_cloud_runtime::deviation::Described for ForwardingTarget {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Extension",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffUserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Extension"),
+            M::optional("SkillGroupId"),
+            M::optional("StaffUserId"),
+            M::optional("Type"),
         ];
         MEMBERS
     }
@@ -121,66 +106,35 @@ impl ForwardingTarget {
 /// Builds a [`ForwardingTarget`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ForwardingTargetBuilder {
-    r#type: Option<ForwardingTargetType>,
-    staff_user_id: Option<String>,
-    skill_group_id: Option<SkillGroupId>,
-    extension: Option<String>,
+    pub(crate) r#type: Option<ForwardingTargetType>,
+    pub(crate) staff_user_id: Option<String>,
+    pub(crate) skill_group_id: Option<SkillGroupId>,
+    pub(crate) extension: Option<String>,
 }
 impl ForwardingTargetBuilder {
-    /// Kind of destination: `1` agent, `2` skill group, `3` extension.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn r#type(mut self, value: ForwardingTargetType) -> Self {
-        self.r#type = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Kind of destination: `1` agent, `2` skill group, `3` extension.
+        ///
+        /// Example: `1`
+        one r#type(ForwardingTargetType),
+            set_type(ForwardingTargetType) = "Sets or clears `Type`.";
+        /// Account of the destination agent; set when `Type` is `1`.
+        ///
+        /// Example: `"foo@tencent.com"`
+        one staff_user_id(impl Into<String>),
+            set_staff_user_id(String) = "Sets or clears `StaffUserId`.";
+        /// Id of the destination skill group; set when `Type` is `2`.
+        ///
+        /// Example: `1254`
+        one skill_group_id(SkillGroupId),
+            set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`.";
+        /// Account of the destination extension; set when `Type` is `3`.
+        ///
+        /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
+        one extension(impl Into<String>), set_extension(String) = "Sets or clears `Extension`.";
     }
-    /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<ForwardingTargetType>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Account of the destination agent; set when `Type` is `1`.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
-        self.staff_user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffUserId`.
-    #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
-        self.staff_user_id = value;
-        self
-    }
-    /// Id of the destination skill group; set when `Type` is `2`.
-    ///
-    /// Example: `1254`
-    #[inline]
-    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// Account of the destination extension; set when `Type` is `3`.
-    ///
-    /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
-    #[inline]
-    pub fn extension(mut self, value: impl Into<String>) -> Self {
-        self.extension = Some(value.into());
-        self
-    }
-    /// Sets or clears `Extension`.
-    #[inline]
-    pub fn set_extension(mut self, value: Option<String>) -> Self {
-        self.extension = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -68,18 +68,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for HeaderParams {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for HeaderParams {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Key",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Value",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Key"), M::optional("Value")];
         MEMBERS
     }
 }
@@ -93,8 +83,8 @@ impl HeaderParams {
 /// Builds a [`HeaderParams`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct HeaderParamsBuilder {
-    key: Option<String>,
-    value: Option<String>,
+    pub(crate) key: Option<String>,
+    pub(crate) value: Option<String>,
 }
 impl ::std::fmt::Debug for HeaderParamsBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -105,28 +95,14 @@ impl ::std::fmt::Debug for HeaderParamsBuilder {
     }
 }
 impl HeaderParamsBuilder {
-    /// Header name.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Header name.
+        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
+        /// Header value.
+        one value(impl Into<String>), set_value(String) = "Sets or clears `Value`.";
     }
-    /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<String>) -> Self {
-        self.key = value;
-        self
-    }
-    /// Header value.
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets or clears `Value`.
-    #[inline]
-    pub fn set_value(mut self, value: Option<String>) -> Self {
-        self.value = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

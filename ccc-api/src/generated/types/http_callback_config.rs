@@ -182,67 +182,18 @@ impl ::tencent_cloud_runtime::codec::FromMembers for HttpCallbackConfig {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for HttpCallbackConfig {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Async",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AuthType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "BasicAuth",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(<BasicAuth as ::tencent_cloud_runtime::deviation::Described>::members),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "BearerAuth",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <BearerAuth as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CustomAuth",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <HttpParams as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "HeaderParams",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <HeaderParams as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Oauth2Auth",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <OauthConfig as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Params",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <HttpParams as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Returns",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(<ReturnKey as ::tencent_cloud_runtime::deviation::Described>::members),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Url",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Async"),
+            M::optional("AuthType"),
+            M::optional("BasicAuth").of::<BasicAuth>(),
+            M::optional("BearerAuth").of::<BearerAuth>(),
+            M::optional("CustomAuth").of::<HttpParams>(),
+            M::optional("HeaderParams").of::<HeaderParams>(),
+            M::optional("Oauth2Auth").of::<OauthConfig>(),
+            M::optional("Params").of::<HttpParams>(),
+            M::optional("Returns").of::<ReturnKey>(),
+            M::optional("Url"),
         ];
         MEMBERS
     }
@@ -257,142 +208,55 @@ impl HttpCallbackConfig {
 /// Builds a [`HttpCallbackConfig`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct HttpCallbackConfigBuilder {
-    url: Option<String>,
-    header_params: Option<Vec<HeaderParams>>,
-    params: Option<Vec<HttpParams>>,
-    returns: Option<Vec<ReturnKey>>,
-    r#async: Option<bool>,
-    auth_type: Option<HttpCallbackConfigAuthType>,
-    basic_auth: Option<BasicAuth>,
-    bearer_auth: Option<BearerAuth>,
-    custom_auth: Option<HttpParams>,
-    oauth2_auth: Option<OauthConfig>,
+    pub(crate) url: Option<String>,
+    pub(crate) header_params: Option<Vec<HeaderParams>>,
+    pub(crate) params: Option<Vec<HttpParams>>,
+    pub(crate) returns: Option<Vec<ReturnKey>>,
+    pub(crate) r#async: Option<bool>,
+    pub(crate) auth_type: Option<HttpCallbackConfigAuthType>,
+    pub(crate) basic_auth: Option<BasicAuth>,
+    pub(crate) bearer_auth: Option<BearerAuth>,
+    pub(crate) custom_auth: Option<HttpParams>,
+    pub(crate) oauth2_auth: Option<OauthConfig>,
 }
 impl HttpCallbackConfigBuilder {
-    /// Standard HTTP URL of the endpoint to call.
-    ///
-    /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
-    #[inline]
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Standard HTTP URL of the endpoint to call.
+        ///
+        /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
+        one url(impl Into<String>), set_url(String) = "Sets or clears `Url`.";
+        /// HTTP headers to send with the request.
+        many header_params(impl IntoIterator<Item = HeaderParams>),
+            set_header_params(Vec<HeaderParams>) = "Sets or clears `HeaderParams`.";
+        /// Parameters to put in the request body.
+        many params(impl IntoIterator<Item = HttpParams>),
+            set_params(Vec<HttpParams>) = "Sets or clears `Params`.";
+        /// Output values expected back; each must be a field of the JSON body returned by the endpoint.
+        many returns(impl IntoIterator<Item = ReturnKey>),
+            set_returns(Vec<ReturnKey>) = "Sets or clears `Returns`.";
+        /// Whether the request is made asynchronously.
+        ///
+        /// Example: `true`
+        one r#async(bool), set_async(bool) = "Sets or clears `Async`.";
+        /// Whether authentication is used: `0` disabled, `1` enabled.
+        ///
+        /// Example: `0`
+        one auth_type(HttpCallbackConfigAuthType),
+            set_auth_type(HttpCallbackConfigAuthType) = "Sets or clears `AuthType`.";
+        /// Credentials for HTTP basic authentication.
+        one basic_auth(BasicAuth), set_basic_auth(BasicAuth) = "Sets or clears `BasicAuth`.";
+        /// Settings for bearer token authentication.
+        one bearer_auth(BearerAuth),
+            set_bearer_auth(BearerAuth) = "Sets or clears `BearerAuth`.";
+        /// Settings for custom authentication.
+        one custom_auth(HttpParams),
+            set_custom_auth(HttpParams) = "Sets or clears `CustomAuth`.";
+        /// Settings for OAuth2 authentication.
+        one oauth2_auth(OauthConfig),
+            set_oauth2_auth(OauthConfig) = "Sets or clears `Oauth2Auth`.";
     }
-    /// Sets or clears `Url`.
     #[inline]
-    pub fn set_url(mut self, value: Option<String>) -> Self {
-        self.url = value;
-        self
-    }
-    /// HTTP headers to send with the request.
-    #[inline]
-    pub fn header_params(mut self, value: impl IntoIterator<Item = HeaderParams>) -> Self {
-        self.header_params = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `HeaderParams`.
-    #[inline]
-    pub fn set_header_params(mut self, value: Option<Vec<HeaderParams>>) -> Self {
-        self.header_params = value;
-        self
-    }
-    /// Parameters to put in the request body.
-    #[inline]
-    pub fn params(mut self, value: impl IntoIterator<Item = HttpParams>) -> Self {
-        self.params = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Params`.
-    #[inline]
-    pub fn set_params(mut self, value: Option<Vec<HttpParams>>) -> Self {
-        self.params = value;
-        self
-    }
-    /// Output values expected back; each must be a field of the JSON body returned by the endpoint.
-    #[inline]
-    pub fn returns(mut self, value: impl IntoIterator<Item = ReturnKey>) -> Self {
-        self.returns = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Returns`.
-    #[inline]
-    pub fn set_returns(mut self, value: Option<Vec<ReturnKey>>) -> Self {
-        self.returns = value;
-        self
-    }
-    /// Whether the request is made asynchronously.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn r#async(mut self, value: bool) -> Self {
-        self.r#async = Some(value);
-        self
-    }
-    /// Sets or clears `Async`.
-    #[inline]
-    pub fn set_async(mut self, value: Option<bool>) -> Self {
-        self.r#async = value;
-        self
-    }
-    /// Whether authentication is used: `0` disabled, `1` enabled.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn auth_type(mut self, value: HttpCallbackConfigAuthType) -> Self {
-        self.auth_type = Some(value);
-        self
-    }
-    /// Sets or clears `AuthType`.
-    #[inline]
-    pub fn set_auth_type(mut self, value: Option<HttpCallbackConfigAuthType>) -> Self {
-        self.auth_type = value;
-        self
-    }
-    /// Credentials for HTTP basic authentication.
-    #[inline]
-    pub fn basic_auth(mut self, value: BasicAuth) -> Self {
-        self.basic_auth = Some(value);
-        self
-    }
-    /// Sets or clears `BasicAuth`.
-    #[inline]
-    pub fn set_basic_auth(mut self, value: Option<BasicAuth>) -> Self {
-        self.basic_auth = value;
-        self
-    }
-    /// Settings for bearer token authentication.
-    #[inline]
-    pub fn bearer_auth(mut self, value: BearerAuth) -> Self {
-        self.bearer_auth = Some(value);
-        self
-    }
-    /// Sets or clears `BearerAuth`.
-    #[inline]
-    pub fn set_bearer_auth(mut self, value: Option<BearerAuth>) -> Self {
-        self.bearer_auth = value;
-        self
-    }
-    /// Settings for custom authentication.
-    #[inline]
-    pub fn custom_auth(mut self, value: HttpParams) -> Self {
-        self.custom_auth = Some(value);
-        self
-    }
-    /// Sets or clears `CustomAuth`.
-    #[inline]
-    pub fn set_custom_auth(mut self, value: Option<HttpParams>) -> Self {
-        self.custom_auth = value;
-        self
-    }
-    /// Settings for OAuth2 authentication.
-    #[inline]
-    pub fn oauth2_auth(mut self, value: OauthConfig) -> Self {
-        self.oauth2_auth = Some(value);
-        self
-    }
-    /// Sets or clears `Oauth2Auth`.
-    #[inline]
-    pub fn set_oauth2_auth(mut self, value: Option<OauthConfig>) -> Self {
-        self.oauth2_auth = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

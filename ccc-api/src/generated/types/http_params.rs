@@ -77,22 +77,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for HttpParams {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for HttpParams {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Key",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Value",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ValueType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Key"),
+            M::optional("Value"),
+            M::optional("ValueType"),
         ];
         MEMBERS
     }
@@ -107,9 +96,9 @@ impl HttpParams {
 /// Builds a [`HttpParams`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct HttpParamsBuilder {
-    key: Option<String>,
-    value: Option<String>,
-    value_type: Option<String>,
+    pub(crate) key: Option<String>,
+    pub(crate) value: Option<String>,
+    pub(crate) value_type: Option<String>,
 }
 impl ::std::fmt::Debug for HttpParamsBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -121,40 +110,17 @@ impl ::std::fmt::Debug for HttpParamsBuilder {
     }
 }
 impl HttpParamsBuilder {
-    /// Parameter name.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Parameter name.
+        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
+        /// Parameter value.
+        one value(impl Into<String>), set_value(String) = "Sets or clears `Value`.";
+        /// Data type of the parameter value.
+        one value_type(impl Into<String>),
+            set_value_type(String) = "Sets or clears `ValueType`.";
     }
-    /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<String>) -> Self {
-        self.key = value;
-        self
-    }
-    /// Parameter value.
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets or clears `Value`.
-    #[inline]
-    pub fn set_value(mut self, value: Option<String>) -> Self {
-        self.value = value;
-        self
-    }
-    /// Data type of the parameter value.
-    #[inline]
-    pub fn value_type(mut self, value: impl Into<String>) -> Self {
-        self.value_type = Some(value.into());
-        self
-    }
-    /// Sets or clears `ValueType`.
-    #[inline]
-    pub fn set_value_type(mut self, value: Option<String>) -> Self {
-        self.value_type = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

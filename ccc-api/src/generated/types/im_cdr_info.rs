@@ -180,69 +180,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for IMCdrInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for IMCdrInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ClientUserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Duration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndStatus",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Id",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Nickname",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Satisfaction",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <IMSatisfaction as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Timestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ClientUserId"),
+            M::optional("Duration"),
+            M::optional("EndStatus"),
+            M::optional("Id"),
+            M::optional("Nickname"),
+            M::optional("Satisfaction").of::<IMSatisfaction>(),
+            M::optional("SessionId"),
+            M::optional("SkillGroupId"),
+            M::optional("SkillGroupName"),
+            M::optional("StaffId"),
+            M::optional("Timestamp"),
+            M::optional("Type"),
         ];
         MEMBERS
     }
@@ -259,187 +210,79 @@ impl IMCdrInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct IMCdrInfoBuilder {
-    id: Option<String>,
-    duration: Option<i64>,
-    end_status: Option<IMCdrInfoEndStatus>,
-    nickname: Option<String>,
-    r#type: Option<IMCdrInfoType>,
-    staff_id: Option<String>,
-    timestamp: Option<i64>,
-    session_id: Option<String>,
-    skill_group_id: Option<String>,
-    skill_group_name: Option<String>,
-    satisfaction: Option<IMSatisfaction>,
-    client_user_id: Option<String>,
+    pub(crate) id: Option<String>,
+    pub(crate) duration: Option<i64>,
+    pub(crate) end_status: Option<IMCdrInfoEndStatus>,
+    pub(crate) nickname: Option<String>,
+    pub(crate) r#type: Option<IMCdrInfoType>,
+    pub(crate) staff_id: Option<String>,
+    pub(crate) timestamp: Option<i64>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) skill_group_id: Option<String>,
+    pub(crate) skill_group_name: Option<String>,
+    pub(crate) satisfaction: Option<IMSatisfaction>,
+    pub(crate) client_user_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl IMCdrInfoBuilder {
-    /// Id of the service record.
-    ///
-    /// Example: `"12933"`
-    #[inline]
-    pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the service record.
+        ///
+        /// Example: `"12933"`
+        one id(impl Into<String>), set_id(String) = "Sets or clears `Id`.";
+        /// Length of the service in seconds.
+        ///
+        /// Example: `199`
+        one duration(i64), set_duration(i64) = "Sets or clears `Duration`.";
+        /// How the session ended: `0` abnormal end, `1` normal end, `3` no agent online, `17` agent declined to answer, `100` blocklisted, `101` transferred manually by the agent, `102` abandoned in the IVR stage, `108` ended automatically after user timeout, `109` ended by the user.
+        ///
+        /// Example: `1`
+        one end_status(IMCdrInfoEndStatus),
+            set_end_status(IMCdrInfoEndStatus) = "Sets or clears `EndStatus`.";
+        /// Nickname of the user.
+        ///
+        /// Example: `"访客_e8d6"`
+        one nickname(impl Into<String>), set_nickname(String) = "Sets or clears `Nickname`.";
+        /// Service type: `1` omnichannel, `2` text customer service.
+        ///
+        /// Example: `2`
+        one r#type(IMCdrInfoType), set_type(IMCdrInfoType) = "Sets or clears `Type`.";
+        /// Id of the agent who served the session.
+        ///
+        /// Example: `"foo@tencent.com"`
+        one staff_id(impl Into<String>), set_staff_id(String) = "Sets or clears `StaffId`.";
+        /// Unix timestamp of the service.
+        ///
+        /// Example: `1632814604`
+        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        /// Id of the session.
+        ///
+        /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
+        one session_id(impl Into<String>),
+            set_session_id(String) = "Sets or clears `SessionId`.";
+        /// Id of the skill group.
+        ///
+        /// Example: `"1154"`
+        one skill_group_id(impl Into<String>),
+            set_skill_group_id(String) = "Sets or clears `SkillGroupId`.";
+        /// Name of the skill group.
+        ///
+        /// Example: `"foo"`
+        one skill_group_name(impl Into<String>),
+            set_skill_group_name(String) = "Sets or clears `SkillGroupName`.";
+        /// Satisfaction rating given by the user; may be null if unavailable.
+        ///
+        /// Example: `{"Id":1,"Label":"满意"}`
+        one satisfaction(IMSatisfaction),
+            set_satisfaction(IMSatisfaction) = "Sets or clears `Satisfaction`.";
+        /// Id of the user.
+        ///
+        /// Example: `"user123"`
+        one client_user_id(impl Into<String>),
+            set_client_user_id(String) = "Sets or clears `ClientUserId`.";
     }
-    /// Sets or clears `Id`.
     #[inline]
-    pub fn set_id(mut self, value: Option<String>) -> Self {
-        self.id = value;
-        self
-    }
-    /// Length of the service in seconds.
-    ///
-    /// Example: `199`
-    #[inline]
-    pub fn duration(mut self, value: i64) -> Self {
-        self.duration = Some(value);
-        self
-    }
-    /// Sets or clears `Duration`.
-    #[inline]
-    pub fn set_duration(mut self, value: Option<i64>) -> Self {
-        self.duration = value;
-        self
-    }
-    /// How the session ended: `0` abnormal end, `1` normal end, `3` no agent online, `17` agent declined to answer, `100` blocklisted, `101` transferred manually by the agent, `102` abandoned in the IVR stage, `108` ended automatically after user timeout, `109` ended by the user.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn end_status(mut self, value: IMCdrInfoEndStatus) -> Self {
-        self.end_status = Some(value);
-        self
-    }
-    /// Sets or clears `EndStatus`.
-    #[inline]
-    pub fn set_end_status(mut self, value: Option<IMCdrInfoEndStatus>) -> Self {
-        self.end_status = value;
-        self
-    }
-    /// Nickname of the user.
-    ///
-    /// Example: `"访客_e8d6"`
-    #[inline]
-    pub fn nickname(mut self, value: impl Into<String>) -> Self {
-        self.nickname = Some(value.into());
-        self
-    }
-    /// Sets or clears `Nickname`.
-    #[inline]
-    pub fn set_nickname(mut self, value: Option<String>) -> Self {
-        self.nickname = value;
-        self
-    }
-    /// Service type: `1` omnichannel, `2` text customer service.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn r#type(mut self, value: IMCdrInfoType) -> Self {
-        self.r#type = Some(value);
-        self
-    }
-    /// Sets or clears `Type`.
-    #[inline]
-    pub fn set_type(mut self, value: Option<IMCdrInfoType>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Id of the agent who served the session.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn staff_id(mut self, value: impl Into<String>) -> Self {
-        self.staff_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffId`.
-    #[inline]
-    pub fn set_staff_id(mut self, value: Option<String>) -> Self {
-        self.staff_id = value;
-        self
-    }
-    /// Unix timestamp of the service.
-    ///
-    /// Example: `1632814604`
-    #[inline]
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `Timestamp`.
-    #[inline]
-    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
-        self.timestamp = value;
-        self
-    }
-    /// Id of the session.
-    ///
-    /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Id of the skill group.
-    ///
-    /// Example: `"1154"`
-    #[inline]
-    pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
-        self.skill_group_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupId`.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<String>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// Name of the skill group.
-    ///
-    /// Example: `"foo"`
-    #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupName`.
-    #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.skill_group_name = value;
-        self
-    }
-    /// Satisfaction rating given by the user; may be null if unavailable.
-    ///
-    /// Example: `{"Id":1,"Label":"满意"}`
-    #[inline]
-    pub fn satisfaction(mut self, value: IMSatisfaction) -> Self {
-        self.satisfaction = Some(value);
-        self
-    }
-    /// Sets or clears `Satisfaction`.
-    #[inline]
-    pub fn set_satisfaction(mut self, value: Option<IMSatisfaction>) -> Self {
-        self.satisfaction = value;
-        self
-    }
-    /// Id of the user.
-    ///
-    /// Example: `"user123"`
-    #[inline]
-    pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
-        self.client_user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ClientUserId`.
-    #[inline]
-    pub fn set_client_user_id(mut self, value: Option<String>) -> Self {
-        self.client_user_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

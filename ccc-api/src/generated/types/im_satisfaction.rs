@@ -62,18 +62,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for IMSatisfaction {
 }
 impl ::tencent_cloud_runtime::deviation::Described for IMSatisfaction {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Id",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Label",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Id"), M::optional("Label")];
         MEMBERS
     }
 }
@@ -89,37 +79,23 @@ impl IMSatisfaction {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct IMSatisfactionBuilder {
-    id: Option<i64>,
-    label: Option<String>,
+    pub(crate) id: Option<i64>,
+    pub(crate) label: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl IMSatisfactionBuilder {
-    /// Numeric satisfaction value.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Numeric satisfaction value.
+        ///
+        /// Example: `2`
+        one id(i64), set_id(i64) = "Sets or clears `Id`.";
+        /// Label of the satisfaction value.
+        ///
+        /// Example: `"非常满意"`
+        one label(impl Into<String>), set_label(String) = "Sets or clears `Label`.";
     }
-    /// Sets or clears `Id`.
     #[inline]
-    pub fn set_id(mut self, value: Option<i64>) -> Self {
-        self.id = value;
-        self
-    }
-    /// Label of the satisfaction value.
-    ///
-    /// Example: `"非常满意"`
-    #[inline]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// Sets or clears `Label`.
-    #[inline]
-    pub fn set_label(mut self, value: Option<String>) -> Self {
-        self.label = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -51,12 +51,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Interface {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for Interface {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "URL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("URL")];
         MEMBERS
     }
 }
@@ -70,33 +66,26 @@ impl Interface {
 /// Builds a [`Interface`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct InterfaceBuilder {
-    url: Option<String>,
+    pub(crate) url: Option<String>,
 }
 impl InterfaceBuilder {
-    /// Address of the callback endpoint.
-    ///
-    /// Example: `"https://cloud.tencent.com/"`
-    #[inline]
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Address of the callback endpoint.
+        ///
+        /// Example: `"https://cloud.tencent.com/"`
+        one url(impl Into<String>), set_url(String) = "Sets or clears `URL`. Required.";
     }
-    /// Sets or clears `URL`. Required.
     #[inline]
-    pub fn set_url(mut self, value: Option<String>) -> Self {
-        self.url = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<Interface, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing_in_type("Interface", member);
         Ok(Interface {
-            url: self
-                .url
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "Interface",
-                    "URL",
-                ))?,
+            url: self.url.ok_or_else(|| missing("URL"))?,
         })
     }
 }

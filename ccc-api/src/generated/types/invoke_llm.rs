@@ -64,18 +64,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for InvokeLLM {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for InvokeLLM {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Content",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Interrupt",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Content"), M::optional("Interrupt")];
         MEMBERS
     }
 }
@@ -89,36 +79,22 @@ impl InvokeLLM {
 /// Builds a [`InvokeLLM`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct InvokeLLMBuilder {
-    content: Option<String>,
-    interrupt: Option<bool>,
+    pub(crate) content: Option<String>,
+    pub(crate) interrupt: Option<bool>,
 }
 impl InvokeLLMBuilder {
-    /// Content to send to the LLM.
-    ///
-    /// Example: `"今天天气怎么样"`
-    #[inline]
-    pub fn content(mut self, value: impl Into<String>) -> Self {
-        self.content = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Content to send to the LLM.
+        ///
+        /// Example: `"今天天气怎么样"`
+        one content(impl Into<String>), set_content(String) = "Sets or clears `Content`.";
+        /// Whether this text may interrupt the bot while it is speaking.
+        ///
+        /// Example: `false`
+        one interrupt(bool), set_interrupt(bool) = "Sets or clears `Interrupt`.";
     }
-    /// Sets or clears `Content`.
     #[inline]
-    pub fn set_content(mut self, value: Option<String>) -> Self {
-        self.content = value;
-        self
-    }
-    /// Whether this text may interrupt the bot while it is speaking.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn interrupt(mut self, value: bool) -> Self {
-        self.interrupt = Some(value);
-        self
-    }
-    /// Sets or clears `Interrupt`.
-    #[inline]
-    pub fn set_interrupt(mut self, value: Option<bool>) -> Self {
-        self.interrupt = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

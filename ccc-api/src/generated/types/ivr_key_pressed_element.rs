@@ -109,37 +109,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for IVRKeyPressedElement {
 }
 impl ::tencent_cloud_runtime::deviation::Described for IVRKeyPressedElement {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Key",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Label",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NodeLabel",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OriginalContent",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TTSPrompt",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Timestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Key"),
+            M::optional("Label"),
+            M::optional("NodeLabel"),
+            M::optional("OriginalContent"),
+            M::optional("TTSPrompt"),
+            M::optional("Timestamp"),
         ];
         MEMBERS
     }
@@ -156,97 +133,46 @@ impl IVRKeyPressedElement {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct IVRKeyPressedElementBuilder {
-    key: Option<String>,
-    label: Option<String>,
-    timestamp: Option<i64>,
-    node_label: Option<String>,
-    original_content: Option<String>,
-    tts_prompt: Option<String>,
+    pub(crate) key: Option<String>,
+    pub(crate) label: Option<String>,
+    pub(crate) timestamp: Option<i64>,
+    pub(crate) node_label: Option<String>,
+    pub(crate) original_content: Option<String>,
+    pub(crate) tts_prompt: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl IVRKeyPressedElementBuilder {
-    /// Key pressed or keyword matched.
-    ///
-    /// Example: `"1"`
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Key pressed or keyword matched.
+        ///
+        /// Example: `"1"`
+        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
+        /// Tag associated with the key.
+        ///
+        /// Example: `"非常满意"`
+        one label(impl Into<String>), set_label(String) = "Sets or clears `Label`.";
+        /// Unix time in milliseconds of the input.
+        ///
+        /// Example: `1729697241440`
+        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        /// Tag of the IVR node.
+        ///
+        /// Example: `"分支节点"`
+        one node_label(impl Into<String>),
+            set_node_label(String) = "Sets or clears `NodeLabel`.";
+        /// Raw input from the user.
+        ///
+        /// Example: `"1"`
+        one original_content(impl Into<String>),
+            set_original_content(String) = "Sets or clears `OriginalContent`.";
+        /// Text of the TTS prompt played.
+        ///
+        /// Example: `"您好"`
+        one tts_prompt(impl Into<String>),
+            set_tts_prompt(String) = "Sets or clears `TTSPrompt`.";
     }
-    /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<String>) -> Self {
-        self.key = value;
-        self
-    }
-    /// Tag associated with the key.
-    ///
-    /// Example: `"非常满意"`
-    #[inline]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
-    }
-    /// Sets or clears `Label`.
-    #[inline]
-    pub fn set_label(mut self, value: Option<String>) -> Self {
-        self.label = value;
-        self
-    }
-    /// Unix time in milliseconds of the input.
-    ///
-    /// Example: `1729697241440`
-    #[inline]
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `Timestamp`.
-    #[inline]
-    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
-        self.timestamp = value;
-        self
-    }
-    /// Tag of the IVR node.
-    ///
-    /// Example: `"分支节点"`
-    #[inline]
-    pub fn node_label(mut self, value: impl Into<String>) -> Self {
-        self.node_label = Some(value.into());
-        self
-    }
-    /// Sets or clears `NodeLabel`.
-    #[inline]
-    pub fn set_node_label(mut self, value: Option<String>) -> Self {
-        self.node_label = value;
-        self
-    }
-    /// Raw input from the user.
-    ///
-    /// Example: `"1"`
-    #[inline]
-    pub fn original_content(mut self, value: impl Into<String>) -> Self {
-        self.original_content = Some(value.into());
-        self
-    }
-    /// Sets or clears `OriginalContent`.
-    #[inline]
-    pub fn set_original_content(mut self, value: Option<String>) -> Self {
-        self.original_content = value;
-        self
-    }
-    /// Text of the TTS prompt played.
-    ///
-    /// Example: `"您好"`
-    #[inline]
-    pub fn tts_prompt(mut self, value: impl Into<String>) -> Self {
-        self.tts_prompt = Some(value.into());
-        self
-    }
-    /// Sets or clears `TTSPrompt`.
-    #[inline]
-    pub fn set_tts_prompt(mut self, value: Option<String>) -> Self {
-        self.tts_prompt = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -62,18 +62,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Message {
 }
 impl ::tencent_cloud_runtime::deviation::Described for Message {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Content",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Content"), M::optional("Type")];
         MEMBERS
     }
 }
@@ -89,37 +79,23 @@ impl Message {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct MessageBuilder {
-    r#type: Option<String>,
-    content: Option<String>,
+    pub(crate) r#type: Option<String>,
+    pub(crate) content: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl MessageBuilder {
-    /// Kind of message, such as `Text`.
-    ///
-    /// Example: `"Text"`
-    #[inline]
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Kind of message, such as `Text`.
+        ///
+        /// Example: `"Text"`
+        one r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
+        /// Body of the message.
+        ///
+        /// Example: `"您好，我是您的小助手"`
+        one content(impl Into<String>), set_content(String) = "Sets or clears `Content`.";
     }
-    /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<String>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Body of the message.
-    ///
-    /// Example: `"您好，我是您的小助手"`
-    #[inline]
-    pub fn content(mut self, value: impl Into<String>) -> Self {
-        self.content = Some(value.into());
-        self
-    }
-    /// Sets or clears `Content`.
-    #[inline]
-    pub fn set_content(mut self, value: Option<String>) -> Self {
-        self.content = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

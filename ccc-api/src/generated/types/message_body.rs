@@ -77,22 +77,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for MessageBody {
 }
 impl ::tencent_cloud_runtime::deviation::Described for MessageBody {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "From",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Messages",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(<Message as ::tencent_cloud_runtime::deviation::Described>::members),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Timestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("From"),
+            M::optional("Messages").of::<Message>(),
+            M::optional("Timestamp"),
         ];
         MEMBERS
     }
@@ -109,52 +98,29 @@ impl MessageBody {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct MessageBodyBuilder {
-    timestamp: Option<i64>,
-    from: Option<String>,
-    messages: Option<Vec<Message>>,
+    pub(crate) timestamp: Option<i64>,
+    pub(crate) from: Option<String>,
+    pub(crate) messages: Option<Vec<Message>>,
 }
 #[cfg(feature = "test-util")]
 impl MessageBodyBuilder {
-    /// Unix timestamp of the message.
-    ///
-    /// Example: `1600007226`
-    #[inline]
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Unix timestamp of the message.
+        ///
+        /// Example: `1600007226`
+        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        /// Id of the user who sent the message.
+        ///
+        /// Example: `"Alan"`
+        one from(impl Into<String>), set_from(String) = "Sets or clears `From`.";
+        /// Messages contained in this entry.
+        ///
+        /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
+        many messages(impl IntoIterator<Item = Message>),
+            set_messages(Vec<Message>) = "Sets or clears `Messages`.";
     }
-    /// Sets or clears `Timestamp`.
     #[inline]
-    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
-        self.timestamp = value;
-        self
-    }
-    /// Id of the user who sent the message.
-    ///
-    /// Example: `"Alan"`
-    #[inline]
-    pub fn from(mut self, value: impl Into<String>) -> Self {
-        self.from = Some(value.into());
-        self
-    }
-    /// Sets or clears `From`.
-    #[inline]
-    pub fn set_from(mut self, value: Option<String>) -> Self {
-        self.from = value;
-        self
-    }
-    /// Messages contained in this entry.
-    ///
-    /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
-    #[inline]
-    pub fn messages(mut self, value: impl IntoIterator<Item = Message>) -> Self {
-        self.messages = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Messages`.
-    #[inline]
-    pub fn set_messages(mut self, value: Option<Vec<Message>>) -> Self {
-        self.messages = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

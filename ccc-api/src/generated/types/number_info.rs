@@ -87,27 +87,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for NumberInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for NumberInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallOutSkillGroupIds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CostType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Number",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "State",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CallOutSkillGroupIds"),
+            M::optional("CostType"),
+            M::optional("Number"),
+            M::optional("State"),
         ];
         MEMBERS
     }
@@ -124,70 +109,35 @@ impl NumberInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct NumberInfoBuilder {
-    number: Option<String>,
-    call_out_skill_group_ids: Option<Vec<SkillGroupId>>,
-    state: Option<NumberInfoState>,
-    cost_type: Option<NumberInfoCostType>,
+    pub(crate) number: Option<String>,
+    pub(crate) call_out_skill_group_ids: Option<Vec<SkillGroupId>>,
+    pub(crate) state: Option<NumberInfoState>,
+    pub(crate) cost_type: Option<NumberInfoCostType>,
 }
 #[cfg(feature = "test-util")]
 impl NumberInfoBuilder {
-    /// The phone number.
-    ///
-    /// Example: `"0086075512345678"`
-    #[inline]
-    pub fn number(mut self, value: impl Into<String>) -> Self {
-        self.number = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// The phone number.
+        ///
+        /// Example: `"0086075512345678"`
+        one number(impl Into<String>), set_number(String) = "Sets or clears `Number`.";
+        /// Ids of the outbound skill groups bound to the number.
+        ///
+        /// Example: `[1,2,3]`
+        many call_out_skill_group_ids(impl IntoIterator<Item = SkillGroupId>),
+            set_call_out_skill_group_ids(Vec<SkillGroupId>) = "Sets or clears `CallOutSkillGroupIds`.";
+        /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by the administrator, `5` suspended for a violation.
+        ///
+        /// Example: `1`
+        one state(NumberInfoState), set_state(NumberInfoState) = "Sets or clears `State`.";
+        /// Whether the number is a bring-your-own number: `0` no, `1` yes.
+        ///
+        /// Example: `1`
+        one cost_type(NumberInfoCostType),
+            set_cost_type(NumberInfoCostType) = "Sets or clears `CostType`.";
     }
-    /// Sets or clears `Number`.
     #[inline]
-    pub fn set_number(mut self, value: Option<String>) -> Self {
-        self.number = value;
-        self
-    }
-    /// Ids of the outbound skill groups bound to the number.
-    ///
-    /// Example: `[1,2,3]`
-    #[inline]
-    pub fn call_out_skill_group_ids(
-        mut self,
-        value: impl IntoIterator<Item = SkillGroupId>,
-    ) -> Self {
-        self.call_out_skill_group_ids = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `CallOutSkillGroupIds`.
-    #[inline]
-    pub fn set_call_out_skill_group_ids(mut self, value: Option<Vec<SkillGroupId>>) -> Self {
-        self.call_out_skill_group_ids = value;
-        self
-    }
-    /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by the administrator, `5` suspended for a violation.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn state(mut self, value: NumberInfoState) -> Self {
-        self.state = Some(value);
-        self
-    }
-    /// Sets or clears `State`.
-    #[inline]
-    pub fn set_state(mut self, value: Option<NumberInfoState>) -> Self {
-        self.state = value;
-        self
-    }
-    /// Whether the number is a bring-your-own number: `0` no, `1` yes.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn cost_type(mut self, value: NumberInfoCostType) -> Self {
-        self.cost_type = Some(value);
-        self
-    }
-    /// Sets or clears `CostType`.
-    #[inline]
-    pub fn set_cost_type(mut self, value: Option<NumberInfoCostType>) -> Self {
-        self.cost_type = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

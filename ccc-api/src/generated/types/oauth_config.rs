@@ -80,22 +80,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for OauthConfig {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for OauthConfig {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ClientId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ClientSecret",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TokenURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ClientId"),
+            M::optional("ClientSecret"),
+            M::optional("TokenURL"),
         ];
         MEMBERS
     }
@@ -110,9 +99,9 @@ impl OauthConfig {
 /// Builds a [`OauthConfig`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct OauthConfigBuilder {
-    token_url: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
+    pub(crate) token_url: Option<String>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) client_secret: Option<String>,
 }
 impl ::std::fmt::Debug for OauthConfigBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -127,40 +116,17 @@ impl ::std::fmt::Debug for OauthConfigBuilder {
     }
 }
 impl OauthConfigBuilder {
-    /// URL of the endpoint that issues access tokens.
-    #[inline]
-    pub fn token_url(mut self, value: impl Into<String>) -> Self {
-        self.token_url = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// URL of the endpoint that issues access tokens.
+        one token_url(impl Into<String>), set_token_url(String) = "Sets or clears `TokenURL`.";
+        /// OAuth2 client id.
+        one client_id(impl Into<String>), set_client_id(String) = "Sets or clears `ClientId`.";
+        /// OAuth2 client secret.
+        one client_secret(impl Into<String>),
+            set_client_secret(String) = "Sets or clears `ClientSecret`.";
     }
-    /// Sets or clears `TokenURL`.
     #[inline]
-    pub fn set_token_url(mut self, value: Option<String>) -> Self {
-        self.token_url = value;
-        self
-    }
-    /// OAuth2 client id.
-    #[inline]
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `ClientId`.
-    #[inline]
-    pub fn set_client_id(mut self, value: Option<String>) -> Self {
-        self.client_id = value;
-        self
-    }
-    /// OAuth2 client secret.
-    #[inline]
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
-        self.client_secret = Some(value.into());
-        self
-    }
-    /// Sets or clears `ClientSecret`.
-    #[inline]
-    pub fn set_client_secret(mut self, value: Option<String>) -> Self {
-        self.client_secret = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

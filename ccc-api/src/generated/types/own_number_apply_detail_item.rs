@@ -104,37 +104,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for OwnNumberApplyDetailItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for OwnNumberApplyDetailItem {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CarrierPhoneNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxCallCount",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxCallPSec",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OutboundCalleeFormat",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PhoneNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("CallType"),
+            M::optional("CarrierPhoneNumber"),
+            M::promised("MaxCallCount"),
+            M::promised("MaxCallPSec"),
+            M::optional("OutboundCalleeFormat"),
+            M::promised("PhoneNumber"),
         ];
         MEMBERS
     }
@@ -149,132 +126,61 @@ impl OwnNumberApplyDetailItem {
 /// Builds a [`OwnNumberApplyDetailItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct OwnNumberApplyDetailItemBuilder {
-    call_type: Option<OwnNumberApplyDetailItemCallType>,
-    phone_number: Option<String>,
-    max_call_count: Option<i64>,
-    max_call_p_sec: Option<i64>,
-    outbound_callee_format: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
-    carrier_phone_number: Option<String>,
+    pub(crate) call_type: Option<OwnNumberApplyDetailItemCallType>,
+    pub(crate) phone_number: Option<String>,
+    pub(crate) max_call_count: Option<i64>,
+    pub(crate) max_call_p_sec: Option<i64>,
+    pub(crate) outbound_callee_format: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
+    pub(crate) carrier_phone_number: Option<String>,
 }
 impl OwnNumberApplyDetailItemBuilder {
-    /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn call_type(mut self, value: OwnNumberApplyDetailItemCallType) -> Self {
-        self.call_type = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
+        ///
+        /// Example: `2`
+        one call_type(OwnNumberApplyDetailItemCallType),
+            set_call_type(OwnNumberApplyDetailItemCallType) = "Sets or clears `CallType`. Required.";
+        /// Line number.
+        ///
+        /// Example: `"02066660000"`
+        one phone_number(impl Into<String>),
+            set_phone_number(String) = "Sets or clears `PhoneNumber`. Required.";
+        /// Maximum number of concurrent calls.
+        ///
+        /// Example: `1`
+        one max_call_count(i64),
+            set_max_call_count(i64) = "Sets or clears `MaxCallCount`. Required.";
+        /// Maximum number of new calls per second.
+        ///
+        /// Example: `1`
+        one max_call_p_sec(i64),
+            set_max_call_p_sec(i64) = "Sets or clears `MaxCallPSec`. Required.";
+        /// Format of the callee number on outbound calls: `{+E.164}` or `{E.164}`.
+        ///
+        /// Example: `"{+E.164}"`
+        one outbound_callee_format(OwnNumberApplyDetailItemOutboundCalleeFormat),
+            set_outbound_callee_format(OwnNumberApplyDetailItemOutboundCalleeFormat) = "Sets or clears `OutboundCalleeFormat`.";
+        /// Number assigned by the carrier.
+        ///
+        /// Example: `"66660000"`
+        one carrier_phone_number(impl Into<String>),
+            set_carrier_phone_number(String) = "Sets or clears `CarrierPhoneNumber`.";
     }
-    /// Sets or clears `CallType`. Required.
     #[inline]
-    pub fn set_call_type(mut self, value: Option<OwnNumberApplyDetailItemCallType>) -> Self {
-        self.call_type = value;
-        self
-    }
-    /// Line number.
-    ///
-    /// Example: `"02066660000"`
-    #[inline]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `PhoneNumber`. Required.
-    #[inline]
-    pub fn set_phone_number(mut self, value: Option<String>) -> Self {
-        self.phone_number = value;
-        self
-    }
-    /// Maximum number of concurrent calls.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn max_call_count(mut self, value: i64) -> Self {
-        self.max_call_count = Some(value);
-        self
-    }
-    /// Sets or clears `MaxCallCount`. Required.
-    #[inline]
-    pub fn set_max_call_count(mut self, value: Option<i64>) -> Self {
-        self.max_call_count = value;
-        self
-    }
-    /// Maximum number of new calls per second.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn max_call_p_sec(mut self, value: i64) -> Self {
-        self.max_call_p_sec = Some(value);
-        self
-    }
-    /// Sets or clears `MaxCallPSec`. Required.
-    #[inline]
-    pub fn set_max_call_p_sec(mut self, value: Option<i64>) -> Self {
-        self.max_call_p_sec = value;
-        self
-    }
-    /// Format of the callee number on outbound calls: `{+E.164}` or `{E.164}`.
-    ///
-    /// Example: `"{+E.164}"`
-    #[inline]
-    pub fn outbound_callee_format(
-        mut self,
-        value: OwnNumberApplyDetailItemOutboundCalleeFormat,
-    ) -> Self {
-        self.outbound_callee_format = Some(value);
-        self
-    }
-    /// Sets or clears `OutboundCalleeFormat`.
-    #[inline]
-    pub fn set_outbound_callee_format(
-        mut self,
-        value: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
-    ) -> Self {
-        self.outbound_callee_format = value;
-        self
-    }
-    /// Number assigned by the carrier.
-    ///
-    /// Example: `"66660000"`
-    #[inline]
-    pub fn carrier_phone_number(mut self, value: impl Into<String>) -> Self {
-        self.carrier_phone_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `CarrierPhoneNumber`.
-    #[inline]
-    pub fn set_carrier_phone_number(mut self, value: Option<String>) -> Self {
-        self.carrier_phone_number = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<OwnNumberApplyDetailItem, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing_in_type("OwnNumberApplyDetailItem", member)
+        };
         Ok(OwnNumberApplyDetailItem {
-            call_type: self.call_type.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "OwnNumberApplyDetailItem",
-                    "CallType",
-                ),
-            )?,
-            phone_number: self.phone_number.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "OwnNumberApplyDetailItem",
-                    "PhoneNumber",
-                ),
-            )?,
-            max_call_count: self.max_call_count.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "OwnNumberApplyDetailItem",
-                    "MaxCallCount",
-                ),
-            )?,
-            max_call_p_sec: self.max_call_p_sec.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "OwnNumberApplyDetailItem",
-                    "MaxCallPSec",
-                ),
-            )?,
+            call_type: self.call_type.ok_or_else(|| missing("CallType"))?,
+            phone_number: self.phone_number.ok_or_else(|| missing("PhoneNumber"))?,
+            max_call_count: self.max_call_count.ok_or_else(|| missing("MaxCallCount"))?,
+            max_call_p_sec: self.max_call_p_sec.ok_or_else(|| missing("MaxCallPSec"))?,
             outbound_callee_format: self.outbound_callee_format,
             carrier_phone_number: self.carrier_phone_number,
         })

@@ -96,37 +96,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PackageBuyInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for PackageBuyInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "BuyTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CapacityRemain",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CapacitySize",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PackageId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("BuyTime"),
+            M::promised("CapacityRemain"),
+            M::promised("CapacitySize"),
+            M::promised("EndTime"),
+            M::promised("PackageId"),
+            M::promised("Type"),
         ];
         MEMBERS
     }
@@ -143,136 +120,63 @@ impl PackageBuyInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct PackageBuyInfoBuilder {
-    package_id: Option<String>,
-    r#type: Option<PackageBuyInfoType>,
-    capacity_size: Option<i64>,
-    capacity_remain: Option<i64>,
-    buy_time: Option<i64>,
-    end_time: Option<i64>,
+    pub(crate) package_id: Option<String>,
+    pub(crate) r#type: Option<PackageBuyInfoType>,
+    pub(crate) capacity_size: Option<i64>,
+    pub(crate) capacity_remain: Option<i64>,
+    pub(crate) buy_time: Option<i64>,
+    pub(crate) end_time: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl PackageBuyInfoBuilder {
-    /// Id of the package.
-    ///
-    /// Example: `"1001"`
-    #[inline]
-    pub fn package_id(mut self, value: impl Into<String>) -> Self {
-        self.package_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the package.
+        ///
+        /// Example: `"1001"`
+        one package_id(impl Into<String>),
+            set_package_id(String) = "Sets or clears `PackageId`. Required.";
+        /// Package type: `0` outbound call package, `1` inbound 400-number package.
+        ///
+        /// Example: `1`
+        one r#type(PackageBuyInfoType),
+            set_type(PackageBuyInfoType) = "Sets or clears `Type`. Required.";
+        /// Total capacity of the package.
+        ///
+        /// Example: `10000`
+        one capacity_size(i64),
+            set_capacity_size(i64) = "Sets or clears `CapacitySize`. Required.";
+        /// Capacity still unused in the package.
+        ///
+        /// Example: `143`
+        one capacity_remain(i64),
+            set_capacity_remain(i64) = "Sets or clears `CapacityRemain`. Required.";
+        /// Unix time in seconds when the package was bought.
+        ///
+        /// Example: `1630000000`
+        one buy_time(i64), set_buy_time(i64) = "Sets or clears `BuyTime`. Required.";
+        /// Unix time in seconds when the package expires.
+        ///
+        /// Example: `1640000000`
+        one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
     }
-    /// Sets or clears `PackageId`. Required.
     #[inline]
-    pub fn set_package_id(mut self, value: Option<String>) -> Self {
-        self.package_id = value;
-        self
-    }
-    /// Package type: `0` outbound call package, `1` inbound 400-number package.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn r#type(mut self, value: PackageBuyInfoType) -> Self {
-        self.r#type = Some(value);
-        self
-    }
-    /// Sets or clears `Type`. Required.
-    #[inline]
-    pub fn set_type(mut self, value: Option<PackageBuyInfoType>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Total capacity of the package.
-    ///
-    /// Example: `10000`
-    #[inline]
-    pub fn capacity_size(mut self, value: i64) -> Self {
-        self.capacity_size = Some(value);
-        self
-    }
-    /// Sets or clears `CapacitySize`. Required.
-    #[inline]
-    pub fn set_capacity_size(mut self, value: Option<i64>) -> Self {
-        self.capacity_size = value;
-        self
-    }
-    /// Capacity still unused in the package.
-    ///
-    /// Example: `143`
-    #[inline]
-    pub fn capacity_remain(mut self, value: i64) -> Self {
-        self.capacity_remain = Some(value);
-        self
-    }
-    /// Sets or clears `CapacityRemain`. Required.
-    #[inline]
-    pub fn set_capacity_remain(mut self, value: Option<i64>) -> Self {
-        self.capacity_remain = value;
-        self
-    }
-    /// Unix time in seconds when the package was bought.
-    ///
-    /// Example: `1630000000`
-    #[inline]
-    pub fn buy_time(mut self, value: i64) -> Self {
-        self.buy_time = Some(value);
-        self
-    }
-    /// Sets or clears `BuyTime`. Required.
-    #[inline]
-    pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
-        self.buy_time = value;
-        self
-    }
-    /// Unix time in seconds when the package expires.
-    ///
-    /// Example: `1640000000`
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets or clears `EndTime`. Required.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-        self.end_time = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<PackageBuyInfo, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing_in_type("PackageBuyInfo", member);
         Ok(PackageBuyInfo {
-            package_id: self.package_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type("PackageBuyInfo", "PackageId"),
-            )?,
-            r#type: self
-                .r#type
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "PackageBuyInfo",
-                    "Type",
-                ))?,
-            capacity_size: self.capacity_size.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "PackageBuyInfo",
-                    "CapacitySize",
-                ),
-            )?,
-            capacity_remain: self.capacity_remain.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "PackageBuyInfo",
-                    "CapacityRemain",
-                ),
-            )?,
-            buy_time: self
-                .buy_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "PackageBuyInfo",
-                    "BuyTime",
-                ))?,
-            end_time: self
-                .end_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "PackageBuyInfo",
-                    "EndTime",
-                ))?,
+            package_id: self.package_id.ok_or_else(|| missing("PackageId"))?,
+            r#type: self.r#type.ok_or_else(|| missing("Type"))?,
+            capacity_size: self.capacity_size.ok_or_else(|| missing("CapacitySize"))?,
+            capacity_remain: self
+                .capacity_remain
+                .ok_or_else(|| missing("CapacityRemain"))?,
+            buy_time: self.buy_time.ok_or_else(|| missing("BuyTime"))?,
+            end_time: self.end_time.ok_or_else(|| missing("EndTime"))?,
         })
     }
 }

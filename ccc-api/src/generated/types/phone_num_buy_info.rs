@@ -91,37 +91,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PhoneNumBuyInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for PhoneNumBuyInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "BuyTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PhoneNum",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "State",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("BuyTime"),
+            M::promised("CallType"),
+            M::promised("EndTime"),
+            M::promised("PhoneNum"),
+            M::promised("State"),
+            M::promised("Type"),
         ];
         MEMBERS
     }
@@ -138,133 +115,62 @@ impl PhoneNumBuyInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct PhoneNumBuyInfoBuilder {
-    phone_num: Option<String>,
-    r#type: Option<PhoneNumBuyInfoType>,
-    call_type: Option<PhoneNumBuyInfoCallType>,
-    buy_time: Option<i64>,
-    end_time: Option<i64>,
-    state: Option<PhoneNumBuyInfoState>,
+    pub(crate) phone_num: Option<String>,
+    pub(crate) r#type: Option<PhoneNumBuyInfoType>,
+    pub(crate) call_type: Option<PhoneNumBuyInfoCallType>,
+    pub(crate) buy_time: Option<i64>,
+    pub(crate) end_time: Option<i64>,
+    pub(crate) state: Option<PhoneNumBuyInfoState>,
 }
 #[cfg(feature = "test-util")]
 impl PhoneNumBuyInfoBuilder {
-    /// The phone number.
-    ///
-    /// Example: `"008602112345678"`
-    #[inline]
-    pub fn phone_num(mut self, value: impl Into<String>) -> Self {
-        self.phone_num = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// The phone number.
+        ///
+        /// Example: `"008602112345678"`
+        one phone_num(impl Into<String>),
+            set_phone_num(String) = "Sets or clears `PhoneNum`. Required.";
+        /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
+        ///
+        /// Example: `1`
+        one r#type(PhoneNumBuyInfoType),
+            set_type(PhoneNumBuyInfoType) = "Sets or clears `Type`. Required.";
+        /// Allowed call direction: `1` inbound, `2` outbound, `3` both.
+        ///
+        /// Example: `2`
+        one call_type(PhoneNumBuyInfoCallType),
+            set_call_type(PhoneNumBuyInfoCallType) = "Sets or clears `CallType`. Required.";
+        /// Unix time in seconds when the number was bought.
+        ///
+        /// Example: `1630000000`
+        one buy_time(i64), set_buy_time(i64) = "Sets or clears `BuyTime`. Required.";
+        /// Unix time in seconds when the number expires.
+        ///
+        /// Example: `1640000000`
+        one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
+        /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by an admin, `5` suspended for a violation.
+        ///
+        /// Example: `1`
+        one state(PhoneNumBuyInfoState),
+            set_state(PhoneNumBuyInfoState) = "Sets or clears `State`. Required.";
     }
-    /// Sets or clears `PhoneNum`. Required.
     #[inline]
-    pub fn set_phone_num(mut self, value: Option<String>) -> Self {
-        self.phone_num = value;
-        self
-    }
-    /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn r#type(mut self, value: PhoneNumBuyInfoType) -> Self {
-        self.r#type = Some(value);
-        self
-    }
-    /// Sets or clears `Type`. Required.
-    #[inline]
-    pub fn set_type(mut self, value: Option<PhoneNumBuyInfoType>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Allowed call direction: `1` inbound, `2` outbound, `3` both.
-    ///
-    /// Example: `2`
-    #[inline]
-    pub fn call_type(mut self, value: PhoneNumBuyInfoCallType) -> Self {
-        self.call_type = Some(value);
-        self
-    }
-    /// Sets or clears `CallType`. Required.
-    #[inline]
-    pub fn set_call_type(mut self, value: Option<PhoneNumBuyInfoCallType>) -> Self {
-        self.call_type = value;
-        self
-    }
-    /// Unix time in seconds when the number was bought.
-    ///
-    /// Example: `1630000000`
-    #[inline]
-    pub fn buy_time(mut self, value: i64) -> Self {
-        self.buy_time = Some(value);
-        self
-    }
-    /// Sets or clears `BuyTime`. Required.
-    #[inline]
-    pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
-        self.buy_time = value;
-        self
-    }
-    /// Unix time in seconds when the number expires.
-    ///
-    /// Example: `1640000000`
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets or clears `EndTime`. Required.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-        self.end_time = value;
-        self
-    }
-    /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by an admin, `5` suspended for a violation.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn state(mut self, value: PhoneNumBuyInfoState) -> Self {
-        self.state = Some(value);
-        self
-    }
-    /// Sets or clears `State`. Required.
-    #[inline]
-    pub fn set_state(mut self, value: Option<PhoneNumBuyInfoState>) -> Self {
-        self.state = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<PhoneNumBuyInfo, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing_in_type("PhoneNumBuyInfo", member)
+        };
         Ok(PhoneNumBuyInfo {
-            phone_num: self.phone_num.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type("PhoneNumBuyInfo", "PhoneNum"),
-            )?,
-            r#type: self
-                .r#type
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "PhoneNumBuyInfo",
-                    "Type",
-                ))?,
-            call_type: self.call_type.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type("PhoneNumBuyInfo", "CallType"),
-            )?,
-            buy_time: self
-                .buy_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "PhoneNumBuyInfo",
-                    "BuyTime",
-                ))?,
-            end_time: self
-                .end_time
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "PhoneNumBuyInfo",
-                    "EndTime",
-                ))?,
-            state: self
-                .state
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "PhoneNumBuyInfo",
-                    "State",
-                ))?,
+            phone_num: self.phone_num.ok_or_else(|| missing("PhoneNum"))?,
+            r#type: self.r#type.ok_or_else(|| missing("Type"))?,
+            call_type: self.call_type.ok_or_else(|| missing("CallType"))?,
+            buy_time: self.buy_time.ok_or_else(|| missing("BuyTime"))?,
+            end_time: self.end_time.ok_or_else(|| missing("EndTime"))?,
+            state: self.state.ok_or_else(|| missing("State"))?,
         })
     }
 }

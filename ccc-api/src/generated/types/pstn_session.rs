@@ -208,82 +208,23 @@ impl ::tencent_cloud_runtime::codec::FromMembers for PSTNSession {
 }
 impl ::tencent_cloud_runtime::deviation::Described for PSTNSession {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AcceptTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Caller",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Direction",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OutBoundCallee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OutBoundCaller",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ProtectedCallee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ProtectedCaller",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RingTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoomID",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionID",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionStatus",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffEmail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AcceptTimestamp"),
+            M::optional("Callee"),
+            M::optional("Caller"),
+            M::optional("Direction"),
+            M::optional("OutBoundCallee"),
+            M::optional("OutBoundCaller"),
+            M::optional("ProtectedCallee"),
+            M::optional("ProtectedCaller"),
+            M::optional("RingTimestamp"),
+            M::optional("RoomID"),
+            M::optional("SessionID"),
+            M::optional("SessionStatus"),
+            M::optional("StaffEmail"),
+            M::optional("StaffNumber"),
+            M::optional("StartTimestamp"),
         ];
         MEMBERS
     }
@@ -300,232 +241,98 @@ impl PSTNSession {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct PSTNSessionBuilder {
-    session_id: Option<String>,
-    room_id: Option<String>,
-    caller: Option<String>,
-    callee: Option<String>,
-    start_timestamp: Option<i64>,
-    ring_timestamp: Option<i64>,
-    accept_timestamp: Option<i64>,
-    staff_email: Option<String>,
-    staff_number: Option<String>,
-    session_status: Option<PSTNSessionSessionStatus>,
-    direction: Option<PSTNSessionDirection>,
-    out_bound_caller: Option<String>,
-    out_bound_callee: Option<String>,
-    protected_caller: Option<String>,
-    protected_callee: Option<String>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) room_id: Option<String>,
+    pub(crate) caller: Option<String>,
+    pub(crate) callee: Option<String>,
+    pub(crate) start_timestamp: Option<i64>,
+    pub(crate) ring_timestamp: Option<i64>,
+    pub(crate) accept_timestamp: Option<i64>,
+    pub(crate) staff_email: Option<String>,
+    pub(crate) staff_number: Option<String>,
+    pub(crate) session_status: Option<PSTNSessionSessionStatus>,
+    pub(crate) direction: Option<PSTNSessionDirection>,
+    pub(crate) out_bound_caller: Option<String>,
+    pub(crate) out_bound_callee: Option<String>,
+    pub(crate) protected_caller: Option<String>,
+    pub(crate) protected_callee: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl PSTNSessionBuilder {
-    /// Id of the session.
-    ///
-    /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the session.
+        ///
+        /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
+        one session_id(impl Into<String>),
+            set_session_id(String) = "Sets or clears `SessionID`.";
+        /// Id of the temporary room used by the session.
+        ///
+        /// Example: `"0"`
+        one room_id(impl Into<String>), set_room_id(String) = "Sets or clears `RoomID`.";
+        /// Caller number.
+        ///
+        /// Example: `"00861010101033"`
+        one caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
+        /// Callee number.
+        ///
+        /// Example: `"00861010101031"`
+        one callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
+        /// Unix timestamp when the session started.
+        ///
+        /// Example: `1617184839`
+        one start_timestamp(i64), set_start_timestamp(i64) = "Sets or clears `StartTimestamp`.";
+        /// Unix timestamp when ringing started.
+        ///
+        /// Example: `1617184839`
+        one ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
+        /// Unix timestamp when the call was answered.
+        ///
+        /// Example: `1617184839`
+        one accept_timestamp(i64),
+            set_accept_timestamp(i64) = "Sets or clears `AcceptTimestamp`.";
+        /// Email of the agent.
+        ///
+        /// Example: `"foo@tencent.com"`
+        one staff_email(impl Into<String>),
+            set_staff_email(String) = "Sets or clears `StaffEmail`.";
+        /// Employee number of the agent.
+        ///
+        /// Example: `"007"`
+        one staff_number(impl Into<String>),
+            set_staff_number(String) = "Sets or clears `StaffNumber`.";
+        /// Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.
+        ///
+        /// Example: `"finished"`
+        one session_status(PSTNSessionSessionStatus),
+            set_session_status(PSTNSessionSessionStatus) = "Sets or clears `SessionStatus`.";
+        /// Call direction: `0` inbound, `1` outbound.
+        ///
+        /// Example: `0`
+        one direction(PSTNSessionDirection),
+            set_direction(PSTNSessionDirection) = "Sets or clears `Direction`.";
+        /// Number used as caller when the call is transferred to an external line.
+        ///
+        /// Example: `"00861010101031"`
+        one out_bound_caller(impl Into<String>),
+            set_out_bound_caller(String) = "Sets or clears `OutBoundCaller`.";
+        /// Callee number when the call is transferred to an external line.
+        ///
+        /// Example: `"00861010101032"`
+        one out_bound_callee(impl Into<String>),
+            set_out_bound_callee(String) = "Sets or clears `OutBoundCallee`.";
+        /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
+        ///
+        /// Example: `"008613XXXX5678"`
+        one protected_caller(impl Into<String>),
+            set_protected_caller(String) = "Sets or clears `ProtectedCaller`.";
+        /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
+        ///
+        /// Example: `"008613XXXX5678"`
+        one protected_callee(impl Into<String>),
+            set_protected_callee(String) = "Sets or clears `ProtectedCallee`.";
     }
-    /// Sets or clears `SessionID`.
     #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Id of the temporary room used by the session.
-    ///
-    /// Example: `"0"`
-    #[inline]
-    pub fn room_id(mut self, value: impl Into<String>) -> Self {
-        self.room_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoomID`.
-    #[inline]
-    pub fn set_room_id(mut self, value: Option<String>) -> Self {
-        self.room_id = value;
-        self
-    }
-    /// Caller number.
-    ///
-    /// Example: `"00861010101033"`
-    #[inline]
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
-        self.caller = Some(value.into());
-        self
-    }
-    /// Sets or clears `Caller`.
-    #[inline]
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
-        self.caller = value;
-        self
-    }
-    /// Callee number.
-    ///
-    /// Example: `"00861010101031"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.callee = value;
-        self
-    }
-    /// Unix timestamp when the session started.
-    ///
-    /// Example: `1617184839`
-    #[inline]
-    pub fn start_timestamp(mut self, value: i64) -> Self {
-        self.start_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimestamp`.
-    #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-        self.start_timestamp = value;
-        self
-    }
-    /// Unix timestamp when ringing started.
-    ///
-    /// Example: `1617184839`
-    #[inline]
-    pub fn ring_timestamp(mut self, value: i64) -> Self {
-        self.ring_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `RingTimestamp`.
-    #[inline]
-    pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
-        self.ring_timestamp = value;
-        self
-    }
-    /// Unix timestamp when the call was answered.
-    ///
-    /// Example: `1617184839`
-    #[inline]
-    pub fn accept_timestamp(mut self, value: i64) -> Self {
-        self.accept_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `AcceptTimestamp`.
-    #[inline]
-    pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
-        self.accept_timestamp = value;
-        self
-    }
-    /// Email of the agent.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
-        self.staff_email = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffEmail`.
-    #[inline]
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
-        self.staff_email = value;
-        self
-    }
-    /// Employee number of the agent.
-    ///
-    /// Example: `"007"`
-    #[inline]
-    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
-        self.staff_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffNumber`.
-    #[inline]
-    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
-        self.staff_number = value;
-        self
-    }
-    /// Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.
-    ///
-    /// Example: `"finished"`
-    #[inline]
-    pub fn session_status(mut self, value: PSTNSessionSessionStatus) -> Self {
-        self.session_status = Some(value);
-        self
-    }
-    /// Sets or clears `SessionStatus`.
-    #[inline]
-    pub fn set_session_status(mut self, value: Option<PSTNSessionSessionStatus>) -> Self {
-        self.session_status = value;
-        self
-    }
-    /// Call direction: `0` inbound, `1` outbound.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn direction(mut self, value: PSTNSessionDirection) -> Self {
-        self.direction = Some(value);
-        self
-    }
-    /// Sets or clears `Direction`.
-    #[inline]
-    pub fn set_direction(mut self, value: Option<PSTNSessionDirection>) -> Self {
-        self.direction = value;
-        self
-    }
-    /// Number used as caller when the call is transferred to an external line.
-    ///
-    /// Example: `"00861010101031"`
-    #[inline]
-    pub fn out_bound_caller(mut self, value: impl Into<String>) -> Self {
-        self.out_bound_caller = Some(value.into());
-        self
-    }
-    /// Sets or clears `OutBoundCaller`.
-    #[inline]
-    pub fn set_out_bound_caller(mut self, value: Option<String>) -> Self {
-        self.out_bound_caller = value;
-        self
-    }
-    /// Callee number when the call is transferred to an external line.
-    ///
-    /// Example: `"00861010101032"`
-    #[inline]
-    pub fn out_bound_callee(mut self, value: impl Into<String>) -> Self {
-        self.out_bound_callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `OutBoundCallee`.
-    #[inline]
-    pub fn set_out_bound_callee(mut self, value: Option<String>) -> Self {
-        self.out_bound_callee = value;
-        self
-    }
-    /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
-    ///
-    /// Example: `"008613XXXX5678"`
-    #[inline]
-    pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
-        self.protected_caller = Some(value.into());
-        self
-    }
-    /// Sets or clears `ProtectedCaller`.
-    #[inline]
-    pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
-        self.protected_caller = value;
-        self
-    }
-    /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
-    ///
-    /// Example: `"008613XXXX5678"`
-    #[inline]
-    pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
-        self.protected_callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `ProtectedCallee`.
-    #[inline]
-    pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
-        self.protected_callee = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -64,18 +64,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for RetryTagItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for RetryTagItem {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TagName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TagValue",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("TagName"), M::optional("TagValue")];
         MEMBERS
     }
 }
@@ -89,36 +79,22 @@ impl RetryTagItem {
 /// Builds a [`RetryTagItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct RetryTagItemBuilder {
-    tag_name: Option<String>,
-    tag_value: Option<String>,
+    pub(crate) tag_name: Option<String>,
+    pub(crate) tag_value: Option<String>,
 }
 impl RetryTagItemBuilder {
-    /// Name of the tag.
-    ///
-    /// Example: `"是否需要稍后联系"`
-    #[inline]
-    pub fn tag_name(mut self, value: impl Into<String>) -> Self {
-        self.tag_name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Name of the tag.
+        ///
+        /// Example: `"是否需要稍后联系"`
+        one tag_name(impl Into<String>), set_tag_name(String) = "Sets or clears `TagName`.";
+        /// Value of the tag.
+        ///
+        /// Example: `"需要"`
+        one tag_value(impl Into<String>), set_tag_value(String) = "Sets or clears `TagValue`.";
     }
-    /// Sets or clears `TagName`.
     #[inline]
-    pub fn set_tag_name(mut self, value: Option<String>) -> Self {
-        self.tag_name = value;
-        self
-    }
-    /// Value of the tag.
-    ///
-    /// Example: `"需要"`
-    #[inline]
-    pub fn tag_value(mut self, value: impl Into<String>) -> Self {
-        self.tag_value = Some(value.into());
-        self
-    }
-    /// Sets or clears `TagValue`.
-    #[inline]
-    pub fn set_tag_value(mut self, value: Option<String>) -> Self {
-        self.tag_value = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -52,12 +52,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ReturnKey {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ReturnKey {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] =
-            &[::tencent_cloud_runtime::deviation::Member {
-                wire: "Key",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            }];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Key")];
         MEMBERS
     }
 }
@@ -71,19 +67,15 @@ impl ReturnKey {
 /// Builds a [`ReturnKey`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ReturnKeyBuilder {
-    key: Option<String>,
+    pub(crate) key: Option<String>,
 }
 impl ReturnKeyBuilder {
-    /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
+        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
     }
-    /// Sets or clears `Key`.
     #[inline]
-    pub fn set_key(mut self, value: Option<String>) -> Self {
-        self.key = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

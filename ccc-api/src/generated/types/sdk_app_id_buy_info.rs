@@ -120,41 +120,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SdkAppIdBuyInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for SdkAppIdBuyInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PhoneNumBuyList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <PhoneNumBuyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SdkAppId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SipBuyNum",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffBuyList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <StaffBuyInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffBuyNum",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Name"),
+            M::optional("PhoneNumBuyList").of::<PhoneNumBuyInfo>(),
+            M::optional("SdkAppId"),
+            M::optional("SipBuyNum"),
+            M::optional("StaffBuyList").of::<StaffBuyInfo>(),
+            M::optional("StaffBuyNum"),
         ];
         MEMBERS
     }
@@ -171,97 +144,45 @@ impl SdkAppIdBuyInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct SdkAppIdBuyInfoBuilder {
-    sdk_app_id: Option<SdkAppId>,
-    name: Option<String>,
-    staff_buy_num: Option<i64>,
-    staff_buy_list: Option<Vec<StaffBuyInfo>>,
-    phone_num_buy_list: Option<Vec<PhoneNumBuyInfo>>,
-    sip_buy_num: Option<i64>,
+    pub(crate) sdk_app_id: Option<SdkAppId>,
+    pub(crate) name: Option<String>,
+    pub(crate) staff_buy_num: Option<i64>,
+    pub(crate) staff_buy_list: Option<Vec<StaffBuyInfo>>,
+    pub(crate) phone_num_buy_list: Option<Vec<PhoneNumBuyInfo>>,
+    pub(crate) sip_buy_num: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl SdkAppIdBuyInfoBuilder {
-    /// Id of the application.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
-        self.sdk_app_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the application.
+        ///
+        /// Example: `1400000000`
+        one sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
+        /// Name of the application.
+        ///
+        /// Example: `"Test"`
+        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        /// Number of agent seats bought that are still valid.
+        ///
+        /// Example: `10`
+        one staff_buy_num(i64), set_staff_buy_num(i64) = "Sets or clears `StaffBuyNum`.";
+        /// Agent seat purchases that are still valid.
+        ///
+        /// Example: `[]`
+        many staff_buy_list(impl IntoIterator<Item = StaffBuyInfo>),
+            set_staff_buy_list(Vec<StaffBuyInfo>) = "Sets or clears `StaffBuyList`.";
+        /// Phone numbers bought for the application.
+        ///
+        /// Example: `[]`
+        many phone_num_buy_list(impl IntoIterator<Item = PhoneNumBuyInfo>),
+            set_phone_num_buy_list(Vec<PhoneNumBuyInfo>) = "Sets or clears `PhoneNumBuyList`.";
+        /// Number of office phones bought that are still valid.
+        ///
+        /// Example: `10`
+        one sip_buy_num(i64), set_sip_buy_num(i64) = "Sets or clears `SipBuyNum`.";
     }
-    /// Sets or clears `SdkAppId`.
     #[inline]
-    pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
-        self.sdk_app_id = value;
-        self
-    }
-    /// Name of the application.
-    ///
-    /// Example: `"Test"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets or clears `Name`.
-    #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Number of agent seats bought that are still valid.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn staff_buy_num(mut self, value: i64) -> Self {
-        self.staff_buy_num = Some(value);
-        self
-    }
-    /// Sets or clears `StaffBuyNum`.
-    #[inline]
-    pub fn set_staff_buy_num(mut self, value: Option<i64>) -> Self {
-        self.staff_buy_num = value;
-        self
-    }
-    /// Agent seat purchases that are still valid.
-    ///
-    /// Example: `[]`
-    #[inline]
-    pub fn staff_buy_list(mut self, value: impl IntoIterator<Item = StaffBuyInfo>) -> Self {
-        self.staff_buy_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `StaffBuyList`.
-    #[inline]
-    pub fn set_staff_buy_list(mut self, value: Option<Vec<StaffBuyInfo>>) -> Self {
-        self.staff_buy_list = value;
-        self
-    }
-    /// Phone numbers bought for the application.
-    ///
-    /// Example: `[]`
-    #[inline]
-    pub fn phone_num_buy_list(mut self, value: impl IntoIterator<Item = PhoneNumBuyInfo>) -> Self {
-        self.phone_num_buy_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `PhoneNumBuyList`.
-    #[inline]
-    pub fn set_phone_num_buy_list(mut self, value: Option<Vec<PhoneNumBuyInfo>>) -> Self {
-        self.phone_num_buy_list = value;
-        self
-    }
-    /// Number of office phones bought that are still valid.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn sip_buy_num(mut self, value: i64) -> Self {
-        self.sip_buy_num = Some(value);
-        self
-    }
-    /// Sets or clears `SipBuyNum`.
-    #[inline]
-    pub fn set_sip_buy_num(mut self, value: Option<i64>) -> Self {
-        self.sip_buy_num = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

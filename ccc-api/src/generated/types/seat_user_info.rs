@@ -134,52 +134,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SeatUserInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for SeatUserInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Mail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Nick",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Phone",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Role",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupNameList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ExtensionNumber"),
+            M::promised("Mail"),
+            M::promised("Name"),
+            M::optional("Nick"),
+            M::optional("Phone"),
+            M::optional("Role"),
+            M::optional("SkillGroupNameList"),
+            M::promised("StaffNumber"),
+            M::optional("UserId"),
         ];
         MEMBERS
     }
@@ -194,165 +159,71 @@ impl SeatUserInfo {
 /// Builds a [`SeatUserInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct SeatUserInfoBuilder {
-    name: Option<String>,
-    mail: Option<String>,
-    staff_number: Option<String>,
-    phone: Option<String>,
-    nick: Option<String>,
-    user_id: Option<String>,
-    skill_group_name_list: Option<Vec<String>>,
-    role: Option<i64>,
-    extension_number: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) mail: Option<String>,
+    pub(crate) staff_number: Option<String>,
+    pub(crate) phone: Option<String>,
+    pub(crate) nick: Option<String>,
+    pub(crate) user_id: Option<String>,
+    pub(crate) skill_group_name_list: Option<Vec<String>>,
+    pub(crate) role: Option<i64>,
+    pub(crate) extension_number: Option<String>,
 }
 impl SeatUserInfoBuilder {
-    /// Display name of the agent.
-    ///
-    /// Example: `"张三"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Display name of the agent.
+        ///
+        /// Example: `"张三"`
+        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
+        /// Email address of the agent.
+        ///
+        /// Example: `"foo@tencent.com"`
+        one mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`. Required.";
+        /// Employee number of the agent.
+        ///
+        /// Example: `"007"`
+        one staff_number(impl Into<String>),
+            set_staff_number(String) = "Sets or clears `StaffNumber`. Required.";
+        /// Phone number of the agent, prefixed with `0086`.
+        ///
+        /// Example: `"008613012345678"`
+        one phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
+        /// Nickname of the agent.
+        ///
+        /// Example: `"三三"`
+        one nick(impl Into<String>), set_nick(String) = "Sets or clears `Nick`.";
+        /// Id of the user.
+        ///
+        /// Example: `"foo@tencent.com"`
+        one user_id(impl Into<String>), set_user_id(String) = "Sets or clears `UserId`.";
+        /// Names of the skill groups the agent belongs to.
+        ///
+        /// Example: `["测试技能组"]`
+        many skill_group_name_list(impl IntoIterator<Item = impl Into<String>>),
+            set_skill_group_name_list(Vec<String>) = "Sets or clears `SkillGroupNameList`.";
+        /// Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.
+        ///
+        /// Example: `1`
+        one role(i64), set_role(i64) = "Sets or clears `Role`.";
+        /// Extension number of the agent: 4-6 digits, first digit 1-8.
+        ///
+        /// Example: `"1003"`
+        one extension_number(impl Into<String>),
+            set_extension_number(String) = "Sets or clears `ExtensionNumber`.";
     }
-    /// Sets or clears `Name`. Required.
     #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Email address of the agent.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn mail(mut self, value: impl Into<String>) -> Self {
-        self.mail = Some(value.into());
-        self
-    }
-    /// Sets or clears `Mail`. Required.
-    #[inline]
-    pub fn set_mail(mut self, value: Option<String>) -> Self {
-        self.mail = value;
-        self
-    }
-    /// Employee number of the agent.
-    ///
-    /// Example: `"007"`
-    #[inline]
-    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
-        self.staff_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffNumber`. Required.
-    #[inline]
-    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
-        self.staff_number = value;
-        self
-    }
-    /// Phone number of the agent, prefixed with `0086`.
-    ///
-    /// Example: `"008613012345678"`
-    #[inline]
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets or clears `Phone`.
-    #[inline]
-    pub fn set_phone(mut self, value: Option<String>) -> Self {
-        self.phone = value;
-        self
-    }
-    /// Nickname of the agent.
-    ///
-    /// Example: `"三三"`
-    #[inline]
-    pub fn nick(mut self, value: impl Into<String>) -> Self {
-        self.nick = Some(value.into());
-        self
-    }
-    /// Sets or clears `Nick`.
-    #[inline]
-    pub fn set_nick(mut self, value: Option<String>) -> Self {
-        self.nick = value;
-        self
-    }
-    /// Id of the user.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `UserId`.
-    #[inline]
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
-        self.user_id = value;
-        self
-    }
-    /// Names of the skill groups the agent belongs to.
-    ///
-    /// Example: `["测试技能组"]`
-    #[inline]
-    pub fn skill_group_name_list(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.skill_group_name_list = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `SkillGroupNameList`.
-    #[inline]
-    pub fn set_skill_group_name_list(mut self, value: Option<Vec<String>>) -> Self {
-        self.skill_group_name_list = value;
-        self
-    }
-    /// Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn role(mut self, value: i64) -> Self {
-        self.role = Some(value);
-        self
-    }
-    /// Sets or clears `Role`.
-    #[inline]
-    pub fn set_role(mut self, value: Option<i64>) -> Self {
-        self.role = value;
-        self
-    }
-    /// Extension number of the agent: 4-6 digits, first digit 1-8.
-    ///
-    /// Example: `"1003"`
-    #[inline]
-    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
-        self.extension_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionNumber`.
-    #[inline]
-    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
-        self.extension_number = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<SeatUserInfo, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing_in_type("SeatUserInfo", member);
         Ok(SeatUserInfo {
-            name: self
-                .name
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "SeatUserInfo",
-                    "Name",
-                ))?,
-            mail: self
-                .mail
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "SeatUserInfo",
-                    "Mail",
-                ))?,
-            staff_number: self.staff_number.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type("SeatUserInfo", "StaffNumber"),
-            )?,
+            name: self.name.ok_or_else(|| missing("Name"))?,
+            mail: self.mail.ok_or_else(|| missing("Mail"))?,
+            staff_number: self.staff_number.ok_or_else(|| missing("StaffNumber"))?,
             phone: self.phone,
             nick: self.nick,
             user_id: self.user_id,

@@ -241,97 +241,26 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ServeParticipant {
 }
 impl ::tencent_cloud_runtime::deviation::Described for ServeParticipant {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AcceptTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CustomRecordURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndStatusString",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndedTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Mail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Phone",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RecordId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RecordURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RingTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Sequence",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferFrom",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferFromType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferTo",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferToType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AcceptTimestamp"),
+            M::optional("CustomRecordURL"),
+            M::optional("EndStatusString"),
+            M::optional("EndedTimestamp"),
+            M::optional("Mail"),
+            M::optional("Phone"),
+            M::optional("RecordId"),
+            M::optional("RecordURL"),
+            M::optional("RingTimestamp"),
+            M::optional("Sequence"),
+            M::optional("SkillGroupId"),
+            M::optional("SkillGroupName"),
+            M::optional("StartTimestamp"),
+            M::optional("TransferFrom"),
+            M::optional("TransferFromType"),
+            M::optional("TransferTo"),
+            M::optional("TransferToType"),
+            M::optional("Type"),
         ];
         MEMBERS
     }
@@ -348,277 +277,114 @@ impl ServeParticipant {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct ServeParticipantBuilder {
-    mail: Option<String>,
-    phone: Option<String>,
-    ring_timestamp: Option<i64>,
-    accept_timestamp: Option<i64>,
-    ended_timestamp: Option<i64>,
-    record_id: Option<String>,
-    r#type: Option<ServeParticipantType>,
-    transfer_from: Option<String>,
-    transfer_from_type: Option<ServeParticipantType>,
-    transfer_to: Option<String>,
-    transfer_to_type: Option<ServeParticipantType>,
-    skill_group_id: Option<SkillGroupId>,
-    end_status_string: Option<String>,
-    record_url: Option<String>,
-    sequence: Option<i64>,
-    start_timestamp: Option<i64>,
-    skill_group_name: Option<String>,
-    custom_record_url: Option<String>,
+    pub(crate) mail: Option<String>,
+    pub(crate) phone: Option<String>,
+    pub(crate) ring_timestamp: Option<i64>,
+    pub(crate) accept_timestamp: Option<i64>,
+    pub(crate) ended_timestamp: Option<i64>,
+    pub(crate) record_id: Option<String>,
+    pub(crate) r#type: Option<ServeParticipantType>,
+    pub(crate) transfer_from: Option<String>,
+    pub(crate) transfer_from_type: Option<ServeParticipantType>,
+    pub(crate) transfer_to: Option<String>,
+    pub(crate) transfer_to_type: Option<ServeParticipantType>,
+    pub(crate) skill_group_id: Option<SkillGroupId>,
+    pub(crate) end_status_string: Option<String>,
+    pub(crate) record_url: Option<String>,
+    pub(crate) sequence: Option<i64>,
+    pub(crate) start_timestamp: Option<i64>,
+    pub(crate) skill_group_name: Option<String>,
+    pub(crate) custom_record_url: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ServeParticipantBuilder {
-    /// Email address of the agent.
-    ///
-    /// Example: `"foo@tencent.com"`
-    #[inline]
-    pub fn mail(mut self, value: impl Into<String>) -> Self {
-        self.mail = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Email address of the agent.
+        ///
+        /// Example: `"foo@tencent.com"`
+        one mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`.";
+        /// Phone number of the agent.
+        ///
+        /// Example: `"008613012345678"`
+        one phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
+        /// Unix time in seconds when this participant started ringing.
+        ///
+        /// Example: `1611631881`
+        one ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
+        /// Unix time in seconds when this participant answered.
+        ///
+        /// Example: `1611631881`
+        one accept_timestamp(i64),
+            set_accept_timestamp(i64) = "Sets or clears `AcceptTimestamp`.";
+        /// Unix time in seconds when this participant's leg ended.
+        ///
+        /// Example: `1611631891`
+        one ended_timestamp(i64), set_ended_timestamp(i64) = "Sets or clears `EndedTimestamp`.";
+        /// Recording id; identifies the recording made on the agent side.
+        ///
+        /// Example: `"1611631881"`
+        one record_id(impl Into<String>), set_record_id(String) = "Sets or clears `RecordId`.";
+        /// Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.
+        ///
+        /// Example: `"staffSeat"`
+        one r#type(ServeParticipantType),
+            set_type(ServeParticipantType) = "Sets or clears `Type`.";
+        /// Agent the call was transferred from.
+        ///
+        /// Example: `"bar@tencent.com"`
+        one transfer_from(impl Into<String>),
+            set_transfer_from(String) = "Sets or clears `TransferFrom`.";
+        /// Participant type of the transfer source; same values as `Type`.
+        ///
+        /// Example: `"staffSeat"`
+        one transfer_from_type(ServeParticipantType),
+            set_transfer_from_type(ServeParticipantType) = "Sets or clears `TransferFromType`.";
+        /// Agent the call was transferred to.
+        ///
+        /// Example: `"san@tencent.com"`
+        one transfer_to(impl Into<String>),
+            set_transfer_to(String) = "Sets or clears `TransferTo`.";
+        /// Participant type of the transfer target; same values as `Type`.
+        ///
+        /// Example: `"staffSeat"`
+        one transfer_to_type(ServeParticipantType),
+            set_transfer_to_type(ServeParticipantType) = "Sets or clears `TransferToType`.";
+        /// Id of the skill group.
+        ///
+        /// Example: `1101`
+        one skill_group_id(SkillGroupId),
+            set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`.";
+        /// End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.
+        ///
+        /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
+        one end_status_string(impl Into<String>),
+            set_end_status_string(String) = "Sets or clears `EndStatusString`.";
+        /// Download address of the recording.
+        ///
+        /// Example: `"https://xxxxxxx"`
+        one record_url(impl Into<String>),
+            set_record_url(String) = "Sets or clears `RecordURL`.";
+        /// Position of the participant in the session, starting at 0.
+        ///
+        /// Example: `0`
+        one sequence(i64), set_sequence(i64) = "Sets or clears `Sequence`.";
+        /// Unix time in seconds when this participant's leg started.
+        ///
+        /// Example: `1611631881`
+        one start_timestamp(i64), set_start_timestamp(i64) = "Sets or clears `StartTimestamp`.";
+        /// Name of the skill group.
+        ///
+        /// Example: `"tel"`
+        one skill_group_name(impl Into<String>),
+            set_skill_group_name(String) = "Sets or clears `SkillGroupName`.";
+        /// Address of the recording copy stored in a third-party COS bucket.
+        ///
+        /// Example: `"https://xxxxxxx"`
+        one custom_record_url(impl Into<String>),
+            set_custom_record_url(String) = "Sets or clears `CustomRecordURL`.";
     }
-    /// Sets or clears `Mail`.
     #[inline]
-    pub fn set_mail(mut self, value: Option<String>) -> Self {
-        self.mail = value;
-        self
-    }
-    /// Phone number of the agent.
-    ///
-    /// Example: `"008613012345678"`
-    #[inline]
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets or clears `Phone`.
-    #[inline]
-    pub fn set_phone(mut self, value: Option<String>) -> Self {
-        self.phone = value;
-        self
-    }
-    /// Unix time in seconds when this participant started ringing.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn ring_timestamp(mut self, value: i64) -> Self {
-        self.ring_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `RingTimestamp`.
-    #[inline]
-    pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
-        self.ring_timestamp = value;
-        self
-    }
-    /// Unix time in seconds when this participant answered.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn accept_timestamp(mut self, value: i64) -> Self {
-        self.accept_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `AcceptTimestamp`.
-    #[inline]
-    pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
-        self.accept_timestamp = value;
-        self
-    }
-    /// Unix time in seconds when this participant's leg ended.
-    ///
-    /// Example: `1611631891`
-    #[inline]
-    pub fn ended_timestamp(mut self, value: i64) -> Self {
-        self.ended_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndedTimestamp`.
-    #[inline]
-    pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
-        self.ended_timestamp = value;
-        self
-    }
-    /// Recording id; identifies the recording made on the agent side.
-    ///
-    /// Example: `"1611631881"`
-    #[inline]
-    pub fn record_id(mut self, value: impl Into<String>) -> Self {
-        self.record_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RecordId`.
-    #[inline]
-    pub fn set_record_id(mut self, value: Option<String>) -> Self {
-        self.record_id = value;
-        self
-    }
-    /// Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.
-    ///
-    /// Example: `"staffSeat"`
-    #[inline]
-    pub fn r#type(mut self, value: ServeParticipantType) -> Self {
-        self.r#type = Some(value);
-        self
-    }
-    /// Sets or clears `Type`.
-    #[inline]
-    pub fn set_type(mut self, value: Option<ServeParticipantType>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Agent the call was transferred from.
-    ///
-    /// Example: `"bar@tencent.com"`
-    #[inline]
-    pub fn transfer_from(mut self, value: impl Into<String>) -> Self {
-        self.transfer_from = Some(value.into());
-        self
-    }
-    /// Sets or clears `TransferFrom`.
-    #[inline]
-    pub fn set_transfer_from(mut self, value: Option<String>) -> Self {
-        self.transfer_from = value;
-        self
-    }
-    /// Participant type of the transfer source; same values as `Type`.
-    ///
-    /// Example: `"staffSeat"`
-    #[inline]
-    pub fn transfer_from_type(mut self, value: ServeParticipantType) -> Self {
-        self.transfer_from_type = Some(value);
-        self
-    }
-    /// Sets or clears `TransferFromType`.
-    #[inline]
-    pub fn set_transfer_from_type(mut self, value: Option<ServeParticipantType>) -> Self {
-        self.transfer_from_type = value;
-        self
-    }
-    /// Agent the call was transferred to.
-    ///
-    /// Example: `"san@tencent.com"`
-    #[inline]
-    pub fn transfer_to(mut self, value: impl Into<String>) -> Self {
-        self.transfer_to = Some(value.into());
-        self
-    }
-    /// Sets or clears `TransferTo`.
-    #[inline]
-    pub fn set_transfer_to(mut self, value: Option<String>) -> Self {
-        self.transfer_to = value;
-        self
-    }
-    /// Participant type of the transfer target; same values as `Type`.
-    ///
-    /// Example: `"staffSeat"`
-    #[inline]
-    pub fn transfer_to_type(mut self, value: ServeParticipantType) -> Self {
-        self.transfer_to_type = Some(value);
-        self
-    }
-    /// Sets or clears `TransferToType`.
-    #[inline]
-    pub fn set_transfer_to_type(mut self, value: Option<ServeParticipantType>) -> Self {
-        self.transfer_to_type = value;
-        self
-    }
-    /// Id of the skill group.
-    ///
-    /// Example: `1101`
-    #[inline]
-    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.
-    ///
-    /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
-    #[inline]
-    pub fn end_status_string(mut self, value: impl Into<String>) -> Self {
-        self.end_status_string = Some(value.into());
-        self
-    }
-    /// Sets or clears `EndStatusString`.
-    #[inline]
-    pub fn set_end_status_string(mut self, value: Option<String>) -> Self {
-        self.end_status_string = value;
-        self
-    }
-    /// Download address of the recording.
-    ///
-    /// Example: `"https://xxxxxxx"`
-    #[inline]
-    pub fn record_url(mut self, value: impl Into<String>) -> Self {
-        self.record_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `RecordURL`.
-    #[inline]
-    pub fn set_record_url(mut self, value: Option<String>) -> Self {
-        self.record_url = value;
-        self
-    }
-    /// Position of the participant in the session, starting at 0.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn sequence(mut self, value: i64) -> Self {
-        self.sequence = Some(value);
-        self
-    }
-    /// Sets or clears `Sequence`.
-    #[inline]
-    pub fn set_sequence(mut self, value: Option<i64>) -> Self {
-        self.sequence = value;
-        self
-    }
-    /// Unix time in seconds when this participant's leg started.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn start_timestamp(mut self, value: i64) -> Self {
-        self.start_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimestamp`.
-    #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-        self.start_timestamp = value;
-        self
-    }
-    /// Name of the skill group.
-    ///
-    /// Example: `"tel"`
-    #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupName`.
-    #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.skill_group_name = value;
-        self
-    }
-    /// Address of the recording copy stored in a third-party COS bucket.
-    ///
-    /// Example: `"https://xxxxxxx"`
-    #[inline]
-    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
-        self.custom_record_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `CustomRecordURL`.
-    #[inline]
-    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
-        self.custom_record_url = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -118,42 +118,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ServerPushText {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ServerPushText {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AddHistory",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Audio",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DropMode",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Interrupt",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Priority",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StopAfterPlay",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Text",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AddHistory"),
+            M::optional("Audio"),
+            M::optional("DropMode"),
+            M::optional("Interrupt"),
+            M::optional("Priority"),
+            M::optional("StopAfterPlay"),
+            M::optional("Text"),
         ];
         MEMBERS
     }
@@ -168,107 +141,46 @@ impl ServerPushText {
 /// Builds a [`ServerPushText`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ServerPushTextBuilder {
-    text: Option<String>,
-    interrupt: Option<bool>,
-    stop_after_play: Option<bool>,
-    audio: Option<String>,
-    drop_mode: Option<ServerPushTextDropMode>,
-    priority: Option<ServerPushTextPriority>,
-    add_history: Option<bool>,
+    pub(crate) text: Option<String>,
+    pub(crate) interrupt: Option<bool>,
+    pub(crate) stop_after_play: Option<bool>,
+    pub(crate) audio: Option<String>,
+    pub(crate) drop_mode: Option<ServerPushTextDropMode>,
+    pub(crate) priority: Option<ServerPushTextPriority>,
+    pub(crate) add_history: Option<bool>,
 }
 impl ServerPushTextBuilder {
-    /// Text for the bot to speak.
-    ///
-    /// Example: `"无"`
-    #[inline]
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Text for the bot to speak.
+        ///
+        /// Example: `"无"`
+        one text(impl Into<String>), set_text(String) = "Sets or clears `Text`.";
+        /// Whether this message may interrupt what the bot is currently saying.
+        one interrupt(bool), set_interrupt(bool) = "Sets or clears `Interrupt`.";
+        /// Whether to end the conversation task once the message has been played.
+        one stop_after_play(bool),
+            set_stop_after_play(bool) = "Sets or clears `StopAfterPlay`.";
+        /// Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.
+        ///
+        /// Example: `"无"`
+        one audio(impl Into<String>), set_audio(String) = "Sets or clears `Audio`.";
+        /// Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.
+        ///
+        /// Example: `0`
+        one drop_mode(ServerPushTextDropMode),
+            set_drop_mode(ServerPushTextDropMode) = "Sets or clears `DropMode`.";
+        /// Message priority: `0` may be interrupted, `1` cannot be interrupted. While a priority `1` message is being handled, all other messages are ignored. Combine with `Interrupt` and `DropMode`.
+        ///
+        /// Example: `0`
+        one priority(ServerPushTextPriority),
+            set_priority(ServerPushTextPriority) = "Sets or clears `Priority`.";
+        /// Whether to add the text to the LLM conversation history.
+        ///
+        /// Example: `true`
+        one add_history(bool), set_add_history(bool) = "Sets or clears `AddHistory`.";
     }
-    /// Sets or clears `Text`.
     #[inline]
-    pub fn set_text(mut self, value: Option<String>) -> Self {
-        self.text = value;
-        self
-    }
-    /// Whether this message may interrupt what the bot is currently saying.
-    #[inline]
-    pub fn interrupt(mut self, value: bool) -> Self {
-        self.interrupt = Some(value);
-        self
-    }
-    /// Sets or clears `Interrupt`.
-    #[inline]
-    pub fn set_interrupt(mut self, value: Option<bool>) -> Self {
-        self.interrupt = value;
-        self
-    }
-    /// Whether to end the conversation task once the message has been played.
-    #[inline]
-    pub fn stop_after_play(mut self, value: bool) -> Self {
-        self.stop_after_play = Some(value);
-        self
-    }
-    /// Sets or clears `StopAfterPlay`.
-    #[inline]
-    pub fn set_stop_after_play(mut self, value: Option<bool>) -> Self {
-        self.stop_after_play = value;
-        self
-    }
-    /// Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.
-    ///
-    /// Example: `"无"`
-    #[inline]
-    pub fn audio(mut self, value: impl Into<String>) -> Self {
-        self.audio = Some(value.into());
-        self
-    }
-    /// Sets or clears `Audio`.
-    #[inline]
-    pub fn set_audio(mut self, value: Option<String>) -> Self {
-        self.audio = value;
-        self
-    }
-    /// Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn drop_mode(mut self, value: ServerPushTextDropMode) -> Self {
-        self.drop_mode = Some(value);
-        self
-    }
-    /// Sets or clears `DropMode`.
-    #[inline]
-    pub fn set_drop_mode(mut self, value: Option<ServerPushTextDropMode>) -> Self {
-        self.drop_mode = value;
-        self
-    }
-    /// Message priority: `0` may be interrupted, `1` cannot be interrupted. While a priority `1` message is being handled, all other messages are ignored. Combine with `Interrupt` and `DropMode`.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn priority(mut self, value: ServerPushTextPriority) -> Self {
-        self.priority = Some(value);
-        self
-    }
-    /// Sets or clears `Priority`.
-    #[inline]
-    pub fn set_priority(mut self, value: Option<ServerPushTextPriority>) -> Self {
-        self.priority = value;
-        self
-    }
-    /// Whether to add the text to the LLM conversation history.
-    ///
-    /// Example: `true`
-    #[inline]
-    pub fn add_history(mut self, value: bool) -> Self {
-        self.add_history = Some(value);
-        self
-    }
-    /// Sets or clears `AddHistory`.
-    #[inline]
-    pub fn set_add_history(mut self, value: Option<bool>) -> Self {
-        self.add_history = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

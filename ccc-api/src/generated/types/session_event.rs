@@ -79,24 +79,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SessionEvent {
 }
 impl ::tencent_cloud_runtime::deviation::Described for SessionEvent {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EventType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffEventDetail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <EventStaffDetail as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Timestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("EventType"),
+            M::optional("StaffEventDetail").of::<EventStaffDetail>(),
+            M::optional("Timestamp"),
         ];
         MEMBERS
     }
@@ -113,50 +100,28 @@ impl SessionEvent {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct SessionEventBuilder {
-    timestamp: Option<i64>,
-    event_type: Option<SessionEventEventType>,
-    staff_event_detail: Option<EventStaffDetail>,
+    pub(crate) timestamp: Option<i64>,
+    pub(crate) event_type: Option<SessionEventEventType>,
+    pub(crate) staff_event_detail: Option<EventStaffDetail>,
 }
 #[cfg(feature = "test-util")]
 impl SessionEventBuilder {
-    /// Unix time in seconds when the event occurred.
-    ///
-    /// Example: `1756372067`
-    #[inline]
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Unix time in seconds when the event occurred.
+        ///
+        /// Example: `1756372067`
+        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        /// Event type: `StaffHold`, `StaffUnhold`, `StaffMute` or `StaffUnmute`.
+        ///
+        /// Example: `"StaffHold"`
+        one event_type(SessionEventEventType),
+            set_event_type(SessionEventEventType) = "Sets or clears `EventType`.";
+        /// Agent-related details of the event.
+        one staff_event_detail(EventStaffDetail),
+            set_staff_event_detail(EventStaffDetail) = "Sets or clears `StaffEventDetail`.";
     }
-    /// Sets or clears `Timestamp`.
     #[inline]
-    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
-        self.timestamp = value;
-        self
-    }
-    /// Event type: `StaffHold`, `StaffUnhold`, `StaffMute` or `StaffUnmute`.
-    ///
-    /// Example: `"StaffHold"`
-    #[inline]
-    pub fn event_type(mut self, value: SessionEventEventType) -> Self {
-        self.event_type = Some(value);
-        self
-    }
-    /// Sets or clears `EventType`.
-    #[inline]
-    pub fn set_event_type(mut self, value: Option<SessionEventEventType>) -> Self {
-        self.event_type = value;
-        self
-    }
-    /// Agent-related details of the event.
-    #[inline]
-    pub fn staff_event_detail(mut self, value: EventStaffDetail) -> Self {
-        self.staff_event_detail = Some(value);
-        self
-    }
-    /// Sets or clears `StaffEventDetail`.
-    #[inline]
-    pub fn set_staff_event_detail(mut self, value: Option<EventStaffDetail>) -> Self {
-        self.staff_event_detail = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -63,22 +63,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for SetStaffStatusItem {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Reason",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffUserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Status",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Reason"),
+            M::promised("StaffUserId"),
+            M::promised("Status"),
         ];
         MEMBERS
     }
@@ -93,63 +82,34 @@ impl SetStaffStatusItem {
 /// Builds a [`SetStaffStatusItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct SetStaffStatusItemBuilder {
-    staff_user_id: Option<String>,
-    status: Option<SetStaffStatusItemStatus>,
-    reason: Option<String>,
+    pub(crate) staff_user_id: Option<String>,
+    pub(crate) status: Option<SetStaffStatusItemStatus>,
+    pub(crate) reason: Option<String>,
 }
 impl SetStaffStatusItemBuilder {
-    /// Agent account.
-    #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
-        self.staff_user_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Agent account.
+        one staff_user_id(impl Into<String>),
+            set_staff_user_id(String) = "Sets or clears `StaffUserId`. Required.";
+        /// Status to set: `free` available, `notReady` busy, `rest` short break.
+        one status(SetStaffStatusItemStatus),
+            set_status(SetStaffStatusItemStatus) = "Sets or clears `Status`. Required.";
+        /// Reason for the break, when `Status` is `rest`.
+        one reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
     }
-    /// Sets or clears `StaffUserId`. Required.
     #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
-        self.staff_user_id = value;
-        self
-    }
-    /// Status to set: `free` available, `notReady` busy, `rest` short break.
-    #[inline]
-    pub fn status(mut self, value: SetStaffStatusItemStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets or clears `Status`. Required.
-    #[inline]
-    pub fn set_status(mut self, value: Option<SetStaffStatusItemStatus>) -> Self {
-        self.status = value;
-        self
-    }
-    /// Reason for the break, when `Status` is `rest`.
-    #[inline]
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-    /// Sets or clears `Reason`.
-    #[inline]
-    pub fn set_reason(mut self, value: Option<String>) -> Self {
-        self.reason = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<SetStaffStatusItem, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing_in_type("SetStaffStatusItem", member)
+        };
         Ok(SetStaffStatusItem {
-            staff_user_id: self.staff_user_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "SetStaffStatusItem",
-                    "StaffUserId",
-                ),
-            )?,
-            status: self
-                .status
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "SetStaffStatusItem",
-                    "Status",
-                ))?,
+            staff_user_id: self.staff_user_id.ok_or_else(|| missing("StaffUserId"))?,
+            status: self.status.ok_or_else(|| missing("Status"))?,
             reason: self.reason,
         })
     }

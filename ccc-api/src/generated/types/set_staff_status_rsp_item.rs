@@ -106,42 +106,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SetStaffStatusRspItem {
 }
 impl ::tencent_cloud_runtime::deviation::Described for SetStaffStatusRspItem {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ErrorCode",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ErrorMessage",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PreviousReason",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PreviousStatus",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Reason",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffUserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Status",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ErrorCode"),
+            M::optional("ErrorMessage"),
+            M::optional("PreviousReason"),
+            M::optional("PreviousStatus"),
+            M::optional("Reason"),
+            M::optional("StaffUserId"),
+            M::optional("Status"),
         ];
         MEMBERS
     }
@@ -158,98 +131,39 @@ impl SetStaffStatusRspItem {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct SetStaffStatusRspItemBuilder {
-    staff_user_id: Option<String>,
-    error_code: Option<String>,
-    error_message: Option<String>,
-    status: Option<String>,
-    reason: Option<String>,
-    previous_status: Option<String>,
-    previous_reason: Option<String>,
+    pub(crate) staff_user_id: Option<String>,
+    pub(crate) error_code: Option<String>,
+    pub(crate) error_message: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) reason: Option<String>,
+    pub(crate) previous_status: Option<String>,
+    pub(crate) previous_reason: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl SetStaffStatusRspItemBuilder {
-    /// Agent account.
-    #[inline]
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
-        self.staff_user_id = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Agent account.
+        one staff_user_id(impl Into<String>),
+            set_staff_user_id(String) = "Sets or clears `StaffUserId`.";
+        /// Error code for this agent, from the API's common error codes.
+        one error_code(impl Into<String>),
+            set_error_code(String) = "Sets or clears `ErrorCode`.";
+        /// Error message for this agent.
+        one error_message(impl Into<String>),
+            set_error_message(String) = "Sets or clears `ErrorMessage`.";
+        /// Status of the agent after the change.
+        one status(impl Into<String>), set_status(String) = "Sets or clears `Status`.";
+        /// Break reason if the current status is a break.
+        one reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
+        /// Status of the agent before the change.
+        one previous_status(impl Into<String>),
+            set_previous_status(String) = "Sets or clears `PreviousStatus`.";
+        /// Break reason if the previous status was a break.
+        one previous_reason(impl Into<String>),
+            set_previous_reason(String) = "Sets or clears `PreviousReason`.";
     }
-    /// Sets or clears `StaffUserId`.
     #[inline]
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
-        self.staff_user_id = value;
-        self
-    }
-    /// Error code for this agent, from the API's common error codes.
-    #[inline]
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
-        self
-    }
-    /// Sets or clears `ErrorCode`.
-    #[inline]
-    pub fn set_error_code(mut self, value: Option<String>) -> Self {
-        self.error_code = value;
-        self
-    }
-    /// Error message for this agent.
-    #[inline]
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
-        self.error_message = Some(value.into());
-        self
-    }
-    /// Sets or clears `ErrorMessage`.
-    #[inline]
-    pub fn set_error_message(mut self, value: Option<String>) -> Self {
-        self.error_message = value;
-        self
-    }
-    /// Status of the agent after the change.
-    #[inline]
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-    /// Sets or clears `Status`.
-    #[inline]
-    pub fn set_status(mut self, value: Option<String>) -> Self {
-        self.status = value;
-        self
-    }
-    /// Break reason if the current status is a break.
-    #[inline]
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-    /// Sets or clears `Reason`.
-    #[inline]
-    pub fn set_reason(mut self, value: Option<String>) -> Self {
-        self.reason = value;
-        self
-    }
-    /// Status of the agent before the change.
-    #[inline]
-    pub fn previous_status(mut self, value: impl Into<String>) -> Self {
-        self.previous_status = Some(value.into());
-        self
-    }
-    /// Sets or clears `PreviousStatus`.
-    #[inline]
-    pub fn set_previous_status(mut self, value: Option<String>) -> Self {
-        self.previous_status = value;
-        self
-    }
-    /// Break reason if the previous status was a break.
-    #[inline]
-    pub fn previous_reason(mut self, value: impl Into<String>) -> Self {
-        self.previous_reason = Some(value.into());
-        self
-    }
-    /// Sets or clears `PreviousReason`.
-    #[inline]
-    pub fn set_previous_reason(mut self, value: Option<String>) -> Self {
-        self.previous_reason = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -155,57 +155,18 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupInfoItem {
 }
 impl ::tencent_cloud_runtime::deviation::Described for SkillGroupInfoItem {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Alias",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LastModifyTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MaxConcurrency",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RingAll",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoutePolicy",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UsingLastSeat",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Alias"),
+            M::optional("LastModifyTimestamp"),
+            M::optional("MaxConcurrency"),
+            M::optional("RingAll"),
+            M::optional("RoutePolicy"),
+            M::optional("SkillGroupId"),
+            M::optional("SkillGroupName"),
+            M::optional("SkillGroupType"),
+            M::optional("Type"),
+            M::optional("UsingLastSeat"),
         ];
         MEMBERS
     }
@@ -222,159 +183,70 @@ impl SkillGroupInfoItem {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct SkillGroupInfoItemBuilder {
-    skill_group_id: Option<SkillGroupId>,
-    skill_group_name: Option<String>,
-    r#type: Option<SkillGroupInfoItemType>,
-    route_policy: Option<String>,
-    using_last_seat: Option<i64>,
-    max_concurrency: Option<MaxConcurrency>,
-    last_modify_timestamp: Option<i64>,
-    skill_group_type: Option<SkillGroupInfoItemSkillGroupType>,
-    alias: Option<String>,
-    ring_all: Option<bool>,
+    pub(crate) skill_group_id: Option<SkillGroupId>,
+    pub(crate) skill_group_name: Option<String>,
+    pub(crate) r#type: Option<SkillGroupInfoItemType>,
+    pub(crate) route_policy: Option<String>,
+    pub(crate) using_last_seat: Option<i64>,
+    pub(crate) max_concurrency: Option<MaxConcurrency>,
+    pub(crate) last_modify_timestamp: Option<i64>,
+    pub(crate) skill_group_type: Option<SkillGroupInfoItemSkillGroupType>,
+    pub(crate) alias: Option<String>,
+    pub(crate) ring_all: Option<bool>,
 }
 #[cfg(feature = "test-util")]
 impl SkillGroupInfoItemBuilder {
-    /// Id of the skill group.
-    ///
-    /// Example: `1400000000`
-    #[inline]
-    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the skill group.
+        ///
+        /// Example: `1400000000`
+        one skill_group_id(SkillGroupId),
+            set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`.";
+        /// Name of the skill group.
+        ///
+        /// Example: `"Test"`
+        one skill_group_name(impl Into<String>),
+            set_skill_group_name(String) = "Sets or clears `SkillGroupName`.";
+        /// Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).
+        ///
+        /// Example: `"IM"`
+        one r#type(SkillGroupInfoItemType),
+            set_type(SkillGroupInfoItemType) = "Sets or clears `Type`.", deprecated "the service no longer uses the media type of a skill group";
+        /// Policy used to assign sessions to agents.
+        ///
+        /// Example: `"fifo"`
+        one route_policy(impl Into<String>),
+            set_route_policy(String) = "Sets or clears `RoutePolicy`.";
+        /// Whether sessions go first to the agent who last served the customer.
+        ///
+        /// Example: `0`
+        one using_last_seat(i64), set_using_last_seat(i64) = "Sets or clears `UsingLastSeat`.";
+        /// Maximum concurrent sessions per agent; `1` by default for phone groups.
+        ///
+        /// Example: `1`
+        one max_concurrency(MaxConcurrency),
+            set_max_concurrency(MaxConcurrency) = "Sets or clears `MaxConcurrency`.";
+        /// Unix time in seconds of the last modification.
+        ///
+        /// Example: `1611631881`
+        one last_modify_timestamp(i64),
+            set_last_modify_timestamp(i64) = "Sets or clears `LastModifyTimestamp`.";
+        /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
+        ///
+        /// Example: `1`
+        one skill_group_type(SkillGroupInfoItemSkillGroupType),
+            set_skill_group_type(SkillGroupInfoItemSkillGroupType) = "Sets or clears `SkillGroupType`.";
+        /// Internal line number of the skill group.
+        ///
+        /// Example: `"6666"`
+        one alias(impl Into<String>), set_alias(String) = "Sets or clears `Alias`.";
+        /// Whether all agents in the group ring at the same time.
+        ///
+        /// Example: `false`
+        one ring_all(bool), set_ring_all(bool) = "Sets or clears `RingAll`.";
     }
-    /// Sets or clears `SkillGroupId`.
     #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// Name of the skill group.
-    ///
-    /// Example: `"Test"`
-    #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupName`.
-    #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.skill_group_name = value;
-        self
-    }
-    /// Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).
-    ///
-    /// Example: `"IM"`
-    #[deprecated(note = "the service no longer uses the media type of a skill group")]
-    #[inline]
-    pub fn r#type(mut self, value: SkillGroupInfoItemType) -> Self {
-        self.r#type = Some(value);
-        self
-    }
-    /// Sets or clears `Type`.
-    #[deprecated(note = "the service no longer uses the media type of a skill group")]
-    #[inline]
-    pub fn set_type(mut self, value: Option<SkillGroupInfoItemType>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Policy used to assign sessions to agents.
-    ///
-    /// Example: `"fifo"`
-    #[inline]
-    pub fn route_policy(mut self, value: impl Into<String>) -> Self {
-        self.route_policy = Some(value.into());
-        self
-    }
-    /// Sets or clears `RoutePolicy`.
-    #[inline]
-    pub fn set_route_policy(mut self, value: Option<String>) -> Self {
-        self.route_policy = value;
-        self
-    }
-    /// Whether sessions go first to the agent who last served the customer.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn using_last_seat(mut self, value: i64) -> Self {
-        self.using_last_seat = Some(value);
-        self
-    }
-    /// Sets or clears `UsingLastSeat`.
-    #[inline]
-    pub fn set_using_last_seat(mut self, value: Option<i64>) -> Self {
-        self.using_last_seat = value;
-        self
-    }
-    /// Maximum concurrent sessions per agent; `1` by default for phone groups.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn max_concurrency(mut self, value: MaxConcurrency) -> Self {
-        self.max_concurrency = Some(value);
-        self
-    }
-    /// Sets or clears `MaxConcurrency`.
-    #[inline]
-    pub fn set_max_concurrency(mut self, value: Option<MaxConcurrency>) -> Self {
-        self.max_concurrency = value;
-        self
-    }
-    /// Unix time in seconds of the last modification.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn last_modify_timestamp(mut self, value: i64) -> Self {
-        self.last_modify_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `LastModifyTimestamp`.
-    #[inline]
-    pub fn set_last_modify_timestamp(mut self, value: Option<i64>) -> Self {
-        self.last_modify_timestamp = value;
-        self
-    }
-    /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn skill_group_type(mut self, value: SkillGroupInfoItemSkillGroupType) -> Self {
-        self.skill_group_type = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupType`.
-    #[inline]
-    pub fn set_skill_group_type(mut self, value: Option<SkillGroupInfoItemSkillGroupType>) -> Self {
-        self.skill_group_type = value;
-        self
-    }
-    /// Internal line number of the skill group.
-    ///
-    /// Example: `"6666"`
-    #[inline]
-    pub fn alias(mut self, value: impl Into<String>) -> Self {
-        self.alias = Some(value.into());
-        self
-    }
-    /// Sets or clears `Alias`.
-    #[inline]
-    pub fn set_alias(mut self, value: Option<String>) -> Self {
-        self.alias = value;
-        self
-    }
-    /// Whether all agents in the group ring at the same time.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn ring_all(mut self, value: bool) -> Self {
-        self.ring_all = Some(value);
-        self
-    }
-    /// Sets or clears `RingAll`.
-    #[inline]
-    pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
-        self.ring_all = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

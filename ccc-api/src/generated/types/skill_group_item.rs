@@ -78,27 +78,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for SkillGroupItem {
 }
 impl ::tencent_cloud_runtime::deviation::Described for SkillGroupItem {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Priority",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Priority"),
+            M::promised("SkillGroupId"),
+            M::promised("SkillGroupName"),
+            M::promised("Type"),
         ];
         MEMBERS
     }
@@ -115,97 +100,50 @@ impl SkillGroupItem {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct SkillGroupItemBuilder {
-    skill_group_id: Option<SkillGroupId>,
-    skill_group_name: Option<String>,
-    priority: Option<i64>,
-    r#type: Option<SkillGroupInfoItemType>,
+    pub(crate) skill_group_id: Option<SkillGroupId>,
+    pub(crate) skill_group_name: Option<String>,
+    pub(crate) priority: Option<i64>,
+    pub(crate) r#type: Option<SkillGroupInfoItemType>,
 }
 #[cfg(feature = "test-util")]
 impl SkillGroupItemBuilder {
-    /// Id of the skill group.
-    ///
-    /// Example: `101`
-    #[inline]
-    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the skill group.
+        ///
+        /// Example: `101`
+        one skill_group_id(SkillGroupId),
+            set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
+        /// Name of the skill group.
+        ///
+        /// Example: `"Test"`
+        one skill_group_name(impl Into<String>),
+            set_skill_group_name(String) = "Sets or clears `SkillGroupName`. Required.";
+        /// Priority of the agent within the skill group.
+        ///
+        /// Example: `1`
+        one priority(i64), set_priority(i64) = "Sets or clears `Priority`. Required.";
+        /// Media type: `IM`, `TEL` or `ALL` (all media).
+        ///
+        /// Example: `"IM"`
+        one r#type(SkillGroupInfoItemType),
+            set_type(SkillGroupInfoItemType) = "Sets or clears `Type`. Required.";
     }
-    /// Sets or clears `SkillGroupId`. Required.
     #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// Name of the skill group.
-    ///
-    /// Example: `"Test"`
-    #[inline]
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroupName`. Required.
-    #[inline]
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.skill_group_name = value;
-        self
-    }
-    /// Priority of the agent within the skill group.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn priority(mut self, value: i64) -> Self {
-        self.priority = Some(value);
-        self
-    }
-    /// Sets or clears `Priority`. Required.
-    #[inline]
-    pub fn set_priority(mut self, value: Option<i64>) -> Self {
-        self.priority = value;
-        self
-    }
-    /// Media type: `IM`, `TEL` or `ALL` (all media).
-    ///
-    /// Example: `"IM"`
-    #[inline]
-    pub fn r#type(mut self, value: SkillGroupInfoItemType) -> Self {
-        self.r#type = Some(value);
-        self
-    }
-    /// Sets or clears `Type`. Required.
-    #[inline]
-    pub fn set_type(mut self, value: Option<SkillGroupInfoItemType>) -> Self {
-        self.r#type = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<SkillGroupItem, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing_in_type("SkillGroupItem", member);
         Ok(SkillGroupItem {
-            skill_group_id: self.skill_group_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "SkillGroupItem",
-                    "SkillGroupId",
-                ),
-            )?,
-            skill_group_name: self.skill_group_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "SkillGroupItem",
-                    "SkillGroupName",
-                ),
-            )?,
-            priority: self
-                .priority
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "SkillGroupItem",
-                    "Priority",
-                ))?,
-            r#type: self
-                .r#type
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "SkillGroupItem",
-                    "Type",
-                ))?,
+            skill_group_id: self.skill_group_id.ok_or_else(|| missing("SkillGroupId"))?,
+            skill_group_name: self
+                .skill_group_name
+                .ok_or_else(|| missing("SkillGroupName"))?,
+            priority: self.priority.ok_or_else(|| missing("Priority"))?,
+            r#type: self.r#type.ok_or_else(|| missing("Type"))?,
         })
     }
 }

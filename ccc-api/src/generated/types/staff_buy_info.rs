@@ -82,27 +82,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffBuyInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for StaffBuyInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "BuyTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Num",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SipNum",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("BuyTime"),
+            M::optional("EndTime"),
+            M::optional("Num"),
+            M::optional("SipNum"),
         ];
         MEMBERS
     }
@@ -119,67 +104,33 @@ impl StaffBuyInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct StaffBuyInfoBuilder {
-    num: Option<i64>,
-    buy_time: Option<i64>,
-    end_time: Option<i64>,
-    sip_num: Option<i64>,
+    pub(crate) num: Option<i64>,
+    pub(crate) buy_time: Option<i64>,
+    pub(crate) end_time: Option<i64>,
+    pub(crate) sip_num: Option<i64>,
 }
 #[cfg(feature = "test-util")]
 impl StaffBuyInfoBuilder {
-    /// Number of agent seats bought.
-    ///
-    /// Example: `10`
-    #[inline]
-    pub fn num(mut self, value: i64) -> Self {
-        self.num = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Number of agent seats bought.
+        ///
+        /// Example: `10`
+        one num(i64), set_num(i64) = "Sets or clears `Num`.";
+        /// Unix time in seconds when the purchase was made.
+        ///
+        /// Example: `163000000`
+        one buy_time(i64), set_buy_time(i64) = "Sets or clears `BuyTime`.";
+        /// Unix time in seconds when the purchase expires.
+        ///
+        /// Example: `164000000`
+        one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`.";
+        /// Number of office phones bought.
+        ///
+        /// Example: `12`
+        one sip_num(i64), set_sip_num(i64) = "Sets or clears `SipNum`.";
     }
-    /// Sets or clears `Num`.
     #[inline]
-    pub fn set_num(mut self, value: Option<i64>) -> Self {
-        self.num = value;
-        self
-    }
-    /// Unix time in seconds when the purchase was made.
-    ///
-    /// Example: `163000000`
-    #[inline]
-    pub fn buy_time(mut self, value: i64) -> Self {
-        self.buy_time = Some(value);
-        self
-    }
-    /// Sets or clears `BuyTime`.
-    #[inline]
-    pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
-        self.buy_time = value;
-        self
-    }
-    /// Unix time in seconds when the purchase expires.
-    ///
-    /// Example: `164000000`
-    #[inline]
-    pub fn end_time(mut self, value: i64) -> Self {
-        self.end_time = Some(value);
-        self
-    }
-    /// Sets or clears `EndTime`.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
-        self.end_time = value;
-        self
-    }
-    /// Number of office phones bought.
-    ///
-    /// Example: `12`
-    #[inline]
-    pub fn sip_num(mut self, value: i64) -> Self {
-        self.sip_num = Some(value);
-        self
-    }
-    /// Sets or clears `SipNum`.
-    #[inline]
-    pub fn set_sip_num(mut self, value: Option<i64>) -> Self {
-        self.sip_num = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -182,71 +182,20 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for StaffInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtensionNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ForwardingConfig",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <ForwardingConfig as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LastModifyTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Mail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Nick",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Phone",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoleId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoleIdList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoleList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupList",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <SkillGroupItem as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ExtensionNumber"),
+            M::optional("ForwardingConfig").of::<ForwardingConfig>(),
+            M::optional("LastModifyTimestamp"),
+            M::optional("Mail"),
+            M::optional("Name"),
+            M::optional("Nick"),
+            M::optional("Phone"),
+            M::optional("RoleId"),
+            M::optional("RoleIdList"),
+            M::optional("RoleList"),
+            M::optional("SkillGroupList").of::<SkillGroupItem>(),
+            M::optional("StaffNumber"),
         ];
         MEMBERS
     }
@@ -263,183 +212,75 @@ impl StaffInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct StaffInfoBuilder {
-    name: Option<String>,
-    mail: Option<String>,
-    phone: Option<String>,
-    nick: Option<String>,
-    staff_number: Option<String>,
-    role_id: Option<u64>,
-    role_id_list: Option<u64>,
-    role_list: Option<Vec<u64>>,
-    skill_group_list: Option<Vec<SkillGroupItem>>,
-    last_modify_timestamp: Option<i64>,
-    extension_number: Option<String>,
-    forwarding_config: Option<ForwardingConfig>,
+    pub(crate) name: Option<String>,
+    pub(crate) mail: Option<String>,
+    pub(crate) phone: Option<String>,
+    pub(crate) nick: Option<String>,
+    pub(crate) staff_number: Option<String>,
+    pub(crate) role_id: Option<u64>,
+    pub(crate) role_id_list: Option<u64>,
+    pub(crate) role_list: Option<Vec<u64>>,
+    pub(crate) skill_group_list: Option<Vec<SkillGroupItem>>,
+    pub(crate) last_modify_timestamp: Option<i64>,
+    pub(crate) extension_number: Option<String>,
+    pub(crate) forwarding_config: Option<ForwardingConfig>,
 }
 #[cfg(feature = "test-util")]
 impl StaffInfoBuilder {
-    /// Display name of the agent.
-    ///
-    /// Example: `"xiaowang"`
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Display name of the agent.
+        ///
+        /// Example: `"xiaowang"`
+        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        /// Email address of the agent.
+        ///
+        /// Example: `"10982291@qq.com"`
+        one mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`.";
+        /// Phone number of the agent.
+        ///
+        /// Example: `"18092226822"`
+        one phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
+        /// Nickname of the agent.
+        ///
+        /// Example: `"xiaohong"`
+        one nick(impl Into<String>), set_nick(String) = "Sets or clears `Nick`.";
+        /// Employee number of the agent.
+        ///
+        /// Example: `"101"`
+        one staff_number(impl Into<String>),
+            set_staff_number(String) = "Sets or clears `StaffNumber`.";
+        /// Role id of the user; if the user has several roles, use `RoleIdList` instead.
+        ///
+        /// Example: `1`
+        one role_id(u64), set_role_id(u64) = "Sets or clears `RoleId`.";
+        /// Role ids of the user.
+        one role_id_list(u64), set_role_id_list(u64) = "Sets or clears `RoleIdList`.";
+        /// Role ids of the user.
+        ///
+        /// Example: `[1]`
+        many role_list(impl IntoIterator<Item = u64>),
+            set_role_list(Vec<u64>) = "Sets or clears `RoleList`.";
+        /// Skill groups the agent belongs to.
+        many skill_group_list(impl IntoIterator<Item = SkillGroupItem>),
+            set_skill_group_list(Vec<SkillGroupItem>) = "Sets or clears `SkillGroupList`.";
+        /// Unix time in seconds of the last modification.
+        ///
+        /// Example: `1614149408`
+        one last_modify_timestamp(i64),
+            set_last_modify_timestamp(i64) = "Sets or clears `LastModifyTimestamp`.";
+        /// Extension number of the agent: 4-6 digits, first digit 1-8.
+        ///
+        /// Example: `"1003"`
+        one extension_number(impl Into<String>),
+            set_extension_number(String) = "Sets or clears `ExtensionNumber`.";
+        /// Call forwarding settings of the agent.
+        ///
+        /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
+        one forwarding_config(ForwardingConfig),
+            set_forwarding_config(ForwardingConfig) = "Sets or clears `ForwardingConfig`.";
     }
-    /// Sets or clears `Name`.
     #[inline]
-    pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.name = value;
-        self
-    }
-    /// Email address of the agent.
-    ///
-    /// Example: `"10982291@qq.com"`
-    #[inline]
-    pub fn mail(mut self, value: impl Into<String>) -> Self {
-        self.mail = Some(value.into());
-        self
-    }
-    /// Sets or clears `Mail`.
-    #[inline]
-    pub fn set_mail(mut self, value: Option<String>) -> Self {
-        self.mail = value;
-        self
-    }
-    /// Phone number of the agent.
-    ///
-    /// Example: `"18092226822"`
-    #[inline]
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets or clears `Phone`.
-    #[inline]
-    pub fn set_phone(mut self, value: Option<String>) -> Self {
-        self.phone = value;
-        self
-    }
-    /// Nickname of the agent.
-    ///
-    /// Example: `"xiaohong"`
-    #[inline]
-    pub fn nick(mut self, value: impl Into<String>) -> Self {
-        self.nick = Some(value.into());
-        self
-    }
-    /// Sets or clears `Nick`.
-    #[inline]
-    pub fn set_nick(mut self, value: Option<String>) -> Self {
-        self.nick = value;
-        self
-    }
-    /// Employee number of the agent.
-    ///
-    /// Example: `"101"`
-    #[inline]
-    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
-        self.staff_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffNumber`.
-    #[inline]
-    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
-        self.staff_number = value;
-        self
-    }
-    /// Role id of the user; if the user has several roles, use `RoleIdList` instead.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn role_id(mut self, value: u64) -> Self {
-        self.role_id = Some(value);
-        self
-    }
-    /// Sets or clears `RoleId`.
-    #[inline]
-    pub fn set_role_id(mut self, value: Option<u64>) -> Self {
-        self.role_id = value;
-        self
-    }
-    /// Role ids of the user.
-    #[inline]
-    pub fn role_id_list(mut self, value: u64) -> Self {
-        self.role_id_list = Some(value);
-        self
-    }
-    /// Sets or clears `RoleIdList`.
-    #[inline]
-    pub fn set_role_id_list(mut self, value: Option<u64>) -> Self {
-        self.role_id_list = value;
-        self
-    }
-    /// Role ids of the user.
-    ///
-    /// Example: `[1]`
-    #[inline]
-    pub fn role_list(mut self, value: impl IntoIterator<Item = u64>) -> Self {
-        self.role_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `RoleList`.
-    #[inline]
-    pub fn set_role_list(mut self, value: Option<Vec<u64>>) -> Self {
-        self.role_list = value;
-        self
-    }
-    /// Skill groups the agent belongs to.
-    #[inline]
-    pub fn skill_group_list(mut self, value: impl IntoIterator<Item = SkillGroupItem>) -> Self {
-        self.skill_group_list = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `SkillGroupList`.
-    #[inline]
-    pub fn set_skill_group_list(mut self, value: Option<Vec<SkillGroupItem>>) -> Self {
-        self.skill_group_list = value;
-        self
-    }
-    /// Unix time in seconds of the last modification.
-    ///
-    /// Example: `1614149408`
-    #[inline]
-    pub fn last_modify_timestamp(mut self, value: i64) -> Self {
-        self.last_modify_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `LastModifyTimestamp`.
-    #[inline]
-    pub fn set_last_modify_timestamp(mut self, value: Option<i64>) -> Self {
-        self.last_modify_timestamp = value;
-        self
-    }
-    /// Extension number of the agent: 4-6 digits, first digit 1-8.
-    ///
-    /// Example: `"1003"`
-    #[inline]
-    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
-        self.extension_number = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtensionNumber`.
-    #[inline]
-    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
-        self.extension_number = value;
-        self
-    }
-    /// Call forwarding settings of the agent.
-    ///
-    /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
-    #[inline]
-    pub fn forwarding_config(mut self, value: ForwardingConfig) -> Self {
-        self.forwarding_config = Some(value);
-        self
-    }
-    /// Sets or clears `ForwardingConfig`.
-    #[inline]
-    pub fn set_forwarding_config(mut self, value: Option<ForwardingConfig>) -> Self {
-        self.forwarding_config = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

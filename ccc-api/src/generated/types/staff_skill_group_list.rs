@@ -61,18 +61,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffSkillGroupList {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for StaffSkillGroupList {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Priority",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Priority"), M::promised("SkillGroupId")];
         MEMBERS
     }
 }
@@ -86,48 +76,33 @@ impl StaffSkillGroupList {
 /// Builds a [`StaffSkillGroupList`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct StaffSkillGroupListBuilder {
-    skill_group_id: Option<SkillGroupId>,
-    priority: Option<i64>,
+    pub(crate) skill_group_id: Option<SkillGroupId>,
+    pub(crate) priority: Option<i64>,
 }
 impl StaffSkillGroupListBuilder {
-    /// Id of the skill group.
-    ///
-    /// Example: `2134`
-    #[inline]
-    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Id of the skill group.
+        ///
+        /// Example: `2134`
+        one skill_group_id(SkillGroupId),
+            set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
+        /// Priority of the agent in the group, `1` (highest) to `5` (lowest); default `3`.
+        ///
+        /// Example: `1`
+        one priority(i64), set_priority(i64) = "Sets or clears `Priority`.";
     }
-    /// Sets or clears `SkillGroupId`. Required.
     #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// Priority of the agent in the group, `1` (highest) to `5` (lowest); default `3`.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn priority(mut self, value: i64) -> Self {
-        self.priority = Some(value);
-        self
-    }
-    /// Sets or clears `Priority`.
-    #[inline]
-    pub fn set_priority(mut self, value: Option<i64>) -> Self {
-        self.priority = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<StaffSkillGroupList, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing_in_type("StaffSkillGroupList", member)
+        };
         Ok(StaffSkillGroupList {
-            skill_group_id: self.skill_group_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "StaffSkillGroupList",
-                    "SkillGroupId",
-                ),
-            )?,
+            skill_group_id: self.skill_group_id.ok_or_else(|| missing("SkillGroupId"))?,
             priority: self.priority,
         })
     }

@@ -120,42 +120,15 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatus {
 }
 impl ::tencent_cloud_runtime::deviation::Described for StaffStatus {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Cursor",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Reason",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffEmail",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StaffNo",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Status",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Timestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Cursor"),
+            M::optional("Reason"),
+            M::optional("SessionId"),
+            M::optional("StaffEmail"),
+            M::optional("StaffNo"),
+            M::optional("Status"),
+            M::optional("Timestamp"),
         ];
         MEMBERS
     }
@@ -172,112 +145,51 @@ impl StaffStatus {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct StaffStatusBuilder {
-    cursor: Option<String>,
-    timestamp: Option<i64>,
-    status: Option<StaffStatusStatus>,
-    session_id: Option<String>,
-    reason: Option<String>,
-    staff_email: Option<String>,
-    staff_no: Option<String>,
+    pub(crate) cursor: Option<String>,
+    pub(crate) timestamp: Option<i64>,
+    pub(crate) status: Option<StaffStatusStatus>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) reason: Option<String>,
+    pub(crate) staff_email: Option<String>,
+    pub(crate) staff_no: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl StaffStatusBuilder {
-    /// Cursor for fetching the next page of results.
-    ///
-    /// Example: `"foo-and-bar"`
-    #[inline]
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Cursor for fetching the next page of results.
+        ///
+        /// Example: `"foo-and-bar"`
+        one cursor(impl Into<String>), set_cursor(String) = "Sets or clears `Cursor`.";
+        /// Unix time in seconds when the status took effect.
+        ///
+        /// Example: `1756297161`
+        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
+        ///
+        /// Example: `"free"`
+        one status(StaffStatusStatus),
+            set_status(StaffStatusStatus) = "Sets or clears `Status`.";
+        /// Id of the session linked to this status.
+        ///
+        /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
+        one session_id(impl Into<String>),
+            set_session_id(String) = "Sets or clears `SessionId`.";
+        /// Break reason.
+        ///
+        /// Example: `"会议"`
+        one reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
+        /// Email address of the agent.
+        ///
+        /// Example: `"101@qq.com"`
+        one staff_email(impl Into<String>),
+            set_staff_email(String) = "Sets or clears `StaffEmail`.";
+        /// Employee number of the agent.
+        ///
+        /// Example: `"10001"`
+        one staff_no(impl Into<String>), set_staff_no(String) = "Sets or clears `StaffNo`.";
     }
-    /// Sets or clears `Cursor`.
     #[inline]
-    pub fn set_cursor(mut self, value: Option<String>) -> Self {
-        self.cursor = value;
-        self
-    }
-    /// Unix time in seconds when the status took effect.
-    ///
-    /// Example: `1756297161`
-    #[inline]
-    pub fn timestamp(mut self, value: i64) -> Self {
-        self.timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `Timestamp`.
-    #[inline]
-    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
-        self.timestamp = value;
-        self
-    }
-    /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
-    ///
-    /// Example: `"free"`
-    #[inline]
-    pub fn status(mut self, value: StaffStatusStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets or clears `Status`.
-    #[inline]
-    pub fn set_status(mut self, value: Option<StaffStatusStatus>) -> Self {
-        self.status = value;
-        self
-    }
-    /// Id of the session linked to this status.
-    ///
-    /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Break reason.
-    ///
-    /// Example: `"会议"`
-    #[inline]
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-    /// Sets or clears `Reason`.
-    #[inline]
-    pub fn set_reason(mut self, value: Option<String>) -> Self {
-        self.reason = value;
-        self
-    }
-    /// Email address of the agent.
-    ///
-    /// Example: `"101@qq.com"`
-    #[inline]
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
-        self.staff_email = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffEmail`.
-    #[inline]
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
-        self.staff_email = value;
-        self
-    }
-    /// Employee number of the agent.
-    ///
-    /// Example: `"10001"`
-    #[inline]
-    pub fn staff_no(mut self, value: impl Into<String>) -> Self {
-        self.staff_no = Some(value.into());
-        self
-    }
-    /// Sets or clears `StaffNo`.
-    #[inline]
-    pub fn set_staff_no(mut self, value: Option<String>) -> Self {
-        self.staff_no = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -62,18 +62,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusExtra {
 }
 impl ::tencent_cloud_runtime::deviation::Described for StaffStatusExtra {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Direct",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("Direct"), M::optional("Type")];
         MEMBERS
     }
 }
@@ -89,37 +79,25 @@ impl StaffStatusExtra {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct StaffStatusExtraBuilder {
-    r#type: Option<StaffStatusExtraType>,
-    direct: Option<StaffStatusExtraDirect>,
+    pub(crate) r#type: Option<StaffStatusExtraType>,
+    pub(crate) direct: Option<StaffStatusExtraDirect>,
 }
 #[cfg(feature = "test-util")]
 impl StaffStatusExtraBuilder {
-    /// Media type: `im` text, `tel` phone, `all` all media.
-    ///
-    /// Example: `"tel"`
-    #[inline]
-    pub fn r#type(mut self, value: StaffStatusExtraType) -> Self {
-        self.r#type = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Media type: `im` text, `tel` phone, `all` all media.
+        ///
+        /// Example: `"tel"`
+        one r#type(StaffStatusExtraType),
+            set_type(StaffStatusExtraType) = "Sets or clears `Type`.";
+        /// Call direction: `in` inbound, `out` outbound.
+        ///
+        /// Example: `"in"`
+        one direct(StaffStatusExtraDirect),
+            set_direct(StaffStatusExtraDirect) = "Sets or clears `Direct`.";
     }
-    /// Sets or clears `Type`.
     #[inline]
-    pub fn set_type(mut self, value: Option<StaffStatusExtraType>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Call direction: `in` inbound, `out` outbound.
-    ///
-    /// Example: `"in"`
-    #[inline]
-    pub fn direct(mut self, value: StaffStatusExtraDirect) -> Self {
-        self.direct = Some(value);
-        self
-    }
-    /// Sets or clears `Direct`.
-    #[inline]
-    pub fn set_direct(mut self, value: Option<StaffStatusExtraDirect>) -> Self {
-        self.direct = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -239,96 +239,25 @@ impl ::tencent_cloud_runtime::codec::FromMembers for StaffStatusMetrics {
 }
 impl ::tencent_cloud_runtime::deviation::Described for StaffStatusMetrics {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AfterCallWorkDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "BusyDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ClientInfo",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <ClientInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Email",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FreeDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LastOnlineTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "LastStatusTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "NotReadyDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "OnlineDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Reason",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ReserveNotReady",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ReserveRest",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RestDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Status",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StatusExtra",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <StaffStatusExtra as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UseMobileAccept",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UseMobileCallOut",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AfterCallWorkDuration"),
+            M::optional("BusyDuration"),
+            M::optional("ClientInfo").of::<ClientInfo>(),
+            M::optional("Email"),
+            M::optional("FreeDuration"),
+            M::optional("LastOnlineTimestamp"),
+            M::optional("LastStatusTimestamp"),
+            M::optional("NotReadyDuration"),
+            M::optional("OnlineDuration"),
+            M::optional("Reason"),
+            M::optional("ReserveNotReady"),
+            M::optional("ReserveRest"),
+            M::optional("RestDuration"),
+            M::optional("Status"),
+            M::optional("StatusExtra").of::<StaffStatusExtra>(),
+            M::optional("UseMobileAccept"),
+            M::optional("UseMobileCallOut"),
         ];
         MEMBERS
     }
@@ -345,263 +274,106 @@ impl StaffStatusMetrics {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct StaffStatusMetricsBuilder {
-    email: Option<String>,
-    status: Option<StaffStatusStatus>,
-    status_extra: Option<StaffStatusExtra>,
-    online_duration: Option<i64>,
-    free_duration: Option<i64>,
-    busy_duration: Option<i64>,
-    not_ready_duration: Option<i64>,
-    rest_duration: Option<i64>,
-    after_call_work_duration: Option<i64>,
-    reason: Option<String>,
-    reserve_rest: Option<bool>,
-    reserve_not_ready: Option<bool>,
-    use_mobile_accept: Option<StaffStatusMetricsUseMobileAccept>,
-    use_mobile_call_out: Option<bool>,
-    last_online_timestamp: Option<i64>,
-    last_status_timestamp: Option<i64>,
-    client_info: Option<Vec<ClientInfo>>,
+    pub(crate) email: Option<String>,
+    pub(crate) status: Option<StaffStatusStatus>,
+    pub(crate) status_extra: Option<StaffStatusExtra>,
+    pub(crate) online_duration: Option<i64>,
+    pub(crate) free_duration: Option<i64>,
+    pub(crate) busy_duration: Option<i64>,
+    pub(crate) not_ready_duration: Option<i64>,
+    pub(crate) rest_duration: Option<i64>,
+    pub(crate) after_call_work_duration: Option<i64>,
+    pub(crate) reason: Option<String>,
+    pub(crate) reserve_rest: Option<bool>,
+    pub(crate) reserve_not_ready: Option<bool>,
+    pub(crate) use_mobile_accept: Option<StaffStatusMetricsUseMobileAccept>,
+    pub(crate) use_mobile_call_out: Option<bool>,
+    pub(crate) last_online_timestamp: Option<i64>,
+    pub(crate) last_status_timestamp: Option<i64>,
+    pub(crate) client_info: Option<Vec<ClientInfo>>,
 }
 #[cfg(feature = "test-util")]
 impl StaffStatusMetricsBuilder {
-    /// Email address of the agent.
-    ///
-    /// Example: `"xxx@xxx.com"`
-    #[inline]
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Email address of the agent.
+        ///
+        /// Example: `"xxx@xxx.com"`
+        one email(impl Into<String>), set_email(String) = "Sets or clears `Email`.";
+        /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
+        ///
+        /// Example: `"free"`
+        one status(StaffStatusStatus),
+            set_status(StaffStatusStatus) = "Sets or clears `Status`.";
+        /// Extra details about the current status.
+        one status_extra(StaffStatusExtra),
+            set_status_extra(StaffStatusExtra) = "Sets or clears `StatusExtra`.";
+        /// Total time online today, in seconds.
+        ///
+        /// Example: `0`
+        one online_duration(i64), set_online_duration(i64) = "Sets or clears `OnlineDuration`.";
+        /// Total time available today, in seconds.
+        ///
+        /// Example: `0`
+        one free_duration(i64), set_free_duration(i64) = "Sets or clears `FreeDuration`.";
+        /// Total time busy today, in seconds.
+        ///
+        /// Example: `0`
+        one busy_duration(i64), set_busy_duration(i64) = "Sets or clears `BusyDuration`.";
+        /// Total time in `notReady` status today, in seconds.
+        ///
+        /// Example: `0`
+        one not_ready_duration(i64),
+            set_not_ready_duration(i64) = "Sets or clears `NotReadyDuration`.";
+        /// Total break time today, in seconds.
+        ///
+        /// Example: `0`
+        one rest_duration(i64), set_rest_duration(i64) = "Sets or clears `RestDuration`.";
+        /// Total after-call work time today, in seconds.
+        ///
+        /// Example: `0`
+        one after_call_work_duration(i64),
+            set_after_call_work_duration(i64) = "Sets or clears `AfterCallWorkDuration`.";
+        /// Break reason.
+        ///
+        /// Example: `"会议"`
+        one reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
+        /// Whether a break has been scheduled.
+        ///
+        /// Example: `false`
+        one reserve_rest(bool), set_reserve_rest(bool) = "Sets or clears `ReserveRest`.";
+        /// Whether a switch to `notReady` has been scheduled.
+        ///
+        /// Example: `false`
+        one reserve_not_ready(bool),
+            set_reserve_not_ready(bool) = "Sets or clears `ReserveNotReady`.";
+        /// Answering on mobile phone: `0` off, `1` only when offline, `2` always.
+        ///
+        /// Example: `0`
+        one use_mobile_accept(StaffStatusMetricsUseMobileAccept),
+            set_use_mobile_accept(StaffStatusMetricsUseMobileAccept) = "Sets or clears `UseMobileAccept`.";
+        /// Whether outbound calls via mobile phone are enabled.
+        ///
+        /// Example: `false`
+        one use_mobile_call_out(bool),
+            set_use_mobile_call_out(bool) = "Sets or clears `UseMobileCallOut`.";
+        /// Unix time in seconds when the agent last came online; may be null.
+        ///
+        /// Example: `1679300000`
+        one last_online_timestamp(i64),
+            set_last_online_timestamp(i64) = "Sets or clears `LastOnlineTimestamp`.";
+        /// Unix time in seconds of the last status change; may be null.
+        ///
+        /// Example: `1679300000`
+        one last_status_timestamp(i64),
+            set_last_status_timestamp(i64) = "Sets or clears `LastStatusTimestamp`.";
+        /// Clients the agent is logged in on.
+        ///
+        /// Example: `[{"ClientType":"Web","IsConnected":true}]`
+        many client_info(impl IntoIterator<Item = ClientInfo>),
+            set_client_info(Vec<ClientInfo>) = "Sets or clears `ClientInfo`.";
     }
-    /// Sets or clears `Email`.
     #[inline]
-    pub fn set_email(mut self, value: Option<String>) -> Self {
-        self.email = value;
-        self
-    }
-    /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
-    ///
-    /// Example: `"free"`
-    #[inline]
-    pub fn status(mut self, value: StaffStatusStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets or clears `Status`.
-    #[inline]
-    pub fn set_status(mut self, value: Option<StaffStatusStatus>) -> Self {
-        self.status = value;
-        self
-    }
-    /// Extra details about the current status.
-    #[inline]
-    pub fn status_extra(mut self, value: StaffStatusExtra) -> Self {
-        self.status_extra = Some(value);
-        self
-    }
-    /// Sets or clears `StatusExtra`.
-    #[inline]
-    pub fn set_status_extra(mut self, value: Option<StaffStatusExtra>) -> Self {
-        self.status_extra = value;
-        self
-    }
-    /// Total time online today, in seconds.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn online_duration(mut self, value: i64) -> Self {
-        self.online_duration = Some(value);
-        self
-    }
-    /// Sets or clears `OnlineDuration`.
-    #[inline]
-    pub fn set_online_duration(mut self, value: Option<i64>) -> Self {
-        self.online_duration = value;
-        self
-    }
-    /// Total time available today, in seconds.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn free_duration(mut self, value: i64) -> Self {
-        self.free_duration = Some(value);
-        self
-    }
-    /// Sets or clears `FreeDuration`.
-    #[inline]
-    pub fn set_free_duration(mut self, value: Option<i64>) -> Self {
-        self.free_duration = value;
-        self
-    }
-    /// Total time busy today, in seconds.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn busy_duration(mut self, value: i64) -> Self {
-        self.busy_duration = Some(value);
-        self
-    }
-    /// Sets or clears `BusyDuration`.
-    #[inline]
-    pub fn set_busy_duration(mut self, value: Option<i64>) -> Self {
-        self.busy_duration = value;
-        self
-    }
-    /// Total time in `notReady` status today, in seconds.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn not_ready_duration(mut self, value: i64) -> Self {
-        self.not_ready_duration = Some(value);
-        self
-    }
-    /// Sets or clears `NotReadyDuration`.
-    #[inline]
-    pub fn set_not_ready_duration(mut self, value: Option<i64>) -> Self {
-        self.not_ready_duration = value;
-        self
-    }
-    /// Total break time today, in seconds.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn rest_duration(mut self, value: i64) -> Self {
-        self.rest_duration = Some(value);
-        self
-    }
-    /// Sets or clears `RestDuration`.
-    #[inline]
-    pub fn set_rest_duration(mut self, value: Option<i64>) -> Self {
-        self.rest_duration = value;
-        self
-    }
-    /// Total after-call work time today, in seconds.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn after_call_work_duration(mut self, value: i64) -> Self {
-        self.after_call_work_duration = Some(value);
-        self
-    }
-    /// Sets or clears `AfterCallWorkDuration`.
-    #[inline]
-    pub fn set_after_call_work_duration(mut self, value: Option<i64>) -> Self {
-        self.after_call_work_duration = value;
-        self
-    }
-    /// Break reason.
-    ///
-    /// Example: `"会议"`
-    #[inline]
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-    /// Sets or clears `Reason`.
-    #[inline]
-    pub fn set_reason(mut self, value: Option<String>) -> Self {
-        self.reason = value;
-        self
-    }
-    /// Whether a break has been scheduled.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn reserve_rest(mut self, value: bool) -> Self {
-        self.reserve_rest = Some(value);
-        self
-    }
-    /// Sets or clears `ReserveRest`.
-    #[inline]
-    pub fn set_reserve_rest(mut self, value: Option<bool>) -> Self {
-        self.reserve_rest = value;
-        self
-    }
-    /// Whether a switch to `notReady` has been scheduled.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn reserve_not_ready(mut self, value: bool) -> Self {
-        self.reserve_not_ready = Some(value);
-        self
-    }
-    /// Sets or clears `ReserveNotReady`.
-    #[inline]
-    pub fn set_reserve_not_ready(mut self, value: Option<bool>) -> Self {
-        self.reserve_not_ready = value;
-        self
-    }
-    /// Answering on mobile phone: `0` off, `1` only when offline, `2` always.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn use_mobile_accept(mut self, value: StaffStatusMetricsUseMobileAccept) -> Self {
-        self.use_mobile_accept = Some(value);
-        self
-    }
-    /// Sets or clears `UseMobileAccept`.
-    #[inline]
-    pub fn set_use_mobile_accept(
-        mut self,
-        value: Option<StaffStatusMetricsUseMobileAccept>,
-    ) -> Self {
-        self.use_mobile_accept = value;
-        self
-    }
-    /// Whether outbound calls via mobile phone are enabled.
-    ///
-    /// Example: `false`
-    #[inline]
-    pub fn use_mobile_call_out(mut self, value: bool) -> Self {
-        self.use_mobile_call_out = Some(value);
-        self
-    }
-    /// Sets or clears `UseMobileCallOut`.
-    #[inline]
-    pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
-        self.use_mobile_call_out = value;
-        self
-    }
-    /// Unix time in seconds when the agent last came online; may be null.
-    ///
-    /// Example: `1679300000`
-    #[inline]
-    pub fn last_online_timestamp(mut self, value: i64) -> Self {
-        self.last_online_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `LastOnlineTimestamp`.
-    #[inline]
-    pub fn set_last_online_timestamp(mut self, value: Option<i64>) -> Self {
-        self.last_online_timestamp = value;
-        self
-    }
-    /// Unix time in seconds of the last status change; may be null.
-    ///
-    /// Example: `1679300000`
-    #[inline]
-    pub fn last_status_timestamp(mut self, value: i64) -> Self {
-        self.last_status_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `LastStatusTimestamp`.
-    #[inline]
-    pub fn set_last_status_timestamp(mut self, value: Option<i64>) -> Self {
-        self.last_status_timestamp = value;
-        self
-    }
-    /// Clients the agent is logged in on.
-    ///
-    /// Example: `[{"ClientType":"Web","IsConnected":true}]`
-    #[inline]
-    pub fn client_info(mut self, value: impl IntoIterator<Item = ClientInfo>) -> Self {
-        self.client_info = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `ClientInfo`.
-    #[inline]
-    pub fn set_client_info(mut self, value: Option<Vec<ClientInfo>>) -> Self {
-        self.client_info = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -535,232 +535,51 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TelCdrInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for TelCdrInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AIAgentId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AIAgentName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AcceptTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AsrStatus",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AsrUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Callee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Caller",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallerLocation",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CustomRecordURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Direction",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Duration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndStatus",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndStatusString",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndedTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "HungUpSide",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IVRDuration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IVRKeyPressed",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "IVRKeyPressedEx",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <IVRKeyPressedElement as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PostIVRKeyPressed",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <IVRKeyPressedElement as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PostIVRKeyPressedEx",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <IVRKeyPressedElement as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ProtectedCallee",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ProtectedCaller",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "QueuedSkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "QueuedSkillGroupName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "QueuedTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RecordId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RecordURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Remark",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RingTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SeatUser",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <SeatUserInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ServeParticipants",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <ServeParticipant as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SessionId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroup",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SkillGroupId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTimestamp",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SysHangupReason",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SysHangupReasonString",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Time",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UUI",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Uui",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "VoicemailAsrURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "VoicemailRecordURL",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AIAgentId"),
+            M::optional("AIAgentName"),
+            M::optional("AcceptTimestamp"),
+            M::optional("AsrStatus"),
+            M::optional("AsrUrl"),
+            M::optional("CallType"),
+            M::optional("Callee"),
+            M::optional("Caller"),
+            M::optional("CallerLocation"),
+            M::optional("CustomRecordURL"),
+            M::optional("Direction"),
+            M::optional("Duration"),
+            M::optional("EndStatus"),
+            M::optional("EndStatusString"),
+            M::optional("EndedTimestamp"),
+            M::optional("HungUpSide"),
+            M::optional("IVRDuration"),
+            M::optional("IVRKeyPressed"),
+            M::optional("IVRKeyPressedEx").of::<IVRKeyPressedElement>(),
+            M::optional("PostIVRKeyPressed").of::<IVRKeyPressedElement>(),
+            M::optional("PostIVRKeyPressedEx").of::<IVRKeyPressedElement>(),
+            M::optional("ProtectedCallee"),
+            M::optional("ProtectedCaller"),
+            M::optional("QueuedSkillGroupId"),
+            M::optional("QueuedSkillGroupName"),
+            M::optional("QueuedTimestamp"),
+            M::optional("RecordId"),
+            M::optional("RecordURL"),
+            M::optional("Remark"),
+            M::optional("RingTimestamp"),
+            M::optional("SeatUser").of::<SeatUserInfo>(),
+            M::optional("ServeParticipants").of::<ServeParticipant>(),
+            M::optional("SessionId"),
+            M::optional("SkillGroup"),
+            M::optional("SkillGroupId"),
+            M::optional("StartTimestamp"),
+            M::optional("SysHangupReason"),
+            M::optional("SysHangupReasonString"),
+            M::optional("Time"),
+            M::optional("UUI"),
+            M::optional("Uui"),
+            M::optional("VoicemailAsrURL"),
+            M::optional("VoicemailRecordURL"),
         ];
         MEMBERS
     }
@@ -777,654 +596,247 @@ impl TelCdrInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct TelCdrInfoBuilder {
-    caller: Option<String>,
-    callee: Option<String>,
-    time: Option<i64>,
-    direction: Option<TelCdrInfoDirection>,
-    call_type: Option<TelCdrInfoCallType>,
-    duration: Option<i64>,
-    record_url: Option<String>,
-    record_id: Option<String>,
-    seat_user: Option<SeatUserInfo>,
-    end_status: Option<TelCdrInfoEndStatus>,
-    skill_group: Option<String>,
-    caller_location: Option<String>,
-    ivr_duration: Option<i64>,
-    ring_timestamp: Option<i64>,
-    accept_timestamp: Option<i64>,
-    ended_timestamp: Option<i64>,
-    ivr_key_pressed: Option<Vec<String>>,
-    ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
-    hung_up_side: Option<TelCdrInfoHungUpSide>,
-    serve_participants: Option<Vec<ServeParticipant>>,
-    skill_group_id: Option<SkillGroupId>,
-    end_status_string: Option<TelCdrInfoEndStatusString>,
-    start_timestamp: Option<i64>,
-    queued_timestamp: Option<i64>,
-    post_ivr_key_pressed: Option<Vec<IVRKeyPressedElement>>,
-    post_ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
-    queued_skill_group_id: Option<SkillGroupId>,
-    session_id: Option<String>,
-    protected_caller: Option<String>,
-    protected_callee: Option<String>,
-    uui_deprecated: Option<String>,
-    uui: Option<String>,
-    asr_url: Option<String>,
-    asr_status: Option<TelCdrInfoAsrStatus>,
-    custom_record_url: Option<String>,
-    remark: Option<String>,
-    queued_skill_group_name: Option<String>,
-    voicemail_record_url: Option<Vec<String>>,
-    voicemail_asr_url: Option<Vec<String>>,
-    ai_agent_id: Option<AIAgentId>,
-    ai_agent_name: Option<String>,
-    sys_hangup_reason: Option<i64>,
-    sys_hangup_reason_string: Option<String>,
+    pub(crate) caller: Option<String>,
+    pub(crate) callee: Option<String>,
+    pub(crate) time: Option<i64>,
+    pub(crate) direction: Option<TelCdrInfoDirection>,
+    pub(crate) call_type: Option<TelCdrInfoCallType>,
+    pub(crate) duration: Option<i64>,
+    pub(crate) record_url: Option<String>,
+    pub(crate) record_id: Option<String>,
+    pub(crate) seat_user: Option<SeatUserInfo>,
+    pub(crate) end_status: Option<TelCdrInfoEndStatus>,
+    pub(crate) skill_group: Option<String>,
+    pub(crate) caller_location: Option<String>,
+    pub(crate) ivr_duration: Option<i64>,
+    pub(crate) ring_timestamp: Option<i64>,
+    pub(crate) accept_timestamp: Option<i64>,
+    pub(crate) ended_timestamp: Option<i64>,
+    pub(crate) ivr_key_pressed: Option<Vec<String>>,
+    pub(crate) ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
+    pub(crate) hung_up_side: Option<TelCdrInfoHungUpSide>,
+    pub(crate) serve_participants: Option<Vec<ServeParticipant>>,
+    pub(crate) skill_group_id: Option<SkillGroupId>,
+    pub(crate) end_status_string: Option<TelCdrInfoEndStatusString>,
+    pub(crate) start_timestamp: Option<i64>,
+    pub(crate) queued_timestamp: Option<i64>,
+    pub(crate) post_ivr_key_pressed: Option<Vec<IVRKeyPressedElement>>,
+    pub(crate) post_ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
+    pub(crate) queued_skill_group_id: Option<SkillGroupId>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) protected_caller: Option<String>,
+    pub(crate) protected_callee: Option<String>,
+    pub(crate) uui_deprecated: Option<String>,
+    pub(crate) uui: Option<String>,
+    pub(crate) asr_url: Option<String>,
+    pub(crate) asr_status: Option<TelCdrInfoAsrStatus>,
+    pub(crate) custom_record_url: Option<String>,
+    pub(crate) remark: Option<String>,
+    pub(crate) queued_skill_group_name: Option<String>,
+    pub(crate) voicemail_record_url: Option<Vec<String>>,
+    pub(crate) voicemail_asr_url: Option<Vec<String>>,
+    pub(crate) ai_agent_id: Option<AIAgentId>,
+    pub(crate) ai_agent_name: Option<String>,
+    pub(crate) sys_hangup_reason: Option<i64>,
+    pub(crate) sys_hangup_reason_string: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl TelCdrInfoBuilder {
-    /// Calling number.
-    ///
-    /// Example: `"0086010xxxxxxxx"`
-    #[inline]
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
-        self.caller = Some(value.into());
-        self
-    }
-    /// Sets or clears `Caller`.
-    #[inline]
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
-        self.caller = value;
-        self
-    }
-    /// Called number.
-    ///
-    /// Example: `"0086130xxxxxxxx"`
-    #[inline]
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
-        self.callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `Callee`.
-    #[inline]
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
-        self.callee = value;
-        self
-    }
-    /// Unix time in seconds when the call was initiated.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn time(mut self, value: i64) -> Self {
-        self.time = Some(value);
-        self
-    }
-    /// Sets or clears `Time`.
-    #[inline]
-    pub fn set_time(mut self, value: Option<i64>) -> Self {
-        self.time = value;
-        self
-    }
-    /// Call direction: `0` inbound, `1` outbound.
-    ///
-    /// Example: `0`
-    #[inline]
-    pub fn direction(mut self, value: TelCdrInfoDirection) -> Self {
-        self.direction = Some(value);
-        self
-    }
-    /// Sets or clears `Direction`.
-    #[inline]
-    pub fn set_direction(mut self, value: Option<TelCdrInfoDirection>) -> Self {
-        self.direction = value;
-        self
-    }
-    /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive dialing, `6` internal call between agents.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn call_type(mut self, value: TelCdrInfoCallType) -> Self {
-        self.call_type = Some(value);
-        self
-    }
-    /// Sets or clears `CallType`.
-    #[inline]
-    pub fn set_call_type(mut self, value: Option<TelCdrInfoCallType>) -> Self {
-        self.call_type = value;
-        self
-    }
-    /// Talk time in seconds.
-    ///
-    /// Example: `120`
-    #[inline]
-    pub fn duration(mut self, value: i64) -> Self {
-        self.duration = Some(value);
-        self
-    }
-    /// Sets or clears `Duration`.
-    #[inline]
-    pub fn set_duration(mut self, value: Option<i64>) -> Self {
-        self.duration = value;
-        self
-    }
-    /// Download address of the call recording.
-    ///
-    /// Example: `"https://xxxxx"`
-    #[inline]
-    pub fn record_url(mut self, value: impl Into<String>) -> Self {
-        self.record_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `RecordURL`.
-    #[inline]
-    pub fn set_record_url(mut self, value: Option<String>) -> Self {
-        self.record_url = value;
-        self
-    }
-    /// Id of the recording.
-    ///
-    /// Example: `"1611631881"`
-    #[inline]
-    pub fn record_id(mut self, value: impl Into<String>) -> Self {
-        self.record_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RecordId`.
-    #[inline]
-    pub fn set_record_id(mut self, value: Option<String>) -> Self {
-        self.record_id = value;
-        self
-    }
-    /// Agent who handled the call.
-    #[inline]
-    pub fn seat_user(mut self, value: SeatUserInfo) -> Self {
-        self.seat_user = Some(value);
-        self
-    }
-    /// Sets or clears `SeatUser`.
-    #[inline]
-    pub fn set_seat_user(mut self, value: Option<SeatUserInfo>) -> Self {
-        self.seat_user = value;
-        self
-    }
-    /// Numeric end status, paired with `EndStatusString`: `1` ok; inbound `100` blackList, `102` ivrGiveUp, `103` waitingGiveUp, `104` ringingGiveUp, `105` noSeatOnline, `106` notWorkTime, `107` ivrEnd; outbound `108` restrictedCallee, `109` tooManyRequest, `110` restrictedArea, `111` restrictedTime, `202` notAnswer, `203` userReject, `204` powerOff, `205` numberNotExist, `206` busy, `207` outOfCredit, `208` operatorError, `209` callerCancel, `210` notInService, `212` carrierBlocked, `213` callReminder, `215` numberInvalid, `216` callRestricted, `217` calleeRestricted, `218` areaRestricted, `219` promptCallForwarding, `220` callerCancelWhileRing, `221` callerCancelWithoutRing, `222` voiceMailReached; `211` clientError; audio `501` callConflict, `502` clientTimeout, `503` voipClientError.
-    ///
-    /// Example: `1`
-    #[inline]
-    pub fn end_status(mut self, value: TelCdrInfoEndStatus) -> Self {
-        self.end_status = Some(value);
-        self
-    }
-    /// Sets or clears `EndStatus`.
-    #[inline]
-    pub fn set_end_status(mut self, value: Option<TelCdrInfoEndStatus>) -> Self {
-        self.end_status = value;
-        self
-    }
-    /// Name of the skill group.
-    ///
-    /// Example: `"tel"`
-    #[inline]
-    pub fn skill_group(mut self, value: impl Into<String>) -> Self {
-        self.skill_group = Some(value.into());
-        self
-    }
-    /// Sets or clears `SkillGroup`.
-    #[inline]
-    pub fn set_skill_group(mut self, value: Option<String>) -> Self {
-        self.skill_group = value;
-        self
-    }
-    /// Location the calling number belongs to.
-    ///
-    /// Example: `"广东深圳"`
-    #[inline]
-    pub fn caller_location(mut self, value: impl Into<String>) -> Self {
-        self.caller_location = Some(value.into());
-        self
-    }
-    /// Sets or clears `CallerLocation`.
-    #[inline]
-    pub fn set_caller_location(mut self, value: Option<String>) -> Self {
-        self.caller_location = value;
-        self
-    }
-    /// Time spent in the IVR, in seconds.
-    ///
-    /// Example: `5`
-    #[inline]
-    pub fn ivr_duration(mut self, value: i64) -> Self {
-        self.ivr_duration = Some(value);
-        self
-    }
-    /// Sets or clears `IVRDuration`.
-    #[inline]
-    pub fn set_ivr_duration(mut self, value: Option<i64>) -> Self {
-        self.ivr_duration = value;
-        self
-    }
-    /// Unix time in seconds when ringing started.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn ring_timestamp(mut self, value: i64) -> Self {
-        self.ring_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `RingTimestamp`.
-    #[inline]
-    pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
-        self.ring_timestamp = value;
-        self
-    }
-    /// Unix time in seconds when the call was answered.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn accept_timestamp(mut self, value: i64) -> Self {
-        self.accept_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `AcceptTimestamp`.
-    #[inline]
-    pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
-        self.accept_timestamp = value;
-        self
-    }
-    /// Unix time in seconds when the call ended.
-    ///
-    /// Example: `1611631881`
-    #[inline]
-    pub fn ended_timestamp(mut self, value: i64) -> Self {
-        self.ended_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `EndedTimestamp`.
-    #[inline]
-    pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
-        self.ended_timestamp = value;
-        self
-    }
-    /// Keys pressed in the IVR, e.g. `1`, `2`, `3`.
-    ///
-    /// Example: `["1","2","3"]`
-    #[inline]
-    pub fn ivr_key_pressed(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.ivr_key_pressed = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `IVRKeyPressed`.
-    #[inline]
-    pub fn set_ivr_key_pressed(mut self, value: Option<Vec<String>>) -> Self {
-        self.ivr_key_pressed = value;
-        self
-    }
-    /// Keys pressed in the IVR, each with its label.
-    #[inline]
-    pub fn ivr_key_pressed_ex(
-        mut self,
-        value: impl IntoIterator<Item = IVRKeyPressedElement>,
-    ) -> Self {
-        self.ivr_key_pressed_ex = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `IVRKeyPressedEx`.
-    #[inline]
-    pub fn set_ivr_key_pressed_ex(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
-        self.ivr_key_pressed_ex = value;
-        self
-    }
-    /// Who hung up: `seat` agent, `user` customer, `system`.
-    ///
-    /// Example: `"user"`
-    #[inline]
-    pub fn hung_up_side(mut self, value: TelCdrInfoHungUpSide) -> Self {
-        self.hung_up_side = Some(value);
-        self
-    }
-    /// Sets or clears `HungUpSide`.
-    #[inline]
-    pub fn set_hung_up_side(mut self, value: Option<TelCdrInfoHungUpSide>) -> Self {
-        self.hung_up_side = value;
-        self
-    }
-    /// Participants who served the call.
-    #[inline]
-    pub fn serve_participants(mut self, value: impl IntoIterator<Item = ServeParticipant>) -> Self {
-        self.serve_participants = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `ServeParticipants`.
-    #[inline]
-    pub fn set_serve_participants(mut self, value: Option<Vec<ServeParticipant>>) -> Self {
-        self.serve_participants = value;
-        self
-    }
-    /// Id of the skill group.
-    ///
-    /// Example: `110`
-    #[inline]
-    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
-        self.skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `SkillGroupId`.
-    #[inline]
-    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
-        self.skill_group_id = value;
-        self
-    }
-    /// End status as a string code; see `EndStatus`.
-    ///
-    /// Example: `"ok"`
-    #[inline]
-    pub fn end_status_string(mut self, value: TelCdrInfoEndStatusString) -> Self {
-        self.end_status_string = Some(value);
-        self
-    }
-    /// Sets or clears `EndStatusString`.
-    #[inline]
-    pub fn set_end_status_string(mut self, value: Option<TelCdrInfoEndStatusString>) -> Self {
-        self.end_status_string = value;
-        self
-    }
-    /// Unix time in seconds when the session started.
-    ///
-    /// Example: `1611631891`
-    #[inline]
-    pub fn start_timestamp(mut self, value: i64) -> Self {
-        self.start_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `StartTimestamp`.
-    #[inline]
-    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
-        self.start_timestamp = value;
-        self
-    }
-    /// Unix time in seconds when the call entered the queue.
-    ///
-    /// Example: `1611631891`
-    #[inline]
-    pub fn queued_timestamp(mut self, value: i64) -> Self {
-        self.queued_timestamp = Some(value);
-        self
-    }
-    /// Sets or clears `QueuedTimestamp`.
-    #[inline]
-    pub fn set_queued_timestamp(mut self, value: Option<i64>) -> Self {
-        self.queued_timestamp = value;
-        self
-    }
-    /// Keys pressed in the post-call IVR, each with its label.
-    #[inline]
-    pub fn post_ivr_key_pressed(
-        mut self,
-        value: impl IntoIterator<Item = IVRKeyPressedElement>,
-    ) -> Self {
-        self.post_ivr_key_pressed = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `PostIVRKeyPressed`.
-    #[inline]
-    pub fn set_post_ivr_key_pressed(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
-        self.post_ivr_key_pressed = value;
-        self
-    }
-    /// Keys pressed in the satisfaction survey; key `noInput` means the survey was reached but no key pressed.
-    #[inline]
-    pub fn post_ivr_key_pressed_ex(
-        mut self,
-        value: impl IntoIterator<Item = IVRKeyPressedElement>,
-    ) -> Self {
-        self.post_ivr_key_pressed_ex = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `PostIVRKeyPressedEx`.
-    #[inline]
-    pub fn set_post_ivr_key_pressed_ex(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
-        self.post_ivr_key_pressed_ex = value;
-        self
-    }
-    /// Id of the skill group the call queued for.
-    ///
-    /// Example: `110`
-    #[inline]
-    pub fn queued_skill_group_id(mut self, value: SkillGroupId) -> Self {
-        self.queued_skill_group_id = Some(value);
-        self
-    }
-    /// Sets or clears `QueuedSkillGroupId`.
-    #[inline]
-    pub fn set_queued_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
-        self.queued_skill_group_id = value;
-        self
-    }
-    /// Id of the session.
-    ///
-    /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
-    #[inline]
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `SessionId`.
-    #[inline]
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
-        self.session_id = value;
-        self
-    }
-    /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
-    ///
-    /// Example: `"0086130xxxxxxxx"`
-    #[inline]
-    pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
-        self.protected_caller = Some(value.into());
-        self
-    }
-    /// Sets or clears `ProtectedCaller`.
-    #[inline]
-    pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
-        self.protected_caller = value;
-        self
-    }
-    /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
-    ///
-    /// Example: `"0086130xxxxxxxx"`
-    #[inline]
-    pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
-        self.protected_callee = Some(value.into());
-        self
-    }
-    /// Sets or clears `ProtectedCallee`.
-    #[inline]
-    pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
-        self.protected_callee = value;
-        self
-    }
-    /// Custom user-to-user data attached by the customer; may be null.
-    ///
-    /// Example: `"whatever"`
-    #[inline]
-    pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
-        self.uui_deprecated = Some(value.into());
-        self
-    }
-    /// Sets or clears `Uui`.
-    #[inline]
-    pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
-        self.uui_deprecated = value;
-        self
-    }
-    /// Custom user-to-user data attached by the customer.
-    ///
-    /// Example: `"whatever"`
-    #[inline]
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
-        self.uui = Some(value.into());
-        self
-    }
-    /// Sets or clears `UUI`.
-    #[inline]
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
-        self.uui = value;
-        self
-    }
-    /// Address to fetch the speech recognition transcript of the recording.
-    ///
-    /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
-    #[inline]
-    pub fn asr_url(mut self, value: impl Into<String>) -> Self {
-        self.asr_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `AsrUrl`.
-    #[inline]
-    pub fn set_asr_url(mut self, value: Option<String>) -> Self {
-        self.asr_url = value;
-        self
-    }
-    /// State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).
-    ///
-    /// Example: `"Complete"`
-    #[inline]
-    pub fn asr_status(mut self, value: TelCdrInfoAsrStatus) -> Self {
-        self.asr_status = Some(value);
-        self
-    }
-    /// Sets or clears `AsrStatus`.
-    #[inline]
-    pub fn set_asr_status(mut self, value: Option<TelCdrInfoAsrStatus>) -> Self {
-        self.asr_status = value;
-        self
-    }
-    /// Address of the recording copy stored in a third-party COS bucket.
-    ///
-    /// Example: `"https://xxxxx"`
-    #[inline]
-    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
-        self.custom_record_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `CustomRecordURL`.
-    #[inline]
-    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
-        self.custom_record_url = value;
-        self
-    }
-    /// Remarks.
-    ///
-    /// Example: `"备注"`
-    #[inline]
-    pub fn remark(mut self, value: impl Into<String>) -> Self {
-        self.remark = Some(value.into());
-        self
-    }
-    /// Sets or clears `Remark`.
-    #[inline]
-    pub fn set_remark(mut self, value: Option<String>) -> Self {
-        self.remark = value;
-        self
-    }
-    /// Name of the skill group the call queued for.
-    ///
-    /// Example: `"销售组"`
-    #[inline]
-    pub fn queued_skill_group_name(mut self, value: impl Into<String>) -> Self {
-        self.queued_skill_group_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `QueuedSkillGroupName`.
-    #[inline]
-    pub fn set_queued_skill_group_name(mut self, value: Option<String>) -> Self {
-        self.queued_skill_group_name = value;
-        self
-    }
-    /// Addresses of voicemail recordings left during the call.
-    ///
-    /// Example: `["https://xxxxx"]`
-    #[inline]
-    pub fn voicemail_record_url(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.voicemail_record_url = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `VoicemailRecordURL`.
-    #[inline]
-    pub fn set_voicemail_record_url(mut self, value: Option<Vec<String>>) -> Self {
-        self.voicemail_record_url = value;
-        self
-    }
-    /// Addresses of the speech recognition transcripts of voicemails left during the call.
-    ///
-    /// Example: `["https://xxxxx"]`
-    #[inline]
-    pub fn voicemail_asr_url(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.voicemail_asr_url = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `VoicemailAsrURL`.
-    #[inline]
-    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<String>>) -> Self {
-        self.voicemail_asr_url = value;
-        self
-    }
-    /// Id of the AI agent, for calls involving one.
-    ///
-    /// Example: `9527`
-    #[inline]
-    pub fn ai_agent_id(mut self, value: AIAgentId) -> Self {
-        self.ai_agent_id = Some(value);
-        self
-    }
-    /// Sets or clears `AIAgentId`.
-    #[inline]
-    pub fn set_ai_agent_id(mut self, value: Option<AIAgentId>) -> Self {
-        self.ai_agent_id = value;
-        self
-    }
-    /// Name of the AI agent, for calls involving one.
-    ///
-    /// Example: `"新款智能体销售"`
-    #[inline]
-    pub fn ai_agent_name(mut self, value: impl Into<String>) -> Self {
-        self.ai_agent_name = Some(value.into());
-        self
-    }
-    /// Sets or clears `AIAgentName`.
-    #[inline]
-    pub fn set_ai_agent_name(mut self, value: Option<String>) -> Self {
-        self.ai_agent_name = value;
-        self
-    }
-    /// Code of the reason the system hung up after the call connected.
-    ///
-    /// Example: `1010`
-    #[inline]
-    pub fn sys_hangup_reason(mut self, value: i64) -> Self {
-        self.sys_hangup_reason = Some(value);
-        self
-    }
-    /// Sets or clears `SysHangupReason`.
-    #[inline]
-    pub fn set_sys_hangup_reason(mut self, value: Option<i64>) -> Self {
-        self.sys_hangup_reason = value;
-        self
-    }
-    /// Text description of the reason the system hung up after the call connected.
-    ///
-    /// Example: `"用户挂断智能体通话"`
-    #[inline]
-    pub fn sys_hangup_reason_string(mut self, value: impl Into<String>) -> Self {
-        self.sys_hangup_reason_string = Some(value.into());
-        self
-    }
-    /// Sets or clears `SysHangupReasonString`.
-    #[inline]
-    pub fn set_sys_hangup_reason_string(mut self, value: Option<String>) -> Self {
-        self.sys_hangup_reason_string = value;
+    ::tencent_cloud_runtime::setters! {
+        /// Calling number.
+        ///
+        /// Example: `"0086010xxxxxxxx"`
+        one caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
+        /// Called number.
+        ///
+        /// Example: `"0086130xxxxxxxx"`
+        one callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
+        /// Unix time in seconds when the call was initiated.
+        ///
+        /// Example: `1611631881`
+        one time(i64), set_time(i64) = "Sets or clears `Time`.";
+        /// Call direction: `0` inbound, `1` outbound.
+        ///
+        /// Example: `0`
+        one direction(TelCdrInfoDirection),
+            set_direction(TelCdrInfoDirection) = "Sets or clears `Direction`.";
+        /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive dialing, `6` internal call between agents.
+        ///
+        /// Example: `1`
+        one call_type(TelCdrInfoCallType),
+            set_call_type(TelCdrInfoCallType) = "Sets or clears `CallType`.";
+        /// Talk time in seconds.
+        ///
+        /// Example: `120`
+        one duration(i64), set_duration(i64) = "Sets or clears `Duration`.";
+        /// Download address of the call recording.
+        ///
+        /// Example: `"https://xxxxx"`
+        one record_url(impl Into<String>),
+            set_record_url(String) = "Sets or clears `RecordURL`.";
+        /// Id of the recording.
+        ///
+        /// Example: `"1611631881"`
+        one record_id(impl Into<String>), set_record_id(String) = "Sets or clears `RecordId`.";
+        /// Agent who handled the call.
+        one seat_user(SeatUserInfo), set_seat_user(SeatUserInfo) = "Sets or clears `SeatUser`.";
+        /// Numeric end status, paired with `EndStatusString`: `1` ok; inbound `100` blackList, `102` ivrGiveUp, `103` waitingGiveUp, `104` ringingGiveUp, `105` noSeatOnline, `106` notWorkTime, `107` ivrEnd; outbound `108` restrictedCallee, `109` tooManyRequest, `110` restrictedArea, `111` restrictedTime, `202` notAnswer, `203` userReject, `204` powerOff, `205` numberNotExist, `206` busy, `207` outOfCredit, `208` operatorError, `209` callerCancel, `210` notInService, `212` carrierBlocked, `213` callReminder, `215` numberInvalid, `216` callRestricted, `217` calleeRestricted, `218` areaRestricted, `219` promptCallForwarding, `220` callerCancelWhileRing, `221` callerCancelWithoutRing, `222` voiceMailReached; `211` clientError; audio `501` callConflict, `502` clientTimeout, `503` voipClientError.
+        ///
+        /// Example: `1`
+        one end_status(TelCdrInfoEndStatus),
+            set_end_status(TelCdrInfoEndStatus) = "Sets or clears `EndStatus`.";
+        /// Name of the skill group.
+        ///
+        /// Example: `"tel"`
+        one skill_group(impl Into<String>),
+            set_skill_group(String) = "Sets or clears `SkillGroup`.";
+        /// Location the calling number belongs to.
+        ///
+        /// Example: `"广东深圳"`
+        one caller_location(impl Into<String>),
+            set_caller_location(String) = "Sets or clears `CallerLocation`.";
+        /// Time spent in the IVR, in seconds.
+        ///
+        /// Example: `5`
+        one ivr_duration(i64), set_ivr_duration(i64) = "Sets or clears `IVRDuration`.";
+        /// Unix time in seconds when ringing started.
+        ///
+        /// Example: `1611631881`
+        one ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
+        /// Unix time in seconds when the call was answered.
+        ///
+        /// Example: `1611631881`
+        one accept_timestamp(i64),
+            set_accept_timestamp(i64) = "Sets or clears `AcceptTimestamp`.";
+        /// Unix time in seconds when the call ended.
+        ///
+        /// Example: `1611631881`
+        one ended_timestamp(i64), set_ended_timestamp(i64) = "Sets or clears `EndedTimestamp`.";
+        /// Keys pressed in the IVR, e.g. `1`, `2`, `3`.
+        ///
+        /// Example: `["1","2","3"]`
+        many ivr_key_pressed(impl IntoIterator<Item = impl Into<String>>),
+            set_ivr_key_pressed(Vec<String>) = "Sets or clears `IVRKeyPressed`.";
+        /// Keys pressed in the IVR, each with its label.
+        many ivr_key_pressed_ex(impl IntoIterator<Item = IVRKeyPressedElement>),
+            set_ivr_key_pressed_ex(Vec<IVRKeyPressedElement>) = "Sets or clears `IVRKeyPressedEx`.";
+        /// Who hung up: `seat` agent, `user` customer, `system`.
+        ///
+        /// Example: `"user"`
+        one hung_up_side(TelCdrInfoHungUpSide),
+            set_hung_up_side(TelCdrInfoHungUpSide) = "Sets or clears `HungUpSide`.";
+        /// Participants who served the call.
+        many serve_participants(impl IntoIterator<Item = ServeParticipant>),
+            set_serve_participants(Vec<ServeParticipant>) = "Sets or clears `ServeParticipants`.";
+        /// Id of the skill group.
+        ///
+        /// Example: `110`
+        one skill_group_id(SkillGroupId),
+            set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`.";
+        /// End status as a string code; see `EndStatus`.
+        ///
+        /// Example: `"ok"`
+        one end_status_string(TelCdrInfoEndStatusString),
+            set_end_status_string(TelCdrInfoEndStatusString) = "Sets or clears `EndStatusString`.";
+        /// Unix time in seconds when the session started.
+        ///
+        /// Example: `1611631891`
+        one start_timestamp(i64), set_start_timestamp(i64) = "Sets or clears `StartTimestamp`.";
+        /// Unix time in seconds when the call entered the queue.
+        ///
+        /// Example: `1611631891`
+        one queued_timestamp(i64),
+            set_queued_timestamp(i64) = "Sets or clears `QueuedTimestamp`.";
+        /// Keys pressed in the post-call IVR, each with its label.
+        many post_ivr_key_pressed(impl IntoIterator<Item = IVRKeyPressedElement>),
+            set_post_ivr_key_pressed(Vec<IVRKeyPressedElement>) = "Sets or clears `PostIVRKeyPressed`.";
+        /// Keys pressed in the satisfaction survey; key `noInput` means the survey was reached but no key pressed.
+        many post_ivr_key_pressed_ex(impl IntoIterator<Item = IVRKeyPressedElement>),
+            set_post_ivr_key_pressed_ex(Vec<IVRKeyPressedElement>) = "Sets or clears `PostIVRKeyPressedEx`.";
+        /// Id of the skill group the call queued for.
+        ///
+        /// Example: `110`
+        one queued_skill_group_id(SkillGroupId),
+            set_queued_skill_group_id(SkillGroupId) = "Sets or clears `QueuedSkillGroupId`.";
+        /// Id of the session.
+        ///
+        /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
+        one session_id(impl Into<String>),
+            set_session_id(String) = "Sets or clears `SessionId`.";
+        /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
+        ///
+        /// Example: `"0086130xxxxxxxx"`
+        one protected_caller(impl Into<String>),
+            set_protected_caller(String) = "Sets or clears `ProtectedCaller`.";
+        /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
+        ///
+        /// Example: `"0086130xxxxxxxx"`
+        one protected_callee(impl Into<String>),
+            set_protected_callee(String) = "Sets or clears `ProtectedCallee`.";
+        /// Custom user-to-user data attached by the customer; may be null.
+        ///
+        /// Example: `"whatever"`
+        one uui_deprecated(impl Into<String>),
+            set_uui_deprecated(String) = "Sets or clears `Uui`.";
+        /// Custom user-to-user data attached by the customer.
+        ///
+        /// Example: `"whatever"`
+        one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+        /// Address to fetch the speech recognition transcript of the recording.
+        ///
+        /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
+        one asr_url(impl Into<String>), set_asr_url(String) = "Sets or clears `AsrUrl`.";
+        /// State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).
+        ///
+        /// Example: `"Complete"`
+        one asr_status(TelCdrInfoAsrStatus),
+            set_asr_status(TelCdrInfoAsrStatus) = "Sets or clears `AsrStatus`.";
+        /// Address of the recording copy stored in a third-party COS bucket.
+        ///
+        /// Example: `"https://xxxxx"`
+        one custom_record_url(impl Into<String>),
+            set_custom_record_url(String) = "Sets or clears `CustomRecordURL`.";
+        /// Remarks.
+        ///
+        /// Example: `"备注"`
+        one remark(impl Into<String>), set_remark(String) = "Sets or clears `Remark`.";
+        /// Name of the skill group the call queued for.
+        ///
+        /// Example: `"销售组"`
+        one queued_skill_group_name(impl Into<String>),
+            set_queued_skill_group_name(String) = "Sets or clears `QueuedSkillGroupName`.";
+        /// Addresses of voicemail recordings left during the call.
+        ///
+        /// Example: `["https://xxxxx"]`
+        many voicemail_record_url(impl IntoIterator<Item = impl Into<String>>),
+            set_voicemail_record_url(Vec<String>) = "Sets or clears `VoicemailRecordURL`.";
+        /// Addresses of the speech recognition transcripts of voicemails left during the call.
+        ///
+        /// Example: `["https://xxxxx"]`
+        many voicemail_asr_url(impl IntoIterator<Item = impl Into<String>>),
+            set_voicemail_asr_url(Vec<String>) = "Sets or clears `VoicemailAsrURL`.";
+        /// Id of the AI agent, for calls involving one.
+        ///
+        /// Example: `9527`
+        one ai_agent_id(AIAgentId), set_ai_agent_id(AIAgentId) = "Sets or clears `AIAgentId`.";
+        /// Name of the AI agent, for calls involving one.
+        ///
+        /// Example: `"新款智能体销售"`
+        one ai_agent_name(impl Into<String>),
+            set_ai_agent_name(String) = "Sets or clears `AIAgentName`.";
+        /// Code of the reason the system hung up after the call connected.
+        ///
+        /// Example: `1010`
+        one sys_hangup_reason(i64),
+            set_sys_hangup_reason(i64) = "Sets or clears `SysHangupReason`.";
+        /// Text description of the reason the system hung up after the call connected.
+        ///
+        /// Example: `"用户挂断智能体通话"`
+        one sys_hangup_reason_string(impl Into<String>),
+            set_sys_hangup_reason_string(String) = "Sets or clears `SysHangupReasonString`.";
+    }
+    #[inline]
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

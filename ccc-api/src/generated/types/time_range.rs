@@ -64,18 +64,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TimeRange {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for TimeRange {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "EndTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "StartTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("EndTime"), M::optional("StartTime")];
         MEMBERS
     }
 }
@@ -89,36 +79,23 @@ impl TimeRange {
 /// Builds a [`TimeRange`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TimeRangeBuilder {
-    start_time: Option<String>,
-    end_time: Option<String>,
+    pub(crate) start_time: Option<String>,
+    pub(crate) end_time: Option<String>,
 }
 impl TimeRangeBuilder {
-    /// Start of the window, `HH:MM:SS`.
-    ///
-    /// Example: `"09:00:00"`
-    #[inline]
-    pub fn start_time(mut self, value: impl Into<String>) -> Self {
-        self.start_time = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Start of the window, `HH:MM:SS`.
+        ///
+        /// Example: `"09:00:00"`
+        one start_time(impl Into<String>),
+            set_start_time(String) = "Sets or clears `StartTime`.";
+        /// End of the window, `HH:MM:SS`.
+        ///
+        /// Example: `"14:00:00"`
+        one end_time(impl Into<String>), set_end_time(String) = "Sets or clears `EndTime`.";
     }
-    /// Sets or clears `StartTime`.
     #[inline]
-    pub fn set_start_time(mut self, value: Option<String>) -> Self {
-        self.start_time = value;
-        self
-    }
-    /// End of the window, `HH:MM:SS`.
-    ///
-    /// Example: `"14:00:00"`
-    #[inline]
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = Some(value.into());
-        self
-    }
-    /// Sets or clears `EndTime`.
-    #[inline]
-    pub fn set_end_time(mut self, value: Option<String>) -> Self {
-        self.end_time = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

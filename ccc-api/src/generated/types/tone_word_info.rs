@@ -69,19 +69,10 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ToneWordInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ToneWordInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FirstSentenceTimeout",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ZHToneWords",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <ZHToneWordsInfo as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("FirstSentenceTimeout"),
+            M::optional("ZHToneWords").of::<ZHToneWordsInfo>(),
         ];
         MEMBERS
     }
@@ -96,36 +87,24 @@ impl ToneWordInfo {
 /// Builds a [`ToneWordInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ToneWordInfoBuilder {
-    first_sentence_timeout: Option<f64>,
-    zh_tone_words: Option<ZHToneWordsInfo>,
+    pub(crate) first_sentence_timeout: Option<f64>,
+    pub(crate) zh_tone_words: Option<ZHToneWordsInfo>,
 }
 impl ToneWordInfoBuilder {
-    /// Timeout in seconds for the first sentence; once exceeded, a filler word is played.
-    ///
-    /// Example: `0.4`
-    #[inline]
-    pub fn first_sentence_timeout(mut self, value: f64) -> Self {
-        self.first_sentence_timeout = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Timeout in seconds for the first sentence; once exceeded, a filler word is played.
+        ///
+        /// Example: `0.4`
+        one first_sentence_timeout(f64),
+            set_first_sentence_timeout(f64) = "Sets or clears `FirstSentenceTimeout`.";
+        /// Chinese filler words grouped by tone.
+        ///
+        /// Example: `{"Negative":["好悲催","太差劲了"],"Neutral":["嘿嘿","差不多"],"Positive":["真不错","挺好的"]}`
+        one zh_tone_words(ZHToneWordsInfo),
+            set_zh_tone_words(ZHToneWordsInfo) = "Sets or clears `ZHToneWords`.";
     }
-    /// Sets or clears `FirstSentenceTimeout`.
     #[inline]
-    pub fn set_first_sentence_timeout(mut self, value: Option<f64>) -> Self {
-        self.first_sentence_timeout = value;
-        self
-    }
-    /// Chinese filler words grouped by tone.
-    ///
-    /// Example: `{"Negative":["好悲催","太差劲了"],"Neutral":["嘿嘿","差不多"],"Positive":["真不错","挺好的"]}`
-    #[inline]
-    pub fn zh_tone_words(mut self, value: ZHToneWordsInfo) -> Self {
-        self.zh_tone_words = Some(value);
-        self
-    }
-    /// Sets or clears `ZHToneWords`.
-    #[inline]
-    pub fn set_zh_tone_words(mut self, value: Option<ZHToneWordsInfo>) -> Self {
-        self.zh_tone_words = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

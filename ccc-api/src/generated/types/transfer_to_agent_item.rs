@@ -71,22 +71,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TransferToAgentItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for TransferToAgentItem {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferToAgentDesc",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferToAgentId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TransferToAgentName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("TransferToAgentDesc"),
+            M::promised("TransferToAgentId"),
+            M::promised("TransferToAgentName"),
         ];
         MEMBERS
     }
@@ -101,75 +90,48 @@ impl TransferToAgentItem {
 /// Builds a [`TransferToAgentItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TransferToAgentItemBuilder {
-    transfer_to_agent_name: Option<String>,
-    transfer_to_agent_desc: Option<String>,
-    transfer_to_agent_id: Option<u64>,
+    pub(crate) transfer_to_agent_name: Option<String>,
+    pub(crate) transfer_to_agent_desc: Option<String>,
+    pub(crate) transfer_to_agent_id: Option<u64>,
 }
 impl TransferToAgentItemBuilder {
-    /// Name of the function call the model uses to trigger the handover.
-    ///
-    /// Example: `"transfer_to_agent1"`
-    #[inline]
-    pub fn transfer_to_agent_name(mut self, value: impl Into<String>) -> Self {
-        self.transfer_to_agent_name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Name of the function call the model uses to trigger the handover.
+        ///
+        /// Example: `"transfer_to_agent1"`
+        one transfer_to_agent_name(impl Into<String>),
+            set_transfer_to_agent_name(String) = "Sets or clears `TransferToAgentName`. Required.";
+        /// Description of when to hand over to the target agent, used by the model to decide.
+        ///
+        /// Example: `"当用户想要售后服务时"`
+        one transfer_to_agent_desc(impl Into<String>),
+            set_transfer_to_agent_desc(String) = "Sets or clears `TransferToAgentDesc`. Required.";
+        /// Id of the target AI agent.
+        ///
+        /// Example: `1288`
+        one transfer_to_agent_id(u64),
+            set_transfer_to_agent_id(u64) = "Sets or clears `TransferToAgentId`. Required.";
     }
-    /// Sets or clears `TransferToAgentName`. Required.
     #[inline]
-    pub fn set_transfer_to_agent_name(mut self, value: Option<String>) -> Self {
-        self.transfer_to_agent_name = value;
-        self
-    }
-    /// Description of when to hand over to the target agent, used by the model to decide.
-    ///
-    /// Example: `"当用户想要售后服务时"`
-    #[inline]
-    pub fn transfer_to_agent_desc(mut self, value: impl Into<String>) -> Self {
-        self.transfer_to_agent_desc = Some(value.into());
-        self
-    }
-    /// Sets or clears `TransferToAgentDesc`. Required.
-    #[inline]
-    pub fn set_transfer_to_agent_desc(mut self, value: Option<String>) -> Self {
-        self.transfer_to_agent_desc = value;
-        self
-    }
-    /// Id of the target AI agent.
-    ///
-    /// Example: `1288`
-    #[inline]
-    pub fn transfer_to_agent_id(mut self, value: u64) -> Self {
-        self.transfer_to_agent_id = Some(value);
-        self
-    }
-    /// Sets or clears `TransferToAgentId`. Required.
-    #[inline]
-    pub fn set_transfer_to_agent_id(mut self, value: Option<u64>) -> Self {
-        self.transfer_to_agent_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<TransferToAgentItem, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing_in_type("TransferToAgentItem", member)
+        };
         Ok(TransferToAgentItem {
-            transfer_to_agent_name: self.transfer_to_agent_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "TransferToAgentItem",
-                    "TransferToAgentName",
-                ),
-            )?,
-            transfer_to_agent_desc: self.transfer_to_agent_desc.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "TransferToAgentItem",
-                    "TransferToAgentDesc",
-                ),
-            )?,
-            transfer_to_agent_id: self.transfer_to_agent_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "TransferToAgentItem",
-                    "TransferToAgentId",
-                ),
-            )?,
+            transfer_to_agent_name: self
+                .transfer_to_agent_name
+                .ok_or_else(|| missing("TransferToAgentName"))?,
+            transfer_to_agent_desc: self
+                .transfer_to_agent_desc
+                .ok_or_else(|| missing("TransferToAgentDesc"))?,
+            transfer_to_agent_id: self
+                .transfer_to_agent_id
+                .ok_or_else(|| missing("TransferToAgentId"))?,
         })
     }
 }

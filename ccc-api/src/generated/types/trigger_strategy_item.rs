@@ -96,31 +96,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for TriggerStrategyItem {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for TriggerStrategyItem {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CallTags",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <RetryTagItem as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "HangupTypes",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "InterfaceConfig",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <HttpCallbackConfig as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TriggerMode",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("CallTags").of::<RetryTagItem>(),
+            M::optional("HangupTypes"),
+            M::optional("InterfaceConfig").of::<HttpCallbackConfig>(),
+            M::optional("TriggerMode"),
         ];
         MEMBERS
     }
@@ -135,62 +116,32 @@ impl TriggerStrategyItem {
 /// Builds a [`TriggerStrategyItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TriggerStrategyItemBuilder {
-    interface_config: Option<HttpCallbackConfig>,
-    hangup_types: Option<Vec<String>>,
-    call_tags: Option<Vec<RetryTagItem>>,
-    trigger_mode: Option<TriggerStrategyItemTriggerMode>,
+    pub(crate) interface_config: Option<HttpCallbackConfig>,
+    pub(crate) hangup_types: Option<Vec<String>>,
+    pub(crate) call_tags: Option<Vec<RetryTagItem>>,
+    pub(crate) trigger_mode: Option<TriggerStrategyItemTriggerMode>,
 }
 impl TriggerStrategyItemBuilder {
-    /// HTTP interface to call when the rule fires.
-    #[inline]
-    pub fn interface_config(mut self, value: HttpCallbackConfig) -> Self {
-        self.interface_config = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// HTTP interface to call when the rule fires.
+        one interface_config(HttpCallbackConfig),
+            set_interface_config(HttpCallbackConfig) = "Sets or clears `InterfaceConfig`.";
+        /// Hangup types (codes such as `206`) that make the rule fire.
+        ///
+        /// Example: `["206"]`
+        many hangup_types(impl IntoIterator<Item = impl Into<String>>),
+            set_hangup_types(Vec<String>) = "Sets or clears `HangupTypes`.";
+        /// Call tags that make the rule fire.
+        many call_tags(impl IntoIterator<Item = RetryTagItem>),
+            set_call_tags(Vec<RetryTagItem>) = "Sets or clears `CallTags`.";
+        /// When the rule fires: `ONCE_PER_NUMBER` only on the first match for each number, `ALWAYS_ON_MATCH` on every match.
+        ///
+        /// Example: `"ONCE_PER_NUMBER"`
+        one trigger_mode(TriggerStrategyItemTriggerMode),
+            set_trigger_mode(TriggerStrategyItemTriggerMode) = "Sets or clears `TriggerMode`.";
     }
-    /// Sets or clears `InterfaceConfig`.
     #[inline]
-    pub fn set_interface_config(mut self, value: Option<HttpCallbackConfig>) -> Self {
-        self.interface_config = value;
-        self
-    }
-    /// Hangup types (codes such as `206`) that make the rule fire.
-    ///
-    /// Example: `["206"]`
-    #[inline]
-    pub fn hangup_types(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.hangup_types = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `HangupTypes`.
-    #[inline]
-    pub fn set_hangup_types(mut self, value: Option<Vec<String>>) -> Self {
-        self.hangup_types = value;
-        self
-    }
-    /// Call tags that make the rule fire.
-    #[inline]
-    pub fn call_tags(mut self, value: impl IntoIterator<Item = RetryTagItem>) -> Self {
-        self.call_tags = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `CallTags`.
-    #[inline]
-    pub fn set_call_tags(mut self, value: Option<Vec<RetryTagItem>>) -> Self {
-        self.call_tags = value;
-        self
-    }
-    /// When the rule fires: `ONCE_PER_NUMBER` only on the first match for each number, `ALWAYS_ON_MATCH` on every match.
-    ///
-    /// Example: `"ONCE_PER_NUMBER"`
-    #[inline]
-    pub fn trigger_mode(mut self, value: TriggerStrategyItemTriggerMode) -> Self {
-        self.trigger_mode = Some(value);
-        self
-    }
-    /// Sets or clears `TriggerMode`.
-    #[inline]
-    pub fn set_trigger_mode(mut self, value: Option<TriggerStrategyItemTriggerMode>) -> Self {
-        self.trigger_mode = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

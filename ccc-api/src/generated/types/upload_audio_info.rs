@@ -59,18 +59,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UploadAudioInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for UploadAudioInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AudioUrl",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "CustomFileName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("AudioUrl"), M::promised("CustomFileName")];
         MEMBERS
     }
 }
@@ -84,51 +74,37 @@ impl UploadAudioInfo {
 /// Builds a [`UploadAudioInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct UploadAudioInfoBuilder {
-    custom_file_name: Option<String>,
-    audio_url: Option<String>,
+    pub(crate) custom_file_name: Option<String>,
+    pub(crate) audio_url: Option<String>,
 }
 impl UploadAudioInfoBuilder {
-    /// Alias of the file; need not be unique.
-    ///
-    /// Example: `"呼入使用"`
-    #[inline]
-    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
-        self.custom_file_name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Alias of the file; need not be unique.
+        ///
+        /// Example: `"呼入使用"`
+        one custom_file_name(impl Into<String>),
+            set_custom_file_name(String) = "Sets or clears `CustomFileName`. Required.";
+        /// Link to download the audio from; mp3 or wav, at most 5 MB.
+        ///
+        /// Example: `"http://xxx.com/aa.mp3"`
+        one audio_url(impl Into<String>),
+            set_audio_url(String) = "Sets or clears `AudioUrl`. Required.";
     }
-    /// Sets or clears `CustomFileName`. Required.
     #[inline]
-    pub fn set_custom_file_name(mut self, value: Option<String>) -> Self {
-        self.custom_file_name = value;
-        self
-    }
-    /// Link to download the audio from; mp3 or wav, at most 5 MB.
-    ///
-    /// Example: `"http://xxx.com/aa.mp3"`
-    #[inline]
-    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
-        self.audio_url = Some(value.into());
-        self
-    }
-    /// Sets or clears `AudioUrl`. Required.
-    #[inline]
-    pub fn set_audio_url(mut self, value: Option<String>) -> Self {
-        self.audio_url = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<UploadAudioInfo, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing_in_type("UploadAudioInfo", member)
+        };
         Ok(UploadAudioInfo {
-            custom_file_name: self.custom_file_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "UploadAudioInfo",
-                    "CustomFileName",
-                ),
-            )?,
-            audio_url: self.audio_url.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type("UploadAudioInfo", "AudioUrl"),
-            )?,
+            custom_file_name: self
+                .custom_file_name
+                .ok_or_else(|| missing("CustomFileName"))?,
+            audio_url: self.audio_url.ok_or_else(|| missing("AudioUrl"))?,
         })
     }
 }

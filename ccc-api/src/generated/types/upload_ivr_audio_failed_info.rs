@@ -62,18 +62,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UploadIvrAudioFailedInfo {
 }
 impl ::tencent_cloud_runtime::deviation::Described for UploadIvrAudioFailedInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FailedMsg",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "FileName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::optional("FailedMsg"), M::optional("FileName")];
         MEMBERS
     }
 }
@@ -89,37 +79,24 @@ impl UploadIvrAudioFailedInfo {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UploadIvrAudioFailedInfoBuilder {
-    file_name: Option<String>,
-    failed_msg: Option<String>,
+    pub(crate) file_name: Option<String>,
+    pub(crate) failed_msg: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl UploadIvrAudioFailedInfoBuilder {
-    /// Name of the file that failed.
-    ///
-    /// Example: `"xxx.mp3"`
-    #[inline]
-    pub fn file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_name = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Name of the file that failed.
+        ///
+        /// Example: `"xxx.mp3"`
+        one file_name(impl Into<String>), set_file_name(String) = "Sets or clears `FileName`.";
+        /// Why the upload failed.
+        ///
+        /// Example: `"文件内容重复"`
+        one failed_msg(impl Into<String>),
+            set_failed_msg(String) = "Sets or clears `FailedMsg`.";
     }
-    /// Sets or clears `FileName`.
     #[inline]
-    pub fn set_file_name(mut self, value: Option<String>) -> Self {
-        self.file_name = value;
-        self
-    }
-    /// Why the upload failed.
-    ///
-    /// Example: `"文件内容重复"`
-    #[inline]
-    pub fn failed_msg(mut self, value: impl Into<String>) -> Self {
-        self.failed_msg = Some(value.into());
-        self
-    }
-    /// Sets or clears `FailedMsg`.
-    #[inline]
-    pub fn set_failed_msg(mut self, value: Option<String>) -> Self {
-        self.failed_msg = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

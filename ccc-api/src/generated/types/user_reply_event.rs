@@ -87,27 +87,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for UserReplyEvent {
 }
 impl ::tencent_cloud_runtime::deviation::Described for UserReplyEvent {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ASRTranscript",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "BranchType",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExtractedSlots",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "MatchedIntent",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ASRTranscript"),
+            M::optional("BranchType"),
+            M::optional("ExtractedSlots"),
+            M::optional("MatchedIntent"),
         ];
         MEMBERS
     }
@@ -124,67 +109,37 @@ impl UserReplyEvent {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct UserReplyEventBuilder {
-    asr_transcript: Option<String>,
-    matched_intent: Option<String>,
-    extracted_slots: Option<String>,
-    branch_type: Option<UserReplyEventBranchType>,
+    pub(crate) asr_transcript: Option<String>,
+    pub(crate) matched_intent: Option<String>,
+    pub(crate) extracted_slots: Option<String>,
+    pub(crate) branch_type: Option<UserReplyEventBranchType>,
 }
 #[cfg(feature = "test-util")]
 impl UserReplyEventBuilder {
-    /// Raw text that speech recognition produced from the user's speech.
-    ///
-    /// Example: `"Something?"`
-    #[inline]
-    pub fn asr_transcript(mut self, value: impl Into<String>) -> Self {
-        self.asr_transcript = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Raw text that speech recognition produced from the user's speech.
+        ///
+        /// Example: `"Something?"`
+        one asr_transcript(impl Into<String>),
+            set_asr_transcript(String) = "Sets or clears `ASRTranscript`.";
+        /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
+        ///
+        /// Example: `"收集${name}结束"`
+        one matched_intent(impl Into<String>),
+            set_matched_intent(String) = "Sets or clears `MatchedIntent`.";
+        /// Tags extracted from the reply, as a JSON-encoded string.
+        ///
+        /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
+        one extracted_slots(impl Into<String>),
+            set_extracted_slots(String) = "Sets or clears `ExtractedSlots`.";
+        /// Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.
+        ///
+        /// Example: `"Intent"`
+        one branch_type(UserReplyEventBranchType),
+            set_branch_type(UserReplyEventBranchType) = "Sets or clears `BranchType`.";
     }
-    /// Sets or clears `ASRTranscript`.
     #[inline]
-    pub fn set_asr_transcript(mut self, value: Option<String>) -> Self {
-        self.asr_transcript = value;
-        self
-    }
-    /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
-    ///
-    /// Example: `"收集${name}结束"`
-    #[inline]
-    pub fn matched_intent(mut self, value: impl Into<String>) -> Self {
-        self.matched_intent = Some(value.into());
-        self
-    }
-    /// Sets or clears `MatchedIntent`.
-    #[inline]
-    pub fn set_matched_intent(mut self, value: Option<String>) -> Self {
-        self.matched_intent = value;
-        self
-    }
-    /// Tags extracted from the reply, as a JSON-encoded string.
-    ///
-    /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
-    #[inline]
-    pub fn extracted_slots(mut self, value: impl Into<String>) -> Self {
-        self.extracted_slots = Some(value.into());
-        self
-    }
-    /// Sets or clears `ExtractedSlots`.
-    #[inline]
-    pub fn set_extracted_slots(mut self, value: Option<String>) -> Self {
-        self.extracted_slots = value;
-        self
-    }
-    /// Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.
-    ///
-    /// Example: `"Intent"`
-    #[inline]
-    pub fn branch_type(mut self, value: UserReplyEventBranchType) -> Self {
-        self.branch_type = Some(value);
-        self
-    }
-    /// Sets or clears `BranchType`.
-    #[inline]
-    pub fn set_branch_type(mut self, value: Option<UserReplyEventBranchType>) -> Self {
-        self.branch_type = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

@@ -56,18 +56,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Variable {
 }
 impl ::tencent_cloud_runtime::deviation::Described for Variable {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Key",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Value",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("Key"), M::promised("Value")];
         MEMBERS
     }
 }
@@ -81,52 +71,32 @@ impl Variable {
 /// Builds a [`Variable`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct VariableBuilder {
-    key: Option<String>,
-    value: Option<String>,
+    pub(crate) key: Option<String>,
+    pub(crate) value: Option<String>,
 }
 impl VariableBuilder {
-    /// Name of the variable.
-    ///
-    /// Example: `"foo"`
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Name of the variable.
+        ///
+        /// Example: `"foo"`
+        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`. Required.";
+        /// Value of the variable.
+        ///
+        /// Example: `"bar"`
+        one value(impl Into<String>), set_value(String) = "Sets or clears `Value`. Required.";
     }
-    /// Sets or clears `Key`. Required.
     #[inline]
-    pub fn set_key(mut self, value: Option<String>) -> Self {
-        self.key = value;
-        self
-    }
-    /// Value of the variable.
-    ///
-    /// Example: `"bar"`
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets or clears `Value`. Required.
-    #[inline]
-    pub fn set_value(mut self, value: Option<String>) -> Self {
-        self.value = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<Variable, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing_in_type("Variable", member);
         Ok(Variable {
-            key: self
-                .key
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "Variable", "Key",
-                ))?,
-            value: self
-                .value
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "Variable", "Value",
-                ))?,
+            key: self.key.ok_or_else(|| missing("Key"))?,
+            value: self.value.ok_or_else(|| missing("Value"))?,
         })
     }
 }

@@ -74,22 +74,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for ZHToneWordsInfo {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for ZHToneWordsInfo {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Negative",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Neutral",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Positive",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Negative"),
+            M::optional("Neutral"),
+            M::optional("Positive"),
         ];
         MEMBERS
     }
@@ -104,51 +93,30 @@ impl ZHToneWordsInfo {
 /// Builds a [`ZHToneWordsInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ZHToneWordsInfoBuilder {
-    neutral: Option<Vec<String>>,
-    positive: Option<Vec<String>>,
-    negative: Option<Vec<String>>,
+    pub(crate) neutral: Option<Vec<String>>,
+    pub(crate) positive: Option<Vec<String>>,
+    pub(crate) negative: Option<Vec<String>>,
 }
 impl ZHToneWordsInfoBuilder {
-    /// Neutral filler words.
-    ///
-    /// Example: `["嗯嗯"]`
-    #[inline]
-    pub fn neutral(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.neutral = Some(value.into_iter().map(Into::into).collect());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Neutral filler words.
+        ///
+        /// Example: `["嗯嗯"]`
+        many neutral(impl IntoIterator<Item = impl Into<String>>),
+            set_neutral(Vec<String>) = "Sets or clears `Neutral`.";
+        /// Positive filler words.
+        ///
+        /// Example: `["嗯嗯"]`
+        many positive(impl IntoIterator<Item = impl Into<String>>),
+            set_positive(Vec<String>) = "Sets or clears `Positive`.";
+        /// Negative filler words.
+        ///
+        /// Example: `["嗯嗯"]`
+        many negative(impl IntoIterator<Item = impl Into<String>>),
+            set_negative(Vec<String>) = "Sets or clears `Negative`.";
     }
-    /// Sets or clears `Neutral`.
     #[inline]
-    pub fn set_neutral(mut self, value: Option<Vec<String>>) -> Self {
-        self.neutral = value;
-        self
-    }
-    /// Positive filler words.
-    ///
-    /// Example: `["嗯嗯"]`
-    #[inline]
-    pub fn positive(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.positive = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Positive`.
-    #[inline]
-    pub fn set_positive(mut self, value: Option<Vec<String>>) -> Self {
-        self.positive = value;
-        self
-    }
-    /// Negative filler words.
-    ///
-    /// Example: `["嗯嗯"]`
-    #[inline]
-    pub fn negative(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.negative = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets or clears `Negative`.
-    #[inline]
-    pub fn set_negative(mut self, value: Option<Vec<String>>) -> Self {
-        self.negative = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value: no member is required, so nothing can be missing.

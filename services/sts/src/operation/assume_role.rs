@@ -186,54 +186,17 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DurationSeconds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExternalId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Policy",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoleArn",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoleSessionName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SerialNumber",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SourceIdentity",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Tags",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::types::Tag as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TokenCode",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("DurationSeconds"),
+            M::optional("ExternalId"),
+            M::optional("Policy"),
+            M::promised("RoleArn"),
+            M::promised("RoleSessionName"),
+            M::optional("SerialNumber"),
+            M::optional("SourceIdentity"),
+            M::optional("Tags").of::<crate::types::Tag>(),
+            M::optional("TokenCode"),
         ];
         MEMBERS
     }
@@ -256,146 +219,66 @@ impl ::tencent_cloud_runtime::Action for AssumeRoleRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! assume_role_setters {
     () => {
-        /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
-        ///
-        /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
-        #[inline]
-        pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-            self.members().role_arn = Some(value.into());
-            self
-        }
-        /// Sets or clears `RoleArn`. Required.
-        #[inline]
-        pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-            self.members().role_arn = value;
-            self
-        }
-        /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
-        ///
-        /// Example: `"cts"`
-        #[inline]
-        pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-            self.members().role_session_name = Some(value.into());
-            self
-        }
-        /// Sets or clears `RoleSessionName`. Required.
-        #[inline]
-        pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
-            self.members().role_session_name = value;
-            self
-        }
-        /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-        ///
-        /// Example: `1800`
-        #[inline]
-        pub fn duration_seconds(mut self, value: u64) -> Self {
-            self.members().duration_seconds = Some(value);
-            self
-        }
-        /// Sets or clears `DurationSeconds`.
-        #[inline]
-        pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
-            self.members().duration_seconds = value;
-            self
-        }
-        /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
-        ///
-        /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
-        #[inline]
-        pub fn policy(mut self, value: impl Into<String>) -> Self {
-            self.members().policy = Some(value.into());
-            self
-        }
-        /// Sets or clears `Policy`.
-        #[inline]
-        pub fn set_policy(mut self, value: Option<String>) -> Self {
-            self.members().policy = value;
-            self
-        }
-        /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
-        ///
-        /// Example: `"role-external-id"`
-        #[inline]
-        pub fn external_id(mut self, value: impl Into<String>) -> Self {
-            self.members().external_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `ExternalId`.
-        #[inline]
-        pub fn set_external_id(mut self, value: Option<String>) -> Self {
-            self.members().external_id = value;
-            self
-        }
-        /// Session tags attached to the credentials, at most 50, keys unique.
-        #[inline]
-        pub fn tags(mut self, value: impl IntoIterator<Item = crate::types::Tag>) -> Self {
-            self.members().tags = Some(value.into_iter().collect());
-            self
-        }
-        /// Sets or clears `Tags`.
-        #[inline]
-        pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
-            self.members().tags = value;
-            self
-        }
-        /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
-        ///
-        /// Example: `"1000001"`
-        #[inline]
-        pub fn source_identity(mut self, value: impl Into<String>) -> Self {
-            self.members().source_identity = Some(value.into());
-            self
-        }
-        /// Sets or clears `SourceIdentity`.
-        #[inline]
-        pub fn set_source_identity(mut self, value: Option<String>) -> Self {
-            self.members().source_identity = value;
-            self
-        }
-        /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
-        ///
-        /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
-        #[inline]
-        pub fn serial_number(mut self, value: impl Into<String>) -> Self {
-            self.members().serial_number = Some(value.into());
-            self
-        }
-        /// Sets or clears `SerialNumber`.
-        #[inline]
-        pub fn set_serial_number(mut self, value: Option<String>) -> Self {
-            self.members().serial_number = value;
-            self
-        }
-        /// The current code shown by the MFA device named in `SerialNumber`.
-        ///
-        /// Example: `"482724"`
-        #[inline]
-        pub fn token_code(mut self, value: impl Into<String>) -> Self {
-            self.members().token_code = Some(value.into());
-            self
-        }
-        /// Sets or clears `TokenCode`.
-        #[inline]
-        pub fn set_token_code(mut self, value: Option<String>) -> Self {
-            self.members().token_code = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
+            ///
+            /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
+            one role_arn(impl Into<String>),
+                set_role_arn(String) = "Sets or clears `RoleArn`. Required.";
+            /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
+            ///
+            /// Example: `"cts"`
+            one role_session_name(impl Into<String>),
+                set_role_session_name(String) = "Sets or clears `RoleSessionName`. Required.";
+            /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
+            ///
+            /// Example: `1800`
+            one duration_seconds(u64),
+                set_duration_seconds(u64) = "Sets or clears `DurationSeconds`.";
+            /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
+            ///
+            /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
+            one policy(impl Into<String>), set_policy(String) = "Sets or clears `Policy`.";
+            /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
+            ///
+            /// Example: `"role-external-id"`
+            one external_id(impl Into<String>),
+                set_external_id(String) = "Sets or clears `ExternalId`.";
+            /// Session tags attached to the credentials, at most 50, keys unique.
+            many tags(impl IntoIterator<Item = crate::types::Tag>),
+                set_tags(Vec<crate::types::Tag>) = "Sets or clears `Tags`.";
+            /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
+            ///
+            /// Example: `"1000001"`
+            one source_identity(impl Into<String>),
+                set_source_identity(String) = "Sets or clears `SourceIdentity`.";
+            /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
+            ///
+            /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
+            one serial_number(impl Into<String>),
+                set_serial_number(String) = "Sets or clears `SerialNumber`.";
+            /// The current code shown by the MFA device named in `SerialNumber`.
+            ///
+            /// Example: `"482724"`
+            one token_code(impl Into<String>),
+                set_token_code(String) = "Sets or clears `TokenCode`.";
         }
     };
 }
 /// Builds a [`AssumeRoleRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleRequestBuilder {
-    role_arn: Option<String>,
-    role_session_name: Option<String>,
-    duration_seconds: Option<u64>,
-    policy: Option<String>,
-    external_id: Option<String>,
-    tags: Option<Vec<crate::types::Tag>>,
-    source_identity: Option<String>,
-    serial_number: Option<String>,
-    token_code: Option<String>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) role_session_name: Option<String>,
+    pub(crate) duration_seconds: Option<u64>,
+    pub(crate) policy: Option<String>,
+    pub(crate) external_id: Option<String>,
+    pub(crate) tags: Option<Vec<crate::types::Tag>>,
+    pub(crate) source_identity: Option<String>,
+    pub(crate) serial_number: Option<String>,
+    pub(crate) token_code: Option<String>,
 }
 impl ::std::fmt::Debug for AssumeRoleRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -416,7 +299,7 @@ impl ::std::fmt::Debug for AssumeRoleRequestBuilder {
     }
 }
 impl AssumeRoleRequestBuilder {
-    request_setters!();
+    assume_role_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -424,16 +307,12 @@ impl AssumeRoleRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<AssumeRoleRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| ::tencent_cloud_runtime::BuildError::missing("AssumeRole", member);
         Ok(AssumeRoleRequest {
-            role_arn: self
-                .role_arn
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "AssumeRole",
-                    "RoleArn",
-                ))?,
-            role_session_name: self.role_session_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("AssumeRole", "RoleSessionName"),
-            )?,
+            role_arn: self.role_arn.ok_or_else(|| missing("RoleArn"))?,
+            role_session_name: self
+                .role_session_name
+                .ok_or_else(|| missing("RoleSessionName"))?,
             duration_seconds: self.duration_seconds,
             policy: self.policy,
             external_id: self.external_id,
@@ -461,7 +340,7 @@ impl AssumeRoleFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    assume_role_setters!();
     #[inline]
     fn members(&mut self) -> &mut AssumeRoleRequestBuilder {
         &mut self.inner
@@ -576,29 +455,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Credentials",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: Some(
-                    <crate::types::Credentials as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Expiration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExpiredTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Credentials").of::<crate::types::Credentials>(),
+            M::promised("Expiration"),
+            M::promised("ExpiredTime"),
+            M::promised("RequestId"),
         ];
         MEMBERS
     }
@@ -623,10 +485,10 @@ impl AssumeRoleResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AssumeRoleResponseBuilder {
-    credentials: Option<crate::types::Credentials>,
-    expired_time: Option<i64>,
-    expiration: Option<String>,
-    request_id: Option<String>,
+    pub(crate) credentials: Option<crate::types::Credentials>,
+    pub(crate) expired_time: Option<i64>,
+    pub(crate) expiration: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
@@ -644,56 +506,25 @@ impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
 }
 #[cfg(feature = "test-util")]
 impl AssumeRoleResponseBuilder {
-    /// The temporary keys and their session token.
-    #[inline]
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// The temporary keys and their session token.
+        one credentials(crate::types::Credentials),
+            set_credentials(crate::types::Credentials) = "Sets or clears `Credentials`.";
+        /// When the credentials stop working, Unix seconds.
+        ///
+        /// Example: `1543914376`
+        one expired_time(i64), set_expired_time(i64) = "Sets or clears `ExpiredTime`.";
+        /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
+        ///
+        /// Example: `"2018-12-04T09:06:16Z"`
+        one expiration(impl Into<String>),
+            set_expiration(String) = "Sets or clears `Expiration`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Credentials`.
     #[inline]
-    pub fn set_credentials(mut self, value: Option<crate::types::Credentials>) -> Self {
-        self.credentials = value;
-        self
-    }
-    /// When the credentials stop working, Unix seconds.
-    ///
-    /// Example: `1543914376`
-    #[inline]
-    pub fn expired_time(mut self, value: i64) -> Self {
-        self.expired_time = Some(value);
-        self
-    }
-    /// Sets or clears `ExpiredTime`.
-    #[inline]
-    pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
-        self.expired_time = value;
-        self
-    }
-    /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
-    ///
-    /// Example: `"2018-12-04T09:06:16Z"`
-    #[inline]
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.expiration = Some(value.into());
-        self
-    }
-    /// Sets or clears `Expiration`.
-    #[inline]
-    pub fn set_expiration(mut self, value: Option<String>) -> Self {
-        self.expiration = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

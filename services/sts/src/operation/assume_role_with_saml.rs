@@ -135,32 +135,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithSAMLRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleWithSAMLRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DurationSeconds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PrincipalArn",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoleArn",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoleSessionName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "SAMLAssertion",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("DurationSeconds"),
+            M::promised("PrincipalArn"),
+            M::promised("RoleArn"),
+            M::promised("RoleSessionName"),
+            M::promised("SAMLAssertion"),
         ];
         MEMBERS
     }
@@ -183,88 +164,45 @@ impl ::tencent_cloud_runtime::Action for AssumeRoleWithSAMLRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! assume_role_with_saml_setters {
     () => {
-        /// The base64-encoded SAML assertion issued by the identity provider.
-        ///
-        /// Example: `"c2FtbC***Rpb24="`
-        #[inline]
-        pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
-            self.members().saml_assertion = Some(value.into());
-            self
-        }
-        /// Sets or clears `SAMLAssertion`. Required.
-        #[inline]
-        pub fn set_saml_assertion(mut self, value: Option<String>) -> Self {
-            self.members().saml_assertion = value;
-            self
-        }
-        /// Resource name of the SAML identity provider registered in CAM.
-        ///
-        /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
-        #[inline]
-        pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
-            self.members().principal_arn = Some(value.into());
-            self
-        }
-        /// Sets or clears `PrincipalArn`. Required.
-        #[inline]
-        pub fn set_principal_arn(mut self, value: Option<String>) -> Self {
-            self.members().principal_arn = value;
-            self
-        }
-        /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
-        ///
-        /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-        #[inline]
-        pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-            self.members().role_arn = Some(value.into());
-            self
-        }
-        /// Sets or clears `RoleArn`. Required.
-        #[inline]
-        pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-            self.members().role_arn = value;
-            self
-        }
-        /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
-        ///
-        /// Example: `"readOnlySession"`
-        #[inline]
-        pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-            self.members().role_session_name = Some(value.into());
-            self
-        }
-        /// Sets or clears `RoleSessionName`. Required.
-        #[inline]
-        pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
-            self.members().role_session_name = value;
-            self
-        }
-        /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-        ///
-        /// Example: `1800`
-        #[inline]
-        pub fn duration_seconds(mut self, value: u64) -> Self {
-            self.members().duration_seconds = Some(value);
-            self
-        }
-        /// Sets or clears `DurationSeconds`.
-        #[inline]
-        pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
-            self.members().duration_seconds = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// The base64-encoded SAML assertion issued by the identity provider.
+            ///
+            /// Example: `"c2FtbC***Rpb24="`
+            one saml_assertion(impl Into<String>),
+                set_saml_assertion(String) = "Sets or clears `SAMLAssertion`. Required.";
+            /// Resource name of the SAML identity provider registered in CAM.
+            ///
+            /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
+            one principal_arn(impl Into<String>),
+                set_principal_arn(String) = "Sets or clears `PrincipalArn`. Required.";
+            /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
+            ///
+            /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+            one role_arn(impl Into<String>),
+                set_role_arn(String) = "Sets or clears `RoleArn`. Required.";
+            /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
+            ///
+            /// Example: `"readOnlySession"`
+            one role_session_name(impl Into<String>),
+                set_role_session_name(String) = "Sets or clears `RoleSessionName`. Required.";
+            /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
+            ///
+            /// Example: `1800`
+            one duration_seconds(u64),
+                set_duration_seconds(u64) = "Sets or clears `DurationSeconds`.";
         }
     };
 }
 /// Builds a [`AssumeRoleWithSAMLRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithSAMLRequestBuilder {
-    saml_assertion: Option<String>,
-    principal_arn: Option<String>,
-    role_arn: Option<String>,
-    role_session_name: Option<String>,
-    duration_seconds: Option<u64>,
+    pub(crate) saml_assertion: Option<String>,
+    pub(crate) principal_arn: Option<String>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) role_session_name: Option<String>,
+    pub(crate) duration_seconds: Option<u64>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithSAMLRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -281,7 +219,7 @@ impl ::std::fmt::Debug for AssumeRoleWithSAMLRequestBuilder {
     }
 }
 impl AssumeRoleWithSAMLRequestBuilder {
-    request_setters!();
+    assume_role_with_saml_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -289,25 +227,17 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<AssumeRoleWithSAMLRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("AssumeRoleWithSAML", member);
         Ok(AssumeRoleWithSAMLRequest {
-            saml_assertion: self.saml_assertion.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("AssumeRoleWithSAML", "SAMLAssertion"),
-            )?,
-            principal_arn: self.principal_arn.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing("AssumeRoleWithSAML", "PrincipalArn"),
-            )?,
-            role_arn: self
-                .role_arn
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "AssumeRoleWithSAML",
-                    "RoleArn",
-                ))?,
-            role_session_name: self.role_session_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "AssumeRoleWithSAML",
-                    "RoleSessionName",
-                ),
-            )?,
+            saml_assertion: self
+                .saml_assertion
+                .ok_or_else(|| missing("SAMLAssertion"))?,
+            principal_arn: self.principal_arn.ok_or_else(|| missing("PrincipalArn"))?,
+            role_arn: self.role_arn.ok_or_else(|| missing("RoleArn"))?,
+            role_session_name: self
+                .role_session_name
+                .ok_or_else(|| missing("RoleSessionName"))?,
             duration_seconds: self.duration_seconds,
         })
     }
@@ -329,7 +259,7 @@ impl AssumeRoleWithSAMLFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    assume_role_with_saml_setters!();
     #[inline]
     fn members(&mut self) -> &mut AssumeRoleWithSAMLRequestBuilder {
         &mut self.inner
@@ -449,29 +379,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithSAMLResponse 
 }
 impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleWithSAMLResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Credentials",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: Some(
-                    <crate::types::Credentials as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Expiration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExpiredTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Credentials").of::<crate::types::Credentials>(),
+            M::promised("Expiration"),
+            M::promised("ExpiredTime"),
+            M::promised("RequestId"),
         ];
         MEMBERS
     }
@@ -496,10 +409,10 @@ impl AssumeRoleWithSAMLResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AssumeRoleWithSAMLResponseBuilder {
-    credentials: Option<crate::types::Credentials>,
-    expired_time: Option<u64>,
-    expiration: Option<String>,
-    request_id: Option<String>,
+    pub(crate) credentials: Option<crate::types::Credentials>,
+    pub(crate) expired_time: Option<u64>,
+    pub(crate) expiration: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleWithSAMLResponseBuilder {
@@ -517,58 +430,27 @@ impl ::std::fmt::Debug for AssumeRoleWithSAMLResponseBuilder {
 }
 #[cfg(feature = "test-util")]
 impl AssumeRoleWithSAMLResponseBuilder {
-    /// The temporary keys and their session token.
-    ///
-    /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
-    #[inline]
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// The temporary keys and their session token.
+        ///
+        /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
+        one credentials(crate::types::Credentials),
+            set_credentials(crate::types::Credentials) = "Sets or clears `Credentials`.";
+        /// When the credentials stop working, Unix seconds.
+        ///
+        /// Example: `1543914376`
+        one expired_time(u64), set_expired_time(u64) = "Sets or clears `ExpiredTime`.";
+        /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
+        ///
+        /// Example: `"2018-12-04T09:06:16Z"`
+        one expiration(impl Into<String>),
+            set_expiration(String) = "Sets or clears `Expiration`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Credentials`.
     #[inline]
-    pub fn set_credentials(mut self, value: Option<crate::types::Credentials>) -> Self {
-        self.credentials = value;
-        self
-    }
-    /// When the credentials stop working, Unix seconds.
-    ///
-    /// Example: `1543914376`
-    #[inline]
-    pub fn expired_time(mut self, value: u64) -> Self {
-        self.expired_time = Some(value);
-        self
-    }
-    /// Sets or clears `ExpiredTime`.
-    #[inline]
-    pub fn set_expired_time(mut self, value: Option<u64>) -> Self {
-        self.expired_time = value;
-        self
-    }
-    /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
-    ///
-    /// Example: `"2018-12-04T09:06:16Z"`
-    #[inline]
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.expiration = Some(value.into());
-        self
-    }
-    /// Sets or clears `Expiration`.
-    #[inline]
-    pub fn set_expiration(mut self, value: Option<String>) -> Self {
-        self.expiration = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

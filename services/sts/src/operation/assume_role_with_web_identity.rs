@@ -138,32 +138,13 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithWebIdentityRe
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleWithWebIdentityRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DurationSeconds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ProviderId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoleArn",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RoleSessionName",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "WebIdentityToken",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("DurationSeconds"),
+            M::promised("ProviderId"),
+            M::promised("RoleArn"),
+            M::promised("RoleSessionName"),
+            M::promised("WebIdentityToken"),
         ];
         MEMBERS
     }
@@ -186,88 +167,45 @@ impl ::tencent_cloud_runtime::Action for AssumeRoleWithWebIdentityRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! assume_role_with_web_identity_setters {
     () => {
-        /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
-        ///
-        /// Example: `"OIDC"`
-        #[inline]
-        pub fn provider_id(mut self, value: impl Into<String>) -> Self {
-            self.members().provider_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `ProviderId`. Required.
-        #[inline]
-        pub fn set_provider_id(mut self, value: Option<String>) -> Self {
-            self.members().provider_id = value;
-            self
-        }
-        /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
-        ///
-        /// Example: `"eyJraWQiOiJkT**********CNOQ"`
-        #[inline]
-        pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
-            self.members().web_identity_token = Some(value.into());
-            self
-        }
-        /// Sets or clears `WebIdentityToken`. Required.
-        #[inline]
-        pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
-            self.members().web_identity_token = value;
-            self
-        }
-        /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
-        ///
-        /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-        #[inline]
-        pub fn role_arn(mut self, value: impl Into<String>) -> Self {
-            self.members().role_arn = Some(value.into());
-            self
-        }
-        /// Sets or clears `RoleArn`. Required.
-        #[inline]
-        pub fn set_role_arn(mut self, value: Option<String>) -> Self {
-            self.members().role_arn = value;
-            self
-        }
-        /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
-        ///
-        /// Example: `"test_OIDC"`
-        #[inline]
-        pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
-            self.members().role_session_name = Some(value.into());
-            self
-        }
-        /// Sets or clears `RoleSessionName`. Required.
-        #[inline]
-        pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
-            self.members().role_session_name = value;
-            self
-        }
-        /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-        ///
-        /// Example: `3600`
-        #[inline]
-        pub fn duration_seconds(mut self, value: i64) -> Self {
-            self.members().duration_seconds = Some(value);
-            self
-        }
-        /// Sets or clears `DurationSeconds`.
-        #[inline]
-        pub fn set_duration_seconds(mut self, value: Option<i64>) -> Self {
-            self.members().duration_seconds = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
+            ///
+            /// Example: `"OIDC"`
+            one provider_id(impl Into<String>),
+                set_provider_id(String) = "Sets or clears `ProviderId`. Required.";
+            /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
+            ///
+            /// Example: `"eyJraWQiOiJkT**********CNOQ"`
+            one web_identity_token(impl Into<String>),
+                set_web_identity_token(String) = "Sets or clears `WebIdentityToken`. Required.";
+            /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
+            ///
+            /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+            one role_arn(impl Into<String>),
+                set_role_arn(String) = "Sets or clears `RoleArn`. Required.";
+            /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
+            ///
+            /// Example: `"test_OIDC"`
+            one role_session_name(impl Into<String>),
+                set_role_session_name(String) = "Sets or clears `RoleSessionName`. Required.";
+            /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
+            ///
+            /// Example: `3600`
+            one duration_seconds(i64),
+                set_duration_seconds(i64) = "Sets or clears `DurationSeconds`.";
         }
     };
 }
 /// Builds a [`AssumeRoleWithWebIdentityRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithWebIdentityRequestBuilder {
-    provider_id: Option<String>,
-    web_identity_token: Option<String>,
-    role_arn: Option<String>,
-    role_session_name: Option<String>,
-    duration_seconds: Option<i64>,
+    pub(crate) provider_id: Option<String>,
+    pub(crate) web_identity_token: Option<String>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) role_session_name: Option<String>,
+    pub(crate) duration_seconds: Option<i64>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -284,7 +222,7 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequestBuilder {
     }
 }
 impl AssumeRoleWithWebIdentityRequestBuilder {
-    request_setters!();
+    assume_role_with_web_identity_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -294,31 +232,18 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     pub fn build(
         self,
     ) -> Result<AssumeRoleWithWebIdentityRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| {
+            ::tencent_cloud_runtime::BuildError::missing("AssumeRoleWithWebIdentity", member)
+        };
         Ok(AssumeRoleWithWebIdentityRequest {
-            provider_id: self
-                .provider_id
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "AssumeRoleWithWebIdentity",
-                    "ProviderId",
-                ))?,
-            web_identity_token: self.web_identity_token.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "AssumeRoleWithWebIdentity",
-                    "WebIdentityToken",
-                ),
-            )?,
-            role_arn: self
-                .role_arn
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "AssumeRoleWithWebIdentity",
-                    "RoleArn",
-                ))?,
-            role_session_name: self.role_session_name.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing(
-                    "AssumeRoleWithWebIdentity",
-                    "RoleSessionName",
-                ),
-            )?,
+            provider_id: self.provider_id.ok_or_else(|| missing("ProviderId"))?,
+            web_identity_token: self
+                .web_identity_token
+                .ok_or_else(|| missing("WebIdentityToken"))?,
+            role_arn: self.role_arn.ok_or_else(|| missing("RoleArn"))?,
+            role_session_name: self
+                .role_session_name
+                .ok_or_else(|| missing("RoleSessionName"))?,
             duration_seconds: self.duration_seconds,
         })
     }
@@ -340,7 +265,7 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    assume_role_with_web_identity_setters!();
     #[inline]
     fn members(&mut self) -> &mut AssumeRoleWithWebIdentityRequestBuilder {
         &mut self.inner
@@ -460,29 +385,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for AssumeRoleWithWebIdentityRe
 }
 impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleWithWebIdentityResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Credentials",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: Some(
-                    <crate::types::Credentials as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Expiration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExpiredTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Credentials").of::<crate::types::Credentials>(),
+            M::promised("Expiration"),
+            M::promised("ExpiredTime"),
+            M::promised("RequestId"),
         ];
         MEMBERS
     }
@@ -507,10 +415,10 @@ impl AssumeRoleWithWebIdentityResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct AssumeRoleWithWebIdentityResponseBuilder {
-    expired_time: Option<u64>,
-    expiration: Option<String>,
-    credentials: Option<crate::types::Credentials>,
-    request_id: Option<String>,
+    pub(crate) expired_time: Option<u64>,
+    pub(crate) expiration: Option<String>,
+    pub(crate) credentials: Option<crate::types::Credentials>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponseBuilder {
@@ -528,58 +436,27 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponseBuilder {
 }
 #[cfg(feature = "test-util")]
 impl AssumeRoleWithWebIdentityResponseBuilder {
-    /// When the credentials stop working, Unix seconds.
-    ///
-    /// Example: `1543914376`
-    #[inline]
-    pub fn expired_time(mut self, value: u64) -> Self {
-        self.expired_time = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// When the credentials stop working, Unix seconds.
+        ///
+        /// Example: `1543914376`
+        one expired_time(u64), set_expired_time(u64) = "Sets or clears `ExpiredTime`.";
+        /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
+        ///
+        /// Example: `"2018-12-04T09:06:16Z"`
+        one expiration(impl Into<String>),
+            set_expiration(String) = "Sets or clears `Expiration`.";
+        /// The temporary keys and their session token.
+        ///
+        /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
+        one credentials(crate::types::Credentials),
+            set_credentials(crate::types::Credentials) = "Sets or clears `Credentials`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `ExpiredTime`.
     #[inline]
-    pub fn set_expired_time(mut self, value: Option<u64>) -> Self {
-        self.expired_time = value;
-        self
-    }
-    /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
-    ///
-    /// Example: `"2018-12-04T09:06:16Z"`
-    #[inline]
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.expiration = Some(value.into());
-        self
-    }
-    /// Sets or clears `Expiration`.
-    #[inline]
-    pub fn set_expiration(mut self, value: Option<String>) -> Self {
-        self.expiration = value;
-        self
-    }
-    /// The temporary keys and their session token.
-    ///
-    /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
-    #[inline]
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
-    }
-    /// Sets or clears `Credentials`.
-    #[inline]
-    pub fn set_credentials(mut self, value: Option<crate::types::Credentials>) -> Self {
-        self.credentials = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -117,7 +117,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for GetCallerIdentityRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[];
         MEMBERS
     }
 }
@@ -293,37 +294,14 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetCallerIdentityResponse {
 }
 impl ::tencent_cloud_runtime::deviation::Described for GetCallerIdentityResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "AccountId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Arn",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "PrincipalId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Type",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "UserId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("AccountId"),
+            M::optional("Arn"),
+            M::optional("PrincipalId"),
+            M::promised("RequestId"),
+            M::optional("Type"),
+            M::optional("UserId"),
         ];
         MEMBERS
     }
@@ -348,95 +326,44 @@ impl GetCallerIdentityResponse {
 #[derive(Debug, Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct GetCallerIdentityResponseBuilder {
-    arn: Option<String>,
-    account_id: Option<String>,
-    user_id: Option<String>,
-    principal_id: Option<String>,
-    r#type: Option<String>,
-    request_id: Option<String>,
+    pub(crate) arn: Option<String>,
+    pub(crate) account_id: Option<String>,
+    pub(crate) user_id: Option<String>,
+    pub(crate) principal_id: Option<String>,
+    pub(crate) r#type: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl GetCallerIdentityResponseBuilder {
-    /// Resource name of the caller: an account, a CAM user, a role session or a federated user.
-    ///
-    /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
-    #[inline]
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
-        self.arn = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Resource name of the caller: an account, a CAM user, a role session or a federated user.
+        ///
+        /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
+        one arn(impl Into<String>), set_arn(String) = "Sets or clears `Arn`.";
+        /// Account (UIN) of the root account the caller belongs to.
+        ///
+        /// Example: `"1000262***"`
+        one account_id(impl Into<String>),
+            set_account_id(String) = "Sets or clears `AccountId`.";
+        /// Who the caller is: the account's UIN for an account or CAM user, `<roleId>:<sessionName>` for a role session, `<uin>:<name>` for a federated user.
+        ///
+        /// Example: `"1000261****:federatedUserName"`
+        one user_id(impl Into<String>), set_user_id(String) = "Sets or clears `UserId`.";
+        /// Account (UIN) that owns the keys: the account itself, or the account that assumed the role.
+        ///
+        /// Example: `"1000261****"`
+        one principal_id(impl Into<String>),
+            set_principal_id(String) = "Sets or clears `PrincipalId`.";
+        /// Kind of caller (`CAMUser`, `RoleUser`, `FederatedUser`, ...).
+        ///
+        /// Example: `"CAMUser"`
+        one r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Arn`.
     #[inline]
-    pub fn set_arn(mut self, value: Option<String>) -> Self {
-        self.arn = value;
-        self
-    }
-    /// Account (UIN) of the root account the caller belongs to.
-    ///
-    /// Example: `"1000262***"`
-    #[inline]
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `AccountId`.
-    #[inline]
-    pub fn set_account_id(mut self, value: Option<String>) -> Self {
-        self.account_id = value;
-        self
-    }
-    /// Who the caller is: the account's UIN for an account or CAM user, `<roleId>:<sessionName>` for a role session, `<uin>:<name>` for a federated user.
-    ///
-    /// Example: `"1000261****:federatedUserName"`
-    #[inline]
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `UserId`.
-    #[inline]
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
-        self.user_id = value;
-        self
-    }
-    /// Account (UIN) that owns the keys: the account itself, or the account that assumed the role.
-    ///
-    /// Example: `"1000261****"`
-    #[inline]
-    pub fn principal_id(mut self, value: impl Into<String>) -> Self {
-        self.principal_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `PrincipalId`.
-    #[inline]
-    pub fn set_principal_id(mut self, value: Option<String>) -> Self {
-        self.principal_id = value;
-        self
-    }
-    /// Kind of caller (`CAMUser`, `RoleUser`, `FederatedUser`, ...).
-    ///
-    /// Example: `"CAMUser"`
-    #[inline]
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets or clears `Type`.
-    #[inline]
-    pub fn set_type(mut self, value: Option<String>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

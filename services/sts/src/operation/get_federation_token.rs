@@ -102,22 +102,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenRequest {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for GetFederationTokenRequest {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "DurationSeconds",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Name",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Policy",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("DurationSeconds"),
+            M::promised("Name"),
+            M::promised("Policy"),
         ];
         MEMBERS
     }
@@ -140,61 +129,35 @@ impl ::tencent_cloud_runtime::Action for GetFederationTokenRequest {
         &crate::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! get_federation_token_setters {
     () => {
-        /// Name of the federated user, recorded in audit logs.
-        ///
-        /// Example: `"readOnly"`
-        #[inline]
-        pub fn name(mut self, value: impl Into<String>) -> Self {
-            self.members().name = Some(value.into());
-            self
-        }
-        /// Sets or clears `Name`. Required.
-        #[inline]
-        pub fn set_name(mut self, value: Option<String>) -> Self {
-            self.members().name = value;
-            self
-        }
-        /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
-        ///
-        /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
-        #[inline]
-        pub fn policy(mut self, value: impl Into<String>) -> Self {
-            self.members().policy = Some(value.into());
-            self
-        }
-        /// Sets or clears `Policy`. Required.
-        #[inline]
-        pub fn set_policy(mut self, value: Option<String>) -> Self {
-            self.members().policy = value;
-            self
-        }
-        /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
-        ///
-        /// Example: `1800`
-        #[inline]
-        pub fn duration_seconds(mut self, value: u64) -> Self {
-            self.members().duration_seconds = Some(value);
-            self
-        }
-        /// Sets or clears `DurationSeconds`.
-        #[inline]
-        pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
-            self.members().duration_seconds = value;
-            self
+        ::tencent_cloud_runtime::setters! {
+            /// Name of the federated user, recorded in audit logs.
+            ///
+            /// Example: `"readOnly"`
+            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
+            /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
+            ///
+            /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
+            one policy(impl Into<String>),
+                set_policy(String) = "Sets or clears `Policy`. Required.";
+            /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
+            ///
+            /// Example: `1800`
+            one duration_seconds(u64),
+                set_duration_seconds(u64) = "Sets or clears `DurationSeconds`.";
         }
     };
 }
 /// Builds a [`GetFederationTokenRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct GetFederationTokenRequestBuilder {
-    name: Option<String>,
-    policy: Option<String>,
-    duration_seconds: Option<u64>,
+    pub(crate) name: Option<String>,
+    pub(crate) policy: Option<String>,
+    pub(crate) duration_seconds: Option<u64>,
 }
 impl GetFederationTokenRequestBuilder {
-    request_setters!();
+    get_federation_token_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -202,19 +165,11 @@ impl GetFederationTokenRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<GetFederationTokenRequest, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing("GetFederationToken", member);
         Ok(GetFederationTokenRequest {
-            name: self
-                .name
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "GetFederationToken",
-                    "Name",
-                ))?,
-            policy: self
-                .policy
-                .ok_or(::tencent_cloud_runtime::BuildError::missing(
-                    "GetFederationToken",
-                    "Policy",
-                ))?,
+            name: self.name.ok_or_else(|| missing("Name"))?,
+            policy: self.policy.ok_or_else(|| missing("Policy"))?,
             duration_seconds: self.duration_seconds,
         })
     }
@@ -236,7 +191,7 @@ impl GetFederationTokenFluentBuilder {
             options: ::tencent_cloud_runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    get_federation_token_setters!();
     #[inline]
     fn members(&mut self) -> &mut GetFederationTokenRequestBuilder {
         &mut self.inner
@@ -354,29 +309,12 @@ impl ::tencent_cloud_runtime::codec::FromMembers for GetFederationTokenResponse 
 }
 impl ::tencent_cloud_runtime::deviation::Described for GetFederationTokenResponse {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Credentials",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: Some(
-                    <crate::types::Credentials as ::tencent_cloud_runtime::deviation::Described>::members,
-                ),
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Expiration",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "ExpiredTime",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("Credentials").of::<crate::types::Credentials>(),
+            M::optional("Expiration"),
+            M::promised("ExpiredTime"),
+            M::promised("RequestId"),
         ];
         MEMBERS
     }
@@ -401,10 +339,10 @@ impl GetFederationTokenResponse {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct GetFederationTokenResponseBuilder {
-    credentials: Option<crate::types::Credentials>,
-    expired_time: Option<u64>,
-    expiration: Option<String>,
-    request_id: Option<String>,
+    pub(crate) credentials: Option<crate::types::Credentials>,
+    pub(crate) expired_time: Option<u64>,
+    pub(crate) expiration: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
@@ -422,56 +360,25 @@ impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
 }
 #[cfg(feature = "test-util")]
 impl GetFederationTokenResponseBuilder {
-    /// The temporary keys and their session token.
-    #[inline]
-    pub fn credentials(mut self, value: crate::types::Credentials) -> Self {
-        self.credentials = Some(value);
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// The temporary keys and their session token.
+        one credentials(crate::types::Credentials),
+            set_credentials(crate::types::Credentials) = "Sets or clears `Credentials`.";
+        /// When the credentials stop working, Unix seconds.
+        ///
+        /// Example: `1686664553`
+        one expired_time(u64), set_expired_time(u64) = "Sets or clears `ExpiredTime`.";
+        /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
+        ///
+        /// Example: `"2023-06-13T13:55:53Z"`
+        one expiration(impl Into<String>),
+            set_expiration(String) = "Sets or clears `Expiration`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `Credentials`.
     #[inline]
-    pub fn set_credentials(mut self, value: Option<crate::types::Credentials>) -> Self {
-        self.credentials = value;
-        self
-    }
-    /// When the credentials stop working, Unix seconds.
-    ///
-    /// Example: `1686664553`
-    #[inline]
-    pub fn expired_time(mut self, value: u64) -> Self {
-        self.expired_time = Some(value);
-        self
-    }
-    /// Sets or clears `ExpiredTime`.
-    #[inline]
-    pub fn set_expired_time(mut self, value: Option<u64>) -> Self {
-        self.expired_time = value;
-        self
-    }
-    /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
-    ///
-    /// Example: `"2023-06-13T13:55:53Z"`
-    #[inline]
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
-        self.expiration = Some(value.into());
-        self
-    }
-    /// Sets or clears `Expiration`.
-    #[inline]
-    pub fn set_expiration(mut self, value: Option<String>) -> Self {
-        self.expiration = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

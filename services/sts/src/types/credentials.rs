@@ -74,22 +74,11 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Credentials {
 }
 impl ::tencent_cloud_runtime::deviation::Described for Credentials {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TmpSecretId",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "TmpSecretKey",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Token",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::promised("TmpSecretId"),
+            M::promised("TmpSecretKey"),
+            M::promised("Token"),
         ];
         MEMBERS
     }
@@ -106,9 +95,9 @@ impl Credentials {
 #[derive(Clone, Default)]
 #[cfg(feature = "test-util")]
 pub struct CredentialsBuilder {
-    token: Option<String>,
-    tmp_secret_id: Option<String>,
-    tmp_secret_key: Option<String>,
+    pub(crate) token: Option<String>,
+    pub(crate) tmp_secret_id: Option<String>,
+    pub(crate) tmp_secret_key: Option<String>,
 }
 #[cfg(feature = "test-util")]
 impl ::std::fmt::Debug for CredentialsBuilder {
@@ -125,64 +114,35 @@ impl ::std::fmt::Debug for CredentialsBuilder {
 }
 #[cfg(feature = "test-util")]
 impl CredentialsBuilder {
-    /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.
-    ///
-    /// Example: `"da1e***"`
-    #[inline]
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.
+        ///
+        /// Example: `"da1e***"`
+        one token(impl Into<String>), set_token(String) = "Sets or clears `Token`. Required.";
+        /// Id of the temporary key, used in signatures like a SecretId; up to 1,024 bytes.
+        ///
+        /// Example: `"AKID***"`
+        one tmp_secret_id(impl Into<String>),
+            set_tmp_secret_id(String) = "Sets or clears `TmpSecretId`. Required.";
+        /// The temporary secret key signatures are computed with; up to 1,024 bytes.
+        ///
+        /// Example: `"q95K***"`
+        one tmp_secret_key(impl Into<String>),
+            set_tmp_secret_key(String) = "Sets or clears `TmpSecretKey`. Required.";
     }
-    /// Sets or clears `Token`. Required.
     #[inline]
-    pub fn set_token(mut self, value: Option<String>) -> Self {
-        self.token = value;
-        self
-    }
-    /// Id of the temporary key, used in signatures like a SecretId; up to 1,024 bytes.
-    ///
-    /// Example: `"AKID***"`
-    #[inline]
-    pub fn tmp_secret_id(mut self, value: impl Into<String>) -> Self {
-        self.tmp_secret_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `TmpSecretId`. Required.
-    #[inline]
-    pub fn set_tmp_secret_id(mut self, value: Option<String>) -> Self {
-        self.tmp_secret_id = value;
-        self
-    }
-    /// The temporary secret key signatures are computed with; up to 1,024 bytes.
-    ///
-    /// Example: `"q95K***"`
-    #[inline]
-    pub fn tmp_secret_key(mut self, value: impl Into<String>) -> Self {
-        self.tmp_secret_key = Some(value.into());
-        self
-    }
-    /// Sets or clears `TmpSecretKey`. Required.
-    #[inline]
-    pub fn set_tmp_secret_key(mut self, value: Option<String>) -> Self {
-        self.tmp_secret_key = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<Credentials, ::tencent_cloud_runtime::BuildError> {
+        let missing =
+            |member| ::tencent_cloud_runtime::BuildError::missing_in_type("Credentials", member);
         Ok(Credentials {
-            token: self
-                .token
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "Credentials",
-                    "Token",
-                ))?,
-            tmp_secret_id: self.tmp_secret_id.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type("Credentials", "TmpSecretId"),
-            )?,
-            tmp_secret_key: self.tmp_secret_key.ok_or(
-                ::tencent_cloud_runtime::BuildError::missing_in_type("Credentials", "TmpSecretKey"),
-            )?,
+            token: self.token.ok_or_else(|| missing("Token"))?,
+            tmp_secret_id: self.tmp_secret_id.ok_or_else(|| missing("TmpSecretId"))?,
+            tmp_secret_key: self.tmp_secret_key.ok_or_else(|| missing("TmpSecretKey"))?,
         })
     }
 }

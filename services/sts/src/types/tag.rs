@@ -59,18 +59,8 @@ impl ::tencent_cloud_runtime::codec::FromMembers for Tag {
 #[cfg(feature = "serde-roundtrip")]
 impl ::tencent_cloud_runtime::deviation::Described for Tag {
     fn members() -> &'static [::tencent_cloud_runtime::deviation::Member] {
-        const MEMBERS: &[::tencent_cloud_runtime::deviation::Member] = &[
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Key",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::tencent_cloud_runtime::deviation::Member {
-                wire: "Value",
-                rule: ::tencent_cloud_runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::tencent_cloud_runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("Key"), M::promised("Value")];
         MEMBERS
     }
 }
@@ -84,52 +74,31 @@ impl Tag {
 /// Builds a [`Tag`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TagBuilder {
-    key: Option<String>,
-    value: Option<String>,
+    pub(crate) key: Option<String>,
+    pub(crate) value: Option<String>,
 }
 impl TagBuilder {
-    /// Tag key: up to 128 characters, case-sensitive.
-    ///
-    /// Example: `"department"`
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
+    ::tencent_cloud_runtime::setters! {
+        /// Tag key: up to 128 characters, case-sensitive.
+        ///
+        /// Example: `"department"`
+        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`. Required.";
+        /// Tag value: up to 256 characters, case-sensitive.
+        ///
+        /// Example: `"engineering"`
+        one value(impl Into<String>), set_value(String) = "Sets or clears `Value`. Required.";
     }
-    /// Sets or clears `Key`. Required.
     #[inline]
-    pub fn set_key(mut self, value: Option<String>) -> Self {
-        self.key = value;
-        self
-    }
-    /// Tag value: up to 256 characters, case-sensitive.
-    ///
-    /// Example: `"engineering"`
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-    /// Sets or clears `Value`. Required.
-    #[inline]
-    pub fn set_value(mut self, value: Option<String>) -> Self {
-        self.value = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<Tag, ::tencent_cloud_runtime::BuildError> {
+        let missing = |member| ::tencent_cloud_runtime::BuildError::missing_in_type("Tag", member);
         Ok(Tag {
-            key: self
-                .key
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "Tag", "Key",
-                ))?,
-            value: self
-                .value
-                .ok_or(::tencent_cloud_runtime::BuildError::missing_in_type(
-                    "Tag", "Value",
-                ))?,
+            key: self.key.ok_or_else(|| missing("Key"))?,
+            value: self.value.ok_or_else(|| missing("Value"))?,
         })
     }
 }

@@ -59,18 +59,8 @@ impl ::ccc_api::runtime::codec::FromMembers for ListItemsRequest {
 }
 impl ::ccc_api::runtime::deviation::Described for ListItemsRequest {
     fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
-        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Clone",
-                rule: ::ccc_api::runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Default",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-        ];
+        use ::ccc_api::runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("Clone"), M::optional("Default")];
         MEMBERS
     }
 }
@@ -92,42 +82,24 @@ impl ::ccc_api::runtime::Action for ListItemsRequest {
         &crate::fixture_names::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! list_items_setters {
     () => {
-        /// Offset; named like `Default::default`.
-        #[inline]
-        pub fn default_(mut self, value: i64) -> Self {
-            self.members().default_ = Some(value);
-            self
-        }
-        /// Sets or clears `Default`.
-        #[inline]
-        pub fn set_default_(mut self, value: Option<i64>) -> Self {
-            self.members().default_ = value;
-            self
-        }
-        /// Page size; named like `Clone::clone`.
-        #[inline]
-        pub fn clone_(mut self, value: u64) -> Self {
-            self.members().clone_ = Some(value);
-            self
-        }
-        /// Sets or clears `Clone`. Required.
-        #[inline]
-        pub fn set_clone_(mut self, value: Option<u64>) -> Self {
-            self.members().clone_ = value;
-            self
+        ::ccc_api::runtime::setters! {
+            /// Offset; named like `Default::default`.
+            one default_(i64), set_default_(i64) = "Sets or clears `Default`.";
+            /// Page size; named like `Clone::clone`.
+            one clone_(u64), set_clone_(u64) = "Sets or clears `Clone`. Required.";
         }
     };
 }
 /// Builds a [`ListItemsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ListItemsRequestBuilder {
-    default_: Option<i64>,
-    clone_: Option<u64>,
+    pub(crate) default_: Option<i64>,
+    pub(crate) clone_: Option<u64>,
 }
 impl ListItemsRequestBuilder {
-    request_setters!();
+    list_items_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -135,12 +107,10 @@ impl ListItemsRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<ListItemsRequest, ::ccc_api::runtime::BuildError> {
+        let missing = |member| ::ccc_api::runtime::BuildError::missing("ListItems", member);
         Ok(ListItemsRequest {
             default_: self.default_,
-            clone_: self.clone_.ok_or(::ccc_api::runtime::BuildError::missing(
-                "ListItems",
-                "Clone",
-            ))?,
+            clone_: self.clone_.ok_or_else(|| missing("Clone"))?,
         })
     }
 }
@@ -161,7 +131,7 @@ impl ListItemsFluentBuilder {
             options: ::ccc_api::runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    list_items_setters!();
     #[inline]
     fn members(&mut self) -> &mut ListItemsRequestBuilder {
         &mut self.inner
@@ -267,24 +237,11 @@ impl ::ccc_api::runtime::codec::FromMembers for ListItemsResponse {
 }
 impl ::ccc_api::runtime::deviation::Described for ListItemsResponse {
     fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
-        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
-            ::ccc_api::runtime::deviation::Member {
-                wire: "RequestID",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::ccc_api::runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Self",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::fixture_names::types::PutThingRequest as ::ccc_api::runtime::deviation::Described>::members,
-                ),
-            },
+        use ::ccc_api::runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("RequestID"),
+            M::promised("RequestId"),
+            M::optional("Self").of::<crate::fixture_names::types::PutThingRequest>(),
         ];
         MEMBERS
     }
@@ -307,51 +264,23 @@ impl ListItemsResponse {
 /// Builds a [`ListItemsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ListItemsResponseBuilder {
-    request_id_: Option<i64>,
-    self_: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
-    request_id: Option<String>,
+    pub(crate) request_id_: Option<i64>,
+    pub(crate) self_: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
+    pub(crate) request_id: Option<String>,
 }
 impl ListItemsResponseBuilder {
-    /// Total; maps to `request_id`, which every response has.
-    #[inline]
-    pub fn request_id_(mut self, value: i64) -> Self {
-        self.request_id_ = Some(value);
-        self
+    ::ccc_api::runtime::setters! {
+        /// Total; maps to `request_id`, which every response has.
+        one request_id_(i64), set_request_id_(i64) = "Sets or clears `RequestID`.";
+        /// Items; a keyword that cannot be a raw identifier.
+        many self_(impl IntoIterator<Item = crate::fixture_names::types::PutThingRequest>),
+            set_self_(Vec<crate::fixture_names::types::PutThingRequest>) = "Sets or clears `Self`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestID`.
     #[inline]
-    pub fn set_request_id_(mut self, value: Option<i64>) -> Self {
-        self.request_id_ = value;
-        self
-    }
-    /// Items; a keyword that cannot be a raw identifier.
-    #[inline]
-    pub fn self_(
-        mut self,
-        value: impl IntoIterator<Item = crate::fixture_names::types::PutThingRequest>,
-    ) -> Self {
-        self.self_ = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Self`.
-    #[inline]
-    pub fn set_self_(
-        mut self,
-        value: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
-    ) -> Self {
-        self.self_ = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

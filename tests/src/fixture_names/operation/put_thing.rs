@@ -277,124 +277,31 @@ impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
 }
 impl ::ccc_api::runtime::deviation::Described for PutThingRequest {
     fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
-        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
-            ::ccc_api::runtime::deviation::Member {
-                wire: "ApiKey",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "AsBuilder",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Body",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::fixture_names::types::PutThingRequest as ::ccc_api::runtime::deviation::Described>::members,
-                ),
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Build",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Builder",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Client",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Clone",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Crate",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Default",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Fmt",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Inner",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Into",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "IntoPaginator",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Name",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "New",
-                rule: ::ccc_api::runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Options",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Self",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Send",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "SetName",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "SetType",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Super",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Type",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::ccc_api::runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("ApiKey"),
+            M::optional("AsBuilder"),
+            M::optional("Body").of::<crate::fixture_names::types::PutThingRequest>(),
+            M::optional("Build"),
+            M::optional("Builder"),
+            M::optional("Client"),
+            M::optional("Clone"),
+            M::optional("Crate"),
+            M::optional("Default"),
+            M::optional("Fmt"),
+            M::optional("Inner"),
+            M::optional("Into"),
+            M::optional("IntoPaginator"),
+            M::optional("Name"),
+            M::promised("New"),
+            M::optional("Options"),
+            M::optional("RequestId"),
+            M::optional("Self"),
+            M::optional("Send"),
+            M::optional("SetName"),
+            M::optional("SetType"),
+            M::optional("Super"),
+            M::optional("Type"),
         ];
         MEMBERS
     }
@@ -417,315 +324,88 @@ impl ::ccc_api::runtime::Action for PutThingRequest {
         &crate::fixture_names::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! put_thing_setters {
     () => {
-        /// Named like the fluent builder's constructor.
-        #[inline]
-        pub fn new_(mut self, value: impl Into<String>) -> Self {
-            self.members().new_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `New`. Required.
-        #[inline]
-        pub fn set_new_(mut self, value: Option<String>) -> Self {
-            self.members().new_ = value;
-            self
-        }
-        /// Named like the fluent builder's `send`.
-        #[inline]
-        pub fn send_(mut self, value: impl Into<String>) -> Self {
-            self.members().send_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `Send`.
-        #[inline]
-        pub fn set_send_(mut self, value: Option<String>) -> Self {
-            self.members().send_ = value;
-            self
-        }
-        /// Named like the request builder's `build`.
-        #[inline]
-        pub fn build_(mut self, value: impl Into<String>) -> Self {
-            self.members().build_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `Build`.
-        #[inline]
-        pub fn set_build_(mut self, value: Option<String>) -> Self {
-            self.members().build_ = value;
-            self
-        }
-        /// Named like the fluent builder's `options`.
-        #[inline]
-        pub fn options_(mut self, value: impl Into<String>) -> Self {
-            self.members().options_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `Options`.
-        #[inline]
-        pub fn set_options_(mut self, value: Option<String>) -> Self {
-            self.members().options_ = value;
-            self
-        }
-        /// Named like the fluent builder's `as_builder`.
-        #[inline]
-        pub fn as_builder_(mut self, value: impl Into<String>) -> Self {
-            self.members().as_builder_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `AsBuilder`.
-        #[inline]
-        pub fn set_as_builder_(mut self, value: Option<String>) -> Self {
-            self.members().as_builder_ = value;
-            self
-        }
-        /// Named like `into_paginator`.
-        #[inline]
-        pub fn into_paginator_(mut self, value: impl Into<String>) -> Self {
-            self.members().into_paginator_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `IntoPaginator`.
-        #[inline]
-        pub fn set_into_paginator_(mut self, value: Option<String>) -> Self {
-            self.members().into_paginator_ = value;
-            self
-        }
-        /// Named like `Default::default`.
-        #[inline]
-        pub fn default_(mut self, value: impl Into<String>) -> Self {
-            self.members().default_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `Default`.
-        #[inline]
-        pub fn set_default_(mut self, value: Option<String>) -> Self {
-            self.members().default_ = value;
-            self
-        }
-        /// Named like `Clone::clone`.
-        #[inline]
-        pub fn clone_(mut self, value: impl Into<String>) -> Self {
-            self.members().clone_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `Clone`.
-        #[inline]
-        pub fn set_clone_(mut self, value: Option<String>) -> Self {
-            self.members().clone_ = value;
-            self
-        }
-        /// Named like `Into::into`.
-        #[inline]
-        pub fn into_(mut self, value: impl Into<String>) -> Self {
-            self.members().into_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `Into`.
-        #[inline]
-        pub fn set_into_(mut self, value: Option<String>) -> Self {
-            self.members().into_ = value;
-            self
-        }
-        /// Named like `Debug::fmt`.
-        #[inline]
-        pub fn fmt_(mut self, value: impl Into<String>) -> Self {
-            self.members().fmt_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `Fmt`.
-        #[inline]
-        pub fn set_fmt_(mut self, value: Option<String>) -> Self {
-            self.members().fmt_ = value;
-            self
-        }
-        /// An ordinary member, whose setter is `set_name`.
-        #[inline]
-        pub fn name(mut self, value: impl Into<String>) -> Self {
-            self.members().name = Some(value.into());
-            self
-        }
-        /// Sets or clears `Name`.
-        #[inline]
-        pub fn set_name(mut self, value: Option<String>) -> Self {
-            self.members().name = value;
-            self
-        }
-        /// Named like the setter of `Name`.
-        #[inline]
-        pub fn set_name_(mut self, value: impl Into<String>) -> Self {
-            self.members().set_name_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `SetName`.
-        #[inline]
-        pub fn set_set_name_(mut self, value: Option<String>) -> Self {
-            self.members().set_name_ = value;
-            self
-        }
-        /// A keyword that works as a raw identifier.
-        #[inline]
-        pub fn r#type(mut self, value: impl Into<String>) -> Self {
-            self.members().r#type = Some(value.into());
-            self
-        }
-        /// Sets or clears `Type`.
-        #[inline]
-        pub fn set_type(mut self, value: Option<String>) -> Self {
-            self.members().r#type = value;
-            self
-        }
-        /// Named like the setter of `Type`.
-        #[inline]
-        pub fn set_type_(mut self, value: impl Into<String>) -> Self {
-            self.members().set_type_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `SetType`.
-        #[inline]
-        pub fn set_set_type_(mut self, value: Option<String>) -> Self {
-            self.members().set_type_ = value;
-            self
-        }
-        /// A keyword that cannot be a raw identifier.
-        #[inline]
-        pub fn self_(mut self, value: impl Into<String>) -> Self {
-            self.members().self_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `Self`.
-        #[inline]
-        pub fn set_self_(mut self, value: Option<String>) -> Self {
-            self.members().self_ = value;
-            self
-        }
-        /// A keyword that cannot be a raw identifier.
-        #[inline]
-        pub fn super_(mut self, value: impl Into<String>) -> Self {
-            self.members().super_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `Super`.
-        #[inline]
-        pub fn set_super_(mut self, value: Option<String>) -> Self {
-            self.members().super_ = value;
-            self
-        }
-        /// A keyword that cannot be a raw identifier.
-        #[inline]
-        pub fn crate_(mut self, value: impl Into<String>) -> Self {
-            self.members().crate_ = Some(value.into());
-            self
-        }
-        /// Sets or clears `Crate`.
-        #[inline]
-        pub fn set_crate_(mut self, value: Option<String>) -> Self {
-            self.members().crate_ = value;
-            self
-        }
-        /// Named like the fluent builder's field.
-        #[inline]
-        pub fn client(mut self, value: impl Into<String>) -> Self {
-            self.members().client = Some(value.into());
-            self
-        }
-        /// Sets or clears `Client`.
-        #[inline]
-        pub fn set_client(mut self, value: Option<String>) -> Self {
-            self.members().client = value;
-            self
-        }
-        /// Named like the fluent builder's field.
-        #[inline]
-        pub fn inner(mut self, value: impl Into<String>) -> Self {
-            self.members().inner = Some(value.into());
-            self
-        }
-        /// Sets or clears `Inner`.
-        #[inline]
-        pub fn set_inner(mut self, value: Option<String>) -> Self {
-            self.members().inner = value;
-            self
-        }
-        /// Named like the request's `builder`.
-        #[inline]
-        pub fn builder(mut self, value: impl Into<String>) -> Self {
-            self.members().builder = Some(value.into());
-            self
-        }
-        /// Sets or clears `Builder`.
-        #[inline]
-        pub fn set_builder(mut self, value: Option<String>) -> Self {
-            self.members().builder = value;
-            self
-        }
-        /// Only responses have a `request_id` of their own.
-        #[inline]
-        pub fn request_id(mut self, value: impl Into<String>) -> Self {
-            self.members().request_id = Some(value.into());
-            self
-        }
-        /// Sets or clears `RequestId`.
-        #[inline]
-        pub fn set_request_id(mut self, value: Option<String>) -> Self {
-            self.members().request_id = value;
-            self
-        }
-        /// A shared type named like this action's request.
-        #[inline]
-        pub fn body(mut self, value: crate::fixture_names::types::PutThingRequest) -> Self {
-            self.members().body = Some(value);
-            self
-        }
-        /// Sets or clears `Body`.
-        #[inline]
-        pub fn set_body(
-            mut self,
-            value: Option<crate::fixture_names::types::PutThingRequest>,
-        ) -> Self {
-            self.members().body = value;
-            self
-        }
-        /// A secret that an escaped neighbour must not reveal.
-        #[inline]
-        pub fn api_key(mut self, value: impl Into<String>) -> Self {
-            self.members().api_key = Some(value.into());
-            self
-        }
-        /// Sets or clears `ApiKey`.
-        #[inline]
-        pub fn set_api_key(mut self, value: Option<String>) -> Self {
-            self.members().api_key = value;
-            self
+        ::ccc_api::runtime::setters! {
+            /// Named like the fluent builder's constructor.
+            one new_(impl Into<String>), set_new_(String) = "Sets or clears `New`. Required.";
+            /// Named like the fluent builder's `send`.
+            one send_(impl Into<String>), set_send_(String) = "Sets or clears `Send`.";
+            /// Named like the request builder's `build`.
+            one build_(impl Into<String>), set_build_(String) = "Sets or clears `Build`.";
+            /// Named like the fluent builder's `options`.
+            one options_(impl Into<String>), set_options_(String) = "Sets or clears `Options`.";
+            /// Named like the fluent builder's `as_builder`.
+            one as_builder_(impl Into<String>),
+                set_as_builder_(String) = "Sets or clears `AsBuilder`.";
+            /// Named like `into_paginator`.
+            one into_paginator_(impl Into<String>),
+                set_into_paginator_(String) = "Sets or clears `IntoPaginator`.";
+            /// Named like `Default::default`.
+            one default_(impl Into<String>), set_default_(String) = "Sets or clears `Default`.";
+            /// Named like `Clone::clone`.
+            one clone_(impl Into<String>), set_clone_(String) = "Sets or clears `Clone`.";
+            /// Named like `Into::into`.
+            one into_(impl Into<String>), set_into_(String) = "Sets or clears `Into`.";
+            /// Named like `Debug::fmt`.
+            one fmt_(impl Into<String>), set_fmt_(String) = "Sets or clears `Fmt`.";
+            /// An ordinary member, whose setter is `set_name`.
+            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+            /// Named like the setter of `Name`.
+            one set_name_(impl Into<String>), set_set_name_(String) = "Sets or clears `SetName`.";
+            /// A keyword that works as a raw identifier.
+            one r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
+            /// Named like the setter of `Type`.
+            one set_type_(impl Into<String>), set_set_type_(String) = "Sets or clears `SetType`.";
+            /// A keyword that cannot be a raw identifier.
+            one self_(impl Into<String>), set_self_(String) = "Sets or clears `Self`.";
+            /// A keyword that cannot be a raw identifier.
+            one super_(impl Into<String>), set_super_(String) = "Sets or clears `Super`.";
+            /// A keyword that cannot be a raw identifier.
+            one crate_(impl Into<String>), set_crate_(String) = "Sets or clears `Crate`.";
+            /// Named like the fluent builder's field.
+            one client(impl Into<String>), set_client(String) = "Sets or clears `Client`.";
+            /// Named like the fluent builder's field.
+            one inner(impl Into<String>), set_inner(String) = "Sets or clears `Inner`.";
+            /// Named like the request's `builder`.
+            one builder(impl Into<String>), set_builder(String) = "Sets or clears `Builder`.";
+            /// Only responses have a `request_id` of their own.
+            one request_id(impl Into<String>),
+                set_request_id(String) = "Sets or clears `RequestId`.";
+            /// A shared type named like this action's request.
+            one body(crate::fixture_names::types::PutThingRequest),
+                set_body(crate::fixture_names::types::PutThingRequest) = "Sets or clears `Body`.";
+            /// A secret that an escaped neighbour must not reveal.
+            one api_key(impl Into<String>), set_api_key(String) = "Sets or clears `ApiKey`.";
         }
     };
 }
 /// Builds a [`PutThingRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct PutThingRequestBuilder {
-    new_: Option<String>,
-    send_: Option<String>,
-    build_: Option<String>,
-    options_: Option<String>,
-    as_builder_: Option<String>,
-    into_paginator_: Option<String>,
-    default_: Option<String>,
-    clone_: Option<String>,
-    into_: Option<String>,
-    fmt_: Option<String>,
-    name: Option<String>,
-    set_name_: Option<String>,
-    r#type: Option<String>,
-    set_type_: Option<String>,
-    self_: Option<String>,
-    super_: Option<String>,
-    crate_: Option<String>,
-    client: Option<String>,
-    inner: Option<String>,
-    builder: Option<String>,
-    request_id: Option<String>,
-    body: Option<crate::fixture_names::types::PutThingRequest>,
-    api_key: Option<String>,
+    pub(crate) new_: Option<String>,
+    pub(crate) send_: Option<String>,
+    pub(crate) build_: Option<String>,
+    pub(crate) options_: Option<String>,
+    pub(crate) as_builder_: Option<String>,
+    pub(crate) into_paginator_: Option<String>,
+    pub(crate) default_: Option<String>,
+    pub(crate) clone_: Option<String>,
+    pub(crate) into_: Option<String>,
+    pub(crate) fmt_: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) set_name_: Option<String>,
+    pub(crate) r#type: Option<String>,
+    pub(crate) set_type_: Option<String>,
+    pub(crate) self_: Option<String>,
+    pub(crate) super_: Option<String>,
+    pub(crate) crate_: Option<String>,
+    pub(crate) client: Option<String>,
+    pub(crate) inner: Option<String>,
+    pub(crate) builder: Option<String>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) body: Option<crate::fixture_names::types::PutThingRequest>,
+    pub(crate) api_key: Option<String>,
 }
 impl ::std::fmt::Debug for PutThingRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -757,7 +437,7 @@ impl ::std::fmt::Debug for PutThingRequestBuilder {
     }
 }
 impl PutThingRequestBuilder {
-    request_setters!();
+    put_thing_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -765,10 +445,9 @@ impl PutThingRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<PutThingRequest, ::ccc_api::runtime::BuildError> {
+        let missing = |member| ::ccc_api::runtime::BuildError::missing("PutThing", member);
         Ok(PutThingRequest {
-            new_: self
-                .new_
-                .ok_or(::ccc_api::runtime::BuildError::missing("PutThing", "New"))?,
+            new_: self.new_.ok_or_else(|| missing("New"))?,
             send_: self.send_,
             build_: self.build_,
             options_: self.options_,
@@ -811,7 +490,7 @@ impl PutThingFluentBuilder {
             options: ::ccc_api::runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    put_thing_setters!();
     #[inline]
     fn members(&mut self) -> &mut PutThingRequestBuilder {
         &mut self.inner
@@ -934,39 +613,14 @@ impl ::ccc_api::runtime::codec::FromMembers for PutThingResponse {
 }
 impl ::ccc_api::runtime::deviation::Described for PutThingResponse {
     fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
-        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Kind",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "RequestID",
-                rule: ::ccc_api::runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::ccc_api::runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Self",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Send",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Vault",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: Some(
-                    <crate::fixture_names::types::Vault as ::ccc_api::runtime::deviation::Described>::members,
-                ),
-            },
+        use ::ccc_api::runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("Kind"),
+            M::promised("RequestID"),
+            M::promised("RequestId"),
+            M::optional("Self"),
+            M::optional("Send"),
+            M::optional("Vault").of::<crate::fixture_names::types::Vault>(),
         ];
         MEMBERS
     }
@@ -989,90 +643,34 @@ impl PutThingResponse {
 /// Builds a [`PutThingResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct PutThingResponseBuilder {
-    request_id_: Option<String>,
-    send: Option<String>,
-    self_: Option<String>,
-    kind: Option<crate::fixture_names::types::ErrorCode>,
-    vault: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
-    request_id: Option<String>,
+    pub(crate) request_id_: Option<String>,
+    pub(crate) send: Option<String>,
+    pub(crate) self_: Option<String>,
+    pub(crate) kind: Option<crate::fixture_names::types::ErrorCode>,
+    pub(crate) vault: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
+    pub(crate) request_id: Option<String>,
 }
 impl PutThingResponseBuilder {
-    /// Maps to `request_id`, which every response has.
-    #[inline]
-    pub fn request_id_(mut self, value: impl Into<String>) -> Self {
-        self.request_id_ = Some(value.into());
-        self
+    ::ccc_api::runtime::setters! {
+        /// Maps to `request_id`, which every response has.
+        one request_id_(impl Into<String>),
+            set_request_id_(String) = "Sets or clears `RequestID`.";
+        /// Responses have no methods; kept as `send`.
+        one send(impl Into<String>), set_send(String) = "Sets or clears `Send`.";
+        /// A keyword that cannot be a raw identifier.
+        one self_(impl Into<String>), set_self_(String) = "Sets or clears `Self`.";
+        /// A shared enum named like the service's error code.
+        one kind(crate::fixture_names::types::ErrorCode),
+            set_kind(crate::fixture_names::types::ErrorCode) = "Sets or clears `Kind`.";
+        /// Secrets nested in lists.
+        many vault(impl IntoIterator<Item = Vec<crate::fixture_names::types::Vault>>),
+            set_vault(Vec<Vec<crate::fixture_names::types::Vault>>) = "Sets or clears `Vault`.";
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestID`.
     #[inline]
-    pub fn set_request_id_(mut self, value: Option<String>) -> Self {
-        self.request_id_ = value;
-        self
-    }
-    /// Responses have no methods; kept as `send`.
-    #[inline]
-    pub fn send(mut self, value: impl Into<String>) -> Self {
-        self.send = Some(value.into());
-        self
-    }
-    /// Sets or clears `Send`.
-    #[inline]
-    pub fn set_send(mut self, value: Option<String>) -> Self {
-        self.send = value;
-        self
-    }
-    /// A keyword that cannot be a raw identifier.
-    #[inline]
-    pub fn self_(mut self, value: impl Into<String>) -> Self {
-        self.self_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Self`.
-    #[inline]
-    pub fn set_self_(mut self, value: Option<String>) -> Self {
-        self.self_ = value;
-        self
-    }
-    /// A shared enum named like the service's error code.
-    #[inline]
-    pub fn kind(mut self, value: crate::fixture_names::types::ErrorCode) -> Self {
-        self.kind = Some(value);
-        self
-    }
-    /// Sets or clears `Kind`.
-    #[inline]
-    pub fn set_kind(mut self, value: Option<crate::fixture_names::types::ErrorCode>) -> Self {
-        self.kind = value;
-        self
-    }
-    /// Secrets nested in lists.
-    #[inline]
-    pub fn vault(
-        mut self,
-        value: impl IntoIterator<Item = Vec<crate::fixture_names::types::Vault>>,
-    ) -> Self {
-        self.vault = Some(value.into_iter().collect());
-        self
-    }
-    /// Sets or clears `Vault`.
-    #[inline]
-    pub fn set_vault(
-        mut self,
-        value: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
-    ) -> Self {
-        self.vault = value;
-        self
-    }
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
-    }
-    /// Sets or clears `RequestId`.
-    #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -49,12 +49,8 @@ impl ::ccc_api::runtime::codec::FromMembers for VisitRequest {
 }
 impl ::ccc_api::runtime::deviation::Described for VisitRequest {
     fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
-        const MEMBERS: &[::ccc_api::runtime::deviation::Member] =
-            &[::ccc_api::runtime::deviation::Member {
-                wire: "Id",
-                rule: ::ccc_api::runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::ccc_api::runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("Id")];
         MEMBERS
     }
 }
@@ -76,29 +72,21 @@ impl ::ccc_api::runtime::Action for VisitRequest {
         &crate::fixture_names::SERVICE_DESCRIPTION
     }
 }
-macro_rules! request_setters {
+macro_rules! visit_setters {
     () => {
-        /// Which thing.
-        #[inline]
-        pub fn id(mut self, value: u64) -> Self {
-            self.members().id = Some(value);
-            self
-        }
-        /// Sets or clears `Id`. Required.
-        #[inline]
-        pub fn set_id(mut self, value: Option<u64>) -> Self {
-            self.members().id = value;
-            self
+        ::ccc_api::runtime::setters! {
+            /// Which thing.
+            one id(u64), set_id(u64) = "Sets or clears `Id`. Required.";
         }
     };
 }
 /// Builds a [`VisitRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct VisitRequestBuilder {
-    id: Option<u64>,
+    pub(crate) id: Option<u64>,
 }
 impl VisitRequestBuilder {
-    request_setters!();
+    visit_setters!();
     #[inline]
     fn members(&mut self) -> &mut Self {
         self
@@ -106,10 +94,9 @@ impl VisitRequestBuilder {
     /// The request, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<VisitRequest, ::ccc_api::runtime::BuildError> {
+        let missing = |member| ::ccc_api::runtime::BuildError::missing("Visit", member);
         Ok(VisitRequest {
-            id: self
-                .id
-                .ok_or(::ccc_api::runtime::BuildError::missing("Visit", "Id"))?,
+            id: self.id.ok_or_else(|| missing("Id"))?,
         })
     }
 }
@@ -130,7 +117,7 @@ impl VisitFluentBuilder {
             options: ::ccc_api::runtime::RequestOptions::default(),
         }
     }
-    request_setters!();
+    visit_setters!();
     #[inline]
     fn members(&mut self) -> &mut VisitRequestBuilder {
         &mut self.inner
@@ -199,12 +186,8 @@ impl ::ccc_api::runtime::codec::FromMembers for VisitResponse {
 }
 impl ::ccc_api::runtime::deviation::Described for VisitResponse {
     fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
-        const MEMBERS: &[::ccc_api::runtime::deviation::Member] =
-            &[::ccc_api::runtime::deviation::Member {
-                wire: "RequestId",
-                rule: ::ccc_api::runtime::deviation::Rule::Promised,
-                nested: None,
-            }];
+        use ::ccc_api::runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("RequestId")];
         MEMBERS
     }
 }
@@ -226,19 +209,16 @@ impl VisitResponse {
 /// Builds a [`VisitResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct VisitResponseBuilder {
-    request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 impl VisitResponseBuilder {
-    /// Id the service gave this request.
-    #[inline]
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
-        self.request_id = Some(value.into());
-        self
+    ::ccc_api::runtime::setters! {
+        /// Id the service gave this request.
+        one request_id(impl Into<String>),
+            set_request_id(String) = "Sets or clears `RequestId`.";
     }
-    /// Sets or clears `RequestId`.
     #[inline]
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
-        self.request_id = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The response; unset members hold their defaults.

@@ -70,27 +70,12 @@ impl ::ccc_api::runtime::codec::FromMembers for PutThingRequest {
 }
 impl ::ccc_api::runtime::deviation::Described for PutThingRequest {
     fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
-        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
-            ::ccc_api::runtime::deviation::Member {
-                wire: "New",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Self",
-                rule: ::ccc_api::runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Super",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Type",
-                rule: ::ccc_api::runtime::deviation::Rule::Optional,
-                nested: None,
-            },
+        use ::ccc_api::runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[
+            M::optional("New"),
+            M::promised("Self"),
+            M::optional("Super"),
+            M::optional("Type"),
         ];
         MEMBERS
     }
@@ -105,70 +90,33 @@ impl PutThingRequest {
 /// Builds a [`PutThingRequest`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PutThingRequestBuilder {
-    self_: Option<String>,
-    super_: Option<String>,
-    r#type: Option<String>,
-    new: Option<String>,
+    pub(crate) self_: Option<String>,
+    pub(crate) super_: Option<String>,
+    pub(crate) r#type: Option<String>,
+    pub(crate) new: Option<String>,
 }
 impl PutThingRequestBuilder {
-    /// Objects escape keywords that cannot be raw identifiers.
-    #[inline]
-    pub fn self_(mut self, value: impl Into<String>) -> Self {
-        self.self_ = Some(value.into());
-        self
+    ::ccc_api::runtime::setters! {
+        /// Objects escape keywords that cannot be raw identifiers.
+        one self_(impl Into<String>), set_self_(String) = "Sets or clears `Self`. Required.";
+        /// Another one.
+        one super_(impl Into<String>), set_super_(String) = "Sets or clears `Super`.";
+        /// A raw identifier.
+        one r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
+        /// Objects have no methods; kept as `new`.
+        one new(impl Into<String>), set_new(String) = "Sets or clears `New`.";
     }
-    /// Sets or clears `Self`. Required.
     #[inline]
-    pub fn set_self_(mut self, value: Option<String>) -> Self {
-        self.self_ = value;
-        self
-    }
-    /// Another one.
-    #[inline]
-    pub fn super_(mut self, value: impl Into<String>) -> Self {
-        self.super_ = Some(value.into());
-        self
-    }
-    /// Sets or clears `Super`.
-    #[inline]
-    pub fn set_super_(mut self, value: Option<String>) -> Self {
-        self.super_ = value;
-        self
-    }
-    /// A raw identifier.
-    #[inline]
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-    /// Sets or clears `Type`.
-    #[inline]
-    pub fn set_type(mut self, value: Option<String>) -> Self {
-        self.r#type = value;
-        self
-    }
-    /// Objects have no methods; kept as `new`.
-    #[inline]
-    pub fn new(mut self, value: impl Into<String>) -> Self {
-        self.new = Some(value.into());
-        self
-    }
-    /// Sets or clears `New`.
-    #[inline]
-    pub fn set_new(mut self, value: Option<String>) -> Self {
-        self.new = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<PutThingRequest, ::ccc_api::runtime::BuildError> {
+        let missing =
+            |member| ::ccc_api::runtime::BuildError::missing_in_type("PutThingRequest", member);
         Ok(PutThingRequest {
-            self_: self
-                .self_
-                .ok_or(::ccc_api::runtime::BuildError::missing_in_type(
-                    "PutThingRequest",
-                    "Self",
-                ))?,
+            self_: self.self_.ok_or_else(|| missing("Self"))?,
             super_: self.super_,
             r#type: self.r#type,
             new: self.new,

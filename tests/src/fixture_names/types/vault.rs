@@ -60,18 +60,8 @@ impl ::ccc_api::runtime::codec::FromMembers for Vault {
 }
 impl ::ccc_api::runtime::deviation::Described for Vault {
     fn members() -> &'static [::ccc_api::runtime::deviation::Member] {
-        const MEMBERS: &[::ccc_api::runtime::deviation::Member] = &[
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Label",
-                rule: ::ccc_api::runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-            ::ccc_api::runtime::deviation::Member {
-                wire: "Token",
-                rule: ::ccc_api::runtime::deviation::Rule::Promised,
-                nested: None,
-            },
-        ];
+        use ::ccc_api::runtime::deviation::Member as M;
+        const MEMBERS: &[M] = &[M::promised("Label"), M::promised("Token")];
         MEMBERS
     }
 }
@@ -85,8 +75,8 @@ impl Vault {
 /// Builds a [`Vault`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct VaultBuilder {
-    label: Option<String>,
-    token: Option<String>,
+    pub(crate) label: Option<String>,
+    pub(crate) token: Option<String>,
 }
 impl ::std::fmt::Debug for VaultBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -97,44 +87,23 @@ impl ::std::fmt::Debug for VaultBuilder {
     }
 }
 impl VaultBuilder {
-    /// Shown by Debug.
-    #[inline]
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
-        self
+    ::ccc_api::runtime::setters! {
+        /// Shown by Debug.
+        one label(impl Into<String>), set_label(String) = "Sets or clears `Label`. Required.";
+        /// Never shown by Debug.
+        one token(impl Into<String>), set_token(String) = "Sets or clears `Token`. Required.";
     }
-    /// Sets or clears `Label`. Required.
     #[inline]
-    pub fn set_label(mut self, value: Option<String>) -> Self {
-        self.label = value;
-        self
-    }
-    /// Never shown by Debug.
-    #[inline]
-    pub fn token(mut self, value: impl Into<String>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-    /// Sets or clears `Token`. Required.
-    #[inline]
-    pub fn set_token(mut self, value: Option<String>) -> Self {
-        self.token = value;
+    fn members(&mut self) -> &mut Self {
         self
     }
     /// The value, or the first required member that is missing.
     #[inline]
     pub fn build(self) -> Result<Vault, ::ccc_api::runtime::BuildError> {
+        let missing = |member| ::ccc_api::runtime::BuildError::missing_in_type("Vault", member);
         Ok(Vault {
-            label: self
-                .label
-                .ok_or(::ccc_api::runtime::BuildError::missing_in_type(
-                    "Vault", "Label",
-                ))?,
-            token: self
-                .token
-                .ok_or(::ccc_api::runtime::BuildError::missing_in_type(
-                    "Vault", "Token",
-                ))?,
+            label: self.label.ok_or_else(|| missing("Label"))?,
+            token: self.token.ok_or_else(|| missing("Token"))?,
         })
     }
 }
