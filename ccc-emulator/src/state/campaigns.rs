@@ -141,6 +141,29 @@ pub(super) struct NewCampaign<'a> {
     pub uui: Option<&'a str>,
 }
 
+/// The [`NewCampaign`] of a create or an update request, whose types differ
+/// but whose members are the same.
+macro_rules! new_campaign {
+    ($r:expr) => {
+        NewCampaign {
+            name: &$r.name,
+            callees: &$r.callees,
+            callers: &$r.callers,
+            call_order: $r.call_order.value(),
+            skill_group_id: $r.skill_group_id,
+            priority: $r.priority,
+            expected_abandon_rate: $r.expected_abandon_rate,
+            retry_interval: $r.retry_interval,
+            start_time: $r.start_time,
+            end_time: $r.end_time,
+            ivr_id: $r.ivr_id,
+            retry_times: $r.retry_times,
+            variables: $r.variables.as_deref(),
+            uui: $r.uui.as_deref(),
+        }
+    };
+}
+
 /// Checks a campaign as `CreatePredictiveDialingCampaign` and
 /// `UpdatePredictiveDialingCampaign` document its members.
 fn check(app: &App, c: NewCampaign, now: i64) -> Result<Campaign, Refusal> {
@@ -222,22 +245,7 @@ pub(super) fn create(
     cx: &mut Cx,
     r: CreatePredictiveDialingCampaignRequest,
 ) -> Result<CreatePredictiveDialingCampaignResponse, Refusal> {
-    let new = NewCampaign {
-        name: &r.name,
-        callees: &r.callees,
-        callers: &r.callers,
-        call_order: r.call_order.value(),
-        skill_group_id: r.skill_group_id,
-        priority: r.priority,
-        expected_abandon_rate: r.expected_abandon_rate,
-        retry_interval: r.retry_interval,
-        start_time: r.start_time,
-        end_time: r.end_time,
-        ivr_id: r.ivr_id,
-        retry_times: r.retry_times,
-        variables: r.variables.as_deref(),
-        uui: r.uui.as_deref(),
-    };
+    let new = new_campaign!(r);
     let id = cx.data.next_id.saturating_add(1);
     let app = cx
         .data
@@ -269,22 +277,7 @@ pub(super) fn update(
     if !matches!(status, Status::NotStarted | Status::Paused) {
         return Err(bad_state("campaign", id, status, "updated"));
     }
-    let new = NewCampaign {
-        name: &r.name,
-        callees: &r.callees,
-        callers: &r.callers,
-        call_order: r.call_order.value(),
-        skill_group_id: r.skill_group_id,
-        priority: r.priority,
-        expected_abandon_rate: r.expected_abandon_rate,
-        retry_interval: r.retry_interval,
-        start_time: r.start_time,
-        end_time: r.end_time,
-        ivr_id: r.ivr_id,
-        retry_times: r.retry_times,
-        variables: r.variables.as_deref(),
-        uui: r.uui.as_deref(),
-    };
+    let new = new_campaign!(r);
     insert(app, id, new, now)?;
     Ok(UpdatePredictiveDialingCampaignResponse::builder().build())
 }
