@@ -202,6 +202,20 @@ fn iso8601(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{Issued, MAX_ISSUED};
+
+    #[test]
+    fn issued_keys_are_capped_and_forgotten_when_expired() {
+        let issued = Issued::default();
+        for _ in 0..MAX_ISSUED + 500 {
+            issued.issue(60, 1000);
+        }
+        assert_eq!(issued.lock().len(), MAX_ISSUED);
+        // Issuing after they all expired forgets them.
+        issued.issue(60, 1060);
+        assert_eq!(issued.lock().len(), 1);
+    }
+
     #[test]
     fn iso8601_matches_known_dates() {
         assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");

@@ -107,3 +107,28 @@ pub(super) fn control(
         _ => Ok(ControlAIConversationResponse::builder().build()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Sessions;
+    use crate::state::MAX_ENTRIES;
+
+    #[test]
+    fn sessions_are_capped_oldest_first() {
+        let mut sessions = Sessions::default();
+        let mut held = 0usize;
+        for i in 0..MAX_ENTRIES + 20 {
+            let (freed, added) = sessions.add(&format!("session-{i}"));
+            held = held + added - freed;
+        }
+        assert_eq!(sessions.ids.len(), MAX_ENTRIES);
+        assert!(!sessions.contains("session-19"));
+        assert!(sessions.contains("session-20"));
+        let expected: usize = sessions
+            .ids
+            .iter()
+            .map(|s| std::mem::size_of::<Box<str>>() + s.len())
+            .sum();
+        assert_eq!(held, expected);
+    }
+}
