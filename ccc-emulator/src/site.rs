@@ -15,7 +15,7 @@ pub use ccc_api::Site;
 
 /// Answer members of actions served on both sites that the spec documents
 /// only on the China site: (the action or object type, the member). A test
-/// (`tests/tests/emulator_sites.rs`) recomputes this list from the spec's
+/// (`the_site_table_matches_the_spec` in `tests/tests/emulator_fidelity.rs`) recomputes this list from the spec's
 /// `china_only` marks, so that it cannot drift from them.
 pub const CHINA_ONLY_ANSWER_MEMBERS: &[(&str, &str)] = &[
     ("DeleteStaff", "DeleteStatusInfo"),
