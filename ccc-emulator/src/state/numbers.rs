@@ -86,7 +86,11 @@ pub(super) fn list(
         .build())
 }
 
-/// Binds (or unbinds) call-out skill groups of a number of the application.
+/// Binds (or unbinds) call-out skill groups of a number of the application:
+/// the groups must exist and the number must be the application's. The codes
+/// are the ones each action documents (`UnbindNumberCallOutSkillGroup`:
+/// `InvalidParameterValue.SkillGroupError`, `…InstanceNotExist`; the bind
+/// action documents neither, so it answers `InvalidParameterValue`).
 pub(super) fn bind_groups(
     app: &mut App,
     number: &str,

@@ -34,7 +34,8 @@ pub(super) fn name(app: &App, id: u64) -> &str {
     app.skill_groups.get(&id).map_or("", |g| &g.name)
 }
 
-/// Stores a new group under `id`; names are unique in an application.
+/// Stores a new group under `id`; names are unique in an application
+/// (`CreateCCCSkillGroup` documents `InvalidParameterValue.SkillGroupExist`).
 pub(super) fn insert(app: &mut App, id: u64, group: SkillGroup) -> Result<(), Refusal> {
     if app.skill_groups.values().any(|g| g.name == group.name) {
         return Err((
@@ -116,6 +117,9 @@ pub(super) fn delete(
         .get_mut(&r.sdk_app_id)
         .filter(|a| a.skill_groups.contains_key(&id))
         .ok_or_else(|| not_found("skill group", id))?;
+    // No doc sentence covers a group that still serves a campaign; the
+    // emulator keeps its records whole and answers the common
+    // `ResourceUnavailable`.
     if let Some((c, _)) = app.campaigns.iter().find(|(_, c)| c.skill_group_id == id) {
         return Err((
             "ResourceUnavailable",
