@@ -620,7 +620,7 @@ async fn run_action(action: &'static ActionInfo, root: &ArgMatches, args: &ArgMa
         } else {
             action.input
         };
-        return output::print(output::render(&actions::skeleton(members), Format::Json))
+        return output::show(&actions::skeleton(members), Format::Json)
             .map_or_else(|code| code, |()| ExitCode::SUCCESS);
     }
     init_logging(s.debug);
@@ -658,7 +658,7 @@ fn show(value: &Value, format: Format, query: Option<&Query>) -> Result<(), Exit
         Some(q) => q.apply(value).map_err(|e| fail(2, e))?,
         None => value.clone(),
     };
-    output::print(output::render(&selected, format))
+    output::show(&selected, format)
 }
 
 /// Reports a failed call; the exit code by kind.
@@ -712,10 +712,16 @@ async fn all_pages(
                     response[p.items] = Value::Array(page);
                     q.apply(&response).map_err(|e| fail(2, e))?
                 }
+                // tccli's text names each item by its list (`TASKS\t...`).
+                None if s.format == Format::Text => {
+                    let mut named = serde_json::Map::new();
+                    named.insert(p.items.to_owned(), Value::Array(page));
+                    Value::Object(named)
+                }
                 None => Value::Array(page),
             };
             if !matches!(&shown, Value::Array(v) if v.is_empty()) {
-                output::print(output::render(&shown, s.format))?;
+                output::show(&shown, s.format)?;
             }
         } else {
             if items.len() + page.len() > MAX_MERGED_ITEMS {
