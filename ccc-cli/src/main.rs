@@ -5,6 +5,7 @@
 mod actions;
 mod output;
 mod profile;
+mod tls;
 mod wait;
 
 use ccc_api::credentials::{
@@ -28,6 +29,10 @@ const MAX_SECONDS: u64 = 86_400;
 /// Most items `--all` merges into one answer; past it, `--output jsonl` or
 /// `text` print the items as they come, in bounded memory.
 const MAX_MERGED_ITEMS: usize = 200_000;
+
+/// Largest answer read: twice the library's default, so that an answer of
+/// 16 MiB (the largest `--output` is made to print briskly) is read whole.
+const MAX_ANSWER_BYTES: usize = 32 << 20;
 
 /// Most pages `--all` follows: a server that never says "last page" must not
 /// keep the command running for ever.
@@ -79,6 +84,7 @@ fn client_args() -> Vec<Arg> {
         arg("language", "Language of service messages").value_parser(["en-US", "zh-CN"]),
         arg("output", "How to print answers (default: the profile's output, else json); jsonl and text print one item a line").value_parser(["json", "jsonl", "text", "table"]),
         arg("timeout", "Deadline of a call in seconds, retries included (1 to 86400)").value_name("SECONDS").value_parser(clap::value_parser!(u64).range(1..=MAX_SECONDS)),
+        arg("ca-file", "Trust the certificate authorities of this PEM file too, besides the built-in roots (`ccc mock serve --tls` writes one); default: TENCENTCLOUD_CA_FILE").value_name("PATH"),
         arg("use-cvm-role", "Allow credentials from the CVM instance role (the metadata service); never asked otherwise").action(ArgAction::SetTrue),
         arg("debug", "Print each request and answer on stderr, secrets redacted, and the client's debug events (RUST_LOG=... chooses others)").action(ArgAction::SetTrue),
     ]
@@ -570,6 +576,10 @@ async fn client(s: &Settings, root: &ArgMatches, sub: &ArgMatches) -> Result<Cli
         .find_map(|m| m.try_get_one::<u64>("timeout").ok().flatten())
     {
         b = b.timeout(Duration::from_secs(*secs));
+    }
+    b = b.max_response_size(MAX_ANSWER_BYTES);
+    if let Some(path) = tls::ca_file(opt(sub, root, "ca-file")) {
+        b = b.http_client(tls::http_client(&path)?);
     }
     b = credentials(s, flag(sub, root, "use-cvm-role"), b).await?;
     b.build().map_err(|e| e.to_string())
