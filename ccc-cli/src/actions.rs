@@ -3,6 +3,7 @@
 //! fields included), the request body assembled from the flags and
 //! `--cli-input-json`, and request templates (`--generate-cli-skeleton`).
 
+use crate::paging;
 use ccc_spec::{type_info, ActionInfo, MemberInfo, ACTIONS};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
@@ -37,20 +38,20 @@ fn command(a: &'static ActionInfo, global: &[Arg]) -> Command {
         .about(a.summary)
         .long_about(format!("{}\n\n{about}", a.summary))
         .allow_negative_numbers(true)
-        .override_usage(usage(a.command, a.input))
+        .override_usage(usage(a.command, a))
         .after_help(types_help(a))
         .next_help_heading(PARAMETERS);
     for m in a.input {
-        cmd = cmd.arg(member_arg(m));
+        cmd = cmd.arg(member_arg(m, paging::default_of(a, m)));
     }
     cmd = cmd.next_help_heading(INPUT_OUTPUT).args(io_args(a));
     cmd.args(global.iter().cloned())
 }
 
 /// The usage line: the command with its required flags, then the rest.
-pub fn usage(command: &str, members: &[MemberInfo]) -> String {
+pub fn usage(command: &str, a: &ActionInfo) -> String {
     let mut line = format!("ccc {command}");
-    for m in members.iter().filter(|m| m.required) {
+    for m in a.input.iter().filter(|m| needed(a, m)) {
         line.push_str(&format!(" --{} <{}>", m.flag, value_name(m)));
     }
     line.push_str(" [OPTIONS]");
@@ -115,14 +116,15 @@ fn value_name(m: &MemberInfo) -> &'static str {
     }
 }
 
-/// The flag of one member; its wire name (`--SdkAppId`, tccli's form) is an alias.
-pub fn member_arg(m: &'static MemberInfo) -> Arg {
-    let mut help = format!(
-        "[{}{}] {}",
-        m.spec_type,
-        if m.required { ", required" } else { "" },
-        m.doc
-    );
+/// The flag of one member; its wire name (`--SdkAppId`, tccli's form) is an
+/// alias. `default`: the value the paginator gives a required member left out.
+pub fn member_arg(m: &'static MemberInfo, default: Option<u64>) -> Arg {
+    let presence = match default {
+        Some(v) if m.required => format!(", default {v}"),
+        _ if m.required => ", required".to_owned(),
+        _ => String::new(),
+    };
+    let mut help = format!("[{}{presence}] {}", m.spec_type, m.doc);
     if !m.values.is_empty() {
         help.push_str(&format!(" [values: {}]", m.values.join(", ")));
     }
@@ -326,20 +328,32 @@ pub fn body(
         None => Map::new(),
     };
     flags_into(a.input, matches, &mut params)?;
+    missing(a, &params)?;
+    Ok(Value::Object(params))
+}
+
+/// Refuses `params` when a required member is missing, other than those the
+/// paginator sets (see [`crate::paging::default_of`]).
+pub fn missing(a: &ActionInfo, params: &Map<String, Value>) -> Result<(), String> {
     let missing: Vec<String> = a
         .input
         .iter()
-        .filter(|m| m.required && !params.contains_key(m.name))
+        .filter(|m| needed(a, m) && !params.contains_key(m.name))
         .map(|m| format!("--{}", m.flag))
         .collect();
-    if !missing.is_empty() {
-        return Err(format!(
-            "missing required {}: {}",
-            if missing.len() == 1 { "flag" } else { "flags" },
-            missing.join(", ")
-        ));
+    if missing.is_empty() {
+        return Ok(());
     }
-    Ok(Value::Object(params))
+    Err(format!(
+        "missing required {}: {}",
+        if missing.len() == 1 { "flag" } else { "flags" },
+        missing.join(", ")
+    ))
+}
+
+/// Whether the command line must give member `m`.
+fn needed(a: &ActionInfo, m: &MemberInfo) -> bool {
+    m.required && paging::default_of(a, m).is_none()
 }
 
 /// Puts the members given as flags into `params`.

@@ -4,6 +4,7 @@
 
 mod actions;
 mod output;
+mod paging;
 mod profile;
 mod tls;
 mod wait;
@@ -13,8 +14,7 @@ use ccc_api::credentials::{
     ProvideCredentials,
 };
 use ccc_api::runtime::waiter::poll_until;
-use ccc_api::runtime::{JsonPaginator, PagingFacts};
-use ccc_api::{Client, Language, PageStyle, SdkError, WaitOutcome, WaitSettings, WaitState};
+use ccc_api::{Client, Language, SdkError, WaitOutcome, WaitSettings, WaitState};
 use ccc_spec::ActionInfo;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use output::{Format, Query};
@@ -26,17 +26,9 @@ use std::time::Duration;
 /// deadline, and far from where adding it to a clock reading could overflow.
 const MAX_SECONDS: u64 = 86_400;
 
-/// Most items `--all` merges into one answer; past it, `--output jsonl` or
-/// `text` print the items as they come, in bounded memory.
-const MAX_MERGED_ITEMS: usize = 200_000;
-
 /// Largest answer read: twice the library's default, so that an answer of
 /// 16 MiB (the largest `--output` is made to print briskly) is read whole.
 const MAX_ANSWER_BYTES: usize = 32 << 20;
-
-/// Most pages `--all` follows: a server that never says "last page" must not
-/// keep the command running for ever.
-const MAX_PAGES: usize = 100_000;
 
 const EXIT_CODES: &str = "Exit codes:
   0    success
@@ -160,10 +152,10 @@ fn wait_command(global: &[Arg]) -> Command {
         let mut sub = Command::new(w.name)
             .about(format!("Poll {} {}", a.name, w.doc))
             .allow_negative_numbers(true)
-            .override_usage(actions::usage(&format!("wait {}", w.name), a.input))
+            .override_usage(actions::usage(&format!("wait {}", w.name), a))
             .next_help_heading(actions::PARAMETERS);
         for m in a.input {
-            sub = sub.arg(actions::member_arg(m));
+            sub = sub.arg(actions::member_arg(m, None));
         }
         sub = sub
             .next_help_heading("Waiting")
@@ -635,7 +627,7 @@ async fn run_action(action: &'static ActionInfo, root: &ArgMatches, args: &ArgMa
     }
     init_logging(s.debug);
     let body = match actions::body(action, args, actions::read_stdin) {
-        Ok(b) => b,
+        Ok(b) => paging::with_defaults(action, b),
         Err(e) => return fail(2, e),
     };
     let query = match args.get_one::<String>("query").map(|q| Query::new(q)) {
@@ -653,7 +645,7 @@ async fn run_action(action: &'static ActionInfo, root: &ArgMatches, args: &ArgMa
             let spec = args.get_one::<String>("waiter").expect("checked");
             run_waiter(&client, action, &body, &s, spec, query.as_ref()).await
         }
-        Some(p) if all => all_pages(&client, action, p, body, &s, query.as_ref()).await,
+        Some(p) if all => paging::all_pages(&client, action, p, body, &s, query.as_ref()).await,
         _ => match call(&client, action, &body, s.debug).await {
             Ok(response) => show(&response, s.format, query.as_ref()),
             Err(e) => Err(call_failed(&e)),
@@ -683,93 +675,6 @@ fn call_failed(e: &SdkError<String>) -> ExitCode {
     ExitCode::from(exit_code(e))
 }
 
-/// `--all`: every page, from the spec's pagination data. Streaming formats
-/// print the items of each page as it arrives, one a line (with `--query`:
-/// what it selects from each page's answer); the others print one answer, the
-/// first page's holding every item, which `--query` then narrows.
-async fn all_pages(
-    client: &Client,
-    a: &ActionInfo,
-    p: ccc_spec::PaginationInfo,
-    body: Value,
-    s: &Settings,
-    query: Option<&Query>,
-) -> Result<(), ExitCode> {
-    // The runtime's untyped paginator keeps the position and decides when the
-    // list ends (the typed paginators' rules); the calls are made here, so
-    // that `--debug` shows each.
-    let mut pages = JsonPaginator::new(a.name, body, paging_facts(&p));
-    let mut merged: Option<Value> = None;
-    let mut items: Vec<Value> = Vec::new();
-    for _ in 0..MAX_PAGES {
-        let Some(params) = pages.params() else {
-            break;
-        };
-        let mut response = call(client, a, &params, s.debug)
-            .await
-            .map_err(|e| call_failed(&e))?;
-        if !pages.record(&response) {
-            // The previous page again: the server ignores the position.
-            break;
-        }
-        let page = match response.get_mut(p.items).map(Value::take) {
-            Some(Value::Array(page)) => page,
-            _ => Vec::new(),
-        };
-        if s.format.streams() {
-            let shown = match query {
-                Some(q) => {
-                    response[p.items] = Value::Array(page);
-                    q.apply(&response).map_err(|e| fail(2, e))?
-                }
-                // tccli's text names each item by its list (`TASKS\t...`).
-                None if s.format == Format::Text => {
-                    let mut named = serde_json::Map::new();
-                    named.insert(p.items.to_owned(), Value::Array(page));
-                    Value::Object(named)
-                }
-                None => Value::Array(page),
-            };
-            if !matches!(&shown, Value::Array(v) if v.is_empty()) {
-                output::show(&shown, s.format)?;
-            }
-        } else {
-            if items.len() + page.len() > MAX_MERGED_ITEMS {
-                return Err(fail(
-                    2,
-                    format!("more than {MAX_MERGED_ITEMS} items: use --output jsonl or text to print them as they come"),
-                ));
-            }
-            items.extend(page);
-            merged.get_or_insert(response);
-        }
-    }
-    if s.format.streams() {
-        return Ok(());
-    }
-    let mut answer = merged.unwrap_or_else(|| Value::Object(Default::default()));
-    answer[p.items] = Value::Array(items);
-    show(&answer, s.format, query)
-}
-
-/// The spec table's paging data as the runtime's paginator takes it.
-fn paging_facts(p: &ccc_spec::PaginationInfo) -> PagingFacts {
-    let style = match p.style {
-        "page_number" => PageStyle::PageNumber,
-        "offset" => PageStyle::Offset,
-        _ => PageStyle::Cursor,
-    };
-    let mut facts =
-        PagingFacts::new(style, p.page, p.size, p.items, p.max_size).first_page(p.first_page);
-    if let Some(t) = p.total {
-        facts = facts.total(t);
-    }
-    if let Some(c) = p.item_cursor {
-        facts = facts.item_cursor(c);
-    }
-    facts
-}
-
 async fn run_wait(
     w: &'static ccc_spec::WaiterInfo,
     root: &ArgMatches,
@@ -787,14 +692,8 @@ async fn run_wait(
     if let Err(e) = actions::flags_into(a.input, args, &mut params) {
         return fail(2, e);
     }
-    let missing: Vec<String> = a
-        .input
-        .iter()
-        .filter(|m| m.required && !params.contains_key(m.name))
-        .map(|m| format!("--{}", m.flag))
-        .collect();
-    if !missing.is_empty() {
-        return fail(2, format!("missing required flags: {}", missing.join(", ")));
+    if let Err(e) = actions::missing(a, &params) {
+        return fail(2, e);
     }
     let body = Value::Object(params);
     let delay = *args.get_one::<Duration>("delay").expect("has a default");
