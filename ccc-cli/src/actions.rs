@@ -72,6 +72,10 @@ fn io_args(a: &ActionInfo) -> Vec<Arg> {
             .value_parser(["input", "output"])
             .help("Print a template of the request (every member, nested types included; `--cli-input-json` takes it back) or of the response, and exit"),
         query_arg(),
+        Arg::new("cli-unfold-argument")
+            .long("cli-unfold-argument")
+            .action(ArgAction::SetTrue)
+            .help("tccli's form of nested members, one value a flag: `--Staffs.0.Mail a@b.c --Staffs.0.StaffNumber 7`; a list of scalars takes every value up to the next flag (`--Callees 0086... 0086...`)"),
         Arg::new("waiter")
             .long("waiter")
             .value_name("JSON")
@@ -314,10 +318,13 @@ pub fn read_stdin() -> std::io::Result<String> {
 }
 
 /// The request body from `--cli-input-json` and the flags; the error is for the user.
+/// `unfolded`: the members given by `--cli-unfold-argument`'s dotted flags,
+/// between `--cli-input-json` (which they override) and the other flags.
 pub fn body(
     a: &ActionInfo,
     matches: &ArgMatches,
     stdin: impl FnOnce() -> std::io::Result<String>,
+    unfolded: Map<String, Value>,
 ) -> Result<Value, String> {
     let mut params = match matches.get_one::<String>("cli-input-json") {
         Some(source) => match serde_json::from_str::<Value>(&read_input(source, stdin)?) {
@@ -327,6 +334,7 @@ pub fn body(
         },
         None => Map::new(),
     };
+    params.extend(unfolded);
     flags_into(a.input, matches, &mut params)?;
     missing(a, &params)?;
     Ok(Value::Object(params))

@@ -7,6 +7,7 @@ mod output;
 mod paging;
 mod profile;
 mod tls;
+mod unfold;
 mod wait;
 
 use ccc_api::credentials::{
@@ -242,7 +243,11 @@ fn flag(sub: &ArgMatches, root: &ArgMatches, id: &str) -> bool {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let matches = match cli().try_get_matches() {
+    let unfolded = match unfold::extract(std::env::args_os().collect()) {
+        Ok(u) => u,
+        Err(e) => return fail(2, e),
+    };
+    let matches = match cli().try_get_matches_from(unfolded.args) {
         Ok(m) => m,
         Err(e) => return usage_error(e),
     };
@@ -272,7 +277,7 @@ async fn main() -> ExitCode {
             None => ExitCode::from(2),
         },
         Some((name, args)) => match actions::action_of(name) {
-            Some(action) => run_action(action, &matches, args).await,
+            Some(action) => run_action(action, &matches, args, unfolded.params).await,
             None => ExitCode::from(2),
         },
         None => ExitCode::from(2),
@@ -611,7 +616,12 @@ fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(code)
 }
 
-async fn run_action(action: &'static ActionInfo, root: &ArgMatches, args: &ArgMatches) -> ExitCode {
+async fn run_action(
+    action: &'static ActionInfo,
+    root: &ArgMatches,
+    args: &ArgMatches,
+    unfolded: serde_json::Map<String, Value>,
+) -> ExitCode {
     let s = match settings(root, args) {
         Ok(s) => s,
         Err(e) => return fail(3, e),
@@ -626,7 +636,7 @@ async fn run_action(action: &'static ActionInfo, root: &ArgMatches, args: &ArgMa
             .map_or_else(|code| code, |()| ExitCode::SUCCESS);
     }
     init_logging(s.debug);
-    let body = match actions::body(action, args, actions::read_stdin) {
+    let body = match actions::body(action, args, actions::read_stdin, unfolded) {
         Ok(b) => paging::with_defaults(action, b),
         Err(e) => return fail(2, e),
     };
