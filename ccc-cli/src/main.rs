@@ -3,6 +3,7 @@
 //! (the local emulator), `ccc demo` and `ccc completions`.
 
 mod actions;
+mod help;
 mod output;
 mod paging;
 mod profile;
@@ -30,17 +31,6 @@ const MAX_SECONDS: u64 = 86_400;
 /// Largest answer read: twice the library's default, so that an answer of
 /// 16 MiB (the largest `--output` is made to print briskly) is read whole.
 const MAX_ANSWER_BYTES: usize = 32 << 20;
-
-const EXIT_CODES: &str = "Exit codes:
-  0    success
-  1    service error (the answer's Error: code, message, request id on stderr)
-  2    usage: unknown flag, missing or malformed value
-  3    credentials or configuration
-  4    transport: connection, timeout
-  5    undecodable answer
-  6    `ccc wait`: the resource reached a state from which the awaited one cannot come
-  7    `ccc wait`: --max-wait passed first
-  141  (quietly) the reader of stdout went away";
 
 /// Help heading of the options every call takes.
 const GLOBAL: &str = "Global options";
@@ -96,9 +86,11 @@ fn cli() -> Command {
              role (with --use-cvm-role), TKE OIDC. `ccc mock serve` runs a local emulator to \
              point it at.",
         )
-        .after_help(EXIT_CODES)
+        .after_help(help::EXIT_CODES)
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
+        .disable_help_subcommand(true)
+        .subcommand(help::command())
         .args(global.iter().cloned())
         .subcommands(actions::commands(&global))
         .subcommand(wait_command(&global))
@@ -247,7 +239,7 @@ async fn main() -> ExitCode {
         Ok(u) => u,
         Err(e) => return fail(2, e),
     };
-    let matches = match cli().try_get_matches_from(unfolded.args) {
+    let matches = match cli().try_get_matches_from(help::reorder(unfolded.args)) {
         Ok(m) => m,
         Err(e) => return usage_error(e),
     };
@@ -269,6 +261,7 @@ async fn main() -> ExitCode {
             output::write_stdout(&script).map_or_else(|code| code, |()| ExitCode::SUCCESS)
         }
         Some(("configure", args)) => configure(&matches, args),
+        Some(("help", args)) => print_help(args),
         Some(("wait", args)) => match args.subcommand() {
             Some((name, sub)) => match wait::waiter(name) {
                 Some(w) => run_wait(w, &matches, sub).await,
@@ -282,6 +275,37 @@ async fn main() -> ExitCode {
         },
         None => ExitCode::from(2),
     }
+}
+
+/// `ccc help [ACTION] [--detail]`.
+fn print_help(args: &ArgMatches) -> ExitCode {
+    let detail = args.get_flag("detail");
+    let text = match args.get_one::<String>("action") {
+        None => help::overview(detail),
+        Some(name) => {
+            let mut root = cli();
+            root.build();
+            let names: Vec<String> = root
+                .get_subcommands()
+                .map(|c| c.get_name().to_owned())
+                .collect();
+            match root.find_subcommand_mut(name) {
+                Some(sub) if detail => sub.render_long_help().to_string(),
+                Some(sub) => sub.render_help().to_string(),
+                None => {
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    let close = closest(name, &names, 3);
+                    let tip = if close.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; the closest: {}", close.join(", "))
+                    };
+                    return fail(2, format!("no action or command `{name}`{tip}"));
+                }
+            }
+        }
+    };
+    output::print(text.trim_end()).map_or_else(|code| code, |()| ExitCode::SUCCESS)
 }
 
 /// Prints a parse error (or help) as clap does, except that an unknown
