@@ -134,6 +134,6 @@ pub fn write(value: &Value, format: Format, out: &mut dyn Write) -> std::io::Res
             }
         },
         Format::Text => text::write(value, out),
-        Format::Table => table::write(value, table::cell_width(), out),
+        Format::Table => table::write(value, table::screen_width(), out),
     }
 }

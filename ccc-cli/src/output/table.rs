@@ -1,8 +1,9 @@
 //! `--output table`: scalars as a Field/Value table, each list of objects as a
 //! table of its own, one row an item.
 //!
-//! Every cell is cut to the width of a screen line, ending in `…` when cut,
-//! and its control characters shown escaped (`\n`), so that a row is one line.
+//! Every table is fitted to the screen's width: a column narrower than its
+//! share keeps its width, the others are cut, ending in `…`; control
+//! characters are shown escaped (`\n`), so that a row is one line.
 //! That keeps the work linear: the table crate splits and measures a cell in
 //! steps that grow with its length, and a cell of megabytes (a long string, a
 //! large nested list) made a large answer take minutes. A cut cell costs its
@@ -12,73 +13,62 @@
 use comfy_table::{presets, Cell, ContentArrangement, Table};
 use serde_json::Value;
 use std::io::{Result, Write};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The cell width when the output is not a terminal and `COLUMNS` is unset.
 pub const DEFAULT_WIDTH: usize = 120;
 
-/// The narrowest cell: below this a cut value says too little.
-const MIN_WIDTH: usize = 16;
+/// The narrowest a column is cut to: below this a cut value says too little.
+const MIN_WIDTH: usize = 8;
 
 /// Marks a cut cell.
 pub const MARKER: char = '…';
 
-/// The widest a cell is printed: `COLUMNS` if set, else the width of the
-/// terminal stdout is, else [`DEFAULT_WIDTH`]; less the table's borders.
-pub fn cell_width() -> usize {
-    let columns = std::env::var("COLUMNS")
+/// The width of the screen: `COLUMNS` if set, else the width of the terminal
+/// stdout is, else [`DEFAULT_WIDTH`].
+pub fn screen_width() -> usize {
+    std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.trim().parse::<usize>().ok())
         .filter(|&c| c > 0)
         .or_else(|| {
             terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
         })
-        .unwrap_or(DEFAULT_WIDTH);
-    columns.saturating_sub(4).max(MIN_WIDTH)
+        .unwrap_or(DEFAULT_WIDTH)
 }
 
-/// Writes `value` as tables, each cell at most `width` columns wide.
-pub fn write(value: &Value, width: usize, out: &mut dyn Write) -> Result<()> {
+/// Writes `value` as tables, each fitted to `screen` columns where its
+/// columns allow (at least [`MIN_WIDTH`] each).
+pub fn write(value: &Value, screen: usize, out: &mut dyn Write) -> Result<()> {
     let object = match value {
         Value::Object(map) => map,
-        Value::Array(items) => return writeln!(out, "{}", items_table(items, width)),
-        other => return writeln!(out, "{}", cell(other, width)),
+        Value::Array(items) => return writeln!(out, "{}", items_table(items, screen)),
+        other => return writeln!(out, "{}", cell(other, screen)),
     };
-    let mut fields = new_table();
-    fields.set_header(vec!["Field", "Value"]);
-    let mut any = false;
-    for (k, v) in object {
-        if !is_object_list(v) {
-            fields.add_row(vec![Cell::new(clip(k, width)), Cell::new(cell(v, width))]);
-            any = true;
-        }
-    }
-    if any {
-        writeln!(out, "{fields}")?;
+    let rows: Vec<Vec<String>> = object
+        .iter()
+        .filter(|(_, v)| !is_object_list(v))
+        .map(|(k, v)| vec![clip(k, screen), cell(v, screen)])
+        .collect();
+    if !rows.is_empty() {
+        writeln!(out, "{}", grid(vec!["Field".into(), "Value".into()], rows, screen))?;
     }
     for (k, v) in object {
         if let Value::Array(items) = v {
             if is_object_list(v) {
-                writeln!(out, "\n{}:", clip(k, width))?;
-                writeln!(out, "{}", items_table(items, width))?;
+                writeln!(out, "\n{}:", clip(k, screen))?;
+                writeln!(out, "{}", items_table(items, screen))?;
             }
         }
     }
     Ok(())
 }
 
-fn new_table() -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    t
-}
-
 fn is_object_list(v: &Value) -> bool {
     matches!(v, Value::Array(items) if items.iter().any(Value::is_object))
 }
 
-fn items_table(items: &[Value], width: usize) -> Table {
+fn items_table(items: &[Value], screen: usize) -> Table {
     let mut columns: Vec<&String> = items
         .iter()
         .filter_map(Value::as_object)
@@ -88,24 +78,81 @@ fn items_table(items: &[Value], width: usize) -> Table {
     // of many items must not cost items × columns².
     columns.sort_unstable();
     columns.dedup();
-    let mut t = new_table();
     if columns.is_empty() {
-        t.set_header(vec!["Value"]);
-        for item in items {
-            t.add_row(vec![cell(item, width)]);
-        }
-        return t;
+        let rows = items.iter().map(|item| vec![cell(item, screen)]).collect();
+        return grid(vec!["Value".into()], rows, screen);
     }
-    t.set_header(columns.iter().map(|c| clip(c, width)).collect::<Vec<_>>());
-    for item in items {
-        t.add_row(
+    let header = columns.iter().map(|c| clip(c, screen)).collect();
+    let rows = items
+        .iter()
+        .map(|item| {
             columns
                 .iter()
-                .map(|c| item.get(c.as_str()).map(|v| cell(v, width)).unwrap_or_default())
+                .map(|c| item.get(c.as_str()).map(|v| cell(v, screen)).unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    grid(header, rows, screen)
+}
+
+/// A table of `rows` (cells already cut to the screen), each column cut
+/// further to its share of `screen` (see [`fit`]).
+fn grid(header: Vec<String>, mut rows: Vec<Vec<String>>, screen: usize) -> Table {
+    let mut natural: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in &rows {
+        for (n, c) in natural.iter_mut().zip(row) {
+            *n = (*n).max(c.width());
+        }
+    }
+    // Each column takes ` │ ` (three columns), and the table one more.
+    let widths = fit(&natural, screen.saturating_sub(3 * natural.len() + 1));
+    for row in &mut rows {
+        for (c, w) in row.iter_mut().zip(&widths) {
+            if c.width() > *w {
+                *c = clip(c, *w);
+            }
+        }
+    }
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(
+            header
+                .iter()
+                .zip(&widths)
+                .map(|(h, w)| Cell::new(clip(h, *w)))
                 .collect::<Vec<_>>(),
         );
+    for row in rows {
+        t.add_row(row);
     }
     t
+}
+
+/// Column widths summing to at most `budget`: a column narrower than an even
+/// share keeps its width, the others share what is left evenly; none below
+/// [`MIN_WIDTH`] (so many columns may overflow a narrow screen).
+fn fit(natural: &[usize], budget: usize) -> Vec<usize> {
+    let mut widths = natural.to_vec();
+    if natural.iter().sum::<usize>() <= budget {
+        return widths;
+    }
+    let mut open: Vec<usize> = (0..natural.len()).collect();
+    let mut left = budget;
+    while !open.is_empty() {
+        let share = left / open.len();
+        let (narrow, wide): (Vec<usize>, Vec<usize>) =
+            open.iter().partition(|&&i| natural[i] <= share);
+        if narrow.is_empty() {
+            for i in wide {
+                widths[i] = share.max(MIN_WIDTH).min(natural[i]);
+            }
+            break;
+        }
+        left -= narrow.iter().map(|&i| natural[i]).sum::<usize>();
+        open = wide;
+    }
+    widths
 }
 
 /// A value as a cell: scalars as themselves, lists and objects as compact
@@ -198,7 +245,6 @@ impl Write for Capped {
 mod tests {
     use super::*;
     use serde_json::json;
-    use unicode_width::UnicodeWidthStr;
 
     fn table(v: &Value, width: usize) -> String {
         let mut out = Vec::new();
@@ -232,7 +278,7 @@ mod tests {
         assert!(small.len() < 2_000, "{}", small.len());
         assert!(small.contains(MARKER));
         for line in small.lines() {
-            assert!(line.width() <= 80 + 4 + 20, "{line}");
+            assert!(line.width() <= 80, "{line}");
         }
         let rows = |n: usize| json!({"Items": (0..n).map(|i| json!({"Id": 1_000_000 + i, "Note": "z".repeat(500)})).collect::<Vec<_>>()});
         let [r1, r2, r4] = [1000, 2000, 4000].map(|n| table(&rows(n), 80).len());
@@ -240,5 +286,19 @@ mod tests {
         assert_eq!(r4 - r2, 2 * (r2 - r1), "{r1} {r2} {r4}");
         // At most a line of the width a row (borders are three bytes each).
         assert!(r2 - r1 <= 1000 * (80 + 30), "{r1} {r2}");
+    }
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::fit;
+
+    #[test]
+    fn narrow_columns_keep_their_width_wide_ones_share_the_rest() {
+        assert_eq!(fit(&[5, 10], 80), [5, 10]);
+        assert_eq!(fit(&[5, 200], 80), [5, 75]);
+        assert_eq!(fit(&[100, 200, 4], 80), [38, 38, 4]);
+        // Too many columns for the screen: each keeps the minimum.
+        assert_eq!(fit(&[50, 50, 50], 12), [8, 8, 8]);
     }
 }
