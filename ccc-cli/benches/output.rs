@@ -23,7 +23,10 @@ fn main() {
     let limit = std::env::var("BENCH_LIMIT_S").unwrap_or_else(|_| "60".into());
     let time = std::path::Path::new("/usr/bin/time").exists();
     println!("{bin}");
-    println!("{:<6} {:>5} {:>9} {:>7} {:>10} {:>11}", "format", "MiB", "seconds", "ratio", "peak MiB", "output MiB");
+    println!(
+        "{:<6} {:>5} {:>9} {:>7} {:>10} {:>11}",
+        "format", "MiB", "seconds", "ratio", "peak MiB", "output MiB"
+    );
     let urls: Vec<String> = sizes
         .iter()
         .map(|mib| big_answer::serve(big_answer::answer(mib << 20)))
@@ -37,9 +40,23 @@ fn main() {
                 cmd.args(["/usr/bin/time", "-f", "%M"]);
             }
             cmd.arg(&bin)
-                .args(["--endpoint", url, "--output", format, "describe-numbers", "--sdk-app-id", "1"])
-                .env("TENCENTCLOUD_SECRET_ID", "AKIDEMULATOR000000000000000000000000")
-                .env("TENCENTCLOUD_SECRET_KEY", "EMULATORSECRETKEY000000000000000")
+                .args([
+                    "--endpoint",
+                    url,
+                    "--output",
+                    format,
+                    "describe-numbers",
+                    "--sdk-app-id",
+                    "1",
+                ])
+                .env(
+                    "TENCENTCLOUD_SECRET_ID",
+                    "AKIDEMULATOR000000000000000000000000",
+                )
+                .env(
+                    "TENCENTCLOUD_SECRET_KEY",
+                    "EMULATORSECRETKEY000000000000000",
+                )
                 .env("COLUMNS", "120")
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
@@ -49,7 +66,10 @@ fn main() {
             let secs = start.elapsed().as_secs_f64();
             let stderr = String::from_utf8_lossy(&out.stderr);
             if !out.status.success() {
-                let why = stderr.lines().find(|l| l.starts_with("error")).unwrap_or("killed at the limit");
+                let why = stderr
+                    .lines()
+                    .find(|l| l.starts_with("error"))
+                    .unwrap_or("killed at the limit");
                 println!("{format:<6} {mib:>5} {secs:>9.2}  failed: {why}");
                 continue;
             }

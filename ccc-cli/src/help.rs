@@ -63,7 +63,10 @@ pub fn overview(detail: bool) -> String {
     );
     if detail {
         for a in ACTIONS {
-            out.push_str(&format!("    {} ({})\n    {}\n\n", a.name, a.command, a.summary));
+            out.push_str(&format!(
+                "    {} ({})\n    {}\n\n",
+                a.name, a.command, a.summary
+            ));
         }
     } else {
         let mut line = String::from("   ");

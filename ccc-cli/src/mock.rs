@@ -126,7 +126,9 @@ pub async fn serve(args: &ArgMatches) -> ExitCode {
         let file = match TrustFile::write(emulator.addr().port(), pem) {
             Ok(f) => f,
             Err(e) => {
-                output::eprint(format_args!("error: cannot write the authority's certificate: {e}"));
+                output::eprint(format_args!(
+                    "error: cannot write the authority's certificate: {e}"
+                ));
                 return ExitCode::from(4);
             }
         };
@@ -226,10 +228,8 @@ struct TrustFile {
 
 impl TrustFile {
     fn write(port: u16, pem: &str) -> std::io::Result<TrustFile> {
-        let path = std::env::temp_dir().join(format!(
-            "ccc-emulator-{port}-{}-ca.pem",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("ccc-emulator-{port}-{}-ca.pem", std::process::id()));
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)

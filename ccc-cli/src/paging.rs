@@ -2,8 +2,9 @@
 //! a list action needs that the command line need not give — the page size
 //! and the first page, as the library's paginator sets them.
 
+use crate::client::{call, Settings};
 use crate::output::{self, Format, Query};
-use crate::{call, call_failed, fail, show, Settings};
+use crate::{call_failed, fail, show};
 use ccc_api::runtime::{JsonPaginator, PagingFacts};
 use ccc_api::{Client, PageStyle};
 use ccc_spec::{ActionInfo, MemberInfo, PaginationInfo};

@@ -133,18 +133,24 @@ fn insert(
             in_list = false;
             continue;
         }
-        let object = member
-            .object
-            .and_then(type_info)
-            .ok_or_else(|| format!("{flag}: {} ({}) has no members", member.name, member.spec_type))?;
-        member = object.fields.iter().find(|f| f.name == segment).ok_or_else(|| {
-            let names: Vec<&str> = object.fields.iter().map(|f| f.name).collect();
+        let object = member.object.and_then(type_info).ok_or_else(|| {
             format!(
-                "{flag}: {} has no member {segment} (it has: {})",
-                object.name,
-                names.join(", ")
+                "{flag}: {} ({}) has no members",
+                member.name, member.spec_type
             )
         })?;
+        member = object
+            .fields
+            .iter()
+            .find(|f| f.name == segment)
+            .ok_or_else(|| {
+                let names: Vec<&str> = object.fields.iter().map(|f| f.name).collect();
+                format!(
+                    "{flag}: {} has no member {segment} (it has: {})",
+                    object.name,
+                    names.join(", ")
+                )
+            })?;
         key = member.name.to_owned();
         in_list = member.spec_type.starts_with("list<");
     }
@@ -252,10 +258,17 @@ mod tests {
     use serde_json::json;
 
     fn unfold(args: &[&str]) -> Result<(Vec<String>, Value), String> {
-        let argv = std::iter::once("ccc").chain(args.iter().copied()).map(OsString::from).collect();
+        let argv = std::iter::once("ccc")
+            .chain(args.iter().copied())
+            .map(OsString::from)
+            .collect();
         extract(argv).map(|u| {
             (
-                u.args.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect(),
+                u.args
+                    .iter()
+                    .skip(1)
+                    .map(|a| a.to_string_lossy().into_owned())
+                    .collect(),
                 Value::Object(u.params),
             )
         })
@@ -264,18 +277,36 @@ mod tests {
     #[test]
     fn dotted_paths_build_the_nested_members() {
         let (args, params) = unfold(&[
-            "create-staff", "--cli-unfold-argument", "--SdkAppId", "1",
-            "--Staffs.1.Mail", "b@x", "--Staffs.0.Mail", "a@x", "--Staffs.0.StaffNumber", "7",
-            "--Staffs.1.Name", "B",
+            "create-staff",
+            "--cli-unfold-argument",
+            "--SdkAppId",
+            "1",
+            "--Staffs.1.Mail",
+            "b@x",
+            "--Staffs.0.Mail",
+            "a@x",
+            "--Staffs.0.StaffNumber",
+            "7",
+            "--Staffs.1.Name",
+            "B",
         ])
         .unwrap();
-        assert_eq!(args, ["create-staff", "--cli-unfold-argument", "--SdkAppId", "1"]);
+        assert_eq!(
+            args,
+            ["create-staff", "--cli-unfold-argument", "--SdkAppId", "1"]
+        );
         assert_eq!(
             params,
             json!({"Staffs": [{"Mail": "a@x", "StaffNumber": "7"}, {"Mail": "b@x", "Name": "B"}]})
         );
         let (_, params) = unfold(&[
-            "--cli-unfold-argument", "CreateAutoCalloutTask", "--Callees", "1", "2", "--SdkAppId", "1",
+            "--cli-unfold-argument",
+            "CreateAutoCalloutTask",
+            "--Callees",
+            "1",
+            "2",
+            "--SdkAppId",
+            "1",
         ])
         .unwrap();
         assert_eq!(params, json!({"Callees": ["1", "2"]}));
@@ -284,15 +315,36 @@ mod tests {
     #[test]
     fn wrong_paths_and_values_are_refused_saying_why() {
         let err = |args: &[&str]| unfold(args).unwrap_err();
-        let e = err(&["create-staff", "--cli-unfold-argument", "--Staffs.1.Mail", "b"]);
+        let e = err(&[
+            "create-staff",
+            "--cli-unfold-argument",
+            "--Staffs.1.Mail",
+            "b",
+        ]);
         assert!(e.contains("from 0 with no gap"), "{e}");
-        let e = err(&["create-staff", "--cli-unfold-argument", "--Staffs.0.Mai", "b"]);
+        let e = err(&[
+            "create-staff",
+            "--cli-unfold-argument",
+            "--Staffs.0.Mai",
+            "b",
+        ]);
         assert!(e.contains("no member Mai") && e.contains("Mail"), "{e}");
-        let e = err(&["create-staff", "--cli-unfold-argument", "--Staffs.x.Mail", "b"]);
+        let e = err(&[
+            "create-staff",
+            "--cli-unfold-argument",
+            "--Staffs.x.Mail",
+            "b",
+        ]);
         assert!(e.contains("index"), "{e}");
         let e = err(&["create-staff", "--cli-unfold-argument", "--Staffs.0", "b"]);
         assert!(e.contains("give its members"), "{e}");
-        let e = err(&["create-staff", "--cli-unfold-argument", "--Staffs.0.Mail", "a", "b"]);
+        let e = err(&[
+            "create-staff",
+            "--cli-unfold-argument",
+            "--Staffs.0.Mail",
+            "a",
+            "b",
+        ]);
         assert!(e.contains("one value"), "{e}");
         // Without the flag nothing is taken out.
         let (args, params) = unfold(&["create-staff", "--Staffs.0.Mail", "a"]).unwrap();

@@ -26,14 +26,26 @@ fn every_form_prints_a_16_mib_answer_in_proportion() {
     for format in ["json", "jsonl", "text", "table"] {
         let (s, l) = (printed(&small, format), printed(&large, format));
         let ratio = l.len() as f64 / s.len() as f64;
-        assert!((3.9..4.1).contains(&ratio), "{format}: {} then {} bytes", s.len(), l.len());
+        assert!(
+            (3.9..4.1).contains(&ratio),
+            "{format}: {} then {} bytes",
+            s.len(),
+            l.len()
+        );
         if format == "table" {
             // 8,192 rows, each one line of the screen's width, and the
             // 8 MiB string cut to one.
             let shown = text(&l);
             assert!(l.len() < 8192 * 3 * 90, "{} bytes", l.len());
-            assert!(shown.contains("xxx…"), "the long cell is not cut with a marker");
-            let widest = shown.lines().map(|line| line.chars().count()).max().unwrap();
+            assert!(
+                shown.contains("xxx…"),
+                "the long cell is not cut with a marker"
+            );
+            let widest = shown
+                .lines()
+                .map(|line| line.chars().count())
+                .max()
+                .unwrap();
             assert!(widest <= 80, "a line of {widest} columns");
         } else {
             // Everything shown: text leaves out the names and the punctuation.
@@ -45,7 +57,11 @@ fn every_form_prints_a_16_mib_answer_in_proportion() {
 #[test]
 fn a_table_cell_is_cut_at_the_screen_width_whatever_its_length() {
     let url = big_answer::serve(serde_json::json!({"Note": "y".repeat(1 << 20)}));
-    let out = ccc(&url, &["--output", "table", "describe-numbers", "--sdk-app-id", "1"], None);
+    let out = ccc(
+        &url,
+        &["--output", "table", "describe-numbers", "--sdk-app-id", "1"],
+        None,
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let shown = text(&out.stdout);
     assert!(shown.contains('…'), "{shown}");

@@ -72,7 +72,11 @@ fn stop(mut served: Served, signal: &str) -> std::process::ExitStatus {
 fn the_try_line_works_verbatim_and_the_file_goes_with_the_server() {
     for signal in ["INT", "TERM"] {
         let served = serve_tls();
-        assert!(served.url.starts_with("https://127.0.0.1:"), "{}", served.url);
+        assert!(
+            served.url.starts_with("https://127.0.0.1:"),
+            "{}",
+            served.url
+        );
         assert!(served.ca_file.is_file(), "{}", served.ca_file.display());
         assert!(served.try_line.contains("--ca-file"), "{}", served.try_line);
         // Pasted into a shell with no keys and no profile of its own.
@@ -83,7 +87,12 @@ fn the_try_line_works_verbatim_and_the_file_goes_with_the_server() {
             .env("HOME", temp_home("tls-try"))
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}\n{}", served.try_line, text(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}\n{}",
+            served.try_line,
+            text(&out.stderr)
+        );
         let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(answer["Numbers"].is_array(), "{answer}");
         let ca_file = served.ca_file.clone();

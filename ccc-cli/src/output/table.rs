@@ -51,7 +51,11 @@ pub fn write(value: &Value, screen: usize, out: &mut dyn Write) -> Result<()> {
         .map(|(k, v)| vec![clip(k, screen), cell(v, screen)])
         .collect();
     if !rows.is_empty() {
-        writeln!(out, "{}", grid(vec!["Field".into(), "Value".into()], rows, screen))?;
+        writeln!(
+            out,
+            "{}",
+            grid(vec!["Field".into(), "Value".into()], rows, screen)
+        )?;
     }
     for (k, v) in object {
         if let Value::Array(items) = v {
@@ -88,7 +92,11 @@ fn items_table(items: &[Value], screen: usize) -> Table {
         .map(|item| {
             columns
                 .iter()
-                .map(|c| item.get(c.as_str()).map(|v| cell(v, screen)).unwrap_or_default())
+                .map(|c| {
+                    item.get(c.as_str())
+                        .map(|v| cell(v, screen))
+                        .unwrap_or_default()
+                })
                 .collect()
         })
         .collect();
@@ -271,7 +279,8 @@ mod tests {
     /// length of its cells, and grows in proportion with its rows.
     #[test]
     fn table_size_is_bounded_by_cells_and_linear_in_rows() {
-        let one_cell = |bytes: usize| json!({"Name": "x".repeat(bytes), "List": [{"A": "y".repeat(bytes)}]});
+        let one_cell =
+            |bytes: usize| json!({"Name": "x".repeat(bytes), "List": [{"A": "y".repeat(bytes)}]});
         let small = table(&one_cell(1 << 20), 80);
         let large = table(&one_cell(4 << 20), 80);
         assert_eq!(small, large);

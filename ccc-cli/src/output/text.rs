@@ -47,7 +47,11 @@ fn list(items: &[Value], name: Option<&str>, out: &mut dyn Write) -> Result<()> 
         let mut columns: Vec<&str> = items
             .iter()
             .filter_map(Value::as_object)
-            .flat_map(|m| m.iter().filter(|(_, v)| is_scalar(v)).map(|(k, _)| k.as_str()))
+            .flat_map(|m| {
+                m.iter()
+                    .filter(|(_, v)| is_scalar(v))
+                    .map(|(k, _)| k.as_str())
+            })
             .collect();
         columns.sort_unstable();
         columns.dedup();

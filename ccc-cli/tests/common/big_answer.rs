@@ -34,7 +34,9 @@ pub fn serve(mut answer: serde_json::Value) -> String {
                     body.len()
                 );
                 let mut out = &stream;
-                let _ = out.write_all(head.as_bytes()).and_then(|()| out.write_all(&body));
+                let _ = out
+                    .write_all(head.as_bytes())
+                    .and_then(|()| out.write_all(&body));
             });
         }
     });
