@@ -379,9 +379,20 @@ pub fn flags_into(
 }
 
 fn parse(m: &MemberInfo, raw: &str) -> Result<Value, String> {
-    let bad = |what: &str| format!("--{}: `{raw}` is not {what}", m.flag);
-    Ok(match m.kind {
-        "string" => Value::String(raw.to_owned()),
+    match m.kind {
+        "json" => {
+            serde_json::from_str(raw).map_err(|e| format!("--{}: not valid JSON ({e})", m.flag))
+        }
+        kind => scalar(kind, raw, &format!("--{}", m.flag)),
+    }
+}
+
+/// `raw` as a scalar of the spec kind `kind` (`string` for any other), as
+/// tccli reads values: a bool is `true`, `t` or `1`, `false`, `f` or `0`
+/// (any case). `flag` names it in the error.
+pub fn scalar(kind: &str, raw: &str, flag: &str) -> Result<Value, String> {
+    let bad = |what: &str| format!("{flag}: `{raw}` is not {what}");
+    Ok(match kind {
         "int64" => Value::from(raw.trim().parse::<i64>().map_err(|_| bad("an integer"))?),
         "uint64" => Value::from(
             raw.trim()
@@ -396,14 +407,12 @@ fn parse(m: &MemberInfo, raw: &str) -> Result<Value, String> {
                 .filter(|f| f.is_finite())
                 .ok_or_else(|| bad("a finite number"))?,
         ),
-        "bool" => Value::Bool(
-            raw.trim()
-                .parse::<bool>()
-                .map_err(|_| bad("true or false"))?,
-        ),
-        _ => {
-            serde_json::from_str(raw).map_err(|e| format!("--{}: not valid JSON ({e})", m.flag))?
-        }
+        "bool" => match raw.trim().to_ascii_lowercase().as_str() {
+            "true" | "t" | "1" => Value::Bool(true),
+            "false" | "f" | "0" => Value::Bool(false),
+            _ => return Err(bad("true or false")),
+        },
+        _ => Value::String(raw.to_owned()),
     })
 }
 

@@ -293,14 +293,9 @@ async fn run_action(
         Ok(b) => paging::with_defaults(action, b),
         Err(e) => return fail(2, e),
     };
-    let query = match args.get_one::<String>("query").map(|q| Query::new(q)) {
-        Some(Ok(q)) => Some(q),
-        Some(Err(e)) => return fail(2, e),
-        None => None,
-    };
-    let client = match client(&s, root, args).await {
-        Ok(c) => c,
-        Err(e) => return fail(3, e),
+    let (query, client) = match query_and_client(&s, root, args).await {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let all = args.try_get_one::<bool>("all").ok().flatten() == Some(&true);
     let result = match action.pagination {
@@ -315,6 +310,21 @@ async fn run_action(
         },
     };
     result.err().unwrap_or(ExitCode::SUCCESS)
+}
+
+/// The compiled `--query` (exit 2 if malformed) and the client (exit 3 if
+/// it cannot be made).
+async fn query_and_client(
+    s: &client::Settings,
+    root: &ArgMatches,
+    args: &ArgMatches,
+) -> Result<(Option<Query>, ccc_api::Client), ExitCode> {
+    let query = match args.get_one::<String>("query").map(|q| Query::new(q)) {
+        Some(q) => Some(q.map_err(|e| fail(2, e))?),
+        None => None,
+    };
+    let client = client(s, root, args).await.map_err(|e| fail(3, e))?;
+    Ok((query, client))
 }
 
 /// Prints `value` (narrowed by `query`) in `format`.

@@ -12,6 +12,7 @@
 //! clap cannot declare flags whose names carry indexes, so these are taken
 //! out of the command line before clap reads the rest.
 
+use crate::actions::scalar;
 use ccc_spec::{type_info, ActionInfo, MemberInfo, ACTIONS};
 use serde_json::{Map, Value};
 use std::ffi::OsString;
@@ -166,12 +167,12 @@ fn insert(
         Value::Array(
             values
                 .iter()
-                .map(|v| typed(member.element, v, &flag))
+                .map(|v| scalar(member.element, v, &flag))
                 .collect::<Result<_, _>>()?,
         )
     } else {
         match values {
-            [one] => typed(member.element, one, &flag)?,
+            [one] => scalar(member.element, one, &flag)?,
             [] => return Err(format!("{flag}: a value is missing")),
             more => {
                 return Err(format!(
@@ -187,32 +188,6 @@ fn insert(
     }
     node.insert(key, value);
     Ok(())
-}
-
-/// `raw` as a value of the spec kind `kind`, as tccli reads it.
-fn typed(kind: &str, raw: &str, flag: &str) -> Result<Value, String> {
-    let bad = |what: &str| format!("{flag}: `{raw}` is not {what}");
-    Ok(match kind {
-        "int64" => Value::from(raw.trim().parse::<i64>().map_err(|_| bad("an integer"))?),
-        "uint64" => Value::from(
-            raw.trim()
-                .parse::<u64>()
-                .map_err(|_| bad("a non-negative integer"))?,
-        ),
-        "float" => Value::from(
-            raw.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|f| f.is_finite())
-                .ok_or_else(|| bad("a finite number"))?,
-        ),
-        "bool" => match raw.trim().to_ascii_lowercase().as_str() {
-            "true" | "t" | "1" => Value::Bool(true),
-            "false" | "f" | "0" => Value::Bool(false),
-            _ => return Err(bad("true or false (t/f, 1/0)")),
-        },
-        _ => Value::String(raw.to_owned()),
-    })
 }
 
 /// Objects keyed by indexes made lists, refusing indexes that do not run

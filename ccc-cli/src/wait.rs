@@ -2,9 +2,9 @@
 //! `waiters` of `service.json`) run by the runtime's waiter, and tccli's
 //! `--waiter` on any action; the exit code says how the wait ended.
 
-use crate::client::{call, client, init_logging, settings, Settings};
+use crate::client::{call, init_logging, settings, Settings};
 use crate::output::Query;
-use crate::{actions, call_failed, fail, seconds, show};
+use crate::{actions, call_failed, fail, query_and_client, seconds, show};
 use ccc_api::runtime::waiter::{poll_until, JsonStateRule};
 use ccc_api::{Client, WaitOutcome, WaitSettings, WaitState};
 use ccc_spec::{action, ActionInfo, WaiterInfo};
@@ -125,14 +125,9 @@ pub async fn run_wait(
     let body = Value::Object(params);
     let delay = *args.get_one::<Duration>("delay").expect("has a default");
     let max_wait = *args.get_one::<Duration>("max-wait").expect("has a default");
-    let query = match args.get_one::<String>("query").map(|q| Query::new(q)) {
-        Some(Ok(q)) => Some(q),
-        Some(Err(e)) => return fail(2, e),
-        None => None,
-    };
-    let client = match client(&s, root, args).await {
-        Ok(c) => c,
-        Err(e) => return fail(3, e),
+    let (query, client) = match query_and_client(&s, root, args).await {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let settings = WaitSettings::new()
         .initial_delay(delay)
