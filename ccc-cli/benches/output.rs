@@ -3,7 +3,9 @@
 //! the 1 MiB run: linear work shows as time ratios near the size ratios.
 //!
 //! `cargo bench -p ccc-cli --bench output` (release). `CCC_BIN=path` measures
-//! another build of `ccc` (an older one, say); `BENCH_LIMIT_S` (default 60)
+//! another build of `ccc` (an older one, say); `BENCH_WORD` makes the
+//! answer's long string of that word repeated (default `x`, one word; `"lorem "`
+//! has a space the table crate splits at); `BENCH_LIMIT_S` (default 60)
 //! ends a run that takes longer. Peak memory comes from `/usr/bin/time` when
 //! there is one. Output goes to a pipe, as in `ccc ... | jq`.
 
@@ -21,6 +23,7 @@ fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     let limit = std::env::var("BENCH_LIMIT_S").unwrap_or_else(|_| "60".into());
+    let word = std::env::var("BENCH_WORD").unwrap_or_else(|_| "x".into());
     let time = std::path::Path::new("/usr/bin/time").exists();
     println!("{bin}");
     println!(
@@ -29,7 +32,7 @@ fn main() {
     );
     let urls: Vec<String> = sizes
         .iter()
-        .map(|mib| big_answer::serve(big_answer::answer(mib << 20)))
+        .map(|mib| big_answer::serve(big_answer::answer_of(mib << 20, &word)))
         .collect();
     for format in ["json", "jsonl", "text", "table"] {
         let mut first: Option<f64> = None;

@@ -46,8 +46,15 @@ pub fn serve(mut answer: serde_json::Value) -> String {
 /// An answer of about `bytes` bytes: one long string member, and a list of
 /// items of 1 KiB each.
 pub fn answer(bytes: usize) -> serde_json::Value {
+    answer_of(bytes, "x")
+}
+
+/// [`answer`] with its long string made of `word` repeated (`"lorem "`: a
+/// string the table crate splits at each space).
+pub fn answer_of(bytes: usize, word: &str) -> serde_json::Value {
     let items: Vec<serde_json::Value> = (0..bytes / 2 / 1024)
         .map(|i| serde_json::json!({"Id": 10_000_000 + i, "Note": "n".repeat(1000)}))
         .collect();
-    serde_json::json!({"Note": "x".repeat(bytes / 2), "Items": items})
+    let long = word.repeat(bytes / 2 / word.len().max(1));
+    serde_json::json!({"Note": long, "Items": items})
 }
