@@ -232,6 +232,17 @@ fn usage_error(e: clap::Error) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    if e.kind() == ErrorKind::UnknownArgument {
+        if let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) {
+            if arg.starts_with("--") && arg.contains('.') {
+                output::eprint(format_args!(
+                    "{}\n  tip: tccli's dotted form ({arg}) needs --cli-unfold-argument",
+                    e.render().to_string().trim_end()
+                ));
+                return ExitCode::from(2);
+            }
+        }
+    }
     let _ = e.print();
     ExitCode::from(if e.use_stderr() { 2 } else { 0 })
 }

@@ -143,6 +143,11 @@ async fn unfolded_arguments_build_nested_members() {
             None,
         );
         assert_eq!(plain.status.code(), Some(2));
+        assert!(
+            text(&plain.stderr).contains("needs --cli-unfold-argument"),
+            "{}",
+            text(&plain.stderr)
+        );
     })
     .await;
 }
