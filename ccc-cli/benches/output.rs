@@ -9,6 +9,8 @@
 //! ends a run that takes longer. Peak memory comes from `/usr/bin/time` when
 //! there is one. Output goes to a pipe, as in `ccc ... | jq`.
 
+// Shared with the tests, which use all of it.
+#[allow(dead_code)]
 #[path = "../tests/common/big_answer.rs"]
 mod big_answer;
 
