@@ -3,6 +3,7 @@
 //! fields included), the request body assembled from the flags and
 //! `--cli-input-json`, and request templates (`--generate-cli-skeleton`).
 
+use crate::paging;
 use ccc_spec::{type_info, ActionInfo, MemberInfo, ACTIONS};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
@@ -37,20 +38,20 @@ fn command(a: &'static ActionInfo, global: &[Arg]) -> Command {
         .about(a.summary)
         .long_about(format!("{}\n\n{about}", a.summary))
         .allow_negative_numbers(true)
-        .override_usage(usage(a.command, a.input))
+        .override_usage(usage(a.command, a))
         .after_help(types_help(a))
         .next_help_heading(PARAMETERS);
     for m in a.input {
-        cmd = cmd.arg(member_arg(m));
+        cmd = cmd.arg(member_arg(m, paging::default_of(a, m)));
     }
     cmd = cmd.next_help_heading(INPUT_OUTPUT).args(io_args(a));
     cmd.args(global.iter().cloned())
 }
 
 /// The usage line: the command with its required flags, then the rest.
-pub fn usage(command: &str, members: &[MemberInfo]) -> String {
+pub fn usage(command: &str, a: &ActionInfo) -> String {
     let mut line = format!("ccc {command}");
-    for m in members.iter().filter(|m| m.required) {
+    for m in a.input.iter().filter(|m| needed(a, m)) {
         line.push_str(&format!(" --{} <{}>", m.flag, value_name(m)));
     }
     line.push_str(" [OPTIONS]");
@@ -71,6 +72,10 @@ fn io_args(a: &ActionInfo) -> Vec<Arg> {
             .value_parser(["input", "output"])
             .help("Print a template of the request (every member, nested types included; `--cli-input-json` takes it back) or of the response, and exit"),
         query_arg(),
+        Arg::new("cli-unfold-argument")
+            .long("cli-unfold-argument")
+            .action(ArgAction::SetTrue)
+            .help("tccli's form of nested members, one value a flag: `--Staffs.0.Mail a@b.c --Staffs.0.StaffNumber 7`; a list of scalars takes every value up to the next flag (`--Callees 0086... 0086...`)"),
         Arg::new("waiter")
             .long("waiter")
             .value_name("JSON")
@@ -115,14 +120,15 @@ fn value_name(m: &MemberInfo) -> &'static str {
     }
 }
 
-/// The flag of one member; its wire name (`--SdkAppId`, tccli's form) is an alias.
-pub fn member_arg(m: &'static MemberInfo) -> Arg {
-    let mut help = format!(
-        "[{}{}] {}",
-        m.spec_type,
-        if m.required { ", required" } else { "" },
-        m.doc
-    );
+/// The flag of one member; its wire name (`--SdkAppId`, tccli's form) is an
+/// alias. `default`: the value the paginator gives a required member left out.
+pub fn member_arg(m: &'static MemberInfo, default: Option<u64>) -> Arg {
+    let presence = match default {
+        Some(v) if m.required => format!(", default {v}"),
+        _ if m.required => ", required".to_owned(),
+        _ => String::new(),
+    };
+    let mut help = format!("[{}{presence}] {}", m.spec_type, m.doc);
     if !m.values.is_empty() {
         help.push_str(&format!(" [values: {}]", m.values.join(", ")));
     }
@@ -312,10 +318,13 @@ pub fn read_stdin() -> std::io::Result<String> {
 }
 
 /// The request body from `--cli-input-json` and the flags; the error is for the user.
+/// `unfolded`: the members given by `--cli-unfold-argument`'s dotted flags,
+/// between `--cli-input-json` (which they override) and the other flags.
 pub fn body(
     a: &ActionInfo,
     matches: &ArgMatches,
     stdin: impl FnOnce() -> std::io::Result<String>,
+    unfolded: Map<String, Value>,
 ) -> Result<Value, String> {
     let mut params = match matches.get_one::<String>("cli-input-json") {
         Some(source) => match serde_json::from_str::<Value>(&read_input(source, stdin)?) {
@@ -325,21 +334,34 @@ pub fn body(
         },
         None => Map::new(),
     };
+    params.extend(unfolded);
     flags_into(a.input, matches, &mut params)?;
+    missing(a, &params)?;
+    Ok(Value::Object(params))
+}
+
+/// Refuses `params` when a required member is missing, other than those the
+/// paginator sets (see [`crate::paging::default_of`]).
+pub fn missing(a: &ActionInfo, params: &Map<String, Value>) -> Result<(), String> {
     let missing: Vec<String> = a
         .input
         .iter()
-        .filter(|m| m.required && !params.contains_key(m.name))
+        .filter(|m| needed(a, m) && !params.contains_key(m.name))
         .map(|m| format!("--{}", m.flag))
         .collect();
-    if !missing.is_empty() {
-        return Err(format!(
-            "missing required {}: {}",
-            if missing.len() == 1 { "flag" } else { "flags" },
-            missing.join(", ")
-        ));
+    if missing.is_empty() {
+        return Ok(());
     }
-    Ok(Value::Object(params))
+    Err(format!(
+        "missing required {}: {}",
+        if missing.len() == 1 { "flag" } else { "flags" },
+        missing.join(", ")
+    ))
+}
+
+/// Whether the command line must give member `m`.
+fn needed(a: &ActionInfo, m: &MemberInfo) -> bool {
+    m.required && paging::default_of(a, m).is_none()
 }
 
 /// Puts the members given as flags into `params`.
@@ -357,9 +379,20 @@ pub fn flags_into(
 }
 
 fn parse(m: &MemberInfo, raw: &str) -> Result<Value, String> {
-    let bad = |what: &str| format!("--{}: `{raw}` is not {what}", m.flag);
-    Ok(match m.kind {
-        "string" => Value::String(raw.to_owned()),
+    match m.kind {
+        "json" => {
+            serde_json::from_str(raw).map_err(|e| format!("--{}: not valid JSON ({e})", m.flag))
+        }
+        kind => scalar(kind, raw, &format!("--{}", m.flag)),
+    }
+}
+
+/// `raw` as a scalar of the spec kind `kind` (`string` for any other), as
+/// tccli reads values: a bool is `true`, `t` or `1`, `false`, `f` or `0`
+/// (any case). `flag` names it in the error.
+pub fn scalar(kind: &str, raw: &str, flag: &str) -> Result<Value, String> {
+    let bad = |what: &str| format!("{flag}: `{raw}` is not {what}");
+    Ok(match kind {
         "int64" => Value::from(raw.trim().parse::<i64>().map_err(|_| bad("an integer"))?),
         "uint64" => Value::from(
             raw.trim()
@@ -374,14 +407,12 @@ fn parse(m: &MemberInfo, raw: &str) -> Result<Value, String> {
                 .filter(|f| f.is_finite())
                 .ok_or_else(|| bad("a finite number"))?,
         ),
-        "bool" => Value::Bool(
-            raw.trim()
-                .parse::<bool>()
-                .map_err(|_| bad("true or false"))?,
-        ),
-        _ => {
-            serde_json::from_str(raw).map_err(|e| format!("--{}: not valid JSON ({e})", m.flag))?
-        }
+        "bool" => match raw.trim().to_ascii_lowercase().as_str() {
+            "true" | "t" | "1" => Value::Bool(true),
+            "false" | "f" | "0" => Value::Bool(false),
+            _ => return Err(bad("true or false")),
+        },
+        _ => Value::String(raw.to_owned()),
     })
 }
 

@@ -3,19 +3,20 @@
 //! (the local emulator), `ccc demo` and `ccc completions`.
 
 mod actions;
+mod client;
+mod configure;
+mod help;
 mod output;
+mod paging;
 mod profile;
+mod tls;
+mod unfold;
 mod wait;
 
-use ccc_api::credentials::{
-    CachingProvider, CvmRoleProvider, EnvironmentProvider, OidcRoleProvider, ProfileFileProvider,
-    ProvideCredentials,
-};
-use ccc_api::runtime::waiter::poll_until;
-use ccc_api::runtime::{JsonPaginator, PagingFacts};
-use ccc_api::{Client, Language, PageStyle, SdkError, WaitOutcome, WaitSettings, WaitState};
+use ccc_api::SdkError;
 use ccc_spec::ActionInfo;
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use client::{call, client, init_logging, settings};
 use output::{Format, Query};
 use serde_json::Value;
 use std::process::ExitCode;
@@ -24,25 +25,6 @@ use std::time::Duration;
 /// Longest duration a flag takes, in seconds (a day): far beyond any useful
 /// deadline, and far from where adding it to a clock reading could overflow.
 const MAX_SECONDS: u64 = 86_400;
-
-/// Most items `--all` merges into one answer; past it, `--output jsonl` or
-/// `text` print the items as they come, in bounded memory.
-const MAX_MERGED_ITEMS: usize = 200_000;
-
-/// Most pages `--all` follows: a server that never says "last page" must not
-/// keep the command running for ever.
-const MAX_PAGES: usize = 100_000;
-
-const EXIT_CODES: &str = "Exit codes:
-  0    success
-  1    service error (the answer's Error: code, message, request id on stderr)
-  2    usage: unknown flag, missing or malformed value
-  3    credentials or configuration
-  4    transport: connection, timeout
-  5    undecodable answer
-  6    `ccc wait`: the resource reached a state from which the awaited one cannot come
-  7    `ccc wait`: --max-wait passed first
-  141  (quietly) the reader of stdout went away";
 
 /// Help heading of the options every call takes.
 const GLOBAL: &str = "Global options";
@@ -79,6 +61,7 @@ fn client_args() -> Vec<Arg> {
         arg("language", "Language of service messages").value_parser(["en-US", "zh-CN"]),
         arg("output", "How to print answers (default: the profile's output, else json); jsonl and text print one item a line").value_parser(["json", "jsonl", "text", "table"]),
         arg("timeout", "Deadline of a call in seconds, retries included (1 to 86400)").value_name("SECONDS").value_parser(clap::value_parser!(u64).range(1..=MAX_SECONDS)),
+        arg("ca-file", "Trust the certificate authorities of this PEM file too, besides the built-in roots (`ccc mock serve --tls` writes one); default: TENCENTCLOUD_CA_FILE").value_name("PATH"),
         arg("use-cvm-role", "Allow credentials from the CVM instance role (the metadata service); never asked otherwise").action(ArgAction::SetTrue),
         arg("debug", "Print each request and answer on stderr, secrets redacted, and the client's debug events (RUST_LOG=... chooses others)").action(ArgAction::SetTrue),
     ]
@@ -97,13 +80,15 @@ fn cli() -> Command {
              role (with --use-cvm-role), TKE OIDC. `ccc mock serve` runs a local emulator to \
              point it at.",
         )
-        .after_help(EXIT_CODES)
+        .after_help(help::EXIT_CODES)
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
+        .disable_help_subcommand(true)
+        .subcommand(help::command())
         .args(global.iter().cloned())
         .subcommands(actions::commands(&global))
-        .subcommand(wait_command(&global))
-        .subcommand(configure_command())
+        .subcommand(wait::wait_command(&global))
+        .subcommand(configure::configure_command())
         .subcommand(
             Command::new("completions")
                 .about("Print a shell completion script")
@@ -138,96 +123,6 @@ fn cli() -> Command {
     root
 }
 
-fn wait_command(global: &[Arg]) -> Command {
-    let mut cmd = Command::new("wait")
-        .about("Wait until a task or campaign reaches a state")
-        .long_about(
-            "Polls the resource's Describe action, the delay growing by half each time up to 30 s, \
-             until it reaches the awaited state (exit 0, the last answer printed), a state from \
-             which it cannot come (exit 6), or --max-wait passes (exit 7).",
-        )
-        .subcommand_required(true);
-    for w in wait::waiters() {
-        let Some(a) = wait::action_of(w) else {
-            continue;
-        };
-        let mut sub = Command::new(w.name)
-            .about(format!("Poll {} {}", a.name, w.doc))
-            .allow_negative_numbers(true)
-            .override_usage(actions::usage(&format!("wait {}", w.name), a.input))
-            .next_help_heading(actions::PARAMETERS);
-        for m in a.input {
-            sub = sub.arg(actions::member_arg(m));
-        }
-        sub = sub
-            .next_help_heading("Waiting")
-            .arg(
-                Arg::new("delay")
-                    .long("delay")
-                    .value_name("SECONDS")
-                    .value_parser(seconds)
-                    .default_value("2")
-                    .help("First delay between polls; it grows by half each time, up to 30 s"),
-            )
-            .arg(
-                Arg::new("max-wait")
-                    .long("max-wait")
-                    .value_name("SECONDS")
-                    .value_parser(seconds)
-                    .default_value("600")
-                    .help("Give up (exit 7) after this long"),
-            )
-            .arg(actions::query_arg())
-            .args(global.iter().cloned());
-        cmd = cmd.subcommand(sub);
-    }
-    cmd
-}
-
-fn configure_command() -> Command {
-    let profile = || {
-        Arg::new("profile")
-            .long("profile")
-            .value_name("NAME")
-            .help("Profile to use (default: default)")
-    };
-    Command::new("configure")
-        .about("Read and write tccli's profile files (~/.tccli/NAME.credential and NAME.configure)")
-        .long_about(
-            "Read and write the profile files tccli uses, in its format: \
-             ~/.tccli/NAME.credential (secretId, secretKey, token) and ~/.tccli/NAME.configure \
-             (region, output, ...; `ccc.endpoint` for this service). Files are written with \
-             mode 0600. Without a subcommand, asks for each value on stdin (empty keeps it).",
-        )
-        .arg(profile())
-        .subcommand(
-            Command::new("set")
-                .about("Set keys: secretId, secretKey, token, region, output, ccc.endpoint, ...")
-                .arg(
-                    Arg::new("pairs")
-                        .num_args(2..)
-                        .required(true)
-                        .value_names(["KEY", "VALUE"])
-                        .help("KEY VALUE pairs"),
-                )
-                .arg(profile()),
-        )
-        .subcommand(
-            Command::new("get")
-                .about(
-                    "Print one key's value (secretId, secretKey and token masked, as tccli does)",
-                )
-                .arg(Arg::new("key").required(true))
-                .arg(profile()),
-        )
-        .subcommand(
-            Command::new("list")
-                .about("Print every key of the profile (secrets masked)")
-                .arg(profile()),
-        )
-        .subcommand(Command::new("profiles").about("Print the names of the profiles"))
-}
-
 /// An argument of the subcommand, else of the command line's root.
 fn opt<'a>(sub: &'a ArgMatches, root: &'a ArgMatches, id: &str) -> Option<&'a String> {
     sub.try_get_one::<String>(id)
@@ -244,7 +139,11 @@ fn flag(sub: &ArgMatches, root: &ArgMatches, id: &str) -> bool {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let matches = match cli().try_get_matches() {
+    let unfolded = match unfold::extract(std::env::args_os().collect()) {
+        Ok(u) => u,
+        Err(e) => return fail(2, e),
+    };
+    let matches = match cli().try_get_matches_from(help::reorder(unfolded.args)) {
         Ok(m) => m,
         Err(e) => return usage_error(e),
     };
@@ -265,20 +164,52 @@ async fn main() -> ExitCode {
             clap_complete::generate(shell, &mut cli(), "ccc", &mut script);
             output::write_stdout(&script).map_or_else(|code| code, |()| ExitCode::SUCCESS)
         }
-        Some(("configure", args)) => configure(&matches, args),
+        Some(("configure", args)) => configure::configure(&matches, args),
+        Some(("help", args)) => print_help(args),
         Some(("wait", args)) => match args.subcommand() {
             Some((name, sub)) => match wait::waiter(name) {
-                Some(w) => run_wait(w, &matches, sub).await,
+                Some(w) => wait::run_wait(w, &matches, sub).await,
                 None => ExitCode::from(2),
             },
             None => ExitCode::from(2),
         },
         Some((name, args)) => match actions::action_of(name) {
-            Some(action) => run_action(action, &matches, args).await,
+            Some(action) => run_action(action, &matches, args, unfolded.params).await,
             None => ExitCode::from(2),
         },
         None => ExitCode::from(2),
     }
+}
+
+/// `ccc help [ACTION] [--detail]`.
+fn print_help(args: &ArgMatches) -> ExitCode {
+    let detail = args.get_flag("detail");
+    let text = match args.get_one::<String>("action") {
+        None => help::overview(detail),
+        Some(name) => {
+            let mut root = cli();
+            root.build();
+            let names: Vec<String> = root
+                .get_subcommands()
+                .map(|c| c.get_name().to_owned())
+                .collect();
+            match root.find_subcommand_mut(name) {
+                Some(sub) if detail => sub.render_long_help().to_string(),
+                Some(sub) => sub.render_help().to_string(),
+                None => {
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    let close = closest(name, &names, 3);
+                    let tip = if close.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; the closest: {}", close.join(", "))
+                    };
+                    return fail(2, format!("no action or command `{name}`{tip}"));
+                }
+            }
+        }
+    };
+    output::print(text.trim_end()).map_or_else(|code| code, |()| ExitCode::SUCCESS)
 }
 
 /// Prints a parse error (or help) as clap does, except that an unknown
@@ -299,6 +230,17 @@ fn usage_error(e: clap::Error) -> ExitCode {
             );
             output::eprint(text);
             return ExitCode::from(2);
+        }
+    }
+    if e.kind() == ErrorKind::UnknownArgument {
+        if let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) {
+            if arg.starts_with("--") && arg.contains('.') {
+                output::eprint(format_args!(
+                    "{}\n  tip: tccli's dotted form ({arg}) needs --cli-unfold-argument",
+                    e.render().to_string().trim_end()
+                ));
+                return ExitCode::from(2);
+            }
         }
     }
     let _ = e.print();
@@ -333,283 +275,17 @@ fn kebab(name: &str) -> String {
     out
 }
 
-/// The endpoint URL of `raw`: a URL as it is; tccli's scheme-less
-/// `host[:port]` with `http://` for loopback hosts (an emulator on this
-/// machine) and `https://` for every other host.
-fn endpoint_url(raw: &str) -> String {
-    let raw = raw.trim();
-    if raw.contains("://") {
-        return raw.to_owned();
-    }
-    let authority = raw.split('/').next().unwrap_or(raw);
-    let host = if let Some(rest) = authority.strip_prefix('[') {
-        rest.split(']').next().unwrap_or(rest)
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, _)) if !h.contains(':') => h,
-            _ => authority,
-        }
-    };
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    format!("{}://{raw}", if loopback { "http" } else { "https" })
-}
-
-/// What a call needs from the command line and the profile.
-struct Settings {
-    profile: String,
-    endpoint: Option<String>,
-    region: Option<String>,
-    format: Format,
-    debug: bool,
-}
-
-fn settings(root: &ArgMatches, sub: &ArgMatches) -> Result<Settings, String> {
-    let profile = opt(sub, root, "profile")
-        .cloned()
-        .unwrap_or_else(|| profile::DEFAULT_PROFILE.to_owned());
-    profile::check_name(&profile)?;
-    let from_profile = |key: &str| profile::get(&profile, key).ok().flatten();
-    let endpoint = opt(sub, root, "endpoint")
-        .cloned()
-        .or_else(|| from_profile("ccc.endpoint"))
-        .map(|e| endpoint_url(&e));
-    let region = opt(sub, root, "region")
-        .cloned()
-        .or_else(|| std::env::var("TENCENTCLOUD_REGION").ok())
-        .or_else(|| from_profile("region"))
-        .filter(|r| !r.is_empty());
-    let format = match opt(sub, root, "output") {
-        Some(f) => Format::parse(f).expect("clap checked the value"),
-        None => from_profile("output")
-            .and_then(|f| Format::parse(&f))
-            .unwrap_or(Format::Json),
-    };
-    Ok(Settings {
-        profile,
-        endpoint,
-        region,
-        format,
-        debug: flag(sub, root, "debug"),
-    })
-}
-
-/// Sends `X-TC-*` debug events of the library to stderr: `RUST_LOG` chooses
-/// (`tencent_cloud_runtime=debug`, `trace`, ...); `--debug` alone means
-/// `tencent_cloud_runtime=debug`, the target of the client's events.
-fn init_logging(debug: bool) {
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
-    let spec = match std::env::var("RUST_LOG") {
-        Ok(spec) if !spec.trim().is_empty() => spec,
-        _ if debug => "tencent_cloud_runtime=debug".to_owned(),
-        _ => return,
-    };
-    let targets: tracing_subscriber::filter::Targets = match spec.parse() {
-        Ok(t) => t,
-        Err(e) => {
-            output::eprint(format_args!("warning: RUST_LOG ignored: {e}"));
-            return;
-        }
-    };
-    let _ = tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_target(true),
-        )
-        .with(targets)
-        .try_init();
-}
-
-/// Finds credentials the way tccli and the SDKs do, asking each source once,
-/// and says what each answered when none has any.
-async fn credentials(
-    s: &Settings,
-    use_cvm_role: bool,
-    builder: ccc_api::ClientBuilder,
-) -> Result<ccc_api::ClientBuilder, String> {
-    let mut tried: Vec<String> = Vec::new();
-    fn note(
-        tried: &mut Vec<String>,
-        name: &str,
-        r: Result<ccc_api::Credentials, ccc_api::CredentialsError>,
-    ) -> Option<ccc_api::Credentials> {
-        r.map_err(|e| tried.push(format!("  {name}: {}", e.reason)))
-            .ok()
-    }
-    if let Some(c) = note(
-        &mut tried,
-        "environment",
-        EnvironmentProvider.provide_credentials().await,
-    ) {
-        return Ok(builder.credentials(c));
-    }
-    let tccli = profile::TccliProfile {
-        profile: s.profile.clone(),
-    };
-    if let Some(c) = note(
-        &mut tried,
-        &format!("tccli profile ~/.tccli/{}.credential", s.profile),
-        tccli.provide_credentials().await,
-    ) {
-        return Ok(builder.credentials(c));
-    }
-    let file = ProfileFileProvider::new().profile(s.profile.clone());
-    if let Some(c) = note(
-        &mut tried,
-        "SDK profile file",
-        file.provide_credentials().await,
-    ) {
-        return Ok(builder.credentials(c));
-    }
-    if use_cvm_role {
-        // Short bounds: off a CVM instance the metadata host does not answer.
-        let cvm = CvmRoleProvider::new().timeouts(Duration::from_secs(1), Duration::from_secs(3));
-        if note(
-            &mut tried,
-            "CVM instance role",
-            cvm.provide_credentials().await,
-        )
-        .is_some()
-        {
-            return Ok(builder.credentials_provider(CachingProvider::new(cvm)));
-        }
-    } else {
-        tried
-            .push("  CVM instance role: not asked (on a CVM instance, pass --use-cvm-role)".into());
-    }
-    match OidcRoleProvider::from_env() {
-        Ok(oidc) => {
-            if note(&mut tried, "TKE OIDC", oidc.provide_credentials().await).is_some() {
-                return Ok(builder.credentials_provider(CachingProvider::new(oidc)));
-            }
-        }
-        Err(e) => tried.push(format!("  TKE OIDC: {}", e.reason)),
-    }
-    Err(format!(
-        "no credentials found; tried, in order:\n{}\nto configure, either:\n  ccc configure set secretId AKID... secretKey ...{}   (tccli's file, mode 0600)\n  export TENCENTCLOUD_SECRET_ID=AKID... TENCENTCLOUD_SECRET_KEY=...",
-        tried.join("\n"),
-        if s.profile == profile::DEFAULT_PROFILE {
-            String::new()
-        } else {
-            format!(" --profile {}", s.profile)
-        }
-    ))
-}
-
-/// `--debug`: every attempt's headers as they leave (the library adds
-/// `Authorization` and `X-TC-Token` after hooks run, so no secret reaches
-/// this), and its outcome.
-struct DebugHook;
-
-impl ccc_api::hooks::Hook for DebugHook {
-    fn before_attempt(
-        &self,
-        attempt: &mut ccc_api::hooks::BeforeAttempt<'_>,
-    ) -> Result<(), ccc_api::hooks::Refused> {
-        let mut lines = format!(
-            "debug: attempt {} of {}: headers",
-            attempt.attempt(),
-            attempt.action()
-        );
-        for (name, value) in attempt.headers().iter() {
-            lines.push_str(&format!("\ndebug:   {name}: {value}"));
-        }
-        lines.push_str(
-            "\ndebug:   authorization: TC3-HMAC-SHA256 Credential=... (signed when sent; redacted)",
-        );
-        output::eprint(lines);
-        Ok(())
-    }
-
-    fn after_attempt(&self, attempt: &ccc_api::hooks::AfterAttempt<'_>) {
-        let status = attempt
-            .status()
-            .map_or_else(|| "no answer".to_owned(), |s| format!("HTTP {s}"));
-        output::eprint(format_args!(
-            "debug: attempt {} of {}: {status} in {} ms, request id {}, {}{}",
-            attempt.attempt(),
-            attempt.action(),
-            attempt.latency().as_millis(),
-            attempt.request_id().unwrap_or("-"),
-            attempt
-                .code()
-                .unwrap_or(if attempt.is_ok() { "ok" } else { "failed" }),
-            if attempt.will_retry() {
-                ", retrying"
-            } else {
-                ""
-            },
-        ));
-    }
-}
-
-async fn client(s: &Settings, root: &ArgMatches, sub: &ArgMatches) -> Result<Client, String> {
-    let mut b = Client::builder();
-    if s.debug {
-        b = b.hook(DebugHook);
-    }
-    if let Some(url) = &s.endpoint {
-        b = b.endpoint_url(url);
-    }
-    if let Some(region) = &s.region {
-        b = b.region(region);
-    }
-    if let Some(language) = opt(sub, root, "language") {
-        b = b.language(if language == "zh-CN" {
-            Language::ZhCn
-        } else {
-            Language::EnUs
-        });
-    }
-    if let Some(secs) = [sub, root]
-        .iter()
-        .find_map(|m| m.try_get_one::<u64>("timeout").ok().flatten())
-    {
-        b = b.timeout(Duration::from_secs(*secs));
-    }
-    b = credentials(s, flag(sub, root, "use-cvm-role"), b).await?;
-    b.build().map_err(|e| e.to_string())
-}
-
-/// One call, shown on stderr with `--debug`.
-async fn call(
-    client: &Client,
-    a: &ActionInfo,
-    body: &Value,
-    debug: bool,
-) -> Result<Value, SdkError<String>> {
-    if debug {
-        output::eprint(format_args!(
-            "debug: request: POST {}  X-TC-Action: {}  X-TC-Version: {}  Authorization: TC3-HMAC-SHA256 (redacted)\ndebug: request body: {}",
-            client.endpoint(),
-            a.name,
-            ccc_api::VERSION,
-            actions::redacted(a.input, body)
-        ));
-    }
-    let result = client.call(a.name, body).await;
-    if debug {
-        match &result {
-            Ok(v) => output::eprint(format_args!(
-                "debug: response: {}",
-                actions::redacted(a.output, v)
-            )),
-            Err(e) => output::eprint(format_args!("debug: failed: {e}")),
-        }
-    }
-    result
-}
-
 fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     output::eprint(format_args!("error: {message}"));
     ExitCode::from(code)
 }
 
-async fn run_action(action: &'static ActionInfo, root: &ArgMatches, args: &ArgMatches) -> ExitCode {
+async fn run_action(
+    action: &'static ActionInfo,
+    root: &ArgMatches,
+    args: &ArgMatches,
+    unfolded: serde_json::Map<String, Value>,
+) -> ExitCode {
     let s = match settings(root, args) {
         Ok(s) => s,
         Err(e) => return fail(3, e),
@@ -620,30 +296,25 @@ async fn run_action(action: &'static ActionInfo, root: &ArgMatches, args: &ArgMa
         } else {
             action.input
         };
-        return output::print(output::render(&actions::skeleton(members), Format::Json))
+        return output::show(&actions::skeleton(members), Format::Json)
             .map_or_else(|code| code, |()| ExitCode::SUCCESS);
     }
     init_logging(s.debug);
-    let body = match actions::body(action, args, actions::read_stdin) {
-        Ok(b) => b,
+    let body = match actions::body(action, args, actions::read_stdin, unfolded) {
+        Ok(b) => paging::with_defaults(action, b),
         Err(e) => return fail(2, e),
     };
-    let query = match args.get_one::<String>("query").map(|q| Query::new(q)) {
-        Some(Ok(q)) => Some(q),
-        Some(Err(e)) => return fail(2, e),
-        None => None,
-    };
-    let client = match client(&s, root, args).await {
-        Ok(c) => c,
-        Err(e) => return fail(3, e),
+    let (query, client) = match query_and_client(&s, root, args).await {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     let all = args.try_get_one::<bool>("all").ok().flatten() == Some(&true);
     let result = match action.pagination {
         _ if args.get_one::<String>("waiter").is_some() => {
             let spec = args.get_one::<String>("waiter").expect("checked");
-            run_waiter(&client, action, &body, &s, spec, query.as_ref()).await
+            wait::run_waiter(&client, action, &body, &s, spec, query.as_ref()).await
         }
-        Some(p) if all => all_pages(&client, action, p, body, &s, query.as_ref()).await,
+        Some(p) if all => paging::all_pages(&client, action, p, body, &s, query.as_ref()).await,
         _ => match call(&client, action, &body, s.debug).await {
             Ok(response) => show(&response, s.format, query.as_ref()),
             Err(e) => Err(call_failed(&e)),
@@ -652,13 +323,28 @@ async fn run_action(action: &'static ActionInfo, root: &ArgMatches, args: &ArgMa
     result.err().unwrap_or(ExitCode::SUCCESS)
 }
 
+/// The compiled `--query` (exit 2 if malformed) and the client (exit 3 if
+/// it cannot be made).
+async fn query_and_client(
+    s: &client::Settings,
+    root: &ArgMatches,
+    args: &ArgMatches,
+) -> Result<(Option<Query>, ccc_api::Client), ExitCode> {
+    let query = match args.get_one::<String>("query").map(|q| Query::new(q)) {
+        Some(q) => Some(q.map_err(|e| fail(2, e))?),
+        None => None,
+    };
+    let client = client(s, root, args).await.map_err(|e| fail(3, e))?;
+    Ok((query, client))
+}
+
 /// Prints `value` (narrowed by `query`) in `format`.
 fn show(value: &Value, format: Format, query: Option<&Query>) -> Result<(), ExitCode> {
     let selected = match query {
         Some(q) => q.apply(value).map_err(|e| fail(2, e))?,
         None => value.clone(),
     };
-    output::print(output::render(&selected, format))
+    output::show(&selected, format)
 }
 
 /// Reports a failed call; the exit code by kind.
@@ -671,324 +357,6 @@ fn call_failed(e: &SdkError<String>) -> ExitCode {
         other => report(other),
     }
     ExitCode::from(exit_code(e))
-}
-
-/// `--all`: every page, from the spec's pagination data. Streaming formats
-/// print the items of each page as it arrives, one a line (with `--query`:
-/// what it selects from each page's answer); the others print one answer, the
-/// first page's holding every item, which `--query` then narrows.
-async fn all_pages(
-    client: &Client,
-    a: &ActionInfo,
-    p: ccc_spec::PaginationInfo,
-    body: Value,
-    s: &Settings,
-    query: Option<&Query>,
-) -> Result<(), ExitCode> {
-    // The runtime's untyped paginator keeps the position and decides when the
-    // list ends (the typed paginators' rules); the calls are made here, so
-    // that `--debug` shows each.
-    let mut pages = JsonPaginator::new(a.name, body, paging_facts(&p));
-    let mut merged: Option<Value> = None;
-    let mut items: Vec<Value> = Vec::new();
-    for _ in 0..MAX_PAGES {
-        let Some(params) = pages.params() else {
-            break;
-        };
-        let mut response = call(client, a, &params, s.debug)
-            .await
-            .map_err(|e| call_failed(&e))?;
-        if !pages.record(&response) {
-            // The previous page again: the server ignores the position.
-            break;
-        }
-        let page = match response.get_mut(p.items).map(Value::take) {
-            Some(Value::Array(page)) => page,
-            _ => Vec::new(),
-        };
-        if s.format.streams() {
-            let shown = match query {
-                Some(q) => {
-                    response[p.items] = Value::Array(page);
-                    q.apply(&response).map_err(|e| fail(2, e))?
-                }
-                None => Value::Array(page),
-            };
-            if !matches!(&shown, Value::Array(v) if v.is_empty()) {
-                output::print(output::render(&shown, s.format))?;
-            }
-        } else {
-            if items.len() + page.len() > MAX_MERGED_ITEMS {
-                return Err(fail(
-                    2,
-                    format!("more than {MAX_MERGED_ITEMS} items: use --output jsonl or text to print them as they come"),
-                ));
-            }
-            items.extend(page);
-            merged.get_or_insert(response);
-        }
-    }
-    if s.format.streams() {
-        return Ok(());
-    }
-    let mut answer = merged.unwrap_or_else(|| Value::Object(Default::default()));
-    answer[p.items] = Value::Array(items);
-    show(&answer, s.format, query)
-}
-
-/// The spec table's paging data as the runtime's paginator takes it.
-fn paging_facts(p: &ccc_spec::PaginationInfo) -> PagingFacts {
-    let style = match p.style {
-        "page_number" => PageStyle::PageNumber,
-        "offset" => PageStyle::Offset,
-        _ => PageStyle::Cursor,
-    };
-    let mut facts =
-        PagingFacts::new(style, p.page, p.size, p.items, p.max_size).first_page(p.first_page);
-    if let Some(t) = p.total {
-        facts = facts.total(t);
-    }
-    if let Some(c) = p.item_cursor {
-        facts = facts.item_cursor(c);
-    }
-    facts
-}
-
-async fn run_wait(
-    w: &'static ccc_spec::WaiterInfo,
-    root: &ArgMatches,
-    args: &ArgMatches,
-) -> ExitCode {
-    let Some(a) = wait::action_of(w) else {
-        return fail(2, format!("{}: no action {}", w.name, w.action));
-    };
-    let s = match settings(root, args) {
-        Ok(s) => s,
-        Err(e) => return fail(3, e),
-    };
-    init_logging(s.debug);
-    let mut params = serde_json::Map::new();
-    if let Err(e) = actions::flags_into(a.input, args, &mut params) {
-        return fail(2, e);
-    }
-    let missing: Vec<String> = a
-        .input
-        .iter()
-        .filter(|m| m.required && !params.contains_key(m.name))
-        .map(|m| format!("--{}", m.flag))
-        .collect();
-    if !missing.is_empty() {
-        return fail(2, format!("missing required flags: {}", missing.join(", ")));
-    }
-    let body = Value::Object(params);
-    let delay = *args.get_one::<Duration>("delay").expect("has a default");
-    let max_wait = *args.get_one::<Duration>("max-wait").expect("has a default");
-    let query = match args.get_one::<String>("query").map(|q| Query::new(q)) {
-        Some(Ok(q)) => Some(q),
-        Some(Err(e)) => return fail(2, e),
-        None => None,
-    };
-    let client = match client(&s, root, args).await {
-        Ok(c) => c,
-        Err(e) => return fail(3, e),
-    };
-    let settings = WaitSettings::new()
-        .initial_delay(delay)
-        .max_delay(wait::MAX_DELAY)
-        .max_wait(max_wait);
-    let rule = wait::rule(w);
-    let state = |r: &Value| rule.value(r).cloned().unwrap_or(Value::Null);
-    let outcome = poll_until(
-        &settings,
-        || call(&client, a, &body, s.debug),
-        |r| rule.state(r),
-    )
-    .await;
-    match outcome {
-        WaitOutcome::Reached(response) => show(&response, s.format, query.as_ref())
-            .err()
-            .unwrap_or(ExitCode::SUCCESS),
-        WaitOutcome::Unreachable(response) => fail(
-            wait::FAILED,
-            format!(
-                "{} is {}: {} cannot happen any more",
-                wait::state_name(w),
-                state(&response),
-                w.name
-            ),
-        ),
-        WaitOutcome::TimedOut { last, waited } => fail(
-            wait::TIMED_OUT,
-            format!(
-                "gave up after {:.1} s: {} is still {}",
-                waited.as_secs_f64(),
-                wait::state_name(w),
-                state(&last)
-            ),
-        ),
-        WaitOutcome::Error(e) => call_failed(&e),
-        _ => fail(1, "the wait ended in a way this ccc does not know"),
-    }
-}
-
-/// tccli's `--waiter '{"expr": JMESPATH, "to": VALUE, "timeout": S, "interval": S}'`:
-/// the call is repeated until what `expr` selects equals `to` (compared as
-/// text, so `"to": "2"` matches the number 2).
-async fn run_waiter(
-    client: &Client,
-    a: &ActionInfo,
-    body: &Value,
-    s: &Settings,
-    spec: &str,
-    query: Option<&Query>,
-) -> Result<(), ExitCode> {
-    let parsed: Value = serde_json::from_str(spec)
-        .or_else(|_| serde_json::from_str(&spec.replace('\'', "\"")))
-        .map_err(|_| {
-            fail(
-                2,
-                "--waiter: not a JSON object such as {\"expr\": \"State\", \"to\": 2}",
-            )
-        })?;
-    let expr = parsed
-        .get("expr")
-        .and_then(Value::as_str)
-        .ok_or_else(|| fail(2, "--waiter: `expr` (a JMESPath expression) is missing"))?;
-    let expr = Query::new(expr).map_err(|e| fail(2, format!("--waiter: {e}")))?;
-    let to = parsed
-        .get("to")
-        .map(text_of)
-        .ok_or_else(|| fail(2, "--waiter: `to` (the value to wait for) is missing"))?;
-    let secs = |key: &str, default: f64| match parsed.get(key) {
-        None => seconds(&default.to_string()),
-        Some(v) => seconds(&text_of(v)),
-    };
-    let max_wait =
-        secs("timeout", 180.0).map_err(|e| fail(2, format!("--waiter: timeout: {e}")))?;
-    let interval =
-        secs("interval", 5.0).map_err(|e| fail(2, format!("--waiter: interval: {e}")))?;
-    let state = |r: &Value| match expr.apply(r) {
-        Ok(v) if text_of(&v) == to => WaitState::Reached,
-        _ => WaitState::Pending,
-    };
-    let settings = WaitSettings::new()
-        .initial_delay(interval)
-        .max_delay(wait::MAX_DELAY)
-        .max_wait(max_wait);
-    let outcome = poll_until(&settings, || call(client, a, body, s.debug), state).await;
-    match outcome {
-        WaitOutcome::Reached(response) => show(&response, s.format, query),
-        WaitOutcome::Error(e) => Err(call_failed(&e)),
-        // The state above is never unreachable: only the timeout ends it otherwise.
-        other => {
-            let (last, waited) = match &other {
-                WaitOutcome::TimedOut { last, waited } => (Some(last), *waited),
-                _ => (other.last_answer(), Duration::ZERO),
-            };
-            Err(fail(
-                wait::TIMED_OUT,
-                format!(
-                    "gave up after {:.1} s: the expression gives {}, not {to}",
-                    waited.as_secs_f64(),
-                    last.and_then(|r| expr.apply(r).ok())
-                        .map(|v| text_of(&v))
-                        .unwrap_or_default()
-                ),
-            ))
-        }
-    }
-}
-
-/// A scalar as its text (strings unquoted), anything else as JSON.
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn configure(root: &ArgMatches, args: &ArgMatches) -> ExitCode {
-    let pick = |m: &ArgMatches| m.try_get_one::<String>("profile").ok().flatten().cloned();
-    let sub = args.subcommand();
-    let name = sub
-        .and_then(|(_, m)| pick(m))
-        .or_else(|| pick(args))
-        .or_else(|| pick(root))
-        .unwrap_or_else(|| profile::DEFAULT_PROFILE.to_owned());
-    if let Err(e) = profile::check_name(&name) {
-        return fail(2, e);
-    }
-    let result: Result<(), ExitCode> = match sub {
-        Some(("set", m)) => {
-            let values: Vec<&String> = m
-                .get_many::<String>("pairs")
-                .into_iter()
-                .flatten()
-                .collect();
-            if values.len() % 2 != 0 {
-                return fail(2, "configure set takes KEY VALUE pairs");
-            }
-            let pairs: Vec<(String, String)> = values
-                .chunks(2)
-                .map(|c| (c[0].clone(), c[1].clone()))
-                .collect();
-            profile::set(&name, &pairs).map_err(|e| fail(3, e))
-        }
-        Some(("get", m)) => {
-            let key = m.get_one::<String>("key").expect("required");
-            match profile::get(&name, key) {
-                Ok(Some(v)) => output::print(profile::masked(key, &v)),
-                Ok(None) => Err(fail(1, format!("{key} is not set in profile {name}"))),
-                Err(e) => Err(fail(3, e)),
-            }
-        }
-        Some(("list", _)) => match profile::list(&name) {
-            Ok(text) => output::print(text),
-            Err(e) => Err(fail(3, e)),
-        },
-        Some(("profiles", _)) => match profile::profiles() {
-            Ok(names) => output::print(names.join("\n")),
-            Err(e) => Err(fail(3, e)),
-        },
-        _ => interactive(&name),
-    };
-    result.err().unwrap_or(ExitCode::SUCCESS)
-}
-
-/// `ccc configure`: asks for each value on stderr, reads answers from stdin;
-/// an empty answer keeps the value.
-fn interactive(name: &str) -> Result<(), ExitCode> {
-    use std::io::{BufRead, Read};
-    let mut pairs = Vec::new();
-    // Four short answers: whatever stdin holds, read no more than this.
-    let mut lines = std::io::stdin().lock().take(64 << 10).lines();
-    for (key, prompt) in [
-        ("secretId", "TencentCloud API secretId"),
-        ("secretKey", "TencentCloud API secretKey"),
-        ("region", "region"),
-        ("output", "output (json, jsonl, text, table)"),
-    ] {
-        let current = profile::get(name, key).map_err(|e| fail(3, e))?;
-        let shown = current
-            .map(|v| profile::masked(key, &v))
-            .unwrap_or_default();
-        eprint!("{prompt} [{shown}]: ");
-        let answer = match lines.next() {
-            Some(Ok(line)) => line.trim().to_owned(),
-            _ => String::new(),
-        };
-        if key == "output" && !answer.is_empty() && Format::parse(&answer).is_none() {
-            return Err(fail(
-                2,
-                format!("output `{answer}` is not json, jsonl, text or table"),
-            ));
-        }
-        if !answer.is_empty() {
-            pairs.push((key.to_owned(), answer));
-        }
-    }
-    eprintln!();
-    profile::set(name, &pairs).map_err(|e| fail(3, e))
 }
 
 /// Prints `error` and each of its causes on its own line: every level of the
@@ -1019,31 +387,6 @@ mod mock;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scheme_less_endpoints_get_http_on_loopback_only() {
-        let cases = [
-            ("127.0.0.1:8787", "http://127.0.0.1:8787"),
-            ("127.1.2.3:80", "http://127.1.2.3:80"),
-            ("localhost:8787", "http://localhost:8787"),
-            ("LOCALHOST", "http://LOCALHOST"),
-            ("[::1]:8787", "http://[::1]:8787"),
-            ("::1", "http://::1"),
-            ("ccc.tencentcloudapi.com", "https://ccc.tencentcloudapi.com"),
-            (
-                "ccc.ap-singapore.tencentcloudapi.com:443",
-                "https://ccc.ap-singapore.tencentcloudapi.com:443",
-            ),
-            ("10.0.0.1:8080", "https://10.0.0.1:8080"),
-            ("localhost.example.com", "https://localhost.example.com"),
-            ("http://10.0.0.1:80", "http://10.0.0.1:80"),
-            ("https://127.0.0.1:1", "https://127.0.0.1:1"),
-            (" 127.0.0.1:1/ ", "http://127.0.0.1:1/"),
-        ];
-        for (raw, url) in cases {
-            assert_eq!(endpoint_url(raw), url, "{raw}");
-        }
-    }
 
     /// Every subcommand's flags are distinct: a spec member named like a global
     /// option (`--region`) would make clap panic when the command line is built.

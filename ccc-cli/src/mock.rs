@@ -7,6 +7,7 @@ use ccc_api::{Client, Credentials, SdkError};
 use ccc_emulator::{Config, Emulator, FaultSpec, Faults, TEST_SECRET_ID, TEST_SECRET_KEY};
 use clap::ArgMatches;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -119,31 +120,131 @@ pub async fn serve(args: &ArgMatches) -> ExitCode {
     // Serving is the job, the announcement a courtesy: with stdout gone (`ccc mock
     // serve | head -1`) it keeps serving.
     let mut announcement = format!("CCC emulator listening on {}\n", emulator.url());
+    // Removed when `serve` returns: stopped by a signal, or failing.
+    let mut trust_file = None;
     if let Some(pem) = emulator.certificate_pem() {
-        let path =
-            std::env::temp_dir().join(format!("ccc-emulator-{}.pem", emulator.addr().port()));
-        if let Err(e) = std::fs::write(&path, pem) {
-            output::eprint(format_args!("error: cannot write {}: {e}", path.display()));
-            return ExitCode::from(4);
-        }
+        let file = match TrustFile::write(emulator.addr().port(), pem) {
+            Ok(f) => f,
+            Err(e) => {
+                output::eprint(format_args!(
+                    "error: cannot write the authority's certificate: {e}"
+                ));
+                return ExitCode::from(4);
+            }
+        };
         announcement.push_str(&format!(
             "certificate authority made for this run (127.0.0.1, ::1, localhost), to trust: {}\n{pem}",
-            path.display()
+            file.path.display()
         ));
+        trust_file = Some(file);
     }
     if test_pair {
         announcement.push_str(&format!(
             "test key pair (valid only here):\n  export TENCENTCLOUD_SECRET_ID={TEST_SECRET_ID}\n  export TENCENTCLOUD_SECRET_KEY={TEST_SECRET_KEY}\n"
         ));
     }
-    announcement.push_str(&format!(
-        "try: ccc --endpoint {} describe-numbers --sdk-app-id 1400000000",
-        emulator.url()
+    announcement.push_str(&try_line(
+        &emulator.url(),
+        trust_file.as_ref().map(|f| f.path.as_path()),
+        test_pair,
     ));
     let _ = output::print(announcement);
-    tokio::select! {
+    let code = tokio::select! {
         _ = emulator.run_forever() => ExitCode::from(4),
-        _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
+        () = stop_signal() => ExitCode::SUCCESS,
+    };
+    drop(trust_file);
+    code
+}
+
+/// A command to paste into a POSIX shell as it is: this program as it was
+/// started, the test key pair when the emulator takes it (public, valid only
+/// here), the endpoint, and the authority to trust with `--tls`.
+fn try_line(url: &str, ca_file: Option<&Path>, test_pair: bool) -> String {
+    let program = std::env::args_os()
+        .next()
+        .map(|p| shell_word(&p.to_string_lossy()))
+        .unwrap_or_else(|| "ccc".to_owned());
+    let mut line = String::from("try: ");
+    if test_pair {
+        line.push_str(&format!(
+            "TENCENTCLOUD_SECRET_ID={TEST_SECRET_ID} TENCENTCLOUD_SECRET_KEY={TEST_SECRET_KEY} "
+        ));
+    }
+    line.push_str(&format!("{program} --endpoint {url}"));
+    if let Some(path) = ca_file {
+        line.push_str(&format!(
+            " --ca-file {}",
+            shell_word(&path.to_string_lossy())
+        ));
+    }
+    line.push_str(" describe-numbers --sdk-app-id 1400000000");
+    line
+}
+
+/// `word` as one word of a POSIX shell: as it is when it has nothing the
+/// shell would read, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// Resolves on Ctrl-C (SIGINT), and on Unix on SIGTERM and SIGHUP too: the
+/// ways a server is stopped, after which its files are removed.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut hangup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+            _ = hangup.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The authority's certificate in the temporary directory, for clients to
+/// trust, removed when dropped. Created new (never following or replacing a
+/// file already there), named by port and process so that servers running
+/// side by side do not meet.
+struct TrustFile {
+    path: PathBuf,
+}
+
+impl TrustFile {
+    fn write(port: u16, pem: &str) -> std::io::Result<TrustFile> {
+        let path =
+            std::env::temp_dir().join(format!("ccc-emulator-{port}-{}-ca.pem", std::process::id()));
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        // From here on, a failed write removes the file too.
+        let trust = TrustFile { path };
+        std::io::Write::write_all(&mut file, pem.as_bytes())?;
+        Ok(trust)
+    }
+}
+
+impl Drop for TrustFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

@@ -2,7 +2,9 @@
 //! JMESPath query, and writing to stdout and stderr without the panics of
 //! `println!` when the reader has gone away.
 
-use comfy_table::{presets, Cell, ContentArrangement, Table};
+mod table;
+mod text;
+
 use serde_json::Value;
 use std::fmt::Display;
 use std::io::Write;
@@ -21,7 +23,12 @@ pub fn print(text: impl Display) -> Result<(), ExitCode> {
 /// Writes `bytes` to stdout, as [`print()`].
 pub fn write_stdout(bytes: &[u8]) -> Result<(), ExitCode> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
+    written_or_exit(out.write_all(bytes).and_then(|()| out.flush()))
+}
+
+/// The exit code of a failed write to stdout, as [`print()`] describes.
+fn written_or_exit(written: std::io::Result<()>) -> Result<(), ExitCode> {
+    match written {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::from(BROKEN_PIPE)),
         Err(e) => {
@@ -43,9 +50,9 @@ pub enum Format {
     Json,
     /// One compact JSON value a line: the items of a list, else the whole value.
     Jsonl,
-    /// Tab-separated values, one item a line (as aws-cli's `text`).
+    /// Tab-separated values laid out as tccli's `text` (see [`text`]).
     Text,
-    /// Tables, columns aligned by display width.
+    /// Tables, columns aligned by display width, cells cut at a screen's width.
     Table,
 }
 
@@ -87,140 +94,46 @@ impl Query {
     }
 }
 
-/// `value` in `format`.
+/// Writes `value` in `format` to stdout, buffered, as it is rendered: the
+/// answer is held once (as `value`), its text never whole. `Err` holds the
+/// exit code, as [`print()`].
+pub fn show(value: &Value, format: Format) -> Result<(), ExitCode> {
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
+    let written = write(value, format, &mut out).and_then(|()| out.flush());
+    written_or_exit(written)
+}
+
+/// `value` in `format`, without the final newline (for the demo and tests).
 pub fn render(value: &Value, format: Format) -> String {
+    let mut out = Vec::new();
+    // Writing to memory fails only if the allocator does, which aborts anyway.
+    let _ = write(value, format, &mut out);
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    text.truncate(text.trim_end_matches('\n').len());
+    text
+}
+
+/// Writes `value` in `format`, ending with a newline (nothing for an empty
+/// list in `jsonl` and `text`). Every form takes time and memory linear in the
+/// size of `value`: JSON is written straight from it, `text` line by line, and
+/// `table` truncates each cell to the width of a screen (see [`table`]).
+pub fn write(value: &Value, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
     match format {
-        Format::Json => serde_json::to_string_pretty(value).unwrap_or_default(),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, value)?;
+            out.write_all(b"\n")
+        }
         Format::Jsonl => match value {
-            Value::Array(items) => items
-                .iter()
-                .map(Value::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-            other => other.to_string(),
+            Value::Array(items) => items.iter().try_for_each(|item| {
+                serde_json::to_writer(&mut *out, item)?;
+                out.write_all(b"\n")
+            }),
+            other => {
+                serde_json::to_writer(&mut *out, other)?;
+                out.write_all(b"\n")
+            }
         },
-        Format::Text => text(value),
-        Format::Table => table(value),
+        Format::Text => text::write(value, out),
+        Format::Table => table::write(value, table::screen_width(), out),
     }
-}
-
-fn scalar(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// A scalar as itself, anything else as compact JSON.
-fn cell(v: &Value) -> String {
-    match v {
-        Value::Array(_) | Value::Object(_) => v.to_string(),
-        other => scalar(other),
-    }
-}
-
-/// An item's values, tab-separated.
-fn text_line(item: &Value) -> String {
-    match item {
-        Value::Object(map) => map.values().map(cell).collect::<Vec<_>>().join("\t"),
-        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join("\t"),
-        other => scalar(other),
-    }
-}
-
-/// Scalars as `Key<TAB>value` lines, then the items of each list one a line.
-fn text(value: &Value) -> String {
-    match value {
-        Value::Object(map) => {
-            let mut out = Vec::new();
-            for (k, v) in map {
-                if !v.is_array() {
-                    out.push(format!("{k}\t{}", cell(v)));
-                }
-            }
-            for v in map.values() {
-                if let Value::Array(items) = v {
-                    out.extend(items.iter().map(text_line));
-                }
-            }
-            out.join("\n")
-        }
-        Value::Array(items) => items.iter().map(text_line).collect::<Vec<_>>().join("\n"),
-        other => scalar(other),
-    }
-}
-
-fn new_table() -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    t
-}
-
-/// Scalars (and lists of scalars) as a two-column table; each list of objects
-/// as its own table, one row an item.
-fn table(value: &Value) -> String {
-    let object = match value {
-        Value::Object(map) => map,
-        Value::Array(items) => return items_table(items),
-        other => return scalar(other),
-    };
-    let mut out = String::new();
-    let mut fields = new_table();
-    fields.set_header(vec!["Field", "Value"]);
-    let mut any = false;
-    for (k, v) in object {
-        if !is_object_list(v) {
-            fields.add_row(vec![Cell::new(k), Cell::new(cell(v))]);
-            any = true;
-        }
-    }
-    if any {
-        out.push_str(&fields.to_string());
-        out.push('\n');
-    }
-    for (k, v) in object {
-        if let Value::Array(items) = v {
-            if is_object_list(v) {
-                out.push_str(&format!("\n{k}:\n"));
-                out.push_str(&items_table(items));
-                out.push('\n');
-            }
-        }
-    }
-    out.trim_end().to_owned()
-}
-
-fn is_object_list(v: &Value) -> bool {
-    matches!(v, Value::Array(items) if items.iter().any(Value::is_object))
-}
-
-fn items_table(items: &[Value]) -> String {
-    let mut columns: Vec<&String> = Vec::new();
-    for item in items.iter().filter_map(Value::as_object) {
-        for key in item.keys() {
-            if !columns.contains(&key) {
-                columns.push(key);
-            }
-        }
-    }
-    let mut t = new_table();
-    if columns.is_empty() {
-        t.set_header(vec!["Value"]);
-        for item in items {
-            t.add_row(vec![cell(item)]);
-        }
-        return t.to_string();
-    }
-    t.set_header(columns.iter().map(|c| c.as_str()).collect::<Vec<_>>());
-    for item in items {
-        t.add_row(
-            columns
-                .iter()
-                .map(|c| item.get(c.as_str()).map(cell).unwrap_or_default())
-                .collect::<Vec<_>>(),
-        );
-    }
-    t.to_string()
 }

@@ -293,7 +293,7 @@ async fn all_follows_every_page() {
                 .collect();
             assert_eq!(items, expected, "{size}");
         }
-        // Streaming with a query: what it selects from each page, one a line.
+        // Streaming with a query: what it selects from each page, a page a line.
         let out = ccc(
             &url,
             &[
@@ -310,7 +310,13 @@ async fn all_follows_every_page() {
             ],
             None,
         );
-        let numbers: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+        // A list of scalars is one tab-separated line (tccli's text), a page a line.
+        let numbers: Vec<String> = text(&out.stdout)
+            .lines()
+            .flat_map(|l| l.split('\t'))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(text(&out.stdout).lines().count(), 3);
         let want: Vec<&str> = expected
             .iter()
             .map(|n| n["Number"].as_str().unwrap())

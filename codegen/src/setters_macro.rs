@@ -3,8 +3,9 @@
 //! macro's braces as one run of text), and expanded into the methods they
 //! declare for the public-API listing.
 //!
-//! An entry: doc attributes, then `one|many name(Param), set_name(Stored) =
-//! "doc of set_name"`, then `, deprecated "note"` when the member is.
+//! An entry: doc attributes, then how the value is stored (`value`, `text`,
+//! `boxed`, `list`, `text_list`), `name(Param), set_name(Stored) = "doc of
+//! set_name"`, then `, deprecated "note"` when the member is.
 
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::{quote, ToTokens};

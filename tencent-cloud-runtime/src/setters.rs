@@ -12,32 +12,38 @@
 
 /// Writes `name(value)` and `set_name(Option<stored>)` for each listed member.
 ///
-/// Each entry is the doc of `name`, then `one` or `many`, the setter's name
-/// and parameter type, the clearing setter's name and stored type, and the
-/// clearing setter's doc; `, deprecated "note"` marks both.
+/// Each entry is the doc of `name`, then how `name` stores its value, the
+/// setter's name and parameter type, the clearing setter's name and stored
+/// type, and the clearing setter's doc; `, deprecated "note"` marks both.
+/// How `name(value)` stores:
 ///
-/// - `one name(P), set_name(S)`: `name` stores `Some(value.into())`, so `P`
-///   is the stored type itself, `impl Into<String>` for text, or a type a
-///   `Box` is made from.
-/// - `many name(P), set_name(S)`: `P` is an `IntoIterator` whose items
-///   convert into the stored `Vec`'s elements; the list replaces what was set.
+/// - `value`: the value as given (the parameter is the stored type);
+/// - `text`: `value.into()` (the parameter is `impl Into<String>`);
+/// - `boxed`: `Box::new(value)` (a member whose type holds itself);
+/// - `list`: the items of an `IntoIterator`, collected;
+/// - `text_list`: the items of an `IntoIterator`, each converted `into()`.
 ///
-/// `set_name` stores `value.map(Into::into)`: the value as given, boxed where
-/// the member is boxed.
+/// A list replaces what was set before. `set_name` stores its `Option` as
+/// given (boxed for `boxed`). Each kind converts only where it must, so a
+/// crate with a thousand setters does not make the compiler instantiate a
+/// thousand identity conversions.
 ///
 /// ```
 /// #[derive(Default)]
 /// pub struct WidgetBuilder {
 ///     name: Option<String>,
 ///     tags: Option<Vec<String>>,
+///     size: Option<u64>,
 /// }
 /// impl WidgetBuilder {
 ///     tencent_cloud_runtime::setters! {
 ///         /// The widget's name.
-///         one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+///         text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
 ///         /// Its tags.
-///         many tags(impl IntoIterator<Item = impl Into<String>>), set_tags(Vec<String>)
+///         text_list tags(impl IntoIterator<Item = impl Into<String>>), set_tags(Vec<String>)
 ///             = "Sets or clears `Tags`.";
+///         /// Its size.
+///         value size(u64), set_size(u64) = "Sets or clears `Size`.", deprecated "use `Name`";
 ///     }
 ///     fn members(&mut self) -> &mut Self {
 ///         self
@@ -67,17 +73,22 @@ macro_rules! setters {
         $(#[deprecated(note = $note)])?
         #[inline]
         pub fn $set(mut self, value: ::std::option::Option<$stored>) -> Self {
-            self.members().$name = value.map(::std::convert::Into::into);
+            self.members().$name = $crate::setters!(@set $kind value);
             self
         }
     )*};
-    (@store one $value:ident) => {
-        ::std::convert::Into::into($value)
+    (@store value $value:ident) => { $value };
+    (@store text $value:ident) => { ::std::convert::Into::into($value) };
+    (@store boxed $value:ident) => { ::std::boxed::Box::new($value) };
+    (@store list $value:ident) => {
+        ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter($value))
     };
-    (@store many $value:ident) => {
+    (@store text_list $value:ident) => {
         ::std::iter::Iterator::collect(::std::iter::Iterator::map(
             ::std::iter::IntoIterator::into_iter($value),
             ::std::convert::Into::into,
         ))
     };
+    (@set boxed $value:ident) => { $value.map(::std::boxed::Box::new) };
+    (@set $kind:ident $value:ident) => { $value };
 }

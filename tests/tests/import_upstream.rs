@@ -262,7 +262,7 @@ fn every_upstream_type_and_clash_imports_into_a_valid_spec_that_generates() {
         "Wire form: a date and time as the JSON string `YYYY-MM-DD hh:mm:ss`.",
         "Wire form: bytes as base64 text in a JSON string.",
         "pub r#type: Option<",
-        "one build_(",
+        " build_(",
         "pub self_: Option<",
         "pub parent: Option<Box<Gadget>>",
         "pub uui_2: Option<",

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod big_answer;
+
 use ccc_emulator::{Config, Emulator, TEST_SECRET_ID, TEST_SECRET_KEY};
 use std::io::Write;
 use std::path::PathBuf;

@@ -394,14 +394,13 @@ pub(crate) fn builder_type(spec: BuilderSpec<'_>, types: Option<&TokenStream>) -
     }
 }
 
-/// What `name(value)` takes, and whether it is one value (`one`) or a list
-/// gathered from an iterator (`many`): the one setter convention (see
-/// [`setter`]), shared by every builder that sets a member.
+/// What `name(value)` takes, and how the runtime's `setters!` stores it
+/// (`value`, `text`, `boxed`, `list`, `text_list`): the one setter convention
+/// (see [`setter`]), shared by every builder that sets a member.
 pub(crate) fn setter_param(f: &Field, types: Option<&TokenStream>) -> (TokenStream, Ident) {
     let ty = rust_type(&f.declared(), types);
-    let one = format_ident!("one");
-    match &f.ty {
-        TypeRef::String | TypeRef::Text(_) => (quote!(impl Into<#ty>), one),
+    let (param, kind) = match &f.ty {
+        TypeRef::String | TypeRef::Text(_) => (quote!(impl Into<#ty>), "text"),
         TypeRef::List(inner) => {
             let item = match f.declared() {
                 TypeRef::List(item) => rust_type(&item, types),
@@ -411,16 +410,18 @@ pub(crate) fn setter_param(f: &Field, types: Option<&TokenStream>) -> (TokenStre
             // element type itself, so `[1, 2]` infers its integer type from
             // the member instead of falling back to `i32`, and `vec![]` of
             // objects needs no annotation.
-            let param = match **inner {
-                TypeRef::String | TypeRef::Text(_) => {
-                    quote!(impl IntoIterator<Item = impl Into<#item>>)
-                }
-                _ => quote!(impl IntoIterator<Item = #item>),
-            };
-            (param, format_ident!("many"))
+            match **inner {
+                TypeRef::String | TypeRef::Text(_) => (
+                    quote!(impl IntoIterator<Item = impl Into<#item>>),
+                    "text_list",
+                ),
+                _ => (quote!(impl IntoIterator<Item = #item>), "list"),
+            }
         }
-        _ => (quote!(#ty), one),
-    }
+        _ if f.boxed => (quote!(#ty), "boxed"),
+        _ => (quote!(#ty), "value"),
+    };
+    (param, format_ident!("{kind}"))
 }
 
 /// The entry of the runtime's `setters!` for `name(value)` and

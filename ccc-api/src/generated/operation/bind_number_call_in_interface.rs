@@ -146,20 +146,20 @@ macro_rules! bind_number_call_in_interface_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Number to bind the callback to.
             ///
             /// Example: `"0086075512345678"`
-            one number(impl Into<String>),
+            text number(impl Into<String>),
                 set_number(String) = "Sets or clears `Number`. Required.";
             /// Callback endpoint (URL) to bind.
-            one call_in_interface(crate::types::Interface),
+            value call_in_interface(crate::types::Interface),
                 set_call_in_interface(crate::types::Interface) = "Sets or clears `CallInInterface`.";
             /// Kind of number being bound: `inner` internal number, `number` line number.
             ///
             /// Example: `"number"`
-            one number_type(crate::types::BindNumberCallInInterfaceNumberType),
+            value number_type(crate::types::BindNumberCallInInterfaceNumberType),
                 set_number_type(crate::types::BindNumberCallInInterfaceNumberType) = "Sets or clears `NumberType`.";
         }
     };
@@ -317,7 +317,7 @@ pub struct BindNumberCallInInterfaceResponseBuilder {
 impl BindNumberCallInInterfaceResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

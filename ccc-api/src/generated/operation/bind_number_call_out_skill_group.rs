@@ -129,17 +129,17 @@ macro_rules! bind_number_call_out_skill_group_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Number to bind the skill groups to.
             ///
             /// Example: `"0086075512345678"`
-            one number(impl Into<String>),
+            text number(impl Into<String>),
                 set_number(String) = "Sets or clears `Number`. Required.";
             /// Ids of the skill groups to bind.
             ///
             /// Example: `[1,2,3]`
-            many skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
+            list skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
                 set_skill_group_ids(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupIds`. Required.";
         }
     };
@@ -297,7 +297,7 @@ pub struct BindNumberCallOutSkillGroupResponseBuilder {
 impl BindNumberCallOutSkillGroupResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -146,22 +146,22 @@ macro_rules! bind_staff_skill_group_list_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Email of the agent.
             ///
             /// Example: `"staff1@xx.com"`
-            one staff_email(impl Into<String>),
+            text staff_email(impl Into<String>),
                 set_staff_email(String) = "Sets or clears `StaffEmail`. Required.";
             /// Skill groups to bind the agent to, with per-group settings.
             ///
             /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
-            many staff_skill_group_list(impl IntoIterator<Item = crate::types::StaffSkillGroupList>),
+            list staff_skill_group_list(impl IntoIterator<Item = crate::types::StaffSkillGroupList>),
                 set_staff_skill_group_list(Vec<crate::types::StaffSkillGroupList>) = "Sets or clears `StaffSkillGroupList`. Required.";
             /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
             ///
             /// Example: `[1,2,3,4,5,6]`
-            many skill_group_list(impl IntoIterator<Item = crate::types::SkillGroupId>),
+            list skill_group_list(impl IntoIterator<Item = crate::types::SkillGroupId>),
                 set_skill_group_list(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupList`.";
         }
     };
@@ -321,7 +321,7 @@ pub struct BindStaffSkillGroupListResponseBuilder {
 impl BindStaffSkillGroupListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

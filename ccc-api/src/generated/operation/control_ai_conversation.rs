@@ -159,23 +159,23 @@ macro_rules! control_ai_conversation_setters {
             /// Id of the session to control.
             ///
             /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
-            one session_id(impl Into<String>),
+            text session_id(impl Into<String>),
                 set_session_id(String) = "Sets or clears `SessionId`. Required.";
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
             ///
             /// Example: `"ServerPushText"`
-            one command(crate::types::ControlAIConversationCommand),
+            value command(crate::types::ControlAIConversationCommand),
                 set_command(crate::types::ControlAIConversationCommand) = "Sets or clears `Command`.";
             /// Text to broadcast; required when `Command` is `ServerPushText`.
-            one server_push_text(crate::types::ServerPushText),
+            value server_push_text(crate::types::ServerPushText),
                 set_server_push_text(crate::types::ServerPushText) = "Sets or clears `ServerPushText`.";
             /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
-            one invoke_llm(crate::types::InvokeLLM),
+            value invoke_llm(crate::types::InvokeLLM),
                 set_invoke_llm(crate::types::InvokeLLM) = "Sets or clears `InvokeLLM`.";
         }
     };
@@ -334,7 +334,7 @@ pub struct ControlAIConversationResponseBuilder {
 impl ControlAIConversationResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

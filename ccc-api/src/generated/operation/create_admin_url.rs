@@ -115,12 +115,12 @@ macro_rules! create_admin_url_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Administrator account to create the link for.
             ///
             /// Example: `"foo@tencent.com"`
-            one seat_user_id(impl Into<String>),
+            text seat_user_id(impl Into<String>),
                 set_seat_user_id(String) = "Sets or clears `SeatUserId`. Required.";
         }
     };
@@ -298,9 +298,9 @@ impl CreateAdminURLResponseBuilder {
         /// Login link.
         ///
         /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-        one url(impl Into<String>), set_url(String) = "Sets or clears `URL`.";
+        text url(impl Into<String>), set_url(String) = "Sets or clears `URL`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -222,44 +222,44 @@ macro_rules! create_agent_cruise_dialing_campaign_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Task name.
             ///
             /// Example: `"新能源SUV推荐"`
-            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
+            text name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
             /// Account of the agent who handles the calls.
             ///
             /// Example: `"foo@tencent.com"`
-            one agent(impl Into<String>), set_agent(String) = "Sets or clears `Agent`. Required.";
+            text agent(impl Into<String>), set_agent(String) = "Sets or clears `Agent`. Required.";
             /// Number of concurrent calls per round, 1-20.
             ///
             /// Example: `3`
-            one concurrency_number(i64),
+            value concurrency_number(i64),
                 set_concurrency_number(i64) = "Sets or clears `ConcurrencyNumber`. Required.";
             /// Unix time in seconds when the task starts automatically.
             ///
             /// Example: `1708483433`
-            one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
+            value start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
             /// Unix time in seconds when the task ends automatically.
             ///
             /// Example: `1708485433`
-            one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
+            value end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
             /// Numbers to call, in E.164 format or without a country code.
-            many callees(impl IntoIterator<Item = impl Into<String>>),
+            text_list callees(impl IntoIterator<Item = impl Into<String>>),
                 set_callees(Vec<String>) = "Sets or clears `Callees`.";
             /// Caller numbers, in the format shown in the management console.
-            many callers(impl IntoIterator<Item = impl Into<String>>),
+            text_list callers(impl IntoIterator<Item = impl Into<String>>),
                 set_callers(Vec<String>) = "Sets or clears `Callers`.";
             /// Order of calling: `0` random, `1` in list order.
             ///
             /// Example: `0`
-            one call_order(crate::types::CreateAgentCruiseDialingCampaignCallOrder),
+            value call_order(crate::types::CreateAgentCruiseDialingCampaignCallOrder),
                 set_call_order(crate::types::CreateAgentCruiseDialingCampaignCallOrder) = "Sets or clears `CallOrder`.";
             /// Custom caller data, up to 1024 characters.
             ///
             /// Example: `"foobar"`
-            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+            text uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
         }
     };
 }
@@ -443,10 +443,10 @@ impl CreateAgentCruiseDialingCampaignResponseBuilder {
         /// Id of the created task.
         ///
         /// Example: `2569`
-        one campaign_id(crate::types::CampaignId),
+        value campaign_id(crate::types::CampaignId),
             set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -198,33 +198,33 @@ macro_rules! create_ai_agent_call_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the AI agent that handles the call.
             ///
             /// Example: `1`
-            one ai_agent_id(crate::types::AIAgentId),
+            value ai_agent_id(crate::types::AIAgentId),
                 set_ai_agent_id(crate::types::AIAgentId) = "Sets or clears `AIAgentId`. Required.";
             /// Number to call.
             ///
             /// Example: `"008613012345678"`
-            one callee(impl Into<String>),
+            text callee(impl Into<String>),
                 set_callee(String) = "Sets or clears `Callee`. Required.";
             /// Caller numbers to use.
             ///
             /// Example: `["008601012341234","008601012341235"]`
-            many callers(impl IntoIterator<Item = impl Into<String>>),
+            text_list callers(impl IntoIterator<Item = impl Into<String>>),
                 set_callers(Vec<String>) = "Sets or clears `Callers`.";
             /// Variables substituted into the prompt.
-            many prompt_variables(impl IntoIterator<Item = crate::types::Variable>),
+            list prompt_variables(impl IntoIterator<Item = crate::types::Variable>),
                 set_prompt_variables(Vec<crate::types::Variable>) = "Sets or clears `PromptVariables`.";
             /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
-            many variables(impl IntoIterator<Item = crate::types::Variable>),
+            list variables(impl IntoIterator<Item = crate::types::Variable>),
                 set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
             /// Maximum ringing time in seconds before the call is hung up; only supported for your own numbers.
             ///
             /// Example: `15`
-            one max_ring_timeout_second(i64),
+            value max_ring_timeout_second(i64),
                 set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
         }
     };
@@ -398,10 +398,10 @@ impl CreateAIAgentCallResponseBuilder {
         /// Id of the newly created session.
         ///
         /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-        one session_id(impl Into<String>),
+        text session_id(impl Into<String>),
             set_session_id(String) = "Sets or clears `SessionId`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -682,204 +682,205 @@ macro_rules! create_ai_call_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Number to call.
             ///
             /// Example: `"0086xxx"`
-            one callee(impl Into<String>),
+            text callee(impl Into<String>),
                 set_callee(String) = "Sets or clears `Callee`. Required.";
             /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
             ///
             /// Example: `"openai"`
-            one llm_type(crate::types::CreateAICallLLMType),
+            value llm_type(crate::types::CreateAICallLLMType),
                 set_llm_type(crate::types::CreateAICallLLMType) = "Sets or clears `LLMType`. Required.";
             /// API key for the model provider, used for authentication.
             ///
             /// Example: `"sk-proj-xxxx"`
-            one api_key(impl Into<String>),
+            text api_key(impl Into<String>),
                 set_api_key(String) = "Sets or clears `APIKey`. Required.";
             /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
             ///
             /// Example: `"https://api.openai.com/v1/"`
-            one api_url(impl Into<String>),
+            text api_url(impl Into<String>),
                 set_api_url(String) = "Sets or clears `APIUrl`. Required.";
             /// System prompt that sets the bot persona, style and task.
             ///
             /// Example: `"示例值请看上方描述"`
-            one system_prompt(impl Into<String>),
+            text system_prompt(impl Into<String>),
                 set_system_prompt(String) = "Sets or clears `SystemPrompt`.";
             /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
             ///
             /// Example: `"gpt-4o-mini"`
-            one model(impl Into<String>), set_model(String) = "Sets or clears `Model`.";
+            text model(impl Into<String>), set_model(String) = "Sets or clears `Model`.";
             /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
             ///
             /// Example: `"ZhiQi"`
-            one voice_type(crate::types::CreateAICallVoiceType),
+            value voice_type(crate::types::CreateAICallVoiceType),
                 set_voice_type(crate::types::CreateAICallVoiceType) = "Sets or clears `VoiceType`.";
             /// Caller numbers to use.
             ///
             /// Example: `["string"]`
-            many callers(impl IntoIterator<Item = impl Into<String>>),
+            text_list callers(impl IntoIterator<Item = impl Into<String>>),
                 set_callers(Vec<String>) = "Sets or clears `Callers`.";
             /// Greeting spoken by the AI agent.
             ///
             /// Example: `"您好"`
-            one welcome_message(impl Into<String>),
+            text welcome_message(impl Into<String>),
                 set_welcome_message(String) = "Sets or clears `WelcomeMessage`.";
             /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
             ///
             /// Example: `0`
-            one welcome_type(crate::types::CreateAICallWelcomeType),
+            value welcome_type(crate::types::CreateAICallWelcomeType),
                 set_welcome_type(crate::types::CreateAICallWelcomeType) = "Sets or clears `WelcomeType`.";
             /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
             ///
             /// Example: `0`
-            one welcome_message_priority(crate::types::CreateAICallWelcomeMessagePriority),
+            value welcome_message_priority(crate::types::CreateAICallWelcomeMessagePriority),
                 set_welcome_message_priority(crate::types::CreateAICallWelcomeMessagePriority) = "Sets or clears `WelcomeMessagePriority`.";
             /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
             ///
             /// Example: `60000`
-            one max_duration(i64), set_max_duration(i64) = "Sets or clears `MaxDuration`.";
+            value max_duration(i64), set_max_duration(i64) = "Sets or clears `MaxDuration`.";
             /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
             ///
             /// Example: `["zh","en"]`
-            many languages(impl IntoIterator<Item = crate::types::CreateAICallLanguages>),
+            list languages(impl IntoIterator<Item = crate::types::CreateAICallLanguages>),
                 set_languages(Vec<crate::types::CreateAICallLanguages>) = "Sets or clears `Languages`.";
             /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
             ///
             /// Example: `1`
-            one interrupt_mode(crate::types::CreateAICallInterruptMode),
+            value interrupt_mode(crate::types::CreateAICallInterruptMode),
                 set_interrupt_mode(crate::types::CreateAICallInterruptMode) = "Sets or clears `InterruptMode`.";
             /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
             ///
             /// Example: `500`
-            one interrupt_speech_duration(i64),
+            value interrupt_speech_duration(i64),
                 set_interrupt_speech_duration(i64) = "Sets or clears `InterruptSpeechDuration`.";
             /// Whether to enable the `call_end` function call, letting the model hang up.
             ///
             /// Example: `true`
-            one end_function_enable(bool),
+            value end_function_enable(bool),
                 set_end_function_enable(bool) = "Sets or clears `EndFunctionEnable`.";
             /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
             ///
             /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
-            one end_function_desc(impl Into<String>),
+            text end_function_desc(impl Into<String>),
                 set_end_function_desc(String) = "Sets or clears `EndFunctionDesc`.";
             /// Whether to enable the `transfer_to_human` function call.
             ///
             /// Example: `true`
-            one transfer_function_enable(bool),
+            value transfer_function_enable(bool),
                 set_transfer_function_enable(bool) = "Sets or clears `TransferFunctionEnable`.";
             /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
-            many transfer_items(impl IntoIterator<Item = crate::types::AITransferItem>),
+            list transfer_items(impl IntoIterator<Item = crate::types::AITransferItem>),
                 set_transfer_items(Vec<crate::types::AITransferItem>) = "Sets or clears `TransferItems`.";
             /// Whether to enable the function call that hands the conversation to another AI agent.
             ///
             /// Example: `true`
-            one transfer_to_agent_enable(bool),
+            value transfer_to_agent_enable(bool),
                 set_transfer_to_agent_enable(bool) = "Sets or clears `TransferToAgentEnable`.";
             /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
-            many transfer_to_agent_items(impl IntoIterator<Item = crate::types::TransferToAgentItem>),
+            list transfer_to_agent_items(impl IntoIterator<Item = crate::types::TransferToAgentItem>),
                 set_transfer_to_agent_items(Vec<crate::types::TransferToAgentItem>) = "Sets or clears `TransferToAgentItems`.";
             /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
             ///
             /// Example: `10000`
-            one notify_duration(i64), set_notify_duration(i64) = "Sets or clears `NotifyDuration`.";
+            value notify_duration(i64),
+                set_notify_duration(i64) = "Sets or clears `NotifyDuration`.";
             /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
             ///
             /// Example: `"抱歉，我没听清。您可以重复下吗？"`
-            one notify_message(impl Into<String>),
+            text notify_message(impl Into<String>),
                 set_notify_message(String) = "Sets or clears `NotifyMessage`.";
             /// Maximum number of reminders; unlimited by default.
             ///
             /// Example: `1`
-            one notify_max_count(u64),
+            value notify_max_count(u64),
                 set_notify_max_count(u64) = "Sets or clears `NotifyMaxCount`.";
             /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
             ///
             /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
-            one custom_tts_config(impl Into<String>),
+            text custom_tts_config(impl Into<String>),
                 set_custom_tts_config(String) = "Sets or clears `CustomTTSConfig`.";
             /// Variables substituted into the prompt.
-            many prompt_variables(impl IntoIterator<Item = crate::types::Variable>),
+            list prompt_variables(impl IntoIterator<Item = crate::types::Variable>),
                 set_prompt_variables(Vec<crate::types::Variable>) = "Sets or clears `PromptVariables`.";
             /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
             ///
             /// Example: `500`
-            one vad_silence_time(i64),
+            value vad_silence_time(i64),
                 set_vad_silence_time(i64) = "Sets or clears `VadSilenceTime`.";
             /// Settings for extracting information from the call content.
-            many extract_config(impl IntoIterator<Item = crate::types::AICallExtractConfigElement>),
+            list extract_config(impl IntoIterator<Item = crate::types::AICallExtractConfigElement>),
                 set_extract_config(Vec<crate::types::AICallExtractConfigElement>) = "Sets or clears `ExtractConfig`.";
             /// Sampling temperature of the model.
             ///
             /// Example: `0.1`
-            one temperature(f64), set_temperature(f64) = "Sets or clears `Temperature`.";
+            value temperature(f64), set_temperature(f64) = "Sets or clears `Temperature`.";
             /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
-            many variables(impl IntoIterator<Item = crate::types::Variable>),
+            list variables(impl IntoIterator<Item = crate::types::Variable>),
                 set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
             /// Top-p sampling value of the model.
             ///
             /// Example: `0.8`
-            one top_p(f64), set_top_p(f64) = "Sets or clears `TopP`.";
+            value top_p(f64), set_top_p(f64) = "Sets or clears `TopP`.";
             /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
             ///
             /// Example: `1`
-            one vad_level(u64), set_vad_level(u64) = "Sets or clears `VadLevel`.";
+            value vad_level(u64), set_vad_level(u64) = "Sets or clears `VadLevel`.";
             /// Filler phrases played while the model is responding.
-            one tone_word(crate::types::ToneWordInfo),
+            value tone_word(crate::types::ToneWordInfo),
                 set_tone_word(crate::types::ToneWordInfo) = "Sets or clears `ToneWord`.";
             /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
             ///
             /// Example: `false`
-            one enable_compliance_audio(bool),
+            value enable_compliance_audio(bool),
                 set_enable_compliance_audio(bool) = "Sets or clears `EnableComplianceAudio`.";
             /// Whether to detect voicemail on the callee side.
             ///
             /// Example: `true`
-            one enable_voicemail_detection(bool),
+            value enable_voicemail_detection(bool),
                 set_enable_voicemail_detection(bool) = "Sets or clears `EnableVoicemailDetection`.";
             /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
             ///
             /// Example: `0`
-            one voicemail_action(crate::types::CreateAICallVoicemailAction),
+            value voicemail_action(crate::types::CreateAICallVoicemailAction),
                 set_voicemail_action(crate::types::CreateAICallVoicemailAction) = "Sets or clears `VoicemailAction`.";
             /// Extra model request parameters as a JSON string.
             ///
             /// Example: `"{}"`
-            one llm_extra_body(impl Into<String>),
+            text llm_extra_body(impl Into<String>),
                 set_llm_extra_body(String) = "Sets or clears `LLMExtraBody`.";
             /// Maximum call duration in milliseconds; unlimited by default.
             ///
             /// Example: `600000`
-            one max_call_duration_ms(u64),
+            value max_call_duration_ms(u64),
                 set_max_call_duration_ms(u64) = "Sets or clears `MaxCallDurationMs`.";
             /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
             ///
             /// Example: `15`
-            one max_ring_timeout_second(i64),
+            value max_ring_timeout_second(i64),
                 set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
             /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
             ///
             /// Example: `"coffee_shops"`
-            one ambient_sound_type(crate::types::CreateAICallAmbientSoundType),
+            value ambient_sound_type(crate::types::CreateAICallAmbientSoundType),
                 set_ambient_sound_type(crate::types::CreateAICallAmbientSoundType) = "Sets or clears `AmbientSoundType`.";
             /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
             ///
             /// Example: `1`
-            one ambient_sound_volume(f64),
+            value ambient_sound_volume(f64),
                 set_ambient_sound_volume(f64) = "Sets or clears `AmbientSoundVolume`.";
             /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
             ///
             /// Example: `3`
-            one acquire_timeout_second(u64),
+            value acquire_timeout_second(u64),
                 set_acquire_timeout_second(u64) = "Sets or clears `AcquireTimeoutSecond`.";
             /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
             ///
             /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
-            one custom_stt_config(impl Into<String>),
+            text custom_stt_config(impl Into<String>),
                 set_custom_stt_config(String) = "Sets or clears `CustomSTTConfig`.";
         }
     };
@@ -1183,10 +1184,10 @@ impl CreateAICallResponseBuilder {
         /// Id of the newly created session.
         ///
         /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-        one session_id(impl Into<String>),
+        text session_id(impl Into<String>),
             set_session_id(String) = "Sets or clears `SessionId`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -390,93 +390,93 @@ macro_rules! create_auto_callout_task_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Unix time in seconds when the task starts.
             ///
             /// Example: `1642500621`
-            one not_before(i64), set_not_before(i64) = "Sets or clears `NotBefore`. Required.";
+            value not_before(i64), set_not_before(i64) = "Sets or clears `NotBefore`. Required.";
             /// Numbers to call.
             ///
             /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
-            many callees(impl IntoIterator<Item = impl Into<String>>),
+            text_list callees(impl IntoIterator<Item = impl Into<String>>),
                 set_callees(Vec<String>) = "Sets or clears `Callees`. Required.";
             /// Caller numbers to use.
             ///
             /// Example: `["0086010xxxxxxxx"]`
-            many callers(impl IntoIterator<Item = impl Into<String>>),
+            text_list callers(impl IntoIterator<Item = impl Into<String>>),
                 set_callers(Vec<String>) = "Sets or clears `Callers`. Required.";
             /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
             ///
             /// Example: `3`
-            one ivr_id(crate::types::IvrId),
+            value ivr_id(crate::types::IvrId),
                 set_ivr_id(crate::types::IvrId) = "Sets or clears `IvrId`.";
             /// Task name.
             ///
             /// Example: `"任务1"`
-            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+            text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
             /// Task description.
             ///
             /// Example: `"任务描述1"`
-            one description(impl Into<String>),
+            text description(impl Into<String>),
                 set_description(String) = "Sets or clears `Description`.";
             /// Unix time in seconds when the task stops.
             ///
             /// Example: `1642500622`
-            one not_after(i64), set_not_after(i64) = "Sets or clears `NotAfter`.";
+            value not_after(i64), set_not_after(i64) = "Sets or clears `NotAfter`.";
             /// Maximum number of attempts per number, 1-3.
             ///
             /// Example: `1`
-            one tries(u64), set_tries(u64) = "Sets or clears `Tries`.";
+            value tries(u64), set_tries(u64) = "Sets or clears `Tries`.";
             /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
-            many variables(impl IntoIterator<Item = crate::types::Variable>),
+            list variables(impl IntoIterator<Item = crate::types::Variable>),
                 set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
             /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
             ///
             /// Example: `"foobar"`
-            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+            text uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
             /// Per-callee attributes.
-            many callee_attributes(impl IntoIterator<Item = crate::types::CalleeAttribute>),
+            list callee_attributes(impl IntoIterator<Item = crate::types::CalleeAttribute>),
                 set_callee_attributes(Vec<crate::types::CalleeAttribute>) = "Sets or clears `CalleeAttributes`.";
             /// IANA time zone name, for example `Asia/Shanghai`.
             ///
             /// Example: `"Asia/Shanghai"`
-            one time_zone(impl Into<String>), set_time_zone(String) = "Sets or clears `TimeZone`.";
+            text time_zone(impl Into<String>), set_time_zone(String) = "Sets or clears `TimeZone`.";
             /// Time ranges in which calls may be made.
-            many available_time(impl IntoIterator<Item = crate::types::TimeRange>),
+            list available_time(impl IntoIterator<Item = crate::types::TimeRange>),
                 set_available_time(Vec<crate::types::TimeRange>) = "Sets or clears `AvailableTime`.";
             /// Id of the AI agent used for the calls; required if `IvrId` is not set.
             ///
             /// Example: `5845`
-            one ai_agent_id(crate::types::AIAgentId),
+            value ai_agent_id(crate::types::AIAgentId),
                 set_ai_agent_id(crate::types::AIAgentId) = "Sets or clears `AIAgentId`.";
             /// Interval between retries of failed calls, in seconds, 600-86400.
             ///
             /// Example: `600`
-            one retry_interval(i64), set_retry_interval(i64) = "Sets or clears `RetryInterval`.";
+            value retry_interval(i64), set_retry_interval(i64) = "Sets or clears `RetryInterval`.";
             /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
             ///
             /// Example: `15`
-            one max_ring_timeout_second(i64),
+            value max_ring_timeout_second(i64),
                 set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
             /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
             ///
             /// Example: `["212"]`
-            many retry_hangup_types(impl IntoIterator<Item = crate::types::CreateAutoCalloutTaskRetryHangupTypes>),
+            list retry_hangup_types(impl IntoIterator<Item = crate::types::CreateAutoCalloutTaskRetryHangupTypes>),
                 set_retry_hangup_types(Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>) = "Sets or clears `RetryHangupTypes`.";
             /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
-            many retry_tags(impl IntoIterator<Item = crate::types::RetryTagItem>),
+            list retry_tags(impl IntoIterator<Item = crate::types::RetryTagItem>),
                 set_retry_tags(Vec<crate::types::RetryTagItem>) = "Sets or clears `RetryTags`.";
             /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
-            many available_work_time_config(impl IntoIterator<Item = crate::types::AvailableTimeConfig>),
+            list available_work_time_config(impl IntoIterator<Item = crate::types::AvailableTimeConfig>),
                 set_available_work_time_config(Vec<crate::types::AvailableTimeConfig>) = "Sets or clears `AvailableWorkTimeConfig`.";
             /// Trigger strategy for the task.
-            many trigger_strategy(impl IntoIterator<Item = crate::types::TriggerStrategyItem>),
+            list trigger_strategy(impl IntoIterator<Item = crate::types::TriggerStrategyItem>),
                 set_trigger_strategy(Vec<crate::types::TriggerStrategyItem>) = "Sets or clears `TriggerStrategy`.";
             /// Maximum number of concurrent AI agent calls for the task.
             ///
             /// Example: `2`
-            one concurrency_limit(i64),
+            value concurrency_limit(i64),
                 set_concurrency_limit(i64) = "Sets or clears `ConcurrencyLimit`.";
         }
     };
@@ -680,10 +680,10 @@ impl CreateAutoCalloutTaskResponseBuilder {
         /// Id of the created task.
         ///
         /// Example: `2`
-        one task_id(crate::types::TaskId),
+        value task_id(crate::types::TaskId),
             set_task_id(crate::types::TaskId) = "Sets or clears `TaskId`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

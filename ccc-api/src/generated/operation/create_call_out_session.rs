@@ -198,42 +198,42 @@ macro_rules! create_call_out_session_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `14000000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Email of the agent; the agent must have a bound mobile number.
             ///
             /// Example: `"foo@tencent.com"`
-            one user_id(impl Into<String>),
+            text user_id(impl Into<String>),
                 set_user_id(String) = "Sets or clears `UserId`. Required.";
             /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
             ///
             /// Example: `"008613012345678"`
-            one callee(impl Into<String>),
+            text callee(impl Into<String>),
                 set_callee(String) = "Sets or clears `Callee`. Required.";
             /// Caller number prefixed with `0086`; deprecated, use `Callers`.
             ///
             /// Example: `"008610086"`
-            one caller(impl Into<String>),
+            text caller(impl Into<String>),
                 set_caller(String) = "Sets or clears `Caller`.", deprecated "use `Callers`";
             /// Caller numbers prefixed with `0086`; if one fails the next is tried.
             ///
             /// Example: `["0086075512345678","0086075512345679"]`
-            many callers(impl IntoIterator<Item = impl Into<String>>),
+            text_list callers(impl IntoIterator<Item = impl Into<String>>),
                 set_callers(Vec<String>) = "Sets or clears `Callers`.";
             /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
             ///
             /// Example: `true`
-            one is_force_use_mobile(bool),
+            value is_force_use_mobile(bool),
                 set_is_force_use_mobile(bool) = "Sets or clears `IsForceUseMobile`.";
             /// Custom data, up to 1024 bytes.
             ///
             /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
-            one uui_deprecated(impl Into<String>),
+            text uui_deprecated(impl Into<String>),
                 set_uui_deprecated(String) = "Sets or clears `Uui`.";
             /// Custom data, up to 1024 bytes.
             ///
             /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
-            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+            text uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
         }
     };
 }
@@ -406,10 +406,10 @@ impl CreateCallOutSessionResponseBuilder {
         /// Id of the newly created session.
         ///
         /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-        one session_id(impl Into<String>),
+        text session_id(impl Into<String>),
             set_session_id(String) = "Sets or clears `SessionId`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -124,22 +124,22 @@ macro_rules! create_carrier_privilege_number_applicant_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `140000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
             ///
             /// Example: `["008601012345678"]`
-            many callers(impl IntoIterator<Item = impl Into<String>>),
+            text_list callers(impl IntoIterator<Item = impl Into<String>>),
                 set_callers(Vec<String>) = "Sets or clears `Callers`. Required.";
             /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
             ///
             /// Example: `["008618612345678"]`
-            many callees(impl IntoIterator<Item = impl Into<String>>),
+            text_list callees(impl IntoIterator<Item = impl Into<String>>),
                 set_callees(Vec<String>) = "Sets or clears `Callees`. Required.";
             /// Description of the application.
             ///
             /// Example: `"foobar"`
-            one description(impl Into<String>),
+            text description(impl Into<String>),
                 set_description(String) = "Sets or clears `Description`.";
         }
     };
@@ -315,9 +315,9 @@ impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
         /// Id of the application.
         ///
         /// Example: `1543`
-        one applicant_id(u64), set_applicant_id(u64) = "Sets or clears `ApplicantId`.";
+        value applicant_id(u64), set_applicant_id(u64) = "Sets or clears `ApplicantId`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -147,22 +147,22 @@ macro_rules! create_ccc_skill_group_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Name of the skill group.
             ///
             /// Example: `"foobar技能组"`
-            one skill_group_name(impl Into<String>),
+            text skill_group_name(impl Into<String>),
                 set_skill_group_name(String) = "Sets or clears `SkillGroupName`. Required.";
             /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
             ///
             /// Example: `0`
-            one skill_group_type(crate::types::CreateCCCSkillGroupSkillGroupType),
+            value skill_group_type(crate::types::CreateCCCSkillGroupSkillGroupType),
                 set_skill_group_type(crate::types::CreateCCCSkillGroupSkillGroupType) = "Sets or clears `SkillGroupType`. Required.";
             /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
             ///
             /// Example: `1`
-            one max_concurrency(crate::types::MaxConcurrency),
+            value max_concurrency(crate::types::MaxConcurrency),
                 set_max_concurrency(crate::types::MaxConcurrency) = "Sets or clears `MaxConcurrency`.";
         }
     };
@@ -332,10 +332,10 @@ impl CreateCCCSkillGroupResponseBuilder {
         /// Id of the created skill group.
         ///
         /// Example: `10`
-        one skill_group_id(crate::types::SkillGroupId),
+        value skill_group_id(crate::types::SkillGroupId),
             set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

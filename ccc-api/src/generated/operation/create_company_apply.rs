@@ -81,7 +81,7 @@ macro_rules! create_company_apply_setters {
     () => {
         ::tencent_cloud_runtime::setters! {
             /// Company qualification details.
-            one company_info(crate::types::CompanyApplyInfo),
+            value company_info(crate::types::CompanyApplyInfo),
                 set_company_info(crate::types::CompanyApplyInfo) = "Sets or clears `CompanyInfo`. Required.";
         }
     };
@@ -243,9 +243,9 @@ impl CreateCompanyApplyResponseBuilder {
         /// Id of the application.
         ///
         /// Example: `1145`
-        one id(i64), set_id(i64) = "Sets or clears `Id`.";
+        value id(i64), set_id(i64) = "Sets or clears `Id`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -153,27 +153,27 @@ macro_rules! create_extension_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Extension number.
             ///
             /// Example: `"1001"`
-            one extension_id(impl Into<String>),
+            text extension_id(impl Into<String>),
                 set_extension_id(String) = "Sets or clears `ExtensionId`. Required.";
             /// Display name of the extension.
             ///
             /// Example: `"分机1"`
-            one extension_name(impl Into<String>),
+            text extension_name(impl Into<String>),
                 set_extension_name(String) = "Sets or clears `ExtensionName`. Required.";
             /// Ids of the skill groups to bind the extension to.
             ///
             /// Example: `[1,2,3,4,5]`
-            many skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
+            list skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
                 set_skill_group_ids(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupIds`.";
             /// Email of the agent to bind the extension to.
             ///
             /// Example: `"aaa@bbb.com"`
-            one relation(impl Into<String>), set_relation(String) = "Sets or clears `Relation`.";
+            text relation(impl Into<String>), set_relation(String) = "Sets or clears `Relation`.";
         }
     };
 }
@@ -329,7 +329,7 @@ pub struct CreateExtensionResponseBuilder {
 impl CreateExtensionResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

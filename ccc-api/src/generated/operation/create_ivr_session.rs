@@ -178,34 +178,34 @@ macro_rules! create_ivr_session_setters {
             /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Number to call.
             ///
             /// Example: `"+8613012345678"`
-            one callee(impl Into<String>),
+            text callee(impl Into<String>),
                 set_callee(String) = "Sets or clears `Callee`. Required.";
             /// Id of the IVR to run; inbound and automatic outbound types are supported.
             ///
             /// Example: `4600`
-            one ivr_id(crate::types::IvrId),
+            value ivr_id(crate::types::IvrId),
                 set_ivr_id(crate::types::IvrId) = "Sets or clears `IVRId`. Required.";
             /// Caller numbers to use.
             ///
             /// Example: `["008602155066897"]`
-            many callers(impl IntoIterator<Item = impl Into<String>>),
+            text_list callers(impl IntoIterator<Item = impl Into<String>>),
                 set_callers(Vec<String>) = "Sets or clears `Callers`.";
             /// Custom variables passed to the IVR.
-            many variables(impl IntoIterator<Item = crate::types::Variable>),
+            list variables(impl IntoIterator<Item = crate::types::Variable>),
                 set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
             /// Custom user data.
             ///
             /// Example: `"foobar"`
-            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+            text uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
             /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
             ///
             /// Example: `15`
-            one max_ring_timeout_second(i64),
+            value max_ring_timeout_second(i64),
                 set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
         }
     };
@@ -379,10 +379,10 @@ impl CreateIVRSessionResponseBuilder {
         /// Id of the newly created session.
         ///
         /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-        one session_id(impl Into<String>),
+        text session_id(impl Into<String>),
             set_session_id(String) = "Sets or clears `SessionId`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -213,43 +213,44 @@ macro_rules! create_own_number_apply_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the SIP trunk connection the numbers come in on.
             ///
             /// Example: `1`
-            one sip_trunk_id(i64), set_sip_trunk_id(i64) = "Sets or clears `SipTrunkId`. Required.";
+            value sip_trunk_id(i64),
+                set_sip_trunk_id(i64) = "Sets or clears `SipTrunkId`. Required.";
             /// Per-number line settings to apply for.
-            many detail_list(impl IntoIterator<Item = crate::types::OwnNumberApplyDetailItem>),
+            list detail_list(impl IntoIterator<Item = crate::types::OwnNumberApplyDetailItem>),
                 set_detail_list(Vec<crate::types::OwnNumberApplyDetailItem>) = "Sets or clears `DetailList`. Required.";
             /// Prefix added to numbers sent out over the trunk.
             ///
             /// Example: `"0"`
-            one prefix(impl Into<String>), set_prefix(String) = "Sets or clears `Prefix`.";
+            text prefix(impl Into<String>), set_prefix(String) = "Sets or clears `Prefix`.";
             /// National long-distance prefix used when dialing domestic mobile numbers.
             ///
             /// Example: `"0"`
-            one mobile_ndd_prefix(impl Into<String>),
+            text mobile_ndd_prefix(impl Into<String>),
                 set_mobile_ndd_prefix(String) = "Sets or clears `MobileNddPrefix`.";
             /// Whether to strip the area code when dialing local numbers.
             ///
             /// Example: `false`
-            one local_number_trim_ac(bool),
+            value local_number_trim_ac(bool),
                 set_local_number_trim_ac(bool) = "Sets or clears `LocalNumberTrimAC`.";
             /// Whether to pass the callee number through exactly as entered, without reformatting.
             ///
             /// Example: `false`
-            one callee_format_passthrough(bool),
+            value callee_format_passthrough(bool),
                 set_callee_format_passthrough(bool) = "Sets or clears `CalleeFormatPassthrough`.";
             /// Whether to pass the caller number through exactly as entered, without reformatting.
             ///
             /// Example: `false`
-            one caller_format_passthrough(bool),
+            value caller_format_passthrough(bool),
                 set_caller_format_passthrough(bool) = "Sets or clears `CallerFormatPassthrough`.";
             /// Prefix used for international long-distance calls.
             ///
             /// Example: `"00"`
-            one international_number_prefix(impl Into<String>),
+            text international_number_prefix(impl Into<String>),
                 set_international_number_prefix(String) = "Sets or clears `InternationalNumberPrefix`.";
         }
     };
@@ -425,10 +426,10 @@ impl CreateOwnNumberApplyResponseBuilder {
         /// Id of the created approval request.
         ///
         /// Example: `1`
-        one apply_id(crate::types::ApplyId),
+        value apply_id(crate::types::ApplyId),
             set_apply_id(crate::types::ApplyId) = "Sets or clears `ApplyId`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -308,79 +308,79 @@ macro_rules! create_predictive_dialing_campaign_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Name of the task.
             ///
             /// Example: `"新能源SUV推荐"`
-            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
+            text name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
             /// Numbers to call, in E.164 format or without country code.
             ///
             /// Example: `["+8613012345678"]`
-            many callees(impl IntoIterator<Item = impl Into<String>>),
+            text_list callees(impl IntoIterator<Item = impl Into<String>>),
                 set_callees(Vec<String>) = "Sets or clears `Callees`. Required.";
             /// Caller numbers to use, in the format shown in the console.
             ///
             /// Example: `["0086075586013388"]`
-            many callers(impl IntoIterator<Item = impl Into<String>>),
+            text_list callers(impl IntoIterator<Item = impl Into<String>>),
                 set_callers(Vec<String>) = "Sets or clears `Callers`. Required.";
             /// Order in which callees are dialed: `0` random, `1` in list order.
             ///
             /// Example: `0`
-            one call_order(crate::types::CreatePredictiveDialingCampaignCallOrder),
+            value call_order(crate::types::CreatePredictiveDialingCampaignCallOrder),
                 set_call_order(crate::types::CreatePredictiveDialingCampaignCallOrder) = "Sets or clears `CallOrder`. Required.";
             /// Id of the skill group whose agents handle the answered calls.
             ///
             /// Example: `255`
-            one skill_group_id(crate::types::SkillGroupId),
+            value skill_group_id(crate::types::SkillGroupId),
                 set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
             /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
             ///
             /// Example: `3`
-            one priority(i64), set_priority(i64) = "Sets or clears `Priority`. Required.";
+            value priority(i64), set_priority(i64) = "Sets or clears `Priority`. Required.";
             /// Target call abandon rate in percent, 0-50.
             ///
             /// Example: `10`
-            one expected_abandon_rate(i64),
+            value expected_abandon_rate(i64),
                 set_expected_abandon_rate(i64) = "Sets or clears `ExpectedAbandonRate`. Required.";
             /// Interval between retries in seconds, 60-86400.
             ///
             /// Example: `1800`
-            one retry_interval(i64),
+            value retry_interval(i64),
                 set_retry_interval(i64) = "Sets or clears `RetryInterval`. Required.";
             /// Unix time in seconds after which the task starts automatically.
             ///
             /// Example: `1708483433`
-            one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
+            value start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
             /// Unix time in seconds after which the task stops automatically.
             ///
             /// Example: `1708485433`
-            one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
+            value end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
             /// Id of the IVR flow to use.
             ///
             /// Example: `4600`
-            one ivr_id(crate::types::IvrId),
+            value ivr_id(crate::types::IvrId),
                 set_ivr_id(crate::types::IvrId) = "Sets or clears `IVRId`.";
             /// Number of retries for a callee, 0-2.
             ///
             /// Example: `2`
-            one retry_times(i64), set_retry_times(i64) = "Sets or clears `RetryTimes`.";
+            value retry_times(i64), set_retry_times(i64) = "Sets or clears `RetryTimes`.";
             /// Custom variables passed to the calls.
-            many variables(impl IntoIterator<Item = crate::types::Variable>),
+            list variables(impl IntoIterator<Item = crate::types::Variable>),
                 set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
             /// User-to-user information attached to the calls.
             ///
             /// Example: `"foobar"`
-            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+            text uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
             /// Per-callee attributes.
-            many callee_attributes(impl IntoIterator<Item = crate::types::CalleeAttribute>),
+            list callee_attributes(impl IntoIterator<Item = crate::types::CalleeAttribute>),
                 set_callee_attributes(Vec<crate::types::CalleeAttribute>) = "Sets or clears `CalleeAttributes`.";
             /// IANA time zone name used to interpret the available time windows.
             ///
             /// Example: `"Asia/Shanghai"`
-            one time_zone(impl Into<String>), set_time_zone(String) = "Sets or clears `TimeZone`.";
+            text time_zone(impl Into<String>), set_time_zone(String) = "Sets or clears `TimeZone`.";
             /// Time windows in which calls may be placed.
-            many available_time(impl IntoIterator<Item = crate::types::TimeRange>),
+            list available_time(impl IntoIterator<Item = crate::types::TimeRange>),
                 set_available_time(Vec<crate::types::TimeRange>) = "Sets or clears `AvailableTime`.";
         }
     };
@@ -583,10 +583,10 @@ impl CreatePredictiveDialingCampaignResponseBuilder {
         /// Id of the created task.
         ///
         /// Example: `2569`
-        one campaign_id(crate::types::CampaignId),
+        value campaign_id(crate::types::CampaignId),
             set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

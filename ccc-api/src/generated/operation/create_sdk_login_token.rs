@@ -133,17 +133,17 @@ macro_rules! create_sdk_login_token_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Agent account, usually the agent's email.
             ///
             /// Example: `"FooOrBar@tencent.com"`
-            one seat_user_id(impl Into<String>),
+            text seat_user_id(impl Into<String>),
                 set_seat_user_id(String) = "Sets or clears `SeatUserId`. Required.";
             /// Whether the token may be used for a single verification only.
             ///
             /// Example: `false`
-            one only_once(bool), set_only_once(bool) = "Sets or clears `OnlyOnce`.";
+            value only_once(bool), set_only_once(bool) = "Sets or clears `OnlyOnce`.";
         }
     };
 }
@@ -356,17 +356,17 @@ impl CreateSDKLoginTokenResponseBuilder {
         /// Login token for the SDK.
         ///
         /// Example: `"some_token"`
-        one token(impl Into<String>), set_token(String) = "Sets or clears `Token`.";
+        text token(impl Into<String>), set_token(String) = "Sets or clears `Token`.";
         /// Unix time in seconds when the token expires.
         ///
         /// Example: `1601371974`
-        one expired_time(i64), set_expired_time(i64) = "Sets or clears `ExpiredTime`.";
+        value expired_time(i64), set_expired_time(i64) = "Sets or clears `ExpiredTime`.";
         /// URL to load the SDK from; it changes with SDK releases.
         ///
         /// Example: `"https://tccc/sdk.js"`
-        one sdk_url(impl Into<String>), set_sdk_url(String) = "Sets or clears `SdkURL`.";
+        text sdk_url(impl Into<String>), set_sdk_url(String) = "Sets or clears `SdkURL`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -138,17 +138,17 @@ macro_rules! create_staff_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Agents to create, at most 10.
             ///
             /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
-            many staffs(impl IntoIterator<Item = crate::types::SeatUserInfo>),
+            list staffs(impl IntoIterator<Item = crate::types::SeatUserInfo>),
                 set_staffs(Vec<crate::types::SeatUserInfo>) = "Sets or clears `Staffs`. Required.";
             /// Whether to email a password to each new agent; defaults to `true`.
             ///
             /// Example: `false`
-            one send_password(bool), set_send_password(bool) = "Sets or clears `SendPassword`.";
+            value send_password(bool), set_send_password(bool) = "Sets or clears `SendPassword`.";
         }
     };
 }
@@ -317,10 +317,10 @@ impl CreateStaffResponseBuilder {
         /// Agents that failed to be created, with error details.
         ///
         /// Example: `[{"StaffEmail":"foobar@example.com"}]`
-        many error_staff_list(impl IntoIterator<Item = crate::types::ErrStaffItem>),
+        list error_staff_list(impl IntoIterator<Item = crate::types::ErrStaffItem>),
             set_error_staff_list(Vec<crate::types::ErrStaffItem>) = "Sets or clears `ErrorStaffList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -143,21 +143,21 @@ macro_rules! create_user_sig_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// User id; must equal the `Uid` inside `ClientData`.
             ///
             /// Example: `"foo"`
-            one uid(impl Into<String>), set_uid(String) = "Sets or clears `Uid`. Required.";
+            text uid(impl Into<String>), set_uid(String) = "Sets or clears `Uid`. Required.";
             /// User data to sign, as a JSON string.
             ///
             /// Example: `"参考下文示例"`
-            one client_data(impl Into<String>),
+            text client_data(impl Into<String>),
                 set_client_data(String) = "Sets or clears `ClientData`. Required.";
             /// Validity period in seconds, at most 3600.
             ///
             /// Example: `3600`
-            one expired_time(i64),
+            value expired_time(i64),
                 set_expired_time(i64) = "Sets or clears `ExpiredTime`. Required.";
         }
     };
@@ -342,9 +342,9 @@ impl CreateUserSigResponseBuilder {
         /// Resulting signature.
         ///
         /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
-        one user_sig(impl Into<String>), set_user_sig(String) = "Sets or clears `UserSig`.";
+        text user_sig(impl Into<String>), set_user_sig(String) = "Sets or clears `UserSig`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

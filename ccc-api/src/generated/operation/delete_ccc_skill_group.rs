@@ -112,12 +112,12 @@ macro_rules! delete_ccc_skill_group_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the skill group to delete.
             ///
             /// Example: `58832`
-            one skill_group_id(crate::types::SkillGroupId),
+            value skill_group_id(crate::types::SkillGroupId),
                 set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
         }
     };
@@ -268,7 +268,7 @@ pub struct DeleteCCCSkillGroupResponseBuilder {
 impl DeleteCCCSkillGroupResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -112,12 +112,12 @@ macro_rules! delete_extension_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Extension number to delete.
             ///
             /// Example: `"1001"`
-            one extension_id(impl Into<String>),
+            text extension_id(impl Into<String>),
                 set_extension_id(String) = "Sets or clears `ExtensionId`. Required.";
         }
     };
@@ -266,7 +266,7 @@ pub struct DeleteExtensionResponseBuilder {
 impl DeleteExtensionResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -116,12 +116,12 @@ macro_rules! delete_staff_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Emails of the agents to delete, at most 200.
             ///
             /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-            many staff_list(impl IntoIterator<Item = impl Into<String>>),
+            text_list staff_list(impl IntoIterator<Item = impl Into<String>>),
                 set_staff_list(Vec<String>) = "Sets or clears `StaffList`. Required.";
         }
     };
@@ -298,15 +298,15 @@ impl DeleteStaffResponseBuilder {
         /// Agents that were not deleted because they are online.
         ///
         /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-        many online_staff_list(impl IntoIterator<Item = impl Into<String>>),
+        text_list online_staff_list(impl IntoIterator<Item = impl Into<String>>),
             set_online_staff_list(Vec<String>) = "Sets or clears `OnlineStaffList`.";
         /// Details about the outcome of the deletion.
         ///
         /// Example: `"All members have been deleted"`
-        one delete_status_info(impl Into<String>),
+        text delete_status_info(impl Into<String>),
             set_delete_status_info(String) = "Sets or clears `DeleteStatusInfo`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -128,22 +128,22 @@ macro_rules! describe_active_carrier_privilege_number_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Page number, starting at 0; defaults to `0`.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`.";
             /// Page size, at most 100; defaults to `10`.
             ///
             /// Example: `10`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`.";
             /// Filters; `Name` may be `PhoneNumber` for a fuzzy number match.
             ///
             /// Example: `[]`
-            many filters(impl IntoIterator<Item = crate::types::Filter>),
+            list filters(impl IntoIterator<Item = crate::types::Filter>),
                 set_filters(Vec<crate::types::Filter>) = "Sets or clears `Filters`.";
         }
     };
@@ -378,20 +378,20 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
         /// Total number of active rules.
         ///
         /// Example: `1`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Active rules on this page.
         ///
         /// Example: `[{"Callee":"008601012345679","Caller":"008601012345678","CreateTime":1729905740,"SdkAppId":1}]`
-        many active_carrier_privilege_numbers(impl IntoIterator<Item = crate::types::ActiveCarrierPrivilegeNumber>),
+        list active_carrier_privilege_numbers(impl IntoIterator<Item = crate::types::ActiveCarrierPrivilegeNumber>),
             set_active_carrier_privilege_numbers(Vec<crate::types::ActiveCarrierPrivilegeNumber>) = "Sets or clears `ActiveCarrierPrivilegeNumbers`.";
         /// Ids of applications waiting for review.
         ///
         /// Example: `[1,2]`
-        many pending_applicant_ids(impl IntoIterator<Item = u64>),
+        list pending_applicant_ids(impl IntoIterator<Item = u64>),
             set_pending_applicant_ids(Vec<u64>) = "Sets or clears `PendingApplicantIds`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -126,12 +126,12 @@ macro_rules! describe_agent_cruise_dialing_campaign_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the task.
             ///
             /// Example: `2569`
-            one campaign_id(crate::types::CampaignId),
+            value campaign_id(crate::types::CampaignId),
                 set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`. Required.";
         }
     };
@@ -430,50 +430,50 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
         /// Name of the task.
         ///
         /// Example: `"新能源SUV推荐"`
-        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
         /// Account of the agent running the task.
         ///
         /// Example: `"foo@tencent.com"`
-        one agent(impl Into<String>), set_agent(String) = "Sets or clears `Agent`.";
+        text agent(impl Into<String>), set_agent(String) = "Sets or clears `Agent`.";
         /// Number of concurrent calls per round, 1-20.
         ///
         /// Example: `3`
-        one concurrency_number(i64),
+        value concurrency_number(i64),
             set_concurrency_number(i64) = "Sets or clears `ConcurrencyNumber`.";
         /// Unix time in seconds after which the task starts automatically.
         ///
         /// Example: `1708483433`
-        one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`.";
+        value start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`.";
         /// Unix time in seconds after which the task stops automatically.
         ///
         /// Example: `1708485433`
-        one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`.";
+        value end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`.";
         /// Order in which callees are dialed: `0` random, `1` in list order.
         ///
         /// Example: `0`
-        one call_order(crate::types::CreatePredictiveDialingCampaignCallOrder),
+        value call_order(crate::types::CreatePredictiveDialingCampaignCallOrder),
             set_call_order(crate::types::CreatePredictiveDialingCampaignCallOrder) = "Sets or clears `CallOrder`.";
         /// Caller-defined data, up to 1024 characters.
         ///
         /// Example: `"foobar"`
-        one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+        text uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
         /// Task state: `0` not started, `1` running, `2` completed, `3` terminated.
         ///
         /// Example: `2`
-        one state(crate::types::DescribeAgentCruiseDialingCampaignState),
+        value state(crate::types::DescribeAgentCruiseDialingCampaignState),
             set_state(crate::types::DescribeAgentCruiseDialingCampaignState) = "Sets or clears `State`.";
         /// Total number of callees.
         ///
         /// Example: `200`
-        one total_callee_count(i64),
+        value total_callee_count(i64),
             set_total_callee_count(i64) = "Sets or clears `TotalCalleeCount`.";
         /// Number of callees already called.
         ///
         /// Example: `200`
-        one called_callee_count(i64),
+        value called_callee_count(i64),
             set_called_callee_count(i64) = "Sets or clears `CalledCalleeCount`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -136,17 +136,17 @@ macro_rules! describe_ai_agent_info_list_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400692008`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Page size, at most 100.
             ///
             /// Example: `1`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
             /// Page number, starting at 0.
             ///
             /// Example: `5`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
         }
     };
@@ -349,15 +349,15 @@ pub struct DescribeAIAgentInfoListResponseBuilder {
 impl DescribeAIAgentInfoListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Intelligent agents on this page.
-        many ai_agent_info_list(impl IntoIterator<Item = crate::types::AIAgentInfo>),
+        list ai_agent_info_list(impl IntoIterator<Item = crate::types::AIAgentInfo>),
             set_ai_agent_info_list(Vec<crate::types::AIAgentInfo>) = "Sets or clears `AIAgentInfoList`.";
         /// Total number of intelligent agents.
         ///
         /// Example: `373`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

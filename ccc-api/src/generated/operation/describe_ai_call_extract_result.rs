@@ -157,21 +157,21 @@ macro_rules! describe_ai_call_extract_result_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the session to look up.
             ///
             /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-            one session_id(impl Into<String>),
+            text session_id(impl Into<String>),
                 set_session_id(String) = "Sets or clears `SessionId`. Required.";
             /// Start of the search range, Unix time in seconds.
             ///
             /// Example: `1737350008`
-            one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
+            value start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
             /// End of the search range, Unix time in seconds.
             ///
             /// Example: `1737356008`
-            one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
+            value end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
         }
     };
 }
@@ -352,10 +352,10 @@ impl DescribeAICallExtractResultResponseBuilder {
         /// Extracted tag results.
         ///
         /// Example: `[{"InfoContent":"用户是否对产品感兴趣","InfoName":"兴趣","InfoType":"Boolean","Result":{"Boolean":true}}]`
-        many result_list(impl IntoIterator<Item = crate::types::AICallExtractResultElement>),
+        list result_list(impl IntoIterator<Item = crate::types::AICallExtractResultElement>),
             set_result_list(Vec<crate::types::AICallExtractResultElement>) = "Sets or clears `ResultList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

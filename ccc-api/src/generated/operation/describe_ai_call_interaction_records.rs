@@ -93,12 +93,12 @@ macro_rules! describe_ai_call_interaction_records_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1500098925`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the session to look up.
             ///
             /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
-            one session_id(impl Into<String>),
+            text session_id(impl Into<String>),
                 set_session_id(String) = "Sets or clears `SessionId`. Required.";
         }
     };
@@ -276,10 +276,10 @@ pub struct DescribeAICallInteractionRecordsResponseBuilder {
 impl DescribeAICallInteractionRecordsResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Interaction rounds of the session.
-        many interaction_event_list(impl IntoIterator<Item = crate::types::AICallInteractionRound>),
+        list interaction_event_list(impl IntoIterator<Item = crate::types::AICallInteractionRound>),
             set_interaction_event_list(Vec<crate::types::AICallInteractionRound>) = "Sets or clears `InteractionEventList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

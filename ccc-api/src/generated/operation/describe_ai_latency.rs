@@ -162,21 +162,21 @@ macro_rules! describe_ai_latency_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the session to look up.
             ///
             /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-            one session_id(impl Into<String>),
+            text session_id(impl Into<String>),
                 set_session_id(String) = "Sets or clears `SessionId`. Required.";
             /// Start of the search range, Unix time in seconds.
             ///
             /// Example: `1737350008`
-            one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
+            value start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
             /// End of the search range, Unix time in seconds.
             ///
             /// Example: `1737350008`
-            one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
+            value end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
         }
     };
 }
@@ -370,13 +370,13 @@ pub struct DescribeAILatencyResponseBuilder {
 impl DescribeAILatencyResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Latency details per turn; `-1` means no data.
-        many ai_latency_detail(impl IntoIterator<Item = crate::types::AILatencyDetail>),
+        list ai_latency_detail(impl IntoIterator<Item = crate::types::AILatencyDetail>),
             set_ai_latency_detail(Vec<crate::types::AILatencyDetail>) = "Sets or clears `AILatencyDetail`.";
         /// Aggregate latency statistics; `-1` means no data.
-        one ai_latency_statistics(crate::types::AILatencyStatistics),
+        value ai_latency_statistics(crate::types::AILatencyStatistics),
             set_ai_latency_statistics(crate::types::AILatencyStatistics) = "Sets or clears `AILatencyStatistics`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -132,12 +132,12 @@ macro_rules! describe_auto_callout_task_setters {
             /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the task, as returned by `CreateAutoCalloutTask`.
             ///
             /// Example: `3`
-            one task_id(crate::types::TaskId),
+            value task_id(crate::types::TaskId),
                 set_task_id(crate::types::TaskId) = "Sets or clears `TaskId`. Required.";
         }
     };
@@ -404,45 +404,45 @@ impl DescribeAutoCalloutTaskResponseBuilder {
         /// Name given to the task.
         ///
         /// Example: `"Task 1"`
-        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
         /// Free-text description of the task.
         ///
         /// Example: `"Payment reminder"`
-        one description(impl Into<String>),
+        text description(impl Into<String>),
             set_description(String) = "Sets or clears `Description`.";
         /// Time the task may start dialing, Unix seconds.
         ///
         /// Example: `1729905740`
-        one not_before(i64), set_not_before(i64) = "Sets or clears `NotBefore`.";
+        value not_before(i64), set_not_before(i64) = "Sets or clears `NotBefore`.";
         /// Time after which the task stops dialing, Unix seconds; null when the task has no end time.
         ///
         /// Example: `1729905750`
-        one not_after(i64), set_not_after(i64) = "Sets or clears `NotAfter`.";
+        value not_after(i64), set_not_after(i64) = "Sets or clears `NotAfter`.";
         /// Caller numbers the task dials from.
         ///
         /// Example: `["008610086"]`
-        many callers(impl IntoIterator<Item = impl Into<String>>),
+        text_list callers(impl IntoIterator<Item = impl Into<String>>),
             set_callers(Vec<String>) = "Sets or clears `Callers`.";
         /// Every callee of the task with its call state and sessions.
-        many callees(impl IntoIterator<Item = crate::types::AutoCalloutTaskCalleeInfo>),
+        list callees(impl IntoIterator<Item = crate::types::AutoCalloutTaskCalleeInfo>),
             set_callees(Vec<crate::types::AutoCalloutTaskCalleeInfo>) = "Sets or clears `Callees`.";
         /// Id of the IVR flow the answered calls run.
         ///
         /// Example: `2`
-        one ivr_id(crate::types::IvrId),
+        value ivr_id(crate::types::IvrId),
             set_ivr_id(crate::types::IvrId) = "Sets or clears `IvrId`.";
         /// Lifecycle state of the task.
         ///
         /// Example: `1`
-        one state(crate::types::AutoCalloutTaskState),
+        value state(crate::types::AutoCalloutTaskState),
             set_state(crate::types::AutoCalloutTaskState) = "Sets or clears `State`.";
         /// Seconds a call may ring before it is hung up; only set for tasks dialing from the customer's own numbers.
         ///
         /// Example: `15`
-        one max_ring_timeout_second(i64),
+        value max_ring_timeout_second(i64),
             set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

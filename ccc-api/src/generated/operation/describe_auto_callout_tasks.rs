@@ -142,17 +142,17 @@ macro_rules! describe_auto_callout_tasks_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Page size.
             ///
             /// Example: `10`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
             /// Page number, starting at 0.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
         }
     };
@@ -355,15 +355,15 @@ impl DescribeAutoCalloutTasksResponseBuilder {
         /// Total number of tasks.
         ///
         /// Example: `5`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Tasks on this page.
         ///
         /// Example: `[{"CalleeCount":1,"Callers":["foobar"],"IvrId":1,"Name":"foobar","NotAfter":0,"NotBefore":0,"State":1,"TaskId":3241}]`
-        many tasks(impl IntoIterator<Item = crate::types::AutoCalloutTaskInfo>),
+        list tasks(impl IntoIterator<Item = crate::types::AutoCalloutTaskInfo>),
             set_tasks(Vec<crate::types::AutoCalloutTaskInfo>) = "Sets or clears `Tasks`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

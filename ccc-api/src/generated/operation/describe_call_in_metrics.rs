@@ -202,21 +202,22 @@ macro_rules! describe_call_in_metrics_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Whether to include per-skill-group metrics; defaults to `true`.
             ///
             /// Example: `true`
-            one enabled_skill_group(bool),
+            value enabled_skill_group(bool),
                 set_enabled_skill_group(bool) = "Sets or clears `EnabledSkillGroup`.";
             /// Whether to include per-number metrics; defaults to `false`.
             ///
             /// Example: `false`
-            one enabled_number(bool), set_enabled_number(bool) = "Sets or clears `EnabledNumber`.";
+            value enabled_number(bool),
+                set_enabled_number(bool) = "Sets or clears `EnabledNumber`.";
             /// Skill group ids to restrict the results to.
             ///
             /// Example: `[1,2,3,4,5]`
-            many group_id_list(impl IntoIterator<Item = i64>),
+            list group_id_list(impl IntoIterator<Item = i64>),
                 set_group_id_list(Vec<i64>) = "Sets or clears `GroupIdList`.";
         }
     };
@@ -442,24 +443,24 @@ impl DescribeCallInMetricsResponseBuilder {
         /// Unix time in seconds when the metrics were taken.
         ///
         /// Example: `1`
-        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        value timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
         /// Metrics for the whole application.
         ///
         /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
-        one total_metrics(crate::types::CallInMetrics),
+        value total_metrics(crate::types::CallInMetrics),
             set_total_metrics(crate::types::CallInMetrics) = "Sets or clears `TotalMetrics`.";
         /// Metrics per number.
         ///
         /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Number":"021111111","SkillGroupMetrics":[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]}]`
-        many number_metrics(impl IntoIterator<Item = crate::types::CallInNumberMetrics>),
+        list number_metrics(impl IntoIterator<Item = crate::types::CallInNumberMetrics>),
             set_number_metrics(Vec<crate::types::CallInNumberMetrics>) = "Sets or clears `NumberMetrics`.";
         /// Metrics per skill group.
         ///
         /// Example: `[{"Name":"客服一组","SkillGroupId":0}]`
-        many skill_group_metrics(impl IntoIterator<Item = crate::types::CallInSkillGroupMetrics>),
+        list skill_group_metrics(impl IntoIterator<Item = crate::types::CallInSkillGroupMetrics>),
             set_skill_group_metrics(Vec<crate::types::CallInSkillGroupMetrics>) = "Sets or clears `SkillGroupMetrics`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -132,22 +132,22 @@ macro_rules! describe_carrier_privilege_number_applicants_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Page number, starting at 0; defaults to `0`.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`.";
             /// Page size, at most 100; defaults to `10`.
             ///
             /// Example: `10`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`.";
             /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
             ///
             /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
-            many filters(impl IntoIterator<Item = crate::types::Filter>),
+            list filters(impl IntoIterator<Item = crate::types::Filter>),
                 set_filters(Vec<crate::types::Filter>) = "Sets or clears `Filters`.";
         }
     };
@@ -361,15 +361,15 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
         /// Total number of matching applications.
         ///
         /// Example: `13`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Applications on this page.
         ///
         /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
-        many applicants(impl IntoIterator<Item = crate::types::CarrierPrivilegeNumberApplicant>),
+        list applicants(impl IntoIterator<Item = crate::types::CarrierPrivilegeNumberApplicant>),
             set_applicants(Vec<crate::types::CarrierPrivilegeNumberApplicant>) = "Sets or clears `Applicants`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

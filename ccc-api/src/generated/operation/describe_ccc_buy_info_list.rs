@@ -146,7 +146,7 @@ macro_rules! describe_ccc_buy_info_list_setters {
             /// Application ids to query; all applications if omitted.
             ///
             /// Example: `[1400000,14000001]`
-            many sdk_app_ids(impl IntoIterator<Item = crate::types::SdkAppId>),
+            list sdk_app_ids(impl IntoIterator<Item = crate::types::SdkAppId>),
                 set_sdk_app_ids(Vec<crate::types::SdkAppId>) = "Sets or clears `SdkAppIds`.";
         }
     };
@@ -346,20 +346,20 @@ impl DescribeCCCBuyInfoListResponseBuilder {
         /// Total number of applications.
         ///
         /// Example: `10`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Purchase details per application.
         ///
         /// Example: `[]`
-        many sdk_app_id_buy_list(impl IntoIterator<Item = crate::types::SdkAppIdBuyInfo>),
+        list sdk_app_id_buy_list(impl IntoIterator<Item = crate::types::SdkAppIdBuyInfo>),
             set_sdk_app_id_buy_list(Vec<crate::types::SdkAppIdBuyInfo>) = "Sets or clears `SdkAppIdBuyList`.";
         /// Purchased packages.
         ///
         /// Example: `[]`
-        many package_buy_list(impl IntoIterator<Item = crate::types::PackageBuyInfo>),
+        list package_buy_list(impl IntoIterator<Item = crate::types::PackageBuyInfo>),
             set_package_buy_list(Vec<crate::types::PackageBuyInfo>) = "Sets or clears `PackageBuyList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -166,37 +166,37 @@ macro_rules! describe_chat_messages_setters {
             /// Application (instance) id of the contact center, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Instance id; deprecated.
             ///
             /// Example: `0`
-            one instance_id(i64),
+            value instance_id(i64),
                 set_instance_id(i64) = "Sets or clears `InstanceId`.", deprecated "use `SdkAppId`";
             /// Service record id; deprecated, use `SessionId`.
             ///
             /// Example: `"13503"`
-            one cdr_id(impl Into<String>),
+            text cdr_id(impl Into<String>),
                 set_cdr_id(String) = "Sets or clears `CdrId`.", deprecated "use `SessionId`";
             /// Maximum number of records to return, at most 100; defaults to `20`.
             ///
             /// Example: `20`
-            one limit(crate::types::Limit),
+            value limit(crate::types::Limit),
                 set_limit(crate::types::Limit) = "Sets or clears `Limit`.";
             /// Offset of the first record; defaults to `0`.
             ///
             /// Example: `0`
-            one offset(crate::types::Offset),
+            value offset(crate::types::Offset),
                 set_offset(crate::types::Offset) = "Sets or clears `Offset`.";
             /// Sort order: `1` oldest first, `2` newest first (default).
             ///
             /// Example: `1`
-            one order(crate::types::DescribeChatMessagesOrder),
+            value order(crate::types::DescribeChatMessagesOrder),
                 set_order(crate::types::DescribeChatMessagesOrder) = "Sets or clears `Order`.";
             /// Session id of the service record.
             ///
             /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-            one session_id(impl Into<String>),
+            text session_id(impl Into<String>),
                 set_session_id(String) = "Sets or clears `SessionId`.";
         }
     };
@@ -404,15 +404,15 @@ impl DescribeChatMessagesResponseBuilder {
         /// Total number of records.
         ///
         /// Example: `0`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Messages of the session.
         ///
         /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
-        many messages(impl IntoIterator<Item = crate::types::MessageBody>),
+        list messages(impl IntoIterator<Item = crate::types::MessageBody>),
             set_messages(Vec<crate::types::MessageBody>) = "Sets or clears `Messages`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

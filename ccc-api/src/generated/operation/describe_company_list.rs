@@ -131,21 +131,21 @@ macro_rules! describe_company_list_setters {
             /// Page size, at most 100.
             ///
             /// Example: `10`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
             /// Page number, starting at 0.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
             /// Company name to filter by.
-            many company_name(impl IntoIterator<Item = impl Into<String>>),
+            text_list company_name(impl IntoIterator<Item = impl Into<String>>),
                 set_company_name(Vec<String>) = "Sets or clears `CompanyName`.";
             /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
-            many state(impl IntoIterator<Item = crate::types::DescribeCompanyListState>),
+            list state(impl IntoIterator<Item = crate::types::DescribeCompanyListState>),
                 set_state(Vec<crate::types::DescribeCompanyListState>) = "Sets or clears `State`.";
             /// Application id to filter by.
-            many apply_id(impl IntoIterator<Item = crate::types::ApplyId>),
+            list apply_id(impl IntoIterator<Item = crate::types::ApplyId>),
                 set_apply_id(Vec<crate::types::ApplyId>) = "Sets or clears `ApplyID`.";
         }
     };
@@ -352,13 +352,13 @@ impl DescribeCompanyListResponseBuilder {
         /// Total number of applications.
         ///
         /// Example: `12`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Company qualification review details.
-        many company_info(impl IntoIterator<Item = crate::types::CompanyStateInfo>),
+        list company_info(impl IntoIterator<Item = crate::types::CompanyStateInfo>),
             set_company_info(Vec<crate::types::CompanyStateInfo>) = "Sets or clears `CompanyInfo`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

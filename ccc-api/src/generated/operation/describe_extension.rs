@@ -119,12 +119,12 @@ macro_rules! describe_extension_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Extension number to look up.
             ///
             /// Example: `"1001"`
-            one extension_id(impl Into<String>),
+            text extension_id(impl Into<String>),
                 set_extension_id(String) = "Sets or clears `ExtensionId`. Required.";
         }
     };
@@ -365,28 +365,29 @@ impl DescribeExtensionResponseBuilder {
         /// Extension number.
         ///
         /// Example: `"1001"`
-        one extension_id(impl Into<String>),
+        text extension_id(impl Into<String>),
             set_extension_id(String) = "Sets or clears `ExtensionId`.";
         /// SIP domain the extension registers to.
         ///
         /// Example: `"14000000.tccc.qcloud.com"`
-        one extension_domain(impl Into<String>),
+        text extension_domain(impl Into<String>),
             set_extension_domain(String) = "Sets or clears `ExtensionDomain`.";
         /// Password used to register the extension.
         ///
         /// Example: `"foobarfoobar"`
-        one password(impl Into<String>), set_password(String) = "Sets or clears `Password`.";
+        text password(impl Into<String>), set_password(String) = "Sets or clears `Password`.";
         /// Address of the SIP proxy server.
         ///
         /// Example: `"sip.tcc.qcloud.com"`
-        one outbound_proxy(impl Into<String>),
+        text outbound_proxy(impl Into<String>),
             set_outbound_proxy(String) = "Sets or clears `OutboundProxy`.";
         /// Transport protocol used for SIP signalling, for example `tls`.
         ///
         /// Example: `"tls"`
-        one transport(impl Into<String>), set_transport(String) = "Sets or clears `Transport`.";
+        text transport(impl Into<String>),
+            set_transport(String) = "Sets or clears `Transport`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

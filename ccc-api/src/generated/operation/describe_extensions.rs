@@ -190,32 +190,32 @@ macro_rules! describe_extensions_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Page number, starting at 0.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
             /// Only return these extension numbers.
             ///
             /// Example: `["1001","1002"]`
-            many extension_ids(impl IntoIterator<Item = impl Into<String>>),
+            text_list extension_ids(impl IntoIterator<Item = impl Into<String>>),
                 set_extension_ids(Vec<String>) = "Sets or clears `ExtensionIds`.";
             /// Number of entries per page.
             ///
             /// Example: `50`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`.";
             /// Keyword matched loosely against extension number, extension name, agent email and agent name.
             ///
             /// Example: `"foobar"`
-            one fuzzing_key_word(impl Into<String>),
+            text fuzzing_key_word(impl Into<String>),
                 set_fuzzing_key_word(String) = "Sets or clears `FuzzingKeyWord`.";
             /// Whether to include the current status of each phone.
             ///
             /// Example: `false`
-            one is_need_status(bool), set_is_need_status(bool) = "Sets or clears `IsNeedStatus`.";
+            value is_need_status(bool), set_is_need_status(bool) = "Sets or clears `IsNeedStatus`.";
         }
     };
 }
@@ -420,15 +420,15 @@ impl DescribeExtensionsResponseBuilder {
         /// Total number of matching extensions.
         ///
         /// Example: `1`
-        one total(crate::types::TotalCount),
+        value total(crate::types::TotalCount),
             set_total(crate::types::TotalCount) = "Sets or clears `Total`.";
         /// Extensions on the requested page.
         ///
         /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
-        many extension_list(impl IntoIterator<Item = crate::types::ExtensionInfo>),
+        list extension_list(impl IntoIterator<Item = crate::types::ExtensionInfo>),
             set_extension_list(Vec<crate::types::ExtensionInfo>) = "Sets or clears `ExtensionList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -183,46 +183,47 @@ macro_rules! describe_flash_sms_list_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1500098920`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Start of the window, Unix time in seconds; at most about 180 days in the past.
             ///
             /// Example: `1769730111`
-            one start_timestamp(i64),
+            value start_timestamp(i64),
                 set_start_timestamp(i64) = "Sets or clears `StartTimestamp`. Required.";
             /// End of the window, Unix time in seconds; must be less than 90 days after the start.
             ///
             /// Example: `1769749111`
-            one end_timestamp(i64),
+            value end_timestamp(i64),
                 set_end_timestamp(i64) = "Sets or clears `EndTimestamp`. Required.";
             /// Number the flash SMS was delivered to (the callee).
             ///
             /// Example: `"00860755******88"`
-            one delivery_number(impl Into<String>),
+            text delivery_number(impl Into<String>),
                 set_delivery_number(String) = "Sets or clears `DeliveryNumber`.";
             /// System number associated with the call.
             ///
             /// Example: `"0086021******07"`
-            one serving_number(impl Into<String>),
+            text serving_number(impl Into<String>),
                 set_serving_number(String) = "Sets or clears `ServingNumber`.";
             /// Id of the call session.
             ///
             /// Example: `"15adb830-****-****-****-20c7d825d845"`
-            one session_id(impl Into<String>),
+            text session_id(impl Into<String>),
                 set_session_id(String) = "Sets or clears `SessionId`.";
             /// Delivery result: `1` success, any other value failure.
             ///
             /// Example: `1`
-            one delivery_status(i64), set_delivery_status(i64) = "Sets or clears `DeliveryStatus`.";
+            value delivery_status(i64),
+                set_delivery_status(i64) = "Sets or clears `DeliveryStatus`.";
             /// Page size, 20-1000; defaults to `20`.
             ///
             /// Example: `20`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`.";
             /// Page number, starting at 0.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`.";
         }
     };
@@ -439,13 +440,13 @@ impl DescribeFlashSMSListResponseBuilder {
         /// Total number of matching records.
         ///
         /// Example: `1`
-        one total(crate::types::TotalCount),
+        value total(crate::types::TotalCount),
             set_total(crate::types::TotalCount) = "Sets or clears `Total`.";
         /// Flash SMS records on the requested page.
-        many flash_sms_list(impl IntoIterator<Item = crate::types::FlashSMSRecord>),
+        list flash_sms_list(impl IntoIterator<Item = crate::types::FlashSMSRecord>),
             set_flash_sms_list(Vec<crate::types::FlashSMSRecord>) = "Sets or clears `FlashSMSList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

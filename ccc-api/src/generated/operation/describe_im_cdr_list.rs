@@ -147,32 +147,32 @@ macro_rules! describe_im_cdr_list_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Start of the window, Unix time in seconds.
             ///
             /// Example: `1603877878`
-            one start_timestamp(i64),
+            value start_timestamp(i64),
                 set_start_timestamp(i64) = "Sets or clears `StartTimestamp`. Required.";
             /// End of the window, Unix time in seconds.
             ///
             /// Example: `1603877879`
-            one end_timestamp(i64),
+            value end_timestamp(i64),
                 set_end_timestamp(i64) = "Sets or clears `EndTimestamp`. Required.";
             /// Maximum number of records to return, up to 100; defaults to `20`.
             ///
             /// Example: `100`
-            one limit(crate::types::Limit),
+            value limit(crate::types::Limit),
                 set_limit(crate::types::Limit) = "Sets or clears `Limit`.";
             /// Number of records to skip; defaults to `0`.
             ///
             /// Example: `0`
-            one offset(crate::types::Offset),
+            value offset(crate::types::Offset),
                 set_offset(crate::types::Offset) = "Sets or clears `Offset`.";
             /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
             ///
             /// Example: `2`
-            one r#type(crate::types::DescribeIMCdrListType),
+            value r#type(crate::types::DescribeIMCdrListType),
                 set_type(crate::types::DescribeIMCdrListType) = "Sets or clears `Type`.";
         }
     };
@@ -380,15 +380,15 @@ impl DescribeIMCdrListResponseBuilder {
         /// Total number of matching records.
         ///
         /// Example: `0`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Service records on the requested page.
         ///
         /// Example: `[{"ClientUserId":"8b997a86199ac962210017263","Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
-        many im_cdr_list(impl IntoIterator<Item = crate::types::IMCdrInfo>),
+        list im_cdr_list(impl IntoIterator<Item = crate::types::IMCdrInfo>),
             set_im_cdr_list(Vec<crate::types::IMCdrInfo>) = "Sets or clears `IMCdrList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -175,26 +175,26 @@ macro_rules! describe_ivr_audio_list_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1600000001`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Page size, at most 50.
             ///
             /// Example: `10`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
             /// Page number, starting at 0.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
             /// Only return files with these aliases.
-            many custom_file_name(impl IntoIterator<Item = impl Into<String>>),
+            text_list custom_file_name(impl IntoIterator<Item = impl Into<String>>),
                 set_custom_file_name(Vec<String>) = "Sets or clears `CustomFileName`.";
             /// Only return files with these file names.
-            many audio_file_name(impl IntoIterator<Item = impl Into<String>>),
+            text_list audio_file_name(impl IntoIterator<Item = impl Into<String>>),
                 set_audio_file_name(Vec<String>) = "Sets or clears `AudioFileName`.";
             /// Only return files with these ids.
-            many file_id(impl IntoIterator<Item = crate::types::FileId>),
+            list file_id(impl IntoIterator<Item = crate::types::FileId>),
                 set_file_id(Vec<crate::types::FileId>) = "Sets or clears `FileId`.";
         }
     };
@@ -401,13 +401,13 @@ impl DescribeIvrAudioListResponseBuilder {
         /// Total number of matching files.
         ///
         /// Example: `0`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Audio files on the requested page.
-        many file_info(impl IntoIterator<Item = crate::types::AudioFileInfo>),
+        list file_info(impl IntoIterator<Item = crate::types::AudioFileInfo>),
             set_file_info(Vec<crate::types::AudioFileInfo>) = "Sets or clears `FileInfo`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -141,17 +141,17 @@ macro_rules! describe_numbers_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Page number, starting at 0.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`.";
             /// Page size; defaults to `20`.
             ///
             /// Example: `20`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`.";
         }
     };
@@ -345,13 +345,13 @@ impl DescribeNumbersResponseBuilder {
         /// Total number of numbers.
         ///
         /// Example: `1`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Numbers on the requested page.
-        many numbers(impl IntoIterator<Item = crate::types::NumberInfo>),
+        list numbers(impl IntoIterator<Item = crate::types::NumberInfo>),
             set_numbers(Vec<crate::types::NumberInfo>) = "Sets or clears `Numbers`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

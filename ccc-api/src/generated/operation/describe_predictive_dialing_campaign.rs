@@ -127,12 +127,12 @@ macro_rules! describe_predictive_dialing_campaign_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the task to look up.
             ///
             /// Example: `2569`
-            one campaign_id(crate::types::CampaignId),
+            value campaign_id(crate::types::CampaignId),
                 set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`. Required.";
         }
     };
@@ -500,71 +500,71 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
         /// Id of the task.
         ///
         /// Example: `2569`
-        one campaign_id(crate::types::CampaignId),
+        value campaign_id(crate::types::CampaignId),
             set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`.";
         /// Task name.
         ///
         /// Example: `"新能源SUV推荐"`
-        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
         /// Order in which callees are dialled: `0` random, `1` sequential.
         ///
         /// Example: `0`
-        one call_order(crate::types::DescribePredictiveDialingCampaignCallOrder),
+        value call_order(crate::types::DescribePredictiveDialingCampaignCallOrder),
             set_call_order(crate::types::DescribePredictiveDialingCampaignCallOrder) = "Sets or clears `CallOrder`.";
         /// Id of the agent skill group serving the task.
         ///
         /// Example: `255`
-        one skill_group_id(crate::types::SkillGroupId),
+        value skill_group_id(crate::types::SkillGroupId),
             set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`.";
         /// Id of the IVR flow used by the task.
         ///
         /// Example: `4600`
-        one ivr_id(crate::types::IvrId),
+        value ivr_id(crate::types::IvrId),
             set_ivr_id(crate::types::IvrId) = "Sets or clears `IVRId`.";
         /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
         ///
         /// Example: `3`
-        one priority(i64), set_priority(i64) = "Sets or clears `Priority`.";
+        value priority(i64), set_priority(i64) = "Sets or clears `Priority`.";
         /// Target abandoned-call rate in percent, 5-50.
         ///
         /// Example: `10`
-        one expected_abandon_rate(i64),
+        value expected_abandon_rate(i64),
             set_expected_abandon_rate(i64) = "Sets or clears `ExpectedAbandonRate`.";
         /// Number of call retries, 0-2.
         ///
         /// Example: `2`
-        one retry_times(i64), set_retry_times(i64) = "Sets or clears `RetryTimes`.";
+        value retry_times(i64), set_retry_times(i64) = "Sets or clears `RetryTimes`.";
         /// Interval between retries in seconds, 60-86400.
         ///
         /// Example: `1800`
-        one retry_interval(i64), set_retry_interval(i64) = "Sets or clears `RetryInterval`.";
+        value retry_interval(i64), set_retry_interval(i64) = "Sets or clears `RetryInterval`.";
         /// Unix time in seconds at which the task starts automatically.
         ///
         /// Example: `1708483433`
-        one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`.";
+        value start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`.";
         /// Unix time in seconds at which the task is stopped automatically.
         ///
         /// Example: `1708485433`
-        one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`.";
+        value end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`.";
         /// Custom variables of the task.
-        many variables(impl IntoIterator<Item = crate::types::Variable>),
+        list variables(impl IntoIterator<Item = crate::types::Variable>),
             set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
         /// User-to-User Information data attached to the calls.
         ///
         /// Example: `"foobar"`
-        one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+        text uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
         /// Task status: `0` not started, `1` running, `2` paused, `3` stopped, `4` completed.
         ///
         /// Example: `1`
-        one status(crate::types::DescribePredictiveDialingCampaignStatus),
+        value status(crate::types::DescribePredictiveDialingCampaignStatus),
             set_status(crate::types::DescribePredictiveDialingCampaignStatus) = "Sets or clears `Status`.";
         /// Reason for the status: `0` normal, `1` ended manually, `2` ended by timeout.
         ///
         /// Example: `0`
-        one status_reason(crate::types::DescribePredictiveDialingCampaignStatusReason),
+        value status_reason(crate::types::DescribePredictiveDialingCampaignStatusReason),
             set_status_reason(crate::types::DescribePredictiveDialingCampaignStatusReason) = "Sets or clears `StatusReason`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -202,31 +202,31 @@ macro_rules! describe_predictive_dialing_campaigns_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Page size, at most 100.
             ///
             /// Example: `25`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
             /// Page number, starting at 0.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
             /// Keyword matched against task names.
             ///
             /// Example: `"推荐"`
-            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+            text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
             /// Only return tasks served by this skill group.
             ///
             /// Example: `255`
-            one skill_group_id(crate::types::SkillGroupId),
+            value skill_group_id(crate::types::SkillGroupId),
                 set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`.";
             /// Only return the task with this id.
             ///
             /// Example: `9854`
-            one campaign_id(crate::types::CampaignId),
+            value campaign_id(crate::types::CampaignId),
                 set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`.";
         }
     };
@@ -445,13 +445,13 @@ impl DescribePredictiveDialingCampaignsResponseBuilder {
         /// Total number of matching tasks.
         ///
         /// Example: `66`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Tasks on the requested page.
-        many campaign_list(impl IntoIterator< Item = crate::types::DescribePredictiveDialingCampaignsElement, >),
+        list campaign_list(impl IntoIterator< Item = crate::types::DescribePredictiveDialingCampaignsElement, >),
             set_campaign_list(Vec<crate::types::DescribePredictiveDialingCampaignsElement>) = "Sets or clears `CampaignList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -150,22 +150,22 @@ macro_rules! describe_predictive_dialing_sessions_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
             ///
             /// Example: `2569`
-            one campaign_id(crate::types::CampaignId),
+            value campaign_id(crate::types::CampaignId),
                 set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`. Required.";
             /// Page size, at most 1000.
             ///
             /// Example: `25`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
             /// Page number, starting at 0.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
         }
     };
@@ -370,15 +370,15 @@ impl DescribePredictiveDialingSessionsResponseBuilder {
         /// Total number of calls.
         ///
         /// Example: `3000`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Session ids of the calls on the requested page; use them to fetch detailed call records in bulk.
         ///
         /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
-        many session_list(impl IntoIterator<Item = impl Into<String>>),
+        text_list session_list(impl IntoIterator<Item = impl Into<String>>),
             set_session_list(Vec<String>) = "Sets or clears `SessionList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

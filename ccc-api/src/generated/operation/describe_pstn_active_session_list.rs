@@ -149,17 +149,17 @@ macro_rules! describe_pstn_active_session_list_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Number of entries to skip.
             ///
             /// Example: `0`
-            one offset(crate::types::Offset),
+            value offset(crate::types::Offset),
                 set_offset(crate::types::Offset) = "Sets or clears `Offset`. Required.";
             /// Maximum number of entries to return, up to 25.
             ///
             /// Example: `25`
-            one limit(crate::types::Limit),
+            value limit(crate::types::Limit),
                 set_limit(crate::types::Limit) = "Sets or clears `Limit`. Required.";
         }
     };
@@ -362,15 +362,15 @@ impl DescribePSTNActiveSessionListResponseBuilder {
         /// Total number of active sessions.
         ///
         /// Example: `1`
-        one total(crate::types::TotalCount),
+        value total(crate::types::TotalCount),
             set_total(crate::types::TotalCount) = "Sets or clears `Total`.";
         /// Active sessions on the requested page.
         ///
         /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
-        many sessions(impl IntoIterator<Item = crate::types::PSTNSessionInfo>),
+        list sessions(impl IntoIterator<Item = crate::types::PSTNSessionInfo>),
             set_sessions(Vec<crate::types::PSTNSessionInfo>) = "Sets or clears `Sessions`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

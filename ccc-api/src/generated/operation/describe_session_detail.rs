@@ -235,22 +235,22 @@ macro_rules! describe_session_detail_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Session id of the call.
             ///
             /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
-            one session_id(impl Into<String>),
+            text session_id(impl Into<String>),
                 set_session_id(String) = "Sets or clears `SessionId`. Required.";
             /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
             ///
             /// Example: `1756372067`
-            one start_timestamp(i64),
+            value start_timestamp(i64),
                 set_start_timestamp(i64) = "Sets or clears `StartTimestamp`. Required.";
             /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
             ///
             /// Example: `1756372167`
-            one end_timestamp(i64),
+            value end_timestamp(i64),
                 set_end_timestamp(i64) = "Sets or clears `EndTimestamp`. Required.";
         }
     };
@@ -846,116 +846,117 @@ impl DescribeSessionDetailResponseBuilder {
         /// Calling number.
         ///
         /// Example: `"0086130xxxxxxxx"`
-        one caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
+        text caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
         /// Called number.
         ///
         /// Example: `"0086010xxxxxxxx"`
-        one callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
+        text callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
         /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.
         ///
         /// Example: `1`
-        one call_type(crate::types::DescribeSessionDetailCallType),
+        value call_type(crate::types::DescribeSessionDetailCallType),
             set_call_type(crate::types::DescribeSessionDetailCallType) = "Sets or clears `CallType`.";
         /// Unix time in seconds when the call started.
         ///
         /// Example: `1611631881`
-        one start_time_stamp(i64),
+        value start_time_stamp(i64),
             set_start_time_stamp(i64) = "Sets or clears `StartTimeStamp`.";
         /// Unix time in seconds when ringing started.
         ///
         /// Example: `1611631885`
-        one ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
+        value ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
         /// Unix time in seconds when the call was answered.
         ///
         /// Example: `1611631891`
-        one accept_timestamp(i64),
+        value accept_timestamp(i64),
             set_accept_timestamp(i64) = "Sets or clears `AcceptTimestamp`.";
         /// Unix time in seconds when the call ended.
         ///
         /// Example: `1611631991`
-        one ended_timestamp(i64), set_ended_timestamp(i64) = "Sets or clears `EndedTimestamp`.";
+        value ended_timestamp(i64),
+            set_ended_timestamp(i64) = "Sets or clears `EndedTimestamp`.";
         /// Unix time in seconds when the call entered the queue.
         ///
         /// Example: `1611631889`
-        one queued_timestamp(i64),
+        value queued_timestamp(i64),
             set_queued_timestamp(i64) = "Sets or clears `QueuedTimestamp`.";
         /// Account of the agent who handled the call.
         ///
         /// Example: `"foo@tencent.com"`
-        one staff_user_id(impl Into<String>),
+        text staff_user_id(impl Into<String>),
             set_staff_user_id(String) = "Sets or clears `StaffUserId`.";
         /// Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.
         ///
         /// Example: `1`
-        one end_status(crate::types::DescribeSessionDetailEndStatus),
+        value end_status(crate::types::DescribeSessionDetailEndStatus),
             set_end_status(crate::types::DescribeSessionDetailEndStatus) = "Sets or clears `EndStatus`.";
         /// Id of the skill group the call queued for.
         ///
         /// Example: `203`
-        one queued_skill_group_id(crate::types::SkillGroupId),
+        value queued_skill_group_id(crate::types::SkillGroupId),
             set_queued_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `QueuedSkillGroupId`.";
         /// Name of the skill group the call queued for.
         ///
         /// Example: `"销售组"`
-        one queued_skill_group_name(impl Into<String>),
+        text queued_skill_group_name(impl Into<String>),
             set_queued_skill_group_name(String) = "Sets or clears `QueuedSkillGroupName`.";
         /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
         ///
         /// Example: `"https://xxxxx"`
-        one record_url(impl Into<String>),
+        text record_url(impl Into<String>),
             set_record_url(String) = "Sets or clears `RecordURL`.";
         /// Link to the recording copied to your own COS bucket.
         ///
         /// Example: `"https://xxxxx"`
-        one custom_record_url(impl Into<String>),
+        text custom_record_url(impl Into<String>),
             set_custom_record_url(String) = "Sets or clears `CustomRecordURL`.";
         /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
         ///
         /// Example: `"https://xxxxx"`
-        one asr_url(impl Into<String>), set_asr_url(String) = "Sets or clears `AsrURL`.";
+        text asr_url(impl Into<String>), set_asr_url(String) = "Sets or clears `AsrURL`.";
         /// Links to voicemail recordings.
         ///
         /// Example: `["https://xxxxx"]`
-        many voicemail_record_url(impl IntoIterator<Item = impl Into<String>>),
+        text_list voicemail_record_url(impl IntoIterator<Item = impl Into<String>>),
             set_voicemail_record_url(Vec<String>) = "Sets or clears `VoicemailRecordURL`.";
         /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
         ///
         /// Example: `["https://xxxxx"]`
-        many voicemail_asr_url(impl IntoIterator<Item = impl Into<String>>),
+        text_list voicemail_asr_url(impl IntoIterator<Item = impl Into<String>>),
             set_voicemail_asr_url(Vec<String>) = "Sets or clears `VoicemailAsrURL`.";
         /// Keys pressed in the IVR.
-        many ivr_key_pressed(impl IntoIterator<Item = crate::types::IVRKeyPressedElement>),
+        list ivr_key_pressed(impl IntoIterator<Item = crate::types::IVRKeyPressedElement>),
             set_ivr_key_pressed(Vec<crate::types::IVRKeyPressedElement>) = "Sets or clears `IVRKeyPressed`.";
         /// Keys pressed in the satisfaction survey.
-        many post_ivr_key_pressed(impl IntoIterator<Item = crate::types::IVRKeyPressedElement>),
+        list post_ivr_key_pressed(impl IntoIterator<Item = crate::types::IVRKeyPressedElement>),
             set_post_ivr_key_pressed(Vec<crate::types::IVRKeyPressedElement>) = "Sets or clears `PostIVRKeyPressed`.";
         /// Who hung up: `seat` agent, `user` customer, `system` system.
         ///
         /// Example: `"user"`
-        one hung_up_side(crate::types::DescribeSessionDetailHungUpSide),
+        value hung_up_side(crate::types::DescribeSessionDetailHungUpSide),
             set_hung_up_side(crate::types::DescribeSessionDetailHungUpSide) = "Sets or clears `HungUpSide`.";
         /// Custom User-to-User Information data attached to the call.
         ///
         /// Example: `"foo-bar"`
-        one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+        text uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
         /// Events that occurred during the call.
-        many events(impl IntoIterator<Item = crate::types::SessionEvent>),
+        list events(impl IntoIterator<Item = crate::types::SessionEvent>),
             set_events(Vec<crate::types::SessionEvent>) = "Sets or clears `Events`.";
         /// Participants who served the call.
-        many serve_participants(impl IntoIterator<Item = crate::types::ServeParticipant>),
+        list serve_participants(impl IntoIterator<Item = crate::types::ServeParticipant>),
             set_serve_participants(Vec<crate::types::ServeParticipant>) = "Sets or clears `ServeParticipants`.";
         /// Status code explaining why the system hung up after the call connected.
         ///
         /// Example: `1010`
-        one sys_hangup_reason(i64),
+        value sys_hangup_reason(i64),
             set_sys_hangup_reason(i64) = "Sets or clears `SysHangupReason`.";
         /// Text explaining why the system hung up after the call connected.
         ///
         /// Example: `"userHangupDuringAIAgent"`
-        one sys_hangup_reason_string(impl Into<String>),
+        text sys_hangup_reason_string(impl Into<String>),
             set_sys_hangup_reason_string(String) = "Sets or clears `SysHangupReasonString`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

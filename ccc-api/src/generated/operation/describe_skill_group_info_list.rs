@@ -183,31 +183,31 @@ macro_rules! describe_skill_group_info_list_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Page size, at most 100.
             ///
             /// Example: `100`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
             /// Page number, starting at 0.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
             /// Id of a single skill group to return.
             ///
             /// Example: `12`
-            one skill_group_id(crate::types::SkillGroupId),
+            value skill_group_id(crate::types::SkillGroupId),
                 set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`.";
             /// Only return skill groups modified at or after this Unix time in seconds.
             ///
             /// Example: `1611631881`
-            one modified_time(i64), set_modified_time(i64) = "Sets or clears `ModifiedTime`.";
+            value modified_time(i64), set_modified_time(i64) = "Sets or clears `ModifiedTime`.";
             /// Skill group name to filter by.
             ///
             /// Example: `"销售组"`
-            one skill_group_name(impl Into<String>),
+            text skill_group_name(impl Into<String>),
                 set_skill_group_name(String) = "Sets or clears `SkillGroupName`.";
         }
     };
@@ -420,15 +420,15 @@ impl DescribeSkillGroupInfoListResponseBuilder {
         /// Total number of matching skill groups.
         ///
         /// Example: `10`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Skill groups on the requested page.
         ///
         /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
-        many skill_group_list(impl IntoIterator<Item = crate::types::SkillGroupInfoItem>),
+        list skill_group_list(impl IntoIterator<Item = crate::types::SkillGroupInfoItem>),
             set_skill_group_list(Vec<crate::types::SkillGroupInfoItem>) = "Sets or clears `SkillGroupList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

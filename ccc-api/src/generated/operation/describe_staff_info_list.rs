@@ -197,31 +197,31 @@ macro_rules! describe_staff_info_list_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Page size, at most 9999.
             ///
             /// Example: `9999`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
             /// Page number, starting at 0.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
             /// Account of a single agent to return.
             ///
             /// Example: `"102992@qq.com"`
-            one staff_mail(impl Into<String>),
+            text staff_mail(impl Into<String>),
                 set_staff_mail(String) = "Sets or clears `StaffMail`.";
             /// Only return agents modified at or after this Unix time in seconds.
             ///
             /// Example: `1611631881`
-            one modified_time(i64), set_modified_time(i64) = "Sets or clears `ModifiedTime`.";
+            value modified_time(i64), set_modified_time(i64) = "Sets or clears `ModifiedTime`.";
             /// Only return agents in this skill group.
             ///
             /// Example: `1145`
-            one skill_group_id(crate::types::SkillGroupId),
+            value skill_group_id(crate::types::SkillGroupId),
                 set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`.";
         }
     };
@@ -427,13 +427,13 @@ impl DescribeStaffInfoListResponseBuilder {
         /// Total number of matching agents.
         ///
         /// Example: `10`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Agents on the requested page.
-        many staff_list(impl IntoIterator<Item = crate::types::StaffInfo>),
+        list staff_list(impl IntoIterator<Item = crate::types::StaffInfo>),
             set_staff_list(Vec<crate::types::StaffInfo>) = "Sets or clears `StaffList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

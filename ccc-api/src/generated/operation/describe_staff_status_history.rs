@@ -194,31 +194,31 @@ macro_rules! describe_staff_status_history_setters {
             /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Account of the agent.
             ///
             /// Example: `"foo@tencent.com"`
-            one staff_user_id(impl Into<String>),
+            text staff_user_id(impl Into<String>),
                 set_staff_user_id(String) = "Sets or clears `StaffUserId`. Required.";
             /// Start of the window, Unix time in seconds; at most about 180 days in the past.
             ///
             /// Example: `1753925234`
-            one start_timestamp(i64),
+            value start_timestamp(i64),
                 set_start_timestamp(i64) = "Sets or clears `StartTimestamp`. Required.";
             /// End of the window, Unix time in seconds; must be less than 7 days after the start.
             ///
             /// Example: `1753926234`
-            one end_timestamp(i64),
+            value end_timestamp(i64),
                 set_end_timestamp(i64) = "Sets or clears `EndTimestamp`. Required.";
             /// Cursor for fetching the next page, taken from the previous response.
             ///
             /// Example: `"foo-and-bar"`
-            one cursor(impl Into<String>), set_cursor(String) = "Sets or clears `Cursor`.";
+            text cursor(impl Into<String>), set_cursor(String) = "Sets or clears `Cursor`.";
             /// Number of entries per page.
             ///
             /// Example: `1000`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`.";
         }
     };
@@ -415,10 +415,10 @@ pub struct DescribeStaffStatusHistoryResponseBuilder {
 impl DescribeStaffStatusHistoryResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Agent status entries.
-        many data(impl IntoIterator<Item = crate::types::StaffStatus>),
+        list data(impl IntoIterator<Item = crate::types::StaffStatus>),
             set_data(Vec<crate::types::StaffStatus>) = "Sets or clears `Data`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

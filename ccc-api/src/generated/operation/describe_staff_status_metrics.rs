@@ -177,20 +177,20 @@ macro_rules! describe_staff_status_metrics_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Agent accounts to include; omit to return all agents.
-            many staff_list(impl IntoIterator<Item = impl Into<String>>),
+            text_list staff_list(impl IntoIterator<Item = impl Into<String>>),
                 set_staff_list(Vec<String>) = "Sets or clears `StaffList`.";
             /// Skill group ids to filter by.
             ///
             /// Example: `[1,2,3,4,5,6]`
-            many group_id_list(impl IntoIterator<Item = i64>),
+            list group_id_list(impl IntoIterator<Item = i64>),
                 set_group_id_list(Vec<i64>) = "Sets or clears `GroupIdList`.";
             /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
             ///
             /// Example: `["free"]`
-            many status_list(impl IntoIterator<Item = crate::types::DescribeStaffStatusMetricsStatusList>),
+            list status_list(impl IntoIterator<Item = crate::types::DescribeStaffStatusMetricsStatusList>),
                 set_status_list(Vec<crate::types::DescribeStaffStatusMetricsStatusList>) = "Sets or clears `StatusList`.";
         }
     };
@@ -369,10 +369,10 @@ impl DescribeStaffStatusMetricsResponseBuilder {
         /// Real-time status metrics, one entry per agent.
         ///
         /// Example: `[{"AfterCallWorkDuration":0,"BusyDuration":0,"Email":"aaa@abc.com","FreeDuration":0,"LastOnlineTimestamp":0,"LastStatusTimestamp":0,"NotReadyDuration":0,"OnlineDuration":0,"Reason":"abc","ReserveNotReady":true,"ReserveRest":true,"RestDuration":0,"Status":"free","StatusExtra":{"Direct":"callin","Type":"tel"},"UseMobileAccept":0,"UseMobileCallOut":true}]`
-        many metrics(impl IntoIterator<Item = crate::types::StaffStatusMetrics>),
+        list metrics(impl IntoIterator<Item = crate::types::StaffStatusMetrics>),
             set_metrics(Vec<crate::types::StaffStatusMetrics>) = "Sets or clears `Metrics`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -140,17 +140,17 @@ macro_rules! describe_tel_call_info_setters {
             /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
             ///
             /// Example: `1773041460`
-            one start_time_stamp(i64),
+            value start_time_stamp(i64),
                 set_start_time_stamp(i64) = "Sets or clears `StartTimeStamp`. Required.";
             /// End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.
             ///
             /// Example: `1773042460`
-            one end_time_stamp(i64),
+            value end_time_stamp(i64),
                 set_end_time_stamp(i64) = "Sets or clears `EndTimeStamp`. Required.";
             /// Application ids to query; results are summed over all of them.
             ///
             /// Example: `[140000000]`
-            many sdk_app_id_list(impl IntoIterator<Item = i64>),
+            list sdk_app_id_list(impl IntoIterator<Item = i64>),
                 set_sdk_app_id_list(Vec<i64>) = "Sets or clears `SdkAppIdList`. Required.";
         }
     };
@@ -393,39 +393,40 @@ impl DescribeTelCallInfoResponseBuilder {
         /// Minutes consumed from the outbound call package.
         ///
         /// Example: `10`
-        one tel_call_out_count(i64),
+        value tel_call_out_count(i64),
             set_tel_call_out_count(i64) = "Sets or clears `TelCallOutCount`.";
         /// Minutes consumed from the inbound call package.
         ///
         /// Example: `10`
-        one tel_call_in_count(i64),
+        value tel_call_in_count(i64),
             set_tel_call_in_count(i64) = "Sets or clears `TelCallInCount`.";
         /// Number of agent seats used.
         ///
         /// Example: `50`
-        one seat_used_count(i64), set_seat_used_count(i64) = "Sets or clears `SeatUsedCount`.";
+        value seat_used_count(i64),
+            set_seat_used_count(i64) = "Sets or clears `SeatUsedCount`.";
         /// Minutes consumed from the audio package (deprecated spelling, use `VOIPCallInCount`).
         ///
         /// Example: `10`
-        one voip_call_in_count_deprecated(i64),
+        value voip_call_in_count_deprecated(i64),
             set_voip_call_in_count_deprecated(i64) = "Sets or clears `VoipCallInCount`.", deprecated "use `VOIPCallInCount`";
         /// Minutes consumed from the audio package.
         ///
         /// Example: `10`
-        one voip_call_in_count(i64),
+        value voip_call_in_count(i64),
             set_voip_call_in_count(i64) = "Sets or clears `VOIPCallInCount`.";
         /// Minutes consumed from the offline speech-to-text package.
         ///
         /// Example: `1`
-        one asr_offline_count(i64),
+        value asr_offline_count(i64),
             set_asr_offline_count(i64) = "Sets or clears `AsrOfflineCount`.";
         /// Minutes consumed from the real-time speech-to-text package.
         ///
         /// Example: `1`
-        one asr_realtime_count(i64),
+        value asr_realtime_count(i64),
             set_asr_realtime_count(i64) = "Sets or clears `AsrRealtimeCount`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

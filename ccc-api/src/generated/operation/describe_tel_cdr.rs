@@ -316,52 +316,52 @@ macro_rules! describe_tel_cdr_setters {
             /// Start of the query range, Unix time in seconds; at most 180 days in the past.
             ///
             /// Example: `1611631881`
-            one start_time_stamp(i64),
+            value start_time_stamp(i64),
                 set_start_time_stamp(i64) = "Sets or clears `StartTimeStamp`. Required.";
             /// End of the query range, Unix time in seconds; must be less than 90 days after the start.
             ///
             /// Example: `1611631881`
-            one end_time_stamp(i64),
+            value end_time_stamp(i64),
                 set_end_time_stamp(i64) = "Sets or clears `EndTimeStamp`. Required.";
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Page size, up to 100.
             ///
             /// Example: `100`
-            one page_size(crate::types::PageSize),
+            value page_size(crate::types::PageSize),
                 set_page_size(crate::types::PageSize) = "Sets or clears `PageSize`. Required.";
             /// Page number, starting at 0.
             ///
             /// Example: `0`
-            one page_number(crate::types::PageNumber),
+            value page_number(crate::types::PageNumber),
                 set_page_number(crate::types::PageNumber) = "Sets or clears `PageNumber`. Required.";
             /// Instance id; deprecated, use `SdkAppId`.
             ///
             /// Example: `11`
-            one instance_id(i64),
+            value instance_id(i64),
                 set_instance_id(i64) = "Sets or clears `InstanceId`.", deprecated "use `SdkAppId`";
             /// Maximum number of records to return; deprecated, use `PageSize`.
             ///
             /// Example: `0`
-            one limit(crate::types::Limit),
+            value limit(crate::types::Limit),
                 set_limit(crate::types::Limit) = "Sets or clears `Limit`.", deprecated "use `PageSize`";
             /// Record offset; deprecated, use `PageNumber`.
             ///
             /// Example: `0`
-            one offset(crate::types::Offset),
+            value offset(crate::types::Offset),
                 set_offset(crate::types::Offset) = "Sets or clears `Offset`.", deprecated "use `PageNumber`";
             /// Only return records involving these phone numbers.
             ///
             /// Example: `["008613012345678"]`
-            many phones(impl IntoIterator<Item = impl Into<String>>),
+            text_list phones(impl IntoIterator<Item = impl Into<String>>),
                 set_phones(Vec<String>) = "Sets or clears `Phones`.";
             /// Only return records with these session ids.
             ///
             /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
-            many session_ids(impl IntoIterator<Item = impl Into<String>>),
+            text_list session_ids(impl IntoIterator<Item = impl Into<String>>),
                 set_session_ids(Vec<String>) = "Sets or clears `SessionIds`.";
         }
     };
@@ -596,20 +596,20 @@ impl DescribeTelCdrResponseBuilder {
         /// Total number of matching call records.
         ///
         /// Example: `2`
-        one total_count(crate::types::TotalCount),
+        value total_count(crate::types::TotalCount),
             set_total_count(crate::types::TotalCount) = "Sets or clears `TotalCount`.";
         /// Call records; deprecated, use `TelCdrList`.
         ///
         /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
-        many tel_cdrs(impl IntoIterator<Item = crate::types::TelCdrInfo>),
+        list tel_cdrs(impl IntoIterator<Item = crate::types::TelCdrInfo>),
             set_tel_cdrs(Vec<crate::types::TelCdrInfo>) = "Sets or clears `TelCdrs`.", deprecated "use `TelCdrList`";
         /// Call records on this page.
         ///
         /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
-        many tel_cdr_list(impl IntoIterator<Item = crate::types::TelCdrInfo>),
+        list tel_cdr_list(impl IntoIterator<Item = crate::types::TelCdrInfo>),
             set_tel_cdr_list(Vec<crate::types::TelCdrInfo>) = "Sets or clears `TelCdrList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -122,12 +122,12 @@ macro_rules! describe_tel_record_asr_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the call session.
             ///
             /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-            one session_id(impl Into<String>),
+            text session_id(impl Into<String>),
                 set_session_id(String) = "Sets or clears `SessionId`. Required.";
         }
     };
@@ -295,10 +295,10 @@ pub struct DescribeTelRecordAsrResponseBuilder {
 impl DescribeTelRecordAsrResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Transcript entries of the recording.
-        many asr_data_list(impl IntoIterator<Item = crate::types::AsrData>),
+        list asr_data_list(impl IntoIterator<Item = crate::types::AsrData>),
             set_asr_data_list(Vec<crate::types::AsrData>) = "Sets or clears `AsrDataList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -131,12 +131,12 @@ macro_rules! describe_tel_session_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the call session.
             ///
             /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-            one session_id(impl Into<String>),
+            text session_id(impl Into<String>),
                 set_session_id(String) = "Sets or clears `SessionId`. Required.";
         }
     };
@@ -306,10 +306,10 @@ impl DescribeTelSessionResponseBuilder {
         /// Details of the session.
         ///
         /// Example: `{"AcceptTimestamp":1607702329,"Callee":"00864001783747","Caller":"00864009282737","Direction":1,"OutBoundCallee":"","OutBoundCaller":"","ProtectedCallee":"","ProtectedCaller":"","RingTimestamp":1607702299,"RoomID":"32929373","SessionID":"0cf5be1b-de75-4445-a0c4-8dff3fa4b68b","SessionStatus":"inProgress","StaffEmail":"foo@tencent.com","StaffNumber":"1007","StartTimestamp":1607702199}`
-        one session(crate::types::PSTNSession),
+        value session(crate::types::PSTNSession),
             set_session(crate::types::PSTNSession) = "Sets or clears `Session`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -127,17 +127,17 @@ macro_rules! disable_ccc_phone_number_setters {
     () => {
         ::tencent_cloud_runtime::setters! {
             /// Numbers to change, each starting with `0086`.
-            many phone_numbers(impl IntoIterator<Item = impl Into<String>>),
+            text_list phone_numbers(impl IntoIterator<Item = impl Into<String>>),
                 set_phone_numbers(Vec<String>) = "Sets or clears `PhoneNumbers`. Required.";
             /// Switch value: `0` enable, `1` disable.
             ///
             /// Example: `1`
-            one disabled(crate::types::DisableCCCPhoneNumberDisabled),
+            value disabled(crate::types::DisableCCCPhoneNumberDisabled),
                 set_disabled(crate::types::DisableCCCPhoneNumberDisabled) = "Sets or clears `Disabled`. Required.";
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`.";
         }
     };
@@ -292,7 +292,7 @@ pub struct DisableCCCPhoneNumberResponseBuilder {
 impl DisableCCCPhoneNumberResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -94,10 +94,10 @@ macro_rules! modify_company_apply_setters {
             /// Id of the application; it must be in the rejected or pending review state.
             ///
             /// Example: `1`
-            one apply_id(crate::types::ApplyId),
+            value apply_id(crate::types::ApplyId),
                 set_apply_id(crate::types::ApplyId) = "Sets or clears `ApplyId`. Required.";
             /// Enterprise qualification details to submit.
-            one company_info(crate::types::CompanyApplyInfo),
+            value company_info(crate::types::CompanyApplyInfo),
                 set_company_info(crate::types::CompanyApplyInfo) = "Sets or clears `CompanyInfo`. Required.";
         }
     };
@@ -248,7 +248,7 @@ pub struct ModifyCompanyApplyResponseBuilder {
 impl ModifyCompanyApplyResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

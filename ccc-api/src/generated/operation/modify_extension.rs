@@ -161,27 +161,27 @@ macro_rules! modify_extension_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Extension number to modify.
             ///
             /// Example: `"1001"`
-            one extension_id(impl Into<String>),
+            text extension_id(impl Into<String>),
                 set_extension_id(String) = "Sets or clears `ExtensionId`. Required.";
             /// New display name of the extension.
             ///
             /// Example: `"分机1"`
-            one extension_name(impl Into<String>),
+            text extension_name(impl Into<String>),
                 set_extension_name(String) = "Sets or clears `ExtensionName`.";
             /// Ids of the skill groups the extension belongs to.
             ///
             /// Example: `[1,2,3,4,5,6]`
-            many skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
+            list skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
                 set_skill_group_ids(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupIds`.";
             /// Email account of the agent to bind to the extension.
             ///
             /// Example: `"xxx@xxx.com"`
-            one relation(impl Into<String>), set_relation(String) = "Sets or clears `Relation`.";
+            text relation(impl Into<String>), set_relation(String) = "Sets or clears `Relation`.";
         }
     };
 }
@@ -335,7 +335,7 @@ pub struct ModifyExtensionResponseBuilder {
 impl ModifyExtensionResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -214,44 +214,44 @@ macro_rules! modify_own_number_apply_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Circuit-related settings of the numbers.
-            many detail_list(impl IntoIterator<Item = crate::types::OwnNumberApplyDetailItem>),
+            list detail_list(impl IntoIterator<Item = crate::types::OwnNumberApplyDetailItem>),
                 set_detail_list(Vec<crate::types::OwnNumberApplyDetailItem>) = "Sets or clears `DetailList`. Required.";
             /// Id of the approval request to modify.
             ///
             /// Example: `1`
-            one apply_id(crate::types::ApplyId),
+            value apply_id(crate::types::ApplyId),
                 set_apply_id(crate::types::ApplyId) = "Sets or clears `ApplyId`.";
             /// Prefix added to the number sent out.
             ///
             /// Example: `"0"`
-            one prefix(impl Into<String>), set_prefix(String) = "Sets or clears `Prefix`.";
+            text prefix(impl Into<String>), set_prefix(String) = "Sets or clears `Prefix`.";
             /// Prefix for domestic long-distance calls to mobile phones.
             ///
             /// Example: `"0"`
-            one mobile_ndd_prefix(impl Into<String>),
+            text mobile_ndd_prefix(impl Into<String>),
                 set_mobile_ndd_prefix(String) = "Sets or clears `MobileNddPrefix`.";
             /// Whether to strip the area code on local calls.
             ///
             /// Example: `false`
-            one local_number_trim_ac(bool),
+            value local_number_trim_ac(bool),
                 set_local_number_trim_ac(bool) = "Sets or clears `LocalNumberTrimAC`.";
             /// Whether to pass the callee number through exactly as entered, without reformatting.
             ///
             /// Example: `false`
-            one callee_format_passthrough(bool),
+            value callee_format_passthrough(bool),
                 set_callee_format_passthrough(bool) = "Sets or clears `CalleeFormatPassthrough`.";
             /// Whether to pass the caller number through exactly as entered, without reformatting.
             ///
             /// Example: `false`
-            one caller_format_passthrough(bool),
+            value caller_format_passthrough(bool),
                 set_caller_format_passthrough(bool) = "Sets or clears `CallerFormatPassthrough`.";
             /// Prefix for international long-distance calls.
             ///
             /// Example: `"00"`
-            one international_number_prefix(impl Into<String>),
+            text international_number_prefix(impl Into<String>),
                 set_international_number_prefix(String) = "Sets or clears `InternationalNumberPrefix`.";
         }
     };
@@ -416,7 +416,7 @@ pub struct ModifyOwnNumberApplyResponseBuilder {
 impl ModifyOwnNumberApplyResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

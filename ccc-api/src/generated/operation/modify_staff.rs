@@ -230,52 +230,52 @@ macro_rules! modify_staff_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Account (email) of the agent to modify.
             ///
             /// Example: `"xx@tencent.com"`
-            one email(impl Into<String>), set_email(String) = "Sets or clears `Email`. Required.";
+            text email(impl Into<String>), set_email(String) = "Sets or clears `Email`. Required.";
             /// Agent name.
             ///
             /// Example: `"小王"`
-            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+            text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
             /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
             ///
             /// Example: `"008618088888888"`
-            one phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
+            text phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
             /// Agent nickname.
             ///
             /// Example: `"小管家"`
-            one nick(impl Into<String>), set_nick(String) = "Sets or clears `Nick`.";
+            text nick(impl Into<String>), set_nick(String) = "Sets or clears `Nick`.";
             /// Agent staff number.
             ///
             /// Example: `"114514"`
-            one staff_no(impl Into<String>), set_staff_no(String) = "Sets or clears `StaffNo`.";
+            text staff_no(impl Into<String>), set_staff_no(String) = "Sets or clears `StaffNo`.";
             /// Ids of the skill groups to bind the agent to.
             ///
             /// Example: `[123,134]`
-            many skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
+            list skill_group_ids(impl IntoIterator<Item = crate::types::SkillGroupId>),
                 set_skill_group_ids(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupIds`.";
             /// Whether outbound calls from the agent's mobile phone are enabled.
             ///
             /// Example: `true`
-            one use_mobile_call_out(bool),
+            value use_mobile_call_out(bool),
                 set_use_mobile_call_out(bool) = "Sets or clears `UseMobileCallOut`.";
             /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
             ///
             /// Example: `0`
-            one use_mobile_accept(crate::types::ModifyStaffUseMobileAccept),
+            value use_mobile_accept(crate::types::ModifyStaffUseMobileAccept),
                 set_use_mobile_accept(crate::types::ModifyStaffUseMobileAccept) = "Sets or clears `UseMobileAccept`.";
             /// Agent extension number: 4-6 digits, starting with 1-8.
             ///
             /// Example: `"1003"`
-            one extension_number(impl Into<String>),
+            text extension_number(impl Into<String>),
                 set_extension_number(String) = "Sets or clears `ExtensionNumber`.";
             /// Call forwarding settings.
             ///
             /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
-            one forwarding_config(crate::types::ForwardingConfig),
+            value forwarding_config(crate::types::ForwardingConfig),
                 set_forwarding_config(crate::types::ForwardingConfig) = "Sets or clears `ForwardingConfig`.";
         }
     };
@@ -440,7 +440,7 @@ pub struct ModifyStaffResponseBuilder {
 impl ModifyStaffResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -134,16 +134,16 @@ macro_rules! modify_staff_password_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `16000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Email of the agent.
             ///
             /// Example: `"a@qq.com"`
-            one email(impl Into<String>), set_email(String) = "Sets or clears `Email`. Required.";
+            text email(impl Into<String>), set_email(String) = "Sets or clears `Email`. Required.";
             /// New password to set.
             ///
             /// Example: `"abcdefg"`
-            one password(impl Into<String>),
+            text password(impl Into<String>),
                 set_password(String) = "Sets or clears `Password`. Required.";
         }
     };
@@ -308,7 +308,7 @@ pub struct ModifyStaffPasswordResponseBuilder {
 impl ModifyStaffPasswordResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

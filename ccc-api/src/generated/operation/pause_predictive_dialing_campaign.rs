@@ -112,12 +112,12 @@ macro_rules! pause_predictive_dialing_campaign_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the campaign to pause.
             ///
             /// Example: `2569`
-            one campaign_id(crate::types::CampaignId),
+            value campaign_id(crate::types::CampaignId),
                 set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`. Required.";
         }
     };
@@ -271,7 +271,7 @@ pub struct PausePredictiveDialingCampaignResponseBuilder {
 impl PausePredictiveDialingCampaignResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -146,22 +146,22 @@ macro_rules! play_sound_call_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400692008`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the call session.
             ///
             /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
-            one session_id(impl Into<String>),
+            text session_id(impl Into<String>),
                 set_session_id(String) = "Sets or clears `SessionId`. Required.";
             /// Id of the audio file, as managed under audio files in the console.
             ///
             /// Example: `27500`
-            one file_id(crate::types::FileId),
+            value file_id(crate::types::FileId),
                 set_file_id(crate::types::FileId) = "Sets or clears `FileId`.";
             /// Number of times to play the file; defaults to `1`.
             ///
             /// Example: `1`
-            one play_times(i64), set_play_times(i64) = "Sets or clears `PlayTimes`.";
+            value play_times(i64), set_play_times(i64) = "Sets or clears `PlayTimes`.";
         }
     };
 }
@@ -313,7 +313,7 @@ pub struct PlaySoundCallResponseBuilder {
 impl PlaySoundCallResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -113,12 +113,12 @@ macro_rules! reset_extension_password_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Extension number whose password is reset.
             ///
             /// Example: `"1001"`
-            one extension_id(impl Into<String>),
+            text extension_id(impl Into<String>),
                 set_extension_id(String) = "Sets or clears `ExtensionId`. Required.";
         }
     };
@@ -303,9 +303,9 @@ impl ResetExtensionPasswordResponseBuilder {
         /// The newly generated password.
         ///
         /// Example: `"foobar"`
-        one password(impl Into<String>), set_password(String) = "Sets or clears `Password`.";
+        text password(impl Into<String>), set_password(String) = "Sets or clears `Password`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -112,12 +112,12 @@ macro_rules! restore_member_online_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the customer service agent.
             ///
             /// Example: `"user@example.com"`
-            one user_id(impl Into<String>),
+            text user_id(impl Into<String>),
                 set_user_id(String) = "Sets or clears `UserId`. Required.";
         }
     };
@@ -268,7 +268,7 @@ pub struct RestoreMemberOnlineResponseBuilder {
 impl RestoreMemberOnlineResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -114,12 +114,12 @@ macro_rules! resume_auto_callout_task_setters {
             /// Id of the task to resume.
             ///
             /// Example: `16497`
-            one task_id(crate::types::TaskId),
+            value task_id(crate::types::TaskId),
                 set_task_id(crate::types::TaskId) = "Sets or clears `TaskId`. Required.";
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400692008`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
         }
     };
@@ -272,7 +272,7 @@ pub struct ResumeAutoCalloutTaskResponseBuilder {
 impl ResumeAutoCalloutTaskResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -132,10 +132,10 @@ macro_rules! set_staff_status_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400692008`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Agents and the statuses to set, at most 10.
-            many staff_status_list(impl IntoIterator<Item = crate::types::SetStaffStatusItem>),
+            list staff_status_list(impl IntoIterator<Item = crate::types::SetStaffStatusItem>),
                 set_staff_status_list(Vec<crate::types::SetStaffStatusItem>) = "Sets or clears `StaffStatusList`. Required.";
         }
     };
@@ -309,10 +309,10 @@ pub struct SetStaffStatusResponseBuilder {
 impl SetStaffStatusResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Result of the status change for each agent.
-        many staff_status_list(impl IntoIterator<Item = crate::types::SetStaffStatusRspItem>),
+        list staff_status_list(impl IntoIterator<Item = crate::types::SetStaffStatusRspItem>),
             set_staff_status_list(Vec<crate::types::SetStaffStatusRspItem>) = "Sets or clears `StaffStatusList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -112,12 +112,12 @@ macro_rules! stop_auto_callout_task_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the task to stop.
             ///
             /// Example: `1`
-            one task_id(crate::types::TaskId),
+            value task_id(crate::types::TaskId),
                 set_task_id(crate::types::TaskId) = "Sets or clears `TaskId`. Required.";
         }
     };
@@ -268,7 +268,7 @@ pub struct StopAutoCalloutTaskResponseBuilder {
 impl StopAutoCalloutTaskResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

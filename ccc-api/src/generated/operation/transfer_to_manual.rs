@@ -125,17 +125,17 @@ macro_rules! transfer_to_manual_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the session to transfer.
             ///
             /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-            one session_id(impl Into<String>),
+            text session_id(impl Into<String>),
                 set_session_id(String) = "Sets or clears `SessionId`. Required.";
             /// Id of the skill group whose agents receive the session.
             ///
             /// Example: `5002`
-            one skill_group_id(crate::types::SkillGroupId),
+            value skill_group_id(crate::types::SkillGroupId),
                 set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
         }
     };
@@ -288,7 +288,7 @@ pub struct TransferToManualResponseBuilder {
 impl TransferToManualResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -132,17 +132,17 @@ macro_rules! unbind_staff_skill_group_list_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Email of the agent.
             ///
             /// Example: `"staff1@xx.com"`
-            one staff_email(impl Into<String>),
+            text staff_email(impl Into<String>),
                 set_staff_email(String) = "Sets or clears `StaffEmail`. Required.";
             /// Ids of the skill groups to remove the agent from.
             ///
             /// Example: `[1,2,3,4,5,6]`
-            many skill_group_list(impl IntoIterator<Item = crate::types::SkillGroupId>),
+            list skill_group_list(impl IntoIterator<Item = crate::types::SkillGroupId>),
                 set_skill_group_list(Vec<crate::types::SkillGroupId>) = "Sets or clears `SkillGroupList`. Required.";
         }
     };
@@ -300,7 +300,7 @@ pub struct UnbindStaffSkillGroupListResponseBuilder {
 impl UnbindStaffSkillGroupListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -159,27 +159,27 @@ macro_rules! update_ccc_skill_group_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the skill group to update.
             ///
             /// Example: `12345678`
-            one skill_group_id(crate::types::SkillGroupId),
+            value skill_group_id(crate::types::SkillGroupId),
                 set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupID`. Required.";
             /// New skill group name.
             ///
             /// Example: `"客户一组"`
-            one skill_group_name(impl Into<String>),
+            text skill_group_name(impl Into<String>),
                 set_skill_group_name(String) = "Sets or clears `SkillGroupName`.";
             /// New maximum concurrency; at most `2` when ringing all agents at once.
             ///
             /// Example: `1`
-            one max_concurrency(crate::types::MaxConcurrency),
+            value max_concurrency(crate::types::MaxConcurrency),
                 set_max_concurrency(crate::types::MaxConcurrency) = "Sets or clears `MaxConcurrency`.";
             /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
             ///
             /// Example: `true`
-            one ring_all(bool), set_ring_all(bool) = "Sets or clears `RingAll`.";
+            value ring_all(bool), set_ring_all(bool) = "Sets or clears `RingAll`.";
         }
     };
 }
@@ -335,7 +335,7 @@ pub struct UpdateCCCSkillGroupResponseBuilder {
 impl UpdateCCCSkillGroupResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

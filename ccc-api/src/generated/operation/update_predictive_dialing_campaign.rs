@@ -294,75 +294,75 @@ macro_rules! update_predictive_dialing_campaign_setters {
             /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
             ///
             /// Example: `1400000000`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Id of the campaign, as generated on creation.
             ///
             /// Example: `2569`
-            one campaign_id(crate::types::CampaignId),
+            value campaign_id(crate::types::CampaignId),
                 set_campaign_id(crate::types::CampaignId) = "Sets or clears `CampaignId`. Required.";
             /// Task name.
             ///
             /// Example: `"新能源SUV推荐"`
-            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
+            text name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
             /// Numbers to call, in E.164 format or without country code.
-            many callees(impl IntoIterator<Item = impl Into<String>>),
+            text_list callees(impl IntoIterator<Item = impl Into<String>>),
                 set_callees(Vec<String>) = "Sets or clears `Callees`. Required.";
             /// Caller numbers, in the format shown in the console.
-            many callers(impl IntoIterator<Item = impl Into<String>>),
+            text_list callers(impl IntoIterator<Item = impl Into<String>>),
                 set_callers(Vec<String>) = "Sets or clears `Callers`. Required.";
             /// Calling order: `0` random, `1` in list order.
             ///
             /// Example: `0`
-            one call_order(crate::types::UpdatePredictiveDialingCampaignCallOrder),
+            value call_order(crate::types::UpdatePredictiveDialingCampaignCallOrder),
                 set_call_order(crate::types::UpdatePredictiveDialingCampaignCallOrder) = "Sets or clears `CallOrder`. Required.";
             /// Id of the agent skill group used by the task.
             ///
             /// Example: `255`
-            one skill_group_id(crate::types::SkillGroupId),
+            value skill_group_id(crate::types::SkillGroupId),
                 set_skill_group_id(crate::types::SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
             /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
             ///
             /// Example: `3`
-            one priority(i64), set_priority(i64) = "Sets or clears `Priority`. Required.";
+            value priority(i64), set_priority(i64) = "Sets or clears `Priority`. Required.";
             /// Expected call abandon rate in percent, 5-50.
             ///
             /// Example: `10`
-            one expected_abandon_rate(i64),
+            value expected_abandon_rate(i64),
                 set_expected_abandon_rate(i64) = "Sets or clears `ExpectedAbandonRate`. Required.";
             /// Interval between call retries in seconds, 60-86400.
             ///
             /// Example: `1800`
-            one retry_interval(i64),
+            value retry_interval(i64),
                 set_retry_interval(i64) = "Sets or clears `RetryInterval`. Required.";
             /// Unix time in seconds when the task starts automatically.
             ///
             /// Example: `1708483433`
-            one start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
+            value start_time(i64), set_start_time(i64) = "Sets or clears `StartTime`. Required.";
             /// Unix time in seconds when the task ends automatically.
             ///
             /// Example: `1708485433`
-            one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
+            value end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
             /// Id of the IVR flow to use.
             ///
             /// Example: `4600`
-            one ivr_id(crate::types::IvrId),
+            value ivr_id(crate::types::IvrId),
                 set_ivr_id(crate::types::IvrId) = "Sets or clears `IVRId`.";
             /// Number of call retries, 0-2.
             ///
             /// Example: `2`
-            one retry_times(i64), set_retry_times(i64) = "Sets or clears `RetryTimes`.";
+            value retry_times(i64), set_retry_times(i64) = "Sets or clears `RetryTimes`.";
             /// Custom variables.
             ///
             /// Example: `[{"Key":"foo","Value":"bar"}]`
-            many variables(impl IntoIterator<Item = crate::types::Variable>),
+            list variables(impl IntoIterator<Item = crate::types::Variable>),
                 set_variables(Vec<crate::types::Variable>) = "Sets or clears `Variables`.";
             /// User-to-user information passed with the calls.
             ///
             /// Example: `"foobar"`
-            one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+            text uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
             /// Per-callee attributes.
-            many callee_attributes(impl IntoIterator<Item = crate::types::CalleeAttribute>),
+            list callee_attributes(impl IntoIterator<Item = crate::types::CalleeAttribute>),
                 set_callee_attributes(Vec<crate::types::CalleeAttribute>) = "Sets or clears `CalleeAttributes`.";
         }
     };
@@ -550,7 +550,7 @@ pub struct UpdatePredictiveDialingCampaignResponseBuilder {
 impl UpdatePredictiveDialingCampaignResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

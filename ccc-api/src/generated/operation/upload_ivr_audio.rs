@@ -135,10 +135,10 @@ macro_rules! upload_ivr_audio_setters {
             /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
             ///
             /// Example: `1600000001`
-            one sdk_app_id(crate::types::SdkAppId),
+            value sdk_app_id(crate::types::SdkAppId),
                 set_sdk_app_id(crate::types::SdkAppId) = "Sets or clears `SdkAppId`. Required.";
             /// Audio files to upload.
-            many audio_list(impl IntoIterator<Item = crate::types::UploadAudioInfo>),
+            list audio_list(impl IntoIterator<Item = crate::types::UploadAudioInfo>),
                 set_audio_list(Vec<crate::types::UploadAudioInfo>) = "Sets or clears `AudioList`. Required.";
         }
     };
@@ -332,13 +332,13 @@ pub struct UploadIvrAudioResponseBuilder {
 impl UploadIvrAudioResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Files whose upload failed.
-        many failed_file_list(impl IntoIterator<Item = crate::types::UploadIvrAudioFailedInfo>),
+        list failed_file_list(impl IntoIterator<Item = crate::types::UploadIvrAudioFailedInfo>),
             set_failed_file_list(Vec<crate::types::UploadIvrAudioFailedInfo>) = "Sets or clears `FailedFileList`.";
         /// Files that were uploaded successfully.
-        many success_file_list(impl IntoIterator<Item = crate::types::AudioFileInfo>),
+        list success_file_list(impl IntoIterator<Item = crate::types::AudioFileInfo>),
             set_success_file_list(Vec<crate::types::AudioFileInfo>) = "Sets or clears `SuccessFileList`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -120,19 +120,19 @@ impl ActiveCarrierPrivilegeNumberBuilder {
         /// Id of the contact center application.
         ///
         /// Example: `1400000000`
-        one sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
+        value sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
         /// Calling number.
         ///
         /// Example: `"008601012345678"`
-        one caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
+        text caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
         /// Called number.
         ///
         /// Example: `"008601012345678"`
-        one callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
+        text callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
         /// Unix time in seconds when the entry took effect.
         ///
         /// Example: `1668590448`
-        one create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
+        value create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -107,16 +107,17 @@ impl AIAgentInfoBuilder {
         /// Id of the AI agent.
         ///
         /// Example: `69`
-        one ai_agent_id(AIAgentId), set_ai_agent_id(AIAgentId) = "Sets or clears `AIAgentId`.";
+        value ai_agent_id(AIAgentId),
+            set_ai_agent_id(AIAgentId) = "Sets or clears `AIAgentId`.";
         /// Display name of the AI agent.
         ///
         /// Example: `"新智能体"`
-        one ai_agent_name(impl Into<String>),
+        text ai_agent_name(impl Into<String>),
             set_ai_agent_name(String) = "Sets or clears `AIAgentName`.";
         /// Names of the variables defined for the AI agent.
         ///
         /// Example: `["orderId"]`
-        many variable_names(impl IntoIterator<Item = impl Into<String>>),
+        text_list variable_names(impl IntoIterator<Item = impl Into<String>>),
             set_variable_names(Vec<String>) = "Sets or clears `VariableNames`.";
     }
     #[inline]

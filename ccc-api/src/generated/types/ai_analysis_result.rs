@@ -88,12 +88,12 @@ impl AIAnalysisResultBuilder {
         /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
         ///
         /// Example: `"summary"`
-        one r#type(AIAnalysisResultType),
+        value r#type(AIAnalysisResultType),
             set_type(AIAnalysisResultType) = "Sets or clears `Type`.";
         /// Analysis output for the given kind.
         ///
         /// Example: `"会话小结结果"`
-        one result(impl Into<String>), set_result(String) = "Sets or clears `Result`.";
+        text result(impl Into<String>), set_result(String) = "Sets or clears `Result`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

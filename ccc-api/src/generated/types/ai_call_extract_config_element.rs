@@ -127,27 +127,27 @@ impl AICallExtractConfigElementBuilder {
         /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
         ///
         /// Example: `"Number"`
-        one info_type(AICallExtractConfigElementInfoType),
+        value info_type(AICallExtractConfigElementInfoType),
             set_info_type(AICallExtractConfigElementInfoType) = "Sets or clears `InfoType`. Required.";
         /// Name of the item; must be unique.
         ///
         /// Example: `"姓名"`
-        one info_name(impl Into<String>),
+        text info_name(impl Into<String>),
             set_info_name(String) = "Sets or clears `InfoName`. Required.";
         /// Description of what the item should capture.
         ///
         /// Example: `"客户姓名"`
-        one info_content(impl Into<String>),
+        text info_content(impl Into<String>),
             set_info_content(String) = "Sets or clears `InfoContent`.";
         /// Sample values illustrating what should be extracted.
         ///
         /// Example: `["张三"]`
-        many examples(impl IntoIterator<Item = impl Into<String>>),
+        text_list examples(impl IntoIterator<Item = impl Into<String>>),
             set_examples(Vec<String>) = "Sets or clears `Examples`.";
         /// Allowed options; required when `InfoType` is `Selector`.
         ///
         /// Example: `["动力","内饰","价格"]`
-        many choices(impl IntoIterator<Item = impl Into<String>>),
+        text_list choices(impl IntoIterator<Item = impl Into<String>>),
             set_choices(Vec<String>) = "Sets or clears `Choices`.";
     }
     #[inline]

@@ -125,21 +125,21 @@ impl AICallExtractResultElementBuilder {
         /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.
         ///
         /// Example: `"Number"`
-        one info_type(AICallExtractConfigElementInfoType),
+        value info_type(AICallExtractConfigElementInfoType),
             set_info_type(AICallExtractConfigElementInfoType) = "Sets or clears `InfoType`.";
         /// Name of the extracted item.
         ///
         /// Example: `"驾龄"`
-        one info_name(impl Into<String>), set_info_name(String) = "Sets or clears `InfoName`.";
+        text info_name(impl Into<String>), set_info_name(String) = "Sets or clears `InfoName`.";
         /// Description of the extracted item, as configured.
         ///
         /// Example: `"客户具体驾龄是多少年"`
-        one info_content(impl Into<String>),
+        text info_content(impl Into<String>),
             set_info_content(String) = "Sets or clears `InfoContent`.";
         /// Extracted value.
         ///
         /// Example: `{"Boolean":true}`
-        one result(AICallExtractResultInfo),
+        value result(AICallExtractResultInfo),
             set_result(AICallExtractResultInfo) = "Sets or clears `Result`.";
     }
     #[inline]

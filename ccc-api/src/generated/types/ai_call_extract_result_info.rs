@@ -115,20 +115,20 @@ impl AICallExtractResultInfoBuilder {
         /// Extracted value when the item type is `Text`.
         ///
         /// Example: `"xx省xx市xx区xx街道"`
-        one text(impl Into<String>), set_text(String) = "Sets or clears `Text`.";
+        text text(impl Into<String>), set_text(String) = "Sets or clears `Text`.";
         /// Selected options when the item type is `Selector`.
         ///
         /// Example: `["动力","价格"]`
-        many chosen(impl IntoIterator<Item = impl Into<String>>),
+        text_list chosen(impl IntoIterator<Item = impl Into<String>>),
             set_chosen(Vec<String>) = "Sets or clears `Chosen`.";
         /// Extracted value when the item type is `Boolean`.
         ///
         /// Example: `true`
-        one boolean(bool), set_boolean(bool) = "Sets or clears `Boolean`.";
+        value boolean(bool), set_boolean(bool) = "Sets or clears `Boolean`.";
         /// Extracted value when the item type is `Number`.
         ///
         /// Example: `7.0`
-        one number(f64), set_number(f64) = "Sets or clears `Number`.";
+        value number(f64), set_number(f64) = "Sets or clears `Number`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

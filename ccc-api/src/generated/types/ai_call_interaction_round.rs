@@ -140,20 +140,20 @@ impl AICallInteractionRoundBuilder {
         /// Unique id of this round.
         ///
         /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
-        one round_id(impl Into<String>), set_round_id(String) = "Sets or clears `RoundId`.";
+        text round_id(impl Into<String>), set_round_id(String) = "Sets or clears `RoundId`.";
         /// Sequence number of the round within the call.
         ///
         /// Example: `1`
-        one round_index(i64), set_round_index(i64) = "Sets or clears `RoundIndex`.";
+        value round_index(i64), set_round_index(i64) = "Sets or clears `RoundIndex`.";
         /// Labels classifying the user reply, as a JSON-serialized string.
         ///
         /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
-        one tags(impl Into<String>), set_tags(String) = "Sets or clears `Tags`.";
+        text tags(impl Into<String>), set_tags(String) = "Sets or clears `Tags`.";
         /// User and AI messages exchanged in this round.
-        many messages(impl IntoIterator<Item = AIRoundMessage>),
+        list messages(impl IntoIterator<Item = AIRoundMessage>),
             set_messages(Vec<AIRoundMessage>) = "Sets or clears `Messages`.";
         /// Canvas nodes traversed during this round.
-        many paths(impl IntoIterator<Item = AIRoundPath>),
+        list paths(impl IntoIterator<Item = AIRoundPath>),
             set_paths(Vec<AIRoundPath>) = "Sets or clears `Paths`.";
     }
     #[inline]

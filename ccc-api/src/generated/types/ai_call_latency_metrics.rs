@@ -120,20 +120,20 @@ impl AICallLatencyMetricsBuilder {
         /// Speech recognition latency in milliseconds; `-1` if there was none.
         ///
         /// Example: `715`
-        one asr_latency(i64), set_asr_latency(i64) = "Sets or clears `AsrLatency`.";
+        value asr_latency(i64), set_asr_latency(i64) = "Sets or clears `AsrLatency`.";
         /// Time until the language model produced its first token, in milliseconds.
         ///
         /// Example: `29`
-        one llm_first_token_latency(i64),
+        value llm_first_token_latency(i64),
             set_llm_first_token_latency(i64) = "Sets or clears `LLMFirstTokenLatency`.";
         /// Speech synthesis latency in milliseconds; `-1` if there was none.
         ///
         /// Example: `295`
-        one tts_latency(i64), set_tts_latency(i64) = "Sets or clears `TTSLatency`.";
+        value tts_latency(i64), set_tts_latency(i64) = "Sets or clears `TTSLatency`.";
         /// Overall response latency in milliseconds.
         ///
         /// Example: `329`
-        one total_latency(i64), set_total_latency(i64) = "Sets or clears `TotalLatency`.";
+        value total_latency(i64), set_total_latency(i64) = "Sets or clears `TotalLatency`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

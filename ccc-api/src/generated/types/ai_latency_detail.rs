@@ -146,28 +146,28 @@ impl AILatencyDetailBuilder {
         /// Id of the conversation round.
         ///
         /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
-        one round_id(impl Into<String>), set_round_id(String) = "Sets or clears `RoundId`.";
+        text round_id(impl Into<String>), set_round_id(String) = "Sets or clears `RoundId`.";
         /// Speech recognition latency in milliseconds.
         ///
         /// Example: `100`
-        one asr_latency(i64), set_asr_latency(i64) = "Sets or clears `ASRLatency`.";
+        value asr_latency(i64), set_asr_latency(i64) = "Sets or clears `ASRLatency`.";
         /// Speech synthesis latency in milliseconds.
         ///
         /// Example: `100`
-        one tts_latency(i64), set_tts_latency(i64) = "Sets or clears `TTSLatency`.";
+        value tts_latency(i64), set_tts_latency(i64) = "Sets or clears `TTSLatency`.";
         /// Language model latency in milliseconds.
         ///
         /// Example: `100`
-        one llm_latency(i64), set_llm_latency(i64) = "Sets or clears `LLMLatency`.";
+        value llm_latency(i64), set_llm_latency(i64) = "Sets or clears `LLMLatency`.";
         /// Time until the language model produced its first token, in milliseconds.
         ///
         /// Example: `100`
-        one llm_first_token_latency(i64),
+        value llm_first_token_latency(i64),
             set_llm_first_token_latency(i64) = "Sets or clears `LLMFirstTokenLatency`.";
         /// End-to-end latency in milliseconds.
         ///
         /// Example: `100`
-        one ete_latency(i64), set_ete_latency(i64) = "Sets or clears `ETELatency`.";
+        value ete_latency(i64), set_ete_latency(i64) = "Sets or clears `ETELatency`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -133,16 +133,16 @@ pub struct AILatencyStatisticsBuilder {
 impl AILatencyStatisticsBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Statistics of speech recognition latency.
-        one asr_latency(AILatencyStatisticsInfo),
+        value asr_latency(AILatencyStatisticsInfo),
             set_asr_latency(AILatencyStatisticsInfo) = "Sets or clears `ASRLatency`.";
         /// Statistics of speech synthesis latency.
-        one tts_latency(AILatencyStatisticsInfo),
+        value tts_latency(AILatencyStatisticsInfo),
             set_tts_latency(AILatencyStatisticsInfo) = "Sets or clears `TTSLatency`.";
         /// Statistics of language model latency.
-        one llm_latency(AILatencyStatisticsInfo),
+        value llm_latency(AILatencyStatisticsInfo),
             set_llm_latency(AILatencyStatisticsInfo) = "Sets or clears `LLMLatency`.";
         /// Statistics of end-to-end latency.
-        one ete_latency(AILatencyStatisticsInfo),
+        value ete_latency(AILatencyStatisticsInfo),
             set_ete_latency(AILatencyStatisticsInfo) = "Sets or clears `ETELatency`.";
     }
     #[inline]

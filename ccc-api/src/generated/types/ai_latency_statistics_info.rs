@@ -107,15 +107,15 @@ impl AILatencyStatisticsInfoBuilder {
         /// Smallest observed latency.
         ///
         /// Example: `100`
-        one min_latency(i64), set_min_latency(i64) = "Sets or clears `MinLatency`.";
+        value min_latency(i64), set_min_latency(i64) = "Sets or clears `MinLatency`.";
         /// Median latency.
         ///
         /// Example: `100`
-        one middle_latency(i64), set_middle_latency(i64) = "Sets or clears `MiddleLatency`.";
+        value middle_latency(i64), set_middle_latency(i64) = "Sets or clears `MiddleLatency`.";
         /// 90th percentile latency.
         ///
         /// Example: `100`
-        one p90_latency(i64), set_p90_latency(i64) = "Sets or clears `P90Latency`.";
+        value p90_latency(i64), set_p90_latency(i64) = "Sets or clears `P90Latency`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -110,12 +110,12 @@ impl AIRoundMessageBuilder {
         /// Time of the message as a Unix timestamp in milliseconds.
         ///
         /// Example: `1775543019321`
-        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        value timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
         /// What the user said, if this entry is a user message.
-        one user_reply(UserReplyEvent),
+        value user_reply(UserReplyEvent),
             set_user_reply(UserReplyEvent) = "Sets or clears `UserReply`.";
         /// What the AI agent said, if this entry is an agent response.
-        one ai_speak(AISpeakEvent), set_ai_speak(AISpeakEvent) = "Sets or clears `AISpeak`.";
+        value ai_speak(AISpeakEvent), set_ai_speak(AISpeakEvent) = "Sets or clears `AISpeak`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

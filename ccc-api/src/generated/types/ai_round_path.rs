@@ -103,16 +103,16 @@ impl AIRoundPathBuilder {
         /// Name of the node in the canvas.
         ///
         /// Example: `"对话 1"`
-        one node_name(impl Into<String>), set_node_name(String) = "Sets or clears `NodeName`.";
+        text node_name(impl Into<String>), set_node_name(String) = "Sets or clears `NodeName`.";
         /// Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.
         ///
         /// Example: `"DIALOGUE"`
-        one node_type(AIRoundPathNodeType),
+        value node_type(AIRoundPathNodeType),
             set_node_type(AIRoundPathNodeType) = "Sets or clears `NodeType`.";
         /// Unix time in milliseconds when the node was reached.
         ///
         /// Example: `1775543019294`
-        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        value timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -136,25 +136,25 @@ impl AISpeakEventBuilder {
         /// Whether the user's voice activity may interrupt this utterance.
         ///
         /// Example: `true`
-        one can_be_interrupted(bool),
+        value can_be_interrupted(bool),
             set_can_be_interrupted(bool) = "Sets or clears `CanBeInterrupted`.";
         /// Text the agent spoke.
         ///
         /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
-        one spoken_text(impl Into<String>),
+        text spoken_text(impl Into<String>),
             set_spoken_text(String) = "Sets or clears `SpokenText`.";
         /// Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.
         ///
         /// Example: `"PlayDtmfTimeoutPrompt"`
-        one spoken_type(AISpeakEventSpokenType),
+        value spoken_type(AISpeakEventSpokenType),
             set_spoken_type(AISpeakEventSpokenType) = "Sets or clears `SpokenType`.";
         /// Latency of generating this response; may be absent.
-        one latency_metrics(AICallLatencyMetrics),
+        value latency_metrics(AICallLatencyMetrics),
             set_latency_metrics(AICallLatencyMetrics) = "Sets or clears `LatencyMetrics`.";
         /// Why the flow moved to the next node; only set when the canvas runs in flexible mode.
         ///
         /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
-        one traverse_reason(impl Into<String>),
+        text traverse_reason(impl Into<String>),
             set_traverse_reason(String) = "Sets or clears `TraverseReason`.";
     }
     #[inline]

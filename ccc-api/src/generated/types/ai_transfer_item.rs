@@ -100,17 +100,17 @@ impl AITransferItemBuilder {
         /// Name of the function call that triggers the transfer to a human.
         ///
         /// Example: `"transfer_to_human"`
-        one transfer_function_name(impl Into<String>),
+        text transfer_function_name(impl Into<String>),
             set_transfer_function_name(String) = "Sets or clears `TransferFunctionName`. Required.";
         /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
         ///
         /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
-        one transfer_function_desc(impl Into<String>),
+        text transfer_function_desc(impl Into<String>),
             set_transfer_function_desc(String) = "Sets or clears `TransferFunctionDesc`. Required.";
         /// Id of the skill group that receives the transferred call.
         ///
         /// Example: `1`
-        one transfer_skill_group_id(SkillGroupId),
+        value transfer_skill_group_id(SkillGroupId),
             set_transfer_skill_group_id(SkillGroupId) = "Sets or clears `TransferSkillGroupId`. Required.";
     }
     #[inline]

@@ -133,23 +133,23 @@ impl AsrDataBuilder {
         /// Party who spoke the sentence.
         ///
         /// Example: `"xxx@xxx.com"`
-        one user(impl Into<String>), set_user(String) = "Sets or clears `User`.";
+        text user(impl Into<String>), set_user(String) = "Sets or clears `User`.";
         /// Transcribed text.
         ///
         /// Example: `"hello world"`
-        one message(impl Into<String>), set_message(String) = "Sets or clears `Message`.";
+        text message(impl Into<String>), set_message(String) = "Sets or clears `Message`.";
         /// Timestamp of the sentence.
         ///
         /// Example: `1644488608`
-        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        value timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
         /// Unix time in milliseconds when the sentence began.
         ///
         /// Example: `1729697242236`
-        one start(i64), set_start(i64) = "Sets or clears `Start`.";
+        value start(i64), set_start(i64) = "Sets or clears `Start`.";
         /// Unix time in milliseconds when the sentence ended.
         ///
         /// Example: `1729697245426`
-        one end(i64), set_end(i64) = "Sets or clears `End`.";
+        value end(i64), set_end(i64) = "Sets or clears `End`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -120,21 +120,21 @@ impl AudioFileInfoBuilder {
         /// Id of the audio file.
         ///
         /// Example: `1`
-        one file_id(FileId), set_file_id(FileId) = "Sets or clears `FileId`.";
+        value file_id(FileId), set_file_id(FileId) = "Sets or clears `FileId`.";
         /// Alias given to the file.
         ///
         /// Example: `"欢迎"`
-        one custom_file_name(impl Into<String>),
+        text custom_file_name(impl Into<String>),
             set_custom_file_name(String) = "Sets or clears `CustomFileName`.";
         /// Original file name.
         ///
         /// Example: `"xxx.mp3"`
-        one audio_file_name(impl Into<String>),
+        text audio_file_name(impl Into<String>),
             set_audio_file_name(String) = "Sets or clears `AudioFileName`.";
         /// Review status: `0` not yet reviewed, `1` approved, `2` rejected.
         ///
         /// Example: `1`
-        one status(AudioFileInfoStatus),
+        value status(AudioFileInfoStatus),
             set_status(AudioFileInfoStatus) = "Sets or clears `Status`.";
     }
     #[inline]

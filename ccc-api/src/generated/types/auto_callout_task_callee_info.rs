@@ -96,17 +96,17 @@ impl AutoCalloutTaskCalleeInfoBuilder {
         /// The callee's phone number.
         ///
         /// Example: `"008613912345678"`
-        one callee(impl Into<String>),
+        text callee(impl Into<String>),
             set_callee(String) = "Sets or clears `Callee`. Required.";
         /// Where calling this callee stands.
         ///
         /// Example: `1`
-        one state(AutoCalloutTaskCalleeState),
+        value state(AutoCalloutTaskCalleeState),
             set_state(AutoCalloutTaskCalleeState) = "Sets or clears `State`. Required.";
         /// Ids of the call sessions placed to this callee, oldest first.
         ///
         /// Example: `["aaaa-xxxx"]`
-        many sessions(impl IntoIterator<Item = impl Into<String>>),
+        text_list sessions(impl IntoIterator<Item = impl Into<String>>),
             set_sessions(Vec<String>) = "Sets or clears `Sessions`. Required.";
     }
     #[inline]

@@ -185,42 +185,42 @@ impl AutoCalloutTaskInfoBuilder {
         /// Task name.
         ///
         /// Example: `"任务1"`
-        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
         /// Number of callees in the task.
         ///
         /// Example: `5`
-        one callee_count(CalleeCount),
+        value callee_count(CalleeCount),
             set_callee_count(CalleeCount) = "Sets or clears `CalleeCount`.";
         /// Calling numbers used by the task.
         ///
         /// Example: `["008601012345678"]`
-        many callers(impl IntoIterator<Item = impl Into<String>>),
+        text_list callers(impl IntoIterator<Item = impl Into<String>>),
             set_callers(Vec<String>) = "Sets or clears `Callers`.";
         /// Unix timestamp at which the task starts.
         ///
         /// Example: `1145`
-        one not_before(i64), set_not_before(i64) = "Sets or clears `NotBefore`.";
+        value not_before(i64), set_not_before(i64) = "Sets or clears `NotBefore`.";
         /// Unix timestamp at which the task ends; may be absent.
         ///
         /// Example: `1146`
-        one not_after(i64), set_not_after(i64) = "Sets or clears `NotAfter`.";
+        value not_after(i64), set_not_after(i64) = "Sets or clears `NotAfter`.";
         /// Id of the IVR flow the task runs.
         ///
         /// Example: `5`
-        one ivr_id(IvrId), set_ivr_id(IvrId) = "Sets or clears `IvrId`.";
+        value ivr_id(IvrId), set_ivr_id(IvrId) = "Sets or clears `IvrId`.";
         /// Task state: `0` created but not calling yet, `1` running, `2` all calls finished, `3` expired with calls still ongoing, `4` expired and ended, `5` paused and resumable.
         ///
         /// Example: `1`
-        one state(AutoCalloutTaskInfoState),
+        value state(AutoCalloutTaskInfoState),
             set_state(AutoCalloutTaskInfoState) = "Sets or clears `State`.";
         /// Id of the task.
         ///
         /// Example: `341431`
-        one task_id(TaskId), set_task_id(TaskId) = "Sets or clears `TaskId`.";
+        value task_id(TaskId), set_task_id(TaskId) = "Sets or clears `TaskId`.";
         /// Maximum ringing time in seconds before the call is hung up automatically; only supported for customer-owned numbers.
         ///
         /// Example: `15`
-        one max_ring_timeout_second(i64),
+        value max_ring_timeout_second(i64),
             set_max_ring_timeout_second(i64) = "Sets or clears `MaxRingTimeoutSecond`.";
     }
     #[inline]

@@ -105,15 +105,15 @@ impl AvailableTimeConfigBuilder {
         /// Days the setting applies to: `EveryDay` (default), `BusinessDay` statutory working days, `Holiday` statutory days off, `Custom` chosen weekdays.
         ///
         /// Example: `"Custom"`
-        one day_type(AvailableTimeConfigDayType),
+        value day_type(AvailableTimeConfigDayType),
             set_day_type(AvailableTimeConfigDayType) = "Sets or clears `DayType`.";
         /// Weekdays the setting applies to, from `Monday` to `Sunday`; only used when `DayType` is `Custom`.
         ///
         /// Example: `["Wednesday"]`
-        many days_of_week(impl IntoIterator<Item = AvailableTimeConfigDaysOfWeek>),
+        list days_of_week(impl IntoIterator<Item = AvailableTimeConfigDaysOfWeek>),
             set_days_of_week(Vec<AvailableTimeConfigDaysOfWeek>) = "Sets or clears `DaysOfWeek`.";
         /// Time ranges that count as working hours on those days.
-        many time_ranges(impl IntoIterator<Item = TimeRange>),
+        list time_ranges(impl IntoIterator<Item = TimeRange>),
             set_time_ranges(Vec<TimeRange>) = "Sets or clears `TimeRanges`.";
     }
     #[inline]

@@ -92,7 +92,7 @@ impl ::std::fmt::Debug for BasicAuthBuilder {
 impl BasicAuthBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Token sent in the Basic authorization header.
-        one basic_token(impl Into<String>),
+        text basic_token(impl Into<String>),
             set_basic_token(String) = "Sets or clears `BasicToken`.";
     }
     #[inline]

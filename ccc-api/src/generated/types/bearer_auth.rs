@@ -92,7 +92,7 @@ impl ::std::fmt::Debug for BearerAuthBuilder {
 impl BearerAuthBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Token sent in the Bearer authorization header.
-        one bearer_token(impl Into<String>),
+        text bearer_token(impl Into<String>),
             set_bearer_token(String) = "Sets or clears `BearerToken`.";
     }
     #[inline]

@@ -211,53 +211,53 @@ impl CallInMetricsBuilder {
         /// Number of calls currently in the IVR.
         ///
         /// Example: `0`
-        one ivr_count(i64), set_ivr_count(i64) = "Sets or clears `IvrCount`.";
+        value ivr_count(i64), set_ivr_count(i64) = "Sets or clears `IvrCount`.";
         /// Number of calls currently waiting in queue.
         ///
         /// Example: `0`
-        one queue_count(i64), set_queue_count(i64) = "Sets or clears `QueueCount`.";
+        value queue_count(i64), set_queue_count(i64) = "Sets or clears `QueueCount`.";
         /// Number of calls currently ringing.
         ///
         /// Example: `0`
-        one ring_count(i64), set_ring_count(i64) = "Sets or clears `RingCount`.";
+        value ring_count(i64), set_ring_count(i64) = "Sets or clears `RingCount`.";
         /// Number of calls currently connected.
         ///
         /// Example: `0`
-        one accept_count(i64), set_accept_count(i64) = "Sets or clears `AcceptCount`.";
+        value accept_count(i64), set_accept_count(i64) = "Sets or clears `AcceptCount`.";
         /// Number of calls currently transferred by agents to external lines.
         ///
         /// Example: `0`
-        one transfer_outer_count(i64),
+        value transfer_outer_count(i64),
             set_transfer_outer_count(i64) = "Sets or clears `TransferOuterCount`.";
         /// Longest queue wait.
         ///
         /// Example: `0`
-        one max_queue_duration(i64),
+        value max_queue_duration(i64),
             set_max_queue_duration(i64) = "Sets or clears `MaxQueueDuration`.";
         /// Average queue wait.
         ///
         /// Example: `0`
-        one avg_queue_duration(i64),
+        value avg_queue_duration(i64),
             set_avg_queue_duration(i64) = "Sets or clears `AvgQueueDuration`.";
         /// Longest ringing time.
         ///
         /// Example: `0`
-        one max_ring_duration(i64),
+        value max_ring_duration(i64),
             set_max_ring_duration(i64) = "Sets or clears `MaxRingDuration`.";
         /// Average ringing time.
         ///
         /// Example: `0`
-        one avg_ring_duration(i64),
+        value avg_ring_duration(i64),
             set_avg_ring_duration(i64) = "Sets or clears `AvgRingDuration`.";
         /// Longest connected time.
         ///
         /// Example: `0`
-        one max_accept_duration(i64),
+        value max_accept_duration(i64),
             set_max_accept_duration(i64) = "Sets or clears `MaxAcceptDuration`.";
         /// Average connected time.
         ///
         /// Example: `0`
-        one avg_accept_duration(i64),
+        value avg_accept_duration(i64),
             set_avg_accept_duration(i64) = "Sets or clears `AvgAcceptDuration`.";
     }
     #[inline]

@@ -114,15 +114,15 @@ impl CallInNumberMetricsBuilder {
         /// Line number.
         ///
         /// Example: `"02188888888"`
-        one number(impl Into<String>), set_number(String) = "Sets or clears `Number`.";
+        text number(impl Into<String>), set_number(String) = "Sets or clears `Number`.";
         /// Metrics for the line.
         ///
         /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
-        one metrics(CallInMetrics), set_metrics(CallInMetrics) = "Sets or clears `Metrics`.";
+        value metrics(CallInMetrics), set_metrics(CallInMetrics) = "Sets or clears `Metrics`.";
         /// Metrics of the skill groups bound to the line.
         ///
         /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]`
-        many skill_group_metrics(impl IntoIterator<Item = CallInSkillGroupMetrics>),
+        list skill_group_metrics(impl IntoIterator<Item = CallInSkillGroupMetrics>),
             set_skill_group_metrics(Vec<CallInSkillGroupMetrics>) = "Sets or clears `SkillGroupMetrics`.";
     }
     #[inline]

@@ -102,14 +102,14 @@ impl CallInSkillGroupMetricsBuilder {
         /// Id of the skill group.
         ///
         /// Example: `1`
-        one skill_group_id(SkillGroupId),
+        value skill_group_id(SkillGroupId),
             set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
         /// Metrics for the skill group.
-        one metrics(CallInMetrics), set_metrics(CallInMetrics) = "Sets or clears `Metrics`.";
+        value metrics(CallInMetrics), set_metrics(CallInMetrics) = "Sets or clears `Metrics`.";
         /// Name of the skill group.
         ///
         /// Example: `"技能组名称"`
-        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
+        text name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

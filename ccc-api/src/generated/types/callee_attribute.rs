@@ -103,14 +103,14 @@ impl CalleeAttributeBuilder {
         /// Number to call.
         ///
         /// Example: `"0086130xxxxxxxx"`
-        one callee(impl Into<String>),
+        text callee(impl Into<String>),
             set_callee(String) = "Sets or clears `Callee`. Required.";
         /// User-to-user information carried along with the call.
         ///
         /// Example: `"foobar"`
-        one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+        text uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
         /// Variables passed to the call flow for this callee.
-        many variables(impl IntoIterator<Item = Variable>),
+        list variables(impl IntoIterator<Item = Variable>),
             set_variables(Vec<Variable>) = "Sets or clears `Variables`.";
     }
     #[inline]

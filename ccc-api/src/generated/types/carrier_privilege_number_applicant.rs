@@ -172,39 +172,39 @@ impl CarrierPrivilegeNumberApplicantBuilder {
         /// Id of the contact center application.
         ///
         /// Example: `1400000000`
-        one sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
+        value sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
         /// Id of the application.
         ///
         /// Example: `1145`
-        one applicant_id(u64), set_applicant_id(u64) = "Sets or clears `ApplicantId`.";
+        value applicant_id(u64), set_applicant_id(u64) = "Sets or clears `ApplicantId`.";
         /// Calling numbers covered by the application.
         ///
         /// Example: `["008601012345678"]`
-        many callers(impl IntoIterator<Item = impl Into<String>>),
+        text_list callers(impl IntoIterator<Item = impl Into<String>>),
             set_callers(Vec<String>) = "Sets or clears `Callers`.";
         /// Called numbers covered by the application.
         ///
         /// Example: `["008601012345678"]`
-        many callees(impl IntoIterator<Item = impl Into<String>>),
+        text_list callees(impl IntoIterator<Item = impl Into<String>>),
             set_callees(Vec<String>) = "Sets or clears `Callees`.";
         /// Free-text description.
         ///
         /// Example: `"申请描述"`
-        one description(impl Into<String>),
+        text description(impl Into<String>),
             set_description(String) = "Sets or clears `Description`.";
         /// Review state: `1` pending, `2` approved, `3` rejected.
         ///
         /// Example: `1`
-        one state(CarrierPrivilegeNumberApplicantState),
+        value state(CarrierPrivilegeNumberApplicantState),
             set_state(CarrierPrivilegeNumberApplicantState) = "Sets or clears `State`.";
         /// Unix time in seconds when the application was created.
         ///
         /// Example: `1668573686`
-        one create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
+        value create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
         /// Unix time in seconds when the application was last updated.
         ///
         /// Example: `1668573686`
-        one update_time(i64), set_update_time(i64) = "Sets or clears `UpdateTime`.";
+        value update_time(i64), set_update_time(i64) = "Sets or clears `UpdateTime`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -88,12 +88,12 @@ impl ClientInfoBuilder {
         /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.
         ///
         /// Example: `"Web"`
-        one client_type(ClientInfoClientType),
+        value client_type(ClientInfoClientType),
             set_client_type(ClientInfoClientType) = "Sets or clears `ClientType`.";
         /// Whether the client is in the foreground; always true for `Web`, and for `WeChatMiniProgram` false when the mini program is in the background.
         ///
         /// Example: `true`
-        one is_connected(bool), set_is_connected(bool) = "Sets or clears `IsConnected`.";
+        value is_connected(bool), set_is_connected(bool) = "Sets or clears `IsConnected`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -346,117 +346,117 @@ impl CompanyApplyInfoBuilder {
         /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
         ///
         /// Example: `1`
-        one applicant_type(CompanyApplyInfoApplicantType),
+        value applicant_type(CompanyApplyInfoApplicantType),
             set_applicant_type(CompanyApplyInfoApplicantType) = "Sets or clears `ApplicantType`. Required.";
         /// Company name.
         ///
         /// Example: `"北京XXCC有限责任公司"`
-        one company_name(impl Into<String>),
+        text company_name(impl Into<String>),
             set_company_name(String) = "Sets or clears `CompanyName`. Required.";
         /// Unified social credit code of the company.
         ///
         /// Example: `"91411111111111111"`
-        one business_id(impl Into<String>),
+        text business_id(impl Into<String>),
             set_business_id(String) = "Sets or clears `BusinessId`. Required.";
         /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one business_id_pic_url(impl Into<String>),
+        text business_id_pic_url(impl Into<String>),
             set_business_id_pic_url(String) = "Sets or clears `BusinessIdPicUrl`. Required.";
         /// Name of the legal representative.
         ///
         /// Example: `"王某某"`
-        one corporation_name(impl Into<String>),
+        text corporation_name(impl Into<String>),
             set_corporation_name(String) = "Sets or clears `CorporationName`. Required.";
         /// ID card number of the legal representative.
         ///
         /// Example: `"610000000000008"`
-        one corporation_id(impl Into<String>),
+        text corporation_id(impl Into<String>),
             set_corporation_id(String) = "Sets or clears `CorporationId`. Required.";
         /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one corporation_id_pic_url(impl Into<String>),
+        text corporation_id_pic_url(impl Into<String>),
             set_corporation_id_pic_url(String) = "Sets or clears `CorporationIdPicUrl`. Required.";
         /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one network_commitment_pic_url(impl Into<String>),
+        text network_commitment_pic_url(impl Into<String>),
             set_network_commitment_pic_url(String) = "Sets or clears `NetworkCommitmentPicUrl`. Required.";
         /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
         ///
         /// Example: `1`
-        one is_equal_tencent_cloud(CompanyApplyInfoIsEqualTencentCloud),
+        value is_equal_tencent_cloud(CompanyApplyInfoIsEqualTencentCloud),
             set_is_equal_tencent_cloud(CompanyApplyInfoIsEqualTencentCloud) = "Sets or clears `IsEqualTencentCloud`. Required.";
         /// Mobile number of the legal representative.
         ///
         /// Example: `"18011111111"`
-        one corporation_mobile(impl Into<String>),
+        text corporation_mobile(impl Into<String>),
             set_corporation_mobile(String) = "Sets or clears `CorporationMobile`. Required.";
         /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one corporation_mobile_pic_url(impl Into<String>),
+        text corporation_mobile_pic_url(impl Into<String>),
             set_corporation_mobile_pic_url(String) = "Sets or clears `CorporationMobilePicUrl`. Required.";
         /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one use_describe_file_url(impl Into<String>),
+        text use_describe_file_url(impl Into<String>),
             set_use_describe_file_url(String) = "Sets or clears `UseDescribeFileUrl`. Required.";
         /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one company_auth_letter_pic_url(impl Into<String>),
+        text company_auth_letter_pic_url(impl Into<String>),
             set_company_auth_letter_pic_url(String) = "Sets or clears `CompanyAuthLetterPicUrl`. Required.";
         /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one accept_pic_url(impl Into<String>),
+        text accept_pic_url(impl Into<String>),
             set_accept_pic_url(String) = "Sets or clears `AcceptPicUrl`. Required.";
         /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one corporation_holding_on_id_pic_url(impl Into<String>),
+        text corporation_holding_on_id_pic_url(impl Into<String>),
             set_corporation_holding_on_id_pic_url(String) = "Sets or clears `CorporationHoldingOnIdPicUrl`.";
         /// Name of the operator; required when `ApplicantType` is `1`.
         ///
         /// Example: `"李某某"`
-        one operator_name(impl Into<String>),
+        text operator_name(impl Into<String>),
             set_operator_name(String) = "Sets or clears `OperatorName`.";
         /// ID document number of the operator; required when `ApplicantType` is `1`.
         ///
         /// Example: `"61011111111111111"`
-        one operator_id(impl Into<String>),
+        text operator_id(impl Into<String>),
             set_operator_id(String) = "Sets or clears `OperatorId`.";
         /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one operator_id_pic_url(impl Into<String>),
+        text operator_id_pic_url(impl Into<String>),
             set_operator_id_pic_url(String) = "Sets or clears `OperatorIdPicUrl`.";
         /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one operator_holding_on_id_pic_url(impl Into<String>),
+        text operator_holding_on_id_pic_url(impl Into<String>),
             set_operator_holding_on_id_pic_url(String) = "Sets or clears `OperatorHoldingOnIdPicUrl`.";
         /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one commission_pic_url(impl Into<String>),
+        text commission_pic_url(impl Into<String>),
             set_commission_pic_url(String) = "Sets or clears `CommissionPicUrl`.";
         /// Mobile number of the operator; required when `ApplicantType` is `1`.
         ///
         /// Example: `"18022222222"`
-        one operator_mobile(impl Into<String>),
+        text operator_mobile(impl Into<String>),
             set_operator_mobile(String) = "Sets or clears `OperatorMobile`.";
         /// Email address of the operator; required when `ApplicantType` is `1`.
         ///
         /// Example: `"111@qq.com"`
-        one operator_email(impl Into<String>),
+        text operator_email(impl Into<String>),
             set_operator_email(String) = "Sets or clears `OperatorEmail`.";
         /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
         ///
         /// Example: `"https://xxxx.com/xxxxx.jpg"`
-        one operator_mobile_pic_url(impl Into<String>),
+        text operator_mobile_pic_url(impl Into<String>),
             set_operator_mobile_pic_url(String) = "Sets or clears `OperatorMobilePicUrl`.";
     }
     #[inline]

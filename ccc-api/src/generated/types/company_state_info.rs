@@ -185,42 +185,42 @@ impl CompanyStateInfoBuilder {
         /// Id of the qualification application.
         ///
         /// Example: `1`
-        one id(i64), set_id(i64) = "Sets or clears `Id`.";
+        value id(i64), set_id(i64) = "Sets or clears `Id`.";
         /// Name of the company.
         ///
         /// Example: `"北京XX公司"`
-        one company_name(impl Into<String>),
+        text company_name(impl Into<String>),
             set_company_name(String) = "Sets or clears `CompanyName`.";
         /// Unix time in seconds when the application was created.
         ///
         /// Example: `1653534444`
-        one create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
+        value create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
         /// Unix time in seconds when the application was reviewed.
         ///
         /// Example: `1653534444`
-        one check_time(i64), set_check_time(i64) = "Sets or clears `CheckTime`.";
+        value check_time(i64), set_check_time(i64) = "Sets or clears `CheckTime`.";
         /// Reviewer's remark on the application.
         ///
         /// Example: `"通过了"`
-        one check_msg(impl Into<String>), set_check_msg(String) = "Sets or clears `CheckMsg`.";
+        text check_msg(impl Into<String>), set_check_msg(String) = "Sets or clears `CheckMsg`.";
         /// Review state: `1` pending review, `2` approved, `3` rejected.
         ///
         /// Example: `1`
-        one state(CompanyStateInfoState),
+        value state(CompanyStateInfoState),
             set_state(CompanyStateInfoState) = "Sets or clears `State`.";
         /// Unified social credit code of the company.
         ///
         /// Example: `"546346435646"`
-        one business_id(impl Into<String>),
+        text business_id(impl Into<String>),
             set_business_id(String) = "Sets or clears `BusinessId`.";
         /// Unix time in seconds when the application was last modified.
         ///
         /// Example: `1653534444`
-        one modify_time(i64), set_modify_time(i64) = "Sets or clears `ModifyTime`.";
+        value modify_time(i64), set_modify_time(i64) = "Sets or clears `ModifyTime`.";
         /// Contract number.
         ///
         /// Example: `"12324xxxxx"`
-        one contract_no(impl Into<String>),
+        text contract_no(impl Into<String>),
             set_contract_no(String) = "Sets or clears `ContractNo`.";
     }
     #[inline]

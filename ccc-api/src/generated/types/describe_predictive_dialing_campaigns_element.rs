@@ -174,40 +174,40 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
         /// Id of the predictive dialing task.
         ///
         /// Example: `2569`
-        one campaign_id(CampaignId),
+        value campaign_id(CampaignId),
             set_campaign_id(CampaignId) = "Sets or clears `CampaignId`.";
         /// Name of the task.
         ///
         /// Example: `"新能源SUV推荐"`
-        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
         /// Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.
         ///
         /// Example: `0`
-        one status(DescribePredictiveDialingCampaignsElementStatus),
+        value status(DescribePredictiveDialingCampaignsElementStatus),
             set_status(DescribePredictiveDialingCampaignsElementStatus) = "Sets or clears `Status`.";
         /// Why the task is in its state: `0` normal, `1` ended manually, `2` ended because it timed out.
         ///
         /// Example: `0`
-        one status_reason(DescribePredictiveDialingCampaignsElementStatusReason),
+        value status_reason(DescribePredictiveDialingCampaignsElementStatusReason),
             set_status_reason(DescribePredictiveDialingCampaignsElementStatusReason) = "Sets or clears `StatusReason`.";
         /// Total number of callee numbers in the task.
         ///
         /// Example: `1000`
-        one callee_count(CalleeCount),
+        value callee_count(CalleeCount),
             set_callee_count(CalleeCount) = "Sets or clears `CalleeCount`.";
         /// Number of callees whose calls are done.
         ///
         /// Example: `0`
-        one finished_callee_count(i64),
+        value finished_callee_count(i64),
             set_finished_callee_count(i64) = "Sets or clears `FinishedCalleeCount`.";
         /// Scheduling priority among tasks of the same instance, `1` (highest) to `5` (lowest).
         ///
         /// Example: `3`
-        one priority(i64), set_priority(i64) = "Sets or clears `Priority`.";
+        value priority(i64), set_priority(i64) = "Sets or clears `Priority`.";
         /// Id of the agent skill group that handles the task's calls.
         ///
         /// Example: `255`
-        one skill_group_id(SkillGroupId),
+        value skill_group_id(SkillGroupId),
             set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`.";
     }
     #[inline]

@@ -103,16 +103,16 @@ impl ErrStaffItemBuilder {
         /// Email address of the agent that failed.
         ///
         /// Example: `"xxx@xxx.com"`
-        one staff_email(impl Into<String>),
+        text staff_email(impl Into<String>),
             set_staff_email(String) = "Sets or clears `StaffEmail`.";
         /// Error code for the failure.
         ///
         /// Example: `"err"`
-        one code(impl Into<String>), set_code(String) = "Sets or clears `Code`.";
+        text code(impl Into<String>), set_code(String) = "Sets or clears `Code`.";
         /// Human-readable description of the failure.
         ///
         /// Example: `"some error"`
-        one message(impl Into<String>), set_message(String) = "Sets or clears `Message`.";
+        text message(impl Into<String>), set_message(String) = "Sets or clears `Message`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

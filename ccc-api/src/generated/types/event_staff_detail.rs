@@ -78,7 +78,7 @@ pub struct EventStaffDetailBuilder {
 impl EventStaffDetailBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Agents involved in the event.
-        many staffs(impl IntoIterator<Item = EventStaffElement>),
+        list staffs(impl IntoIterator<Item = EventStaffElement>),
             set_staffs(Vec<EventStaffElement>) = "Sets or clears `Staffs`.";
     }
     #[inline]

@@ -88,11 +88,11 @@ impl EventStaffElementBuilder {
         /// Email account of the agent.
         ///
         /// Example: `"foo@tencent.com"`
-        one mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`.";
+        text mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`.";
         /// Employee number of the agent.
         ///
         /// Example: `"9527"`
-        one staff_number(impl Into<String>),
+        text staff_number(impl Into<String>),
             set_staff_number(String) = "Sets or clears `StaffNumber`.";
     }
     #[inline]

@@ -211,52 +211,52 @@ impl ExtensionInfoBuilder {
         /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
         ///
         /// Example: `1400000000`
-        one sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
+        value sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
         /// Full name of the extension.
         ///
         /// Example: `"xxx@xxx.com"`
-        one full_extension_id(impl Into<String>),
+        text full_extension_id(impl Into<String>),
             set_full_extension_id(String) = "Sets or clears `FullExtensionId`.";
         /// Extension number.
         ///
         /// Example: `"1001"`
-        one extension_id(impl Into<String>),
+        text extension_id(impl Into<String>),
             set_extension_id(String) = "Sets or clears `ExtensionId`.";
         /// Skill groups the extension belongs to.
         ///
         /// Example: `"1000,1001"`
-        one skill_group_id(impl Into<String>),
+        text skill_group_id(impl Into<String>),
             set_skill_group_id(String) = "Sets or clears `SkillGroupId`.";
         /// Display name of the extension.
         ///
         /// Example: `"分机1"`
-        one extension_name(impl Into<String>),
+        text extension_name(impl Into<String>),
             set_extension_name(String) = "Sets or clears `ExtensionName`.";
         /// Unix time in seconds when the extension was created.
         ///
         /// Example: `1617184839`
-        one create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
+        value create_time(i64), set_create_time(i64) = "Sets or clears `CreateTime`.";
         /// Unix time in seconds of the last modification.
         ///
         /// Example: `1617184839`
-        one modify_time(i64), set_modify_time(i64) = "Sets or clears `ModifyTime`.";
+        value modify_time(i64), set_modify_time(i64) = "Sets or clears `ModifyTime`.";
         /// Phone state: `0` offline, `100` idle, `200` busy.
         ///
         /// Example: `100`
-        one status(ExtensionInfoStatus),
+        value status(ExtensionInfoStatus),
             set_status(ExtensionInfoStatus) = "Sets or clears `Status`.";
         /// Whether the phone is registered.
         ///
         /// Example: `true`
-        one register(bool), set_register(bool) = "Sets or clears `Register`.";
+        value register(bool), set_register(bool) = "Sets or clears `Register`.";
         /// Email of the agent bound to the extension.
         ///
         /// Example: `"xxx@xxx.com"`
-        one relation(impl Into<String>), set_relation(String) = "Sets or clears `Relation`.";
+        text relation(impl Into<String>), set_relation(String) = "Sets or clears `Relation`.";
         /// Name of the agent bound to the extension.
         ///
         /// Example: `"座席1"`
-        one relation_name(impl Into<String>),
+        text relation_name(impl Into<String>),
             set_relation_name(String) = "Sets or clears `RelationName`.";
     }
     #[inline]

@@ -83,11 +83,11 @@ impl FilterBuilder {
         /// Name of the field to filter on.
         ///
         /// Example: `"Key"`
-        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
         /// Values the field is matched against.
         ///
         /// Example: `["Value1","Value2"]`
-        many values(impl IntoIterator<Item = impl Into<String>>),
+        text_list values(impl IntoIterator<Item = impl Into<String>>),
             set_values(Vec<String>) = "Sets or clears `Values`.";
     }
     #[inline]

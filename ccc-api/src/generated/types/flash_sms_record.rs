@@ -159,36 +159,37 @@ impl FlashSMSRecordBuilder {
         /// Id of the call session the flash SMS belongs to.
         ///
         /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
-        one session_id(impl Into<String>),
+        text session_id(impl Into<String>),
             set_session_id(String) = "Sets or clears `SessionId`.";
         /// Number the flash SMS was delivered to (the callee).
         ///
         /// Example: `"0086158******69"`
-        one delivery_number(impl Into<String>),
+        text delivery_number(impl Into<String>),
             set_delivery_number(String) = "Sets or clears `DeliveryNumber`.";
         /// System number associated with the call.
         ///
         /// Example: `"0086021******07"`
-        one serving_number(impl Into<String>),
+        text serving_number(impl Into<String>),
             set_serving_number(String) = "Sets or clears `ServingNumber`.";
         /// Delivery result: `1` success; any other value means failure.
         ///
         /// Example: `1`
-        one delivery_status(i64), set_delivery_status(i64) = "Sets or clears `DeliveryStatus`.";
+        value delivery_status(i64),
+            set_delivery_status(i64) = "Sets or clears `DeliveryStatus`.";
         /// Reason the delivery failed.
         ///
         /// Example: `"success"`
-        one delivery_message(impl Into<String>),
+        text delivery_message(impl Into<String>),
             set_delivery_message(String) = "Sets or clears `DeliveryMessage`.";
         /// Unix time in seconds when delivery was attempted.
         ///
         /// Example: `1769613044`
-        one delivery_timestamp(i64),
+        value delivery_timestamp(i64),
             set_delivery_timestamp(i64) = "Sets or clears `DeliveryTimestamp`.";
         /// Unix time in seconds when the message arrived, if delivered successfully.
         ///
         /// Example: `1769613046`
-        one arrive_timestamp(i64),
+        value arrive_timestamp(i64),
             set_arrive_timestamp(i64) = "Sets or clears `ArriveTimestamp`.";
     }
     #[inline]

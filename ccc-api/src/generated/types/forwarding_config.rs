@@ -104,16 +104,17 @@ impl ForwardingConfigBuilder {
         /// Whether call forwarding is turned on.
         ///
         /// Example: `true`
-        one enabled(bool), set_enabled(bool) = "Sets or clears `Enabled`.";
+        value enabled(bool), set_enabled(bool) = "Sets or clears `Enabled`.";
         /// Forwarding mode: `1` always forward, `2` forward only under certain conditions.
         ///
         /// Example: `2`
-        one condition(ForwardingConfigCondition),
+        value condition(ForwardingConfigCondition),
             set_condition(ForwardingConfigCondition) = "Sets or clears `Condition`.";
         /// Where calls are forwarded to.
         ///
         /// Example: `{"StaffUserId":"foo@tencent.com","Type":1}`
-        one target(ForwardingTarget), set_target(ForwardingTarget) = "Sets or clears `Target`.";
+        value target(ForwardingTarget),
+            set_target(ForwardingTarget) = "Sets or clears `Target`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -116,22 +116,23 @@ impl ForwardingTargetBuilder {
         /// Kind of destination: `1` agent, `2` skill group, `3` extension.
         ///
         /// Example: `1`
-        one r#type(ForwardingTargetType),
+        value r#type(ForwardingTargetType),
             set_type(ForwardingTargetType) = "Sets or clears `Type`.";
         /// Account of the destination agent; set when `Type` is `1`.
         ///
         /// Example: `"foo@tencent.com"`
-        one staff_user_id(impl Into<String>),
+        text staff_user_id(impl Into<String>),
             set_staff_user_id(String) = "Sets or clears `StaffUserId`.";
         /// Id of the destination skill group; set when `Type` is `2`.
         ///
         /// Example: `1254`
-        one skill_group_id(SkillGroupId),
+        value skill_group_id(SkillGroupId),
             set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`.";
         /// Account of the destination extension; set when `Type` is `3`.
         ///
         /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
-        one extension(impl Into<String>), set_extension(String) = "Sets or clears `Extension`.";
+        text extension(impl Into<String>),
+            set_extension(String) = "Sets or clears `Extension`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

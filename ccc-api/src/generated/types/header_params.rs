@@ -97,9 +97,9 @@ impl ::std::fmt::Debug for HeaderParamsBuilder {
 impl HeaderParamsBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Header name.
-        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
+        text key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
         /// Header value.
-        one value(impl Into<String>), set_value(String) = "Sets or clears `Value`.";
+        text value(impl Into<String>), set_value(String) = "Sets or clears `Value`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

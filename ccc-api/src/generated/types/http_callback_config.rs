@@ -224,35 +224,35 @@ impl HttpCallbackConfigBuilder {
         /// Standard HTTP URL of the endpoint to call.
         ///
         /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
-        one url(impl Into<String>), set_url(String) = "Sets or clears `Url`.";
+        text url(impl Into<String>), set_url(String) = "Sets or clears `Url`.";
         /// HTTP headers to send with the request.
-        many header_params(impl IntoIterator<Item = HeaderParams>),
+        list header_params(impl IntoIterator<Item = HeaderParams>),
             set_header_params(Vec<HeaderParams>) = "Sets or clears `HeaderParams`.";
         /// Parameters to put in the request body.
-        many params(impl IntoIterator<Item = HttpParams>),
+        list params(impl IntoIterator<Item = HttpParams>),
             set_params(Vec<HttpParams>) = "Sets or clears `Params`.";
         /// Output values expected back; each must be a field of the JSON body returned by the endpoint.
-        many returns(impl IntoIterator<Item = ReturnKey>),
+        list returns(impl IntoIterator<Item = ReturnKey>),
             set_returns(Vec<ReturnKey>) = "Sets or clears `Returns`.";
         /// Whether the request is made asynchronously.
         ///
         /// Example: `true`
-        one r#async(bool), set_async(bool) = "Sets or clears `Async`.";
+        value r#async(bool), set_async(bool) = "Sets or clears `Async`.";
         /// Whether authentication is used: `0` disabled, `1` enabled.
         ///
         /// Example: `0`
-        one auth_type(HttpCallbackConfigAuthType),
+        value auth_type(HttpCallbackConfigAuthType),
             set_auth_type(HttpCallbackConfigAuthType) = "Sets or clears `AuthType`.";
         /// Credentials for HTTP basic authentication.
-        one basic_auth(BasicAuth), set_basic_auth(BasicAuth) = "Sets or clears `BasicAuth`.";
+        value basic_auth(BasicAuth), set_basic_auth(BasicAuth) = "Sets or clears `BasicAuth`.";
         /// Settings for bearer token authentication.
-        one bearer_auth(BearerAuth),
+        value bearer_auth(BearerAuth),
             set_bearer_auth(BearerAuth) = "Sets or clears `BearerAuth`.";
         /// Settings for custom authentication.
-        one custom_auth(HttpParams),
+        value custom_auth(HttpParams),
             set_custom_auth(HttpParams) = "Sets or clears `CustomAuth`.";
         /// Settings for OAuth2 authentication.
-        one oauth2_auth(OauthConfig),
+        value oauth2_auth(OauthConfig),
             set_oauth2_auth(OauthConfig) = "Sets or clears `Oauth2Auth`.";
     }
     #[inline]

@@ -112,11 +112,11 @@ impl ::std::fmt::Debug for HttpParamsBuilder {
 impl HttpParamsBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Parameter name.
-        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
+        text key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
         /// Parameter value.
-        one value(impl Into<String>), set_value(String) = "Sets or clears `Value`.";
+        text value(impl Into<String>), set_value(String) = "Sets or clears `Value`.";
         /// Data type of the parameter value.
-        one value_type(impl Into<String>),
+        text value_type(impl Into<String>),
             set_value_type(String) = "Sets or clears `ValueType`.";
     }
     #[inline]

@@ -229,56 +229,56 @@ impl IMCdrInfoBuilder {
         /// Id of the service record.
         ///
         /// Example: `"12933"`
-        one id(impl Into<String>), set_id(String) = "Sets or clears `Id`.";
+        text id(impl Into<String>), set_id(String) = "Sets or clears `Id`.";
         /// Length of the service in seconds.
         ///
         /// Example: `199`
-        one duration(i64), set_duration(i64) = "Sets or clears `Duration`.";
+        value duration(i64), set_duration(i64) = "Sets or clears `Duration`.";
         /// How the session ended: `0` abnormal end, `1` normal end, `3` no agent online, `17` agent declined to answer, `100` blocklisted, `101` transferred manually by the agent, `102` abandoned in the IVR stage, `108` ended automatically after user timeout, `109` ended by the user.
         ///
         /// Example: `1`
-        one end_status(IMCdrInfoEndStatus),
+        value end_status(IMCdrInfoEndStatus),
             set_end_status(IMCdrInfoEndStatus) = "Sets or clears `EndStatus`.";
         /// Nickname of the user.
         ///
         /// Example: `"访客_e8d6"`
-        one nickname(impl Into<String>), set_nickname(String) = "Sets or clears `Nickname`.";
+        text nickname(impl Into<String>), set_nickname(String) = "Sets or clears `Nickname`.";
         /// Service type: `1` omnichannel, `2` text customer service.
         ///
         /// Example: `2`
-        one r#type(IMCdrInfoType), set_type(IMCdrInfoType) = "Sets or clears `Type`.";
+        value r#type(IMCdrInfoType), set_type(IMCdrInfoType) = "Sets or clears `Type`.";
         /// Id of the agent who served the session.
         ///
         /// Example: `"foo@tencent.com"`
-        one staff_id(impl Into<String>), set_staff_id(String) = "Sets or clears `StaffId`.";
+        text staff_id(impl Into<String>), set_staff_id(String) = "Sets or clears `StaffId`.";
         /// Unix timestamp of the service.
         ///
         /// Example: `1632814604`
-        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        value timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
         /// Id of the session.
         ///
         /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
-        one session_id(impl Into<String>),
+        text session_id(impl Into<String>),
             set_session_id(String) = "Sets or clears `SessionId`.";
         /// Id of the skill group.
         ///
         /// Example: `"1154"`
-        one skill_group_id(impl Into<String>),
+        text skill_group_id(impl Into<String>),
             set_skill_group_id(String) = "Sets or clears `SkillGroupId`.";
         /// Name of the skill group.
         ///
         /// Example: `"foo"`
-        one skill_group_name(impl Into<String>),
+        text skill_group_name(impl Into<String>),
             set_skill_group_name(String) = "Sets or clears `SkillGroupName`.";
         /// Satisfaction rating given by the user; may be null if unavailable.
         ///
         /// Example: `{"Id":1,"Label":"满意"}`
-        one satisfaction(IMSatisfaction),
+        value satisfaction(IMSatisfaction),
             set_satisfaction(IMSatisfaction) = "Sets or clears `Satisfaction`.";
         /// Id of the user.
         ///
         /// Example: `"user123"`
-        one client_user_id(impl Into<String>),
+        text client_user_id(impl Into<String>),
             set_client_user_id(String) = "Sets or clears `ClientUserId`.";
     }
     #[inline]

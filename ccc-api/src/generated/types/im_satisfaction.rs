@@ -88,11 +88,11 @@ impl IMSatisfactionBuilder {
         /// Numeric satisfaction value.
         ///
         /// Example: `2`
-        one id(i64), set_id(i64) = "Sets or clears `Id`.";
+        value id(i64), set_id(i64) = "Sets or clears `Id`.";
         /// Label of the satisfaction value.
         ///
         /// Example: `"非常满意"`
-        one label(impl Into<String>), set_label(String) = "Sets or clears `Label`.";
+        text label(impl Into<String>), set_label(String) = "Sets or clears `Label`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -73,7 +73,7 @@ impl InterfaceBuilder {
         /// Address of the callback endpoint.
         ///
         /// Example: `"https://cloud.tencent.com/"`
-        one url(impl Into<String>), set_url(String) = "Sets or clears `URL`. Required.";
+        text url(impl Into<String>), set_url(String) = "Sets or clears `URL`. Required.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -87,11 +87,11 @@ impl InvokeLLMBuilder {
         /// Content to send to the LLM.
         ///
         /// Example: `"今天天气怎么样"`
-        one content(impl Into<String>), set_content(String) = "Sets or clears `Content`.";
+        text content(impl Into<String>), set_content(String) = "Sets or clears `Content`.";
         /// Whether this text may interrupt the bot while it is speaking.
         ///
         /// Example: `false`
-        one interrupt(bool), set_interrupt(bool) = "Sets or clears `Interrupt`.";
+        value interrupt(bool), set_interrupt(bool) = "Sets or clears `Interrupt`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -146,29 +146,29 @@ impl IVRKeyPressedElementBuilder {
         /// Key pressed or keyword matched.
         ///
         /// Example: `"1"`
-        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
+        text key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
         /// Tag associated with the key.
         ///
         /// Example: `"非常满意"`
-        one label(impl Into<String>), set_label(String) = "Sets or clears `Label`.";
+        text label(impl Into<String>), set_label(String) = "Sets or clears `Label`.";
         /// Unix time in milliseconds of the input.
         ///
         /// Example: `1729697241440`
-        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        value timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
         /// Tag of the IVR node.
         ///
         /// Example: `"分支节点"`
-        one node_label(impl Into<String>),
+        text node_label(impl Into<String>),
             set_node_label(String) = "Sets or clears `NodeLabel`.";
         /// Raw input from the user.
         ///
         /// Example: `"1"`
-        one original_content(impl Into<String>),
+        text original_content(impl Into<String>),
             set_original_content(String) = "Sets or clears `OriginalContent`.";
         /// Text of the TTS prompt played.
         ///
         /// Example: `"您好"`
-        one tts_prompt(impl Into<String>),
+        text tts_prompt(impl Into<String>),
             set_tts_prompt(String) = "Sets or clears `TTSPrompt`.";
     }
     #[inline]

@@ -88,11 +88,11 @@ impl MessageBuilder {
         /// Kind of message, such as `Text`.
         ///
         /// Example: `"Text"`
-        one r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
+        text r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
         /// Body of the message.
         ///
         /// Example: `"您好，我是您的小助手"`
-        one content(impl Into<String>), set_content(String) = "Sets or clears `Content`.";
+        text content(impl Into<String>), set_content(String) = "Sets or clears `Content`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

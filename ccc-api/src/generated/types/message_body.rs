@@ -108,15 +108,15 @@ impl MessageBodyBuilder {
         /// Unix timestamp of the message.
         ///
         /// Example: `1600007226`
-        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        value timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
         /// Id of the user who sent the message.
         ///
         /// Example: `"Alan"`
-        one from(impl Into<String>), set_from(String) = "Sets or clears `From`.";
+        text from(impl Into<String>), set_from(String) = "Sets or clears `From`.";
         /// Messages contained in this entry.
         ///
         /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
-        many messages(impl IntoIterator<Item = Message>),
+        list messages(impl IntoIterator<Item = Message>),
             set_messages(Vec<Message>) = "Sets or clears `Messages`.";
     }
     #[inline]

@@ -120,20 +120,20 @@ impl NumberInfoBuilder {
         /// The phone number.
         ///
         /// Example: `"0086075512345678"`
-        one number(impl Into<String>), set_number(String) = "Sets or clears `Number`.";
+        text number(impl Into<String>), set_number(String) = "Sets or clears `Number`.";
         /// Ids of the outbound skill groups bound to the number.
         ///
         /// Example: `[1,2,3]`
-        many call_out_skill_group_ids(impl IntoIterator<Item = SkillGroupId>),
+        list call_out_skill_group_ids(impl IntoIterator<Item = SkillGroupId>),
             set_call_out_skill_group_ids(Vec<SkillGroupId>) = "Sets or clears `CallOutSkillGroupIds`.";
         /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by the administrator, `5` suspended for a violation.
         ///
         /// Example: `1`
-        one state(NumberInfoState), set_state(NumberInfoState) = "Sets or clears `State`.";
+        value state(NumberInfoState), set_state(NumberInfoState) = "Sets or clears `State`.";
         /// Whether the number is a bring-your-own number: `0` no, `1` yes.
         ///
         /// Example: `1`
-        one cost_type(NumberInfoCostType),
+        value cost_type(NumberInfoCostType),
             set_cost_type(NumberInfoCostType) = "Sets or clears `CostType`.";
     }
     #[inline]

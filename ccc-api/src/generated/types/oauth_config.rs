@@ -118,11 +118,11 @@ impl ::std::fmt::Debug for OauthConfigBuilder {
 impl OauthConfigBuilder {
     ::tencent_cloud_runtime::setters! {
         /// URL of the endpoint that issues access tokens.
-        one token_url(impl Into<String>), set_token_url(String) = "Sets or clears `TokenURL`.";
+        text token_url(impl Into<String>), set_token_url(String) = "Sets or clears `TokenURL`.";
         /// OAuth2 client id.
-        one client_id(impl Into<String>), set_client_id(String) = "Sets or clears `ClientId`.";
+        text client_id(impl Into<String>), set_client_id(String) = "Sets or clears `ClientId`.";
         /// OAuth2 client secret.
-        one client_secret(impl Into<String>),
+        text client_secret(impl Into<String>),
             set_client_secret(String) = "Sets or clears `ClientSecret`.";
     }
     #[inline]

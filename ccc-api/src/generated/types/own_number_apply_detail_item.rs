@@ -138,32 +138,32 @@ impl OwnNumberApplyDetailItemBuilder {
         /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
         ///
         /// Example: `2`
-        one call_type(OwnNumberApplyDetailItemCallType),
+        value call_type(OwnNumberApplyDetailItemCallType),
             set_call_type(OwnNumberApplyDetailItemCallType) = "Sets or clears `CallType`. Required.";
         /// Line number.
         ///
         /// Example: `"02066660000"`
-        one phone_number(impl Into<String>),
+        text phone_number(impl Into<String>),
             set_phone_number(String) = "Sets or clears `PhoneNumber`. Required.";
         /// Maximum number of concurrent calls.
         ///
         /// Example: `1`
-        one max_call_count(i64),
+        value max_call_count(i64),
             set_max_call_count(i64) = "Sets or clears `MaxCallCount`. Required.";
         /// Maximum number of new calls per second.
         ///
         /// Example: `1`
-        one max_call_p_sec(i64),
+        value max_call_p_sec(i64),
             set_max_call_p_sec(i64) = "Sets or clears `MaxCallPSec`. Required.";
         /// Format of the callee number on outbound calls: `{+E.164}` or `{E.164}`.
         ///
         /// Example: `"{+E.164}"`
-        one outbound_callee_format(OwnNumberApplyDetailItemOutboundCalleeFormat),
+        value outbound_callee_format(OwnNumberApplyDetailItemOutboundCalleeFormat),
             set_outbound_callee_format(OwnNumberApplyDetailItemOutboundCalleeFormat) = "Sets or clears `OutboundCalleeFormat`.";
         /// Number assigned by the carrier.
         ///
         /// Example: `"66660000"`
-        one carrier_phone_number(impl Into<String>),
+        text carrier_phone_number(impl Into<String>),
             set_carrier_phone_number(String) = "Sets or clears `CarrierPhoneNumber`.";
     }
     #[inline]

@@ -133,31 +133,31 @@ impl PackageBuyInfoBuilder {
         /// Id of the package.
         ///
         /// Example: `"1001"`
-        one package_id(impl Into<String>),
+        text package_id(impl Into<String>),
             set_package_id(String) = "Sets or clears `PackageId`. Required.";
         /// Package type: `0` outbound call package, `1` inbound 400-number package.
         ///
         /// Example: `1`
-        one r#type(PackageBuyInfoType),
+        value r#type(PackageBuyInfoType),
             set_type(PackageBuyInfoType) = "Sets or clears `Type`. Required.";
         /// Total capacity of the package.
         ///
         /// Example: `10000`
-        one capacity_size(i64),
+        value capacity_size(i64),
             set_capacity_size(i64) = "Sets or clears `CapacitySize`. Required.";
         /// Capacity still unused in the package.
         ///
         /// Example: `143`
-        one capacity_remain(i64),
+        value capacity_remain(i64),
             set_capacity_remain(i64) = "Sets or clears `CapacityRemain`. Required.";
         /// Unix time in seconds when the package was bought.
         ///
         /// Example: `1630000000`
-        one buy_time(i64), set_buy_time(i64) = "Sets or clears `BuyTime`. Required.";
+        value buy_time(i64), set_buy_time(i64) = "Sets or clears `BuyTime`. Required.";
         /// Unix time in seconds when the package expires.
         ///
         /// Example: `1640000000`
-        one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
+        value end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -128,30 +128,30 @@ impl PhoneNumBuyInfoBuilder {
         /// The phone number.
         ///
         /// Example: `"008602112345678"`
-        one phone_num(impl Into<String>),
+        text phone_num(impl Into<String>),
             set_phone_num(String) = "Sets or clears `PhoneNum`. Required.";
         /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
         ///
         /// Example: `1`
-        one r#type(PhoneNumBuyInfoType),
+        value r#type(PhoneNumBuyInfoType),
             set_type(PhoneNumBuyInfoType) = "Sets or clears `Type`. Required.";
         /// Allowed call direction: `1` inbound, `2` outbound, `3` both.
         ///
         /// Example: `2`
-        one call_type(PhoneNumBuyInfoCallType),
+        value call_type(PhoneNumBuyInfoCallType),
             set_call_type(PhoneNumBuyInfoCallType) = "Sets or clears `CallType`. Required.";
         /// Unix time in seconds when the number was bought.
         ///
         /// Example: `1630000000`
-        one buy_time(i64), set_buy_time(i64) = "Sets or clears `BuyTime`. Required.";
+        value buy_time(i64), set_buy_time(i64) = "Sets or clears `BuyTime`. Required.";
         /// Unix time in seconds when the number expires.
         ///
         /// Example: `1640000000`
-        one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
+        value end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`. Required.";
         /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by an admin, `5` suspended for a violation.
         ///
         /// Example: `1`
-        one state(PhoneNumBuyInfoState),
+        value state(PhoneNumBuyInfoState),
             set_state(PhoneNumBuyInfoState) = "Sets or clears `State`. Required.";
     }
     #[inline]

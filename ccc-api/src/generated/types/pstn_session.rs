@@ -263,72 +263,73 @@ impl PSTNSessionBuilder {
         /// Id of the session.
         ///
         /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
-        one session_id(impl Into<String>),
+        text session_id(impl Into<String>),
             set_session_id(String) = "Sets or clears `SessionID`.";
         /// Id of the temporary room used by the session.
         ///
         /// Example: `"0"`
-        one room_id(impl Into<String>), set_room_id(String) = "Sets or clears `RoomID`.";
+        text room_id(impl Into<String>), set_room_id(String) = "Sets or clears `RoomID`.";
         /// Caller number.
         ///
         /// Example: `"00861010101033"`
-        one caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
+        text caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
         /// Callee number.
         ///
         /// Example: `"00861010101031"`
-        one callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
+        text callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
         /// Unix timestamp when the session started.
         ///
         /// Example: `1617184839`
-        one start_timestamp(i64), set_start_timestamp(i64) = "Sets or clears `StartTimestamp`.";
+        value start_timestamp(i64),
+            set_start_timestamp(i64) = "Sets or clears `StartTimestamp`.";
         /// Unix timestamp when ringing started.
         ///
         /// Example: `1617184839`
-        one ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
+        value ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
         /// Unix timestamp when the call was answered.
         ///
         /// Example: `1617184839`
-        one accept_timestamp(i64),
+        value accept_timestamp(i64),
             set_accept_timestamp(i64) = "Sets or clears `AcceptTimestamp`.";
         /// Email of the agent.
         ///
         /// Example: `"foo@tencent.com"`
-        one staff_email(impl Into<String>),
+        text staff_email(impl Into<String>),
             set_staff_email(String) = "Sets or clears `StaffEmail`.";
         /// Employee number of the agent.
         ///
         /// Example: `"007"`
-        one staff_number(impl Into<String>),
+        text staff_number(impl Into<String>),
             set_staff_number(String) = "Sets or clears `StaffNumber`.";
         /// Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.
         ///
         /// Example: `"finished"`
-        one session_status(PSTNSessionSessionStatus),
+        value session_status(PSTNSessionSessionStatus),
             set_session_status(PSTNSessionSessionStatus) = "Sets or clears `SessionStatus`.";
         /// Call direction: `0` inbound, `1` outbound.
         ///
         /// Example: `0`
-        one direction(PSTNSessionDirection),
+        value direction(PSTNSessionDirection),
             set_direction(PSTNSessionDirection) = "Sets or clears `Direction`.";
         /// Number used as caller when the call is transferred to an external line.
         ///
         /// Example: `"00861010101031"`
-        one out_bound_caller(impl Into<String>),
+        text out_bound_caller(impl Into<String>),
             set_out_bound_caller(String) = "Sets or clears `OutBoundCaller`.";
         /// Callee number when the call is transferred to an external line.
         ///
         /// Example: `"00861010101032"`
-        one out_bound_callee(impl Into<String>),
+        text out_bound_callee(impl Into<String>),
             set_out_bound_callee(String) = "Sets or clears `OutBoundCallee`.";
         /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
         ///
         /// Example: `"008613XXXX5678"`
-        one protected_caller(impl Into<String>),
+        text protected_caller(impl Into<String>),
             set_protected_caller(String) = "Sets or clears `ProtectedCaller`.";
         /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
         ///
         /// Example: `"008613XXXX5678"`
-        one protected_callee(impl Into<String>),
+        text protected_callee(impl Into<String>),
             set_protected_callee(String) = "Sets or clears `ProtectedCallee`.";
     }
     #[inline]

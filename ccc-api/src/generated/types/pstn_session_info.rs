@@ -237,63 +237,63 @@ impl PSTNSessionInfoBuilder {
         /// Id of the session.
         ///
         /// Example: `"1"`
-        one session_id(impl Into<String>),
+        text session_id(impl Into<String>),
             set_session_id(String) = "Sets or clears `SessionID`.";
         /// Id of the temporary room used by the session.
         ///
         /// Example: `"1"`
-        one room_id(impl Into<String>), set_room_id(String) = "Sets or clears `RoomID`.";
+        text room_id(impl Into<String>), set_room_id(String) = "Sets or clears `RoomID`.";
         /// Caller number.
         ///
         /// Example: `"13712345678"`
-        one caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
+        text caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
         /// Callee number.
         ///
         /// Example: `"13712345678"`
-        one callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
+        text callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
         /// Unix timestamp when the session started.
         ///
         /// Example: `"1617184839"`
-        one start_timestamp(impl Into<String>),
+        text start_timestamp(impl Into<String>),
             set_start_timestamp(String) = "Sets or clears `StartTimestamp`.";
         /// Unix timestamp when the call was answered.
         ///
         /// Example: `"1617184839"`
-        one accept_timestamp(impl Into<String>),
+        text accept_timestamp(impl Into<String>),
             set_accept_timestamp(String) = "Sets or clears `AcceptTimestamp`.";
         /// Email of the agent.
         ///
         /// Example: `"xxx@xxx.com"`
-        one staff_email(impl Into<String>),
+        text staff_email(impl Into<String>),
             set_staff_email(String) = "Sets or clears `StaffEmail`.";
         /// Employee number of the agent.
         ///
         /// Example: `"1"`
-        one staff_number(impl Into<String>),
+        text staff_number(impl Into<String>),
             set_staff_number(String) = "Sets or clears `StaffNumber`.";
         /// Session state, for example `inProgress` while the call is ongoing.
         ///
         /// Example: `"inProgress"`
-        one session_status(impl Into<String>),
+        text session_status(impl Into<String>),
             set_session_status(String) = "Sets or clears `SessionStatus`.";
         /// Call direction: `0` inbound, `1` outbound.
         ///
         /// Example: `0`
-        one direction(PSTNSessionDirection),
+        value direction(PSTNSessionDirection),
             set_direction(PSTNSessionDirection) = "Sets or clears `Direction`.";
         /// Unix timestamp when ringing started.
         ///
         /// Example: `1617184839`
-        one ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
+        value ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
         /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
         ///
         /// Example: `"008613XXXX5678"`
-        one protected_caller(impl Into<String>),
+        text protected_caller(impl Into<String>),
             set_protected_caller(String) = "Sets or clears `ProtectedCaller`.";
         /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
         ///
         /// Example: `"008613XXXX5678"`
-        one protected_callee(impl Into<String>),
+        text protected_callee(impl Into<String>),
             set_protected_callee(String) = "Sets or clears `ProtectedCallee`.";
     }
     #[inline]

@@ -87,11 +87,11 @@ impl RetryTagItemBuilder {
         /// Name of the tag.
         ///
         /// Example: `"是否需要稍后联系"`
-        one tag_name(impl Into<String>), set_tag_name(String) = "Sets or clears `TagName`.";
+        text tag_name(impl Into<String>), set_tag_name(String) = "Sets or clears `TagName`.";
         /// Value of the tag.
         ///
         /// Example: `"需要"`
-        one tag_value(impl Into<String>), set_tag_value(String) = "Sets or clears `TagValue`.";
+        text tag_value(impl Into<String>), set_tag_value(String) = "Sets or clears `TagValue`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

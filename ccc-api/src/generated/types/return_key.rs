@@ -72,7 +72,7 @@ pub struct ReturnKeyBuilder {
 impl ReturnKeyBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
-        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
+        text key(impl Into<String>), set_key(String) = "Sets or clears `Key`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -157,29 +157,29 @@ impl SdkAppIdBuyInfoBuilder {
         /// Id of the application.
         ///
         /// Example: `1400000000`
-        one sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
+        value sdk_app_id(SdkAppId), set_sdk_app_id(SdkAppId) = "Sets or clears `SdkAppId`.";
         /// Name of the application.
         ///
         /// Example: `"Test"`
-        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
         /// Number of agent seats bought that are still valid.
         ///
         /// Example: `10`
-        one staff_buy_num(i64), set_staff_buy_num(i64) = "Sets or clears `StaffBuyNum`.";
+        value staff_buy_num(i64), set_staff_buy_num(i64) = "Sets or clears `StaffBuyNum`.";
         /// Agent seat purchases that are still valid.
         ///
         /// Example: `[]`
-        many staff_buy_list(impl IntoIterator<Item = StaffBuyInfo>),
+        list staff_buy_list(impl IntoIterator<Item = StaffBuyInfo>),
             set_staff_buy_list(Vec<StaffBuyInfo>) = "Sets or clears `StaffBuyList`.";
         /// Phone numbers bought for the application.
         ///
         /// Example: `[]`
-        many phone_num_buy_list(impl IntoIterator<Item = PhoneNumBuyInfo>),
+        list phone_num_buy_list(impl IntoIterator<Item = PhoneNumBuyInfo>),
             set_phone_num_buy_list(Vec<PhoneNumBuyInfo>) = "Sets or clears `PhoneNumBuyList`.";
         /// Number of office phones bought that are still valid.
         ///
         /// Example: `10`
-        one sip_buy_num(i64), set_sip_buy_num(i64) = "Sets or clears `SipBuyNum`.";
+        value sip_buy_num(i64), set_sip_buy_num(i64) = "Sets or clears `SipBuyNum`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -174,41 +174,41 @@ impl SeatUserInfoBuilder {
         /// Display name of the agent.
         ///
         /// Example: `"张三"`
-        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
+        text name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
         /// Email address of the agent.
         ///
         /// Example: `"foo@tencent.com"`
-        one mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`. Required.";
+        text mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`. Required.";
         /// Employee number of the agent.
         ///
         /// Example: `"007"`
-        one staff_number(impl Into<String>),
+        text staff_number(impl Into<String>),
             set_staff_number(String) = "Sets or clears `StaffNumber`. Required.";
         /// Phone number of the agent, prefixed with `0086`.
         ///
         /// Example: `"008613012345678"`
-        one phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
+        text phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
         /// Nickname of the agent.
         ///
         /// Example: `"三三"`
-        one nick(impl Into<String>), set_nick(String) = "Sets or clears `Nick`.";
+        text nick(impl Into<String>), set_nick(String) = "Sets or clears `Nick`.";
         /// Id of the user.
         ///
         /// Example: `"foo@tencent.com"`
-        one user_id(impl Into<String>), set_user_id(String) = "Sets or clears `UserId`.";
+        text user_id(impl Into<String>), set_user_id(String) = "Sets or clears `UserId`.";
         /// Names of the skill groups the agent belongs to.
         ///
         /// Example: `["测试技能组"]`
-        many skill_group_name_list(impl IntoIterator<Item = impl Into<String>>),
+        text_list skill_group_name_list(impl IntoIterator<Item = impl Into<String>>),
             set_skill_group_name_list(Vec<String>) = "Sets or clears `SkillGroupNameList`.";
         /// Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.
         ///
         /// Example: `1`
-        one role(i64), set_role(i64) = "Sets or clears `Role`.";
+        value role(i64), set_role(i64) = "Sets or clears `Role`.";
         /// Extension number of the agent: 4-6 digits, first digit 1-8.
         ///
         /// Example: `"1003"`
-        one extension_number(impl Into<String>),
+        text extension_number(impl Into<String>),
             set_extension_number(String) = "Sets or clears `ExtensionNumber`.";
     }
     #[inline]

@@ -302,85 +302,87 @@ impl ServeParticipantBuilder {
         /// Email address of the agent.
         ///
         /// Example: `"foo@tencent.com"`
-        one mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`.";
+        text mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`.";
         /// Phone number of the agent.
         ///
         /// Example: `"008613012345678"`
-        one phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
+        text phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
         /// Unix time in seconds when this participant started ringing.
         ///
         /// Example: `1611631881`
-        one ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
+        value ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
         /// Unix time in seconds when this participant answered.
         ///
         /// Example: `1611631881`
-        one accept_timestamp(i64),
+        value accept_timestamp(i64),
             set_accept_timestamp(i64) = "Sets or clears `AcceptTimestamp`.";
         /// Unix time in seconds when this participant's leg ended.
         ///
         /// Example: `1611631891`
-        one ended_timestamp(i64), set_ended_timestamp(i64) = "Sets or clears `EndedTimestamp`.";
+        value ended_timestamp(i64),
+            set_ended_timestamp(i64) = "Sets or clears `EndedTimestamp`.";
         /// Recording id; identifies the recording made on the agent side.
         ///
         /// Example: `"1611631881"`
-        one record_id(impl Into<String>), set_record_id(String) = "Sets or clears `RecordId`.";
+        text record_id(impl Into<String>), set_record_id(String) = "Sets or clears `RecordId`.";
         /// Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.
         ///
         /// Example: `"staffSeat"`
-        one r#type(ServeParticipantType),
+        value r#type(ServeParticipantType),
             set_type(ServeParticipantType) = "Sets or clears `Type`.";
         /// Agent the call was transferred from.
         ///
         /// Example: `"bar@tencent.com"`
-        one transfer_from(impl Into<String>),
+        text transfer_from(impl Into<String>),
             set_transfer_from(String) = "Sets or clears `TransferFrom`.";
         /// Participant type of the transfer source; same values as `Type`.
         ///
         /// Example: `"staffSeat"`
-        one transfer_from_type(ServeParticipantType),
+        value transfer_from_type(ServeParticipantType),
             set_transfer_from_type(ServeParticipantType) = "Sets or clears `TransferFromType`.";
         /// Agent the call was transferred to.
         ///
         /// Example: `"san@tencent.com"`
-        one transfer_to(impl Into<String>),
+        text transfer_to(impl Into<String>),
             set_transfer_to(String) = "Sets or clears `TransferTo`.";
         /// Participant type of the transfer target; same values as `Type`.
         ///
         /// Example: `"staffSeat"`
-        one transfer_to_type(ServeParticipantType),
+        value transfer_to_type(ServeParticipantType),
             set_transfer_to_type(ServeParticipantType) = "Sets or clears `TransferToType`.";
         /// Id of the skill group.
         ///
         /// Example: `1101`
-        one skill_group_id(SkillGroupId),
+        value skill_group_id(SkillGroupId),
             set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`.";
         /// End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.
         ///
         /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
-        one end_status_string(impl Into<String>),
+        text end_status_string(impl Into<String>),
             set_end_status_string(String) = "Sets or clears `EndStatusString`.";
         /// Download address of the recording.
         ///
         /// Example: `"https://xxxxxxx"`
-        one record_url(impl Into<String>),
+        text record_url(impl Into<String>),
             set_record_url(String) = "Sets or clears `RecordURL`.";
         /// Position of the participant in the session, starting at 0.
         ///
         /// Example: `0`
-        one sequence(i64), set_sequence(i64) = "Sets or clears `Sequence`.";
+        value sequence(i64), set_sequence(i64) = "Sets or clears `Sequence`.";
         /// Unix time in seconds when this participant's leg started.
         ///
         /// Example: `1611631881`
-        one start_timestamp(i64), set_start_timestamp(i64) = "Sets or clears `StartTimestamp`.";
+        value start_timestamp(i64),
+            set_start_timestamp(i64) = "Sets or clears `StartTimestamp`.";
         /// Name of the skill group.
         ///
         /// Example: `"tel"`
-        one skill_group_name(impl Into<String>),
+        text skill_group_name(impl Into<String>),
             set_skill_group_name(String) = "Sets or clears `SkillGroupName`.";
         /// Address of the recording copy stored in a third-party COS bucket.
         ///
         /// Example: `"https://xxxxxxx"`
-        one custom_record_url(impl Into<String>),
+        text custom_record_url(impl Into<String>),
             set_custom_record_url(String) = "Sets or clears `CustomRecordURL`.";
     }
     #[inline]

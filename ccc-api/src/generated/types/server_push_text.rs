@@ -154,30 +154,30 @@ impl ServerPushTextBuilder {
         /// Text for the bot to speak.
         ///
         /// Example: `"无"`
-        one text(impl Into<String>), set_text(String) = "Sets or clears `Text`.";
+        text text(impl Into<String>), set_text(String) = "Sets or clears `Text`.";
         /// Whether this message may interrupt what the bot is currently saying.
-        one interrupt(bool), set_interrupt(bool) = "Sets or clears `Interrupt`.";
+        value interrupt(bool), set_interrupt(bool) = "Sets or clears `Interrupt`.";
         /// Whether to end the conversation task once the message has been played.
-        one stop_after_play(bool),
+        value stop_after_play(bool),
             set_stop_after_play(bool) = "Sets or clears `StopAfterPlay`.";
         /// Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.
         ///
         /// Example: `"无"`
-        one audio(impl Into<String>), set_audio(String) = "Sets or clears `Audio`.";
+        text audio(impl Into<String>), set_audio(String) = "Sets or clears `Audio`.";
         /// Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.
         ///
         /// Example: `0`
-        one drop_mode(ServerPushTextDropMode),
+        value drop_mode(ServerPushTextDropMode),
             set_drop_mode(ServerPushTextDropMode) = "Sets or clears `DropMode`.";
         /// Message priority: `0` may be interrupted, `1` cannot be interrupted. While a priority `1` message is being handled, all other messages are ignored. Combine with `Interrupt` and `DropMode`.
         ///
         /// Example: `0`
-        one priority(ServerPushTextPriority),
+        value priority(ServerPushTextPriority),
             set_priority(ServerPushTextPriority) = "Sets or clears `Priority`.";
         /// Whether to add the text to the LLM conversation history.
         ///
         /// Example: `true`
-        one add_history(bool), set_add_history(bool) = "Sets or clears `AddHistory`.";
+        value add_history(bool), set_add_history(bool) = "Sets or clears `AddHistory`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -110,14 +110,14 @@ impl SessionEventBuilder {
         /// Unix time in seconds when the event occurred.
         ///
         /// Example: `1756372067`
-        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        value timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
         /// Event type: `StaffHold`, `StaffUnhold`, `StaffMute` or `StaffUnmute`.
         ///
         /// Example: `"StaffHold"`
-        one event_type(SessionEventEventType),
+        value event_type(SessionEventEventType),
             set_event_type(SessionEventEventType) = "Sets or clears `EventType`.";
         /// Agent-related details of the event.
-        one staff_event_detail(EventStaffDetail),
+        value staff_event_detail(EventStaffDetail),
             set_staff_event_detail(EventStaffDetail) = "Sets or clears `StaffEventDetail`.";
     }
     #[inline]

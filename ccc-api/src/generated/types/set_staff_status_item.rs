@@ -89,13 +89,13 @@ pub struct SetStaffStatusItemBuilder {
 impl SetStaffStatusItemBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Agent account.
-        one staff_user_id(impl Into<String>),
+        text staff_user_id(impl Into<String>),
             set_staff_user_id(String) = "Sets or clears `StaffUserId`. Required.";
         /// Status to set: `free` available, `notReady` busy, `rest` short break.
-        one status(SetStaffStatusItemStatus),
+        value status(SetStaffStatusItemStatus),
             set_status(SetStaffStatusItemStatus) = "Sets or clears `Status`. Required.";
         /// Reason for the break, when `Status` is `rest`.
-        one reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
+        text reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -143,23 +143,23 @@ pub struct SetStaffStatusRspItemBuilder {
 impl SetStaffStatusRspItemBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Agent account.
-        one staff_user_id(impl Into<String>),
+        text staff_user_id(impl Into<String>),
             set_staff_user_id(String) = "Sets or clears `StaffUserId`.";
         /// Error code for this agent, from the API's common error codes.
-        one error_code(impl Into<String>),
+        text error_code(impl Into<String>),
             set_error_code(String) = "Sets or clears `ErrorCode`.";
         /// Error message for this agent.
-        one error_message(impl Into<String>),
+        text error_message(impl Into<String>),
             set_error_message(String) = "Sets or clears `ErrorMessage`.";
         /// Status of the agent after the change.
-        one status(impl Into<String>), set_status(String) = "Sets or clears `Status`.";
+        text status(impl Into<String>), set_status(String) = "Sets or clears `Status`.";
         /// Break reason if the current status is a break.
-        one reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
+        text reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
         /// Status of the agent before the change.
-        one previous_status(impl Into<String>),
+        text previous_status(impl Into<String>),
             set_previous_status(String) = "Sets or clears `PreviousStatus`.";
         /// Break reason if the previous status was a break.
-        one previous_reason(impl Into<String>),
+        text previous_reason(impl Into<String>),
             set_previous_reason(String) = "Sets or clears `PreviousReason`.";
     }
     #[inline]

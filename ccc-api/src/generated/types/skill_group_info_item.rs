@@ -200,50 +200,51 @@ impl SkillGroupInfoItemBuilder {
         /// Id of the skill group.
         ///
         /// Example: `1400000000`
-        one skill_group_id(SkillGroupId),
+        value skill_group_id(SkillGroupId),
             set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`.";
         /// Name of the skill group.
         ///
         /// Example: `"Test"`
-        one skill_group_name(impl Into<String>),
+        text skill_group_name(impl Into<String>),
             set_skill_group_name(String) = "Sets or clears `SkillGroupName`.";
         /// Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).
         ///
         /// Example: `"IM"`
-        one r#type(SkillGroupInfoItemType),
+        value r#type(SkillGroupInfoItemType),
             set_type(SkillGroupInfoItemType) = "Sets or clears `Type`.", deprecated "the service no longer uses the media type of a skill group";
         /// Policy used to assign sessions to agents.
         ///
         /// Example: `"fifo"`
-        one route_policy(impl Into<String>),
+        text route_policy(impl Into<String>),
             set_route_policy(String) = "Sets or clears `RoutePolicy`.";
         /// Whether sessions go first to the agent who last served the customer.
         ///
         /// Example: `0`
-        one using_last_seat(i64), set_using_last_seat(i64) = "Sets or clears `UsingLastSeat`.";
+        value using_last_seat(i64),
+            set_using_last_seat(i64) = "Sets or clears `UsingLastSeat`.";
         /// Maximum concurrent sessions per agent; `1` by default for phone groups.
         ///
         /// Example: `1`
-        one max_concurrency(MaxConcurrency),
+        value max_concurrency(MaxConcurrency),
             set_max_concurrency(MaxConcurrency) = "Sets or clears `MaxConcurrency`.";
         /// Unix time in seconds of the last modification.
         ///
         /// Example: `1611631881`
-        one last_modify_timestamp(i64),
+        value last_modify_timestamp(i64),
             set_last_modify_timestamp(i64) = "Sets or clears `LastModifyTimestamp`.";
         /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
         ///
         /// Example: `1`
-        one skill_group_type(SkillGroupInfoItemSkillGroupType),
+        value skill_group_type(SkillGroupInfoItemSkillGroupType),
             set_skill_group_type(SkillGroupInfoItemSkillGroupType) = "Sets or clears `SkillGroupType`.";
         /// Internal line number of the skill group.
         ///
         /// Example: `"6666"`
-        one alias(impl Into<String>), set_alias(String) = "Sets or clears `Alias`.";
+        text alias(impl Into<String>), set_alias(String) = "Sets or clears `Alias`.";
         /// Whether all agents in the group ring at the same time.
         ///
         /// Example: `false`
-        one ring_all(bool), set_ring_all(bool) = "Sets or clears `RingAll`.";
+        value ring_all(bool), set_ring_all(bool) = "Sets or clears `RingAll`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

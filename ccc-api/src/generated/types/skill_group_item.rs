@@ -111,21 +111,21 @@ impl SkillGroupItemBuilder {
         /// Id of the skill group.
         ///
         /// Example: `101`
-        one skill_group_id(SkillGroupId),
+        value skill_group_id(SkillGroupId),
             set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
         /// Name of the skill group.
         ///
         /// Example: `"Test"`
-        one skill_group_name(impl Into<String>),
+        text skill_group_name(impl Into<String>),
             set_skill_group_name(String) = "Sets or clears `SkillGroupName`. Required.";
         /// Priority of the agent within the skill group.
         ///
         /// Example: `1`
-        one priority(i64), set_priority(i64) = "Sets or clears `Priority`. Required.";
+        value priority(i64), set_priority(i64) = "Sets or clears `Priority`. Required.";
         /// Media type: `IM`, `TEL` or `ALL` (all media).
         ///
         /// Example: `"IM"`
-        one r#type(SkillGroupInfoItemType),
+        value r#type(SkillGroupInfoItemType),
             set_type(SkillGroupInfoItemType) = "Sets or clears `Type`. Required.";
     }
     #[inline]

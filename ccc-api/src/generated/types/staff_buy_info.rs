@@ -115,19 +115,19 @@ impl StaffBuyInfoBuilder {
         /// Number of agent seats bought.
         ///
         /// Example: `10`
-        one num(i64), set_num(i64) = "Sets or clears `Num`.";
+        value num(i64), set_num(i64) = "Sets or clears `Num`.";
         /// Unix time in seconds when the purchase was made.
         ///
         /// Example: `163000000`
-        one buy_time(i64), set_buy_time(i64) = "Sets or clears `BuyTime`.";
+        value buy_time(i64), set_buy_time(i64) = "Sets or clears `BuyTime`.";
         /// Unix time in seconds when the purchase expires.
         ///
         /// Example: `164000000`
-        one end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`.";
+        value end_time(i64), set_end_time(i64) = "Sets or clears `EndTime`.";
         /// Number of office phones bought.
         ///
         /// Example: `12`
-        one sip_num(i64), set_sip_num(i64) = "Sets or clears `SipNum`.";
+        value sip_num(i64), set_sip_num(i64) = "Sets or clears `SipNum`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -231,52 +231,52 @@ impl StaffInfoBuilder {
         /// Display name of the agent.
         ///
         /// Example: `"xiaowang"`
-        one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+        text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
         /// Email address of the agent.
         ///
         /// Example: `"10982291@qq.com"`
-        one mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`.";
+        text mail(impl Into<String>), set_mail(String) = "Sets or clears `Mail`.";
         /// Phone number of the agent.
         ///
         /// Example: `"18092226822"`
-        one phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
+        text phone(impl Into<String>), set_phone(String) = "Sets or clears `Phone`.";
         /// Nickname of the agent.
         ///
         /// Example: `"xiaohong"`
-        one nick(impl Into<String>), set_nick(String) = "Sets or clears `Nick`.";
+        text nick(impl Into<String>), set_nick(String) = "Sets or clears `Nick`.";
         /// Employee number of the agent.
         ///
         /// Example: `"101"`
-        one staff_number(impl Into<String>),
+        text staff_number(impl Into<String>),
             set_staff_number(String) = "Sets or clears `StaffNumber`.";
         /// Role id of the user; if the user has several roles, use `RoleIdList` instead.
         ///
         /// Example: `1`
-        one role_id(u64), set_role_id(u64) = "Sets or clears `RoleId`.";
+        value role_id(u64), set_role_id(u64) = "Sets or clears `RoleId`.";
         /// Role ids of the user.
-        one role_id_list(u64), set_role_id_list(u64) = "Sets or clears `RoleIdList`.";
+        value role_id_list(u64), set_role_id_list(u64) = "Sets or clears `RoleIdList`.";
         /// Role ids of the user.
         ///
         /// Example: `[1]`
-        many role_list(impl IntoIterator<Item = u64>),
+        list role_list(impl IntoIterator<Item = u64>),
             set_role_list(Vec<u64>) = "Sets or clears `RoleList`.";
         /// Skill groups the agent belongs to.
-        many skill_group_list(impl IntoIterator<Item = SkillGroupItem>),
+        list skill_group_list(impl IntoIterator<Item = SkillGroupItem>),
             set_skill_group_list(Vec<SkillGroupItem>) = "Sets or clears `SkillGroupList`.";
         /// Unix time in seconds of the last modification.
         ///
         /// Example: `1614149408`
-        one last_modify_timestamp(i64),
+        value last_modify_timestamp(i64),
             set_last_modify_timestamp(i64) = "Sets or clears `LastModifyTimestamp`.";
         /// Extension number of the agent: 4-6 digits, first digit 1-8.
         ///
         /// Example: `"1003"`
-        one extension_number(impl Into<String>),
+        text extension_number(impl Into<String>),
             set_extension_number(String) = "Sets or clears `ExtensionNumber`.";
         /// Call forwarding settings of the agent.
         ///
         /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
-        one forwarding_config(ForwardingConfig),
+        value forwarding_config(ForwardingConfig),
             set_forwarding_config(ForwardingConfig) = "Sets or clears `ForwardingConfig`.";
     }
     #[inline]

@@ -84,12 +84,12 @@ impl StaffSkillGroupListBuilder {
         /// Id of the skill group.
         ///
         /// Example: `2134`
-        one skill_group_id(SkillGroupId),
+        value skill_group_id(SkillGroupId),
             set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`. Required.";
         /// Priority of the agent in the group, `1` (highest) to `5` (lowest); default `3`.
         ///
         /// Example: `1`
-        one priority(i64), set_priority(i64) = "Sets or clears `Priority`.";
+        value priority(i64), set_priority(i64) = "Sets or clears `Priority`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -159,34 +159,34 @@ impl StaffStatusBuilder {
         /// Cursor for fetching the next page of results.
         ///
         /// Example: `"foo-and-bar"`
-        one cursor(impl Into<String>), set_cursor(String) = "Sets or clears `Cursor`.";
+        text cursor(impl Into<String>), set_cursor(String) = "Sets or clears `Cursor`.";
         /// Unix time in seconds when the status took effect.
         ///
         /// Example: `1756297161`
-        one timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
+        value timestamp(i64), set_timestamp(i64) = "Sets or clears `Timestamp`.";
         /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
         ///
         /// Example: `"free"`
-        one status(StaffStatusStatus),
+        value status(StaffStatusStatus),
             set_status(StaffStatusStatus) = "Sets or clears `Status`.";
         /// Id of the session linked to this status.
         ///
         /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
-        one session_id(impl Into<String>),
+        text session_id(impl Into<String>),
             set_session_id(String) = "Sets or clears `SessionId`.";
         /// Break reason.
         ///
         /// Example: `"会议"`
-        one reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
+        text reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
         /// Email address of the agent.
         ///
         /// Example: `"101@qq.com"`
-        one staff_email(impl Into<String>),
+        text staff_email(impl Into<String>),
             set_staff_email(String) = "Sets or clears `StaffEmail`.";
         /// Employee number of the agent.
         ///
         /// Example: `"10001"`
-        one staff_no(impl Into<String>), set_staff_no(String) = "Sets or clears `StaffNo`.";
+        text staff_no(impl Into<String>), set_staff_no(String) = "Sets or clears `StaffNo`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

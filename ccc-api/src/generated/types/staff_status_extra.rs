@@ -88,12 +88,12 @@ impl StaffStatusExtraBuilder {
         /// Media type: `im` text, `tel` phone, `all` all media.
         ///
         /// Example: `"tel"`
-        one r#type(StaffStatusExtraType),
+        value r#type(StaffStatusExtraType),
             set_type(StaffStatusExtraType) = "Sets or clears `Type`.";
         /// Call direction: `in` inbound, `out` outbound.
         ///
         /// Example: `"in"`
-        one direct(StaffStatusExtraDirect),
+        value direct(StaffStatusExtraDirect),
             set_direct(StaffStatusExtraDirect) = "Sets or clears `Direct`.";
     }
     #[inline]

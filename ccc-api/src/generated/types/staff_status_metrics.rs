@@ -298,78 +298,79 @@ impl StaffStatusMetricsBuilder {
         /// Email address of the agent.
         ///
         /// Example: `"xxx@xxx.com"`
-        one email(impl Into<String>), set_email(String) = "Sets or clears `Email`.";
+        text email(impl Into<String>), set_email(String) = "Sets or clears `Email`.";
         /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
         ///
         /// Example: `"free"`
-        one status(StaffStatusStatus),
+        value status(StaffStatusStatus),
             set_status(StaffStatusStatus) = "Sets or clears `Status`.";
         /// Extra details about the current status.
-        one status_extra(StaffStatusExtra),
+        value status_extra(StaffStatusExtra),
             set_status_extra(StaffStatusExtra) = "Sets or clears `StatusExtra`.";
         /// Total time online today, in seconds.
         ///
         /// Example: `0`
-        one online_duration(i64), set_online_duration(i64) = "Sets or clears `OnlineDuration`.";
+        value online_duration(i64),
+            set_online_duration(i64) = "Sets or clears `OnlineDuration`.";
         /// Total time available today, in seconds.
         ///
         /// Example: `0`
-        one free_duration(i64), set_free_duration(i64) = "Sets or clears `FreeDuration`.";
+        value free_duration(i64), set_free_duration(i64) = "Sets or clears `FreeDuration`.";
         /// Total time busy today, in seconds.
         ///
         /// Example: `0`
-        one busy_duration(i64), set_busy_duration(i64) = "Sets or clears `BusyDuration`.";
+        value busy_duration(i64), set_busy_duration(i64) = "Sets or clears `BusyDuration`.";
         /// Total time in `notReady` status today, in seconds.
         ///
         /// Example: `0`
-        one not_ready_duration(i64),
+        value not_ready_duration(i64),
             set_not_ready_duration(i64) = "Sets or clears `NotReadyDuration`.";
         /// Total break time today, in seconds.
         ///
         /// Example: `0`
-        one rest_duration(i64), set_rest_duration(i64) = "Sets or clears `RestDuration`.";
+        value rest_duration(i64), set_rest_duration(i64) = "Sets or clears `RestDuration`.";
         /// Total after-call work time today, in seconds.
         ///
         /// Example: `0`
-        one after_call_work_duration(i64),
+        value after_call_work_duration(i64),
             set_after_call_work_duration(i64) = "Sets or clears `AfterCallWorkDuration`.";
         /// Break reason.
         ///
         /// Example: `"会议"`
-        one reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
+        text reason(impl Into<String>), set_reason(String) = "Sets or clears `Reason`.";
         /// Whether a break has been scheduled.
         ///
         /// Example: `false`
-        one reserve_rest(bool), set_reserve_rest(bool) = "Sets or clears `ReserveRest`.";
+        value reserve_rest(bool), set_reserve_rest(bool) = "Sets or clears `ReserveRest`.";
         /// Whether a switch to `notReady` has been scheduled.
         ///
         /// Example: `false`
-        one reserve_not_ready(bool),
+        value reserve_not_ready(bool),
             set_reserve_not_ready(bool) = "Sets or clears `ReserveNotReady`.";
         /// Answering on mobile phone: `0` off, `1` only when offline, `2` always.
         ///
         /// Example: `0`
-        one use_mobile_accept(StaffStatusMetricsUseMobileAccept),
+        value use_mobile_accept(StaffStatusMetricsUseMobileAccept),
             set_use_mobile_accept(StaffStatusMetricsUseMobileAccept) = "Sets or clears `UseMobileAccept`.";
         /// Whether outbound calls via mobile phone are enabled.
         ///
         /// Example: `false`
-        one use_mobile_call_out(bool),
+        value use_mobile_call_out(bool),
             set_use_mobile_call_out(bool) = "Sets or clears `UseMobileCallOut`.";
         /// Unix time in seconds when the agent last came online; may be null.
         ///
         /// Example: `1679300000`
-        one last_online_timestamp(i64),
+        value last_online_timestamp(i64),
             set_last_online_timestamp(i64) = "Sets or clears `LastOnlineTimestamp`.";
         /// Unix time in seconds of the last status change; may be null.
         ///
         /// Example: `1679300000`
-        one last_status_timestamp(i64),
+        value last_status_timestamp(i64),
             set_last_status_timestamp(i64) = "Sets or clears `LastStatusTimestamp`.";
         /// Clients the agent is logged in on.
         ///
         /// Example: `[{"ClientType":"Web","IsConnected":true}]`
-        many client_info(impl IntoIterator<Item = ClientInfo>),
+        list client_info(impl IntoIterator<Item = ClientInfo>),
             set_client_info(Vec<ClientInfo>) = "Sets or clears `ClientInfo`.";
     }
     #[inline]

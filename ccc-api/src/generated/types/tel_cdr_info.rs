@@ -646,193 +646,197 @@ impl TelCdrInfoBuilder {
         /// Calling number.
         ///
         /// Example: `"0086010xxxxxxxx"`
-        one caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
+        text caller(impl Into<String>), set_caller(String) = "Sets or clears `Caller`.";
         /// Called number.
         ///
         /// Example: `"0086130xxxxxxxx"`
-        one callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
+        text callee(impl Into<String>), set_callee(String) = "Sets or clears `Callee`.";
         /// Unix time in seconds when the call was initiated.
         ///
         /// Example: `1611631881`
-        one time(i64), set_time(i64) = "Sets or clears `Time`.";
+        value time(i64), set_time(i64) = "Sets or clears `Time`.";
         /// Call direction: `0` inbound, `1` outbound.
         ///
         /// Example: `0`
-        one direction(TelCdrInfoDirection),
+        value direction(TelCdrInfoDirection),
             set_direction(TelCdrInfoDirection) = "Sets or clears `Direction`.";
         /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive dialing, `6` internal call between agents.
         ///
         /// Example: `1`
-        one call_type(TelCdrInfoCallType),
+        value call_type(TelCdrInfoCallType),
             set_call_type(TelCdrInfoCallType) = "Sets or clears `CallType`.";
         /// Talk time in seconds.
         ///
         /// Example: `120`
-        one duration(i64), set_duration(i64) = "Sets or clears `Duration`.";
+        value duration(i64), set_duration(i64) = "Sets or clears `Duration`.";
         /// Download address of the call recording.
         ///
         /// Example: `"https://xxxxx"`
-        one record_url(impl Into<String>),
+        text record_url(impl Into<String>),
             set_record_url(String) = "Sets or clears `RecordURL`.";
         /// Id of the recording.
         ///
         /// Example: `"1611631881"`
-        one record_id(impl Into<String>), set_record_id(String) = "Sets or clears `RecordId`.";
+        text record_id(impl Into<String>), set_record_id(String) = "Sets or clears `RecordId`.";
         /// Agent who handled the call.
-        one seat_user(SeatUserInfo), set_seat_user(SeatUserInfo) = "Sets or clears `SeatUser`.";
+        value seat_user(SeatUserInfo),
+            set_seat_user(SeatUserInfo) = "Sets or clears `SeatUser`.";
         /// Numeric end status, paired with `EndStatusString`: `1` ok; inbound `100` blackList, `102` ivrGiveUp, `103` waitingGiveUp, `104` ringingGiveUp, `105` noSeatOnline, `106` notWorkTime, `107` ivrEnd; outbound `108` restrictedCallee, `109` tooManyRequest, `110` restrictedArea, `111` restrictedTime, `202` notAnswer, `203` userReject, `204` powerOff, `205` numberNotExist, `206` busy, `207` outOfCredit, `208` operatorError, `209` callerCancel, `210` notInService, `212` carrierBlocked, `213` callReminder, `215` numberInvalid, `216` callRestricted, `217` calleeRestricted, `218` areaRestricted, `219` promptCallForwarding, `220` callerCancelWhileRing, `221` callerCancelWithoutRing, `222` voiceMailReached; `211` clientError; audio `501` callConflict, `502` clientTimeout, `503` voipClientError.
         ///
         /// Example: `1`
-        one end_status(TelCdrInfoEndStatus),
+        value end_status(TelCdrInfoEndStatus),
             set_end_status(TelCdrInfoEndStatus) = "Sets or clears `EndStatus`.";
         /// Name of the skill group.
         ///
         /// Example: `"tel"`
-        one skill_group(impl Into<String>),
+        text skill_group(impl Into<String>),
             set_skill_group(String) = "Sets or clears `SkillGroup`.";
         /// Location the calling number belongs to.
         ///
         /// Example: `"广东深圳"`
-        one caller_location(impl Into<String>),
+        text caller_location(impl Into<String>),
             set_caller_location(String) = "Sets or clears `CallerLocation`.";
         /// Time spent in the IVR, in seconds.
         ///
         /// Example: `5`
-        one ivr_duration(i64), set_ivr_duration(i64) = "Sets or clears `IVRDuration`.";
+        value ivr_duration(i64), set_ivr_duration(i64) = "Sets or clears `IVRDuration`.";
         /// Unix time in seconds when ringing started.
         ///
         /// Example: `1611631881`
-        one ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
+        value ring_timestamp(i64), set_ring_timestamp(i64) = "Sets or clears `RingTimestamp`.";
         /// Unix time in seconds when the call was answered.
         ///
         /// Example: `1611631881`
-        one accept_timestamp(i64),
+        value accept_timestamp(i64),
             set_accept_timestamp(i64) = "Sets or clears `AcceptTimestamp`.";
         /// Unix time in seconds when the call ended.
         ///
         /// Example: `1611631881`
-        one ended_timestamp(i64), set_ended_timestamp(i64) = "Sets or clears `EndedTimestamp`.";
+        value ended_timestamp(i64),
+            set_ended_timestamp(i64) = "Sets or clears `EndedTimestamp`.";
         /// Keys pressed in the IVR, e.g. `1`, `2`, `3`.
         ///
         /// Example: `["1","2","3"]`
-        many ivr_key_pressed(impl IntoIterator<Item = impl Into<String>>),
+        text_list ivr_key_pressed(impl IntoIterator<Item = impl Into<String>>),
             set_ivr_key_pressed(Vec<String>) = "Sets or clears `IVRKeyPressed`.";
         /// Keys pressed in the IVR, each with its label.
-        many ivr_key_pressed_ex(impl IntoIterator<Item = IVRKeyPressedElement>),
+        list ivr_key_pressed_ex(impl IntoIterator<Item = IVRKeyPressedElement>),
             set_ivr_key_pressed_ex(Vec<IVRKeyPressedElement>) = "Sets or clears `IVRKeyPressedEx`.";
         /// Who hung up: `seat` agent, `user` customer, `system`.
         ///
         /// Example: `"user"`
-        one hung_up_side(TelCdrInfoHungUpSide),
+        value hung_up_side(TelCdrInfoHungUpSide),
             set_hung_up_side(TelCdrInfoHungUpSide) = "Sets or clears `HungUpSide`.";
         /// Participants who served the call.
-        many serve_participants(impl IntoIterator<Item = ServeParticipant>),
+        list serve_participants(impl IntoIterator<Item = ServeParticipant>),
             set_serve_participants(Vec<ServeParticipant>) = "Sets or clears `ServeParticipants`.";
         /// Id of the skill group.
         ///
         /// Example: `110`
-        one skill_group_id(SkillGroupId),
+        value skill_group_id(SkillGroupId),
             set_skill_group_id(SkillGroupId) = "Sets or clears `SkillGroupId`.";
         /// End status as a string code; see `EndStatus`.
         ///
         /// Example: `"ok"`
-        one end_status_string(TelCdrInfoEndStatusString),
+        value end_status_string(TelCdrInfoEndStatusString),
             set_end_status_string(TelCdrInfoEndStatusString) = "Sets or clears `EndStatusString`.";
         /// Unix time in seconds when the session started.
         ///
         /// Example: `1611631891`
-        one start_timestamp(i64), set_start_timestamp(i64) = "Sets or clears `StartTimestamp`.";
+        value start_timestamp(i64),
+            set_start_timestamp(i64) = "Sets or clears `StartTimestamp`.";
         /// Unix time in seconds when the call entered the queue.
         ///
         /// Example: `1611631891`
-        one queued_timestamp(i64),
+        value queued_timestamp(i64),
             set_queued_timestamp(i64) = "Sets or clears `QueuedTimestamp`.";
         /// Keys pressed in the post-call IVR, each with its label.
-        many post_ivr_key_pressed(impl IntoIterator<Item = IVRKeyPressedElement>),
+        list post_ivr_key_pressed(impl IntoIterator<Item = IVRKeyPressedElement>),
             set_post_ivr_key_pressed(Vec<IVRKeyPressedElement>) = "Sets or clears `PostIVRKeyPressed`.";
         /// Keys pressed in the satisfaction survey; key `noInput` means the survey was reached but no key pressed.
-        many post_ivr_key_pressed_ex(impl IntoIterator<Item = IVRKeyPressedElement>),
+        list post_ivr_key_pressed_ex(impl IntoIterator<Item = IVRKeyPressedElement>),
             set_post_ivr_key_pressed_ex(Vec<IVRKeyPressedElement>) = "Sets or clears `PostIVRKeyPressedEx`.";
         /// Id of the skill group the call queued for.
         ///
         /// Example: `110`
-        one queued_skill_group_id(SkillGroupId),
+        value queued_skill_group_id(SkillGroupId),
             set_queued_skill_group_id(SkillGroupId) = "Sets or clears `QueuedSkillGroupId`.";
         /// Id of the session.
         ///
         /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
-        one session_id(impl Into<String>),
+        text session_id(impl Into<String>),
             set_session_id(String) = "Sets or clears `SessionId`.";
         /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
         ///
         /// Example: `"0086130xxxxxxxx"`
-        one protected_caller(impl Into<String>),
+        text protected_caller(impl Into<String>),
             set_protected_caller(String) = "Sets or clears `ProtectedCaller`.";
         /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
         ///
         /// Example: `"0086130xxxxxxxx"`
-        one protected_callee(impl Into<String>),
+        text protected_callee(impl Into<String>),
             set_protected_callee(String) = "Sets or clears `ProtectedCallee`.";
         /// Custom user-to-user data attached by the customer; may be null.
         ///
         /// Example: `"whatever"`
-        one uui_deprecated(impl Into<String>),
+        text uui_deprecated(impl Into<String>),
             set_uui_deprecated(String) = "Sets or clears `Uui`.";
         /// Custom user-to-user data attached by the customer.
         ///
         /// Example: `"whatever"`
-        one uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
+        text uui(impl Into<String>), set_uui(String) = "Sets or clears `UUI`.";
         /// Address to fetch the speech recognition transcript of the recording.
         ///
         /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
-        one asr_url(impl Into<String>), set_asr_url(String) = "Sets or clears `AsrUrl`.";
+        text asr_url(impl Into<String>), set_asr_url(String) = "Sets or clears `AsrUrl`.";
         /// State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).
         ///
         /// Example: `"Complete"`
-        one asr_status(TelCdrInfoAsrStatus),
+        value asr_status(TelCdrInfoAsrStatus),
             set_asr_status(TelCdrInfoAsrStatus) = "Sets or clears `AsrStatus`.";
         /// Address of the recording copy stored in a third-party COS bucket.
         ///
         /// Example: `"https://xxxxx"`
-        one custom_record_url(impl Into<String>),
+        text custom_record_url(impl Into<String>),
             set_custom_record_url(String) = "Sets or clears `CustomRecordURL`.";
         /// Remarks.
         ///
         /// Example: `"备注"`
-        one remark(impl Into<String>), set_remark(String) = "Sets or clears `Remark`.";
+        text remark(impl Into<String>), set_remark(String) = "Sets or clears `Remark`.";
         /// Name of the skill group the call queued for.
         ///
         /// Example: `"销售组"`
-        one queued_skill_group_name(impl Into<String>),
+        text queued_skill_group_name(impl Into<String>),
             set_queued_skill_group_name(String) = "Sets or clears `QueuedSkillGroupName`.";
         /// Addresses of voicemail recordings left during the call.
         ///
         /// Example: `["https://xxxxx"]`
-        many voicemail_record_url(impl IntoIterator<Item = impl Into<String>>),
+        text_list voicemail_record_url(impl IntoIterator<Item = impl Into<String>>),
             set_voicemail_record_url(Vec<String>) = "Sets or clears `VoicemailRecordURL`.";
         /// Addresses of the speech recognition transcripts of voicemails left during the call.
         ///
         /// Example: `["https://xxxxx"]`
-        many voicemail_asr_url(impl IntoIterator<Item = impl Into<String>>),
+        text_list voicemail_asr_url(impl IntoIterator<Item = impl Into<String>>),
             set_voicemail_asr_url(Vec<String>) = "Sets or clears `VoicemailAsrURL`.";
         /// Id of the AI agent, for calls involving one.
         ///
         /// Example: `9527`
-        one ai_agent_id(AIAgentId), set_ai_agent_id(AIAgentId) = "Sets or clears `AIAgentId`.";
+        value ai_agent_id(AIAgentId),
+            set_ai_agent_id(AIAgentId) = "Sets or clears `AIAgentId`.";
         /// Name of the AI agent, for calls involving one.
         ///
         /// Example: `"新款智能体销售"`
-        one ai_agent_name(impl Into<String>),
+        text ai_agent_name(impl Into<String>),
             set_ai_agent_name(String) = "Sets or clears `AIAgentName`.";
         /// Code of the reason the system hung up after the call connected.
         ///
         /// Example: `1010`
-        one sys_hangup_reason(i64),
+        value sys_hangup_reason(i64),
             set_sys_hangup_reason(i64) = "Sets or clears `SysHangupReason`.";
         /// Text description of the reason the system hung up after the call connected.
         ///
         /// Example: `"用户挂断智能体通话"`
-        one sys_hangup_reason_string(impl Into<String>),
+        text sys_hangup_reason_string(impl Into<String>),
             set_sys_hangup_reason_string(String) = "Sets or clears `SysHangupReasonString`.";
     }
     #[inline]

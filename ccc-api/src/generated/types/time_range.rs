@@ -87,12 +87,12 @@ impl TimeRangeBuilder {
         /// Start of the window, `HH:MM:SS`.
         ///
         /// Example: `"09:00:00"`
-        one start_time(impl Into<String>),
+        text start_time(impl Into<String>),
             set_start_time(String) = "Sets or clears `StartTime`.";
         /// End of the window, `HH:MM:SS`.
         ///
         /// Example: `"14:00:00"`
-        one end_time(impl Into<String>), set_end_time(String) = "Sets or clears `EndTime`.";
+        text end_time(impl Into<String>), set_end_time(String) = "Sets or clears `EndTime`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

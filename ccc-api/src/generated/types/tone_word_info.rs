@@ -95,12 +95,12 @@ impl ToneWordInfoBuilder {
         /// Timeout in seconds for the first sentence; once exceeded, a filler word is played.
         ///
         /// Example: `0.4`
-        one first_sentence_timeout(f64),
+        value first_sentence_timeout(f64),
             set_first_sentence_timeout(f64) = "Sets or clears `FirstSentenceTimeout`.";
         /// Chinese filler words grouped by tone.
         ///
         /// Example: `{"Negative":["好悲催","太差劲了"],"Neutral":["嘿嘿","差不多"],"Positive":["真不错","挺好的"]}`
-        one zh_tone_words(ZHToneWordsInfo),
+        value zh_tone_words(ZHToneWordsInfo),
             set_zh_tone_words(ZHToneWordsInfo) = "Sets or clears `ZHToneWords`.";
     }
     #[inline]

@@ -99,17 +99,17 @@ impl TransferToAgentItemBuilder {
         /// Name of the function call the model uses to trigger the handover.
         ///
         /// Example: `"transfer_to_agent1"`
-        one transfer_to_agent_name(impl Into<String>),
+        text transfer_to_agent_name(impl Into<String>),
             set_transfer_to_agent_name(String) = "Sets or clears `TransferToAgentName`. Required.";
         /// Description of when to hand over to the target agent, used by the model to decide.
         ///
         /// Example: `"当用户想要售后服务时"`
-        one transfer_to_agent_desc(impl Into<String>),
+        text transfer_to_agent_desc(impl Into<String>),
             set_transfer_to_agent_desc(String) = "Sets or clears `TransferToAgentDesc`. Required.";
         /// Id of the target AI agent.
         ///
         /// Example: `1288`
-        one transfer_to_agent_id(u64),
+        value transfer_to_agent_id(u64),
             set_transfer_to_agent_id(u64) = "Sets or clears `TransferToAgentId`. Required.";
     }
     #[inline]

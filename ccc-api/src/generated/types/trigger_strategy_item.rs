@@ -124,20 +124,20 @@ pub struct TriggerStrategyItemBuilder {
 impl TriggerStrategyItemBuilder {
     ::tencent_cloud_runtime::setters! {
         /// HTTP interface to call when the rule fires.
-        one interface_config(HttpCallbackConfig),
+        value interface_config(HttpCallbackConfig),
             set_interface_config(HttpCallbackConfig) = "Sets or clears `InterfaceConfig`.";
         /// Hangup types (codes such as `206`) that make the rule fire.
         ///
         /// Example: `["206"]`
-        many hangup_types(impl IntoIterator<Item = impl Into<String>>),
+        text_list hangup_types(impl IntoIterator<Item = impl Into<String>>),
             set_hangup_types(Vec<String>) = "Sets or clears `HangupTypes`.";
         /// Call tags that make the rule fire.
-        many call_tags(impl IntoIterator<Item = RetryTagItem>),
+        list call_tags(impl IntoIterator<Item = RetryTagItem>),
             set_call_tags(Vec<RetryTagItem>) = "Sets or clears `CallTags`.";
         /// When the rule fires: `ONCE_PER_NUMBER` only on the first match for each number, `ALWAYS_ON_MATCH` on every match.
         ///
         /// Example: `"ONCE_PER_NUMBER"`
-        one trigger_mode(TriggerStrategyItemTriggerMode),
+        value trigger_mode(TriggerStrategyItemTriggerMode),
             set_trigger_mode(TriggerStrategyItemTriggerMode) = "Sets or clears `TriggerMode`.";
     }
     #[inline]

@@ -82,12 +82,12 @@ impl UploadAudioInfoBuilder {
         /// Alias of the file; need not be unique.
         ///
         /// Example: `"呼入使用"`
-        one custom_file_name(impl Into<String>),
+        text custom_file_name(impl Into<String>),
             set_custom_file_name(String) = "Sets or clears `CustomFileName`. Required.";
         /// Link to download the audio from; mp3 or wav, at most 5 MB.
         ///
         /// Example: `"http://xxx.com/aa.mp3"`
-        one audio_url(impl Into<String>),
+        text audio_url(impl Into<String>),
             set_audio_url(String) = "Sets or clears `AudioUrl`. Required.";
     }
     #[inline]

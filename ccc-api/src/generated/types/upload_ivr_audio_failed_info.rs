@@ -88,11 +88,11 @@ impl UploadIvrAudioFailedInfoBuilder {
         /// Name of the file that failed.
         ///
         /// Example: `"xxx.mp3"`
-        one file_name(impl Into<String>), set_file_name(String) = "Sets or clears `FileName`.";
+        text file_name(impl Into<String>), set_file_name(String) = "Sets or clears `FileName`.";
         /// Why the upload failed.
         ///
         /// Example: `"文件内容重复"`
-        one failed_msg(impl Into<String>),
+        text failed_msg(impl Into<String>),
             set_failed_msg(String) = "Sets or clears `FailedMsg`.";
     }
     #[inline]

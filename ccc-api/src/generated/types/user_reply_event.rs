@@ -120,22 +120,22 @@ impl UserReplyEventBuilder {
         /// Raw text that speech recognition produced from the user's speech.
         ///
         /// Example: `"Something?"`
-        one asr_transcript(impl Into<String>),
+        text asr_transcript(impl Into<String>),
             set_asr_transcript(String) = "Sets or clears `ASRTranscript`.";
         /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
         ///
         /// Example: `"收集${name}结束"`
-        one matched_intent(impl Into<String>),
+        text matched_intent(impl Into<String>),
             set_matched_intent(String) = "Sets or clears `MatchedIntent`.";
         /// Tags extracted from the reply, as a JSON-encoded string.
         ///
         /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
-        one extracted_slots(impl Into<String>),
+        text extracted_slots(impl Into<String>),
             set_extracted_slots(String) = "Sets or clears `ExtractedSlots`.";
         /// Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.
         ///
         /// Example: `"Intent"`
-        one branch_type(UserReplyEventBranchType),
+        value branch_type(UserReplyEventBranchType),
             set_branch_type(UserReplyEventBranchType) = "Sets or clears `BranchType`.";
     }
     #[inline]

@@ -79,11 +79,11 @@ impl VariableBuilder {
         /// Name of the variable.
         ///
         /// Example: `"foo"`
-        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`. Required.";
+        text key(impl Into<String>), set_key(String) = "Sets or clears `Key`. Required.";
         /// Value of the variable.
         ///
         /// Example: `"bar"`
-        one value(impl Into<String>), set_value(String) = "Sets or clears `Value`. Required.";
+        text value(impl Into<String>), set_value(String) = "Sets or clears `Value`. Required.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -102,17 +102,17 @@ impl ZHToneWordsInfoBuilder {
         /// Neutral filler words.
         ///
         /// Example: `["嗯嗯"]`
-        many neutral(impl IntoIterator<Item = impl Into<String>>),
+        text_list neutral(impl IntoIterator<Item = impl Into<String>>),
             set_neutral(Vec<String>) = "Sets or clears `Neutral`.";
         /// Positive filler words.
         ///
         /// Example: `["嗯嗯"]`
-        many positive(impl IntoIterator<Item = impl Into<String>>),
+        text_list positive(impl IntoIterator<Item = impl Into<String>>),
             set_positive(Vec<String>) = "Sets or clears `Positive`.";
         /// Negative filler words.
         ///
         /// Example: `["嗯嗯"]`
-        many negative(impl IntoIterator<Item = impl Into<String>>),
+        text_list negative(impl IntoIterator<Item = impl Into<String>>),
             set_negative(Vec<String>) = "Sets or clears `Negative`.";
     }
     #[inline]

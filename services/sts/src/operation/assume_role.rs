@@ -225,44 +225,44 @@ macro_rules! assume_role_setters {
             /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
             ///
             /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
-            one role_arn(impl Into<String>),
+            text role_arn(impl Into<String>),
                 set_role_arn(String) = "Sets or clears `RoleArn`. Required.";
             /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
             ///
             /// Example: `"cts"`
-            one role_session_name(impl Into<String>),
+            text role_session_name(impl Into<String>),
                 set_role_session_name(String) = "Sets or clears `RoleSessionName`. Required.";
             /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
             ///
             /// Example: `1800`
-            one duration_seconds(u64),
+            value duration_seconds(u64),
                 set_duration_seconds(u64) = "Sets or clears `DurationSeconds`.";
             /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
             ///
             /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
-            one policy(impl Into<String>), set_policy(String) = "Sets or clears `Policy`.";
+            text policy(impl Into<String>), set_policy(String) = "Sets or clears `Policy`.";
             /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
             ///
             /// Example: `"role-external-id"`
-            one external_id(impl Into<String>),
+            text external_id(impl Into<String>),
                 set_external_id(String) = "Sets or clears `ExternalId`.";
             /// Session tags attached to the credentials, at most 50, keys unique.
-            many tags(impl IntoIterator<Item = crate::types::Tag>),
+            list tags(impl IntoIterator<Item = crate::types::Tag>),
                 set_tags(Vec<crate::types::Tag>) = "Sets or clears `Tags`.";
             /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
             ///
             /// Example: `"1000001"`
-            one source_identity(impl Into<String>),
+            text source_identity(impl Into<String>),
                 set_source_identity(String) = "Sets or clears `SourceIdentity`.";
             /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
             ///
             /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
-            one serial_number(impl Into<String>),
+            text serial_number(impl Into<String>),
                 set_serial_number(String) = "Sets or clears `SerialNumber`.";
             /// The current code shown by the MFA device named in `SerialNumber`.
             ///
             /// Example: `"482724"`
-            one token_code(impl Into<String>),
+            text token_code(impl Into<String>),
                 set_token_code(String) = "Sets or clears `TokenCode`.";
         }
     };
@@ -508,19 +508,19 @@ impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
 impl AssumeRoleResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// The temporary keys and their session token.
-        one credentials(crate::types::Credentials),
+        value credentials(crate::types::Credentials),
             set_credentials(crate::types::Credentials) = "Sets or clears `Credentials`.";
         /// When the credentials stop working, Unix seconds.
         ///
         /// Example: `1543914376`
-        one expired_time(i64), set_expired_time(i64) = "Sets or clears `ExpiredTime`.";
+        value expired_time(i64), set_expired_time(i64) = "Sets or clears `ExpiredTime`.";
         /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
         ///
         /// Example: `"2018-12-04T09:06:16Z"`
-        one expiration(impl Into<String>),
+        text expiration(impl Into<String>),
             set_expiration(String) = "Sets or clears `Expiration`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -170,27 +170,27 @@ macro_rules! assume_role_with_saml_setters {
             /// The base64-encoded SAML assertion issued by the identity provider.
             ///
             /// Example: `"c2FtbC***Rpb24="`
-            one saml_assertion(impl Into<String>),
+            text saml_assertion(impl Into<String>),
                 set_saml_assertion(String) = "Sets or clears `SAMLAssertion`. Required.";
             /// Resource name of the SAML identity provider registered in CAM.
             ///
             /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
-            one principal_arn(impl Into<String>),
+            text principal_arn(impl Into<String>),
                 set_principal_arn(String) = "Sets or clears `PrincipalArn`. Required.";
             /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
             ///
             /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-            one role_arn(impl Into<String>),
+            text role_arn(impl Into<String>),
                 set_role_arn(String) = "Sets or clears `RoleArn`. Required.";
             /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
             ///
             /// Example: `"readOnlySession"`
-            one role_session_name(impl Into<String>),
+            text role_session_name(impl Into<String>),
                 set_role_session_name(String) = "Sets or clears `RoleSessionName`. Required.";
             /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
             ///
             /// Example: `1800`
-            one duration_seconds(u64),
+            value duration_seconds(u64),
                 set_duration_seconds(u64) = "Sets or clears `DurationSeconds`.";
         }
     };
@@ -434,19 +434,19 @@ impl AssumeRoleWithSAMLResponseBuilder {
         /// The temporary keys and their session token.
         ///
         /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
-        one credentials(crate::types::Credentials),
+        value credentials(crate::types::Credentials),
             set_credentials(crate::types::Credentials) = "Sets or clears `Credentials`.";
         /// When the credentials stop working, Unix seconds.
         ///
         /// Example: `1543914376`
-        one expired_time(u64), set_expired_time(u64) = "Sets or clears `ExpiredTime`.";
+        value expired_time(u64), set_expired_time(u64) = "Sets or clears `ExpiredTime`.";
         /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
         ///
         /// Example: `"2018-12-04T09:06:16Z"`
-        one expiration(impl Into<String>),
+        text expiration(impl Into<String>),
             set_expiration(String) = "Sets or clears `Expiration`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -173,27 +173,27 @@ macro_rules! assume_role_with_web_identity_setters {
             /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
             ///
             /// Example: `"OIDC"`
-            one provider_id(impl Into<String>),
+            text provider_id(impl Into<String>),
                 set_provider_id(String) = "Sets or clears `ProviderId`. Required.";
             /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
             ///
             /// Example: `"eyJraWQiOiJkT**********CNOQ"`
-            one web_identity_token(impl Into<String>),
+            text web_identity_token(impl Into<String>),
                 set_web_identity_token(String) = "Sets or clears `WebIdentityToken`. Required.";
             /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
             ///
             /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-            one role_arn(impl Into<String>),
+            text role_arn(impl Into<String>),
                 set_role_arn(String) = "Sets or clears `RoleArn`. Required.";
             /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
             ///
             /// Example: `"test_OIDC"`
-            one role_session_name(impl Into<String>),
+            text role_session_name(impl Into<String>),
                 set_role_session_name(String) = "Sets or clears `RoleSessionName`. Required.";
             /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
             ///
             /// Example: `3600`
-            one duration_seconds(i64),
+            value duration_seconds(i64),
                 set_duration_seconds(i64) = "Sets or clears `DurationSeconds`.";
         }
     };
@@ -440,19 +440,19 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
         /// When the credentials stop working, Unix seconds.
         ///
         /// Example: `1543914376`
-        one expired_time(u64), set_expired_time(u64) = "Sets or clears `ExpiredTime`.";
+        value expired_time(u64), set_expired_time(u64) = "Sets or clears `ExpiredTime`.";
         /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
         ///
         /// Example: `"2018-12-04T09:06:16Z"`
-        one expiration(impl Into<String>),
+        text expiration(impl Into<String>),
             set_expiration(String) = "Sets or clears `Expiration`.";
         /// The temporary keys and their session token.
         ///
         /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
-        one credentials(crate::types::Credentials),
+        value credentials(crate::types::Credentials),
             set_credentials(crate::types::Credentials) = "Sets or clears `Credentials`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

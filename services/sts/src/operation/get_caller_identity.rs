@@ -339,27 +339,27 @@ impl GetCallerIdentityResponseBuilder {
         /// Resource name of the caller: an account, a CAM user, a role session or a federated user.
         ///
         /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
-        one arn(impl Into<String>), set_arn(String) = "Sets or clears `Arn`.";
+        text arn(impl Into<String>), set_arn(String) = "Sets or clears `Arn`.";
         /// Account (UIN) of the root account the caller belongs to.
         ///
         /// Example: `"1000262***"`
-        one account_id(impl Into<String>),
+        text account_id(impl Into<String>),
             set_account_id(String) = "Sets or clears `AccountId`.";
         /// Who the caller is: the account's UIN for an account or CAM user, `<roleId>:<sessionName>` for a role session, `<uin>:<name>` for a federated user.
         ///
         /// Example: `"1000261****:federatedUserName"`
-        one user_id(impl Into<String>), set_user_id(String) = "Sets or clears `UserId`.";
+        text user_id(impl Into<String>), set_user_id(String) = "Sets or clears `UserId`.";
         /// Account (UIN) that owns the keys: the account itself, or the account that assumed the role.
         ///
         /// Example: `"1000261****"`
-        one principal_id(impl Into<String>),
+        text principal_id(impl Into<String>),
             set_principal_id(String) = "Sets or clears `PrincipalId`.";
         /// Kind of caller (`CAMUser`, `RoleUser`, `FederatedUser`, ...).
         ///
         /// Example: `"CAMUser"`
-        one r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
+        text r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

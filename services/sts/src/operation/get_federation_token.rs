@@ -135,16 +135,16 @@ macro_rules! get_federation_token_setters {
             /// Name of the federated user, recorded in audit logs.
             ///
             /// Example: `"readOnly"`
-            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
+            text name(impl Into<String>), set_name(String) = "Sets or clears `Name`. Required.";
             /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
             ///
             /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
-            one policy(impl Into<String>),
+            text policy(impl Into<String>),
                 set_policy(String) = "Sets or clears `Policy`. Required.";
             /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
             ///
             /// Example: `1800`
-            one duration_seconds(u64),
+            value duration_seconds(u64),
                 set_duration_seconds(u64) = "Sets or clears `DurationSeconds`.";
         }
     };
@@ -362,19 +362,19 @@ impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
 impl GetFederationTokenResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// The temporary keys and their session token.
-        one credentials(crate::types::Credentials),
+        value credentials(crate::types::Credentials),
             set_credentials(crate::types::Credentials) = "Sets or clears `Credentials`.";
         /// When the credentials stop working, Unix seconds.
         ///
         /// Example: `1686664553`
-        one expired_time(u64), set_expired_time(u64) = "Sets or clears `ExpiredTime`.";
+        value expired_time(u64), set_expired_time(u64) = "Sets or clears `ExpiredTime`.";
         /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
         ///
         /// Example: `"2023-06-13T13:55:53Z"`
-        one expiration(impl Into<String>),
+        text expiration(impl Into<String>),
             set_expiration(String) = "Sets or clears `Expiration`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -118,16 +118,16 @@ impl CredentialsBuilder {
         /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.
         ///
         /// Example: `"da1e***"`
-        one token(impl Into<String>), set_token(String) = "Sets or clears `Token`. Required.";
+        text token(impl Into<String>), set_token(String) = "Sets or clears `Token`. Required.";
         /// Id of the temporary key, used in signatures like a SecretId; up to 1,024 bytes.
         ///
         /// Example: `"AKID***"`
-        one tmp_secret_id(impl Into<String>),
+        text tmp_secret_id(impl Into<String>),
             set_tmp_secret_id(String) = "Sets or clears `TmpSecretId`. Required.";
         /// The temporary secret key signatures are computed with; up to 1,024 bytes.
         ///
         /// Example: `"q95K***"`
-        one tmp_secret_key(impl Into<String>),
+        text tmp_secret_key(impl Into<String>),
             set_tmp_secret_key(String) = "Sets or clears `TmpSecretKey`. Required.";
     }
     #[inline]

@@ -82,11 +82,11 @@ impl TagBuilder {
         /// Tag key: up to 128 characters, case-sensitive.
         ///
         /// Example: `"department"`
-        one key(impl Into<String>), set_key(String) = "Sets or clears `Key`. Required.";
+        text key(impl Into<String>), set_key(String) = "Sets or clears `Key`. Required.";
         /// Tag value: up to 256 characters, case-sensitive.
         ///
         /// Example: `"engineering"`
-        one value(impl Into<String>), set_value(String) = "Sets or clears `Value`. Required.";
+        text value(impl Into<String>), set_value(String) = "Sets or clears `Value`. Required.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

@@ -86,9 +86,9 @@ macro_rules! list_items_setters {
     () => {
         ::ccc_api::runtime::setters! {
             /// Offset; named like `Default::default`.
-            one default_(i64), set_default_(i64) = "Sets or clears `Default`.";
+            value default_(i64), set_default_(i64) = "Sets or clears `Default`.";
             /// Page size; named like `Clone::clone`.
-            one clone_(u64), set_clone_(u64) = "Sets or clears `Clone`. Required.";
+            value clone_(u64), set_clone_(u64) = "Sets or clears `Clone`. Required.";
         }
     };
 }
@@ -271,12 +271,12 @@ pub struct ListItemsResponseBuilder {
 impl ListItemsResponseBuilder {
     ::ccc_api::runtime::setters! {
         /// Total; maps to `request_id`, which every response has.
-        one request_id_(i64), set_request_id_(i64) = "Sets or clears `RequestID`.";
+        value request_id_(i64), set_request_id_(i64) = "Sets or clears `RequestID`.";
         /// Items; a keyword that cannot be a raw identifier.
-        many self_(impl IntoIterator<Item = crate::fixture_names::types::PutThingRequest>),
+        list self_(impl IntoIterator<Item = crate::fixture_names::types::PutThingRequest>),
             set_self_(Vec<crate::fixture_names::types::PutThingRequest>) = "Sets or clears `Self`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

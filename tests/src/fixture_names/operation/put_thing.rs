@@ -328,55 +328,55 @@ macro_rules! put_thing_setters {
     () => {
         ::ccc_api::runtime::setters! {
             /// Named like the fluent builder's constructor.
-            one new_(impl Into<String>), set_new_(String) = "Sets or clears `New`. Required.";
+            text new_(impl Into<String>), set_new_(String) = "Sets or clears `New`. Required.";
             /// Named like the fluent builder's `send`.
-            one send_(impl Into<String>), set_send_(String) = "Sets or clears `Send`.";
+            text send_(impl Into<String>), set_send_(String) = "Sets or clears `Send`.";
             /// Named like the request builder's `build`.
-            one build_(impl Into<String>), set_build_(String) = "Sets or clears `Build`.";
+            text build_(impl Into<String>), set_build_(String) = "Sets or clears `Build`.";
             /// Named like the fluent builder's `options`.
-            one options_(impl Into<String>), set_options_(String) = "Sets or clears `Options`.";
+            text options_(impl Into<String>), set_options_(String) = "Sets or clears `Options`.";
             /// Named like the fluent builder's `as_builder`.
-            one as_builder_(impl Into<String>),
+            text as_builder_(impl Into<String>),
                 set_as_builder_(String) = "Sets or clears `AsBuilder`.";
             /// Named like `into_paginator`.
-            one into_paginator_(impl Into<String>),
+            text into_paginator_(impl Into<String>),
                 set_into_paginator_(String) = "Sets or clears `IntoPaginator`.";
             /// Named like `Default::default`.
-            one default_(impl Into<String>), set_default_(String) = "Sets or clears `Default`.";
+            text default_(impl Into<String>), set_default_(String) = "Sets or clears `Default`.";
             /// Named like `Clone::clone`.
-            one clone_(impl Into<String>), set_clone_(String) = "Sets or clears `Clone`.";
+            text clone_(impl Into<String>), set_clone_(String) = "Sets or clears `Clone`.";
             /// Named like `Into::into`.
-            one into_(impl Into<String>), set_into_(String) = "Sets or clears `Into`.";
+            text into_(impl Into<String>), set_into_(String) = "Sets or clears `Into`.";
             /// Named like `Debug::fmt`.
-            one fmt_(impl Into<String>), set_fmt_(String) = "Sets or clears `Fmt`.";
+            text fmt_(impl Into<String>), set_fmt_(String) = "Sets or clears `Fmt`.";
             /// An ordinary member, whose setter is `set_name`.
-            one name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
+            text name(impl Into<String>), set_name(String) = "Sets or clears `Name`.";
             /// Named like the setter of `Name`.
-            one set_name_(impl Into<String>), set_set_name_(String) = "Sets or clears `SetName`.";
+            text set_name_(impl Into<String>), set_set_name_(String) = "Sets or clears `SetName`.";
             /// A keyword that works as a raw identifier.
-            one r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
+            text r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
             /// Named like the setter of `Type`.
-            one set_type_(impl Into<String>), set_set_type_(String) = "Sets or clears `SetType`.";
+            text set_type_(impl Into<String>), set_set_type_(String) = "Sets or clears `SetType`.";
             /// A keyword that cannot be a raw identifier.
-            one self_(impl Into<String>), set_self_(String) = "Sets or clears `Self`.";
+            text self_(impl Into<String>), set_self_(String) = "Sets or clears `Self`.";
             /// A keyword that cannot be a raw identifier.
-            one super_(impl Into<String>), set_super_(String) = "Sets or clears `Super`.";
+            text super_(impl Into<String>), set_super_(String) = "Sets or clears `Super`.";
             /// A keyword that cannot be a raw identifier.
-            one crate_(impl Into<String>), set_crate_(String) = "Sets or clears `Crate`.";
+            text crate_(impl Into<String>), set_crate_(String) = "Sets or clears `Crate`.";
             /// Named like the fluent builder's field.
-            one client(impl Into<String>), set_client(String) = "Sets or clears `Client`.";
+            text client(impl Into<String>), set_client(String) = "Sets or clears `Client`.";
             /// Named like the fluent builder's field.
-            one inner(impl Into<String>), set_inner(String) = "Sets or clears `Inner`.";
+            text inner(impl Into<String>), set_inner(String) = "Sets or clears `Inner`.";
             /// Named like the request's `builder`.
-            one builder(impl Into<String>), set_builder(String) = "Sets or clears `Builder`.";
+            text builder(impl Into<String>), set_builder(String) = "Sets or clears `Builder`.";
             /// Only responses have a `request_id` of their own.
-            one request_id(impl Into<String>),
+            text request_id(impl Into<String>),
                 set_request_id(String) = "Sets or clears `RequestId`.";
             /// A shared type named like this action's request.
-            one body(crate::fixture_names::types::PutThingRequest),
+            value body(crate::fixture_names::types::PutThingRequest),
                 set_body(crate::fixture_names::types::PutThingRequest) = "Sets or clears `Body`.";
             /// A secret that an escaped neighbour must not reveal.
-            one api_key(impl Into<String>), set_api_key(String) = "Sets or clears `ApiKey`.";
+            text api_key(impl Into<String>), set_api_key(String) = "Sets or clears `ApiKey`.";
         }
     };
 }
@@ -653,20 +653,20 @@ pub struct PutThingResponseBuilder {
 impl PutThingResponseBuilder {
     ::ccc_api::runtime::setters! {
         /// Maps to `request_id`, which every response has.
-        one request_id_(impl Into<String>),
+        text request_id_(impl Into<String>),
             set_request_id_(String) = "Sets or clears `RequestID`.";
         /// Responses have no methods; kept as `send`.
-        one send(impl Into<String>), set_send(String) = "Sets or clears `Send`.";
+        text send(impl Into<String>), set_send(String) = "Sets or clears `Send`.";
         /// A keyword that cannot be a raw identifier.
-        one self_(impl Into<String>), set_self_(String) = "Sets or clears `Self`.";
+        text self_(impl Into<String>), set_self_(String) = "Sets or clears `Self`.";
         /// A shared enum named like the service's error code.
-        one kind(crate::fixture_names::types::ErrorCode),
+        value kind(crate::fixture_names::types::ErrorCode),
             set_kind(crate::fixture_names::types::ErrorCode) = "Sets or clears `Kind`.";
         /// Secrets nested in lists.
-        many vault(impl IntoIterator<Item = Vec<crate::fixture_names::types::Vault>>),
+        list vault(impl IntoIterator<Item = Vec<crate::fixture_names::types::Vault>>),
             set_vault(Vec<Vec<crate::fixture_names::types::Vault>>) = "Sets or clears `Vault`.";
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -76,7 +76,7 @@ macro_rules! visit_setters {
     () => {
         ::ccc_api::runtime::setters! {
             /// Which thing.
-            one id(u64), set_id(u64) = "Sets or clears `Id`. Required.";
+            value id(u64), set_id(u64) = "Sets or clears `Id`. Required.";
         }
     };
 }
@@ -214,7 +214,7 @@ pub struct VisitResponseBuilder {
 impl VisitResponseBuilder {
     ::ccc_api::runtime::setters! {
         /// Id the service gave this request.
-        one request_id(impl Into<String>),
+        text request_id(impl Into<String>),
             set_request_id(String) = "Sets or clears `RequestId`.";
     }
     #[inline]

@@ -98,13 +98,13 @@ pub struct PutThingRequestBuilder {
 impl PutThingRequestBuilder {
     ::ccc_api::runtime::setters! {
         /// Objects escape keywords that cannot be raw identifiers.
-        one self_(impl Into<String>), set_self_(String) = "Sets or clears `Self`. Required.";
+        text self_(impl Into<String>), set_self_(String) = "Sets or clears `Self`. Required.";
         /// Another one.
-        one super_(impl Into<String>), set_super_(String) = "Sets or clears `Super`.";
+        text super_(impl Into<String>), set_super_(String) = "Sets or clears `Super`.";
         /// A raw identifier.
-        one r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
+        text r#type(impl Into<String>), set_type(String) = "Sets or clears `Type`.";
         /// Objects have no methods; kept as `new`.
-        one new(impl Into<String>), set_new(String) = "Sets or clears `New`.";
+        text new(impl Into<String>), set_new(String) = "Sets or clears `New`.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {

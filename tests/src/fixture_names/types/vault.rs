@@ -89,9 +89,9 @@ impl ::std::fmt::Debug for VaultBuilder {
 impl VaultBuilder {
     ::ccc_api::runtime::setters! {
         /// Shown by Debug.
-        one label(impl Into<String>), set_label(String) = "Sets or clears `Label`. Required.";
+        text label(impl Into<String>), set_label(String) = "Sets or clears `Label`. Required.";
         /// Never shown by Debug.
-        one token(impl Into<String>), set_token(String) = "Sets or clears `Token`. Required.";
+        text token(impl Into<String>), set_token(String) = "Sets or clears `Token`. Required.";
     }
     #[inline]
     fn members(&mut self) -> &mut Self {
