@@ -77,8 +77,8 @@ async fn refused(c: &Client, action: &str, params: Value) -> (String, String) {
     )
 }
 
-/// Every China-site official example (the requests tccli ships, in
-/// `tests/official/china-site-examples.json`), each against a fresh emulator
+/// Every China-site official example (the request members of the examples
+/// tccli ships, kept in `tests/official/china-site-examples.json`), each against a fresh emulator
 /// with the default seed, is answered; the one that breaks its action's
 /// documented rules is refused citing the rule. The international site's
 /// examples run in `emulator.rs` (`every_official_example_...`).
@@ -110,9 +110,9 @@ async fn every_china_site_example_is_answered_by_the_default_seed() {
 }
 
 /// The China-site `DeleteStaff` example: staff `1610598376@qq.com` of
-/// application 1400692008 exists, and is signed in, so the answer lists it as
-/// the official answer does ("members in OnlineStaffList are online and
-/// cannot be deleted") and it stays.
+/// application 1400692008 exists, and is signed in, so the answer lists it
+/// among the online staff that were not deleted, as the official answer does,
+/// and it stays.
 #[tokio::test]
 async fn the_china_delete_staff_example_finds_its_staff_online() {
     let e = emulator(Config {
