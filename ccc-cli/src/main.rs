@@ -116,6 +116,7 @@ fn cli() -> Command {
                             .arg(Arg::new("dropped").long("dropped").value_parser(share).help("Share (0-1) of connections dropped"))
                             .arg(Arg::new("seed").long("seed").value_name("FILE").help("Start with the applications, numbers, skill groups, staff, tasks and campaigns of this JSON file (format: the ccc-emulator seed docs); default: the entities the official examples use"))
                             .arg(Arg::new("clock-speed").long("clock-speed").value_name("N").value_parser(mock::clock_speed).help("Speed of the simulated clock: 1 real time (default), 0 stopped, 60 a minute a second; POST {\"Advance\": SECONDS} to /emulator/clock moves it"))
+                            .arg(Arg::new("site").long("site").value_parser(["international", "china"]).default_value("international").help("The site the emulator stands for: its answers carry only the members that site documents"))
                             .arg(Arg::new("tls").long("tls").action(ArgAction::SetTrue).help("Serve HTTPS with a certificate made at start (its authority written to a file for clients to trust); HTTP/2 is offered with and without TLS")),
                     ),
             )

@@ -108,6 +108,9 @@ pub async fn serve(args: &ArgMatches) -> ExitCode {
     if let Some(speed) = args.get_one::<f64>("clock-speed") {
         config.clock_speed = *speed;
     }
+    if args.get_one::<String>("site").map(String::as_str) == Some("china") {
+        config.site = ccc_emulator::site::Site::China;
+    }
     config.tls = args.get_flag("tls");
     let test_pair = config.keys.contains_key(TEST_SECRET_ID);
     let emulator = match Emulator::start(config).await {

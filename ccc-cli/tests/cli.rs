@@ -210,8 +210,8 @@ fn completions_cover_every_action() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn mock_serve_runs_the_emulator() {
+/// `ccc mock serve EXTRA` on a free port; `describe-numbers` against it.
+async fn serve_and_describe_numbers(extra: &[&str]) -> String {
     use tokio::io::AsyncBufReadExt;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -220,6 +220,7 @@ async fn mock_serve_runs_the_emulator() {
         .port();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ccc"))
         .args(["mock", "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .args(extra)
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -232,12 +233,35 @@ async fn mock_serve_runs_the_emulator() {
     );
     let url = format!("http://127.0.0.1:{port}");
     let out = tokio::task::spawn_blocking(move || {
-        ccc(&url, &["describe-numbers", "--sdk-app-id", "1"], None)
+        ccc(
+            &url,
+            &["describe-numbers", "--sdk-app-id", "1400000000"],
+            None,
+        )
     })
     .await
     .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     child.kill().await.unwrap();
+    text(&out.stdout)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mock_serve_runs_the_emulator() {
+    let numbers = serve_and_describe_numbers(&[]).await;
+    assert!(numbers.contains("\"Numbers\""), "{numbers}");
+}
+
+/// `--site china` makes the emulator answer as the China site does:
+/// `CostType`, documented only there, is in its numbers and not in the
+/// international site's.
+#[tokio::test(flavor = "multi_thread")]
+async fn mock_serve_answers_as_the_site_it_is_told() {
+    let international = serve_and_describe_numbers(&[]).await;
+    assert!(international.contains("\"Number\""), "{international}");
+    assert!(!international.contains("CostType"), "{international}");
+    let china = serve_and_describe_numbers(&["--site", "china"]).await;
+    assert!(china.contains("\"CostType\""), "{china}");
 }
 
 /// Runs `ccc ARGS` with its stdout a pipe whose reader is already gone: a shell

@@ -13,27 +13,6 @@ use serde_json::Value;
 /// The site an emulator stands for (the client's [`ccc_api::Site`]).
 pub use ccc_api::Site;
 
-/// Answer members of actions served on both sites that the spec documents
-/// only on the China site: (the action or object type, the member). The
-/// test `the_site_table_matches_the_spec` (`tests/tests/emulator_fidelity.rs`)
-/// recomputes this list from the spec's `china_only` marks, so that it cannot
-/// drift from them. (The spec table does not carry the marks of members yet.)
-pub const CHINA_ONLY_ANSWER_MEMBERS: &[(&str, &str)] = &[
-    ("DeleteStaff", "DeleteStatusInfo"),
-    ("DescribePredictiveDialingCampaign", "Status"),
-    ("DescribePredictiveDialingCampaign", "StatusReason"),
-    ("DescribePredictiveDialingCampaign", "UUI"),
-    ("DescribePredictiveDialingCampaign", "Variables"),
-    ("NumberInfo", "CostType"),
-    ("TelCdrInfo", "PostIVRKeyPressedEx"),
-];
-
-fn china_only(owner: &str, member: &str) -> bool {
-    CHINA_ONLY_ANSWER_MEMBERS
-        .iter()
-        .any(|(o, m)| *o == owner && *m == member)
-}
-
 /// Removes from `response` (the object inside `Response`) the members
 /// `site` does not document.
 pub fn cut(site: Site, action: &ActionInfo, response: &mut Value) {
@@ -44,7 +23,7 @@ pub fn cut(site: Site, action: &ActionInfo, response: &mut Value) {
         return;
     };
     for m in action.output {
-        if china_only(action.name, m.name) {
+        if m.china_only {
             map.remove(m.name);
         } else if let (Some(object), Some(v)) = (m.object, map.get_mut(m.name)) {
             cut_object(object, v, 0);
@@ -69,7 +48,7 @@ fn cut_object(name: &str, value: &mut Value, depth: usize) {
                 return;
             };
             for f in info.fields {
-                if china_only(name, f.name) {
+                if f.china_only {
                     map.remove(f.name);
                 } else if let (Some(object), Some(v)) = (f.object, map.get_mut(f.name)) {
                     cut_object(object, v, depth + 1);

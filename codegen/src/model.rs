@@ -114,6 +114,8 @@ pub struct Field {
     pub boxed: bool,
     /// Deprecated by the docs: what to use instead.
     pub deprecated: Option<String>,
+    /// Documented only on the China site.
+    pub china_only: bool,
 }
 
 impl Field {

@@ -741,6 +741,7 @@ fn fields(
             shape,
             boxed: false,
             deprecated: m.deprecated.clone(),
+            china_only: m.china_only,
         });
     }
     escape_rust_names(&mut out, &explicit, ctx, file, base, diags);

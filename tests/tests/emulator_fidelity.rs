@@ -376,62 +376,6 @@ async fn answers_carry_only_their_sites_members() {
     }
 }
 
-/// The emulator's list of China-only answer members is the spec's: every
-/// `china_only` member reachable from the answer of an action served on both
-/// sites.
-#[test]
-fn the_site_table_matches_the_spec() {
-    let dir = std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../spec/ccc/2020-02-10"
-    ));
-    let read = |kind: &str, name: &str| -> Option<Value> {
-        let path = codegen::load::entry_path(&dir.join(kind), name);
-        codegen::load::parse_entry(&path).ok()
-    };
-    fn bottom(t: &str) -> &str {
-        let mut t = t;
-        while let Some(inner) = t.strip_prefix("list<").and_then(|i| i.strip_suffix('>')) {
-            t = inner;
-        }
-        t
-    }
-    let mut found = std::collections::BTreeSet::new();
-    let mut stack: Vec<(String, Vec<Value>)> = Vec::new();
-    for action in ccc_emulator::spec_table::ACTIONS
-        .iter()
-        .filter(|a| !a.china_only)
-    {
-        let spec = read("actions", action.name).unwrap();
-        let members = spec["output"].as_array().cloned().unwrap_or_default();
-        stack.push((action.name.to_owned(), members));
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    while let Some((owner, members)) = stack.pop() {
-        for m in members {
-            let name = m["name"].as_str().unwrap().to_owned();
-            if m["china_only"] == json!(true) {
-                found.insert((owner.clone(), name));
-                continue;
-            }
-            let t = bottom(m["type"].as_str().unwrap()).to_owned();
-            if seen.insert(t.clone()) {
-                if let Some(ty) = read("types", &t) {
-                    if let Some(fields) = ty["members"].as_array() {
-                        stack.push((t, fields.clone()));
-                    }
-                }
-            }
-        }
-    }
-    let table: std::collections::BTreeSet<(String, String)> =
-        ccc_emulator::site::CHINA_ONLY_ANSWER_MEMBERS
-            .iter()
-            .map(|(o, m)| (o.to_string(), m.to_string()))
-            .collect();
-    assert_eq!(table, found);
-}
-
 /// `ControlAIConversation` steers only sessions that exist (`SessionId`:
 /// "id of the session to control"): a seeded one, one `CreateAIAgentCall`
 /// started, a task's call while it is talked on; anything else is

@@ -27,6 +27,9 @@ pub struct MemberInfo {
     pub object: Option<&'static str>,
     /// Holds a secret: shown redacted.
     pub sensitive: bool,
+    /// Documented only on the China site (an international answer
+    /// leaves it out).
+    pub china_only: bool,
 }
 /// How a list action pages.
 #[derive(Debug, Clone, Copy)]
@@ -114,6 +117,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CampaignId",
@@ -126,6 +130,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the task, as returned by `CreateAgentCruiseDialingCampaign`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -157,6 +162,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CampaignId",
@@ -169,6 +175,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the predictive dialing task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -200,6 +207,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Number",
@@ -212,6 +220,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number to bind the callback to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallInInterface",
@@ -224,6 +233,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Callback endpoint (URL) to bind.",
                 object: Some("Interface"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NumberType",
@@ -236,6 +246,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Kind of number being bound: `inner` internal number, `number` line number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -269,6 +280,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Number",
@@ -281,6 +293,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number to bind the skill groups to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupIds",
@@ -293,6 +306,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Ids of the skill groups to bind.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -324,6 +338,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffEmail",
@@ -336,6 +351,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Email of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffSkillGroupList",
@@ -348,6 +364,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Skill groups to bind the agent to, with per-group settings.",
                 object: Some("StaffSkillGroupList"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupList",
@@ -360,6 +377,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Ids of the skill groups to bind (older form of `StaffSkillGroupList`).",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -393,6 +411,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the session to control.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SdkAppId",
@@ -405,6 +424,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Command",
@@ -417,6 +437,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ServerPushText",
@@ -429,6 +450,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Text to broadcast; required when `Command` is `ServerPushText`.",
                 object: Some("ServerPushText"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "InvokeLLM",
@@ -441,6 +463,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.",
                 object: Some("InvokeLLM"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -472,6 +495,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AIAgentId",
@@ -484,6 +508,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the AI agent that handles the call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callee",
@@ -496,6 +521,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number to call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callers",
@@ -508,6 +534,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller numbers to use.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PromptVariables",
@@ -520,6 +547,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Variables substituted into the prompt.",
                 object: Some("Variable"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Variables",
@@ -532,6 +560,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.",
                 object: Some("Variable"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxRingTimeoutSecond",
@@ -544,6 +573,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum ringing time in seconds before the call is hung up; only supported for your own numbers.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -558,6 +588,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the newly created session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -590,6 +621,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callee",
@@ -602,6 +634,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number to call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "LLMType",
@@ -614,6 +647,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "APIKey",
@@ -626,6 +660,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "API key for the model provider, used for authentication.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
             MemberInfo {
                 name: "APIUrl",
@@ -638,6 +673,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SystemPrompt",
@@ -650,6 +686,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "System prompt that sets the bot persona, style and task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Model",
@@ -662,6 +699,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "VoiceType",
@@ -689,6 +727,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callers",
@@ -701,6 +740,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller numbers to use.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "WelcomeMessage",
@@ -713,6 +753,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Greeting spoken by the AI agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "WelcomeType",
@@ -725,6 +766,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "WelcomeMessagePriority",
@@ -737,6 +779,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxDuration",
@@ -749,6 +792,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum wait in milliseconds for the user to speak before the call ends; default 60000.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Languages",
@@ -782,6 +826,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "InterruptMode",
@@ -794,6 +839,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "InterruptSpeechDuration",
@@ -806,6 +852,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndFunctionEnable",
@@ -818,6 +865,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to enable the `call_end` function call, letting the model hang up.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndFunctionDesc",
@@ -830,6 +878,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TransferFunctionEnable",
@@ -842,6 +891,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to enable the `transfer_to_human` function call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TransferItems",
@@ -854,6 +904,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Transfer-to-human settings; used when `TransferFunctionEnable` is true.",
                 object: Some("AITransferItem"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TransferToAgentEnable",
@@ -866,6 +917,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to enable the function call that hands the conversation to another AI agent.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "TransferToAgentItems",
@@ -878,6 +930,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.",
                 object: Some("TransferToAgentItem"),
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "NotifyDuration",
@@ -890,6 +943,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NotifyMessage",
@@ -902,6 +956,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NotifyMaxCount",
@@ -914,6 +969,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum number of reminders; unlimited by default.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CustomTTSConfig",
@@ -926,6 +982,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
             MemberInfo {
                 name: "PromptVariables",
@@ -938,6 +995,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Variables substituted into the prompt.",
                 object: Some("Variable"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "VadSilenceTime",
@@ -950,6 +1008,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtractConfig",
@@ -962,6 +1021,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Settings for extracting information from the call content.",
                 object: Some("AICallExtractConfigElement"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Temperature",
@@ -974,6 +1034,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Sampling temperature of the model.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Variables",
@@ -986,6 +1047,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.",
                 object: Some("Variable"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TopP",
@@ -998,6 +1060,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Top-p sampling value of the model.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "VadLevel",
@@ -1010,6 +1073,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ToneWord",
@@ -1022,6 +1086,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Filler phrases played while the model is responding.",
                 object: Some("ToneWordInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EnableComplianceAudio",
@@ -1034,6 +1099,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EnableVoicemailDetection",
@@ -1046,6 +1112,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to detect voicemail on the callee side.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "VoicemailAction",
@@ -1058,6 +1125,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "LLMExtraBody",
@@ -1070,6 +1138,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Extra model request parameters as a JSON string.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxCallDurationMs",
@@ -1082,6 +1151,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum call duration in milliseconds; unlimited by default.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxRingTimeoutSecond",
@@ -1094,6 +1164,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum ringing time in seconds before hanging up; only supported for your own numbers.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AmbientSoundType",
@@ -1106,6 +1177,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AmbientSoundVolume",
@@ -1118,6 +1190,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AcquireTimeoutSecond",
@@ -1130,6 +1203,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CustomSTTConfig",
@@ -1142,6 +1216,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.",
                 object: None,
                 sensitive: true,
+                china_only: true,
             },
         ],
         output: &[
@@ -1156,6 +1231,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the newly created session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -1188,6 +1264,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SeatUserId",
@@ -1200,6 +1277,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Administrator account to create the link for.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -1214,6 +1292,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Login link.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -1246,6 +1325,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Name",
@@ -1258,6 +1338,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Task name.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Agent",
@@ -1270,6 +1351,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Account of the agent who handles the calls.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ConcurrencyNumber",
@@ -1282,6 +1364,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of concurrent calls per round, 1-20.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTime",
@@ -1294,6 +1377,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the task starts automatically.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -1306,6 +1390,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the task ends automatically.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callees",
@@ -1318,6 +1403,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Numbers to call, in E.164 format or without a country code.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callers",
@@ -1330,6 +1416,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller numbers, in the format shown in the management console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallOrder",
@@ -1342,6 +1429,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Order of calling: `0` random, `1` in list order.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UUI",
@@ -1354,6 +1442,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom caller data, up to 1024 characters.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -1368,6 +1457,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the created task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -1400,6 +1490,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NotBefore",
@@ -1412,6 +1503,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the task starts.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callees",
@@ -1424,6 +1516,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Numbers to call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callers",
@@ -1436,6 +1529,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller numbers to use.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IvrId",
@@ -1448,6 +1542,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the IVR used for the calls; required if `AIAgentId` is not set.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Name",
@@ -1460,6 +1555,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Task name.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Description",
@@ -1472,6 +1568,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Task description.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NotAfter",
@@ -1484,6 +1581,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the task stops.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Tries",
@@ -1496,6 +1594,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum number of attempts per number, 1-3.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Variables",
@@ -1508,6 +1607,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.",
                 object: Some("Variable"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UUI",
@@ -1520,6 +1620,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom user data; a `UUI` in `CalleeAttributes` takes precedence.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CalleeAttributes",
@@ -1532,6 +1633,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Per-callee attributes.",
                 object: Some("CalleeAttribute"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TimeZone",
@@ -1544,6 +1646,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "IANA time zone name, for example `Asia/Shanghai`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AvailableTime",
@@ -1556,6 +1659,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Time ranges in which calls may be made.",
                 object: Some("TimeRange"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AIAgentId",
@@ -1568,6 +1672,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the AI agent used for the calls; required if `IvrId` is not set.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RetryInterval",
@@ -1580,6 +1685,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Interval between retries of failed calls, in seconds, 600-86400.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxRingTimeoutSecond",
@@ -1592,6 +1698,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum ringing time in seconds before hanging up; only supported for your own numbers.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RetryHangupTypes",
@@ -1623,6 +1730,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RetryTags",
@@ -1635,6 +1743,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.",
                 object: Some("RetryTagItem"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AvailableWorkTimeConfig",
@@ -1647,6 +1756,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Working time configuration; preferred over `AvailableTime`, which wins if both are set.",
                 object: Some("AvailableTimeConfig"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TriggerStrategy",
@@ -1659,6 +1769,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Trigger strategy for the task.",
                 object: Some("TriggerStrategyItem"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ConcurrencyLimit",
@@ -1671,6 +1782,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum number of concurrent AI agent calls for the task.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -1685,6 +1797,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the created task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -1717,6 +1830,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupName",
@@ -1729,6 +1843,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Name of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupType",
@@ -1741,6 +1856,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Skill group type: `0` phone, `1` online, `3` audio, `4` video.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxConcurrency",
@@ -1753,6 +1869,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -1767,6 +1884,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the created skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -1799,6 +1917,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UserId",
@@ -1811,6 +1930,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Email of the agent; the agent must have a bound mobile number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callee",
@@ -1823,6 +1943,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number to call, prefixed with `0086`; must not be the agent bound mobile number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Caller",
@@ -1835,6 +1956,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller number prefixed with `0086`; deprecated, use `Callers`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callers",
@@ -1847,6 +1969,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller numbers prefixed with `0086`; if one fails the next is tried.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IsForceUseMobile",
@@ -1859,6 +1982,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Uui",
@@ -1871,6 +1995,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom data, up to 1024 bytes.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UUI",
@@ -1883,6 +2008,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom data, up to 1024 bytes.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -1897,6 +2023,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the newly created session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -1929,6 +2056,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Callers",
@@ -1941,6 +2069,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Callees",
@@ -1953,6 +2082,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Description",
@@ -1965,6 +2095,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Description of the application.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -1979,6 +2110,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the application.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: None,
@@ -2007,6 +2139,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Company qualification details.",
                 object: Some("CompanyApplyInfo"),
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -2021,6 +2154,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the application.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: None,
@@ -2049,6 +2183,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionId",
@@ -2061,6 +2196,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Extension number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionName",
@@ -2073,6 +2209,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Display name of the extension.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupIds",
@@ -2085,6 +2222,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Ids of the skill groups to bind the extension to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Relation",
@@ -2097,6 +2235,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Email of the agent to bind the extension to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -2130,6 +2269,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the Contact Center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callee",
@@ -2142,6 +2282,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number to call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IVRId",
@@ -2154,6 +2295,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the IVR to run; inbound and automatic outbound types are supported.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callers",
@@ -2166,6 +2308,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller numbers to use.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Variables",
@@ -2178,6 +2321,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom variables passed to the IVR.",
                 object: Some("Variable"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UUI",
@@ -2190,6 +2334,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom user data.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxRingTimeoutSecond",
@@ -2202,6 +2347,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum ringing time in seconds before hanging up; only supported for your own numbers.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -2216,6 +2362,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the newly created session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -2248,6 +2395,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SipTrunkId",
@@ -2260,6 +2408,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the SIP trunk connection the numbers come in on.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "DetailList",
@@ -2272,6 +2421,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Per-number line settings to apply for.",
                 object: Some("OwnNumberApplyDetailItem"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Prefix",
@@ -2284,6 +2434,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Prefix added to numbers sent out over the trunk.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MobileNddPrefix",
@@ -2296,6 +2447,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "National long-distance prefix used when dialing domestic mobile numbers.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "LocalNumberTrimAC",
@@ -2308,6 +2460,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to strip the area code when dialing local numbers.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CalleeFormatPassthrough",
@@ -2320,6 +2473,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to pass the callee number through exactly as entered, without reformatting.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CallerFormatPassthrough",
@@ -2332,6 +2486,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to pass the caller number through exactly as entered, without reformatting.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "InternationalNumberPrefix",
@@ -2344,6 +2499,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Prefix used for international long-distance calls.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -2358,6 +2514,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the created approval request.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -2390,6 +2547,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Name",
@@ -2402,6 +2560,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Name of the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callees",
@@ -2414,6 +2573,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Numbers to call, in E.164 format or without country code.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callers",
@@ -2426,6 +2586,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller numbers to use, in the format shown in the console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallOrder",
@@ -2438,6 +2599,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Order in which callees are dialed: `0` random, `1` in list order.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -2450,6 +2612,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the skill group whose agents handle the answered calls.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Priority",
@@ -2462,6 +2625,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Priority among tasks of the same application, `1` (highest) to `5` (lowest).",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExpectedAbandonRate",
@@ -2474,6 +2638,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Target call abandon rate in percent, 0-50.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RetryInterval",
@@ -2486,6 +2651,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Interval between retries in seconds, 60-86400.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTime",
@@ -2498,6 +2664,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds after which the task starts automatically.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -2510,6 +2677,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds after which the task stops automatically.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IVRId",
@@ -2522,6 +2690,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the IVR flow to use.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RetryTimes",
@@ -2534,6 +2703,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of retries for a callee, 0-2.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Variables",
@@ -2546,6 +2716,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom variables passed to the calls.",
                 object: Some("Variable"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UUI",
@@ -2558,6 +2729,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "User-to-user information attached to the calls.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CalleeAttributes",
@@ -2570,6 +2742,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Per-callee attributes.",
                 object: Some("CalleeAttribute"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TimeZone",
@@ -2582,6 +2755,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "IANA time zone name used to interpret the available time windows.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AvailableTime",
@@ -2594,6 +2768,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Time windows in which calls may be placed.",
                 object: Some("TimeRange"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -2608,6 +2783,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the created task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -2640,6 +2816,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SeatUserId",
@@ -2652,6 +2829,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agent account, usually the agent's email.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "OnlyOnce",
@@ -2664,6 +2842,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether the token may be used for a single verification only.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -2678,6 +2857,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Login token for the SDK.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExpiredTime",
@@ -2690,6 +2870,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the token expires.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SdkURL",
@@ -2702,6 +2883,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "URL to load the SDK from; it changes with SDK releases.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -2734,6 +2916,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Staffs",
@@ -2746,6 +2929,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agents to create, at most 10.",
                 object: Some("SeatUserInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SendPassword",
@@ -2758,6 +2942,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to email a password to each new agent; defaults to `true`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -2772,6 +2957,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agents that failed to be created, with error details.",
                 object: Some("ErrStaffItem"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -2804,6 +2990,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Uid",
@@ -2816,6 +3003,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "User id; must equal the `Uid` inside `ClientData`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ClientData",
@@ -2828,6 +3016,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "User data to sign, as a JSON string.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExpiredTime",
@@ -2840,6 +3029,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Validity period in seconds, at most 3600.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -2854,6 +3044,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Resulting signature.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -2886,6 +3077,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -2898,6 +3090,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the skill group to delete.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -2929,6 +3122,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionId",
@@ -2941,6 +3135,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Extension number to delete.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -2972,6 +3167,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CampaignId",
@@ -2984,6 +3180,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the task to delete.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -3015,6 +3212,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffList",
@@ -3027,6 +3225,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Emails of the agents to delete, at most 200.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -3041,6 +3240,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agents that were not deleted because they are online.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "DeleteStatusInfo",
@@ -3053,6 +3253,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Details about the outcome of the deletion.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: None,
@@ -3085,6 +3286,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -3097,6 +3299,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, at most 100.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -3109,6 +3312,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -3123,6 +3327,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Intelligent agents on this page.",
                 object: Some("AIAgentInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TotalCount",
@@ -3135,6 +3340,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of intelligent agents.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -3176,6 +3382,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionId",
@@ -3188,6 +3395,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the session to look up.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTime",
@@ -3200,6 +3408,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Start of the search range, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -3212,6 +3421,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "End of the search range, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -3226,6 +3436,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Analysis results of the session.",
                 object: Some("AIAnalysisResult"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -3258,6 +3469,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionId",
@@ -3270,6 +3482,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the session to look up.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTime",
@@ -3282,6 +3495,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Start of the search range, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -3294,6 +3508,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "End of the search range, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -3308,6 +3523,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Extracted tag results.",
                 object: Some("AICallExtractResultElement"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -3340,6 +3556,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "SessionId",
@@ -3352,6 +3569,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the session to look up.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -3366,6 +3584,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Interaction rounds of the session.",
                 object: Some("AICallInteractionRound"),
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: None,
@@ -3394,6 +3613,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionId",
@@ -3406,6 +3626,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the session to look up.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTime",
@@ -3418,6 +3639,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Start of the search range, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -3430,6 +3652,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "End of the search range, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -3444,6 +3667,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Latency details per turn; `-1` means no data.",
                 object: Some("AILatencyDetail"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AILatencyStatistics",
@@ -3456,6 +3680,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Aggregate latency statistics; `-1` means no data.",
                 object: Some("AILatencyStatistics"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -3488,6 +3713,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -3500,6 +3726,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0; defaults to `0`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "PageSize",
@@ -3512,6 +3739,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, at most 100; defaults to `10`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Filters",
@@ -3524,6 +3752,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Filters; `Name` may be `PhoneNumber` for a fuzzy number match.",
                 object: Some("Filter"),
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -3538,6 +3767,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of active rules.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "ActiveCarrierPrivilegeNumbers",
@@ -3550,6 +3780,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Active rules on this page.",
                 object: Some("ActiveCarrierPrivilegeNumber"),
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "PendingApplicantIds",
@@ -3562,6 +3793,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Ids of applications waiting for review.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -3599,6 +3831,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CampaignId",
@@ -3611,6 +3844,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -3625,6 +3859,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Name of the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Agent",
@@ -3637,6 +3872,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Account of the agent running the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ConcurrencyNumber",
@@ -3649,6 +3885,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of concurrent calls per round, 1-20.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTime",
@@ -3661,6 +3898,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds after which the task starts automatically.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -3673,6 +3911,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds after which the task stops automatically.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallOrder",
@@ -3685,6 +3924,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Order in which callees are dialed: `0` random, `1` in list order.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UUI",
@@ -3697,6 +3937,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller-defined data, up to 1024 characters.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "State",
@@ -3709,6 +3950,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Task state: `0` not started, `1` running, `2` completed, `3` terminated.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TotalCalleeCount",
@@ -3721,6 +3963,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of callees.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CalledCalleeCount",
@@ -3733,6 +3976,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of callees already called.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -3763,6 +4007,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TaskId",
@@ -3775,6 +4020,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the task, as returned by `CreateAutoCalloutTask`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -3789,6 +4035,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Name given to the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Description",
@@ -3801,6 +4048,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Free-text description of the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NotBefore",
@@ -3813,6 +4061,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Time the task may start dialing, Unix seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NotAfter",
@@ -3825,6 +4074,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Time after which the task stops dialing, Unix seconds; null when the task has no end time.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callers",
@@ -3837,6 +4087,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller numbers the task dials from.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callees",
@@ -3849,6 +4100,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Every callee of the task with its call state and sessions.",
                 object: Some("AutoCalloutTaskCalleeInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IvrId",
@@ -3861,6 +4113,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the IVR flow the answered calls run.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "State",
@@ -3873,6 +4126,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Lifecycle state of the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxRingTimeoutSecond",
@@ -3885,6 +4139,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Seconds a call may ring before it is hung up; only set for tasks dialing from the customer's own numbers.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -3915,6 +4170,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -3927,6 +4183,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -3939,6 +4196,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -3953,6 +4211,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of tasks.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Tasks",
@@ -3965,6 +4224,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Tasks on this page.",
                 object: Some("AutoCalloutTaskInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -4004,6 +4264,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application ids to query; all applications if omitted.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -4018,6 +4279,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of applications.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SdkAppIdBuyList",
@@ -4030,6 +4292,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Purchase details per application.",
                 object: Some("SdkAppIdBuyInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PackageBuyList",
@@ -4042,6 +4305,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Purchased packages.",
                 object: Some("PackageBuyInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -4072,6 +4336,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EnabledSkillGroup",
@@ -4084,6 +4349,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to include per-skill-group metrics; defaults to `true`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EnabledNumber",
@@ -4096,6 +4362,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to include per-number metrics; defaults to `false`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "GroupIdList",
@@ -4108,6 +4375,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Skill group ids to restrict the results to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -4122,6 +4390,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the metrics were taken.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TotalMetrics",
@@ -4134,6 +4403,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Metrics for the whole application.",
                 object: Some("CallInMetrics"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NumberMetrics",
@@ -4146,6 +4416,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Metrics per number.",
                 object: Some("CallInNumberMetrics"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupMetrics",
@@ -4158,6 +4429,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Metrics per skill group.",
                 object: Some("CallInSkillGroupMetrics"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -4190,6 +4462,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -4202,6 +4475,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0; defaults to `0`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "PageSize",
@@ -4214,6 +4488,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, at most 100; defaults to `10`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Filters",
@@ -4226,6 +4501,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).",
                 object: Some("Filter"),
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -4240,6 +4516,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of matching applications.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Applicants",
@@ -4252,6 +4529,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Applications on this page.",
                 object: Some("CarrierPrivilegeNumberApplicant"),
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -4289,6 +4567,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application (instance) id of the contact center, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "InstanceId",
@@ -4301,6 +4580,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Instance id; deprecated.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CdrId",
@@ -4313,6 +4593,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Service record id; deprecated, use `SessionId`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Limit",
@@ -4325,6 +4606,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum number of records to return, at most 100; defaults to `20`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Offset",
@@ -4337,6 +4619,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Offset of the first record; defaults to `0`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Order",
@@ -4349,6 +4632,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Sort order: `1` oldest first, `2` newest first (default).",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "SessionId",
@@ -4361,6 +4645,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Session id of the service record.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -4375,6 +4660,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of records.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Messages",
@@ -4387,6 +4673,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Messages of the session.",
                 object: Some("MessageBody"),
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -4424,6 +4711,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, at most 100.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -4436,6 +4724,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CompanyName",
@@ -4448,6 +4737,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Company name to filter by.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "State",
@@ -4460,6 +4750,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Review state to filter by: `1` pending, `2` approved, `3` rejected.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "ApplyID",
@@ -4472,6 +4763,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id to filter by.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -4486,6 +4778,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of applications.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CompanyInfo",
@@ -4498,6 +4791,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Company qualification review details.",
                 object: Some("CompanyStateInfo"),
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -4535,6 +4829,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionId",
@@ -4547,6 +4842,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Extension number to look up.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -4561,6 +4857,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Extension number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionDomain",
@@ -4573,6 +4870,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "SIP domain the extension registers to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Password",
@@ -4585,6 +4883,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Password used to register the extension.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
             MemberInfo {
                 name: "OutboundProxy",
@@ -4597,6 +4896,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Address of the SIP proxy server.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Transport",
@@ -4609,6 +4909,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Transport protocol used for SIP signalling, for example `tls`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -4639,6 +4940,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -4651,6 +4953,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionIds",
@@ -4663,6 +4966,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Only return these extension numbers.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -4675,6 +4979,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of entries per page.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "FuzzingKeyWord",
@@ -4687,6 +4992,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Keyword matched loosely against extension number, extension name, agent email and agent name.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IsNeedStatus",
@@ -4699,6 +5005,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to include the current status of each phone.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -4713,6 +5020,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of matching extensions.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionList",
@@ -4725,6 +5033,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Extensions on the requested page.",
                 object: Some("ExtensionInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -4766,6 +5075,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "StartTimestamp",
@@ -4778,6 +5088,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Start of the window, Unix time in seconds; at most about 180 days in the past.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "EndTimestamp",
@@ -4790,6 +5101,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "End of the window, Unix time in seconds; must be less than 90 days after the start.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "DeliveryNumber",
@@ -4802,6 +5114,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number the flash SMS was delivered to (the callee).",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "ServingNumber",
@@ -4814,6 +5127,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "System number associated with the call.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "SessionId",
@@ -4826,6 +5140,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the call session.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "DeliveryStatus",
@@ -4838,6 +5153,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Delivery result: `1` success, any other value failure.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "PageSize",
@@ -4850,6 +5166,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, 20-1000; defaults to `20`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -4862,6 +5179,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -4876,6 +5194,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of matching records.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "FlashSMSList",
@@ -4888,6 +5207,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Flash SMS records on the requested page.",
                 object: Some("FlashSMSRecord"),
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -4925,6 +5245,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "StartTimestamp",
@@ -4937,6 +5258,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Start of the window, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "EndTimestamp",
@@ -4949,6 +5271,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "End of the window, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Limit",
@@ -4961,6 +5284,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum number of records to return, up to 100; defaults to `20`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Offset",
@@ -4973,6 +5297,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of records to skip; defaults to `0`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Type",
@@ -4985,6 +5310,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Record kind: `1` omnichannel, `2` text chat; omit to return both.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -4999,6 +5325,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of matching records.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "IMCdrList",
@@ -5011,6 +5338,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Service records on the requested page.",
                 object: Some("IMCdrInfo"),
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -5048,6 +5376,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Start of the window, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "EndTimestamp",
@@ -5060,6 +5389,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "End of the window, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "InstanceId",
@@ -5072,6 +5402,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Instance id; deprecated, use `SdkAppId` instead.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "SdkAppId",
@@ -5084,6 +5415,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Limit",
@@ -5096,6 +5428,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum number of records to return, up to 100; defaults to `20`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Offset",
@@ -5108,6 +5441,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of records to skip; defaults to `0`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Type",
@@ -5120,6 +5454,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Record kind: `1` omnichannel, `2` text chat; omit to return both.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -5134,6 +5469,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of matching records.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "IMCdrs",
@@ -5146,6 +5482,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Service records on the requested page.",
                 object: Some("IMCdrInfo"),
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "IMCdrList",
@@ -5158,6 +5495,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Service records on the requested page; may be null.",
                 object: Some("IMCdrInfo"),
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -5195,6 +5533,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -5207,6 +5546,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, at most 50.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -5219,6 +5559,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CustomFileName",
@@ -5231,6 +5572,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Only return files with these aliases.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AudioFileName",
@@ -5243,6 +5585,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Only return files with these file names.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "FileId",
@@ -5255,6 +5598,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Only return files with these ids.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -5269,6 +5613,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of matching files.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "FileInfo",
@@ -5281,6 +5626,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Audio files on the requested page.",
                 object: Some("AudioFileInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -5322,6 +5668,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -5334,6 +5681,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -5346,6 +5694,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size; defaults to `20`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -5360,6 +5709,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of numbers.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Numbers",
@@ -5372,6 +5722,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Numbers on the requested page.",
                 object: Some("NumberInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -5413,6 +5764,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Offset",
@@ -5425,6 +5777,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of entries to skip.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Limit",
@@ -5437,6 +5790,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum number of entries to return, up to 25.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -5451,6 +5805,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of active sessions.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Sessions",
@@ -5463,6 +5818,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Active sessions on the requested page.",
                 object: Some("PSTNSessionInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -5502,6 +5858,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CampaignId",
@@ -5514,6 +5871,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the task to look up.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -5528,6 +5886,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Name",
@@ -5540,6 +5899,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Task name.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallOrder",
@@ -5552,6 +5912,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Order in which callees are dialled: `0` random, `1` sequential.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -5564,6 +5925,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the agent skill group serving the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IVRId",
@@ -5576,6 +5938,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the IVR flow used by the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Priority",
@@ -5588,6 +5951,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Priority among tasks of the same application, `1` (highest) to `5` (lowest).",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExpectedAbandonRate",
@@ -5600,6 +5964,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Target abandoned-call rate in percent, 5-50.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RetryTimes",
@@ -5612,6 +5977,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of call retries, 0-2.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RetryInterval",
@@ -5624,6 +5990,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Interval between retries in seconds, 60-86400.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTime",
@@ -5636,6 +6003,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds at which the task starts automatically.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -5648,6 +6016,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds at which the task is stopped automatically.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Variables",
@@ -5660,6 +6029,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom variables of the task.",
                 object: Some("Variable"),
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "UUI",
@@ -5672,6 +6042,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "User-to-User Information data attached to the calls.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Status",
@@ -5684,6 +6055,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Task status: `0` not started, `1` running, `2` paused, `3` stopped, `4` completed.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "StatusReason",
@@ -5696,6 +6068,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Reason for the status: `0` normal, `1` ended manually, `2` ended by timeout.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         pagination: None,
@@ -5726,6 +6099,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -5738,6 +6112,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, at most 100.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -5750,6 +6125,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Name",
@@ -5762,6 +6138,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Keyword matched against task names.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -5774,6 +6151,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Only return tasks served by this skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CampaignId",
@@ -5786,6 +6164,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Only return the task with this id.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[
@@ -5800,6 +6179,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of matching tasks.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CampaignList",
@@ -5812,6 +6192,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Tasks on the requested page.",
                 object: Some("DescribePredictiveDialingCampaignsElement"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -5853,6 +6234,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CampaignId",
@@ -5865,6 +6247,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the task, as returned by `CreatePredictiveDialingCampaign`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -5877,6 +6260,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, at most 1000.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -5889,6 +6273,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -5903,6 +6288,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of calls.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionList",
@@ -5915,6 +6301,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Session ids of the calls on the requested page; use them to fetch detailed call records in bulk.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -5956,6 +6343,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Start of the window, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTimeStamp",
@@ -5968,6 +6356,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "End of the window, Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SdkAppId",
@@ -5980,6 +6369,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -5992,6 +6382,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, at most 100.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -6004,6 +6395,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -6018,6 +6410,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of call records.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TelCdrs",
@@ -6030,6 +6423,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Call records on the requested page.",
                 object: Some("TelCdrInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TelCdrList",
@@ -6042,6 +6436,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Call records on the requested page.",
                 object: Some("TelCdrInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -6083,6 +6478,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionId",
@@ -6095,6 +6491,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Session id of the call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTimestamp",
@@ -6107,6 +6504,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Start of the search window, Unix time in seconds; at most about 180 days in the past.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTimestamp",
@@ -6119,6 +6517,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "End of the search window, Unix time in seconds; must be less than 90 days after the start.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -6133,6 +6532,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Calling number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callee",
@@ -6145,6 +6545,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Called number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallType",
@@ -6157,6 +6558,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTimeStamp",
@@ -6169,6 +6571,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the call started.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RingTimestamp",
@@ -6181,6 +6584,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when ringing started.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AcceptTimestamp",
@@ -6193,6 +6597,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the call was answered.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndedTimestamp",
@@ -6205,6 +6610,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the call ended.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "QueuedTimestamp",
@@ -6217,6 +6623,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the call entered the queue.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffUserId",
@@ -6229,6 +6636,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Account of the agent who handled the call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndStatus",
@@ -6277,6 +6685,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "QueuedSkillGroupId",
@@ -6289,6 +6698,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the skill group the call queued for.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "QueuedSkillGroupName",
@@ -6301,6 +6711,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Name of the skill group the call queued for.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RecordURL",
@@ -6313,6 +6724,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
             MemberInfo {
                 name: "CustomRecordURL",
@@ -6325,6 +6737,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Link to the recording copied to your own COS bucket.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AsrURL",
@@ -6337,6 +6750,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
             MemberInfo {
                 name: "VoicemailRecordURL",
@@ -6349,6 +6763,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Links to voicemail recordings.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "VoicemailAsrURL",
@@ -6361,6 +6776,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IVRKeyPressed",
@@ -6373,6 +6789,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Keys pressed in the IVR.",
                 object: Some("IVRKeyPressedElement"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PostIVRKeyPressed",
@@ -6385,6 +6802,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Keys pressed in the satisfaction survey.",
                 object: Some("IVRKeyPressedElement"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "HungUpSide",
@@ -6397,6 +6815,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Who hung up: `seat` agent, `user` customer, `system` system.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UUI",
@@ -6409,6 +6828,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom User-to-User Information data attached to the call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Events",
@@ -6421,6 +6841,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Events that occurred during the call.",
                 object: Some("SessionEvent"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ServeParticipants",
@@ -6433,6 +6854,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Participants who served the call.",
                 object: Some("ServeParticipant"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SysHangupReason",
@@ -6445,6 +6867,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Status code explaining why the system hung up after the call connected.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SysHangupReasonString",
@@ -6457,6 +6880,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Text explaining why the system hung up after the call connected.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -6489,6 +6913,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -6501,6 +6926,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, at most 100.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -6513,6 +6939,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -6525,6 +6952,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of a single skill group to return.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ModifiedTime",
@@ -6537,6 +6965,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Only return skill groups modified at or after this Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupName",
@@ -6549,6 +6978,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Skill group name to filter by.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -6563,6 +6993,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of matching skill groups.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupList",
@@ -6575,6 +7006,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Skill groups on the requested page.",
                 object: Some("SkillGroupInfoItem"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -6616,6 +7048,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -6628,6 +7061,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, at most 9999.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -6640,6 +7074,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffMail",
@@ -6652,6 +7087,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Account of a single agent to return.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ModifiedTime",
@@ -6664,6 +7100,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Only return agents modified at or after this Unix time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -6676,6 +7113,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Only return agents in this skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -6690,6 +7128,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of matching agents.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffList",
@@ -6702,6 +7141,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agents on the requested page.",
                 object: Some("StaffInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -6743,6 +7183,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the CCC application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffUserId",
@@ -6755,6 +7196,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Account of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTimestamp",
@@ -6767,6 +7209,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Start of the window, Unix time in seconds; at most about 180 days in the past.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTimestamp",
@@ -6779,6 +7222,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "End of the window, Unix time in seconds; must be less than 7 days after the start.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Cursor",
@@ -6791,6 +7235,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Cursor for fetching the next page, taken from the previous response.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -6803,6 +7248,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of entries per page.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -6817,6 +7263,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agent status entries.",
                 object: Some("StaffStatus"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -6858,6 +7305,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffList",
@@ -6870,6 +7318,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agent accounts to include; omit to return all agents.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "GroupIdList",
@@ -6882,6 +7331,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Skill group ids to filter by.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StatusList",
@@ -6901,6 +7351,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -6915,6 +7366,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Real-time status metrics, one entry per agent.",
                 object: Some("StaffStatusMetrics"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -6947,6 +7399,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTimeStamp",
@@ -6959,6 +7412,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SdkAppIdList",
@@ -6971,6 +7425,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application ids to query; results are summed over all of them.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -6985,6 +7440,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Minutes consumed from the outbound call package.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TelCallInCount",
@@ -6997,6 +7453,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Minutes consumed from the inbound call package.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SeatUsedCount",
@@ -7009,6 +7466,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of agent seats used.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "VoipCallInCount",
@@ -7021,6 +7479,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Minutes consumed from the audio package (deprecated spelling, use `VOIPCallInCount`).",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "VOIPCallInCount",
@@ -7033,6 +7492,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Minutes consumed from the audio package.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AsrOfflineCount",
@@ -7045,6 +7505,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Minutes consumed from the offline speech-to-text package.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AsrRealtimeCount",
@@ -7057,6 +7518,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Minutes consumed from the real-time speech-to-text package.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -7089,6 +7551,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Start of the query range, Unix time in seconds; at most 180 days in the past.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTimeStamp",
@@ -7101,6 +7564,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "End of the query range, Unix time in seconds; must be less than 90 days after the start.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SdkAppId",
@@ -7113,6 +7577,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageSize",
@@ -7125,6 +7590,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page size, up to 100.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PageNumber",
@@ -7137,6 +7603,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Page number, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "InstanceId",
@@ -7149,6 +7616,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Instance id; deprecated, use `SdkAppId`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Limit",
@@ -7161,6 +7629,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Maximum number of records to return; deprecated, use `PageSize`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Offset",
@@ -7173,6 +7642,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Record offset; deprecated, use `PageNumber`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Phones",
@@ -7185,6 +7655,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Only return records involving these phone numbers.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionIds",
@@ -7197,6 +7668,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Only return records with these session ids.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -7211,6 +7683,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Total number of matching call records.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TelCdrs",
@@ -7223,6 +7696,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Call records; deprecated, use `TelCdrList`.",
                 object: Some("TelCdrInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TelCdrList",
@@ -7235,6 +7709,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Call records on this page.",
                 object: Some("TelCdrInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: Some(PaginationInfo {
@@ -7276,6 +7751,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionId",
@@ -7288,6 +7764,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the call session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -7302,6 +7779,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Transcript entries of the recording.",
                 object: Some("AsrData"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -7334,6 +7812,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionId",
@@ -7346,6 +7825,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the call session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -7360,6 +7840,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Details of the session.",
                 object: Some("PSTNSession"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -7392,6 +7873,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Numbers to change, each starting with `0086`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Disabled",
@@ -7404,6 +7886,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Switch value: `0` enable, `1` disable.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SdkAppId",
@@ -7416,6 +7899,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -7449,6 +7933,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UserId",
@@ -7461,6 +7946,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the customer service agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -7494,6 +7980,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionId",
@@ -7506,6 +7993,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the call session to end.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -7539,6 +8027,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the application; it must be in the rejected or pending review state.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CompanyInfo",
@@ -7551,6 +8040,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Enterprise qualification details to submit.",
                 object: Some("CompanyApplyInfo"),
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[],
@@ -7580,6 +8070,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionId",
@@ -7592,6 +8083,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Extension number to modify.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionName",
@@ -7604,6 +8096,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "New display name of the extension.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupIds",
@@ -7616,6 +8109,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Ids of the skill groups the extension belongs to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Relation",
@@ -7628,6 +8122,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Email account of the agent to bind to the extension.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -7661,6 +8156,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "DetailList",
@@ -7673,6 +8169,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Circuit-related settings of the numbers.",
                 object: Some("OwnNumberApplyDetailItem"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ApplyId",
@@ -7685,6 +8182,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the approval request to modify.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Prefix",
@@ -7697,6 +8195,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Prefix added to the number sent out.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MobileNddPrefix",
@@ -7709,6 +8208,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Prefix for domestic long-distance calls to mobile phones.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "LocalNumberTrimAC",
@@ -7721,6 +8221,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to strip the area code on local calls.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CalleeFormatPassthrough",
@@ -7733,6 +8234,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to pass the callee number through exactly as entered, without reformatting.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CallerFormatPassthrough",
@@ -7745,6 +8247,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether to pass the caller number through exactly as entered, without reformatting.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "InternationalNumberPrefix",
@@ -7757,6 +8260,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Prefix for international long-distance calls.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
         output: &[],
@@ -7788,6 +8292,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Email",
@@ -7800,6 +8305,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Account (email) of the agent to modify.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Name",
@@ -7812,6 +8318,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agent name.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Phone",
@@ -7824,6 +8331,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agent phone number with `0086` prefix, e.g. `008618011111111`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Nick",
@@ -7836,6 +8344,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agent nickname.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffNo",
@@ -7848,6 +8357,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agent staff number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupIds",
@@ -7860,6 +8370,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Ids of the skill groups to bind the agent to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UseMobileCallOut",
@@ -7872,6 +8383,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Whether outbound calls from the agent's mobile phone are enabled.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UseMobileAccept",
@@ -7884,6 +8396,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionNumber",
@@ -7896,6 +8409,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agent extension number: 4-6 digits, starting with 1-8.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ForwardingConfig",
@@ -7908,6 +8422,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Call forwarding settings.",
                 object: Some("ForwardingConfig"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -7941,6 +8456,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Email",
@@ -7953,6 +8469,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Email of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Password",
@@ -7965,6 +8482,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "New password to set.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
         ],
         output: &[],
@@ -7996,6 +8514,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the task to pause.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SdkAppId",
@@ -8008,6 +8527,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8039,6 +8559,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CampaignId",
@@ -8051,6 +8572,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the campaign to pause.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8082,6 +8604,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionId",
@@ -8094,6 +8617,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the call session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "FileId",
@@ -8106,6 +8630,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the audio file, as managed under audio files in the console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PlayTimes",
@@ -8118,6 +8643,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of times to play the file; defaults to `1`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8151,6 +8677,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionId",
@@ -8163,6 +8690,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Extension number whose password is reset.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -8177,6 +8705,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "The newly generated password.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -8207,6 +8736,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UserId",
@@ -8219,6 +8749,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the customer service agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8252,6 +8783,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the task to resume.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SdkAppId",
@@ -8264,6 +8796,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8295,6 +8828,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CampaignId",
@@ -8307,6 +8841,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the campaign to resume.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8338,6 +8873,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffStatusList",
@@ -8350,6 +8886,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Agents and the statuses to set, at most 10.",
                 object: Some("SetStaffStatusItem"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -8364,6 +8901,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Result of the status change for each agent.",
                 object: Some("SetStaffStatusRspItem"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -8396,6 +8934,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TaskId",
@@ -8408,6 +8947,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the task to stop.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8437,6 +8977,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionId",
@@ -8449,6 +8990,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the session to transfer.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -8461,6 +9003,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the skill group whose agents receive the session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8494,6 +9037,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Number",
@@ -8506,6 +9050,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number to unbind.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupIds",
@@ -8518,6 +9063,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Ids of the skill groups to unbind from the number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8549,6 +9095,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffEmail",
@@ -8561,6 +9108,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Email of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupList",
@@ -8573,6 +9121,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Ids of the skill groups to remove the agent from.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8606,6 +9155,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupID",
@@ -8618,6 +9168,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the skill group to update.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupName",
@@ -8630,6 +9181,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "New skill group name.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxConcurrency",
@@ -8642,6 +9194,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "New maximum concurrency; at most `2` when ringing all agents at once.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RingAll",
@@ -8654,6 +9207,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Ringing mode: `true` ring all agents at once, `false` ring them one after another.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8685,6 +9239,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CampaignId",
@@ -8697,6 +9252,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the campaign, as generated on creation.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Name",
@@ -8709,6 +9265,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Task name.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callees",
@@ -8721,6 +9278,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Numbers to call, in E.164 format or without country code.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callers",
@@ -8733,6 +9291,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Caller numbers, in the format shown in the console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallOrder",
@@ -8745,6 +9304,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Calling order: `0` random, `1` in list order.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -8757,6 +9317,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the agent skill group used by the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Priority",
@@ -8769,6 +9330,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Priority among tasks of the same application, `1` (highest) to `5` (lowest).",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExpectedAbandonRate",
@@ -8781,6 +9343,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Expected call abandon rate in percent, 5-50.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RetryInterval",
@@ -8793,6 +9356,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Interval between call retries in seconds, 60-86400.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTime",
@@ -8805,6 +9369,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the task starts automatically.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -8817,6 +9382,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Unix time in seconds when the task ends automatically.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IVRId",
@@ -8829,6 +9395,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the IVR flow to use.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RetryTimes",
@@ -8841,6 +9408,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Number of call retries, 0-2.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Variables",
@@ -8853,6 +9421,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Custom variables.",
                 object: Some("Variable"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UUI",
@@ -8865,6 +9434,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "User-to-user information passed with the calls.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CalleeAttributes",
@@ -8877,6 +9447,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Per-callee attributes.",
                 object: Some("CalleeAttribute"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[],
@@ -8910,6 +9481,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Id of the contact center application (`SdkAppId`), shown in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AudioList",
@@ -8922,6 +9494,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Audio files to upload.",
                 object: Some("UploadAudioInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         output: &[
@@ -8936,6 +9509,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Files whose upload failed.",
                 object: Some("UploadIvrAudioFailedInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SuccessFileList",
@@ -8948,6 +9522,7 @@ pub static ACTIONS: &[ActionInfo] = &[
                 doc: "Files that were uploaded successfully.",
                 object: Some("AudioFileInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
         pagination: None,
@@ -8985,6 +9560,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the AI agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AIAgentName",
@@ -8997,6 +9573,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Display name of the AI agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "VariableNames",
@@ -9009,6 +9586,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Names of the variables defined for the AI agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9027,6 +9605,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Result",
@@ -9039,6 +9618,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Analysis output for the given kind.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9057,6 +9637,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "InfoName",
@@ -9069,6 +9650,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the item; must be unique.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "InfoContent",
@@ -9081,6 +9663,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Description of what the item should capture.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Examples",
@@ -9093,6 +9676,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Sample values illustrating what should be extracted.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Choices",
@@ -9105,6 +9689,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Allowed options; required when `InfoType` is `Selector`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9123,6 +9708,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "InfoName",
@@ -9135,6 +9721,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the extracted item.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "InfoContent",
@@ -9147,6 +9734,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Description of the extracted item, as configured.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Result",
@@ -9159,6 +9747,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Extracted value.",
                 object: Some("AICallExtractResultInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9177,6 +9766,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Extracted value when the item type is `Text`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Chosen",
@@ -9189,6 +9779,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Selected options when the item type is `Selector`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Boolean",
@@ -9201,6 +9792,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Extracted value when the item type is `Boolean`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Number",
@@ -9213,6 +9805,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Extracted value when the item type is `Number`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9231,6 +9824,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unique id of this round.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "RoundIndex",
@@ -9243,6 +9837,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Sequence number of the round within the call.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Tags",
@@ -9255,6 +9850,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Labels classifying the user reply, as a JSON-serialized string.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Messages",
@@ -9267,6 +9863,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "User and AI messages exchanged in this round.",
                 object: Some("AIRoundMessage"),
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Paths",
@@ -9279,6 +9876,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Canvas nodes traversed during this round.",
                 object: Some("AIRoundPath"),
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -9297,6 +9895,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Speech recognition latency in milliseconds; `-1` if there was none.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "LLMFirstTokenLatency",
@@ -9309,6 +9908,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Time until the language model produced its first token, in milliseconds.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "TTSLatency",
@@ -9321,6 +9921,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Speech synthesis latency in milliseconds; `-1` if there was none.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "TotalLatency",
@@ -9333,6 +9934,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Overall response latency in milliseconds.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -9351,6 +9953,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the conversation round.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ASRLatency",
@@ -9363,6 +9966,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Speech recognition latency in milliseconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TTSLatency",
@@ -9375,6 +9979,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Speech synthesis latency in milliseconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "LLMLatency",
@@ -9387,6 +9992,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Language model latency in milliseconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "LLMFirstTokenLatency",
@@ -9399,6 +10005,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Time until the language model produced its first token, in milliseconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ETELatency",
@@ -9411,6 +10018,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "End-to-end latency in milliseconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9429,6 +10037,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Statistics of speech recognition latency.",
                 object: Some("AILatencyStatisticsInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TTSLatency",
@@ -9441,6 +10050,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Statistics of speech synthesis latency.",
                 object: Some("AILatencyStatisticsInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "LLMLatency",
@@ -9453,6 +10063,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Statistics of language model latency.",
                 object: Some("AILatencyStatisticsInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ETELatency",
@@ -9465,6 +10076,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Statistics of end-to-end latency.",
                 object: Some("AILatencyStatisticsInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9483,6 +10095,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Smallest observed latency.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MiddleLatency",
@@ -9495,6 +10108,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Median latency.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "P90Latency",
@@ -9507,6 +10121,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "90th percentile latency.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9525,6 +10140,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Time of the message as a Unix timestamp in milliseconds.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "UserReply",
@@ -9537,6 +10153,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "What the user said, if this entry is a user message.",
                 object: Some("UserReplyEvent"),
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "AISpeak",
@@ -9549,6 +10166,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "What the AI agent said, if this entry is an agent response.",
                 object: Some("AISpeakEvent"),
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -9567,6 +10185,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the node in the canvas.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "NodeType",
@@ -9579,6 +10198,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Timestamp",
@@ -9591,6 +10211,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in milliseconds when the node was reached.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -9609,6 +10230,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether the user's voice activity may interrupt this utterance.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "SpokenText",
@@ -9621,6 +10243,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Text the agent spoke.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "SpokenType",
@@ -9651,6 +10274,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "LatencyMetrics",
@@ -9663,6 +10287,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Latency of generating this response; may be absent.",
                 object: Some("AICallLatencyMetrics"),
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "TraverseReason",
@@ -9675,6 +10300,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Why the flow moved to the next node; only set when the canvas runs in flexible mode.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -9693,6 +10319,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the function call that triggers the transfer to a human.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TransferFunctionDesc",
@@ -9705,6 +10332,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TransferSkillGroupId",
@@ -9717,6 +10345,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the skill group that receives the transferred call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9735,6 +10364,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the contact center application.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Caller",
@@ -9747,6 +10377,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Calling number.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Callee",
@@ -9759,6 +10390,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Called number.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CreateTime",
@@ -9771,6 +10403,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the entry took effect.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -9789,6 +10422,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Party who spoke the sentence.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Message",
@@ -9801,6 +10435,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Transcribed text.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Timestamp",
@@ -9813,6 +10448,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Timestamp of the sentence.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Start",
@@ -9825,6 +10461,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in milliseconds when the sentence began.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "End",
@@ -9837,6 +10474,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in milliseconds when the sentence ended.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9855,6 +10493,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the audio file.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CustomFileName",
@@ -9867,6 +10506,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Alias given to the file.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AudioFileName",
@@ -9879,6 +10519,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Original file name.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Status",
@@ -9891,6 +10532,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Review status: `0` not yet reviewed, `1` approved, `2` rejected.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9909,6 +10551,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "The callee's phone number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "State",
@@ -9921,6 +10564,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Where calling this callee stands.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Sessions",
@@ -9933,6 +10577,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Ids of the call sessions placed to this callee, oldest first.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -9951,6 +10596,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Task name.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CalleeCount",
@@ -9963,6 +10609,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number of callees in the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callers",
@@ -9975,6 +10622,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Calling numbers used by the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NotBefore",
@@ -9987,6 +10635,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix timestamp at which the task starts.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NotAfter",
@@ -9999,6 +10648,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix timestamp at which the task ends; may be absent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IvrId",
@@ -10011,6 +10661,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the IVR flow the task runs.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "State",
@@ -10023,6 +10674,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Task state: `0` created but not calling yet, `1` running, `2` all calls finished, `3` expired with calls still ongoing, `4` expired and ended, `5` paused and resumable.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TaskId",
@@ -10035,6 +10687,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxRingTimeoutSecond",
@@ -10047,6 +10700,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Maximum ringing time in seconds before the call is hung up automatically; only supported for customer-owned numbers.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -10065,6 +10719,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Days the setting applies to: `EveryDay` (default), `BusinessDay` statutory working days, `Holiday` statutory days off, `Custom` chosen weekdays.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "DaysOfWeek",
@@ -10085,6 +10740,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Weekdays the setting applies to, from `Monday` to `Sunday`; only used when `DayType` is `Custom`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TimeRanges",
@@ -10097,6 +10753,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Time ranges that count as working hours on those days.",
                 object: Some("TimeRange"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -10115,6 +10772,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Token sent in the Basic authorization header.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
         ],
     },
@@ -10133,6 +10791,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Token sent in the Bearer authorization header.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
         ],
     },
@@ -10151,6 +10810,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number of calls currently in the IVR.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "QueueCount",
@@ -10163,6 +10823,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number of calls currently waiting in queue.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RingCount",
@@ -10175,6 +10836,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number of calls currently ringing.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AcceptCount",
@@ -10187,6 +10849,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number of calls currently connected.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TransferOuterCount",
@@ -10199,6 +10862,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number of calls currently transferred by agents to external lines.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxQueueDuration",
@@ -10211,6 +10875,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Longest queue wait.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AvgQueueDuration",
@@ -10223,6 +10888,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Average queue wait.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxRingDuration",
@@ -10235,6 +10901,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Longest ringing time.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AvgRingDuration",
@@ -10247,6 +10914,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Average ringing time.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxAcceptDuration",
@@ -10259,6 +10927,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Longest connected time.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AvgAcceptDuration",
@@ -10271,6 +10940,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Average connected time.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -10289,6 +10959,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Line number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Metrics",
@@ -10301,6 +10972,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Metrics for the line.",
                 object: Some("CallInMetrics"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupMetrics",
@@ -10313,6 +10985,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Metrics of the skill groups bound to the line.",
                 object: Some("CallInSkillGroupMetrics"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -10331,6 +11004,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Metrics",
@@ -10343,6 +11017,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Metrics for the skill group.",
                 object: Some("CallInMetrics"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Name",
@@ -10355,6 +11030,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -10373,6 +11049,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number to call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UUI",
@@ -10385,6 +11062,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "User-to-user information carried along with the call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Variables",
@@ -10397,6 +11075,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Variables passed to the call flow for this callee.",
                 object: Some("Variable"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -10415,6 +11094,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the contact center application.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "ApplicantId",
@@ -10427,6 +11107,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the application.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Callers",
@@ -10439,6 +11120,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Calling numbers covered by the application.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Callees",
@@ -10451,6 +11133,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Called numbers covered by the application.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Description",
@@ -10463,6 +11146,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Free-text description.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "State",
@@ -10475,6 +11159,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Review state: `1` pending, `2` approved, `3` rejected.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CreateTime",
@@ -10487,6 +11172,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the application was created.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "UpdateTime",
@@ -10499,6 +11185,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the application was last updated.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -10517,6 +11204,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IsConnected",
@@ -10529,6 +11217,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether the client is in the foreground; always true for `Web`, and for `WeChatMiniProgram` false when the mini program is in the background.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -10547,6 +11236,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CompanyName",
@@ -10559,6 +11249,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Company name.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "BusinessId",
@@ -10571,6 +11262,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unified social credit code of the company.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "BusinessIdPicUrl",
@@ -10583,6 +11275,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CorporationName",
@@ -10595,6 +11288,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the legal representative.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CorporationId",
@@ -10607,6 +11301,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "ID card number of the legal representative.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CorporationIdPicUrl",
@@ -10619,6 +11314,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "NetworkCommitmentPicUrl",
@@ -10631,6 +11327,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "IsEqualTencentCloud",
@@ -10643,6 +11340,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CorporationMobile",
@@ -10655,6 +11353,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Mobile number of the legal representative.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CorporationMobilePicUrl",
@@ -10667,6 +11366,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "UseDescribeFileUrl",
@@ -10679,6 +11379,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CompanyAuthLetterPicUrl",
@@ -10691,6 +11392,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "AcceptPicUrl",
@@ -10703,6 +11405,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CorporationHoldingOnIdPicUrl",
@@ -10715,6 +11418,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "OperatorName",
@@ -10727,6 +11431,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the operator; required when `ApplicantType` is `1`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "OperatorId",
@@ -10739,6 +11444,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "ID document number of the operator; required when `ApplicantType` is `1`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "OperatorIdPicUrl",
@@ -10751,6 +11457,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "OperatorHoldingOnIdPicUrl",
@@ -10763,6 +11470,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CommissionPicUrl",
@@ -10775,6 +11483,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "OperatorMobile",
@@ -10787,6 +11496,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Mobile number of the operator; required when `ApplicantType` is `1`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "OperatorEmail",
@@ -10799,6 +11509,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Email address of the operator; required when `ApplicantType` is `1`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "OperatorMobilePicUrl",
@@ -10811,6 +11522,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -10829,6 +11541,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the qualification application.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CompanyName",
@@ -10841,6 +11554,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the company.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CreateTime",
@@ -10853,6 +11567,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the application was created.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CheckTime",
@@ -10865,6 +11580,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the application was reviewed.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "CheckMsg",
@@ -10877,6 +11593,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Reviewer's remark on the application.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "State",
@@ -10889,6 +11606,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Review state: `1` pending review, `2` approved, `3` rejected.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "BusinessId",
@@ -10901,6 +11619,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unified social credit code of the company.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "ModifyTime",
@@ -10913,6 +11632,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the application was last modified.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "ContractNo",
@@ -10925,6 +11645,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Contract number.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -10943,6 +11664,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the predictive dialing task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Name",
@@ -10955,6 +11677,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Status",
@@ -10967,6 +11690,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StatusReason",
@@ -10979,6 +11703,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Why the task is in its state: `0` normal, `1` ended manually, `2` ended because it timed out.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CalleeCount",
@@ -10991,6 +11716,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Total number of callee numbers in the task.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "FinishedCalleeCount",
@@ -11003,6 +11729,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number of callees whose calls are done.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Priority",
@@ -11015,6 +11742,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Scheduling priority among tasks of the same instance, `1` (highest) to `5` (lowest).",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -11027,6 +11755,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the agent skill group that handles the task's calls.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11045,6 +11774,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Email address of the agent that failed.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Code",
@@ -11057,6 +11787,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Error code for the failure.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Message",
@@ -11069,6 +11800,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Human-readable description of the failure.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11087,6 +11819,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Agents involved in the event.",
                 object: Some("EventStaffElement"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11105,6 +11838,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Email account of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffNumber",
@@ -11117,6 +11851,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Employee number of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11135,6 +11870,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the CCC instance (`SdkAppId`) the extension belongs to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "FullExtensionId",
@@ -11147,6 +11883,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Full name of the extension.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionId",
@@ -11159,6 +11896,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Extension number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -11171,6 +11909,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Skill groups the extension belongs to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionName",
@@ -11183,6 +11922,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Display name of the extension.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CreateTime",
@@ -11195,6 +11935,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the extension was created.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ModifyTime",
@@ -11207,6 +11948,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds of the last modification.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Status",
@@ -11219,6 +11961,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Phone state: `0` offline, `100` idle, `200` busy.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Register",
@@ -11231,6 +11974,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether the phone is registered.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Relation",
@@ -11243,6 +11987,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Email of the agent bound to the extension.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RelationName",
@@ -11255,6 +12000,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the agent bound to the extension.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11273,6 +12019,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the field to filter on.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Values",
@@ -11285,6 +12032,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Values the field is matched against.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -11303,6 +12051,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the call session the flash SMS belongs to.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "DeliveryNumber",
@@ -11315,6 +12064,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number the flash SMS was delivered to (the callee).",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "ServingNumber",
@@ -11327,6 +12077,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "System number associated with the call.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "DeliveryStatus",
@@ -11339,6 +12090,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Delivery result: `1` success; any other value means failure.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "DeliveryMessage",
@@ -11351,6 +12103,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Reason the delivery failed.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "DeliveryTimestamp",
@@ -11363,6 +12116,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when delivery was attempted.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "ArriveTimestamp",
@@ -11375,6 +12129,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the message arrived, if delivered successfully.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -11393,6 +12148,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether call forwarding is turned on.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Condition",
@@ -11405,6 +12161,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Forwarding mode: `1` always forward, `2` forward only under certain conditions.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Target",
@@ -11417,6 +12174,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Where calls are forwarded to.",
                 object: Some("ForwardingTarget"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11435,6 +12193,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Kind of destination: `1` agent, `2` skill group, `3` extension.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffUserId",
@@ -11447,6 +12206,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Account of the destination agent; set when `Type` is `1`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -11459,6 +12219,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the destination skill group; set when `Type` is `2`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Extension",
@@ -11471,6 +12232,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Account of the destination extension; set when `Type` is `3`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11489,6 +12251,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Header name.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Value",
@@ -11501,6 +12264,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Header value.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
         ],
     },
@@ -11519,6 +12283,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Standard HTTP URL of the endpoint to call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "HeaderParams",
@@ -11531,6 +12296,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "HTTP headers to send with the request.",
                 object: Some("HeaderParams"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Params",
@@ -11543,6 +12309,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Parameters to put in the request body.",
                 object: Some("HttpParams"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Returns",
@@ -11555,6 +12322,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Output values expected back; each must be a field of the JSON body returned by the endpoint.",
                 object: Some("ReturnKey"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Async",
@@ -11567,6 +12335,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether the request is made asynchronously.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AuthType",
@@ -11579,6 +12348,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether authentication is used: `0` disabled, `1` enabled.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "BasicAuth",
@@ -11591,6 +12361,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Credentials for HTTP basic authentication.",
                 object: Some("BasicAuth"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "BearerAuth",
@@ -11603,6 +12374,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Settings for bearer token authentication.",
                 object: Some("BearerAuth"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CustomAuth",
@@ -11615,6 +12387,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Settings for custom authentication.",
                 object: Some("HttpParams"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Oauth2Auth",
@@ -11627,6 +12400,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Settings for OAuth2 authentication.",
                 object: Some("OauthConfig"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11645,6 +12419,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Parameter name.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Value",
@@ -11657,6 +12432,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Parameter value.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
             MemberInfo {
                 name: "ValueType",
@@ -11669,6 +12445,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Data type of the parameter value.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11687,6 +12464,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the service record.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Duration",
@@ -11699,6 +12477,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Length of the service in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "EndStatus",
@@ -11711,6 +12490,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "How the session ended: `0` abnormal end, `1` normal end, `3` no agent online, `17` agent declined to answer, `100` blocklisted, `101` transferred manually by the agent, `102` abandoned in the IVR stage, `108` ended automatically after user timeout, `109` ended by the user.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Nickname",
@@ -11723,6 +12503,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Nickname of the user.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Type",
@@ -11735,6 +12516,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Service type: `1` omnichannel, `2` text customer service.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "StaffId",
@@ -11747,6 +12529,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the agent who served the session.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Timestamp",
@@ -11759,6 +12542,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix timestamp of the service.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "SessionId",
@@ -11771,6 +12555,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the session.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -11783,6 +12568,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "SkillGroupName",
@@ -11795,6 +12581,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Satisfaction",
@@ -11807,6 +12594,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Satisfaction rating given by the user; may be null if unavailable.",
                 object: Some("IMSatisfaction"),
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "ClientUserId",
@@ -11819,6 +12607,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the user.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -11837,6 +12626,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Numeric satisfaction value.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Label",
@@ -11849,6 +12639,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Label of the satisfaction value.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -11867,6 +12658,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Key pressed or keyword matched.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Label",
@@ -11879,6 +12671,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Tag associated with the key.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Timestamp",
@@ -11891,6 +12684,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in milliseconds of the input.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NodeLabel",
@@ -11903,6 +12697,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Tag of the IVR node.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "OriginalContent",
@@ -11915,6 +12710,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Raw input from the user.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TTSPrompt",
@@ -11927,6 +12723,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Text of the TTS prompt played.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11945,6 +12742,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Address of the callback endpoint.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11963,6 +12761,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Content to send to the LLM.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Interrupt",
@@ -11975,6 +12774,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether this text may interrupt the bot while it is speaking.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -11993,6 +12793,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Kind of message, such as `Text`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Content",
@@ -12005,6 +12806,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Body of the message.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -12023,6 +12825,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix timestamp of the message.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "From",
@@ -12035,6 +12838,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the user who sent the message.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "Messages",
@@ -12047,6 +12851,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Messages contained in this entry.",
                 object: Some("Message"),
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -12065,6 +12870,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "The phone number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallOutSkillGroupIds",
@@ -12077,6 +12883,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Ids of the outbound skill groups bound to the number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "State",
@@ -12089,6 +12896,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by the administrator, `5` suspended for a violation.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CostType",
@@ -12101,6 +12909,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether the number is a bring-your-own number: `0` no, `1` yes.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -12119,6 +12928,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "URL of the endpoint that issues access tokens.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ClientId",
@@ -12131,6 +12941,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "OAuth2 client id.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ClientSecret",
@@ -12143,6 +12954,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "OAuth2 client secret.",
                 object: None,
                 sensitive: true,
+                china_only: false,
             },
         ],
     },
@@ -12161,6 +12973,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PhoneNumber",
@@ -12173,6 +12986,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Line number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxCallCount",
@@ -12185,6 +12999,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Maximum number of concurrent calls.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxCallPSec",
@@ -12197,6 +13012,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Maximum number of new calls per second.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "OutboundCalleeFormat",
@@ -12209,6 +13025,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Format of the callee number on outbound calls: `{+E.164}` or `{E.164}`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CarrierPhoneNumber",
@@ -12221,6 +13038,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number assigned by the carrier.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -12239,6 +13057,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RoomID",
@@ -12251,6 +13070,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the temporary room used by the session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Caller",
@@ -12263,6 +13083,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Caller number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callee",
@@ -12275,6 +13096,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Callee number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTimestamp",
@@ -12287,6 +13109,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix timestamp when the session started.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RingTimestamp",
@@ -12299,6 +13122,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix timestamp when ringing started.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AcceptTimestamp",
@@ -12311,6 +13135,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix timestamp when the call was answered.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffEmail",
@@ -12323,6 +13148,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Email of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffNumber",
@@ -12335,6 +13161,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Employee number of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionStatus",
@@ -12347,6 +13174,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Direction",
@@ -12359,6 +13187,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Call direction: `0` inbound, `1` outbound.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "OutBoundCaller",
@@ -12371,6 +13200,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number used as caller when the call is transferred to an external line.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "OutBoundCallee",
@@ -12383,6 +13213,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Callee number when the call is transferred to an external line.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ProtectedCaller",
@@ -12395,6 +13226,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ProtectedCallee",
@@ -12407,6 +13239,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -12425,6 +13258,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RoomID",
@@ -12437,6 +13271,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the temporary room used by the session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Caller",
@@ -12449,6 +13284,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Caller number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callee",
@@ -12461,6 +13297,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Callee number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTimestamp",
@@ -12473,6 +13310,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix timestamp when the session started.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AcceptTimestamp",
@@ -12485,6 +13323,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix timestamp when the call was answered.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffEmail",
@@ -12497,6 +13336,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Email of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffNumber",
@@ -12509,6 +13349,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Employee number of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionStatus",
@@ -12521,6 +13362,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Session state, for example `inProgress` while the call is ongoing.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Direction",
@@ -12533,6 +13375,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Call direction: `0` inbound, `1` outbound.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RingTimestamp",
@@ -12545,6 +13388,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix timestamp when ringing started.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ProtectedCaller",
@@ -12557,6 +13401,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ProtectedCallee",
@@ -12569,6 +13414,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -12587,6 +13433,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the package.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Type",
@@ -12599,6 +13446,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Package type: `0` outbound call package, `1` inbound 400-number package.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CapacitySize",
@@ -12611,6 +13459,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Total capacity of the package.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CapacityRemain",
@@ -12623,6 +13472,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Capacity still unused in the package.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "BuyTime",
@@ -12635,6 +13485,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the package was bought.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -12647,6 +13498,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the package expires.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -12665,6 +13517,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "The phone number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Type",
@@ -12677,6 +13530,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallType",
@@ -12689,6 +13543,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Allowed call direction: `1` inbound, `2` outbound, `3` both.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "BuyTime",
@@ -12701,6 +13556,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the number was bought.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -12713,6 +13569,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the number expires.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "State",
@@ -12725,6 +13582,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by an admin, `5` suspended for a violation.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -12743,6 +13601,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the tag.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TagValue",
@@ -12755,6 +13614,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Value of the tag.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -12773,6 +13633,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of a field the remote endpoint's JSON response must contain; its value is taken as output.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -12791,6 +13652,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the application.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Name",
@@ -12803,6 +13665,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the application.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffBuyNum",
@@ -12815,6 +13678,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number of agent seats bought that are still valid.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffBuyList",
@@ -12827,6 +13691,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Agent seat purchases that are still valid.",
                 object: Some("StaffBuyInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PhoneNumBuyList",
@@ -12839,6 +13704,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Phone numbers bought for the application.",
                 object: Some("PhoneNumBuyInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SipBuyNum",
@@ -12851,6 +13717,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number of office phones bought that are still valid.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -12869,6 +13736,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Display name of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Mail",
@@ -12881,6 +13749,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Email address of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffNumber",
@@ -12893,6 +13762,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Employee number of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Phone",
@@ -12905,6 +13775,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Phone number of the agent, prefixed with `0086`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Nick",
@@ -12917,6 +13788,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Nickname of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UserId",
@@ -12929,6 +13801,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the user.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupNameList",
@@ -12941,6 +13814,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Names of the skill groups the agent belongs to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Role",
@@ -12953,6 +13827,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionNumber",
@@ -12965,6 +13840,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Extension number of the agent: 4-6 digits, first digit 1-8.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -12983,6 +13859,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Email address of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Phone",
@@ -12995,6 +13872,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Phone number of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RingTimestamp",
@@ -13007,6 +13885,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when this participant started ringing.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AcceptTimestamp",
@@ -13019,6 +13898,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when this participant answered.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndedTimestamp",
@@ -13031,6 +13911,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when this participant's leg ended.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RecordId",
@@ -13043,6 +13924,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Recording id; identifies the recording made on the agent side.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Type",
@@ -13055,6 +13937,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TransferFrom",
@@ -13067,6 +13950,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Agent the call was transferred from.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TransferFromType",
@@ -13079,6 +13963,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Participant type of the transfer source; same values as `Type`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TransferTo",
@@ -13091,6 +13976,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Agent the call was transferred to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TransferToType",
@@ -13103,6 +13989,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Participant type of the transfer target; same values as `Type`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -13115,6 +14002,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndStatusString",
@@ -13127,6 +14015,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RecordURL",
@@ -13139,6 +14028,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Download address of the recording.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Sequence",
@@ -13151,6 +14041,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Position of the participant in the session, starting at 0.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTimestamp",
@@ -13163,6 +14054,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when this participant's leg started.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupName",
@@ -13175,6 +14067,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CustomRecordURL",
@@ -13187,6 +14080,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Address of the recording copy stored in a third-party COS bucket.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -13205,6 +14099,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Text for the bot to speak.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Interrupt",
@@ -13217,6 +14112,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether this message may interrupt what the bot is currently saying.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StopAfterPlay",
@@ -13229,6 +14125,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether to end the conversation task once the message has been played.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Audio",
@@ -13241,6 +14138,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "DropMode",
@@ -13253,6 +14151,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Priority",
@@ -13265,6 +14164,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Message priority: `0` may be interrupted, `1` cannot be interrupted. While a priority `1` message is being handled, all other messages are ignored. Combine with `Interrupt` and `DropMode`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AddHistory",
@@ -13277,6 +14177,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether to add the text to the LLM conversation history.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -13295,6 +14196,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the event occurred.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EventType",
@@ -13307,6 +14209,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Event type: `StaffHold`, `StaffUnhold`, `StaffMute` or `StaffUnmute`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffEventDetail",
@@ -13319,6 +14222,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Agent-related details of the event.",
                 object: Some("EventStaffDetail"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -13337,6 +14241,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Agent account.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Status",
@@ -13349,6 +14254,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Status to set: `free` available, `notReady` busy, `rest` short break.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Reason",
@@ -13361,6 +14267,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Reason for the break, when `Status` is `rest`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -13379,6 +14286,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Agent account.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ErrorCode",
@@ -13391,6 +14299,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Error code for this agent, from the API's common error codes.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ErrorMessage",
@@ -13403,6 +14312,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Error message for this agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Status",
@@ -13415,6 +14325,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Status of the agent after the change.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Reason",
@@ -13427,6 +14338,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Break reason if the current status is a break.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PreviousStatus",
@@ -13439,6 +14351,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Status of the agent before the change.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PreviousReason",
@@ -13451,6 +14364,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Break reason if the previous status was a break.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -13469,6 +14383,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupName",
@@ -13481,6 +14396,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Type",
@@ -13493,6 +14409,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RoutePolicy",
@@ -13505,6 +14422,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Policy used to assign sessions to agents.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UsingLastSeat",
@@ -13517,6 +14435,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether sessions go first to the agent who last served the customer.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "MaxConcurrency",
@@ -13529,6 +14448,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Maximum concurrent sessions per agent; `1` by default for phone groups.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "LastModifyTimestamp",
@@ -13541,6 +14461,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds of the last modification.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupType",
@@ -13553,6 +14474,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Skill group type: `0` phone, `1` online, `3` audio, `4` video.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Alias",
@@ -13565,6 +14487,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Internal line number of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RingAll",
@@ -13577,6 +14500,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether all agents in the group ring at the same time.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -13595,6 +14519,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupName",
@@ -13607,6 +14532,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Priority",
@@ -13619,6 +14545,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Priority of the agent within the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Type",
@@ -13631,6 +14558,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Media type: `IM`, `TEL` or `ALL` (all media).",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -13649,6 +14577,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number of agent seats bought.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "BuyTime",
@@ -13661,6 +14590,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the purchase was made.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -13673,6 +14603,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the purchase expires.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SipNum",
@@ -13685,6 +14616,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Number of office phones bought.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -13703,6 +14635,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Display name of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Mail",
@@ -13715,6 +14648,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Email address of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Phone",
@@ -13727,6 +14661,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Phone number of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Nick",
@@ -13739,6 +14674,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Nickname of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffNumber",
@@ -13751,6 +14687,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Employee number of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RoleId",
@@ -13763,6 +14700,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Role id of the user; if the user has several roles, use `RoleIdList` instead.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RoleIdList",
@@ -13775,6 +14713,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Role ids of the user.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RoleList",
@@ -13787,6 +14726,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Role ids of the user.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupList",
@@ -13799,6 +14739,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Skill groups the agent belongs to.",
                 object: Some("SkillGroupItem"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "LastModifyTimestamp",
@@ -13811,6 +14752,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds of the last modification.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ExtensionNumber",
@@ -13823,6 +14765,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Extension number of the agent: 4-6 digits, first digit 1-8.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ForwardingConfig",
@@ -13835,6 +14778,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Call forwarding settings of the agent.",
                 object: Some("ForwardingConfig"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -13853,6 +14797,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Priority",
@@ -13865,6 +14810,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Priority of the agent in the group, `1` (highest) to `5` (lowest); default `3`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -13883,6 +14829,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Cursor for fetching the next page of results.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Timestamp",
@@ -13895,6 +14842,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the status took effect.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Status",
@@ -13914,6 +14862,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionId",
@@ -13926,6 +14875,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the session linked to this status.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Reason",
@@ -13938,6 +14888,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Break reason.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffEmail",
@@ -13950,6 +14901,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Email address of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StaffNo",
@@ -13962,6 +14914,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Employee number of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -13980,6 +14933,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Media type: `im` text, `tel` phone, `all` all media.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Direct",
@@ -13992,6 +14946,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Call direction: `in` inbound, `out` outbound.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -14010,6 +14965,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Email address of the agent.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Status",
@@ -14029,6 +14985,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StatusExtra",
@@ -14041,6 +14998,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Extra details about the current status.",
                 object: Some("StaffStatusExtra"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "OnlineDuration",
@@ -14053,6 +15011,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Total time online today, in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "FreeDuration",
@@ -14065,6 +15024,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Total time available today, in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "BusyDuration",
@@ -14077,6 +15037,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Total time busy today, in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "NotReadyDuration",
@@ -14089,6 +15050,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Total time in `notReady` status today, in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RestDuration",
@@ -14101,6 +15063,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Total break time today, in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AfterCallWorkDuration",
@@ -14113,6 +15076,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Total after-call work time today, in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Reason",
@@ -14125,6 +15089,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Break reason.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ReserveRest",
@@ -14137,6 +15102,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether a break has been scheduled.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ReserveNotReady",
@@ -14149,6 +15115,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether a switch to `notReady` has been scheduled.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UseMobileAccept",
@@ -14161,6 +15128,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Answering on mobile phone: `0` off, `1` only when offline, `2` always.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UseMobileCallOut",
@@ -14173,6 +15141,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Whether outbound calls via mobile phone are enabled.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "LastOnlineTimestamp",
@@ -14185,6 +15154,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the agent last came online; may be null.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "LastStatusTimestamp",
@@ -14197,6 +15167,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds of the last status change; may be null.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ClientInfo",
@@ -14209,6 +15180,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Clients the agent is logged in on.",
                 object: Some("ClientInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -14227,6 +15199,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Calling number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Callee",
@@ -14239,6 +15212,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Called number.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Time",
@@ -14251,6 +15225,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the call was initiated.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Direction",
@@ -14263,6 +15238,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Call direction: `0` inbound, `1` outbound.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallType",
@@ -14275,6 +15251,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive dialing, `6` internal call between agents.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Duration",
@@ -14287,6 +15264,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Talk time in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RecordURL",
@@ -14299,6 +15277,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Download address of the call recording.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RecordId",
@@ -14311,6 +15290,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the recording.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SeatUser",
@@ -14323,6 +15303,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Agent who handled the call.",
                 object: Some("SeatUserInfo"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndStatus",
@@ -14371,6 +15352,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Numeric end status, paired with `EndStatusString`: `1` ok; inbound `100` blackList, `102` ivrGiveUp, `103` waitingGiveUp, `104` ringingGiveUp, `105` noSeatOnline, `106` notWorkTime, `107` ivrEnd; outbound `108` restrictedCallee, `109` tooManyRequest, `110` restrictedArea, `111` restrictedTime, `202` notAnswer, `203` userReject, `204` powerOff, `205` numberNotExist, `206` busy, `207` outOfCredit, `208` operatorError, `209` callerCancel, `210` notInService, `212` carrierBlocked, `213` callReminder, `215` numberInvalid, `216` callRestricted, `217` calleeRestricted, `218` areaRestricted, `219` promptCallForwarding, `220` callerCancelWhileRing, `221` callerCancelWithoutRing, `222` voiceMailReached; `211` clientError; audio `501` callConflict, `502` clientTimeout, `503` voipClientError.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroup",
@@ -14383,6 +15365,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallerLocation",
@@ -14395,6 +15378,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Location the calling number belongs to.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IVRDuration",
@@ -14407,6 +15391,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Time spent in the IVR, in seconds.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "RingTimestamp",
@@ -14419,6 +15404,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when ringing started.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AcceptTimestamp",
@@ -14431,6 +15417,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the call was answered.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndedTimestamp",
@@ -14443,6 +15430,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the call ended.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IVRKeyPressed",
@@ -14455,6 +15443,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Keys pressed in the IVR, e.g. `1`, `2`, `3`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "IVRKeyPressedEx",
@@ -14467,6 +15456,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Keys pressed in the IVR, each with its label.",
                 object: Some("IVRKeyPressedElement"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "HungUpSide",
@@ -14479,6 +15469,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Who hung up: `seat` agent, `user` customer, `system`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ServeParticipants",
@@ -14491,6 +15482,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Participants who served the call.",
                 object: Some("ServeParticipant"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SkillGroupId",
@@ -14503,6 +15495,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the skill group.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndStatusString",
@@ -14551,6 +15544,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "End status as a string code; see `EndStatus`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "StartTimestamp",
@@ -14563,6 +15557,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the session started.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "QueuedTimestamp",
@@ -14575,6 +15570,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Unix time in seconds when the call entered the queue.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PostIVRKeyPressed",
@@ -14587,6 +15583,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Keys pressed in the post-call IVR, each with its label.",
                 object: Some("IVRKeyPressedElement"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "PostIVRKeyPressedEx",
@@ -14599,6 +15596,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Keys pressed in the satisfaction survey; key `noInput` means the survey was reached but no key pressed.",
                 object: Some("IVRKeyPressedElement"),
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "QueuedSkillGroupId",
@@ -14611,6 +15609,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the skill group the call queued for.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SessionId",
@@ -14623,6 +15622,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the session.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ProtectedCaller",
@@ -14635,6 +15635,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ProtectedCallee",
@@ -14647,6 +15648,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Uui",
@@ -14659,6 +15661,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Custom user-to-user data attached by the customer; may be null.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "UUI",
@@ -14671,6 +15674,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Custom user-to-user data attached by the customer.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AsrUrl",
@@ -14683,6 +15687,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Address to fetch the speech recognition transcript of the recording.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AsrStatus",
@@ -14695,6 +15700,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CustomRecordURL",
@@ -14707,6 +15713,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Address of the recording copy stored in a third-party COS bucket.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Remark",
@@ -14719,6 +15726,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Remarks.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "QueuedSkillGroupName",
@@ -14731,6 +15739,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the skill group the call queued for.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "VoicemailRecordURL",
@@ -14743,6 +15752,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Addresses of voicemail recordings left during the call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "VoicemailAsrURL",
@@ -14755,6 +15765,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Addresses of the speech recognition transcripts of voicemails left during the call.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AIAgentId",
@@ -14767,6 +15778,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the AI agent, for calls involving one.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AIAgentName",
@@ -14779,6 +15791,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the AI agent, for calls involving one.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SysHangupReason",
@@ -14791,6 +15804,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Code of the reason the system hung up after the call connected.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "SysHangupReasonString",
@@ -14803,6 +15817,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Text description of the reason the system hung up after the call connected.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -14821,6 +15836,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Start of the window, `HH:MM:SS`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "EndTime",
@@ -14833,6 +15849,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "End of the window, `HH:MM:SS`.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -14851,6 +15868,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Timeout in seconds for the first sentence; once exceeded, a filler word is played.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "ZHToneWords",
@@ -14863,6 +15881,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Chinese filler words grouped by tone.",
                 object: Some("ZHToneWordsInfo"),
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -14881,6 +15900,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the function call the model uses to trigger the handover.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "TransferToAgentDesc",
@@ -14893,6 +15913,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Description of when to hand over to the target agent, used by the model to decide.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "TransferToAgentId",
@@ -14905,6 +15926,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Id of the target AI agent.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -14923,6 +15945,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "HTTP interface to call when the rule fires.",
                 object: Some("HttpCallbackConfig"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "HangupTypes",
@@ -14935,6 +15958,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Hangup types (codes such as `206`) that make the rule fire.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "CallTags",
@@ -14947,6 +15971,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Call tags that make the rule fire.",
                 object: Some("RetryTagItem"),
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "TriggerMode",
@@ -14959,6 +15984,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "When the rule fires: `ONCE_PER_NUMBER` only on the first match for each number, `ALWAYS_ON_MATCH` on every match.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -14977,6 +16003,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Alias of the file; need not be unique.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "AudioUrl",
@@ -14989,6 +16016,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Link to download the audio from; mp3 or wav, at most 5 MB.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -15007,6 +16035,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the file that failed.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "FailedMsg",
@@ -15019,6 +16048,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Why the upload failed.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -15037,6 +16067,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Raw text that speech recognition produced from the user's speech.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "MatchedIntent",
@@ -15049,6 +16080,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Reply category of the current dialogue node in the flow canvas that the user's reply matched.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "ExtractedSlots",
@@ -15061,6 +16093,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Tags extracted from the reply, as a JSON-encoded string.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
             MemberInfo {
                 name: "BranchType",
@@ -15088,6 +16121,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.",
                 object: None,
                 sensitive: false,
+                china_only: true,
             },
         ],
     },
@@ -15106,6 +16140,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Name of the variable.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Value",
@@ -15118,6 +16153,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Value of the variable.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },
@@ -15136,6 +16172,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Neutral filler words.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Positive",
@@ -15148,6 +16185,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Positive filler words.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
             MemberInfo {
                 name: "Negative",
@@ -15160,6 +16198,7 @@ pub static TYPES: &[TypeInfo] = &[
                 doc: "Negative filler words.",
                 object: None,
                 sensitive: false,
+                china_only: false,
             },
         ],
     },

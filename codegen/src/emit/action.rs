@@ -680,6 +680,7 @@ fn with_request_id(output: &[Field]) -> Vec<Field> {
         sensitive: false,
         shape: None,
         deprecated: None,
+        china_only: false,
     });
     fields
 }

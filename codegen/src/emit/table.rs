@@ -146,6 +146,9 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
             pub object: Option<&'static str>,
             /// Holds a secret: shown redacted.
             pub sensitive: bool,
+            /// Documented only on the China site (an international answer
+            /// leaves it out).
+            pub china_only: bool,
         }
 
         /// How a list action pages.
@@ -284,8 +287,9 @@ fn member(model: &Model, f: &Field) -> TokenStream {
         _ => quote!(None),
     };
     let sensitive = f.sensitive;
+    let china_only = f.china_only;
     quote! {
-        MemberInfo { name: #name, flag: #flag, kind: #kind, element: #element, spec_type: #spec_type, values: &[#(#values),*], required: #required, doc: #doc, object: #object, sensitive: #sensitive }
+        MemberInfo { name: #name, flag: #flag, kind: #kind, element: #element, spec_type: #spec_type, values: &[#(#values),*], required: #required, doc: #doc, object: #object, sensitive: #sensitive, china_only: #china_only }
     }
 }
 
