@@ -38,12 +38,12 @@
 //! - `http2`: allow HTTP/2 through `ClientBuilder::http2`; the client speaks
 //!   HTTP/1.1 unless told, as the official SDKs do.
 //! - `serde-roundtrip`: requests also deserialize and responses also
-//!   serialize (a client needs only the other directions), for servers,
-//!   replays and tests; see [`RoundTrip`].
+//!   serialize (a client needs only the other directions), and responses
+//!   and the types only responses reach have builders, for servers, replays
+//!   and tests; see [`RoundTrip`].
 //! - `test-util`: `mock` and `Client::mocked`, for unit tests (enable it
-//!   under `[dev-dependencies]`), and the builders of responses and of the
-//!   types only responses reach, to make canned answers with; implies
-//!   `serde-roundtrip`.
+//!   under `[dev-dependencies]`); implies `serde-roundtrip`, so canned
+//!   answers can be built member by member.
 //!
 //! Without a root feature the client speaks plain HTTP only.
 //!

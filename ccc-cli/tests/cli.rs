@@ -3,6 +3,15 @@
 
 mod common;
 
+// The output forms at scale, tccli's forms, and HTTPS to the emulator: parts of
+// this one test binary (each binary links the whole client and emulator).
+#[path = "cli/output_scales.rs"]
+mod output_scales;
+#[path = "cli/parity.rs"]
+mod parity;
+#[path = "cli/tls.rs"]
+mod tls;
+
 use ccc_emulator::{TEST_SECRET_ID, TEST_SECRET_KEY};
 use common::{ccc, emulator, text};
 use serde_json::Value;

@@ -189,7 +189,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         Some(types),
     );
     let response_builder = response_builder(a, &response, paths);
-    let test_util = serde::test_util_gate(paths);
+    let answer_builders = serde::answer_builder_gate(paths);
     let response_builder_name = format_ident!("{}Builder", response);
     let fluent_doc = docs::outer(&format!(
         "Sets the members of a `{name}` call and sends it with a client."
@@ -364,7 +364,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         impl #response {
             /// A builder with no member set, for canned answers in tests and
             /// replays.
-            #test_util
+            #answer_builders
             #[inline]
             pub fn builder() -> #response_builder_name {
                 #response_builder_name::default()
@@ -658,7 +658,7 @@ fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) ->
                     }
                 }
             },
-            gate: serde::test_util_gate(paths),
+            gate: serde::answer_builder_gate(paths),
             setters: None,
             rt: &paths.rt,
         },

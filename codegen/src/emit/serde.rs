@@ -108,13 +108,15 @@ pub(crate) fn gated(needed: bool, paths: &Paths, item: TokenStream) -> TokenStre
     }
 }
 
-/// `#[cfg(feature = "test-util")]` on what only tests need: the builders of
-/// what the service sends (responses and the types only they reach), for
-/// canned answers. A client reads those values and never builds them. In a
-/// crate without the feature nothing is gated.
-pub(crate) fn test_util_gate(paths: &Paths) -> TokenStream {
+/// `#[cfg(feature = "serde-roundtrip")]` on what only the other side of the
+/// wire needs: the builders of what the service sends (responses and the
+/// types only they reach), for servers such as the emulator and for canned
+/// answers in tests (`test-util` turns the feature on). A client reads those
+/// values and never builds them. In a crate without the feature nothing is
+/// gated.
+pub(crate) fn answer_builder_gate(paths: &Paths) -> TokenStream {
     if paths.feature_gates {
-        quote!(#[cfg(feature = "test-util")])
+        quote!(#[cfg(feature = "serde-roundtrip")])
     } else {
         quote!()
     }

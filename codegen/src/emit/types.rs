@@ -246,7 +246,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
     let gate = if paths.usage.in_requests(&o.name) {
         quote!()
     } else {
-        super::serde::test_util_gate(paths)
+        super::serde::answer_builder_gate(paths)
     };
     let build = if o.fields.iter().any(|f| f.presence == Presence::Required) {
         quote! {

@@ -248,7 +248,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AbortAgentCruiseDialingCa
 impl AbortAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AbortAgentCruiseDialingCampaignResponseBuilder {
         AbortAgentCruiseDialingCampaignResponseBuilder::default()
@@ -263,11 +263,11 @@ impl AbortAgentCruiseDialingCampaignResponse {
 }
 /// Builds a [`AbortAgentCruiseDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AbortAgentCruiseDialingCampaignResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AbortAgentCruiseDialingCampaignResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -294,7 +294,7 @@ impl ::tencent_cloud_runtime::deviation::Described for BindNumberCallInInterface
 impl BindNumberCallInInterfaceResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> BindNumberCallInInterfaceResponseBuilder {
         BindNumberCallInInterfaceResponseBuilder::default()
@@ -309,11 +309,11 @@ impl BindNumberCallInInterfaceResponse {
 }
 /// Builds a [`BindNumberCallInInterfaceResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct BindNumberCallInInterfaceResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl BindNumberCallInInterfaceResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

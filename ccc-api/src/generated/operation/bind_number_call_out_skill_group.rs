@@ -274,7 +274,7 @@ impl ::tencent_cloud_runtime::deviation::Described for BindNumberCallOutSkillGro
 impl BindNumberCallOutSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> BindNumberCallOutSkillGroupResponseBuilder {
         BindNumberCallOutSkillGroupResponseBuilder::default()
@@ -289,11 +289,11 @@ impl BindNumberCallOutSkillGroupResponse {
 }
 /// Builds a [`BindNumberCallOutSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct BindNumberCallOutSkillGroupResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl BindNumberCallOutSkillGroupResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -298,7 +298,7 @@ impl ::tencent_cloud_runtime::deviation::Described for BindStaffSkillGroupListRe
 impl BindStaffSkillGroupListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> BindStaffSkillGroupListResponseBuilder {
         BindStaffSkillGroupListResponseBuilder::default()
@@ -313,11 +313,11 @@ impl BindStaffSkillGroupListResponse {
 }
 /// Builds a [`BindStaffSkillGroupListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct BindStaffSkillGroupListResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl BindStaffSkillGroupListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -311,7 +311,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ControlAIConversationResp
 impl ControlAIConversationResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ControlAIConversationResponseBuilder {
         ControlAIConversationResponseBuilder::default()
@@ -326,11 +326,11 @@ impl ControlAIConversationResponse {
 }
 /// Builds a [`ControlAIConversationResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ControlAIConversationResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ControlAIConversationResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

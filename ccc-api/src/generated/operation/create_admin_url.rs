@@ -263,7 +263,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateAdminURLResponse {
 impl CreateAdminURLResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateAdminURLResponseBuilder {
         CreateAdminURLResponseBuilder::default()
@@ -278,12 +278,12 @@ impl CreateAdminURLResponse {
 }
 /// Builds a [`CreateAdminURLResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateAdminURLResponseBuilder {
     pub(crate) url: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ::std::fmt::Debug for CreateAdminURLResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateAdminURLResponseBuilder")
@@ -292,7 +292,7 @@ impl ::std::fmt::Debug for CreateAdminURLResponseBuilder {
             .finish()
     }
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateAdminURLResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Login link.

@@ -417,7 +417,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateAgentCruiseDialingC
 impl CreateAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateAgentCruiseDialingCampaignResponseBuilder {
         CreateAgentCruiseDialingCampaignResponseBuilder::default()
@@ -432,12 +432,12 @@ impl CreateAgentCruiseDialingCampaignResponse {
 }
 /// Builds a [`CreateAgentCruiseDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateAgentCruiseDialingCampaignResponseBuilder {
     pub(crate) campaign_id: Option<crate::types::CampaignId>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateAgentCruiseDialingCampaignResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the created task.

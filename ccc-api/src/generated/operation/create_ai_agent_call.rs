@@ -372,7 +372,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateAIAgentCallResponse
 impl CreateAIAgentCallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateAIAgentCallResponseBuilder {
         CreateAIAgentCallResponseBuilder::default()
@@ -387,12 +387,12 @@ impl CreateAIAgentCallResponse {
 }
 /// Builds a [`CreateAIAgentCallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateAIAgentCallResponseBuilder {
     pub(crate) session_id: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateAIAgentCallResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the newly created session.

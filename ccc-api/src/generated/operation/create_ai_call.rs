@@ -1158,7 +1158,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateAICallResponse {
 impl CreateAICallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateAICallResponseBuilder {
         CreateAICallResponseBuilder::default()
@@ -1173,12 +1173,12 @@ impl CreateAICallResponse {
 }
 /// Builds a [`CreateAICallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateAICallResponseBuilder {
     pub(crate) session_id: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateAICallResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the newly created session.

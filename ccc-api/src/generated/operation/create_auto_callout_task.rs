@@ -654,7 +654,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateAutoCalloutTaskResp
 impl CreateAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateAutoCalloutTaskResponseBuilder {
         CreateAutoCalloutTaskResponseBuilder::default()
@@ -669,12 +669,12 @@ impl CreateAutoCalloutTaskResponse {
 }
 /// Builds a [`CreateAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateAutoCalloutTaskResponseBuilder {
     pub(crate) task_id: Option<crate::types::TaskId>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateAutoCalloutTaskResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the created task.

@@ -380,7 +380,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateCallOutSessionRespo
 impl CreateCallOutSessionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateCallOutSessionResponseBuilder {
         CreateCallOutSessionResponseBuilder::default()
@@ -395,12 +395,12 @@ impl CreateCallOutSessionResponse {
 }
 /// Builds a [`CreateCallOutSessionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateCallOutSessionResponseBuilder {
     pub(crate) session_id: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateCallOutSessionResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the newly created session.

@@ -289,7 +289,7 @@ impl ::tencent_cloud_runtime::deviation::Described
 impl CreateCarrierPrivilegeNumberApplicantResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateCarrierPrivilegeNumberApplicantResponseBuilder {
         CreateCarrierPrivilegeNumberApplicantResponseBuilder::default()
@@ -304,12 +304,12 @@ impl CreateCarrierPrivilegeNumberApplicantResponse {
 }
 /// Builds a [`CreateCarrierPrivilegeNumberApplicantResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     pub(crate) applicant_id: Option<u64>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the application.

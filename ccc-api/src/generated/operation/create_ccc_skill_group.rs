@@ -306,7 +306,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateCCCSkillGroupRespon
 impl CreateCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateCCCSkillGroupResponseBuilder {
         CreateCCCSkillGroupResponseBuilder::default()
@@ -321,12 +321,12 @@ impl CreateCCCSkillGroupResponse {
 }
 /// Builds a [`CreateCCCSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateCCCSkillGroupResponseBuilder {
     pub(crate) skill_group_id: Option<crate::types::SkillGroupId>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateCCCSkillGroupResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the created skill group.

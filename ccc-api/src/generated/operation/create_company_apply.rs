@@ -217,7 +217,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateCompanyApplyRespons
 impl CreateCompanyApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateCompanyApplyResponseBuilder {
         CreateCompanyApplyResponseBuilder::default()
@@ -232,12 +232,12 @@ impl CreateCompanyApplyResponse {
 }
 /// Builds a [`CreateCompanyApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateCompanyApplyResponseBuilder {
     pub(crate) id: Option<i64>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateCompanyApplyResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the application.

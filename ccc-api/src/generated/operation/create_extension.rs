@@ -306,7 +306,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateExtensionResponse {
 impl CreateExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateExtensionResponseBuilder {
         CreateExtensionResponseBuilder::default()
@@ -321,11 +321,11 @@ impl CreateExtensionResponse {
 }
 /// Builds a [`CreateExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateExtensionResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateExtensionResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -353,7 +353,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateIVRSessionResponse 
 impl CreateIVRSessionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateIVRSessionResponseBuilder {
         CreateIVRSessionResponseBuilder::default()
@@ -368,12 +368,12 @@ impl CreateIVRSessionResponse {
 }
 /// Builds a [`CreateIVRSessionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateIVRSessionResponseBuilder {
     pub(crate) session_id: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateIVRSessionResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the newly created session.

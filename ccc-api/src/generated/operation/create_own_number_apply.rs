@@ -400,7 +400,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateOwnNumberApplyRespo
 impl CreateOwnNumberApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateOwnNumberApplyResponseBuilder {
         CreateOwnNumberApplyResponseBuilder::default()
@@ -415,12 +415,12 @@ impl CreateOwnNumberApplyResponse {
 }
 /// Builds a [`CreateOwnNumberApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateOwnNumberApplyResponseBuilder {
     pub(crate) apply_id: Option<crate::types::ApplyId>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateOwnNumberApplyResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the created approval request.

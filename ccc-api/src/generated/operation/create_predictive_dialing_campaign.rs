@@ -557,7 +557,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreatePredictiveDialingCa
 impl CreatePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreatePredictiveDialingCampaignResponseBuilder {
         CreatePredictiveDialingCampaignResponseBuilder::default()
@@ -572,12 +572,12 @@ impl CreatePredictiveDialingCampaignResponse {
 }
 /// Builds a [`CreatePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreatePredictiveDialingCampaignResponseBuilder {
     pub(crate) campaign_id: Option<crate::types::CampaignId>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreatePredictiveDialingCampaignResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the created task.

@@ -317,7 +317,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateSDKLoginTokenRespon
 impl CreateSDKLoginTokenResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateSDKLoginTokenResponseBuilder {
         CreateSDKLoginTokenResponseBuilder::default()
@@ -332,14 +332,14 @@ impl CreateSDKLoginTokenResponse {
 }
 /// Builds a [`CreateSDKLoginTokenResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateSDKLoginTokenResponseBuilder {
     pub(crate) token: Option<String>,
     pub(crate) expired_time: Option<i64>,
     pub(crate) sdk_url: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ::std::fmt::Debug for CreateSDKLoginTokenResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateSDKLoginTokenResponseBuilder")
@@ -350,7 +350,7 @@ impl ::std::fmt::Debug for CreateSDKLoginTokenResponseBuilder {
             .finish()
     }
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateSDKLoginTokenResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Login token for the SDK.

@@ -291,7 +291,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateStaffResponse {
 impl CreateStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateStaffResponseBuilder {
         CreateStaffResponseBuilder::default()
@@ -306,12 +306,12 @@ impl CreateStaffResponse {
 }
 /// Builds a [`CreateStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateStaffResponseBuilder {
     pub(crate) error_staff_list: Option<Vec<crate::types::ErrStaffItem>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateStaffResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Agents that failed to be created, with error details.

@@ -304,7 +304,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CreateUserSigResponse {
 impl CreateUserSigResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CreateUserSigResponseBuilder {
         CreateUserSigResponseBuilder::default()
@@ -319,12 +319,12 @@ impl CreateUserSigResponse {
 }
 /// Builds a [`CreateUserSigResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CreateUserSigResponseBuilder {
     pub(crate) user_sig: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ::std::fmt::Debug for CreateUserSigResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateUserSigResponseBuilder")
@@ -336,7 +336,7 @@ impl ::std::fmt::Debug for CreateUserSigResponseBuilder {
             .finish()
     }
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CreateUserSigResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Resulting signature.

@@ -245,7 +245,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DeleteCCCSkillGroupRespon
 impl DeleteCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DeleteCCCSkillGroupResponseBuilder {
         DeleteCCCSkillGroupResponseBuilder::default()
@@ -260,11 +260,11 @@ impl DeleteCCCSkillGroupResponse {
 }
 /// Builds a [`DeleteCCCSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DeleteCCCSkillGroupResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DeleteCCCSkillGroupResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -243,7 +243,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DeleteExtensionResponse {
 impl DeleteExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DeleteExtensionResponseBuilder {
         DeleteExtensionResponseBuilder::default()
@@ -258,11 +258,11 @@ impl DeleteExtensionResponse {
 }
 /// Builds a [`DeleteExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DeleteExtensionResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DeleteExtensionResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

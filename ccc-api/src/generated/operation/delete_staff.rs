@@ -271,7 +271,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DeleteStaffResponse {
 impl DeleteStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DeleteStaffResponseBuilder {
         DeleteStaffResponseBuilder::default()
@@ -286,13 +286,13 @@ impl DeleteStaffResponse {
 }
 /// Builds a [`DeleteStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DeleteStaffResponseBuilder {
     pub(crate) online_staff_list: Option<Vec<String>>,
     pub(crate) delete_status_info: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DeleteStaffResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Agents that were not deleted because they are online.

@@ -349,7 +349,7 @@ impl ::tencent_cloud_runtime::deviation::Described
 impl DescribeActiveCarrierPrivilegeNumberResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeActiveCarrierPrivilegeNumberResponseBuilder {
         DescribeActiveCarrierPrivilegeNumberResponseBuilder::default()
@@ -364,7 +364,7 @@ impl DescribeActiveCarrierPrivilegeNumberResponse {
 }
 /// Builds a [`DescribeActiveCarrierPrivilegeNumberResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) active_carrier_privilege_numbers:
@@ -372,7 +372,7 @@ pub struct DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     pub(crate) pending_applicant_ids: Option<Vec<u64>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of active rules.

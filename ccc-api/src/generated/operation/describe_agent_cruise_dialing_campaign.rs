@@ -395,7 +395,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAgentCruiseDialin
 impl DescribeAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeAgentCruiseDialingCampaignResponseBuilder {
         DescribeAgentCruiseDialingCampaignResponseBuilder::default()
@@ -410,7 +410,7 @@ impl DescribeAgentCruiseDialingCampaignResponse {
 }
 /// Builds a [`DescribeAgentCruiseDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeAgentCruiseDialingCampaignResponseBuilder {
     pub(crate) name: Option<String>,
     pub(crate) agent: Option<String>,
@@ -424,7 +424,7 @@ pub struct DescribeAgentCruiseDialingCampaignResponseBuilder {
     pub(crate) called_callee_count: Option<i64>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Name of the task.

@@ -324,7 +324,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAIAgentInfoListRe
 impl DescribeAIAgentInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeAIAgentInfoListResponseBuilder {
         DescribeAIAgentInfoListResponseBuilder::default()
@@ -339,13 +339,13 @@ impl DescribeAIAgentInfoListResponse {
 }
 /// Builds a [`DescribeAIAgentInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeAIAgentInfoListResponseBuilder {
     pub(crate) ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>>,
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeAIAgentInfoListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Intelligent agents on this page.

@@ -323,7 +323,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAIAnalysisResultR
 impl DescribeAIAnalysisResultResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeAIAnalysisResultResponseBuilder {
         DescribeAIAnalysisResultResponseBuilder::default()
@@ -338,12 +338,12 @@ impl DescribeAIAnalysisResultResponse {
 }
 /// Builds a [`DescribeAIAnalysisResultResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeAIAnalysisResultResponseBuilder {
     pub(crate) result_list: Option<Vec<crate::types::AIAnalysisResult>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeAIAnalysisResultResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Analysis results of the session.

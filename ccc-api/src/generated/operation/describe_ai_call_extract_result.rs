@@ -326,7 +326,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAICallExtractResu
 impl DescribeAICallExtractResultResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeAICallExtractResultResponseBuilder {
         DescribeAICallExtractResultResponseBuilder::default()
@@ -341,12 +341,12 @@ impl DescribeAICallExtractResultResponse {
 }
 /// Builds a [`DescribeAICallExtractResultResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeAICallExtractResultResponseBuilder {
     pub(crate) result_list: Option<Vec<crate::types::AICallExtractResultElement>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeAICallExtractResultResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Extracted tag results.

@@ -252,7 +252,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAICallInteraction
 impl DescribeAICallInteractionRecordsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeAICallInteractionRecordsResponseBuilder {
         DescribeAICallInteractionRecordsResponseBuilder::default()
@@ -267,12 +267,12 @@ impl DescribeAICallInteractionRecordsResponse {
 }
 /// Builds a [`DescribeAICallInteractionRecordsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeAICallInteractionRecordsResponseBuilder {
     pub(crate) interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeAICallInteractionRecordsResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Interaction rounds of the session.

@@ -345,7 +345,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAILatencyResponse
 impl DescribeAILatencyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeAILatencyResponseBuilder {
         DescribeAILatencyResponseBuilder::default()
@@ -360,13 +360,13 @@ impl DescribeAILatencyResponse {
 }
 /// Builds a [`DescribeAILatencyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeAILatencyResponseBuilder {
     pub(crate) ai_latency_detail: Option<Vec<crate::types::AILatencyDetail>>,
     pub(crate) ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeAILatencyResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Latency details per turn; `-1` means no data.

@@ -370,7 +370,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAutoCalloutTaskRe
 impl DescribeAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeAutoCalloutTaskResponseBuilder {
         DescribeAutoCalloutTaskResponseBuilder::default()
@@ -385,7 +385,7 @@ impl DescribeAutoCalloutTaskResponse {
 }
 /// Builds a [`DescribeAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeAutoCalloutTaskResponseBuilder {
     pub(crate) name: Option<String>,
     pub(crate) description: Option<String>,
@@ -398,7 +398,7 @@ pub struct DescribeAutoCalloutTaskResponseBuilder {
     pub(crate) max_ring_timeout_second: Option<i64>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeAutoCalloutTaskResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Name given to the task.

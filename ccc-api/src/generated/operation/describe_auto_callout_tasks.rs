@@ -328,7 +328,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeAutoCalloutTasksR
 impl DescribeAutoCalloutTasksResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeAutoCalloutTasksResponseBuilder {
         DescribeAutoCalloutTasksResponseBuilder::default()
@@ -343,13 +343,13 @@ impl DescribeAutoCalloutTasksResponse {
 }
 /// Builds a [`DescribeAutoCalloutTasksResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeAutoCalloutTasksResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) tasks: Option<Vec<crate::types::AutoCalloutTaskInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeAutoCalloutTasksResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of tasks.

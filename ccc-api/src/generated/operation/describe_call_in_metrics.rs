@@ -414,7 +414,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeCallInMetricsResp
 impl DescribeCallInMetricsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeCallInMetricsResponseBuilder {
         DescribeCallInMetricsResponseBuilder::default()
@@ -429,7 +429,7 @@ impl DescribeCallInMetricsResponse {
 }
 /// Builds a [`DescribeCallInMetricsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeCallInMetricsResponseBuilder {
     pub(crate) timestamp: Option<i64>,
     pub(crate) total_metrics: Option<crate::types::CallInMetrics>,
@@ -437,7 +437,7 @@ pub struct DescribeCallInMetricsResponseBuilder {
     pub(crate) skill_group_metrics: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeCallInMetricsResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Unix time in seconds when the metrics were taken.

@@ -334,7 +334,7 @@ impl ::tencent_cloud_runtime::deviation::Described
 impl DescribeCarrierPrivilegeNumberApplicantsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
         DescribeCarrierPrivilegeNumberApplicantsResponseBuilder::default()
@@ -349,13 +349,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponse {
 }
 /// Builds a [`DescribeCarrierPrivilegeNumberApplicantsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of matching applications.

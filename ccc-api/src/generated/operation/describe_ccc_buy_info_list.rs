@@ -318,7 +318,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeCCCBuyInfoListRes
 impl DescribeCCCBuyInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeCCCBuyInfoListResponseBuilder {
         DescribeCCCBuyInfoListResponseBuilder::default()
@@ -333,14 +333,14 @@ impl DescribeCCCBuyInfoListResponse {
 }
 /// Builds a [`DescribeCCCBuyInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeCCCBuyInfoListResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
     pub(crate) package_buy_list: Option<Vec<crate::types::PackageBuyInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeCCCBuyInfoListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of applications.

@@ -377,7 +377,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeChatMessagesRespo
 impl DescribeChatMessagesResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeChatMessagesResponseBuilder {
         DescribeChatMessagesResponseBuilder::default()
@@ -392,13 +392,13 @@ impl DescribeChatMessagesResponse {
 }
 /// Builds a [`DescribeChatMessagesResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeChatMessagesResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) messages: Option<Vec<crate::types::MessageBody>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeChatMessagesResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of records.

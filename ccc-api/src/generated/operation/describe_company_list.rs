@@ -325,7 +325,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeCompanyListRespon
 impl DescribeCompanyListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeCompanyListResponseBuilder {
         DescribeCompanyListResponseBuilder::default()
@@ -340,13 +340,13 @@ impl DescribeCompanyListResponse {
 }
 /// Builds a [`DescribeCompanyListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeCompanyListResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) company_info: Option<Vec<crate::types::CompanyStateInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeCompanyListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of applications.

@@ -319,7 +319,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeExtensionResponse
 impl DescribeExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeExtensionResponseBuilder {
         DescribeExtensionResponseBuilder::default()
@@ -334,7 +334,7 @@ impl DescribeExtensionResponse {
 }
 /// Builds a [`DescribeExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeExtensionResponseBuilder {
     pub(crate) extension_id: Option<String>,
     pub(crate) extension_domain: Option<String>,
@@ -343,7 +343,7 @@ pub struct DescribeExtensionResponseBuilder {
     pub(crate) transport: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ::std::fmt::Debug for DescribeExtensionResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeExtensionResponseBuilder")
@@ -359,7 +359,7 @@ impl ::std::fmt::Debug for DescribeExtensionResponseBuilder {
             .finish()
     }
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeExtensionResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Extension number.

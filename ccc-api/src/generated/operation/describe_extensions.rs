@@ -393,7 +393,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeExtensionsRespons
 impl DescribeExtensionsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeExtensionsResponseBuilder {
         DescribeExtensionsResponseBuilder::default()
@@ -408,13 +408,13 @@ impl DescribeExtensionsResponse {
 }
 /// Builds a [`DescribeExtensionsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeExtensionsResponseBuilder {
     pub(crate) total: Option<crate::types::TotalCount>,
     pub(crate) extension_list: Option<Vec<crate::types::ExtensionInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeExtensionsResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of matching extensions.

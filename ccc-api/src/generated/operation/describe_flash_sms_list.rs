@@ -413,7 +413,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeFlashSMSListRespo
 impl DescribeFlashSMSListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeFlashSMSListResponseBuilder {
         DescribeFlashSMSListResponseBuilder::default()
@@ -428,13 +428,13 @@ impl DescribeFlashSMSListResponse {
 }
 /// Builds a [`DescribeFlashSMSListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeFlashSMSListResponseBuilder {
     pub(crate) total: Option<crate::types::TotalCount>,
     pub(crate) flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeFlashSMSListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of matching records.

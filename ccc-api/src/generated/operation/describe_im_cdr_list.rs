@@ -353,7 +353,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeIMCdrListResponse
 impl DescribeIMCdrListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeIMCdrListResponseBuilder {
         DescribeIMCdrListResponseBuilder::default()
@@ -368,13 +368,13 @@ impl DescribeIMCdrListResponse {
 }
 /// Builds a [`DescribeIMCdrListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeIMCdrListResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeIMCdrListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of matching records.

@@ -393,7 +393,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeIMCdrsResponse {
 impl DescribeIMCdrsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeIMCdrsResponseBuilder {
         DescribeIMCdrsResponseBuilder::default()
@@ -408,14 +408,14 @@ impl DescribeIMCdrsResponse {
 }
 /// Builds a [`DescribeIMCdrsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeIMCdrsResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) im_cdrs: Option<Vec<crate::types::IMCdrInfo>>,
     pub(crate) im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeIMCdrsResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of matching records.

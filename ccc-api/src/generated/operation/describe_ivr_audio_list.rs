@@ -374,7 +374,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeIvrAudioListRespo
 impl DescribeIvrAudioListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeIvrAudioListResponseBuilder {
         DescribeIvrAudioListResponseBuilder::default()
@@ -389,13 +389,13 @@ impl DescribeIvrAudioListResponse {
 }
 /// Builds a [`DescribeIvrAudioListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeIvrAudioListResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) file_info: Option<Vec<crate::types::AudioFileInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeIvrAudioListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of matching files.

@@ -318,7 +318,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeNumbersResponse {
 impl DescribeNumbersResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeNumbersResponseBuilder {
         DescribeNumbersResponseBuilder::default()
@@ -333,13 +333,13 @@ impl DescribeNumbersResponse {
 }
 /// Builds a [`DescribeNumbersResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeNumbersResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) numbers: Option<Vec<crate::types::NumberInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeNumbersResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of numbers.

@@ -460,7 +460,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialing
 impl DescribePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignResponseBuilder {
         DescribePredictiveDialingCampaignResponseBuilder::default()
@@ -475,7 +475,7 @@ impl DescribePredictiveDialingCampaignResponse {
 }
 /// Builds a [`DescribePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribePredictiveDialingCampaignResponseBuilder {
     pub(crate) campaign_id: Option<crate::types::CampaignId>,
     pub(crate) name: Option<String>,
@@ -494,7 +494,7 @@ pub struct DescribePredictiveDialingCampaignResponseBuilder {
     pub(crate) status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribePredictiveDialingCampaignResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the task.

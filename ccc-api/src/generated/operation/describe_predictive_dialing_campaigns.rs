@@ -418,7 +418,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialing
 impl DescribePredictiveDialingCampaignsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignsResponseBuilder {
         DescribePredictiveDialingCampaignsResponseBuilder::default()
@@ -433,13 +433,13 @@ impl DescribePredictiveDialingCampaignsResponse {
 }
 /// Builds a [`DescribePredictiveDialingCampaignsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribePredictiveDialingCampaignsResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) campaign_list: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribePredictiveDialingCampaignsResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of matching tasks.

@@ -343,7 +343,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialing
 impl DescribePredictiveDialingSessionsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribePredictiveDialingSessionsResponseBuilder {
         DescribePredictiveDialingSessionsResponseBuilder::default()
@@ -358,13 +358,13 @@ impl DescribePredictiveDialingSessionsResponse {
 }
 /// Builds a [`DescribePredictiveDialingSessionsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribePredictiveDialingSessionsResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) session_list: Option<Vec<String>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribePredictiveDialingSessionsResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of calls.

@@ -473,7 +473,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeProtectedTelCdrRe
 impl DescribeProtectedTelCdrResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeProtectedTelCdrResponseBuilder {
         DescribeProtectedTelCdrResponseBuilder::default()
@@ -488,14 +488,14 @@ impl DescribeProtectedTelCdrResponse {
 }
 /// Builds a [`DescribeProtectedTelCdrResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeProtectedTelCdrResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
     pub(crate) tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeProtectedTelCdrResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of call records.

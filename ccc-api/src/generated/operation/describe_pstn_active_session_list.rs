@@ -335,7 +335,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribePSTNActiveSession
 impl DescribePSTNActiveSessionListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribePSTNActiveSessionListResponseBuilder {
         DescribePSTNActiveSessionListResponseBuilder::default()
@@ -350,13 +350,13 @@ impl DescribePSTNActiveSessionListResponse {
 }
 /// Builds a [`DescribePSTNActiveSessionListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribePSTNActiveSessionListResponseBuilder {
     pub(crate) total: Option<crate::types::TotalCount>,
     pub(crate) sessions: Option<Vec<crate::types::PSTNSessionInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribePSTNActiveSessionListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of active sessions.

@@ -760,7 +760,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeSessionDetailResp
 impl DescribeSessionDetailResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeSessionDetailResponseBuilder {
         DescribeSessionDetailResponseBuilder::default()
@@ -775,7 +775,7 @@ impl DescribeSessionDetailResponse {
 }
 /// Builds a [`DescribeSessionDetailResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeSessionDetailResponseBuilder {
     pub(crate) caller: Option<String>,
     pub(crate) callee: Option<String>,
@@ -804,7 +804,7 @@ pub struct DescribeSessionDetailResponseBuilder {
     pub(crate) sys_hangup_reason_string: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ::std::fmt::Debug for DescribeSessionDetailResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeSessionDetailResponseBuilder")
@@ -840,7 +840,7 @@ impl ::std::fmt::Debug for DescribeSessionDetailResponseBuilder {
             .finish()
     }
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeSessionDetailResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Calling number.

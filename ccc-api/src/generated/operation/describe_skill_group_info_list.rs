@@ -393,7 +393,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeSkillGroupInfoLis
 impl DescribeSkillGroupInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeSkillGroupInfoListResponseBuilder {
         DescribeSkillGroupInfoListResponseBuilder::default()
@@ -408,13 +408,13 @@ impl DescribeSkillGroupInfoListResponse {
 }
 /// Builds a [`DescribeSkillGroupInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeSkillGroupInfoListResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeSkillGroupInfoListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of matching skill groups.

@@ -400,7 +400,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffInfoListResp
 impl DescribeStaffInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeStaffInfoListResponseBuilder {
         DescribeStaffInfoListResponseBuilder::default()
@@ -415,13 +415,13 @@ impl DescribeStaffInfoListResponse {
 }
 /// Builds a [`DescribeStaffInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeStaffInfoListResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) staff_list: Option<Vec<crate::types::StaffInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeStaffInfoListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of matching agents.

@@ -391,7 +391,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffStatusHistor
 impl DescribeStaffStatusHistoryResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeStaffStatusHistoryResponseBuilder {
         DescribeStaffStatusHistoryResponseBuilder::default()
@@ -406,12 +406,12 @@ impl DescribeStaffStatusHistoryResponse {
 }
 /// Builds a [`DescribeStaffStatusHistoryResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeStaffStatusHistoryResponseBuilder {
     pub(crate) data: Option<Vec<crate::types::StaffStatus>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeStaffStatusHistoryResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Agent status entries.

@@ -343,7 +343,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeStaffStatusMetric
 impl DescribeStaffStatusMetricsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeStaffStatusMetricsResponseBuilder {
         DescribeStaffStatusMetricsResponseBuilder::default()
@@ -358,12 +358,12 @@ impl DescribeStaffStatusMetricsResponse {
 }
 /// Builds a [`DescribeStaffStatusMetricsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeStaffStatusMetricsResponseBuilder {
     pub(crate) metrics: Option<Vec<crate::types::StaffStatusMetrics>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeStaffStatusMetricsResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Real-time status metrics, one entry per agent.

@@ -361,7 +361,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeTelCallInfoRespon
 impl DescribeTelCallInfoResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeTelCallInfoResponseBuilder {
         DescribeTelCallInfoResponseBuilder::default()
@@ -376,7 +376,7 @@ impl DescribeTelCallInfoResponse {
 }
 /// Builds a [`DescribeTelCallInfoResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeTelCallInfoResponseBuilder {
     pub(crate) tel_call_out_count: Option<i64>,
     pub(crate) tel_call_in_count: Option<i64>,
@@ -387,7 +387,7 @@ pub struct DescribeTelCallInfoResponseBuilder {
     pub(crate) asr_realtime_count: Option<i64>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeTelCallInfoResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Minutes consumed from the outbound call package.

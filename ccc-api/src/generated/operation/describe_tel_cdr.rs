@@ -568,7 +568,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeTelCdrResponse {
 impl DescribeTelCdrResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeTelCdrResponseBuilder {
         DescribeTelCdrResponseBuilder::default()
@@ -583,14 +583,14 @@ impl DescribeTelCdrResponse {
 }
 /// Builds a [`DescribeTelCdrResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeTelCdrResponseBuilder {
     pub(crate) total_count: Option<crate::types::TotalCount>,
     pub(crate) tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
     pub(crate) tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeTelCdrResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Total number of matching call records.

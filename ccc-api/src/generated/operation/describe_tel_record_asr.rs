@@ -271,7 +271,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeTelRecordAsrRespo
 impl DescribeTelRecordAsrResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeTelRecordAsrResponseBuilder {
         DescribeTelRecordAsrResponseBuilder::default()
@@ -286,12 +286,12 @@ impl DescribeTelRecordAsrResponse {
 }
 /// Builds a [`DescribeTelRecordAsrResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeTelRecordAsrResponseBuilder {
     pub(crate) asr_data_list: Option<Vec<crate::types::AsrData>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeTelRecordAsrResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Transcript entries of the recording.

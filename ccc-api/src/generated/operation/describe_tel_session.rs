@@ -280,7 +280,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribeTelSessionRespons
 impl DescribeTelSessionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribeTelSessionResponseBuilder {
         DescribeTelSessionResponseBuilder::default()
@@ -295,12 +295,12 @@ impl DescribeTelSessionResponse {
 }
 /// Builds a [`DescribeTelSessionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribeTelSessionResponseBuilder {
     pub(crate) session: Option<crate::types::PSTNSession>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribeTelSessionResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Details of the session.

@@ -269,7 +269,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DisableCCCPhoneNumberResp
 impl DisableCCCPhoneNumberResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DisableCCCPhoneNumberResponseBuilder {
         DisableCCCPhoneNumberResponseBuilder::default()
@@ -284,11 +284,11 @@ impl DisableCCCPhoneNumberResponse {
 }
 /// Builds a [`DisableCCCPhoneNumberResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DisableCCCPhoneNumberResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DisableCCCPhoneNumberResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

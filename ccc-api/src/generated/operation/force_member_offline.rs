@@ -245,7 +245,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ForceMemberOfflineRespons
 impl ForceMemberOfflineResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ForceMemberOfflineResponseBuilder {
         ForceMemberOfflineResponseBuilder::default()
@@ -260,11 +260,11 @@ impl ForceMemberOfflineResponse {
 }
 /// Builds a [`ForceMemberOfflineResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ForceMemberOfflineResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ForceMemberOfflineResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -241,7 +241,7 @@ impl ::tencent_cloud_runtime::deviation::Described for HangUpCallResponse {
 impl HangUpCallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> HangUpCallResponseBuilder {
         HangUpCallResponseBuilder::default()
@@ -256,11 +256,11 @@ impl HangUpCallResponse {
 }
 /// Builds a [`HangUpCallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct HangUpCallResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl HangUpCallResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

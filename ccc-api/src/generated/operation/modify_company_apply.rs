@@ -225,7 +225,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ModifyCompanyApplyRespons
 impl ModifyCompanyApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ModifyCompanyApplyResponseBuilder {
         ModifyCompanyApplyResponseBuilder::default()
@@ -240,11 +240,11 @@ impl ModifyCompanyApplyResponse {
 }
 /// Builds a [`ModifyCompanyApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ModifyCompanyApplyResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ModifyCompanyApplyResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

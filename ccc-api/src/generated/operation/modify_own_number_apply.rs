@@ -393,7 +393,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ModifyOwnNumberApplyRespo
 impl ModifyOwnNumberApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ModifyOwnNumberApplyResponseBuilder {
         ModifyOwnNumberApplyResponseBuilder::default()
@@ -408,11 +408,11 @@ impl ModifyOwnNumberApplyResponse {
 }
 /// Builds a [`ModifyOwnNumberApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ModifyOwnNumberApplyResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ModifyOwnNumberApplyResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -417,7 +417,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ModifyStaffResponse {
 impl ModifyStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ModifyStaffResponseBuilder {
         ModifyStaffResponseBuilder::default()
@@ -432,11 +432,11 @@ impl ModifyStaffResponse {
 }
 /// Builds a [`ModifyStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ModifyStaffResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ModifyStaffResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

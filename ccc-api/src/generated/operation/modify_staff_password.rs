@@ -285,7 +285,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ModifyStaffPasswordRespon
 impl ModifyStaffPasswordResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ModifyStaffPasswordResponseBuilder {
         ModifyStaffPasswordResponseBuilder::default()
@@ -300,11 +300,11 @@ impl ModifyStaffPasswordResponse {
 }
 /// Builds a [`ModifyStaffPasswordResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ModifyStaffPasswordResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ModifyStaffPasswordResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -247,7 +247,7 @@ impl ::tencent_cloud_runtime::deviation::Described for PauseAutoCalloutTaskRespo
 impl PauseAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> PauseAutoCalloutTaskResponseBuilder {
         PauseAutoCalloutTaskResponseBuilder::default()
@@ -262,11 +262,11 @@ impl PauseAutoCalloutTaskResponse {
 }
 /// Builds a [`PauseAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct PauseAutoCalloutTaskResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl PauseAutoCalloutTaskResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -290,7 +290,7 @@ impl ::tencent_cloud_runtime::deviation::Described for PlaySoundCallResponse {
 impl PlaySoundCallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> PlaySoundCallResponseBuilder {
         PlaySoundCallResponseBuilder::default()
@@ -305,11 +305,11 @@ impl PlaySoundCallResponse {
 }
 /// Builds a [`PlaySoundCallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct PlaySoundCallResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl PlaySoundCallResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -265,7 +265,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ResetExtensionPasswordRes
 impl ResetExtensionPasswordResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ResetExtensionPasswordResponseBuilder {
         ResetExtensionPasswordResponseBuilder::default()
@@ -280,12 +280,12 @@ impl ResetExtensionPasswordResponse {
 }
 /// Builds a [`ResetExtensionPasswordResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ResetExtensionPasswordResponseBuilder {
     pub(crate) password: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ::std::fmt::Debug for ResetExtensionPasswordResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ResetExtensionPasswordResponseBuilder")
@@ -297,7 +297,7 @@ impl ::std::fmt::Debug for ResetExtensionPasswordResponseBuilder {
             .finish()
     }
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ResetExtensionPasswordResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// The newly generated password.

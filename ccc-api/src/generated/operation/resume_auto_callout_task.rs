@@ -249,7 +249,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ResumeAutoCalloutTaskResp
 impl ResumeAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ResumeAutoCalloutTaskResponseBuilder {
         ResumeAutoCalloutTaskResponseBuilder::default()
@@ -264,11 +264,11 @@ impl ResumeAutoCalloutTaskResponse {
 }
 /// Builds a [`ResumeAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ResumeAutoCalloutTaskResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ResumeAutoCalloutTaskResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -285,7 +285,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SetStaffStatusResponse {
 impl SetStaffStatusResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> SetStaffStatusResponseBuilder {
         SetStaffStatusResponseBuilder::default()
@@ -300,12 +300,12 @@ impl SetStaffStatusResponse {
 }
 /// Builds a [`SetStaffStatusResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct SetStaffStatusResponseBuilder {
     pub(crate) staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl SetStaffStatusResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Result of the status change for each agent.

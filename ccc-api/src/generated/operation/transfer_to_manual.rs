@@ -265,7 +265,7 @@ impl ::tencent_cloud_runtime::deviation::Described for TransferToManualResponse 
 impl TransferToManualResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> TransferToManualResponseBuilder {
         TransferToManualResponseBuilder::default()
@@ -280,11 +280,11 @@ impl TransferToManualResponse {
 }
 /// Builds a [`TransferToManualResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct TransferToManualResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl TransferToManualResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -274,7 +274,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UnbindNumberCallOutSkillG
 impl UnbindNumberCallOutSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> UnbindNumberCallOutSkillGroupResponseBuilder {
         UnbindNumberCallOutSkillGroupResponseBuilder::default()
@@ -289,11 +289,11 @@ impl UnbindNumberCallOutSkillGroupResponse {
 }
 /// Builds a [`UnbindNumberCallOutSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct UnbindNumberCallOutSkillGroupResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl UnbindNumberCallOutSkillGroupResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

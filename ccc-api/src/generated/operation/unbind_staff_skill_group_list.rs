@@ -277,7 +277,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UnbindStaffSkillGroupList
 impl UnbindStaffSkillGroupListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> UnbindStaffSkillGroupListResponseBuilder {
         UnbindStaffSkillGroupListResponseBuilder::default()
@@ -292,11 +292,11 @@ impl UnbindStaffSkillGroupListResponse {
 }
 /// Builds a [`UnbindStaffSkillGroupListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct UnbindStaffSkillGroupListResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl UnbindStaffSkillGroupListResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

@@ -312,7 +312,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UpdateCCCSkillGroupRespon
 impl UpdateCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> UpdateCCCSkillGroupResponseBuilder {
         UpdateCCCSkillGroupResponseBuilder::default()
@@ -327,11 +327,11 @@ impl UpdateCCCSkillGroupResponse {
 }
 /// Builds a [`UpdateCCCSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct UpdateCCCSkillGroupResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl UpdateCCCSkillGroupResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

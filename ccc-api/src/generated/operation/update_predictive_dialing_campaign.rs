@@ -527,7 +527,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UpdatePredictiveDialingCa
 impl UpdatePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> UpdatePredictiveDialingCampaignResponseBuilder {
         UpdatePredictiveDialingCampaignResponseBuilder::default()
@@ -542,11 +542,11 @@ impl UpdatePredictiveDialingCampaignResponse {
 }
 /// Builds a [`UpdatePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct UpdatePredictiveDialingCampaignResponseBuilder {
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl UpdatePredictiveDialingCampaignResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id the service gave this request.

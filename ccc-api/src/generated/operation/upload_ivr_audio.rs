@@ -307,7 +307,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UploadIvrAudioResponse {
 impl UploadIvrAudioResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> UploadIvrAudioResponseBuilder {
         UploadIvrAudioResponseBuilder::default()
@@ -322,13 +322,13 @@ impl UploadIvrAudioResponse {
 }
 /// Builds a [`UploadIvrAudioResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct UploadIvrAudioResponseBuilder {
     pub(crate) failed_file_list: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
     pub(crate) success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl UploadIvrAudioResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Files whose upload failed.

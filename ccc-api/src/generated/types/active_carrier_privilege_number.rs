@@ -99,7 +99,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ActiveCarrierPrivilegeNum
 }
 impl ActiveCarrierPrivilegeNumber {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ActiveCarrierPrivilegeNumberBuilder {
         ActiveCarrierPrivilegeNumberBuilder::default()
@@ -107,14 +107,14 @@ impl ActiveCarrierPrivilegeNumber {
 }
 /// Builds a [`ActiveCarrierPrivilegeNumber`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ActiveCarrierPrivilegeNumberBuilder {
     pub(crate) sdk_app_id: Option<SdkAppId>,
     pub(crate) caller: Option<String>,
     pub(crate) callee: Option<String>,
     pub(crate) create_time: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ActiveCarrierPrivilegeNumberBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the contact center application.

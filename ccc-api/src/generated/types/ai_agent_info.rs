@@ -87,7 +87,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AIAgentInfo {
 }
 impl AIAgentInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AIAgentInfoBuilder {
         AIAgentInfoBuilder::default()
@@ -95,13 +95,13 @@ impl AIAgentInfo {
 }
 /// Builds a [`AIAgentInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AIAgentInfoBuilder {
     pub(crate) ai_agent_id: Option<AIAgentId>,
     pub(crate) ai_agent_name: Option<String>,
     pub(crate) variable_names: Option<Vec<String>>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AIAgentInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the AI agent.

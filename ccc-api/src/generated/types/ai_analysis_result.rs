@@ -69,7 +69,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AIAnalysisResult {
 }
 impl AIAnalysisResult {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AIAnalysisResultBuilder {
         AIAnalysisResultBuilder::default()
@@ -77,12 +77,12 @@ impl AIAnalysisResult {
 }
 /// Builds a [`AIAnalysisResult`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AIAnalysisResultBuilder {
     pub(crate) r#type: Option<AIAnalysisResultType>,
     pub(crate) result: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AIAnalysisResultBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.

@@ -104,7 +104,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AICallExtractResultElemen
 }
 impl AICallExtractResultElement {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AICallExtractResultElementBuilder {
         AICallExtractResultElementBuilder::default()
@@ -112,14 +112,14 @@ impl AICallExtractResultElement {
 }
 /// Builds a [`AICallExtractResultElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AICallExtractResultElementBuilder {
     pub(crate) info_type: Option<AICallExtractConfigElementInfoType>,
     pub(crate) info_name: Option<String>,
     pub(crate) info_content: Option<String>,
     pub(crate) result: Option<AICallExtractResultInfo>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AICallExtractResultElementBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.

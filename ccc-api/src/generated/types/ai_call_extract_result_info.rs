@@ -94,7 +94,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AICallExtractResultInfo {
 }
 impl AICallExtractResultInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AICallExtractResultInfoBuilder {
         AICallExtractResultInfoBuilder::default()
@@ -102,14 +102,14 @@ impl AICallExtractResultInfo {
 }
 /// Builds a [`AICallExtractResultInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AICallExtractResultInfoBuilder {
     pub(crate) text: Option<String>,
     pub(crate) chosen: Option<Vec<String>>,
     pub(crate) boolean: Option<bool>,
     pub(crate) number: Option<f64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AICallExtractResultInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Extracted value when the item type is `Text`.

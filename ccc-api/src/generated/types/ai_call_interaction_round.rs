@@ -118,7 +118,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AICallInteractionRound {
 }
 impl AICallInteractionRound {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AICallInteractionRoundBuilder {
         AICallInteractionRoundBuilder::default()
@@ -126,7 +126,7 @@ impl AICallInteractionRound {
 }
 /// Builds a [`AICallInteractionRound`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AICallInteractionRoundBuilder {
     pub(crate) round_id: Option<String>,
     pub(crate) round_index: Option<i64>,
@@ -134,7 +134,7 @@ pub struct AICallInteractionRoundBuilder {
     pub(crate) messages: Option<Vec<AIRoundMessage>>,
     pub(crate) paths: Option<Vec<AIRoundPath>>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AICallInteractionRoundBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Unique id of this round.

@@ -99,7 +99,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AICallLatencyMetrics {
 }
 impl AICallLatencyMetrics {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AICallLatencyMetricsBuilder {
         AICallLatencyMetricsBuilder::default()
@@ -107,14 +107,14 @@ impl AICallLatencyMetrics {
 }
 /// Builds a [`AICallLatencyMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AICallLatencyMetricsBuilder {
     pub(crate) asr_latency: Option<i64>,
     pub(crate) llm_first_token_latency: Option<i64>,
     pub(crate) tts_latency: Option<i64>,
     pub(crate) total_latency: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AICallLatencyMetricsBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Speech recognition latency in milliseconds; `-1` if there was none.

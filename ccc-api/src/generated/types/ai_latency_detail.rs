@@ -123,7 +123,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AILatencyDetail {
 }
 impl AILatencyDetail {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AILatencyDetailBuilder {
         AILatencyDetailBuilder::default()
@@ -131,7 +131,7 @@ impl AILatencyDetail {
 }
 /// Builds a [`AILatencyDetail`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AILatencyDetailBuilder {
     pub(crate) round_id: Option<String>,
     pub(crate) asr_latency: Option<i64>,
@@ -140,7 +140,7 @@ pub struct AILatencyDetailBuilder {
     pub(crate) llm_first_token_latency: Option<i64>,
     pub(crate) ete_latency: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AILatencyDetailBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the conversation round.

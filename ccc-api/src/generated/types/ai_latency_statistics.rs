@@ -114,7 +114,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AILatencyStatistics {
 }
 impl AILatencyStatistics {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AILatencyStatisticsBuilder {
         AILatencyStatisticsBuilder::default()
@@ -122,14 +122,14 @@ impl AILatencyStatistics {
 }
 /// Builds a [`AILatencyStatistics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AILatencyStatisticsBuilder {
     pub(crate) asr_latency: Option<AILatencyStatisticsInfo>,
     pub(crate) tts_latency: Option<AILatencyStatisticsInfo>,
     pub(crate) llm_latency: Option<AILatencyStatisticsInfo>,
     pub(crate) ete_latency: Option<AILatencyStatisticsInfo>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AILatencyStatisticsBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Statistics of speech recognition latency.

@@ -87,7 +87,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AILatencyStatisticsInfo {
 }
 impl AILatencyStatisticsInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AILatencyStatisticsInfoBuilder {
         AILatencyStatisticsInfoBuilder::default()
@@ -95,13 +95,13 @@ impl AILatencyStatisticsInfo {
 }
 /// Builds a [`AILatencyStatisticsInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AILatencyStatisticsInfoBuilder {
     pub(crate) min_latency: Option<i64>,
     pub(crate) middle_latency: Option<i64>,
     pub(crate) p90_latency: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AILatencyStatisticsInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Smallest observed latency.

@@ -90,7 +90,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AIRoundMessage {
 }
 impl AIRoundMessage {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AIRoundMessageBuilder {
         AIRoundMessageBuilder::default()
@@ -98,13 +98,13 @@ impl AIRoundMessage {
 }
 /// Builds a [`AIRoundMessage`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AIRoundMessageBuilder {
     pub(crate) timestamp: Option<i64>,
     pub(crate) user_reply: Option<UserReplyEvent>,
     pub(crate) ai_speak: Option<AISpeakEvent>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AIRoundMessageBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Time of the message as a Unix timestamp in milliseconds.

@@ -83,7 +83,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AIRoundPath {
 }
 impl AIRoundPath {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AIRoundPathBuilder {
         AIRoundPathBuilder::default()
@@ -91,13 +91,13 @@ impl AIRoundPath {
 }
 /// Builds a [`AIRoundPath`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AIRoundPathBuilder {
     pub(crate) node_name: Option<String>,
     pub(crate) node_type: Option<AIRoundPathNodeType>,
     pub(crate) timestamp: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AIRoundPathBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Name of the node in the canvas.

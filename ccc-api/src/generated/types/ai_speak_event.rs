@@ -114,7 +114,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AISpeakEvent {
 }
 impl AISpeakEvent {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AISpeakEventBuilder {
         AISpeakEventBuilder::default()
@@ -122,7 +122,7 @@ impl AISpeakEvent {
 }
 /// Builds a [`AISpeakEvent`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AISpeakEventBuilder {
     pub(crate) can_be_interrupted: Option<bool>,
     pub(crate) spoken_text: Option<String>,
@@ -130,7 +130,7 @@ pub struct AISpeakEventBuilder {
     pub(crate) latency_metrics: Option<AICallLatencyMetrics>,
     pub(crate) traverse_reason: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AISpeakEventBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Whether the user's voice activity may interrupt this utterance.

@@ -111,7 +111,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AsrData {
 }
 impl AsrData {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AsrDataBuilder {
         AsrDataBuilder::default()
@@ -119,7 +119,7 @@ impl AsrData {
 }
 /// Builds a [`AsrData`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AsrDataBuilder {
     pub(crate) user: Option<String>,
     pub(crate) message: Option<String>,
@@ -127,7 +127,7 @@ pub struct AsrDataBuilder {
     pub(crate) start: Option<i64>,
     pub(crate) end: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AsrDataBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Party who spoke the sentence.

@@ -99,7 +99,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AudioFileInfo {
 }
 impl AudioFileInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AudioFileInfoBuilder {
         AudioFileInfoBuilder::default()
@@ -107,14 +107,14 @@ impl AudioFileInfo {
 }
 /// Builds a [`AudioFileInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AudioFileInfoBuilder {
     pub(crate) file_id: Option<FileId>,
     pub(crate) custom_file_name: Option<String>,
     pub(crate) audio_file_name: Option<String>,
     pub(crate) status: Option<AudioFileInfoStatus>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AudioFileInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the audio file.

@@ -76,7 +76,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AutoCalloutTaskCalleeInfo
 }
 impl AutoCalloutTaskCalleeInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AutoCalloutTaskCalleeInfoBuilder {
         AutoCalloutTaskCalleeInfoBuilder::default()
@@ -84,13 +84,13 @@ impl AutoCalloutTaskCalleeInfo {
 }
 /// Builds a [`AutoCalloutTaskCalleeInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AutoCalloutTaskCalleeInfoBuilder {
     pub(crate) callee: Option<String>,
     pub(crate) state: Option<AutoCalloutTaskCalleeState>,
     pub(crate) sessions: Option<Vec<String>>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AutoCalloutTaskCalleeInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// The callee's phone number.

@@ -159,7 +159,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AutoCalloutTaskInfo {
 }
 impl AutoCalloutTaskInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AutoCalloutTaskInfoBuilder {
         AutoCalloutTaskInfoBuilder::default()
@@ -167,7 +167,7 @@ impl AutoCalloutTaskInfo {
 }
 /// Builds a [`AutoCalloutTaskInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AutoCalloutTaskInfoBuilder {
     pub(crate) name: Option<String>,
     pub(crate) callee_count: Option<CalleeCount>,
@@ -179,7 +179,7 @@ pub struct AutoCalloutTaskInfoBuilder {
     pub(crate) task_id: Option<TaskId>,
     pub(crate) max_ring_timeout_second: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AutoCalloutTaskInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Task name.

@@ -183,7 +183,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CallInMetrics {
 }
 impl CallInMetrics {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CallInMetricsBuilder {
         CallInMetricsBuilder::default()
@@ -191,7 +191,7 @@ impl CallInMetrics {
 }
 /// Builds a [`CallInMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CallInMetricsBuilder {
     pub(crate) ivr_count: Option<i64>,
     pub(crate) queue_count: Option<i64>,
@@ -205,7 +205,7 @@ pub struct CallInMetricsBuilder {
     pub(crate) max_accept_duration: Option<i64>,
     pub(crate) avg_accept_duration: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CallInMetricsBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Number of calls currently in the IVR.

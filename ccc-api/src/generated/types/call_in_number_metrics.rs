@@ -94,7 +94,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CallInNumberMetrics {
 }
 impl CallInNumberMetrics {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CallInNumberMetricsBuilder {
         CallInNumberMetricsBuilder::default()
@@ -102,13 +102,13 @@ impl CallInNumberMetrics {
 }
 /// Builds a [`CallInNumberMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CallInNumberMetricsBuilder {
     pub(crate) number: Option<String>,
     pub(crate) metrics: Option<CallInMetrics>,
     pub(crate) skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CallInNumberMetricsBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Line number.

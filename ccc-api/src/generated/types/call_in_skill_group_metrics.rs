@@ -82,7 +82,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CallInSkillGroupMetrics {
 }
 impl CallInSkillGroupMetrics {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CallInSkillGroupMetricsBuilder {
         CallInSkillGroupMetricsBuilder::default()
@@ -90,13 +90,13 @@ impl CallInSkillGroupMetrics {
 }
 /// Builds a [`CallInSkillGroupMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CallInSkillGroupMetricsBuilder {
     pub(crate) skill_group_id: Option<SkillGroupId>,
     pub(crate) metrics: Option<CallInMetrics>,
     pub(crate) name: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CallInSkillGroupMetricsBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the skill group.

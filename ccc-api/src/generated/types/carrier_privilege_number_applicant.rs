@@ -147,7 +147,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CarrierPrivilegeNumberApp
 }
 impl CarrierPrivilegeNumberApplicant {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CarrierPrivilegeNumberApplicantBuilder {
         CarrierPrivilegeNumberApplicantBuilder::default()
@@ -155,7 +155,7 @@ impl CarrierPrivilegeNumberApplicant {
 }
 /// Builds a [`CarrierPrivilegeNumberApplicant`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CarrierPrivilegeNumberApplicantBuilder {
     pub(crate) sdk_app_id: Option<SdkAppId>,
     pub(crate) applicant_id: Option<u64>,
@@ -166,7 +166,7 @@ pub struct CarrierPrivilegeNumberApplicantBuilder {
     pub(crate) create_time: Option<i64>,
     pub(crate) update_time: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CarrierPrivilegeNumberApplicantBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the contact center application.

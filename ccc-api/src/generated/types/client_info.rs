@@ -69,7 +69,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ClientInfo {
 }
 impl ClientInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ClientInfoBuilder {
         ClientInfoBuilder::default()
@@ -77,12 +77,12 @@ impl ClientInfo {
 }
 /// Builds a [`ClientInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ClientInfoBuilder {
     pub(crate) client_type: Option<ClientInfoClientType>,
     pub(crate) is_connected: Option<bool>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ClientInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.

@@ -159,7 +159,7 @@ impl ::tencent_cloud_runtime::deviation::Described for CompanyStateInfo {
 }
 impl CompanyStateInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CompanyStateInfoBuilder {
         CompanyStateInfoBuilder::default()
@@ -167,7 +167,7 @@ impl CompanyStateInfo {
 }
 /// Builds a [`CompanyStateInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CompanyStateInfoBuilder {
     pub(crate) id: Option<i64>,
     pub(crate) company_name: Option<String>,
@@ -179,7 +179,7 @@ pub struct CompanyStateInfoBuilder {
     pub(crate) modify_time: Option<i64>,
     pub(crate) contract_no: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CompanyStateInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the qualification application.

@@ -149,7 +149,7 @@ impl ::tencent_cloud_runtime::deviation::Described for DescribePredictiveDialing
 }
 impl DescribePredictiveDialingCampaignsElement {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignsElementBuilder {
         DescribePredictiveDialingCampaignsElementBuilder::default()
@@ -157,7 +157,7 @@ impl DescribePredictiveDialingCampaignsElement {
 }
 /// Builds a [`DescribePredictiveDialingCampaignsElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct DescribePredictiveDialingCampaignsElementBuilder {
     pub(crate) campaign_id: Option<CampaignId>,
     pub(crate) name: Option<String>,
@@ -168,7 +168,7 @@ pub struct DescribePredictiveDialingCampaignsElementBuilder {
     pub(crate) priority: Option<i64>,
     pub(crate) skill_group_id: Option<SkillGroupId>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl DescribePredictiveDialingCampaignsElementBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the predictive dialing task.

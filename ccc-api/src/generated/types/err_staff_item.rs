@@ -83,7 +83,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ErrStaffItem {
 }
 impl ErrStaffItem {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ErrStaffItemBuilder {
         ErrStaffItemBuilder::default()
@@ -91,13 +91,13 @@ impl ErrStaffItem {
 }
 /// Builds a [`ErrStaffItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ErrStaffItemBuilder {
     pub(crate) staff_email: Option<String>,
     pub(crate) code: Option<String>,
     pub(crate) message: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ErrStaffItemBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Email address of the agent that failed.

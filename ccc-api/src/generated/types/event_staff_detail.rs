@@ -62,7 +62,7 @@ impl ::tencent_cloud_runtime::deviation::Described for EventStaffDetail {
 }
 impl EventStaffDetail {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> EventStaffDetailBuilder {
         EventStaffDetailBuilder::default()
@@ -70,11 +70,11 @@ impl EventStaffDetail {
 }
 /// Builds a [`EventStaffDetail`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct EventStaffDetailBuilder {
     pub(crate) staffs: Option<Vec<EventStaffElement>>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl EventStaffDetailBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Agents involved in the event.

@@ -69,7 +69,7 @@ impl ::tencent_cloud_runtime::deviation::Described for EventStaffElement {
 }
 impl EventStaffElement {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> EventStaffElementBuilder {
         EventStaffElementBuilder::default()
@@ -77,12 +77,12 @@ impl EventStaffElement {
 }
 /// Builds a [`EventStaffElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct EventStaffElementBuilder {
     pub(crate) mail: Option<String>,
     pub(crate) staff_number: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl EventStaffElementBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Email account of the agent.

@@ -183,7 +183,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ExtensionInfo {
 }
 impl ExtensionInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ExtensionInfoBuilder {
         ExtensionInfoBuilder::default()
@@ -191,7 +191,7 @@ impl ExtensionInfo {
 }
 /// Builds a [`ExtensionInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ExtensionInfoBuilder {
     pub(crate) sdk_app_id: Option<SdkAppId>,
     pub(crate) full_extension_id: Option<String>,
@@ -205,7 +205,7 @@ pub struct ExtensionInfoBuilder {
     pub(crate) relation: Option<String>,
     pub(crate) relation_name: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ExtensionInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the CCC instance (`SdkAppId`) the extension belongs to.

@@ -135,7 +135,7 @@ impl ::tencent_cloud_runtime::deviation::Described for FlashSMSRecord {
 }
 impl FlashSMSRecord {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> FlashSMSRecordBuilder {
         FlashSMSRecordBuilder::default()
@@ -143,7 +143,7 @@ impl FlashSMSRecord {
 }
 /// Builds a [`FlashSMSRecord`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct FlashSMSRecordBuilder {
     pub(crate) session_id: Option<String>,
     pub(crate) delivery_number: Option<String>,
@@ -153,7 +153,7 @@ pub struct FlashSMSRecordBuilder {
     pub(crate) delivery_timestamp: Option<i64>,
     pub(crate) arrive_timestamp: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl FlashSMSRecordBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the call session the flash SMS belongs to.

@@ -200,7 +200,7 @@ impl ::tencent_cloud_runtime::deviation::Described for IMCdrInfo {
 }
 impl IMCdrInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> IMCdrInfoBuilder {
         IMCdrInfoBuilder::default()
@@ -208,7 +208,7 @@ impl IMCdrInfo {
 }
 /// Builds a [`IMCdrInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct IMCdrInfoBuilder {
     pub(crate) id: Option<String>,
     pub(crate) duration: Option<i64>,
@@ -223,7 +223,7 @@ pub struct IMCdrInfoBuilder {
     pub(crate) satisfaction: Option<IMSatisfaction>,
     pub(crate) client_user_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl IMCdrInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the service record.

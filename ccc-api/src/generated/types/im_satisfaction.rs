@@ -69,7 +69,7 @@ impl ::tencent_cloud_runtime::deviation::Described for IMSatisfaction {
 }
 impl IMSatisfaction {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> IMSatisfactionBuilder {
         IMSatisfactionBuilder::default()
@@ -77,12 +77,12 @@ impl IMSatisfaction {
 }
 /// Builds a [`IMSatisfaction`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct IMSatisfactionBuilder {
     pub(crate) id: Option<i64>,
     pub(crate) label: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl IMSatisfactionBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Numeric satisfaction value.

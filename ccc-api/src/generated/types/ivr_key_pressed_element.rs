@@ -123,7 +123,7 @@ impl ::tencent_cloud_runtime::deviation::Described for IVRKeyPressedElement {
 }
 impl IVRKeyPressedElement {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> IVRKeyPressedElementBuilder {
         IVRKeyPressedElementBuilder::default()
@@ -131,7 +131,7 @@ impl IVRKeyPressedElement {
 }
 /// Builds a [`IVRKeyPressedElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct IVRKeyPressedElementBuilder {
     pub(crate) key: Option<String>,
     pub(crate) label: Option<String>,
@@ -140,7 +140,7 @@ pub struct IVRKeyPressedElementBuilder {
     pub(crate) original_content: Option<String>,
     pub(crate) tts_prompt: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl IVRKeyPressedElementBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Key pressed or keyword matched.

@@ -69,7 +69,7 @@ impl ::tencent_cloud_runtime::deviation::Described for Message {
 }
 impl Message {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> MessageBuilder {
         MessageBuilder::default()
@@ -77,12 +77,12 @@ impl Message {
 }
 /// Builds a [`Message`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct MessageBuilder {
     pub(crate) r#type: Option<String>,
     pub(crate) content: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl MessageBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Kind of message, such as `Text`.

@@ -88,7 +88,7 @@ impl ::tencent_cloud_runtime::deviation::Described for MessageBody {
 }
 impl MessageBody {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> MessageBodyBuilder {
         MessageBodyBuilder::default()
@@ -96,13 +96,13 @@ impl MessageBody {
 }
 /// Builds a [`MessageBody`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct MessageBodyBuilder {
     pub(crate) timestamp: Option<i64>,
     pub(crate) from: Option<String>,
     pub(crate) messages: Option<Vec<Message>>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl MessageBodyBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Unix timestamp of the message.

@@ -99,7 +99,7 @@ impl ::tencent_cloud_runtime::deviation::Described for NumberInfo {
 }
 impl NumberInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> NumberInfoBuilder {
         NumberInfoBuilder::default()
@@ -107,14 +107,14 @@ impl NumberInfo {
 }
 /// Builds a [`NumberInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct NumberInfoBuilder {
     pub(crate) number: Option<String>,
     pub(crate) call_out_skill_group_ids: Option<Vec<SkillGroupId>>,
     pub(crate) state: Option<NumberInfoState>,
     pub(crate) cost_type: Option<NumberInfoCostType>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl NumberInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// The phone number.

@@ -110,7 +110,7 @@ impl ::tencent_cloud_runtime::deviation::Described for PackageBuyInfo {
 }
 impl PackageBuyInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> PackageBuyInfoBuilder {
         PackageBuyInfoBuilder::default()
@@ -118,7 +118,7 @@ impl PackageBuyInfo {
 }
 /// Builds a [`PackageBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct PackageBuyInfoBuilder {
     pub(crate) package_id: Option<String>,
     pub(crate) r#type: Option<PackageBuyInfoType>,
@@ -127,7 +127,7 @@ pub struct PackageBuyInfoBuilder {
     pub(crate) buy_time: Option<i64>,
     pub(crate) end_time: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl PackageBuyInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the package.

@@ -105,7 +105,7 @@ impl ::tencent_cloud_runtime::deviation::Described for PhoneNumBuyInfo {
 }
 impl PhoneNumBuyInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> PhoneNumBuyInfoBuilder {
         PhoneNumBuyInfoBuilder::default()
@@ -113,7 +113,7 @@ impl PhoneNumBuyInfo {
 }
 /// Builds a [`PhoneNumBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct PhoneNumBuyInfoBuilder {
     pub(crate) phone_num: Option<String>,
     pub(crate) r#type: Option<PhoneNumBuyInfoType>,
@@ -122,7 +122,7 @@ pub struct PhoneNumBuyInfoBuilder {
     pub(crate) end_time: Option<i64>,
     pub(crate) state: Option<PhoneNumBuyInfoState>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl PhoneNumBuyInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// The phone number.

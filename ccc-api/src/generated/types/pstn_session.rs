@@ -231,7 +231,7 @@ impl ::tencent_cloud_runtime::deviation::Described for PSTNSession {
 }
 impl PSTNSession {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> PSTNSessionBuilder {
         PSTNSessionBuilder::default()
@@ -239,7 +239,7 @@ impl PSTNSession {
 }
 /// Builds a [`PSTNSession`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct PSTNSessionBuilder {
     pub(crate) session_id: Option<String>,
     pub(crate) room_id: Option<String>,
@@ -257,7 +257,7 @@ pub struct PSTNSessionBuilder {
     pub(crate) protected_caller: Option<String>,
     pub(crate) protected_callee: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl PSTNSessionBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the session.

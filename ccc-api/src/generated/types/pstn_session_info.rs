@@ -207,7 +207,7 @@ impl ::tencent_cloud_runtime::deviation::Described for PSTNSessionInfo {
 }
 impl PSTNSessionInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> PSTNSessionInfoBuilder {
         PSTNSessionInfoBuilder::default()
@@ -215,7 +215,7 @@ impl PSTNSessionInfo {
 }
 /// Builds a [`PSTNSessionInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct PSTNSessionInfoBuilder {
     pub(crate) session_id: Option<String>,
     pub(crate) room_id: Option<String>,
@@ -231,7 +231,7 @@ pub struct PSTNSessionInfoBuilder {
     pub(crate) protected_caller: Option<String>,
     pub(crate) protected_callee: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl PSTNSessionInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the session.

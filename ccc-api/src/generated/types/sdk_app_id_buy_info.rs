@@ -134,7 +134,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SdkAppIdBuyInfo {
 }
 impl SdkAppIdBuyInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> SdkAppIdBuyInfoBuilder {
         SdkAppIdBuyInfoBuilder::default()
@@ -142,7 +142,7 @@ impl SdkAppIdBuyInfo {
 }
 /// Builds a [`SdkAppIdBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct SdkAppIdBuyInfoBuilder {
     pub(crate) sdk_app_id: Option<SdkAppId>,
     pub(crate) name: Option<String>,
@@ -151,7 +151,7 @@ pub struct SdkAppIdBuyInfoBuilder {
     pub(crate) phone_num_buy_list: Option<Vec<PhoneNumBuyInfo>>,
     pub(crate) sip_buy_num: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl SdkAppIdBuyInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the application.

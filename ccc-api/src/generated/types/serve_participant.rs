@@ -267,7 +267,7 @@ impl ::tencent_cloud_runtime::deviation::Described for ServeParticipant {
 }
 impl ServeParticipant {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> ServeParticipantBuilder {
         ServeParticipantBuilder::default()
@@ -275,7 +275,7 @@ impl ServeParticipant {
 }
 /// Builds a [`ServeParticipant`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct ServeParticipantBuilder {
     pub(crate) mail: Option<String>,
     pub(crate) phone: Option<String>,
@@ -296,7 +296,7 @@ pub struct ServeParticipantBuilder {
     pub(crate) skill_group_name: Option<String>,
     pub(crate) custom_record_url: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ServeParticipantBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Email address of the agent.

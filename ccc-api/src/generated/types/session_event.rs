@@ -90,7 +90,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SessionEvent {
 }
 impl SessionEvent {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> SessionEventBuilder {
         SessionEventBuilder::default()
@@ -98,13 +98,13 @@ impl SessionEvent {
 }
 /// Builds a [`SessionEvent`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct SessionEventBuilder {
     pub(crate) timestamp: Option<i64>,
     pub(crate) event_type: Option<SessionEventEventType>,
     pub(crate) staff_event_detail: Option<EventStaffDetail>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl SessionEventBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Unix time in seconds when the event occurred.

@@ -121,7 +121,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SetStaffStatusRspItem {
 }
 impl SetStaffStatusRspItem {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> SetStaffStatusRspItemBuilder {
         SetStaffStatusRspItemBuilder::default()
@@ -129,7 +129,7 @@ impl SetStaffStatusRspItem {
 }
 /// Builds a [`SetStaffStatusRspItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct SetStaffStatusRspItemBuilder {
     pub(crate) staff_user_id: Option<String>,
     pub(crate) error_code: Option<String>,
@@ -139,7 +139,7 @@ pub struct SetStaffStatusRspItemBuilder {
     pub(crate) previous_status: Option<String>,
     pub(crate) previous_reason: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl SetStaffStatusRspItemBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Agent account.

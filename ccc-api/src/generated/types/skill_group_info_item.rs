@@ -173,7 +173,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SkillGroupInfoItem {
 }
 impl SkillGroupInfoItem {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> SkillGroupInfoItemBuilder {
         SkillGroupInfoItemBuilder::default()
@@ -181,7 +181,7 @@ impl SkillGroupInfoItem {
 }
 /// Builds a [`SkillGroupInfoItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct SkillGroupInfoItemBuilder {
     pub(crate) skill_group_id: Option<SkillGroupId>,
     pub(crate) skill_group_name: Option<String>,
@@ -194,7 +194,7 @@ pub struct SkillGroupInfoItemBuilder {
     pub(crate) alias: Option<String>,
     pub(crate) ring_all: Option<bool>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl SkillGroupInfoItemBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the skill group.

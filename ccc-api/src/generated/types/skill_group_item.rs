@@ -90,7 +90,7 @@ impl ::tencent_cloud_runtime::deviation::Described for SkillGroupItem {
 }
 impl SkillGroupItem {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> SkillGroupItemBuilder {
         SkillGroupItemBuilder::default()
@@ -98,14 +98,14 @@ impl SkillGroupItem {
 }
 /// Builds a [`SkillGroupItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct SkillGroupItemBuilder {
     pub(crate) skill_group_id: Option<SkillGroupId>,
     pub(crate) skill_group_name: Option<String>,
     pub(crate) priority: Option<i64>,
     pub(crate) r#type: Option<SkillGroupInfoItemType>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl SkillGroupItemBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Id of the skill group.

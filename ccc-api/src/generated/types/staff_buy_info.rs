@@ -94,7 +94,7 @@ impl ::tencent_cloud_runtime::deviation::Described for StaffBuyInfo {
 }
 impl StaffBuyInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> StaffBuyInfoBuilder {
         StaffBuyInfoBuilder::default()
@@ -102,14 +102,14 @@ impl StaffBuyInfo {
 }
 /// Builds a [`StaffBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct StaffBuyInfoBuilder {
     pub(crate) num: Option<i64>,
     pub(crate) buy_time: Option<i64>,
     pub(crate) end_time: Option<i64>,
     pub(crate) sip_num: Option<i64>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl StaffBuyInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Number of agent seats bought.

@@ -202,7 +202,7 @@ impl ::tencent_cloud_runtime::deviation::Described for StaffInfo {
 }
 impl StaffInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> StaffInfoBuilder {
         StaffInfoBuilder::default()
@@ -210,7 +210,7 @@ impl StaffInfo {
 }
 /// Builds a [`StaffInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct StaffInfoBuilder {
     pub(crate) name: Option<String>,
     pub(crate) mail: Option<String>,
@@ -225,7 +225,7 @@ pub struct StaffInfoBuilder {
     pub(crate) extension_number: Option<String>,
     pub(crate) forwarding_config: Option<ForwardingConfig>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl StaffInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Display name of the agent.

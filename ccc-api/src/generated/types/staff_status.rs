@@ -135,7 +135,7 @@ impl ::tencent_cloud_runtime::deviation::Described for StaffStatus {
 }
 impl StaffStatus {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> StaffStatusBuilder {
         StaffStatusBuilder::default()
@@ -143,7 +143,7 @@ impl StaffStatus {
 }
 /// Builds a [`StaffStatus`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct StaffStatusBuilder {
     pub(crate) cursor: Option<String>,
     pub(crate) timestamp: Option<i64>,
@@ -153,7 +153,7 @@ pub struct StaffStatusBuilder {
     pub(crate) staff_email: Option<String>,
     pub(crate) staff_no: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl StaffStatusBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Cursor for fetching the next page of results.

@@ -69,7 +69,7 @@ impl ::tencent_cloud_runtime::deviation::Described for StaffStatusExtra {
 }
 impl StaffStatusExtra {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> StaffStatusExtraBuilder {
         StaffStatusExtraBuilder::default()
@@ -77,12 +77,12 @@ impl StaffStatusExtra {
 }
 /// Builds a [`StaffStatusExtra`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct StaffStatusExtraBuilder {
     pub(crate) r#type: Option<StaffStatusExtraType>,
     pub(crate) direct: Option<StaffStatusExtraDirect>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl StaffStatusExtraBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Media type: `im` text, `tel` phone, `all` all media.

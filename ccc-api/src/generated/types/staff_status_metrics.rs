@@ -264,7 +264,7 @@ impl ::tencent_cloud_runtime::deviation::Described for StaffStatusMetrics {
 }
 impl StaffStatusMetrics {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> StaffStatusMetricsBuilder {
         StaffStatusMetricsBuilder::default()
@@ -272,7 +272,7 @@ impl StaffStatusMetrics {
 }
 /// Builds a [`StaffStatusMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct StaffStatusMetricsBuilder {
     pub(crate) email: Option<String>,
     pub(crate) status: Option<StaffStatusStatus>,
@@ -292,7 +292,7 @@ pub struct StaffStatusMetricsBuilder {
     pub(crate) last_status_timestamp: Option<i64>,
     pub(crate) client_info: Option<Vec<ClientInfo>>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl StaffStatusMetricsBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Email address of the agent.

@@ -586,7 +586,7 @@ impl ::tencent_cloud_runtime::deviation::Described for TelCdrInfo {
 }
 impl TelCdrInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> TelCdrInfoBuilder {
         TelCdrInfoBuilder::default()
@@ -594,7 +594,7 @@ impl TelCdrInfo {
 }
 /// Builds a [`TelCdrInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct TelCdrInfoBuilder {
     pub(crate) caller: Option<String>,
     pub(crate) callee: Option<String>,
@@ -640,7 +640,7 @@ pub struct TelCdrInfoBuilder {
     pub(crate) sys_hangup_reason: Option<i64>,
     pub(crate) sys_hangup_reason_string: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl TelCdrInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Calling number.

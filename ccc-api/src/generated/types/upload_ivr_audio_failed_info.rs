@@ -69,7 +69,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UploadIvrAudioFailedInfo 
 }
 impl UploadIvrAudioFailedInfo {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> UploadIvrAudioFailedInfoBuilder {
         UploadIvrAudioFailedInfoBuilder::default()
@@ -77,12 +77,12 @@ impl UploadIvrAudioFailedInfo {
 }
 /// Builds a [`UploadIvrAudioFailedInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct UploadIvrAudioFailedInfoBuilder {
     pub(crate) file_name: Option<String>,
     pub(crate) failed_msg: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl UploadIvrAudioFailedInfoBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Name of the file that failed.

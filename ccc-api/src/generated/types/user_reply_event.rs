@@ -99,7 +99,7 @@ impl ::tencent_cloud_runtime::deviation::Described for UserReplyEvent {
 }
 impl UserReplyEvent {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> UserReplyEventBuilder {
         UserReplyEventBuilder::default()
@@ -107,14 +107,14 @@ impl UserReplyEvent {
 }
 /// Builds a [`UserReplyEvent`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct UserReplyEventBuilder {
     pub(crate) asr_transcript: Option<String>,
     pub(crate) matched_intent: Option<String>,
     pub(crate) extracted_slots: Option<String>,
     pub(crate) branch_type: Option<UserReplyEventBranchType>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl UserReplyEventBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Raw text that speech recognition produced from the user's speech.

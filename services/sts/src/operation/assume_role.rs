@@ -468,7 +468,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleResponse {
 impl AssumeRoleResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AssumeRoleResponseBuilder {
         AssumeRoleResponseBuilder::default()
@@ -483,14 +483,14 @@ impl AssumeRoleResponse {
 }
 /// Builds a [`AssumeRoleResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AssumeRoleResponseBuilder {
     pub(crate) credentials: Option<crate::types::Credentials>,
     pub(crate) expired_time: Option<i64>,
     pub(crate) expiration: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssumeRoleResponseBuilder")
@@ -504,7 +504,7 @@ impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
             .finish()
     }
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AssumeRoleResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// The temporary keys and their session token.

@@ -392,7 +392,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleWithSAMLRespons
 impl AssumeRoleWithSAMLResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AssumeRoleWithSAMLResponseBuilder {
         AssumeRoleWithSAMLResponseBuilder::default()
@@ -407,14 +407,14 @@ impl AssumeRoleWithSAMLResponse {
 }
 /// Builds a [`AssumeRoleWithSAMLResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AssumeRoleWithSAMLResponseBuilder {
     pub(crate) credentials: Option<crate::types::Credentials>,
     pub(crate) expired_time: Option<u64>,
     pub(crate) expiration: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ::std::fmt::Debug for AssumeRoleWithSAMLResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssumeRoleWithSAMLResponseBuilder")
@@ -428,7 +428,7 @@ impl ::std::fmt::Debug for AssumeRoleWithSAMLResponseBuilder {
             .finish()
     }
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AssumeRoleWithSAMLResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// The temporary keys and their session token.

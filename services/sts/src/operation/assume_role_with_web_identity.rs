@@ -398,7 +398,7 @@ impl ::tencent_cloud_runtime::deviation::Described for AssumeRoleWithWebIdentity
 impl AssumeRoleWithWebIdentityResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> AssumeRoleWithWebIdentityResponseBuilder {
         AssumeRoleWithWebIdentityResponseBuilder::default()
@@ -413,14 +413,14 @@ impl AssumeRoleWithWebIdentityResponse {
 }
 /// Builds a [`AssumeRoleWithWebIdentityResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct AssumeRoleWithWebIdentityResponseBuilder {
     pub(crate) expired_time: Option<u64>,
     pub(crate) expiration: Option<String>,
     pub(crate) credentials: Option<crate::types::Credentials>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssumeRoleWithWebIdentityResponseBuilder")
@@ -434,7 +434,7 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponseBuilder {
             .finish()
     }
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl AssumeRoleWithWebIdentityResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// When the credentials stop working, Unix seconds.

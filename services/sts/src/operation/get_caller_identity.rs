@@ -309,7 +309,7 @@ impl ::tencent_cloud_runtime::deviation::Described for GetCallerIdentityResponse
 impl GetCallerIdentityResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> GetCallerIdentityResponseBuilder {
         GetCallerIdentityResponseBuilder::default()
@@ -324,7 +324,7 @@ impl GetCallerIdentityResponse {
 }
 /// Builds a [`GetCallerIdentityResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct GetCallerIdentityResponseBuilder {
     pub(crate) arn: Option<String>,
     pub(crate) account_id: Option<String>,
@@ -333,7 +333,7 @@ pub struct GetCallerIdentityResponseBuilder {
     pub(crate) r#type: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl GetCallerIdentityResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Resource name of the caller: an account, a CAM user, a role session or a federated user.

@@ -322,7 +322,7 @@ impl ::tencent_cloud_runtime::deviation::Described for GetFederationTokenRespons
 impl GetFederationTokenResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> GetFederationTokenResponseBuilder {
         GetFederationTokenResponseBuilder::default()
@@ -337,14 +337,14 @@ impl GetFederationTokenResponse {
 }
 /// Builds a [`GetFederationTokenResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct GetFederationTokenResponseBuilder {
     pub(crate) credentials: Option<crate::types::Credentials>,
     pub(crate) expired_time: Option<u64>,
     pub(crate) expiration: Option<String>,
     pub(crate) request_id: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetFederationTokenResponseBuilder")
@@ -358,7 +358,7 @@ impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
             .finish()
     }
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl GetFederationTokenResponseBuilder {
     ::tencent_cloud_runtime::setters! {
         /// The temporary keys and their session token.

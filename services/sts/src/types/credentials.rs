@@ -85,7 +85,7 @@ impl ::tencent_cloud_runtime::deviation::Described for Credentials {
 }
 impl Credentials {
     /// A builder with no member set.
-    #[cfg(feature = "test-util")]
+    #[cfg(feature = "serde-roundtrip")]
     #[inline]
     pub fn builder() -> CredentialsBuilder {
         CredentialsBuilder::default()
@@ -93,13 +93,13 @@ impl Credentials {
 }
 /// Builds a [`Credentials`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 pub struct CredentialsBuilder {
     pub(crate) token: Option<String>,
     pub(crate) tmp_secret_id: Option<String>,
     pub(crate) tmp_secret_key: Option<String>,
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl ::std::fmt::Debug for CredentialsBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsBuilder")
@@ -112,7 +112,7 @@ impl ::std::fmt::Debug for CredentialsBuilder {
             .finish()
     }
 }
-#[cfg(feature = "test-util")]
+#[cfg(feature = "serde-roundtrip")]
 impl CredentialsBuilder {
     ::tencent_cloud_runtime::setters! {
         /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.

@@ -3,9 +3,7 @@
 //! members left to their defaults, `--output text` in tccli's layout, and
 //! the exit codes documented.
 
-mod common;
-
-use common::{blocking, ccc, command, emulator, run, text};
+use crate::common::{blocking, ccc, command, emulator, run, text};
 use serde_json::Value;
 
 fn ccc_alone(args: &[&str]) -> std::process::Output {

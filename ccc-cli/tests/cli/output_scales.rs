@@ -3,9 +3,7 @@
 //! tables cut at the width of a screen. No clock is read: a quadratic form
 //! shows as output out of proportion, or as a run that does not end.
 
-mod common;
-
-use common::{big_answer, ccc, command, run, text};
+use crate::common::{big_answer, ccc, command, run, text};
 
 /// `ccc --output FORMAT` against a service answering `bytes` bytes, on a
 /// screen of 80 columns: the bytes printed.

@@ -3,9 +3,7 @@
 //! file gone once the server is stopped by a signal.
 #![cfg(unix)]
 
-mod common;
-
-use common::{command, run, temp_home, text};
+use crate::common::{command, run, temp_home, text};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
