@@ -34,12 +34,15 @@ async function main() {
   const client = new tencentcloud.ccc.v20200210.Client(
     new Credential(SECRET_ID, SECRET_KEY), "", profile);
   const models = tencentcloud.ccc.v20200210.Models;
-  // `$RUN` makes names that must be unique differ between runs.
+  // `$RUN` makes names that must be unique differ between runs; `$HOUR_AGO`
+  // and `$NOW` are Unix times (call-record windows must be recent).
   // SMOKE_CASES names another file of `[action, params]` pairs (the every-action
   // sweep of python_every_action.py --node writes one per action).
   const cases = process.env.SMOKE_CASES || path.join(__dirname, "smoke.json");
   const text = fs.readFileSync(cases, "utf8")
-    .split("$RUN").join(`node-${endpoint.split(":")[0]}-${method}-${signMethod}-${process.pid}`);
+    .split("$RUN").join(`node-${endpoint.split(":")[0]}-${method}-${signMethod}-${process.pid}`)
+    .split("$HOUR_AGO").join(String(Math.floor(Date.now() / 1000) - 3600))
+    .split("$NOW").join(String(Math.floor(Date.now() / 1000)));
   let passed = 0, failed = 0;
   for (const [action, params] of JSON.parse(text)) {
     const request = new models[action + "Request"]();

@@ -19,6 +19,7 @@ passes when the SDK returns an answer (no exception). The last line is
 import json
 import os
 import sys
+import time
 
 from tencentcloud.ccc.v20200210 import ccc_client, models
 from tencentcloud.common import credential
@@ -42,8 +43,12 @@ def main():
         profile.signMethod = mode
     client = ccc_client.CccClient(credential.Credential(SECRET_ID, SECRET_KEY), "", profile)
     with open(os.path.join(os.path.dirname(__file__), "smoke.json")) as f:
-        # `$RUN` makes names that must be unique differ between runs.
-        cases = json.loads(f.read().replace("$RUN", f"{mode}-{os.getpid()}"))
+        # `$RUN` makes names that must be unique differ between runs; `$HOUR_AGO`
+        # and `$NOW` are Unix times (call-record windows must be recent).
+        now = int(time.time())
+        text = f.read().replace("$RUN", f"{mode}-{os.getpid()}")
+        text = text.replace("$HOUR_AGO", str(now - 3600)).replace("$NOW", str(now))
+        cases = json.loads(text)
     passed = failed = 0
     for action, params in cases:
         request = getattr(models, action + "Request")()
