@@ -2,6 +2,7 @@
 //! service does, and the fixture spec's generated code, compiled here with
 //! warnings denied so that a snapshot can never hold code that does not build.
 
+pub mod clients;
 #[deny(warnings, missing_docs)]
 pub mod fixture;
 #[deny(warnings, missing_docs)]

@@ -16,14 +16,7 @@ async fn emulator() -> Emulator {
 }
 
 fn client(e: &Emulator) -> Client {
-    Client::builder()
-        .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
-        .strict_responses(true)
-        .endpoint_url(e.url())
-        .rate_limit(RateLimit::Off)
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap()
+    ccc_tests::clients::strict_client(&e.url())
 }
 
 /// The request of an action: its first example's parameters, or its required

@@ -7,7 +7,7 @@
 //! Time is the emulator's simulated clock, stopped and moved by the tests.
 
 use ccc_api::types::{AutoCalloutTaskCalleeState as Callee, AutoCalloutTaskState as Task};
-use ccc_api::{Client, Credentials, RateLimit, RetryConfig, Site};
+use ccc_api::{Client, Credentials, RetryConfig, Site};
 use ccc_emulator::{Config, Emulator, Seed, TEST_SECRET_ID, TEST_SECRET_KEY};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -24,18 +24,11 @@ async fn emulator(config: Config) -> Emulator {
 }
 
 fn client_with(e: &Emulator, credentials: Credentials) -> Client {
-    Client::builder()
-        .credentials(credentials)
-        .strict_responses(true)
-        .endpoint_url(e.url())
-        .rate_limit(RateLimit::Off)
-        .retry(RetryConfig::disabled())
-        .build()
-        .unwrap()
+    ccc_tests::clients::strict_client_with(&e.url(), credentials)
 }
 
 fn client(e: &Emulator) -> Client {
-    client_with(e, Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+    ccc_tests::clients::strict_client(&e.url())
 }
 
 /// An emulator (stopped clock) whose simulated calls are never answered.
