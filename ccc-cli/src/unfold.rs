@@ -183,8 +183,13 @@ fn insert(
             }
         }
     };
-    if let Some(Value::Object(_)) = node.get(&key) {
-        return Err(format!("{flag}: {key} is given a value and members both"));
+    match node.get(&key) {
+        Some(Value::Object(_)) => {
+            return Err(format!("{flag}: {key} is given a value and members both"))
+        }
+        // As a plain flag given twice is refused, not read as its last value.
+        Some(_) => return Err(format!("{flag} is given more than once")),
+        None => {}
     }
     node.insert(key, value);
     Ok(())
@@ -321,6 +326,26 @@ mod tests {
             "b",
         ]);
         assert!(e.contains("one value"), "{e}");
+        // A path given twice (`00` is index 0 again) is refused, as a plain
+        // flag given twice is, not read as its last value.
+        let e = err(&[
+            "create-staff",
+            "--cli-unfold-argument",
+            "--Staffs.0.Mail",
+            "a",
+            "--Staffs.00.Mail",
+            "b",
+        ]);
+        assert!(e.contains("--Staffs.00.Mail is given more than once"), "{e}");
+        let e = err(&[
+            "create-auto-callout-task",
+            "--cli-unfold-argument",
+            "--Callees",
+            "1",
+            "--Callees",
+            "2",
+        ]);
+        assert!(e.contains("--Callees is given more than once"), "{e}");
         // Without the flag nothing is taken out.
         let (args, params) = unfold(&["create-staff", "--Staffs.0.Mail", "a"]).unwrap();
         assert_eq!(args.len(), 3);
