@@ -336,7 +336,10 @@ mod tests {
             "--Staffs.00.Mail",
             "b",
         ]);
-        assert!(e.contains("--Staffs.00.Mail is given more than once"), "{e}");
+        assert!(
+            e.contains("--Staffs.00.Mail is given more than once"),
+            "{e}"
+        );
         let e = err(&[
             "create-auto-callout-task",
             "--cli-unfold-argument",
