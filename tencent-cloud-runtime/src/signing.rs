@@ -405,12 +405,12 @@ mod tests {
     #[test]
     fn streamed_authorization_equals_the_full_signature() {
         let hosts = [
-            "ccc.intl.tencentcloudapi.com",
+            "widgets.intl.tencentcloudapi.com",
             "127.0.0.1:8080",
             "h",
             " sts.tencentcloudapi.com ",
         ];
-        let services = ["ccc", "sts", "a-service-with-a-rather-long-name-x"];
+        let services = ["widgets", "sts", "a-service-with-a-rather-long-name-x"];
         let mut timestamps = vec![0u64, 9, 86_399, 86_400, 1_704_067_199, u64::MAX];
         timestamps.extend((0..20).map(|p| 10u64.pow(p)));
         let mut state = 0x9e37_79b9_7f4a_7c15u64;

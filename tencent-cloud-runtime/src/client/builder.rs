@@ -619,7 +619,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{builder, creds, Site, StsClient, CCC, STS};
+    use super::super::testing::{builder, creds, Site, StsClient, STS, WIDGETS};
     use super::*;
     use crate::credentials::Credentials;
 
@@ -680,14 +680,14 @@ mod tests {
             .unwrap();
         assert_eq!(c.inner().signer.host(), "example.com");
         let c = builder().credentials(creds()).build().unwrap();
-        assert_eq!(c.inner().signer.host(), "ccc.intl.tencentcloudapi.com");
-        assert_eq!(c.endpoint(), "https://ccc.intl.tencentcloudapi.com/");
+        assert_eq!(c.inner().signer.host(), "widgets.intl.tencentcloudapi.com");
+        assert_eq!(c.endpoint(), "https://widgets.intl.tencentcloudapi.com/");
         let c = builder()
             .credentials(creds())
             .site(Site::China)
             .build()
             .unwrap();
-        assert_eq!(c.inner().signer.host(), "ccc.tencentcloudapi.com");
+        assert_eq!(c.inner().signer.host(), "widgets.tencentcloudapi.com");
     }
 
     #[test]
@@ -706,20 +706,20 @@ mod tests {
             b.build().map(|c| c.endpoint().to_owned())
         };
         let sts = &STS;
-        let ccc = &CCC;
+        let widgets = &WIDGETS;
         assert_eq!(
-            regional(Some(Site::China), Some("ap-guangzhou"), ccc).unwrap(),
-            "https://ccc.ap-guangzhou.tencentcloudapi.com/"
+            regional(Some(Site::China), Some("ap-guangzhou"), widgets).unwrap(),
+            "https://widgets.ap-guangzhou.tencentcloudapi.com/"
         );
         // STS's default site is the China one.
         assert_eq!(
             regional(None, Some("ap-singapore"), sts).unwrap(),
             "https://sts.ap-singapore.tencentcloudapi.com/"
         );
-        // No region; a site without regional hosts (CCC's international one,
+        // No region; a site without regional hosts (the widgets service's international one,
         // its default); strings that would change what the host means.
-        assert!(regional(Some(Site::China), None, ccc).is_err());
-        assert!(regional(None, Some("ap-singapore"), ccc).is_err());
+        assert!(regional(Some(Site::China), None, widgets).is_err());
+        assert!(regional(None, Some("ap-singapore"), widgets).is_err());
         for bad in [
             "",
             "AP-GUANGZHOU",
@@ -732,7 +732,7 @@ mod tests {
             "ap\u{0}",
             &"a".repeat(65),
         ] {
-            let e = regional(Some(Site::China), Some(bad), ccc).unwrap_err();
+            let e = regional(Some(Site::China), Some(bad), widgets).unwrap_err();
             assert!(e.to_string().contains("not a region name"), "{bad:?}: {e}");
         }
         // Off by default: the region is only a header then.
@@ -742,7 +742,7 @@ mod tests {
             .region("ap-guangzhou")
             .build()
             .unwrap();
-        assert_eq!(c.endpoint(), "https://ccc.tencentcloudapi.com/");
+        assert_eq!(c.endpoint(), "https://widgets.tencentcloudapi.com/");
     }
 
     #[test]
@@ -767,7 +767,8 @@ mod tests {
         assert!(e.reason.contains("region"), "{e}");
         // A service description is data: a version no header can carry is
         // refused when the client is built, not panicked on or sent.
-        static BROKEN: Service = Service::new("ccc", "2020-02-10\r\nX: y", "ccc", &[], &[], &[]);
+        static BROKEN: Service =
+            Service::new("widgets", "2020-02-10\r\nX: y", "widgets", &[], &[], &[]);
         let e = builder()
             .service(&BROKEN)
             .endpoint_url("http://127.0.0.1:1")

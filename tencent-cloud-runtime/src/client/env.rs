@@ -87,7 +87,7 @@ fn env_suffix(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{builder, creds, Site, CCC};
+    use super::super::testing::{builder, creds, Site, WIDGETS};
     use super::*;
     use crate::client::ClientBuilder;
 
@@ -100,10 +100,10 @@ mod tests {
         move |name| map.get(name).cloned()
     }
 
-    /// A builder for [`CCC`] reading `pairs` as its environment.
+    /// A builder for [`WIDGETS`] reading `pairs` as its environment.
     fn from_vars(pairs: &[(&str, &str)]) -> ClientBuilder {
         ClientBuilder::from_lookup(vars(pairs))
-            .service(&CCC)
+            .service(&WIDGETS)
             .credentials(creds())
     }
 
@@ -123,7 +123,7 @@ mod tests {
         // The service's own variable before the shared one.
         let c = from_vars(&[
             ("TENCENTCLOUD_ENDPOINT_URL", "http://127.0.0.1:1"),
-            ("TENCENTCLOUD_ENDPOINT_URL_CCC", "http://127.0.0.1:2"),
+            ("TENCENTCLOUD_ENDPOINT_URL_WIDGETS", "http://127.0.0.1:2"),
             ("TENCENTCLOUD_ENDPOINT_URL_STS", "http://127.0.0.1:3"),
         ])
         .build()
@@ -145,7 +145,7 @@ mod tests {
             .unwrap();
         assert_eq!(c.inner().region.as_deref(), Some("ap-singapore"));
         assert_eq!(c.inner().language, Some(Language::ZhCn));
-        assert_eq!(c.endpoint(), "https://ccc.tencentcloudapi.com/");
+        assert_eq!(c.endpoint(), "https://widgets.tencentcloudapi.com/");
         for code in [
             from_vars(&env).endpoint_url("http://127.0.0.1:9"),
             from_vars(&env).site(Site::China),
@@ -163,7 +163,10 @@ mod tests {
         .regional_endpoint(true)
         .build()
         .unwrap();
-        assert_eq!(c.endpoint(), "https://ccc.ap-beijing.tencentcloudapi.com/");
+        assert_eq!(
+            c.endpoint(),
+            "https://widgets.ap-beijing.tencentcloudapi.com/"
+        );
 
         // Unset or empty: the defaults.
         for env in [
@@ -173,11 +176,11 @@ mod tests {
             let c = from_vars(env).build().unwrap();
             assert_eq!(c.inner().region, None);
             assert_eq!(c.inner().language, None);
-            assert_eq!(c.endpoint(), "https://ccc.intl.tencentcloudapi.com/");
+            assert_eq!(c.endpoint(), "https://widgets.intl.tencentcloudapi.com/");
         }
         // `new()` reads none of them.
         let c = builder().credentials(creds()).build().unwrap();
-        assert_eq!(c.endpoint(), "https://ccc.intl.tencentcloudapi.com/");
+        assert_eq!(c.endpoint(), "https://widgets.intl.tencentcloudapi.com/");
     }
 
     #[test]
@@ -207,7 +210,11 @@ mod tests {
                 "https://u:p@x/",
                 "user name or password",
             ),
-            ("TENCENTCLOUD_ENDPOINT_URL_CCC", "not a url", "endpoint URL"),
+            (
+                "TENCENTCLOUD_ENDPOINT_URL_WIDGETS",
+                "not a url",
+                "endpoint URL",
+            ),
         ];
         for (variable, value, says) in cases {
             let e = from_vars(&[(variable, value)]).build().unwrap_err();
@@ -225,7 +232,7 @@ mod tests {
 
     #[test]
     fn service_names_end_variable_names_in_capitals() {
-        assert_eq!(env_suffix("ccc"), "CCC");
+        assert_eq!(env_suffix("widgets"), "WIDGETS");
         assert_eq!(env_suffix("tke-2"), "TKE_2");
         assert_eq!(Language::from_tag("ZH-cn"), Some(Language::ZhCn));
         assert_eq!(Language::from_tag("zh"), None);

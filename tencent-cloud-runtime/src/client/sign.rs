@@ -181,7 +181,7 @@ fn unusable_credentials(part: &str, header: &str) -> SdkError<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{builder, creds, signed_headers, CCC};
+    use super::super::testing::{builder, creds, signed_headers, WIDGETS};
     use super::super::{Language, REQUEST_CLIENT};
     use super::*;
     use crate::credentials::Credentials;
@@ -225,7 +225,7 @@ mod tests {
         assert_eq!(h["x-tc-timestamp"], "1700000000");
         assert_eq!(h["x-tc-language"], "en-US");
         let auth = h["authorization"].to_str().unwrap();
-        assert!(auth.starts_with("TC3-HMAC-SHA256 Credential=AKIDtest/2023-11-14/ccc/tc3_request, SignedHeaders=content-type;host, Signature="), "{auth}");
+        assert!(auth.starts_with("TC3-HMAC-SHA256 Credential=AKIDtest/2023-11-14/widgets/tc3_request, SignedHeaders=content-type;host, Signature="), "{auth}");
         // The headers' Debug output hides the secrets.
         let shown = format!("{h:?}");
         // Per-request options override the client's region and language.
@@ -242,8 +242,8 @@ mod tests {
 
     #[test]
     fn the_request_client_names_the_service_crate() {
-        static NAMED: Service = Service::new("ccc", "2020-02-10", "ccc", &[], &[], &[])
-            .with_client_name("ccc-api/1.2.3");
+        static NAMED: Service = Service::new("widgets", "2020-02-10", "widgets", &[], &[], &[])
+            .with_client_name("widgets-api/1.2.3");
         let c = builder()
             .service(&NAMED)
             .credentials(creds())
@@ -251,14 +251,15 @@ mod tests {
             .build()
             .unwrap();
         let h = signed_headers(&c, 1, &creds(), &RequestOptions::default());
-        assert_eq!(h["x-tc-requestclient"], "ccc-api/1.2.3");
-        assert_eq!(NAMED.request_client(), "ccc-api/1.2.3");
-        assert_eq!(CCC.request_client(), REQUEST_CLIENT);
+        assert_eq!(h["x-tc-requestclient"], "widgets-api/1.2.3");
+        assert_eq!(NAMED.request_client(), "widgets-api/1.2.3");
+        assert_eq!(WIDGETS.request_client(), REQUEST_CLIENT);
         // A name no header can carry is refused when the client is built,
         // not panicked on or sent.
-        for bad in ["ccc-api/1\r\nX: y", "ccc-äpi/1", "a\u{7f}"] {
+        for bad in ["widgets-api/1\r\nX: y", "widgets-äpi/1", "a\u{7f}"] {
             let service: &'static Service = Box::leak(Box::new(
-                Service::new("ccc", "2020-02-10", "ccc", &[], &[], &[]).with_client_name(bad),
+                Service::new("widgets", "2020-02-10", "widgets", &[], &[], &[])
+                    .with_client_name(bad),
             ));
             let e = builder()
                 .service(service)

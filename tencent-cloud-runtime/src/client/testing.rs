@@ -7,16 +7,17 @@ use crate::options::RequestOptions;
 use crate::service::{Endpoint, PublicSite, Service};
 use reqwest::header::{HeaderMap, HeaderValue};
 
-/// CCC's endpoints as its spec gives them (the service crate depends on
-/// the runtime, not the other way round).
-pub(super) static CCC: Service = Service::new(
-    "ccc",
+/// A service with two sites, the second with regional hosts, as generated
+/// code describes one (service crates depend on the runtime, not the other
+/// way round).
+pub(super) static WIDGETS: Service = Service::new(
+    "widgets",
     "2020-02-10",
-    "ccc",
+    "widgets",
     &[
-        Endpoint::new("International", "ccc.intl.tencentcloudapi.com", true),
-        Endpoint::new("China", "ccc.tencentcloudapi.com", false)
-            .with_regional_host("ccc.{region}.tencentcloudapi.com"),
+        Endpoint::new("International", "widgets.intl.tencentcloudapi.com", true),
+        Endpoint::new("China", "widgets.tencentcloudapi.com", false)
+            .with_regional_host("widgets.{region}.tencentcloudapi.com"),
     ],
     &[],
     &[],
@@ -52,7 +53,7 @@ impl ServiceClient for StsClient {
     }
 }
 
-/// The sites of [`CCC`], as a generated `Site` names them.
+/// The sites of [`WIDGETS`], as a generated `Site` names them.
 #[derive(Clone, Copy)]
 pub(super) enum Site {
     China,
@@ -66,9 +67,9 @@ impl PublicSite for Site {
     }
 }
 
-/// A runtime client builder for [`CCC`].
+/// A runtime client builder for [`WIDGETS`].
 pub(super) fn builder() -> ClientBuilder {
-    Client::builder().service(&CCC)
+    Client::builder().service(&WIDGETS)
 }
 
 pub(super) fn creds() -> Credentials {

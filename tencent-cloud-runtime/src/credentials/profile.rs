@@ -230,7 +230,8 @@ mod tests {
 
     /// A fresh file in the system's temporary directory.
     fn temp_file(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("ccc-profile-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("tc-runtime-profile-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir.join("credentials")
     }
@@ -308,9 +309,12 @@ mod tests {
 
     #[test]
     fn missing_file_lists_the_paths_tried() {
-        let p = ProfileFileProvider::new().path("/nonexistent/ccc-credentials");
+        let p = ProfileFileProvider::new().path("/nonexistent/tc-runtime-credentials");
         let e = p.load().unwrap_err();
         assert_eq!(e.source, "profile file");
-        assert!(e.reason.contains("/nonexistent/ccc-credentials"), "{e}");
+        assert!(
+            e.reason.contains("/nonexistent/tc-runtime-credentials"),
+            "{e}"
+        );
     }
 }

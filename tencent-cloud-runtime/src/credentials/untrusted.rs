@@ -186,7 +186,7 @@ mod tests {
     #[test]
     fn files_are_read_up_to_their_cap() {
         let dir = std::env::temp_dir();
-        let path = dir.join(format!("ccc-capped-{}", std::process::id()));
+        let path = dir.join(format!("tc-runtime-capped-{}", std::process::id()));
         std::fs::write(&path, "x".repeat(2048)).unwrap();
         assert_eq!(read_file_capped(&path, 2048).unwrap().len(), 2048);
         let e = read_file_capped(&path, 1024).unwrap_err();
@@ -199,7 +199,7 @@ mod tests {
             let e = read_file_capped(Path::new("/dev/zero"), 1024).unwrap_err();
             assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
         }
-        let e = read_file_capped(&dir.join("ccc-no-such-file"), 1024).unwrap_err();
+        let e = read_file_capped(&dir.join("tc-runtime-no-such-file"), 1024).unwrap_err();
         assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
     }
 }
